@@ -1,0 +1,18 @@
+//===- PexOps.h - Pex operations --------------------------------*- C++ -*-===//
+
+#ifndef PEX_DIALECT_PEX_IR_PEXOPS_H
+#define PEX_DIALECT_PEX_IR_PEXOPS_H
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/ControlFlowInterfaces.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "pex/Dialect/Pex/IR/PexDialect.h"
+
+#define GET_OP_CLASSES
+#include "pex/Dialect/Pex/IR/PexOps.h.inc"
+
+#endif // PEX_DIALECT_PEX_IR_PEXOPS_H

@@ -1,0 +1,243 @@
+//===- PexOps.td - Pex operations --------------------------*- tablegen -*-===//
+
+#ifndef PEX_DIALECT_PEX_IR_PEXOPS_TD
+#define PEX_DIALECT_PEX_IR_PEXOPS_TD
+
+include "pex/Dialect/Pex/IR/PexBase.td"
+include "pex/Dialect/Pex/IR/PexAttrs.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/Interfaces/DestinationStyleOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// pex.group
+//===----------------------------------------------------------------------===//
+
+def Pex_GroupOp : Pex_Op<"group", [
+    AttrSizedOperandSegments, RecursiveMemoryEffects]> {
+  let summary = "Operators run as a loop over channel slices";
+  let description = [{
+    A partial-execution group runs its `body` region once per channel slice.
+    The channel dimension (`axis` of every sliced activation) has `channels`
+    elements and is cut into `slices` slices of `ceil(channels / slices)`
+    channels; the last slice holds the remainder and must not be empty.
+
+    Operands:
+    * `whole` activations are passed to every iteration unchanged;
+    * `sliced` activations are cut along `axis`: iteration `i` sees channels
+      `[i * S, i * S + s_i)` where `S` is the slice size and `s_i` is `S`,
+      or the remainder for the last slice.
+
+    The body's block arguments are the whole operands followed by the sliced
+    operands typed at the nominal slice size `S`. Constants (weights, biases,
+    per-channel quantisation parameters) are used from above; those that
+    vary with the slice are cut with `pex.slice`. Activations must be
+    operands: the body may not capture other values from above, so the
+    group's data flow is explicit.
+
+    The body ends in `pex.partial_yield`:
+    * `assemble` values are slices (of size `S` along `axis`) of results that
+      are assembled slice by slice: slice `i` is written at channel `i * S`;
+    * `accumulate` values are each slice's contribution to a full-size
+      accumulator. Accumulators start at zero and sum the contributions of all
+      slices (integer accumulation is exact; float accumulation changes the
+      order of the additions).
+
+    The optional `epilogue` region runs once after the last slice. Its block
+    arguments are the final accumulators followed by the whole operands (for
+    example a residual partner) and it ends in `pex.yield`. Without an
+    epilogue the accumulators are results themselves.
+
+    Results: the assembled results (full size along `axis`), followed by the
+    epilogue's results (or the accumulators).
+
+    Every iteration of the remainder slice executes the body with each
+    slice-sized dimension (block arguments, `pex.slice` results and the values
+    computed from them) shrunk to the remainder; `pex-lower-groups` makes that
+    explicit.
+
+    ```mlir
+    %y = pex.group axis = 3, channels = 96, slices = 3
+        whole(%x : tensor<1x8x8x16xi8>) -> (tensor<1x8x8x24xi8>) {
+    ^bb0(%xw: tensor<1x8x8x16xi8>):
+      %w1 = pex.slice %expand_weights[0]
+          : tensor<96x1x1x16xi8> -> tensor<32x1x1x16xi8>
+      ...                                  // expand, depthwise on the slice
+      %p = tosa.conv2d %d, %w3, %zero_bias, ...
+          : (...) -> tensor<1x8x8x24xi32>  // project: input channels of slice
+      pex.partial_yield accumulate(%p : tensor<1x8x8x24xi32>)
+    } epilogue {
+    ^bb0(%acc: tensor<1x8x8x24xi32>, %xw: tensor<1x8x8x16xi8>):
+      %r = tosa.rescale %acc, ...          // bias, requantise, clamp
+      pex.yield %r : tensor<1x8x8x24xi8>
+    }
+    ```
+  }];
+
+  let arguments = (ins
+    Variadic<AnyRankedTensor>:$whole,
+    Variadic<AnyRankedTensor>:$sliced,
+    ConfinedAttr<I64Attr, [IntNonNegative]>:$axis,
+    ConfinedAttr<I64Attr, [IntPositive]>:$channels,
+    ConfinedAttr<I64Attr, [IntPositive]>:$slices);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let regions = (region SizedRegion<1>:$body, AnyRegion:$epilogue);
+
+  let assemblyFormat = [{
+    `axis` `=` $axis `,` `channels` `=` $channels `,` `slices` `=` $slices
+    (`whole` `(` $whole^ `:` type($whole) `)`)?
+    (`sliced` `(` $sliced^ `:` type($sliced) `)`)?
+    (`->` `(` type($results)^ `)`)? $body (`epilogue` $epilogue^)? attr-dict
+  }];
+
+  let extraClassDeclaration = [{
+    /// Channels per slice (all slices but possibly the last).
+    int64_t getSliceSize() {
+      return (getChannels() + getSlices() - 1) / getSlices();
+    }
+    /// Channels of the last slice.
+    int64_t getLastSliceSize() {
+      return getChannels() - (getSlices() - 1) * getSliceSize();
+    }
+    /// The body's terminator.
+    PartialYieldOp getPartialYield();
+    /// Results assembled from slices, then epilogue results (or accumulators).
+    ValueRange getAssembledResults();
+    ValueRange getFinalResults();
+    bool hasEpilogue() { return !getEpilogue().empty(); }
+    /// `type` with its `axis` dimension set to `size`.
+    static RankedTensorType withChannels(RankedTensorType type, int64_t axis,
+                                         int64_t size);
+  }];
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// pex.slice
+//===----------------------------------------------------------------------===//
+
+def Pex_SliceOp : Pex_Op<"slice", [Pure,
+    HasParent<"GroupOp">]> {
+  let summary = "The current iteration's channel slice of a constant";
+  let description = [{
+    Inside a `pex.group` body, yields the slice of `source` along `dim` that
+    belongs to the current iteration: elements `[i * S, i * S + s_i)` of
+    `dim`, where `source` has the group's `channels` elements along `dim`
+    and the result has the slice size `S` (the remainder in the last slice).
+    It cuts weights, biases and per-channel quantisation parameters along
+    with the activations they apply to: output channels (dimension 0 of
+    `tosa.conv2d` weights), input channels (dimension 3) or depthwise
+    channels (dimension 2).
+
+    ```mlir
+    %w = pex.slice %weights[0] : tensor<96x1x1x16xi8> -> tensor<32x1x1x16xi8>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$source,
+                       ConfinedAttr<I64Attr, [IntNonNegative]>:$dim);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $source `[` $dim `]` attr-dict `:` type($source) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Terminators
+//===----------------------------------------------------------------------===//
+
+def Pex_PartialYieldOp : Pex_Op<"partial_yield", [Pure, Terminator,
+    AttrSizedOperandSegments, HasParent<"GroupOp">]> {
+  let summary = "Ends one slice of a partial-execution group";
+  let description = [{
+    Terminates a `pex.group` body. `assemble` values are this iteration's
+    slice of the results assembled along the group's axis; `accumulate`
+    values are this iteration's contribution to the full-size accumulators.
+
+    ```mlir
+    pex.partial_yield assemble(%s : tensor<1x8x8x32xi8>)
+                      accumulate(%p : tensor<1x8x8x24xi32>)
+    ```
+  }];
+  let arguments = (ins Variadic<AnyRankedTensor>:$assemble,
+                       Variadic<AnyRankedTensor>:$accumulate);
+  let assemblyFormat = [{
+    (`assemble` `(` $assemble^ `:` type($assemble) `)`)?
+    (`accumulate` `(` $accumulate^ `:` type($accumulate) `)`)? attr-dict
+  }];
+  let builders = [OpBuilder<(ins), [{ build($_builder, $_state, ValueRange(), ValueRange()); }]>];
+}
+
+def Pex_YieldOp : Pex_Op<"yield", [Pure, Terminator, ReturnLike,
+    ParentOneOf<["GroupOp", "KernelOp"]>]> {
+  let summary = "Yields the results of a group epilogue or a kernel body";
+  let arguments = (ins Variadic<AnyType>:$values);
+  let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
+  let builders = [OpBuilder<(ins), [{ build($_builder, $_state, ValueRange()); }]>];
+}
+
+//===----------------------------------------------------------------------===//
+// pex.kernel
+//===----------------------------------------------------------------------===//
+
+def Pex_KernelOp : Pex_Op<"kernel", [
+    AttrSizedOperandSegments, IsolatedFromAbove, SingleBlock,
+    DestinationStyleOpInterface,
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
+  let summary = "One logical operator, emitted as one loop nest";
+  let description = [{
+    A kernel is what a microcontroller kernel computes in one pass: an anchor
+    operator (a convolution, pooling, reduction, ...) followed by the
+    element-wise operators fused into it, such as `tosa.rescale` and
+    `tosa.clamp` after an int8 convolution, or the rescale/add/rescale of an
+    int8 residual add. The values between the fused operators are never
+    materialised: code generation evaluates the chain per output element.
+
+    The body holds the operators at tensor level. Its block arguments are the
+    `ins` followed by the `outs`, as tensors; the body yields the tensor that
+    is written to the single `outs` operand. Reading the `outs` block argument
+    reads the destination's previous contents, which is how a slice of input
+    channels is accumulated in place. Large constants (weights, per-channel
+    parameters) are `ins`, so that kernels share them; the body may define
+    small constants (zero points, shapes).
+
+    The op is destination-passing: on tensors it returns the updated
+    destination; after bufferisation it takes memrefs and has no results.
+
+    ```mlir
+    %y = pex.kernel ins(%x, %w, %b : tensor<1x8x8x16xi8>,
+                        tensor<24x1x1x16xi8>, tensor<24xi32>)
+                    outs(%init : tensor<1x8x8x24xi8>) {
+    ^bb0(%xa: tensor<1x8x8x16xi8>, %wa: tensor<24x1x1x16xi8>,
+         %ba: tensor<24xi32>, %out: tensor<1x8x8x24xi8>):
+      %acc = tosa.conv2d %xa, %wa, %ba, ... -> tensor<1x8x8x24xi32>
+      %q = tosa.rescale %acc, ... -> tensor<1x8x8x24xi8>
+      %r = tosa.clamp %q {...} -> tensor<1x8x8x24xi8>
+      pex.yield %r : tensor<1x8x8x24xi8>
+    } -> tensor<1x8x8x24xi8>
+    ```
+  }];
+
+  let arguments = (ins Variadic<AnyShaped>:$inputs,
+                       Variadic<AnyShaped>:$outputs);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let regions = (region SizedRegion<1>:$body);
+
+  let assemblyFormat = [{
+    (`ins` `(` $inputs^ `:` type($inputs) `)`)?
+    `outs` `(` $outputs `:` type($outputs) `)`
+    $body (`->` type($results)^)? attr-dict
+  }];
+
+  let extraClassDeclaration = [{
+    MutableOperandRange getDpsInitsMutable() { return getOutputsMutable(); }
+    YieldOp getYield();
+    /// The block argument that reads the destination's previous contents.
+    BlockArgument getOutputArgument();
+  }];
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+}
+
+#endif // PEX_DIALECT_PEX_IR_PEXOPS_TD

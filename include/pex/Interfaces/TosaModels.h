@@ -1,0 +1,15 @@
+//===- TosaModels.h - Pex interfaces on TOSA operations ---------*- C++ -*-===//
+
+#ifndef PEX_INTERFACES_TOSAMODELS_H
+#define PEX_INTERFACES_TOSAMODELS_H
+
+namespace mlir {
+class DialectRegistry;
+namespace pex {
+/// Attaches PartialExecutionOpInterface to the TOSA operators Pex understands,
+/// and ViewLikeOpInterface to tosa.reshape (a reshape is a view, not a copy).
+void registerTosaInterfaceModels(DialectRegistry &registry);
+} // namespace pex
+} // namespace mlir
+
+#endif // PEX_INTERFACES_TOSAMODELS_H

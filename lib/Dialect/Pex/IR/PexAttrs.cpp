@@ -1,0 +1,51 @@
+//===- PexAttrs.cpp - Pex attributes ----------------------------*- C++ -*-===//
+
+#include "pex/Dialect/Pex/IR/PexDialect.h"
+
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::pex;
+
+#define GET_ATTRDEF_CLASSES
+#include "pex/Dialect/Pex/IR/PexAttrs.cpp.inc"
+
+void PexDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "pex/Dialect/Pex/IR/PexAttrs.cpp.inc"
+      >();
+}
+
+LogicalResult
+PlacementAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                      int64_t offset, int64_t size, int64_t first,
+                      int64_t last) {
+  if (offset < 0)
+    return emitError() << "placement offset must be non-negative, got "
+                       << offset;
+  if (size <= 0)
+    return emitError() << "placement size must be positive, got " << size;
+  if (first < 0 || last < first)
+    return emitError() << "placement lifetime [" << first << ", " << last
+                       << "] is not a non-empty range of steps";
+  return success();
+}
+
+LogicalResult ArenaAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                int64_t size, int64_t alignment, int64_t peak,
+                                int64_t lowerBound) {
+  if (alignment <= 0 || !llvm::isPowerOf2_64(alignment))
+    return emitError() << "arena alignment must be a power of two, got "
+                       << alignment;
+  if (size < 0 || peak < 0 || lowerBound < 0)
+    return emitError() << "arena sizes must be non-negative";
+  if (lowerBound > peak)
+    return emitError() << "arena lower bound " << lowerBound
+                       << " exceeds the peak " << peak;
+  if (peak > size)
+    return emitError() << "arena of " << size
+                       << " bytes cannot hold a peak of " << peak << " bytes";
+  return success();
+}

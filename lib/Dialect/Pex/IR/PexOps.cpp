@@ -1,0 +1,252 @@
+//===- PexOps.cpp - Pex operations ------------------------------*- C++ -*-===//
+
+#include "pex/Dialect/Pex/IR/PexOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/RegionUtils.h"
+
+using namespace mlir;
+using namespace mlir::pex;
+
+/// Activations must enter a region through operands; only constants (weights,
+/// quantisation parameters) may be captured from above.
+static LogicalResult verifyOnlyConstantsCaptured(Operation *op,
+                                                 Region &region) {
+  llvm::SetVector<Value> captured;
+  getUsedValuesDefinedAbove(region, captured);
+  for (Value value : captured) {
+    if (matchPattern(value, m_Constant()))
+      continue;
+    return op->emitOpError()
+           << "captures non-constant value from above; pass activations as "
+              "operands (captured value of type "
+           << value.getType() << ")";
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// GroupOp
+//===----------------------------------------------------------------------===//
+
+RankedTensorType GroupOp::withChannels(RankedTensorType type, int64_t axis,
+                                       int64_t size) {
+  SmallVector<int64_t> shape(type.getShape());
+  shape[axis] = size;
+  return type.clone(shape);
+}
+
+PartialYieldOp GroupOp::getPartialYield() {
+  return cast<PartialYieldOp>(getBody().front().getTerminator());
+}
+
+ValueRange GroupOp::getAssembledResults() {
+  return getResults().take_front(getPartialYield().getAssemble().size());
+}
+
+ValueRange GroupOp::getFinalResults() {
+  return getResults().drop_front(getPartialYield().getAssemble().size());
+}
+
+LogicalResult GroupOp::verify() {
+  auto axis = static_cast<int64_t>(getAxis());
+  auto channels = static_cast<int64_t>(getChannels());
+  if (static_cast<int64_t>(getSlices()) > channels)
+    return emitOpError() << "has " << getSlices() << " slices of "
+                         << channels << " channels; at most one slice per "
+                         << "channel";
+  if (getSliceSize() * static_cast<int64_t>(getSlices() - 1) >= channels)
+    return emitOpError() << "slices = " << getSlices()
+                         << " leaves the last slice empty: " << channels
+                         << " channels in slices of " << getSliceSize();
+  for (Value sliced : getSliced()) {
+    auto type = cast<RankedTensorType>(sliced.getType());
+    if (type.getRank() <= axis)
+      return emitOpError() << "sliced operand of rank " << type.getRank()
+                           << " has no axis " << axis;
+    if (type.getDimSize(axis) != channels)
+      return emitOpError() << "sliced operand has " << type.getDimSize(axis)
+                           << " channels along axis " << axis << ", expected "
+                           << channels;
+  }
+  return success();
+}
+
+LogicalResult GroupOp::verifyRegions() {
+  auto axis = static_cast<int64_t>(getAxis());
+  int64_t sliceSize = getSliceSize();
+  Block &body = getBody().front();
+
+  // Body arguments: whole operands, then sliced operands at slice size.
+  SmallVector<Type> expectedArgs(getWhole().getTypes());
+  for (Type type : getSliced().getTypes())
+    expectedArgs.push_back(
+        withChannels(cast<RankedTensorType>(type), axis, sliceSize));
+  if (body.getArgumentTypes() != ArrayRef<Type>(expectedArgs))
+    return emitOpError() << "body arguments must be the whole operands "
+                            "followed by the sliced operands at slice size "
+                         << sliceSize;
+
+  auto yield = dyn_cast<PartialYieldOp>(body.getTerminator());
+  if (!yield)
+    return emitOpError() << "body must end in pex.partial_yield";
+
+  // Assembled results: slices of the result along the axis.
+  ResultRange results = getResults();
+  size_t numAssembled = yield.getAssemble().size();
+  size_t numAccumulated = yield.getAccumulate().size();
+  if (results.size() < numAssembled)
+    return emitOpError() << "yields " << numAssembled
+                         << " assembled slices but has only "
+                         << results.size() << " results";
+  for (auto [index, slice] : llvm::enumerate(yield.getAssemble())) {
+    auto type = cast<RankedTensorType>(slice.getType());
+    if (type.getRank() <= axis || type.getDimSize(axis) != sliceSize)
+      return emitOpError() << "assembled value #" << index
+                           << " must have " << sliceSize
+                           << " channels (the slice size) along axis "
+                           << axis << ", got " << type;
+    if (results[index].getType() != withChannels(type, axis, getChannels()))
+      return emitOpError() << "result #" << index
+                           << " must be the assembled slices, of type "
+                           << withChannels(type, axis, getChannels());
+  }
+
+  SmallVector<Type> accumulatorTypes(yield.getAccumulate().getTypes());
+  TypeRange finalTypes = results.drop_front(numAssembled).getTypes();
+  if (!hasEpilogue()) {
+    if (finalTypes != TypeRange(accumulatorTypes))
+      return emitOpError() << "without an epilogue, the results after the "
+                              "assembled ones must be the "
+                           << numAccumulated << " accumulators";
+  } else {
+    Block &epilogue = getEpilogue().front();
+    SmallVector<Type> expectedEpilogueArgs(accumulatorTypes);
+    llvm::append_range(expectedEpilogueArgs, getWhole().getTypes());
+    if (epilogue.getArgumentTypes() != ArrayRef<Type>(expectedEpilogueArgs))
+      return emitOpError() << "epilogue arguments must be the accumulators "
+                              "followed by the whole operands";
+    auto epilogueYield = dyn_cast<YieldOp>(epilogue.getTerminator());
+    if (!epilogueYield)
+      return emitOpError() << "epilogue must end in pex.yield";
+    if (epilogueYield.getValues().getTypes() != finalTypes)
+      return emitOpError() << "epilogue must yield the results after the "
+                              "assembled ones";
+    if (failed(verifyOnlyConstantsCaptured(*this, getEpilogue())))
+      return failure();
+  }
+  return verifyOnlyConstantsCaptured(*this, getBody());
+}
+
+//===----------------------------------------------------------------------===//
+// SliceOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult SliceOp::verify() {
+  auto group = (*this)->getParentOfType<GroupOp>();
+  if (group.getBody().isAncestor(getSource().getParentRegion()))
+    return emitOpError() << "source must be defined outside the group; "
+                            "activations are cut by the group's sliced "
+                            "operands";
+  auto sourceType = cast<RankedTensorType>(getSource().getType());
+  auto dim = static_cast<int64_t>(getDim());
+  if (dim >= sourceType.getRank())
+    return emitOpError() << "dimension " << dim << " is out of range for "
+                         << sourceType;
+  if (sourceType.getDimSize(dim) != static_cast<int64_t>(group.getChannels()))
+    return emitOpError() << "source has " << sourceType.getDimSize(dim)
+                         << " elements along dimension " << dim
+                         << ", but the group has " << group.getChannels()
+                         << " channels";
+  RankedTensorType expected =
+      GroupOp::withChannels(sourceType, dim, group.getSliceSize());
+  if (getResult().getType() != expected)
+    return emitOpError() << "result must be " << expected
+                         << " (the slice size along dimension " << dim << ")";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// KernelOp
+//===----------------------------------------------------------------------===//
+
+YieldOp KernelOp::getYield() {
+  return cast<YieldOp>(getBody().front().getTerminator());
+}
+
+BlockArgument KernelOp::getOutputArgument() {
+  return getBody().front().getArgument(getInputs().size());
+}
+
+/// The tensor a kernel body sees for an operand: the operand itself, or the
+/// tensor with the shape and element type of a memref operand.
+static Type getBodyType(Type operandType) {
+  if (auto memref = dyn_cast<MemRefType>(operandType))
+    return RankedTensorType::get(memref.getShape(), memref.getElementType());
+  return operandType;
+}
+
+LogicalResult KernelOp::verify() {
+  if (getOutputs().size() != 1)
+    return emitOpError() << "must have exactly one destination, got "
+                         << getOutputs().size();
+  bool onTensors = isa<RankedTensorType>(getOutputs()[0].getType());
+  for (Type type : getOperandTypes()) {
+    auto shaped = cast<ShapedType>(type);
+    if (!shaped.hasStaticShape())
+      return emitOpError() << "operands must have static shapes, got "
+                           << type;
+    if (isa<RankedTensorType>(type) != onTensors)
+      return emitOpError()
+             << "operands must be all tensors or all memrefs, got " << type;
+  }
+  if (onTensors) {
+    if (getResults().size() != 1 ||
+        getResults()[0].getType() != getOutputs()[0].getType())
+      return emitOpError() << "on tensors must return the updated "
+                              "destination, of type "
+                           << getOutputs()[0].getType();
+  } else if (!getResults().empty()) {
+    return emitOpError() << "on memrefs has no results";
+  }
+  return success();
+}
+
+LogicalResult KernelOp::verifyRegions() {
+  Block &body = getBody().front();
+  SmallVector<Type> expectedArgs = llvm::map_to_vector(
+      getOperandTypes(), [](Type type) { return getBodyType(type); });
+  if (body.getArgumentTypes() != ArrayRef<Type>(expectedArgs))
+    return emitOpError() << "body arguments must be the tensor types of the "
+                            "inputs followed by the destination";
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  if (!yield)
+    return emitOpError() << "body must end in pex.yield";
+  if (yield.getValues().getTypes() != TypeRange(expectedArgs.back()))
+    return emitOpError() << "body must yield one value of the destination "
+                            "type "
+                         << expectedArgs.back();
+  return success();
+}
+
+void KernelOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  for (OpOperand &operand : getInputsMutable())
+    if (isa<MemRefType>(operand.get().getType()))
+      effects.emplace_back(MemoryEffects::Read::get(), &operand,
+                           SideEffects::DefaultResource::get());
+  for (OpOperand &operand : getOutputsMutable()) {
+    if (!isa<MemRefType>(operand.get().getType()))
+      continue;
+    if (!getOutputArgument().use_empty())
+      effects.emplace_back(MemoryEffects::Read::get(), &operand,
+                           SideEffects::DefaultResource::get());
+    effects.emplace_back(MemoryEffects::Write::get(), &operand,
+                         SideEffects::DefaultResource::get());
+  }
+}
+
+#define GET_OP_CLASSES
+#include "pex/Dialect/Pex/IR/PexOps.cpp.inc"

@@ -1,0 +1,61 @@
+//===- PartialExecutionOpInterface.cpp --------------------------*- C++ -*-===//
+
+#include "pex/Interfaces/PartialExecutionOpInterface.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace mlir;
+using namespace mlir::pex;
+
+#include "pex/Interfaces/PartialExecutionEnums.cpp.inc"
+#include "pex/Interfaces/PartialExecutionOpInterface.cpp.inc"
+
+int64_t mlir::pex::getStorageBytes(Type type) {
+  auto shaped = cast<ShapedType>(type);
+  assert(shaped.hasStaticShape() && "storage of a dynamic shape");
+  int64_t elementBytes =
+      (shaped.getElementType().getIntOrFloatBitWidth() + 7) / 8;
+  return shaped.getNumElements() * elementBytes;
+}
+
+bool mlir::pex::isConstantValue(Value value) {
+  Operation *def = value.getDefiningOp();
+  if (!def)
+    return false;
+  if (matchPattern(value, m_Constant()))
+    return true;
+  // A side-effect free computation on constants only (a slice or reshape of
+  // weights) reads flash, not SRAM.
+  return def->getNumRegions() == 0 && isPure(def) &&
+         def->getNumOperands() > 0 &&
+         llvm::all_of(def->getOperands(),
+                      [](Value operand) { return isConstantValue(operand); });
+}
+
+int64_t mlir::pex::detail::getSliceWorkingSetBytes(Operation *op,
+                                                   int64_t channels,
+                                                   int64_t sliceChannels,
+                                                   SliceMode mode) {
+  auto partial = cast<PartialExecutionOpInterface>(op);
+  auto sliceBytes = [&](int64_t bytes) {
+    return bytes / channels * sliceChannels;
+  };
+  int64_t bytes = 0;
+  for (OpOperand &operand : op->getOpOperands()) {
+    if (isConstantValue(operand.get()))
+      continue;
+    int64_t full = getStorageBytes(operand.get().getType());
+    bool sliced =
+        partial.getSlicedOperandDim(operand.getOperandNumber(), mode)
+            .has_value();
+    bytes += sliced ? sliceBytes(full) : full;
+  }
+  for (Value result : op->getResults()) {
+    int64_t full = getStorageBytes(result.getType());
+    bytes += mode == SliceMode::Output ? sliceBytes(full) : full;
+  }
+  return bytes;
+}

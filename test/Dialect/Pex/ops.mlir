@@ -1,0 +1,133 @@
+// RUN: pex-opt %s -split-input-file | pex-opt -split-input-file | FileCheck %s
+
+// A group that expands, filters and projects an int8 activation one slice of
+// 32 channels at a time, accumulating the projection in i32.
+// CHECK-LABEL: func.func @group_accumulates_projection
+// CHECK: pex.group axis = 3, channels = 96, slices = 3 whole(%{{.*}} : tensor<1x8x8x16xi8>) -> (tensor<1x8x8x24xi8>) {
+// CHECK: ^bb0(%[[X:.*]]: tensor<1x8x8x16xi8>):
+// CHECK: pex.slice %{{.*}}[0] : tensor<96x1x1x16xi8> -> tensor<32x1x1x16xi8>
+// CHECK: pex.slice %{{.*}}[3] : tensor<24x1x1x96xi8> -> tensor<24x1x1x32xi8>
+// CHECK: pex.partial_yield accumulate(%{{.*}} : tensor<1x8x8x24xi32>)
+// CHECK: } epilogue {
+// CHECK: ^bb0(%{{.*}}: tensor<1x8x8x24xi32>, %{{.*}}: tensor<1x8x8x16xi8>):
+// CHECK: pex.yield %{{.*}} : tensor<1x8x8x24xi8>
+func.func @group_accumulates_projection(%x: tensor<1x8x8x16xi8>) -> (tensor<1x8x8x24xi8>) {
+  %w1 = "tosa.const"() {values = dense<1> : tensor<96x1x1x16xi8>} : () -> tensor<96x1x1x16xi8>
+  %b1 = "tosa.const"() {values = dense<0> : tensor<96xi32>} : () -> tensor<96xi32>
+  %w2 = "tosa.const"() {values = dense<1> : tensor<24x1x1x96xi8>} : () -> tensor<24x1x1x96xi8>
+  %b2 = "tosa.const"() {values = dense<0> : tensor<24xi32>} : () -> tensor<24xi32>
+  %zp8 = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %mult = "tosa.const"() {values = dense<1073741824> : tensor<1xi32>} : () -> tensor<1xi32>
+  %shift = "tosa.const"() {values = dense<31> : tensor<1xi8>} : () -> tensor<1xi8>
+  %y = pex.group axis = 3, channels = 96, slices = 3 whole(%x : tensor<1x8x8x16xi8>) -> (tensor<1x8x8x24xi8>) {
+  ^bb0(%xw: tensor<1x8x8x16xi8>):
+    %w1s = pex.slice %w1[0] : tensor<96x1x1x16xi8> -> tensor<32x1x1x16xi8>
+    %b1s = pex.slice %b1[0] : tensor<96xi32> -> tensor<32xi32>
+    %e = tosa.conv2d %xw, %w1s, %b1s, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<32x1x1x16xi8>, tensor<32xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x32xi32>
+    %q = tosa.rescale %e, %mult, %shift, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x32xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x32xi8>
+    %w2s = pex.slice %w2[3] : tensor<24x1x1x96xi8> -> tensor<24x1x1x32xi8>
+    %p = tosa.conv2d %q, %w2s, %b2, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x32xi8>, tensor<24x1x1x32xi8>, tensor<24xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x24xi32>
+    pex.partial_yield accumulate(%p : tensor<1x8x8x24xi32>)
+  } epilogue {
+  ^bb0(%acc: tensor<1x8x8x24xi32>, %xw: tensor<1x8x8x16xi8>):
+    %r = tosa.rescale %acc, %mult, %shift, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x24xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x24xi8>
+    pex.yield %r : tensor<1x8x8x24xi8>
+  }
+  return %y : tensor<1x8x8x24xi8>
+}
+
+// -----
+
+// A group with a remainder slice (10 channels in slices of 4, 4 and 2) that
+// assembles its result from slices and has no epilogue.
+// CHECK-LABEL: func.func @group_assembles_slices
+// CHECK: pex.group axis = 3, channels = 10, slices = 3 sliced(%{{.*}} : tensor<1x4x4x10xf32>) -> (tensor<1x4x4x10xf32>) {
+// CHECK: ^bb0(%{{.*}}: tensor<1x4x4x4xf32>):
+// CHECK: pex.partial_yield assemble(%{{.*}} : tensor<1x4x4x4xf32>)
+// CHECK-NOT: epilogue
+func.func @group_assembles_slices(%x: tensor<1x4x4x10xf32>) -> (tensor<1x4x4x10xf32>) {
+  %y = pex.group axis = 3, channels = 10, slices = 3 sliced(%x : tensor<1x4x4x10xf32>) -> (tensor<1x4x4x10xf32>) {
+  ^bb0(%xs: tensor<1x4x4x4xf32>):
+    %c = tosa.clamp %xs {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+    pex.partial_yield assemble(%c : tensor<1x4x4x4xf32>)
+  }
+  return %y : tensor<1x4x4x10xf32>
+}
+
+// -----
+
+// Without an epilogue, accumulators are results after the assembled ones.
+// CHECK-LABEL: func.func @group_returns_accumulator
+// CHECK: pex.partial_yield assemble(%{{.*}} : tensor<1x2x2x4xf32>) accumulate(%{{.*}} : tensor<1x2x2x3xf32>)
+func.func @group_returns_accumulator(%x: tensor<1x2x2x8xf32>) -> (tensor<1x2x2x8xf32>, tensor<1x2x2x3xf32>) {
+  %w = "tosa.const"() {values = dense<1.0> : tensor<3x1x1x8xf32>} : () -> tensor<3x1x1x8xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<3xf32>} : () -> tensor<3xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %y:2 = pex.group axis = 3, channels = 8, slices = 2 sliced(%x : tensor<1x2x2x8xf32>) -> (tensor<1x2x2x8xf32>, tensor<1x2x2x3xf32>) {
+  ^bb0(%xs: tensor<1x2x2x4xf32>):
+    %c = tosa.clamp %xs {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32>
+    %ws = pex.slice %w[3] : tensor<3x1x1x8xf32> -> tensor<3x1x1x4xf32>
+    %p = tosa.conv2d %c, %ws, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x4xf32>, tensor<3x1x1x4xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x3xf32>
+    pex.partial_yield assemble(%c : tensor<1x2x2x4xf32>) accumulate(%p : tensor<1x2x2x3xf32>)
+  }
+  return %y#0, %y#1 : tensor<1x2x2x8xf32>, tensor<1x2x2x3xf32>
+}
+
+// -----
+
+// A kernel on tensors: an int8 convolution with its requantisation and clamp.
+// CHECK-LABEL: func.func @kernel_on_tensors
+// CHECK: %[[R:.*]] = pex.kernel ins(%{{.*}}, %{{.*}} : tensor<1x4x4x8xi8>, tensor<2x1x1x8xi8>) outs(%{{.*}} : tensor<1x4x4x2xi8>) {
+// CHECK: ^bb0(%{{.*}}: tensor<1x4x4x8xi8>, %{{.*}}: tensor<2x1x1x8xi8>, %{{.*}}: tensor<1x4x4x2xi8>):
+// CHECK: pex.yield %{{.*}} : tensor<1x4x4x2xi8>
+// CHECK: } -> tensor<1x4x4x2xi8>
+func.func @kernel_on_tensors(%x: tensor<1x4x4x8xi8>, %w: tensor<2x1x1x8xi8>) -> tensor<1x4x4x2xi8> {
+  %init = tensor.empty() : tensor<1x4x4x2xi8>
+  %r = pex.kernel ins(%x, %w : tensor<1x4x4x8xi8>, tensor<2x1x1x8xi8>) outs(%init : tensor<1x4x4x2xi8>) {
+  ^bb0(%xa: tensor<1x4x4x8xi8>, %wa: tensor<2x1x1x8xi8>, %out: tensor<1x4x4x2xi8>):
+    %b = "tosa.const"() {values = dense<0> : tensor<2xi32>} : () -> tensor<2xi32>
+    %zp8 = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+    %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+    %mult = "tosa.const"() {values = dense<1073741824> : tensor<1xi32>} : () -> tensor<1xi32>
+    %shift = "tosa.const"() {values = dense<31> : tensor<1xi8>} : () -> tensor<1xi8>
+    %acc = tosa.conv2d %xa, %wa, %b, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x8xi8>, tensor<2x1x1x8xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x2xi32>
+    %q = tosa.rescale %acc, %mult, %shift, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x4x4x2xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x4x4x2xi8>
+    %c = tosa.clamp %q {max_val = 127 : i8, min_val = 0 : i8} : (tensor<1x4x4x2xi8>) -> tensor<1x4x4x2xi8>
+    pex.yield %c : tensor<1x4x4x2xi8>
+  } -> tensor<1x4x4x2xi8>
+  return %r : tensor<1x4x4x2xi8>
+}
+
+// -----
+
+// A kernel on memrefs accumulates into its destination (reads the outs
+// argument) and has no results.
+// CHECK-LABEL: func.func @kernel_on_memrefs
+// CHECK: pex.kernel ins(%{{.*}} : memref<1x2x2x4xi32>) outs(%{{.*}} : memref<1x2x2x4xi32>) {
+// CHECK: %[[SUM:.*]] = tosa.add
+// CHECK-NEXT: pex.yield %[[SUM]]
+// CHECK-NEXT: }{{$}}
+func.func @kernel_on_memrefs(%a: memref<1x2x2x4xi32>, %acc: memref<1x2x2x4xi32>) {
+  pex.kernel ins(%a : memref<1x2x2x4xi32>) outs(%acc : memref<1x2x2x4xi32>) {
+  ^bb0(%x: tensor<1x2x2x4xi32>, %out: tensor<1x2x2x4xi32>):
+    %s = tosa.add %out, %x : (tensor<1x2x2x4xi32>, tensor<1x2x2x4xi32>) -> tensor<1x2x2x4xi32>
+    pex.yield %s : tensor<1x2x2x4xi32>
+  }
+  return
+}
+
+// -----
+
+// Placement and arena attributes record the planner's decisions.
+// CHECK-LABEL: memref.global "private" @pex_arena
+// CHECK-SAME: pex.arena = #pex.arena<size = 256, alignment = 16, peak = 240, lower_bound = 200>
+// CHECK-LABEL: func.func @placement
+// CHECK: pex.placement = #pex.placement<offset = 64, size = 128, live = [2, 5]>
+memref.global "private" @pex_arena : memref<256xi8> {alignment = 16 : i64, pex.arena = #pex.arena<size = 256, alignment = 16, peak = 240, lower_bound = 200>}
+func.func @placement() -> memref<128xi8> {
+  %arena = memref.get_global @pex_arena : memref<256xi8>
+  %c64 = arith.constant 64 : index
+  %v = memref.view %arena[%c64][] {pex.placement = #pex.placement<offset = 64, size = 128, live = [2, 5]>} : memref<256xi8> to memref<128xi8>
+  return %v : memref<128xi8>
+}

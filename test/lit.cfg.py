@@ -1,0 +1,43 @@
+# -*- Python -*-
+import os
+
+import lit.formats
+import lit.util
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "PEX"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.pex_obj_root, "test")
+config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
+config.substitutions.append(("%pex_src_root", config.pex_src_root))
+config.substitutions.append(("%models", config.pex_models_dir))
+config.substitutions.append(("%runtime", os.path.join(config.pex_src_root, "runtime")))
+config.substitutions.append(
+    ("%mlir_runner_libs",
+     ",".join(os.path.join(config.llvm_lib_dir, lib)
+              for lib in ("libmlir_runner_utils.so", "libmlir_c_runner_utils.so"))))
+# python/ runs with the interpreter that sees Debian's python3-* packages.
+config.substitutions.append(("%python", config.pex_python))
+config.environment["PYTHONPATH"] = os.path.join(config.pex_src_root, "python")
+config.environment["PEX_BIN_DIR"] = config.pex_tools_dir
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+# Real models are read from the shared folder; their tests need it.
+if os.path.isdir(config.pex_models_dir):
+    config.available_features.add("models")
+if lit.util.which("qemu-system-arm"):
+    config.available_features.add("qemu")
+
+tool_dirs = [config.pex_tools_dir, config.llvm_tools_dir]
+tools = ["pex-opt", "pexc", "mlir-opt", "mlir-runner", "mlir-translate", "llc", "clang"]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.pex_tools_dir, append_path=True)
