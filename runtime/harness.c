@@ -1,0 +1,223 @@
+/* Pex model harness: one main for the host and for Cortex-M under QEMU.
+
+   Reads PEX_MODEL_INPUT_BYTES raw bytes from the input file, runs the model once,
+   writes PEX_MODEL_OUTPUT_BYTES raw bytes to the output file and prints one line:
+
+     pex-run: status=0 stack_bytes=412 data_bytes=0 bss_bytes=27664 ram_bytes=28076
+
+   The fields after status= are measured on Cortex-M only; the host line is just
+   "pex-run: status=S" (no stack painting there). The exit code is the model's
+   status; harness failures print "pex-run: error=..." and exit with 125.
+
+   Build: compile with the model header forced in (-include NAME.h) or named
+   (-DPEX_MODEL_HEADER='"NAME.h"' -I<dir>), link with the model object; on Cortex-M
+   also with cortex-m/startup.c and a linker script from cortex-m/ (see README.md).
+   Paths: argv[1] and argv[2] (on QEMU: -append "IN OUT"), else the compile-time
+   macros PEX_INPUT_PATH / PEX_OUTPUT_PATH. */
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef PEX_MODEL_HEADER
+#include PEX_MODEL_HEADER
+#endif
+#ifndef PEX_MODEL_RUN
+#error "no model header: compile with -include NAME.h or -DPEX_MODEL_HEADER=\"NAME.h\""
+#endif
+
+#if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
+#define PEX_BARE_METAL 1
+#include "cortex-m/semihost.h"
+#else
+#define PEX_BARE_METAL 0
+#include <stdio.h>
+#endif
+
+#define PEX_HARNESS_ERROR 125
+
+int PEX_MODEL_RUN(const pex_model_input_t *input, pex_model_output_t *output);
+
+_Static_assert(PEX_MODEL_INPUT_BYTES % sizeof(pex_model_input_t) == 0, "input size");
+_Static_assert(PEX_MODEL_OUTPUT_BYTES % sizeof(pex_model_output_t) == 0, "output size");
+
+/* 16-byte alignment: generated code may use wide or alignment-assuming accesses. */
+static pex_model_input_t pex_input[PEX_MODEL_INPUT_BYTES / sizeof(pex_model_input_t)]
+    __attribute__((aligned(16)));
+static pex_model_output_t pex_output[PEX_MODEL_OUTPUT_BYTES / sizeof(pex_model_output_t)]
+    __attribute__((aligned(16)));
+
+#if defined(PEX_MODEL_EXTERNAL_ARENA) && PEX_MODEL_EXTERNAL_ARENA
+/* The model's working memory, defined by the application. A .bss.* name keeps it
+   zero-initialised NOBITS data under any linker script; the Pex scripts give it
+   its own spot (__pex_arena_start/__pex_arena_end). */
+__attribute__((aligned(16), section(".bss.pex_arena")))
+uint8_t PEX_MODEL_ARENA_SYMBOL[PEX_MODEL_ARENA_BYTES];
+#endif
+
+/* Instruction-count markers: the QEMU plugin snapshots its counter when these
+   run (addresses from `llvm-nm prog.elf`). noinline + an asm statement keep each a
+   real, separate call that the optimizer cannot delete or move across the model
+   call; the different asm text keeps them from being folded into one body. */
+__attribute__((noinline, used)) void pex_count_begin(void) { __asm__ volatile("" ::: "memory"); }
+__attribute__((noinline, used)) void pex_count_end(void) {
+  __asm__ volatile("nop" ::: "memory");
+}
+
+/* ---- I/O and the report line ---------------------------------------------- */
+
+static int pex_read_file(const char *path, void *buf, size_t n) {
+#if PEX_BARE_METAL
+  int fd = pex_sh_open(path, PEX_SH_MODE_RB);
+  if (fd < 0)
+    return -1;
+  int ok = pex_sh_flen(fd) == (long)n && pex_sh_read(fd, buf, n) == 0;
+  pex_sh_close(fd);
+#else
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return -1;
+  int ok = fread(buf, 1, n, f) == n && fgetc(f) == EOF; /* exactly n bytes */
+  fclose(f);
+#endif
+  return ok ? 0 : -1;
+}
+
+static int pex_write_file(const char *path, const void *buf, size_t n) {
+#if PEX_BARE_METAL
+  int fd = pex_sh_open(path, PEX_SH_MODE_WB);
+  if (fd < 0)
+    return -1;
+  int ok = pex_sh_write(fd, buf, n) == 0;
+  ok &= pex_sh_close(fd) == 0;
+#else
+  FILE *f = fopen(path, "wb");
+  if (!f)
+    return -1;
+  int ok = fwrite(buf, 1, n, f) == n;
+  ok &= fclose(f) == 0;
+#endif
+  return ok ? 0 : -1;
+}
+
+/* printf-free line building, so the Cortex-M build needs no libc. */
+struct pex_line {
+  char text[192];
+  size_t len;
+};
+
+static void pex_put(struct pex_line *l, const char *s) {
+  while (*s && l->len + 1 < sizeof l->text)
+    l->text[l->len++] = *s++;
+  l->text[l->len] = 0;
+}
+
+/* long, not long long: 32-bit on Cortex-M, so no 64-bit division helper. */
+static void pex_put_int(struct pex_line *l, const char *key, long v) {
+  char digits[24];
+  int i = sizeof digits - 1;
+  unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+  digits[i] = 0;
+  do
+    digits[--i] = (char)('0' + u % 10);
+  while (u /= 10);
+  if (v < 0)
+    digits[--i] = '-';
+  pex_put(l, " ");
+  pex_put(l, key);
+  pex_put(l, "=");
+  pex_put(l, &digits[i]);
+}
+
+static void pex_emit(const struct pex_line *l) {
+#if PEX_BARE_METAL
+  pex_sh_puts(l->text);
+#else
+  puts(l->text);
+  fflush(stdout);
+#endif
+}
+
+static int pex_fail(const char *what, const char *path) {
+  struct pex_line l;
+  l.len = 0; /* no = {0}: that would call memset */
+  pex_put(&l, "pex-run: error=");
+  pex_put(&l, what);
+  if (path) {
+    pex_put(&l, " path=");
+    pex_put(&l, path);
+  }
+  pex_emit(&l);
+  return PEX_HARNESS_ERROR;
+}
+
+/* ---- Stack painting (Cortex-M) -------------------------------------------- */
+
+#if PEX_BARE_METAL
+extern uint32_t __pex_stack_limit[];
+extern uint32_t __pex_data_start[], __pex_data_end[], __pex_bss_start[], __pex_bss_end[];
+#define PEX_STACK_PAINT 0xC5A5C5A5u
+
+/* always_inline: must run in main's own frame, so that "below the current SP" is
+   exactly the stack the model call will use. */
+static inline __attribute__((always_inline)) uintptr_t pex_sp(void) {
+  uintptr_t sp;
+  __asm__ volatile("mov %0, sp" : "=r"(sp));
+  return sp;
+}
+#endif
+
+int main(int argc, char **argv) {
+  const char *in_path = argc >= 3 ? argv[1] : 0;
+  const char *out_path = argc >= 3 ? argv[2] : 0;
+#ifdef PEX_INPUT_PATH
+  if (!in_path)
+    in_path = PEX_INPUT_PATH;
+#endif
+#ifdef PEX_OUTPUT_PATH
+  if (!out_path)
+    out_path = PEX_OUTPUT_PATH;
+#endif
+  if (!in_path || !out_path)
+    return pex_fail("usage", "IN OUT (argv, or -DPEX_INPUT_PATH/-DPEX_OUTPUT_PATH)");
+  if (pex_read_file(in_path, pex_input, PEX_MODEL_INPUT_BYTES) != 0)
+    return pex_fail("read-input", in_path);
+
+#if PEX_BARE_METAL
+  /* Paint the free stack [limit, SP) right before the call. The stack is full
+     descending: [SP] itself is in use, everything below it is free. */
+  uintptr_t sp = pex_sp();
+  for (volatile uint32_t *p = __pex_stack_limit; (uintptr_t)p < sp; ++p)
+    *p = PEX_STACK_PAINT;
+#endif
+
+  pex_count_begin();
+  int status = PEX_MODEL_RUN(pex_input, pex_output);
+  pex_count_end();
+
+  struct pex_line l;
+  l.len = 0; /* no = {0}: that would call memset */
+  pex_put(&l, "pex-run:");
+  pex_put_int(&l, "status", status);
+#if PEX_BARE_METAL
+  /* The lowest word that no longer holds the paint marks the call's deepest use. */
+  volatile uint32_t *low = __pex_stack_limit;
+  while ((uintptr_t)low < sp && *low == PEX_STACK_PAINT)
+    ++low;
+  long stack = (long)(sp - (uintptr_t)low);
+  long data = (char *)__pex_data_end - (char *)__pex_data_start;
+  long bss = (char *)__pex_bss_end - (char *)__pex_bss_start;
+  pex_put_int(&l, "stack_bytes", stack);
+  pex_put_int(&l, "data_bytes", data);
+  pex_put_int(&l, "bss_bytes", bss);
+  pex_put_int(&l, "ram_bytes", data + bss + stack);
+  if (low == __pex_stack_limit) {
+    /* Even the last word was written: the stack reservation was too small. */
+    pex_emit(&l);
+    return pex_fail("stack-exhausted", 0);
+  }
+#endif
+  pex_emit(&l);
+
+  if (pex_write_file(out_path, pex_output, PEX_MODEL_OUTPUT_BYTES) != 0)
+    return pex_fail("write-output", out_path);
+  return status;
+}
