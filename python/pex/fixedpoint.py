@@ -1,0 +1,109 @@
+"""gemmlowp's fixed-point math functions, as TFLite's integer kernels evaluate them.
+
+Values are raw int32 fixed-point numbers held in numpy int64 arrays; `integer_bits` is
+gemmlowp's tIntegerBits (the format is Q<integer_bits>.<31 - integer_bits>). The
+constants are gemmlowp's own, so results match its scalar implementation bit for bit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pex.quantization import (rounding_divide_by_pot,
+                              saturating_rounding_doubling_high_mul as mul,
+                              wrap_int32)
+
+INT32_MAX = (1 << 31) - 1
+INT32_MIN = -(1 << 31)
+
+
+def saturating_rounding_multiply_by_pot(x, exponent: int):
+    x = np.asarray(x, np.int64)
+    if exponent < 0:
+        return rounding_divide_by_pot(x, -exponent)
+    threshold = (1 << (31 - exponent)) - 1
+    return np.where(x > threshold, INT32_MAX,
+                    np.where(x < -threshold, INT32_MIN, x << exponent))
+
+
+def rescale(x, src_integer_bits: int, dst_integer_bits: int):
+    return saturating_rounding_multiply_by_pot(x, src_integer_bits - dst_integer_bits)
+
+
+def rounding_half_sum(a, b):
+    total = np.asarray(a, np.int64) + np.asarray(b, np.int64)
+    total = total + np.where(total >= 0, 1, -1)
+    return np.where(total >= 0, total // 2, -((-total) // 2))  # C++ division truncates
+
+
+def exp_on_interval_between_negative_one_quarter_and_0_excl(a):
+    """exp(a) for a in [-1/4, 0), both in Q0.31."""
+    constant_term = 1895147668  # exp(-1/8)
+    constant_1_over_3 = 715827883
+    x = wrap_int32(np.asarray(a, np.int64) + (1 << 28))  # Taylor expansion around -1/8
+    x2 = mul(x, x)
+    x3 = mul(x2, x)
+    x4 = mul(x2, x2)
+    x4_over_4 = saturating_rounding_multiply_by_pot(x4, -2)
+    x4_over_24_plus_x3_over_6_plus_x2_over_2 = saturating_rounding_multiply_by_pot(
+        wrap_int32(mul(wrap_int32(x4_over_4 + x3), constant_1_over_3) + x2), -1)
+    return wrap_int32(constant_term + mul(
+        constant_term, wrap_int32(x + x4_over_24_plus_x3_over_6_plus_x2_over_2)))
+
+
+# exp(-2^k) in Q0.31 for the barrel shifter over the bits of -a.
+_EXP_OF_MINUS_POWERS_OF_TWO = ((-2, 1672461947), (-1, 1302514674), (0, 790015084),
+                               (1, 290630308), (2, 39332535), (3, 720401), (4, 242))
+
+
+def exp_on_negative_values(a, integer_bits: int):
+    """exp(a) in Q0.31 for a <= 0 in Q<integer_bits>."""
+    a = np.asarray(a, np.int64)
+    fractional_bits = 31 - integer_bits
+    one_quarter = 1 << (fractional_bits - 2)
+    a_mod_quarter_minus_one_quarter = (a & (one_quarter - 1)) - one_quarter
+    result = exp_on_interval_between_negative_one_quarter_and_0_excl(
+        rescale(a_mod_quarter_minus_one_quarter, integer_bits, 0))
+    remainder = a_mod_quarter_minus_one_quarter - a
+    for exponent, multiplier in _EXP_OF_MINUS_POWERS_OF_TWO:
+        if integer_bits > exponent:
+            bit = 1 << (fractional_bits + exponent)
+            result = np.where(remainder & bit, mul(result, multiplier), result)
+    if integer_bits > 5:
+        result = np.where(a < -(1 << (36 - integer_bits)), 0, result)  # below -32
+    return np.where(a == 0, INT32_MAX, result)
+
+
+def one_over_one_plus_x_for_x_in_0_1(a):
+    """1 / (1 + a) in Q0.31 for a in [0, 1) in Q0.31, by Newton-Raphson in Q2.29."""
+    half_denominator = rounding_half_sum(a, INT32_MAX)
+    constant_48_over_17 = 1515870810
+    constant_neg_32_over_17 = -1010580540
+    one_in_q2 = 1 << 29
+    x = wrap_int32(constant_48_over_17 + mul(half_denominator, constant_neg_32_over_17))
+    for _ in range(3):
+        half_denominator_times_x = mul(half_denominator, x)
+        one_minus_half_denominator_times_x = wrap_int32(one_in_q2 - half_denominator_times_x)
+        x = wrap_int32(x + rescale(mul(x, one_minus_half_denominator_times_x), 4, 2))
+    return rescale(x, 1, 0)  # ExactMulByPot<-1> turns Q2 into Q1 without touching bits
+
+
+def logistic(a, integer_bits: int):
+    """1 / (1 + exp(-a)) in Q0.31 for a in Q<integer_bits>."""
+    a = np.asarray(a, np.int64)
+    positive = a > 0
+    abs_input = np.where(positive, a, -a)
+    result_if_positive = one_over_one_plus_x_for_x_in_0_1(
+        exp_on_negative_values(-abs_input, integer_bits))
+    result_if_negative = INT32_MAX - result_if_positive
+    return np.where(a == 0, 1 << 30,
+                    np.where(positive, result_if_positive, result_if_negative))
+
+
+def count_leading_zeros(x):
+    """Leading zero bits of x read as uint32."""
+    x = np.asarray(x, np.int64) & 0xFFFFFFFF
+    zeros = np.full(x.shape, 32, np.int64)
+    for bits in range(32):
+        zeros = np.where(x >> bits != 0, 31 - bits, zeros)
+    return zeros

@@ -1,0 +1,117 @@
+"""The in-memory model graph that every front end produces and the TOSA emitter consumes.
+
+A `Graph` is a list of `Op`s in execution order over `Tensor`s. Activations are NHWC with
+channels last. Tensors carry their element type and, when quantised, their affine
+quantisation (`real = scale * (q - zero_point)`); constant tensors carry their data.
+
+Operator vocabulary (`Op.kind`, the inputs in order, then `Op.attrs`):
+
+  conv2d            x, weights [O,KH,KW,I], bias [O] or None
+                    stride (h, w), dilation (h, w), pad (top, bottom, left, right), activation
+  depthwise_conv2d  x, weights [KH,KW,C,M], bias [C*M] or None
+                    stride, dilation, pad, activation
+  fully_connected   x, weights [M,K], bias [M] or None;  activation.
+                    The input is flattened to [N, K]; the output tensor's shape is kept.
+  add, mul          a, b (same rank, numpy broadcasting);  activation
+  avg_pool2d,
+  max_pool2d        x;  kernel (h, w), stride, pad, activation.
+                    Padded elements are excluded from averages and maxima.
+  mean              x;  axes (sorted), keep_dims
+  pad               x;  pads ((before, after) per dimension); the pad value is real 0
+  reshape           x   (the output tensor's shape is the target)
+  transpose         x;  perm
+  concat            x0, x1, ...;  axis, activation
+  softmax           x (over the last axis);  beta
+  logistic, relu, relu6, relu_n1_to_1, leaky_relu (alpha)   x
+  quantize          x (f32 or i8) -> i8 with the output tensor's quantisation
+  dequantize        x (i8) -> f32
+
+`activation` is one of ACTIVATIONS: the fused clamp TFLite applies to an op's output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+ACTIVATIONS = ("NONE", "RELU", "RELU_N1_TO_1", "RELU6")
+
+# Element types by their MLIR spelling, with the numpy type that holds them.
+NUMPY_TYPES = {"f32": np.float32, "i8": np.int8, "i32": np.int32, "i64": np.int64}
+
+
+@dataclass(frozen=True)
+class Quantization:
+    """Affine quantisation, per tensor (`axis` None) or per channel along `axis`."""
+
+    scale: np.ndarray  # float32, one entry per tensor or per channel
+    zero_point: np.ndarray  # int64, same length as scale
+    axis: int | None = None
+
+    @classmethod
+    def per_tensor(cls, scale: float, zero_point: int) -> Quantization:
+        return cls(np.array([scale], np.float32), np.array([zero_point], np.int64))
+
+    @property
+    def per_channel(self) -> bool:
+        return self.axis is not None
+
+
+@dataclass(eq=False)
+class Tensor:
+    name: str
+    shape: tuple[int, ...]
+    dtype: str  # a key of NUMPY_TYPES
+    quant: Quantization | None = None
+    data: np.ndarray | None = None  # the value of a constant tensor, in `shape`
+
+    @property
+    def is_constant(self) -> bool:
+        return self.data is not None
+
+    @property
+    def num_elements(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    def scale(self) -> float:
+        """The per-tensor scale (as the float32 value the model stores)."""
+        return float(self.quant.scale[0])
+
+    def zero_point(self) -> int:
+        return int(self.quant.zero_point[0])
+
+
+def same_quantization(a: Tensor, b: Tensor) -> bool:
+    """Per-tensor quantisations that map the same integers to the same reals."""
+    return a.scale() == b.scale() and a.zero_point() == b.zero_point()
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where an op comes from: the name it is known by and a line in the source model."""
+
+    name: str
+    file: str
+    line: int
+
+
+@dataclass(eq=False)
+class Op:
+    kind: str
+    inputs: list[Tensor | None]
+    outputs: list[Tensor]
+    attrs: dict = field(default_factory=dict)
+    loc: Location | None = None
+
+    @property
+    def output(self) -> Tensor:
+        return self.outputs[0]
+
+
+@dataclass(eq=False)
+class Graph:
+    name: str
+    inputs: list[Tensor]
+    outputs: list[Tensor]
+    ops: list[Op]

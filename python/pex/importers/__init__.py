@@ -1,0 +1,30 @@
+"""Model importers: a .tflite or .onnx file -> `pex.graph.Graph` -> TOSA text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pex.errors import ModelError
+from pex.graph import Graph
+from pex.importers.tflite import is_tflite, read_tflite
+from pex.tosa import emit_module
+
+
+def load_graph(path: str) -> Graph:
+    """Reads a model, telling the format from its contents (TFLite's 'TFL3' at byte 4)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise ModelError(f"cannot read the file: {error.strerror}") from None
+    if is_tflite(data) or path.endswith(".tflite"):
+        return read_tflite(data, path)
+    from pex.importers.onnx_reader import looks_like_onnx, read_onnx
+    if looks_like_onnx(data):
+        return read_onnx(data, path)
+    raise ModelError("unrecognised model format: neither a TFLite flatbuffer ('TFL3' at "
+                     "byte 4) nor an ONNX model")
+
+
+def import_model(path: str) -> str:
+    """The TOSA MLIR text of a model file."""
+    return emit_module(load_graph(path))

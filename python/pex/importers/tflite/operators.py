@@ -1,0 +1,263 @@
+"""One converter per supported TFLite builtin operator: TFLite semantics -> graph ops.
+
+Converters resolve TFLite conventions (SAME padding, the depthwise weight layout, hybrid
+int8 weights under float activations, negative axes) so the graph is explicit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pex.errors import ModelError
+from pex.graph import Tensor
+from pex.importers.tflite import schema
+
+
+def _activation(code: int) -> str:
+    if code not in (0, 1, 2, 3):
+        name = schema.ACTIVATION_NAMES[code] if 0 <= code < len(schema.ACTIVATION_NAMES) else code
+        raise ModelError(f"unsupported fused activation {name}")
+    return schema.ACTIVATION_NAMES[code]
+
+
+def _padding(padding: int, size: int, kernel: int, stride: int, dilation: int) -> tuple[int, int]:
+    """TFLite's explicit (before, after) padding of one spatial dimension."""
+    if padding not in (0, 1):
+        raise ModelError(f"unknown padding {padding}")
+    if stride < 1 or dilation < 1 or kernel < 1:
+        raise ModelError(f"invalid window: kernel {kernel}, stride {stride}, dilation {dilation}")
+    if schema.PADDING_NAMES[padding] == "VALID":
+        return 0, 0
+    effective = (kernel - 1) * dilation + 1
+    out = (size + stride - 1) // stride
+    total = max((out - 1) * stride + effective - size, 0)
+    return total // 2, total - total // 2
+
+
+def _window(options, x: Tensor, kernel_h: int, kernel_w: int, dilation=(1, 1)) -> dict:
+    if len(x.shape) != 4:
+        raise ModelError(f"input '{x.name}' has rank {len(x.shape)}, expected 4 (NHWC)")
+    stride = (options.stride_h, options.stride_w)
+    top, bottom = _padding(options.padding, x.shape[1], kernel_h, stride[0], dilation[0])
+    left, right = _padding(options.padding, x.shape[2], kernel_w, stride[1], dilation[1])
+    return dict(stride=stride, pad=(top, bottom, left, right))
+
+
+def _dequantized(weights: Tensor) -> Tensor:
+    """Hybrid models keep int8 weights under float activations: import them as float."""
+    quant = weights.quant
+    if quant is None:
+        raise ModelError(f"int8 weights '{weights.name}' have no quantisation")
+    shape = [1] * len(weights.shape)
+    if quant.per_channel:
+        shape[quant.axis] = -1
+    scale = quant.scale.reshape(shape)
+    zero_point = quant.zero_point.reshape(shape)
+    data = ((weights.data.astype(np.float32) - zero_point.astype(np.float32)) * scale)
+    return Tensor(weights.name, weights.shape, "f32", None, data.astype(np.float32))
+
+
+def _weights(ctx, position: int, x: Tensor) -> Tensor:
+    weights = ctx.input(position)
+    if not weights.is_constant:
+        raise ModelError(f"weights '{weights.name}' are not constant")
+    if x.dtype == "f32" and weights.dtype == "i8":
+        return _dequantized(weights)
+    if x.dtype != weights.dtype:
+        raise ModelError(f"{x.dtype} input with {weights.dtype} weights")
+    return weights
+
+
+def _require_quantized(*tensors: Tensor) -> None:
+    for tensor in tensors:
+        if tensor is not None and tensor.dtype == "i8" and tensor.quant is None:
+            raise ModelError(f"int8 tensor '{tensor.name}' has no quantisation parameters")
+
+
+def _axis(axis: int, rank: int) -> int:
+    if not -rank <= axis < rank:
+        raise ModelError(f"axis {axis} out of range for rank {rank}")
+    return axis % rank
+
+
+def conv_2d(ctx) -> None:
+    x = ctx.input(0)
+    weights = _weights(ctx, 1, x)
+    bias = ctx.optional_input(2)
+    _require_quantized(x, weights, ctx.output)
+    options = ctx.options(schema.Conv2DOptions)
+    dilation = (options.dilation_h_factor, options.dilation_w_factor)
+    window = _window(options, x, weights.shape[1], weights.shape[2], dilation)
+    ctx.emit("conv2d", [x, weights, bias], dilation=dilation,
+             activation=_activation(options.fused_activation_function), **window)
+
+
+def depthwise_conv_2d(ctx) -> None:
+    x = ctx.input(0)
+    weights = _weights(ctx, 1, x)
+    bias = ctx.optional_input(2)
+    _require_quantized(x, weights, ctx.output)
+    options = ctx.options(schema.DepthwiseConv2DOptions)
+    _, kernel_h, kernel_w, channels_out = weights.shape
+    channels = x.shape[3]
+    if channels_out % channels:
+        raise ModelError(f"{channels_out} output channels are not a multiple of {channels}")
+    # TFLite stores [1, KH, KW, C*M]; TOSA wants [KH, KW, C, M]: the same bytes.
+    kernel = Tensor(weights.name, (kernel_h, kernel_w, channels, channels_out // channels),
+                    weights.dtype, weights.quant,
+                    weights.data.reshape(kernel_h, kernel_w, channels, channels_out // channels))
+    dilation = (options.dilation_h_factor, options.dilation_w_factor)
+    ctx.emit("depthwise_conv2d", [x, kernel, bias], dilation=dilation,
+             activation=_activation(options.fused_activation_function),
+             **_window(options, x, kernel_h, kernel_w, dilation))
+
+
+def fully_connected(ctx) -> None:
+    x = ctx.input(0)
+    weights = _weights(ctx, 1, x)
+    bias = ctx.optional_input(2)
+    _require_quantized(x, weights, ctx.output)
+    options = ctx.options(schema.FullyConnectedOptions)
+    if options.weights_format != 0:
+        raise ModelError("shuffled FULLY_CONNECTED weights are not supported")
+    if len(weights.shape) != 2 or x.num_elements % weights.shape[1]:
+        raise ModelError(f"weights {list(weights.shape)} do not fit input {list(x.shape)}")
+    ctx.emit("fully_connected", [x, weights, bias],
+             activation=_activation(options.fused_activation_function))
+
+
+def _pool(kind: str):
+    def convert(ctx) -> None:
+        x = ctx.input(0)
+        _require_quantized(x, ctx.output)
+        options = ctx.options(schema.Pool2DOptions)
+        kernel = (options.filter_height, options.filter_width)
+        ctx.emit(kind, [x], kernel=kernel, activation=_activation(options.fused_activation_function),
+                 **_window(options, x, *kernel))
+    return convert
+
+
+def _binary(kind: str, options_cls):
+    def convert(ctx) -> None:
+        a, b = ctx.input(0), ctx.input(1)
+        _require_quantized(a, b, ctx.output)
+        rank = len(ctx.output.shape)
+        options = ctx.options(options_cls)
+        ctx.emit(kind, [_with_rank(ctx, a, rank), _with_rank(ctx, b, rank)],
+                 activation=_activation(options.fused_activation_function))
+    return convert
+
+
+def _with_rank(ctx, tensor: Tensor, rank: int) -> Tensor:
+    """TOSA broadcasts only between equal ranks: prepend unit dimensions."""
+    if len(tensor.shape) == rank:
+        return tensor
+    shape = (1,) * (rank - len(tensor.shape)) + tensor.shape
+    if tensor.is_constant:
+        return Tensor(tensor.name, shape, tensor.dtype, tensor.quant, tensor.data.reshape(shape))
+    reshaped = Tensor(f"{tensor.name}/rank{rank}", shape, tensor.dtype, tensor.quant)
+    ctx.emit("reshape", [tensor], [reshaped])
+    return reshaped
+
+
+def mean(ctx) -> None:
+    x = ctx.input(0)
+    _require_quantized(x, ctx.output)
+    axes = sorted({_axis(int(a), len(x.shape)) for a in np.atleast_1d(ctx.constant_input(1))})
+    keep_dims = bool(ctx.options(schema.ReducerOptions).keep_dims)
+    ctx.emit("mean", [x], axes=tuple(axes), keep_dims=keep_dims)
+
+
+def pad(ctx) -> None:
+    x = ctx.input(0)
+    pads = np.asarray(ctx.constant_input(1)).reshape(-1, 2)
+    if pads.shape[0] != len(x.shape) or np.any(pads < 0):
+        raise ModelError(f"paddings {pads.tolist()} do not fit rank {len(x.shape)}")
+    ctx.emit("pad", [x], pads=tuple((int(lo), int(hi)) for lo, hi in pads))
+
+
+def reshape(ctx) -> None:
+    x = ctx.input(0)
+    if x.num_elements != ctx.output.num_elements:
+        raise ModelError(f"cannot reshape {list(x.shape)} to {list(ctx.output.shape)}")
+    ctx.emit("reshape", [x])
+
+
+def transpose(ctx) -> None:
+    x = ctx.input(0)
+    perm = [_axis(int(p), len(x.shape)) for p in np.atleast_1d(ctx.constant_input(1))]
+    if sorted(perm) != list(range(len(x.shape))):
+        raise ModelError(f"{perm} is not a permutation of rank {len(x.shape)}")
+    ctx.emit("transpose", [x], perm=tuple(perm))
+
+
+def concatenation(ctx) -> None:
+    inputs = [ctx.input(i) for i in range(len(ctx.input_indices))]
+    _require_quantized(*inputs, ctx.output)
+    options = ctx.options(schema.ConcatenationOptions)
+    ctx.emit("concat", inputs, axis=_axis(options.axis, len(ctx.output.shape)),
+             activation=_activation(options.fused_activation_function))
+
+
+def softmax(ctx) -> None:
+    x = ctx.input(0)
+    _require_quantized(x, ctx.output)
+    ctx.emit("softmax", [x], beta=float(ctx.options(schema.SoftmaxOptions).beta))
+
+
+def _unary(kind: str):
+    def convert(ctx) -> None:
+        x = ctx.input(0)
+        _require_quantized(x, ctx.output)
+        ctx.emit(kind, [x])
+    return convert
+
+
+def leaky_relu(ctx) -> None:
+    x = ctx.input(0)
+    _require_quantized(x, ctx.output)
+    ctx.emit("leaky_relu", [x], alpha=float(ctx.options(schema.LeakyReluOptions).alpha))
+
+
+def quantize(ctx) -> None:
+    x = ctx.input(0)
+    _require_quantized(x, ctx.output)
+    if ctx.output.dtype != "i8" or ctx.output.quant.per_channel:
+        raise ModelError("only quantisation to per-tensor int8 is supported")
+    ctx.emit("quantize", [x])
+
+
+def dequantize(ctx) -> None:
+    x = ctx.input(0)
+    _require_quantized(x)
+    if x.is_constant:  # weights stored quantised in a float model: fold
+        ctx.alias_output(Tensor(ctx.output.name, x.shape, "f32", None,
+                                _dequantized(x).data))
+        return
+    ctx.emit("dequantize", [x])
+
+
+_CODES = schema.BUILTIN_OPERATOR_CODES
+CONVERTERS = {
+    _CODES["CONV_2D"]: conv_2d,
+    _CODES["DEPTHWISE_CONV_2D"]: depthwise_conv_2d,
+    _CODES["FULLY_CONNECTED"]: fully_connected,
+    _CODES["ADD"]: _binary("add", schema.AddOptions),
+    _CODES["MUL"]: _binary("mul", schema.MulOptions),
+    _CODES["AVERAGE_POOL_2D"]: _pool("avg_pool2d"),
+    _CODES["MAX_POOL_2D"]: _pool("max_pool2d"),
+    _CODES["MEAN"]: mean,
+    _CODES["PAD"]: pad,
+    _CODES["RESHAPE"]: reshape,
+    _CODES["SQUEEZE"]: reshape,
+    _CODES["TRANSPOSE"]: transpose,
+    _CODES["CONCATENATION"]: concatenation,
+    _CODES["SOFTMAX"]: softmax,
+    _CODES["LOGISTIC"]: _unary("logistic"),
+    _CODES["RELU"]: _unary("relu"),
+    _CODES["RELU6"]: _unary("relu6"),
+    _CODES["RELU_N1_TO_1"]: _unary("relu_n1_to_1"),
+    _CODES["LEAKY_RELU"]: leaky_relu,
+    _CODES["QUANTIZE"]: quantize,
+    _CODES["DEQUANTIZE"]: dequantize,
+}

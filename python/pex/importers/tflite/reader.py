@@ -1,0 +1,180 @@
+"""A .tflite file -> `pex.graph.Graph` (its first subgraph, which TFLite runs)."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from pex.errors import ModelError
+from pex.graph import NUMPY_TYPES, Graph, Location, Op, Quantization, Tensor
+from pex.importers.tflite import schema
+from pex.importers.tflite.operators import CONVERTERS
+
+
+def is_tflite(data: bytes) -> bool:
+    return data[4:8] == schema.FILE_IDENTIFIER
+
+
+class ModelReader:
+    def __init__(self, data: bytes, path: str) -> None:
+        if not is_tflite(data):
+            raise ModelError(f"not a TFLite model: bytes 4-7 are {data[4:8]!r}, expected "
+                             f"{schema.FILE_IDENTIFIER!r}")
+        self.data = data
+        self.file = os.path.basename(path)
+        self.name = os.path.splitext(self.file)[0]
+        self.model = schema.Model.root(data)
+        subgraphs = self.model.subgraphs
+        if not subgraphs:
+            raise ModelError("the model has no subgraph")
+        self.subgraph = subgraphs[0]
+        self.tensor_views = self.subgraph.tensors
+        self.buffers = self.model.buffers
+        self.ops: list[Op] = []
+        self.loc: Location | None = None
+        self._tensors: dict[int, Tensor] = {}
+
+    def read(self) -> Graph:
+        codes = self.model.operator_codes
+        for index, operator in enumerate(self.subgraph.operators):
+            if operator.opcode_index >= len(codes):
+                raise ModelError(f"operator {index}: operator code index "
+                                 f"{operator.opcode_index} out of range")
+            code = codes[operator.opcode_index].code
+            name = schema.builtin_operator_name(code)
+            if code == schema.BUILTIN_OPERATOR_CODES["CUSTOM"]:
+                name = f"custom operator '{codes[operator.opcode_index].custom_code}'"
+            try:
+                outputs = [self.tensor(i) for i in _indices(operator.outputs)]
+                self.loc = Location(outputs[0].name if outputs else name, self.file, index)
+                if code not in CONVERTERS:
+                    raise ModelError("unsupported operator")
+                CONVERTERS[code](OperatorContext(self, operator, outputs))
+            except ModelError as error:
+                raise ModelError(f"operator {index} ({name}): {error}") from None
+        inputs = [self.tensor(i) for i in _indices(self.subgraph.inputs)]
+        outputs = [self.tensor(i) for i in _indices(self.subgraph.outputs)]
+        return Graph(self.name, inputs, outputs, self.ops)
+
+    def emit(self, kind: str, inputs: list, outputs: list[Tensor], attrs: dict) -> Op:
+        op = Op(kind, inputs, outputs, attrs, self.loc)
+        self.ops.append(op)
+        return op
+
+    def tensor(self, index: int) -> Tensor:
+        if index not in self._tensors:
+            if not 0 <= index < len(self.tensor_views):
+                raise ModelError(f"tensor index {index} out of range")
+            self._tensors[index] = self._convert_tensor(self.tensor_views[index])
+        return self._tensors[index]
+
+    def alias(self, index: int, tensor: Tensor) -> None:
+        """Makes a model tensor stand for an already converted one (folded ops)."""
+        self._tensors[index] = tensor
+
+    def _convert_tensor(self, view: schema.Tensor) -> Tensor:
+        name = view.name or "<unnamed>"
+        if view.type not in schema.ELEMENT_TYPES:
+            type_name = (schema.TENSOR_TYPE_NAMES[view.type]
+                         if 0 <= view.type < len(schema.TENSOR_TYPE_NAMES) else str(view.type))
+            raise ModelError(f"tensor '{name}' has unsupported type {type_name}")
+        dtype = schema.ELEMENT_TYPES[view.type]
+        shape = tuple(int(d) for d in (view.shape if view.shape is not None else ()))
+        signature = view.shape_signature
+        # Keras exports mark the batch dimension -1 in the signature and 1 in the shape.
+        if any(d < 1 for d in shape) or (signature is not None and any(d < 0 for d in signature[1:])):
+            shown = list(signature) if signature is not None else list(shape)
+            raise ModelError(f"tensor '{name}' has a dynamic shape {shown}; "
+                             f"only static shapes are supported")
+        return Tensor(name, shape, dtype, self._quantization(view, name, shape, dtype),
+                      self._constant_data(view, name, shape, dtype))
+
+    @staticmethod
+    def _quantization(view: schema.Tensor, name: str, shape, dtype) -> Quantization | None:
+        if dtype != "i8":  # int32 biases carry scales nothing reads (some with a stale axis)
+            return None
+        params = view.quantization
+        scale, zero_point = params.scale, params.zero_point
+        if scale is None or len(scale) == 0:
+            return None
+        if zero_point is None or len(zero_point) != len(scale):
+            zero_point = np.zeros(len(scale), np.int64)
+        axis = params.quantized_dimension if len(scale) > 1 else None
+        if axis is not None and not (0 <= axis < len(shape) and shape[axis] == len(scale)):
+            raise ModelError(f"tensor '{name}': {len(scale)} scales do not match "
+                             f"dimension {axis} of shape {list(shape)}")
+        return Quantization(scale.astype(np.float32), zero_point.astype(np.int64), axis)
+
+    def _constant_data(self, view: schema.Tensor, name: str, shape, dtype) -> np.ndarray | None:
+        if view.buffer == 0:
+            return None
+        if view.buffer >= len(self.buffers):
+            raise ModelError(f"tensor '{name}' refers to buffer {view.buffer}, "
+                             f"but the model has {len(self.buffers)}")
+        buffer = self.buffers[view.buffer]
+        raw = buffer.data
+        if buffer.offset > 1:
+            end = buffer.offset + buffer.size
+            if end > len(self.data):
+                raise ModelError(f"tensor '{name}': buffer at byte offset {buffer.offset} "
+                                 f"(size {buffer.size}) lies outside the file")
+            raw = np.frombuffer(self.data, np.uint8, buffer.size, buffer.offset)
+        if raw is None or raw.size == 0:
+            return None
+        element = np.dtype(NUMPY_TYPES[dtype]).newbyteorder("<")
+        count = int(np.prod(shape, dtype=np.int64))
+        if raw.size != count * element.itemsize:
+            raise ModelError(f"tensor '{name}' of shape {list(shape)} has {raw.size} bytes "
+                             f"of data, expected {count * element.itemsize}")
+        return raw.view(element).astype(NUMPY_TYPES[dtype]).reshape(shape)
+
+
+def _indices(vector) -> list[int]:
+    return [int(i) for i in vector] if vector is not None else []
+
+
+class OperatorContext:
+    """What a converter sees of one operator: its tensors, options and the graph to extend."""
+
+    def __init__(self, reader: ModelReader, operator: schema.Operator, outputs: list[Tensor]):
+        self.reader = reader
+        self.operator = operator
+        self.input_indices = _indices(operator.inputs)
+        self.outputs = outputs
+
+    @property
+    def output(self) -> Tensor:
+        if not self.outputs:
+            raise ModelError("the operator has no output")
+        return self.outputs[0]
+
+    def input(self, position: int) -> Tensor:
+        tensor = self.optional_input(position)
+        if tensor is None:
+            raise ModelError(f"input {position} is missing")
+        return tensor
+
+    def optional_input(self, position: int) -> Tensor | None:
+        if position >= len(self.input_indices) or self.input_indices[position] < 0:
+            return None
+        return self.reader.tensor(self.input_indices[position])
+
+    def constant_input(self, position: int) -> np.ndarray:
+        tensor = self.input(position)
+        if not tensor.is_constant:
+            raise ModelError(f"input {position} ('{tensor.name}') must be constant")
+        return tensor.data
+
+    def options(self, cls):
+        kind = self.operator.builtin_options_type
+        if kind not in (0, cls.UNION_TYPE):
+            raise ModelError(f"builtin options of type {kind}, expected {cls.TYPE_NAME}")
+        return self.operator.builtin_options(cls)
+
+    def emit(self, kind: str, inputs: list, outputs: list[Tensor] | None = None, **attrs) -> Op:
+        return self.reader.emit(kind, inputs, outputs or [self.output], attrs)
+
+    def alias_output(self, tensor: Tensor) -> None:
+        """The operator folds away: its output is `tensor`."""
+        self.reader.alias(int(self.operator.outputs[0]), tensor)

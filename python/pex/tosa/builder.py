@@ -1,0 +1,165 @@
+"""Writes the body of one TOSA function: SSA values, constants and ops, each at a location.
+
+The lowerings call the typed helpers below (rescale, clamp, reshape, ...) so the exact
+TOSA 1.0 syntax (zero points and shifts as constant operands, shapes as
+`tosa.const_shape`) lives in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from pex.graph import NUMPY_TYPES, Location, Tensor
+from pex.quantization import quantize_multiplier, tosa_shift
+from pex.tosa import text
+from pex.tosa.text import TensorType
+
+
+@dataclass(frozen=True)
+class ShapeType:
+    rank: int
+
+    def __str__(self) -> str:
+        return f"!tosa.shape<{self.rank}>"
+
+
+@dataclass(frozen=True)
+class Value:
+    name: str
+    type: TensorType | ShapeType
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.type.shape
+
+    @property
+    def dtype(self) -> str:
+        return self.type.dtype
+
+
+class FunctionBuilder:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._count = 0
+        self._values: dict[Tensor, Value] = {}
+        self._constants: dict[tuple, Value] = {}
+        self._loc: Location | None = None
+
+    # Values of graph tensors.
+
+    def bind(self, tensor: Tensor, value: Value) -> None:
+        self._values[tensor] = value
+
+    def value(self, tensor: Tensor) -> Value:
+        """The value of a graph tensor; constants are materialised at first use."""
+        if tensor not in self._values:
+            if not tensor.is_constant:
+                raise KeyError(f"tensor '{tensor.name}' is used before it is defined")
+            return self.const(tensor.data, tensor.dtype)
+        return self._values[tensor]
+
+    def at(self, loc: Location | None) -> None:
+        """Emits the following ops at `loc` (constants are shared within one location)."""
+        self._loc = loc
+        self._constants.clear()
+
+    # Generic emission.
+
+    def _fresh(self, type_) -> Value:
+        value = Value(f"%{self._count}", type_)
+        self._count += 1
+        return value
+
+    def op(self, name: str, operands: list[Value], result: TensorType, attrs: str = "") -> Value:
+        value = self._fresh(result)
+        args = ", ".join(v.name for v in operands)
+        types = ", ".join(str(v.type) for v in operands)
+        attrs = f" {{{attrs}}}" if attrs else ""
+        self.lines.append(f"{value.name} = tosa.{name} {args}{attrs} : ({types}) -> {result}"
+                          f"{text.location(self._loc)}")
+        return value
+
+    def const(self, values, dtype: str) -> Value:
+        values = np.asarray(values, NUMPY_TYPES[dtype])
+        key = (dtype, values.shape, values.tobytes())
+        if key not in self._constants:
+            type_ = TensorType(values.shape, dtype)
+            value = self._fresh(type_)
+            self.lines.append(f'{value.name} = "tosa.const"() <{{values = '
+                              f"{text.dense(values, dtype)} : {type_}}}> : () -> {type_}"
+                              f"{text.location(self._loc)}")
+            self._constants[key] = value
+        return self._constants[key]
+
+    def scalar(self, value, dtype: str) -> Value:
+        """A one-element constant: how TOSA 1.0 passes zero points, shifts and pad values."""
+        return self.const(np.array([value]), dtype)
+
+    def const_shape(self, dims) -> Value:
+        dims = [int(d) for d in dims]
+        key = ("shape", tuple(dims))
+        if key not in self._constants:
+            value = self._fresh(ShapeType(len(dims)))
+            self.lines.append(
+                f"{value.name} = tosa.const_shape {{values = {text.dense(np.array(dims), 'i64')}"
+                f" : tensor<{len(dims)}xindex>}} : () -> {value.type}{text.location(self._loc)}")
+            self._constants[key] = value
+        return self._constants[key]
+
+    # Typed helpers.
+
+    def reshape(self, x: Value, shape) -> Value:
+        shape = tuple(int(d) for d in shape)
+        if shape == x.shape:
+            return x
+        return self.op("reshape", [x, self.const_shape(shape)], TensorType(shape, x.dtype))
+
+    def slice(self, x: Value, start, size) -> Value:
+        return self.op("slice", [x, self.const_shape(start), self.const_shape(size)],
+                       TensorType(tuple(int(d) for d in size), x.dtype))
+
+    def rescale(self, x: Value, multipliers, shifts, input_zp: int, output_zp: int,
+                dtype: str) -> Value:
+        """TOSA rescale with TFLite's rounding; `shifts` are TOSA right shifts."""
+        multipliers = np.atleast_1d(np.asarray(multipliers, np.int32))
+        shifts = np.atleast_1d(np.asarray(shifts, np.int8))
+        attrs = ("input_unsigned = false, output_unsigned = false, "
+                 f"per_channel = {'true' if multipliers.size > 1 else 'false'}, "
+                 "rounding_mode = DOUBLE_ROUND, scale32 = true")
+        operands = [x, self.const(multipliers, "i32"), self.const(shifts, "i8"),
+                    self.scalar(input_zp, x.dtype), self.scalar(output_zp, dtype)]
+        return self.op("rescale", operands, TensorType(x.shape, dtype), attrs)
+
+    def requantize(self, x: Value, real_multiplier: float, input_zp: int, output_zp: int,
+                   dtype: str) -> Value:
+        """(x - input_zp) * real_multiplier + output_zp, as TFLite quantises the multiplier."""
+        multiplier, shift = quantize_multiplier(real_multiplier)
+        return self.rescale(x, multiplier, tosa_shift(shift), input_zp, output_zp, dtype)
+
+    def clamp(self, x: Value, low, high) -> Value:
+        if x.dtype == "f32":
+            bounds = f"max_val = {text.float_literal(high)} : f32, " \
+                     f"min_val = {text.float_literal(low)} : f32"
+        else:
+            bounds = f"max_val = {int(high)} : {x.dtype}, min_val = {int(low)} : {x.dtype}"
+        return self.op("clamp", [x], x.type, bounds)
+
+    def cast(self, x: Value, dtype: str) -> Value:
+        return self.op("cast", [x], TensorType(x.shape, dtype))
+
+    def elementwise(self, name: str, a: Value, b: Value, shape, dtype: str | None = None) -> Value:
+        """A broadcasting binary op (add, sub, maximum, minimum)."""
+        return self.op(name, [a, b], TensorType(tuple(shape), dtype or a.dtype))
+
+    def mul(self, a: Value, b: Value, shape) -> Value:
+        return self.op("mul", [a, b, self.scalar(0, "i8")], TensorType(tuple(shape), a.dtype))
+
+    def table(self, x: Value, entries) -> Value:
+        return self.op("table", [x, self.const(entries, "i8")], x.type)
+
+    def reduce(self, name: str, x: Value, axis: int) -> Value:
+        shape = list(x.shape)
+        shape[axis] = 1
+        return self.op(name, [x], TensorType(tuple(shape), x.dtype), f"axis = {axis} : i32")

@@ -1,0 +1,107 @@
+"""conv2d, depthwise_conv2d and fully_connected.
+
+int8 lowers to a TOSA convolution with i32 accumulation, then one rescale (per channel
+when the weights are) and the activation clamp, in that order, so the compiler can fuse
+the three into one kernel. fully_connected reuses conv2d on a [N,1,1,K] view.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pex.errors import ModelError
+from pex.graph import Op, Tensor
+from pex.quantization import quantize_multiplier, tosa_shift
+from pex.tosa import text
+from pex.tosa.activation import fused_activation
+from pex.tosa.builder import FunctionBuilder, Value
+from pex.tosa.text import TensorType
+from pex.tosa.window import fit_window
+
+
+def requantize_multipliers(input_: Tensor, weights: Tensor, output: Tensor,
+                           float_product: bool = False) -> tuple[list[int], list[int]]:
+    """Per-channel (or one) TOSA multiplier and shift for input x weights -> output.
+
+    TFLite computes input_scale * weight_scale / output_scale in double, except the
+    per-tensor FULLY_CONNECTED path, which multiplies the two float scales in float
+    first (`float_product`).
+    """
+    multipliers, shifts = [], []
+    for weight_scale in weights.quant.scale:
+        if float_product:
+            product = float(np.float32(input_.scale()) * np.float32(weight_scale))
+        else:
+            product = input_.scale() * float(weight_scale)
+        multiplier, shift = quantize_multiplier(product / output.scale())
+        multipliers.append(multiplier)
+        shifts.append(tosa_shift(shift))
+    return multipliers, shifts
+
+
+def _bias(b: FunctionBuilder, bias: Tensor | None, channels: int, dtype: str) -> Value:
+    if bias is None:
+        return b.const(np.zeros(channels), dtype)
+    return b.value(bias)
+
+
+def _convolve(b: FunctionBuilder, name: str, op: Op, x: Value, weights: Tensor, kernel,
+              channels: int, out_shape, window: dict) -> Value:
+    """The TOSA convolution itself, accumulating in i32 (int8) or f32."""
+    input_ = op.inputs[0]
+    acc = "i32" if x.dtype == "i8" else "f32"
+    x, pad = fit_window(b, x, kernel, window["stride"], window["dilation"], window["pad"])
+    operands = [x, b.value(weights), _bias(b, op.inputs[2], channels, acc),
+                b.scalar(input_.zero_point() if input_.quant else 0, x.dtype),
+                b.scalar(0, weights.dtype)]
+    attributes = (f"acc_type = {acc}, dilation = {text.i64_array(window['dilation'])}, "
+                  f"pad = {text.i64_array(pad)}, stride = {text.i64_array(window['stride'])}")
+    return b.op(name, operands, TensorType(tuple(out_shape), acc), attributes)
+
+
+def _requantize(b: FunctionBuilder, acc: Value, op: Op, weights: Tensor,
+                float_product: bool = False) -> Value:
+    """Accumulator -> output type, then the fused activation."""
+    output = op.output
+    if acc.dtype == "i32":
+        multipliers, shifts = requantize_multipliers(op.inputs[0], weights, output, float_product)
+        acc = b.rescale(acc, multipliers, shifts, 0, output.zero_point(), "i8")
+    return fused_activation(b, acc, op.attrs["activation"], output)
+
+
+def _checked_weights(op: Op) -> Tensor:
+    weights = op.inputs[1]
+    if not weights.is_constant:
+        raise ModelError(f"{op.kind} weights '{weights.name}' are not constant")
+    if weights.quant is not None and np.any(weights.quant.zero_point != 0):
+        raise ModelError(f"{op.kind} weights '{weights.name}' have a non-zero zero point")
+    return weights
+
+
+def lower_conv2d(b: FunctionBuilder, op: Op) -> None:
+    weights = _checked_weights(op)
+    acc = _convolve(b, "conv2d", op, b.value(op.inputs[0]), weights, weights.shape[1:3],
+                    weights.shape[0], op.output.shape, op.attrs)
+    b.bind(op.output, _requantize(b, acc, op, weights))
+
+
+def lower_depthwise_conv2d(b: FunctionBuilder, op: Op) -> None:
+    weights = _checked_weights(op)
+    channels = weights.shape[2] * weights.shape[3]
+    acc = _convolve(b, "depthwise_conv2d", op, b.value(op.inputs[0]), weights,
+                    weights.shape[0:2], channels, op.output.shape, op.attrs)
+    b.bind(op.output, _requantize(b, acc, op, weights))
+
+
+def lower_fully_connected(b: FunctionBuilder, op: Op) -> None:
+    weights = _checked_weights(op)
+    units, depth = weights.shape
+    batch = op.inputs[0].num_elements // depth
+    as_image = b.reshape(b.value(op.inputs[0]), (batch, 1, 1, depth))
+    kernel = Tensor(weights.name, (units, 1, 1, depth), weights.dtype, weights.quant,
+                    weights.data.reshape(units, 1, 1, depth))
+    window = dict(stride=(1, 1), dilation=(1, 1), pad=(0, 0, 0, 0))
+    acc = _convolve(b, "conv2d", op, as_image, kernel, (1, 1), units, (batch, 1, 1, units), window)
+    per_tensor = weights.quant is not None and not weights.quant.per_channel
+    result = _requantize(b, acc, op, weights, float_product=per_tensor)
+    b.bind(op.output, b.reshape(result, op.output.shape))

@@ -1,0 +1,118 @@
+"""add, mul, the unary activations, quantize and dequantize.
+
+int8 arithmetic follows TFLite Micro's reference kernels step by step: every
+MultiplyByQuantizedMultiplier becomes one DOUBLE_ROUND rescale, which is bit-exact.
+Unary int8 functions TOSA cannot spell (logistic, leaky relu) become 256-entry tables
+computed with the reference kernel itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pex.errors import ModelError
+from pex.graph import Op, same_quantization
+from pex.tflm_reference import ALL_INT8, leaky_relu_int8, logistic_int8
+from pex.tosa.activation import fused_activation
+from pex.tosa.builder import FunctionBuilder, Value
+from pex.tosa.text import TensorType
+
+# TFLite's int8 ADD shifts both inputs left by 20 bits before scaling them.
+_ADD_LEFT_SHIFT = 20
+
+
+def _widen(b: FunctionBuilder, x: Value, zero_point: int, left_shift: int = 0) -> Value:
+    """(x - zero_point) * 2^left_shift as i32: a rescale that never rounds."""
+    return b.rescale(x, 1 << 30, 30 - left_shift, zero_point, 0, "i32")
+
+
+def lower_add(b: FunctionBuilder, op: Op) -> None:
+    x, y = op.inputs
+    out = op.output
+    if out.dtype == "f32":
+        result = b.elementwise("add", b.value(x), b.value(y), out.shape)
+    else:
+        twice_max_scale = 2 * max(x.scale(), y.scale())
+        terms = []
+        for term in (x, y):
+            shifted = _widen(b, b.value(term), term.zero_point(), _ADD_LEFT_SHIFT)
+            terms.append(b.requantize(shifted, term.scale() / twice_max_scale, 0, 0, "i32"))
+        total = b.elementwise("add", terms[0], terms[1], out.shape)
+        result = b.requantize(total, twice_max_scale / ((1 << _ADD_LEFT_SHIFT) * out.scale()),
+                             0, out.zero_point(), "i8")
+    b.bind(out, fused_activation(b, result, op.attrs["activation"], out))
+
+
+def lower_mul(b: FunctionBuilder, op: Op) -> None:
+    x, y = op.inputs
+    out = op.output
+    if out.dtype == "f32":
+        result = b.mul(b.value(x), b.value(y), out.shape)
+    else:
+        product = b.mul(_widen(b, b.value(x), x.zero_point()),
+                        _widen(b, b.value(y), y.zero_point()), out.shape)
+        result = b.requantize(product, x.scale() * y.scale() / out.scale(), 0,
+                             out.zero_point(), "i8")
+    b.bind(out, fused_activation(b, result, op.attrs["activation"], out))
+
+
+_CLAMP_ACTIVATIONS = {"relu": "RELU", "relu6": "RELU6", "relu_n1_to_1": "RELU_N1_TO_1"}
+
+
+def lower_clamp_activation(b: FunctionBuilder, op: Op) -> None:
+    """RELU, RELU6, RELU_N1_TO_1: a requantisation (if the scales differ), then a clamp."""
+    x, out = op.inputs[0], op.output
+    value = b.value(x)
+    if x.dtype == "i8" and not same_quantization(x, out):
+        value = b.requantize(value, x.scale() / out.scale(), x.zero_point(),
+                            out.zero_point(), "i8")
+    b.bind(out, fused_activation(b, value, _CLAMP_ACTIVATIONS[op.kind], out))
+
+
+def lower_logistic(b: FunctionBuilder, op: Op) -> None:
+    x, out = op.inputs[0], op.output
+    if x.dtype == "f32":
+        b.bind(out, b.op("sigmoid", [b.value(x)], TensorType(out.shape, "f32")))
+        return
+    table = logistic_int8(ALL_INT8, x.scale(), x.zero_point())
+    b.bind(out, b.table(b.value(x), table))
+
+
+def lower_leaky_relu(b: FunctionBuilder, op: Op) -> None:
+    x, out = op.inputs[0], op.output
+    alpha = op.attrs["alpha"]
+    if x.dtype == "f32":
+        value = b.value(x)
+        scaled = b.mul(value, b.const(np.full((1,) * len(out.shape), alpha), "f32"), out.shape)
+        # x > 0 ? x : alpha * x  is the larger of the two for alpha <= 1, else the smaller.
+        b.bind(out, b.elementwise("maximum" if alpha <= 1 else "minimum", value, scaled,
+                                  out.shape))
+        return
+    table = leaky_relu_int8(ALL_INT8, x.scale(), x.zero_point(), out.scale(),
+                            out.zero_point(), alpha)
+    b.bind(out, b.table(b.value(x), table))
+
+
+def lower_quantize(b: FunctionBuilder, op: Op) -> None:
+    x, out = op.inputs[0], op.output
+    if x.dtype == "i8":
+        b.bind(out, b.requantize(b.value(x), x.scale() / out.scale(), x.zero_point(),
+                                out.zero_point(), "i8"))
+        return
+    ones = (1,) * len(out.shape)
+    # round(x / scale) + zero_point, saturated by the cast. TOSA has no float division
+    # and casts round halves to even: TFLite differs by 1 LSB at most, on exact ties.
+    scaled = b.mul(b.value(x), b.const(np.full(ones, 1.0 / out.scale()), "f32"), out.shape)
+    shifted = b.elementwise("add", scaled, b.const(np.full(ones, out.zero_point()), "f32"),
+                            out.shape)
+    b.bind(out, b.cast(shifted, "i8"))
+
+
+def lower_dequantize(b: FunctionBuilder, op: Op) -> None:
+    x, out = op.inputs[0], op.output
+    if x.quant.per_channel:
+        raise ModelError(f"dequantize of '{x.name}' with per-channel quantisation")
+    ones = (1,) * len(out.shape)
+    centred = b.elementwise("sub", b.cast(b.value(x), "f32"),
+                            b.const(np.full(ones, x.zero_point()), "f32"), out.shape)
+    b.bind(out, b.mul(centred, b.const(np.full(ones, x.scale()), "f32"), out.shape))

@@ -1,0 +1,86 @@
+"""Graph -> MLIR module text with one public TOSA function.
+
+The function is named after the graph. Each argument and result carries
+`pex.name` (the model's tensor name) and, when quantised, `pex.scale` (f64) and
+`pex.zero_point` (i64), which the compiler driver writes into the C header.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pex.errors import ModelError
+from pex.graph import Graph, Op, Tensor
+from pex.tosa import convolution, elementwise, pooling, shape, softmax, text
+from pex.tosa.builder import FunctionBuilder, Value
+from pex.tosa.text import TensorType
+
+LOWERINGS = {
+    "conv2d": convolution.lower_conv2d,
+    "depthwise_conv2d": convolution.lower_depthwise_conv2d,
+    "fully_connected": convolution.lower_fully_connected,
+    "add": elementwise.lower_add,
+    "mul": elementwise.lower_mul,
+    "relu": elementwise.lower_clamp_activation,
+    "relu6": elementwise.lower_clamp_activation,
+    "relu_n1_to_1": elementwise.lower_clamp_activation,
+    "leaky_relu": elementwise.lower_leaky_relu,
+    "logistic": elementwise.lower_logistic,
+    "quantize": elementwise.lower_quantize,
+    "dequantize": elementwise.lower_dequantize,
+    "avg_pool2d": pooling.lower_avg_pool2d,
+    "max_pool2d": pooling.lower_max_pool2d,
+    "mean": pooling.lower_mean,
+    "reshape": shape.lower_reshape,
+    "transpose": shape.lower_transpose,
+    "concat": shape.lower_concat,
+    "pad": shape.lower_pad,
+    "softmax": softmax.lower_softmax,
+}
+
+
+def symbol_name(name: str) -> str:
+    """A bare MLIR symbol from a model name (e.g. a file stem)."""
+    symbol = re.sub(r"[^A-Za-z0-9_]", "_", name) or "model"
+    return symbol if not symbol[0].isdigit() else "_" + symbol
+
+
+def _interface_attributes(tensor: Tensor) -> str:
+    attrs = [f"pex.name = {text.string(tensor.name)}"]
+    if tensor.quant is not None:
+        attrs.append(f"pex.scale = {float(tensor.quant.scale[0])!r} : f64")
+        attrs.append(f"pex.zero_point = {int(tensor.quant.zero_point[0])} : i64")
+    return "{" + ", ".join(attrs) + "}"
+
+
+def _describe(op: Op) -> str:
+    if op.loc is None:
+        return op.kind
+    return f"operator {op.loc.line} ({op.kind} '{op.loc.name}')"
+
+
+def emit_module(graph: Graph) -> str:
+    b = FunctionBuilder()
+    arguments = []
+    for index, tensor in enumerate(graph.inputs):
+        argument = Value(f"%arg{index}", TensorType(tensor.shape, tensor.dtype))
+        b.bind(tensor, argument)
+        arguments.append(f"{argument.name}: {argument.type} {_interface_attributes(tensor)}")
+    for op in graph.ops:
+        b.at(op.loc)
+        try:
+            LOWERINGS[op.kind](b, op)
+        except ModelError as error:
+            raise ModelError(f"{_describe(op)}: {error}") from None
+    b.at(None)
+    results = [b.value(tensor) for tensor in graph.outputs]
+    result_types = ", ".join(f"{TensorType(t.shape, t.dtype)} {_interface_attributes(t)}"
+                             for t in graph.outputs)
+    body = "\n".join("    " + line for line in b.lines)
+    return (f"module {{\n"
+            f"  func.func @{symbol_name(graph.name)}({', '.join(arguments)}) -> ({result_types}) {{\n"
+            f"{body}\n"
+            f"    return {', '.join(v.name for v in results)} : "
+            f"{', '.join(str(v.type) for v in results)}\n"
+            f"  }}\n"
+            f"}}\n")

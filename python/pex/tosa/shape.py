@@ -1,0 +1,57 @@
+"""reshape, transpose, concat and pad: data movement without arithmetic."""
+
+from __future__ import annotations
+
+from pex.errors import ModelError
+from pex.graph import Op, same_quantization
+from pex.tosa import text
+from pex.tosa.activation import fused_activation
+from pex.tosa.builder import FunctionBuilder
+from pex.tosa.text import TensorType
+
+# tosa-validate's level check limits a pad's !tosa.shape<2 * rank> to rank 6.
+_MAX_PAD_RANK = 3
+
+
+def lower_reshape(b: FunctionBuilder, op: Op) -> None:
+    b.bind(op.output, b.reshape(b.value(op.inputs[0]), op.output.shape))
+
+
+def lower_transpose(b: FunctionBuilder, op: Op) -> None:
+    out = op.output
+    b.bind(out, b.op("transpose", [b.value(op.inputs[0])], TensorType(out.shape, out.dtype),
+                     f"perms = {text.i32_array(op.attrs['perm'])}"))
+
+
+def lower_concat(b: FunctionBuilder, op: Op) -> None:
+    """Inputs quantised differently from the output are requantised to it first."""
+    out = op.output
+    values = []
+    for x in op.inputs:
+        value = b.value(x)
+        if out.dtype == "i8" and not same_quantization(x, out):
+            value = b.requantize(value, x.scale() / out.scale(), x.zero_point(),
+                                out.zero_point(), "i8")
+        values.append(value)
+    joined = b.op("concat", values, TensorType(out.shape, out.dtype),
+                  f"axis = {op.attrs['axis']} : i32")
+    b.bind(out, fused_activation(b, joined, op.attrs["activation"], out))
+
+
+def lower_pad(b: FunctionBuilder, op: Op) -> None:
+    """Pads with the zero point; unpadded leading unit dimensions are dropped around it."""
+    x, out = op.inputs[0], op.output
+    pads = [tuple(p) for p in op.attrs["pads"]]
+    kept = 0
+    while len(x.shape) - kept > _MAX_PAD_RANK and x.shape[kept] == 1 and pads[kept] == (0, 0):
+        kept += 1
+    if len(x.shape) - kept > _MAX_PAD_RANK:
+        raise ModelError(f"pad of '{x.name}': TOSA validation allows padding at most "
+                         f"{_MAX_PAD_RANK} non-unit dimensions")
+    inner_shape = x.shape[kept:]
+    padded_shape = tuple(d + lo + hi for d, (lo, hi) in zip(inner_shape, pads[kept:]))
+    value = b.reshape(b.value(x), inner_shape)
+    pad_value = b.scalar(out.zero_point() if out.quant else 0, out.dtype)
+    flat_pads = b.const_shape([p for pair in pads[kept:] for p in pair])
+    padded = b.op("pad", [value, flat_pads, pad_value], TensorType(padded_shape, out.dtype))
+    b.bind(out, b.reshape(padded, out.shape))

@@ -1,0 +1,80 @@
+"""Spelling of MLIR types, attributes, strings and locations in textual IR."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from pex.graph import NUMPY_TYPES, Location
+
+# Constants with more elements than this are written as hex blobs (fast to parse, exact).
+_LITERAL_LIMIT = 16
+
+
+@dataclass(frozen=True)
+class TensorType:
+    shape: tuple[int, ...]
+    dtype: str
+
+    def __str__(self) -> str:
+        dims = "".join(f"{d}x" for d in self.shape)
+        return f"tensor<{dims}{self.dtype}>"
+
+
+def string(text: str) -> str:
+    """An MLIR string literal; bytes outside printable ASCII and quotes are hex-escaped."""
+    out = []
+    for byte in text.encode("utf-8"):
+        char = chr(byte)
+        if 0x20 <= byte < 0x7F and char not in '"\\':
+            out.append(char)
+        else:
+            out.append(f"\\{byte:02X}")
+    return '"' + "".join(out) + '"'
+
+
+def location(loc: Location | None) -> str:
+    """`loc("name"("file":line:0))`: the name a diagnostic shows, inside the model file."""
+    if loc is None:
+        return ""
+    return f" loc({string(loc.name)}({string(loc.file)}:{loc.line}:0))"
+
+
+def float_literal(value: float) -> str:
+    if math.isnan(value) or math.isinf(value):
+        bits = int(np.array([value], np.float32).view(np.uint32)[0])
+        return f"0x{bits:08X}"  # MLIR spells non-finite floats by their bit pattern
+    return repr(float(value))
+
+
+def _element(value, dtype: str) -> str:
+    return float_literal(float(value)) if dtype == "f32" else str(int(value))
+
+
+def dense(values: np.ndarray, dtype: str) -> str:
+    """A `dense<...>` elements attribute (without its type) for `values`."""
+    values = np.asarray(values, NUMPY_TYPES[dtype])
+    flat = values.reshape(-1)
+    if flat.size and np.all(flat == flat[0]) and not (dtype == "f32" and np.isnan(flat[0])):
+        return f"dense<{_element(flat[0], dtype)}>"
+    if flat.size <= _LITERAL_LIMIT:
+        return "dense<[" + ", ".join(_element(v, dtype) for v in flat) + "]>" \
+            if values.ndim == 1 else "dense<" + _nested(values, dtype) + ">"
+    return 'dense<"0x' + np.ascontiguousarray(values).astype(
+        values.dtype.newbyteorder("<")).tobytes().hex().upper() + '">'
+
+
+def _nested(values: np.ndarray, dtype: str) -> str:
+    if values.ndim == 0:
+        return _element(values, dtype)
+    return "[" + ", ".join(_nested(v, dtype) for v in values) + "]"
+
+
+def i64_array(values) -> str:
+    return "array<i64: " + ", ".join(str(int(v)) for v in values) + ">"
+
+
+def i32_array(values) -> str:
+    return "array<i32: " + ", ".join(str(int(v)) for v in values) + ">"
