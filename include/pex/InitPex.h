@@ -16,7 +16,7 @@ namespace pex {
 /// bufferization models).
 void registerPexDialects(DialectRegistry &registry);
 /// Registers Pex's passes and named pipelines with the global registry.
-void registerPexPasses();
+void registerPexPassesAndPipelines();
 } // namespace pex
 } // namespace mlir
 

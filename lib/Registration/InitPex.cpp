@@ -4,6 +4,7 @@
 
 #include "pex/Dialect/Pex/IR/PexDialect.h"
 #include "pex/Interfaces/TosaModels.h"
+#include "pex/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -19,4 +20,4 @@ void pex::registerPexDialects(DialectRegistry &registry) {
   registerTosaInterfaceModels(registry);
 }
 
-void pex::registerPexPasses() {}
+void pex::registerPexPassesAndPipelines() { registerPexPasses(); }

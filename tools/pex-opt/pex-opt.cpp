@@ -15,7 +15,7 @@
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
-  mlir::pex::registerPexPasses();
+  mlir::pex::registerPexPassesAndPipelines();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

@@ -1,0 +1,52 @@
+//===- LogicalOperators.h - Fusing operators into MCU kernels ---*- C++ -*-===//
+//
+// A logical operator is what one microcontroller kernel computes in one pass:
+// an anchor operator (convolution, pooling, reduction, ...) followed by the
+// element-wise operators that consume its result alone, e.g. an int8
+// convolution with its rescale and clamp, or the rescale/add/rescale of an
+// int8 residual add. The values between fused operators are never stored.
+// The memory model and code generation both use this one partition, so what
+// is counted is what is emitted.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PEX_ANALYSIS_LOGICALOPERATORS_H
+#define PEX_ANALYSIS_LOGICALOPERATORS_H
+
+#include "mlir/IR/Block.h"
+#include "mlir/IR/Operation.h"
+#include "llvm/ADT/SmallVector.h"
+
+namespace mlir::pex {
+
+struct LogicalOperator {
+  /// Member operations in block order. The last one, the sink, produces the
+  /// only value that leaves the logical operator.
+  SmallVector<Operation *> ops;
+  /// The member that is not element-wise, if any: it defines the iteration
+  /// space (a convolution's output) and reads its inputs at other indices.
+  Operation *anchor = nullptr;
+
+  Operation *getSink() const { return ops.back(); }
+  /// The operation that names the logical operator in reports: the anchor, or
+  /// the first member of a purely element-wise chain.
+  Operation *getRepresentative() const { return anchor ? anchor : ops.front(); }
+  /// Values defined outside the logical operator that it reads, in order of
+  /// first use, constants included.
+  SmallVector<Value> getExternalOperands() const;
+};
+
+/// True for operations that define no storage of their own: constants (they
+/// live in flash) and views (a reshape aliases its input).
+bool isStorageFree(Operation *op);
+
+/// True for operations that only reinterpret their source's bytes.
+bool isViewOp(Operation *op);
+
+/// Partitions the operations of `block` (constants, views and the terminator
+/// excluded) into logical operators, in the order of their sinks.
+SmallVector<LogicalOperator> formLogicalOperators(Block &block);
+
+} // namespace mlir::pex
+
+#endif // PEX_ANALYSIS_LOGICALOPERATORS_H

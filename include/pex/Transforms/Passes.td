@@ -1,0 +1,43 @@
+//===- Passes.td - Pex transformation passes ---------------*- tablegen -*-===//
+
+#ifndef PEX_TRANSFORMS_PASSES_TD
+#define PEX_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def MemoryReport : Pass<"pex-memory-report", "ModuleOp"> {
+  let summary = "Print the live SRAM of every step and the peak";
+  let description = [{
+    Builds the memory model (docs/memory-model.md) of every function in the
+    module for its current order and prints, to stderr, one line per step:
+    the step, the live bytes, the operator and a bar, with the peak marked;
+    then the peak, the lower bound, the input/output bytes, the flash bytes
+    of constants and the multiply-accumulates. With `json=FILE` it also
+    writes the same figures as JSON. The IR is not changed.
+  }];
+  let options = [
+    Option<"jsonPath", "json", "std::string", /*default=*/"",
+           "Also write the report as JSON to this file">,
+    Option<"countIO", "count-io", "bool", /*default=*/"true",
+           "Count the function's input and output tensors as SRAM">,
+  ];
+}
+
+def Reorder : Pass<"pex-reorder", "func::FuncOp"> {
+  let summary = "Reorder operators to minimise the peak SRAM";
+  let description = [{
+    Finds the execution order of the function's logical operators (and
+    groups) with the smallest peak of live bytes and moves the operations
+    into that order. The search is exact while every layer of the search
+    holds at most `max-states` sets of executed operators, and a beam search
+    beyond. The result is never worse than the given order.
+  }];
+  let options = [
+    Option<"maxStates", "max-states", "unsigned", /*default=*/"4096",
+           "Sets of executed operators kept per search layer">,
+    Option<"countIO", "count-io", "bool", /*default=*/"true",
+           "Count the function's input and output tensors as SRAM">,
+  ];
+}
+
+#endif // PEX_TRANSFORMS_PASSES_TD
