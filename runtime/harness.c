@@ -154,6 +154,8 @@ static int pex_fail(const char *what, const char *path) {
 #if PEX_BARE_METAL
 extern uint32_t __pex_stack_limit[];
 extern uint32_t __pex_data_start[], __pex_data_end[], __pex_bss_start[], __pex_bss_end[];
+/* Absolute symbols from the linker script: their addresses are the values. */
+extern char __pex_stack_top[], __pex_stack_size[], __pex_ram_used[], __pex_ram_size[];
 #define PEX_STACK_PAINT 0xC5A5C5A5u
 
 /* always_inline: must run in main's own frame, so that "below the current SP" is
@@ -182,6 +184,12 @@ int main(int argc, char **argv) {
     return pex_fail("read-input", in_path);
 
 #if PEX_BARE_METAL
+  /* ld.lld lays out with the script defaults when --defsym comes after -T, yet the
+     symbols end up with the --defsym values: catch that mismatch here. */
+  if ((uintptr_t)__pex_stack_top - (uintptr_t)__pex_stack_limit < (uintptr_t)__pex_stack_size ||
+      (uintptr_t)__pex_ram_used > (uintptr_t)__pex_ram_size)
+    return pex_fail("link-budget", "layout ignores --defsym: pass it before -T");
+
   /* Paint the free stack [limit, SP) right before the call. The stack is full
      descending: [SP] itself is in use, everything below it is free. */
   uintptr_t sp = pex_sp();

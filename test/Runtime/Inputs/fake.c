@@ -15,5 +15,11 @@ int pex_fake_run(const int8_t *input, float *output) {
       s += (float)acc[i] * 0.125f + (float)j / 3.0f;
     output[j] = s / (1.0f + (float)(j * j));
   }
+  /* Double precision: the M7's FPv5-D16 does it in hardware, the others in
+     software (libgcc); either way IEEE, so the host must agree bit for bit. */
+  double d = 0.0;
+  for (int i = 0; i < 256; ++i)
+    d = d * 0.999 + (double)input[i] / 7.0;
+  output[15] = (float)(d - (double)output[15]);
   return input[0] == 127 ? 7 : 0; /* a non-zero status on demand */
 }
