@@ -20,7 +20,7 @@ def _activation(code: int) -> str:
     return schema.ACTIVATION_NAMES[code]
 
 
-def _padding(padding: int, size: int, kernel: int, stride: int, dilation: int) -> tuple[int, int]:
+def explicit_padding(padding: int, size: int, kernel: int, stride: int, dilation: int) -> tuple[int, int]:
     """TFLite's explicit (before, after) padding of one spatial dimension."""
     if padding not in (0, 1):
         raise ModelError(f"unknown padding {padding}")
@@ -38,8 +38,8 @@ def _window(options, x: Tensor, kernel_h: int, kernel_w: int, dilation=(1, 1)) -
     if len(x.shape) != 4:
         raise ModelError(f"input '{x.name}' has rank {len(x.shape)}, expected 4 (NHWC)")
     stride = (options.stride_h, options.stride_w)
-    top, bottom = _padding(options.padding, x.shape[1], kernel_h, stride[0], dilation[0])
-    left, right = _padding(options.padding, x.shape[2], kernel_w, stride[1], dilation[1])
+    top, bottom = explicit_padding(options.padding, x.shape[1], kernel_h, stride[0], dilation[0])
+    left, right = explicit_padding(options.padding, x.shape[2], kernel_w, stride[1], dilation[1])
     return dict(stride=stride, pad=(top, bottom, left, right))
 
 

@@ -1,0 +1,31 @@
+"""python3 -m pex.reference [--models DIR] [MODEL ...]: the reference check as a table.
+
+Exits 1 when a model's top-1 class differs from Arm NN's or its output bytes differ
+from TFLite Micro's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from pex.reference.check import MODELS, check_model, format_table
+
+DEFAULT_MODELS_DIR = os.path.join(os.path.dirname(__file__), *[os.pardir] * 4, "shared", "models")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="pex-reference", description=__doc__.splitlines()[0])
+    parser.add_argument("--models", default=os.path.normpath(DEFAULT_MODELS_DIR),
+                        help="folder holding mlperf-tiny/ and tflite-micro/")
+    parser.add_argument("names", nargs="*", choices=[[]] + list(MODELS), metavar="MODEL",
+                        help=f"any of {', '.join(MODELS)} (default: all)")
+    args = parser.parse_args(argv)
+    reports = [check_model(name, args.models) for name in args.names or MODELS]
+    print(format_table(reports))
+    return 0 if all(r.passed for r in reports) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""The reference check: a model imported by pex and run by an executor, compared with
+Arm NN (CpuRef) on the same .tflite and with TFLite Micro's published output bytes."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from pex.graph import NUMPY_TYPES
+from pex.importers import load_graph
+from pex.importers.tflite.writer import write_tflite
+from pex.reference import armnn, mlir_runner
+from pex.reference.inputs import reference_input
+from pex.tosa import emit_module
+
+Executor = Callable[[str, bytes], bytes]
+
+# The real models (relative to the models folder) and TFLite Micro's outputs for the
+# reference input, from the models folder's README.md. vww_96_float's figure is printed
+# to 4 decimals; the hybrid kws_ref_model_float32 is refused by TFLite Micro.
+MODELS = {
+    "kws_ref_model": "mlperf-tiny/kws_ref_model.tflite",
+    "kws_ref_model_float32": "mlperf-tiny/kws_ref_model_float32.tflite",
+    "vww_96_int8": "mlperf-tiny/vww_96_int8.tflite",
+    "vww_96_float": "mlperf-tiny/vww_96_float.tflite",
+    "resnet8_int8": "mlperf-tiny/resnet8_int8.tflite",
+    "person_detect": "tflite-micro/person_detect.tflite",
+}
+TFLM_OUTPUTS = {
+    "kws_ref_model": bytes.fromhex("8080808080808080807f8081"),
+    "vww_96_int8": bytes.fromhex("7a86"),
+    "resnet8_int8": bytes.fromhex("8080807f808080808080"),
+    "person_detect": bytes.fromhex("54ac"),
+    "vww_96_float": np.array([0.9953, 0.0047]),
+}
+
+
+@dataclass
+class Report:
+    model: str
+    dtype: str
+    output: np.ndarray  # what the executor computed
+    armnn_output: np.ndarray
+    armnn_input: str  # which .tflite Arm NN ran: the model itself or pex's rewrite of it
+    tflm_equal: bool | None  # None: no TFLite Micro figure for this model
+    seconds: float
+
+    @property
+    def max_abs_diff(self) -> float:
+        return float(np.max(np.abs(self.output.astype(np.float64)
+                                   - self.armnn_output.astype(np.float64))))
+
+    @property
+    def top1_agrees(self) -> bool:
+        return bool(np.argmax(self.output) == np.argmax(self.armnn_output))
+
+    @property
+    def passed(self) -> bool:
+        return self.top1_agrees and self.tflm_equal is not False
+
+
+def _decode(data: bytes, dtype: str) -> np.ndarray:
+    return np.frombuffer(data, NUMPY_TYPES[dtype]).copy()
+
+
+def _matches_tflm(name: str, output: np.ndarray, raw: bytes) -> bool | None:
+    expected = TFLM_OUTPUTS.get(name)
+    if expected is None:
+        return None
+    if isinstance(expected, bytes):
+        return raw == expected
+    return bool(np.all(np.abs(output - expected) <= 0.5e-4))  # equal to 4 decimals
+
+
+def check_model(name: str, models_dir: str, executor: Executor = mlir_runner.run) -> Report:
+    path = os.path.join(models_dir, MODELS[name])
+    start = time.monotonic()
+    graph = load_graph(path)
+    source = graph.inputs[0]
+    input_bytes = reference_input(source.shape, source.dtype).tobytes()
+    raw = executor(emit_module(graph), input_bytes)
+    seconds = time.monotonic() - start
+    with open(path, "rb") as file:
+        model = file.read()
+    try:
+        armnn_raw, armnn_input = armnn.run_tflite(model, input_bytes), "model"
+    except RuntimeError:  # e.g. hybrid weights, or quantisation metadata Arm NN rejects
+        armnn_raw, armnn_input = armnn.run_tflite(write_tflite(graph), input_bytes), "pex rewrite"
+    dtype = graph.outputs[0].dtype
+    output = _decode(raw, dtype)
+    return Report(name, dtype, output, _decode(armnn_raw, dtype), armnn_input,
+                  _matches_tflm(name, output, raw), seconds)
+
+
+def format_table(reports: list[Report]) -> str:
+    lines = ["| model | output | max abs diff vs Arm NN | top-1 agrees | bytes == TFLM | "
+             "Arm NN ran | seconds |",
+             "|---|---|---|---|---|---|---|"]
+    for r in reports:
+        shown = r.output.tobytes().hex() if r.dtype == "i8" else \
+            "[" + ", ".join(f"{v:.4f}" for v in r.output) + "]"
+        tflm = {True: "yes", False: "NO", None: "n/a"}[r.tflm_equal]
+        diff = f"{r.max_abs_diff:.0f} LSB" if r.dtype == "i8" else f"{r.max_abs_diff:.2e}"
+        lines.append(f"| {r.model} | {shown} | {diff} | {'yes' if r.top1_agrees else 'NO'} | "
+                     f"{tflm} | {r.armnn_input} | {r.seconds:.1f} |")
+    return "\n".join(lines)
