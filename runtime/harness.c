@@ -7,7 +7,13 @@
 
    The fields after status= are measured on Cortex-M only; the host line is just
    "pex-run: status=S" (no stack painting there). The exit code is the model's
-   status; harness failures print "pex-run: error=..." and exit with 125.
+   status; harness failures print one of these lines and exit with 125:
+     pex-run: error=usage                   no paths (argv or PEX_INPUT_PATH/PEX_OUTPUT_PATH)
+     pex-run: error=read-input path=P       missing, or not exactly INPUT_BYTES long
+     pex-run: error=write-output path=P
+     pex-run: error=stack-exhausted         the model used all of __pex_stack_size
+     pex-run: error=link-budget             --defsym came after -T for ld.lld
+   and a CPU fault prints "pex-run: error=fault exception=N" and exits with 126.
 
    Build: compile with the model header forced in (-include NAME.h) or named
    (-DPEX_MODEL_HEADER='"NAME.h"' -I<dir>), link with the model object; on Cortex-M
@@ -179,16 +185,17 @@ int main(int argc, char **argv) {
     out_path = PEX_OUTPUT_PATH;
 #endif
   if (!in_path || !out_path)
-    return pex_fail("usage", "IN OUT (argv, or -DPEX_INPUT_PATH/-DPEX_OUTPUT_PATH)");
+    return pex_fail("usage", 0); /* give IN OUT as arguments, or -DPEX_INPUT_PATH/... */
   if (pex_read_file(in_path, pex_input, PEX_MODEL_INPUT_BYTES) != 0)
     return pex_fail("read-input", in_path);
 
 #if PEX_BARE_METAL
   /* ld.lld lays out with the script defaults when --defsym comes after -T, yet the
      symbols end up with the --defsym values: catch that mismatch here. */
-  if ((uintptr_t)__pex_stack_top - (uintptr_t)__pex_stack_limit < (uintptr_t)__pex_stack_size ||
+  if ((uintptr_t)__pex_stack_top - (uintptr_t)__pex_stack_limit !=
+          (((uintptr_t)__pex_stack_size + 7) & ~(uintptr_t)7) ||
       (uintptr_t)__pex_ram_used > (uintptr_t)__pex_ram_size)
-    return pex_fail("link-budget", "layout ignores --defsym: pass it before -T");
+    return pex_fail("link-budget", 0);
 
   /* Paint the free stack [limit, SP) right before the call. The stack is full
      descending: [SP] itself is in use, everything below it is free. */
@@ -201,15 +208,19 @@ int main(int argc, char **argv) {
   int status = PEX_MODEL_RUN(pex_input, pex_output);
   pex_count_end();
 
+#if PEX_BARE_METAL
+  /* Scan before any other call: the lowest word that no longer holds the paint
+     marks the model call's deepest use. */
+  volatile uint32_t *low = __pex_stack_limit;
+  while ((uintptr_t)low < sp && *low == PEX_STACK_PAINT)
+    ++low;
+#endif
+
   struct pex_line l;
   l.len = 0; /* no = {0}: that would call memset */
   pex_put(&l, "pex-run:");
   pex_put_int(&l, "status", status);
 #if PEX_BARE_METAL
-  /* The lowest word that no longer holds the paint marks the call's deepest use. */
-  volatile uint32_t *low = __pex_stack_limit;
-  while ((uintptr_t)low < sp && *low == PEX_STACK_PAINT)
-    ++low;
   long stack = (long)(sp - (uintptr_t)low);
   long data = (char *)__pex_data_end - (char *)__pex_data_start;
   long bss = (char *)__pex_bss_end - (char *)__pex_bss_start;

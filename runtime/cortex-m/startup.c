@@ -16,7 +16,8 @@ extern uint32_t __pex_bss_start[], __pex_bss_end[];
 
 int main(int argc, char **argv);
 __attribute__((noreturn)) void pex_reset_handler(void);
-__attribute__((noreturn)) void pex_fault_handler(void);
+void pex_fault_handler(void);
+__attribute__((noreturn)) void pex_fault_report(void);
 
 /* The architecture's 16 system entries; no external interrupts are used. The
    initial SP is loaded by the hardware from entry 0 before the reset handler runs,
@@ -105,8 +106,20 @@ void pex_reset_handler(void) {
 }
 
 /* Any exception is unexpected: report it and stop QEMU with exit code 126, rather
-   than let the core lock up (QEMU would then hang until a timeout). */
-void pex_fault_handler(void) {
+   than let the core lock up (QEMU would then hang until a timeout). The likeliest
+   fault is a stack overflow, which leaves no usable stack (and on ARMv8-M, SP at
+   MSPLIM, where any push faults again), so the naked entry first moves SP back to
+   the top of the stack; nothing returns from here. A plain `b` cannot reach far
+   enough on ARMv6-M, hence the bx through a register. */
+__attribute__((naked)) void pex_fault_handler(void) {
+  __asm__ volatile("ldr r0, =__pex_stack_top\n"
+                   "mov sp, r0\n"
+                   "ldr r0, =pex_fault_report\n"
+                   "bx r0\n"
+                   ".ltorg\n");
+}
+
+__attribute__((noreturn, used)) void pex_fault_report(void) {
   uint32_t ipsr;
   __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));
   char msg[] = "pex-run: error=fault exception=000";
