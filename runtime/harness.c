@@ -228,11 +228,10 @@ int main(int argc, char **argv) {
   pex_put_int(&l, "data_bytes", data);
   pex_put_int(&l, "bss_bytes", bss);
   pex_put_int(&l, "ram_bytes", data + bss + stack);
-  if (low == __pex_stack_limit) {
-    /* Even the last word was written: the stack reservation was too small. */
-    pex_emit(&l);
+  /* Even the last word written: the reservation was too small, the numbers and
+     possibly the output are garbage. */
+  if (low == __pex_stack_limit)
     return pex_fail("stack-exhausted", 0);
-  }
 #endif
   pex_emit(&l);
 
