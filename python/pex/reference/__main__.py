@@ -1,7 +1,9 @@
-"""python3 -m pex.reference [--models DIR] [MODEL ...]: the reference check as a table.
+"""python3 -m pex.reference [--models DIR] [MODEL ...] [--file F.tflite ...]: the reference
+check as a table.
 
-Exits 1 when a model's top-1 class differs from Arm NN's or its output bytes differ
-from TFLite Micro's.
+MODEL names a real model of the models folder; --file adds any other .tflite. Exits 1
+when a model's top-1 class differs from Arm NN's or its output bytes differ from
+TFLite Micro's.
 """
 
 from __future__ import annotations
@@ -21,8 +23,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder holding mlperf-tiny/ and tflite-micro/")
     parser.add_argument("names", nargs="*", choices=[[]] + list(MODELS), metavar="MODEL",
                         help=f"any of {', '.join(MODELS)} (default: all)")
+    parser.add_argument("--file", action="append", default=[], help="another .tflite to check")
     args = parser.parse_args(argv)
-    reports = [check_model(name, args.models) for name in args.names or MODELS]
+    names = args.names or ([] if args.file else list(MODELS))
+    paths = [os.path.join(args.models, MODELS[name]) for name in names] + args.file
+    reports = [check_model(path) for path in paths]
     print(format_table(reports))
     return 0 if all(r.passed for r in reports) else 1
 

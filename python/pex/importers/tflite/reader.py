@@ -19,8 +19,9 @@ def is_tflite(data: bytes) -> bool:
 class ModelReader:
     def __init__(self, data: bytes, path: str) -> None:
         if not is_tflite(data):
-            raise ModelError(f"not a TFLite model: bytes 4-7 are {data[4:8]!r}, expected "
-                             f"{schema.FILE_IDENTIFIER!r}")
+            found = data[4:8].decode("latin-1")
+            raise ModelError(f"not a TFLite model: bytes 4-7 are {found!r}, expected "
+                             f"{schema.FILE_IDENTIFIER.decode()!r}")
         self.data = data
         self.file = os.path.basename(path)
         self.name = os.path.splitext(self.file)[0]

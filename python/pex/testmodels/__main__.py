@@ -1,0 +1,29 @@
+"""python3 -m pex.testmodels NAME -o OUT.tflite | --list: writes one test model."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from pex.testmodels import GRAPHS, MALFORMED, tflite_model
+
+
+def main(argv: list[str] | None = None) -> int:
+    names = sorted(GRAPHS) + sorted(MALFORMED)
+    parser = argparse.ArgumentParser(prog="pex-testmodels", description=__doc__.splitlines()[0])
+    parser.add_argument("name", nargs="?", choices=names, metavar="NAME")
+    parser.add_argument("-o", "--output", help="file to write")
+    parser.add_argument("--list", action="store_true", help="print the model names")
+    args = parser.parse_args(argv)
+    if args.list or not args.name:
+        print("\n".join(names))
+        return 0
+    if not args.output:
+        parser.error("-o is required")
+    with open(args.output, "wb") as file:
+        file.write(tflite_model(args.name))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
