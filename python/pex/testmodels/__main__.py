@@ -1,15 +1,15 @@
-"""python3 -m pex.testmodels NAME -o OUT.tflite | --list: writes one test model."""
+"""python3 -m pex.testmodels NAME -o OUT | --list: writes one test model (.tflite or .onnx)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from pex.testmodels import GRAPHS, MALFORMED, tflite_model
+from pex.testmodels import GRAPHS, MALFORMED, onnx_models, tflite_model
 
 
 def main(argv: list[str] | None = None) -> int:
-    names = sorted(GRAPHS) + sorted(MALFORMED)
+    names = sorted(GRAPHS) + sorted(MALFORMED) + sorted(onnx_models.MODELS)
     parser = argparse.ArgumentParser(prog="pex-testmodels", description=__doc__.splitlines()[0])
     parser.add_argument("name", nargs="?", choices=names, metavar="NAME")
     parser.add_argument("-o", "--output", help="file to write")
@@ -21,7 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.output:
         parser.error("-o is required")
     with open(args.output, "wb") as file:
-        file.write(tflite_model(args.name))
+        make = onnx_models.MODELS.get(args.name)
+        file.write(make() if make else tflite_model(args.name))
     return 0
 
 
