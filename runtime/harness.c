@@ -3,7 +3,7 @@
    Reads PEX_MODEL_INPUT_BYTES raw bytes from the input file, runs the model once,
    writes PEX_MODEL_OUTPUT_BYTES raw bytes to the output file and prints one line:
 
-     pex-run: status=0 stack_bytes=412 data_bytes=0 bss_bytes=27664 ram_bytes=28076
+     pex-run: status=0 stack_bytes=412 data_bytes=0 bss_bytes=27664 ram_bytes=28076 harness_stack_bytes=264
 
    The fields after status= are measured on Cortex-M only; the host line is just
    "pex-run: status=S" (no stack painting there). The exit code is the model's
@@ -228,6 +228,9 @@ int main(int argc, char **argv) {
   pex_put_int(&l, "data_bytes", data);
   pex_put_int(&l, "bss_bytes", bss);
   pex_put_int(&l, "ram_bytes", data + bss + stack);
+  /* Stack already in use at the call (start-up and main frames): the smallest
+     workable __pex_stack_size is about harness_stack_bytes + stack_bytes. */
+  pex_put_int(&l, "harness_stack_bytes", (long)((uintptr_t)__pex_stack_top - sp));
   /* Even the last word written: the reservation was too small, the numbers and
      possibly the output are garbage. */
   if (low == __pex_stack_limit)
