@@ -102,7 +102,8 @@ class OnnxReader:
 
     def emit(self, kind: str, inputs: list, name: str, shape, **attrs) -> Tensor:
         out = Tensor(name, tuple(int(d) for d in shape), "f32")
-        self.ops.append(Op(kind, inputs, [out], attrs, self.loc))
+        loc = Location(name, self.loc.file, self.loc.line)  # named after what it computes
+        self.ops.append(Op(kind, inputs, [out], attrs, loc))
         self.values[name] = out
         return out
 
