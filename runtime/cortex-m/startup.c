@@ -122,7 +122,11 @@ __attribute__((naked)) void pex_fault_handler(void) {
 __attribute__((noreturn, used)) void pex_fault_report(void) {
   uint32_t ipsr;
   __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));
-  char msg[] = "pex-run: error=fault exception=000";
+  /* Copied by a loop: an initialised local array may become a memcpy call. */
+  static const char text[] = "pex-run: error=fault exception=000";
+  char msg[sizeof text];
+  for (unsigned i = 0; i < sizeof text; ++i)
+    msg[i] = text[i];
   unsigned n = ipsr & 0x1FFu;
   msg[sizeof msg - 2] = (char)('0' + n % 10);
   msg[sizeof msg - 3] = (char)('0' + n / 10 % 10);
