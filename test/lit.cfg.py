@@ -16,6 +16,7 @@ config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
 config.substitutions.append(("%pex_src_root", config.pex_src_root))
+config.substitutions.append(("%pex_lib_dir", config.pex_lib_dir))
 config.substitutions.append(("%models", config.pex_models_dir))
 config.substitutions.append(("%runtime", os.path.join(config.pex_src_root, "runtime")))
 config.substitutions.append(
