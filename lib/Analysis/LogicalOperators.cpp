@@ -38,6 +38,29 @@ SmallVector<Value> LogicalOperator::getExternalOperands() const {
   return operands.takeVector();
 }
 
+std::optional<Value> mlir::pex::getInPlaceCandidate(const LogicalOperator &op) {
+  auto outputType = cast<ShapedType>(op.getSink()->getResult(0).getType());
+  auto elementBytes = [](ShapedType type) {
+    return (type.getElementType().getIntOrFloatBitWidth() + 7) / 8;
+  };
+  for (Value operand : op.getExternalOperands()) {
+    auto type = dyn_cast<ShapedType>(operand.getType());
+    if (!type || isConstantValue(operand))
+      continue;
+    if (Operation *def = operand.getDefiningOp(); def && isViewOp(def))
+      continue;
+    if (type.getShape() != outputType.getShape() ||
+        elementBytes(type) != elementBytes(outputType))
+      continue;
+    bool readByAnchor = llvm::any_of(operand.getUsers(), [&](Operation *user) {
+      return user == op.anchor;
+    });
+    if (!readByAnchor)
+      return operand;
+  }
+  return std::nullopt;
+}
+
 /// The producer of `operand` computes into the consumer `user` without
 /// storing its result: the result has no other use, and `user` is
 /// element-wise over it (same shape, no broadcast).

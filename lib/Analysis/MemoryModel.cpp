@@ -32,9 +32,7 @@ private:
   }
   /// Maps the results of views in `block` to their sources' buffers.
   void aliasViews(Block &block, llvm::DenseMap<Value, unsigned> &bufferOf);
-  std::optional<unsigned> findInPlaceInput(const LogicalOperator &op,
-                                           const SmallVector<unsigned> &inputs,
-                                           unsigned output) const;
+  std::optional<unsigned> findInPlaceInput(const LogicalOperator &op) const;
   void buildGroupProfile(unsigned unitIndex, GroupOp group);
   int64_t getMacs(const LogicalOperator &op) const;
 
@@ -88,24 +86,14 @@ void MemoryModelBuilder::aliasViews(Block &block,
 }
 
 std::optional<unsigned>
-MemoryModelBuilder::findInPlaceInput(const LogicalOperator &op,
-                                     const SmallVector<unsigned> &inputs,
-                                     unsigned output) const {
-  // Only a purely element-wise chain reads each input element exactly at the
-  // index it writes, so only it can overwrite an input.
-  if (op.anchor)
+MemoryModelBuilder::findInPlaceInput(const LogicalOperator &op) const {
+  std::optional<Value> candidate = getInPlaceCandidate(op);
+  if (!candidate)
     return std::nullopt;
-  auto outputType = cast<ShapedType>(op.getSink()->getResult(0).getType());
-  for (Value operand : op.getExternalOperands()) {
-    auto it = bufferOf.find(operand);
-    if (it == bufferOf.end())
-      continue;
-    auto type = cast<ShapedType>(operand.getType());
-    if (type.getShape() == outputType.getShape() &&
-        model.buffers[it->second].bytes == model.buffers[output].bytes)
-      return it->second;
-  }
-  return std::nullopt;
+  auto it = bufferOf.find(*candidate);
+  if (it == bufferOf.end() || model.buffers[it->second].value != *candidate)
+    return std::nullopt;
+  return it->second;
 }
 
 int64_t MemoryModelBuilder::getMacs(const LogicalOperator &op) const {
@@ -302,8 +290,7 @@ LogicalResult MemoryModelBuilder::build(func::FuncOp func) {
       if (auto it = bufferOf.find(operand); it != bufferOf.end())
         inputs.insert(it->second);
     unit.inputs.assign(inputs.begin(), inputs.end());
-    unit.inPlaceInput =
-        findInPlaceInput(unit.op, unit.inputs, unit.outputs.front());
+    unit.inPlaceInput = findInPlaceInput(unit.op);
     unit.macs = getMacs(unit.op);
   }
   for (auto [index, unit] : llvm::enumerate(model.units))

@@ -43,6 +43,13 @@ bool isStorageFree(Operation *op);
 /// True for operations that only reinterpret their source's bytes.
 bool isViewOp(Operation *op);
 
+/// An operand the logical operator may overwrite with its output: an
+/// activation of the output's shape and element size that only element-wise
+/// members read (each element before it is written), and that owns its
+/// storage (not a view). Whether the operand dies here is for the caller to
+/// decide.
+std::optional<Value> getInPlaceCandidate(const LogicalOperator &op);
+
 /// Partitions the operations of `block` (constants, views and the terminator
 /// excluded) into logical operators, in the order of their sinks.
 SmallVector<LogicalOperator> formLogicalOperators(Block &block);

@@ -40,4 +40,39 @@ def Reorder : Pass<"pex-reorder", "func::FuncOp"> {
   ];
 }
 
+def FormKernels : Pass<"pex-form-kernels", "func::FuncOp"> {
+  let summary = "Wrap each logical operator in a pex.kernel";
+  let description = [{
+    Partitions every block of the function (its body and the loops made by
+    `pex-lower-groups`) into logical operators, the same partition the
+    memory model counts (docs/memory-model.md), and wraps each in a
+    destination-passing `pex.kernel`. A kernel's destination is a new empty
+    tensor, or, when the memory model's in-place rule applies (an
+    element-wise-read operand of the output's size dies at the kernel), that
+    operand. Reshapes become tensor collapse/expand views and the remaining
+    TOSA constants become arith constants, so the function bufferizes.
+  }];
+  let dependentDialects = ["::mlir::pex::PexDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def Bufferize : Pass<"pex-bufferize", "ModuleOp"> {
+  let summary = "Bufferize kernels, loops and slices without copies";
+  let description = [{
+    One-shot bufferization of the module with identity-layout function
+    boundaries. Kernel bodies stay at tensor level (they describe the
+    computation that `pex-lower-kernels` emits). Empty tensors that become
+    slices of a larger destination are eliminated first, so a kernel writes
+    its slice of an assembled result in place. The function's results then
+    become output parameters (the caller's buffers): the kernel that
+    computed a result into a fresh buffer writes the output parameter
+    instead. Every remaining allocation is an activation buffer for the
+    arena planner.
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 #endif // PEX_TRANSFORMS_PASSES_TD

@@ -1,0 +1,55 @@
+//===- Passes.td - Pex conversion passes -------------------*- tablegen -*-===//
+
+#ifndef PEX_CONVERSION_PASSES_TD
+#define PEX_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def LowerKernels : Pass<"pex-lower-kernels", "func::FuncOp"> {
+  let summary = "Emit each bufferized pex.kernel as one loop nest";
+  let description = [{
+    Replaces every `pex.kernel` on memrefs by scalar code: the anchor
+    operator emits the loop nest over its output (KernelEmitterOpInterface),
+    and for every output element the fused element-wise operators are
+    evaluated in registers and the result is stored to the destination.
+    Intermediate values of the chain are never stored.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tosa::TosaDialect"];
+}
+
+def ApproximateMath : Pass<"pex-approximate-math"> {
+  let summary = "Replace math functions by polynomial approximations";
+  let description = [{
+    Rewrites exp, tanh and the other math operations that would otherwise
+    become libm calls into arithmetic (polynomial approximations), so the
+    generated code calls no library.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+def ExportEntryPoint : Pass<"pex-export-entry-point", "ModuleOp"> {
+  let summary = "Give the model function its C entry point";
+  let description = [{
+    Renames the module's public function `@NAME` (after bufferization it
+    takes the input and output buffers) to `@pex_NAME_run` and makes it
+    return an i32 status (0), so that with bare-pointer memrefs it becomes
+    `int pex_NAME_run(const in_t *input, out_t *output)`.
+  }];
+}
+
+def AnnotateLLVMFunctions : Pass<"pex-annotate-llvm-functions", "ModuleOp"> {
+  let summary = "Mark generated functions for bare-metal code generation";
+  let description = [{
+    Adds `nounwind` (no unwind tables or personality routines) and
+    `no-builtins` (loops are not turned into memcpy/memset library calls)
+    to every LLVM function with a body.
+  }];
+}
+
+#endif // PEX_CONVERSION_PASSES_TD

@@ -1,0 +1,33 @@
+//===- KernelEmitterOpInterface.h -------------------------------*- C++ -*-===//
+
+#ifndef PEX_INTERFACES_KERNELEMITTEROPINTERFACE_H
+#define PEX_INTERFACES_KERNELEMITTEROPINTERFACE_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/OpDefinition.h"
+
+namespace mlir::pex {
+
+/// Reads the operands of one operator inside a kernel being emitted.
+class KernelOperands {
+public:
+  virtual ~KernelOperands() = default;
+  /// The scalar of operand `index` at `indices` (in the operand's own index
+  /// space; ignored for operands computed by a fused operator).
+  virtual Value load(OpBuilder &builder, Location loc, unsigned index,
+                     ValueRange indices) = 0;
+  /// The value of operand `index` if it is known at compile time (zero
+  /// points, shifts), else null.
+  virtual DenseElementsAttr getConstant(unsigned index) = 0;
+};
+
+/// Receives one output element of an anchor: its indices and value.
+using ElementCallback =
+    llvm::function_ref<void(OpBuilder &, Location, ValueRange, Value)>;
+
+} // namespace mlir::pex
+
+#include "pex/Interfaces/KernelEmitterOpInterface.h.inc"
+
+#endif // PEX_INTERFACES_KERNELEMITTEROPINTERFACE_H

@@ -1,0 +1,159 @@
+//===- DataMovementEmitters.cpp - transpose, pad, concat, ... ---*- C++ -*-===//
+//
+// Anchors that move elements without arithmetic: each output element is an
+// input element (or the pad constant), handed to the fused epilogue.
+//
+//===----------------------------------------------------------------------===//
+
+#include "EmitterUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using namespace mlir::pex;
+using namespace mlir::pex::emit;
+
+namespace {
+
+/// The values of a constant shape operand (tosa.const_shape).
+FailureOr<SmallVector<int64_t>> getShapeValues(Operation *op, Value shape) {
+  DenseElementsAttr attr;
+  if (!matchPattern(shape, m_Constant(&attr)))
+    return op->emitOpError("needs a compile-time shape operand");
+  return llvm::map_to_vector(attr.getValues<APInt>(), [](const APInt &v) {
+    return v.getSExtValue();
+  });
+}
+
+ArrayRef<int64_t> getShape(Value value) {
+  return cast<ShapedType>(value.getType()).getShape();
+}
+
+struct TransposeEmitter
+    : KernelEmitterOpInterface::ExternalModel<TransposeEmitter,
+                                              tosa::TransposeOp> {
+  LogicalResult emitLoopNest(Operation *op, OpBuilder &builder,
+                             KernelOperands &operands,
+                             ElementCallback emitElement) const {
+    auto transpose = cast<tosa::TransposeOp>(op);
+    ArrayRef<int32_t> perms = transpose.getPerms();
+    buildLoopNest(builder, op->getLoc(), getShape(transpose.getResult()),
+                  [&](OpBuilder &b, Location loc, ValueRange out) {
+                    // Output dimension d is input dimension perms[d].
+                    SmallVector<Value> in(out.size());
+                    for (auto [d, p] : llvm::enumerate(perms))
+                      in[p] = out[d];
+                    emitElement(b, loc, out, operands.load(b, loc, 0, in));
+                  });
+    return success();
+  }
+};
+
+struct PadEmitter
+    : KernelEmitterOpInterface::ExternalModel<PadEmitter, tosa::PadOp> {
+  LogicalResult emitLoopNest(Operation *op, OpBuilder &builder,
+                             KernelOperands &operands,
+                             ElementCallback emitElement) const {
+    auto pad = cast<tosa::PadOp>(op);
+    FailureOr<SmallVector<int64_t>> padding =
+        getShapeValues(op, pad.getPadding());
+    if (failed(padding))
+      return failure();
+    ArrayRef<int64_t> inputShape = getShape(pad.getInput1());
+    buildLoopNest(
+        builder, op->getLoc(), getShape(pad.getResult()),
+        [&](OpBuilder &b, Location loc, ValueRange out) {
+          SmallVector<Value> in;
+          for (auto [d, index] : llvm::enumerate(out))
+            in.push_back(arith::SubIOp::create(
+                b, loc, index, constantIndex(b, loc, (*padding)[2 * d])));
+          Value inside = buildInBounds(b, loc, in, inputShape);
+          Value padValue = operands.load(b, loc, 2, {});
+          Value value = buildIfYield(b, loc, inside, padValue,
+                                     [&](OpBuilder &tb, Location tl) {
+                                       return SmallVector<Value>{
+                                           operands.load(tb, tl, 0, in)};
+                                     })[0];
+          emitElement(b, loc, out, value);
+        });
+    return success();
+  }
+};
+
+struct SliceEmitter
+    : KernelEmitterOpInterface::ExternalModel<SliceEmitter, tosa::SliceOp> {
+  LogicalResult emitLoopNest(Operation *op, OpBuilder &builder,
+                             KernelOperands &operands,
+                             ElementCallback emitElement) const {
+    auto slice = cast<tosa::SliceOp>(op);
+    FailureOr<SmallVector<int64_t>> start = getShapeValues(op, slice.getStart());
+    if (failed(start))
+      return failure();
+    buildLoopNest(builder, op->getLoc(), getShape(slice.getResult()),
+                  [&](OpBuilder &b, Location loc, ValueRange out) {
+                    SmallVector<Value> in;
+                    for (auto [d, index] : llvm::enumerate(out))
+                      in.push_back(arith::AddIOp::create(
+                          b, loc, index, constantIndex(b, loc, (*start)[d])));
+                    emitElement(b, loc, out, operands.load(b, loc, 0, in));
+                  });
+    return success();
+  }
+};
+
+struct TileEmitter
+    : KernelEmitterOpInterface::ExternalModel<TileEmitter, tosa::TileOp> {
+  LogicalResult emitLoopNest(Operation *op, OpBuilder &builder,
+                             KernelOperands &operands,
+                             ElementCallback emitElement) const {
+    auto tile = cast<tosa::TileOp>(op);
+    ArrayRef<int64_t> inputShape = getShape(tile.getInput1());
+    buildLoopNest(builder, op->getLoc(), getShape(tile.getResult()),
+                  [&](OpBuilder &b, Location loc, ValueRange out) {
+                    SmallVector<Value> in;
+                    for (auto [d, index] : llvm::enumerate(out))
+                      in.push_back(arith::RemUIOp::create(
+                          b, loc, index, constantIndex(b, loc, inputShape[d])));
+                    emitElement(b, loc, out, operands.load(b, loc, 0, in));
+                  });
+    return success();
+  }
+};
+
+/// concat: one loop nest per input, writing at the input's offset along the
+/// axis.
+struct ConcatEmitter
+    : KernelEmitterOpInterface::ExternalModel<ConcatEmitter, tosa::ConcatOp> {
+  LogicalResult emitLoopNest(Operation *op, OpBuilder &builder,
+                             KernelOperands &operands,
+                             ElementCallback emitElement) const {
+    auto concat = cast<tosa::ConcatOp>(op);
+    int64_t axis = concat.getAxis();
+    int64_t offset = 0;
+    for (auto [index, input] : llvm::enumerate(concat.getInput1())) {
+      ArrayRef<int64_t> shape = getShape(input);
+      buildLoopNest(builder, op->getLoc(), shape,
+                    [&](OpBuilder &b, Location loc, ValueRange in) {
+                      SmallVector<Value> out(in);
+                      out[axis] = arith::AddIOp::create(
+                          b, loc, in[axis], constantIndex(b, loc, offset));
+                      emitElement(b, loc, out,
+                                  operands.load(b, loc, index, in));
+                    });
+      offset += shape[axis];
+    }
+    return success();
+  }
+};
+
+} // namespace
+
+void emit::attachDataMovementEmitters(MLIRContext *context) {
+  tosa::TransposeOp::attachInterface<TransposeEmitter>(*context);
+  tosa::PadOp::attachInterface<PadEmitter>(*context);
+  tosa::SliceOp::attachInterface<SliceEmitter>(*context);
+  tosa::TileOp::attachInterface<TileEmitter>(*context);
+  tosa::ConcatOp::attachInterface<ConcatEmitter>(*context);
+}

@@ -1,0 +1,364 @@
+//===- ElementwiseEmitters.cpp - TOSA element-wise operators ----*- C++ -*-===//
+//
+// Scalar code for one output element of each element-wise TOSA operator,
+// following the TOSA 1.0 specification (and upstream tosa-to-linalg, the
+// reference lowering Pex is compared against).
+//
+//===----------------------------------------------------------------------===//
+
+#include "EmitterUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+
+using namespace mlir;
+using namespace mlir::pex;
+using namespace mlir::pex::emit;
+
+namespace {
+
+/// An element-wise operator whose scalar depends only on its loaded operands
+/// (broadcast to the output element) and its attributes.
+template <typename ConcreteModel, typename OpTy>
+struct ElementwiseEmitter
+    : KernelEmitterOpInterface::ExternalModel<ConcreteModel, OpTy> {
+  Value emitElement(Operation *op, OpBuilder &builder,
+                    KernelOperands &operands, ValueRange indices) const {
+    SmallVector<Value> scalars;
+    for (unsigned index : ConcreteModel::getActivationOperands(op))
+      scalars.push_back(loadBroadcast(op, builder, operands, index, indices));
+    Type resultType =
+        cast<ShapedType>(op->getResult(0).getType()).getElementType();
+    return static_cast<const ConcreteModel *>(this)->compute(
+        cast<OpTy>(op), builder, op->getLoc(), scalars, resultType, operands);
+  }
+  static SmallVector<unsigned> getActivationOperands(Operation *op) {
+    return llvm::to_vector(llvm::seq<unsigned>(0, op->getNumOperands()));
+  }
+};
+
+/// Binary arithmetic: integer or float variants of one operation.
+template <typename OpTy, typename IntOp, typename FloatOp>
+struct BinaryEmitter
+    : ElementwiseEmitter<BinaryEmitter<OpTy, IntOp, FloatOp>, OpTy> {
+  Value compute(OpTy, OpBuilder &builder, Location loc, ValueRange s,
+                Type type, KernelOperands &) const {
+    if (isa<FloatType>(type))
+      return FloatOp::create(builder, loc, s[0], s[1]);
+    return IntOp::create(builder, loc, s[0], s[1]);
+  }
+};
+
+/// Comparisons produce i1.
+template <typename OpTy, arith::CmpIPredicate IntPredicate,
+          arith::CmpFPredicate FloatPredicate>
+struct CompareEmitter
+    : ElementwiseEmitter<CompareEmitter<OpTy, IntPredicate, FloatPredicate>,
+                         OpTy> {
+  Value compute(OpTy, OpBuilder &builder, Location loc, ValueRange s, Type,
+                KernelOperands &) const {
+    if (isa<FloatType>(s[0].getType()))
+      return arith::CmpFOp::create(builder, loc, FloatPredicate, s[0], s[1]);
+    return arith::CmpIOp::create(builder, loc, IntPredicate, s[0], s[1]);
+  }
+};
+
+/// mul: integer products are computed in the output type and shifted right
+/// with rounding when a shift is given.
+struct MulEmitter : ElementwiseEmitter<MulEmitter, tosa::MulOp> {
+  static SmallVector<unsigned> getActivationOperands(Operation *) {
+    return {0, 1};
+  }
+  Value compute(tosa::MulOp op, OpBuilder &builder, Location loc,
+                ValueRange s, Type type, KernelOperands &operands) const {
+    if (isa<FloatType>(type))
+      return arith::MulFOp::create(builder, loc, s[0], s[1]);
+    std::optional<int64_t> shift = getIntConstant(operands, 2);
+    if (!shift) {
+      op.emitOpError("needs a compile-time shift");
+      return {};
+    }
+    Value a = castInt(builder, loc, s[0], type);
+    Value b = castInt(builder, loc, s[1], type);
+    if (*shift == 0)
+      return arith::MulIOp::create(builder, loc, a, b);
+    Type wide = builder.getI64Type();
+    Value product = arith::MulIOp::create(builder, loc,
+                                          castInt(builder, loc, a, wide),
+                                          castInt(builder, loc, b, wide));
+    Value rounded = arith::AddIOp::create(
+        builder, loc, product,
+        constantInt(builder, loc, wide, int64_t(1) << (*shift - 1)));
+    Value shifted = arith::ShRSIOp::create(
+        builder, loc, rounded, constantInt(builder, loc, wide, *shift));
+    return castInt(builder, loc, shifted, type);
+  }
+};
+
+struct ClampEmitter : ElementwiseEmitter<ClampEmitter, tosa::ClampOp> {
+  Value compute(tosa::ClampOp op, OpBuilder &builder, Location loc,
+                ValueRange s, Type type, KernelOperands &) const {
+    if (isa<FloatType>(type)) {
+      auto low = cast<FloatAttr>(op.getMinValAttr());
+      auto high = cast<FloatAttr>(op.getMaxValAttr());
+      Value clamped = arith::MaximumFOp::create(
+          builder, loc, s[0],
+          arith::ConstantOp::create(builder, loc, low).getResult());
+      return arith::MinimumFOp::create(
+          builder, loc, clamped,
+          arith::ConstantOp::create(builder, loc, high).getResult());
+    }
+    auto low = cast<IntegerAttr>(op.getMinValAttr()).getInt();
+    auto high = cast<IntegerAttr>(op.getMaxValAttr()).getInt();
+    return clampInt(builder, loc, s[0], low, high);
+  }
+};
+
+/// rescale: (x - input_zp) scaled by multiplier * 2^-shift with the given
+/// rounding, plus output_zp, saturated to the output type.
+struct RescaleEmitter
+    : KernelEmitterOpInterface::ExternalModel<RescaleEmitter,
+                                              tosa::RescaleOp> {
+  Value emitElement(Operation *op, OpBuilder &builder,
+                    KernelOperands &operands, ValueRange indices) const {
+    auto rescale = cast<tosa::RescaleOp>(op);
+    Location loc = op->getLoc();
+    std::optional<int64_t> inputZp = getIntConstant(operands, 3);
+    std::optional<int64_t> outputZp = getIntConstant(operands, 4);
+    if (!inputZp || !outputZp) {
+      op->emitOpError("needs compile-time zero points");
+      return {};
+    }
+    Type i32 = builder.getI32Type();
+    Type resultType =
+        cast<ShapedType>(rescale.getType()).getElementType();
+    Value value = castInt(builder, loc,
+                          loadBroadcast(op, builder, operands, 0, indices), i32,
+                          rescale.getInputUnsigned());
+    if (*inputZp != 0)
+      value = arith::SubIOp::create(builder, loc, value,
+                                    constantInt(builder, loc, i32, *inputZp));
+    // One multiplier and shift per channel (the last dimension), or one.
+    SmallVector<Value> parameterIndex{
+        rescale.getPerChannel() ? indices.back()
+                                : constantIndex(builder, loc, 0)};
+    Value multiplier = castInt(
+        builder, loc, operands.load(builder, loc, 1, parameterIndex), i32);
+    Value shift = operands.load(builder, loc, 2, parameterIndex);
+    Value scaled = tosa::ApplyScaleOp::create(builder, loc, i32, value,
+                                              multiplier, shift,
+                                              rescale.getRoundingModeAttr());
+    if (*outputZp != 0)
+      scaled = arith::AddIOp::create(builder, loc, scaled,
+                                     constantInt(builder, loc, i32, *outputZp));
+    unsigned width = resultType.getIntOrFloatBitWidth();
+    int64_t low = rescale.getOutputUnsigned() ? 0 : minSigned(resultType);
+    int64_t high = rescale.getOutputUnsigned()
+                       ? (int64_t(1) << width) - 1
+                       : maxSigned(resultType);
+    if (width < 32)
+      scaled = clampInt(builder, loc, scaled, low, high);
+    return castInt(builder, loc, scaled, resultType);
+  }
+};
+
+/// cast between integer and float types, TOSA rounding and saturation.
+struct CastEmitter : ElementwiseEmitter<CastEmitter, tosa::CastOp> {
+  Value compute(tosa::CastOp, OpBuilder &builder, Location loc, ValueRange s,
+                Type type, KernelOperands &) const {
+    Value in = s[0];
+    Type from = in.getType();
+    bool fromFloat = isa<FloatType>(from), toFloat = isa<FloatType>(type);
+    if (fromFloat && toFloat) {
+      if (from.getIntOrFloatBitWidth() < type.getIntOrFloatBitWidth())
+        return arith::ExtFOp::create(builder, loc, type, in);
+      return arith::TruncFOp::create(builder, loc, type, in);
+    }
+    if (!fromFloat && toFloat) {
+      if (from.isInteger(1))
+        return arith::UIToFPOp::create(builder, loc, type, in);
+      return arith::SIToFPOp::create(builder, loc, type, in);
+    }
+    if (fromFloat) {
+      if (type.isInteger(1))
+        return arith::CmpFOp::create(builder, loc, arith::CmpFPredicate::UNE,
+                                     in, constantFloat(builder, loc, from, 0));
+      Value rounded = roundEven(builder, loc, in);
+      Value low = constantFloat(builder, loc, from, minSigned(type));
+      Value high = constantFloat(builder, loc, from, maxSigned(type));
+      Value clamped = arith::MaximumFOp::create(
+          builder, loc, arith::MinimumFOp::create(builder, loc, rounded, high),
+          low);
+      return arith::FPToSIOp::create(builder, loc, type, clamped);
+    }
+    if (type.isInteger(1))
+      return arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ne, in,
+                                   constantInt(builder, loc, from, 0));
+    return castInt(builder, loc, in, type);
+  }
+};
+
+template <typename OpTy, typename MathOp>
+struct FloatUnaryEmitter
+    : ElementwiseEmitter<FloatUnaryEmitter<OpTy, MathOp>, OpTy> {
+  Value compute(OpTy op, OpBuilder &builder, Location loc, ValueRange s,
+                Type type, KernelOperands &) const {
+    if (!isa<FloatType>(type)) {
+      op.emitOpError("is only supported on floats");
+      return {};
+    }
+    return MathOp::create(builder, loc, s[0]);
+  }
+};
+
+struct SigmoidEmitter : ElementwiseEmitter<SigmoidEmitter, tosa::SigmoidOp> {
+  Value compute(tosa::SigmoidOp op, OpBuilder &builder, Location loc,
+                ValueRange s, Type type, KernelOperands &) const {
+    if (!isa<FloatType>(type)) {
+      op.emitOpError("is only supported on floats");
+      return {};
+    }
+    Value one = constantFloat(builder, loc, type, 1.0);
+    Value exp = math::ExpOp::create(
+        builder, loc, arith::NegFOp::create(builder, loc, s[0]));
+    return arith::DivFOp::create(
+        builder, loc, one, arith::AddFOp::create(builder, loc, one, exp));
+  }
+};
+
+struct ReciprocalEmitter
+    : ElementwiseEmitter<ReciprocalEmitter, tosa::ReciprocalOp> {
+  Value compute(tosa::ReciprocalOp, OpBuilder &builder, Location loc,
+                ValueRange s, Type type, KernelOperands &) const {
+    return arith::DivFOp::create(builder, loc,
+                                 constantFloat(builder, loc, type, 1.0), s[0]);
+  }
+};
+
+struct AbsEmitter : ElementwiseEmitter<AbsEmitter, tosa::AbsOp> {
+  Value compute(tosa::AbsOp, OpBuilder &builder, Location loc, ValueRange s,
+                Type type, KernelOperands &) const {
+    if (isa<FloatType>(type))
+      return math::AbsFOp::create(builder, loc, s[0]);
+    return math::AbsIOp::create(builder, loc, s[0]);
+  }
+};
+
+/// negate: integers are negated relative to their zero points.
+struct NegateEmitter : ElementwiseEmitter<NegateEmitter, tosa::NegateOp> {
+  static SmallVector<unsigned> getActivationOperands(Operation *) {
+    return {0};
+  }
+  Value compute(tosa::NegateOp op, OpBuilder &builder, Location loc,
+                ValueRange s, Type type, KernelOperands &operands) const {
+    if (isa<FloatType>(type))
+      return arith::NegFOp::create(builder, loc, s[0]);
+    std::optional<int64_t> inputZp = getIntConstant(operands, 1);
+    std::optional<int64_t> outputZp = getIntConstant(operands, 2);
+    if (!inputZp || !outputZp) {
+      op.emitOpError("needs compile-time zero points");
+      return {};
+    }
+    Type i64 = builder.getI64Type();
+    Value value = castInt(builder, loc, s[0], i64);
+    Value negated = arith::SubIOp::create(
+        builder, loc, constantInt(builder, loc, i64, *inputZp + *outputZp),
+        value);
+    return castInt(builder, loc,
+                   clampInt(builder, loc, negated, minSigned(type),
+                            maxSigned(type)),
+                   type);
+  }
+};
+
+struct SelectEmitter : ElementwiseEmitter<SelectEmitter, tosa::SelectOp> {
+  Value compute(tosa::SelectOp, OpBuilder &builder, Location loc,
+                ValueRange s, Type, KernelOperands &) const {
+    return arith::SelectOp::create(builder, loc, s[0], s[1], s[2]);
+  }
+};
+
+struct ArithmeticRightShiftEmitter
+    : ElementwiseEmitter<ArithmeticRightShiftEmitter,
+                         tosa::ArithmeticRightShiftOp> {
+  Value compute(tosa::ArithmeticRightShiftOp op, OpBuilder &builder,
+                Location loc, ValueRange s, Type type,
+                KernelOperands &) const {
+    Value shifted = arith::ShRSIOp::create(builder, loc, s[0], s[1]);
+    if (!op.getRound())
+      return shifted;
+    // Round half up: add the last bit shifted out, when something was.
+    Value one = constantInt(builder, loc, type, 1);
+    Value zero = constantInt(builder, loc, type, 0);
+    Value previous = arith::ShRSIOp::create(
+        builder, loc, s[0], arith::SubIOp::create(builder, loc, s[1], one));
+    Value lastBit = arith::AndIOp::create(builder, loc, previous, one);
+    Value shiftedSome = arith::CmpIOp::create(
+        builder, loc, arith::CmpIPredicate::sgt, s[1], zero);
+    Value round = arith::SelectOp::create(builder, loc, shiftedSome, lastBit,
+                                          zero);
+    return arith::AddIOp::create(builder, loc, shifted, round);
+  }
+};
+
+/// table: an 8-bit input indexes a 256-entry table.
+struct TableEmitter
+    : KernelEmitterOpInterface::ExternalModel<TableEmitter, tosa::TableOp> {
+  Value emitElement(Operation *op, OpBuilder &builder,
+                    KernelOperands &operands, ValueRange indices) const {
+    Location loc = op->getLoc();
+    Value input = loadBroadcast(op, builder, operands, 0, indices);
+    if (!input.getType().isInteger(8)) {
+      op->emitOpError("is only supported with 8-bit inputs");
+      return {};
+    }
+    Type i32 = builder.getI32Type();
+    Value position = arith::AddIOp::create(
+        builder, loc, castInt(builder, loc, input, i32),
+        constantInt(builder, loc, i32, 128));
+    Value index = arith::IndexCastOp::create(builder, loc,
+                                             builder.getIndexType(), position);
+    return operands.load(builder, loc, 1, {index});
+  }
+};
+
+} // namespace
+
+void emit::attachElementwiseEmitters(MLIRContext *context) {
+  tosa::AddOp::attachInterface<
+      BinaryEmitter<tosa::AddOp, arith::AddIOp, arith::AddFOp>>(*context);
+  tosa::SubOp::attachInterface<
+      BinaryEmitter<tosa::SubOp, arith::SubIOp, arith::SubFOp>>(*context);
+  tosa::MaximumOp::attachInterface<
+      BinaryEmitter<tosa::MaximumOp, arith::MaxSIOp, arith::MaximumFOp>>(
+      *context);
+  tosa::MinimumOp::attachInterface<
+      BinaryEmitter<tosa::MinimumOp, arith::MinSIOp, arith::MinimumFOp>>(
+      *context);
+  tosa::GreaterOp::attachInterface<
+      CompareEmitter<tosa::GreaterOp, arith::CmpIPredicate::sgt,
+                     arith::CmpFPredicate::OGT>>(*context);
+  tosa::GreaterEqualOp::attachInterface<
+      CompareEmitter<tosa::GreaterEqualOp, arith::CmpIPredicate::sge,
+                     arith::CmpFPredicate::OGE>>(*context);
+  tosa::EqualOp::attachInterface<
+      CompareEmitter<tosa::EqualOp, arith::CmpIPredicate::eq,
+                     arith::CmpFPredicate::OEQ>>(*context);
+  tosa::MulOp::attachInterface<MulEmitter>(*context);
+  tosa::ClampOp::attachInterface<ClampEmitter>(*context);
+  tosa::RescaleOp::attachInterface<RescaleEmitter>(*context);
+  tosa::CastOp::attachInterface<CastEmitter>(*context);
+  tosa::ExpOp::attachInterface<FloatUnaryEmitter<tosa::ExpOp, math::ExpOp>>(
+      *context);
+  tosa::TanhOp::attachInterface<FloatUnaryEmitter<tosa::TanhOp, math::TanhOp>>(
+      *context);
+  tosa::SigmoidOp::attachInterface<SigmoidEmitter>(*context);
+  tosa::ReciprocalOp::attachInterface<ReciprocalEmitter>(*context);
+  tosa::AbsOp::attachInterface<AbsEmitter>(*context);
+  tosa::NegateOp::attachInterface<NegateEmitter>(*context);
+  tosa::SelectOp::attachInterface<SelectEmitter>(*context);
+  tosa::ArithmeticRightShiftOp::attachInterface<ArithmeticRightShiftEmitter>(
+      *context);
+  tosa::TableOp::attachInterface<TableEmitter>(*context);
+}

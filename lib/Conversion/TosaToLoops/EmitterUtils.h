@@ -1,0 +1,89 @@
+//===- EmitterUtils.h - Helpers shared by the TOSA emitters -----*- C++ -*-===//
+
+#ifndef PEX_LIB_CONVERSION_TOSATOLOOPS_EMITTERUTILS_H
+#define PEX_LIB_CONVERSION_TOSATOLOOPS_EMITTERUTILS_H
+
+#include "pex/Interfaces/KernelEmitterOpInterface.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+namespace mlir {
+class MLIRContext;
+namespace pex::emit {
+
+/// Builds a perfect nest of scf.for loops over `shape` and calls `body` with
+/// the induction variables.
+void buildLoopNest(
+    OpBuilder &builder, Location loc, ArrayRef<int64_t> shape,
+    function_ref<void(OpBuilder &, Location, ValueRange)> body);
+
+/// Builds scf.for loops over `[0, bounds[i])` carrying `init` and returns the
+/// values yielded by `body(builder, loc, ivs, carried)` after the last
+/// iteration.
+SmallVector<Value> buildReductionNest(
+    OpBuilder &builder, Location loc, ArrayRef<int64_t> bounds,
+    ValueRange init,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange,
+                                    ValueRange)>
+        body);
+
+/// `scf.if cond` yielding `thenBody(carried)` or `carried` unchanged.
+SmallVector<Value> buildIfYield(
+    OpBuilder &builder, Location loc, Value cond, ValueRange carried,
+    function_ref<SmallVector<Value>(OpBuilder &, Location)> thenBody);
+
+/// Indices into an operand of `operandShape` broadcast (NumPy style) to an
+/// output element at `indices`: size-1 dimensions read index 0.
+SmallVector<Value> broadcastIndices(OpBuilder &builder, Location loc,
+                                    ValueRange indices,
+                                    ArrayRef<int64_t> operandShape);
+
+/// Loads operand `index` of `op` broadcast to the output element `indices`.
+Value loadBroadcast(Operation *op, OpBuilder &builder,
+                    KernelOperands &operands, unsigned index,
+                    ValueRange indices);
+
+Value constantInt(OpBuilder &builder, Location loc, Type type, int64_t value);
+Value constantIndex(OpBuilder &builder, Location loc, int64_t value);
+Value constantFloat(OpBuilder &builder, Location loc, Type type, double value);
+
+/// Sign-extends (zero-extends if `isUnsigned`) or truncates an integer.
+Value castInt(OpBuilder &builder, Location loc, Value value, Type type,
+              bool isUnsigned = false);
+/// Clamps an integer to [low, high] (signed).
+Value clampInt(OpBuilder &builder, Location loc, Value value, int64_t low,
+               int64_t high);
+/// Rounds a float to the nearest integer, ties to even, without libm.
+Value roundEven(OpBuilder &builder, Location loc, Value value);
+
+/// The smallest and largest values of an integer type.
+int64_t minSigned(Type type);
+int64_t maxSigned(Type type);
+
+/// The single element of a compile-time operand (zero points, shifts), if
+/// known.
+std::optional<int64_t> getIntConstant(KernelOperands &operands,
+                                      unsigned index);
+
+/// `a * b + acc` in the accumulator's type, reading int operands relative to
+/// their zero points.
+Value multiplyAccumulate(OpBuilder &builder, Location loc, Value acc, Value a,
+                         int64_t aZeroPoint, Value b, int64_t bZeroPoint);
+
+/// In-bounds test of padded window coordinates: 0 <= index < size for every
+/// (index, size) pair.
+Value buildInBounds(OpBuilder &builder, Location loc, ValueRange indices,
+                    ArrayRef<int64_t> sizes);
+
+/// The attach functions of the emitter families.
+void attachElementwiseEmitters(MLIRContext *context);
+void attachConvolutionEmitters(MLIRContext *context);
+void attachPoolingEmitters(MLIRContext *context);
+void attachReductionEmitters(MLIRContext *context);
+void attachDataMovementEmitters(MLIRContext *context);
+
+} // namespace pex::emit
+} // namespace mlir
+
+#endif // PEX_LIB_CONVERSION_TOSATOLOOPS_EMITTERUTILS_H

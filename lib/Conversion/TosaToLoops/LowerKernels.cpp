@@ -1,0 +1,163 @@
+//===- LowerKernels.cpp - pex-lower-kernels ---------------------*- C++ -*-===//
+
+#include "pex/Conversion/Passes.h"
+#include "pex/Dialect/Pex/IR/PexOps.h"
+#include "pex/Interfaces/KernelEmitterOpInterface.h"
+#include "pex/Interfaces/PartialExecutionOpInterface.h"
+#include "EmitterUtils.h"
+
+#include "mlir/IR/Matchers.h"
+
+namespace mlir::pex {
+#define GEN_PASS_DEF_LOWERKERNELS
+#include "pex/Conversion/Passes.h.inc"
+} // namespace mlir::pex
+
+using namespace mlir;
+using namespace mlir::pex;
+
+namespace {
+
+/// Emits one bufferized kernel.
+class KernelEmission {
+public:
+  explicit KernelEmission(KernelOp kernel) : kernel(kernel) {}
+  LogicalResult emit();
+
+private:
+  /// Reads one member's operands: fused scalars of the current element,
+  /// memref operands of the kernel, or immediates defined in the body.
+  class MemberOperands : public KernelOperands {
+  public:
+    MemberOperands(KernelEmission &emission, Operation *member)
+        : emission(emission), member(member) {}
+    Value load(OpBuilder &builder, Location loc, unsigned index,
+               ValueRange indices) override {
+      Value operand = member->getOperand(index);
+      if (Value scalar = emission.scalars.lookup(operand))
+        return scalar;
+      if (Value memref = emission.memrefOf.lookup(operand))
+        return memref::LoadOp::create(builder, loc, memref, indices);
+      // Checked by `classify`: an immediate is a single-element constant.
+      auto attr = cast<DenseElementsAttr>(getConstant(index));
+      return arith::ConstantOp::create(builder, loc,
+                                       attr.getSplatValue<TypedAttr>());
+    }
+    DenseElementsAttr getConstant(unsigned index) override {
+      DenseElementsAttr attr;
+      if (matchPattern(member->getOperand(index), m_Constant(&attr)))
+        return attr;
+      return {};
+    }
+
+  private:
+    KernelEmission &emission;
+    Operation *member;
+  };
+
+  LogicalResult classify();
+  /// Evaluates the element-wise members at `indices` given the anchor's
+  /// value, and stores the result.
+  void emitElement(OpBuilder &builder, Location loc, ValueRange indices,
+                   Value anchorValue);
+
+  KernelOp kernel;
+  Operation *anchor = nullptr;
+  SmallVector<Operation *> elementwise;
+  llvm::DenseMap<Value, Value> memrefOf;
+  llvm::DenseMap<Value, Value> scalars;
+  bool failedElement = false;
+};
+
+LogicalResult KernelEmission::classify() {
+  Block &body = kernel.getBody().front();
+  for (auto [arg, operand] :
+       llvm::zip(body.getArguments(), kernel->getOperands()))
+    memrefOf[arg] = operand;
+  for (Operation &op : body.without_terminator()) {
+    if (op.hasTrait<OpTrait::ConstantLike>()) {
+      auto type = dyn_cast<ShapedType>(op.getResult(0).getType());
+      if (type && type.getNumElements() > 1)
+        return op.emitOpError("is a constant of more than one element inside "
+                              "a kernel; pass it as a kernel input");
+      continue;
+    }
+    if (!isa<KernelEmitterOpInterface>(op))
+      return op.emitError() << "pex: no code generation for '" << op.getName()
+                            << "'";
+    auto partial = dyn_cast<PartialExecutionOpInterface>(op);
+    if (partial && partial.hasProperty(PartialExecutionProperties::Elementwise)) {
+      elementwise.push_back(&op);
+      continue;
+    }
+    if (anchor)
+      return op.emitError() << "pex: a kernel has one anchor, found '"
+                            << anchor->getName() << "' and '" << op.getName()
+                            << "'";
+    anchor = &op;
+  }
+  return success();
+}
+
+void KernelEmission::emitElement(OpBuilder &builder, Location loc,
+                                 ValueRange indices, Value anchorValue) {
+  if (anchor)
+    scalars[anchor->getResult(0)] = anchorValue;
+  for (Operation *op : elementwise) {
+    MemberOperands operands(*this, op);
+    Value value = cast<KernelEmitterOpInterface>(op).emitElement(
+        builder, operands, indices);
+    if (!value) {
+      failedElement = true;
+      return;
+    }
+    scalars[op->getResult(0)] = value;
+  }
+  Value result = kernel.getYield().getValues()[0];
+  Value scalar = scalars.lookup(result);
+  if (!scalar)
+    scalar = memref::LoadOp::create(builder, loc, memrefOf.lookup(result),
+                                    indices);
+  memref::StoreOp::create(builder, loc, scalar, kernel.getOutputs()[0],
+                          indices);
+}
+
+LogicalResult KernelEmission::emit() {
+  if (failed(classify()))
+    return failure();
+  OpBuilder builder(kernel);
+  auto callback = [&](OpBuilder &b, Location loc, ValueRange indices,
+                      Value value) { emitElement(b, loc, indices, value); };
+  if (anchor) {
+    MemberOperands operands(*this, anchor);
+    if (failed(cast<KernelEmitterOpInterface>(anchor).emitLoopNest(
+            builder, operands, callback)))
+      return failure();
+  } else {
+    auto outputType = cast<ShapedType>(kernel.getOutputs()[0].getType());
+    emit::buildLoopNest(builder, kernel.getLoc(), outputType.getShape(),
+                        [&](OpBuilder &b, Location loc, ValueRange indices) {
+                          callback(b, loc, indices, Value());
+                        });
+  }
+  return failure(failedElement);
+}
+
+struct LowerKernelsPass
+    : public pex::impl::LowerKernelsBase<LowerKernelsPass> {
+  void runOnOperation() override {
+    SmallVector<KernelOp> kernels;
+    getOperation().walk([&](KernelOp kernel) { kernels.push_back(kernel); });
+    for (KernelOp kernel : kernels) {
+      if (!kernel.getResults().empty()) {
+        kernel.emitError() << "pex: kernels must be bufferized before they "
+                              "are lowered";
+        return signalPassFailure();
+      }
+      if (failed(KernelEmission(kernel).emit()))
+        return signalPassFailure();
+      kernel.erase();
+    }
+  }
+};
+} // namespace

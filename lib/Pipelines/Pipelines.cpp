@@ -1,0 +1,91 @@
+//===- Pipelines.cpp - Pex's compilation pipelines --------------*- C++ -*-===//
+
+#include "pex/Pipelines/Pipelines.h"
+#include "pex/Conversion/Passes.h"
+#include "pex/Transforms/Passes.h"
+
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/TosaToArith/TosaToArith.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace mlir::pex;
+
+void pex::buildTosaToKernelsPipeline(OpPassManager &pm,
+                                     const PexPipelineOptions &options) {
+  pm.addPass(createCanonicalizerPass());
+  if (options.reorder) {
+    ReorderOptions reorder;
+    reorder.maxStates = options.reorderMaxStates;
+    pm.addNestedPass<func::FuncOp>(createReorder(reorder));
+  }
+  pm.addNestedPass<func::FuncOp>(createFormKernels());
+}
+
+void pex::buildKernelsToMemRefPipeline(OpPassManager &pm,
+                                       const PexPipelineOptions &) {
+  pm.addPass(createBufferize());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void pex::buildLowerToLLVMPipeline(OpPassManager &pm,
+                                   const PexPipelineOptions &options) {
+  unsigned indexBitwidth = options.indexBitwidth;
+  pm.addPass(createExportEntryPoint());
+  pm.addNestedPass<func::FuncOp>(createLowerKernels());
+  pm.addNestedPass<func::FuncOp>(
+      createTosaToArithPass(TosaToArithPassOptions{true, false}));
+  pm.addPass(createApproximateMath());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createLoopInvariantCodeMotionPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(
+      FinalizeMemRefToLLVMConversionPassOptions{false, indexBitwidth, false}));
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass(
+      ArithToLLVMConversionPassOptions{indexBitwidth}));
+  pm.addPass(createConvertFuncToLLVMPass(
+      ConvertFuncToLLVMPassOptions{true, indexBitwidth}));
+  pm.addPass(createConvertControlFlowToLLVMPass(
+      ConvertControlFlowToLLVMPassOptions{indexBitwidth}));
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createAnnotateLLVMFunctions());
+}
+
+void pex::buildCompilePipeline(OpPassManager &pm,
+                               const PexPipelineOptions &options) {
+  buildTosaToKernelsPipeline(pm, options);
+  buildKernelsToMemRefPipeline(pm, options);
+  buildLowerToLLVMPipeline(pm, options);
+}
+
+void pex::registerPexPipelines() {
+  PassPipelineRegistration<PexPipelineOptions>(
+      "pex-tosa-to-kernels",
+      "Reorder TOSA operators and wrap each logical operator in a kernel",
+      buildTosaToKernelsPipeline);
+  PassPipelineRegistration<PexPipelineOptions>(
+      "pex-kernels-to-memref",
+      "Bufferize kernels, with the model's outputs as output parameters",
+      buildKernelsToMemRefPipeline);
+  PassPipelineRegistration<PexPipelineOptions>(
+      "pex-lower-to-llvm",
+      "Lower planned memref IR to the LLVM dialect for a bare-metal target",
+      buildLowerToLLVMPipeline);
+  PassPipelineRegistration<PexPipelineOptions>(
+      "pex-compile", "Compile a TOSA model to the LLVM dialect",
+      buildCompilePipeline);
+}

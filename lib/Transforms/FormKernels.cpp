@@ -1,0 +1,163 @@
+//===- FormKernels.cpp - pex-form-kernels -----------------------*- C++ -*-===//
+
+#include "pex/Analysis/LogicalOperators.h"
+#include "pex/Dialect/Pex/IR/PexOps.h"
+#include "pex/Transforms/Passes.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+
+namespace mlir::pex {
+#define GEN_PASS_DEF_FORMKERNELS
+#include "pex/Transforms/Passes.h.inc"
+} // namespace mlir::pex
+
+using namespace mlir;
+using namespace mlir::pex;
+
+namespace {
+
+/// Constants small enough to live inside a kernel body as immediates (zero
+/// points, single multipliers, shapes); larger ones are kernel inputs so
+/// that kernels share their storage.
+bool isImmediate(Value value) {
+  Operation *def = value.getDefiningOp();
+  if (!def || !def->hasTrait<OpTrait::ConstantLike>())
+    return false;
+  auto type = dyn_cast<ShapedType>(value.getType());
+  return !type || type.getNumElements() <= 1;
+}
+
+/// The candidate dies at this kernel: every use is a member, and neither it
+/// nor the kernel's result is the function's input or output.
+bool diesHere(Value candidate, const LogicalOperator &op) {
+  if (auto arg = dyn_cast<BlockArgument>(candidate);
+      arg && isa<func::FuncOp>(arg.getOwner()->getParentOp()))
+    return false;
+  llvm::SmallPtrSet<Operation *, 8> members(op.ops.begin(), op.ops.end());
+  if (!llvm::all_of(candidate.getUsers(), [&](Operation *user) {
+        return members.contains(user);
+      }))
+    return false;
+  return llvm::none_of(op.getSink()->getUsers(), [](Operation *user) {
+    return isa<func::ReturnOp>(user);
+  });
+}
+
+void wrapInKernel(const LogicalOperator &op) {
+  Operation *sink = op.getSink();
+  Value result = sink->getResult(0);
+  auto resultType = cast<RankedTensorType>(result.getType());
+  Location loc = op.getRepresentative()->getLoc();
+
+  std::optional<Value> inPlace = getInPlaceCandidate(op);
+  if (inPlace && !diesHere(*inPlace, op))
+    inPlace.reset();
+
+  SmallVector<Value> inputs;
+  SmallVector<Operation *> immediates;
+  for (Value operand : op.getExternalOperands()) {
+    if (inPlace && operand == *inPlace)
+      continue;
+    if (isImmediate(operand))
+      immediates.push_back(operand.getDefiningOp());
+    else
+      inputs.push_back(operand);
+  }
+
+  OpBuilder builder(sink);
+  Value destination =
+      inPlace ? *inPlace
+              : tensor::EmptyOp::create(builder, loc, resultType.getShape(),
+                                        resultType.getElementType())
+                    .getResult();
+  auto kernel = KernelOp::create(builder, loc, TypeRange{resultType}, inputs,
+                                 ValueRange{destination});
+  Block *body = builder.createBlock(&kernel.getBody());
+  IRMapping mapping;
+  for (Value input : inputs)
+    mapping.map(input, body->addArgument(input.getType(), loc));
+  BlockArgument output = body->addArgument(resultType, loc);
+  if (inPlace)
+    mapping.map(*inPlace, output);
+  for (Operation *immediate : immediates)
+    builder.clone(*immediate, mapping);
+  for (Operation *member : op.ops)
+    builder.clone(*member, mapping);
+  YieldOp::create(builder, loc, mapping.lookup(result));
+
+  result.replaceAllUsesWith(kernel.getResult(0));
+  for (Operation *member : llvm::reverse(op.ops))
+    member->erase();
+}
+
+/// A reshape of a static tensor is a collapse to one dimension followed by an
+/// expansion: both are views after bufferization.
+void lowerReshape(tosa::ReshapeOp reshape) {
+  OpBuilder builder(reshape);
+  Location loc = reshape.getLoc();
+  auto sourceType = cast<RankedTensorType>(reshape.getInput1().getType());
+  auto resultType = cast<RankedTensorType>(reshape.getType());
+  Value flat = reshape.getInput1();
+  if (sourceType.getRank() != 1) {
+    ReassociationIndices all =
+        llvm::to_vector(llvm::seq<int64_t>(0, sourceType.getRank()));
+    flat = tensor::CollapseShapeOp::create(builder, loc, flat,
+                                           ArrayRef<ReassociationIndices>{all});
+  }
+  Value reshaped = flat;
+  if (resultType.getRank() != 1) {
+    ReassociationIndices all =
+        llvm::to_vector(llvm::seq<int64_t>(0, resultType.getRank()));
+    reshaped = tensor::ExpandShapeOp::create(
+        builder, loc, resultType, flat, ArrayRef<ReassociationIndices>{all});
+  }
+  reshape.replaceAllUsesWith(reshaped);
+  reshape.erase();
+}
+
+struct FormKernelsPass : public pex::impl::FormKernelsBase<FormKernelsPass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (func.isExternal())
+      return;
+    WalkResult groups = func.walk([](GroupOp group) {
+      group.emitError() << "pex: groups must be lowered (pex-lower-groups) "
+                           "before kernels are formed";
+      return WalkResult::interrupt();
+    });
+    if (groups.wasInterrupted())
+      return signalPassFailure();
+
+    SmallVector<Block *> blocks;
+    func.walk([&](Block *block) { blocks.push_back(block); });
+    for (Block *block : blocks)
+      for (const LogicalOperator &op : formLogicalOperators(*block))
+        wrapInKernel(op);
+
+    // What stays outside kernels must bufferize: views and constants.
+    func.walk([](tosa::ReshapeOp reshape) {
+      if (!reshape->getParentOfType<KernelOp>())
+        lowerReshape(reshape);
+    });
+    func.walk([](tosa::ConstOp constant) {
+      if (constant->getParentOfType<KernelOp>())
+        return;
+      if (constant.use_empty()) {
+        constant.erase();
+        return;
+      }
+      OpBuilder builder(constant);
+      auto replacement = arith::ConstantOp::create(builder, constant.getLoc(),
+                                                   constant.getValuesAttr());
+      constant.replaceAllUsesWith(replacement.getResult());
+      constant.erase();
+    });
+    func.walk([](tosa::ConstShapeOp shape) {
+      if (shape.use_empty())
+        shape.erase();
+    });
+  }
+};
+} // namespace
