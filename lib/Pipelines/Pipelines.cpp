@@ -33,9 +33,17 @@ void pex::buildTosaToKernelsPipeline(OpPassManager &pm,
 }
 
 void pex::buildKernelsToMemRefPipeline(OpPassManager &pm,
-                                       const PexPipelineOptions &) {
+                                       const PexPipelineOptions &options) {
   pm.addPass(createBufferize());
   pm.addPass(createCanonicalizerPass());
+  PlanArenaOptions arena;
+  arena.alignment = options.arenaAlignment;
+  arena.strategy = options.arenaStrategy;
+  arena.external = options.externalArena;
+  arena.symbol = options.arenaSymbol;
+  pm.addPass(createPlanArena(arena));
+  if (options.verifyArena)
+    pm.addPass(createVerifyArena());
 }
 
 void pex::buildLowerToLLVMPipeline(OpPassManager &pm,

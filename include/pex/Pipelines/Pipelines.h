@@ -26,6 +26,26 @@ struct PexPipelineOptions : public PassPipelineOptions<PexPipelineOptions> {
       llvm::cl::desc("Sets of executed operators kept per layer of the "
                      "reordering search"),
       llvm::cl::init(4096)};
+  Option<int64_t> arenaAlignment{
+      *this, "arena-alignment",
+      llvm::cl::desc("Alignment of every buffer in the arena, in bytes"),
+      llvm::cl::init(16)};
+  Option<std::string> arenaStrategy{
+      *this, "arena-strategy",
+      llvm::cl::desc("Buffer placement: search (default) or first-fit "
+                     "(TensorFlow Lite Micro's greedy planner)"),
+      llvm::cl::init("search")};
+  Option<bool> externalArena{
+      *this, "external-arena",
+      llvm::cl::desc("Declare the arena for the application to define"),
+      llvm::cl::init(false)};
+  Option<std::string> arenaSymbol{
+      *this, "arena-symbol", llvm::cl::desc("Name of the arena symbol"),
+      llvm::cl::init("pex_arena")};
+  Option<bool> verifyArena{
+      *this, "verify-arena",
+      llvm::cl::desc("Check the planned arena independently"),
+      llvm::cl::init(true)};
   Option<unsigned> indexBitwidth{
       *this, "index-bitwidth",
       llvm::cl::desc("Width of index values in generated code (32 for "
@@ -38,7 +58,7 @@ struct PexPipelineOptions : public PassPipelineOptions<PexPipelineOptions> {
 void buildTosaToKernelsPipeline(OpPassManager &pm,
                                 const PexPipelineOptions &options);
 /// Kernels to memrefs: bufferization with the model's output as an output
-/// parameter.
+/// parameter, then every buffer placed in the static arena (and checked).
 void buildKernelsToMemRefPipeline(OpPassManager &pm,
                                   const PexPipelineOptions &options);
 /// Planned memref IR to the LLVM dialect: the C entry point, kernels as

@@ -75,4 +75,45 @@ def Bufferize : Pass<"pex-bufferize", "ModuleOp"> {
                            "::mlir::scf::SCFDialect"];
 }
 
+def PlanArena : Pass<"pex-plan-arena", "ModuleOp"> {
+  let summary = "Place every buffer in one static arena";
+  let description = [{
+    Gives every `memref.alloc` of the module's functions an offset in one
+    arena, a `memref.global` of bytes, and replaces it by a `memref.view` at
+    that offset carrying a `#pex.placement`. Lifetimes come from the
+    schedule: steps number the operations in program order, a buffer lives
+    from its allocation to its last use through any view, and a buffer
+    defined outside a loop and used inside it lives for the whole loop.
+    Buffers whose lifetimes overlap never share bytes. `strategy=first-fit`
+    is TensorFlow Lite Micro's greedy planner (largest first, lowest offset);
+    `strategy=search` (default) tries several orders and a bounded local
+    search, stopping at the liveness lower bound. The global records the
+    result in `#pex.arena`. With `external`, the arena is a declaration the
+    application defines (so it can choose the SRAM bank or section).
+  }];
+  let options = [
+    Option<"alignment", "alignment", "int64_t", /*default=*/"16",
+           "Alignment of every buffer offset, in bytes">,
+    Option<"strategy", "strategy", "std::string", /*default=*/"\"search\"",
+           "Placement: first-fit (TFLite Micro) or search">,
+    Option<"external", "external", "bool", /*default=*/"false",
+           "Declare the arena for the application to define">,
+    Option<"symbol", "symbol", "std::string", /*default=*/"\"pex_arena\"",
+           "Name of the arena symbol">,
+  ];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+def VerifyArena : Pass<"pex-verify-arena", "ModuleOp"> {
+  let summary = "Check that no two live arena buffers overlap";
+  let description = [{
+    An independent check of a planned module: every buffer is a view of the
+    arena inside its bounds and inside its recorded placement, no heap
+    allocation remains, and no two buffers that are live at the same time
+    (lifetimes recomputed here from every use, through any operation that
+    derives a memref from a buffer and through loops) share a byte.
+  }];
+}
+
 #endif // PEX_TRANSFORMS_PASSES_TD

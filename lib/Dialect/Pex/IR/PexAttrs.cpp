@@ -41,11 +41,13 @@ LogicalResult ArenaAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << alignment;
   if (size < 0 || peak < 0 || lowerBound < 0)
     return emitError() << "arena sizes must be non-negative";
-  if (lowerBound > peak)
+  if (lowerBound < peak)
     return emitError() << "arena lower bound " << lowerBound
-                       << " exceeds the peak " << peak;
-  if (peak > size)
+                       << " is below the peak " << peak
+                       << "; padding only adds bytes";
+  if (lowerBound > size)
     return emitError() << "arena of " << size
-                       << " bytes cannot hold a peak of " << peak << " bytes";
+                       << " bytes is below its lower bound of " << lowerBound
+                       << " bytes";
   return success();
 }

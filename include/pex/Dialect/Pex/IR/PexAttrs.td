@@ -39,16 +39,17 @@ def Pex_ArenaAttr : Pex_Attr<"Arena", "arena"> {
   let summary = "The static arena that holds every intermediate buffer";
   let description = [{
     Attached to the arena's `memref.global` by `pex-plan-arena`: `size` is
-    the arena's byte size, `alignment` the alignment of every buffer offset,
-    `peak` the peak live bytes of the schedule (the memory model's figure,
-    without alignment padding) and `lower_bound` the bytes that must be live
-    at some step in any placement. `size - peak` is the padding and packing
-    loss the planner could not avoid.
+    the arena's byte size and `alignment` the alignment of every buffer
+    offset. `peak` is the largest sum of the exact sizes of the buffers live
+    at one step (the memory model's figure for the same schedule);
+    `lower_bound` is the same sum with every buffer padded to the alignment:
+    no placement can be smaller. `size - lower_bound` is what the placement
+    loses to fragmentation, `lower_bound - peak` what alignment costs.
 
     ```mlir
-    memref.global "private" @pex_arena : memref<9216xi8> {alignment = 16 : i64,
-        pex.arena = #pex.arena<size = 9216, alignment = 16, peak = 9216,
-                               lower_bound = 9216>}
+    memref.global "private" @pex_arena : memref<9216xi8> = uninitialized
+        {alignment = 16 : i64, pex.arena = #pex.arena<size = 9216,
+         alignment = 16, peak = 9200, lower_bound = 9216>}
     ```
   }];
   let parameters = (ins "int64_t":$size, "int64_t":$alignment,

@@ -1,0 +1,176 @@
+//===- VerifyArena.cpp - pex-verify-arena -----------------------*- C++ -*-===//
+//
+// Re-derives, independently of the planner, which arena buffers are live at
+// each operation, and checks that live buffers never share bytes. The
+// lifetimes here are deliberately conservative: every operation that takes a
+// buffer and returns a memref is assumed to alias it, and a use inside a
+// loop covers the whole loop.
+//
+//===----------------------------------------------------------------------===//
+
+#include "pex/Dialect/Pex/IR/PexDialect.h"
+#include "pex/Dialect/Pex/IR/PexOps.h"
+#include "pex/Transforms/Passes.h"
+
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
+
+namespace mlir::pex {
+#define GEN_PASS_DEF_VERIFYARENA
+#include "pex/Transforms/Passes.h.inc"
+} // namespace mlir::pex
+
+using namespace mlir;
+using namespace mlir::pex;
+
+namespace {
+
+struct ArenaBuffer {
+  memref::ViewOp view;
+  int64_t offset, bytes;
+  /// Positions (in a pre-order numbering) of every operation that touches
+  /// the buffer.
+  int64_t first, last;
+};
+
+/// Every value that may refer to the bytes of `root`: through operations
+/// that return memrefs from it, loop-carried values and yields.
+SmallVector<Operation *> collectTouchingOps(Value root) {
+  SmallVector<Operation *> touching;
+  SmallVector<Value> worklist{root};
+  llvm::DenseSet<Value> seen{root};
+  auto push = [&](Value value) {
+    if (seen.insert(value).second)
+      worklist.push_back(value);
+  };
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    for (OpOperand &use : value.getUses()) {
+      Operation *user = use.getOwner();
+      touching.push_back(user);
+      for (Value result : user->getResults())
+        if (isa<BaseMemRefType>(result.getType()))
+          push(result);
+      if (auto loop = dyn_cast<LoopLikeOpInterface>(user)) {
+        for (auto [init, arg] :
+             llvm::zip(loop.getInitsMutable(), loop.getRegionIterArgs()))
+          if (init.get() == value)
+            push(arg);
+      }
+      if (user->hasTrait<OpTrait::IsTerminator>())
+        if (auto loop = dyn_cast<LoopLikeOpInterface>(user->getParentOp()))
+          if (auto results = loop.getLoopResults())
+            for (Value result : *results)
+              push(result);
+    }
+  }
+  return touching;
+}
+
+struct VerifyArenaPass : public pex::impl::VerifyArenaBase<VerifyArenaPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    llvm::DenseMap<StringAttr, int64_t> arenaSizes;
+    for (auto global : module.getOps<memref::GlobalOp>())
+      if (auto arena = global->getAttrOfType<ArenaAttr>(kArenaAttrName))
+        arenaSizes[global.getSymNameAttr()] = arena.getSize();
+
+    for (auto func : module.getOps<func::FuncOp>())
+      if (!func.isExternal() && failed(verifyFunction(func, arenaSizes)))
+        return signalPassFailure();
+  }
+
+  LogicalResult
+  verifyFunction(func::FuncOp func,
+                 const llvm::DenseMap<StringAttr, int64_t> &arenaSizes) {
+    llvm::DenseMap<Operation *, int64_t> position;
+    int64_t next = 0;
+    WalkResult heap = func.walk<WalkOrder::PreOrder>([&](Operation *op) {
+      position[op] = next++;
+      if (isa<memref::AllocOp, memref::AllocaOp>(op)) {
+        op->emitError() << "pex: buffer outside the arena";
+        return WalkResult::interrupt();
+      }
+      return isa<KernelOp>(op) ? WalkResult::skip() : WalkResult::advance();
+    });
+    if (heap.wasInterrupted())
+      return failure();
+
+    SmallVector<ArenaBuffer> buffers;
+    WalkResult bad = func.walk([&](memref::ViewOp view) {
+      auto global = view.getSource().getDefiningOp<memref::GetGlobalOp>();
+      auto arenaSize =
+          global ? arenaSizes.find(global.getNameAttr().getAttr())
+                 : arenaSizes.end();
+      if (arenaSize == arenaSizes.end())
+        return WalkResult::advance();
+      APInt offsetValue;
+      if (!matchPattern(view.getByteShift(), m_ConstantInt(&offsetValue))) {
+        view.emitError() << "pex: arena view at a dynamic offset";
+        return WalkResult::interrupt();
+      }
+      MemRefType type = view.getType();
+      ArenaBuffer buffer{view, offsetValue.getSExtValue(),
+                         type.getNumElements() *
+                             llvm::divideCeil(type.getElementTypeBitWidth(), 8),
+                         0, 0};
+      if (buffer.offset < 0 || buffer.offset + buffer.bytes > arenaSize->second) {
+        view.emitError() << "pex: buffer [" << buffer.offset << ", "
+                         << buffer.offset + buffer.bytes
+                         << ") exceeds the arena of " << arenaSize->second
+                         << " bytes";
+        return WalkResult::interrupt();
+      }
+      auto placement = view->getAttrOfType<PlacementAttr>(kPlacementAttrName);
+      if (!placement || placement.getOffset() != buffer.offset ||
+          placement.getSize() < buffer.bytes) {
+        view.emitError() << "pex: buffer at offset " << buffer.offset
+                         << " of " << buffer.bytes
+                         << " bytes does not match its placement";
+        return WalkResult::interrupt();
+      }
+      buffer.first = buffer.last = position.lookup(view);
+      for (Operation *op : collectTouchingOps(view.getResult())) {
+        int64_t at = position.lookup(op);
+        buffer.first = std::min(buffer.first, at);
+        buffer.last = std::max(buffer.last, at);
+        for (Operation *parent = op->getParentOp(); parent != func;
+             parent = parent->getParentOp()) {
+          if (!isa<LoopLikeOpInterface>(parent) ||
+              parent->isProperAncestor(view))
+            continue;
+          int64_t start = position.lookup(parent);
+          int64_t end = start;
+          parent->walk([&](Operation *nested) {
+            end = std::max(end, position.lookup(nested));
+          });
+          buffer.first = std::min(buffer.first, start);
+          buffer.last = std::max(buffer.last, end);
+        }
+      }
+      buffers.push_back(buffer);
+      return WalkResult::advance();
+    });
+    if (bad.wasInterrupted())
+      return failure();
+
+    for (auto [i, a] : llvm::enumerate(buffers))
+      for (const ArenaBuffer &b : ArrayRef(buffers).drop_front(i + 1)) {
+        bool liveTogether = a.first <= b.last && b.first <= a.last;
+        bool shareBytes = a.offset < b.offset + b.bytes &&
+                          b.offset < a.offset + a.bytes;
+        if (!liveTogether || !shareBytes)
+          continue;
+        memref::ViewOp view = a.view;
+        view.emitError()
+            << "pex: arena buffers overlap: [" << a.offset << ", "
+            << a.offset + a.bytes << ") and [" << b.offset << ", "
+            << b.offset + b.bytes << ") are live at the same time";
+        memref::ViewOp other = b.view;
+        other.emitRemark() << "the other buffer";
+        return failure();
+      }
+    return success();
+  }
+};
+} // namespace
