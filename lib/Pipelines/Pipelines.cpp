@@ -21,14 +21,18 @@
 using namespace mlir;
 using namespace mlir::pex;
 
-void pex::buildTosaToKernelsPipeline(OpPassManager &pm,
-                                     const PexPipelineOptions &options) {
+void pex::buildOptimizeTosaPipeline(OpPassManager &pm,
+                                    const PexPipelineOptions &options) {
   pm.addPass(createCanonicalizerPass());
   if (options.reorder) {
     ReorderOptions reorder;
     reorder.maxStates = options.reorderMaxStates;
     pm.addNestedPass<func::FuncOp>(createReorder(reorder));
   }
+}
+
+void pex::buildTosaToKernelsPipeline(OpPassManager &pm,
+                                     const PexPipelineOptions &) {
   pm.addNestedPass<func::FuncOp>(createFormKernels());
 }
 
@@ -75,6 +79,7 @@ void pex::buildLowerToLLVMPipeline(OpPassManager &pm,
 
 void pex::buildCompilePipeline(OpPassManager &pm,
                                const PexPipelineOptions &options) {
+  buildOptimizeTosaPipeline(pm, options);
   buildTosaToKernelsPipeline(pm, options);
   buildKernelsToMemRefPipeline(pm, options);
   buildLowerToLLVMPipeline(pm, options);
@@ -82,8 +87,10 @@ void pex::buildCompilePipeline(OpPassManager &pm,
 
 void pex::registerPexPipelines() {
   PassPipelineRegistration<PexPipelineOptions>(
-      "pex-tosa-to-kernels",
-      "Reorder TOSA operators and wrap each logical operator in a kernel",
+      "pex-optimize-tosa", "Reorder TOSA operators for the smallest peak",
+      buildOptimizeTosaPipeline);
+  PassPipelineRegistration<PexPipelineOptions>(
+      "pex-tosa-to-kernels", "Wrap each logical operator in a kernel",
       buildTosaToKernelsPipeline);
   PassPipelineRegistration<PexPipelineOptions>(
       "pex-kernels-to-memref",

@@ -53,8 +53,11 @@ struct PexPipelineOptions : public PassPipelineOptions<PexPipelineOptions> {
       llvm::cl::init(32)};
 };
 
-/// TOSA to tensor-level kernels: reordering, then one pex.kernel per
-/// logical operator.
+/// TOSA to TOSA: canonicalisation and reordering for the smallest peak.
+/// The memory model of the result is the plan the later stages realise.
+void buildOptimizeTosaPipeline(OpPassManager &pm,
+                               const PexPipelineOptions &options);
+/// TOSA to tensor-level kernels: one pex.kernel per logical operator.
 void buildTosaToKernelsPipeline(OpPassManager &pm,
                                 const PexPipelineOptions &options);
 /// Kernels to memrefs: bufferization with the model's output as an output

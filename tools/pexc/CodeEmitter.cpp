@@ -1,0 +1,100 @@
+//===- CodeEmitter.cpp - LLVM code generation for a target ------*- C++ -*-===//
+
+#include "CodeEmitter.h"
+
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Object/ObjectFile.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+
+using namespace pexc;
+
+static std::unique_ptr<llvm::TargetMachine>
+createTargetMachine(const Target &target) {
+  llvm::InitializeAllTargetInfos();
+  llvm::InitializeAllTargets();
+  llvm::InitializeAllTargetMCs();
+  llvm::InitializeAllAsmPrinters();
+  llvm::Triple triple(target.triple);
+  std::string error;
+  const llvm::Target *llvmTarget =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!llvmTarget) {
+    llvm::WithColor::error(llvm::errs(), "pexc")
+        << "target " << target.triple << " is not available: " << error
+        << "\n";
+    return nullptr;
+  }
+  llvm::TargetOptions options;
+  if (!target.floatAbi.empty())
+    options.FloatABIType = target.floatAbi == "hard" ? llvm::FloatABI::Hard
+                                                     : llvm::FloatABI::Soft;
+  // Bare-metal objects are linked at fixed addresses; host objects go into
+  // position-independent executables.
+  auto relocation =
+      target.isHost() ? llvm::Reloc::PIC_ : llvm::Reloc::Static;
+  return std::unique_ptr<llvm::TargetMachine>(llvmTarget->createTargetMachine(
+      triple, target.cpu, target.features, options, relocation, std::nullopt,
+      llvm::CodeGenOptLevel::Aggressive));
+}
+
+mlir::LogicalResult pexc::emitCode(mlir::ModuleOp module, const Target &target,
+                                   CodeKind kind,
+                                   llvm::raw_pwrite_stream &os) {
+  std::unique_ptr<llvm::TargetMachine> machine = createTargetMachine(target);
+  if (!machine)
+    return mlir::failure();
+  llvm::LLVMContext context;
+  std::unique_ptr<llvm::Module> llvmModule =
+      mlir::translateModuleToLLVMIR(module, context);
+  if (!llvmModule)
+    return mlir::failure();
+  llvmModule->setTargetTriple(machine->getTargetTriple());
+  llvmModule->setDataLayout(machine->createDataLayout());
+  auto optimize = mlir::makeOptimizingTransformer(2, 0, machine.get());
+  if (llvm::Error error = optimize(llvmModule.get())) {
+    llvm::WithColor::error(llvm::errs(), "pexc")
+        << "LLVM optimisation failed: " << llvm::toString(std::move(error))
+        << "\n";
+    return mlir::failure();
+  }
+  if (kind == CodeKind::LLVMIR) {
+    llvmModule->print(os, nullptr);
+    return mlir::success();
+  }
+  llvm::legacy::PassManager passes;
+  auto fileType = kind == CodeKind::Object ? llvm::CodeGenFileType::ObjectFile
+                                           : llvm::CodeGenFileType::AssemblyFile;
+  if (machine->addPassesToEmitFile(passes, os, nullptr, fileType)) {
+    llvm::WithColor::error(llvm::errs(), "pexc")
+        << "target " << target.triple << " cannot emit this file type\n";
+    return mlir::failure();
+  }
+  passes.run(*llvmModule);
+  return mlir::success();
+}
+
+int64_t pexc::getFlashBytes(llvm::StringRef objectPath) {
+  auto object = llvm::object::ObjectFile::createObjectFile(objectPath);
+  if (!object) {
+    llvm::consumeError(object.takeError());
+    return 0;
+  }
+  int64_t bytes = 0;
+  for (const llvm::object::SectionRef &section :
+       object->getBinary()->sections()) {
+    auto name = section.getName();
+    bool isAllocated = name && (name->starts_with(".text") ||
+                                name->starts_with(".rodata") ||
+                                name->starts_with(".data"));
+    if (isAllocated && !section.isBSS())
+      bytes += section.getSize();
+  }
+  return bytes;
+}

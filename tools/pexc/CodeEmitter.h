@@ -1,0 +1,28 @@
+//===- CodeEmitter.h - LLVM code generation for a target --------*- C++ -*-===//
+
+#ifndef PEXC_CODEEMITTER_H
+#define PEXC_CODEEMITTER_H
+
+#include "Targets.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace pexc {
+
+enum class CodeKind { LLVMIR, Assembly, Object };
+
+/// Translates an LLVM-dialect module to LLVM IR for `target`, optimises it
+/// (-O2) and writes LLVM IR, assembly or an object file. Prints an error and
+/// fails when the target is not available.
+mlir::LogicalResult emitCode(mlir::ModuleOp module, const Target &target,
+                             CodeKind kind, llvm::raw_pwrite_stream &os);
+
+/// Bytes of an object file that a microcontroller keeps in flash: code,
+/// read-only data and initial values of data (everything allocated but
+/// .bss).
+int64_t getFlashBytes(llvm::StringRef objectPath);
+
+} // namespace pexc
+
+#endif // PEXC_CODEEMITTER_H

@@ -1,0 +1,54 @@
+//===- ModelInterface.h - The C interface of a compiled model ---*- C++ -*-===//
+
+#ifndef PEXC_MODELINTERFACE_H
+#define PEXC_MODELINTERFACE_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <optional>
+#include <string>
+
+namespace pexc {
+
+/// One tensor of the model's signature, as C sees it.
+struct TensorInterface {
+  std::string name; ///< The model's tensor name, if the importer kept it.
+  llvm::SmallVector<int64_t> shape;
+  std::string elementName; ///< int8, uint8, int16, int32, float32.
+  std::string cType;       ///< int8_t, ..., float.
+  int64_t bytes = 0;
+  std::optional<double> scale;
+  std::optional<int64_t> zeroPoint;
+};
+
+struct ModelInterface {
+  /// C identifier of the model: the run function is pex_<name>_run.
+  std::string name;
+  TensorInterface input, output;
+};
+
+/// What the header records beside the signature.
+struct HeaderFigures {
+  std::string sourceModel;
+  int64_t arenaBytes = 0;
+  int64_t flashBytes = 0;
+  bool externalArena = false;
+};
+
+/// The model's one public function: its signature must be one input and one
+/// output of static shape and a supported element type. Emits a diagnostic
+/// and returns nullopt otherwise.
+std::optional<ModelInterface> describeModel(mlir::func::FuncOp func);
+
+/// The arena symbol of model `name`.
+std::string getArenaSymbol(llvm::StringRef name);
+
+/// Writes NAME.h: shapes, types, quantisation, sizes and the run function.
+void writeHeader(llvm::raw_ostream &os, const ModelInterface &model,
+                 const HeaderFigures &figures);
+
+} // namespace pexc
+
+#endif // PEXC_MODELINTERFACE_H

@@ -1,0 +1,76 @@
+//===- ModelLoader.cpp - Reading .tflite, .onnx and TOSA models -*- C++ -*-===//
+
+#include "ModelLoader.h"
+#include "Process.h"
+
+#include "mlir/Parser/Parser.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace pexc;
+
+namespace {
+enum class Format { Mlir, TFLite, Onnx, Unknown };
+
+/// The format from the file's contents: a TFLite flatbuffer has the
+/// identifier "TFL3" at byte 4; an ONNX model is a protobuf whose first
+/// field is usually ir_version (tag 0x08); MLIR text is anything else that
+/// the parser accepts, so the extension decides between the rest.
+Format detectFormat(llvm::StringRef path, llvm::StringRef contents) {
+  if (contents.size() >= 8 && contents.substr(4, 4) == "TFL3")
+    return Format::TFLite;
+  llvm::StringRef extension = llvm::sys::path::extension(path);
+  if (extension == ".onnx")
+    return Format::Onnx;
+  if (extension == ".tflite")
+    return Format::TFLite;
+  if (extension == ".mlir")
+    return Format::Mlir;
+  return Format::Unknown;
+}
+
+llvm::raw_ostream &error() {
+  return llvm::WithColor::error(llvm::errs(), "pexc");
+}
+} // namespace
+
+mlir::OwningOpRef<mlir::ModuleOp>
+pexc::loadModel(llvm::StringRef path, const Paths &paths,
+                mlir::MLIRContext &context, llvm::SourceMgr &sourceMgr) {
+  auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
+  if (!file) {
+    error() << path << ": " << file.getError().message() << "\n";
+    return nullptr;
+  }
+  Format format = detectFormat(path, (*file)->getBuffer());
+  if (format == Format::Unknown) {
+    error() << path
+            << ": unrecognised model format (expected a .tflite, .onnx or "
+               "TOSA .mlir file)\n";
+    return nullptr;
+  }
+
+  std::unique_ptr<llvm::MemoryBuffer> tosa;
+  if (format == Format::Mlir) {
+    tosa = std::move(*file);
+  } else {
+    // The importer prints its own one-line error naming the operator or the
+    // byte offset; pexc adds nothing but the exit code.
+    ProcessResult imported =
+        runProcess({paths.python, "-m", "pex.importers", path.str()},
+                   {"PYTHONPATH=" + paths.pythonDir});
+    if (!imported.error.empty()) {
+      error() << "cannot run the importer (" << paths.python
+              << "): " << imported.error << "\n";
+      return nullptr;
+    }
+    if (imported.exitCode != 0)
+      return nullptr;
+    tosa = llvm::MemoryBuffer::getMemBufferCopy(imported.output, path);
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(tosa), llvm::SMLoc());
+  return mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+}

@@ -1,0 +1,28 @@
+//===- ModelLoader.h - Reading .tflite, .onnx and TOSA models ---*- C++ -*-===//
+
+#ifndef PEXC_MODELLOADER_H
+#define PEXC_MODELLOADER_H
+
+#include "Paths.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+namespace llvm {
+class SourceMgr;
+} // namespace llvm
+
+namespace pexc {
+
+/// Loads `path` as TOSA: a .mlir file is parsed, a .tflite or .onnx file is
+/// imported first (python/pex/importers). Prints a one-line error and
+/// returns null when the file is missing, of unknown format, or rejected by
+/// the importer or the parser.
+mlir::OwningOpRef<mlir::ModuleOp> loadModel(llvm::StringRef path,
+                                            const Paths &paths,
+                                            mlir::MLIRContext &context,
+                                            llvm::SourceMgr &sourceMgr);
+
+} // namespace pexc
+
+#endif // PEXC_MODELLOADER_H

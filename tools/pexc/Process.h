@@ -1,0 +1,32 @@
+//===- Process.h - Running the tools pexc drives ----------------*- C++ -*-===//
+
+#ifndef PEXC_PROCESS_H
+#define PEXC_PROCESS_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+
+namespace pexc {
+
+struct ProcessResult {
+  int exitCode = -1;
+  std::string output; ///< Standard output (standard error when merged).
+  std::string error;  ///< Why the process could not run, if it could not.
+};
+
+/// Runs `argv` (argv[0] is the program path), capturing standard output to a
+/// string; standard error goes to `stderrPath` when given (else inherited).
+/// `extraEnv` entries ("NAME=value") are added to the environment.
+ProcessResult runProcess(llvm::ArrayRef<std::string> argv,
+                         llvm::ArrayRef<std::string> extraEnv = {},
+                         unsigned timeoutSeconds = 0,
+                         llvm::StringRef stderrPath = "");
+
+/// `argv` joined with spaces, for error messages.
+std::string formatCommand(llvm::ArrayRef<std::string> argv);
+
+} // namespace pexc
+
+#endif // PEXC_PROCESS_H

@@ -1,0 +1,41 @@
+//===- Runner.h - Running a compiled model on host or QEMU ------*- C++ -*-===//
+
+#ifndef PEXC_RUNNER_H
+#define PEXC_RUNNER_H
+
+#include "Paths.h"
+#include "Targets.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+
+namespace pexc {
+
+struct RunResult {
+  int status = -1;
+  /// Instructions executed by one inference (Cortex-M in QEMU).
+  std::optional<int64_t> instructions;
+  /// Stack the inference used, by stack painting (Cortex-M).
+  std::optional<int64_t> stackBytes;
+  /// RAM the program uses: .data + .bss + the inference's stack.
+  std::optional<int64_t> ramBytes;
+  /// The harness's report line.
+  std::string report;
+};
+
+struct RunRequest {
+  std::string objectPath, headerPath, inputPath, outputPath;
+  /// Cap the program's RAM at this many bytes (0: the board's RAM).
+  int64_t ramBudget = 0;
+};
+
+/// Links the model with runtime/harness.c and runs it on the host or, for a
+/// Cortex-M target, in QEMU; the output file receives the model's output
+/// bytes. Prints an error and returns nullopt when linking or running fails.
+std::optional<RunResult> runModel(const Target &target, const Paths &paths,
+                                  const RunRequest &request);
+
+} // namespace pexc
+
+#endif // PEXC_RUNNER_H
