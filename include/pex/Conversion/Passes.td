@@ -25,8 +25,9 @@ def ApproximateMath : Pass<"pex-approximate-math"> {
   let summary = "Replace math functions by polynomial approximations";
   let description = [{
     Rewrites exp, tanh and the other math operations that would otherwise
-    become libm calls into arithmetic (polynomial approximations), so the
-    generated code calls no library.
+    become libm calls into arithmetic (polynomial approximations), and the
+    floor those approximations use into conversions and compares, so the
+    generated code calls no library on any Cortex-M.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect",
@@ -39,7 +40,9 @@ def ExportEntryPoint : Pass<"pex-export-entry-point", "ModuleOp"> {
     Renames the module's public function `@NAME` (after bufferization it
     takes the input and output buffers) to `@pex_NAME_run` and makes it
     return an i32 status (0), so that with bare-pointer memrefs it becomes
-    `int pex_NAME_run(const in_t *input, out_t *output)`.
+    `int pex_NAME_run(const in_t *input, out_t *output)`. The argument and
+    result attributes (the importers' tensor names and quantisation, used
+    for the C header) are dropped.
   }];
 }
 

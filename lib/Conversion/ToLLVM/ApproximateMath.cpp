@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Math/Transforms/Approximation.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::pex {
@@ -14,12 +15,50 @@ namespace mlir::pex {
 using namespace mlir;
 
 namespace {
+/// floor(x) from a conversion to integer (which truncates toward zero):
+/// t = trunc(x), minus one when that rounded a negative value up. Values of
+/// at least 2^23 in magnitude (and NaN) are integers already.
+struct ExpandFloor : public OpRewritePattern<math::FloorOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::FloorOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<FloatType>(op.getType());
+    if (!type || !type.isF32())
+      return rewriter.notifyMatchFailure(op, "only f32 is expanded");
+    Location loc = op.getLoc();
+    Value x = op.getOperand();
+    Type i32 = rewriter.getI32Type();
+    Value truncated = arith::SIToFPOp::create(
+        rewriter, loc, type, arith::FPToSIOp::create(rewriter, loc, i32, x));
+    Value one = arith::ConstantOp::create(rewriter, loc,
+                                          rewriter.getF32FloatAttr(1.0f));
+    Value roundedUp = arith::CmpFOp::create(
+        rewriter, loc, arith::CmpFPredicate::OGT, truncated, x);
+    Value floor = arith::SelectOp::create(
+        rewriter, loc, roundedUp,
+        arith::SubFOp::create(rewriter, loc, truncated, one), truncated);
+    Value limit = arith::ConstantOp::create(
+        rewriter, loc, rewriter.getF32FloatAttr(8388608.0f));
+    Value integral = arith::CmpFOp::create(
+        rewriter, loc, arith::CmpFPredicate::UGE,
+        math::AbsFOp::create(rewriter, loc, x), limit);
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(op, integral, x, floor);
+    return success();
+  }
+};
+
 struct ApproximateMathPass
     : public pex::impl::ApproximateMathBase<ApproximateMathPass> {
   void runOnOperation() override {
-    RewritePatternSet patterns(&getContext());
-    populateMathPolynomialApproximationPatterns(patterns);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    RewritePatternSet approximations(&getContext());
+    populateMathPolynomialApproximationPatterns(approximations);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(approximations))))
+      return signalPassFailure();
+    // The approximations round with floor, which cores without ARMv8's
+    // rounding instructions (Cortex-M4) would call libm's floorf for.
+    RewritePatternSet expansions(&getContext());
+    expansions.add<ExpandFloor>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(expansions))))
       return signalPassFailure();
   }
 };

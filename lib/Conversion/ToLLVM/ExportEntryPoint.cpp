@@ -25,6 +25,10 @@ struct ExportEntryPointPass
       }
       OpBuilder builder(func);
       Type status = builder.getI32Type();
+      // The importers' model metadata (names, quantisation) describes the
+      // tensors for the C header; it has no meaning for code generation.
+      func.removeArgAttrsAttr();
+      func.removeResAttrsAttr();
       func.setSymName(("pex_" + func.getSymName() + "_run").str());
       func.setFunctionType(
           builder.getFunctionType(func.getArgumentTypes(), {status}));

@@ -364,10 +364,10 @@ func.func private @arena_negative() attributes {a = #pex.arena<size = -64, align
 
 // -----
 
-// expected-error @+1 {{arena lower bound 80 exceeds the peak 64}}
-func.func private @arena_lower_bound() attributes {a = #pex.arena<size = 64, alignment = 16, peak = 64, lower_bound = 80>}
+// expected-error @+1 {{arena lower bound 48 is below the peak 64; padding only adds bytes}}
+func.func private @arena_lower_bound() attributes {a = #pex.arena<size = 64, alignment = 16, peak = 64, lower_bound = 48>}
 
 // -----
 
-// expected-error @+1 {{arena of 32 bytes cannot hold a peak of 64 bytes}}
-func.func private @arena_too_small() attributes {a = #pex.arena<size = 32, alignment = 16, peak = 64, lower_bound = 64>}
+// expected-error @+1 {{arena of 32 bytes is below its lower bound of 64 bytes}}
+func.func private @arena_too_small() attributes {a = #pex.arena<size = 32, alignment = 16, peak = 48, lower_bound = 64>}

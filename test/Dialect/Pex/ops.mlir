@@ -121,10 +121,10 @@ func.func @kernel_on_memrefs(%a: memref<1x2x2x4xi32>, %acc: memref<1x2x2x4xi32>)
 
 // Placement and arena attributes record the planner's decisions.
 // CHECK-LABEL: memref.global "private" @pex_arena
-// CHECK-SAME: pex.arena = #pex.arena<size = 256, alignment = 16, peak = 240, lower_bound = 200>
+// CHECK-SAME: pex.arena = #pex.arena<size = 256, alignment = 16, peak = 200, lower_bound = 240>
 // CHECK-LABEL: func.func @placement
 // CHECK: pex.placement = #pex.placement<offset = 64, size = 128, live = [2, 5]>
-memref.global "private" @pex_arena : memref<256xi8> {alignment = 16 : i64, pex.arena = #pex.arena<size = 256, alignment = 16, peak = 240, lower_bound = 200>}
+memref.global "private" @pex_arena : memref<256xi8> {alignment = 16 : i64, pex.arena = #pex.arena<size = 256, alignment = 16, peak = 200, lower_bound = 240>}
 func.func @placement() -> memref<128xi8> {
   %arena = memref.get_global @pex_arena : memref<256xi8>
   %c64 = arith.constant 64 : index
