@@ -6,7 +6,6 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
-#include "llvm/ADT/EquivalenceClasses.h"
 #include "llvm/ADT/SetVector.h"
 
 using namespace mlir;
@@ -77,51 +76,108 @@ static bool isFusibleEdge(Value operand, Operation *user) {
          cast<ShapedType>(user->getResult(0).getType()).getShape();
 }
 
+/// Bytes of a value's tensor.
+static int64_t getTensorBytes(Value value) {
+  auto type = cast<ShapedType>(value.getType());
+  return type.getNumElements() *
+         ((type.getElementType().getIntOrFloatBitWidth() + 7) / 8);
+}
+
 SmallVector<LogicalOperator> mlir::pex::formLogicalOperators(Block &block) {
-  // Union operators along fusible edges, in block order, as long as each
-  // class keeps at most one anchor (one loop nest per kernel).
   SmallVector<Operation *> candidates;
   for (Operation &op : block.without_terminator())
     if (!isStorageFree(&op))
       candidates.push_back(&op);
 
-  llvm::EquivalenceClasses<Operation *> classes;
-  llvm::DenseMap<Operation *, Operation *> anchorOfLeader;
-  for (Operation *op : candidates) {
-    classes.insert(op);
-    if (!isElementwise(op))
-      anchorOfLeader[op] = op;
-  }
-  auto anchorOf = [&](Operation *op) {
-    return anchorOfLeader.lookup(classes.getLeaderValue(op));
+  // Each operator's logical operator, as an index into `anchors`.
+  llvm::DenseMap<Operation *, unsigned> groupOf;
+  SmallVector<Operation *> anchors;
+  auto merge = [&](unsigned from, unsigned into) {
+    for (auto &[op, group] : groupOf)
+      if (group == from)
+        group = into;
   };
+  for (Operation *op : candidates) {
+    groupOf[op] = anchors.size();
+    anchors.push_back(isElementwise(op) ? nullptr : op);
+  }
+
+  // Fuse along single-use edges into element-wise consumers, in block order,
+  // as long as a logical operator keeps one anchor (one loop nest).
+  SmallVector<std::pair<Operation *, Operation *>> rejected;
   for (Operation *op : candidates) {
     for (Value operand : op->getOperands()) {
       if (!isFusibleEdge(operand, op))
         continue;
       Operation *producer = operand.getDefiningOp();
-      Operation *producerAnchor = anchorOf(producer);
-      Operation *userAnchor = anchorOf(op);
-      if (producerAnchor && userAnchor && producerAnchor != userAnchor)
+      unsigned from = groupOf[producer], into = groupOf[op];
+      if (from == into)
         continue;
-      Operation *anchor = producerAnchor ? producerAnchor : userAnchor;
-      classes.unionSets(producer, op);
-      anchorOfLeader[classes.getLeaderValue(op)] = anchor;
+      if (anchors[from] && anchors[into]) {
+        rejected.push_back({producer, op});
+        continue;
+      }
+      anchors[into] = anchors[into] ? anchors[into] : anchors[from];
+      merge(from, into);
     }
   }
 
-  // Collect members in block order; a class is complete at its sink, which is
-  // its last member in block order (every other member feeds a later one).
-  llvm::DenseMap<Operation *, unsigned> indexOfLeader;
+  // A chain that could not fuse into its consumer is stored where its tensor
+  // is smallest: its element-wise tail after that point (such as the
+  // widening rescale of an int8 residual add) moves into the consumer.
+  for (auto [producer, consumer] : rejected) {
+    unsigned chain = groupOf[producer];
+    // The member producing the only operand of `op` that comes from the
+    // chain, if there is exactly one.
+    auto chainProducer = [&](Operation *op) -> Operation * {
+      Operation *found = nullptr;
+      for (Value operand : op->getOperands()) {
+        Operation *def = operand.getDefiningOp();
+        if (!def || !groupOf.count(def) || groupOf[def] != chain)
+          continue;
+        if (found)
+          return nullptr;
+        found = def;
+      }
+      return found;
+    };
+    // Walk back from the producer; `tail` lists the element-wise members
+    // visited, each the consumer of the next.
+    SmallVector<Operation *> tail;
+    Operation *cut = producer;
+    int64_t cutBytes = getTensorBytes(producer->getResult(0));
+    for (Operation *op = producer; isElementwise(op);) {
+      Operation *previous = chainProducer(op);
+      if (!previous)
+        break;
+      tail.push_back(op);
+      op = previous;
+      if (int64_t bytes = getTensorBytes(op->getResult(0)); bytes < cutBytes) {
+        cut = op;
+        cutBytes = bytes;
+      }
+    }
+    for (Operation *op : tail) {
+      if (op == cut)
+        break;
+      groupOf[op] = groupOf[consumer];
+    }
+  }
+
+  // Collect members in block order; a logical operator is complete at its
+  // sink, its last member in block order (every other member feeds a later
+  // one).
+  llvm::DenseMap<unsigned, unsigned> indexOfGroup;
   SmallVector<LogicalOperator> unordered;
   for (Operation *op : candidates) {
-    Operation *leader = classes.getLeaderValue(op);
-    auto [it, inserted] = indexOfLeader.try_emplace(leader, unordered.size());
-    if (inserted) {
+    unsigned group = groupOf[op];
+    auto [it, inserted] = indexOfGroup.try_emplace(group, unordered.size());
+    if (inserted)
       unordered.emplace_back();
-      unordered.back().anchor = anchorOfLeader.lookup(leader);
-    }
-    unordered[it->second].ops.push_back(op);
+    LogicalOperator &logical = unordered[it->second];
+    logical.ops.push_back(op);
+    if (!isElementwise(op))
+      logical.anchor = op;
   }
   llvm::sort(unordered, [](const LogicalOperator &a, const LogicalOperator &b) {
     return a.getSink()->isBeforeInBlock(b.getSink());

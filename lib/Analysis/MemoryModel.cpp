@@ -482,34 +482,46 @@ MemoryModel::getUnitCost(unsigned unit, const llvm::BitVector &executed,
 }
 
 int64_t MemoryModel::getLowerBound() const {
+  // Units each unit transitively depends on: an input can be overwritten in
+  // any order when all its other readers are among them.
+  SmallVector<llvm::BitVector> ancestors(units.size(),
+                                         llvm::BitVector(units.size()));
+  for (auto [index, unit] : llvm::enumerate(units))
+    for (unsigned input : unit.inputs)
+      if (auto producer = buffers[input].producer) {
+        ancestors[index].set(*producer);
+        ancestors[index] |= ancestors[*producer];
+      }
+
   int64_t bound = 0;
+  auto countedBytes = [&](unsigned buffer) {
+    return counts(buffers[buffer]) ? buffers[buffer].bytes : 0;
+  };
   for (auto [index, unit] : llvm::enumerate(units)) {
-    auto inputBytes = [&](unsigned input) {
-      return counts(buffers[input]) ? buffers[input].bytes : 0;
-    };
     if (unit.group) {
       const GroupProfile &profile = *unit.group;
       for (unsigned step = 0; step < profile.steps.size(); ++step) {
         int64_t live = profile.internalBytes[step];
         for (unsigned input : unit.inputs)
           if (step <= profile.inputLastStep.lookup(input))
-            live += inputBytes(input);
+            live += countedBytes(input);
         bound = std::max(bound, live);
       }
       continue;
     }
     int64_t live = 0;
     for (unsigned input : unit.inputs)
-      live += inputBytes(input);
+      live += countedBytes(input);
     for (unsigned output : unit.outputs)
-      live += inputBytes(output);
-    // Overwriting an input is possible in any order when this unit is its
-    // only reader.
+      live += countedBytes(output);
     if (unit.inPlaceInput) {
       const Buffer &input = buffers[*unit.inPlaceInput];
-      if (!input.isIO() && !buffers[unit.outputs.front()].isIO() &&
-          input.consumers.size() == 1)
-        live -= input.bytes;
+      bool diesHereAlways = llvm::all_of(input.consumers, [&](unsigned c) {
+        return c == index || ancestors[index].test(c);
+      });
+      if (diesHereAlways && !input.isIO() && !input.isResult &&
+          !buffers[unit.outputs.front()].isIO())
+        live -= countedBytes(*unit.inPlaceInput);
     }
     bound = std::max(bound, live);
   }

@@ -265,11 +265,12 @@ struct ReduceModel
   int64_t getMacs(Operation *op) const { return 0; }
 };
 
-/// A reshape is a view of its input: it allocates nothing.
-struct ReshapeViewModel
-    : ViewLikeOpInterface::ExternalModel<ReshapeViewModel, tosa::ReshapeOp> {
+/// Reshapes and slices are views of their input: they allocate nothing (a
+/// slice reads its source through strides).
+template <typename OpTy>
+struct ViewModel : ViewLikeOpInterface::ExternalModel<ViewModel<OpTy>, OpTy> {
   Value getViewSource(Operation *op) const {
-    return cast<tosa::ReshapeOp>(op).getInput1();
+    return cast<OpTy>(op).getInput1();
   }
 };
 
@@ -307,6 +308,7 @@ void mlir::pex::registerTosaInterfaceModels(DialectRegistry &registry) {
         *context);
     tosa::ReduceMinOp::attachInterface<ReduceModel<tosa::ReduceMinOp, false>>(
         *context);
-    tosa::ReshapeOp::attachInterface<ReshapeViewModel>(*context);
+    tosa::ReshapeOp::attachInterface<ViewModel<tosa::ReshapeOp>>(*context);
+    tosa::SliceOp::attachInterface<ViewModel<tosa::SliceOp>>(*context);
   });
 }

@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_FORMKERNELS
@@ -29,16 +30,31 @@ bool isImmediate(Value value) {
   return !type || type.getNumElements() <= 1;
 }
 
-/// The candidate dies at this kernel: every use is a member, and neither it
-/// nor the kernel's result is the function's input or output.
+/// True when `value` (or a view of it) is used after `op` in its block.
+bool isUsedAfter(Value value, Operation *op) {
+  Block *block = op->getBlock();
+  for (Operation *user : value.getUsers()) {
+    Operation *ancestor = block->findAncestorOpInBlock(*user);
+    if (!ancestor || ancestor == op || !op->isBeforeInBlock(ancestor)) {
+      if (auto view = dyn_cast<ViewLikeOpInterface>(user);
+          view && view.getViewSource() == value &&
+          isUsedAfter(view.getViewDest(), op))
+        return true;
+      continue;
+    }
+    return true;
+  }
+  return false;
+}
+
+/// The candidate dies at this logical operator (nothing reads it later, as
+/// the memory model's lifetimes say), and neither it nor the result is the
+/// function's input or output.
 bool diesHere(Value candidate, const LogicalOperator &op) {
   if (auto arg = dyn_cast<BlockArgument>(candidate);
       arg && isa<func::FuncOp>(arg.getOwner()->getParentOp()))
     return false;
-  llvm::SmallPtrSet<Operation *, 8> members(op.ops.begin(), op.ops.end());
-  if (!llvm::all_of(candidate.getUsers(), [&](Operation *user) {
-        return members.contains(user);
-      }))
+  if (isUsedAfter(candidate, op.getSink()))
     return false;
   return llvm::none_of(op.getSink()->getUsers(), [](Operation *user) {
     return isa<func::ReturnOp>(user);
@@ -117,6 +133,29 @@ void lowerReshape(tosa::ReshapeOp reshape) {
   reshape.erase();
 }
 
+/// A slice with static bounds is a strided view after bufferization.
+LogicalResult lowerSlice(tosa::SliceOp slice) {
+  DenseElementsAttr start, size;
+  if (!matchPattern(slice.getStart(), m_Constant(&start)) ||
+      !matchPattern(slice.getSize(), m_Constant(&size)))
+    return slice.emitError() << "pex: slice bounds must be constants";
+  auto values = [](DenseElementsAttr attr) {
+    return llvm::map_to_vector(attr.getValues<APInt>(), [](const APInt &v) {
+      return v.getSExtValue();
+    });
+  };
+  OpBuilder builder(slice);
+  auto sourceType = cast<RankedTensorType>(slice.getInput1().getType());
+  SmallVector<int64_t> strides(sourceType.getRank(), 1);
+  auto view = tensor::ExtractSliceOp::create(
+      builder, slice.getLoc(), cast<RankedTensorType>(slice.getType()),
+      slice.getInput1(), ValueRange(), ValueRange(), ValueRange(),
+      values(start), values(size), strides);
+  slice.replaceAllUsesWith(view.getResult());
+  slice.erase();
+  return success();
+}
+
 struct FormKernelsPass : public pex::impl::FormKernelsBase<FormKernelsPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
@@ -141,6 +180,14 @@ struct FormKernelsPass : public pex::impl::FormKernelsBase<FormKernelsPass> {
       if (!reshape->getParentOfType<KernelOp>())
         lowerReshape(reshape);
     });
+    WalkResult slices = func.walk([](tosa::SliceOp slice) {
+      if (slice->getParentOfType<KernelOp>())
+        return WalkResult::advance();
+      return failed(lowerSlice(slice)) ? WalkResult::interrupt()
+                                       : WalkResult::advance();
+    });
+    if (slices.wasInterrupted())
+      return signalPassFailure();
     func.walk([](tosa::ConstOp constant) {
       if (constant->getParentOfType<KernelOp>())
         return;

@@ -332,11 +332,14 @@ int compile(int argc, char **argv) {
   pex::ArenaAttr arena = findArena(*module);
   int64_t arenaBytes = arena ? arena.getSize() : 0;
   int64_t plannedPeak = arena ? arena.getPeak() : 0;
-  if (plannedPeak != arenaPlan.peakBytes)
-    llvm::WithColor::warning(llvm::errs(), "pexc")
-        << "the memory model planned a peak of " << arenaPlan.peakBytes
-        << " bytes but the generated buffers peak at " << plannedPeak
-        << " bytes\n";
+  // The memory model and the buffers bufferization produced are computed
+  // independently; they must agree, or the figures Pex reports are wrong.
+  if (plannedPeak != arenaPlan.peakBytes) {
+    error() << "internal: the memory model planned a peak of "
+            << arenaPlan.peakBytes << " bytes but the generated buffers peak at "
+            << plannedPeak << " bytes\n";
+    return 1;
+  }
   if (emitKind == "memref")
     return writeText(outputPath, [&](llvm::raw_ostream &os) {
              module->print(os);
@@ -419,6 +422,7 @@ int compile(int argc, char **argv) {
         {"target", target->name},
         {"arena_bytes", arenaBytes},
         {"arena_peak_bytes", plannedPeak},
+        {"model_arena_peak_bytes", arenaPlan.peakBytes},
         {"arena_lower_bound_bytes", arena ? arena.getLowerBound() : 0},
         {"baseline_arena_bytes", *baselineArena},
         {"lower_bound_bytes", lowerBound},

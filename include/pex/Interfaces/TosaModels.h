@@ -7,7 +7,7 @@ namespace mlir {
 class DialectRegistry;
 namespace pex {
 /// Attaches PartialExecutionOpInterface to the TOSA operators Pex understands,
-/// and ViewLikeOpInterface to tosa.reshape (a reshape is a view, not a copy).
+/// and ViewLikeOpInterface to tosa.reshape and tosa.slice (views, not copies).
 void registerTosaInterfaceModels(DialectRegistry &registry);
 } // namespace pex
 } // namespace mlir
