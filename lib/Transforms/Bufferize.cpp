@@ -20,6 +20,55 @@ using namespace mlir;
 using namespace mlir::bufferization;
 
 namespace {
+LogicalResult copyWithLoops(OpBuilder &builder, Location loc, Value from,
+                            Value to);
+
+/// A contiguous view of `buffer` with the shape of `type` (identity layouts:
+/// collapse to one dimension, expand to the shape).
+Value reshapeView(OpBuilder &builder, Location loc, Value buffer,
+                  MemRefType type) {
+  auto bufferType = cast<MemRefType>(buffer.getType());
+  Value flat = buffer;
+  if (bufferType.getRank() != 1) {
+    ReassociationIndices all =
+        llvm::to_vector(llvm::seq<int64_t>(0, bufferType.getRank()));
+    flat = memref::CollapseShapeOp::create(builder, loc, buffer,
+                                           ArrayRef<ReassociationIndices>{all});
+  }
+  if (type.getRank() == 1)
+    return flat;
+  ReassociationIndices all =
+      llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+  return memref::ExpandShapeOp::create(builder, loc, type, flat,
+                                       ArrayRef<ReassociationIndices>{all});
+}
+
+/// Makes `to`, a function's output buffer, hold the value of `from`. When
+/// `from` is (a reshape of) a buffer the function allocated, the allocation
+/// becomes a view of the output, so the result is computed in place;
+/// otherwise the elements are copied with loops (no memref.copy, which
+/// would call the runtime library).
+LogicalResult writeIntoOutput(OpBuilder &builder, Location loc, Value from,
+                              Value to) {
+  Value root = from;
+  while (Operation *def = root.getDefiningOp()) {
+    if (!isa<memref::CollapseShapeOp, memref::ExpandShapeOp>(def))
+      break;
+    root = def->getOperand(0);
+  }
+  if (auto alloc = root.getDefiningOp<memref::AllocOp>();
+      alloc && alloc.getType().getLayout().isIdentity() &&
+      alloc.getType().hasStaticShape()) {
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPoint(alloc);
+    Value view = reshapeView(builder, alloc.getLoc(), to, alloc.getType());
+    alloc.replaceAllUsesWith(view);
+    alloc.erase();
+    return success();
+  }
+  return copyWithLoops(builder, loc, from, to);
+}
+
 /// Copies `from` into `to` element by element: a library-free memref.copy.
 LogicalResult copyWithLoops(OpBuilder &builder, Location loc, Value from,
                             Value to) {
@@ -68,7 +117,7 @@ struct BufferizePass : public pex::impl::BufferizeBase<BufferizePass> {
     BufferResultsToOutParamsOpts outParams;
     outParams.hoistStaticAllocs = true;
     outParams.modifyPublicFunctions = true;
-    outParams.memCpyFn = copyWithLoops;
+    outParams.memCpyFn = writeIntoOutput;
     if (failed(promoteBufferResultsToOutParams(module, outParams)))
       return signalPassFailure();
   }
