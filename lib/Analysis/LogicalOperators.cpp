@@ -1,7 +1,10 @@
 //===- LogicalOperators.cpp - Fusing operators into MCU kernels -*- C++ -*-===//
 
 #include "pex/Analysis/LogicalOperators.h"
+#include "pex/Dialect/Pex/IR/PexOps.h"
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
@@ -83,10 +86,18 @@ static int64_t getTensorBytes(Value value) {
          ((type.getElementType().getIntOrFloatBitWidth() + 7) / 8);
 }
 
+/// Operators that compute a tensor: TOSA operators (the input language) and
+/// groups. Loops, slices and other structure around them are not.
+static bool isComputation(Operation *op) {
+  if (isStorageFree(op))
+    return false;
+  return isa<GroupOp>(op) || isa<tosa::TosaDialect>(op->getDialect());
+}
+
 SmallVector<LogicalOperator> mlir::pex::formLogicalOperators(Block &block) {
   SmallVector<Operation *> candidates;
   for (Operation &op : block.without_terminator())
-    if (!isStorageFree(&op))
+    if (isComputation(&op))
       candidates.push_back(&op);
 
   // Each operator's logical operator, as an index into `anchors`.

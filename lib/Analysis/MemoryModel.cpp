@@ -105,7 +105,7 @@ int64_t MemoryModelBuilder::getMacs(const LogicalOperator &op) const {
 }
 
 void MemoryModelBuilder::buildGroupProfile(unsigned unitIndex, GroupOp group) {
-  auto profile = std::make_unique<MemoryModel::GroupProfile>();
+  auto profile = std::make_shared<MemoryModel::GroupProfile>();
   Unit &unit = model.units[unitIndex];
   Block &body = group.getBody().front();
   PartialYieldOp yield = group.getPartialYield();
@@ -211,20 +211,7 @@ void MemoryModelBuilder::buildGroupProfile(unsigned unitIndex, GroupOp group) {
       profile->outputFirstStep[bufferOf.lookup(result)] = 0;
   }
 
-  for (unsigned buffer : profile->ownBuffers) {
-    model.buffers[buffer].internalFirst = ownInterval[buffer].first;
-    model.buffers[buffer].internalLast = ownInterval[buffer].second;
-  }
-  profile->internalBytes.assign(numSteps, 0);
-  for (unsigned step = 0; step < numSteps; ++step) {
-    for (unsigned buffer : profile->ownBuffers)
-      if (ownInterval[buffer].first <= step &&
-          step <= ownInterval[buffer].second)
-        profile->internalBytes[step] += model.buffers[buffer].bytes;
-    for (auto [buffer, first] : profile->outputFirstStep)
-      if (first <= step && model.counts(model.buffers[buffer]))
-        profile->internalBytes[step] += model.buffers[buffer].bytes;
-  }
+  model.finishGroupProfile(*profile, ownInterval);
 
   for (auto [buffer, last] : profile->inputLastStep)
     unit.inputs.push_back(buffer);
@@ -290,6 +277,10 @@ LogicalResult MemoryModelBuilder::build(func::FuncOp func) {
       if (auto it = bufferOf.find(operand); it != bufferOf.end())
         inputs.insert(it->second);
     unit.inputs.assign(inputs.begin(), inputs.end());
+    if (Operation *anchor = unit.op.anchor)
+      for (Value operand : anchor->getOperands())
+        if (auto it = bufferOf.find(operand); it != bufferOf.end())
+          unit.anchorInputs.push_back(it->second);
     unit.inPlaceInput = findInPlaceInput(unit.op);
     unit.macs = getMacs(unit.op);
   }
@@ -315,6 +306,138 @@ FailureOr<MemoryModel> MemoryModel::build(func::FuncOp func, Options options) {
 //===----------------------------------------------------------------------===//
 // Queries
 //===----------------------------------------------------------------------===//
+
+void MemoryModel::finishGroupProfile(
+    GroupProfile &profile,
+    const llvm::DenseMap<unsigned, std::pair<unsigned, unsigned>>
+        &ownIntervals) {
+  for (unsigned buffer : profile.ownBuffers) {
+    buffers[buffer].internalFirst = ownIntervals.lookup(buffer).first;
+    buffers[buffer].internalLast = ownIntervals.lookup(buffer).second;
+  }
+  unsigned numSteps = profile.steps.size();
+  profile.internalBytes.assign(numSteps, 0);
+  for (unsigned step = 0; step < numSteps; ++step) {
+    for (unsigned buffer : profile.ownBuffers)
+      if (buffers[buffer].internalFirst <= step &&
+          step <= buffers[buffer].internalLast)
+        profile.internalBytes[step] += buffers[buffer].bytes;
+    for (auto [buffer, first] : profile.outputFirstStep)
+      if (first <= step && counts(buffers[buffer]))
+        profile.internalBytes[step] += buffers[buffer].bytes;
+  }
+}
+
+unsigned MemoryModel::mapUnit(const GroupPlan &plan, unsigned unit) {
+  // The chain's units are in program order; all but the last are removed,
+  // and the last becomes the group.
+  if (llvm::is_contained(plan.chain, unit))
+    unit = plan.chain.back();
+  ArrayRef<unsigned> removed = ArrayRef(plan.chain).drop_back();
+  return unit - llvm::count_if(removed,
+                               [&](unsigned member) { return member < unit; });
+}
+
+MemoryModel MemoryModel::withGroup(const GroupPlan &plan) const {
+  MemoryModel result = *this;
+  ArrayRef<unsigned> chain = plan.chain;
+  unsigned numBody = chain.size();
+  unsigned numSteps = numBody + (plan.accumulates ? 1 : 0);
+  unsigned groupIndex = mapUnit(plan, chain.back());
+  const Unit &last = units[chain.back()];
+
+  auto profile = std::make_shared<GroupProfile>();
+  for (unsigned member : chain)
+    profile->steps.push_back(units[member].op);
+  if (plan.accumulates)
+    profile->steps.push_back(last.op);
+  profile->numBodySteps = numBody;
+
+  // Each chain tensor but the last becomes a slice buffer, written at its
+  // step and read at the next; it no longer exists in full.
+  llvm::DenseMap<unsigned, std::pair<unsigned, unsigned>> ownIntervals;
+  llvm::DenseSet<unsigned> chainTensors;
+  for (unsigned step = 0; step + 1 < chain.size(); ++step) {
+    unsigned full = units[chain[step]].outputs.front();
+    chainTensors.insert(full);
+    Buffer slice = buffers[full];
+    slice.bytes = slice.bytes / plan.channels * plan.sliceSize;
+    slice.producer.reset();
+    slice.consumers.clear();
+    slice.ownerGroup = groupIndex;
+    result.buffers.push_back(slice);
+    unsigned index = result.buffers.size() - 1;
+    profile->ownBuffers.push_back(index);
+    ownIntervals[index] = {step, step + 1};
+    result.buffers[full].bytes = 0;
+    result.buffers[full].producer.reset();
+    result.buffers[full].consumers.clear();
+  }
+  // The consumer's anchor adds each slice's contribution to a full-size
+  // accumulator of its result type, which its epilogue reads at the end.
+  if (plan.accumulates) {
+    Buffer accumulator;
+    accumulator.value = last.op.anchor->getResult(0);
+    accumulator.bytes = getStorageBytes(accumulator.value.getType());
+    accumulator.ownerGroup = groupIndex;
+    result.buffers.push_back(accumulator);
+    unsigned index = result.buffers.size() - 1;
+    profile->ownBuffers.push_back(index);
+    ownIntervals[index] = {0, numSteps - 1};
+  }
+
+  // Inputs from outside: read by every slice, or only by the epilogue (the
+  // consumer's element-wise operators, such as a residual add).
+  unsigned lastBodyStep = numBody - 1;
+  for (auto [step, member] : llvm::enumerate(chain))
+    for (unsigned input : units[member].inputs) {
+      if (chainTensors.contains(input))
+        continue;
+      bool epilogueOnly = plan.accumulates && member == chain.back() &&
+                          !llvm::is_contained(last.anchorInputs, input);
+      unsigned lastStep = epilogueOnly ? numSteps - 1 : lastBodyStep;
+      unsigned &entry = profile->inputLastStep[input];
+      entry = std::max(entry, lastStep);
+    }
+  for (unsigned output : last.outputs)
+    profile->outputFirstStep[output] = plan.accumulates ? numSteps - 1 : 0;
+  result.finishGroupProfile(*profile, ownIntervals);
+
+  Unit group;
+  group.op = last.op;
+  for (auto [input, lastStep] : profile->inputLastStep)
+    group.inputs.push_back(input);
+  llvm::sort(group.inputs);
+  group.outputs = last.outputs;
+  for (unsigned member : chain)
+    group.macs += units[member].macs;
+  group.group = std::move(profile);
+
+  // Replace the chain's units by the group and renumber.
+  std::vector<Unit> newUnits;
+  for (unsigned index = 0; index < units.size(); ++index) {
+    if (index == chain.back())
+      newUnits.push_back(group);
+    else if (!llvm::is_contained(chain, index))
+      newUnits.push_back(units[index]);
+  }
+  result.units = std::move(newUnits);
+  unsigned firstNew = buffers.size();
+  for (auto [index, buffer] : llvm::enumerate(result.buffers)) {
+    if (buffer.producer)
+      buffer.producer = mapUnit(plan, *buffer.producer);
+    if (buffer.ownerGroup && index < firstNew)
+      buffer.ownerGroup = mapUnit(plan, *buffer.ownerGroup);
+    for (unsigned &consumer : buffer.consumers)
+      consumer = mapUnit(plan, consumer);
+    llvm::sort(buffer.consumers);
+    buffer.consumers.erase(llvm::unique(buffer.consumers),
+                           buffer.consumers.end());
+  }
+  for (auto &[op, unit] : result.unitOfOp)
+    unit = mapUnit(plan, unit);
+  return result;
+}
 
 SmallVector<unsigned> MemoryModel::getProgramOrder() const {
   return llvm::to_vector(llvm::seq<unsigned>(0, units.size()));

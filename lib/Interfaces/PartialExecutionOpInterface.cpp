@@ -5,6 +5,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
@@ -22,17 +23,13 @@ int64_t mlir::pex::getStorageBytes(Type type) {
 }
 
 bool mlir::pex::isConstantValue(Value value) {
-  Operation *def = value.getDefiningOp();
-  if (!def)
-    return false;
   if (matchPattern(value, m_Constant()))
     return true;
-  // A side-effect free computation on constants only (a slice or reshape of
-  // weights) reads flash, not SRAM.
-  return def->getNumRegions() == 0 && isPure(def) &&
-         def->getNumOperands() > 0 &&
-         llvm::all_of(def->getOperands(),
-                      [](Value operand) { return isConstantValue(operand); });
+  // A view of weights (a slice or reshape of a constant) reads flash; any
+  // other computation on constants produces new data in SRAM.
+  auto view = value.getDefiningOp<ViewLikeOpInterface>();
+  return view && view.getViewDest() == value &&
+         isConstantValue(view.getViewSource());
 }
 
 int64_t mlir::pex::detail::getSliceWorkingSetBytes(Operation *op,

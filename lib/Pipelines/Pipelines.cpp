@@ -24,21 +24,35 @@ using namespace mlir::pex;
 void pex::buildOptimizeTosaPipeline(OpPassManager &pm,
                                     const PexPipelineOptions &options) {
   pm.addPass(createCanonicalizerPass());
-  if (options.reorder) {
-    ReorderOptions reorder;
-    reorder.maxStates = options.reorderMaxStates;
+  ReorderOptions reorder;
+  reorder.maxStates = options.reorderMaxStates;
+  reorder.countIO = false;
+  if (options.reorder)
     pm.addNestedPass<func::FuncOp>(createReorder(reorder));
+  if (options.partial) {
+    PartitionOptions partition;
+    partition.memoryBudget = options.arenaBudget;
+    partition.countIO = false;
+    partition.maxStates = options.reorderMaxStates;
+    pm.addNestedPass<func::FuncOp>(createPartition(partition));
+    // Grouping changes which orders are good.
+    if (options.reorder)
+      pm.addNestedPass<func::FuncOp>(createReorder(reorder));
   }
 }
 
 void pex::buildTosaToKernelsPipeline(OpPassManager &pm,
                                      const PexPipelineOptions &) {
+  pm.addNestedPass<func::FuncOp>(createLowerGroups());
   pm.addNestedPass<func::FuncOp>(createFormKernels());
 }
 
 void pex::buildKernelsToMemRefPipeline(OpPassManager &pm,
                                        const PexPipelineOptions &options) {
   pm.addPass(createBufferize());
+  // Identical subviews of a group's assembled result merge, and the copy
+  // between them that bufferization left folds away.
+  pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
   PlanArenaOptions arena;
   arena.alignment = options.arenaAlignment;

@@ -99,9 +99,14 @@ struct BufferizePass : public pex::impl::BufferizeBase<BufferizePass> {
       return getMemRefTypeWithStaticIdentityLayout(type, space);
     };
     // Kernel bodies describe the computation at tensor level; they are
-    // emitted, not bufferized.
+    // emitted, not bufferized. A kernel already on memrefs keeps its tensor
+    // body arguments, which bufferization's final check would otherwise take
+    // for an operation left on tensors.
     options.opFilter.denyOperation([](Operation *op) {
-      return op->getParentOfType<pex::KernelOp>() != nullptr;
+      if (op->getParentOfType<pex::KernelOp>())
+        return true;
+      auto kernel = dyn_cast<pex::KernelOp>(op);
+      return kernel && kernel.getResults().empty();
     });
 
     IRRewriter rewriter(module.getContext());

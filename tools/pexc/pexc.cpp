@@ -185,8 +185,12 @@ pex::ArenaAttr findArena(ModuleOp module) {
 
 /// The pipeline options the command line asks for.
 void configure(pex::PexPipelineOptions &options, const Target &target,
-               llvm::StringRef name) {
+               llvm::StringRef name, int64_t ioBytes) {
   options.reorder = !noReorder;
+  options.partial = !noPartial;
+  // The caller holds the input and output: the arena gets the rest.
+  if (sramBudget > 0)
+    options.arenaBudget = std::max<int64_t>(sramBudget - ioBytes, 1);
   options.indexBitwidth = target.getIndexBitwidth();
   options.externalArena = arenaKind == "external";
   options.arenaSymbol = getArenaSymbol(name);
@@ -198,8 +202,10 @@ FailureOr<int64_t> planBaselineArena(ModuleOp imported, const Target &target,
                                      llvm::StringRef name) {
   OwningOpRef<ModuleOp> baseline = imported.clone();
   pex::PexPipelineOptions options;
-  configure(options, target, name);
+  configure(options, target, name, 0);
   options.reorder = false;
+  options.partial = false;
+  options.arenaBudget = 0;
   options.arenaStrategy = "first-fit";
   options.verifyArena = false;
   if (failed(runPipeline(*baseline, pex::buildOptimizeTosaPipeline, options)) ||
@@ -271,7 +277,8 @@ int compile(int argc, char **argv) {
     return 1;
 
   pex::PexPipelineOptions options;
-  configure(options, *target, name);
+  configure(options, *target, name,
+            interface->input.bytes + interface->output.bytes);
 
   FailureOr<int64_t> baselineArena = 0;
   OwningOpRef<ModuleOp> imported = module->clone();
@@ -285,31 +292,31 @@ int compile(int argc, char **argv) {
              module->print(os);
            }) ? 0 : 1;
 
-  // The plan, in the memory model's terms: SRAM with the caller's input and
-  // output, and the arena alone.
+  // The plan, in the memory model's terms: the arena holds every tensor but
+  // the caller's input and output.
   func = findModelFunction(*module);
-  FailureOr<pex::MemoryModel> sramModel = pex::MemoryModel::build(func);
   FailureOr<pex::MemoryModel> arenaModel =
       pex::MemoryModel::build(func, pex::MemoryModelOptions{false});
-  if (failed(sramModel) || failed(arenaModel))
+  if (failed(arenaModel))
     return 1;
-  pex::MemoryModel::Evaluation sram =
-      sramModel->evaluate(sramModel->getProgramOrder());
   pex::MemoryModel::Evaluation arenaPlan =
       arenaModel->evaluate(arenaModel->getProgramOrder());
   if (printMemoryTable)
-    pex::printMemoryTable(llvm::outs(), *sramModel, sram);
+    pex::printMemoryTable(llvm::outs(), *arenaModel, arenaPlan);
   // Later stages erase the operations the model refers to: keep its figures.
-  llvm::json::Object schedule = pex::getMemoryReportJSON(*sramModel, sram);
+  llvm::json::Object schedule =
+      pex::getMemoryReportJSON(*arenaModel, arenaPlan);
   int64_t lowerBound = arenaModel->getLowerBound();
-  int64_t ioBytes = sramModel->getIOBytes();
-  int64_t macs = sramModel->getMacs();
-  int64_t constantBytes = sramModel->getFlashBytes();
-  if (sramBudget > 0 && sram.peakBytes > sramBudget) {
-    Operation *peakOp = sram.steps[sram.peakStep].op->getRepresentative();
+  int64_t ioBytes = arenaModel->getIOBytes();
+  int64_t macs = arenaModel->getMacs();
+  int64_t constantBytes = arenaModel->getFlashBytes();
+  if (sramBudget > 0 && arenaPlan.peakBytes + ioBytes > sramBudget) {
+    Operation *peakOp =
+        arenaPlan.steps[arenaPlan.peakStep].op->getRepresentative();
     peakOp->emitError() << "pex: SRAM budget of " << sramBudget
-                        << " bytes cannot be met: the activations need "
-                        << sram.peakBytes << " bytes at "
+                        << " bytes cannot be met: the input and output take "
+                        << ioBytes << " bytes and the arena "
+                        << arenaPlan.peakBytes << " bytes at "
                         << pex::getOpLabel(peakOp);
     return 1;
   }
@@ -426,7 +433,6 @@ int compile(int argc, char **argv) {
         {"arena_lower_bound_bytes", arena ? arena.getLowerBound() : 0},
         {"baseline_arena_bytes", *baselineArena},
         {"lower_bound_bytes", lowerBound},
-        {"peak_bytes", sram.peakBytes},
         {"io_bytes", ioBytes},
         {"flash_bytes", figures.flashBytes},
         {"constant_bytes", constantBytes},

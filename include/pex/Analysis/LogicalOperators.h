@@ -50,8 +50,9 @@ bool isViewOp(Operation *op);
 /// decide.
 std::optional<Value> getInPlaceCandidate(const LogicalOperator &op);
 
-/// Partitions the operations of `block` (constants, views and the terminator
-/// excluded) into logical operators, in the order of their sinks.
+/// Partitions the computations of `block` (TOSA operators and pex.group;
+/// not constants, views, loops or slices) into logical operators, in the
+/// order of their sinks.
 SmallVector<LogicalOperator> formLogicalOperators(Block &block);
 
 } // namespace mlir::pex

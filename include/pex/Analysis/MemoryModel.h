@@ -88,7 +88,11 @@ public:
     SmallVector<unsigned> outputs;
     /// An input the output may overwrite when the input dies at this unit.
     std::optional<unsigned> inPlaceInput;
-    std::unique_ptr<GroupProfile> group;
+    /// The inputs the anchor reads (the others are read by the fused
+    /// element-wise operators).
+    SmallVector<unsigned> anchorInputs;
+    /// Groups only: how their internal steps use memory.
+    std::shared_ptr<const GroupProfile> group;
     int64_t macs = 0;
 
     Operation *getOperation() const { return op.getRepresentative(); }
@@ -125,9 +129,30 @@ public:
 
   using Options = MemoryModelOptions;
 
+  /// How pex-partition would run a chain of units as a group: `chain` lists
+  /// the units in order (the first produces or receives the slices, the
+  /// others are channel-local, and with `accumulates` the last consumes the
+  /// slices into an accumulator and applies its epilogue after the last
+  /// slice); `channels` are cut into slices of `sliceSize`.
+  struct GroupPlan {
+    SmallVector<unsigned> chain;
+    bool accumulates = false;
+    int64_t channels = 0;
+    int64_t sliceSize = 0;
+  };
+
   /// Builds the model of `func`; emits a diagnostic and fails on IR the model
   /// cannot represent (dynamic shapes, control flow, nested groups).
   static FailureOr<MemoryModel> build(func::FuncOp func, Options options = {});
+
+  /// The model of the same function with `plan`'s chain run as a group: the
+  /// figures the IR that pex-partition builds for `plan` will have. The
+  /// chain's units are replaced by one group unit, placed where the chain's
+  /// last unit was (unit indices after it shift down by the chain's length
+  /// minus one). The result describes no IR (its operations are the chain's).
+  MemoryModel withGroup(const GroupPlan &plan) const;
+  /// Where a unit of this model is in `withGroup(plan)`'s model.
+  static unsigned mapUnit(const GroupPlan &plan, unsigned unit);
 
   func::FuncOp getFunction() const { return func; }
   ArrayRef<Unit> getUnits() const { return units; }
@@ -172,10 +197,16 @@ private:
   }
   bool isLastConsumer(unsigned buffer, unsigned unit,
                       const llvm::BitVector &executed) const;
+  /// Fills a group profile's per-step bytes from its own buffers'
+  /// intervals (internal steps) and its outputs' first steps.
+  void finishGroupProfile(
+      GroupProfile &profile,
+      const llvm::DenseMap<unsigned, std::pair<unsigned, unsigned>>
+          &ownIntervals);
 
   func::FuncOp func;
   Options options;
-  SmallVector<Unit> units;
+  std::vector<Unit> units;
   SmallVector<Buffer> buffers;
   llvm::DenseMap<Operation *, unsigned> unitOfOp;
   int64_t flashBytes = 0;

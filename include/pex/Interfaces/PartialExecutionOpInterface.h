@@ -20,8 +20,8 @@ int64_t getSliceWorkingSetBytes(Operation *op, int64_t channels,
 namespace mlir::pex {
 /// Bytes of a statically shaped tensor or memref (sub-byte types round up).
 int64_t getStorageBytes(Type type);
-/// True for values the memory model does not place in SRAM: results of
-/// constant-like operations (weights live in flash).
+/// True for values the memory model does not place in SRAM: constants
+/// (weights live in flash) and views of them (slices, reshapes).
 bool isConstantValue(Value value);
 } // namespace mlir::pex
 

@@ -21,6 +21,16 @@ struct PexPipelineOptions : public PassPipelineOptions<PexPipelineOptions> {
                        llvm::cl::desc("Reorder operators to minimise the "
                                       "peak SRAM"),
                        llvm::cl::init(true)};
+  Option<bool> partial{
+      *this, "partial",
+      llvm::cl::desc("Run chains of operators as loops over channel slices "
+                     "(partial execution)"),
+      llvm::cl::init(true)};
+  Option<int64_t> arenaBudget{
+      *this, "arena-budget",
+      llvm::cl::desc("Partition only until the arena peak is at most this "
+                     "many bytes, and fail if it cannot be (0: minimise)"),
+      llvm::cl::init(0)};
   Option<unsigned> reorderMaxStates{
       *this, "reorder-max-states",
       llvm::cl::desc("Sets of executed operators kept per layer of the "
@@ -53,11 +63,13 @@ struct PexPipelineOptions : public PassPipelineOptions<PexPipelineOptions> {
       llvm::cl::init(32)};
 };
 
-/// TOSA to TOSA: canonicalisation and reordering for the smallest peak.
+/// TOSA to TOSA: canonicalisation, reordering and partial execution groups
+/// for the smallest arena (the caller holds the model's input and output).
 /// The memory model of the result is the plan the later stages realise.
 void buildOptimizeTosaPipeline(OpPassManager &pm,
                                const PexPipelineOptions &options);
-/// TOSA to tensor-level kernels: one pex.kernel per logical operator.
+/// TOSA to tensor-level kernels: groups become loops over slices, then one
+/// pex.kernel per logical operator.
 void buildTosaToKernelsPipeline(OpPassManager &pm,
                                 const PexPipelineOptions &options);
 /// Kernels to memrefs: bufferization with the model's output as an output

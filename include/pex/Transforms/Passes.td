@@ -40,6 +40,55 @@ def Reorder : Pass<"pex-reorder", "func::FuncOp"> {
   ];
 }
 
+def Partition : Pass<"pex-partition", "func::FuncOp"> {
+  let summary = "Run chains of operators as loops over channel slices";
+  let description = [{
+    Finds chains of logical operators that can run as a loop over channel
+    slices (an operator that can produce a slice of its output channels or
+    receives sliced input, then channel-local operators, ending in an
+    operator that accumulates its input-channel slices or in a tensor
+    assembled slice by slice) and wraps the chains that lower the peak SRAM
+    the most in `pex.group`s, with slice counts chosen by the memory model
+    (docs/memory-model.md). Weights, biases and per-channel quantisation
+    parameters are cut with `pex.slice`; a consumer's bias moves to the
+    group's epilogue, which applies it once after the last slice, so no
+    multiply-accumulate is repeated. With `memory-budget`, stops as soon as
+    the peak is within it, and fails, naming the operator and the largest
+    tensor at the peak, when it cannot be met. The function gets a
+    `pex.peak_before_partition` attribute for the reports.
+  }];
+  let options = [
+    Option<"memoryBudget", "memory-budget", "int64_t", /*default=*/"0",
+           "Stop when the peak is at most this many bytes (0: minimise)">,
+    Option<"countIO", "count-io", "bool", /*default=*/"true",
+           "Count the function's input and output tensors as SRAM">,
+    Option<"maxStates", "max-states", "unsigned", /*default=*/"4096",
+           "Sets of executed operators kept per layer when scheduling">,
+  ];
+  let dependentDialects = ["::mlir::pex::PexDialect",
+                           "::mlir::tosa::TosaDialect"];
+}
+
+def LowerGroups : Pass<"pex-lower-groups", "func::FuncOp"> {
+  let summary = "Lower pex.group to loops over channel slices";
+  let description = [{
+    Rewrites every `pex.group` as an `scf.for` over its full slices on
+    tensor slices (`tensor.extract_slice` of the sliced operands and of the
+    constants `pex.slice` cuts), followed by the remainder slice, peeled
+    with its own static shapes when the slice count does not divide the
+    channels. Assembled results are `tensor.insert_slice`d into loop-carried
+    tensors; accumulators are loop-carried tensors that start at zero and to
+    which each slice's contribution is added (`tosa.add`, fused with the
+    operator that computes it into one in-place kernel); the epilogue runs
+    after the remainder. After bufferization the tensors inside the group
+    exist only at slice size.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::tosa::TosaDialect"];
+}
+
 def FormKernels : Pass<"pex-form-kernels", "func::FuncOp"> {
   let summary = "Wrap each logical operator in a pex.kernel";
   let description = [{

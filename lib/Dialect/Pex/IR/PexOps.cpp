@@ -167,6 +167,8 @@ LogicalResult SliceOp::verify() {
   return success();
 }
 
+Value SliceOp::getViewSource() { return getSource(); }
+
 //===----------------------------------------------------------------------===//
 // KernelOp
 //===----------------------------------------------------------------------===//

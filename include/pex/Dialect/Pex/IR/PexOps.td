@@ -8,6 +8,7 @@ include "pex/Dialect/Pex/IR/PexAttrs.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/DestinationStyleOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/ViewLikeInterface.td"
 
 //===----------------------------------------------------------------------===//
 // pex.group
@@ -117,8 +118,8 @@ def Pex_GroupOp : Pex_Op<"group", [
 // pex.slice
 //===----------------------------------------------------------------------===//
 
-def Pex_SliceOp : Pex_Op<"slice", [Pure,
-    HasParent<"GroupOp">]> {
+def Pex_SliceOp : Pex_Op<"slice", [Pure, HasParent<"GroupOp">,
+    DeclareOpInterfaceMethods<ViewLikeOpInterface>]> {
   let summary = "The current iteration's channel slice of a constant";
   let description = [{
     Inside a `pex.group` body, yields the slice of `source` along `dim` that

@@ -1,0 +1,66 @@
+//===- Partitioning.h - Choosing channel-split groups -----------*- C++ -*-===//
+//
+// Which chains of logical operators can run as a loop over channel slices,
+// and which of them, with which slice counts, lower the peak the most. All
+// figures come from the memory model (MemoryModel::withGroup), so the plan's
+// peak is the peak of the IR pex-partition builds from it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PEX_ANALYSIS_PARTITIONING_H
+#define PEX_ANALYSIS_PARTITIONING_H
+
+#include "pex/Analysis/MemoryModel.h"
+#include "pex/Analysis/Scheduler.h"
+
+namespace mlir::pex {
+
+/// A chain to run as a group, by its logical operators (stable across
+/// models), and its slicing.
+struct GroupChoice {
+  SmallVector<LogicalOperator> chain;
+  bool accumulates = false;
+  int64_t channels = 0;
+  int64_t slices = 0;
+
+  int64_t getSliceSize() const { return (channels + slices - 1) / slices; }
+};
+
+/// The chains of `model`'s units that may run as groups: a first unit that
+/// can produce a slice of its output channels (or is channel-local and reads
+/// a sliced input), then channel-local units, each tensor between them read
+/// only by the next one; ending either there (the last tensor is assembled
+/// slice by slice) or in a unit whose anchor accumulates input-channel
+/// slices (its epilogue runs after the last slice). Units that are already
+/// groups are never part of a chain.
+SmallVector<MemoryModel::GroupPlan> findGroupChains(const MemoryModel &model);
+
+struct PartitionSearchOptions {
+  /// Stop as soon as the peak is at most this many bytes (0: minimise).
+  int64_t memoryBudget = 0;
+  ScheduleSearchOptions scheduling;
+};
+
+struct PartitionResult {
+  SmallVector<GroupChoice> groups;
+  /// The model with every chosen group, and its best order.
+  std::optional<MemoryModel> model;
+  SmallVector<unsigned> order;
+  int64_t peakBefore = 0, peakAfter = 0;
+};
+
+/// Chooses groups greedily: each round takes the chain and slice count that
+/// lower the peak the most (ties: fewer steps at the peak), until no choice
+/// helps or the budget is met. Then groups the final peak (or the budget)
+/// does not need are dropped, and each group gets the fewest slices that
+/// keep it.
+PartitionResult choosePartition(const MemoryModel &model,
+                                const PartitionSearchOptions &options);
+
+/// The model with `groups` (chosen for `model`'s function) applied in order.
+MemoryModel applyGroups(const MemoryModel &model,
+                        ArrayRef<GroupChoice> groups);
+
+} // namespace mlir::pex
+
+#endif // PEX_ANALYSIS_PARTITIONING_H

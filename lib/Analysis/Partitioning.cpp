@@ -1,0 +1,259 @@
+//===- Partitioning.cpp - Choosing channel-split groups ---------*- C++ -*-===//
+
+#include "pex/Analysis/Partitioning.h"
+#include "pex/Interfaces/PartialExecutionOpInterface.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/DenseSet.h"
+
+using namespace mlir;
+using namespace mlir::pex;
+
+namespace {
+using Unit = MemoryModel::Unit;
+using Props = PartialExecutionProperties;
+
+int64_t getChannels(const Unit &unit) {
+  return cast<ShapedType>(unit.op.getSink()->getResult(0).getType())
+      .getShape()
+      .back();
+}
+
+bool hasProperty(Operation *op, Props property) {
+  auto partial = dyn_cast_or_null<PartialExecutionOpInterface>(op);
+  return partial && partial.hasProperty(property);
+}
+
+/// Whether `op` can run on a slice of `channels` channels in `mode`: every
+/// constant it cuts has `channels` elements along the cut, every activation
+/// it cuts is cut along its last (channel) dimension, and every value of the
+/// chain (`sliced`, which exists only as slices) is one it cuts.
+bool isSliceable(Operation *op, SliceMode mode, int64_t channels,
+                 const llvm::DenseSet<Value> &sliced) {
+  auto partial = dyn_cast<PartialExecutionOpInterface>(op);
+  if (!partial)
+    return false;
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto type = dyn_cast<RankedTensorType>(operand.get().getType());
+    if (!type)
+      continue;
+    std::optional<int64_t> dim =
+        partial.getSlicedOperandDim(operand.getOperandNumber(), mode);
+    bool isChannelAxis = dim && *dim == type.getRank() - 1;
+    if (sliced.contains(operand.get())) {
+      if (!isChannelAxis || type.getDimSize(*dim) != channels)
+        return false;
+      continue;
+    }
+    if (!dim)
+      continue;
+    if (type.getDimSize(*dim) != channels)
+      return false;
+    if (!isConstantValue(operand.get()) && !isChannelAxis)
+      return false;
+  }
+  return true;
+}
+
+/// The unit can compute its output channel slices (a convolution and its
+/// epilogue), given the chain values it receives as slices.
+bool canRunOnSlices(const Unit &unit, int64_t channels,
+                    llvm::DenseSet<Value> sliced) {
+  if (unit.group || getChannels(unit) != channels)
+    return false;
+  Operation *anchor = unit.op.anchor;
+  bool producesSlices = anchor && hasProperty(anchor, Props::OutputSplittable);
+  bool channelLocal = !anchor || hasProperty(anchor, Props::ChannelLocal);
+  if (!producesSlices && !channelLocal)
+    return false;
+  for (Operation *op : unit.op.ops) {
+    if (!isSliceable(op, SliceMode::Output, channels, sliced))
+      return false;
+    for (Value result : op->getResults())
+      sliced.insert(result);
+  }
+  return true;
+}
+
+/// The unit's anchor can consume `input` slice by slice into an accumulator
+/// (its epilogue then runs once on the full accumulator).
+bool canAccumulateSlices(const Unit &unit, Value input, int64_t channels) {
+  Operation *anchor = unit.op.anchor;
+  if (unit.group || !anchor ||
+      !hasProperty(anchor, Props::InputAccumulable) || !input.hasOneUse() ||
+      *input.getUsers().begin() != anchor)
+    return false;
+  for (Value operand : anchor->getOperands())
+    if (operand != input && !isConstantValue(operand))
+      return false;
+  return isSliceable(anchor, SliceMode::Input, channels, {input});
+}
+} // namespace
+
+SmallVector<MemoryModel::GroupPlan>
+mlir::pex::findGroupChains(const MemoryModel &model) {
+  ArrayRef<Unit> units = model.getUnits();
+  ArrayRef<MemoryModel::Buffer> buffers = model.getBuffers();
+  SmallVector<MemoryModel::GroupPlan> plans;
+  for (unsigned start = 0; start < units.size(); ++start) {
+    int64_t channels = getChannels(units[start]);
+    if (channels < 2 || !canRunOnSlices(units[start], channels, {}))
+      continue;
+    SmallVector<unsigned> chain{start};
+    for (unsigned current = start;;) {
+      Value tensor = units[current].op.getSink()->getResult(0);
+      const MemoryModel::Buffer &buffer =
+          buffers[units[current].outputs.front()];
+      if (buffer.isResult || buffer.consumers.size() != 1 ||
+          !tensor.hasOneUse())
+        break;
+      unsigned next = buffer.consumers.front();
+      if (model.getUnitOf(*tensor.getUsers().begin()) != next)
+        break;
+      SmallVector<unsigned> extended(chain);
+      extended.push_back(next);
+      if (canAccumulateSlices(units[next], tensor, channels)) {
+        plans.push_back({extended, true, channels, 0});
+        break;
+      }
+      if (!canRunOnSlices(units[next], channels, {tensor}))
+        break;
+      plans.push_back({extended, false, channels, 0});
+      chain = std::move(extended);
+      current = next;
+    }
+  }
+  return plans;
+}
+
+MemoryModel mlir::pex::applyGroups(const MemoryModel &model,
+                                   ArrayRef<GroupChoice> groups) {
+  MemoryModel result = model;
+  for (const GroupChoice &group : groups) {
+    MemoryModel::GroupPlan plan;
+    for (const LogicalOperator &op : group.chain)
+      plan.chain.push_back(*result.getUnitOf(op.getSink()));
+    plan.accumulates = group.accumulates;
+    plan.channels = group.channels;
+    plan.sliceSize = group.getSliceSize();
+    result = result.withGroup(plan);
+  }
+  return result;
+}
+
+namespace {
+/// What the search minimises: the peak, then how many steps reach it (fewer
+/// lets the next group lower it).
+struct Score {
+  int64_t peak = 0, stepsAtPeak = 0;
+  bool operator<(const Score &other) const {
+    return std::tie(peak, stepsAtPeak) <
+           std::tie(other.peak, other.stepsAtPeak);
+  }
+};
+
+Score score(const MemoryModel::Evaluation &eval) {
+  Score result{eval.peakBytes, 0};
+  for (const MemoryModel::Step &step : eval.steps)
+    result.stepsAtPeak += step.liveBytes == eval.peakBytes;
+  return result;
+}
+
+/// `order` of a model's units, for the model with `plan` applied: the
+/// group runs where the chain's last unit ran.
+SmallVector<unsigned> mapOrder(ArrayRef<unsigned> order,
+                               const MemoryModel::GroupPlan &plan) {
+  SmallVector<unsigned> mapped;
+  for (unsigned unit : order)
+    if (!llvm::is_contained(plan.chain, unit) || unit == plan.chain.back())
+      mapped.push_back(MemoryModel::mapUnit(plan, unit));
+  return mapped;
+}
+
+/// Slice counts with distinct slice sizes and a non-empty last slice.
+SmallVector<int64_t> getSliceCounts(int64_t channels) {
+  SmallVector<int64_t> counts;
+  int64_t previousSize = channels;
+  for (int64_t slices = 2; slices <= channels; ++slices) {
+    int64_t size = (channels + slices - 1) / slices;
+    if (size == previousSize || size * (slices - 1) >= channels)
+      continue;
+    counts.push_back(slices);
+    previousSize = size;
+  }
+  return counts;
+}
+} // namespace
+
+PartitionResult mlir::pex::choosePartition(const MemoryModel &model,
+                                           const PartitionSearchOptions &options) {
+  PartitionResult result;
+  auto schedule = [&](const MemoryModel &m) {
+    return findMinimumPeakOrder(m, options.scheduling).order;
+  };
+  MemoryModel current = model;
+  SmallVector<unsigned> order = schedule(current);
+  MemoryModel::Evaluation eval = current.evaluate(order);
+  result.peakBefore = eval.peakBytes;
+
+  while (options.memoryBudget == 0 || eval.peakBytes > options.memoryBudget) {
+    std::optional<std::pair<Score, GroupChoice>> best;
+    std::optional<MemoryModel> bestModel;
+    for (MemoryModel::GroupPlan plan : findGroupChains(current)) {
+      for (int64_t slices : getSliceCounts(plan.channels)) {
+        plan.sliceSize = (plan.channels + slices - 1) / slices;
+        MemoryModel candidate = current.withGroup(plan);
+        Score candidateScore =
+            score(candidate.evaluate(mapOrder(order, plan)));
+        // On ties the later (more slices) wins: a group's slices are fixed
+        // once chosen, and the relaxation below removes the ones the final
+        // peak does not need.
+        if (best && best->first < candidateScore)
+          continue;
+        GroupChoice choice{{}, plan.accumulates, plan.channels, slices};
+        for (unsigned unit : plan.chain)
+          choice.chain.push_back(current.getUnits()[unit].op);
+        best = {candidateScore, choice};
+        bestModel = std::move(candidate);
+      }
+    }
+    if (!best || !(best->first < score(eval)))
+      break;
+    result.groups.push_back(best->second);
+    current = std::move(*bestModel);
+    order = schedule(current);
+    eval = current.evaluate(order);
+  }
+
+  // Slices cost loop overhead: drop the groups the final peak (or the
+  // budget) does not need, then give each group the fewest slices that keep
+  // it.
+  int64_t target = std::max(eval.peakBytes, options.memoryBudget);
+  auto peakWith = [&](ArrayRef<GroupChoice> groups) {
+    MemoryModel candidate = applyGroups(model, groups);
+    return candidate.evaluate(schedule(candidate)).peakBytes;
+  };
+  for (size_t index = result.groups.size(); index-- > 0;) {
+    SmallVector<GroupChoice> without(result.groups);
+    without.erase(without.begin() + index);
+    if (peakWith(without) <= target)
+      result.groups = std::move(without);
+  }
+  for (GroupChoice &group : result.groups) {
+    int64_t chosen = group.slices;
+    for (int64_t slices : getSliceCounts(group.channels)) {
+      if (slices >= chosen)
+        break;
+      group.slices = slices;
+      if (peakWith(result.groups) <= target)
+        break;
+      group.slices = chosen;
+    }
+  }
+
+  MemoryModel final = applyGroups(model, result.groups);
+  result.order = schedule(final);
+  result.peakAfter = final.evaluate(result.order).peakBytes;
+  result.model = std::move(final);
+  return result;
+}
