@@ -266,6 +266,10 @@ LogicalResult MemoryModelBuilder::build(func::FuncOp func) {
     }
   }
   aliasViews(block, bufferOf);
+  // Group profiles count outputs unless they are the function's results.
+  for (Value returned : block.getTerminator()->getOperands())
+    if (auto it = bufferOf.find(returned); it != bufferOf.end())
+      model.buffers[it->second].isResult = true;
 
   for (auto [index, unit] : llvm::enumerate(model.units)) {
     if (auto group = dyn_cast<GroupOp>(unit.op.getSink())) {
@@ -288,9 +292,6 @@ LogicalResult MemoryModelBuilder::build(func::FuncOp func) {
     for (unsigned input : unit.inputs)
       model.buffers[input].consumers.push_back(index);
 
-  for (Value returned : block.getTerminator()->getOperands())
-    if (auto it = bufferOf.find(returned); it != bufferOf.end())
-      model.buffers[it->second].isResult = true;
   return success();
 }
 

@@ -200,7 +200,17 @@ PartitionResult mlir::pex::choosePartition(const MemoryModel &model,
     std::optional<std::pair<Score, GroupChoice>> best;
     std::optional<MemoryModel> bestModel;
     for (MemoryModel::GroupPlan plan : findGroupChains(current)) {
-      for (int64_t slices : getSliceCounts(plan.channels)) {
+      SmallVector<int64_t> counts = getSliceCounts(plan.channels);
+      if (options.slices > 0) {
+        // The largest legal count up to the requested one.
+        auto legal = llvm::make_filter_range(
+            counts, [&](int64_t n) { return n <= options.slices; });
+        counts.assign(legal.begin(), legal.end());
+        if (counts.empty())
+          continue;
+        counts.erase(counts.begin(), counts.end() - 1);
+      }
+      for (int64_t slices : counts) {
         plan.sliceSize = (plan.channels + slices - 1) / slices;
         MemoryModel candidate = current.withGroup(plan);
         Score candidateScore =
@@ -240,6 +250,8 @@ PartitionResult mlir::pex::choosePartition(const MemoryModel &model,
       result.groups = std::move(without);
   }
   for (GroupChoice &group : result.groups) {
+    if (options.slices > 0)
+      break;
     int64_t chosen = group.slices;
     for (int64_t slices : getSliceCounts(group.channels)) {
       if (slices >= chosen)

@@ -43,6 +43,30 @@ Value reshapeView(OpBuilder &builder, Location loc, Value buffer,
                                        ArrayRef<ReassociationIndices>{all});
 }
 
+/// The buffer whose bytes `value` is: through reshape views, and through
+/// loops that carry the buffer (yield their iteration argument, as the loops
+/// over a group's slices do).
+Value getAllocatedStorage(Value value) {
+  auto throughViews = [](Value v) {
+    while (Operation *def = v.getDefiningOp()) {
+      if (!isa<memref::CollapseShapeOp, memref::ExpandShapeOp>(def))
+        break;
+      v = def->getOperand(0);
+    }
+    return v;
+  };
+  for (value = throughViews(value);; value = throughViews(value)) {
+    auto loop = value.getDefiningOp<scf::ForOp>();
+    if (!loop)
+      return value;
+    unsigned index = cast<OpResult>(value).getResultNumber();
+    if (throughViews(loop.getYieldedValues()[index]) !=
+        loop.getRegionIterArgs()[index])
+      return value;
+    value = loop.getInits()[index];
+  }
+}
+
 /// Makes `to`, a function's output buffer, hold the value of `from`. When
 /// `from` is (a reshape of) a buffer the function allocated, the allocation
 /// becomes a view of the output, so the result is computed in place;
@@ -50,12 +74,7 @@ Value reshapeView(OpBuilder &builder, Location loc, Value buffer,
 /// would call the runtime library).
 LogicalResult writeIntoOutput(OpBuilder &builder, Location loc, Value from,
                               Value to) {
-  Value root = from;
-  while (Operation *def = root.getDefiningOp()) {
-    if (!isa<memref::CollapseShapeOp, memref::ExpandShapeOp>(def))
-      break;
-    root = def->getOperand(0);
-  }
+  Value root = getAllocatedStorage(from);
   if (auto alloc = root.getDefiningOp<memref::AllocOp>();
       alloc && alloc.getType().getLayout().isIdentity() &&
       alloc.getType().hasStaticShape()) {

@@ -231,6 +231,7 @@ struct PartitionPass : public pex::impl::PartitionBase<PartitionPass> {
       return signalPassFailure();
     PartitionSearchOptions options;
     options.memoryBudget = memoryBudget;
+    options.slices = slices;
     options.scheduling.maxStatesPerLayer = maxStates;
     PartitionResult result = choosePartition(*model, options);
 

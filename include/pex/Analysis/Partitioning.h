@@ -38,6 +38,9 @@ SmallVector<MemoryModel::GroupPlan> findGroupChains(const MemoryModel &model);
 struct PartitionSearchOptions {
   /// Stop as soon as the peak is at most this many bytes (0: minimise).
   int64_t memoryBudget = 0;
+  /// Give every group this many slices (or as many as it has channels)
+  /// instead of choosing; 0 chooses.
+  int64_t slices = 0;
   ScheduleSearchOptions scheduling;
 };
 

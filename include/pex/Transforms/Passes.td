@@ -64,6 +64,9 @@ def Partition : Pass<"pex-partition", "func::FuncOp"> {
            "Count the function's input and output tensors as SRAM">,
     Option<"maxStates", "max-states", "unsigned", /*default=*/"4096",
            "Sets of executed operators kept per layer when scheduling">,
+    Option<"slices", "slices", "int64_t", /*default=*/"0",
+           "Give every group this many slices (or its channel count if "
+           "smaller) instead of choosing (0); for testing">,
   ];
   let dependentDialects = ["::mlir::pex::PexDialect",
                            "::mlir::tosa::TosaDialect"];

@@ -19,8 +19,8 @@ import tempfile
 
 import numpy as np
 
-from pex.graph import NUMPY_TYPES
 from pex.importers import import_model
+from pex.reference.compare_outputs import compare
 from pex.reference.inputs import reference_input
 from pex.reference.mlir_runner import public_function, run as run_upstream
 
@@ -92,21 +92,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pex-differential: error: pexc failed with exit code {error.returncode}")
         return 1
     reference = run_upstream(mlir, input_bytes)
-    dtype = NUMPY_TYPES[result.dtype]
-    a, b = np.frombuffer(ours, dtype), np.frombuffer(reference, dtype)
-    if a.shape != b.shape:
-        print(f"DIFFERENT sizes: {a.size} elements from pexc, {b.size} from upstream")
-        return 1
-    diff = float(np.max(np.abs(a.astype(np.float64) - b.astype(np.float64)), initial=0.0))
-    if ours == reference:
-        print("identical")
-        return 0
-    scale = float(np.max(np.abs(b.astype(np.float64)), initial=0.0)) or 1.0
-    if np.issubdtype(dtype, np.floating) and diff <= args.rtol * scale:
-        print(f"within tolerance (max abs diff {diff:.3g})")
-        return 0
-    print(f"DIFFERENT (max abs diff {diff:.3g})")
-    return 1
+    ok, message = compare(ours, reference, result.dtype, args.rtol)
+    print(message)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -1,0 +1,45 @@
+"""python3 -m pex.reference.compare_outputs A B --dtype DTYPE [--rtol R]: compares two
+raw output files. Integers must be identical; floats may differ by R relative to the
+largest magnitude of B (a different summation order, e.g. a convolution's input
+channels accumulated slice by slice). Prints identical | within tolerance | DIFFERENT
+and exits 1 unless they agree."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import numpy as np
+
+from pex.graph import NUMPY_TYPES
+
+
+def compare(a: bytes, b: bytes, dtype: str, rtol: float) -> tuple[bool, str]:
+    if a == b:
+        return True, "identical"
+    numpy_type = NUMPY_TYPES[dtype]
+    x, y = np.frombuffer(a, numpy_type), np.frombuffer(b, numpy_type)
+    if x.shape != y.shape:
+        return False, f"DIFFERENT sizes ({x.size} and {y.size} elements)"
+    diff = float(np.max(np.abs(x.astype(np.float64) - y.astype(np.float64)), initial=0.0))
+    scale = float(np.max(np.abs(y.astype(np.float64)), initial=0.0)) or 1.0
+    if np.issubdtype(numpy_type, np.floating) and diff <= rtol * scale:
+        return True, f"within tolerance (max abs diff {diff:.3g})"
+    return False, f"DIFFERENT (max abs diff {diff:.3g})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="pex-compare", description=__doc__.splitlines()[0])
+    parser.add_argument("a")
+    parser.add_argument("b")
+    parser.add_argument("--dtype", required=True, choices=sorted(NUMPY_TYPES))
+    parser.add_argument("--rtol", type=float, default=1e-5)
+    args = parser.parse_args(argv)
+    with open(args.a, "rb") as fa, open(args.b, "rb") as fb:
+        ok, message = compare(fa.read(), fb.read(), args.dtype, args.rtol)
+    print(message)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
