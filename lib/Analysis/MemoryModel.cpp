@@ -128,6 +128,7 @@ void MemoryModelBuilder::buildGroupProfile(unsigned unitIndex, GroupOp group) {
                           : bufferOf.lookup(group.getFinalResults()[index]);
     if (group.hasEpilogue()) {
       model.buffers[buffer].ownerGroup = unitIndex;
+      model.buffers[buffer].isAccumulator = true;
       profile->ownBuffers.push_back(buffer);
     }
     accumulators.push_back(buffer);
@@ -381,6 +382,7 @@ MemoryModel MemoryModel::withGroup(const GroupPlan &plan) const {
     accumulator.value = last.op.anchor->getResult(0);
     accumulator.bytes = getStorageBytes(accumulator.value.getType());
     accumulator.ownerGroup = groupIndex;
+    accumulator.isAccumulator = true;
     result.buffers.push_back(accumulator);
     unsigned index = result.buffers.size() - 1;
     profile->ownBuffers.push_back(index);
@@ -672,5 +674,9 @@ std::string MemoryModel::describeBuffer(unsigned index) const {
   if (auto arg = dyn_cast<BlockArgument>(buffer.value))
     return "input #" + std::to_string(arg.getArgNumber()) + " " +
            getValueLabel(buffer.value);
-  return getOpLabel(buffer.value.getDefiningOp());
+  std::string producer = getOpLabel(buffer.value.getDefiningOp());
+  if (buffer.isAccumulator)
+    return "the accumulator of " + producer;
+  return (buffer.ownerGroup ? "a slice of the result of " : "the result of ") +
+         producer;
 }

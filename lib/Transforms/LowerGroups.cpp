@@ -29,13 +29,14 @@ public:
 
 private:
   /// `value[..., offset : offset + size]` along `dim`.
-  Value extractSlice(Value value, int64_t dim, Value offset, int64_t size);
+  Value extractSlice(Value value, int64_t dim, OpFoldResult offset,
+                     int64_t size);
   /// The body for the slice of `size` channels at `offset`. At the nominal
   /// slice size the body is cloned as is; the remainder's types are
   /// inferred again from its smaller operands.
-  FailureOr<SliceValues> emitSlice(Value offset, int64_t size);
+  FailureOr<SliceValues> emitSlice(OpFoldResult offset, int64_t size);
   /// `destination` with `slice` written at channel `offset`.
-  Value insertSlice(Value slice, Value destination, Value offset);
+  Value insertSlice(Value slice, Value destination, OpFoldResult offset);
   /// A tensor of `type` filled with zeros.
   Value zeros(RankedTensorType type);
 
@@ -43,8 +44,8 @@ private:
   OpBuilder builder;
 };
 
-Value GroupLowering::extractSlice(Value value, int64_t dim, Value offset,
-                                  int64_t size) {
+Value GroupLowering::extractSlice(Value value, int64_t dim,
+                                  OpFoldResult offset, int64_t size) {
   auto type = cast<RankedTensorType>(value.getType());
   int64_t rank = type.getRank();
   SmallVector<OpFoldResult> offsets(rank, builder.getIndexAttr(0));
@@ -58,7 +59,8 @@ Value GroupLowering::extractSlice(Value value, int64_t dim, Value offset,
       offsets, sizes, strides);
 }
 
-Value GroupLowering::insertSlice(Value slice, Value destination, Value offset) {
+Value GroupLowering::insertSlice(Value slice, Value destination,
+                                 OpFoldResult offset) {
   auto type = cast<RankedTensorType>(destination.getType());
   int64_t axis = group.getAxis();
   SmallVector<OpFoldResult> offsets(type.getRank(), builder.getIndexAttr(0));
@@ -87,7 +89,8 @@ Value GroupLowering::zeros(RankedTensorType type) {
   return tosa::TileOp::create(builder, loc, type, zero, multiples);
 }
 
-FailureOr<SliceValues> GroupLowering::emitSlice(Value offset, int64_t size) {
+FailureOr<SliceValues> GroupLowering::emitSlice(OpFoldResult offset,
+                                                int64_t size) {
   Block &body = group.getBody().front();
   int64_t axis = group.getAxis();
   bool nominal = size == group.getSliceSize();
@@ -144,7 +147,7 @@ LogicalResult GroupLowering::lower() {
     accumulators.push_back(zeros(cast<RankedTensorType>(partial.getType())));
 
   // Carries the assembled results and accumulators across one slice.
-  auto applySlice = [&](const SliceValues &slice, Value offset,
+  auto applySlice = [&](const SliceValues &slice, OpFoldResult offset,
                         ValueRange carried) {
     SmallVector<Value> updated;
     for (auto [value, destination] :
@@ -190,8 +193,7 @@ LogicalResult GroupLowering::lower() {
     return failure();
   carried.assign(loop.getResults().begin(), loop.getResults().end());
   if (lastSize != sliceSize) {
-    Value offset =
-        arith::ConstantIndexOp::create(builder, loc, fullSlices * sliceSize);
+    OpFoldResult offset = builder.getIndexAttr(fullSlices * sliceSize);
     FailureOr<SliceValues> slice = emitSlice(offset, lastSize);
     if (failed(slice))
       return failure();

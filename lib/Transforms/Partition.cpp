@@ -54,17 +54,24 @@ private:
   const GroupChoice &choice;
   GroupOp group;
   llvm::DenseMap<std::pair<Value, int64_t>, Value> slices;
+  Operation *lastSlice = nullptr;
 };
 
 Value GroupBuilder::getSlice(OpBuilder &builder, Value value, int64_t dim) {
   auto [it, inserted] = slices.try_emplace({value, dim});
   if (!inserted)
     return it->second;
+  // Slices of constants come first in the body, in the order they are made.
   OpBuilder::InsertionGuard guard(builder);
-  builder.setInsertionPointToStart(&group.getBody().front());
+  if (lastSlice)
+    builder.setInsertionPointAfter(lastSlice);
+  else
+    builder.setInsertionPointToStart(&group.getBody().front());
   auto type = GroupOp::withChannels(cast<RankedTensorType>(value.getType()),
                                     dim, group.getSliceSize());
-  it->second = SliceOp::create(builder, value.getLoc(), type, value, dim);
+  auto slice = SliceOp::create(builder, value.getLoc(), type, value, dim);
+  lastSlice = slice;
+  it->second = slice.getResult();
   return it->second;
 }
 
@@ -276,7 +283,8 @@ struct PartitionPass : public pex::impl::PartitionBase<PartitionPass> {
           (!largest || buffer.bytes > model.getBuffers()[*largest].bytes))
         largest = index;
     InFlightDiagnostic diag = op->emitError()
-                              << "pex: memory budget of " << memoryBudget
+                              << "pex: memory budget of "
+                              << static_cast<int64_t>(memoryBudget)
                               << " bytes cannot be met: the peak is "
                               << result.peakAfter << " bytes at "
                               << getOpLabel(op);

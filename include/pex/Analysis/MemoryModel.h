@@ -58,6 +58,8 @@ public:
     bool isArgument = false;
     /// Returned by the function: live until the last step.
     bool isResult = false;
+    /// A group's full-size accumulator of its consumer's result.
+    bool isAccumulator = false;
     /// For buffers inside a group: the group's unit and the internal steps
     /// that write and last read it (loop rule applied).
     std::optional<unsigned> ownerGroup;

@@ -112,10 +112,16 @@ struct TileEmitter
     ArrayRef<int64_t> inputShape = getShape(tile.getInput1());
     buildLoopNest(builder, op->getLoc(), getShape(tile.getResult()),
                   [&](OpBuilder &b, Location loc, ValueRange out) {
+                    // A dimension of size 1 is broadcast: no remainder.
                     SmallVector<Value> in;
                     for (auto [d, index] : llvm::enumerate(out))
-                      in.push_back(arith::RemUIOp::create(
-                          b, loc, index, constantIndex(b, loc, inputShape[d])));
+                      in.push_back(
+                          inputShape[d] == 1
+                              ? constantIndex(b, loc, 0)
+                              : arith::RemUIOp::create(
+                                    b, loc, index,
+                                    constantIndex(b, loc, inputShape[d]))
+                                    .getResult());
                     emitElement(b, loc, out, operands.load(b, loc, 0, in));
                   });
     return success();

@@ -1,0 +1,101 @@
+// RUN: pex-opt %s -split-input-file --pex-partition="count-io=false" | FileCheck %s
+// RUN: pex-opt %s -split-input-file --pex-memory-report="count-io=false" --pex-partition="count-io=false" --pex-memory-report="count-io=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=MACS
+
+// An inverted residual block without its residual: a 1x1 expansion to 96
+// channels, a 3x3 depthwise convolution and a 1x1 projection to 8 channels.
+// Unsplit, the two 96-channel tensors (6144 B each) peak at 12288 B. As a
+// group, the projection accumulates into 8 x 8 x 8 i32 (2048 B) and each
+// slice holds two slices of the 96-channel tensors: the fewer channels per
+// slice, the smaller (one channel: 2048 + 2 x 64 = 2176 B).
+// CHECK-LABEL: func.func @expand_filter_project
+// CHECK-SAME:    pex.peak_before_partition = 12288
+// CHECK:       %[[ZERO:.*]] = "tosa.const"() <{values = dense<0> : tensor<8xi32>}>
+// CHECK:       pex.group axis = 3, channels = 96, slices = 96 whole(%arg0 : tensor<1x8x8x16xi8>) -> (tensor<1x8x8x8xi8>) {
+// CHECK-NEXT:  ^bb0(%[[X:.*]]: tensor<1x8x8x16xi8>):
+// The body first cuts the constants. The expansion computes one output
+// channel: its weights, bias and per-channel multipliers and shifts are cut
+// along the output channels; the depthwise convolution is channel-local (its
+// weights are cut along C); the projection consumes the slice's input channel (its weights are cut along I) with a zero bias.
+// CHECK-DAG:     %[[W1:.*]] = pex.slice %{{.*}}[0] : tensor<96x1x1x16xi8> -> tensor<1x1x1x16xi8>
+// CHECK-DAG:     %[[B1:.*]] = pex.slice %{{.*}}[0] : tensor<96xi32> -> tensor<1xi32>
+// CHECK-DAG:     %[[M1:.*]] = pex.slice %{{.*}}[0] : tensor<96xi32> -> tensor<1xi32>
+// CHECK-DAG:     %[[W2:.*]] = pex.slice %{{.*}}[2] : tensor<3x3x96x1xi8> -> tensor<3x3x1x1xi8>
+// CHECK-DAG:     %[[W3:.*]] = pex.slice %{{.*}}[3] : tensor<8x1x1x96xi8> -> tensor<8x1x1x1xi8>
+// CHECK:         %[[E:.*]] = tosa.conv2d %[[X]], %[[W1]], %[[B1]], {{.*}} -> tensor<1x8x8x1xi32>
+// CHECK:         %[[EQ:.*]] = tosa.rescale %[[E]], %[[M1]], {{.*}} -> tensor<1x8x8x1xi8>
+// CHECK:         %[[EC:.*]] = tosa.clamp %[[EQ]] {{.*}} -> tensor<1x8x8x1xi8>
+// CHECK:         %[[D:.*]] = tosa.depthwise_conv2d %[[EC]], %[[W2]], {{.*}} -> tensor<1x8x8x1xi32>
+// CHECK:         %[[DC:.*]] = tosa.clamp {{.*}} -> tensor<1x8x8x1xi8>
+// CHECK:         %[[P:.*]] = tosa.conv2d %[[DC]], %[[W3]], %[[ZERO]], {{.*}} -> tensor<1x8x8x8xi32>
+// CHECK:         pex.partial_yield accumulate(%[[P]] : tensor<1x8x8x8xi32>)
+// After the last slice: the bias, once, then the projection's rescale.
+// CHECK:       } epilogue {
+// CHECK-NEXT:  ^bb0(%[[ACC:.*]]: tensor<1x8x8x8xi32>, %{{.*}}: tensor<1x8x8x16xi8>):
+// CHECK-NEXT:    %[[BIASED:.*]] = tosa.add %[[ACC]], %{{.*}} : (tensor<1x8x8x8xi32>, tensor<1x1x1x8xi32>) -> tensor<1x8x8x8xi32>
+// CHECK-NEXT:    %[[R:.*]] = tosa.rescale %[[BIASED]]
+// CHECK-NEXT:    pex.yield %[[R]] : tensor<1x8x8x8xi8>
+// The multiply-accumulates are the same before and after.
+// MACS-LABEL: pex memory report: @expand_filter_project
+// MACS:       peak SRAM: 12288 bytes
+// MACS:       MACs: [[MACS:[0-9]+]]
+// MACS-LABEL: pex memory report: @expand_filter_project
+// MACS:       pex.group
+// MACS:       MACs: [[MACS]]
+func.func @expand_filter_project(%x: tensor<1x8x8x16xi8>) -> tensor<1x8x8x8xi8> {
+  %w1 = "tosa.const"() {values = dense<1> : tensor<96x1x1x16xi8>} : () -> tensor<96x1x1x16xi8>
+  %b1 = "tosa.const"() {values = dense<3> : tensor<96xi32>} : () -> tensor<96xi32>
+  %m1 = "tosa.const"() {values = dense<1073741824> : tensor<96xi32>} : () -> tensor<96xi32>
+  %s1 = "tosa.const"() {values = dense<33> : tensor<96xi8>} : () -> tensor<96xi8>
+  %w2 = "tosa.const"() {values = dense<2> : tensor<3x3x96x1xi8>} : () -> tensor<3x3x96x1xi8>
+  %b2 = "tosa.const"() {values = dense<0> : tensor<96xi32>} : () -> tensor<96xi32>
+  %w3 = "tosa.const"() {values = dense<-1> : tensor<8x1x1x96xi8>} : () -> tensor<8x1x1x96xi8>
+  %b3 = "tosa.const"() {values = dense<[1, 2, 3, 4, 5, 6, 7, 8]> : tensor<8xi32>} : () -> tensor<8xi32>
+  %zp8 = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %m = "tosa.const"() {values = dense<1073741824> : tensor<1xi32>} : () -> tensor<1xi32>
+  %s = "tosa.const"() {values = dense<33> : tensor<1xi8>} : () -> tensor<1xi8>
+  %e = tosa.conv2d %x, %w1, %b1, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<96x1x1x16xi8>, tensor<96xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x96xi32>
+  %eq = tosa.rescale %e, %m1, %s1, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x96xi32>, tensor<96xi32>, tensor<96xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x96xi8>
+  %ec = tosa.clamp %eq {max_val = 127 : i8, min_val = 0 : i8} : (tensor<1x8x8x96xi8>) -> tensor<1x8x8x96xi8>
+  %d = tosa.depthwise_conv2d %ec, %w2, %b2, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x96xi8>, tensor<3x3x96x1xi8>, tensor<96xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x96xi32>
+  %dq = tosa.rescale %d, %m, %s, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x96xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x96xi8>
+  %dc = tosa.clamp %dq {max_val = 127 : i8, min_val = 0 : i8} : (tensor<1x8x8x96xi8>) -> tensor<1x8x8x96xi8>
+  %p = tosa.conv2d %dc, %w3, %b3, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x96xi8>, tensor<8x1x1x96xi8>, tensor<8xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x8xi32>
+  %pq = tosa.rescale %p, %m, %s, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x8xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x8xi8>
+  return %pq : tensor<1x8x8x8xi8>
+}
+
+// -----
+
+// With a 64-channel projection, accumulating it would take 8 x 8 x 64 i32
+// (16384 B), more than the 96-channel int8 tensor it saves: the group ends
+// before the projection and assembles the depthwise output slice by slice.
+// CHECK-LABEL: func.func @wide_projection
+// CHECK:       %[[G:.*]] = pex.group axis = 3, channels = 96
+// CHECK-NOT:     tosa.conv2d {{.*}} -> tensor<1x8x8x64xi32>
+// CHECK:         pex.partial_yield assemble(%{{.*}} : tensor<1x8x8x{{[0-9]+}}xi8>)
+// CHECK-NEXT:  }
+// CHECK-NEXT:  tosa.conv2d %[[G]], {{.*}} -> tensor<1x8x8x64xi32>
+func.func @wide_projection(%x: tensor<1x8x8x16xi8>) -> tensor<1x8x8x64xi8> {
+  %w1 = "tosa.const"() {values = dense<1> : tensor<96x1x1x16xi8>} : () -> tensor<96x1x1x16xi8>
+  %b1 = "tosa.const"() {values = dense<3> : tensor<96xi32>} : () -> tensor<96xi32>
+  %m1 = "tosa.const"() {values = dense<1073741824> : tensor<96xi32>} : () -> tensor<96xi32>
+  %s1 = "tosa.const"() {values = dense<33> : tensor<96xi8>} : () -> tensor<96xi8>
+  %w2 = "tosa.const"() {values = dense<2> : tensor<3x3x96x1xi8>} : () -> tensor<3x3x96x1xi8>
+  %b2 = "tosa.const"() {values = dense<0> : tensor<96xi32>} : () -> tensor<96xi32>
+  %w3 = "tosa.const"() {values = dense<-1> : tensor<64x1x1x96xi8>} : () -> tensor<64x1x1x96xi8>
+  %b3 = "tosa.const"() {values = dense<1> : tensor<64xi32>} : () -> tensor<64xi32>
+  %zp8 = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %m = "tosa.const"() {values = dense<1073741824> : tensor<1xi32>} : () -> tensor<1xi32>
+  %s = "tosa.const"() {values = dense<33> : tensor<1xi8>} : () -> tensor<1xi8>
+  %e = tosa.conv2d %x, %w1, %b1, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<96x1x1x16xi8>, tensor<96xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x96xi32>
+  %eq = tosa.rescale %e, %m1, %s1, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x96xi32>, tensor<96xi32>, tensor<96xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x96xi8>
+  %ec = tosa.clamp %eq {max_val = 127 : i8, min_val = 0 : i8} : (tensor<1x8x8x96xi8>) -> tensor<1x8x8x96xi8>
+  %d = tosa.depthwise_conv2d %ec, %w2, %b2, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x96xi8>, tensor<3x3x96x1xi8>, tensor<96xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x96xi32>
+  %dq = tosa.rescale %d, %m, %s, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x96xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x96xi8>
+  %dc = tosa.clamp %dq {max_val = 127 : i8, min_val = 0 : i8} : (tensor<1x8x8x96xi8>) -> tensor<1x8x8x96xi8>
+  %p = tosa.conv2d %dc, %w3, %b3, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x96xi8>, tensor<64x1x1x96xi8>, tensor<64xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x64xi32>
+  %pq = tosa.rescale %p, %m, %s, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x64xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x64xi8>
+  return %pq : tensor<1x8x8x64xi8>
+}
