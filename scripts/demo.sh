@@ -15,7 +15,8 @@ build="${PEX_BUILD_DIR:-$root/build}"
 out="$build/demo"
 mkdir -p "$out"
 export PYTHONPATH="$root/python"
-model="${1:-$root/../shared/models/mlperf-tiny/vww_96_int8.tflite}"
+models="$("$root/scripts/models-dir.sh")"
+model="${1:-$models/mlperf-tiny/vww_96_int8.tflite}"
 if [ $# -eq 0 ] && [ ! -f "$model" ]; then
   model="$out/mobilenet_v2_035_96.mlir"
   /usr/bin/python3 -m pex.zoo mobilenet_v2 --width 0.35 --resolution 96 \
