@@ -313,7 +313,7 @@ int compile(int argc, char **argv) {
   if (sramBudget > 0 && arenaPlan.peakBytes + ioBytes > sramBudget) {
     Operation *peakOp =
         arenaPlan.steps[arenaPlan.peakStep].op->getRepresentative();
-    peakOp->emitError() << "pex: SRAM budget of " << sramBudget
+    peakOp->emitError() << "pex: SRAM budget of " << sramBudget.getValue()
                         << " bytes cannot be met: the input and output take "
                         << ioBytes << " bytes and the arena "
                         << arenaPlan.peakBytes << " bytes at "

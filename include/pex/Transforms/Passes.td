@@ -153,7 +153,8 @@ def PlanArena : Pass<"pex-plan-arena", "ModuleOp"> {
     Option<"symbol", "symbol", "std::string", /*default=*/"\"pex_arena\"",
            "Name of the arena symbol">,
   ];
-  let dependentDialects = ["::mlir::memref::MemRefDialect",
+  let dependentDialects = ["::mlir::pex::PexDialect",
+                           "::mlir::memref::MemRefDialect",
                            "::mlir::arith::ArithDialect"];
 }
 
