@@ -122,7 +122,7 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
       int64_t peak;
     };
     std::vector<std::pair<func::FuncOp, Plan>> plans;
-    int64_t arenaSize = 0, peak = 0, lowerBound = 0;
+    int64_t arenaSize = 0, peak = 0, lowerBound = 0, firstFitSize = 0;
     for (auto func : module.getOps<func::FuncOp>()) {
       if (func.isExternal())
         continue;
@@ -137,6 +137,10 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
       Packing packing =
           packBuffers(lifetimes.getBuffers(), alignment, packingStrategy);
       int64_t funcPeak = getLivenessPeak(lifetimes.getBuffers(), 1);
+      firstFitSize = std::max(
+          firstFitSize, packBuffers(lifetimes.getBuffers(), alignment,
+                                    PackingStrategy::FirstFit)
+                            .size);
       arenaSize = std::max(arenaSize, packing.size);
       peak = std::max(peak, funcPeak);
       lowerBound = std::max(lowerBound, packing.lowerBound);
@@ -157,6 +161,10 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
     global->setAttr(kArenaAttrName,
                     ArenaAttr::get(&getContext(), arenaSize, alignment, peak,
                                    lowerBound));
+    // What TensorFlow Lite Micro's greedy planner would need for the same
+    // buffers and lifetimes, for comparison.
+    global->setAttr(kFirstFitSizeAttrName,
+                    builder.getI64IntegerAttr(firstFitSize));
 
     for (auto &[func, plan] : plans) {
       builder.setInsertionPointToStart(&func.getBody().front());

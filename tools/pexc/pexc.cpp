@@ -61,8 +61,8 @@ static cl::opt<std::string> targetName(
 static cl::opt<std::string> emitKind(
     "emit", cl::init("obj"), cl::value_desc("kind"), cl::cat(category),
     cl::desc("What to produce: obj (default), asm, llvm (LLVM IR), "
-             "llvm-dialect, memref (planned buffers), kernels, tosa "
-             "(the optimised TOSA), import (the imported TOSA)"));
+             "llvm-dialect, memref (planned buffers), kernels, "
+             "optimized-tosa (reordered, with groups), tosa (as imported)"));
 static cl::opt<int64_t> sramBudget(
     "sram-budget", cl::init(0), cl::value_desc("bytes"), cl::cat(category),
     cl::desc("Fail unless the activations (arena plus input and output) fit "
@@ -224,13 +224,13 @@ int compile(int argc, char **argv) {
             << getTargetNames() << ")\n";
     return 1;
   }
-  static const llvm::StringRef kinds[] = {"obj",    "asm",   "llvm",
-                                          "llvm-dialect", "memref",
-                                          "kernels", "tosa", "import"};
+  static const llvm::StringRef kinds[] = {
+      "obj",     "asm",            "llvm", "llvm-dialect", "memref",
+      "kernels", "optimized-tosa", "tosa"};
   if (!llvm::is_contained(kinds, emitKind)) {
     error() << "unknown --emit=" << emitKind
             << " (expected obj, asm, llvm, llvm-dialect, memref, kernels, "
-               "tosa or import)\n";
+               "optimized-tosa or tosa)\n";
     return 1;
   }
   if (arenaKind != "internal" && arenaKind != "external") {
@@ -261,7 +261,7 @@ int compile(int argc, char **argv) {
   }
   if (!module)
     return 1;
-  if (emitKind == "import")
+  if (emitKind == "tosa")
     return writeText(outputPath, [&](llvm::raw_ostream &os) {
              module->print(os);
            }) ? 0 : 1;
@@ -287,7 +287,7 @@ int compile(int argc, char **argv) {
     if (failed(runPipeline(*module, pex::buildOptimizeTosaPipeline, options)))
       return 1;
   }
-  if (emitKind == "tosa")
+  if (emitKind == "optimized-tosa")
     return writeText(outputPath, [&](llvm::raw_ostream &os) {
              module->print(os);
            }) ? 0 : 1;
@@ -338,6 +338,26 @@ int compile(int argc, char **argv) {
   }
   pex::ArenaAttr arena = findArena(*module);
   int64_t arenaBytes = arena ? arena.getSize() : 0;
+  int64_t firstFitBytes = 0;
+  for (auto global : module->getOps<memref::GlobalOp>())
+    if (auto size = global->getAttrOfType<IntegerAttr>(
+            pex::kFirstFitSizeAttrName))
+      firstFitBytes = size.getInt();
+  // Every buffer's place and lifetime, for memory pictures.
+  llvm::json::Array placements;
+  module->walk([&](memref::ViewOp view) {
+    auto placement =
+        view->getAttrOfType<pex::PlacementAttr>(pex::kPlacementAttrName);
+    if (!placement)
+      return;
+    placements.push_back(llvm::json::Object{
+        {"offset", placement.getOffset()},
+        {"bytes", placement.getSize()},
+        {"first", placement.getFirst()},
+        {"last", placement.getLast()},
+        {"op", pex::getLocationName(view.getLoc())},
+    });
+  });
   int64_t plannedPeak = arena ? arena.getPeak() : 0;
   // The memory model and the buffers bufferization produced are computed
   // independently; they must agree, or the figures Pex reports are wrong.
@@ -431,6 +451,8 @@ int compile(int argc, char **argv) {
         {"arena_peak_bytes", plannedPeak},
         {"model_arena_peak_bytes", arenaPlan.peakBytes},
         {"arena_lower_bound_bytes", arena ? arena.getLowerBound() : 0},
+        {"first_fit_arena_bytes", firstFitBytes},
+        {"arena_buffers", std::move(placements)},
         {"baseline_arena_bytes", *baselineArena},
         {"lower_bound_bytes", lowerBound},
         {"io_bytes", ioBytes},

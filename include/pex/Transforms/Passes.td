@@ -140,7 +140,8 @@ def PlanArena : Pass<"pex-plan-arena", "ModuleOp"> {
     is TensorFlow Lite Micro's greedy planner (largest first, lowest offset);
     `strategy=search` (default) tries several orders and a bounded local
     search, stopping at the liveness lower bound. The global records the
-    result in `#pex.arena`. With `external`, the arena is a declaration the
+    result in `#pex.arena`, and in `pex.first_fit_size` the size first fit
+    would need for the same buffers (TensorFlow Lite Micro's figure). With `external`, the arena is a declaration the
     application defines (so it can choose the SRAM bank or section).
   }];
   let options = [

@@ -19,6 +19,9 @@ namespace mlir::pex {
 constexpr llvm::StringLiteral kPlacementAttrName = "pex.placement";
 /// `#pex.arena` on the arena global.
 constexpr llvm::StringLiteral kArenaAttrName = "pex.arena";
+/// On the arena global: the size TensorFlow Lite Micro's greedy first-fit
+/// planner would need for the same buffers (a comparison figure).
+constexpr llvm::StringLiteral kFirstFitSizeAttrName = "pex.first_fit_size";
 } // namespace mlir::pex
 
 #endif // PEX_DIALECT_PEX_IR_PEXDIALECT_H
