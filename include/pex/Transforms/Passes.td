@@ -72,6 +72,40 @@ def Partition : Pass<"pex-partition", "func::FuncOp"> {
                            "::mlir::tosa::TosaDialect"];
 }
 
+def Prune : Pass<"pex-prune", "func::FuncOp"> {
+  let summary = "Remove channels where the memory peak is, to meet a budget";
+  let description = [{
+    Memory-aware structured pruning. Until the peak after partial execution
+    (the memory model with the groups pex-partition would choose) is within
+    `budget`, takes the class of coupled tensors (docs/passes.md) with the
+    most bytes live at the peak and removes `fraction` of its channels, the
+    least important ones: the lowest L1 norm of the filters that produce
+    them, scaled by their per-channel requantisation multiplier for int8.
+    A channel is removed everywhere together: the producing convolutions'
+    output filters and biases, the channel-local operators' per-channel
+    weights and quantisation parameters, every residual partner, and the
+    consuming convolutions' input weights. The result is a valid smaller
+    TOSA function; with `json=FILE` the removed and kept channels of every
+    pruned class, by the names of its operators, are written so a training
+    framework can apply the same mask. Fails, naming the peak, when the
+    tensors live at the peak cannot lose channels (the model's input and
+    output, reshaped or concatenated channels) or are at `min-channels`.
+  }];
+  let options = [
+    Option<"budget", "budget", "int64_t", /*default=*/"0",
+           "Peak SRAM to reach, in bytes (required)">,
+    Option<"jsonPath", "json", "std::string", /*default=*/"",
+           "Write the pruning mask as JSON to this file">,
+    Option<"fraction", "fraction", "double", /*default=*/"0.125",
+           "Fraction of a class's channels removed per step">,
+    Option<"minChannels", "min-channels", "int64_t", /*default=*/"4",
+           "Channels a class keeps at least">,
+    Option<"countIO", "count-io", "bool", /*default=*/"false",
+           "Count the function's input and output tensors as SRAM">,
+  ];
+  let dependentDialects = ["::mlir::tosa::TosaDialect"];
+}
+
 def LowerGroups : Pass<"pex-lower-groups", "func::FuncOp"> {
   let summary = "Lower pex.group to loops over channel slices";
   let description = [{
