@@ -127,8 +127,8 @@ def _byte_ticks(y_max: float) -> tuple[float, float, str]:
     the unit (B, KiB or MiB)."""
     unit, scale = ("MiB", 1 << 20) if y_max >= 4 << 20 else (
         ("KiB", 1024) if y_max >= 4096 else ("B", 1))
-    step = max(_nice_step(y_max / scale), 1 if unit == "B" else 0.1)
-    top = step * (int(y_max / scale / step + 1e-9) + 1)
+    step = max(_nice_step(y_max / scale, 8), 1 if unit == "B" else 0.1)
+    top = step * -(-(y_max * 1.08 / scale) // step)  # at least 8 % headroom
     return step * scale, top * scale, unit
 
 
@@ -160,9 +160,8 @@ def render(reports: list[dict], labels: list[str], title: str | None) -> str:
 
     panel_w, plot_h = 540, 380
     left, right, top, bottom = 100, 24, 92, 60
-    legend_h = 70
     width = len(layouts) * (left + panel_w + right)
-    height = top + plot_h + bottom + legend_h
+    height = top + plot_h + bottom + 70  # set again after the legend
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" font-family="Helvetica, Arial, sans-serif" '
            f'font-size="12">',
@@ -193,7 +192,7 @@ def render(reports: list[dict], labels: list[str], title: str | None) -> str:
                    f'{len(layout.buffers)} buffers; + {io:,} B input/output '
                    f'held by the caller</text>')
         if layout.peak != report.get("arena_peak_bytes", layout.peak):
-            out.append(f'<text x="{x0 + panel_w / 2}" y="{y0 - 12}" text-anchor="middle" '
+            out.append(f'<text x="{x0 + panel_w / 2}" y="{y0 + 16}" text-anchor="middle" '
                        f'fill="red">warning: the planner reports a peak of '
                        f'{report["arena_peak_bytes"]:,} B</text>')
         # Axes and grid.
@@ -254,36 +253,43 @@ def render(reports: list[dict], labels: list[str], title: str | None) -> str:
         px = X(layout.peak_step + 0.5)
         anchor = "start" if layout.peak_step < steps / 2 else "end"
         dx = 6 if anchor == "start" else -6
-        out.append(f'<text x="{px + dx:.1f}" y="{y0 + 14}" text-anchor="{anchor}" '
+        out.append(f'<text x="{px + dx:.1f}" y="{y0 - 8}" text-anchor="{anchor}" '
                    f'fill="#8a6d00" font-weight="bold">peak {layout.peak:,} B live at step '
                    f'{layout.peak_step}</text>')
 
-    # Legend.
-    ly = top + plot_h + bottom + 8
-    x = left
+    # Legend, wrapped to the picture's width.
+    items = []  # (width, function of (x, y) -> SVG)
     used = {kind for layout in layouts for kind in layout.kinds}
     for kind, (text, _, _) in KINDS.items():
-        if kind not in used:
-            continue
-        out.append(f'<rect x="{x}" y="{ly}" width="14" height="14" fill="{_color(kind, 1)}"/>')
-        out.append(f'<text x="{x + 19}" y="{ly + 12}">{html.escape(text)}</text>')
-        x += 26 + 6.6 * len(text)
-    ly += 24
-    x = left
-    out.append(f'<line x1="{x}" y1="{ly + 7}" x2="{x + 22}" y2="{ly + 7}" stroke="#d62728" '
-               f'stroke-width="1.6" stroke-dasharray="6,4"/>')
-    out.append(f'<text x="{x + 28}" y="{ly + 12}">arena size</text>')
-    x += 110
-    out.append(f'<polyline points="{x},{ly + 12} {x + 11},{ly + 12} {x + 11},{ly + 3} '
-               f'{x + 22},{ly + 3}" fill="none" stroke="#111" stroke-width="1.4"/>')
-    out.append(f'<text x="{x + 28}" y="{ly + 12}">live bytes at each step</text>')
-    x += 190
-    out.append(f'<rect x="{x}" y="{ly}" width="14" height="14" fill="#ffd84d" '
-               f'fill-opacity="0.5"/>')
-    out.append(f'<text x="{x + 19}" y="{ly + 12}">peak step</text>')
-    x += 100
-    out.append(f'<text x="{x}" y="{ly + 12}" fill="#555">The model input and output are '
-               f'held by the caller, outside the arena.</text>')
+        if kind in used:
+            items.append((26 + 6.6 * len(text), lambda x, y, kind=kind, text=text: (
+                f'<rect x="{x}" y="{y}" width="14" height="14" fill="{_color(kind, 1)}"/>'
+                f'<text x="{x + 19}" y="{y + 12}">{html.escape(text)}</text>')))
+    items.append((110, lambda x, y: (
+        f'<line x1="{x}" y1="{y + 7}" x2="{x + 22}" y2="{y + 7}" stroke="#d62728" '
+        f'stroke-width="1.6" stroke-dasharray="6,4"/>'
+        f'<text x="{x + 28}" y="{y + 12}">arena size</text>')))
+    items.append((190, lambda x, y: (
+        f'<polyline points="{x},{y + 12} {x + 11},{y + 12} {x + 11},{y + 3} {x + 22},{y + 3}" '
+        f'fill="none" stroke="#111" stroke-width="1.4"/>'
+        f'<text x="{x + 28}" y="{y + 12}">live bytes at each step</text>')))
+    items.append((100, lambda x, y: (
+        f'<rect x="{x}" y="{y}" width="14" height="14" fill="#ffd84d" fill-opacity="0.5"/>'
+        f'<text x="{x + 19}" y="{y + 12}">peak step</text>')))
+    note = "The model input and output are held by the caller, outside the arena."
+    items.append((6.4 * len(note), lambda x, y: (
+        f'<text x="{x}" y="{y + 12}" fill="#555">{note}</text>')))
+    ly, x = top + plot_h + bottom + 8, left
+    for item_width, draw in items:
+        if x > left and x + item_width > width - 10:
+            ly, x = ly + 24, left
+        out.append(draw(x, ly))
+        x += item_width
+    height = ly + 34
+    out[0] = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+              f'viewBox="0 0 {width} {height}" font-family="Helvetica, Arial, sans-serif" '
+              f'font-size="12">')
+    out[1] = f'<rect width="{width}" height="{height}" fill="white"/>'
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
