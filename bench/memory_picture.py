@@ -159,7 +159,7 @@ def render(reports: list[dict], labels: list[str], title: str | None) -> str:
     y_tick, y_top, y_unit = _byte_ticks(y_max)
 
     panel_w, plot_h = 540, 380
-    left, right, top, bottom = 100, 24, 92, 60
+    left, right, top, bottom = 100, 24, 104, 60
     width = len(layouts) * (left + panel_w + right)
     height = top + plot_h + bottom + 70  # set again after the legend
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -231,11 +231,9 @@ def render(reports: list[dict], labels: list[str], title: str | None) -> str:
                        f'fill="{_color(kind, index)}" stroke="white" stroke-width="0.6">'
                        f'<title>{html.escape(tip)}</title></rect>')
             name = _short(b["op"])
-            fits = int(w / 6.2)
-            if h >= 13 and fits >= 5:
-                text = name if len(name) <= fits else name[:fits - 1] + "…"
+            if h >= 13 and len(name) * 6.0 + 6 <= w:  # only names that fit
                 out.append(f'<text x="{x + 3:.1f}" y="{y + 11:.1f}" font-size="10" '
-                           f'fill="#222">{html.escape(text)}</text>')
+                           f'fill="#222">{html.escape(name)}</text>')
         # Live bytes staircase.
         points = []
         for step, live in enumerate(layout.live):

@@ -157,6 +157,7 @@ class Model:
         self.compile_seconds: float | None = None
         self.seconds = 0.0
         self.checks: dict[str, str] = {}
+        self.io_in_arena: int | None = None
 
 
 def prepare(model: Model, work: str) -> str | None:
@@ -261,6 +262,26 @@ def check_outputs(model: Model, tosa: str | None) -> None:
             model.failures.append("no-partial: output differs from TensorFlow Lite Micro's")
 
 
+def io_in_arena_peak(model: Model, work: str) -> int | None:
+    """The peak of the default schedule's memory model when the input and output
+    count as live only from their first to their last use, as in an arena that
+    holds them (TensorFlow Lite Micro's): a model figure, pexc cannot generate
+    such a program. None when it cannot be computed."""
+    tosa = os.path.join(work, "objects", f"{model.name}.optimized.mlir")
+    status, message, _ = run_command(
+        [os.path.join(ROOT, "build", "bin", "pexc"), model.path, f"--target={TARGET}", "-q",
+         "--emit=optimized-tosa", "-o", tosa])
+    if status == 0:
+        status, message, _ = run_command(
+            [os.path.join(ROOT, "build", "bin", "pex-opt"), tosa,
+             "--pex-memory-report=count-io=true", "-o", os.devnull])
+    match = re.search(r"peak SRAM: (\d+) bytes", message) if status == 0 else None
+    if not match:
+        model.notes.append(f"no memory model with input/output counted: {message.strip()[:200]}")
+        return None
+    return int(match.group(1))
+
+
 def bench_model(model: Model, work: str) -> None:
     start = time.perf_counter()
     tosa = prepare(model, work)
@@ -282,6 +303,7 @@ def bench_model(model: Model, work: str) -> None:
         if only["arena_bytes"] != compiled["arena_bytes"]:
             model.failures.append("the arena differs between two compilations of the same model")
     check_outputs(model, tosa)
+    model.io_in_arena = io_in_arena_peak(model, work)
     if "default" in model.reports and "no-partial" in model.reports:
         picture = os.path.join(work, "pictures", model.name + ".svg")
         with open(picture, "w") as f:
@@ -321,6 +343,7 @@ def figures(model: Model, tflm: dict) -> dict:
         "partial_only": peak("no-reorder"),
         "partial_reorder": peak("default"),
         "lower_bound": default["lower_bound_bytes"] + io if default else None,
+        "io_in_arena_model": model.io_in_arena if default else None,
         "arena_bytes": default["arena_bytes"] if default else None,
         "first_fit_arena_bytes": default["first_fit_arena_bytes"] if default else None,
         "tflm_head": tflm.get("TFLM head"),
@@ -384,8 +407,8 @@ def markdown(rows: list[dict], models: list[Model]) -> str:
     lines = ["### Peak SRAM (bytes) = arena + model input and output; (ratio to the naive baseline)",
              "",
              "| model | type | naive baseline | reordering only | partial only | partial + reordering "
-             "| lower bound | TFLM arena | TFLM ideal | channel-split ideal |",
-             "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|"]
+             "| lower bound | I/O in arena (model) | TFLM arena | TFLM ideal | channel-split ideal |",
+             "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
     for row, model in zip(rows, models):
         lines.append(
             f"| {row['model']} | {row['dtype']} | {_n(row['baseline'])} "
@@ -393,6 +416,7 @@ def markdown(rows: list[dict], models: list[Model]) -> str:
             f"| {_with_ratio(row, 'partial_only', 'no-reorder' in model.wrong)} "
             f"| **{_with_ratio(row, 'partial_reorder', 'default' in model.wrong)}** "
             f"| {_with_ratio(row, 'lower_bound', 'default' in model.wrong)} "
+            f"| {_n(row['io_in_arena_model'])} "
             f"| {_n(row['tflm_head'])} | {_n(row['tflm_ideal'])} "
             f"| {_n(row['channel_split_ideal'])} |")
     lines += ["",
@@ -424,7 +448,7 @@ def markdown(rows: list[dict], models: list[Model]) -> str:
 CSV_COLUMNS = [
     "model", "source", "dtype", "io_bytes", "baseline", "reorder_only", "reorder_only_ratio",
     "partial_only", "partial_only_ratio", "partial_reorder", "partial_reorder_ratio",
-    "lower_bound", "lower_bound_ratio", "arena_bytes", "first_fit_arena_bytes", "tflm_head",
+    "lower_bound", "lower_bound_ratio", "io_in_arena_model", "arena_bytes", "first_fit_arena_bytes", "tflm_head",
     "tflm_ideal", "channel_split_ideal", "tflm_arena_used_m4", "flash_bytes", "macs",
     "instructions_no_partial", "instructions_partial", "partial_overhead_percent",
     "instructions_no_reorder", "tflm_reference_instructions", "tflm_cmsis_nn_instructions",
@@ -494,8 +518,10 @@ def main(argv: list[str] | None = None) -> int:
     rows = [figures(m, tflm.get(m.name, {})) for m in models]
     total = time.perf_counter() - start
     commit, dirty = git_state()
+    built = datetime.datetime.fromtimestamp(os.path.getmtime(pexc_path)).strftime("%Y-%m-%d %H:%M")
     header = (f"Pex benchmark, {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}, commit "
-              f"{commit}{' + uncommitted compiler changes' if dirty else ''}, target {TARGET}, "
+              f"{commit}{' (work tree: uncommitted compiler changes)' if dirty else ''}, "
+              f"pexc built {built}, target {TARGET}, "
               f"{os.cpu_count()} cores ({platform.machine()}), "
               f"{'--quick, ' if args.quick else ''}total {total:.0f} s")
     text = f"{header}\n\n{markdown(rows, models)}"
