@@ -5,11 +5,21 @@
 
      pex-run: status=0 stack_bytes=412 data_bytes=0 bss_bytes=27664 ram_bytes=28076 harness_stack_bytes=264
 
+   Batches: an input file of k x INPUT_BYTES runs k inferences, one after the other
+   (input i is read into the one input buffer, the model runs, output i is appended
+   to the output file), so the output file holds k x OUTPUT_BYTES. The line then
+   ends in " inferences=k" (k > 1 only; a single input gives the line above
+   unchanged); status= is the first non-zero status (the batch stops there, after
+   writing that inference's output) or 0; stack_bytes= is the deepest of the k
+   calls (the stack is painted before each call); the instruction-count markers
+   wrap each call, so the plugin's between_markers is the sum over the k calls
+   (pairs=k). Buffers stay one inference's size: a batch needs no more RAM.
+
    The fields after status= are measured on Cortex-M only; the host line is just
    "pex-run: status=S" (no stack painting there). The exit code is the model's
    status; harness failures print one of these lines and exit with 125:
      pex-run: error=usage                   no paths (argv or PEX_INPUT_PATH/PEX_OUTPUT_PATH)
-     pex-run: error=read-input path=P       missing, or not exactly INPUT_BYTES long
+     pex-run: error=read-input path=P       missing, empty, or not a multiple of INPUT_BYTES long
      pex-run: error=write-output path=P
      pex-run: error=stack-exhausted         the model used all of __pex_stack_size
      pex-run: error=link-budget             --defsym came after -T for ld.lld
@@ -70,38 +80,83 @@ __attribute__((noinline, used)) void pex_count_end(void) {
 
 /* ---- I/O and the report line ---------------------------------------------- */
 
-static int pex_read_file(const char *path, void *buf, size_t n) {
+/* An input file read in INPUT_BYTES records and an output file written in
+   OUTPUT_BYTES records, sequentially (semihosting reads and writes at the file
+   position too). The output is opened at its first write. */
+#if PEX_BARE_METAL
+typedef int pex_file_t;
+#define PEX_NO_FILE (-1)
+#else
+typedef FILE *pex_file_t;
+#define PEX_NO_FILE NULL
+#endif
+
+/* Opens the input; returns its record count (k >= 1), or -1 when the file is
+   missing, empty or not a whole number of records. */
+static long pex_open_input(const char *path, size_t record, pex_file_t *file) {
 #if PEX_BARE_METAL
   int fd = pex_sh_open(path, PEX_SH_MODE_RB);
   if (fd < 0)
     return -1;
-  int ok = pex_sh_flen(fd) == (long)n && pex_sh_read(fd, buf, n) == 0;
-  pex_sh_close(fd);
+  long size = pex_sh_flen(fd);
 #else
-  FILE *f = fopen(path, "rb");
-  if (!f)
+  FILE *fd = fopen(path, "rb");
+  if (!fd)
     return -1;
-  int ok = fread(buf, 1, n, f) == n && fgetc(f) == EOF; /* exactly n bytes */
-  fclose(f);
+  long size = fseek(fd, 0, SEEK_END) == 0 ? ftell(fd) : -1;
+  if (size > 0 && fseek(fd, 0, SEEK_SET) != 0)
+    size = -1;
 #endif
-  return ok ? 0 : -1;
+  if (size <= 0 || (unsigned long)size % record != 0) {
+#if PEX_BARE_METAL
+    pex_sh_close(fd);
+#else
+    fclose(fd);
+#endif
+    return -1;
+  }
+  *file = fd;
+  return (long)((unsigned long)size / record);
 }
 
-static int pex_write_file(const char *path, const void *buf, size_t n) {
+static int pex_read_record(pex_file_t file, void *buf, size_t n) {
 #if PEX_BARE_METAL
-  int fd = pex_sh_open(path, PEX_SH_MODE_WB);
-  if (fd < 0)
-    return -1;
-  int ok = pex_sh_write(fd, buf, n) == 0;
-  ok &= pex_sh_close(fd) == 0;
+  return pex_sh_read(file, buf, n) == 0 ? 0 : -1;
 #else
-  FILE *f = fopen(path, "wb");
-  if (!f)
-    return -1;
-  int ok = fwrite(buf, 1, n, f) == n;
-  ok &= fclose(f) == 0;
+  return fread(buf, 1, n, file) == n ? 0 : -1;
 #endif
-  return ok ? 0 : -1;
+}
+
+static void pex_close_input(pex_file_t file) {
+#if PEX_BARE_METAL
+  pex_sh_close(file);
+#else
+  fclose(file);
+#endif
+}
+
+static int pex_write_record(const char *path, pex_file_t *file, const void *buf, size_t n) {
+#if PEX_BARE_METAL
+  if (*file == PEX_NO_FILE && (*file = pex_sh_open(path, PEX_SH_MODE_WB)) < 0) {
+    *file = PEX_NO_FILE;
+    return -1;
+  }
+  return pex_sh_write(*file, buf, n) == 0 ? 0 : -1;
+#else
+  if (*file == PEX_NO_FILE && !(*file = fopen(path, "wb")))
+    return -1;
+  return fwrite(buf, 1, n, *file) == n ? 0 : -1;
+#endif
+}
+
+static int pex_close_output(pex_file_t file) {
+  if (file == PEX_NO_FILE)
+    return 0;
+#if PEX_BARE_METAL
+  return pex_sh_close(file) == 0 ? 0 : -1;
+#else
+  return fclose(file) == 0 ? 0 : -1;
+#endif
 }
 
 /* printf-free line building, so the Cortex-M build needs no libc. */
@@ -186,7 +241,9 @@ int main(int argc, char **argv) {
 #endif
   if (!in_path || !out_path)
     return pex_fail("usage", 0); /* give IN OUT as arguments, or -DPEX_INPUT_PATH/... */
-  if (pex_read_file(in_path, pex_input, PEX_MODEL_INPUT_BYTES) != 0)
+  pex_file_t in_file = PEX_NO_FILE, out_file = PEX_NO_FILE;
+  long count = pex_open_input(in_path, PEX_MODEL_INPUT_BYTES, &in_file);
+  if (count < 1)
     return pex_fail("read-input", in_path);
 
 #if PEX_BARE_METAL
@@ -196,32 +253,54 @@ int main(int argc, char **argv) {
           (((uintptr_t)__pex_stack_size + 7) & ~(uintptr_t)7) ||
       (uintptr_t)__pex_ram_used > (uintptr_t)__pex_ram_size)
     return pex_fail("link-budget", 0);
-
-  /* Paint the free stack [limit, SP) right before the call. The stack is full
-     descending: [SP] itself is in use, everything below it is free. */
   uintptr_t sp = pex_sp();
-  for (volatile uint32_t *p = __pex_stack_limit; (uintptr_t)p < sp; ++p)
-    *p = PEX_STACK_PAINT;
+  long stack = 0;
 #endif
 
-  pex_count_begin();
-  int status = PEX_MODEL_RUN(pex_input, pex_output);
-  pex_count_end();
+  int status = 0;
+  long done = 0;
+  while (done < count && status == 0) {
+    if (pex_read_record(in_file, pex_input, PEX_MODEL_INPUT_BYTES) != 0)
+      return pex_fail("read-input", in_path);
+#if PEX_BARE_METAL
+    /* Paint the free stack [limit, SP) right before the call. The stack is full
+       descending: [SP] itself is in use, everything below it is free. Again for
+       every call: the file I/O between calls uses the stack below SP too. */
+    for (volatile uint32_t *p = __pex_stack_limit; (uintptr_t)p < sp; ++p)
+      *p = PEX_STACK_PAINT;
+#endif
+
+    pex_count_begin();
+    status = PEX_MODEL_RUN(pex_input, pex_output);
+    pex_count_end();
 
 #if PEX_BARE_METAL
-  /* Scan before any other call: the lowest word that no longer holds the paint
-     marks the model call's deepest use. */
-  volatile uint32_t *low = __pex_stack_limit;
-  while ((uintptr_t)low < sp && *low == PEX_STACK_PAINT)
-    ++low;
+    /* Scan before any other call: the lowest word that no longer holds the paint
+       marks the model call's deepest use. */
+    volatile uint32_t *low = __pex_stack_limit;
+    while ((uintptr_t)low < sp && *low == PEX_STACK_PAINT)
+      ++low;
+    /* Even the last word written: the reservation was too small, the numbers and
+       possibly the output are garbage. */
+    if (low == __pex_stack_limit)
+      return pex_fail("stack-exhausted", 0);
+    if ((long)(sp - (uintptr_t)low) > stack)
+      stack = (long)(sp - (uintptr_t)low);
 #endif
+    ++done;
+    /* A single inference reports before writing its output (as it always has); a
+       batch writes each output as it comes. */
+    if (count > 1 &&
+        pex_write_record(out_path, &out_file, pex_output, PEX_MODEL_OUTPUT_BYTES) != 0)
+      return pex_fail("write-output", out_path);
+  }
+  pex_close_input(in_file);
 
   struct pex_line l;
   l.len = 0; /* no = {0}: that would call memset */
   pex_put(&l, "pex-run:");
   pex_put_int(&l, "status", status);
 #if PEX_BARE_METAL
-  long stack = (long)(sp - (uintptr_t)low);
   long data = (char *)__pex_data_end - (char *)__pex_data_start;
   long bss = (char *)__pex_bss_end - (char *)__pex_bss_start;
   pex_put_int(&l, "stack_bytes", stack);
@@ -231,14 +310,14 @@ int main(int argc, char **argv) {
   /* Stack already in use at the call (start-up and main frames): the smallest
      workable __pex_stack_size is about harness_stack_bytes + stack_bytes. */
   pex_put_int(&l, "harness_stack_bytes", (long)((uintptr_t)__pex_stack_top - sp));
-  /* Even the last word written: the reservation was too small, the numbers and
-     possibly the output are garbage. */
-  if (low == __pex_stack_limit)
-    return pex_fail("stack-exhausted", 0);
 #endif
+  if (count > 1)
+    pex_put_int(&l, "inferences", done);
   pex_emit(&l);
 
-  if (pex_write_file(out_path, pex_output, PEX_MODEL_OUTPUT_BYTES) != 0)
+  if ((count == 1 &&
+       pex_write_record(out_path, &out_file, pex_output, PEX_MODEL_OUTPUT_BYTES) != 0) ||
+      pex_close_output(out_file) != 0)
     return pex_fail("write-output", out_path);
   return status;
 }
