@@ -19,8 +19,10 @@ wrong has its figures withheld (shown as WRONG) and the command exits 1.
 It prints the tables and writes build/bench/results.{md,csv,json}, every
 pexc report (build/bench/reports/), and a memory picture per model
 (build/bench/pictures/NAME.svg: --no-partial beside the default).
---quick leaves out the two 224x224 MobileNetV2s. docs/results.md explains the
-columns.
+--quick leaves out the two 224x224 MobileNetV2s. The compiler is copied at
+the start (build/bench/compiler: pexc, pex-opt, python/, runtime/), so a
+rebuild while the benchmark runs cannot mix two compilers in one table
+(--no-snapshot runs build/bin directly). docs/results.md explains the columns.
 """
 
 from __future__ import annotations
@@ -37,7 +39,6 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "python"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import memory_picture  # noqa: E402
@@ -73,9 +74,42 @@ FLOAT_RTOL = 1e-5
 PEXC_TIMEOUT = 1800
 
 
+# The compiler the benchmark runs: a snapshot of build/bin with the python
+# package, the runtime and the instruction-count plugin in pexc's installed
+# layout (bin/, share/pex/, lib/), so that every row is measured with the same
+# compiler even when build/ is rebuilt while the benchmark runs.
+COMPILER = {"prefix": ROOT, "pexc": os.path.join(ROOT, "build", "bin", "pexc"),
+            "pex-opt": os.path.join(ROOT, "build", "bin", "pex-opt"),
+            "python": os.path.join(ROOT, "python")}
+
+
+def snapshot_compiler(work: str) -> None:
+    import shutil
+
+    prefix = os.path.join(work, "compiler")
+    if os.path.exists(prefix):
+        shutil.rmtree(prefix)
+    os.makedirs(os.path.join(prefix, "bin"))
+    os.makedirs(os.path.join(prefix, "lib"))
+    for tool in ("pexc", "pex-opt"):
+        shutil.copy2(os.path.join(ROOT, "build", "bin", tool), os.path.join(prefix, "bin", tool))
+    plugin = os.path.join(ROOT, "build", "lib", "libpex-insn-count.so")
+    if os.path.exists(plugin):
+        shutil.copy2(plugin, os.path.join(prefix, "lib"))
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(os.path.join(ROOT, "python"), os.path.join(prefix, "share", "pex", "python"),
+                    ignore=ignore)
+    shutil.copytree(os.path.join(ROOT, "runtime"), os.path.join(prefix, "share", "pex", "runtime"),
+                    ignore=ignore)
+    COMPILER.update(prefix=prefix, pexc=os.path.join(prefix, "bin", "pexc"),
+                    **{"pex-opt": os.path.join(prefix, "bin", "pex-opt")},
+                    python=os.path.join(prefix, "share", "pex", "python"))
+    sys.path.insert(0, COMPILER["python"])
+
+
 def python_env() -> dict:
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.path.join(ROOT, "python") + (
+    env["PYTHONPATH"] = COMPILER["python"] + (
         os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env
 
@@ -192,7 +226,7 @@ def prepare(model: Model, work: str) -> str | None:
 
 def pexc(model: Model, work: str, label: str, flags: list[str], run: bool) -> tuple[dict | None, float]:
     stem = os.path.join(work, "reports", f"{model.name}.{label}")
-    command = [os.path.join(ROOT, "build", "bin", "pexc"), model.path, f"--target={TARGET}",
+    command = [COMPILER["pexc"], model.path, f"--target={TARGET}",
                "-q", "-o", os.path.join(work, "objects", f"{model.name}.{label}.o"),
                f"--report-json={stem}.json", *flags]
     if run:
@@ -269,11 +303,11 @@ def io_in_arena_peak(model: Model, work: str) -> int | None:
     such a program. None when it cannot be computed."""
     tosa = os.path.join(work, "objects", f"{model.name}.optimized.mlir")
     status, message, _ = run_command(
-        [os.path.join(ROOT, "build", "bin", "pexc"), model.path, f"--target={TARGET}", "-q",
+        [COMPILER["pexc"], model.path, f"--target={TARGET}", "-q",
          "--emit=optimized-tosa", "-o", tosa])
     if status == 0:
         status, message, _ = run_command(
-            [os.path.join(ROOT, "build", "bin", "pex-opt"), tosa,
+            [COMPILER["pex-opt"], tosa,
              "--pex-memory-report=count-io=true", "-o", os.devnull])
     match = re.search(r"peak SRAM: (\d+) bytes", message) if status == 0 else None
     if not match:
@@ -476,6 +510,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=os.path.join(ROOT, "build", "bench"),
                         help="output folder (default build/bench)")
     parser.add_argument("--models-dir", help="the real models (default: scripts/models-dir.sh)")
+    parser.add_argument("--no-snapshot", action="store_true",
+                        help="run build/bin/pexc itself instead of a copy taken at the start")
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
@@ -486,6 +522,12 @@ def main(argv: list[str] | None = None) -> int:
     work = os.path.abspath(args.out)
     for sub in ("models", "inputs", "reports", "objects", "pictures"):
         os.makedirs(os.path.join(work, sub), exist_ok=True)
+    built = datetime.datetime.fromtimestamp(os.path.getmtime(pexc_path)).strftime("%Y-%m-%d %H:%M")
+    commit, dirty = git_state()
+    if args.no_snapshot:
+        sys.path.insert(0, COMPILER["python"])
+    else:
+        snapshot_compiler(work)
 
     models_dir = args.models_dir
     if models_dir is None:
@@ -517,8 +559,6 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = [figures(m, tflm.get(m.name, {})) for m in models]
     total = time.perf_counter() - start
-    commit, dirty = git_state()
-    built = datetime.datetime.fromtimestamp(os.path.getmtime(pexc_path)).strftime("%Y-%m-%d %H:%M")
     header = (f"Pex benchmark, {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}, commit "
               f"{commit}{' (work tree: uncommitted compiler changes)' if dirty else ''}, "
               f"pexc built {built}, target {TARGET}, "
