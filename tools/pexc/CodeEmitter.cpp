@@ -21,7 +21,10 @@ createTargetMachine(const Target &target) {
   llvm::InitializeAllTargets();
   llvm::InitializeAllTargetMCs();
   llvm::InitializeAllAsmPrinters();
-  llvm::Triple triple(target.triple);
+  // Normalised, "thumbv6m-none-eabi" has the eabi environment that selects
+  // the ARM EABI helper names (__aeabi_fadd) libgcc defines; parsed as
+  // written it has none and soft-float code calls GNU names (__addsf3).
+  llvm::Triple triple(llvm::Triple::normalize(target.triple));
   std::string error;
   const llvm::Target *llvmTarget =
       llvm::TargetRegistry::lookupTarget(triple, error);

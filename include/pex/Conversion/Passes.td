@@ -25,9 +25,12 @@ def ApproximateMath : Pass<"pex-approximate-math"> {
   let summary = "Replace math functions by polynomial approximations";
   let description = [{
     Rewrites exp, tanh and the other math operations that would otherwise
-    become libm calls into arithmetic (polynomial approximations), and the
-    floor those approximations use into conversions and compares, so the
-    generated code calls no library on any Cortex-M.
+    become libm calls into arithmetic (polynomial approximations), the floor
+    those approximations use into conversions and compares, fused
+    multiply-adds into a multiply and an add, and NaN-propagating maximum and
+    minimum into compares and selects, so the generated code calls no libm
+    function on any Cortex-M (M0+ still needs the compiler's soft-float and
+    64-bit helpers from libgcc).
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect",

@@ -2,6 +2,7 @@
 
 #include "pex/Conversion/Passes.h"
 
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Math/Transforms/Approximation.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/IR/PatternMatch.h"
@@ -47,6 +48,20 @@ struct ExpandFloor : public OpRewritePattern<math::FloorOp> {
   }
 };
 
+/// fma(a, b, c) as a * b + c: a fused multiply-add without hardware for it
+/// is a libm call (fmaf on Cortex-M0+); every target computes the same
+/// unfused result.
+struct ExpandFma : public OpRewritePattern<math::FmaOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::FmaOp op,
+                                PatternRewriter &rewriter) const override {
+    Value product =
+        arith::MulFOp::create(rewriter, op.getLoc(), op.getA(), op.getB());
+    rewriter.replaceOpWithNewOp<arith::AddFOp>(op, product, op.getC());
+    return success();
+  }
+};
+
 struct ApproximateMathPass
     : public pex::impl::ApproximateMathBase<ApproximateMathPass> {
   void runOnOperation() override {
@@ -57,7 +72,10 @@ struct ApproximateMathPass
     // The approximations round with floor, which cores without ARMv8's
     // rounding instructions (Cortex-M4) would call libm's floorf for.
     RewritePatternSet expansions(&getContext());
-    expansions.add<ExpandFloor>(&getContext());
+    expansions.add<ExpandFloor, ExpandFma>(&getContext());
+    // NaN-propagating maximum and minimum become compares and selects
+    // (fmaximumf and fminimumf in libm otherwise).
+    arith::populateArithExpandOpsPatterns(expansions);
     if (failed(applyPatternsGreedily(getOperation(), std::move(expansions))))
       return signalPassFailure();
   }
