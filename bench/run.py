@@ -459,12 +459,16 @@ def markdown(rows: list[dict], models: list[Model]) -> str:
               "| model | flash B | MACs | instr. without partial | instr. with partial "
               "| overhead | TFLM reference | TFLM CMSIS-NN | stack B | compile s | output check |",
               "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|"]
-    for row in rows:
+    for row, model in zip(rows, models):
         overhead = row["partial_overhead_percent"]
         seconds = row["compile_seconds"]
+
+        def cell(key, label):
+            return "WRONG" if label in model.wrong else _n(row[key])
         lines.append(
-            f"| {row['model']} | {_n(row['flash_bytes'])} | {_n(row['macs'])} "
-            f"| {_n(row['instructions_no_partial'])} | {_n(row['instructions_partial'])} "
+            f"| {row['model']} | {cell('flash_bytes', 'default')} | {_n(row['macs'])} "
+            f"| {cell('instructions_no_partial', 'no-partial')} "
+            f"| {cell('instructions_partial', 'default')} "
             f"| {'' if overhead is None else f'{overhead:+.2f} %'} "
             f"| {_n(row['tflm_reference_instructions'])} | {_n(row['tflm_cmsis_nn_instructions'])} "
             f"| {_n(row['stack_bytes'])} "
