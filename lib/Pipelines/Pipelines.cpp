@@ -88,7 +88,7 @@ void pex::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createConvertControlFlowToLLVMPass(
       ConvertControlFlowToLLVMPassOptions{indexBitwidth}));
   pm.addPass(createReconcileUnrealizedCastsPass());
-  pm.addPass(createAnnotateLLVMFunctions());
+  pm.addPass(createAnnotateLLVMSymbols());
 }
 
 void pex::buildCompilePipeline(OpPassManager &pm,

@@ -2,6 +2,7 @@
 
 #include "Process.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -26,9 +27,16 @@ ProcessResult pexc::runProcess(llvm::ArrayRef<std::string> argv,
   llvm::FileRemover removeOutput(outputPath);
 
   std::vector<llvm::StringRef> args(argv.begin(), argv.end());
+  // `extraEnv` replaces inherited variables of the same name: with two
+  // PYTHONPATH entries the child would see the inherited one, and an
+  // installed pexc would import some other checkout's importers.
+  auto getName = [](llvm::StringRef entry) { return entry.split('=').first; };
   std::vector<std::string> envStorage;
   for (char **entry = environ; *entry; ++entry)
-    envStorage.emplace_back(*entry);
+    if (llvm::none_of(extraEnv, [&](const std::string &extra) {
+          return getName(extra) == getName(*entry);
+        }))
+      envStorage.emplace_back(*entry);
   envStorage.insert(envStorage.end(), extraEnv.begin(), extraEnv.end());
   std::vector<llvm::StringRef> env(envStorage.begin(), envStorage.end());
 

@@ -18,7 +18,8 @@ struct ProcessResult {
 
 /// Runs `argv` (argv[0] is the program path), capturing standard output to a
 /// string; standard error goes to `stderrPath` when given (else inherited).
-/// `extraEnv` entries ("NAME=value") are added to the environment.
+/// `extraEnv` entries ("NAME=value") are added to the environment, replacing
+/// inherited variables of the same name.
 ProcessResult runProcess(llvm::ArrayRef<std::string> argv,
                          llvm::ArrayRef<std::string> extraEnv = {},
                          unsigned timeoutSeconds = 0,

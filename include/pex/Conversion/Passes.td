@@ -49,12 +49,16 @@ def ExportEntryPoint : Pass<"pex-export-entry-point", "ModuleOp"> {
   }];
 }
 
-def AnnotateLLVMFunctions : Pass<"pex-annotate-llvm-functions", "ModuleOp"> {
-  let summary = "Mark generated functions for bare-metal code generation";
+def AnnotateLLVMSymbols : Pass<"pex-annotate-llvm-symbols", "ModuleOp"> {
+  let summary = "Mark generated functions and globals for bare-metal code "
+                "generation";
   let description = [{
     Adds `nounwind` (no unwind tables or personality routines) and
     `no-builtins` (loops are not turned into memcpy/memset library calls)
-    to every LLVM function with a body.
+    to every LLVM function with a body, and gives private globals (the
+    arena, the weights) internal linkage: still local to the object, but
+    named in its symbol table, so map files, `nm` and debuggers show where
+    the arena and each weight tensor live and how large they are.
   }];
 }
 

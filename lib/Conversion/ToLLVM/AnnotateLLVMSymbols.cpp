@@ -1,19 +1,19 @@
-//===- AnnotateLLVMFunctions.cpp - pex-annotate-llvm-functions --*- C++ -*-===//
+//===- AnnotateLLVMSymbols.cpp - pex-annotate-llvm-symbols --*- C++ -*-===//
 
 #include "pex/Conversion/Passes.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 
 namespace mlir::pex {
-#define GEN_PASS_DEF_ANNOTATELLVMFUNCTIONS
+#define GEN_PASS_DEF_ANNOTATELLVMSYMBOLS
 #include "pex/Conversion/Passes.h.inc"
 } // namespace mlir::pex
 
 using namespace mlir;
 
 namespace {
-struct AnnotateLLVMFunctionsPass
-    : public pex::impl::AnnotateLLVMFunctionsBase<AnnotateLLVMFunctionsPass> {
+struct AnnotateLLVMSymbolsPass
+    : public pex::impl::AnnotateLLVMSymbolsBase<AnnotateLLVMSymbolsPass> {
   void runOnOperation() override {
     Builder builder(&getContext());
     getOperation().walk([&](LLVM::LLVMFuncOp func) {
@@ -26,6 +26,9 @@ struct AnnotateLLVMFunctionsPass
       passthrough.push_back(builder.getStringAttr("no-builtins"));
       func.setPassthroughAttr(builder.getArrayAttr(passthrough));
     });
+    for (auto global : getOperation().getOps<LLVM::GlobalOp>())
+      if (global.getLinkage() == LLVM::Linkage::Private)
+        global.setLinkage(LLVM::Linkage::Internal);
   }
 };
 } // namespace
