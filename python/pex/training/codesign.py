@@ -146,7 +146,8 @@ class Loop:
         row = Row(label, self.resolution, budget, report["arena_bytes"], report["io_bytes"],
                   report["macs"], report["flash_bytes"], float_acc, acc, qemu, _channels(net),
                   notes.strip(), steps or [])
-        self.log(f"  {label}: arena {row.arena} B, float {float_acc:.4f}, int8 {acc:.4f}")
+        self.log(f"  {label}: arena {row.arena} B, float {float_acc:.4f}, int8 {acc:.4f} "
+                 f"{row.notes}")
         self.rows.append(row)
         self.last_outputs = outputs
         return row
@@ -208,6 +209,13 @@ class Loop:
     def prune_to(self, net: models.Net, mlir: str, arena: int, budget: int):
         """The loop: prune, fine-tune, re-quantise, compile, until arena <= budget."""
         steps, target = [], budget
+        # Can the compiler meet the budget at all? Ask before spending training time.
+        probe = self.directory(f"probe{budget}")
+        try:
+            compiler.prune(mlir, budget, os.path.join(probe, "pex-prune.mlir"),
+                           os.path.join(probe, "mask.json"))
+        except compiler.CompilerError as error:
+            raise compiler.CompilerError(f"pex-prune at a budget of {budget} bytes: {error}")
         for iteration in range(self.args.max_iterations):
             if arena <= budget:
                 return net, mlir, arena, steps

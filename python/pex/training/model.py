@@ -129,3 +129,17 @@ def macs(net: Net) -> int:
     for handle in handles:
         handle.remove()
     return total
+
+
+def randomize_batchnorm(net: nn.Module, seed: int = 0) -> None:
+    """Gives every BatchNorm random statistics and affine parameters (an untrained net's
+    are all 1 and 0, which makes every BN the same and the folding trivial)."""
+    generator = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for module in net.modules():
+            if isinstance(module, nn.BatchNorm2d):
+                n = module.num_features
+                module.weight.copy_(0.5 + torch.rand(n, generator=generator))
+                module.bias.copy_(0.2 * torch.randn(n, generator=generator))
+                module.running_mean.copy_(0.1 * torch.randn(n, generator=generator))
+                module.running_var.copy_(0.5 + torch.rand(n, generator=generator))
