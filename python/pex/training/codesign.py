@@ -70,6 +70,7 @@ class Loop:
         self.start = time.time()
         self.timings: list[tuple[str, float]] = []
         self.rows: list[Row] = []
+        self.failures: list[str] = []
 
     def log(self, message: str) -> None:
         print(f"[{time.time() - self.start:7.1f} s] {message}", file=sys.stderr, flush=True)
@@ -255,7 +256,16 @@ class Loop:
                          f"{arena} B: skipped")
                 continue
             self.log(f"{resolution}x{resolution}: budget {budget} B")
-            net, mlir, arena, steps = self.prune_to(net, mlir, arena, budget)
+            try:
+                net, mlir, arena, steps = self.prune_to(net, mlir, arena, budget)
+            except (compiler.CompilerError, mask.MaskError) as error:
+                # Reported now, and the run goes on with the next budget from the last
+                # model that met one; the exit status says a budget was not met.
+                print(f"{PROGRAM}: error: {resolution}x{resolution}: {error}", file=sys.stderr,
+                      flush=True)
+                self.failures.append(f"{resolution}x{resolution}, budget {budget} B: "
+                                     f"{str(error).splitlines()[0]}")
+                continue
             self.row(f"partial execution + pruning", net, mlir, budget, steps=steps)
             torch.save({"spec": asdict(models.current_spec(net)), "state": net.state_dict()},
                        os.path.join(os.path.dirname(mlir), "model.pt"))
@@ -285,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budgets", type=ints, default=[12000, 8000, 6000, 4000],
                         help="SRAM budgets (arena bytes), comma-separated")
     parser.add_argument("--resolution", type=int, default=28, help="input height and width")
-    parser.add_argument("--variant-resolution", type=int, default=40,
+    parser.add_argument("--variant-resolution", type=int, default=36,
                         help="the larger (upsampled) input resolution; 0: skip the variant")
     parser.add_argument("--variant-budgets", type=ints, default=None,
                         help="budgets for the variant (default: --budgets)")
@@ -335,19 +345,21 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     wall = time.time() - loop.start
     text = table(loop.rows)
+    if loop.failures:
+        text += "\n\nNot reached:\n\n" + "\n".join(f"- {f}" for f in loop.failures)
     print(text)
     print(f"\nwall time: {wall:.0f} s")
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"command": command, "wall_seconds": round(wall, 1),
-                       "rows": [asdict(r) for r in loop.rows],
+                       "rows": [asdict(r) for r in loop.rows], "failures": loop.failures,
                        "timings": [(w, round(s, 1)) for w, s in loop.timings]}, f, indent=1)
     if args.doc:
         with open(args.doc, "w") as f:
             f.write(f"Command:\n\n    {command}\n\nWall time: {wall:.0f} s\n\n{text}\n\n"
                     "| phase | seconds |\n|---|---:|\n" +
                     "\n".join(f"| {w} | {s:.1f} |" for w, s in loop.timings) + "\n")
-    return 0
+    return 1 if loop.failures else 0
 
 
 if __name__ == "__main__":
