@@ -50,16 +50,27 @@
 
 #define PEX_HARNESS_ERROR 125
 
+#if defined(PEX_MODEL_ARENA_IO) && PEX_MODEL_ARENA_IO
+/* The model's input and output live in its arena (pexc --io=arena). */
+int PEX_MODEL_RUN(void);
+#define pex_input (PEX_MODEL_INPUT())
+#define pex_output (PEX_MODEL_OUTPUT())
+#define PEX_CALL_MODEL() PEX_MODEL_RUN()
+#else
 int PEX_MODEL_RUN(const pex_model_input_t *input, pex_model_output_t *output);
+#define PEX_CALL_MODEL() PEX_MODEL_RUN(pex_input, pex_output)
+#endif
 
 _Static_assert(PEX_MODEL_INPUT_BYTES % sizeof(pex_model_input_t) == 0, "input size");
 _Static_assert(PEX_MODEL_OUTPUT_BYTES % sizeof(pex_model_output_t) == 0, "output size");
 
+#if !(defined(PEX_MODEL_ARENA_IO) && PEX_MODEL_ARENA_IO)
 /* 16-byte alignment: generated code may use wide or alignment-assuming accesses. */
 static pex_model_input_t pex_input[PEX_MODEL_INPUT_BYTES / sizeof(pex_model_input_t)]
     __attribute__((aligned(16)));
 static pex_model_output_t pex_output[PEX_MODEL_OUTPUT_BYTES / sizeof(pex_model_output_t)]
     __attribute__((aligned(16)));
+#endif
 
 #if defined(PEX_MODEL_EXTERNAL_ARENA) && PEX_MODEL_EXTERNAL_ARENA
 /* The model's working memory, defined by the application. A .bss.* name keeps it
@@ -271,7 +282,7 @@ int main(int argc, char **argv) {
 #endif
 
     pex_count_begin();
-    status = PEX_MODEL_RUN(pex_input, pex_output);
+    status = PEX_CALL_MODEL();
     pex_count_end();
 
 #if PEX_BARE_METAL

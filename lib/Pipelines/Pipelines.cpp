@@ -26,13 +26,13 @@ void pex::buildOptimizeTosaPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   ReorderOptions reorder;
   reorder.maxStates = options.reorderMaxStates;
-  reorder.countIO = false;
+  reorder.countIO = options.arenaIO;
   if (options.reorder)
     pm.addNestedPass<func::FuncOp>(createReorder(reorder));
   if (options.partial) {
     PartitionOptions partition;
     partition.memoryBudget = options.arenaBudget;
-    partition.countIO = false;
+    partition.countIO = options.arenaIO;
     partition.maxStates = options.reorderMaxStates;
     pm.addNestedPass<func::FuncOp>(createPartition(partition));
     // Grouping changes which orders are good.
@@ -59,6 +59,7 @@ void pex::buildKernelsToMemRefPipeline(OpPassManager &pm,
   arena.strategy = options.arenaStrategy;
   arena.external = options.externalArena;
   arena.symbol = options.arenaSymbol;
+  arena.holdIO = options.arenaIO;
   pm.addPass(createPlanArena(arena));
   if (options.verifyArena)
     pm.addPass(createVerifyArena());

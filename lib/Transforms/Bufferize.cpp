@@ -1,5 +1,6 @@
 //===- Bufferize.cpp - pex-bufferize ----------------------------*- C++ -*-===//
 
+#include "pex/Dialect/Pex/IR/PexDialect.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
 #include "pex/Transforms/Passes.h"
 
@@ -138,12 +139,22 @@ struct BufferizePass : public pex::impl::BufferizeBase<BufferizePass> {
     // The caller owns the model's outputs: results become output parameters,
     // and a result computed into a fresh buffer is computed into the output
     // parameter instead.
+    SmallVector<std::pair<func::FuncOp, unsigned>> numResults;
+    for (auto func : module.getOps<func::FuncOp>())
+      numResults.push_back({func, func.getNumResults()});
     BufferResultsToOutParamsOpts outParams;
     outParams.hoistStaticAllocs = true;
     outParams.modifyPublicFunctions = true;
     outParams.memCpyFn = writeIntoOutput;
     if (failed(promoteBufferResultsToOutParams(module, outParams)))
       return signalPassFailure();
+    // The output parameters are the last arguments; mark them so later
+    // stages (an arena holding the outputs) tell them from inputs.
+    UnitAttr unit = UnitAttr::get(&getContext());
+    for (auto [func, count] : numResults)
+      for (unsigned index = func.getNumArguments() - count;
+           index < func.getNumArguments(); ++index)
+        func.setArgAttr(index, pex::kOutputArgAttrName, unit);
   }
 };
 } // namespace

@@ -148,6 +148,10 @@ struct VerifyArenaPass : public pex::impl::VerifyArenaBase<VerifyArenaPass> {
           buffer.last = std::max(buffer.last, end);
         }
       }
+      // The application reads an output the arena holds after the call.
+      if (auto role = view->getAttrOfType<StringAttr>(kArenaIOAttrName);
+          role && role.getValue().starts_with("output"))
+        buffer.last = next;
       buffers.push_back(buffer);
       return WalkResult::advance();
     });

@@ -83,3 +83,21 @@ func.func @heap_buffer() {
   %a = memref.alloc() : memref<32xi8>
   return
 }
+
+// -----
+
+// An output the arena holds is read by the application after the call: a
+// buffer used after the output's last write may not reuse its bytes.
+memref.global "private" @pex_arena : memref<32xi8> = uninitialized {alignment = 16 : i64, pex.arena = #pex.arena<size = 32, alignment = 16, peak = 32, lower_bound = 32>}
+func.func @output_read_after_the_call() {
+  %arena = memref.get_global @pex_arena : memref<32xi8>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : i8
+  // expected-error @+1 {{pex: arena buffers overlap: [0, 16) and [0, 16) are live at the same time}}
+  %out = memref.view %arena[%c0][] {pex.io = "output", pex.placement = #pex.placement<offset = 0, size = 16, live = [0, 9]>} : memref<32xi8> to memref<16xi8>
+  memref.store %c1, %out[%c0] : memref<16xi8>
+  // expected-remark @+1 {{the other buffer}}
+  %later = memref.view %arena[%c0][] {pex.placement = #pex.placement<offset = 0, size = 16, live = [3, 4]>} : memref<32xi8> to memref<16xi8>
+  memref.store %c1, %later[%c0] : memref<16xi8>
+  return
+}

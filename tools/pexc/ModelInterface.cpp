@@ -129,15 +129,30 @@ void pexc::writeHeader(llvm::raw_ostream &os, const ModelInterface &model,
   os << "#define " << prefix << "_ARENA_BYTES " << figures.arenaBytes << "\n";
   os << "#define " << prefix << "_FLASH_BYTES " << figures.flashBytes << "\n";
   os << "#define " << prefix << "_EXTERNAL_ARENA "
-     << (figures.externalArena ? 1 : 0) << "\n\n";
+     << (figures.externalArena ? 1 : 0) << "\n";
+  os << "#define " << prefix << "_ARENA_IO " << (figures.arenaIO ? 1 : 0)
+     << "\n\n";
   if (figures.externalArena)
     os << "/* The application defines the arena (16-byte aligned), e.g. in a "
           "chosen SRAM bank. */\nextern uint8_t "
        << arena << "[" << prefix << "_ARENA_BYTES];\n\n";
-  os << "/* Runs one inference: reads `input`, writes `output`, returns 0.\n"
-        "   Not reentrant: every call uses the same arena. */\n";
-  os << "int " << lower << "_run(const " << inputType << " *input, "
-     << outputType << " *output);\n\n";
+  if (figures.arenaIO) {
+    os << "/* The input and output live in the arena. Write the input at "
+          "the address\n   " << lower << "_input() returns, call " << lower
+       << "_run(), then read the output\n   at " << lower
+       << "_output(). The run overwrites the input (its bytes are reused);\n"
+          "   the output stays valid until the next run. */\n";
+    os << inputType << " *" << lower << "_input(void);\n";
+    os << outputType << " *" << lower << "_output(void);\n";
+    os << "/* Runs one inference and returns 0. Not reentrant: every call "
+          "uses the\n   same arena. */\n";
+    os << "int " << lower << "_run(void);\n\n";
+  } else {
+    os << "/* Runs one inference: reads `input`, writes `output`, returns 0.\n"
+          "   Not reentrant: every call uses the same arena. */\n";
+    os << "int " << lower << "_run(const " << inputType << " *input, "
+       << outputType << " *output);\n\n";
+  }
   os << "/* Generic names for programs built around one model. */\n";
   os << "#define PEX_MODEL_RUN " << lower << "_run\n";
   os << "#define PEX_MODEL_INPUT_BYTES " << prefix << "_INPUT_BYTES\n";
@@ -146,6 +161,11 @@ void pexc::writeHeader(llvm::raw_ostream &os, const ModelInterface &model,
   os << "typedef " << outputType << " pex_model_output_t;\n";
   os << "#define PEX_MODEL_ARENA_BYTES " << prefix << "_ARENA_BYTES\n";
   os << "#define PEX_MODEL_EXTERNAL_ARENA " << prefix << "_EXTERNAL_ARENA\n";
+  os << "#define PEX_MODEL_ARENA_IO " << prefix << "_ARENA_IO\n";
+  if (figures.arenaIO) {
+    os << "#define PEX_MODEL_INPUT " << lower << "_input\n";
+    os << "#define PEX_MODEL_OUTPUT " << lower << "_output\n";
+  }
   os << "#define PEX_MODEL_ARENA_SYMBOL " << arena << "\n\n";
   os << "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
 }

@@ -35,6 +35,8 @@ struct HeaderFigures {
   int64_t arenaBytes = 0;
   int64_t flashBytes = 0;
   bool externalArena = false;
+  /// The arena holds the input and output (accessors instead of parameters).
+  bool arenaIO = false;
 };
 
 /// The model's one public function: its signature must be one input and one

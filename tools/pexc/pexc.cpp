@@ -77,6 +77,12 @@ static cl::opt<std::string> arenaKind(
     cl::cat(category),
     cl::desc("internal: the object defines the arena (.bss); external: the "
              "application defines pex_NAME_arena where it wants it"));
+static cl::opt<std::string> ioKind(
+    "io", cl::init("caller"), cl::value_desc("caller|arena"), cl::cat(category),
+    cl::desc("caller: the application passes the input and output buffers "
+             "to pex_NAME_run; arena: they live in the arena (as in TFLite "
+             "Micro), reached through pex_NAME_input() and pex_NAME_output(), "
+             "and the input's bytes are reused once it is consumed"));
 static cl::opt<std::string> reportJsonPath(
     "report-json", cl::value_desc("file"), cl::cat(category),
     cl::desc("Write the memory and size figures as JSON"));
@@ -188,9 +194,12 @@ void configure(pex::PexPipelineOptions &options, const Target &target,
                llvm::StringRef name, int64_t ioBytes) {
   options.reorder = !noReorder;
   options.partial = !noPartial;
-  // The caller holds the input and output: the arena gets the rest.
+  options.arenaIO = ioKind == "arena";
+  // Input and output held by the caller come out of the budget; the arena
+  // gets the rest.
   if (sramBudget > 0)
-    options.arenaBudget = std::max<int64_t>(sramBudget - ioBytes, 1);
+    options.arenaBudget = std::max<int64_t>(
+        sramBudget - (options.arenaIO ? 0 : ioBytes), 1);
   options.indexBitwidth = target.getIndexBitwidth();
   options.externalArena = arenaKind == "external";
   options.arenaSymbol = getArenaSymbol(name);
@@ -236,6 +245,10 @@ int compile(int argc, char **argv) {
   if (arenaKind != "internal" && arenaKind != "external") {
     error() << "unknown --arena=" << arenaKind
             << " (expected internal or external)\n";
+    return 1;
+  }
+  if (ioKind != "caller" && ioKind != "arena") {
+    error() << "unknown --io=" << ioKind << " (expected caller or arena)\n";
     return 1;
   }
   if (!runInputPath.empty() && runOutputPath.empty()) {
@@ -292,11 +305,11 @@ int compile(int argc, char **argv) {
              module->print(os);
            }) ? 0 : 1;
 
-  // The plan, in the memory model's terms: the arena holds every tensor but
-  // the caller's input and output.
+  // The plan, in the memory model's terms: the arena holds every tensor,
+  // the input and output too unless the caller holds them.
   func = findModelFunction(*module);
   FailureOr<pex::MemoryModel> arenaModel =
-      pex::MemoryModel::build(func, pex::MemoryModelOptions{false});
+      pex::MemoryModel::build(func, pex::MemoryModelOptions{options.arenaIO});
   if (failed(arenaModel))
     return 1;
   pex::MemoryModel::Evaluation arenaPlan =
@@ -307,17 +320,23 @@ int compile(int argc, char **argv) {
   llvm::json::Object schedule =
       pex::getMemoryReportJSON(*arenaModel, arenaPlan);
   int64_t lowerBound = arenaModel->getLowerBound();
-  int64_t ioBytes = arenaModel->getIOBytes();
+  int64_t ioBytes = options.arenaIO ? 0 : arenaModel->getIOBytes();
   int64_t macs = arenaModel->getMacs();
   int64_t constantBytes = arenaModel->getFlashBytes();
   if (sramBudget > 0 && arenaPlan.peakBytes + ioBytes > sramBudget) {
     Operation *peakOp =
         arenaPlan.steps[arenaPlan.peakStep].op->getRepresentative();
-    peakOp->emitError() << "pex: SRAM budget of " << sramBudget.getValue()
-                        << " bytes cannot be met: the input and output take "
-                        << ioBytes << " bytes and the arena "
-                        << arenaPlan.peakBytes << " bytes at "
-                        << pex::getOpLabel(peakOp);
+    InFlightDiagnostic diag = peakOp->emitError()
+                              << "pex: SRAM budget of "
+                              << sramBudget.getValue()
+                              << " bytes cannot be met: ";
+    if (options.arenaIO)
+      diag << "the arena, input and output included, needs "
+           << arenaPlan.peakBytes << " bytes at " << pex::getOpLabel(peakOp);
+    else
+      diag << "the input and output take " << ioBytes
+           << " bytes and the arena " << arenaPlan.peakBytes << " bytes at "
+           << pex::getOpLabel(peakOp);
     return 1;
   }
 
@@ -406,7 +425,7 @@ int compile(int argc, char **argv) {
   llvm::sys::path::replace_extension(headerPath, ".h");
   HeaderFigures figures{llvm::sys::path::filename(modelPath).str(), arenaBytes,
                         getFlashBytes(objectPath),
-                        arenaKind == "external"};
+                        arenaKind == "external", options.arenaIO};
   if (!writeText(headerPath, [&](llvm::raw_ostream &os) {
         writeHeader(os, *interface, figures);
       }))
@@ -426,8 +445,11 @@ int compile(int argc, char **argv) {
 
   if (!quiet) {
     llvm::outs() << "pexc: " << name << " for " << target->name << ": arena "
-                 << arenaBytes << " B (+ " << ioBytes
-                 << " B input/output), baseline " << *baselineArena
+                 << arenaBytes << " B ("
+                 << (options.arenaIO ? "input/output included"
+                                     : "+ " + std::to_string(ioBytes) +
+                                           " B input/output")
+                 << "), baseline " << *baselineArena
                  << " B, flash " << figures.flashBytes << " B, "
                  << macs << " MACs; wrote " << objectPath
                  << " and " << headerPath << "\n";

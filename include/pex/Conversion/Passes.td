@@ -45,8 +45,13 @@ def ExportEntryPoint : Pass<"pex-export-entry-point", "ModuleOp"> {
     return an i32 status (0), so that with bare-pointer memrefs it becomes
     `int pex_NAME_run(const in_t *input, out_t *output)`. The argument and
     result attributes (the importers' tensor names and quantisation, used
-    for the C header) are dropped.
+    for the C header) are dropped. An input or output the arena holds (a
+    view marked `pex.io` by `pex-plan-arena hold-io`) gets an accessor
+    `@pex_NAME_<role>() -> !llvm.ptr` returning its address in the arena.
   }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::memref::MemRefDialect"];
 }
 
 def AnnotateLLVMSymbols : Pass<"pex-annotate-llvm-symbols", "ModuleOp"> {

@@ -49,6 +49,12 @@ struct PexPipelineOptions : public PassPipelineOptions<PexPipelineOptions> {
       *this, "external-arena",
       llvm::cl::desc("Declare the arena for the application to define"),
       llvm::cl::init(false)};
+  Option<bool> arenaIO{
+      *this, "arena-io",
+      llvm::cl::desc("The arena holds the model's input and output too (the "
+                     "input's bytes are reused once it is consumed); the "
+                     "application reaches them through accessors"),
+      llvm::cl::init(false)};
   Option<std::string> arenaSymbol{
       *this, "arena-symbol", llvm::cl::desc("Name of the arena symbol"),
       llvm::cl::init("pex_arena")};

@@ -153,8 +153,8 @@ def Bufferize : Pass<"pex-bufferize", "ModuleOp"> {
     its slice of an assembled result in place. The function's results then
     become output parameters (the caller's buffers): the kernel that
     computed a result into a fresh buffer writes the output parameter
-    instead. Every remaining allocation is an activation buffer for the
-    arena planner.
+    instead; output parameters are marked `pex.output`. Every remaining
+    allocation is an activation buffer for the arena planner.
   }];
   let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
                            "::mlir::memref::MemRefDialect",
@@ -175,8 +175,17 @@ def PlanArena : Pass<"pex-plan-arena", "ModuleOp"> {
     `strategy=search` (default) tries several orders and a bounded local
     search, stopping at the liveness lower bound. The global records the
     result in `#pex.arena`, and in `pex.first_fit_size` the size first fit
-    would need for the same buffers (TensorFlow Lite Micro's figure). With `external`, the arena is a declaration the
-    application defines (so it can choose the SRAM bank or section).
+    would need for the same buffers (TensorFlow Lite Micro's figure). With
+    `external`, the arena is a declaration the application defines (so it
+    can choose the SRAM bank or section).
+
+    With `hold-io`, the arena also holds the memref arguments of public
+    functions (the model's input and output, as TensorFlow Lite Micro's
+    arena does): an input lives from the start to its last use, so its bytes
+    are reused afterwards, and an output (`pex.output`) from its first write
+    to the end. Each becomes a view marked `pex.io` with its role ("input",
+    "output") and the argument is removed; the application reaches it
+    through the accessor `pex-export-entry-point` creates.
   }];
   let options = [
     Option<"alignment", "alignment", "int64_t", /*default=*/"16",
@@ -187,6 +196,8 @@ def PlanArena : Pass<"pex-plan-arena", "ModuleOp"> {
            "Declare the arena for the application to define">,
     Option<"symbol", "symbol", "std::string", /*default=*/"\"pex_arena\"",
            "Name of the arena symbol">,
+    Option<"holdIO", "hold-io", "bool", /*default=*/"false",
+           "Hold the model's input and output in the arena too">,
   ];
   let dependentDialects = ["::mlir::pex::PexDialect",
                            "::mlir::memref::MemRefDialect",

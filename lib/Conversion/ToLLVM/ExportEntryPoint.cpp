@@ -1,6 +1,10 @@
 //===- ExportEntryPoint.cpp - pex-export-entry-point ------------*- C++ -*-===//
 
 #include "pex/Conversion/Passes.h"
+#include "pex/Dialect/Pex/IR/PexDialect.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/IRMapping.h"
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_EXPORTENTRYPOINT
@@ -10,11 +14,46 @@ namespace mlir::pex {
 using namespace mlir;
 
 namespace {
+/// `@pex_NAME_<role>() -> !llvm.ptr`: the address of an input or output the
+/// arena holds, for the application to fill or read. The view's operands
+/// (the arena and its offset) are rebuilt in the accessor. A pointer rather
+/// than a memref: the bare-pointer convention would return the descriptor's
+/// allocated pointer, which a global's descriptor does not have.
+LogicalResult createAccessor(OpBuilder &builder, StringRef modelName,
+                             memref::ViewOp view, StringAttr role) {
+  OpBuilder::InsertionGuard guard(builder);
+  auto pointerType = LLVM::LLVMPointerType::get(builder.getContext());
+  auto type = builder.getFunctionType({}, pointerType);
+  auto accessor = func::FuncOp::create(
+      builder, view.getLoc(), ("pex_" + modelName + "_" + role.getValue()).str(),
+      type);
+  builder.setInsertionPointToStart(accessor.addEntryBlock());
+  IRMapping mapping;
+  for (Value operand : view->getOperands()) {
+    Operation *definition = operand.getDefiningOp();
+    if (!definition || definition->getNumOperands() != 0)
+      return view.emitError()
+             << "pex: the arena view of the model's " << role
+             << " must have a constant offset";
+    builder.clone(*definition, mapping);
+  }
+  Operation *copy = builder.clone(*view, mapping);
+  copy->removeAttr(pex::kArenaIOAttrName);
+  Location loc = view.getLoc();
+  Value address = memref::ExtractAlignedPointerAsIndexOp::create(
+      builder, loc, copy->getResult(0));
+  Value integer = arith::IndexCastUIOp::create(builder, loc,
+                                               builder.getI64Type(), address);
+  Value pointer = LLVM::IntToPtrOp::create(builder, loc, pointerType, integer);
+  func::ReturnOp::create(builder, loc, pointer);
+  return success();
+}
+
 struct ExportEntryPointPass
     : public pex::impl::ExportEntryPointBase<ExportEntryPointPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    for (auto func : module.getOps<func::FuncOp>()) {
+    for (auto func : llvm::to_vector(module.getOps<func::FuncOp>())) {
       if (func.isExternal() || !func.isPublic())
         continue;
       if (func.getNumResults() != 0) {
@@ -24,12 +63,21 @@ struct ExportEntryPointPass
         return signalPassFailure();
       }
       OpBuilder builder(func);
+      std::string modelName = func.getSymName().str();
+      WalkResult accessors = func.walk([&](memref::ViewOp view) {
+        auto role = view->getAttrOfType<StringAttr>(pex::kArenaIOAttrName);
+        if (role && failed(createAccessor(builder, modelName, view, role)))
+          return WalkResult::interrupt();
+        return WalkResult::advance();
+      });
+      if (accessors.wasInterrupted())
+        return signalPassFailure();
       Type status = builder.getI32Type();
       // The importers' model metadata (names, quantisation) describes the
       // tensors for the C header; it has no meaning for code generation.
       func.removeArgAttrsAttr();
       func.removeResAttrsAttr();
-      func.setSymName(("pex_" + func.getSymName() + "_run").str());
+      func.setSymName("pex_" + modelName + "_run");
       func.setFunctionType(
           builder.getFunctionType(func.getArgumentTypes(), {status}));
       func.walk([&](func::ReturnOp ret) {

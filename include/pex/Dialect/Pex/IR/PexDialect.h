@@ -22,6 +22,13 @@ constexpr llvm::StringLiteral kArenaAttrName = "pex.arena";
 /// On the arena global: the size TensorFlow Lite Micro's greedy first-fit
 /// planner would need for the same buffers (a comparison figure).
 constexpr llvm::StringLiteral kFirstFitSizeAttrName = "pex.first_fit_size";
+/// Unit attribute on an argument of a bufferized model function that is one
+/// of its outputs (a result turned into an output parameter).
+constexpr llvm::StringLiteral kOutputArgAttrName = "pex.output";
+/// On the arena view that replaced a model input or output held in the
+/// arena: the role ("input", "output"; "input0", "input1", ... when there are
+/// several) that names its accessor, `pex_NAME_<role>()`.
+constexpr llvm::StringLiteral kArenaIOAttrName = "pex.io";
 } // namespace mlir::pex
 
 #endif // PEX_DIALECT_PEX_IR_PEXDIALECT_H
