@@ -123,24 +123,35 @@ struct Conv2DModel
   }
 };
 
-/// Depthwise convolution with channel multiplier 1 is channel-local.
+/// Depthwise convolution with channel multiplier 1 is channel-local. With a
+/// single input channel (TFLite's form of a first convolution on a grey
+/// image) output channel m reads the whole input through weights [.., 0, m]:
+/// it computes any slice of its output channels like a convolution.
 struct DepthwiseConv2DModel
     : PartialExecutionOpInterface::ExternalModel<DepthwiseConv2DModel,
                                                  tosa::DepthwiseConv2DOp> {
+  /// Weights are [KH, KW, C, M]; with M > 1 output channels interleave.
+  static bool isSingleChannel(Operation *op) {
+    auto weight = cast<ShapedType>(
+        cast<tosa::DepthwiseConv2DOp>(op).getWeight().getType());
+    return weight.getDimSize(2) == 1 && weight.getDimSize(3) > 1;
+  }
   Props getPartialExecutionProperties(Operation *op) const {
     auto weight = cast<ShapedType>(
         cast<tosa::DepthwiseConv2DOp>(op).getWeight().getType());
-    // Weights are [KH, KW, C, M]; with M > 1 output channels interleave.
+    if (isSingleChannel(op))
+      return Props::OutputSplittable;
     return weight.getDimSize(3) == 1 ? Props::ChannelLocal : Props::None;
   }
   std::optional<int64_t> getSlicedOperandDim(Operation *op, unsigned index,
                                              SliceMode) const {
     auto conv = cast<tosa::DepthwiseConv2DOp>(op);
     Value operand = op->getOperand(index);
+    bool singleChannel = isSingleChannel(op);
     if (operand == conv.getInput())
-      return 3;
+      return singleChannel ? std::nullopt : std::optional<int64_t>(3);
     if (operand == conv.getWeight())
-      return 2;
+      return singleChannel ? 3 : 2;
     if (operand == conv.getBias() && lastDim(operand) != 1)
       return 0;
     return std::nullopt;
