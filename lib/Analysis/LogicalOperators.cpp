@@ -4,6 +4,7 @@
 #include "pex/Dialect/Pex/IR/PexOps.h"
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -14,8 +15,20 @@
 using namespace mlir;
 using namespace mlir::pex;
 
+/// Whether the function returns `value`, directly or through reshapes.
+static bool isReturned(Value value) {
+  return llvm::any_of(value.getUsers(), [](Operation *user) {
+    return isa<func::ReturnOp>(user) ||
+           (isa<tosa::ReshapeOp>(user) && isReturned(user->getResult(0)));
+  });
+}
+
 bool mlir::pex::isViewOp(Operation *op) {
-  return isa<ViewLikeOpInterface>(op);
+  if (!isa<ViewLikeOpInterface>(op))
+    return false;
+  // A model output is a contiguous buffer of its own: a returned slice
+  // (a strided view) is copied into it, by a kernel like any computation.
+  return !(isa<tosa::SliceOp>(op) && isReturned(op->getResult(0)));
 }
 
 bool mlir::pex::isStorageFree(Operation *op) {
@@ -63,6 +76,19 @@ std::optional<Value> mlir::pex::getInPlaceCandidate(const LogicalOperator &op) {
   return std::nullopt;
 }
 
+/// Operators that compute a tensor: TOSA operators (the input language) and
+/// groups. Loops, slices and other structure around them are not.
+static bool isComputation(Operation *op) {
+  if (isStorageFree(op))
+    return false;
+  if (isa<GroupOp>(op))
+    return true;
+  // TOSA's shape operators compute shapes at compile time, not tensors.
+  return isa<tosa::TosaDialect>(op->getDialect()) &&
+         op->getNumResults() > 0 &&
+         llvm::all_of(op->getResultTypes(), llvm::IsaPred<RankedTensorType>);
+}
+
 /// The producer of `operand` computes into the consumer `user` without
 /// storing its result: the result has no other use, and `user` is
 /// element-wise over it (same shape, no broadcast).
@@ -71,7 +97,7 @@ static bool isFusibleEdge(Value operand, Operation *user) {
   if (!producer || producer->getBlock() != user->getBlock())
     return false;
   if (producer->getNumResults() != 1 || producer->getNumRegions() != 0 ||
-      isStorageFree(producer))
+      !isComputation(producer))
     return false;
   if (!operand.hasOneUse() || !isElementwise(user))
     return false;
@@ -84,14 +110,6 @@ static int64_t getTensorBytes(Value value) {
   auto type = cast<ShapedType>(value.getType());
   return type.getNumElements() *
          ((type.getElementType().getIntOrFloatBitWidth() + 7) / 8);
-}
-
-/// Operators that compute a tensor: TOSA operators (the input language) and
-/// groups. Loops, slices and other structure around them are not.
-static bool isComputation(Operation *op) {
-  if (isStorageFree(op))
-    return false;
-  return isa<GroupOp>(op) || isa<tosa::TosaDialect>(op->getDialect());
 }
 
 SmallVector<LogicalOperator> mlir::pex::formLogicalOperators(Block &block) {

@@ -79,10 +79,13 @@ LogicalResult MemoryModelBuilder::checkSupported(func::FuncOp func) {
 
 void MemoryModelBuilder::aliasViews(Block &block,
                                     llvm::DenseMap<Value, unsigned> &map) {
-  for (Operation &op : block)
-    if (auto view = dyn_cast<ViewLikeOpInterface>(&op))
-      if (auto it = map.find(view.getViewSource()); it != map.end())
-        map[view.getViewDest()] = it->second;
+  for (Operation &op : block) {
+    if (!isViewOp(&op))
+      continue;
+    auto view = cast<ViewLikeOpInterface>(&op);
+    if (auto it = map.find(view.getViewSource()); it != map.end())
+      map[view.getViewDest()] = it->second;
+  }
 }
 
 std::optional<unsigned>

@@ -148,6 +148,19 @@ struct BufferizePass : public pex::impl::BufferizeBase<BufferizePass> {
     outParams.memCpyFn = writeIntoOutput;
     if (failed(promoteBufferResultsToOutParams(module, outParams)))
       return signalPassFailure();
+    // Copies bufferization still made (a strided view returned through a
+    // function boundary) become loops: memref.copy would call the runtime
+    // library.
+    SmallVector<memref::CopyOp> copies;
+    module.walk([&](memref::CopyOp copy) { copies.push_back(copy); });
+    for (memref::CopyOp copy : copies) {
+      OpBuilder builder(copy);
+      if (failed(copyWithLoops(builder, copy.getLoc(), copy.getSource(),
+                               copy.getTarget())))
+        return signalPassFailure();
+      copy.erase();
+    }
+
     // The output parameters are the last arguments; mark them so later
     // stages (an arena holding the outputs) tell them from inputs.
     UnitAttr unit = UnitAttr::get(&getContext());

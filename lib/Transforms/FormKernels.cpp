@@ -61,7 +61,7 @@ bool diesHere(Value candidate, const LogicalOperator &op) {
   });
 }
 
-void wrapInKernel(const LogicalOperator &op) {
+LogicalResult wrapInKernel(const LogicalOperator &op) {
   Operation *sink = op.getSink();
   Value result = sink->getResult(0);
   auto resultType = cast<RankedTensorType>(result.getType());
@@ -78,8 +78,13 @@ void wrapInKernel(const LogicalOperator &op) {
       continue;
     if (isImmediate(operand))
       immediates.push_back(operand.getDefiningOp());
-    else
+    else if (isa<ShapedType>(operand.getType()))
       inputs.push_back(operand);
+    else
+      return op.getRepresentative()->emitError()
+             << "pex: operand of type " << operand.getType()
+             << " must be a compile-time constant (canonicalize folds shape "
+                "arithmetic)";
   }
 
   OpBuilder builder(sink);
@@ -106,6 +111,7 @@ void wrapInKernel(const LogicalOperator &op) {
   result.replaceAllUsesWith(kernel.getResult(0));
   for (Operation *member : llvm::reverse(op.ops))
     member->erase();
+  return success();
 }
 
 /// A reshape of a static tensor is a collapse to one dimension followed by an
@@ -173,7 +179,8 @@ struct FormKernelsPass : public pex::impl::FormKernelsBase<FormKernelsPass> {
     func.walk([&](Block *block) { blocks.push_back(block); });
     for (Block *block : blocks)
       for (const LogicalOperator &op : formLogicalOperators(*block))
-        wrapInKernel(op);
+        if (failed(wrapInKernel(op)))
+          return signalPassFailure();
 
     // What stays outside kernels must bufferize: views and constants.
     func.walk([](tosa::ReshapeOp reshape) {

@@ -11,3 +11,16 @@ func.func @group_not_lowered(%x: tensor<1x2x2x8xf32>) -> tensor<1x2x2x8xf32> {
   }
   return %y : tensor<1x2x2x8xf32>
 }
+
+// -----
+
+// Shape arithmetic is not a computation of the model: a kernel needs its
+// shapes as constants.
+func.func @computed_slice_start(%x: tensor<16xf32>) -> tensor<8xf32> {
+  %two = tosa.const_shape {values = dense<[2]> : tensor<1xindex>} : () -> !tosa.shape<1>
+  %start = tosa.add_shape %two, %two : (!tosa.shape<1>, !tosa.shape<1>) -> !tosa.shape<1>
+  %size = tosa.const_shape {values = dense<[8]> : tensor<1xindex>} : () -> !tosa.shape<1>
+  // expected-error @+1 {{pex: operand of type '!tosa.shape<1>' must be a compile-time constant (canonicalize folds shape arithmetic)}}
+  %s = tosa.slice %x, %start, %size : (tensor<16xf32>, !tosa.shape<1>, !tosa.shape<1>) -> tensor<8xf32>
+  return %s : tensor<8xf32>
+}

@@ -291,3 +291,40 @@ func.func @group_loop(%x: tensor<1x2x2x8xf32>) -> tensor<1x2x2x3xf32> {
   %y = tosa.clamp %loop {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x2x2x3xf32>) -> tensor<1x2x2x3xf32>
   return %y : tensor<1x2x2x3xf32>
 }
+
+// -----
+
+// A returned slice is not a view: the model's output is a contiguous buffer
+// of its own, so a kernel copies the slice into it.
+// CHECK-LABEL: func.func @returned_slice
+// CHECK:       %[[E:.*]] = tensor.empty() : tensor<2x4xf32>
+// CHECK-NEXT:  %[[S:.*]] = pex.kernel ins(%arg0 : tensor<2x8xf32>) outs(%[[E]] : tensor<2x4xf32>)
+// CHECK:         tosa.slice
+// CHECK:       return %[[S]]
+// CHECK-NOT:   tensor.extract_slice
+func.func @returned_slice(%x: tensor<2x8xf32>) -> tensor<2x4xf32> {
+  %start = tosa.const_shape {values = dense<[0, 2]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %size = tosa.const_shape {values = dense<[2, 4]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %s = tosa.slice %x, %start, %size : (tensor<2x8xf32>, !tosa.shape<2>, !tosa.shape<2>) -> tensor<2x4xf32>
+  return %s : tensor<2x4xf32>
+}
+
+// -----
+
+// An element-wise operator reading a slice that is already an extract_slice
+// forms its own kernel: the slice is not a computation to fuse, and the
+// unrelated negate stays whole.
+// CHECK-LABEL: func.func @extract_slice_operand
+// CHECK:       %[[N:.*]] = pex.kernel ins(%arg0 : tensor<1x2x2x4xf32>)
+// CHECK:         tosa.negate
+// CHECK:       %[[S:.*]] = tensor.extract_slice %arg0
+// CHECK:       %[[C:.*]] = pex.kernel ins(%[[S]] : tensor<1x2x2x2xf32>)
+// CHECK:         tosa.clamp
+// CHECK:       return %[[N]], %[[C]]
+func.func @extract_slice_operand(%x: tensor<1x2x2x4xf32>) -> (tensor<1x2x2x4xf32>, tensor<1x2x2x2xf32>) {
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %a = tosa.negate %x, %zp, %zp : (tensor<1x2x2x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x4xf32>
+  %s = tensor.extract_slice %x[0, 0, 0, 2] [1, 2, 2, 2] [1, 1, 1, 1] : tensor<1x2x2x4xf32> to tensor<1x2x2x2xf32>
+  %c = tosa.clamp %s {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  return %a, %c : tensor<1x2x2x4xf32>, tensor<1x2x2x2xf32>
+}

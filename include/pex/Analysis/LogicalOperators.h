@@ -40,7 +40,8 @@ struct LogicalOperator {
 /// live in flash) and views (a reshape aliases its input).
 bool isStorageFree(Operation *op);
 
-/// True for operations that only reinterpret their source's bytes.
+/// True for operations that only reinterpret their source's bytes: reshapes,
+/// and slices except one the function returns (copied into the output).
 bool isViewOp(Operation *op);
 
 /// An operand the logical operator may overwrite with its output: an

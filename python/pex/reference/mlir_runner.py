@@ -72,12 +72,13 @@ def _tensors(text: str) -> list[TensorSignature]:
 def public_function(mlir: str) -> FunctionSignature:
     """The signature of the module's (first) public func.func."""
     for line in mlir.splitlines():
-        match = re.match(r"\s*func\.func @([\w$.]+)\((.*)\) -> \((.*)\) \{\s*$",
+        # Results as "-> (tensor<..>, ..)" or, for one result, "-> tensor<..>".
+        match = re.match(r"\s*func\.func @([\w$.]+)\((.*)\) -> \(?(.*?)\)? \{\s*$",
                          _STRING.sub('""', line))
         if match:
             return FunctionSignature(match.group(1), _tensors(match.group(2)),
                                      _tensors(match.group(3)))
-    raise ValueError("no public func.func with a parenthesised result list in the module")
+    raise ValueError("no public func.func on one line in the module")
 
 
 def _harness(signature: FunctionSignature, input_bytes: bytes) -> str:
@@ -123,6 +124,9 @@ def _run(command: list[str], stdin: str) -> str:
 def run(mlir: str, input_bytes: bytes) -> bytes:
     """Executor: the result bytes of the module's public function on `input_bytes`."""
     signature = public_function(mlir)
+    # The harness goes inside the module: give a bare function list one.
+    if not re.match(r"\s*(//.*\n\s*)*module\b", mlir):
+        mlir = "module {\n" + mlir + "\n}\n"
     module_end = mlir.rstrip().rfind("}")
     program = mlir[:module_end] + _harness(signature, input_bytes) + "}\n"
     lowered = _run([os.path.join(LLVM_BIN, "mlir-opt"), *LOWERING], program)
