@@ -34,6 +34,17 @@ struct ReorderPass : public pex::impl::ReorderBase<ReorderPass> {
                           "disagree on the peak";
       return signalPassFailure();
     }
+    // A truncated search may miss the best order; say so unless the order
+    // reaches the lower bound anyway.
+    int64_t lowerBound = model->getLowerBound();
+    if (!schedule.optimal && schedule.peakBytes > lowerBound)
+      func.emitRemark() << "pex: the reordering search kept "
+                        << static_cast<unsigned>(maxStates)
+                        << " sets of operators per step (a beam): the order "
+                           "found peaks at "
+                        << schedule.peakBytes
+                        << " bytes and may not be the best; no order is below "
+                        << lowerBound << " bytes (raise max-states)";
     applyUnitOrder(*model, schedule.order);
   }
 };

@@ -30,7 +30,8 @@ def Reorder : Pass<"pex-reorder", "func::FuncOp"> {
     groups) with the smallest peak of live bytes and moves the operations
     into that order. The search is exact while every layer of the search
     holds at most `max-states` sets of executed operators, and a beam search
-    beyond. The result is never worse than the given order.
+    beyond (with a remark when the order found is above the lower bound, so
+    possibly not the best). The result is never worse than the given order.
   }];
   let options = [
     Option<"maxStates", "max-states", "unsigned", /*default=*/"4096",
