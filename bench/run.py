@@ -6,9 +6,11 @@
 Needs a built compiler (scripts/build.sh). For every real model of the shared
 models folder (scripts/models-dir.sh; skipped when there is none) and the zoo
 set (MobileNetV2 0.35 at 96/144/224, MobileNetV2 1.0 at 224, MCUNet-style at
-128, DS-CNN), it compiles with build/bin/pexc for the Cortex-M4 in four
-configurations (default = partial execution + reordering, --no-partial,
---no-reorder) and runs each one in QEMU on the reference input
+128, DS-CNN), it compiles with build/bin/pexc for the Cortex-M4 once without
+running (the compile time), then again in four configurations (default = partial
+execution + reordering, --no-partial, --no-reorder, and io-arena = default +
+--io=arena, the arena holding the input and output as TFLite Micro's does) and
+runs each one in QEMU on the reference input
 (python3 -m pex.reference.make_input). It checks every run's output against
 the run without partial execution (int8: identical bytes; f32: within 1e-5 of
 the largest magnitude), the output without partial execution against upstream
@@ -69,6 +71,9 @@ CONFIGS = [
     ("default", []),
     ("no-partial", ["--no-partial"]),
     ("no-reorder", ["--no-reorder"]),
+    # The arena holds the model's input and output (TFLite Micro's layout); the
+    # input's bytes are reused once consumed. io_bytes is 0, arena_bytes is all.
+    ("io-arena", ["--io=arena"]),
 ]
 FLOAT_RTOL = 1e-5
 PEXC_TIMEOUT = 1800
@@ -191,7 +196,6 @@ class Model:
         self.compile_seconds: float | None = None
         self.seconds = 0.0
         self.checks: dict[str, str] = {}
-        self.io_in_arena: int | None = None
 
 
 def prepare(model: Model, work: str) -> str | None:
@@ -246,6 +250,8 @@ def pexc(model: Model, work: str, label: str, flags: list[str], run: bool) -> tu
             return None, seconds
         if "instructions" not in report:
             model.failures.append(f"{what}: no instruction count in the report")
+        if "--io=arena" in flags and report.get("io_bytes") != 0:
+            model.failures.append(f"{what}: io_bytes is {report.get('io_bytes')}, not 0")
         with open(stem + ".out", "rb") as f:
             model.outputs[label] = f.read()
     return report, seconds
@@ -296,26 +302,6 @@ def check_outputs(model: Model, tosa: str | None) -> None:
             model.failures.append("no-partial: output differs from TensorFlow Lite Micro's")
 
 
-def io_in_arena_peak(model: Model, work: str) -> int | None:
-    """The peak of the default schedule's memory model when the input and output
-    count as live only from their first to their last use, as in an arena that
-    holds them (TensorFlow Lite Micro's): a model figure, pexc cannot generate
-    such a program. None when it cannot be computed."""
-    tosa = os.path.join(work, "objects", f"{model.name}.optimized.mlir")
-    status, message, _ = run_command(
-        [COMPILER["pexc"], model.path, f"--target={TARGET}", "-q",
-         "--emit=optimized-tosa", "-o", tosa])
-    if status == 0:
-        status, message, _ = run_command(
-            [COMPILER["pex-opt"], tosa,
-             "--pex-memory-report=count-io=true", "-o", os.devnull])
-    match = re.search(r"peak SRAM: (\d+) bytes", message) if status == 0 else None
-    if not match:
-        model.notes.append(f"no memory model with input/output counted: {message.strip()[:200]}")
-        return None
-    return int(match.group(1))
-
-
 def bench_model(model: Model, work: str) -> None:
     start = time.perf_counter()
     tosa = prepare(model, work)
@@ -337,7 +323,6 @@ def bench_model(model: Model, work: str) -> None:
         if only["arena_bytes"] != compiled["arena_bytes"]:
             model.failures.append("the arena differs between two compilations of the same model")
     check_outputs(model, tosa)
-    model.io_in_arena = io_in_arena_peak(model, work)
     if "default" in model.reports and "no-partial" in model.reports:
         picture = os.path.join(work, "pictures", model.name + ".svg")
         with open(picture, "w") as f:
@@ -356,16 +341,23 @@ def figures(model: Model, tflm: dict) -> dict:
         return None if label in model.wrong else model.reports.get(label)
 
     default = report("default")
-    any_report = next(iter(model.reports.values()), None)
+    # io_bytes and the baseline of the caller-held configurations (io-arena's are 0
+    # and the baseline with the input and output in the arena).
+    any_report = next((r for label, r in model.reports.items() if label != "io-arena"), None)
     io = any_report["io_bytes"] if any_report else None
 
     def peak(label):
         r = report(label)
         return r["arena_bytes"] + r["io_bytes"] if r else None
 
-    def instructions(label):
+    def get(label, key):
         r = report(label)
-        return r.get("instructions") if r else None
+        return r.get(key) if r else None
+
+    def instructions(label):
+        return get(label, "instructions")
+
+    io_arena = report("io-arena")
 
     row = {
         "model": model.name,
@@ -377,21 +369,30 @@ def figures(model: Model, tflm: dict) -> dict:
         "partial_only": peak("no-reorder"),
         "partial_reorder": peak("default"),
         "lower_bound": default["lower_bound_bytes"] + io if default else None,
-        "io_in_arena_model": model.io_in_arena if default else None,
+        # The compiled program whose arena holds the input and output (io_bytes 0).
+        "io_arena": io_arena["arena_bytes"] + io_arena["io_bytes"] if io_arena else None,
         "arena_bytes": default["arena_bytes"] if default else None,
+        "arena_bytes_no_partial": get("no-partial", "arena_bytes"),
         "first_fit_arena_bytes": default["first_fit_arena_bytes"] if default else None,
         "tflm_head": tflm.get("TFLM head"),
         "tflm_ideal": tflm.get("ideal"),
         "channel_split_ideal": tflm.get("channel-split ideal"),
         "tflm_arena_used_m4": tflm.get("arena_used (M4)"),
         "flash_bytes": default["flash_bytes"] if default else None,
+        "flash_bytes_no_partial": get("no-partial", "flash_bytes"),
+        "flash_bytes_io_arena": get("io-arena", "flash_bytes"),
         "macs": any_report["macs"] if any_report else None,
         "instructions_no_partial": instructions("no-partial"),
         "instructions_partial": instructions("default"),
         "instructions_no_reorder": instructions("no-reorder"),
+        "instructions_io_arena": instructions("io-arena"),
         "tflm_reference_instructions": tflm.get("reference kernels"),
         "tflm_cmsis_nn_instructions": tflm.get("CMSIS-NN kernels"),
         "stack_bytes": default.get("stack_bytes") if default else None,
+        "stack_bytes_no_partial": get("no-partial", "stack_bytes"),
+        "stack_bytes_io_arena": get("io-arena", "stack_bytes"),
+        "ram_bytes": get("default", "ram_bytes"),
+        "ram_bytes_io_arena": get("io-arena", "ram_bytes"),
         "compile_seconds": round(model.compile_seconds, 2) if model.compile_seconds else None,
         "bench_seconds": round(model.seconds, 1),
         "checks": model.checks,
@@ -401,7 +402,9 @@ def figures(model: Model, tflm: dict) -> dict:
     }
     a, b = row["instructions_partial"], row["instructions_no_partial"]
     row["partial_overhead_percent"] = round(100.0 * (a - b) / b, 2) if a and b else None
-    for key in ("reorder_only", "partial_only", "partial_reorder", "lower_bound"):
+    c = row["instructions_io_arena"]
+    row["io_arena_instructions_percent"] = round(100.0 * (c - a) / a, 2) if a and c else None
+    for key in ("reorder_only", "partial_only", "partial_reorder", "lower_bound", "io_arena"):
         value, base = row[key], row["baseline"]
         row[key + "_ratio"] = round(value / base, 3) if value and base else None
     return row
@@ -438,10 +441,14 @@ def _check_cell(row: dict) -> str:
 
 
 def markdown(rows: list[dict], models: list[Model]) -> str:
+    def cell(row, model, key, label):
+        return "WRONG" if label in model.wrong else _n(row[key])
+
     lines = ["### Peak SRAM (bytes) = arena + model input and output; (ratio to the naive baseline)",
              "",
              "| model | type | naive baseline | reordering only | partial only | partial + reordering "
-             "| lower bound | I/O in arena (model) | TFLM arena | TFLM ideal | channel-split ideal |",
+             "| lower bound | arena holds I/O (compiled) | TFLM arena | TFLM ideal "
+             "| channel-split ideal |",
              "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
     for row, model in zip(rows, models):
         lines.append(
@@ -450,28 +457,51 @@ def markdown(rows: list[dict], models: list[Model]) -> str:
             f"| {_with_ratio(row, 'partial_only', 'no-reorder' in model.wrong)} "
             f"| **{_with_ratio(row, 'partial_reorder', 'default' in model.wrong)}** "
             f"| {_with_ratio(row, 'lower_bound', 'default' in model.wrong)} "
-            f"| {_n(row['io_in_arena_model'])} "
+            f"| {_with_ratio(row, 'io_arena', 'io-arena' in model.wrong)} "
             f"| {_n(row['tflm_head'])} | {_n(row['tflm_ideal'])} "
             f"| {_n(row['channel_split_ideal'])} |")
     lines += ["",
-              f"### Flash, speed (executed instructions on {TARGET}, QEMU) and compile time",
+              "### Without and with partial execution (--no-partial, default; the caller holds "
+              f"the input and output), {TARGET}, QEMU",
               "",
-              "| model | flash B | MACs | instr. without partial | instr. with partial "
-              "| overhead | TFLM reference | TFLM CMSIS-NN | stack B | compile s | output check |",
-              "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|"]
+              "| model | flash B without | flash B with | arena B without | arena B with "
+              "| I/O B (caller) | stack B without | stack B with | instr. without | instr. with "
+              "| overhead |",
+              "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
     for row, model in zip(rows, models):
         overhead = row["partial_overhead_percent"]
-        seconds = row["compile_seconds"]
-
-        def cell(key, label):
-            return "WRONG" if label in model.wrong else _n(row[key])
         lines.append(
-            f"| {row['model']} | {cell('flash_bytes', 'default')} | {_n(row['macs'])} "
-            f"| {cell('instructions_no_partial', 'no-partial')} "
-            f"| {cell('instructions_partial', 'default')} "
-            f"| {'' if overhead is None else f'{overhead:+.2f} %'} "
+            f"| {row['model']} "
+            f"| {cell(row, model, 'flash_bytes_no_partial', 'no-partial')} "
+            f"| {cell(row, model, 'flash_bytes', 'default')} "
+            f"| {cell(row, model, 'arena_bytes_no_partial', 'no-partial')} "
+            f"| {cell(row, model, 'arena_bytes', 'default')} "
+            f"| {_n(row['io_bytes'])} "
+            f"| {cell(row, model, 'stack_bytes_no_partial', 'no-partial')} "
+            f"| {cell(row, model, 'stack_bytes', 'default')} "
+            f"| {cell(row, model, 'instructions_no_partial', 'no-partial')} "
+            f"| {cell(row, model, 'instructions_partial', 'default')} "
+            f"| {'' if overhead is None else f'{overhead:+.2f} %'} |")
+    lines += ["",
+              f"### Speed (executed instructions on {TARGET}, QEMU), RAM and compile time",
+              "",
+              "| model | MACs | instr. | instr. I/O in arena | TFLM reference | TFLM CMSIS-NN "
+              "| stack B | stack B I/O in arena | RAM B I/O in arena | compile s | output check |",
+              "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|"]
+    for row, model in zip(rows, models):
+        seconds = row["compile_seconds"]
+        delta = row["io_arena_instructions_percent"]
+        io_instructions = cell(row, model, "instructions_io_arena", "io-arena")
+        if delta is not None and io_instructions != "WRONG":
+            io_instructions += f" ({delta:+.2f} %)"
+        lines.append(
+            f"| {row['model']} | {_n(row['macs'])} "
+            f"| {cell(row, model, 'instructions_partial', 'default')} "
+            f"| {io_instructions} "
             f"| {_n(row['tflm_reference_instructions'])} | {_n(row['tflm_cmsis_nn_instructions'])} "
-            f"| {_n(row['stack_bytes'])} "
+            f"| {cell(row, model, 'stack_bytes', 'default')} "
+            f"| {cell(row, model, 'stack_bytes_io_arena', 'io-arena')} "
+            f"| {cell(row, model, 'ram_bytes_io_arena', 'io-arena')} "
             f"| {'' if seconds is None else f'{seconds:.2f}'} "
             f"| {_check_cell(row)} |")
     problems = [(m.name, f) for m in models for f in m.failures]
@@ -486,11 +516,15 @@ def markdown(rows: list[dict], models: list[Model]) -> str:
 CSV_COLUMNS = [
     "model", "source", "dtype", "io_bytes", "baseline", "reorder_only", "reorder_only_ratio",
     "partial_only", "partial_only_ratio", "partial_reorder", "partial_reorder_ratio",
-    "lower_bound", "lower_bound_ratio", "io_in_arena_model", "arena_bytes", "first_fit_arena_bytes", "tflm_head",
-    "tflm_ideal", "channel_split_ideal", "tflm_arena_used_m4", "flash_bytes", "macs",
+    "lower_bound", "lower_bound_ratio", "io_arena", "io_arena_ratio", "arena_bytes",
+    "arena_bytes_no_partial", "first_fit_arena_bytes", "tflm_head",
+    "tflm_ideal", "channel_split_ideal", "tflm_arena_used_m4", "flash_bytes",
+    "flash_bytes_no_partial", "flash_bytes_io_arena", "macs",
     "instructions_no_partial", "instructions_partial", "partial_overhead_percent",
-    "instructions_no_reorder", "tflm_reference_instructions", "tflm_cmsis_nn_instructions",
-    "stack_bytes", "compile_seconds", "bench_seconds", "output_check",
+    "instructions_no_reorder", "instructions_io_arena", "io_arena_instructions_percent",
+    "tflm_reference_instructions", "tflm_cmsis_nn_instructions",
+    "stack_bytes", "stack_bytes_no_partial", "stack_bytes_io_arena", "ram_bytes",
+    "ram_bytes_io_arena", "compile_seconds", "bench_seconds", "output_check",
 ]
 
 
@@ -581,6 +615,8 @@ def main(argv: list[str] | None = None) -> int:
         json.dump({"header": header, "commit": commit, "compiler_modified": dirty,
                    "target": TARGET, "total_seconds": round(total, 1), "quick": args.quick,
                    "peak_sram": "arena_bytes + io_bytes (the model's input and output)",
+                   "io_arena": "arena_bytes of pexc --io=arena (the arena holds the input "
+                               "and output; io_bytes 0)",
                    "models": rows}, f, indent=1)
     print(f"bench: wrote {work}/results.md, results.csv, results.json, pictures/", file=sys.stderr)
     return 1 if any(m.failures for m in models) else 0
