@@ -41,6 +41,10 @@ from pex.training import model as models
 PROGRAM = "codesign"
 
 
+class Unbuildable(Exception):
+    """pexc does not compile pex-prune's pruned function (an internal compiler error)."""
+
+
 @dataclass
 class Row:
     label: str
@@ -71,6 +75,7 @@ class Loop:
         self.timings: list[tuple[str, float]] = []
         self.rows: list[Row] = []
         self.failures: list[str] = []
+        self.unbuildable: list[str] = []
 
     def log(self, message: str) -> None:
         print(f"[{time.time() - self.start:7.1f} s] {message}", file=sys.stderr, flush=True)
@@ -158,12 +163,26 @@ class Loop:
             self.resolution)
         torch.manual_seed(self.args.seed)
         net = models.Net(spec)
-        self.log(f"{self.resolution}x{self.resolution}: training {self.args.epochs} epochs "
-                 f"on {len(self.train_x)} images ({models.macs(net)} MACs)")
-        seconds = train.train(net, self.train_x, self.train_y, self.args.epochs,
-                              lr=self.args.lr, seed=self.args.seed, log=self.log)
-        self.timed(f"{self.resolution}x{self.resolution}: train {self.args.epochs} epochs",
-                   seconds)
+        signature = {"spec": asdict(spec), "epochs": self.args.epochs, "lr": self.args.lr,
+                     "seed": self.args.seed, "train_limit": self.args.train_limit}
+        cache = os.path.join(self.root, "base.pt")
+        cached = torch.load(cache) if os.path.exists(cache) and self.args.reuse else None
+        if cached is not None and cached["signature"] == signature:
+            net.load_state_dict(cached["state"])
+            net.eval()
+            self.log(f"{self.resolution}x{self.resolution}: trained model reused from {cache} "
+                     f"(trained in {cached['seconds']:.0f} s)")
+            self.timed(f"{self.resolution}x{self.resolution}: train {self.args.epochs} epochs "
+                       f"(reused from {cache})", cached["seconds"])
+        else:
+            self.log(f"{self.resolution}x{self.resolution}: training {self.args.epochs} "
+                     f"epochs on {len(self.train_x)} images ({models.macs(net)} MACs)")
+            seconds = train.train(net, self.train_x, self.train_y, self.args.epochs,
+                                  lr=self.args.lr, seed=self.args.seed, log=self.log)
+            self.timed(f"{self.resolution}x{self.resolution}: train {self.args.epochs} epochs",
+                       seconds)
+            torch.save({"signature": signature, "state": net.state_dict(), "seconds": seconds},
+                       cache)
         t = time.time()
         mlir = self.int8(net, self.directory("base"))
         self.timed(f"{self.resolution}x{self.resolution}: export + calibrate + quantise",
@@ -182,6 +201,12 @@ class Loop:
                                       os.path.join(directory, "mask.json"))
         except compiler.CompilerError as error:
             raise compiler.CompilerError(f"pex-prune at a budget of {budget} bytes: {error}")
+        # pexc must compile the pruned function (see Unbuildable) before training on it.
+        try:
+            built = compiler.compile_model(pruned_mlir, os.path.join(directory, "pex-prune.o"))
+        except compiler.CompilerError as error:
+            raise Unbuildable(f"pexc cannot compile pex-prune's output at {budget} B: "
+                              f"{error}") from None
         onnx_path = os.path.splitext(mlir)[0] + ".onnx"
         pruned = copy.deepcopy(net)
         actions = mask.apply_mask(pruned, the_mask, onnx_path)
@@ -204,6 +229,7 @@ class Loop:
                  f"|pruned - masked| = {diff:.1e}")
         return pruned, {"budget": budget, "peak_before": the_mask["peak_before_bytes"],
                         "peak_after": the_mask["peak_after_bytes"],
+                        "pruned_arena": built["arena_bytes"],
                         "classes": [(c["channels"], len(c["kept"])) for c in the_mask["pruned"]],
                         "operations_compared": compared, "max_abs_diff": diff}
 
@@ -222,9 +248,23 @@ class Loop:
                 return net, mlir, arena, steps
             step_budget = max(target, int(arena * self.args.max_step))
             t = time.time()
-            net, step = self.prune_step(net, mlir, step_budget)
+            for attempt in range(self.args.retries + 1):
+                try:
+                    net, step = self.prune_step(net, mlir, step_budget)
+                    break
+                except Unbuildable as error:
+                    # A compiler defect on this particular pruned shape: aim a little
+                    # lower, which prunes differently (recorded in the steps).
+                    self.log(f"    {error}")
+                    self.unbuildable.append(f"{self.resolution}x{self.resolution}: {error}")
+                    if attempt == self.args.retries:
+                        raise compiler.CompilerError(str(error)) from None
+                    step_budget = int(step_budget * 0.985)
+                    if step_budget < target:
+                        target = step_budget
             prune_seconds = time.time() - t
-            final = step_budget == target
+            # The arena depends on the shapes alone: pex-prune's output has it already.
+            final = step["pruned_arena"] <= budget
             epochs = self.args.finetune_epochs if final else self.args.step_epochs
             seconds = train.train(net, self.train_x, self.train_y, epochs,
                                   lr=self.args.finetune_lr,
@@ -242,7 +282,9 @@ class Loop:
                        f"(pex-prune, mask, checks)", prune_seconds)
             self.timed(f"{self.resolution}x{self.resolution}: fine-tune {epochs} epochs "
                        f"after pruning to {step_budget} B", seconds)
-            if final and arena > budget:  # alignment: aim below by the excess
+            if step_budget <= target and arena > budget:
+                # pex-prune's peak met the budget, the arena (aligned buffers) did not:
+                # aim below by the excess.
                 target -= arena - budget
         raise compiler.CompilerError(f"no arena within {budget} bytes after "
                                      f"{self.args.max_iterations} prune steps")
@@ -322,6 +364,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="use only the first N training images (0: all 60000)")
     parser.add_argument("--test-limit", type=int, default=0,
                         help="use only the first N test images (0: all 10000)")
+    parser.add_argument("--retries", type=int, default=6,
+                        help="prune steps retried 1.5 %% lower when pexc cannot compile "
+                             "pex-prune's output")
+    parser.add_argument("--reuse", action=argparse.BooleanOptionalAction, default=True,
+                        help="reuse WORK/rR/base.pt when it was trained with the same "
+                             "spec, epochs, lr, seed and data")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--work", default="build/codesign", help="work directory")
     parser.add_argument("--json", help="write the rows and timings as JSON here")
@@ -347,12 +395,16 @@ def main(argv: list[str] | None = None) -> int:
     text = table(loop.rows)
     if loop.failures:
         text += "\n\nNot reached:\n\n" + "\n".join(f"- {f}" for f in loop.failures)
+    if loop.unbuildable:
+        text += ("\n\nPrune steps retried lower because pexc failed on pex-prune's "
+                 "output:\n\n" + "\n".join(f"- {f}" for f in loop.unbuildable))
     print(text)
     print(f"\nwall time: {wall:.0f} s")
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"command": command, "wall_seconds": round(wall, 1),
                        "rows": [asdict(r) for r in loop.rows], "failures": loop.failures,
+                       "unbuildable": loop.unbuildable,
                        "timings": [(w, round(s, 1)) for w, s in loop.timings]}, f, indent=1)
     if args.doc:
         with open(args.doc, "w") as f:
