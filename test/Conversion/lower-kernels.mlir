@@ -1,40 +1,43 @@
 // RUN: pex-opt %s -split-input-file --pex-lower-kernels | FileCheck %s
 
-// An int8 convolution with its fused rescale and clamp is one loop nest over
-// the output (N, H, W, C). Each element's accumulator starts at the bias and
-// is carried in registers through the (kh, kw, ic) reduction loops; the
-// rescale (immediate multiplier and shift) and both clamps are applied to
-// the scalar, and the result is stored once: the i32 accumulator is never
+// An int8 convolution with its fused rescale and clamp. Output channels are
+// the outer loop (the bias is loaded once per channel); the interior is
+// computed two columns at a time, each accumulator starting at the bias and
+// carried in registers through the (kh, kw, ic) reduction loops; the rescale
+// (immediate multiplier and shift) and both clamps are applied to each
+// scalar, and each result is stored once: the i32 accumulator is never
 // stored.
 // CHECK-LABEL: func.func @conv_rescale_clamp
 // CHECK-SAME:    (%[[X:.*]]: memref<1x4x4x2xi8>, %[[W:.*]]: memref<3x1x1x2xi8>, %[[B:.*]]: memref<3xi32>, %[[Y:.*]]: memref<1x4x4x3xi8>)
 // CHECK-NOT:   pex.kernel
 // CHECK:       scf.for %[[N:.*]] = %{{.*}} to %c1{{(_[0-9]+)?}} step
-// CHECK-NEXT:    scf.for %[[H:.*]] = %{{.*}} to %c4{{(_[0-9]+)?}} step
-// CHECK-NEXT:      scf.for %[[WO:.*]] = %{{.*}} to %c4{{(_[0-9]+)?}} step
-// CHECK-NEXT:        scf.for %[[C:.*]] = %{{.*}} to %c3{{(_[0-9]+)?}} step
-// CHECK-NEXT:          %[[BIAS:.*]] = memref.load %[[B]][%[[C]]] : memref<3xi32>
-// CHECK:               %[[ACC:.*]] = scf.for %[[KH:.*]] = {{.*}} iter_args(%[[A0:.*]] = %[[BIAS]]) -> (i32) {
-// CHECK-NEXT:            %[[ACC1:.*]] = scf.for %[[KW:.*]] = {{.*}} iter_args(%[[A1:.*]] = %[[A0]]) -> (i32) {
-// CHECK:                   %[[ACC2:.*]] = scf.for %[[IC:.*]] = {{.*}} iter_args(%[[A2:.*]] = %[[A1]]) -> (i32) {
-// CHECK-NEXT:                %[[XV:.*]] = memref.load %[[X]][%[[N]], %{{.*}}, %{{.*}}, %[[IC]]] : memref<1x4x4x2xi8>
-// CHECK-NEXT:                %[[WV:.*]] = memref.load %[[W]][%[[C]], %[[KH]], %[[KW]], %[[IC]]] : memref<3x1x1x2xi8>
+// CHECK:         scf.for %[[C:.*]] = %{{.*}} to %c3{{(_[0-9]+)?}} step
+// CHECK-NEXT:      %[[BIAS:.*]] = memref.load %[[B]][%[[C]]] : memref<3xi32>
+// CHECK:           scf.for %[[H:.*]] = %{{.*}} to %c4{{(_[0-9]+)?}} step
+// CHECK:             scf.for %[[WO:.*]] = %{{.*}} to %c4{{(_[0-9]+)?}} step %c2
+// CHECK:               %[[ACC:.*]]:2 = scf.for %[[KH:.*]] = {{.*}} iter_args(%[[A0:.*]] = %[[BIAS]], %[[B0:.*]] = %[[BIAS]]) -> (i32, i32) {
+// CHECK-NEXT:            %[[ACC1:.*]]:2 = scf.for %[[KW:.*]] = {{.*}} iter_args(%[[A1:.*]] = %[[A0]], %[[B1:.*]] = %[[B0]]) -> (i32, i32) {
+// CHECK-NEXT:              %[[ACC2:.*]]:2 = scf.for %[[IC:.*]] = {{.*}} iter_args(%[[A2:.*]] = %[[A1]], %[[B2:.*]] = %[[B1]]) -> (i32, i32) {
+// CHECK:                     %[[XV:.*]] = memref.load %[[X]][%[[N]], %{{.*}}, %{{.*}}, %[[IC]]] : memref<1x4x4x2xi8>
+// CHECK:                     %[[WV:.*]] = memref.load %[[W]][%{{.*}}, %[[KH]], %[[KW]], %[[IC]]] : memref<3x1x1x2xi8>
 // CHECK-NEXT:                %[[XE:.*]] = arith.extsi %[[XV]] : i8 to i32
 // CHECK-NEXT:                %[[WE:.*]] = arith.extsi %[[WV]] : i8 to i32
 // CHECK-NEXT:                %[[P:.*]] = arith.muli %[[XE]], %[[WE]] : i32
 // CHECK-NEXT:                %[[SUM:.*]] = arith.addi %[[A2]], %[[P]] : i32
-// CHECK-NEXT:                scf.yield %[[SUM]] : i32
-// CHECK:                   scf.yield %[[ACC2]] : i32
-// CHECK:                 scf.yield %[[ACC1]] : i32
+// CHECK:                     scf.yield %[[SUM]], %{{.*}} : i32, i32
+// CHECK:                   scf.yield %[[ACC2]]#0, %[[ACC2]]#1 : i32, i32
+// CHECK:                 scf.yield %[[ACC1]]#0, %[[ACC1]]#1 : i32, i32
 // CHECK-NOT:           memref.store
 // CHECK-DAG:           %[[MUL:.*]] = arith.constant 1073741824 : i32
 // CHECK-DAG:           %[[SHIFT:.*]] = arith.constant 33 : i8
-// CHECK:               %[[SCALED:.*]] = tosa.apply_scale %[[ACC]], %[[MUL]], %[[SHIFT]] {rounding_mode = SINGLE_ROUND} : (i32, i32, i8) -> i32
+// CHECK:               %[[SCALED:.*]] = tosa.apply_scale %[[ACC]]#0, %[[MUL]], %[[SHIFT]] {rounding_mode = SINGLE_ROUND} : (i32, i32, i8) -> i32
 // CHECK:               arith.maxsi %{{.*}}, %[[SCALED]] : i32
 // CHECK:               %[[Q:.*]] = arith.trunci %{{.*}} : i32 to i8
 // CHECK:               %[[LO:.*]] = arith.maxsi %{{.*}}, %[[Q]] : i8
 // CHECK:               %[[HI:.*]] = arith.minsi %{{.*}}, %[[LO]] : i8
 // CHECK-NEXT:          memref.store %[[HI]], %[[Y]][%[[N]], %[[H]], %[[WO]], %[[C]]] : memref<1x4x4x3xi8>
+// CHECK:               tosa.apply_scale %[[ACC]]#1
+// CHECK:               memref.store %{{.*}}, %[[Y]][%[[N]], %[[H]], %{{.*}}, %[[C]]] : memref<1x4x4x3xi8>
 // CHECK-NOT:   memref.store
 // CHECK-NOT:   tosa.conv2d
 // CHECK-NOT:   tosa.rescale
@@ -50,6 +53,142 @@ func.func @conv_rescale_clamp(%x: memref<1x4x4x2xi8>, %w: memref<3x1x1x2xi8>, %b
     %r = tosa.rescale %c, %m, %s, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = SINGLE_ROUND, scale32 = true} : (tensor<1x4x4x3xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x4x4x3xi8>
     %cl = tosa.clamp %r {max_val = 127 : i8, min_val = 0 : i8} : (tensor<1x4x4x3xi8>) -> tensor<1x4x4x3xi8>
     pex.yield %cl : tensor<1x4x4x3xi8>
+  }
+  return
+}
+
+// -----
+
+// An interior block is two output channels by two columns: per input
+// channel, two input loads and two weight loads feed four
+// multiply-accumulates, whose accumulators start at the two biases.
+// CHECK-LABEL: func.func @conv_blocks
+// CHECK-SAME:    (%[[X:.*]]: memref<1x2x4x3xi8>, %[[W:.*]]: memref<2x1x1x3xi8>, %[[B:.*]]: memref<2xi32>, %[[Y:.*]]: memref<1x2x4x2xi32>)
+// CHECK:         scf.for %[[C:.*]] = %{{.*}} to %c2{{(_[0-9]+)?}} step %c2
+// CHECK-NEXT:      %[[B0:.*]] = memref.load %[[B]][%[[C]]] : memref<2xi32>
+// CHECK:           %[[C1:.*]] = arith.addi %[[C]], %{{.*}} : index
+// CHECK-NEXT:      %[[B1:.*]] = memref.load %[[B]][%[[C1]]] : memref<2xi32>
+// CHECK:           scf.for %[[H:.*]] =
+// CHECK:             scf.for %[[WO:.*]] = %{{.*}} to %c4{{(_[0-9]+)?}} step %c2
+// CHECK:               %[[ACC:.*]]:4 = scf.for {{.*}} iter_args({{.*}} = %[[B0]], {{.*}} = %[[B1]], {{.*}} = %[[B0]], {{.*}} = %[[B1]]) -> (i32, i32, i32, i32)
+// CHECK:                   scf.for %[[IC:[^ ]*]] = %{{.*}} to %c3
+// CHECK-COUNT-2:             memref.load %[[X]][{{.*}}, %[[IC]]] : memref<1x2x4x3xi8>
+// CHECK-COUNT-2:             memref.load %[[W]][{{.*}}, %[[IC]]] : memref<2x1x1x3xi8>
+// CHECK-COUNT-4:             arith.muli {{.*}} : i32
+// CHECK-NOT:                 memref.load
+// CHECK:                     scf.yield {{.*}} : i32, i32, i32, i32
+// CHECK:               memref.store %[[ACC]]#0, %[[Y]][{{.*}}, %[[WO]], %[[C]]]
+// CHECK:               memref.store %[[ACC]]#1, %[[Y]][{{.*}}, %[[WO]], %{{.*}}]
+// CHECK:               memref.store %[[ACC]]#2, %[[Y]]
+// CHECK:               memref.store %[[ACC]]#3, %[[Y]]
+func.func @conv_blocks(%x: memref<1x2x4x3xi8>, %w: memref<2x1x1x3xi8>, %b: memref<2xi32>, %y: memref<1x2x4x2xi32>) {
+  pex.kernel ins(%x, %w, %b : memref<1x2x4x3xi8>, memref<2x1x1x3xi8>, memref<2xi32>) outs(%y : memref<1x2x4x2xi32>) {
+  ^bb0(%xa: tensor<1x2x4x3xi8>, %wa: tensor<2x1x1x3xi8>, %ba: tensor<2xi32>, %out: tensor<1x2x4x2xi32>):
+    %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x4x3xi8>, tensor<2x1x1x3xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x4x2xi32>
+    pex.yield %c : tensor<1x2x4x2xi32>
+  }
+  return
+}
+
+// -----
+
+// The input zero point is folded into the bias once per channel block:
+// bias - input_zp * sum(w), the weights summed by a reduction before the
+// pixel loops. The interior's multiply-accumulates then read the input as it
+// is, without subtracting the zero point.
+// CHECK-LABEL: func.func @conv_input_zero_point
+// CHECK-SAME:    (%[[X:.*]]: memref<1x1x2x3xi8>, %[[W:.*]]: memref<2x1x1x3xi8>, %[[B:.*]]: memref<2xi32>, %[[Y:.*]]: memref<1x1x2x2xi32>)
+// CHECK:         scf.for %[[C:[^ ]*]] = %{{.*}} to %c2{{(_[0-9]+)?}} step %c2
+// CHECK:           %[[B0:.*]] = memref.load %[[B]][%[[C]]] : memref<2xi32>
+// CHECK:           %[[B1:.*]] = memref.load %[[B]][%{{.*}}] : memref<2xi32>
+// CHECK:           %[[SUMS:.*]]:2 = scf.for
+// CHECK:                 memref.load %[[W]]
+// CHECK-NEXT:            arith.extsi
+// CHECK-NEXT:            arith.addi
+// CHECK:           %[[ZP:.*]] = arith.constant -128 : i32
+// CHECK-NEXT:      %[[T0:.*]] = arith.muli %[[SUMS]]#0, %[[ZP]] : i32
+// CHECK-NEXT:      %[[CB0:.*]] = arith.subi %[[B0]], %[[T0]] : i32
+// CHECK:           %[[T1:.*]] = arith.muli %[[SUMS]]#1, %{{.*}} : i32
+// CHECK-NEXT:      %[[CB1:.*]] = arith.subi %[[B1]], %[[T1]] : i32
+// CHECK:           scf.for
+// CHECK:             scf.for
+// CHECK:               scf.for {{.*}} iter_args({{.*}} = %[[CB0]], {{.*}} = %[[CB1]], {{.*}} = %[[CB0]], {{.*}} = %[[CB1]])
+// CHECK-NOT:             arith.subi {{.*}} : i32
+// CHECK:                 scf.yield {{.*}} : i32, i32, i32, i32
+func.func @conv_input_zero_point(%x: memref<1x1x2x3xi8>, %w: memref<2x1x1x3xi8>, %b: memref<2xi32>, %y: memref<1x1x2x2xi32>) {
+  pex.kernel ins(%x, %w, %b : memref<1x1x2x3xi8>, memref<2x1x1x3xi8>, memref<2xi32>) outs(%y : memref<1x1x2x2xi32>) {
+  ^bb0(%xa: tensor<1x1x2x3xi8>, %wa: tensor<2x1x1x3xi8>, %ba: tensor<2xi32>, %out: tensor<1x1x2x2xi32>):
+    %xzp = "tosa.const"() <{values = dense<-128> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %xzp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x1x2x3xi8>, tensor<2x1x1x3xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x2x2xi32>
+    pex.yield %c : tensor<1x1x2x2xi32>
+  }
+  return
+}
+
+// -----
+
+// A padded 3x3 convolution over 4x4: rows and columns 1 and 2 are the
+// interior, computed without bounds checks. In an interior row the border
+// loop visits the two other columns (0, then 3 past the gap), in a border
+// row all four; only there is each tap checked against the input.
+// CHECK-LABEL: func.func @conv_padded_border
+// CHECK:           scf.for %[[H:.*]] = %{{.*}} to %c4{{(_[0-9]+)?}} step
+// CHECK:             %[[LOW:.*]] = arith.cmpi sge, %[[H]], %[[C1:.*]] : index
+// CHECK:             %[[HIGH:.*]] = arith.cmpi slt, %[[H]], %[[C3:.*]] : index
+// CHECK-NEXT:        %[[INSIDE:.*]] = arith.andi %[[LOW]], %[[HIGH]] : i1
+// CHECK-DAG:         %[[FIRST:.*]] = arith.constant 1 : index
+// CHECK-DAG:         %[[LAST:.*]] = arith.constant 3 : index
+// CHECK:             %[[END:.*]] = arith.select %[[INSIDE]], %[[LAST]], %[[FIRST]] : index
+// CHECK:             scf.for %{{.*}} = %[[FIRST]] to %[[END]] step %c2
+// CHECK-NOT:           scf.if
+// CHECK:               memref.store
+// CHECK-NEXT:          arith.constant
+// CHECK-NEXT:          arith.addi
+// CHECK-NEXT:          memref.store
+// CHECK-NEXT:        }
+// CHECK-DAG:         %[[WIDTH:.*]] = arith.constant 2 : index
+// CHECK-DAG:         %[[NONE:.*]] = arith.constant 0 : index
+// CHECK:             %[[GAP:.*]] = arith.select %[[INSIDE]], %[[WIDTH]], %[[NONE]] : index
+// CHECK:             %[[COUNT:.*]] = arith.subi %{{.*}}, %[[GAP]] : index
+// CHECK:             scf.for %[[I:.*]] = %{{.*}} to %[[COUNT]] step
+// CHECK-NEXT:          %[[PAST:.*]] = arith.addi %[[I]], %[[GAP]] : index
+// CHECK:               %[[LEFT:.*]] = arith.cmpi slt, %[[I]], %{{.*}} : index
+// CHECK-NEXT:          %[[WO:.*]] = arith.select %[[LEFT]], %[[I]], %[[PAST]] : index
+// CHECK:               scf.if
+// CHECK:               memref.store %{{.*}}, %{{.*}}[%{{.*}}, %[[H]], %[[WO]], %{{.*}}]
+func.func @conv_padded_border(%x: memref<1x4x4x1xi8>, %w: memref<1x3x3x1xi8>, %b: memref<1xi32>, %y: memref<1x4x4x1xi32>) {
+  pex.kernel ins(%x, %w, %b : memref<1x4x4x1xi8>, memref<1x3x3x1xi8>, memref<1xi32>) outs(%y : memref<1x4x4x1xi32>) {
+  ^bb0(%xa: tensor<1x4x4x1xi8>, %wa: tensor<1x3x3x1xi8>, %ba: tensor<1xi32>, %out: tensor<1x4x4x1xi32>):
+    %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x4x4x1xi8>, tensor<1x3x3x1xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x1xi32>
+    pex.yield %c : tensor<1x4x4x1xi32>
+  }
+  return
+}
+
+// -----
+
+// A depthwise interior block is one channel over four columns: each weight
+// load feeds four multiply-accumulates.
+// CHECK-LABEL: func.func @depthwise_columns
+// CHECK-SAME:    (%[[X:.*]]: memref<1x3x6x2xi8>, %[[W:.*]]: memref<3x3x2x1xi8>, %[[B:.*]]: memref<2xi32>, %[[Y:.*]]: memref<1x1x4x2xi32>)
+// CHECK:         scf.for %[[C:.*]] = %{{.*}} to %c2{{(_[0-9]+)?}} step %c1
+// CHECK:               scf.for %[[WO:.*]] = %{{.*}} to %c4{{(_[0-9]+)?}} step %c4
+// CHECK:                 %[[ACC:.*]]:4 = scf.for
+// CHECK:                   scf.for
+// CHECK:                     memref.load %[[W]][{{.*}}, %[[C]], %{{.*}}] : memref<3x3x2x1xi8>
+// CHECK-COUNT-4:             memref.load %[[X]][{{.*}}, %[[C]]] : memref<1x3x6x2xi8>
+// CHECK-NOT:                 memref.load
+// CHECK:                     scf.yield {{.*}} : i32, i32, i32, i32
+// CHECK-COUNT-4:         memref.store %[[ACC]]#{{[0-3]}}, %[[Y]]
+func.func @depthwise_columns(%x: memref<1x3x6x2xi8>, %w: memref<3x3x2x1xi8>, %b: memref<2xi32>, %y: memref<1x1x4x2xi32>) {
+  pex.kernel ins(%x, %w, %b : memref<1x3x6x2xi8>, memref<3x3x2x1xi8>, memref<2xi32>) outs(%y : memref<1x1x4x2xi32>) {
+  ^bb0(%xa: tensor<1x3x6x2xi8>, %wa: tensor<3x3x2x1xi8>, %ba: tensor<2xi32>, %out: tensor<1x1x4x2xi32>):
+    %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.depthwise_conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x6x2xi8>, tensor<3x3x2x1xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x4x2xi32>
+    pex.yield %c : tensor<1x1x4x2xi32>
   }
   return
 }

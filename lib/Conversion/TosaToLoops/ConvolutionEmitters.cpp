@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "BlockedWindow.h"
 #include "EmitterUtils.h"
-#include "Window.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -50,6 +50,34 @@ Value loadBias(Operation *op, OpBuilder &builder, Location loc,
   return operands.load(builder, loc, index, {position});
 }
 
+/// The value `multiplyAccumulate` reads from an operand with zero point
+/// `zeroPoint`, widened to the accumulator's type.
+Value widen(OpBuilder &builder, Location loc, Value value, Type accType,
+            int64_t zeroPoint) {
+  if (isa<FloatType>(accType))
+    return value;
+  Value wide = castInt(builder, loc, value, accType);
+  if (zeroPoint == 0)
+    return wide;
+  return arith::SubIOp::create(builder, loc, wide,
+                               constantInt(builder, loc, accType, zeroPoint));
+}
+
+/// The accumulator of an interior output starts at the bias minus
+/// input_zp * sum(w - weight_zp) over its filter: then every tap adds
+/// x * (w - weight_zp), one subtraction fewer per multiply-accumulate. Exact
+/// in wrapping i32, and the interior reads no padding (which would hold
+/// input_zp).
+Value correctBias(OpBuilder &builder, Location loc, Value bias,
+                  Value weightSum, int64_t inputZp) {
+  Type type = bias.getType();
+  Value correction = arith::MulIOp::create(
+      builder, loc, weightSum, constantInt(builder, loc, type, inputZp));
+  return arith::SubIOp::create(builder, loc, bias, correction);
+}
+
+/// Two output channels by two output columns per interior block: each input
+/// load feeds two multiply-accumulates, and so does each weight load.
 struct Conv2DEmitter
     : KernelEmitterOpInterface::ExternalModel<Conv2DEmitter, tosa::Conv2DOp> {
   LogicalResult emitLoopNest(Operation *op, OpBuilder &builder,
@@ -61,42 +89,130 @@ struct Conv2DEmitter
         getZeroPoints(op, operands, 3);
     if (failed(accType) || failed(zeroPoints))
       return failure();
-    auto [inputZp, weightZp] = *zeroPoints;
+    int64_t inputZp = zeroPoints->first, weightZp = zeroPoints->second;
     auto inputType = cast<ShapedType>(conv.getInput().getType());
     auto weightType = cast<ShapedType>(conv.getWeight().getType());
+    ArrayRef<int64_t> outputShape =
+        cast<ShapedType>(conv.getType()).getShape();
     Window window(inputType, weightType.getDimSize(1),
                   weightType.getDimSize(2), conv.getPad(), conv.getStride(),
                   conv.getDilation());
-    int64_t inputChannels = weightType.getDimSize(3);
+    SmallVector<int64_t> filter{weightType.getDimSize(1),
+                                weightType.getDimSize(2),
+                                weightType.getDimSize(3)};
+    WindowBlocking blocking{outputShape[3] % 2 == 0 ? 2 : 1, 2};
+    ArrayRef<int64_t> stride = conv.getStride(), pad = conv.getPad(),
+                      dilation = conv.getDilation();
 
-    buildLoopNest(
-        builder, op->getLoc(), cast<ShapedType>(conv.getType()).getShape(),
-        [&](OpBuilder &b, Location loc, ValueRange out) {
-          Value bias = loadBias(op, b, loc, operands, 2, out[3]);
-          Value acc = window.accumulate(
-              b, loc, out[1], out[2], bias,
-              [&](OpBuilder &tb, Location tl, const Window::Tap &tap,
-                  Value carried) {
-                return buildReductionNest(
-                    tb, tl, {inputChannels}, carried,
-                    [&](OpBuilder &cb, Location cl, ValueRange ic,
-                        ValueRange sum) {
-                      Value x = operands.load(
-                          cb, cl, 0, {out[0], tap.inputH, tap.inputW, ic[0]});
-                      Value w = operands.load(
-                          cb, cl, 1, {out[3], tap.kernelH, tap.kernelW, ic[0]});
-                      return SmallVector<Value>{multiplyAccumulate(
-                          cb, cl, sum[0], x, inputZp, w, weightZp)};
-                    })[0];
-              });
-          emitElement(b, loc, out, acc);
-        });
+    auto setup = [&](OpBuilder &b, Location loc, Value,
+                     Value c) -> SmallVector<Value> {
+      SmallVector<Value> biases, channels;
+      for (int64_t j = 0; j < blocking.channels; ++j) {
+        channels.push_back(j == 0 ? c
+                                  : arith::AddIOp::create(
+                                        b, loc, c, constantIndex(b, loc, j))
+                                        .getResult());
+        biases.push_back(loadBias(op, b, loc, operands, 2, channels.back()));
+      }
+      if (isa<FloatType>(*accType) || inputZp == 0)
+        return biases;
+      SmallVector<Value> zeros(blocking.channels,
+                               constantInt(b, loc, *accType, 0));
+      SmallVector<Value> sums = buildReductionNest(
+          b, loc, filter, zeros,
+          [&](OpBuilder &rb, Location rl, ValueRange k, ValueRange carried) {
+            SmallVector<Value> next;
+            for (auto [channel, sum] : llvm::zip(channels, carried)) {
+              Value w = operands.load(rb, rl, 1, {channel, k[0], k[1], k[2]});
+              next.push_back(arith::AddIOp::create(
+                  rb, rl, sum, widen(rb, rl, w, *accType, weightZp)));
+            }
+            return next;
+          });
+      SmallVector<Value> corrected;
+      for (auto [bias, sum] : llvm::zip(biases, sums))
+        corrected.push_back(correctBias(b, loc, bias, sum, inputZp));
+      return corrected;
+    };
+
+    auto interior = [&](OpBuilder &b, Location loc, ValueRange out,
+                        int64_t columns,
+                        ValueRange setupValues) -> SmallVector<Value> {
+      Value rowOrigin = arith::SubIOp::create(
+          b, loc,
+          arith::MulIOp::create(b, loc, out[1],
+                                constantIndex(b, loc, stride[0])),
+          constantIndex(b, loc, pad[0]));
+      SmallVector<Value> colOrigins, init;
+      for (int64_t column = 0; column < columns; ++column) {
+        Value ow = arith::AddIOp::create(b, loc, out[2],
+                                         constantIndex(b, loc, column));
+        colOrigins.push_back(arith::SubIOp::create(
+            b, loc,
+            arith::MulIOp::create(b, loc, ow, constantIndex(b, loc, stride[1])),
+            constantIndex(b, loc, pad[2])));
+        llvm::append_range(init, setupValues);
+      }
+      return buildReductionNest(
+          b, loc, filter, init,
+          [&](OpBuilder &rb, Location rl, ValueRange k, ValueRange carried) {
+            auto tap = [&](Value origin, Value kernel, int64_t d) -> Value {
+              return arith::AddIOp::create(
+                  rb, rl, origin,
+                  arith::MulIOp::create(rb, rl, kernel,
+                                        constantIndex(rb, rl, d)));
+            };
+            Value ih = tap(rowOrigin, k[0], dilation[0]);
+            SmallVector<Value> xs, ws;
+            for (Value origin : colOrigins)
+              xs.push_back(operands.load(
+                  rb, rl, 0,
+                  {out[0], ih, tap(origin, k[1], dilation[1]), k[2]}));
+            for (int64_t j = 0; j < blocking.channels; ++j) {
+              Value oc = arith::AddIOp::create(rb, rl, out[3],
+                                               constantIndex(rb, rl, j));
+              ws.push_back(operands.load(rb, rl, 1, {oc, k[0], k[1], k[2]}));
+            }
+            SmallVector<Value> next;
+            for (auto [column, x] : llvm::enumerate(xs))
+              for (auto [j, w] : llvm::enumerate(ws))
+                next.push_back(multiplyAccumulate(
+                    rb, rl, carried[column * blocking.channels + j], x, 0, w,
+                    weightZp));
+            return next;
+          });
+    };
+
+    auto border = [&](OpBuilder &b, Location loc, ValueRange out) {
+      Value bias = loadBias(op, b, loc, operands, 2, out[3]);
+      return window.accumulate(
+          b, loc, out[1], out[2], bias,
+          [&](OpBuilder &tb, Location tl, const Window::Tap &tap,
+              Value carried) {
+            return buildReductionNest(
+                tb, tl, {filter[2]}, carried,
+                [&](OpBuilder &cb, Location cl, ValueRange ic,
+                    ValueRange sum) {
+                  Value x = operands.load(
+                      cb, cl, 0, {out[0], tap.inputH, tap.inputW, ic[0]});
+                  Value w = operands.load(
+                      cb, cl, 1, {out[3], tap.kernelH, tap.kernelW, ic[0]});
+                  return SmallVector<Value>{multiplyAccumulate(
+                      cb, cl, sum[0], x, inputZp, w, weightZp)};
+                })[0];
+          });
+    };
+
+    emitBlockedWindow(builder, op->getLoc(), outputShape, window, blocking,
+                      setup, interior, border, emitElement);
     return success();
   }
 };
 
 /// Depthwise weights are [KH, KW, C, M]: output channel c * M + m filters
-/// input channel c.
+/// input channel c. An interior block is one channel over four adjacent
+/// columns: each weight load feeds four multiply-accumulates (there is no
+/// input shared between channels).
 struct DepthwiseConv2DEmitter
     : KernelEmitterOpInterface::ExternalModel<DepthwiseConv2DEmitter,
                                               tosa::DepthwiseConv2DOp> {
@@ -109,37 +225,112 @@ struct DepthwiseConv2DEmitter
         getZeroPoints(op, operands, 3);
     if (failed(accType) || failed(zeroPoints))
       return failure();
-    auto [inputZp, weightZp] = *zeroPoints;
+    int64_t inputZp = zeroPoints->first, weightZp = zeroPoints->second;
     auto inputType = cast<ShapedType>(conv.getInput().getType());
     auto weightType = cast<ShapedType>(conv.getWeight().getType());
+    ArrayRef<int64_t> outputShape =
+        cast<ShapedType>(conv.getType()).getShape();
     Window window(inputType, weightType.getDimSize(0),
                   weightType.getDimSize(1), conv.getPad(), conv.getStride(),
                   conv.getDilation());
+    SmallVector<int64_t> taps{weightType.getDimSize(0),
+                              weightType.getDimSize(1)};
     int64_t multiplier = weightType.getDimSize(3);
+    WindowBlocking blocking{1, 4};
+    ArrayRef<int64_t> stride = conv.getStride(), pad = conv.getPad(),
+                      dilation = conv.getDilation();
 
-    buildLoopNest(
-        builder, op->getLoc(), cast<ShapedType>(conv.getType()).getShape(),
-        [&](OpBuilder &b, Location loc, ValueRange out) {
-          Value channel = out[3], copy = constantIndex(b, loc, 0);
-          if (multiplier != 1) {
-            Value m = constantIndex(b, loc, multiplier);
-            channel = arith::DivUIOp::create(b, loc, out[3], m);
-            copy = arith::RemUIOp::create(b, loc, out[3], m);
-          }
-          Value bias = loadBias(op, b, loc, operands, 2, out[3]);
-          Value acc = window.accumulate(
-              b, loc, out[1], out[2], bias,
-              [&](OpBuilder &tb, Location tl, const Window::Tap &tap,
-                  Value carried) {
-                Value x = operands.load(
-                    tb, tl, 0, {out[0], tap.inputH, tap.inputW, channel});
-                Value w = operands.load(
-                    tb, tl, 1, {tap.kernelH, tap.kernelW, channel, copy});
-                return multiplyAccumulate(tb, tl, carried, x, inputZp, w,
-                                          weightZp);
-              });
-          emitElement(b, loc, out, acc);
-        });
+    // The input channel and the copy of output channel `o`.
+    auto source = [&](OpBuilder &b, Location loc,
+                      Value o) -> std::pair<Value, Value> {
+      if (multiplier == 1)
+        return {o, constantIndex(b, loc, 0)};
+      Value m = constantIndex(b, loc, multiplier);
+      return {arith::DivUIOp::create(b, loc, o, m),
+              arith::RemUIOp::create(b, loc, o, m)};
+    };
+
+    // [corrected bias, input channel, copy].
+    auto setup = [&](OpBuilder &b, Location loc, Value,
+                     Value o) -> SmallVector<Value> {
+      auto [channel, copy] = source(b, loc, o);
+      Value input = channel, filterCopy = copy;
+      Value bias = loadBias(op, b, loc, operands, 2, o);
+      if (!isa<FloatType>(*accType) && inputZp != 0) {
+        Value sum = buildReductionNest(
+            b, loc, taps, {constantInt(b, loc, *accType, 0)},
+            [&](OpBuilder &rb, Location rl, ValueRange k, ValueRange carried) {
+              Value w =
+                  operands.load(rb, rl, 1, {k[0], k[1], input, filterCopy});
+              return SmallVector<Value>{arith::AddIOp::create(
+                  rb, rl, carried[0], widen(rb, rl, w, *accType, weightZp))};
+            })[0];
+        bias = correctBias(b, loc, bias, sum, inputZp);
+      }
+      return {bias, channel, copy};
+    };
+
+    auto interior = [&](OpBuilder &b, Location loc, ValueRange out,
+                        int64_t columns,
+                        ValueRange setupValues) -> SmallVector<Value> {
+      Value channel = setupValues[1], copy = setupValues[2];
+      Value rowOrigin = arith::SubIOp::create(
+          b, loc,
+          arith::MulIOp::create(b, loc, out[1],
+                                constantIndex(b, loc, stride[0])),
+          constantIndex(b, loc, pad[0]));
+      SmallVector<Value> colOrigins;
+      for (int64_t column = 0; column < columns; ++column) {
+        Value ow = arith::AddIOp::create(b, loc, out[2],
+                                         constantIndex(b, loc, column));
+        colOrigins.push_back(arith::SubIOp::create(
+            b, loc,
+            arith::MulIOp::create(b, loc, ow, constantIndex(b, loc, stride[1])),
+            constantIndex(b, loc, pad[2])));
+      }
+      SmallVector<Value> init(columns, setupValues[0]);
+      return buildReductionNest(
+          b, loc, taps, init,
+          [&](OpBuilder &rb, Location rl, ValueRange k, ValueRange carried) {
+            auto tap = [&](Value origin, Value kernel, int64_t d) -> Value {
+              return arith::AddIOp::create(
+                  rb, rl, origin,
+                  arith::MulIOp::create(rb, rl, kernel,
+                                        constantIndex(rb, rl, d)));
+            };
+            Value ih = tap(rowOrigin, k[0], dilation[0]);
+            Value w = operands.load(rb, rl, 1, {k[0], k[1], channel, copy});
+            SmallVector<Value> next;
+            for (auto [origin, acc] : llvm::zip(colOrigins, carried)) {
+              Value x = operands.load(
+                  rb, rl, 0,
+                  {out[0], ih, tap(origin, k[1], dilation[1]), channel});
+              next.push_back(
+                  multiplyAccumulate(rb, rl, acc, x, 0, w, weightZp));
+            }
+            return next;
+          });
+    };
+
+    auto border = [&](OpBuilder &b, Location loc, ValueRange out) {
+      std::pair<Value, Value> filterChannel = source(b, loc, out[3]);
+      Value channel = filterChannel.first, copy = filterChannel.second;
+      Value bias = loadBias(op, b, loc, operands, 2, out[3]);
+      return window.accumulate(
+          b, loc, out[1], out[2], bias,
+          [&](OpBuilder &tb, Location tl, const Window::Tap &tap,
+              Value carried) {
+            Value x = operands.load(
+                tb, tl, 0, {out[0], tap.inputH, tap.inputW, channel});
+            Value w = operands.load(
+                tb, tl, 1, {tap.kernelH, tap.kernelW, channel, copy});
+            return multiplyAccumulate(tb, tl, carried, x, inputZp, w,
+                                      weightZp);
+          });
+    };
+
+    emitBlockedWindow(builder, op->getLoc(), outputShape, window, blocking,
+                      setup, interior, border, emitElement);
     return success();
   }
 };

@@ -4,6 +4,7 @@
 #include "EmitterUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace mlir::pex::emit;
@@ -63,4 +64,17 @@ Value Window::countInside(OpBuilder &builder, Location loc, Value oh,
   Value rows = inside(oh, stride[0], pad[0], kernelH, dilation[0], inputH);
   Value cols = inside(ow, stride[1], pad[2], kernelW, dilation[1], inputW);
   return arith::MulIOp::create(builder, loc, rows, cols);
+}
+
+std::pair<int64_t, int64_t> Window::interior(unsigned dim,
+                                             int64_t outputSize) const {
+  int64_t s = stride[dim], before = pad[2 * dim], d = dilation[dim];
+  int64_t kernel = dim == 0 ? kernelH : kernelW;
+  int64_t size = dim == 0 ? inputH : inputW;
+  // Output o reads o * s - before + t * d for t in [0, kernel).
+  int64_t begin = std::min(llvm::divideCeilSigned(before, s), outputSize);
+  int64_t last =
+      llvm::divideFloorSigned(size - 1 + before - (kernel - 1) * d, s);
+  int64_t end = std::clamp(last + 1, begin, outputSize);
+  return {begin, end};
 }

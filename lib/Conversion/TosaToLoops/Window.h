@@ -46,6 +46,11 @@ public:
   Value countInside(OpBuilder &builder, Location loc, Value oh,
                     Value ow) const;
 
+  /// The outputs [begin, end) along dimension 0 (rows) or 1 (columns) of an
+  /// output of `outputSize` whose taps all fall inside the input: they need
+  /// no bounds checks. Empty (begin == end) when there are none.
+  std::pair<int64_t, int64_t> interior(unsigned dim, int64_t outputSize) const;
+
 private:
   /// First input row/column read by output `out` along one dimension.
   Value origin(OpBuilder &builder, Location loc, Value out, int64_t s,

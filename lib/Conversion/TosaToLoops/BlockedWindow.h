@@ -1,0 +1,56 @@
+//===- BlockedWindow.h - Interior blocks and border of a window -*- C++ -*-===//
+//
+// The loop structure of the multiply-accumulate window operators (conv2d,
+// depthwise_conv2d) over an NHWC output. Output channels are the outer loop,
+// in blocks, so whatever depends only on the channel (biases corrected for
+// the input zero point, rescale parameters) is computed once per block rather
+// than per pixel. Each row then has an interior, the outputs whose taps all
+// fall inside the input, computed in blocks of adjacent columns x channels
+// with the accumulators in registers and no bounds checks, and a border,
+// computed one output at a time by the general code.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PEX_LIB_CONVERSION_TOSATOLOOPS_BLOCKEDWINDOW_H
+#define PEX_LIB_CONVERSION_TOSATOLOOPS_BLOCKEDWINDOW_H
+
+#include "Window.h"
+
+#include "pex/Interfaces/KernelEmitterOpInterface.h"
+
+namespace mlir::pex::emit {
+
+/// How many outputs an interior block computes together.
+struct WindowBlocking {
+  /// Output channels per block; divides the channel count.
+  int64_t channels = 1;
+  /// Adjacent output columns per interior block (a row's last interior
+  /// columns form a narrower block).
+  int64_t columns = 1;
+};
+
+/// Values computed once per channel block at (n, first channel), handed to
+/// every interior block of it.
+using ChannelSetup = function_ref<SmallVector<Value>(
+    OpBuilder &, Location, Value n, Value channel)>;
+/// The accumulators of `columns` x `channels` outputs starting at
+/// out = (n, oh, ow, c), all of whose taps are inside the input: element
+/// [column * channels + channel].
+using InteriorBlock = function_ref<SmallVector<Value>(
+    OpBuilder &, Location, ValueRange out, int64_t columns,
+    ValueRange setup)>;
+/// The accumulator of the output at out = (n, oh, ow, c), wherever it is.
+using BorderElement =
+    function_ref<Value(OpBuilder &, Location, ValueRange out)>;
+
+/// Emits the loops over `outputShape` (NHWC) and hands every output's
+/// accumulator to `emitElement`.
+void emitBlockedWindow(OpBuilder &builder, Location loc,
+                       ArrayRef<int64_t> outputShape, const Window &window,
+                       WindowBlocking blocking, ChannelSetup setup,
+                       InteriorBlock interior, BorderElement border,
+                       ElementCallback emitElement);
+
+} // namespace mlir::pex::emit
+
+#endif // PEX_LIB_CONVERSION_TOSATOLOOPS_BLOCKEDWINDOW_H
