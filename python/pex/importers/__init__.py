@@ -11,7 +11,8 @@ from pex.tosa import emit_module
 
 
 def load_graph(path: str) -> Graph:
-    """Reads a model, telling the format from its contents (TFLite's 'TFL3' at byte 4)."""
+    """Reads a model, telling the format from its contents (TFLite's 'TFL3' at byte 4) or
+    its name (a .tflite or .onnx file that does not parse is reported as corrupt)."""
     try:
         data = Path(path).read_bytes()
     except OSError as error:
@@ -19,7 +20,7 @@ def load_graph(path: str) -> Graph:
     if is_tflite(data) or path.endswith(".tflite"):
         return read_tflite(data, path)
     from pex.importers.onnx_reader import looks_like_onnx, read_onnx
-    if looks_like_onnx(data):
+    if path.endswith(".onnx") or looks_like_onnx(data):
         return read_onnx(data, path)
     raise ModelError("unrecognised model format: neither a TFLite flatbuffer ('TFL3' at "
                      "byte 4) nor an ONNX model")

@@ -33,7 +33,13 @@ def looks_like_onnx(data: bytes) -> bool:
 
 def read_onnx(data: bytes, path: str) -> Graph:
     import onnx
-    return OnnxReader(onnx.load_model_from_string(data), path).read()
+    try:
+        model = onnx.load_model_from_string(data)
+    except Exception as error:  # protobuf's DecodeError and friends
+        raise ModelError(f"corrupt or truncated ONNX file ({len(data)} bytes): {error}") from None
+    if not model.graph.node:
+        raise ModelError("no operators: not an ONNX model, or an empty graph")
+    return OnnxReader(model, path).read()
 
 
 def _nhwc(shape) -> tuple[int, ...]:
@@ -53,6 +59,8 @@ class OnnxReader:
         self.loc: Location | None = None
         self.folded: set[str] = set()  # BatchNormalization outputs folded into a conv
         self.consumers: dict[str, int] = {}
+        self.opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")),
+                          13)
         for node in model.graph.node:
             for name in node.input:
                 self.consumers[name] = self.consumers.get(name, 0) + 1
@@ -75,25 +83,39 @@ class OnnxReader:
         for index, node in enumerate(self.model.graph.node):
             self.loc = Location(node.output[0] if node.output else node.op_type, self.file, index)
             handler = getattr(self, f"_op_{node.op_type}", None)
+            where = f"node {index} ({node.op_type} '{node.name or self.loc.name}')"
             try:
                 if handler is None:
                     raise ModelError("unsupported operator")
                 handler(node, {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute})
             except ModelError as error:
-                raise ModelError(f"node {index} ({node.op_type} '{node.name or node.output[0]}'): "
-                                 f"{error}") from None
+                raise ModelError(f"{where}: {error}") from None
+            except Exception as error:  # a node malformed in a way no check foresaw
+                raise ModelError(f"{where}: cannot import it ({type(error).__name__}: "
+                                 f"{error})") from None
         outputs = [self.value(v.name) for v in self.model.graph.output]
         return Graph(self.name, inputs, outputs, self.ops)
 
     # Values.
 
     def value(self, name: str) -> Tensor:
+        """An activation, or a constant used as one (4-D constants are made NHWC too)."""
         if name in self.values:
             return self.values[name]
         if name in self.constants:
             data = self.constants[name].astype(np.float32)
+            if data.ndim == 4:
+                data = np.ascontiguousarray(data.transpose(TO_NHWC))
             return Tensor(name, data.shape, "f32", None, data)
         raise ModelError(f"'{name}' is used before it is defined")
+
+    def image(self, name: str) -> Tensor:
+        """A 4-D activation (NCHW in ONNX, NHWC here)."""
+        x = self.value(name)
+        if len(x.shape) != 4:
+            raise ModelError(f"'{name}' has rank {len(x.shape)}; only 2-D images "
+                             f"(4-D tensors, NCHW) are supported")
+        return x
 
     def constant(self, name: str) -> np.ndarray:
         if name not in self.constants:
@@ -111,18 +133,34 @@ class OnnxReader:
 
     def _op_Constant(self, node, attrs) -> None:
         from onnx import numpy_helper
-        self.constants[node.output[0]] = numpy_helper.to_array(attrs["value"]).copy()
+        if "value" in attrs:
+            data = numpy_helper.to_array(attrs["value"]).copy()
+        elif "value_float" in attrs or "value_floats" in attrs:
+            data = np.array(attrs.get("value_float", attrs.get("value_floats")), np.float32)
+        elif "value_int" in attrs or "value_ints" in attrs:
+            data = np.array(attrs.get("value_int", attrs.get("value_ints")), np.int64)
+        else:
+            raise ModelError(f"Constant with {', '.join(sorted(attrs)) or 'no value'} "
+                             f"is not supported")
+        self.constants[node.output[0]] = data
 
     def _window(self, x: Tensor, attrs, kernel) -> dict:
+        """ONNX's pads are (top, left, bottom, right); the graph's (top, bottom, left, right).
+        SAME_UPPER puts the odd padding element after, SAME_LOWER before."""
         stride = tuple(attrs.get("strides", (1, 1)))
         dilation = tuple(attrs.get("dilations", (1, 1)))
+        pads = tuple(attrs.get("pads", (0, 0, 0, 0)))
+        if len(kernel) != 2 or len(stride) != 2 or len(dilation) != 2 or len(pads) != 4:
+            raise ModelError("only 2-D windows are supported")
         auto_pad = attrs.get("auto_pad", b"NOTSET").decode()
-        if auto_pad in ("SAME_UPPER", "VALID"):
-            code = 0 if auto_pad == "SAME_UPPER" else 1
+        if auto_pad in ("SAME_UPPER", "SAME_LOWER", "VALID"):
+            code = 1 if auto_pad == "VALID" else 0
             pad = (explicit_padding(code, x.shape[1], kernel[0], stride[0], dilation[0])
                    + explicit_padding(code, x.shape[2], kernel[1], stride[1], dilation[1]))
+            if auto_pad == "SAME_LOWER":
+                pad = (pad[1], pad[0], pad[3], pad[2])
         elif auto_pad == "NOTSET":
-            top, left, bottom, right = attrs.get("pads", (0, 0, 0, 0))
+            top, left, bottom, right = pads
             pad = (top, bottom, left, right)
         else:
             raise ModelError(f"auto_pad {auto_pad} is not supported")
@@ -131,10 +169,13 @@ class OnnxReader:
         return dict(stride=stride, dilation=dilation, pad=tuple(pad), out=(out_h, out_w))
 
     def _op_Conv(self, node, attrs) -> None:
-        x = self.value(node.input[0])
+        x = self.image(node.input[0])
         weights = self.constant(node.input[1]).astype(np.float32)
+        if weights.ndim != 4:
+            raise ModelError(f"weights of rank {weights.ndim}; only 2-D convolutions are "
+                             f"supported")
         bias = (self.constant(node.input[2]).astype(np.float32) if len(node.input) > 2
-                else np.zeros(weights.shape[0], np.float32))
+                and node.input[2] else np.zeros(weights.shape[0], np.float32))
         out_channels, group_channels, kh, kw = weights.shape
         weights, bias, output = self._fold_batch_norm(node, weights, bias)
         window = self._window(x, attrs, (kh, kw))
@@ -196,12 +237,15 @@ class OnnxReader:
         self._activation(node, kinds[(low, high)])
 
     def _elementwise_operand(self, name: str, rank: int) -> Tensor:
+        """A constant broadcast ONNX's way (numpy's: leading axes added) against a 4-D
+        activation is made 4-D in NCHW, then NHWC."""
         tensor = self.value(name)
         if not tensor.is_constant:
             if len(tensor.shape) != rank:
                 raise ModelError(f"'{name}' needs broadcasting across ranks")
             return tensor
-        data = tensor.data.reshape((1,) * (rank - tensor.data.ndim) + tensor.data.shape)
+        data = self.constants[name].astype(np.float32)
+        data = data.reshape((1,) * (rank - data.ndim) + data.shape)
         if rank == 4:
             data = data.transpose(TO_NHWC)
         return Tensor(name, data.shape, "f32", None, np.ascontiguousarray(data))
@@ -220,13 +264,29 @@ class OnnxReader:
         self._binary(node, "mul")
 
     def _pool(self, node, attrs, kind: str) -> None:
-        x = self.value(node.input[0])
-        if attrs.get("ceil_mode", 0) or attrs.get("count_include_pad", 0):
-            raise ModelError("ceil_mode and count_include_pad are not supported")
+        """The graph's pools leave padding out of maxima and averages, as ONNX's MaxPool and
+        AveragePool (count_include_pad 0) do; count_include_pad 1 pads with zeros first."""
+        x = self.image(node.input[0])
+        if attrs.get("ceil_mode", 0):
+            raise ModelError("ceil_mode 1 is not supported")
+        if any(d != 1 for d in attrs.get("dilations", (1, 1))):
+            raise ModelError(f"pooling with dilations {list(attrs['dilations'])} is not "
+                             f"supported")
+        if len(node.output) > 1 and node.output[1]:
+            raise ModelError("the Indices output of MaxPool is not supported")
         kernel = tuple(attrs["kernel_shape"])
         window = self._window(x, attrs, kernel)
         out_shape = (x.shape[0], *window.pop("out"), x.shape[3])
         window.pop("dilation")
+        if attrs.get("count_include_pad", 0) and any(window["pad"]):
+            top, bottom, left, right = window["pad"]
+            # Trailing padding no window reaches is left out.
+            bottom -= min(bottom, (x.shape[1] + top + bottom - kernel[0]) % window["stride"][0])
+            right -= min(right, (x.shape[2] + left + right - kernel[1]) % window["stride"][1])
+            padded = (x.shape[0], x.shape[1] + top + bottom, x.shape[2] + left + right, x.shape[3])
+            x = self.emit("pad", [x], f"{node.output[0]}/padded", padded,
+                          pads=((0, 0), (top, bottom), (left, right), (0, 0)))
+            window["pad"] = (0, 0, 0, 0)
         self.emit(kind, [x], node.output[0], out_shape, kernel=kernel, activation="NONE", **window)
 
     def _op_MaxPool(self, node, attrs) -> None:
@@ -236,7 +296,7 @@ class OnnxReader:
         self._pool(node, attrs, "avg_pool2d")
 
     def _op_GlobalAveragePool(self, node, attrs) -> None:
-        x = self.value(node.input[0])
+        x = self.image(node.input[0])
         self.emit("mean", [x], node.output[0], (x.shape[0], 1, 1, x.shape[3]), axes=(1, 2),
                   keep_dims=True)
 
@@ -266,6 +326,8 @@ class OnnxReader:
         x = self.value(node.input[0])
         dims = [x.shape[i] for i in TO_NCHW] if len(x.shape) == 4 else list(x.shape)
         target = [int(d) for d in self.constant(node.input[1])]
+        if attrs.get("allowzero", 0) and 0 in target:
+            raise ModelError("Reshape to an empty tensor (allowzero 1 with a 0) is not supported")
         target = [dims[i] if d == 0 else d for i, d in enumerate(target)]
         if -1 in target:
             known = int(np.prod([d for d in target if d != -1]))
@@ -282,6 +344,8 @@ class OnnxReader:
     def _op_Concat(self, node, attrs) -> None:
         inputs = [self.value(n) for n in node.input]
         rank = len(inputs[0].shape)
+        if any(len(t.shape) != rank for t in inputs):
+            raise ModelError("inputs of different ranks")
         axis = attrs["axis"] % rank
         if rank == 4:
             axis = NCHW_AXIS_IN_NHWC[axis]
@@ -290,29 +354,72 @@ class OnnxReader:
         self.emit("concat", inputs, node.output[0], shape, axis=axis, activation="NONE")
 
     def _op_Softmax(self, node, attrs) -> None:
+        """Over the last axis, or over the channels of a 4-D tensor (last in NHWC). Before
+        opset 13 the default axis is 1 and the softmax runs over all axes from it on."""
         x = self.value(node.input[0])
-        if attrs.get("axis", -1) % len(x.shape) != len(x.shape) - 1 or len(x.shape) == 4:
-            raise ModelError("softmax over an axis other than the last of a 2-D tensor")
+        rank = len(x.shape)
+        axis = attrs.get("axis", -1 if self.opset >= 13 else 1) % rank
+        if rank == 4:
+            whole = self.opset >= 13 or x.shape[1] * x.shape[2] == 1
+            supported = axis == 1 and whole
+        else:
+            supported = axis == rank - 1
+        if not supported:
+            raise ModelError(f"Softmax over axis {axis} of a {rank}-D tensor (opset "
+                             f"{self.opset}) is not supported; only over the last axis, or "
+                             f"over the channels of a 4-D tensor")
         self.emit("softmax", [x], node.output[0], x.shape, beta=1.0)
 
+    def _matrix(self, name: str) -> np.ndarray:
+        matrix = self.constant(name).astype(np.float32)
+        if matrix.ndim != 2:
+            raise ModelError(f"'{name}' has rank {matrix.ndim}; a constant matrix is needed")
+        return matrix
+
     def _op_Gemm(self, node, attrs) -> None:
-        if attrs.get("alpha", 1.0) != 1.0 or attrs.get("beta", 1.0) != 1.0 or attrs.get("transA", 0):
-            raise ModelError("Gemm with alpha, beta or transA is not supported")
-        weights = self.constant(node.input[1]).astype(np.float32)
+        """alpha * A B + beta * C, with alpha folded into the weights and beta into the bias."""
+        if attrs.get("transA", 0):
+            raise ModelError("Gemm with transA 1 is not supported")
+        weights = self._matrix(node.input[1])
         if not attrs.get("transB", 0):
             weights = weights.T
-        bias = (self.constant(node.input[2]).astype(np.float32).reshape(-1)
-                if len(node.input) > 2 else np.zeros(weights.shape[0], np.float32))
-        self._fully_connected(node, np.ascontiguousarray(weights), bias)
+        weights = weights * np.float32(attrs.get("alpha", 1.0))
+        units = weights.shape[0]
+        bias = np.zeros(units, np.float32)
+        if len(node.input) > 2 and node.input[2]:
+            c = self.constant(node.input[2]).astype(np.float32)
+            if c.size not in (1, units) or c.ndim > 2 or (c.ndim == 2 and c.shape[0] != 1):
+                raise ModelError(f"Gemm with C of shape {list(c.shape)} is not supported "
+                                 f"(only one bias per output unit, [N] or [1, N])")
+            bias = np.broadcast_to(c.reshape(-1), (units,)) * np.float32(attrs.get("beta", 1.0))
+        x = self.value(node.input[0])
+        if len(x.shape) != 2:
+            raise ModelError(f"input A of rank {len(x.shape)}; Gemm takes a matrix")
+        self._fully_connected(node, x, weights, bias.astype(np.float32))
 
     def _op_MatMul(self, node, attrs) -> None:
-        weights = np.ascontiguousarray(self.constant(node.input[1]).astype(np.float32).T)
-        self._fully_connected(node, weights, np.zeros(weights.shape[0], np.float32))
+        """A constant B: a fully connected layer over A's last axis (the width of a 4-D
+        tensor, whose result is made NHWC again)."""
+        weights = self._matrix(node.input[1]).T
+        self._fully_connected(node, self.value(node.input[0]), weights,
+                              np.zeros(weights.shape[0], np.float32))
 
-    def _fully_connected(self, node, weights: np.ndarray, bias: np.ndarray) -> None:
-        x = self._to_onnx_order(self.value(node.input[0]))
-        units = weights.shape[0]
+    def _fully_connected(self, node, x: Tensor, weights: np.ndarray, bias: np.ndarray) -> None:
+        """x's last ONNX axis times weights [M, K]: the output has x's ONNX shape with its
+        last axis M."""
+        units, depth = weights.shape
+        onnx_shape = [x.shape[i] for i in TO_NCHW] if len(x.shape) == 4 else list(x.shape)
+        if not onnx_shape or onnx_shape[-1] != depth:
+            raise ModelError(f"an input of shape {onnx_shape} times a [{depth}, {units}] matrix")
+        x = self._to_onnx_order(x)
+        weights = np.ascontiguousarray(weights, np.float32)
+        out_shape = onnx_shape[:-1] + [units]
+        output = node.output[0]
         inputs = [x, Tensor(node.input[1], weights.shape, "f32", None, weights),
-                  Tensor(f"{node.output[0]}/bias", bias.shape, "f32", None, bias)]
-        self.emit("fully_connected", inputs, node.output[0],
-                  (x.num_elements // weights.shape[1], units), activation="NONE")
+                  Tensor(f"{output}/bias", bias.shape, "f32", None, bias)]
+        if len(out_shape) == 4:  # computed in NCHW order, then NHWC for the rest
+            nchw = self.emit("fully_connected", inputs, f"{output}/nchw", out_shape,
+                             activation="NONE")
+            self.emit("transpose", [nchw], output, _nhwc(out_shape), perm=TO_NHWC)
+        else:
+            self.emit("fully_connected", inputs, output, out_shape, activation="NONE")
