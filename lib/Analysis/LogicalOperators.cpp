@@ -15,8 +15,7 @@
 using namespace mlir;
 using namespace mlir::pex;
 
-/// Whether the function returns `value`, directly or through reshapes.
-static bool isReturned(Value value) {
+bool mlir::pex::isReturned(Value value) {
   return llvm::any_of(value.getUsers(), [](Operation *user) {
     return isa<func::ReturnOp>(user) ||
            (isa<tosa::ReshapeOp>(user) && isReturned(user->getResult(0)));

@@ -56,9 +56,9 @@ bool diesHere(Value candidate, const LogicalOperator &op) {
     return false;
   if (isUsedAfter(candidate, op.getSink()))
     return false;
-  return llvm::none_of(op.getSink()->getUsers(), [](Operation *user) {
-    return isa<func::ReturnOp>(user);
-  });
+  // Through reshapes too: the memory model never computes a function
+  // result over an input's storage.
+  return !isReturned(op.getSink()->getResult(0));
 }
 
 LogicalResult wrapInKernel(const LogicalOperator &op) {

@@ -91,7 +91,8 @@ struct PrunePass : public pex::impl::PruneBase<PrunePass> {
     const MemoryModel &model = *partition.model;
     MemoryModel::Evaluation eval = model.evaluate(partition.order);
     ChannelCoupling coupling(func);
-    llvm::DenseMap<const ChannelClass *, int64_t> bytesAtPeak;
+    // In buffer order, so that ties go to the same class on every run.
+    llvm::MapVector<const ChannelClass *, int64_t> bytesAtPeak;
     std::string reasons;
     for (auto [index, buffer] : llvm::enumerate(model.getBuffers())) {
       if (buffer.bytes == 0 || !eval.isLive(index, eval.peakStep))

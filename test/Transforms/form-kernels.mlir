@@ -108,6 +108,26 @@ func.func @result_is_returned(%x: tensor<1x4x4x3xf32>) -> tensor<1x4x4x3xf32> {
 
 // -----
 
+// Nor through a reshape: the reshape is a view of the caller's buffer.
+// CHECK-LABEL: func.func @result_is_returned_reshaped
+// CHECK:       %[[A:.*]] = pex.kernel
+// CHECK:         tosa.negate
+// CHECK:       %[[E:.*]] = tensor.empty() : tensor<1x4x4x3xf32>
+// CHECK:       %[[S:.*]] = pex.kernel ins(%[[A]] : tensor<1x4x4x3xf32>) outs(%[[E]] : tensor<1x4x4x3xf32>)
+// CHECK:         tosa.add
+// CHECK:       tensor.collapse_shape %[[S]]
+func.func @result_is_returned_reshaped(%x: tensor<1x4x4x3xf32>) -> tensor<48xf32> {
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %a = tosa.negate %x, %zp, %zp : (tensor<1x4x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x3xf32>
+  %c = tosa.clamp %a {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x4x4x3xf32>) -> tensor<1x4x4x3xf32>
+  %s = tosa.add %a, %c : (tensor<1x4x4x3xf32>, tensor<1x4x4x3xf32>) -> tensor<1x4x4x3xf32>
+  %shape = tosa.const_shape {values = dense<[48]> : tensor<1xindex>} : () -> !tosa.shape<1>
+  %r = tosa.reshape %s, %shape : (tensor<1x4x4x3xf32>, !tosa.shape<1>) -> tensor<48xf32>
+  return %r : tensor<48xf32>
+}
+
+// -----
+
 // Not in place: the fused convolution (the anchor) also reads %a, at other
 // indices than the element being written.
 // CHECK-LABEL: func.func @anchor_reads_operand

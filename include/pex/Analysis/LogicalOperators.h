@@ -40,6 +40,10 @@ struct LogicalOperator {
 /// live in flash) and views (a reshape aliases its input).
 bool isStorageFree(Operation *op);
 
+/// Whether the function returns `value`, directly or through reshapes (the
+/// caller's output buffer then holds it).
+bool isReturned(Value value);
+
 /// True for operations that only reinterpret their source's bytes: reshapes,
 /// and slices except one the function returns (copied into the output).
 bool isViewOp(Operation *op);
