@@ -29,7 +29,7 @@
 // CHECK:                 scf.yield %[[ACC1]]#0, %[[ACC1]]#1 : i32, i32
 // CHECK-NOT:           memref.store
 // CHECK-DAG:           %[[MUL:.*]] = arith.constant 1073741824 : i32
-// CHECK-DAG:           %[[SHIFT:.*]] = arith.constant 33 : i8
+// CHECK-DAG:           %[[SHIFT:.*]] = arith.constant 20 : i8
 // CHECK:               %[[SCALED:.*]] = tosa.apply_scale %[[ACC]]#0, %[[MUL]], %[[SHIFT]] {rounding_mode = SINGLE_ROUND} : (i32, i32, i8) -> i32
 // CHECK:               arith.maxsi %{{.*}}, %[[SCALED]] : i32
 // CHECK:               %[[Q:.*]] = arith.trunci %{{.*}} : i32 to i8
@@ -47,7 +47,7 @@ func.func @conv_rescale_clamp(%x: memref<1x4x4x2xi8>, %w: memref<3x1x1x2xi8>, %b
   ^bb0(%xa: tensor<1x4x4x2xi8>, %wa: tensor<3x1x1x2xi8>, %ba: tensor<3xi32>, %out: tensor<1x4x4x3xi8>):
     %zp8 = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
     %m = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}> : () -> tensor<1xi32>
-    %s = "tosa.const"() <{values = dense<33> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %s = "tosa.const"() <{values = dense<20> : tensor<1xi8>}> : () -> tensor<1xi8>
     %zp32 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
     %c = tosa.conv2d %xa, %wa, %ba, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xi8>, tensor<3x1x1x2xi8>, tensor<3xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x3xi32>
     %r = tosa.rescale %c, %m, %s, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = SINGLE_ROUND, scale32 = true} : (tensor<1x4x4x3xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x4x4x3xi8>
@@ -189,6 +189,89 @@ func.func @depthwise_columns(%x: memref<1x3x6x2xi8>, %w: memref<3x3x2x1xi8>, %b:
     %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
     %c = tosa.depthwise_conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x6x2xi8>, tensor<3x3x2x1xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x4x2xi32>
     pex.yield %c : tensor<1x1x4x2xi32>
+  }
+  return
+}
+
+// -----
+
+// A rescale whose shifts are all in [32, 63] (read through the constant
+// global its operand views) scales in 64 bits but shifts only the high word,
+// by shift - 32: no tosa.apply_scale and no 64-bit variable shift. Double
+// rounding adds 2^30 less 2^31 for a negative value.
+// CHECK-LABEL: func.func @rescale_high_word
+// CHECK:         %[[V:.*]] = memref.load %{{.*}} : memref<3x2xi32>
+// CHECK:         %[[S:.*]] = memref.load %{{.*}} : memref<2xi8>
+// CHECK:         %[[WIDE:.*]] = arith.extsi %[[V]] : i32 to i64
+// CHECK:         %[[PRODUCT:.*]] = arith.muli %[[WIDE]], %{{.*}} : i64
+// CHECK:         %[[ROUND:.*]] = arith.shli %{{.*}} : i64
+// CHECK-NEXT:    %[[ROUNDED:.*]] = arith.addi %[[PRODUCT]], %[[ROUND]] : i64
+// CHECK:         %[[SIGN:.*]] = arith.shrsi %[[WIDE]], %{{.*}} : i64
+// CHECK:         %[[NEGATIVE:.*]] = arith.shli %[[SIGN]], %{{.*}} : i64
+// CHECK:         %[[HALF:.*]] = arith.addi %[[NEGATIVE]], %{{.*}} : i64
+// CHECK-NEXT:    %[[SUM:.*]] = arith.addi %[[ROUNDED]], %[[HALF]] : i64
+// CHECK:         %[[HIGH64:.*]] = arith.shrsi %[[SUM]], %c32_i64 : i64
+// CHECK-NEXT:    %[[HIGH:.*]] = arith.trunci %[[HIGH64]] : i64 to i32
+// CHECK-NEXT:    %[[S32:.*]] = arith.extui %[[S]] : i8 to i32
+// CHECK:         %[[REST:.*]] = arith.subi %[[S32]], %c32_i32 : i32
+// CHECK-NEXT:    arith.shrsi %[[HIGH]], %[[REST]] : i32
+// CHECK-NOT:     tosa.apply_scale
+// CHECK:         return
+memref.global "private" constant @shifts : memref<2xi8> = dense<[33, 40]>
+memref.global "private" constant @multipliers : memref<2xi32> = dense<[1073741824, 1500000000]>
+func.func @rescale_high_word(%x: memref<3x2xi32>, %y: memref<3x2xi8>) {
+  %m = memref.get_global @multipliers : memref<2xi32>
+  %s = memref.get_global @shifts : memref<2xi8>
+  pex.kernel ins(%x, %m, %s : memref<3x2xi32>, memref<2xi32>, memref<2xi8>) outs(%y : memref<3x2xi8>) {
+  ^bb0(%in: tensor<3x2xi32>, %ma: tensor<2xi32>, %sa: tensor<2xi8>, %out: tensor<3x2xi8>):
+    %zp32 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+    %zp8 = "tosa.const"() <{values = dense<-128> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %r = tosa.rescale %in, %ma, %sa, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<3x2xi32>, tensor<2xi32>, tensor<2xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<3x2xi8>
+    pex.yield %r : tensor<3x2xi8>
+  }
+  return
+}
+
+// -----
+
+// A slice of the shifts (a group loop's channel slice, at an offset known
+// only at run time) holds some of the global's values: all in [32, 63], so
+// the high-word shift applies too.
+// CHECK-LABEL: func.func @rescale_high_word_slice
+// CHECK:         arith.shrsi %{{.*}}, %c32_i64 : i64
+// CHECK-NOT:     tosa.apply_scale
+// CHECK:         return
+memref.global "private" constant @shifts : memref<4xi8> = dense<[33, 40, 35, 36]>
+func.func @rescale_high_word_slice(%x: memref<3x2xi32>, %m: memref<2xi32>, %y: memref<3x2xi8>, %offset: index) {
+  %all = memref.get_global @shifts : memref<4xi8>
+  %s = memref.subview %all[%offset] [2] [1] : memref<4xi8> to memref<2xi8, strided<[1], offset: ?>>
+  pex.kernel ins(%x, %m, %s : memref<3x2xi32>, memref<2xi32>, memref<2xi8, strided<[1], offset: ?>>) outs(%y : memref<3x2xi8>) {
+  ^bb0(%in: tensor<3x2xi32>, %ma: tensor<2xi32>, %sa: tensor<2xi8>, %out: tensor<3x2xi8>):
+    %zp32 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+    %zp8 = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %r = tosa.rescale %in, %ma, %sa, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = SINGLE_ROUND, scale32 = true} : (tensor<3x2xi32>, tensor<2xi32>, tensor<2xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<3x2xi8>
+    pex.yield %r : tensor<3x2xi8>
+  }
+  return
+}
+
+// -----
+
+// One shift below 32: the general tosa.apply_scale (lowered later by
+// tosa-to-arith), for shifts known only at run time as well.
+// CHECK-LABEL: func.func @rescale_low_shift
+// CHECK:         tosa.apply_scale
+// CHECK-NOT:     %c32_i64
+// CHECK:         return
+memref.global "private" constant @shifts : memref<2xi8> = dense<[33, 20]>
+func.func @rescale_low_shift(%x: memref<3x2xi32>, %m: memref<2xi32>, %y: memref<3x2xi8>) {
+  %s = memref.get_global @shifts : memref<2xi8>
+  pex.kernel ins(%x, %m, %s : memref<3x2xi32>, memref<2xi32>, memref<2xi8>) outs(%y : memref<3x2xi8>) {
+  ^bb0(%in: tensor<3x2xi32>, %ma: tensor<2xi32>, %sa: tensor<2xi8>, %out: tensor<3x2xi8>):
+    %zp32 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+    %zp8 = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %r = tosa.rescale %in, %ma, %sa, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<3x2xi32>, tensor<2xi32>, tensor<2xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<3x2xi8>
+    pex.yield %r : tensor<3x2xi8>
   }
   return
 }

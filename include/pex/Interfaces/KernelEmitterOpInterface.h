@@ -20,6 +20,13 @@ public:
   /// The value of operand `index` if it is known at compile time (zero
   /// points, shifts), else null.
   virtual DenseElementsAttr getConstant(unsigned index) = 0;
+  /// The compile-time constant operand `index` is a view of, if any: every
+  /// value the operand holds is among its elements (a slice's too). Lets an
+  /// emitter specialise on a property all of them share, such as the range
+  /// of per-channel shifts.
+  virtual DenseElementsAttr getConstantSource(unsigned index) {
+    return getConstant(index);
+  }
 };
 
 /// Receives one output element of an anchor: its indices and value.

@@ -115,6 +115,57 @@ struct ClampEmitter : ElementwiseEmitter<ClampEmitter, tosa::ClampOp> {
   }
 };
 
+/// Whether every shift operand `index` can hold is in [32, 63], as for the
+/// rescales after convolutions (multipliers in [2^30, 2^31), scales below 1).
+bool hasHighWordShifts(KernelOperands &operands, unsigned index) {
+  DenseElementsAttr shifts = operands.getConstantSource(index);
+  if (!shifts || !isa<IntegerType>(shifts.getElementType()))
+    return false;
+  return llvm::all_of(shifts.getValues<APInt>(), [](const APInt &shift) {
+    int64_t value = shift.getSExtValue();
+    return value >= 32 && value <= 63;
+  });
+}
+
+/// tosa.apply_scale for a shift in [32, 63]: the 64-bit product plus the
+/// rounding, of which only the high word is shifted (by shift - 32), in 32
+/// bits. The same bits as the general lowering (the high word of a 64-bit
+/// value always fits), which shifts 64 bits by a variable amount: on a
+/// 32-bit core one multiply-accumulate and one shift instead of a dozen
+/// instructions. The rounding depends only on the shift, so it is computed
+/// once per channel when the channel is an outer loop.
+Value applyScaleHighWord(OpBuilder &builder, Location loc, Value value,
+                         Value multiplier, Value shift, bool doubleRound) {
+  Type i64 = builder.getI64Type(), i32 = builder.getI32Type();
+  auto wideConstant = [&](int64_t v) { return constantInt(builder, loc, i64, v); };
+  Value wideValue = castInt(builder, loc, value, i64);
+  Value wideShift = castInt(builder, loc, shift, i64, /*isUnsigned=*/true);
+  Value sum = arith::MulIOp::create(builder, loc, wideValue,
+                                    castInt(builder, loc, multiplier, i64));
+  Value round = arith::ShLIOp::create(
+      builder, loc, wideConstant(1),
+      arith::SubIOp::create(builder, loc, wideShift, wideConstant(1)));
+  sum = arith::AddIOp::create(builder, loc, sum, round);
+  if (doubleRound) {
+    // + 2^30 for a value >= 0, - 2^30 below: 2^30, less 2^31 if negative.
+    Value negative = arith::ShLIOp::create(
+        builder, loc,
+        arith::ShRSIOp::create(builder, loc, wideValue, wideConstant(63)),
+        wideConstant(31));
+    sum = arith::AddIOp::create(
+        builder, loc, sum,
+        arith::AddIOp::create(builder, loc, negative,
+                              wideConstant(int64_t(1) << 30)));
+  }
+  Value high = castInt(
+      builder, loc, arith::ShRSIOp::create(builder, loc, sum, wideConstant(32)),
+      i32);
+  Value rest = arith::SubIOp::create(
+      builder, loc, castInt(builder, loc, shift, i32, /*isUnsigned=*/true),
+      constantInt(builder, loc, i32, 32));
+  return arith::ShRSIOp::create(builder, loc, high, rest);
+}
+
 /// rescale: (x - input_zp) scaled by multiplier * 2^-shift with the given
 /// rounding, plus output_zp, saturated to the output type.
 struct RescaleEmitter
@@ -146,9 +197,14 @@ struct RescaleEmitter
     Value multiplier = castInt(
         builder, loc, operands.load(builder, loc, 1, parameterIndex), i32);
     Value shift = operands.load(builder, loc, 2, parameterIndex);
-    Value scaled = tosa::ApplyScaleOp::create(builder, loc, i32, value,
-                                              multiplier, shift,
-                                              rescale.getRoundingModeAttr());
+    Value scaled =
+        hasHighWordShifts(operands, 2)
+            ? applyScaleHighWord(builder, loc, value, multiplier, shift,
+                                 rescale.getRoundingMode() ==
+                                     tosa::RoundingMode::DOUBLE_ROUND)
+            : tosa::ApplyScaleOp::create(builder, loc, i32, value, multiplier,
+                                         shift, rescale.getRoundingModeAttr())
+                  .getResult();
     if (*outputZp != 0)
       scaled = arith::AddIOp::create(builder, loc, scaled,
                                      constantInt(builder, loc, i32, *outputZp));

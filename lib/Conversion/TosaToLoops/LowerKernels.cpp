@@ -7,6 +7,8 @@
 #include "EmitterUtils.h"
 
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_LOWERKERNELS
@@ -48,6 +50,31 @@ private:
       if (matchPattern(member->getOperand(index), m_Constant(&attr)))
         return attr;
       return {};
+    }
+    /// Weights and quantisation parameters are views (slices in group
+    /// loops, reshapes) of constant globals.
+    DenseElementsAttr getConstantSource(unsigned index) override {
+      if (DenseElementsAttr attr = getConstant(index))
+        return attr;
+      Value memref = emission.memrefOf.lookup(member->getOperand(index));
+      while (auto view =
+                 dyn_cast_or_null<ViewLikeOpInterface>(
+                     memref ? memref.getDefiningOp() : nullptr))
+        memref = view.getViewSource();
+      auto get = dyn_cast_or_null<memref::GetGlobalOp>(
+          memref ? memref.getDefiningOp() : nullptr);
+      if (!get)
+        return {};
+      auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+          get, get.getNameAttr());
+      auto attr = global ? dyn_cast_or_null<DenseElementsAttr>(
+                               global.getConstantInitValue())
+                         : DenseElementsAttr();
+      // A view reinterpreting bytes (memref.view) reads other values.
+      auto type = cast<ShapedType>(member->getOperand(index).getType());
+      if (!attr || attr.getElementType() != type.getElementType())
+        return {};
+      return attr;
     }
 
   private:
