@@ -70,6 +70,8 @@ void pex::buildLowerToLLVMPipeline(OpPassManager &pm,
   unsigned indexBitwidth = options.indexBitwidth;
   pm.addPass(createExportEntryPoint());
   pm.addNestedPass<func::FuncOp>(createLowerKernels());
+  if (options.dsp)
+    pm.addNestedPass<func::FuncOp>(createDualMultiplyAccumulate());
   pm.addNestedPass<func::FuncOp>(
       createTosaToArithPass(TosaToArithPassOptions{true, false}));
   pm.addPass(createApproximateMath());

@@ -201,6 +201,7 @@ void configure(pex::PexPipelineOptions &options, const Target &target,
     options.arenaBudget = std::max<int64_t>(
         sramBudget - (options.arenaIO ? 0 : ioBytes), 1);
   options.indexBitwidth = target.getIndexBitwidth();
+  options.dsp = llvm::StringRef(target.features).contains("+dsp");
   options.externalArena = arenaKind == "external";
   options.arenaSymbol = getArenaSymbol(name);
 }

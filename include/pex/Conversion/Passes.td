@@ -21,6 +21,27 @@ def LowerKernels : Pass<"pex-lower-kernels", "func::FuncOp"> {
                            "::mlir::tosa::TosaDialect"];
 }
 
+def DualMultiplyAccumulate
+    : Pass<"pex-dual-multiply-accumulate", "func::FuncOp"> {
+  let summary = "Compute int8 dot-product loops four bytes at a time with "
+                "the Armv7E-M DSP extension";
+  let description = [{
+    Rewrites every loop that only accumulates products of sign-extended int8
+    loads into i32 carried values, each load reading consecutive bytes along
+    the induction variable (the input-channel loops of convolution
+    interiors), when its trip count is a multiple of four: each step loads a
+    word per operand, splits it into two pairs of 16-bit lanes (SXTB16) and
+    adds each product pair with one SMLAD (`llvm.arm.sxtb16`,
+    `llvm.arm.smlad`). Exact: the i32 sums only change order. For targets
+    with the DSP extension (Cortex-M4, M7, M33); runs after
+    `pex-lower-kernels`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 def ApproximateMath : Pass<"pex-approximate-math"> {
   let summary = "Replace math functions by polynomial approximations";
   let description = [{

@@ -67,6 +67,11 @@ struct PexPipelineOptions : public PassPipelineOptions<PexPipelineOptions> {
       llvm::cl::desc("Width of index values in generated code (32 for "
                      "Cortex-M, 64 for a 64-bit host)"),
       llvm::cl::init(32)};
+  Option<bool> dsp{
+      *this, "dsp",
+      llvm::cl::desc("The target has the Armv7E-M DSP extension: int8 dot "
+                     "products use its dual multiply-accumulate"),
+      llvm::cl::init(false)};
 };
 
 /// TOSA to TOSA: canonicalisation, reordering and partial execution groups

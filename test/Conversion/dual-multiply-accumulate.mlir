@@ -1,0 +1,94 @@
+// RUN: pex-opt %s -split-input-file --pex-dual-multiply-accumulate | FileCheck %s
+
+// Two dot products sharing the weights, eight bytes long: two steps of four
+// bytes. Each operand is read as a 4-byte view (one word load once LLVM
+// combines the bytes) and split once into its even and odd bytes (SXTB16 of
+// the word and of the word rotated by 8); each product is two SMLADs.
+// CHECK-LABEL: func.func @dot
+// CHECK-SAME:    (%[[X:.*]]: memref<2x8xi8>, %[[W:.*]]: memref<8xi8>, %[[INIT:.*]]: i32)
+// CHECK:         %[[C4:.*]] = arith.constant 4 : index
+// CHECK:         %[[R:.*]]:2 = scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %[[C4]] iter_args(%[[A:.*]] = %[[INIT]], %[[B:.*]] = %[[INIT]]) -> (i32, i32) {
+// CHECK:           %[[X0:.*]] = memref.subview %[[X]][%{{.*}}, %[[I]]] [1, 4] [1, 1]
+// CHECK-COUNT-4:   memref.load %[[X0]]
+// CHECK:           %[[X0E:.*]] = llvm.call_intrinsic "llvm.arm.sxtb16"
+// CHECK-NEXT:      %[[X0O:.*]] = llvm.call_intrinsic "llvm.arm.sxtb16"
+// CHECK:           %[[W0:.*]] = memref.subview %[[W]][%[[I]]] [4] [1]
+// CHECK-COUNT-4:   memref.load %[[W0]]
+// CHECK:           %[[WE:.*]] = llvm.call_intrinsic "llvm.arm.sxtb16"
+// CHECK-NEXT:      %[[WO:.*]] = llvm.call_intrinsic "llvm.arm.sxtb16"
+// CHECK:           %[[X1:.*]] = memref.subview %[[X]][%{{.*}}, %[[I]]] [1, 4] [1, 1]
+// CHECK:           %[[X1E:.*]] = llvm.call_intrinsic "llvm.arm.sxtb16"
+// CHECK-NEXT:      %[[X1O:.*]] = llvm.call_intrinsic "llvm.arm.sxtb16"
+// CHECK-NEXT:      %[[A1:.*]] = llvm.call_intrinsic "llvm.arm.smlad"(%[[X0E]], %[[WE]], %[[A]])
+// CHECK-NEXT:      %[[A2:.*]] = llvm.call_intrinsic "llvm.arm.smlad"(%[[X0O]], %[[WO]], %[[A1]])
+// CHECK-NEXT:      %[[B1:.*]] = llvm.call_intrinsic "llvm.arm.smlad"(%[[X1E]], %[[WE]], %[[B]])
+// CHECK-NEXT:      %[[B2:.*]] = llvm.call_intrinsic "llvm.arm.smlad"(%[[X1O]], %[[WO]], %[[B1]])
+// CHECK-NEXT:      scf.yield %[[A2]], %[[B2]] : i32, i32
+// CHECK:         return %[[R]]#0, %[[R]]#1
+func.func @dot(%x: memref<2x8xi8>, %w: memref<8xi8>, %init: i32) -> (i32, i32) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %r:2 = scf.for %i = %c0 to %c8 step %c1 iter_args(%a = %init, %b = %init) -> (i32, i32) {
+    %x0 = memref.load %x[%c0, %i] : memref<2x8xi8>
+    %x1 = memref.load %x[%c1, %i] : memref<2x8xi8>
+    %wv = memref.load %w[%i] : memref<8xi8>
+    %xe0 = arith.extsi %x0 : i8 to i32
+    %xe1 = arith.extsi %x1 : i8 to i32
+    %we = arith.extsi %wv : i8 to i32
+    %p0 = arith.muli %xe0, %we : i32
+    %p1 = arith.muli %xe1, %we : i32
+    %s0 = arith.addi %a, %p0 : i32
+    %s1 = arith.addi %b, %p1 : i32
+    scf.yield %s0, %s1 : i32, i32
+  }
+  return %r#0, %r#1 : i32, i32
+}
+
+// -----
+
+// Six bytes are not a whole number of words: the loop stays as it is.
+// CHECK-LABEL: func.func @partial_word
+// CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1
+// CHECK-NOT:     llvm.call_intrinsic
+func.func @partial_word(%x: memref<6xi8>, %w: memref<6xi8>, %init: i32) -> i32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c6 = arith.constant 6 : index
+  %r = scf.for %i = %c0 to %c6 step %c1 iter_args(%a = %init) -> (i32) {
+    %xv = memref.load %x[%i] : memref<6xi8>
+    %wv = memref.load %w[%i] : memref<6xi8>
+    %xe = arith.extsi %xv : i8 to i32
+    %we = arith.extsi %wv : i8 to i32
+    %p = arith.muli %xe, %we : i32
+    %s = arith.addi %a, %p : i32
+    scf.yield %s : i32
+  }
+  return %r : i32
+}
+
+// -----
+
+// A product of an operand less its zero point (a convolution's border) is
+// not a product of bytes: the loop stays as it is.
+// CHECK-LABEL: func.func @zero_point
+// CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1
+// CHECK:           arith.subi
+// CHECK-NOT:     llvm.call_intrinsic
+func.func @zero_point(%x: memref<8xi8>, %w: memref<8xi8>, %init: i32) -> i32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %zp = arith.constant -128 : i32
+  %r = scf.for %i = %c0 to %c8 step %c1 iter_args(%a = %init) -> (i32) {
+    %xv = memref.load %x[%i] : memref<8xi8>
+    %wv = memref.load %w[%i] : memref<8xi8>
+    %xe = arith.extsi %xv : i8 to i32
+    %xz = arith.subi %xe, %zp : i32
+    %we = arith.extsi %wv : i8 to i32
+    %p = arith.muli %xz, %we : i32
+    %s = arith.addi %a, %p : i32
+    scf.yield %s : i32
+  }
+  return %r : i32
+}
