@@ -1,29 +1,38 @@
 // RUN: pex-opt %s -split-input-file --pex-dual-multiply-accumulate | FileCheck %s
 
 // Two dot products sharing the weights, eight bytes long: two steps of four
-// bytes. Each operand is read as a 4-byte view (one word load once LLVM
-// combines the bytes) and split once into its even and odd bytes (SXTB16 of
-// the word and of the word rotated by 8); each product is two SMLADs.
+// bytes. Each operand is one unaligned word load at its first byte's address
+// (the aligned pointer plus the strided offset), split once into its even
+// and odd bytes (SXTB16 of the word and of the word rotated by 8); each
+// product is two SMLADs.
 // CHECK-LABEL: func.func @dot
 // CHECK-SAME:    (%[[X:.*]]: memref<2x8xi8>, %[[W:.*]]: memref<8xi8>, %[[INIT:.*]]: i32)
 // CHECK:         %[[C4:.*]] = arith.constant 4 : index
 // CHECK:         %[[R:.*]]:2 = scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %[[C4]] iter_args(%[[A:.*]] = %[[INIT]], %[[B:.*]] = %[[INIT]]) -> (i32, i32) {
-// CHECK:           %[[X0:.*]] = memref.subview %[[X]][%{{.*}}, %[[I]]] [1, 4] [1, 1]
-// CHECK-COUNT-4:   memref.load %[[X0]]
-// CHECK:           %[[X0E:.*]] = llvm.call_intrinsic "llvm.arm.sxtb16"
+// CHECK:           %{{.*}}, %[[XOFF:.*]], %{{.*}}:2, %[[XSTR:.*]]:2 = memref.extract_strided_metadata %[[X]]
+// CHECK-NEXT:      %[[XPTR:.*]] = memref.extract_aligned_pointer_as_index %[[X]]
+// CHECK-NEXT:      %[[XA0:.*]] = arith.addi %[[XPTR]], %[[XOFF]] : index
+// CHECK:           %[[XI:.*]] = arith.muli %[[I]], %[[XSTR]]#1 : index
+// CHECK-NEXT:      %[[XA:.*]] = arith.addi %{{.*}}, %[[XI]] : index
+// CHECK-NEXT:      %[[XA32:.*]] = arith.index_castui %[[XA]] : index to i32
+// CHECK-NEXT:      %[[XP:.*]] = llvm.inttoptr %[[XA32]] : i32 to !llvm.ptr
+// CHECK-NEXT:      %[[X0:.*]] = llvm.load %[[XP]] {alignment = 1 : i64} : !llvm.ptr -> i32
+// CHECK:           %[[X0E:.*]] = llvm.call_intrinsic "llvm.arm.sxtb16"(%[[X0]])
 // CHECK-NEXT:      %[[X0O:.*]] = llvm.call_intrinsic "llvm.arm.sxtb16"
-// CHECK:           %[[W0:.*]] = memref.subview %[[W]][%[[I]]] [4] [1]
-// CHECK-COUNT-4:   memref.load %[[W0]]
-// CHECK:           %[[WE:.*]] = llvm.call_intrinsic "llvm.arm.sxtb16"
+// CHECK:           memref.extract_aligned_pointer_as_index %[[W]]
+// CHECK:           %[[W0:.*]] = llvm.load
+// CHECK:           %[[WE:.*]] = llvm.call_intrinsic "llvm.arm.sxtb16"(%[[W0]])
 // CHECK-NEXT:      %[[WO:.*]] = llvm.call_intrinsic "llvm.arm.sxtb16"
-// CHECK:           %[[X1:.*]] = memref.subview %[[X]][%{{.*}}, %[[I]]] [1, 4] [1, 1]
-// CHECK:           %[[X1E:.*]] = llvm.call_intrinsic "llvm.arm.sxtb16"
+// CHECK:           memref.extract_aligned_pointer_as_index %[[X]]
+// CHECK:           %[[X1:.*]] = llvm.load
+// CHECK:           %[[X1E:.*]] = llvm.call_intrinsic "llvm.arm.sxtb16"(%[[X1]])
 // CHECK-NEXT:      %[[X1O:.*]] = llvm.call_intrinsic "llvm.arm.sxtb16"
 // CHECK-NEXT:      %[[A1:.*]] = llvm.call_intrinsic "llvm.arm.smlad"(%[[X0E]], %[[WE]], %[[A]])
 // CHECK-NEXT:      %[[A2:.*]] = llvm.call_intrinsic "llvm.arm.smlad"(%[[X0O]], %[[WO]], %[[A1]])
 // CHECK-NEXT:      %[[B1:.*]] = llvm.call_intrinsic "llvm.arm.smlad"(%[[X1E]], %[[WE]], %[[B]])
 // CHECK-NEXT:      %[[B2:.*]] = llvm.call_intrinsic "llvm.arm.smlad"(%[[X1O]], %[[WO]], %[[B1]])
 // CHECK-NEXT:      scf.yield %[[A2]], %[[B2]] : i32, i32
+// CHECK-NOT:       memref.load
 // CHECK:         return %[[R]]#0, %[[R]]#1
 func.func @dot(%x: memref<2x8xi8>, %w: memref<8xi8>, %init: i32) -> (i32, i32) {
   %c0 = arith.constant 0 : index
@@ -69,12 +78,21 @@ func.func @partial_word(%x: memref<6xi8>, %w: memref<6xi8>, %init: i32) -> i32 {
 
 // -----
 
-// A product of an operand less its zero point (a convolution's border) is
-// not a product of bytes: the loop stays as it is.
+// An operand less an int8 zero point (a convolution's border) has the zero
+// point subtracted from both 16-bit lanes (SSUB16, exact: the differences
+// fit) before the SMLADs: -128 in each lane is 0xFF80FF80.
 // CHECK-LABEL: func.func @zero_point
-// CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1
-// CHECK:           arith.subi
-// CHECK-NOT:     llvm.call_intrinsic
+// CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c4
+// CHECK:           %[[X:.*]] = llvm.load
+// CHECK:           %[[XE:.*]] = llvm.call_intrinsic "llvm.arm.sxtb16"(%[[X]])
+// CHECK-NEXT:      %[[XO:.*]] = llvm.call_intrinsic "llvm.arm.sxtb16"
+// CHECK-NEXT:      %[[ZP:.*]] = arith.constant -8323200 : i32
+// CHECK-NEXT:      %[[XEZ:.*]] = llvm.call_intrinsic "llvm.arm.ssub16"(%[[XE]], %[[ZP]])
+// CHECK-NEXT:      %[[XOZ:.*]] = llvm.call_intrinsic "llvm.arm.ssub16"(%[[XO]], %[[ZP]])
+// CHECK:           llvm.call_intrinsic "llvm.arm.smlad"(%[[XEZ]],
+// CHECK-NEXT:      llvm.call_intrinsic "llvm.arm.smlad"(%[[XOZ]],
+// CHECK-NOT:       arith.subi
+// CHECK:         return
 func.func @zero_point(%x: memref<8xi8>, %w: memref<8xi8>, %init: i32) -> i32 {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -87,6 +105,29 @@ func.func @zero_point(%x: memref<8xi8>, %w: memref<8xi8>, %init: i32) -> i32 {
     %xz = arith.subi %xe, %zp : i32
     %we = arith.extsi %wv : i8 to i32
     %p = arith.muli %xz, %we : i32
+    %s = arith.addi %a, %p : i32
+    scf.yield %s : i32
+  }
+  return %r : i32
+}
+
+// -----
+
+// A product of bytes that are not consecutive along the loop (the input
+// channel is not the innermost dimension) stays as it is.
+// CHECK-LABEL: func.func @strided
+// CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1
+// CHECK-NOT:     llvm.call_intrinsic
+func.func @strided(%x: memref<8x2xi8>, %w: memref<8xi8>, %init: i32) -> i32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %r = scf.for %i = %c0 to %c8 step %c1 iter_args(%a = %init) -> (i32) {
+    %xv = memref.load %x[%i, %c0] : memref<8x2xi8>
+    %wv = memref.load %w[%i] : memref<8xi8>
+    %xe = arith.extsi %xv : i8 to i32
+    %we = arith.extsi %wv : i8 to i32
+    %p = arith.muli %xe, %we : i32
     %s = arith.addi %a, %p : i32
     scf.yield %s : i32
   }

@@ -170,6 +170,37 @@ func.func @conv_padded_border(%x: memref<1x4x4x1xi8>, %w: memref<1x3x3x1xi8>, %b
 
 // -----
 
+// The border computes the channel block at one column: each tap is checked
+// once for both channels, and inside, each input load feeds both channels'
+// multiply-accumulates (input less its zero point, no bias correction).
+// CHECK-LABEL: func.func @conv_border_block
+// CHECK-SAME:    (%[[X:.*]]: memref<1x2x2x4xi8>, %[[W:.*]]: memref<2x3x3x4xi8>, %[[B:.*]]: memref<2xi32>, %[[Y:.*]]: memref<1x2x2x2xi32>)
+// CHECK:         scf.for %[[C:[^ ]*]] = %{{.*}} to %c2{{(_[0-9]+)?}} step %c2
+// CHECK:               %[[B0:.*]] = memref.load %[[B]][%[[C]]] : memref<2xi32>
+// CHECK:               %[[B1:.*]] = memref.load %[[B]][%{{.*}}] : memref<2xi32>
+// CHECK:               %[[ACC:.*]]:2 = scf.for {{.*}} iter_args({{.*}} = %[[B0]], {{.*}} = %[[B1]]) -> (i32, i32)
+// CHECK:                 scf.for
+// CHECK:                   scf.if %{{.*}} -> (i32, i32) {
+// CHECK:                     scf.for %[[IC:[^ ]*]] =
+// CHECK-NEXT:                  %[[XV:.*]] = memref.load %[[X]][{{.*}}, %[[IC]]]
+// CHECK-NOT:                   memref.load %[[X]]
+// CHECK-COUNT-2:               memref.load %[[W]][{{.*}}, %[[IC]]]
+// CHECK:                       scf.yield {{.*}} : i32, i32
+// CHECK:               memref.store %[[ACC]]#0, %[[Y]]
+// CHECK:               memref.store %[[ACC]]#1, %[[Y]]
+func.func @conv_border_block(%x: memref<1x2x2x4xi8>, %w: memref<2x3x3x4xi8>, %b: memref<2xi32>, %y: memref<1x2x2x2xi32>) {
+  pex.kernel ins(%x, %w, %b : memref<1x2x2x4xi8>, memref<2x3x3x4xi8>, memref<2xi32>) outs(%y : memref<1x2x2x2xi32>) {
+  ^bb0(%xa: tensor<1x2x2x4xi8>, %wa: tensor<2x3x3x4xi8>, %ba: tensor<2xi32>, %out: tensor<1x2x2x2xi32>):
+    %zp = "tosa.const"() <{values = dense<-128> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x2x2x4xi8>, tensor<2x3x3x4xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x2x2xi32>
+    pex.yield %c : tensor<1x2x2x2xi32>
+  }
+  return
+}
+
+// -----
+
 // A depthwise interior block is one channel over four columns: each weight
 // load feeds four multiply-accumulates.
 // CHECK-LABEL: func.func @depthwise_columns

@@ -27,14 +27,15 @@ def DualMultiplyAccumulate
                 "the Armv7E-M DSP extension";
   let description = [{
     Rewrites every loop that only accumulates products of sign-extended int8
-    loads into i32 carried values, each load reading consecutive bytes along
-    the induction variable (the input-channel loops of convolution
-    interiors), when its trip count is a multiple of four: each step loads a
-    word per operand, splits it into two pairs of 16-bit lanes (SXTB16) and
-    adds each product pair with one SMLAD (`llvm.arm.sxtb16`,
-    `llvm.arm.smlad`). Exact: the i32 sums only change order. For targets
-    with the DSP extension (Cortex-M4, M7, M33); runs after
-    `pex-lower-kernels`.
+    loads (less an int8 constant, such as an input zero point, or not) into
+    i32 carried values, each load reading consecutive bytes along the
+    induction variable (the input-channel loops of convolutions), when its
+    trip count is a multiple of four: each step loads a word per operand
+    (unaligned), splits it into two pairs of 16-bit lanes (SXTB16), subtracts
+    the constant from both lanes (SSUB16) and adds each product pair with one
+    SMLAD (`llvm.arm.sxtb16`, `llvm.arm.ssub16`, `llvm.arm.smlad`). Exact:
+    the i32 sums only change order. For 32-bit targets with the DSP
+    extension (Cortex-M4, M7, M33); runs after `pex-lower-kernels`.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::LLVM::LLVMDialect",

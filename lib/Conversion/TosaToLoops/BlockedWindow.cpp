@@ -38,7 +38,7 @@ void emit::emitBlockedWindow(OpBuilder &builder, Location loc,
                              ArrayRef<int64_t> outputShape,
                              const Window &window, WindowBlocking blocking,
                              ChannelSetup setup, InteriorBlock interior,
-                             BorderElement border,
+                             BorderBlock border,
                              ElementCallback emitElement) {
   int64_t rows = outputShape[1], cols = outputShape[2];
   int64_t channels = outputShape[3], perBlock = blocking.channels;
@@ -127,17 +127,10 @@ void emit::emitBlockedWindow(OpBuilder &builder, Location loc,
               ow = arith::SelectOp::create(fb, fl, left, i, ow);
             }
           }
-          auto emitOne = [&](OpBuilder &eb, Location el, Value channel) {
-            SmallVector<Value> out{n, oh, ow, channel};
-            emitElement(eb, el, out, border(eb, el, out));
-          };
-          if (perBlock == 1)
-            return emitOne(fb, fl, c);
-          buildFor(fb, fl, constantIndex(fb, fl, 0),
-                   constantIndex(fb, fl, perBlock), 1,
-                   [&](OpBuilder &jb, Location jl, Value j) {
-                     emitOne(jb, jl, arith::AddIOp::create(jb, jl, c, j));
-                   });
+          SmallVector<Value> accs = border(fb, fl, {n, oh, ow, c});
+          for (auto [channel, acc] : llvm::enumerate(accs))
+            emitElement(fb, fl,
+                        {n, oh, ow, addConstant(fb, fl, c, channel)}, acc);
         });
   };
 

@@ -7,7 +7,7 @@
 // than per pixel. Each row then has an interior, the outputs whose taps all
 // fall inside the input, computed in blocks of adjacent columns x channels
 // with the accumulators in registers and no bounds checks, and a border,
-// computed one output at a time by the general code.
+// computed one column at a time with each tap checked.
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,16 +39,17 @@ using ChannelSetup = function_ref<SmallVector<Value>(
 using InteriorBlock = function_ref<SmallVector<Value>(
     OpBuilder &, Location, ValueRange out, int64_t columns,
     ValueRange setup)>;
-/// The accumulator of the output at out = (n, oh, ow, c), wherever it is.
-using BorderElement =
-    function_ref<Value(OpBuilder &, Location, ValueRange out)>;
+/// The accumulators of the channel block's outputs at out = (n, oh, ow, c),
+/// wherever they are (taps may fall outside the input).
+using BorderBlock =
+    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange out)>;
 
 /// Emits the loops over `outputShape` (NHWC) and hands every output's
 /// accumulator to `emitElement`.
 void emitBlockedWindow(OpBuilder &builder, Location loc,
                        ArrayRef<int64_t> outputShape, const Window &window,
                        WindowBlocking blocking, ChannelSetup setup,
-                       InteriorBlock interior, BorderElement border,
+                       InteriorBlock interior, BorderBlock border,
                        ElementCallback emitElement);
 
 } // namespace mlir::pex::emit

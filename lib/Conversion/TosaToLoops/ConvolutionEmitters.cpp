@@ -183,23 +183,37 @@ struct Conv2DEmitter
           });
     };
 
+    // The channel block at one column: each tap is checked once, each
+    // input load feeds every channel.
     auto border = [&](OpBuilder &b, Location loc, ValueRange out) {
-      Value bias = loadBias(op, b, loc, operands, 2, out[3]);
+      SmallVector<Value> channels, biases;
+      for (int64_t j = 0; j < blocking.channels; ++j) {
+        channels.push_back(j == 0 ? out[3]
+                                  : arith::AddIOp::create(
+                                        b, loc, out[3], constantIndex(b, loc, j))
+                                        .getResult());
+        biases.push_back(loadBias(op, b, loc, operands, 2, channels.back()));
+      }
       return window.accumulate(
-          b, loc, out[1], out[2], bias,
+          b, loc, out[1], out[2], biases,
           [&](OpBuilder &tb, Location tl, const Window::Tap &tap,
-              Value carried) {
+              ValueRange carried) {
             return buildReductionNest(
                 tb, tl, {filter[2]}, carried,
                 [&](OpBuilder &cb, Location cl, ValueRange ic,
-                    ValueRange sum) {
+                    ValueRange sums) {
                   Value x = operands.load(
                       cb, cl, 0, {out[0], tap.inputH, tap.inputW, ic[0]});
-                  Value w = operands.load(
-                      cb, cl, 1, {out[3], tap.kernelH, tap.kernelW, ic[0]});
-                  return SmallVector<Value>{multiplyAccumulate(
-                      cb, cl, sum[0], x, inputZp, w, weightZp)};
-                })[0];
+                  SmallVector<Value> next;
+                  for (auto [channel, sum] : llvm::zip(channels, sums)) {
+                    Value w = operands.load(
+                        cb, cl, 1,
+                        {channel, tap.kernelH, tap.kernelW, ic[0]});
+                    next.push_back(multiplyAccumulate(cb, cl, sum, x, inputZp,
+                                                      w, weightZp));
+                  }
+                  return next;
+                });
           });
     };
 
@@ -312,11 +326,12 @@ struct DepthwiseConv2DEmitter
           });
     };
 
-    auto border = [&](OpBuilder &b, Location loc, ValueRange out) {
+    auto border = [&](OpBuilder &b, Location loc,
+                      ValueRange out) -> SmallVector<Value> {
       std::pair<Value, Value> filterChannel = source(b, loc, out[3]);
       Value channel = filterChannel.first, copy = filterChannel.second;
       Value bias = loadBias(op, b, loc, operands, 2, out[3]);
-      return window.accumulate(
+      return {window.accumulate(
           b, loc, out[1], out[2], bias,
           [&](OpBuilder &tb, Location tl, const Window::Tap &tap,
               Value carried) {
@@ -326,7 +341,7 @@ struct DepthwiseConv2DEmitter
                 tb, tl, 1, {tap.kernelH, tap.kernelW, channel, copy});
             return multiplyAccumulate(tb, tl, carried, x, inputZp, w,
                                       weightZp);
-          });
+          })};
     };
 
     emitBlockedWindow(builder, op->getLoc(), outputShape, window, blocking,
@@ -346,7 +361,7 @@ struct MatMulEmitter
         getZeroPoints(op, operands, 2);
     if (failed(zeroPoints))
       return failure();
-    auto [aZp, bZp] = *zeroPoints;
+    int64_t aZp = zeroPoints->first, bZp = zeroPoints->second;
     auto outputType = cast<ShapedType>(matmul.getType());
     Type accType = outputType.getElementType();
     int64_t depth = cast<ShapedType>(matmul.getA().getType()).getDimSize(2);

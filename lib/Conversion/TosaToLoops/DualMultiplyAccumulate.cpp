@@ -28,13 +28,25 @@ namespace {
 
 constexpr int64_t kLanes = 4;
 
-/// A reduction loop `acc_k += sext(a) * sext(b) + ...` over int8 loads whose
-/// innermost index is the induction variable (contiguous bytes).
+/// A factor of a product: an int8 load, sign-extended, less an int8
+/// constant (an input's zero point in a convolution's border), read along
+/// the loop's induction variable.
+struct Factor {
+  memref::LoadOp load;
+  int64_t zeroPoint = 0;
+  bool operator==(const Factor &other) const {
+    return load == other.load && zeroPoint == other.zeroPoint;
+  }
+};
+
+/// A reduction loop `acc_k += a * b + ...` over factors whose loads read
+/// consecutive bytes along the induction variable.
 struct DotProductLoop {
   scf::ForOp loop;
-  /// The loads the products read, in order of first use.
-  SmallVector<memref::LoadOp> loads;
-  /// Per carried accumulator, its products as pairs of indices into `loads`.
+  /// The factors of the products, in order of first use.
+  SmallVector<Factor> factors;
+  /// Per carried accumulator, its products as pairs of indices into
+  /// `factors`.
   SmallVector<SmallVector<std::pair<unsigned, unsigned>>> products;
 };
 
@@ -62,6 +74,26 @@ memref::LoadOp matchByteLoad(scf::ForOp loop, Value value) {
   return load;
 }
 
+/// `value` as a factor: a byte load, or a byte load less a constant in the
+/// int8 range (the difference then fits a 16-bit lane).
+std::optional<Factor> matchFactor(scf::ForOp loop, Value value,
+                                  SmallVectorImpl<Operation *> &ops) {
+  int64_t zeroPoint = 0;
+  if (auto sub = value.getDefiningOp<arith::SubIOp>()) {
+    std::optional<int64_t> constant = getConstantIntValue(sub.getRhs());
+    if (!constant || *constant < -128 || *constant > 127)
+      return std::nullopt;
+    zeroPoint = *constant;
+    ops.push_back(sub);
+    value = sub.getLhs();
+  }
+  memref::LoadOp load = matchByteLoad(loop, value);
+  if (!load)
+    return std::nullopt;
+  ops.append({value.getDefiningOp(), load});
+  return Factor{load, zeroPoint};
+}
+
 std::optional<DotProductLoop> matchDotProductLoop(scf::ForOp loop) {
   std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
   std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
@@ -70,13 +102,12 @@ std::optional<DotProductLoop> matchDotProductLoop(scf::ForOp loop) {
       (*ub - *lb) % kLanes != 0 || loop.getNumRegionIterArgs() == 0)
     return std::nullopt;
   DotProductLoop match{loop, {}, {}};
-  llvm::DenseMap<Operation *, unsigned> loadIndex;
-  auto indexOf = [&](memref::LoadOp load) {
-    auto [it, inserted] =
-        loadIndex.try_emplace(load.getOperation(), match.loads.size());
-    if (inserted)
-      match.loads.push_back(load);
-    return it->second;
+  auto indexOf = [&](const Factor &factor) -> unsigned {
+    auto *it = llvm::find(match.factors, factor);
+    if (it != match.factors.end())
+      return it - match.factors.begin();
+    match.factors.push_back(factor);
+    return match.factors.size() - 1;
   };
   // Every value yielded is the carried accumulator plus products.
   llvm::SmallPtrSet<Operation *, 16> used;
@@ -99,13 +130,13 @@ std::optional<DotProductLoop> matchDotProductLoop(scf::ForOp loop) {
       }
       if (!mul || !mul->hasOneUse())
         return std::nullopt;
-      memref::LoadOp a = matchByteLoad(loop, mul.getLhs());
-      memref::LoadOp b = matchByteLoad(loop, mul.getRhs());
+      SmallVector<Operation *> ops{add, mul};
+      std::optional<Factor> a = matchFactor(loop, mul.getLhs(), ops);
+      std::optional<Factor> b = matchFactor(loop, mul.getRhs(), ops);
       if (!a || !b)
         return std::nullopt;
-      products.push_back({indexOf(a), indexOf(b)});
-      used.insert({add, mul, mul.getLhs().getDefiningOp(),
-                   mul.getRhs().getDefiningOp(), a, b});
+      products.push_back({indexOf(*a), indexOf(*b)});
+      used.insert(ops.begin(), ops.end());
     }
     if (!carried.hasOneUse())
       return std::nullopt;
@@ -131,35 +162,31 @@ Value constantI32(OpBuilder &builder, Location loc, int64_t value) {
 }
 
 /// The four bytes at `load`'s indices with the innermost one at `first`, as
-/// a little-endian word. They are read through a 4-byte view at constant
-/// offsets, which LLVM sees as consecutive and turns into one word load
-/// (Cortex-M4 loads unaligned words).
+/// a little-endian word: one word load at the element's address (Cortex-M4
+/// loads unaligned words). Built from bytes, LLVM combines them into a word
+/// only while the word has a single use, which the two lane extractions
+/// break.
 Value loadWord(OpBuilder &builder, Location loc, memref::LoadOp load,
                Value first) {
-  MemRefType type = load.getMemRefType();
-  int64_t rank = type.getRank();
-  SmallVector<OpFoldResult> offsets(load.getIndices());
-  offsets.back() = first;
-  SmallVector<OpFoldResult> sizes(rank, builder.getIndexAttr(1));
-  sizes.back() = builder.getIndexAttr(kLanes);
-  SmallVector<OpFoldResult> strides(rank, builder.getIndexAttr(1));
-  Value bytes = memref::SubViewOp::create(builder, loc, load.getMemRef(),
-                                          offsets, sizes, strides);
-  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
-  SmallVector<Value> indices(rank, zero);
-  Value word;
-  for (int64_t lane = 0; lane < kLanes; ++lane) {
-    indices.back() = arith::ConstantIndexOp::create(builder, loc, lane);
-    Value byte = memref::LoadOp::create(builder, loc, bytes, indices);
-    Value wide =
-        arith::ExtUIOp::create(builder, loc, builder.getI32Type(), byte);
-    if (lane > 0)
-      wide = arith::ShLIOp::create(builder, loc, wide,
-                                   constantI32(builder, loc, 8 * lane));
-    word = word ? arith::OrIOp::create(builder, loc, word, wide).getResult()
-                : wide;
-  }
-  return word;
+  Value memref = load.getMemRef();
+  auto metadata =
+      memref::ExtractStridedMetadataOp::create(builder, loc, memref);
+  Value address =
+      memref::ExtractAlignedPointerAsIndexOp::create(builder, loc, memref);
+  address = arith::AddIOp::create(builder, loc, address, metadata.getOffset());
+  SmallVector<Value> indices(load.getIndices());
+  indices.back() = first;
+  for (auto [index, stride] : llvm::zip(indices, metadata.getStrides()))
+    address = arith::AddIOp::create(
+        builder, loc, address,
+        arith::MulIOp::create(builder, loc, index, stride));
+  Value pointer = LLVM::IntToPtrOp::create(
+      builder, loc, LLVM::LLVMPointerType::get(builder.getContext()),
+      arith::IndexCastUIOp::create(builder, loc, builder.getI32Type(),
+                                   address)
+          .getResult());
+  return LLVM::LoadOp::create(builder, loc, builder.getI32Type(), pointer,
+                              /*alignment=*/1);
 }
 
 void rewrite(DotProductLoop &match) {
@@ -171,15 +198,30 @@ void rewrite(DotProductLoop &match) {
       arith::ConstantIndexOp::create(builder, loc, kLanes),
       loop.getInitArgs(),
       [&](OpBuilder &b, Location l, Value first, ValueRange carried) {
-        // Bytes 0 and 2, and bytes 1 and 3, of each operand's word.
+        // Bytes 0 and 2, and bytes 1 and 3, of each factor's word, less
+        // the zero point in each 16-bit lane (SSUB16 does not saturate).
         SmallVector<std::pair<Value, Value>> lanes;
-        for (memref::LoadOp load : match.loads) {
-          Value word = loadWord(b, l, load, first);
+        llvm::DenseMap<Operation *, Value> words;
+        for (const Factor &factor : match.factors) {
+          Value &word = words[factor.load];
+          if (!word)
+            word = loadWord(b, l, factor.load, first);
           Value rotated = arith::OrIOp::create(
               b, l, arith::ShRUIOp::create(b, l, word, constantI32(b, l, 8)),
               arith::ShLIOp::create(b, l, word, constantI32(b, l, 24)));
-          lanes.push_back({callIntrinsic(b, l, "llvm.arm.sxtb16", word),
-                           callIntrinsic(b, l, "llvm.arm.sxtb16", rotated)});
+          std::pair<Value, Value> pair{
+              callIntrinsic(b, l, "llvm.arm.sxtb16", word),
+              callIntrinsic(b, l, "llvm.arm.sxtb16", rotated)};
+          if (factor.zeroPoint != 0) {
+            uint32_t lane = factor.zeroPoint & 0xffff;
+            Value zeroPoints =
+                constantI32(b, l, static_cast<int32_t>(lane << 16 | lane));
+            pair = {callIntrinsic(b, l, "llvm.arm.ssub16",
+                                  {pair.first, zeroPoints}),
+                    callIntrinsic(b, l, "llvm.arm.ssub16",
+                                  {pair.second, zeroPoints})};
+          }
+          lanes.push_back(pair);
         }
         SmallVector<Value> sums;
         for (auto [acc, products] : llvm::zip(carried, match.products)) {

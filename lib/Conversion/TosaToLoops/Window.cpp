@@ -19,6 +19,16 @@ Value Window::origin(OpBuilder &builder, Location loc, Value out, int64_t s,
 
 Value Window::accumulate(OpBuilder &builder, Location loc, Value oh, Value ow,
                          Value init, TapBody body) const {
+  return accumulate(builder, loc, oh, ow, ValueRange{init},
+                    [&](OpBuilder &b, Location l, const Tap &tap,
+                        ValueRange carried) {
+                      return SmallVector<Value>{body(b, l, tap, carried[0])};
+                    })[0];
+}
+
+SmallVector<Value> Window::accumulate(OpBuilder &builder, Location loc,
+                                      Value oh, Value ow, ValueRange init,
+                                      TapBlockBody body) const {
   Value originH = origin(builder, loc, oh, stride[0], pad[0]);
   Value originW = origin(builder, loc, ow, stride[1], pad[2]);
   return buildReductionNest(
@@ -32,15 +42,14 @@ Value Window::accumulate(OpBuilder &builder, Location loc, Value oh, Value ow,
         Tap tap{taps[0], taps[1], at(originH, taps[0], dilation[0]),
                 at(originW, taps[1], dilation[1])};
         if (!isPadded())
-          return SmallVector<Value>{body(b, l, tap, carried[0])};
+          return body(b, l, tap, carried);
         Value inside =
             buildInBounds(b, l, {tap.inputH, tap.inputW}, {inputH, inputW});
         return buildIfYield(b, l, inside, carried,
                             [&](OpBuilder &t, Location tl) {
-                              return SmallVector<Value>{
-                                  body(t, tl, tap, carried[0])};
+                              return body(t, tl, tap, carried);
                             });
-      })[0];
+      });
 }
 
 Value Window::countInside(OpBuilder &builder, Location loc, Value oh,

@@ -18,6 +18,8 @@ public:
   };
   using TapBody = function_ref<Value(OpBuilder &, Location, const Tap &,
                                      Value carried)>;
+  using TapBlockBody = function_ref<SmallVector<Value>(
+      OpBuilder &, Location, const Tap &, ValueRange carried)>;
 
   /// `pad` is [top, bottom, left, right].
   Window(ShapedType input, int64_t kernelH, int64_t kernelW,
@@ -41,6 +43,11 @@ public:
   /// input, starting from `init`.
   Value accumulate(OpBuilder &builder, Location loc, Value oh, Value ow,
                    Value init, TapBody body) const;
+  /// The same with several values carried (outputs of a channel block):
+  /// each tap is checked once for all of them.
+  SmallVector<Value> accumulate(OpBuilder &builder, Location loc, Value oh,
+                                Value ow, ValueRange init,
+                                TapBlockBody body) const;
 
   /// The number of taps of output (oh, ow) inside the input (index type).
   Value countInside(OpBuilder &builder, Location loc, Value oh,
