@@ -19,7 +19,7 @@
 // CHECK-NEXT:            %[[ACC1:.*]]:2 = scf.for %[[KW:.*]] = {{.*}} iter_args(%[[A1:.*]] = %[[A0]], %[[B1:.*]] = %[[B0]]) -> (i32, i32) {
 // CHECK-NEXT:              %[[ACC2:.*]]:2 = scf.for %[[IC:.*]] = {{.*}} iter_args(%[[A2:.*]] = %[[A1]], %[[B2:.*]] = %[[B1]]) -> (i32, i32) {
 // CHECK:                     %[[XV:.*]] = memref.load %[[X]][%[[N]], %{{.*}}, %{{.*}}, %[[IC]]] : memref<1x4x4x2xi8>
-// CHECK:                     %[[WV:.*]] = memref.load %[[W]][%{{.*}}, %[[KH]], %[[KW]], %[[IC]]] : memref<3x1x1x2xi8>
+// CHECK:                     %[[WV:.*]] = memref.load %[[W]][%{{.*}}, %[[KH]], %{{.*}}, %[[IC]]] : memref<3x1x1x2xi8>
 // CHECK-NEXT:                %[[XE:.*]] = arith.extsi %[[XV]] : i8 to i32
 // CHECK-NEXT:                %[[WE:.*]] = arith.extsi %[[WV]] : i8 to i32
 // CHECK-NEXT:                %[[P:.*]] = arith.muli %[[XE]], %[[WE]] : i32
@@ -129,40 +129,60 @@ func.func @conv_input_zero_point(%x: memref<1x1x2x3xi8>, %w: memref<2x1x1x3xi8>,
 
 // -----
 
-// A padded 3x3 convolution over 4x4: rows and columns 1 and 2 are the
-// interior, computed without bounds checks. In an interior row the border
-// loop visits the two other columns (0, then 3 past the gap), in a border
-// row all four; only there is each tap checked against the input.
+// A padded 3x3 convolution over 4x4 with an input zero point. Rows 1 and 2
+// read only inside the input vertically: their interior columns 1 and 2 are
+// one block, and their border columns are known at compile time: column 0
+// reads kernel columns 1 and 2, column 3 kernel columns 0 and 1, without
+// checks, from a bias corrected with the weights of those taps only (the
+// others read padding, which holds the zero point). Rows 0 and 3 check
+// every tap, with the zero point subtracted and the bias as it is.
 // CHECK-LABEL: func.func @conv_padded_border
-// CHECK:           scf.for %[[H:.*]] = %{{.*}} to %c4{{(_[0-9]+)?}} step
-// CHECK:             %[[LOW:.*]] = arith.cmpi sge, %[[H]], %[[C1:.*]] : index
-// CHECK:             %[[HIGH:.*]] = arith.cmpi slt, %[[H]], %[[C3:.*]] : index
+// CHECK-SAME:    (%[[X:.*]]: memref<1x4x4x1xi8>, %[[W:.*]]: memref<1x3x3x1xi8>, %[[B:.*]]: memref<1xi32>, %[[Y:.*]]: memref<1x4x4x1xi32>)
+// CHECK:         scf.for %{{.*}} =
+// CHECK:         scf.for %[[C:[^ ]*]] =
+// CHECK:           %[[ALL:.*]] = scf.for {{.*}} to %c3{{.*}} iter_args
+// CHECK:             scf.for {{.*}} to %c3{{.*}} iter_args
+// CHECK:           %[[FULL:.*]] = arith.subi %{{.*}}, %{{.*}} : i32
+// CHECK:           scf.for {{.*}} to %c3{{.*}} iter_args
+// CHECK:             scf.for %[[K1:[^ ]*]] = {{.*}} to %c2{{.*}} iter_args
+// CHECK:               %[[KW1:.*]] = arith.addi %[[K1]], %c1{{.*}} : index
+// CHECK:               memref.load %[[W]][%{{.*}}, %{{.*}}, %[[KW1]], %{{.*}}]
+// CHECK:           %[[LEFT:.*]] = arith.subi %{{.*}}, %{{.*}} : i32
+// CHECK:           scf.for {{.*}} to %c3{{.*}} iter_args
+// CHECK:             scf.for %[[K2:[^ ]*]] = {{.*}} to %c2{{.*}} iter_args
+// CHECK:               %[[KW2:.*]] = arith.addi %[[K2]], %c0{{.*}} : index
+// CHECK:               memref.load %[[W]][%{{.*}}, %{{.*}}, %[[KW2]], %{{.*}}]
+// CHECK:           %[[RIGHT:.*]] = arith.subi %{{.*}}, %{{.*}} : i32
+// CHECK:           scf.for %[[H:[^ ]*]] = %{{.*}} to %c4{{(_[0-9]+)?}} step
+// CHECK:             %[[LOW:.*]] = arith.cmpi sge, %[[H]], %{{.*}} : index
+// CHECK:             %[[HIGH:.*]] = arith.cmpi slt, %[[H]], %{{.*}} : index
 // CHECK-NEXT:        %[[INSIDE:.*]] = arith.andi %[[LOW]], %[[HIGH]] : i1
-// CHECK-DAG:         %[[FIRST:.*]] = arith.constant 1 : index
-// CHECK-DAG:         %[[LAST:.*]] = arith.constant 3 : index
-// CHECK:             %[[END:.*]] = arith.select %[[INSIDE]], %[[LAST]], %[[FIRST]] : index
-// CHECK:             scf.for %{{.*}} = %[[FIRST]] to %[[END]] step %c2
+// CHECK-NEXT:        scf.if %[[INSIDE]] {
+// CHECK:               scf.for %[[WO:[^ ]*]] = %c1{{.*}} to %c3{{.*}} step %c2
+// CHECK:                 scf.for {{.*}} iter_args({{.*}} = %[[FULL]], {{.*}} = %[[FULL]])
+// CHECK-NOT:             scf.if
+// CHECK:                 memref.store %{{.*}}, %[[Y]][%{{.*}}, %[[H]], %[[WO]], %[[C]]]
+// CHECK:               scf.for {{.*}} iter_args({{.*}} = %[[LEFT]])
+// CHECK-NEXT:            scf.for {{.*}} to %c2
 // CHECK-NOT:           scf.if
-// CHECK:               memref.store
-// CHECK-NEXT:          arith.constant
-// CHECK-NEXT:          arith.addi
-// CHECK-NEXT:          memref.store
-// CHECK-NEXT:        }
-// CHECK-DAG:         %[[WIDTH:.*]] = arith.constant 2 : index
-// CHECK-DAG:         %[[NONE:.*]] = arith.constant 0 : index
-// CHECK:             %[[GAP:.*]] = arith.select %[[INSIDE]], %[[WIDTH]], %[[NONE]] : index
-// CHECK:             %[[COUNT:.*]] = arith.subi %{{.*}}, %[[GAP]] : index
-// CHECK:             scf.for %[[I:.*]] = %{{.*}} to %[[COUNT]] step
-// CHECK-NEXT:          %[[PAST:.*]] = arith.addi %[[I]], %[[GAP]] : index
-// CHECK:               %[[LEFT:.*]] = arith.cmpi slt, %[[I]], %{{.*}} : index
-// CHECK-NEXT:          %[[WO:.*]] = arith.select %[[LEFT]], %[[I]], %[[PAST]] : index
-// CHECK:               scf.if
-// CHECK:               memref.store %{{.*}}, %{{.*}}[%{{.*}}, %[[H]], %[[WO]], %{{.*}}]
+// CHECK:               memref.store %{{.*}}, %[[Y]][%{{.*}}, %[[H]], %c0{{.*}}, %[[C]]]
+// CHECK:               scf.for {{.*}} iter_args({{.*}} = %[[RIGHT]])
+// CHECK-NEXT:            scf.for {{.*}} to %c2
+// CHECK-NOT:           scf.if
+// CHECK:               memref.store %{{.*}}, %[[Y]][%{{.*}}, %[[H]], %c3{{.*}}, %[[C]]]
+// CHECK-NEXT:        } else {
+// CHECK:               scf.for %[[WB:[^ ]*]] = %{{.*}} to %c4{{.*}} step
+// CHECK:                 %[[BIAS:.*]] = memref.load %[[B]]
+// CHECK:                 scf.for {{.*}} iter_args({{.*}} = %[[BIAS]])
+// CHECK:                   scf.if
+// CHECK:                     arith.subi %{{.*}}, %c-128_i32
+// CHECK:                 memref.store %{{.*}}, %[[Y]][%{{.*}}, %[[H]], %[[WB]], %[[C]]]
 func.func @conv_padded_border(%x: memref<1x4x4x1xi8>, %w: memref<1x3x3x1xi8>, %b: memref<1xi32>, %y: memref<1x4x4x1xi32>) {
   pex.kernel ins(%x, %w, %b : memref<1x4x4x1xi8>, memref<1x3x3x1xi8>, memref<1xi32>) outs(%y : memref<1x4x4x1xi32>) {
   ^bb0(%xa: tensor<1x4x4x1xi8>, %wa: tensor<1x3x3x1xi8>, %ba: tensor<1xi32>, %out: tensor<1x4x4x1xi32>):
-    %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
-    %c = tosa.conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x4x4x1xi8>, tensor<1x3x3x1xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x1xi32>
+    %zp = "tosa.const"() <{values = dense<-128> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x4x4x1xi8>, tensor<1x3x3x1xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x1xi32>
     pex.yield %c : tensor<1x4x4x1xi32>
   }
   return

@@ -46,15 +46,34 @@ void emit::emitBlockedWindow(OpBuilder &builder, Location loc,
   std::tie(rowBegin, rowEnd) = window.interior(0, rows);
   std::tie(colBegin, colEnd) = window.interior(1, cols);
   bool hasInterior = rowBegin < rowEnd && colBegin < colEnd;
-  // Columns of an interior row: full blocks, then one narrower block.
-  int64_t width = hasInterior ? colEnd - colBegin : 0;
+  // Columns of an interior row: full blocks, then one narrower block, and
+  // the border columns on either side, each with the kernel columns it
+  // reads inside the input.
+  int64_t width = colEnd - colBegin;
   int64_t blocks = width / blocking.columns;
   int64_t remainder = width % blocking.columns;
+  TapRange allTaps{0, window.getKernelW()};
+  SmallVector<std::pair<int64_t, TapRange>> borderColumns;
+  for (int64_t ow = 0; ow < cols; ++ow) {
+    if (ow == colBegin)
+      ow = colEnd;
+    if (ow < cols) {
+      auto [begin, end] = window.tapsInside(1, ow);
+      borderColumns.push_back({ow, TapRange{begin, end}});
+    }
+  }
+  // The tap ranges whose setup each channel block computes.
+  SmallVector<TapRange> ranges{allTaps};
+  for (auto &column : borderColumns)
+    if (!llvm::is_contained(ranges, column.second))
+      ranges.push_back(column.second);
   bool allRowsInside = rowBegin == 0 && rowEnd == rows;
 
   auto emitBlock = [&](OpBuilder &b, Location l, ValueRange out,
-                       int64_t columns, ValueRange setupValues) {
-    SmallVector<Value> accs = interior(b, l, out, columns, setupValues);
+                       int64_t columns, TapRange taps,
+                       ValueRange setupValues) {
+    SmallVector<Value> accs =
+        interior(b, l, out, columns, taps, setupValues);
     for (int64_t column = 0; column < columns; ++column)
       for (int64_t channel = 0; channel < perBlock; ++channel)
         emitElement(b, l,
@@ -63,92 +82,76 @@ void emit::emitBlockedWindow(OpBuilder &builder, Location loc,
                     accs[column * perBlock + channel]);
   };
 
-  auto emitRow = [&](OpBuilder &b, Location l, Value n, Value oh, Value c,
-                     ValueRange setupValues) {
-    // Inside the interior rows, or null when every row is.
-    Value rowInside;
-    if (hasInterior && !allRowsInside) {
-      Value low =
-          arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, oh,
-                                constantIndex(b, l, rowBegin));
-      Value high = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, oh,
-                                         constantIndex(b, l, rowEnd));
-      rowInside = arith::AndIOp::create(b, l, low, high);
-    }
-    auto whenInside = [&](Value inside, Value outside) {
-      return rowInside ? arith::SelectOp::create(b, l, rowInside, inside,
-                                                 outside)
-                             .getResult()
-                       : inside;
+  auto emitCheckedRow = [&](OpBuilder &b, Location l, Value n, Value oh,
+                            Value c) {
+    buildFor(b, l, constantIndex(b, l, 0), constantIndex(b, l, cols), 1,
+             [&](OpBuilder &fb, Location fl, Value ow) {
+               SmallVector<Value> accs = border(fb, fl, {n, oh, ow, c});
+               for (auto [channel, acc] : llvm::enumerate(accs))
+                 emitElement(fb, fl,
+                             {n, oh, ow, addConstant(fb, fl, c, channel)},
+                             acc);
+             });
+  };
+
+  auto emitInteriorRow = [&](OpBuilder &b, Location l, Value n, Value oh,
+                             Value c, ArrayRef<SmallVector<Value>> setups) {
+    auto setupOf = [&](TapRange taps) -> ValueRange {
+      return setups[llvm::find(ranges, taps) - ranges.begin()];
     };
-
-    if (blocks > 0) {
-      Value begin = constantIndex(b, l, colBegin);
-      Value end = whenInside(
-          constantIndex(b, l, colBegin + blocks * blocking.columns), begin);
-      buildFor(b, l, begin, end, blocking.columns,
-               [&](OpBuilder &fb, Location fl, Value ow) {
-                 emitBlock(fb, fl, {n, oh, ow, c}, blocking.columns,
-                           setupValues);
+    if (blocks > 0)
+      buildFor(b, l, constantIndex(b, l, colBegin),
+               constantIndex(b, l, colBegin + blocks * blocking.columns),
+               blocking.columns, [&](OpBuilder &fb, Location fl, Value ow) {
+                 emitBlock(fb, fl, {n, oh, ow, c}, blocking.columns, allTaps,
+                           setupOf(allTaps));
                });
-    }
-    if (remainder > 0) {
-      Value ow = constantIndex(b, l, colBegin + blocks * blocking.columns);
-      auto emitRemainder = [&](OpBuilder &rb, Location rl) {
-        emitBlock(rb, rl, {n, oh, ow, c}, remainder, setupValues);
-      };
-      if (rowInside)
-        scf::IfOp::create(b, l, rowInside,
-                          [&](OpBuilder &tb, Location tl) {
-                            emitRemainder(tb, tl);
-                            scf::YieldOp::create(tb, tl);
-                          });
-      else
-        emitRemainder(b, l);
-    }
-
-    // The border columns, in one loop: [0, colBegin) and, past the gap the
-    // interior leaves, the rest of the row.
-    if (allRowsInside && width == cols)
-      return;
-    Value gap = whenInside(constantIndex(b, l, width), constantIndex(b, l, 0));
-    Value count =
-        arith::SubIOp::create(b, l, constantIndex(b, l, cols), gap);
-    buildFor(
-        b, l, constantIndex(b, l, 0), count, 1,
-        [&](OpBuilder &fb, Location fl, Value i) {
-          Value ow = i;
-          if (width > 0) {
-            ow = arith::AddIOp::create(fb, fl, i, gap);
-            if (colBegin > 0) {
-              Value left = arith::CmpIOp::create(
-                  fb, fl, arith::CmpIPredicate::slt, i,
-                  constantIndex(fb, fl, colBegin));
-              ow = arith::SelectOp::create(fb, fl, left, i, ow);
-            }
-          }
-          SmallVector<Value> accs = border(fb, fl, {n, oh, ow, c});
-          for (auto [channel, acc] : llvm::enumerate(accs))
-            emitElement(fb, fl,
-                        {n, oh, ow, addConstant(fb, fl, c, channel)}, acc);
-        });
+    if (remainder > 0)
+      emitBlock(b, l,
+                {n, oh,
+                 constantIndex(b, l, colBegin + blocks * blocking.columns), c},
+                remainder, allTaps, setupOf(allTaps));
+    for (auto [ow, taps] : borderColumns)
+      emitBlock(b, l, {n, oh, constantIndex(b, l, ow), c}, 1, taps,
+                setupOf(taps));
   };
 
   buildFor(
       builder, loc, constantIndex(builder, loc, 0),
       constantIndex(builder, loc, outputShape[0]), 1,
       [&](OpBuilder &nb, Location nl, Value n) {
-        buildFor(nb, nl, constantIndex(nb, nl, 0),
-                 constantIndex(nb, nl, channels), perBlock,
-                 [&](OpBuilder &cb, Location cl, Value c) {
-                   SmallVector<Value> setupValues;
-                   if (hasInterior)
-                     setupValues = setup(cb, cl, n, c);
-                   buildFor(cb, cl, constantIndex(cb, cl, 0),
-                            constantIndex(cb, cl, rows), 1,
-                            [&](OpBuilder &rb, Location rl, Value oh) {
-                              emitRow(rb, rl, n, oh, c, setupValues);
-                            });
-                 });
+        buildFor(
+            nb, nl, constantIndex(nb, nl, 0), constantIndex(nb, nl, channels),
+            perBlock, [&](OpBuilder &cb, Location cl, Value c) {
+              SmallVector<SmallVector<Value>> setups;
+              if (hasInterior)
+                for (TapRange taps : ranges)
+                  setups.push_back(setup(cb, cl, n, c, taps));
+              buildFor(
+                  cb, cl, constantIndex(cb, cl, 0),
+                  constantIndex(cb, cl, rows), 1,
+                  [&](OpBuilder &rb, Location rl, Value oh) {
+                    if (!hasInterior)
+                      return emitCheckedRow(rb, rl, n, oh, c);
+                    if (allRowsInside)
+                      return emitInteriorRow(rb, rl, n, oh, c, setups);
+                    Value low = arith::CmpIOp::create(
+                        rb, rl, arith::CmpIPredicate::sge, oh,
+                        constantIndex(rb, rl, rowBegin));
+                    Value high = arith::CmpIOp::create(
+                        rb, rl, arith::CmpIPredicate::slt, oh,
+                        constantIndex(rb, rl, rowEnd));
+                    scf::IfOp::create(
+                        rb, rl, arith::AndIOp::create(rb, rl, low, high),
+                        [&](OpBuilder &tb, Location tl) {
+                          emitInteriorRow(tb, tl, n, oh, c, setups);
+                          scf::YieldOp::create(tb, tl);
+                        },
+                        [&](OpBuilder &eb, Location el) {
+                          emitCheckedRow(eb, el, n, oh, c);
+                          scf::YieldOp::create(eb, el);
+                        });
+                  });
+            });
       });
 }

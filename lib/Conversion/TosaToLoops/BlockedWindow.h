@@ -4,10 +4,12 @@
 // depthwise_conv2d) over an NHWC output. Output channels are the outer loop,
 // in blocks, so whatever depends only on the channel (biases corrected for
 // the input zero point, rescale parameters) is computed once per block rather
-// than per pixel. Each row then has an interior, the outputs whose taps all
-// fall inside the input, computed in blocks of adjacent columns x channels
-// with the accumulators in registers and no bounds checks, and a border,
-// computed one column at a time with each tap checked.
+// than per pixel. A row whose taps are all inside the input vertically is
+// computed in blocks of adjacent columns x channels with the accumulators in
+// registers and no bounds checks; its border columns, few and known at
+// compile time, read only the kernel columns inside the input, also without
+// checks. The other rows (the top and bottom border) are computed one column
+// at a time with each tap checked.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,15 +31,24 @@ struct WindowBlocking {
   int64_t columns = 1;
 };
 
-/// Values computed once per channel block at (n, first channel), handed to
-/// every interior block of it.
+/// Kernel columns (kw) [begin, end): all of them for the interior, those
+/// inside the input for a border column of an interior row.
+struct TapRange {
+  int64_t begin, end;
+  bool operator==(const TapRange &other) const {
+    return begin == other.begin && end == other.end;
+  }
+};
+
+/// Values computed once per channel block at (n, first channel) for blocks
+/// reading kernel columns `taps`, handed to every such block.
 using ChannelSetup = function_ref<SmallVector<Value>(
-    OpBuilder &, Location, Value n, Value channel)>;
+    OpBuilder &, Location, Value n, Value channel, TapRange taps)>;
 /// The accumulators of `columns` x `channels` outputs starting at
-/// out = (n, oh, ow, c), all of whose taps are inside the input: element
-/// [column * channels + channel].
+/// out = (n, oh, ow, c), reading kernel columns `taps` (all inside the
+/// input): element [column * channels + channel].
 using InteriorBlock = function_ref<SmallVector<Value>(
-    OpBuilder &, Location, ValueRange out, int64_t columns,
+    OpBuilder &, Location, ValueRange out, int64_t columns, TapRange taps,
     ValueRange setup)>;
 /// The accumulators of the channel block's outputs at out = (n, oh, ow, c),
 /// wherever they are (taps may fall outside the input).

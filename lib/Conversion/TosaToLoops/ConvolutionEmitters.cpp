@@ -104,8 +104,8 @@ struct Conv2DEmitter
     ArrayRef<int64_t> stride = conv.getStride(), pad = conv.getPad(),
                       dilation = conv.getDilation();
 
-    auto setup = [&](OpBuilder &b, Location loc, Value,
-                     Value c) -> SmallVector<Value> {
+    auto setup = [&](OpBuilder &b, Location loc, Value, Value c,
+                     TapRange taps) -> SmallVector<Value> {
       SmallVector<Value> biases, channels;
       for (int64_t j = 0; j < blocking.channels; ++j) {
         channels.push_back(j == 0 ? c
@@ -119,11 +119,13 @@ struct Conv2DEmitter
       SmallVector<Value> zeros(blocking.channels,
                                constantInt(b, loc, *accType, 0));
       SmallVector<Value> sums = buildReductionNest(
-          b, loc, filter, zeros,
+          b, loc, {filter[0], taps.end - taps.begin, filter[2]}, zeros,
           [&](OpBuilder &rb, Location rl, ValueRange k, ValueRange carried) {
+            Value kw = arith::AddIOp::create(rb, rl, k[1],
+                                             constantIndex(rb, rl, taps.begin));
             SmallVector<Value> next;
             for (auto [channel, sum] : llvm::zip(channels, carried)) {
-              Value w = operands.load(rb, rl, 1, {channel, k[0], k[1], k[2]});
+              Value w = operands.load(rb, rl, 1, {channel, k[0], kw, k[2]});
               next.push_back(arith::AddIOp::create(
                   rb, rl, sum, widen(rb, rl, w, *accType, weightZp)));
             }
@@ -136,7 +138,7 @@ struct Conv2DEmitter
     };
 
     auto interior = [&](OpBuilder &b, Location loc, ValueRange out,
-                        int64_t columns,
+                        int64_t columns, TapRange taps,
                         ValueRange setupValues) -> SmallVector<Value> {
       Value rowOrigin = arith::SubIOp::create(
           b, loc,
@@ -154,7 +156,7 @@ struct Conv2DEmitter
         llvm::append_range(init, setupValues);
       }
       return buildReductionNest(
-          b, loc, filter, init,
+          b, loc, {filter[0], taps.end - taps.begin, filter[2]}, init,
           [&](OpBuilder &rb, Location rl, ValueRange k, ValueRange carried) {
             auto tap = [&](Value origin, Value kernel, int64_t d) -> Value {
               return arith::AddIOp::create(
@@ -163,15 +165,16 @@ struct Conv2DEmitter
                                         constantIndex(rb, rl, d)));
             };
             Value ih = tap(rowOrigin, k[0], dilation[0]);
+            Value kw = arith::AddIOp::create(rb, rl, k[1],
+                                             constantIndex(rb, rl, taps.begin));
             SmallVector<Value> xs, ws;
             for (Value origin : colOrigins)
               xs.push_back(operands.load(
-                  rb, rl, 0,
-                  {out[0], ih, tap(origin, k[1], dilation[1]), k[2]}));
+                  rb, rl, 0, {out[0], ih, tap(origin, kw, dilation[1]), k[2]}));
             for (int64_t j = 0; j < blocking.channels; ++j) {
               Value oc = arith::AddIOp::create(rb, rl, out[3],
                                                constantIndex(rb, rl, j));
-              ws.push_back(operands.load(rb, rl, 1, {oc, k[0], k[1], k[2]}));
+              ws.push_back(operands.load(rb, rl, 1, {oc, k[0], kw, k[2]}));
             }
             SmallVector<Value> next;
             for (auto [column, x] : llvm::enumerate(xs))
@@ -265,17 +268,19 @@ struct DepthwiseConv2DEmitter
     };
 
     // [corrected bias, input channel, copy].
-    auto setup = [&](OpBuilder &b, Location loc, Value,
-                     Value o) -> SmallVector<Value> {
+    auto setup = [&](OpBuilder &b, Location loc, Value, Value o,
+                     TapRange range) -> SmallVector<Value> {
       auto [channel, copy] = source(b, loc, o);
       Value input = channel, filterCopy = copy;
       Value bias = loadBias(op, b, loc, operands, 2, o);
       if (!isa<FloatType>(*accType) && inputZp != 0) {
         Value sum = buildReductionNest(
-            b, loc, taps, {constantInt(b, loc, *accType, 0)},
+            b, loc, {taps[0], range.end - range.begin},
+            {constantInt(b, loc, *accType, 0)},
             [&](OpBuilder &rb, Location rl, ValueRange k, ValueRange carried) {
-              Value w =
-                  operands.load(rb, rl, 1, {k[0], k[1], input, filterCopy});
+              Value kw = arith::AddIOp::create(
+                  rb, rl, k[1], constantIndex(rb, rl, range.begin));
+              Value w = operands.load(rb, rl, 1, {k[0], kw, input, filterCopy});
               return SmallVector<Value>{arith::AddIOp::create(
                   rb, rl, carried[0], widen(rb, rl, w, *accType, weightZp))};
             })[0];
@@ -285,7 +290,7 @@ struct DepthwiseConv2DEmitter
     };
 
     auto interior = [&](OpBuilder &b, Location loc, ValueRange out,
-                        int64_t columns,
+                        int64_t columns, TapRange range,
                         ValueRange setupValues) -> SmallVector<Value> {
       Value channel = setupValues[1], copy = setupValues[2];
       Value rowOrigin = arith::SubIOp::create(
@@ -304,7 +309,7 @@ struct DepthwiseConv2DEmitter
       }
       SmallVector<Value> init(columns, setupValues[0]);
       return buildReductionNest(
-          b, loc, taps, init,
+          b, loc, {taps[0], range.end - range.begin}, init,
           [&](OpBuilder &rb, Location rl, ValueRange k, ValueRange carried) {
             auto tap = [&](Value origin, Value kernel, int64_t d) -> Value {
               return arith::AddIOp::create(
@@ -313,12 +318,14 @@ struct DepthwiseConv2DEmitter
                                         constantIndex(rb, rl, d)));
             };
             Value ih = tap(rowOrigin, k[0], dilation[0]);
-            Value w = operands.load(rb, rl, 1, {k[0], k[1], channel, copy});
+            Value kw = arith::AddIOp::create(
+                rb, rl, k[1], constantIndex(rb, rl, range.begin));
+            Value w = operands.load(rb, rl, 1, {k[0], kw, channel, copy});
             SmallVector<Value> next;
             for (auto [origin, acc] : llvm::zip(colOrigins, carried)) {
               Value x = operands.load(
                   rb, rl, 0,
-                  {out[0], ih, tap(origin, k[1], dilation[1]), channel});
+                  {out[0], ih, tap(origin, kw, dilation[1]), channel});
               next.push_back(
                   multiplyAccumulate(rb, rl, acc, x, 0, w, weightZp));
             }

@@ -87,3 +87,16 @@ std::pair<int64_t, int64_t> Window::interior(unsigned dim,
   int64_t end = std::clamp(last + 1, begin, outputSize);
   return {begin, end};
 }
+
+std::pair<int64_t, int64_t> Window::tapsInside(unsigned dim,
+                                               int64_t output) const {
+  int64_t start = output * stride[dim] - pad[2 * dim], d = dilation[dim];
+  int64_t kernel = dim == 0 ? kernelH : kernelW;
+  int64_t size = dim == 0 ? inputH : inputW;
+  // start + t * d in [0, size).
+  int64_t begin = std::clamp<int64_t>(llvm::divideCeilSigned(-start, d), 0,
+                                      kernel);
+  int64_t end = std::clamp<int64_t>(llvm::divideCeilSigned(size - start, d),
+                                    begin, kernel);
+  return {begin, end};
+}

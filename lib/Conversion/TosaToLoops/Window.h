@@ -58,6 +58,10 @@ public:
   /// no bounds checks. Empty (begin == end) when there are none.
   std::pair<int64_t, int64_t> interior(unsigned dim, int64_t outputSize) const;
 
+  /// The taps [begin, end) along dimension 0 (kh) or 1 (kw) that output
+  /// `output` of that dimension reads inside the input.
+  std::pair<int64_t, int64_t> tapsInside(unsigned dim, int64_t output) const;
+
 private:
   /// First input row/column read by output `out` along one dimension.
   Value origin(OpBuilder &builder, Location loc, Value out, int64_t s,
