@@ -19,7 +19,7 @@
 // CHECK-NEXT:            %[[ACC1:.*]]:2 = scf.for %[[KW:.*]] = {{.*}} iter_args(%[[A1:.*]] = %[[A0]], %[[B1:.*]] = %[[B0]]) -> (i32, i32) {
 // CHECK-NEXT:              %[[ACC2:.*]]:2 = scf.for %[[IC:.*]] = {{.*}} iter_args(%[[A2:.*]] = %[[A1]], %[[B2:.*]] = %[[B1]]) -> (i32, i32) {
 // CHECK:                     %[[XV:.*]] = memref.load %[[X]][%[[N]], %{{.*}}, %{{.*}}, %[[IC]]] : memref<1x4x4x2xi8>
-// CHECK:                     %[[WV:.*]] = memref.load %[[W]][%{{.*}}, %[[KH]], %{{.*}}, %[[IC]]] : memref<3x1x1x2xi8>
+// CHECK:                     %[[WV:.*]] = memref.load %[[W]][%{{.*}}, %{{.*}}, %{{.*}}, %[[IC]]] : memref<3x1x1x2xi8>
 // CHECK-NEXT:                %[[XE:.*]] = arith.extsi %[[XV]] : i8 to i32
 // CHECK-NEXT:                %[[WE:.*]] = arith.extsi %[[WV]] : i8 to i32
 // CHECK-NEXT:                %[[P:.*]] = arith.muli %[[XE]], %[[WE]] : i32
@@ -129,54 +129,49 @@ func.func @conv_input_zero_point(%x: memref<1x1x2x3xi8>, %w: memref<2x1x1x3xi8>,
 
 // -----
 
-// A padded 3x3 convolution over 4x4 with an input zero point. Rows 1 and 2
-// read only inside the input vertically: their interior columns 1 and 2 are
-// one block, and their border columns are known at compile time: column 0
-// reads kernel columns 1 and 2, column 3 kernel columns 0 and 1, without
-// checks, from a bias corrected with the weights of those taps only (the
-// others read padding, which holds the zero point). Rows 0 and 3 check
-// every tap, with the zero point subtracted and the bias as it is.
+// A padded 3x3 convolution over 4x4 with an input zero point. The border
+// rows (0 and 3) and columns (0 and 3) are emitted one by one with the
+// kernel taps inside the input as constant bounds: row 0 reads kernel rows
+// 1 and 2, column 0 kernel columns 1 and 2. They start from the bias and
+// subtract the zero point from the input (padding holds it and adds
+// nothing); only the interior (rows and columns 1 and 2, one block of two)
+// starts from the corrected bias and reads the input as it is. No tap is
+// checked.
 // CHECK-LABEL: func.func @conv_padded_border
 // CHECK-SAME:    (%[[X:.*]]: memref<1x4x4x1xi8>, %[[W:.*]]: memref<1x3x3x1xi8>, %[[B:.*]]: memref<1xi32>, %[[Y:.*]]: memref<1x4x4x1xi32>)
+// CHECK-NOT:     scf.if
 // CHECK:         scf.for %{{.*}} =
 // CHECK:         scf.for %[[C:[^ ]*]] =
-// CHECK:           %[[ALL:.*]] = scf.for {{.*}} to %c3{{.*}} iter_args
+// CHECK:           scf.for {{.*}} to %c3{{.*}} iter_args
 // CHECK:             scf.for {{.*}} to %c3{{.*}} iter_args
 // CHECK:           %[[FULL:.*]] = arith.subi %{{.*}}, %{{.*}} : i32
-// CHECK:           scf.for {{.*}} to %c3{{.*}} iter_args
-// CHECK:             scf.for %[[K1:[^ ]*]] = {{.*}} to %c2{{.*}} iter_args
-// CHECK:               %[[KW1:.*]] = arith.addi %[[K1]], %c1{{.*}} : index
-// CHECK:               memref.load %[[W]][%{{.*}}, %{{.*}}, %[[KW1]], %{{.*}}]
-// CHECK:           %[[LEFT:.*]] = arith.subi %{{.*}}, %{{.*}} : i32
-// CHECK:           scf.for {{.*}} to %c3{{.*}} iter_args
-// CHECK:             scf.for %[[K2:[^ ]*]] = {{.*}} to %c2{{.*}} iter_args
-// CHECK:               %[[KW2:.*]] = arith.addi %[[K2]], %c0{{.*}} : index
-// CHECK:               memref.load %[[W]][%{{.*}}, %{{.*}}, %[[KW2]], %{{.*}}]
-// CHECK:           %[[RIGHT:.*]] = arith.subi %{{.*}}, %{{.*}} : i32
-// CHECK:           scf.for %[[H:[^ ]*]] = %{{.*}} to %c4{{(_[0-9]+)?}} step
-// CHECK:             %[[LOW:.*]] = arith.cmpi sge, %[[H]], %{{.*}} : index
-// CHECK:             %[[HIGH:.*]] = arith.cmpi slt, %[[H]], %{{.*}} : index
-// CHECK-NEXT:        %[[INSIDE:.*]] = arith.andi %[[LOW]], %[[HIGH]] : i1
-// CHECK-NEXT:        scf.if %[[INSIDE]] {
-// CHECK:               scf.for %[[WO:[^ ]*]] = %c1{{.*}} to %c3{{.*}} step %c2
-// CHECK:                 scf.for {{.*}} iter_args({{.*}} = %[[FULL]], {{.*}} = %[[FULL]])
-// CHECK-NOT:             scf.if
-// CHECK:                 memref.store %{{.*}}, %[[Y]][%{{.*}}, %[[H]], %[[WO]], %[[C]]]
-// CHECK:               scf.for {{.*}} iter_args({{.*}} = %[[LEFT]])
-// CHECK-NEXT:            scf.for {{.*}} to %c2
-// CHECK-NOT:           scf.if
-// CHECK:               memref.store %{{.*}}, %[[Y]][%{{.*}}, %[[H]], %c0{{.*}}, %[[C]]]
-// CHECK:               scf.for {{.*}} iter_args({{.*}} = %[[RIGHT]])
-// CHECK-NEXT:            scf.for {{.*}} to %c2
-// CHECK-NOT:           scf.if
-// CHECK:               memref.store %{{.*}}, %[[Y]][%{{.*}}, %[[H]], %c3{{.*}}, %[[C]]]
-// CHECK-NEXT:        } else {
-// CHECK:               scf.for %[[WB:[^ ]*]] = %{{.*}} to %c4{{.*}} step
-// CHECK:                 %[[BIAS:.*]] = memref.load %[[B]]
-// CHECK:                 scf.for {{.*}} iter_args({{.*}} = %[[BIAS]])
-// CHECK:                   scf.if
-// CHECK:                     arith.subi %{{.*}}, %c-128_i32
-// CHECK:                 memref.store %{{.*}}, %[[Y]][%{{.*}}, %[[H]], %[[WB]], %[[C]]]
+// CHECK:           scf.for %[[W0:[^ ]*]] = %c1{{.*}} to %c3{{.*}} step %c2
+// CHECK:             %[[B0:.*]] = memref.load %[[B]]
+// CHECK:             scf.for %[[KH0:[^ ]*]] = %{{.*}} to %c2{{.*}} iter_args({{.*}} = %[[B0]], {{.*}} = %[[B0]])
+// CHECK-NEXT:          scf.for {{.*}} to %c3
+// CHECK:                 arith.addi %[[KH0]], %c1{{.*}} : index
+// CHECK:                 arith.subi %{{.*}}, %c-128_i32
+// CHECK:             memref.store %{{.*}}, %[[Y]][%{{.*}}, %c0{{.*}}, %[[W0]], %[[C]]]
+// CHECK:           %[[B00:.*]] = memref.load %[[B]]
+// CHECK:           scf.for {{.*}} to %c2{{.*}} iter_args({{.*}} = %[[B00]])
+// CHECK-NEXT:        scf.for {{.*}} to %c2
+// CHECK:           memref.store %{{.*}}, %[[Y]][%{{.*}}, %c0{{.*}}, %c0{{.*}}, %[[C]]]
+// CHECK:           memref.store %{{.*}}, %[[Y]][%{{.*}}, %c0{{.*}}, %c3{{.*}}, %[[C]]]
+// CHECK:           scf.for %[[H:[^ ]*]] = %c1{{.*}} to %c3{{.*}} step %c1
+// CHECK:             scf.for %[[WO:[^ ]*]] = %c1{{.*}} to %c3{{.*}} step %c2
+// CHECK:               scf.for {{.*}} to %c3{{.*}} iter_args({{.*}} = %[[FULL]], {{.*}} = %[[FULL]])
+// CHECK-NOT:             arith.subi %{{.*}}, %c-128_i32
+// CHECK:               memref.store %{{.*}}, %[[Y]][%{{.*}}, %[[H]], %[[WO]], %[[C]]]
+// CHECK:             %[[BL:.*]] = memref.load %[[B]]
+// CHECK:             scf.for {{.*}} to %c3{{.*}} iter_args({{.*}} = %[[BL]])
+// CHECK-NEXT:          scf.for %[[KW:[^ ]*]] = %{{.*}} to %c2
+// CHECK:                 arith.addi %[[KW]], %c1{{.*}} : index
+// CHECK:                 arith.subi %{{.*}}, %c-128_i32
+// CHECK:             memref.store %{{.*}}, %[[Y]][%{{.*}}, %[[H]], %c0{{.*}}, %[[C]]]
+// CHECK:             memref.store %{{.*}}, %[[Y]][%{{.*}}, %[[H]], %c3{{.*}}, %[[C]]]
+// CHECK:           memref.store %{{.*}}, %[[Y]][%{{.*}}, %c3{{.*}}, %{{.*}}, %[[C]]]
+// CHECK:           memref.store %{{.*}}, %[[Y]][%{{.*}}, %c3{{.*}}, %c0{{.*}}, %[[C]]]
+// CHECK:           memref.store %{{.*}}, %[[Y]][%{{.*}}, %c3{{.*}}, %c3{{.*}}, %[[C]]]
 func.func @conv_padded_border(%x: memref<1x4x4x1xi8>, %w: memref<1x3x3x1xi8>, %b: memref<1xi32>, %y: memref<1x4x4x1xi32>) {
   pex.kernel ins(%x, %w, %b : memref<1x4x4x1xi8>, memref<1x3x3x1xi8>, memref<1xi32>) outs(%y : memref<1x4x4x1xi32>) {
   ^bb0(%xa: tensor<1x4x4x1xi8>, %wa: tensor<1x3x3x1xi8>, %ba: tensor<1xi32>, %out: tensor<1x4x4x1xi32>):
@@ -190,12 +185,15 @@ func.func @conv_padded_border(%x: memref<1x4x4x1xi8>, %w: memref<1x3x3x1xi8>, %b
 
 // -----
 
-// The border computes the channel block at one column: each tap is checked
-// once for both channels, and inside, each input load feeds both channels'
-// multiply-accumulates (input less its zero point, no bias correction).
-// CHECK-LABEL: func.func @conv_border_block
-// CHECK-SAME:    (%[[X:.*]]: memref<1x2x2x4xi8>, %[[W:.*]]: memref<2x3x3x4xi8>, %[[B:.*]]: memref<2xi32>, %[[Y:.*]]: memref<1x2x2x2xi32>)
+// A window overhanging the input by more than eight columns (19 wide over
+// 10, padded by 9 on each side) would take a copy of the code per border
+// column: there, each output computes its channel block with each tap
+// checked once for both channels, and inside, each input load feeds both
+// channels' multiply-accumulates (input less its zero point, plain bias).
+// CHECK-LABEL: func.func @conv_wide_border
+// CHECK-SAME:    (%[[X:.*]]: memref<1x1x10x4xi8>, %[[W:.*]]: memref<2x1x19x4xi8>, %[[B:.*]]: memref<2xi32>, %[[Y:.*]]: memref<1x1x10x2xi32>)
 // CHECK:         scf.for %[[C:[^ ]*]] = %{{.*}} to %c2{{(_[0-9]+)?}} step %c2
+// CHECK:             scf.for %{{.*}} = %{{.*}} to %c10
 // CHECK:               %[[B0:.*]] = memref.load %[[B]][%[[C]]] : memref<2xi32>
 // CHECK:               %[[B1:.*]] = memref.load %[[B]][%{{.*}}] : memref<2xi32>
 // CHECK:               %[[ACC:.*]]:2 = scf.for {{.*}} iter_args({{.*}} = %[[B0]], {{.*}} = %[[B1]]) -> (i32, i32)
@@ -208,13 +206,13 @@ func.func @conv_padded_border(%x: memref<1x4x4x1xi8>, %w: memref<1x3x3x1xi8>, %b
 // CHECK:                       scf.yield {{.*}} : i32, i32
 // CHECK:               memref.store %[[ACC]]#0, %[[Y]]
 // CHECK:               memref.store %[[ACC]]#1, %[[Y]]
-func.func @conv_border_block(%x: memref<1x2x2x4xi8>, %w: memref<2x3x3x4xi8>, %b: memref<2xi32>, %y: memref<1x2x2x2xi32>) {
-  pex.kernel ins(%x, %w, %b : memref<1x2x2x4xi8>, memref<2x3x3x4xi8>, memref<2xi32>) outs(%y : memref<1x2x2x2xi32>) {
-  ^bb0(%xa: tensor<1x2x2x4xi8>, %wa: tensor<2x3x3x4xi8>, %ba: tensor<2xi32>, %out: tensor<1x2x2x2xi32>):
+func.func @conv_wide_border(%x: memref<1x1x10x4xi8>, %w: memref<2x1x19x4xi8>, %b: memref<2xi32>, %y: memref<1x1x10x2xi32>) {
+  pex.kernel ins(%x, %w, %b : memref<1x1x10x4xi8>, memref<2x1x19x4xi8>, memref<2xi32>) outs(%y : memref<1x1x10x2xi32>) {
+  ^bb0(%xa: tensor<1x1x10x4xi8>, %wa: tensor<2x1x19x4xi8>, %ba: tensor<2xi32>, %out: tensor<1x1x10x2xi32>):
     %zp = "tosa.const"() <{values = dense<-128> : tensor<1xi8>}> : () -> tensor<1xi8>
     %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
-    %c = tosa.conv2d %xa, %wa, %ba, %zp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x2x2x4xi8>, tensor<2x3x3x4xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x2x2xi32>
-    pex.yield %c : tensor<1x2x2x2xi32>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 9, 9>, stride = array<i64: 1, 1>} : (tensor<1x1x10x4xi8>, tensor<2x1x19x4xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x10x2xi32>
+    pex.yield %c : tensor<1x1x10x2xi32>
   }
   return
 }

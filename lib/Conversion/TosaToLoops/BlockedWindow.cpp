@@ -34,6 +34,11 @@ Value addConstant(OpBuilder &builder, Location loc, Value value,
 
 } // namespace
 
+/// Border rows or columns per dimension above which the border is computed
+/// one output at a time with each tap checked: each is a copy of the row or
+/// column code.
+constexpr int64_t kMaxBorderLines = 8;
+
 void emit::emitBlockedWindow(OpBuilder &builder, Location loc,
                              ArrayRef<int64_t> outputShape,
                              const Window &window, WindowBlocking blocking,
@@ -45,32 +50,32 @@ void emit::emitBlockedWindow(OpBuilder &builder, Location loc,
   int64_t rowBegin, rowEnd, colBegin, colEnd;
   std::tie(rowBegin, rowEnd) = window.interior(0, rows);
   std::tie(colBegin, colEnd) = window.interior(1, cols);
-  bool hasInterior = rowBegin < rowEnd && colBegin < colEnd;
-  // Columns of an interior row: full blocks, then one narrower block, and
-  // the border columns on either side, each with the kernel columns it
-  // reads inside the input.
-  int64_t width = colEnd - colBegin;
+  // The border rows and columns, each with the taps it reads inside.
+  auto borderLines = [&](unsigned dim, int64_t size, int64_t begin,
+                         int64_t end) {
+    SmallVector<std::pair<int64_t, TapRange>> lines;
+    for (int64_t o = 0; o < size; ++o)
+      if (o < begin || o >= end) {
+        auto [first, last] = window.tapsInside(dim, o);
+        lines.push_back({o, TapRange{first, last}});
+      }
+    return lines;
+  };
+  SmallVector<std::pair<int64_t, TapRange>> borderRows =
+      borderLines(0, rows, rowBegin, rowEnd);
+  SmallVector<std::pair<int64_t, TapRange>> borderCols =
+      borderLines(1, cols, colBegin, colEnd);
+  bool checked = static_cast<int64_t>(borderRows.size()) > kMaxBorderLines ||
+                 static_cast<int64_t>(borderCols.size()) > kMaxBorderLines;
+  bool hasInterior = !checked && rowBegin < rowEnd && colBegin < colEnd;
+  TapRange allRows{0, window.getKernelH()}, allCols{0, window.getKernelW()};
+  // Columns inside: full blocks, then one narrower block.
+  int64_t width = std::max<int64_t>(colEnd - colBegin, 0);
   int64_t blocks = width / blocking.columns;
   int64_t remainder = width % blocking.columns;
-  TapRange allTaps{0, window.getKernelW()};
-  SmallVector<std::pair<int64_t, TapRange>> borderColumns;
-  for (int64_t ow = 0; ow < cols; ++ow) {
-    if (ow == colBegin)
-      ow = colEnd;
-    if (ow < cols) {
-      auto [begin, end] = window.tapsInside(1, ow);
-      borderColumns.push_back({ow, TapRange{begin, end}});
-    }
-  }
-  // The tap ranges whose setup each channel block computes.
-  SmallVector<TapRange> ranges{allTaps};
-  for (auto &column : borderColumns)
-    if (!llvm::is_contained(ranges, column.second))
-      ranges.push_back(column.second);
-  bool allRowsInside = rowBegin == 0 && rowEnd == rows;
 
   auto emitBlock = [&](OpBuilder &b, Location l, ValueRange out,
-                       int64_t columns, TapRange taps,
+                       int64_t columns, WindowTaps taps,
                        ValueRange setupValues) {
     SmallVector<Value> accs =
         interior(b, l, out, columns, taps, setupValues);
@@ -94,26 +99,26 @@ void emit::emitBlockedWindow(OpBuilder &builder, Location loc,
              });
   };
 
-  auto emitInteriorRow = [&](OpBuilder &b, Location l, Value n, Value oh,
-                             Value c, ArrayRef<SmallVector<Value>> setups) {
-    auto setupOf = [&](TapRange taps) -> ValueRange {
-      return setups[llvm::find(ranges, taps) - ranges.begin()];
-    };
+  // A row reading kernel rows `rowTaps`: blocks over the columns inside,
+  // then each border column.
+  auto emitRow = [&](OpBuilder &b, Location l, Value n, Value oh, Value c,
+                     TapRange rowTaps, ValueRange setupValues) {
+    WindowTaps inside{rowTaps, allCols};
     if (blocks > 0)
       buildFor(b, l, constantIndex(b, l, colBegin),
                constantIndex(b, l, colBegin + blocks * blocking.columns),
                blocking.columns, [&](OpBuilder &fb, Location fl, Value ow) {
-                 emitBlock(fb, fl, {n, oh, ow, c}, blocking.columns, allTaps,
-                           setupOf(allTaps));
+                 emitBlock(fb, fl, {n, oh, ow, c}, blocking.columns, inside,
+                           setupValues);
                });
     if (remainder > 0)
       emitBlock(b, l,
                 {n, oh,
                  constantIndex(b, l, colBegin + blocks * blocking.columns), c},
-                remainder, allTaps, setupOf(allTaps));
-    for (auto [ow, taps] : borderColumns)
-      emitBlock(b, l, {n, oh, constantIndex(b, l, ow), c}, 1, taps,
-                setupOf(taps));
+                remainder, inside, setupValues);
+    for (auto [ow, colTaps] : borderCols)
+      emitBlock(b, l, {n, oh, constantIndex(b, l, ow), c}, 1,
+                WindowTaps{rowTaps, colTaps}, setupValues);
   };
 
   buildFor(
@@ -123,35 +128,29 @@ void emit::emitBlockedWindow(OpBuilder &builder, Location loc,
         buildFor(
             nb, nl, constantIndex(nb, nl, 0), constantIndex(nb, nl, channels),
             perBlock, [&](OpBuilder &cb, Location cl, Value c) {
-              SmallVector<SmallVector<Value>> setups;
+              if (checked)
+                return buildFor(cb, cl, constantIndex(cb, cl, 0),
+                                constantIndex(cb, cl, rows), 1,
+                                [&](OpBuilder &rb, Location rl, Value oh) {
+                                  emitCheckedRow(rb, rl, n, oh, c);
+                                });
+              SmallVector<Value> setupValues;
               if (hasInterior)
-                for (TapRange taps : ranges)
-                  setups.push_back(setup(cb, cl, n, c, taps));
-              buildFor(
-                  cb, cl, constantIndex(cb, cl, 0),
-                  constantIndex(cb, cl, rows), 1,
-                  [&](OpBuilder &rb, Location rl, Value oh) {
-                    if (!hasInterior)
-                      return emitCheckedRow(rb, rl, n, oh, c);
-                    if (allRowsInside)
-                      return emitInteriorRow(rb, rl, n, oh, c, setups);
-                    Value low = arith::CmpIOp::create(
-                        rb, rl, arith::CmpIPredicate::sge, oh,
-                        constantIndex(rb, rl, rowBegin));
-                    Value high = arith::CmpIOp::create(
-                        rb, rl, arith::CmpIPredicate::slt, oh,
-                        constantIndex(rb, rl, rowEnd));
-                    scf::IfOp::create(
-                        rb, rl, arith::AndIOp::create(rb, rl, low, high),
-                        [&](OpBuilder &tb, Location tl) {
-                          emitInteriorRow(tb, tl, n, oh, c, setups);
-                          scf::YieldOp::create(tb, tl);
-                        },
-                        [&](OpBuilder &eb, Location el) {
-                          emitCheckedRow(eb, el, n, oh, c);
-                          scf::YieldOp::create(eb, el);
-                        });
-                  });
+                setupValues = setup(cb, cl, n, c);
+              for (auto [oh, rowTaps] : borderRows)
+                if (oh < rowBegin)
+                  emitRow(cb, cl, n, constantIndex(cb, cl, oh), c, rowTaps,
+                          setupValues);
+              if (rowBegin < rowEnd)
+                buildFor(cb, cl, constantIndex(cb, cl, rowBegin),
+                         constantIndex(cb, cl, rowEnd), 1,
+                         [&](OpBuilder &rb, Location rl, Value oh) {
+                           emitRow(rb, rl, n, oh, c, allRows, setupValues);
+                         });
+              for (auto [oh, rowTaps] : borderRows)
+                if (oh >= rowEnd)
+                  emitRow(cb, cl, n, constantIndex(cb, cl, oh), c, rowTaps,
+                          setupValues);
             });
       });
 }

@@ -4,12 +4,12 @@
 // depthwise_conv2d) over an NHWC output. Output channels are the outer loop,
 // in blocks, so whatever depends only on the channel (biases corrected for
 // the input zero point, rescale parameters) is computed once per block rather
-// than per pixel. A row whose taps are all inside the input vertically is
-// computed in blocks of adjacent columns x channels with the accumulators in
-// registers and no bounds checks; its border columns, few and known at
-// compile time, read only the kernel columns inside the input, also without
-// checks. The other rows (the top and bottom border) are computed one column
-// at a time with each tap checked.
+// than per pixel. The rows and columns where the window overhangs the input
+// (the border) are few and known at compile time: each is emitted on its own
+// with the kernel taps inside the input as constant loop bounds, so no block
+// checks a tap. A row is computed in blocks of adjacent columns x channels
+// with the accumulators in registers. Windows with an unusually wide border
+// check every tap instead.
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,24 +31,27 @@ struct WindowBlocking {
   int64_t columns = 1;
 };
 
-/// Kernel columns (kw) [begin, end): all of them for the interior, those
-/// inside the input for a border column of an interior row.
+/// Kernel taps [begin, end) along one dimension.
 struct TapRange {
   int64_t begin, end;
-  bool operator==(const TapRange &other) const {
-    return begin == other.begin && end == other.end;
-  }
 };
 
-/// Values computed once per channel block at (n, first channel) for blocks
-/// reading kernel columns `taps`, handed to every such block.
+/// The kernel taps a block reads: all of them in the interior; those inside
+/// the input for an output of the border (the others read padding).
+struct WindowTaps {
+  TapRange rows, cols;
+};
+
+/// Values computed once per channel block at (n, first channel), handed to
+/// every interior block that reads all taps.
 using ChannelSetup = function_ref<SmallVector<Value>(
-    OpBuilder &, Location, Value n, Value channel, TapRange taps)>;
+    OpBuilder &, Location, Value n, Value channel)>;
 /// The accumulators of `columns` x `channels` outputs starting at
-/// out = (n, oh, ow, c), reading kernel columns `taps` (all inside the
-/// input): element [column * channels + channel].
+/// out = (n, oh, ow, c), reading kernel taps `taps`, all inside the input:
+/// element [column * channels + channel]. `setup` holds the channel block's
+/// values when the block reads all taps.
 using InteriorBlock = function_ref<SmallVector<Value>(
-    OpBuilder &, Location, ValueRange out, int64_t columns, TapRange taps,
+    OpBuilder &, Location, ValueRange out, int64_t columns, WindowTaps taps,
     ValueRange setup)>;
 /// The accumulators of the channel block's outputs at out = (n, oh, ow, c),
 /// wherever they are (taps may fall outside the input).

@@ -104,9 +104,9 @@ struct Conv2DEmitter
     ArrayRef<int64_t> stride = conv.getStride(), pad = conv.getPad(),
                       dilation = conv.getDilation();
 
-    auto setup = [&](OpBuilder &b, Location loc, Value, Value c,
-                     TapRange taps) -> SmallVector<Value> {
-      SmallVector<Value> biases, channels;
+    // The block's output channels and their biases.
+    auto channelBiases = [&](OpBuilder &b, Location loc, Value c) {
+      SmallVector<Value> channels, biases;
       for (int64_t j = 0; j < blocking.channels; ++j) {
         channels.push_back(j == 0 ? c
                                   : arith::AddIOp::create(
@@ -114,18 +114,23 @@ struct Conv2DEmitter
                                         .getResult());
         biases.push_back(loadBias(op, b, loc, operands, 2, channels.back()));
       }
+      return std::make_pair(channels, biases);
+    };
+
+    auto setup = [&](OpBuilder &b, Location loc, Value,
+                     Value c) -> SmallVector<Value> {
+      auto [channelList, biases] = channelBiases(b, loc, c);
+      SmallVector<Value> channels = channelList;
       if (isa<FloatType>(*accType) || inputZp == 0)
         return biases;
       SmallVector<Value> zeros(blocking.channels,
                                constantInt(b, loc, *accType, 0));
       SmallVector<Value> sums = buildReductionNest(
-          b, loc, {filter[0], taps.end - taps.begin, filter[2]}, zeros,
+          b, loc, filter, zeros,
           [&](OpBuilder &rb, Location rl, ValueRange k, ValueRange carried) {
-            Value kw = arith::AddIOp::create(rb, rl, k[1],
-                                             constantIndex(rb, rl, taps.begin));
             SmallVector<Value> next;
             for (auto [channel, sum] : llvm::zip(channels, carried)) {
-              Value w = operands.load(rb, rl, 1, {channel, k[0], kw, k[2]});
+              Value w = operands.load(rb, rl, 1, {channel, k[0], k[1], k[2]});
               next.push_back(arith::AddIOp::create(
                   rb, rl, sum, widen(rb, rl, w, *accType, weightZp)));
             }
@@ -137,9 +142,18 @@ struct Conv2DEmitter
       return corrected;
     };
 
+    // All taps: from the corrected biases, the input as it is. Border
+    // outputs skip the taps outside (padding holds the zero point and adds
+    // nothing): from the biases, the input less its zero point.
     auto interior = [&](OpBuilder &b, Location loc, ValueRange out,
-                        int64_t columns, TapRange taps,
+                        int64_t columns, WindowTaps taps,
                         ValueRange setupValues) -> SmallVector<Value> {
+      bool allTaps = taps.rows.begin == 0 && taps.rows.end == filter[0] &&
+                     taps.cols.begin == 0 && taps.cols.end == filter[1];
+      SmallVector<Value> biases(setupValues);
+      if (!allTaps)
+        biases = channelBiases(b, loc, out[3]).second;
+      int64_t zeroPoint = allTaps ? 0 : inputZp;
       Value rowOrigin = arith::SubIOp::create(
           b, loc,
           arith::MulIOp::create(b, loc, out[1],
@@ -153,10 +167,13 @@ struct Conv2DEmitter
             b, loc,
             arith::MulIOp::create(b, loc, ow, constantIndex(b, loc, stride[1])),
             constantIndex(b, loc, pad[2])));
-        llvm::append_range(init, setupValues);
+        llvm::append_range(init, biases);
       }
       return buildReductionNest(
-          b, loc, {filter[0], taps.end - taps.begin, filter[2]}, init,
+          b, loc,
+          {taps.rows.end - taps.rows.begin, taps.cols.end - taps.cols.begin,
+           filter[2]},
+          init,
           [&](OpBuilder &rb, Location rl, ValueRange k, ValueRange carried) {
             auto tap = [&](Value origin, Value kernel, int64_t d) -> Value {
               return arith::AddIOp::create(
@@ -164,9 +181,11 @@ struct Conv2DEmitter
                   arith::MulIOp::create(rb, rl, kernel,
                                         constantIndex(rb, rl, d)));
             };
-            Value ih = tap(rowOrigin, k[0], dilation[0]);
-            Value kw = arith::AddIOp::create(rb, rl, k[1],
-                                             constantIndex(rb, rl, taps.begin));
+            Value kh = arith::AddIOp::create(
+                rb, rl, k[0], constantIndex(rb, rl, taps.rows.begin));
+            Value kw = arith::AddIOp::create(
+                rb, rl, k[1], constantIndex(rb, rl, taps.cols.begin));
+            Value ih = tap(rowOrigin, kh, dilation[0]);
             SmallVector<Value> xs, ws;
             for (Value origin : colOrigins)
               xs.push_back(operands.load(
@@ -174,14 +193,14 @@ struct Conv2DEmitter
             for (int64_t j = 0; j < blocking.channels; ++j) {
               Value oc = arith::AddIOp::create(rb, rl, out[3],
                                                constantIndex(rb, rl, j));
-              ws.push_back(operands.load(rb, rl, 1, {oc, k[0], kw, k[2]}));
+              ws.push_back(operands.load(rb, rl, 1, {oc, kh, kw, k[2]}));
             }
             SmallVector<Value> next;
             for (auto [column, x] : llvm::enumerate(xs))
               for (auto [j, w] : llvm::enumerate(ws))
                 next.push_back(multiplyAccumulate(
-                    rb, rl, carried[column * blocking.channels + j], x, 0, w,
-                    weightZp));
+                    rb, rl, carried[column * blocking.channels + j], x,
+                    zeroPoint, w, weightZp));
             return next;
           });
     };
@@ -267,32 +286,37 @@ struct DepthwiseConv2DEmitter
               arith::RemUIOp::create(b, loc, o, m)};
     };
 
-    // [corrected bias, input channel, copy].
-    auto setup = [&](OpBuilder &b, Location loc, Value, Value o,
-                     TapRange range) -> SmallVector<Value> {
+    // The bias corrected for the input zero point.
+    auto setup = [&](OpBuilder &b, Location loc, Value,
+                     Value o) -> SmallVector<Value> {
+      Value bias = loadBias(op, b, loc, operands, 2, o);
+      if (isa<FloatType>(*accType) || inputZp == 0)
+        return {bias};
       auto [channel, copy] = source(b, loc, o);
       Value input = channel, filterCopy = copy;
-      Value bias = loadBias(op, b, loc, operands, 2, o);
-      if (!isa<FloatType>(*accType) && inputZp != 0) {
-        Value sum = buildReductionNest(
-            b, loc, {taps[0], range.end - range.begin},
-            {constantInt(b, loc, *accType, 0)},
-            [&](OpBuilder &rb, Location rl, ValueRange k, ValueRange carried) {
-              Value kw = arith::AddIOp::create(
-                  rb, rl, k[1], constantIndex(rb, rl, range.begin));
-              Value w = operands.load(rb, rl, 1, {k[0], kw, input, filterCopy});
-              return SmallVector<Value>{arith::AddIOp::create(
-                  rb, rl, carried[0], widen(rb, rl, w, *accType, weightZp))};
-            })[0];
-        bias = correctBias(b, loc, bias, sum, inputZp);
-      }
-      return {bias, channel, copy};
+      Value sum = buildReductionNest(
+          b, loc, taps, {constantInt(b, loc, *accType, 0)},
+          [&](OpBuilder &rb, Location rl, ValueRange k, ValueRange carried) {
+            Value w =
+                operands.load(rb, rl, 1, {k[0], k[1], input, filterCopy});
+            return SmallVector<Value>{arith::AddIOp::create(
+                rb, rl, carried[0], widen(rb, rl, w, *accType, weightZp))};
+          })[0];
+      return {correctBias(b, loc, bias, sum, inputZp)};
     };
 
+    // As for conv2d: all taps from the corrected bias, border outputs from
+    // the bias with the input less its zero point.
     auto interior = [&](OpBuilder &b, Location loc, ValueRange out,
-                        int64_t columns, TapRange range,
+                        int64_t columns, WindowTaps range,
                         ValueRange setupValues) -> SmallVector<Value> {
-      Value channel = setupValues[1], copy = setupValues[2];
+      bool allTaps = range.rows.begin == 0 && range.rows.end == taps[0] &&
+                     range.cols.begin == 0 && range.cols.end == taps[1];
+      Value bias = allTaps ? setupValues[0]
+                           : loadBias(op, b, loc, operands, 2, out[3]);
+      int64_t zeroPoint = allTaps ? 0 : inputZp;
+      std::pair<Value, Value> filterChannel = source(b, loc, out[3]);
+      Value channel = filterChannel.first, copy = filterChannel.second;
       Value rowOrigin = arith::SubIOp::create(
           b, loc,
           arith::MulIOp::create(b, loc, out[1],
@@ -307,9 +331,12 @@ struct DepthwiseConv2DEmitter
             arith::MulIOp::create(b, loc, ow, constantIndex(b, loc, stride[1])),
             constantIndex(b, loc, pad[2])));
       }
-      SmallVector<Value> init(columns, setupValues[0]);
+      SmallVector<Value> init(columns, bias);
       return buildReductionNest(
-          b, loc, {taps[0], range.end - range.begin}, init,
+          b, loc,
+          {range.rows.end - range.rows.begin,
+           range.cols.end - range.cols.begin},
+          init,
           [&](OpBuilder &rb, Location rl, ValueRange k, ValueRange carried) {
             auto tap = [&](Value origin, Value kernel, int64_t d) -> Value {
               return arith::AddIOp::create(
@@ -317,17 +344,19 @@ struct DepthwiseConv2DEmitter
                   arith::MulIOp::create(rb, rl, kernel,
                                         constantIndex(rb, rl, d)));
             };
-            Value ih = tap(rowOrigin, k[0], dilation[0]);
+            Value kh = arith::AddIOp::create(
+                rb, rl, k[0], constantIndex(rb, rl, range.rows.begin));
             Value kw = arith::AddIOp::create(
-                rb, rl, k[1], constantIndex(rb, rl, range.begin));
-            Value w = operands.load(rb, rl, 1, {k[0], kw, channel, copy});
+                rb, rl, k[1], constantIndex(rb, rl, range.cols.begin));
+            Value ih = tap(rowOrigin, kh, dilation[0]);
+            Value w = operands.load(rb, rl, 1, {kh, kw, channel, copy});
             SmallVector<Value> next;
             for (auto [origin, acc] : llvm::zip(colOrigins, carried)) {
               Value x = operands.load(
                   rb, rl, 0,
                   {out[0], ih, tap(origin, kw, dilation[1]), channel});
-              next.push_back(
-                  multiplyAccumulate(rb, rl, acc, x, 0, w, weightZp));
+              next.push_back(multiplyAccumulate(rb, rl, acc, x, zeroPoint, w,
+                                                weightZp));
             }
             return next;
           });
