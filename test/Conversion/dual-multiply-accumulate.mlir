@@ -133,3 +133,38 @@ func.func @strided(%x: memref<8x2xi8>, %w: memref<8xi8>, %init: i32) -> i32 {
   }
   return %r : i32
 }
+
+// -----
+
+// A single input channel (a first convolution): the loop over it, of one
+// iteration, is promoted first, so the loop over the kernel columns, whose
+// bytes are consecutive (the channel dimension has one element), is the
+// dot product, its index the loop variable plus the window's first column.
+// CHECK-LABEL: func.func @single_channel
+// CHECK-SAME:    (%[[X:.*]]: memref<1x8x1xi8>, %[[W:.*]]: memref<4x1xi8>, %[[INIT:.*]]: i32, %[[ORIGIN:.*]]: index)
+// CHECK:         scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %c4{{.*}} iter_args
+// CHECK:           %[[FIRST:.*]] = arith.addi %[[K]], %[[ORIGIN]] : index
+// CHECK:           arith.muli %[[FIRST]], %{{.*}} : index
+// CHECK:           llvm.load
+// CHECK:           llvm.call_intrinsic "llvm.arm.smlad"
+// CHECK-NOT:     scf.for
+// CHECK:         return
+func.func @single_channel(%x: memref<1x8x1xi8>, %w: memref<4x1xi8>, %init: i32, %origin: index) -> i32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %r = scf.for %k = %c0 to %c4 step %c1 iter_args(%a = %init) -> (i32) {
+    %s = scf.for %ic = %c0 to %c1 step %c1 iter_args(%b = %a) -> (i32) {
+      %col = arith.addi %origin, %k : index
+      %xv = memref.load %x[%c0, %col, %ic] : memref<1x8x1xi8>
+      %wv = memref.load %w[%k, %ic] : memref<4x1xi8>
+      %xe = arith.extsi %xv : i8 to i32
+      %we = arith.extsi %wv : i8 to i32
+      %p = arith.muli %xe, %we : i32
+      %sum = arith.addi %b, %p : i32
+      scf.yield %sum : i32
+    }
+    scf.yield %s : i32
+  }
+  return %r : i32
+}

@@ -29,8 +29,11 @@ def DualMultiplyAccumulate
     Rewrites every loop that only accumulates products of sign-extended int8
     loads (less an int8 constant, such as an input zero point, or not) into
     i32 carried values, each load reading consecutive bytes along the
-    induction variable (the input-channel loops of convolutions), when its
-    trip count is a multiple of four: each step loads a word per operand
+    induction variable (one index, of a unit-stride dimension, is the loop
+    variable, plus a loop-invariant value or not: the input-channel loops of
+    convolutions, or the kernel-column loops of a single input channel once
+    loops of one iteration are promoted), when its trip count is a multiple
+    of four: each step loads a word per operand
     (unaligned), splits it into two pairs of 16-bit lanes (SXTB16), subtracts
     the constant from both lanes (SSUB16) and adds each product pair with one
     SMLAD (`llvm.arm.sxtb16`, `llvm.arm.ssub16`, `llvm.arm.smlad`). Exact:

@@ -24,14 +24,6 @@ void buildFor(OpBuilder &builder, Location loc, Value lb, Value ub,
                      });
 }
 
-Value addConstant(OpBuilder &builder, Location loc, Value value,
-                  int64_t offset) {
-  if (offset == 0)
-    return value;
-  return arith::AddIOp::create(builder, loc, value,
-                               constantIndex(builder, loc, offset));
-}
-
 } // namespace
 
 /// Border rows or columns per dimension above which the border is computed
@@ -82,8 +74,8 @@ void emit::emitBlockedWindow(OpBuilder &builder, Location loc,
     for (int64_t column = 0; column < columns; ++column)
       for (int64_t channel = 0; channel < perBlock; ++channel)
         emitElement(b, l,
-                    {out[0], out[1], addConstant(b, l, out[2], column),
-                     addConstant(b, l, out[3], channel)},
+                    {out[0], out[1], addIndex(b, l, out[2], column),
+                     addIndex(b, l, out[3], channel)},
                     accs[column * perBlock + channel]);
   };
 
@@ -94,7 +86,7 @@ void emit::emitBlockedWindow(OpBuilder &builder, Location loc,
                SmallVector<Value> accs = border(fb, fl, {n, oh, ow, c});
                for (auto [channel, acc] : llvm::enumerate(accs))
                  emitElement(fb, fl,
-                             {n, oh, ow, addConstant(fb, fl, c, channel)},
+                             {n, oh, ow, addIndex(fb, fl, c, channel)},
                              acc);
              });
   };

@@ -76,6 +76,17 @@ Value correctBias(OpBuilder &builder, Location loc, Value bias,
   return arith::SubIOp::create(builder, loc, bias, correction);
 }
 
+/// The input row or column `o * stride - pad + offset`.
+Value tapStart(OpBuilder &builder, Location loc, Value o, int64_t stride,
+               int64_t pad, int64_t offset) {
+  Value scaled = stride == 1 ? o
+                             : arith::MulIOp::create(
+                                   builder, loc, o,
+                                   constantIndex(builder, loc, stride))
+                                   .getResult();
+  return addIndex(builder, loc, scaled, offset - pad);
+}
+
 /// Two output channels by two output columns per interior block: each input
 /// load feeds two multiply-accumulates, and so does each weight load.
 struct Conv2DEmitter
@@ -103,6 +114,12 @@ struct Conv2DEmitter
     WindowBlocking blocking{outputShape[3] % 2 == 0 ? 2 : 1, 2};
     ArrayRef<int64_t> stride = conv.getStride(), pad = conv.getPad(),
                       dilation = conv.getDilation();
+    // The input row or column of output `o`'s first tap `first`.
+    auto firstTap = [&](OpBuilder &b, Location loc, Value o, unsigned dim,
+                        int64_t first) {
+      return tapStart(b, loc, o, stride[dim], pad[2 * dim],
+                      first * dilation[dim]);
+    };
 
     // The block's output channels and their biases.
     auto channelBiases = [&](OpBuilder &b, Location loc, Value c) {
@@ -154,19 +171,11 @@ struct Conv2DEmitter
       if (!allTaps)
         biases = channelBiases(b, loc, out[3]).second;
       int64_t zeroPoint = allTaps ? 0 : inputZp;
-      Value rowOrigin = arith::SubIOp::create(
-          b, loc,
-          arith::MulIOp::create(b, loc, out[1],
-                                constantIndex(b, loc, stride[0])),
-          constantIndex(b, loc, pad[0]));
+      Value rowOrigin = firstTap(b, loc, out[1], 0, taps.rows.begin);
       SmallVector<Value> colOrigins, init;
       for (int64_t column = 0; column < columns; ++column) {
-        Value ow = arith::AddIOp::create(b, loc, out[2],
-                                         constantIndex(b, loc, column));
-        colOrigins.push_back(arith::SubIOp::create(
-            b, loc,
-            arith::MulIOp::create(b, loc, ow, constantIndex(b, loc, stride[1])),
-            constantIndex(b, loc, pad[2])));
+        colOrigins.push_back(firstTap(b, loc, addIndex(b, loc, out[2], column),
+                                      1, taps.cols.begin));
         llvm::append_range(init, biases);
       }
       return buildReductionNest(
@@ -175,26 +184,18 @@ struct Conv2DEmitter
            filter[2]},
           init,
           [&](OpBuilder &rb, Location rl, ValueRange k, ValueRange carried) {
-            auto tap = [&](Value origin, Value kernel, int64_t d) -> Value {
-              return arith::AddIOp::create(
-                  rb, rl, origin,
-                  arith::MulIOp::create(rb, rl, kernel,
-                                        constantIndex(rb, rl, d)));
-            };
-            Value kh = arith::AddIOp::create(
-                rb, rl, k[0], constantIndex(rb, rl, taps.rows.begin));
-            Value kw = arith::AddIOp::create(
-                rb, rl, k[1], constantIndex(rb, rl, taps.cols.begin));
-            Value ih = tap(rowOrigin, kh, dilation[0]);
+            Value kh = addIndex(rb, rl, k[0], taps.rows.begin);
+            Value kw = addIndex(rb, rl, k[1], taps.cols.begin);
+            Value ih = scaledIndex(rb, rl, rowOrigin, k[0], dilation[0]);
             SmallVector<Value> xs, ws;
             for (Value origin : colOrigins)
               xs.push_back(operands.load(
-                  rb, rl, 0, {out[0], ih, tap(origin, kw, dilation[1]), k[2]}));
-            for (int64_t j = 0; j < blocking.channels; ++j) {
-              Value oc = arith::AddIOp::create(rb, rl, out[3],
-                                               constantIndex(rb, rl, j));
-              ws.push_back(operands.load(rb, rl, 1, {oc, kh, kw, k[2]}));
-            }
+                  rb, rl, 0,
+                  {out[0], ih, scaledIndex(rb, rl, origin, k[1], dilation[1]),
+                   k[2]}));
+            for (int64_t j = 0; j < blocking.channels; ++j)
+              ws.push_back(operands.load(
+                  rb, rl, 1, {addIndex(rb, rl, out[3], j), kh, kw, k[2]}));
             SmallVector<Value> next;
             for (auto [column, x] : llvm::enumerate(xs))
               for (auto [j, w] : llvm::enumerate(ws))
@@ -275,6 +276,11 @@ struct DepthwiseConv2DEmitter
     WindowBlocking blocking{1, 4};
     ArrayRef<int64_t> stride = conv.getStride(), pad = conv.getPad(),
                       dilation = conv.getDilation();
+    auto firstTap = [&](OpBuilder &b, Location loc, Value o, unsigned dim,
+                        int64_t first) {
+      return tapStart(b, loc, o, stride[dim], pad[2 * dim],
+                      first * dilation[dim]);
+    };
 
     // The input channel and the copy of output channel `o`.
     auto source = [&](OpBuilder &b, Location loc,
@@ -317,20 +323,11 @@ struct DepthwiseConv2DEmitter
       int64_t zeroPoint = allTaps ? 0 : inputZp;
       std::pair<Value, Value> filterChannel = source(b, loc, out[3]);
       Value channel = filterChannel.first, copy = filterChannel.second;
-      Value rowOrigin = arith::SubIOp::create(
-          b, loc,
-          arith::MulIOp::create(b, loc, out[1],
-                                constantIndex(b, loc, stride[0])),
-          constantIndex(b, loc, pad[0]));
+      Value rowOrigin = firstTap(b, loc, out[1], 0, range.rows.begin);
       SmallVector<Value> colOrigins;
-      for (int64_t column = 0; column < columns; ++column) {
-        Value ow = arith::AddIOp::create(b, loc, out[2],
-                                         constantIndex(b, loc, column));
-        colOrigins.push_back(arith::SubIOp::create(
-            b, loc,
-            arith::MulIOp::create(b, loc, ow, constantIndex(b, loc, stride[1])),
-            constantIndex(b, loc, pad[2])));
-      }
+      for (int64_t column = 0; column < columns; ++column)
+        colOrigins.push_back(firstTap(b, loc, addIndex(b, loc, out[2], column),
+                                      1, range.cols.begin));
       SmallVector<Value> init(columns, bias);
       return buildReductionNest(
           b, loc,
@@ -338,23 +335,16 @@ struct DepthwiseConv2DEmitter
            range.cols.end - range.cols.begin},
           init,
           [&](OpBuilder &rb, Location rl, ValueRange k, ValueRange carried) {
-            auto tap = [&](Value origin, Value kernel, int64_t d) -> Value {
-              return arith::AddIOp::create(
-                  rb, rl, origin,
-                  arith::MulIOp::create(rb, rl, kernel,
-                                        constantIndex(rb, rl, d)));
-            };
-            Value kh = arith::AddIOp::create(
-                rb, rl, k[0], constantIndex(rb, rl, range.rows.begin));
-            Value kw = arith::AddIOp::create(
-                rb, rl, k[1], constantIndex(rb, rl, range.cols.begin));
-            Value ih = tap(rowOrigin, kh, dilation[0]);
+            Value kh = addIndex(rb, rl, k[0], range.rows.begin);
+            Value kw = addIndex(rb, rl, k[1], range.cols.begin);
+            Value ih = scaledIndex(rb, rl, rowOrigin, k[0], dilation[0]);
             Value w = operands.load(rb, rl, 1, {kh, kw, channel, copy});
             SmallVector<Value> next;
             for (auto [origin, acc] : llvm::zip(colOrigins, carried)) {
               Value x = operands.load(
                   rb, rl, 0,
-                  {out[0], ih, tap(origin, kw, dilation[1]), channel});
+                  {out[0], ih, scaledIndex(rb, rl, origin, k[1], dilation[1]),
+                   channel});
               next.push_back(multiplyAccumulate(rb, rl, acc, x, zeroPoint, w,
                                                 weightZp));
             }

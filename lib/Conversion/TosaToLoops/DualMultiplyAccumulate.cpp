@@ -33,6 +33,10 @@ constexpr int64_t kLanes = 4;
 /// the loop's induction variable.
 struct Factor {
   memref::LoadOp load;
+  /// The dimension the induction variable indexes (unit stride), and what
+  /// is added to it there, if anything.
+  unsigned dim = 0;
+  Value offset;
   int64_t zeroPoint = 0;
   bool operator==(const Factor &other) const {
     return load == other.load && zeroPoint == other.zeroPoint;
@@ -50,28 +54,45 @@ struct DotProductLoop {
   SmallVector<SmallVector<std::pair<unsigned, unsigned>>> products;
 };
 
-/// The int8 load `value` extends, read along the loop's induction variable
-/// from a contiguous innermost dimension with every other index fixed.
-memref::LoadOp matchByteLoad(scf::ForOp loop, Value value) {
+/// The int8 load `value` extends, reading consecutive bytes along the
+/// loop's induction variable: it indexes one dimension of unit stride (alone
+/// or plus a loop-invariant value) and every other index is fixed. Records
+/// the operations the factor consists of in `ops`.
+std::optional<Factor> matchByteLoad(scf::ForOp loop, Value value,
+                                    SmallVectorImpl<Operation *> &ops) {
   auto ext = value.getDefiningOp<arith::ExtSIOp>();
   if (!ext || !ext.getType().isInteger(32))
-    return {};
+    return std::nullopt;
   auto load = ext.getIn().getDefiningOp<memref::LoadOp>();
   if (!load || !load.getType().isInteger(8) ||
       load->getParentOp() != loop.getOperation())
-    return {};
-  ValueRange indices = load.getIndices();
-  if (indices.empty() || indices.back() != loop.getInductionVar())
-    return {};
-  for (Value index : indices.drop_back())
-    if (!loop.isDefinedOutsideOfLoop(index))
-      return {};
+    return std::nullopt;
   SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(load.getMemRefType().getStridesAndOffset(strides, offset)) ||
-      strides.back() != 1)
-    return {};
-  return load;
+  int64_t memrefOffset;
+  if (failed(
+          load.getMemRefType().getStridesAndOffset(strides, memrefOffset)))
+    return std::nullopt;
+  Value iv = loop.getInductionVar();
+  std::optional<Factor> factor;
+  for (auto [dim, index] : llvm::enumerate(load.getIndices())) {
+    if (loop.isDefinedOutsideOfLoop(index))
+      continue;
+    if (factor || strides[dim] != 1)
+      return std::nullopt;
+    factor = Factor{load, static_cast<unsigned>(dim), Value(), 0};
+    if (index == iv)
+      continue;
+    auto add = index.getDefiningOp<arith::AddIOp>();
+    if (!add || (add.getLhs() != iv && add.getRhs() != iv))
+      return std::nullopt;
+    factor->offset = add.getLhs() == iv ? add.getRhs() : add.getLhs();
+    if (!loop.isDefinedOutsideOfLoop(factor->offset))
+      return std::nullopt;
+    ops.push_back(add);
+  }
+  if (factor)
+    ops.append({ext, load});
+  return factor;
 }
 
 /// `value` as a factor: a byte load, or a byte load less a constant in the
@@ -87,11 +108,10 @@ std::optional<Factor> matchFactor(scf::ForOp loop, Value value,
     ops.push_back(sub);
     value = sub.getLhs();
   }
-  memref::LoadOp load = matchByteLoad(loop, value);
-  if (!load)
-    return std::nullopt;
-  ops.append({value.getDefiningOp(), load});
-  return Factor{load, zeroPoint};
+  std::optional<Factor> factor = matchByteLoad(loop, value, ops);
+  if (factor)
+    factor->zeroPoint = zeroPoint;
+  return factor;
 }
 
 std::optional<DotProductLoop> matchDotProductLoop(scf::ForOp loop) {
@@ -166,16 +186,19 @@ Value constantI32(OpBuilder &builder, Location loc, int64_t value) {
 /// loads unaligned words). Built from bytes, LLVM combines them into a word
 /// only while the word has a single use, which the two lane extractions
 /// break.
-Value loadWord(OpBuilder &builder, Location loc, memref::LoadOp load,
-               Value first) {
-  Value memref = load.getMemRef();
+Value loadWord(OpBuilder &builder, Location loc, Factor factor, Value first) {
+  Value memref = factor.load.getMemRef();
   auto metadata =
       memref::ExtractStridedMetadataOp::create(builder, loc, memref);
   Value address =
       memref::ExtractAlignedPointerAsIndexOp::create(builder, loc, memref);
   address = arith::AddIOp::create(builder, loc, address, metadata.getOffset());
-  SmallVector<Value> indices(load.getIndices());
-  indices.back() = first;
+  SmallVector<Value> indices(factor.load.getIndices());
+  indices[factor.dim] =
+      factor.offset
+          ? arith::AddIOp::create(builder, loc, first, factor.offset)
+                .getResult()
+          : first;
   for (auto [index, stride] : llvm::zip(indices, metadata.getStrides()))
     address = arith::AddIOp::create(
         builder, loc, address,
@@ -205,7 +228,7 @@ void rewrite(DotProductLoop &match) {
         for (const Factor &factor : match.factors) {
           Value &word = words[factor.load];
           if (!word)
-            word = loadWord(b, l, factor.load, first);
+            word = loadWord(b, l, factor, first);
           Value rotated = arith::OrIOp::create(
               b, l, arith::ShRUIOp::create(b, l, word, constantI32(b, l, 8)),
               arith::ShLIOp::create(b, l, word, constantI32(b, l, 24)));
@@ -244,6 +267,12 @@ struct DualMultiplyAccumulatePass
     : public pex::impl::DualMultiplyAccumulateBase<
           DualMultiplyAccumulatePass> {
   void runOnOperation() override {
+    // A loop of one iteration (over the single input channel of a first
+    // convolution) hides the loop around it, over consecutive taps.
+    IRRewriter rewriter(&getContext());
+    getOperation().walk([&](scf::ForOp loop) {
+      (void)loop.promoteIfSingleIteration(rewriter);
+    });
     SmallVector<scf::ForOp> loops;
     getOperation().walk([&](scf::ForOp loop) { loops.push_back(loop); });
     for (scf::ForOp loop : loops) {

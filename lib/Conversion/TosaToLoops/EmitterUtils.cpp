@@ -80,6 +80,22 @@ Value emit::loadBroadcast(Operation *op, OpBuilder &builder,
                                         type.getShape()));
 }
 
+Value emit::addIndex(OpBuilder &builder, Location loc, Value value,
+                     int64_t offset) {
+  if (offset == 0)
+    return value;
+  return arith::AddIOp::create(builder, loc, value,
+                               constantIndex(builder, loc, offset));
+}
+
+Value emit::scaledIndex(OpBuilder &builder, Location loc, Value base,
+                        Value index, int64_t scale) {
+  if (scale != 1)
+    index = arith::MulIOp::create(builder, loc, index,
+                                  constantIndex(builder, loc, scale));
+  return arith::AddIOp::create(builder, loc, base, index);
+}
+
 Value emit::constantInt(OpBuilder &builder, Location loc, Type type,
                         int64_t value) {
   return arith::ConstantOp::create(builder, loc,

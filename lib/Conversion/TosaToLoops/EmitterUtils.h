@@ -44,6 +44,14 @@ Value loadBroadcast(Operation *op, OpBuilder &builder,
                     KernelOperands &operands, unsigned index,
                     ValueRange indices);
 
+/// `value + offset` on indices, `value` itself for an offset of 0.
+Value addIndex(OpBuilder &builder, Location loc, Value value, int64_t offset);
+/// `base + index * scale` on indices, without the multiplication for a
+/// scale of 1 (then an index that is a loop variable stays recognisable as
+/// the loop variable plus a value fixed in the loop).
+Value scaledIndex(OpBuilder &builder, Location loc, Value base, Value index,
+                  int64_t scale);
+
 Value constantInt(OpBuilder &builder, Location loc, Type type, int64_t value);
 Value constantIndex(OpBuilder &builder, Location loc, int64_t value);
 Value constantFloat(OpBuilder &builder, Location loc, Type type, double value);
