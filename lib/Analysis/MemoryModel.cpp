@@ -546,6 +546,15 @@ MemoryModel::Evaluation MemoryModel::evaluate(ArrayRef<unsigned> order) const {
       eval.peakStep = step;
     }
   }
+
+  if (int64_t copied = getReturnedInputBytes(); copied > 0) {
+    int64_t atEnd =
+        (numSteps ? eval.steps.back().liveBytes : getInitialBytes()) + copied;
+    if (atEnd > eval.peakBytes) {
+      eval.peakBytes = atEnd;
+      eval.peakStep = lastStep;
+    }
+  }
   return eval;
 }
 
@@ -655,6 +664,14 @@ int64_t MemoryModel::getLowerBound() const {
     bound = std::max(bound, live);
   }
   return bound;
+}
+
+int64_t MemoryModel::getReturnedInputBytes() const {
+  int64_t bytes = 0;
+  for (const Buffer &buffer : buffers)
+    if (buffer.isArgument && buffer.isResult && counts(buffer))
+      bytes += buffer.bytes;
+  return bytes;
 }
 
 int64_t MemoryModel::getMacs() const {

@@ -94,7 +94,9 @@ ScheduleResult mlir::pex::findMinimumPeakOrder(
 
   SmallVector<unsigned> order(numUnits);
   unsigned stateIndex = 0;
-  result.searchPeakBytes = layers[numUnits].front().peakBytes;
+  const State &final = layers[numUnits].front();
+  result.searchPeakBytes = std::max(
+      final.peakBytes, final.liveBytes + model.getReturnedInputBytes());
   for (unsigned depth = numUnits; depth > 0; --depth) {
     const State &state = layers[depth][stateIndex];
     order[depth - 1] = state.unit;

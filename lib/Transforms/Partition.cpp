@@ -275,8 +275,7 @@ struct PartitionPass : public pex::impl::PartitionBase<PartitionPass> {
   void reportUnmetBudget(const PartitionResult &result) {
     const MemoryModel &model = *result.model;
     MemoryModel::Evaluation eval = model.evaluate(result.order);
-    const MemoryModel::Step &step = eval.steps[eval.peakStep];
-    Operation *op = step.op->getRepresentative();
+    Operation *op = eval.getPeakOp(model.getFunction());
     std::optional<unsigned> largest;
     for (auto [index, buffer] : llvm::enumerate(model.getBuffers()))
       if (eval.isLive(index, eval.peakStep) && buffer.bytes > 0 &&

@@ -112,7 +112,7 @@ struct PrunePass : public pex::impl::PruneBase<PrunePass> {
         reasons += (reasons.empty() ? "" : "; ") + reason;
     }
     if (bytesAtPeak.empty()) {
-      Operation *op = eval.steps[eval.peakStep].op->getRepresentative();
+      Operation *op = eval.getPeakOp(func);
       return op->emitError()
              << "pex: memory budget of " << static_cast<int64_t>(budget)
              << " bytes cannot be met by pruning: the peak of "

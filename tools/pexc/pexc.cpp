@@ -325,8 +325,7 @@ int compile(int argc, char **argv) {
   int64_t macs = arenaModel->getMacs();
   int64_t constantBytes = arenaModel->getFlashBytes();
   if (sramBudget > 0 && arenaPlan.peakBytes + ioBytes > sramBudget) {
-    Operation *peakOp =
-        arenaPlan.steps[arenaPlan.peakStep].op->getRepresentative();
+    Operation *peakOp = arenaPlan.getPeakOp(func);
     InFlightDiagnostic diag = peakOp->emitError()
                               << "pex: SRAM budget of "
                               << sramBudget.getValue()

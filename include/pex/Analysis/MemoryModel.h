@@ -127,6 +127,12 @@ public:
     bool isLive(unsigned buffer, unsigned step) const {
       return lifetimes[buffer].first <= step && step <= lifetimes[buffer].second;
     }
+    /// The operation diagnostics about the peak point at: the peak step's,
+    /// or `func` when the function has no step (it only returns an input).
+    Operation *getPeakOp(func::FuncOp func) const {
+      return steps.empty() ? func.getOperation()
+                           : steps[peakStep].op->getRepresentative();
+    }
   };
 
   using Options = MemoryModelOptions;
@@ -186,6 +192,9 @@ public:
   int64_t getMacs() const;
   /// Bytes of the function's inputs and outputs.
   int64_t getIOBytes() const;
+  /// Counted bytes of inputs the function also returns: bufferization copies
+  /// them into the output after the last step, when both exist.
+  int64_t getReturnedInputBytes() const;
 
   /// A short description of a buffer for reports ("tosa.conv2d result").
   std::string describeBuffer(unsigned buffer) const;
