@@ -244,26 +244,29 @@ func.func @depthwise_columns(%x: memref<1x3x6x2xi8>, %w: memref<3x3x2x1xi8>, %b:
 
 // -----
 
-// A rescale whose shifts are all in [32, 63] (read through the constant
-// global its operand views) scales in 64 bits but shifts only the high word,
-// by shift - 32: no tosa.apply_scale and no 64-bit variable shift. Double
-// rounding adds 2^30 less 2^31 for a negative value.
+// A rescale whose shifts are all in [33, 62] (read through the constant
+// global its operand views) scales in 64 bits but shifts only the high word:
+// no tosa.apply_scale and no 64-bit variable shift. The 64-bit addend is
+// only double rounding's 2^30, less 2^31 for a negative value; the rounding
+// 2^(shift - 1), a multiple of 2^32, is added to the high word, which is
+// shifted by shift - 32.
 // CHECK-LABEL: func.func @rescale_high_word
 // CHECK:         %[[V:.*]] = memref.load %{{.*}} : memref<3x2xi32>
 // CHECK:         %[[S:.*]] = memref.load %{{.*}} : memref<2xi8>
 // CHECK:         %[[WIDE:.*]] = arith.extsi %[[V]] : i32 to i64
+// CHECK:         %[[S32:.*]] = arith.extui %[[S]] : i8 to i32
 // CHECK:         %[[PRODUCT:.*]] = arith.muli %[[WIDE]], %{{.*}} : i64
-// CHECK:         %[[ROUND:.*]] = arith.shli %{{.*}} : i64
-// CHECK-NEXT:    %[[ROUNDED:.*]] = arith.addi %[[PRODUCT]], %[[ROUND]] : i64
 // CHECK:         %[[SIGN:.*]] = arith.shrsi %[[WIDE]], %{{.*}} : i64
 // CHECK:         %[[NEGATIVE:.*]] = arith.shli %[[SIGN]], %{{.*}} : i64
 // CHECK:         %[[HALF:.*]] = arith.addi %[[NEGATIVE]], %{{.*}} : i64
-// CHECK-NEXT:    %[[SUM:.*]] = arith.addi %[[ROUNDED]], %[[HALF]] : i64
+// CHECK-NEXT:    %[[SUM:.*]] = arith.addi %[[PRODUCT]], %[[HALF]] : i64
 // CHECK:         %[[HIGH64:.*]] = arith.shrsi %[[SUM]], %c32_i64 : i64
 // CHECK-NEXT:    %[[HIGH:.*]] = arith.trunci %[[HIGH64]] : i64 to i32
-// CHECK-NEXT:    %[[S32:.*]] = arith.extui %[[S]] : i8 to i32
+// CHECK:         %[[ROUNDSHIFT:.*]] = arith.subi %[[S32]], %c33_i32 : i32
+// CHECK-NEXT:    %[[ROUND:.*]] = arith.shli %{{.*}}, %[[ROUNDSHIFT]] : i32
+// CHECK-NEXT:    %[[ROUNDED:.*]] = arith.addi %[[HIGH]], %[[ROUND]] : i32
 // CHECK:         %[[REST:.*]] = arith.subi %[[S32]], %c32_i32 : i32
-// CHECK-NEXT:    arith.shrsi %[[HIGH]], %[[REST]] : i32
+// CHECK-NEXT:    arith.shrsi %[[ROUNDED]], %[[REST]] : i32
 // CHECK-NOT:     tosa.apply_scale
 // CHECK:         return
 memref.global "private" constant @shifts : memref<2xi8> = dense<[33, 40]>
@@ -300,6 +303,31 @@ func.func @rescale_high_word_slice(%x: memref<3x2xi32>, %m: memref<2xi32>, %y: m
     %zp8 = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
     %r = tosa.rescale %in, %ma, %sa, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = SINGLE_ROUND, scale32 = true} : (tensor<3x2xi32>, tensor<2xi32>, tensor<2xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<3x2xi8>
     pex.yield %r : tensor<3x2xi8>
+  }
+  return
+}
+
+// -----
+
+// A shift of 32: the rounding 2^31 is in the low word, so it is added to the
+// 64-bit product before the high word is taken (shifted by shift - 32).
+// CHECK-LABEL: func.func @rescale_high_word_32
+// CHECK:         %[[PRODUCT:.*]] = arith.muli %{{.*}}, %{{.*}} : i64
+// CHECK:         %[[ROUND:.*]] = arith.shli %{{.*}}, %{{.*}} : i64
+// CHECK-NEXT:    %[[SUM:.*]] = arith.addi %[[PRODUCT]], %[[ROUND]] : i64
+// CHECK:         arith.shrsi %[[SUM]], %c32_i64 : i64
+// CHECK-NOT:     arith.addi %{{.*}} : i32
+// CHECK:         arith.subi %{{.*}}, %c32_i32 : i32
+// CHECK-NOT:     tosa.apply_scale
+// CHECK:         return
+memref.global "private" constant @shifts : memref<2xi8> = dense<[32, 40]>
+func.func @rescale_high_word_32(%x: memref<3x2xi32>, %m: memref<2xi32>, %y: memref<3x2xi32>) {
+  %s = memref.get_global @shifts : memref<2xi8>
+  pex.kernel ins(%x, %m, %s : memref<3x2xi32>, memref<2xi32>, memref<2xi8>) outs(%y : memref<3x2xi32>) {
+  ^bb0(%in: tensor<3x2xi32>, %ma: tensor<2xi32>, %sa: tensor<2xi8>, %out: tensor<3x2xi32>):
+    %zp32 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+    %r = tosa.rescale %in, %ma, %sa, %zp32, %zp32 {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = SINGLE_ROUND, scale32 = true} : (tensor<3x2xi32>, tensor<2xi32>, tensor<2xi8>, tensor<1xi32>, tensor<1xi32>) -> tensor<3x2xi32>
+    pex.yield %r : tensor<3x2xi32>
   }
   return
 }

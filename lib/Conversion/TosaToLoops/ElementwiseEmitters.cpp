@@ -115,37 +115,52 @@ struct ClampEmitter : ElementwiseEmitter<ClampEmitter, tosa::ClampOp> {
   }
 };
 
-/// Whether every shift operand `index` can hold is in [32, 63], as for the
-/// rescales after convolutions (multipliers in [2^30, 2^31), scales below 1).
-bool hasHighWordShifts(KernelOperands &operands, unsigned index) {
+/// The range of the shifts operand `index` can hold, if known.
+std::optional<std::pair<int64_t, int64_t>>
+getShiftRange(KernelOperands &operands, unsigned index) {
   DenseElementsAttr shifts = operands.getConstantSource(index);
-  if (!shifts || !isa<IntegerType>(shifts.getElementType()))
-    return false;
-  return llvm::all_of(shifts.getValues<APInt>(), [](const APInt &shift) {
-    int64_t value = shift.getSExtValue();
-    return value >= 32 && value <= 63;
-  });
+  if (!shifts || !isa<IntegerType>(shifts.getElementType()) ||
+      shifts.empty())
+    return std::nullopt;
+  int64_t low = INT64_MAX, high = INT64_MIN;
+  for (const APInt &shift : shifts.getValues<APInt>()) {
+    low = std::min(low, shift.getSExtValue());
+    high = std::max(high, shift.getSExtValue());
+  }
+  return std::make_pair(low, high);
 }
 
-/// tosa.apply_scale for a shift in [32, 63]: the 64-bit product plus the
-/// rounding, of which only the high word is shifted (by shift - 32), in 32
-/// bits. The same bits as the general lowering (the high word of a 64-bit
-/// value always fits), which shifts 64 bits by a variable amount: on a
-/// 32-bit core one multiply-accumulate and one shift instead of a dozen
-/// instructions. The rounding depends only on the shift, so it is computed
-/// once per channel when the channel is an outer loop.
+/// tosa.apply_scale for shifts in [32, 63], as for the rescales after
+/// convolutions (multipliers in [2^30, 2^31), scales below 1): the 64-bit
+/// product plus the rounding, of which only the high word is shifted (by
+/// shift - 32), in 32 bits. The same bits as the general lowering (the high
+/// word of a 64-bit value always fits), which shifts 64 bits by a variable
+/// amount: on a 32-bit core a multiply-accumulate and a shift instead of a
+/// dozen instructions. With shifts in [33, 62], the rounding 2^(shift - 1)
+/// is a multiple of 2^32: it is added to the high word alone (where it
+/// cannot overflow, the product's high word being below 2^30 in magnitude),
+/// after a multiply-accumulate whose 64-bit addend is just the sign-dependent
+/// 2^30 of double rounding. What depends only on the shift is computed once
+/// per channel when the channel is an outer loop.
 Value applyScaleHighWord(OpBuilder &builder, Location loc, Value value,
-                         Value multiplier, Value shift, bool doubleRound) {
+                         Value multiplier, Value shift, bool doubleRound,
+                         bool roundInHighWord) {
   Type i64 = builder.getI64Type(), i32 = builder.getI32Type();
   auto wideConstant = [&](int64_t v) { return constantInt(builder, loc, i64, v); };
+  auto narrowConstant = [&](int64_t v) {
+    return constantInt(builder, loc, i32, v);
+  };
   Value wideValue = castInt(builder, loc, value, i64);
-  Value wideShift = castInt(builder, loc, shift, i64, /*isUnsigned=*/true);
+  Value narrowShift = castInt(builder, loc, shift, i32, /*isUnsigned=*/true);
   Value sum = arith::MulIOp::create(builder, loc, wideValue,
                                     castInt(builder, loc, multiplier, i64));
-  Value round = arith::ShLIOp::create(
-      builder, loc, wideConstant(1),
-      arith::SubIOp::create(builder, loc, wideShift, wideConstant(1)));
-  sum = arith::AddIOp::create(builder, loc, sum, round);
+  if (!roundInHighWord) {
+    Value wideShift = castInt(builder, loc, shift, i64, /*isUnsigned=*/true);
+    Value round = arith::ShLIOp::create(
+        builder, loc, wideConstant(1),
+        arith::SubIOp::create(builder, loc, wideShift, wideConstant(1)));
+    sum = arith::AddIOp::create(builder, loc, sum, round);
+  }
   if (doubleRound) {
     // + 2^30 for a value >= 0, - 2^30 below: 2^30, less 2^31 if negative.
     Value negative = arith::ShLIOp::create(
@@ -160,9 +175,15 @@ Value applyScaleHighWord(OpBuilder &builder, Location loc, Value value,
   Value high = castInt(
       builder, loc, arith::ShRSIOp::create(builder, loc, sum, wideConstant(32)),
       i32);
-  Value rest = arith::SubIOp::create(
-      builder, loc, castInt(builder, loc, shift, i32, /*isUnsigned=*/true),
-      constantInt(builder, loc, i32, 32));
+  if (roundInHighWord)
+    high = arith::AddIOp::create(
+        builder, loc, high,
+        arith::ShLIOp::create(
+            builder, loc, narrowConstant(1),
+            arith::SubIOp::create(builder, loc, narrowShift,
+                                  narrowConstant(33))));
+  Value rest =
+      arith::SubIOp::create(builder, loc, narrowShift, narrowConstant(32));
   return arith::ShRSIOp::create(builder, loc, high, rest);
 }
 
@@ -197,11 +218,16 @@ struct RescaleEmitter
     Value multiplier = castInt(
         builder, loc, operands.load(builder, loc, 1, parameterIndex), i32);
     Value shift = operands.load(builder, loc, 2, parameterIndex);
+    std::optional<std::pair<int64_t, int64_t>> shifts =
+        getShiftRange(operands, 2);
     Value scaled =
-        hasHighWordShifts(operands, 2)
-            ? applyScaleHighWord(builder, loc, value, multiplier, shift,
-                                 rescale.getRoundingMode() ==
-                                     tosa::RoundingMode::DOUBLE_ROUND)
+        shifts && shifts->first >= 32 && shifts->second <= 63
+            ? applyScaleHighWord(
+                  builder, loc, value, multiplier, shift,
+                  rescale.getRoundingMode() ==
+                      tosa::RoundingMode::DOUBLE_ROUND,
+                  /*roundInHighWord=*/shifts->first >= 33 &&
+                      shifts->second <= 62)
             : tosa::ApplyScaleOp::create(builder, loc, i32, value, multiplier,
                                          shift, rescale.getRoundingModeAttr())
                   .getResult();
