@@ -208,7 +208,15 @@ void MemoryModelBuilder::buildGroupProfile(unsigned unitIndex, GroupOp group) {
       for (auto [step, op] : llvm::enumerate(profile->steps))
         if (op.getSink()->getResult(0) == value)
           first = step;
-      profile->outputFirstStep[bufferOf.lookup(result)] = first;
+      unsigned output = bufferOf.lookup(result);
+      profile->outputFirstStep[output] = first;
+      // Kernels write the step's result over an operand that dies there, as
+      // pex-form-kernels does after the epilogue is inlined.
+      if (first >= numSteps)
+        continue;
+      if (std::optional<Value> over = getInPlaceCandidate(profile->steps[first]))
+        if (auto it = local.find(*over); it != local.end())
+          profile->inPlaceOver[output] = it->second;
     }
   } else {
     for (Value result : group.getFinalResults())
@@ -331,6 +339,24 @@ void MemoryModel::finishGroupProfile(
       if (first <= step && counts(buffers[buffer]))
         profile.internalBytes[step] += buffers[buffer].bytes;
   }
+  // An output written over the group's own accumulator as it dies.
+  for (auto [output, over] : profile.inPlaceOver) {
+    unsigned step = profile.outputFirstStep.lookup(output);
+    if (llvm::is_contained(profile.ownBuffers, over) &&
+        buffers[over].internalLast == step && !buffers[output].isIO())
+      profile.internalBytes[step] -= buffers[over].bytes;
+  }
+}
+
+std::optional<unsigned>
+MemoryModel::getInPlaceInputStep(const GroupProfile &profile, unsigned output,
+                                 unsigned input) const {
+  unsigned step = profile.outputFirstStep.lookup(output);
+  auto last = profile.inputLastStep.find(input);
+  if (last == profile.inputLastStep.end() || last->second != step ||
+      buffers[input].isIO() || buffers[output].isIO())
+    return std::nullopt;
+  return step;
 }
 
 unsigned MemoryModel::mapUnit(const GroupPlan &plan, unsigned unit) {
@@ -390,6 +416,17 @@ MemoryModel MemoryModel::withGroup(const GroupPlan &plan) const {
     unsigned index = result.buffers.size() - 1;
     profile->ownBuffers.push_back(index);
     ownIntervals[index] = {0, numSteps - 1};
+    // The epilogue's kernel writes over the first same-sized operand it
+    // reads: the accumulator, which it reads first, or else the input the
+    // consumer could overwrite (see getInPlaceCandidate).
+    unsigned output = last.outputs.front();
+    auto partial = cast<PartialExecutionOpInterface>(last.op.anchor);
+    bool hasEpilogueOps = last.op.ops.size() > 1 ||
+                          partial.getAccumulationBiasOperand().has_value();
+    if (hasEpilogueOps && accumulator.bytes == buffers[output].bytes)
+      profile->inPlaceOver[output] = index;
+    else if (last.inPlaceInput && !chainTensors.contains(*last.inPlaceInput))
+      profile->inPlaceOver[output] = *last.inPlaceInput;
   }
 
   // Inputs from outside: read by every slice, or only by the epilogue (the
@@ -503,19 +540,21 @@ MemoryModel::Evaluation MemoryModel::evaluate(ArrayRef<unsigned> order) const {
     eval.lifetimes[index] = {first, last};
   }
 
-  // In place: the output takes over the storage of an input dying here.
+  // In place: an output takes over the storage of an input dying where the
+  // output is written.
   eval.storageOf = llvm::to_vector(llvm::seq<unsigned>(0, buffers.size()));
-  eval.inPlace.resize(units.size());
+  auto writeOver = [&](unsigned output, unsigned input) {
+    if (!buffers[input].isIO() && !buffers[output].isIO() &&
+        eval.lifetimes[input].second == eval.lifetimes[output].first)
+      eval.storageOf[output] = eval.storageOf[input];
+  };
   for (unsigned unit : order) {
     const Unit &u = units[unit];
-    if (!u.inPlaceInput)
-      continue;
-    unsigned input = *u.inPlaceInput, output = u.outputs.front();
-    if (buffers[input].isIO() || buffers[output].isIO() ||
-        eval.lifetimes[input].second != unitStart[unit])
-      continue;
-    eval.inPlace.set(unit);
-    eval.storageOf[output] = eval.storageOf[input];
+    if (u.inPlaceInput)
+      writeOver(u.outputs.front(), *u.inPlaceInput);
+    if (u.group)
+      for (auto [output, over] : u.group->inPlaceOver)
+        writeOver(output, over);
   }
 
   // Live bytes per step over storage roots, by a difference array.
@@ -607,16 +646,20 @@ MemoryModel::getUnitCost(unsigned unit, const llvm::BitVector &executed,
     return {during, after};
   }
 
-  int64_t during = 0;
   const GroupProfile &profile = *u.group;
+  SmallVector<int64_t> live(profile.steps.size(), liveBefore - dying);
   for (unsigned step = 0; step < profile.steps.size(); ++step) {
-    int64_t live = liveBefore - dying + profile.internalBytes[step];
+    live[step] += profile.internalBytes[step];
     for (unsigned input : dyingInputs)
       if (counts(buffers[input]) && step <= profile.inputLastStep.lookup(input))
-        live += buffers[input].bytes;
-    during = std::max(during, live);
+        live[step] += buffers[input].bytes;
   }
-  return {during, after};
+  for (auto [output, over] : profile.inPlaceOver)
+    if (llvm::is_contained(dyingInputs, over))
+      if (std::optional<unsigned> step =
+              getInPlaceInputStep(profile, output, over))
+        live[*step] -= buffers[over].bytes;
+  return {*llvm::max_element(live), after};
 }
 
 int64_t MemoryModel::getLowerBound() const {
@@ -636,15 +679,24 @@ int64_t MemoryModel::getLowerBound() const {
     return counts(buffers[buffer]) ? buffers[buffer].bytes : 0;
   };
   for (auto [index, unit] : llvm::enumerate(units)) {
+    auto diesHereAlways = [&, index = index](unsigned input) {
+      return llvm::all_of(buffers[input].consumers, [&](unsigned consumer) {
+        return consumer == index || ancestors[index].test(consumer);
+      });
+    };
     if (unit.group) {
       const GroupProfile &profile = *unit.group;
-      for (unsigned step = 0; step < profile.steps.size(); ++step) {
-        int64_t live = profile.internalBytes[step];
+      SmallVector<int64_t> live(profile.internalBytes);
+      for (unsigned step = 0; step < profile.steps.size(); ++step)
         for (unsigned input : unit.inputs)
           if (step <= profile.inputLastStep.lookup(input))
-            live += countedBytes(input);
-        bound = std::max(bound, live);
-      }
+            live[step] += countedBytes(input);
+      for (auto [output, over] : profile.inPlaceOver)
+        if (std::optional<unsigned> step =
+                getInPlaceInputStep(profile, output, over);
+            step && diesHereAlways(over))
+          live[*step] -= countedBytes(over);
+      bound = std::max(bound, *llvm::max_element(live));
       continue;
     }
     int64_t live = 0;
@@ -654,10 +706,7 @@ int64_t MemoryModel::getLowerBound() const {
       live += countedBytes(output);
     if (unit.inPlaceInput) {
       const Buffer &input = buffers[*unit.inPlaceInput];
-      bool diesHereAlways = llvm::all_of(input.consumers, [&](unsigned c) {
-        return c == index || ancestors[index].test(c);
-      });
-      if (diesHereAlways && !input.isIO() && !input.isResult &&
+      if (diesHereAlways(*unit.inPlaceInput) && !input.isIO() &&
           !buffers[unit.outputs.front()].isIO())
         live -= countedBytes(*unit.inPlaceInput);
     }

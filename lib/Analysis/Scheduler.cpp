@@ -55,7 +55,8 @@ ScheduleResult mlir::pex::findMinimumPeakOrder(
   for (unsigned depth = 0; depth < numUnits; ++depth) {
     SmallVector<State> next;
     std::unordered_map<llvm::BitVector, unsigned, BitVectorHash> indexOf;
-    for (auto [stateIndex, state] : llvm::enumerate(layers.back())) {
+    for (auto [stateIndex, stateRef] : llvm::enumerate(layers.back())) {
+      const State &state = stateRef;
       for (unsigned unit = 0; unit < numUnits; ++unit) {
         if (state.executed.test(unit) ||
             !llvm::all_of(predecessors[unit], [&](unsigned pred) {

@@ -17,7 +17,8 @@
 //   result or accumulator the body writes, is live for the whole body.
 // * An element-wise unit whose input dies at it writes its output over that
 //   input (in place) when they have the same size and neither is the
-//   function's input or output.
+//   function's input or output. A group's epilogue does the same over a
+//   whole input or its accumulator.
 //
 //===----------------------------------------------------------------------===//
 
@@ -81,6 +82,10 @@ public:
     llvm::DenseMap<unsigned, unsigned> outputFirstStep;
     /// Buffers owned by the group (slices, accumulators).
     SmallVector<unsigned> ownBuffers;
+    /// Per output buffer written by the epilogue: the buffer (a whole input
+    /// or the accumulator) its first step writes it over, when that buffer
+    /// dies at that step and neither is the function's input or output.
+    llvm::DenseMap<unsigned, unsigned> inPlaceOver;
   };
 
   /// A schedulable unit.
@@ -121,8 +126,6 @@ public:
     SmallVector<unsigned> storageOf;
     int64_t peakBytes = 0;
     unsigned peakStep = 0;
-    /// Unit -> true when its output overwrites its in-place input.
-    llvm::BitVector inPlace;
 
     bool isLive(unsigned buffer, unsigned step) const {
       return lifetimes[buffer].first <= step && step <= lifetimes[buffer].second;
@@ -208,6 +211,11 @@ private:
   }
   bool isLastConsumer(unsigned buffer, unsigned unit,
                       const llvm::BitVector &executed) const;
+  /// The internal step at which `output` is written over the whole input
+  /// `input` if `input` dies at the group (the caller checks that).
+  std::optional<unsigned> getInPlaceInputStep(const GroupProfile &profile,
+                                              unsigned output,
+                                              unsigned input) const;
   /// Fills a group profile's per-step bytes from its own buffers'
   /// intervals (internal steps) and its outputs' first steps.
   void finishGroupProfile(
