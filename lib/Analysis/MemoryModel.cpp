@@ -732,9 +732,11 @@ int64_t MemoryModel::getMacs() const {
 
 int64_t MemoryModel::getIOBytes() const {
   int64_t bytes = 0;
+  // An input the function returns is two buffers to the caller: the input
+  // and the output it is copied into.
   for (const Buffer &buffer : buffers)
-    if (buffer.isIO())
-      bytes += buffer.bytes;
+    bytes += buffer.bytes * ((buffer.isArgument ? 1 : 0) +
+                             (buffer.isResult ? 1 : 0));
   return bytes;
 }
 

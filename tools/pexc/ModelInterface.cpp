@@ -153,19 +153,28 @@ void pexc::writeHeader(llvm::raw_ostream &os, const ModelInterface &model,
     os << "int " << lower << "_run(const " << inputType << " *input, "
        << outputType << " *output);\n\n";
   }
+  // Generic names, unless the model's own names are the generic ones (a
+  // model called "model"): a macro defined as itself would hide its value.
+  auto alias = [&](llvm::StringRef generic, const std::string &own) {
+    if (generic != own)
+      os << "#define " << generic << " " << own << "\n";
+  };
   os << "/* Generic names for programs built around one model. */\n";
-  os << "#define PEX_MODEL_RUN " << lower << "_run\n";
-  os << "#define PEX_MODEL_INPUT_BYTES " << prefix << "_INPUT_BYTES\n";
-  os << "#define PEX_MODEL_OUTPUT_BYTES " << prefix << "_OUTPUT_BYTES\n";
-  os << "typedef " << inputType << " pex_model_input_t;\n";
-  os << "typedef " << outputType << " pex_model_output_t;\n";
-  os << "#define PEX_MODEL_ARENA_BYTES " << prefix << "_ARENA_BYTES\n";
-  os << "#define PEX_MODEL_EXTERNAL_ARENA " << prefix << "_EXTERNAL_ARENA\n";
-  os << "#define PEX_MODEL_ARENA_IO " << prefix << "_ARENA_IO\n";
+  alias("PEX_MODEL_RUN", lower + "_run");
+  alias("PEX_MODEL_INPUT_BYTES", prefix + "_INPUT_BYTES");
+  alias("PEX_MODEL_OUTPUT_BYTES", prefix + "_OUTPUT_BYTES");
+  if (inputType != "pex_model_input_t")
+    os << "typedef " << inputType << " pex_model_input_t;\n";
+  if (outputType != "pex_model_output_t")
+    os << "typedef " << outputType << " pex_model_output_t;\n";
+  alias("PEX_MODEL_ARENA_BYTES", prefix + "_ARENA_BYTES");
+  alias("PEX_MODEL_EXTERNAL_ARENA", prefix + "_EXTERNAL_ARENA");
+  alias("PEX_MODEL_ARENA_IO", prefix + "_ARENA_IO");
   if (figures.arenaIO) {
-    os << "#define PEX_MODEL_INPUT " << lower << "_input\n";
-    os << "#define PEX_MODEL_OUTPUT " << lower << "_output\n";
+    alias("PEX_MODEL_INPUT", lower + "_input");
+    alias("PEX_MODEL_OUTPUT", lower + "_output");
   }
-  os << "#define PEX_MODEL_ARENA_SYMBOL " << arena << "\n\n";
+  alias("PEX_MODEL_ARENA_SYMBOL", arena);
+  os << "\n";
   os << "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
 }

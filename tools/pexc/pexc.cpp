@@ -198,8 +198,7 @@ void configure(pex::PexPipelineOptions &options, const Target &target,
   // Input and output held by the caller come out of the budget; the arena
   // gets the rest.
   if (sramBudget > 0)
-    options.arenaBudget = std::max<int64_t>(
-        sramBudget - (options.arenaIO ? 0 : ioBytes), 1);
+    options.arenaBudget = sramBudget - (options.arenaIO ? 0 : ioBytes);
   options.indexBitwidth = target.getIndexBitwidth();
   options.dsp = llvm::StringRef(target.features).contains("+dsp");
   options.externalArena = arenaKind == "external";
@@ -265,6 +264,9 @@ int compile(int argc, char **argv) {
   pex::registerPexDialects(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
+  // Diagnostics point at the model's source; the operation's generic form
+  // (a whole function, for errors on the model function) is noise to a user.
+  context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
@@ -291,15 +293,28 @@ int compile(int argc, char **argv) {
     return 1;
 
   pex::PexPipelineOptions options;
-  configure(options, *target, name,
-            interface->input.bytes + interface->output.bytes);
+  int64_t callerIOBytes = interface->input.bytes + interface->output.bytes;
+  configure(options, *target, name, callerIOBytes);
+  if (sramBudget > 0 && !options.arenaIO && callerIOBytes >= sramBudget) {
+    func.emitError() << "pex: SRAM budget of " << sramBudget.getValue()
+                     << " bytes cannot be met: the input and output take "
+                     << callerIOBytes << " bytes";
+    return 1;
+  }
 
   FailureOr<int64_t> baselineArena = 0;
   OwningOpRef<ModuleOp> imported = module->clone();
   {
     Progress progress("optimising the schedule");
-    if (failed(runPipeline(*module, pex::buildOptimizeTosaPipeline, options)))
+    if (failed(runPipeline(*module, pex::buildOptimizeTosaPipeline, options))) {
+      // pex-partition's budget is the arena's: say where it came from.
+      if (sramBudget > 0 && !options.arenaIO)
+        llvm::errs() << "pexc: note: --sram-budget=" << sramBudget.getValue()
+                     << " leaves the arena " << options.arenaBudget
+                     << " bytes; the caller holds the input and output ("
+                     << callerIOBytes << " bytes)\n";
       return 1;
+    }
   }
   if (emitKind == "optimized-tosa")
     return writeText(outputPath, [&](llvm::raw_ostream &os) {
@@ -377,6 +392,21 @@ int compile(int argc, char **argv) {
         {"op", pex::getLocationName(view.getLoc())},
     });
   });
+  // Buffers start at aligned offsets, so the arena can exceed the peak the
+  // budget was checked against.
+  if (arena && sramBudget > 0 && arenaBytes + ioBytes > sramBudget) {
+    InFlightDiagnostic diag = findModelFunction(*module).emitError()
+                              << "pex: SRAM budget of "
+                              << sramBudget.getValue()
+                              << " bytes cannot be met: the arena needs "
+                              << arenaBytes << " bytes with every buffer "
+                              << "aligned to " << arena.getAlignment()
+                              << " bytes (its peak is " << arena.getPeak()
+                              << " bytes)";
+    if (ioBytes)
+      diag << " and the input and output take " << ioBytes << " bytes";
+    return 1;
+  }
   int64_t plannedPeak = arena ? arena.getPeak() : 0;
   // The memory model and the buffers bufferization produced are computed
   // independently; they must agree, or the figures Pex reports are wrong.
