@@ -26,8 +26,7 @@ import numpy as np
 
 from pex.graph import Graph, Op, Quantization, Tensor
 from pex.reference import interpreter
-from pex.zoo.quantize import (_SAME_QUANTIZATION_AS_INPUT, _WEIGHT_CHANNELS, _bias, _weights,
-                              activation_quantization)
+from pex.zoo.quantize import activation_quantization, quantize_graph
 
 INPUT_QUANT = Quantization.per_tensor(1 / 255, -128)
 _FUSABLE = {"relu": "RELU", "relu6": "RELU6"}
@@ -126,35 +125,10 @@ def calibrate(graph: Graph, images: np.ndarray, batch: int = 50) -> dict[str, tu
 
 
 def quantize(graph: Graph, ranges: dict[str, tuple]) -> Graph:
-    """int8 graph: `pex.zoo.quantize`'s scheme with activation ranges from `ranges`."""
-    converted: dict[Tensor, Tensor] = {}
-
-    def activation(tensor: Tensor, quant: Quantization) -> Tensor:
-        converted[tensor] = Tensor(tensor.name, tensor.shape, "i8", quant)
-        return converted[tensor]
-
-    def measured(tensor: Tensor) -> Quantization:
-        return activation_quantization(np.array(ranges[tensor.name]))
-
-    for tensor in graph.inputs:
-        activation(tensor, INPUT_QUANT)
-    ops = []
-    for op in graph.ops:
-        x = converted[op.inputs[0]]
-        if op.kind in _WEIGHT_CHANNELS:
-            weights = _weights(op.inputs[1], _WEIGHT_CHANNELS[op.kind])
-            inputs = [x, weights, _bias(op.inputs[2], x.quant, weights.quant)]
-        else:
-            inputs = [converted.get(t, t) for t in op.inputs]
-        if op.kind == "softmax":
-            quant = Quantization.per_tensor(1 / 256, -128)
-        elif op.kind in _SAME_QUANTIZATION_AS_INPUT:
-            quant = x.quant
-        else:
-            quant = measured(op.output)
-        ops.append(Op(op.kind, inputs, [activation(op.output, quant)], op.attrs, op.loc))
-    return Graph(graph.name, [converted[t] for t in graph.inputs],
-                 [converted[t] for t in graph.outputs], ops)
+    """int8 graph: `pex.zoo.quantize`'s scheme, the input at INPUT_QUANT and every other
+    activation from its calibrated range in `ranges`."""
+    return quantize_graph(graph, lambda tensor: INPUT_QUANT,
+                          lambda tensor: activation_quantization(np.array(ranges[tensor.name])))
 
 
 def float_graph(onnx_path: str) -> Graph:

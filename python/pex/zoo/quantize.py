@@ -9,6 +9,8 @@ Biases: int32 in units of input scale x weight scale. Softmax outputs use TFLite
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
 from pex.graph import Graph, Op, Quantization, Tensor
@@ -52,8 +54,11 @@ def _bias(bias: Tensor | None, input_quant: Quantization, weight_quant: Quantiza
 _WEIGHT_CHANNELS = {"conv2d": (0,), "depthwise_conv2d": (2, 3), "fully_connected": None}
 
 
-def quantize(graph: Graph, calibration_input: np.ndarray) -> Graph:
-    values = interpreter.run(graph, [calibration_input])
+def quantize_graph(graph: Graph, input_quantization: Callable[[Tensor], Quantization],
+                   activation_range: Callable[[Tensor], Quantization]) -> Graph:
+    """The int8 graph: weights and biases as above; each graph input quantised with
+    `input_quantization(tensor)`, each operator's output with `activation_range(tensor)`
+    (softmax: 1/256, -128; pooling, reshapes, transposes and pads: their input's)."""
     converted: dict[Tensor, Tensor] = {}
 
     def activation(tensor: Tensor, quant: Quantization) -> Tensor:
@@ -61,7 +66,7 @@ def quantize(graph: Graph, calibration_input: np.ndarray) -> Graph:
         return converted[tensor]
 
     for tensor in graph.inputs:
-        activation(tensor, activation_quantization(values[tensor]))
+        activation(tensor, input_quantization(tensor))
     ops = []
     for op in graph.ops:
         x = converted[op.inputs[0]]
@@ -75,7 +80,17 @@ def quantize(graph: Graph, calibration_input: np.ndarray) -> Graph:
         elif op.kind in _SAME_QUANTIZATION_AS_INPUT:
             quant = x.quant
         else:
-            quant = activation_quantization(values[op.output])
+            quant = activation_range(op.output)
         ops.append(Op(op.kind, inputs, [activation(op.output, quant)], op.attrs, op.loc))
     return Graph(graph.name, [converted[t] for t in graph.inputs],
                  [converted[t] for t in graph.outputs], ops)
+
+
+def quantize(graph: Graph, calibration_input: np.ndarray) -> Graph:
+    """Activation ranges (inputs included) from one run on `calibration_input`."""
+    values = interpreter.run(graph, [calibration_input])
+
+    def measured(tensor: Tensor) -> Quantization:
+        return activation_quantization(values[tensor])
+
+    return quantize_graph(graph, measured, measured)
