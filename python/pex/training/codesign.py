@@ -17,8 +17,10 @@ host's. Rows: the unpruned model without partial execution (--no-partial), with
 partial execution, pruned to each budget; then the same for a model trained at a
 larger (upsampled) input resolution, pruned to the same budgets.
 
-A budget the compiler cannot meet stops the run with pex-prune's diagnostic
-(exit status 1).
+A budget pex-prune cannot meet is reported with pex-prune's diagnostic, the run goes
+on with the next budget, and exits with status 1. pexc failing on any model the loop
+makes (pex-prune's output included) is a compiler defect: the run stops there with
+pexc's diagnostic and the file it failed on (exit status 1).
 """
 
 from __future__ import annotations
@@ -39,10 +41,6 @@ from pex.training import compiler, data, mask, quantize, train
 from pex.training import model as models
 
 PROGRAM = "codesign"
-
-
-class Unbuildable(Exception):
-    """pexc does not compile pex-prune's pruned function (an internal compiler error)."""
 
 
 @dataclass
@@ -75,7 +73,6 @@ class Loop:
         self.timings: list[tuple[str, float]] = []
         self.rows: list[Row] = []
         self.failures: list[str] = []
-        self.unbuildable: list[str] = []
 
     def log(self, message: str) -> None:
         print(f"[{time.time() - self.start:7.1f} s] {message}", file=sys.stderr, flush=True)
@@ -118,7 +115,7 @@ class Loop:
                                              "host", partial, work=self.args.work)
         logits = np.frombuffer(outputs, np.int8).reshape(-1, 10)
         if len(logits) != len(self.test_x):
-            raise compiler.CompilerError(f"{len(logits)} outputs for {len(self.test_x)} inputs")
+            raise compiler.PexcError(f"{len(logits)} outputs for {len(self.test_x)} inputs")
         return float((logits.argmax(1) == self.test_y).mean()), outputs, report
 
     def qemu(self, mlir: str, host_outputs: bytes, partial: bool = True) -> str:
@@ -201,12 +198,13 @@ class Loop:
                                       os.path.join(directory, "mask.json"))
         except compiler.CompilerError as error:
             raise compiler.CompilerError(f"pex-prune at a budget of {budget} bytes: {error}")
-        # pexc must compile the pruned function (see Unbuildable) before training on it.
+        # pexc compiles the pruned function (its arena decides the fine-tuning) before
+        # any training on it; a failure here is a compiler defect and stops the run.
         try:
             built = compiler.compile_model(pruned_mlir, os.path.join(directory, "pex-prune.o"))
-        except compiler.CompilerError as error:
-            raise Unbuildable(f"pexc cannot compile pex-prune's output at {budget} B: "
-                              f"{error}") from None
+        except compiler.PexcError as error:
+            raise compiler.PexcError(f"pexc cannot compile pex-prune's output at a budget of "
+                                     f"{budget} bytes ({pruned_mlir}): {error}") from None
         onnx_path = os.path.splitext(mlir)[0] + ".onnx"
         pruned = copy.deepcopy(net)
         actions = mask.apply_mask(pruned, the_mask, onnx_path)
@@ -248,20 +246,7 @@ class Loop:
                 return net, mlir, arena, steps
             step_budget = max(target, int(arena * self.args.max_step))
             t = time.time()
-            for attempt in range(self.args.retries + 1):
-                try:
-                    net, step = self.prune_step(net, mlir, step_budget)
-                    break
-                except Unbuildable as error:
-                    # A compiler defect on this particular pruned shape: aim a little
-                    # lower, which prunes differently (recorded in the steps).
-                    self.log(f"    {error}")
-                    self.unbuildable.append(f"{self.resolution}x{self.resolution}: {error}")
-                    if attempt == self.args.retries:
-                        raise compiler.CompilerError(str(error)) from None
-                    step_budget = int(step_budget * 0.985)
-                    if step_budget < target:
-                        target = step_budget
+            net, step = self.prune_step(net, mlir, step_budget)
             prune_seconds = time.time() - t
             # The arena depends on the shapes alone: pex-prune's output has it already.
             final = step["pruned_arena"] <= budget
@@ -300,6 +285,8 @@ class Loop:
             self.log(f"{resolution}x{resolution}: budget {budget} B")
             try:
                 net, mlir, arena, steps = self.prune_to(net, mlir, arena, budget)
+            except compiler.PexcError as error:
+                raise compiler.PexcError(f"{resolution}x{resolution}: {error}") from None
             except (compiler.CompilerError, mask.MaskError) as error:
                 # Reported now, and the run goes on with the next budget from the last
                 # model that met one; the exit status says a budget was not met.
@@ -364,9 +351,6 @@ def main(argv: list[str] | None = None) -> int:
                         help="use only the first N training images (0: all 60000)")
     parser.add_argument("--test-limit", type=int, default=0,
                         help="use only the first N test images (0: all 10000)")
-    parser.add_argument("--retries", type=int, default=6,
-                        help="prune steps retried 1.5 %% lower when pexc cannot compile "
-                             "pex-prune's output")
     parser.add_argument("--reuse", action=argparse.BooleanOptionalAction, default=True,
                         help="reuse WORK/rR/base.pt when it was trained with the same "
                              "spec, epochs, lr, seed and data")
@@ -388,23 +372,20 @@ def main(argv: list[str] | None = None) -> int:
                                 args.variant_budgets if args.variant_budgets is not None
                                 else args.budgets)
     except (compiler.CompilerError, mask.MaskError) as error:
-        print(table(loop.rows), flush=True) if loop.rows else None
+        if loop.rows:
+            print(table(loop.rows), flush=True)
         print(f"{PROGRAM}: error: {error}", file=sys.stderr)
         return 1
     wall = time.time() - loop.start
     text = table(loop.rows)
     if loop.failures:
         text += "\n\nNot reached:\n\n" + "\n".join(f"- {f}" for f in loop.failures)
-    if loop.unbuildable:
-        text += ("\n\nPrune steps retried lower because pexc failed on pex-prune's "
-                 "output:\n\n" + "\n".join(f"- {f}" for f in loop.unbuildable))
     print(text)
     print(f"\nwall time: {wall:.0f} s")
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"command": command, "wall_seconds": round(wall, 1),
                        "rows": [asdict(r) for r in loop.rows], "failures": loop.failures,
-                       "unbuildable": loop.unbuildable,
                        "timings": [(w, round(s, 1)) for w, s in loop.timings]}, f, indent=1)
     if args.doc:
         with open(args.doc, "w") as f:

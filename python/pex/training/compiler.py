@@ -21,6 +21,11 @@ class CompilerError(Exception):
     """A compiler diagnostic: the tool's own error line(s)."""
 
 
+class PexcError(CompilerError):
+    """pexc failed on a model (a compiler defect for every model the loop makes: pexc
+    compiles any function pex-prune emits); the co-design run stops with the message."""
+
+
 def tool(name: str) -> str:
     directory = os.environ.get("PEX_BIN_DIR") or os.path.join(REPOSITORY, "build", "bin")
     path = os.path.join(directory, name)
@@ -30,7 +35,8 @@ def tool(name: str) -> str:
     return path
 
 
-def _run(argv: list[str], timeout: int = 1800) -> subprocess.CompletedProcess:
+def _run(argv: list[str], timeout: int = 1800,
+         error: type[CompilerError] = CompilerError) -> subprocess.CompletedProcess:
     for attempt in range(30):
         try:
             result = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
@@ -43,7 +49,7 @@ def _run(argv: list[str], timeout: int = 1800) -> subprocess.CompletedProcess:
     if result.returncode != 0:
         lines = [l for l in (result.stderr + result.stdout).splitlines() if l.strip()]
         errors = [l for l in lines if "error" in l] or lines[-3:]
-        raise CompilerError("\n".join(errors))
+        raise error("\n".join(errors))
     return result
 
 
@@ -59,7 +65,7 @@ def compile_model(mlir: str, output: str, target: str = "host", partial: bool = 
         argv.append(f"--sram-budget={budget}")
     if run:
         argv += [f"--run={run[0]}", f"--output={run[1]}"]
-    _run(argv)
+    _run(argv, error=PexcError)
     with open(report) as f:
         return json.load(f)
 
@@ -99,7 +105,7 @@ def run_batch(mlir: str, inputs: bytes, output_bytes: int, target: str = "host",
         with open(out_path, "rb") as f:
             outputs = f.read()
     if report.get("status", 0) != 0:
-        raise CompilerError(f"the compiled model returned status {report['status']}")
+        raise PexcError(f"the compiled model returned status {report['status']}")
     if len(outputs) % output_bytes or not outputs:
-        raise CompilerError(f"{len(outputs)} output bytes for a batch")
+        raise PexcError(f"{len(outputs)} output bytes for a batch")
     return outputs, report
