@@ -172,17 +172,28 @@ void GroupBuilder::build() {
 
   Block *body = builder.createBlock(&group.getBody());
   IRMapping bodyMapping;
+  llvm::DenseMap<Value, Value> wholeArgs, slicedArgs;
   for (Value value : whole)
-    bodyMapping.map(value, body->addArgument(value.getType(), value.getLoc()));
+    wholeArgs[value] = body->addArgument(value.getType(), value.getLoc());
   for (Value value : sliced)
-    bodyMapping.map(value, body->addArgument(
-                               GroupOp::withChannels(
-                                   cast<RankedTensorType>(value.getType()),
-                                   axis, group.getSliceSize()),
-                               value.getLoc()));
+    slicedArgs[value] = body->addArgument(
+        GroupOp::withChannels(cast<RankedTensorType>(value.getType()), axis,
+                              group.getSliceSize()),
+        value.getLoc());
   builder.setInsertionPointToEnd(body);
   for (const LogicalOperator &op : slicedOps)
     for (Operation *member : op.ops) {
+      // A value can be both: the producer reads it whole and a channel-local
+      // operator (a residual add) reads its slices.
+      auto partial = cast<PartialExecutionOpInterface>(member);
+      for (OpOperand &operand : member->getOpOperands()) {
+        auto &args = partial.getSlicedOperandDim(operand.getOperandNumber(),
+                                                 SliceMode::Output)
+                         ? slicedArgs
+                         : wholeArgs;
+        if (auto it = args.find(operand.get()); it != args.end())
+          bodyMapping.map(operand.get(), it->second);
+      }
       Operation *clone =
           cloneSliced(builder, member, SliceMode::Output, bodyMapping);
       for (Value result : clone->getResults())

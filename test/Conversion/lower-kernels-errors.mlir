@@ -207,3 +207,33 @@ func.func @matmul_zp(%a: memref<1x2x3xi8>, %b: memref<1x3x4xi8>, %zp: memref<1xi
   }
   return
 }
+
+// -----
+
+// TOSA's verifier accepts a convolution whose weights expect more input
+// channels than the input has; the kernel would read past the input.
+func.func @conv_channel_mismatch(%x: memref<1x4x4x2xf32>, %w: memref<3x1x1x8xf32>, %y: memref<1x4x4x3xf32>) {
+  pex.kernel ins(%x, %w : memref<1x4x4x2xf32>, memref<3x1x1x8xf32>) outs(%y : memref<1x4x4x3xf32>) {
+  ^bb0(%in: tensor<1x4x4x2xf32>, %weights: tensor<3x1x1x8xf32>, %out: tensor<1x4x4x3xf32>):
+    %b = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+    %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+    // expected-error @+1 {{pex: the weights have 8 input channels but the input has 2}}
+    %c = tosa.conv2d %in, %weights, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<3x1x1x8xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x3xf32>
+    pex.yield %c : tensor<1x4x4x3xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @depthwise_channel_mismatch(%x: memref<1x4x4x2xf32>, %w: memref<3x3x4x1xf32>, %y: memref<1x4x4x4xf32>) {
+  pex.kernel ins(%x, %w : memref<1x4x4x2xf32>, memref<3x3x4x1xf32>) outs(%y : memref<1x4x4x4xf32>) {
+  ^bb0(%in: tensor<1x4x4x2xf32>, %weights: tensor<3x3x4x1xf32>, %out: tensor<1x4x4x4xf32>):
+    %b = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+    %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+    // expected-error @+1 {{pex: the weights have 4 channels but the input has 2}}
+    %c = tosa.depthwise_conv2d %in, %weights, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<3x3x4x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x4xf32>
+    pex.yield %c : tensor<1x4x4x4xf32>
+  }
+  return
+}

@@ -295,7 +295,7 @@ int compile(int argc, char **argv) {
   pex::PexPipelineOptions options;
   int64_t callerIOBytes = interface->input.bytes + interface->output.bytes;
   configure(options, *target, name, callerIOBytes);
-  if (sramBudget > 0 && !options.arenaIO && callerIOBytes >= sramBudget) {
+  if (sramBudget > 0 && !options.arenaIO && callerIOBytes > sramBudget) {
     func.emitError() << "pex: SRAM budget of " << sramBudget.getValue()
                      << " bytes cannot be met: the input and output take "
                      << callerIOBytes << " bytes";

@@ -103,6 +103,13 @@ struct Conv2DEmitter
     int64_t inputZp = zeroPoints->first, weightZp = zeroPoints->second;
     auto inputType = cast<ShapedType>(conv.getInput().getType());
     auto weightType = cast<ShapedType>(conv.getWeight().getType());
+    // TOSA's verifier does not compare them; a mismatch would read past the
+    // input.
+    if (weightType.getDimSize(3) != inputType.getDimSize(3))
+      return op->emitError() << "pex: the weights have "
+                             << weightType.getDimSize(3)
+                             << " input channels but the input has "
+                             << inputType.getDimSize(3);
     ArrayRef<int64_t> outputShape =
         cast<ShapedType>(conv.getType()).getShape();
     Window window(inputType, weightType.getDimSize(1),
@@ -265,6 +272,11 @@ struct DepthwiseConv2DEmitter
     int64_t inputZp = zeroPoints->first, weightZp = zeroPoints->second;
     auto inputType = cast<ShapedType>(conv.getInput().getType());
     auto weightType = cast<ShapedType>(conv.getWeight().getType());
+    if (weightType.getDimSize(2) != inputType.getDimSize(3))
+      return op->emitError() << "pex: the weights have "
+                             << weightType.getDimSize(2)
+                             << " channels but the input has "
+                             << inputType.getDimSize(3);
     ArrayRef<int64_t> outputShape =
         cast<ShapedType>(conv.getType()).getShape();
     Window window(inputType, weightType.getDimSize(0),
