@@ -214,7 +214,8 @@ void MemoryModelBuilder::buildGroupProfile(unsigned unitIndex, GroupOp group) {
       // pex-form-kernels does after the epilogue is inlined.
       if (first >= numSteps)
         continue;
-      if (std::optional<Value> over = getInPlaceCandidate(profile->steps[first]))
+      if (std::optional<Value> over =
+              getInPlaceCandidate(profile->steps[first]))
         if (auto it = local.find(*over); it != local.end())
           profile->inPlaceOver[output] = it->second;
     }
@@ -735,8 +736,8 @@ int64_t MemoryModel::getIOBytes() const {
   // An input the function returns is two buffers to the caller: the input
   // and the output it is copied into.
   for (const Buffer &buffer : buffers)
-    bytes += buffer.bytes * ((buffer.isArgument ? 1 : 0) +
-                             (buffer.isResult ? 1 : 0));
+    bytes += buffer.bytes *
+             ((buffer.isArgument ? 1 : 0) + (buffer.isResult ? 1 : 0));
   return bytes;
 }
 

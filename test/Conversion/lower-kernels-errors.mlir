@@ -231,7 +231,7 @@ func.func @depthwise_channel_mismatch(%x: memref<1x4x4x2xf32>, %w: memref<3x3x4x
   ^bb0(%in: tensor<1x4x4x2xf32>, %weights: tensor<3x3x4x1xf32>, %out: tensor<1x4x4x4xf32>):
     %b = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
     %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
-    // expected-error @+1 {{pex: the weights have 4 channels but the input has 2}}
+    // expected-error @+1 {{pex: the weights have 4 input channels but the input has 2}}
     %c = tosa.depthwise_conv2d %in, %weights, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<3x3x4x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x4xf32>
     pex.yield %c : tensor<1x4x4x4xf32>
   }

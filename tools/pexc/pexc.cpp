@@ -396,8 +396,7 @@ int compile(int argc, char **argv) {
   // budget was checked against.
   if (arena && sramBudget > 0 && arenaBytes + ioBytes > sramBudget) {
     InFlightDiagnostic diag = findModelFunction(*module).emitError()
-                              << "pex: SRAM budget of "
-                              << sramBudget.getValue()
+                              << "pex: SRAM budget of " << sramBudget.getValue()
                               << " bytes cannot be met: the arena needs "
                               << arenaBytes << " bytes with every buffer "
                               << "aligned to " << arena.getAlignment()

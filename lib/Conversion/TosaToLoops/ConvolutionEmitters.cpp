@@ -87,6 +87,56 @@ Value tapStart(OpBuilder &builder, Location loc, Value o, int64_t stride,
   return addIndex(builder, loc, scaled, offset - pad);
 }
 
+/// What the convolution emitters share: the accumulator type, the zero
+/// points and the window. The weights' kernel rows and columns are at
+/// `kernelDim` and `kernelDim + 1`, and their dimension `channelDim` matches
+/// the input's channels.
+struct Convolution {
+  Type accType;
+  int64_t inputZp, weightZp;
+  ShapedType weightType;
+  ArrayRef<int64_t> outputShape, stride, pad, dilation;
+  Window window;
+
+  template <typename ConvOp>
+  static FailureOr<Convolution> get(ConvOp conv, KernelOperands &operands,
+                                    unsigned kernelDim, unsigned channelDim) {
+    Operation *op = conv.getOperation();
+    FailureOr<Type> accType = getAccumulatorType(op, conv.getAccTypeAttr());
+    FailureOr<std::pair<int64_t, int64_t>> zeroPoints =
+        getZeroPoints(op, operands, 3);
+    if (failed(accType) || failed(zeroPoints))
+      return failure();
+    auto inputType = cast<ShapedType>(conv.getInput().getType());
+    auto weightType = cast<ShapedType>(conv.getWeight().getType());
+    // TOSA's verifier does not compare them; a mismatch would read past the
+    // input.
+    if (weightType.getDimSize(channelDim) != inputType.getDimSize(3))
+      return op->emitError()
+             << "pex: the weights have " << weightType.getDimSize(channelDim)
+             << " input channels but the input has " << inputType.getDimSize(3);
+    return Convolution{*accType,
+                       zeroPoints->first,
+                       zeroPoints->second,
+                       weightType,
+                       cast<ShapedType>(conv.getType()).getShape(),
+                       conv.getStride(),
+                       conv.getPad(),
+                       conv.getDilation(),
+                       Window(inputType, weightType.getDimSize(kernelDim),
+                              weightType.getDimSize(kernelDim + 1),
+                              conv.getPad(), conv.getStride(),
+                              conv.getDilation())};
+  }
+
+  /// The input row or column of output `o`'s tap `first`.
+  Value firstTap(OpBuilder &builder, Location loc, Value o, unsigned dim,
+                 int64_t first) const {
+    return tapStart(builder, loc, o, stride[dim], pad[2 * dim],
+                    first * dilation[dim]);
+  }
+};
+
 /// Two output channels by two output columns per interior block: each input
 /// load feeds two multiply-accumulates, and so does each weight load.
 struct Conv2DEmitter
@@ -95,38 +145,15 @@ struct Conv2DEmitter
                              KernelOperands &operands,
                              ElementCallback emitElement) const {
     auto conv = cast<tosa::Conv2DOp>(op);
-    FailureOr<Type> accType = getAccumulatorType(op, conv.getAccTypeAttr());
-    FailureOr<std::pair<int64_t, int64_t>> zeroPoints =
-        getZeroPoints(op, operands, 3);
-    if (failed(accType) || failed(zeroPoints))
+    FailureOr<Convolution> geometry = Convolution::get(conv, operands,
+                                                       /*kernelDim=*/1,
+                                                       /*channelDim=*/3);
+    if (failed(geometry))
       return failure();
-    int64_t inputZp = zeroPoints->first, weightZp = zeroPoints->second;
-    auto inputType = cast<ShapedType>(conv.getInput().getType());
-    auto weightType = cast<ShapedType>(conv.getWeight().getType());
-    // TOSA's verifier does not compare them; a mismatch would read past the
-    // input.
-    if (weightType.getDimSize(3) != inputType.getDimSize(3))
-      return op->emitError() << "pex: the weights have "
-                             << weightType.getDimSize(3)
-                             << " input channels but the input has "
-                             << inputType.getDimSize(3);
-    ArrayRef<int64_t> outputShape =
-        cast<ShapedType>(conv.getType()).getShape();
-    Window window(inputType, weightType.getDimSize(1),
-                  weightType.getDimSize(2), conv.getPad(), conv.getStride(),
-                  conv.getDilation());
-    SmallVector<int64_t> filter{weightType.getDimSize(1),
-                                weightType.getDimSize(2),
-                                weightType.getDimSize(3)};
-    WindowBlocking blocking{outputShape[3] % 2 == 0 ? 2 : 1, 2};
-    ArrayRef<int64_t> stride = conv.getStride(), pad = conv.getPad(),
-                      dilation = conv.getDilation();
-    // The input row or column of output `o`'s first tap `first`.
-    auto firstTap = [&](OpBuilder &b, Location loc, Value o, unsigned dim,
-                        int64_t first) {
-      return tapStart(b, loc, o, stride[dim], pad[2 * dim],
-                      first * dilation[dim]);
-    };
+    SmallVector<int64_t> filter{geometry->weightType.getDimSize(1),
+                                geometry->weightType.getDimSize(2),
+                                geometry->weightType.getDimSize(3)};
+    WindowBlocking blocking{geometry->outputShape[3] % 2 == 0 ? 2 : 1, 2};
 
     // The block's output channels and their biases.
     auto channelBiases = [&](OpBuilder &b, Location loc, Value c) {
@@ -145,10 +172,10 @@ struct Conv2DEmitter
                      Value c) -> SmallVector<Value> {
       auto [channelList, biases] = channelBiases(b, loc, c);
       SmallVector<Value> channels = channelList;
-      if (isa<FloatType>(*accType) || inputZp == 0)
+      if (isa<FloatType>(geometry->accType) || geometry->inputZp == 0)
         return biases;
       SmallVector<Value> zeros(blocking.channels,
-                               constantInt(b, loc, *accType, 0));
+                               constantInt(b, loc, geometry->accType, 0));
       SmallVector<Value> sums = buildReductionNest(
           b, loc, filter, zeros,
           [&](OpBuilder &rb, Location rl, ValueRange k, ValueRange carried) {
@@ -156,13 +183,14 @@ struct Conv2DEmitter
             for (auto [channel, sum] : llvm::zip(channels, carried)) {
               Value w = operands.load(rb, rl, 1, {channel, k[0], k[1], k[2]});
               next.push_back(arith::AddIOp::create(
-                  rb, rl, sum, widen(rb, rl, w, *accType, weightZp)));
+                  rb, rl, sum,
+                  widen(rb, rl, w, geometry->accType, geometry->weightZp)));
             }
             return next;
           });
       SmallVector<Value> corrected;
       for (auto [bias, sum] : llvm::zip(biases, sums))
-        corrected.push_back(correctBias(b, loc, bias, sum, inputZp));
+        corrected.push_back(correctBias(b, loc, bias, sum, geometry->inputZp));
       return corrected;
     };
 
@@ -177,12 +205,12 @@ struct Conv2DEmitter
       SmallVector<Value> biases(setupValues);
       if (!allTaps)
         biases = channelBiases(b, loc, out[3]).second;
-      int64_t zeroPoint = allTaps ? 0 : inputZp;
-      Value rowOrigin = firstTap(b, loc, out[1], 0, taps.rows.begin);
+      int64_t zeroPoint = allTaps ? 0 : geometry->inputZp;
+      Value rowOrigin = geometry->firstTap(b, loc, out[1], 0, taps.rows.begin);
       SmallVector<Value> colOrigins, init;
       for (int64_t column = 0; column < columns; ++column) {
-        colOrigins.push_back(firstTap(b, loc, addIndex(b, loc, out[2], column),
-                                      1, taps.cols.begin));
+        colOrigins.push_back(geometry->firstTap(
+            b, loc, addIndex(b, loc, out[2], column), 1, taps.cols.begin));
         llvm::append_range(init, biases);
       }
       return buildReductionNest(
@@ -193,12 +221,14 @@ struct Conv2DEmitter
           [&](OpBuilder &rb, Location rl, ValueRange k, ValueRange carried) {
             Value kh = addIndex(rb, rl, k[0], taps.rows.begin);
             Value kw = addIndex(rb, rl, k[1], taps.cols.begin);
-            Value ih = scaledIndex(rb, rl, rowOrigin, k[0], dilation[0]);
+            Value ih =
+                scaledIndex(rb, rl, rowOrigin, k[0], geometry->dilation[0]);
             SmallVector<Value> xs, ws;
             for (Value origin : colOrigins)
               xs.push_back(operands.load(
                   rb, rl, 0,
-                  {out[0], ih, scaledIndex(rb, rl, origin, k[1], dilation[1]),
+                  {out[0], ih,
+                   scaledIndex(rb, rl, origin, k[1], geometry->dilation[1]),
                    k[2]}));
             for (int64_t j = 0; j < blocking.channels; ++j)
               ws.push_back(operands.load(
@@ -208,7 +238,7 @@ struct Conv2DEmitter
               for (auto [j, w] : llvm::enumerate(ws))
                 next.push_back(multiplyAccumulate(
                     rb, rl, carried[column * blocking.channels + j], x,
-                    zeroPoint, w, weightZp));
+                    zeroPoint, w, geometry->weightZp));
             return next;
           });
     };
@@ -224,7 +254,7 @@ struct Conv2DEmitter
                                         .getResult());
         biases.push_back(loadBias(op, b, loc, operands, 2, channels.back()));
       }
-      return window.accumulate(
+      return geometry->window.accumulate(
           b, loc, out[1], out[2], biases,
           [&](OpBuilder &tb, Location tl, const Window::Tap &tap,
               ValueRange carried) {
@@ -239,16 +269,18 @@ struct Conv2DEmitter
                     Value w = operands.load(
                         cb, cl, 1,
                         {channel, tap.kernelH, tap.kernelW, ic[0]});
-                    next.push_back(multiplyAccumulate(cb, cl, sum, x, inputZp,
-                                                      w, weightZp));
+                    next.push_back(multiplyAccumulate(cb, cl, sum, x,
+                                                      geometry->inputZp, w,
+                                                      geometry->weightZp));
                   }
                   return next;
                 });
           });
     };
 
-    emitBlockedWindow(builder, op->getLoc(), outputShape, window, blocking,
-                      setup, interior, border, emitElement);
+    emitBlockedWindow(builder, op->getLoc(), geometry->outputShape,
+                      geometry->window, blocking, setup, interior, border,
+                      emitElement);
     return success();
   }
 };
@@ -264,35 +296,15 @@ struct DepthwiseConv2DEmitter
                              KernelOperands &operands,
                              ElementCallback emitElement) const {
     auto conv = cast<tosa::DepthwiseConv2DOp>(op);
-    FailureOr<Type> accType = getAccumulatorType(op, conv.getAccTypeAttr());
-    FailureOr<std::pair<int64_t, int64_t>> zeroPoints =
-        getZeroPoints(op, operands, 3);
-    if (failed(accType) || failed(zeroPoints))
+    FailureOr<Convolution> geometry = Convolution::get(conv, operands,
+                                                       /*kernelDim=*/0,
+                                                       /*channelDim=*/2);
+    if (failed(geometry))
       return failure();
-    int64_t inputZp = zeroPoints->first, weightZp = zeroPoints->second;
-    auto inputType = cast<ShapedType>(conv.getInput().getType());
-    auto weightType = cast<ShapedType>(conv.getWeight().getType());
-    if (weightType.getDimSize(2) != inputType.getDimSize(3))
-      return op->emitError() << "pex: the weights have "
-                             << weightType.getDimSize(2)
-                             << " channels but the input has "
-                             << inputType.getDimSize(3);
-    ArrayRef<int64_t> outputShape =
-        cast<ShapedType>(conv.getType()).getShape();
-    Window window(inputType, weightType.getDimSize(0),
-                  weightType.getDimSize(1), conv.getPad(), conv.getStride(),
-                  conv.getDilation());
-    SmallVector<int64_t> taps{weightType.getDimSize(0),
-                              weightType.getDimSize(1)};
-    int64_t multiplier = weightType.getDimSize(3);
+    SmallVector<int64_t> taps{geometry->weightType.getDimSize(0),
+                              geometry->weightType.getDimSize(1)};
+    int64_t multiplier = geometry->weightType.getDimSize(3);
     WindowBlocking blocking{1, 4};
-    ArrayRef<int64_t> stride = conv.getStride(), pad = conv.getPad(),
-                      dilation = conv.getDilation();
-    auto firstTap = [&](OpBuilder &b, Location loc, Value o, unsigned dim,
-                        int64_t first) {
-      return tapStart(b, loc, o, stride[dim], pad[2 * dim],
-                      first * dilation[dim]);
-    };
 
     // The input channel and the copy of output channel `o`.
     auto source = [&](OpBuilder &b, Location loc,
@@ -308,19 +320,20 @@ struct DepthwiseConv2DEmitter
     auto setup = [&](OpBuilder &b, Location loc, Value,
                      Value o) -> SmallVector<Value> {
       Value bias = loadBias(op, b, loc, operands, 2, o);
-      if (isa<FloatType>(*accType) || inputZp == 0)
+      if (isa<FloatType>(geometry->accType) || geometry->inputZp == 0)
         return {bias};
       auto [channel, copy] = source(b, loc, o);
       Value input = channel, filterCopy = copy;
       Value sum = buildReductionNest(
-          b, loc, taps, {constantInt(b, loc, *accType, 0)},
+          b, loc, taps, {constantInt(b, loc, geometry->accType, 0)},
           [&](OpBuilder &rb, Location rl, ValueRange k, ValueRange carried) {
             Value w =
                 operands.load(rb, rl, 1, {k[0], k[1], input, filterCopy});
             return SmallVector<Value>{arith::AddIOp::create(
-                rb, rl, carried[0], widen(rb, rl, w, *accType, weightZp))};
+                rb, rl, carried[0],
+                widen(rb, rl, w, geometry->accType, geometry->weightZp))};
           })[0];
-      return {correctBias(b, loc, bias, sum, inputZp)};
+      return {correctBias(b, loc, bias, sum, geometry->inputZp)};
     };
 
     // As for conv2d: all taps from the corrected bias, border outputs from
@@ -332,14 +345,14 @@ struct DepthwiseConv2DEmitter
                      range.cols.begin == 0 && range.cols.end == taps[1];
       Value bias = allTaps ? setupValues[0]
                            : loadBias(op, b, loc, operands, 2, out[3]);
-      int64_t zeroPoint = allTaps ? 0 : inputZp;
+      int64_t zeroPoint = allTaps ? 0 : geometry->inputZp;
       std::pair<Value, Value> filterChannel = source(b, loc, out[3]);
       Value channel = filterChannel.first, copy = filterChannel.second;
-      Value rowOrigin = firstTap(b, loc, out[1], 0, range.rows.begin);
+      Value rowOrigin = geometry->firstTap(b, loc, out[1], 0, range.rows.begin);
       SmallVector<Value> colOrigins;
       for (int64_t column = 0; column < columns; ++column)
-        colOrigins.push_back(firstTap(b, loc, addIndex(b, loc, out[2], column),
-                                      1, range.cols.begin));
+        colOrigins.push_back(geometry->firstTap(
+            b, loc, addIndex(b, loc, out[2], column), 1, range.cols.begin));
       SmallVector<Value> init(columns, bias);
       return buildReductionNest(
           b, loc,
@@ -349,16 +362,18 @@ struct DepthwiseConv2DEmitter
           [&](OpBuilder &rb, Location rl, ValueRange k, ValueRange carried) {
             Value kh = addIndex(rb, rl, k[0], range.rows.begin);
             Value kw = addIndex(rb, rl, k[1], range.cols.begin);
-            Value ih = scaledIndex(rb, rl, rowOrigin, k[0], dilation[0]);
+            Value ih =
+                scaledIndex(rb, rl, rowOrigin, k[0], geometry->dilation[0]);
             Value w = operands.load(rb, rl, 1, {kh, kw, channel, copy});
             SmallVector<Value> next;
             for (auto [origin, acc] : llvm::zip(colOrigins, carried)) {
               Value x = operands.load(
                   rb, rl, 0,
-                  {out[0], ih, scaledIndex(rb, rl, origin, k[1], dilation[1]),
+                  {out[0], ih,
+                   scaledIndex(rb, rl, origin, k[1], geometry->dilation[1]),
                    channel});
               next.push_back(multiplyAccumulate(rb, rl, acc, x, zeroPoint, w,
-                                                weightZp));
+                                                geometry->weightZp));
             }
             return next;
           });
@@ -369,7 +384,7 @@ struct DepthwiseConv2DEmitter
       std::pair<Value, Value> filterChannel = source(b, loc, out[3]);
       Value channel = filterChannel.first, copy = filterChannel.second;
       Value bias = loadBias(op, b, loc, operands, 2, out[3]);
-      return {window.accumulate(
+      return {geometry->window.accumulate(
           b, loc, out[1], out[2], bias,
           [&](OpBuilder &tb, Location tl, const Window::Tap &tap,
               Value carried) {
@@ -377,13 +392,14 @@ struct DepthwiseConv2DEmitter
                 tb, tl, 0, {out[0], tap.inputH, tap.inputW, channel});
             Value w = operands.load(
                 tb, tl, 1, {tap.kernelH, tap.kernelW, channel, copy});
-            return multiplyAccumulate(tb, tl, carried, x, inputZp, w,
-                                      weightZp);
+            return multiplyAccumulate(tb, tl, carried, x, geometry->inputZp, w,
+                                      geometry->weightZp);
           })};
     };
 
-    emitBlockedWindow(builder, op->getLoc(), outputShape, window, blocking,
-                      setup, interior, border, emitElement);
+    emitBlockedWindow(builder, op->getLoc(), geometry->outputShape,
+                      geometry->window, blocking, setup, interior, border,
+                      emitElement);
     return success();
   }
 };
