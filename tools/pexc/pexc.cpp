@@ -205,24 +205,64 @@ void configure(pex::PexPipelineOptions &options, const Target &target,
   options.arenaSymbol = getArenaSymbol(name);
 }
 
+/// The arena of a plan made on a copy of `imported`, with the command line's
+/// options changed by `adjust` (null when no buffer needs one).
+FailureOr<pex::ArenaAttr>
+planArena(ModuleOp imported, const Target &target, llvm::StringRef name,
+          llvm::function_ref<void(pex::PexPipelineOptions &)> adjust) {
+  OwningOpRef<ModuleOp> copy = imported.clone();
+  pex::PexPipelineOptions options;
+  configure(options, target, name, 0);
+  options.verifyArena = false;
+  adjust(options);
+  if (failed(runPipeline(*copy, pex::buildOptimizeTosaPipeline, options)) ||
+      failed(runPipeline(*copy, pex::buildTosaToKernelsPipeline, options)) ||
+      failed(runPipeline(*copy, pex::buildKernelsToMemRefPipeline, options)))
+    return failure();
+  return findArena(*copy);
+}
+
 /// The arena the same compiler plans without reordering, and with TensorFlow
 /// Lite Micro's greedy first-fit placement: the baseline of the report.
 FailureOr<int64_t> planBaselineArena(ModuleOp imported, const Target &target,
                                      llvm::StringRef name) {
-  OwningOpRef<ModuleOp> baseline = imported.clone();
-  pex::PexPipelineOptions options;
-  configure(options, target, name, 0);
-  options.reorder = false;
-  options.partial = false;
-  options.arenaBudget = 0;
-  options.arenaStrategy = "first-fit";
-  options.verifyArena = false;
-  if (failed(runPipeline(*baseline, pex::buildOptimizeTosaPipeline, options)) ||
-      failed(runPipeline(*baseline, pex::buildTosaToKernelsPipeline, options)) ||
-      failed(runPipeline(*baseline, pex::buildKernelsToMemRefPipeline, options)))
+  FailureOr<pex::ArenaAttr> arena =
+      planArena(imported, target, name, [](pex::PexPipelineOptions &options) {
+        options.reorder = false;
+        options.partial = false;
+        options.arenaBudget = 0;
+        options.arenaStrategy = "first-fit";
+      });
+  if (failed(arena))
     return failure();
-  pex::ArenaAttr arena = findArena(*baseline);
-  return arena ? arena.getSize() : 0;
+  return *arena ? arena->getSize() : 0;
+}
+
+/// pex-partition stops once the model's peak fits its budget, but the
+/// planned arena can exceed the peak by alignment padding: asks for a peak
+/// that much below the one planned (a few times at most) while that still
+/// compiles, so that the arena fits --sram-budget when it can.
+void fitAlignedArena(ModuleOp imported, const Target &target,
+                     llvm::StringRef name, int64_t ioBytes,
+                     pex::PexPipelineOptions &options) {
+  if (options.arenaBudget <= 0)
+    return;
+  // Trial plans fail quietly; the real compile reports.
+  ScopedDiagnosticHandler quiet(imported.getContext(),
+                                [](Diagnostic &) { return success(); });
+  int64_t budget = options.arenaBudget;
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    FailureOr<pex::ArenaAttr> arena = planArena(
+        imported, target, name,
+        [&](pex::PexPipelineOptions &trial) { trial.arenaBudget = budget; });
+    if (failed(arena) || !*arena)
+      return;
+    options.arenaBudget = budget;
+    int64_t excess = arena->getSize() + ioBytes - sramBudget;
+    if (excess <= 0 || arena->getPeak() <= excess)
+      return;
+    budget = arena->getPeak() - excess;
+  }
 }
 
 int compile(int argc, char **argv) {
@@ -306,6 +346,8 @@ int compile(int argc, char **argv) {
   OwningOpRef<ModuleOp> imported = module->clone();
   {
     Progress progress("optimising the schedule");
+    fitAlignedArena(*imported, *target, name,
+                    options.arenaIO ? 0 : callerIOBytes, options);
     if (failed(runPipeline(*module, pex::buildOptimizeTosaPipeline, options))) {
       // pex-partition's budget is the arena's: say where it came from.
       if (sramBudget > 0 && !options.arenaIO)
