@@ -252,9 +252,10 @@ void fitAlignedArena(ModuleOp imported, const Target &target,
                                 [](Diagnostic &) { return success(); });
   int64_t budget = options.arenaBudget;
   for (int attempt = 0; attempt < 4; ++attempt) {
-    FailureOr<pex::ArenaAttr> arena = planArena(
-        imported, target, name,
-        [&](pex::PexPipelineOptions &trial) { trial.arenaBudget = budget; });
+    FailureOr<pex::ArenaAttr> arena =
+        planArena(imported, target, name, [&](pex::PexPipelineOptions &trial) {
+          trial.arenaBudget = budget;
+        });
     if (failed(arena) || !*arena)
       return;
     options.arenaBudget = budget;
