@@ -170,6 +170,16 @@ LogicalResult GroupLowering::lower() {
   Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
   Value count = arith::ConstantIndexOp::create(builder, loc, fullSlices);
   Value one = arith::ConstantIndexOp::create(builder, loc, 1);
+  // The smaller last slice runs first: after the loop, its accumulation
+  // would fuse with the epilogue into one kernel whose output is live
+  // together with the slice, which the memory model's steps do not have.
+  if (lastSize != sliceSize) {
+    OpFoldResult offset = builder.getIndexAttr(fullSlices * sliceSize);
+    FailureOr<SliceValues> slice = emitSlice(offset, lastSize);
+    if (failed(slice))
+      return failure();
+    carried = applySlice(*slice, offset, carried);
+  }
   LogicalResult status = success();
   auto loop = scf::ForOp::create(
       builder, loc, zero, count, one, carried,
@@ -192,13 +202,6 @@ LogicalResult GroupLowering::lower() {
   if (failed(status))
     return failure();
   carried.assign(loop.getResults().begin(), loop.getResults().end());
-  if (lastSize != sliceSize) {
-    OpFoldResult offset = builder.getIndexAttr(fullSlices * sliceSize);
-    FailureOr<SliceValues> slice = emitSlice(offset, lastSize);
-    if (failed(slice))
-      return failure();
-    carried = applySlice(*slice, offset, carried);
-  }
 
   ValueRange finalAssembled = ValueRange(carried).take_front(assembled.size());
   ValueRange finalAccumulators =
