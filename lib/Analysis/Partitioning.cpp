@@ -170,13 +170,19 @@ SmallVector<unsigned> mapOrder(ArrayRef<unsigned> order,
   return mapped;
 }
 
-/// Slice counts with distinct slice sizes and a non-empty last slice.
+/// Slice counts with distinct slice sizes and a non-empty last slice, and
+/// not one full slice and a remainder: pex-lower-groups runs the remainder
+/// first and then a loop over the full slices, which canonicalization
+/// unrolls when it has one iteration, so that its inputs die inside it,
+/// earlier than the model's loop rule says.
 SmallVector<int64_t> getSliceCounts(int64_t channels) {
   SmallVector<int64_t> counts;
   int64_t previousSize = channels;
   for (int64_t slices = 2; slices <= channels; ++slices) {
     int64_t size = (channels + slices - 1) / slices;
     if (size == previousSize || size * (slices - 1) >= channels)
+      continue;
+    if (slices == 2 && size * slices != channels)
       continue;
     counts.push_back(slices);
     previousSize = size;
