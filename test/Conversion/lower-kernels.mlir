@@ -421,3 +421,20 @@ func.func @broadcast(%x: memref<2x3xf32>, %b: memref<1x3xf32>, %y: memref<2x3xf3
   }
   return
 }
+
+// -----
+
+// A kernel that only fills its output with a constant (a one-element
+// accumulator's zero, after its tile folded away) stores that constant.
+// CHECK-LABEL: func.func @fill_constant
+// CHECK-SAME:    (%[[OUT:.*]]: memref<1x1x1x1xi32>)
+// CHECK:         %[[ZERO:.*]] = arith.constant 0 : i32
+// CHECK:         memref.store %[[ZERO]], %[[OUT]]
+func.func @fill_constant(%out: memref<1x1x1x1xi32>) {
+  pex.kernel outs(%out : memref<1x1x1x1xi32>) {
+  ^bb0(%o: tensor<1x1x1x1xi32>):
+    %zero = "tosa.const"() <{values = dense<0> : tensor<1x1x1x1xi32>}> : () -> tensor<1x1x1x1xi32>
+    pex.yield %zero : tensor<1x1x1x1xi32>
+  }
+  return
+}

@@ -143,8 +143,19 @@ void KernelEmission::emitElement(OpBuilder &builder, Location loc,
   Value result = kernel.getYield().getValues()[0];
   Value scalar = scalars.lookup(result);
   if (!scalar)
-    scalar = memref::LoadOp::create(builder, loc, memrefOf.lookup(result),
-                                    indices);
+    if (Value memref = memrefOf.lookup(result))
+      scalar = memref::LoadOp::create(builder, loc, memref, indices);
+  // A kernel that only fills its output: a one-element accumulator's zero,
+  // once its tile folded away.
+  DenseElementsAttr constant;
+  if (!scalar && matchPattern(result, m_Constant(&constant)))
+    scalar = arith::ConstantOp::create(builder, loc,
+                                       constant.getSplatValue<TypedAttr>());
+  if (!scalar) {
+    kernel.emitError() << "pex: the kernel yields a value it does not compute";
+    failedElement = true;
+    return;
+  }
   memref::StoreOp::create(builder, loc, scalar, kernel.getOutputs()[0],
                           indices);
 }
