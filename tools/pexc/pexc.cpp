@@ -241,7 +241,8 @@ FailureOr<int64_t> planBaselineArena(ModuleOp imported, const Target &target,
 /// pex-partition stops once the model's peak fits its budget, but the
 /// planned arena can exceed the peak by alignment padding: asks for a peak
 /// that much below the one planned (a few times at most) while that still
-/// compiles, so that the arena fits --sram-budget when it can.
+/// compiles, and else for the smallest peak, so that the arena fits
+/// --sram-budget when it can.
 void fitAlignedArena(ModuleOp imported, const Target &target,
                      llvm::StringRef name, int64_t ioBytes,
                      pex::PexPipelineOptions &options) {
@@ -250,20 +251,31 @@ void fitAlignedArena(ModuleOp imported, const Target &target,
   // Trial plans fail quietly; the real compile reports.
   ScopedDiagnosticHandler quiet(imported.getContext(),
                                 [](Diagnostic &) { return success(); });
+  auto plan = [&](int64_t budget) {
+    return planArena(
+        imported, target, name,
+        [&](pex::PexPipelineOptions &trial) { trial.arenaBudget = budget; });
+  };
   int64_t budget = options.arenaBudget;
   for (int attempt = 0; attempt < 4; ++attempt) {
-    FailureOr<pex::ArenaAttr> arena =
-        planArena(imported, target, name, [&](pex::PexPipelineOptions &trial) {
-          trial.arenaBudget = budget;
-        });
-    if (failed(arena) || !*arena)
+    FailureOr<pex::ArenaAttr> arena = plan(budget);
+    if (failed(arena))
+      break;
+    if (!*arena)
       return;
     options.arenaBudget = budget;
     int64_t excess = arena->getSize() + ioBytes - sramBudget;
-    if (excess <= 0 || arena->getPeak() <= excess)
+    if (excess <= 0)
       return;
+    if (arena->getPeak() <= excess)
+      break;
     budget = arena->getPeak() - excess;
   }
+  // A budget of 0 asks pex-partition for the smallest peak it can reach.
+  FailureOr<pex::ArenaAttr> smallest = plan(0);
+  if (succeeded(smallest) &&
+      (!*smallest || smallest->getSize() + ioBytes <= sramBudget))
+    options.arenaBudget = 0;
 }
 
 int compile(int argc, char **argv) {
