@@ -14,18 +14,27 @@ import numpy as np
 from pex.graph import NUMPY_TYPES
 
 
+def compare_values(actual: np.ndarray, reference: np.ndarray,
+                   rtol: float) -> tuple[bool, str]:
+    """Floating-point agreement: max |actual - reference| <= rtol * max |reference|."""
+    if actual.shape != reference.shape:
+        return False, f"DIFFERENT sizes ({actual.size} and {reference.size} elements)"
+    actual, reference = actual.astype(np.float64), reference.astype(np.float64)
+    diff = float(np.max(np.abs(actual - reference), initial=0.0))
+    scale = float(np.max(np.abs(reference), initial=0.0)) or 1.0
+    if np.all(np.isfinite(actual)) and diff <= rtol * scale:
+        return True, f"within tolerance (max abs diff {diff:.3g})"
+    return False, f"DIFFERENT (max abs diff {diff:.3g})"
+
+
 def compare(a: bytes, b: bytes, dtype: str, rtol: float) -> tuple[bool, str]:
     if a == b:
         return True, "identical"
     numpy_type = NUMPY_TYPES[dtype]
-    x, y = np.frombuffer(a, numpy_type), np.frombuffer(b, numpy_type)
-    if x.shape != y.shape:
-        return False, f"DIFFERENT sizes ({x.size} and {y.size} elements)"
-    diff = float(np.max(np.abs(x.astype(np.float64) - y.astype(np.float64)), initial=0.0))
-    scale = float(np.max(np.abs(y.astype(np.float64)), initial=0.0)) or 1.0
-    if np.issubdtype(numpy_type, np.floating) and diff <= rtol * scale:
-        return True, f"within tolerance (max abs diff {diff:.3g})"
-    return False, f"DIFFERENT (max abs diff {diff:.3g})"
+    # Integers have no tolerance: bytes that differ are different values.
+    tolerance = rtol if np.issubdtype(numpy_type, np.floating) else 0.0
+    return compare_values(np.frombuffer(a, numpy_type), np.frombuffer(b, numpy_type),
+                          tolerance)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,6 +25,8 @@ import sys
 
 import numpy as np
 
+from pex.reference.compare_outputs import compare_values
+
 TO_NHWC = (0, 2, 3, 1)
 TO_NCHW = (0, 3, 1, 2)
 
@@ -224,17 +226,6 @@ def evaluate(model, input_bytes: bytes) -> np.ndarray:
     return np.concatenate(outputs)
 
 
-def compare(actual: np.ndarray, reference: np.ndarray, rtol: float) -> tuple[bool, str]:
-    if actual.shape != reference.shape:
-        return False, f"DIFFERENT sizes ({actual.size} and {reference.size} elements)"
-    diff = float(np.max(np.abs(actual.astype(np.float64) - reference), initial=0.0))
-    scale = float(np.max(np.abs(reference), initial=0.0)) or 1.0
-    detail = f"max abs diff {diff:.3g}, largest magnitude {scale:.3g}"
-    if np.all(np.isfinite(actual)) and diff <= rtol * scale:
-        return True, f"within tolerance ({detail})"
-    return False, f"DIFFERENT ({detail})"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pex-onnx-check", description=__doc__.splitlines()[0])
     parser.add_argument("model")
@@ -252,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError, Unsupported) as error:
         print(f"pex-onnx-check: error: {args.model}: {error}", file=sys.stderr)
         return 1
-    ok, message = compare(actual, reference, args.rtol)
+    ok, message = compare_values(actual, reference, args.rtol)
     print(message)
     return 0 if ok else 1
 
