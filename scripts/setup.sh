@@ -12,7 +12,7 @@ packages=(
   # Host compiler for the QEMU instruction-count plugin.
   gcc libc6-dev
   # python/ (run with /usr/bin/python3): importers, zoo, reference runtime, training.
-  python3 python3-numpy python3-flatbuffers python3-onnx python3-torch
+  python3 python3-numpy python3-flatbuffers python3-onnx python3-torch python3-torchvision
   # Independent reference runtime for the importers: Arm NN with its CPU backend.
   python3-pyarmnn libarmnn-cpuref-backend22
   dataset-fashion-mnist
