@@ -46,6 +46,10 @@ class FunctionBuilder:
         self._values: dict[Tensor, Value] = {}
         self._constants: dict[tuple, Value] = {}
         self._loc: Location | None = None
+        # What the module's tosa.target_env declares: profiles by the element types ops
+        # compute on, extensions by the features ops use.
+        self.profiles: set[str] = set()
+        self.extensions: set[str] = set()
 
     # Values of graph tensors.
 
@@ -72,7 +76,17 @@ class FunctionBuilder:
         self._count += 1
         return value
 
+    def uses_type(self, type_: TensorType | ShapeType) -> None:
+        """Records the profile an op's data type needs (integer: pro_int, float: pro_fp)."""
+        if isinstance(type_, TensorType):
+            self.profiles.add("pro_fp" if type_.dtype == "f32" else "pro_int")
+
     def op(self, name: str, operands: list[Value], result: TensorType, attrs: str = "") -> Value:
+        # The data operand and the result decide; other operands are parameters (a
+        # float mul's i8 shift) or repeat the data operand's type.
+        if operands:
+            self.uses_type(operands[0].type)
+        self.uses_type(result)
         value = self._fresh(result)
         args = ", ".join(v.name for v in operands)
         types = ", ".join(str(v.type) for v in operands)
@@ -128,6 +142,7 @@ class FunctionBuilder:
         attrs = ("input_unsigned = false, output_unsigned = false, "
                  f"per_channel = {'true' if multipliers.size > 1 else 'false'}, "
                  "rounding_mode = DOUBLE_ROUND, scale32 = true")
+        self.extensions.add("doubleround")
         operands = [x, self.const(multipliers, "i32"), self.const(shifts, "i8"),
                     self.scalar(input_zp, x.dtype), self.scalar(output_zp, dtype)]
         return self.op("rescale", operands, TensorType(x.shape, dtype), attrs)

@@ -1,6 +1,8 @@
 """Graph -> MLIR module text with one public TOSA function.
 
-The function is named after the graph. Each argument and result carries
+The module declares its TOSA target (`tosa.target_env`: the profiles and extensions its
+ops use), so `mlir-opt --tosa-validate` checks it as it is. The function is named after
+the graph. Each argument and result carries
 `pex.name` (the model's tensor name) and, when quantised, `pex.scale` (f64) and
 `pex.zero_point` (i64), which the compiler driver writes into the C header.
 """
@@ -65,6 +67,7 @@ def emit_module(graph: Graph) -> str:
     for index, tensor in enumerate(graph.inputs):
         argument = Value(f"%arg{index}", TensorType(tensor.shape, tensor.dtype))
         b.bind(tensor, argument)
+        b.uses_type(argument.type)
         arguments.append(f"{argument.name}: {argument.type} {_interface_attributes(tensor)}")
     for op in graph.ops:
         b.at(op.loc)
@@ -77,7 +80,8 @@ def emit_module(graph: Graph) -> str:
     result_types = ", ".join(f"{TensorType(t.shape, t.dtype)} {_interface_attributes(t)}"
                              for t in graph.outputs)
     body = "\n".join("    " + line for line in b.lines)
-    return (f"module {{\n"
+    return (f"module attributes {{tosa.target_env = "
+            f"{text.target_env(b.profiles, b.extensions)}}} {{\n"
             f"  func.func @{symbol_name(graph.name)}({', '.join(arguments)}) -> ({result_types}) {{\n"
             f"{body}\n"
             f"    return {', '.join(v.name for v in results)} : "

@@ -78,3 +78,16 @@ def i64_array(values) -> str:
 
 def i32_array(values) -> str:
     return "array<i32: " + ", ".join(str(int(v)) for v in values) + ">"
+
+
+_PROFILE_ORDER = ("pro_int", "pro_fp")
+
+
+def target_env(profiles: set[str], extensions: set[str]) -> str:
+    """The `tosa.target_env` attribute: TOSA 1.0 at level 8K with these profiles and
+    extensions. MLIR 22 prints an empty extension list but cannot parse one back, so a
+    module that needs no extension names doubleround, which every pexc target implements."""
+    ordered = [p for p in _PROFILE_ORDER if p in profiles]
+    return (f'#tosa.target_env<specification_version = "1.0", level = "8k", '
+            f'profiles = [{", ".join(ordered)}], '
+            f'extensions = [{", ".join(sorted(extensions)) or "doubleround"}]>')
