@@ -5,15 +5,18 @@ from __future__ import annotations
 import numpy as np
 
 
-def reference_input(shape, dtype: str) -> np.ndarray:
+def reference_input(shape, dtype: str, centred: bool = False) -> np.ndarray:
     """int8: byte i = ((i*7+3) % 256) - 128, as /work/shared/models/README.md.
     f32: ((i*7+3) % 256) / 255, the int8 input dequantised with the usual image
     quantisation (scale 1/255, zero point -128); it reproduces the README's
-    vww_96_float figures."""
+    vww_96_float figures. `centred` f32: (((i*7+3) % 256) - 128) / 128, the README's
+    rule for its other float models."""
     count = int(np.prod(shape))
     pattern = (np.arange(count, dtype=np.int64) * 7 + 3) % 256 - 128
     if dtype == "i8":
         return pattern.astype(np.int8).reshape(shape)
+    if dtype == "f32" and centred:
+        return (pattern / 128.0).astype(np.float32).reshape(shape)
     if dtype == "f32":
         return ((pattern + 128) / 255.0).astype(np.float32).reshape(shape)
     raise ValueError(f"no reference input for {dtype}")

@@ -188,16 +188,137 @@ GRAPHS = {
 }
 
 
+_CODES = schema.BUILTIN_OPERATOR_CODES
+
+
 def _unsupported_operator() -> bytes:
-    """A GATHER, which the importer does not handle, after a supported RELU."""
+    """A TANH, which the importer does not handle, after a supported RELU."""
+    writer = TfliteWriter()
+    x = activation("input", (4, 3), "f32")
+    relu = activation("relu", (4, 3), "f32")
+    out = activation("tanh", (4, 3), "f32")
+    writer.operator(_CODES["RELU"], [x], [relu])
+    writer.operator(_CODES["TANH"], [relu], [out])
+    return writer.finish("unsupported_operator", [x], [out])
+
+
+def _gather_activations() -> bytes:
+    """A GATHER of activation values: shape arithmetic it is not, so it cannot fold."""
     writer = TfliteWriter()
     x = activation("input", (4, 3), "f32")
     relu = activation("relu", (4, 3), "f32")
     gathered = activation("gathered", (2, 3), "f32")
-    writer.operator(schema.BUILTIN_OPERATOR_CODES["RELU"], [x], [relu])
-    writer.operator(schema.BUILTIN_OPERATOR_CODES["GATHER"],
-                    [relu, writer.constant("indices", np.array([0, 2], np.int32))], [gathered])
-    return writer.finish("unsupported_operator", [x], [gathered])
+    writer.operator(_CODES["RELU"], [x], [relu])
+    writer.operator(_CODES["GATHER"], [relu, writer.constant("indices", [0, 2])], [gathered],
+                    schema.GatherOptions, axis=0)
+    return writer.finish("gather_activations", [x], [gathered])
+
+
+def _shape_tensor(name: str, shape) -> Tensor:
+    """An int32 tensor of shape arithmetic, computed by the operator that writes it."""
+    return Tensor(name, tuple(shape), "i32")
+
+
+def _reshaped_by(writer: TfliteWriter, name: str, x: Tensor, target: Tensor, shape) -> bytes:
+    out = activation("reshaped", shape, x.dtype, x.quant)
+    writer.operator(_CODES["RESHAPE"], [x, target], [out])
+    return writer.finish(name, [x], [out])
+
+
+def _keras_reshape() -> bytes:
+    """Keras' computed RESHAPE target: SHAPE -> STRIDED_SLICE (the batch) -> PACK."""
+    writer = TfliteWriter()
+    x = activation("input", (1, 24), quant=q(0.1, 3))
+    shape = _shape_tensor("shape", (2,))
+    batch = _shape_tensor("batch", ())
+    target = _shape_tensor("target", (3,))
+    writer.operator(_CODES["SHAPE"], [x], [shape], schema.ShapeOptions, out_type=2)
+    writer.operator(_CODES["STRIDED_SLICE"], [shape, writer.constant("begin", [0]),
+                                              writer.constant("end", [1]),
+                                              writer.constant("strides", [1])],
+                    [batch], schema.StridedSliceOptions, shrink_axis_mask=1)
+    writer.operator(_CODES["PACK"], [batch, writer.constant("rows", np.int32(4)),
+                                     writer.constant("columns", np.int32(6))],
+                    [target], schema.PackOptions, values_count=3, axis=0)
+    return _reshaped_by(writer, "keras_reshape", x, target, (1, 4, 6))
+
+
+def _flatten_by_gather() -> bytes:
+    """Flatten as [batch, prod(shape[1:])]: GATHER, REDUCE_PROD, CONCATENATION."""
+    writer = TfliteWriter()
+    x = activation("input", (1, 3, 4, 2), quant=q(0.1, 3))
+    shape = _shape_tensor("shape", (4,))
+    batch = _shape_tensor("batch", (1,))
+    inner = _shape_tensor("inner", (3,))
+    size = _shape_tensor("size", (1,))
+    target = _shape_tensor("target", (2,))
+    writer.operator(_CODES["SHAPE"], [x], [shape], schema.ShapeOptions, out_type=2)
+    writer.operator(_CODES["GATHER"], [shape, writer.constant("first", [0])], [batch],
+                    schema.GatherOptions, axis=0)
+    writer.operator(_CODES["GATHER"], [shape, writer.constant("rest", [1, 2, 3])], [inner],
+                    schema.GatherOptions, axis=0)
+    writer.operator(_CODES["REDUCE_PROD"], [inner, writer.constant("axis", [0])], [size],
+                    schema.ReducerOptions, keep_dims=True)
+    writer.operator(_CODES["CONCATENATION"], [batch, size], [target],
+                    schema.ConcatenationOptions, axis=0)
+    return _reshaped_by(writer, "flatten_by_gather", x, target, (1, 24))
+
+
+def _shape_arithmetic() -> bytes:
+    """Target [1, H * 2 / 2, (W * C + 2 - 2) // 2 * 4 / 2] from an int64 SHAPE cast to
+    int32: MUL, ADD, SUB, FLOOR_DIV, DIV and CAST on scalars GATHERed from the shape."""
+    writer = TfliteWriter()
+    x = activation("input", (1, 3, 4, 2), quant=q(0.1, 3))
+    long_shape = Tensor("shape64", (4,), "i64")
+    shape = _shape_tensor("shape", (4,))
+    writer.operator(_CODES["SHAPE"], [x], [long_shape], schema.ShapeOptions, out_type=4)
+    writer.operator(_CODES["CAST"], [long_shape], [shape], schema.CastOptions, in_data_type=4,
+                    out_data_type=2)
+
+    def step(name: str, code: str, a: Tensor, b, options=None) -> Tensor:
+        result = _shape_tensor(name, ())
+        if not isinstance(b, Tensor):
+            b = writer.constant(f"{name}/operand", np.int32(b))
+        writer.operator(_CODES[code], [a, b], [result], options)
+        return result
+
+    def dim(index: int) -> Tensor:
+        return step(f"dim{index}", "GATHER", shape, index, schema.GatherOptions)
+
+    area = step("area", "MUL", dim(2), dim(3), schema.MulOptions)
+    restored = step("restored", "SUB", step("grown", "ADD", area, 2, schema.AddOptions), 2,
+                    schema.SubOptions)
+    quadrupled = step("quadrupled", "MUL", step("halved", "FLOOR_DIV", restored, 2), 4,
+                      schema.MulOptions)
+    columns = step("columns", "DIV", quadrupled, 2, schema.DivOptions)
+    rows = step("rows", "DIV", step("doubled", "MUL", dim(1), 2, schema.MulOptions), 2,
+                schema.DivOptions)
+    target = _shape_tensor("target", (3,))
+    writer.operator(_CODES["PACK"], [dim(0), rows, columns], [target], schema.PackOptions,
+                    values_count=3, axis=0)
+    return _reshaped_by(writer, "shape_arithmetic", x, target, (1, 3, 8))
+
+
+def _reshape_target_mismatch() -> bytes:
+    """A computed target ([1, 4, 6]) that contradicts the declared output shape."""
+    writer = TfliteWriter()
+    x = activation("input", (1, 24), quant=q(0.1, 3))
+    target = _shape_tensor("target", (3,))
+    writer.operator(_CODES["PACK"], [writer.constant("batch", np.int32(1)),
+                                     writer.constant("rows", np.int32(4)),
+                                     writer.constant("columns", np.int32(6))],
+                    [target], schema.PackOptions, values_count=3, axis=0)
+    return _reshaped_by(writer, "reshape_target_mismatch", x, target, (1, 6, 4))
+
+
+def _shape_of_dynamic() -> bytes:
+    """A SHAPE of an input whose height the shape signature leaves unknown."""
+    writer = TfliteWriter()
+    x = activation("input", (1, 1, 8, 3), "f32")
+    shape = _shape_tensor("shape", (4,))
+    writer.tensor(x, shape_signature=np.array([1, -1, 8, 3], np.int32))
+    writer.operator(_CODES["SHAPE"], [x], [shape], schema.ShapeOptions, out_type=2)
+    return _reshaped_by(writer, "shape_of_dynamic", x, shape, (1, 1, 8, 3))
 
 
 def _dynamic_shape() -> bytes:
@@ -220,8 +341,18 @@ def _bad_magic() -> bytes:
     return bytes(data)
 
 
+# Models written with the writer's low-level API: operators the graph has no op for.
+SHAPE_ARITHMETIC = {
+    "keras_reshape": _keras_reshape,
+    "flatten_by_gather": _flatten_by_gather,
+    "shape_arithmetic": _shape_arithmetic,
+}
+
 MALFORMED = {
     "unsupported_operator": _unsupported_operator,
+    "gather_activations": _gather_activations,
+    "reshape_target_mismatch": _reshape_target_mismatch,
+    "shape_of_dynamic": _shape_of_dynamic,
     "dynamic_shape": _dynamic_shape,
     "truncated": _truncated,
     "bad_magic": _bad_magic,
@@ -231,4 +362,6 @@ MALFORMED = {
 def tflite_model(name: str) -> bytes:
     if name in MALFORMED:
         return MALFORMED[name]()
+    if name in SHAPE_ARITHMETIC:
+        return SHAPE_ARITHMETIC[name]()
     return write_tflite(GRAPHS[name]())

@@ -180,7 +180,21 @@ def reshape(ctx) -> None:
     x = ctx.input(0)
     if x.num_elements != ctx.output.num_elements:
         raise ModelError(f"cannot reshape {list(x.shape)} to {list(ctx.output.shape)}")
+    target = ctx.optional_input(1)
+    if target is not None and target.is_constant:  # SQUEEZE has none; a computed one is folded
+        _check_reshape_target(target.data, x, ctx.output)
     ctx.emit("reshape", [x])
+
+
+def _check_reshape_target(target: np.ndarray, x: Tensor, output: Tensor) -> None:
+    """The target may hold one -1, the size that keeps the element count."""
+    dims = [int(d) for d in np.atleast_1d(target)]
+    known = int(np.prod([d for d in dims if d != -1], dtype=np.int64))
+    if dims.count(-1) == 1 and known > 0 and x.num_elements % known == 0:
+        dims[dims.index(-1)] = x.num_elements // known
+    if tuple(dims) != output.shape:
+        raise ModelError(f"target shape {np.atleast_1d(target).tolist()} does not give the "
+                         f"output's shape {list(output.shape)}")
 
 
 def transpose(ctx) -> None:

@@ -8,7 +8,7 @@ import numpy as np
 
 from pex.errors import ModelError
 from pex.graph import NUMPY_TYPES, Graph, Location, Op, Quantization, Tensor
-from pex.importers.tflite import schema
+from pex.importers.tflite import schema, shape_folding
 from pex.importers.tflite.operators import CONVERTERS
 
 
@@ -49,9 +49,13 @@ class ModelReader:
             try:
                 outputs = [self.tensor(i) for i in _indices(operator.outputs)]
                 self.loc = Location(outputs[0].name if outputs else name, self.file, index)
-                if code not in CONVERTERS:
+                context = OperatorContext(self, operator, outputs)
+                if shape_folding.folds(code, context, code in CONVERTERS):
+                    shape_folding.fold(code, context)
+                elif code in CONVERTERS:
+                    CONVERTERS[code](context)
+                else:
                     raise ModelError("unsupported operator")
-                CONVERTERS[code](OperatorContext(self, operator, outputs))
             except ModelError as error:
                 raise ModelError(f"operator {index} ({name}): {error}") from None
         inputs = [self.tensor(i) for i in _indices(self.subgraph.inputs)]

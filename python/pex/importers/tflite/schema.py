@@ -188,14 +188,57 @@ class MulOptions(TableView):
     fused_activation_function = Scalar(0, N.Int8Flags)
 
 
+class GatherOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "GatherOptions", 23
+    axis = Scalar(0, N.Int32Flags)
+    batch_dims = Scalar(1, N.Int32Flags)
+
+
 class ReducerOptions(TableView):
     TYPE_NAME, UNION_TYPE = "ReducerOptions", 27
     keep_dims = Scalar(0, N.BoolFlags, False)
 
 
+class SubOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "SubOptions", 28
+    fused_activation_function = Scalar(0, N.Int8Flags)
+
+
+class DivOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "DivOptions", 29
+    fused_activation_function = Scalar(0, N.Int8Flags)
+
+
 class SqueezeOptions(TableView):
     TYPE_NAME, UNION_TYPE = "SqueezeOptions", 30
     squeeze_dims = ScalarVector(0, np.int32)
+
+
+class StridedSliceOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "StridedSliceOptions", 32
+    begin_mask = Scalar(0, N.Int32Flags)
+    end_mask = Scalar(1, N.Int32Flags)
+    ellipsis_mask = Scalar(2, N.Int32Flags)
+    new_axis_mask = Scalar(3, N.Int32Flags)
+    shrink_axis_mask = Scalar(4, N.Int32Flags)
+    offset = Scalar(5, N.BoolFlags, False)
+
+
+class CastOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "CastOptions", 37
+    in_data_type = Scalar(0, N.Int8Flags)
+    out_data_type = Scalar(1, N.Int8Flags)
+
+
+class ShapeOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "ShapeOptions", 55
+    out_type = Scalar(0, N.Int8Flags)
+
+
+class PackOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "PackOptions", 59
+    values_count = Scalar(0, N.Int32Flags)
+    axis = Scalar(1, N.Int32Flags)
 
 
 class LeakyReluOptions(TableView):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import flatbuffers
 import numpy as np
 
-from pex.graph import Graph, Op, Quantization, Tensor
+from pex.graph import NUMPY_TYPES, Graph, Op, Quantization, Tensor
 from pex.importers.tflite import schema
 from pex.importers.tflite.operators import explicit_padding
 from pex.importers.tflite.flatbuf import (Scalar, ScalarVector, String, TableField, TableVector,
@@ -59,7 +59,7 @@ class TfliteWriter:
         return self._index[tensor]
 
     def constant(self, name: str, values, dtype: str = "i32") -> Tensor:
-        values = np.asarray(values)
+        values = np.asarray(values, NUMPY_TYPES[dtype])
         return Tensor(name, values.shape, dtype, None, values)
 
     def operator(self, code: int, inputs: list[Tensor | None], outputs: list[Tensor],
