@@ -170,10 +170,25 @@ def mean(ctx) -> None:
 
 def pad(ctx) -> None:
     x = ctx.input(0)
+    _require_quantized(x, ctx.output)
     pads = np.asarray(ctx.constant_input(1)).reshape(-1, 2)
     if pads.shape[0] != len(x.shape) or np.any(pads < 0):
         raise ModelError(f"paddings {pads.tolist()} do not fit rank {len(x.shape)}")
     ctx.emit("pad", [x], pads=tuple((int(lo), int(hi)) for lo, hi in pads))
+
+
+def pad_v2(ctx) -> None:
+    """PADV2 with an explicit pad value: supported when that value is real 0 (the output
+    zero point for int8), which is what converters write before convolutions."""
+    value = ctx.optional_input(2)
+    if value is not None:
+        if not value.is_constant or value.data.size != 1:
+            raise ModelError(f"pad value '{value.name}' must be a constant scalar")
+        zero = ctx.output.zero_point() if ctx.output.quant is not None else 0
+        if value.data.reshape(-1)[0] != zero:
+            raise ModelError(f"pad value {value.data.reshape(-1)[0]} is not real 0 "
+                             f"({zero}); only zero padding is supported")
+    pad(ctx)
 
 
 def reshape(ctx) -> None:
@@ -262,6 +277,7 @@ CONVERTERS = {
     _CODES["MAX_POOL_2D"]: _pool("max_pool2d"),
     _CODES["MEAN"]: mean,
     _CODES["PAD"]: pad,
+    _CODES["PADV2"]: pad_v2,
     _CODES["RESHAPE"]: reshape,
     _CODES["SQUEEZE"]: reshape,
     _CODES["TRANSPOSE"]: transpose,

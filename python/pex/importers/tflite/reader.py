@@ -10,6 +10,7 @@ from pex.errors import ModelError
 from pex.graph import NUMPY_TYPES, Graph, Location, Op, Quantization, Tensor
 from pex.importers.tflite import schema, shape_folding
 from pex.importers.tflite.operators import CONVERTERS
+from pex.importers.tflite.padding import trim_unread_padding
 
 
 def is_tflite(data: bytes) -> bool:
@@ -60,7 +61,9 @@ class ModelReader:
                 raise ModelError(f"operator {index} ({name}): {error}") from None
         inputs = [self.tensor(i) for i in _indices(self.subgraph.inputs)]
         outputs = [self.tensor(i) for i in _indices(self.subgraph.outputs)]
-        return Graph(self.name, inputs, outputs, self.ops)
+        graph = Graph(self.name, inputs, outputs, self.ops)
+        trim_unread_padding(graph)
+        return graph
 
     def emit(self, kind: str, inputs: list, outputs: list[Tensor], attrs: dict) -> Op:
         op = Op(kind, inputs, outputs, attrs, self.loc)
