@@ -12,7 +12,7 @@ import numpy as np
 
 from pex.graph import Graph, Op, Quantization, Tensor
 from pex.importers.tflite import schema
-from pex.importers.tflite.writer import TfliteWriter, write_tflite
+from pex.importers.tflite.writer import Style, TfliteWriter, write_tflite
 
 _rng = np.random.default_rng(7)
 
@@ -105,6 +105,32 @@ def _pad_int8() -> Graph:
     return single_op("pad_int8", "pad", [x], out, pads=((0, 0), (1, 1), (0, 1), (0, 0)))
 
 
+def _padded_depthwise_int8() -> Graph:
+    """PyTorch-to-TFLite style: an explicit PAD, then a VALID stride-2 3x3 depthwise
+    convolution that never reads the last padded row and column."""
+    x = activation("input", (1, 8, 8, 4), quant=q(0.05, -3))
+    padded = activation("padded", (1, 10, 10, 4), quant=q(0.05, -3))
+    weights = int8_weights("dw/weights", (3, 3, 4, 1), q([0.01, 0.02, 0.015, 0.03], axis=3))
+    out = activation("dw/output", (1, 4, 4, 4), quant=q(0.1, -128))
+    return Graph("padded_depthwise_int8", [x], [out], [
+        Op("pad", [x], [padded], dict(pads=((0, 0), (1, 1), (1, 1), (0, 0)))),
+        Op("depthwise_conv2d", [padded, weights, int32_bias("dw/bias", 4)], [out],
+           dict(stride=(2, 2), dilation=(1, 1), pad=(0, 0, 0, 0), activation="RELU6"))])
+
+
+def _padded_conv_int8() -> Graph:
+    """An explicit pad (written as PADV2 with the zero point) before a VALID stride-1 3x3
+    convolution, which reads every padded row and column."""
+    x = activation("input", (1, 6, 6, 3), quant=q(0.04, 5))
+    padded = activation("padded", (1, 8, 8, 3), quant=q(0.04, 5))
+    weights = int8_weights("conv/weights", (4, 3, 3, 3), q([0.01, 0.005, 0.02, 0.0125], axis=0))
+    out = activation("conv/output", (1, 6, 6, 4), quant=q(0.12, -20))
+    return Graph("padded_conv_int8", [x], [out], [
+        Op("pad", [x], [padded], dict(pads=((0, 0), (1, 1), (1, 1), (0, 0)))),
+        Op("conv2d", [padded, weights, int32_bias("conv/bias", 4)], [out],
+           dict(stride=(1, 1), dilation=(1, 1), pad=(0, 0, 0, 0), activation="NONE"))])
+
+
 def _reshape_int8() -> Graph:
     x = activation("input", (1, 1, 1, 10), quant=q(0.1, 0))
     out = activation("reshape/output", (1, 10), quant=q(0.1, 0))
@@ -173,6 +199,7 @@ GRAPHS = {
     "max_pool2d_int8": lambda: _pool_int8("max_pool2d"),
     "mean_int8": _mean_int8,
     "pad_int8": _pad_int8,
+    "padded_depthwise_int8": _padded_depthwise_int8,
     "reshape_int8": _reshape_int8,
     "transpose_int8": _transpose_int8,
     "concat_int8": _concat_int8,
@@ -341,6 +368,11 @@ def _bad_magic() -> bytes:
     return bytes(data)
 
 
+# Graphs written in a converter's style (see writer.Style).
+STYLED = {
+    "padv2_conv_int8": (_padded_conv_int8, Style(pad_values=True)),
+}
+
 # Models written with the writer's low-level API: operators the graph has no op for.
 SHAPE_ARITHMETIC = {
     "keras_reshape": _keras_reshape,
@@ -364,4 +396,7 @@ def tflite_model(name: str) -> bytes:
         return MALFORMED[name]()
     if name in SHAPE_ARITHMETIC:
         return SHAPE_ARITHMETIC[name]()
+    if name in STYLED:
+        graph, style = STYLED[name]
+        return write_tflite(graph(), style)
     return write_tflite(GRAPHS[name]())

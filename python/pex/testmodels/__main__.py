@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pex.testmodels import GRAPHS, MALFORMED, SHAPE_ARITHMETIC, onnx_models, tflite_model
+from pex.testmodels import (GRAPHS, MALFORMED, SHAPE_ARITHMETIC, STYLED, onnx_models,
+                            tflite_model)
 
 
 def main(argv: list[str] | None = None) -> int:
-    names = sorted(GRAPHS) + sorted(SHAPE_ARITHMETIC) + sorted(MALFORMED) + sorted(onnx_models.MODELS)
+    names = (sorted(GRAPHS) + sorted(STYLED) + sorted(SHAPE_ARITHMETIC) + sorted(MALFORMED)
+             + sorted(onnx_models.MODELS))
     parser = argparse.ArgumentParser(prog="pex-testmodels", description=__doc__.splitlines()[0])
     parser.add_argument("name", nargs="?", choices=names, metavar="NAME")
     parser.add_argument("-o", "--output", help="file to write")

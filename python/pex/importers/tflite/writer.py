@@ -8,6 +8,8 @@ uses, so the two cannot disagree on a field's slot.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import flatbuffers
 import numpy as np
 
@@ -149,7 +151,37 @@ def _quantized_bias(op: Op) -> Tensor | None:
                   Quantization(scales, np.zeros(scales.size, np.int64), axis), bias.data)
 
 
-def _write_op(writer: TfliteWriter, op: Op) -> None:
+def _computed_target(writer: TfliteWriter, x: Tensor, output: Tensor) -> Tensor:
+    """Keras' RESHAPE target: the batch read at run time (SHAPE, STRIDED_SLICE), PACKed
+    with the other dimensions."""
+    name = output.name
+    shape = Tensor(f"{name}/Shape", (len(x.shape),), "i32")
+    batch = Tensor(f"{name}/strided_slice", (), "i32")
+    target = Tensor(f"{name}/shape", (len(output.shape),), "i32")
+    writer.operator(_CODES["SHAPE"], [x], [shape], schema.ShapeOptions,
+                    out_type=schema.TENSOR_TYPE_NAMES.index("INT32"))
+    writer.operator(_CODES["STRIDED_SLICE"], [shape, writer.constant(f"{name}/begin", [0]),
+                                              writer.constant(f"{name}/end", [1]),
+                                              writer.constant(f"{name}/strides", [1])],
+                    [batch], schema.StridedSliceOptions, shrink_axis_mask=1)
+    dims = [writer.constant(f"{name}/shape/{i}", np.int32(d))
+            for i, d in enumerate(output.shape[1:], 1)]
+    writer.operator(_CODES["PACK"], [batch] + dims, [target], schema.PackOptions,
+                    values_count=len(output.shape), axis=0)
+    return target
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a converter spells what the graph leaves open."""
+
+    # Keras: every RESHAPE target computed from the input's shape at run time.
+    computed_reshape_targets: bool = False
+    # PADV2 with the zero point as an explicit value instead of PAD.
+    pad_values: bool = False
+
+
+def _write_op(writer: TfliteWriter, op: Op, style: Style) -> None:
     kind, attrs, x = op.kind, op.attrs, op.inputs[0]
     if kind in ("conv2d", "depthwise_conv2d", "fully_connected"):
         op = Op(kind, [x, op.inputs[1], _quantized_bias(op)], op.outputs, attrs, op.loc)
@@ -190,7 +222,16 @@ def _write_op(writer: TfliteWriter, op: Op) -> None:
                         keep_dims=attrs["keep_dims"])
     elif kind == "pad":
         pads = writer.constant(f"{op.output.name}/paddings", np.array(attrs["pads"], np.int32))
-        writer.operator(_CODES["PAD"], [x, pads], op.outputs)
+        if style.pad_values:
+            value = writer.constant(f"{op.output.name}/value",
+                                    [op.output.zero_point() if op.output.quant else 0],
+                                    op.output.dtype)
+            writer.operator(_CODES["PADV2"], [x, pads, value], op.outputs)
+        else:
+            writer.operator(_CODES["PAD"], [x, pads], op.outputs)
+    elif kind == "reshape" and style.computed_reshape_targets:
+        writer.operator(_CODES["RESHAPE"], [x, _computed_target(writer, x, op.output)],
+                        op.outputs)
     elif kind == "reshape":
         shape = np.array(op.output.shape, np.int32)
         writer.operator(_CODES["RESHAPE"], [x, writer.constant(f"{op.output.name}/shape", shape)],
@@ -212,8 +253,8 @@ def _write_op(writer: TfliteWriter, op: Op) -> None:
         writer.operator(_CODES[kind.upper()], [x], op.outputs)
 
 
-def write_tflite(graph: Graph) -> bytes:
+def write_tflite(graph: Graph, style: Style = Style()) -> bytes:
     writer = TfliteWriter()
     for op in graph.ops:
-        _write_op(writer, op)
+        _write_op(writer, op, style)
     return writer.finish(graph.name, graph.inputs, graph.outputs)

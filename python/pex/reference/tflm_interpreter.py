@@ -1,0 +1,229 @@
+"""TFLite Micro's int8 reference kernels over a graph: the exact output bytes TFLM computes.
+
+Each kernel follows `tensorflow/lite/kernels/internal/reference/integer_ops` with the
+parameters TFLM's Prepare functions derive (QuantizeMultiplier of double scales; the
+float32 scale product of FULLY_CONNECTED; ADD's left shift of 20; average pooling's
+rounded division; the fixed-point softmax of `pex.tflm_reference`). Integer products are
+summed in float64, which is exact for int8 data (every partial sum stays below 2^53), so
+the large models run through BLAS. Float tensors exist only around QUANTIZE/DEQUANTIZE.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pex.graph import Graph, Op, Tensor
+from pex.quantization import (INT8_MAX, INT8_MIN, activation_range,
+                              multiply_by_quantized_multiplier, quantize_multiplier,
+                              tflite_round)
+from pex.tflm_reference import softmax_int8
+
+_ADD_LEFT_SHIFT = 20
+
+
+def _multipliers(real_multipliers) -> tuple[np.ndarray, np.ndarray]:
+    pairs = [quantize_multiplier(float(m)) for m in np.atleast_1d(real_multipliers)]
+    return (np.array([m for m, _ in pairs], np.int64), np.array([s for _, s in pairs], np.int64))
+
+
+def _finish(acc: np.ndarray, real_multipliers, op: Op) -> np.ndarray:
+    """MultiplyByQuantizedMultiplier per channel (last axis), output offset, activation."""
+    out = op.output
+    multiplier, shift = _multipliers(real_multipliers)
+    scaled = multiply_by_quantized_multiplier(acc, multiplier, shift) + out.zero_point()
+    low, high = activation_range(op.attrs.get("activation", "NONE"), out.scale(),
+                                 out.zero_point())
+    return np.clip(scaled, low, high)
+
+
+def _windows(x: np.ndarray, kernel, stride, dilation, pad, fill) -> np.ndarray:
+    """[N, OH, OW, C, KH, KW] views of the input padded with `fill`."""
+    top, bottom, left, right = pad
+    padded = np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=fill)
+    span = ((kernel[0] - 1) * dilation[0] + 1, (kernel[1] - 1) * dilation[1] + 1)
+    views = np.lib.stride_tricks.sliding_window_view(padded, span, axis=(1, 2))
+    return views[:, ::stride[0], ::stride[1], :, ::dilation[0], ::dilation[1]]
+
+
+def _centred_windows(op: Op, x: np.ndarray, kernel) -> np.ndarray:
+    """Windows of x - input zero point; padding contributes 0, as TFLM skips it."""
+    centred = (x - op.inputs[0].zero_point()).astype(np.float64)
+    return _windows(centred, kernel, op.attrs["stride"], op.attrs["dilation"], op.attrs["pad"],
+                    0.0)
+
+
+def _per_channel_scales(op: Op) -> np.ndarray:
+    """PopulateConvolutionQuantizationParams: input scale * filter scale / output scale,
+    in double from the stored float32 scales."""
+    weights = op.inputs[1]
+    return (op.inputs[0].scale() * weights.quant.scale.astype(np.float64)
+            / op.output.scale())
+
+
+def _accumulator(product: np.ndarray, bias: Tensor | None) -> np.ndarray:
+    acc = np.rint(product).astype(np.int64)
+    return acc + (0 if bias is None else bias.data.astype(np.int64))
+
+
+def _conv2d(op: Op, x: np.ndarray) -> np.ndarray:
+    weights = op.inputs[1]
+    views = _centred_windows(op, x, weights.shape[1:3])
+    product = np.einsum("nhwckl,oklc->nhwo", views, weights.data.astype(np.float64),
+                        optimize=True)
+    return _finish(_accumulator(product, op.inputs[2]), _per_channel_scales(op), op)
+
+
+def _depthwise_conv2d(op: Op, x: np.ndarray) -> np.ndarray:
+    weights = op.inputs[1]
+    kh, kw, channels, multiplier = weights.shape
+    views = _centred_windows(op, x, (kh, kw))
+    product = np.einsum("nhwckl,klcm->nhwcm", views, weights.data.astype(np.float64),
+                        optimize=True)
+    product = product.reshape(product.shape[:3] + (channels * multiplier,))
+    return _finish(_accumulator(product, op.inputs[2]), _per_channel_scales(op), op)
+
+
+def _fully_connected(op: Op, x: np.ndarray) -> np.ndarray:
+    weights = op.inputs[1]
+    if weights.quant.per_channel:
+        raise ValueError("per-channel FULLY_CONNECTED is not modelled")
+    flat = (x - op.inputs[0].zero_point()).astype(np.float64).reshape(-1, weights.shape[1])
+    product = flat @ weights.data.astype(np.float64).T
+    # GetQuantizedConvolutionMultipler: the scale product is taken in float32.
+    real = float(np.float32(op.inputs[0].scale()) * np.float32(weights.scale())) \
+        / op.output.scale()
+    return _finish(_accumulator(product, op.inputs[2]), real, op).reshape(op.output.shape)
+
+
+def _add(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    x, y = op.inputs
+    twice_max_scale = 2 * max(x.scale(), y.scale())
+    terms = []
+    for tensor, value in ((x, a), (y, b)):
+        shifted = (value - tensor.zero_point()) * (1 << _ADD_LEFT_SHIFT)
+        multiplier, shift = quantize_multiplier(tensor.scale() / twice_max_scale)
+        terms.append(multiply_by_quantized_multiplier(shifted, multiplier, shift))
+    real = twice_max_scale / ((1 << _ADD_LEFT_SHIFT) * op.output.scale())
+    return _finish(terms[0] + terms[1], real, op)
+
+
+def _average_pool(op: Op, x: np.ndarray) -> np.ndarray:
+    """Sum over the window inside the input, divided by the count with halves rounded
+    away from zero (C's truncating division of acc +- count/2), then the activation."""
+    kernel, stride, pad = op.attrs["kernel"], op.attrs["stride"], op.attrs["pad"]
+    sums = _windows(x.astype(np.int64), kernel, stride, (1, 1), pad, 0).sum(axis=(4, 5))
+    counts = _windows(np.ones_like(x, np.int64), kernel, stride, (1, 1), pad, 0).sum(axis=(4, 5))
+    half = counts // 2
+    rounded = np.where(sums > 0, (sums + half) // counts, -((half - sums) // counts))
+    low, high = activation_range(op.attrs["activation"], op.output.scale(),
+                                 op.output.zero_point())
+    return np.clip(rounded, low, high)
+
+
+def _max_pool(op: Op, x: np.ndarray) -> np.ndarray:
+    views = _windows(x, op.attrs["kernel"], op.attrs["stride"], (1, 1), op.attrs["pad"],
+                     np.iinfo(np.int64).min)
+    low, high = activation_range(op.attrs["activation"], op.output.scale(),
+                                 op.output.zero_point())
+    return np.clip(views.max(axis=(4, 5)), low, high)
+
+
+def _quantize(op: Op, x: np.ndarray) -> np.ndarray:
+    """AffineQuantize: round(x / scale) in float32, halves away from zero, + zero point."""
+    if op.inputs[0].dtype != "f32":
+        raise ValueError("int8 -> int8 QUANTIZE is not modelled")
+    out = op.output
+    ratio = x.astype(np.float32) / np.float32(out.scale())
+    return np.clip(tflite_round(ratio).astype(np.int64) + out.zero_point(), INT8_MIN, INT8_MAX)
+
+
+def _dequantize(op: Op, x: np.ndarray) -> np.ndarray:
+    """scale (as double) * (x - zero point), rounded to float32."""
+    source = op.inputs[0]
+    return (source.scale() * (x - source.zero_point()).astype(np.float64)).astype(np.float32)
+
+
+def _softmax(op: Op, x: np.ndarray) -> np.ndarray:
+    out = op.output
+    if (out.scale(), out.zero_point()) != (np.float32(1 / 256), -128):
+        raise ValueError("TFLM's int8 softmax needs the output quantisation 1/256, -128")
+    return softmax_int8(x, op.inputs[0].scale(), op.attrs["beta"]).astype(np.int64)
+
+
+def _pad(op: Op, x: np.ndarray) -> np.ndarray:
+    fill = op.output.zero_point() if op.output.quant is not None else 0
+    return np.pad(x, op.attrs["pads"], constant_values=fill)
+
+
+def _concat(op: Op, *values: np.ndarray) -> np.ndarray:
+    out = op.output
+    if out.quant is not None and any(t.scale() != out.scale() or t.zero_point()
+                                     != out.zero_point() for t in op.inputs):
+        raise ValueError("TFLM concatenates int8 inputs quantised like the output only")
+    return np.concatenate(values, axis=op.attrs["axis"])
+
+
+_KERNELS = {
+    "conv2d": _conv2d,
+    "depthwise_conv2d": _depthwise_conv2d,
+    "fully_connected": _fully_connected,
+    "add": _add,
+    "avg_pool2d": _average_pool,
+    "max_pool2d": _max_pool,
+    "quantize": _quantize,
+    "dequantize": _dequantize,
+    "softmax": _softmax,
+    "pad": _pad,
+    "concat": _concat,
+    "reshape": lambda op, x: x.reshape(op.output.shape),
+    "transpose": lambda op, x: x.transpose(op.attrs["perm"]),
+}
+
+_VALUE_INPUTS = {"conv2d": 1, "depthwise_conv2d": 1, "fully_connected": 1}
+
+
+def run(graph: Graph, inputs: list[np.ndarray]) -> list[np.ndarray]:
+    """The graph's outputs (int8 or float32 arrays) for its inputs, as TFLM computes them."""
+    # int8 values are held as int64, so offsets and sums cannot wrap.
+    values: dict[Tensor, np.ndarray] = {
+        t: np.asarray(v, np.float32 if t.dtype == "f32" else np.int64)
+        for t, v in zip(graph.inputs, inputs)}
+    for op in graph.ops:
+        if op.kind not in _KERNELS:
+            raise ValueError(f"no TFLM int8 reference kernel for {op.kind}")
+        arguments = op.inputs[:_VALUE_INPUTS.get(op.kind, len(op.inputs))]
+        values[op.output] = _KERNELS[op.kind](op, *[values[t] if t in values else t.data
+                                                     for t in arguments])
+    return [values[t].astype(np.float32 if t.dtype == "f32" else np.int8)
+            for t in graph.outputs]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python3 -m pex.reference.tflm_interpreter MODEL INPUT OUTPUT: TFLite Micro's output
+    bytes for raw input bytes (the model read by pex's TFLite reader)."""
+    import argparse
+    import sys
+
+    from pex.errors import ModelError
+    from pex.graph import NUMPY_TYPES
+    from pex.importers import load_graph
+
+    parser = argparse.ArgumentParser(prog="pex-tflm-reference", description=main.__doc__)
+    parser.add_argument("model")
+    parser.add_argument("input")
+    parser.add_argument("output")
+    args = parser.parse_args(argv)
+    try:
+        graph = load_graph(args.model)
+        (tensor,) = graph.inputs
+        data = np.fromfile(args.input, NUMPY_TYPES[tensor.dtype]).reshape(tensor.shape)
+        with open(args.output, "wb") as file:
+            file.write(b"".join(o.tobytes() for o in run(graph, [data])))
+    except (ModelError, OSError, ValueError) as error:
+        print(f"pex-tflm-reference: error: {args.model}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
