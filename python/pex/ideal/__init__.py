@@ -27,7 +27,7 @@ from pex.ideal.search import (best_order, chain_transition, operator_transition,
                               successor_masks, without_needless_chains)
 
 # Sets of executed operators kept per size before the search turns into a beam search.
-DEFAULT_BEAM = 20000
+DEFAULT_BEAM = 5000
 
 
 @dataclass
@@ -42,22 +42,20 @@ class Ideals:
 def compute_ideals(graph: Graph, beam: int = DEFAULT_BEAM) -> Ideals:
     problem = build_problem(graph)
     successors = successor_masks(problem)
-    singles = [operator_transition(problem, i, successors) for i in range(len(graph.ops))]
+    singles = [operator_transition(problem, i, successors) for i in range(len(problem.ops))]
 
     model_order = evaluate(problem, singles)
 
-    plain = best_order(problem, [[step] for step in singles], beam)
+    plain = best_order(problem, singles, [], beam)
     ideal = evaluate(problem, plain.steps)
     ideal.exact, ideal.states = plain.exact, plain.states
 
-    with_chains = [[step] for step in singles]
-    for chain in find_chains(problem):
-        with_chains[chain.producer].append(chain_transition(problem, chain, successors))
-    split = best_order(problem, with_chains, beam)
+    chains = [chain_transition(problem, chain, successors) for chain in find_chains(problem)]
+    split = best_order(problem, singles, chains, beam)
     channel_split = evaluate(problem, without_needless_chains(problem, split.steps, singles))
     channel_split.exact, channel_split.states = split.exact, split.states
     for name, search, result in (("ideal", plain, ideal), ("channel_split", split, channel_split)):
         if search.peak != result.peak:
             raise AssertionError(f"{name}: the search found {search.peak} B but its schedule "
                                  f"replays at {result.peak} B")
-    return Ideals(graph.name, len(graph.ops), model_order, ideal, channel_split)
+    return Ideals(graph.name, len(problem.ops), model_order, ideal, channel_split)

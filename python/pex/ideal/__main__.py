@@ -18,12 +18,11 @@ def _step_json(step: StepReport) -> dict:
             "live": [{"what": t.what, "bytes": t.bytes} for t in step.live]}
 
 
-def _evaluation_json(result: Evaluation, problem_chains: bool, steps: bool) -> dict:
+def _evaluation_json(result: Evaluation, with_chains: bool, steps: bool) -> dict:
     data = {"bytes": result.peak, "exact": result.exact, "states": result.states,
             "peak_step": _step_json(result.peak_step)}
-    if problem_chains:
-        data["chains"] = [{"producer": use.chain.producer, "consumer": use.chain.consumer,
-                           "operators": list(use.chain.members), "channels": use.chain.channels,
+    if with_chains:
+        data["chains"] = [{"chain": use.chain.label, "channels": use.chain.channels,
                            "slices": use.slices} for use in result.chains]
     if steps:
         data["steps"] = [_step_json(s) for s in result.steps]

@@ -14,16 +14,12 @@ from dataclasses import dataclass
 
 from pex.errors import ModelError
 from pex.graph import Op, Tensor
-from pex.ideal.problem import Problem, describe, full_name, tensor_bytes
-
-# Element-wise operators without operands other than the sliced tensor.
-_UNARY_CHANNEL_LOCAL = frozenset({
-    "relu", "relu6", "relu_n1_to_1", "leaky_relu", "logistic", "quantize", "dequantize",
-    "avg_pool2d", "max_pool2d"})
+from pex.ideal.fusion import ELEMENTWISE_KINDS, VIEW_KINDS
+from pex.ideal.problem import Problem, tensor_bytes
 
 # Bytes of one accumulator element per element type of the consumer's input: TFLite and
 # TOSA accumulate int8 in i32, int16 in i48 (held in 64 bits) and float in f32.
-_ACCUMULATOR_BYTES = {"i8": 4, "u8": 4, "i16": 8, "f32": 4, "f16": 4}
+_ACCUMULATOR_BYTES = {"i8": 4, "i16": 8, "f32": 4}
 
 
 @dataclass(frozen=True)
@@ -43,8 +39,9 @@ class SubStep:
 
     def terms(self, channels: int, slices: int) -> list[Term]:
         width = -(-channels // slices)
-        return list(self.fixed) + [Term(f"{t.what} (slice of {width} channels)", t.bytes * width)
-                                   for t in self.per_channel]
+        plural = "s" if width > 1 else ""
+        return list(self.fixed) + [Term(f"{t.what} (slice of {width} channel{plural})",
+                                        t.bytes * width) for t in self.per_channel]
 
     def bytes(self, channels: int, slices: int) -> int:
         return sum(t.bytes for t in self.terms(channels, slices))
@@ -92,11 +89,18 @@ def _consumes_channels(op: Op, tensor: Tensor, channels: int) -> bool:
 
 def _is_channel_local(problem: Problem, op: Op, tensor: Tensor, channels: int) -> bool:
     """Maps each channel of `tensor` to the same channel of its output, alone."""
-    if op.inputs[0] is not tensor and op.kind not in ("add", "mul"):
-        return False
     if _channels(op.output) != channels or len(op.outputs) != 1:
         return False
-    if op.kind in _UNARY_CHANNEL_LOCAL:
+    if op.kind in ELEMENTWISE_KINDS or op.kind == "elementwise":
+        # Its only activation operand is the sliced tensor; constants (in flash) broadcast
+        # to it, so a slice reads their matching channels.
+        others = [t for t in op.inputs if t is not None and t is not tensor]
+        return (tensor in op.inputs and not any(problem.is_activation(t) for t in others)
+                and all(_broadcasts(t.shape, tensor.shape) for t in others)
+                and op.output.shape == tensor.shape)
+    if op.inputs[0] is not tensor:
+        return False
+    if op.kind in ("avg_pool2d", "max_pool2d"):
         return True
     if op.kind == "depthwise_conv2d":
         return _has_constant_weights(op) and op.inputs[1].shape[3] == 1
@@ -105,17 +109,13 @@ def _is_channel_local(problem: Problem, op: Op, tensor: Tensor, channels: int) -
     if op.kind == "pad":
         pads = op.attrs["pads"]
         return tuple(pads[0]) == (0, 0) and tuple(pads[-1]) == (0, 0)
-    if op.kind in ("add", "mul"):
-        others = [t for t in op.inputs if t is not tensor]
-        if len(others) != 1 or others[0] is None or problem.is_activation(others[0]):
-            return False
-        constant = others[0]
-        # A scalar or one value per channel, broadcast over the other axes.
-        return (len(constant.shape) <= len(tensor.shape)
-                and all(d == 1 for d in constant.shape[:-1])
-                and (not constant.shape or constant.shape[-1] in (1, channels))
-                and op.output.shape == tensor.shape)
     return False
+
+
+def _broadcasts(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
+    """numpy broadcasting of `shape` to `target` without growing it."""
+    return len(shape) <= len(target) and all(
+        d in (1, t) for d, t in zip(reversed(shape), reversed(target)))
 
 
 def _only_reader(problem: Problem, tensor: Tensor) -> int | None:
@@ -126,7 +126,7 @@ def _only_reader(problem: Problem, tensor: Tensor) -> int | None:
 
 
 def _computing(problem: Problem, members: list[int]) -> list[int]:
-    return [o for o in members if problem.ops[o].kind != "reshape"]
+    return [o for o in members if problem.ops[o].kind not in VIEW_KINDS]
 
 
 def _assembled(problem: Problem, members: list[int], channels: int) -> Chain:
@@ -141,7 +141,7 @@ def _assembled(problem: Problem, members: list[int], channels: int) -> Chain:
             slices.append(_slice_term(problem, ops[computing[position - 1]].output, channels))
         if position < len(computing) - 1:
             slices.append(_slice_term(problem, ops[o].output, channels))
-        loop.append(SubStep(describe(o, ops[o]), (end,), tuple(slices)))
+        loop.append(SubStep(problem.op_labels[o], (end,), tuple(slices)))
     return Chain(tuple(members), members[0], None, channels, tuple(loop), None,
                  _label(problem, computing, "assembled", channels))
 
@@ -153,7 +153,7 @@ def _accumulated(problem: Problem, members: list[int], channels: int) -> Chain:
     result = ops[consumer].output
     dtype = ops[consumer].inputs[0].dtype
     if dtype not in _ACCUMULATOR_BYTES:
-        raise ModelError(f"{full_name(consumer, ops[consumer])}: no accumulator type known "
+        raise ModelError(f"{problem.op_labels[consumer]}: no accumulator type known "
                          f"for {dtype} inputs")
     accumulator = Term(f"accumulator of {problem.labels[result]}",
                        result.num_elements * _ACCUMULATOR_BYTES[dtype])
@@ -164,19 +164,19 @@ def _accumulated(problem: Problem, members: list[int], channels: int) -> Chain:
             slices.append(_slice_term(problem, ops[computing[position - 1]].output, channels))
         if o != consumer:
             slices.append(_slice_term(problem, ops[o].output, channels))
-        loop.append(SubStep(describe(o, ops[o]), (accumulator,), tuple(slices)))
+        loop.append(SubStep(problem.op_labels[o], (accumulator,), tuple(slices)))
     finalise = [accumulator]
-    readers = problem.buffers[problem.buffer_of[result]]
-    if not readers.readers and not readers.is_output:
+    stored = problem.buffers[problem.buffer_of[result]]
+    if not stored.readers and not stored.is_output:
         finalise.append(Term(problem.labels[result], tensor_bytes(result)))  # written, then dead
-    label = f"finalising {describe(consumer, ops[consumer])}"
+    label = f"finalising {problem.op_labels[consumer]}"
     return Chain(tuple(members), members[0], consumer, channels, tuple(loop),
                  SubStep(label, tuple(finalise), ()),
                  _label(problem, computing, "accumulated", channels))
 
 
 def _label(problem: Problem, computing: list[int], end: str, channels: int) -> str:
-    path = " -> ".join(f"{o} {problem.ops[o].kind}" for o in computing)
+    path = " -> ".join(problem.op_labels[o].removeprefix("op ") for o in computing)
     return f"ops {path} ({end}, {channels} channels)"
 
 
@@ -199,7 +199,7 @@ def find_chains(problem: Problem) -> list[Chain]:
         flattened = False  # read through a reshape that moved the channels off the last axis
         while (reader := _only_reader(problem, tensor)) is not None:
             step = ops[reader]
-            if step.kind == "reshape":
+            if step.kind in VIEW_KINDS:
                 members.append(reader)
                 flattened = flattened or _channels(step.output) != channels
                 tensor = step.output

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pex.ideal.chains import Chain, Term
-from pex.ideal.problem import Buffer, Problem, describe
+from pex.ideal.problem import Buffer, Problem
 from pex.ideal.search import Transition
 
 
@@ -52,13 +52,13 @@ def _walk(problem: Problem, steps: list[Transition], slices: dict[int, int]) -> 
         chain = step.chain
         if chain is None:
             written = _buffer_terms([problem.buffers[b] for b in step.writes])
-            reports.append(StepReport(describe(step.first, problem.ops[step.first]),
+            reports.append(StepReport(problem.op_labels[step.first],
                                       around + written))
         else:
             n = slices[step.first]
             for sub in chain.loop:
-                reports.append(StepReport(f"slice step of {sub.label} (chain {step.first}, "
-                                          f"{n} slices)", around + sub.terms(chain.channels, n)))
+                reports.append(StepReport(f"slice step of {sub.label} ({n} slices)",
+                                          around + sub.terms(chain.channels, n)))
             if chain.finalise is not None:
                 after = _buffer_terms(problem.live_buffers(done))
                 reports.append(StepReport(chain.finalise.label,

@@ -1,4 +1,5 @@
-"""A model graph as the ideal sees it: operators reading and writing buffers.
+"""A model graph as the ideal sees it: operators (`pex.ideal.fusion`) reading and writing
+buffers.
 
 A buffer is an activation tensor together with its views: a reshape writes no bytes, its
 result shares its input's buffer. Constant tensors, and results computed from constants
@@ -13,26 +14,15 @@ from dataclasses import dataclass, field
 
 from pex.errors import ModelError
 from pex.graph import Graph, Op, Tensor
+from pex.ideal.fusion import VIEW_KINDS, fuse
 
-ELEMENT_BYTES = {"i8": 1, "u8": 1, "i16": 2, "f16": 2, "i32": 4, "f32": 4, "i64": 8}
-VIEW_KINDS = frozenset({"reshape"})
+ELEMENT_BYTES = {"i8": 1, "i16": 2, "i32": 4, "f32": 4, "i64": 8}
 
 
 def tensor_bytes(tensor: Tensor) -> int:
     if tensor.dtype not in ELEMENT_BYTES:
         raise ModelError(f"tensor '{tensor.name}': no size known for element type {tensor.dtype}")
     return tensor.num_elements * ELEMENT_BYTES[tensor.dtype]
-
-
-def describe(index: int, op: Op) -> str:
-    """How reports name an operator: its index in the graph and its kind (`python3 -m
-    pex.ideal MODEL --steps` lists them with their names)."""
-    return f"op {index} {op.kind}"
-
-
-def full_name(index: int, op: Op) -> str:
-    name = op.loc.name if op.loc else op.output.name
-    return f'{describe(index, op)} "{name}"'
 
 
 @dataclass
@@ -51,7 +41,8 @@ class Buffer:
 
 @dataclass
 class Problem:
-    graph: Graph
+    graph: Graph  # the fused operators
+    op_labels: list[str]  # "op 3 conv2d": the model's graph op (pex.ideal.fusion)
     buffers: list[Buffer]
     reads: list[tuple[int, ...]]  # per operator: the buffers it reads
     writes: list[tuple[int, ...]]  # per operator: the buffers it creates (a view: none)
@@ -79,7 +70,9 @@ class Problem:
                 if (b.producer is None or executed >> b.producer & 1) and b.live_after(executed)]
 
 
-def build_problem(graph: Graph) -> Problem:
+def build_problem(model: Graph) -> Problem:
+    fused = fuse(model)
+    graph = fused.graph
     buffers: list[Buffer] = []
     buffer_of: dict[Tensor, int] = {}
     producer_of: dict[Tensor, int] = {}
@@ -103,7 +96,7 @@ def build_problem(graph: Graph) -> Problem:
             if tensor not in buffer_of:
                 if tensor in producer_of:  # computed from constants only
                     continue
-                raise ModelError(f"{full_name(index, op)} reads tensor '{tensor.name}', "
+                raise ModelError(f"{fused.labels[index]} reads tensor '{tensor.name}', "
                                  "which no earlier operator writes")
             if tensor not in activations:
                 activations.append(tensor)
@@ -113,7 +106,7 @@ def build_problem(graph: Graph) -> Problem:
         written = []
         for position, tensor in enumerate(op.outputs):
             producer_of[tensor] = index
-            labels[tensor] = describe(index, op) + (f" #{position}" if position else "")
+            labels[tensor] = fused.labels[index] + (f" #{position}" if position else "")
             if not activations:
                 continue  # folded: flash, like the weights
             if op.kind in VIEW_KINDS:
@@ -133,5 +126,5 @@ def build_problem(graph: Graph) -> Problem:
     for tensor in graph.outputs:
         if tensor in buffer_of:
             buffers[buffer_of[tensor]].is_output = True
-    return Problem(graph, buffers, reads, writes, predecessors, dict(tensor_readers), buffer_of,
-                   labels)
+    return Problem(graph, fused.labels, buffers, reads, writes, predecessors,
+                   dict(tensor_readers), buffer_of, labels)

@@ -23,17 +23,26 @@ class Transition:
     first: int  # the operator that must be ready: the chain's producer
     mask: int  # the operators executed
     writes: tuple[int, ...]
-    reads: tuple[int, ...]  # buffers read that the step does not write itself
     successors: int  # operators outside the step that read what it writes
     before: int  # the most bytes the step adds to the buffers live before it
     after: int | None  # the most bytes a finalising step adds to those live after it
+    # (operators keeping the buffer live, bytes) of the buffers it writes, and of those it
+    # reads without writing them; a model output is kept by every set (-1).
+    created: tuple[tuple[int, int], ...]
+    released: tuple[tuple[int, int], ...]
     chain: Chain | None = None
+
+
+def _keepers(problem: Problem, buffers) -> tuple[tuple[int, int], ...]:
+    return tuple((-1 if problem.buffers[b].is_output else problem.buffers[b].readers,
+                  problem.buffers[b].bytes) for b in buffers)
 
 
 def operator_transition(problem: Problem, index: int, successors: list[int]) -> Transition:
     written = problem.writes[index]
-    return Transition(index, 1 << index, written, problem.reads[index], successors[index],
-                      sum(problem.buffers[b].bytes for b in written), None)
+    return Transition(index, 1 << index, written, successors[index],
+                      sum(problem.buffers[b].bytes for b in written), None,
+                      _keepers(problem, written), _keepers(problem, problem.reads[index]))
 
 
 def chain_transition(problem: Problem, chain: Chain, successors: list[int]) -> Transition:
@@ -47,9 +56,9 @@ def chain_transition(problem: Problem, chain: Chain, successors: list[int]) -> T
     outside = 0
     for o in chain.members:
         outside |= successors[o]
-    return Transition(chain.producer, mask, written, read, outside & ~mask,
+    return Transition(chain.producer, mask, written, outside & ~mask,
                       max(s.bytes(chain.channels, chain.channels) for s in chain.loop), after,
-                      chain)
+                      _keepers(problem, written), _keepers(problem, read), chain)
 
 
 def successor_masks(problem: Problem) -> list[int]:
@@ -63,13 +72,13 @@ def successor_masks(problem: Problem) -> list[int]:
 
 def live_after(problem: Problem, live: int, executed: int, step: Transition) -> int:
     """The live bytes once `step` has run after `executed` (whose live bytes are `live`)."""
-    done = executed | step.mask
-    for b in step.writes:
-        if problem.buffers[b].live_after(done):
-            live += problem.buffers[b].bytes
-    for b in step.reads:
-        if not problem.buffers[b].live_after(done):
-            live -= problem.buffers[b].bytes
+    pending = ~(executed | step.mask)
+    for keepers, size in step.created:
+        if keepers & pending:
+            live += size
+    for keepers, size in step.released:
+        if not keepers & pending:
+            live -= size
     return live
 
 
@@ -86,16 +95,52 @@ class Search:
     states: int
 
 
-def best_order(problem: Problem, steps_by_first: list[list[Transition]], beam: int) -> Search:
-    """The schedule of least peak; `steps_by_first[i]` are the steps operator i starts."""
+def _next_ready(problem: Problem, ready: int, done: int, step: Transition) -> int:
+    next_ready = ready & ~step.mask
+    candidates = step.successors
+    while candidates:
+        bit = candidates & -candidates
+        candidates ^= bit
+        if problem.predecessors[bit.bit_length() - 1] & ~done == 0:
+            next_ready |= bit
+    return next_ready
+
+
+def _free_step(problem: Problem, singles: list[Transition], candidates: int, peak: int,
+               live: int, executed: int) -> tuple[Transition, int] | None:
+    """A ready operator that some least-peak completion runs first: one that produces no
+    chain (being ready, it can no longer run inside one), whose step stays within the peak
+    so far and frees at least what it writes. Running it earlier lowers or keeps the live
+    bytes of every later set (the buffers it frees only grow with the set), so moving it
+    to the front of a completion raises no step."""
+    while candidates:
+        bit = candidates & -candidates
+        candidates ^= bit
+        step = singles[bit.bit_length() - 1]
+        live_next = live_after(problem, live, executed, step)
+        if live + step.before <= peak and live_next <= live:
+            return step, live_next
+    return None
+
+
+def best_order(problem: Problem, singles: list[Transition], chains: list[Transition],
+               beam: int) -> Search:
+    """The schedule of least peak: `singles[i]` runs operator i alone; `chains` are the
+    chain steps allowed."""
     count = len(problem.ops)
+    by_producer: list[list[Transition]] = [[] for _ in range(count)]
+    producers = 0
+    for step in chains:
+        by_producer[step.first].append(step)
+        producers |= 1 << step.first
     start_ready = 0
     for index, needed in enumerate(problem.predecessors):
         if not needed:
             start_ready |= 1 << index
     # Per number of executed operators: set -> (peak, live, ready, previous set, step).
     levels: list[dict[int, tuple]] = [{} for _ in range(count + 1)]
-    levels[0][0] = (0, problem.live_bytes(0), start_ready, None, None)
+    start_live = problem.live_bytes(0)
+    levels[0][0] = (start_live, start_live, start_ready, None, None)
     exact, states = True, 0
     for size in range(count):
         level = levels[size]
@@ -105,28 +150,29 @@ def best_order(problem: Problem, steps_by_first: list[list[Transition]], beam: i
             level = levels[size] = dict(kept)
         states += len(level)
         for executed, (peak, live, ready, _, _) in level.items():
-            pending = ready
-            while pending:
-                low = pending & -pending
-                pending ^= low
-                for step in steps_by_first[low.bit_length() - 1]:
-                    done = executed | step.mask
-                    live_next = live_after(problem, live, executed, step)
-                    reached = max(peak, step_peak(live, live_next, step))
-                    target = levels[done.bit_count()]
-                    known = target.get(done)
-                    if known is not None and known[0] <= reached:
-                        continue
-                    next_ready = ready & ~step.mask
-                    candidates = step.successors
-                    while candidates:
-                        bit = candidates & -candidates
-                        candidates ^= bit
-                        if problem.predecessors[bit.bit_length() - 1] & ~done == 0:
-                            next_ready |= bit
-                    target[done] = (reached, live_next, next_ready, executed, step)
+            free = _free_step(problem, singles, ready & ~producers, peak, live, executed)
+            if free:
+                moves = [free]
+            else:
+                moves = []
+                pending = ready
+                while pending:
+                    low = pending & -pending
+                    pending ^= low
+                    first = low.bit_length() - 1
+                    for step in [singles[first]] + by_producer[first]:
+                        moves.append((step, live_after(problem, live, executed, step)))
+            for step, live_next in moves:
+                done = executed | step.mask
+                reached = max(peak, step_peak(live, live_next, step))
+                target = levels[done.bit_count()]
+                known = target.get(done)
+                if known is not None and known[0] <= reached:
+                    continue
+                target[done] = (reached, live_next, _next_ready(problem, ready, done, step),
+                                executed, step)
     full = (1 << count) - 1
-    peak = levels[count][full][0] if count else problem.live_bytes(0)
+    peak = levels[count][full][0]
     order = []
     executed = full
     while executed:

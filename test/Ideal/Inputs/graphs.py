@@ -1,4 +1,6 @@
-"""graphs.py NAME -o OUT.tflite: the tiny models of the pex.ideal tests, one rule each.
+"""graphs.py NAME (-o OUT.tflite | --ideal): the tiny models of the pex.ideal tests, one
+rule each, written as .tflite or, for graph ops TFLite has no operator for (the ONNX
+importer's rescale, clamp, int32 results), given to pex.ideal in memory (its text output).
 
 Every test states the sizes it expects next to its RUN line; the models only need the
 shapes to be right (weights are random, quantisation arbitrary).
@@ -10,6 +12,8 @@ import argparse
 import sys
 
 from pex.graph import Graph, Op, Tensor
+from pex.ideal import compute_ideals
+from pex.ideal.__main__ import format_text
 from pex.importers.tflite.writer import write_tflite
 from pex.testmodels import activation, float_tensor, int8_weights, int32_bias, q
 
@@ -22,10 +26,11 @@ class Builder:
         self.ops: list[Op] = []
         self.count = 0
 
-    def tensor(self, shape) -> Tensor:
+    def tensor(self, shape, dtype: str | None = None) -> Tensor:
         self.count += 1
-        quant = q(0.05, -3) if self.dtype == "i8" else None
-        return activation(f"t{self.count}", shape, self.dtype, quant)
+        dtype = dtype or self.dtype
+        quant = q(0.05, -3) if dtype == "i8" else None
+        return activation(f"t{self.count}", shape, dtype, quant)
 
     def _weights(self, shape, channels: int) -> Tensor:
         self.count += 1
@@ -39,19 +44,20 @@ class Builder:
             return float_tensor(f"b{self.count}", (size,))
         return int32_bias(f"b{self.count}", size)
 
-    def add_op(self, kind: str, inputs: list, shape, **attrs) -> Tensor:
-        out = self.tensor(shape)
+    def add_op(self, kind: str, inputs: list, shape, dtype: str | None = None,
+               **attrs) -> Tensor:
+        out = self.tensor(shape, dtype)
         self.ops.append(Op(kind, inputs, [out], attrs))
         return out
 
     def conv(self, x: Tensor, out_channels: int, kernel: int = 1, stride: int = 1,
-             pad: int = 0) -> Tensor:
+             pad: int = 0, dtype: str | None = None) -> Tensor:
         n, h, w, c = x.shape
         size = (h + 2 * pad - kernel) // stride + 1
         weights = self._weights((out_channels, kernel, kernel, c), out_channels)
         attrs = dict(_SAME, stride=(stride, stride), pad=(pad,) * 4)
         return self.add_op("conv2d", [x, weights, self._bias(out_channels)],
-                           (n, size, size, out_channels), **attrs)
+                           (n, size, size, out_channels), dtype, **attrs)
 
     def depthwise(self, x: Tensor, multiplier: int = 1, kernel: int = 3, stride: int = 1,
                   pad: int = 1) -> Tensor:
@@ -86,7 +92,7 @@ def chain_accumulated(dtype: str = "i8") -> Graph:
     b = Builder(dtype)
     x = b.tensor((1, 8, 8, 4))
     t0 = b.conv(x, 32)
-    t1 = b.add_op("relu", [t0], t0.shape)
+    t1 = b.depthwise(t0)
     y = b.conv(t1, 2)
     return b.graph(f"chain_accumulated_{dtype}", [x], [y])
 
@@ -112,7 +118,8 @@ def no_chain() -> Graph:
     b = Builder()
     x = b.tensor((1, 8, 8, 4))
     t0 = b.conv(x, 16)
-    t1 = b.add_op("relu", [t0], t0.shape)
+    t1 = b.add_op("max_pool2d", [t0], t0.shape, kernel=(1, 1), stride=(1, 1),
+                  pad=(0, 0, 0, 0), activation="NONE")
     y = b.add_op("add", [t0, t1], t0.shape, activation="NONE")
     return b.graph("no_chain", [x], [y])
 
@@ -141,7 +148,7 @@ def depthwise_producer(in_channels: int) -> Graph:
     b = Builder()
     x = b.tensor((1, 8, 8, in_channels))
     t0 = b.depthwise(x, multiplier=8 // in_channels)
-    y = b.add_op("relu", [t0], t0.shape)
+    y = b.depthwise(t0)
     return b.graph(f"depthwise_producer_{in_channels}", [x], [y])
 
 
@@ -157,6 +164,48 @@ def best_order() -> Graph:
     return b.graph("best_order", [x], [y])
 
 
+def float_relu() -> Graph:
+    b = Builder("f32")
+    x = b.tensor((1, 8, 8, 4))
+    t = b.conv(x, 8)
+    y = b.add_op("relu", [t], t.shape)
+    return b.graph("float_relu", [x], [y])
+
+
+def silu() -> Graph:
+    b = Builder()
+    x = b.tensor((1, 8, 8, 4))
+    t = b.conv(x, 16)
+    gate = b.add_op("logistic", [t], t.shape)
+    y = b.add_op("mul", [t, gate], t.shape, activation="NONE")
+    return b.graph("silu", [x], [y])
+
+
+def qdq_conv() -> Graph:
+    """ONNX QDQ convolutions: int32 results, then rescale (and clamp for a Relu)."""
+    b = Builder()
+    x = b.tensor((1, 8, 8, 4))
+    acc = b.conv(x, 16, dtype="i32")
+    t = b.add_op("rescale", [acc], acc.shape, "i8")
+    t = b.add_op("clamp", [t], t.shape, low=-128, high=127)
+    acc = b.conv(t, 4, dtype="i32")
+    y = b.add_op("rescale", [acc], acc.shape, "i8")
+    return b.graph("qdq_conv", [x], [y])
+
+
+def qdq_add() -> Graph:
+    """An ONNX QDQ residual add: both inputs rescaled to int32, added, rescaled back."""
+    b = Builder()
+    x = b.tensor((1, 8, 8, 16))
+    acc = b.conv(x, 16, dtype="i32")
+    t = b.add_op("rescale", [acc], acc.shape, "i8")
+    wide_x = b.add_op("rescale", [x], x.shape, "i32")
+    wide_t = b.add_op("rescale", [t], t.shape, "i32")
+    total = b.add_op("add", [wide_x, wide_t], x.shape, "i32", activation="NONE")
+    y = b.add_op("rescale", [total], x.shape, "i8")
+    return b.graph("qdq_add", [x], [y])
+
+
 GRAPHS = {
     "chain_assembled": chain_assembled,
     "chain_accumulated": chain_accumulated,
@@ -169,16 +218,26 @@ GRAPHS = {
     "depthwise_producer": lambda: depthwise_producer(1),
     "depthwise_multiplier": lambda: depthwise_producer(2),
     "best_order": best_order,
+    "float_relu": float_relu,
+    "silu": silu,
+    "qdq_conv": qdq_conv,
+    "qdq_add": qdq_add,
 }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("name", choices=sorted(GRAPHS))
-    parser.add_argument("-o", "--output", required=True)
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("-o", "--output", help="write the model as .tflite here")
+    target.add_argument("--ideal", action="store_true", help="print its pex.ideal report")
     args = parser.parse_args()
+    graph = GRAPHS[args.name]()
+    if args.ideal:
+        print(format_text(compute_ideals(graph)))
+        return 0
     with open(args.output, "wb") as f:
-        f.write(write_tflite(GRAPHS[args.name]()))
+        f.write(write_tflite(graph))
     return 0
 
 
