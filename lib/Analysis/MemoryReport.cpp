@@ -2,6 +2,7 @@
 
 #include "pex/Analysis/MemoryReport.h"
 #include "pex/Analysis/OpLabels.h"
+#include "pex/Analysis/Partitioning.h"
 
 #include "llvm/Support/Format.h"
 
@@ -57,6 +58,9 @@ void mlir::pex::printMemoryTable(llvm::raw_ostream &os,
      << (model.getOptions().countIO ? "counted" : "not counted") << ")\n";
   os << "flash (constants): " << model.getFlashBytes() << " bytes\n";
   os << "MACs: " << model.getMacs() << "\n";
+  if (peak)
+    for (const std::string &reason : explainPeak(model, eval))
+      os << "whole at the peak: " << reason << "\n";
 }
 
 llvm::json::Object

@@ -1,6 +1,7 @@
 //===- Partitioning.cpp - Choosing channel-split groups ---------*- C++ -*-===//
 
 #include "pex/Analysis/Partitioning.h"
+#include "pex/Analysis/OpLabels.h"
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -124,6 +125,111 @@ mlir::pex::findGroupChains(const MemoryModel &model) {
     }
   }
   return plans;
+}
+
+namespace {
+/// One reason a whole tensor (buffer `buffer` of `model`) is not cut into
+/// channel slices by a group around its producer and consumer.
+std::string explainWholeTensor(const MemoryModel &model, unsigned buffer,
+                               const MemoryModel::Evaluation &eval) {
+  ArrayRef<Unit> units = model.getUnits();
+  const MemoryModel::Buffer &tensor = model.getBuffers()[buffer];
+  std::string what = model.describeBuffer(buffer) + " (" +
+                     std::to_string(tensor.bytes) + " bytes)";
+  if (tensor.isArgument)
+    return what + " is the model's input, live until its last reader";
+  if (tensor.isResult)
+    return what + " is the model's output";
+  if (!tensor.producer)
+    return what + " has no producer Pex can split";
+  const Unit &producer = units[*tensor.producer];
+  std::string producerLabel = getOpLabel(producer.getOperation());
+  if (producer.group)
+    return what + " is assembled slice by slice by a group that ends "
+                  "before its reader";
+  int64_t channels = getChannels(producer);
+  if (channels < 2)
+    return what + " has a single channel";
+  if (!canRunOnSlices(producer, channels, {}))
+    return what + ": " + producerLabel +
+           " cannot compute a slice of its output channels (it is not a "
+           "convolution and not channel-local)";
+  if (tensor.consumers.size() > 1) {
+    SmallVector<Operation *> readerOps;
+    for (unsigned consumer : tensor.consumers)
+      readerOps.push_back(units[consumer].getOperation());
+    llvm::sort(readerOps, [](Operation *a, Operation *b) {
+      return a->isBeforeInBlock(b);
+    });
+    std::string readers;
+    for (Operation *reader : readerOps)
+      readers += (readers.empty() ? "" : " and ") + getOpLabel(reader);
+    return what + " is read by " + readers +
+           ": a chain can continue into one reader only";
+  }
+  if (tensor.consumers.empty())
+    return what + " is read by no operator";
+  const Unit &consumer = units[tensor.consumers.front()];
+  std::string consumerLabel = getOpLabel(consumer.getOperation());
+  Value value = producer.op.getSink()->getResult(0);
+  bool throughView = !value.hasOneUse() ||
+                     model.getUnitOf(*value.getUsers().begin()) !=
+                         tensor.consumers.front();
+  if (throughView)
+    return what + " reaches " + consumerLabel +
+           " through a reshape or slice that changes its channels";
+  bool accumulates = canAccumulateSlices(consumer, value, channels);
+  if (!accumulates && !canRunOnSlices(consumer, channels, {value}))
+    return what + ": " + consumerLabel +
+           " is not channel-local and does not sum over the channels of its "
+           "input";
+  // A chain exists: say what it would cost.
+  for (MemoryModel::GroupPlan plan : findGroupChains(model)) {
+    auto at = llvm::find(plan.chain, *tensor.producer);
+    if (at == plan.chain.end() || std::next(at) == plan.chain.end() ||
+        *std::next(at) != tensor.consumers.front())
+      continue;
+    if (plan.accumulates && plan.chain.back() == tensor.consumers.front()) {
+      Value accumulator = consumer.op.anchor->getResult(0);
+      int64_t accumulatorBytes = getStorageBytes(accumulator.getType());
+      if (accumulatorBytes >= tensor.bytes)
+        return what + ": splitting it needs an accumulator of " +
+               std::to_string(accumulatorBytes) + " bytes for " +
+               consumerLabel + ", no less than the tensor";
+    }
+    plan.sliceSize = 1;
+    MemoryModel grouped = model.withGroup(plan);
+    SmallVector<unsigned> order;
+    for (unsigned unit : eval.order)
+      if (!llvm::is_contained(plan.chain, unit) || unit == plan.chain.back())
+        order.push_back(MemoryModel::mapUnit(plan, unit));
+    MemoryModel::Evaluation after = grouped.evaluate(order);
+    return what + ": running " + producerLabel + " to " + consumerLabel +
+           " on channel slices would need " +
+           std::to_string(after.peakBytes) + " bytes at " +
+           getOpLabel(after.getPeakOp(model.getFunction()));
+  }
+  return what + " is not in a chain producer -> channel-local operators -> "
+                "consumer";
+}
+} // namespace
+
+SmallVector<std::string>
+mlir::pex::explainPeak(const MemoryModel &model,
+                       const MemoryModel::Evaluation &eval, unsigned limit) {
+  SmallVector<unsigned> live;
+  for (auto [index, buffer] : llvm::enumerate(model.getBuffers()))
+    if (eval.isLive(index, eval.peakStep) && !buffer.ownerGroup &&
+        buffer.bytes > 0 && eval.storageOf[index] == index &&
+        (model.getOptions().countIO || !buffer.isIO()))
+      live.push_back(index);
+  llvm::stable_sort(live, [&](unsigned a, unsigned b) {
+    return model.getBuffers()[a].bytes > model.getBuffers()[b].bytes;
+  });
+  SmallVector<std::string> reasons;
+  for (unsigned buffer : ArrayRef(live).take_front(limit))
+    reasons.push_back(explainWholeTensor(model, buffer, eval));
+  return reasons;
 }
 
 MemoryModel mlir::pex::applyGroups(const MemoryModel &model,

@@ -24,6 +24,7 @@ using namespace mlir::pex;
 void pex::buildOptimizeTosaPipeline(OpPassManager &pm,
                                     const PexPipelineOptions &options) {
   pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createNormalizeTosa());
   ReorderOptions reorder;
   reorder.maxStates = options.reorderMaxStates;
   reorder.countIO = options.arenaIO;

@@ -38,8 +38,9 @@ llvm::raw_ostream &error() {
 } // namespace
 
 mlir::OwningOpRef<mlir::ModuleOp>
-pexc::loadModel(llvm::StringRef path, const Paths &paths,
-                mlir::MLIRContext &context, llvm::SourceMgr &sourceMgr) {
+pexc::loadModel(llvm::StringRef path, llvm::ArrayRef<std::string> inputShapes,
+                const Paths &paths, mlir::MLIRContext &context,
+                llvm::SourceMgr &sourceMgr) {
   auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
   if (!file) {
     error() << path << ": " << file.getError().message() << "\n";
@@ -55,13 +56,21 @@ pexc::loadModel(llvm::StringRef path, const Paths &paths,
 
   std::unique_ptr<llvm::MemoryBuffer> tosa;
   if (format == Format::Mlir) {
+    if (!inputShapes.empty()) {
+      error() << path << ": --input-shape applies to .tflite and .onnx "
+                         "models; a TOSA module has static shapes\n";
+      return nullptr;
+    }
     tosa = std::move(*file);
   } else {
     // The importer prints its own one-line error naming the operator or the
     // byte offset; pexc adds nothing but the exit code.
+    std::vector<std::string> command{paths.python, "-m", "pex.importers",
+                                     path.str()};
+    for (const std::string &shape : inputShapes)
+      command.push_back("--input-shape=" + shape);
     ProcessResult imported =
-        runProcess({paths.python, "-m", "pex.importers", path.str()},
-                   {"PYTHONPATH=" + paths.pythonDir});
+        runProcess(command, {"PYTHONPATH=" + paths.pythonDir});
     if (!imported.error.empty()) {
       error() << "cannot run the importer (" << paths.python
               << "): " << imported.error << "\n";

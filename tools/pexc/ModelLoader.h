@@ -15,13 +15,14 @@ class SourceMgr;
 namespace pexc {
 
 /// Loads `path` as TOSA: a .mlir file is parsed, a .tflite or .onnx file is
-/// imported first (python/pex/importers). Prints a one-line error and
-/// returns null when the file is missing, of unknown format, or rejected by
-/// the importer or the parser.
-mlir::OwningOpRef<mlir::ModuleOp> loadModel(llvm::StringRef path,
-                                            const Paths &paths,
-                                            mlir::MLIRContext &context,
-                                            llvm::SourceMgr &sourceMgr);
+/// imported first (python/pex/importers), with `inputShapes` fixing dynamic
+/// input dimensions ("1x3x96x96" or "NAME:1x3x96x96"). Prints a one-line
+/// error and returns null when the file is missing, of unknown format, or
+/// rejected by the importer or the parser.
+mlir::OwningOpRef<mlir::ModuleOp>
+loadModel(llvm::StringRef path, llvm::ArrayRef<std::string> inputShapes,
+          const Paths &paths, mlir::MLIRContext &context,
+          llvm::SourceMgr &sourceMgr);
 
 } // namespace pexc
 

@@ -54,6 +54,12 @@ static cl::opt<std::string> outputPath(
     "o", cl::value_desc("file"), cl::cat(category),
     cl::desc("Output file (default: NAME.o, or stdout for textual --emit); "
              "the C header NAME.h is written beside an object file"));
+static cl::list<std::string> inputShapes(
+    "input-shape", cl::value_desc("[NAME:]DIMS"), cl::cat(category),
+    cl::desc("Fix the dynamic dimensions of a .tflite/.onnx input, in the "
+             "model's own layout, e.g. 1x3x96x96, or NAME:1x3x96x96 for one "
+             "of several inputs (repeatable); a dynamic batch is 1 unless "
+             "given"));
 static cl::opt<std::string> targetName(
     "target", cl::init("cortex-m4"), cl::value_desc("name"), cl::cat(category),
     cl::desc("Code generation target: host, cortex-m0plus, cortex-m4 "
@@ -326,7 +332,7 @@ int compile(int argc, char **argv) {
   OwningOpRef<ModuleOp> module;
   {
     Progress progress("importing " + modelPath);
-    module = loadModel(modelPath, paths, context, sourceMgr);
+    module = loadModel(modelPath, inputShapes, paths, context, sourceMgr);
   }
   if (!module)
     return 1;

@@ -60,6 +60,15 @@ struct PartitionResult {
 PartitionResult choosePartition(const MemoryModel &model,
                                 const PartitionSearchOptions &options);
 
+/// Why partial execution leaves the largest tensors live at the peak of
+/// `eval` whole: one sentence per tensor, largest first (at most `limit`),
+/// naming the operators in the way ("the result of 'a' is also read by 'b'
+/// outside the chain", "'c' is not channel-local", "splitting needs an
+/// accumulator of N bytes, larger than the tensor").
+SmallVector<std::string> explainPeak(const MemoryModel &model,
+                                     const MemoryModel::Evaluation &eval,
+                                     unsigned limit = 3);
+
 /// The model with `groups` (chosen for `model`'s function) applied in order.
 MemoryModel applyGroups(const MemoryModel &model,
                         ArrayRef<GroupChoice> groups);

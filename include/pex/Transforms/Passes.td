@@ -23,6 +23,28 @@ def MemoryReport : Pass<"pex-memory-report", "ModuleOp"> {
   ];
 }
 
+def NormalizeTosa : Pass<"pex-normalize-tosa", "func::FuncOp"> {
+  let summary = "Bring every frontend's TOSA to one form before planning";
+  let description = [{
+    Exact rewrites of converter idioms that would otherwise cost memory or
+    cut partial-execution chains (include/pex/Transforms/NormalizePatterns.h),
+    together with TOSA's canonicalizations (identities, reshapes and
+    transposes that cancel):
+    - an explicit pad read by a convolution, depthwise convolution or max
+      pool becomes its padding when it pads with the value the operator pads
+      with (a pad lowered in rank around reshapes first gets its rank back);
+    - a slice that drops trailing rows or columns (added so that TOSA
+      windows divide exactly) moves through the window and element-wise
+      operators that compute the sliced tensor, so they compute only what
+      is read;
+    - a 1x1 convolution (fully connected layer) over a flattened map
+      becomes a convolution whose window covers the map;
+    - identities disappear, and consecutive transposes become one (none
+      when they cancel).
+  }];
+  let dependentDialects = ["::mlir::tosa::TosaDialect"];
+}
+
 def Reorder : Pass<"pex-reorder", "func::FuncOp"> {
   let summary = "Reorder operators to minimise the peak SRAM";
   let description = [{

@@ -1,0 +1,46 @@
+//===- NormalizePatterns.h - TOSA graph normalisation -----------*- C++ -*-===//
+//
+// Rewrites that bring the TOSA graphs of every frontend to one form before
+// planning, so that partial execution sees convolutions, channel-local
+// operators and views instead of each converter's idioms. Each rewrite is
+// exact: the function computes the same bits (float sums in another order
+// only where documented).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PEX_TRANSFORMS_NORMALIZEPATTERNS_H
+#define PEX_TRANSFORMS_NORMALIZEPATTERNS_H
+
+namespace mlir {
+class RewritePatternSet;
+} // namespace mlir
+
+namespace mlir::pex {
+
+/// An explicit pad read by a convolution, depthwise convolution or max pool
+/// becomes that operator's own padding when the pad value is what the
+/// operator pads with (the input zero point; the lowest value for max
+/// pooling); a pad whose rank was lowered around reshapes (TOSA's level
+/// check limits a pad's shape operand) gets its rank back first.
+void populateFoldPadPatterns(RewritePatternSet &patterns);
+
+/// A slice that drops trailing rows or columns (what importers add so that
+/// TOSA's windows divide exactly) moves toward the model input through the
+/// window and element-wise operators that compute them: those operators
+/// compute only what is read, and the chain between them is not cut by a
+/// view.
+void populateShrinkTrailingSlicePatterns(RewritePatternSet &patterns);
+
+/// A 1x1 convolution (a fully connected layer) reading a flattened map
+/// [1, H, W, C] is a convolution whose window covers the map: its input
+/// channels are the map's channels again, so it can accumulate channel
+/// slices of the map.
+void populateFlattenedInputToConvPatterns(RewritePatternSet &patterns);
+
+/// Operators that move no data disappear: identities, and transposes that
+/// a following transpose undoes (two transposes in a row become one).
+void populateRemoveNoOpPatterns(RewritePatternSet &patterns);
+
+} // namespace mlir::pex
+
+#endif // PEX_TRANSFORMS_NORMALIZEPATTERNS_H

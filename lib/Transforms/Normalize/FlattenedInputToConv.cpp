@@ -1,0 +1,67 @@
+//===- FlattenedInputToConv.cpp - FC over a flattened map -------*- C++ -*-===//
+//
+// Importers write FULLY_CONNECTED as a 1x1 convolution of weights [M,1,1,K]
+// over its input reshaped to [1,1,1,K]. When that input is a flattened map
+// [1,H,W,C] (K = H*W*C, row-major, so element (h, w, c) is k = (h*W + w)*C +
+// c), the same sums are a convolution with weights [M,H,W,C] whose window
+// covers the map: products are added in the same order (kh, kw, ic), so even
+// float results keep their bits. As a convolution over the map, the layer
+// reads the map's channels as input channels, and a channel-split chain can
+// end in it, accumulating the map slice by slice: the map never exists whole.
+//
+//===----------------------------------------------------------------------===//
+
+#include "pex/Transforms/NormalizePatterns.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace mlir::pex;
+
+namespace {
+
+struct FlattenedInputToConv : OpRewritePattern<tosa::Conv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tosa::Conv2DOp conv,
+                                PatternRewriter &rewriter) const override {
+    auto reshape = conv.getInput().getDefiningOp<tosa::ReshapeOp>();
+    DenseElementsAttr weights;
+    if (!reshape || !matchPattern(conv.getWeight(), m_Constant(&weights)))
+      return failure();
+    auto map = cast<RankedTensorType>(reshape.getInput1().getType());
+    auto flat = conv.getInput().getType();
+    auto weightType = cast<RankedTensorType>(weights.getType());
+    bool isOneByOne = weightType.getDimSize(1) == 1 &&
+                      weightType.getDimSize(2) == 1 &&
+                      llvm::all_of(conv.getPad(), [](int64_t p) { return !p; });
+    if (map.getRank() != 4 || map.getDimSize(0) != 1 || !isOneByOne ||
+        flat.getShape() !=
+            ArrayRef<int64_t>{1, 1, 1, map.getNumElements()} ||
+        map.getDimSize(1) * map.getDimSize(2) == 1)
+      return failure();
+
+    auto mapWeightType = RankedTensorType::get(
+        {weightType.getDimSize(0), map.getDimSize(1), map.getDimSize(2),
+         map.getDimSize(3)},
+        weightType.getElementType());
+    Value mapWeights = tosa::ConstOp::create(rewriter, conv.getWeight().getLoc(),
+                                             mapWeightType,
+                                             weights.reshape(mapWeightType));
+    rewriter.replaceOpWithNewOp<tosa::Conv2DOp>(
+        conv, conv.getType(), reshape.getInput1(), mapWeights, conv.getBias(),
+        conv.getInputZp(), conv.getWeightZp(), conv.getPadAttr(),
+        rewriter.getDenseI64ArrayAttr({1, 1}),
+        rewriter.getDenseI64ArrayAttr({1, 1}), conv.getAccTypeAttr(),
+        conv.getLocalBoundAttr());
+    return success();
+  }
+};
+} // namespace
+
+void mlir::pex::populateFlattenedInputToConvPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<FlattenedInputToConv>(patterns.getContext());
+}

@@ -1,0 +1,63 @@
+// RUN: pex-opt %s -split-input-file --pex-memory-report="count-io=false" -o /dev/null 2>&1 | FileCheck %s
+
+// The peak tensor is read by two convolutions: a chain continues into one
+// reader only.
+// CHECK-LABEL: pex memory report: @two_readers
+// CHECK:       {{^}}whole at the peak: the result of tosa.rescale "t" (1024 bytes) is read by tosa.conv2d "a" and tosa.conv2d "b": a chain can continue into one reader only
+func.func @two_readers(%x: tensor<1x8x8x4xi8>) -> tensor<1x8x8x4xi8> {
+  %zp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %m = "tosa.const"() {values = dense<1073741824> : tensor<1xi32>} : () -> tensor<1xi32>
+  %s = "tosa.const"() {values = dense<40> : tensor<1xi8>} : () -> tensor<1xi8>
+  %w1 = "tosa.const"() {values = dense<1> : tensor<16x1x1x4xi8>} : () -> tensor<16x1x1x4xi8>
+  %b1 = "tosa.const"() {values = dense<0> : tensor<16xi32>} : () -> tensor<16xi32>
+  %w2 = "tosa.const"() {values = dense<1> : tensor<4x1x1x16xi8>} : () -> tensor<4x1x1x16xi8>
+  %b2 = "tosa.const"() {values = dense<0> : tensor<4xi32>} : () -> tensor<4xi32>
+  %c = tosa.conv2d %x, %w1, %b1, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xi8>, tensor<16x1x1x4xi8>, tensor<16xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x16xi32> loc("t")
+  %t = tosa.rescale %c, %m, %s, %zp32, %zp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x16xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x16xi8> loc("t")
+  %a = tosa.conv2d %t, %w2, %b2, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<4x1x1x16xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x4xi32> loc("a")
+  %b = tosa.conv2d %t, %w2, %b2, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<4x1x1x16xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x4xi32> loc("b")
+  %sum = tosa.add %a, %b : (tensor<1x8x8x4xi32>, tensor<1x8x8x4xi32>) -> tensor<1x8x8x4xi32> loc("b")
+  %y = tosa.rescale %sum, %m, %s, %zp32, %zp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x4xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x4xi8> loc("b")
+  return %y : tensor<1x8x8x4xi8>
+}
+
+// -----
+
+// A transpose that moves the channels is not channel-local, and it does not
+// sum over them either.
+// CHECK-LABEL: pex memory report: @not_channel_local
+// CHECK:       {{^}}whole at the peak: the result of tosa.rescale "t" (1024 bytes): tosa.transpose "u" is not channel-local and does not sum over the channels of its input
+func.func @not_channel_local(%x: tensor<1x8x8x4xi8>) -> tensor<1x16x8x8xi8> {
+  %zp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %m = "tosa.const"() {values = dense<1073741824> : tensor<1xi32>} : () -> tensor<1xi32>
+  %s = "tosa.const"() {values = dense<40> : tensor<1xi8>} : () -> tensor<1xi8>
+  %w1 = "tosa.const"() {values = dense<1> : tensor<16x1x1x4xi8>} : () -> tensor<16x1x1x4xi8>
+  %b1 = "tosa.const"() {values = dense<0> : tensor<16xi32>} : () -> tensor<16xi32>
+  %c = tosa.conv2d %x, %w1, %b1, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xi8>, tensor<16x1x1x4xi8>, tensor<16xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x16xi32> loc("t")
+  %t = tosa.rescale %c, %m, %s, %zp32, %zp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x16xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x16xi8> loc("t")
+  %u = tosa.transpose %t {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x8x8x16xi8>) -> tensor<1x16x8x8xi8> loc("u")
+  return %u : tensor<1x16x8x8xi8>
+}
+
+// -----
+
+// A 1x1 convolution to as many channels accumulates into i32: four times
+// the int8 tensor it would save.
+// CHECK-LABEL: pex memory report: @accumulator_too_large
+// CHECK:       {{^}}whole at the peak: the result of tosa.rescale "t" (1024 bytes): splitting it needs an accumulator of 4096 bytes for tosa.conv2d "v", no less than the tensor
+func.func @accumulator_too_large(%x: tensor<1x8x8x4xi8>) -> tensor<1x8x8x16xi8> {
+  %zp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %m = "tosa.const"() {values = dense<1073741824> : tensor<1xi32>} : () -> tensor<1xi32>
+  %s = "tosa.const"() {values = dense<40> : tensor<1xi8>} : () -> tensor<1xi8>
+  %w1 = "tosa.const"() {values = dense<1> : tensor<16x1x1x4xi8>} : () -> tensor<16x1x1x4xi8>
+  %b1 = "tosa.const"() {values = dense<0> : tensor<16xi32>} : () -> tensor<16xi32>
+  %w2 = "tosa.const"() {values = dense<1> : tensor<16x1x1x16xi8>} : () -> tensor<16x1x1x16xi8>
+  %c = tosa.conv2d %x, %w1, %b1, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xi8>, tensor<16x1x1x4xi8>, tensor<16xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x16xi32> loc("t")
+  %t = tosa.rescale %c, %m, %s, %zp32, %zp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x16xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x16xi8> loc("t")
+  %v = tosa.conv2d %t, %w2, %b1, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<16x1x1x16xi8>, tensor<16xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x16xi32> loc("v")
+  %y = tosa.rescale %v, %m, %s, %zp32, %zp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x16xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x16xi8> loc("v")
+  return %y : tensor<1x8x8x16xi8>
+}

@@ -1,0 +1,240 @@
+// RUN: pex-opt %s -split-input-file --pex-normalize-tosa | FileCheck %s
+
+// A PyTorch -> TFLite converter's explicit pad before a depthwise
+// convolution, as the importer writes it (the batch dimension reshaped away
+// around a 3-D pad): the pad is the convolution's padding, and its input is
+// read directly.
+// CHECK-LABEL: func.func @pad_into_depthwise
+// CHECK-NOT:     tosa.pad
+// CHECK-NOT:     tosa.reshape
+// CHECK:         tosa.depthwise_conv2d %arg0, {{.*}} pad = array<i64: 1, 1, 1, 1>, {{.*}} -> tensor<1x8x8x4xi32>
+func.func @pad_into_depthwise(%x: tensor<1x8x8x4xi8>) -> tensor<1x8x8x4xi32> {
+  %s3 = tosa.const_shape {values = dense<[8, 8, 4]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %s4 = tosa.const_shape {values = dense<[1, 10, 10, 4]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %p = tosa.const_shape {values = dense<[1, 1, 1, 1, 0, 0]> : tensor<6xindex>} : () -> !tosa.shape<6>
+  %zp = "tosa.const"() {values = dense<-5> : tensor<1xi8>} : () -> tensor<1xi8>
+  %wzp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %w = "tosa.const"() {values = dense<1> : tensor<3x3x4x1xi8>} : () -> tensor<3x3x4x1xi8>
+  %b = "tosa.const"() {values = dense<0> : tensor<4xi32>} : () -> tensor<4xi32>
+  %r = tosa.reshape %x, %s3 : (tensor<1x8x8x4xi8>, !tosa.shape<3>) -> tensor<8x8x4xi8>
+  %padded = tosa.pad %r, %p, %zp : (tensor<8x8x4xi8>, !tosa.shape<6>, tensor<1xi8>) -> tensor<10x10x4xi8>
+  %r4 = tosa.reshape %padded, %s4 : (tensor<10x10x4xi8>, !tosa.shape<4>) -> tensor<1x10x10x4xi8>
+  %y = tosa.depthwise_conv2d %r4, %w, %b, %zp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x10x10x4xi8>, tensor<3x3x4x1xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x4xi32>
+  return %y : tensor<1x8x8x4xi32>
+}
+
+// -----
+
+// Padding with another value than the input zero point adds real values to
+// the sums: the pad stays (in its full rank).
+// CHECK-LABEL: func.func @pad_value_not_zero_point
+// CHECK:         %[[P:.*]] = tosa.pad %arg0
+// CHECK-SAME:      -> tensor<1x10x10x4xi8>
+// CHECK:         tosa.conv2d %[[P]], {{.*}} pad = array<i64: 0, 0, 0, 0>
+func.func @pad_value_not_zero_point(%x: tensor<1x8x8x4xi8>) -> tensor<1x8x8x2xi32> {
+  %p = tosa.const_shape {values = dense<[0, 0, 1, 1, 1, 1, 0, 0]> : tensor<8xindex>} : () -> !tosa.shape<8>
+  %value = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp = "tosa.const"() {values = dense<-5> : tensor<1xi8>} : () -> tensor<1xi8>
+  %wzp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %w = "tosa.const"() {values = dense<1> : tensor<2x3x3x4xi8>} : () -> tensor<2x3x3x4xi8>
+  %b = "tosa.const"() {values = dense<0> : tensor<2xi32>} : () -> tensor<2xi32>
+  %padded = tosa.pad %x, %p, %value : (tensor<1x8x8x4xi8>, !tosa.shape<8>, tensor<1xi8>) -> tensor<1x10x10x4xi8>
+  %y = tosa.conv2d %padded, %w, %b, %zp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x10x10x4xi8>, tensor<2x3x3x4xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x2xi32>
+  return %y : tensor<1x8x8x2xi32>
+}
+
+// -----
+
+// A float pad of 0.0 into a convolution that already pads: the paddings
+// add (1 + 0 rows on top, 1 + 1 at the bottom, 0 + 1 columns at the right),
+// and the slice of the last row removes one bottom row of padding.
+// CHECK-LABEL: func.func @float_pad_adds_to_padding
+// CHECK-NOT:     tosa.pad
+// CHECK-NOT:     tosa.slice
+// CHECK:         tosa.conv2d %arg0, {{.*}} pad = array<i64: 1, 1, 0, 2>{{.*}} -> tensor<1x8x8x2xf32>
+func.func @float_pad_adds_to_padding(%x: tensor<1x8x8x4xf32>) -> tensor<1x8x8x2xf32> {
+  %p = tosa.const_shape {values = dense<[0, 0, 1, 1, 0, 1, 0, 0]> : tensor<8xindex>} : () -> !tosa.shape<8>
+  %value = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %w = "tosa.const"() {values = dense<1.0> : tensor<2x3x3x4xf32>} : () -> tensor<2x3x3x4xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %padded = tosa.pad %x, %p, %value : (tensor<1x8x8x4xf32>, !tosa.shape<8>, tensor<1xf32>) -> tensor<1x10x9x4xf32>
+  %y = tosa.conv2d %padded, %w, %b, %value, %value {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 1, 0, 1>, stride = array<i64: 1, 1>} : (tensor<1x10x9x4xf32>, tensor<2x3x3x4xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x9x8x2xf32>
+  %s = tosa.const_shape {values = dense<[0, 0, 0, 0]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %n = tosa.const_shape {values = dense<[1, 8, 8, 2]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %c = tosa.slice %y, %s, %n : (tensor<1x9x8x2xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x8x8x2xf32>
+  return %c : tensor<1x8x8x2xf32>
+}
+
+// -----
+
+// Padding the channels is not a window's padding.
+// CHECK-LABEL: func.func @pad_of_channels_stays
+// CHECK:         tosa.pad
+func.func @pad_of_channels_stays(%x: tensor<1x8x8x4xi8>) -> tensor<1x8x8x2xi32> {
+  %p = tosa.const_shape {values = dense<[0, 0, 1, 1, 1, 1, 0, 2]> : tensor<8xindex>} : () -> !tosa.shape<8>
+  %zp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %w = "tosa.const"() {values = dense<1> : tensor<2x3x3x6xi8>} : () -> tensor<2x3x3x6xi8>
+  %b = "tosa.const"() {values = dense<0> : tensor<2xi32>} : () -> tensor<2xi32>
+  %padded = tosa.pad %x, %p, %zp : (tensor<1x8x8x4xi8>, !tosa.shape<8>, tensor<1xi8>) -> tensor<1x10x10x6xi8>
+  %y = tosa.conv2d %padded, %w, %b, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x10x10x6xi8>, tensor<2x3x3x6xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x2xi32>
+  return %y : tensor<1x8x8x2xi32>
+}
+
+// -----
+
+// Max pooling ignores padding: a pad with the lowest int8 folds in.
+// CHECK-LABEL: func.func @lowest_pad_into_max_pool
+// CHECK-NOT:     tosa.pad
+// CHECK:         tosa.max_pool2d %arg0 {{.*}}pad = array<i64: 0, 1, 0, 1>
+func.func @lowest_pad_into_max_pool(%x: tensor<1x7x7x4xi8>) -> tensor<1x4x4x4xi8> {
+  %p = tosa.const_shape {values = dense<[0, 0, 0, 1, 0, 1, 0, 0]> : tensor<8xindex>} : () -> !tosa.shape<8>
+  %lowest = "tosa.const"() {values = dense<-128> : tensor<1xi8>} : () -> tensor<1xi8>
+  %padded = tosa.pad %x, %p, %lowest : (tensor<1x7x7x4xi8>, !tosa.shape<8>, tensor<1xi8>) -> tensor<1x8x8x4xi8>
+  %y = tosa.max_pool2d %padded {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x4xi8>) -> tensor<1x4x4x4xi8>
+  return %y : tensor<1x4x4x4xi8>
+}
+
+// -----
+
+// With another value the pad's elements can be maxima.
+// CHECK-LABEL: func.func @zero_pad_before_max_pool_stays
+// CHECK:         tosa.pad
+func.func @zero_pad_before_max_pool_stays(%x: tensor<1x7x7x4xi8>) -> tensor<1x4x4x4xi8> {
+  %p = tosa.const_shape {values = dense<[0, 0, 0, 1, 0, 1, 0, 0]> : tensor<8xindex>} : () -> !tosa.shape<8>
+  %zero = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %padded = tosa.pad %x, %p, %zero : (tensor<1x7x7x4xi8>, !tosa.shape<8>, tensor<1xi8>) -> tensor<1x8x8x4xi8>
+  %y = tosa.max_pool2d %padded {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x4xi8>) -> tensor<1x4x4x4xi8>
+  return %y : tensor<1x4x4x4xi8>
+}
+
+// -----
+
+// Average pooling excludes its own padding from the count, but not an
+// explicit pad's elements: not the same.
+// CHECK-LABEL: func.func @pad_before_avg_pool_stays
+// CHECK:         tosa.pad
+func.func @pad_before_avg_pool_stays(%x: tensor<1x6x6x4xi8>) -> tensor<1x4x4x4xi8> {
+  %p = tosa.const_shape {values = dense<[0, 0, 1, 1, 1, 1, 0, 0]> : tensor<8xindex>} : () -> !tosa.shape<8>
+  %zp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %padded = tosa.pad %x, %p, %zp : (tensor<1x6x6x4xi8>, !tosa.shape<8>, tensor<1xi8>) -> tensor<1x8x8x4xi8>
+  %y = tosa.avg_pool2d %padded, %zp, %zp {acc_type = i32, kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x4xi8>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x4xi8>
+  return %y : tensor<1x4x4x4xi8>
+}
+
+// -----
+
+// A 2x2 max pool with stride 2 over 39 rows reads 38: the importer's slice
+// moves through the pooled tensor's rescale and the convolution computing
+// it, which now computes 38 rows from the 40 input rows they read.
+// CHECK-LABEL: func.func @trailing_slice_through_conv
+// CHECK:         %[[IN:.*]] = tosa.slice %arg0, {{.*}} -> tensor<1x40x40x4xi8>
+// CHECK:         %[[C:.*]] = tosa.conv2d %[[IN]], {{.*}} pad = array<i64: 0, 0, 0, 0>{{.*}} -> tensor<1x38x38x8xi32>
+// CHECK:         %[[R:.*]] = tosa.rescale %[[C]], {{.*}} -> tensor<1x38x38x8xi8>
+// CHECK:         tosa.max_pool2d %[[R]] {{.*}} -> tensor<1x19x19x8xi8>
+func.func @trailing_slice_through_conv(%x: tensor<1x41x41x4xi8>) -> tensor<1x19x19x8xi8> {
+  %zp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %w = "tosa.const"() {values = dense<1> : tensor<8x3x3x4xi8>} : () -> tensor<8x3x3x4xi8>
+  %b = "tosa.const"() {values = dense<0> : tensor<8xi32>} : () -> tensor<8xi32>
+  %m = "tosa.const"() {values = dense<1073741824> : tensor<8xi32>} : () -> tensor<8xi32>
+  %sh = "tosa.const"() {values = dense<33> : tensor<8xi8>} : () -> tensor<8xi8>
+  %c = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x41x41x4xi8>, tensor<8x3x3x4xi8>, tensor<8xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x39x39x8xi32>
+  %r = tosa.rescale %c, %m, %sh, %zp32, %zp {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x39x39x8xi32>, tensor<8xi32>, tensor<8xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x39x39x8xi8>
+  %start = tosa.const_shape {values = dense<[0, 0, 0, 0]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %size = tosa.const_shape {values = dense<[1, 38, 38, 8]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %s = tosa.slice %r, %start, %size : (tensor<1x39x39x8xi8>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x38x38x8xi8>
+  %y = tosa.max_pool2d %s {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x38x38x8xi8>) -> tensor<1x19x19x8xi8>
+  return %y : tensor<1x19x19x8xi8>
+}
+
+// -----
+
+// When the kept rows reach into the bottom padding, the input stays whole
+// and only that padding shrinks.
+// CHECK-LABEL: func.func @trailing_slice_into_padding
+// CHECK-NOT:     tosa.slice
+// CHECK:         tosa.depthwise_conv2d %arg0, {{.*}} pad = array<i64: 1, 0, 1, 1>{{.*}} -> tensor<1x8x9x4xi32>
+func.func @trailing_slice_into_padding(%x: tensor<1x9x9x4xi8>) -> tensor<1x8x9x4xi32> {
+  %zp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %w = "tosa.const"() {values = dense<1> : tensor<3x3x4x1xi8>} : () -> tensor<3x3x4x1xi8>
+  %b = "tosa.const"() {values = dense<0> : tensor<4xi32>} : () -> tensor<4xi32>
+  %c = tosa.depthwise_conv2d %x, %w, %b, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x9x9x4xi8>, tensor<3x3x4x1xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x9x9x4xi32>
+  %start = tosa.const_shape {values = dense<[0, 0, 0, 0]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %size = tosa.const_shape {values = dense<[1, 8, 9, 4]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %s = tosa.slice %c, %start, %size : (tensor<1x9x9x4xi32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x8x9x4xi32>
+  return %s : tensor<1x8x9x4xi32>
+}
+
+// -----
+
+// A slice of a tensor that is also read whole stays a view.
+// CHECK-LABEL: func.func @slice_of_shared_tensor_stays
+// CHECK:         %[[C:.*]] = tosa.depthwise_conv2d %arg0
+// CHECK:         tosa.slice %[[C]]
+func.func @slice_of_shared_tensor_stays(%x: tensor<1x9x9x4xi8>) -> (tensor<1x8x8x4xi32>, tensor<1x9x9x4xi32>) {
+  %zp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %w = "tosa.const"() {values = dense<1> : tensor<3x3x4x1xi8>} : () -> tensor<3x3x4x1xi8>
+  %b = "tosa.const"() {values = dense<0> : tensor<4xi32>} : () -> tensor<4xi32>
+  %c = tosa.depthwise_conv2d %x, %w, %b, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x9x9x4xi8>, tensor<3x3x4x1xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x9x9x4xi32>
+  %start = tosa.const_shape {values = dense<[0, 0, 0, 0]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %size = tosa.const_shape {values = dense<[1, 8, 8, 4]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %s = tosa.slice %c, %start, %size : (tensor<1x9x9x4xi32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x8x8x4xi32>
+  return %s, %c : tensor<1x8x8x4xi32>, tensor<1x9x9x4xi32>
+}
+
+// -----
+
+// The importer's pad form before a strided depthwise convolution with the
+// slice TOSA's exact division needs: the slice cuts the pad's trailing
+// padding, then the pad folds into the convolution.
+// CHECK-LABEL: func.func @pad_slice_strided_depthwise
+// CHECK-NOT:     tosa.pad
+// CHECK-NOT:     tosa.slice
+// CHECK:         tosa.depthwise_conv2d %arg0, {{.*}} pad = array<i64: 1, 0, 1, 0>, stride = array<i64: 2, 2>{{.*}} -> tensor<1x4x4x4xi32>
+func.func @pad_slice_strided_depthwise(%x: tensor<1x8x8x4xi8>) -> tensor<1x4x4x4xi32> {
+  %s3 = tosa.const_shape {values = dense<[8, 8, 4]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %s4 = tosa.const_shape {values = dense<[1, 10, 10, 4]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %p = tosa.const_shape {values = dense<[1, 1, 1, 1, 0, 0]> : tensor<6xindex>} : () -> !tosa.shape<6>
+  %zp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %w = "tosa.const"() {values = dense<1> : tensor<3x3x4x1xi8>} : () -> tensor<3x3x4x1xi8>
+  %b = "tosa.const"() {values = dense<0> : tensor<4xi32>} : () -> tensor<4xi32>
+  %r = tosa.reshape %x, %s3 : (tensor<1x8x8x4xi8>, !tosa.shape<3>) -> tensor<8x8x4xi8>
+  %padded = tosa.pad %r, %p, %zp : (tensor<8x8x4xi8>, !tosa.shape<6>, tensor<1xi8>) -> tensor<10x10x4xi8>
+  %r4 = tosa.reshape %padded, %s4 : (tensor<10x10x4xi8>, !tosa.shape<4>) -> tensor<1x10x10x4xi8>
+  %start = tosa.const_shape {values = dense<[0, 0, 0, 0]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %size = tosa.const_shape {values = dense<[1, 9, 9, 4]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %cut = tosa.slice %r4, %start, %size : (tensor<1x10x10x4xi8>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x9x9x4xi8>
+  %y = tosa.depthwise_conv2d %cut, %w, %b, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x9x9x4xi8>, tensor<3x3x4x1xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x4xi32>
+  return %y : tensor<1x4x4x4xi32>
+}
+
+// -----
+
+// A fully connected layer over a flattened 2x3x4 map is a 2x3 convolution
+// over the map, its weights reshaped.
+// CHECK-LABEL: func.func @flattened_fully_connected
+// CHECK:         %[[W:.*]] = "tosa.const"() <{values = dense<{{.*}}> : tensor<5x2x3x4xi8>}>
+// CHECK:         tosa.conv2d %arg0, %[[W]], {{.*}} : (tensor<1x2x3x4xi8>, tensor<5x2x3x4xi8>, {{.*}}) -> tensor<1x1x1x5xi32>
+func.func @flattened_fully_connected(%x: tensor<1x2x3x4xi8>) -> tensor<1x1x1x5xi32> {
+  %flat = tosa.const_shape {values = dense<[1, 1, 1, 24]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %zp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %w = "tosa.const"() {values = dense<[[[[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24]]], [[[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24]]], [[[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24]]], [[[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24]]], [[[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24]]]]> : tensor<5x1x1x24xi8>} : () -> tensor<5x1x1x24xi8>
+  %b = "tosa.const"() {values = dense<0> : tensor<5xi32>} : () -> tensor<5xi32>
+  %r = tosa.reshape %x, %flat : (tensor<1x2x3x4xi8>, !tosa.shape<4>) -> tensor<1x1x1x24xi8>
+  %y = tosa.conv2d %r, %w, %b, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x1x1x24xi8>, tensor<5x1x1x24xi8>, tensor<5xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x1x5xi32>
+  return %y : tensor<1x1x1x5xi32>
+}
+
+// -----
+
+// A pair of transposes that cancel, and an identity, disappear.
+// CHECK-LABEL: func.func @transposes_cancel
+// CHECK-NOT:     tosa.transpose
+// CHECK-NOT:     tosa.identity
+// CHECK:         return %arg0
+func.func @transposes_cancel(%x: tensor<1x3x8x8xf32>) -> tensor<1x3x8x8xf32> {
+  %t = tosa.transpose %x {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x3x8x8xf32>) -> tensor<1x8x8x3xf32>
+  %i = tosa.identity %t : (tensor<1x8x8x3xf32>) -> tensor<1x8x8x3xf32>
+  %u = tosa.transpose %i {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x8x8x3xf32>) -> tensor<1x3x8x8xf32>
+  return %u : tensor<1x3x8x8xf32>
+}
