@@ -11,7 +11,7 @@ using namespace mlir;
 using namespace mlir::pex;
 
 namespace {
-using Unit = MemoryModel::Unit;
+using Unit = BufferGraph::Unit;
 using Props = PartialExecutionProperties;
 
 int64_t getChannels(const Unit &unit) {
@@ -80,9 +80,8 @@ bool canRunOnSlices(const Unit &unit, int64_t channels,
 /// (its epilogue then runs once on the full accumulator).
 bool canAccumulateSlices(const Unit &unit, Value input, int64_t channels) {
   Operation *anchor = unit.op.anchor;
-  if (unit.group || !anchor ||
-      !hasProperty(anchor, Props::InputAccumulable) || !input.hasOneUse() ||
-      *input.getUsers().begin() != anchor)
+  if (unit.group || !anchor || !hasProperty(anchor, Props::InputAccumulable) ||
+      !input.hasOneUse() || *input.getUsers().begin() != anchor)
     return false;
   for (Value operand : anchor->getOperands())
     if (operand != input && !isConstantValue(operand))
@@ -91,11 +90,10 @@ bool canAccumulateSlices(const Unit &unit, Value input, int64_t channels) {
 }
 } // namespace
 
-SmallVector<MemoryModel::GroupPlan>
-mlir::pex::findGroupChains(const MemoryModel &model) {
+SmallVector<GroupPlan> mlir::pex::findGroupChains(const BufferGraph &model) {
   ArrayRef<Unit> units = model.getUnits();
-  ArrayRef<MemoryModel::Buffer> buffers = model.getBuffers();
-  SmallVector<MemoryModel::GroupPlan> plans;
+  ArrayRef<BufferGraph::Buffer> buffers = model.getBuffers();
+  SmallVector<GroupPlan> plans;
   for (unsigned start = 0; start < units.size(); ++start) {
     int64_t channels = getChannels(units[start]);
     if (channels < 2 || !canRunOnSlices(units[start], channels, {}))
@@ -103,7 +101,7 @@ mlir::pex::findGroupChains(const MemoryModel &model) {
     SmallVector<unsigned> chain{start};
     for (unsigned current = start;;) {
       Value tensor = units[current].op.getSink()->getResult(0);
-      const MemoryModel::Buffer &buffer =
+      const BufferGraph::Buffer &buffer =
           buffers[units[current].outputs.front()];
       if (buffer.isResult || buffer.consumers.size() != 1 ||
           !tensor.hasOneUse())
@@ -130,10 +128,10 @@ mlir::pex::findGroupChains(const MemoryModel &model) {
 namespace {
 /// One reason a whole tensor (buffer `buffer` of `model`) is not cut into
 /// channel slices by a group around its producer and consumer.
-std::string explainWholeTensor(const MemoryModel &model, unsigned buffer,
-                               const MemoryModel::Evaluation &eval) {
+std::string explainWholeTensor(const BufferGraph &model, unsigned buffer,
+                               const ScheduleLiveness &eval) {
   ArrayRef<Unit> units = model.getUnits();
-  const MemoryModel::Buffer &tensor = model.getBuffers()[buffer];
+  const BufferGraph::Buffer &tensor = model.getBuffers()[buffer];
   std::string what = model.describeBuffer(buffer) + " (" +
                      std::to_string(tensor.bytes) + " bytes)";
   if (tensor.isArgument)
@@ -172,9 +170,9 @@ std::string explainWholeTensor(const MemoryModel &model, unsigned buffer,
   const Unit &consumer = units[tensor.consumers.front()];
   std::string consumerLabel = getOpLabel(consumer.getOperation());
   Value value = producer.op.getSink()->getResult(0);
-  bool throughView = !value.hasOneUse() ||
-                     model.getUnitOf(*value.getUsers().begin()) !=
-                         tensor.consumers.front();
+  bool throughView =
+      !value.hasOneUse() ||
+      model.getUnitOf(*value.getUsers().begin()) != tensor.consumers.front();
   if (throughView)
     return what + " reaches " + consumerLabel +
            " through a reshape or slice that changes its channels";
@@ -184,7 +182,7 @@ std::string explainWholeTensor(const MemoryModel &model, unsigned buffer,
            " is not channel-local and does not sum over the channels of its "
            "input";
   // A chain exists: say what it would cost.
-  for (MemoryModel::GroupPlan plan : findGroupChains(model)) {
+  for (GroupPlan plan : findGroupChains(model)) {
     auto at = llvm::find(plan.chain, *tensor.producer);
     if (at == plan.chain.end() || std::next(at) == plan.chain.end() ||
         *std::next(at) != tensor.consumers.front())
@@ -198,25 +196,24 @@ std::string explainWholeTensor(const MemoryModel &model, unsigned buffer,
                consumerLabel + ", no less than the tensor";
     }
     plan.sliceSize = 1;
-    MemoryModel grouped = model.withGroup(plan);
+    BufferGraph grouped = simulateGroup(model, plan);
     SmallVector<unsigned> order;
     for (unsigned unit : eval.order)
       if (!llvm::is_contained(plan.chain, unit) || unit == plan.chain.back())
-        order.push_back(MemoryModel::mapUnit(plan, unit));
-    MemoryModel::Evaluation after = grouped.evaluate(order);
+        order.push_back(mapUnitAfterGroup(plan, unit));
+    ScheduleLiveness after = computeLiveness(grouped, order);
     return what + ": running " + producerLabel + " to " + consumerLabel +
-           " on channel slices would need " +
-           std::to_string(after.peakBytes) + " bytes at " +
-           getOpLabel(after.getPeakOp(model.getFunction()));
+           " on channel slices would need " + std::to_string(after.peakBytes) +
+           " bytes at " + getOpLabel(after.getPeakOp(model.getFunction()));
   }
   return what + " is not in a chain producer -> channel-local operators -> "
                 "consumer";
 }
 } // namespace
 
-SmallVector<std::string>
-mlir::pex::explainPeak(const MemoryModel &model,
-                       const MemoryModel::Evaluation &eval, unsigned limit) {
+SmallVector<std::string> mlir::pex::explainPeak(const BufferGraph &model,
+                                                const ScheduleLiveness &eval,
+                                                unsigned limit) {
   SmallVector<unsigned> live;
   for (auto [index, buffer] : llvm::enumerate(model.getBuffers()))
     if (eval.isLive(index, eval.peakStep) && !buffer.ownerGroup &&
@@ -232,17 +229,17 @@ mlir::pex::explainPeak(const MemoryModel &model,
   return reasons;
 }
 
-MemoryModel mlir::pex::applyGroups(const MemoryModel &model,
+BufferGraph mlir::pex::applyGroups(const BufferGraph &model,
                                    ArrayRef<GroupChoice> groups) {
-  MemoryModel result = model;
+  BufferGraph result = model;
   for (const GroupChoice &group : groups) {
-    MemoryModel::GroupPlan plan;
+    GroupPlan plan;
     for (const LogicalOperator &op : group.chain)
       plan.chain.push_back(*result.getUnitOf(op.getSink()));
     plan.accumulates = group.accumulates;
     plan.channels = group.channels;
     plan.sliceSize = group.getSliceSize();
-    result = result.withGroup(plan);
+    result = simulateGroup(result, plan);
   }
   return result;
 }
@@ -258,9 +255,9 @@ struct Score {
   }
 };
 
-Score score(const MemoryModel::Evaluation &eval) {
+Score score(const ScheduleLiveness &eval) {
   Score result{eval.peakBytes, 0};
-  for (const MemoryModel::Step &step : eval.steps)
+  for (const ScheduleStep &step : eval.steps)
     result.stepsAtPeak += step.liveBytes == eval.peakBytes;
   return result;
 }
@@ -268,11 +265,11 @@ Score score(const MemoryModel::Evaluation &eval) {
 /// `order` of a model's units, for the model with `plan` applied: the
 /// group runs where the chain's last unit ran.
 SmallVector<unsigned> mapOrder(ArrayRef<unsigned> order,
-                               const MemoryModel::GroupPlan &plan) {
+                               const GroupPlan &plan) {
   SmallVector<unsigned> mapped;
   for (unsigned unit : order)
     if (!llvm::is_contained(plan.chain, unit) || unit == plan.chain.back())
-      mapped.push_back(MemoryModel::mapUnit(plan, unit));
+      mapped.push_back(mapUnitAfterGroup(plan, unit));
   return mapped;
 }
 
@@ -297,21 +294,22 @@ SmallVector<int64_t> getSliceCounts(int64_t channels) {
 }
 } // namespace
 
-PartitionResult mlir::pex::choosePartition(const MemoryModel &model,
-                                           const PartitionSearchOptions &options) {
+PartitionResult
+mlir::pex::choosePartition(const BufferGraph &model,
+                           const PartitionSearchOptions &options) {
   PartitionResult result;
-  auto schedule = [&](const MemoryModel &m) {
+  auto schedule = [&](const BufferGraph &m) {
     return findMinimumPeakOrder(m, options.scheduling).order;
   };
-  MemoryModel current = model;
+  BufferGraph current = model;
   SmallVector<unsigned> order = schedule(current);
-  MemoryModel::Evaluation eval = current.evaluate(order);
+  ScheduleLiveness eval = computeLiveness(current, order);
   result.peakBefore = eval.peakBytes;
 
   while (options.memoryBudget == 0 || eval.peakBytes > options.memoryBudget) {
     std::optional<std::pair<Score, GroupChoice>> best;
-    std::optional<MemoryModel> bestModel;
-    for (MemoryModel::GroupPlan plan : findGroupChains(current)) {
+    std::optional<BufferGraph> bestModel;
+    for (GroupPlan plan : findGroupChains(current)) {
       SmallVector<int64_t> counts = getSliceCounts(plan.channels);
       if (options.slices > 0) {
         // The largest legal count up to the requested one.
@@ -324,9 +322,9 @@ PartitionResult mlir::pex::choosePartition(const MemoryModel &model,
       }
       for (int64_t slices : counts) {
         plan.sliceSize = (plan.channels + slices - 1) / slices;
-        MemoryModel candidate = current.withGroup(plan);
+        BufferGraph candidate = simulateGroup(current, plan);
         Score candidateScore =
-            score(candidate.evaluate(mapOrder(order, plan)));
+            score(computeLiveness(candidate, mapOrder(order, plan)));
         // On ties the later (more slices) wins: a group's slices are fixed
         // once chosen, and the relaxation below removes the ones the final
         // peak does not need.
@@ -344,7 +342,7 @@ PartitionResult mlir::pex::choosePartition(const MemoryModel &model,
     result.groups.push_back(best->second);
     current = std::move(*bestModel);
     order = schedule(current);
-    eval = current.evaluate(order);
+    eval = computeLiveness(current, order);
   }
 
   // Slices cost loop overhead: drop the groups the final peak (or the
@@ -352,8 +350,8 @@ PartitionResult mlir::pex::choosePartition(const MemoryModel &model,
   // it.
   int64_t target = std::max(eval.peakBytes, options.memoryBudget);
   auto peakWith = [&](ArrayRef<GroupChoice> groups) {
-    MemoryModel candidate = applyGroups(model, groups);
-    return candidate.evaluate(schedule(candidate)).peakBytes;
+    BufferGraph candidate = applyGroups(model, groups);
+    return computeLiveness(candidate, schedule(candidate)).peakBytes;
   };
   for (size_t index = result.groups.size(); index-- > 0;) {
     SmallVector<GroupChoice> without(result.groups);
@@ -375,9 +373,9 @@ PartitionResult mlir::pex::choosePartition(const MemoryModel &model,
     }
   }
 
-  MemoryModel final = applyGroups(model, result.groups);
+  BufferGraph final = applyGroups(model, result.groups);
   result.order = schedule(final);
-  result.peakAfter = final.evaluate(result.order).peakBytes;
+  result.peakAfter = computeLiveness(final, result.order).peakBytes;
   result.model = std::move(final);
   return result;
 }

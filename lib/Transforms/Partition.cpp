@@ -243,8 +243,8 @@ struct PartitionPass : public pex::impl::PartitionBase<PartitionPass> {
     func::FuncOp func = getOperation();
     if (func.isExternal())
       return;
-    FailureOr<MemoryModel> model =
-        MemoryModel::build(func, MemoryModelOptions{countIO});
+    FailureOr<BufferGraph> model =
+        BufferGraph::build(func, BufferGraphOptions{countIO});
     if (failed(model))
       return signalPassFailure();
     PartitionSearchOptions options;
@@ -269,8 +269,8 @@ struct PartitionPass : public pex::impl::PartitionBase<PartitionPass> {
   /// The memory model of the groups as built must give the peak the search
   /// predicted for them; anything else is a bug in Pex.
   LogicalResult checkPrediction(func::FuncOp func, int64_t predicted) {
-    FailureOr<MemoryModel> built =
-        MemoryModel::build(func, MemoryModelOptions{countIO});
+    FailureOr<BufferGraph> built =
+        BufferGraph::build(func, BufferGraphOptions{countIO});
     if (failed(built))
       return failure();
     ScheduleSearchOptions scheduling;
@@ -284,8 +284,8 @@ struct PartitionPass : public pex::impl::PartitionBase<PartitionPass> {
   }
 
   void reportUnmetBudget(const PartitionResult &result) {
-    const MemoryModel &model = *result.model;
-    MemoryModel::Evaluation eval = model.evaluate(result.order);
+    const BufferGraph &model = *result.model;
+    ScheduleLiveness eval = computeLiveness(model, result.order);
     Operation *op = eval.getPeakOp(model.getFunction());
     std::optional<unsigned> largest;
     for (auto [index, buffer] : llvm::enumerate(model.getBuffers()))

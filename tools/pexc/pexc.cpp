@@ -16,7 +16,7 @@
 #include "Runner.h"
 #include "Targets.h"
 
-#include "pex/Analysis/MemoryModel.h"
+#include "pex/Analysis/Liveness.h"
 #include "pex/Analysis/MemoryReport.h"
 #include "pex/Analysis/OpLabels.h"
 #include "pex/Dialect/Pex/IR/PexDialect.h"
@@ -385,18 +385,18 @@ int compile(int argc, char **argv) {
   // The plan, in the memory model's terms: the arena holds every tensor,
   // the input and output too unless the caller holds them.
   func = findModelFunction(*module);
-  FailureOr<pex::MemoryModel> arenaModel =
-      pex::MemoryModel::build(func, pex::MemoryModelOptions{options.arenaIO});
+  FailureOr<pex::BufferGraph> arenaModel =
+      pex::BufferGraph::build(func, pex::BufferGraphOptions{options.arenaIO});
   if (failed(arenaModel))
     return 1;
-  pex::MemoryModel::Evaluation arenaPlan =
-      arenaModel->evaluate(arenaModel->getProgramOrder());
+  pex::ScheduleLiveness arenaPlan =
+      pex::computeLiveness(*arenaModel, arenaModel->getProgramOrder());
   if (printMemoryTable)
     pex::printMemoryTable(llvm::outs(), *arenaModel, arenaPlan);
   // Later stages erase the operations the model refers to: keep its figures.
   llvm::json::Object schedule =
       pex::getMemoryReportJSON(*arenaModel, arenaPlan);
-  int64_t lowerBound = arenaModel->getLowerBound();
+  int64_t lowerBound = pex::getLowerBound(*arenaModel);
   int64_t ioBytes = options.arenaIO ? 0 : arenaModel->getIOBytes();
   int64_t macs = arenaModel->getMacs();
   int64_t constantBytes = arenaModel->getFlashBytes();
