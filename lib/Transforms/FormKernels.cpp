@@ -93,8 +93,8 @@ LogicalResult wrapInKernel(const LogicalOperator &op) {
               : tensor::EmptyOp::create(builder, loc, resultType.getShape(),
                                         resultType.getElementType())
                     .getResult();
-  auto kernel = KernelOp::create(builder, loc, TypeRange{resultType}, inputs,
-                                 ValueRange{destination});
+  auto kernel =
+      KernelOp::create(builder, loc, resultType, inputs, destination);
   Block *body = builder.createBlock(&kernel.getBody());
   IRMapping mapping;
   for (Value input : inputs)
@@ -108,7 +108,7 @@ LogicalResult wrapInKernel(const LogicalOperator &op) {
     builder.clone(*member, mapping);
   YieldOp::create(builder, loc, mapping.lookup(result));
 
-  result.replaceAllUsesWith(kernel.getResult(0));
+  result.replaceAllUsesWith(kernel.getResult());
   for (Operation *member : llvm::reverse(op.ops))
     member->erase();
   return success();

@@ -156,7 +156,7 @@ void KernelEmission::emitElement(OpBuilder &builder, Location loc,
     failedElement = true;
     return;
   }
-  memref::StoreOp::create(builder, loc, scalar, kernel.getOutputs()[0],
+  memref::StoreOp::create(builder, loc, scalar, kernel.getOutput(),
                           indices);
 }
 
@@ -172,7 +172,7 @@ LogicalResult KernelEmission::emit() {
             builder, operands, callback)))
       return failure();
   } else {
-    auto outputType = cast<ShapedType>(kernel.getOutputs()[0].getType());
+    auto outputType = cast<ShapedType>(kernel.getOutput().getType());
     emit::buildLoopNest(builder, kernel.getLoc(), outputType.getShape(),
                         [&](OpBuilder &b, Location loc, ValueRange indices) {
                           callback(b, loc, indices, Value());

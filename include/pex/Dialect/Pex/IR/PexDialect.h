@@ -15,12 +15,24 @@
 
 namespace mlir::pex {
 /// Discardable attribute names used across the pipeline.
-/// `#pex.placement` on a buffer: its arena offset, size and lifetime.
+/// `#pex.placement` on a buffer: its arena offset, size and lifetime. Set by
+/// pex-plan-arena on the operation computing a buffer (a function argument
+/// or result when the arena holds the model's input and output), and kept
+/// by the lowering on what it becomes (a kernel, a memref.alloc, a view).
 constexpr llvm::StringLiteral kPlacementAttrName = "pex.placement";
-/// `#pex.arena` on the arena global.
+/// On a pex.group: the placements of its results (an array, one entry per
+/// result; unit for a result the arena does not hold).
+constexpr llvm::StringLiteral kResultPlacementsAttrName = "pex.placements";
+/// On a pex.group: the placements of its accumulators (an array, one per
+/// `accumulate` value of its body).
+constexpr llvm::StringLiteral kAccumulatorPlacementsAttrName =
+    "pex.accumulator_placements";
+/// `#pex.arena` on a planned function (pex-plan-arena) and on the arena
+/// global made from it.
 constexpr llvm::StringLiteral kArenaAttrName = "pex.arena";
-/// On the arena global: the size TensorFlow Lite Micro's greedy first-fit
-/// planner would need for the same buffers (a comparison figure).
+/// On a planned function and the arena global: the size TensorFlow Lite
+/// Micro's greedy first-fit planner would need for the same buffers (a
+/// comparison figure).
 constexpr llvm::StringLiteral kFirstFitSizeAttrName = "pex.first_fit_size";
 /// Unit attribute on an argument of a bufferized model function that is one
 /// of its outputs (a result turned into an output parameter).
