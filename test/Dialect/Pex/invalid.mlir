@@ -265,7 +265,7 @@ func.func @kernel_two_destinations(%a: tensor<4xf32>, %b: tensor<4xf32>) {
 // A placed buffer holds its tensor.
 func.func @buffer_larger_than_placement() {
   // expected-error @+1 {{tensor of 64 bytes does not fit its placement of 32 bytes}}
-  %b = pex.buffer #pex.placement<offset = 0, size = 32, live = [0, 1]> : tensor<16xf32>
+  %b = pex.buffer <offset = 0, size = 32, live = [0, 1]> : tensor<16xf32>
   return
 }
 

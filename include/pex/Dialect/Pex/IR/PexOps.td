@@ -204,7 +204,7 @@ def Pex_BufferOp : Pex_Op<"buffer", [MemoryEffects<[MemAlloc]>]> {
     tensor may be smaller than the placement (the remainder slice of a group
     reuses the full slice's storage).
     ```mlir
-    %d = pex.buffer #pex.placement<offset = 64, size = 2304, live = [3, 5]>
+    %d = pex.buffer <offset = 64, size = 2304, live = [3, 5]>
         : tensor<1x48x48x1xi8>
     ```
   }];
