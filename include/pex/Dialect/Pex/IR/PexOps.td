@@ -91,12 +91,15 @@ def Pex_GroupOp : Pex_Op<"group", [
     Variadic<AnyRankedTensor>:$sliced,
     ConfinedAttr<I64Attr, [IntNonNegative]>:$axis,
     ConfinedAttr<I64Attr, [IntPositive]>:$channels,
-    ConfinedAttr<I64Attr, [IntPositive]>:$slices);
+    ConfinedAttr<I64Attr, [IntPositive]>:$slices,
+    DefaultValuedAttr<Pex_RemainderPosition,
+                      "::mlir::pex::RemainderPosition::Last">:$remainder);
   let results = (outs Variadic<AnyRankedTensor>:$results);
-  let regions = (region SizedRegion<1>:$body, AnyRegion:$epilogue);
+  let regions = (region SizedRegion<1>:$body, MaxSizedRegion<1>:$epilogue);
 
   let assemblyFormat = [{
     `axis` `=` $axis `,` `channels` `=` $channels `,` `slices` `=` $slices
+    (`,` `remainder` `=` $remainder^)?
     (`whole` `(` $whole^ `:` type($whole) `)`)?
     (`sliced` `(` $sliced^ `:` type($sliced) `)`)?
     (`->` `(` type($results)^ `)`)? $body (`epilogue` $epilogue^)? attr-dict
