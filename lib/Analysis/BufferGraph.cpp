@@ -306,7 +306,7 @@ LogicalResult BufferGraphBuilder::build(func::FuncOp func) {
   for (auto [index, unit] : llvm::enumerate(model.units))
     for (unsigned input : unit.inputs)
       model.buffers[input].consumers.push_back(index);
-
+  model.bufferOfValue = std::move(bufferOf);
   return success();
 }
 
@@ -360,6 +360,13 @@ void BufferGraph::finishGroupProfile(
 
 SmallVector<unsigned> BufferGraph::getProgramOrder() const {
   return llvm::to_vector(llvm::seq<unsigned>(0, units.size()));
+}
+
+std::optional<unsigned> BufferGraph::getBufferOf(Value value) const {
+  auto it = bufferOfValue.find(value);
+  if (it == bufferOfValue.end())
+    return std::nullopt;
+  return it->second;
 }
 
 std::optional<unsigned> BufferGraph::getUnitOf(Operation *op) const {

@@ -90,10 +90,13 @@ static bool isComputation(Operation *op) {
 
 /// The producer of `operand` computes into the consumer `user` without
 /// storing its result: the result has no other use, and `user` is
-/// element-wise over it (same shape, no broadcast).
+/// element-wise over it (same shape, no broadcast). A result the planner
+/// placed (pex-plan-arena) is stored: it ends its logical operator, so the
+/// lowering forms the kernels the plan counted.
 static bool isFusibleEdge(Value operand, Operation *user) {
   Operation *producer = operand.getDefiningOp();
-  if (!producer || producer->getBlock() != user->getBlock())
+  if (!producer || producer->getBlock() != user->getBlock() ||
+      producer->hasAttr(kPlacementAttrName))
     return false;
   if (producer->getNumResults() != 1 || producer->getNumRegions() != 0 ||
       !isComputation(producer))

@@ -273,19 +273,13 @@ SmallVector<unsigned> mapOrder(ArrayRef<unsigned> order,
   return mapped;
 }
 
-/// Slice counts with distinct slice sizes and a non-empty last slice, and
-/// not one full slice and a remainder: pex-lower-groups runs the remainder
-/// first and then a loop over the full slices, which canonicalization
-/// unrolls when it has one iteration, so that its inputs die inside it,
-/// earlier than the model's loop rule says.
+/// Slice counts with distinct slice sizes and a non-empty last slice.
 SmallVector<int64_t> getSliceCounts(int64_t channels) {
   SmallVector<int64_t> counts;
   int64_t previousSize = channels;
   for (int64_t slices = 2; slices <= channels; ++slices) {
     int64_t size = (channels + slices - 1) / slices;
     if (size == previousSize || size * (slices - 1) >= channels)
-      continue;
-    if (slices == 2 && size * slices != channels)
       continue;
     counts.push_back(slices);
     previousSize = size;
@@ -306,7 +300,7 @@ mlir::pex::choosePartition(const BufferGraph &model,
   ScheduleLiveness eval = computeLiveness(current, order);
   result.peakBefore = eval.peakBytes;
 
-  while (options.memoryBudget == 0 || eval.peakBytes > options.memoryBudget) {
+  while (options.arenaBudget == 0 || eval.peakBytes > options.arenaBudget) {
     std::optional<std::pair<Score, GroupChoice>> best;
     std::optional<BufferGraph> bestModel;
     for (GroupPlan plan : findGroupChains(current)) {
@@ -348,7 +342,7 @@ mlir::pex::choosePartition(const BufferGraph &model,
   // Slices cost loop overhead: drop the groups the final peak (or the
   // budget) does not need, then give each group the fewest slices that keep
   // it.
-  int64_t target = std::max(eval.peakBytes, options.memoryBudget);
+  int64_t target = std::max(eval.peakBytes, options.arenaBudget);
   auto peakWith = [&](ArrayRef<GroupChoice> groups) {
     BufferGraph candidate = applyGroups(model, groups);
     return computeLiveness(candidate, schedule(candidate)).peakBytes;

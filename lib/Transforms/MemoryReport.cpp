@@ -25,7 +25,7 @@ struct MemoryReportPass
       if (func.isExternal())
         continue;
       FailureOr<BufferGraph> model =
-          BufferGraph::build(func, BufferGraph::Options{countIO});
+          BufferGraph::build(func, BufferGraphOptions{arenaIO, alignment});
       if (failed(model))
         return signalPassFailure();
       ScheduleLiveness eval =

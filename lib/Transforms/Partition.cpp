@@ -243,17 +243,22 @@ struct PartitionPass : public pex::impl::PartitionBase<PartitionPass> {
     func::FuncOp func = getOperation();
     if (func.isExternal())
       return;
+    if (func->hasAttr(kArenaAttrName)) {
+      func.emitError() << "pex: the function's arena is already planned "
+                          "(pex-plan-arena): the schedule can no longer change";
+      return signalPassFailure();
+    }
     FailureOr<BufferGraph> model =
-        BufferGraph::build(func, BufferGraphOptions{countIO});
+        BufferGraph::build(func, BufferGraphOptions{arenaIO, alignment});
     if (failed(model))
       return signalPassFailure();
     PartitionSearchOptions options;
-    options.memoryBudget = memoryBudget;
+    options.arenaBudget = arenaBudget;
     options.slices = slices;
     options.scheduling.maxStatesPerLayer = maxStates;
     PartitionResult result = choosePartition(*model, options);
 
-    if (memoryBudget > 0 && result.peakAfter > memoryBudget) {
+    if (arenaBudget > 0 && result.peakAfter > arenaBudget) {
       reportUnmetBudget(result);
       return signalPassFailure();
     }
@@ -270,7 +275,7 @@ struct PartitionPass : public pex::impl::PartitionBase<PartitionPass> {
   /// predicted for them; anything else is a bug in Pex.
   LogicalResult checkPrediction(func::FuncOp func, int64_t predicted) {
     FailureOr<BufferGraph> built =
-        BufferGraph::build(func, BufferGraphOptions{countIO});
+        BufferGraph::build(func, BufferGraphOptions{arenaIO, alignment});
     if (failed(built))
       return failure();
     ScheduleSearchOptions scheduling;
@@ -294,7 +299,7 @@ struct PartitionPass : public pex::impl::PartitionBase<PartitionPass> {
         largest = index;
     InFlightDiagnostic diag = op->emitError()
                               << "pex: memory budget of "
-                              << static_cast<int64_t>(memoryBudget)
+                              << static_cast<int64_t>(arenaBudget)
                               << " bytes cannot be met: the peak is "
                               << result.peakAfter << " bytes at "
                               << getOpLabel(op);

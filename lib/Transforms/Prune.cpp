@@ -60,11 +60,11 @@ struct PrunePass : public pex::impl::PruneBase<PrunePass> {
     constexpr unsigned kMaxSteps = 10000;
     for (unsigned step = 0;; ++step) {
       FailureOr<BufferGraph> model =
-          BufferGraph::build(func, BufferGraphOptions{countIO});
+          BufferGraph::build(func, BufferGraphOptions{arenaIO, alignment});
       if (failed(model))
         return signalPassFailure();
       PartitionSearchOptions search;
-      search.memoryBudget = budget;
+      search.arenaBudget = budget;
       PartitionResult partition = choosePartition(*model, search);
       peak = partition.peakAfter;
       if (!peakBefore)

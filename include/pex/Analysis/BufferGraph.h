@@ -142,6 +142,9 @@ public:
   std::string describeBuffer(unsigned buffer) const;
   /// The unit that owns `op` (a member of its logical operator), if any.
   std::optional<unsigned> getUnitOf(Operation *op) const;
+  /// The buffer holding a value of the function's body (through views), if
+  /// it is an activation.
+  std::optional<unsigned> getBufferOf(Value value) const;
 
 private:
   BufferGraph() = default;
@@ -159,6 +162,7 @@ private:
   std::vector<Unit> units;
   SmallVector<Buffer> buffers;
   llvm::DenseMap<Operation *, unsigned> unitOfOp;
+  llvm::DenseMap<Value, unsigned> bufferOfValue;
   int64_t flashBytes = 0;
 
   friend class BufferGraphBuilder;

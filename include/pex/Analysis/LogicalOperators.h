@@ -57,7 +57,8 @@ std::optional<Value> getInPlaceCandidate(const LogicalOperator &op);
 
 /// Partitions the computations of `block` (TOSA operators and pex.group;
 /// not constants, views, loops or slices) into logical operators, in the
-/// order of their sinks.
+/// order of their sinks. An operation with a recorded placement
+/// (`pex.placement`) is the sink of its logical operator.
 SmallVector<LogicalOperator> formLogicalOperators(Block &block);
 
 } // namespace mlir::pex

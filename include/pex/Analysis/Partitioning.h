@@ -59,7 +59,7 @@ SmallVector<GroupPlan> findGroupChains(const BufferGraph &model);
 
 struct PartitionSearchOptions {
   /// Stop as soon as the peak is at most this many bytes (0: minimise).
-  int64_t memoryBudget = 0;
+  int64_t arenaBudget = 0;
   /// Give every group this many slices (or as many as it has channels)
   /// instead of choosing; 0 chooses.
   int64_t slices = 0;
