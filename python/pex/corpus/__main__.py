@@ -63,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="run only the models whose name matches this glob "
                                        "(e.g. 'shared/*', 'onnx/mobilenet*')")
     parser.add_argument("--skip-big", action="store_true",
-                        help="leave out models of more than 50 M multiply-accumulates")
+                        help="leave out models of more than 50 M multiply-accumulates or "
+                             "named ..._big")
     parser.add_argument("--targets", default=",".join(TARGETS),
                         help="comma-separated, of host and cortex-m4 (default both)")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")

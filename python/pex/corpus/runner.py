@@ -25,7 +25,8 @@ from pex.reference.inputs import reference_input
 # How far above the channel-split ideal the arena may be: alignment and the runtime's
 # bookkeeping, not a lost chain.
 IDEAL_SLACK_BYTES = 512
-# --skip-big leaves out models above this many multiply-accumulates (minutes in QEMU).
+# --skip-big leaves out models above this many multiply-accumulates (minutes in QEMU), and
+# those a generator names "..._big".
 BIG_MACS = 50_000_000
 TIMEOUT_SECONDS = 1800
 REPOSITORY = Path(__file__).resolve().parents[3]
@@ -238,12 +239,14 @@ def run_entry(tools: Tools, entry: Entry, work: Path, targets: list[str],
         row.macs = multiply_accumulates(graph)
     except ModelError:
         graph = None  # the import step reports why
-    if skip_big and row.macs is not None and row.macs > BIG_MACS:
-        row.skipped = f"{row.macs / 1e6:.0f} M MACs > {BIG_MACS / 1e6:.0f} M (--skip-big)"
+    if skip_big and (entry.name.endswith("_big") or (row.macs or 0) > BIG_MACS):
+        row.skipped = (f"{(row.macs or 0) / 1e6:.0f} M MACs" if row.macs else "a big model") \
+            + " (--skip-big)"
         return row
 
     mlir = work / "model.mlir"
-    result = _run([tools.python, "-m", "pex.importers", entry.path, "-o", mlir])
+    shapes = [a for a in entry.pexc_args if a.startswith("--input-shape")]
+    result = _run([tools.python, "-m", "pex.importers", entry.path, "-o", mlir, *shapes])
     row.imported = Outcome(result.returncode == 0, error_line(result.stderr, result.returncode)
                            if result.returncode else "")
     if row.imported.ok:
