@@ -24,6 +24,7 @@ from pathlib import Path
 
 from pex.corpus.runner import (REPOSITORY, Tools, corpus_entry, format_table, print_failures,
                                run_entry, shared_entries, table_row)
+from pex.errors import ModelError
 
 GENERATORS = ("pex.corpus.onnx_models", "pex.corpus.tflite_models")
 TARGETS = ("host", "cortex-m4")
@@ -85,7 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     entries, notes = ([], []) if args.no_generators else _generated(args.out, args.seed)
     models_dir = _models_dir()
     if models_dir:
-        entries.extend(shared_entries(models_dir))
+        try:
+            entries.extend(shared_entries(models_dir))
+        except (ModelError, OSError) as error:
+            print(f"pex-corpus: error: {models_dir}: {error}", file=sys.stderr)
+            return 1
     else:
         notes.append("note: no shared models folder (scripts/models-dir.sh found none)")
     if args.only:
@@ -96,10 +101,9 @@ def main(argv: list[str] | None = None) -> int:
         print("pex-corpus: error: no model to run", file=sys.stderr)
         return 1
 
-    env_python = sys.executable
     os.environ["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(REPOSITORY / "python"), os.environ.get("PYTHONPATH")]))
-    tools = Tools(env_python, args.pexc, args.mlir_opt)
+    tools = Tools(sys.executable, args.pexc, args.mlir_opt)
 
     def run(entry):
         row = run_entry(tools, entry, args.out / "runs" / entry.name.replace("/", "__"),

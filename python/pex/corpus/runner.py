@@ -54,10 +54,9 @@ class Entry:
 
     name: str
     path: Path
-    style: str
+    style: str  # frontend / what produced the reference or the model
     input: bytes | None  # None when the graph cannot be read to build it
     check: Callable[[bytes], Outcome] | None  # None: no reference output
-    reference: str
     pexc_args: list[str] = field(default_factory=list)
     tflm_arena: int | None = None
 
@@ -69,22 +68,25 @@ def corpus_entry(model: CorpusModel) -> Entry:
         ok, message = compare(actual, model.expected, model.dtype, model.tolerance)
         return Outcome(ok, message)
     return Entry(model.name, Path(model.path), f"{frontend}/{model.reference}", model.input,
-                 check, model.reference, list(model.pexc_args))
+                 check, list(model.pexc_args))
 
 
 # --- The shared models and their README figures ------------------------------------------
 
 def _table(readme: str, first_header: str) -> list[dict[str, str]]:
     """The rows of the Markdown table whose first header cell is `first_header`."""
+    def cells(line: str) -> list[str]:
+        return [c.strip() for c in line.strip().strip("|").split("|")]
+
     lines = readme.splitlines()
     for start, line in enumerate(lines):
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if cells[0] == first_header:
+        header = cells(line)
+        if header[0] == first_header:
             rows = []
             for row in lines[start + 2:]:
                 if not row.startswith("|"):
                     break
-                rows.append(dict(zip(cells, (c.strip() for c in row.strip().strip("|").split("|")))))
+                rows.append(dict(zip(header, cells(row))))
             return rows
     raise ModelError(f"no table headed '{first_header}' in the models README")
 
@@ -140,7 +142,7 @@ def shared_entries(models_dir: Path) -> list[Entry]:
             model_input = None  # the import step reports why
         output = figure.get("TFLM output bytes (hex)", "")
         entries.append(Entry(f"shared/{name}", path, f"tflite/{path.parent.name}", model_input,
-                             _readme_check(output), "TFLite Micro (README)",
+                             _readme_check(output),
                              tflm_arena=int(head) if head.isdigit() else None))
     return entries
 
