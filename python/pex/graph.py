@@ -38,6 +38,7 @@ Kinds ONNX models add:
                     channel of the last axis), input_zp, output_zp, input_unsigned,
                     output_unsigned: (x - input_zp) * multiplier / 2^shift rounded half up,
                     plus output_zp, saturated
+  table             x (i8) -> i8;  entries: the 256 results for x = -128 ... 127
   reduce_sum, reduce_max, reduce_min   x;  axes (sorted), keep_dims
   slice             x;  begin, size (per dimension)
   resize            x (NHWC);  mode ("nearest" or "bilinear"), rows, columns: per output

@@ -1,5 +1,6 @@
 """Elementwise ops ONNX models need beyond TFLite's: sub, div, maximum, minimum, clamp,
-tanh, and `rescale`, an integer requantisation whose multipliers the importer chose."""
+tanh, `rescale`, an integer requantisation whose multipliers the importer chose, and
+`table`, an int8 lookup table the importer computed."""
 
 from __future__ import annotations
 
@@ -57,3 +58,8 @@ def lower_rescale(b: FunctionBuilder, op: Op) -> None:
                 b.scalar(attrs.get("input_zp", 0), value.dtype),
                 b.scalar(attrs.get("output_zp", 0), out.dtype)]
     b.bind(out, b.op("rescale", operands, TensorType(out.shape, out.dtype), flags))
+
+
+def lower_table(b: FunctionBuilder, op: Op) -> None:
+    """out = entries[x + 128] (int8)."""
+    b.bind(op.output, b.table(b.value(op.inputs[0]), op.attrs["entries"]))

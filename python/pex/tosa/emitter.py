@@ -46,6 +46,7 @@ LOWERINGS = {
     "clamp": arithmetic.lower_clamp,
     "tanh": arithmetic.lower_tanh,
     "rescale": arithmetic.lower_rescale,
+    "table": arithmetic.lower_table,
     "reduce_sum": reduction.lower_reduce_sum,
     "reduce_max": reduction.lower_reduce_max,
     "reduce_min": reduction.lower_reduce_min,
