@@ -11,7 +11,8 @@ saturate(round_half_even(v / s) + z).
 
 With rounding "tosa" the same graph is evaluated as the TOSA Pex emits computes it: the
 float32 multiplier applied exactly and rounded half up (a rescale with single rounding),
-sums of two dequantised tensors rounded half up, and a QuantizeLinear of a float tensor
+sums of two dequantised tensors rounded half up, unary functions of dequantised tensors
+as ONNX rounds them (tables), and a QuantizeLinear of a float tensor
 as x * fl(1 / s) + z in float32, cast with halves to even. Comparing the two counts the
 requantisations whose rounding differs (`statistics`).
 """
@@ -29,6 +30,10 @@ _DATA_MOVEMENT = {"Identity", "Dropout", "Reshape", "Flatten", "Transpose", "Squ
                   "ReduceMax", "Relu", "Concat", "Resize", "Upsample", "Pad"}
 
 
+# Unary operators that, on a dequantised input, Pex computes as a table of exact results.
+_UNARY = {"LeakyRelu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish"}
+
+
 @dataclass
 class Quantized:
     """A float value that is exactly DequantizeLinear(integers) (per tensor) ..."""
@@ -42,7 +47,7 @@ class Accumulated:
     """... or that an integer kernel computes before requantising: `kind` "product" (acc is
     the accumulator in units of input scale x weight scale, per channel along axis 1),
     "mean" (acc the sum of x - zx over `count` elements), "real" (the exact sum of two
-    dequantised tensors); clamped to [low, high] (reals) by Relu/Clip. A product's
+    dequantised tensors), "table" (a unary function of a dequantised tensor); clamped to [low, high] (reals) by Relu/Clip. A product's
     channels are axis 1 (convolutions) or the last axis (matrix products)."""
 
     kind: str
@@ -155,6 +160,8 @@ class Int8Semantics:
     def _from_accumulated(self, a: Accumulated, scale, zp: int, low: int, high: int):
         if a.kind == "real":
             q = self._round_real(np.asarray(a.acc) / np.float64(scale)) + zp
+        elif a.kind == "table":  # Pex computes the table with ONNX's rounding
+            q = np.rint(np.asarray(a.acc) / np.float64(scale)).astype(np.int64) + zp
         else:
             acc = np.asarray(a.acc, np.int64)
             if a.kind == "product":
@@ -262,6 +269,9 @@ class Int8Semantics:
             self._product(node)
         elif op in ("GlobalAveragePool", "ReduceMean"):
             self._mean(node)
+        elif op in _UNARY and inputs[0] in self.quantized:
+            self.accumulated[output] = Accumulated("table", self.e.values[output].numpy(),
+                                                   np.ones(1, np.float32))
         elif op == "Add" and all(n in self.quantized for n in inputs):
             self.accumulated[output] = Accumulated("real", self.e.values[output].numpy(),
                                                    np.ones(1, np.float32))

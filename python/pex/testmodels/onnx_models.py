@@ -537,6 +537,31 @@ def qdq_uint8() -> bytes:
     return _graph(nodes, [("x", [1, 2, 6, 6])], [("y", [1, 8, 3, 3])], weights)
 
 
+def qdq_unary() -> bytes:
+    """QDQ LeakyRelu, Sigmoid, Tanh, HardSigmoid and HardSwish of a dequantised input
+    (scale 0.05, zero point -10: reals from -5.9 to 6.9), each requantised: 256-entry
+    tables; joined along the channels (equal parameters), int8 output."""
+    from onnx import TensorProto
+    weights = {"three": np.array(3.0)}
+    weights.update(_params("x", 1 / 255, -128))
+    weights.update(_params("c", 0.05, -10))
+    weights.update(_params("out", 0.04, -30))
+    nodes = [_quantize_node("x", "xq", "x"), _dequantize_node("xq", "xd", "x"),
+             _node("Mul", ["xd", "three"], "scaled"),
+             _quantize_node("scaled", "cq", "c"), _dequantize_node("cq", "c", "c")]
+    names = []
+    for op_type, attrs in (("LeakyRelu", {"alpha": 0.2}), ("Sigmoid", {}), ("Tanh", {}),
+                           ("HardSigmoid", {"alpha": 0.25}), ("HardSwish", {})):
+        name = op_type.lower()
+        nodes += [_node(op_type, ["c"], name, **attrs),
+                  _quantize_node(name, f"{name}/q", "out"),
+                  _dequantize_node(f"{name}/q", f"{name}/dq", "out")]
+        names.append(f"{name}/dq")
+    nodes += [_node("Concat", names, "joined", axis=1), _quantize_node("joined", "y", "out")]
+    return _graph(nodes, [("x", [1, 2, 4, 4])], [("y", [1, 10, 4, 4])], weights,
+                  output_type=TensorProto.INT8)
+
+
 def qlinear_conv() -> bytes:
     """QLinearConv as ONNX Runtime's QOperator format writes it: a uint8 input (zero point
     128), uint8 weights with zero point 128, an int32 bias, a uint8 output (zero point 100),
@@ -688,6 +713,7 @@ MODELS = {
     "onnx_qdq_conv": qdq_conv,
     "onnx_qdq_add": qdq_add,
     "onnx_qdq_uint8": qdq_uint8,
+    "onnx_qdq_unary": qdq_unary,
     "onnx_qlinear_conv": qlinear_conv,
     "onnx_qlinear_matmul_add": qlinear_matmul_add,
     "onnx_softmax_axis": softmax_axis,

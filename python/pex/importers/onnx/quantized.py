@@ -8,7 +8,8 @@ flows into QuantizeLinear nodes of one set of parameters (through Relu or Clip, 
 is computed in int8: integer accumulation, then one `rescale` to the output parameters,
 the result being a "requantized" view that only those QuantizeLinear nodes read. Relu
 and Clip there are clamps to the quantised bounds (quantisation is monotonic, so
-Q(clip(v)) = clamp(Q(v))). Everything else computes in float, with a dequantize where a
+Q(clip(v)) = clamp(Q(v))); other unary operators (LeakyRelu, Sigmoid, Tanh,
+HardSigmoid, HardSwish) are 256-entry tables. Everything else computes in float, with a dequantize where a
 view meets a float operator and a quantize at a QuantizeLinear of a float tensor.
 
 Arithmetic (ONNX Runtime's fused kernels; see docs/importers.md for where a TOSA rescale
@@ -495,6 +496,42 @@ def clip(r, node, attrs) -> bool:
     return True
 
 
+def _table(function):
+    """A unary operator of a dequantized view whose result flows into QuantizeLinear: a
+    256-entry table, each entry Q_out(f(DQ_in(q))) computed here in double precision,
+    which is ONNX's semantics exactly (ONNX Runtime's QLinear* unary operators are tables
+    too)."""
+    def convert(r, node, attrs) -> bool:
+        x = _view(r, node.input[0])
+        params = requantization_target(r, node.output[0])
+        if x is None or params is None:
+            return False
+        quant = x.tensor.quant
+        integers = np.arange(-128, 128, dtype=np.int64)
+        real = ((integers - quant.zero_point[0]).astype(np.float32) * quant.scale[0])
+        result = function(real.astype(np.float64), attrs)
+        entries = np.clip(np.rint(result / np.float64(params.scale[0])) + params.zero_point[0],
+                          -128, 127).astype(np.int8)
+        out = r.emit("table", [x.tensor], x.tensor.shape, "i8", params.quantization(),
+                     name=node.output[0], entries=tuple(int(e) for e in entries))
+        r.define(node.output[0], out, x.perm, "requantized", params.unsigned)
+        return True
+    return convert
+
+
+def _hard_sigmoid(x, alpha, beta):
+    return np.clip(alpha * x + beta, 0.0, 1.0)
+
+
+_UNARY_TABLES = {
+    "LeakyRelu": lambda x, a: np.where(x >= 0, x, x * a.get("alpha", 0.01)),
+    "Sigmoid": lambda x, a: 1.0 / (1.0 + np.exp(-x)),
+    "Tanh": lambda x, a: np.tanh(x),
+    "HardSigmoid": lambda x, a: _hard_sigmoid(x, a.get("alpha", 0.2), a.get("beta", 0.5)),
+    "HardSwish": lambda x, a: x * _hard_sigmoid(x, 1.0 / 6.0, 0.5),
+}
+
+
 def concat(r, node, attrs) -> bool:
     """int8 when every input is int8 (dequantized views or int8 tensors): joined as they
     are when quantised alike, else rescaled to the QuantizeLinear after it."""
@@ -619,6 +656,7 @@ INT8_FORMS = {
     "Add": add,
     "Relu": relu,
     "Clip": clip,
+    **{op_type: _table(function) for op_type, function in _UNARY_TABLES.items()},
 }
 
 OPERATORS = {
