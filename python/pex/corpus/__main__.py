@@ -24,6 +24,7 @@ from pathlib import Path
 
 from pex.corpus.runner import (REPOSITORY, Tools, corpus_entry, format_table, print_failures,
                                run_entry, shared_entries, table_row)
+from pex.errors import ModelError
 
 GENERATORS = ("pex.corpus.onnx_models", "pex.corpus.tflite_models")
 TARGETS = ("host", "cortex-m4")
@@ -63,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="run only the models whose name matches this glob "
                                        "(e.g. 'shared/*', 'onnx/mobilenet*')")
     parser.add_argument("--skip-big", action="store_true",
-                        help="leave out models of more than 50 M multiply-accumulates")
+                        help="leave out models of more than 50 M multiply-accumulates or "
+                             "named ..._big")
     parser.add_argument("--targets", default=",".join(TARGETS),
                         help="comma-separated, of host and cortex-m4 (default both)")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
@@ -84,7 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     entries, notes = ([], []) if args.no_generators else _generated(args.out, args.seed)
     models_dir = _models_dir()
     if models_dir:
-        entries.extend(shared_entries(models_dir))
+        try:
+            entries.extend(shared_entries(models_dir))
+        except (ModelError, OSError) as error:
+            print(f"pex-corpus: error: {models_dir}: {error}", file=sys.stderr)
+            return 1
     else:
         notes.append("note: no shared models folder (scripts/models-dir.sh found none)")
     if args.only:
@@ -95,10 +101,9 @@ def main(argv: list[str] | None = None) -> int:
         print("pex-corpus: error: no model to run", file=sys.stderr)
         return 1
 
-    env_python = sys.executable
     os.environ["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(REPOSITORY / "python"), os.environ.get("PYTHONPATH")]))
-    tools = Tools(env_python, args.pexc, args.mlir_opt)
+    tools = Tools(sys.executable, args.pexc, args.mlir_opt)
 
     def run(entry):
         row = run_entry(tools, entry, args.out / "runs" / entry.name.replace("/", "__"),

@@ -25,7 +25,8 @@ from pex.reference.inputs import reference_input
 # How far above the channel-split ideal the arena may be: alignment and the runtime's
 # bookkeeping, not a lost chain.
 IDEAL_SLACK_BYTES = 512
-# --skip-big leaves out models above this many multiply-accumulates (minutes in QEMU).
+# --skip-big leaves out models above this many multiply-accumulates (minutes in QEMU), and
+# those a generator names "..._big".
 BIG_MACS = 50_000_000
 TIMEOUT_SECONDS = 1800
 REPOSITORY = Path(__file__).resolve().parents[3]
@@ -53,10 +54,9 @@ class Entry:
 
     name: str
     path: Path
-    style: str
+    style: str  # frontend / what produced the reference or the model
     input: bytes | None  # None when the graph cannot be read to build it
     check: Callable[[bytes], Outcome] | None  # None: no reference output
-    reference: str
     pexc_args: list[str] = field(default_factory=list)
     tflm_arena: int | None = None
 
@@ -68,22 +68,25 @@ def corpus_entry(model: CorpusModel) -> Entry:
         ok, message = compare(actual, model.expected, model.dtype, model.tolerance)
         return Outcome(ok, message)
     return Entry(model.name, Path(model.path), f"{frontend}/{model.reference}", model.input,
-                 check, model.reference, list(model.pexc_args))
+                 check, list(model.pexc_args))
 
 
 # --- The shared models and their README figures ------------------------------------------
 
 def _table(readme: str, first_header: str) -> list[dict[str, str]]:
     """The rows of the Markdown table whose first header cell is `first_header`."""
+    def cells(line: str) -> list[str]:
+        return [c.strip() for c in line.strip().strip("|").split("|")]
+
     lines = readme.splitlines()
     for start, line in enumerate(lines):
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if cells[0] == first_header:
+        header = cells(line)
+        if header[0] == first_header:
             rows = []
             for row in lines[start + 2:]:
                 if not row.startswith("|"):
                     break
-                rows.append(dict(zip(cells, (c.strip() for c in row.strip().strip("|").split("|")))))
+                rows.append(dict(zip(header, cells(row))))
             return rows
     raise ModelError(f"no table headed '{first_header}' in the models README")
 
@@ -139,7 +142,7 @@ def shared_entries(models_dir: Path) -> list[Entry]:
             model_input = None  # the import step reports why
         output = figure.get("TFLM output bytes (hex)", "")
         entries.append(Entry(f"shared/{name}", path, f"tflite/{path.parent.name}", model_input,
-                             _readme_check(output), "TFLite Micro (README)",
+                             _readme_check(output),
                              tflm_arena=int(head) if head.isdigit() else None))
     return entries
 
@@ -238,12 +241,14 @@ def run_entry(tools: Tools, entry: Entry, work: Path, targets: list[str],
         row.macs = multiply_accumulates(graph)
     except ModelError:
         graph = None  # the import step reports why
-    if skip_big and row.macs is not None and row.macs > BIG_MACS:
-        row.skipped = f"{row.macs / 1e6:.0f} M MACs > {BIG_MACS / 1e6:.0f} M (--skip-big)"
+    if skip_big and (entry.name.endswith("_big") or (row.macs or 0) > BIG_MACS):
+        row.skipped = (f"{(row.macs or 0) / 1e6:.0f} M MACs" if row.macs else "a big model") \
+            + " (--skip-big)"
         return row
 
     mlir = work / "model.mlir"
-    result = _run([tools.python, "-m", "pex.importers", entry.path, "-o", mlir])
+    shapes = [a for a in entry.pexc_args if a.startswith("--input-shape")]
+    result = _run([tools.python, "-m", "pex.importers", entry.path, "-o", mlir, *shapes])
     row.imported = Outcome(result.returncode == 0, error_line(result.stderr, result.returncode)
                            if result.returncode else "")
     if row.imported.ok:
