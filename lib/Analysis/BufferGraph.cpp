@@ -396,7 +396,7 @@ int64_t BufferGraph::getIOBytes() const {
   // An input the function returns is two buffers to the caller: the input
   // and the output it is copied into.
   for (const Buffer &buffer : buffers)
-    bytes += buffer.bytes *
+    bytes += buffer.exactBytes *
              ((buffer.isArgument ? 1 : 0) + (buffer.isResult ? 1 : 0));
   return bytes;
 }

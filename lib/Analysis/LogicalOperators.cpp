@@ -22,12 +22,40 @@ bool mlir::pex::isReturned(Value value) {
   });
 }
 
+/// Whether a slice's elements are consecutive in its source's row-major
+/// storage: the dimensions inside the outermost one it cuts are whole, and
+/// the ones outside it have one element.
+static bool isContiguousSlice(tosa::SliceOp slice) {
+  ArrayRef<int64_t> source = slice.getInput1().getType().getShape();
+  ArrayRef<int64_t> result = slice.getType().getShape();
+  auto cut = llvm::find_if(llvm::zip_equal(source, result), [](auto dims) {
+    return std::get<0>(dims) != std::get<1>(dims);
+  });
+  unsigned outermost =
+      std::distance(llvm::zip_equal(source, result).begin(), cut);
+  for (unsigned dim = 0; dim < outermost; ++dim)
+    if (result[dim] != 1)
+      return false;
+  for (unsigned dim = outermost + 1; dim < source.size(); ++dim)
+    if (source[dim] != result[dim])
+      return false;
+  return true;
+}
+
 bool mlir::pex::isViewOp(Operation *op) {
   if (!isa<ViewLikeOpInterface>(op))
     return false;
+  auto slice = dyn_cast<tosa::SliceOp>(op);
+  if (!slice)
+    return true;
   // A model output is a contiguous buffer of its own: a returned slice
   // (a strided view) is copied into it, by a kernel like any computation.
-  return !(isa<tosa::SliceOp>(op) && isReturned(op->getResult(0)));
+  // So is a strided slice that is reshaped: a reshape views contiguous
+  // storage only.
+  Value result = slice.getResult();
+  bool reshaped =
+      llvm::any_of(result.getUsers(), llvm::IsaPred<tosa::ReshapeOp>);
+  return !isReturned(result) && (!reshaped || isContiguousSlice(slice));
 }
 
 bool mlir::pex::isStorageFree(Operation *op) {
@@ -39,7 +67,8 @@ bool mlir::pex::isStorageFree(Operation *op) {
 
 static bool isElementwise(Operation *op) {
   auto partial = dyn_cast<PartialExecutionOpInterface>(op);
-  return partial && partial.hasProperty(PartialExecutionProperties::Elementwise);
+  return partial &&
+         partial.hasProperty(PartialExecutionProperties::Elementwise);
 }
 
 SmallVector<Value> LogicalOperator::getExternalOperands() const {
@@ -66,9 +95,8 @@ std::optional<Value> mlir::pex::getInPlaceCandidate(const LogicalOperator &op) {
     if (type.getShape() != outputType.getShape() ||
         elementBytes(type) != elementBytes(outputType))
       continue;
-    bool readByAnchor = llvm::any_of(operand.getUsers(), [&](Operation *user) {
-      return user == op.anchor;
-    });
+    bool readByAnchor = llvm::any_of(
+        operand.getUsers(), [&](Operation *user) { return user == op.anchor; });
     if (!readByAnchor)
       return operand;
   }
@@ -83,8 +111,7 @@ static bool isComputation(Operation *op) {
   if (isa<GroupOp>(op))
     return true;
   // TOSA's shape operators compute shapes at compile time, not tensors.
-  return isa<tosa::TosaDialect>(op->getDialect()) &&
-         op->getNumResults() > 0 &&
+  return isa<tosa::TosaDialect>(op->getDialect()) && op->getNumResults() > 0 &&
          llvm::all_of(op->getResultTypes(), llvm::IsaPred<RankedTensorType>);
 }
 

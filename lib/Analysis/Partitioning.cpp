@@ -133,7 +133,7 @@ std::string explainWholeTensor(const BufferGraph &model, unsigned buffer,
   ArrayRef<Unit> units = model.getUnits();
   const BufferGraph::Buffer &tensor = model.getBuffers()[buffer];
   std::string what = model.describeBuffer(buffer) + " (" +
-                     std::to_string(tensor.bytes) + " bytes)";
+                     std::to_string(tensor.exactBytes) + " bytes)";
   if (tensor.isArgument)
     return what + " is the model's input, live until its last reader";
   if (tensor.isResult)
@@ -190,7 +190,7 @@ std::string explainWholeTensor(const BufferGraph &model, unsigned buffer,
     if (plan.accumulates && plan.chain.back() == tensor.consumers.front()) {
       Value accumulator = consumer.op.anchor->getResult(0);
       int64_t accumulatorBytes = getStorageBytes(accumulator.getType());
-      if (accumulatorBytes >= tensor.bytes)
+      if (accumulatorBytes >= tensor.exactBytes)
         return what + ": splitting it needs an accumulator of " +
                std::to_string(accumulatorBytes) + " bytes for " +
                consumerLabel + ", no less than the tensor";

@@ -50,9 +50,9 @@ Storages collectStorages(const BufferGraph &graph,
         indexOfRoot.try_emplace(root, storages.packing.size());
     auto [first, last] = live.lifetimes[index];
     if (inserted) {
-      storages.packing.push_back(
-          {buffer.exactBytes, static_cast<int64_t>(first),
-           static_cast<int64_t>(last)});
+      storages.packing.push_back({buffer.exactBytes,
+                                  static_cast<int64_t>(first),
+                                  static_cast<int64_t>(last)});
     } else {
       PackingBuffer &storage = storages.packing[it->second];
       storage.size = std::max(storage.size, buffer.exactBytes);
@@ -86,11 +86,11 @@ void recordPlacement(const BufferGraph &graph, unsigned index,
     return;
   }
   if (buffer.isAccumulator) {
-    auto group = cast<GroupOp>(
-        graph.getUnits()[*buffer.ownerGroup].op.getSink());
+    auto group =
+        cast<GroupOp>(graph.getUnits()[*buffer.ownerGroup].op.getSink());
     ValueRange accumulated = group.getPartialYield().getAccumulate();
-    unsigned position = llvm::find(accumulated, buffer.value) -
-                        accumulated.begin();
+    unsigned position =
+        llvm::find(accumulated, buffer.value) - accumulated.begin();
     setEntry(group, kAccumulatorPlacementsAttrName, accumulated.size(),
              position);
     return;
@@ -125,8 +125,7 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
     if (failed(graph))
       return signalPassFailure();
     // The schedule as recorded: the units in the order of the function body.
-    ScheduleLiveness live =
-        computeLiveness(*graph, graph->getProgramOrder());
+    ScheduleLiveness live = computeLiveness(*graph, graph->getProgramOrder());
     Storages storages = collectStorages(*graph, live);
     // An input the function also returns is copied into the output after
     // the last step: the output is a storage of its own.
@@ -138,24 +137,25 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
         if (!buffer || !graph->getBuffers()[*buffer].isArgument)
           continue;
         int64_t lastStep = std::max<int64_t>(live.steps.size(), 1) - 1;
-        returnedInputs.push_back({static_cast<unsigned>(resultIndex),
-                                  static_cast<unsigned>(
-                                      storages.packing.size())});
+        returnedInputs.push_back(
+            {static_cast<unsigned>(resultIndex),
+             static_cast<unsigned>(storages.packing.size())});
         storages.packing.push_back(
             {graph->getBuffers()[*buffer].exactBytes, lastStep, lastStep});
       }
-    Packing packing = packBuffers(storages.packing, alignment,
-                                  strategy == "first-fit"
-                                      ? PackingStrategy::FirstFit
-                                      : PackingStrategy::Search);
+    Packing packing =
+        packBuffers(storages.packing, alignment,
+                    strategy == "first-fit" ? PackingStrategy::FirstFit
+                                            : PackingStrategy::Search);
     if (arenaBudget > 0 && packing.size > arenaBudget) {
       Operation *peak = live.getPeakOp(func);
-      peak->emitError() << "pex: memory budget of "
-                        << static_cast<int64_t>(arenaBudget)
-                        << " bytes cannot be met: the buffers peak at "
-                        << live.peakBytes << " bytes at "
-                        << getOpLabel(peak) << " and need " << packing.size
-                        << " bytes once placed";
+      InFlightDiagnostic diag =
+          peak->emitError()
+          << "pex: arena budget of " << static_cast<int64_t>(arenaBudget)
+          << " bytes cannot be met: the buffers live at " << getOpLabel(peak)
+          << " take " << live.peakBytes << " bytes";
+      if (packing.size > live.peakBytes)
+        diag << ", and placing them needs " << packing.size << " bytes";
       return signalPassFailure();
     }
 
@@ -173,9 +173,8 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
       const PackingBuffer &copy = storages.packing[storage];
       func.setResultAttr(resultIndex, kPlacementAttrName,
                          PlacementAttr::get(&getContext(),
-                                            packing.offsets[storage],
-                                            copy.size, copy.first,
-                                            copy.last));
+                                            packing.offsets[storage], copy.size,
+                                            copy.first, copy.last));
     }
     // Where the lowering finds the storage of each result the arena holds:
     // bufferization turns results into output parameters.
@@ -189,10 +188,9 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
         auto [first, last] = live.lifetimes[*buffer];
         func.setResultAttr(
             resultIndex, kPlacementAttrName,
-            PlacementAttr::get(&getContext(),
-                               packing.offsets[*storages.indexOf[*buffer]],
-                               graph->getBuffers()[*buffer].exactBytes, first,
-                               last));
+            PlacementAttr::get(
+                &getContext(), packing.offsets[*storages.indexOf[*buffer]],
+                graph->getBuffers()[*buffer].exactBytes, first, last));
       }
     Builder builder(&getContext());
     func->setAttr(kArenaAttrName,
@@ -200,11 +198,11 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
                                  storages.exactPeak, packing.lowerBound));
     // What TensorFlow Lite Micro's greedy planner would need for the same
     // buffers and lifetimes, for comparison.
-    func->setAttr(kFirstFitSizeAttrName,
-                  builder.getI64IntegerAttr(
-                      packBuffers(storages.packing, alignment,
-                                  PackingStrategy::FirstFit)
-                          .size));
+    func->setAttr(
+        kFirstFitSizeAttrName,
+        builder.getI64IntegerAttr(
+            packBuffers(storages.packing, alignment, PackingStrategy::FirstFit)
+                .size));
   }
 };
 } // namespace

@@ -1,5 +1,5 @@
-// RUN: pex-opt %s -split-input-file --pex-memory-report -o /dev/null 2>&1 | FileCheck %s
-// RUN: pex-opt %s -split-input-file --pex-memory-report="count-io=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOIO
+// RUN: pex-opt %s -split-input-file --pex-memory-report="arena-io=true alignment=1" -o /dev/null 2>&1 | FileCheck %s
+// RUN: pex-opt %s -split-input-file --pex-memory-report="alignment=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOIO
 
 // A chain: input 256 B -> conv -> 512 B -> conv -> 256 B (returned).
 // Step 0 holds the input and the first result (768 B); step 1 the first and

@@ -1,5 +1,5 @@
-// RUN: pex-opt %s -split-input-file --pex-partition="count-io=false" | FileCheck %s
-// RUN: pex-opt %s -split-input-file --pex-memory-report="count-io=false" --pex-partition="count-io=false" --pex-memory-report="count-io=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=MACS
+// RUN: pex-opt %s -split-input-file --pex-partition="alignment=1" | FileCheck %s
+// RUN: pex-opt %s -split-input-file --pex-memory-report="alignment=1" --pex-partition="alignment=1" --pex-memory-report="alignment=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=MACS
 
 // An inverted residual block without its residual: a 1x1 expansion to 96
 // channels, a 3x3 depthwise convolution and a 1x1 projection to 8 channels.

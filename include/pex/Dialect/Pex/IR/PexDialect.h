@@ -37,6 +37,14 @@ constexpr llvm::StringLiteral kFirstFitSizeAttrName = "pex.first_fit_size";
 /// Unit attribute on an argument of a bufferized model function that is one
 /// of its outputs (a result turned into an output parameter).
 constexpr llvm::StringLiteral kOutputArgAttrName = "pex.output";
+/// On a partitioned function: the peak before partitioning (for reports).
+constexpr llvm::StringLiteral kPeakBeforePartitionAttrName =
+    "pex.peak_before_partition";
+/// On the model function's arguments and results (the importers): the
+/// model's tensor name and, when quantised, its scale and zero point.
+constexpr llvm::StringLiteral kTensorNameAttrName = "pex.name";
+constexpr llvm::StringLiteral kScaleAttrName = "pex.scale";
+constexpr llvm::StringLiteral kZeroPointAttrName = "pex.zero_point";
 /// On the arena view that replaced a model input or output held in the
 /// arena: the role ("input", "output"; "input0", "input1", ... when there are
 /// several) that names its accessor, `pex_NAME_<role>()`.
