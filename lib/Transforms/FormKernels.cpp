@@ -31,7 +31,8 @@ bool isImmediate(Value value) {
 
 /// The placement the planner recorded for the storage `value` is in: that
 /// of the operation computing it (a placed operation, a placed buffer, a
-/// kernel's destination), through the loops that carry it.
+/// kernel's destination, the result a slice is assembled into), through the
+/// loops that carry it.
 PlacementAttr getRecordedPlacement(Value value) {
   while (true) {
     if (auto arg = dyn_cast<BlockArgument>(value)) {
@@ -55,6 +56,10 @@ PlacementAttr getRecordedPlacement(Value value) {
     }
     if (auto kernel = dyn_cast<KernelOp>(op)) {
       value = kernel.getOutput();
+      continue;
+    }
+    if (auto insert = dyn_cast<tensor::InsertSliceOp>(op)) {
+      value = insert.getDest();
       continue;
     }
     if (auto buffer = dyn_cast<BufferOp>(op))

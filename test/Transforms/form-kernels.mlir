@@ -347,3 +347,27 @@ func.func @extract_slice_operand(%x: tensor<1x2x2x4xf32>) -> (tensor<1x2x2x4xf32
   %c = tosa.clamp %s {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
   return %a, %c : tensor<1x2x2x4xf32>, tensor<1x2x2x2xf32>
 }
+
+// -----
+
+// A result assembled slice by slice dies at an element-wise operator, which
+// the planner placed over it: the kernel writes over the assembled tensor
+// (found through the slice inserted last).
+// CHECK-LABEL: func.func @in_place_over_assembled
+// CHECK:       %[[ASSEMBLED:.*]] = pex.buffer <offset = 0, size = 160, live = [0, 1]> : tensor<1x2x2x10xf32>
+// CHECK:       %[[LOOP:.*]] = scf.for
+// CHECK:       %[[LAST:.*]] = tensor.insert_slice %{{.*}} into %[[LOOP]]
+// CHECK-NOT:   pex.buffer
+// CHECK:       pex.kernel outs(%[[LAST]] : tensor<1x2x2x10xf32>)
+// CHECK:         tosa.negate
+func.func @in_place_over_assembled(%x: tensor<1x2x2x10xf32>) -> tensor<1x1x1x10xf32> {
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %y = pex.group axis = 3, channels = 10, slices = 3 sliced(%x : tensor<1x2x2x10xf32>) -> (tensor<1x2x2x10xf32>) {
+  ^bb0(%xs: tensor<1x2x2x4xf32>):
+    %c = tosa.clamp %xs {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32>
+    pex.partial_yield assemble(%c : tensor<1x2x2x4xf32>)
+  }
+  %n = tosa.negate %y, %zp, %zp : (tensor<1x2x2x10xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x10xf32>
+  %r = tosa.max_pool2d %n {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x2x2x10xf32>) -> tensor<1x1x1x10xf32>
+  return %r : tensor<1x1x1x10xf32>
+}

@@ -378,12 +378,15 @@ int compile(int argc, char **argv) {
     if (auto size = global->getAttrOfType<IntegerAttr>(
             pex::kFirstFitSizeAttrName))
       firstFitBytes = size.getInt();
-  // Every buffer's place and lifetime, for memory pictures.
+  // Every buffer's place and lifetime, for memory pictures; the copies of a
+  // group's body for its remainder slice and its loop share their buffers'
+  // placements and are listed once.
   llvm::json::Array placements;
+  llvm::DenseSet<Attribute> listed;
   module->walk([&](memref::ViewOp view) {
     auto placement =
         view->getAttrOfType<pex::PlacementAttr>(pex::kPlacementAttrName);
-    if (!placement)
+    if (!placement || !listed.insert(placement).second)
       return;
     placements.push_back(llvm::json::Object{
         {"offset", placement.getOffset()},
