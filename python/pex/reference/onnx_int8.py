@@ -45,10 +45,11 @@ class Quantized:
 @dataclass
 class Accumulated:
     """... or that an integer kernel computes before requantising: `kind` "product" (acc is
-    the accumulator in units of input scale x weight scale, per channel along axis 1),
-    "mean" (acc the sum of x - zx over `count` elements), "real" (the exact sum of two
-    dequantised tensors), "table" (a unary function of a dequantised tensor); clamped to [low, high] (reals) by Relu/Clip. A product's
-    channels are axis 1 (convolutions) or the last axis (matrix products)."""
+    the accumulator in units of input scale x weight scale, per channel), "mean" (acc the
+    sum of x - zx over `count` elements), "real" (the exact sum of two dequantised
+    tensors), "table" (a unary function of a dequantised tensor); clamped to [low, high]
+    (reals) by Relu/Clip. A product's channels are axis 1 (convolutions) or the last axis
+    (matrix products)."""
 
     kind: str
     acc: object
