@@ -46,8 +46,8 @@ class Quantized:
 class Accumulated:
     """... or that an integer kernel computes before requantising: `kind` "product" (acc is
     the accumulator in units of input scale x weight scale, per channel), "mean" (acc the
-    sum of x - zx over `count` elements), "real" (the exact sum of two dequantised
-    tensors), "table" (a unary function of a dequantised tensor); clamped to [low, high]
+    sum of x - zx over `count` elements), "real" (the exact sum or product of two
+    dequantised tensors), "table" (a unary function of a dequantised tensor); clamped to [low, high]
     (reals) by Relu/Clip. A product's channels are axis 1 (convolutions) or the last axis
     (matrix products)."""
 
@@ -273,7 +273,7 @@ class Int8Semantics:
         elif op in _UNARY and inputs[0] in self.quantized:
             self.accumulated[output] = Accumulated("table", self.e.values[output].numpy(),
                                                    np.ones(1, np.float32))
-        elif op == "Add" and all(n in self.quantized for n in inputs):
+        elif op in ("Add", "Mul") and all(n in self.quantized for n in inputs):
             self.accumulated[output] = Accumulated("real", self.e.values[output].numpy(),
                                                    np.ones(1, np.float32))
 

@@ -2,8 +2,8 @@
 imported as int8 graph ops with ONNX Runtime's arithmetic.
 
 A DequantizeLinear of an int8 activation is not computed: its output is a "dequantized"
-view of the int8 tensor. An operator with an int8 form (Conv, Gemm, MatMul, Add, global
-average pooling) whose inputs are such views and whose output only flows into
+view of the int8 tensor. An operator with an int8 form (Conv, Gemm, MatMul, Add, Mul,
+global average pooling) whose inputs are such views and whose output only flows into
 QuantizeLinear nodes of one set of parameters (through Relu or Clip, possibly) is
 computed in int8: integer accumulation, then one `rescale` to the output parameters, the
 result being a "requantized" view that only those QuantizeLinear nodes read. Relu and
@@ -320,6 +320,26 @@ def add(r, node, attrs) -> bool:
     return True
 
 
+def mul(r, node, attrs) -> bool:
+    """(a - za)(b - zb) in i32 (exact: at most 255^2), one rescale by sa sb / sc (to 31
+    bits; ONNX Runtime computes the product in float32)."""
+    a, b = (_operand(r, n) for n in node.input)
+    params = requantization_target(r, node.output[0])
+    if a is None or b is None or params is None:
+        return False
+    output = node.output[0]
+    tensors, shape, perm = broadcast(r, [a, b])
+    centred = [widen(r, t, 1.0, f"{output}/{label}") for t, label in zip(tensors, "ab")]
+    product = r.emit("mul", centred, stored_shape(shape, perm), "i32", name=f"{output}/product",
+                     activation="NONE")
+    real = (float(a.tensor.quant.scale[0]) * float(b.tensor.quant.scale[0]) /
+            float(params.scale[0]))
+    out = emit_rescale(r, product, [real], 0, params.zero_point[0], "i8",
+                       params.quantization(), output)
+    r.define(output, out, perm, "requantized", params.unsigned)
+    return True
+
+
 def relu(r, node, attrs) -> bool:
     """Of a dequantized view: max(x, zero point), the same view of the result (exact).
     Of a requantized view: the clamp to Q(0)."""
@@ -514,6 +534,7 @@ INT8_FORMS = {
     "Gemm": gemm,
     "MatMul": matmul,
     "Add": add,
+    "Mul": mul,
     "Relu": relu,
     "Clip": clip,
     **{op_type: _table(function) for op_type, function in _UNARY_TABLES.items()},
