@@ -5,9 +5,9 @@ Each model is imported (with its `--input-shape` arguments), its TOSA validated 
 plain `mlir-opt --tosa-validate`, compiled and run with `pexc --target=host --io=arena` on
 its input and compared with its reference: float outputs within the model's tolerance of
 PyTorch's (or the ONNX evaluator's) output; int8 outputs as `pex.reference.onnx_check`
-compares them (identical to ONNX Runtime's arithmetic, or, only where its float32
-requantisation and TOSA's rescale round differently, equal to TOSA's rounding and within
-1 LSB). The arena is pexc's `arena_bytes` (input and output included). Exits 1 unless
+compares them (identical to ONNX Runtime's arithmetic, or, where its float32
+requantisation and TOSA's rescale round differently by 1 at some values, equal to the
+graph evaluated with TOSA's rounding). The arena is pexc's `arena_bytes` (input and output included). Exits 1 unless
 every model passes every step.
 """
 
