@@ -30,7 +30,7 @@ Kinds ONNX models add:
 
   conv2d, depthwise_conv2d, fully_connected with an i32 output tensor: the int8
                     accumulator (bias included), requantised by a separate rescale
-  add               also on i32 tensors (plain addition)
+  add, mul          also on i32 tensors (plain addition, multiplication)
   sub, div, maximum, minimum   a, b (same rank, numpy broadcasting; div is float)
   clamp             x;  low, high (reals for float, stored integers for integer tensors)
   tanh              x (float)

@@ -135,10 +135,11 @@ def generate(out_dir: Path, seed: int) -> list[CorpusModel]:
             continue
         calibration = [image(*x.shape) for _ in range(4)]
         models.append(_quantized(out_dir, f"{name}_qdq", model, calibration, _nhwc_bytes(x)))
-    mobilenet = onnx.load(str(out_dir / "mobilenet_v2_035_96.onnx"))
-    models.append(_quantized(out_dir, "mobilenet_v2_035_96_qdq", mobilenet,
-                             [image(1, 3, 96, 96) for _ in range(4)],
-                             _nhwc_bytes(image(1, 3, 96, 96))))
+    for name in ("mobilenet_v2_035_96", "mobilenet_v3_small_96"):
+        exported = onnx.load(str(out_dir / f"{name}.onnx"))
+        models.append(_quantized(out_dir, f"{name}_qdq", exported,
+                                 [image(1, 3, 96, 96) for _ in range(4)],
+                                 _nhwc_bytes(image(1, 3, 96, 96))))
     pixels = rng.integers(0, 256, (1, 3, 32, 32)).astype(np.uint8)
     models.append(_written(out_dir, "qlinear_conv", onnx_graphs.qlinear_network(seed + 4),
                            _nhwc_bytes(pixels), "onnx-int8"))

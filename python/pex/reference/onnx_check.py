@@ -13,8 +13,8 @@ importer does (`--input-shape`, else a leading batch of 1).
 Float outputs may differ by R (default 1e-5) relative to the largest magnitude of the
 reference (float32 against double, summation order). Integer outputs must equal ONNX
 Runtime's, or, where ONNX Runtime's float32 requantisation rounds differently from the
-TOSA rescale (docs/importers.md), equal the same graph evaluated with TOSA's rounding,
-the two references differing by at most 1.
+TOSA rescale (docs/importers.md: by 1, at some requantised values), equal the same graph
+evaluated with TOSA's rounding; the message says how far that moved the outputs.
 """
 
 from __future__ import annotations
@@ -90,18 +90,22 @@ def evaluate(model, input_bytes: bytes, input_shapes: dict | None = None,
 
 def compare_int8(actual: np.ndarray, onnxruntime: np.ndarray, tosa: np.ndarray,
                  statistics: dict) -> tuple[bool, str]:
+    """Identical to ONNX Runtime's arithmetic; or equal to the graph evaluated with TOSA's
+    rounding where the two roundings differ only by 1 at some requantised values (the
+    documented cases). In a deep network such a difference spreads: the outputs can then
+    differ from ONNX Runtime's by more than 1, which the message says."""
     if np.array_equal(actual, onnxruntime):
         return True, "identical"
+    moved = int(np.count_nonzero(actual != onnxruntime))
+    distance = int(np.max(np.abs(actual - onnxruntime)))
     rounded = (f"{statistics['differ']} of {statistics['requantised']} requantised values "
-               f"round differently")
-    if np.array_equal(actual, tosa) and np.max(np.abs(tosa - onnxruntime)) <= 1:
-        count = int(np.count_nonzero(actual != onnxruntime))
-        return True, (f"within 1 LSB ({count} of {actual.size} outputs differ from ONNX "
-                      f"Runtime's rounding, all equal TOSA's; {rounded})")
-    count = int(np.count_nonzero(actual != onnxruntime))
-    return False, (f"DIFFERENT ({count} of {actual.size} outputs, max "
-                   f"{int(np.max(np.abs(actual - onnxruntime)))} LSB from ONNX Runtime's "
-                   f"rounding, {int(np.count_nonzero(actual != tosa))} from TOSA's; {rounded})")
+               f"round differently, by at most {statistics['largest']}")
+    if np.array_equal(actual, tosa) and 0 < statistics["largest"] <= 1:
+        return True, (f"equal to TOSA's rounding ({rounded}; {moved} of {actual.size} "
+                      f"outputs differ from ONNX Runtime's, by at most {distance} LSB)")
+    return False, (f"DIFFERENT ({moved} of {actual.size} outputs, max {distance} LSB from "
+                   f"ONNX Runtime's rounding, {int(np.count_nonzero(actual != tosa))} from "
+                   f"TOSA's; {rounded})")
 
 
 def main(argv: list[str] | None = None) -> int:

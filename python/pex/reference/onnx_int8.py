@@ -14,7 +14,7 @@ float32 multiplier applied exactly and rounded half up (a rescale with single ro
 sums of two dequantised tensors rounded half up, unary functions of dequantised tensors
 as ONNX rounds them (tables), and a QuantizeLinear of a float tensor
 as x * fl(1 / s) + z in float32, cast with halves to even. Comparing the two counts the
-requantisations whose rounding differs (`statistics`).
+requantisations whose rounding differs and by how much (`statistics`).
 """
 
 from __future__ import annotations
@@ -45,10 +45,11 @@ class Quantized:
 @dataclass
 class Accumulated:
     """... or that an integer kernel computes before requantising: `kind` "product" (acc is
-    the accumulator in units of input scale x weight scale, per channel along axis 1),
-    "mean" (acc the sum of x - zx over `count` elements), "real" (the exact sum of two
-    dequantised tensors), "table" (a unary function of a dequantised tensor); clamped to [low, high] (reals) by Relu/Clip. A product's
-    channels are axis 1 (convolutions) or the last axis (matrix products)."""
+    the accumulator in units of input scale x weight scale, per channel), "mean" (acc the
+    sum of x - zx over `count` elements), "real" (the exact sum or product of two
+    dequantised tensors), "table" (a unary function of a dequantised tensor); clamped to [low, high]
+    (reals) by Relu/Clip. A product's channels are axis 1 (convolutions) or the last axis
+    (matrix products)."""
 
     kind: str
     acc: object
@@ -82,7 +83,7 @@ class Int8Semantics:
         self.accumulated: dict[str, Accumulated] = {}
         self.unsigned: dict[str, bool] = {}  # integer tensors produced here: uint8?
         # Requantised elements, and those whose rounding differs between the two modes.
-        self.statistics = {"requantised": 0, "differ": 0}
+        self.statistics = {"requantised": 0, "differ": 0, "largest": 0}
 
     @property
     def torch(self):
@@ -94,6 +95,8 @@ class Int8Semantics:
         """The mode's rounding of a requantisation; counts where the other mode differs."""
         self.statistics["requantised"] += onnxruntime.size
         self.statistics["differ"] += int(np.count_nonzero(onnxruntime != tosa))
+        self.statistics["largest"] = max(self.statistics["largest"],
+                                         int(np.max(np.abs(onnxruntime - tosa), initial=0)))
         return tosa if self.rounding == "tosa" else onnxruntime
 
     def _requantize(self, acc: np.ndarray, multiplier: np.ndarray) -> np.ndarray:
@@ -272,7 +275,7 @@ class Int8Semantics:
         elif op in _UNARY and inputs[0] in self.quantized:
             self.accumulated[output] = Accumulated("table", self.e.values[output].numpy(),
                                                    np.ones(1, np.float32))
-        elif op == "Add" and all(n in self.quantized for n in inputs):
+        elif op in ("Add", "Mul") and all(n in self.quantized for n in inputs):
             self.accumulated[output] = Accumulated("real", self.e.values[output].numpy(),
                                                    np.ones(1, np.float32))
 

@@ -21,7 +21,8 @@ DATA = Path("/usr/share/libonnx-testdata/data/node")
 # Node tests of the operators the importer supports (test directory name prefixes).
 OPERATORS = (
     "add", "averagepool", "batchnorm", "clip", "concat", "constantofshape",
-    "conv", "convtranspose", "dequantizelinear", "div", "dropout", "flatten", "gather_0", "gather_1", "gather_2d", "gather_negative",
+    "conv", "convtranspose", "dequantizelinear", "div", "dropout", "flatten", "gather_0",
+    "gather_1", "gather_2d", "gather_negative",
     "gemm", "globalaveragepool", "globalmaxpool", "hardsigmoid", "hardswish", "identity",
     "leakyrelu", "matmul_", "max_", "maxpool", "min_", "mul", "pad", "prelu",
     "qlinearconv", "qlinearmatmul", "quantizelinear", "range", "reduce_max", "reduce_mean",

@@ -562,6 +562,40 @@ def qdq_unary() -> bytes:
                   output_type=TensorProto.INT8)
 
 
+def qdq_mul() -> bytes:
+    """A squeeze-and-excitation gate in QDQ form: x times HardSigmoid of its per-channel
+    mean (GlobalAveragePool, a 1x1 Conv), the Mul in int8; and x times an int8 constant
+    per channel; int8 output."""
+    from onnx import TensorProto
+    rng = np.random.default_rng(28)
+    weights = {"w": _int8_weights(rng, (3, 3, 1, 1)),
+               "scale_c": rng.integers(-127, 128, (3, 1, 1)).astype(np.int8)}
+    weights.update(_params("x", 1 / 255, -128))
+    weights.update(_params("m", 1 / 300, -128))
+    weights.update(_params("wq", 0.01, 0))
+    weights.update(_params("g", 0.02, -60))
+    weights.update(_params("gate", 1 / 255, -128))
+    weights.update(_params("p", 0.004, -128))
+    weights.update(_params("cq", 0.02, 0))
+    weights.update(_params("out", 0.006, -3))
+    nodes = [_quantize_node("x", "xq", "x"), _dequantize_node("xq", "xd", "x"),
+             _node("GlobalAveragePool", ["xd"], "mean"),
+             _quantize_node("mean", "meanq", "m"), _dequantize_node("meanq", "meand", "m"),
+             _dequantize_node("w", "wd", "wq"),
+             _node("Conv", ["meand", "wd"], "logit"),
+             _quantize_node("logit", "logitq", "g"), _dequantize_node("logitq", "logitd", "g"),
+             _node("HardSigmoid", ["logitd"], "gate_f", alpha=1 / 6),
+             _quantize_node("gate_f", "gateq", "gate"),
+             _dequantize_node("gateq", "gated", "gate"),
+             _node("Mul", ["xd", "gated"], "gated_x"),
+             _quantize_node("gated_x", "pq", "p"), _dequantize_node("pq", "pd", "p"),
+             _dequantize_node("scale_c", "cd", "cq"),
+             _node("Mul", ["pd", "cd"], "scaled"),
+             _quantize_node("scaled", "y", "out")]
+    return _graph(nodes, [("x", [1, 3, 4, 5])], [("y", [1, 3, 4, 5])], weights,
+                  output_type=TensorProto.INT8)
+
+
 def qlinear_conv() -> bytes:
     """QLinearConv as ONNX Runtime's QOperator format writes it: a uint8 input (zero point
     128), uint8 weights with zero point 128, an int32 bias, a uint8 output (zero point 100),
@@ -714,6 +748,7 @@ MODELS = {
     "onnx_qdq_add": qdq_add,
     "onnx_qdq_uint8": qdq_uint8,
     "onnx_qdq_unary": qdq_unary,
+    "onnx_qdq_mul": qdq_mul,
     "onnx_qlinear_conv": qlinear_conv,
     "onnx_qlinear_matmul_add": qlinear_matmul_add,
     "onnx_softmax_axis": softmax_axis,

@@ -7,7 +7,7 @@ import numpy as np
 
 from pex.errors import ModelError
 from pex.graph import Quantization, Tensor
-from pex.importers.onnx.layout import TO_NHWC, Activation, preferred_perm
+from pex.importers.onnx.layout import TO_NHWC, Activation
 from pex.importers.onnx.window import spatial_window
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from pex.errors import ModelError
+from pex.graph import Tensor
 from pex.importers.onnx.folding import normalized_axis
 from pex.importers.onnx.layout import Activation, preferred_perm, stored_shape
 
@@ -21,8 +22,9 @@ def with_rank(r, act: Activation, rank: int) -> Activation:
     extra = rank - act.rank
     perm = tuple(range(extra)) + tuple(a + extra for a in act.perm)
     shape = (1,) * extra + act.tensor.shape
-    tensor = r.emit("reshape", [act.tensor], shape, like=act.tensor,
-                    name=f"{act.tensor.name}/rank{rank}")
+    x = act.tensor
+    tensor = Tensor(x.name, shape, x.dtype, x.quant, x.data.reshape(shape)) if x.is_constant \
+        else r.emit("reshape", [x], shape, like=x, name=f"{x.name}/rank{rank}")
     return Activation(tensor, perm, act.form, act.unsigned)
 
 

@@ -1,16 +1,16 @@
 """int8 ONNX: QuantizeLinear / DequantizeLinear (QDQ) patterns and the QLinear* operators,
 imported as int8 graph ops with ONNX Runtime's arithmetic.
 
-A DequantizeLinear of an int8 activation is not computed: its output is a
-"dequantized" view of the int8 tensor. An operator with an int8 form (Conv, Gemm,
-MatMul, Add, global average pooling) whose inputs are such views and whose output only
-flows into QuantizeLinear nodes of one set of parameters (through Relu or Clip, possibly)
-is computed in int8: integer accumulation, then one `rescale` to the output parameters,
-the result being a "requantized" view that only those QuantizeLinear nodes read. Relu
-and Clip there are clamps to the quantised bounds (quantisation is monotonic, so
-Q(clip(v)) = clamp(Q(v))); other unary operators (LeakyRelu, Sigmoid, Tanh,
-HardSigmoid, HardSwish) are 256-entry tables. Everything else computes in float, with a dequantize where a
-view meets a float operator and a quantize at a QuantizeLinear of a float tensor.
+A DequantizeLinear of an int8 activation is not computed: its output is a "dequantized"
+view of the int8 tensor. An operator with an int8 form (Conv, Gemm, MatMul, Add, Mul,
+global average pooling) whose inputs are such views and whose output only flows into
+QuantizeLinear nodes of one set of parameters (through Relu or Clip, possibly) is
+computed in int8: integer accumulation, then one `rescale` to the output parameters, the
+result being a "requantized" view that only those QuantizeLinear nodes read. Relu and
+Clip there are clamps to the quantised bounds (quantisation is monotonic, so Q(clip(v))
+= clamp(Q(v))); other unary operators (LeakyRelu, Sigmoid, Tanh, HardSigmoid, HardSwish)
+are 256-entry tables. Everything else computes in float, with a dequantize where a view
+meets a float operator and a quantize at a QuantizeLinear of a float tensor.
 
 Arithmetic (ONNX Runtime's fused kernels; see docs/importers.md for where a TOSA rescale
 differs): convolutions and matrix products accumulate (x - zx)(w - zw) + bias in int32
@@ -27,157 +27,17 @@ converted with an exact rescale where they are a model's input or output.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
 from pex.errors import ModelError
 from pex.graph import Quantization, Tensor
 from pex.importers.onnx import convolution, shape_ops
+from pex.importers.onnx.quantization import (Params, as_int8, emit_rescale, input_view,
+                                             node_params, read_params, widen)
 from pex.importers.onnx.elementwise import broadcast, clip_bounds
 from pex.importers.onnx.layout import TO_NHWC, Activation, preferred_perm, stored_shape
 from pex.importers.onnx.pooling import reduce
-
-
-@dataclass(frozen=True)
-class Params:
-    """Quantisation parameters in int8 terms: a uint8 zero point is stored less 128."""
-
-    scale: np.ndarray  # float32
-    zero_point: np.ndarray  # int64
-    axis: int | None
-    unsigned: bool
-
-    @property
-    def per_tensor(self) -> bool:
-        return self.scale.size == 1
-
-    def quantization(self) -> Quantization:
-        return Quantization(self.scale.reshape(-1).astype(np.float32),
-                            self.zero_point.reshape(-1).astype(np.int64),
-                            None if self.per_tensor else self.axis)
-
-    def same(self, other: Params) -> bool:
-        return (self.unsigned == other.unsigned and np.array_equal(self.scale, other.scale)
-                and np.array_equal(self.zero_point, other.zero_point))
-
-    def quantize(self, value: float) -> int:
-        """Q(value), as ONNX defines it (float32 division, halves to even, saturated)."""
-        scaled = np.float32(value) / np.float32(self.scale.reshape(-1)[0]) \
-            if np.isfinite(value) else value
-        q = np.clip(np.rint(scaled) + int(self.zero_point.reshape(-1)[0]), -128, 127)
-        return int(q)
-
-
-def _known(r, name: str):
-    """A constant's value, also when the Constant node defining it comes later in the
-    file than the node looking ahead at it."""
-    if name in r.constants:
-        return r.constants[name]
-    from onnx import numpy_helper
-    for node in r.model.graph.node:
-        if node.op_type == "Constant" and node.output[0] == name:
-            for attribute in node.attribute:
-                if attribute.name == "value":
-                    return numpy_helper.to_array(attribute.t)
-    return None
-
-
-def read_params(r, node, scale_position: int, zero_position: int, axis=None) -> Params | None:
-    """The (scale, zero point) inputs of a Q/DQ or QLinear node; None if not constant."""
-    scale = _known(r, node.input[scale_position])
-    if scale is None:
-        return None
-    zero = _known(r, node.input[zero_position]) if r.has_input(node, zero_position) else \
-        np.zeros(1, np.uint8)  # ONNX's default zero point is uint8 0
-    if zero is None:
-        return None
-    zero = np.asarray(zero)
-    if zero.dtype not in (np.int8, np.uint8, np.int32):  # int32: a bias
-        raise ModelError(f"zero point of type {zero.dtype}; only int8 and uint8 (int32 for "
-                         f"a bias) are supported")
-    scale = np.asarray(scale, np.float32).reshape(-1)
-    if np.any(scale <= 0) or not np.all(np.isfinite(scale)):
-        raise ModelError("a quantisation scale is not positive and finite")
-    unsigned = zero.dtype == np.uint8
-    zero_point = zero.astype(np.int64).reshape(-1) - (128 if unsigned else 0)
-    return Params(scale, np.broadcast_to(zero_point, scale.shape).copy(), axis, unsigned)
-
-
-def _node_params(r, node, scale_position: int, zero_position: int, axis=None) -> Params:
-    params = read_params(r, node, scale_position, zero_position, axis)
-    if params is None:
-        raise ModelError("quantisation parameters computed at run time are not supported")
-    return params
-
-
-def _as_int8(data: np.ndarray) -> np.ndarray:
-    """uint8 data in int8 terms (less 128)."""
-    return (data.astype(np.int16) - 128).astype(np.int8) if data.dtype == np.uint8 \
-        else data.astype(np.int8)
-
-
-def rescale_parameters(real: float) -> tuple[int, int]:
-    """A TOSA multiplier in [2^30, 2^31) and right shift with multiplier / 2^shift equal to
-    `real` (exactly for a float32 value, whose 24 significant bits fit)."""
-    mantissa, exponent = math.frexp(real)
-    multiplier = round(mantissa * (1 << 31))
-    if multiplier == 1 << 31:
-        multiplier, exponent = multiplier // 2, exponent + 1
-    shift = 31 - exponent
-    if shift > 62:  # below 2^-31: fewer significant bits, still far below one output step
-        multiplier, shift = round(multiplier / (1 << (shift - 62))), 62
-    if shift < 2 or multiplier == 0:
-        raise ModelError(f"requantisation multiplier {real:g} is out of TOSA's range")
-    return multiplier, shift
-
-
-def emit_rescale(r, x: Tensor, reals, input_zp: int, output_zp: int, dtype: str,
-                 quant: Quantization | None, name: str, **flags) -> Tensor:
-    """A rescale by `reals` (one, or one per channel of the last axis)."""
-    reals = np.atleast_1d(reals)
-    if np.all(reals == reals[0]):
-        reals = reals[:1]
-    parameters = [rescale_parameters(float(m)) for m in reals]
-    return r.emit("rescale", [x], x.shape, dtype, quant, name=name,
-                  multiplier=tuple(m for m, _ in parameters),
-                  shift=tuple(s for _, s in parameters), input_zp=int(input_zp),
-                  output_zp=int(output_zp), **flags)
-
-
-def _widen(r, x: Tensor, scale_real: float, name: str) -> Tensor:
-    """(x - zero point) * scale_real as i32."""
-    return emit_rescale(r, x, [scale_real], x.quant.zero_point[0], 0, "i32", None, name)
-
-
-def to_unsigned(r, x: Tensor, name: str) -> Tensor:
-    """An int8-held uint8 tensor as the uint8 bytes it stands for (+128, exact)."""
-    quant = Quantization(x.quant.scale, x.quant.zero_point + 128)
-    return emit_rescale(r, x, [1.0], -128, 0, "i8", quant, f"{name}/uint8",
-                        output_unsigned=True)
-
-
-def _input_view(r, name: str, params: Params) -> Activation:
-    """An int8 input (or int8 activation) read with `params`: a uint8 model input gets its
-    exact conversion to int8, an input its parameters."""
-    act = r.activations[name]
-    tensor = act.tensor
-    if tensor.quant is None:  # a model input, first read here
-        if not params.per_tensor:
-            raise ModelError(f"per-axis parameters for the input '{name}'")
-        if act.unsigned:
-            tensor.quant = Quantization(params.scale, params.zero_point + 128)
-            converted = emit_rescale(r, tensor, [1.0], 0, -128, "i8", params.quantization(),
-                                     f"{name}/int8", input_unsigned=True)
-            act = r.define(name, converted, act.perm, unsigned=True)
-        else:
-            tensor.quant = params.quantization()
-        r.unquantized_inputs.pop(name, None)
-        return act
-    if not Params(tensor.quant.scale, tensor.quant.zero_point, None, act.unsigned).same(params):
-        raise ModelError(f"'{name}' is read with other quantisation parameters than it was "
-                         f"quantised with")
-    return act
 
 
 # QuantizeLinear and DequantizeLinear.
@@ -187,12 +47,12 @@ def dequantize_linear(r, node, attrs) -> None:
     if r.is_constant(name):
         data = r.constants[name]
         axis = attrs.get("axis", 1) % max(np.ndim(data), 1)
-        params = _node_params(r, node, 1, 2, axis)
+        params = node_params(r, node, 1, 2, axis)
         if np.asarray(data).dtype == np.int32:  # a bias
             params = Params(params.scale, params.zero_point, axis, False)
             integers = data.astype(np.int64)
         else:
-            integers = _as_int8(np.asarray(data)).astype(np.int64)
+            integers = as_int8(np.asarray(data)).astype(np.int64)
         shape = [1] * np.ndim(data)
         if not params.per_tensor:
             shape[axis] = -1
@@ -201,18 +61,18 @@ def dequantize_linear(r, node, attrs) -> None:
         r.constants[node.output[0]] = real.astype(np.float32)
         r.quantized_constants[node.output[0]] = (integers, params)
         return
-    params = _node_params(r, node, 1, 2)
+    params = node_params(r, node, 1, 2)
     if not params.per_tensor:
         raise ModelError("per-axis DequantizeLinear of an activation is not supported")
     act = r.raw(name)
     if act.tensor.dtype != "i8" or act.form != "value":
         raise ModelError(f"'{name}' is not an int8 tensor")
-    act = _input_view(r, name, params)
+    act = input_view(r, name, params)
     r.define(node.output[0], act.tensor, act.perm, "dequantized", act.unsigned)
 
 
 def quantize_linear(r, node, attrs) -> None:
-    params = _node_params(r, node, 1, 2)
+    params = node_params(r, node, 1, 2)
     name = node.input[0]
     if r.is_constant(name):
         data = np.asarray(r.constants[name], np.float32)
@@ -460,6 +320,26 @@ def add(r, node, attrs) -> bool:
     return True
 
 
+def mul(r, node, attrs) -> bool:
+    """(a - za)(b - zb) in i32 (exact: at most 255^2), one rescale by sa sb / sc (to 31
+    bits; ONNX Runtime computes the product in float32)."""
+    a, b = (_operand(r, n) for n in node.input)
+    params = requantization_target(r, node.output[0])
+    if a is None or b is None or params is None:
+        return False
+    output = node.output[0]
+    tensors, shape, perm = broadcast(r, [a, b])
+    centred = [widen(r, t, 1.0, f"{output}/{label}") for t, label in zip(tensors, "ab")]
+    product = r.emit("mul", centred, stored_shape(shape, perm), "i32", name=f"{output}/product",
+                     activation="NONE")
+    real = (float(a.tensor.quant.scale[0]) * float(b.tensor.quant.scale[0]) /
+            float(params.scale[0]))
+    out = emit_rescale(r, product, [real], 0, params.zero_point[0], "i8",
+                       params.quantization(), output)
+    r.define(output, out, perm, "requantized", params.unsigned)
+    return True
+
+
 def relu(r, node, attrs) -> bool:
     """Of a dequantized view: max(x, zero point), the same view of the result (exact).
     Of a requantized view: the clamp to Q(0)."""
@@ -579,7 +459,7 @@ def mean(r, node, attrs, axes_moved: int | None) -> bool:
         axes = list(range(x.rank)) if not axes else [a % x.rank for a in axes]
         keepdims = bool(attrs.get("keepdims", 1))
     count = int(np.prod([x.shape[a] for a in axes]))
-    widened = _widen(r, x.tensor, 1.0, f"{node.output[0]}/centred")
+    widened = widen(r, x.tensor, 1.0, f"{node.output[0]}/centred")
     total = reduce(r, Activation(widened, x.perm), "reduce_sum", axes, keepdims,
                    f"{node.output[0]}/sum")
     multiplier = np.float32(x.tensor.quant.scale[0]) / (np.float32(params.scale[0]) *
@@ -595,15 +475,15 @@ def _qlinear_input(r, node, position: int, params: Params) -> Activation:
     act = r.raw(name)
     if act.tensor.dtype != "i8" or act.form != "value":
         raise ModelError(f"'{name}' is not an int8 tensor")
-    return _input_view(r, name, params)
+    return input_view(r, name, params)
 
 
 def qlinear_conv(r, node, attrs) -> None:
-    x_params = _node_params(r, node, 1, 2)
+    x_params = node_params(r, node, 1, 2)
     x = _qlinear_input(r, node, 0, x_params)
     weights = r.constant(node.input[3], "weight")
-    weight_params = _node_params(r, node, 4, 5, 0)
-    params = _node_params(r, node, 6, 7)
+    weight_params = node_params(r, node, 4, 5, 0)
+    params = node_params(r, node, 6, 7)
     bias = node.input[8] if r.has_input(node, 8) else None
     if bias is not None:
         data = r.constant(bias, "bias").astype(np.int64)
@@ -611,22 +491,22 @@ def qlinear_conv(r, node, attrs) -> None:
         r.quantized_constants[bias] = (data, Params(np.broadcast_to(
             expected, data.shape).astype(np.float32), np.zeros(data.shape, np.int64), 0, False))
     view = Activation(x.tensor, x.perm, "dequantized", x.unsigned)
-    if not _conv_int8(r, node, attrs, view, (_as_int8(weights).astype(np.int64),
+    if not _conv_int8(r, node, attrs, view, (as_int8(weights).astype(np.int64),
                                             weight_params), bias, params, node.output[0]):
         raise ModelError("QLinearConv with these weights or bias is not supported")
     r.activations[node.output[0]].form = "value"
 
 
 def qlinear_matmul(r, node, attrs) -> None:
-    x_params = _node_params(r, node, 1, 2)
+    x_params = node_params(r, node, 1, 2)
     x = _qlinear_input(r, node, 0, x_params)
     weights = r.constant(node.input[3], "weight")
     if weights.ndim != 2:
         raise ModelError(f"B of rank {weights.ndim}; only a constant matrix is supported")
-    weight_params = _node_params(r, node, 4, 5, 1)
-    params = _node_params(r, node, 6, 7)
+    weight_params = node_params(r, node, 4, 5, 1)
+    params = node_params(r, node, 6, 7)
     view = Activation(x.tensor, x.perm, "dequantized", x.unsigned)
-    _fully_connected_int8(r, view, _as_int8(weights).astype(np.int64), weight_params, None,
+    _fully_connected_int8(r, view, as_int8(weights).astype(np.int64), weight_params, None,
                           params, node.output[0], False)
     r.activations[node.output[0]].form = "value"
 
@@ -635,16 +515,16 @@ def qlinear_add(r, node, attrs) -> None:
     """com.microsoft QLinearAdd: A, A_scale, A_zp, B, B_scale, B_zp, C_scale, C_zp."""
     views = []
     for position in (0, 3):
-        params = _node_params(r, node, position + 1, position + 2)
+        params = node_params(r, node, position + 1, position + 2)
         name = node.input[position]
         if r.is_constant(name):
-            r.quantized_constants[name] = (_as_int8(np.asarray(r.constants[name])).astype(
+            r.quantized_constants[name] = (as_int8(np.asarray(r.constants[name])).astype(
                 np.int64), params)
             views.append(_operand(r, name))
         else:
             x = _qlinear_input(r, node, position, params)
             views.append(Activation(x.tensor, x.perm, "dequantized", x.unsigned))
-    add_int8(r, views[0], views[1], _node_params(r, node, 6, 7), node.output[0])
+    add_int8(r, views[0], views[1], node_params(r, node, 6, 7), node.output[0])
     r.activations[node.output[0]].form = "value"
 
 
@@ -654,6 +534,7 @@ INT8_FORMS = {
     "Gemm": gemm,
     "MatMul": matmul,
     "Add": add,
+    "Mul": mul,
     "Relu": relu,
     "Clip": clip,
     **{op_type: _table(function) for op_type, function in _UNARY_TABLES.items()},

@@ -122,7 +122,7 @@ class OnnxReader:
             act = self.float_activation(value.name)
         tensor = self.stored(act, preferred_perm(act.rank))
         if act.unsigned:
-            from pex.importers.onnx.quantized import to_unsigned
+            from pex.importers.onnx.quantization import to_unsigned
             tensor = to_unsigned(self, tensor, value.name)
         tensor.name = value.name
         return tensor
