@@ -94,14 +94,15 @@ BufferGraph GroupSimulation::simulate(const BufferGraph &graph,
     unsigned index = result.buffers.size() - 1;
     profile->ownBuffers.push_back(index);
     ownIntervals[index] = {0, numSteps - 1};
-    // The epilogue's kernel writes over the first same-sized operand it
+    // The epilogue's kernel writes over the first operand of its type it
     // reads: the accumulator, which it reads first, or else the input the
     // consumer could overwrite (see getInPlaceCandidate).
     unsigned output = last.outputs.front();
     auto partial = cast<PartialExecutionOpInterface>(last.op.anchor);
     bool hasEpilogueOps = last.op.ops.size() > 1 ||
                           partial.getAccumulationBiasOperand().has_value();
-    if (hasEpilogueOps && accumulator.exactBytes == buffers[output].exactBytes)
+    if (hasEpilogueOps &&
+        accumulator.value.getType() == buffers[output].value.getType())
       profile->inPlaceOver[output] = index;
     else if (last.inPlaceInput && !chainTensors.contains(*last.inPlaceInput))
       profile->inPlaceOver[output] = *last.inPlaceInput;

@@ -82,18 +82,16 @@ SmallVector<Value> LogicalOperator::getExternalOperands() const {
 }
 
 std::optional<Value> mlir::pex::getInPlaceCandidate(const LogicalOperator &op) {
-  auto outputType = cast<ShapedType>(op.getSink()->getResult(0).getType());
-  auto elementBytes = [](ShapedType type) {
-    return (type.getElementType().getIntOrFloatBitWidth() + 7) / 8;
-  };
+  Type outputType = op.getSink()->getResult(0).getType();
   for (Value operand : op.getExternalOperands()) {
     auto type = dyn_cast<ShapedType>(operand.getType());
     if (!type || isConstantValue(operand))
       continue;
     if (Operation *def = operand.getDefiningOp(); def && isViewOp(def))
       continue;
-    if (type.getShape() != outputType.getShape() ||
-        elementBytes(type) != elementBytes(outputType))
+    // A kernel's destination has its result's type: an i32 tensor's bytes
+    // are not written as f32 in place.
+    if (type != outputType)
       continue;
     bool readByAnchor = llvm::any_of(
         operand.getUsers(), [&](Operation *user) { return user == op.anchor; });
