@@ -259,7 +259,7 @@ func.func @depthwise_columns(%x: memref<1x3x6x2xi8>, %w: memref<3x3x2x1xi8>, %b:
 // the output zero point (-128) times 2^(shift - 32) folded in, a table made
 // at compile time holds it per channel (33: 1 - 256, 40: 128 - 32768).
 // Double rounding's 2^30, less 2^31 for a negative value, is the low word
-// 2^30 | sign << 31 and the high word less the sign. The zero point is not
+// 2^30 | (value & 2^31) and the high word plus value >> 31 (arithmetic). The zero point is not
 // added again.
 // CHECK:       memref.global "private" constant @shifts_roundingm128 : memref<2xi32> = dense<[-255, -32640]> {alignment = 4 : i64}
 // CHECK-LABEL: func.func private @rescale_high_word_k0_rescale
@@ -271,9 +271,9 @@ func.func @depthwise_columns(%x: memref<1x3x6x2xi8>, %w: memref<3x3x2x1xi8>, %b:
 // CHECK:         %[[S32:.*]] = arith.extui %[[S]] : i8 to i32
 // CHECK:         %[[PRODUCT:.*]] = arith.muli %[[WIDE]], %{{.*}} : i64
 // CHECK:         %[[REST:.*]] = arith.subi %[[S32]], %c32_i32 : i32
-// CHECK:         %[[SIGN:.*]] = arith.shrui %[[V]], %c31_i32 : i32
-// CHECK-NEXT:    %[[HIGH:.*]] = arith.subi %[[ROUND]], %[[SIGN]] : i32
-// CHECK:         %[[SIGNBIT:.*]] = arith.shli %[[SIGN]], %{{.*}} : i32
+// CHECK:         %[[SIGN:.*]] = arith.shrsi %[[V]], %c31_i32 : i32
+// CHECK-NEXT:    %[[HIGH:.*]] = arith.addi %[[ROUND]], %[[SIGN]] : i32
+// CHECK:         %[[SIGNBIT:.*]] = arith.andi %[[V]], %c-2147483648_i32 : i32
 // CHECK-NEXT:    %[[LOW:.*]] = arith.ori %c1073741824_i32, %[[SIGNBIT]] : i32
 // CHECK-NEXT:    %[[HIGH64:.*]] = arith.extui %[[HIGH]] : i32 to i64
 // CHECK:         %[[HIGHPART:.*]] = arith.shli %[[HIGH64]], %{{.*}} : i64
@@ -375,6 +375,38 @@ func.func @rescale_low_shift(%x: memref<3x2xi32>, %m: memref<2xi32>, %y: memref<
   ^bb0(%in: tensor<3x2xi32>, %ma: tensor<2xi32>, %sa: tensor<2xi8>, %out: tensor<3x2xi8>):
     %zp32 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
     %zp8 = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %r = tosa.rescale %in, %ma, %sa, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<3x2xi32>, tensor<2xi32>, tensor<2xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<3x2xi8>
+    pex.yield %r : tensor<3x2xi8>
+  }
+  return
+}
+
+// -----
+
+// Per-channel shifts mostly in [33, 62] but one below 32 (a scale of at least
+// one half): each element branches on its channel's shift, the high word's
+// sequence for most, the general tosa.apply_scale for the others (with the
+// output zero point added there: the table has no entry for them).
+// CHECK:       memref.global "private" constant @mixed_shifts_roundingm5 : memref<2xi32> = dense<[0, -1152]>
+// CHECK-LABEL: func.func private @rescale_mixed_shifts_k0_rescale
+// CHECK:         %[[S:.*]] = memref.load %{{.*}} : memref<2xi8>
+// CHECK:         %[[S32:.*]] = arith.extui %[[S]] : i8 to i32
+// CHECK:         %[[HIGH:.*]] = arith.cmpi uge, %[[S32]], %c33_i32 : i32
+// CHECK-NEXT:    %[[R:.*]] = scf.if %[[HIGH]] -> (i32) {
+// CHECK:           arith.shrsi %{{.*}}, %c32_i64{{.*}} : i64
+// CHECK-NOT:       tosa.apply_scale
+// CHECK:         } else {
+// CHECK:           %[[GENERAL:.*]] = tosa.apply_scale
+// CHECK:           arith.addi %[[GENERAL]], %c-5_i32 : i32
+// CHECK:         }
+// CHECK:         arith.maxsi %{{.*}}, %[[R]] : i32
+memref.global "private" constant @mixed_shifts : memref<2xi8> = dense<[31, 40]>
+func.func @rescale_mixed_shifts(%x: memref<3x2xi32>, %m: memref<2xi32>, %y: memref<3x2xi8>) {
+  %s = memref.get_global @mixed_shifts : memref<2xi8>
+  pex.kernel ins(%x, %m, %s : memref<3x2xi32>, memref<2xi32>, memref<2xi8>) outs(%y : memref<3x2xi8>) {
+  ^bb0(%in: tensor<3x2xi32>, %ma: tensor<2xi32>, %sa: tensor<2xi8>, %out: tensor<3x2xi8>):
+    %zp32 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+    %zp8 = "tosa.const"() <{values = dense<-5> : tensor<1xi8>}> : () -> tensor<1xi8>
     %r = tosa.rescale %in, %ma, %sa, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<3x2xi32>, tensor<2xi32>, tensor<2xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<3x2xi8>
     pex.yield %r : tensor<3x2xi8>
   }

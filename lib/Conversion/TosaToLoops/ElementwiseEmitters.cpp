@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
 using namespace mlir;
@@ -202,12 +203,15 @@ Value applyScaleHighWord(OpBuilder &builder, Location loc, Value value,
   }
   Value low = narrowConstant(0);
   if (doubleRound) {
-    Value negative =
-        arith::ShRUIOp::create(builder, loc, value, narrowConstant(31));
-    high = arith::SubIOp::create(builder, loc, high, negative);
+    // high + (value >> 31) and 2^30 | (value & 2^31): an ADD with an
+    // arithmetic-shifted operand and an AND/ORR pair.
+    high = arith::AddIOp::create(
+        builder, loc, high,
+        arith::ShRSIOp::create(builder, loc, value, narrowConstant(31)));
     low = arith::OrIOp::create(
         builder, loc, narrowConstant(1 << 30),
-        arith::ShLIOp::create(builder, loc, negative, narrowConstant(31)));
+        arith::AndIOp::create(builder, loc, value,
+                              narrowConstant(static_cast<int32_t>(0x80000000u))));
   }
   Value addend = arith::OrIOp::create(
       builder, loc,
@@ -236,8 +240,11 @@ Value loadRoundingHigh(OpBuilder &builder, Location loc,
   SmallVector<int32_t> table;
   for (const APInt &shift : slice->value.getValues<APInt>()) {
     int64_t s = shift.getSExtValue();
-    table.push_back(static_cast<int32_t>((int64_t(1) << (s - 33)) +
-                                         zeroPoint * (int64_t(1) << (s - 32))));
+    // Channels with shifts below 33 take the general path: no entry.
+    table.push_back(s < 33 ? 0
+                           : static_cast<int32_t>(
+                                 (int64_t(1) << (s - 33)) +
+                                 zeroPoint * (int64_t(1) << (s - 32))));
   }
   auto type = RankedTensorType::get(slice->value.getType().getShape(),
                                     builder.getI32Type());
@@ -288,6 +295,14 @@ struct RescaleEmitter
     Value shift = operands.load(builder, loc, 2, parameterIndex);
     std::optional<std::pair<int64_t, int64_t>> shifts =
         getShiftRange(operands, 2);
+    // A few channels below 32 (a scale of at least 1/2 has shift 31) take
+    // the general path, the others the high word's: a branch per element
+    // rather than the general path for all. (Shift 32 has a high-word path
+    // of its own, without the branch.)
+    bool mixed = shifts && shifts->first < 32 && shifts->second >= 33 &&
+                 shifts->second <= 62 && rescale.getPerChannel();
+    if (mixed)
+      shifts->first = 33;
     bool highWord = shifts && shifts->first >= 32 && shifts->second <= 63;
     bool roundInHighWord =
         highWord && shifts->first >= 33 && shifts->second <= 62;
@@ -305,19 +320,44 @@ struct RescaleEmitter
             ? loadRoundingHigh(builder, loc, operands, 2, parameterIndex[0],
                                foldedZeroPoint)
             : Value();
-    Value scaled =
-        highWord
-            ? applyScaleHighWord(
-                  builder, loc, value, multiplier, shift,
-                  rescale.getRoundingMode() ==
-                      tosa::RoundingMode::DOUBLE_ROUND,
-                  roundInHighWord, foldedZeroPoint, roundingHigh)
-            : tosa::ApplyScaleOp::create(builder, loc, i32, value, multiplier,
-                                         shift, rescale.getRoundingModeAttr())
-                  .getResult();
-    if (*outputZp != 0 && !foldZeroPoint)
-      scaled = arith::AddIOp::create(builder, loc, scaled,
-                                     constantInt(builder, loc, i32, *outputZp));
+    auto general = [&](OpBuilder &b, Location l) {
+      Value result =
+          tosa::ApplyScaleOp::create(b, l, i32, value, multiplier, shift,
+                                     rescale.getRoundingModeAttr());
+      if (*outputZp != 0)
+        result = arith::AddIOp::create(b, l, result,
+                                       constantInt(b, l, i32, *outputZp));
+      return result;
+    };
+    auto fast = [&](OpBuilder &b, Location l) {
+      Value result = applyScaleHighWord(
+          b, l, value, multiplier, shift,
+          rescale.getRoundingMode() == tosa::RoundingMode::DOUBLE_ROUND,
+          roundInHighWord, foldedZeroPoint, roundingHigh);
+      if (*outputZp != 0 && !foldZeroPoint)
+        result = arith::AddIOp::create(b, l, result,
+                                       constantInt(b, l, i32, *outputZp));
+      return result;
+    };
+    Value scaled;
+    if (mixed) {
+      // The table holds 2^(shift - 33) only where shift >= 33 (else 0).
+      Value isHigh = arith::CmpIOp::create(
+          builder, loc, arith::CmpIPredicate::uge,
+          castInt(builder, loc, shift, i32, /*isUnsigned=*/true),
+          constantInt(builder, loc, i32, 33));
+      scaled = scf::IfOp::create(
+                   builder, loc, isHigh,
+                   [&](OpBuilder &b, Location l) {
+                     scf::YieldOp::create(b, l, fast(b, l));
+                   },
+                   [&](OpBuilder &b, Location l) {
+                     scf::YieldOp::create(b, l, general(b, l));
+                   })
+                   .getResult(0);
+    } else {
+      scaled = highWord ? fast(builder, loc) : general(builder, loc);
+    }
     unsigned width = resultType.getIntOrFloatBitWidth();
     int64_t low = rescale.getOutputUnsigned() ? 0 : minSigned(resultType);
     int64_t high = rescale.getOutputUnsigned()

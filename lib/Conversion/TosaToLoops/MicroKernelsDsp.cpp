@@ -151,7 +151,8 @@ SmallVector<memref::LoadOp> loadsOf(scf::ForOp loop) {
 /// half-step loads its weight words then its input words back to back
 /// (2 + 1 + 1 ... cycles), extends each weight word into its two channels'
 /// lanes (SXTB16, SXTB16 ROR #8) and issues one SMLAD per accumulator and
-/// lane pair. Pairs, P = 3: 13 cycles per 12 multiply-accumulates.
+/// lane pair. im2col, pairs, P = 3: 13 cycles per 12 multiply-accumulates;
+/// rows, pairs, P = 2: 22 cycles per 16.
 LogicalResult lowerMac(scf::ForOp loop, DictionaryAttr attr) {
   auto pixels = cast<IntegerAttr>(attr.get("pixels")).getInt();
   auto pairs = cast<IntegerAttr>(attr.get("pairs")).getInt();
@@ -162,30 +163,36 @@ LogicalResult lowerMac(scf::ForOp loop, DictionaryAttr attr) {
       static_cast<int64_t>(loop.getNumRegionIterArgs()) !=
           macAccumulators(pixels, pairs))
     return loop.emitOpError("is not a micro-kernel loop of its kind");
-  // The first input load and the first weight load read the operands' first
-  // words (the emitters' order: half-step 0, pixel 0, lane 0, channel 0).
+  // The first weight load and each pixel's first input load read the
+  // operands' first words (the emitters' order: half-step 0, pixel by
+  // pixel, lane 0 then 1; channel 0 first). An im2col buffer holds every
+  // pixel: one pointer; rows are one pointer per pixel.
   SmallVector<memref::LoadOp> loads = loadsOf(loop);
-  auto input = llvm::find_if(loads, [&](memref::LoadOp load) {
-    return rows ? load.getMemRefType().getRank() == 2
-                : load.getType().isInteger(16);
-  });
+  SmallVector<memref::LoadOp> inputs;
+  for (memref::LoadOp load : loads)
+    if (rows ? load.getMemRefType().getRank() == 2
+             : load.getType().isInteger(16))
+      inputs.push_back(load);
   auto weights = llvm::find_if(loads, [&](memref::LoadOp load) {
     return load.getType().isInteger(8) &&
            load.getMemRefType().getRank() == (pairs == 0 ? 3 : 5);
   });
-  if (input == loads.end() || weights == loads.end())
+  if (inputs.size() < static_cast<size_t>(2 * pixels) ||
+      weights == loads.end())
     return loop.emitOpError("is not a micro-kernel loop of its kind");
 
   OpBuilder builder(loop);
   Location loc = loop.getLoc();
   Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
   AsmKernel kernel;
-  SmallVector<std::string> accs;
+  SmallVector<std::string> accs, xPointers;
   for (Value init : loop.getInitArgs())
     accs.push_back(kernel.inout(init));
-  std::string x = kernel.inout(addressAt(builder, loc, loop, zero,
-                                         input->getMemRef(),
-                                         input->getIndices()));
+  for (int64_t p = 0; p < (rows ? pixels : 1); ++p)
+    xPointers.push_back(
+        kernel.inout(addressAt(builder, loc, loop, zero,
+                               inputs[2 * p].getMemRef(),
+                               inputs[2 * p].getIndices())));
   std::string w = kernel.inout(addressAt(builder, loc, loop, zero,
                                          weights->getMemRef(),
                                          weights->getIndices()));
@@ -200,43 +207,63 @@ LogicalResult lowerMac(scf::ForOp loop, DictionaryAttr attr) {
   auto load = [&](const std::string &reg, const std::string &pointer) {
     kernel.line("ldr " + reg + ", [" + pointer + "], #4");
   };
-  // Scratch registers.
+  auto extend = [&](const std::string &to, const std::string &from,
+                    bool odd) {
+    kernel.line("sxtb16 " + to + ", " + from + (odd ? ", ror #8" : ""));
+  };
   std::string t = kernel.scratch();
-  SmallVector<std::string> ws, xs;
+  SmallVector<std::string> ws, ts, xs;
   kernel.line("1:");
-  if (rows) {
-    // One input word per group: SXTB16 gives half-step 0's lanes, SXTB16
-    // ROR #8 half-step 1's.
-    std::string e = kernel.scratch(), raw = kernel.scratch();
-    for (int64_t s = 0; s < std::max<int64_t>(pairs, 1); ++s)
-      ws.push_back(kernel.scratch());
+  if (rows && pairs == 0) {
+    // Per group one weight word and a word per pixel, read in place: their
+    // SXTB16 (half-step 0) and SXTB16 ROR #8 (half-step 1) pair up.
+    std::string e = kernel.scratch();
+    ws.push_back(kernel.scratch());
+    for (int64_t p = 0; p < pixels; ++p)
+      xs.push_back(kernel.scratch());
     for (int64_t step = 0; step < unroll; ++step) {
-      // The input word and the first weight words back to back.
-      load(raw, x);
-      for (const std::string &reg : ws)
-        load(reg, w);
-      kernel.line("sxtb16 " + e + ", " + raw);
-      kernel.line("sxtb16 " + raw + ", " + raw + ", ror #8");
-      if (pairs == 0) {
-        kernel.line("sxtb16 " + t + ", " + ws[0]);
-        kernel.line("sxtb16 " + ws[0] + ", " + ws[0] + ", ror #8");
-        smlad(accs[0], e, t);
-        smlad(accs[0], raw, ws[0]);
-        continue;
-      }
-      for (int64_t h = 0; h < 2; ++h) {
-        if (h == 1)
-          for (const std::string &reg : ws)
-            load(reg, w);
-        const std::string &lanes = h == 0 ? e : raw;
-        for (int64_t s = 0; s < pairs; ++s) {
-          kernel.line("sxtb16 " + t + ", " + ws[s]);
-          smlad(accs[s * 2], lanes, t);
-          kernel.line("sxtb16 " + ws[s] + ", " + ws[s] + ", ror #8");
-          smlad(accs[s * 2 + 1], lanes, ws[s]);
-        }
+      load(ws[0], w);
+      for (int64_t p = 0; p < pixels; ++p)
+        load(xs[p], xPointers[p]);
+      extend(t, ws[0], false);
+      extend(ws[0], ws[0], true);
+      for (int64_t p = 0; p < pixels; ++p) {
+        extend(e, xs[p], false);
+        smlad(accs[p], e, t);
+        extend(xs[p], xs[p], true);
+        smlad(accs[p], xs[p], ws[0]);
       }
     }
+  } else if (rows) {
+    // Pairs over words read in place: the pixels' words once per group,
+    // extended for each half-step; each weight word split into its two
+    // channels' lanes.
+    std::string e = kernel.scratch();
+    for (int64_t s = 0; s < pairs; ++s) {
+      ws.push_back(kernel.scratch());
+      ts.push_back(s == 0 ? t : kernel.scratch());
+    }
+    for (int64_t p = 0; p < pixels; ++p)
+      xs.push_back(kernel.scratch());
+    for (int64_t step = 0; step < unroll; ++step)
+      for (int64_t h = 0; h < 2; ++h) {
+        for (const std::string &reg : ws)
+          load(reg, w);
+        if (h == 0)
+          for (int64_t p = 0; p < pixels; ++p)
+            load(xs[p], xPointers[p]);
+        for (int64_t s = 0; s < pairs; ++s) {
+          extend(ts[s], ws[s], false);
+          extend(ws[s], ws[s], true);
+        }
+        for (int64_t p = 0; p < pixels; ++p) {
+          extend(e, xs[p], h == 1);
+          for (int64_t s = 0; s < pairs; ++s) {
+            smlad(accs[(p * pairs + s) * 2], e, ts[s]);
+            smlad(accs[(p * pairs + s) * 2 + 1], e, ws[s]);
+          }
+        }
+      }
   } else if (pairs == 0) {
     // One weight word per group; the pixels' words of both half-steps.
     ws.push_back(kernel.scratch());
@@ -245,9 +272,9 @@ LogicalResult lowerMac(scf::ForOp loop, DictionaryAttr attr) {
     for (int64_t step = 0; step < unroll; ++step) {
       load(ws[0], w);
       for (const std::string &reg : xs)
-        load(reg, x);
-      kernel.line("sxtb16 " + t + ", " + ws[0]);
-      kernel.line("sxtb16 " + ws[0] + ", " + ws[0] + ", ror #8");
+        load(reg, xPointers[0]);
+      extend(t, ws[0], false);
+      extend(ws[0], ws[0], true);
       for (int64_t p = 0; p < pixels; ++p)
         smlad(accs[p], xs[p], t);
       for (int64_t p = 0; p < pixels; ++p)
@@ -262,10 +289,10 @@ LogicalResult lowerMac(scf::ForOp loop, DictionaryAttr attr) {
       for (const std::string &reg : ws)
         load(reg, w);
       for (const std::string &reg : xs)
-        load(reg, x);
+        load(reg, xPointers[0]);
       for (int64_t s = 0; s < pairs; ++s) {
-        kernel.line("sxtb16 " + t + ", " + ws[s]);
-        kernel.line("sxtb16 " + ws[s] + ", " + ws[s] + ", ror #8");
+        extend(t, ws[s], false);
+        extend(ws[s], ws[s], true);
         for (int64_t p = 0; p < pixels; ++p)
           smlad(accs[(p * pairs + s) * 2], xs[p], t);
         for (int64_t p = 0; p < pixels; ++p)

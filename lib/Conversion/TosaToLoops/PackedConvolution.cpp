@@ -22,6 +22,8 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
+#include <functional>
+
 using namespace mlir;
 using namespace mlir::pex;
 using namespace mlir::pex::emit;
@@ -30,6 +32,11 @@ namespace {
 
 /// Bytes of stack the im2col buffer may take.
 constexpr int64_t kMaxBufferBytes = 2048;
+
+/// Up to this many output channels, a 1x1 convolution reads its input in
+/// place: copying a pixel's inputs to the buffer costs about as much as
+/// the products of four channels save.
+constexpr int64_t kMaxRowChannels = 4;
 
 /// A conv2d over NHWC with [O, KH, KW, C] weights.
 struct ConvShape {
@@ -53,34 +60,58 @@ struct ConvShape {
   }
 };
 
-/// The weights [O, K] of a conv2d global in the pairs layout with `pairs`
-/// pairs of channels per half-step, or the singles layout (`pairs` 0).
-DenseElementsAttr packWeights(DenseElementsAttr value, int64_t pairs) {
+/// How a kernel's output channels are grouped for the micro-kernels: in
+/// blocks of 2S channels (S pairs per half-step) or of one (singles, S = 0).
+/// A partial execution slice of `sliceWidth` channels is padded to whole
+/// blocks (zero weights; those outputs are not stored); the kernel's slices
+/// start at `first` + i * sliceWidth.
+struct ChannelBlocks {
+  int64_t pairs, sliceWidth, first;
+
+  int64_t perBlock() const { return pairs == 0 ? 1 : 2 * pairs; }
+  int64_t blocksPerSlice() const {
+    return (sliceWidth + perBlock() - 1) / perBlock();
+  }
+};
+
+/// The weights [O, K] of a conv2d global in the layout of `blocks`
+/// (MicroKernels.h): the slices from `blocks.first` on, each padded to whole
+/// blocks.
+DenseElementsAttr packWeights(DenseElementsAttr value, ChannelBlocks blocks) {
   ShapedType type = value.getType();
   int64_t outputs = type.getDimSize(0);
   int64_t depth = type.getNumElements() / outputs, groups = (depth + 3) / 4;
   SmallVector<int8_t> weights;
   for (const APInt &w : value.getValues<APInt>())
     weights.push_back(static_cast<int8_t>(w.getSExtValue()));
-  auto at = [&](int64_t channel, int64_t k) -> int8_t {
-    return k < depth ? weights[channel * depth + k] : 0;
+  int64_t slices =
+      (outputs - blocks.first + blocks.sliceWidth - 1) / blocks.sliceWidth;
+  // Channel `c` of block `block`, or none (padding).
+  auto at = [&](int64_t block, int64_t c, int64_t k) -> int8_t {
+    int64_t slice = block / blocks.blocksPerSlice();
+    int64_t inSlice = (block % blocks.blocksPerSlice()) * blocks.perBlock() + c;
+    int64_t channel = blocks.first + slice * blocks.sliceWidth + inSlice;
+    if (inSlice >= blocks.sliceWidth || channel >= outputs || k >= depth)
+      return 0;
+    return weights[channel * depth + k];
   };
   SmallVector<int8_t> packed;
   SmallVector<int64_t> shape;
-  if (pairs == 0) {
-    shape = {outputs, groups, 4};
-    for (int64_t c = 0; c < outputs; ++c)
+  int64_t count = slices * blocks.blocksPerSlice();
+  if (blocks.pairs == 0) {
+    shape = {count, groups, 4};
+    for (int64_t block = 0; block < count; ++block)
       for (int64_t k = 0; k < 4 * groups; ++k)
-        packed.push_back(at(c, k));
+        packed.push_back(at(block, 0, k));
   } else {
-    shape = {outputs / (2 * pairs), groups, 2, pairs, 4};
-    for (int64_t block = 0; block < shape[0]; ++block)
+    shape = {count, groups, 2, blocks.pairs, 4};
+    for (int64_t block = 0; block < count; ++block)
       for (int64_t g = 0; g < groups; ++g)
         for (int64_t h = 0; h < 2; ++h)
-          for (int64_t s = 0; s < pairs; ++s) {
-            int64_t c = 2 * (block * pairs + s), k = 4 * g + h;
-            packed.append(
-                {at(c, k), at(c + 1, k), at(c, k + 2), at(c + 1, k + 2)});
+          for (int64_t s = 0; s < blocks.pairs; ++s) {
+            int64_t c = 2 * s, k = 4 * g + h;
+            packed.append({at(block, c, k), at(block, c + 1, k),
+                           at(block, c, k + 2), at(block, c + 1, k + 2)});
           }
   }
   auto packedType =
@@ -100,25 +131,35 @@ Value extend(OpBuilder &builder, Location loc, Value value) {
   return castInt(builder, loc, value, builder.getI32Type());
 }
 
+/// Where a block of pixels reads its inputs from.
+enum class InputMode {
+  /// Receptive fields copied to an int16 buffer.
+  Im2Col,
+  /// Receptive fields read in place, each a row of consecutive bytes.
+  Rows,
+};
+
 /// Emits the packed convolution of one kernel.
 class PackedConvolution {
 public:
   PackedConvolution(OpBuilder &builder, Location loc, const ConvShape &shape,
                     KernelOperands &operands, ElementCallback emitElement,
                     FoldedBiases biases, Value weights, Value blockOffset,
-                    int64_t pairs)
+                    ChannelBlocks blocks)
       : builder(builder), loc(loc), shape(shape), operands(operands),
         emitElement(emitElement), biases(biases), weights(weights),
-        blockOffset(blockOffset), pairs(pairs) {}
+        blockOffset(blockOffset), blocks(blocks) {}
 
-  /// Output pixels in blocks of `blockPixels` through im2col buffers.
-  void emitBlocks(int64_t blockPixels);
-  /// The single output of a window over the whole input, `rows` the input
-  /// as [N, K], read in place.
-  void emitFullyConnected(Value rows);
+  /// Output pixels in blocks of `blockPixels` (row-major over the output),
+  /// through im2col buffers.
+  void emitIm2ColBlocks(int64_t blockPixels);
+  /// Output pixels in blocks of `blockPixels`, each reading row `rowOf(n,
+  /// oh, ow)` of `rows` ([R, K]) in place.
+  using RowIndex =
+      function_ref<Value(OpBuilder &, Location, Value n, Value oh, Value ow)>;
+  void emitRowBlocks(int64_t blockPixels, Value rows, RowIndex rowOf);
 
 private:
-  int64_t channelsPerBlock() const { return pairs == 0 ? 1 : 2 * pairs; }
   /// A buffer for `blockPixels` receptive fields in the function's entry
   /// block (an alloca in a loop would grow the stack every iteration), its
   /// padding groups zeroed.
@@ -127,16 +168,28 @@ private:
   /// the buffer.
   void fillReceptiveField(OpBuilder &b, Location l, Value buffer, int64_t p,
                           Value n, Value oh, Value ow);
-  /// The pixels [first, first + blockPixels) through `buffer`.
-  void emitBlock(OpBuilder &b, Location l, Value n, Value first,
-                 int64_t blockPixels, Value buffer);
-  /// Every channel block of `blockPixels` pixels at (n, coordinates):
+  /// Loops over the output's pixels in blocks; `emitBlock(b, l, n, first,
+  /// pixels)` emits one.
+  void emitPixelBlocks(
+      int64_t blockPixels,
+      function_ref<void(OpBuilder &, Location, Value, Value, int64_t)>
+          emitBlock);
+  /// The (oh, ow) of the block's pixels.
+  SmallVector<std::pair<Value, Value>>
+  coordinatesOf(OpBuilder &b, Location l, Value first, int64_t blockPixels);
+  /// Every channel block of the pixels at (n, coordinates):
   /// `loadInput(b, l, g, h, p, lane)` reads the input lane.
   using InputLoad = function_ref<Value(OpBuilder &, Location, Value g,
                                        int64_t h, int64_t p, int64_t lane)>;
   void emitChannelBlocks(OpBuilder &b, Location l, Value n,
                          ArrayRef<std::pair<Value, Value>> coordinates,
-                         InputLoad loadInput, StringRef input);
+                         InputLoad loadInput, InputMode mode);
+  /// One channel block: the marked dot-product loop and the epilogue of the
+  /// first `channels` channels (a slice's last block may be padded).
+  void emitChannelBlock(OpBuilder &b, Location l, Value n,
+                        ArrayRef<std::pair<Value, Value>> coordinates,
+                        InputLoad loadInput, DictionaryAttr attr, Value block,
+                        int64_t channels);
 
   OpBuilder &builder;
   Location loc;
@@ -145,7 +198,7 @@ private:
   ElementCallback emitElement;
   FoldedBiases biases;
   Value weights, blockOffset;
-  int64_t pairs;
+  ChannelBlocks blocks;
 };
 
 Value PackedConvolution::allocateBuffer(int64_t blockPixels) {
@@ -178,14 +231,11 @@ void PackedConvolution::fillReceptiveField(OpBuilder &b, Location l,
   Value column = constantIndex(b, l, p);
   // Input k of the field to the buffer: group k / 4, half k % 2, lane
   // (k / 2) % 2.
-  auto store = [&](OpBuilder &sb, Location sl, Value value, Value k) {
-    Value four = constantIndex(sb, sl, 4), two = constantIndex(sb, sl, 2);
-    Value g = arith::DivUIOp::create(sb, sl, k, four);
-    Value h = arith::RemUIOp::create(sb, sl, k, two);
-    Value lane = arith::RemUIOp::create(
-        sb, sl, arith::DivUIOp::create(sb, sl, k, two), two);
-    memref::StoreOp::create(sb, sl, castInt(sb, sl, value, i16), buffer,
-                            ValueRange{g, h, column, lane});
+  auto store = [&](OpBuilder &sb, Location sl, Value value, int64_t k) {
+    memref::StoreOp::create(
+        sb, sl, castInt(sb, sl, value, i16), buffer,
+        ValueRange{constantIndex(sb, sl, k / 4), constantIndex(sb, sl, k % 2),
+                   column, constantIndex(sb, sl, (k / 2) % 2)});
   };
   Value zeroPoint = constantInt(b, l, i16, shape.inputZp);
   for (int64_t kh = 0; kh < shape.kernelH; ++kh) {
@@ -207,12 +257,14 @@ void PackedConvolution::fillReceptiveField(OpBuilder &b, Location l,
           auto loop = scf::ForOp::create(
               cb, cl, constantIndex(cb, cl, 0),
               constantIndex(cb, cl, channels / 4), constantIndex(cb, cl, 1),
-              ValueRange{}, [&](OpBuilder &fb, Location fl, Value j, ValueRange) {
+              ValueRange{},
+              [&](OpBuilder &fb, Location fl, Value j, ValueRange) {
                 Value g = addIndex(fb, fl, j, first / 4);
                 for (int64_t r = 0; r < 4; ++r) {
                   Value c = addIndex(
                       fb, fl,
-                      arith::MulIOp::create(fb, fl, j, constantIndex(fb, fl, 4)),
+                      arith::MulIOp::create(fb, fl, j,
+                                            constantIndex(fb, fl, 4)),
                       r);
                   Value x = operands.load(fb, fl, 0, {n, ih, iw, c});
                   memref::StoreOp::create(
@@ -228,11 +280,11 @@ void PackedConvolution::fillReceptiveField(OpBuilder &b, Location l,
         for (int64_t c = 0; c < channels; ++c)
           store(cb, cl,
                 operands.load(cb, cl, 0, {n, ih, iw, constantIndex(cb, cl, c)}),
-                constantIndex(cb, cl, first + c));
+                first + c);
       };
       auto pad = [&](OpBuilder &pb, Location pl) {
         for (int64_t c = 0; c < channels; ++c)
-          store(pb, pl, zeroPoint, constantIndex(pb, pl, first + c));
+          store(pb, pl, zeroPoint, first + c);
       };
       if (!shape.isPadded()) {
         copy(b, l);
@@ -254,113 +306,117 @@ void PackedConvolution::fillReceptiveField(OpBuilder &b, Location l,
   }
 }
 
+void PackedConvolution::emitChannelBlock(
+    OpBuilder &b, Location l, Value n,
+    ArrayRef<std::pair<Value, Value>> coordinates, InputLoad loadInput,
+    DictionaryAttr attr, Value block, int64_t channels) {
+  int64_t blockPixels = coordinates.size();
+  int64_t perBlock = blocks.perBlock(), pairs = blocks.pairs;
+  Value firstChannel =
+      arith::MulIOp::create(b, l, block, constantIndex(b, l, perBlock));
+  SmallVector<Value> init;
+  for (int64_t p = 0; p < blockPixels; ++p)
+    for (int64_t j = 0; j < perBlock; ++j)
+      init.push_back(j < channels
+                         ? biases.load(b, l, addIndex(b, l, firstChannel, j))
+                         : constantInt(b, l, b.getI32Type(), 0));
+  Value packedBlock = arith::AddIOp::create(b, l, blockOffset, block);
+  auto loop = scf::ForOp::create(
+      b, l, constantIndex(b, l, 0), constantIndex(b, l, shape.groups()),
+      constantIndex(b, l, 1), init,
+      [&](OpBuilder &gb, Location gl, Value g, ValueRange carried) {
+        auto weightAt = [&](ArrayRef<int64_t> rest) {
+          SmallVector<Value> indices{packedBlock, g};
+          for (int64_t index : rest)
+            indices.push_back(constantIndex(gb, gl, index));
+          return extend(gb, gl,
+                        memref::LoadOp::create(gb, gl, weights, indices));
+        };
+        SmallVector<Value> next(carried);
+        for (int64_t h = 0; h < 2; ++h)
+          for (int64_t p = 0; p < blockPixels; ++p) {
+            Value lanes[2] = {extend(gb, gl, loadInput(gb, gl, g, h, p, 0)),
+                              extend(gb, gl, loadInput(gb, gl, g, h, p, 1))};
+            for (int64_t lane = 0; lane < 2; ++lane) {
+              if (pairs == 0) {
+                Value &acc = next[p];
+                acc = arith::AddIOp::create(
+                    gb, gl, acc,
+                    arith::MulIOp::create(gb, gl, lanes[lane],
+                                          weightAt({h + 2 * lane})));
+                continue;
+              }
+              for (int64_t s = 0; s < pairs; ++s)
+                for (int64_t c = 0; c < 2; ++c) {
+                  Value &acc = next[(p * pairs + s) * 2 + c];
+                  acc = arith::AddIOp::create(
+                      gb, gl, acc,
+                      arith::MulIOp::create(gb, gl, lanes[lane],
+                                            weightAt({h, s, c + 2 * lane})));
+                }
+            }
+          }
+        scf::YieldOp::create(gb, gl, next);
+      });
+  loop->setAttr(kMacAttr, attr);
+  for (int64_t p = 0; p < blockPixels; ++p)
+    for (int64_t j = 0; j < channels; ++j)
+      emitElement(b, l,
+                  {n, coordinates[p].first, coordinates[p].second,
+                   addIndex(b, l, firstChannel, j)},
+                  loop.getResult(p * perBlock + j));
+}
+
 void PackedConvolution::emitChannelBlocks(
     OpBuilder &b, Location l, Value n,
     ArrayRef<std::pair<Value, Value>> coordinates, InputLoad loadInput,
-    StringRef input) {
-  int64_t blockPixels = coordinates.size();
-  int64_t perBlock = channelsPerBlock();
+    InputMode mode) {
   MLIRContext *context = b.getContext();
   auto attr = DictionaryAttr::get(
-      context, {NamedAttribute(StringAttr::get(context, "pixels"),
-                               b.getI64IntegerAttr(blockPixels)),
-                NamedAttribute(StringAttr::get(context, "pairs"),
-                               b.getI64IntegerAttr(pairs)),
-                NamedAttribute(StringAttr::get(context, "input"),
-                               StringAttr::get(context, input))});
-  scf::ForOp::create(
-      b, l, constantIndex(b, l, 0),
-      constantIndex(b, l, shape.outputs / perBlock), constantIndex(b, l, 1),
-      ValueRange{}, [&](OpBuilder &cb, Location cl, Value block, ValueRange) {
-        Value firstChannel =
-            arith::MulIOp::create(cb, cl, block, constantIndex(cb, cl, perBlock));
-        SmallVector<Value> init;
-        for (int64_t p = 0; p < blockPixels; ++p)
-          for (int64_t j = 0; j < perBlock; ++j)
-            init.push_back(
-                biases.load(cb, cl, addIndex(cb, cl, firstChannel, j)));
-        Value packedBlock = arith::AddIOp::create(cb, cl, blockOffset, block);
-        auto loop = scf::ForOp::create(
-            cb, cl, constantIndex(cb, cl, 0),
-            constantIndex(cb, cl, shape.groups()), constantIndex(cb, cl, 1),
-            init,
-            [&](OpBuilder &gb, Location gl, Value g, ValueRange carried) {
-              auto weightAt = [&](ArrayRef<int64_t> rest) {
-                SmallVector<Value> indices{packedBlock, g};
-                for (int64_t index : rest)
-                  indices.push_back(constantIndex(gb, gl, index));
-                return extend(gb, gl,
-                              memref::LoadOp::create(gb, gl, weights, indices));
-              };
-              SmallVector<Value> next(carried);
-              for (int64_t h = 0; h < 2; ++h)
-                for (int64_t p = 0; p < blockPixels; ++p) {
-                  Value lanes[2] = {extend(gb, gl, loadInput(gb, gl, g, h, p, 0)),
-                                    extend(gb, gl, loadInput(gb, gl, g, h, p, 1))};
-                  for (int64_t lane = 0; lane < 2; ++lane) {
-                    if (pairs == 0) {
-                      Value &acc = next[p];
-                      acc = arith::AddIOp::create(
-                          gb, gl, acc,
-                          arith::MulIOp::create(gb, gl, lanes[lane],
-                                                weightAt({h + 2 * lane})));
-                      continue;
-                    }
-                    for (int64_t s = 0; s < pairs; ++s)
-                      for (int64_t c = 0; c < 2; ++c) {
-                        Value &acc = next[(p * pairs + s) * 2 + c];
-                        acc = arith::AddIOp::create(
-                            gb, gl, acc,
-                            arith::MulIOp::create(
-                                gb, gl, lanes[lane],
-                                weightAt({h, s, c + 2 * lane})));
-                      }
-                  }
-                }
-              scf::YieldOp::create(gb, gl, next);
-            });
-        loop->setAttr(kMacAttr, attr);
-        for (int64_t p = 0; p < blockPixels; ++p)
-          for (int64_t j = 0; j < perBlock; ++j)
-            emitElement(cb, cl,
-                        {n, coordinates[p].first, coordinates[p].second,
-                         addIndex(cb, cl, firstChannel, j)},
-                        loop.getResult(p * perBlock + j));
-        scf::YieldOp::create(cb, cl);
-      });
+      context,
+      {NamedAttribute(StringAttr::get(context, "pixels"),
+                      b.getI64IntegerAttr(coordinates.size())),
+       NamedAttribute(StringAttr::get(context, "pairs"),
+                      b.getI64IntegerAttr(blocks.pairs)),
+       NamedAttribute(StringAttr::get(context, "input"),
+                      StringAttr::get(context, mode == InputMode::Im2Col
+                                                   ? "im2col"
+                                                   : "rows"))});
+  int64_t whole = shape.outputs / blocks.perBlock();
+  int64_t rest = shape.outputs % blocks.perBlock();
+  if (whole > 0)
+    scf::ForOp::create(
+        b, l, constantIndex(b, l, 0), constantIndex(b, l, whole),
+        constantIndex(b, l, 1), ValueRange{},
+        [&](OpBuilder &cb, Location cl, Value block, ValueRange) {
+          emitChannelBlock(cb, cl, n, coordinates, loadInput, attr, block,
+                           blocks.perBlock());
+          scf::YieldOp::create(cb, cl);
+        });
+  if (rest > 0)
+    emitChannelBlock(b, l, n, coordinates, loadInput, attr,
+                     constantIndex(b, l, whole), rest);
 }
 
-void PackedConvolution::emitBlock(OpBuilder &b, Location l, Value n,
-                                  Value first, int64_t blockPixels,
-                                  Value buffer) {
+SmallVector<std::pair<Value, Value>>
+PackedConvolution::coordinatesOf(OpBuilder &b, Location l, Value first,
+                                 int64_t blockPixels) {
   SmallVector<std::pair<Value, Value>> coordinates;
   Value width = constantIndex(b, l, shape.outputW);
   for (int64_t p = 0; p < blockPixels; ++p) {
     Value pixel = addIndex(b, l, first, p);
-    Value oh = arith::DivUIOp::create(b, l, pixel, width);
-    Value ow = arith::RemUIOp::create(b, l, pixel, width);
-    fillReceptiveField(b, l, buffer, p, n, oh, ow);
-    coordinates.push_back({oh, ow});
+    coordinates.push_back({arith::DivUIOp::create(b, l, pixel, width),
+                           arith::RemUIOp::create(b, l, pixel, width)});
   }
-  emitChannelBlocks(
-      b, l, n, coordinates,
-      [&](OpBuilder &ib, Location il, Value g, int64_t h, int64_t p,
-          int64_t lane) {
-        return memref::LoadOp::create(
-                   ib, il, buffer,
-                   ValueRange{g, constantIndex(ib, il, h),
-                              constantIndex(ib, il, p),
-                              constantIndex(ib, il, lane)})
-            .getResult();
-      },
-      "im2col");
+  return coordinates;
 }
 
-void PackedConvolution::emitBlocks(int64_t blockPixels) {
+void PackedConvolution::emitPixelBlocks(
+    int64_t blockPixels,
+    function_ref<void(OpBuilder &, Location, Value, Value, int64_t)>
+        emitBlock) {
   int64_t pixels = shape.pixels();
   int64_t whole = pixels - pixels % blockPixels, rest = pixels - whole;
-  Value buffer = allocateBuffer(blockPixels);
-  Value restBuffer = rest > 0 ? allocateBuffer(rest) : Value();
   scf::ForOp::create(
       builder, loc, constantIndex(builder, loc, 0),
       constantIndex(builder, loc, shape.batch), constantIndex(builder, loc, 1),
@@ -370,35 +426,65 @@ void PackedConvolution::emitBlocks(int64_t blockPixels) {
               nb, nl, constantIndex(nb, nl, 0), constantIndex(nb, nl, whole),
               constantIndex(nb, nl, blockPixels), ValueRange{},
               [&](OpBuilder &pb, Location pl, Value first, ValueRange) {
-                emitBlock(pb, pl, n, first, blockPixels, buffer);
+                emitBlock(pb, pl, n, first, blockPixels);
                 scf::YieldOp::create(pb, pl);
               });
         if (rest > 0)
-          emitBlock(nb, nl, n, constantIndex(nb, nl, whole), rest, restBuffer);
+          emitBlock(nb, nl, n, constantIndex(nb, nl, whole), rest);
         scf::YieldOp::create(nb, nl);
       });
 }
 
-void PackedConvolution::emitFullyConnected(Value rows) {
-  scf::ForOp::create(
-      builder, loc, constantIndex(builder, loc, 0),
-      constantIndex(builder, loc, shape.batch), constantIndex(builder, loc, 1),
-      ValueRange{}, [&](OpBuilder &nb, Location nl, Value n, ValueRange) {
-        Value zero = constantIndex(nb, nl, 0);
-        emitChannelBlocks(
-            nb, nl, n, {{zero, zero}},
-            [&](OpBuilder &ib, Location il, Value g, int64_t h, int64_t,
-                int64_t lane) {
-              Value k = addIndex(
-                  ib, il,
-                  arith::MulIOp::create(ib, il, g, constantIndex(ib, il, 4)),
-                  h + 2 * lane);
-              return memref::LoadOp::create(ib, il, rows, ValueRange{n, k})
-                  .getResult();
-            },
-            "rows");
-        scf::YieldOp::create(nb, nl);
-      });
+void PackedConvolution::emitIm2ColBlocks(int64_t blockPixels) {
+  int64_t rest = shape.pixels() % blockPixels;
+  Value buffer = allocateBuffer(blockPixels);
+  Value restBuffer = rest > 0 ? allocateBuffer(rest) : Value();
+  emitPixelBlocks(blockPixels, [&](OpBuilder &b, Location l, Value n,
+                                   Value first, int64_t pixels) {
+    Value target = pixels == blockPixels ? buffer : restBuffer;
+    SmallVector<std::pair<Value, Value>> coordinates =
+        coordinatesOf(b, l, first, pixels);
+    for (auto [p, coordinate] : llvm::enumerate(coordinates))
+      fillReceptiveField(b, l, target, p, n, coordinate.first,
+                         coordinate.second);
+    emitChannelBlocks(
+        b, l, n, coordinates,
+        [&](OpBuilder &ib, Location il, Value g, int64_t h, int64_t p,
+            int64_t lane) {
+          return memref::LoadOp::create(
+                     ib, il, target,
+                     ValueRange{g, constantIndex(ib, il, h),
+                                constantIndex(ib, il, p),
+                                constantIndex(ib, il, lane)})
+              .getResult();
+        },
+        InputMode::Im2Col);
+  });
+}
+
+void PackedConvolution::emitRowBlocks(int64_t blockPixels, Value rows,
+                                      RowIndex rowOf) {
+  emitPixelBlocks(blockPixels, [&](OpBuilder &b, Location l, Value n,
+                                   Value first, int64_t pixels) {
+    SmallVector<std::pair<Value, Value>> coordinates =
+        coordinatesOf(b, l, first, pixels);
+    SmallVector<Value> rowIndices;
+    for (auto [oh, ow] : coordinates)
+      rowIndices.push_back(rowOf(b, l, n, oh, ow));
+    emitChannelBlocks(
+        b, l, n, coordinates,
+        [&](OpBuilder &ib, Location il, Value g, int64_t h, int64_t p,
+            int64_t lane) {
+          Value k = addIndex(
+              ib, il,
+              arith::MulIOp::create(ib, il, g, constantIndex(ib, il, 4)),
+              h + 2 * lane);
+          return memref::LoadOp::create(ib, il, rows,
+                                        ValueRange{rowIndices[p], k})
+              .getResult();
+        },
+        InputMode::Rows);
+  });
 }
 
 } // namespace
@@ -439,57 +525,96 @@ emit::emitPackedConv2D(tosa::Conv2DOp conv, OpBuilder &builder,
                   llvm::to_vector(conv.getDilation()),
                   *inputZp};
 
-  // A fully connected layer (one output whose window is the whole input)
-  // reads its input row in place.
+  // Input rows read in place: a fully connected layer (one output whose
+  // window is the whole input, [N, K]), or a 1x1 convolution ([N * H * W,
+  // C], a row per input pixel) with few output channels, which would not
+  // amortise copying its inputs to the buffer.
   Value rows;
-  if (shape.pixels() == 1 && shape.depth() % 4 == 0 && !shape.isPadded() &&
-      shape.kernelH == shape.inputH && shape.kernelW == shape.inputW)
+  std::function<Value(OpBuilder &, Location, Value, Value, Value)> rowOf;
+  bool fullyConnected = shape.pixels() == 1 && shape.depth() % 4 == 0 &&
+                        !shape.isPadded() && shape.kernelH == shape.inputH &&
+                        shape.kernelW == shape.inputW;
+  bool pointwise = shape.kernelH == 1 && shape.kernelW == 1 &&
+                   !shape.isPadded() && shape.channels % 4 == 0;
+  if (fullyConnected) {
     rows = collapse(builder, loc, input, {{0}, {1, 2, 3}});
+    rowOf = [](OpBuilder &, Location, Value n, Value, Value) { return n; };
+  } else if (pointwise && shape.outputs <= kMaxRowChannels) {
+    rows = collapse(builder, loc, input, {{0, 1, 2}, {3}});
+    rowOf = [&](OpBuilder &b, Location l, Value n, Value oh, Value ow) {
+      Value ih = arith::AddIOp::create(
+          b, l, arith::MulIOp::create(b, l, n, constantIndex(b, l, shape.inputH)),
+          arith::MulIOp::create(b, l, oh, constantIndex(b, l, shape.stride[0])));
+      return arith::AddIOp::create(
+                 b, l,
+                 arith::MulIOp::create(b, l, ih, constantIndex(b, l, shape.inputW)),
+                 arith::MulIOp::create(b, l, ow,
+                                       constantIndex(b, l, shape.stride[1])))
+          .getResult();
+    };
+  }
   int64_t blockPixels = std::min(kMaxMacPixels, shape.pixels());
-  while (blockPixels > 0 &&
+  while (!rows && blockPixels > 0 &&
          shape.bufferBytes(blockPixels) > kMaxBufferBytes)
     --blockPixels;
   if (!rows && blockPixels == 0)
     return std::nullopt;
 
-  // Pairs of channels when the slice and the layout agree, more of them per
-  // half-step for a fully connected layer (its input is read once per
-  // step, the more channels share it the better).
+  // Channels in pairs (padded to an even count per slice when that wastes
+  // little), two pairs per half-step for a fully connected layer (more
+  // channels share each input word), singles for one, three or five.
+  // A slice at a fixed offset has a packed copy of its own; slices at run
+  // time start at multiples of their width (partial execution's group
+  // loops).
   int64_t globalOutputs = slice->value.getType().getDimSize(0);
+  std::optional<int64_t> fixedOffset = 0;
+  for (OpFoldResult offset : slice->offsets) {
+    std::optional<int64_t> constant = getConstantIntValue(offset);
+    fixedOffset = constant && fixedOffset
+                      ? std::optional<int64_t>(*fixedOffset + *constant)
+                      : std::nullopt;
+  }
+  if (!fixedOffset && !isSliceAlignedTo(*slice, shape.outputs))
+    return std::nullopt;
+  int64_t first = fixedOffset.value_or(0);
   int64_t pairs = 0;
-  SmallVector<int64_t> candidates =
-      rows ? SmallVector<int64_t>{2, 1} : SmallVector<int64_t>{1};
-  for (int64_t candidate : candidates)
-    if (shape.outputs % (2 * candidate) == 0 &&
-        globalOutputs % (2 * candidate) == 0 &&
-        isSliceAlignedTo(*slice, 2 * candidate)) {
-      pairs = candidate;
-      break;
-    }
+  if (shape.outputs % 2 == 0 || shape.outputs >= 7)
+    pairs = fullyConnected && shape.outputs % 4 == 0 ? 2 : 1;
+  // Rows with pairs take two pixels (registers), singles three.
+  if (rows && !fullyConnected)
+    blockPixels = std::min<int64_t>(pairs == 0 ? 3 : 2, shape.pixels());
+  ChannelBlocks blocks{pairs, shape.outputs, first};
 
   std::optional<FoldedBiases> biases = FoldedBiases::get(
       builder, loc, weights, bias, /*channelDim=*/0, *inputZp, 0);
   if (!biases)
     return std::nullopt;
-  std::string name = (slice->global.getSymName() +
-                      (pairs == 0 ? Twine("_singles")
-                                  : "_pairs" + Twine(pairs)))
-                         .str();
+  std::string name =
+      (slice->global.getSymName() +
+       (pairs == 0 ? Twine("_singles") : "_pairs" + Twine(pairs)) +
+       (shape.outputs == globalOutputs ? Twine("")
+                                       : "_slices" + Twine(shape.outputs)) +
+       (first == 0 ? Twine("") : "_from" + Twine(first)))
+          .str();
   memref::GlobalOp packed = getOrCreateConstant(
-      slice->global, name, packWeights(slice->value, pairs), 4);
+      slice->global, name, packWeights(slice->value, blocks), 4);
   Value packedWeights = memref::GetGlobalOp::create(
       builder, loc, packed.getType(), packed.getSymName());
-  Value blockOffset =
-      pairs == 0 ? slice->offset
-                 : arith::DivUIOp::create(builder, loc, slice->offset,
-                                          constantIndex(builder, loc, 2 * pairs))
-                       .getResult();
+  // The slice's first block.
+  Value blockOffset = arith::MulIOp::create(
+      builder, loc,
+      arith::DivUIOp::create(
+          builder, loc,
+          arith::SubIOp::create(builder, loc, slice->offset,
+                                constantIndex(builder, loc, first)),
+          constantIndex(builder, loc, shape.outputs)),
+      constantIndex(builder, loc, blocks.blocksPerSlice()));
 
   PackedConvolution emission(builder, loc, shape, operands, emitElement,
-                             *biases, packedWeights, blockOffset, pairs);
+                             *biases, packedWeights, blockOffset, blocks);
   if (rows)
-    emission.emitFullyConnected(rows);
+    emission.emitRowBlocks(fullyConnected ? 1 : blockPixels, rows, rowOf);
   else
-    emission.emitBlocks(blockPixels);
+    emission.emitIm2ColBlocks(blockPixels);
   return success();
 }
