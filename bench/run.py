@@ -6,12 +6,14 @@
 Needs a built compiler (scripts/build.sh). For every real model of the shared
 models folder (scripts/models-dir.sh; skipped when there is none) and the zoo
 set (MobileNetV2 0.35 at 96/144/224, MobileNetV2 1.0 at 224, MCUNet-style at
-128, DS-CNN), it compiles with build/bin/pexc for the Cortex-M4 once without
-running (the compile time), then again in four configurations (default = partial
-execution + reordering, --no-partial, --no-reorder, and io-arena = default +
---io=arena, the arena holding the input and output as TFLite Micro's does) and
-runs each one in QEMU on the reference input
-(python3 -m pex.reference.make_input). It checks every run's output against
+128, DS-CNN, the MLPerf Tiny anomaly-detection autoencoder), it compiles with
+build/bin/pexc for the Cortex-M4 once without running (the compile time),
+then again in four configurations (default = partial execution + reordering,
+--no-partial, --no-reorder, and io-arena = default + --io=arena, the arena
+holding the input and output as TFLite Micro's does) and runs each one in QEMU
+on the reference input (python3 -m pex.reference.make_input), which counts its
+instructions and estimates its Cortex-M4 cycles (the plugin's model of the
+TRM's timings, runtime/README.md). It checks every run's output against
 the run without partial execution (int8: identical bytes; f32: within 1e-5 of
 the largest magnitude), the output without partial execution against upstream
 MLIR executing the same TOSA (mlir-runner), and for the real models against
@@ -65,6 +67,7 @@ ZOO_MODELS = [
     ("mobilenet_v2_1.0_224", ["mobilenet_v2", "--width", "1.0", "--resolution", "224"], True),
     ("mcunet_128", ["mcunet", "--resolution", "128"], False),
     ("ds_cnn", ["ds_cnn"], False),
+    ("ad_autoencoder", ["ad_autoencoder"], False),
 ]
 # label, pexc flags
 CONFIGS = [
@@ -151,6 +154,31 @@ def run_command(command: list[str], timeout: float = PEXC_TIMEOUT,
 def _number(cell: str) -> int | None:
     cell = cell.strip().replace(",", "")
     return int(cell) if re.fullmatch(r"\d+", cell) else None
+
+
+# The benchmarks of the README's table of the fastest published Cortex-M4
+# results, by the model they run.
+PUBLISHED_BENCHMARKS = {"KWS": "kws_ref_model", "VWW": "vww_96_int8", "IC": "resnet8_int8",
+                        "AD": "ad_autoencoder"}
+
+
+def read_published_bests(models_dir: str | None) -> dict:
+    """{model: (result, cycles)} from the README's table of the fastest published
+    results ("| KWS (kws_ref_model) | X-CUBE-AI ... | 43.19 | 5.18 M |")."""
+    bests: dict[str, tuple[str, int]] = {}
+    path = os.path.join(models_dir, "README.md") if models_dir else None
+    if not path or not os.path.exists(path):
+        return bests
+    with open(path) as f:
+        for line in f:
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if len(cells) != 4:
+                continue
+            model = PUBLISHED_BENCHMARKS.get(cells[0].split(" ")[0])
+            match = re.fullmatch(r"(\d+(?:\.\d+)?) M", cells[3])
+            if model and match:
+                bests[model] = (cells[1], round(float(match.group(1)) * 1e6))
+    return bests
 
 
 def read_tflm_figures(models_dir: str | None) -> dict:
@@ -335,7 +363,7 @@ def bench_model(model: Model, work: str) -> None:
 
 # --- tables -------------------------------------------------------------------
 
-def figures(model: Model, tflm: dict) -> dict:
+def figures(model: Model, tflm: dict, best: tuple[str, int] | None) -> dict:
     """One row of every figure, None where unknown or withheld."""
     def report(label):
         return None if label in model.wrong else model.reports.get(label)
@@ -356,6 +384,9 @@ def figures(model: Model, tflm: dict) -> dict:
 
     def instructions(label):
         return get(label, "instructions")
+
+    def cycles(label):
+        return get(label, "estimated_cycles")
 
     io_arena = report("io-arena")
 
@@ -388,6 +419,12 @@ def figures(model: Model, tflm: dict) -> dict:
         "instructions_io_arena": instructions("io-arena"),
         "tflm_reference_instructions": tflm.get("reference kernels"),
         "tflm_cmsis_nn_instructions": tflm.get("CMSIS-NN kernels"),
+        # Cortex-M4 cycles by the plugin's model of the TRM's timings: estimates.
+        "estimated_cycles_no_partial": cycles("no-partial"),
+        "estimated_cycles_partial": cycles("default"),
+        "estimated_cycles_io_arena": cycles("io-arena"),
+        "published_best": best[0] if best else None,
+        "published_best_cycles": best[1] if best else None,
         "stack_bytes": default.get("stack_bytes") if default else None,
         "stack_bytes_no_partial": get("no-partial", "stack_bytes"),
         "stack_bytes_io_arena": get("io-arena", "stack_bytes"),
@@ -402,7 +439,11 @@ def figures(model: Model, tflm: dict) -> dict:
     }
     a, b = row["instructions_partial"], row["instructions_no_partial"]
     row["partial_overhead_percent"] = round(100.0 * (a - b) / b, 2) if a and b else None
-    c = row["instructions_io_arena"]
+    a, b = row["estimated_cycles_partial"], row["estimated_cycles_no_partial"]
+    row["partial_overhead_cycles_percent"] = round(100.0 * (a - b) / b, 2) if a and b else None
+    macs = row["macs"]
+    row["macs_per_cycle"] = round(macs / a, 3) if a and macs else None
+    c, a = row["instructions_io_arena"], row["instructions_partial"]
     row["io_arena_instructions_percent"] = round(100.0 * (c - a) / a, 2) if a and c else None
     for key in ("reorder_only", "partial_only", "partial_reorder", "lower_bound", "io_arena"):
         value, base = row[key], row["baseline"]
@@ -466,10 +507,11 @@ def markdown(rows: list[dict], models: list[Model]) -> str:
               "",
               "| model | flash B without | flash B with | arena B without | arena B with "
               "| I/O B (caller) | stack B without | stack B with | instr. without | instr. with "
-              "| overhead |",
-              "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+              "| overhead | est. cycles without | est. cycles with | overhead |",
+              "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
     for row, model in zip(rows, models):
         overhead = row["partial_overhead_percent"]
+        cycle_overhead = row["partial_overhead_cycles_percent"]
         lines.append(
             f"| {row['model']} "
             f"| {cell(row, model, 'flash_bytes_no_partial', 'no-partial')} "
@@ -481,24 +523,34 @@ def markdown(rows: list[dict], models: list[Model]) -> str:
             f"| {cell(row, model, 'stack_bytes', 'default')} "
             f"| {cell(row, model, 'instructions_no_partial', 'no-partial')} "
             f"| {cell(row, model, 'instructions_partial', 'default')} "
-            f"| {'' if overhead is None else f'{overhead:+.2f} %'} |")
+            f"| {'' if overhead is None else f'{overhead:+.2f} %'} "
+            f"| {cell(row, model, 'estimated_cycles_no_partial', 'no-partial')} "
+            f"| {cell(row, model, 'estimated_cycles_partial', 'default')} "
+            f"| {'' if cycle_overhead is None else f'{cycle_overhead:+.2f} %'} |")
     lines += ["",
-              f"### Speed (executed instructions on {TARGET}, QEMU), RAM and compile time",
+              f"### Speed (executed instructions on {TARGET}, QEMU; estimated cycles), RAM and "
+              "compile time",
               "",
               "| model | MACs | instr. | instr. I/O in arena | TFLM reference | TFLM CMSIS-NN "
+              "| est. cycles | MACs / cycle | fastest published cycles "
               "| stack B | stack B I/O in arena | RAM B I/O in arena | compile s | output check |",
-              "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|"]
+              "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|"]
     for row, model in zip(rows, models):
         seconds = row["compile_seconds"]
         delta = row["io_arena_instructions_percent"]
         io_instructions = cell(row, model, "instructions_io_arena", "io-arena")
         if delta is not None and io_instructions != "WRONG":
             io_instructions += f" ({delta:+.2f} %)"
+        published = (f"{_n(row['published_best_cycles'])} ({row['published_best'].split(',')[0]})"
+                     if row["published_best_cycles"] else "")
         lines.append(
             f"| {row['model']} | {_n(row['macs'])} "
             f"| {cell(row, model, 'instructions_partial', 'default')} "
             f"| {io_instructions} "
             f"| {_n(row['tflm_reference_instructions'])} | {_n(row['tflm_cmsis_nn_instructions'])} "
+            f"| {cell(row, model, 'estimated_cycles_partial', 'default')} "
+            f"| {'' if row['macs_per_cycle'] is None else row['macs_per_cycle']} "
+            f"| {published} "
             f"| {cell(row, model, 'stack_bytes', 'default')} "
             f"| {cell(row, model, 'stack_bytes_io_arena', 'io-arena')} "
             f"| {cell(row, model, 'ram_bytes_io_arena', 'io-arena')} "
@@ -523,6 +575,8 @@ CSV_COLUMNS = [
     "instructions_no_partial", "instructions_partial", "partial_overhead_percent",
     "instructions_no_reorder", "instructions_io_arena", "io_arena_instructions_percent",
     "tflm_reference_instructions", "tflm_cmsis_nn_instructions",
+    "estimated_cycles_no_partial", "estimated_cycles_partial", "partial_overhead_cycles_percent",
+    "estimated_cycles_io_arena", "macs_per_cycle", "published_best", "published_best_cycles",
     "stack_bytes", "stack_bytes_no_partial", "stack_bytes_io_arena", "ram_bytes",
     "ram_bytes_io_arena", "compile_seconds", "bench_seconds", "output_check",
 ]
@@ -588,6 +642,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         models = [m for m in models if re.search(args.only, m.name)]
     tflm = read_tflm_figures(models_dir)
+    bests = read_published_bests(models_dir)
 
     for model in models:
         print(f"bench: {model.name} ...", end="", flush=True, file=sys.stderr)
@@ -595,7 +650,7 @@ def main(argv: list[str] | None = None) -> int:
         status = "FAILED" if model.failures else "ok"
         print(f" {status} ({model.seconds:.1f} s)", file=sys.stderr)
 
-    rows = [figures(m, tflm.get(m.name, {})) for m in models]
+    rows = [figures(m, tflm.get(m.name, {}), bests.get(m.name)) for m in models]
     total = time.perf_counter() - start
     header = (f"Pex benchmark, {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}, commit "
               f"{commit}{' (work tree: uncommitted compiler changes)' if dirty else ''}, "

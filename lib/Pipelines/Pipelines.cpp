@@ -75,7 +75,7 @@ void pex::buildLowerToLLVMPipeline(OpPassManager &pm,
                                    const PexPipelineOptions &options) {
   unsigned indexBitwidth = options.indexBitwidth;
   pm.addPass(createExportEntryPoint());
-  pm.addNestedPass<func::FuncOp>(createLowerKernels());
+  pm.addPass(createLowerKernels());
   if (options.dsp)
     pm.addNestedPass<func::FuncOp>(createDualMultiplyAccumulate());
   pm.addNestedPass<func::FuncOp>(

@@ -2,20 +2,26 @@
 
 // Two dot products sharing the weights, eight bytes long: two steps of four
 // bytes. Each operand is one unaligned word load at its first byte's address
-// (the aligned pointer plus the strided offset), split once into its even
-// and odd bytes (SXTB16 of the word and of the word rotated by 8); each
-// product is two SMLADs.
+// (a byte offset, the strided offset plus the indices times the strides,
+// from the aligned pointer: a loop-invariant base LLVM's strength reduction
+// steps through the loop), split once into its even and odd bytes (SXTB16
+// of the word and of the word rotated by 8); each product is two SMLADs.
+// The loop is not to be unrolled (unrolled, LLVM's scheduler runs out of
+// registers).
+// CHECK:       #[[UNROLL:.*]] = #llvm.loop_unroll<disable = true>
+// CHECK:       #[[ANNOTATION:.*]] = #llvm.loop_annotation<unroll = #[[UNROLL]]>
 // CHECK-LABEL: func.func @dot
 // CHECK-SAME:    (%[[X:.*]]: memref<2x8xi8>, %[[W:.*]]: memref<8xi8>, %[[INIT:.*]]: i32)
 // CHECK:         %[[C4:.*]] = arith.constant 4 : index
 // CHECK:         %[[R:.*]]:2 = scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %[[C4]] iter_args(%[[A:.*]] = %[[INIT]], %[[B:.*]] = %[[INIT]]) -> (i32, i32) {
 // CHECK:           %{{.*}}, %[[XOFF:.*]], %{{.*}}:2, %[[XSTR:.*]]:2 = memref.extract_strided_metadata %[[X]]
 // CHECK-NEXT:      %[[XPTR:.*]] = memref.extract_aligned_pointer_as_index %[[X]]
-// CHECK-NEXT:      %[[XA0:.*]] = arith.addi %[[XPTR]], %[[XOFF]] : index
+// CHECK-NEXT:      %[[XPTR32:.*]] = arith.index_castui %[[XPTR]] : index to i32
+// CHECK-NEXT:      %[[XBASE:.*]] = llvm.inttoptr %[[XPTR32]] : i32 to !llvm.ptr
 // CHECK:           %[[XI:.*]] = arith.muli %[[I]], %[[XSTR]]#1 : index
-// CHECK-NEXT:      %[[XA:.*]] = arith.addi %{{.*}}, %[[XI]] : index
-// CHECK-NEXT:      %[[XA32:.*]] = arith.index_castui %[[XA]] : index to i32
-// CHECK-NEXT:      %[[XP:.*]] = llvm.inttoptr %[[XA32]] : i32 to !llvm.ptr
+// CHECK-NEXT:      %[[XOFFSET:.*]] = arith.addi %{{.*}}, %[[XI]] : index
+// CHECK-NEXT:      %[[XOFF32:.*]] = arith.index_cast %[[XOFFSET]] : index to i32
+// CHECK-NEXT:      %[[XP:.*]] = llvm.getelementptr %[[XBASE]][%[[XOFF32]]] : (!llvm.ptr, i32) -> !llvm.ptr, i8
 // CHECK-NEXT:      %[[X0:.*]] = llvm.load %[[XP]] {alignment = 1 : i64} : !llvm.ptr -> i32
 // CHECK:           %[[X0E:.*]] = llvm.call_intrinsic "llvm.arm.sxtb16"(%[[X0]])
 // CHECK-NEXT:      %[[X0O:.*]] = llvm.call_intrinsic "llvm.arm.sxtb16"
@@ -32,6 +38,7 @@
 // CHECK-NEXT:      %[[B1:.*]] = llvm.call_intrinsic "llvm.arm.smlad"(%[[X1E]], %[[WE]], %[[B]])
 // CHECK-NEXT:      %[[B2:.*]] = llvm.call_intrinsic "llvm.arm.smlad"(%[[X1O]], %[[WO]], %[[B1]])
 // CHECK-NEXT:      scf.yield %[[A2]], %[[B2]] : i32, i32
+// CHECK-NEXT:    } {loop_annotation = #[[ANNOTATION]]}
 // CHECK-NOT:       memref.load
 // CHECK:         return %[[R]]#0, %[[R]]#1
 func.func @dot(%x: memref<2x8xi8>, %w: memref<8xi8>, %init: i32) -> (i32, i32) {

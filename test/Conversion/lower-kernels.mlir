@@ -1,31 +1,38 @@
 // RUN: pex-opt %s -split-input-file --pex-lower-kernels | FileCheck %s
 
-// An int8 convolution with its fused rescale and clamp. Output channels are
-// the outer loop (the bias is loaded once per channel); the interior is
-// computed two columns at a time, each accumulator starting at the bias and
-// carried in registers through the (kh, kw, ic) reduction loops; the rescale
-// (immediate multiplier and shift) and both clamps are applied to each
-// scalar, and each result is stored once: the i32 accumulator is never
-// stored.
+// An int8 convolution with its fused rescale and clamp. The kernel becomes a
+// private function of its own, never inlined, called where it was with the
+// kernel's operands in order. Output channels are the outer loop (the bias
+// is loaded once per channel); the interior is computed two columns at a
+// time, each accumulator starting at the bias and carried in registers
+// through the kernel rows and, per row, one run over the consecutive bytes
+// of its (kw, ic) taps, read through views merging those dimensions; the
+// rescale (immediate multiplier and shift) and both clamps are applied to
+// each scalar, and each result is stored once: the i32 accumulator is never
+// stored. (The weights are arguments, not constants: no packing.)
 // CHECK-LABEL: func.func @conv_rescale_clamp
-// CHECK-SAME:    (%[[X:.*]]: memref<1x4x4x2xi8>, %[[W:.*]]: memref<3x1x1x2xi8>, %[[B:.*]]: memref<3xi32>, %[[Y:.*]]: memref<1x4x4x3xi8>)
+// CHECK-SAME:    (%[[X0:.*]]: memref<1x4x4x2xi8>, %[[W0:.*]]: memref<3x1x1x2xi8>, %[[B0:.*]]: memref<3xi32>, %[[Y0:.*]]: memref<1x4x4x3xi8>)
+// CHECK-NEXT:    call @conv_rescale_clamp_k0_conv2d(%[[X0]], %[[W0]], %[[B0]], %[[Y0]])
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func private @conv_rescale_clamp_k0_conv2d
+// CHECK-SAME:    (%[[X:.*]]: memref<1x4x4x2xi8>, %[[W:.*]]: memref<3x1x1x2xi8>, %[[B:.*]]: memref<3xi32>, %[[Y:.*]]: memref<1x4x4x3xi8>) attributes {passthrough = ["noinline"]}
 // CHECK-NOT:   pex.kernel
+// CHECK:         %[[XR:.*]] = memref.collapse_shape %[[X]] {{\[}}[0], [1], [2, 3]] : memref<1x4x4x2xi8> into memref<1x4x8xi8>
+// CHECK:         %[[WR:.*]] = memref.collapse_shape %[[W]] {{\[}}[0], [1], [2, 3]] : memref<3x1x1x2xi8> into memref<3x1x2xi8>
 // CHECK:       scf.for %[[N:.*]] = %{{.*}} to %c1{{(_[0-9]+)?}} step
 // CHECK:         scf.for %[[C:.*]] = %{{.*}} to %c3{{(_[0-9]+)?}} step
 // CHECK-NEXT:      %[[BIAS:.*]] = memref.load %[[B]][%[[C]]] : memref<3xi32>
 // CHECK:           scf.for %[[H:.*]] = %{{.*}} to %c4{{(_[0-9]+)?}} step
 // CHECK:             scf.for %[[WO:.*]] = %{{.*}} to %c4{{(_[0-9]+)?}} step %c2
 // CHECK:               %[[ACC:.*]]:2 = scf.for %[[KH:.*]] = {{.*}} iter_args(%[[A0:.*]] = %[[BIAS]], %[[B0:.*]] = %[[BIAS]]) -> (i32, i32) {
-// CHECK-NEXT:            %[[ACC1:.*]]:2 = scf.for %[[KW:.*]] = {{.*}} iter_args(%[[A1:.*]] = %[[A0]], %[[B1:.*]] = %[[B0]]) -> (i32, i32) {
-// CHECK-NEXT:              %[[ACC2:.*]]:2 = scf.for %[[IC:.*]] = {{.*}} iter_args(%[[A2:.*]] = %[[A1]], %[[B2:.*]] = %[[B1]]) -> (i32, i32) {
-// CHECK:                     %[[XV:.*]] = memref.load %[[X]][%[[N]], %{{.*}}, %{{.*}}, %[[IC]]] : memref<1x4x4x2xi8>
-// CHECK:                     %[[WV:.*]] = memref.load %[[W]][%{{.*}}, %{{.*}}, %{{.*}}, %[[IC]]] : memref<3x1x1x2xi8>
-// CHECK-NEXT:                %[[XE:.*]] = arith.extsi %[[XV]] : i8 to i32
-// CHECK-NEXT:                %[[WE:.*]] = arith.extsi %[[WV]] : i8 to i32
-// CHECK-NEXT:                %[[P:.*]] = arith.muli %[[XE]], %[[WE]] : i32
-// CHECK-NEXT:                %[[SUM:.*]] = arith.addi %[[A2]], %[[P]] : i32
-// CHECK:                     scf.yield %[[SUM]], %{{.*}} : i32, i32
-// CHECK:                   scf.yield %[[ACC2]]#0, %[[ACC2]]#1 : i32, i32
+// CHECK:                 %[[ACC1:.*]]:2 = scf.for %[[R:.*]] = %{{.*}} to %c2{{(_[0-9]+)?}} step %{{.*}} iter_args(%[[A1:.*]] = %[[A0]], %[[B1:.*]] = %[[B0]]) -> (i32, i32) {
+// CHECK:                   %[[XV:.*]] = memref.load %[[XR]][%[[N]], %{{.*}}, %{{.*}}] : memref<1x4x8xi8>
+// CHECK:                   %[[WV:.*]] = memref.load %[[WR]][%[[C]], %[[KH]], %{{.*}}] : memref<3x1x2xi8>
+// CHECK-NEXT:              %[[XE:.*]] = arith.extsi %[[XV]] : i8 to i32
+// CHECK-NEXT:              %[[WE:.*]] = arith.extsi %[[WV]] : i8 to i32
+// CHECK-NEXT:              %[[P:.*]] = arith.muli %[[XE]], %[[WE]] : i32
+// CHECK-NEXT:              %[[SUM:.*]] = arith.addi %[[A1]], %[[P]] : i32
+// CHECK:                   scf.yield %[[SUM]], %{{.*}} : i32, i32
 // CHECK:                 scf.yield %[[ACC1]]#0, %[[ACC1]]#1 : i32, i32
 // CHECK-NOT:           memref.store
 // CHECK-DAG:           %[[MUL:.*]] = arith.constant 1073741824 : i32
@@ -59,11 +66,13 @@ func.func @conv_rescale_clamp(%x: memref<1x4x4x2xi8>, %w: memref<3x1x1x2xi8>, %b
 
 // -----
 
-// An interior block is two output channels by two columns: per input
-// channel, two input loads and two weight loads feed four
+// An interior block is two output channels by two columns: per input of
+// the run, two input loads and two weight loads feed four
 // multiply-accumulates, whose accumulators start at the two biases.
-// CHECK-LABEL: func.func @conv_blocks
+// CHECK-LABEL: func.func private @conv_blocks_k0_conv2d
 // CHECK-SAME:    (%[[X:.*]]: memref<1x2x4x3xi8>, %[[W:.*]]: memref<2x1x1x3xi8>, %[[B:.*]]: memref<2xi32>, %[[Y:.*]]: memref<1x2x4x2xi32>)
+// CHECK:         %[[XR:.*]] = memref.collapse_shape %[[X]]
+// CHECK:         %[[WR:.*]] = memref.collapse_shape %[[W]]
 // CHECK:         scf.for %[[C:.*]] = %{{.*}} to %c2{{(_[0-9]+)?}} step %c2
 // CHECK-NEXT:      %[[B0:.*]] = memref.load %[[B]][%[[C]]] : memref<2xi32>
 // CHECK:           %[[C1:.*]] = arith.addi %[[C]], %{{.*}} : index
@@ -71,16 +80,12 @@ func.func @conv_rescale_clamp(%x: memref<1x4x4x2xi8>, %w: memref<3x1x1x2xi8>, %b
 // CHECK:           scf.for %[[H:.*]] =
 // CHECK:             scf.for %[[WO:.*]] = %{{.*}} to %c4{{(_[0-9]+)?}} step %c2
 // CHECK:               %[[ACC:.*]]:4 = scf.for {{.*}} iter_args({{.*}} = %[[B0]], {{.*}} = %[[B1]], {{.*}} = %[[B0]], {{.*}} = %[[B1]]) -> (i32, i32, i32, i32)
-// CHECK:                   scf.for %[[IC:[^ ]*]] = %{{.*}} to %c3
-// CHECK-COUNT-2:             memref.load %[[X]][{{.*}}, %[[IC]]] : memref<1x2x4x3xi8>
-// CHECK-COUNT-2:             memref.load %[[W]][{{.*}}, %[[IC]]] : memref<2x1x1x3xi8>
-// CHECK-COUNT-4:             arith.muli {{.*}} : i32
-// CHECK-NOT:                 memref.load
-// CHECK:                     scf.yield {{.*}} : i32, i32, i32, i32
-// CHECK:               memref.store %[[ACC]]#0, %[[Y]][{{.*}}, %[[WO]], %[[C]]]
-// CHECK:               memref.store %[[ACC]]#1, %[[Y]][{{.*}}, %[[WO]], %{{.*}}]
-// CHECK:               memref.store %[[ACC]]#2, %[[Y]]
-// CHECK:               memref.store %[[ACC]]#3, %[[Y]]
+// CHECK:                 scf.for %[[R:[^ ]*]] = %{{.*}} to %c3
+// CHECK-COUNT-2:           memref.load %[[XR]][{{.*}}] : memref<1x2x12xi8>
+// CHECK-COUNT-2:           memref.load %[[WR]][{{.*}}] : memref<2x1x3xi8>
+// CHECK-COUNT-4:           arith.muli {{.*}} : i32
+// CHECK-NOT:               memref.load
+// CHECK:                   scf.yield {{.*}} : i32, i32, i32, i32
 func.func @conv_blocks(%x: memref<1x2x4x3xi8>, %w: memref<2x1x1x3xi8>, %b: memref<2xi32>, %y: memref<1x2x4x2xi32>) {
   pex.kernel ins(%x, %w, %b : memref<1x2x4x3xi8>, memref<2x1x1x3xi8>, memref<2xi32>) outs(%y : memref<1x2x4x2xi32>) {
   ^bb0(%xa: tensor<1x2x4x3xi8>, %wa: tensor<2x1x1x3xi8>, %ba: tensor<2xi32>, %out: tensor<1x2x4x2xi32>):
@@ -94,18 +99,18 @@ func.func @conv_blocks(%x: memref<1x2x4x3xi8>, %w: memref<2x1x1x3xi8>, %b: memre
 // -----
 
 // The input zero point is folded into the bias once per channel block:
-// bias - input_zp * sum(w), the weights summed by a reduction before the
-// pixel loops. The interior's multiply-accumulates then read the input as it
-// is, without subtracting the zero point.
-// CHECK-LABEL: func.func @conv_input_zero_point
+// bias - input_zp * sum(w), the weights (arguments, not constants) summed by
+// a reduction before the pixel loops. The interior's multiply-accumulates
+// then read the input as it is, without subtracting the zero point.
+// CHECK-LABEL: func.func private @conv_input_zero_point_k0_conv2d
 // CHECK-SAME:    (%[[X:.*]]: memref<1x1x2x3xi8>, %[[W:.*]]: memref<2x1x1x3xi8>, %[[B:.*]]: memref<2xi32>, %[[Y:.*]]: memref<1x1x2x2xi32>)
 // CHECK:         scf.for %[[C:[^ ]*]] = %{{.*}} to %c2{{(_[0-9]+)?}} step %c2
-// CHECK:           %[[B0:.*]] = memref.load %[[B]][%[[C]]] : memref<2xi32>
-// CHECK:           %[[B1:.*]] = memref.load %[[B]][%{{.*}}] : memref<2xi32>
 // CHECK:           %[[SUMS:.*]]:2 = scf.for
 // CHECK:                 memref.load %[[W]]
 // CHECK-NEXT:            arith.extsi
 // CHECK-NEXT:            arith.addi
+// CHECK:           %[[B0:.*]] = memref.load %[[B]][%[[C]]] : memref<2xi32>
+// CHECK:           %[[B1:.*]] = memref.load %[[B]][%{{.*}}] : memref<2xi32>
 // CHECK:           %[[ZP:.*]] = arith.constant -128 : i32
 // CHECK-NEXT:      %[[T0:.*]] = arith.muli %[[SUMS]]#0, %[[ZP]] : i32
 // CHECK-NEXT:      %[[CB0:.*]] = arith.subi %[[B0]], %[[T0]] : i32
@@ -132,14 +137,15 @@ func.func @conv_input_zero_point(%x: memref<1x1x2x3xi8>, %w: memref<2x1x1x3xi8>,
 // A padded 3x3 convolution over 4x4 with an input zero point. The border
 // rows (0 and 3) and columns (0 and 3) are emitted one by one with the
 // kernel taps inside the input as constant bounds: row 0 reads kernel rows
-// 1 and 2, column 0 kernel columns 1 and 2. They start from the bias and
-// subtract the zero point from the input (padding holds it and adds
-// nothing); only the interior (rows and columns 1 and 2, one block of two)
-// starts from the corrected bias and reads the input as it is. No tap is
-// checked.
-// CHECK-LABEL: func.func @conv_padded_border
+// 1 and 2, column 0 kernel columns 1 and 2 (a run of two inputs). They start
+// from the bias and subtract the zero point from the input (padding holds it
+// and adds nothing); only the interior (rows and columns 1 and 2, one block
+// of two) starts from the corrected bias and reads the input as it is. No
+// tap is checked.
+// CHECK-LABEL: func.func private @conv_padded_border_k0_conv2d
 // CHECK-SAME:    (%[[X:.*]]: memref<1x4x4x1xi8>, %[[W:.*]]: memref<1x3x3x1xi8>, %[[B:.*]]: memref<1xi32>, %[[Y:.*]]: memref<1x4x4x1xi32>)
 // CHECK-NOT:     scf.if
+// CHECK:         %[[XR:.*]] = memref.collapse_shape %[[X]]
 // CHECK:         scf.for %{{.*}} =
 // CHECK:         scf.for %[[C:[^ ]*]] =
 // CHECK:           scf.for {{.*}} to %c3{{.*}} iter_args
@@ -148,24 +154,25 @@ func.func @conv_input_zero_point(%x: memref<1x1x2x3xi8>, %w: memref<2x1x1x3xi8>,
 // CHECK:           scf.for %[[W0:[^ ]*]] = %c1{{.*}} to %c3{{.*}} step %c2
 // CHECK:             %[[B0:.*]] = memref.load %[[B]]
 // CHECK:             scf.for %[[KH0:[^ ]*]] = %{{.*}} to %c2{{.*}} iter_args({{.*}} = %[[B0]], {{.*}} = %[[B0]])
-// CHECK-NEXT:          scf.for {{.*}} to %c3
-// CHECK:                 arith.addi %[[KH0]], %c1{{.*}} : index
+// CHECK:               arith.addi %[[KH0]], %c1{{.*}} : index
+// CHECK:               scf.for {{.*}} to %c3
 // CHECK:                 arith.subi %{{.*}}, %c-128_i32
 // CHECK:             memref.store %{{.*}}, %[[Y]][%{{.*}}, %c0{{.*}}, %[[W0]], %[[C]]]
 // CHECK:           %[[B00:.*]] = memref.load %[[B]]
 // CHECK:           scf.for {{.*}} to %c2{{.*}} iter_args({{.*}} = %[[B00]])
-// CHECK-NEXT:        scf.for {{.*}} to %c2
+// CHECK:             scf.for {{.*}} to %c2
 // CHECK:           memref.store %{{.*}}, %[[Y]][%{{.*}}, %c0{{.*}}, %c0{{.*}}, %[[C]]]
 // CHECK:           memref.store %{{.*}}, %[[Y]][%{{.*}}, %c0{{.*}}, %c3{{.*}}, %[[C]]]
 // CHECK:           scf.for %[[H:[^ ]*]] = %c1{{.*}} to %c3{{.*}} step %c1
 // CHECK:             scf.for %[[WO:[^ ]*]] = %c1{{.*}} to %c3{{.*}} step %c2
 // CHECK:               scf.for {{.*}} to %c3{{.*}} iter_args({{.*}} = %[[FULL]], {{.*}} = %[[FULL]])
-// CHECK-NOT:             arith.subi %{{.*}}, %c-128_i32
+// CHECK:                 scf.for {{.*}} to %c3{{.*}} iter_args
+// CHECK-NOT:               arith.subi %{{.*}}, %c-128_i32
 // CHECK:               memref.store %{{.*}}, %[[Y]][%{{.*}}, %[[H]], %[[WO]], %[[C]]]
 // CHECK:             %[[BL:.*]] = memref.load %[[B]]
 // CHECK:             scf.for {{.*}} to %c3{{.*}} iter_args({{.*}} = %[[BL]])
-// CHECK-NEXT:          scf.for %[[KW:[^ ]*]] = %{{.*}} to %c2
-// CHECK:                 arith.addi %[[KW]], %c1{{.*}} : index
+// CHECK:               scf.for {{.*}} to %c2
+// CHECK:                 memref.load %[[XR]]
 // CHECK:                 arith.subi %{{.*}}, %c-128_i32
 // CHECK:             memref.store %{{.*}}, %[[Y]][%{{.*}}, %[[H]], %c0{{.*}}, %[[C]]]
 // CHECK:             memref.store %{{.*}}, %[[Y]][%{{.*}}, %[[H]], %c3{{.*}}, %[[C]]]
@@ -190,7 +197,7 @@ func.func @conv_padded_border(%x: memref<1x4x4x1xi8>, %w: memref<1x3x3x1xi8>, %b
 // column: there, each output computes its channel block with each tap
 // checked once for both channels, and inside, each input load feeds both
 // channels' multiply-accumulates (input less its zero point, plain bias).
-// CHECK-LABEL: func.func @conv_wide_border
+// CHECK-LABEL: func.func private @conv_wide_border_k0_conv2d
 // CHECK-SAME:    (%[[X:.*]]: memref<1x1x10x4xi8>, %[[W:.*]]: memref<2x1x19x4xi8>, %[[B:.*]]: memref<2xi32>, %[[Y:.*]]: memref<1x1x10x2xi32>)
 // CHECK:         scf.for %[[C:[^ ]*]] = %{{.*}} to %c2{{(_[0-9]+)?}} step %c2
 // CHECK:             scf.for %{{.*}} = %{{.*}} to %c10
@@ -221,7 +228,7 @@ func.func @conv_wide_border(%x: memref<1x1x10x4xi8>, %w: memref<2x1x19x4xi8>, %b
 
 // A depthwise interior block is one channel over four columns: each weight
 // load feeds four multiply-accumulates.
-// CHECK-LABEL: func.func @depthwise_columns
+// CHECK-LABEL: func.func private @depthwise_columns_k0_depthwise_conv2d
 // CHECK-SAME:    (%[[X:.*]]: memref<1x3x6x2xi8>, %[[W:.*]]: memref<3x3x2x1xi8>, %[[B:.*]]: memref<2xi32>, %[[Y:.*]]: memref<1x1x4x2xi32>)
 // CHECK:         scf.for %[[C:.*]] = %{{.*}} to %c2{{(_[0-9]+)?}} step %c1
 // CHECK:               scf.for %[[WO:.*]] = %{{.*}} to %c4{{(_[0-9]+)?}} step %c4
@@ -245,28 +252,39 @@ func.func @depthwise_columns(%x: memref<1x3x6x2xi8>, %w: memref<3x3x2x1xi8>, %b:
 // -----
 
 // A rescale whose shifts are all in [33, 62] (read through the constant
-// global its operand views) scales in 64 bits but shifts only the high word:
-// no tosa.apply_scale and no 64-bit variable shift. The 64-bit addend is
-// only double rounding's 2^30, less 2^31 for a negative value; the rounding
-// 2^(shift - 1), a multiple of 2^32, is added to the high word, which is
-// shifted by shift - 32.
-// CHECK-LABEL: func.func @rescale_high_word
+// global its operand views) is one 64-bit multiply-accumulate of the value
+// and the multiplier onto a (high word, low word) addend, then a 32-bit
+// shift of the high word: no tosa.apply_scale and no 64-bit variable shift.
+// The rounding 2^(shift - 1) is a multiple of 2^32, in the high word: with
+// the output zero point (-128) times 2^(shift - 32) folded in, a table made
+// at compile time holds it per channel (33: 1 - 256, 40: 128 - 32768).
+// Double rounding's 2^30, less 2^31 for a negative value, is the low word
+// 2^30 | (value & 2^31) and the high word plus value >> 31 (arithmetic). The zero point is not
+// added again.
+// CHECK:       memref.global "private" constant @shifts_roundingm128 : memref<2xi32> = dense<[-255, -32640]> {alignment = 4 : i64}
+// CHECK-LABEL: func.func private @rescale_high_word_k0_rescale
 // CHECK:         %[[V:.*]] = memref.load %{{.*}} : memref<3x2xi32>
 // CHECK:         %[[S:.*]] = memref.load %{{.*}} : memref<2xi8>
+// CHECK:         %[[TABLE:.*]] = memref.get_global @shifts_roundingm128 : memref<2xi32>
+// CHECK:         %[[ROUND:.*]] = memref.load %[[TABLE]]
 // CHECK:         %[[WIDE:.*]] = arith.extsi %[[V]] : i32 to i64
 // CHECK:         %[[S32:.*]] = arith.extui %[[S]] : i8 to i32
 // CHECK:         %[[PRODUCT:.*]] = arith.muli %[[WIDE]], %{{.*}} : i64
-// CHECK:         %[[SIGN:.*]] = arith.shrsi %[[WIDE]], %{{.*}} : i64
-// CHECK:         %[[NEGATIVE:.*]] = arith.shli %[[SIGN]], %{{.*}} : i64
-// CHECK:         %[[HALF:.*]] = arith.addi %[[NEGATIVE]], %{{.*}} : i64
-// CHECK-NEXT:    %[[SUM:.*]] = arith.addi %[[PRODUCT]], %[[HALF]] : i64
-// CHECK:         %[[HIGH64:.*]] = arith.shrsi %[[SUM]], %c32_i64 : i64
-// CHECK-NEXT:    %[[HIGH:.*]] = arith.trunci %[[HIGH64]] : i64 to i32
-// CHECK:         %[[ROUNDSHIFT:.*]] = arith.subi %[[S32]], %c33_i32 : i32
-// CHECK-NEXT:    %[[ROUND:.*]] = arith.shli %{{.*}}, %[[ROUNDSHIFT]] : i32
-// CHECK-NEXT:    %[[ROUNDED:.*]] = arith.addi %[[HIGH]], %[[ROUND]] : i32
 // CHECK:         %[[REST:.*]] = arith.subi %[[S32]], %c32_i32 : i32
-// CHECK-NEXT:    arith.shrsi %[[ROUNDED]], %[[REST]] : i32
+// CHECK:         %[[SIGN:.*]] = arith.shrsi %[[V]], %c31_i32 : i32
+// CHECK-NEXT:    %[[HIGH:.*]] = arith.addi %[[ROUND]], %[[SIGN]] : i32
+// CHECK:         %[[SIGNBIT:.*]] = arith.andi %[[V]], %c-2147483648_i32 : i32
+// CHECK-NEXT:    %[[LOW:.*]] = arith.ori %c1073741824_i32, %[[SIGNBIT]] : i32
+// CHECK-NEXT:    %[[HIGH64:.*]] = arith.extui %[[HIGH]] : i32 to i64
+// CHECK:         %[[HIGHPART:.*]] = arith.shli %[[HIGH64]], %{{.*}} : i64
+// CHECK-NEXT:    %[[LOW64:.*]] = arith.extui %[[LOW]] : i32 to i64
+// CHECK-NEXT:    %[[ADDEND:.*]] = arith.ori %[[HIGHPART]], %[[LOW64]] : i64
+// CHECK-NEXT:    %[[SUM:.*]] = arith.addi %[[PRODUCT]], %[[ADDEND]] : i64
+// CHECK:         %[[TOP:.*]] = arith.shrsi %[[SUM]], %{{.*}} : i64
+// CHECK-NEXT:    %[[TOP32:.*]] = arith.trunci %[[TOP]] : i64 to i32
+// CHECK-NEXT:    %[[RESULT:.*]] = arith.shrsi %[[TOP32]], %[[REST]] : i32
+// CHECK-NOT:     arith.addi %[[RESULT]]
+// CHECK:         arith.maxsi %{{.*}}, %[[RESULT]] : i32
 // CHECK-NOT:     tosa.apply_scale
 // CHECK:         return
 memref.global "private" constant @shifts : memref<2xi8> = dense<[33, 40]>
@@ -287,10 +305,19 @@ func.func @rescale_high_word(%x: memref<3x2xi32>, %y: memref<3x2xi8>) {
 // -----
 
 // A slice of the shifts (a group loop's channel slice, at an offset known
-// only at run time) holds some of the global's values: all in [32, 63], so
-// the high-word shift applies too.
-// CHECK-LABEL: func.func @rescale_high_word_slice
-// CHECK:         arith.shrsi %{{.*}}, %c32_i64 : i64
+// only at run time) holds some of the global's values: all in [33, 62], so
+// the high-word shift applies too, its rounding table read at the slice's
+// offset plus the channel (single rounding: no low word).
+// CHECK:       memref.global "private" constant @shifts_rounding0 : memref<4xi32> = dense<[1, 128, 4, 8]>
+// CHECK-LABEL: func.func private @rescale_high_word_slice_k0_rescale
+// CHECK-SAME:    (%{{.*}}: memref<3x2xi32>, %{{.*}}: memref<2xi32>, %[[OFFSET:.*]]: index, %{{.*}}: memref<3x2xi8>)
+// CHECK:         scf.for
+// CHECK:           scf.for %[[C:[^ ]*]] =
+// CHECK:             %[[AT:.*]] = arith.addi %{{.*}}, %[[OFFSET]] : index
+// CHECK:             %[[TABLE:.*]] = memref.get_global @shifts_rounding0 : memref<4xi32>
+// CHECK:             %[[INDEX:.*]] = arith.addi %[[AT]], %[[C]] : index
+// CHECK:             memref.load %[[TABLE]][%[[INDEX]]] : memref<4xi32>
+// CHECK:             arith.shrsi %{{.*}}, %c32_i64{{.*}} : i64
 // CHECK-NOT:     tosa.apply_scale
 // CHECK:         return
 memref.global "private" constant @shifts : memref<4xi8> = dense<[33, 40, 35, 36]>
@@ -311,13 +338,14 @@ func.func @rescale_high_word_slice(%x: memref<3x2xi32>, %m: memref<2xi32>, %y: m
 
 // A shift of 32: the rounding 2^31 is in the low word, so it is added to the
 // 64-bit product before the high word is taken (shifted by shift - 32).
-// CHECK-LABEL: func.func @rescale_high_word_32
+// CHECK-LABEL: func.func private @rescale_high_word_32_k0_rescale
 // CHECK:         %[[PRODUCT:.*]] = arith.muli %{{.*}}, %{{.*}} : i64
+// CHECK:         %[[REST:.*]] = arith.subi %{{.*}}, %c32_i32 : i32
 // CHECK:         %[[ROUND:.*]] = arith.shli %{{.*}}, %{{.*}} : i64
 // CHECK-NEXT:    %[[SUM:.*]] = arith.addi %[[PRODUCT]], %[[ROUND]] : i64
-// CHECK:         arith.shrsi %[[SUM]], %c32_i64 : i64
+// CHECK:         %[[HIGH:.*]] = arith.shrsi %[[SUM]], %c32_i64 : i64
 // CHECK-NOT:     arith.addi %{{.*}} : i32
-// CHECK:         arith.subi %{{.*}}, %c32_i32 : i32
+// CHECK:         arith.shrsi %{{.*}}, %[[REST]] : i32
 // CHECK-NOT:     tosa.apply_scale
 // CHECK:         return
 memref.global "private" constant @shifts : memref<2xi8> = dense<[32, 40]>
@@ -336,7 +364,7 @@ func.func @rescale_high_word_32(%x: memref<3x2xi32>, %m: memref<2xi32>, %y: memr
 
 // One shift below 32: the general tosa.apply_scale (lowered later by
 // tosa-to-arith), for shifts known only at run time as well.
-// CHECK-LABEL: func.func @rescale_low_shift
+// CHECK-LABEL: func.func private @rescale_low_shift_k0_rescale
 // CHECK:         tosa.apply_scale
 // CHECK-NOT:     %c32_i64
 // CHECK:         return
@@ -355,9 +383,41 @@ func.func @rescale_low_shift(%x: memref<3x2xi32>, %m: memref<2xi32>, %y: memref<
 
 // -----
 
+// Per-channel shifts mostly in [33, 62] but one below 32 (a scale of at least
+// one half): each element branches on its channel's shift, the high word's
+// sequence for most, the general tosa.apply_scale for the others (with the
+// output zero point added there: the table has no entry for them).
+// CHECK:       memref.global "private" constant @mixed_shifts_roundingm5 : memref<2xi32> = dense<[0, -1152]>
+// CHECK-LABEL: func.func private @rescale_mixed_shifts_k0_rescale
+// CHECK:         %[[S:.*]] = memref.load %{{.*}} : memref<2xi8>
+// CHECK:         %[[S32:.*]] = arith.extui %[[S]] : i8 to i32
+// CHECK:         %[[HIGH:.*]] = arith.cmpi uge, %[[S32]], %c33_i32 : i32
+// CHECK-NEXT:    %[[R:.*]] = scf.if %[[HIGH]] -> (i32) {
+// CHECK:           arith.shrsi %{{.*}}, %c32_i64{{.*}} : i64
+// CHECK-NOT:       tosa.apply_scale
+// CHECK:         } else {
+// CHECK:           %[[GENERAL:.*]] = tosa.apply_scale
+// CHECK:           arith.addi %[[GENERAL]], %c-5_i32 : i32
+// CHECK:         }
+// CHECK:         arith.maxsi %{{.*}}, %[[R]] : i32
+memref.global "private" constant @mixed_shifts : memref<2xi8> = dense<[31, 40]>
+func.func @rescale_mixed_shifts(%x: memref<3x2xi32>, %m: memref<2xi32>, %y: memref<3x2xi8>) {
+  %s = memref.get_global @mixed_shifts : memref<2xi8>
+  pex.kernel ins(%x, %m, %s : memref<3x2xi32>, memref<2xi32>, memref<2xi8>) outs(%y : memref<3x2xi8>) {
+  ^bb0(%in: tensor<3x2xi32>, %ma: tensor<2xi32>, %sa: tensor<2xi8>, %out: tensor<3x2xi8>):
+    %zp32 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+    %zp8 = "tosa.const"() <{values = dense<-5> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %r = tosa.rescale %in, %ma, %sa, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<3x2xi32>, tensor<2xi32>, tensor<2xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<3x2xi8>
+    pex.yield %r : tensor<3x2xi8>
+  }
+  return
+}
+
+// -----
+
 // A kernel without an anchor loops over its output. A chain of element-wise
 // operators is evaluated in registers: one load, one store.
-// CHECK-LABEL: func.func @elementwise_chain
+// CHECK-LABEL: func.func private @elementwise_chain_k0_negate
 // CHECK-SAME:    (%[[X:.*]]: memref<4xf32>, %[[Y:.*]]: memref<4xf32>)
 // CHECK:       scf.for %[[I:.*]] = %{{.*}} to %c4 step
 // CHECK-NEXT:    %[[V:.*]] = memref.load %[[X]][%[[I]]] : memref<4xf32>
@@ -384,7 +444,7 @@ func.func @elementwise_chain(%x: memref<4xf32>, %y: memref<4xf32>) {
 
 // Reading the destination argument reads its previous contents: an
 // accumulator updated in place loads and stores the same element.
-// CHECK-LABEL: func.func @accumulate_in_place
+// CHECK-LABEL: func.func private @accumulate_in_place_k0_add
 // CHECK-SAME:    (%[[P:.*]]: memref<2x3xi32>, %[[ACC:.*]]: memref<2x3xi32>)
 // CHECK:       scf.for %[[I:.*]] = %{{.*}} to %c2 step
 // CHECK-NEXT:    scf.for %[[J:.*]] = %{{.*}} to %c3 step
@@ -404,7 +464,7 @@ func.func @accumulate_in_place(%p: memref<2x3xi32>, %acc: memref<2x3xi32>) {
 // -----
 
 // A broadcast operand is read at index 0 along its dimension of size one.
-// CHECK-LABEL: func.func @broadcast
+// CHECK-LABEL: func.func private @broadcast_k0_add
 // CHECK-SAME:    (%[[X:.*]]: memref<2x3xf32>, %[[B:.*]]: memref<1x3xf32>, %[[Y:.*]]: memref<2x3xf32>)
 // CHECK:       scf.for %[[I:.*]] =
 // CHECK-NEXT:    scf.for %[[J:.*]] =
@@ -426,7 +486,7 @@ func.func @broadcast(%x: memref<2x3xf32>, %b: memref<1x3xf32>, %y: memref<2x3xf3
 
 // A kernel that only fills its output with a constant (a one-element
 // accumulator's zero, after its tile folded away) stores that constant.
-// CHECK-LABEL: func.func @fill_constant
+// CHECK-LABEL: func.func private @fill_constant_k0_copy
 // CHECK-SAME:    (%[[OUT:.*]]: memref<1x1x1x1xi32>)
 // CHECK:         %[[ZERO:.*]] = arith.constant 0 : i32
 // CHECK:         memref.store %[[ZERO]], %[[OUT]]

@@ -21,6 +21,8 @@ createTargetMachine(const Target &target) {
   llvm::InitializeAllTargets();
   llvm::InitializeAllTargetMCs();
   llvm::InitializeAllAsmPrinters();
+  // The micro-kernels are inline assembly, assembled into the object.
+  llvm::InitializeAllAsmParsers();
   // Normalised, "thumbv6m-none-eabi" has the eabi environment that selects
   // the ARM EABI helper names (__aeabi_fadd) libgcc defines; parsed as
   // written it has none and soft-float code calls GNU names (__addsf3).

@@ -147,11 +147,13 @@ std::optional<RunResult> runInQemu(const Target &target, const Paths &paths,
   std::string log = dir + "/insns.log";
   auto begin = findSymbol(elf, "pex_count_begin");
   auto end = findSymbol(elf, "pex_count_end");
+  // The plugin's cycle model is the Cortex-M4's.
+  std::string timing = target.cpu == "cortex-m4" ? ",timing=cortex-m4" : "";
   if (begin && end && llvm::sys::fs::exists(paths.insnCountPlugin))
     qemu.insert(qemu.end(),
                 {"-plugin",
                  paths.insnCountPlugin + ",begin=0x" + llvm::utohexstr(*begin) +
-                     ",end=0x" + llvm::utohexstr(*end),
+                     ",end=0x" + llvm::utohexstr(*end) + timing,
                  "-d", "plugin", "-D", log});
   ProcessResult run = runProcess(qemu, {}, kRunTimeoutSeconds);
   RunResult result;
@@ -162,12 +164,22 @@ std::optional<RunResult> runInQemu(const Target &target, const Paths &paths,
     return std::nullopt;
   }
   if (auto buffer = llvm::MemoryBuffer::getFile(log)) {
-    llvm::StringRef text = (*buffer)->getBuffer();
-    size_t at = text.find("between_markers=");
-    int64_t count;
-    if (at != llvm::StringRef::npos &&
-        !text.substr(at + 16).take_while(llvm::isDigit).getAsInteger(10, count))
-      result.instructions = count;
+    // "insns: ... between_markers=N ..." and "estimated_cycles: ...".
+    auto between = [&](llvm::StringRef prefix) -> std::optional<int64_t> {
+      llvm::StringRef text = (*buffer)->getBuffer();
+      size_t line = text.find(prefix);
+      if (line == llvm::StringRef::npos)
+        return std::nullopt;
+      llvm::StringRef rest = text.substr(line).split('\n').first;
+      size_t at = rest.find("between_markers=");
+      int64_t count;
+      if (at == llvm::StringRef::npos ||
+          rest.substr(at + 16).take_while(llvm::isDigit).getAsInteger(10, count))
+        return std::nullopt;
+      return count;
+    };
+    result.instructions = between("insns:");
+    result.estimatedCycles = between("estimated_cycles:");
   }
   if (result.status == 0)
     if (std::error_code ec =

@@ -16,6 +16,9 @@ struct RunResult {
   int status = -1;
   /// Instructions executed by one inference (Cortex-M in QEMU).
   std::optional<int64_t> instructions;
+  /// Cycles one inference would take on a Cortex-M4 with zero wait states:
+  /// an estimate from the TRM's instruction timings (Cortex-M4 only).
+  std::optional<int64_t> estimatedCycles;
   /// Stack the inference used, by stack painting (Cortex-M).
   std::optional<int64_t> stackBytes;
   /// RAM the program uses: .data + .bss + the inference's stack.

@@ -468,6 +468,9 @@ int compile(int argc, char **argv) {
       llvm::outs() << "pexc: run: status " << run->status;
       if (run->instructions)
         llvm::outs() << ", " << *run->instructions << " instructions";
+      if (run->estimatedCycles)
+        llvm::outs() << ", " << *run->estimatedCycles
+                     << " cycles (estimate)";
       if (run->stackBytes)
         llvm::outs() << ", stack " << *run->stackBytes << " B";
       if (run->ramBytes)
@@ -498,6 +501,8 @@ int compile(int argc, char **argv) {
       report["status"] = run->status;
       if (run->instructions)
         report["instructions"] = *run->instructions;
+      if (run->estimatedCycles)
+        report["estimated_cycles"] = *run->estimatedCycles;
       if (run->stackBytes)
         report["stack_bytes"] = *run->stackBytes;
       if (run->ramBytes)

@@ -5,16 +5,22 @@
 
 include "mlir/Pass/PassBase.td"
 
-def LowerKernels : Pass<"pex-lower-kernels", "func::FuncOp"> {
+def LowerKernels : Pass<"pex-lower-kernels", "ModuleOp"> {
   let summary = "Emit each bufferized pex.kernel as one loop nest";
   let description = [{
     Replaces every `pex.kernel` on memrefs by scalar code: the anchor
     operator emits the loop nest over its output (KernelEmitterOpInterface),
     and for every output element the fused element-wise operators are
     evaluated in registers and the result is stored to the destination.
-    Intermediate values of the chain are never stored.
+    Intermediate values of the chain are never stored. Each kernel becomes
+    a private, never inlined function `<function>_k<N>_<anchor>` called where
+    the kernel was: the views, constants and index arithmetic its operands
+    are made of are recomputed inside, the values they start from are its
+    arguments. A module pass: the emitters may add constant globals
+    (weights prepared at compile time).
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
                            "::mlir::math::MathDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect",
@@ -86,9 +92,10 @@ def AnnotateLLVMSymbols : Pass<"pex-annotate-llvm-symbols", "ModuleOp"> {
     Adds `nounwind` (no unwind tables or personality routines) and
     `no-builtins` (loops are not turned into memcpy/memset library calls)
     to every LLVM function with a body, and gives private globals (the
-    arena, the weights) internal linkage: still local to the object, but
-    named in its symbol table, so map files, `nm` and debuggers show where
-    the arena and each weight tensor live and how large they are.
+    arena, the weights) and private functions (the kernels) internal
+    linkage: still local to the object, but named in its symbol table, so
+    map files, `nm`, debuggers and profiles show where the arena, each
+    weight tensor and each kernel live and how large they are.
   }];
 }
 

@@ -27,6 +27,10 @@ public:
   virtual DenseElementsAttr getConstantSource(unsigned index) {
     return getConstant(index);
   }
+  /// The memref operand `index` is read from, if it is a kernel input: lets
+  /// an emitter address it as a whole (views of it, word loads, the offset of
+  /// a slice). Null for values computed by a fused operator and immediates.
+  virtual Value getMemRef(unsigned /*index*/) { return {}; }
 };
 
 /// Receives one output element of an anchor: its indices and value.

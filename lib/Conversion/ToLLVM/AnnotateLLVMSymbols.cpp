@@ -25,6 +25,9 @@ struct AnnotateLLVMSymbolsPass
       passthrough.push_back(builder.getStringAttr("nounwind"));
       passthrough.push_back(builder.getStringAttr("no-builtins"));
       func.setPassthroughAttr(builder.getArrayAttr(passthrough));
+      // Kernel functions: local symbols, named in the symbol table.
+      if (func.isPrivate())
+        func.setLinkage(LLVM::Linkage::Internal);
     });
     for (auto global : getOperation().getOps<LLVM::GlobalOp>())
       if (global.getLinkage() == LLVM::Linkage::Private)

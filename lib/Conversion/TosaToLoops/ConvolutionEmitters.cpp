@@ -9,9 +9,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "BlockedWindow.h"
+#include "ConstantOperands.h"
 #include "EmitterUtils.h"
+#include "PackedConvolution.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
 using namespace mlir;
@@ -137,8 +140,59 @@ struct Convolution {
   }
 };
 
-/// Two output channels by two output columns per interior block: each input
-/// load feeds two multiply-accumulates, and so does each weight load.
+/// `accs[p * numW + q] += x_p(r) * w_q(r)` for r in [0, length): a loop over
+/// the longest multiple of four (pex-dual-multiply-accumulate takes it four
+/// bytes at a time), then one over the rest. `loadX` / `loadW` read factor
+/// p / q at r.
+using RunLoad =
+    function_ref<Value(OpBuilder &, Location, int64_t factor, Value r)>;
+SmallVector<Value> emitDotProductRun(OpBuilder &builder, Location loc,
+                                     int64_t length, ValueRange accs,
+                                     int64_t numX, int64_t numW, RunLoad loadX,
+                                     RunLoad loadW, int64_t xZeroPoint,
+                                     int64_t wZeroPoint) {
+  int64_t whole = length - length % 4;
+  auto part = [&](int64_t first, int64_t count, ValueRange init) {
+    return buildReductionNest(
+        builder, loc, {count}, init,
+        [&](OpBuilder &b, Location l, ValueRange iv, ValueRange carried) {
+          Value r = addIndex(b, l, iv[0], first);
+          SmallVector<Value> xs, ws, next;
+          for (int64_t p = 0; p < numX; ++p)
+            xs.push_back(loadX(b, l, p, r));
+          for (int64_t q = 0; q < numW; ++q)
+            ws.push_back(loadW(b, l, q, r));
+          for (int64_t p = 0; p < numX; ++p)
+            for (int64_t q = 0; q < numW; ++q)
+              next.push_back(multiplyAccumulate(b, l, carried[p * numW + q],
+                                                xs[p], xZeroPoint, ws[q],
+                                                wZeroPoint));
+          return next;
+        });
+  };
+  SmallVector<Value> result(accs);
+  if (whole > 0)
+    result = part(0, whole, result);
+  if (length > whole)
+    result = part(whole, length - whole, result);
+  return result;
+}
+
+/// `memref` with dimensions `groups` merged, if its layout allows.
+Value collapse(OpBuilder &builder, Location loc, Value memref,
+               ArrayRef<ReassociationIndices> groups) {
+  auto type = cast<MemRefType>(memref.getType());
+  if (!memref::CollapseShapeOp::isGuaranteedCollapsible(type, groups))
+    return {};
+  return memref::CollapseShapeOp::create(builder, loc, memref, groups);
+}
+
+/// conv2d as register-blocked dot products: an interior block computes
+/// `outputs.channels` output channels at `outputs.columns` adjacent columns,
+/// so each input load feeds every channel and each weight load every column.
+/// A kernel row's taps are one run of consecutive bytes of the input (kw,
+/// ic) and of the weights, and when the window spans whole input rows (a
+/// fully connected layer over a flattened map) all its rows are one run.
 struct Conv2DEmitter
     : KernelEmitterOpInterface::ExternalModel<Conv2DEmitter, tosa::Conv2DOp> {
   LogicalResult emitLoopNest(Operation *op, OpBuilder &builder,
@@ -150,38 +204,85 @@ struct Conv2DEmitter
                                                        /*channelDim=*/3);
     if (failed(geometry))
       return failure();
-    SmallVector<int64_t> filter{geometry->weightType.getDimSize(1),
-                                geometry->weightType.getDimSize(2),
-                                geometry->weightType.getDimSize(3)};
-    WindowBlocking blocking{geometry->outputShape[3] % 2 == 0 ? 2 : 1, 2};
+    if (std::optional<LogicalResult> packed =
+            emitPackedConv2D(conv, builder, operands, emitElement))
+      return *packed;
+    Location loc = op->getLoc();
+    ShapedType weightType = geometry->weightType;
+    auto inputType = cast<ShapedType>(conv.getInput().getType());
+    int64_t kernelH = weightType.getDimSize(1), kernelW = weightType.getDimSize(2);
+    int64_t channels = weightType.getDimSize(3);
+    int64_t inputW = inputType.getDimSize(2);
+    int64_t outputChannels = geometry->outputShape[3];
+    SmallVector<int64_t> filter{kernelH, kernelW, channels};
+    WindowBlocking blocking = chooseBlocking(outputChannels);
+    bool isInteger = !isa<FloatType>(geometry->accType);
+    bool foldZeroPoint = isInteger && geometry->inputZp != 0;
+
+    // The interior's biases with the input zero point folded in, at compile
+    // time when the operands are constants, else summed per channel block.
+    std::optional<FoldedBiases> folded;
+    if (foldZeroPoint)
+      folded = FoldedBiases::get(builder, loc, operands.getMemRef(1),
+                                 operands.getMemRef(2), /*channelDim=*/0,
+                                 geometry->inputZp, geometry->weightZp);
+
+    // Runs of consecutive bytes: a kernel row's (kw, ic) in [N, H, W * C]
+    // and [OC, KH, KW * C] views, or all of the window in [N, H * W * C] and
+    // [OC, KH * KW * C] views when it spans whole rows.
+    Value input = operands.getMemRef(0), weights = operands.getMemRef(1);
+    bool wholeRows = kernelW == inputW && geometry->dilation[0] == 1 &&
+                     geometry->pad[0] == 0 && geometry->pad[1] == 0 &&
+                     geometry->pad[2] == 0 && geometry->pad[3] == 0;
+    Value inputRuns, weightRuns;
+    if (input && weights && geometry->dilation[1] == 1) {
+      SmallVector<ReassociationIndices> rows{{0}, {1}, {2, 3}};
+      SmallVector<ReassociationIndices> all{{0}, {1, 2, 3}};
+      if (wholeRows) {
+        inputRuns = collapse(builder, loc, input, all);
+        weightRuns = collapse(builder, loc, weights, all);
+      }
+      if (!inputRuns || !weightRuns) {
+        wholeRows = false;
+        inputRuns = collapse(builder, loc, input, rows);
+        weightRuns = collapse(builder, loc, weights, rows);
+      }
+      if (!inputRuns || !weightRuns)
+        inputRuns = weightRuns = Value();
+    }
+    if (weights)
+      if (std::optional<ConstantSlice> slice =
+              getConstantSlice(builder, loc, weights))
+        alignGlobal(slice->global, 4); // word loads
 
     // The block's output channels and their biases.
-    auto channelBiases = [&](OpBuilder &b, Location loc, Value c) {
-      SmallVector<Value> channels, biases;
-      for (int64_t j = 0; j < blocking.channels; ++j) {
-        channels.push_back(j == 0 ? c
-                                  : arith::AddIOp::create(
-                                        b, loc, c, constantIndex(b, loc, j))
-                                        .getResult());
-        biases.push_back(loadBias(op, b, loc, operands, 2, channels.back()));
-      }
-      return std::make_pair(channels, biases);
+    auto channelBiases = [&](OpBuilder &b, Location l, Value c) {
+      SmallVector<Value> biases;
+      for (int64_t j = 0; j < blocking.channels; ++j)
+        biases.push_back(
+            loadBias(op, b, l, operands, 2, addIndex(b, l, c, j)));
+      return biases;
     };
 
-    auto setup = [&](OpBuilder &b, Location loc, Value,
+    auto setup = [&](OpBuilder &b, Location l, Value,
                      Value c) -> SmallVector<Value> {
-      auto [channelList, biases] = channelBiases(b, loc, c);
-      SmallVector<Value> channels = channelList;
-      if (isa<FloatType>(geometry->accType) || geometry->inputZp == 0)
+      if (!foldZeroPoint)
+        return channelBiases(b, l, c);
+      if (folded) {
+        SmallVector<Value> biases;
+        for (int64_t j = 0; j < blocking.channels; ++j)
+          biases.push_back(folded->load(b, l, addIndex(b, l, c, j)));
         return biases;
+      }
       SmallVector<Value> zeros(blocking.channels,
-                               constantInt(b, loc, geometry->accType, 0));
+                               constantInt(b, l, geometry->accType, 0));
       SmallVector<Value> sums = buildReductionNest(
-          b, loc, filter, zeros,
+          b, l, filter, zeros,
           [&](OpBuilder &rb, Location rl, ValueRange k, ValueRange carried) {
             SmallVector<Value> next;
-            for (auto [channel, sum] : llvm::zip(channels, carried)) {
-              Value w = operands.load(rb, rl, 1, {channel, k[0], k[1], k[2]});
+            for (auto [j, sum] : llvm::enumerate(carried)) {
+              Value w = operands.load(
+                  rb, rl, 1, {addIndex(rb, rl, c, j), k[0], k[1], k[2]});
               next.push_back(arith::AddIOp::create(
                   rb, rl, sum,
                   widen(rb, rl, w, geometry->accType, geometry->weightZp)));
@@ -189,86 +290,142 @@ struct Conv2DEmitter
             return next;
           });
       SmallVector<Value> corrected;
-      for (auto [bias, sum] : llvm::zip(biases, sums))
-        corrected.push_back(correctBias(b, loc, bias, sum, geometry->inputZp));
+      for (auto [bias, sum] : llvm::zip(channelBiases(b, l, c), sums))
+        corrected.push_back(correctBias(b, l, bias, sum, geometry->inputZp));
       return corrected;
     };
 
-    // All taps: from the corrected biases, the input as it is. Border
-    // outputs skip the taps outside (padding holds the zero point and adds
+    // All taps: from the folded biases, the input as it is. Border outputs
+    // skip the taps outside (padding holds the zero point and adds
     // nothing): from the biases, the input less its zero point.
-    auto interior = [&](OpBuilder &b, Location loc, ValueRange out,
+    auto interior = [&](OpBuilder &b, Location l, ValueRange out,
                         int64_t columns, WindowTaps taps,
                         ValueRange setupValues) -> SmallVector<Value> {
-      bool allTaps = taps.rows.begin == 0 && taps.rows.end == filter[0] &&
-                     taps.cols.begin == 0 && taps.cols.end == filter[1];
+      bool allTaps = taps.rows.begin == 0 && taps.rows.end == kernelH &&
+                     taps.cols.begin == 0 && taps.cols.end == kernelW;
       SmallVector<Value> biases(setupValues);
       if (!allTaps)
-        biases = channelBiases(b, loc, out[3]).second;
+        biases = channelBiases(b, l, out[3]);
       int64_t zeroPoint = allTaps ? 0 : geometry->inputZp;
-      Value rowOrigin = geometry->firstTap(b, loc, out[1], 0, taps.rows.begin);
+      int64_t numW = blocking.channels;
+      Value rowOrigin = geometry->firstTap(b, l, out[1], 0, taps.rows.begin);
       SmallVector<Value> colOrigins, init;
       for (int64_t column = 0; column < columns; ++column) {
         colOrigins.push_back(geometry->firstTap(
-            b, loc, addIndex(b, loc, out[2], column), 1, taps.cols.begin));
+            b, l, addIndex(b, l, out[2], column), 1, taps.cols.begin));
         llvm::append_range(init, biases);
       }
+      auto loadW = [&](OpBuilder &rb, Location rl, int64_t q,
+                       ValueRange indices) {
+        SmallVector<Value> at{addIndex(rb, rl, out[3], q)};
+        llvm::append_range(at, indices);
+        return memref::LoadOp::create(rb, rl, weightRuns, at).getResult();
+      };
+      if (inputRuns && wholeRows && allTaps) {
+        // One run: the window's rows follow each other in the input.
+        int64_t length = kernelH * kernelW * channels;
+        SmallVector<Value> starts;
+        for (Value origin : colOrigins)
+          starts.push_back(arith::MulIOp::create(
+              b, l,
+              arith::AddIOp::create(
+                  b, l,
+                  arith::MulIOp::create(b, l, rowOrigin,
+                                        constantIndex(b, l, inputW)),
+                  origin),
+              constantIndex(b, l, channels)));
+        return emitDotProductRun(
+            b, l, length, init, columns, numW,
+            [&](OpBuilder &rb, Location rl, int64_t p, Value r) {
+              return memref::LoadOp::create(
+                         rb, rl, inputRuns,
+                         ValueRange{out[0], arith::AddIOp::create(
+                                                rb, rl, starts[p], r)})
+                  .getResult();
+            },
+            [&](OpBuilder &rb, Location rl, int64_t q, Value r) {
+              return loadW(rb, rl, q, r);
+            },
+            zeroPoint, geometry->weightZp);
+      }
       return buildReductionNest(
-          b, loc,
-          {taps.rows.end - taps.rows.begin, taps.cols.end - taps.cols.begin,
-           filter[2]},
-          init,
+          b, l, {taps.rows.end - taps.rows.begin}, init,
           [&](OpBuilder &rb, Location rl, ValueRange k, ValueRange carried) {
             Value kh = addIndex(rb, rl, k[0], taps.rows.begin);
-            Value kw = addIndex(rb, rl, k[1], taps.cols.begin);
             Value ih =
                 scaledIndex(rb, rl, rowOrigin, k[0], geometry->dilation[0]);
-            SmallVector<Value> xs, ws;
-            for (Value origin : colOrigins)
-              xs.push_back(operands.load(
-                  rb, rl, 0,
-                  {out[0], ih,
-                   scaledIndex(rb, rl, origin, k[1], geometry->dilation[1]),
-                   k[2]}));
-            for (int64_t j = 0; j < blocking.channels; ++j)
-              ws.push_back(operands.load(
-                  rb, rl, 1, {addIndex(rb, rl, out[3], j), kh, kw, k[2]}));
-            SmallVector<Value> next;
-            for (auto [column, x] : llvm::enumerate(xs))
-              for (auto [j, w] : llvm::enumerate(ws))
-                next.push_back(multiplyAccumulate(
-                    rb, rl, carried[column * blocking.channels + j], x,
-                    zeroPoint, w, geometry->weightZp));
-            return next;
+            if (inputRuns) {
+              // The row's taps inside: one run of (kw, ic).
+              int64_t length = (taps.cols.end - taps.cols.begin) * channels;
+              Value weightStart =
+                  constantIndex(rb, rl, taps.cols.begin * channels);
+              SmallVector<Value> starts;
+              for (Value origin : colOrigins)
+                starts.push_back(arith::MulIOp::create(
+                    rb, rl, origin, constantIndex(rb, rl, channels)));
+              return emitDotProductRun(
+                  rb, rl, length, carried, columns, numW,
+                  [&](OpBuilder &xb, Location xl, int64_t p, Value r) {
+                    return memref::LoadOp::create(
+                               xb, xl, inputRuns,
+                               ValueRange{out[0], ih,
+                                          arith::AddIOp::create(
+                                              xb, xl, starts[p], r)})
+                        .getResult();
+                  },
+                  [&](OpBuilder &wb, Location wl, int64_t q, Value r) {
+                    return loadW(wb, wl, q,
+                                 {kh, arith::AddIOp::create(wb, wl,
+                                                            weightStart, r)});
+                  },
+                  zeroPoint, geometry->weightZp);
+            }
+            // Dilated columns, or views that do not merge: runs of ic.
+            return buildReductionNest(
+                rb, rl, {taps.cols.end - taps.cols.begin}, carried,
+                [&](OpBuilder &cb, Location cl, ValueRange kc,
+                    ValueRange sums) {
+                  Value kw = addIndex(cb, cl, kc[0], taps.cols.begin);
+                  SmallVector<Value> iws;
+                  for (Value origin : colOrigins)
+                    iws.push_back(scaledIndex(cb, cl, origin, kc[0],
+                                              geometry->dilation[1]));
+                  return emitDotProductRun(
+                      cb, cl, channels, sums, columns, numW,
+                      [&](OpBuilder &xb, Location xl, int64_t p, Value r) {
+                        return operands.load(xb, xl, 0,
+                                             {out[0], ih, iws[p], r});
+                      },
+                      [&](OpBuilder &wb, Location wl, int64_t q, Value r) {
+                        return operands.load(
+                            wb, wl, 1,
+                            {addIndex(wb, wl, out[3], q), kh, kw, r});
+                      },
+                      zeroPoint, geometry->weightZp);
+                });
           });
     };
 
     // The channel block at one column: each tap is checked once, each
     // input load feeds every channel.
-    auto border = [&](OpBuilder &b, Location loc, ValueRange out) {
-      SmallVector<Value> channels, biases;
-      for (int64_t j = 0; j < blocking.channels; ++j) {
-        channels.push_back(j == 0 ? out[3]
-                                  : arith::AddIOp::create(
-                                        b, loc, out[3], constantIndex(b, loc, j))
-                                        .getResult());
-        biases.push_back(loadBias(op, b, loc, operands, 2, channels.back()));
-      }
+    auto border = [&](OpBuilder &b, Location l, ValueRange out) {
+      SmallVector<Value> biases = channelBiases(b, l, out[3]);
       return geometry->window.accumulate(
-          b, loc, out[1], out[2], biases,
+          b, l, out[1], out[2], biases,
           [&](OpBuilder &tb, Location tl, const Window::Tap &tap,
               ValueRange carried) {
             return buildReductionNest(
-                tb, tl, {filter[2]}, carried,
+                tb, tl, {channels}, carried,
                 [&](OpBuilder &cb, Location cl, ValueRange ic,
                     ValueRange sums) {
                   Value x = operands.load(
                       cb, cl, 0, {out[0], tap.inputH, tap.inputW, ic[0]});
                   SmallVector<Value> next;
-                  for (auto [channel, sum] : llvm::zip(channels, sums)) {
+                  for (auto [j, sum] : llvm::enumerate(sums)) {
                     Value w = operands.load(
                         cb, cl, 1,
-                        {channel, tap.kernelH, tap.kernelW, ic[0]});
+                        {addIndex(cb, cl, out[3], j), tap.kernelH,
+                         tap.kernelW, ic[0]});
                     next.push_back(multiplyAccumulate(cb, cl, sum, x,
                                                       geometry->inputZp, w,
                                                       geometry->weightZp));
@@ -278,10 +435,15 @@ struct Conv2DEmitter
           });
     };
 
-    emitBlockedWindow(builder, op->getLoc(), geometry->outputShape,
-                      geometry->window, blocking, setup, interior, border,
-                      emitElement);
+    emitBlockedWindow(builder, loc, geometry->outputShape, geometry->window,
+                      blocking, setup, interior, border, emitElement);
     return success();
+  }
+
+  /// Output channels by columns per interior block: as many accumulators as
+  /// the registers hold beside the extended operands and pointers.
+  static WindowBlocking chooseBlocking(int64_t outputChannels) {
+    return WindowBlocking{outputChannels % 2 == 0 ? 2 : 1, 2};
   }
 };
 

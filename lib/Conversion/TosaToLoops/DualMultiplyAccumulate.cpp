@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "pex/Conversion/Passes.h"
+#include "MicroKernels.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Matchers.h"
@@ -185,31 +186,36 @@ Value constantI32(OpBuilder &builder, Location loc, int64_t value) {
 /// a little-endian word: one word load at the element's address (Cortex-M4
 /// loads unaligned words). Built from bytes, LLVM combines them into a word
 /// only while the word has a single use, which the two lane extractions
-/// break.
+/// break. The address is a byte offset from the memref's aligned pointer (a
+/// loop-invariant base), so LLVM's strength reduction turns it into a
+/// pointer stepping through the loop.
 Value loadWord(OpBuilder &builder, Location loc, Factor factor, Value first) {
   Value memref = factor.load.getMemRef();
   auto metadata =
       memref::ExtractStridedMetadataOp::create(builder, loc, memref);
-  Value address =
+  Value aligned =
       memref::ExtractAlignedPointerAsIndexOp::create(builder, loc, memref);
-  address = arith::AddIOp::create(builder, loc, address, metadata.getOffset());
+  Type i32 = builder.getI32Type();
+  auto pointerType = LLVM::LLVMPointerType::get(builder.getContext());
+  Value base = LLVM::IntToPtrOp::create(
+      builder, loc, pointerType,
+      arith::IndexCastUIOp::create(builder, loc, i32, aligned).getResult());
   SmallVector<Value> indices(factor.load.getIndices());
   indices[factor.dim] =
       factor.offset
           ? arith::AddIOp::create(builder, loc, first, factor.offset)
                 .getResult()
           : first;
+  Value offset = metadata.getOffset();
   for (auto [index, stride] : llvm::zip(indices, metadata.getStrides()))
-    address = arith::AddIOp::create(
-        builder, loc, address,
+    offset = arith::AddIOp::create(
+        builder, loc, offset,
         arith::MulIOp::create(builder, loc, index, stride));
-  Value pointer = LLVM::IntToPtrOp::create(
-      builder, loc, LLVM::LLVMPointerType::get(builder.getContext()),
-      arith::IndexCastUIOp::create(builder, loc, builder.getI32Type(),
-                                   address)
-          .getResult());
-  return LLVM::LoadOp::create(builder, loc, builder.getI32Type(), pointer,
-                              /*alignment=*/1);
+  Value address = LLVM::GEPOp::create(
+      builder, loc, pointerType, builder.getI8Type(), base,
+      ValueRange{arith::IndexCastOp::create(builder, loc, i32, offset)
+                     .getResult()});
+  return LLVM::LoadOp::create(builder, loc, i32, address, /*alignment=*/1);
 }
 
 void rewrite(DotProductLoop &match) {
@@ -259,6 +265,16 @@ void rewrite(DotProductLoop &match) {
         }
         scf::YieldOp::create(b, l, sums);
       });
+  // Unrolled, LLVM's scheduler hoists the next steps' loads and runs out of
+  // registers: the accumulators and extended operands fill them already.
+  MLIRContext *context = builder.getContext();
+  packed->setAttr(
+      "loop_annotation",
+      LLVM::LoopAnnotationAttr::get(
+          context, {}, {}, {},
+          LLVM::LoopUnrollAttr::get(context, BoolAttr::get(context, true), {},
+                                    {}, {}, {}, {}, {}),
+          {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}));
   loop.replaceAllUsesWith(packed.getResults());
   loop.erase();
 }
@@ -267,6 +283,8 @@ struct DualMultiplyAccumulatePass
     : public pex::impl::DualMultiplyAccumulateBase<
           DualMultiplyAccumulatePass> {
   void runOnOperation() override {
+    if (failed(emit::lowerMicroKernelsToDsp(getOperation())))
+      return signalPassFailure();
     // A loop of one iteration (over the single input channel of a first
     // convolution) hides the loop around it, over consecutive taps.
     IRRewriter rewriter(&getContext());

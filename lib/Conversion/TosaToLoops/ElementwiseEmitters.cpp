@@ -6,10 +6,13 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ConstantOperands.h"
 #include "EmitterUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
 using namespace mlir;
@@ -135,16 +138,24 @@ getShiftRange(KernelOperands &operands, unsigned index) {
 /// product plus the rounding, of which only the high word is shifted (by
 /// shift - 32), in 32 bits. The same bits as the general lowering (the high
 /// word of a 64-bit value always fits), which shifts 64 bits by a variable
-/// amount: on a 32-bit core a multiply-accumulate and a shift instead of a
-/// dozen instructions. With shifts in [33, 62], the rounding 2^(shift - 1)
-/// is a multiple of 2^32: it is added to the high word alone (where it
-/// cannot overflow, the product's high word being below 2^30 in magnitude),
-/// after a multiply-accumulate whose 64-bit addend is just the sign-dependent
-/// 2^30 of double rounding. What depends only on the shift is computed once
-/// per channel when the channel is an outer loop.
+/// amount: on a 32-bit core one multiply-accumulate (SMLAL) and a shift
+/// instead of a dozen instructions.
+///
+/// With shifts in [33, 62] the rounding 2^(shift - 1) is a multiple of 2^32:
+/// the addend of the multiply-accumulate is the pair (high word: 2^(shift -
+/// 33), low word: 0), plus double rounding's 2^30 for a value >= 0, -2^30
+/// below: (high - 1, 0xC0000000) then. Adding `outputZp * 2^(shift - 32)` to
+/// the high word adds exactly the output zero point to the result, so it is
+/// folded in when `foldZeroPoint` (the caller checked that the high word
+/// cannot overflow). What depends only on the shift is computed once per
+/// channel when the channel is an outer loop.
+///
+/// `roundingHigh`, if given, is that high word (before double rounding's
+/// sign), read from a table made at compile time.
 Value applyScaleHighWord(OpBuilder &builder, Location loc, Value value,
                          Value multiplier, Value shift, bool doubleRound,
-                         bool roundInHighWord) {
+                         bool roundInHighWord, int64_t foldedZeroPoint,
+                         Value roundingHigh) {
   Type i64 = builder.getI64Type(), i32 = builder.getI32Type();
   auto wideConstant = [&](int64_t v) { return constantInt(builder, loc, i64, v); };
   auto narrowConstant = [&](int64_t v) {
@@ -152,39 +163,103 @@ Value applyScaleHighWord(OpBuilder &builder, Location loc, Value value,
   };
   Value wideValue = castInt(builder, loc, value, i64);
   Value narrowShift = castInt(builder, loc, shift, i32, /*isUnsigned=*/true);
-  Value sum = arith::MulIOp::create(builder, loc, wideValue,
-                                    castInt(builder, loc, multiplier, i64));
+  Value product = arith::MulIOp::create(
+      builder, loc, wideValue, castInt(builder, loc, multiplier, i64));
+  Value rest =
+      arith::SubIOp::create(builder, loc, narrowShift, narrowConstant(32));
   if (!roundInHighWord) {
     Value wideShift = castInt(builder, loc, shift, i64, /*isUnsigned=*/true);
     Value round = arith::ShLIOp::create(
         builder, loc, wideConstant(1),
         arith::SubIOp::create(builder, loc, wideShift, wideConstant(1)));
-    sum = arith::AddIOp::create(builder, loc, sum, round);
-  }
-  if (doubleRound) {
-    // + 2^30 for a value >= 0, - 2^30 below: 2^30, less 2^31 if negative.
-    Value negative = arith::ShLIOp::create(
+    Value sum = arith::AddIOp::create(builder, loc, product, round);
+    if (doubleRound) {
+      // + 2^30 for a value >= 0, - 2^30 below: 2^30, less 2^31 if negative.
+      Value negative = arith::ShLIOp::create(
+          builder, loc,
+          arith::ShRSIOp::create(builder, loc, wideValue, wideConstant(63)),
+          wideConstant(31));
+      sum = arith::AddIOp::create(
+          builder, loc, sum,
+          arith::AddIOp::create(builder, loc, negative,
+                                wideConstant(int64_t(1) << 30)));
+    }
+    Value high = castInt(
         builder, loc,
-        arith::ShRSIOp::create(builder, loc, wideValue, wideConstant(63)),
-        wideConstant(31));
-    sum = arith::AddIOp::create(
-        builder, loc, sum,
-        arith::AddIOp::create(builder, loc, negative,
-                              wideConstant(int64_t(1) << 30)));
+        arith::ShRSIOp::create(builder, loc, sum, wideConstant(32)), i32);
+    return arith::ShRSIOp::create(builder, loc, high, rest);
   }
-  Value high = castInt(
-      builder, loc, arith::ShRSIOp::create(builder, loc, sum, wideConstant(32)),
-      i32);
-  if (roundInHighWord)
+  // The addend's high word: 2^(shift - 33) + outputZp * 2^(shift - 32).
+  Value high = roundingHigh;
+  if (!high) {
+    high = arith::ShLIOp::create(
+        builder, loc, narrowConstant(1),
+        arith::SubIOp::create(builder, loc, narrowShift, narrowConstant(33)));
+    if (foldedZeroPoint != 0)
+      high = arith::AddIOp::create(
+          builder, loc, high,
+          arith::ShLIOp::create(builder, loc, narrowConstant(foldedZeroPoint),
+                                rest));
+  }
+  Value low = narrowConstant(0);
+  if (doubleRound) {
+    // high + (value >> 31) and 2^30 | (value & 2^31): an ADD with an
+    // arithmetic-shifted operand and an AND/ORR pair.
     high = arith::AddIOp::create(
         builder, loc, high,
-        arith::ShLIOp::create(
-            builder, loc, narrowConstant(1),
-            arith::SubIOp::create(builder, loc, narrowShift,
-                                  narrowConstant(33))));
-  Value rest =
-      arith::SubIOp::create(builder, loc, narrowShift, narrowConstant(32));
-  return arith::ShRSIOp::create(builder, loc, high, rest);
+        arith::ShRSIOp::create(builder, loc, value, narrowConstant(31)));
+    low = arith::OrIOp::create(
+        builder, loc, narrowConstant(1 << 30),
+        arith::AndIOp::create(builder, loc, value,
+                              narrowConstant(static_cast<int32_t>(0x80000000u))));
+  }
+  Value addend = arith::OrIOp::create(
+      builder, loc,
+      arith::ShLIOp::create(builder, loc,
+                            castInt(builder, loc, high, i64, true),
+                            wideConstant(32)),
+      castInt(builder, loc, low, i64, true));
+  Value sum = arith::AddIOp::create(builder, loc, product, addend);
+  Value result = castInt(
+      builder, loc, arith::ShRSIOp::create(builder, loc, sum, wideConstant(32)),
+      i32);
+  return arith::ShRSIOp::create(builder, loc, result, rest);
+}
+
+/// The high words of applyScaleHighWord's addends for a per-channel shift
+/// operand that views a constant global, `2^(s - 33) + zeroPoint * 2^(s -
+/// 32)` per shift s, from a table made at compile time; null otherwise.
+Value loadRoundingHigh(OpBuilder &builder, Location loc,
+                       KernelOperands &operands, unsigned index,
+                       Value channel, int64_t zeroPoint) {
+  Value shifts = operands.getMemRef(index);
+  std::optional<ConstantSlice> slice =
+      shifts ? getConstantSlice(builder, loc, shifts) : std::nullopt;
+  if (!slice || !isa<IntegerType>(slice->value.getElementType()))
+    return {};
+  SmallVector<int32_t> table;
+  for (const APInt &shift : slice->value.getValues<APInt>()) {
+    int64_t s = shift.getSExtValue();
+    // Channels with shifts below 33 take the general path: no entry.
+    table.push_back(s < 33 ? 0
+                           : static_cast<int32_t>(
+                                 (int64_t(1) << (s - 33)) +
+                                 zeroPoint * (int64_t(1) << (s - 32))));
+  }
+  auto type = RankedTensorType::get(slice->value.getType().getShape(),
+                                    builder.getI32Type());
+  std::string name = (slice->global.getSymName() + "_rounding" +
+                      Twine(zeroPoint < 0 ? "m" : "") +
+                      Twine(std::abs(zeroPoint)))
+                         .str();
+  memref::GlobalOp global = getOrCreateConstant(
+      slice->global, name,
+      DenseElementsAttr::get(type, ArrayRef<int32_t>(table)), 4);
+  Value memref = memref::GetGlobalOp::create(builder, loc, global.getType(),
+                                             global.getSymName());
+  return memref::LoadOp::create(
+      builder, loc, memref,
+      ValueRange{arith::AddIOp::create(builder, loc, slice->offset, channel)});
 }
 
 /// rescale: (x - input_zp) scaled by multiplier * 2^-shift with the given
@@ -229,20 +304,69 @@ struct RescaleEmitter
     Value shift = operands.load(builder, loc, 2, parameterIndex);
     std::optional<std::pair<int64_t, int64_t>> shifts =
         getShiftRange(operands, 2);
-    Value scaled =
-        shifts && shifts->first >= 32 && shifts->second <= 63
-            ? applyScaleHighWord(
-                  builder, loc, value, multiplier, shift,
-                  rescale.getRoundingMode() ==
-                      tosa::RoundingMode::DOUBLE_ROUND,
-                  /*roundInHighWord=*/shifts->first >= 33 &&
-                      shifts->second <= 62)
-            : tosa::ApplyScaleOp::create(builder, loc, i32, value, multiplier,
-                                         shift, rescale.getRoundingModeAttr())
-                  .getResult();
-    if (*outputZp != 0)
-      scaled = arith::AddIOp::create(builder, loc, scaled,
-                                     constantInt(builder, loc, i32, *outputZp));
+    // A few channels below 32 (a scale of at least 1/2 has shift 31) take
+    // the general path, the others the high word's: a branch per element
+    // rather than the general path for all. (Shift 32 has a high-word path
+    // of its own, without the branch.)
+    bool mixed = shifts && shifts->first < 32 && shifts->second >= 33 &&
+                 shifts->second <= 62 && rescale.getPerChannel();
+    if (mixed)
+      shifts->first = 33;
+    bool highWord = shifts && shifts->first >= 32 && shifts->second <= 63;
+    bool roundInHighWord =
+        highWord && shifts->first >= 33 && shifts->second <= 62;
+    // The output zero point goes into the addend's high word when that word
+    // stays far from overflowing: |2^(t - 1) + zp * 2^t| < 2^30 for every
+    // t = shift - 32 (the product's high word is below 2^30 in magnitude).
+    bool foldZeroPoint =
+        roundInHighWord && *outputZp != 0 &&
+        (int64_t(1) << (shifts->second - 33)) +
+                std::abs(*outputZp) * (int64_t(1) << (shifts->second - 32)) <
+            (int64_t(1) << 30);
+    int64_t foldedZeroPoint = foldZeroPoint ? *outputZp : 0;
+    Value roundingHigh =
+        roundInHighWord && rescale.getPerChannel()
+            ? loadRoundingHigh(builder, loc, operands, 2, parameterIndex[0],
+                               foldedZeroPoint)
+            : Value();
+    auto general = [&](OpBuilder &b, Location l) {
+      Value result =
+          tosa::ApplyScaleOp::create(b, l, i32, value, multiplier, shift,
+                                     rescale.getRoundingModeAttr());
+      if (*outputZp != 0)
+        result = arith::AddIOp::create(b, l, result,
+                                       constantInt(b, l, i32, *outputZp));
+      return result;
+    };
+    auto fast = [&](OpBuilder &b, Location l) {
+      Value result = applyScaleHighWord(
+          b, l, value, multiplier, shift,
+          rescale.getRoundingMode() == tosa::RoundingMode::DOUBLE_ROUND,
+          roundInHighWord, foldedZeroPoint, roundingHigh);
+      if (*outputZp != 0 && !foldZeroPoint)
+        result = arith::AddIOp::create(b, l, result,
+                                       constantInt(b, l, i32, *outputZp));
+      return result;
+    };
+    Value scaled;
+    if (mixed) {
+      // The table holds 2^(shift - 33) only where shift >= 33 (else 0).
+      Value isHigh = arith::CmpIOp::create(
+          builder, loc, arith::CmpIPredicate::uge,
+          castInt(builder, loc, shift, i32, /*isUnsigned=*/true),
+          constantInt(builder, loc, i32, 33));
+      scaled = scf::IfOp::create(
+                   builder, loc, isHigh,
+                   [&](OpBuilder &b, Location l) {
+                     scf::YieldOp::create(b, l, fast(b, l));
+                   },
+                   [&](OpBuilder &b, Location l) {
+                     scf::YieldOp::create(b, l, general(b, l));
+                   })
+                   .getResult(0);
+    } else {
+      scaled = highWord ? fast(builder, loc) : general(builder, loc);
+    }
     unsigned width = resultType.getIntOrFloatBitWidth();
     int64_t low = rescale.getOutputUnsigned() ? 0 : minSigned(resultType);
     int64_t high = rescale.getOutputUnsigned()

@@ -6,9 +6,15 @@
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
 #include "EmitterUtils.h"
 
+#include "mlir/Analysis/TopologicalSortUtils.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
+
+#include <functional>
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_LOWERKERNELS
@@ -20,11 +26,13 @@ using namespace mlir::pex;
 
 namespace {
 
-/// Emits one bufferized kernel.
+/// Emits one bufferized kernel at a builder's insertion point, where
+/// `operandsAt` maps its operands to values (identity: the kernel's own).
 class KernelEmission {
 public:
-  explicit KernelEmission(KernelOp kernel) : kernel(kernel) {}
-  LogicalResult emit();
+  KernelEmission(KernelOp kernel, const IRMapping &operandsAt)
+      : kernel(kernel), operandsAt(operandsAt) {}
+  LogicalResult emit(OpBuilder &builder);
 
 private:
   /// Reads one member's operands: fused scalars of the current element,
@@ -44,6 +52,9 @@ private:
       auto attr = cast<DenseElementsAttr>(getConstant(index));
       return arith::ConstantOp::create(builder, loc,
                                        attr.getSplatValue<TypedAttr>());
+    }
+    Value getMemRef(unsigned index) override {
+      return emission.memrefOf.lookup(member->getOperand(index));
     }
     DenseElementsAttr getConstant(unsigned index) override {
       DenseElementsAttr attr;
@@ -89,6 +100,7 @@ private:
                    Value anchorValue);
 
   KernelOp kernel;
+  const IRMapping &operandsAt;
   Operation *anchor = nullptr;
   SmallVector<Operation *> elementwise;
   llvm::DenseMap<Value, Value> memrefOf;
@@ -100,7 +112,7 @@ LogicalResult KernelEmission::classify() {
   Block &body = kernel.getBody().front();
   for (auto [arg, operand] :
        llvm::zip(body.getArguments(), kernel->getOperands()))
-    memrefOf[arg] = operand;
+    memrefOf[arg] = operandsAt.lookupOrDefault(operand);
   for (Operation &op : body.without_terminator()) {
     if (op.hasTrait<OpTrait::ConstantLike>()) {
       auto type = dyn_cast<ShapedType>(op.getResult(0).getType());
@@ -156,14 +168,14 @@ void KernelEmission::emitElement(OpBuilder &builder, Location loc,
     failedElement = true;
     return;
   }
-  memref::StoreOp::create(builder, loc, scalar, kernel.getOutput(),
+  memref::StoreOp::create(builder, loc, scalar,
+                          operandsAt.lookupOrDefault(kernel.getOutput()),
                           indices);
 }
 
-LogicalResult KernelEmission::emit() {
+LogicalResult KernelEmission::emit(OpBuilder &builder) {
   if (failed(classify()))
     return failure();
-  OpBuilder builder(kernel);
   auto callback = [&](OpBuilder &b, Location loc, ValueRange indices,
                       Value value) { emitElement(b, loc, indices, value); };
   if (anchor) {
@@ -181,20 +193,119 @@ LogicalResult KernelEmission::emit() {
   return failure(failedElement);
 }
 
+/// Whether `op` is part of how a kernel's operand is computed that a kernel
+/// function recomputes rather than receives: constants, globals, views and
+/// index arithmetic (cheap, and they keep weights visible as constants and
+/// layouts static).
+bool isRecomputed(Operation *op) {
+  if (op->getNumRegions() != 0 || !isPure(op))
+    return false;
+  return isa<memref::GetGlobalOp, ViewLikeOpInterface>(op) ||
+         op->hasTrait<OpTrait::ConstantLike>() ||
+         isa<arith::ArithDialect>(op->getDialect());
+}
+
+/// The values a kernel function receives: those its operands are computed
+/// from that it does not recompute. Empty when one cannot be passed as a
+/// plain pointer or scalar (a memref of dynamic shape or strided layout).
+std::optional<SetVector<Value>>
+collectArguments(KernelOp kernel, SetVector<Operation *> &recomputed) {
+  SetVector<Value> arguments;
+  bool passable = true;
+  // Depth first in operand order: the arguments come in the kernel's
+  // operand order.
+  std::function<void(Value)> visit = [&](Value value) {
+    Operation *def = value.getDefiningOp();
+    if (def && isRecomputed(def)) {
+      if (recomputed.insert(def))
+        llvm::for_each(def->getOperands(), visit);
+      return;
+    }
+    if (auto type = dyn_cast<MemRefType>(value.getType()))
+      passable &= type.hasStaticShape() && type.getLayout().isIdentity();
+    arguments.insert(value);
+  };
+  llvm::for_each(kernel->getOperands(), visit);
+  if (!passable)
+    return std::nullopt;
+  return arguments;
+}
+
+/// Emits `kernel` into a function of its own, `name`, called where the
+/// kernel was. In one function for the whole model, LLVM hoists every
+/// kernel's invariants to its entry and the inner loops spill: a function
+/// per kernel keeps that, and register allocation, to one kernel (and names
+/// the kernel in the symbol table, for profiles). The function is never
+/// inlined.
+LogicalResult outlineKernel(KernelOp kernel, StringRef name) {
+  SetVector<Operation *> recomputed;
+  std::optional<SetVector<Value>> arguments =
+      collectArguments(kernel, recomputed);
+  OpBuilder builder(kernel);
+  if (!arguments) {
+    IRMapping identity;
+    return KernelEmission(kernel, identity).emit(builder);
+  }
+  auto parent = kernel->getParentOfType<func::FuncOp>();
+  auto module = parent->getParentOfType<ModuleOp>();
+  SmallVector<Type> types;
+  for (Value argument : *arguments)
+    types.push_back(argument.getType());
+  OpBuilder moduleBuilder(parent);
+  moduleBuilder.setInsertionPointAfter(parent);
+  auto function = func::FuncOp::create(
+      moduleBuilder, kernel.getLoc(), name,
+      moduleBuilder.getFunctionType(types, {}));
+  function.setPrivate();
+  function->setAttr("passthrough",
+                    moduleBuilder.getArrayAttr(
+                        {moduleBuilder.getStringAttr("noinline")}));
+  SymbolTable(module).insert(function);
+
+  IRMapping operandsAt;
+  Block *body = function.addEntryBlock();
+  for (auto [argument, value] : llvm::zip(body->getArguments(), *arguments))
+    operandsAt.map(value, argument);
+  OpBuilder bodyBuilder = OpBuilder::atBlockEnd(body);
+  for (Operation *op : topologicalSort(recomputed))
+    bodyBuilder.clone(*op, operandsAt);
+  if (failed(KernelEmission(kernel, operandsAt).emit(bodyBuilder)))
+    return failure();
+  func::ReturnOp::create(bodyBuilder, kernel.getLoc());
+  func::CallOp::create(builder, kernel.getLoc(), function,
+                       arguments->getArrayRef());
+  return success();
+}
+
+/// "<function>_k<index>_<anchor>", e.g. pex_vww_run_k3_conv2d.
+std::string kernelName(func::FuncOp parent, unsigned index, KernelOp kernel) {
+  StringRef anchor = "copy";
+  for (Operation &op : kernel.getBody().front().without_terminator())
+    if (isa<KernelEmitterOpInterface>(op)) {
+      anchor = op.getName().stripDialect();
+      break;
+    }
+  return (parent.getSymName() + "_k" + Twine(index) + "_" + anchor).str();
+}
+
 struct LowerKernelsPass
     : public pex::impl::LowerKernelsBase<LowerKernelsPass> {
   void runOnOperation() override {
-    SmallVector<KernelOp> kernels;
-    getOperation().walk([&](KernelOp kernel) { kernels.push_back(kernel); });
-    for (KernelOp kernel : kernels) {
-      if (!kernel.getResults().empty()) {
-        kernel.emitError() << "pex: kernels must be bufferized before they "
-                              "are lowered";
-        return signalPassFailure();
+    SmallVector<func::FuncOp> functions(
+        getOperation().getOps<func::FuncOp>());
+    for (func::FuncOp function : functions) {
+      SmallVector<KernelOp> kernels;
+      function.walk([&](KernelOp kernel) { kernels.push_back(kernel); });
+      for (auto [index, kernel] : llvm::enumerate(kernels)) {
+        if (!kernel.getResults().empty()) {
+          kernel.emitError() << "pex: kernels must be bufferized before they "
+                                "are lowered";
+          return signalPassFailure();
+        }
+        if (failed(outlineKernel(kernel, kernelName(function, index, kernel))))
+          return signalPassFailure();
+        kernel.erase();
       }
-      if (failed(KernelEmission(kernel).emit()))
-        return signalPassFailure();
-      kernel.erase();
     }
   }
 };

@@ -1,5 +1,6 @@
 """The zoo's networks as float graphs: MobileNetV2, MobileNetV1, MCUNet-style
-inverted-residual nets, DS-CNN (keyword spotting) and ResNet-8 (CIFAR-10)."""
+inverted-residual nets, DS-CNN (keyword spotting), ResNet-8 (CIFAR-10) and the
+fully connected autoencoder of MLPerf Tiny's anomaly detection."""
 
 from __future__ import annotations
 
@@ -76,6 +77,17 @@ def resnet8(b: NetworkBuilder, width: float, classes: int, **_) -> Graph:
     return b.graph(b.softmax(b.dense(b.global_average_pool(x), classes)))
 
 
+def ad_autoencoder(b: NetworkBuilder, width: float, classes: int, **_) -> Graph:
+    """The MLPerf Tiny anomaly-detection autoencoder (ToyADMOS): 640 log-mel values
+    (5 frames x 128 bands) through fully connected layers of 128, 128, 128, 128, 8,
+    128, 128, 128 and 128 units with ReLU (the reference's batch normalisations fold
+    into them), then back to 640 without activation."""
+    x = b.input
+    for units in (128, 128, 128, 128, 8, 128, 128, 128, 128):
+        x = b.dense(x, make_divisible(units * width) if units > 8 else units, "RELU")
+    return b.graph(b.dense(x, classes))
+
+
 # name: (builder, input shape for a resolution R, default resolution, default classes)
 ARCHITECTURES = {
     "mobilenet_v2": (mobilenet_v2, lambda r: (1, r, r, 3), 96, 1000),
@@ -83,6 +95,8 @@ ARCHITECTURES = {
     "mcunet": (mcunet, lambda r: (1, r, r, 3), 96, 2),
     "ds_cnn": (ds_cnn, lambda r: (1, 49, 10, 1), 49, 12),
     "resnet8": (resnet8, lambda r: (1, 32, 32, 3), 32, 10),
+    # "classes": the reconstruction's 640 values.
+    "ad_autoencoder": (ad_autoencoder, lambda r: (1, 640), 640, 640),
 }
 DEFAULT_WIDTHS = {"mobilenet_v2": 0.35, "mobilenet_v1": 0.25}
 

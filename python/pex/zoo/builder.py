@@ -73,12 +73,13 @@ class NetworkBuilder:
                             activation="NONE")
         return self._emit("reshape", [pooled], (x.shape[0], x.shape[3]), "flatten")
 
-    def dense(self, x: Tensor, units: int, name: str = "dense") -> Tensor:
+    def dense(self, x: Tensor, units: int, activation: str = "NONE",
+              name: str = "dense") -> Tensor:
         weights = self.rng.normal(0, math.sqrt(1 / x.shape[1]), (units, x.shape[1]))
         bias = self.rng.normal(0, 0.05, units)
         return self._emit("fully_connected", [x, self._constant(f"{name}/weights", weights),
                                               self._constant(f"{name}/bias", bias)],
-                          (x.shape[0], units), name, activation="NONE")
+                          (x.shape[0], units), name, activation=activation)
 
     def softmax(self, x: Tensor) -> Tensor:
         return self._emit("softmax", [x], x.shape, "softmax", beta=1.0)

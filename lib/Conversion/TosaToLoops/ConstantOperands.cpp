@@ -1,0 +1,177 @@
+//===- ConstantOperands.cpp - Weights and parameters as globals -*- C++ -*-===//
+
+#include "ConstantOperands.h"
+#include "EmitterUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/SymbolTable.h"
+
+#include <functional>
+
+using namespace mlir;
+using namespace mlir::pex;
+using namespace mlir::pex::emit;
+
+std::optional<ConstantSlice> emit::getConstantSlice(OpBuilder &builder,
+                                                    Location loc, Value memref,
+                                                    unsigned sliced) {
+  SmallVector<OpFoldResult> offsets;
+  Value current = memref;
+  while (auto subview = current.getDefiningOp<memref::SubViewOp>()) {
+    MemRefType source = subview.getSourceType();
+    if (source.getRank() != subview.getType().getRank())
+      return std::nullopt;
+    for (auto [dim, offset, size, stride] : llvm::enumerate(
+             subview.getMixedOffsets(), subview.getMixedSizes(),
+             subview.getMixedStrides())) {
+      if (!isConstantIntValue(stride, 1))
+        return std::nullopt;
+      if (dim != sliced && (!isConstantIntValue(offset, 0) ||
+                            !isConstantIntValue(size, source.getDimSize(dim))))
+        return std::nullopt;
+    }
+    offsets.push_back(subview.getMixedOffsets()[sliced]);
+    current = subview.getSource();
+  }
+  auto get = current.getDefiningOp<memref::GetGlobalOp>();
+  if (!get)
+    return std::nullopt;
+  auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+      get, get.getNameAttr());
+  if (!global || !global.getConstant())
+    return std::nullopt;
+  auto value =
+      dyn_cast_or_null<DenseElementsAttr>(global.getConstantInitValue());
+  auto type = cast<MemRefType>(memref.getType());
+  if (!value || value.getElementType() != type.getElementType())
+    return std::nullopt;
+  Value offset = constantIndex(builder, loc, 0);
+  for (OpFoldResult part : offsets)
+    offset = arith::AddIOp::create(
+        builder, loc, offset,
+        getValueOrCreateConstantIndexOp(builder, loc, part));
+  return ConstantSlice{global, value, offset, offsets};
+}
+
+bool emit::sameSlice(const ConstantSlice &a, const ConstantSlice &b) {
+  auto isZero = [](OpFoldResult offset) {
+    return isConstantIntValue(offset, 0);
+  };
+  SmallVector<OpFoldResult> left, right;
+  llvm::copy_if(a.offsets, std::back_inserter(left),
+                [&](OpFoldResult o) { return !isZero(o); });
+  llvm::copy_if(b.offsets, std::back_inserter(right),
+                [&](OpFoldResult o) { return !isZero(o); });
+  return left.size() == right.size() &&
+         llvm::all_of(llvm::zip(left, right), [](auto pair) {
+           auto [l, r] = pair;
+           return l == r || (getConstantIntValue(l) &&
+                             getConstantIntValue(l) == getConstantIntValue(r));
+         });
+}
+
+memref::GlobalOp emit::getOrCreateConstant(memref::GlobalOp neighbour,
+                                           StringRef name,
+                                           DenseElementsAttr value,
+                                           uint64_t alignment) {
+  auto module = neighbour->getParentOfType<ModuleOp>();
+  if (auto existing = dyn_cast_or_null<memref::GlobalOp>(
+          SymbolTable::lookupSymbolIn(module, name)))
+    return existing;
+  OpBuilder builder(neighbour);
+  builder.setInsertionPointAfter(neighbour);
+  auto type = MemRefType::get(value.getType().getShape(),
+                              value.getElementType());
+  return memref::GlobalOp::create(
+      builder, neighbour.getLoc(), name, builder.getStringAttr("private"),
+      type, value, /*constant=*/true,
+      builder.getI64IntegerAttr(static_cast<int64_t>(alignment)));
+}
+
+void emit::alignGlobal(memref::GlobalOp global, uint64_t alignment) {
+  if (global.getAlignment().value_or(1) < alignment)
+    global.setAlignment(alignment);
+}
+
+bool emit::isSliceAlignedTo(const ConstantSlice &slice, int64_t factor) {
+  std::function<bool(OpFoldResult)> aligned = [&](OpFoldResult offset) {
+    if (std::optional<int64_t> constant = getConstantIntValue(offset))
+      return *constant % factor == 0;
+    Operation *def = cast<Value>(offset).getDefiningOp();
+    if (auto mul = dyn_cast_or_null<arith::MulIOp>(def))
+      return aligned(mul.getLhs()) || aligned(mul.getRhs());
+    if (auto add = dyn_cast_or_null<arith::AddIOp>(def))
+      return aligned(add.getLhs()) && aligned(add.getRhs());
+    return false;
+  };
+  return llvm::all_of(slice.offsets, aligned);
+}
+
+/// `bias - inputZp * sum(w - weightZp)` of every output channel: see
+/// FoldedBiases.
+static DenseElementsAttr
+foldZeroPointIntoBias(DenseElementsAttr bias, DenseElementsAttr weights,
+                      unsigned channelDim, int64_t inputZp,
+                      int64_t weightZp) {
+  ArrayRef<int64_t> shape = weights.getType().getShape();
+  int64_t outputChannels = shape[channelDim];
+  int64_t inner = 1;
+  for (int64_t size : shape.drop_front(channelDim + 1))
+    inner *= size;
+  SmallVector<int64_t> sums(outputChannels, 0);
+  for (auto [index, w] : llvm::enumerate(weights.getValues<APInt>()))
+    sums[(static_cast<int64_t>(index) / inner) % outputChannels] +=
+        w.getSExtValue() - weightZp;
+  SmallVector<APInt> biases(bias.getValues<APInt>());
+  SmallVector<int32_t> folded;
+  for (int64_t c = 0; c < outputChannels; ++c) {
+    uint64_t b = biases[biases.size() == 1 ? 0 : c].getSExtValue();
+    folded.push_back(static_cast<int32_t>(
+        static_cast<uint32_t>(b - static_cast<uint64_t>(inputZp * sums[c]))));
+  }
+  auto type = RankedTensorType::get({outputChannels},
+                                    IntegerType::get(bias.getContext(), 32));
+  return DenseElementsAttr::get(type, ArrayRef<int32_t>(folded));
+}
+
+std::optional<FoldedBiases>
+FoldedBiases::get(OpBuilder &builder, Location loc, Value weights, Value bias,
+                  unsigned channelDim, int64_t inputZp, int64_t weightZp) {
+  if (!weights || !bias)
+    return std::nullopt;
+  std::optional<ConstantSlice> weightSlice =
+      getConstantSlice(builder, loc, weights, channelDim);
+  std::optional<ConstantSlice> biasSlice = getConstantSlice(builder, loc, bias);
+  if (!weightSlice || !biasSlice ||
+      !isa<IntegerType>(weightSlice->value.getElementType()) ||
+      !biasSlice->value.getElementType().isInteger(32))
+    return std::nullopt;
+  // A shared bias is never sliced; a per-channel one is sliced as the
+  // weights are.
+  int64_t biasSize = biasSlice->value.getNumElements();
+  int64_t outputChannels = weightSlice->value.getType().getDimSize(channelDim);
+  if (biasSize == 1 ? !biasSlice->offsets.empty()
+                    : biasSize != outputChannels ||
+                          !sameSlice(*weightSlice, *biasSlice))
+    return std::nullopt;
+  DenseElementsAttr folded = foldZeroPointIntoBias(
+      biasSlice->value, weightSlice->value, channelDim, inputZp, weightZp);
+  std::string name = (weightSlice->global.getSymName() + "_" +
+                      biasSlice->global.getSymName() + "_folded")
+                         .str();
+  memref::GlobalOp global =
+      getOrCreateConstant(biasSlice->global, name, folded, 4);
+  Value memref = memref::GetGlobalOp::create(builder, loc, global.getType(),
+                                             global.getSymName());
+  return FoldedBiases(memref, weightSlice->offset);
+}
+
+Value FoldedBiases::load(OpBuilder &builder, Location loc,
+                         Value channel) const {
+  return memref::LoadOp::create(
+      builder, loc, memref,
+      ValueRange{arith::AddIOp::create(builder, loc, offset, channel)});
+}

@@ -1,0 +1,84 @@
+//===- ConstantOperands.h - Weights and parameters as globals ---*- C++ -*-===//
+//
+// Kernel operands that are compile-time constants (weights, biases,
+// per-channel quantisation parameters) are views of constant memref globals:
+// the whole global, or in partial execution's group loops a slice of it along
+// its leading dimension (the output channels). An emitter that prepares data
+// at compile time (biases corrected for the input zero point, weights in the
+// order a kernel reads them) stores it in a new global and reads it at the
+// same slice offset.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PEX_LIB_CONVERSION_TOSATOLOOPS_CONSTANTOPERANDS_H
+#define PEX_LIB_CONVERSION_TOSATOLOOPS_CONSTANTOPERANDS_H
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+#include <optional>
+
+namespace mlir::pex::emit {
+
+/// A memref that views a constant global whole or as a slice along one
+/// dimension (every other dimension whole, unit strides).
+struct ConstantSlice {
+  memref::GlobalOp global;
+  /// The global's value, all of it.
+  DenseElementsAttr value;
+  /// Where the view starts along the sliced dimension (index), built at the
+  /// builder's insertion point from values that dominate the view.
+  Value offset;
+  /// The offsets along that dimension of the subviews from the memref to the
+  /// global.
+  SmallVector<OpFoldResult> offsets;
+};
+
+/// `memref` as a slice of a constant global along dimension `dim`, if it is
+/// one.
+std::optional<ConstantSlice> getConstantSlice(OpBuilder &builder, Location loc,
+                                              Value memref, unsigned dim = 0);
+
+/// Whether two slices provably start at the same offset (the same subview
+/// offsets, as partial execution slices a layer's weights and biases).
+bool sameSlice(const ConstantSlice &a, const ConstantSlice &b);
+
+/// The private constant global `name` holding `value`, created beside
+/// `neighbour` unless an emitter made it already; aligned to `alignment`
+/// bytes (word loads of weights).
+memref::GlobalOp getOrCreateConstant(memref::GlobalOp neighbour,
+                                     StringRef name, DenseElementsAttr value,
+                                     uint64_t alignment);
+
+/// Aligns `global` to at least `alignment` bytes.
+void alignGlobal(memref::GlobalOp global, uint64_t alignment);
+
+/// Whether every offset of `slice` is provably a multiple of `factor` (a
+/// constant, or a product or sum of such terms), as a packed layout that
+/// groups `factor` channels needs.
+bool isSliceAlignedTo(const ConstantSlice &slice, int64_t factor);
+
+/// Per output channel, the bias with the input zero point folded in,
+/// `bias - inputZp * sum(w - weightZp)` over the channel's weights (exact in
+/// wrapping i32), computed at compile time into a new global and read at the
+/// weights' slice offset. A bias of one element is shared.
+class FoldedBiases {
+public:
+  /// Needs constant weights and bias, sliced alike: the weights' dimension
+  /// `channelDim` indexes the output channels (0 for conv2d's [O, KH, KW,
+  /// C], 2 for depthwise_conv2d's [KH, KW, C, 1]).
+  static std::optional<FoldedBiases> get(OpBuilder &builder, Location loc,
+                                         Value weights, Value bias,
+                                         unsigned channelDim, int64_t inputZp,
+                                         int64_t weightZp);
+
+  /// The folded bias of output channel `channel` of the slice.
+  Value load(OpBuilder &builder, Location loc, Value channel) const;
+
+private:
+  FoldedBiases(Value memref, Value offset) : memref(memref), offset(offset) {}
+  Value memref, offset;
+};
+
+} // namespace mlir::pex::emit
+
+#endif // PEX_LIB_CONVERSION_TOSATOLOOPS_CONSTANTOPERANDS_H

@@ -1,0 +1,74 @@
+//===- MicroKernels.h - Dot-product micro-kernels ---------------*- C++ -*-===//
+//
+// The int8 convolutions are computed as small matrix products whose operands
+// are laid out for the Armv7E-M DSP instructions, and the loop computing a
+// block of them is a micro-kernel: the emitters write it as an exact generic
+// loop (any target) marked with `kMacAttr`, and on DSP targets
+// pex-dual-multiply-accumulate replaces it by a hand-scheduled instruction
+// sequence. This header is the contract between the two.
+//
+// A reduction of K int8 products is done in G = ceil(K / 4) groups of four
+// (k = 4g .. 4g + 3; k >= K has zero weights). A group is two half-steps
+// h = 0, 1, each pairing the 16-bit lanes [k = 4g + h, k = 4g + h + 2]: what
+// SXTB16 and SXTB16 ROR #8 make of the word holding bytes 4g .. 4g + 3, and
+// what SMLAD multiplies lane by lane and adds.
+//
+// Inputs (the receptive fields of P output pixels, "im2col"), int16:
+//   memref<G x 2 x P x 2 x i16>, [g][h][p][l] = x_p[4g + h + 2l]
+// so a half-step reads P consecutive words, one per pixel.
+//
+// Weights, int8, packed at compile time in one of two layouts:
+//   pairs: memref<O/(2S) x G x 2 x S x 4 x i8>: S pairs of output channels
+//     per half-step, word [b][g][h][s] holds, for channels c0 = 2(bS + s)
+//     and c1 = c0 + 1, the bytes [w_c0(k), w_c1(k), w_c0(k + 2),
+//     w_c1(k + 2)] with k = 4g + h: SXTB16 gives c0's lanes, SXTB16 ROR #8
+//     c1's.
+//   singles: memref<O x G x 4 x i8>, [c][g][b] = w_c[4g + b]: one word per
+//     group, SXTB16 for half-step 0, SXTB16 ROR #8 for half-step 1.
+//
+// The marked loop is `scf.for %g = 0 to G step 1 iter_args(acc...)` whose
+// body only loads the two operands at the group (inputs at [g, h, p, l],
+// weights at [block..., g, ...]), multiplies their sign extensions and adds
+// each product to one accumulator; accumulator order: pairs: [p][s][c],
+// singles: [p].
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PEX_LIB_CONVERSION_TOSATOLOOPS_MICROKERNELS_H
+#define PEX_LIB_CONVERSION_TOSATOLOOPS_MICROKERNELS_H
+
+#include "mlir/IR/Operation.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+
+namespace mlir::pex::emit {
+
+/// The loop attribute: a DictionaryAttr {pixels = P, pairs = S, input =
+/// "im2col" | "rows"} (pairs = 0: the singles layout; "rows": one pixel whose
+/// inputs are read in place, memref<N x K x i8>, [n][4g + h + 2l], K a
+/// multiple of four).
+constexpr llvm::StringLiteral kMacAttr = "pex.mac";
+
+/// Filling the input buffer, four inputs of one tap at a time: the loop
+/// `scf.for %j = 0 to C / 4` marked with this unit attribute loads the int8
+/// inputs 4j .. 4j + 3 (consecutive bytes along j) and stores input r,
+/// sign-extended, at [g0 + j, r % 2, p, r / 2]: SXTB16 of the word and
+/// SXTB16 ROR #8 of it are the half-steps' words.
+constexpr llvm::StringLiteral kIm2ColAttr = "pex.im2col";
+
+/// The largest number of output pixels a micro-kernel computes at once.
+constexpr int64_t kMaxMacPixels = 3;
+
+/// Accumulators of a micro-kernel: P pixels by 2S channels, or P.
+inline int64_t macAccumulators(int64_t pixels, int64_t pairs) {
+  return pairs == 0 ? pixels : pixels * 2 * pairs;
+}
+
+/// Replaces the marked loops under `root` by their Armv7E-M assembly
+/// (MicroKernelsDsp.cpp).
+LogicalResult lowerMicroKernelsToDsp(Operation *root);
+
+} // namespace mlir::pex::emit
+
+#endif // PEX_LIB_CONVERSION_TOSATOLOOPS_MICROKERNELS_H

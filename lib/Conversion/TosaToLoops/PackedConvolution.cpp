@@ -1,0 +1,620 @@
+//===- PackedConvolution.cpp - int8 conv2d as micro-kernels -----*- C++ -*-===//
+//
+// conv2d as a matrix product in the layouts of MicroKernels.h. For each
+// block of P output pixels (row-major over the output), their receptive
+// fields are copied into an int16 buffer on the stack ("im2col"; the input
+// zero point where the window overhangs the input), then every block of
+// output channels runs a micro-kernel over the buffer and the channels'
+// weights, packed at compile time, from the biases with the input zero point
+// folded in, and hands the accumulators to the fused epilogue. The buffer is
+// filled once per pixel block and read by every channel block, so each input
+// is extended once per block of pixels rather than once per product.
+//
+//===----------------------------------------------------------------------===//
+
+#include "PackedConvolution.h"
+#include "ConstantOperands.h"
+#include "EmitterUtils.h"
+#include "MicroKernels.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+#include <functional>
+
+using namespace mlir;
+using namespace mlir::pex;
+using namespace mlir::pex::emit;
+
+namespace {
+
+/// Bytes of stack the im2col buffer may take.
+constexpr int64_t kMaxBufferBytes = 2048;
+
+/// Up to this many output channels, a 1x1 convolution reads its input in
+/// place: copying a pixel's inputs to the buffer costs about as much as
+/// the products of four channels save.
+constexpr int64_t kMaxRowChannels = 4;
+
+/// A conv2d over NHWC with [O, KH, KW, C] weights.
+struct ConvShape {
+  int64_t batch, inputH, inputW, channels;
+  int64_t kernelH, kernelW;
+  /// Output channels of this kernel (of a slice, in a group loop).
+  int64_t outputs;
+  int64_t outputH, outputW;
+  SmallVector<int64_t> stride, pad, dilation;
+  int64_t inputZp;
+
+  int64_t depth() const { return kernelH * kernelW * channels; }
+  int64_t groups() const { return (depth() + 3) / 4; }
+  int64_t pixels() const { return outputH * outputW; }
+  bool isPadded() const {
+    return llvm::any_of(pad, [](int64_t p) { return p != 0; });
+  }
+  /// The im2col buffer of `pixels` receptive fields.
+  int64_t bufferBytes(int64_t blockPixels) const {
+    return groups() * 2 * blockPixels * 2 * 2;
+  }
+};
+
+/// How a kernel's output channels are grouped for the micro-kernels: in
+/// blocks of 2S channels (S pairs per half-step) or of one (singles, S = 0).
+/// A partial execution slice of `sliceWidth` channels is padded to whole
+/// blocks (zero weights; those outputs are not stored); the kernel's slices
+/// start at `first` + i * sliceWidth.
+struct ChannelBlocks {
+  int64_t pairs, sliceWidth, first;
+
+  int64_t perBlock() const { return pairs == 0 ? 1 : 2 * pairs; }
+  int64_t blocksPerSlice() const {
+    return (sliceWidth + perBlock() - 1) / perBlock();
+  }
+};
+
+/// The weights [O, K] of a conv2d global in the layout of `blocks`
+/// (MicroKernels.h): the slices from `blocks.first` on, each padded to whole
+/// blocks.
+DenseElementsAttr packWeights(DenseElementsAttr value, ChannelBlocks blocks) {
+  ShapedType type = value.getType();
+  int64_t outputs = type.getDimSize(0);
+  int64_t depth = type.getNumElements() / outputs, groups = (depth + 3) / 4;
+  SmallVector<int8_t> weights;
+  for (const APInt &w : value.getValues<APInt>())
+    weights.push_back(static_cast<int8_t>(w.getSExtValue()));
+  int64_t slices =
+      (outputs - blocks.first + blocks.sliceWidth - 1) / blocks.sliceWidth;
+  // Channel `c` of block `block`, or none (padding).
+  auto at = [&](int64_t block, int64_t c, int64_t k) -> int8_t {
+    int64_t slice = block / blocks.blocksPerSlice();
+    int64_t inSlice = (block % blocks.blocksPerSlice()) * blocks.perBlock() + c;
+    int64_t channel = blocks.first + slice * blocks.sliceWidth + inSlice;
+    if (inSlice >= blocks.sliceWidth || channel >= outputs || k >= depth)
+      return 0;
+    return weights[channel * depth + k];
+  };
+  SmallVector<int8_t> packed;
+  SmallVector<int64_t> shape;
+  int64_t count = slices * blocks.blocksPerSlice();
+  if (blocks.pairs == 0) {
+    shape = {count, groups, 4};
+    for (int64_t block = 0; block < count; ++block)
+      for (int64_t k = 0; k < 4 * groups; ++k)
+        packed.push_back(at(block, 0, k));
+  } else {
+    shape = {count, groups, 2, blocks.pairs, 4};
+    for (int64_t block = 0; block < count; ++block)
+      for (int64_t g = 0; g < groups; ++g)
+        for (int64_t h = 0; h < 2; ++h)
+          for (int64_t s = 0; s < blocks.pairs; ++s) {
+            int64_t c = 2 * s, k = 4 * g + h;
+            packed.append({at(block, c, k), at(block, c + 1, k),
+                           at(block, c, k + 2), at(block, c + 1, k + 2)});
+          }
+  }
+  auto packedType =
+      RankedTensorType::get(shape, IntegerType::get(value.getContext(), 8));
+  return DenseElementsAttr::get(packedType, ArrayRef<int8_t>(packed));
+}
+
+Value collapse(OpBuilder &builder, Location loc, Value memref,
+               ArrayRef<ReassociationIndices> groups) {
+  auto type = cast<MemRefType>(memref.getType());
+  if (!memref::CollapseShapeOp::isGuaranteedCollapsible(type, groups))
+    return {};
+  return memref::CollapseShapeOp::create(builder, loc, memref, groups);
+}
+
+Value extend(OpBuilder &builder, Location loc, Value value) {
+  return castInt(builder, loc, value, builder.getI32Type());
+}
+
+/// Where a block of pixels reads its inputs from.
+enum class InputMode {
+  /// Receptive fields copied to an int16 buffer.
+  Im2Col,
+  /// Receptive fields read in place, each a row of consecutive bytes.
+  Rows,
+};
+
+/// Emits the packed convolution of one kernel.
+class PackedConvolution {
+public:
+  PackedConvolution(OpBuilder &builder, Location loc, const ConvShape &shape,
+                    KernelOperands &operands, ElementCallback emitElement,
+                    FoldedBiases biases, Value weights, Value blockOffset,
+                    ChannelBlocks blocks)
+      : builder(builder), loc(loc), shape(shape), operands(operands),
+        emitElement(emitElement), biases(biases), weights(weights),
+        blockOffset(blockOffset), blocks(blocks) {}
+
+  /// Output pixels in blocks of `blockPixels` (row-major over the output),
+  /// through im2col buffers.
+  void emitIm2ColBlocks(int64_t blockPixels);
+  /// Output pixels in blocks of `blockPixels`, each reading row `rowOf(n,
+  /// oh, ow)` of `rows` ([R, K]) in place.
+  using RowIndex =
+      function_ref<Value(OpBuilder &, Location, Value n, Value oh, Value ow)>;
+  void emitRowBlocks(int64_t blockPixels, Value rows, RowIndex rowOf);
+
+private:
+  /// A buffer for `blockPixels` receptive fields in the function's entry
+  /// block (an alloca in a loop would grow the stack every iteration), its
+  /// padding groups zeroed.
+  Value allocateBuffer(int64_t blockPixels);
+  /// Copies the receptive field of output (n, oh, ow) into column `p` of
+  /// the buffer.
+  void fillReceptiveField(OpBuilder &b, Location l, Value buffer, int64_t p,
+                          Value n, Value oh, Value ow);
+  /// Loops over the output's pixels in blocks; `emitBlock(b, l, n, first,
+  /// pixels)` emits one.
+  void emitPixelBlocks(
+      int64_t blockPixels,
+      function_ref<void(OpBuilder &, Location, Value, Value, int64_t)>
+          emitBlock);
+  /// The (oh, ow) of the block's pixels.
+  SmallVector<std::pair<Value, Value>>
+  coordinatesOf(OpBuilder &b, Location l, Value first, int64_t blockPixels);
+  /// Every channel block of the pixels at (n, coordinates):
+  /// `loadInput(b, l, g, h, p, lane)` reads the input lane.
+  using InputLoad = function_ref<Value(OpBuilder &, Location, Value g,
+                                       int64_t h, int64_t p, int64_t lane)>;
+  void emitChannelBlocks(OpBuilder &b, Location l, Value n,
+                         ArrayRef<std::pair<Value, Value>> coordinates,
+                         InputLoad loadInput, InputMode mode);
+  /// One channel block: the marked dot-product loop and the epilogue of the
+  /// first `channels` channels (a slice's last block may be padded).
+  void emitChannelBlock(OpBuilder &b, Location l, Value n,
+                        ArrayRef<std::pair<Value, Value>> coordinates,
+                        InputLoad loadInput, DictionaryAttr attr, Value block,
+                        int64_t channels);
+
+  OpBuilder &builder;
+  Location loc;
+  const ConvShape &shape;
+  KernelOperands &operands;
+  ElementCallback emitElement;
+  FoldedBiases biases;
+  Value weights, blockOffset;
+  ChannelBlocks blocks;
+};
+
+Value PackedConvolution::allocateBuffer(int64_t blockPixels) {
+  auto function =
+      builder.getInsertionBlock()->getParent()->getParentOfType<func::FuncOp>();
+  OpBuilder entry = OpBuilder::atBlockBegin(&function.getBody().front());
+  auto type = MemRefType::get({shape.groups(), 2, blockPixels, 2},
+                              builder.getI16Type());
+  Value buffer = memref::AllocaOp::create(entry, loc, type,
+                                          builder.getI64IntegerAttr(4));
+  // Products past the depth have zero weights; their inputs must still be
+  // numbers (zero).
+  Value zero = constantInt(builder, loc, builder.getI16Type(), 0);
+  for (int64_t k = shape.depth(); k < 4 * shape.groups(); ++k)
+    for (int64_t p = 0; p < blockPixels; ++p)
+      memref::StoreOp::create(
+          builder, loc, zero, buffer,
+          ValueRange{constantIndex(builder, loc, k / 4),
+                     constantIndex(builder, loc, k % 2),
+                     constantIndex(builder, loc, p),
+                     constantIndex(builder, loc, (k / 2) % 2)});
+  return buffer;
+}
+
+void PackedConvolution::fillReceptiveField(OpBuilder &b, Location l,
+                                           Value buffer, int64_t p, Value n,
+                                           Value oh, Value ow) {
+  Type i16 = b.getI16Type();
+  int64_t channels = shape.channels;
+  Value column = constantIndex(b, l, p);
+  // Input k of the field to the buffer: group k / 4, half k % 2, lane
+  // (k / 2) % 2.
+  auto store = [&](OpBuilder &sb, Location sl, Value value, int64_t k) {
+    memref::StoreOp::create(
+        sb, sl, castInt(sb, sl, value, i16), buffer,
+        ValueRange{constantIndex(sb, sl, k / 4), constantIndex(sb, sl, k % 2),
+                   column, constantIndex(sb, sl, (k / 2) % 2)});
+  };
+  Value zeroPoint = constantInt(b, l, i16, shape.inputZp);
+  for (int64_t kh = 0; kh < shape.kernelH; ++kh) {
+    Value ih = addIndex(
+        b, l,
+        arith::MulIOp::create(b, l, oh, constantIndex(b, l, shape.stride[0])),
+        kh * shape.dilation[0] - shape.pad[0]);
+    for (int64_t kw = 0; kw < shape.kernelW; ++kw) {
+      Value iw = addIndex(
+          b, l,
+          arith::MulIOp::create(b, l, ow,
+                                constantIndex(b, l, shape.stride[1])),
+          kw * shape.dilation[1] - shape.pad[2]);
+      int64_t first = (kh * shape.kernelW + kw) * channels;
+      // The tap's channels, four at a time when they start a group: the
+      // loop pex-dual-multiply-accumulate copies a word at a time.
+      auto copy = [&](OpBuilder &cb, Location cl) {
+        if (channels % 4 == 0) {
+          auto loop = scf::ForOp::create(
+              cb, cl, constantIndex(cb, cl, 0),
+              constantIndex(cb, cl, channels / 4), constantIndex(cb, cl, 1),
+              ValueRange{},
+              [&](OpBuilder &fb, Location fl, Value j, ValueRange) {
+                Value g = addIndex(fb, fl, j, first / 4);
+                for (int64_t r = 0; r < 4; ++r) {
+                  Value c = addIndex(
+                      fb, fl,
+                      arith::MulIOp::create(fb, fl, j,
+                                            constantIndex(fb, fl, 4)),
+                      r);
+                  Value x = operands.load(fb, fl, 0, {n, ih, iw, c});
+                  memref::StoreOp::create(
+                      fb, fl, castInt(fb, fl, x, i16), buffer,
+                      ValueRange{g, constantIndex(fb, fl, r % 2), column,
+                                 constantIndex(fb, fl, r / 2)});
+                }
+                scf::YieldOp::create(fb, fl);
+              });
+          loop->setAttr(kIm2ColAttr, cb.getUnitAttr());
+          return;
+        }
+        for (int64_t c = 0; c < channels; ++c)
+          store(cb, cl,
+                operands.load(cb, cl, 0, {n, ih, iw, constantIndex(cb, cl, c)}),
+                first + c);
+      };
+      auto pad = [&](OpBuilder &pb, Location pl) {
+        for (int64_t c = 0; c < channels; ++c)
+          store(pb, pl, zeroPoint, first + c);
+      };
+      if (!shape.isPadded()) {
+        copy(b, l);
+        continue;
+      }
+      Value inside = buildInBounds(b, l, {ih, iw},
+                                   {shape.inputH, shape.inputW});
+      scf::IfOp::create(
+          b, l, inside,
+          [&](OpBuilder &tb, Location tl) {
+            copy(tb, tl);
+            scf::YieldOp::create(tb, tl);
+          },
+          [&](OpBuilder &eb, Location el) {
+            pad(eb, el);
+            scf::YieldOp::create(eb, el);
+          });
+    }
+  }
+}
+
+void PackedConvolution::emitChannelBlock(
+    OpBuilder &b, Location l, Value n,
+    ArrayRef<std::pair<Value, Value>> coordinates, InputLoad loadInput,
+    DictionaryAttr attr, Value block, int64_t channels) {
+  int64_t blockPixels = coordinates.size();
+  int64_t perBlock = blocks.perBlock(), pairs = blocks.pairs;
+  Value firstChannel =
+      arith::MulIOp::create(b, l, block, constantIndex(b, l, perBlock));
+  SmallVector<Value> init;
+  for (int64_t p = 0; p < blockPixels; ++p)
+    for (int64_t j = 0; j < perBlock; ++j)
+      init.push_back(j < channels
+                         ? biases.load(b, l, addIndex(b, l, firstChannel, j))
+                         : constantInt(b, l, b.getI32Type(), 0));
+  Value packedBlock = arith::AddIOp::create(b, l, blockOffset, block);
+  auto loop = scf::ForOp::create(
+      b, l, constantIndex(b, l, 0), constantIndex(b, l, shape.groups()),
+      constantIndex(b, l, 1), init,
+      [&](OpBuilder &gb, Location gl, Value g, ValueRange carried) {
+        auto weightAt = [&](ArrayRef<int64_t> rest) {
+          SmallVector<Value> indices{packedBlock, g};
+          for (int64_t index : rest)
+            indices.push_back(constantIndex(gb, gl, index));
+          return extend(gb, gl,
+                        memref::LoadOp::create(gb, gl, weights, indices));
+        };
+        SmallVector<Value> next(carried);
+        for (int64_t h = 0; h < 2; ++h)
+          for (int64_t p = 0; p < blockPixels; ++p) {
+            Value lanes[2] = {extend(gb, gl, loadInput(gb, gl, g, h, p, 0)),
+                              extend(gb, gl, loadInput(gb, gl, g, h, p, 1))};
+            for (int64_t lane = 0; lane < 2; ++lane) {
+              if (pairs == 0) {
+                Value &acc = next[p];
+                acc = arith::AddIOp::create(
+                    gb, gl, acc,
+                    arith::MulIOp::create(gb, gl, lanes[lane],
+                                          weightAt({h + 2 * lane})));
+                continue;
+              }
+              for (int64_t s = 0; s < pairs; ++s)
+                for (int64_t c = 0; c < 2; ++c) {
+                  Value &acc = next[(p * pairs + s) * 2 + c];
+                  acc = arith::AddIOp::create(
+                      gb, gl, acc,
+                      arith::MulIOp::create(gb, gl, lanes[lane],
+                                            weightAt({h, s, c + 2 * lane})));
+                }
+            }
+          }
+        scf::YieldOp::create(gb, gl, next);
+      });
+  loop->setAttr(kMacAttr, attr);
+  for (int64_t p = 0; p < blockPixels; ++p)
+    for (int64_t j = 0; j < channels; ++j)
+      emitElement(b, l,
+                  {n, coordinates[p].first, coordinates[p].second,
+                   addIndex(b, l, firstChannel, j)},
+                  loop.getResult(p * perBlock + j));
+}
+
+void PackedConvolution::emitChannelBlocks(
+    OpBuilder &b, Location l, Value n,
+    ArrayRef<std::pair<Value, Value>> coordinates, InputLoad loadInput,
+    InputMode mode) {
+  MLIRContext *context = b.getContext();
+  auto attr = DictionaryAttr::get(
+      context,
+      {NamedAttribute(StringAttr::get(context, "pixels"),
+                      b.getI64IntegerAttr(coordinates.size())),
+       NamedAttribute(StringAttr::get(context, "pairs"),
+                      b.getI64IntegerAttr(blocks.pairs)),
+       NamedAttribute(StringAttr::get(context, "input"),
+                      StringAttr::get(context, mode == InputMode::Im2Col
+                                                   ? "im2col"
+                                                   : "rows"))});
+  int64_t whole = shape.outputs / blocks.perBlock();
+  int64_t rest = shape.outputs % blocks.perBlock();
+  if (whole > 0)
+    scf::ForOp::create(
+        b, l, constantIndex(b, l, 0), constantIndex(b, l, whole),
+        constantIndex(b, l, 1), ValueRange{},
+        [&](OpBuilder &cb, Location cl, Value block, ValueRange) {
+          emitChannelBlock(cb, cl, n, coordinates, loadInput, attr, block,
+                           blocks.perBlock());
+          scf::YieldOp::create(cb, cl);
+        });
+  if (rest > 0)
+    emitChannelBlock(b, l, n, coordinates, loadInput, attr,
+                     constantIndex(b, l, whole), rest);
+}
+
+SmallVector<std::pair<Value, Value>>
+PackedConvolution::coordinatesOf(OpBuilder &b, Location l, Value first,
+                                 int64_t blockPixels) {
+  SmallVector<std::pair<Value, Value>> coordinates;
+  Value width = constantIndex(b, l, shape.outputW);
+  for (int64_t p = 0; p < blockPixels; ++p) {
+    Value pixel = addIndex(b, l, first, p);
+    coordinates.push_back({arith::DivUIOp::create(b, l, pixel, width),
+                           arith::RemUIOp::create(b, l, pixel, width)});
+  }
+  return coordinates;
+}
+
+void PackedConvolution::emitPixelBlocks(
+    int64_t blockPixels,
+    function_ref<void(OpBuilder &, Location, Value, Value, int64_t)>
+        emitBlock) {
+  int64_t pixels = shape.pixels();
+  int64_t whole = pixels - pixels % blockPixels, rest = pixels - whole;
+  scf::ForOp::create(
+      builder, loc, constantIndex(builder, loc, 0),
+      constantIndex(builder, loc, shape.batch), constantIndex(builder, loc, 1),
+      ValueRange{}, [&](OpBuilder &nb, Location nl, Value n, ValueRange) {
+        if (whole > 0)
+          scf::ForOp::create(
+              nb, nl, constantIndex(nb, nl, 0), constantIndex(nb, nl, whole),
+              constantIndex(nb, nl, blockPixels), ValueRange{},
+              [&](OpBuilder &pb, Location pl, Value first, ValueRange) {
+                emitBlock(pb, pl, n, first, blockPixels);
+                scf::YieldOp::create(pb, pl);
+              });
+        if (rest > 0)
+          emitBlock(nb, nl, n, constantIndex(nb, nl, whole), rest);
+        scf::YieldOp::create(nb, nl);
+      });
+}
+
+void PackedConvolution::emitIm2ColBlocks(int64_t blockPixels) {
+  int64_t rest = shape.pixels() % blockPixels;
+  Value buffer = allocateBuffer(blockPixels);
+  Value restBuffer = rest > 0 ? allocateBuffer(rest) : Value();
+  emitPixelBlocks(blockPixels, [&](OpBuilder &b, Location l, Value n,
+                                   Value first, int64_t pixels) {
+    Value target = pixels == blockPixels ? buffer : restBuffer;
+    SmallVector<std::pair<Value, Value>> coordinates =
+        coordinatesOf(b, l, first, pixels);
+    for (auto [p, coordinate] : llvm::enumerate(coordinates))
+      fillReceptiveField(b, l, target, p, n, coordinate.first,
+                         coordinate.second);
+    emitChannelBlocks(
+        b, l, n, coordinates,
+        [&](OpBuilder &ib, Location il, Value g, int64_t h, int64_t p,
+            int64_t lane) {
+          return memref::LoadOp::create(
+                     ib, il, target,
+                     ValueRange{g, constantIndex(ib, il, h),
+                                constantIndex(ib, il, p),
+                                constantIndex(ib, il, lane)})
+              .getResult();
+        },
+        InputMode::Im2Col);
+  });
+}
+
+void PackedConvolution::emitRowBlocks(int64_t blockPixels, Value rows,
+                                      RowIndex rowOf) {
+  emitPixelBlocks(blockPixels, [&](OpBuilder &b, Location l, Value n,
+                                   Value first, int64_t pixels) {
+    SmallVector<std::pair<Value, Value>> coordinates =
+        coordinatesOf(b, l, first, pixels);
+    SmallVector<Value> rowIndices;
+    for (auto [oh, ow] : coordinates)
+      rowIndices.push_back(rowOf(b, l, n, oh, ow));
+    emitChannelBlocks(
+        b, l, n, coordinates,
+        [&](OpBuilder &ib, Location il, Value g, int64_t h, int64_t p,
+            int64_t lane) {
+          Value k = addIndex(
+              ib, il,
+              arith::MulIOp::create(ib, il, g, constantIndex(ib, il, 4)),
+              h + 2 * lane);
+          return memref::LoadOp::create(ib, il, rows,
+                                        ValueRange{rowIndices[p], k})
+              .getResult();
+        },
+        InputMode::Rows);
+  });
+}
+
+} // namespace
+
+std::optional<LogicalResult>
+emit::emitPackedConv2D(tosa::Conv2DOp conv, OpBuilder &builder,
+                       KernelOperands &operands, ElementCallback emitElement) {
+  Location loc = conv.getLoc();
+  auto inputType = cast<ShapedType>(conv.getInput().getType());
+  auto weightType = cast<ShapedType>(conv.getWeight().getType());
+  auto outputType = cast<ShapedType>(conv.getType());
+  if (!inputType.getElementType().isInteger(8) ||
+      !weightType.getElementType().isInteger(8) ||
+      !conv.getAccType().isInteger(32) ||
+      weightType.getDimSize(3) != inputType.getDimSize(3))
+    return std::nullopt;
+  std::optional<int64_t> inputZp = getIntConstant(operands, 3);
+  std::optional<int64_t> weightZp = getIntConstant(operands, 4);
+  Value input = operands.getMemRef(0), weights = operands.getMemRef(1),
+        bias = operands.getMemRef(2);
+  if (!inputZp || weightZp != 0 || !input || !weights || !bias)
+    return std::nullopt;
+  std::optional<ConstantSlice> slice = getConstantSlice(builder, loc, weights);
+  if (!slice)
+    return std::nullopt;
+
+  ConvShape shape{inputType.getDimSize(0),
+                  inputType.getDimSize(1),
+                  inputType.getDimSize(2),
+                  inputType.getDimSize(3),
+                  weightType.getDimSize(1),
+                  weightType.getDimSize(2),
+                  outputType.getDimSize(3),
+                  outputType.getDimSize(1),
+                  outputType.getDimSize(2),
+                  llvm::to_vector(conv.getStride()),
+                  llvm::to_vector(conv.getPad()),
+                  llvm::to_vector(conv.getDilation()),
+                  *inputZp};
+
+  // Input rows read in place: a fully connected layer (one output whose
+  // window is the whole input, [N, K]), or a 1x1 convolution ([N * H * W,
+  // C], a row per input pixel) with few output channels, which would not
+  // amortise copying its inputs to the buffer.
+  Value rows;
+  std::function<Value(OpBuilder &, Location, Value, Value, Value)> rowOf;
+  bool fullyConnected = shape.pixels() == 1 && shape.depth() % 4 == 0 &&
+                        !shape.isPadded() && shape.kernelH == shape.inputH &&
+                        shape.kernelW == shape.inputW;
+  bool pointwise = shape.kernelH == 1 && shape.kernelW == 1 &&
+                   !shape.isPadded() && shape.channels % 4 == 0;
+  if (fullyConnected) {
+    rows = collapse(builder, loc, input, {{0}, {1, 2, 3}});
+    rowOf = [](OpBuilder &, Location, Value n, Value, Value) { return n; };
+  } else if (pointwise && shape.outputs <= kMaxRowChannels) {
+    rows = collapse(builder, loc, input, {{0, 1, 2}, {3}});
+    rowOf = [&](OpBuilder &b, Location l, Value n, Value oh, Value ow) {
+      Value ih = arith::AddIOp::create(
+          b, l, arith::MulIOp::create(b, l, n, constantIndex(b, l, shape.inputH)),
+          arith::MulIOp::create(b, l, oh, constantIndex(b, l, shape.stride[0])));
+      return arith::AddIOp::create(
+                 b, l,
+                 arith::MulIOp::create(b, l, ih, constantIndex(b, l, shape.inputW)),
+                 arith::MulIOp::create(b, l, ow,
+                                       constantIndex(b, l, shape.stride[1])))
+          .getResult();
+    };
+  }
+  int64_t blockPixels = std::min(kMaxMacPixels, shape.pixels());
+  while (!rows && blockPixels > 0 &&
+         shape.bufferBytes(blockPixels) > kMaxBufferBytes)
+    --blockPixels;
+  if (!rows && blockPixels == 0)
+    return std::nullopt;
+
+  // Channels in pairs (padded to an even count per slice when that wastes
+  // little), two pairs per half-step for a fully connected layer (more
+  // channels share each input word), singles for one, three or five.
+  // A slice at a fixed offset has a packed copy of its own; slices at run
+  // time start at multiples of their width (partial execution's group
+  // loops).
+  int64_t globalOutputs = slice->value.getType().getDimSize(0);
+  std::optional<int64_t> fixedOffset = 0;
+  for (OpFoldResult offset : slice->offsets) {
+    std::optional<int64_t> constant = getConstantIntValue(offset);
+    fixedOffset = constant && fixedOffset
+                      ? std::optional<int64_t>(*fixedOffset + *constant)
+                      : std::nullopt;
+  }
+  if (!fixedOffset && !isSliceAlignedTo(*slice, shape.outputs))
+    return std::nullopt;
+  int64_t first = fixedOffset.value_or(0);
+  int64_t pairs = 0;
+  if (shape.outputs % 2 == 0 || shape.outputs >= 7)
+    pairs = fullyConnected && shape.outputs % 4 == 0 ? 2 : 1;
+  // Rows with pairs take two pixels (registers), singles three.
+  if (rows && !fullyConnected)
+    blockPixels = std::min<int64_t>(pairs == 0 ? 3 : 2, shape.pixels());
+  ChannelBlocks blocks{pairs, shape.outputs, first};
+
+  std::optional<FoldedBiases> biases = FoldedBiases::get(
+      builder, loc, weights, bias, /*channelDim=*/0, *inputZp, 0);
+  if (!biases)
+    return std::nullopt;
+  std::string name =
+      (slice->global.getSymName() +
+       (pairs == 0 ? Twine("_singles") : "_pairs" + Twine(pairs)) +
+       (shape.outputs == globalOutputs ? Twine("")
+                                       : "_slices" + Twine(shape.outputs)) +
+       (first == 0 ? Twine("") : "_from" + Twine(first)))
+          .str();
+  memref::GlobalOp packed = getOrCreateConstant(
+      slice->global, name, packWeights(slice->value, blocks), 4);
+  Value packedWeights = memref::GetGlobalOp::create(
+      builder, loc, packed.getType(), packed.getSymName());
+  // The slice's first block.
+  Value blockOffset = arith::MulIOp::create(
+      builder, loc,
+      arith::DivUIOp::create(
+          builder, loc,
+          arith::SubIOp::create(builder, loc, slice->offset,
+                                constantIndex(builder, loc, first)),
+          constantIndex(builder, loc, shape.outputs)),
+      constantIndex(builder, loc, blocks.blocksPerSlice()));
+
+  PackedConvolution emission(builder, loc, shape, operands, emitElement,
+                             *biases, packedWeights, blockOffset, blocks);
+  if (rows)
+    emission.emitRowBlocks(fullyConnected ? 1 : blockPixels, rows, rowOf);
+  else
+    emission.emitIm2ColBlocks(blockPixels);
+  return success();
+}

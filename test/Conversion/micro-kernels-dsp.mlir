@@ -1,0 +1,55 @@
+// RUN: pex-opt %s -split-input-file --pex-lower-kernels --pex-dual-multiply-accumulate --canonicalize --cse | FileCheck %s
+
+// On DSP targets the packed convolution's marked loops become Cortex-M4
+// assembly (MicroKernelsDsp.cpp). Filling a pixel's column of the int16
+// buffer: per word of four inputs, SXTB16 and SXTB16 ROR #8 give the two
+// half-steps' words, stored 12 bytes apart (three pixels per half-step),
+// two words per iteration. The dot product of three pixels by a channel
+// pair: per half-step, the weight word then the three pixels' words back to
+// back, the weight word split into the two channels' lanes, six SMLADs; two
+// groups per iteration (the loop runs once for this depth of 8). No loop
+// of the generic form is left.
+// CHECK-LABEL: func.func private @pointwise_k0_conv2d
+// CHECK:         llvm.inline_asm has_side_effects asm_dialect = att "1:\0Aldr $3, [$0], #4\0Aldr $5, [$0], #4\0Asxtb16 $4, $3\0Asxtb16 $3, $3, ror #8\0Astr $3, [$1, #12]\0Astr $4, [$1], #24\0Asxtb16 $6, $5\0Asxtb16 $5, $5, ror #8\0Astr $5, [$1, #12]\0Astr $6, [$1], #24\0Asubs $2, #1\0Abne 1b\0A", "=r,=r,=r,=&r,=&r,=&r,=&r,0,1,2,~{cc},~{memory}"
+// CHECK:         scf.for
+// CHECK:           %[[MAC:.*]] = llvm.inline_asm has_side_effects asm_dialect = att "1:\0Aldr $10, [$7], #4\0Aldr $11, [$6], #4\0Aldr $12, [$6], #4\0Aldr $13, [$6], #4\0Asxtb16 $9, $10\0Asxtb16 $10, $10, ror #8\0Asmlad $0, $11, $9, $0\0Asmlad $2, $12, $9, $2\0Asmlad $4, $13, $9, $4\0Asmlad $1, $11, $10, $1\0Asmlad $3, $12, $10, $3\0Asmlad $5, $13, $10, $5\0A{{.*}}subs $8, #1\0Abne 1b\0A", "=r,=r,=r,=r,=r,=r,=r,=r,=r,=&r,=&r,=&r,=&r,=&r,0,1,2,3,4,5,6,7,8,~{cc},~{memory}"
+// CHECK:           %[[ACC0:.*]] = llvm.extractvalue %[[MAC]][0]
+// CHECK:           memref.store %[[ACC0]]
+// CHECK-NOT:     pex.mac
+// CHECK-NOT:     pex.im2col
+memref.global "private" constant @weights : memref<6x1x1x8xi8> = dense<[[[[1, 2, 3, 4, 5, 6, 7, 8]]], [[[-1, -2, -3, -4, -5, -6, -7, -8]]], [[[9, 10, 11, 12, 13, 14, 15, 16]]], [[[0, 1, 0, 1, 0, 1, 0, 1]]], [[[1, 1, 1, 1, 1, 1, 1, 1]]], [[[2, 2, 2, 2, 2, 2, 2, 2]]]]>
+memref.global "private" constant @bias : memref<6xi32> = dense<[10, 20, 30, 40, 50, 60]>
+func.func @pointwise(%x: memref<1x1x3x8xi8>, %y: memref<1x1x3x6xi32>) {
+  %w = memref.get_global @weights : memref<6x1x1x8xi8>
+  %b = memref.get_global @bias : memref<6xi32>
+  pex.kernel ins(%x, %w, %b : memref<1x1x3x8xi8>, memref<6x1x1x8xi8>, memref<6xi32>) outs(%y : memref<1x1x3x6xi32>) {
+  ^bb0(%xa: tensor<1x1x3x8xi8>, %wa: tensor<6x1x1x8xi8>, %ba: tensor<6xi32>, %out: tensor<1x1x3x6xi32>):
+    %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x1x3x8xi8>, tensor<6x1x1x8xi8>, tensor<6xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x3x6xi32>
+    pex.yield %c : tensor<1x1x3x6xi32>
+  }
+  return
+}
+
+// -----
+
+// Inputs read in place, two pixels (a pointer each) by a channel pair: per
+// group the weight word and both pixels' words back to back, each pixel's
+// word extended once per half-step (SXTB16, then SXTB16 ROR #8), four SMLADs
+// per half-step.
+// CHECK-LABEL: func.func private @narrow_k0_conv2d
+// CHECK:         llvm.inline_asm has_side_effects asm_dialect = att "1:\0Aldr $10, [$6], #4\0Aldr $11, [$4], #4\0Aldr $12, [$5], #4\0Asxtb16 $8, $10\0Asxtb16 $10, $10, ror #8\0Asxtb16 $9, $11\0Asmlad $0, $9, $8, $0\0Asmlad $1, $9, $10, $1\0Asxtb16 $9, $12\0Asmlad $2, $9, $8, $2\0Asmlad $3, $9, $10, $3\0Aldr $10, [$6], #4\0Asxtb16 $8, $10\0Asxtb16 $10, $10, ror #8\0Asxtb16 $9, $11, ror #8\0Asmlad $0, $9, $8, $0\0Asmlad $1, $9, $10, $1\0Asxtb16 $9, $12, ror #8\0Asmlad $2, $9, $8, $2\0Asmlad $3, $9, $10, $3\0A{{.*}}subs $7, #1\0Abne 1b\0A", "=r,=r,=r,=r,=r,=r,=r,=r,=&r,=&r,=&r,=&r,=&r,0,1,2,3,4,5,6,7,~{cc},~{memory}"
+// CHECK-NOT:     pex.mac
+memref.global "private" constant @narrow_weights : memref<2x1x1x8xi8> = dense<[[[[1, 2, 3, 4, 5, 6, 7, 8]]], [[[-1, -2, -3, -4, -5, -6, -7, -8]]]]>
+memref.global "private" constant @narrow_bias : memref<2xi32> = dense<[10, 20]>
+func.func @narrow(%x: memref<1x3x5x8xi8>, %y: memref<1x2x3x2xi32>) {
+  %w = memref.get_global @narrow_weights : memref<2x1x1x8xi8>
+  %b = memref.get_global @narrow_bias : memref<2xi32>
+  pex.kernel ins(%x, %w, %b : memref<1x3x5x8xi8>, memref<2x1x1x8xi8>, memref<2xi32>) outs(%y : memref<1x2x3x2xi32>) {
+  ^bb0(%xa: tensor<1x3x5x8xi8>, %wa: tensor<2x1x1x8xi8>, %ba: tensor<2xi32>, %out: tensor<1x2x3x2xi32>):
+    %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x3x5x8xi8>, tensor<2x1x1x8xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x3x2xi32>
+    pex.yield %c : tensor<1x2x3x2xi32>
+  }
+  return
+}

@@ -1,0 +1,155 @@
+// RUN: pex-opt %s -split-input-file --pex-lower-kernels --canonicalize --cse | FileCheck %s
+
+// An int8 1x1 convolution with constant weights and six output channels:
+// five output pixels in a block of three and a block of two, three channel
+// pairs. The weights are packed at compile time by channel pair and
+// half-step (MicroKernels.h: the word of pair 0, group 0, half-step 0 holds
+// w0[0], w1[0], w0[2], w1[2]), aligned for word loads; the input zero point
+// (3) is folded into the biases at compile time (10 - 3 * 36, 20 + 3 * 36,
+// ...). Each block's receptive fields go to an int16 buffer on the stack,
+// allocated once in the entry block, four inputs at a time (loops marked
+// pex.im2col); every channel pair then runs the marked dot-product loop over
+// the buffer's groups from its folded biases, and the accumulators go
+// straight to the output.
+// CHECK-DAG:   memref.global "private" constant @weights_pairs1 : memref<3x2x2x1x4xi8> = dense<{{\[\[\[\[\[}}1, -1, 3, -3]], {{\[\[}}2, -2, 4, -4]]], {{.*}} {alignment = 4 : i64}
+// CHECK-DAG:   memref.global "private" constant @weights_bias_folded : memref<6xi32> = dense<[-98, 128, -270, 28, 26, 12]> {alignment = 4 : i64}
+// CHECK-LABEL: func.func private @pointwise_k0_conv2d
+// CHECK-SAME:    (%[[X:.*]]: memref<1x1x5x8xi8>, %[[Y:.*]]: memref<1x1x5x6xi32>)
+// CHECK-DAG:     %[[REST:.*]] = memref.alloca() {alignment = 4 : i64} : memref<2x2x2x2xi16>
+// CHECK-DAG:     %[[BLOCK:.*]] = memref.alloca() {alignment = 4 : i64} : memref<2x2x3x2xi16>
+// CHECK-DAG:     %[[BIASES:.*]] = memref.get_global @weights_bias_folded
+// CHECK-DAG:     %[[WEIGHTS:.*]] = memref.get_global @weights_pairs1
+// CHECK:         scf.for %[[J:.*]] = %c0 to %c2 step %c1 {
+// CHECK-COUNT-4:   memref.load %[[X]][%c0, %c0, %c0, %{{.*}}] : memref<1x1x5x8xi8>
+// CHECK:           memref.store %{{.*}}, %[[BLOCK]][%[[J]], %c1, %c0, %c1] : memref<2x2x3x2xi16>
+// CHECK-NEXT:    } {pex.im2col}
+// CHECK:         } {pex.im2col}
+// CHECK:         } {pex.im2col}
+// CHECK:         scf.for %[[PAIR:.*]] = %c0 to %c3 step %c1 {
+// CHECK:           %[[B0:.*]] = memref.load %[[BIASES]]
+// CHECK:           %[[B1:.*]] = memref.load %[[BIASES]]
+// CHECK:           %[[ACC:.*]]:6 = scf.for %[[G:.*]] = %c0 to %c2 step %c1 iter_args({{.*}} = %[[B0]], {{.*}} = %[[B1]], {{.*}} = %[[B0]], {{.*}} = %[[B1]], {{.*}} = %[[B0]], {{.*}} = %[[B1]])
+// CHECK:             memref.load %[[BLOCK]][%[[G]], %c0, %c0, %c0] : memref<2x2x3x2xi16>
+// CHECK:             memref.load %[[WEIGHTS]][%[[PAIR]], %[[G]], %c0, %c0, %c0] : memref<3x2x2x1x4xi8>
+// CHECK:           } {pex.mac = {input = "im2col", pairs = 1 : i64, pixels = 3 : i64}}
+// CHECK:           memref.store %[[ACC]]#0, %[[Y]][%c0, %c0, %c0, %{{.*}}]
+// CHECK:           memref.store %[[ACC]]#5, %[[Y]][%c0, %c0, %c2, %{{.*}}]
+// CHECK:         } {pex.im2col}
+// CHECK:         } {pex.im2col}
+// CHECK:         scf.for
+// CHECK:           scf.for {{.*}} iter_args
+// CHECK:             memref.load %[[REST]]
+// CHECK:           } {pex.mac = {input = "im2col", pairs = 1 : i64, pixels = 2 : i64}}
+// CHECK-NOT:     tosa.conv2d
+memref.global "private" constant @weights : memref<6x1x1x8xi8> = dense<[[[[1, 2, 3, 4, 5, 6, 7, 8]]], [[[-1, -2, -3, -4, -5, -6, -7, -8]]], [[[9, 10, 11, 12, 13, 14, 15, 16]]], [[[0, 1, 0, 1, 0, 1, 0, 1]]], [[[1, 1, 1, 1, 1, 1, 1, 1]]], [[[2, 2, 2, 2, 2, 2, 2, 2]]]]>
+memref.global "private" constant @bias : memref<6xi32> = dense<[10, 20, 30, 40, 50, 60]>
+func.func @pointwise(%x: memref<1x1x5x8xi8>, %y: memref<1x1x5x6xi32>) {
+  %w = memref.get_global @weights : memref<6x1x1x8xi8>
+  %b = memref.get_global @bias : memref<6xi32>
+  pex.kernel ins(%x, %w, %b : memref<1x1x5x8xi8>, memref<6x1x1x8xi8>, memref<6xi32>) outs(%y : memref<1x1x5x6xi32>) {
+  ^bb0(%xa: tensor<1x1x5x8xi8>, %wa: tensor<6x1x1x8xi8>, %ba: tensor<6xi32>, %out: tensor<1x1x5x6xi32>):
+    %xzp = "tosa.const"() <{values = dense<3> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %xzp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x1x5x8xi8>, tensor<6x1x1x8xi8>, tensor<6xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x5x6xi32>
+    pex.yield %c : tensor<1x1x5x6xi32>
+  }
+  return
+}
+
+// -----
+
+// With few output channels (two), a 1x1 convolution reads each pixel's
+// inputs in place, a row of an [N * H * W, C] view (stride 2: row 10 oh +
+// 2 ow), two pixels per block: copying them to the buffer would cost about
+// what sharing them saves.
+// CHECK-LABEL: func.func private @narrow_k0_conv2d
+// CHECK-SAME:    (%[[X:.*]]: memref<1x3x5x8xi8>, %[[Y:.*]]: memref<1x2x3x2xi32>)
+// CHECK-NOT:     memref.alloca
+// CHECK:         %[[ROWS:.*]] = memref.collapse_shape %[[X]] {{\[}}[0, 1, 2], [3]] : memref<1x3x5x8xi8> into memref<15x8xi8>
+// CHECK:         scf.for %[[FIRST:.*]] = %c0 to %c6 step %c2 {
+// CHECK:           %[[OH:.*]] = arith.divui %[[FIRST]], %c3 : index
+// CHECK:           %[[OW:.*]] = arith.remui %[[FIRST]], %c3 : index
+// CHECK:           %[[IH:.*]] = arith.muli %[[OH]], %c10 : index
+// CHECK:           %[[IW:.*]] = arith.muli %[[OW]], %c2 : index
+// CHECK:           %[[ROW:.*]] = arith.addi %[[IH]], %[[IW]] : index
+// CHECK:           scf.for %[[G:.*]] = %c0 to %c2 step %c1 iter_args
+// CHECK:             %[[K:.*]] = arith.muli %[[G]], %c4 : index
+// CHECK:             memref.load %[[ROWS]][%[[ROW]], %[[K]]] : memref<15x8xi8>
+// CHECK:           } {pex.mac = {input = "rows", pairs = 1 : i64, pixels = 2 : i64}}
+memref.global "private" constant @narrow_weights : memref<2x1x1x8xi8> = dense<[[[[1, 2, 3, 4, 5, 6, 7, 8]]], [[[-1, -2, -3, -4, -5, -6, -7, -8]]]]>
+memref.global "private" constant @narrow_bias : memref<2xi32> = dense<[10, 20]>
+func.func @narrow(%x: memref<1x3x5x8xi8>, %y: memref<1x2x3x2xi32>) {
+  %w = memref.get_global @narrow_weights : memref<2x1x1x8xi8>
+  %b = memref.get_global @narrow_bias : memref<2xi32>
+  pex.kernel ins(%x, %w, %b : memref<1x3x5x8xi8>, memref<2x1x1x8xi8>, memref<2xi32>) outs(%y : memref<1x2x3x2xi32>) {
+  ^bb0(%xa: tensor<1x3x5x8xi8>, %wa: tensor<2x1x1x8xi8>, %ba: tensor<2xi32>, %out: tensor<1x2x3x2xi32>):
+    %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x3x5x8xi8>, tensor<2x1x1x8xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x3x2xi32>
+    pex.yield %c : tensor<1x2x3x2xi32>
+  }
+  return
+}
+
+// -----
+
+// A fully connected layer (one output whose window is the whole input)
+// reads its input row in place, through a [N, K] view: no buffer. Two
+// channel pairs share each input word (pairs = 2).
+// CHECK:       memref.global "private" constant @fc_pairs2 : memref<1x2x2x2x4xi8>
+// CHECK-LABEL: func.func private @fully_connected_k0_conv2d
+// CHECK-SAME:    (%[[X:.*]]: memref<1x1x1x8xi8>, %[[Y:.*]]: memref<1x1x1x4xi32>)
+// CHECK-NOT:     memref.alloca
+// CHECK:         %[[ROWS:.*]] = memref.collapse_shape %[[X]] {{\[}}[0], [1, 2, 3]] : memref<1x1x1x8xi8> into memref<1x8xi8>
+// CHECK:         %[[ACC:.*]]:4 = scf.for %[[G:.*]] = %c0 to %c2 step %c1 iter_args
+// CHECK:           %[[K:.*]] = arith.muli %[[G]], %c4 : index
+// CHECK:           memref.load %[[ROWS]][%c0, %[[K]]] : memref<1x8xi8>
+// CHECK:         } {pex.mac = {input = "rows", pairs = 2 : i64, pixels = 1 : i64}}
+// CHECK-COUNT-4: memref.store %[[ACC]]#{{[0-3]}}, %[[Y]]
+memref.global "private" constant @fc : memref<4x1x1x8xi8> = dense<1>
+memref.global "private" constant @fc_bias : memref<4xi32> = dense<[1, 2, 3, 4]>
+func.func @fully_connected(%x: memref<1x1x1x8xi8>, %y: memref<1x1x1x4xi32>) {
+  %w = memref.get_global @fc : memref<4x1x1x8xi8>
+  %b = memref.get_global @fc_bias : memref<4xi32>
+  pex.kernel ins(%x, %w, %b : memref<1x1x1x8xi8>, memref<4x1x1x8xi8>, memref<4xi32>) outs(%y : memref<1x1x1x4xi32>) {
+  ^bb0(%xa: tensor<1x1x1x8xi8>, %wa: tensor<4x1x1x8xi8>, %ba: tensor<4xi32>, %out: tensor<1x1x1x4xi32>):
+    %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x1x1x8xi8>, tensor<4x1x1x8xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x1x4xi32>
+    pex.yield %c : tensor<1x1x1x4xi32>
+  }
+  return
+}
+
+// -----
+
+// A slice of the output channels (a group loop's, at offset 2i): the packed
+// weights (slices of two channels from 0 on) are read at block offset / 2,
+// the folded biases (2 + 4 * 2 ... for the input zero point -1) at the
+// offset itself.
+// CHECK-DAG:   memref.global "private" constant @sliced_pairs1_slices2 : memref<2x1x2x1x4xi8>
+// CHECK-DAG:   memref.global "private" constant @sliced_sliced_bias_folded : memref<4xi32> = dense<[9, 10, 11, 12]>
+// CHECK-LABEL: func.func private @slice_k0_conv2d
+// CHECK-SAME:    (%{{.*}}: memref<1x1x1x4xi8>, %[[I:.*]]: index, %{{.*}}: memref<1x1x1x2xi32>)
+// CHECK:         %[[OFFSET:.*]] = arith.muli %[[I]], %c2 : index
+// CHECK-DAG:     %[[BIASES:.*]] = memref.get_global @sliced_sliced_bias_folded
+// CHECK-DAG:     %[[WEIGHTS:.*]] = memref.get_global @sliced_pairs1_slices2
+// CHECK:         %[[PAIR:.*]] = arith.divui %[[OFFSET]], %c2 : index
+// CHECK:         memref.load %[[BIASES]][%[[OFFSET]]] : memref<4xi32>
+// CHECK:         memref.load %[[WEIGHTS]][%[[PAIR]], %c0, %c0, %c0, %c0]
+memref.global "private" constant @sliced : memref<4x1x1x4xi8> = dense<2>
+memref.global "private" constant @sliced_bias : memref<4xi32> = dense<[1, 2, 3, 4]>
+func.func @slice(%x: memref<1x1x1x4xi8>, %y: memref<1x1x1x2xi32>, %i: index) {
+  %c2 = arith.constant 2 : index
+  %off = arith.muli %i, %c2 : index
+  %all = memref.get_global @sliced : memref<4x1x1x4xi8>
+  %w = memref.subview %all[%off, 0, 0, 0] [2, 1, 1, 4] [1, 1, 1, 1] : memref<4x1x1x4xi8> to memref<2x1x1x4xi8, strided<[4, 4, 4, 1], offset: ?>>
+  %allb = memref.get_global @sliced_bias : memref<4xi32>
+  %b = memref.subview %allb[%off] [2] [1] : memref<4xi32> to memref<2xi32, strided<[1], offset: ?>>
+  pex.kernel ins(%x, %w, %b : memref<1x1x1x4xi8>, memref<2x1x1x4xi8, strided<[4, 4, 4, 1], offset: ?>>, memref<2xi32, strided<[1], offset: ?>>) outs(%y : memref<1x1x1x2xi32>) {
+  ^bb0(%xa: tensor<1x1x1x4xi8>, %wa: tensor<2x1x1x4xi8>, %ba: tensor<2xi32>, %out: tensor<1x1x1x2xi32>):
+    %zp = "tosa.const"() <{values = dense<-1> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x1x1x4xi8>, tensor<2x1x1x4xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x1x2xi32>
+    pex.yield %c : tensor<1x1x1x2xi32>
+  }
+  return
+}

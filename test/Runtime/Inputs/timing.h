@@ -1,0 +1,16 @@
+/* Hand-written model header for the cycle-estimate test (model "timing"). */
+#ifndef PEX_TIMING_H
+#define PEX_TIMING_H
+#include <stdint.h>
+
+#define PEX_MODEL_RUN          pex_timing_run
+#define PEX_MODEL_INPUT_BYTES  16
+#define PEX_MODEL_OUTPUT_BYTES 4
+typedef int8_t pex_model_input_t;
+typedef int8_t pex_model_output_t;
+#define PEX_MODEL_ARENA_BYTES 0
+#define PEX_MODEL_EXTERNAL_ARENA 0
+#define PEX_MODEL_ARENA_SYMBOL pex_timing_arena
+
+int pex_timing_run(const int8_t *input, int8_t *output);
+#endif
