@@ -113,9 +113,56 @@ static bool isComputation(Operation *op) {
          llvm::all_of(op->getResultTypes(), llvm::IsaPred<RankedTensorType>);
 }
 
+/// Whether every use of `value` is inside one closed element-wise diamond:
+/// its users, and the single-use element-wise operators between them, read
+/// no other activation and meet at one operator (a float leaky ReLU is
+/// max(x, alpha * x)). Fusing the whole diamond keeps `value` internal.
+static bool isClosedElementwiseDiamond(Value value) {
+  Operation *producer = value.getDefiningOp();
+  ArrayRef<int64_t> shape = cast<ShapedType>(value.getType()).getShape();
+  llvm::SmallPtrSet<Operation *, 8> members;
+  auto isInside = [&](Value operand) {
+    return operand == value || members.contains(operand.getDefiningOp());
+  };
+  auto usedOnlyInside = [&](Value result) {
+    return llvm::all_of(result.getUsers(), [&](Operation *user) {
+      return members.contains(user);
+    });
+  };
+  // Members come after `value` in block order; a few operators suffice for
+  // the activations importers write this way.
+  constexpr unsigned kMaxMembers = 8;
+  for (Operation *op = producer->getNextNode();
+       op && members.size() < kMaxMembers; op = op->getNextNode()) {
+    if (llvm::none_of(op->getOperands(), isInside))
+      continue;
+    bool eligible =
+        isElementwise(op) && op->getNumResults() == 1 &&
+        cast<ShapedType>(op->getResult(0).getType()).getShape() == shape &&
+        llvm::all_of(op->getOperands(), [&](Value operand) {
+          return isConstantValue(operand) || isInside(operand);
+        });
+    if (!eligible)
+      return false;
+    members.insert(op);
+    // Closed: `value` and every member but `op` are read only by members.
+    // Only `op`'s result may be stored (placed by pex-plan-arena).
+    if (usedOnlyInside(value) &&
+        llvm::all_of(members, [&](Operation *member) {
+          return member == op || usedOnlyInside(member->getResult(0));
+        }))
+      return members.size() > 1 &&
+             llvm::none_of(members, [&](Operation *member) {
+               return member != op && member->hasAttr(kPlacementAttrName);
+             });
+  }
+  return false;
+}
+
 /// The producer of `operand` computes into the consumer `user` without
-/// storing its result: the result has no other use, and `user` is
-/// element-wise over it (same shape, no broadcast). A result the planner
+/// storing its result: the result has no other use (or all its uses are
+/// inside a closed element-wise diamond), and `user` is element-wise over it
+/// (same shape, no broadcast). A result the planner
 /// placed (pex-plan-arena) is stored: it ends its logical operator, so the
 /// lowering forms the kernels the plan counted.
 static bool isFusibleEdge(Value operand, Operation *user) {
@@ -126,7 +173,8 @@ static bool isFusibleEdge(Value operand, Operation *user) {
   if (producer->getNumResults() != 1 || producer->getNumRegions() != 0 ||
       !isComputation(producer))
     return false;
-  if (!operand.hasOneUse() || !isElementwise(user))
+  if (!isElementwise(user) ||
+      (!operand.hasOneUse() && !isClosedElementwiseDiamond(operand)))
     return false;
   return cast<ShapedType>(operand.getType()).getShape() ==
          cast<ShapedType>(user->getResult(0).getType()).getShape();

@@ -232,10 +232,34 @@ struct ComposeLeadingSlices : OpRewritePattern<tosa::SliceOp> {
     return success();
   }
 };
+
+/// Identical leading slices of one value become one, so that a producer read
+/// by several operators that all drop the same rows (a leaky ReLU's
+/// max(x, alpha * x) before a floor-mode pool) has a single slice to shrink.
+struct MergeIdenticalLeadingSlices : OpRewritePattern<tosa::SliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tosa::SliceOp slice,
+                                PatternRewriter &rewriter) const override {
+    if (!getLeadingSliceSizes(slice))
+      return failure();
+    for (Operation *user : slice.getInput1().getUsers()) {
+      auto other = dyn_cast<tosa::SliceOp>(user);
+      if (!other || other == slice || other.getType() != slice.getType() ||
+          other->getBlock() != slice->getBlock() ||
+          !other->isBeforeInBlock(slice) || !getLeadingSliceSizes(other))
+        continue;
+      rewriter.replaceOp(slice, other.getResult());
+      return success();
+    }
+    return failure();
+  }
+};
 } // namespace
 
 void mlir::pex::populateShrinkTrailingSlicePatterns(
     RewritePatternSet &patterns) {
   patterns.add<ShrinkThroughWindow, ShrinkThroughElementwise, ShrinkThroughPad,
-               ComposeLeadingSlices>(patterns.getContext());
+               ComposeLeadingSlices, MergeIdenticalLeadingSlices>(
+      patterns.getContext());
 }

@@ -40,7 +40,10 @@ def _last_line(result: subprocess.CompletedProcess) -> str:
     return lines[-1] if lines else f"exit status {result.returncode}"
 
 
-def _compare(model: CorpusModel, actual: bytes) -> tuple[bool, str]:
+def compare_output(model: CorpusModel, actual: bytes) -> tuple[bool, str]:
+    """Float outputs within the model's tolerance; int8 outputs as
+    `pex.reference.onnx_check.compare_int8` judges them (ONNX Runtime's arithmetic, or
+    TOSA's rounding where the two round differently)."""
     if model.dtype == "f32":
         ok, message = compare_values(np.frombuffer(actual, np.float32),
                                      np.frombuffer(model.expected, np.float32),
@@ -88,7 +91,7 @@ def check(model: CorpusModel, folder: Path) -> dict:
     elif compiled.returncode:
         row["error"] = _last_line(compiled)
     if compiled.returncode == 0:
-        row["equal"], row["result"] = _compare(model, Path(f"{stem}.out").read_bytes())
+        row["equal"], row["result"] = compare_output(model, Path(f"{stem}.out").read_bytes())
         row["arena_bytes"] = json.loads(Path(f"{stem}.json").read_text())["arena_bytes"]
     return row
 

@@ -12,7 +12,7 @@ import sys
 
 from pex.errors import ModelError
 from pex.importers import import_model
-from pex.importers.input_shapes import parse_input_shapes
+from pex.importers.input_shapes import add_input_shape_argument, parse_input_shapes
 
 PROGRAM = "pex-import"
 
@@ -21,10 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=PROGRAM, description=__doc__.splitlines()[0])
     parser.add_argument("model", help=".tflite or .onnx file")
     parser.add_argument("-o", "--output", help="write the MLIR here instead of stdout")
-    parser.add_argument("--input-shape", action="append", default=[], metavar="[NAME:]DIMS",
-                        help="static shape of an input with dynamic dimensions, in the "
-                             "model's layout (NCHW for ONNX), e.g. 1x3x96x96; repeat with "
-                             "NAME: for several inputs")
+    add_input_shape_argument(parser)
     args = parser.parse_args(argv)
     notes: list[str] = []
     try:

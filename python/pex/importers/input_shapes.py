@@ -27,3 +27,11 @@ def parse_input_shapes(arguments: list[str]) -> dict[str | None, tuple[int, ...]
         raise ModelError("--input-shape without a name is for a model with one input; name "
                          "every input (NAME:DIMS) when giving several")
     return shapes
+
+
+def add_input_shape_argument(parser) -> None:
+    """`--input-shape`, as every command that reads a model takes it."""
+    parser.add_argument("--input-shape", action="append", default=[], metavar="[NAME:]DIMS",
+                        help="static shape of an input with dynamic dimensions, in the "
+                             "model's layout (NCHW for ONNX), e.g. 1x3x96x96; repeat with "
+                             "NAME: for several inputs")

@@ -4,6 +4,7 @@
 #include "pex/Dialect/Pex/IR/PexOps.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 
 using namespace mlir;
@@ -62,6 +63,12 @@ LogicalResult PexDialect::verifyOperationAttribute(Operation *op,
                         : group.getPartialYield().getAccumulate().size();
     return verifyPlacementArray(op, attr, values);
   }
+  if (name == kMicroKernelMacAttrName)
+    return expect(isa<DictionaryAttr>(value) && isa<scf::ForOp>(op),
+                  "a dictionary on an scf.for");
+  if (name == kMicroKernelIm2ColAttrName)
+    return expect(isa<UnitAttr>(value) && isa<scf::ForOp>(op),
+                  "a unit attribute on an scf.for");
   return op->emitOpError() << "unknown pex attribute '" << name << "'";
 }
 

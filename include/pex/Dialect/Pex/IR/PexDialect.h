@@ -49,6 +49,12 @@ constexpr llvm::StringLiteral kZeroPointAttrName = "pex.zero_point";
 /// arena: the role ("input", "output"; "input0", "input1", ... when there are
 /// several) that names its accessor, `pex_NAME_<role>()`.
 constexpr llvm::StringLiteral kArenaIOAttrName = "pex.io";
+/// On an scf.for of the int8 micro-kernels (pex-lower-kernels), for
+/// pex-dual-multiply-accumulate: the multiply-accumulate loop's layout (a
+/// dictionary, lib/Conversion/TosaToLoops/MicroKernels.h) and the unit
+/// attribute of the loop filling the im2col buffer.
+constexpr llvm::StringLiteral kMicroKernelMacAttrName = "pex.mac";
+constexpr llvm::StringLiteral kMicroKernelIm2ColAttrName = "pex.im2col";
 } // namespace mlir::pex
 
 #endif // PEX_DIALECT_PEX_IR_PEXDIALECT_H
