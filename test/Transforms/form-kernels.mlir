@@ -39,20 +39,20 @@ func.func @conv_rescale_clamp(%x: tensor<1x4x4x2xi8>) -> tensor<1x4x4x3xi8> {
 
 // -----
 
-// In place: %a is read by two element-wise operators only (the clamp, fused
-// into the add) and dies at the add, so the planner placed the add's result
-// at %a's offset: that kernel's destination is %a itself and it has no
-// inputs. The negate does not overwrite its operand: it is the function's
-// input. The pooling computes the caller's output.
+// In place: %a is read by two element-wise operators only (the product with
+// the input, fused into the add) and dies at the add, so the planner placed
+// the add's result at %a's offset: that kernel's destination is %a itself.
+// The negate does not overwrite its operand: it is the function's input. The
+// pooling computes the caller's output.
 // CHECK-LABEL: func.func @in_place
 // CHECK-SAME:    (%[[X:.*]]: tensor<1x4x4x3xf32>)
 // CHECK:       %[[E0:.*]] = pex.buffer <offset = 0, size = 192, live = [0, 1]> : tensor<1x4x4x3xf32>
 // CHECK:       %[[A:.*]] = pex.kernel ins(%[[X]] : tensor<1x4x4x3xf32>) outs(%[[E0]] : tensor<1x4x4x3xf32>)
 // CHECK:         tosa.negate
 // CHECK-NOT:   pex.buffer
-// CHECK:       %[[S:.*]] = pex.kernel outs(%[[A]] : tensor<1x4x4x3xf32>) {
-// CHECK-NEXT:  ^bb0(%[[OUT:.*]]: tensor<1x4x4x3xf32>):
-// CHECK-NEXT:    %[[C:.*]] = tosa.clamp %[[OUT]]
+// CHECK:       %[[S:.*]] = pex.kernel ins(%[[X]] : tensor<1x4x4x3xf32>) outs(%[[A]] : tensor<1x4x4x3xf32>) {
+// CHECK-NEXT:  ^bb0(%[[IN:.*]]: tensor<1x4x4x3xf32>, %[[OUT:.*]]: tensor<1x4x4x3xf32>):
+// CHECK:         %[[C:.*]] = tosa.mul %[[OUT]], %[[IN]]
 // CHECK-NEXT:    %[[SUM:.*]] = tosa.add %[[OUT]], %[[C]]
 // CHECK-NEXT:    pex.yield %[[SUM]]
 // CHECK:       %[[E1:.*]] = tensor.empty() : tensor<1x2x2x3xf32>
@@ -62,7 +62,8 @@ func.func @conv_rescale_clamp(%x: tensor<1x4x4x2xi8>) -> tensor<1x4x4x3xi8> {
 func.func @in_place(%x: tensor<1x4x4x3xf32>) -> tensor<1x2x2x3xf32> {
   %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
   %a = tosa.negate %x, %zp, %zp : (tensor<1x4x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x3xf32>
-  %c = tosa.clamp %a {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x4x4x3xf32>) -> tensor<1x4x4x3xf32>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %c = tosa.mul %a, %x, %shift : (tensor<1x4x4x3xf32>, tensor<1x4x4x3xf32>, tensor<1xi8>) -> tensor<1x4x4x3xf32>
   %s = tosa.add %a, %c : (tensor<1x4x4x3xf32>, tensor<1x4x4x3xf32>) -> tensor<1x4x4x3xf32>
   %y = tosa.max_pool2d %s {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x4x3xf32>) -> tensor<1x2x2x3xf32>
   return %y : tensor<1x2x2x3xf32>
@@ -96,13 +97,14 @@ func.func @operand_used_later(%x: tensor<1x4x4x3xf32>) -> (tensor<1x2x2x3xf32>, 
 // CHECK:       %[[A:.*]] = pex.kernel
 // CHECK:         tosa.negate
 // CHECK:       %[[E:.*]] = tensor.empty() : tensor<1x4x4x3xf32>
-// CHECK:       %[[S:.*]] = pex.kernel ins(%[[A]] : tensor<1x4x4x3xf32>) outs(%[[E]] : tensor<1x4x4x3xf32>)
+// CHECK:       %[[S:.*]] = pex.kernel ins(%[[A]], %{{.*}} : tensor<1x4x4x3xf32>, tensor<1x4x4x3xf32>) outs(%[[E]] : tensor<1x4x4x3xf32>)
 // CHECK:         tosa.add
 // CHECK:       return %[[S]]
 func.func @result_is_returned(%x: tensor<1x4x4x3xf32>) -> tensor<1x4x4x3xf32> {
   %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
   %a = tosa.negate %x, %zp, %zp : (tensor<1x4x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x3xf32>
-  %c = tosa.clamp %a {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x4x4x3xf32>) -> tensor<1x4x4x3xf32>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %c = tosa.mul %a, %x, %shift : (tensor<1x4x4x3xf32>, tensor<1x4x4x3xf32>, tensor<1xi8>) -> tensor<1x4x4x3xf32>
   %s = tosa.add %a, %c : (tensor<1x4x4x3xf32>, tensor<1x4x4x3xf32>) -> tensor<1x4x4x3xf32>
   return %s : tensor<1x4x4x3xf32>
 }
@@ -114,13 +116,14 @@ func.func @result_is_returned(%x: tensor<1x4x4x3xf32>) -> tensor<1x4x4x3xf32> {
 // CHECK:       %[[A:.*]] = pex.kernel
 // CHECK:         tosa.negate
 // CHECK:       %[[E:.*]] = tensor.empty() : tensor<1x4x4x3xf32>
-// CHECK:       %[[S:.*]] = pex.kernel ins(%[[A]] : tensor<1x4x4x3xf32>) outs(%[[E]] : tensor<1x4x4x3xf32>)
+// CHECK:       %[[S:.*]] = pex.kernel ins(%[[A]], %{{.*}} : tensor<1x4x4x3xf32>, tensor<1x4x4x3xf32>) outs(%[[E]] : tensor<1x4x4x3xf32>)
 // CHECK:         tosa.add
 // CHECK:       tensor.collapse_shape %[[S]]
 func.func @result_is_returned_reshaped(%x: tensor<1x4x4x3xf32>) -> tensor<48xf32> {
   %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
   %a = tosa.negate %x, %zp, %zp : (tensor<1x4x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x3xf32>
-  %c = tosa.clamp %a {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x4x4x3xf32>) -> tensor<1x4x4x3xf32>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %c = tosa.mul %a, %x, %shift : (tensor<1x4x4x3xf32>, tensor<1x4x4x3xf32>, tensor<1xi8>) -> tensor<1x4x4x3xf32>
   %s = tosa.add %a, %c : (tensor<1x4x4x3xf32>, tensor<1x4x4x3xf32>) -> tensor<1x4x4x3xf32>
   %shape = tosa.const_shape {values = dense<[48]> : tensor<1xindex>} : () -> !tosa.shape<1>
   %r = tosa.reshape %s, %shape : (tensor<1x4x4x3xf32>, !tosa.shape<1>) -> tensor<48xf32>
