@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what Pex needs, builds it and runs the whole test suite (lit),
-# then prints "N passed, N failed".
+# Installs what Pex needs, builds it and runs both lit suites -- test/ (fast
+# compiler tests) and integration_test/ (QEMU, real models, corpora,
+# training) -- then prints "N passed, N failed".
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${PEX_BUILD_DIR:-$root/build}"
@@ -10,7 +11,7 @@ build="${PEX_BUILD_DIR:-$root/build}"
 
 results="$build/test/results.json"
 status=0
-/usr/lib/llvm-22/bin/lit -sv --time-tests --output "$results" "$build/test" || status=$?
+/usr/lib/llvm-22/bin/lit -sv --time-tests --output "$results" "$build/test" "$build/integration_test" || status=$?
 /usr/bin/python3 - "$results" <<'PY'
 import json, sys
 tests = json.load(open(sys.argv[1]))["tests"]

@@ -6,7 +6,7 @@
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
 
 #include "mlir/IR/BuiltinTypes.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "pex/Interfaces/Views.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -84,9 +84,8 @@ void BufferGraphBuilder::aliasViews(Block &block,
   for (Operation &op : block) {
     if (!isViewOp(&op))
       continue;
-    auto view = cast<ViewLikeOpInterface>(&op);
-    if (auto it = map.find(view.getViewSource()); it != map.end())
-      map[view.getViewDest()] = it->second;
+    if (auto it = map.find(getViewSource(&op)); it != map.end())
+      map[op.getResult(0)] = it->second;
   }
 }
 

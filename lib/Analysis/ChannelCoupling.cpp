@@ -7,7 +7,7 @@
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "pex/Interfaces/Views.h"
 
 #include <cmath>
 
@@ -72,7 +72,7 @@ void CouplingBuilder::visit(Operation *op) {
                    [](Value result) { return isConstantValue(result); }))
     return;
   std::string label = getOpLabel(op);
-  if (isa<ViewLikeOpInterface, GroupOp>(op)) {
+  if (getViewSource(op) || isa<GroupOp>(op)) {
     pinAll(op, label + " changes the channels' layout");
     return;
   }

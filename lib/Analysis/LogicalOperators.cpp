@@ -3,13 +3,13 @@
 #include "pex/Analysis/LogicalOperators.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
+#include "pex/Interfaces/Views.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/ADT/SetVector.h"
 
 using namespace mlir;
@@ -43,7 +43,7 @@ static bool isContiguousSlice(tosa::SliceOp slice) {
 }
 
 bool mlir::pex::isViewOp(Operation *op) {
-  if (!isa<ViewLikeOpInterface>(op))
+  if (!getViewSource(op))
     return false;
   auto slice = dyn_cast<tosa::SliceOp>(op);
   if (!slice)

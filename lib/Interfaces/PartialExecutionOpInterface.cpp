@@ -1,6 +1,7 @@
 //===- PartialExecutionOpInterface.cpp --------------------------*- C++ -*-===//
 
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
+#include "pex/Interfaces/Views.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
@@ -27,9 +28,9 @@ bool mlir::pex::isConstantValue(Value value) {
     return true;
   // A view of weights (a slice or reshape of a constant) reads flash; any
   // other computation on constants produces new data in SRAM.
-  auto view = value.getDefiningOp<ViewLikeOpInterface>();
-  return view && view.getViewDest() == value &&
-         isConstantValue(view.getViewSource());
+  Operation *op = value.getDefiningOp();
+  Value source = op ? getViewSource(op) : Value();
+  return source && isConstantValue(source);
 }
 
 int64_t mlir::pex::detail::getSliceWorkingSetBytes(Operation *op,

@@ -276,15 +276,6 @@ struct ReduceModel
   int64_t getMacs(Operation *op) const { return 0; }
 };
 
-/// Reshapes and slices are views of their input: they allocate nothing (a
-/// slice reads its source through strides).
-template <typename OpTy>
-struct ViewModel : ViewLikeOpInterface::ExternalModel<ViewModel<OpTy>, OpTy> {
-  Value getViewSource(Operation *op) const {
-    return cast<OpTy>(op).getInput1();
-  }
-};
-
 template <typename... OpTys>
 void attachElementwise(MLIRContext *context) {
   (OpTys::template attachInterface<ElementwiseModel<OpTys>>(*context), ...);
@@ -319,7 +310,5 @@ void mlir::pex::registerTosaInterfaceModels(DialectRegistry &registry) {
         *context);
     tosa::ReduceMinOp::attachInterface<ReduceModel<tosa::ReduceMinOp, false>>(
         *context);
-    tosa::ReshapeOp::attachInterface<ViewModel<tosa::ReshapeOp>>(*context);
-    tosa::SliceOp::attachInterface<ViewModel<tosa::SliceOp>>(*context);
   });
 }

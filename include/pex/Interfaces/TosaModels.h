@@ -6,8 +6,8 @@
 namespace mlir {
 class DialectRegistry;
 namespace pex {
-/// Attaches PartialExecutionOpInterface to the TOSA operators Pex understands,
-/// and ViewLikeOpInterface to tosa.reshape and tosa.slice (views, not copies).
+/// Attaches PartialExecutionOpInterface to the TOSA operators Pex understands
+/// (which TOSA operations are views: pex/Interfaces/Views.h).
 void registerTosaInterfaceModels(DialectRegistry &registry);
 } // namespace pex
 } // namespace mlir

@@ -1,11 +1,11 @@
 //===- Paths.h - Where pexc finds its tools and files -----------*- C++ -*-===//
 
-#ifndef PEXC_PATHS_H
-#define PEXC_PATHS_H
+#ifndef PEX_DRIVER_PATHS_H
+#define PEX_DRIVER_PATHS_H
 
 #include <string>
 
-namespace pexc {
+namespace mlir::pex::driver {
 
 struct Paths {
   std::string python;     ///< Interpreter with Debian's python3-* packages.
@@ -20,6 +20,6 @@ struct Paths {
   static Paths discover(const char *argv0);
 };
 
-} // namespace pexc
+} // namespace mlir::pex::driver
 
-#endif // PEXC_PATHS_H
+#endif // PEX_DRIVER_PATHS_H

@@ -1,14 +1,14 @@
 //===- CodeEmitter.h - LLVM code generation for a target --------*- C++ -*-===//
 
-#ifndef PEXC_CODEEMITTER_H
-#define PEXC_CODEEMITTER_H
+#ifndef PEX_DRIVER_CODEEMITTER_H
+#define PEX_DRIVER_CODEEMITTER_H
 
-#include "Targets.h"
+#include "pex/Driver/Targets.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/raw_ostream.h"
 
-namespace pexc {
+namespace mlir::pex::driver {
 
 enum class CodeKind { LLVMIR, Assembly, Object };
 
@@ -23,6 +23,6 @@ mlir::LogicalResult emitCode(mlir::ModuleOp module, const Target &target,
 /// .bss).
 int64_t getFlashBytes(llvm::StringRef objectPath);
 
-} // namespace pexc
+} // namespace mlir::pex::driver
 
-#endif // PEXC_CODEEMITTER_H
+#endif // PEX_DRIVER_CODEEMITTER_H

@@ -1,7 +1,7 @@
 //===- ModelInterface.h - The C interface of a compiled model ---*- C++ -*-===//
 
-#ifndef PEXC_MODELINTERFACE_H
-#define PEXC_MODELINTERFACE_H
+#ifndef PEX_DRIVER_MODELINTERFACE_H
+#define PEX_DRIVER_MODELINTERFACE_H
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/SmallVector.h"
@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-namespace pexc {
+namespace mlir::pex::driver {
 
 /// One tensor of the model's signature, as C sees it.
 struct TensorInterface {
@@ -51,6 +51,6 @@ std::string getArenaSymbol(llvm::StringRef name);
 void writeHeader(llvm::raw_ostream &os, const ModelInterface &model,
                  const HeaderFigures &figures);
 
-} // namespace pexc
+} // namespace mlir::pex::driver
 
-#endif // PEXC_MODELINTERFACE_H
+#endif // PEX_DRIVER_MODELINTERFACE_H

@@ -1,9 +1,9 @@
 //===- ModelLoader.h - Reading .tflite, .onnx and TOSA models ---*- C++ -*-===//
 
-#ifndef PEXC_MODELLOADER_H
-#define PEXC_MODELLOADER_H
+#ifndef PEX_DRIVER_MODELLOADER_H
+#define PEX_DRIVER_MODELLOADER_H
 
-#include "Paths.h"
+#include "pex/Driver/Paths.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
@@ -12,7 +12,7 @@ namespace llvm {
 class SourceMgr;
 } // namespace llvm
 
-namespace pexc {
+namespace mlir::pex::driver {
 
 /// Loads `path` as TOSA: a .mlir file is parsed, a .tflite or .onnx file is
 /// imported first (python/pex/importers), with `inputShapes` fixing dynamic
@@ -24,6 +24,6 @@ loadModel(llvm::StringRef path, llvm::ArrayRef<std::string> inputShapes,
           const Paths &paths, mlir::MLIRContext &context,
           llvm::SourceMgr &sourceMgr);
 
-} // namespace pexc
+} // namespace mlir::pex::driver
 
-#endif // PEXC_MODELLOADER_H
+#endif // PEX_DRIVER_MODELLOADER_H

@@ -1,15 +1,15 @@
 //===- ModelInterface.cpp - The C interface of a compiled model -*- C++ -*-===//
 
-#include "ModelInterface.h"
+#include "pex/Driver/ModelInterface.h"
 
-#include "PexcConfig.h"
+#include "DriverConfig.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
 
 using namespace mlir;
-using namespace pexc;
+using namespace mlir::pex::driver;
 
 static std::optional<TensorInterface>
 describeTensor(func::FuncOp func, Type type, DictionaryAttr attrs,
@@ -55,7 +55,7 @@ describeTensor(func::FuncOp func, Type type, DictionaryAttr attrs,
   return result;
 }
 
-std::optional<ModelInterface> pexc::describeModel(func::FuncOp func) {
+std::optional<ModelInterface> mlir::pex::driver::describeModel(func::FuncOp func) {
   if (func.getNumArguments() != 1 || func.getNumResults() != 1) {
     func.emitError() << "pex: the C entry point takes one input and one "
                         "output; @"
@@ -76,7 +76,7 @@ std::optional<ModelInterface> pexc::describeModel(func::FuncOp func) {
   return model;
 }
 
-std::string pexc::getArenaSymbol(llvm::StringRef name) {
+std::string mlir::pex::driver::getArenaSymbol(llvm::StringRef name) {
   return ("pex_" + name + "_arena").str();
 }
 
@@ -110,7 +110,7 @@ static void writeTensor(llvm::raw_ostream &os, llvm::StringRef prefix,
   os << "typedef " << tensor.cType << " " << typeName << ";\n\n";
 }
 
-void pexc::writeHeader(llvm::raw_ostream &os, const ModelInterface &model,
+void mlir::pex::driver::writeHeader(llvm::raw_ostream &os, const ModelInterface &model,
                        const HeaderFigures &figures) {
   std::string prefix = "PEX_" + llvm::StringRef(model.name).upper();
   std::string lower = "pex_" + model.name;

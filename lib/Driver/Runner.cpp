@@ -1,7 +1,7 @@
 //===- Runner.cpp - Running a compiled model on host or QEMU ----*- C++ -*-===//
 
-#include "Runner.h"
-#include "Process.h"
+#include "pex/Driver/Runner.h"
+#include "pex/Driver/Process.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Object/ObjectFile.h"
@@ -11,7 +11,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/WithColor.h"
 
-using namespace pexc;
+using namespace mlir::pex::driver;
 
 namespace {
 constexpr unsigned kRunTimeoutSeconds = 1200;
@@ -191,7 +191,7 @@ std::optional<RunResult> runInQemu(const Target &target, const Paths &paths,
 }
 } // namespace
 
-std::optional<RunResult> pexc::runModel(const Target &target,
+std::optional<RunResult> mlir::pex::driver::runModel(const Target &target,
                                         const Paths &paths,
                                         const RunRequest &request) {
   llvm::SmallString<128> workDir;

@@ -1,18 +1,18 @@
 //===- Targets.cpp - pexc's code generation targets -------------*- C++ -*-===//
 
-#include "Targets.h"
+#include "pex/Driver/Targets.h"
 
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
 
-using namespace pexc;
+using namespace mlir::pex::driver;
 
 unsigned Target::getIndexBitwidth() const {
   llvm::Triple parsed(triple);
   return parsed.isArch64Bit() ? 64 : 32;
 }
 
-llvm::ArrayRef<Target> pexc::getTargets() {
+llvm::ArrayRef<Target> mlir::pex::driver::getTargets() {
   static const std::vector<Target> targets = [] {
     std::vector<Target> list;
     list.push_back(Target{"host", llvm::sys::getDefaultTargetTriple(),
@@ -28,14 +28,14 @@ llvm::ArrayRef<Target> pexc::getTargets() {
   return targets;
 }
 
-std::optional<Target> pexc::findTarget(llvm::StringRef name) {
+std::optional<Target> mlir::pex::driver::findTarget(llvm::StringRef name) {
   for (const Target &target : getTargets())
     if (target.name == name)
       return target;
   return std::nullopt;
 }
 
-std::string pexc::getTargetNames() {
+std::string mlir::pex::driver::getTargetNames() {
   std::string names;
   for (const Target &target : getTargets())
     names += (names.empty() ? "" : ", ") + target.name;

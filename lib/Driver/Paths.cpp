@@ -1,14 +1,14 @@
 //===- Paths.cpp - Where pexc finds its tools and files ---------*- C++ -*-===//
 
-#include "Paths.h"
+#include "pex/Driver/Paths.h"
 
-#include "PexcConfig.h"
+#include "DriverConfig.h"
 #include "pex-runtime-paths.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
-using namespace pexc;
+using namespace mlir::pex::driver;
 
 static std::string pick(const llvm::Twine &installed, const char *configured) {
   if (llvm::sys::fs::exists(installed))

@@ -1,14 +1,14 @@
 //===- Process.h - Running the tools pexc drives ----------------*- C++ -*-===//
 
-#ifndef PEXC_PROCESS_H
-#define PEXC_PROCESS_H
+#ifndef PEX_DRIVER_PROCESS_H
+#define PEX_DRIVER_PROCESS_H
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <string>
 
-namespace pexc {
+namespace mlir::pex::driver {
 
 struct ProcessResult {
   int exitCode = -1;
@@ -28,6 +28,6 @@ ProcessResult runProcess(llvm::ArrayRef<std::string> argv,
 /// `argv` joined with spaces, for error messages.
 std::string formatCommand(llvm::ArrayRef<std::string> argv);
 
-} // namespace pexc
+} // namespace mlir::pex::driver
 
-#endif // PEXC_PROCESS_H
+#endif // PEX_DRIVER_PROCESS_H

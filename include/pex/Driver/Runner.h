@@ -1,16 +1,16 @@
 //===- Runner.h - Running a compiled model on host or QEMU ------*- C++ -*-===//
 
-#ifndef PEXC_RUNNER_H
-#define PEXC_RUNNER_H
+#ifndef PEX_DRIVER_RUNNER_H
+#define PEX_DRIVER_RUNNER_H
 
-#include "Paths.h"
-#include "Targets.h"
+#include "pex/Driver/Paths.h"
+#include "pex/Driver/Targets.h"
 
 #include "llvm/ADT/StringRef.h"
 
 #include <optional>
 
-namespace pexc {
+namespace mlir::pex::driver {
 
 struct RunResult {
   int status = -1;
@@ -39,6 +39,6 @@ struct RunRequest {
 std::optional<RunResult> runModel(const Target &target, const Paths &paths,
                                   const RunRequest &request);
 
-} // namespace pexc
+} // namespace mlir::pex::driver
 
-#endif // PEXC_RUNNER_H
+#endif // PEX_DRIVER_RUNNER_H

@@ -1,7 +1,7 @@
 //===- Targets.h - pexc's code generation targets ---------------*- C++ -*-===//
 
-#ifndef PEXC_TARGETS_H
-#define PEXC_TARGETS_H
+#ifndef PEX_DRIVER_TARGETS_H
+#define PEX_DRIVER_TARGETS_H
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-namespace pexc {
+namespace mlir::pex::driver {
 
 /// A --target: how to generate code for it and how to run it.
 struct Target {
@@ -28,6 +28,6 @@ std::optional<Target> findTarget(llvm::StringRef name);
 /// "host, cortex-m0plus, ..." for help and errors.
 std::string getTargetNames();
 
-} // namespace pexc
+} // namespace mlir::pex::driver
 
-#endif // PEXC_TARGETS_H
+#endif // PEX_DRIVER_TARGETS_H

@@ -1,7 +1,7 @@
 //===- ModelLoader.cpp - Reading .tflite, .onnx and TOSA models -*- C++ -*-===//
 
-#include "ModelLoader.h"
-#include "Process.h"
+#include "pex/Driver/ModelLoader.h"
+#include "pex/Driver/Process.h"
 
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/FileSystem.h"
@@ -10,7 +10,7 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 
-using namespace pexc;
+using namespace mlir::pex::driver;
 
 namespace {
 enum class Format { Mlir, TFLite, Onnx, Unknown };
@@ -38,7 +38,7 @@ llvm::raw_ostream &error() {
 } // namespace
 
 mlir::OwningOpRef<mlir::ModuleOp>
-pexc::loadModel(llvm::StringRef path, llvm::ArrayRef<std::string> inputShapes,
+mlir::pex::driver::loadModel(llvm::StringRef path, llvm::ArrayRef<std::string> inputShapes,
                 const Paths &paths, mlir::MLIRContext &context,
                 llvm::SourceMgr &sourceMgr) {
   auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);

@@ -1,6 +1,6 @@
 //===- CodeEmitter.cpp - LLVM code generation for a target ------*- C++ -*-===//
 
-#include "CodeEmitter.h"
+#include "pex/Driver/CodeEmitter.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Export.h"
@@ -13,7 +13,7 @@
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
 
-using namespace pexc;
+using namespace mlir::pex::driver;
 
 static std::unique_ptr<llvm::TargetMachine>
 createTargetMachine(const Target &target) {
@@ -49,7 +49,7 @@ createTargetMachine(const Target &target) {
       llvm::CodeGenOptLevel::Aggressive));
 }
 
-mlir::LogicalResult pexc::emitCode(mlir::ModuleOp module, const Target &target,
+mlir::LogicalResult mlir::pex::driver::emitCode(mlir::ModuleOp module, const Target &target,
                                    CodeKind kind,
                                    llvm::raw_pwrite_stream &os) {
   std::unique_ptr<llvm::TargetMachine> machine = createTargetMachine(target);
@@ -85,7 +85,7 @@ mlir::LogicalResult pexc::emitCode(mlir::ModuleOp module, const Target &target,
   return mlir::success();
 }
 
-int64_t pexc::getFlashBytes(llvm::StringRef objectPath) {
+int64_t mlir::pex::driver::getFlashBytes(llvm::StringRef objectPath) {
   auto object = llvm::object::ObjectFile::createObjectFile(objectPath);
   if (!object) {
     llvm::consumeError(object.takeError());

@@ -1,6 +1,6 @@
 //===- Process.cpp - Running the tools pexc drives --------------*- C++ -*-===//
 
-#include "Process.h"
+#include "pex/Driver/Process.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
@@ -11,9 +11,9 @@
 
 extern char **environ;
 
-using namespace pexc;
+using namespace mlir::pex::driver;
 
-ProcessResult pexc::runProcess(llvm::ArrayRef<std::string> argv,
+ProcessResult mlir::pex::driver::runProcess(llvm::ArrayRef<std::string> argv,
                                llvm::ArrayRef<std::string> extraEnv,
                                unsigned timeoutSeconds,
                                llvm::StringRef stderrPath) {
@@ -56,7 +56,7 @@ ProcessResult pexc::runProcess(llvm::ArrayRef<std::string> argv,
   return result;
 }
 
-std::string pexc::formatCommand(llvm::ArrayRef<std::string> argv) {
+std::string mlir::pex::driver::formatCommand(llvm::ArrayRef<std::string> argv) {
   std::string command;
   for (const std::string &arg : argv)
     command += (command.empty() ? "" : " ") + arg;

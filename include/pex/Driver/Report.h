@@ -1,0 +1,46 @@
+//===- Report.h - The compilation report as JSON ----------------*- C++ -*-===//
+//
+// pexc --report-json: the memory, size and run figures of one compilation.
+// docs/report.md documents every key; a change that renames or removes a key
+// or changes its meaning increments kReportSchemaVersion.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PEX_DRIVER_REPORT_H
+#define PEX_DRIVER_REPORT_H
+
+#include "pex/Driver/Runner.h"
+
+#include "llvm/Support/JSON.h"
+
+#include <optional>
+#include <string>
+
+namespace mlir::pex::driver {
+
+constexpr int64_t kReportSchemaVersion = 2;
+
+struct ReportFigures {
+  std::string model, target;
+  /// The generated arena and what pex-plan-arena recorded about it.
+  int64_t arenaBytes = 0, arenaPeakBytes = 0, arenaLowerBoundBytes = 0;
+  int64_t firstFitArenaBytes = 0;
+  /// The schedule's peak and lower bound (aligned buffer sizes).
+  int64_t schedulePeakBytes = 0, lowerBoundBytes = 0;
+  /// The arena without reordering or partial execution, first-fit placed.
+  int64_t baselineArenaBytes = 0;
+  /// Input and output bytes held by the caller (0 when in the arena).
+  int64_t ioBytes = 0;
+  int64_t flashBytes = 0, constantBytes = 0, macs = 0;
+  /// Every placed buffer: offset, bytes, first, last, op.
+  llvm::json::Array arenaBuffers;
+  /// The schedule's steps (pex::getMemoryReportJSON).
+  llvm::json::Object schedule;
+  std::optional<RunResult> run;
+};
+
+llvm::json::Object buildReport(ReportFigures figures);
+
+} // namespace mlir::pex::driver
+
+#endif // PEX_DRIVER_REPORT_H

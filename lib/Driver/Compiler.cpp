@@ -1,0 +1,473 @@
+//===- Compiler.cpp - A model file to an object, header and report -*- C++ -*-===//
+
+#include "pex/Driver/Compiler.h"
+#include "pex/Driver/CodeEmitter.h"
+#include "pex/Driver/ModelInterface.h"
+#include "pex/Driver/ModelLoader.h"
+#include "pex/Driver/Report.h"
+#include "pex/Driver/Runner.h"
+#include "pex/Driver/Targets.h"
+
+#include "DriverConfig.h"
+
+#include "pex/Analysis/Liveness.h"
+#include "pex/Analysis/MemoryReport.h"
+#include "pex/Analysis/OpLabels.h"
+#include "pex/Dialect/Pex/IR/PexDialect.h"
+#include "pex/InitPex.h"
+#include "pex/Pipelines/Pipelines.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+
+#include <chrono>
+
+using namespace mlir;
+using namespace mlir::pex;
+using namespace mlir::pex::driver;
+
+namespace {
+
+llvm::raw_ostream &error() {
+  return llvm::WithColor::error(llvm::errs(), "pexc");
+}
+
+/// Prints "pexc: <what>..." and its duration for the phases that take time.
+class Progress {
+public:
+  Progress(llvm::StringRef what, bool quiet)
+      : quiet(quiet), start(std::chrono::steady_clock::now()) {
+    if (!quiet)
+      llvm::errs() << "pexc: " << what << "...";
+  }
+  ~Progress() {
+    if (quiet)
+      return;
+    double seconds = std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - start)
+                         .count();
+    llvm::errs() << llvm::format(" %.1f s\n", seconds);
+  }
+
+private:
+  bool quiet;
+  std::chrono::steady_clock::time_point start;
+};
+
+/// The module's model: its one public function with a body.
+func::FuncOp findModelFunction(ModuleOp module) {
+  func::FuncOp model;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (func.isExternal() || !func.isPublic())
+      continue;
+    if (model) {
+      module.emitError() << "pex: the module has more than one public "
+                            "function; a model is one function";
+      return nullptr;
+    }
+    model = func;
+  }
+  if (!model)
+    module.emitError() << "pex: the module has no public function to compile";
+  return model;
+}
+
+/// A C identifier from a model name.
+std::string sanitize(llvm::StringRef name) {
+  std::string result;
+  for (char c : name)
+    result += llvm::isAlnum(c) ? c : '_';
+  if (result.empty() || llvm::isDigit(result.front()))
+    result = "m" + result;
+  return result;
+}
+
+LogicalResult runPipeline(ModuleOp module,
+                          void (*build)(OpPassManager &,
+                                        const PexPipelineOptions &),
+                          const PexPipelineOptions &options) {
+  PassManager pm(module.getContext());
+  if (failed(applyPassManagerCLOptions(pm)))
+    return failure();
+  build(pm, options);
+  return pm.run(module);
+}
+
+LogicalResult writeText(llvm::StringRef path,
+                        llvm::function_ref<void(llvm::raw_ostream &)> write) {
+  std::string message;
+  auto file = openOutputFile(path.empty() ? "-" : path, &message);
+  if (!file) {
+    error() << message << "\n";
+    return failure();
+  }
+  write(file->os());
+  file->keep();
+  return success();
+}
+
+/// The arena global of a planned module.
+memref::GlobalOp findArenaGlobal(ModuleOp module) {
+  for (auto global : module.getOps<memref::GlobalOp>())
+    if (global->hasAttr(kArenaAttrName))
+      return global;
+  return nullptr;
+}
+
+/// Every buffer's place and lifetime, for memory pictures; the copies of a
+/// group's body for its remainder slice and its loop share their buffers'
+/// placements and are listed once.
+llvm::json::Array listPlacedBuffers(ModuleOp module) {
+  llvm::json::Array placements;
+  llvm::DenseSet<Attribute> listed;
+  module->walk([&](memref::ViewOp view) {
+    auto placement = view->getAttrOfType<PlacementAttr>(kPlacementAttrName);
+    if (!placement || !listed.insert(placement).second)
+      return;
+    placements.push_back(llvm::json::Object{
+        {"offset", placement.getOffset()},
+        {"bytes", placement.getSize()},
+        {"first", placement.getFirst()},
+        {"last", placement.getLast()},
+        {"op", getLocationName(view.getLoc())},
+    });
+  });
+  return placements;
+}
+
+/// One compilation: its phases share the context, the module and the
+/// figures the report gathers along the way.
+class Compilation {
+public:
+  Compilation(const CompileOptions &options, const Paths &paths,
+              const Target &target)
+      : options(options), paths(paths), target(target),
+        context(makeRegistry()), diagnostics(sourceMgr, &context) {
+    context.loadAllAvailableDialects();
+    // Diagnostics point at the model's source; the operation's generic form
+    // (a whole function, for errors on the model function) is noise.
+    context.printOpOnDiagnostic(false);
+  }
+
+  int run();
+
+private:
+  static DialectRegistry makeRegistry() {
+    DialectRegistry registry;
+    registerPexDialects(registry);
+    return registry;
+  }
+  bool emits(EmitKind kind) const { return options.emit == kind; }
+  LogicalResult print() {
+    return writeText(options.outputPath,
+                     [&](llvm::raw_ostream &os) { module->print(os); });
+  }
+
+  /// The options that shape the code and the arena, not the schedule.
+  void setCodeOptions(PexPipelineOptions &pipelineOptions) const {
+    pipelineOptions.arenaIO = options.io == IOPlacement::Arena;
+    pipelineOptions.indexBitwidth = target.getIndexBitwidth();
+    pipelineOptions.dsp = llvm::StringRef(target.features).contains("+dsp");
+    pipelineOptions.externalArena = options.arena == ArenaDefinition::External;
+    pipelineOptions.arenaSymbol = getArenaSymbol(name);
+  }
+
+  LogicalResult importModel();
+  LogicalResult configurePipeline();
+  LogicalResult optimizeSchedule();
+  LogicalResult recordSchedule();
+  LogicalResult planBuffers();
+  FailureOr<int64_t> planBaselineArena();
+  LogicalResult generateCode();
+  LogicalResult emitObject(llvm::StringRef objectPath);
+  LogicalResult runModelOnce(llvm::StringRef objectPath,
+                             llvm::StringRef headerPath);
+  void printSummary(llvm::StringRef objectPath, llvm::StringRef headerPath);
+
+  const CompileOptions &options;
+  const Paths &paths;
+  const Target &target;
+  MLIRContext context;
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics;
+  OwningOpRef<ModuleOp> module, imported;
+  std::string name;
+  std::optional<ModelInterface> interface;
+  PexPipelineOptions pipeline;
+  int64_t callerIOBytes = 0;
+  ReportFigures figures;
+};
+
+LogicalResult Compilation::importModel() {
+  Progress progress("importing " + options.modelPath, options.quiet);
+  module = loadModel(options.modelPath, options.inputShapes, paths, context,
+                     sourceMgr);
+  return success(static_cast<bool>(module));
+}
+
+/// Names the model and sets the pipeline's options from the command line.
+LogicalResult Compilation::configurePipeline() {
+  func::FuncOp func = findModelFunction(*module);
+  if (!func)
+    return failure();
+  name = sanitize(options.modelName.empty()
+                      ? func.getSymName()
+                      : llvm::StringRef(options.modelName));
+  func.setSymName(name);
+  interface = describeModel(func);
+  if (!interface)
+    return failure();
+
+  callerIOBytes = interface->input.bytes + interface->output.bytes;
+  setCodeOptions(pipeline);
+  pipeline.reorder = options.reorder;
+  pipeline.partial = options.partialExecution;
+  // Input and output held by the caller come out of the budget; the arena
+  // gets the rest.
+  if (options.sramBudget > 0)
+    pipeline.arenaBudget =
+        options.sramBudget - (pipeline.arenaIO ? 0 : callerIOBytes);
+  if (options.sramBudget > 0 && !pipeline.arenaIO &&
+      callerIOBytes > options.sramBudget)
+    return func.emitError()
+           << "pex: SRAM budget of " << options.sramBudget
+           << " bytes cannot be met: the input and output take "
+           << callerIOBytes << " bytes";
+  return success();
+}
+
+LogicalResult Compilation::optimizeSchedule() {
+  Progress progress("optimising the schedule", options.quiet);
+  if (succeeded(runPipeline(*module, buildOptimizeTosaPipeline, pipeline)))
+    return success();
+  // pex-partition's budget is the arena's: say where it came from.
+  if (options.sramBudget > 0 && !pipeline.arenaIO)
+    llvm::errs() << "pexc: note: --sram-budget=" << options.sramBudget
+                 << " leaves the arena " << pipeline.arenaBudget
+                 << " bytes; the caller holds the input and output ("
+                 << callerIOBytes << " bytes)\n";
+  return failure();
+}
+
+/// The schedule's figures (what reordering and partitioning minimised)
+/// before later phases erase the operations they refer to, and the budget
+/// the caller's input and output take alone.
+LogicalResult Compilation::recordSchedule() {
+  func::FuncOp func = findModelFunction(*module);
+  FailureOr<BufferGraph> graph = BufferGraph::build(
+      func, BufferGraphOptions{pipeline.arenaIO, pipeline.arenaAlignment});
+  if (failed(graph))
+    return failure();
+  ScheduleLiveness liveness = computeLiveness(*graph, graph->getProgramOrder());
+  if (options.printMemoryReport)
+    printMemoryTable(llvm::outs(), *graph, liveness);
+  figures.schedule = getMemoryReportJSON(*graph, liveness);
+  figures.schedulePeakBytes = liveness.peakBytes;
+  figures.lowerBoundBytes = getLowerBound(*graph);
+  figures.ioBytes = pipeline.arenaIO ? 0 : graph->getIOBytes();
+  figures.macs = graph->getMacs();
+  figures.constantBytes = graph->getFlashBytes();
+  auto planned = func->getAttrOfType<ArenaAttr>(kArenaAttrName);
+  if (options.sramBudget > 0 && planned &&
+      planned.getSize() + figures.ioBytes > options.sramBudget) {
+    Operation *peakOp = liveness.getPeakOp(func);
+    return peakOp->emitError()
+           << "pex: SRAM budget of " << options.sramBudget
+           << " bytes cannot be met: the input and output take "
+           << figures.ioBytes << " bytes and the arena " << planned.getSize()
+           << " bytes at " << getOpLabel(peakOp);
+  }
+  return success();
+}
+
+LogicalResult Compilation::planBuffers() {
+  Progress progress("planning buffers", options.quiet);
+  if (failed(runPipeline(*module, buildTosaToKernelsPipeline, pipeline)))
+    return failure();
+  if (emits(EmitKind::Kernels))
+    return success();
+  if (failed(runPipeline(*module, buildKernelsToMemRefPipeline, pipeline)))
+    return failure();
+  FailureOr<int64_t> baseline = planBaselineArena();
+  if (failed(baseline))
+    return failure();
+  figures.baselineArenaBytes = *baseline;
+  if (memref::GlobalOp global = findArenaGlobal(*module)) {
+    auto arena = global->getAttrOfType<ArenaAttr>(kArenaAttrName);
+    figures.arenaBytes = arena.getSize();
+    figures.arenaPeakBytes = arena.getPeak();
+    figures.arenaLowerBoundBytes = arena.getLowerBound();
+    if (auto size = global->getAttrOfType<IntegerAttr>(kFirstFitSizeAttrName))
+      figures.firstFitArenaBytes = size.getInt();
+  }
+  figures.arenaBuffers = listPlacedBuffers(*module);
+  return success();
+}
+
+/// The arena the same compiler plans without reordering or partial
+/// execution, with TensorFlow Lite Micro's greedy first-fit placement: the
+/// report's baseline.
+FailureOr<int64_t> Compilation::planBaselineArena() {
+  OwningOpRef<ModuleOp> copy = imported->clone();
+  PexPipelineOptions baseline;
+  setCodeOptions(baseline);
+  baseline.reorder = false;
+  baseline.partial = false;
+  baseline.arenaStrategy = "first-fit";
+  if (failed(runPipeline(*copy, buildOptimizeTosaPipeline, baseline)))
+    return failure();
+  func::FuncOp func = findModelFunction(*copy);
+  auto arena = func->getAttrOfType<ArenaAttr>(kArenaAttrName);
+  return arena ? arena.getSize() : 0;
+}
+
+LogicalResult Compilation::generateCode() {
+  Progress progress("generating code for " + target.name, options.quiet);
+  return runPipeline(*module, buildLowerToLLVMPipeline, pipeline);
+}
+
+LogicalResult Compilation::emitObject(llvm::StringRef objectPath) {
+  CodeKind kind = emits(EmitKind::LLVMIR)     ? CodeKind::LLVMIR
+                  : emits(EmitKind::Assembly) ? CodeKind::Assembly
+                                              : CodeKind::Object;
+  std::string message;
+  auto file = openOutputFile(objectPath, &message);
+  if (!file) {
+    error() << message << "\n";
+    return failure();
+  }
+  if (failed(emitCode(*module, target, kind, file->os())))
+    return failure();
+  file->keep();
+  return success();
+}
+
+LogicalResult Compilation::runModelOnce(llvm::StringRef objectPath,
+                                        llvm::StringRef headerPath) {
+  Progress progress(target.isHost() ? "running on the host"
+                                    : "running on " + target.name + " in QEMU",
+                    options.quiet);
+  RunRequest request{objectPath.str(), headerPath.str(), options.runInputPath,
+                     options.runOutputPath};
+  figures.run = runModel(target, paths, request);
+  return success(figures.run.has_value());
+}
+
+void Compilation::printSummary(llvm::StringRef objectPath,
+                               llvm::StringRef headerPath) {
+  llvm::outs() << "pexc: " << name << " for " << target.name << ": arena "
+               << figures.arenaBytes << " B ("
+               << (pipeline.arenaIO
+                       ? "input/output included"
+                       : "+ " + std::to_string(figures.ioBytes) +
+                             " B input/output")
+               << "), baseline " << figures.baselineArenaBytes << " B, flash "
+               << figures.flashBytes << " B, " << figures.macs
+               << " MACs; wrote " << objectPath << " and " << headerPath
+               << "\n";
+  if (const std::optional<RunResult> &run = figures.run) {
+    llvm::outs() << "pexc: run: status " << run->status;
+    if (run->instructions)
+      llvm::outs() << ", " << *run->instructions << " instructions";
+    if (run->estimatedCycles)
+      llvm::outs() << ", " << *run->estimatedCycles << " cycles (estimate)";
+    if (run->stackBytes)
+      llvm::outs() << ", stack " << *run->stackBytes << " B";
+    if (run->ramBytes)
+      llvm::outs() << ", RAM " << *run->ramBytes << " B";
+    llvm::outs() << "\n";
+  }
+}
+
+int Compilation::run() {
+  if (failed(importModel()))
+    return 1;
+  if (emits(EmitKind::Tosa))
+    return failed(print());
+  if (failed(configurePipeline()))
+    return 1;
+  imported = module->clone();
+  if (failed(optimizeSchedule()))
+    return 1;
+  if (emits(EmitKind::OptimizedTosa))
+    return failed(print());
+  if (failed(recordSchedule()) || failed(planBuffers()))
+    return 1;
+  if (emits(EmitKind::Kernels) || emits(EmitKind::MemRef))
+    return failed(print());
+  if (failed(generateCode()))
+    return 1;
+  if (emits(EmitKind::LLVMDialect))
+    return failed(print());
+
+  bool object = emits(EmitKind::Object);
+  std::string objectPath = options.outputPath;
+  if (objectPath.empty())
+    objectPath = object ? name + ".o" : "-";
+  if (failed(emitObject(objectPath)))
+    return 1;
+  if (!object)
+    return 0;
+
+  llvm::SmallString<128> headerPath(objectPath);
+  llvm::sys::path::replace_extension(headerPath, ".h");
+  figures.flashBytes = getFlashBytes(objectPath);
+  HeaderFigures header{llvm::sys::path::filename(options.modelPath).str(),
+                       figures.arenaBytes, figures.flashBytes,
+                       pipeline.externalArena, pipeline.arenaIO};
+  if (failed(writeText(headerPath, [&](llvm::raw_ostream &os) {
+        writeHeader(os, *interface, header);
+      })))
+    return 1;
+  if (!options.runInputPath.empty() &&
+      failed(runModelOnce(objectPath, headerPath)))
+    return 1;
+  if (!options.quiet)
+    printSummary(objectPath, headerPath);
+
+  int status = figures.run ? figures.run->status : 0;
+  if (!options.reportJsonPath.empty()) {
+    figures.model = name;
+    figures.target = target.name;
+    llvm::json::Value report(buildReport(std::move(figures)));
+    if (failed(writeText(options.reportJsonPath, [&](llvm::raw_ostream &os) {
+          os << llvm::formatv("{0:2}\n", report);
+        })))
+      return 1;
+  }
+  return status;
+}
+
+} // namespace
+
+const char *mlir::pex::driver::getCompilerVersion() { return PEXC_VERSION; }
+
+int mlir::pex::driver::compile(const CompileOptions &options,
+                               const Paths &paths) {
+  std::optional<Target> target = findTarget(options.targetName);
+  if (!target) {
+    error() << "unknown target '" << options.targetName << "' (expected "
+            << getTargetNames() << ")\n";
+    return 1;
+  }
+  if (!options.runInputPath.empty() && options.runOutputPath.empty()) {
+    error() << "--run needs --output=FILE for the output bytes\n";
+    return 1;
+  }
+  if (!options.runInputPath.empty() && options.emit != EmitKind::Object) {
+    error() << "--run needs --emit=obj\n";
+    return 1;
+  }
+  return Compilation(options, paths, *target).run();
+}

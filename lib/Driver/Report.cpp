@@ -1,0 +1,38 @@
+//===- Report.cpp - The compilation report as JSON --------------*- C++ -*-===//
+
+#include "pex/Driver/Report.h"
+
+using namespace mlir::pex::driver;
+
+llvm::json::Object mlir::pex::driver::buildReport(ReportFigures figures) {
+  llvm::json::Object report{
+      {"schema_version", kReportSchemaVersion},
+      {"model", figures.model},
+      {"target", figures.target},
+      {"arena_bytes", figures.arenaBytes},
+      {"arena_peak_bytes", figures.arenaPeakBytes},
+      {"schedule_peak_bytes", figures.schedulePeakBytes},
+      {"arena_lower_bound_bytes", figures.arenaLowerBoundBytes},
+      {"first_fit_arena_bytes", figures.firstFitArenaBytes},
+      {"arena_buffers", std::move(figures.arenaBuffers)},
+      {"baseline_arena_bytes", figures.baselineArenaBytes},
+      {"lower_bound_bytes", figures.lowerBoundBytes},
+      {"io_bytes", figures.ioBytes},
+      {"flash_bytes", figures.flashBytes},
+      {"constant_bytes", figures.constantBytes},
+      {"macs", figures.macs},
+      {"schedule", std::move(figures.schedule)},
+  };
+  if (const std::optional<RunResult> &run = figures.run) {
+    report["status"] = run->status;
+    if (run->instructions)
+      report["instructions"] = *run->instructions;
+    if (run->estimatedCycles)
+      report["estimated_cycles"] = *run->estimatedCycles;
+    if (run->stackBytes)
+      report["stack_bytes"] = *run->stackBytes;
+    if (run->ramBytes)
+      report["ram_bytes"] = *run->ramBytes;
+  }
+  return report;
+}

@@ -1,0 +1,19 @@
+//===- Views.cpp - Which operations are views of their operand --*- C++ -*-===//
+
+#include "pex/Interfaces/Views.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+using namespace mlir;
+
+Value mlir::pex::getViewSource(Operation *op) {
+  if (auto reshape = dyn_cast<tosa::ReshapeOp>(op))
+    return reshape.getInput1();
+  // A slice reads its source through strides.
+  if (auto slice = dyn_cast<tosa::SliceOp>(op))
+    return slice.getInput1();
+  if (auto view = dyn_cast<ViewLikeOpInterface>(op))
+    return view.getViewSource();
+  return nullptr;
+}
