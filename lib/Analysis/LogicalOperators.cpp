@@ -147,8 +147,7 @@ static bool isClosedElementwiseDiamond(Value value) {
     members.insert(op);
     // Closed: `value` and every member but `op` are read only by members.
     // Only `op`'s result may be stored (placed by pex-plan-arena).
-    if (usedOnlyInside(value) &&
-        llvm::all_of(members, [&](Operation *member) {
+    if (usedOnlyInside(value) && llvm::all_of(members, [&](Operation *member) {
           return member == op || usedOnlyInside(member->getResult(0));
         }))
       return members.size() > 1 &&

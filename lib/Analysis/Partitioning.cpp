@@ -6,6 +6,9 @@
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/Support/Debug.h"
+
+#define DEBUG_TYPE "pex-partition"
 
 using namespace mlir;
 using namespace mlir::pex;
@@ -333,6 +336,15 @@ mlir::pex::choosePartition(const BufferGraph &model,
     }
     if (!best || !(best->first < score(eval)))
       break;
+    LLVM_DEBUG(llvm::dbgs()
+               << "pex-partition: peak " << eval.peakBytes << " -> "
+               << best->first.peak << " B with a group of "
+               << best->second.chain.size() << " operators from "
+               << getOpLabel(best->second.chain.front().getRepresentative())
+               << " (" << best->second.channels << " channels, "
+               << best->second.slices << " slices, "
+               << (best->second.accumulates ? "accumulated" : "assembled")
+               << ")\n");
     result.groups.push_back(best->second);
     current = std::move(*bestModel);
     order = schedule(current);
@@ -350,8 +362,11 @@ mlir::pex::choosePartition(const BufferGraph &model,
   for (size_t index = result.groups.size(); index-- > 0;) {
     SmallVector<GroupChoice> without(result.groups);
     without.erase(without.begin() + index);
-    if (peakWith(without) <= target)
+    if (peakWith(without) <= target) {
+      LLVM_DEBUG(llvm::dbgs() << "pex-partition: group " << index
+                              << " is not needed for " << target << " B\n");
       result.groups = std::move(without);
+    }
   }
   for (GroupChoice &group : result.groups) {
     if (options.slices > 0)

@@ -5,8 +5,11 @@
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/Hashing.h"
+#include "llvm/Support/Debug.h"
 
 #include <unordered_map>
+
+#define DEBUG_TYPE "pex-reorder"
 
 using namespace mlir;
 using namespace mlir::pex;
@@ -108,6 +111,11 @@ ScheduleResult mlir::pex::findMinimumPeakOrder(
   result.peakBytes = computeLiveness(model, result.order).peakBytes;
 
   int64_t programPeak = computeLiveness(model, model.getProgramOrder()).peakBytes;
+  LLVM_DEBUG(llvm::dbgs() << "pex-reorder: " << numUnits << " operators, "
+                          << result.statesVisited << " sets visited ("
+                          << (result.optimal ? "exact" : "beam")
+                          << "): peak " << result.peakBytes
+                          << " B, program order " << programPeak << " B\n");
   if (programPeak <= result.peakBytes) {
     result.order = model.getProgramOrder();
     result.peakBytes = programPeak;

@@ -1,4 +1,5 @@
-//===- Compiler.cpp - A model file to an object, header and report -*- C++ -*-===//
+//===- Compiler.cpp - A model file to an object, header and report -*- C++
+//-*-===//
 
 #include "pex/Driver/Compiler.h"
 #include "pex/Driver/CodeEmitter.h"
@@ -54,9 +55,9 @@ public:
   ~Progress() {
     if (quiet)
       return;
-    double seconds = std::chrono::duration<double>(
-                         std::chrono::steady_clock::now() - start)
-                         .count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     llvm::errs() << llvm::format(" %.1f s\n", seconds);
   }
 
@@ -93,12 +94,12 @@ std::string sanitize(llvm::StringRef name) {
   return result;
 }
 
-LogicalResult runPipeline(ModuleOp module,
-                          void (*build)(OpPassManager &,
-                                        const PexPipelineOptions &),
-                          const PexPipelineOptions &options) {
+LogicalResult
+runPipeline(ModuleOp module,
+            void (*build)(OpPassManager &, const PexPipelineOptions &),
+            const PexPipelineOptions &options, bool applyCommandLineOptions) {
   PassManager pm(module.getContext());
-  if (failed(applyPassManagerCLOptions(pm)))
+  if (applyCommandLineOptions && failed(applyPassManagerCLOptions(pm)))
     return failure();
   build(pm, options);
   return pm.run(module);
@@ -152,8 +153,8 @@ class Compilation {
 public:
   Compilation(const CompileOptions &options, const Paths &paths,
               const Target &target)
-      : options(options), paths(paths), target(target),
-        context(makeRegistry()), diagnostics(sourceMgr, &context) {
+      : options(options), paths(paths), target(target), context(makeRegistry()),
+        diagnostics(sourceMgr, &context) {
     context.loadAllAvailableDialects();
     // Diagnostics point at the model's source; the operation's generic form
     // (a whole function, for errors on the model function) is noise.
@@ -181,6 +182,14 @@ private:
     pipelineOptions.dsp = llvm::StringRef(target.features).contains("+dsp");
     pipelineOptions.externalArena = options.arena == ArenaDefinition::External;
     pipelineOptions.arenaSymbol = getArenaSymbol(name);
+  }
+
+  LogicalResult runPasses(ModuleOp target,
+                          void (*build)(OpPassManager &,
+                                        const PexPipelineOptions &),
+                          const PexPipelineOptions &pipelineOptions) {
+    return runPipeline(target, build, pipelineOptions,
+                       options.applyMLIRCommandLineOptions);
   }
 
   LogicalResult importModel();
@@ -221,9 +230,9 @@ LogicalResult Compilation::configurePipeline() {
   func::FuncOp func = findModelFunction(*module);
   if (!func)
     return failure();
-  name = sanitize(options.modelName.empty()
-                      ? func.getSymName()
-                      : llvm::StringRef(options.modelName));
+  name =
+      sanitize(options.modelName.empty() ? func.getSymName()
+                                         : llvm::StringRef(options.modelName));
   func.setSymName(name);
   interface = describeModel(func);
   if (!interface)
@@ -249,7 +258,7 @@ LogicalResult Compilation::configurePipeline() {
 
 LogicalResult Compilation::optimizeSchedule() {
   Progress progress("optimising the schedule", options.quiet);
-  if (succeeded(runPipeline(*module, buildOptimizeTosaPipeline, pipeline)))
+  if (succeeded(runPasses(*module, buildOptimizeTosaPipeline, pipeline)))
     return success();
   // pex-partition's budget is the arena's: say where it came from.
   if (options.sramBudget > 0 && !pipeline.arenaIO)
@@ -293,11 +302,11 @@ LogicalResult Compilation::recordSchedule() {
 
 LogicalResult Compilation::planBuffers() {
   Progress progress("planning buffers", options.quiet);
-  if (failed(runPipeline(*module, buildTosaToKernelsPipeline, pipeline)))
+  if (failed(runPasses(*module, buildTosaToKernelsPipeline, pipeline)))
     return failure();
   if (emits(EmitKind::Kernels))
     return success();
-  if (failed(runPipeline(*module, buildKernelsToMemRefPipeline, pipeline)))
+  if (failed(runPasses(*module, buildKernelsToMemRefPipeline, pipeline)))
     return failure();
   FailureOr<int64_t> baseline = planBaselineArena();
   if (failed(baseline))
@@ -325,7 +334,7 @@ FailureOr<int64_t> Compilation::planBaselineArena() {
   baseline.reorder = false;
   baseline.partial = false;
   baseline.arenaStrategy = "first-fit";
-  if (failed(runPipeline(*copy, buildOptimizeTosaPipeline, baseline)))
+  if (failed(runPasses(*copy, buildOptimizeTosaPipeline, baseline)))
     return failure();
   func::FuncOp func = findModelFunction(*copy);
   auto arena = func->getAttrOfType<ArenaAttr>(kArenaAttrName);
@@ -334,7 +343,7 @@ FailureOr<int64_t> Compilation::planBaselineArena() {
 
 LogicalResult Compilation::generateCode() {
   Progress progress("generating code for " + target.name, options.quiet);
-  return runPipeline(*module, buildLowerToLLVMPipeline, pipeline);
+  return runPasses(*module, buildLowerToLLVMPipeline, pipeline);
 }
 
 LogicalResult Compilation::emitObject(llvm::StringRef objectPath) {
@@ -368,10 +377,9 @@ void Compilation::printSummary(llvm::StringRef objectPath,
                                llvm::StringRef headerPath) {
   llvm::outs() << "pexc: " << name << " for " << target.name << ": arena "
                << figures.arenaBytes << " B ("
-               << (pipeline.arenaIO
-                       ? "input/output included"
-                       : "+ " + std::to_string(figures.ioBytes) +
-                             " B input/output")
+               << (pipeline.arenaIO ? "input/output included"
+                                    : "+ " + std::to_string(figures.ioBytes) +
+                                          " B input/output")
                << "), baseline " << figures.baselineArenaBytes << " B, flash "
                << figures.flashBytes << " B, " << figures.macs
                << " MACs; wrote " << objectPath << " and " << headerPath

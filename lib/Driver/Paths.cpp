@@ -19,8 +19,11 @@ static std::string pick(const llvm::Twine &installed, const char *configured) {
 Paths Paths::discover(const char *argv0) {
   static int anchor;
   std::string executable = llvm::sys::fs::getMainExecutable(argv0, &anchor);
-  llvm::SmallString<256> prefix(llvm::sys::path::parent_path(
-      llvm::sys::path::parent_path(executable)));
+  return fromPrefix(
+      llvm::sys::path::parent_path(llvm::sys::path::parent_path(executable)));
+}
+
+Paths Paths::fromPrefix(llvm::StringRef prefix) {
   Paths paths;
   paths.python = PEXC_PYTHON;
   paths.pythonDir = pick(prefix + "/share/pex/python", PEXC_SOURCE_PYTHON_DIR);

@@ -64,9 +64,9 @@ static cl::opt<int64_t> sramBudget(
              "in this many bytes"));
 static cl::opt<bool> noReorder("no-reorder", cl::cat(category),
                                cl::desc("Keep the model's operator order"));
-static cl::opt<bool> noPartial(
-    "no-partial", cl::cat(category),
-    cl::desc("Do not run operators as loops over channel slices"));
+static cl::opt<bool>
+    noPartial("no-partial", cl::cat(category),
+              cl::desc("Do not run operators as loops over channel slices"));
 static cl::opt<ArenaDefinition> arenaDefinition(
     "arena", cl::init(ArenaDefinition::Internal), cl::cat(category),
     cl::desc("Who defines the arena"),
@@ -94,9 +94,9 @@ static cl::opt<std::string> runInputPath(
     "run", cl::value_desc("input.bin"), cl::cat(category),
     cl::desc("Run the compiled model on these raw input bytes (on the host "
              "or in QEMU for a Cortex-M target)"));
-static cl::opt<std::string> runOutputPath(
-    "output", cl::value_desc("output.bin"), cl::cat(category),
-    cl::desc("With --run: where to write the raw output bytes"));
+static cl::opt<std::string>
+    runOutputPath("output", cl::value_desc("output.bin"), cl::cat(category),
+                  cl::desc("With --run: where to write the raw output bytes"));
 static cl::opt<std::string> modelName(
     "name", cl::value_desc("identifier"), cl::cat(category),
     cl::desc("C name of the model (default: the model function's name)"));
@@ -122,7 +122,8 @@ int main(int argc, char **argv) {
       "Reads a .tflite (int8 or float32), .onnx or TOSA .mlir model and "
       "writes\nan object file with `int pex_NAME_run(const in_t *input, out_t "
       "*output)`, the\nC header NAME.h (shapes, types, quantisation, arena and "
-      "flash sizes) and,\non request, a memory report. Intermediate tensors live "
+      "flash sizes) and,\non request, a memory report. Intermediate tensors "
+      "live "
       "in one static arena;\nno heap, no library calls.\n\n"
       "Examples:\n"
       "  pexc model.tflite -o model.o                  (Cortex-M4 object + "
@@ -148,5 +149,6 @@ int main(int argc, char **argv) {
   options.runInputPath = runInputPath;
   options.runOutputPath = runOutputPath;
   options.quiet = quiet;
+  options.applyMLIRCommandLineOptions = true;
   return compile(options, Paths::discover(argv[0]));
 }

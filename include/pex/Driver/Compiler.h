@@ -1,4 +1,5 @@
-//===- Compiler.h - A model file to an object, header and report -*- C++ -*-===//
+//===- Compiler.h - A model file to an object, header and report -*- C++
+//-*-===//
 //
 // The compiler as a library: what pexc does, callable from other tools,
 // examples and stacks. A compilation runs in phases (import, schedule
@@ -69,6 +70,9 @@ struct CompileOptions {
   std::string runInputPath, runOutputPath;
   /// Print errors only.
   bool quiet = false;
+  /// Apply MLIR's pass manager command-line options (--mlir-print-ir-after,
+  /// timing, ...), which the calling tool registered.
+  bool applyMLIRCommandLineOptions = false;
 };
 
 /// The compiler's version, as the generated headers and --version show it.

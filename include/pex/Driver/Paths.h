@@ -3,6 +3,8 @@
 #ifndef PEX_DRIVER_PATHS_H
 #define PEX_DRIVER_PATHS_H
 
+#include "llvm/ADT/StringRef.h"
+
 #include <string>
 
 namespace mlir::pex::driver {
@@ -18,6 +20,9 @@ struct Paths {
   /// Paths for the pexc at `argv0`: an installed pexc uses the share/ and
   /// lib/ directories of its prefix, a build-tree pexc the source tree.
   static Paths discover(const char *argv0);
+  /// Paths for a Pex installed at `prefix` (its share/ and lib/), falling
+  /// back to the source tree it was built from.
+  static Paths fromPrefix(llvm::StringRef prefix);
 };
 
 } // namespace mlir::pex::driver
