@@ -13,6 +13,8 @@ packages=(
   gcc libc6-dev
   # python/ (run with /usr/bin/python3): importers, zoo, reference runtime, training.
   python3 python3-numpy python3-flatbuffers python3-onnx python3-torch python3-torchvision
+  # ONNX's node tests (model + inputs + expected outputs): the ONNX reference evaluator's check.
+  libonnx-testdata
   # Independent reference runtime for the importers: Arm NN with its CPU backend.
   python3-pyarmnn libarmnn-cpuref-backend22
   dataset-fashion-mnist

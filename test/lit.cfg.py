@@ -1,5 +1,6 @@
 # -*- Python -*-
 import os
+import subprocess
 
 import lit.formats
 import lit.util
@@ -36,6 +37,10 @@ if os.path.isdir(config.pex_models_dir):
     config.available_features.add("models")
 if lit.util.which("qemu-system-arm"):
     config.available_features.add("qemu")
+# The ONNX corpus exports torchvision models (found without importing it: that is slow).
+if subprocess.run([config.pex_python, "-c", "import importlib.util, sys; "
+                   "sys.exit(importlib.util.find_spec('torchvision') is None)"]).returncode == 0:
+    config.available_features.add("torchvision")
 
 tool_dirs = [config.pex_tools_dir, config.llvm_tools_dir]
 tools = ["pex-opt", "pexc", "mlir-opt", "mlir-runner", "mlir-translate", "llc", "clang"]

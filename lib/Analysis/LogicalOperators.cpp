@@ -22,12 +22,40 @@ bool mlir::pex::isReturned(Value value) {
   });
 }
 
+/// Whether a slice's elements are consecutive in its source's row-major
+/// storage: the dimensions inside the outermost one it cuts are whole, and
+/// the ones outside it have one element.
+static bool isContiguousSlice(tosa::SliceOp slice) {
+  ArrayRef<int64_t> source = slice.getInput1().getType().getShape();
+  ArrayRef<int64_t> result = slice.getType().getShape();
+  auto cut = llvm::find_if(llvm::zip_equal(source, result), [](auto dims) {
+    return std::get<0>(dims) != std::get<1>(dims);
+  });
+  unsigned outermost =
+      std::distance(llvm::zip_equal(source, result).begin(), cut);
+  for (unsigned dim = 0; dim < outermost; ++dim)
+    if (result[dim] != 1)
+      return false;
+  for (unsigned dim = outermost + 1; dim < source.size(); ++dim)
+    if (source[dim] != result[dim])
+      return false;
+  return true;
+}
+
 bool mlir::pex::isViewOp(Operation *op) {
   if (!isa<ViewLikeOpInterface>(op))
     return false;
+  auto slice = dyn_cast<tosa::SliceOp>(op);
+  if (!slice)
+    return true;
   // A model output is a contiguous buffer of its own: a returned slice
   // (a strided view) is copied into it, by a kernel like any computation.
-  return !(isa<tosa::SliceOp>(op) && isReturned(op->getResult(0)));
+  // So is a strided slice that is reshaped: a reshape views contiguous
+  // storage only.
+  Value result = slice.getResult();
+  bool reshaped =
+      llvm::any_of(result.getUsers(), llvm::IsaPred<tosa::ReshapeOp>);
+  return !isReturned(result) && (!reshaped || isContiguousSlice(slice));
 }
 
 bool mlir::pex::isStorageFree(Operation *op) {
@@ -39,7 +67,8 @@ bool mlir::pex::isStorageFree(Operation *op) {
 
 static bool isElementwise(Operation *op) {
   auto partial = dyn_cast<PartialExecutionOpInterface>(op);
-  return partial && partial.hasProperty(PartialExecutionProperties::Elementwise);
+  return partial &&
+         partial.hasProperty(PartialExecutionProperties::Elementwise);
 }
 
 SmallVector<Value> LogicalOperator::getExternalOperands() const {
@@ -53,22 +82,19 @@ SmallVector<Value> LogicalOperator::getExternalOperands() const {
 }
 
 std::optional<Value> mlir::pex::getInPlaceCandidate(const LogicalOperator &op) {
-  auto outputType = cast<ShapedType>(op.getSink()->getResult(0).getType());
-  auto elementBytes = [](ShapedType type) {
-    return (type.getElementType().getIntOrFloatBitWidth() + 7) / 8;
-  };
+  Type outputType = op.getSink()->getResult(0).getType();
   for (Value operand : op.getExternalOperands()) {
     auto type = dyn_cast<ShapedType>(operand.getType());
     if (!type || isConstantValue(operand))
       continue;
     if (Operation *def = operand.getDefiningOp(); def && isViewOp(def))
       continue;
-    if (type.getShape() != outputType.getShape() ||
-        elementBytes(type) != elementBytes(outputType))
+    // A kernel's destination has its result's type: an i32 tensor's bytes
+    // are not written as f32 in place.
+    if (type != outputType)
       continue;
-    bool readByAnchor = llvm::any_of(operand.getUsers(), [&](Operation *user) {
-      return user == op.anchor;
-    });
+    bool readByAnchor = llvm::any_of(
+        operand.getUsers(), [&](Operation *user) { return user == op.anchor; });
     if (!readByAnchor)
       return operand;
   }
@@ -83,22 +109,72 @@ static bool isComputation(Operation *op) {
   if (isa<GroupOp>(op))
     return true;
   // TOSA's shape operators compute shapes at compile time, not tensors.
-  return isa<tosa::TosaDialect>(op->getDialect()) &&
-         op->getNumResults() > 0 &&
+  return isa<tosa::TosaDialect>(op->getDialect()) && op->getNumResults() > 0 &&
          llvm::all_of(op->getResultTypes(), llvm::IsaPred<RankedTensorType>);
 }
 
+/// Whether every use of `value` is inside one closed element-wise diamond:
+/// its users, and the single-use element-wise operators between them, read
+/// no other activation and meet at one operator (a float leaky ReLU is
+/// max(x, alpha * x)). Fusing the whole diamond keeps `value` internal.
+static bool isClosedElementwiseDiamond(Value value) {
+  Operation *producer = value.getDefiningOp();
+  ArrayRef<int64_t> shape = cast<ShapedType>(value.getType()).getShape();
+  llvm::SmallPtrSet<Operation *, 8> members;
+  auto isInside = [&](Value operand) {
+    return operand == value || members.contains(operand.getDefiningOp());
+  };
+  auto usedOnlyInside = [&](Value result) {
+    return llvm::all_of(result.getUsers(), [&](Operation *user) {
+      return members.contains(user);
+    });
+  };
+  // Members come after `value` in block order; a few operators suffice for
+  // the activations importers write this way.
+  constexpr unsigned kMaxMembers = 8;
+  for (Operation *op = producer->getNextNode();
+       op && members.size() < kMaxMembers; op = op->getNextNode()) {
+    if (llvm::none_of(op->getOperands(), isInside))
+      continue;
+    bool eligible =
+        isElementwise(op) && op->getNumResults() == 1 &&
+        cast<ShapedType>(op->getResult(0).getType()).getShape() == shape &&
+        llvm::all_of(op->getOperands(), [&](Value operand) {
+          return isConstantValue(operand) || isInside(operand);
+        });
+    if (!eligible)
+      return false;
+    members.insert(op);
+    // Closed: `value` and every member but `op` are read only by members.
+    // Only `op`'s result may be stored (placed by pex-plan-arena).
+    if (usedOnlyInside(value) &&
+        llvm::all_of(members, [&](Operation *member) {
+          return member == op || usedOnlyInside(member->getResult(0));
+        }))
+      return members.size() > 1 &&
+             llvm::none_of(members, [&](Operation *member) {
+               return member != op && member->hasAttr(kPlacementAttrName);
+             });
+  }
+  return false;
+}
+
 /// The producer of `operand` computes into the consumer `user` without
-/// storing its result: the result has no other use, and `user` is
-/// element-wise over it (same shape, no broadcast).
+/// storing its result: the result has no other use (or all its uses are
+/// inside a closed element-wise diamond), and `user` is element-wise over it
+/// (same shape, no broadcast). A result the planner
+/// placed (pex-plan-arena) is stored: it ends its logical operator, so the
+/// lowering forms the kernels the plan counted.
 static bool isFusibleEdge(Value operand, Operation *user) {
   Operation *producer = operand.getDefiningOp();
-  if (!producer || producer->getBlock() != user->getBlock())
+  if (!producer || producer->getBlock() != user->getBlock() ||
+      producer->hasAttr(kPlacementAttrName))
     return false;
   if (producer->getNumResults() != 1 || producer->getNumRegions() != 0 ||
       !isComputation(producer))
     return false;
-  if (!operand.hasOneUse() || !isElementwise(user))
+  if (!isElementwise(user) ||
+      (!operand.hasOneUse() && !isClosedElementwiseDiamond(operand)))
     return false;
   return cast<ShapedType>(operand.getType()).getShape() ==
          cast<ShapedType>(user->getResult(0).getType()).getShape();

@@ -12,25 +12,25 @@ using namespace mlir::pex;
 static constexpr unsigned kBarWidth = 40;
 
 /// "conv2d" step labels; steps inside a group are indented under it.
-static std::string getStepLabel(const MemoryModel &model,
-                                const MemoryModel::Step &step) {
-  const MemoryModel::Unit &unit = model.getUnits()[step.unit];
+static std::string getStepLabel(const BufferGraph &model,
+                                const ScheduleStep &step) {
+  const BufferGraph::Unit &unit = model.getUnits()[step.unit];
   std::string label = getOpLabel(step.op->getRepresentative());
   if (!unit.group)
     return label;
-  const MemoryModel::GroupProfile &profile = *unit.group;
+  const BufferGraph::GroupProfile &profile = *unit.group;
   bool inBody = step.internalStep < profile.numBodySteps;
   return std::string(inBody ? "  | slice: " : "  | after: ") + label;
 }
 
 void mlir::pex::printMemoryTable(llvm::raw_ostream &os,
-                                 const MemoryModel &model,
-                                 const MemoryModel::Evaluation &eval) {
+                                 const BufferGraph &model,
+                                 const ScheduleLiveness &eval) {
   os << "pex memory report: @" << model.getFunction().getSymName() << "\n";
   os << llvm::format("%6s %12s  %s\n", "step", "live bytes", "operator");
   unsigned previousUnit = ~0u;
   for (auto [index, step] : llvm::enumerate(eval.steps)) {
-    const MemoryModel::Unit &unit = model.getUnits()[step.unit];
+    const BufferGraph::Unit &unit = model.getUnits()[step.unit];
     if (unit.group && step.unit != previousUnit)
       os << llvm::format("%6s %12s  ", "", "") << getOpLabel(unit.getOperation())
          << "\n";
@@ -46,14 +46,14 @@ void mlir::pex::printMemoryTable(llvm::raw_ostream &os,
        << llvm::left_justify(label, 48) << " " << std::string(bar, '#')
        << (isPeak ? "  <- peak" : "") << "\n";
   }
-  const MemoryModel::Step *peak =
+  const ScheduleStep *peak =
       eval.steps.empty() ? nullptr : &eval.steps[eval.peakStep];
   os << "peak SRAM: " << eval.peakBytes << " bytes";
   if (peak)
     os << " at step " << eval.peakStep << " ("
        << getOpLabel(peak->op->getRepresentative()) << ")";
   os << "\n";
-  os << "lower bound: " << model.getLowerBound() << " bytes\n";
+  os << "lower bound: " << getLowerBound(model) << " bytes\n";
   os << "inputs and outputs: " << model.getIOBytes() << " bytes ("
      << (model.getOptions().countIO ? "counted" : "not counted") << ")\n";
   os << "flash (constants): " << model.getFlashBytes() << " bytes\n";
@@ -64,11 +64,11 @@ void mlir::pex::printMemoryTable(llvm::raw_ostream &os,
 }
 
 llvm::json::Object
-mlir::pex::getMemoryReportJSON(const MemoryModel &model,
-                               const MemoryModel::Evaluation &eval) {
+mlir::pex::getMemoryReportJSON(const BufferGraph &model,
+                               const ScheduleLiveness &eval) {
   llvm::json::Array steps;
   for (auto [index, step] : llvm::enumerate(eval.steps)) {
-    const MemoryModel::Unit &unit = model.getUnits()[step.unit];
+    const BufferGraph::Unit &unit = model.getUnits()[step.unit];
     llvm::json::Object entry{
         {"step", static_cast<int64_t>(index)},
         {"unit", static_cast<int64_t>(step.unit)},
@@ -95,7 +95,7 @@ mlir::pex::getMemoryReportJSON(const MemoryModel &model,
       {"function", model.getFunction().getSymName().str()},
       {"peak_bytes", eval.peakBytes},
       {"peak_step", static_cast<int64_t>(eval.peakStep)},
-      {"lower_bound_bytes", model.getLowerBound()},
+      {"lower_bound_bytes", getLowerBound(model)},
       {"io_bytes", model.getIOBytes()},
       {"io_counted", model.getOptions().countIO},
       {"flash_bytes", model.getFlashBytes()},

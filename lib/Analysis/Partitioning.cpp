@@ -11,7 +11,7 @@ using namespace mlir;
 using namespace mlir::pex;
 
 namespace {
-using Unit = MemoryModel::Unit;
+using Unit = BufferGraph::Unit;
 using Props = PartialExecutionProperties;
 
 int64_t getChannels(const Unit &unit) {
@@ -80,9 +80,8 @@ bool canRunOnSlices(const Unit &unit, int64_t channels,
 /// (its epilogue then runs once on the full accumulator).
 bool canAccumulateSlices(const Unit &unit, Value input, int64_t channels) {
   Operation *anchor = unit.op.anchor;
-  if (unit.group || !anchor ||
-      !hasProperty(anchor, Props::InputAccumulable) || !input.hasOneUse() ||
-      *input.getUsers().begin() != anchor)
+  if (unit.group || !anchor || !hasProperty(anchor, Props::InputAccumulable) ||
+      !input.hasOneUse() || *input.getUsers().begin() != anchor)
     return false;
   for (Value operand : anchor->getOperands())
     if (operand != input && !isConstantValue(operand))
@@ -91,11 +90,10 @@ bool canAccumulateSlices(const Unit &unit, Value input, int64_t channels) {
 }
 } // namespace
 
-SmallVector<MemoryModel::GroupPlan>
-mlir::pex::findGroupChains(const MemoryModel &model) {
+SmallVector<GroupPlan> mlir::pex::findGroupChains(const BufferGraph &model) {
   ArrayRef<Unit> units = model.getUnits();
-  ArrayRef<MemoryModel::Buffer> buffers = model.getBuffers();
-  SmallVector<MemoryModel::GroupPlan> plans;
+  ArrayRef<BufferGraph::Buffer> buffers = model.getBuffers();
+  SmallVector<GroupPlan> plans;
   for (unsigned start = 0; start < units.size(); ++start) {
     int64_t channels = getChannels(units[start]);
     if (channels < 2 || !canRunOnSlices(units[start], channels, {}))
@@ -103,7 +101,7 @@ mlir::pex::findGroupChains(const MemoryModel &model) {
     SmallVector<unsigned> chain{start};
     for (unsigned current = start;;) {
       Value tensor = units[current].op.getSink()->getResult(0);
-      const MemoryModel::Buffer &buffer =
+      const BufferGraph::Buffer &buffer =
           buffers[units[current].outputs.front()];
       if (buffer.isResult || buffer.consumers.size() != 1 ||
           !tensor.hasOneUse())
@@ -130,12 +128,12 @@ mlir::pex::findGroupChains(const MemoryModel &model) {
 namespace {
 /// One reason a whole tensor (buffer `buffer` of `model`) is not cut into
 /// channel slices by a group around its producer and consumer.
-std::string explainWholeTensor(const MemoryModel &model, unsigned buffer,
-                               const MemoryModel::Evaluation &eval) {
+std::string explainWholeTensor(const BufferGraph &model, unsigned buffer,
+                               const ScheduleLiveness &eval) {
   ArrayRef<Unit> units = model.getUnits();
-  const MemoryModel::Buffer &tensor = model.getBuffers()[buffer];
+  const BufferGraph::Buffer &tensor = model.getBuffers()[buffer];
   std::string what = model.describeBuffer(buffer) + " (" +
-                     std::to_string(tensor.bytes) + " bytes)";
+                     std::to_string(tensor.exactBytes) + " bytes)";
   if (tensor.isArgument)
     return what + " is the model's input, live until its last reader";
   if (tensor.isResult)
@@ -172,9 +170,9 @@ std::string explainWholeTensor(const MemoryModel &model, unsigned buffer,
   const Unit &consumer = units[tensor.consumers.front()];
   std::string consumerLabel = getOpLabel(consumer.getOperation());
   Value value = producer.op.getSink()->getResult(0);
-  bool throughView = !value.hasOneUse() ||
-                     model.getUnitOf(*value.getUsers().begin()) !=
-                         tensor.consumers.front();
+  bool throughView =
+      !value.hasOneUse() ||
+      model.getUnitOf(*value.getUsers().begin()) != tensor.consumers.front();
   if (throughView)
     return what + " reaches " + consumerLabel +
            " through a reshape or slice that changes its channels";
@@ -184,7 +182,7 @@ std::string explainWholeTensor(const MemoryModel &model, unsigned buffer,
            " is not channel-local and does not sum over the channels of its "
            "input";
   // A chain exists: say what it would cost.
-  for (MemoryModel::GroupPlan plan : findGroupChains(model)) {
+  for (GroupPlan plan : findGroupChains(model)) {
     auto at = llvm::find(plan.chain, *tensor.producer);
     if (at == plan.chain.end() || std::next(at) == plan.chain.end() ||
         *std::next(at) != tensor.consumers.front())
@@ -192,31 +190,30 @@ std::string explainWholeTensor(const MemoryModel &model, unsigned buffer,
     if (plan.accumulates && plan.chain.back() == tensor.consumers.front()) {
       Value accumulator = consumer.op.anchor->getResult(0);
       int64_t accumulatorBytes = getStorageBytes(accumulator.getType());
-      if (accumulatorBytes >= tensor.bytes)
+      if (accumulatorBytes >= tensor.exactBytes)
         return what + ": splitting it needs an accumulator of " +
                std::to_string(accumulatorBytes) + " bytes for " +
                consumerLabel + ", no less than the tensor";
     }
     plan.sliceSize = 1;
-    MemoryModel grouped = model.withGroup(plan);
+    BufferGraph grouped = simulateGroup(model, plan);
     SmallVector<unsigned> order;
     for (unsigned unit : eval.order)
       if (!llvm::is_contained(plan.chain, unit) || unit == plan.chain.back())
-        order.push_back(MemoryModel::mapUnit(plan, unit));
-    MemoryModel::Evaluation after = grouped.evaluate(order);
+        order.push_back(mapUnitAfterGroup(plan, unit));
+    ScheduleLiveness after = computeLiveness(grouped, order);
     return what + ": running " + producerLabel + " to " + consumerLabel +
-           " on channel slices would need " +
-           std::to_string(after.peakBytes) + " bytes at " +
-           getOpLabel(after.getPeakOp(model.getFunction()));
+           " on channel slices would need " + std::to_string(after.peakBytes) +
+           " bytes at " + getOpLabel(after.getPeakOp(model.getFunction()));
   }
   return what + " is not in a chain producer -> channel-local operators -> "
                 "consumer";
 }
 } // namespace
 
-SmallVector<std::string>
-mlir::pex::explainPeak(const MemoryModel &model,
-                       const MemoryModel::Evaluation &eval, unsigned limit) {
+SmallVector<std::string> mlir::pex::explainPeak(const BufferGraph &model,
+                                                const ScheduleLiveness &eval,
+                                                unsigned limit) {
   SmallVector<unsigned> live;
   for (auto [index, buffer] : llvm::enumerate(model.getBuffers()))
     if (eval.isLive(index, eval.peakStep) && !buffer.ownerGroup &&
@@ -232,17 +229,17 @@ mlir::pex::explainPeak(const MemoryModel &model,
   return reasons;
 }
 
-MemoryModel mlir::pex::applyGroups(const MemoryModel &model,
+BufferGraph mlir::pex::applyGroups(const BufferGraph &model,
                                    ArrayRef<GroupChoice> groups) {
-  MemoryModel result = model;
+  BufferGraph result = model;
   for (const GroupChoice &group : groups) {
-    MemoryModel::GroupPlan plan;
+    GroupPlan plan;
     for (const LogicalOperator &op : group.chain)
       plan.chain.push_back(*result.getUnitOf(op.getSink()));
     plan.accumulates = group.accumulates;
     plan.channels = group.channels;
     plan.sliceSize = group.getSliceSize();
-    result = result.withGroup(plan);
+    result = simulateGroup(result, plan);
   }
   return result;
 }
@@ -258,9 +255,9 @@ struct Score {
   }
 };
 
-Score score(const MemoryModel::Evaluation &eval) {
+Score score(const ScheduleLiveness &eval) {
   Score result{eval.peakBytes, 0};
-  for (const MemoryModel::Step &step : eval.steps)
+  for (const ScheduleStep &step : eval.steps)
     result.stepsAtPeak += step.liveBytes == eval.peakBytes;
   return result;
 }
@@ -268,27 +265,21 @@ Score score(const MemoryModel::Evaluation &eval) {
 /// `order` of a model's units, for the model with `plan` applied: the
 /// group runs where the chain's last unit ran.
 SmallVector<unsigned> mapOrder(ArrayRef<unsigned> order,
-                               const MemoryModel::GroupPlan &plan) {
+                               const GroupPlan &plan) {
   SmallVector<unsigned> mapped;
   for (unsigned unit : order)
     if (!llvm::is_contained(plan.chain, unit) || unit == plan.chain.back())
-      mapped.push_back(MemoryModel::mapUnit(plan, unit));
+      mapped.push_back(mapUnitAfterGroup(plan, unit));
   return mapped;
 }
 
-/// Slice counts with distinct slice sizes and a non-empty last slice, and
-/// not one full slice and a remainder: pex-lower-groups runs the remainder
-/// first and then a loop over the full slices, which canonicalization
-/// unrolls when it has one iteration, so that its inputs die inside it,
-/// earlier than the model's loop rule says.
+/// Slice counts with distinct slice sizes and a non-empty last slice.
 SmallVector<int64_t> getSliceCounts(int64_t channels) {
   SmallVector<int64_t> counts;
   int64_t previousSize = channels;
   for (int64_t slices = 2; slices <= channels; ++slices) {
     int64_t size = (channels + slices - 1) / slices;
     if (size == previousSize || size * (slices - 1) >= channels)
-      continue;
-    if (slices == 2 && size * slices != channels)
       continue;
     counts.push_back(slices);
     previousSize = size;
@@ -297,21 +288,22 @@ SmallVector<int64_t> getSliceCounts(int64_t channels) {
 }
 } // namespace
 
-PartitionResult mlir::pex::choosePartition(const MemoryModel &model,
-                                           const PartitionSearchOptions &options) {
+PartitionResult
+mlir::pex::choosePartition(const BufferGraph &model,
+                           const PartitionSearchOptions &options) {
   PartitionResult result;
-  auto schedule = [&](const MemoryModel &m) {
+  auto schedule = [&](const BufferGraph &m) {
     return findMinimumPeakOrder(m, options.scheduling).order;
   };
-  MemoryModel current = model;
+  BufferGraph current = model;
   SmallVector<unsigned> order = schedule(current);
-  MemoryModel::Evaluation eval = current.evaluate(order);
+  ScheduleLiveness eval = computeLiveness(current, order);
   result.peakBefore = eval.peakBytes;
 
-  while (options.memoryBudget == 0 || eval.peakBytes > options.memoryBudget) {
+  while (options.arenaBudget == 0 || eval.peakBytes > options.arenaBudget) {
     std::optional<std::pair<Score, GroupChoice>> best;
-    std::optional<MemoryModel> bestModel;
-    for (MemoryModel::GroupPlan plan : findGroupChains(current)) {
+    std::optional<BufferGraph> bestModel;
+    for (GroupPlan plan : findGroupChains(current)) {
       SmallVector<int64_t> counts = getSliceCounts(plan.channels);
       if (options.slices > 0) {
         // The largest legal count up to the requested one.
@@ -324,9 +316,9 @@ PartitionResult mlir::pex::choosePartition(const MemoryModel &model,
       }
       for (int64_t slices : counts) {
         plan.sliceSize = (plan.channels + slices - 1) / slices;
-        MemoryModel candidate = current.withGroup(plan);
+        BufferGraph candidate = simulateGroup(current, plan);
         Score candidateScore =
-            score(candidate.evaluate(mapOrder(order, plan)));
+            score(computeLiveness(candidate, mapOrder(order, plan)));
         // On ties the later (more slices) wins: a group's slices are fixed
         // once chosen, and the relaxation below removes the ones the final
         // peak does not need.
@@ -344,16 +336,16 @@ PartitionResult mlir::pex::choosePartition(const MemoryModel &model,
     result.groups.push_back(best->second);
     current = std::move(*bestModel);
     order = schedule(current);
-    eval = current.evaluate(order);
+    eval = computeLiveness(current, order);
   }
 
   // Slices cost loop overhead: drop the groups the final peak (or the
   // budget) does not need, then give each group the fewest slices that keep
   // it.
-  int64_t target = std::max(eval.peakBytes, options.memoryBudget);
+  int64_t target = std::max(eval.peakBytes, options.arenaBudget);
   auto peakWith = [&](ArrayRef<GroupChoice> groups) {
-    MemoryModel candidate = applyGroups(model, groups);
-    return candidate.evaluate(schedule(candidate)).peakBytes;
+    BufferGraph candidate = applyGroups(model, groups);
+    return computeLiveness(candidate, schedule(candidate)).peakBytes;
   };
   for (size_t index = result.groups.size(); index-- > 0;) {
     SmallVector<GroupChoice> without(result.groups);
@@ -375,9 +367,9 @@ PartitionResult mlir::pex::choosePartition(const MemoryModel &model,
     }
   }
 
-  MemoryModel final = applyGroups(model, result.groups);
+  BufferGraph final = applyGroups(model, result.groups);
   result.order = schedule(final);
-  result.peakAfter = final.evaluate(result.order).peakBytes;
+  result.peakAfter = computeLiveness(final, result.order).peakBytes;
   result.model = std::move(final);
   return result;
 }

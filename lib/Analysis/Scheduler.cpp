@@ -30,9 +30,9 @@ struct BitVectorHash {
 } // namespace
 
 ScheduleResult mlir::pex::findMinimumPeakOrder(
-    const MemoryModel &model, const ScheduleSearchOptions &options) {
-  ArrayRef<MemoryModel::Unit> units = model.getUnits();
-  ArrayRef<MemoryModel::Buffer> buffers = model.getBuffers();
+    const BufferGraph &model, const ScheduleSearchOptions &options) {
+  ArrayRef<BufferGraph::Unit> units = model.getUnits();
+  ArrayRef<BufferGraph::Buffer> buffers = model.getBuffers();
   unsigned numUnits = units.size();
 
   // Units each unit waits for: the producers of its inputs.
@@ -50,7 +50,7 @@ ScheduleResult mlir::pex::findMinimumPeakOrder(
   SmallVector<SmallVector<State>> layers;
   layers.emplace_back();
   layers.back().push_back(State{llvm::BitVector(numUnits),
-                                model.getInitialBytes(), 0, 0, 0});
+                                getInitialBytes(model), 0, 0, 0});
 
   for (unsigned depth = 0; depth < numUnits; ++depth) {
     SmallVector<State> next;
@@ -64,7 +64,7 @@ ScheduleResult mlir::pex::findMinimumPeakOrder(
             }))
           continue;
         auto [during, after] =
-            model.getUnitCost(unit, state.executed, state.liveBytes);
+            getUnitCost(model, unit, state.executed, state.liveBytes);
         int64_t peak = std::max(state.peakBytes, during);
         llvm::BitVector executed = state.executed;
         executed.set(unit);
@@ -105,55 +105,12 @@ ScheduleResult mlir::pex::findMinimumPeakOrder(
   }
   result.searchOrder = order;
   result.order = std::move(order);
-  result.peakBytes = model.evaluate(result.order).peakBytes;
+  result.peakBytes = computeLiveness(model, result.order).peakBytes;
 
-  int64_t programPeak = model.evaluate(model.getProgramOrder()).peakBytes;
+  int64_t programPeak = computeLiveness(model, model.getProgramOrder()).peakBytes;
   if (programPeak <= result.peakBytes) {
     result.order = model.getProgramOrder();
     result.peakBytes = programPeak;
   }
   return result;
-}
-
-void mlir::pex::applyUnitOrder(const MemoryModel &model,
-                               ArrayRef<unsigned> order) {
-  Block &block = model.getFunction().getBody().front();
-  Operation *terminator = block.getTerminator();
-
-  // Constants first, in their original order, so every unit can use them.
-  SmallVector<Operation *> constants;
-  for (Operation &op : block.without_terminator())
-    if (op.hasTrait<OpTrait::ConstantLike>() ||
-        (op.getNumResults() > 0 &&
-         llvm::all_of(op.getResults(),
-                      [](Value v) { return isConstantValue(v); })))
-      constants.push_back(&op);
-
-  llvm::DenseSet<Operation *> placed;
-  auto place = [&](Operation *op) {
-    placed.insert(op);
-    op->moveBefore(terminator);
-  };
-  for (Operation *op : constants)
-    place(op);
-
-  // Operations that are not units (views) go right before their first user.
-  std::function<void(Operation *)> placeWithDependencies =
-      [&](Operation *op) {
-        if (placed.contains(op))
-          return;
-        for (Value operand : op->getOperands())
-          if (Operation *def = operand.getDefiningOp();
-              def && def->getBlock() == &block && !model.getUnitOf(def))
-            placeWithDependencies(def);
-        place(op);
-      };
-  for (unsigned unit : order)
-    for (Operation *op : model.getUnits()[unit].op.ops)
-      placeWithDependencies(op);
-
-  // Remaining operations (views nobody reads) keep their relative order.
-  for (Operation &op : llvm::make_early_inc_range(block.without_terminator()))
-    if (!placed.contains(&op))
-      op.moveBefore(terminator);
 }

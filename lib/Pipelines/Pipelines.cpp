@@ -27,19 +27,27 @@ void pex::buildOptimizeTosaPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createNormalizeTosa());
   ReorderOptions reorder;
   reorder.maxStates = options.reorderMaxStates;
-  reorder.countIO = options.arenaIO;
+  reorder.arenaIO = options.arenaIO;
+  reorder.alignment = options.arenaAlignment;
   if (options.reorder)
     pm.addNestedPass<func::FuncOp>(createReorder(reorder));
   if (options.partial) {
     PartitionOptions partition;
-    partition.memoryBudget = options.arenaBudget;
-    partition.countIO = options.arenaIO;
+    partition.arenaBudget = options.arenaBudget;
+    partition.arenaIO = options.arenaIO;
+    partition.alignment = options.arenaAlignment;
     partition.maxStates = options.reorderMaxStates;
     pm.addNestedPass<func::FuncOp>(createPartition(partition));
     // Grouping changes which orders are good.
     if (options.reorder)
       pm.addNestedPass<func::FuncOp>(createReorder(reorder));
   }
+  PlanArenaOptions arena;
+  arena.alignment = options.arenaAlignment;
+  arena.strategy = options.arenaStrategy;
+  arena.arenaIO = options.arenaIO;
+  arena.arenaBudget = options.arenaBudget;
+  pm.addNestedPass<func::FuncOp>(createPlanArena(arena));
 }
 
 void pex::buildTosaToKernelsPipeline(OpPassManager &pm,
@@ -55,13 +63,10 @@ void pex::buildKernelsToMemRefPipeline(OpPassManager &pm,
   // between them that bufferization left folds away.
   pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
-  PlanArenaOptions arena;
-  arena.alignment = options.arenaAlignment;
-  arena.strategy = options.arenaStrategy;
+  MaterializeArenaOptions arena;
   arena.external = options.externalArena;
   arena.symbol = options.arenaSymbol;
-  arena.holdIO = options.arenaIO;
-  pm.addPass(createPlanArena(arena));
+  pm.addPass(createMaterializeArena(arena));
   if (options.verifyArena)
     pm.addPass(createVerifyArena());
 }

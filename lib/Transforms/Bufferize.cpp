@@ -139,9 +139,17 @@ struct BufferizePass : public pex::impl::BufferizeBase<BufferizePass> {
     // The caller owns the model's outputs: results become output parameters,
     // and a result computed into a fresh buffer is computed into the output
     // parameter instead.
+    // The planner's placements of the results the arena holds move to the
+    // output parameters that replace them.
     SmallVector<std::pair<func::FuncOp, unsigned>> numResults;
-    for (auto func : module.getOps<func::FuncOp>())
+    SmallVector<SmallVector<Attribute>> resultPlacements;
+    for (auto func : module.getOps<func::FuncOp>()) {
       numResults.push_back({func, func.getNumResults()});
+      resultPlacements.emplace_back();
+      for (unsigned index = 0; index < func.getNumResults(); ++index)
+        resultPlacements.back().push_back(
+            func.getResultAttr(index, pex::kPlacementAttrName));
+    }
     BufferResultsToOutParamsOpts outParams;
     outParams.hoistStaticAllocs = true;
     outParams.modifyPublicFunctions = true;
@@ -164,10 +172,15 @@ struct BufferizePass : public pex::impl::BufferizeBase<BufferizePass> {
     // The output parameters are the last arguments; mark them so later
     // stages (an arena holding the outputs) tell them from inputs.
     UnitAttr unit = UnitAttr::get(&getContext());
-    for (auto [func, count] : numResults)
-      for (unsigned index = func.getNumArguments() - count;
-           index < func.getNumArguments(); ++index)
+    for (auto [entry, placements] : llvm::zip(numResults, resultPlacements)) {
+      auto [func, count] = entry;
+      unsigned first = func.getNumArguments() - count;
+      for (unsigned index = first; index < func.getNumArguments(); ++index) {
         func.setArgAttr(index, pex::kOutputArgAttrName, unit);
+        if (Attribute placement = placements[index - first])
+          func.setArgAttr(index, pex::kPlacementAttrName, placement);
+      }
+    }
   }
 };
 } // namespace

@@ -7,7 +7,6 @@
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_FORMKERNELS
@@ -30,35 +29,53 @@ bool isImmediate(Value value) {
   return !type || type.getNumElements() <= 1;
 }
 
-/// True when `value` (or a view of it) is used after `op` in its block.
-bool isUsedAfter(Value value, Operation *op) {
-  Block *block = op->getBlock();
-  for (Operation *user : value.getUsers()) {
-    Operation *ancestor = block->findAncestorOpInBlock(*user);
-    if (!ancestor || ancestor == op || !op->isBeforeInBlock(ancestor)) {
-      if (auto view = dyn_cast<ViewLikeOpInterface>(user);
-          view && view.getViewSource() == value &&
-          isUsedAfter(view.getViewDest(), op))
-        return true;
+/// The placement the planner recorded for the storage `value` is in: that
+/// of the operation computing it (a placed operation, a placed buffer, a
+/// kernel's destination, the result a slice is assembled into), through the
+/// loops that carry it.
+PlacementAttr getRecordedPlacement(Value value) {
+  while (true) {
+    if (auto arg = dyn_cast<BlockArgument>(value)) {
+      Operation *owner = arg.getOwner()->getParentOp();
+      if (auto loop = dyn_cast<scf::ForOp>(owner)) {
+        if (arg.getArgNumber() < loop.getNumInductionVars())
+          return nullptr;
+        value = loop.getInitArgs()[arg.getArgNumber() -
+                                   loop.getNumInductionVars()];
+        continue;
+      }
+      if (auto func = dyn_cast<func::FuncOp>(owner))
+        return func.getArgAttrOfType<PlacementAttr>(arg.getArgNumber(),
+                                                    kPlacementAttrName);
+      return nullptr;
+    }
+    Operation *op = value.getDefiningOp();
+    if (auto loop = dyn_cast<scf::ForOp>(op)) {
+      value = loop.getInitArgs()[cast<OpResult>(value).getResultNumber()];
       continue;
     }
-    return true;
+    if (auto kernel = dyn_cast<KernelOp>(op)) {
+      value = kernel.getOutput();
+      continue;
+    }
+    if (auto insert = dyn_cast<tensor::InsertSliceOp>(op)) {
+      value = insert.getDest();
+      continue;
+    }
+    if (auto buffer = dyn_cast<BufferOp>(op))
+      return buffer.getPlacement();
+    return op->getAttrOfType<PlacementAttr>(kPlacementAttrName);
   }
-  return false;
 }
 
-/// The candidate dies at this logical operator (nothing reads it later, as
-/// the memory model's lifetimes say), and neither it nor the result is the
-/// function's input or output.
-bool diesHere(Value candidate, const LogicalOperator &op) {
-  if (auto arg = dyn_cast<BlockArgument>(candidate);
-      arg && isa<func::FuncOp>(arg.getOwner()->getParentOp()))
-    return false;
-  if (isUsedAfter(candidate, op.getSink()))
-    return false;
-  // Through reshapes too: the memory model never computes a function
-  // result over an input's storage.
-  return !isReturned(op.getSink()->getResult(0));
+/// A result the arena does not hold: written into the slice of a result
+/// assembled slice by slice, or into the caller's output.
+bool isStoredElsewhere(Value result) {
+  if (isReturned(result))
+    return true;
+  return result.hasOneUse() &&
+         isa<tensor::InsertSliceOp>(*result.getUsers().begin()) &&
+         result.getUses().begin()->getOperandNumber() == 0;
 }
 
 LogicalResult wrapInKernel(const LogicalOperator &op) {
@@ -67,9 +84,21 @@ LogicalResult wrapInKernel(const LogicalOperator &op) {
   auto resultType = cast<RankedTensorType>(result.getType());
   Location loc = op.getRepresentative()->getLoc();
 
-  std::optional<Value> inPlace = getInPlaceCandidate(op);
-  if (inPlace && !diesHere(*inPlace, op))
-    inPlace.reset();
+  // The destination is the storage the planner recorded: an input the
+  // result is written over (the same placement), a new placed buffer, or,
+  // for a result the arena does not hold, where that result goes.
+  auto placement = sink->getAttrOfType<PlacementAttr>(kPlacementAttrName);
+  std::optional<Value> inPlace;
+  if (placement) {
+    if (std::optional<Value> candidate = getInPlaceCandidate(op))
+      if (PlacementAttr over = getRecordedPlacement(*candidate);
+          over && over.getOffset() == placement.getOffset())
+        inPlace = candidate;
+  } else if (!isStoredElsewhere(result)) {
+    return op.getRepresentative()->emitError()
+           << "pex: internal error: no storage was planned for this "
+              "operator's result (pex-plan-arena records it)";
+  }
 
   SmallVector<Value> inputs;
   SmallVector<Operation *> immediates;
@@ -88,13 +117,18 @@ LogicalResult wrapInKernel(const LogicalOperator &op) {
   }
 
   OpBuilder builder(sink);
-  Value destination =
-      inPlace ? *inPlace
-              : tensor::EmptyOp::create(builder, loc, resultType.getShape(),
-                                        resultType.getElementType())
-                    .getResult();
-  auto kernel = KernelOp::create(builder, loc, TypeRange{resultType}, inputs,
-                                 ValueRange{destination});
+  Value destination;
+  if (inPlace)
+    destination = *inPlace;
+  else if (placement)
+    destination = BufferOp::create(builder, loc, resultType, placement);
+  else
+    destination = tensor::EmptyOp::create(builder, loc, resultType.getShape(),
+                                          resultType.getElementType());
+  auto kernel =
+      KernelOp::create(builder, loc, resultType, inputs, destination);
+  if (placement)
+    kernel->setAttr(kPlacementAttrName, placement);
   Block *body = builder.createBlock(&kernel.getBody());
   IRMapping mapping;
   for (Value input : inputs)
@@ -108,7 +142,7 @@ LogicalResult wrapInKernel(const LogicalOperator &op) {
     builder.clone(*member, mapping);
   YieldOp::create(builder, loc, mapping.lookup(result));
 
-  result.replaceAllUsesWith(kernel.getResult(0));
+  result.replaceAllUsesWith(kernel.getResult());
   for (Operation *member : llvm::reverse(op.ops))
     member->erase();
   return success();
@@ -167,6 +201,11 @@ struct FormKernelsPass : public pex::impl::FormKernelsBase<FormKernelsPass> {
     func::FuncOp func = getOperation();
     if (func.isExternal())
       return;
+    if (!func->hasAttr(kArenaAttrName)) {
+      func.emitError() << "pex: kernels follow the planned arena: run "
+                          "pex-plan-arena first";
+      return signalPassFailure();
+    }
     WalkResult groups = func.walk([](GroupOp group) {
       group.emitError() << "pex: groups must be lowered (pex-lower-groups) "
                            "before kernels are formed";

@@ -22,12 +22,30 @@ struct SliceValues {
   SmallVector<Value> assembled, partials;
 };
 
+/// Entry `index` of a group's array of placements, if the planner placed
+/// that value (pex-plan-arena).
+PlacementAttr getPlacement(GroupOp group, StringRef name, unsigned index) {
+  auto placements = group->getAttrOfType<ArrayAttr>(name);
+  if (!placements || index >= placements.size())
+    return nullptr;
+  return dyn_cast<PlacementAttr>(placements[index]);
+}
+
 class GroupLowering {
 public:
   explicit GroupLowering(GroupOp group) : group(group), builder(group) {}
   LogicalResult lower();
 
 private:
+  /// The planner's storage of accumulator `index`: its own, or the group's
+  /// result when there is no epilogue (the accumulator is the result).
+  PlacementAttr getAccumulatorPlacement(unsigned index) {
+    if (group.hasEpilogue())
+      return getPlacement(group, kAccumulatorPlacementsAttrName, index);
+    return getPlacement(group, kResultPlacementsAttrName,
+                        group.getAssembledResults().size() + index);
+  }
+
   /// `value[..., offset : offset + size]` along `dim`.
   Value extractSlice(Value value, int64_t dim, OpFoldResult offset,
                      int64_t size);
@@ -137,14 +155,28 @@ FailureOr<SliceValues> GroupLowering::emitSlice(OpFoldResult offset,
 LogicalResult GroupLowering::lower() {
   Location loc = group.getLoc();
   PartialYieldOp yield = group.getPartialYield();
+  // Results assembled slice by slice are written into their planned
+  // storage; accumulators are zeroed in theirs, and every slice adds to it
+  // in place.
   SmallVector<Value> assembled, accumulators;
-  for (Value result : group.getAssembledResults()) {
+  SmallVector<PlacementAttr> accumulatorPlacements;
+  for (auto [index, result] : llvm::enumerate(group.getAssembledResults())) {
     auto type = cast<RankedTensorType>(result.getType());
-    assembled.push_back(tensor::EmptyOp::create(builder, loc, type.getShape(),
-                                                type.getElementType()));
+    if (PlacementAttr placement =
+            getPlacement(group, kResultPlacementsAttrName, index))
+      assembled.push_back(BufferOp::create(builder, loc, type, placement));
+    else
+      assembled.push_back(tensor::EmptyOp::create(
+          builder, loc, type.getShape(), type.getElementType()));
   }
-  for (Value partial : yield.getAccumulate())
-    accumulators.push_back(zeros(cast<RankedTensorType>(partial.getType())));
+  for (auto [index, partial] : llvm::enumerate(yield.getAccumulate())) {
+    Value zero = zeros(cast<RankedTensorType>(partial.getType()));
+    PlacementAttr placement = getAccumulatorPlacement(index);
+    if (placement)
+      zero.getDefiningOp()->setAttr(kPlacementAttrName, placement);
+    accumulators.push_back(zero);
+    accumulatorPlacements.push_back(placement);
+  }
 
   // Carries the assembled results and accumulators across one slice.
   auto applySlice = [&](const SliceValues &slice, OpFoldResult offset,
@@ -153,11 +185,16 @@ LogicalResult GroupLowering::lower() {
     for (auto [value, destination] :
          llvm::zip(slice.assembled, carried.take_front(assembled.size())))
       updated.push_back(insertSlice(value, destination, offset));
-    for (auto [partial, accumulator] :
-         llvm::zip(slice.partials, carried.drop_front(assembled.size())))
-      updated.push_back(tosa::AddOp::create(builder, partial.getLoc(),
-                                            accumulator.getType(), accumulator,
-                                            partial));
+    for (auto [partial, accumulator, placement] :
+         llvm::zip(slice.partials, carried.drop_front(assembled.size()),
+                   accumulatorPlacements)) {
+      auto sum = tosa::AddOp::create(builder, partial.getLoc(),
+                                     accumulator.getType(), accumulator,
+                                     partial);
+      if (placement)
+        sum->setAttr(kPlacementAttrName, placement);
+      updated.push_back(sum);
+    }
     return updated;
   };
 
@@ -170,16 +207,20 @@ LogicalResult GroupLowering::lower() {
   Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
   Value count = arith::ConstantIndexOp::create(builder, loc, fullSlices);
   Value one = arith::ConstantIndexOp::create(builder, loc, 1);
-  // The smaller last slice runs first: after the loop, its accumulation
-  // would fuse with the epilogue into one kernel whose output is live
-  // together with the slice, which the memory model's steps do not have.
-  if (lastSize != sliceSize) {
+  // The smaller last slice runs where the planner recorded it.
+  auto emitRemainder = [&]() -> LogicalResult {
+    if (lastSize == sliceSize)
+      return success();
     OpFoldResult offset = builder.getIndexAttr(fullSlices * sliceSize);
     FailureOr<SliceValues> slice = emitSlice(offset, lastSize);
     if (failed(slice))
       return failure();
     carried = applySlice(*slice, offset, carried);
-  }
+    return success();
+  };
+  bool remainderFirst = group.getRemainder() == RemainderPosition::First;
+  if (remainderFirst && failed(emitRemainder()))
+    return failure();
   LogicalResult status = success();
   auto loop = scf::ForOp::create(
       builder, loc, zero, count, one, carried,
@@ -202,6 +243,8 @@ LogicalResult GroupLowering::lower() {
   if (failed(status))
     return failure();
   carried.assign(loop.getResults().begin(), loop.getResults().end());
+  if (!remainderFirst && failed(emitRemainder()))
+    return failure();
 
   ValueRange finalAssembled = ValueRange(carried).take_front(assembled.size());
   ValueRange finalAccumulators =
@@ -217,8 +260,19 @@ LogicalResult GroupLowering::lower() {
     for (Operation &op : epilogue.without_terminator())
       builder.clone(op, mapping);
     finalResults.clear();
-    for (Value value : cast<YieldOp>(epilogue.getTerminator()).getValues())
-      finalResults.push_back(mapping.lookup(value));
+    // The epilogue computes each result into the group result's storage.
+    unsigned numAssembled = assembled.size();
+    for (auto [index, value] : llvm::enumerate(
+             cast<YieldOp>(epilogue.getTerminator()).getValues())) {
+      Value result = mapping.lookup(value);
+      PlacementAttr placement = getPlacement(
+          group, kResultPlacementsAttrName, numAssembled + index);
+      Operation *producer = result.getDefiningOp();
+      if (placement && producer && value.getDefiningOp() &&
+          value.getDefiningOp()->getParentRegion() == &group.getEpilogue())
+        producer->setAttr(kPlacementAttrName, placement);
+      finalResults.push_back(result);
+    }
   }
   SmallVector<Value> replacements(finalAssembled);
   llvm::append_range(replacements, finalResults);

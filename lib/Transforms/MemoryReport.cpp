@@ -24,12 +24,12 @@ struct MemoryReportPass
     for (auto func : getOperation().getOps<func::FuncOp>()) {
       if (func.isExternal())
         continue;
-      FailureOr<MemoryModel> model =
-          MemoryModel::build(func, MemoryModel::Options{countIO});
+      FailureOr<BufferGraph> model =
+          BufferGraph::build(func, BufferGraphOptions{arenaIO, alignment});
       if (failed(model))
         return signalPassFailure();
-      MemoryModel::Evaluation eval =
-          model->evaluate(model->getProgramOrder());
+      ScheduleLiveness eval =
+          computeLiveness(*model, model->getProgramOrder());
       printMemoryTable(llvm::errs(), *model, eval);
       reports.push_back(getMemoryReportJSON(*model, eval));
     }

@@ -25,9 +25,8 @@ void replaceChain(const GroupChoice &choice, GroupOp group) {
   SmallVector<Operation *> members;
   for (const LogicalOperator &op : choice.chain)
     llvm::append_range(members, op.ops);
-  llvm::sort(members, [](Operation *a, Operation *b) {
-    return b->isBeforeInBlock(a);
-  });
+  llvm::sort(members,
+             [](Operation *a, Operation *b) { return b->isBeforeInBlock(a); });
   for (Operation *member : members)
     member->erase();
 }
@@ -153,17 +152,18 @@ void GroupBuilder::build() {
   Value zeroBias, broadcastBias;
   std::optional<unsigned> biasIndex;
   if (anchor) {
-    biasIndex = cast<PartialExecutionOpInterface>(anchor)
-                    .getAccumulationBiasOperand();
+    biasIndex =
+        cast<PartialExecutionOpInterface>(anchor).getAccumulationBiasOperand();
     if (biasIndex) {
       Value bias = anchor->getOperand(*biasIndex);
       auto biasType = cast<RankedTensorType>(bias.getType());
       zeroBias = tosa::ConstOp::create(
           builder, loc, biasType,
-          DenseElementsAttr::get(biasType,
-                                 builder.getZeroAttr(biasType.getElementType())));
+          DenseElementsAttr::get(
+              biasType, builder.getZeroAttr(biasType.getElementType())));
       broadcastBias = getBroadcastBias(
-          builder, bias, cast<RankedTensorType>(anchor->getResult(0).getType()));
+          builder, bias,
+          cast<RankedTensorType>(anchor->getResult(0).getType()));
     }
   }
   group = GroupOp::create(builder, loc, TypeRange{resultType},
@@ -197,14 +197,13 @@ void GroupBuilder::build() {
       Operation *clone =
           cloneSliced(builder, member, SliceMode::Output, bodyMapping);
       for (Value result : clone->getResults())
-        result.setType(GroupOp::withChannels(
-            cast<RankedTensorType>(result.getType()), axis,
-            group.getSliceSize()));
+        result.setType(
+            GroupOp::withChannels(cast<RankedTensorType>(result.getType()),
+                                  axis, group.getSliceSize()));
     }
   if (!anchor) {
-    PartialYieldOp::create(builder, loc,
-                           ValueRange{bodyMapping.lookup(lastResult)},
-                           ValueRange());
+    PartialYieldOp::create(
+        builder, loc, ValueRange{bodyMapping.lookup(lastResult)}, ValueRange());
     replaceChain(choice, group);
     return;
   }
@@ -225,9 +224,9 @@ void GroupBuilder::build() {
   builder.setInsertionPointToEnd(epilogue);
   Value total = accumulator;
   if (broadcastBias)
-    total = tosa::AddOp::create(builder, anchor->getLoc(),
-                                accumulator.getType(), accumulator,
-                                broadcastBias);
+    total =
+        tosa::AddOp::create(builder, anchor->getLoc(), accumulator.getType(),
+                            accumulator, broadcastBias);
   epilogueMapping.map(anchor->getResult(0), total);
   for (Operation *member : last.ops)
     if (member != anchor)
@@ -243,22 +242,27 @@ struct PartitionPass : public pex::impl::PartitionBase<PartitionPass> {
     func::FuncOp func = getOperation();
     if (func.isExternal())
       return;
-    FailureOr<MemoryModel> model =
-        MemoryModel::build(func, MemoryModelOptions{countIO});
+    if (func->hasAttr(kArenaAttrName)) {
+      func.emitError() << "pex: the function's arena is already planned "
+                          "(pex-plan-arena): the schedule can no longer change";
+      return signalPassFailure();
+    }
+    FailureOr<BufferGraph> model =
+        BufferGraph::build(func, BufferGraphOptions{arenaIO, alignment});
     if (failed(model))
       return signalPassFailure();
     PartitionSearchOptions options;
-    options.memoryBudget = memoryBudget;
+    options.arenaBudget = arenaBudget;
     options.slices = slices;
     options.scheduling.maxStatesPerLayer = maxStates;
     PartitionResult result = choosePartition(*model, options);
 
-    if (memoryBudget > 0 && result.peakAfter > memoryBudget) {
+    if (arenaBudget > 0 && result.peakAfter > arenaBudget) {
       reportUnmetBudget(result);
       return signalPassFailure();
     }
     OpBuilder builder(func);
-    func->setAttr("pex.peak_before_partition",
+    func->setAttr(kPeakBeforePartitionAttrName,
                   builder.getI64IntegerAttr(result.peakBefore));
     for (const GroupChoice &choice : result.groups)
       GroupBuilder(choice).build();
@@ -269,8 +273,8 @@ struct PartitionPass : public pex::impl::PartitionBase<PartitionPass> {
   /// The memory model of the groups as built must give the peak the search
   /// predicted for them; anything else is a bug in Pex.
   LogicalResult checkPrediction(func::FuncOp func, int64_t predicted) {
-    FailureOr<MemoryModel> built =
-        MemoryModel::build(func, MemoryModelOptions{countIO});
+    FailureOr<BufferGraph> built =
+        BufferGraph::build(func, BufferGraphOptions{arenaIO, alignment});
     if (failed(built))
       return failure();
     ScheduleSearchOptions scheduling;
@@ -284,24 +288,24 @@ struct PartitionPass : public pex::impl::PartitionBase<PartitionPass> {
   }
 
   void reportUnmetBudget(const PartitionResult &result) {
-    const MemoryModel &model = *result.model;
-    MemoryModel::Evaluation eval = model.evaluate(result.order);
+    const BufferGraph &model = *result.model;
+    ScheduleLiveness eval = computeLiveness(model, result.order);
     Operation *op = eval.getPeakOp(model.getFunction());
     std::optional<unsigned> largest;
     for (auto [index, buffer] : llvm::enumerate(model.getBuffers()))
       if (eval.isLive(index, eval.peakStep) && buffer.bytes > 0 &&
+          model.counts(buffer) &&
           (!largest || buffer.bytes > model.getBuffers()[*largest].bytes))
         largest = index;
-    InFlightDiagnostic diag = op->emitError()
-                              << "pex: memory budget of "
-                              << static_cast<int64_t>(memoryBudget)
-                              << " bytes cannot be met: the peak is "
-                              << result.peakAfter << " bytes at "
-                              << getOpLabel(op);
+    InFlightDiagnostic diag =
+        op->emitError() << "pex: arena budget of "
+                        << static_cast<int64_t>(arenaBudget)
+                        << " bytes cannot be met: the peak is "
+                        << result.peakAfter << " bytes at " << getOpLabel(op);
     if (largest)
       diag << ", where the largest live tensor is "
            << model.describeBuffer(*largest) << " ("
-           << model.getBuffers()[*largest].bytes << " bytes)";
+           << model.getBuffers()[*largest].exactBytes << " bytes)";
   }
 };
 } // namespace

@@ -1,12 +1,20 @@
 //===- PlanArena.cpp - pex-plan-arena ---------------------------*- C++ -*-===//
+//
+// The last decision of the planner: where each buffer of the schedule lives.
+// The liveness analysis of the schedule as the IR records it (order, groups,
+// in-place results) gives every storage its lifetime; the packing gives it
+// an offset; both are written into the IR, where the lowering carries them
+// to the buffers it creates. The figure the partitioner and the scheduler
+// minimised (the peak of aligned live bytes) is the arena's lower bound, and
+// the arena is that bound unless the packing fragments.
+//
+//===----------------------------------------------------------------------===//
 
 #include "pex/Analysis/ArenaPacking.h"
-#include "pex/Dialect/Pex/IR/PexDialect.h"
+#include "pex/Analysis/Liveness.h"
+#include "pex/Analysis/OpLabels.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
 #include "pex/Transforms/Passes.h"
-
-#include "mlir/Interfaces/LoopLikeInterface.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_PLANARENA
@@ -18,259 +26,183 @@ using namespace mlir::pex;
 
 namespace {
 
-/// Lifetimes, in program order, of the buffers of a function that the arena
-/// holds: its allocations and, when the arena also holds the model's input
-/// and output, its memref arguments.
-class BufferLifetimes {
-public:
-  BufferLifetimes(func::FuncOp func, bool includeArguments);
-  /// The buffers: `memref.alloc` results and block arguments.
-  ArrayRef<Value> getValues() const { return values; }
-  ArrayRef<PackingBuffer> getBuffers() const { return buffers; }
-
-private:
-  void addBuffer(Value value, int64_t first, int64_t last);
-  void extend(unsigned buffer, Operation *user);
-
-  SmallVector<Value> values;
-  SmallVector<PackingBuffer> buffers;
-  llvm::DenseMap<Operation *, int64_t> step;
-  /// Last step inside each loop.
-  llvm::DenseMap<Operation *, int64_t> loopEnd;
+/// The storages of a schedule (buffers written in place over another share
+/// one) and their lifetimes, in packing form.
+struct Storages {
+  SmallVector<PackingBuffer> packing;
+  /// Per buffer of the graph: its storage's index in `packing`, if counted.
+  SmallVector<std::optional<unsigned>> indexOf;
+  /// Max over steps of the exact (unaligned) bytes live.
+  int64_t exactPeak = 0;
 };
 
-BufferLifetimes::BufferLifetimes(func::FuncOp func, bool includeArguments) {
-  // Steps number operations in program order; kernel bodies are
-  // descriptions of one step, not steps.
-  int64_t next = 0;
-  func.getBody().walk<WalkOrder::PreOrder>([&](Operation *op) {
-    step[op] = next++;
-    return isa<KernelOp>(op) ? WalkResult::skip() : WalkResult::advance();
-  });
-  int64_t lastStep = std::max<int64_t>(next - 1, 0);
-  func.getBody().walk([&](LoopLikeOpInterface loop) {
-    int64_t end = step[loop];
-    loop->walk([&](Operation *nested) {
-      if (auto it = step.find(nested); it != step.end())
-        end = std::max(end, it->second);
-    });
-    loopEnd[loop] = end;
-  });
-
-  llvm::DenseMap<Value, unsigned> bufferOf;
-  // An input holds data when the function starts; an output from its first
-  // write (the earliest use found below) to the end, when the caller reads it.
-  if (includeArguments)
-    for (BlockArgument arg : func.getArguments()) {
-      if (!isa<MemRefType>(arg.getType()))
-        continue;
-      bool isOutput = func.getArgAttr(arg.getArgNumber(), kOutputArgAttrName) != nullptr;
-      bufferOf[arg] = values.size();
-      addBuffer(arg, isOutput ? lastStep : 0, isOutput ? lastStep : 0);
+Storages collectStorages(const BufferGraph &graph,
+                         const ScheduleLiveness &live) {
+  ArrayRef<BufferGraph::Buffer> buffers = graph.getBuffers();
+  Storages storages;
+  storages.indexOf.resize(buffers.size());
+  llvm::DenseMap<unsigned, unsigned> indexOfRoot;
+  for (auto [index, buffer] : llvm::enumerate(buffers)) {
+    if (!graph.counts(buffer) || buffer.bytes == 0)
+      continue;
+    unsigned root = live.storageOf[index];
+    auto [it, inserted] =
+        indexOfRoot.try_emplace(root, storages.packing.size());
+    auto [first, last] = live.lifetimes[index];
+    if (inserted) {
+      storages.packing.push_back({buffer.exactBytes,
+                                  static_cast<int64_t>(first),
+                                  static_cast<int64_t>(last)});
+    } else {
+      PackingBuffer &storage = storages.packing[it->second];
+      storage.size = std::max(storage.size, buffer.exactBytes);
+      storage.first = std::min<int64_t>(storage.first, first);
+      storage.last = std::max<int64_t>(storage.last, last);
     }
-  func.getBody().walk<WalkOrder::PreOrder>([&](Operation *op) {
-    if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
-      bufferOf[alloc] = values.size();
-      addBuffer(alloc, step[op], step[op]);
-    }
-    if (auto view = dyn_cast<ViewLikeOpInterface>(op))
-      if (auto it = bufferOf.find(view.getViewSource()); it != bufferOf.end())
-        bufferOf[view.getViewDest()] = it->second;
-    if (auto loop = dyn_cast<LoopLikeOpInterface>(op))
-      for (auto [init, arg, result] :
-           llvm::zip(loop.getInitsMutable(), loop.getRegionIterArgs(),
-                     *loop.getLoopResults()))
-        if (auto it = bufferOf.find(init.get()); it != bufferOf.end()) {
-          bufferOf[arg] = it->second;
-          bufferOf[result] = it->second;
-        }
-    for (Value operand : op->getOperands())
-      if (auto it = bufferOf.find(operand); it != bufferOf.end())
-        extend(it->second, op);
-    return isa<KernelOp>(op) ? WalkResult::skip() : WalkResult::advance();
-  });
-}
-
-void BufferLifetimes::addBuffer(Value value, int64_t first, int64_t last) {
-  auto type = cast<MemRefType>(value.getType());
-  int64_t size = type.hasStaticShape()
-                     ? type.getNumElements() *
-                           llvm::divideCeil(type.getElementTypeBitWidth(), 8)
-                     : 0;
-  values.push_back(value);
-  buffers.push_back({size, first, last});
-}
-
-void BufferLifetimes::extend(unsigned index, Operation *user) {
-  PackingBuffer &buffer = buffers[index];
-  int64_t use = step.lookup(user);
-  int64_t first = use, last = use;
-  // A buffer defined outside a loop and used inside it is needed by every
-  // iteration: it lives for the whole loop.
-  Operation *definition = values[index].getDefiningOp();
-  for (Operation *parent = user->getParentOp(); parent;
-       parent = parent->getParentOp()) {
-    if (definition && parent->isProperAncestor(definition))
-      break;
-    if (auto it = loopEnd.find(parent); it != loopEnd.end()) {
-      first = std::min(first, step.lookup(parent));
-      last = std::max(last, it->second);
-    }
+    storages.indexOf[index] = it->second;
   }
-  buffer.first = std::min(buffer.first, first);
-  buffer.last = std::max(buffer.last, last);
+  storages.exactPeak = getLivenessPeak(storages.packing, 1);
+  return storages;
 }
 
-/// Where the arena view of an argument goes: inputs hold data from the
-/// start; an output from its first write, so its view is defined right
-/// before the first operation of the body that touches it (as an
-/// allocation would be), which is where its lifetime starts.
-void setInsertionPointForArgument(OpBuilder &builder, BlockArgument arg,
-                                  Value arena) {
-  auto func = cast<func::FuncOp>(arg.getOwner()->getParentOp());
-  if (!func.getArgAttr(arg.getArgNumber(), kOutputArgAttrName)) {
-    builder.setInsertionPointAfterValue(arena);
+/// Writes `placement` where the lowering finds it for `buffer`: on the
+/// operation computing it, on a group (its results and accumulators), or on
+/// a function argument.
+void recordPlacement(const BufferGraph &graph, unsigned index,
+                     PlacementAttr placement) {
+  const BufferGraph::Buffer &buffer = graph.getBuffers()[index];
+  MLIRContext *context = placement.getContext();
+  auto setEntry = [&](Operation *op, StringRef name, unsigned size,
+                      unsigned position) {
+    SmallVector<Attribute> entries(size, UnitAttr::get(context));
+    if (auto existing = op->getAttrOfType<ArrayAttr>(name))
+      entries.assign(existing.begin(), existing.end());
+    entries[position] = placement;
+    op->setAttr(name, ArrayAttr::get(context, entries));
+  };
+  if (auto arg = dyn_cast<BlockArgument>(buffer.value)) {
+    graph.getFunction().setArgAttr(arg.getArgNumber(), kPlacementAttrName,
+                                   placement);
     return;
   }
-  Block &body = func.getBody().front();
-  Operation *first = body.getTerminator();
-  for (Operation *user : arg.getUsers()) {
-    Operation *ancestor = body.findAncestorOpInBlock(*user);
-    if (ancestor && ancestor->isBeforeInBlock(first))
-      first = ancestor;
+  if (buffer.isAccumulator) {
+    auto group =
+        cast<GroupOp>(graph.getUnits()[*buffer.ownerGroup].op.getSink());
+    ValueRange accumulated = group.getPartialYield().getAccumulate();
+    unsigned position =
+        llvm::find(accumulated, buffer.value) - accumulated.begin();
+    setEntry(group, kAccumulatorPlacementsAttrName, accumulated.size(),
+             position);
+    return;
   }
-  builder.setInsertionPoint(first);
-}
-
-/// Accessor roles of the model's arguments held in the arena: "input" and
-/// "output", numbered when there are several of a kind.
-SmallVector<std::string> getArgumentRoles(func::FuncOp func) {
-  SmallVector<bool> isOutput;
-  for (unsigned index = 0; index < func.getNumArguments(); ++index)
-    isOutput.push_back(func.getArgAttr(index, kOutputArgAttrName) != nullptr);
-  unsigned outputs = llvm::count(isOutput, true);
-  unsigned inputs = isOutput.size() - outputs;
-  SmallVector<std::string> roles;
-  unsigned input = 0, output = 0;
-  for (bool out : isOutput) {
-    std::string role = out ? "output" : "input";
-    if ((out ? outputs : inputs) > 1)
-      role += std::to_string(out ? output : input);
-    (out ? output : input)++;
-    roles.push_back(role);
+  Operation *op = buffer.value.getDefiningOp();
+  if (auto group = dyn_cast<GroupOp>(op)) {
+    setEntry(group, kResultPlacementsAttrName, group->getNumResults(),
+             cast<OpResult>(buffer.value).getResultNumber());
+    return;
   }
-  return roles;
+  op->setAttr(kPlacementAttrName, placement);
 }
 
 struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
   using PlanArenaBase::PlanArenaBase;
 
   void runOnOperation() override {
-    ModuleOp module = getOperation();
-    if (alignment <= 0 || !llvm::isPowerOf2_64(alignment)) {
-      module.emitError() << "pex: arena alignment must be a power of two";
-      return signalPassFailure();
-    }
-    if (strategy != "first-fit" && strategy != "search") {
-      module.emitError() << "pex: unknown arena strategy '" << strategy
-                         << "' (expected first-fit or search)";
-      return signalPassFailure();
-    }
-    PackingStrategy packingStrategy = strategy == "first-fit"
-                                          ? PackingStrategy::FirstFit
-                                          : PackingStrategy::Search;
-
-    struct Plan {
-      BufferLifetimes lifetimes;
-      Packing packing;
-      int64_t peak;
-    };
-    std::vector<std::pair<func::FuncOp, Plan>> plans;
-    int64_t arenaSize = 0, peak = 0, lowerBound = 0, firstFitSize = 0;
-    for (auto func : module.getOps<func::FuncOp>()) {
-      if (func.isExternal())
-        continue;
-      BufferLifetimes lifetimes(func, holdIO && func.isPublic());
-      for (Value value : lifetimes.getValues())
-        if (!cast<MemRefType>(value.getType()).hasStaticShape() ||
-            !cast<MemRefType>(value.getType()).getLayout().isIdentity()) {
-          Location loc = value.getDefiningOp() ? value.getDefiningOp()->getLoc()
-                                               : func.getLoc();
-          emitError(loc) << "pex: buffer " << value.getType()
-                         << " cannot be placed in a static arena (dynamic "
-                            "shape or strided layout)";
-          return signalPassFailure();
-        }
-      Packing packing =
-          packBuffers(lifetimes.getBuffers(), alignment, packingStrategy);
-      int64_t funcPeak = getLivenessPeak(lifetimes.getBuffers(), 1);
-      firstFitSize = std::max(
-          firstFitSize, packBuffers(lifetimes.getBuffers(), alignment,
-                                    PackingStrategy::FirstFit)
-                            .size);
-      arenaSize = std::max(arenaSize, packing.size);
-      peak = std::max(peak, funcPeak);
-      lowerBound = std::max(lowerBound, packing.lowerBound);
-      plans.push_back({func, Plan{std::move(lifetimes), std::move(packing),
-                                  funcPeak}});
-    }
-    if (arenaSize == 0)
+    func::FuncOp func = getOperation();
+    if (func.isExternal())
       return;
+    if (strategy != "first-fit" && strategy != "search") {
+      func.emitError() << "pex: unknown arena strategy '" << strategy
+                       << "' (expected first-fit or search)";
+      return signalPassFailure();
+    }
+    if (func->hasAttr(kArenaAttrName)) {
+      func.emitError() << "pex: the function's arena is already planned";
+      return signalPassFailure();
+    }
+    FailureOr<BufferGraph> graph =
+        BufferGraph::build(func, BufferGraphOptions{arenaIO, alignment});
+    if (failed(graph))
+      return signalPassFailure();
+    // The schedule as recorded: the units in the order of the function body.
+    ScheduleLiveness live = computeLiveness(*graph, graph->getProgramOrder());
+    Storages storages = collectStorages(*graph, live);
+    // An input the function also returns is copied into the output after
+    // the last step: the output is a storage of its own.
+    SmallVector<std::pair<unsigned, unsigned>> returnedInputs;
+    if (arenaIO)
+      for (auto [resultIndex, returned] : llvm::enumerate(
+               func.getBody().front().getTerminator()->getOperands())) {
+        std::optional<unsigned> buffer = graph->getBufferOf(returned);
+        if (!buffer || !graph->getBuffers()[*buffer].isArgument)
+          continue;
+        int64_t lastStep = std::max<int64_t>(live.steps.size(), 1) - 1;
+        returnedInputs.push_back(
+            {static_cast<unsigned>(resultIndex),
+             static_cast<unsigned>(storages.packing.size())});
+        storages.packing.push_back(
+            {graph->getBuffers()[*buffer].exactBytes, lastStep, lastStep});
+      }
+    Packing packing =
+        packBuffers(storages.packing, alignment,
+                    strategy == "first-fit" ? PackingStrategy::FirstFit
+                                            : PackingStrategy::Search);
+    if (arenaBudget > 0 && packing.size > arenaBudget) {
+      Operation *peak = live.getPeakOp(func);
+      InFlightDiagnostic diag =
+          peak->emitError()
+          << "pex: arena budget of " << static_cast<int64_t>(arenaBudget)
+          << " bytes cannot be met: the buffers live at " << getOpLabel(peak)
+          << " take " << live.peakBytes << " bytes";
+      if (packing.size > live.peakBytes)
+        diag << ", and placing them needs " << packing.size << " bytes";
+      return signalPassFailure();
+    }
 
-    OpBuilder builder(module.getBodyRegion());
-    builder.setInsertionPointToStart(module.getBody());
-    auto arenaType = MemRefType::get({arenaSize}, builder.getI8Type());
-    auto global = memref::GlobalOp::create(
-        builder, module.getLoc(), symbol,
-        builder.getStringAttr(external ? "public" : "private"), arenaType,
-        external ? Attribute() : builder.getUnitAttr(), /*constant=*/false,
-        builder.getI64IntegerAttr(alignment));
-    global->setAttr(kArenaAttrName,
-                    ArenaAttr::get(&getContext(), arenaSize, alignment, peak,
-                                   lowerBound));
+    for (auto [index, storage] : llvm::enumerate(storages.indexOf)) {
+      if (!storage)
+        continue;
+      const BufferGraph::Buffer &buffer = graph->getBuffers()[index];
+      auto [first, last] = live.lifetimes[index];
+      recordPlacement(*graph, index,
+                      PlacementAttr::get(&getContext(),
+                                         packing.offsets[*storage],
+                                         buffer.exactBytes, first, last));
+    }
+    for (auto [resultIndex, storage] : returnedInputs) {
+      const PackingBuffer &copy = storages.packing[storage];
+      func.setResultAttr(resultIndex, kPlacementAttrName,
+                         PlacementAttr::get(&getContext(),
+                                            packing.offsets[storage], copy.size,
+                                            copy.first, copy.last));
+    }
+    // Where the lowering finds the storage of each result the arena holds:
+    // bufferization turns results into output parameters.
+    if (arenaIO)
+      for (auto [resultIndex, returned] : llvm::enumerate(
+               func.getBody().front().getTerminator()->getOperands())) {
+        std::optional<unsigned> buffer = graph->getBufferOf(returned);
+        if (!buffer || !storages.indexOf[*buffer] ||
+            func.getResultAttr(resultIndex, kPlacementAttrName))
+          continue;
+        auto [first, last] = live.lifetimes[*buffer];
+        func.setResultAttr(
+            resultIndex, kPlacementAttrName,
+            PlacementAttr::get(
+                &getContext(), packing.offsets[*storages.indexOf[*buffer]],
+                graph->getBuffers()[*buffer].exactBytes, first, last));
+      }
+    Builder builder(&getContext());
+    func->setAttr(kArenaAttrName,
+                  ArenaAttr::get(&getContext(), packing.size, alignment,
+                                 storages.exactPeak, packing.lowerBound));
     // What TensorFlow Lite Micro's greedy planner would need for the same
     // buffers and lifetimes, for comparison.
-    global->setAttr(kFirstFitSizeAttrName,
-                    builder.getI64IntegerAttr(firstFitSize));
-
-    for (auto &[func, plan] : plans) {
-      if (plan.lifetimes.getValues().empty())
-        continue;
-      builder.setInsertionPointToStart(&func.getBody().front());
-      Value arena = memref::GetGlobalOp::create(builder, func.getLoc(),
-                                                arenaType, symbol);
-      SmallVector<std::string> roles = getArgumentRoles(func);
-      llvm::BitVector placedArguments(func.getNumArguments());
-      for (auto [index, placed] : llvm::enumerate(plan.lifetimes.getValues())) {
-        Value value = placed;
-        const PackingBuffer &buffer = plan.lifetimes.getBuffers()[index];
-        int64_t offset = plan.packing.offsets[index];
-        auto arg = dyn_cast<BlockArgument>(value);
-        Location loc = arg ? func.getLoc() : value.getDefiningOp()->getLoc();
-        if (arg)
-          setInsertionPointForArgument(builder, arg, arena);
-        else
-          builder.setInsertionPoint(value.getDefiningOp());
-        Value offsetValue = arith::ConstantIndexOp::create(builder, loc, offset);
-        auto view = memref::ViewOp::create(builder, loc,
-                                           cast<MemRefType>(value.getType()),
-                                           arena, offsetValue, ValueRange());
-        view->setAttr(kPlacementAttrName,
-                      PlacementAttr::get(&getContext(), offset, buffer.size,
-                                         buffer.first, buffer.last));
-        value.replaceAllUsesWith(view.getResult());
-        if (arg) {
-          view->setAttr(kArenaIOAttrName,
-                        builder.getStringAttr(roles[arg.getArgNumber()]));
-          placedArguments.set(arg.getArgNumber());
-        } else {
-          value.getDefiningOp()->erase();
-        }
-      }
-      if (failed(func.eraseArguments(placedArguments)))
-        return signalPassFailure();
-      func.walk([](memref::DeallocOp dealloc) { dealloc.erase(); });
-    }
+    func->setAttr(
+        kFirstFitSizeAttrName,
+        builder.getI64IntegerAttr(
+            packBuffers(storages.packing, alignment, PackingStrategy::FirstFit)
+                .size));
   }
 };
 } // namespace

@@ -59,12 +59,12 @@ struct PrunePass : public pex::impl::PruneBase<PrunePass> {
     int64_t peak = 0;
     constexpr unsigned kMaxSteps = 10000;
     for (unsigned step = 0;; ++step) {
-      FailureOr<MemoryModel> model =
-          MemoryModel::build(func, MemoryModelOptions{countIO});
+      FailureOr<BufferGraph> model =
+          BufferGraph::build(func, BufferGraphOptions{arenaIO, alignment});
       if (failed(model))
         return signalPassFailure();
       PartitionSearchOptions search;
-      search.memoryBudget = budget;
+      search.arenaBudget = budget;
       PartitionResult partition = choosePartition(*model, search);
       peak = partition.peakAfter;
       if (!peakBefore)
@@ -88,8 +88,8 @@ struct PrunePass : public pex::impl::PruneBase<PrunePass> {
   LogicalResult pruneAtPeak(func::FuncOp func,
                             const PartitionResult &partition,
                             llvm::MapVector<Operation *, Mask> &masks) {
-    const MemoryModel &model = *partition.model;
-    MemoryModel::Evaluation eval = model.evaluate(partition.order);
+    const BufferGraph &model = *partition.model;
+    ScheduleLiveness eval = computeLiveness(model, partition.order);
     ChannelCoupling coupling(func);
     // In buffer order, so that ties go to the same class on every run.
     llvm::MapVector<const ChannelClass *, int64_t> bytesAtPeak;

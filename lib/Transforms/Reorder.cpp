@@ -1,6 +1,7 @@
 //===- Reorder.cpp - pex-reorder --------------------------------*- C++ -*-===//
 
 #include "pex/Analysis/Scheduler.h"
+#include "pex/Interfaces/PartialExecutionOpInterface.h"
 #include "pex/Transforms/Passes.h"
 
 namespace mlir::pex {
@@ -12,6 +13,49 @@ using namespace mlir;
 using namespace mlir::pex;
 
 namespace {
+/// Rewrites `func`'s body so that its units run in `order`: constants first,
+/// then each unit's operations (and the views they read) in unit order.
+void applyUnitOrder(const BufferGraph &model, ArrayRef<unsigned> order) {
+  Block &block = model.getFunction().getBody().front();
+  Operation *terminator = block.getTerminator();
+
+  // Constants first, in their original order, so every unit can use them.
+  SmallVector<Operation *> constants;
+  for (Operation &op : block.without_terminator())
+    if (op.hasTrait<OpTrait::ConstantLike>() ||
+        (op.getNumResults() > 0 && llvm::all_of(op.getResults(), [](Value v) {
+           return isConstantValue(v);
+         })))
+      constants.push_back(&op);
+
+  llvm::DenseSet<Operation *> placed;
+  auto place = [&](Operation *op) {
+    placed.insert(op);
+    op->moveBefore(terminator);
+  };
+  for (Operation *op : constants)
+    place(op);
+
+  // Operations that are not units (views) go right before their first user.
+  std::function<void(Operation *)> placeWithDependencies = [&](Operation *op) {
+    if (placed.contains(op))
+      return;
+    for (Value operand : op->getOperands())
+      if (Operation *def = operand.getDefiningOp();
+          def && def->getBlock() == &block && !model.getUnitOf(def))
+        placeWithDependencies(def);
+    place(op);
+  };
+  for (unsigned unit : order)
+    for (Operation *op : model.getUnits()[unit].op.ops)
+      placeWithDependencies(op);
+
+  // Remaining operations (views nobody reads) keep their relative order.
+  for (Operation &op : llvm::make_early_inc_range(block.without_terminator()))
+    if (!placed.contains(&op))
+      op.moveBefore(terminator);
+}
+
 struct ReorderPass : public pex::impl::ReorderBase<ReorderPass> {
   using ReorderBase::ReorderBase;
 
@@ -19,8 +63,13 @@ struct ReorderPass : public pex::impl::ReorderBase<ReorderPass> {
     func::FuncOp func = getOperation();
     if (func.isExternal())
       return;
-    FailureOr<MemoryModel> model =
-        MemoryModel::build(func, MemoryModel::Options{countIO});
+    if (func->hasAttr(kArenaAttrName)) {
+      func.emitError() << "pex: the function's arena is already planned "
+                          "(pex-plan-arena): the schedule can no longer change";
+      return signalPassFailure();
+    }
+    FailureOr<BufferGraph> model =
+        BufferGraph::build(func, BufferGraphOptions{arenaIO, alignment});
     if (failed(model))
       return signalPassFailure();
     ScheduleSearchOptions options;
@@ -28,7 +77,7 @@ struct ReorderPass : public pex::impl::ReorderBase<ReorderPass> {
     ScheduleResult schedule = findMinimumPeakOrder(*model, options);
     // The search's incremental costs and the model's evaluation are two
     // computations of the same quantity; a mismatch is a bug in Pex.
-    if (model->evaluate(schedule.searchOrder).peakBytes !=
+    if (computeLiveness(*model, schedule.searchOrder).peakBytes !=
         schedule.searchPeakBytes) {
       func.emitError() << "pex: internal error: scheduler and memory model "
                           "disagree on the peak";
@@ -36,7 +85,7 @@ struct ReorderPass : public pex::impl::ReorderBase<ReorderPass> {
     }
     // A truncated search may miss the best order; say so unless the order
     // reaches the lower bound anyway.
-    int64_t lowerBound = model->getLowerBound();
+    int64_t lowerBound = getLowerBound(*model);
     if (!schedule.optimal && schedule.peakBytes > lowerBound)
       func.emitRemark() << "pex: the reordering search kept "
                         << static_cast<unsigned>(maxStates)

@@ -26,6 +26,26 @@ Operator vocabulary (`Op.kind`, the inputs in order, then `Op.attrs`):
   quantize          x (f32 or i8) -> i8 with the output tensor's quantisation
   dequantize        x (i8) -> f32
 
+Kinds ONNX models add:
+
+  conv2d, depthwise_conv2d, fully_connected with an i32 output tensor: the int8
+                    accumulator (bias included), requantised by a separate rescale
+  add, mul          also on i32 tensors (plain addition, multiplication)
+  sub, div, maximum, minimum   a, b (same rank, numpy broadcasting; div is float)
+  clamp             x;  low, high (reals for float, stored integers for integer tensors)
+  tanh              x (float)
+  rescale           x (i8 or i32) -> i8 or i32;  multiplier, shift (one, or one per
+                    channel of the last axis), input_zp, output_zp, input_unsigned,
+                    output_unsigned: (x - input_zp) * multiplier / 2^shift rounded half up,
+                    plus output_zp, saturated
+  table             x (i8) -> i8;  entries: the 256 results for x = -128 ... 127
+  reduce_sum, reduce_max, reduce_min   x;  axes (sorted), keep_dims
+  slice             x;  begin, size (per dimension)
+  resize            x (NHWC);  mode ("nearest" or "bilinear"), rows, columns: per output
+                    row (column) the input indices i0, i1 and weight w of
+                    x[i0] (1 - w) + x[i1] w
+  pad               also a float pad value: attribute value
+
 `activation` is one of ACTIVATIONS: the fused clamp TFLite applies to an op's output.
 """
 

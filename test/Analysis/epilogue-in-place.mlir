@@ -1,5 +1,5 @@
-// RUN: pex-opt %s -split-input-file --pex-memory-report -o /dev/null 2>&1 | FileCheck %s
-// RUN: pex-opt %s -split-input-file --pex-tosa-to-kernels --pex-kernels-to-memref --pex-verify-arena | FileCheck %s --check-prefix=ARENA
+// RUN: pex-opt %s -split-input-file --pex-memory-report="arena-io=true alignment=1" -o /dev/null 2>&1 | FileCheck %s
+// RUN: pex-opt %s -split-input-file --pex-plan-arena --pex-tosa-to-kernels --pex-kernels-to-memref --pex-verify-arena | FileCheck %s --check-prefix=ARENA
 
 // A group's epilogue computes its result over an operand that dies there, in
 // the memory model (the live bytes of the "after" step) and in the buffers

@@ -1,4 +1,4 @@
-// RUN: pex-opt %s -split-input-file --pex-memory-report="count-io=false" -o /dev/null 2>&1 | FileCheck %s
+// RUN: pex-opt %s -split-input-file --pex-memory-report="alignment=1" -o /dev/null 2>&1 | FileCheck %s
 
 // The peak tensor is read by two convolutions: a chain continues into one
 // reader only.

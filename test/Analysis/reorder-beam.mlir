@@ -1,4 +1,4 @@
-// RUN: pex-opt %s --pex-reorder="max-states=1" -verify-diagnostics -o /dev/null
+// RUN: pex-opt %s --pex-reorder="max-states=1 arena-io=true alignment=1" -verify-diagnostics -o /dev/null
 
 // Two branches, so the first step of the search has two sets of operators:
 // a beam of one truncates it, and the order found, above the lower bound, may

@@ -1,7 +1,7 @@
-// RUN: pex-opt %s -split-input-file --pex-reorder --pex-memory-report -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPORT
-// RUN: pex-opt %s -split-input-file --pex-reorder | FileCheck %s
+// RUN: pex-opt %s -split-input-file --pex-reorder="arena-io=true alignment=1" --pex-memory-report="arena-io=true alignment=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPORT
+// RUN: pex-opt %s -split-input-file --pex-reorder="arena-io=true alignment=1" | FileCheck %s
 // An exact search has nothing to say.
-// RUN: pex-opt %s -split-input-file --pex-reorder -o /dev/null 2>&1 | count 0
+// RUN: pex-opt %s -split-input-file --pex-reorder="arena-io=true alignment=1" -o /dev/null 2>&1 | count 0
 
 // Running each branch to its narrow result before starting the other keeps
 // only one wide tensor live: the peak drops from 4352 B to 2432 B.

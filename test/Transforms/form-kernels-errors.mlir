@@ -1,4 +1,4 @@
-// RUN: pex-opt %s -split-input-file --pex-form-kernels -verify-diagnostics
+// RUN: pex-opt %s -split-input-file --pex-plan-arena --pex-form-kernels -verify-diagnostics
 
 // A pex.group must first become loops (pex-lower-groups): kernels are formed
 // in the blocks of those loops.
@@ -24,3 +24,4 @@ func.func @computed_slice_start(%x: tensor<16xf32>) -> tensor<8xf32> {
   %s = tosa.slice %x, %start, %size : (tensor<16xf32>, !tosa.shape<1>, !tosa.shape<1>) -> tensor<8xf32>
   return %s : tensor<8xf32>
 }
+

@@ -1,4 +1,4 @@
-// RUN: pex-opt %s -split-input-file --pex-form-kernels | FileCheck %s
+// RUN: pex-opt %s -split-input-file --pex-plan-arena --pex-lower-groups --pex-form-kernels | FileCheck %s
 
 // An int8 convolution with its rescale and clamp is one logical operator: one
 // kernel writing a new empty tensor. The weights and bias (more than one
@@ -39,19 +39,20 @@ func.func @conv_rescale_clamp(%x: tensor<1x4x4x2xi8>) -> tensor<1x4x4x3xi8> {
 
 // -----
 
-// In place: %a is read by two element-wise operators only (the clamp, fused
-// into the add) and dies at the add, so that kernel's destination is %a
-// itself and it has no inputs. The negate does not overwrite its operand: it
-// is the function's input.
+// In place: %a is read by two element-wise operators only (the product with
+// the input, fused into the add) and dies at the add, so the planner placed
+// the add's result at %a's offset: that kernel's destination is %a itself.
+// The negate does not overwrite its operand: it is the function's input. The
+// pooling computes the caller's output.
 // CHECK-LABEL: func.func @in_place
 // CHECK-SAME:    (%[[X:.*]]: tensor<1x4x4x3xf32>)
-// CHECK:       %[[E0:.*]] = tensor.empty() : tensor<1x4x4x3xf32>
+// CHECK:       %[[E0:.*]] = pex.buffer <offset = 0, size = 192, live = [0, 1]> : tensor<1x4x4x3xf32>
 // CHECK:       %[[A:.*]] = pex.kernel ins(%[[X]] : tensor<1x4x4x3xf32>) outs(%[[E0]] : tensor<1x4x4x3xf32>)
 // CHECK:         tosa.negate
-// CHECK-NOT:   tensor.empty
-// CHECK:       %[[S:.*]] = pex.kernel outs(%[[A]] : tensor<1x4x4x3xf32>) {
-// CHECK-NEXT:  ^bb0(%[[OUT:.*]]: tensor<1x4x4x3xf32>):
-// CHECK-NEXT:    %[[C:.*]] = tosa.clamp %[[OUT]]
+// CHECK-NOT:   pex.buffer
+// CHECK:       %[[S:.*]] = pex.kernel ins(%[[X]] : tensor<1x4x4x3xf32>) outs(%[[A]] : tensor<1x4x4x3xf32>) {
+// CHECK-NEXT:  ^bb0(%[[IN:.*]]: tensor<1x4x4x3xf32>, %[[OUT:.*]]: tensor<1x4x4x3xf32>):
+// CHECK:         %[[C:.*]] = tosa.mul %[[OUT]], %[[IN]]
 // CHECK-NEXT:    %[[SUM:.*]] = tosa.add %[[OUT]], %[[C]]
 // CHECK-NEXT:    pex.yield %[[SUM]]
 // CHECK:       %[[E1:.*]] = tensor.empty() : tensor<1x2x2x3xf32>
@@ -61,7 +62,8 @@ func.func @conv_rescale_clamp(%x: tensor<1x4x4x2xi8>) -> tensor<1x4x4x3xi8> {
 func.func @in_place(%x: tensor<1x4x4x3xf32>) -> tensor<1x2x2x3xf32> {
   %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
   %a = tosa.negate %x, %zp, %zp : (tensor<1x4x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x3xf32>
-  %c = tosa.clamp %a {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x4x4x3xf32>) -> tensor<1x4x4x3xf32>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %c = tosa.mul %a, %x, %shift : (tensor<1x4x4x3xf32>, tensor<1x4x4x3xf32>, tensor<1xi8>) -> tensor<1x4x4x3xf32>
   %s = tosa.add %a, %c : (tensor<1x4x4x3xf32>, tensor<1x4x4x3xf32>) -> tensor<1x4x4x3xf32>
   %y = tosa.max_pool2d %s {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x4x3xf32>) -> tensor<1x2x2x3xf32>
   return %y : tensor<1x2x2x3xf32>
@@ -70,11 +72,11 @@ func.func @in_place(%x: tensor<1x4x4x3xf32>) -> tensor<1x2x2x3xf32> {
 // -----
 
 // Not in place: %a is still read after the add (by the second pooling), so
-// the add's kernel reads it as an input and writes a new tensor.
+// the add's kernel reads it as an input and writes a buffer of its own.
 // CHECK-LABEL: func.func @operand_used_later
 // CHECK:       %[[A:.*]] = pex.kernel
 // CHECK:         tosa.negate
-// CHECK:       %[[E:.*]] = tensor.empty() : tensor<1x4x4x3xf32>
+// CHECK:       %[[E:.*]] = pex.buffer <{{.*}}> : tensor<1x4x4x3xf32>
 // CHECK:       pex.kernel ins(%[[A]] : tensor<1x4x4x3xf32>) outs(%[[E]] : tensor<1x4x4x3xf32>)
 // CHECK:         tosa.add
 func.func @operand_used_later(%x: tensor<1x4x4x3xf32>) -> (tensor<1x2x2x3xf32>, tensor<1x2x2x3xf32>) {
@@ -95,13 +97,14 @@ func.func @operand_used_later(%x: tensor<1x4x4x3xf32>) -> (tensor<1x2x2x3xf32>, 
 // CHECK:       %[[A:.*]] = pex.kernel
 // CHECK:         tosa.negate
 // CHECK:       %[[E:.*]] = tensor.empty() : tensor<1x4x4x3xf32>
-// CHECK:       %[[S:.*]] = pex.kernel ins(%[[A]] : tensor<1x4x4x3xf32>) outs(%[[E]] : tensor<1x4x4x3xf32>)
+// CHECK:       %[[S:.*]] = pex.kernel ins(%[[A]], %{{.*}} : tensor<1x4x4x3xf32>, tensor<1x4x4x3xf32>) outs(%[[E]] : tensor<1x4x4x3xf32>)
 // CHECK:         tosa.add
 // CHECK:       return %[[S]]
 func.func @result_is_returned(%x: tensor<1x4x4x3xf32>) -> tensor<1x4x4x3xf32> {
   %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
   %a = tosa.negate %x, %zp, %zp : (tensor<1x4x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x3xf32>
-  %c = tosa.clamp %a {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x4x4x3xf32>) -> tensor<1x4x4x3xf32>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %c = tosa.mul %a, %x, %shift : (tensor<1x4x4x3xf32>, tensor<1x4x4x3xf32>, tensor<1xi8>) -> tensor<1x4x4x3xf32>
   %s = tosa.add %a, %c : (tensor<1x4x4x3xf32>, tensor<1x4x4x3xf32>) -> tensor<1x4x4x3xf32>
   return %s : tensor<1x4x4x3xf32>
 }
@@ -113,13 +116,14 @@ func.func @result_is_returned(%x: tensor<1x4x4x3xf32>) -> tensor<1x4x4x3xf32> {
 // CHECK:       %[[A:.*]] = pex.kernel
 // CHECK:         tosa.negate
 // CHECK:       %[[E:.*]] = tensor.empty() : tensor<1x4x4x3xf32>
-// CHECK:       %[[S:.*]] = pex.kernel ins(%[[A]] : tensor<1x4x4x3xf32>) outs(%[[E]] : tensor<1x4x4x3xf32>)
+// CHECK:       %[[S:.*]] = pex.kernel ins(%[[A]], %{{.*}} : tensor<1x4x4x3xf32>, tensor<1x4x4x3xf32>) outs(%[[E]] : tensor<1x4x4x3xf32>)
 // CHECK:         tosa.add
 // CHECK:       tensor.collapse_shape %[[S]]
 func.func @result_is_returned_reshaped(%x: tensor<1x4x4x3xf32>) -> tensor<48xf32> {
   %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
   %a = tosa.negate %x, %zp, %zp : (tensor<1x4x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x3xf32>
-  %c = tosa.clamp %a {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x4x4x3xf32>) -> tensor<1x4x4x3xf32>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %c = tosa.mul %a, %x, %shift : (tensor<1x4x4x3xf32>, tensor<1x4x4x3xf32>, tensor<1xi8>) -> tensor<1x4x4x3xf32>
   %s = tosa.add %a, %c : (tensor<1x4x4x3xf32>, tensor<1x4x4x3xf32>) -> tensor<1x4x4x3xf32>
   %shape = tosa.const_shape {values = dense<[48]> : tensor<1xindex>} : () -> !tosa.shape<1>
   %r = tosa.reshape %s, %shape : (tensor<1x4x4x3xf32>, !tosa.shape<1>) -> tensor<48xf32>
@@ -133,7 +137,7 @@ func.func @result_is_returned_reshaped(%x: tensor<1x4x4x3xf32>) -> tensor<48xf32
 // CHECK-LABEL: func.func @anchor_reads_operand
 // CHECK:       %[[A:.*]] = pex.kernel
 // CHECK:         tosa.negate
-// CHECK:       %[[E:.*]] = tensor.empty() : tensor<1x4x4x3xf32>
+// CHECK:       %[[E:.*]] = pex.buffer <{{.*}}> : tensor<1x4x4x3xf32>
 // CHECK:       pex.kernel ins(%[[A]], %{{.*}}, %{{.*}} : tensor<1x4x4x3xf32>, tensor<3x1x1x3xf32>, tensor<3xf32>) outs(%[[E]] : tensor<1x4x4x3xf32>) {
 // CHECK-NEXT:  ^bb0(%[[AA:[^:]*]]: tensor<1x4x4x3xf32>,
 // CHECK:         %[[C:.*]] = tosa.conv2d %[[AA]],
@@ -214,7 +218,7 @@ func.func @reshape(%x: tensor<1x2x2x4xf32>) -> tensor<4x4xf32> {
 // CHECK:       %[[FLAT:.*]] = tensor.collapse_shape %[[A]] {{\[}}[0, 1, 2, 3]] : tensor<1x2x2x4xf32> into tensor<16xf32>
 // CHECK-NEXT:  %[[S:.*]] = tensor.extract_slice %[[FLAT]][4] [8] [1] : tensor<16xf32> to tensor<8xf32>
 // CHECK-NEXT:  %[[R:.*]] = tensor.expand_shape %[[S]] {{\[}}[0, 1]] output_shape [1, 8] : tensor<8xf32> into tensor<1x8xf32>
-// CHECK-NEXT:  %[[E:.*]] = tensor.empty() : tensor<1x8xf32>
+// CHECK-NEXT:  %[[E:.*]] = pex.buffer <{{.*}}> : tensor<1x8xf32>
 // CHECK-NEXT:  %[[C:.*]] = pex.kernel ins(%[[R]] : tensor<1x8xf32>) outs(%[[E]] : tensor<1x8xf32>)
 // CHECK:         tosa.clamp
 // CHECK:       pex.kernel ins(%[[C]] : tensor<1x8xf32>)
@@ -270,13 +274,16 @@ func.func @reshaped_weights(%x: tensor<1x2x2x2xf32>) -> tensor<1x1x1x3xf32> {
 // -----
 
 // The loops pex-lower-groups makes are partitioned too: the accumulator's
-// zero tile is a kernel before the loop; in the loop, the convolution of each
-// slice and its addition to the accumulator are one kernel that writes the
-// loop-carried accumulator in place (it dies there); the epilogue's clamp
-// after the loop is a kernel of its own.
+// zero tile is a kernel before the loop, into the accumulator's planned
+// buffer; in the loop, the convolution of each slice and its addition to the
+// accumulator are one kernel that writes the loop-carried accumulator in
+// place (the planner placed the sum where the accumulator is); the
+// epilogue's clamp after the loop is a kernel of its own, writing the
+// caller's output.
 // CHECK-LABEL: func.func @group_loop
 // CHECK-SAME:    (%[[X:.*]]: tensor<1x2x2x8xf32>)
-// CHECK:       %[[ZERO:.*]] = pex.kernel outs(%{{.*}} : tensor<1x2x2x3xf32>)
+// CHECK:       %[[ACCBUF:.*]] = pex.buffer <offset = 0, size = 48, live = [0, 1]> : tensor<1x2x2x3xf32>
+// CHECK:       %[[ZERO:.*]] = pex.kernel outs(%[[ACCBUF]] : tensor<1x2x2x3xf32>)
 // CHECK:         tosa.tile
 // CHECK:       %[[LOOP:.*]] = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %[[ZERO]]) -> (tensor<1x2x2x3xf32>) {
 // CHECK:         %[[XS:.*]] = tensor.extract_slice %[[X]]
@@ -287,28 +294,23 @@ func.func @reshaped_weights(%x: tensor<1x2x2x2xf32>) -> tensor<1x1x1x3xf32> {
 // CHECK-NEXT:      %[[SUM:.*]] = tosa.add %[[OUT]], %[[P]]
 // CHECK-NEXT:      pex.yield %[[SUM]]
 // CHECK:         scf.yield %[[K]] : tensor<1x2x2x3xf32>
-// CHECK:       pex.kernel ins(%[[LOOP]] : tensor<1x2x2x3xf32>) outs(%{{.*}} : tensor<1x2x2x3xf32>)
+// CHECK:       %[[E:.*]] = tensor.empty() : tensor<1x2x2x3xf32>
+// CHECK:       pex.kernel ins(%[[LOOP]] : tensor<1x2x2x3xf32>) outs(%[[E]] : tensor<1x2x2x3xf32>)
 // CHECK:         tosa.clamp
 func.func @group_loop(%x: tensor<1x2x2x8xf32>) -> tensor<1x2x2x3xf32> {
   %w = "tosa.const"() {values = dense<1.0> : tensor<3x1x1x8xf32>} : () -> tensor<3x1x1x8xf32>
   %b = "tosa.const"() {values = dense<0.0> : tensor<3xf32>} : () -> tensor<3xf32>
   %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
-  %zero = "tosa.const"() {values = dense<0.0> : tensor<1x1x1x1xf32>} : () -> tensor<1x1x1x1xf32>
-  %multiples = tosa.const_shape {values = dense<[1, 2, 2, 3]> : tensor<4xindex>} : () -> !tosa.shape<4>
-  %init = tosa.tile %zero, %multiples : (tensor<1x1x1x1xf32>, !tosa.shape<4>) -> tensor<1x2x2x3xf32>
-  %c0 = arith.constant 0 : index
-  %c2 = arith.constant 2 : index
-  %c1 = arith.constant 1 : index
-  %loop = scf.for %i = %c0 to %c2 step %c1 iter_args(%acc = %init) -> (tensor<1x2x2x3xf32>) {
-    %c4 = arith.constant 4 : index
-    %offset = arith.muli %i, %c4 : index
-    %xs = tensor.extract_slice %x[0, 0, 0, %offset] [1, 2, 2, 4] [1, 1, 1, 1] : tensor<1x2x2x8xf32> to tensor<1x2x2x4xf32>
-    %ws = tensor.extract_slice %w[0, 0, 0, %offset] [3, 1, 1, 4] [1, 1, 1, 1] : tensor<3x1x1x8xf32> to tensor<3x1x1x4xf32>
+  %y = pex.group axis = 3, channels = 8, slices = 2 sliced(%x : tensor<1x2x2x8xf32>) -> (tensor<1x2x2x3xf32>) {
+  ^bb0(%xs: tensor<1x2x2x4xf32>):
+    %ws = pex.slice %w[3] : tensor<3x1x1x8xf32> -> tensor<3x1x1x4xf32>
     %p = tosa.conv2d %xs, %ws, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x4xf32>, tensor<3x1x1x4xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x3xf32>
-    %sum = tosa.add %acc, %p : (tensor<1x2x2x3xf32>, tensor<1x2x2x3xf32>) -> tensor<1x2x2x3xf32>
-    scf.yield %sum : tensor<1x2x2x3xf32>
+    pex.partial_yield accumulate(%p : tensor<1x2x2x3xf32>)
+  } epilogue {
+  ^bb0(%acc: tensor<1x2x2x3xf32>):
+    %c = tosa.clamp %acc {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x2x2x3xf32>) -> tensor<1x2x2x3xf32>
+    pex.yield %c : tensor<1x2x2x3xf32>
   }
-  %y = tosa.clamp %loop {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x2x2x3xf32>) -> tensor<1x2x2x3xf32>
   return %y : tensor<1x2x2x3xf32>
 }
 
@@ -347,4 +349,28 @@ func.func @extract_slice_operand(%x: tensor<1x2x2x4xf32>) -> (tensor<1x2x2x4xf32
   %s = tensor.extract_slice %x[0, 0, 0, 2] [1, 2, 2, 2] [1, 1, 1, 1] : tensor<1x2x2x4xf32> to tensor<1x2x2x2xf32>
   %c = tosa.clamp %s {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
   return %a, %c : tensor<1x2x2x4xf32>, tensor<1x2x2x2xf32>
+}
+
+// -----
+
+// A result assembled slice by slice dies at an element-wise operator, which
+// the planner placed over it: the kernel writes over the assembled tensor
+// (found through the slice inserted last).
+// CHECK-LABEL: func.func @in_place_over_assembled
+// CHECK:       %[[ASSEMBLED:.*]] = pex.buffer <offset = 0, size = 160, live = [0, 1]> : tensor<1x2x2x10xf32>
+// CHECK:       %[[LOOP:.*]] = scf.for
+// CHECK:       %[[LAST:.*]] = tensor.insert_slice %{{.*}} into %[[LOOP]]
+// CHECK-NOT:   pex.buffer
+// CHECK:       pex.kernel outs(%[[LAST]] : tensor<1x2x2x10xf32>)
+// CHECK:         tosa.negate
+func.func @in_place_over_assembled(%x: tensor<1x2x2x10xf32>) -> tensor<1x1x1x10xf32> {
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %y = pex.group axis = 3, channels = 10, slices = 3 sliced(%x : tensor<1x2x2x10xf32>) -> (tensor<1x2x2x10xf32>) {
+  ^bb0(%xs: tensor<1x2x2x4xf32>):
+    %c = tosa.clamp %xs {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32>
+    pex.partial_yield assemble(%c : tensor<1x2x2x4xf32>)
+  }
+  %n = tosa.negate %y, %zp, %zp : (tensor<1x2x2x10xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x10xf32>
+  %r = tosa.max_pool2d %n {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x2x2x10xf32>) -> tensor<1x1x1x10xf32>
+  return %r : tensor<1x1x1x10xf32>
 }

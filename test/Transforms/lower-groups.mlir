@@ -1,11 +1,10 @@
 // RUN: pex-opt %s -split-input-file --pex-lower-groups | FileCheck %s
 
 // 10 channels in slices of 4: the remainder slice of 2 channels with its own
-// static shapes first, then a loop over the two full slices (after the loop
-// the result goes to the epilogue, with which the remainder's accumulation
-// would otherwise fuse). The clamped slices are assembled into the full
-// result; the convolution over each slice's input channels is added to an
-// accumulator that starts at zero.
+// static shapes first (where the group records it), then a loop over the two
+// full slices. The clamped slices are assembled into the full result; the
+// convolution over each slice's input channels is added to an accumulator
+// that starts at zero.
 // CHECK-LABEL: func.func @assemble_and_accumulate
 // CHECK-SAME:    (%[[X:.*]]: tensor<1x2x2x10xf32>)
 // CHECK-DAG:   %[[EMPTY:.*]] = tensor.empty() : tensor<1x2x2x10xf32>
@@ -29,13 +28,49 @@ func.func @assemble_and_accumulate(%x: tensor<1x2x2x10xf32>) -> (tensor<1x2x2x10
   %w = "tosa.const"() {values = dense<1.0> : tensor<3x1x1x10xf32>} : () -> tensor<3x1x1x10xf32>
   %b = "tosa.const"() {values = dense<0.0> : tensor<3xf32>} : () -> tensor<3xf32>
   %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
-  %y:2 = pex.group axis = 3, channels = 10, slices = 3 sliced(%x : tensor<1x2x2x10xf32>) -> (tensor<1x2x2x10xf32>, tensor<1x2x2x3xf32>) {
+  %y:2 = pex.group axis = 3, channels = 10, slices = 3, remainder = first sliced(%x : tensor<1x2x2x10xf32>) -> (tensor<1x2x2x10xf32>, tensor<1x2x2x3xf32>) {
   ^bb0(%xs: tensor<1x2x2x4xf32>):
     %c = tosa.clamp %xs {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32>
     %ws = pex.slice %w[3] : tensor<3x1x1x10xf32> -> tensor<3x1x1x4xf32>
     %p = tosa.conv2d %c, %ws, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x4xf32>, tensor<3x1x1x4xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x3xf32>
     pex.partial_yield assemble(%c : tensor<1x2x2x4xf32>) accumulate(%p : tensor<1x2x2x3xf32>)
   }
+  return %y#0, %y#1 : tensor<1x2x2x10xf32>, tensor<1x2x2x3xf32>
+}
+
+// -----
+
+// By default the remainder runs after the loop. The placements the planner
+// recorded on the group go to what holds those values: the assembled result
+// is a placed buffer, and the accumulator's zero tile and every addition to
+// it carry the accumulator's placement (each addition writes it in place).
+// The remainder's accumulation and the epilogue stay apart: the addition is
+// a placed result, where a kernel ends.
+// CHECK-LABEL: func.func @remainder_last_placed
+// CHECK:       %[[OUT:.*]] = pex.buffer <offset = 0, size = 160, live = [0, 3]> : tensor<1x2x2x10xf32>
+// CHECK:       %[[ZERO:.*]] = tosa.tile {{.*}}pex.placement = #pex.placement<offset = 160, size = 48, live = [0, 2]>
+// CHECK:       %[[LOOP:.*]]:2 = scf.for {{.*}} iter_args(%{{.*}} = %[[OUT]], %{{.*}} = %[[ZERO]])
+// CHECK:         tosa.add {{.*}}pex.placement = #pex.placement<offset = 160, size = 48, live = [0, 2]>
+// CHECK:       }
+// CHECK:       tensor.extract_slice %{{.*}}[0, 0, 0, 8] [1, 2, 2, 2]
+// CHECK:       tensor.insert_slice %{{.*}} into %[[LOOP]]#0[0, 0, 0, 8]
+// CHECK:       %[[SUM:.*]] = tosa.add %[[LOOP]]#1, {{.*}}pex.placement = #pex.placement<offset = 160, size = 48, live = [0, 2]>
+// CHECK:       %[[R:.*]] = tosa.clamp %[[SUM]] {{.*}}pex.placement = #pex.placement<offset = 208, size = 48, live = [2, 3]>
+func.func @remainder_last_placed(%x: tensor<1x2x2x10xf32>) -> (tensor<1x2x2x10xf32>, tensor<1x2x2x3xf32>) {
+  %w = "tosa.const"() {values = dense<1.0> : tensor<3x1x1x10xf32>} : () -> tensor<3x1x1x10xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<3xf32>} : () -> tensor<3xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %y:2 = pex.group axis = 3, channels = 10, slices = 3 sliced(%x : tensor<1x2x2x10xf32>) -> (tensor<1x2x2x10xf32>, tensor<1x2x2x3xf32>) {
+  ^bb0(%xs: tensor<1x2x2x4xf32>):
+    %c = tosa.clamp %xs {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32>
+    %ws = pex.slice %w[3] : tensor<3x1x1x10xf32> -> tensor<3x1x1x4xf32>
+    %p = tosa.conv2d %c, %ws, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x4xf32>, tensor<3x1x1x4xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x3xf32>
+    pex.partial_yield assemble(%c : tensor<1x2x2x4xf32>) accumulate(%p : tensor<1x2x2x3xf32>)
+  } epilogue {
+  ^bb0(%acc: tensor<1x2x2x3xf32>):
+    %r = tosa.clamp %acc {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x2x2x3xf32>) -> tensor<1x2x2x3xf32>
+    pex.yield %r : tensor<1x2x2x3xf32>
+  } {pex.accumulator_placements = [#pex.placement<offset = 160, size = 48, live = [0, 2]>], pex.placements = [#pex.placement<offset = 0, size = 160, live = [0, 3]>, #pex.placement<offset = 208, size = 48, live = [2, 3]>]}
   return %y#0, %y#1 : tensor<1x2x2x10xf32>, tensor<1x2x2x3xf32>
 }
 

@@ -167,6 +167,34 @@ func.func @trailing_slice_into_padding(%x: tensor<1x9x9x4xi8>) -> tensor<1x8x9x4
 
 // -----
 
+// A float leaky ReLU, max(x, 0.1 x), before a floor-mode pool: the slice
+// moves through the maximum and the multiplication, the two identical slices
+// of the convolution's result become one, and the convolution computes only
+// the rows the pool reads.
+// CHECK-LABEL: func.func @identical_slices_merge
+// CHECK-NOT:     tosa.slice
+// CHECK:         %[[C:.*]] = tosa.conv2d %arg0, {{.*}} pad = array<i64: 1, 0, 1, 0>{{.*}} -> tensor<1x4x4x2xf32>
+// CHECK:         %[[M:.*]] = tosa.mul %[[C]]
+// CHECK:         %[[L:.*]] = tosa.maximum %[[C]], %[[M]]
+// CHECK:         tosa.max_pool2d %[[L]]
+func.func @identical_slices_merge(%x: tensor<1x5x5x2xf32>) -> tensor<1x2x2x2xf32> {
+  %zero = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %w = "tosa.const"() {values = dense<1.0> : tensor<2x3x3x2xf32>} : () -> tensor<2x3x3x2xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %alpha = "tosa.const"() {values = dense<0.1> : tensor<1x1x1x1xf32>} : () -> tensor<1x1x1x1xf32>
+  %c = tosa.conv2d %x, %w, %b, %zero, %zero {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x5x5x2xf32>, tensor<2x3x3x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x5x5x2xf32>
+  %m = tosa.mul %c, %alpha, %shift : (tensor<1x5x5x2xf32>, tensor<1x1x1x1xf32>, tensor<1xi8>) -> tensor<1x5x5x2xf32>
+  %l = tosa.maximum %c, %m : (tensor<1x5x5x2xf32>, tensor<1x5x5x2xf32>) -> tensor<1x5x5x2xf32>
+  %start = tosa.const_shape {values = dense<[0, 0, 0, 0]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %size = tosa.const_shape {values = dense<[1, 4, 4, 2]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %s = tosa.slice %l, %start, %size : (tensor<1x5x5x2xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x4x4x2xf32>
+  %y = tosa.max_pool2d %s {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x4x2xf32>) -> tensor<1x2x2x2xf32>
+  return %y : tensor<1x2x2x2xf32>
+}
+
+// -----
+
 // A slice of a tensor that is also read whole stays a view.
 // CHECK-LABEL: func.func @slice_of_shared_tensor_stays
 // CHECK:         %[[C:.*]] = tosa.depthwise_conv2d %arg0

@@ -1,5 +1,5 @@
-// RUN: pex-opt %s -split-input-file --pex-partition="count-io=false memory-budget=4096" | FileCheck %s --check-prefix=TIGHT
-// RUN: pex-opt %s -split-input-file --pex-partition="count-io=false memory-budget=12288" | FileCheck %s --check-prefix=MET
+// RUN: pex-opt %s -split-input-file --pex-partition="arena-budget=4096 alignment=1" | FileCheck %s --check-prefix=TIGHT
+// RUN: pex-opt %s -split-input-file --pex-partition="arena-budget=12288 alignment=1" | FileCheck %s --check-prefix=MET
 
 // The block of partition.mlir peaks at 12288 B unsplit. Under a budget of
 // 4096 B the partitioner stops at the fewest slices that meet it: in slices

@@ -1,4 +1,4 @@
-// RUN: pex-opt %s -split-input-file --pex-partition="count-io=false memory-budget=1000" -verify-diagnostics
+// RUN: pex-opt %s -split-input-file --pex-partition="arena-budget=1000 alignment=1" -verify-diagnostics
 
 // One channel per slice still needs the projection's 2048 B accumulator:
 // 1000 B cannot be met, and the diagnostic names where the peak is (the
@@ -19,7 +19,7 @@ func.func @expand_filter_project(%x: tensor<1x8x8x16xi8>) -> tensor<1x8x8x8xi8> 
   %e = tosa.conv2d %x, %w1, %b1, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<96x1x1x16xi8>, tensor<96xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x96xi32>
   %eq = tosa.rescale %e, %m1, %s1, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x96xi32>, tensor<96xi32>, tensor<96xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x96xi8>
   %ec = tosa.clamp %eq {max_val = 127 : i8, min_val = 0 : i8} : (tensor<1x8x8x96xi8>) -> tensor<1x8x8x96xi8>
-  // expected-error @+1 {{pex: memory budget of 1000 bytes cannot be met: the peak is 2176 bytes at tosa.depthwise_conv2d, where the largest live tensor is the accumulator of tosa.conv2d (2048 bytes)}}
+  // expected-error @+1 {{pex: arena budget of 1000 bytes cannot be met: the peak is 2176 bytes at tosa.depthwise_conv2d, where the largest live tensor is the accumulator of tosa.conv2d (2048 bytes)}}
   %d = tosa.depthwise_conv2d %ec, %w2, %b2, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x96xi8>, tensor<3x3x96x1xi8>, tensor<96xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x96xi32>
   %dq = tosa.rescale %d, %m, %s, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x96xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x96xi8>
   %dc = tosa.clamp %dq {max_val = 127 : i8, min_val = 0 : i8} : (tensor<1x8x8x96xi8>) -> tensor<1x8x8x96xi8>

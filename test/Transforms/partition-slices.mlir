@@ -1,4 +1,4 @@
-// RUN: pex-opt %s -split-input-file --pex-partition="count-io=false slices=2" | FileCheck %s
+// RUN: pex-opt %s -split-input-file --pex-partition="slices=2 alignment=1" | FileCheck %s
 
 // Two slices of 10 channels: a loop of two iterations.
 // CHECK-LABEL: func.func @even

@@ -1,5 +1,5 @@
-// RUN: pex-opt %s -split-input-file --pex-partition="count-io=false" | FileCheck %s
-// RUN: pex-opt %s -split-input-file --pex-memory-report="count-io=false" --pex-partition="count-io=false" --pex-memory-report="count-io=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=MACS
+// RUN: pex-opt %s -split-input-file --pex-partition="alignment=1" | FileCheck %s
+// RUN: pex-opt %s -split-input-file --pex-memory-report="alignment=1" --pex-partition="alignment=1" --pex-memory-report="alignment=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=MACS
 
 // An inverted residual block without its residual: a 1x1 expansion to 96
 // channels, a 3x3 depthwise convolution and a 1x1 projection to 8 channels.
@@ -158,4 +158,31 @@ func.func @producer_reads_whole_residual_reads_slices(%in: tensor<1x8x8x8xf32>) 
   %p = tosa.avg_pool2d %s, %zp, %zp {acc_type = f32, kernel = array<i64: 8, 8>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x1x8xf32>
   %y = tosa.conv2d %p, %w2, %b2, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x1x1x8xf32>, tensor<4x1x1x8xf32>, tensor<4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x1x4xf32>
   return %y : tensor<1x1x1x4xf32>
+}
+
+// -----
+
+// A float leaky ReLU, max(x, 0.1 x), reads the convolution's result twice;
+// the diamond fuses into the convolution's logical operator, so the chain
+// convolution -> leaky ReLU -> max pool runs on channel slices.
+// CHECK-LABEL: func.func @leaky_relu_diamond
+// CHECK:       pex.group axis = 3, channels = 32
+// CHECK:         %[[C:.*]] = tosa.conv2d {{.*}} -> tensor<1x8x8x{{[0-9]+}}xf32>
+// CHECK:         %[[M:.*]] = tosa.mul %[[C]]
+// CHECK:         %[[L:.*]] = tosa.maximum %[[C]], %[[M]]
+// CHECK:         tosa.max_pool2d %[[L]]
+func.func @leaky_relu_diamond(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x4xf32> {
+  %zero = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %w1 = "tosa.const"() {values = dense<1.0> : tensor<32x1x1x4xf32>} : () -> tensor<32x1x1x4xf32>
+  %b1 = "tosa.const"() {values = dense<0.0> : tensor<32xf32>} : () -> tensor<32xf32>
+  %w2 = "tosa.const"() {values = dense<1.0> : tensor<4x1x1x32xf32>} : () -> tensor<4x1x1x32xf32>
+  %b2 = "tosa.const"() {values = dense<0.0> : tensor<4xf32>} : () -> tensor<4xf32>
+  %alpha = "tosa.const"() {values = dense<0.1> : tensor<1x1x1x1xf32>} : () -> tensor<1x1x1x1xf32>
+  %c = tosa.conv2d %x, %w1, %b1, %zero, %zero {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>, tensor<32x1x1x4xf32>, tensor<32xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x32xf32>
+  %m = tosa.mul %c, %alpha, %shift : (tensor<1x8x8x32xf32>, tensor<1x1x1x1xf32>, tensor<1xi8>) -> tensor<1x8x8x32xf32>
+  %l = tosa.maximum %c, %m : (tensor<1x8x8x32xf32>, tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32>
+  %p = tosa.max_pool2d %l {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x32xf32>) -> tensor<1x4x4x32xf32>
+  %y = tosa.conv2d %p, %w2, %b2, %zero, %zero {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x32xf32>, tensor<4x1x1x32xf32>, tensor<4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x4xf32>
+  return %y : tensor<1x4x4x4xf32>
 }

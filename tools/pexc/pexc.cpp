@@ -16,7 +16,7 @@
 #include "Runner.h"
 #include "Targets.h"
 
-#include "pex/Analysis/MemoryModel.h"
+#include "pex/Analysis/Liveness.h"
 #include "pex/Analysis/MemoryReport.h"
 #include "pex/Analysis/OpLabels.h"
 #include "pex/Dialect/Pex/IR/PexDialect.h"
@@ -211,77 +211,23 @@ void configure(pex::PexPipelineOptions &options, const Target &target,
   options.arenaSymbol = getArenaSymbol(name);
 }
 
-/// The arena of a plan made on a copy of `imported`, with the command line's
-/// options changed by `adjust` (null when no buffer needs one).
-FailureOr<pex::ArenaAttr>
-planArena(ModuleOp imported, const Target &target, llvm::StringRef name,
-          llvm::function_ref<void(pex::PexPipelineOptions &)> adjust) {
+/// The arena the same compiler plans without reordering or partial
+/// execution, with TensorFlow Lite Micro's greedy first-fit placement: the
+/// baseline of the report.
+FailureOr<int64_t> planBaselineArena(ModuleOp imported, const Target &target,
+                                     llvm::StringRef name) {
   OwningOpRef<ModuleOp> copy = imported.clone();
   pex::PexPipelineOptions options;
   configure(options, target, name, 0);
-  options.verifyArena = false;
-  adjust(options);
-  if (failed(runPipeline(*copy, pex::buildOptimizeTosaPipeline, options)) ||
-      failed(runPipeline(*copy, pex::buildTosaToKernelsPipeline, options)) ||
-      failed(runPipeline(*copy, pex::buildKernelsToMemRefPipeline, options)))
+  options.reorder = false;
+  options.partial = false;
+  options.arenaBudget = 0;
+  options.arenaStrategy = "first-fit";
+  if (failed(runPipeline(*copy, pex::buildOptimizeTosaPipeline, options)))
     return failure();
-  return findArena(*copy);
-}
-
-/// The arena the same compiler plans without reordering, and with TensorFlow
-/// Lite Micro's greedy first-fit placement: the baseline of the report.
-FailureOr<int64_t> planBaselineArena(ModuleOp imported, const Target &target,
-                                     llvm::StringRef name) {
-  FailureOr<pex::ArenaAttr> arena =
-      planArena(imported, target, name, [](pex::PexPipelineOptions &options) {
-        options.reorder = false;
-        options.partial = false;
-        options.arenaBudget = 0;
-        options.arenaStrategy = "first-fit";
-      });
-  if (failed(arena))
-    return failure();
-  return *arena ? arena->getSize() : 0;
-}
-
-/// pex-partition stops once the model's peak fits its budget, but the
-/// planned arena can exceed the peak by alignment padding: asks for a peak
-/// that much below the one planned (a few times at most) while that still
-/// compiles, and else for the smallest peak, so that the arena fits
-/// --sram-budget when it can.
-void fitAlignedArena(ModuleOp imported, const Target &target,
-                     llvm::StringRef name, int64_t ioBytes,
-                     pex::PexPipelineOptions &options) {
-  if (options.arenaBudget <= 0)
-    return;
-  // Trial plans fail quietly; the real compile reports.
-  ScopedDiagnosticHandler quiet(imported.getContext(),
-                                [](Diagnostic &) { return success(); });
-  auto plan = [&](int64_t budget) {
-    return planArena(
-        imported, target, name,
-        [&](pex::PexPipelineOptions &trial) { trial.arenaBudget = budget; });
-  };
-  int64_t budget = options.arenaBudget;
-  for (int attempt = 0; attempt < 4; ++attempt) {
-    FailureOr<pex::ArenaAttr> arena = plan(budget);
-    if (failed(arena))
-      break;
-    if (!*arena)
-      return;
-    options.arenaBudget = budget;
-    int64_t excess = arena->getSize() + ioBytes - sramBudget;
-    if (excess <= 0)
-      return;
-    if (arena->getPeak() <= excess)
-      break;
-    budget = arena->getPeak() - excess;
-  }
-  // A budget of 0 asks pex-partition for the smallest peak it can reach.
-  FailureOr<pex::ArenaAttr> smallest = plan(0);
-  if (succeeded(smallest) &&
-      (!*smallest || smallest->getSize() + ioBytes <= sramBudget))
-    options.arenaBudget = 0;
+  func::FuncOp func = findModelFunction(*copy);
+  auto arena = func->getAttrOfType<pex::ArenaAttr>(pex::kArenaAttrName);
+  return arena ? arena.getSize() : 0;
 }
 
 int compile(int argc, char **argv) {
@@ -365,8 +311,6 @@ int compile(int argc, char **argv) {
   OwningOpRef<ModuleOp> imported = module->clone();
   {
     Progress progress("optimising the schedule");
-    fitAlignedArena(*imported, *target, name,
-                    options.arenaIO ? 0 : callerIOBytes, options);
     if (failed(runPipeline(*module, pex::buildOptimizeTosaPipeline, options))) {
       // pex-partition's budget is the arena's: say where it came from.
       if (sramBudget > 0 && !options.arenaIO)
@@ -382,37 +326,33 @@ int compile(int argc, char **argv) {
              module->print(os);
            }) ? 0 : 1;
 
-  // The plan, in the memory model's terms: the arena holds every tensor,
-  // the input and output too unless the caller holds them.
+  // The plan: the schedule's liveness (what reordering and partitioning
+  // minimised) and the placement pex-plan-arena recorded from it.
   func = findModelFunction(*module);
-  FailureOr<pex::MemoryModel> arenaModel =
-      pex::MemoryModel::build(func, pex::MemoryModelOptions{options.arenaIO});
-  if (failed(arenaModel))
+  FailureOr<pex::BufferGraph> graph = pex::BufferGraph::build(
+      func, pex::BufferGraphOptions{options.arenaIO, options.arenaAlignment});
+  if (failed(graph))
     return 1;
-  pex::MemoryModel::Evaluation arenaPlan =
-      arenaModel->evaluate(arenaModel->getProgramOrder());
+  pex::ScheduleLiveness schedulePlan =
+      pex::computeLiveness(*graph, graph->getProgramOrder());
   if (printMemoryTable)
-    pex::printMemoryTable(llvm::outs(), *arenaModel, arenaPlan);
-  // Later stages erase the operations the model refers to: keep its figures.
-  llvm::json::Object schedule =
-      pex::getMemoryReportJSON(*arenaModel, arenaPlan);
-  int64_t lowerBound = arenaModel->getLowerBound();
-  int64_t ioBytes = options.arenaIO ? 0 : arenaModel->getIOBytes();
-  int64_t macs = arenaModel->getMacs();
-  int64_t constantBytes = arenaModel->getFlashBytes();
-  if (sramBudget > 0 && arenaPlan.peakBytes + ioBytes > sramBudget) {
-    Operation *peakOp = arenaPlan.getPeakOp(func);
-    InFlightDiagnostic diag = peakOp->emitError()
-                              << "pex: SRAM budget of "
-                              << sramBudget.getValue()
-                              << " bytes cannot be met: ";
-    if (options.arenaIO)
-      diag << "the arena, input and output included, needs "
-           << arenaPlan.peakBytes << " bytes at " << pex::getOpLabel(peakOp);
-    else
-      diag << "the input and output take " << ioBytes
-           << " bytes and the arena " << arenaPlan.peakBytes << " bytes at "
-           << pex::getOpLabel(peakOp);
+    pex::printMemoryTable(llvm::outs(), *graph, schedulePlan);
+  // Later stages erase the operations the graph refers to: keep its figures.
+  llvm::json::Object schedule = pex::getMemoryReportJSON(*graph, schedulePlan);
+  int64_t lowerBound = pex::getLowerBound(*graph);
+  int64_t ioBytes = options.arenaIO ? 0 : graph->getIOBytes();
+  int64_t macs = graph->getMacs();
+  int64_t constantBytes = graph->getFlashBytes();
+  // The partitioner and pex-plan-arena met the arena's budget; what is left
+  // is the budget the caller's input and output take alone (no arena budget).
+  if (auto planned = func->getAttrOfType<pex::ArenaAttr>(pex::kArenaAttrName);
+      sramBudget > 0 && planned && planned.getSize() + ioBytes > sramBudget) {
+    Operation *peakOp = schedulePlan.getPeakOp(func);
+    peakOp->emitError() << "pex: SRAM budget of " << sramBudget.getValue()
+                        << " bytes cannot be met: the input and output take "
+                        << ioBytes << " bytes and the arena "
+                        << planned.getSize() << " bytes at "
+                        << pex::getOpLabel(peakOp);
     return 1;
   }
 
@@ -438,12 +378,15 @@ int compile(int argc, char **argv) {
     if (auto size = global->getAttrOfType<IntegerAttr>(
             pex::kFirstFitSizeAttrName))
       firstFitBytes = size.getInt();
-  // Every buffer's place and lifetime, for memory pictures.
+  // Every buffer's place and lifetime, for memory pictures; the copies of a
+  // group's body for its remainder slice and its loop share their buffers'
+  // placements and are listed once.
   llvm::json::Array placements;
+  llvm::DenseSet<Attribute> listed;
   module->walk([&](memref::ViewOp view) {
     auto placement =
         view->getAttrOfType<pex::PlacementAttr>(pex::kPlacementAttrName);
-    if (!placement)
+    if (!placement || !listed.insert(placement).second)
       return;
     placements.push_back(llvm::json::Object{
         {"offset", placement.getOffset()},
@@ -453,29 +396,7 @@ int compile(int argc, char **argv) {
         {"op", pex::getLocationName(view.getLoc())},
     });
   });
-  // Buffers start at aligned offsets, so the arena can exceed the peak the
-  // budget was checked against.
-  if (arena && sramBudget > 0 && arenaBytes + ioBytes > sramBudget) {
-    InFlightDiagnostic diag = findModelFunction(*module).emitError()
-                              << "pex: SRAM budget of " << sramBudget.getValue()
-                              << " bytes cannot be met: the arena needs "
-                              << arenaBytes << " bytes with every buffer "
-                              << "aligned to " << arena.getAlignment()
-                              << " bytes (its peak is " << arena.getPeak()
-                              << " bytes)";
-    if (ioBytes)
-      diag << " and the input and output take " << ioBytes << " bytes";
-    return 1;
-  }
   int64_t plannedPeak = arena ? arena.getPeak() : 0;
-  // The memory model and the buffers bufferization produced are computed
-  // independently; they must agree, or the figures Pex reports are wrong.
-  if (plannedPeak != arenaPlan.peakBytes) {
-    error() << "internal: the memory model planned a peak of "
-            << arenaPlan.peakBytes << " bytes but the generated buffers peak at "
-            << plannedPeak << " bytes\n";
-    return 1;
-  }
   if (emitKind == "memref")
     return writeText(outputPath, [&](llvm::raw_ostream &os) {
              module->print(os);
@@ -564,7 +485,7 @@ int compile(int argc, char **argv) {
         {"target", target->name},
         {"arena_bytes", arenaBytes},
         {"arena_peak_bytes", plannedPeak},
-        {"model_arena_peak_bytes", arenaPlan.peakBytes},
+        {"schedule_peak_bytes", schedulePlan.peakBytes},
         {"arena_lower_bound_bytes", arena ? arena.getLowerBound() : 0},
         {"first_fit_arena_bytes", firstFitBytes},
         {"arena_buffers", std::move(placements)},

@@ -49,7 +49,7 @@ bool isReturned(Value value);
 bool isViewOp(Operation *op);
 
 /// An operand the logical operator may overwrite with its output: an
-/// activation of the output's shape and element size that only element-wise
+/// activation of the output's type that only element-wise
 /// members read (each element before it is written), and that owns its
 /// storage (not a view). Whether the operand dies here is for the caller to
 /// decide.
@@ -57,7 +57,8 @@ std::optional<Value> getInPlaceCandidate(const LogicalOperator &op);
 
 /// Partitions the computations of `block` (TOSA operators and pex.group;
 /// not constants, views, loops or slices) into logical operators, in the
-/// order of their sinks.
+/// order of their sinks. An operation with a recorded placement
+/// (`pex.placement`) is the sink of its logical operator.
 SmallVector<LogicalOperator> formLogicalOperators(Block &block);
 
 } // namespace mlir::pex

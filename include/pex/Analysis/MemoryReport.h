@@ -3,7 +3,7 @@
 #ifndef PEX_ANALYSIS_MEMORYREPORT_H
 #define PEX_ANALYSIS_MEMORYREPORT_H
 
-#include "pex/Analysis/MemoryModel.h"
+#include "pex/Analysis/Liveness.h"
 
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
@@ -11,11 +11,11 @@
 namespace mlir::pex {
 /// Prints one line per step (step, live bytes, operator, bar), the peak
 /// marked, then the totals.
-void printMemoryTable(llvm::raw_ostream &os, const MemoryModel &model,
-                      const MemoryModel::Evaluation &eval);
+void printMemoryTable(llvm::raw_ostream &os, const BufferGraph &model,
+                      const ScheduleLiveness &eval);
 /// The same figures as a JSON object.
-llvm::json::Object getMemoryReportJSON(const MemoryModel &model,
-                                       const MemoryModel::Evaluation &eval);
+llvm::json::Object getMemoryReportJSON(const BufferGraph &model,
+                                       const ScheduleLiveness &eval);
 } // namespace mlir::pex
 
 #endif // PEX_ANALYSIS_MEMORYREPORT_H

@@ -13,7 +13,7 @@
 #ifndef PEX_ANALYSIS_SCHEDULER_H
 #define PEX_ANALYSIS_SCHEDULER_H
 
-#include "pex/Analysis/MemoryModel.h"
+#include "pex/Analysis/Liveness.h"
 
 namespace mlir::pex {
 
@@ -37,12 +37,8 @@ struct ScheduleResult {
 
 /// The order of `model`'s units with the smallest peak found; never worse
 /// than the program order.
-ScheduleResult findMinimumPeakOrder(const MemoryModel &model,
+ScheduleResult findMinimumPeakOrder(const BufferGraph &model,
                                     const ScheduleSearchOptions &options = {});
-
-/// Rewrites `func`'s body so that its units run in `order`: constants first,
-/// then each unit's operations (and the views they read) in unit order.
-void applyUnitOrder(const MemoryModel &model, ArrayRef<unsigned> order);
 
 } // namespace mlir::pex
 

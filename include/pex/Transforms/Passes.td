@@ -18,8 +18,10 @@ def MemoryReport : Pass<"pex-memory-report", "ModuleOp"> {
   let options = [
     Option<"jsonPath", "json", "std::string", /*default=*/"",
            "Also write the report as JSON to this file">,
-    Option<"countIO", "count-io", "bool", /*default=*/"true",
-           "Count the function's input and output tensors as SRAM">,
+    Option<"arenaIO", "arena-io", "bool", /*default=*/"false",
+           "The arena holds the function's inputs and outputs (counted)">,
+    Option<"alignment", "alignment", "int64_t", /*default=*/"16",
+           "Every buffer takes a multiple of this many arena bytes">,
   ];
 }
 
@@ -58,8 +60,10 @@ def Reorder : Pass<"pex-reorder", "func::FuncOp"> {
   let options = [
     Option<"maxStates", "max-states", "unsigned", /*default=*/"4096",
            "Sets of executed operators kept per search layer">,
-    Option<"countIO", "count-io", "bool", /*default=*/"true",
-           "Count the function's input and output tensors as SRAM">,
+    Option<"arenaIO", "arena-io", "bool", /*default=*/"false",
+           "The arena holds the function's inputs and outputs (counted)">,
+    Option<"alignment", "alignment", "int64_t", /*default=*/"16",
+           "Every buffer takes a multiple of this many arena bytes">,
   ];
 }
 
@@ -75,16 +79,18 @@ def Partition : Pass<"pex-partition", "func::FuncOp"> {
     (docs/memory-model.md). Weights, biases and per-channel quantisation
     parameters are cut with `pex.slice`; a consumer's bias moves to the
     group's epilogue, which applies it once after the last slice, so no
-    multiply-accumulate is repeated. With `memory-budget`, stops as soon as
+    multiply-accumulate is repeated. With `arena-budget`, stops as soon as
     the peak is within it, and fails, naming the operator and the largest
     tensor at the peak, when it cannot be met. The function gets a
     `pex.peak_before_partition` attribute for the reports.
   }];
   let options = [
-    Option<"memoryBudget", "memory-budget", "int64_t", /*default=*/"0",
+    Option<"arenaBudget", "arena-budget", "int64_t", /*default=*/"0",
            "Stop when the peak is at most this many bytes (0: minimise)">,
-    Option<"countIO", "count-io", "bool", /*default=*/"true",
-           "Count the function's input and output tensors as SRAM">,
+    Option<"arenaIO", "arena-io", "bool", /*default=*/"false",
+           "The arena holds the function's inputs and outputs (counted)">,
+    Option<"alignment", "alignment", "int64_t", /*default=*/"16",
+           "Every buffer takes a multiple of this many arena bytes">,
     Option<"maxStates", "max-states", "unsigned", /*default=*/"4096",
            "Sets of executed operators kept per layer when scheduling">,
     Option<"slices", "slices", "int64_t", /*default=*/"0",
@@ -123,8 +129,10 @@ def Prune : Pass<"pex-prune", "func::FuncOp"> {
            "Fraction of a class's channels removed per step">,
     Option<"minChannels", "min-channels", "int64_t", /*default=*/"4",
            "Channels a class keeps at least">,
-    Option<"countIO", "count-io", "bool", /*default=*/"false",
-           "Count the function's input and output tensors as SRAM">,
+    Option<"arenaIO", "arena-io", "bool", /*default=*/"false",
+           "The arena holds the function's inputs and outputs (counted)">,
+    Option<"alignment", "alignment", "int64_t", /*default=*/"16",
+           "Every buffer takes a multiple of this many arena bytes">,
   ];
   let dependentDialects = ["::mlir::tosa::TosaDialect"];
 }
@@ -184,43 +192,61 @@ def Bufferize : Pass<"pex-bufferize", "ModuleOp"> {
                            "::mlir::scf::SCFDialect"];
 }
 
-def PlanArena : Pass<"pex-plan-arena", "ModuleOp"> {
-  let summary = "Place every buffer in one static arena";
+def PlanArena : Pass<"pex-plan-arena", "func::FuncOp"> {
+  let summary = "Place every buffer of the schedule in the static arena";
   let description = [{
-    Gives every `memref.alloc` of the module's functions an offset in one
-    arena, a `memref.global` of bytes, and replaces it by a `memref.view` at
-    that offset carrying a `#pex.placement`. Lifetimes come from the
-    schedule: steps number the operations in program order, a buffer lives
-    from its allocation to its last use through any view, and a buffer
-    defined outside a loop and used inside it lives for the whole loop.
-    Buffers whose lifetimes overlap never share bytes. `strategy=first-fit`
-    is TensorFlow Lite Micro's greedy planner (largest first, lowest offset);
-    `strategy=search` (default) tries several orders and a bounded local
-    search, stopping at the liveness lower bound. The global records the
-    result in `#pex.arena`, and in `pex.first_fit_size` the size first fit
-    would need for the same buffers (TensorFlow Lite Micro's figure). With
-    `external`, the arena is a declaration the application defines (so it
-    can choose the SRAM bank or section).
-
-    With `hold-io`, the arena also holds the memref arguments of public
-    functions (the model's input and output, as TensorFlow Lite Micro's
-    arena does): an input lives from the start to its last use, so its bytes
-    are reused afterwards, and an output (`pex.output`) from its first write
-    to the end. Each becomes a view marked `pex.io` with its role ("input",
-    "output") and the argument is removed; the application reaches it
-    through the accessor `pex-export-entry-point` creates.
+    The planner's last decision, recorded in the IR. Computes the liveness
+    of the function's schedule as the IR records it (the order of the body,
+    the groups, the results written in place over an input: see
+    docs/memory-model.md), packs the storages in one arena with every
+    offset and size aligned, and records each buffer's `#pex.placement`
+    (offset, exact size, lifetime in steps): on the operation computing it,
+    in `pex.placements` and `pex.accumulator_placements` on a group, on a
+    function argument (the model's input, with `arena-io`). The function
+    gets `#pex.arena` (size, alignment, exact peak, aligned peak) and
+    `pex.first_fit_size`, the size TensorFlow Lite Micro's greedy planner
+    would need for the same buffers. The lowering carries out the
+    placements (`pex-lower-groups`, `pex-form-kernels`, `pex-bufferize`,
+    `pex-materialize-arena`) without deciding anything that changes a
+    lifetime. `strategy=first-fit` is TensorFlow Lite Micro's planner
+    (largest first, lowest offset); `search` (default) tries several orders
+    and a bounded local search, stopping at the aligned peak, which is what
+    `pex-reorder` and `pex-partition` minimise. With `arena-budget`, fails
+    when the placed arena exceeds it.
   }];
   let options = [
     Option<"alignment", "alignment", "int64_t", /*default=*/"16",
-           "Alignment of every buffer offset, in bytes">,
+           "Alignment of every buffer offset and size, in bytes">,
     Option<"strategy", "strategy", "std::string", /*default=*/"\"search\"",
            "Placement: first-fit (TFLite Micro) or search">,
+    Option<"arenaIO", "arena-io", "bool", /*default=*/"false",
+           "The arena holds the function's inputs and outputs">,
+    Option<"arenaBudget", "arena-budget", "int64_t", /*default=*/"0",
+           "Fail when the arena exceeds this many bytes (0: no budget)">,
+  ];
+  let dependentDialects = ["::mlir::pex::PexDialect"];
+}
+
+def MaterializeArena : Pass<"pex-materialize-arena", "ModuleOp"> {
+  let summary = "Make the planned arena and every buffer a view of it";
+  let description = [{
+    Carries out pex-plan-arena's record after bufferization: one
+    `memref.global` arena (as large as the largest function's plan, with its
+    `#pex.arena` and `pex.first_fit_size`), and every `memref.alloc` replaced
+    by a `memref.view` of the arena at the offset of its `#pex.placement`.
+    An argument with a placement (the model's input or output, when the
+    arena holds them) becomes a view marked `pex.io` with its role
+    ("input", "output") and is removed; `pex-export-entry-point` gives it an
+    accessor. An allocation without a placement is an internal error: a
+    lowering step made a buffer the plan does not have. With `external`,
+    the arena is a declaration the application defines (so it can choose
+    the SRAM bank or section).
+  }];
+  let options = [
     Option<"external", "external", "bool", /*default=*/"false",
            "Declare the arena for the application to define">,
     Option<"symbol", "symbol", "std::string", /*default=*/"\"pex_arena\"",
            "Name of the arena symbol">,
-    Option<"holdIO", "hold-io", "bool", /*default=*/"false",
-           "Hold the model's input and output in the arena too">,
   ];
   let dependentDialects = ["::mlir::pex::PexDialect",
                            "::mlir::memref::MemRefDialect",

@@ -280,6 +280,15 @@ struct RescaleEmitter
     Type i32 = builder.getI32Type();
     Type resultType =
         cast<ShapedType>(rescale.getType()).getElementType();
+    // An unsigned side's zero point is unsigned too (128, stored as i8 -128).
+    auto zeroExtend = [](int64_t zeroPoint, Type type) {
+      unsigned width = type.getIntOrFloatBitWidth();
+      return width < 64 ? zeroPoint & ((int64_t(1) << width) - 1) : zeroPoint;
+    };
+    if (rescale.getInputUnsigned())
+      inputZp = zeroExtend(*inputZp, getElementTypeOrSelf(rescale.getInput()));
+    if (rescale.getOutputUnsigned())
+      outputZp = zeroExtend(*outputZp, resultType);
     Value value = castInt(builder, loc,
                           loadBroadcast(op, builder, operands, 0, indices), i32,
                           rescale.getInputUnsigned());

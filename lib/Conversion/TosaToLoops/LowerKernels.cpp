@@ -169,7 +169,7 @@ void KernelEmission::emitElement(OpBuilder &builder, Location loc,
     return;
   }
   memref::StoreOp::create(builder, loc, scalar,
-                          operandsAt.lookupOrDefault(kernel.getOutputs()[0]),
+                          operandsAt.lookupOrDefault(kernel.getOutput()),
                           indices);
 }
 
@@ -184,7 +184,7 @@ LogicalResult KernelEmission::emit(OpBuilder &builder) {
             builder, operands, callback)))
       return failure();
   } else {
-    auto outputType = cast<ShapedType>(kernel.getOutputs()[0].getType());
+    auto outputType = cast<ShapedType>(kernel.getOutput().getType());
     emit::buildLoopNest(builder, kernel.getLoc(), outputType.getShape(),
                         [&](OpBuilder &b, Location loc, ValueRange indices) {
                           callback(b, loc, indices, Value());

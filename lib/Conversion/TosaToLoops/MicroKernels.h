@@ -37,6 +37,8 @@
 #ifndef PEX_LIB_CONVERSION_TOSATOLOOPS_MICROKERNELS_H
 #define PEX_LIB_CONVERSION_TOSATOLOOPS_MICROKERNELS_H
 
+#include "pex/Dialect/Pex/IR/PexDialect.h"
+
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -48,14 +50,14 @@ namespace mlir::pex::emit {
 /// "im2col" | "rows"} (pairs = 0: the singles layout; "rows": one pixel whose
 /// inputs are read in place, memref<N x K x i8>, [n][4g + h + 2l], K a
 /// multiple of four).
-constexpr llvm::StringLiteral kMacAttr = "pex.mac";
+constexpr llvm::StringLiteral kMacAttr = kMicroKernelMacAttrName;
 
 /// Filling the input buffer, four inputs of one tap at a time: the loop
 /// `scf.for %j = 0 to C / 4` marked with this unit attribute loads the int8
 /// inputs 4j .. 4j + 3 (consecutive bytes along j) and stores input r,
 /// sign-extended, at [g0 + j, r % 2, p, r / 2]: SXTB16 of the word and
 /// SXTB16 ROR #8 of it are the half-steps' words.
-constexpr llvm::StringLiteral kIm2ColAttr = "pex.im2col";
+constexpr llvm::StringLiteral kIm2ColAttr = kMicroKernelIm2ColAttrName;
 
 /// A planar filter's row of outputs (PlanarFilter.h): the loop `scf.for %ow
 /// = 0 to OW` marked with a DictionaryAttr {kernel_h = KH, kernel_w = KW,

@@ -38,18 +38,17 @@ struct FlattenedInputToConv : OpRewritePattern<tosa::Conv2DOp> {
                       weightType.getDimSize(2) == 1 &&
                       llvm::all_of(conv.getPad(), [](int64_t p) { return !p; });
     if (map.getRank() != 4 || map.getDimSize(0) != 1 || !isOneByOne ||
-        flat.getShape() !=
-            ArrayRef<int64_t>{1, 1, 1, map.getNumElements()} ||
+        flat.getShape() != ArrayRef<int64_t>{1, 1, 1, map.getNumElements()} ||
         map.getDimSize(1) * map.getDimSize(2) == 1)
       return failure();
 
-    auto mapWeightType = RankedTensorType::get(
-        {weightType.getDimSize(0), map.getDimSize(1), map.getDimSize(2),
-         map.getDimSize(3)},
-        weightType.getElementType());
-    Value mapWeights = tosa::ConstOp::create(rewriter, conv.getWeight().getLoc(),
-                                             mapWeightType,
-                                             weights.reshape(mapWeightType));
+    auto mapWeightType =
+        RankedTensorType::get({weightType.getDimSize(0), map.getDimSize(1),
+                               map.getDimSize(2), map.getDimSize(3)},
+                              weightType.getElementType());
+    Value mapWeights =
+        tosa::ConstOp::create(rewriter, conv.getWeight().getLoc(),
+                              mapWeightType, weights.reshape(mapWeightType));
     rewriter.replaceOpWithNewOp<tosa::Conv2DOp>(
         conv, conv.getType(), reshape.getInput1(), mapWeights, conv.getBias(),
         conv.getInputZp(), conv.getWeightZp(), conv.getPadAttr(),

@@ -39,7 +39,8 @@ struct RestorePadRank : OpRewritePattern<tosa::ReshapeOp> {
     auto source = cast<RankedTensorType>(inner.getInput1().getType());
     ArrayRef<int64_t> innerShape = inner.getType().getShape();
     ArrayRef<int64_t> outerShape = outer.getType().getShape();
-    int64_t dropped = source.getRank() - static_cast<int64_t>(innerShape.size());
+    int64_t dropped =
+        source.getRank() - static_cast<int64_t>(innerShape.size());
     if (dropped <= 0 ||
         static_cast<int64_t>(outerShape.size()) != source.getRank() ||
         source.getShape().drop_front(dropped) != innerShape ||
@@ -53,9 +54,8 @@ struct RestorePadRank : OpRewritePattern<tosa::ReshapeOp> {
     SmallVector<int64_t> fullPadding(2 * dropped, 0);
     llvm::append_range(fullPadding, padding);
     Value shape = createConstantShape(rewriter, pad.getLoc(), fullPadding);
-    rewriter.replaceOpWithNewOp<tosa::PadOp>(outer, outer.getType(),
-                                             inner.getInput1(), shape,
-                                             pad.getPadConst());
+    rewriter.replaceOpWithNewOp<tosa::PadOp>(
+        outer, outer.getType(), inner.getInput1(), shape, pad.getPadConst());
     return success();
   }
 };
@@ -152,7 +152,8 @@ struct FoldPadIntoMaxPool : OpRewritePattern<tosa::MaxPool2dOp> {
 } // namespace
 
 void mlir::pex::populateFoldPadPatterns(RewritePatternSet &patterns) {
-  patterns.add<RestorePadRank, FoldPadIntoConvolution<tosa::Conv2DOp>,
-               FoldPadIntoConvolution<tosa::DepthwiseConv2DOp>,
-               FoldPadIntoMaxPool>(patterns.getContext());
+  patterns
+      .add<RestorePadRank, FoldPadIntoConvolution<tosa::Conv2DOp>,
+           FoldPadIntoConvolution<tosa::DepthwiseConv2DOp>, FoldPadIntoMaxPool>(
+          patterns.getContext());
 }

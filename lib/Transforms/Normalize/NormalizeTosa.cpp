@@ -31,8 +31,7 @@ struct NormalizeTosaPass
     config.setMaxNumRewrites(100000);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
                                      config))) {
-      getOperation().emitError()
-          << "pex: graph normalisation did not converge";
+      getOperation().emitError() << "pex: graph normalisation did not converge";
       return signalPassFailure();
     }
   }

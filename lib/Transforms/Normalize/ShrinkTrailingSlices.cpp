@@ -73,8 +73,8 @@ std::optional<Window> getWindow(Operation *op) {
     return cast<ShapedType>(value.getType()).getShape();
   };
   if (auto conv = dyn_cast<tosa::Conv2DOp>(op))
-    return fill(window, shapeOf(conv.getWeight()).slice(1, 2),
-                conv.getStride(), conv.getDilation(), conv.getPad());
+    return fill(window, shapeOf(conv.getWeight()).slice(1, 2), conv.getStride(),
+                conv.getDilation(), conv.getPad());
   if (auto conv = dyn_cast<tosa::DepthwiseConv2DOp>(op))
     return fill(window, shapeOf(conv.getWeight()).take_front(2),
                 conv.getStride(), conv.getDilation(), conv.getPad());
@@ -175,8 +175,8 @@ struct ShrinkThroughElementwise : OpRewritePattern<tosa::SliceOp> {
         else
           return failure();
       }
-      mapping.map(operand, createLeadingSlice(rewriter, slice.getLoc(),
-                                              operand, operandSizes));
+      mapping.map(operand, createLeadingSlice(rewriter, slice.getLoc(), operand,
+                                              operandSizes));
     }
     rewriter.replaceOp(slice,
                        cloneWithShape(rewriter, producer, mapping, *sizes));
@@ -208,8 +208,8 @@ struct ShrinkThroughPad : OpRewritePattern<tosa::SliceOp> {
       }
     }
     rewriter.setInsertionPoint(pad);
-    Value input = createLeadingSlice(rewriter, slice.getLoc(),
-                                     pad.getInput1(), inSizes);
+    Value input =
+        createLeadingSlice(rewriter, slice.getLoc(), pad.getInput1(), inSizes);
     rewriter.replaceOpWithNewOp<tosa::PadOp>(
         slice, slice.getType(), input,
         createConstantShape(rewriter, pad.getLoc(), padding),
@@ -232,10 +232,34 @@ struct ComposeLeadingSlices : OpRewritePattern<tosa::SliceOp> {
     return success();
   }
 };
+
+/// Identical leading slices of one value become one, so that a producer read
+/// by several operators that all drop the same rows (a leaky ReLU's
+/// max(x, alpha * x) before a floor-mode pool) has a single slice to shrink.
+struct MergeIdenticalLeadingSlices : OpRewritePattern<tosa::SliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tosa::SliceOp slice,
+                                PatternRewriter &rewriter) const override {
+    if (!getLeadingSliceSizes(slice))
+      return failure();
+    for (Operation *user : slice.getInput1().getUsers()) {
+      auto other = dyn_cast<tosa::SliceOp>(user);
+      if (!other || other == slice || other.getType() != slice.getType() ||
+          other->getBlock() != slice->getBlock() ||
+          !other->isBeforeInBlock(slice) || !getLeadingSliceSizes(other))
+        continue;
+      rewriter.replaceOp(slice, other.getResult());
+      return success();
+    }
+    return failure();
+  }
+};
 } // namespace
 
 void mlir::pex::populateShrinkTrailingSlicePatterns(
     RewritePatternSet &patterns) {
-  patterns.add<ShrinkThroughWindow, ShrinkThroughElementwise,
-               ShrinkThroughPad, ComposeLeadingSlices>(patterns.getContext());
+  patterns.add<ShrinkThroughWindow, ShrinkThroughElementwise, ShrinkThroughPad,
+               ComposeLeadingSlices, MergeIdenticalLeadingSlices>(
+      patterns.getContext());
 }

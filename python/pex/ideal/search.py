@@ -70,7 +70,7 @@ def successor_masks(problem: Problem) -> list[int]:
     return successors
 
 
-def live_after(problem: Problem, live: int, executed: int, step: Transition) -> int:
+def live_after(live: int, executed: int, step: Transition) -> int:
     """The live bytes once `step` has run after `executed` (whose live bytes are `live`)."""
     pending = ~(executed | step.mask)
     for keepers, size in step.created:
@@ -117,7 +117,7 @@ def _free_step(problem: Problem, singles: list[Transition], candidates: int, pea
         bit = candidates & -candidates
         candidates ^= bit
         step = singles[bit.bit_length() - 1]
-        live_next = live_after(problem, live, executed, step)
+        live_next = live_after(live, executed, step)
         if live + step.before <= peak and live_next <= live:
             return step, live_next
     return None
@@ -161,7 +161,7 @@ def best_order(problem: Problem, singles: list[Transition], chains: list[Transit
                     pending ^= low
                     first = low.bit_length() - 1
                     for step in [singles[first]] + by_producer[first]:
-                        moves.append((step, live_after(problem, live, executed, step)))
+                        moves.append((step, live_after(live, executed, step)))
             for step, live_next in moves:
                 done = executed | step.mask
                 reached = max(peak, step_peak(live, live_next, step))
@@ -187,7 +187,7 @@ def schedule_peak(problem: Problem, steps: list[Transition]) -> int:
     executed, live = 0, problem.live_bytes(0)
     peak = live
     for step in steps:
-        live_next = live_after(problem, live, executed, step)
+        live_next = live_after(live, executed, step)
         peak = max(peak, step_peak(live, live_next, step))
         executed, live = executed | step.mask, live_next
     return peak

@@ -10,22 +10,28 @@ from pex.importers.tflite import is_tflite, read_tflite
 from pex.tosa import emit_module
 
 
-def load_graph(path: str) -> Graph:
+def load_graph(path: str, input_shapes: dict | None = None,
+               notes: list[str] | None = None) -> Graph:
     """Reads a model, telling the format from its contents (TFLite's 'TFL3' at byte 4) or
-    its name (a .tflite or .onnx file that does not parse is reported as corrupt)."""
+    its name (a .tflite or .onnx file that does not parse is reported as corrupt).
+    `input_shapes` ({input name or None: dims}, see `input_shapes.py`) fixes dynamic input
+    dimensions; what the importer decided on its own is appended to `notes`."""
     try:
         data = Path(path).read_bytes()
     except OSError as error:
         raise ModelError(f"cannot read the file: {error.strerror}") from None
     if is_tflite(data) or path.endswith(".tflite"):
+        if input_shapes:
+            raise ModelError("--input-shape applies to ONNX models; TFLite inputs are static")
         return read_tflite(data, path)
-    from pex.importers.onnx_reader import looks_like_onnx, read_onnx
+    from pex.importers.onnx import looks_like_onnx, read_onnx
     if path.endswith(".onnx") or looks_like_onnx(data):
-        return read_onnx(data, path)
+        return read_onnx(data, path, input_shapes, notes)
     raise ModelError("unrecognised model format: neither a TFLite flatbuffer ('TFL3' at "
                      "byte 4) nor an ONNX model")
 
 
-def import_model(path: str) -> str:
+def import_model(path: str, input_shapes: dict | None = None,
+                 notes: list[str] | None = None) -> str:
     """The TOSA MLIR text of a model file."""
-    return emit_module(load_graph(path))
+    return emit_module(load_graph(path, input_shapes, notes))

@@ -1,7 +1,8 @@
-"""pex-import MODEL [-o OUT.mlir]: prints a model as TOSA MLIR.
+"""pex-import MODEL [-o OUT.mlir] [--input-shape=[NAME:]DIMS ...]: prints a model as TOSA MLIR.
 
 stdout carries only MLIR; any failure is one line on stderr,
-`pex-import: error: MODEL: message`, and exit status 1.
+`pex-import: error: MODEL: message`, and exit status 1. Decisions the importer takes on
+its own (a dynamic batch dimension fixed to 1) are notes on stderr when it succeeds.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import sys
 
 from pex.errors import ModelError
 from pex.importers import import_model
+from pex.importers.input_shapes import add_input_shape_argument, parse_input_shapes
 
 PROGRAM = "pex-import"
 
@@ -19,16 +21,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=PROGRAM, description=__doc__.splitlines()[0])
     parser.add_argument("model", help=".tflite or .onnx file")
     parser.add_argument("-o", "--output", help="write the MLIR here instead of stdout")
+    add_input_shape_argument(parser)
     args = parser.parse_args(argv)
+    notes: list[str] = []
     try:
-        mlir = import_model(args.model)
+        mlir = import_model(args.model, parse_input_shapes(args.input_shape), notes)
+        error_line = None
     except ModelError as error:
-        print(f"{PROGRAM}: error: {args.model}: {error}", file=sys.stderr)
-        return 1
+        error_line = str(error)
     except Exception as error:  # a bug or an unforeseen malformed input: still one line
-        print(f"{PROGRAM}: error: {args.model}: internal error: "
-              f"{type(error).__name__}: {error}", file=sys.stderr)
+        error_line = f"internal error: {type(error).__name__}: {error}"
+    if error_line is not None:  # one line: notes about a model that failed are moot
+        print(f"{PROGRAM}: error: {args.model}: {error_line}", file=sys.stderr)
         return 1
+    for note in notes:
+        print(f"{PROGRAM}: note: {args.model}: {note}", file=sys.stderr)
     if args.output:
         with open(args.output, "w") as out:
             out.write(mlir)

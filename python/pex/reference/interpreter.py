@@ -48,6 +48,9 @@ def _softmax(op: Op, x):
     return exps / exps.sum(axis=-1, keepdims=True)
 
 
+_BINARY = {"sub": np.subtract, "div": np.divide, "maximum": np.maximum, "minimum": np.minimum}
+
+
 def evaluate(op: Op, values: list) -> np.ndarray:
     x = values[0]
     kind = op.kind
@@ -88,6 +91,12 @@ def evaluate(op: Op, values: list) -> np.ndarray:
         return np.clip(x, low, high)
     if kind == "leaky_relu":
         return np.where(x > 0, x, x * op.attrs["alpha"])
+    if kind == "clamp":
+        return np.clip(x, op.attrs["low"], op.attrs["high"])
+    if kind == "tanh":
+        return np.tanh(x)
+    if kind in _BINARY:
+        return _BINARY[kind](values[0], values[1])
     raise ValueError(f"the float interpreter does not evaluate {kind}")
 
 

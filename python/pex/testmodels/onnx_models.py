@@ -11,16 +11,20 @@ from __future__ import annotations
 import numpy as np
 
 
-def _graph(nodes, inputs, outputs, initializers: dict) -> bytes:
-    """Float initializers are stored as float32, integer ones (shapes) keep their type."""
+def _graph(nodes, inputs, outputs, initializers: dict, opset: int = 13,
+           input_type=None, output_type=None, domains=()) -> bytes:
+    """Float initializers are stored as float32, integer ones (shapes, quantised weights)
+    keep their type. Inputs and outputs are float unless given an ONNX element type."""
     from onnx import TensorProto, helper, numpy_helper
     graph = helper.make_graph(
         nodes, "test",
-        [helper.make_tensor_value_info(n, TensorProto.FLOAT, s) for n, s in inputs],
-        [helper.make_tensor_value_info(n, TensorProto.FLOAT, s) for n, s in outputs],
+        [helper.make_tensor_value_info(n, input_type or TensorProto.FLOAT, s) for n, s in inputs],
+        [helper.make_tensor_value_info(n, output_type or TensorProto.FLOAT, s)
+         for n, s in outputs],
         [numpy_helper.from_array(v if v.dtype.kind in "iu" else v.astype(np.float32), k)
          for k, v in initializers.items()])
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]).SerializeToString()
+    opsets = [helper.make_opsetid("", opset)] + [helper.make_opsetid(d, 1) for d in domains]
+    return helper.make_model(graph, opset_imports=opsets).SerializeToString()
 
 
 def _node(op_type: str, inputs: list, output: str, **attrs):
@@ -191,10 +195,464 @@ def grouped_conv() -> bytes:
 
 
 def ceil_mode() -> bytes:
-    """A Relu, then a MaxPool with ceil_mode 1, which the importer refuses."""
-    nodes = [_node("Relu", ["x"], "r"),
-             _node("MaxPool", ["r"], "y", kernel_shape=[2, 2], strides=[2, 2], ceil_mode=1)]
-    return _graph(nodes, [("x", [1, 2, 5, 5])], [("y", [1, 2, 3, 3])], {})
+    """x - 1 (all negative), then a 3x3 stride-2 MaxPool with ceil_mode 1 (SqueezeNet's):
+    on 6x6 the last window starts inside and runs one column past the end."""
+    nodes = [_node("Add", ["x", "minus_one"], "shifted"),
+             _node("MaxPool", ["shifted"], "y", kernel_shape=[3, 3], strides=[2, 2],
+                   ceil_mode=1)]
+    return _graph(nodes, [("x", [1, 2, 6, 6])], [("y", [1, 2, 3, 3])],
+                  {"minus_one": np.array(-1.0)})
+
+
+def _flat_concat(names: list[str], output: str) -> list:
+    """Each tensor flattened to [1, n], then joined: one output for several results."""
+    nodes = [_node("Flatten", [n], f"{n}/flat") for n in names]
+    return nodes + [_node("Concat", [f"{n}/flat" for n in names], output, axis=1)]
+
+
+def activations() -> bytes:
+    """On c = 4 (x - 0.5): LeakyRelu 0.1, PRelu with a slope per channel (one negative),
+    HardSigmoid (alpha 0.3, beta 0.4), HardSwish, Tanh, Clip(-0.5, 2) and Clip with only a
+    maximum (the input form), joined along the channels."""
+    weights = {"minus_half": np.array(-0.5), "four": np.array(4.0),
+               "slope": np.array([0.25, -0.5, 1.5]).reshape(3, 1, 1),
+               "low": np.array(-0.5), "high": np.array(2.0), "cap": np.array(0.75)}
+    nodes = [_node("Add", ["x", "minus_half"], "centred"),
+             _node("Mul", ["centred", "four"], "c"),
+             _node("LeakyRelu", ["c"], "leaky", alpha=0.1),
+             _node("PRelu", ["c", "slope"], "prelu"),
+             _node("HardSigmoid", ["c"], "hard_sigmoid", alpha=0.3, beta=0.4),
+             _node("HardSwish", ["c"], "hard_swish"),
+             _node("Tanh", ["c"], "tanh"),
+             _node("Clip", ["c", "low", "high"], "clip"),
+             _node("Clip", ["c", "", "cap"], "clip_max"),
+             _node("Concat", ["leaky", "prelu", "hard_sigmoid", "hard_swish", "tanh", "clip",
+                              "clip_max"], "y", axis=1)]
+    return _graph(nodes, [("x", [1, 3, 4, 5])], [("y", [1, 21, 4, 5])], weights)
+
+
+def clip_attributes() -> bytes:
+    """Opset 6: Clip's bounds are attributes (min -0.25, max 0.75), of x - 0.5."""
+    nodes = [_node("Add", ["x", "minus_half"], "centred"),
+             _node("Clip", ["centred"], "y", min=-0.25, max=0.75)]
+    return _graph(nodes, [("x", [1, 2, 3, 4])], [("y", [1, 2, 3, 4])],
+                  {"minus_half": np.array(-0.5)}, opset=6)
+
+
+def arithmetic() -> bytes:
+    """Sub of a per-channel constant, Div by a constant and by an activation (1 + Relu),
+    a three-input Max, Min with a [W] row, Sum of three."""
+    weights = {"channel": np.array([0.1, 0.5, 0.9]).reshape(3, 1, 1),
+               "four": np.array(4.0), "one": np.array(1.0),
+               "row": np.array([0.2, 0.4, 0.6, 0.8, 1.0])}
+    nodes = [_node("Sub", ["x", "channel"], "sub"),
+             _node("Div", ["sub", "four"], "quarter"),
+             _node("Relu", ["sub"], "positive"),
+             _node("Add", ["positive", "one"], "divisor"),
+             _node("Div", ["x", "divisor"], "ratio"),
+             _node("Max", ["sub", "quarter", "ratio"], "max"),
+             _node("Min", ["max", "row"], "min"),
+             _node("Sum", ["min", "x", "sub"], "y")]
+    return _graph(nodes, [("x", [1, 3, 4, 5])], [("y", [1, 3, 4, 5])], weights)
+
+
+def reductions() -> bytes:
+    """ReduceMean over H and W without keepdims ([1,C]), ReduceMax over the channels,
+    ReduceSum over W (axes as an input, opset 13), ReduceMin over H, GlobalMaxPool."""
+    weights = {"width": np.array([3], np.int64)}
+    nodes = [_node("ReduceMean", ["x"], "mean", axes=[2, 3], keepdims=0),
+             _node("ReduceMax", ["x"], "max", axes=[1]),
+             _node("ReduceSum", ["x", "width"], "sum"),
+             _node("ReduceMin", ["x"], "min", axes=[-2]),
+             _node("GlobalMaxPool", ["x"], "global_max")]
+    nodes += _flat_concat(["mean", "max", "sum", "min", "global_max"], "y")
+    return _graph(nodes, [("x", [1, 3, 4, 5])], [("y", [1, 3 + 20 + 12 + 15 + 3])], weights)
+
+
+def batch_norm() -> bytes:
+    """A BatchNormalization of the input (not after a convolution)."""
+    weights = {"gamma": np.array([1.5, 0.5]), "beta": np.array([0.1, -0.2]),
+               "mean": np.array([0.4, 0.6]), "var": np.array([0.25, 2.0])}
+    return _one_node("BatchNormalization", [1, 2, 3, 3], [1, 2, 3, 3], weights,
+                     ("x", "gamma", "beta", "mean", "var"), epsilon=1e-3)
+
+
+def pad_computed() -> bytes:
+    """Pads computed as exporters write them: ConstantOfShape([6]) zeros (before N, C, H, W;
+    after N, C) joined with 8 - [H, W] from Shape -> Gather, so x [1,3,5,6] is padded to
+    8x8 with 0.5 at the end; then a Pad with negative pads (a crop) of one row on top."""
+    from onnx import TensorProto, helper
+    weights = {"six": np.array([6], np.int64), "hw": np.array([2, 3], np.int64),
+               "eight": np.array([8, 8], np.int64), "half": np.array(0.5),
+               "crop": np.array([0, 0, -1, 0, 0, 0, 0, 0], np.int64)}
+    zeros = helper.make_tensor("zero", TensorProto.INT64, [1], [0])
+    nodes = [_node("Shape", ["x"], "shape"),
+             _node("Gather", ["shape", "hw"], "size"),
+             _node("Sub", ["eight", "size"], "missing"),
+             _node("ConstantOfShape", ["six"], "zeros", value=zeros),
+             _node("Concat", ["zeros", "missing"], "pads", axis=0),
+             _node("Pad", ["x", "pads", "half"], "padded"),
+             _node("Pad", ["padded", "crop"], "y")]
+    return _graph(nodes, [("x", [1, 3, 5, 6])], [("y", [1, 3, 7, 8])], weights)
+
+
+def channel_shuffle() -> bytes:
+    """ShuffleNet's block as torch.onnx.export writes it: a 1x1 Conv, channel shuffle with
+    the Reshape targets computed from Shape/Gather/Div/Cast/Unsqueeze/Concat
+    ([N, 2, C/2, H, W], Transpose (0,2,1,3,4), [N, -1, H, W]), Split in two (opset 13),
+    a 1x1 Conv on the second half, Concat."""
+    rng = np.random.default_rng(19)
+    weights = {"w1": rng.normal(0, 0.5, (8, 3, 1, 1)), "w2": rng.normal(0, 0.5, (4, 4, 1, 1)),
+               "i0": np.array(0, np.int64), "i1": np.array(1, np.int64),
+               "i2": np.array(2, np.int64), "i3": np.array(3, np.int64),
+               "two": np.array(2, np.int64), "two_1d": np.array([2], np.int64),
+               "minus_one": np.array([-1], np.int64), "axes0": np.array([0], np.int64),
+               "halves": np.array([4, 4], np.int64)}
+    nodes = [_node("Conv", ["x", "w1"], "c")]
+    for i in range(4):
+        nodes += [_node("Shape", ["c"], f"shape{i}"),
+                  _node("Gather", [f"shape{i}", f"i{i}"], f"d{i}")]
+    nodes += [_node("Div", ["d1", "two"], "per_group"),
+              _node("Cast", ["per_group"], "per_group_int", to=7)]
+    for name in ("d0", "per_group_int", "d2", "d3"):
+        nodes.append(_node("Unsqueeze", [name, "axes0"], f"{name}/1d"))
+    nodes += [_node("Concat", ["d0/1d", "two_1d", "per_group_int/1d", "d2/1d", "d3/1d"],
+                    "split_shape", axis=0),
+              _node("Reshape", ["c", "split_shape"], "grouped"),
+              _node("Transpose", ["grouped"], "shuffled", perm=[0, 2, 1, 3, 4]),
+              _node("Concat", ["d0/1d", "minus_one", "d2/1d", "d3/1d"], "merged_shape", axis=0),
+              _node("Reshape", ["shuffled", "merged_shape"], "merged")]
+    from onnx import helper
+    nodes += [helper.make_node("Split", ["merged", "halves"], ["left", "right"], axis=1,
+                               name="split"),
+              _node("Conv", ["right", "w2"], "right_conv"),
+              _node("Concat", ["left", "right_conv"], "y", axis=1)]
+    return _graph(nodes, [("x", [1, 3, 4, 5])], [("y", [1, 8, 4, 5])], weights)
+
+
+def slicing() -> bytes:
+    """Slice of every other column (steps 2, axes as inputs), Slice of the last two
+    channels (a negative start), Gather of row 2 (a scalar index: the axis goes), Gather of
+    channels [3, 0], Unsqueeze and Squeeze."""
+    weights = {"start": np.array([0], np.int64), "end": np.array([9], np.int64),
+               "width": np.array([3], np.int64), "step": np.array([2], np.int64),
+               "last2": np.array([-2], np.int64), "big": np.array([100], np.int64),
+               "channels": np.array([1], np.int64), "row": np.array(2, np.int64),
+               "pick": np.array([3, 0], np.int64), "axis0": np.array([0], np.int64)}
+    nodes = [_node("Slice", ["x", "start", "end", "width", "step"], "columns"),
+             _node("Slice", ["x", "last2", "big", "channels"], "tail"),
+             _node("Gather", ["x", "row"], "row2", axis=2),
+             _node("Gather", ["x", "pick"], "picked", axis=1),
+             _node("Unsqueeze", ["row2", "axis0"], "unsqueezed"),
+             _node("Squeeze", ["unsqueezed", "axis0"], "squeezed")]
+    nodes += _flat_concat(["columns", "tail", "squeezed", "picked"], "y")
+    return _graph(nodes, [("x", [1, 4, 3, 5])], [("y", [1, 36 + 30 + 20 + 30])], weights)
+
+
+def resize_nearest() -> bytes:
+    """Resize nearest: 2x by scales (PyTorch's export: asymmetric, floor; a tile), and to
+    sizes 5x7 from 3x4 (ONNX's default half_pixel, round_prefer_floor; gathered rows and
+    columns)."""
+    weights = {"roi": np.zeros(0, np.float32), "scales": np.array([1.0, 1.0, 2.0, 2.0]),
+               "sizes": np.array([1, 2, 5, 7], np.int64), "none": np.zeros(0, np.float32)}
+    nodes = [_node("Resize", ["x", "roi", "scales"], "twice", mode="nearest",
+                   coordinate_transformation_mode="asymmetric", nearest_mode="floor"),
+             _node("Resize", ["x", "roi", "none", "sizes"], "sized", mode="nearest")]
+    nodes += _flat_concat(["twice", "sized"], "y")
+    return _graph(nodes, [("x", [1, 2, 3, 4])], [("y", [1, 96 + 70])], weights)
+
+
+def resize_bilinear() -> bytes:
+    """Resize linear: 2x by scales (half_pixel, PyTorch's bilinear) and to sizes 4x7 with
+    align_corners."""
+    weights = {"roi": np.zeros(0, np.float32), "scales": np.array([1.0, 1.0, 2.0, 2.0]),
+               "sizes": np.array([1, 2, 4, 7], np.int64), "none": np.zeros(0, np.float32)}
+    nodes = [_node("Resize", ["x", "roi", "scales"], "twice", mode="linear"),
+             _node("Resize", ["x", "roi", "none", "sizes"], "corners", mode="linear",
+                   coordinate_transformation_mode="align_corners")]
+    nodes += _flat_concat(["twice", "corners"], "y")
+    return _graph(nodes, [("x", [1, 2, 3, 4])], [("y", [1, 96 + 56])], weights)
+
+
+def upsample() -> bytes:
+    """Opset 9 Upsample (nearest) by 2 in height, 3 in width."""
+    weights = {"scales": np.array([1.0, 1.0, 2.0, 3.0])}
+    return _graph([_node("Upsample", ["x", "scales"], "y", mode="nearest")],
+                  [("x", [1, 2, 3, 4])], [("y", [1, 2, 6, 12])], weights, opset=9)
+
+
+def conv_transpose() -> bytes:
+    """ConvTranspose 3x3 stride 2, pads 1, output_padding 1 (4x4 -> 8x8) with a bias, then
+    ConvTranspose 2x2 stride 1 without pads (8x8 -> 9x9)."""
+    rng = np.random.default_rng(20)
+    weights = {"w1": rng.normal(0, 0.5, (3, 4, 3, 3)), "b1": rng.normal(0, 0.1, 4),
+               "w2": rng.normal(0, 0.5, (4, 2, 2, 2))}
+    nodes = [_node("ConvTranspose", ["x", "w1", "b1"], "up", strides=[2, 2],
+                   pads=[1, 1, 1, 1], output_padding=[1, 1]),
+             _node("ConvTranspose", ["up", "w2"], "y")]
+    return _graph(nodes, [("x", [1, 3, 4, 4])], [("y", [1, 2, 9, 9])], weights)
+
+
+def softmax_opset11() -> bytes:
+    """Opset 11 Softmax with axis 1 of [1,3,2,4]: over all of C, H and W at once."""
+    return _graph([_node("Softmax", ["x"], "y", axis=1)], [("x", [1, 3, 2, 4])],
+                  [("y", [1, 3, 2, 4])], {}, opset=11)
+
+
+def dynamic_batch() -> bytes:
+    """A Conv whose input and output batch is symbolic ('batch_size'), as
+    torch.onnx.export's dynamic_axes writes it."""
+    rng = np.random.default_rng(21)
+    return _graph([_node("Conv", ["x", "w"], "y", pads=[1, 1, 1, 1])],
+                  [("x", ["batch_size", 2, 4, 4])], [("y", ["batch_size", 3, 4, 4])],
+                  {"w": rng.normal(0, 0.5, (3, 2, 3, 3))})
+
+
+def dynamic_resolution() -> bytes:
+    """Symbolic batch, height and width ('N', 'height', 'width'): Conv, GlobalAveragePool,
+    Flatten, Gemm; the height and width must come from --input-shape."""
+    rng = np.random.default_rng(22)
+    nodes = [_node("Conv", ["x", "w"], "c", pads=[1, 1, 1, 1], strides=[2, 2]),
+             _node("Relu", ["c"], "r"), _node("GlobalAveragePool", ["r"], "pool"),
+             _node("Flatten", ["pool"], "flat"), _node("Gemm", ["flat", "fc"], "y", transB=1)]
+    return _graph(nodes, [("x", ["N", 3, "height", "width"])], [("y", ["N", 5])],
+                  {"w": rng.normal(0, 0.5, (4, 3, 3, 3)), "fc": rng.normal(0, 0.5, (5, 4))})
+
+
+def _quantize_node(x: str, output: str, params: str):
+    return _node("QuantizeLinear", [x, f"{params}/scale", f"{params}/zero_point"], output)
+
+
+def _dequantize_node(x: str, output: str, params: str, **attrs):
+    return _node("DequantizeLinear", [x, f"{params}/scale", f"{params}/zero_point"], output,
+                 **attrs)
+
+
+def _params(name: str, scale, zero_point, dtype=np.int8) -> dict:
+    return {f"{name}/scale": np.asarray(scale, np.float32),
+            f"{name}/zero_point": np.asarray(zero_point, dtype)}
+
+
+def _int8_weights(rng, shape) -> np.ndarray:
+    return rng.integers(-127, 128, size=shape).astype(np.int8)
+
+
+def qdq_conv() -> bytes:
+    """A QDQ network as ONNX Runtime's quantiser writes it, float input, int8 output:
+    QuantizeLinear of the input; Conv 3x3 stride 2 with int8 weights per output channel
+    (axis 0) and an int32 bias of scale input x weight; Relu; depthwise Conv with
+    per-tensor weights; Clip(0, 6); GlobalAveragePool; Flatten; Gemm (transB) with
+    per-tensor weights and bias; every result requantised by a QuantizeLinear."""
+    from onnx import TensorProto
+    rng = np.random.default_rng(23)
+    w1_scale = rng.uniform(0.002, 0.004, 8).astype(np.float32)
+    w2_scale, w3_scale = np.float32(0.01), np.float32(0.004)
+    s_in, s1, s2, s3 = np.float32(1 / 255), np.float32(0.02), np.float32(0.025), np.float32(0.01)
+    weights = {"w1": _int8_weights(rng, (8, 3, 3, 3)),
+               "b1": rng.integers(-2000, 2000, 8).astype(np.int32),
+               "w2": _int8_weights(rng, (8, 1, 3, 3)),
+               "w3": _int8_weights(rng, (5, 8)), "b3": rng.integers(-500, 500, 5).astype(np.int32),
+               "zero": np.array(0.0), "six": np.array(6.0)}
+    weights.update(_params("in", s_in, -128))
+    weights.update(_params("w1q", w1_scale, np.zeros(8)))
+    weights.update(_params("b1q", s_in * w1_scale, np.zeros(8), np.int32))
+    weights.update(_params("a1", s1, -128))
+    weights.update(_params("w2q", w2_scale, 0))
+    weights.update(_params("a2", s2, -128))
+    weights.update(_params("a3", s3, -128))
+    weights.update(_params("w3q", w3_scale, 0))
+    weights.update(_params("b3q", s3 * w3_scale, 0, np.int32))
+    weights.update(_params("out", np.float32(0.03), 5))
+    nodes = [_quantize_node("x", "xq", "in"), _dequantize_node("xq", "xd", "in"),
+             _dequantize_node("w1", "w1d", "w1q", axis=0),
+             _dequantize_node("b1", "b1d", "b1q", axis=0),
+             _node("Conv", ["xd", "w1d", "b1d"], "c1", pads=[1, 1, 1, 1], strides=[2, 2]),
+             _node("Relu", ["c1"], "r1"),
+             _quantize_node("r1", "r1q", "a1"), _dequantize_node("r1q", "r1d", "a1"),
+             _dequantize_node("w2", "w2d", "w2q"),
+             _node("Conv", ["r1d", "w2d"], "c2", pads=[1, 1, 1, 1], group=8),
+             _node("Clip", ["c2", "zero", "six"], "r2"),
+             _quantize_node("r2", "r2q", "a2"), _dequantize_node("r2q", "r2d", "a2"),
+             _node("GlobalAveragePool", ["r2d"], "pool"),
+             _quantize_node("pool", "poolq", "a3"), _dequantize_node("poolq", "poold", "a3"),
+             _node("Flatten", ["poold"], "flat"),
+             _dequantize_node("w3", "w3d", "w3q"), _dequantize_node("b3", "b3d", "b3q"),
+             _node("Gemm", ["flat", "w3d", "b3d"], "logits", transB=1),
+             _quantize_node("logits", "y", "out")]
+    return _graph(nodes, [("x", [1, 3, 8, 8])], [("y", [1, 5])], weights,
+                  output_type=TensorProto.INT8)
+
+
+def qdq_add() -> bytes:
+    """QDQ Add: x quantised twice (scales 1/255 and 1/100, different zero points), the two
+    added and requantised (scale 0.011); then Add of a per-channel int8 constant and
+    MatMul by an int8 matrix over the width, both requantised; int8 output."""
+    from onnx import TensorProto
+    rng = np.random.default_rng(24)
+    weights = {"bias": rng.integers(-100, 100, (3, 1, 1)).astype(np.int8),
+               "m": _int8_weights(rng, (5, 4))}
+    weights.update(_params("p", 1 / 255, -128))
+    weights.update(_params("q", 1 / 100, -20))
+    weights.update(_params("s", 0.011, -60))
+    weights.update(_params("c", 0.004, 0))
+    weights.update(_params("t", 0.013, -10))
+    weights.update(_params("mq", 0.01, 0))
+    weights.update(_params("out", 0.02, 7))
+    nodes = [_quantize_node("x", "xp", "p"), _dequantize_node("xp", "a", "p"),
+             _quantize_node("x", "xq", "q"), _dequantize_node("xq", "b", "q"),
+             _node("Add", ["a", "b"], "sum"),
+             _quantize_node("sum", "sumq", "s"), _dequantize_node("sumq", "sumd", "s"),
+             _dequantize_node("bias", "biasd", "c"),
+             _node("Add", ["sumd", "biasd"], "shifted"),
+             _quantize_node("shifted", "shiftedq", "t"),
+             _dequantize_node("shiftedq", "shiftedd", "t"),
+             _dequantize_node("m", "md", "mq"),
+             _node("MatMul", ["shiftedd", "md"], "product"),
+             _quantize_node("product", "y", "out")]
+    return _graph(nodes, [("x", [1, 3, 2, 5])], [("y", [1, 3, 2, 4])], weights,
+                  output_type=TensorProto.INT8)
+
+
+def qdq_uint8() -> bytes:
+    """uint8 activations (zero points 128 and 30) and int8 weights: QuantizeLinear, Conv,
+    QuantizeLinear, MaxPool of the dequantised tensor (its parameters kept), Concat of
+    inputs quantised alike, DequantizeLinear to a float output."""
+    rng = np.random.default_rng(25)
+    weights = {"w": _int8_weights(rng, (4, 2, 3, 3)),
+               "b": rng.integers(-300, 300, 4).astype(np.int32)}
+    weights.update(_params("in", 1 / 128, 128, np.uint8))
+    weights.update(_params("wq", 0.005, 0))
+    weights.update(_params("bq", np.float32(1 / 128) * np.float32(0.005), 0, np.int32))
+    weights.update(_params("a", 0.02, 30, np.uint8))
+    nodes = [_quantize_node("x", "xq", "in"), _dequantize_node("xq", "xd", "in"),
+             _dequantize_node("w", "wd", "wq"), _dequantize_node("b", "bd", "bq"),
+             _node("Conv", ["xd", "wd", "bd"], "c", pads=[1, 1, 1, 1]),
+             _quantize_node("c", "cq", "a"), _dequantize_node("cq", "cd", "a"),
+             _node("MaxPool", ["cd"], "pooled", kernel_shape=[2, 2], strides=[2, 2]),
+             _quantize_node("pooled", "pooledq", "a"),
+             _dequantize_node("pooledq", "pooledd", "a"),
+             _node("Concat", ["pooledd", "pooledd"], "joined", axis=1),
+             _quantize_node("joined", "joinedq", "a"),
+             _dequantize_node("joinedq", "y", "a")]
+    return _graph(nodes, [("x", [1, 2, 6, 6])], [("y", [1, 8, 3, 3])], weights)
+
+
+def qdq_unary() -> bytes:
+    """QDQ LeakyRelu, Sigmoid, Tanh, HardSigmoid and HardSwish of a dequantised input
+    (scale 0.05, zero point -10: reals from -5.9 to 6.9), each requantised: 256-entry
+    tables; joined along the channels (equal parameters), int8 output."""
+    from onnx import TensorProto
+    weights = {"three": np.array(3.0)}
+    weights.update(_params("x", 1 / 255, -128))
+    weights.update(_params("c", 0.05, -10))
+    weights.update(_params("out", 0.04, -30))
+    nodes = [_quantize_node("x", "xq", "x"), _dequantize_node("xq", "xd", "x"),
+             _node("Mul", ["xd", "three"], "scaled"),
+             _quantize_node("scaled", "cq", "c"), _dequantize_node("cq", "c", "c")]
+    names = []
+    for op_type, attrs in (("LeakyRelu", {"alpha": 0.2}), ("Sigmoid", {}), ("Tanh", {}),
+                           ("HardSigmoid", {"alpha": 0.25}), ("HardSwish", {})):
+        name = op_type.lower()
+        nodes += [_node(op_type, ["c"], name, **attrs),
+                  _quantize_node(name, f"{name}/q", "out"),
+                  _dequantize_node(f"{name}/q", f"{name}/dq", "out")]
+        names.append(f"{name}/dq")
+    nodes += [_node("Concat", names, "joined", axis=1), _quantize_node("joined", "y", "out")]
+    return _graph(nodes, [("x", [1, 2, 4, 4])], [("y", [1, 10, 4, 4])], weights,
+                  output_type=TensorProto.INT8)
+
+
+def qdq_mul() -> bytes:
+    """A squeeze-and-excitation gate in QDQ form: x times HardSigmoid of its per-channel
+    mean (GlobalAveragePool, a 1x1 Conv), the Mul in int8; and x times an int8 constant
+    per channel; int8 output."""
+    from onnx import TensorProto
+    rng = np.random.default_rng(28)
+    weights = {"w": _int8_weights(rng, (3, 3, 1, 1)),
+               "scale_c": rng.integers(-127, 128, (3, 1, 1)).astype(np.int8)}
+    weights.update(_params("x", 1 / 255, -128))
+    weights.update(_params("m", 1 / 300, -128))
+    weights.update(_params("wq", 0.01, 0))
+    weights.update(_params("g", 0.02, -60))
+    weights.update(_params("gate", 1 / 255, -128))
+    weights.update(_params("p", 0.004, -128))
+    weights.update(_params("cq", 0.02, 0))
+    weights.update(_params("out", 0.006, -3))
+    nodes = [_quantize_node("x", "xq", "x"), _dequantize_node("xq", "xd", "x"),
+             _node("GlobalAveragePool", ["xd"], "mean"),
+             _quantize_node("mean", "meanq", "m"), _dequantize_node("meanq", "meand", "m"),
+             _dequantize_node("w", "wd", "wq"),
+             _node("Conv", ["meand", "wd"], "logit"),
+             _quantize_node("logit", "logitq", "g"), _dequantize_node("logitq", "logitd", "g"),
+             _node("HardSigmoid", ["logitd"], "gate_f", alpha=1 / 6),
+             _quantize_node("gate_f", "gateq", "gate"),
+             _dequantize_node("gateq", "gated", "gate"),
+             _node("Mul", ["xd", "gated"], "gated_x"),
+             _quantize_node("gated_x", "pq", "p"), _dequantize_node("pq", "pd", "p"),
+             _dequantize_node("scale_c", "cd", "cq"),
+             _node("Mul", ["pd", "cd"], "scaled"),
+             _quantize_node("scaled", "y", "out")]
+    return _graph(nodes, [("x", [1, 3, 4, 5])], [("y", [1, 3, 4, 5])], weights,
+                  output_type=TensorProto.INT8)
+
+
+def qlinear_conv() -> bytes:
+    """QLinearConv as ONNX Runtime's QOperator format writes it: a uint8 input (zero point
+    128), uint8 weights with zero point 128, an int32 bias, a uint8 output (zero point 100),
+    then a second QLinearConv 1x1 with int8 weights per output channel."""
+    from onnx import TensorProto
+    rng = np.random.default_rng(26)
+    w1 = (_int8_weights(rng, (4, 3, 3, 3)).astype(np.int16) + 128).astype(np.uint8)
+    weights = {"w1": w1, "b1": rng.integers(-1000, 1000, 4).astype(np.int32),
+               "w2": _int8_weights(rng, (2, 4, 1, 1))}
+    weights.update(_params("x", 0.02, 128, np.uint8))
+    weights.update(_params("w1q", 0.003, 128, np.uint8))
+    weights.update(_params("a", 0.05, 100, np.uint8))
+    weights.update(_params("w2q", [0.004, 0.007], [0, 0]))
+    weights.update(_params("y", 0.04, 120, np.uint8))
+    nodes = [_node("QLinearConv", ["x", "x/scale", "x/zero_point", "w1", "w1q/scale",
+                                   "w1q/zero_point", "a/scale", "a/zero_point", "b1"], "c1",
+                   pads=[1, 1, 1, 1]),
+             _node("QLinearConv", ["c1", "a/scale", "a/zero_point", "w2", "w2q/scale",
+                                   "w2q/zero_point", "y/scale", "y/zero_point"], "y")]
+    return _graph(nodes, [("x", [1, 3, 5, 5])], [("y", [1, 2, 5, 5])], weights,
+                  input_type=TensorProto.UINT8, output_type=TensorProto.UINT8)
+
+
+def qlinear_matmul_add() -> bytes:
+    """An int8 input [1, 6]: QLinearMatMul by an int8 matrix, then com.microsoft's
+    QLinearAdd of a constant; int8 output."""
+    from onnx import TensorProto, helper
+    rng = np.random.default_rng(27)
+    weights = {"m": _int8_weights(rng, (6, 4)),
+               "c": rng.integers(-128, 128, (1, 4)).astype(np.int8)}
+    weights.update(_params("x", 0.05, -3))
+    weights.update(_params("mq", 0.02, 0))
+    weights.update(_params("p", 0.3, 4))
+    weights.update(_params("cq", 0.1, -5))
+    weights.update(_params("y", 0.35, -2))
+    nodes = [_node("QLinearMatMul", ["x", "x/scale", "x/zero_point", "m", "mq/scale",
+                                     "mq/zero_point", "p/scale", "p/zero_point"], "p"),
+             helper.make_node("QLinearAdd", ["p", "p/scale", "p/zero_point", "c", "cq/scale",
+                                             "cq/zero_point", "y/scale", "y/zero_point"], ["y"],
+                              name="y", domain="com.microsoft")]
+    return _graph(nodes, [("x", [1, 6])], [("y", [1, 4])], weights,
+                  input_type=TensorProto.INT8, output_type=TensorProto.INT8,
+                  domains=["com.microsoft"])
+
+
+def pad_reflect() -> bytes:
+    """A Pad in reflect mode."""
+    weights = {"pads": np.array([0, 0, 1, 1, 0, 0, 1, 1], np.int64)}
+    return _one_node("Pad", [1, 2, 3, 3], [1, 2, 5, 5], weights, ("x", "pads"),
+                     mode="reflect")
+
+
+def resize_cubic() -> bytes:
+    """A Resize in cubic mode."""
+    weights = {"roi": np.zeros(0, np.float32), "scales": np.array([1.0, 1.0, 2.0, 2.0])}
+    return _one_node("Resize", [1, 2, 3, 3], [1, 2, 6, 6], weights, ("x", "roi", "scales"),
+                     mode="cubic")
 
 
 def _one_node(op_type: str, input_shape, output_shape, initializers=None, inputs=("x",),
@@ -210,19 +668,13 @@ def pool_dilations() -> bytes:
 
 
 def softmax_axis() -> bytes:
-    """A Softmax over the height of a 4-D tensor."""
+    """A Softmax over the height of a 4-D tensor (brought last by a transpose)."""
     return _one_node("Softmax", [1, 3, 2, 2], [1, 3, 2, 2], axis=2)
 
 
 def gemm_trans_a() -> bytes:
-    """A Gemm with transA 1."""
+    """A Gemm with transA 1 (A [4, 1] read as [1, 4])."""
     return _one_node("Gemm", [4, 1], [1, 3], {"w": np.ones((4, 3))}, ("x", "w"), transA=1)
-
-
-def clip_range() -> bytes:
-    """A Clip to [0, 3]."""
-    weights = {"low": np.array(0.0), "high": np.array(3.0)}
-    return _one_node("Clip", [1, 4], [1, 4], weights, ("x", "low", "high"))
 
 
 def computed_weights() -> bytes:
@@ -236,23 +688,6 @@ def computed_weights() -> bytes:
 def conv1d() -> bytes:
     """A 1-D Conv (3-D input)."""
     return _one_node("Conv", [1, 2, 8], [1, 3, 6], {"w": np.ones((3, 2, 3))}, ("x", "w"))
-
-
-def lone_batch_norm() -> bytes:
-    """A BatchNormalization of the input, with no convolution to fold it into."""
-    weights = {"gamma": np.ones(2), "beta": np.zeros(2), "mean": np.zeros(2), "var": np.ones(2)}
-    return _one_node("BatchNormalization", [1, 2, 3, 3], [1, 2, 3, 3], weights,
-                     ("x", "gamma", "beta", "mean", "var"))
-
-
-def dynamic_shape() -> bytes:
-    """An input whose batch dimension is symbolic ('N')."""
-    from onnx import TensorProto, helper
-    graph = helper.make_graph(
-        [_node("Relu", ["x"], "y")], "test",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 4])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 4])])
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]).SerializeToString()
 
 
 def int8_input() -> bytes:
@@ -292,18 +727,39 @@ MODELS = {
     "onnx_sigmoid": sigmoid,
     "onnx_softmax": softmax,
     "onnx_conv_auto_pad": conv_auto_pad,
-    # Refused with a clear error.
     "onnx_grouped_conv": grouped_conv,
     "onnx_ceil_mode": ceil_mode,
-    "onnx_pool_dilations": pool_dilations,
+    "onnx_activations": activations,
+    "onnx_clip_attributes": clip_attributes,
+    "onnx_arithmetic": arithmetic,
+    "onnx_reductions": reductions,
+    "onnx_batch_norm": batch_norm,
+    "onnx_pad_computed": pad_computed,
+    "onnx_channel_shuffle": channel_shuffle,
+    "onnx_slicing": slicing,
+    "onnx_resize_nearest": resize_nearest,
+    "onnx_resize_bilinear": resize_bilinear,
+    "onnx_upsample": upsample,
+    "onnx_conv_transpose": conv_transpose,
+    "onnx_softmax_opset11": softmax_opset11,
+    "onnx_dynamic_batch": dynamic_batch,
+    "onnx_dynamic_resolution": dynamic_resolution,
+    "onnx_qdq_conv": qdq_conv,
+    "onnx_qdq_add": qdq_add,
+    "onnx_qdq_uint8": qdq_uint8,
+    "onnx_qdq_unary": qdq_unary,
+    "onnx_qdq_mul": qdq_mul,
+    "onnx_qlinear_conv": qlinear_conv,
+    "onnx_qlinear_matmul_add": qlinear_matmul_add,
     "onnx_softmax_axis": softmax_axis,
     "onnx_gemm_trans_a": gemm_trans_a,
-    "onnx_clip_range": clip_range,
+    # Refused with a clear error.
+    "onnx_pool_dilations": pool_dilations,
     "onnx_computed_weights": computed_weights,
     "onnx_conv1d": conv1d,
-    "onnx_lone_batch_norm": lone_batch_norm,
-    "onnx_dynamic_shape": dynamic_shape,
     "onnx_int8_input": int8_input,
+    "onnx_pad_reflect": pad_reflect,
+    "onnx_resize_cubic": resize_cubic,
     "onnx_truncated": truncated,
     "onnx_unsupported": unsupported,
 }

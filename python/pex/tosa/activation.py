@@ -10,6 +10,8 @@ from pex.tosa.builder import FunctionBuilder, Value
 
 
 def fused_activation(b: FunctionBuilder, x: Value, activation: str, output: Tensor) -> Value:
+    if activation == "NONE":
+        return x
     if x.dtype == "f32":
         low, high = float_activation_range(activation)
         if math.isinf(low) and math.isinf(high):

@@ -63,6 +63,8 @@ def _requantize(b: FunctionBuilder, acc: Value, op: Op, weights: Tensor,
                 float_product: bool = False) -> Value:
     """Accumulator -> output type, then the fused activation."""
     output = op.output
+    if output.dtype == "i32":
+        return acc  # the accumulator itself: the importer requantises it (ONNX)
     if acc.dtype == "i32":
         multipliers, shifts = requantize_multipliers(op.inputs[0], weights, output, float_product)
         acc = b.rescale(acc, multipliers, shifts, 0, output.zero_point(), "i8")

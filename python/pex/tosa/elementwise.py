@@ -29,7 +29,7 @@ def _widen(b: FunctionBuilder, x: Value, zero_point: int, left_shift: int = 0) -
 def lower_add(b: FunctionBuilder, op: Op) -> None:
     x, y = op.inputs
     out = op.output
-    if out.dtype == "f32":
+    if out.dtype in ("f32", "i32"):
         result = b.elementwise("add", b.value(x), b.value(y), out.shape)
     else:
         twice_max_scale = 2 * max(x.scale(), y.scale())
@@ -46,7 +46,7 @@ def lower_add(b: FunctionBuilder, op: Op) -> None:
 def lower_mul(b: FunctionBuilder, op: Op) -> None:
     x, y = op.inputs
     out = op.output
-    if out.dtype == "f32":
+    if out.dtype in ("f32", "i32"):
         result = b.mul(b.value(x), b.value(y), out.shape)
     else:
         product = b.mul(_widen(b, b.value(x), x.zero_point()),

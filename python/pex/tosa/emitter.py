@@ -13,7 +13,8 @@ import re
 
 from pex.errors import ModelError
 from pex.graph import Graph, Op, Tensor
-from pex.tosa import convolution, elementwise, pooling, shape, softmax, text
+from pex.tosa import (arithmetic, convolution, elementwise, pooling, reduction, resize, shape,
+                       softmax, text)
 from pex.tosa.builder import FunctionBuilder, Value
 from pex.tosa.text import TensorType
 
@@ -38,6 +39,19 @@ LOWERINGS = {
     "concat": shape.lower_concat,
     "pad": shape.lower_pad,
     "softmax": softmax.lower_softmax,
+    "sub": arithmetic.lower_sub,
+    "div": arithmetic.lower_div,
+    "maximum": arithmetic.lower_maximum,
+    "minimum": arithmetic.lower_minimum,
+    "clamp": arithmetic.lower_clamp,
+    "tanh": arithmetic.lower_tanh,
+    "rescale": arithmetic.lower_rescale,
+    "table": arithmetic.lower_table,
+    "reduce_sum": reduction.lower_reduce_sum,
+    "reduce_max": reduction.lower_reduce_max,
+    "reduce_min": reduction.lower_reduce_min,
+    "slice": shape.lower_slice,
+    "resize": resize.lower_resize,
 }
 
 

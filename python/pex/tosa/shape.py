@@ -38,8 +38,13 @@ def lower_concat(b: FunctionBuilder, op: Op) -> None:
     b.bind(out, fused_activation(b, joined, op.attrs["activation"], out))
 
 
+def lower_slice(b: FunctionBuilder, op: Op) -> None:
+    b.bind(op.output, b.slice(b.value(op.inputs[0]), op.attrs["begin"], op.attrs["size"]))
+
+
 def lower_pad(b: FunctionBuilder, op: Op) -> None:
-    """Pads with the zero point; unpadded leading unit dimensions are dropped around it."""
+    """Pads with the zero point (a float tensor with attribute `value` if it has one);
+    unpadded leading unit dimensions are dropped around it."""
     x, out = op.inputs[0], op.output
     pads = [tuple(p) for p in op.attrs["pads"]]
     kept = 0
@@ -51,7 +56,7 @@ def lower_pad(b: FunctionBuilder, op: Op) -> None:
     inner_shape = x.shape[kept:]
     padded_shape = tuple(d + lo + hi for d, (lo, hi) in zip(inner_shape, pads[kept:]))
     value = b.reshape(b.value(x), inner_shape)
-    pad_value = b.scalar(out.zero_point() if out.quant else 0, out.dtype)
+    pad_value = b.scalar(out.zero_point() if out.quant else op.attrs.get("value", 0), out.dtype)
     flat_pads = b.const_shape([p for pair in pads[kept:] for p in pair])
     padded = b.op("pad", [value, flat_pads, pad_value], TensorType(padded_shape, out.dtype))
     b.bind(out, b.reshape(padded, out.shape))

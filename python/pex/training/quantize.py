@@ -30,6 +30,14 @@ from pex.zoo.quantize import activation_quantization, quantize_graph
 
 INPUT_QUANT = Quantization.per_tensor(1 / 255, -128)
 _FUSABLE = {"relu": "RELU", "relu6": "RELU6"}
+# ONNX exports ReLU6 as Clip(0, 6), which the importer reads as a clamp.
+_FUSABLE_CLAMPS = {(0.0, 6.0): "RELU6", (0.0, float("inf")): "RELU"}
+
+
+def _fused_activation(op: Op) -> str | None:
+    if op.kind == "clamp":
+        return _FUSABLE_CLAMPS.get((float(op.attrs["low"]), float(op.attrs["high"])))
+    return _FUSABLE.get(op.kind)
 
 
 def export_onnx(net, path: str, resolution: int) -> None:
@@ -71,18 +79,19 @@ def _consumers(graph: Graph) -> dict[Tensor, int]:
 
 
 def fuse_activations(graph: Graph) -> Graph:
-    """Folds a ReLU/ReLU6 that alone reads a convolution's output into the convolution."""
+    """Folds a ReLU/ReLU6 (or the clamp it was exported as) that alone reads a convolution's output into the convolution."""
     consumers = _consumers(graph)
     producer = {op.output: op for op in graph.ops}
     ops, fused = [], set()
     for op in graph.ops:
         source = producer.get(op.inputs[0]) if op.inputs else None
-        if (op.kind in _FUSABLE and source is not None and consumers[op.inputs[0]] == 1
+        activation = _fused_activation(op)
+        if (activation is not None and source is not None and consumers[op.inputs[0]] == 1
                 and source.kind in ("conv2d", "depthwise_conv2d")
                 and source.attrs.get("activation", "NONE") == "NONE"):
             index = ops.index(source)
             ops[index] = Op(source.kind, source.inputs, op.outputs,
-                            dict(source.attrs, activation=_FUSABLE[op.kind]), source.loc)
+                            dict(source.attrs, activation=activation), source.loc)
             producer[op.output] = ops[index]
             fused.add(op)
             continue

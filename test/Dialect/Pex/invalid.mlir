@@ -250,12 +250,22 @@ func.func @partial_yield_outside_group() {
 
 // -----
 
+// A kernel has one destination: a second one does not parse.
 func.func @kernel_two_destinations(%a: tensor<4xf32>, %b: tensor<4xf32>) {
-  // expected-error @+1 {{must have exactly one destination, got 2}}
+  // expected-error @+1 {{expected ':'}}
   %r = pex.kernel outs(%a, %b : tensor<4xf32>, tensor<4xf32>) {
   ^bb0(%x: tensor<4xf32>, %y: tensor<4xf32>):
     pex.yield %x : tensor<4xf32>
   } -> tensor<4xf32>
+  return
+}
+
+// -----
+
+// A placed buffer holds its tensor.
+func.func @buffer_larger_than_placement() {
+  // expected-error @+1 {{tensor of 64 bytes does not fit its placement of 32 bytes}}
+  %b = pex.buffer <offset = 0, size = 32, live = [0, 1]> : tensor<16xf32>
   return
 }
 

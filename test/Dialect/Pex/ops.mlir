@@ -57,6 +57,35 @@ func.func @group_assembles_slices(%x: tensor<1x4x4x10xf32>) -> (tensor<1x4x4x10x
 
 // -----
 
+// The remainder slice can run first; the default (last) is not printed.
+// CHECK-LABEL: func.func @group_remainder_first
+// CHECK: pex.group axis = 3, channels = 10, slices = 3, remainder = first sliced(
+func.func @group_remainder_first(%x: tensor<1x4x4x10xf32>) -> (tensor<1x4x4x10xf32>) {
+  %y = pex.group axis = 3, channels = 10, slices = 3, remainder = first sliced(%x : tensor<1x4x4x10xf32>) -> (tensor<1x4x4x10xf32>) {
+  ^bb0(%xs: tensor<1x4x4x4xf32>):
+    pex.partial_yield assemble(%xs : tensor<1x4x4x4xf32>)
+  }
+  return %y : tensor<1x4x4x10xf32>
+}
+
+// -----
+
+// A kernel writing into a buffer the planner placed.
+// CHECK-LABEL: func.func @kernel_into_placed_buffer
+// CHECK: %[[B:.*]] = pex.buffer <offset = 32, size = 64, live = [0, 1]> : tensor<16xf32>
+// CHECK: pex.kernel ins(%{{.*}} : tensor<16xf32>) outs(%[[B]] : tensor<16xf32>)
+func.func @kernel_into_placed_buffer(%x: tensor<16xf32>) -> tensor<16xf32> {
+  %b = pex.buffer <offset = 32, size = 64, live = [0, 1]> : tensor<16xf32>
+  %y = pex.kernel ins(%x : tensor<16xf32>) outs(%b : tensor<16xf32>) {
+  ^bb0(%xa: tensor<16xf32>, %out: tensor<16xf32>):
+    %c = tosa.clamp %xa {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<16xf32>) -> tensor<16xf32>
+    pex.yield %c : tensor<16xf32>
+  } -> tensor<16xf32>
+  return %y : tensor<16xf32>
+}
+
+// -----
+
 // Without an epilogue, accumulators are results after the assembled ones.
 // CHECK-LABEL: func.func @group_returns_accumulator
 // CHECK: pex.partial_yield assemble(%{{.*}} : tensor<1x2x2x4xf32>) accumulate(%{{.*}} : tensor<1x2x2x3xf32>)

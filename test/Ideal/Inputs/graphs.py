@@ -13,7 +13,7 @@ import sys
 
 from pex.graph import Graph, Op, Tensor
 from pex.ideal import compute_ideals
-from pex.ideal.__main__ import format_text
+from pex.ideal.report import format_text
 from pex.importers.tflite.writer import write_tflite
 from pex.testmodels import activation, float_tensor, int8_weights, int32_bias, q
 

@@ -3,6 +3,9 @@
 #include "pex/Dialect/Pex/IR/PexDialect.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
 
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 
 using namespace mlir;
 using namespace mlir::pex;
@@ -15,4 +18,92 @@ void PexDialect::initialize() {
 #include "pex/Dialect/Pex/IR/PexOps.cpp.inc"
       >();
   registerAttributes();
+}
+
+/// An array with one placement (or unit, for a value the arena does not
+/// hold) per value of `values`.
+static LogicalResult verifyPlacementArray(Operation *op, NamedAttribute attr,
+                                          size_t values) {
+  auto array = dyn_cast<ArrayAttr>(attr.getValue());
+  if (!array || array.size() != values ||
+      !llvm::all_of(array, llvm::IsaPred<PlacementAttr, UnitAttr>))
+    return op->emitOpError()
+           << "'" << attr.getName().getValue() << "' must be an array of "
+           << values << " #pex.placement or unit entries";
+  return success();
+}
+
+LogicalResult PexDialect::verifyOperationAttribute(Operation *op,
+                                                   NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  Attribute value = attr.getValue();
+  auto expect = [&](bool ok, StringRef what) -> LogicalResult {
+    if (ok)
+      return success();
+    return op->emitOpError() << "'" << name << "' must be " << what;
+  };
+  if (name == kPlacementAttrName)
+    return expect(isa<PlacementAttr>(value), "a #pex.placement");
+  if (name == kArenaAttrName)
+    return expect(isa<ArenaAttr>(value) &&
+                      isa<FunctionOpInterface, memref::GlobalOp>(op),
+                  "a #pex.arena on a function or the arena global");
+  if (name == kFirstFitSizeAttrName || name == kPeakBeforePartitionAttrName)
+    return expect(isa<IntegerAttr>(value), "an integer number of bytes");
+  if (name == kArenaIOAttrName)
+    return expect(isa<StringAttr>(value) && isa<memref::ViewOp>(op),
+                  "a role string on an arena view");
+  if (name == kResultPlacementsAttrName ||
+      name == kAccumulatorPlacementsAttrName) {
+    auto group = dyn_cast<GroupOp>(op);
+    if (!group)
+      return op->emitOpError() << "'" << name << "' belongs on a pex.group";
+    size_t values = name == kResultPlacementsAttrName
+                        ? group->getNumResults()
+                        : group.getPartialYield().getAccumulate().size();
+    return verifyPlacementArray(op, attr, values);
+  }
+  if (name == kMicroKernelMacAttrName)
+    return expect(isa<DictionaryAttr>(value) && isa<scf::ForOp>(op),
+                  "a dictionary on an scf.for");
+  if (name == kMicroKernelIm2ColAttrName)
+    return expect(isa<UnitAttr>(value) && isa<scf::ForOp>(op),
+                  "a unit attribute on an scf.for");
+  return op->emitOpError() << "unknown pex attribute '" << name << "'";
+}
+
+/// The attributes of a function's arguments and results.
+static LogicalResult verifyValueAttribute(Operation *op, NamedAttribute attr,
+                                          bool isArgument) {
+  StringRef name = attr.getName().getValue();
+  Attribute value = attr.getValue();
+  auto expect = [&](bool ok, StringRef what) -> LogicalResult {
+    if (ok)
+      return success();
+    return op->emitOpError() << "'" << name << "' must be " << what;
+  };
+  if (name == kTensorNameAttrName)
+    return expect(isa<StringAttr>(value), "a string");
+  if (name == kScaleAttrName)
+    return expect(isa<FloatAttr>(value), "a float");
+  if (name == kZeroPointAttrName)
+    return expect(isa<IntegerAttr>(value), "an integer");
+  if (name == kPlacementAttrName)
+    return expect(isa<PlacementAttr>(value), "a #pex.placement");
+  if (name == kOutputArgAttrName && isArgument)
+    return expect(isa<UnitAttr>(value), "a unit attribute");
+  return op->emitOpError() << "unknown pex attribute '" << name << "' on a "
+                           << (isArgument ? "argument" : "result");
+}
+
+LogicalResult PexDialect::verifyRegionArgAttribute(Operation *op, unsigned,
+                                                   unsigned,
+                                                   NamedAttribute attr) {
+  return verifyValueAttribute(op, attr, /*isArgument=*/true);
+}
+
+LogicalResult PexDialect::verifyRegionResultAttribute(Operation *op, unsigned,
+                                                      unsigned,
+                                                      NamedAttribute attr) {
+  return verifyValueAttribute(op, attr, /*isArgument=*/false);
 }

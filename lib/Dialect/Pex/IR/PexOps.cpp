@@ -9,6 +9,8 @@
 using namespace mlir;
 using namespace mlir::pex;
 
+#include "pex/Dialect/Pex/IR/PexEnums.cpp.inc"
+
 /// Activations must enter a region through operands; only constants (weights,
 /// quantisation parameters) may be captured from above.
 static LogicalResult verifyOnlyConstantsCaptured(Operation *op,
@@ -170,6 +172,21 @@ LogicalResult SliceOp::verify() {
 Value SliceOp::getViewSource() { return getSource(); }
 
 //===----------------------------------------------------------------------===//
+// BufferOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult BufferOp::verify() {
+  auto type = getResult().getType();
+  int64_t bytes = type.getNumElements() *
+                  llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+  if (bytes > getPlacement().getSize())
+    return emitOpError() << "tensor of " << bytes
+                         << " bytes does not fit its placement of "
+                         << getPlacement().getSize() << " bytes";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // KernelOp
 //===----------------------------------------------------------------------===//
 
@@ -190,10 +207,7 @@ static Type getBodyType(Type operandType) {
 }
 
 LogicalResult KernelOp::verify() {
-  if (getOutputs().size() != 1)
-    return emitOpError() << "must have exactly one destination, got "
-                         << getOutputs().size();
-  bool onTensors = isa<RankedTensorType>(getOutputs()[0].getType());
+  bool onTensors = isa<RankedTensorType>(getOutput().getType());
   for (Type type : getOperandTypes()) {
     auto shaped = cast<ShapedType>(type);
     if (!shaped.hasStaticShape())
@@ -204,12 +218,11 @@ LogicalResult KernelOp::verify() {
              << "operands must be all tensors or all memrefs, got " << type;
   }
   if (onTensors) {
-    if (getResults().size() != 1 ||
-        getResults()[0].getType() != getOutputs()[0].getType())
+    if (!getResult() || getResult().getType() != getOutput().getType())
       return emitOpError() << "on tensors must return the updated "
                               "destination, of type "
-                           << getOutputs()[0].getType();
-  } else if (!getResults().empty()) {
+                           << getOutput().getType();
+  } else if (getResult()) {
     return emitOpError() << "on memrefs has no results";
   }
   return success();
@@ -239,15 +252,14 @@ void KernelOp::getEffects(
     if (isa<MemRefType>(operand.get().getType()))
       effects.emplace_back(MemoryEffects::Read::get(), &operand,
                            SideEffects::DefaultResource::get());
-  for (OpOperand &operand : getOutputsMutable()) {
-    if (!isa<MemRefType>(operand.get().getType()))
-      continue;
-    if (!getOutputArgument().use_empty())
-      effects.emplace_back(MemoryEffects::Read::get(), &operand,
-                           SideEffects::DefaultResource::get());
-    effects.emplace_back(MemoryEffects::Write::get(), &operand,
+  OpOperand &output = getOutputMutable();
+  if (!isa<MemRefType>(output.get().getType()))
+    return;
+  if (!getOutputArgument().use_empty())
+    effects.emplace_back(MemoryEffects::Read::get(), &output,
                          SideEffects::DefaultResource::get());
-  }
+  effects.emplace_back(MemoryEffects::Write::get(), &output,
+                       SideEffects::DefaultResource::get());
 }
 
 #define GET_OP_CLASSES

@@ -5,6 +5,7 @@
 
 #include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
 #include "mlir/Dialect/Bufferization/IR/DstBufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 using namespace mlir;
 using namespace mlir::bufferization;
@@ -34,16 +35,47 @@ struct KernelOpInterface
       inputs.push_back(*buffer);
     }
     FailureOr<Value> output =
-        getBuffer(rewriter, kernel.getOutputs()[0], options, state);
+        getBuffer(rewriter, kernel.getOutput(), options, state);
     if (failed(output))
       return failure();
     rewriter.setInsertionPoint(kernel);
-    auto bufferized = KernelOp::create(rewriter, kernel.getLoc(), TypeRange(),
-                                       inputs, ValueRange{*output});
+    auto bufferized =
+        KernelOp::create(rewriter, kernel.getLoc(), Type(), inputs, *output);
     bufferized->setDiscardableAttrs(kernel->getDiscardableAttrDictionary());
     rewriter.inlineRegionBefore(kernel.getBody(), bufferized.getBody(),
                                 bufferized.getBody().end());
     replaceOpWithBufferizedValues(rewriter, op, *output);
+    return success();
+  }
+};
+/// A placed buffer is an allocation that keeps its placement:
+/// pex-materialize-arena turns it into a view of the arena.
+struct BufferOpInterface
+    : public BufferizableOpInterface::ExternalModel<BufferOpInterface,
+                                                    BufferOp> {
+  bool bufferizesToAllocation(Operation *op, Value value) const {
+    return true;
+  }
+  bool resultBufferizesToMemoryWrite(Operation *op, OpResult opResult,
+                                     const AnalysisState &state) const {
+    // Its contents are undefined, like an empty tensor's.
+    return false;
+  }
+  AliasingOpOperandList getAliasingOpOperands(Operation *op, Value value,
+                                              const AnalysisState &) const {
+    return {};
+  }
+  LogicalResult bufferize(Operation *op, RewriterBase &rewriter,
+                          const BufferizationOptions &options,
+                          BufferizationState &state) const {
+    auto buffer = cast<BufferOp>(op);
+    auto tensorType = buffer.getResult().getType();
+    auto memrefType =
+        MemRefType::get(tensorType.getShape(), tensorType.getElementType());
+    rewriter.setInsertionPoint(buffer);
+    auto alloc = memref::AllocOp::create(rewriter, buffer.getLoc(), memrefType);
+    alloc->setAttr(kPlacementAttrName, buffer.getPlacement());
+    replaceOpWithBufferizedValues(rewriter, op, alloc.getResult());
     return success();
   }
 };
@@ -53,5 +85,6 @@ void mlir::pex::registerBufferizableOpInterfaceExternalModels(
     DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *context, PexDialect *) {
     KernelOp::attachInterface<KernelOpInterface>(*context);
+    BufferOp::attachInterface<BufferOpInterface>(*context);
   });
 }

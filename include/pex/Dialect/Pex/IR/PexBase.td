@@ -23,6 +23,11 @@ def Pex_Dialect : Dialect {
     static arena (`#pex.placement`, `#pex.arena`).
   }];
   let useDefaultAttributePrinterParser = 1;
+  // The pipeline records its decisions in discardable `pex.*` attributes
+  // (PexDialect.h names them); the dialect checks each one's kind and place.
+  let hasOperationAttrVerify = 1;
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
   let extraClassDeclaration = [{
     void registerAttributes();
   }];

@@ -15,20 +15,46 @@
 
 namespace mlir::pex {
 /// Discardable attribute names used across the pipeline.
-/// `#pex.placement` on a buffer: its arena offset, size and lifetime.
+/// `#pex.placement` on a buffer: its arena offset, size and lifetime. Set by
+/// pex-plan-arena on the operation computing a buffer (a function argument
+/// or result when the arena holds the model's input and output), and kept
+/// by the lowering on what it becomes (a kernel, a memref.alloc, a view).
 constexpr llvm::StringLiteral kPlacementAttrName = "pex.placement";
-/// `#pex.arena` on the arena global.
+/// On a pex.group: the placements of its results (an array, one entry per
+/// result; unit for a result the arena does not hold).
+constexpr llvm::StringLiteral kResultPlacementsAttrName = "pex.placements";
+/// On a pex.group: the placements of its accumulators (an array, one per
+/// `accumulate` value of its body).
+constexpr llvm::StringLiteral kAccumulatorPlacementsAttrName =
+    "pex.accumulator_placements";
+/// `#pex.arena` on a planned function (pex-plan-arena) and on the arena
+/// global made from it.
 constexpr llvm::StringLiteral kArenaAttrName = "pex.arena";
-/// On the arena global: the size TensorFlow Lite Micro's greedy first-fit
-/// planner would need for the same buffers (a comparison figure).
+/// On a planned function and the arena global: the size TensorFlow Lite
+/// Micro's greedy first-fit planner would need for the same buffers (a
+/// comparison figure).
 constexpr llvm::StringLiteral kFirstFitSizeAttrName = "pex.first_fit_size";
 /// Unit attribute on an argument of a bufferized model function that is one
 /// of its outputs (a result turned into an output parameter).
 constexpr llvm::StringLiteral kOutputArgAttrName = "pex.output";
+/// On a partitioned function: the peak before partitioning (for reports).
+constexpr llvm::StringLiteral kPeakBeforePartitionAttrName =
+    "pex.peak_before_partition";
+/// On the model function's arguments and results (the importers): the
+/// model's tensor name and, when quantised, its scale and zero point.
+constexpr llvm::StringLiteral kTensorNameAttrName = "pex.name";
+constexpr llvm::StringLiteral kScaleAttrName = "pex.scale";
+constexpr llvm::StringLiteral kZeroPointAttrName = "pex.zero_point";
 /// On the arena view that replaced a model input or output held in the
 /// arena: the role ("input", "output"; "input0", "input1", ... when there are
 /// several) that names its accessor, `pex_NAME_<role>()`.
 constexpr llvm::StringLiteral kArenaIOAttrName = "pex.io";
+/// On an scf.for of the int8 micro-kernels (pex-lower-kernels), for
+/// pex-dual-multiply-accumulate: the multiply-accumulate loop's layout (a
+/// dictionary, lib/Conversion/TosaToLoops/MicroKernels.h) and the unit
+/// attribute of the loop filling the im2col buffer.
+constexpr llvm::StringLiteral kMicroKernelMacAttrName = "pex.mac";
+constexpr llvm::StringLiteral kMicroKernelIm2ColAttrName = "pex.im2col";
 } // namespace mlir::pex
 
 #endif // PEX_DIALECT_PEX_IR_PEXDIALECT_H

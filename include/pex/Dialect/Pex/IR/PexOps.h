@@ -13,6 +13,8 @@
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "pex/Dialect/Pex/IR/PexDialect.h"
 
+#include "pex/Dialect/Pex/IR/PexEnums.h.inc"
+
 #define GET_OP_CLASSES
 #include "pex/Dialect/Pex/IR/PexOps.h.inc"
 

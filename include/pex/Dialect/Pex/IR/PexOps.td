@@ -5,6 +5,7 @@
 
 include "pex/Dialect/Pex/IR/PexBase.td"
 include "pex/Dialect/Pex/IR/PexAttrs.td"
+include "mlir/IR/EnumAttr.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/DestinationStyleOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
@@ -13,6 +14,14 @@ include "mlir/Interfaces/ViewLikeInterface.td"
 //===----------------------------------------------------------------------===//
 // pex.group
 //===----------------------------------------------------------------------===//
+
+def Pex_RemainderPosition : I32EnumAttr<"RemainderPosition",
+    "where the smaller last slice of a group runs", [
+  I32EnumAttrCase<"First", 0, "first">,
+  I32EnumAttrCase<"Last", 1, "last">
+]> {
+  let cppNamespace = "::mlir::pex";
+}
 
 def Pex_GroupOp : Pex_Op<"group", [
     AttrSizedOperandSegments, RecursiveMemoryEffects]> {
@@ -55,7 +64,9 @@ def Pex_GroupOp : Pex_Op<"group", [
     Every iteration of the remainder slice executes the body with each
     slice-sized dimension (block arguments, `pex.slice` results and the values
     computed from them) shrunk to the remainder; `pex-lower-groups` makes that
-    explicit.
+    explicit. `remainder` records whether that slice runs before the others
+    or after them (the default): the planner's choice, which lowering
+    follows.
 
     ```mlir
     %y = pex.group axis = 3, channels = 96, slices = 3
@@ -80,12 +91,15 @@ def Pex_GroupOp : Pex_Op<"group", [
     Variadic<AnyRankedTensor>:$sliced,
     ConfinedAttr<I64Attr, [IntNonNegative]>:$axis,
     ConfinedAttr<I64Attr, [IntPositive]>:$channels,
-    ConfinedAttr<I64Attr, [IntPositive]>:$slices);
+    ConfinedAttr<I64Attr, [IntPositive]>:$slices,
+    DefaultValuedAttr<Pex_RemainderPosition,
+                      "::mlir::pex::RemainderPosition::Last">:$remainder);
   let results = (outs Variadic<AnyRankedTensor>:$results);
-  let regions = (region SizedRegion<1>:$body, AnyRegion:$epilogue);
+  let regions = (region SizedRegion<1>:$body, MaxSizedRegion<1>:$epilogue);
 
   let assemblyFormat = [{
     `axis` `=` $axis `,` `channels` `=` $channels `,` `slices` `=` $slices
+    (`,` `remainder` `=` $remainder^)?
     (`whole` `(` $whole^ `:` type($whole) `)`)?
     (`sliced` `(` $sliced^ `:` type($sliced) `)`)?
     (`->` `(` type($results)^ `)`)? $body (`epilogue` $epilogue^)? attr-dict
@@ -179,11 +193,36 @@ def Pex_YieldOp : Pex_Op<"yield", [Pure, Terminator, ReturnLike,
 }
 
 //===----------------------------------------------------------------------===//
+// pex.buffer
+//===----------------------------------------------------------------------===//
+
+def Pex_BufferOp : Pex_Op<"buffer", [MemoryEffects<[MemAlloc]>]> {
+  let summary = "A tensor's storage, where the planner placed it";
+  let description = [{
+    The destination of a kernel whose result the arena planner
+    (`pex-plan-arena`) placed: a tensor with undefined contents whose
+    storage is `placement` (offset, size and lifetime in the arena).
+    Bufferization turns it into a `memref.alloc` carrying the placement, and
+    `pex-materialize-arena` into a view of the arena at that offset. The
+    tensor may be smaller than the placement (the remainder slice of a group
+    reuses the full slice's storage).
+    ```mlir
+    %d = pex.buffer <offset = 64, size = 2304, live = [3, 5]>
+        : tensor<1x48x48x1xi8>
+    ```
+  }];
+  let arguments = (ins Pex_PlacementAttr:$placement);
+  let results = (outs AnyStaticShapeTensor:$result);
+  let assemblyFormat = "$placement attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // pex.kernel
 //===----------------------------------------------------------------------===//
 
 def Pex_KernelOp : Pex_Op<"kernel", [
-    AttrSizedOperandSegments, IsolatedFromAbove, SingleBlock,
+    IsolatedFromAbove, SingleBlock,
     DestinationStyleOpInterface,
     DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
   let summary = "One logical operator, emitted as one loop nest";
@@ -196,8 +235,8 @@ def Pex_KernelOp : Pex_Op<"kernel", [
     materialised: code generation evaluates the chain per output element.
 
     The body holds the operators at tensor level. Its block arguments are the
-    `ins` followed by the `outs`, as tensors; the body yields the tensor that
-    is written to the single `outs` operand. Reading the `outs` block argument
+    `ins` followed by the destination (`outs`), as tensors; the body yields
+    the tensor that is written to the destination. Reading the `outs` block argument
     reads the destination's previous contents, which is how a slice of input
     channels is accumulated in place. Large constants (weights, per-channel
     parameters) are `ins`, so that kernels share them; the body may define
@@ -220,19 +259,20 @@ def Pex_KernelOp : Pex_Op<"kernel", [
     ```
   }];
 
-  let arguments = (ins Variadic<AnyShaped>:$inputs,
-                       Variadic<AnyShaped>:$outputs);
-  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let arguments = (ins Variadic<AnyShaped>:$inputs, AnyShaped:$output);
+  let results = (outs Optional<AnyRankedTensor>:$result);
   let regions = (region SizedRegion<1>:$body);
 
   let assemblyFormat = [{
     (`ins` `(` $inputs^ `:` type($inputs) `)`)?
-    `outs` `(` $outputs `:` type($outputs) `)`
-    $body (`->` type($results)^)? attr-dict
+    `outs` `(` $output `:` type($output) `)`
+    $body (`->` type($result)^)? attr-dict
   }];
 
   let extraClassDeclaration = [{
-    MutableOperandRange getDpsInitsMutable() { return getOutputsMutable(); }
+    MutableOperandRange getDpsInitsMutable() {
+      return MutableOperandRange(getOutputMutable());
+    }
     YieldOp getYield();
     /// The block argument that reads the destination's previous contents.
     BlockArgument getOutputArgument();

@@ -1,0 +1,414 @@
+//===- BufferGraph.cpp - Activation buffers and who reads them ------------===//
+
+#include "pex/Analysis/BufferGraph.h"
+#include "pex/Analysis/OpLabels.h"
+#include "pex/Dialect/Pex/IR/PexOps.h"
+#include "pex/Interfaces/PartialExecutionOpInterface.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/Support/MathExtras.h"
+
+using namespace mlir;
+using namespace mlir::pex;
+
+namespace mlir::pex {
+class BufferGraphBuilder {
+public:
+  explicit BufferGraphBuilder(BufferGraph &model) : model(model) {}
+  LogicalResult build(func::FuncOp func);
+
+private:
+  using Buffer = BufferGraph::Buffer;
+  using Unit = BufferGraph::Unit;
+
+  LogicalResult checkSupported(func::FuncOp func);
+  unsigned addBuffer(Value value) {
+    Buffer buffer;
+    buffer.value = value;
+    buffer.exactBytes = getStorageBytes(value.getType());
+    buffer.bytes = model.getAlignedBytes(buffer.exactBytes);
+    model.buffers.push_back(buffer);
+    return model.buffers.size() - 1;
+  }
+  /// Maps the results of views in `block` to their sources' buffers.
+  void aliasViews(Block &block, llvm::DenseMap<Value, unsigned> &bufferOf);
+  std::optional<unsigned> findInPlaceInput(const LogicalOperator &op) const;
+  void buildGroupProfile(unsigned unitIndex, GroupOp group);
+  int64_t getMacs(const LogicalOperator &op) const;
+
+  BufferGraph &model;
+  llvm::DenseMap<Value, unsigned> bufferOf;
+};
+} // namespace mlir::pex
+
+LogicalResult BufferGraphBuilder::checkSupported(func::FuncOp func) {
+  if (!func.getBody().hasOneBlock())
+    return func.emitError() << "pex: function must have a single block";
+  auto checkType = [](Operation *op, Type type) -> LogicalResult {
+    auto shaped = dyn_cast<ShapedType>(type);
+    if (!shaped || shaped.hasStaticShape())
+      return success();
+    return op->emitError() << "pex: dynamic shape " << type
+                           << " is not supported; memory is planned "
+                              "statically";
+  };
+  for (Type type : func.getArgumentTypes())
+    if (failed(checkType(func, type)))
+      return failure();
+  WalkResult result = func.getBody().walk([&](Operation *op) {
+    for (Type type : op->getResultTypes())
+      if (failed(checkType(op, type)))
+        return WalkResult::interrupt();
+    if (auto group = dyn_cast<GroupOp>(op)) {
+      if (group->getParentOfType<GroupOp>()) {
+        op->emitError() << "pex: nested groups are not supported";
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    }
+    if (op->getNumRegions() > 0 && !isa<KernelOp>(op) &&
+        !op->getParentOfType<KernelOp>()) {
+      op->emitError() << "pex: control flow ('" << op->getName()
+                      << "') is not supported by the memory model";
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
+}
+
+void BufferGraphBuilder::aliasViews(Block &block,
+                                    llvm::DenseMap<Value, unsigned> &map) {
+  for (Operation &op : block) {
+    if (!isViewOp(&op))
+      continue;
+    auto view = cast<ViewLikeOpInterface>(&op);
+    if (auto it = map.find(view.getViewSource()); it != map.end())
+      map[view.getViewDest()] = it->second;
+  }
+}
+
+std::optional<unsigned>
+BufferGraphBuilder::findInPlaceInput(const LogicalOperator &op) const {
+  std::optional<Value> candidate = getInPlaceCandidate(op);
+  if (!candidate)
+    return std::nullopt;
+  auto it = bufferOf.find(*candidate);
+  if (it == bufferOf.end() || model.buffers[it->second].value != *candidate)
+    return std::nullopt;
+  return it->second;
+}
+
+int64_t BufferGraphBuilder::getMacs(const LogicalOperator &op) const {
+  int64_t macs = 0;
+  for (Operation *member : op.ops)
+    if (auto partial = dyn_cast<PartialExecutionOpInterface>(member))
+      macs += partial.getMacs();
+  return macs;
+}
+
+void BufferGraphBuilder::buildGroupProfile(unsigned unitIndex, GroupOp group) {
+  auto profile = std::make_shared<BufferGraph::GroupProfile>();
+  Unit &unit = model.units[unitIndex];
+  Block &body = group.getBody().front();
+  PartialYieldOp yield = group.getPartialYield();
+
+  // Values inside the group that name a buffer: outer operands through the
+  // block arguments, group results through the yields, and own buffers.
+  llvm::DenseMap<Value, unsigned> local;
+  for (auto [arg, operand] :
+       llvm::zip(body.getArguments(), group->getOperands()))
+    if (auto it = bufferOf.find(operand); it != bufferOf.end())
+      local[arg] = it->second;
+  for (auto [value, result] :
+       llvm::zip(yield.getAssemble(), group.getAssembledResults()))
+    local[value] = bufferOf.lookup(result);
+
+  SmallVector<unsigned> accumulators;
+  for (auto [index, value] : llvm::enumerate(yield.getAccumulate())) {
+    unsigned buffer = group.hasEpilogue()
+                          ? addBuffer(value)
+                          : bufferOf.lookup(group.getFinalResults()[index]);
+    if (group.hasEpilogue()) {
+      model.buffers[buffer].ownerGroup = unitIndex;
+      model.buffers[buffer].isAccumulator = true;
+      profile->ownBuffers.push_back(buffer);
+    }
+    accumulators.push_back(buffer);
+    local[value] = buffer;
+  }
+
+  profile->steps = formLogicalOperators(body);
+  profile->numBodySteps = profile->steps.size();
+  if (group.hasEpilogue()) {
+    Block &epilogue = group.getEpilogue().front();
+    for (auto [arg, buffer] :
+         llvm::zip(epilogue.getArguments().take_front(accumulators.size()),
+                   accumulators))
+      local[arg] = buffer;
+    for (auto [arg, operand] :
+         llvm::zip(epilogue.getArguments().drop_front(accumulators.size()),
+                   group.getWhole()))
+      if (auto it = bufferOf.find(operand); it != bufferOf.end())
+        local[arg] = it->second;
+    auto epilogueYield = cast<YieldOp>(epilogue.getTerminator());
+    for (auto [value, result] :
+         llvm::zip(epilogueYield.getValues(), group.getFinalResults()))
+      local[value] = bufferOf.lookup(result);
+    llvm::append_range(profile->steps, formLogicalOperators(epilogue));
+  }
+
+  unsigned numSteps = profile->steps.size();
+  unsigned lastBodyStep = profile->numBodySteps - 1;
+  llvm::DenseMap<unsigned, std::pair<unsigned, unsigned>> ownInterval;
+  for (unsigned accumulator : accumulators)
+    if (model.buffers[accumulator].ownerGroup)
+      ownInterval[accumulator] = {0, group.hasEpilogue() ? lastBodyStep
+                                                         : numSteps - 1};
+
+  for (auto [step, op] : llvm::enumerate(profile->steps)) {
+    bool inBody = step < profile->numBodySteps;
+    Block *block = op.getSink()->getBlock();
+    aliasViews(*block, local);
+    Value sink = op.getSink()->getResult(0);
+    if (!local.count(sink)) {
+      unsigned buffer = addBuffer(sink);
+      model.buffers[buffer].ownerGroup = unitIndex;
+      profile->ownBuffers.push_back(buffer);
+      local[sink] = buffer;
+      ownInterval[buffer] = {step, step};
+    }
+    for (Value operand : op.getExternalOperands()) {
+      auto it = local.find(operand);
+      if (it == local.end())
+        continue;
+      unsigned buffer = it->second;
+      if (auto own = ownInterval.find(buffer); own != ownInterval.end()) {
+        own->second.second = std::max<unsigned>(own->second.second, step);
+        continue;
+      }
+      // An outer buffer read by the body is needed by every iteration.
+      unsigned last = inBody ? lastBodyStep : step;
+      unsigned &entry = profile->inputLastStep[buffer];
+      entry = std::max(entry, last);
+    }
+  }
+
+  for (Value operand : group->getOperands())
+    if (auto it = bufferOf.find(operand); it != bufferOf.end())
+      profile->inputLastStep.try_emplace(it->second, 0);
+  for (Value result : group.getAssembledResults())
+    profile->outputFirstStep[bufferOf.lookup(result)] = 0;
+  if (group.hasEpilogue()) {
+    auto epilogueYield =
+        cast<YieldOp>(group.getEpilogue().front().getTerminator());
+    for (auto [value, result] :
+         llvm::zip(epilogueYield.getValues(), group.getFinalResults())) {
+      unsigned first = profile->numBodySteps;
+      for (auto [step, op] : llvm::enumerate(profile->steps))
+        if (op.getSink()->getResult(0) == value)
+          first = step;
+      unsigned output = bufferOf.lookup(result);
+      profile->outputFirstStep[output] = first;
+      // Kernels write the step's result over an operand that dies there, as
+      // pex-form-kernels does after the epilogue is inlined.
+      if (first >= numSteps)
+        continue;
+      if (std::optional<Value> over =
+              getInPlaceCandidate(profile->steps[first]))
+        if (auto it = local.find(*over); it != local.end())
+          profile->inPlaceOver[output] = it->second;
+    }
+  } else {
+    for (Value result : group.getFinalResults())
+      profile->outputFirstStep[bufferOf.lookup(result)] = 0;
+  }
+
+  model.finishGroupProfile(*profile, ownInterval);
+
+  for (auto [buffer, last] : profile->inputLastStep)
+    unit.inputs.push_back(buffer);
+  llvm::sort(unit.inputs);
+  int64_t bodyMacs = 0;
+  for (unsigned step = 0; step < profile->numBodySteps; ++step)
+    bodyMacs += getMacs(profile->steps[step]);
+  unit.macs = bodyMacs * static_cast<int64_t>(group.getChannels()) /
+              group.getSliceSize();
+  for (unsigned step = profile->numBodySteps; step < numSteps; ++step)
+    unit.macs += getMacs(profile->steps[step]);
+  unit.group = std::move(profile);
+}
+
+LogicalResult BufferGraphBuilder::build(func::FuncOp func) {
+  model.func = func;
+  if (failed(checkSupported(func)))
+    return failure();
+  Block &block = func.getBody().front();
+
+  llvm::DenseSet<Attribute> constants;
+  func.walk([&](Operation *op) {
+    if (!op->hasTrait<OpTrait::ConstantLike>() || op->getNumResults() != 1)
+      return;
+    auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    Attribute value = op->getAttrDictionary();
+    if (type && constants.insert(value).second)
+      model.flashBytes += getStorageBytes(type);
+  });
+
+  for (BlockArgument arg : block.getArguments()) {
+    if (!isa<RankedTensorType>(arg.getType()) || arg.use_empty())
+      continue;
+    unsigned buffer = addBuffer(arg);
+    model.buffers[buffer].isArgument = true;
+    bufferOf[arg] = buffer;
+  }
+
+  SmallVector<LogicalOperator> operators = formLogicalOperators(block);
+  for (LogicalOperator &op : operators) {
+    unsigned index = model.units.size();
+    model.units.emplace_back();
+    Unit &unit = model.units.back();
+    unit.op = op;
+    for (Operation *member : op.ops)
+      model.unitOfOp[member] = index;
+    for (Value result : op.getSink()->getResults()) {
+      unsigned buffer = addBuffer(result);
+      model.buffers[buffer].producer = index;
+      bufferOf[result] = buffer;
+      unit.outputs.push_back(buffer);
+    }
+  }
+  aliasViews(block, bufferOf);
+  // Group profiles count outputs unless they are the function's results.
+  for (Value returned : block.getTerminator()->getOperands())
+    if (auto it = bufferOf.find(returned); it != bufferOf.end())
+      model.buffers[it->second].isResult = true;
+
+  for (auto [index, unit] : llvm::enumerate(model.units)) {
+    if (auto group = dyn_cast<GroupOp>(unit.op.getSink())) {
+      buildGroupProfile(index, group);
+      continue;
+    }
+    llvm::SetVector<unsigned> inputs;
+    for (Value operand : unit.op.getExternalOperands())
+      if (auto it = bufferOf.find(operand); it != bufferOf.end())
+        inputs.insert(it->second);
+    unit.inputs.assign(inputs.begin(), inputs.end());
+    if (Operation *anchor = unit.op.anchor)
+      for (Value operand : anchor->getOperands())
+        if (auto it = bufferOf.find(operand); it != bufferOf.end())
+          unit.anchorInputs.push_back(it->second);
+    unit.inPlaceInput = findInPlaceInput(unit.op);
+    unit.macs = getMacs(unit.op);
+  }
+  for (auto [index, unit] : llvm::enumerate(model.units))
+    for (unsigned input : unit.inputs)
+      model.buffers[input].consumers.push_back(index);
+  model.bufferOfValue = std::move(bufferOf);
+  return success();
+}
+
+FailureOr<BufferGraph> BufferGraph::build(func::FuncOp func, Options options) {
+  if (options.alignment <= 0 || !llvm::isPowerOf2_64(options.alignment))
+    return func.emitError() << "pex: arena alignment " << options.alignment
+                            << " is not a power of two";
+  BufferGraph model;
+  model.options = options;
+  BufferGraphBuilder builder(model);
+  if (failed(builder.build(func)))
+    return failure();
+  return model;
+}
+
+//===----------------------------------------------------------------------===//
+// Queries
+//===----------------------------------------------------------------------===//
+
+int64_t BufferGraph::getAlignedBytes(int64_t exactBytes) const {
+  return llvm::alignTo(exactBytes, options.alignment);
+}
+
+void BufferGraph::finishGroupProfile(
+    GroupProfile &profile,
+    const llvm::DenseMap<unsigned, std::pair<unsigned, unsigned>>
+        &ownIntervals) {
+  for (unsigned buffer : profile.ownBuffers) {
+    buffers[buffer].internalFirst = ownIntervals.lookup(buffer).first;
+    buffers[buffer].internalLast = ownIntervals.lookup(buffer).second;
+  }
+  unsigned numSteps = profile.steps.size();
+  profile.internalBytes.assign(numSteps, 0);
+  for (unsigned step = 0; step < numSteps; ++step) {
+    for (unsigned buffer : profile.ownBuffers)
+      if (buffers[buffer].internalFirst <= step &&
+          step <= buffers[buffer].internalLast)
+        profile.internalBytes[step] += buffers[buffer].bytes;
+    for (auto [buffer, first] : profile.outputFirstStep)
+      if (first <= step && counts(buffers[buffer]))
+        profile.internalBytes[step] += buffers[buffer].bytes;
+  }
+  // An output written over the group's own accumulator as it dies.
+  for (auto [output, over] : profile.inPlaceOver) {
+    unsigned step = profile.outputFirstStep.lookup(output);
+    if (llvm::is_contained(profile.ownBuffers, over) &&
+        buffers[over].internalLast == step && !buffers[output].isIO())
+      profile.internalBytes[step] -= buffers[over].bytes;
+  }
+}
+
+SmallVector<unsigned> BufferGraph::getProgramOrder() const {
+  return llvm::to_vector(llvm::seq<unsigned>(0, units.size()));
+}
+
+std::optional<unsigned> BufferGraph::getBufferOf(Value value) const {
+  auto it = bufferOfValue.find(value);
+  if (it == bufferOfValue.end())
+    return std::nullopt;
+  return it->second;
+}
+
+std::optional<unsigned> BufferGraph::getUnitOf(Operation *op) const {
+  auto it = unitOfOp.find(op);
+  if (it == unitOfOp.end())
+    return std::nullopt;
+  return it->second;
+}
+
+int64_t BufferGraph::getReturnedInputBytes() const {
+  int64_t bytes = 0;
+  for (const Buffer &buffer : buffers)
+    if (buffer.isArgument && buffer.isResult && counts(buffer))
+      bytes += buffer.bytes;
+  return bytes;
+}
+
+int64_t BufferGraph::getMacs() const {
+  int64_t macs = 0;
+  for (const Unit &unit : units)
+    macs += unit.macs;
+  return macs;
+}
+
+int64_t BufferGraph::getIOBytes() const {
+  int64_t bytes = 0;
+  // An input the function returns is two buffers to the caller: the input
+  // and the output it is copied into.
+  for (const Buffer &buffer : buffers)
+    bytes += buffer.exactBytes *
+             ((buffer.isArgument ? 1 : 0) + (buffer.isResult ? 1 : 0));
+  return bytes;
+}
+
+std::string BufferGraph::describeBuffer(unsigned index) const {
+  const Buffer &buffer = buffers[index];
+  if (auto arg = dyn_cast<BlockArgument>(buffer.value))
+    return "input #" + std::to_string(arg.getArgNumber()) + " " +
+           getValueLabel(buffer.value);
+  std::string producer = getOpLabel(buffer.value.getDefiningOp());
+  if (buffer.isAccumulator)
+    return "the accumulator of " + producer;
+  return (buffer.ownerGroup ? "a slice of the result of " : "the result of ") +
+         producer;
+}

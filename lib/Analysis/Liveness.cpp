@@ -1,0 +1,256 @@
+//===- Liveness.cpp - Live bytes of a schedule ----------------------------===//
+
+#include "pex/Analysis/Liveness.h"
+
+using namespace mlir;
+using namespace mlir::pex;
+
+using Buffer = BufferGraph::Buffer;
+using GroupProfile = BufferGraph::GroupProfile;
+using Unit = BufferGraph::Unit;
+
+/// The internal step at which `output` is written over the whole input
+/// `input` if `input` dies at the group (the caller checks that).
+static std::optional<unsigned> getInPlaceInputStep(const BufferGraph &graph,
+                                                   const GroupProfile &profile,
+                                                   unsigned output,
+                                                   unsigned input) {
+  ArrayRef<Buffer> buffers = graph.getBuffers();
+  unsigned step = profile.outputFirstStep.lookup(output);
+  auto last = profile.inputLastStep.find(input);
+  if (last == profile.inputLastStep.end() || last->second != step ||
+      buffers[input].isIO() || buffers[output].isIO())
+    return std::nullopt;
+  return step;
+}
+
+ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
+                                            ArrayRef<unsigned> order) {
+  ArrayRef<Unit> units = graph.getUnits();
+  ArrayRef<Buffer> buffers = graph.getBuffers();
+  ScheduleLiveness eval;
+  eval.order.assign(order.begin(), order.end());
+  SmallVector<unsigned> unitStart(units.size(), 0);
+  for (unsigned unit : order) {
+    unitStart[unit] = eval.steps.size();
+    for (unsigned step = 0; step < units[unit].getNumSteps(); ++step) {
+      const LogicalOperator *op =
+          units[unit].group ? &units[unit].group->steps[step] : &units[unit].op;
+      eval.steps.push_back(ScheduleStep{unit, step, 0, op});
+    }
+  }
+  unsigned numSteps = eval.steps.size();
+  unsigned lastStep = numSteps ? numSteps - 1 : 0;
+
+  eval.lifetimes.resize(buffers.size());
+  for (auto [index, buffer] : llvm::enumerate(buffers)) {
+    if (buffer.ownerGroup) {
+      unsigned start = unitStart[*buffer.ownerGroup];
+      eval.lifetimes[index] = {start + buffer.internalFirst,
+                               start + buffer.internalLast};
+      continue;
+    }
+    unsigned first = 0, last = 0;
+    if (buffer.producer) {
+      const Unit &producer = units[*buffer.producer];
+      unsigned start = unitStart[*buffer.producer];
+      first = start;
+      last = start;
+      // A group's results are live from when it starts writing them to the
+      // end of the group at least.
+      if (producer.group) {
+        first += producer.group->outputFirstStep.lookup(index);
+        last = start + producer.group->steps.size() - 1;
+      }
+    }
+    for (unsigned consumer : buffer.consumers) {
+      const Unit &unit = units[consumer];
+      unsigned use = unitStart[consumer] +
+                     (unit.group ? unit.group->inputLastStep.lookup(index) : 0);
+      last = std::max(last, use);
+    }
+    if (buffer.isResult)
+      last = lastStep;
+    eval.lifetimes[index] = {first, last};
+  }
+
+  // In place: an output takes over the storage of an input dying where the
+  // output is written.
+  eval.storageOf = llvm::to_vector(llvm::seq<unsigned>(0, buffers.size()));
+  auto writeOver = [&](unsigned output, unsigned input) {
+    if (!buffers[input].isIO() && !buffers[output].isIO() &&
+        eval.lifetimes[input].second == eval.lifetimes[output].first)
+      eval.storageOf[output] = eval.storageOf[input];
+  };
+  for (unsigned unit : order) {
+    const Unit &u = units[unit];
+    if (u.inPlaceInput)
+      writeOver(u.outputs.front(), *u.inPlaceInput);
+    if (u.group)
+      for (auto [output, over] : u.group->inPlaceOver)
+        writeOver(output, over);
+  }
+
+  // Live bytes per step over storage roots, by a difference array.
+  SmallVector<std::pair<unsigned, unsigned>> rootInterval(
+      buffers.size(), {std::numeric_limits<unsigned>::max(), 0});
+  SmallVector<bool> rootCounted(buffers.size(), false);
+  for (unsigned index = 0; index < buffers.size(); ++index) {
+    unsigned root = eval.storageOf[index];
+    rootInterval[root].first =
+        std::min(rootInterval[root].first, eval.lifetimes[index].first);
+    rootInterval[root].second =
+        std::max(rootInterval[root].second, eval.lifetimes[index].second);
+    rootCounted[root] = rootCounted[root] || root == index;
+  }
+  SmallVector<int64_t> delta(numSteps + 1, 0);
+  for (unsigned root = 0; root < buffers.size(); ++root) {
+    if (!rootCounted[root] || !graph.counts(buffers[root]) || numSteps == 0)
+      continue;
+    delta[rootInterval[root].first] += buffers[root].bytes;
+    delta[rootInterval[root].second + 1] -= buffers[root].bytes;
+  }
+  int64_t live = 0;
+  for (unsigned step = 0; step < numSteps; ++step) {
+    live += delta[step];
+    eval.steps[step].liveBytes = live;
+    if (live > eval.peakBytes) {
+      eval.peakBytes = live;
+      eval.peakStep = step;
+    }
+  }
+
+  if (int64_t copied = graph.getReturnedInputBytes(); copied > 0) {
+    int64_t atEnd =
+        (numSteps ? eval.steps.back().liveBytes : getInitialBytes(graph)) +
+        copied;
+    if (atEnd > eval.peakBytes) {
+      eval.peakBytes = atEnd;
+      eval.peakStep = lastStep;
+    }
+  }
+  return eval;
+}
+
+/// Whether `unit` is the last reader of `buffer` once `executed` ran.
+static bool isLastConsumer(const BufferGraph &graph, unsigned buffer,
+                           unsigned unit, const llvm::BitVector &executed) {
+  ArrayRef<Buffer> buffers = graph.getBuffers();
+  if (buffers[buffer].isResult)
+    return false;
+  return llvm::all_of(buffers[buffer].consumers, [&](unsigned consumer) {
+    return consumer == unit || executed.test(consumer);
+  });
+}
+
+int64_t mlir::pex::getInitialBytes(const BufferGraph &graph) {
+  int64_t bytes = 0;
+  for (const Buffer &buffer : graph.getBuffers())
+    if (buffer.isArgument && graph.counts(buffer))
+      bytes += buffer.bytes;
+  return bytes;
+}
+
+std::pair<int64_t, int64_t>
+mlir::pex::getUnitCost(const BufferGraph &graph, unsigned unit,
+                       const llvm::BitVector &executed, int64_t liveBefore) {
+  ArrayRef<Buffer> buffers = graph.getBuffers();
+  const Unit &u = graph.getUnits()[unit];
+  int64_t dying = 0;
+  SmallVector<unsigned> dyingInputs;
+  for (unsigned input : u.inputs) {
+    if (!isLastConsumer(graph, input, unit, executed))
+      continue;
+    dyingInputs.push_back(input);
+    if (graph.counts(buffers[input]))
+      dying += buffers[input].bytes;
+  }
+  int64_t produced = 0, discarded = 0;
+  for (unsigned output : u.outputs) {
+    if (!graph.counts(buffers[output]))
+      continue;
+    produced += buffers[output].bytes;
+    if (buffers[output].consumers.empty() && !buffers[output].isResult)
+      discarded += buffers[output].bytes;
+  }
+  int64_t after = liveBefore - dying + produced - discarded;
+
+  if (!u.group) {
+    bool inPlace =
+        u.inPlaceInput && llvm::is_contained(dyingInputs, *u.inPlaceInput) &&
+        !buffers[*u.inPlaceInput].isIO() && !buffers[u.outputs.front()].isIO();
+    int64_t during = inPlace ? liveBefore : liveBefore + produced;
+    return {during, after};
+  }
+
+  const GroupProfile &profile = *u.group;
+  SmallVector<int64_t> live(profile.steps.size(), liveBefore - dying);
+  for (unsigned step = 0; step < profile.steps.size(); ++step) {
+    live[step] += profile.internalBytes[step];
+    for (unsigned input : dyingInputs)
+      if (graph.counts(buffers[input]) &&
+          step <= profile.inputLastStep.lookup(input))
+        live[step] += buffers[input].bytes;
+  }
+  for (auto [output, over] : profile.inPlaceOver)
+    if (llvm::is_contained(dyingInputs, over))
+      if (std::optional<unsigned> step =
+              getInPlaceInputStep(graph, profile, output, over))
+        live[*step] -= buffers[over].bytes;
+  return {*llvm::max_element(live), after};
+}
+
+int64_t mlir::pex::getLowerBound(const BufferGraph &graph) {
+  ArrayRef<Unit> units = graph.getUnits();
+  ArrayRef<Buffer> buffers = graph.getBuffers();
+  // Units each unit transitively depends on: an input can be overwritten in
+  // any order when all its other readers are among them.
+  SmallVector<llvm::BitVector> ancestors(units.size(),
+                                         llvm::BitVector(units.size()));
+  for (auto [index, unit] : llvm::enumerate(units))
+    for (unsigned input : unit.inputs)
+      if (auto producer = buffers[input].producer) {
+        ancestors[index].set(*producer);
+        ancestors[index] |= ancestors[*producer];
+      }
+
+  int64_t bound = 0;
+  auto countedBytes = [&](unsigned buffer) {
+    return graph.counts(buffers[buffer]) ? buffers[buffer].bytes : 0;
+  };
+  for (auto [index, unit] : llvm::enumerate(units)) {
+    auto diesHereAlways = [&, index = index](unsigned input) {
+      return llvm::all_of(buffers[input].consumers, [&](unsigned consumer) {
+        return consumer == index || ancestors[index].test(consumer);
+      });
+    };
+    if (unit.group) {
+      const GroupProfile &profile = *unit.group;
+      SmallVector<int64_t> live(profile.internalBytes);
+      for (unsigned step = 0; step < profile.steps.size(); ++step)
+        for (unsigned input : unit.inputs)
+          if (step <= profile.inputLastStep.lookup(input))
+            live[step] += countedBytes(input);
+      for (auto [output, over] : profile.inPlaceOver)
+        if (std::optional<unsigned> step =
+                getInPlaceInputStep(graph, profile, output, over);
+            step && diesHereAlways(over))
+          live[*step] -= countedBytes(over);
+      bound = std::max(bound, *llvm::max_element(live));
+      continue;
+    }
+    int64_t live = 0;
+    for (unsigned input : unit.inputs)
+      live += countedBytes(input);
+    for (unsigned output : unit.outputs)
+      live += countedBytes(output);
+    if (unit.inPlaceInput) {
+      const Buffer &input = buffers[*unit.inPlaceInput];
+      if (diesHereAlways(*unit.inPlaceInput) && !input.isIO() &&
+          !buffers[unit.outputs.front()].isIO())
+        live -= countedBytes(*unit.inPlaceInput);
+    }
+    bound = std::max(bound, live);
+  }
+  return bound;
+}

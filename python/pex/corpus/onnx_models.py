@@ -1,0 +1,146 @@
+"""ONNX models as users export them, with the reference runtime's outputs.
+
+- torchvision classifiers exported by `torch.onnx.export` the way users call it
+  (dynamic batch axis, default opset 14, some at opsets 11, 13 and 17), at MCU
+  resolutions with small width multipliers and 10 classes; random weights from the seed,
+  BatchNormalization statistics calibrated on random images (so activations keep their
+  scale through the depth), `model.eval()`. `expected` is PyTorch's own output.
+- Graphs in the styles of published models (`onnx_graphs`): keyword spotting with
+  LeakyRelu and a Max/Div normalisation, a detector head with Resize and Concat, pads
+  computed from ConstantOfShape/Concat, a text recogniser with a dynamic height and width
+  (resolved by --input-shape). `expected`: `pex.reference.onnx_check`'s evaluator.
+- QDQ int8 versions of some of them (`onnx_qdq`: our own calibration), and a QLinearConv
+  network; `expected`: the evaluator's int8 semantics (ONNX Runtime's rounding).
+
+Inputs are seeded uniform [0, 1) images (uint8 bytes for the QLinearConv network), in
+the imported function's layout (NHWC). Names ending in `_big` take long to compile and
+run; quick runs skip them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from pex.corpus import CorpusModel, onnx_graphs
+
+FLOAT_TOLERANCE = 1e-4
+TO_NHWC = (0, 2, 3, 1)
+
+# name, torchvision constructor and its arguments, resolution, opset (None: the default)
+TORCHVISION = (
+    ("mobilenet_v2_035_96", "mobilenet_v2", dict(width_mult=0.35), 96, None),
+    ("mobilenet_v3_small_96", "mobilenet_v3_small", {}, 96, 17),
+    ("mnasnet0_5_96", "mnasnet0_5", {}, 96, 11),
+    ("shufflenet_v2_x0_5_96", "shufflenet_v2_x0_5", {}, 96, None),
+    ("squeezenet1_1_96", "squeezenet1_1", {}, 96, 11),
+    ("efficientnet_b0_96", "efficientnet_b0", {}, 96, 13),
+    ("resnet18_96_big", "resnet18", {}, 96, None),
+    ("regnet_x_400mf_96_big", "regnet_x_400mf", {}, 96, None),
+)
+
+
+def _nhwc_bytes(nchw: np.ndarray) -> bytes:
+    return np.ascontiguousarray(nchw.transpose(TO_NHWC)).tobytes()
+
+
+def _calibrate_batch_norms(model, resolution: int, generator) -> None:
+    """BatchNormalization statistics of random images (train mode, cumulative average)."""
+    import torch
+    norms = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    for norm in norms:
+        norm.reset_running_stats()
+        norm.momentum = None
+    model.train()
+    with torch.no_grad():
+        model(torch.rand(8, 3, resolution, resolution, generator=generator))
+    model.eval()
+
+
+def _torchvision(out_dir: Path, seed: int, index: int, spec) -> CorpusModel:
+    import torch
+    import torchvision
+    name, constructor, arguments, resolution, opset = spec
+    torch.manual_seed(seed * 1000 + index)
+    generator = torch.Generator().manual_seed(seed * 1000 + index)
+    model = getattr(torchvision.models, constructor)(num_classes=10, **arguments)
+    _calibrate_batch_norms(model, resolution, generator)
+    image = torch.rand(1, 3, resolution, resolution, generator=generator)
+    with torch.no_grad():
+        expected = model(image).numpy().astype(np.float32)
+    path = out_dir / f"{name}.onnx"
+    extra = {} if opset is None else {"opset_version": opset}
+    torch.onnx.export(model, image, str(path), input_names=["input"], output_names=["output"],
+                      dynamic_axes={"input": {0: "batch_size"}, "output": {0: "batch_size"}},
+                      **extra)
+    return CorpusModel(f"onnx/{name}", path, _nhwc_bytes(image.numpy()), expected.tobytes(),
+                       "f32", FLOAT_TOLERANCE, "pytorch")
+
+
+def _evaluated(model, input_bytes: bytes, input_shapes=None) -> tuple[bytes, str]:
+    """The onnx_check evaluator's output bytes for the model, and their element type."""
+    from pex.reference.onnx_check import evaluate
+    values, dtype, _ = evaluate(model, input_bytes, input_shapes)
+    numpy_type = {"f32": np.float32, "i8": np.int8, "u8": np.uint8}[dtype]
+    return values.astype(numpy_type).tobytes(), "f32" if dtype == "f32" else "i8"
+
+
+def _written(out_dir: Path, name: str, model, input_bytes: bytes, reference: str,
+             pexc_args=(), input_shapes=None) -> CorpusModel:
+    import onnx
+    path = out_dir / f"{name}.onnx"
+    onnx.save(model, str(path))
+    expected, dtype = _evaluated(model, input_bytes, input_shapes)
+    return CorpusModel(f"onnx/{name}", path, input_bytes, expected, dtype,
+                       FLOAT_TOLERANCE if dtype == "f32" else 0.0, reference, list(pexc_args))
+
+
+def _quantized(out_dir: Path, name: str, model, images: list[np.ndarray],
+               input_bytes: bytes) -> CorpusModel:
+    """The QDQ version of a float model, calibrated on `images` (NCHW)."""
+    import torch
+    from pex.corpus.onnx_qdq import quantize_model
+    input_name = next(v.name for v in model.graph.input
+                      if v.name not in {i.name for i in model.graph.initializer})
+    calibration = [{input_name: torch.from_numpy(image.astype(np.float64))} for image in images]
+    return _written(out_dir, name, quantize_model(model, calibration), input_bytes,
+                    "onnx-int8")
+
+
+def generate(out_dir: Path, seed: int) -> list[CorpusModel]:
+    import onnx
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    models = [_torchvision(out_dir, seed, i, spec) for i, spec in enumerate(TORCHVISION)]
+
+    def image(*shape) -> np.ndarray:
+        return rng.random(shape, dtype=np.float32)
+
+    written = {
+        "kws_cnn": (onnx_graphs.keyword_spotting(seed), image(1, 1, 49, 10)),
+        "detector_head": (onnx_graphs.detector(seed + 1), image(1, 3, 96, 96)),
+        "pad_to_multiple": (onnx_graphs.padded_to_multiple(seed + 2), image(1, 3, 60, 60)),
+    }
+    for name, (model, x) in written.items():
+        models.append(_written(out_dir, name, model, _nhwc_bytes(x), "onnx-check"))
+    text = image(1, 3, 48, 192)
+    models.append(_written(out_dir, "text_recognizer_dynamic_hw",
+                           onnx_graphs.text_recognizer(seed + 3), _nhwc_bytes(text),
+                           "onnx-check", ["--input-shape=1x3x48x192"],
+                           {None: (1, 3, 48, 192)}))
+    # int8: QDQ versions calibrated on other random inputs than the checked one.
+    for name, (model, x) in written.items():
+        if name == "pad_to_multiple":
+            continue
+        calibration = [image(*x.shape) for _ in range(4)]
+        models.append(_quantized(out_dir, f"{name}_qdq", model, calibration, _nhwc_bytes(x)))
+    for name in ("mobilenet_v2_035_96", "mobilenet_v3_small_96"):
+        exported = onnx.load(str(out_dir / f"{name}.onnx"))
+        models.append(_quantized(out_dir, f"{name}_qdq", exported,
+                                 [image(1, 3, 96, 96) for _ in range(4)],
+                                 _nhwc_bytes(image(1, 3, 96, 96))))
+    pixels = rng.integers(0, 256, (1, 3, 32, 32)).astype(np.uint8)
+    models.append(_written(out_dir, "qlinear_conv", onnx_graphs.qlinear_network(seed + 4),
+                           _nhwc_bytes(pixels), "onnx-int8"))
+    return models

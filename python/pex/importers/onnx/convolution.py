@@ -1,0 +1,279 @@
+"""Conv, ConvTranspose, BatchNormalization, Gemm and MatMul (float; `quantized` calls the
+shared helpers for int8)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pex.errors import ModelError
+from pex.graph import Quantization, Tensor
+from pex.importers.onnx.layout import TO_NHWC, Activation
+from pex.importers.onnx.window import spatial_window
+
+
+def weights_tensor(name: str, data: np.ndarray, quant: Quantization | None) -> Tensor:
+    data = np.ascontiguousarray(data)
+    return Tensor(name, data.shape, "i8" if quant is not None else "f32", quant, data)
+
+
+def _sliced_quant(quant: Quantization | None, start: int, stop: int) -> Quantization | None:
+    if quant is None or quant.scale.size == 1:
+        return quant
+    return Quantization(quant.scale[start:stop], quant.zero_point[start:stop], quant.axis)
+
+
+def convolve(r, x: Tensor, weights: np.ndarray, quant: Quantization | None,
+             bias: np.ndarray | None, attrs: dict, name: str) -> Tensor:
+    """ONNX Conv of NHWC `x` with OIHW `weights` (float, or int8 with zero points 0 and
+    `quant`'s scales per output channel): f32, or for int8 the i32 accumulator with the
+    bias (i32, in units of input x weight scale) added."""
+    batch, height, width, channels = x.shape
+    out_channels, group_channels, kh, kw = weights.shape
+    group = attrs.get("group", 1)
+    if group < 1 or group_channels * group != channels or out_channels % group:
+        raise ModelError(f"{group} groups of {group_channels} input channels do not fit an "
+                         f"input of {channels} channels and {out_channels} outputs")
+    window = spatial_window(height, width, attrs, (kh, kw))
+    out_shape = (batch, *window.pop("out"), out_channels)
+    acc = "i32" if x.dtype == "i8" else "f32"
+    if bias is None:
+        bias = np.zeros(out_channels, np.int32 if acc == "i32" else np.float32)
+    bias_tensor = Tensor(f"{name}/bias", bias.shape, acc, None,
+                         bias.astype(np.int32 if acc == "i32" else np.float32))
+    if group == 1:
+        kernel = weights_tensor(f"{name}/weights", weights.transpose(0, 2, 3, 1), quant)
+        return r.emit("conv2d", [x, kernel, bias_tensor], out_shape, acc, name=name,
+                      activation="NONE", **window)
+    if group_channels == 1:  # depthwise: output channel c * M + m  ->  [KH, KW, C, M]
+        multiplier = out_channels // channels
+        kernel = weights_tensor(f"{name}/weights", weights.reshape(
+            channels, multiplier, kh, kw).transpose(2, 3, 0, 1), quant)
+        return r.emit("depthwise_conv2d", [x, kernel, bias_tensor], out_shape, acc, name=name,
+                      activation="NONE", **window)
+    # Grouped: one convolution per group of channels, joined along the channels.
+    group_out = out_channels // group
+    parts = []
+    for g in range(group):
+        part_in = r.emit("slice", [x], (batch, height, width, group_channels), like=x,
+                         name=f"{name}/group{g}/input", begin=(0, 0, 0, g * group_channels),
+                         size=(batch, height, width, group_channels))
+        rows = slice(g * group_out, (g + 1) * group_out)
+        kernel = weights_tensor(f"{name}/group{g}/weights",
+                                weights[rows].transpose(0, 2, 3, 1),
+                                _sliced_quant(quant, rows.start, rows.stop))
+        part_bias = Tensor(f"{name}/group{g}/bias", (group_out,), acc, None,
+                           bias_tensor.data[rows])
+        parts.append(r.emit("conv2d", [part_in, kernel, part_bias],
+                            out_shape[:3] + (group_out,), acc, name=f"{name}/group{g}",
+                            activation="NONE", **window))
+    return r.emit("concat", parts, out_shape, acc, name=name, axis=3, activation="NONE")
+
+
+def dilate_input(r, x: Tensor, strides, name: str) -> Tensor:
+    """x with stride - 1 zeros (real zeros: the zero point for int8) between rows and
+    columns, as a transposed convolution reads it."""
+    batch, height, width, channels = x.shape
+    sh, sw = strides
+    if sh > 1:
+        rows = r.emit("reshape", [x], (batch * height, 1, width * channels), like=x,
+                      name=f"{name}/rows")
+        rows = r.emit("pad", [rows], (batch * height, sh, width * channels), like=x,
+                      name=f"{name}/rows/padded", pads=((0, 0), (0, sh - 1), (0, 0)))
+        rows = r.emit("reshape", [rows], (batch, height * sh, width, channels), like=x,
+                      name=f"{name}/rows/spread")
+        height = (height - 1) * sh + 1
+        x = r.emit("slice", [rows], (batch, height, width, channels), like=x,
+                   name=f"{name}/rows/dilated", begin=(0, 0, 0, 0),
+                   size=(batch, height, width, channels))
+    if sw > 1:
+        columns = r.emit("reshape", [x], (batch * height * width, 1, channels), like=x,
+                         name=f"{name}/columns")
+        columns = r.emit("pad", [columns], (batch * height * width, sw, channels), like=x,
+                         name=f"{name}/columns/padded", pads=((0, 0), (0, sw - 1), (0, 0)))
+        columns = r.emit("reshape", [columns], (batch, height, width * sw, channels), like=x,
+                         name=f"{name}/columns/spread")
+        width = (width - 1) * sw + 1
+        x = r.emit("slice", [columns], (batch, height, width, channels), like=x,
+                   name=f"{name}/dilated", begin=(0, 0, 0, 0),
+                   size=(batch, height, width, channels))
+    return x
+
+
+def transposed_convolve(r, x: Tensor, weights: np.ndarray, quant: Quantization | None,
+                        bias: np.ndarray | None, attrs: dict, name: str) -> Tensor:
+    """ConvTranspose as a convolution (stride 1, the kernel flipped, inputs and outputs
+    swapped) of the input with stride - 1 zeros inserted, padded by d (k - 1) - pads."""
+    if attrs.get("group", 1) != 1:
+        raise ModelError("grouped ConvTranspose is not supported")
+    if "output_shape" in attrs:
+        raise ModelError("ConvTranspose with output_shape is not supported; give pads")
+    auto_pad = attrs.get("auto_pad", b"NOTSET")
+    if auto_pad not in (b"NOTSET", b"VALID"):
+        raise ModelError(f"ConvTranspose with auto_pad {auto_pad.decode()} is not supported")
+    kh, kw = weights.shape[2:]
+    strides = tuple(attrs.get("strides", (1, 1)))
+    dilation = tuple(attrs.get("dilations", (1, 1)))
+    top, left, bottom, right = attrs.get("pads", (0, 0, 0, 0)) if auto_pad == b"NOTSET" \
+        else (0, 0, 0, 0)
+    extra_h, extra_w = attrs.get("output_padding", (0, 0))
+    spread = dilate_input(r, x, strides, name)
+    pad = [dilation[0] * (kh - 1) - top, dilation[0] * (kh - 1) - bottom + extra_h,
+           dilation[1] * (kw - 1) - left, dilation[1] * (kw - 1) - right + extra_w]
+    if min(pad) < 0:
+        raise ModelError("ConvTranspose pads larger than the kernel are not supported")
+    flipped = np.ascontiguousarray(weights[:, :, ::-1, ::-1].transpose(1, 0, 2, 3))
+    kernel_attrs = dict(strides=(1, 1), dilations=dilation, pads=(pad[0], pad[2], pad[1], pad[3]))
+    return convolve(r, spread, flipped, quant, bias, kernel_attrs, name)
+
+
+def fold_batch_norm(r, output: str, weights: np.ndarray, bias: np.ndarray):
+    """When a float convolution's only consumer is a BatchNormalization, its scale and
+    shift fold into the weights and bias (in double precision)."""
+    followers = r.consumers_of(output)
+    if (len(followers) != 1 or followers[0].op_type != "BatchNormalization"
+            or output in r.graph_outputs
+            or not all(r.is_constant(n) for n in followers[0].input[1:5])):
+        return weights, bias, output
+    from onnx import helper
+    follower = followers[0]
+    attrs = {a.name: helper.get_attribute_value(a) for a in follower.attribute}
+    scale, shift = batch_norm_affine(r, follower, attrs)
+    weights = (weights * scale[:, None, None, None]).astype(np.float32)
+    bias = (bias * scale + shift).astype(np.float32)
+    r.skipped.add(follower.output[0])
+    return weights, bias, follower.output[0]
+
+
+def batch_norm_affine(r, node, attrs) -> tuple[np.ndarray, np.ndarray]:
+    """BatchNormalization (inference) as x * scale + shift per channel, in double."""
+    if attrs.get("training_mode", 0):
+        raise ModelError("BatchNormalization in training mode is not supported")
+    gamma, beta, mean, var = (r.constant(n, "parameter").astype(np.float64)
+                              for n in node.input[1:5])
+    scale = gamma / np.sqrt(var + attrs.get("epsilon", 1e-5))
+    return scale, beta - mean * scale
+
+
+def float_weights(r, name: str) -> np.ndarray:
+    return r.constant(name, "weight").astype(np.float32)
+
+
+def conv(r, node, attrs) -> None:
+    x = r.nhwc(r.float_activation(node.input[0]))
+    weights = float_weights(r, node.input[1])
+    if weights.ndim != 4:
+        raise ModelError(f"weights of rank {weights.ndim}; only 2-D convolutions are "
+                         f"supported")
+    bias = r.optional_constant(node, 2, "bias")
+    bias = np.zeros(weights.shape[0], np.float32) if bias is None else bias.astype(np.float32)
+    weights, bias, output = fold_batch_norm(r, node.output[0], weights, bias)
+    result = convolve(r, x, weights, None, bias, attrs, output)
+    r.define(output, result, TO_NHWC)
+
+
+def conv_transpose(r, node, attrs) -> None:
+    x = r.nhwc(r.float_activation(node.input[0]))
+    weights = float_weights(r, node.input[1])
+    if weights.ndim != 4:
+        raise ModelError(f"weights of rank {weights.ndim}; only 2-D convolutions are "
+                         f"supported")
+    bias = r.optional_constant(node, 2, "bias")
+    bias = None if bias is None else bias.astype(np.float32)
+    result = transposed_convolve(r, x, weights, None, bias, attrs, node.output[0])
+    r.define(node.output[0], result, TO_NHWC)
+
+
+def batch_normalization(r, node, attrs) -> None:
+    """Not after a convolution: a multiplication and an addition per channel (axis 1)."""
+    from pex.importers.onnx.elementwise import binary
+    x = r.float_activation(node.input[0])
+    if x.rank < 2:
+        raise ModelError(f"input of rank {x.rank}; BatchNormalization needs channels (axis 1)")
+    scale, shift = batch_norm_affine(r, node, attrs)
+    per_channel = (-1,) + (1,) * (x.rank - 2)
+    scaled = binary(r, "mul", [x, scale.astype(np.float32).reshape(per_channel)],
+                    f"{node.output[0]}/scaled", activation="NONE")
+    r.alias(node.output[0], binary(r, "add", [scaled, shift.astype(np.float32).reshape(
+        per_channel)], node.output[0], activation="NONE"))
+
+
+def fully_connect(r, x: Activation, weights: np.ndarray, quant: Quantization | None,
+                  bias: np.ndarray | None, name: str) -> tuple[Tensor, tuple]:
+    """x's last ONNX axis times `weights` [M, K]. Returns the result held in x's layout
+    (for int8 the i32 accumulator shaped [rows, 1, 1, M]) and that layout. x is read in a
+    layout that keeps its last axis last (its own when it does, else ONNX's)."""
+    units, depth = weights.shape
+    if x.shape[-1] != depth:
+        raise ModelError(f"an input of shape {list(x.shape)} times a [{depth}, {units}] matrix")
+    last = x.rank - 1
+    perm = x.perm if x.perm[-1] == last else tuple(range(x.rank))
+    stored = r.stored(x, perm)
+    acc = "i32" if stored.dtype == "i8" else "f32"
+    if bias is None:
+        bias = np.zeros(units)
+    inputs = [stored, weights_tensor(f"{name}/weights", weights, quant),
+              Tensor(f"{name}/bias", (units,), acc, None,
+                     bias.astype(np.int32 if acc == "i32" else np.float32))]
+    rows = stored.num_elements // depth
+    shape = (rows, 1, 1, units) if acc == "i32" else stored.shape[:-1] + (units,)
+    return r.emit("fully_connected", inputs, shape, acc, name=name, activation="NONE"), perm
+
+
+def gemm_operands(r, node, attrs, x: Activation) -> tuple[Activation, np.ndarray]:
+    """Gemm's A (transposed by its layout when transA) and B as an [N, K] matrix with alpha
+    folded in."""
+    if x.rank != 2:
+        raise ModelError(f"input A of rank {x.rank}; Gemm takes a matrix")
+    if attrs.get("transA", 0):
+        x = Activation(x.tensor, tuple(reversed(x.perm)), x.form, x.unsigned)
+    weights = r.constant(node.input[1], "weight")
+    if weights.ndim != 2:
+        raise ModelError(f"B has rank {weights.ndim}; Gemm takes a matrix")
+    if not attrs.get("transB", 0):
+        weights = weights.T
+    return x, weights
+
+
+def gemm_bias(r, node, attrs, units: int, rows: int) -> np.ndarray | None:
+    """beta * C when it is one value per output unit ([N], [1, N] or a scalar); None when
+    there is no C. A C that varies along the rows is refused."""
+    c = r.optional_constant(node, 2, "C")
+    if c is None:
+        return None
+    c = np.asarray(c, np.float64) * attrs.get("beta", 1.0)
+    if c.ndim > 2 or (c.ndim == 2 and c.shape[0] != 1 and rows != 1) or \
+            c.size not in (1, units):
+        raise ModelError(f"Gemm with C of shape {list(c.shape)} is not supported (only one "
+                         f"bias per output unit)")
+    return np.broadcast_to(c.reshape(-1), (units,))
+
+
+def gemm(r, node, attrs) -> None:
+    x, weights = gemm_operands(r, node, attrs, r.float_activation(node.input[0]))
+    weights = weights.astype(np.float64) * attrs.get("alpha", 1.0)
+    bias = gemm_bias(r, node, attrs, weights.shape[0], x.shape[0])
+    result, perm = fully_connect(r, x, weights.astype(np.float32), None,
+                                 None if bias is None else bias.astype(np.float32),
+                                 node.output[0])
+    r.define(node.output[0], result, perm)
+
+
+def matmul(r, node, attrs) -> None:
+    """A constant B [K, N]: a fully connected layer over A's last axis."""
+    x = r.float_activation(node.input[0])
+    weights = r.constant(node.input[1], "weight")
+    if weights.ndim != 2 or x.rank < 2:
+        raise ModelError(f"MatMul of ranks {x.rank} and {weights.ndim}; only a matrix B "
+                         f"and an A of rank 2 or more are supported")
+    result, perm = fully_connect(r, x, weights.T.astype(np.float32), None, None,
+                                 node.output[0])
+    r.define(node.output[0], result, perm)
+
+
+OPERATORS = {
+    "Conv": conv,
+    "ConvTranspose": conv_transpose,
+    "BatchNormalization": batch_normalization,
+    "Gemm": gemm,
+    "MatMul": matmul,
+}

@@ -1,0 +1,204 @@
+"""Elementwise operators (float): numpy-broadcasting arithmetic, activations, Softmax."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pex.errors import ModelError
+from pex.graph import Tensor
+from pex.importers.onnx.folding import normalized_axis
+from pex.importers.onnx.layout import Activation, preferred_perm, stored_shape
+
+
+def operand(r, name: str):
+    """A constant (numpy) or a float activation."""
+    return r.constants[name] if r.is_constant(name) else r.float_activation(name)
+
+
+def with_rank(r, act: Activation, rank: int) -> Activation:
+    """The activation with unit axes prepended up to `rank` (numpy broadcasting's view)."""
+    if act.rank == rank:
+        return act
+    extra = rank - act.rank
+    perm = tuple(range(extra)) + tuple(a + extra for a in act.perm)
+    shape = (1,) * extra + act.tensor.shape
+    x = act.tensor
+    tensor = Tensor(x.name, shape, x.dtype, x.quant, x.data.reshape(shape)) if x.is_constant \
+        else r.emit("reshape", [x], shape, like=x, name=f"{x.name}/rank{rank}")
+    return Activation(tensor, perm, act.form, act.unsigned)
+
+
+def broadcast(r, operands: list, perm=None):
+    """The operands' tensors in one layout and rank, ready for a TOSA elementwise op, with
+    the ONNX shape of the result and its layout: that of the first activation of full
+    rank (so the common case, a per-channel constant against NHWC, needs no transpose)."""
+    shapes = [o.shape for o in operands]
+    try:
+        shape = tuple(int(d) for d in np.broadcast_shapes(*shapes))
+    except ValueError:
+        raise ModelError(f"shapes {' and '.join(str(list(s)) for s in shapes)} do not "
+                         f"broadcast") from None
+    rank = len(shape)
+    if perm is None:
+        perm = next((o.perm for o in operands if isinstance(o, Activation) and o.rank == rank),
+                    preferred_perm(rank))
+    tensors = []
+    for index, o in enumerate(operands):
+        if isinstance(o, Activation):
+            tensors.append(r.stored(with_rank(r, o, rank), perm))
+        else:
+            data = np.asarray(o, np.float32).reshape((1,) * (rank - np.ndim(o)) + np.shape(o))
+            name = f"{r.loc.name}/operand{index}"
+            tensors.append(r.constant_activation(data, name, perm).tensor)
+    return tensors, shape, tuple(perm)
+
+
+def binary(r, kind: str, operands: list, name: str, **attrs) -> Activation:
+    tensors, shape, perm = broadcast(r, operands)
+    out = r.emit(kind, tensors, stored_shape(shape, perm), name=name, **attrs)
+    return Activation(out, perm)
+
+
+def _arithmetic(kind: str):
+    def convert(r, node, attrs) -> None:
+        operands = [operand(r, n) for n in node.input]
+        extra = {"activation": "NONE"} if kind in ("add", "mul") else {}
+        r.alias(node.output[0], binary(r, kind, operands, node.output[0], **extra))
+    return convert
+
+
+def div(r, node, attrs) -> None:
+    """By a constant: a multiplication by its reciprocal (rounded once, in double);
+    otherwise a division (reciprocal and multiplication)."""
+    a, b = (operand(r, n) for n in node.input)
+    if not isinstance(b, Activation):
+        inverse = (1.0 / np.asarray(b, np.float64)).astype(np.float32)
+        result = binary(r, "mul", [a, inverse], node.output[0], activation="NONE")
+    else:
+        result = binary(r, "div", [a, b], node.output[0])
+    r.alias(node.output[0], result)
+
+
+def _variadic(kind: str):
+    """Max, Min, Sum of any number of inputs: a chain of binary ops."""
+    def convert(r, node, attrs) -> None:
+        operands = [operand(r, n) for n in node.input]
+        if not any(isinstance(o, Activation) for o in operands):
+            raise ModelError("no input is computed at run time")
+        result = operands[0]
+        if len(operands) == 1:
+            r.alias(node.output[0], result)
+            return
+        extra = {"activation": "NONE"} if kind == "add" else {}
+        for index, o in enumerate(operands[1:], 1):
+            last = index == len(operands) - 1
+            result = binary(r, kind, [result, o],
+                            node.output[0] if last else f"{node.output[0]}/{index}", **extra)
+        r.alias(node.output[0], result)
+    return convert
+
+
+def unary(r, node, kind: str, name: str | None = None, source=None, **attrs) -> Activation:
+    x = source if source is not None else r.float_activation(node.input[0])
+    out = r.emit(kind, [x.tensor], x.tensor.shape, name=name or node.output[0], **attrs)
+    return Activation(out, x.perm)
+
+
+def _unary(kind: str):
+    def convert(r, node, attrs) -> None:
+        r.alias(node.output[0], unary(r, node, kind))
+    return convert
+
+
+def clip_bounds(r, node, attrs) -> tuple[float, float]:
+    """Clip's bounds: attributes before opset 11, optional constant inputs from it."""
+    if r.opset < 11:
+        return float(attrs.get("min", -np.inf)), float(attrs.get("max", np.inf))
+    low = r.optional_constant(node, 1, "bound")
+    high = r.optional_constant(node, 2, "bound")
+    return (-np.inf if low is None else float(low), np.inf if high is None else float(high))
+
+
+def clip(r, node, attrs) -> None:
+    low, high = clip_bounds(r, node, attrs)
+    r.alias(node.output[0], unary(r, node, "clamp", low=low, high=high))
+
+
+def leaky_relu(r, node, attrs) -> None:
+    r.alias(node.output[0], unary(r, node, "leaky_relu", alpha=float(attrs.get("alpha", 0.01))))
+
+
+def hard_sigmoid_of(r, x: Activation, alpha: float, beta: float, name: str) -> Activation:
+    """max(0, min(1, alpha x + beta))."""
+    scaled = binary(r, "mul", [x, np.float32(alpha)], f"{name}/scaled", activation="NONE")
+    shifted = binary(r, "add", [scaled, np.float32(beta)], f"{name}/shifted", activation="NONE")
+    return unary(r, None, "clamp", name, shifted, low=0.0, high=1.0)
+
+
+def hard_sigmoid(r, node, attrs) -> None:
+    x = r.float_activation(node.input[0])
+    r.alias(node.output[0], hard_sigmoid_of(r, x, attrs.get("alpha", 0.2),
+                                            attrs.get("beta", 0.5), node.output[0]))
+
+
+def hard_swish(r, node, attrs) -> None:
+    """x * HardSigmoid(x) with alpha 1/6, beta 1/2."""
+    x = r.float_activation(node.input[0])
+    gate = hard_sigmoid_of(r, x, 1.0 / 6.0, 0.5, f"{node.output[0]}/gate")
+    r.alias(node.output[0], binary(r, "mul", [x, gate], node.output[0], activation="NONE"))
+
+
+def prelu(r, node, attrs) -> None:
+    """max(x, 0) + slope * min(x, 0): exact, whatever the slope's sign."""
+    x = r.float_activation(node.input[0])
+    slope = operand(r, node.input[1])
+    name = node.output[0]
+    positive = unary(r, None, "relu", f"{name}/positive", x)
+    negative = binary(r, "minimum", [x, np.zeros((1,) * x.rank, np.float32)],
+                      f"{name}/negative")
+    scaled = binary(r, "mul", [negative, slope], f"{name}/scaled", activation="NONE")
+    r.alias(name, binary(r, "add", [positive, scaled], name, activation="NONE"))
+
+
+def softmax(r, node, attrs) -> None:
+    """Over one axis (opset 13), or over all axes from `axis` on (before): the axes are
+    brought last (a reshape to 2-D in ONNX order when there are several)."""
+    from pex.importers.onnx.shape_ops import reshape_activation
+    x = r.float_activation(node.input[0])
+    axis = normalized_axis(attrs.get("axis", -1 if r.opset >= 13 else 1), x.rank)
+    name = node.output[0]
+    axes = [axis] if r.opset >= 13 else list(range(axis, x.rank))
+    spread = [a for a in axes if x.shape[a] != 1]
+    if len(spread) <= 1:
+        target = spread[0] if spread else axis
+        perm = x.perm if x.perm[-1] == target else \
+            tuple(a for a in range(x.rank) if a != target) + (target,)
+        tensor = r.stored(x, perm)
+        out = r.emit("softmax", [tensor], tensor.shape, name=name, beta=1.0)
+        r.define(name, out, perm)
+        return
+    rows = int(np.prod(x.shape[:axis]))
+    flat = reshape_activation(r, x, (rows, int(np.prod(x.shape[axis:]))), f"{name}/rows")
+    out = r.emit("softmax", [r.stored(flat, (0, 1))], (rows, flat.shape[1]),
+                 name=f"{name}/flat", beta=1.0)
+    r.alias(name, reshape_activation(r, Activation(out, (0, 1)), x.shape, name))
+
+
+OPERATORS = {
+    "Add": _arithmetic("add"),
+    "Sub": _arithmetic("sub"),
+    "Mul": _arithmetic("mul"),
+    "Div": div,
+    "Max": _variadic("maximum"),
+    "Min": _variadic("minimum"),
+    "Sum": _variadic("add"),
+    "Relu": _unary("relu"),
+    "Sigmoid": _unary("logistic"),
+    "Tanh": _unary("tanh"),
+    "LeakyRelu": leaky_relu,
+    "PRelu": prelu,
+    "Clip": clip,
+    "HardSigmoid": hard_sigmoid,
+    "HardSwish": hard_swish,
+    "Softmax": softmax,
+}

@@ -1,0 +1,174 @@
+"""Evaluation at import of nodes whose inputs are all known: the shape arithmetic exporters
+emit (Shape -> Gather -> Unsqueeze -> Concat -> Reshape, ConstantOfShape pads, ...).
+
+Inputs are numpy arrays (None for an omitted optional input); ONNX's semantics are
+followed where numpy's differ (integer Div truncates, Slice clamps its bounds).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pex.errors import ModelError
+
+
+def numpy_type(onnx_type: int):
+    from onnx import mapping
+    if onnx_type not in mapping.TENSOR_TYPE_TO_NP_TYPE:
+        raise ModelError(f"unknown ONNX element type {onnx_type}")
+    return mapping.TENSOR_TYPE_TO_NP_TYPE[onnx_type]
+
+
+def normalized_axis(axis: int, rank: int) -> int:
+    if not -rank <= axis < rank:
+        raise ModelError(f"axis {axis} is out of range for rank {rank}")
+    return axis % rank
+
+
+def axes_operand(node, attrs, inputs, position: int, opset_moved: int, opset: int):
+    """An `axes` list that moved from an attribute to input `position` at `opset_moved`
+    (Squeeze, Unsqueeze, ReduceSum at 13, the other reductions at 18). None if absent."""
+    if opset < opset_moved:
+        return list(attrs["axes"]) if "axes" in attrs else None
+    if len(inputs) > position and inputs[position] is not None:
+        return [int(a) for a in np.atleast_1d(inputs[position])]
+    return None
+
+
+def slice_range(dim: int, start: int, end: int, step: int) -> range:
+    """The indices ONNX's Slice takes along one axis (bounds clamped as the spec says)."""
+    if step == 0:
+        raise ModelError("Slice with step 0")
+    start, end = int(start), int(end)
+    if start < 0:
+        start += dim
+    if end < 0:
+        end += dim
+    if step > 0:
+        start, end = min(max(start, 0), dim), min(max(end, 0), dim)
+    else:
+        start, end = min(max(start, 0), dim - 1), min(max(end, -1), dim - 1)
+    return range(start, end, step)
+
+
+def slice_arguments(node, attrs, inputs, rank: int, opset: int) -> dict[int, range]:
+    """Axis -> the indices kept, for the axes Slice touches."""
+    if opset < 10:
+        starts, ends = attrs["starts"], attrs["ends"]
+        axes, steps = attrs.get("axes"), None
+    else:
+        starts, ends = inputs[1], inputs[2]
+        axes = inputs[3] if len(inputs) > 3 else None
+        steps = inputs[4] if len(inputs) > 4 else None
+    starts = [int(v) for v in np.atleast_1d(starts)]
+    ends = [int(v) for v in np.atleast_1d(ends)]
+    axes = list(range(len(starts))) if axes is None else [int(a) for a in np.atleast_1d(axes)]
+    steps = [1] * len(starts) if steps is None else [int(s) for s in np.atleast_1d(steps)]
+    if not len(starts) == len(ends) == len(axes) == len(steps):
+        raise ModelError("Slice starts, ends, axes and steps differ in length")
+    return {normalized_axis(a, rank): (s, e, st) for a, s, e, st in zip(axes, starts, ends, steps)}
+
+
+def _slice(node, attrs, inputs, opset):
+    data = inputs[0]
+    index = [slice(None)] * data.ndim
+    for axis, (start, end, step) in slice_arguments(node, attrs, inputs, data.ndim, opset).items():
+        kept = slice_range(data.shape[axis], start, end, step)
+        index[axis] = slice(kept.start, kept.stop if kept.stop >= 0 else None, kept.step)
+    return data[tuple(index)]
+
+
+def _div(a, b):
+    if np.issubdtype(a.dtype, np.integer):
+        if np.any(b == 0):
+            raise ModelError("integer division by zero")
+        return (np.sign(a) * np.sign(b) * (np.abs(a) // np.abs(b))).astype(a.dtype)
+    return (a / b).astype(a.dtype)
+
+
+def _squeeze(node, attrs, inputs, opset):
+    axes = axes_operand(node, attrs, inputs, 1, 13, opset)
+    data = inputs[0]
+    if axes is None:
+        return data.reshape([d for d in data.shape if d != 1])
+    return np.squeeze(data, tuple(normalized_axis(a, data.ndim) for a in axes))
+
+
+def _unsqueeze(node, attrs, inputs, opset):
+    axes = axes_operand(node, attrs, inputs, 1, 13, opset)
+    data = inputs[0]
+    rank = data.ndim + len(axes)
+    return np.expand_dims(data, tuple(sorted(normalized_axis(a, rank) for a in axes)))
+
+
+def _constant_of_shape(node, attrs, inputs, opset):
+    from onnx import numpy_helper
+    fill = numpy_helper.to_array(attrs["value"]).reshape(-1) if "value" in attrs \
+        else np.zeros(1, np.float32)
+    return np.full([int(d) for d in inputs[0]], fill[0], fill.dtype)
+
+
+def _reshape(node, attrs, inputs, opset):
+    data, shape = inputs[0], [int(d) for d in inputs[1]]
+    if not attrs.get("allowzero", 0):
+        shape = [data.shape[i] if d == 0 else d for i, d in enumerate(shape)]
+    return data.reshape(shape)
+
+
+def _reduce(function, moved):
+    def fold(node, attrs, inputs, opset):
+        axes = axes_operand(node, attrs, inputs, 1, moved, opset)
+        data = inputs[0]
+        axes = tuple(range(data.ndim)) if not axes else tuple(
+            normalized_axis(a, data.ndim) for a in axes)
+        return function(data, axis=axes, keepdims=bool(attrs.get("keepdims", 1)))
+    return fold
+
+
+def _cast(node, attrs, inputs, opset):
+    return inputs[0].astype(numpy_type(attrs["to"]))
+
+
+FOLDERS = {
+    "Identity": lambda n, a, i, o: i[0],
+    "Dropout": lambda n, a, i, o: i[0],
+    "Shape": lambda n, a, i, o: np.array(i[0].shape[a.get("start", 0):a.get("end")], np.int64),
+    "Size": lambda n, a, i, o: np.array(i[0].size, np.int64),
+    "Cast": _cast,
+    "Gather": lambda n, a, i, o: np.take(i[0], i[1], axis=a.get("axis", 0)),
+    "Unsqueeze": _unsqueeze,
+    "Squeeze": _squeeze,
+    "Concat": lambda n, a, i, o: np.concatenate([np.atleast_1d(x) for x in i], axis=a["axis"]),
+    "ConstantOfShape": _constant_of_shape,
+    "Range": lambda n, a, i, o: np.arange(i[0], i[1], i[2]).astype(i[0].dtype),
+    "Slice": _slice,
+    "Reshape": _reshape,
+    "Flatten": lambda n, a, i, o: i[0].reshape(int(np.prod(i[0].shape[:a.get("axis", 1)])), -1),
+    "Transpose": lambda n, a, i, o: i[0].transpose(a.get("perm")),
+    "Expand": lambda n, a, i, o: np.broadcast_to(
+        i[0], np.broadcast_shapes(i[0].shape, tuple(int(d) for d in i[1]))).copy(),
+    "Add": lambda n, a, i, o: i[0] + i[1],
+    "Sub": lambda n, a, i, o: i[0] - i[1],
+    "Mul": lambda n, a, i, o: i[0] * i[1],
+    "Div": lambda n, a, i, o: _div(i[0], i[1]),
+    "Neg": lambda n, a, i, o: -i[0],
+    "Floor": lambda n, a, i, o: np.floor(i[0]),
+    "Ceil": lambda n, a, i, o: np.ceil(i[0]),
+    "Sqrt": lambda n, a, i, o: np.sqrt(i[0]),
+    "Equal": lambda n, a, i, o: np.equal(i[0], i[1]),
+    "Less": lambda n, a, i, o: np.less(i[0], i[1]),
+    "Greater": lambda n, a, i, o: np.greater(i[0], i[1]),
+    "Not": lambda n, a, i, o: np.logical_not(i[0]),
+    "Where": lambda n, a, i, o: np.where(i[0], i[1], i[2]),
+    "Min": lambda n, a, i, o: np.minimum.reduce(i),
+    "Max": lambda n, a, i, o: np.maximum.reduce(i),
+    "ReduceProd": _reduce(np.prod, 18),
+    "ReduceSum": _reduce(np.sum, 13),
+}
+
+
+def fold(node, attrs, inputs: list, opset: int) -> list[np.ndarray]:
+    """The outputs of `node` evaluated on constant inputs (first output only, the others
+    of Dropout and the like are not computed)."""
+    result = FOLDERS[node.op_type](node, attrs, inputs, opset)
+    return [np.asarray(result)]

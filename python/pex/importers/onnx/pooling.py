@@ -1,0 +1,120 @@
+"""MaxPool, AveragePool, global pools and reductions (ReduceMean/Max/Min/Sum)."""
+
+from __future__ import annotations
+
+from pex.errors import ModelError
+from pex.importers.onnx import folding
+from pex.importers.onnx.folding import normalized_axis
+from pex.importers.onnx.layout import TO_NHWC, Activation
+from pex.importers.onnx.window import spatial_window
+
+
+def pool_window(r, x, node, attrs) -> tuple[dict, tuple]:
+    if len(node.output) > 1 and node.output[1]:
+        raise ModelError("the Indices output of MaxPool is not supported")
+    if any(d != 1 for d in attrs.get("dilations", (1, 1))):
+        raise ModelError(f"pooling with dilations {list(attrs['dilations'])} is not supported")
+    kernel = tuple(attrs["kernel_shape"])
+    window = spatial_window(x.shape[1], x.shape[2], attrs, kernel,
+                            bool(attrs.get("ceil_mode", 0)))
+    out_shape = (x.shape[0], *window.pop("out"), x.shape[3])
+    window.pop("dilation")
+    return dict(kernel=kernel, activation="NONE", **window), out_shape
+
+
+def max_pool(r, node, attrs) -> None:
+    """Also for int8 tensors and DequantizeLinear views: the maximum commutes with
+    dequantisation, padding is left out."""
+    x = r.raw(node.input[0])
+    if x.form == "requantized" or not x.quantized:
+        x = r.float_activation(node.input[0])
+    tensor = r.nhwc(x)
+    window, out_shape = pool_window(r, tensor, node, attrs)
+    out = r.emit("max_pool2d", [tensor], out_shape, like=tensor, name=node.output[0], **window)
+    r.define(node.output[0], out, TO_NHWC, x.form, x.unsigned)
+
+
+def average_pool(r, node, attrs) -> None:
+    """The graph's pools leave padding out of averages, as ONNX's count_include_pad 0
+    does; count_include_pad 1 pads with zeros first."""
+    x = r.nhwc(r.float_activation(node.input[0]))
+    window, out_shape = pool_window(r, x, node, attrs)
+    top, bottom, left, right = window["pad"]
+    if attrs.get("count_include_pad", 0) and any(window["pad"]):
+        if attrs.get("ceil_mode", 0):
+            raise ModelError("AveragePool with ceil_mode and count_include_pad is not "
+                             "supported")
+        kernel, stride = window["kernel"], window["stride"]
+        # Trailing padding no window reaches is left out.
+        bottom -= min(bottom, (x.shape[1] + top + bottom - kernel[0]) % stride[0])
+        right -= min(right, (x.shape[2] + left + right - kernel[1]) % stride[1])
+        padded = (x.shape[0], x.shape[1] + top + bottom, x.shape[2] + left + right, x.shape[3])
+        x = r.emit("pad", [x], padded, name=f"{node.output[0]}/padded",
+                   pads=((0, 0), (top, bottom), (left, right), (0, 0)))
+        window["pad"] = (0, 0, 0, 0)
+    out = r.emit("avg_pool2d", [x], out_shape, name=node.output[0], **window)
+    r.define(node.output[0], out, TO_NHWC)
+
+
+def reduce(r, x: Activation, kind: str, axes, keepdims: bool, name: str) -> Activation:
+    """A reduction over ONNX `axes` of the stored tensor; without keepdims the reduced
+    (now unit) axes are dropped from the layout, which costs a reshape at most."""
+    axes = sorted({normalized_axis(a, x.rank) for a in axes})
+    stored_axes = tuple(sorted(x.stored_axis(a) for a in axes))
+    kept = [a for a in x.perm if a not in axes]
+    if keepdims:
+        perm = x.perm
+        shape = tuple(1 if a in axes else x.tensor.shape[i] for i, a in enumerate(x.perm))
+    else:
+        perm = tuple(sorted(kept).index(a) for a in kept)
+        shape = tuple(x.tensor.shape[x.perm.index(a)] for a in kept)
+    out = r.emit(kind, [x.tensor], shape, like=x.tensor, name=name, axes=stored_axes,
+                 keep_dims=keepdims)
+    return Activation(out, perm, x.form, x.unsigned)
+
+
+def _reduction(kind: str, axes_moved: int):
+    def convert(r, node, attrs) -> None:
+        from pex.importers.onnx import quantized
+        if kind == "mean" and quantized.mean(r, node, attrs, axes_moved):
+            return
+        x = r.raw(node.input[0])
+        if kind not in ("reduce_max", "reduce_min") or x.form == "requantized" \
+                or not x.quantized:
+            x = r.float_activation(node.input[0])
+        inputs = [None] + [r.constant(n, "axes") if n else None for n in node.input[1:]]
+        axes = folding.axes_operand(node, attrs, inputs, 1, axes_moved, r.opset)
+        if not axes:
+            if attrs.get("noop_with_empty_axes", 0):
+                r.alias(node.output[0], x)
+                return
+            axes = range(x.rank)
+        r.alias(node.output[0], reduce(r, x, kind, axes, bool(attrs.get("keepdims", 1)),
+                                       node.output[0]))
+    return convert
+
+
+def _global(kind: str):
+    def convert(r, node, attrs) -> None:
+        from pex.importers.onnx import quantized
+        if kind == "mean" and quantized.mean(r, node, attrs, None):
+            return
+        x = r.raw(node.input[0])
+        if kind != "reduce_max" or x.form == "requantized" or not x.quantized:
+            x = r.float_activation(node.input[0])
+        if x.rank < 3:
+            raise ModelError(f"input of rank {x.rank}; global pooling needs spatial axes")
+        r.alias(node.output[0], reduce(r, x, kind, range(2, x.rank), True, node.output[0]))
+    return convert
+
+
+OPERATORS = {
+    "MaxPool": max_pool,
+    "AveragePool": average_pool,
+    "GlobalAveragePool": _global("mean"),
+    "GlobalMaxPool": _global("reduce_max"),
+    "ReduceMean": _reduction("mean", 18),
+    "ReduceMax": _reduction("reduce_max", 18),
+    "ReduceMin": _reduction("reduce_min", 18),
+    "ReduceSum": _reduction("reduce_sum", 13),
+}

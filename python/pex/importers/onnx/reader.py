@@ -1,0 +1,311 @@
+"""An ONNX model -> `pex.graph.Graph`: the node loop, values and layouts.
+
+Every ONNX tensor is either known at import (initializers, Constant nodes, and whatever
+`folding` computes from them, such as shape arithmetic on the now static shapes) or an
+`Activation` computed at run time. Operator handlers (`OPERATORS`, one module per family)
+read their inputs through the reader, emit graph ops and define their outputs.
+
+The imported function takes and returns NHWC tensors for 4-D inputs and outputs (the
+NCHW ones with channels last); other ranks keep ONNX's order.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from pex.errors import ModelError
+from pex.graph import Graph, Location, Op, Quantization, Tensor
+from pex.importers.onnx import folding
+from pex.importers.onnx.inputs import input_shapes
+from pex.importers.onnx.layout import (Activation, compact_transpose, preferred_perm,
+                                       same_bytes, stored_shape, transpose_between)
+
+_STANDARD_DOMAINS = ("", "ai.onnx")
+_FLOAT_TYPES = ("FLOAT",)
+_INT8_TYPES = ("INT8", "UINT8")
+
+
+class OnnxReader:
+    def __init__(self, model, path: str, given_shapes: dict, notes: list[str]) -> None:
+        from onnx import numpy_helper
+        self.model = model
+        self.file = os.path.basename(path)
+        self.name = os.path.splitext(self.file)[0]
+        self.opset = next((o.version for o in model.opset_import
+                           if o.domain in _STANDARD_DOMAINS), 13)
+        self.constants: dict[str, np.ndarray] = {
+            init.name: numpy_helper.to_array(init).copy() for init in model.graph.initializer}
+        # DequantizeLinear of a constant: its integer data and parameters, for weights.
+        self.quantized_constants: dict[str, tuple] = {}
+        self.activations: dict[str, Activation] = {}
+        self.ops: list[Op] = []
+        self.loc: Location | None = None
+        self.node = None
+        self.given_shapes = given_shapes
+        self.notes = notes
+        self.consumers: dict[str, list] = {}
+        for node in model.graph.node:
+            for name in node.input:
+                self.consumers.setdefault(name, []).append(node)
+        self.graph_outputs = {value.name for value in model.graph.output}
+        self.skipped: set[str] = set()  # outputs a handler computed ahead of their node
+        self._layouts: dict[tuple, Tensor] = {}
+        self._floats: dict[int, Activation] = {}
+        self.unquantized_inputs: dict[str, Tensor] = {}  # int8 inputs awaiting parameters
+
+    # The model.
+
+    def read(self) -> Graph:
+        from onnx import helper
+        from pex.importers.onnx.operators import OPERATORS
+        inputs = self._inputs()
+        for index, node in enumerate(self.model.graph.node):
+            self.node = node
+            self.loc = Location(node.output[0] if node.output else node.op_type, self.file, index)
+            where = f"node {index} ({node.op_type} '{node.name or self.loc.name}')"
+            try:
+                attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+                if all(name in self.skipped for name in node.output if name):
+                    continue
+                if self._foldable(node):
+                    self._fold(node, attrs)
+                    continue
+                handler = OPERATORS.get((_domain(node), node.op_type))
+                if handler is None:
+                    raise ModelError("unsupported operator")
+                handler(self, node, attrs)
+            except ModelError as error:
+                raise ModelError(f"{where}: {error}") from None
+            except Exception as error:  # a node malformed in a way no check foresaw
+                raise ModelError(f"{where}: cannot import it ({type(error).__name__}: "
+                                 f"{error})") from None
+        self.loc = Location("output", self.file, len(self.model.graph.node))
+        outputs = [self._output(value) for value in self.model.graph.output]
+        unset = [t.name for t in inputs if t.dtype == "i8" and t.quant is None]
+        if unset:
+            raise ModelError(f"int8 input '{unset[0]}' is never dequantised: its scale is "
+                             f"unknown")
+        return Graph(self.name, inputs, outputs, self.ops)
+
+    def _inputs(self) -> list[Tensor]:
+        from onnx import TensorProto
+        values = [v for v in self.model.graph.input if v.name not in self.constants]
+        shapes = input_shapes(values, self.given_shapes, self.notes)
+        tensors = []
+        for value in values:
+            element = TensorProto.DataType.Name(value.type.tensor_type.elem_type)
+            shape = shapes[value.name]
+            perm = preferred_perm(len(shape))
+            if element in _FLOAT_TYPES:
+                tensor = Tensor(value.name, stored_shape(shape, perm), "f32")
+                self.activations[value.name] = Activation(tensor, perm)
+            elif element in _INT8_TYPES:
+                # Parameters come from the first DequantizeLinear or QLinear* reading it.
+                tensor = Tensor(value.name, stored_shape(shape, perm), "i8")
+                self.unquantized_inputs[value.name] = tensor
+                self.activations[value.name] = Activation(tensor, perm,
+                                                          unsigned=element == "UINT8")
+            else:
+                raise ModelError(f"input '{value.name}' is {element.lower()}; only float32, "
+                                 f"int8 and uint8 inputs are supported")
+            tensors.append(tensor)
+        return tensors
+
+    def _output(self, value) -> Tensor:
+        if value.name in self.constants or value.name not in self.activations:
+            raise ModelError(f"output '{value.name}' is "
+                             f"{'constant' if value.name in self.constants else 'never computed'}")
+        act = self.activations[value.name]
+        if act.form == "dequantized":
+            act = self.float_activation(value.name)
+        tensor = self.stored(act, preferred_perm(act.rank))
+        if act.unsigned:
+            from pex.importers.onnx.quantization import to_unsigned
+            tensor = to_unsigned(self, tensor, value.name)
+        tensor.name = value.name
+        return tensor
+
+    # Constant folding.
+
+    def _foldable(self, node) -> bool:
+        if _domain(node) != "" or node.op_type not in folding.FOLDERS:
+            return False
+        if node.op_type in ("Shape", "Size") and node.input[0] in self.activations:
+            return True
+        return all(name in self.constants for name in node.input if name)
+
+    def _fold(self, node, attrs) -> None:
+        inputs = []
+        for name in node.input:
+            if not name:
+                inputs.append(None)
+            elif name in self.constants:
+                inputs.append(self.constants[name])
+            else:  # Shape or Size of an activation: its static shape
+                inputs.append(np.zeros(self.activations[name].shape, np.int8))
+        try:
+            results = folding.fold(node, attrs, inputs, self.opset)
+        except (ValueError, IndexError, TypeError, KeyError) as error:
+            raise ModelError(f"cannot evaluate it on its constant inputs: {error}") from None
+        self.constants[node.output[0]] = results[0]
+
+    # Values.
+
+    def has_input(self, node, position: int) -> bool:
+        return len(node.input) > position and bool(node.input[position])
+
+    def is_constant(self, name: str) -> bool:
+        return name in self.constants
+
+    def constant(self, name: str, what: str = "input") -> np.ndarray:
+        if name not in self.constants:
+            if name not in self.activations:
+                raise ModelError(f"'{name}' is used before it is defined")
+            raise ModelError(f"{what} '{name}' is computed at run time; only constant "
+                             f"{what}s are supported")
+        return self.constants[name]
+
+    def optional_constant(self, node, position: int, what: str = "input"):
+        return self.constant(node.input[position], what) if self.has_input(node, position) \
+            else None
+
+    def raw(self, name: str) -> Activation:
+        """An activation in whatever form it is held (float, int8, or quantised views)."""
+        if name in self.activations:
+            return self.activations[name]
+        if name in self.constants:
+            return self.constant_activation(self.constants[name], name)
+        raise ModelError(f"'{name}' is used before it is defined")
+
+    def float_activation(self, name: str) -> Activation:
+        """The activation as a float tensor: a DequantizeLinear view becomes a dequantize."""
+        act = self.raw(name)
+        if act.form == "requantized":
+            raise ModelError(f"'{name}' is only defined through QuantizeLinear")
+        if act.form == "dequantized":
+            if id(act) not in self._floats:
+                out = self.emit("dequantize", [act.tensor], act.tensor.shape,
+                                name=f"{name}/float")
+                self._floats[id(act)] = Activation(out, act.perm)
+            return self._floats[id(act)]
+        if act.tensor.dtype != "f32":
+            raise ModelError(f"'{name}' is an integer tensor; this operator takes float")
+        return act
+
+    def constant_activation(self, data: np.ndarray, name: str, perm=None) -> Activation:
+        """A constant operand held like an activation (float32, in `perm`)."""
+        data = np.asarray(data)
+        perm = perm if perm is not None else preferred_perm(data.ndim)
+        stored = np.ascontiguousarray(data.astype(np.float32).transpose(perm))
+        return Activation(Tensor(name, stored.shape, "f32", None, stored), tuple(perm))
+
+    def define(self, name: str, tensor: Tensor, perm, form: str = "value",
+               unsigned: bool = False) -> Activation:
+        act = Activation(tensor, tuple(perm), form, unsigned)
+        self.activations[name] = act
+        return act
+
+    def alias(self, name: str, act: Activation) -> None:
+        self.activations[name] = act
+
+    # Layouts.
+
+    def stored(self, act: Activation, perm) -> Tensor:
+        """The activation's tensor in layout `perm` (a reshape or a transpose when it is
+        held otherwise; computed once per layout)."""
+        perm = tuple(perm)
+        tensor = self.in_order(act, perm)
+        target = stored_shape(act.shape, perm)
+        if tensor.shape == target:
+            return tensor
+        key = (id(act.tensor), act.perm, perm, "shaped")
+        if key not in self._layouts:
+            self._layouts[key] = self.emit("reshape", [tensor], target, like=tensor,
+                                           name=f"{act.tensor.name}/{_layout_name(perm)}")
+        return self._layouts[key]
+
+    def in_order(self, act: Activation, perm) -> Tensor:
+        """A tensor holding the activation's elements in the order of layout `perm`, of
+        whatever shape that takes (a transpose is done on as few axes as possible): for
+        callers that reshape it anyway."""
+        perm = tuple(perm)
+        x = act.tensor
+        if act.perm == perm or same_bytes(act.shape, act.perm, perm):
+            return x
+        key = (id(x), act.perm, perm)
+        if key in self._layouts:
+            return self._layouts[key]
+        name = f"{x.name}/{_layout_name(perm)}"
+        moves = transpose_between(act.perm, perm)
+        if x.is_constant:
+            data = np.ascontiguousarray(x.data.transpose(moves))
+            result = Tensor(name, data.shape, x.dtype, x.quant, data)
+        else:
+            merged_shape, merged_perm = compact_transpose(x.shape, moves)
+            merged = self.emit("reshape", [x], merged_shape, like=x, name=f"{name}/merged") \
+                if merged_shape != x.shape else x
+            result = self.emit("transpose", [merged],
+                               tuple(merged_shape[p] for p in merged_perm), like=x, name=name,
+                               perm=merged_perm)
+        self._layouts[key] = result
+        return result
+
+    def nhwc(self, act: Activation, what: str = "input") -> Tensor:
+        if act.rank != 4:
+            raise ModelError(f"{what} '{act.tensor.name}' has rank {act.rank}; only 2-D images "
+                             f"(4-D tensors, NCHW) are supported")
+        return self.stored(act, preferred_perm(4))
+
+    # Emission.
+
+    def emit(self, kind: str, inputs: list, shape, dtype: str = "f32",
+             quant: Quantization | None = None, name: str | None = None,
+             like: Tensor | None = None, **attrs) -> Tensor:
+        """Appends a graph op computing a new tensor of (stored) `shape`; `like` copies the
+        element type and quantisation of an input (data movement)."""
+        if like is not None:
+            dtype, quant = like.dtype, like.quant
+        name = name or self.loc.name
+        out = Tensor(name, tuple(int(d) for d in shape), dtype, quant)
+        self.ops.append(Op(kind, inputs, [out], attrs, Location(name, self.loc.file,
+                                                                 self.loc.line)))
+        return out
+
+    # Graph structure.
+
+    def consumers_of(self, name: str) -> list:
+        return self.consumers.get(name, [])
+
+
+def _layout_name(perm) -> str:
+    if perm == tuple(range(len(perm))):
+        return "nchw" if len(perm) == 4 else "onnx_order"
+    return "nhwc" if perm == preferred_perm(4) else "perm" + "".join(str(a) for a in perm)
+
+
+def _domain(node) -> str:
+    return "" if node.domain in _STANDARD_DOMAINS else node.domain
+
+
+def looks_like_onnx(data: bytes) -> bool:
+    import onnx
+    try:
+        return len(onnx.load_model_from_string(data).graph.node) > 0
+    except Exception:  # protobuf raises various errors on non-ONNX bytes
+        return False
+
+
+def read_onnx(data: bytes, path: str, input_shapes: dict | None = None,
+              notes: list[str] | None = None) -> Graph:
+    """The graph of an ONNX model. `input_shapes` ({name or None: dims}) fixes dynamic
+    input dimensions; messages about dimensions fixed by default go to `notes`."""
+    import onnx
+    try:
+        model = onnx.load_model_from_string(data)
+    except Exception as error:  # protobuf's DecodeError and friends
+        raise ModelError(f"corrupt or truncated ONNX file ({len(data)} bytes): {error}") from None
+    if not model.graph.node:
+        raise ModelError("no operators: not an ONNX model, or an empty graph")
+    return OnnxReader(model, path, input_shapes or {}, notes if notes is not None else []).read()

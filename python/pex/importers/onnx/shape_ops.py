@@ -1,0 +1,307 @@
+"""Operators that move data without arithmetic: Reshape, Flatten, Squeeze, Unsqueeze,
+Transpose, Concat, Split, Slice, Gather, Pad, Identity. They keep the element type and
+quantisation of their input, so they serve int8 tensors and DequantizeLinear views too."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pex.errors import ModelError
+from pex.importers.onnx import folding
+from pex.importers.onnx.folding import normalized_axis
+from pex.importers.onnx.layout import (Activation, preferred_perm, reshape_result_perm,
+                                       reshape_source_perm, stored_shape)
+
+
+def reshape_activation(r, act: Activation, target, name: str) -> Activation:
+    """ONNX's Reshape of `act` (row-major, NCHW order): a plain reshape of the stored
+    tensor when its element order allows, else after one transpose, towards the preferred
+    layout when possible."""
+    target = tuple(int(d) for d in target)
+    if int(np.prod(target)) != int(np.prod(act.shape)):
+        raise ModelError(f"cannot reshape {list(act.shape)} to {list(target)}")
+    perm = reshape_result_perm(act.shape, act.perm, target)
+    source = act.tensor
+    if perm is None:
+        perm = preferred_perm(len(target))
+        source_perm = reshape_source_perm(act.shape, target, perm)
+        if source_perm is None:
+            source_perm, perm = tuple(range(act.rank)), tuple(range(len(target)))
+        source = r.in_order(act, source_perm)
+    shape = stored_shape(target, perm)
+    tensor = source if shape == source.shape and not source.is_constant else \
+        r.emit("reshape", [source], shape, like=source, name=name)
+    return Activation(tensor, perm, act.form, act.unsigned)
+
+
+def _reshape(r, node, attrs) -> None:
+    x = r.raw(node.input[0])
+    target = [int(d) for d in r.constant(node.input[1], "shape")]
+    if attrs.get("allowzero", 0) and 0 in target:
+        raise ModelError("Reshape to an empty tensor (allowzero 1 with a 0) is not supported")
+    target = [x.shape[i] if d == 0 else d for i, d in enumerate(target)]
+    if target.count(-1) > 1:
+        raise ModelError(f"Reshape target {target} infers more than one dimension")
+    if -1 in target:
+        known = int(np.prod([d for d in target if d != -1]))
+        if known == 0 or int(np.prod(x.shape)) % known:
+            raise ModelError(f"cannot reshape {list(x.shape)} to {target}")
+        target[target.index(-1)] = int(np.prod(x.shape)) // known
+    r.alias(node.output[0], reshape_activation(r, x, target, node.output[0]))
+
+
+def _flatten(r, node, attrs) -> None:
+    x = r.raw(node.input[0])
+    axis = attrs.get("axis", 1)
+    axis = axis + x.rank if axis < 0 else axis
+    target = (int(np.prod(x.shape[:axis])), int(np.prod(x.shape[axis:])))
+    r.alias(node.output[0], reshape_activation(r, x, target, node.output[0]))
+
+
+def _squeeze(r, node, attrs) -> None:
+    x = r.raw(node.input[0])
+    axes = folding.axes_operand(node, attrs, _constant_inputs(r, node), 1, 13, r.opset)
+    axes = [a for a in range(x.rank) if x.shape[a] == 1] if axes is None else \
+        [normalized_axis(a, x.rank) for a in axes]
+    if any(x.shape[a] != 1 for a in axes):
+        raise ModelError(f"cannot squeeze axes {axes} of shape {list(x.shape)}")
+    target = [d for a, d in enumerate(x.shape) if a not in axes]
+    r.alias(node.output[0], reshape_activation(r, x, target, node.output[0]))
+
+
+def _unsqueeze(r, node, attrs) -> None:
+    x = r.raw(node.input[0])
+    axes = folding.axes_operand(node, attrs, _constant_inputs(r, node), 1, 13, r.opset)
+    if axes is None:
+        raise ModelError("Unsqueeze without axes")
+    rank = x.rank + len(axes)
+    axes = sorted(normalized_axis(a, rank) for a in axes)
+    dims = iter(x.shape)
+    target = [1 if a in axes else next(dims) for a in range(rank)]
+    r.alias(node.output[0], reshape_activation(r, x, target, node.output[0]))
+
+
+def _constant_inputs(r, node) -> list:
+    return [r.constants.get(n) if n else None for n in node.input]
+
+
+def _transpose(r, node, attrs) -> None:
+    """Free: only the layout the tensor is known to be held in changes."""
+    x = r.raw(node.input[0])
+    perm = tuple(attrs.get("perm", range(x.rank - 1, -1, -1)))
+    if sorted(perm) != list(range(x.rank)):
+        raise ModelError(f"{list(perm)} is not a permutation of rank {x.rank}")
+    r.alias(node.output[0], Activation(x.tensor, tuple(perm.index(a) for a in x.perm),
+                                       x.form, x.unsigned))
+
+
+def concat_activations(r, acts: list, axis: int, name: str, like=None) -> Activation:
+    """Activations of one form and element type joined along ONNX `axis`, in the layout of
+    the first."""
+    perm = acts[0].perm
+    tensors = [r.stored(a, perm) for a in acts]
+    shape = list(acts[0].shape)
+    shape[axis] = sum(a.shape[axis] for a in acts)
+    like = like or tensors[0]
+    out = r.emit("concat", tensors, stored_shape(shape, perm), like=like, name=name,
+                 axis=perm.index(axis), activation="NONE")
+    return Activation(out, perm, acts[0].form, acts[0].unsigned)
+
+
+def _concat(r, node, attrs) -> None:
+    from pex.importers.onnx import quantized
+    if quantized.concat(r, node, attrs):
+        return
+    names = [n for n in node.input if n]
+    computed = [r.float_activation(n) for n in names if not r.is_constant(n)]
+    if not computed:
+        raise ModelError("no input is computed at run time")
+    rank = computed[0].rank
+    axis = normalized_axis(attrs["axis"], rank)
+    perm = computed[0].perm
+    acts = [r.constant_activation(np.asarray(r.constants[n], np.float32), n, perm)
+            if r.is_constant(n) else r.float_activation(n) for n in names]
+    if any(a.rank != rank for a in acts):
+        raise ModelError("inputs of different ranks")
+    r.alias(node.output[0], concat_activations(r, acts, axis, node.output[0]))
+
+
+def slice_activation(r, x: Activation, bounds: dict, name: str) -> Activation:
+    """x[start:stop] along the ONNX axes of `bounds` (axis -> (start, stop))."""
+    begin = [0] * x.rank
+    size = list(x.shape)
+    for axis, (start, stop) in bounds.items():
+        if not 0 <= start < stop <= x.shape[axis]:
+            raise ModelError(f"empty or out-of-range slice [{start}:{stop}] of axis {axis} "
+                             f"(size {x.shape[axis]})")
+        begin[axis], size[axis] = start, stop - start
+    if size == list(x.shape):
+        return x
+    out = r.emit("slice", [x.tensor], stored_shape(size, x.perm), like=x.tensor, name=name,
+                 begin=stored_shape(begin, x.perm), size=stored_shape(size, x.perm))
+    return Activation(out, x.perm, x.form, x.unsigned)
+
+
+def take(r, x: Activation, axis: int, indices, name: str) -> Activation:
+    """x's elements at `indices` along `axis`: one slice per run of consecutive indices,
+    joined."""
+    runs: list[list[int]] = []
+    for index in indices:
+        if runs and index == runs[-1][-1] + 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    parts = [slice_activation(r, x, {axis: (run[0], run[-1] + 1)},
+                              name if len(runs) == 1 else f"{name}/{i}")
+             for i, run in enumerate(runs)]
+    return parts[0] if len(parts) == 1 else concat_activations(r, parts, axis, name)
+
+
+def _slice(r, node, attrs) -> None:
+    x = r.raw(node.input[0])
+    inputs = [None] + [r.constant(n, "bound") if n else None for n in node.input[1:]]
+    result = x
+    for axis, (start, end, step) in folding.slice_arguments(node, attrs, inputs, x.rank,
+                                                             r.opset).items():
+        kept = folding.slice_range(x.shape[axis], start, end, step)
+        if len(kept) == 0:
+            raise ModelError(f"the slice of axis {axis} is empty")
+        if step < 0:
+            raise ModelError("Slice with a negative step is not supported")
+        if step == 1:
+            result = slice_activation(r, result, {axis: (kept.start, kept.stop)},
+                                      node.output[0])
+        else:
+            result = take(r, result, axis, list(kept), node.output[0])
+    r.alias(node.output[0], result)
+
+
+def _split_sizes(r, node, attrs, size: int) -> list[int]:
+    if r.opset >= 13 and r.has_input(node, 1):
+        sizes = [int(s) for s in r.constant(node.input[1], "split")]
+    elif "split" in attrs:
+        sizes = list(attrs["split"])
+    else:
+        parts = attrs.get("num_outputs", len(node.output))
+        chunk = -(-size // parts)
+        sizes = [min(chunk, size - i * chunk) for i in range(parts)]
+    if sum(sizes) != size or len(sizes) != len(node.output) or min(sizes) < 1:
+        raise ModelError(f"split {sizes} does not divide an axis of {size} into "
+                         f"{len(node.output)} outputs")
+    return sizes
+
+
+def _split(r, node, attrs) -> None:
+    x = r.raw(node.input[0])
+    axis = normalized_axis(attrs.get("axis", 0), x.rank)
+    start = 0
+    for output, size in zip(node.output, _split_sizes(r, node, attrs, x.shape[axis])):
+        if output:
+            r.alias(output, slice_activation(r, x, {axis: (start, start + size)}, output))
+        start += size
+
+
+def _gather(r, node, attrs) -> None:
+    """Constant indices: a scalar index is a slice without its axis, a vector of indices
+    a concatenation of slices."""
+    x = r.raw(node.input[0])
+    axis = normalized_axis(attrs.get("axis", 0), x.rank)
+    indices = np.asarray(r.constant(node.input[1], "indices"))
+    if indices.ndim > 1:
+        raise ModelError(f"indices of rank {indices.ndim}; only a scalar or a vector of "
+                         f"indices is supported")
+    size = x.shape[axis]
+    if np.any(indices < -size) or np.any(indices >= size):
+        raise ModelError(f"an index is out of range for an axis of {size}")
+    positions = [int(i) % size for i in np.atleast_1d(indices)]
+    taken = take(r, x, axis, positions, f"{node.output[0]}/taken" if indices.ndim == 0
+                 else node.output[0])
+    if indices.ndim == 0:
+        taken = reshape_activation(r, taken, x.shape[:axis] + x.shape[axis + 1:],
+                                   node.output[0])
+    r.alias(node.output[0], taken)
+
+
+def _pad(r, node, attrs) -> None:
+    """Constant mode. Negative pads crop. An int8 tensor is padded with its zero point,
+    so only a pad value of 0 keeps it int8."""
+    mode = attrs.get("mode", b"constant").decode()
+    if mode != "constant":
+        raise ModelError(f"Pad mode {mode} is not supported")
+    x = r.raw(node.input[0])
+    if r.opset < 11:
+        pads, value, axes = list(attrs["pads"]), float(attrs.get("value", 0.0)), None
+    else:
+        pads = [int(p) for p in r.constant(node.input[1], "pads")]
+        value = r.optional_constant(node, 2, "pad value")
+        value = 0.0 if value is None else float(np.asarray(value).reshape(-1)[0])
+        axes = r.optional_constant(node, 3, "axes")
+    axes = list(range(x.rank)) if axes is None else [normalized_axis(int(a), x.rank)
+                                                    for a in axes]
+    if len(pads) != 2 * len(axes):
+        raise ModelError(f"{len(pads)} pads for {len(axes)} axes")
+    if value != 0.0 or x.form == "requantized":
+        x = r.float_activation(node.input[0])
+    before = dict(zip(axes, pads[:len(axes)]))
+    after = dict(zip(axes, pads[len(axes):]))
+    crop = {a: (max(-before[a], 0), x.shape[a] - max(-after[a], 0)) for a in axes
+            if before[a] < 0 or after[a] < 0}
+    if crop:
+        x = slice_activation(r, x, crop, f"{node.output[0]}/cropped")
+    widths = [(max(before.get(a, 0), 0), max(after.get(a, 0), 0)) for a in range(x.rank)]
+    if not any(lo or hi for lo, hi in widths):
+        r.alias(node.output[0], x)
+        return
+    shape = [d + lo + hi for d, (lo, hi) in zip(x.shape, widths)]
+    extra = {"value": value} if value != 0.0 else {}
+    out = r.emit("pad", [x.tensor], stored_shape(shape, x.perm), like=x.tensor,
+                 name=node.output[0], pads=tuple(widths[a] for a in x.perm), **extra)
+    r.define(node.output[0], out, x.perm, x.form, x.unsigned)
+
+
+def _identity(r, node, attrs) -> None:
+    if len(node.output) > 1 and node.output[1] and r.consumers_of(node.output[1]):
+        raise ModelError("the mask output of Dropout is not supported")
+    r.alias(node.output[0], r.raw(node.input[0]))
+
+
+def _cast(r, node, attrs) -> None:
+    from onnx import TensorProto
+    x = r.raw(node.input[0])
+    target = TensorProto.DataType.Name(attrs["to"])
+    if x.tensor.dtype != "f32" or x.form != "value" or target != "FLOAT":
+        raise ModelError(f"Cast of a {x.tensor.dtype} tensor to {target.lower()} is not "
+                         f"supported")
+    r.alias(node.output[0], x)
+
+
+def _constant(r, node, attrs) -> None:
+    from onnx import numpy_helper
+    if "value" in attrs:
+        data = numpy_helper.to_array(attrs["value"]).copy()
+    elif "value_float" in attrs or "value_floats" in attrs:
+        data = np.array(attrs.get("value_float", attrs.get("value_floats")), np.float32)
+    elif "value_int" in attrs or "value_ints" in attrs:
+        data = np.array(attrs.get("value_int", attrs.get("value_ints")), np.int64)
+    else:
+        raise ModelError(f"Constant with {', '.join(sorted(attrs)) or 'no value'} "
+                         f"is not supported")
+    r.constants[node.output[0]] = data
+
+
+OPERATORS = {
+    "Reshape": _reshape,
+    "Flatten": _flatten,
+    "Squeeze": _squeeze,
+    "Unsqueeze": _unsqueeze,
+    "Transpose": _transpose,
+    "Concat": _concat,
+    "Slice": _slice,
+    "Split": _split,
+    "Gather": _gather,
+    "Pad": _pad,
+    "Identity": _identity,
+    "Dropout": _identity,
+    "Cast": _cast,
+    "Constant": _constant,
+}

@@ -1,0 +1,514 @@
+"""An independent evaluation of ONNX graphs in NCHW with PyTorch's operators (float64),
+written from the ONNX operator specification, not from the importer.
+
+onnx 1.12 (Debian's python3-onnx) has no `onnx.reference.ReferenceEvaluator`. Convolutions,
+pooling and matrix products are PyTorch's kernels; ONNX's attribute conventions (pads
+order, auto_pad, ceil_mode, count_include_pad with uneven padding, Resize's coordinate
+transformations) and the shape arithmetic exporters emit (Shape, Gather, Concat, ...) are
+spelled out here. int8 semantics are in `onnx_int8.py`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from pex.reference import onnx_int8
+
+
+class Unsupported(Exception):
+    pass
+
+
+def attributes(node) -> dict:
+    from onnx import helper
+    values = {}
+    for attribute in node.attribute:
+        value = helper.get_attribute_value(attribute)
+        values[attribute.name] = value.decode() if isinstance(value, bytes) else value
+    return values
+
+
+def _spatial_pads(x, attrs: dict, kernel, stride, dilation) -> list[int]:
+    """ONNX's explicit pads [top, left, bottom, right] (x1_begin, x2_begin, x1_end, x2_end)."""
+    auto_pad = attrs.get("auto_pad", "NOTSET")
+    if auto_pad == "NOTSET":
+        return list(attrs.get("pads", [0, 0, 0, 0]))
+    if auto_pad == "VALID":
+        return [0, 0, 0, 0]
+    if auto_pad not in ("SAME_UPPER", "SAME_LOWER"):
+        raise Unsupported(f"auto_pad {auto_pad}")
+    begins, ends = [], []
+    for size, k, s, d in zip(x.shape[2:], kernel, stride, dilation):
+        out = math.ceil(size / s)
+        total = max(0, (out - 1) * s + (k - 1) * d + 1 - size)
+        small, large = total // 2, total - total // 2
+        begin, end = (small, large) if auto_pad == "SAME_UPPER" else (large, small)
+        begins.append(begin)
+        ends.append(end)
+    return begins + ends
+
+
+def _pad(x, pads, value: float = 0.0):
+    import torch.nn.functional as F
+    top, left, bottom, right = pads
+    if not any(pads):
+        return x
+    return F.pad(x, (left, right, top, bottom), value=value)
+
+
+def _images(x, what: str):
+    if x.dim() != 4:
+        raise Unsupported(f"{what} of a {x.dim()}-D tensor (only 2-D images)")
+
+
+def _axes(axes, rank: int) -> list[int]:
+    return [int(a) % rank for a in axes]
+
+
+def _ints(tensor) -> list[int]:
+    return [int(v) for v in np.atleast_1d(tensor.numpy() if hasattr(tensor, "numpy") else tensor)]
+
+
+def _coordinate(mode: str, x: int, scale: float, size_in: int, size_out: int) -> float:
+    """Resize: the input coordinate of output index x (the specification's formulas)."""
+    if mode == "half_pixel":
+        return (x + 0.5) / scale - 0.5
+    if mode == "pytorch_half_pixel":
+        return (x + 0.5) / scale - 0.5 if size_out > 1 else 0.0
+    if mode == "align_corners":  # the resized length is the scaled one, not rounded down
+        resized = size_in * scale
+        return 0.0 if resized == 1 else x * (size_in - 1) / (resized - 1)
+    if mode == "asymmetric":
+        return x / scale
+    if mode == "tf_half_pixel_for_nn":
+        return (x + 0.5) / scale
+    raise Unsupported(f"Resize coordinate_transformation_mode {mode}")
+
+
+def _nearest(mode: str, coordinate: float) -> int:
+    if mode == "round_prefer_floor":
+        return math.floor(coordinate) if coordinate % 1 == 0.5 else round(coordinate)
+    if mode == "round_prefer_ceil":
+        return math.ceil(coordinate) if coordinate % 1 == 0.5 else round(coordinate)
+    if mode == "floor":
+        return math.floor(coordinate)
+    if mode == "ceil":
+        return math.ceil(coordinate)
+    raise Unsupported(f"Resize nearest_mode {mode}")
+
+
+class Evaluator:
+    """Runs a model node by node; values are torch tensors (floats in float64)."""
+
+    def __init__(self, model, int8_rounding: str = "onnxruntime") -> None:
+        from onnx import numpy_helper
+        import torch
+        self.torch = torch
+        self.model = model
+        self.opset = next((o.version for o in model.opset_import
+                           if o.domain in ("", "ai.onnx")), 13)
+        self.values = {init.name: self._from_numpy(numpy_helper.to_array(init))
+                       for init in model.graph.initializer}
+        self.int8 = onnx_int8.Int8Semantics(self, int8_rounding)
+
+    def _from_numpy(self, array):
+        tensor = self.torch.from_numpy(np.array(array, copy=True, order="C"))
+        return tensor.double() if tensor.is_floating_point() else tensor
+
+    def tensor(self, name: str):
+        return self.values[name]
+
+    def run(self, inputs: dict) -> list:
+        self.values.update(inputs)
+        for node in self.model.graph.node:
+            domain = "" if node.domain in ("", "ai.onnx") else node.domain
+            method = getattr(self.int8, f"_{node.op_type}", None) if domain == "com.microsoft" \
+                else getattr(self.int8, f"_{node.op_type}", None) or \
+                getattr(self, f"_{node.op_type}", None)
+            if method is None or (domain not in ("", "com.microsoft")):
+                raise Unsupported(f"operator {node.op_type}")
+            args = [self.tensor(n) if n else None for n in node.input]
+            self.int8.node = node
+            result = method(*args, **attributes(node))
+            results = result if isinstance(result, tuple) else (result,)
+            for name, value in zip(node.output, results):
+                if name:
+                    self.values[name] = value
+            self.int8.propagate(node)
+        return [self.tensor(v.name) for v in self.model.graph.output]
+
+    # Shape arithmetic and data movement.
+
+    def _Constant(self, value=None, **attrs):
+        from onnx import numpy_helper
+        if value is not None:
+            return self._from_numpy(numpy_helper.to_array(value))
+        if "value_float" in attrs or "value_floats" in attrs:
+            return self._from_numpy(np.array(attrs.get("value_float", attrs.get("value_floats")),
+                                             np.float32))
+        return self._from_numpy(np.array(attrs.get("value_int", attrs.get("value_ints")),
+                                         np.int64))
+
+    def _Identity(self, x):
+        return x
+
+    def _Dropout(self, x, *rest, **attrs):
+        """Inference: the input, and a mask of ones."""
+        return x, self.torch.ones_like(x, dtype=self.torch.bool)
+
+    def _Cast(self, x, to):
+        from onnx import mapping
+        target = mapping.TENSOR_TYPE_TO_NP_TYPE[to]
+        value = self._from_numpy(x.numpy().astype(target))
+        return value
+
+    def _Shape(self, x, start=0, end=None):
+        return self.torch.tensor(list(x.shape)[start:end], dtype=self.torch.int64)
+
+    def _Size(self, x):
+        return self.torch.tensor(x.numel(), dtype=self.torch.int64)
+
+    def _Gather(self, x, indices, axis=0):
+        axis %= x.dim()
+        positions = indices.long() % x.shape[axis]
+        return self.torch.index_select(x, axis, positions.reshape(-1)).reshape(
+            tuple(x.shape[:axis]) + tuple(indices.shape) + tuple(x.shape[axis + 1:]))
+
+    def _Unsqueeze(self, x, axes_input=None, axes=None):
+        axes = _ints(axes_input) if axes_input is not None else axes
+        rank = x.dim() + len(axes)
+        shape = list(x.shape)
+        for axis in sorted(_axes(axes, rank)):
+            shape.insert(axis, 1)
+        return x.reshape(shape)
+
+    def _Squeeze(self, x, axes_input=None, axes=None):
+        axes = _ints(axes_input) if axes_input is not None else axes
+        if axes is None:
+            return x.reshape([d for d in x.shape if d != 1])
+        drop = _axes(axes, x.dim())
+        return x.reshape([d for i, d in enumerate(x.shape) if i not in drop])
+
+    def _Concat(self, *inputs, axis):
+        return self.torch.cat([t.reshape(t.shape if t.dim() else (1,)) for t in inputs], dim=axis)
+
+    def _ConstantOfShape(self, shape, value=None):
+        from onnx import numpy_helper
+        fill = numpy_helper.to_array(value).reshape(-1) if value is not None \
+            else np.zeros(1, np.float32)
+        return self._from_numpy(np.full(_ints(shape), fill[0], fill.dtype))
+
+    def _Range(self, start, limit, delta):
+        return self._from_numpy(np.arange(start.item(), limit.item(), delta.item()).astype(
+            start.numpy().dtype))
+
+    def _Slice(self, x, starts=None, ends=None, axes=None, steps=None):
+        """Before opset 10 starts, ends and axes are attributes (passed by name here)."""
+        starts, ends = _ints(starts), _ints(ends)
+        axes = None if axes is None else _ints(axes)
+        steps = None if steps is None else _ints(steps)
+        axes = list(range(len(starts))) if axes is None else _axes(axes, x.dim())
+        steps = steps or [1] * len(starts)
+        array = x.numpy()
+        index = [slice(None)] * x.dim()
+        for axis, start, end, step in zip(axes, starts, ends, steps):
+            index[axis] = slice(*slice(start, end, step).indices(x.shape[axis]))
+            if index[axis].stop < 0:
+                index[axis] = slice(index[axis].start, None, index[axis].step)
+        return self._from_numpy(array[tuple(index)])
+
+    def _Reshape(self, x, shape, allowzero=0):
+        target = _ints(shape)
+        if not allowzero:
+            target = [x.shape[i] if d == 0 else d for i, d in enumerate(target)]
+        return x.reshape(target)
+
+    def _Flatten(self, x, axis=1):
+        if axis < 0:
+            axis += x.dim()
+        rows = int(np.prod(x.shape[:axis]))
+        return x.reshape(rows, -1)
+
+    def _Transpose(self, x, perm=None):
+        return x.permute(*(perm if perm is not None else range(x.dim() - 1, -1, -1)))
+
+    def _Expand(self, x, shape):
+        return x.expand(*np.broadcast_shapes(tuple(x.shape), tuple(_ints(shape)))).clone()
+
+    def _Split(self, x, split=None, axis=0, num_outputs=None, **attrs):
+        node = self.int8.node
+        sizes = _ints(split) if split is not None else attrs.get("split")
+        axis %= x.dim()
+        if sizes is None:
+            parts = num_outputs or len(node.output)
+            chunk = -(-x.shape[axis] // parts)
+            sizes = [min(chunk, x.shape[axis] - i * chunk) for i in range(parts)]
+        return tuple(self.torch.split(x, sizes, dim=axis))
+
+    def _Pad(self, x, pads=None, value=None, axes=None, mode="constant"):
+        """Before opset 11 pads and value are attributes (passed by name here)."""
+        if mode != "constant":
+            raise Unsupported(f"Pad mode {mode}")
+        pads = _ints(pads)
+        fill = 0.0 if value is None else float(np.asarray(value).reshape(-1)[0])
+        axes = list(range(x.dim())) if axes is None else _axes(_ints(axes), x.dim())
+        widths = [0] * (2 * x.dim())  # torch: last axis first, (before, after)
+        for i, axis in enumerate(axes):
+            position = 2 * (x.dim() - 1 - axis)
+            widths[position], widths[position + 1] = pads[i], pads[i + len(axes)]
+        import torch.nn.functional as F
+        return F.pad(x, widths, value=fill)
+
+    # Arithmetic.
+
+    def _Add(self, a, b):
+        return a + b
+
+    def _Sub(self, a, b):
+        return a - b
+
+    def _Mul(self, a, b):
+        return a * b
+
+    def _Div(self, a, b):
+        if a.is_floating_point():
+            return a / b
+        return self.torch.div(a, b, rounding_mode="trunc")
+
+    def _Neg(self, x):
+        return -x
+
+    def _Floor(self, x):
+        return self.torch.floor(x)
+
+    def _Ceil(self, x):
+        return self.torch.ceil(x)
+
+    def _Sqrt(self, x):
+        return self.torch.sqrt(x)
+
+    def _Max(self, *inputs):
+        result = inputs[0]
+        for x in inputs[1:]:
+            result = self.torch.maximum(result, x)
+        return result
+
+    def _Min(self, *inputs):
+        result = inputs[0]
+        for x in inputs[1:]:
+            result = self.torch.minimum(result, x)
+        return result
+
+    def _Sum(self, *inputs):
+        result = inputs[0]
+        for x in inputs[1:]:
+            result = result + x
+        return result
+
+    def _Equal(self, a, b):
+        return a == b
+
+    def _Less(self, a, b):
+        return a < b
+
+    def _Greater(self, a, b):
+        return a > b
+
+    def _Not(self, x):
+        return ~x
+
+    def _Where(self, condition, a, b):
+        return self.torch.where(condition, a, b)
+
+    # Activations.
+
+    def _Relu(self, x):
+        return self.torch.relu(x)
+
+    def _Sigmoid(self, x):
+        return self.torch.sigmoid(x)
+
+    def _Tanh(self, x):
+        return self.torch.tanh(x)
+
+    def _LeakyRelu(self, x, alpha=0.01):
+        return self.torch.where(x >= 0, x, x * alpha)
+
+    def _PRelu(self, x, slope):
+        return self.torch.where(x >= 0, x, x * slope)
+
+    def _HardSigmoid(self, x, alpha=0.2, beta=0.5):
+        return self.torch.clamp(x * alpha + beta, 0.0, 1.0)
+
+    def _HardSwish(self, x):
+        return x * self.torch.clamp(x / 6.0 + 0.5, 0.0, 1.0)
+
+    def _Clip(self, x, low=None, high=None, **attrs):
+        low = float(low) if low is not None else attrs.get("min")
+        high = float(high) if high is not None else attrs.get("max")
+        return x if low is None and high is None else self.torch.clamp(x, low, high)
+
+    def _Softmax(self, x, axis=None):
+        if axis is None:
+            axis = -1 if self.opset >= 13 else 1
+        if self.opset >= 13:
+            return self.torch.softmax(x, dim=axis)
+        axis %= x.dim()
+        rows = int(np.prod(x.shape[:axis]))
+        return self.torch.softmax(x.reshape(rows, -1), dim=1).reshape(x.shape)
+
+    # Convolutions, normalisation, pooling, matrix products.
+
+    def _Conv(self, x, w, b=None, group=1, strides=(1, 1), dilations=(1, 1), **attrs):
+        import torch.nn.functional as F
+        _images(x, "Conv")
+        kernel = attrs.get("kernel_shape", w.shape[2:])
+        pads = _spatial_pads(x, attrs, kernel, strides, dilations)
+        return F.conv2d(_pad(x, pads), w, b, stride=tuple(strides), dilation=tuple(dilations),
+                        groups=group)
+
+    def _ConvTranspose(self, x, w, b=None, group=1, strides=(1, 1), dilations=(1, 1),
+                       pads=(0, 0, 0, 0), output_padding=(0, 0), **attrs):
+        import torch.nn.functional as F
+        _images(x, "ConvTranspose")
+        if "output_shape" in attrs or attrs.get("auto_pad", "NOTSET") not in ("NOTSET", "VALID"):
+            raise Unsupported("ConvTranspose with output_shape or auto_pad SAME")
+        full = F.conv_transpose2d(x, w, b, stride=tuple(strides), groups=group,
+                                  output_padding=tuple(output_padding),
+                                  dilation=tuple(dilations))
+        top, left, bottom, right = pads
+        return full[:, :, top:full.shape[2] - bottom, left:full.shape[3] - right]
+
+    def _BatchNormalization(self, x, scale, bias, mean, var, epsilon=1e-5, **attrs):
+        if attrs.get("training_mode", 0):
+            raise Unsupported("BatchNormalization in training mode")
+        shape = (1, -1) + (1,) * (x.dim() - 2)
+        return ((x - mean.reshape(shape)) / self.torch.sqrt(var.reshape(shape) + epsilon)
+                * scale.reshape(shape) + bias.reshape(shape))
+
+    def _MaxPool(self, x, kernel_shape, strides=(1, 1), dilations=(1, 1), ceil_mode=0,
+                 storage_order=0, **attrs):
+        import torch.nn.functional as F
+        _images(x, "MaxPool")
+        if len(self.int8.node.output) > 1:
+            raise Unsupported("MaxPool's Indices output")
+        pads = _spatial_pads(x, attrs, kernel_shape, strides, dilations)
+        pooled = F.max_pool2d(_pad(x.double(), pads, -math.inf), tuple(kernel_shape),
+                              tuple(strides), dilation=tuple(dilations),
+                              ceil_mode=bool(ceil_mode))
+        return pooled if x.is_floating_point() else pooled.to(x.dtype)
+
+    def _AveragePool(self, x, kernel_shape, strides=(1, 1), ceil_mode=0, count_include_pad=0,
+                     **attrs):
+        import torch.nn.functional as F
+        _images(x, "AveragePool")
+        pads = _spatial_pads(x, attrs, kernel_shape, strides, (1, 1))
+        top, left, bottom, right = pads
+        if top == bottom and left == right and 2 * top <= kernel_shape[0] and \
+                2 * left <= kernel_shape[1]:  # PyTorch's own padding
+            return F.avg_pool2d(x, tuple(kernel_shape), tuple(strides), (top, left),
+                                ceil_mode=bool(ceil_mode),
+                                count_include_pad=bool(count_include_pad))
+        if ceil_mode:
+            raise Unsupported("AveragePool with uneven pads and ceil_mode")
+        # Uneven pads: the window sums over the zero-padded input, divided by the kernel
+        # area (count_include_pad) or by how many of its elements are inside the input.
+        sums = F.avg_pool2d(_pad(x, pads), tuple(kernel_shape), tuple(strides),
+                            divisor_override=1)
+        if count_include_pad:
+            return sums / float(np.prod(kernel_shape))
+        counts = F.avg_pool2d(_pad(self.torch.ones_like(x), pads), tuple(kernel_shape),
+                              tuple(strides), divisor_override=1)
+        return sums / counts
+
+    def _GlobalAveragePool(self, x):
+        return x.mean(dim=tuple(range(2, x.dim())), keepdim=True)
+
+    def _GlobalMaxPool(self, x):
+        return x.amax(dim=tuple(range(2, x.dim())), keepdim=True)
+
+    def _reduce(self, function, x, axes_input, axes, keepdims, noop_with_empty_axes, moved):
+        axes = (_ints(axes_input) if axes_input is not None else None) if self.opset >= moved \
+            else axes
+        if not axes:
+            if noop_with_empty_axes:
+                return x
+            axes = list(range(x.dim()))
+        return function(x, dim=tuple(_axes(axes, x.dim())), keepdim=bool(keepdims))
+
+    def _ReduceMean(self, x, axes_input=None, axes=None, keepdims=1, noop_with_empty_axes=0):
+        return self._reduce(self.torch.mean, x, axes_input, axes, keepdims, noop_with_empty_axes,
+                            18)
+
+    def _ReduceMax(self, x, axes_input=None, axes=None, keepdims=1, noop_with_empty_axes=0):
+        return self._reduce(self.torch.amax, x, axes_input, axes, keepdims, noop_with_empty_axes,
+                            18)
+
+    def _ReduceMin(self, x, axes_input=None, axes=None, keepdims=1, noop_with_empty_axes=0):
+        return self._reduce(self.torch.amin, x, axes_input, axes, keepdims, noop_with_empty_axes,
+                            18)
+
+    def _ReduceSum(self, x, axes_input=None, axes=None, keepdims=1, noop_with_empty_axes=0):
+        return self._reduce(self.torch.sum, x, axes_input, axes, keepdims, noop_with_empty_axes,
+                            13)
+
+    def _ReduceProd(self, x, axes_input=None, axes=None, keepdims=1, noop_with_empty_axes=0):
+        def product(t, dim, keepdim):
+            for d in sorted(dim, reverse=True):
+                t = self.torch.prod(t, dim=d, keepdim=keepdim)
+            return t
+        return self._reduce(product, x, axes_input, axes, keepdims, noop_with_empty_axes, 18)
+
+    def _Gemm(self, a, b, c=None, alpha=1.0, beta=1.0, transA=0, transB=0):
+        a = a.t() if transA else a
+        b = b.t() if transB else b
+        result = alpha * (a @ b)
+        return result + beta * c if c is not None else result
+
+    def _MatMul(self, a, b):
+        return self.torch.matmul(a, b)
+
+    def _Resize(self, x, roi=None, scales=None, sizes=None, mode="nearest",
+                coordinate_transformation_mode="half_pixel", nearest_mode="round_prefer_floor",
+                **attrs):
+        if self.opset < 11:  # Resize-10: (X, scales), Upsample's semantics
+            scales, coordinate_transformation_mode, nearest_mode = roi, "asymmetric", "floor"
+        return self._resize(x, scales, sizes, mode, coordinate_transformation_mode,
+                            nearest_mode)
+
+    def _Upsample(self, x, scales=None, mode="nearest", **attrs):
+        scales = attrs["scales"] if scales is None else scales
+        return self._resize(x, scales, None, mode, "asymmetric", "floor")
+
+    def _resize(self, x, scales, sizes, mode, transform, nearest_mode):
+        if scales is not None and scales.numel():
+            scales = [float(s) for s in np.asarray(scales).reshape(-1)]
+            sizes = [int(math.floor(d * s)) for d, s in zip(x.shape, scales)]
+        else:
+            sizes = _ints(sizes)
+            scales = [s / d for s, d in zip(sizes, x.shape)]
+        if mode not in ("nearest", "linear"):
+            raise Unsupported(f"Resize mode {mode}")
+        result = x
+        for axis in range(x.dim()):
+            if sizes[axis] == x.shape[axis] and scales[axis] == 1.0:
+                continue
+            size_in = x.shape[axis]
+            coordinates = [_coordinate(transform, i, scales[axis], size_in, sizes[axis])
+                           for i in range(sizes[axis])]
+            if mode == "nearest":
+                index = [min(max(_nearest(nearest_mode, c), 0), size_in - 1) for c in coordinates]
+                result = self.torch.index_select(result, axis, self.torch.tensor(index))
+                continue
+            clamped = [min(max(c, 0.0), size_in - 1) for c in coordinates]
+            low = [int(math.floor(c)) for c in clamped]
+            high = [min(i + 1, size_in - 1) for i in low]
+            weight_shape = [1] * x.dim()
+            weight_shape[axis] = -1
+            weight = self.torch.tensor([c - i for c, i in zip(clamped, low)],
+                                       dtype=self.torch.float64).reshape(weight_shape)
+            result = (self.torch.index_select(result, axis, self.torch.tensor(low)) * (1 - weight)
+                      + self.torch.index_select(result, axis, self.torch.tensor(high)) * weight)
+        return result

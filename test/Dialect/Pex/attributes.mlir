@@ -1,0 +1,77 @@
+// RUN: pex-opt %s -split-input-file -verify-diagnostics
+
+// The pipeline's discardable attributes are the dialect's: each has a kind
+// and a place, and an unknown one is an error. (MLIR verifies a dialect's
+// attributes once the dialect is loaded: every case here uses a pex
+// attribute value, which loads it, as the pipeline's IR always does.)
+
+func.func @placement_kind(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'pex.placement' must be a #pex.placement}}
+  %c = tosa.clamp %x {max_val = 6.0 : f32, min_val = 0.0 : f32, pex.placement = #pex.arena<size = 16, alignment = 16, peak = 16, lower_bound = 16>} : (tensor<4xf32>) -> tensor<4xf32>
+  return %c : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'pex.arena' must be a #pex.arena on a function or the arena global}}
+func.func @arena_kind() attributes {pex.arena = #pex.placement<offset = 0, size = 16, live = [0, 1]>} {
+  return
+}
+
+// -----
+
+func.func @arena_place(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'pex.arena' must be a #pex.arena on a function or the arena global}}
+  %c = tosa.clamp %x {max_val = 6.0 : f32, min_val = 0.0 : f32, pex.arena = #pex.arena<size = 16, alignment = 16, peak = 16, lower_bound = 16>} : (tensor<4xf32>) -> tensor<4xf32>
+  return %c : tensor<4xf32>
+}
+
+// -----
+
+func.func @unknown(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{unknown pex attribute 'pex.placment'}}
+  %c = tosa.clamp %x {max_val = 6.0 : f32, min_val = 0.0 : f32, pex.placment = #pex.placement<offset = 0, size = 16, live = [0, 1]>} : (tensor<4xf32>) -> tensor<4xf32>
+  return %c : tensor<4xf32>
+}
+
+// -----
+
+func.func @group_placements(%x: tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32> {
+  // expected-error @+1 {{'pex.placements' must be an array of 1 #pex.placement or unit entries}}
+  %y = pex.group axis = 3, channels = 4, slices = 2 sliced(%x : tensor<1x2x2x4xf32>) -> (tensor<1x2x2x4xf32>) {
+  ^bb0(%xs: tensor<1x2x2x2xf32>):
+    pex.partial_yield assemble(%xs : tensor<1x2x2x2xf32>)
+  } {pex.placements = []}
+  return %y : tensor<1x2x2x4xf32>
+}
+
+// -----
+
+func.func @placements_off_group(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'pex.accumulator_placements' belongs on a pex.group}}
+  %c = tosa.clamp %x {max_val = 6.0 : f32, min_val = 0.0 : f32, pex.accumulator_placements = [#pex.placement<offset = 0, size = 16, live = [0, 1]>]} : (tensor<4xf32>) -> tensor<4xf32>
+  return %c : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'pex.scale' must be a float}}
+func.func @argument_scale(%x: tensor<4xi8> {pex.placement = #pex.placement<offset = 0, size = 4, live = [0, 0]>, pex.scale = "0.5"}) -> tensor<4xi8> {
+  return %x : tensor<4xi8>
+}
+
+// -----
+
+// expected-error @+1 {{unknown pex attribute 'pex.output' on a result}}
+func.func @output_on_result(%x: tensor<4xi8>) -> (tensor<4xi8> {pex.output, pex.placement = #pex.placement<offset = 0, size = 4, live = [0, 0]>}) {
+  return %x : tensor<4xi8>
+}
+
+// -----
+
+// The importers' and the planner's attributes, well formed.
+func.func @well_formed(%x: tensor<4xi8> {pex.name = "x", pex.scale = 0.5 : f64, pex.zero_point = -1 : i64, pex.placement = #pex.placement<offset = 0, size = 4, live = [0, 0]>})
+    -> (tensor<4xi8> {pex.name = "y"})
+    attributes {pex.arena = #pex.arena<size = 16, alignment = 16, peak = 4, lower_bound = 16>, pex.first_fit_size = 16 : i64, pex.peak_before_partition = 16 : i64} {
+  return %x : tensor<4xi8>
+}
