@@ -67,13 +67,13 @@ constexpr llvm::StringLiteral kIm2ColAttr = kMicroKernelIm2ColAttrName;
 /// rows memref<R x Wp x i16> holds KH consecutive input rows from `base`
 /// on; Wp leaves room for reading a word past the last tap; `acc` may be
 /// written one past OW - 1 (room for computing outputs in pairs).
-constexpr llvm::StringLiteral kPlanarAttr = "pex.planar";
+constexpr llvm::StringLiteral kPlanarAttr = kMicroKernelPlanarAttrName;
 
 /// A planar filter's input row: the loop `scf.for %iw = 0 to W` marked with
 /// this unit attribute loads the int8 input of column iw (a fixed byte
 /// stride apart) and stores it sign-extended to one or two int16 rows at
 /// column iw (consecutive halfwords).
-constexpr llvm::StringLiteral kGatherAttr = "pex.gather";
+constexpr llvm::StringLiteral kGatherAttr = kMicroKernelGatherAttrName;
 
 /// The largest number of output pixels a micro-kernel computes at once.
 constexpr int64_t kMaxMacPixels = 3;
