@@ -50,7 +50,7 @@ import memory_picture  # noqa: E402
 PYTHON = "/usr/bin/python3"
 TARGET = "cortex-m4"
 
-# (name, path under the models folder, README name)
+# (name, path under the models folder); the name is the models README's
 REAL_MODELS = [
     ("kws_ref_model", "mlperf-tiny/kws_ref_model.tflite"),
     ("vww_96_int8", "mlperf-tiny/vww_96_int8.tflite"),
@@ -58,6 +58,10 @@ REAL_MODELS = [
     ("person_detect", "tflite-micro/person_detect.tflite"),
     ("vww_96_float", "mlperf-tiny/vww_96_float.tflite"),
     ("kws_ref_model_float32", "mlperf-tiny/kws_ref_model_float32.tflite"),
+    ("keyword_spotting_on_off_v3", "mltk/keyword_spotting_on_off_v3.tflite"),
+    ("fingerprint_signature_generator", "mltk/fingerprint_signature_generator.tflite"),
+    ("rock_paper_scissors", "mltk/rock_paper_scissors.tflite"),
+    ("anomaly_detection", "mltk/anomaly_detection.tflite"),
 ]
 # (name, python3 -m pex.zoo arguments, left out by --quick)
 ZOO_MODELS = [
