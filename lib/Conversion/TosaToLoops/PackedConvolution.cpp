@@ -246,72 +246,95 @@ void PackedConvolution::fillReceptiveField(OpBuilder &b, Location l,
                    column, constantIndex(sb, sl, (k / 2) % 2)});
   };
   Value zeroPoint = constantInt(b, l, i16, shape.inputZp);
-  for (int64_t kh = 0; kh < shape.kernelH; ++kh) {
-    Value ih = addIndex(
-        b, l,
-        arith::MulIOp::create(b, l, oh, constantIndex(b, l, shape.stride[0])),
-        kh * shape.dilation[0] - shape.pad[0]);
-    for (int64_t kw = 0; kw < shape.kernelW; ++kw) {
-      Value iw = addIndex(
-          b, l,
-          arith::MulIOp::create(b, l, ow,
-                                constantIndex(b, l, shape.stride[1])),
-          kw * shape.dilation[1] - shape.pad[2]);
-      int64_t first = (kh * shape.kernelW + kw) * channels;
-      // The tap's channels, four at a time when they start a group: the
-      // loop pex-dual-multiply-accumulate copies a word at a time.
-      auto copy = [&](OpBuilder &cb, Location cl) {
-        if (channels % 4 == 0) {
-          auto loop = scf::ForOp::create(
-              cb, cl, constantIndex(cb, cl, 0),
-              constantIndex(cb, cl, channels / 4), constantIndex(cb, cl, 1),
-              ValueRange{},
-              [&](OpBuilder &fb, Location fl, Value j, ValueRange) {
-                Value g = addIndex(fb, fl, j, first / 4);
-                for (int64_t r = 0; r < 4; ++r) {
-                  Value c = addIndex(
-                      fb, fl,
-                      arith::MulIOp::create(fb, fl, j,
-                                            constantIndex(fb, fl, 4)),
-                      r);
-                  Value x = operands.load(fb, fl, 0, {n, ih, iw, c});
-                  memref::StoreOp::create(
-                      fb, fl, castInt(fb, fl, x, i16), buffer,
-                      ValueRange{g, constantIndex(fb, fl, r % 2), column,
-                                 constantIndex(fb, fl, r / 2)});
-                }
-                scf::YieldOp::create(fb, fl);
-              });
-          loop->setAttr(kIm2ColAttr, cb.getUnitAttr());
-          return;
-        }
-        for (int64_t c = 0; c < channels; ++c)
-          store(cb, cl,
-                operands.load(cb, cl, 0, {n, ih, iw, constantIndex(cb, cl, c)}),
-                first + c);
-      };
-      auto pad = [&](OpBuilder &pb, Location pl) {
-        for (int64_t c = 0; c < channels; ++c)
-          store(pb, pl, zeroPoint, first + c);
-      };
-      if (!shape.isPadded()) {
-        copy(b, l);
-        continue;
-      }
-      Value inside = buildInBounds(b, l, {ih, iw},
-                                   {shape.inputH, shape.inputW});
-      scf::IfOp::create(
-          b, l, inside,
-          [&](OpBuilder &tb, Location tl) {
-            copy(tb, tl);
-            scf::YieldOp::create(tb, tl);
-          },
-          [&](OpBuilder &eb, Location el) {
-            pad(eb, el);
-            scf::YieldOp::create(eb, el);
+  // The window's first input row and column (negative in the padding).
+  Value top = addIndex(
+      b, l,
+      arith::MulIOp::create(b, l, oh, constantIndex(b, l, shape.stride[0])),
+      -shape.pad[0]);
+  Value left = addIndex(
+      b, l,
+      arith::MulIOp::create(b, l, ow, constantIndex(b, l, shape.stride[1])),
+      -shape.pad[2]);
+  // Copies tap (kh, kw)'s channels, four at a time when they start a group:
+  // the loop pex-dual-multiply-accumulate copies a word at a time.
+  auto copy = [&](OpBuilder &cb, Location cl, int64_t kh, int64_t kw) {
+    Value ih = addIndex(cb, cl, top, kh * shape.dilation[0]);
+    Value iw = addIndex(cb, cl, left, kw * shape.dilation[1]);
+    int64_t first = (kh * shape.kernelW + kw) * channels;
+    if (channels % 4 == 0) {
+      auto loop = scf::ForOp::create(
+          cb, cl, constantIndex(cb, cl, 0), constantIndex(cb, cl, channels / 4),
+          constantIndex(cb, cl, 1), ValueRange{},
+          [&](OpBuilder &fb, Location fl, Value j, ValueRange) {
+            Value g = addIndex(fb, fl, j, first / 4);
+            for (int64_t r = 0; r < 4; ++r) {
+              Value c = addIndex(
+                  fb, fl,
+                  arith::MulIOp::create(fb, fl, j, constantIndex(fb, fl, 4)),
+                  r);
+              Value x = operands.load(fb, fl, 0, {n, ih, iw, c});
+              memref::StoreOp::create(
+                  fb, fl, castInt(fb, fl, x, i16), buffer,
+                  ValueRange{g, constantIndex(fb, fl, r % 2), column,
+                             constantIndex(fb, fl, r / 2)});
+            }
+            scf::YieldOp::create(fb, fl);
           });
+      loop->setAttr(kIm2ColAttr, cb.getUnitAttr());
+      return;
     }
+    for (int64_t c = 0; c < channels; ++c)
+      store(cb, cl,
+            operands.load(cb, cl, 0, {n, ih, iw, constantIndex(cb, cl, c)}),
+            first + c);
+  };
+  auto copyAll = [&](OpBuilder &cb, Location cl) {
+    for (int64_t kh = 0; kh < shape.kernelH; ++kh)
+      for (int64_t kw = 0; kw < shape.kernelW; ++kw)
+        copy(cb, cl, kh, kw);
+  };
+  if (!shape.isPadded()) {
+    copyAll(b, l);
+    return;
   }
+  // Most windows lie wholly inside the input: one check for the window,
+  // then every tap without its own.
+  int64_t lastRow = (shape.kernelH - 1) * shape.dilation[0];
+  int64_t lastColumn = (shape.kernelW - 1) * shape.dilation[1];
+  Value interior = buildInBounds(
+      b, l,
+      {top, left, addIndex(b, l, top, lastRow),
+       addIndex(b, l, left, lastColumn)},
+      {shape.inputH, shape.inputW, shape.inputH, shape.inputW});
+  scf::IfOp::create(
+      b, l, interior,
+      [&](OpBuilder &tb, Location tl) {
+        copyAll(tb, tl);
+        scf::YieldOp::create(tb, tl);
+      },
+      [&](OpBuilder &eb, Location el) {
+        for (int64_t kh = 0; kh < shape.kernelH; ++kh)
+          for (int64_t kw = 0; kw < shape.kernelW; ++kw) {
+            Value inside = buildInBounds(
+                eb, el,
+                {addIndex(eb, el, top, kh * shape.dilation[0]),
+                 addIndex(eb, el, left, kw * shape.dilation[1])},
+                {shape.inputH, shape.inputW});
+            int64_t first = (kh * shape.kernelW + kw) * channels;
+            scf::IfOp::create(
+                eb, el, inside,
+                [&](OpBuilder &ib, Location il) {
+                  copy(ib, il, kh, kw);
+                  scf::YieldOp::create(ib, il);
+                },
+                [&](OpBuilder &pb, Location pl) {
+                  for (int64_t c = 0; c < channels; ++c)
+                    store(pb, pl, zeroPoint, first + c);
+                  scf::YieldOp::create(pb, pl);
+                });
+          }
+        scf::YieldOp::create(eb, el);
+      });
 }
 
 void PackedConvolution::emitChannelBlock(
