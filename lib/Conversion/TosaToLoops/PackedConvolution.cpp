@@ -34,9 +34,13 @@ namespace {
 constexpr int64_t kMaxBufferBytes = 2048;
 
 /// Up to this many output channels, a 1x1 convolution reads its input in
-/// place: copying a pixel's inputs to the buffer costs about as much as
-/// the products of four channels save.
-constexpr int64_t kMaxRowChannels = 4;
+/// place: copying a pixel's inputs to the buffer costs more than the
+/// products of one or two channels save (estimated cycles: with four,
+/// vww_96_int8's and person_detect's slices run faster through the buffer).
+constexpr int64_t kMaxPointwiseRowChannels = 2;
+/// Up to this many, an unpadded convolution whose kernel rows are runs of
+/// whole words reads its input in place (the rows hold KH runs per field).
+constexpr int64_t kMaxRunChannels = 4;
 
 /// A conv2d over NHWC with [O, KH, KW, C] weights.
 struct ConvShape {
@@ -615,7 +619,7 @@ emit::emitPackedConv2D(tosa::Conv2DOp conv, OpBuilder &builder,
     rowOf = [](OpBuilder &b, Location l, Value n, Value, Value) {
       return std::pair<Value, Value>(n, constantIndex(b, l, 0));
     };
-  } else if (pointwise && shape.outputs <= kMaxRowChannels) {
+  } else if (pointwise && shape.outputs <= kMaxPointwiseRowChannels) {
     rows = collapse(builder, loc, input, {{0, 1, 2}, {3}});
     rowOf = [&](OpBuilder &b, Location l, Value n, Value oh, Value ow) {
       Value ih = indexOf(b, l, n, shape.inputH,
@@ -627,7 +631,7 @@ emit::emitPackedConv2D(tosa::Conv2DOp conv, OpBuilder &builder,
                                 constantIndex(b, l, shape.stride[1])));
       return std::pair<Value, Value>(pixel, constantIndex(b, l, 0));
     };
-  } else if (kernelRuns && shape.outputs <= kMaxRowChannels) {
+  } else if (kernelRuns && shape.outputs <= kMaxRunChannels) {
     rows = collapse(builder, loc, input, {{0, 1}, {2, 3}});
     runs = shape.kernelH;
     rowOf = [&](OpBuilder &b, Location l, Value n, Value oh, Value ow) {
