@@ -10,7 +10,9 @@ instruction-count plugin's cycle model and per-block profile
 (runtime/README.md), and attributes every block's instructions and estimated
 cycles to the function holding it: each kernel is its own function
 (pex_NAME_run_kN_KIND), so the table is per kernel, then summed per operator
-kind. The whole run is counted (the harness's reading of the input and
+kind, with the multiply-accumulates of convolutions and matrix products
+(from pexc --emit=kernels: the kernel's shapes times the trip counts of the
+partial-execution loops around it) and MACs per estimated cycle. The whole run is counted (the harness's reading of the input and
 writing of the output included); the model's share is the kernels' and the
 entry function's. Cycles are an estimate (zero wait states).
 """
@@ -101,6 +103,60 @@ def profile(elf: str, work: str, model: str) -> list[tuple[int, int, int, int]]:
     return rows
 
 
+_CONSTANT = re.compile(r"%c(-?\d+)(?:_\d+)?$")
+_FOR = re.compile(r"scf\.for %\w+ = (%\w+) to (%\w+) step (%\w+)")
+_TENSOR = re.compile(r"tensor<([0-9x]+)x[a-z0-9]+>")
+
+
+def _constant(name: str) -> int | None:
+    match = _CONSTANT.match(name)
+    return int(match.group(1)) if match else None
+
+
+def kernel_macs(model: str, pexc_args: list[str]) -> dict[int, int]:
+    """{kernel index: multiply-accumulates of one inference} from the kernels'
+    IR (pexc --emit=kernels): convolutions and matrix products, times the trip
+    counts of the partial-execution loops around them."""
+    text = run([os.path.join(BUILD, "bin", "pexc"), model, "--target=cortex-m4", "-q",
+                "--emit=kernels", *pexc_args]).stdout
+    macs: dict[int, int] = {}
+    loops: list[tuple[int, int]] = []  # (indent, trips) of the enclosing scf.for
+    index = -1
+    for line in text.splitlines():
+        indent = len(line) - len(line.lstrip())
+        while loops and line.strip().startswith("}") and indent <= loops[-1][0]:
+            loops.pop()
+        loop = _FOR.search(line)
+        if loop:
+            lb, ub, step = (_constant(v) for v in loop.groups())
+            trips = (ub - lb) // step if None not in (lb, ub, step) else 1
+            loops.append((indent, trips))
+            continue
+        if "pex.kernel" in line and "=" in line:
+            index += 1
+            continue
+        op = re.search(r"tosa\.(conv2d|depthwise_conv2d|matmul) ", line)
+        if not op or index in macs:
+            continue
+        shapes = [[int(d) for d in t.split("x")] for t in _TENSOR.findall(line.split(" : ")[-1])]
+        if len(shapes) < 3:
+            continue
+        out, weights = shapes[-1], shapes[1]
+        if op.group(1) == "conv2d":  # [O, KH, KW, C]
+            per = weights[1] * weights[2] * weights[3]
+        elif op.group(1) == "depthwise_conv2d":  # [KH, KW, C, M]
+            per = weights[0] * weights[1]
+        else:  # [N, M, K] x [N, K, P]
+            per = shapes[0][-1]
+        count = per
+        for d in out:
+            count *= d
+        for _, trips in loops:
+            count *= trips
+        macs[index] = count
+    return macs
+
+
 def kind_of(function: str) -> str:
     match = re.search(r"_run_k\d+_(.+)$", function)
     if match:
@@ -127,21 +183,35 @@ def main(argv: list[str] | None = None) -> int:
         per_function[name][0] += instructions * executions
         per_function[name][1] += cycles
     total_cycles = sum(c for _, c in per_function.values())
+    macs_by_index = kernel_macs(os.path.abspath(args.model), args.pexc_arg)
 
-    print(f"{'kernel':<48} {'instructions':>13} {'est. cycles':>12} {'share':>6}")
+    def macs_of(name: str) -> int:
+        match = re.search(r"_run_k(\d+)_", name)
+        return macs_by_index.get(int(match.group(1)), 0) if match else 0
+
+    def rate(macs: int, cycles: int) -> str:
+        return f"{macs / cycles:.2f}" if macs and cycles else ""
+
+    print(f"{'kernel':<48} {'instructions':>13} {'est. cycles':>12} {'share':>6} "
+          f"{'MACs':>11} {'MACs/cycle':>10}")
     ranked = sorted(per_function.items(), key=lambda item: -item[1][1])
     for name, (instructions, cycles) in ranked[:args.top]:
-        print(f"{name:<48} {instructions:>13,} {cycles:>12,} {100 * cycles / total_cycles:>5.1f}%")
-    per_kind: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0, 0])
+        macs = macs_of(name)
+        print(f"{name:<48} {instructions:>13,} {cycles:>12,} {100 * cycles / total_cycles:>5.1f}% "
+              f"{macs or '':>11} {rate(macs, cycles):>10}")
+    per_kind: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0, 0, 0])
     for name, (instructions, cycles) in per_function.items():
         entry = per_kind[kind_of(name)]
         entry[0] += 1
         entry[1] += instructions
         entry[2] += cycles
-    print(f"\n{'operator kind':<48} {'kernels':>7} {'instructions':>13} {'est. cycles':>12} {'share':>6}")
-    for kind, (count, instructions, cycles) in sorted(per_kind.items(), key=lambda i: -i[1][2]):
+        entry[3] += macs_of(name)
+    print(f"\n{'operator kind':<48} {'kernels':>7} {'instructions':>13} {'est. cycles':>12} "
+          f"{'share':>6} {'MACs':>11} {'MACs/cycle':>10}")
+    for kind, (count, instructions, cycles, macs) in sorted(per_kind.items(),
+                                                            key=lambda i: -i[1][2]):
         print(f"{kind:<48} {count:>7} {instructions:>13,} {cycles:>12,} "
-              f"{100 * cycles / total_cycles:>5.1f}%")
+              f"{100 * cycles / total_cycles:>5.1f}% {macs or '':>11} {rate(macs, cycles):>10}")
     if not args.keep:
         subprocess.run(["rm", "-rf", work])
     return 0
