@@ -92,8 +92,11 @@ def kernel_shapes() -> Graph:
     features = m.conv("packed", x, 8, (3, 3), (1, 1), (0, 0, 0, 0))
     # Unpadded, kernel rows of whole words, few outputs: rows read in place.
     m.conv("runs", features, 3, (3, 3), (1, 1), (0, 0, 0, 0))
-    # 1x1: narrow (rows in place) and wide (blocks of channels and pixels).
-    m.conv("pointwise_narrow", features, 4, (1, 1), (1, 1), (0, 0, 0, 0))
+    # 1x1: one or two outputs (rows in place), more (blocks of channels and
+    # pixels through the buffer).
+    m.conv("pointwise_single", features, 1, (1, 1), (1, 1), (0, 0, 0, 0))
+    m.conv("pointwise_pair", features, 2, (1, 1), (1, 1), (0, 0, 0, 0))
+    m.conv("pointwise_four", features, 4, (1, 1), (1, 1), (0, 0, 0, 0))
     m.conv("pointwise_wide", features, 12, (1, 1), (1, 1), (0, 0, 0, 0))
     m.conv("pointwise_odd", features, 7, (1, 1), (2, 2), (0, 0, 0, 0))
     m.depthwise("depthwise_s1", features, (3, 3), (1, 1), (1, 1, 1, 1))
