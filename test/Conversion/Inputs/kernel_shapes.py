@@ -91,7 +91,11 @@ def kernel_shapes() -> Graph:
     # More outputs: packed through im2col; its map feeds the rest.
     features = m.conv("packed", x, 8, (3, 3), (1, 1), (0, 0, 0, 0))
     # Unpadded, kernel rows of whole words, few outputs: rows read in place.
-    m.conv("runs", features, 3, (3, 3), (1, 1), (0, 0, 0, 0))
+    three = m.conv("runs", features, 3, (3, 3), (1, 1), (0, 0, 0, 0))
+    # Padded, through the buffer: windows inside the input copied whole,
+    # border windows tap by tap; channels a word at a time, or three.
+    m.conv("padded", features, 6, (3, 3), (1, 1), (1, 1, 1, 1))
+    m.conv("padded_three", three, 8, (3, 3), (2, 2), (1, 1, 1, 1))
     # 1x1: one or two outputs (rows in place), more (blocks of channels and
     # pixels through the buffer).
     m.conv("pointwise_single", features, 1, (1, 1), (1, 1), (0, 0, 0, 0))
