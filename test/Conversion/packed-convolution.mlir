@@ -69,8 +69,8 @@ func.func @pointwise(%x: memref<1x1x5x8xi8>, %y: memref<1x1x5x6xi32>) {
 // CHECK:         scf.for %[[FIRST:.*]] = %c0 to %c6 step %c2 {
 // CHECK:           %[[OH:.*]] = arith.divui %[[FIRST]], %c3 : index
 // CHECK:           %[[OW:.*]] = arith.remui %[[FIRST]], %c3 : index
-// CHECK:           %[[IH:.*]] = arith.muli %[[OH]], %c10 : index
 // CHECK:           %[[IW:.*]] = arith.muli %[[OW]], %c2 : index
+// CHECK:           %[[IH:.*]] = arith.muli %[[OH]], %c10 : index
 // CHECK:           %[[ROW:.*]] = arith.addi %[[IH]], %[[IW]] : index
 // CHECK:           scf.for %[[G:.*]] = %c0 to %c2 step %c1 iter_args
 // CHECK:             %[[K:.*]] = arith.muli %[[G]], %c4 : index
@@ -150,6 +150,50 @@ func.func @slice(%x: memref<1x1x1x4xi8>, %y: memref<1x1x1x2xi32>, %i: index) {
     %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
     %c = tosa.conv2d %xa, %wa, %ba, %zp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x1x1x4xi8>, tensor<2x1x1x4xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x1x2xi32>
     pex.yield %c : tensor<1x1x1x2xi32>
+  }
+  return
+}
+
+// -----
+
+// With few output channels, an unpadded convolution whose kernel rows are
+// runs of whole words (3 taps by 4 channels) reads its input in place too,
+// through an [N * H, W * C] view: a receptive field is three runs of 12
+// inputs from (row oh, column 4 ow), one per kernel row, and the marked
+// loop covers one run (three groups) in a loop over the runs, the packed
+// weights read from group 3 run on. One output channel: singles, three
+// pixels per block.
+// CHECK-LABEL: func.func private @runs_k0_conv2d
+// CHECK-SAME:    (%[[X:.*]]: memref<1x4x5x4xi8>, %[[Y:.*]]: memref<1x2x3x1xi32>)
+// CHECK-NOT:     memref.alloca
+// CHECK:         %[[ROWS:.*]] = memref.collapse_shape %[[X]] {{\[}}[0, 1], [2, 3]] : memref<1x4x5x4xi8> into memref<4x20xi8>
+// CHECK:         %[[WEIGHTS:.*]] = memref.get_global @runs_weights_singles : memref<1x9x4xi8>
+// CHECK:         scf.for %[[FIRST:.*]] = %c0 to %c6 step %c3 {
+// CHECK:           %[[OH:.*]] = arith.divui %[[FIRST]], %c3 : index
+// CHECK:           %[[OW:.*]] = arith.remui %[[FIRST]], %c3 : index
+// CHECK:           %[[COLUMN:.*]] = arith.muli %[[OW]], %c4 : index
+// CHECK:           %[[ACC:.*]]:3 = scf.for %[[KH:.*]] = %c0 to %c3 step %c1 iter_args
+// CHECK:             %[[FIRSTGROUP:.*]] = arith.muli %[[KH]], %c3 : index
+// CHECK:             %[[RUNACC:.*]]:3 = scf.for %[[G:.*]] = %c0 to %c3 step %c1 iter_args
+// CHECK:               %[[GROUP:.*]] = arith.addi %[[FIRSTGROUP]], %[[G]] : index
+// CHECK:               %[[K:.*]] = arith.muli %[[G]], %c4 : index
+// CHECK:               %[[AT:.*]] = arith.addi %[[COLUMN]], %[[K]] : index
+// CHECK:               %[[ROW:.*]] = arith.addi %[[OH]], %[[KH]] : index
+// CHECK:               memref.load %[[ROWS]][%[[ROW]], %[[AT]]] : memref<4x20xi8>
+// CHECK:               memref.load %[[WEIGHTS]][%c0, %[[GROUP]], %c0] : memref<1x9x4xi8>
+// CHECK:             } {pex.mac = {input = "rows", pairs = 0 : i64, pixels = 3 : i64}}
+// CHECK:             scf.yield %[[RUNACC]]#0, %[[RUNACC]]#1, %[[RUNACC]]#2
+// CHECK:           memref.store %[[ACC]]#0, %[[Y]][%c0, %[[OH]], %[[OW]], %c0]
+memref.global "private" constant @runs_weights : memref<1x3x3x4xi8> = dense<1>
+memref.global "private" constant @runs_bias : memref<1xi32> = dense<7>
+func.func @runs(%x: memref<1x4x5x4xi8>, %y: memref<1x2x3x1xi32>) {
+  %w = memref.get_global @runs_weights : memref<1x3x3x4xi8>
+  %b = memref.get_global @runs_bias : memref<1xi32>
+  pex.kernel ins(%x, %w, %b : memref<1x4x5x4xi8>, memref<1x3x3x4xi8>, memref<1xi32>) outs(%y : memref<1x2x3x1xi32>) {
+  ^bb0(%xa: tensor<1x4x5x4xi8>, %wa: tensor<1x3x3x4xi8>, %ba: tensor<1xi32>, %out: tensor<1x2x3x1xi32>):
+    %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x5x4xi8>, tensor<1x3x3x4xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x3x1xi32>
+    pex.yield %c : tensor<1x2x3x1xi32>
   }
   return
 }

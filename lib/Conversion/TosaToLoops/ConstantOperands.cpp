@@ -97,6 +97,8 @@ void emit::alignGlobal(memref::GlobalOp global, uint64_t alignment) {
 }
 
 bool emit::isSliceAlignedTo(const ConstantSlice &slice, int64_t factor) {
+  if (factor == 1)
+    return true;
   std::function<bool(OpFoldResult)> aligned = [&](OpFoldResult offset) {
     if (std::optional<int64_t> constant = getConstantIntValue(offset))
       return *constant % factor == 0;

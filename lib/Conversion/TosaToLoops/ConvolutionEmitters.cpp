@@ -12,6 +12,7 @@
 #include "ConstantOperands.h"
 #include "EmitterUtils.h"
 #include "PackedConvolution.h"
+#include "PlanarFilter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -204,6 +205,9 @@ struct Conv2DEmitter
                                                        /*channelDim=*/3);
     if (failed(geometry))
       return failure();
+    if (std::optional<LogicalResult> planar =
+            emitPlanarFilter(conv, builder, operands, emitElement))
+      return *planar;
     if (std::optional<LogicalResult> packed =
             emitPackedConv2D(conv, builder, operands, emitElement))
       return *packed;

@@ -59,6 +59,22 @@ constexpr llvm::StringLiteral kMacAttr = kMicroKernelMacAttrName;
 /// SXTB16 ROR #8 of it are the half-steps' words.
 constexpr llvm::StringLiteral kIm2ColAttr = kMicroKernelIm2ColAttrName;
 
+/// A planar filter's row of outputs (PlanarFilter.h): the loop `scf.for %ow
+/// = 0 to OW` marked with a DictionaryAttr {kernel_h = KH, kernel_w = KW,
+/// stride = S} computes, for each output, the sum over kh, kw (in that
+/// order, one int16 input load and one int8 weight load each) of
+/// rows[base + kh, ow * S + kw] * w[kh, kw] and stores it to acc[ow]. The
+/// rows memref<R x Wp x i16> holds KH consecutive input rows from `base`
+/// on; Wp leaves room for reading a word past the last tap; `acc` may be
+/// written one past OW - 1 (room for computing outputs in pairs).
+constexpr llvm::StringLiteral kPlanarAttr = kMicroKernelPlanarAttrName;
+
+/// A planar filter's input row: the loop `scf.for %iw = 0 to W` marked with
+/// this unit attribute loads the int8 input of column iw (a fixed byte
+/// stride apart) and stores it sign-extended to one or two int16 rows at
+/// column iw (consecutive halfwords).
+constexpr llvm::StringLiteral kGatherAttr = kMicroKernelGatherAttrName;
+
 /// The largest number of output pixels a micro-kernel computes at once.
 constexpr int64_t kMaxMacPixels = 3;
 

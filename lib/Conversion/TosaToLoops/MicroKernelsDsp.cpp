@@ -26,6 +26,11 @@ using namespace mlir::pex::emit;
 
 namespace {
 
+/// The largest offsets Thumb-2 loads and stores encode: post-indexed
+/// (imm8), and added to a base register (imm12).
+constexpr int64_t kMaxPostIndex = 255;
+constexpr int64_t kMaxOffset = 4095;
+
 /// The byte address of `memref[indices]` with the loop's induction variable
 /// replaced by `iv`: the index computations inside the loop are cloned.
 Value addressAt(OpBuilder &builder, Location loc, scf::ForOp loop, Value iv,
@@ -71,28 +76,82 @@ Value addressAt(OpBuilder &builder, Location loc, scf::ForOp loop, Value iv,
           arith::IndexCastOp::create(builder, loc, i32, offset).getResult()});
 }
 
-/// Inline assembly with named registers: accumulators and pointers updated
-/// in place (outputs tied to their initial values) and scratch registers.
+/// `op`, which is inside `loop` and does not depend on its iterations (a
+/// weight load), cloned before the loop with the induction variable at
+/// `iv`.
+Value cloneBefore(OpBuilder &builder, scf::ForOp loop, Value iv,
+                  Operation *op) {
+  IRMapping mapping;
+  mapping.map(loop.getInductionVar(), iv);
+  std::function<void(Operation *)> clone = [&](Operation *def) {
+    for (Value operand : def->getOperands())
+      if (Operation *inner = operand.getDefiningOp();
+          inner && !loop.isDefinedOutsideOfLoop(operand) &&
+          !mapping.contains(operand))
+        clone(inner);
+    builder.clone(*def, mapping);
+  };
+  clone(op);
+  return mapping.lookup(op->getResult(0));
+}
+
+/// The static byte stride of dimension `dim` of `memref`, if known.
+std::optional<int64_t> byteStride(Value memref, unsigned dim) {
+  auto type = cast<MemRefType>(memref.getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)) ||
+      ShapedType::isDynamic(strides[dim]))
+    return std::nullopt;
+  return strides[dim] * (type.getElementTypeBitWidth() / 8);
+}
+
+/// Inline assembly with named registers: operands updated in place (outputs
+/// tied to their initial values), operands only read, and scratch
+/// registers. Names are placeholders until `build` numbers the operands as
+/// LLVM wants them: outputs (in-place, then scratch), then inputs (the
+/// in-place ones' initial values, then the read-only ones).
 class AsmKernel {
 public:
   /// An operand updated in place, initially `init`; returns its name.
   std::string inout(Value init) {
     inits.push_back(init);
-    return "$" + std::to_string(inits.size() - 1);
+    return placeholder('i', inits.size() - 1);
+  }
+  /// An operand only read.
+  std::string input(Value value) {
+    inputs.push_back(value);
+    return placeholder('r', inputs.size() - 1);
   }
   /// A scratch register.
-  std::string scratch() {
-    return "$" + std::to_string(kScratchBase + scratches++);
-  }
+  std::string scratch() { return placeholder('s', scratches++); }
   void line(const Twine &text) { text.toVector(body), body.push_back('\n'); }
 
   /// The assembly; results in the order of `inout`.
   SmallVector<Value> build(OpBuilder &builder, Location loc) {
-    // Scratch operands are numbered after the in-place ones.
+    size_t outputs = inits.size() + scratches;
     std::string text(body.begin(), body.end());
-    for (unsigned i = 0; i < scratches; ++i)
-      text = replaceAll(text, "$" + std::to_string(kScratchBase + i),
-                        "$" + std::to_string(inits.size() + i));
+    auto number = [&](char kind, size_t index) -> size_t {
+      switch (kind) {
+      case 'i':
+        return index;
+      case 's':
+        return inits.size() + index;
+      default:
+        return outputs + inits.size() + index;
+      }
+    };
+    std::string numbered;
+    for (size_t at = 0; at < text.size();) {
+      if (text[at] != '@') {
+        numbered += text[at++];
+        continue;
+      }
+      size_t end = text.find('@', at + 2);
+      size_t index = std::stoul(text.substr(at + 2, end - at - 2));
+      numbered += "$" + std::to_string(number(text[at + 1], index));
+      at = end + 1;
+    }
     SmallVector<std::string> constraints;
     for (size_t i = 0; i < inits.size(); ++i)
       constraints.push_back("=r");
@@ -100,6 +159,8 @@ public:
       constraints.push_back("=&r");
     for (size_t i = 0; i < inits.size(); ++i)
       constraints.push_back(std::to_string(i));
+    for (size_t i = 0; i < inputs.size(); ++i)
+      constraints.push_back("r");
     constraints.append({"~{cc}", "~{memory}"});
     SmallVector<Type> types;
     for (Value init : inits)
@@ -107,8 +168,11 @@ public:
     types.append(scratches, builder.getI32Type());
     auto structType =
         LLVM::LLVMStructType::getLiteral(builder.getContext(), types);
+    SmallVector<Value> operands(inits);
+    llvm::append_range(operands, inputs);
     auto asmOp = LLVM::InlineAsmOp::create(
-        builder, loc, structType, inits, text, llvm::join(constraints, ","),
+        builder, loc, structType, operands, numbered,
+        llvm::join(constraints, ","),
         /*has_side_effects=*/true, /*is_align_stack=*/false,
         LLVM::tailcallkind::TailCallKind::None,
         LLVM::AsmDialectAttr::get(builder.getContext(),
@@ -122,20 +186,10 @@ public:
   }
 
 private:
-  static std::string replaceAll(std::string text, StringRef from,
-                                StringRef to) {
-    // Longest names first would be needed for prefixes; scratch names are
-    // numbered from kScratchBase, all of one length.
-    size_t at = 0;
-    while ((at = text.find(from.str(), at)) != std::string::npos) {
-      text.replace(at, from.size(), to.str());
-      at += to.size();
-    }
-    return text;
+  static std::string placeholder(char kind, size_t index) {
+    return "@" + std::string(1, kind) + std::to_string(index) + "@";
   }
-  /// Temporary numbers for scratch registers, renumbered by `build`.
-  static constexpr unsigned kScratchBase = 900;
-  SmallVector<Value> inits;
+  SmallVector<Value> inits, inputs;
   unsigned scratches = 0;
   SmallString<512> body;
 };
@@ -361,19 +415,207 @@ LogicalResult lowerIm2Col(scf::ForOp loop) {
   return success();
 }
 
+/// A marked planar filter row (MicroKernels.h: kPlanarAttr) of a 3x3
+/// kernel as assembly: the weights of each kernel row held as two words of
+/// int16 lanes, E = [w0, w1] and O = [w1, w2], for the whole row. At stride
+/// 1, two outputs per iteration from the words A = [x0, x1], B = [x2, x3]
+/// of each input row: out0 = A.E + B.lo * O.hi, out1 = A.hi * E.lo + B.O,
+/// 28 cycles for 18 multiply-accumulates. At stride 2, one output per
+/// iteration: A.E + B.lo * O.hi.
+LogicalResult lowerPlanar(scf::ForOp loop, DictionaryAttr attr) {
+  auto kernelH = cast<IntegerAttr>(attr.get("kernel_h")).getInt();
+  auto kernelW = cast<IntegerAttr>(attr.get("kernel_w")).getInt();
+  auto stride = cast<IntegerAttr>(attr.get("stride")).getInt();
+  std::optional<int64_t> outputs = getConstantIntValue(loop.getUpperBound());
+  // Other kernels stay generic.
+  if (kernelH != 3 || kernelW != 3 || (stride != 1 && stride != 2) ||
+      !outputs || *outputs % 2 != 0)
+    return success();
+  SmallVector<memref::LoadOp> loads = loadsOf(loop), inputs, weights;
+  for (memref::LoadOp load : loads)
+    (load.getType().isInteger(16) ? inputs : weights).push_back(load);
+  memref::StoreOp store;
+  loop.getBody()->walk([&](memref::StoreOp op) { store = op; });
+  std::optional<int64_t> rowBytes =
+      inputs.empty() ? std::nullopt : byteStride(inputs[0].getMemRef(), 0);
+  if (inputs.size() != 9 || weights.size() != 9 || !store || !rowBytes)
+    return loop.emitOpError("is not a planar filter row of its kind");
+  if (2 * *rowBytes + 4 > kMaxOffset)
+    return success(); // rows too long for immediate offsets: stays generic
+
+  OpBuilder builder(loop);
+  Location loc = loop.getLoc();
+  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+  Type i32 = builder.getI32Type();
+  auto constant = [&](int64_t v) {
+    return arith::ConstantIntOp::create(builder, loc, v, 32).getResult();
+  };
+  // w[kh][kw] as i32, and the lane pairs E and O of each kernel row.
+  auto weightAt = [&](int64_t kh, int64_t kw) {
+    Value w = cloneBefore(builder, loop, zero, weights[kh * 3 + kw]);
+    return arith::ExtSIOp::create(builder, loc, i32, w).getResult();
+  };
+  auto pair = [&](Value low, Value high) {
+    return arith::OrIOp::create(
+               builder, loc,
+               arith::AndIOp::create(builder, loc, low, constant(0xFFFF)),
+               arith::ShLIOp::create(builder, loc, high, constant(16)))
+        .getResult();
+  };
+  AsmKernel kernel;
+  std::string rows = kernel.inout(addressAt(builder, loc, loop, zero,
+                                            inputs[0].getMemRef(),
+                                            inputs[0].getIndices()));
+  std::string accs = kernel.inout(addressAt(builder, loc, loop, zero,
+                                            store.getMemRef(),
+                                            store.getIndices()));
+  int64_t perIteration = stride == 1 ? 2 : 1;
+  std::string count =
+      kernel.inout(constant(*outputs / perIteration));
+  SmallVector<std::string> evens, odds;
+  for (int64_t kh = 0; kh < 3; ++kh) {
+    Value w0 = weightAt(kh, 0), w1 = weightAt(kh, 1), w2 = weightAt(kh, 2);
+    evens.push_back(kernel.input(pair(w0, w1)));
+    odds.push_back(kernel.input(pair(w1, w2)));
+  }
+  std::string first = kernel.scratch(), second = kernel.scratch();
+  std::string a = kernel.scratch(), b = kernel.scratch();
+  kernel.line("1:");
+  for (int64_t kh = 0; kh < 3; ++kh) {
+    std::string at = std::to_string(kh * *rowBytes);
+    std::string next = std::to_string(kh * *rowBytes + 4);
+    kernel.line("ldr " + a + ", [" + rows + ", #" + at + "]");
+    kernel.line("ldr " + b + ", [" + rows + ", #" + next + "]");
+    if (kh == 0)
+      kernel.line("smuad " + first + ", " + a + ", " + evens[kh]);
+    else
+      kernel.line("smlad " + first + ", " + a + ", " + evens[kh] + ", " +
+                  first);
+    kernel.line("smlabt " + first + ", " + b + ", " + odds[kh] + ", " +
+                first);
+    if (stride != 1)
+      continue;
+    if (kh == 0)
+      kernel.line("smultb " + second + ", " + a + ", " + evens[kh]);
+    else
+      kernel.line("smlatb " + second + ", " + a + ", " + evens[kh] + ", " +
+                  second);
+    kernel.line("smlad " + second + ", " + b + ", " + odds[kh] + ", " +
+                second);
+  }
+  kernel.line("add " + rows + ", " + rows + ", #4");
+  if (stride == 1) {
+    kernel.line("str " + second + ", [" + accs + ", #4]");
+    kernel.line("str " + first + ", [" + accs + "], #8");
+  } else {
+    kernel.line("str " + first + ", [" + accs + "], #4");
+  }
+  kernel.line("subs " + count + ", #1");
+  kernel.line("bne 1b");
+  kernel.build(builder, loc);
+  loop.erase();
+  return success();
+}
+
+/// A marked planar filter input row (MicroKernels.h: kGatherAttr) as
+/// assembly: pairs of inputs (LDRSB, post-incremented by their byte stride)
+/// packed into one word (PKHBT) stored to each row, or, for consecutive
+/// inputs, words of four extended and reordered into two (SXTB16, PKHBT,
+/// PKHTB).
+LogicalResult lowerGather(scf::ForOp loop) {
+  std::optional<int64_t> columns = getConstantIntValue(loop.getUpperBound());
+  SmallVector<memref::LoadOp> loads = loadsOf(loop);
+  SmallVector<memref::StoreOp> stores;
+  loop.getBody()->walk([&](memref::StoreOp op) { stores.push_back(op); });
+  if (!columns || loads.size() != 1 || stores.size() != 2)
+    return loop.emitOpError("is not a planar filter input row");
+  unsigned dim = loads[0].getIndices().size() - 2; // [n, h, w, c]: w
+  std::optional<int64_t> step = byteStride(loads[0].getMemRef(), dim);
+  // A stride known only at run time, or beyond the reach of immediate
+  // offsets: stays generic.
+  if (!step || 2 * *step > kMaxOffset || *columns * *step > kMaxOffset)
+    return success();
+  OpBuilder builder(loop);
+  Location loc = loop.getLoc();
+  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+  AsmKernel kernel;
+  std::string source = kernel.inout(addressAt(
+      builder, loc, loop, zero, loads[0].getMemRef(), loads[0].getIndices()));
+  std::string row = kernel.inout(addressAt(builder, loc, loop, zero,
+                                           stores[0].getMemRef(),
+                                           stores[0].getIndices()));
+  std::string copy = kernel.inout(addressAt(builder, loc, loop, zero,
+                                            stores[1].getMemRef(),
+                                            stores[1].getIndices()));
+  int64_t perIteration = *step == 1 ? 4 : 2;
+  int64_t iterations = *columns / perIteration;
+  std::string count = kernel.inout(
+      arith::ConstantIntOp::create(builder, loc, std::max<int64_t>(iterations, 1), 32));
+  std::string a = kernel.scratch(), b = kernel.scratch();
+  std::string c = kernel.scratch();
+  if (iterations > 0) {
+    kernel.line("1:");
+    if (*step == 1) {
+      kernel.line("ldr " + a + ", [" + source + "], #4");
+      kernel.line("sxtb16 " + b + ", " + a);
+      kernel.line("sxtb16 " + a + ", " + a + ", ror #8");
+      kernel.line("pkhbt " + c + ", " + b + ", " + a + ", lsl #16");
+      kernel.line("pkhtb " + a + ", " + a + ", " + b + ", asr #16");
+      for (const std::string &target : {row, copy}) {
+        kernel.line("str " + a + ", [" + target + ", #4]");
+        kernel.line("str " + c + ", [" + target + "], #8");
+      }
+    } else {
+      // Post-indexed byte loads take offsets up to 255 (the assembler
+      // truncates larger ones without a word); beyond, an offset and ADDW.
+      std::string by = std::to_string(*step);
+      if (*step <= kMaxPostIndex) {
+        kernel.line("ldrsb " + a + ", [" + source + "], #" + by);
+        kernel.line("ldrsb " + b + ", [" + source + "], #" + by);
+      } else {
+        kernel.line("ldrsb " + a + ", [" + source + "]");
+        kernel.line("ldrsb " + b + ", [" + source + ", #" + by + "]");
+        kernel.line("addw " + source + ", " + source + ", #" +
+                    std::to_string(2 * *step));
+      }
+      kernel.line("pkhbt " + a + ", " + a + ", " + b + ", lsl #16");
+      for (const std::string &target : {row, copy})
+        kernel.line("str " + a + ", [" + target + "], #4");
+    }
+    kernel.line("subs " + count + ", #1");
+    kernel.line("bne 1b");
+  }
+  // The columns past the last whole step, one by one.
+  for (int64_t i = iterations * perIteration; i < *columns; ++i) {
+    kernel.line("ldrsb " + a + ", [" + source + ", #" +
+                std::to_string((i - iterations * perIteration) * *step) + "]");
+    for (const std::string &target : {row, copy})
+      kernel.line("strh " + a + ", [" + target + "], #2");
+  }
+  kernel.build(builder, loc);
+  loop.erase();
+  return success();
+}
+
 } // namespace
 
 LogicalResult emit::lowerMicroKernelsToDsp(Operation *root) {
   SmallVector<scf::ForOp> loops;
   root->walk([&](scf::ForOp loop) {
-    if (loop->hasAttr(kMacAttr) || loop->hasAttr(kIm2ColAttr))
+    if (loop->hasAttr(kMacAttr) || loop->hasAttr(kIm2ColAttr) ||
+        loop->hasAttr(kPlanarAttr) || loop->hasAttr(kGatherAttr))
       loops.push_back(loop);
   });
   for (scf::ForOp loop : loops) {
-    LogicalResult lowered =
-        loop->hasAttr(kIm2ColAttr)
-            ? lowerIm2Col(loop)
-            : lowerMac(loop, cast<DictionaryAttr>(loop->getAttr(kMacAttr)));
+    LogicalResult lowered = success();
+    if (loop->hasAttr(kIm2ColAttr))
+      lowered = lowerIm2Col(loop);
+    else if (auto attr = loop->getAttrOfType<DictionaryAttr>(kMacAttr))
+      lowered = lowerMac(loop, attr);
+    else if (auto attr = loop->getAttrOfType<DictionaryAttr>(kPlanarAttr))
+      lowered = lowerPlanar(loop, attr);
+    else
+      lowered = lowerGather(loop);
     if (failed(lowered))
       return failure();
   }

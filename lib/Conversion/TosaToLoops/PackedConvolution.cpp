@@ -34,9 +34,13 @@ namespace {
 constexpr int64_t kMaxBufferBytes = 2048;
 
 /// Up to this many output channels, a 1x1 convolution reads its input in
-/// place: copying a pixel's inputs to the buffer costs about as much as
-/// the products of four channels save.
-constexpr int64_t kMaxRowChannels = 4;
+/// place: copying a pixel's inputs to the buffer costs more than the
+/// products of one or two channels save (estimated cycles: with four,
+/// vww_96_int8's and person_detect's slices run faster through the buffer).
+constexpr int64_t kMaxPointwiseRowChannels = 2;
+/// Up to this many, an unpadded convolution whose kernel rows are runs of
+/// whole words reads its input in place (the rows hold KH runs per field).
+constexpr int64_t kMaxRunChannels = 4;
 
 /// A conv2d over NHWC with [O, KH, KW, C] weights.
 struct ConvShape {
@@ -153,11 +157,14 @@ public:
   /// Output pixels in blocks of `blockPixels` (row-major over the output),
   /// through im2col buffers.
   void emitIm2ColBlocks(int64_t blockPixels);
-  /// Output pixels in blocks of `blockPixels`, each reading row `rowOf(n,
-  /// oh, ow)` of `rows` ([R, K]) in place.
-  using RowIndex =
-      function_ref<Value(OpBuilder &, Location, Value n, Value oh, Value ow)>;
-  void emitRowBlocks(int64_t blockPixels, Value rows, RowIndex rowOf);
+  /// Output pixels in blocks of `blockPixels`, each reading `rows` ([R,
+  /// K]) in place: from column `first` of row `row` for `{row, first} =
+  /// rowOf(n, oh, ow)`, and, with several `runs` (one per kernel row, each
+  /// of depth / runs consecutive inputs), from the rows after it.
+  using RowIndex = function_ref<std::pair<Value, Value>(
+      OpBuilder &, Location, Value n, Value oh, Value ow)>;
+  void emitRowBlocks(int64_t blockPixels, Value rows, RowIndex rowOf,
+                     int64_t runs);
 
 private:
   /// A buffer for `blockPixels` receptive fields in the function's entry
@@ -178,9 +185,11 @@ private:
   SmallVector<std::pair<Value, Value>>
   coordinatesOf(OpBuilder &b, Location l, Value first, int64_t blockPixels);
   /// Every channel block of the pixels at (n, coordinates):
-  /// `loadInput(b, l, g, h, p, lane)` reads the input lane.
-  using InputLoad = function_ref<Value(OpBuilder &, Location, Value g,
-                                       int64_t h, int64_t p, int64_t lane)>;
+  /// `loadInput(b, l, run, g, h, p, lane)` reads the input lane of group
+  /// `g` of run `run`.
+  using InputLoad =
+      function_ref<Value(OpBuilder &, Location, Value run, Value g, int64_t h,
+                         int64_t p, int64_t lane)>;
   void emitChannelBlocks(OpBuilder &b, Location l, Value n,
                          ArrayRef<std::pair<Value, Value>> coordinates,
                          InputLoad loadInput, InputMode mode);
@@ -199,6 +208,9 @@ private:
   FoldedBiases biases;
   Value weights, blockOffset;
   ChannelBlocks blocks;
+  /// Runs of consecutive inputs a receptive field is read as (rows mode;
+  /// the marked loop covers one, in a loop over them).
+  int64_t runs = 1;
 };
 
 Value PackedConvolution::allocateBuffer(int64_t blockPixels) {
@@ -238,72 +250,95 @@ void PackedConvolution::fillReceptiveField(OpBuilder &b, Location l,
                    column, constantIndex(sb, sl, (k / 2) % 2)});
   };
   Value zeroPoint = constantInt(b, l, i16, shape.inputZp);
-  for (int64_t kh = 0; kh < shape.kernelH; ++kh) {
-    Value ih = addIndex(
-        b, l,
-        arith::MulIOp::create(b, l, oh, constantIndex(b, l, shape.stride[0])),
-        kh * shape.dilation[0] - shape.pad[0]);
-    for (int64_t kw = 0; kw < shape.kernelW; ++kw) {
-      Value iw = addIndex(
-          b, l,
-          arith::MulIOp::create(b, l, ow,
-                                constantIndex(b, l, shape.stride[1])),
-          kw * shape.dilation[1] - shape.pad[2]);
-      int64_t first = (kh * shape.kernelW + kw) * channels;
-      // The tap's channels, four at a time when they start a group: the
-      // loop pex-dual-multiply-accumulate copies a word at a time.
-      auto copy = [&](OpBuilder &cb, Location cl) {
-        if (channels % 4 == 0) {
-          auto loop = scf::ForOp::create(
-              cb, cl, constantIndex(cb, cl, 0),
-              constantIndex(cb, cl, channels / 4), constantIndex(cb, cl, 1),
-              ValueRange{},
-              [&](OpBuilder &fb, Location fl, Value j, ValueRange) {
-                Value g = addIndex(fb, fl, j, first / 4);
-                for (int64_t r = 0; r < 4; ++r) {
-                  Value c = addIndex(
-                      fb, fl,
-                      arith::MulIOp::create(fb, fl, j,
-                                            constantIndex(fb, fl, 4)),
-                      r);
-                  Value x = operands.load(fb, fl, 0, {n, ih, iw, c});
-                  memref::StoreOp::create(
-                      fb, fl, castInt(fb, fl, x, i16), buffer,
-                      ValueRange{g, constantIndex(fb, fl, r % 2), column,
-                                 constantIndex(fb, fl, r / 2)});
-                }
-                scf::YieldOp::create(fb, fl);
-              });
-          loop->setAttr(kIm2ColAttr, cb.getUnitAttr());
-          return;
-        }
-        for (int64_t c = 0; c < channels; ++c)
-          store(cb, cl,
-                operands.load(cb, cl, 0, {n, ih, iw, constantIndex(cb, cl, c)}),
-                first + c);
-      };
-      auto pad = [&](OpBuilder &pb, Location pl) {
-        for (int64_t c = 0; c < channels; ++c)
-          store(pb, pl, zeroPoint, first + c);
-      };
-      if (!shape.isPadded()) {
-        copy(b, l);
-        continue;
-      }
-      Value inside = buildInBounds(b, l, {ih, iw},
-                                   {shape.inputH, shape.inputW});
-      scf::IfOp::create(
-          b, l, inside,
-          [&](OpBuilder &tb, Location tl) {
-            copy(tb, tl);
-            scf::YieldOp::create(tb, tl);
-          },
-          [&](OpBuilder &eb, Location el) {
-            pad(eb, el);
-            scf::YieldOp::create(eb, el);
+  // The window's first input row and column (negative in the padding).
+  Value top = addIndex(
+      b, l,
+      arith::MulIOp::create(b, l, oh, constantIndex(b, l, shape.stride[0])),
+      -shape.pad[0]);
+  Value left = addIndex(
+      b, l,
+      arith::MulIOp::create(b, l, ow, constantIndex(b, l, shape.stride[1])),
+      -shape.pad[2]);
+  // Copies tap (kh, kw)'s channels, four at a time when they start a group:
+  // the loop pex-dual-multiply-accumulate copies a word at a time.
+  auto copy = [&](OpBuilder &cb, Location cl, int64_t kh, int64_t kw) {
+    Value ih = addIndex(cb, cl, top, kh * shape.dilation[0]);
+    Value iw = addIndex(cb, cl, left, kw * shape.dilation[1]);
+    int64_t first = (kh * shape.kernelW + kw) * channels;
+    if (channels % 4 == 0) {
+      auto loop = scf::ForOp::create(
+          cb, cl, constantIndex(cb, cl, 0), constantIndex(cb, cl, channels / 4),
+          constantIndex(cb, cl, 1), ValueRange{},
+          [&](OpBuilder &fb, Location fl, Value j, ValueRange) {
+            Value g = addIndex(fb, fl, j, first / 4);
+            for (int64_t r = 0; r < 4; ++r) {
+              Value c = addIndex(
+                  fb, fl,
+                  arith::MulIOp::create(fb, fl, j, constantIndex(fb, fl, 4)),
+                  r);
+              Value x = operands.load(fb, fl, 0, {n, ih, iw, c});
+              memref::StoreOp::create(
+                  fb, fl, castInt(fb, fl, x, i16), buffer,
+                  ValueRange{g, constantIndex(fb, fl, r % 2), column,
+                             constantIndex(fb, fl, r / 2)});
+            }
+            scf::YieldOp::create(fb, fl);
           });
+      loop->setAttr(kIm2ColAttr, cb.getUnitAttr());
+      return;
     }
+    for (int64_t c = 0; c < channels; ++c)
+      store(cb, cl,
+            operands.load(cb, cl, 0, {n, ih, iw, constantIndex(cb, cl, c)}),
+            first + c);
+  };
+  auto copyAll = [&](OpBuilder &cb, Location cl) {
+    for (int64_t kh = 0; kh < shape.kernelH; ++kh)
+      for (int64_t kw = 0; kw < shape.kernelW; ++kw)
+        copy(cb, cl, kh, kw);
+  };
+  if (!shape.isPadded()) {
+    copyAll(b, l);
+    return;
   }
+  // Most windows lie wholly inside the input: one check for the window,
+  // then every tap without its own.
+  int64_t lastRow = (shape.kernelH - 1) * shape.dilation[0];
+  int64_t lastColumn = (shape.kernelW - 1) * shape.dilation[1];
+  Value interior = buildInBounds(
+      b, l,
+      {top, left, addIndex(b, l, top, lastRow),
+       addIndex(b, l, left, lastColumn)},
+      {shape.inputH, shape.inputW, shape.inputH, shape.inputW});
+  scf::IfOp::create(
+      b, l, interior,
+      [&](OpBuilder &tb, Location tl) {
+        copyAll(tb, tl);
+        scf::YieldOp::create(tb, tl);
+      },
+      [&](OpBuilder &eb, Location el) {
+        for (int64_t kh = 0; kh < shape.kernelH; ++kh)
+          for (int64_t kw = 0; kw < shape.kernelW; ++kw) {
+            Value inside = buildInBounds(
+                eb, el,
+                {addIndex(eb, el, top, kh * shape.dilation[0]),
+                 addIndex(eb, el, left, kw * shape.dilation[1])},
+                {shape.inputH, shape.inputW});
+            int64_t first = (kh * shape.kernelW + kw) * channels;
+            scf::IfOp::create(
+                eb, el, inside,
+                [&](OpBuilder &ib, Location il) {
+                  copy(ib, il, kh, kw);
+                  scf::YieldOp::create(ib, il);
+                },
+                [&](OpBuilder &pb, Location pl) {
+                  for (int64_t c = 0; c < channels; ++c)
+                    store(pb, pl, zeroPoint, first + c);
+                  scf::YieldOp::create(pb, pl);
+                });
+          }
+        scf::YieldOp::create(eb, el);
+      });
 }
 
 void PackedConvolution::emitChannelBlock(
@@ -321,50 +356,73 @@ void PackedConvolution::emitChannelBlock(
                          ? biases.load(b, l, addIndex(b, l, firstChannel, j))
                          : constantInt(b, l, b.getI32Type(), 0));
   Value packedBlock = arith::AddIOp::create(b, l, blockOffset, block);
-  auto loop = scf::ForOp::create(
-      b, l, constantIndex(b, l, 0), constantIndex(b, l, shape.groups()),
-      constantIndex(b, l, 1), init,
-      [&](OpBuilder &gb, Location gl, Value g, ValueRange carried) {
-        auto weightAt = [&](ArrayRef<int64_t> rest) {
-          SmallVector<Value> indices{packedBlock, g};
-          for (int64_t index : rest)
-            indices.push_back(constantIndex(gb, gl, index));
-          return extend(gb, gl,
-                        memref::LoadOp::create(gb, gl, weights, indices));
-        };
-        SmallVector<Value> next(carried);
-        for (int64_t h = 0; h < 2; ++h)
-          for (int64_t p = 0; p < blockPixels; ++p) {
-            Value lanes[2] = {extend(gb, gl, loadInput(gb, gl, g, h, p, 0)),
-                              extend(gb, gl, loadInput(gb, gl, g, h, p, 1))};
-            for (int64_t lane = 0; lane < 2; ++lane) {
-              if (pairs == 0) {
-                Value &acc = next[p];
-                acc = arith::AddIOp::create(
-                    gb, gl, acc,
-                    arith::MulIOp::create(gb, gl, lanes[lane],
-                                          weightAt({h + 2 * lane})));
-                continue;
-              }
-              for (int64_t s = 0; s < pairs; ++s)
-                for (int64_t c = 0; c < 2; ++c) {
-                  Value &acc = next[(p * pairs + s) * 2 + c];
+  int64_t groupsPerRun = shape.groups() / runs;
+  // The marked loop over the groups of run `run`.
+  auto emitRun = [&](OpBuilder &rb, Location rl, Value run,
+                     ValueRange start) {
+    Value firstGroup = arith::MulIOp::create(
+        rb, rl, run, constantIndex(rb, rl, groupsPerRun));
+    auto loop = scf::ForOp::create(
+        rb, rl, constantIndex(rb, rl, 0), constantIndex(rb, rl, groupsPerRun),
+        constantIndex(rb, rl, 1), start,
+        [&](OpBuilder &gb, Location gl, Value g, ValueRange carried) {
+          Value group = arith::AddIOp::create(gb, gl, firstGroup, g);
+          auto weightAt = [&](ArrayRef<int64_t> rest) {
+            SmallVector<Value> indices{packedBlock, group};
+            for (int64_t index : rest)
+              indices.push_back(constantIndex(gb, gl, index));
+            return extend(gb, gl,
+                          memref::LoadOp::create(gb, gl, weights, indices));
+          };
+          SmallVector<Value> next(carried);
+          for (int64_t h = 0; h < 2; ++h)
+            for (int64_t p = 0; p < blockPixels; ++p) {
+              Value lanes[2] = {
+                  extend(gb, gl, loadInput(gb, gl, run, g, h, p, 0)),
+                  extend(gb, gl, loadInput(gb, gl, run, g, h, p, 1))};
+              for (int64_t lane = 0; lane < 2; ++lane) {
+                if (pairs == 0) {
+                  Value &acc = next[p];
                   acc = arith::AddIOp::create(
                       gb, gl, acc,
                       arith::MulIOp::create(gb, gl, lanes[lane],
-                                            weightAt({h, s, c + 2 * lane})));
+                                            weightAt({h + 2 * lane})));
+                  continue;
                 }
+                for (int64_t s = 0; s < pairs; ++s)
+                  for (int64_t c = 0; c < 2; ++c) {
+                    Value &acc = next[(p * pairs + s) * 2 + c];
+                    acc = arith::AddIOp::create(
+                        gb, gl, acc,
+                        arith::MulIOp::create(
+                            gb, gl, lanes[lane],
+                            weightAt({h, s, c + 2 * lane})));
+                  }
+              }
             }
-          }
-        scf::YieldOp::create(gb, gl, next);
-      });
-  loop->setAttr(kMacAttr, attr);
+          scf::YieldOp::create(gb, gl, next);
+        });
+    loop->setAttr(kMacAttr, attr);
+    return loop;
+  };
+  Operation *loop;
+  if (runs == 1) {
+    loop = emitRun(b, l, constantIndex(b, l, 0), init);
+  } else {
+    loop = scf::ForOp::create(
+        b, l, constantIndex(b, l, 0), constantIndex(b, l, runs),
+        constantIndex(b, l, 1), init,
+        [&](OpBuilder &rb, Location rl, Value run, ValueRange carried) {
+          scf::YieldOp::create(rb, rl,
+                               emitRun(rb, rl, run, carried).getResults());
+        });
+  }
   for (int64_t p = 0; p < blockPixels; ++p)
     for (int64_t j = 0; j < channels; ++j)
       emitElement(b, l,
                   {n, coordinates[p].first, coordinates[p].second,
                    addIndex(b, l, firstChannel, j)},
-                  loop.getResult(p * perBlock + j));
+                  loop->getResult(p * perBlock + j));
 }
 
 void PackedConvolution::emitChannelBlocks(
@@ -449,7 +507,7 @@ void PackedConvolution::emitIm2ColBlocks(int64_t blockPixels) {
                          coordinate.second);
     emitChannelBlocks(
         b, l, n, coordinates,
-        [&](OpBuilder &ib, Location il, Value g, int64_t h, int64_t p,
+        [&](OpBuilder &ib, Location il, Value, Value g, int64_t h, int64_t p,
             int64_t lane) {
           return memref::LoadOp::create(
                      ib, il, target,
@@ -463,24 +521,30 @@ void PackedConvolution::emitIm2ColBlocks(int64_t blockPixels) {
 }
 
 void PackedConvolution::emitRowBlocks(int64_t blockPixels, Value rows,
-                                      RowIndex rowOf) {
+                                      RowIndex rowOf, int64_t runCount) {
+  runs = runCount;
   emitPixelBlocks(blockPixels, [&](OpBuilder &b, Location l, Value n,
                                    Value first, int64_t pixels) {
     SmallVector<std::pair<Value, Value>> coordinates =
         coordinatesOf(b, l, first, pixels);
-    SmallVector<Value> rowIndices;
+    SmallVector<std::pair<Value, Value>> starts;
     for (auto [oh, ow] : coordinates)
-      rowIndices.push_back(rowOf(b, l, n, oh, ow));
+      starts.push_back(rowOf(b, l, n, oh, ow));
     emitChannelBlocks(
         b, l, n, coordinates,
-        [&](OpBuilder &ib, Location il, Value g, int64_t h, int64_t p,
-            int64_t lane) {
-          Value k = addIndex(
-              ib, il,
-              arith::MulIOp::create(ib, il, g, constantIndex(ib, il, 4)),
-              h + 2 * lane);
-          return memref::LoadOp::create(ib, il, rows,
-                                        ValueRange{rowIndices[p], k})
+        [&](OpBuilder &ib, Location il, Value run, Value g, int64_t h,
+            int64_t p, int64_t lane) {
+          Value k = arith::AddIOp::create(
+              ib, il, starts[p].second,
+              addIndex(ib, il,
+                       arith::MulIOp::create(ib, il, g,
+                                             constantIndex(ib, il, 4)),
+                       h + 2 * lane));
+          Value row = runs == 1 ? starts[p].first
+                                : arith::AddIOp::create(ib, il,
+                                                        starts[p].first, run)
+                                      .getResult();
+          return memref::LoadOp::create(ib, il, rows, ValueRange{row, k})
               .getResult();
         },
         InputMode::Rows);
@@ -526,31 +590,57 @@ emit::emitPackedConv2D(tosa::Conv2DOp conv, OpBuilder &builder,
                   *inputZp};
 
   // Input rows read in place: a fully connected layer (one output whose
-  // window is the whole input, [N, K]), or a 1x1 convolution ([N * H * W,
-  // C], a row per input pixel) with few output channels, which would not
-  // amortise copying its inputs to the buffer.
+  // window is the whole input, [N, K]), or, with few output channels, which
+  // would not amortise copying their inputs to the buffer, a 1x1
+  // convolution ([N * H * W, C], a row per input pixel) or an unpadded one
+  // whose kernel rows are runs of whole words ([N * H, W * C], a receptive
+  // field is KH runs of KW * C inputs, one per input row).
   Value rows;
-  std::function<Value(OpBuilder &, Location, Value, Value, Value)> rowOf;
+  int64_t runs = 1;
+  std::function<std::pair<Value, Value>(OpBuilder &, Location, Value, Value,
+                                        Value)>
+      rowOf;
   bool fullyConnected = shape.pixels() == 1 && shape.depth() % 4 == 0 &&
                         !shape.isPadded() && shape.kernelH == shape.inputH &&
                         shape.kernelW == shape.inputW;
   bool pointwise = shape.kernelH == 1 && shape.kernelW == 1 &&
                    !shape.isPadded() && shape.channels % 4 == 0;
+  bool kernelRuns = !pointwise && !shape.isPadded() &&
+                    (shape.kernelW * shape.channels) % 4 == 0 &&
+                    shape.dilation[0] == 1 && shape.dilation[1] == 1;
+  auto indexOf = [](OpBuilder &b, Location l, Value v, int64_t factor,
+                    Value plus) -> Value {
+    return arith::AddIOp::create(
+        b, l, arith::MulIOp::create(b, l, v, constantIndex(b, l, factor)),
+        plus);
+  };
   if (fullyConnected) {
     rows = collapse(builder, loc, input, {{0}, {1, 2, 3}});
-    rowOf = [](OpBuilder &, Location, Value n, Value, Value) { return n; };
-  } else if (pointwise && shape.outputs <= kMaxRowChannels) {
+    rowOf = [](OpBuilder &b, Location l, Value n, Value, Value) {
+      return std::pair<Value, Value>(n, constantIndex(b, l, 0));
+    };
+  } else if (pointwise && shape.outputs <= kMaxPointwiseRowChannels) {
     rows = collapse(builder, loc, input, {{0, 1, 2}, {3}});
     rowOf = [&](OpBuilder &b, Location l, Value n, Value oh, Value ow) {
-      Value ih = arith::AddIOp::create(
-          b, l, arith::MulIOp::create(b, l, n, constantIndex(b, l, shape.inputH)),
-          arith::MulIOp::create(b, l, oh, constantIndex(b, l, shape.stride[0])));
-      return arith::AddIOp::create(
-                 b, l,
-                 arith::MulIOp::create(b, l, ih, constantIndex(b, l, shape.inputW)),
-                 arith::MulIOp::create(b, l, ow,
-                                       constantIndex(b, l, shape.stride[1])))
-          .getResult();
+      Value ih = indexOf(b, l, n, shape.inputH,
+                         arith::MulIOp::create(
+                             b, l, oh, constantIndex(b, l, shape.stride[0])));
+      Value pixel = indexOf(b, l, ih, shape.inputW,
+                            arith::MulIOp::create(
+                                b, l, ow,
+                                constantIndex(b, l, shape.stride[1])));
+      return std::pair<Value, Value>(pixel, constantIndex(b, l, 0));
+    };
+  } else if (kernelRuns && shape.outputs <= kMaxRunChannels) {
+    rows = collapse(builder, loc, input, {{0, 1}, {2, 3}});
+    runs = shape.kernelH;
+    rowOf = [&](OpBuilder &b, Location l, Value n, Value oh, Value ow) {
+      Value ih = indexOf(b, l, n, shape.inputH,
+                         arith::MulIOp::create(
+                             b, l, oh, constantIndex(b, l, shape.stride[0])));
+      Value column = arith::MulIOp::create(
+          b, l, ow, constantIndex(b, l, shape.stride[1] * shape.channels));
+      return std::pair<Value, Value>(ih, column);
     };
   }
   int64_t blockPixels = std::min(kMaxMacPixels, shape.pixels());
@@ -577,9 +667,13 @@ emit::emitPackedConv2D(tosa::Conv2DOp conv, OpBuilder &builder,
   if (!fixedOffset && !isSliceAlignedTo(*slice, shape.outputs))
     return std::nullopt;
   int64_t first = fixedOffset.value_or(0);
+  // One pixel per block (a fully connected layer, or receptive fields too
+  // large for more in the buffer) shares each input word between two pairs.
   int64_t pairs = 0;
   if (shape.outputs % 2 == 0 || shape.outputs >= 7)
-    pairs = fullyConnected && shape.outputs % 4 == 0 ? 2 : 1;
+    pairs = (fullyConnected || blockPixels == 1) && shape.outputs % 4 == 0
+                ? 2
+                : 1;
   // Rows with pairs take two pixels (registers), singles three.
   if (rows && !fullyConnected)
     blockPixels = std::min<int64_t>(pairs == 0 ? 3 : 2, shape.pixels());
@@ -613,7 +707,8 @@ emit::emitPackedConv2D(tosa::Conv2DOp conv, OpBuilder &builder,
   PackedConvolution emission(builder, loc, shape, operands, emitElement,
                              *biases, packedWeights, blockOffset, blocks);
   if (rows)
-    emission.emitRowBlocks(fullyConnected ? 1 : blockPixels, rows, rowOf);
+    emission.emitRowBlocks(fullyConnected ? 1 : blockPixels, rows, rowOf,
+                           runs);
   else
     emission.emitIm2ColBlocks(blockPixels);
   return success();

@@ -63,10 +63,10 @@ LogicalResult PexDialect::verifyOperationAttribute(Operation *op,
                         : group.getPartialYield().getAccumulate().size();
     return verifyPlacementArray(op, attr, values);
   }
-  if (name == kMicroKernelMacAttrName)
+  if (name == kMicroKernelMacAttrName || name == kMicroKernelPlanarAttrName)
     return expect(isa<DictionaryAttr>(value) && isa<scf::ForOp>(op),
                   "a dictionary on an scf.for");
-  if (name == kMicroKernelIm2ColAttrName)
+  if (name == kMicroKernelIm2ColAttrName || name == kMicroKernelGatherAttrName)
     return expect(isa<UnitAttr>(value) && isa<scf::ForOp>(op),
                   "a unit attribute on an scf.for");
   return op->emitOpError() << "unknown pex attribute '" << name << "'";

@@ -52,9 +52,12 @@ constexpr llvm::StringLiteral kArenaIOAttrName = "pex.io";
 /// On an scf.for of the int8 micro-kernels (pex-lower-kernels), for
 /// pex-dual-multiply-accumulate: the multiply-accumulate loop's layout (a
 /// dictionary, lib/Conversion/TosaToLoops/MicroKernels.h) and the unit
-/// attribute of the loop filling the im2col buffer.
+/// attribute of the loop filling the im2col buffer; a planar filter's row
+/// (a dictionary) and the unit attribute of its input row's conversion.
 constexpr llvm::StringLiteral kMicroKernelMacAttrName = "pex.mac";
 constexpr llvm::StringLiteral kMicroKernelIm2ColAttrName = "pex.im2col";
+constexpr llvm::StringLiteral kMicroKernelPlanarAttrName = "pex.planar";
+constexpr llvm::StringLiteral kMicroKernelGatherAttrName = "pex.gather";
 } // namespace mlir::pex
 
 #endif // PEX_DIALECT_PEX_IR_PEXDIALECT_H
