@@ -32,22 +32,22 @@ def _check_output(output: Tensor, shape) -> None:
 
 def _select(ctx, x: Tensor, indices: list[list[int]], output: Tensor) -> None:
     """output = x[indices[0], indices[1], ...] (one index list per axis), reshaped to the
-    output's shape: a slice of the bounding box, then a gather along every axis whose
-    indices are not consecutive."""
-    begin = [min(i) for i in indices]
-    size = [max(i) - min(i) + 1 for i in indices]
+    output's shape: one slice over the axes whose indices are consecutive, then a gather
+    along each other axis."""
+    consecutive = [i == list(range(i[0], i[0] + len(i))) for i in indices]
+    begin = [i[0] if run else 0 for i, run in zip(indices, consecutive)]
+    size = [len(i) if run else d for i, run, d in zip(indices, consecutive, x.shape)]
     value = x
     if begin != [0] * len(x.shape) or tuple(size) != x.shape:
         value = _like(x, f"{output.name}/slice", size)
         ctx.emit("slice", [x], [value], begin=tuple(begin), size=tuple(size))
     for axis, axis_indices in enumerate(indices):
-        relative = [i - begin[axis] for i in axis_indices]
-        if relative == list(range(size[axis])):
+        if consecutive[axis]:
             continue
         shape = list(value.shape)
-        shape[axis] = len(relative)
+        shape[axis] = len(axis_indices)
         gathered = _like(x, f"{output.name}/gather{axis}", shape)
-        ctx.emit("gather", [value], [gathered], axis=axis, indices=tuple(relative))
+        ctx.emit("gather", [value], [gathered], axis=axis, indices=tuple(axis_indices))
         value = gathered
     if value is x or value.shape != output.shape:
         if int(np.prod(value.shape)) != output.num_elements:
