@@ -1,11 +1,14 @@
-"""python3 -m pex.reference.operator_check NAME ... [--target T] [--armnn]: the one-operator
-models of `pex.testmodels.tflite_operators` compiled by pexc, run on the reference input
-and compared with TFLite Micro's arithmetic (`pex.reference.tflm_interpreter`).
+"""python3 -m pex.reference.operator_check NAME ... [--target T] [--armnn NAME ...]: the
+one-operator models of `pex.testmodels.tflite_operators` compiled by pexc, run on the
+reference input and compared with TFLite Micro's arithmetic
+(`pex.reference.tflm_interpreter`).
 
 Integer outputs must be identical; float outputs may differ by 1e-4 of the reference's
-largest magnitude (pexc approximates exp and log with polynomials). With --armnn, Arm NN
-(CpuRef) runs the same .tflite: it computes int8 in float, so 1 LSB from TFLite Micro
-is expected there. Prints a table; exits 1 when pexc disagrees with the reference.
+largest magnitude (pexc approximates exp and log with polynomials). A target other than
+the host also reports whether its bytes equal the host's. Models named by --armnn also
+run on Arm NN (CpuRef), compared with the same reference: Arm NN computes int8 in float,
+so 1 LSB is possible there. Prints a table; exits 1 when pexc disagrees with the
+reference (or a target with the host).
 """
 
 from __future__ import annotations
@@ -65,37 +68,49 @@ def check(name: str, target: str, with_armnn: bool) -> tuple[bool, str]:
     (out,) = graph.outputs
     data = reference_input(x.shape, x.dtype)
     reference = tflm_interpreter.run(graph, [data])[0].reshape(-1)
+    module = emit_module(graph)
+    cells = []
     with tempfile.TemporaryDirectory() as folder:
         try:
-            raw = _run_pexc(emit_module(graph), data.tobytes(), target, folder)
-            agrees, pexc = _difference(np.frombuffer(raw, NUMPY_TYPES[out.dtype]), reference)
+            raw = _run_pexc(module, data.tobytes(), target, folder)
+            agrees, shown = _difference(np.frombuffer(raw, NUMPY_TYPES[out.dtype]), reference)
+            cells.append(shown)
+            if target != "host":
+                same = raw == _run_pexc(module, data.tobytes(), "host", folder)
+                agrees = agrees and same
+                cells.append("yes" if same else "NO")
         except RuntimeError as error:
-            agrees, pexc = False, f"FAILED: {error}"
-    armnn_result = "not run"
+            agrees = False
+            cells.append(f"FAILED: {error}")
     if with_armnn:
         try:
             armnn_raw = armnn.run_tflite(model, data.tobytes())
-            armnn_result = _difference(np.frombuffer(armnn_raw, NUMPY_TYPES[out.dtype]),
-                                       reference)[1]
+            cells.append(_difference(np.frombuffer(armnn_raw, NUMPY_TYPES[out.dtype]),
+                                     reference)[1])
         except RuntimeError:
-            armnn_result = "refused"
-    return agrees, f"| {name} | {out.dtype} | {pexc} | {armnn_result} |"
+            cells.append("refused")
+    else:
+        cells.append("not run")
+    return agrees, f"| {name} | {out.dtype} | " + " | ".join(cells) + " |"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pex-operator-check", description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="+", choices=sorted(MODELS), metavar="NAME")
     parser.add_argument("--target", default="host")
-    parser.add_argument("--armnn", action="store_true", help="also run Arm NN (CpuRef)")
+    parser.add_argument("--armnn", action="append", default=[], choices=sorted(MODELS),
+                        metavar="NAME", help="a model Arm NN (CpuRef) also runs")
     args = parser.parse_args(argv)
-    print(f"| model | type | pexc ({args.target}) vs TFLM reference | Arm NN vs TFLM reference |")
-    print("|---|---|---|---|")
+    host_column = " bytes == host |" if args.target != "host" else ""
+    print(f"| model | type | pexc ({args.target}) vs TFLM reference |{host_column} "
+          f"Arm NN vs TFLM reference |")
+    print("|---|---|---|" + ("---|" if host_column else "") + "---|")
     failures = 0
     for name in args.names:
         try:
-            agrees, row = check(name, args.target, args.armnn)
+            agrees, row = check(name, args.target, name in args.armnn)
         except (ModelError, ValueError) as error:
-            agrees, row = False, f"| {name} | - | ERROR: {error} | - |"
+            agrees, row = False, f"| {name} | - | ERROR: {error} |"
         failures += not agrees
         print(row, flush=True)
     return 1 if failures else 0
