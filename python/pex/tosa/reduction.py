@@ -46,6 +46,8 @@ def _arg(reduction: str):
         """The first index holding the extreme value (TFLite's strict comparison): the
         smallest index where x equals its reduction, from a select and a reduce_min."""
         value = b.value(op.inputs[0])
+        if value.dtype == "i8":  # TOSA compares integers as i32 only
+            value = b.cast(value, "i32")
         axis = op.attrs["axis"]
         extreme = b.reduce(reduction, value, axis)
         shape = value.shape
