@@ -78,7 +78,7 @@ def gather(b: FunctionBuilder, x: Value, axis: int, indices) -> Value:
         start = [0] * len(x.shape)
         shape = list(x.shape)
         start[axis], shape[axis] = run[0], len(run)
-        parts.append(b.slice(x, start, shape) if tuple(shape) != x.shape else x)
+        parts.append(b.slice(x, start, shape))
     if len(parts) == 1:
         return parts[0]
     shape = list(x.shape)
