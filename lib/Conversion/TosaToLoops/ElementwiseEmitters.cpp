@@ -568,6 +568,10 @@ void emit::attachElementwiseEmitters(MLIRContext *context) {
       *context);
   tosa::TanhOp::attachInterface<FloatUnaryEmitter<tosa::TanhOp, math::TanhOp>>(
       *context);
+  tosa::LogOp::attachInterface<FloatUnaryEmitter<tosa::LogOp, math::LogOp>>(
+      *context);
+  tosa::RsqrtOp::attachInterface<
+      FloatUnaryEmitter<tosa::RsqrtOp, math::RsqrtOp>>(*context);
   tosa::SigmoidOp::attachInterface<SigmoidEmitter>(*context);
   tosa::ReciprocalOp::attachInterface<ReciprocalEmitter>(*context);
   tosa::AbsOp::attachInterface<AbsEmitter>(*context);

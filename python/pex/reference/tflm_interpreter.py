@@ -5,17 +5,20 @@ parameters TFLM's Prepare functions derive (QuantizeMultiplier of double scales;
 float32 scale product of FULLY_CONNECTED; ADD's left shift of 20; average pooling's
 rounded division; the fixed-point softmax of `pex.tflm_reference`). Integer products are
 summed in float64, which is exact for int8 data (every partial sum stays below 2^53), so
-the large models run through BLAS. Float tensors exist only around QUANTIZE/DEQUANTIZE.
+the large models run through BLAS. The operators TFLite Micro also runs in float
+(SUB, DIV, the unary functions, data movement, reductions, RESIZE, LOG_SOFTMAX,
+L2_NORMALIZATION) compute in float32 for float tensors.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from pex.graph import Graph, Op, Tensor
-from pex.quantization import (INT8_MAX, INT8_MIN, activation_range,
+from pex.graph import NUMPY_TYPES, Graph, Op, Tensor
+from pex.quantization import (INT8_MAX, INT8_MIN, activation_range, float_activation_range,
                               multiply_by_quantized_multiplier, quantize_multiplier,
                               tflite_round)
+from pex.reference.tflm_unary import UNARY_INT8
 from pex.tflm_reference import softmax_int8
 
 _ADD_LEFT_SHIFT = 20
@@ -152,6 +155,7 @@ def _softmax(op: Op, x: np.ndarray) -> np.ndarray:
 
 def _pad(op: Op, x: np.ndarray) -> np.ndarray:
     fill = op.output.zero_point() if op.output.quant is not None else 0
+    fill = op.attrs.get("value", fill)
     return np.pad(x, op.attrs["pads"], constant_values=fill)
 
 
@@ -161,6 +165,156 @@ def _concat(op: Op, *values: np.ndarray) -> np.ndarray:
                                      != out.zero_point() for t in op.inputs):
         raise ValueError("TFLM concatenates int8 inputs quantised like the output only")
     return np.concatenate(values, axis=op.attrs["axis"])
+
+
+def _sub(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """SUB: ADD's arithmetic with the second term subtracted."""
+    x, y = op.inputs
+    if op.output.dtype == "f32":
+        return _float_activation(op, a - b)
+    twice_max_scale = 2 * max(x.scale(), y.scale())
+    terms = []
+    for tensor, value in ((x, a), (y, b)):
+        shifted = (value - tensor.zero_point()) * (1 << _ADD_LEFT_SHIFT)
+        multiplier, shift = quantize_multiplier(tensor.scale() / twice_max_scale)
+        terms.append(multiply_by_quantized_multiplier(shifted, multiplier, shift))
+    real = twice_max_scale / ((1 << _ADD_LEFT_SHIFT) * op.output.scale())
+    return _finish(terms[0] - terms[1], real, op)
+
+
+def _float_activation(op: Op, value: np.ndarray) -> np.ndarray:
+    low, high = float_activation_range(op.attrs.get("activation", "NONE"))
+    return np.clip(value, low, high).astype(np.float32)
+
+
+def _squared_difference(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """reference_integer_ops: inputs widened by 2^7, rescaled to twice the larger scale."""
+    x, y = op.inputs
+    if op.output.dtype == "f32":
+        return ((a - b) * (a - b)).astype(np.float32)
+    left_shift = 7
+    twice_max_scale = 2 * max(x.scale(), y.scale())
+    terms = []
+    for tensor, value in ((x, a), (y, b)):
+        shifted = (value - tensor.zero_point()) << left_shift
+        terms.append(multiply_by_quantized_multiplier(
+            shifted, *quantize_multiplier(tensor.scale() / twice_max_scale)))
+    square = (terms[0] - terms[1]) ** 2
+    real = twice_max_scale * twice_max_scale / ((1 << 2 * left_shift) * op.output.scale())
+    return _finish(square, real, op)
+
+
+def _prelu(op: Op, x: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    if op.output.dtype == "f32":
+        return np.where(x >= 0, x, x * alpha).astype(np.float32)
+    source, slope, out = op.inputs[0], op.inputs[1], op.output
+    centred = x - source.zero_point()
+    identity = multiply_by_quantized_multiplier(
+        centred, *quantize_multiplier(source.scale() / out.scale()))
+    scaled = multiply_by_quantized_multiplier(
+        centred * (alpha - slope.zero_point()),
+        *quantize_multiplier(source.scale() * slope.scale() / out.scale()))
+    return np.clip(np.where(centred >= 0, identity, scaled) + out.zero_point(), INT8_MIN,
+                   INT8_MAX)
+
+
+def _hard_swish_f32(x):
+    return x * np.minimum(np.float32(6), np.maximum(np.float32(0), x + np.float32(3))) \
+        / np.float32(6)
+
+
+_FLOAT_FUNCTIONS = {"hard_swish": _hard_swish_f32, "abs": np.abs, "neg": np.negative,
+                    "exp": np.exp, "log": np.log, "sqrt": np.sqrt,
+                    "rsqrt": lambda x: np.float32(1) / np.sqrt(x)}
+
+
+def _unary_function(op: Op, x: np.ndarray) -> np.ndarray:
+    source, out = op.inputs[0], op.output
+    if source.dtype == "f32":
+        return _FLOAT_FUNCTIONS[op.kind](x.astype(np.float32)).astype(np.float32)
+    return UNARY_INT8[op.kind](x, source.scale(), source.zero_point(), out.scale(),
+                               out.zero_point()).astype(np.int64)
+
+
+def _cast(op: Op, x: np.ndarray) -> np.ndarray:
+    dtype = NUMPY_TYPES[op.output.dtype]
+    return x.astype(dtype).astype(np.float32 if op.output.dtype == "f32" else np.int64)
+
+
+def _reduce(function):
+    def kernel(op: Op, x: np.ndarray) -> np.ndarray:
+        return function(x, axis=tuple(op.attrs["axes"]), keepdims=True).reshape(
+            op.output.shape)
+    return kernel
+
+
+def _reduce_sum(op: Op, x: np.ndarray) -> np.ndarray:
+    source = op.inputs[0]
+    if source.dtype == "f32":
+        return _reduce(np.sum)(op, x).astype(np.float32)
+    total = _reduce(np.sum)(op, x - source.zero_point())
+    return _finish(total, source.scale() / op.output.scale(), op)
+
+
+def _gather(op: Op, x: np.ndarray) -> np.ndarray:
+    return np.take(x, op.attrs["indices"], axis=op.attrs["axis"])
+
+
+def _slice(op: Op, x: np.ndarray) -> np.ndarray:
+    return x[tuple(slice(b, b + n) for b, n in zip(op.attrs["begin"], op.attrs["size"]))]
+
+
+def _resize(op: Op, x: np.ndarray) -> np.ndarray:
+    """TFLite Micro's kernels over the importer's index maps: the nearest rows and
+    columns, or the four-term bilinear sum (float, or int8 with 10-bit weights rounded
+    by 2^20 halves away from zero)."""
+    (y0, y1, wy), (x0, x1, wx) = op.attrs["rows"], op.attrs["columns"]
+    if op.attrs["mode"] == "nearest":
+        return x[:, list(y0)][:, :, list(x0)]
+    rows = [np.asarray(i) for i in (y0, y1)]
+    columns = [np.asarray(i) for i in (x0, x1)]
+    if x.dtype == np.int64:
+        one = 1 << 10
+        wy = np.asarray(wy, np.int64)[None, :, None, None]
+        wx = np.asarray(wx, np.int64)[None, None, :, None]
+    else:
+        one = np.float32(1)
+        wy = np.asarray(wy, np.float32)[None, :, None, None]
+        wx = np.asarray(wx, np.float32)[None, None, :, None]
+    total = (x[:, rows[0]][:, :, columns[0]] * (one - wy) * (one - wx)
+             + x[:, rows[1]][:, :, columns[0]] * wy * (one - wx)
+             + x[:, rows[0]][:, :, columns[1]] * (one - wy) * wx
+             + x[:, rows[1]][:, :, columns[1]] * wy * wx)
+    if x.dtype != np.int64:
+        return total.astype(np.float32)
+    rounded = (np.abs(total) + (1 << 19)) >> 20
+    return np.where(total < 0, -rounded, rounded)
+
+
+def _arg(function):
+    def kernel(op: Op, x: np.ndarray) -> np.ndarray:
+        return function(x, axis=op.attrs["axis"]).astype(np.int64)
+    return kernel
+
+
+def _log_softmax(op: Op, x: np.ndarray) -> np.ndarray:
+    shifted = x - x.max(axis=-1, keepdims=True)
+    return (shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))).astype(np.float32)
+
+
+def _l2_normalization(op: Op, x: np.ndarray) -> np.ndarray:
+    norm = np.maximum(np.sqrt((x * x).sum(axis=-1, keepdims=True)), np.float32(1e-6))
+    return (x / norm).astype(np.float32)
+
+
+def _maximum_or_minimum(function):
+    def kernel(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return function(a, b)  # int8: the stored values, as TFLite Micro compares them
+    return kernel
+
+
+def _div(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return _float_activation(op, a / b)
 
 
 _KERNELS = {
@@ -177,25 +331,44 @@ _KERNELS = {
     "concat": _concat,
     "reshape": lambda op, x: x.reshape(op.output.shape),
     "transpose": lambda op, x: x.transpose(op.attrs["perm"]),
+    "sub": _sub,
+    "div": _div,
+    "maximum": _maximum_or_minimum(np.maximum),
+    "minimum": _maximum_or_minimum(np.minimum),
+    "squared_difference": _squared_difference,
+    "prelu": _prelu,
+    "cast": _cast,
+    "reduce_max": _reduce(np.max),
+    "reduce_min": _reduce(np.min),
+    "reduce_sum": _reduce_sum,
+    "argmax": _arg(np.argmax),
+    "argmin": _arg(np.argmin),
+    "gather": _gather,
+    "slice": _slice,
+    "resize": _resize,
+    "log_softmax": _log_softmax,
+    "l2_normalization": _l2_normalization,
+    **{kind: _unary_function for kind in UNARY_INT8},
 }
 
 _VALUE_INPUTS = {"conv2d": 1, "depthwise_conv2d": 1, "fully_connected": 1}
 
 
 def run(graph: Graph, inputs: list[np.ndarray]) -> list[np.ndarray]:
-    """The graph's outputs (int8 or float32 arrays) for its inputs, as TFLM computes them."""
+    """The graph's outputs (arrays of their element types) for its inputs, as TFLM
+    computes them."""
     # int8 values are held as int64, so offsets and sums cannot wrap.
-    values: dict[Tensor, np.ndarray] = {
-        t: np.asarray(v, np.float32 if t.dtype == "f32" else np.int64)
-        for t, v in zip(graph.inputs, inputs)}
+    def held(tensor: Tensor, value) -> np.ndarray:
+        return np.asarray(value, np.float32 if tensor.dtype == "f32" else np.int64)
+
+    values: dict[Tensor, np.ndarray] = {t: held(t, v) for t, v in zip(graph.inputs, inputs)}
     for op in graph.ops:
         if op.kind not in _KERNELS:
-            raise ValueError(f"no TFLM int8 reference kernel for {op.kind}")
+            raise ValueError(f"no TFLM reference kernel for {op.kind}")
         arguments = op.inputs[:_VALUE_INPUTS.get(op.kind, len(op.inputs))]
-        values[op.output] = _KERNELS[op.kind](op, *[values[t] if t in values else t.data
-                                                     for t in arguments])
-    return [values[t].astype(np.float32 if t.dtype == "f32" else np.int8)
-            for t in graph.outputs]
+        values[op.output] = _KERNELS[op.kind](op, *[values[t] if t in values
+                                                     else held(t, t.data) for t in arguments])
+    return [values[t].astype(NUMPY_TYPES[t.dtype]) for t in graph.outputs]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -205,7 +378,6 @@ def main(argv: list[str] | None = None) -> int:
     import sys
 
     from pex.errors import ModelError
-    from pex.graph import NUMPY_TYPES
     from pex.importers import load_graph
 
     parser = argparse.ArgumentParser(prog="pex-tflm-reference", description=main.__doc__)

@@ -1,4 +1,4 @@
-"""Elementwise ops ONNX models need beyond TFLite's: sub, div, maximum, minimum, clamp,
+"""Elementwise ops without TFLite's int8 arithmetic: div, maximum, minimum, clamp,
 tanh, `rescale`, an integer requantisation whose multipliers the importer chose, and
 `table`, an int8 lookup table the importer computed."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from pex.graph import Op
+from pex.tosa.activation import fused_activation
 from pex.tosa.builder import FunctionBuilder
 from pex.tosa.text import TensorType
 
@@ -18,7 +19,6 @@ def _binary(name: str):
     return lower
 
 
-lower_sub = _binary("sub")
 lower_maximum = _binary("maximum")
 lower_minimum = _binary("minimum")
 
@@ -28,7 +28,9 @@ def lower_div(b: FunctionBuilder, op: Op) -> None:
     x, y = op.inputs
     divisor = b.value(y)
     inverse = b.op("reciprocal", [divisor], divisor.type)
-    b.bind(op.output, b.mul(b.value(x), inverse, op.output.shape))
+    quotient = b.mul(b.value(x), inverse, op.output.shape)
+    b.bind(op.output, fused_activation(b, quotient, op.attrs.get("activation", "NONE"),
+                                       op.output))
 
 
 def lower_clamp(b: FunctionBuilder, op: Op) -> None:

@@ -1,4 +1,5 @@
-"""add, mul, the unary activations, quantize and dequantize.
+"""add, sub, mul, squared difference, prelu, the unary activations and functions, cast,
+quantize and dequantize.
 
 int8 arithmetic follows TFLite Micro's reference kernels step by step: every
 MultiplyByQuantizedMultiplier becomes one DOUBLE_ROUND rescale, which is bit-exact.
@@ -12,6 +13,7 @@ import numpy as np
 
 from pex.errors import ModelError
 from pex.graph import Op, same_quantization
+from pex.reference.tflm_unary import unary_table
 from pex.tflm_reference import ALL_INT8, leaky_relu_int8, logistic_int8
 from pex.tosa.activation import fused_activation
 from pex.tosa.builder import FunctionBuilder, Value
@@ -26,21 +28,124 @@ def _widen(b: FunctionBuilder, x: Value, zero_point: int, left_shift: int = 0) -
     return b.rescale(x, 1 << 30, 30 - left_shift, zero_point, 0, "i32")
 
 
-def lower_add(b: FunctionBuilder, op: Op) -> None:
+def _add_or_subtract(name: str):
+    """TFLite's int8 ADD and SUB: both inputs widened by 2^20, rescaled to twice the larger
+    input scale, added (subtracted), rescaled to the output."""
+    def lower(b: FunctionBuilder, op: Op) -> None:
+        x, y = op.inputs
+        out = op.output
+        if out.dtype in ("f32", "i32"):
+            result = b.elementwise(name, b.value(x), b.value(y), out.shape)
+        else:
+            twice_max_scale = 2 * max(x.scale(), y.scale())
+            terms = []
+            for term in (x, y):
+                shifted = _widen(b, b.value(term), term.zero_point(), _ADD_LEFT_SHIFT)
+                terms.append(b.requantize(shifted, term.scale() / twice_max_scale, 0, 0, "i32"))
+            total = b.elementwise(name, terms[0], terms[1], out.shape)
+            result = b.requantize(total, twice_max_scale / ((1 << _ADD_LEFT_SHIFT) * out.scale()),
+                                 0, out.zero_point(), "i8")
+        b.bind(out, fused_activation(b, result, op.attrs.get("activation", "NONE"), out))
+    return lower
+
+
+lower_add = _add_or_subtract("add")
+lower_sub = _add_or_subtract("sub")
+
+# TFLite's int8 SQUARED_DIFFERENCE widens both inputs by 2^7 only: their squared
+# difference must fit in int32.
+_SQUARED_DIFFERENCE_LEFT_SHIFT = 7
+
+
+def lower_squared_difference(b: FunctionBuilder, op: Op) -> None:
     x, y = op.inputs
     out = op.output
-    if out.dtype in ("f32", "i32"):
-        result = b.elementwise("add", b.value(x), b.value(y), out.shape)
-    else:
-        twice_max_scale = 2 * max(x.scale(), y.scale())
-        terms = []
-        for term in (x, y):
-            shifted = _widen(b, b.value(term), term.zero_point(), _ADD_LEFT_SHIFT)
-            terms.append(b.requantize(shifted, term.scale() / twice_max_scale, 0, 0, "i32"))
-        total = b.elementwise("add", terms[0], terms[1], out.shape)
-        result = b.requantize(total, twice_max_scale / ((1 << _ADD_LEFT_SHIFT) * out.scale()),
-                             0, out.zero_point(), "i8")
-    b.bind(out, fused_activation(b, result, op.attrs["activation"], out))
+    if out.dtype == "f32":
+        difference = b.elementwise("sub", b.value(x), b.value(y), out.shape)
+        b.bind(out, b.mul(difference, difference, out.shape))
+        return
+    twice_max_scale = 2 * max(x.scale(), y.scale())
+    terms = []
+    for term in (x, y):
+        shifted = _widen(b, b.value(term), term.zero_point(), _SQUARED_DIFFERENCE_LEFT_SHIFT)
+        terms.append(b.requantize(shifted, term.scale() / twice_max_scale, 0, 0, "i32"))
+    difference = b.elementwise("sub", terms[0], terms[1], out.shape)
+    square = b.mul(difference, difference, out.shape)
+    b.bind(out, b.requantize(square, twice_max_scale * twice_max_scale
+                             / ((1 << 2 * _SQUARED_DIFFERENCE_LEFT_SHIFT) * out.scale()),
+                             0, out.zero_point(), "i8"))
+
+
+def lower_prelu(b: FunctionBuilder, op: Op) -> None:
+    """x >= 0 ? x : alpha * x. int8 as TFLite Micro: (x - zp) rescaled by one multiplier,
+    or its product with (alpha - alpha zp) by another, then the output zero point."""
+    x, alpha = op.inputs
+    out = op.output
+    value = b.value(x)
+    if out.dtype == "f32":
+        zeros = b.const(np.zeros((1,) * len(out.shape)), "f32")
+        positive = b.elementwise("maximum", value, zeros, out.shape)
+        negative = b.mul(b.elementwise("minimum", value, zeros, out.shape), b.value(alpha),
+                         out.shape)
+        b.bind(out, b.elementwise("add", positive, negative, out.shape))
+        return
+    centred = _widen(b, value, x.zero_point())
+    alpha_values = alpha.data.astype(np.int64) - alpha.zero_point()
+    product = b.mul(centred, b.const(alpha_values, "i32"), out.shape)
+    identity = b.requantize(centred, x.scale() / out.scale(), 0, out.zero_point(), "i8")
+    scaled = b.requantize(product, x.scale() * alpha.scale() / out.scale(), 0,
+                          out.zero_point(), "i8")
+    non_negative = b.op("greater_equal", [centred, b.const(np.zeros((1,) * len(out.shape)),
+                                                            "i32")],
+                        TensorType(out.shape, "i1"))
+    b.bind(out, b.op("select", [non_negative, identity, scaled], TensorType(out.shape, "i8")))
+
+
+def _hard_swish_f32(b: FunctionBuilder, x: Value, shape) -> Value:
+    """x * min(max(x + 3, 0), 6) / 6."""
+    ones = (1,) * len(shape)
+    shifted = b.elementwise("add", x, b.const(np.full(ones, 3.0), "f32"), shape)
+    relu6 = b.clamp(shifted, 0.0, 6.0)
+    return b.mul(b.mul(x, relu6, shape), b.const(np.full(ones, 1 / 6), "f32"), shape)
+
+
+def _float_function(name: str):
+    def lower(b: FunctionBuilder, x: Value, shape) -> Value:
+        return b.op(name, [x], x.type)
+    return lower
+
+
+def _sqrt_f32(b: FunctionBuilder, x: Value, shape) -> Value:
+    """1 / rsqrt(x): TOSA has no square root (0 maps to 1 / inf = 0)."""
+    return b.op("reciprocal", [b.op("rsqrt", [x], x.type)], x.type)
+
+
+def _negate_f32(b: FunctionBuilder, x: Value, shape) -> Value:
+    return b.op("negate", [x, b.scalar(0, "f32"), b.scalar(0, "f32")], x.type)
+
+
+_FLOAT_FUNCTIONS = {
+    "hard_swish": _hard_swish_f32,
+    "abs": _float_function("abs"),
+    "exp": _float_function("exp"),
+    "log": _float_function("log"),
+    "rsqrt": _float_function("rsqrt"),
+    "sqrt": _sqrt_f32,
+    "neg": _negate_f32,
+}
+
+
+def lower_unary_function(b: FunctionBuilder, op: Op) -> None:
+    """Float: TOSA's function. int8: a table of TFLite's int8 results."""
+    x, out = op.inputs[0], op.output
+    if x.dtype == "f32":
+        b.bind(out, _FLOAT_FUNCTIONS[op.kind](b, b.value(x), out.shape))
+        return
+    b.bind(out, b.table(b.value(x), unary_table(op.kind, x.quant, out.quant)))
+
+
+def lower_cast(b: FunctionBuilder, op: Op) -> None:
+    b.bind(op.output, b.cast(b.value(op.inputs[0]), op.output.dtype))
 
 
 def lower_mul(b: FunctionBuilder, op: Op) -> None:

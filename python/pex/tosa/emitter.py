@@ -13,8 +13,8 @@ import re
 
 from pex.errors import ModelError
 from pex.graph import Graph, Op, Tensor
-from pex.tosa import (arithmetic, convolution, elementwise, pooling, reduction, resize, shape,
-                       softmax, text)
+from pex.tosa import (arithmetic, convolution, elementwise, normalization, pooling, reduction,
+                       resize, shape, softmax, text)
 from pex.tosa.builder import FunctionBuilder, Value
 from pex.tosa.text import TensorType
 
@@ -39,7 +39,22 @@ LOWERINGS = {
     "concat": shape.lower_concat,
     "pad": shape.lower_pad,
     "softmax": softmax.lower_softmax,
-    "sub": arithmetic.lower_sub,
+    "sub": elementwise.lower_sub,
+    "squared_difference": elementwise.lower_squared_difference,
+    "prelu": elementwise.lower_prelu,
+    "hard_swish": elementwise.lower_unary_function,
+    "abs": elementwise.lower_unary_function,
+    "neg": elementwise.lower_unary_function,
+    "exp": elementwise.lower_unary_function,
+    "log": elementwise.lower_unary_function,
+    "sqrt": elementwise.lower_unary_function,
+    "rsqrt": elementwise.lower_unary_function,
+    "cast": elementwise.lower_cast,
+    "argmax": reduction.lower_argmax,
+    "argmin": reduction.lower_argmin,
+    "gather": shape.lower_gather,
+    "log_softmax": normalization.lower_log_softmax,
+    "l2_normalization": normalization.lower_l2_normalization,
     "div": arithmetic.lower_div,
     "maximum": arithmetic.lower_maximum,
     "minimum": arithmetic.lower_minimum,

@@ -3,7 +3,8 @@
 pexc has no tosa.resize, so the maps become data movement: an axis whose map repeats each
 input row k times is a tile (both axes in one rank-6 tile when both are), any other map
 slices of runs of consecutive rows, concatenated. Bilinear maps read two such gathers
-and blend them with constant weights per row (column).
+and blend them with constant weights per row (column): float weights, or for int8
+TFLite's 10-bit fixed-point ones in int32, rounded once at the end.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import numpy as np
 
 from pex.graph import Op
 from pex.tosa.builder import FunctionBuilder, Value
+from pex.tosa.shape import gather
 from pex.tosa.text import TensorType
 
 
@@ -40,23 +42,7 @@ def _gather(b: FunctionBuilder, x: Value, axis: int, indices) -> Value:
     factor = _repeat_factor(indices, size)
     if factor is not None:
         return _tile(b, x, (factor, 1) if axis == 1 else (1, factor))
-    runs: list[list[int]] = []
-    for index in indices:
-        if runs and index == runs[-1][-1] + 1:
-            runs[-1].append(index)
-        else:
-            runs.append([index])
-    parts = []
-    for run in runs:
-        start = [0] * 4
-        shape = list(x.shape)
-        start[axis], shape[axis] = run[0], len(run)
-        parts.append(b.slice(x, start, shape))
-    if len(parts) == 1:
-        return parts[0]
-    shape = list(x.shape)
-    shape[axis] = len(indices)
-    return b.op("concat", parts, TensorType(tuple(shape), x.dtype), f"axis = {axis} : i32")
+    return gather(b, x, axis, indices)
 
 
 def _blend(b: FunctionBuilder, x: Value, axis: int, first, second, weights) -> Value:
@@ -73,6 +59,34 @@ def _blend(b: FunctionBuilder, x: Value, axis: int, first, second, weights) -> V
     return b.elementwise("add", low, high, low.shape)
 
 
+def _blend_int8(b: FunctionBuilder, x: Value, axis: int, first, second, weights) -> Value:
+    """x[first] (1024 - w) + x[second] w along `axis`, in int32 (w in 1/1024ths)."""
+    shape = [1] * len(x.shape)
+    shape[axis] = len(weights)
+    w = np.asarray(weights, np.int64).reshape(shape)
+    low = _gather(b, x, axis, first)
+    high = _gather(b, x, axis, second)
+    low = b.mul(low, b.const((1 << 10) - w, "i32"), low.shape)
+    high = b.mul(high, b.const(w, "i32"), high.shape)
+    return b.elementwise("add", low, high, low.shape)
+
+
+def _round_int8(b: FunctionBuilder, total: Value) -> Value:
+    """TFLite's (total +- 2^19) / 2^20, halves away from zero: the magnitude rounded by a
+    shift, its sign restored."""
+    ones = (1,) * len(total.shape)
+    magnitude = b.op("abs", [total], total.type)
+    shifted = b.op("arithmetic_right_shift",
+                   [b.elementwise("add", magnitude, b.const(np.full(ones, 1 << 19), "i32"),
+                                  total.shape), b.const(np.full(ones, 20), "i32")],
+                   total.type, "round = false")
+    negative = b.op("greater", [b.const(np.zeros(ones), "i32"), total],
+                    TensorType(total.shape, "i1"))
+    negated = b.elementwise("sub", b.const(np.zeros(ones), "i32"), shifted, total.shape)
+    signed = b.op("select", [negative, negated, shifted], total.type)
+    return b.cast(signed, "i8")
+
+
 def lower_resize(b: FunctionBuilder, op: Op) -> None:
     x = b.value(op.inputs[0])
     rows, columns = op.attrs["rows"], op.attrs["columns"]
@@ -83,5 +97,10 @@ def lower_resize(b: FunctionBuilder, op: Op) -> None:
             b.bind(op.output, _tile(b, x, (row_factor, column_factor)))
             return
         b.bind(op.output, _gather(b, _gather(b, x, 1, rows[0]), 2, columns[0]))
+        return
+    if x.dtype == "i8":
+        wide = b.cast(x, "i32")
+        total = _blend_int8(b, _blend_int8(b, wide, 1, *rows), 2, *columns)
+        b.bind(op.output, _round_int8(b, total))
         return
     b.bind(op.output, _blend(b, _blend(b, x, 1, *rows), 2, *columns))

@@ -1,4 +1,4 @@
-"""reshape, transpose, concat and pad: data movement without arithmetic."""
+"""reshape, transpose, concat, slice, gather and pad: data movement without arithmetic."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pex.errors import ModelError
 from pex.graph import Op, same_quantization
 from pex.tosa import text
 from pex.tosa.activation import fused_activation
-from pex.tosa.builder import FunctionBuilder
+from pex.tosa.builder import FunctionBuilder, Value
 from pex.tosa.text import TensorType
 
 # tosa-validate's level check limits a pad's !tosa.shape<2 * rank> to rank 6.
@@ -43,7 +43,7 @@ def lower_slice(b: FunctionBuilder, op: Op) -> None:
 
 
 def lower_pad(b: FunctionBuilder, op: Op) -> None:
-    """Pads with the zero point (a float tensor with attribute `value` if it has one);
+    """Pads with attribute `value` if the op has one, else the zero point (real 0);
     unpadded leading unit dimensions are dropped around it."""
     x, out = op.inputs[0], op.output
     pads = [tuple(p) for p in op.attrs["pads"]]
@@ -56,7 +56,35 @@ def lower_pad(b: FunctionBuilder, op: Op) -> None:
     inner_shape = x.shape[kept:]
     padded_shape = tuple(d + lo + hi for d, (lo, hi) in zip(inner_shape, pads[kept:]))
     value = b.reshape(b.value(x), inner_shape)
-    pad_value = b.scalar(out.zero_point() if out.quant else op.attrs.get("value", 0), out.dtype)
+    if "value" in op.attrs:
+        pad_value = b.scalar(op.attrs["value"], out.dtype)
+    else:
+        pad_value = b.scalar(out.zero_point() if out.quant else 0, out.dtype)
     flat_pads = b.const_shape([p for pair in pads[kept:] for p in pair])
     padded = b.op("pad", [value, flat_pads, pad_value], TensorType(padded_shape, out.dtype))
     b.bind(out, b.reshape(padded, out.shape))
+
+
+def gather(b: FunctionBuilder, x: Value, axis: int, indices) -> Value:
+    """x[indices] along `axis`: each run of consecutive indices one slice, concatenated."""
+    runs: list[list[int]] = []
+    for index in indices:
+        if runs and index == runs[-1][-1] + 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    parts = []
+    for run in runs:
+        start = [0] * len(x.shape)
+        shape = list(x.shape)
+        start[axis], shape[axis] = run[0], len(run)
+        parts.append(b.slice(x, start, shape))
+    if len(parts) == 1:
+        return parts[0]
+    shape = list(x.shape)
+    shape[axis] = len(indices)
+    return b.op("concat", parts, TensorType(tuple(shape), x.dtype), f"axis = {axis} : i32")
+
+
+def lower_gather(b: FunctionBuilder, op: Op) -> None:
+    b.bind(op.output, gather(b, b.value(op.inputs[0]), op.attrs["axis"], op.attrs["indices"]))

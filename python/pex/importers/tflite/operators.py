@@ -10,7 +10,7 @@ import numpy as np
 
 from pex.errors import ModelError
 from pex.graph import Tensor
-from pex.importers.tflite import schema
+from pex.importers.tflite import movement, resize_maps, schema
 
 
 def _activation(code: int) -> str:
@@ -171,24 +171,30 @@ def mean(ctx) -> None:
 def pad(ctx) -> None:
     x = ctx.input(0)
     _require_quantized(x, ctx.output)
+    ctx.emit("pad", [x], pads=_paddings(ctx, x))
+
+
+def _paddings(ctx, x: Tensor) -> tuple:
     pads = np.asarray(ctx.constant_input(1)).reshape(-1, 2)
     if pads.shape[0] != len(x.shape) or np.any(pads < 0):
         raise ModelError(f"paddings {pads.tolist()} do not fit rank {len(x.shape)}")
-    ctx.emit("pad", [x], pads=tuple((int(lo), int(hi)) for lo, hi in pads))
+    return tuple((int(lo), int(hi)) for lo, hi in pads)
 
 
 def pad_v2(ctx) -> None:
-    """PADV2 with an explicit pad value: supported when that value is real 0 (the output
-    zero point for int8), which is what converters write before convolutions."""
+    """PADV2: PAD with an explicit constant value (a stored integer for int8)."""
+    x = ctx.input(0)
+    _require_quantized(x, ctx.output)
     value = ctx.optional_input(2)
-    if value is not None:
-        if not value.is_constant or value.data.size != 1:
-            raise ModelError(f"pad value '{value.name}' must be a constant scalar")
-        zero = ctx.output.zero_point() if ctx.output.quant is not None else 0
-        if value.data.reshape(-1)[0] != zero:
-            raise ModelError(f"pad value {value.data.reshape(-1)[0]} is not real 0 "
-                             f"({zero}); only zero padding is supported")
-    pad(ctx)
+    if value is None:
+        pad(ctx)
+        return
+    if not value.is_constant or value.data.size != 1:
+        raise ModelError(f"pad value '{value.name}' must be a constant scalar")
+    if value.dtype != x.dtype:
+        raise ModelError(f"{value.dtype} pad value for a {x.dtype} input")
+    pads = _paddings(ctx, x)
+    ctx.emit("pad", [x], pads=pads, value=value.data.reshape(-1)[0].item())
 
 
 def reshape(ctx) -> None:
@@ -266,6 +272,101 @@ def dequantize(ctx) -> None:
     ctx.emit("dequantize", [x])
 
 
+def _elementwise(kind: str, options_cls=None, float_only: bool = False):
+    """A broadcasting binary op; `options_cls` holds its fused activation, if it has one."""
+    def convert(ctx) -> None:
+        a, b = ctx.input(0), ctx.input(1)
+        _require_quantized(a, b, ctx.output)
+        if float_only and ctx.output.dtype != "f32":
+            raise ModelError(f"{ctx.output.dtype} is not supported, only float")
+        rank = len(ctx.output.shape)
+        attrs = {}
+        if options_cls is not None:
+            attrs["activation"] = _activation(ctx.options(options_cls).fused_activation_function)
+        ctx.emit(kind, [_with_rank(ctx, a, rank), _with_rank(ctx, b, rank)], **attrs)
+    return convert
+
+
+def prelu(ctx) -> None:
+    x, alpha = ctx.input(0), ctx.input(1)
+    _require_quantized(x, alpha, ctx.output)
+    if not alpha.is_constant:
+        raise ModelError(f"alpha '{alpha.name}' is not constant")
+    if alpha.quant is not None and alpha.quant.per_channel:
+        raise ModelError(f"alpha '{alpha.name}' is quantised per channel")
+    ctx.emit("prelu", [x, _with_rank(ctx, alpha, len(x.shape))])
+
+
+def cast(ctx) -> None:
+    """Value conversions: integer to integer (wrapping) and integer to float. TFLite
+    truncates float to integer, which TOSA's cast (rounding) cannot spell."""
+    x, out = ctx.input(0), ctx.output
+    if x.dtype == "f32" and out.dtype != "f32":
+        raise ModelError(f"cast from float to {out.dtype} is not supported (TFLite truncates, "
+                         f"TOSA rounds)")
+    ctx.emit("cast", [x])
+
+
+def _arg(kind: str):
+    def convert(ctx) -> None:
+        x = ctx.input(0)
+        axis = _axis(int(np.asarray(ctx.constant_input(1)).reshape(-1)[0]), len(x.shape))
+        if ctx.output.dtype != "i32":
+            raise ModelError(f"{ctx.output.dtype} indices are not supported, only i32")
+        ctx.emit(kind, [x], axis=axis)
+    return convert
+
+
+def _reduction(kind: str):
+    def convert(ctx) -> None:
+        x = ctx.input(0)
+        _require_quantized(x, ctx.output)
+        axes = sorted({_axis(int(a), len(x.shape)) for a in np.atleast_1d(ctx.constant_input(1))})
+        keep_dims = bool(ctx.options(schema.ReducerOptions).keep_dims)
+        ctx.emit(kind, [x], axes=tuple(axes), keep_dims=keep_dims)
+    return convert
+
+
+def _resize(kind: str, options_cls):
+    def convert(ctx) -> None:
+        x = ctx.input(0)
+        _require_quantized(x, ctx.output)
+        size = np.atleast_1d(ctx.constant_input(1)).astype(np.int64).tolist()
+        n, height, width, channels = _nhwc(x)
+        if len(size) != 2 or ctx.output.shape != (n, size[0], size[1], channels):
+            raise ModelError(f"size {size} does not give the output's shape "
+                             f"{list(ctx.output.shape)}")
+        options = ctx.options(options_cls)
+        align, half = bool(options.align_corners), bool(options.half_pixel_centers)
+        maps = resize_maps.nearest if kind == "nearest" else (
+            resize_maps.bilinear_int8 if x.dtype == "i8" else resize_maps.bilinear)
+        ctx.emit("resize", [x], mode=kind, rows=maps(height, size[0], align, half),
+                 columns=maps(width, size[1], align, half))
+    return convert
+
+
+def _nhwc(x: Tensor) -> tuple:
+    if len(x.shape) != 4:
+        raise ModelError(f"input '{x.name}' has rank {len(x.shape)}, expected 4 (NHWC)")
+    return x.shape
+
+
+def log_softmax(ctx) -> None:
+    x = ctx.input(0)
+    if x.dtype != "f32":
+        raise ModelError(f"{x.dtype} is not supported, only float")
+    ctx.emit("log_softmax", [x])
+
+
+def l2_normalization(ctx) -> None:
+    x = ctx.input(0)
+    if x.dtype != "f32":
+        raise ModelError(f"{x.dtype} is not supported, only float")
+    if ctx.options(schema.L2NormOptions).fused_activation_function:
+        raise ModelError("a fused activation is not supported")
+    ctx.emit("l2_normalization", [x])
+
+
 _CODES = schema.BUILTIN_OPERATOR_CODES
 CONVERTERS = {
     _CODES["CONV_2D"]: conv_2d,
@@ -290,4 +391,38 @@ CONVERTERS = {
     _CODES["LEAKY_RELU"]: leaky_relu,
     _CODES["QUANTIZE"]: quantize,
     _CODES["DEQUANTIZE"]: dequantize,
+    _CODES["SUB"]: _elementwise("sub", schema.SubOptions),
+    _CODES["DIV"]: _elementwise("div", schema.DivOptions, float_only=True),
+    _CODES["MAXIMUM"]: _elementwise("maximum"),
+    _CODES["MINIMUM"]: _elementwise("minimum"),
+    _CODES["SQUARED_DIFFERENCE"]: _elementwise("squared_difference"),
+    _CODES["HARD_SWISH"]: _unary("hard_swish"),
+    _CODES["ABS"]: _unary("abs"),
+    _CODES["RSQRT"]: _unary("rsqrt"),
+    _CODES["NEG"]: _unary("neg"),
+    _CODES["EXP"]: _unary("exp"),
+    _CODES["LOG"]: _unary("log"),
+    _CODES["SQRT"]: _unary("sqrt"),
+    _CODES["PRELU"]: prelu,
+    _CODES["CAST"]: cast,
+    _CODES["ARG_MAX"]: _arg("argmax"),
+    _CODES["ARG_MIN"]: _arg("argmin"),
+    _CODES["REDUCE_MAX"]: _reduction("reduce_max"),
+    _CODES["REDUCE_MIN"]: _reduction("reduce_min"),
+    _CODES["SUM"]: _reduction("reduce_sum"),
+    _CODES["RESIZE_NEAREST_NEIGHBOR"]: _resize("nearest", schema.ResizeNearestNeighborOptions),
+    _CODES["RESIZE_BILINEAR"]: _resize("bilinear", schema.ResizeBilinearOptions),
+    _CODES["LOG_SOFTMAX"]: log_softmax,
+    _CODES["L2_NORMALIZATION"]: l2_normalization,
+    _CODES["STRIDED_SLICE"]: movement.strided_slice,
+    _CODES["SLICE"]: movement.slice_,
+    _CODES["SPLIT"]: movement.split,
+    _CODES["SPLIT_V"]: movement.split_v,
+    _CODES["UNPACK"]: movement.unpack,
+    _CODES["PACK"]: movement.pack,
+    _CODES["EXPAND_DIMS"]: movement.expand_dims,
+    _CODES["GATHER"]: movement.gather,
+    _CODES["MIRROR_PAD"]: movement.mirror_pad,
+    _CODES["DEPTH_TO_SPACE"]: movement.depth_to_space,
+    _CODES["SPACE_TO_DEPTH"]: movement.space_to_depth,
 }

@@ -56,7 +56,8 @@ class ModelReader:
                 elif code in CONVERTERS:
                     CONVERTERS[code](context)
                 else:
-                    raise ModelError("unsupported operator")
+                    raise ModelError("unsupported operator; the builtins pex imports are "
+                                     "listed in docs/importers.md (TFLite builtins)")
             except ModelError as error:
                 raise ModelError(f"operator {index} ({name}): {error}") from None
         inputs = [self.tensor(i) for i in _indices(self.subgraph.inputs)]

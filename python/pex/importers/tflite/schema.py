@@ -244,3 +244,69 @@ class PackOptions(TableView):
 class LeakyReluOptions(TableView):
     TYPE_NAME, UNION_TYPE = "LeakyReluOptions", 75
     alpha = Scalar(0, N.Float32Flags, 0.0)
+
+
+class L2NormOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "L2NormOptions", 12
+    fused_activation_function = Scalar(0, N.Int8Flags)
+
+
+class ResizeBilinearOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "ResizeBilinearOptions", 15
+    align_corners = Scalar(2, N.BoolFlags, False)
+    half_pixel_centers = Scalar(3, N.BoolFlags, False)
+
+
+class SpaceToDepthOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "SpaceToDepthOptions", 19
+    block_size = Scalar(0, N.Int32Flags)
+
+
+class SplitOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "SplitOptions", 35
+    num_splits = Scalar(0, N.Int32Flags)
+
+
+class ArgMaxOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "ArgMaxOptions", 40
+    output_type = Scalar(0, N.Int8Flags)
+
+
+class TransposeConvOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "TransposeConvOptions", 49
+    padding = Scalar(0, N.Int8Flags)
+    stride_w = Scalar(1, N.Int32Flags)
+    stride_h = Scalar(2, N.Int32Flags)
+    fused_activation_function = Scalar(3, N.Int8Flags)
+
+
+class ArgMinOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "ArgMinOptions", 57
+    output_type = Scalar(0, N.Int8Flags)
+
+
+class UnpackOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "UnpackOptions", 64
+    num = Scalar(0, N.Int32Flags)
+    axis = Scalar(1, N.Int32Flags)
+
+
+class ResizeNearestNeighborOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "ResizeNearestNeighborOptions", 74
+    align_corners = Scalar(0, N.BoolFlags, False)
+    half_pixel_centers = Scalar(1, N.BoolFlags, False)
+
+
+class MirrorPadOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "MirrorPadOptions", 77
+    mode = Scalar(0, N.Int8Flags)  # REFLECT, SYMMETRIC
+
+
+class SplitVOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "SplitVOptions", 79
+    num_splits = Scalar(0, N.Int32Flags)
+
+
+class DepthToSpaceOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "DepthToSpaceOptions", 94
+    block_size = Scalar(0, N.Int32Flags)

@@ -150,9 +150,15 @@ FOLDERS = {
 
 
 def folds(code: int, ctx, has_converter: bool) -> bool:
-    """Whether the operator is evaluated here: always when no converter lowers it, and for
-    ADD, MUL and CONCATENATION when they compute integers (activations are i8 or f32)."""
-    return code in FOLDERS and (not has_converter or ctx.output.dtype in _INTEGER_TYPES)
+    """Whether the operator is evaluated here: always when no converter lowers it, and
+    when every input is known at import and it computes integers (shape arithmetic)."""
+    if code not in FOLDERS:
+        return False
+    if not has_converter:
+        return True
+    inputs = [ctx.optional_input(i) for i in range(len(ctx.input_indices))]
+    return ctx.output.dtype in _INTEGER_TYPES and all(t is None or t.is_constant
+                                                      for t in inputs)
 
 
 def fold(code: int, ctx) -> None:

@@ -1,0 +1,340 @@
+"""One-operator TFLite models for the builtins beyond the original 22 (issue 15), float and
+int8, written with the writer's low-level API (TFLite's own operands and options).
+
+Every model has one input of at most 64 elements, so the reference input
+(`pex.reference.inputs`) never reaches its zero and LOG / RSQRT stay finite; a binary
+operator's second operand is a constant broadcast along the channels.
+
+python3 -m pex.testmodels.tflite_operators NAME -o OUT | --list
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable
+
+import numpy as np
+
+from pex.graph import Quantization, Tensor
+from pex.importers.tflite import schema
+from pex.importers.tflite.writer import TfliteWriter
+
+_CODES = schema.BUILTIN_OPERATOR_CODES
+_rng = np.random.default_rng(15)
+
+
+def q(scale: float, zero_point: int = 0) -> Quantization:
+    return Quantization.per_tensor(scale, zero_point)
+
+
+def _tensor(name: str, shape, dtype: str, quant: Quantization | None) -> Tensor:
+    return Tensor(name, tuple(shape), dtype, quant if dtype == "i8" else None)
+
+
+def _single(name: str, code: str, inputs: list, output: Tensor, options=None,
+            **fields) -> bytes:
+    writer = TfliteWriter()
+    writer.operator(_CODES[code], inputs, [output], options, **fields)
+    graph_inputs = [t for t in inputs if t is not None and not t.is_constant]
+    return writer.finish(name, graph_inputs[:1], [output])
+
+
+def _constant(name: str, values, dtype: str, quant: Quantization | None = None) -> Tensor:
+    values = np.asarray(values)
+    return Tensor(name, values.shape, dtype, quant, values.astype(
+        {"f32": np.float32, "i8": np.int8, "i32": np.int32}[dtype]))
+
+
+def _int32(name: str, values) -> Tensor:
+    return _constant(name, np.asarray(values, np.int32), "i32")
+
+
+# Elementwise binary operators: x (1x4x4x4) op a constant of shape [4].
+
+_BINARY_OPTIONS = {"SUB": schema.SubOptions, "DIV": schema.DivOptions}
+_BINARY_OUTPUT_QUANT = {"SUB": q(0.1, -5), "MAXIMUM": q(0.05, 3), "MINIMUM": q(0.05, 3),
+                        "SQUARED_DIFFERENCE": q(0.4, -128), "DIV": q(0.1, 0)}
+
+
+def _binary(code: str, dtype: str, activation: int = 0) -> Callable[[], bytes]:
+    def make() -> bytes:
+        x = _tensor("x", (1, 4, 4, 4), dtype, q(0.05, 3))
+        if dtype == "i8":
+            y = _constant("y", _rng.integers(-100, 100, 4), "i8",
+                          q(0.05, 3) if code in ("MAXIMUM", "MINIMUM") else q(0.04, -7))
+        else:
+            y = _constant("y", _rng.uniform(0.5, 1.5, 4) * np.array([1, -1, 1, -1]), "f32")
+        out = _tensor(f"{code.lower()}", x.shape, dtype, _BINARY_OUTPUT_QUANT.get(code))
+        options = _BINARY_OPTIONS.get(code)
+        fields = {"fused_activation_function": activation} if options else {}
+        return _single(f"{code.lower()}_{_suffix(dtype)}", code, [x, y], out, options, **fields)
+    return make
+
+
+def _suffix(dtype: str) -> str:
+    return "int8" if dtype == "i8" else "f32"
+
+
+# Unary functions: input and output quantisation picked for the function's range.
+
+_UNARY_QUANT = {
+    "HARD_SWISH": (q(0.05, 3), q(0.03, -90)),
+    "ABS": (q(0.05, 3), q(0.04, -128)),
+    "NEG": (q(0.05, 3), q(0.05, -3)),
+    "EXP": (q(0.02, 0), q(0.05, -128)),
+    "LOG": (q(0.05, -128), q(0.05, 40)),
+    "SQRT": (q(0.05, -128), q(0.015, -128)),
+    "RSQRT": (q(0.05, -128), q(0.02, -128)),
+}
+
+
+def _unary(code: str, dtype: str) -> Callable[[], bytes]:
+    def make() -> bytes:
+        in_quant, out_quant = _UNARY_QUANT[code]
+        x = _tensor("x", (1, 4, 4, 4), dtype, in_quant)
+        out = _tensor(code.lower(), x.shape, dtype, out_quant)
+        return _single(f"{code.lower()}_{_suffix(dtype)}", code, [x], out)
+    return make
+
+
+def _prelu(dtype: str) -> bytes:
+    x = _tensor("x", (1, 4, 4, 4), dtype, q(0.05, 3))
+    if dtype == "i8":
+        alpha = _constant("alpha", [20, -50, 90, 127], "i8", q(0.005, 0))
+    else:
+        alpha = _constant("alpha", [0.1, -0.25, 0.45, 0.6], "f32")
+    out = _tensor("prelu", x.shape, dtype, q(0.04, -20))
+    return _single(f"prelu_{_suffix(dtype)}", "PRELU", [x, alpha], out)
+
+
+def _hard_swish_low_scale() -> bytes:
+    """HARD_SWISH whose relu-ish multiplier shifts left (input scale above 3/128)."""
+    x = _tensor("x", (1, 4, 4, 4), "i8", q(0.1, -10))
+    out = _tensor("hard_swish", x.shape, "i8", q(0.06, -100))
+    return _single("hard_swish_wide_int8", "HARD_SWISH", [x], out)
+
+
+# Data movement.
+
+def _strided_slice(dtype: str) -> bytes:
+    """x[0, 1::2, -1, ::-2]: a stride, a negative stride and a shrunk axis."""
+    x = _tensor("x", (1, 4, 4, 4), dtype, q(0.05, 3))
+    out = _tensor("strided_slice", (1, 2, 2), dtype, q(0.05, 3))
+    return _single(f"strided_slice_{_suffix(dtype)}", "STRIDED_SLICE",
+                   [x, _int32("begin", [0, 1, -1, -1]), _int32("end", [1, 4, 0, -5]),
+                    _int32("strides", [1, 2, 1, -2])], out, schema.StridedSliceOptions,
+                   shrink_axis_mask=0b0100)
+
+
+def _slice(dtype: str) -> bytes:
+    x = _tensor("x", (1, 4, 4, 4), dtype, q(0.05, 3))
+    out = _tensor("slice", (1, 2, 3, 4), dtype, q(0.05, 3))
+    return _single(f"slice_{_suffix(dtype)}", "SLICE",
+                   [x, _int32("begin", [0, 1, 1, 0]), _int32("size", [1, 2, -1, -1])], out)
+
+
+def _split_then_concat(code: str, dtype: str) -> bytes:
+    """SPLIT (SPLIT_V) of the channels, joined back in reverse order."""
+    x = _tensor("x", (1, 4, 4, 6), dtype, q(0.05, 3))
+    sizes = [2, 2, 2] if code == "SPLIT" else [1, -1, 2]
+    widths = [2, 2, 2] if code == "SPLIT" else [1, 3, 2]
+    parts = [_tensor(f"part{i}", (1, 4, 4, w), dtype, q(0.05, 3)) for i, w in enumerate(widths)]
+    out = _tensor("joined", x.shape, dtype, q(0.05, 3))
+    writer = TfliteWriter()
+    if code == "SPLIT":
+        writer.operator(_CODES["SPLIT"], [_int32("axis", 3), x], parts, schema.SplitOptions,
+                        num_splits=3)
+    else:
+        writer.operator(_CODES["SPLIT_V"], [x, _int32("sizes", sizes), _int32("axis", -1)],
+                        parts, schema.SplitVOptions, num_splits=3)
+    writer.operator(_CODES["CONCATENATION"], parts[::-1], [out], schema.ConcatenationOptions,
+                    axis=3)
+    return writer.finish(f"{code.lower()}_{_suffix(dtype)}", [x], [out])
+
+
+def _unpack_then_pack(dtype: str) -> bytes:
+    """UNPACK along rows, PACK the rows back along a new last axis."""
+    x = _tensor("x", (1, 3, 4, 2), dtype, q(0.05, 3))
+    rows = [_tensor(f"row{i}", (1, 4, 2), dtype, q(0.05, 3)) for i in range(3)]
+    out = _tensor("packed", (1, 4, 2, 3), dtype, q(0.05, 3))
+    writer = TfliteWriter()
+    writer.operator(_CODES["UNPACK"], [x], rows, schema.UnpackOptions, num=3, axis=1)
+    writer.operator(_CODES["PACK"], rows, [out], schema.PackOptions, values_count=3, axis=3)
+    return writer.finish(f"unpack_pack_{_suffix(dtype)}", [x], [out])
+
+
+def _gather(dtype: str) -> bytes:
+    x = _tensor("x", (1, 4, 4, 4), dtype, q(0.05, 3))
+    out = _tensor("gather", (1, 4, 2, 3, 4), dtype, q(0.05, 3))
+    return _single(f"gather_{_suffix(dtype)}", "GATHER",
+                   [x, _int32("indices", [[3, 0, 0], [1, 2, 2]])], out, schema.GatherOptions,
+                   axis=2)
+
+
+def _expand_dims(dtype: str) -> bytes:
+    x = _tensor("x", (1, 16), dtype, q(0.05, 3))
+    out = _tensor("expanded", (1, 16, 1), dtype, q(0.05, 3))
+    return _single(f"expand_dims_{_suffix(dtype)}", "EXPAND_DIMS", [x, _int32("axis", -1)], out)
+
+
+def _mirror_pad(dtype: str, mode: int) -> bytes:
+    x = _tensor("x", (1, 4, 4, 3), dtype, q(0.05, 3))
+    out = _tensor("padded", (1, 7, 6, 3), dtype, q(0.05, 3))
+    name = ("reflect" if mode == 0 else "symmetric") + f"_pad_{_suffix(dtype)}"
+    return _single(name, "MIRROR_PAD",
+                   [x, _int32("paddings", [[0, 0], [2, 1], [1, 1], [0, 0]])], out,
+                   schema.MirrorPadOptions, mode=mode)
+
+
+def _padv2(dtype: str) -> bytes:
+    x = _tensor("x", (1, 4, 4, 3), dtype, q(0.05, 3))
+    value = _constant("value", [5], "i8", q(0.05, 3)) if dtype == "i8" \
+        else _constant("value", [-1.5], "f32")
+    out = _tensor("padded", (1, 5, 7, 3), dtype, q(0.05, 3))
+    return _single(f"padv2_{_suffix(dtype)}", "PADV2",
+                   [x, _int32("paddings", [[0, 0], [1, 0], [1, 2], [0, 0]]), value], out)
+
+
+def _depth_to_space(dtype: str) -> bytes:
+    x = _tensor("x", (1, 2, 3, 8), dtype, q(0.05, 3))
+    out = _tensor("space", (1, 4, 6, 2), dtype, q(0.05, 3))
+    return _single(f"depth_to_space_{_suffix(dtype)}", "DEPTH_TO_SPACE", [x], out,
+                   schema.DepthToSpaceOptions, block_size=2)
+
+
+def _space_to_depth(dtype: str) -> bytes:
+    x = _tensor("x", (1, 4, 6, 2), dtype, q(0.05, 3))
+    out = _tensor("depth", (1, 2, 3, 8), dtype, q(0.05, 3))
+    return _single(f"space_to_depth_{_suffix(dtype)}", "SPACE_TO_DEPTH", [x], out,
+                   schema.SpaceToDepthOptions, block_size=2)
+
+
+# Reductions.
+
+def _reduction(code: str, dtype: str, axes, keep_dims: bool, out_shape,
+               out_quant: Quantization) -> Callable[[], bytes]:
+    def make() -> bytes:
+        x = _tensor("x", (1, 4, 4, 4), dtype, q(0.05, 3))
+        out = _tensor(code.lower(), out_shape, dtype, out_quant)
+        return _single(f"{code.lower()}_{_suffix(dtype)}", code, [x, _int32("axes", axes)],
+                       out, schema.ReducerOptions, keep_dims=keep_dims)
+    return make
+
+
+def _arg(code: str, dtype: str, axis: int, out_shape) -> Callable[[], bytes]:
+    def make() -> bytes:
+        x = _tensor("x", (1, 4, 4, 4), dtype, q(0.05, 3))
+        out = _tensor(code.lower(), out_shape, "i32", None)
+        options = schema.ArgMaxOptions if code == "ARG_MAX" else schema.ArgMinOptions
+        return _single(f"{code.lower()}_{_suffix(dtype)}", code, [x, _int32("axis", [axis])],
+                       out, options, output_type=2)
+    return make
+
+
+# Resizing, casting, normalisations.
+
+def _resize(code: str, dtype: str, in_hw, out_hw, align: bool, half: bool,
+            name: str) -> Callable[[], bytes]:
+    def make() -> bytes:
+        x = _tensor("x", (1, *in_hw, 2), dtype, q(0.05, 3))
+        out = _tensor("resized", (1, *out_hw, 2), dtype, q(0.05, 3))
+        options = (schema.ResizeBilinearOptions if code == "RESIZE_BILINEAR"
+                   else schema.ResizeNearestNeighborOptions)
+        return _single(name, code, [x, _int32("size", list(out_hw))], out, options,
+                       align_corners=align, half_pixel_centers=half)
+    return make
+
+
+def _cast_int8_f32() -> bytes:
+    x = _tensor("x", (1, 16), "i8", q(0.05, 3))
+    return _single("cast_int8_f32", "CAST", [x], _tensor("cast", (1, 16), "f32", None),
+                   schema.CastOptions, in_data_type=9, out_data_type=0)
+
+
+def _float_only(code: str, options=None) -> Callable[[], bytes]:
+    def make() -> bytes:
+        x = _tensor("x", (1, 4, 10), "f32", None)
+        return _single(f"{code.lower()}_f32", code, [x], _tensor("y", x.shape, "f32", None),
+                       options)
+    return make
+
+
+def _cast_float_to_int() -> bytes:
+    """Refused: TFLite truncates, TOSA's cast rounds."""
+    x = _tensor("x", (1, 16), "f32", None)
+    return _single("cast_f32_int32", "CAST", [x], _tensor("cast", (1, 16), "i32", None))
+
+
+MODELS: dict[str, Callable[[], bytes]] = {}
+for _dtype in ("i8", "f32"):
+    _s = _suffix(_dtype)
+    MODELS.update({
+        f"sub_{_s}": _binary("SUB", _dtype, activation=1),
+        f"maximum_{_s}": _binary("MAXIMUM", _dtype),
+        f"minimum_{_s}": _binary("MINIMUM", _dtype),
+        f"squared_difference_{_s}": _binary("SQUARED_DIFFERENCE", _dtype),
+        **{f"{code.lower()}_{_s}": _unary(code, _dtype) for code in _UNARY_QUANT},
+        f"prelu_{_s}": lambda d=_dtype: _prelu(d),
+        f"strided_slice_{_s}": lambda d=_dtype: _strided_slice(d),
+        f"slice_{_s}": lambda d=_dtype: _slice(d),
+        f"split_{_s}": lambda d=_dtype: _split_then_concat("SPLIT", d),
+        f"split_v_{_s}": lambda d=_dtype: _split_then_concat("SPLIT_V", d),
+        f"unpack_pack_{_s}": lambda d=_dtype: _unpack_then_pack(d),
+        f"gather_{_s}": lambda d=_dtype: _gather(d),
+        f"expand_dims_{_s}": lambda d=_dtype: _expand_dims(d),
+        f"reflect_pad_{_s}": lambda d=_dtype: _mirror_pad(d, 0),
+        f"symmetric_pad_{_s}": lambda d=_dtype: _mirror_pad(d, 1),
+        f"padv2_{_s}": lambda d=_dtype: _padv2(d),
+        f"depth_to_space_{_s}": lambda d=_dtype: _depth_to_space(d),
+        f"space_to_depth_{_s}": lambda d=_dtype: _space_to_depth(d),
+        f"reduce_max_{_s}": _reduction("REDUCE_MAX", _dtype, [1, 2], True, (1, 1, 1, 4),
+                                       q(0.05, 3)),
+        f"reduce_min_{_s}": _reduction("REDUCE_MIN", _dtype, [-1], False, (1, 4, 4), q(0.05, 3)),
+        f"sum_{_s}": _reduction("SUM", _dtype, [1, 2], False, (1, 4), q(0.5, -20)),
+        f"arg_max_{_s}": _arg("ARG_MAX", _dtype, 3, (1, 4, 4)),
+        f"arg_min_{_s}": _arg("ARG_MIN", _dtype, 1, (1, 4, 4)),
+        f"resize_nearest_{_s}": _resize("RESIZE_NEAREST_NEIGHBOR", _dtype, (3, 4), (6, 8),
+                                        False, False, f"resize_nearest_{_s}"),
+        f"resize_nearest_aligned_{_s}": _resize("RESIZE_NEAREST_NEIGHBOR", _dtype, (3, 5),
+                                                (5, 7), True, False,
+                                                f"resize_nearest_aligned_{_s}"),
+        f"resize_bilinear_{_s}": _resize("RESIZE_BILINEAR", _dtype, (4, 4), (6, 7), False,
+                                         True, f"resize_bilinear_{_s}"),
+        f"resize_bilinear_aligned_{_s}": _resize("RESIZE_BILINEAR", _dtype, (3, 4), (5, 6), True,
+                                                 False, f"resize_bilinear_aligned_{_s}"),
+    })
+MODELS.update({
+    "div_f32": _binary("DIV", "f32", activation=3),
+    "hard_swish_wide_int8": _hard_swish_low_scale,
+    "cast_int8_f32": _cast_int8_f32,
+    "log_softmax_f32": _float_only("LOG_SOFTMAX"),
+    "l2_normalization_f32": _float_only("L2_NORMALIZATION", schema.L2NormOptions),
+})
+# Models the importer refuses, each with a one-line error.
+REFUSED: dict[str, Callable[[], bytes]] = {
+    "cast_f32_int32": _cast_float_to_int,
+    "div_int8": _binary("DIV", "i8"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    names = sorted(MODELS) + sorted(REFUSED)
+    parser = argparse.ArgumentParser(prog="pex-testmodels-tflite-operators",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("name", nargs="?", choices=names, metavar="NAME")
+    parser.add_argument("-o", "--output", help="file to write")
+    parser.add_argument("--list", action="store_true", help="print the model names")
+    args = parser.parse_args(argv)
+    if args.list or not args.name:
+        print("\n".join(names))
+        return 0
+    if not args.output:
+        parser.error("-o is required")
+    with open(args.output, "wb") as file:
+        file.write({**MODELS, **REFUSED}[args.name]())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
