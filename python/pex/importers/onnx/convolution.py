@@ -110,6 +110,9 @@ def transposed_convolve(r, x: Tensor, weights: np.ndarray, quant: Quantization |
     auto_pad = attrs.get("auto_pad", b"NOTSET")
     if auto_pad not in (b"NOTSET", b"VALID"):
         raise ModelError(f"ConvTranspose with auto_pad {auto_pad.decode()} is not supported")
+    if any(len(attrs.get(name, ())) not in (0, size) for name, size in
+           (("strides", 2), ("dilations", 2), ("pads", 4), ("output_padding", 2))):
+        raise ModelError("only 2-D windows are supported")
     kh, kw = weights.shape[2:]
     strides = tuple(attrs.get("strides", (1, 1)))
     dilation = tuple(attrs.get("dilations", (1, 1)))

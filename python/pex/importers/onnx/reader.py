@@ -17,10 +17,12 @@ import numpy as np
 
 from pex.errors import ModelError
 from pex.graph import Graph, Location, Op, Quantization, Tensor
+from pex.importers import limits
 from pex.importers.onnx import folding
 from pex.importers.onnx.inputs import input_shapes
 from pex.importers.onnx.layout import (Activation, compact_transpose, preferred_perm,
                                        same_bytes, stored_shape, transpose_between)
+from pex.importers.onnx.validation import check_node, element_type_name, tensor_array
 
 _STANDARD_DOMAINS = ("", "ai.onnx")
 _FLOAT_TYPES = ("FLOAT",)
@@ -29,14 +31,14 @@ _INT8_TYPES = ("INT8", "UINT8")
 
 class OnnxReader:
     def __init__(self, model, path: str, given_shapes: dict, notes: list[str]) -> None:
-        from onnx import numpy_helper
         self.model = model
         self.file = os.path.basename(path)
         self.name = os.path.splitext(self.file)[0]
         self.opset = next((o.version for o in model.opset_import
                            if o.domain in _STANDARD_DOMAINS), 13)
         self.constants: dict[str, np.ndarray] = {
-            init.name: numpy_helper.to_array(init).copy() for init in model.graph.initializer}
+            init.name: tensor_array(init, f"initializer '{init.name}'")
+            for init in model.graph.initializer}
         # DequantizeLinear of a constant: its integer data and parameters, for weights.
         self.quantized_constants: dict[str, tuple] = {}
         self.activations: dict[str, Activation] = {}
@@ -61,11 +63,13 @@ class OnnxReader:
         from onnx import helper
         from pex.importers.onnx.operators import OPERATORS
         inputs = self._inputs()
+        defined = {t.name for t in inputs} | set(self.constants)
         for index, node in enumerate(self.model.graph.node):
             self.node = node
             self.loc = Location(node.output[0] if node.output else node.op_type, self.file, index)
             where = f"node {index} ({node.op_type} '{node.name or self.loc.name}')"
             try:
+                check_node(node, self.opset, defined)
                 attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
                 if all(name in self.skipped for name in node.output if name):
                     continue
@@ -90,13 +94,13 @@ class OnnxReader:
         return Graph(self.name, inputs, outputs, self.ops)
 
     def _inputs(self) -> list[Tensor]:
-        from onnx import TensorProto
         values = [v for v in self.model.graph.input if v.name not in self.constants]
         shapes = input_shapes(values, self.given_shapes, self.notes)
         tensors = []
         for value in values:
-            element = TensorProto.DataType.Name(value.type.tensor_type.elem_type)
+            element = element_type_name(value.type.tensor_type.elem_type)
             shape = shapes[value.name]
+            limits.check_shape(f"input '{value.name}'", shape, 4 if element == "FLOAT" else 1)
             perm = preferred_perm(len(shape))
             if element in _FLOAT_TYPES:
                 tensor = Tensor(value.name, stored_shape(shape, perm), "f32")
@@ -143,8 +147,8 @@ class OnnxReader:
                 inputs.append(None)
             elif name in self.constants:
                 inputs.append(self.constants[name])
-            else:  # Shape or Size of an activation: its static shape
-                inputs.append(np.zeros(self.activations[name].shape, np.int8))
+            else:  # Shape or Size of an activation: its static shape (no memory behind it)
+                inputs.append(np.broadcast_to(np.int8(0), self.activations[name].shape))
         try:
             results = folding.fold(node, attrs, inputs, self.opset)
         except (ValueError, IndexError, TypeError, KeyError) as error:

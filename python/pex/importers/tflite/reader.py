@@ -8,6 +8,7 @@ import numpy as np
 
 from pex.errors import ModelError
 from pex.graph import NUMPY_TYPES, Graph, Location, Op, Quantization, Tensor
+from pex.importers import limits
 from pex.importers.tflite import schema, shape_folding
 from pex.importers.tflite.operators import CONVERTERS
 from pex.importers.tflite.padding import trim_unread_padding
@@ -95,6 +96,7 @@ class ModelReader:
             shown = list(signature) if signature is not None else list(shape)
             raise ModelError(f"tensor '{name}' has a dynamic shape {shown}; "
                              f"only static shapes are supported")
+        limits.check_shape(f"tensor '{name}'", shape, np.dtype(NUMPY_TYPES[dtype]).itemsize)
         return Tensor(name, shape, dtype, self._quantization(view, name, shape, dtype),
                       self._constant_data(view, name, shape, dtype))
 
@@ -106,6 +108,10 @@ class ModelReader:
         scale, zero_point = params.scale, params.zero_point
         if scale is None or len(scale) == 0:
             return None
+        invalid = scale[~(np.isfinite(scale) & (scale > 0))]
+        if invalid.size:
+            raise ModelError(f"tensor '{name}' has a scale of {invalid[0]}; scales are "
+                             f"positive and finite")
         if zero_point is None or len(zero_point) != len(scale):
             zero_point = np.zeros(len(scale), np.int64)
         axis = params.quantized_dimension if len(scale) > 1 else None
