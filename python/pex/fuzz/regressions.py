@@ -1,0 +1,139 @@
+"""python3 -m pex.fuzz.regressions NAME -o FILE | --list: writes one corrupt model, a
+minimal form of a fuzzer finding, for the error tests in test/Import/errors.
+
+Each is a test model with one change, made the way the fuzzer made it: a flatbuffer field
+rewritten in place (by the path `tflite_mutations.fields` names it by) or an ONNX
+protobuf edited with the onnx package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import struct
+import sys
+
+import numpy as np
+
+from pex import testmodels
+from pex.fuzz import tflite_mutations
+from pex.testmodels import onnx_models
+
+
+_INTEGER_FORMATS = {1: "<b", 2: "<h", 4: "<i", 8: "<q"}
+
+
+def _tflite(seed: str, **changes) -> bytes:
+    """Field path (as `tflite_mutations.fields` names it) -> value (a float is written
+    as float32)."""
+    data = bytearray(testmodels.tflite_model(seed))
+    fields = {field.path: field for field in tflite_mutations.fields(bytes(data))}
+    for path, value in changes.items():
+        field = fields[path]
+        fmt = "<f" if isinstance(value, float) else _INTEGER_FORMATS[field.width]
+        struct.pack_into(fmt, data, field.pos, value)
+    return bytes(data)
+
+
+def _onnx(seed: str, edit) -> bytes:
+    import onnx
+    model = onnx.load_model_from_string(onnx_models.MODELS[seed]())
+    edit(model)
+    return model.SerializeToString()
+
+
+def _set_attribute(node, name, value) -> None:
+    from onnx import helper
+    for attribute in list(node.attribute):
+        if attribute.name == name:
+            node.attribute.remove(attribute)
+    if value is not None:
+        node.attribute.append(helper.make_attribute(name, value))
+
+
+def _initializer(model, name: str):
+    return next(init for init in model.graph.initializer if init.name == name)
+
+
+def _input_dims(model, dims) -> None:
+    shape = model.graph.input[0].type.tensor_type.shape
+    for dim, value in zip(shape.dim, dims):
+        dim.dim_value = value
+
+
+def _external(model) -> None:
+    from onnx import TensorProto
+    init = model.graph.initializer[0]
+    init.data_location = TensorProto.EXTERNAL
+    entry = init.external_data.add()
+    entry.key, entry.value = "location", "/etc/hostname"
+
+
+def _folded_constant_of_shape(model) -> None:
+    """A ConstantOfShape of 10^9 elements feeding the first node."""
+    from onnx import helper, numpy_helper
+    model.graph.initializer.append(numpy_helper.from_array(np.array([1000, 1000, 1000],
+                                                                    np.int64), "huge_shape"))
+    node = model.graph.node[0]
+    model.graph.node.insert(0, helper.make_node("ConstantOfShape", ["huge_shape"], ["huge"],
+                                                name="huge"))
+    node.input[1] = "huge"
+
+
+CASES = {
+    # ONNX: nodes that do not match their operator's schema.
+    "onnx_extra_input": lambda: _onnx(
+        "onnx_add", lambda m: m.graph.node[0].input.append(m.graph.node[0].input[0])),
+    "onnx_missing_input": lambda: _onnx(
+        "onnx_grouped_conv", lambda m: m.graph.node[0].input.__delitem__(slice(1, None))),
+    "onnx_empty_input": lambda: _onnx(
+        "onnx_flatten", lambda m: m.graph.node[0].input.__setitem__(0, "")),
+    "onnx_missing_attribute": lambda: _onnx(
+        "onnx_concat", lambda m: _set_attribute(m.graph.node[-1], "axis", None)),
+    "onnx_attribute_type": lambda: _onnx(
+        "onnx_conv_transpose", lambda m: _set_attribute(m.graph.node[0], "pads", 3)),
+    "onnx_reassigned_value": lambda: _onnx(
+        "onnx_add", lambda m: m.graph.node[0].output.__setitem__(0, m.graph.input[0].name)),
+    # ONNX: tensors that do not decode.
+    "onnx_data_short": lambda: _onnx(
+        "onnx_gemm", lambda m: setattr(m.graph.initializer[0], "raw_data",
+                                       m.graph.initializer[0].raw_data[:-3])),
+    "onnx_unknown_type": lambda: _onnx(
+        "onnx_gemm", lambda m: setattr(m.graph.initializer[0], "data_type", 17)),
+    "onnx_input_type": lambda: _onnx(
+        "onnx_add", lambda m: setattr(m.graph.input[0].type.tensor_type, "elem_type", 99)),
+    "onnx_external_data": lambda: _onnx("onnx_gemm", _external),
+    # Resource limits.
+    "onnx_huge_initializer": lambda: _onnx(
+        "onnx_gemm", lambda m: m.graph.initializer[0].dims.__setitem__(0, 10**9)),
+    "onnx_huge_input": lambda: _onnx("onnx_add", lambda m: _input_dims(m, [1, 1000, 1000, 1000])),
+    "onnx_huge_folded": lambda: _onnx("onnx_add", _folded_constant_of_shape),
+    "tflite_huge_shape": lambda: _tflite(
+        "relu_int8", **{"model.subgraphs[0].tensors[0].shape[1]": 1000,
+                        "model.subgraphs[0].tensors[0].shape[2]": 1000000}),
+    # TFLite: values the converters took on trust.
+    "tflite_negative_scale": lambda: _tflite(
+        "relu_int8", **{"model.subgraphs[0].tensors[0].quantization.scale[0]": -1.0}),
+    "tflite_self_input": lambda: _tflite(
+        "relu_int8", **{"model.subgraphs[0].operators[0].inputs[0]": 1}),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="pex-fuzz-regressions",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("name", nargs="?", choices=sorted(CASES), metavar="NAME")
+    parser.add_argument("-o", "--output")
+    parser.add_argument("--list", action="store_true")
+    args = parser.parse_args(argv)
+    if args.list or not args.name:
+        print("\n".join(sorted(CASES)))
+        return 0
+    if not args.output:
+        parser.error("-o is required")
+    with open(args.output, "wb") as file:
+        file.write(CASES[args.name]())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
