@@ -68,6 +68,26 @@ def _external(model) -> None:
     entry.key, entry.value = "location", "/etc/hostname"
 
 
+def _vector_clip_bound(model) -> None:
+    from onnx import helper, numpy_helper
+    model.opset_import[0].version = 13
+    model.graph.initializer.append(numpy_helper.from_array(np.zeros(3, np.float32), "low"))
+    node = model.graph.node[0]
+    del node.input[1:]
+    del node.attribute[:]
+    node.input.append("low")
+    model.graph.node[0].CopyFrom(helper.make_node("Clip", list(node.input), list(node.output),
+                                                  name=node.name))
+
+
+def _matrix_reshape_target(model) -> None:
+    from onnx import numpy_helper
+    node = next(n for n in model.graph.node if n.op_type == "Reshape")
+    model.graph.initializer.append(numpy_helper.from_array(np.ones((2, 2), np.int64),
+                                                           "matrix_shape"))
+    node.input[1] = "matrix_shape"
+
+
 def _folded_constant_of_shape(model) -> None:
     """A ConstantOfShape of 10^9 elements feeding the first node."""
     from onnx import helper, numpy_helper
@@ -93,6 +113,11 @@ CASES = {
         "onnx_conv_transpose", lambda m: _set_attribute(m.graph.node[0], "pads", 3)),
     "onnx_reassigned_value": lambda: _onnx(
         "onnx_add", lambda m: m.graph.node[0].output.__setitem__(0, m.graph.input[0].name)),
+    "onnx_clip_vector_bound": lambda: _onnx("onnx_clip_attributes", _vector_clip_bound),
+    "onnx_reshape_matrix_shape": lambda: _onnx("onnx_reshape", _matrix_reshape_target),
+    "onnx_no_outputs": lambda: _onnx("onnx_add", lambda m: m.graph.ClearField("output")),
+    # Bytes protobuf stops at (an end-group tag) and warns about instead of failing.
+    "onnx_end_group_tag": lambda: onnx_models.MODELS["onnx_add"]() + b"\x0c\x00",
     # ONNX: tensors that do not decode.
     "onnx_data_short": lambda: _onnx(
         "onnx_gemm", lambda m: setattr(m.graph.initializer[0], "raw_data",

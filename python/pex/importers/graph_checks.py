@@ -19,6 +19,8 @@ def _where(op: Op, index: int) -> str:
 
 
 def check_graph(graph: Graph) -> None:
+    if not graph.outputs:
+        raise ModelError("the model has no outputs")
     computed = {id(tensor) for tensor in graph.inputs}
     for index, op in enumerate(graph.ops):
         for tensor in op.inputs:

@@ -12,6 +12,7 @@ NCHW ones with channels last); other ranks keep ONNX's order.
 from __future__ import annotations
 
 import os
+import warnings
 
 import numpy as np
 
@@ -293,10 +294,17 @@ def _domain(node) -> str:
     return "" if node.domain in _STANDARD_DOMAINS else node.domain
 
 
-def looks_like_onnx(data: bytes) -> bool:
+def _parse(data: bytes):
+    """The ModelProto; protobuf's warning that bytes were left over is an error here."""
     import onnx
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return onnx.load_model_from_string(data)
+
+
+def looks_like_onnx(data: bytes) -> bool:
     try:
-        return len(onnx.load_model_from_string(data).graph.node) > 0
+        return len(_parse(data).graph.node) > 0
     except Exception:  # protobuf raises various errors on non-ONNX bytes
         return False
 
@@ -305,11 +313,12 @@ def read_onnx(data: bytes, path: str, input_shapes: dict | None = None,
               notes: list[str] | None = None) -> Graph:
     """The graph of an ONNX model. `input_shapes` ({name or None: dims}) fixes dynamic
     input dimensions; messages about dimensions fixed by default go to `notes`."""
-    import onnx
     try:
-        model = onnx.load_model_from_string(data)
+        model = _parse(data)
     except Exception as error:  # protobuf's DecodeError and friends
-        raise ModelError(f"corrupt or truncated ONNX file ({len(data)} bytes): {error}") from None
+        cause = error.__cause__ or error  # a warning raised inside protobuf's C parser
+        raise ModelError(f"corrupt or truncated ONNX file ({len(data)} bytes): {cause}") \
+            from None
     if not model.graph.node:
         raise ModelError("no operators: not an ONNX model, or an empty graph")
     return OnnxReader(model, path, input_shapes or {}, notes if notes is not None else []).read()

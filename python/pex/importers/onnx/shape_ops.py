@@ -39,7 +39,10 @@ def reshape_activation(r, act: Activation, target, name: str) -> Activation:
 
 def _reshape(r, node, attrs) -> None:
     x = r.raw(node.input[0])
-    target = [int(d) for d in np.atleast_1d(r.constant(node.input[1], "shape"))]
+    target = np.asarray(r.constant(node.input[1], "shape"))
+    if target.ndim > 1:
+        raise ModelError(f"the shape operand has shape {list(target.shape)}, not a vector")
+    target = [int(d) for d in np.atleast_1d(target)]
     if attrs.get("allowzero", 0) and 0 in target:
         raise ModelError("Reshape to an empty tensor (allowzero 1 with a 0) is not supported")
     target = [x.shape[i] if d == 0 else d for i, d in enumerate(target)]
