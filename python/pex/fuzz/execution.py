@@ -34,13 +34,7 @@ class Outcome:
     kind: str
     message: str  # the error line, or what went wrong
     seconds: float
-    growth_bytes: int = 0  # resident memory the importer added to the forked process
-
-
-def _current_rss() -> int:
-    """This process's resident bytes now (a forked child starts from them)."""
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    growth_bytes: int = 0  # the forked importer's peak resident memory
 
 
 def run_importer(model: Path, mlir: Path, timeout: float, memory_limit: int,
@@ -48,7 +42,6 @@ def run_importer(model: Path, mlir: Path, timeout: float, memory_limit: int,
     """`python3 -m pex.importers MODEL -o MLIR`, in a fork of this process."""
     from pex.importers.__main__ import main
     stderr = model.with_suffix(".stderr")
-    baseline = _current_rss()
     start = time.monotonic()
     pid = os.fork()
     if pid == 0:  # the child: never returns
@@ -67,7 +60,8 @@ def run_importer(model: Path, mlir: Path, timeout: float, memory_limit: int,
     seconds = time.monotonic() - start
     if status is None:
         return Outcome("timeout", f"no result after {timeout:.0f} s", seconds)
-    growth = max(0, usage.ru_maxrss * 1024 - baseline)
+    # A forked child's peak resident set counts the pages it touched, not the parent's.
+    growth = usage.ru_maxrss * 1024
     text = stderr.read_text(errors="replace")
     kind, message = _classify_import(status, text, model)
     if kind in (OK, CLEAN_ERROR) and growth > growth_limit:

@@ -80,6 +80,12 @@ def _vector_clip_bound(model) -> None:
                                                   name=node.name))
 
 
+def _weights_as_bias(model) -> None:
+    node = model.graph.node[0]
+    del node.input[2:]
+    node.input.append(node.input[1])
+
+
 def _matrix_reshape_target(model) -> None:
     from onnx import numpy_helper
     node = next(n for n in model.graph.node if n.op_type == "Reshape")
@@ -115,6 +121,7 @@ CASES = {
         "onnx_add", lambda m: m.graph.node[0].output.__setitem__(0, m.graph.input[0].name)),
     "onnx_clip_vector_bound": lambda: _onnx("onnx_clip_attributes", _vector_clip_bound),
     "onnx_reshape_matrix_shape": lambda: _onnx("onnx_reshape", _matrix_reshape_target),
+    "onnx_conv_bias_shape": lambda: _onnx("onnx_conv_auto_pad", _weights_as_bias),
     "onnx_no_outputs": lambda: _onnx("onnx_add", lambda m: m.graph.ClearField("output")),
     # Bytes protobuf stops at (an end-group tag) and warns about instead of failing.
     "onnx_end_group_tag": lambda: onnx_models.MODELS["onnx_add"]() + b"\x0c\x00",
