@@ -20,7 +20,9 @@ OK = "ok"
 CLEAN_ERROR = "error"
 PEXC_OK = "pexc-ok"
 PEXC_ERROR = "pexc-error"
-NOT_FINDINGS = (OK, CLEAN_ERROR, PEXC_OK, PEXC_ERROR)
+PEXC_UNAVAILABLE = "pexc-unavailable"  # could not be started: not a finding
+NOT_FINDINGS = (OK, CLEAN_ERROR, PEXC_OK, PEXC_ERROR, PEXC_UNAVAILABLE)
+_PEXC_ATTEMPTS = 5
 
 _ERROR_LINE = re.compile(r"pex-import: error: (?P<file>\S+): (?P<message>.+)")
 _PEXC_CRASH = ("Assertion", "Segmentation", "LLVM ERROR", "Stack dump", "PLEASE submit",
@@ -123,12 +125,18 @@ def run_pexc(pexc: str, mlir: Path, timeout: float, memory_limit: int) -> Outcom
     """`pexc MLIR --target=host`: the imported TOSA must compile or be refused cleanly."""
     start = time.monotonic()
     command = [pexc, str(mlir), "--target=host", "-q", "-o", str(mlir.with_suffix(".o"))]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                                preexec_fn=_limit_memory(memory_limit), errors="replace")
-    except subprocess.TimeoutExpired:
-        return Outcome("pexc-timeout", f"no result after {timeout:.0f} s",
-                       time.monotonic() - start)
+    for attempt in range(_PEXC_ATTEMPTS):
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+                                    preexec_fn=_limit_memory(memory_limit), errors="replace")
+            break
+        except subprocess.TimeoutExpired:
+            return Outcome("pexc-timeout", f"no result after {timeout:.0f} s",
+                           time.monotonic() - start)
+        except OSError as error:  # pexc being rebuilt: wait for it
+            if attempt == _PEXC_ATTEMPTS - 1:
+                return Outcome(PEXC_UNAVAILABLE, str(error), time.monotonic() - start)
+            time.sleep(30)
     seconds = time.monotonic() - start
     text = result.stdout + result.stderr
     lines = text.splitlines()
