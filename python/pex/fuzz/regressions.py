@@ -147,6 +147,8 @@ CASES = {
         "relu_int8", **{"model.subgraphs[0].tensors[0].quantization.scale[0]": -1.0}),
     "tflite_window_shape": lambda: _tflite(
         "avg_pool2d_int8", **{"model.subgraphs[0].operators[0].builtin_options.stride_w": 3}),
+    "tflite_input_rank": lambda: _tflite(
+        "depthwise_conv2d_int8", **{"model.subgraphs[0].tensors[0].shape.<length>": 3}),
     "tflite_self_input": lambda: _tflite(
         "relu_int8", **{"model.subgraphs[0].operators[0].inputs[0]": 1}),
 }

@@ -55,6 +55,7 @@ class ModelReader:
                 if shape_folding.folds(code, context, code in CONVERTERS):
                     shape_folding.fold(code, context)
                 elif code in CONVERTERS:
+                    _check_ranks(name, context)
                     CONVERTERS[code](context)
                 else:
                     raise ModelError("unsupported operator")
@@ -142,6 +143,22 @@ class ModelReader:
             raise ModelError(f"tensor '{name}' of shape {list(shape)} has {raw.size} bytes "
                              f"of data, expected {count * element.itemsize}")
         return raw.view(element).astype(NUMPY_TYPES[dtype]).reshape(shape)
+
+
+# The ranks of the inputs (by position) the converters of image operators index into.
+_INPUT_RANKS = {"CONV_2D": (4, 4), "DEPTHWISE_CONV_2D": (4, 4), "AVERAGE_POOL_2D": (4,),
+                "MAX_POOL_2D": (4,)}
+
+
+def _check_ranks(name: str, context) -> None:
+    for position, rank in enumerate(_INPUT_RANKS.get(name, ())):
+        shape = context.input(position).shape
+        if len(shape) != rank:
+            raise ModelError(f"input {position} has shape {list(shape)}; the operator takes "
+                             f"{rank}-D tensors")
+    if name in _INPUT_RANKS and len(context.output.shape) != 4:
+        raise ModelError(f"output of shape {list(context.output.shape)}; the operator gives "
+                         f"4-D tensors")
 
 
 def _indices(vector) -> list[int]:
