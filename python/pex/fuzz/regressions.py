@@ -86,6 +86,14 @@ def _weights_as_bias(model) -> None:
     node.input.append(node.input[1])
 
 
+def _four_zero_points(model) -> None:
+    """QLinearAdd's first zero point a vector of four for its one scale."""
+    from onnx import numpy_helper
+    node = next(n for n in model.graph.node if n.op_type == "QLinearAdd")
+    model.graph.initializer.append(numpy_helper.from_array(np.zeros(4, np.int8), "zeros"))
+    node.input[2] = "zeros"
+
+
 def _matrix_reshape_target(model) -> None:
     from onnx import numpy_helper
     node = next(n for n in model.graph.node if n.op_type == "Reshape")
@@ -122,6 +130,7 @@ CASES = {
     "onnx_clip_vector_bound": lambda: _onnx("onnx_clip_attributes", _vector_clip_bound),
     "onnx_reshape_matrix_shape": lambda: _onnx("onnx_reshape", _matrix_reshape_target),
     "onnx_conv_bias_shape": lambda: _onnx("onnx_conv_auto_pad", _weights_as_bias),
+    "onnx_zero_points": lambda: _onnx("onnx_qlinear_matmul_add", _four_zero_points),
     "onnx_no_outputs": lambda: _onnx("onnx_add", lambda m: m.graph.ClearField("output")),
     # Bytes protobuf stops at (an end-group tag) and warns about instead of failing.
     "onnx_end_group_tag": lambda: onnx_models.MODELS["onnx_add"]() + b"\x0c\x00",

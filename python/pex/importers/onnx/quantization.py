@@ -79,6 +79,8 @@ def read_params(r, node, scale_position: int, zero_position: int, axis=None) -> 
         raise ModelError("a quantisation scale is not positive and finite")
     unsigned = zero.dtype == np.uint8
     zero_point = zero.astype(np.int64).reshape(-1) - (128 if unsigned else 0)
+    if zero_point.size not in (1, scale.size):
+        raise ModelError(f"{zero_point.size} zero points for {scale.size} scales")
     return Params(scale, np.broadcast_to(zero_point, scale.shape).copy(), axis, unsigned)
 
 
