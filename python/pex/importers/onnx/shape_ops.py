@@ -242,10 +242,11 @@ def _pad(r, node, attrs) -> None:
     if r.opset < 11:
         pads, value, axes = list(attrs["pads"]), float(attrs.get("value", 0.0)), None
     else:
-        pads = [int(p) for p in r.constant(node.input[1], "pads")]
+        pads = [int(p) for p in np.asarray(r.constant(node.input[1], "pads")).reshape(-1)]
         value = r.optional_constant(node, 2, "pad value")
         value = 0.0 if value is None else float(np.asarray(value).reshape(-1)[0])
         axes = r.optional_constant(node, 3, "axes")
+        axes = None if axes is None else np.asarray(axes).reshape(-1)
     axes = list(range(x.rank)) if axes is None else [normalized_axis(int(a), x.rank)
                                                     for a in axes]
     if len(pads) != 2 * len(axes):
