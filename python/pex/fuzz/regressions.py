@@ -160,6 +160,8 @@ CASES = {
         "avg_pool2d_int8", **{"model.subgraphs[0].operators[0].builtin_options.stride_w": 3}),
     "tflite_input_rank": lambda: _tflite(
         "depthwise_conv2d_int8", **{"model.subgraphs[0].tensors[0].shape.<length>": 3}),
+    "tflite_softmax_shape": lambda: _tflite(
+        "softmax_f32", **{"model.subgraphs[0].tensors[1].shape[1]": 256}),
     "tflite_self_input": lambda: _tflite(
         "relu_int8", **{"model.subgraphs[0].operators[0].inputs[0]": 1}),
 }

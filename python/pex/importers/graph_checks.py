@@ -20,6 +20,11 @@ def _where(op: Op, index: int) -> str:
     return f"operator {op.loc.line} ({op.kind} '{op.loc.name}')"
 
 
+# Operators whose output has their (first) input's shape.
+_SAME_SHAPE = ("softmax", "logistic", "relu", "relu6", "relu_n1_to_1", "leaky_relu",
+               "quantize", "dequantize", "clamp", "tanh", "rescale", "table")
+
+
 def _window_output(op: Op) -> tuple[int, int] | None:
     """(rows, columns) a window operator computes from its input and attributes."""
     if op.kind == "conv2d":
@@ -51,6 +56,10 @@ def _check_shapes(op: Op, where: str) -> None:
             raise ModelError(f"{where}: output '{op.outputs[0].name}' is declared "
                              f"{list(out)}, but its input and window give "
                              f"{list(expected)} rows and columns")
+    elif op.kind in _SAME_SHAPE:
+        if tuple(op.inputs[0].shape) != tuple(out):
+            raise ModelError(f"{where}: output '{op.outputs[0].name}' is declared {list(out)}, "
+                             f"its input {list(op.inputs[0].shape)}")
     elif op.kind in ("reshape", "transpose"):
         if math.prod(op.inputs[0].shape) != math.prod(out):
             raise ModelError(f"{where}: {list(op.inputs[0].shape)} and its output "
