@@ -162,6 +162,10 @@ CASES = {
         "depthwise_conv2d_int8", **{"model.subgraphs[0].tensors[0].shape.<length>": 3}),
     "tflite_softmax_shape": lambda: _tflite(
         "softmax_f32", **{"model.subgraphs[0].tensors[1].shape[1]": 256}),
+    # A scalar model: pexc's partitioning crashed on a rank-0 value (C++, still open).
+    "tflite_scalar": lambda: _tflite(
+        "relu_int8", **{"model.subgraphs[0].tensors[0].shape.<length>": 0,
+                        "model.subgraphs[0].tensors[1].shape.<length>": 0}),
     "tflite_self_input": lambda: _tflite(
         "relu_int8", **{"model.subgraphs[0].operators[0].inputs[0]": 1}),
 }
