@@ -133,6 +133,8 @@ CASES = {
     "onnx_zero_points": lambda: _onnx("onnx_qlinear_matmul_add", _four_zero_points),
     "onnx_pad_weights_as_pads": lambda: _onnx(
         "onnx_conv_auto_pad", lambda m: setattr(m.graph.node[-1], "op_type", "Pad")),
+    "onnx_newline_name": lambda: _onnx(
+        "onnx_add", lambda m: setattr(m.graph.node[0], "op_type", "Foo\nBar")),
     "onnx_no_outputs": lambda: _onnx("onnx_add", lambda m: m.graph.ClearField("output")),
     # Bytes protobuf stops at (an end-group tag) and warns about instead of failing.
     "onnx_end_group_tag": lambda: onnx_models.MODELS["onnx_add"]() + b"\x0c\x00",

@@ -47,6 +47,9 @@ def check_node(node, opset: int, defined: set[str]) -> None:
             raise ModelError(f"output '{name}' is already defined (ONNX values are "
                              f"assigned once)")
     defined.update(name for name in node.output if name)
+    for attribute in node.attribute:
+        if attribute.type == 0:  # UNDEFINED: no value to read
+            raise ModelError(f"attribute '{attribute.name}' has no type")
     domain = "" if node.domain in ("", "ai.onnx") else node.domain
     if not defs.has(node.op_type, domain):
         return
