@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pex.errors import ModelError
 from pex.graph import Graph
+from pex.importers.graph_checks import check_graph
 from pex.importers.tflite import is_tflite, read_tflite
 from pex.tosa import emit_module
 
@@ -34,4 +35,6 @@ def load_graph(path: str, input_shapes: dict | None = None,
 def import_model(path: str, input_shapes: dict | None = None,
                  notes: list[str] | None = None) -> str:
     """The TOSA MLIR text of a model file."""
-    return emit_module(load_graph(path, input_shapes, notes))
+    graph = load_graph(path, input_shapes, notes)
+    check_graph(graph)
+    return emit_module(graph)

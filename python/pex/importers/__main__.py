@@ -32,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # a bug or an unforeseen malformed input: still one line
         error_line = f"internal error: {type(error).__name__}: {error}"
     if error_line is not None:  # one line: notes about a model that failed are moot
+        # Names from a corrupt file may hold newlines and control bytes: shown escaped.
+        error_line = "".join(c if c.isprintable() else repr(c)[1:-1] for c in error_line)
         print(f"{PROGRAM}: error: {args.model}: {error_line}", file=sys.stderr)
         return 1
     for note in notes:

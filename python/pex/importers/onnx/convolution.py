@@ -28,7 +28,13 @@ def convolve(r, x: Tensor, weights: np.ndarray, quant: Quantization | None,
     `quant`'s scales per output channel): f32, or for int8 the i32 accumulator with the
     bias (i32, in units of input x weight scale) added."""
     batch, height, width, channels = x.shape
+    if weights.ndim != 4:
+        raise ModelError(f"weights of shape {list(weights.shape)}; 2-D convolutions take "
+                         f"4-D weights")
     out_channels, group_channels, kh, kw = weights.shape
+    if bias is not None and bias.shape != (out_channels,):
+        raise ModelError(f"bias of shape {list(bias.shape)} for {out_channels} output "
+                         f"channels")
     group = attrs.get("group", 1)
     if group < 1 or group_channels * group != channels or out_channels % group:
         raise ModelError(f"{group} groups of {group_channels} input channels do not fit an "
@@ -110,6 +116,9 @@ def transposed_convolve(r, x: Tensor, weights: np.ndarray, quant: Quantization |
     auto_pad = attrs.get("auto_pad", b"NOTSET")
     if auto_pad not in (b"NOTSET", b"VALID"):
         raise ModelError(f"ConvTranspose with auto_pad {auto_pad.decode()} is not supported")
+    if any(len(attrs.get(name, ())) not in (0, size) for name, size in
+           (("strides", 2), ("dilations", 2), ("pads", 4), ("output_padding", 2))):
+        raise ModelError("only 2-D windows are supported")
     kh, kw = weights.shape[2:]
     strides = tuple(attrs.get("strides", (1, 1)))
     dilation = tuple(attrs.get("dilations", (1, 1)))

@@ -116,6 +116,8 @@ def clip_bounds(r, node, attrs) -> tuple[float, float]:
         return float(attrs.get("min", -np.inf)), float(attrs.get("max", np.inf))
     low = r.optional_constant(node, 1, "bound")
     high = r.optional_constant(node, 2, "bound")
+    if any(bound is not None and np.size(bound) != 1 for bound in (low, high)):
+        raise ModelError("Clip bounds must be scalars")
     return (-np.inf if low is None else float(low), np.inf if high is None else float(high))
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from pex.errors import ModelError
+from pex.importers import limits
+from pex.importers.onnx.validation import tensor_array
 
 
 def numpy_type(onnx_type: int):
@@ -102,10 +104,47 @@ def _unsqueeze(node, attrs, inputs, opset):
 
 
 def _constant_of_shape(node, attrs, inputs, opset):
-    from onnx import numpy_helper
-    fill = numpy_helper.to_array(attrs["value"]).reshape(-1) if "value" in attrs \
+    fill = tensor_array(attrs["value"], "its value").reshape(-1) if "value" in attrs \
         else np.zeros(1, np.float32)
-    return np.full([int(d) for d in inputs[0]], fill[0], fill.dtype)
+    if fill.size != 1:
+        raise ModelError(f"ConstantOfShape's value has {fill.size} elements, not one")
+    shape = [int(d) for d in np.atleast_1d(inputs[0])]
+    limits.check_shape("the constant", shape, fill.dtype.itemsize)
+    return np.full(shape, fill[0], fill.dtype)
+
+
+def _range(node, attrs, inputs, opset):
+    start, limit, delta = (np.asarray(x).reshape(()) for x in inputs)
+    if delta == 0:
+        raise ModelError("Range with delta 0")
+    count = max(0, int(np.ceil((float(limit) - float(start)) / float(delta))))
+    limits.check_shape("the range", [count], start.dtype.itemsize)
+    return np.arange(start, limit, delta).astype(start.dtype)
+
+
+def _broadcast(function):
+    """An element-wise fold whose operands broadcast to a shape within the limits."""
+    def fold(node, attrs, inputs, opset):
+        arrays = [np.asarray(x) for x in inputs]
+        shape = np.broadcast_shapes(*(a.shape for a in arrays))
+        limits.check_shape("the result", shape, max(a.dtype.itemsize for a in arrays))
+        return function(*arrays)
+    return fold
+
+
+def _gather(node, attrs, inputs, opset):
+    data, indices = np.asarray(inputs[0]), np.asarray(inputs[1])
+    axis = normalized_axis(attrs.get("axis", 0), data.ndim)
+    limits.check_shape("the result", data.shape[:axis] + indices.shape + data.shape[axis + 1:],
+                       data.dtype.itemsize)
+    return np.take(data, indices, axis=axis)
+
+
+def _expand(node, attrs, inputs, opset):
+    data = np.asarray(inputs[0])
+    shape = np.broadcast_shapes(data.shape, tuple(int(d) for d in np.atleast_1d(inputs[1])))
+    limits.check_shape("the result", shape, data.dtype.itemsize)
+    return np.broadcast_to(data, shape).copy()
 
 
 def _reshape(node, attrs, inputs, opset):
@@ -135,33 +174,32 @@ FOLDERS = {
     "Shape": lambda n, a, i, o: np.array(i[0].shape[a.get("start", 0):a.get("end")], np.int64),
     "Size": lambda n, a, i, o: np.array(i[0].size, np.int64),
     "Cast": _cast,
-    "Gather": lambda n, a, i, o: np.take(i[0], i[1], axis=a.get("axis", 0)),
+    "Gather": _gather,
     "Unsqueeze": _unsqueeze,
     "Squeeze": _squeeze,
     "Concat": lambda n, a, i, o: np.concatenate([np.atleast_1d(x) for x in i], axis=a["axis"]),
     "ConstantOfShape": _constant_of_shape,
-    "Range": lambda n, a, i, o: np.arange(i[0], i[1], i[2]).astype(i[0].dtype),
+    "Range": _range,
     "Slice": _slice,
     "Reshape": _reshape,
     "Flatten": lambda n, a, i, o: i[0].reshape(int(np.prod(i[0].shape[:a.get("axis", 1)])), -1),
     "Transpose": lambda n, a, i, o: i[0].transpose(a.get("perm")),
-    "Expand": lambda n, a, i, o: np.broadcast_to(
-        i[0], np.broadcast_shapes(i[0].shape, tuple(int(d) for d in i[1]))).copy(),
-    "Add": lambda n, a, i, o: i[0] + i[1],
-    "Sub": lambda n, a, i, o: i[0] - i[1],
-    "Mul": lambda n, a, i, o: i[0] * i[1],
-    "Div": lambda n, a, i, o: _div(i[0], i[1]),
+    "Expand": _expand,
+    "Add": _broadcast(np.add),
+    "Sub": _broadcast(np.subtract),
+    "Mul": _broadcast(np.multiply),
+    "Div": _broadcast(_div),
     "Neg": lambda n, a, i, o: -i[0],
     "Floor": lambda n, a, i, o: np.floor(i[0]),
     "Ceil": lambda n, a, i, o: np.ceil(i[0]),
     "Sqrt": lambda n, a, i, o: np.sqrt(i[0]),
-    "Equal": lambda n, a, i, o: np.equal(i[0], i[1]),
-    "Less": lambda n, a, i, o: np.less(i[0], i[1]),
-    "Greater": lambda n, a, i, o: np.greater(i[0], i[1]),
+    "Equal": _broadcast(np.equal),
+    "Less": _broadcast(np.less),
+    "Greater": _broadcast(np.greater),
     "Not": lambda n, a, i, o: np.logical_not(i[0]),
-    "Where": lambda n, a, i, o: np.where(i[0], i[1], i[2]),
-    "Min": lambda n, a, i, o: np.minimum.reduce(i),
-    "Max": lambda n, a, i, o: np.maximum.reduce(i),
+    "Where": _broadcast(np.where),
+    "Min": _broadcast(lambda *operands: np.minimum.reduce(np.broadcast_arrays(*operands))),
+    "Max": _broadcast(lambda *operands: np.maximum.reduce(np.broadcast_arrays(*operands))),
     "ReduceProd": _reduce(np.prod, 18),
     "ReduceSum": _reduce(np.sum, 13),
 }
@@ -170,5 +208,6 @@ FOLDERS = {
 def fold(node, attrs, inputs: list, opset: int) -> list[np.ndarray]:
     """The outputs of `node` evaluated on constant inputs (first output only, the others
     of Dropout and the like are not computed)."""
-    result = FOLDERS[node.op_type](node, attrs, inputs, opset)
-    return [np.asarray(result)]
+    result = np.asarray(FOLDERS[node.op_type](node, attrs, inputs, opset))
+    limits.check_shape("the result", result.shape, result.dtype.itemsize)
+    return [result]

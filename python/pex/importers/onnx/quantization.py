@@ -15,6 +15,7 @@ import numpy as np
 from pex.errors import ModelError
 from pex.graph import Quantization, Tensor
 from pex.importers.onnx.layout import Activation
+from pex.importers.onnx.validation import tensor_array
 
 
 @dataclass(frozen=True)
@@ -52,12 +53,11 @@ def _known(r, name: str):
     file than the node looking ahead at it."""
     if name in r.constants:
         return r.constants[name]
-    from onnx import numpy_helper
     for node in r.model.graph.node:
-        if node.op_type == "Constant" and node.output[0] == name:
+        if node.op_type == "Constant" and node.output and node.output[0] == name:
             for attribute in node.attribute:
                 if attribute.name == "value":
-                    return numpy_helper.to_array(attribute.t)
+                    return tensor_array(attribute.t, f"Constant '{name}'")
     return None
 
 
@@ -79,6 +79,8 @@ def read_params(r, node, scale_position: int, zero_position: int, axis=None) -> 
         raise ModelError("a quantisation scale is not positive and finite")
     unsigned = zero.dtype == np.uint8
     zero_point = zero.astype(np.int64).reshape(-1) - (128 if unsigned else 0)
+    if zero_point.size not in (1, scale.size):
+        raise ModelError(f"{zero_point.size} zero points for {scale.size} scales")
     return Params(scale, np.broadcast_to(zero_point, scale.shape).copy(), axis, unsigned)
 
 

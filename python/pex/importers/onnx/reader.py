@@ -12,15 +12,18 @@ NCHW ones with channels last); other ranks keep ONNX's order.
 from __future__ import annotations
 
 import os
+import warnings
 
 import numpy as np
 
 from pex.errors import ModelError
 from pex.graph import Graph, Location, Op, Quantization, Tensor
+from pex.importers import limits
 from pex.importers.onnx import folding
 from pex.importers.onnx.inputs import input_shapes
 from pex.importers.onnx.layout import (Activation, compact_transpose, preferred_perm,
                                        same_bytes, stored_shape, transpose_between)
+from pex.importers.onnx.validation import check_node, element_type_name, tensor_array
 
 _STANDARD_DOMAINS = ("", "ai.onnx")
 _FLOAT_TYPES = ("FLOAT",)
@@ -29,14 +32,14 @@ _INT8_TYPES = ("INT8", "UINT8")
 
 class OnnxReader:
     def __init__(self, model, path: str, given_shapes: dict, notes: list[str]) -> None:
-        from onnx import numpy_helper
         self.model = model
         self.file = os.path.basename(path)
         self.name = os.path.splitext(self.file)[0]
         self.opset = next((o.version for o in model.opset_import
                            if o.domain in _STANDARD_DOMAINS), 13)
         self.constants: dict[str, np.ndarray] = {
-            init.name: numpy_helper.to_array(init).copy() for init in model.graph.initializer}
+            init.name: tensor_array(init, f"initializer '{init.name}'")
+            for init in model.graph.initializer}
         # DequantizeLinear of a constant: its integer data and parameters, for weights.
         self.quantized_constants: dict[str, tuple] = {}
         self.activations: dict[str, Activation] = {}
@@ -61,11 +64,13 @@ class OnnxReader:
         from onnx import helper
         from pex.importers.onnx.operators import OPERATORS
         inputs = self._inputs()
+        defined = {t.name for t in inputs} | set(self.constants)
         for index, node in enumerate(self.model.graph.node):
             self.node = node
             self.loc = Location(node.output[0] if node.output else node.op_type, self.file, index)
             where = f"node {index} ({node.op_type} '{node.name or self.loc.name}')"
             try:
+                check_node(node, self.opset, defined)
                 attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
                 if all(name in self.skipped for name in node.output if name):
                     continue
@@ -90,13 +95,13 @@ class OnnxReader:
         return Graph(self.name, inputs, outputs, self.ops)
 
     def _inputs(self) -> list[Tensor]:
-        from onnx import TensorProto
         values = [v for v in self.model.graph.input if v.name not in self.constants]
         shapes = input_shapes(values, self.given_shapes, self.notes)
         tensors = []
         for value in values:
-            element = TensorProto.DataType.Name(value.type.tensor_type.elem_type)
+            element = element_type_name(value.type.tensor_type.elem_type)
             shape = shapes[value.name]
+            limits.check_shape(f"input '{value.name}'", shape, 4 if element == "FLOAT" else 1)
             perm = preferred_perm(len(shape))
             if element in _FLOAT_TYPES:
                 tensor = Tensor(value.name, stored_shape(shape, perm), "f32")
@@ -143,8 +148,8 @@ class OnnxReader:
                 inputs.append(None)
             elif name in self.constants:
                 inputs.append(self.constants[name])
-            else:  # Shape or Size of an activation: its static shape
-                inputs.append(np.zeros(self.activations[name].shape, np.int8))
+            else:  # Shape or Size of an activation: its static shape (no memory behind it)
+                inputs.append(np.broadcast_to(np.int8(0), self.activations[name].shape))
         try:
             results = folding.fold(node, attrs, inputs, self.opset)
         except (ValueError, IndexError, TypeError, KeyError) as error:
@@ -289,10 +294,17 @@ def _domain(node) -> str:
     return "" if node.domain in _STANDARD_DOMAINS else node.domain
 
 
-def looks_like_onnx(data: bytes) -> bool:
+def _parse(data: bytes):
+    """The ModelProto; protobuf's warning that bytes were left over is an error here."""
     import onnx
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return onnx.load_model_from_string(data)
+
+
+def looks_like_onnx(data: bytes) -> bool:
     try:
-        return len(onnx.load_model_from_string(data).graph.node) > 0
+        return len(_parse(data).graph.node) > 0
     except Exception:  # protobuf raises various errors on non-ONNX bytes
         return False
 
@@ -301,11 +313,12 @@ def read_onnx(data: bytes, path: str, input_shapes: dict | None = None,
               notes: list[str] | None = None) -> Graph:
     """The graph of an ONNX model. `input_shapes` ({name or None: dims}) fixes dynamic
     input dimensions; messages about dimensions fixed by default go to `notes`."""
-    import onnx
     try:
-        model = onnx.load_model_from_string(data)
+        model = _parse(data)
     except Exception as error:  # protobuf's DecodeError and friends
-        raise ModelError(f"corrupt or truncated ONNX file ({len(data)} bytes): {error}") from None
+        cause = error.__cause__ or error  # a warning raised inside protobuf's C parser
+        raise ModelError(f"corrupt or truncated ONNX file ({len(data)} bytes): {cause}") \
+            from None
     if not model.graph.node:
         raise ModelError("no operators: not an ONNX model, or an empty graph")
     return OnnxReader(model, path, input_shapes or {}, notes if notes is not None else []).read()

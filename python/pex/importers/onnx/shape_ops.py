@@ -4,6 +4,8 @@ quantisation of their input, so they serve int8 tensors and DequantizeLinear vie
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from pex.errors import ModelError
@@ -11,6 +13,7 @@ from pex.importers.onnx import folding
 from pex.importers.onnx.folding import normalized_axis
 from pex.importers.onnx.layout import (Activation, preferred_perm, reshape_result_perm,
                                        reshape_source_perm, stored_shape)
+from pex.importers.onnx.validation import element_type_name, tensor_array
 
 
 def reshape_activation(r, act: Activation, target, name: str) -> Activation:
@@ -36,17 +39,22 @@ def reshape_activation(r, act: Activation, target, name: str) -> Activation:
 
 def _reshape(r, node, attrs) -> None:
     x = r.raw(node.input[0])
-    target = [int(d) for d in r.constant(node.input[1], "shape")]
+    target = np.asarray(r.constant(node.input[1], "shape"))
+    if target.ndim > 1:
+        raise ModelError(f"the shape operand has shape {list(target.shape)}, not a vector")
+    target = [int(d) for d in np.atleast_1d(target)]
     if attrs.get("allowzero", 0) and 0 in target:
         raise ModelError("Reshape to an empty tensor (allowzero 1 with a 0) is not supported")
     target = [x.shape[i] if d == 0 else d for i, d in enumerate(target)]
-    if target.count(-1) > 1:
+    if target.count(-1) > 1 or min(target, default=0) < -1:
         raise ModelError(f"Reshape target {target} infers more than one dimension")
     if -1 in target:
         known = int(np.prod([d for d in target if d != -1]))
         if known == 0 or int(np.prod(x.shape)) % known:
             raise ModelError(f"cannot reshape {list(x.shape)} to {target}")
         target[target.index(-1)] = int(np.prod(x.shape)) // known
+    if math.prod(target) != math.prod(x.shape):
+        raise ModelError(f"cannot reshape {list(x.shape)} to {target}")
     r.alias(node.output[0], reshape_activation(r, x, target, node.output[0]))
 
 
@@ -76,6 +84,8 @@ def _unsqueeze(r, node, attrs) -> None:
         raise ModelError("Unsqueeze without axes")
     rank = x.rank + len(axes)
     axes = sorted(normalized_axis(a, rank) for a in axes)
+    if len(set(axes)) != len(axes):
+        raise ModelError(f"Unsqueeze axes {axes} repeat an axis")
     dims = iter(x.shape)
     target = [1 if a in axes else next(dims) for a in range(rank)]
     r.alias(node.output[0], reshape_activation(r, x, target, node.output[0]))
@@ -232,10 +242,11 @@ def _pad(r, node, attrs) -> None:
     if r.opset < 11:
         pads, value, axes = list(attrs["pads"]), float(attrs.get("value", 0.0)), None
     else:
-        pads = [int(p) for p in r.constant(node.input[1], "pads")]
+        pads = [int(p) for p in np.asarray(r.constant(node.input[1], "pads")).reshape(-1)]
         value = r.optional_constant(node, 2, "pad value")
         value = 0.0 if value is None else float(np.asarray(value).reshape(-1)[0])
         axes = r.optional_constant(node, 3, "axes")
+        axes = None if axes is None else np.asarray(axes).reshape(-1)
     axes = list(range(x.rank)) if axes is None else [normalized_axis(int(a), x.rank)
                                                     for a in axes]
     if len(pads) != 2 * len(axes):
@@ -266,9 +277,8 @@ def _identity(r, node, attrs) -> None:
 
 
 def _cast(r, node, attrs) -> None:
-    from onnx import TensorProto
     x = r.raw(node.input[0])
-    target = TensorProto.DataType.Name(attrs["to"])
+    target = element_type_name(attrs["to"])
     if x.tensor.dtype != "f32" or x.form != "value" or target != "FLOAT":
         raise ModelError(f"Cast of a {x.tensor.dtype} tensor to {target.lower()} is not "
                          f"supported")
@@ -276,9 +286,8 @@ def _cast(r, node, attrs) -> None:
 
 
 def _constant(r, node, attrs) -> None:
-    from onnx import numpy_helper
     if "value" in attrs:
-        data = numpy_helper.to_array(attrs["value"]).copy()
+        data = tensor_array(attrs["value"], "its value")
     elif "value_float" in attrs or "value_floats" in attrs:
         data = np.array(attrs.get("value_float", attrs.get("value_floats")), np.float32)
     elif "value_int" in attrs or "value_ints" in attrs:

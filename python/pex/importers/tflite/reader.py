@@ -8,6 +8,7 @@ import numpy as np
 
 from pex.errors import ModelError
 from pex.graph import NUMPY_TYPES, Graph, Location, Op, Quantization, Tensor
+from pex.importers import limits
 from pex.importers.tflite import schema, shape_folding
 from pex.importers.tflite.operators import CONVERTERS
 from pex.importers.tflite.padding import trim_unread_padding
@@ -54,6 +55,7 @@ class ModelReader:
                 if shape_folding.folds(code, context, code in CONVERTERS):
                     shape_folding.fold(code, context)
                 elif code in CONVERTERS:
+                    _check_ranks(name, context)
                     CONVERTERS[code](context)
                 else:
                     raise ModelError("unsupported operator; the builtins pex imports are "
@@ -96,6 +98,7 @@ class ModelReader:
             shown = list(signature) if signature is not None else list(shape)
             raise ModelError(f"tensor '{name}' has a dynamic shape {shown}; "
                              f"only static shapes are supported")
+        limits.check_shape(f"tensor '{name}'", shape, np.dtype(NUMPY_TYPES[dtype]).itemsize)
         return Tensor(name, shape, dtype, self._quantization(view, name, shape, dtype),
                       self._constant_data(view, name, shape, dtype))
 
@@ -107,6 +110,10 @@ class ModelReader:
         scale, zero_point = params.scale, params.zero_point
         if scale is None or len(scale) == 0:
             return None
+        invalid = scale[~(np.isfinite(scale) & (scale > 0))]
+        if invalid.size:
+            raise ModelError(f"tensor '{name}' has a scale of {invalid[0]}; scales are "
+                             f"positive and finite")
         if zero_point is None or len(zero_point) != len(scale):
             zero_point = np.zeros(len(scale), np.int64)
         axis = params.quantized_dimension if len(scale) > 1 else None
@@ -137,6 +144,22 @@ class ModelReader:
             raise ModelError(f"tensor '{name}' of shape {list(shape)} has {raw.size} bytes "
                              f"of data, expected {count * element.itemsize}")
         return raw.view(element).astype(NUMPY_TYPES[dtype]).reshape(shape)
+
+
+# The ranks of the inputs (by position) the converters of image operators index into.
+_INPUT_RANKS = {"CONV_2D": (4, 4), "DEPTHWISE_CONV_2D": (4, 4), "AVERAGE_POOL_2D": (4,),
+                "MAX_POOL_2D": (4,)}
+
+
+def _check_ranks(name: str, context) -> None:
+    for position, rank in enumerate(_INPUT_RANKS.get(name, ())):
+        shape = context.input(position).shape
+        if len(shape) != rank:
+            raise ModelError(f"input {position} has shape {list(shape)}; the operator takes "
+                             f"{rank}-D tensors")
+    if name in _INPUT_RANKS and len(context.output.shape) != 4:
+        raise ModelError(f"output of shape {list(context.output.shape)}; the operator gives "
+                         f"4-D tensors")
 
 
 def _indices(vector) -> list[int]:

@@ -12,6 +12,7 @@ import numpy as np
 
 from pex.errors import ModelError
 from pex.graph import NUMPY_TYPES, Tensor
+from pex.importers import limits
 from pex.importers.tflite import schema
 from pex.quantization import float_activation_range
 
@@ -124,6 +125,7 @@ def _division(a: np.ndarray, b: np.ndarray, floor: bool) -> np.ndarray:
 def _arithmetic(operation, options_cls):
     def fold(ctx) -> np.ndarray:
         a, b = _inputs(ctx)[:2]
+        limits.check_shape("the result", np.broadcast_shapes(a.shape, b.shape), 8)
         result = operation(a.astype(np.int64) if a.dtype.kind == "i" else a,
                            b.astype(np.int64) if b.dtype.kind == "i" else b)
         if options_cls is None:
@@ -164,7 +166,10 @@ def folds(code: int, ctx, has_converter: bool) -> bool:
 def fold(code: int, ctx) -> None:
     """Evaluates the operator and makes its output a constant tensor."""
     output = ctx.output
-    result = np.asarray(FOLDERS[code](ctx))
+    try:
+        result = np.asarray(FOLDERS[code](ctx))
+    except (ValueError, IndexError, TypeError) as error:  # inputs numpy cannot combine
+        raise ModelError(f"cannot evaluate it on its constant inputs: {error}") from None
     if output.shape and result.shape != output.shape:
         raise ModelError(f"computed a value of shape {list(result.shape)}, but the output "
                          f"'{output.name}' is declared {list(output.shape)}")

@@ -1,0 +1,155 @@
+"""Running one mutant: the importer in a forked child under a time and address-space limit
+(the fuzzer imports the importers once; a fork costs milliseconds where a new interpreter
+costs half a second), then, for a file it imports, pexc on the TOSA it printed. Each run
+is classified; kinds other than OK and the clean errors are findings."""
+
+from __future__ import annotations
+
+import os
+import re
+import resource
+import signal
+import subprocess
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+OK = "ok"
+CLEAN_ERROR = "error"
+PEXC_OK = "pexc-ok"
+PEXC_ERROR = "pexc-error"
+PEXC_UNAVAILABLE = "pexc-unavailable"  # could not be started: not a finding
+NOT_FINDINGS = (OK, CLEAN_ERROR, PEXC_OK, PEXC_ERROR, PEXC_UNAVAILABLE)
+_PEXC_ATTEMPTS = 5
+
+_ERROR_LINE = re.compile(r"pex-import: error: (?P<file>\S+): (?P<message>.+)")
+_PEXC_CRASH = ("Assertion", "Segmentation", "LLVM ERROR", "Stack dump", "PLEASE submit",
+               "Aborted", "UNREACHABLE", "Traceback", "internal:")
+# pexc reporting an invalid imported module: the importer wrote TOSA it should not have.
+_INVALID_TOSA = re.compile(r"error: .*('tosa\.|failed to verify|expected |custom op )")
+
+
+@dataclass
+class Outcome:
+    kind: str
+    message: str  # the error line, or what went wrong
+    seconds: float
+    growth_bytes: int = 0  # the forked importer's peak resident memory
+
+
+def run_importer(model: Path, mlir: Path, timeout: float, memory_limit: int,
+                 growth_limit: int) -> Outcome:
+    """`python3 -m pex.importers MODEL -o MLIR`, in a fork of this process."""
+    from pex.importers.__main__ import main
+    stderr = model.with_suffix(".stderr")
+    start = time.monotonic()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        status = 1
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+            fd = os.open(stderr, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+            os.dup2(fd, 2)
+            status = main([str(model), "-o", str(mlir)])
+        except BaseException:  # what would reach the user as a traceback
+            traceback.print_exc()
+        finally:
+            sys.stderr.flush()
+            os._exit(status)
+    status, usage = _wait(pid, start + timeout)
+    seconds = time.monotonic() - start
+    if status is None:
+        return Outcome("timeout", f"no result after {timeout:.0f} s", seconds)
+    # A forked child's peak resident set counts the pages it touched, not the parent's.
+    growth = usage.ru_maxrss * 1024
+    text = stderr.read_text(errors="replace")
+    kind, message = _classify_import(status, text, model)
+    if kind in (OK, CLEAN_ERROR) and growth > growth_limit:
+        kind, message = "memory", f"{growth >> 20} MiB resident for a " \
+                                  f"{model.stat().st_size}-byte file ({message})"
+    return Outcome(kind, message, seconds, growth)
+
+
+def _wait(pid: int, deadline: float):
+    """(wait status, rusage) of the child, or (None, None) after killing it at `deadline`."""
+    delay = 0.001
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            return status, usage
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.wait4(pid, 0)
+            return None, None
+        time.sleep(delay)
+        delay = min(delay * 2, 0.05)
+
+
+def _classify_import(status: int, text: str, model: Path) -> tuple[str, str]:
+    lines = text.splitlines()
+    first = lines[0] if lines else ""
+    if os.WIFSIGNALED(status):
+        return "crash", f"signal {os.WTERMSIG(status)}: {first}"
+    code = os.WEXITSTATUS(status)
+    if "Traceback" in text:
+        return "traceback", lines[-1] if lines else ""
+    if "MemoryError" in text:
+        return "memory", first
+    if code == 0:
+        return OK, ""
+    match = _ERROR_LINE.fullmatch(first)
+    if code != 1:
+        return "bad-exit", f"exit status {code}: {first}"
+    if not match or match["file"] != str(model):
+        return "unlocated-error", first
+    errors = [line for line in lines if "error:" in line]
+    if len(errors) != 1 or len(lines) != 1:
+        return "multiline-error", " | ".join(lines[:3])
+    message = match["message"]
+    if message.startswith("internal error:"):
+        return "internal-error", message
+    if "cannot import it (" in message:  # the ONNX reader's catch-all: unforeseen
+        return "unforeseen-exception", message
+    return CLEAN_ERROR, message
+
+
+def _limit_memory(limit: int):
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    return apply
+
+
+def run_pexc(pexc: str, mlir: Path, timeout: float, memory_limit: int) -> Outcome:
+    """`pexc MLIR --target=host`: the imported TOSA must compile or be refused cleanly."""
+    start = time.monotonic()
+    command = [pexc, str(mlir), "--target=host", "-q", "-o", str(mlir.with_suffix(".o"))]
+    for attempt in range(_PEXC_ATTEMPTS):
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+                                    preexec_fn=_limit_memory(memory_limit), errors="replace")
+            break
+        except subprocess.TimeoutExpired:
+            return Outcome("pexc-timeout", f"no result after {timeout:.0f} s",
+                           time.monotonic() - start)
+        except OSError as error:  # pexc being rebuilt: wait for it
+            if attempt == _PEXC_ATTEMPTS - 1:
+                return Outcome(PEXC_UNAVAILABLE, str(error), time.monotonic() - start)
+            time.sleep(30)
+    seconds = time.monotonic() - start
+    text = result.stdout + result.stderr
+    lines = text.splitlines()
+    first = next((line for line in lines if "error" in line), lines[0] if lines else "")
+    if result.returncode < 0:
+        return Outcome("pexc-crash", f"signal {-result.returncode}: {first}", seconds)
+    if any(pattern in text for pattern in _PEXC_CRASH):
+        pattern = next(p for p in _PEXC_CRASH if p in text)
+        return Outcome("pexc-crash", f"{pattern}: {first}", seconds)
+    if result.returncode == 0:
+        return Outcome(PEXC_OK, "", seconds)
+    if result.returncode != 1:
+        return Outcome("pexc-bad-exit", f"exit status {result.returncode}: {first}", seconds)
+    if _INVALID_TOSA.search(first):
+        return Outcome("invalid-tosa", first, seconds)
+    return Outcome(PEXC_ERROR, first, seconds)
