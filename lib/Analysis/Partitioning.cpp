@@ -17,10 +17,11 @@ namespace {
 using Unit = BufferGraph::Unit;
 using Props = PartialExecutionProperties;
 
+/// The channels of the unit's result; 0 for a scalar, which has no channel
+/// axis to cut.
 int64_t getChannels(const Unit &unit) {
-  return cast<ShapedType>(unit.op.getSink()->getResult(0).getType())
-      .getShape()
-      .back();
+  auto type = cast<ShapedType>(unit.op.getSink()->getResult(0).getType());
+  return type.getRank() == 0 ? 0 : type.getShape().back();
 }
 
 bool hasProperty(Operation *op, Props property) {
