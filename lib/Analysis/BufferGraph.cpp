@@ -5,8 +5,9 @@
 #include "pex/Dialect/Pex/IR/PexOps.h"
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
 
-#include "mlir/IR/BuiltinTypes.h"
 #include "pex/Interfaces/Views.h"
+
+#include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -307,6 +308,15 @@ LogicalResult BufferGraphBuilder::build(func::FuncOp func) {
       model.buffers[input].consumers.push_back(index);
   model.bufferOfValue = std::move(bufferOf);
   return success();
+}
+
+FailureOr<BufferGraph> BufferGraph::buildUnplanned(func::FuncOp func,
+                                                   Options options) {
+  if (func->hasAttr(kArenaAttrName))
+    return func.emitError()
+           << "pex: the function's arena is already planned (pex-plan-arena): "
+              "the schedule can no longer change";
+  return build(func, options);
 }
 
 FailureOr<BufferGraph> BufferGraph::build(func::FuncOp func, Options options) {

@@ -63,13 +63,8 @@ struct ReorderPass : public pex::impl::ReorderBase<ReorderPass> {
     func::FuncOp func = getOperation();
     if (func.isExternal())
       return;
-    if (func->hasAttr(kArenaAttrName)) {
-      func.emitError() << "pex: the function's arena is already planned "
-                          "(pex-plan-arena): the schedule can no longer change";
-      return signalPassFailure();
-    }
-    FailureOr<BufferGraph> model =
-        BufferGraph::build(func, BufferGraphOptions{arenaIO, alignment});
+    FailureOr<BufferGraph> model = BufferGraph::buildUnplanned(
+        func, BufferGraphOptions{arenaIO, alignment});
     if (failed(model))
       return signalPassFailure();
     ScheduleSearchOptions options;

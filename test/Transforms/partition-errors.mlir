@@ -27,3 +27,12 @@ func.func @expand_filter_project(%x: tensor<1x8x8x16xi8>) -> tensor<1x8x8x8xi8> 
   %pq = tosa.rescale %p, %m, %s, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x8xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x8xi8>
   return %pq : tensor<1x8x8x8xi8>
 }
+
+// -----
+
+// A planned function's schedule is recorded (pex-plan-arena): partitioning it
+// again would change what the placements were computed for.
+// expected-error @+1 {{the function's arena is already planned (pex-plan-arena): the schedule can no longer change}}
+func.func @planned(%x: tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32> attributes {pex.arena = #pex.arena<size = 0, alignment = 16, peak = 0, lower_bound = 0>} {
+  return %x : tensor<1x4x4x4xf32>
+}

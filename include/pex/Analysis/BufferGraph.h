@@ -114,6 +114,10 @@ public:
   /// Builds the graph of `func`; emits a diagnostic and fails on IR it cannot
   /// represent (dynamic shapes, control flow, nested groups).
   static FailureOr<BufferGraph> build(func::FuncOp func, Options options = {});
+  /// The same for a pass that changes the schedule: fails on a function
+  /// whose arena is already planned (pex-plan-arena), which must not change.
+  static FailureOr<BufferGraph> buildUnplanned(func::FuncOp func,
+                                               Options options = {});
 
   func::FuncOp getFunction() const { return func; }
   ArrayRef<Unit> getUnits() const { return units; }
