@@ -174,12 +174,15 @@ std::string explainWholeTensor(const BufferGraph &model, unsigned buffer,
   const Unit &consumer = units[tensor.consumers.front()];
   std::string consumerLabel = getOpLabel(consumer.getOperation());
   Value value = producer.op.getSink()->getResult(0);
-  bool throughView =
-      !value.hasOneUse() ||
-      model.getUnitOf(*value.getUsers().begin()) != tensor.consumers.front();
+  bool throughView = llvm::any_of(value.getUsers(), [&](Operation *user) {
+    return model.getUnitOf(user) != tensor.consumers.front();
+  });
   if (throughView)
     return what + " reaches " + consumerLabel +
            " through a reshape or slice that changes its channels";
+  if (!value.hasOneUse())
+    return what + " is read more than once by " + consumerLabel +
+           ", which a slice of it cannot feed";
   bool accumulates = canAccumulateSlices(consumer, value, channels);
   if (!accumulates && !canRunOnSlices(consumer, channels, {value}))
     return what + ": " + consumerLabel +

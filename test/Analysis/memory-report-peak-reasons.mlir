@@ -61,3 +61,20 @@ func.func @accumulator_too_large(%x: tensor<1x8x8x4xi8>) -> tensor<1x8x8x16xi8> 
   %y = tosa.rescale %v, %m, %s, %zp32, %zp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x16xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x16xi8> loc("v")
   return %y : tensor<1x8x8x16xi8>
 }
+
+// -----
+
+// The convolution "v" and its residual add both read "t": one kernel reads it
+// twice, which a slice of "t" cannot feed.
+// CHECK-LABEL: pex memory report: @read_twice_by_one_kernel
+// CHECK:       {{^}}whole at the peak: the result of tosa.conv2d "t" (1024 bytes) is read more than once by tosa.conv2d "v", which a slice of it cannot feed
+func.func @read_twice_by_one_kernel(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x16xf32> {
+  %zero = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %w1 = "tosa.const"() {values = dense<1.0> : tensor<16x1x1x8xf32>} : () -> tensor<16x1x1x8xf32>
+  %w2 = "tosa.const"() {values = dense<1.0> : tensor<16x1x1x16xf32>} : () -> tensor<16x1x1x16xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<16xf32>} : () -> tensor<16xf32>
+  %t = tosa.conv2d %x, %w1, %b, %zero, %zero {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x8xf32>, tensor<16x1x1x8xf32>, tensor<16xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x16xf32> loc("t")
+  %v = tosa.conv2d %t, %w2, %b, %zero, %zero {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x16xf32>, tensor<16x1x1x16xf32>, tensor<16xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x16xf32> loc("v")
+  %s = tosa.add %v, %t : (tensor<1x4x4x16xf32>, tensor<1x4x4x16xf32>) -> tensor<1x4x4x16xf32> loc("s")
+  return %s : tensor<1x4x4x16xf32>
+}
