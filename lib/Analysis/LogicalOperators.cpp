@@ -129,13 +129,26 @@ static bool isClosedElementwiseDiamond(Value value) {
       return members.contains(user);
     });
   };
-  // Members come after `value` in block order; a few operators suffice for
-  // the activations importers write this way.
+  // Visit the readers of `value` and of the members in block order: the
+  // earliest pending reader is the next member, or the diamond is not
+  // closed. A few operators suffice for the activations importers write.
   constexpr unsigned kMaxMembers = 8;
-  for (Operation *op = producer->getNextNode();
-       op && members.size() < kMaxMembers; op = op->getNextNode()) {
-    if (llvm::none_of(op->getOperands(), isInside))
-      continue;
+  llvm::SmallPtrSet<Operation *, 8> pending;
+  auto addReaders = [&](Value result) {
+    for (Operation *user : result.getUsers())
+      if (!members.contains(user))
+        pending.insert(user);
+  };
+  addReaders(value);
+  while (!pending.empty() && members.size() < kMaxMembers) {
+    if (llvm::any_of(pending, [&](Operation *user) {
+          return user->getBlock() != producer->getBlock();
+        }))
+      return false;
+    Operation *op = *llvm::min_element(pending, [](Operation *a, Operation *b) {
+      return a->isBeforeInBlock(b);
+    });
+    pending.erase(op);
     bool eligible =
         isElementwise(op) && op->getNumResults() == 1 &&
         cast<ShapedType>(op->getResult(0).getType()).getShape() == shape &&
@@ -154,6 +167,7 @@ static bool isClosedElementwiseDiamond(Value value) {
              llvm::none_of(members, [&](Operation *member) {
                return member != op && member->hasAttr(kPlacementAttrName);
              });
+    addReaders(op->getResult(0));
   }
   return false;
 }

@@ -6,12 +6,15 @@ import argparse
 import sys
 
 from pex.testmodels import (GRAPHS, MALFORMED, SHAPE_ARITHMETIC, STYLED, onnx_models,
-                            tflite_model)
+                            tflite_model, tflite_operators)
 
 
 def main(argv: list[str] | None = None) -> int:
     names = (sorted(GRAPHS) + sorted(STYLED) + sorted(SHAPE_ARITHMETIC) + sorted(MALFORMED)
-             + sorted(onnx_models.MODELS))
+             + sorted(onnx_models.MODELS) + sorted(tflite_operators.MODELS)
+             + sorted(tflite_operators.REFUSED))
+    # Models written whole by their own function (not through a pex.graph.Graph).
+    writers = {**onnx_models.MODELS, **tflite_operators.MODELS, **tflite_operators.REFUSED}
     parser = argparse.ArgumentParser(prog="pex-testmodels", description=__doc__.splitlines()[0])
     parser.add_argument("name", nargs="?", choices=names, metavar="NAME")
     parser.add_argument("-o", "--output", help="file to write")
@@ -23,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.output:
         parser.error("-o is required")
     with open(args.output, "wb") as file:
-        make = onnx_models.MODELS.get(args.name)
+        make = writers.get(args.name)
         file.write(make() if make else tflite_model(args.name))
     return 0
 

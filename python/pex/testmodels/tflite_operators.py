@@ -5,13 +5,11 @@ Every model has one input of at most 64 elements, so the reference input
 (`pex.reference.inputs`) never reaches its zero and LOG / RSQRT stay finite; a binary
 operator's second operand is a constant broadcast along the channels.
 
-python3 -m pex.testmodels.tflite_operators NAME -o OUT | --list
+`python3 -m pex.testmodels NAME -o OUT` writes one.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 from typing import Callable
 
 import numpy as np
@@ -316,25 +314,3 @@ REFUSED: dict[str, Callable[[], bytes]] = {
     "cast_f32_int32": _cast_float_to_int,
     "div_int8": _binary("DIV", "i8"),
 }
-
-
-def main(argv: list[str] | None = None) -> int:
-    names = sorted(MODELS) + sorted(REFUSED)
-    parser = argparse.ArgumentParser(prog="pex-testmodels-tflite-operators",
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("name", nargs="?", choices=names, metavar="NAME")
-    parser.add_argument("-o", "--output", help="file to write")
-    parser.add_argument("--list", action="store_true", help="print the model names")
-    args = parser.parse_args(argv)
-    if args.list or not args.name:
-        print("\n".join(names))
-        return 0
-    if not args.output:
-        parser.error("-o is required")
-    with open(args.output, "wb") as file:
-        file.write({**MODELS, **REFUSED}[args.name]())
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -33,14 +33,20 @@ static LogicalResult verifyPlacementArray(Operation *op, NamedAttribute attr,
   return success();
 }
 
+/// Success when `ok`, else "'NAME' must be WHAT" on `op`.
+static LogicalResult expectAttribute(Operation *op, StringRef name, bool ok,
+                                     StringRef what) {
+  if (ok)
+    return success();
+  return op->emitOpError() << "'" << name << "' must be " << what;
+}
+
 LogicalResult PexDialect::verifyOperationAttribute(Operation *op,
                                                    NamedAttribute attr) {
   StringRef name = attr.getName().getValue();
   Attribute value = attr.getValue();
-  auto expect = [&](bool ok, StringRef what) -> LogicalResult {
-    if (ok)
-      return success();
-    return op->emitOpError() << "'" << name << "' must be " << what;
+  auto expect = [&](bool ok, StringRef what) {
+    return expectAttribute(op, name, ok, what);
   };
   if (name == kPlacementAttrName)
     return expect(isa<PlacementAttr>(value), "a #pex.placement");
@@ -77,10 +83,8 @@ static LogicalResult verifyValueAttribute(Operation *op, NamedAttribute attr,
                                           bool isArgument) {
   StringRef name = attr.getName().getValue();
   Attribute value = attr.getValue();
-  auto expect = [&](bool ok, StringRef what) -> LogicalResult {
-    if (ok)
-      return success();
-    return op->emitOpError() << "'" << name << "' must be " << what;
+  auto expect = [&](bool ok, StringRef what) {
+    return expectAttribute(op, name, ok, what);
   };
   if (name == kTensorNameAttrName)
     return expect(isa<StringAttr>(value), "a string");
