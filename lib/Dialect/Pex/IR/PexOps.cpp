@@ -51,12 +51,118 @@ ValueRange GroupOp::getFinalResults() {
   return getResults().drop_front(getPartialYield().getAssemble().size());
 }
 
+void GroupOp::getSuccessorRegions(RegionBranchPoint point,
+                                  SmallVectorImpl<RegionSuccessor> &regions) {
+  // No edge forwards the body's or the epilogue's arguments: the group
+  // computes them (slices of its operands, sums of the contributions).
+  if (point.isParent()) {
+    regions.emplace_back(&getBody());
+    return;
+  }
+  Region *from = point.getTerminatorPredecessorOrNull()->getParentRegion();
+  if (from == &getBody()) {
+    regions.emplace_back(&getBody());
+    if (hasEpilogue())
+      regions.emplace_back(&getEpilogue());
+    else
+      regions.emplace_back(getOperation(),
+                           getResults().drop_front(getNumResults()));
+    return;
+  }
+  // The epilogue's pex.yield forwards the results after the assembled ones.
+  regions.emplace_back(
+      getOperation(),
+      getResults().drop_front(getPartialYield().getAssemble().size()));
+}
+
+void GroupOp::getRegionInvocationBounds(
+    ArrayRef<Attribute>, SmallVectorImpl<InvocationBounds> &invocationBounds) {
+  unsigned slices = getSlices();
+  invocationBounds.emplace_back(slices, slices);
+  invocationBounds.emplace_back(hasEpilogue() ? 1 : 0, hasEpilogue() ? 1 : 0);
+}
+
+/// The types the body, the epilogue and their terminators must have. Checked
+/// in `verify`, before the RegionBranchOpInterface's edge checks, so a
+/// malformed group is described in its own terms.
+static LogicalResult verifyRegionSignatures(GroupOp group) {
+  auto axis = static_cast<int64_t>(group.getAxis());
+  int64_t sliceSize = group.getSliceSize();
+  Block &body = group.getBody().front();
+
+  // Body arguments: whole operands, then sliced operands at slice size.
+  SmallVector<Type> expectedArgs(group.getWhole().getTypes());
+  for (Type type : group.getSliced().getTypes())
+    expectedArgs.push_back(
+        GroupOp::withChannels(cast<RankedTensorType>(type), axis, sliceSize));
+  if (body.getArgumentTypes() != ArrayRef<Type>(expectedArgs))
+    return group.emitOpError()
+           << "body arguments must be the whole operands "
+              "followed by the sliced operands at slice size "
+           << sliceSize;
+
+  auto yield = body.mightHaveTerminator()
+                   ? dyn_cast<PartialYieldOp>(body.getTerminator())
+                   : PartialYieldOp();
+  if (!yield)
+    return group.emitOpError() << "body must end in pex.partial_yield";
+
+  // Assembled results: slices of the result along the axis.
+  ResultRange results = group.getResults();
+  size_t numAssembled = yield.getAssemble().size();
+  size_t numAccumulated = yield.getAccumulate().size();
+  if (results.size() < numAssembled)
+    return group.emitOpError()
+           << "yields " << numAssembled << " assembled slices but has only "
+           << results.size() << " results";
+  for (auto [index, slice] : llvm::enumerate(yield.getAssemble())) {
+    auto type = cast<RankedTensorType>(slice.getType());
+    if (type.getRank() <= axis || type.getDimSize(axis) != sliceSize)
+      return group.emitOpError()
+             << "assembled value #" << index << " must have " << sliceSize
+             << " channels (the slice size) along axis " << axis << ", got "
+             << type;
+    if (results[index].getType() !=
+        GroupOp::withChannels(type, axis, group.getChannels()))
+      return group.emitOpError()
+             << "result #" << index << " must be the assembled slices, of type "
+             << GroupOp::withChannels(type, axis, group.getChannels());
+  }
+
+  SmallVector<Type> accumulatorTypes(yield.getAccumulate().getTypes());
+  TypeRange finalTypes = results.drop_front(numAssembled).getTypes();
+  if (!group.hasEpilogue()) {
+    if (finalTypes != TypeRange(accumulatorTypes))
+      return group.emitOpError()
+             << "without an epilogue, the results after the "
+                "assembled ones must be the "
+             << numAccumulated << " accumulators";
+  } else {
+    Block &epilogue = group.getEpilogue().front();
+    SmallVector<Type> expectedEpilogueArgs(accumulatorTypes);
+    llvm::append_range(expectedEpilogueArgs, group.getWhole().getTypes());
+    if (epilogue.getArgumentTypes() != ArrayRef<Type>(expectedEpilogueArgs))
+      return group.emitOpError()
+             << "epilogue arguments must be the accumulators "
+                "followed by the whole operands";
+    auto epilogueYield = epilogue.mightHaveTerminator()
+                             ? dyn_cast<YieldOp>(epilogue.getTerminator())
+                             : YieldOp();
+    if (!epilogueYield)
+      return group.emitOpError() << "epilogue must end in pex.yield";
+    if (epilogueYield.getValues().getTypes() != finalTypes)
+      return group.emitOpError() << "epilogue must yield the results after the "
+                                    "assembled ones";
+  }
+  return success();
+}
+
 LogicalResult GroupOp::verify() {
   auto axis = static_cast<int64_t>(getAxis());
   auto channels = static_cast<int64_t>(getChannels());
   if (static_cast<int64_t>(getSlices()) > channels)
-    return emitOpError() << "has " << getSlices() << " slices of "
-                         << channels << " channels; at most one slice per "
+    return emitOpError() << "has " << getSlices() << " slices of " << channels
+                         << " channels; at most one slice per "
                          << "channel";
   if (getSliceSize() * static_cast<int64_t>(getSlices() - 1) >= channels)
     return emitOpError() << "slices = " << getSlices()
@@ -72,73 +178,25 @@ LogicalResult GroupOp::verify() {
                            << " channels along axis " << axis << ", expected "
                            << channels;
   }
-  return success();
+  return verifyRegionSignatures(*this);
 }
 
 LogicalResult GroupOp::verifyRegions() {
-  auto axis = static_cast<int64_t>(getAxis());
-  int64_t sliceSize = getSliceSize();
-  Block &body = getBody().front();
-
-  // Body arguments: whole operands, then sliced operands at slice size.
-  SmallVector<Type> expectedArgs(getWhole().getTypes());
-  for (Type type : getSliced().getTypes())
-    expectedArgs.push_back(
-        withChannels(cast<RankedTensorType>(type), axis, sliceSize));
-  if (body.getArgumentTypes() != ArrayRef<Type>(expectedArgs))
-    return emitOpError() << "body arguments must be the whole operands "
-                            "followed by the sliced operands at slice size "
-                         << sliceSize;
-
-  auto yield = dyn_cast<PartialYieldOp>(body.getTerminator());
-  if (!yield)
-    return emitOpError() << "body must end in pex.partial_yield";
-
-  // Assembled results: slices of the result along the axis.
-  ResultRange results = getResults();
-  size_t numAssembled = yield.getAssemble().size();
-  size_t numAccumulated = yield.getAccumulate().size();
-  if (results.size() < numAssembled)
-    return emitOpError() << "yields " << numAssembled
-                         << " assembled slices but has only "
-                         << results.size() << " results";
-  for (auto [index, slice] : llvm::enumerate(yield.getAssemble())) {
-    auto type = cast<RankedTensorType>(slice.getType());
-    if (type.getRank() <= axis || type.getDimSize(axis) != sliceSize)
-      return emitOpError() << "assembled value #" << index
-                           << " must have " << sliceSize
-                           << " channels (the slice size) along axis "
-                           << axis << ", got " << type;
-    if (results[index].getType() != withChannels(type, axis, getChannels()))
-      return emitOpError() << "result #" << index
-                           << " must be the assembled slices, of type "
-                           << withChannels(type, axis, getChannels());
-  }
-
-  SmallVector<Type> accumulatorTypes(yield.getAccumulate().getTypes());
-  TypeRange finalTypes = results.drop_front(numAssembled).getTypes();
-  if (!hasEpilogue()) {
-    if (finalTypes != TypeRange(accumulatorTypes))
-      return emitOpError() << "without an epilogue, the results after the "
-                              "assembled ones must be the "
-                           << numAccumulated << " accumulators";
-  } else {
-    Block &epilogue = getEpilogue().front();
-    SmallVector<Type> expectedEpilogueArgs(accumulatorTypes);
-    llvm::append_range(expectedEpilogueArgs, getWhole().getTypes());
-    if (epilogue.getArgumentTypes() != ArrayRef<Type>(expectedEpilogueArgs))
-      return emitOpError() << "epilogue arguments must be the accumulators "
-                              "followed by the whole operands";
-    auto epilogueYield = dyn_cast<YieldOp>(epilogue.getTerminator());
-    if (!epilogueYield)
-      return emitOpError() << "epilogue must end in pex.yield";
-    if (epilogueYield.getValues().getTypes() != finalTypes)
-      return emitOpError() << "epilogue must yield the results after the "
-                              "assembled ones";
-    if (failed(verifyOnlyConstantsCaptured(*this, getEpilogue())))
-      return failure();
-  }
+  if (hasEpilogue() &&
+      failed(verifyOnlyConstantsCaptured(*this, getEpilogue())))
+    return failure();
   return verifyOnlyConstantsCaptured(*this, getBody());
+}
+
+//===----------------------------------------------------------------------===//
+// PartialYieldOp
+//===----------------------------------------------------------------------===//
+
+MutableOperandRange
+PartialYieldOp::getMutableSuccessorOperands(RegionSuccessor) {
+  // Slices and contributions are assembled or summed by the group, never
+  // forwarded to a region's arguments or to the results as they are.
+  return MutableOperandRange(getOperation(), /*start=*/0, /*length=*/0);
 }
 
 //===----------------------------------------------------------------------===//

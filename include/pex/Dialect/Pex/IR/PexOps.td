@@ -24,7 +24,9 @@ def Pex_RemainderPosition : I32EnumAttr<"RemainderPosition",
 }
 
 def Pex_GroupOp : Pex_Op<"group", [
-    AttrSizedOperandSegments, RecursiveMemoryEffects]> {
+    AttrSizedOperandSegments, RecursiveMemoryEffects,
+    DeclareOpInterfaceMethods<RegionBranchOpInterface,
+                              ["getRegionInvocationBounds"]>]> {
   let summary = "Operators run as a loop over channel slices";
   let description = [{
     A partial-execution group runs its `body` region once per channel slice.
@@ -67,6 +69,14 @@ def Pex_GroupOp : Pex_Op<"group", [
     explicit. `remainder` records whether that slice runs before the others
     or after them (the default): the planner's choice, which lowering
     follows.
+
+    Control flow (`RegionBranchOpInterface`): the body runs exactly `slices`
+    times, then the epilogue once, then control returns to the parent. Only
+    the epilogue forwards values (its `pex.yield` operands become the results
+    after the assembled ones); the body's arguments, the epilogue's arguments
+    and the assembled results are defined by the group itself (slices of its
+    operands, sums of contributions, concatenations of slices), not forwarded
+    along an edge.
 
     ```mlir
     %y = pex.group axis = 3, channels = 96, slices = 3
@@ -163,7 +173,8 @@ def Pex_SliceOp : Pex_Op<"slice", [Pure, HasParent<"GroupOp">,
 //===----------------------------------------------------------------------===//
 
 def Pex_PartialYieldOp : Pex_Op<"partial_yield", [Pure, Terminator,
-    AttrSizedOperandSegments, HasParent<"GroupOp">]> {
+    AttrSizedOperandSegments, HasParent<"GroupOp">,
+    DeclareOpInterfaceMethods<RegionBranchTerminatorOpInterface>]> {
   let summary = "Ends one slice of a partial-execution group";
   let description = [{
     Terminates a `pex.group` body. `assemble` values are this iteration's
