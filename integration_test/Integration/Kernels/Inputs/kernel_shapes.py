@@ -1,5 +1,5 @@
 """Writes one int8 TFLite model whose branches reach every convolution kernel
-(kernel-shapes.test): kernel_shapes.py OUT.
+(integration_test/Integration/Kernels/kernel-shapes.test): kernel_shapes.py OUT.
 
 Every branch reads the model's input (or the map of one branch) and ends
 flattened, all concatenated into the one output, so a single run checks them
