@@ -448,6 +448,7 @@ int Compilation::run() {
   if (!options.reportJsonPath.empty()) {
     figures.model = name;
     figures.target = target.name;
+    figures.floatAbi = target.floatAbi;
     llvm::json::Value report(buildReport(std::move(figures)));
     if (failed(writeText(options.reportJsonPath, [&](llvm::raw_ostream &os) {
           os << llvm::formatv("{0:2}\n", report);
@@ -463,10 +464,15 @@ const char *mlir::pex::driver::getCompilerVersion() { return PEXC_VERSION; }
 
 int mlir::pex::driver::compile(const CompileOptions &options,
                                const Paths &paths) {
-  std::optional<Target> target = findTarget(options.targetName);
-  if (!target) {
+  std::optional<Target> named = findTarget(options.targetName);
+  if (!named) {
     error() << "unknown target '" << options.targetName << "' (expected "
             << getTargetNames() << ")\n";
+    return 1;
+  }
+  llvm::Expected<Target> target = withFloatABI(*named, options.floatAbi);
+  if (!target) {
+    error() << llvm::toString(target.takeError()) << "\n";
     return 1;
   }
   if (!options.runInputPath.empty() && options.runOutputPath.empty()) {

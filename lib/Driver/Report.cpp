@@ -9,6 +9,9 @@ llvm::json::Object mlir::pex::driver::buildReport(ReportFigures figures) {
       {"schema_version", kReportSchemaVersion},
       {"model", figures.model},
       {"target", figures.target},
+      {"float_abi", figures.floatAbi.empty()
+                        ? llvm::json::Value(nullptr)
+                        : llvm::json::Value(figures.floatAbi)},
       {"arena_bytes", figures.arenaBytes},
       {"arena_peak_bytes", figures.arenaPeakBytes},
       {"schedule_peak_bytes", figures.schedulePeakBytes},

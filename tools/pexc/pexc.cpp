@@ -44,6 +44,16 @@ static const std::string targetHelp =
 static cl::opt<std::string> targetName("target", cl::init("cortex-m4"),
                                        cl::value_desc("name"),
                                        cl::cat(category), cl::desc(targetHelp));
+static cl::opt<FloatABI>
+    floatAbi("float-abi", cl::init(FloatABI::Default), cl::cat(category),
+             cl::desc("How the objects compute and pass floats (as GCC's "
+                      "-mfloat-abi); default: the target's (hard with an FPU)"),
+             cl::values(clEnumValN(FloatABI::Hard, "hard",
+                                   "FPU instructions, FPU registers"),
+                        clEnumValN(FloatABI::SoftFP, "softfp",
+                                   "FPU instructions, core registers"),
+                        clEnumValN(FloatABI::Soft, "soft",
+                                   "no FPU instruction (a core without FPU)")));
 static cl::opt<EmitKind> emitKind(
     "emit", cl::init(EmitKind::Object), cl::cat(category),
     cl::desc("What to produce"),
@@ -136,6 +146,7 @@ int main(int argc, char **argv) {
   options.modelPath = modelPath;
   options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
   options.targetName = targetName;
+  options.floatAbi = floatAbi;
   options.emit = emitKind;
   options.outputPath = outputPath;
   options.modelName = modelName;

@@ -12,6 +12,7 @@
 #define PEX_DRIVER_COMPILER_H
 
 #include "pex/Driver/Paths.h"
+#include "pex/Driver/Targets.h"
 
 #include <cstdint>
 #include <string>
@@ -49,6 +50,9 @@ struct CompileOptions {
   /// Static shapes for inputs with dynamic dimensions: "[NAME:]DIMS".
   std::vector<std::string> inputShapes;
   std::string targetName = "cortex-m4";
+  /// The float ABI the objects link with (a soft-float firmware, a core
+  /// without FPU).
+  FloatABI floatAbi = FloatABI::Default;
   EmitKind emit = EmitKind::Object;
   /// Empty: NAME.o for an object, standard output for text.
   std::string outputPath;

@@ -22,6 +22,8 @@ constexpr int64_t kReportSchemaVersion = 2;
 
 struct ReportFigures {
   std::string model, target;
+  /// hard, softfp or soft; empty for the host.
+  std::string floatAbi;
   /// The generated arena and what pex-plan-arena recorded about it.
   int64_t arenaBytes = 0, arenaPeakBytes = 0, arenaLowerBoundBytes = 0;
   int64_t firstFitArenaBytes = 0;
