@@ -19,6 +19,7 @@
 #include "pex/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -215,6 +216,8 @@ private:
   std::optional<ModelInterface> interface;
   PexPipelineOptions pipeline;
   int64_t callerIOBytes = 0;
+  /// The generated kernel functions and their layers, for --profile.
+  std::vector<KernelLayer> kernelLayers;
   ReportFigures figures;
 };
 
@@ -343,7 +346,18 @@ FailureOr<int64_t> Compilation::planBaselineArena() {
 
 LogicalResult Compilation::generateCode() {
   Progress progress("generating code for " + target.name, options.quiet);
-  return runPasses(*module, buildLowerToLLVMPipeline, pipeline);
+  if (failed(runPasses(*module, buildLowerToLLVMPipeline, pipeline)))
+    return failure();
+  module->walk([&](LLVM::LLVMFuncOp function) {
+    if (auto layer = function->getAttrOfType<LayerAttr>(kLayerAttrName))
+      kernelLayers.push_back({function.getSymName().str(), layer.getOp().str(),
+                              layer.getName().str(), layer.getMacs()});
+  });
+  // In kernel order: "..._k2_..." before "..._k10_...".
+  llvm::sort(kernelLayers, [](const KernelLayer &a, const KernelLayer &b) {
+    return llvm::StringRef(a.symbol).compare_numeric(b.symbol) < 0;
+  });
+  return success();
 }
 
 LogicalResult Compilation::emitObject(llvm::StringRef objectPath) {
@@ -369,8 +383,47 @@ LogicalResult Compilation::runModelOnce(llvm::StringRef objectPath,
                     options.quiet);
   RunRequest request{objectPath.str(), headerPath.str(), options.runInputPath,
                      options.runOutputPath};
+  request.profile = options.profile;
   figures.run = runModel(target, paths, request);
-  return success(figures.run.has_value());
+  if (!figures.run)
+    return failure();
+  if (options.profile) {
+    if (!figures.run->instructions) {
+      error() << "--profile: the run counted no instructions\n";
+      return failure();
+    }
+    figures.layers = attributeToLayers(
+        kernelLayers, "pex_" + name + "_run", figures.run->functions,
+        *figures.run->instructions, figures.run->estimatedCycles.value_or(0));
+  }
+  return success();
+}
+
+/// The profile as a table, the heaviest layers visible at a glance.
+static void printLayers(llvm::raw_ostream &os, const ReportFigures &figures) {
+  int64_t total = figures.run->instructions.value_or(0);
+  const char *row = "{0,-24} {1,-22} {2,-32} {3,6} {4,12} {5,12} {6,6:f1}\n";
+  os << llvm::formatv("{0,-24} {1,-22} {2,-32} {3,6} {4,12} {5,12} {6,6}\n",
+                      "layer", "op", "name", "calls", "MACs", "instructions",
+                      "%");
+  for (const LayerProfile &layer : figures.layers) {
+    llvm::StringRef kernel(layer.symbol);
+    // The kernel's own part of the symbol: "k3_conv2d".
+    size_t at = kernel.rfind("_k");
+    llvm::StringRef shown = layer.op == "other" ? "(other)"
+                            : layer.op == "run" ? "(run)"
+                            : at == llvm::StringRef::npos
+                                ? kernel
+                                : kernel.drop_front(at + 1);
+    // Fused TFLite tensor names run to hundreds of characters; the report
+    // keeps them whole.
+    std::string name = layer.name.size() <= 32
+                           ? layer.name
+                           : layer.name.substr(0, 29) + "...";
+    os << llvm::formatv(row, shown, layer.op, name, layer.calls, layer.macs,
+                        layer.instructions,
+                        total ? 100.0 * layer.instructions / total : 0.0);
+  }
 }
 
 void Compilation::printSummary(llvm::StringRef objectPath,
@@ -396,6 +449,8 @@ void Compilation::printSummary(llvm::StringRef objectPath,
       llvm::outs() << ", RAM " << *run->ramBytes << " B";
     llvm::outs() << "\n";
   }
+  if (!figures.layers.empty())
+    printLayers(llvm::outs(), figures);
 }
 
 int Compilation::run() {
@@ -477,6 +532,15 @@ int mlir::pex::driver::compile(const CompileOptions &options,
   }
   if (!options.runInputPath.empty() && options.runOutputPath.empty()) {
     error() << "--run needs --output=FILE for the output bytes\n";
+    return 1;
+  }
+  if (options.profile && options.runInputPath.empty()) {
+    error() << "--profile needs --run\n";
+    return 1;
+  }
+  if (options.profile && target->isHost()) {
+    error() << "--profile needs a Cortex-M target: it counts instructions in "
+               "QEMU\n";
     return 1;
   }
   if (!options.runInputPath.empty() && options.emit != EmitKind::Object) {

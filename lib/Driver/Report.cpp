@@ -37,5 +37,18 @@ llvm::json::Object mlir::pex::driver::buildReport(ReportFigures figures) {
     if (run->ramBytes)
       report["ram_bytes"] = *run->ramBytes;
   }
+  if (!figures.layers.empty()) {
+    llvm::json::Array layers;
+    for (const LayerProfile &layer : figures.layers) {
+      llvm::json::Object row{
+          {"op", layer.op},         {"name", layer.name},
+          {"kernel", layer.symbol}, {"calls", layer.calls},
+          {"macs", layer.macs},     {"instructions", layer.instructions}};
+      if (figures.run && figures.run->estimatedCycles)
+        row["estimated_cycles"] = layer.estimatedCycles;
+      layers.push_back(std::move(row));
+    }
+    report["layers"] = std::move(layers);
+  }
   return report;
 }

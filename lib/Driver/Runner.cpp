@@ -149,11 +149,19 @@ std::optional<RunResult> runInQemu(const Target &target, const Paths &paths,
   auto end = findSymbol(elf, "pex_count_end");
   // The plugin's cycle model is the Cortex-M4's.
   std::string timing = target.cpu == "cortex-m4" ? ",timing=cortex-m4" : "";
-  if (begin && end && llvm::sys::fs::exists(paths.insnCountPlugin))
+  std::string profile = dir + "/blocks.txt";
+  bool counting = begin && end && llvm::sys::fs::exists(paths.insnCountPlugin);
+  if (request.profile && !counting) {
+    error() << "--profile needs the instruction counter "
+            << paths.insnCountPlugin << "\n";
+    return std::nullopt;
+  }
+  if (counting)
     qemu.insert(qemu.end(),
                 {"-plugin",
                  paths.insnCountPlugin + ",begin=0x" + llvm::utohexstr(*begin) +
-                     ",end=0x" + llvm::utohexstr(*end) + timing,
+                     ",end=0x" + llvm::utohexstr(*end) + timing +
+                     (request.profile ? ",profile=" + profile : ""),
                  "-d", "plugin", "-D", log});
   ProcessResult run = runProcess(qemu, {}, kRunTimeoutSeconds);
   RunResult result;
@@ -180,6 +188,14 @@ std::optional<RunResult> runInQemu(const Target &target, const Paths &paths,
     };
     result.instructions = between("insns:");
     result.estimatedCycles = between("estimated_cycles:");
+  }
+  if (request.profile) {
+    auto functions = readFunctionProfile(elf, profile);
+    if (!functions) {
+      error() << llvm::toString(functions.takeError()) << "\n";
+      return std::nullopt;
+    }
+    result.functions = std::move(*functions);
   }
   if (result.status == 0)
     if (std::error_code ec =

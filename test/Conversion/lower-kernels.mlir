@@ -15,7 +15,7 @@
 // CHECK-NEXT:    call @conv_rescale_clamp_k0_conv2d(%[[X0]], %[[W0]], %[[B0]], %[[Y0]])
 // CHECK-NEXT:    return
 // CHECK-LABEL: func.func private @conv_rescale_clamp_k0_conv2d
-// CHECK-SAME:    (%[[X:.*]]: memref<1x4x4x2xi8>, %[[W:.*]]: memref<3x1x1x2xi8>, %[[B:.*]]: memref<3xi32>, %[[Y:.*]]: memref<1x4x4x3xi8>) attributes {passthrough = ["noinline"]}
+// CHECK-SAME:    (%[[X:.*]]: memref<1x4x4x2xi8>, %[[W:.*]]: memref<3x1x1x2xi8>, %[[B:.*]]: memref<3xi32>, %[[Y:.*]]: memref<1x4x4x3xi8>) attributes {passthrough = ["noinline"], pex.layer = #pex.layer<op = "tosa.conv2d", name = "", macs = 96>}
 // CHECK-NOT:   pex.kernel
 // CHECK:         %[[XR:.*]] = memref.collapse_shape %[[X]] {{\[}}[0], [1], [2, 3]] : memref<1x4x4x2xi8> into memref<1x4x8xi8>
 // CHECK:         %[[WR:.*]] = memref.collapse_shape %[[W]] {{\[}}[0], [1], [2, 3]] : memref<3x1x1x2xi8> into memref<3x1x2xi8>

@@ -104,6 +104,10 @@ static cl::opt<std::string> runInputPath(
     "run", cl::value_desc("input.bin"), cl::cat(category),
     cl::desc("Run the compiled model on these raw input bytes (on the host "
              "or in QEMU for a Cortex-M target)"));
+static cl::opt<bool> profile(
+    "profile", cl::cat(category),
+    cl::desc("With --run on a Cortex-M target: the run's instructions (and "
+             "estimated cycles) per layer, printed and in the report"));
 static cl::opt<std::string>
     runOutputPath("output", cl::value_desc("output.bin"), cl::cat(category),
                   cl::desc("With --run: where to write the raw output bytes"));
@@ -147,6 +151,7 @@ int main(int argc, char **argv) {
   options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
   options.targetName = targetName;
   options.floatAbi = floatAbi;
+  options.profile = profile;
   options.emit = emitKind;
   options.outputPath = outputPath;
   options.modelName = modelName;

@@ -72,6 +72,9 @@ struct CompileOptions {
   /// Run the compiled model on these raw input bytes, writing the output's
   /// to runOutputPath (host, or QEMU for a Cortex-M target).
   std::string runInputPath, runOutputPath;
+  /// With a run on a Cortex-M target: attribute its instructions (and
+  /// estimated cycles) to the model's layers (the report's `layers`).
+  bool profile = false;
   /// Print errors only.
   bool quiet = false;
   /// Apply MLIR's pass manager command-line options (--mlir-print-ir-after,

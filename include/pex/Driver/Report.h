@@ -39,6 +39,8 @@ struct ReportFigures {
   /// The schedule's steps (pex::getMemoryReportJSON).
   llvm::json::Object schedule;
   std::optional<RunResult> run;
+  /// The run's instructions per layer (--profile).
+  std::vector<LayerProfile> layers;
 };
 
 llvm::json::Object buildReport(ReportFigures figures);

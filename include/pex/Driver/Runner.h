@@ -4,6 +4,7 @@
 #define PEX_DRIVER_RUNNER_H
 
 #include "pex/Driver/Paths.h"
+#include "pex/Driver/Profile.h"
 #include "pex/Driver/Targets.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -25,12 +26,16 @@ struct RunResult {
   std::optional<int64_t> ramBytes;
   /// The harness's report line.
   std::string report;
+  /// Per function of the program, when profiled (Cortex-M in QEMU).
+  std::vector<FunctionProfile> functions;
 };
 
 struct RunRequest {
   std::string objectPath, headerPath, inputPath, outputPath;
   /// Cap the program's RAM at this many bytes (0: the board's RAM).
   int64_t ramBudget = 0;
+  /// Attribute the run's instructions to the program's functions.
+  bool profile = false;
 };
 
 /// Links the model with runtime/harness.c and runs it on the host or, for a

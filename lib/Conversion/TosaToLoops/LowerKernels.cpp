@@ -1,10 +1,11 @@
 //===- LowerKernels.cpp - pex-lower-kernels ---------------------*- C++ -*-===//
 
+#include "EmitterUtils.h"
+#include "pex/Analysis/OpLabels.h"
 #include "pex/Conversion/Passes.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
 #include "pex/Interfaces/KernelEmitterOpInterface.h"
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
-#include "EmitterUtils.h"
 
 #include "mlir/Analysis/TopologicalSortUtils.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -231,6 +232,35 @@ collectArguments(KernelOp kernel, SetVector<Operation *> &recomputed) {
   return arguments;
 }
 
+/// The operation a kernel is formed around (its first emitter), or null
+/// for a kernel that only copies.
+Operation *getAnchor(KernelOp kernel) {
+  for (Operation &op : kernel.getBody().front().without_terminator())
+    if (isa<KernelEmitterOpInterface>(op))
+      return &op;
+  return nullptr;
+}
+
+/// "<function>_k<index>_<anchor>", e.g. pex_vww_run_k3_conv2d.
+std::string kernelName(func::FuncOp parent, unsigned index, KernelOp kernel) {
+  Operation *anchor = getAnchor(kernel);
+  StringRef kind = anchor ? anchor->getName().stripDialect() : "copy";
+  return (parent.getSymName() + "_k" + Twine(index) + "_" + kind).str();
+}
+
+/// What one call of the kernel computes, for profiles: its anchor, the
+/// model's name for it and the multiply-accumulates of its operations.
+LayerAttr getLayer(KernelOp kernel) {
+  Operation *anchor = getAnchor(kernel);
+  int64_t macs = 0;
+  kernel.getBody().walk(
+      [&](PartialExecutionOpInterface op) { macs += op.getMacs(); });
+  return LayerAttr::get(
+      kernel.getContext(),
+      anchor ? anchor->getName().getStringRef() : StringRef("copy"),
+      getLocationName(anchor ? anchor->getLoc() : kernel.getLoc()), macs);
+}
+
 /// Emits `kernel` into a function of its own, `name`, called where the
 /// kernel was. In one function for the whole model, LLVM hoists every
 /// kernel's invariants to its entry and the inner loops spill: a function
@@ -257,6 +287,7 @@ LogicalResult outlineKernel(KernelOp kernel, StringRef name) {
       moduleBuilder, kernel.getLoc(), name,
       moduleBuilder.getFunctionType(types, {}));
   function.setPrivate();
+  function->setAttr(kLayerAttrName, getLayer(kernel));
   function->setAttr("passthrough",
                     moduleBuilder.getArrayAttr(
                         {moduleBuilder.getStringAttr("noinline")}));
@@ -275,17 +306,6 @@ LogicalResult outlineKernel(KernelOp kernel, StringRef name) {
   func::CallOp::create(builder, kernel.getLoc(), function,
                        arguments->getArrayRef());
   return success();
-}
-
-/// "<function>_k<index>_<anchor>", e.g. pex_vww_run_k3_conv2d.
-std::string kernelName(func::FuncOp parent, unsigned index, KernelOp kernel) {
-  StringRef anchor = "copy";
-  for (Operation &op : kernel.getBody().front().without_terminator())
-    if (isa<KernelEmitterOpInterface>(op)) {
-      anchor = op.getName().stripDialect();
-      break;
-    }
-  return (parent.getSymName() + "_k" + Twine(index) + "_" + anchor).str();
 }
 
 struct LowerKernelsPass

@@ -69,9 +69,18 @@ func.func @output_on_result(%x: tensor<4xi8>) -> (tensor<4xi8> {pex.output, pex.
 
 // -----
 
+// A layer describes a kernel function, not an operation inside one.
+func.func @layer_on_operation() -> i32 {
+  // expected-error @+1 {{'pex.layer' must be a #pex.layer on a function}}
+  %c = arith.constant {pex.layer = #pex.layer<op = "tosa.conv2d", name = "", macs = 1>} 0 : i32
+  return %c : i32
+}
+
+// -----
+
 // The importers' and the planner's attributes, well formed.
 func.func @well_formed(%x: tensor<4xi8> {pex.name = "x", pex.scale = 0.5 : f64, pex.zero_point = -1 : i64, pex.placement = #pex.placement<offset = 0, size = 4, live = [0, 0]>})
     -> (tensor<4xi8> {pex.name = "y"})
-    attributes {pex.arena = #pex.arena<size = 16, alignment = 16, peak = 4, lower_bound = 16>, pex.first_fit_size = 16 : i64, pex.peak_before_partition = 16 : i64} {
+    attributes {pex.arena = #pex.arena<size = 16, alignment = 16, peak = 4, lower_bound = 16>, pex.first_fit_size = 16 : i64, pex.peak_before_partition = 16 : i64, pex.layer = #pex.layer<op = "tosa.conv2d", name = "conv", macs = 8>} {
   return %x : tensor<4xi8>
 }

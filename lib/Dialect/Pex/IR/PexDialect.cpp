@@ -54,6 +54,9 @@ LogicalResult PexDialect::verifyOperationAttribute(Operation *op,
     return expect(isa<ArenaAttr>(value) &&
                       isa<FunctionOpInterface, memref::GlobalOp>(op),
                   "a #pex.arena on a function or the arena global");
+  if (name == kLayerAttrName)
+    return expect(isa<LayerAttr>(value) && isa<FunctionOpInterface>(op),
+                  "a #pex.layer on a function");
   if (name == kFirstFitSizeAttrName || name == kPeakBeforePartitionAttrName)
     return expect(isa<IntegerAttr>(value), "an integer number of bytes");
   if (name == kArenaIOAttrName)

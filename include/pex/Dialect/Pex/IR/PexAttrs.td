@@ -61,4 +61,26 @@ def Pex_ArenaAttr : Pex_Attr<"Arena", "arena"> {
   let genVerifyDecl = 1;
 }
 
+def Pex_LayerAttr : Pex_Attr<"Layer", "layer"> {
+  let summary = "The model operator a generated kernel function computes";
+  let description = [{
+    Attached by `pex-lower-kernels` to each outlined kernel function, so a
+    profile of the generated code can be read per operator of the model:
+    `op` is the kernel's anchor operation (`tosa.conv2d`), `name` the
+    model's name for it (the importer's tensor name, or empty), and `macs`
+    the multiply-accumulates of one call (one channel slice inside a
+    partial-execution loop; a call count from a profile gives the total).
+
+    ```mlir
+    func.func private @pex_kws_run_k3_conv2d(...) attributes {pex.layer =
+        #pex.layer<op = "tosa.conv2d", name = "conv_1", macs = 103680>}
+    ```
+  }];
+  let parameters = (ins StringRefParameter<>:$op, StringRefParameter<>:$name,
+                        "int64_t":$macs);
+  let assemblyFormat = [{
+    `<` `op` `=` $op `,` `name` `=` $name `,` `macs` `=` $macs `>`
+  }];
+}
+
 #endif // PEX_DIALECT_PEX_IR_PEXATTRS_TD

@@ -30,6 +30,8 @@ constexpr llvm::StringLiteral kAccumulatorPlacementsAttrName =
 /// `#pex.arena` on a planned function (pex-plan-arena) and on the arena
 /// global made from it.
 constexpr llvm::StringLiteral kArenaAttrName = "pex.arena";
+/// On an outlined kernel function: the #pex.layer it computes (profiles).
+constexpr llvm::StringLiteral kLayerAttrName = "pex.layer";
 /// On a planned function and the arena global: the size TensorFlow Lite
 /// Micro's greedy first-fit planner would need for the same buffers (a
 /// comparison figure).
