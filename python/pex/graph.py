@@ -23,7 +23,13 @@ Operator vocabulary (`Op.kind`, the inputs in order, then `Op.attrs`):
   concat            x0, x1, ...;  axis, activation
   softmax           x (over the last axis);  beta
   logistic, relu, relu6, relu_n1_to_1, leaky_relu (alpha)   x
-  quantize          x (f32 or i8) -> i8 with the output tensor's quantisation
+  quantize          x (f32, i8 or i16) -> i8 with the output tensor's quantisation
+  svdf              x [N, K], weights_feature [F, K], weights_time [F, M], bias [U] or None;
+                    rank (F = U * rank), activation, state_dtype, state_quant (int8: i16
+                    or i8 state; None for float). One TFLite SVDF invocation from the reset
+                    state (all zero, the zero point for an int8 state): the state
+                    [N, F, M] shifts one step in time, takes x's feature projection as
+                    its newest column, is weighted by weights_time and summed per unit.
   dequantize        x (i8) -> f32
 
 Kinds ONNX models add:
@@ -58,7 +64,8 @@ import numpy as np
 ACTIVATIONS = ("NONE", "RELU", "RELU_N1_TO_1", "RELU6")
 
 # Element types by their MLIR spelling, with the numpy type that holds them.
-NUMPY_TYPES = {"f32": np.float32, "i8": np.int8, "i32": np.int32, "i64": np.int64}
+NUMPY_TYPES = {"f32": np.float32, "i8": np.int8, "i16": np.int16, "i32": np.int32,
+               "i64": np.int64}
 
 
 @dataclass(frozen=True)

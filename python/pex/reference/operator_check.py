@@ -1,5 +1,6 @@
 """python3 -m pex.reference.operator_check NAME ... [--target T] [--armnn NAME ...]: the
-one-operator models of `pex.testmodels.tflite_operators` compiled by pexc, run on the
+operator models of `pex.testmodels.tflite_operators` and `tflite_recurrent` compiled by
+pexc, run on the
 reference input and compared with TFLite Micro's arithmetic
 (`pex.reference.tflm_interpreter`).
 
@@ -28,9 +29,10 @@ from pex.importers.tflite import read_tflite
 from pex.reference import armnn, tflm_interpreter
 from pex.reference.compare_outputs import compare_values
 from pex.reference.inputs import reference_input
-from pex.testmodels.tflite_operators import MODELS
+from pex.testmodels import tflite_operators, tflite_recurrent
 from pex.tosa import emit_module
 
+MODELS = {**tflite_operators.MODELS, **tflite_recurrent.MODELS}
 FLOAT_RTOL = 1e-4
 PEX_BIN = os.environ.get("PEX_BIN_DIR", str(Path(__file__).resolve().parents[3] / "build" / "bin"))
 

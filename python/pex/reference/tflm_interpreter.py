@@ -18,6 +18,7 @@ from pex.graph import NUMPY_TYPES, Graph, Op, Tensor
 from pex.quantization import (INT8_MAX, INT8_MIN, activation_range, float_activation_range,
                               multiply_by_quantized_multiplier, quantize_multiplier,
                               tflite_round)
+from pex.reference.tflm_svdf import svdf
 from pex.reference.tflm_unary import UNARY_INT8
 from pex.tflm_reference import softmax_int8
 
@@ -132,10 +133,14 @@ def _max_pool(op: Op, x: np.ndarray) -> np.ndarray:
 
 
 def _quantize(op: Op, x: np.ndarray) -> np.ndarray:
-    """AffineQuantize: round(x / scale) in float32, halves away from zero, + zero point."""
-    if op.inputs[0].dtype != "f32":
-        raise ValueError("int8 -> int8 QUANTIZE is not modelled")
-    out = op.output
+    """Float: AffineQuantize, round(x / scale) in float32, halves away from zero, + zero
+    point. Integer (int8 or int16 -> int8): Requantize, MultiplyByQuantizedMultiplier of
+    x - input zero point by the double ratio of the scales, + output zero point."""
+    source, out = op.inputs[0], op.output
+    if source.dtype != "f32":
+        multiplier, shift = quantize_multiplier(source.scale() / out.scale())
+        scaled = multiply_by_quantized_multiplier(x - source.zero_point(), multiplier, shift)
+        return np.clip(scaled + out.zero_point(), INT8_MIN, INT8_MAX)
     ratio = x.astype(np.float32) / np.float32(out.scale())
     return np.clip(tflite_round(ratio).astype(np.int64) + out.zero_point(), INT8_MIN, INT8_MAX)
 
@@ -348,10 +353,11 @@ _KERNELS = {
     "resize": _resize,
     "log_softmax": _log_softmax,
     "l2_normalization": _l2_normalization,
+    "svdf": svdf,
     **{kind: _unary_function for kind in UNARY_INT8},
 }
 
-_VALUE_INPUTS = {"conv2d": 1, "depthwise_conv2d": 1, "fully_connected": 1}
+_VALUE_INPUTS = {"conv2d": 1, "depthwise_conv2d": 1, "fully_connected": 1, "svdf": 1}
 
 
 def run(graph: Graph, inputs: list[np.ndarray]) -> list[np.ndarray]:
