@@ -99,9 +99,35 @@ def _keyword_int16() -> bytes:
     return writer.finish("svdf_keyword_int16", [frame], [probabilities])
 
 
+def _svdf_constant_state() -> bytes:
+    """Refused: the state must be the variable tensor TFLite Micro resets, not data."""
+    writer = TfliteWriter()
+    x = Tensor("x", (1, 4), "f32")
+    inputs = [x, _constant("weights_feature", np.ones((2, 4)), "f32"),
+              _constant("weights_time", np.ones((2, 3)), "f32"), None,
+              _constant("state", np.zeros((1, 6)), "f32")]
+    out = Tensor("svdf", (1, 2), "f32")
+    writer.operator(_CODES["SVDF"], inputs, [out], schema.SVDFOptions, rank=1)
+    return writer.finish("svdf_constant_state", [x], [out])
+
+
+def _add_int16() -> bytes:
+    """Refused: TFLite's 16x8 kernels are not imported; only QUANTIZE and SVDF read int16."""
+    writer = TfliteWriter()
+    x = Tensor("x", (1, 8), "i16", q(0.001))
+    out = Tensor("sum", (1, 8), "i16", q(0.002))
+    writer.operator(_CODES["ADD"], [x, x], [out], schema.AddOptions)
+    return writer.finish("add_int16", [x], [out])
+
+
 MODELS: dict[str, Callable[[], bytes]] = {
     "svdf_f32": _single_svdf("f32", None, "svdf_f32"),
     "svdf_int8": _single_svdf("i8", "i16", "svdf_int8", q(0.08, -3)),
     "svdf_int8_state8": _single_svdf("i8", "i8", "svdf_int8_state8", q(0.3, -3)),
     "svdf_keyword_int16": _keyword_int16,
+}
+# Models the importer refuses, each with a one-line error.
+REFUSED: dict[str, Callable[[], bytes]] = {
+    "svdf_constant_state": _svdf_constant_state,
+    "add_int16": _add_int16,
 }
