@@ -30,6 +30,12 @@ Operator vocabulary (`Op.kind`, the inputs in order, then `Op.attrs`):
                     state (all zero, the zero point for an int8 state): the state
                     [N, F, M] shifts one step in time, takes x's feature projection as
                     its newest column, is weighted by weights_time and summed per unit.
+  lstm              x [N, T, K] ([T, N, K] when time_major), then TFLite's gate tensors in
+                    its order: input weights [H, K] of the input, forget, cell and output
+                    gates, their recurrent weights [H, H], their biases [H];  time_major,
+                    activation (of the cell gate and the cell, "TANH" ...), cell_clip
+                    (0: none). Float. One invocation from the reset state (h = c = 0); the
+                    output is every step's h, [N, T, H] (or [T, N, H]).
   dequantize        x (i8) -> f32
 
 Kinds ONNX models add:

@@ -99,6 +99,62 @@ def _keyword_int16() -> bytes:
     return writer.finish("svdf_keyword_int16", [frame], [probabilities])
 
 
+def _lstm(writer: TfliteWriter, rng: np.random.Generator, x: Tensor, name: str, units: int,
+          time_major: bool = False, cell_clip: float = 0.0, dtype: str = "f32") -> Tensor:
+    """A float UNIDIRECTIONAL_SEQUENCE_LSTM (TANH) reading x, TFLite's 24 operands: the
+    gate tensors, the two state variables; no peepholes, projection or layer norm."""
+    depth = x.shape[2]
+    batch = x.shape[1] if time_major else x.shape[0]
+
+    def weights(kind: str, gate: str, shape) -> Tensor:
+        return _constant(f"{name}/{kind}_{gate}", rng.uniform(-0.6, 0.6, shape), dtype)
+
+    gates = ("input", "forget", "cell", "output")
+    inputs = ([x] + [weights("input_weights", g, (units, depth)) for g in gates]
+              + [weights("recurrent_weights", g, (units, units)) for g in gates]
+              + [None] * 3 + [weights("bias", g, (units,)) for g in gates] + [None] * 2)
+    states = [Tensor(f"{name}/{kind}_state", (batch, units), dtype) for kind in ("output", "cell")]
+    inputs += [writer.variable(state) for state in states] + [None] * 4
+    out = Tensor(name, x.shape[:2] + (units,), dtype)
+    writer.operator(_CODES["UNIDIRECTIONAL_SEQUENCE_LSTM"], inputs, [out],
+                    schema.UnidirectionalSequenceLSTMOptions, fused_activation_function=4,
+                    cell_clip=cell_clip, time_major=time_major)
+    return out
+
+
+def _single_lstm(name: str, shape, units: int, time_major: bool = False,
+                 cell_clip: float = 0.0, dtype: str = "f32") -> Callable[[], bytes]:
+    def make() -> bytes:
+        rng = np.random.default_rng(44)
+        writer = TfliteWriter()
+        x = Tensor("x", shape, dtype)
+        out = _lstm(writer, rng, x, "lstm", units, time_major, cell_clip, dtype)
+        return writer.finish(name, [x], [out])
+    return make
+
+
+def _lstm_mnist_f32() -> bytes:
+    """TFLite Micro's LSTM MNIST example's shape: 28 rows of 28 pixels, an LSTM of 20
+    units, its last step, FULLY_CONNECTED to 10 classes, SOFTMAX."""
+    rng = np.random.default_rng(2828)
+    writer = TfliteWriter()
+    image = Tensor("image", (1, 28, 28), "f32")
+    sequence = _lstm(writer, rng, image, "lstm", 20)
+    last = Tensor("lstm/last", (1, 20), "f32")
+    writer.operator(_CODES["STRIDED_SLICE"],
+                    [sequence, writer.constant("begin", [0, -1, 0]),
+                     writer.constant("end", [1, 0, 20]), writer.constant("strides", [1, 1, 1])],
+                    [last], schema.StridedSliceOptions, end_mask=0b010, shrink_axis_mask=0b010)
+    logits = Tensor("logits", (1, 10), "f32")
+    writer.operator(_CODES["FULLY_CONNECTED"],
+                    [last, _constant("logits/weights", rng.uniform(-1, 1, (10, 20)), "f32"),
+                     _constant("logits/bias", rng.uniform(-0.1, 0.1, 10), "f32")], [logits],
+                    schema.FullyConnectedOptions)
+    probabilities = Tensor("probabilities", (1, 10), "f32")
+    writer.operator(_CODES["SOFTMAX"], [logits], [probabilities], schema.SoftmaxOptions, beta=1.0)
+    return writer.finish("lstm_mnist_f32", [image], [probabilities])
+
+
 def _svdf_constant_state() -> bytes:
     """Refused: the state must be the variable tensor TFLite Micro resets, not data."""
     writer = TfliteWriter()
@@ -125,9 +181,14 @@ MODELS: dict[str, Callable[[], bytes]] = {
     "svdf_int8": _single_svdf("i8", "i16", "svdf_int8", q(0.08, -3)),
     "svdf_int8_state8": _single_svdf("i8", "i8", "svdf_int8_state8", q(0.3, -3)),
     "svdf_keyword_int16": _keyword_int16,
+    "lstm_f32": _single_lstm("lstm_f32", (1, 6, 5), 4),
+    "lstm_time_major_f32": _single_lstm("lstm_time_major_f32", (4, 2, 3), 5, time_major=True,
+                                        cell_clip=0.5),
+    "lstm_mnist_f32": _lstm_mnist_f32,
 }
 # Models the importer refuses, each with a one-line error.
 REFUSED: dict[str, Callable[[], bytes]] = {
     "svdf_constant_state": _svdf_constant_state,
     "add_int16": _add_int16,
+    "lstm_int8": _single_lstm("lstm_int8", (1, 3, 4), 2, dtype="i8"),
 }

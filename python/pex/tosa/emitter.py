@@ -68,6 +68,7 @@ LOWERINGS = {
     "slice": shape.lower_slice,
     "resize": resize.lower_resize,
     "svdf": recurrent.lower_svdf,
+    "lstm": recurrent.lower_lstm,
 }
 
 

@@ -320,6 +320,62 @@ def _check_svdf_types(x, weights_feature, weights_time, bias, state, out) -> Non
         raise ModelError(f"int16 state '{state.name}' has a non-zero zero point")
 
 
+# UNIDIRECTIONAL_SEQUENCE_LSTM's operands: the gate tensors (input, forget, cell, output
+# gate each), the state variables, and the optional ones of the variants pex refuses.
+_LSTM_INPUT_WEIGHTS, _LSTM_RECURRENT_WEIGHTS, _LSTM_BIASES = (1, 2, 3, 4), (5, 6, 7, 8), (12, 13, 14, 15)
+_LSTM_OUTPUT_STATE, _LSTM_CELL_STATE = 18, 19
+_LSTM_VARIANTS = {9: "peephole", 10: "peephole", 11: "peephole", 16: "projection",
+                  17: "projection", 20: "layer normalisation", 21: "layer normalisation",
+                  22: "layer normalisation", 23: "layer normalisation"}
+_LSTM_ACTIVATIONS = {0: "NONE", 1: "RELU", 2: "RELU_N1_TO_1", 3: "RELU6", 4: "TANH"}
+
+
+def unidirectional_sequence_lstm(ctx) -> None:
+    """Float, without CIFG, peepholes, projection or layer normalisation (as TFLite Micro's
+    kernel); one invocation from the reset state (h = c = 0)."""
+    x, out = ctx.input(0), ctx.output
+    options = ctx.options(schema.UnidirectionalSequenceLSTMOptions)
+    if x.dtype != "f32":
+        raise ModelError(f"{x.dtype} is not supported yet, only float (TFLite Micro's integer "
+                         f"gate arithmetic is not imported)")
+    if ctx.optional_input(1) is None or ctx.optional_input(5) is None:
+        raise ModelError("CIFG (no input gate) is not supported")
+    for position, variant in _LSTM_VARIANTS.items():
+        if ctx.optional_input(position) is not None:
+            raise ModelError(f"{variant} is not supported")
+    if options.fused_activation_function not in _LSTM_ACTIVATIONS:
+        raise ModelError(f"activation {options.fused_activation_function} is not supported")
+    if len(x.shape) != 3:
+        raise ModelError(f"input '{x.name}' has shape {list(x.shape)}, expected 3-D")
+    time_major = bool(options.time_major)
+    batch = x.shape[1] if time_major else x.shape[0]
+    depth = x.shape[2]
+    units = ctx.input(_LSTM_INPUT_WEIGHTS[0]).shape[0]
+    expected = {}
+    for position in _LSTM_INPUT_WEIGHTS + _LSTM_RECURRENT_WEIGHTS + _LSTM_BIASES:
+        tensor = ctx.input(position)
+        if not tensor.is_constant:
+            raise ModelError(f"'{tensor.name}' is not constant")
+        expected[tensor] = ((units, depth) if position in _LSTM_INPUT_WEIGHTS else
+                            (units, units) if position in _LSTM_RECURRENT_WEIGHTS else (units,))
+    for position in (_LSTM_OUTPUT_STATE, _LSTM_CELL_STATE):
+        state = ctx.input(position)
+        if not ctx.is_variable(position) or state.is_constant:
+            raise ModelError(f"state '{state.name}' is not a variable tensor")
+        expected[state] = (batch, units)
+    expected[out] = x.shape[:2] + (units,)
+    for tensor, shape in expected.items():
+        if tensor.dtype != "f32":
+            raise ModelError(f"float LSTM with {tensor.dtype} tensor '{tensor.name}' "
+                             f"(hybrid LSTM is not supported)")
+        if tensor.shape != shape:
+            raise ModelError(f"'{tensor.name}' has shape {list(tensor.shape)}, expected {list(shape)}")
+    gates = [ctx.input(p) for p in _LSTM_INPUT_WEIGHTS + _LSTM_RECURRENT_WEIGHTS + _LSTM_BIASES]
+    ctx.emit("lstm", [x, *gates], time_major=time_major,
+             activation=_LSTM_ACTIVATIONS[options.fused_activation_function],
+             cell_clip=float(options.cell_clip))
+
+
 def quantize(ctx) -> None:
     x = ctx.input(0)
     _require_quantized(x, ctx.output)
@@ -459,6 +515,7 @@ CONVERTERS = {
     _CODES["LEAKY_RELU"]: leaky_relu,
     _CODES["QUANTIZE"]: quantize,
     _CODES["SVDF"]: svdf,
+    _CODES["UNIDIRECTIONAL_SEQUENCE_LSTM"]: unidirectional_sequence_lstm,
     _CODES["DEQUANTIZE"]: dequantize,
     _CODES["SUB"]: _elementwise("sub", schema.SubOptions),
     _CODES["DIV"]: _elementwise("div", schema.DivOptions, float_only=True),

@@ -163,6 +163,16 @@ class SVDFOptions(TableView):
     asymmetric_quantize_inputs = Scalar(2, N.BoolFlags, False)
 
 
+class UnidirectionalSequenceLSTMOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "UnidirectionalSequenceLSTMOptions", 71
+    fused_activation_function = Scalar(0, N.Int8Flags)
+    cell_clip = Scalar(1, N.Float32Flags, 0.0)
+    proj_clip = Scalar(2, N.Float32Flags, 0.0)
+    time_major = Scalar(3, N.BoolFlags, False)
+    asymmetric_quantize_inputs = Scalar(4, N.BoolFlags, False)
+    diagonal_recurrent_tensors = Scalar(5, N.BoolFlags, False)
+
+
 class FullyConnectedOptions(TableView):
     TYPE_NAME, UNION_TYPE = "FullyConnectedOptions", 8
     fused_activation_function = Scalar(0, N.Int8Flags)
