@@ -328,6 +328,13 @@ def _maximum_or_minimum(function):
     return kernel
 
 
+def _logistic(op: Op, x: np.ndarray) -> np.ndarray:
+    """Float only: int8 LOGISTIC is a table computed with TFLM's integer kernel."""
+    if x.dtype != np.float32:
+        raise ValueError("int8 LOGISTIC is not modelled here (pex.tflm_reference builds it)")
+    return (1 / (1 + np.exp(-x))).astype(np.float32)
+
+
 def _div(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return _float_activation(op, a / b)
 
@@ -364,6 +371,7 @@ _KERNELS = {
     "log_softmax": _log_softmax,
     "l2_normalization": _l2_normalization,
     "svdf": svdf,
+    "logistic": _logistic,
     "lstm": lstm,
     **{kind: _unary_function for kind in UNARY_INT8},
 }

@@ -66,13 +66,14 @@ def _svdf(writer: TfliteWriter, rng: np.random.Generator, x: Tensor, name: str, 
 
 
 def _single_svdf(dtype: str, state_dtype: str | None, name: str,
-                 out_quant: Quantization | None = None) -> Callable[[], bytes]:
+                 out_quant: Quantization | None = None, batch: int = 1,
+                 memory: int = 4) -> Callable[[], bytes]:
     def make() -> bytes:
         rng = np.random.default_rng(27)
         writer = TfliteWriter()
-        x = Tensor("x", (1, 16), dtype, q(0.05, 3) if dtype == "i8" else None)
-        out = _svdf(writer, rng, x, "svdf", units=4, rank=2, memory=4, state_dtype=state_dtype,
-                    out_quant=out_quant, activation=1)
+        x = Tensor("x", (batch, 16), dtype, q(0.05, 3) if dtype == "i8" else None)
+        out = _svdf(writer, rng, x, "svdf", units=4, rank=2, memory=memory,
+                    state_dtype=state_dtype, out_quant=out_quant, activation=1)
         return writer.finish(name, [x], [out])
     return make
 
@@ -155,6 +156,24 @@ def _lstm_mnist_f32() -> bytes:
     return writer.finish("lstm_mnist_f32", [image], [probabilities])
 
 
+def _lstm_noise_suppression_f32() -> bytes:
+    """The shape of TFLite Micro's noise suppression mask, in float: one 257-bin frame,
+    two LSTMs, FULLY_CONNECTED back to 257 bins, LOGISTIC."""
+    rng = np.random.default_rng(257)
+    writer = TfliteWriter()
+    frame = Tensor("frame", (1, 1, 257), "f32")
+    first = _lstm(writer, rng, frame, "lstm1", 32)
+    second = _lstm(writer, rng, first, "lstm2", 32)
+    logits = Tensor("mask/logits", (1, 257), "f32")
+    writer.operator(_CODES["FULLY_CONNECTED"],
+                    [second, _constant("mask/weights", rng.uniform(-0.5, 0.5, (257, 32)), "f32"),
+                     _constant("mask/bias", rng.uniform(-0.1, 0.1, 257), "f32")], [logits],
+                    schema.FullyConnectedOptions)
+    mask = Tensor("mask", (1, 257), "f32")
+    writer.operator(_CODES["LOGISTIC"], [logits], [mask])
+    return writer.finish("lstm_noise_suppression_f32", [frame], [mask])
+
+
 def _svdf_constant_state() -> bytes:
     """Refused: the state must be the variable tensor TFLite Micro resets, not data."""
     writer = TfliteWriter()
@@ -180,11 +199,14 @@ MODELS: dict[str, Callable[[], bytes]] = {
     "svdf_f32": _single_svdf("f32", None, "svdf_f32"),
     "svdf_int8": _single_svdf("i8", "i16", "svdf_int8", q(0.08, -3)),
     "svdf_int8_state8": _single_svdf("i8", "i8", "svdf_int8_state8", q(0.3, -3)),
+    "svdf_batch2_memory1_int8": _single_svdf("i8", "i16", "svdf_batch2_memory1_int8",
+                                             q(0.08, -3), batch=2, memory=1),
     "svdf_keyword_int16": _keyword_int16,
     "lstm_f32": _single_lstm("lstm_f32", (1, 6, 5), 4),
     "lstm_time_major_f32": _single_lstm("lstm_time_major_f32", (4, 2, 3), 5, time_major=True,
                                         cell_clip=0.5),
     "lstm_mnist_f32": _lstm_mnist_f32,
+    "lstm_noise_suppression_f32": _lstm_noise_suppression_f32,
 }
 # Models the importer refuses, each with a one-line error.
 REFUSED: dict[str, Callable[[], bytes]] = {
