@@ -1,8 +1,9 @@
 """svdf and lstm, TFLite's recurrent operators, one invocation from the reset state each.
 
-svdf is plain TOSA: its state [N, F, M] is an arena tensor like any other, the reset
-state shifted one step (a constant of M - 1 columns) with the feature projection of the
-input as its newest column. int8 follows TFLite Micro's integer kernel: the projection
+svdf is plain TOSA: its state [N, M, F] is an arena tensor like any other, the reset
+state shifted one step (a constant of M - 1 steps) with the feature projection of the
+input as its newest step; the filters are the channels, so the partitioner can run the
+time filter in slices of them. int8 follows TFLite Micro's integer kernel: the projection
 accumulates in int32, is rescaled to the state's type (int16 or int8) with its zero point
 and saturated; the time filter multiplies the centred state by the time weights in int32;
 the bias and the rank reduction are int32 sums; one rescale gives the int8 output.
@@ -58,20 +59,21 @@ def _kernel(b: FunctionBuilder, weights: np.ndarray, dtype: str) -> Value:
 
 
 def _shifted_state(b: FunctionBuilder, newest: Value, memory: int, reset_value) -> Value:
-    """The reset state [N, F, M] after one shift, `newest` [N, F, 1] its last column."""
+    """The reset state after one shift, [N, M, F] (the filters last, as channels, so the
+    time filter is channel-local), `newest` [N, 1, F] its last step."""
     if memory == 1:
         return newest
-    batch, filters, _ = newest.shape
-    older = b.const(np.full((batch, filters, memory - 1), reset_value), newest.dtype)
-    return b.op("concat", [older, newest], TensorType((batch, filters, memory), newest.dtype),
-                "axis = 2 : i32")
+    batch, _, filters = newest.shape
+    older = b.const(np.full((batch, memory - 1, filters), reset_value), newest.dtype)
+    return b.op("concat", [older, newest], TensorType((batch, memory, filters), newest.dtype),
+                "axis = 1 : i32")
 
 
 def _unit_sums(b: FunctionBuilder, state: Value, weights_time: Tensor, rank: int) -> Value:
     """sum over memory and rank of state * weights_time: [N, U] (int32 or float)."""
-    batch, filters, memory = state.shape
-    weights = b.const(weights_time.data.reshape(1, filters, memory), state.dtype)
-    filtered = b.reduce("reduce_sum", b.mul(state, weights, state.shape), 2)
+    batch, memory, filters = state.shape
+    weights = b.const(weights_time.data.T.reshape(1, memory, filters), state.dtype)
+    filtered = b.reduce("reduce_sum", b.mul(state, weights, state.shape), 1)
     per_unit = b.reshape(filtered, (batch, filters // rank, rank))
     return b.reshape(b.reduce("reduce_sum", per_unit, 2), (batch, filters // rank))
 
@@ -91,7 +93,7 @@ def lower_svdf(b: FunctionBuilder, op: Op) -> None:
                              b.const(np.zeros(filters), accumulator),
                              x.zero_point() if x.quant is not None else 0)
     if x.dtype == "f32":
-        state = _shifted_state(b, b.reshape(projection, (batch, filters, 1)), memory, 0.0)
+        state = _shifted_state(b, b.reshape(projection, (batch, 1, filters)), memory, 0.0)
         sums = _with_bias(b, _unit_sums(b, state, weights_time, rank), bias)
         b.bind(out, fused_activation(b, sums, op.attrs["activation"], out))
         return
@@ -100,7 +102,7 @@ def lower_svdf(b: FunctionBuilder, op: Op) -> None:
     state_zp = int(state_quant.zero_point[0])
     multiplier, shift = _effective_scale(x.scale(), weights_feature.scale(), state_scale)
     newest = b.rescale(projection, multiplier, shift, 0, state_zp, state_dtype)
-    state = _shifted_state(b, b.reshape(newest, (batch, filters, 1)), memory, state_zp)
+    state = _shifted_state(b, b.reshape(newest, (batch, 1, filters)), memory, state_zp)
     centred = b.rescale(state, _UNIT_MULTIPLIER, _UNIT_SHIFT, state_zp, 0, "i32")
     sums = _with_bias(b, _unit_sums(b, centred, weights_time, rank), bias)
     multiplier, shift = _effective_scale(state_scale, weights_time.scale(), out.scale())
