@@ -350,7 +350,7 @@ def unidirectional_sequence_lstm(ctx) -> None:
     time_major = bool(options.time_major)
     batch = x.shape[1] if time_major else x.shape[0]
     depth = x.shape[2]
-    units = ctx.input(_LSTM_INPUT_WEIGHTS[0]).shape[0]
+    units = _shape_2d(ctx.input(_LSTM_INPUT_WEIGHTS[0]))[0]
     expected = {}
     for position in _LSTM_INPUT_WEIGHTS + _LSTM_RECURRENT_WEIGHTS + _LSTM_BIASES:
         tensor = ctx.input(position)
