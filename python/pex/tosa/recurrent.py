@@ -130,7 +130,8 @@ def lower_lstm(b: FunctionBuilder, op: Op) -> None:
     bias = b.const(np.concatenate([t.data for t in biases]), "f32")
     no_bias = b.const(np.zeros(4 * units), "f32")
     reset = b.const(np.zeros((batch, units)), "f32")
-    step, (h, c, outputs) = b.begin_loop(steps, [reset, reset, b.empty(TensorType(out.shape, "f32"))])
+    assembled = b.empty(TensorType(out.shape, "f32"))
+    step, (h, c, outputs) = b.begin_loop(steps, [reset, reset, assembled])
     offsets = [step, 0, 0] if time_major else [0, step, 0]
     row = (1, batch, units) if time_major else (batch, 1, units)
     x_t = b.reshape(b.extract_slice(b.value(x), offsets,

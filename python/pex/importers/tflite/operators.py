@@ -273,13 +273,14 @@ def svdf(ctx) -> None:
     if rank < 1 or filters % rank:
         raise ModelError(f"rank {rank} does not divide {filters} filters")
     batch = _shape_2d(x)[0]
-    expected = {x: (batch, depth), weights_time: (filters, memory), state: (batch, filters * memory),
-                out: (batch, filters // rank)}
+    expected = {x: (batch, depth), weights_time: (filters, memory),
+                state: (batch, filters * memory), out: (batch, filters // rank)}
     if bias is not None:
         expected[bias] = (filters // rank,)
     for tensor, shape in expected.items():
         if tensor.shape != shape:
-            raise ModelError(f"'{tensor.name}' has shape {list(tensor.shape)}, expected {list(shape)}")
+            raise ModelError(f"'{tensor.name}' has shape {list(tensor.shape)}, "
+                             f"expected {list(shape)}")
     _check_svdf_types(x, weights_feature, weights_time, bias, state, out)
     # TFLite Micro's integer kernel applies no fused activation (its output is only
     # saturated to int8); its float kernel does.
@@ -322,7 +323,8 @@ def _check_svdf_types(x, weights_feature, weights_time, bias, state, out) -> Non
 
 # UNIDIRECTIONAL_SEQUENCE_LSTM's operands: the gate tensors (input, forget, cell, output
 # gate each), the state variables, and the optional ones of the variants pex refuses.
-_LSTM_INPUT_WEIGHTS, _LSTM_RECURRENT_WEIGHTS, _LSTM_BIASES = (1, 2, 3, 4), (5, 6, 7, 8), (12, 13, 14, 15)
+_LSTM_INPUT_WEIGHTS, _LSTM_RECURRENT_WEIGHTS = (1, 2, 3, 4), (5, 6, 7, 8)
+_LSTM_BIASES = (12, 13, 14, 15)
 _LSTM_OUTPUT_STATE, _LSTM_CELL_STATE = 18, 19
 _LSTM_VARIANTS = {9: "peephole", 10: "peephole", 11: "peephole", 16: "projection",
                   17: "projection", 20: "layer normalisation", 21: "layer normalisation",
@@ -369,7 +371,8 @@ def unidirectional_sequence_lstm(ctx) -> None:
             raise ModelError(f"float LSTM with {tensor.dtype} tensor '{tensor.name}' "
                              f"(hybrid LSTM is not supported)")
         if tensor.shape != shape:
-            raise ModelError(f"'{tensor.name}' has shape {list(tensor.shape)}, expected {list(shape)}")
+            raise ModelError(f"'{tensor.name}' has shape {list(tensor.shape)}, "
+                             f"expected {list(shape)}")
     gates = [ctx.input(p) for p in _LSTM_INPUT_WEIGHTS + _LSTM_RECURRENT_WEIGHTS + _LSTM_BIASES]
     ctx.emit("lstm", [x, *gates], time_major=time_major,
              activation=_LSTM_ACTIVATIONS[options.fused_activation_function],
