@@ -238,6 +238,8 @@ def concatenation(ctx) -> None:
 def softmax(ctx) -> None:
     x = ctx.input(0)
     _require_quantized(x, ctx.output)
+    if not x.shape:
+        raise ModelError(f"input '{x.name}' is a scalar; SOFTMAX normalises along an axis")
     ctx.emit("softmax", [x], beta=float(ctx.options(schema.SoftmaxOptions).beta))
 
 
