@@ -23,7 +23,19 @@ Operator vocabulary (`Op.kind`, the inputs in order, then `Op.attrs`):
   concat            x0, x1, ...;  axis, activation
   softmax           x (over the last axis);  beta
   logistic, relu, relu6, relu_n1_to_1, leaky_relu (alpha)   x
-  quantize          x (f32 or i8) -> i8 with the output tensor's quantisation
+  quantize          x (f32, i8 or i16) -> i8 with the output tensor's quantisation
+  svdf              x [N, K], weights_feature [F, K], weights_time [F, M], bias [U] or None;
+                    rank (F = U * rank), activation, state_dtype, state_quant (int8: i16
+                    or i8 state; None for float). One TFLite SVDF invocation from the reset
+                    state (all zero, the zero point for an int8 state): the state
+                    [N, F, M] shifts one step in time, takes x's feature projection as
+                    its newest column, is weighted by weights_time and summed per unit.
+  lstm              x [N, T, K] ([T, N, K] when time_major), then TFLite's gate tensors in
+                    its order: input weights [H, K] of the input, forget, cell and output
+                    gates, their recurrent weights [H, H], their biases [H];  time_major,
+                    activation (of the cell gate and the cell, "TANH" ...), cell_clip
+                    (0: none). Float. One invocation from the reset state (h = c = 0); the
+                    output is every step's h, [N, T, H] (or [T, N, H]).
   dequantize        x (i8) -> f32
 
 Kinds ONNX models add:
@@ -58,7 +70,8 @@ import numpy as np
 ACTIVATIONS = ("NONE", "RELU", "RELU_N1_TO_1", "RELU6")
 
 # Element types by their MLIR spelling, with the numpy type that holds them.
-NUMPY_TYPES = {"f32": np.float32, "i8": np.int8, "i32": np.int32, "i64": np.int64}
+NUMPY_TYPES = {"f32": np.float32, "i8": np.int8, "i16": np.int16, "i32": np.int32,
+               "i64": np.int64}
 
 
 @dataclass(frozen=True)

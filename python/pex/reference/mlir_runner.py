@@ -27,12 +27,13 @@ LOWERING = [
     "--tosa-to-tensor",
     "--tosa-to-arith=include-apply-rescale",
     "--convert-elementwise-to-linalg",  # the harness's arith.bitcast on tensors
-    "--one-shot-bufferize=bufferize-function-boundaries "
+    # A recurrent operator's loop yields its new state in new storage each step.
+    "--one-shot-bufferize=bufferize-function-boundaries allow-return-allocs-from-loops "
     "function-boundary-type-conversion=identity-layout-map",
     "--convert-linalg-to-loops",
-    "--lower-affine",
+    "--expand-strided-metadata",  # before lower-affine: slices of loop-carried tensors
+    "--lower-affine",             # index their memrefs with affine.apply
     "--convert-scf-to-cf",
-    "--expand-strided-metadata",
     "--finalize-memref-to-llvm",
     "--convert-to-llvm",
     "--reconcile-unrealized-casts",

@@ -1,14 +1,16 @@
-"""python3 -m pex.reference.operator_check NAME ... [--target T] [--armnn NAME ...]: the
-one-operator models of `pex.testmodels.tflite_operators` compiled by pexc, run on the
-reference input and compared with TFLite Micro's arithmetic
-(`pex.reference.tflm_interpreter`).
+"""python3 -m pex.reference.operator_check NAME ... [--target T | --mlir-runner]
+[--armnn NAME ...]: the operator models of `pex.testmodels.tflite_operators` and
+`tflite_recurrent` compiled by pexc, run on the reference input and compared with TFLite
+Micro's arithmetic (`pex.reference.tflm_interpreter`).
 
 Integer outputs must be identical; float outputs may differ by 1e-4 of the reference's
 largest magnitude (pexc approximates exp and log with polynomials). A target other than
-the host also reports whether its bytes equal the host's. Models named by --armnn also
-run on Arm NN (CpuRef), compared with the same reference: Arm NN computes int8 in float,
-so 1 LSB is possible there. Prints a table; exits 1 when pexc disagrees with the
-reference (or a target with the host).
+the host also reports whether its bytes equal the host's. --mlir-runner runs the imported
+TOSA lowered by upstream MLIR instead (host): it checks an import pexc does not compile
+yet (an LSTM's time loop). Models named by --armnn also run on Arm NN (CpuRef), compared
+with the same reference: Arm NN computes int8 in float, so 1 LSB is possible there.
+Prints a table; exits 1 when the executor disagrees with the reference (or a target with
+the host).
 """
 
 from __future__ import annotations
@@ -25,12 +27,13 @@ import numpy as np
 from pex.errors import ModelError
 from pex.graph import NUMPY_TYPES
 from pex.importers.tflite import read_tflite
-from pex.reference import armnn, tflm_interpreter
+from pex.reference import armnn, mlir_runner, tflm_interpreter
 from pex.reference.compare_outputs import compare_values
 from pex.reference.inputs import reference_input
-from pex.testmodels.tflite_operators import MODELS
+from pex.testmodels import tflite_operators, tflite_recurrent
 from pex.tosa import emit_module
 
+MODELS = {**tflite_operators.MODELS, **tflite_recurrent.MODELS}
 FLOAT_RTOL = 1e-4
 PEX_BIN = os.environ.get("PEX_BIN_DIR", str(Path(__file__).resolve().parents[3] / "build" / "bin"))
 
@@ -60,7 +63,7 @@ def _run_pexc(module: str, input_bytes: bytes, target: str, folder: str) -> byte
     return Path(paths["out"]).read_bytes()
 
 
-def check(name: str, target: str, with_armnn: bool) -> tuple[bool, str]:
+def check(name: str, target: str, with_armnn: bool, upstream: bool = False) -> tuple[bool, str]:
     """(pexc agrees, the table row) for one model."""
     model = MODELS[name]()
     graph = read_tflite(model, f"{name}.tflite")
@@ -72,7 +75,8 @@ def check(name: str, target: str, with_armnn: bool) -> tuple[bool, str]:
     cells = []
     with tempfile.TemporaryDirectory() as folder:
         try:
-            raw = _run_pexc(module, data.tobytes(), target, folder)
+            raw = (mlir_runner.run(module, data.tobytes()) if upstream
+                   else _run_pexc(module, data.tobytes(), target, folder))
             agrees, shown = _difference(np.frombuffer(raw, NUMPY_TYPES[out.dtype]), reference)
             cells.append(shown)
             if target != "host":
@@ -98,17 +102,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pex-operator-check", description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="+", choices=sorted(MODELS), metavar="NAME")
     parser.add_argument("--target", default="host")
+    parser.add_argument("--mlir-runner", action="store_true",
+                        help="run the imported TOSA with upstream MLIR instead of pexc (host)")
     parser.add_argument("--armnn", action="append", default=[], choices=sorted(MODELS),
                         metavar="NAME", help="a model Arm NN (CpuRef) also runs")
     args = parser.parse_args(argv)
+    if args.mlir_runner and args.target != "host":
+        parser.error("--mlir-runner runs on the host")
+    executor = "mlir-runner" if args.mlir_runner else f"pexc ({args.target})"
     host_column = " bytes == host |" if args.target != "host" else ""
-    print(f"| model | type | pexc ({args.target}) vs TFLM reference |{host_column} "
+    print(f"| model | type | {executor} vs TFLM reference |{host_column} "
           f"Arm NN vs TFLM reference |")
     print("|---|---|---|" + ("---|" if host_column else "") + "---|")
     failures = 0
     for name in args.names:
         try:
-            agrees, row = check(name, args.target, name in args.armnn)
+            agrees, row = check(name, args.target, name in args.armnn, args.mlir_runner)
         except (ModelError, ValueError) as error:
             agrees, row = False, f"| {name} | - | ERROR: {error} |"
         failures += not agrees

@@ -18,6 +18,8 @@ from pex.graph import NUMPY_TYPES, Graph, Op, Tensor
 from pex.quantization import (INT8_MAX, INT8_MIN, activation_range, float_activation_range,
                               multiply_by_quantized_multiplier, quantize_multiplier,
                               tflite_round)
+from pex.reference.tflm_lstm import lstm
+from pex.reference.tflm_svdf import svdf
 from pex.reference.tflm_unary import UNARY_INT8
 from pex.tflm_reference import softmax_int8
 
@@ -88,6 +90,12 @@ def _depthwise_conv2d(op: Op, x: np.ndarray) -> np.ndarray:
 
 def _fully_connected(op: Op, x: np.ndarray) -> np.ndarray:
     weights = op.inputs[1]
+    if x.dtype == np.float32:
+        flat = x.reshape(-1, weights.shape[1])
+        total = flat @ weights.data.astype(np.float32).T
+        if op.inputs[2] is not None:
+            total = total + op.inputs[2].data.astype(np.float32)
+        return _float_activation(op, total).reshape(op.output.shape)
     if weights.quant.per_channel:
         raise ValueError("per-channel FULLY_CONNECTED is not modelled")
     flat = (x - op.inputs[0].zero_point()).astype(np.float64).reshape(-1, weights.shape[1])
@@ -132,10 +140,14 @@ def _max_pool(op: Op, x: np.ndarray) -> np.ndarray:
 
 
 def _quantize(op: Op, x: np.ndarray) -> np.ndarray:
-    """AffineQuantize: round(x / scale) in float32, halves away from zero, + zero point."""
-    if op.inputs[0].dtype != "f32":
-        raise ValueError("int8 -> int8 QUANTIZE is not modelled")
-    out = op.output
+    """Float: AffineQuantize, round(x / scale) in float32, halves away from zero, + zero
+    point. Integer (int8 or int16 -> int8): Requantize, MultiplyByQuantizedMultiplier of
+    x - input zero point by the double ratio of the scales, + output zero point."""
+    source, out = op.inputs[0], op.output
+    if source.dtype != "f32":
+        multiplier, shift = quantize_multiplier(source.scale() / out.scale())
+        scaled = multiply_by_quantized_multiplier(x - source.zero_point(), multiplier, shift)
+        return np.clip(scaled + out.zero_point(), INT8_MIN, INT8_MAX)
     ratio = x.astype(np.float32) / np.float32(out.scale())
     return np.clip(tflite_round(ratio).astype(np.int64) + out.zero_point(), INT8_MIN, INT8_MAX)
 
@@ -148,6 +160,9 @@ def _dequantize(op: Op, x: np.ndarray) -> np.ndarray:
 
 def _softmax(op: Op, x: np.ndarray) -> np.ndarray:
     out = op.output
+    if x.dtype == np.float32:
+        exponentials = np.exp((x - x.max(axis=-1, keepdims=True)) * np.float32(op.attrs["beta"]))
+        return (exponentials / exponentials.sum(axis=-1, keepdims=True)).astype(np.float32)
     if (out.scale(), out.zero_point()) != (np.float32(1 / 256), -128):
         raise ValueError("TFLM's int8 softmax needs the output quantisation 1/256, -128")
     return softmax_int8(x, op.inputs[0].scale(), op.attrs["beta"]).astype(np.int64)
@@ -313,6 +328,13 @@ def _maximum_or_minimum(function):
     return kernel
 
 
+def _logistic(op: Op, x: np.ndarray) -> np.ndarray:
+    """Float only: int8 LOGISTIC is a table computed with TFLM's integer kernel."""
+    if x.dtype != np.float32:
+        raise ValueError("int8 LOGISTIC is not modelled here (pex.tflm_reference builds it)")
+    return (1 / (1 + np.exp(-x))).astype(np.float32)
+
+
 def _div(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return _float_activation(op, a / b)
 
@@ -348,10 +370,14 @@ _KERNELS = {
     "resize": _resize,
     "log_softmax": _log_softmax,
     "l2_normalization": _l2_normalization,
+    "svdf": svdf,
+    "logistic": _logistic,
+    "lstm": lstm,
     **{kind: _unary_function for kind in UNARY_INT8},
 }
 
-_VALUE_INPUTS = {"conv2d": 1, "depthwise_conv2d": 1, "fully_connected": 1}
+_VALUE_INPUTS = {"conv2d": 1, "depthwise_conv2d": 1, "fully_connected": 1, "svdf": 1,
+                 "lstm": 1}
 
 
 def run(graph: Graph, inputs: list[np.ndarray]) -> list[np.ndarray]:

@@ -309,8 +309,16 @@ MODELS.update({
     "log_softmax_f32": _float_only("LOG_SOFTMAX"),
     "l2_normalization_f32": _float_only("L2_NORMALIZATION", schema.L2NormOptions),
 })
+def _softmax_scalar() -> bytes:
+    """Refused: a scalar has no axis to normalise along (found by pex.fuzz)."""
+    x = _tensor("x", (), "f32", None)
+    return _single("softmax_scalar", "SOFTMAX", [x], _tensor("y", (), "f32", None),
+                   schema.SoftmaxOptions, beta=1.0)
+
+
 # Models the importer refuses, each with a one-line error.
 REFUSED: dict[str, Callable[[], bytes]] = {
+    "softmax_scalar": _softmax_scalar,
     "cast_f32_int32": _cast_float_to_int,
     "div_int8": _binary("DIV", "i8"),
 }

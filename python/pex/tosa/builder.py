@@ -50,6 +50,8 @@ class FunctionBuilder:
         # compute on, extensions by the features ops use.
         self.profiles: set[str] = set()
         self.extensions: set[str] = set()
+        # Open scf.for loops, innermost last: (result name, carried types).
+        self._loops: list[tuple[str, list]] = []
 
     # Values of graph tensors.
 
@@ -178,3 +180,61 @@ class FunctionBuilder:
         shape = list(x.shape)
         shape[axis] = 1
         return self.op(name, [x], TensorType(tuple(shape), x.dtype), f"axis = {axis} : i32")
+
+    # A loop over time steps: scf.for carrying tensors, and slices at the step's index.
+
+    def index(self, value: int) -> str:
+        name = self._fresh(None).name
+        self.lines.append(f"{name} = arith.constant {int(value)} : index{text.location(self._loc)}")
+        return name
+
+    def begin_loop(self, count: int, carried: list[Value]) -> tuple[str, list[Value]]:
+        """Opens `scf.for` over 0 ... count - 1 carrying `carried`: the induction variable
+        and the carried values as the body sees them. Constants are not shared across the
+        loop's boundary (a body constant does not dominate what follows the loop)."""
+        start, stop, step = self.index(0), self.index(count), self.index(1)
+        result = self._fresh(None).name
+        induction = self._fresh(None).name
+        inside = [self._fresh(v.type) for v in carried]
+        bindings = ", ".join(f"{a.name} = {v.name}" for a, v in zip(inside, carried))
+        types = ", ".join(str(v.type) for v in carried)
+        self.lines.append(f"{result}:{len(carried)} = scf.for {induction} = {start} to {stop} "
+                          f"step {step} iter_args({bindings}) -> ({types}) {{")
+        self._loops.append((result, [v.type for v in carried]))
+        self._constants.clear()
+        return induction, inside
+
+    def end_loop(self, yielded: list[Value]) -> list[Value]:
+        """Closes the innermost loop, yielding `yielded`: the loop's results."""
+        result, types = self._loops.pop()
+        self.lines.append(f"scf.yield {', '.join(v.name for v in yielded)} : "
+                          f"{', '.join(str(t) for t in types)}{text.location(self._loc)}")
+        self.lines.append(f"}}{text.location(self._loc)}")
+        self._constants.clear()
+        return [Value(f"{result}#{i}", type_) for i, type_ in enumerate(types)]
+
+    def empty(self, type_: TensorType) -> Value:
+        """A tensor every element of which is written before it is read."""
+        value = self._fresh(type_)
+        self.lines.append(f"{value.name} = tensor.empty() : {type_}{text.location(self._loc)}")
+        return value
+
+    def _slice_spec(self, offsets, sizes) -> str:
+        return (f"[{', '.join(str(o) for o in offsets)}] [{', '.join(str(int(d)) for d in sizes)}]"
+                f" [{', '.join('1' for _ in sizes)}]")
+
+    def extract_slice(self, x: Value, offsets, sizes) -> Value:
+        """x[offsets : offsets + sizes]; an offset may be an index value (a loop's step)."""
+        value = self._fresh(TensorType(tuple(int(d) for d in sizes), x.dtype))
+        self.lines.append(f"{value.name} = tensor.extract_slice {x.name}"
+                          f"{self._slice_spec(offsets, sizes)} : {x.type} to {value.type}"
+                          f"{text.location(self._loc)}")
+        return value
+
+    def insert_slice(self, x: Value, into: Value, offsets) -> Value:
+        """`into` with x written at `offsets`."""
+        value = self._fresh(into.type)
+        self.lines.append(f"{value.name} = tensor.insert_slice {x.name} into {into.name}"
+                          f"{self._slice_spec(offsets, x.shape)} : {x.type} into {into.type}"
+                          f"{text.location(self._loc)}")
+        return value

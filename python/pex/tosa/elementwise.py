@@ -200,7 +200,7 @@ def lower_leaky_relu(b: FunctionBuilder, op: Op) -> None:
 
 def lower_quantize(b: FunctionBuilder, op: Op) -> None:
     x, out = op.inputs[0], op.output
-    if x.dtype == "i8":
+    if x.dtype != "f32":  # int8 or int16 -> int8
         b.bind(out, b.requantize(b.value(x), x.scale() / out.scale(), x.zero_point(),
                                 out.zero_point(), "i8"))
         return

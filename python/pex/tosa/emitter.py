@@ -13,8 +13,8 @@ import re
 
 from pex.errors import ModelError
 from pex.graph import Graph, Op, Tensor
-from pex.tosa import (arithmetic, convolution, elementwise, normalization, pooling, reduction,
-                       resize, shape, softmax, text)
+from pex.tosa import (arithmetic, convolution, elementwise, normalization, pooling, recurrent,
+                       reduction, resize, shape, softmax, text)
 from pex.tosa.builder import FunctionBuilder, Value
 from pex.tosa.text import TensorType
 
@@ -67,6 +67,8 @@ LOWERINGS = {
     "reduce_min": reduction.lower_reduce_min,
     "slice": shape.lower_slice,
     "resize": resize.lower_resize,
+    "svdf": recurrent.lower_svdf,
+    "lstm": recurrent.lower_lstm,
 }
 
 

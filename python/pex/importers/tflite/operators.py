@@ -70,8 +70,9 @@ def _weights(ctx, position: int, x: Tensor) -> Tensor:
 
 def _require_quantized(*tensors: Tensor) -> None:
     for tensor in tensors:
-        if tensor is not None and tensor.dtype == "i8" and tensor.quant is None:
-            raise ModelError(f"int8 tensor '{tensor.name}' has no quantisation parameters")
+        if tensor is not None and tensor.dtype in ("i8", "i16") and tensor.quant is None:
+            bits = tensor.dtype[1:]
+            raise ModelError(f"int{bits} tensor '{tensor.name}' has no quantisation parameters")
 
 
 def _axis(axis: int, rank: int) -> int:
@@ -237,6 +238,8 @@ def concatenation(ctx) -> None:
 def softmax(ctx) -> None:
     x = ctx.input(0)
     _require_quantized(x, ctx.output)
+    if not x.shape:
+        raise ModelError(f"input '{x.name}' is a scalar; SOFTMAX normalises along an axis")
     ctx.emit("softmax", [x], beta=float(ctx.options(schema.SoftmaxOptions).beta))
 
 
@@ -254,11 +257,137 @@ def leaky_relu(ctx) -> None:
     ctx.emit("leaky_relu", [x], alpha=float(ctx.options(schema.LeakyReluOptions).alpha))
 
 
+def svdf(ctx) -> None:
+    """One invocation from the reset state: the state input must be TFLite's variable
+    tensor (which TFLite Micro zeroes), not data the caller provides."""
+    x, weights_feature, weights_time = ctx.input(0), ctx.input(1), ctx.input(2)
+    bias, state = ctx.optional_input(3), ctx.input(4)
+    out = ctx.output
+    options = ctx.options(schema.SVDFOptions)
+    for tensor in (weights_feature, weights_time, bias):
+        if tensor is not None and not tensor.is_constant:
+            raise ModelError(f"'{tensor.name}' is not constant")
+    if not ctx.is_variable(4) or state.is_constant:
+        raise ModelError(f"state '{state.name}' is not a variable tensor")
+    filters, depth = _shape_2d(weights_feature)
+    memory = _shape_2d(weights_time)[1]
+    rank = options.rank
+    if rank < 1 or filters % rank:
+        raise ModelError(f"rank {rank} does not divide {filters} filters")
+    batch = _shape_2d(x)[0]
+    expected = {x: (batch, depth), weights_time: (filters, memory),
+                state: (batch, filters * memory), out: (batch, filters // rank)}
+    if bias is not None:
+        expected[bias] = (filters // rank,)
+    for tensor, shape in expected.items():
+        if tensor.shape != shape:
+            raise ModelError(f"'{tensor.name}' has shape {list(tensor.shape)}, "
+                             f"expected {list(shape)}")
+    _check_svdf_types(x, weights_feature, weights_time, bias, state, out)
+    # TFLite Micro's integer kernel applies no fused activation (its output is only
+    # saturated to int8); its float kernel does.
+    activation = (_activation(options.fused_activation_function) if x.dtype == "f32"
+                  else "NONE")
+    ctx.emit("svdf", [x, weights_feature, weights_time, bias], rank=rank, activation=activation,
+             state_dtype=state.dtype, state_quant=state.quant)
+
+
+def _shape_2d(tensor: Tensor) -> tuple[int, int]:
+    if len(tensor.shape) != 2:
+        raise ModelError(f"'{tensor.name}' has shape {list(tensor.shape)}, expected 2-D")
+    return tensor.shape
+
+
+def _check_svdf_types(x, weights_feature, weights_time, bias, state, out) -> None:
+    if x.dtype == "f32":
+        for tensor in (weights_feature, weights_time, bias, state, out):
+            if tensor is not None and tensor.dtype != "f32":
+                raise ModelError(f"float SVDF with {tensor.dtype} tensor '{tensor.name}' "
+                                 f"(hybrid SVDF is not supported)")
+        return
+    types = {x: ("i8",), weights_feature: ("i8",), weights_time: ("i16", "i8"),
+             state: (weights_time.dtype,), out: ("i8",)}
+    if bias is not None:
+        types[bias] = ("i32",)
+    for tensor, allowed in types.items():
+        if tensor.dtype not in allowed:
+            raise ModelError(f"'{tensor.name}' is {tensor.dtype}, expected {' or '.join(allowed)}")
+    _require_quantized(x, weights_feature, weights_time, state, out)
+    for tensor in (x, weights_feature, weights_time, state, out):
+        if tensor.quant.per_channel:
+            raise ModelError(f"'{tensor.name}' is quantised per channel")
+    for weights in (weights_feature, weights_time):
+        if weights.zero_point() != 0:
+            raise ModelError(f"weights '{weights.name}' have a non-zero zero point")
+    if state.dtype == "i16" and state.zero_point() != 0:
+        raise ModelError(f"int16 state '{state.name}' has a non-zero zero point")
+
+
+# UNIDIRECTIONAL_SEQUENCE_LSTM's operands: the gate tensors (input, forget, cell, output
+# gate each), the state variables, and the optional ones of the variants pex refuses.
+_LSTM_INPUT_WEIGHTS, _LSTM_RECURRENT_WEIGHTS = (1, 2, 3, 4), (5, 6, 7, 8)
+_LSTM_BIASES = (12, 13, 14, 15)
+_LSTM_OUTPUT_STATE, _LSTM_CELL_STATE = 18, 19
+_LSTM_VARIANTS = {9: "peephole", 10: "peephole", 11: "peephole", 16: "projection",
+                  17: "projection", 20: "layer normalisation", 21: "layer normalisation",
+                  22: "layer normalisation", 23: "layer normalisation"}
+_LSTM_ACTIVATIONS = {0: "NONE", 1: "RELU", 2: "RELU_N1_TO_1", 3: "RELU6", 4: "TANH"}
+
+
+def unidirectional_sequence_lstm(ctx) -> None:
+    """Float, without CIFG, peepholes, projection or layer normalisation (as TFLite Micro's
+    kernel); one invocation from the reset state (h = c = 0)."""
+    x, out = ctx.input(0), ctx.output
+    options = ctx.options(schema.UnidirectionalSequenceLSTMOptions)
+    if x.dtype != "f32":
+        raise ModelError(f"{x.dtype} is not supported yet, only float (TFLite Micro's integer "
+                         f"gate arithmetic is not imported)")
+    if ctx.optional_input(1) is None or ctx.optional_input(5) is None:
+        raise ModelError("CIFG (no input gate) is not supported")
+    for position, variant in _LSTM_VARIANTS.items():
+        if ctx.optional_input(position) is not None:
+            raise ModelError(f"{variant} is not supported")
+    if options.fused_activation_function not in _LSTM_ACTIVATIONS:
+        raise ModelError(f"activation {options.fused_activation_function} is not supported")
+    if len(x.shape) != 3:
+        raise ModelError(f"input '{x.name}' has shape {list(x.shape)}, expected 3-D")
+    time_major = bool(options.time_major)
+    batch = x.shape[1] if time_major else x.shape[0]
+    depth = x.shape[2]
+    units = _shape_2d(ctx.input(_LSTM_INPUT_WEIGHTS[0]))[0]
+    expected = {}
+    for position in _LSTM_INPUT_WEIGHTS + _LSTM_RECURRENT_WEIGHTS + _LSTM_BIASES:
+        tensor = ctx.input(position)
+        if not tensor.is_constant:
+            raise ModelError(f"'{tensor.name}' is not constant")
+        expected[tensor] = ((units, depth) if position in _LSTM_INPUT_WEIGHTS else
+                            (units, units) if position in _LSTM_RECURRENT_WEIGHTS else (units,))
+    for position in (_LSTM_OUTPUT_STATE, _LSTM_CELL_STATE):
+        state = ctx.input(position)
+        if not ctx.is_variable(position) or state.is_constant:
+            raise ModelError(f"state '{state.name}' is not a variable tensor")
+        expected[state] = (batch, units)
+    expected[out] = x.shape[:2] + (units,)
+    for tensor, shape in expected.items():
+        if tensor.dtype != "f32":
+            raise ModelError(f"float LSTM with {tensor.dtype} tensor '{tensor.name}' "
+                             f"(hybrid LSTM is not supported)")
+        if tensor.shape != shape:
+            raise ModelError(f"'{tensor.name}' has shape {list(tensor.shape)}, "
+                             f"expected {list(shape)}")
+    gates = [ctx.input(p) for p in _LSTM_INPUT_WEIGHTS + _LSTM_RECURRENT_WEIGHTS + _LSTM_BIASES]
+    ctx.emit("lstm", [x, *gates], time_major=time_major,
+             activation=_LSTM_ACTIVATIONS[options.fused_activation_function],
+             cell_clip=float(options.cell_clip))
+
+
 def quantize(ctx) -> None:
     x = ctx.input(0)
     _require_quantized(x, ctx.output)
     if ctx.output.dtype != "i8" or ctx.output.quant.per_channel:
         raise ModelError("only quantisation to per-tensor int8 is supported")
+    if x.dtype == "i16" and (x.quant.per_channel or x.zero_point() != 0):
+        raise ModelError(f"int16 input '{x.name}' is not symmetric per-tensor (zero point 0)")
     ctx.emit("quantize", [x])
 
 
@@ -390,6 +519,8 @@ CONVERTERS = {
     _CODES["RELU_N1_TO_1"]: _unary("relu_n1_to_1"),
     _CODES["LEAKY_RELU"]: leaky_relu,
     _CODES["QUANTIZE"]: quantize,
+    _CODES["SVDF"]: svdf,
+    _CODES["UNIDIRECTIONAL_SEQUENCE_LSTM"]: unidirectional_sequence_lstm,
     _CODES["DEQUANTIZE"]: dequantize,
     _CODES["SUB"]: _elementwise("sub", schema.SubOptions),
     _CODES["DIV"]: _elementwise("div", schema.DivOptions, float_only=True),

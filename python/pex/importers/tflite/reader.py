@@ -56,6 +56,7 @@ class ModelReader:
                     shape_folding.fold(code, context)
                 elif code in CONVERTERS:
                     _check_ranks(name, context)
+                    _check_int16(name, context)
                     CONVERTERS[code](context)
                 else:
                     raise ModelError("unsupported operator; the builtins pex imports are "
@@ -104,7 +105,8 @@ class ModelReader:
 
     @staticmethod
     def _quantization(view: schema.Tensor, name: str, shape, dtype) -> Quantization | None:
-        if dtype != "i8":  # int32 biases carry scales nothing reads (some with a stale axis)
+        # int32 biases carry scales nothing reads (some with a stale axis)
+        if dtype not in ("i8", "i16"):
             return None
         params = view.quantization
         scale, zero_point = params.scale, params.zero_point
@@ -162,6 +164,21 @@ def _check_ranks(name: str, context) -> None:
                          f"4-D tensors")
 
 
+# The operators that read or write int16 tensors: an int16 model input quantised to int8,
+# and SVDF's int16 state and time weights. TFLite's 16x8 kernels are not imported.
+_INT16_OPERATORS = ("QUANTIZE", "SVDF")
+
+
+def _check_int16(name: str, context) -> None:
+    if name in _INT16_OPERATORS:
+        return
+    tensors = [context.optional_input(i) for i in range(len(context.input_indices))]
+    for tensor in [t for t in tensors if t is not None] + context.outputs:
+        if tensor.dtype == "i16":
+            raise ModelError(f"int16 tensor '{tensor.name}': only {' and '.join(_INT16_OPERATORS)} "
+                             f"take int16 tensors (docs/importers.md)")
+
+
 def _indices(vector) -> list[int]:
     return [int(i) for i in vector] if vector is not None else []
 
@@ -191,6 +208,10 @@ class OperatorContext:
         if position >= len(self.input_indices) or self.input_indices[position] < 0:
             return None
         return self.reader.tensor(self.input_indices[position])
+
+    def is_variable(self, position: int) -> bool:
+        """Whether input `position` is a variable tensor (state kept between invocations)."""
+        return bool(self.reader.tensor_views[self.input_indices[position]].is_variable)
 
     def constant_input(self, position: int) -> np.ndarray:
         tensor = self.input(position)

@@ -19,7 +19,7 @@ TENSOR_TYPE_NAMES = ("FLOAT32", "FLOAT16", "INT32", "UINT8", "INT64", "STRING", 
                      "INT16", "COMPLEX64", "INT8", "FLOAT64", "COMPLEX128", "UINT64",
                      "RESOURCE", "VARIANT", "UINT32", "UINT16", "INT4")
 # The tensor types the importer handles, as graph element types.
-ELEMENT_TYPES = {0: "f32", 2: "i32", 4: "i64", 9: "i8"}
+ELEMENT_TYPES = {0: "f32", 2: "i32", 4: "i64", 7: "i16", 9: "i8"}
 
 # enum BuiltinOperator, by value (0 ... 161).
 BUILTIN_OPERATOR_NAMES = tuple("""
@@ -79,6 +79,7 @@ class Tensor(TableView):
     buffer = Scalar(2, N.Uint32Flags)
     name = String(3)
     quantization = TableField(4, QuantizationParameters)
+    is_variable = Scalar(5, N.BoolFlags, False)  # state an operator keeps between invocations
     shape_signature = ScalarVector(7, np.int32)
 
 
@@ -153,6 +154,23 @@ class Pool2DOptions(TableView):
     filter_width = Scalar(3, N.Int32Flags)
     filter_height = Scalar(4, N.Int32Flags)
     fused_activation_function = Scalar(5, N.Int8Flags)
+
+
+class SVDFOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "SVDFOptions", 6
+    rank = Scalar(0, N.Int32Flags)
+    fused_activation_function = Scalar(1, N.Int8Flags)
+    asymmetric_quantize_inputs = Scalar(2, N.BoolFlags, False)
+
+
+class UnidirectionalSequenceLSTMOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "UnidirectionalSequenceLSTMOptions", 71
+    fused_activation_function = Scalar(0, N.Int8Flags)
+    cell_clip = Scalar(1, N.Float32Flags, 0.0)
+    proj_clip = Scalar(2, N.Float32Flags, 0.0)
+    time_major = Scalar(3, N.BoolFlags, False)
+    asymmetric_quantize_inputs = Scalar(4, N.BoolFlags, False)
+    diagonal_recurrent_tensors = Scalar(5, N.BoolFlags, False)
 
 
 class FullyConnectedOptions(TableView):

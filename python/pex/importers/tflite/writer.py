@@ -53,12 +53,18 @@ class TfliteWriter:
         self._tensors: list[tuple[Tensor, object]] = []
         self._index: dict[Tensor, int] = {}
         self._operators: list[tuple[int, list, list, object, dict]] = []
+        self._variables: set[Tensor] = set()
 
     def tensor(self, tensor: Tensor, shape_signature=None) -> int:
         if tensor not in self._index:
             self._index[tensor] = len(self._tensors)
             self._tensors.append((tensor, shape_signature))
         return self._index[tensor]
+
+    def variable(self, tensor: Tensor) -> Tensor:
+        """Marks `tensor` a variable: state an operator keeps between invocations."""
+        self._variables.add(tensor)
+        return tensor
 
     def constant(self, name: str, values, dtype: str = "i32") -> Tensor:
         values = np.asarray(values, NUMPY_TYPES[dtype])
@@ -91,6 +97,7 @@ class TfliteWriter:
             tensors.append(_write_table(builder, schema.Tensor, {
                 "shape": np.array(tensor.shape, np.int32), "type": _TENSOR_TYPES[tensor.dtype],
                 "buffer": buffer, "name": tensor.name, "quantization": quantization,
+                "is_variable": True if tensor in self._variables else None,
                 "shape_signature": signature}))
         codes = sorted({code for code, *_ in self._operators})
         operators = []

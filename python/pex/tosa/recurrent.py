@@ -1,0 +1,151 @@
+"""svdf and lstm, TFLite's recurrent operators, one invocation from the reset state each.
+
+svdf is plain TOSA: its state [N, M, F] is an arena tensor like any other, the reset
+state shifted one step (a constant of M - 1 steps) with the feature projection of the
+input as its newest step; the filters are the channels, so the partitioner can run the
+time filter in slices of them. int8 follows TFLite Micro's integer kernel: the projection
+accumulates in int32, is rescaled to the state's type (int16 or int8) with its zero point
+and saturated; the time filter multiplies the centred state by the time weights in int32;
+the bias and the rank reduction are int32 sums; one rescale gives the int8 output.
+
+lstm keeps its time loop: an `scf.for` whose body is TOSA on the step's slice of the
+input, carrying the states h and c and the output being assembled row by row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pex.errors import ModelError
+from pex.graph import Op, Tensor
+from pex.quantization import quantize_multiplier, tosa_shift
+from pex.tosa import text
+from pex.tosa.activation import fused_activation
+from pex.tosa.builder import FunctionBuilder, Value
+from pex.tosa.text import TensorType
+
+# Rescaling by 2^30 / 2^30 widens exactly (TOSA rescale has no plain "subtract zp").
+_UNIT_MULTIPLIER, _UNIT_SHIFT = 1 << 30, 30
+
+
+def _effective_scale(a: float, b: float, c: float) -> tuple[int, int]:
+    """TFLite Micro's a * b / c in float32, quantised as a TOSA multiplier and shift."""
+    real = float(np.float32(np.float32(a) * np.float32(b)) / np.float32(c))
+    multiplier, shift = quantize_multiplier(real)
+    try:
+        return multiplier, tosa_shift(shift)
+    except ValueError as error:
+        raise ModelError(f"scale {real:g}: {error}") from None
+
+
+def _projection(b: FunctionBuilder, x: Value, kernel: Value, bias: Value,
+                zero_point: int = 0) -> Value:
+    """x [N, K] times kernel [F, 1, 1, K]^T plus bias, as a 1x1 convolution: [N, 1, 1, F],
+    accumulated in int32 (int8) or float."""
+    batch, depth = x.shape
+    filters = kernel.shape[0]
+    acc = "i32" if x.dtype == "i8" else "f32"
+    operands = [b.reshape(x, (batch, 1, 1, depth)), kernel, bias,
+                b.scalar(zero_point, x.dtype), b.scalar(0, kernel.dtype)]
+    attributes = (f"acc_type = {acc}, dilation = {text.i64_array((1, 1))}, "
+                  f"pad = {text.i64_array((0, 0, 0, 0))}, stride = {text.i64_array((1, 1))}")
+    return b.op("conv2d", operands, TensorType((batch, 1, 1, filters), acc), attributes)
+
+
+def _kernel(b: FunctionBuilder, weights: np.ndarray, dtype: str) -> Value:
+    """Weights [F, K] as a 1x1 convolution kernel [F, 1, 1, K]."""
+    filters, depth = weights.shape
+    return b.const(weights.reshape(filters, 1, 1, depth), dtype)
+
+
+def _shifted_state(b: FunctionBuilder, newest: Value, memory: int, reset_value) -> Value:
+    """The reset state after one shift, [N, M, F] (the filters last, as channels, so the
+    time filter is channel-local), `newest` [N, 1, F] its last step."""
+    if memory == 1:
+        return newest
+    batch, _, filters = newest.shape
+    older = b.const(np.full((batch, memory - 1, filters), reset_value), newest.dtype)
+    return b.op("concat", [older, newest], TensorType((batch, memory, filters), newest.dtype),
+                "axis = 1 : i32")
+
+
+def _unit_sums(b: FunctionBuilder, state: Value, weights_time: Tensor, rank: int) -> Value:
+    """sum over memory and rank of state * weights_time: [N, U] (int32 or float)."""
+    batch, memory, filters = state.shape
+    weights = b.const(weights_time.data.T.reshape(1, memory, filters), state.dtype)
+    filtered = b.reduce("reduce_sum", b.mul(state, weights, state.shape), 1)
+    per_unit = b.reshape(filtered, (batch, filters // rank, rank))
+    return b.reshape(b.reduce("reduce_sum", per_unit, 2), (batch, filters // rank))
+
+
+def _with_bias(b: FunctionBuilder, sums: Value, bias: Tensor | None) -> Value:
+    if bias is None:
+        return sums
+    return b.elementwise("add", sums, b.const(bias.data.reshape(1, -1), sums.dtype), sums.shape)
+
+
+def lower_svdf(b: FunctionBuilder, op: Op) -> None:
+    x, weights_feature, weights_time, bias = op.inputs
+    out, rank = op.output, op.attrs["rank"]
+    batch, filters, memory = x.shape[0], weights_feature.shape[0], weights_time.shape[1]
+    accumulator = "i32" if x.dtype == "i8" else "f32"
+    projection = _projection(b, b.value(x), _kernel(b, weights_feature.data, weights_feature.dtype),
+                             b.const(np.zeros(filters), accumulator),
+                             x.zero_point() if x.quant is not None else 0)
+    if x.dtype == "f32":
+        state = _shifted_state(b, b.reshape(projection, (batch, 1, filters)), memory, 0.0)
+        sums = _with_bias(b, _unit_sums(b, state, weights_time, rank), bias)
+        b.bind(out, fused_activation(b, sums, op.attrs["activation"], out))
+        return
+    state_quant, state_dtype = op.attrs["state_quant"], op.attrs["state_dtype"]
+    state_scale = float(state_quant.scale[0])
+    state_zp = int(state_quant.zero_point[0])
+    multiplier, shift = _effective_scale(x.scale(), weights_feature.scale(), state_scale)
+    newest = b.rescale(projection, multiplier, shift, 0, state_zp, state_dtype)
+    state = _shifted_state(b, b.reshape(newest, (batch, 1, filters)), memory, state_zp)
+    centred = b.rescale(state, _UNIT_MULTIPLIER, _UNIT_SHIFT, state_zp, 0, "i32")
+    sums = _with_bias(b, _unit_sums(b, centred, weights_time, rank), bias)
+    multiplier, shift = _effective_scale(state_scale, weights_time.scale(), out.scale())
+    b.bind(out, b.rescale(sums, multiplier, shift, 0, out.zero_point(), "i8"))
+
+
+def _lstm_activation(b: FunctionBuilder, x: Value, activation: str, output: Tensor) -> Value:
+    if activation == "TANH":
+        return b.op("tanh", [x], x.type)
+    return fused_activation(b, x, activation, output)
+
+
+def lower_lstm(b: FunctionBuilder, op: Op) -> None:
+    """An `scf.for` over the time steps carrying h, c and the output: per step, the four
+    gates as two 1x1 convolutions (input and recurrent weights of the input, forget, cell
+    and output gates stacked), sigmoid / activation, c = f c + i g (clipped), h = o act(c),
+    h written at the step's row of the output."""
+    x, out = op.inputs[0], op.output
+    input_weights, recurrent_weights, biases = op.inputs[1:5], op.inputs[5:9], op.inputs[9:13]
+    time_major, activation = op.attrs["time_major"], op.attrs["activation"]
+    steps, batch = (x.shape[0], x.shape[1]) if time_major else (x.shape[1], x.shape[0])
+    depth, units = x.shape[2], input_weights[0].shape[0]
+    input_kernel = _kernel(b, np.concatenate([w.data for w in input_weights]), "f32")
+    recurrent_kernel = _kernel(b, np.concatenate([w.data for w in recurrent_weights]), "f32")
+    bias = b.const(np.concatenate([t.data for t in biases]), "f32")
+    no_bias = b.const(np.zeros(4 * units), "f32")
+    reset = b.const(np.zeros((batch, units)), "f32")
+    assembled = b.empty(TensorType(out.shape, "f32"))
+    step, (h, c, outputs) = b.begin_loop(steps, [reset, reset, assembled])
+    offsets = [step, 0, 0] if time_major else [0, step, 0]
+    row = (1, batch, units) if time_major else (batch, 1, units)
+    x_t = b.reshape(b.extract_slice(b.value(x), offsets,
+                                    (1, batch, depth) if time_major else (batch, 1, depth)),
+                    (batch, depth))
+    gates = b.elementwise("add", _projection(b, x_t, input_kernel, bias),
+                          _projection(b, h, recurrent_kernel, no_bias), (batch, 1, 1, 4 * units))
+    gates = b.reshape(gates, (batch, 4 * units))
+    i, f, g, o = (b.slice(gates, (0, k * units), (batch, units)) for k in range(4))
+    i, f, o = (b.op("sigmoid", [gate], gate.type) for gate in (i, f, o))
+    g = _lstm_activation(b, g, activation, out)
+    c = b.elementwise("add", b.mul(f, c, c.shape), b.mul(i, g, c.shape), c.shape)
+    if op.attrs["cell_clip"] > 0:
+        c = b.clamp(c, -op.attrs["cell_clip"], op.attrs["cell_clip"])
+    h = b.mul(o, _lstm_activation(b, c, activation, out), c.shape)
+    outputs = b.insert_slice(b.reshape(h, row), outputs, offsets)
+    b.bind(out, b.end_loop([h, c, outputs])[2])
