@@ -82,7 +82,11 @@ struct ReorderPass : public pex::impl::ReorderBase<ReorderPass> {
     // reaches the lower bound anyway.
     int64_t lowerBound = getLowerBound(*model);
     if (!schedule.optimal && schedule.peakBytes > lowerBound)
-      func.emitRemark() << "pex: the reordering search kept "
+      // The pipeline reorders before and after grouping: the unit count
+      // tells the two remarks apart.
+      func.emitRemark() << "pex: the reordering search over "
+                        << model->getUnits().size()
+                        << " operators and groups kept "
                         << static_cast<unsigned>(maxStates)
                         << " sets of operators per step (a beam): the order "
                            "found peaks at "

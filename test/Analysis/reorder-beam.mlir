@@ -4,7 +4,7 @@
 // a beam of one truncates it, and the order found, above the lower bound, may
 // not be the best (here it is; the search cannot know). With the default
 // beam the search is exact and says nothing (reorder.mlir).
-// expected-remark @+1 {{pex: the reordering search kept 1 sets of operators per step (a beam): the order found peaks at 2432 bytes and may not be the best; no order is below 2304 bytes (raise max-states)}}
+// expected-remark @+1 {{pex: the reordering search over 5 operators and groups kept 1 sets of operators per step (a beam): the order found peaks at 2432 bytes and may not be the best; no order is below 2304 bytes (raise max-states)}}
 func.func @branches(%x: tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32> {
   %wc = "tosa.const"() {values = dense<1.0> : tensor<32x1x1x4xf32>} : () -> tensor<32x1x1x4xf32>
   %bc = "tosa.const"() {values = dense<0.0> : tensor<32xf32>} : () -> tensor<32xf32>
