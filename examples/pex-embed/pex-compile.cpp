@@ -20,7 +20,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   CompileOptions options;
-  options.modelPath = argv[1];
+  options.modelPaths = {argv[1]};
   options.outputPath = argv[2];
   options.runInputPath = argv[3];
   options.runOutputPath = argv[4];

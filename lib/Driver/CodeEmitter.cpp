@@ -6,6 +6,7 @@
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Linker/Linker.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Object/ObjectFile.h"
 #include "llvm/Support/TargetSelect.h"
@@ -49,28 +50,52 @@ createTargetMachine(const Target &target) {
       llvm::CodeGenOptLevel::Aggressive));
 }
 
-mlir::LogicalResult mlir::pex::driver::emitCode(mlir::ModuleOp module, const Target &target,
-                                   CodeKind kind,
-                                   llvm::raw_pwrite_stream &os) {
+CodeEmitter::CodeEmitter(const Target &target,
+                         std::unique_ptr<llvm::TargetMachine> machine)
+    : target(target), machine(std::move(machine)) {}
+
+CodeEmitter::~CodeEmitter() = default;
+
+std::unique_ptr<CodeEmitter> CodeEmitter::create(const Target &target) {
   std::unique_ptr<llvm::TargetMachine> machine = createTargetMachine(target);
   if (!machine)
-    return mlir::failure();
-  llvm::LLVMContext context;
-  std::unique_ptr<llvm::Module> llvmModule =
+    return nullptr;
+  return std::unique_ptr<CodeEmitter>(
+      new CodeEmitter(target, std::move(machine)));
+}
+
+mlir::LogicalResult CodeEmitter::add(mlir::ModuleOp module) {
+  std::unique_ptr<llvm::Module> translated =
       mlir::translateModuleToLLVMIR(module, context);
-  if (!llvmModule)
+  if (!translated)
     return mlir::failure();
-  llvmModule->setTargetTriple(machine->getTargetTriple());
-  llvmModule->setDataLayout(machine->createDataLayout());
+  translated->setTargetTriple(machine->getTargetTriple());
+  translated->setDataLayout(machine->createDataLayout());
+  if (!linked) {
+    linked = std::move(translated);
+    return mlir::success();
+  }
+  // Each model's symbols carry its name; private ones (constants, kernels)
+  // are renamed by the linker where two models chose the same.
+  if (llvm::Linker::linkModules(*linked, std::move(translated))) {
+    llvm::WithColor::error(llvm::errs(), "pexc")
+        << "linking the models' code failed\n";
+    return mlir::failure();
+  }
+  return mlir::success();
+}
+
+mlir::LogicalResult CodeEmitter::emit(CodeKind kind,
+                                      llvm::raw_pwrite_stream &os) {
   auto optimize = mlir::makeOptimizingTransformer(2, 0, machine.get());
-  if (llvm::Error error = optimize(llvmModule.get())) {
+  if (llvm::Error error = optimize(linked.get())) {
     llvm::WithColor::error(llvm::errs(), "pexc")
         << "LLVM optimisation failed: " << llvm::toString(std::move(error))
         << "\n";
     return mlir::failure();
   }
   if (kind == CodeKind::LLVMIR) {
-    llvmModule->print(os, nullptr);
+    linked->print(os, nullptr);
     return mlir::success();
   }
   llvm::legacy::PassManager passes;
@@ -81,8 +106,18 @@ mlir::LogicalResult mlir::pex::driver::emitCode(mlir::ModuleOp module, const Tar
         << "target " << target.triple << " cannot emit this file type\n";
     return mlir::failure();
   }
-  passes.run(*llvmModule);
+  passes.run(*linked);
   return mlir::success();
+}
+
+mlir::LogicalResult mlir::pex::driver::emitCode(mlir::ModuleOp module,
+                                                const Target &target,
+                                                CodeKind kind,
+                                                llvm::raw_pwrite_stream &os) {
+  std::unique_ptr<CodeEmitter> emitter = CodeEmitter::create(target);
+  if (!emitter || mlir::failed(emitter->add(module)))
+    return mlir::failure();
+  return emitter->emit(kind, os);
 }
 
 int64_t mlir::pex::driver::getFlashBytes(llvm::StringRef objectPath) {

@@ -26,6 +26,10 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/DerivedTypes.h"
+#include "llvm/IR/GlobalAlias.h"
+#include "llvm/IR/GlobalVariable.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
@@ -164,6 +168,21 @@ public:
 
   int run();
 
+  /// The phases up to the LLVM dialect (what --emit=obj compiles), for
+  /// compileSeveral: each model alone, linked into one object after.
+  LogicalResult lowerToLLVMDialect();
+  ModuleOp getModule() { return *module; }
+  const std::string &getName() const { return name; }
+  const ModelInterface &getInterface() const { return *interface; }
+  const PexPipelineOptions &getPipeline() const { return pipeline; }
+  /// The report's figures, with the model and target filled in.
+  ReportFigures &getFigures() {
+    figures.model = name;
+    figures.target = target.name;
+    figures.floatAbi = target.floatAbi;
+    return figures;
+  }
+
 private:
   static DialectRegistry makeRegistry() {
     DialectRegistry registry;
@@ -222,9 +241,9 @@ private:
 };
 
 LogicalResult Compilation::importModel() {
-  Progress progress("importing " + options.modelPath, options.quiet);
-  module = loadModel(options.modelPath, options.inputShapes, paths, context,
-                     sourceMgr);
+  Progress progress("importing " + options.modelPaths.front(), options.quiet);
+  module = loadModel(options.modelPaths.front(), options.inputShapes, paths,
+                     context, sourceMgr);
   return success(static_cast<bool>(module));
 }
 
@@ -453,6 +472,14 @@ void Compilation::printSummary(llvm::StringRef objectPath,
     printLayers(llvm::outs(), figures);
 }
 
+LogicalResult Compilation::lowerToLLVMDialect() {
+  if (failed(importModel()) || failed(configurePipeline()))
+    return failure();
+  imported = module->clone();
+  return success(succeeded(optimizeSchedule()) && succeeded(recordSchedule()) &&
+                 succeeded(planBuffers()) && succeeded(generateCode()));
+}
+
 int Compilation::run() {
   if (failed(importModel()))
     return 1;
@@ -486,9 +513,10 @@ int Compilation::run() {
   llvm::SmallString<128> headerPath(objectPath);
   llvm::sys::path::replace_extension(headerPath, ".h");
   figures.flashBytes = getFlashBytes(objectPath);
-  HeaderFigures header{llvm::sys::path::filename(options.modelPath).str(),
-                       figures.arenaBytes, figures.flashBytes,
-                       pipeline.externalArena, pipeline.arenaIO};
+  HeaderFigures header{
+      llvm::sys::path::filename(options.modelPaths.front()).str(),
+      figures.arenaBytes, figures.flashBytes, pipeline.externalArena,
+      pipeline.arenaIO};
   if (failed(writeText(headerPath, [&](llvm::raw_ostream &os) {
         writeHeader(os, *interface, header);
       })))
@@ -501,16 +529,133 @@ int Compilation::run() {
 
   int status = figures.run ? figures.run->status : 0;
   if (!options.reportJsonPath.empty()) {
-    figures.model = name;
-    figures.target = target.name;
-    figures.floatAbi = target.floatAbi;
-    llvm::json::Value report(buildReport(std::move(figures)));
+    llvm::json::Value report(buildReport(std::move(getFigures())));
     if (failed(writeText(options.reportJsonPath, [&](llvm::raw_ostream &os) {
           os << llvm::formatv("{0:2}\n", report);
         })))
       return 1;
   }
   return status;
+}
+
+/// Several models in one object (`pexc a.tflite b.tflite -o models.o`):
+/// each is compiled as alone but with an arena it does not define; the
+/// object defines one arena, the size of the largest, that every model's
+/// arena symbol names (the models do not run at once), and each model gets
+/// its header, NAME.h beside the object.
+int compileSeveral(const CompileOptions &options, const Paths &paths,
+                   const Target &target) {
+  std::unique_ptr<CodeEmitter> emitter = CodeEmitter::create(target);
+  if (!emitter)
+    return 1;
+  struct Compiled {
+    std::string name, arenaSymbol, sourceModel;
+    ModelInterface interface;
+    int64_t arenaBytes;
+    bool arenaIO;
+    llvm::json::Object report;
+  };
+  std::vector<Compiled> models;
+  uint64_t arenaBytes = 0, alignment = 1;
+  for (llvm::StringRef path : options.modelPaths) {
+    CompileOptions alone = options;
+    alone.modelPaths = {path.str()};
+    alone.arena = ArenaDefinition::External;
+    Compilation compilation(alone, paths, target);
+    if (failed(compilation.lowerToLLVMDialect()))
+      return 1;
+    const std::string &name = compilation.getName();
+    if (llvm::any_of(models,
+                     [&](const Compiled &m) { return m.name == name; })) {
+      error() << path << ": a model named '" << name
+              << "' is already in the object: the models' symbols would "
+                 "collide\n";
+      return 1;
+    }
+    if (failed(emitter->add(compilation.getModule())))
+      return 1;
+    ReportFigures &figures = compilation.getFigures();
+    arenaBytes = std::max<uint64_t>(arenaBytes, figures.arenaBytes);
+    alignment =
+        std::max<uint64_t>(alignment, compilation.getPipeline().arenaAlignment);
+    models.push_back({name, compilation.getPipeline().arenaSymbol,
+                      llvm::sys::path::filename(path).str(),
+                      compilation.getInterface(), figures.arenaBytes,
+                      compilation.getPipeline().arenaIO,
+                      buildReport(std::move(figures))});
+  }
+
+  // The shared arena, and each model's arena symbol as an alias of it.
+  llvm::Module &linked = *emitter->getModule();
+  auto *storage =
+      llvm::ArrayType::get(llvm::Type::getInt8Ty(linked.getContext()),
+                           std::max<uint64_t>(arenaBytes, 1));
+  auto *shared = new llvm::GlobalVariable(
+      linked, storage, /*isConstant=*/false, llvm::GlobalValue::InternalLinkage,
+      llvm::ConstantAggregateZero::get(storage), "pex_shared_arena");
+  shared->setAlignment(llvm::Align(alignment));
+  for (const Compiled &model : models) {
+    llvm::GlobalVariable *declared =
+        linked.getGlobalVariable(model.arenaSymbol);
+    auto *alias = llvm::GlobalAlias::create(
+        storage, 0, llvm::GlobalValue::ExternalLinkage, "", shared, &linked);
+    if (declared) {
+      declared->replaceAllUsesWith(alias);
+      alias->takeName(declared);
+      declared->eraseFromParent();
+    } else {
+      alias->setName(model.arenaSymbol);
+    }
+  }
+
+  std::string objectPath =
+      options.outputPath.empty() ? "models.o" : options.outputPath;
+  std::string message;
+  auto file = openOutputFile(objectPath, &message);
+  if (!file) {
+    error() << message << "\n";
+    return 1;
+  }
+  if (failed(emitter->emit(CodeKind::Object, file->os())))
+    return 1;
+  file->keep();
+  int64_t flashBytes = getFlashBytes(objectPath);
+
+  llvm::json::Array reports;
+  for (Compiled &model : models) {
+    llvm::SmallString<128> headerPath(objectPath);
+    llvm::sys::path::remove_filename(headerPath);
+    llvm::sys::path::append(headerPath, model.name + ".h");
+    HeaderFigures header{model.sourceModel,       model.arenaBytes, flashBytes,
+                         /*externalArena=*/false, model.arenaIO,
+                         /*genericNames=*/false};
+    if (failed(writeText(headerPath, [&](llvm::raw_ostream &os) {
+          writeHeader(os, model.interface, header);
+        })))
+      return 1;
+    if (!options.quiet)
+      llvm::outs() << "pexc: " << model.name << ": arena " << model.arenaBytes
+                   << " B; wrote " << headerPath << "\n";
+    reports.push_back(std::move(model.report));
+  }
+  if (!options.quiet)
+    llvm::outs() << "pexc: " << models.size() << " models for " << target.name
+                 << ": shared arena " << arenaBytes << " B, flash "
+                 << flashBytes << " B; wrote " << objectPath << "\n";
+  if (options.reportJsonPath.empty())
+    return 0;
+  llvm::json::Object report{
+      {"schema_version", kReportSchemaVersion},
+      {"target", target.name},
+      {"float_abi", target.floatAbi.empty()
+                        ? llvm::json::Value(nullptr)
+                        : llvm::json::Value(target.floatAbi)},
+      {"arena_bytes", static_cast<int64_t>(arenaBytes)},
+      {"flash_bytes", flashBytes},
+      {"models", std::move(reports)}};
+  return failed(writeText(options.reportJsonPath, [&](llvm::raw_ostream &os) {
+    os << llvm::formatv("{0:2}\n", llvm::json::Value(std::move(report)));
+  }));
 }
 
 } // namespace
@@ -546,6 +691,28 @@ int mlir::pex::driver::compile(const CompileOptions &options,
   if (!options.runInputPath.empty() && options.emit != EmitKind::Object) {
     error() << "--run needs --emit=obj\n";
     return 1;
+  }
+  if (options.modelPaths.empty()) {
+    error() << "no model to compile\n";
+    return 1;
+  }
+  if (options.modelPaths.size() > 1) {
+    // One object, one arena: what a single model's options would change
+    // per model cannot be given once for all.
+    llvm::StringRef refused =
+        options.emit != EmitKind::Object             ? "--emit other than obj"
+        : !options.runInputPath.empty()              ? "--run"
+        : !options.modelName.empty()                 ? "--name"
+        : options.arena == ArenaDefinition::External ? "--arena=external"
+        : options.sramBudget > 0                     ? "--sram-budget"
+        : options.printMemoryReport                  ? "--memory-report"
+                                                     : "";
+    if (!refused.empty()) {
+      error() << refused << " takes one model; several models share one "
+              << "object and its arena\n";
+      return 1;
+    }
+    return compileSeveral(options, paths, *target);
   }
   return Compilation(options, paths, *target).run();
 }

@@ -153,28 +153,30 @@ void mlir::pex::driver::writeHeader(llvm::raw_ostream &os, const ModelInterface 
     os << "int " << lower << "_run(const " << inputType << " *input, "
        << outputType << " *output);\n\n";
   }
-  // Generic names, unless the model's own names are the generic ones (a
-  // model called "model"): a macro defined as itself would hide its value.
-  auto alias = [&](llvm::StringRef generic, const std::string &own) {
-    if (generic != own)
-      os << "#define " << generic << " " << own << "\n";
-  };
-  os << "/* Generic names for programs built around one model. */\n";
-  alias("PEX_MODEL_RUN", lower + "_run");
-  alias("PEX_MODEL_INPUT_BYTES", prefix + "_INPUT_BYTES");
-  alias("PEX_MODEL_OUTPUT_BYTES", prefix + "_OUTPUT_BYTES");
-  if (inputType != "pex_model_input_t")
-    os << "typedef " << inputType << " pex_model_input_t;\n";
-  if (outputType != "pex_model_output_t")
-    os << "typedef " << outputType << " pex_model_output_t;\n";
-  alias("PEX_MODEL_ARENA_BYTES", prefix + "_ARENA_BYTES");
-  alias("PEX_MODEL_EXTERNAL_ARENA", prefix + "_EXTERNAL_ARENA");
-  alias("PEX_MODEL_ARENA_IO", prefix + "_ARENA_IO");
-  if (figures.arenaIO) {
-    alias("PEX_MODEL_INPUT", lower + "_input");
-    alias("PEX_MODEL_OUTPUT", lower + "_output");
+  if (figures.genericNames) {
+    // Generic names, unless the model's own names are the generic ones (a
+    // model called "model"): a macro defined as itself would hide its value.
+    auto alias = [&](llvm::StringRef generic, const std::string &own) {
+      if (generic != own)
+        os << "#define " << generic << " " << own << "\n";
+    };
+    os << "/* Generic names for programs built around one model. */\n";
+    alias("PEX_MODEL_RUN", lower + "_run");
+    alias("PEX_MODEL_INPUT_BYTES", prefix + "_INPUT_BYTES");
+    alias("PEX_MODEL_OUTPUT_BYTES", prefix + "_OUTPUT_BYTES");
+    if (inputType != "pex_model_input_t")
+      os << "typedef " << inputType << " pex_model_input_t;\n";
+    if (outputType != "pex_model_output_t")
+      os << "typedef " << outputType << " pex_model_output_t;\n";
+    alias("PEX_MODEL_ARENA_BYTES", prefix + "_ARENA_BYTES");
+    alias("PEX_MODEL_EXTERNAL_ARENA", prefix + "_EXTERNAL_ARENA");
+    alias("PEX_MODEL_ARENA_IO", prefix + "_ARENA_IO");
+    if (figures.arenaIO) {
+      alias("PEX_MODEL_INPUT", lower + "_input");
+      alias("PEX_MODEL_OUTPUT", lower + "_output");
+    }
+    alias("PEX_MODEL_ARENA_SYMBOL", arena);
+    os << "\n";
   }
-  alias("PEX_MODEL_ARENA_SYMBOL", arena);
-  os << "\n";
   os << "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
 }

@@ -25,9 +25,11 @@ namespace cl = llvm::cl;
 
 static cl::OptionCategory category("pexc options");
 
-static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
-                                      cl::desc("<model.tflite|.onnx|.mlir>"),
-                                      cl::cat(category));
+static cl::list<std::string>
+    modelPaths(cl::Positional, cl::OneOrMore,
+               cl::desc("<model.tflite|.onnx|.mlir>... (several: one object, "
+                        "one arena shared by all)"),
+               cl::cat(category));
 static cl::opt<std::string> outputPath(
     "o", cl::value_desc("file"), cl::cat(category),
     cl::desc("Output file (default: NAME.o, or stdout for textual --emit); "
@@ -147,7 +149,7 @@ int main(int argc, char **argv) {
       "  pexc model.onnx --target=host --run=in.bin --output=out.bin\n");
 
   CompileOptions options;
-  options.modelPath = modelPath;
+  options.modelPaths.assign(modelPaths.begin(), modelPaths.end());
   options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
   options.targetName = targetName;
   options.floatAbi = floatAbi;

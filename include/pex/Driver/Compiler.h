@@ -46,7 +46,9 @@ enum class ArenaDefinition {
 };
 
 struct CompileOptions {
-  std::string modelPath; ///< .tflite, .onnx or TOSA .mlir.
+  /// .tflite, .onnx or TOSA .mlir: one model, or several compiled into one
+  /// object that defines one arena for all (the models do not run at once).
+  std::vector<std::string> modelPaths;
   /// Static shapes for inputs with dynamic dimensions: "[NAME:]DIMS".
   std::vector<std::string> inputShapes;
   std::string targetName = "cortex-m4";

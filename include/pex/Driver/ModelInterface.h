@@ -37,6 +37,9 @@ struct HeaderFigures {
   bool externalArena = false;
   /// The arena holds the input and output (accessors instead of parameters).
   bool arenaIO = false;
+  /// PEX_MODEL_* names for programs built around one model; not for the
+  /// headers of several models in one object, which are included together.
+  bool genericNames = true;
 };
 
 /// The model's one public function: its signature must be one input and one
