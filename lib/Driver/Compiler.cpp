@@ -3,6 +3,7 @@
 
 #include "pex/Driver/Compiler.h"
 #include "pex/Driver/CodeEmitter.h"
+#include "pex/Driver/HtmlReport.h"
 #include "pex/Driver/ModelInterface.h"
 #include "pex/Driver/ModelLoader.h"
 #include "pex/Driver/Report.h"
@@ -528,13 +529,19 @@ int Compilation::run() {
     printSummary(objectPath, headerPath);
 
   int status = figures.run ? figures.run->status : 0;
-  if (!options.reportJsonPath.empty()) {
-    llvm::json::Value report(buildReport(std::move(getFigures())));
-    if (failed(writeText(options.reportJsonPath, [&](llvm::raw_ostream &os) {
-          os << llvm::formatv("{0:2}\n", report);
-        })))
-      return 1;
-  }
+  if (options.reportJsonPath.empty() && options.reportHtmlPath.empty())
+    return status;
+  llvm::json::Object report = buildReport(std::move(getFigures()));
+  if (!options.reportHtmlPath.empty() &&
+      failed(writeText(options.reportHtmlPath, [&](llvm::raw_ostream &os) {
+        writeHtmlReport(os, report);
+      })))
+    return 1;
+  if (!options.reportJsonPath.empty() &&
+      failed(writeText(options.reportJsonPath, [&](llvm::raw_ostream &os) {
+        os << llvm::formatv("{0:2}\n", llvm::json::Value(std::move(report)));
+      })))
+    return 1;
   return status;
 }
 

@@ -99,6 +99,10 @@ static cl::opt<IOPlacement> ioPlacement(
 static cl::opt<std::string> reportJsonPath(
     "report-json", cl::value_desc("file"), cl::cat(category),
     cl::desc("Write the memory and size figures as JSON (docs/report.md)"));
+static cl::opt<std::string> reportHtmlPath(
+    "report-html", cl::value_desc("file"), cl::cat(category),
+    cl::desc("Write the report as one self-contained HTML page: figures, the "
+             "arena's buffers over the schedule, live bytes per step, layers"));
 static cl::opt<bool> printMemoryReport(
     "memory-report", cl::cat(category),
     cl::desc("Print the live bytes of every step of the schedule"));
@@ -164,6 +168,7 @@ int main(int argc, char **argv) {
   options.arena = arenaDefinition;
   options.printMemoryReport = printMemoryReport;
   options.reportJsonPath = reportJsonPath;
+  options.reportHtmlPath = reportHtmlPath;
   options.runInputPath = runInputPath;
   options.runOutputPath = runOutputPath;
   options.quiet = quiet;

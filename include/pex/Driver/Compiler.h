@@ -71,6 +71,8 @@ struct CompileOptions {
   bool printMemoryReport = false;
   /// Write the report (docs/report.md) here.
   std::string reportJsonPath;
+  /// Write the report as a self-contained HTML page here.
+  std::string reportHtmlPath;
   /// Run the compiled model on these raw input bytes, writing the output's
   /// to runOutputPath (host, or QEMU for a Cortex-M target).
   std::string runInputPath, runOutputPath;
