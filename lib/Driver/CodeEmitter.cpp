@@ -1,6 +1,7 @@
 //===- CodeEmitter.cpp - LLVM code generation for a target ------*- C++ -*-===//
 
 #include "pex/Driver/CodeEmitter.h"
+#include "pex/Driver/StackBound.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Export.h"
@@ -8,6 +9,9 @@
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Object/ObjectFile.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Target/TargetMachine.h"
@@ -49,9 +53,70 @@ createTargetMachine(const Target &target) {
       llvm::CodeGenOptLevel::Aggressive));
 }
 
-mlir::LogicalResult mlir::pex::driver::emitCode(mlir::ModuleOp module, const Target &target,
-                                   CodeKind kind,
-                                   llvm::raw_pwrite_stream &os) {
+/// Emits `llvmModule` as an object and bounds the stack of `entry` from the
+/// frames code generation laid out, which LLVM writes to a stack-usage file.
+static mlir::LogicalResult
+emitObjectWithStackBound(llvm::Module &llvmModule, llvm::TargetMachine &machine,
+                         llvm::StringRef entry, llvm::raw_pwrite_stream &os,
+                         StackBound &stackBound) {
+  llvm::SmallString<128> stackUsagePath;
+  if (std::error_code error = llvm::sys::fs::createTemporaryFile(
+          "pexc-stack-usage", "su", stackUsagePath)) {
+    llvm::WithColor::error(llvm::errs(), "pexc")
+        << "cannot create a temporary file: " << error.message() << "\n";
+    return mlir::failure();
+  }
+  llvm::FileRemover removeStackUsage(stackUsagePath);
+  machine.Options.StackUsageOutput = stackUsagePath.str().str();
+  llvm::SmallVector<char, 0> object;
+  {
+    // The file is complete once the passes (and their AsmPrinter) are gone.
+    llvm::raw_svector_ostream objectStream(object);
+    llvm::legacy::PassManager passes;
+    if (machine.addPassesToEmitFile(passes, objectStream, nullptr,
+                                    llvm::CodeGenFileType::ObjectFile)) {
+      llvm::WithColor::error(llvm::errs(), "pexc")
+          << "target " << machine.getTargetTriple().str()
+          << " cannot emit objects\n";
+      return mlir::failure();
+    }
+    passes.run(llvmModule);
+  }
+  os << llvm::StringRef(object.data(), object.size());
+
+  auto stackUsage = llvm::MemoryBuffer::getFile(stackUsagePath);
+  auto objectFile = llvm::object::ObjectFile::createObjectFile(
+      llvm::MemoryBufferRef(llvm::StringRef(object.data(), object.size()),
+                            "object"));
+  if (!stackUsage || !objectFile) {
+    if (!objectFile)
+      llvm::consumeError(objectFile.takeError());
+    stackBound = StackBound{std::nullopt, "no stack usage from LLVM"};
+    return mlir::success();
+  }
+  std::vector<std::string> undefined;
+  for (const llvm::object::SymbolRef &symbol : (*objectFile)->symbols()) {
+    llvm::Expected<uint32_t> flags = symbol.getFlags();
+    llvm::Expected<llvm::StringRef> name = symbol.getName();
+    if (flags && name && (*flags & llvm::object::SymbolRef::SF_Undefined) &&
+        !name->empty())
+      undefined.push_back(name->str());
+    if (!flags)
+      llvm::consumeError(flags.takeError());
+    if (!name)
+      llvm::consumeError(name.takeError());
+  }
+  llvm::SmallVector<llvm::StringRef> undefinedNames(undefined.begin(),
+                                                    undefined.end());
+  stackBound = computeStackBound(llvmModule, entry,
+                                 (*stackUsage)->getBuffer(), undefinedNames);
+  return mlir::success();
+}
+
+mlir::LogicalResult
+mlir::pex::driver::emitCode(mlir::ModuleOp module, const Target &target,
+                            CodeKind kind, llvm::raw_pwrite_stream &os,
+                            std::optional<StackBoundRequest> stack) {
   std::unique_ptr<llvm::TargetMachine> machine = createTargetMachine(target);
   if (!machine)
     return mlir::failure();
@@ -73,6 +138,9 @@ mlir::LogicalResult mlir::pex::driver::emitCode(mlir::ModuleOp module, const Tar
     llvmModule->print(os, nullptr);
     return mlir::success();
   }
+  if (kind == CodeKind::Object && stack)
+    return emitObjectWithStackBound(*llvmModule, *machine, stack->entry, os,
+                                    stack->bound);
   llvm::legacy::PassManager passes;
   auto fileType = kind == CodeKind::Object ? llvm::CodeGenFileType::ObjectFile
                                            : llvm::CodeGenFileType::AssemblyFile;
