@@ -11,7 +11,8 @@ build="${PEX_BUILD_DIR:-$root/build}"
 "$root/scripts/build.sh" pex-opt pexc pex-insn-count
 # The same compiler with AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize="$build-sanitize"
-PEX_BUILD_DIR="$sanitize" PEX_SANITIZE=ON "$root/scripts/build.sh" pex-opt pexc pex-insn-count
+PEX_BUILD_DIR="$sanitize" PEX_SANITIZE=ON "$root/scripts/build.sh" pex-opt pexc pex-insn-count \
+  pex-fuzz-mlir
 
 lit=(/usr/lib/llvm-22/bin/lit -sv --time-tests)
 status=0
