@@ -94,22 +94,20 @@ emitObjectWithStackBound(llvm::Module &llvmModule, llvm::TargetMachine &machine,
     stackBound = StackBound{std::nullopt, "no stack usage from LLVM"};
     return mlir::success();
   }
-  std::vector<std::string> undefined;
+  llvm::SmallVector<llvm::StringRef> undefined;
   for (const llvm::object::SymbolRef &symbol : (*objectFile)->symbols()) {
     llvm::Expected<uint32_t> flags = symbol.getFlags();
     llvm::Expected<llvm::StringRef> name = symbol.getName();
-    if (flags && name && (*flags & llvm::object::SymbolRef::SF_Undefined) &&
-        !name->empty())
-      undefined.push_back(name->str());
-    if (!flags)
+    if (!flags || !name) {
       llvm::consumeError(flags.takeError());
-    if (!name)
       llvm::consumeError(name.takeError());
+      continue;
+    }
+    if ((*flags & llvm::object::SymbolRef::SF_Undefined) && !name->empty())
+      undefined.push_back(*name);
   }
-  llvm::SmallVector<llvm::StringRef> undefinedNames(undefined.begin(),
-                                                    undefined.end());
   stackBound = computeStackBound(llvmModule, entry,
-                                 (*stackUsage)->getBuffer(), undefinedNames);
+                                 (*stackUsage)->getBuffer(), undefined);
   return mlir::success();
 }
 
