@@ -185,13 +185,20 @@ def run_tool(command: list[str], timeout: float, memory_limit: int,
         for name, options in SANITIZER_ENVIRONMENT.items():
             environment[name] = options.format(mb=memory_limit >> 20)
     start = time.monotonic()
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                                env=environment, errors="replace",
-                                preexec_fn=None if sanitized else _limit_memory(memory_limit))
-    except subprocess.TimeoutExpired:
-        return Outcome(f"{tool}-timeout", f"no result after {timeout:.0f} s",
-                       time.monotonic() - start)
+    for attempt in range(_PEXC_ATTEMPTS):
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+                                    env=environment, errors="replace",
+                                    preexec_fn=None if sanitized
+                                    else _limit_memory(memory_limit))
+            break
+        except subprocess.TimeoutExpired:
+            return Outcome(f"{tool}-timeout", f"no result after {timeout:.0f} s",
+                           time.monotonic() - start)
+        except OSError as error:  # the tool being rebuilt: wait for it
+            if attempt == _PEXC_ATTEMPTS - 1:
+                return Outcome(PEXC_UNAVAILABLE, str(error), time.monotonic() - start)
+            time.sleep(30)
     seconds = time.monotonic() - start
     lines = result.stderr.splitlines()
     first_error = next((line for line in lines if "error" in line), lines[0] if lines else "")

@@ -117,7 +117,8 @@ class MlirFuzzer:
                                  str(case_dir / "model.o")]))
         for outcome in outcomes:
             self.outcomes[outcome.kind] += 1
-            if outcome.kind not in (execution.OK, execution.CLEAN_ERROR):
+            if outcome.kind not in (execution.OK, execution.CLEAN_ERROR,
+                                    execution.PEXC_UNAVAILABLE):
                 self._record(case, name, done, module, outcome)
         return outcomes
 
