@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # Build: LLVM/MLIR 22 (libMLIR.so, tablegen, lit, FileCheck), clang/lld, CMake, Ninja.
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22 lld-22
+  # The sanitizer and libFuzzer runtimes (-DPEX_SANITIZE=ON).
+  libclang-rt-22-dev
   cmake ninja-build
   # Cortex-M execution: QEMU, the arm-none-eabi toolchain and newlib (semihosting).
   qemu-system-arm gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi

@@ -42,6 +42,21 @@ if subprocess.run([config.pex_python, "-c", "import importlib.util, sys; "
                    "sys.exit(importlib.util.find_spec('torchvision') is None)"]).returncode == 0:
     config.available_features.add("torchvision")
 
+# A PEX_SANITIZE build: the first ASan or UBSan report aborts the tool (a test
+# expecting `not pexc` fails on a crash too), and each report is also written to
+# <build>/sanitizer-reports/, which scripts/test.sh requires empty, so no harness
+# that tolerates a failing pexc can hide one.
+if lit.util.pythonize_bool(config.pex_sanitize):
+    config.available_features.add("sanitize")
+    reports = os.path.join(config.pex_obj_root, "sanitizer-reports", "report")
+    config.environment["ASAN_OPTIONS"] = f"abort_on_error=1:log_path={reports}"
+    config.environment["UBSAN_OPTIONS"] = \
+        f"halt_on_error=1:print_stacktrace=1:abort_on_error=1:log_path={reports}"
+    config.environment["ASAN_SYMBOLIZER_PATH"] = \
+        os.path.join(config.llvm_tools_dir, "llvm-symbolizer")
+    config.substitutions.append(
+        ("%pex_fuzz_mlir", os.path.join(config.pex_tools_dir, "pex-fuzz-mlir")))
+
 tool_dirs = [config.pex_tools_dir, config.llvm_tools_dir]
 tools = ["pex-opt", "pexc", "mlir-opt", "mlir-runner", "mlir-translate", "llc", "clang"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

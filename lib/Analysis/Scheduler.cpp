@@ -38,11 +38,12 @@ ScheduleResult mlir::pex::findMinimumPeakOrder(
   ArrayRef<BufferGraph::Buffer> buffers = model.getBuffers();
   unsigned numUnits = units.size();
 
-  // Units each unit waits for: the producers of its inputs.
+  // Units each unit waits for: the producers of its inputs. Not itself: a
+  // group reads the accumulator it writes.
   SmallVector<SmallVector<unsigned>> predecessors(numUnits);
   for (auto [index, unit] : llvm::enumerate(units)) {
     for (unsigned input : unit.inputs)
-      if (auto producer = buffers[input].producer)
+      if (auto producer = buffers[input].producer; producer && *producer != index)
         predecessors[index].push_back(*producer);
     llvm::sort(predecessors[index]);
     predecessors[index].erase(llvm::unique(predecessors[index]),

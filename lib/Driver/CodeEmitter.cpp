@@ -1,6 +1,7 @@
 //===- CodeEmitter.cpp - LLVM code generation for a target ------*- C++ -*-===//
 
 #include "pex/Driver/CodeEmitter.h"
+#include "pex/Driver/StackBound.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Export.h"
@@ -9,6 +10,9 @@
 #include "llvm/Linker/Linker.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Object/ObjectFile.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Target/TargetMachine.h"
@@ -33,21 +37,77 @@ createTargetMachine(const Target &target) {
       llvm::TargetRegistry::lookupTarget(triple, error);
   if (!llvmTarget) {
     llvm::WithColor::error(llvm::errs(), "pexc")
-        << "target " << target.triple << " is not available: " << error
-        << "\n";
+        << "target " << target.triple << " is not available: " << error << "\n";
     return nullptr;
   }
   llvm::TargetOptions options;
   if (!target.floatAbi.empty())
-    options.FloatABIType = target.floatAbi == "hard" ? llvm::FloatABI::Hard
-                                                     : llvm::FloatABI::Soft;
+    options.FloatABIType =
+        target.floatAbi == "hard" ? llvm::FloatABI::Hard : llvm::FloatABI::Soft;
   // Bare-metal objects are linked at fixed addresses; host objects go into
   // position-independent executables.
-  auto relocation =
-      target.isHost() ? llvm::Reloc::PIC_ : llvm::Reloc::Static;
+  auto relocation = target.isHost() ? llvm::Reloc::PIC_ : llvm::Reloc::Static;
   return std::unique_ptr<llvm::TargetMachine>(llvmTarget->createTargetMachine(
       triple, target.cpu, target.features, options, relocation, std::nullopt,
       llvm::CodeGenOptLevel::Aggressive));
+}
+
+/// Emits `llvmModule` as an object and bounds the stack of `entry` from the
+/// frames code generation laid out, which LLVM writes to a stack-usage file.
+static mlir::LogicalResult
+emitObjectWithStackBound(llvm::Module &llvmModule, llvm::TargetMachine &machine,
+                         llvm::StringRef entry, llvm::raw_pwrite_stream &os,
+                         StackBound &stackBound) {
+  llvm::SmallString<128> stackUsagePath;
+  if (std::error_code error = llvm::sys::fs::createTemporaryFile(
+          "pexc-stack-usage", "su", stackUsagePath)) {
+    llvm::WithColor::error(llvm::errs(), "pexc")
+        << "cannot create a temporary file: " << error.message() << "\n";
+    return mlir::failure();
+  }
+  llvm::FileRemover removeStackUsage(stackUsagePath);
+  machine.Options.StackUsageOutput = stackUsagePath.str().str();
+  llvm::SmallVector<char, 0> object;
+  {
+    // The file is complete once the passes (and their AsmPrinter) are gone.
+    llvm::raw_svector_ostream objectStream(object);
+    llvm::legacy::PassManager passes;
+    if (machine.addPassesToEmitFile(passes, objectStream, nullptr,
+                                    llvm::CodeGenFileType::ObjectFile)) {
+      llvm::WithColor::error(llvm::errs(), "pexc")
+          << "target " << machine.getTargetTriple().str()
+          << " cannot emit objects\n";
+      return mlir::failure();
+    }
+    passes.run(llvmModule);
+  }
+  os << llvm::StringRef(object.data(), object.size());
+
+  auto stackUsage = llvm::MemoryBuffer::getFile(stackUsagePath);
+  auto objectFile =
+      llvm::object::ObjectFile::createObjectFile(llvm::MemoryBufferRef(
+          llvm::StringRef(object.data(), object.size()), "object"));
+  if (!stackUsage || !objectFile) {
+    if (!objectFile)
+      llvm::consumeError(objectFile.takeError());
+    stackBound = StackBound{std::nullopt, "no stack usage from LLVM"};
+    return mlir::success();
+  }
+  llvm::SmallVector<llvm::StringRef> undefined;
+  for (const llvm::object::SymbolRef &symbol : (*objectFile)->symbols()) {
+    llvm::Expected<uint32_t> flags = symbol.getFlags();
+    llvm::Expected<llvm::StringRef> name = symbol.getName();
+    if (!flags || !name) {
+      llvm::consumeError(flags.takeError());
+      llvm::consumeError(name.takeError());
+      continue;
+    }
+    if ((*flags & llvm::object::SymbolRef::SF_Undefined) && !name->empty())
+      undefined.push_back(*name);
+  }
+  stackBound = computeStackBound(llvmModule, entry, (*stackUsage)->getBuffer(),
+                                 undefined);
+  return mlir::success();
 }
 
 CodeEmitter::CodeEmitter(const Target &target,
@@ -86,7 +146,8 @@ mlir::LogicalResult CodeEmitter::add(mlir::ModuleOp module) {
 }
 
 mlir::LogicalResult CodeEmitter::emit(CodeKind kind,
-                                      llvm::raw_pwrite_stream &os) {
+                                      llvm::raw_pwrite_stream &os,
+                                      std::optional<StackBoundRequest> stack) {
   auto optimize = mlir::makeOptimizingTransformer(2, 0, machine.get());
   if (llvm::Error error = optimize(linked.get())) {
     llvm::WithColor::error(llvm::errs(), "pexc")
@@ -98,9 +159,13 @@ mlir::LogicalResult CodeEmitter::emit(CodeKind kind,
     linked->print(os, nullptr);
     return mlir::success();
   }
+  if (kind == CodeKind::Object && stack)
+    return emitObjectWithStackBound(*linked, *machine, stack->entry, os,
+                                    stack->bound);
   llvm::legacy::PassManager passes;
-  auto fileType = kind == CodeKind::Object ? llvm::CodeGenFileType::ObjectFile
-                                           : llvm::CodeGenFileType::AssemblyFile;
+  auto fileType = kind == CodeKind::Object
+                      ? llvm::CodeGenFileType::ObjectFile
+                      : llvm::CodeGenFileType::AssemblyFile;
   if (machine->addPassesToEmitFile(passes, os, nullptr, fileType)) {
     llvm::WithColor::error(llvm::errs(), "pexc")
         << "target " << target.triple << " cannot emit this file type\n";
@@ -110,14 +175,14 @@ mlir::LogicalResult CodeEmitter::emit(CodeKind kind,
   return mlir::success();
 }
 
-mlir::LogicalResult mlir::pex::driver::emitCode(mlir::ModuleOp module,
-                                                const Target &target,
-                                                CodeKind kind,
-                                                llvm::raw_pwrite_stream &os) {
+mlir::LogicalResult
+mlir::pex::driver::emitCode(mlir::ModuleOp module, const Target &target,
+                            CodeKind kind, llvm::raw_pwrite_stream &os,
+                            std::optional<StackBoundRequest> stack) {
   std::unique_ptr<CodeEmitter> emitter = CodeEmitter::create(target);
   if (!emitter || mlir::failed(emitter->add(module)))
     return mlir::failure();
-  return emitter->emit(kind, os);
+  return emitter->emit(kind, os, stack);
 }
 
 int64_t mlir::pex::driver::getFlashBytes(llvm::StringRef objectPath) {
@@ -130,9 +195,9 @@ int64_t mlir::pex::driver::getFlashBytes(llvm::StringRef objectPath) {
   for (const llvm::object::SectionRef &section :
        object->getBinary()->sections()) {
     auto name = section.getName();
-    bool isAllocated = name && (name->starts_with(".text") ||
-                                name->starts_with(".rodata") ||
-                                name->starts_with(".data"));
+    bool isAllocated =
+        name && (name->starts_with(".text") || name->starts_with(".rodata") ||
+                 name->starts_with(".data"));
     if (isAllocated && !section.isBSS())
       bytes += section.getSize();
   }

@@ -238,6 +238,7 @@ private:
   int64_t callerIOBytes = 0;
   /// The generated kernel functions and their layers, for --profile.
   std::vector<KernelLayer> kernelLayers;
+  StackBound stackBound;
   ReportFigures figures;
 };
 
@@ -390,9 +391,23 @@ LogicalResult Compilation::emitObject(llvm::StringRef objectPath) {
     error() << message << "\n";
     return failure();
   }
-  if (failed(emitCode(*module, target, kind, file->os())))
+  // The stack bound is a Cortex-M figure: nothing measures the host's stack,
+  // and its calls push return addresses that frames do not count.
+  std::optional<StackBoundRequest> stack;
+  if (kind == CodeKind::Object && !target.isHost())
+    stack.emplace(StackBoundRequest{"pex_" + name + "_run", stackBound});
+  if (failed(emitCode(*module, target, kind, file->os(), stack)))
     return failure();
   file->keep();
+  if (stack)
+    figures.stackBoundBytes = stackBound.bytes;
+  if (stack && options.printMemoryReport) {
+    if (stackBound.bytes)
+      llvm::outs() << "stack bound: " << *stackBound.bytes << " B\n";
+    else
+      llvm::outs() << "stack bound: none: " << stackBound.unboundedReason
+                   << "\n";
+  }
   return success();
 }
 

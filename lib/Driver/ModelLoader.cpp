@@ -3,6 +3,7 @@
 #include "pex/Driver/ModelLoader.h"
 #include "pex/Driver/Process.h"
 
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -81,5 +82,16 @@ mlir::pex::driver::loadModel(llvm::StringRef path, llvm::ArrayRef<std::string> i
     tosa = llvm::MemoryBuffer::getMemBufferCopy(imported.output, path);
   }
   sourceMgr.AddNewSourceBuffer(std::move(tosa), llvm::SMLoc());
-  return mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  // Some custom parsers fail without a diagnostic (MLIR 22's TOSA operations
+  // on a misplaced comma in their attributes): never fail silently.
+  bool reported = false;
+  mlir::ScopedDiagnosticHandler noteErrors(&context, [&](mlir::Diagnostic &diag) {
+    reported |= diag.getSeverity() == mlir::DiagnosticSeverity::Error;
+    return mlir::failure(); // and on to the caller's handler
+  });
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  if (!module && !reported)
+    error() << path << ": cannot parse the module (the parser gave no reason)\n";
+  return module;
 }

@@ -26,6 +26,8 @@ llvm::json::Object mlir::pex::driver::buildReport(ReportFigures figures) {
       {"macs", figures.macs},
       {"schedule", std::move(figures.schedule)},
   };
+  if (figures.stackBoundBytes)
+    report["stack_bound_bytes"] = *figures.stackBoundBytes;
   if (const std::optional<RunResult> &run = figures.run) {
     report["status"] = run->status;
     if (run->instructions)

@@ -51,9 +51,13 @@ void applyUnitOrder(const BufferGraph &model, ArrayRef<unsigned> order) {
       placeWithDependencies(op);
 
   // Remaining operations (views nobody reads) keep their relative order.
-  for (Operation &op : llvm::make_early_inc_range(block.without_terminator()))
+  // Collected first: moving while iterating would visit them again.
+  SmallVector<Operation *> rest;
+  for (Operation &op : block.without_terminator())
     if (!placed.contains(&op))
-      op.moveBefore(terminator);
+      rest.push_back(&op);
+  for (Operation *op : rest)
+    op->moveBefore(terminator);
 }
 
 struct ReorderPass : public pex::impl::ReorderBase<ReorderPass> {

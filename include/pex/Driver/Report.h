@@ -34,6 +34,8 @@ struct ReportFigures {
   /// Input and output bytes held by the caller (0 when in the arena).
   int64_t ioBytes = 0;
   int64_t flashBytes = 0, constantBytes = 0, macs = 0;
+  /// The worst-case stack of the entry point, when the code bounds it.
+  std::optional<int64_t> stackBoundBytes;
   /// Every placed buffer: offset, bytes, first, last, op.
   llvm::json::Array arenaBuffers;
   /// The schedule's steps (pex::getMemoryReportJSON).

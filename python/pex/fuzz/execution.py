@@ -153,3 +153,72 @@ def run_pexc(pexc: str, mlir: Path, timeout: float, memory_limit: int) -> Outcom
     if _INVALID_TOSA.search(first):
         return Outcome("invalid-tosa", first, seconds)
     return Outcome(PEXC_ERROR, first, seconds)
+
+
+# A compiler's diagnostic at a position of its input ("FILE:LINE:COL: error: ..."), at
+# an operation with a name location ("<unknown>:0: error: loc("conv"): ..."), or pexc's
+# about the whole file ("pexc: error: FILE: ...").
+_LOCATED_ERROR = re.compile(r"\S+:\d+:\d+: error: .+|<unknown>:0: error: loc\(.+|"
+                            r"pexc: error: \S+: .+")
+_SANITIZER_REPORT = re.compile(r"ERROR: (?:Address|Leak)Sanitizer|runtime error: ")
+_SANITIZER_LINE = re.compile(r"SUMMARY: .*|\S+:\d+:\d+: runtime error: .*")
+# pexc, pex-opt: ASan reserves terabytes of address space, so a sanitized tool's memory is
+# limited by ASan (resident set, largest allocation) instead of RLIMIT_AS.
+SANITIZER_ENVIRONMENT = {
+    "ASAN_OPTIONS": "abort_on_error=1:hard_rss_limit_mb={mb}:malloc_limit_mb={mb}",
+    "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1:abort_on_error=1",
+}
+
+
+def is_sanitized(tool: str) -> bool:
+    """Whether `tool` was built with AddressSanitizer (-DPEX_SANITIZE=ON)."""
+    return b"__asan_init" in Path(tool).read_bytes()
+
+
+def run_tool(command: list[str], timeout: float, memory_limit: int,
+             sanitized: bool) -> Outcome:
+    """pex-opt or pexc on a mutated module: it must succeed or print a located error and
+    exit with status 1. Kinds are prefixed with the tool's name."""
+    tool = Path(command[0]).name
+    environment = dict(os.environ)
+    if sanitized:
+        for name, options in SANITIZER_ENVIRONMENT.items():
+            environment[name] = options.format(mb=memory_limit >> 20)
+    start = time.monotonic()
+    for attempt in range(_PEXC_ATTEMPTS):
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+                                    env=environment, errors="replace",
+                                    preexec_fn=None if sanitized
+                                    else _limit_memory(memory_limit))
+            break
+        except subprocess.TimeoutExpired:
+            return Outcome(f"{tool}-timeout", f"no result after {timeout:.0f} s",
+                           time.monotonic() - start)
+        except OSError as error:  # the tool being rebuilt: wait for it
+            if attempt == _PEXC_ATTEMPTS - 1:
+                return Outcome(PEXC_UNAVAILABLE, str(error), time.monotonic() - start)
+            time.sleep(30)
+    seconds = time.monotonic() - start
+    lines = result.stderr.splitlines()
+    first_error = next((line for line in lines if "error" in line), lines[0] if lines else "")
+    if _SANITIZER_REPORT.search(result.stderr):
+        summary = next((m.group() for m in map(_SANITIZER_LINE.search, lines) if m), first_error)
+        kind = "memory" if "rss limit" in result.stderr or "malloc limit" in result.stderr \
+            else "sanitizer"
+        return Outcome(f"{tool}-{kind}", summary, seconds)
+    if result.returncode < 0 or any(p in result.stderr for p in _PEXC_CRASH):
+        pattern = next((p for p in _PEXC_CRASH if p in result.stderr), "")
+        detail = next((line for line in lines if pattern and pattern in line), first_error)
+        return Outcome(f"{tool}-crash", f"signal {-result.returncode}: {detail}"
+                       if result.returncode < 0 else detail, seconds)
+    if result.returncode == 0:
+        return Outcome(OK, "", seconds)
+    if result.returncode != 1:
+        return Outcome(f"{tool}-bad-exit", f"exit status {result.returncode}: {first_error}",
+                       seconds)
+    if not lines:
+        return Outcome(f"{tool}-silent-error", "exit status 1 and no message", seconds)
+    if not _LOCATED_ERROR.fullmatch(first_error):
+        return Outcome(f"{tool}-unlocated-error", first_error, seconds)
+    return Outcome(CLEAN_ERROR, first_error.split(": error: ", 1)[1], seconds)
