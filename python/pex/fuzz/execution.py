@@ -162,12 +162,26 @@ _LOCATED_ERROR = re.compile(r"\S+:\d+:\d+: error: .+|<unknown>:0: error: loc\(.+
                             r"pexc: error: \S+: .+")
 _SANITIZER_REPORT = re.compile(r"ERROR: (?:Address|Leak)Sanitizer|runtime error: ")
 _SANITIZER_LINE = re.compile(r"SUMMARY: .*|\S+:\d+:\d+: runtime error: .*")
+# A stack frame ("#5 0x55... [in ]FUNCTION (BINARY+0x...)" or "... FUNCTION FILE:LINE:COL").
+_FRAME = re.compile(r"#\d+ 0x[0-9a-f]+ (?:in )?(.+?)(?: \(\S+\)| \S+:\d+(?::\d+)?)?$")
+_NOT_PEX = ("libMLIR", "libLLVM", "libc.so", "interceptor", "llvm::sys::", "syscall",
+            "__sanitizer", "__asan", "__ubsan", "__libc_start", "_start", "main ")
 # pexc, pex-opt: ASan reserves terabytes of address space, so a sanitized tool's memory is
 # limited by ASan (resident set, largest allocation) instead of RLIMIT_AS.
 SANITIZER_ENVIRONMENT = {
     "ASAN_OPTIONS": "abort_on_error=1:hard_rss_limit_mb={mb}:malloc_limit_mb={mb}",
     "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1:abort_on_error=1",
 }
+
+
+def _crash_site(lines: list[str]) -> str:
+    """The innermost frame of a crash's stack in Pex's code: what tells two crashes
+    apart when their first line ("Stack dump:", "SEGV ... in syscall") does not."""
+    for line in lines:
+        match = _FRAME.search(line)
+        if match and not any(word in line for word in _NOT_PEX):
+            return match.group(1)
+    return ""
 
 
 def is_sanitized(tool: str) -> bool:
@@ -206,12 +220,13 @@ def run_tool(command: list[str], timeout: float, memory_limit: int,
         summary = next((m.group() for m in map(_SANITIZER_LINE.search, lines) if m), first_error)
         kind = "memory" if "rss limit" in result.stderr or "malloc limit" in result.stderr \
             else "sanitizer"
-        return Outcome(f"{tool}-{kind}", summary, seconds)
+        return Outcome(f"{tool}-{kind}", f"{summary} at {_crash_site(lines)}", seconds)
     if result.returncode < 0 or any(p in result.stderr for p in _PEXC_CRASH):
         pattern = next((p for p in _PEXC_CRASH if p in result.stderr), "")
         detail = next((line for line in lines if pattern and pattern in line), first_error)
-        return Outcome(f"{tool}-crash", f"signal {-result.returncode}: {detail}"
-                       if result.returncode < 0 else detail, seconds)
+        if result.returncode < 0:
+            detail = f"signal {-result.returncode}: {detail}"
+        return Outcome(f"{tool}-crash", f"{detail} at {_crash_site(lines)}", seconds)
     if result.returncode == 0:
         return Outcome(OK, "", seconds)
     if result.returncode != 1:

@@ -88,7 +88,7 @@ class MlirFuzzer:
         name, text = rng.choice(self.seeds)
         done = []
         for _ in range(rng.choice((1, 1, 2, 3))):
-            if not text:
+            if not text.strip():  # nothing left to mutate
                 break
             mutation = rng.choice(mlir_mutations.MUTATIONS)
             text, what = mutation(text, rng, rng.choice(self.seeds)[1])

@@ -235,6 +235,10 @@ Value SliceOp::getViewSource() { return getSource(); }
 
 LogicalResult BufferOp::verify() {
   auto type = getResult().getType();
+  // Placed in bytes: an element type without a bit width (index) has no size.
+  if (!type.getElementType().isIntOrFloat())
+    return emitOpError() << "element type must be an integer or a float, got "
+                         << type.getElementType();
   int64_t bytes = type.getNumElements() *
                   llvm::divideCeil(type.getElementTypeBitWidth(), 8);
   if (bytes > getPlacement().getSize())
