@@ -17,13 +17,16 @@ PEX_BUILD_DIR="$sanitize" PEX_SANITIZE=ON "$root/scripts/build.sh" pex-opt pexc 
 lit=(/usr/lib/llvm-22/bin/lit -sv --time-tests)
 status=0
 "${lit[@]}" --output "$build/test/results.json" "$build/test" "$build/integration_test" || status=$?
-# The fast suite and the shared models again, with the sanitized pexc and
-# pex-opt (the suites configured in build-sanitize/ run its tools). Any report
-# fails the run, even one from a pexc whose failure a test expected.
+# The fast suite, the shared models and the fuzzers' smoke runs again, with
+# the sanitized pexc and pex-opt (the suites configured in build-sanitize/ run
+# its tools). Any report fails the run, even one from a pexc whose failure a
+# test expected.
 reports="$sanitize/sanitizer-reports"
 rm -rf "$reports"
 "${lit[@]}" --output "$sanitize/test/results.json" "$sanitize/test" \
   "$sanitize/integration_test/Models" "$sanitize/integration_test/Corpus/shared-models.test" \
+  "$sanitize/integration_test/Hardening/import-fuzz-smoke.test" \
+  "$sanitize/integration_test/Hardening/fuzz-mlir-smoke.test" \
   || status=$?
 if [ -n "$(ls -A "$reports" 2>/dev/null)" ]; then
   echo "sanitizer reports in $reports:"

@@ -12,6 +12,7 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "llvm/Support/raw_ostream.h"
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
@@ -22,6 +23,17 @@ int main(int argc, char **argv) {
   mlir::registerAllExtensions(registry);
   mlir::pex::registerPexDialects(registry);
 
-  return mlir::asMainReturnCode(
-      mlir::MlirOptMain(argc, argv, "Pex optimizer driver\n", registry));
+  auto [input, output] = mlir::registerAndParseCLIOptions(
+      argc, argv, "Pex optimizer driver\n", registry);
+  uint64_t reported = llvm::errs().tell();
+  mlir::LogicalResult result =
+      mlir::MlirOptMain(argc, argv, input, output, registry);
+  // Some upstream custom parsers fail without a diagnostic (MLIR 22's TOSA
+  // operations on an attribute dictionary with an empty name): never fail
+  // silently.
+  if (mlir::failed(result) && llvm::errs().tell() == reported)
+    llvm::errs() << "pex-opt: error: " << input
+                 << ": cannot parse or process the module (MLIR gave no "
+                    "reason)\n";
+  return mlir::asMainReturnCode(result);
 }

@@ -159,7 +159,7 @@ def run_pexc(pexc: str, mlir: Path, timeout: float, memory_limit: int) -> Outcom
 # an operation with a name location ("<unknown>:0: error: loc("conv"): ..."), or pexc's
 # about the whole file ("pexc: error: FILE: ...").
 _LOCATED_ERROR = re.compile(r"\S+:\d+:\d+: error: .+|<unknown>:0: error: loc\(.+|"
-                            r"pexc: error: \S+: .+")
+                            r"pex(?:c|-opt): error: \S+: .+")
 _SANITIZER_REPORT = re.compile(r"ERROR: (?:Address|Leak)Sanitizer|runtime error: ")
 _SANITIZER_LINE = re.compile(r"SUMMARY: .*|\S+:\d+:\d+: runtime error: .*")
 # A stack frame ("#5 0x55... [in ]FUNCTION (BINARY+0x...)" or "... FUNCTION FILE:LINE:COL").
