@@ -25,9 +25,7 @@ import os
 import random
 import re
 import shutil
-import signal
 import sys
-import time
 from pathlib import Path
 
 from pex.errors import ModelError
@@ -191,26 +189,8 @@ def main(argv: list[str] | None = None) -> int:
         for outcome in fuzzer.run_case(args.case):
             print(f"  {outcome.kind}: {outcome.message} ({outcome.seconds:.2f} s)")
         return 0
-    start = time.monotonic()
-    last_new, executions = 0, 0
-    # SIGTERM ends a long run with its summary, as Ctrl-C does.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    try:
-        for case in range(args.executions):
-            before = len(fuzzer.findings)
-            fuzzer.run_case(case)
-            executions = case + 1
-            if len(fuzzer.findings) > before:
-                last_new = executions
-            if args.quiet_stop and executions - last_new >= args.quiet_stop:
-                break
-            if executions % 500 == 0:
-                print(f"[{executions} executions, {time.monotonic() - start:.0f} s, "
-                      f"{len(fuzzer.findings)} distinct findings]", flush=True)
-    except KeyboardInterrupt:
-        print(f"stopped during case {executions}", flush=True)
-    print(fuzzer.summary(executions, time.monotonic() - start))
-    return 1 if fuzzer.findings else 0
+    return execution.run_campaign(fuzzer, args.executions, args.quiet_stop, None,
+                                  report_every=500)
 
 
 if __name__ == "__main__":

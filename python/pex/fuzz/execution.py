@@ -237,3 +237,33 @@ def run_tool(command: list[str], timeout: float, memory_limit: int,
     if not _LOCATED_ERROR.fullmatch(first_error):
         return Outcome(f"{tool}-unlocated-error", first_error, seconds)
     return Outcome(CLEAN_ERROR, first_error.split(": error: ", 1)[1], seconds)
+
+
+def run_campaign(fuzzer, executions: int, quiet_stop: int | None, minutes: float | None,
+                 report_every: int) -> int:
+    """Runs `fuzzer`'s cases 0, 1, ... until `executions`, `minutes` or `quiet_stop` cases
+    in a row without a new finding, printing progress every `report_every` cases and the
+    summary at the end (also after Ctrl-C or SIGTERM). Returns the exit status: 1 when
+    anything was found."""
+    start = time.monotonic()
+    last_new, done = 0, 0
+    # SIGTERM ends a long run with its summary, as Ctrl-C does.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        for case in range(executions):
+            if minutes and time.monotonic() - start > minutes * 60:
+                break
+            before = len(fuzzer.findings)
+            fuzzer.run_case(case)
+            done = case + 1
+            if len(fuzzer.findings) > before:
+                last_new = done
+            if quiet_stop and done - last_new >= quiet_stop:
+                break
+            if done % report_every == 0:
+                print(f"[{done} executions, {time.monotonic() - start:.0f} s, "
+                      f"{len(fuzzer.findings)} distinct findings]", flush=True)
+    except KeyboardInterrupt:
+        print(f"stopped during case {done}", flush=True)
+    print(fuzzer.summary(done, time.monotonic() - start))
+    return 1 if fuzzer.findings else 0

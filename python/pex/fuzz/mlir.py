@@ -22,9 +22,7 @@ import collections
 import os
 import random
 import shutil
-import signal
 import sys
-import time
 from pathlib import Path
 
 from pex.fuzz import execution, mlir_mutations
@@ -175,27 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         for outcome in fuzzer.run_case(args.case):
             print(f"  {outcome.kind}: {outcome.message} ({outcome.seconds:.2f} s)")
         return 0
-    start = time.monotonic()
-    last_new, executions = 0, 0
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    try:
-        for case in range(args.executions):
-            if args.minutes and time.monotonic() - start > args.minutes * 60:
-                break
-            before = len(fuzzer.findings)
-            fuzzer.run_case(case)
-            executions = case + 1
-            if len(fuzzer.findings) > before:
-                last_new = executions
-            if args.quiet_stop and executions - last_new >= args.quiet_stop:
-                break
-            if executions % 200 == 0:
-                print(f"[{executions} executions, {time.monotonic() - start:.0f} s, "
-                      f"{len(fuzzer.findings)} distinct findings]", flush=True)
-    except KeyboardInterrupt:
-        print(f"stopped during case {executions}", flush=True)
-    print(fuzzer.summary(executions, time.monotonic() - start))
-    return 1 if fuzzer.findings else 0
+    return execution.run_campaign(fuzzer, args.executions, args.quiet_stop, args.minutes,
+                                  report_every=200)
 
 
 if __name__ == "__main__":
