@@ -2,6 +2,7 @@
 
 #include "pex/Analysis/BufferGraph.h"
 #include "pex/Analysis/OpLabels.h"
+#include "pex/Analysis/RowStreaming.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
 
@@ -37,6 +38,7 @@ private:
   void aliasViews(Block &block, llvm::DenseMap<Value, unsigned> &bufferOf);
   std::optional<unsigned> findInPlaceInput(const LogicalOperator &op) const;
   void buildGroupProfile(unsigned unitIndex, GroupOp group);
+  LogicalResult buildStreamProfile(unsigned unitIndex, StreamOp stream);
   int64_t getMacs(const LogicalOperator &op) const;
 
   BufferGraph &model;
@@ -62,9 +64,9 @@ LogicalResult BufferGraphBuilder::checkSupported(func::FuncOp func) {
     for (Type type : op->getResultTypes())
       if (failed(checkType(op, type)))
         return WalkResult::interrupt();
-    if (auto group = dyn_cast<GroupOp>(op)) {
-      if (group->getParentOfType<GroupOp>()) {
-        op->emitError() << "pex: nested groups are not supported";
+    if (isa<GroupOp, StreamOp>(op)) {
+      if (op->getParentOfType<GroupOp>() || op->getParentOfType<StreamOp>()) {
+        op->emitError() << "pex: nested groups and streams are not supported";
         return WalkResult::interrupt();
       }
       return WalkResult::advance();
@@ -241,6 +243,49 @@ void BufferGraphBuilder::buildGroupProfile(unsigned unitIndex, GroupOp group) {
   unit.group = std::move(profile);
 }
 
+LogicalResult BufferGraphBuilder::buildStreamProfile(unsigned unitIndex,
+                                                     StreamOp stream) {
+  auto profile = std::make_shared<BufferGraph::GroupProfile>();
+  Unit &unit = model.units[unitIndex];
+  Block &body = stream.getBody().front();
+  profile->steps = formLogicalOperators(body);
+  unsigned numSteps = profile->steps.size();
+  profile->numBodySteps = numSteps;
+  std::string whyNot;
+  FailureOr<SmallVector<StreamStage>> stages =
+      getStreamStages(profile->steps, body.getArgument(0), whyNot);
+  if (failed(stages))
+    return stream.emitError() << "pex: cannot stream this chain: " << whyNot;
+  ArrayRef<int64_t> lineRows = stream.getLineRows();
+  if (lineRows.size() + 1 != stages->size())
+    return stream.emitError()
+           << "pex: the stream records " << lineRows.size()
+           << " line buffers for " << stages->size() << " operators";
+  // Line buffers exist for the whole loop over rows: the stream's own
+  // buffers, live at every internal step.
+  llvm::DenseMap<unsigned, std::pair<unsigned, unsigned>> ownInterval;
+  for (auto [stage, rows] : llvm::zip(*stages, lineRows)) {
+    unsigned buffer = addBuffer(stage.op.getSink()->getResult(0));
+    Buffer &line = model.buffers[buffer];
+    line.exactBytes = rows * stage.rowBytes;
+    line.bytes = model.getAlignedBytes(line.exactBytes);
+    line.ownerGroup = unitIndex;
+    line.isLineBuffer = true;
+    profile->ownBuffers.push_back(buffer);
+    ownInterval[buffer] = {0, numSteps - 1};
+  }
+  if (auto it = bufferOf.find(stream.getInput()); it != bufferOf.end()) {
+    profile->inputLastStep[it->second] = numSteps - 1;
+    unit.inputs.push_back(it->second);
+  }
+  profile->outputFirstStep[bufferOf.lookup(stream.getResult())] = 0;
+  model.finishGroupProfile(*profile, ownInterval);
+  for (const LogicalOperator &op : profile->steps)
+    unit.macs += getMacs(op);
+  unit.group = std::move(profile);
+  return success();
+}
+
 LogicalResult BufferGraphBuilder::build(func::FuncOp func) {
   model.func = func;
   if (failed(checkSupported(func)))
@@ -289,6 +334,11 @@ LogicalResult BufferGraphBuilder::build(func::FuncOp func) {
   for (auto [index, unit] : llvm::enumerate(model.units)) {
     if (auto group = dyn_cast<GroupOp>(unit.op.getSink())) {
       buildGroupProfile(index, group);
+      continue;
+    }
+    if (auto stream = dyn_cast<StreamOp>(unit.op.getSink())) {
+      if (failed(buildStreamProfile(index, stream)))
+        return failure();
       continue;
     }
     llvm::SetVector<unsigned> inputs;
@@ -418,6 +468,8 @@ std::string BufferGraph::describeBuffer(unsigned index) const {
   std::string producer = getOpLabel(buffer.value.getDefiningOp());
   if (buffer.isAccumulator)
     return "the accumulator of " + producer;
+  if (buffer.isLineBuffer)
+    return "the line buffer of " + producer;
   return (buffer.ownerGroup ? "a slice of the result of " : "the result of ") +
          producer;
 }

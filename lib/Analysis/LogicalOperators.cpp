@@ -102,11 +102,12 @@ std::optional<Value> mlir::pex::getInPlaceCandidate(const LogicalOperator &op) {
 }
 
 /// Operators that compute a tensor: TOSA operators (the input language) and
-/// groups. Loops, slices and other structure around them are not.
+/// groups and streams. Loops, slices and other structure around them are
+/// not.
 static bool isComputation(Operation *op) {
   if (isStorageFree(op))
     return false;
-  if (isa<GroupOp>(op))
+  if (isa<GroupOp, StreamOp>(op))
     return true;
   // TOSA's shape operators compute shapes at compile time, not tensors.
   return isa<tosa::TosaDialect>(op->getDialect()) && op->getNumResults() > 0 &&

@@ -266,6 +266,7 @@ LogicalResult Compilation::configurePipeline() {
   setCodeOptions(pipeline);
   pipeline.reorder = options.reorder;
   pipeline.partial = options.partialExecution;
+  pipeline.stream = options.rowStreaming;
   // Input and output held by the caller come out of the budget; the arena
   // gets the rest.
   if (options.sramBudget > 0)
@@ -357,6 +358,7 @@ FailureOr<int64_t> Compilation::planBaselineArena() {
   setCodeOptions(baseline);
   baseline.reorder = false;
   baseline.partial = false;
+  baseline.stream = false;
   baseline.arenaStrategy = "first-fit";
   if (failed(runPasses(*copy, buildOptimizeTosaPipeline, baseline)))
     return failure();

@@ -31,6 +31,12 @@ void pex::buildOptimizeTosaPipeline(OpPassManager &pm,
   reorder.alignment = options.arenaAlignment;
   if (options.reorder)
     pm.addNestedPass<func::FuncOp>(createReorder(reorder));
+  if (options.stream) {
+    StreamOptions stream;
+    stream.arenaIO = options.arenaIO;
+    stream.alignment = options.arenaAlignment;
+    pm.addNestedPass<func::FuncOp>(createStream(stream));
+  }
   if (options.partial) {
     PartitionOptions partition;
     partition.arenaBudget = options.arenaBudget;
@@ -52,6 +58,7 @@ void pex::buildOptimizeTosaPipeline(OpPassManager &pm,
 
 void pex::buildTosaToKernelsPipeline(OpPassManager &pm,
                                      const PexPipelineOptions &) {
+  pm.addNestedPass<func::FuncOp>(createLowerStreams());
   pm.addNestedPass<func::FuncOp>(createLowerGroups());
   pm.addNestedPass<func::FuncOp>(createFormKernels());
 }

@@ -96,11 +96,13 @@ void recordPlacement(const BufferGraph &graph, unsigned index,
     return;
   }
   Operation *op = buffer.value.getDefiningOp();
-  if (auto group = dyn_cast<GroupOp>(op)) {
-    setEntry(group, kResultPlacementsAttrName, group->getNumResults(),
+  if (isa<GroupOp, StreamOp>(op)) {
+    setEntry(op, kResultPlacementsAttrName, op->getNumResults(),
              cast<OpResult>(buffer.value).getResultNumber());
     return;
   }
+  // A line buffer's placement goes on the stream's operation computing the
+  // rows it holds, like any result's.
   op->setAttr(kPlacementAttrName, placement);
 }
 

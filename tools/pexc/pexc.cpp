@@ -79,6 +79,10 @@ static cl::opt<bool> noReorder("no-reorder", cl::cat(category),
 static cl::opt<bool>
     noPartial("no-partial", cl::cat(category),
               cl::desc("Do not run operators as loops over channel slices"));
+static cl::opt<bool>
+    rowStreaming("stream", cl::cat(category),
+                 cl::desc("Run chains of operators row by row through line "
+                          "buffers where that lowers the peak"));
 static cl::opt<ArenaDefinition> arenaDefinition(
     "arena", cl::init(ArenaDefinition::Internal), cl::cat(category),
     cl::desc("Who defines the arena"),
@@ -164,6 +168,7 @@ int main(int argc, char **argv) {
   options.sramBudget = sramBudget;
   options.reorder = !noReorder;
   options.partialExecution = !noPartial;
+  options.rowStreaming = rowStreaming;
   options.io = ioPlacement;
   options.arena = arenaDefinition;
   options.printMemoryReport = printMemoryReport;

@@ -8,12 +8,13 @@
 //
 // * A unit is what the schedule orders: a logical operator (an anchor and
 //   its fused element-wise epilogue, see LogicalOperators.h) or a whole
-//   pex.group. A group expands into internal steps: its body's logical
-//   operators (run once per slice) followed by its epilogue's.
+//   pex.group or pex.stream. A group expands into internal steps: its body's
+//   logical operators (run once per slice) followed by its epilogue's; a
+//   stream into its operators (run once per row, see RowStreaming.h).
 // * A buffer is an activation tensor: a function argument or a unit's
 //   result. Views (reshape) share their source's buffer; constants live in
 //   flash and are not buffers. Inside a group, slice-sized values and
-//   accumulators are buffers of the group.
+//   accumulators are buffers of the group; inside a stream, line buffers.
 // * A buffer's size is what the arena gives it: its bytes rounded up to the
 //   arena's alignment, so that every figure computed from the graph is the
 //   arena's.
@@ -64,6 +65,8 @@ public:
     bool isResult = false;
     /// A group's full-size accumulator of its consumer's result.
     bool isAccumulator = false;
+    /// The rows of a stream's intermediate tensor its reader still needs.
+    bool isLineBuffer = false;
     /// For buffers inside a group: the group's unit and the internal steps
     /// that write and last read it (loop rule applied).
     std::optional<unsigned> ownerGroup;
@@ -101,7 +104,7 @@ public:
     /// The inputs the anchor reads (the others are read by the fused
     /// element-wise operators).
     SmallVector<unsigned> anchorInputs;
-    /// Groups only: how their internal steps use memory.
+    /// Groups and streams only: how their internal steps use memory.
     std::shared_ptr<const GroupProfile> group;
     int64_t macs = 0;
 

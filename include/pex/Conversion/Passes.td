@@ -17,7 +17,8 @@ def LowerKernels : Pass<"pex-lower-kernels", "ModuleOp"> {
     the kernel was: the views, constants and index arithmetic its operands
     are made of are recomputed inside, the values they start from are its
     arguments. A module pass: the emitters may add constant globals
-    (weights prepared at compile time).
+    (weights prepared at compile time). A stream's `pex.shift_rows` becomes a
+    forward copy loop in place, in 32-bit words when it can.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect",

@@ -65,6 +65,8 @@ struct CompileOptions {
   int64_t sramBudget = 0;
   bool reorder = true;
   bool partialExecution = true;
+  /// Run chains of operators row by row through line buffers.
+  bool rowStreaming = false;
   IOPlacement io = IOPlacement::Caller;
   ArenaDefinition arena = ArenaDefinition::Internal;
   /// Print the schedule's live bytes per step on standard output.

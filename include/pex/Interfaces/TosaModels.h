@@ -9,6 +9,10 @@ namespace pex {
 /// Attaches PartialExecutionOpInterface to the TOSA operators Pex understands
 /// (which TOSA operations are views: pex/Interfaces/Views.h).
 void registerTosaInterfaceModels(DialectRegistry &registry);
+
+/// Attaches RowWindowOpInterface to TOSA's window operators (convolutions,
+/// pooling); called by registerTosaInterfaceModels.
+void registerTosaRowWindowModels(DialectRegistry &registry);
 } // namespace pex
 } // namespace mlir
 

@@ -31,6 +31,11 @@ struct PexPipelineOptions : public PassPipelineOptions<PexPipelineOptions> {
       llvm::cl::desc("Partition only until the arena peak is at most this "
                      "many bytes, and fail if it cannot be (0: minimise)"),
       llvm::cl::init(0)};
+  Option<bool> stream{
+      *this, "stream",
+      llvm::cl::desc("Run chains of operators row by row through line "
+                     "buffers where that lowers the peak (row streaming)"),
+      llvm::cl::init(false)};
   Option<unsigned> reorderMaxStates{
       *this, "reorder-max-states",
       llvm::cl::desc("Sets of executed operators kept per layer of the "

@@ -137,6 +137,47 @@ def Prune : Pass<"pex-prune", "func::FuncOp"> {
   let dependentDialects = ["::mlir::tosa::TosaDialect"];
 }
 
+def Stream : Pass<"pex-stream", "func::FuncOp"> {
+  let summary = "Run chains of operators row by row through line buffers";
+  let description = [{
+    Wraps chains of NHWC operators (each reading only the previous one's
+    result, which nothing else reads) into `pex.stream`s where that lowers
+    the schedule's peak: the tensors inside a stream exist only as line
+    buffers of the rows their reader's window still needs (see
+    `include/pex/Analysis/RowStreaming.h`). Candidate sub-chains are
+    measured with the memory model on a copy of the function; the best is
+    kept, until no stream lowers the peak. Records the line buffers' rows
+    (`line_rows`); `pex-plan-arena` places them.
+  }];
+  let options = [
+    Option<"arenaIO", "arena-io", "bool", /*default=*/"false",
+           "Count the function's inputs and outputs">,
+    Option<"alignment", "alignment", "int64_t", /*default=*/"16",
+           "Bytes every buffer is rounded up to">,
+  ];
+  let dependentDialects = ["::mlir::pex::PexDialect"];
+}
+
+def LowerStreams : Pass<"pex-lower-streams", "func::FuncOp"> {
+  let summary = "Lower pex.stream to loops over rows through line buffers";
+  let description = [{
+    Rewrites every `pex.stream` as the schedule of `RowStreaming.h`: each
+    row an operator computes is its logical operator restricted to a window
+    of input rows (padding completed per row, `RowWindowOpInterface`), read
+    from the stream's input or from the previous operator's line buffer and
+    `tensor.insert_slice`d into its own line buffer or the stream's result;
+    `pex.shift_rows` drops the rows no window reads again. Steps that repeat
+    the same actions become one `scf.for` over rows carrying the line
+    buffers, the first and last rows (where windows are clipped) are
+    straight-line code. Line buffers are `pex.buffer`s at the placements
+    `pex-plan-arena` recorded on the body's operations. Fails when the
+    stream's `line_rows` are not those of its schedule.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def LowerGroups : Pass<"pex-lower-groups", "func::FuncOp"> {
   let summary = "Lower pex.group to loops over channel slices";
   let description = [{

@@ -1,6 +1,7 @@
 //===- LowerKernels.cpp - pex-lower-kernels ---------------------*- C++ -*-===//
 
 #include "EmitterUtils.h"
+#include "ShiftRows.h"
 #include "pex/Analysis/OpLabels.h"
 #include "pex/Conversion/Passes.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
@@ -326,6 +327,10 @@ struct LowerKernelsPass
           return signalPassFailure();
         kernel.erase();
       }
+      SmallVector<ShiftRowsOp> shifts;
+      function.walk([&](ShiftRowsOp shift) { shifts.push_back(shift); });
+      for (ShiftRowsOp shift : shifts)
+        lowerShiftRows(shift);
     }
   }
 };

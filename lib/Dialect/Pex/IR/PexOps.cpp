@@ -324,5 +324,61 @@ void KernelOp::getEffects(
                        SideEffects::DefaultResource::get());
 }
 
+//===----------------------------------------------------------------------===//
+// StreamOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult StreamOp::verifyRegions() {
+  Block &body = getBody().front();
+  if (body.getNumArguments() != 1 ||
+      body.getArgument(0).getType() != getInput().getType())
+    return emitOpError() << "body must take one argument of the input type "
+                         << getInput().getType();
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  if (!yield || yield.getValues().getTypes() != TypeRange(getType()))
+    return emitOpError() << "body must end in pex.yield of one value of the "
+                            "result type "
+                         << getType();
+  for (Type type : {getInput().getType(), getType()})
+    if (cast<RankedTensorType>(type).getRank() != 4)
+      return emitOpError() << "streams NHWC tensors (rank 4), got " << type;
+  if (llvm::any_of(getLineRows(), [](int64_t rows) { return rows <= 0; }))
+    return emitOpError() << "line buffers must hold at least one row";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ShiftRowsOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ShiftRowsOp::verify() {
+  auto type = cast<ShapedType>(getBuffer().getType());
+  if (type.getRank() != 4)
+    return emitOpError() << "shifts the rows of an NHWC buffer (rank 4), got "
+                         << type;
+  if (static_cast<int64_t>(getDrop() + getKeep()) > type.getDimSize(1))
+    return emitOpError() << "moves rows [" << getDrop() << ", "
+                         << getDrop() + getKeep() << ") of a buffer of "
+                         << type.getDimSize(1) << " rows";
+  bool onTensors = isa<RankedTensorType>(type);
+  if (onTensors != static_cast<bool>(getResult()) ||
+      (getResult() && getResult().getType() != type))
+    return emitOpError() << (onTensors ? "on tensors must return the updated "
+                                         "buffer"
+                                       : "on memrefs has no result");
+  return success();
+}
+
+void ShiftRowsOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  if (!isa<MemRefType>(getBuffer().getType()))
+    return;
+  effects.emplace_back(MemoryEffects::Read::get(), &getBufferMutable(),
+                       SideEffects::DefaultResource::get());
+  effects.emplace_back(MemoryEffects::Write::get(), &getBufferMutable(),
+                       SideEffects::DefaultResource::get());
+}
+
 #define GET_OP_CLASSES
 #include "pex/Dialect/Pex/IR/PexOps.cpp.inc"

@@ -79,6 +79,37 @@ struct BufferOpInterface
     return success();
   }
 };
+/// Moves rows within its buffer: reads and writes it in place.
+struct ShiftRowsOpInterface
+    : public BufferizableOpInterface::ExternalModel<ShiftRowsOpInterface,
+                                                    ShiftRowsOp> {
+  bool bufferizesToMemoryRead(Operation *, OpOperand &,
+                              const AnalysisState &) const {
+    return true;
+  }
+  bool bufferizesToMemoryWrite(Operation *, OpOperand &,
+                               const AnalysisState &) const {
+    return true;
+  }
+  AliasingValueList getAliasingValues(Operation *op, OpOperand &,
+                                      const AnalysisState &) const {
+    return {{op->getResult(0), BufferRelation::Equivalent}};
+  }
+  LogicalResult bufferize(Operation *op, RewriterBase &rewriter,
+                          const BufferizationOptions &options,
+                          BufferizationState &state) const {
+    auto shift = cast<ShiftRowsOp>(op);
+    FailureOr<Value> buffer =
+        getBuffer(rewriter, shift.getBuffer(), options, state);
+    if (failed(buffer))
+      return failure();
+    rewriter.setInsertionPoint(shift);
+    ShiftRowsOp::create(rewriter, shift.getLoc(), Type(), *buffer,
+                        shift.getDrop(), shift.getKeep());
+    replaceOpWithBufferizedValues(rewriter, op, *buffer);
+    return success();
+  }
+};
 } // namespace
 
 void mlir::pex::registerBufferizableOpInterfaceExternalModels(
@@ -86,5 +117,6 @@ void mlir::pex::registerBufferizableOpInterfaceExternalModels(
   registry.addExtension(+[](MLIRContext *context, PexDialect *) {
     KernelOp::attachInterface<KernelOpInterface>(*context);
     BufferOp::attachInterface<BufferOpInterface>(*context);
+    ShiftRowsOp::attachInterface<ShiftRowsOpInterface>(*context);
   });
 }

@@ -139,6 +139,91 @@ def Pex_GroupOp : Pex_Op<"group", [
 }
 
 //===----------------------------------------------------------------------===//
+// pex.stream
+//===----------------------------------------------------------------------===//
+
+def Pex_StreamOp : Pex_Op<"stream", [RecursiveMemoryEffects]> {
+  let summary = "A chain of operators run row by row through line buffers";
+  let description = [{
+    A row stream computes a chain of NHWC operators one output row of its
+    last operator at a time. Each tensor between two operators of the chain
+    never exists in full: it lives in a line buffer that holds only the rows
+    its reader's window still needs, `line_rows[i]` rows for the result of
+    the chain's operator `i` (one entry per operator but the last). Every row
+    of every operator is computed once: no multiply-accumulate is repeated.
+
+    The body holds the chain at full size, as if it ran unstreamed: its
+    logical operators (an anchor and its fused element-wise operators) form
+    a chain in which each operator reads exactly one activation, the
+    previous operator's result (the first reads the block argument, which
+    is the stream's input, read whole). The body ends in `pex.yield` of the
+    last operator's result, which is assembled row by row into the stream's
+    result. Constants are used from above. Window operators after the first
+    must not skip rows (kernel height at least the stride), so that each
+    row an operator computes is read.
+
+    `pex-stream` chooses streams and their line buffers;
+    `pex-plan-arena` places each line buffer (the placement on the body
+    operation computing it); `pex-lower-streams` makes the loop over rows.
+
+    ```mlir
+    %y = pex.stream line_rows = [3]
+        (%x : tensor<1x8x8x16xi8>) -> tensor<1x8x8x16xi8> {
+    ^bb0(%xs: tensor<1x8x8x16xi8>):
+      %a = tosa.conv2d %xs, %w1, ... -> tensor<1x8x8x16xi32>
+      %b = tosa.rescale %a, ... -> tensor<1x8x8x16xi8>
+      %c = tosa.depthwise_conv2d %b, %w2, ... {pad = 1, 1, 1, 1}
+      %d = tosa.rescale %c, ... -> tensor<1x8x8x16xi8>
+      pex.yield %d : tensor<1x8x8x16xi8>
+    }
+    ```
+  }];
+
+  let arguments = (ins AnyStaticShapeTensor:$input,
+                       DenseI64ArrayAttr:$line_rows);
+  let results = (outs AnyStaticShapeTensor:$result);
+  let regions = (region SizedRegion<1>:$body);
+
+  let assemblyFormat = [{
+    `line_rows` `=` $line_rows `(` $input `:` type($input) `)` `->`
+    type($result) $body attr-dict
+  }];
+  let hasRegionVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// pex.shift_rows
+//===----------------------------------------------------------------------===//
+
+def Pex_ShiftRowsOp : Pex_Op<"shift_rows", [
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
+  let summary = "Moves a line buffer's rows up, dropping the oldest";
+  let description = [{
+    Rows `[drop, drop + keep)` of an NHWC line buffer (dimension 1) move to
+    rows `[0, keep)`; the rows after them are left undefined. A stream does
+    this when its reader's window advances, so that the rows the window
+    reads are always contiguous and at fixed positions: the kernels of a
+    stream read and write line buffers at constant offsets.
+
+    On tensors the op returns the updated buffer; after bufferisation it
+    updates the memref in place and has no result.
+
+    ```mlir
+    %l1 = pex.shift_rows %l0 drop 1 keep 2 : tensor<1x3x8x16xi8>
+    ```
+  }];
+  let arguments = (ins AnyTypeOf<[AnyStaticShapeTensor, AnyStaticShapeMemRef]>:$buffer,
+                       ConfinedAttr<I64Attr, [IntPositive]>:$drop,
+                       ConfinedAttr<I64Attr, [IntPositive]>:$keep);
+  let results = (outs Optional<AnyStaticShapeTensor>:$result);
+  let assemblyFormat = [{
+    $buffer `drop` $drop `keep` $keep attr-dict `:` type($buffer)
+    (`->` type($result)^)?
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // pex.slice
 //===----------------------------------------------------------------------===//
 
@@ -196,8 +281,8 @@ def Pex_PartialYieldOp : Pex_Op<"partial_yield", [Pure, Terminator,
 }
 
 def Pex_YieldOp : Pex_Op<"yield", [Pure, Terminator, ReturnLike,
-    ParentOneOf<["GroupOp", "KernelOp"]>]> {
-  let summary = "Yields the results of a group epilogue or a kernel body";
+    ParentOneOf<["GroupOp", "KernelOp", "StreamOp"]>]> {
+  let summary = "Yields the results of a group epilogue, a kernel body or a stream";
   let arguments = (ins Variadic<AnyType>:$values);
   let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
   let builders = [OpBuilder<(ins), [{ build($_builder, $_state, ValueRange()); }]>];

@@ -1,0 +1,79 @@
+//===- RowStreaming.h - Running a chain of operators row by row -*- C++ -*-===//
+//
+// What a row stream (pex.stream) is made of and the order in which it
+// computes rows: the one description of a stream that the planner
+// (pex-stream), the memory model (BufferGraph) and the lowering
+// (pex-lower-streams) share, so that the line buffers the planner counts are
+// the ones the lowering makes.
+//
+// * A stage is one logical operator of the chain, seen along rows (NHWC
+//   dimension 1): output row r reads input rows
+//   [r * stride - padTop, r * stride - padTop + window) clipped to the input
+//   (window 1 for element-wise operators).
+// * Rows are pulled: the last stage computes its rows in order; before a
+//   stage computes a row, its line buffer drops the rows no later window
+//   reads (pex.shift_rows) and the stage before it computes the rows the
+//   window still lacks, recursively. Each row of each stage is computed
+//   once. A line buffer's capacity is the largest window it holds.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PEX_ANALYSIS_ROWSTREAMING_H
+#define PEX_ANALYSIS_ROWSTREAMING_H
+
+#include "pex/Analysis/LogicalOperators.h"
+
+#include "mlir/IR/Value.h"
+#include "mlir/Support/LLVM.h"
+
+#include <string>
+
+namespace mlir::pex {
+
+/// One logical operator of a stream, along rows.
+struct StreamStage {
+  LogicalOperator op;
+  int64_t inputRows = 0, outputRows = 0;
+  int64_t window = 1, stride = 1, padTop = 0;
+  /// Bytes of one output row.
+  int64_t rowBytes = 0;
+};
+
+/// One step of a stream's schedule: compute a row, or drop rows from a line
+/// buffer.
+struct StreamAction {
+  enum class Kind { Row, Shift } kind = Kind::Row;
+  /// Row: the stage; Shift: the line buffer (the result of that stage).
+  unsigned stage = 0;
+  /// Row: the output row computed, and the input rows [inputBegin,
+  /// inputEnd) it reads with the padding rows that complete its window.
+  int64_t row = 0, inputBegin = 0, inputEnd = 0, padTop = 0, padBottom = 0;
+  /// Row of an intermediate stage: where its line buffer receives the row.
+  int64_t slot = 0;
+  /// Shift: rows dropped from the top and rows kept.
+  int64_t drop = 0, keep = 0;
+};
+
+/// The schedule of a stream: per output row of the last stage, the actions
+/// that compute it, and each line buffer's capacity in rows.
+struct StreamSchedule {
+  SmallVector<StreamStage> stages;
+  /// Per stage but the last: rows of its line buffer.
+  SmallVector<int64_t> lineRows;
+  SmallVector<SmallVector<StreamAction>> steps;
+};
+
+/// The stages of `ops`, a chain of logical operators whose first reads
+/// `input`; fails with the reason in `whyNot` when the chain cannot be
+/// streamed (an operator that reads two activations, is not a row window,
+/// skips rows, or is not NHWC).
+FailureOr<SmallVector<StreamStage>>
+getStreamStages(ArrayRef<LogicalOperator> ops, Value input,
+                std::string &whyNot);
+
+/// The pull schedule of `stages`.
+StreamSchedule scheduleRows(ArrayRef<StreamStage> stages);
+
+} // namespace mlir::pex
+
+#endif // PEX_ANALYSIS_ROWSTREAMING_H

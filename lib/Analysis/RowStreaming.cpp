@@ -1,0 +1,169 @@
+//===- RowStreaming.cpp - Running a chain of operators row by row ---------===//
+
+#include "pex/Analysis/RowStreaming.h"
+#include "pex/Analysis/OpLabels.h"
+#include "pex/Interfaces/PartialExecutionOpInterface.h"
+#include "pex/Interfaces/RowWindowOpInterface.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+
+using namespace mlir;
+using namespace mlir::pex;
+
+namespace {
+
+bool isNHWC(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && tensor.hasStaticShape() && tensor.getRank() == 4 &&
+         tensor.getDimSize(0) == 1;
+}
+
+/// Why `op`, reading `activation` as its only activation, cannot be a
+/// stage; empty when it can.
+std::string checkStage(const LogicalOperator &op, Value activation) {
+  Operation *reader = op.anchor ? op.anchor : op.ops.front();
+  for (Operation *member : op.ops) {
+    for (Value operand : member->getOperands()) {
+      if (operand == activation && member != reader)
+        return getOpLabel(member) + " reads the stream's tensor beside " +
+               getOpLabel(reader);
+      // Element-wise operands are restricted to rows with the result: a
+      // constant that varies along rows cannot be.
+      auto type = dyn_cast<RankedTensorType>(operand.getType());
+      if (member != op.anchor && type && type.getRank() == 4 &&
+          type.getDimSize(1) != 1 && isConstantValue(operand))
+        return getOpLabel(member) + " reads a constant that varies by row";
+    }
+    for (Type type : member->getResultTypes())
+      if (!isNHWC(type))
+        return getOpLabel(member) + " does not produce an NHWC tensor";
+  }
+  if (op.anchor && !isa<RowWindowOpInterface>(op.anchor))
+    return getOpLabel(op.anchor) + " does not compute rows from a window";
+  if (op.anchor && op.anchor->getOperand(0) != activation)
+    return getOpLabel(op.anchor) + " does not read the stream's tensor as "
+                                   "its window input";
+  return {};
+}
+
+class RowScheduler {
+public:
+  explicit RowScheduler(ArrayRef<StreamStage> stages) {
+    schedule.stages.assign(stages.begin(), stages.end());
+    produced.assign(stages.size(), 0);
+    base.assign(stages.size(), 0);
+    schedule.lineRows.assign(stages.size() - 1, 0);
+  }
+
+  StreamSchedule run() && {
+    unsigned last = schedule.stages.size() - 1;
+    for (int64_t row = 0; row < schedule.stages[last].outputRows; ++row) {
+      current = &schedule.steps.emplace_back();
+      computeRow(last, row);
+    }
+    return std::move(schedule);
+  }
+
+private:
+  void computeRow(unsigned stage, int64_t row) {
+    const StreamStage &info = schedule.stages[stage];
+    int64_t begin = row * info.stride - info.padTop;
+    int64_t end = begin + info.window;
+    int64_t inputBegin = std::max<int64_t>(begin, 0);
+    int64_t inputEnd = std::min(end, info.inputRows);
+    if (stage > 0) {
+      unsigned line = stage - 1;
+      // Rows above the window are never read again: drop them, keeping the
+      // ones still held at the top of the buffer.
+      if (base[line] < inputBegin) {
+        int64_t keep = produced[line] - inputBegin;
+        if (keep > 0) {
+          StreamAction shift;
+          shift.kind = StreamAction::Kind::Shift;
+          shift.stage = line;
+          shift.drop = inputBegin - base[line];
+          shift.keep = keep;
+          current->push_back(shift);
+        }
+        base[line] = inputBegin;
+      }
+      while (produced[line] < inputEnd)
+        computeRow(line, produced[line]);
+      schedule.lineRows[line] =
+          std::max(schedule.lineRows[line], inputEnd - inputBegin);
+    }
+    StreamAction action;
+    action.stage = stage;
+    action.row = row;
+    action.inputBegin = inputBegin;
+    action.inputEnd = inputEnd;
+    action.padTop = inputBegin - begin;
+    action.padBottom = end - inputEnd;
+    action.slot = row - base[stage];
+    current->push_back(action);
+    ++produced[stage];
+  }
+
+  StreamSchedule schedule;
+  /// Per stage: rows computed so far, and the first row its line buffer
+  /// holds.
+  SmallVector<int64_t> produced, base;
+  SmallVector<StreamAction> *current = nullptr;
+};
+
+} // namespace
+
+FailureOr<SmallVector<StreamStage>>
+mlir::pex::getStreamStages(ArrayRef<LogicalOperator> ops, Value input,
+                           std::string &whyNot) {
+  if (ops.empty() || !isNHWC(input.getType())) {
+    whyNot = "a stream reads one NHWC tensor through at least one operator";
+    return failure();
+  }
+  SmallVector<StreamStage> stages;
+  Value activation = input;
+  for (const LogicalOperator &op : ops) {
+    SmallVector<Value> activations;
+    for (Value operand : op.getExternalOperands())
+      if (!isConstantValue(operand))
+        activations.push_back(operand);
+    if (activations.size() != 1 || activations.front() != activation) {
+      whyNot = getOpLabel(op.getRepresentative()) +
+               " does not read exactly the previous operator's result";
+      return failure();
+    }
+    if (std::string reason = checkStage(op, activation); !reason.empty()) {
+      whyNot = std::move(reason);
+      return failure();
+    }
+    StreamStage stage;
+    stage.op = op;
+    auto inputType = cast<RankedTensorType>(activation.getType());
+    auto outputType = cast<RankedTensorType>(op.getSink()->getResultTypes()[0]);
+    stage.inputRows = inputType.getDimSize(1);
+    stage.outputRows = outputType.getDimSize(1);
+    stage.rowBytes = getStorageBytes(outputType) / stage.outputRows;
+    if (auto window = dyn_cast_or_null<RowWindowOpInterface>(op.anchor)) {
+      stage.window = window.getRowWindow();
+      stage.stride = window.getRowStride();
+      stage.padTop = window.getRowPadTop();
+    } else if (stage.inputRows != stage.outputRows) {
+      whyNot = getOpLabel(op.getRepresentative()) + " changes the row count";
+      return failure();
+    }
+    // A stage after the first reads rows from a line buffer in order: a
+    // window that skips rows would leave rows computed for nothing.
+    if (!stages.empty() && stage.window < stage.stride) {
+      whyNot = getOpLabel(op.getRepresentative()) +
+               " skips rows (stride above its window)";
+      return failure();
+    }
+    stages.push_back(std::move(stage));
+    activation = op.getSink()->getResult(0);
+  }
+  return stages;
+}
+
+StreamSchedule mlir::pex::scheduleRows(ArrayRef<StreamStage> stages) {
+  return RowScheduler(stages).run();
+}

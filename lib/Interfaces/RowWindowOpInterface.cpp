@@ -1,0 +1,5 @@
+//===- RowWindowOpInterface.cpp ---------------------------------*- C++ -*-===//
+
+#include "pex/Interfaces/RowWindowOpInterface.h"
+
+#include "pex/Interfaces/RowWindowOpInterface.cpp.inc"

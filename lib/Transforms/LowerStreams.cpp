@@ -1,0 +1,305 @@
+//===- LowerStreams.cpp - pex-lower-streams ---------------------*- C++ -*-===//
+//
+// Carries out a pex.stream: the schedule of RowStreaming.h (the one the
+// planner counted) becomes straight-line code for its first and last rows
+// and scf.for loops over the rows whose actions repeat. Each row an operator
+// computes is its logical operator restricted to the window of input rows
+// (RowWindowOpInterface), written into the next line buffer or the stream's
+// result with tensor.insert_slice; line buffers are loop-carried tensors in
+// the storage the planner placed.
+//
+//===----------------------------------------------------------------------===//
+
+#include "pex/Analysis/RowStreaming.h"
+#include "pex/Dialect/Pex/IR/PexOps.h"
+#include "pex/Interfaces/RowWindowOpInterface.h"
+#include "pex/Transforms/Passes.h"
+
+#include "mlir/IR/IRMapping.h"
+
+namespace mlir::pex {
+#define GEN_PASS_DEF_LOWERSTREAMS
+#include "pex/Transforms/Passes.h.inc"
+} // namespace mlir::pex
+
+using namespace mlir;
+using namespace mlir::pex;
+
+namespace {
+
+/// Where a row action reads and writes in the rows of the whole tensors (the
+/// stream's input and result); every other position is fixed.
+struct RowPositions {
+  SmallVector<int64_t> values;
+};
+
+RowPositions getPositions(ArrayRef<StreamAction> actions, unsigned lastStage) {
+  RowPositions positions;
+  for (const StreamAction &action : actions) {
+    if (action.kind != StreamAction::Kind::Row)
+      continue;
+    if (action.stage == 0)
+      positions.values.push_back(action.inputBegin);
+    if (action.stage == lastStage)
+      positions.values.push_back(action.row);
+  }
+  return positions;
+}
+
+/// Whether two steps run the same actions at possibly different positions
+/// of the whole tensors (a line buffer slot is fixed).
+bool haveSameShape(ArrayRef<StreamAction> a, ArrayRef<StreamAction> b,
+                   unsigned lastStage) {
+  auto shape = [&](const StreamAction &action) {
+    int64_t slot = action.stage == lastStage ? 0 : action.slot;
+    return std::make_tuple(action.kind, action.stage,
+                           action.inputEnd - action.inputBegin, action.padTop,
+                           action.padBottom, action.drop, action.keep, slot);
+  };
+  return a.size() == b.size() &&
+         llvm::all_of(llvm::zip(a, b), [&](auto pair) {
+           return shape(std::get<0>(pair)) == shape(std::get<1>(pair));
+         });
+}
+
+class StreamLowering {
+public:
+  explicit StreamLowering(StreamOp stream) : stream(stream), builder(stream) {}
+  LogicalResult lower();
+
+private:
+  /// Emits the actions of one step; `positions` are the values of the step's
+  /// RowPositions (constants, or affine in a loop's induction variable).
+  void emitStep(ArrayRef<StreamAction> actions, ArrayRef<Value> positions);
+  /// Emits `stage`'s logical operator on `window`, one output row.
+  Value emitRow(const StreamStage &stage, Value window,
+                const StreamAction &action);
+  Value extractRows(Value source, OpFoldResult offset, int64_t rows);
+  Value insertRow(Value row, Value destination, OpFoldResult offset);
+
+  StreamOp stream;
+  OpBuilder builder;
+  StreamSchedule schedule;
+  /// Values the body uses from its own constants, cloned once before the
+  /// loops.
+  IRMapping invariants;
+  /// The current line buffers (per stage but the last) and result.
+  SmallVector<Value> lines;
+  Value result;
+};
+
+Value StreamLowering::extractRows(Value source, OpFoldResult offset,
+                                  int64_t rows) {
+  auto type = cast<RankedTensorType>(source.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[1] = rows;
+  SmallVector<OpFoldResult> offsets(4, builder.getIndexAttr(0));
+  offsets[1] = offset;
+  SmallVector<OpFoldResult> sizes = llvm::map_to_vector(
+      shape, [&](int64_t size) -> OpFoldResult {
+        return builder.getIndexAttr(size);
+      });
+  SmallVector<OpFoldResult> strides(4, builder.getIndexAttr(1));
+  return tensor::ExtractSliceOp::create(builder, stream.getLoc(),
+                                        type.clone(shape), source, offsets,
+                                        sizes, strides);
+}
+
+Value StreamLowering::insertRow(Value row, Value destination,
+                                OpFoldResult offset) {
+  auto type = cast<RankedTensorType>(row.getType());
+  SmallVector<OpFoldResult> offsets(4, builder.getIndexAttr(0));
+  offsets[1] = offset;
+  SmallVector<OpFoldResult> sizes = llvm::map_to_vector(
+      type.getShape(), [&](int64_t size) -> OpFoldResult {
+        return builder.getIndexAttr(size);
+      });
+  SmallVector<OpFoldResult> strides(4, builder.getIndexAttr(1));
+  return tensor::InsertSliceOp::create(builder, stream.getLoc(), row,
+                                       destination, offsets, sizes, strides);
+}
+
+Value StreamLowering::emitRow(const StreamStage &stage, Value window,
+                              const StreamAction &action) {
+  IRMapping mapping = invariants;
+  const LogicalOperator &op = stage.op;
+  for (Operation *member : op.ops) {
+    Operation *row;
+    if (member == op.anchor) {
+      row = cast<RowWindowOpInterface>(member).cloneForRows(
+          builder, window, action.padTop, action.padBottom, /*outputRows=*/1);
+    } else {
+      if (member == op.ops.front())
+        for (Value operand : member->getOperands())
+          if (!mapping.contains(operand) && !invariants.contains(operand) &&
+              operand.getParentRegion() == &stream.getBody())
+            mapping.map(operand, window);
+      row = builder.clone(*member, mapping);
+      for (Value result : row->getResults()) {
+        auto type = cast<RankedTensorType>(result.getType());
+        SmallVector<int64_t> shape(type.getShape());
+        shape[1] = 1;
+        result.setType(type.clone(shape));
+      }
+    }
+    row->removeAttr(kPlacementAttrName);
+    mapping.map(member->getResults(), row->getResults());
+  }
+  return mapping.lookup(op.getSink()->getResult(0));
+}
+
+void StreamLowering::emitStep(ArrayRef<StreamAction> actions,
+                              ArrayRef<Value> positions) {
+  unsigned last = schedule.stages.size() - 1;
+  const Value *position = positions.begin();
+  for (const StreamAction &action : actions) {
+    if (action.kind == StreamAction::Kind::Shift) {
+      lines[action.stage] =
+          ShiftRowsOp::create(builder, stream.getLoc(),
+                              lines[action.stage].getType(),
+                              lines[action.stage], action.drop, action.keep)
+              .getResult();
+      continue;
+    }
+    const StreamStage &stage = schedule.stages[action.stage];
+    int64_t rows = action.inputEnd - action.inputBegin;
+    Value window = action.stage == 0
+                       ? extractRows(stream.getInput(), *position++, rows)
+                       : extractRows(lines[action.stage - 1],
+                                     builder.getIndexAttr(0), rows);
+    Value row = emitRow(stage, window, action);
+    if (action.stage == last)
+      result = insertRow(row, result, *position++);
+    else
+      lines[action.stage] =
+          insertRow(row, lines[action.stage], builder.getIndexAttr(action.slot));
+  }
+}
+
+LogicalResult StreamLowering::lower() {
+  Block &body = stream.getBody().front();
+  std::string whyNot;
+  FailureOr<SmallVector<StreamStage>> stages = getStreamStages(
+      formLogicalOperators(body), body.getArgument(0), whyNot);
+  if (failed(stages))
+    return stream.emitError() << "pex: cannot stream this chain: " << whyNot;
+  schedule = scheduleRows(*stages);
+  if (ArrayRef<int64_t>(schedule.lineRows) != stream.getLineRows())
+    return stream.emitError()
+           << "pex: the stream's line buffers differ from its schedule's";
+
+  Location loc = stream.getLoc();
+  // Constants the body defines are the same for every row.
+  for (Operation &op : body.without_terminator())
+    if (op.hasTrait<OpTrait::ConstantLike>())
+      builder.clone(op, invariants);
+  for (auto [stage, rows] : llvm::zip(schedule.stages, schedule.lineRows)) {
+    auto type = cast<RankedTensorType>(stage.op.getSink()->getResultTypes()[0]);
+    SmallVector<int64_t> shape(type.getShape());
+    shape[1] = rows;
+    auto lineType = type.clone(shape);
+    auto placement =
+        stage.op.getSink()->getAttrOfType<PlacementAttr>(kPlacementAttrName);
+    lines.push_back(placement
+                        ? BufferOp::create(builder, loc, lineType, placement)
+                              .getResult()
+                        : tensor::EmptyOp::create(builder, loc, shape,
+                                                  type.getElementType())
+                              .getResult());
+  }
+  auto resultType = stream.getType();
+  auto placements = stream->getAttrOfType<ArrayAttr>(kResultPlacementsAttrName);
+  auto resultPlacement =
+      placements ? dyn_cast<PlacementAttr>(placements[0]) : nullptr;
+  result = resultPlacement
+               ? BufferOp::create(builder, loc, resultType, resultPlacement)
+                     .getResult()
+               : tensor::EmptyOp::create(builder, loc, resultType.getShape(),
+                                         resultType.getElementType())
+                     .getResult();
+
+  unsigned last = schedule.stages.size() - 1;
+  ArrayRef<SmallVector<StreamAction>> steps = schedule.steps;
+  size_t step = 0;
+  while (step < steps.size()) {
+    // The longest run of steps doing the same actions at positions that
+    // advance by a constant per step.
+    RowPositions first = getPositions(steps[step], last);
+    size_t end = step + 1;
+    SmallVector<int64_t> deltas;
+    if (end < steps.size() && haveSameShape(steps[step], steps[end], last)) {
+      RowPositions second = getPositions(steps[end], last);
+      for (auto [a, b] : llvm::zip(first.values, second.values))
+        deltas.push_back(b - a);
+      ++end;
+      while (end < steps.size() && haveSameShape(steps[step], steps[end], last)) {
+        RowPositions next = getPositions(steps[end], last);
+        bool affine = true;
+        for (auto [a, b, delta] :
+             llvm::zip(first.values, next.values, deltas))
+          affine &= b - a == delta * static_cast<int64_t>(end - step);
+        if (!affine)
+          break;
+        ++end;
+      }
+    }
+    if (end - step == 1) {
+      SmallVector<Value> positions = llvm::map_to_vector(
+          first.values, [&](int64_t value) -> Value {
+            return arith::ConstantIndexOp::create(builder, loc, value);
+          });
+      emitStep(steps[step], positions);
+      ++step;
+      continue;
+    }
+    SmallVector<Value> carried(lines);
+    carried.push_back(result);
+    Value lower = arith::ConstantIndexOp::create(builder, loc, 0);
+    Value upper =
+        arith::ConstantIndexOp::create(builder, loc, end - step);
+    Value one = arith::ConstantIndexOp::create(builder, loc, 1);
+    ArrayRef<StreamAction> actions = steps[step];
+    auto loop = scf::ForOp::create(
+        builder, loc, lower, upper, one, carried,
+        [&](OpBuilder &nested, Location nestedLoc, Value iv, ValueRange args) {
+          OpBuilder::InsertionGuard guard(builder);
+          builder.setInsertionPoint(nested.getInsertionBlock(),
+                                    nested.getInsertionPoint());
+          lines.assign(args.begin(), std::prev(args.end()));
+          result = args.back();
+          SmallVector<Value> positions;
+          for (auto [start, delta] : llvm::zip(first.values, deltas)) {
+            Value scaled = arith::MulIOp::create(
+                builder, nestedLoc, iv,
+                arith::ConstantIndexOp::create(builder, nestedLoc, delta));
+            positions.push_back(arith::AddIOp::create(
+                builder, nestedLoc, scaled,
+                arith::ConstantIndexOp::create(builder, nestedLoc, start)));
+          }
+          emitStep(actions, positions);
+          SmallVector<Value> yielded(lines);
+          yielded.push_back(result);
+          scf::YieldOp::create(builder, nestedLoc, yielded);
+        });
+    ValueRange results = loop.getResults();
+    lines.assign(results.begin(), std::prev(results.end()));
+    result = loop.getResults().back();
+    step = end;
+  }
+  stream.getResult().replaceAllUsesWith(result);
+  stream.erase();
+  return success();
+}
+
+struct LowerStreamsPass
+    : public pex::impl::LowerStreamsBase<LowerStreamsPass> {
+  void runOnOperation() override {
+    SmallVector<StreamOp> streams;
+    getOperation().walk([&](StreamOp stream) { streams.push_back(stream); });
+    for (StreamOp stream : streams)
+      if (failed(StreamLowering(stream).lower()))
+        return signalPassFailure();
+  }
+};
+
+} // namespace

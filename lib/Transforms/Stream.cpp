@@ -1,0 +1,183 @@
+//===- Stream.cpp - pex-stream ----------------------------------*- C++ -*-===//
+//
+// Chooses the chains of operators that run row by row (pex.stream) where that
+// lowers the schedule's peak. Candidates are the chains of logical operators
+// in which each operator's result is read only by the next one; each
+// candidate sub-chain is measured by the memory model on a copy of the
+// function with the chain streamed (the liveness every other planner pass
+// uses), and the best one is kept, until no stream lowers the peak.
+//
+//===----------------------------------------------------------------------===//
+
+#include "pex/Analysis/Liveness.h"
+#include "pex/Analysis/RowStreaming.h"
+#include "pex/Dialect/Pex/IR/PexOps.h"
+#include "pex/Interfaces/PartialExecutionOpInterface.h"
+#include "pex/Transforms/Passes.h"
+
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/ScopeExit.h"
+
+namespace mlir::pex {
+#define GEN_PASS_DEF_STREAM
+#include "pex/Transforms/Passes.h.inc"
+} // namespace mlir::pex
+
+using namespace mlir;
+using namespace mlir::pex;
+
+namespace {
+
+/// The activation `op` reads, when it reads exactly one.
+std::optional<Value> getOnlyActivation(const LogicalOperator &op) {
+  std::optional<Value> activation;
+  for (Value operand : op.getExternalOperands()) {
+    if (isConstantValue(operand))
+      continue;
+    if (activation)
+      return std::nullopt;
+    activation = operand;
+  }
+  return activation;
+}
+
+/// Wraps `chain` (logical operators, each reading the previous one's result
+/// alone) into a pex.stream at the place of its last operation.
+StreamOp wrapInStream(ArrayRef<LogicalOperator> chain,
+                      ArrayRef<int64_t> lineRows) {
+  Operation *sink = chain.back().getSink();
+  Value input = *getOnlyActivation(chain.front());
+  Value result = sink->getResult(0);
+  OpBuilder builder(sink->getContext());
+  builder.setInsertionPointAfter(sink);
+  auto stream = StreamOp::create(builder, sink->getLoc(), result.getType(),
+                                 input, lineRows);
+  Block *body = builder.createBlock(&stream.getBody(), {}, {input.getType()},
+                                    {input.getLoc()});
+  for (const LogicalOperator &op : chain)
+    for (Operation *member : op.ops)
+      member->moveBefore(body, body->end());
+  input.replaceUsesWithIf(body->getArgument(0), [&](OpOperand &use) {
+    return use.getOwner()->getBlock() == body;
+  });
+  builder.setInsertionPointToEnd(body);
+  YieldOp::create(builder, sink->getLoc(), result);
+  result.replaceUsesWithIf(stream.getResult(), [&](OpOperand &use) {
+    return use.getOwner()->getBlock() != body;
+  });
+  return stream;
+}
+
+/// A sub-chain [begin, end) of a maximal chain and its schedule's line
+/// buffers.
+struct StreamChoice {
+  unsigned chain = 0, begin = 0, end = 0;
+  SmallVector<int64_t> lineRows;
+  int64_t peak = 0;
+};
+
+struct StreamPass : public pex::impl::StreamBase<StreamPass> {
+  using StreamBase::StreamBase;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (func.isExternal())
+      return;
+    BufferGraphOptions options{arenaIO, alignment};
+    while (true) {
+      FailureOr<BufferGraph> graph = BufferGraph::buildUnplanned(func, options);
+      if (failed(graph))
+        return signalPassFailure();
+      int64_t peak =
+          computeLiveness(*graph, graph->getProgramOrder()).peakBytes;
+      SmallVector<SmallVector<LogicalOperator>> chains = findChains(*graph);
+      std::optional<StreamChoice> best;
+      for (auto [index, chain] : llvm::enumerate(chains))
+        for (unsigned begin = 0; begin < chain.size(); ++begin)
+          for (unsigned end = begin + 1; end <= chain.size(); ++end) {
+            ArrayRef<LogicalOperator> part =
+                ArrayRef(chain).slice(begin, end - begin);
+            std::string whyNot;
+            FailureOr<SmallVector<StreamStage>> stages =
+                getStreamStages(part, *getOnlyActivation(part.front()), whyNot);
+            // A longer chain only adds operators that cannot stream.
+            if (failed(stages))
+              break;
+            if (part.size() < 2)
+              continue;
+            StreamChoice choice{static_cast<unsigned>(index), begin, end,
+                                scheduleRows(*stages).lineRows, 0};
+            FailureOr<int64_t> streamedPeak = measure(func, part, choice);
+            if (failed(streamedPeak))
+              return signalPassFailure();
+            choice.peak = *streamedPeak;
+            if (choice.peak < (best ? best->peak : peak))
+              best = std::move(choice);
+          }
+      if (!best)
+        return;
+      wrapInStream(ArrayRef(chains[best->chain])
+                       .slice(best->begin, best->end - best->begin),
+                   best->lineRows);
+    }
+  }
+
+  /// Maximal chains in program order: each operator's result is read only
+  /// by the next, which reads no other activation.
+  SmallVector<SmallVector<LogicalOperator>>
+  findChains(const BufferGraph &graph) {
+    ArrayRef<BufferGraph::Unit> units = graph.getUnits();
+    ArrayRef<BufferGraph::Buffer> buffers = graph.getBuffers();
+    // The unit that continues each unit's chain.
+    SmallVector<std::optional<unsigned>> next(units.size());
+    SmallVector<bool> hasPrevious(units.size(), false);
+    for (auto [index, unit] : llvm::enumerate(units)) {
+      if (unit.group || unit.outputs.size() != 1)
+        continue;
+      const BufferGraph::Buffer &output = buffers[unit.outputs.front()];
+      if (output.isResult || output.consumers.size() != 1 ||
+          output.value != unit.op.getSink()->getResult(0))
+        continue;
+      unsigned consumer = output.consumers.front();
+      const BufferGraph::Unit &reader = units[consumer];
+      if (reader.group || getOnlyActivation(reader.op) != output.value)
+        continue;
+      next[index] = consumer;
+      hasPrevious[consumer] = true;
+    }
+    SmallVector<SmallVector<LogicalOperator>> chains;
+    for (auto [index, unit] : llvm::enumerate(units)) {
+      if (hasPrevious[index] || !next[index] || unit.group ||
+          !getOnlyActivation(unit.op))
+        continue;
+      SmallVector<LogicalOperator> &chain = chains.emplace_back();
+      for (std::optional<unsigned> at = index; at; at = next[*at])
+        chain.push_back(units[*at].op);
+    }
+    return chains;
+  }
+
+  /// The peak of `func` with `part` streamed, measured on a copy.
+  FailureOr<int64_t> measure(func::FuncOp func, ArrayRef<LogicalOperator> part,
+                             const StreamChoice &choice) {
+    // A copy outside the module: a function pass may not add functions.
+    IRMapping mapping;
+    auto copy = cast<func::FuncOp>(func->clone(mapping));
+    llvm::scope_exit cleanup([&] { copy.erase(); });
+    SmallVector<LogicalOperator> copied;
+    for (const LogicalOperator &op : part) {
+      LogicalOperator &clone = copied.emplace_back();
+      for (Operation *member : op.ops)
+        clone.ops.push_back(mapping.lookup(member));
+      clone.anchor = op.anchor ? mapping.lookup(op.anchor) : nullptr;
+    }
+    wrapInStream(copied, choice.lineRows);
+    FailureOr<BufferGraph> graph =
+        BufferGraph::buildUnplanned(copy, BufferGraphOptions{arenaIO, alignment});
+    if (failed(graph))
+      return failure();
+    return computeLiveness(*graph, graph->getProgramOrder()).peakBytes;
+  }
+};
+
+} // namespace
