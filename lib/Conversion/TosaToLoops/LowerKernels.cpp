@@ -309,6 +309,31 @@ LogicalResult outlineKernel(KernelOp kernel, StringRef name) {
   return success();
 }
 
+/// Replaces the calls of every outlined kernel identical to an earlier one
+/// (same layer, same code: a stream computes the same row of an operator at
+/// several places of its schedule) by calls of that one, and erases it.
+void mergeIdenticalKernels(ModuleOp module, ArrayRef<func::FuncOp> kernels) {
+  llvm::StringMap<func::FuncOp> byCode;
+  OpPrintingFlags flags;
+  flags.printGenericOpForm().useLocalScope().elideLargeElementsAttrs(0);
+  for (func::FuncOp kernel : kernels) {
+    // The code without the name: the function printed under a fixed one.
+    StringAttr name = kernel.getSymNameAttr();
+    kernel.setSymName("kernel");
+    std::string code;
+    llvm::raw_string_ostream os(code);
+    kernel->print(os, flags);
+    kernel.setSymNameAttr(name);
+    auto [it, inserted] = byCode.try_emplace(code, kernel);
+    if (inserted)
+      continue;
+    if (failed(SymbolTable::replaceAllSymbolUses(
+            kernel, it->second.getSymNameAttr(), module)))
+      continue;
+    kernel.erase();
+  }
+}
+
 struct LowerKernelsPass
     : public pex::impl::LowerKernelsBase<LowerKernelsPass> {
   void runOnOperation() override {
@@ -317,16 +342,21 @@ struct LowerKernelsPass
     for (func::FuncOp function : functions) {
       SmallVector<KernelOp> kernels;
       function.walk([&](KernelOp kernel) { kernels.push_back(kernel); });
+      SmallVector<func::FuncOp> outlined;
       for (auto [index, kernel] : llvm::enumerate(kernels)) {
         if (!kernel.getResults().empty()) {
           kernel.emitError() << "pex: kernels must be bufferized before they "
                                 "are lowered";
           return signalPassFailure();
         }
-        if (failed(outlineKernel(kernel, kernelName(function, index, kernel))))
+        std::string name = kernelName(function, index, kernel);
+        if (failed(outlineKernel(kernel, name)))
           return signalPassFailure();
         kernel.erase();
+        if (auto created = getOperation().lookupSymbol<func::FuncOp>(name))
+          outlined.push_back(created);
       }
+      mergeIdenticalKernels(getOperation(), outlined);
       SmallVector<ShiftRowsOp> shifts;
       function.walk([&](ShiftRowsOp shift) { shifts.push_back(shift); });
       for (ShiftRowsOp shift : shifts)

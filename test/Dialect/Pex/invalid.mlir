@@ -381,3 +381,63 @@ func.func private @arena_lower_bound() attributes {a = #pex.arena<size = 64, ali
 
 // expected-error @+1 {{arena of 32 bytes is below its lower bound of 64 bytes}}
 func.func private @arena_too_small() attributes {a = #pex.arena<size = 32, alignment = 16, peak = 48, lower_bound = 64>}
+
+// -----
+
+func.func @stream_argument_type(%x: tensor<1x6x4x2xf32>) -> tensor<1x6x4x2xf32> {
+  // expected-error @+1 {{body must take one argument of the input type 'tensor<1x6x4x2xf32>'}}
+  %y = pex.stream line_rows = [](%x : tensor<1x6x4x2xf32>) -> tensor<1x6x4x2xf32> {
+  ^bb0(%xs: tensor<1x6x4x2xi8>):
+    pex.yield %x : tensor<1x6x4x2xf32>
+  }
+  return %y : tensor<1x6x4x2xf32>
+}
+
+// -----
+
+func.func @stream_yield_type(%x: tensor<1x6x4x2xf32>) -> tensor<1x3x4x2xf32> {
+  // expected-error @+1 {{body must end in pex.yield of one value of the result type 'tensor<1x3x4x2xf32>'}}
+  %y = pex.stream line_rows = [](%x : tensor<1x6x4x2xf32>) -> tensor<1x3x4x2xf32> {
+  ^bb0(%xs: tensor<1x6x4x2xf32>):
+    pex.yield %xs : tensor<1x6x4x2xf32>
+  }
+  return %y : tensor<1x3x4x2xf32>
+}
+
+// -----
+
+func.func @stream_rank(%x: tensor<6x8xf32>) -> tensor<6x8xf32> {
+  // expected-error @+1 {{streams NHWC tensors (rank 4), got 'tensor<6x8xf32>'}}
+  %y = pex.stream line_rows = [](%x : tensor<6x8xf32>) -> tensor<6x8xf32> {
+  ^bb0(%xs: tensor<6x8xf32>):
+    pex.yield %xs : tensor<6x8xf32>
+  }
+  return %y : tensor<6x8xf32>
+}
+
+// -----
+
+func.func @stream_empty_line(%x: tensor<1x6x4x2xf32>) -> tensor<1x6x4x2xf32> {
+  // expected-error @+1 {{line buffers must hold at least one row}}
+  %y = pex.stream line_rows = [0](%x : tensor<1x6x4x2xf32>) -> tensor<1x6x4x2xf32> {
+  ^bb0(%xs: tensor<1x6x4x2xf32>):
+    pex.yield %xs : tensor<1x6x4x2xf32>
+  }
+  return %y : tensor<1x6x4x2xf32>
+}
+
+// -----
+
+func.func @shift_too_many_rows(%t: tensor<1x3x4x2xi8>) -> tensor<1x3x4x2xi8> {
+  // expected-error @+1 {{moves rows [2, 4) of a buffer of 3 rows}}
+  %s = pex.shift_rows %t drop 2 keep 2 : tensor<1x3x4x2xi8> -> tensor<1x3x4x2xi8>
+  return %s : tensor<1x3x4x2xi8>
+}
+
+// -----
+
+func.func @shift_memref_result(%m: memref<1x3x4x2xi8>) {
+  // expected-error @+1 {{on memrefs has no result}}
+  %s = pex.shift_rows %m drop 1 keep 1 : memref<1x3x4x2xi8> -> tensor<1x3x4x2xi8>
+  return
+}

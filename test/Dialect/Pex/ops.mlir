@@ -160,3 +160,34 @@ func.func @placement() -> memref<128xi8> {
   %v = memref.view %arena[%c64][] {pex.placement = #pex.placement<offset = 64, size = 128, live = [2, 5]>} : memref<256xi8> to memref<128xi8>
   return %v : memref<128xi8>
 }
+
+// -----
+
+// A stream: the chain at full size, one line buffer per operator but the last.
+// CHECK-LABEL: func.func @stream
+// CHECK: pex.stream line_rows = [3](%{{.*}} : tensor<1x6x4x2xf32>) -> tensor<1x6x4x2xf32> {
+// CHECK: ^bb0(%[[X:.*]]: tensor<1x6x4x2xf32>):
+// CHECK: tosa.clamp %[[X]]
+// CHECK: tosa.max_pool2d
+// CHECK: pex.yield
+func.func @stream(%x: tensor<1x6x4x2xf32>) -> tensor<1x6x4x2xf32> {
+  %y = pex.stream line_rows = [3](%x : tensor<1x6x4x2xf32>) -> tensor<1x6x4x2xf32> {
+  ^bb0(%xs: tensor<1x6x4x2xf32>):
+    %r = tosa.clamp %xs {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x6x4x2xf32>) -> tensor<1x6x4x2xf32>
+    %p = tosa.max_pool2d %r {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x6x4x2xf32>) -> tensor<1x6x4x2xf32>
+    pex.yield %p : tensor<1x6x4x2xf32>
+  }
+  return %y : tensor<1x6x4x2xf32>
+}
+
+// -----
+
+// Shifting rows: on tensors it returns the buffer, on memrefs it updates it.
+// CHECK-LABEL: func.func @shift_rows
+// CHECK: pex.shift_rows %{{.*}} drop 1 keep 2 : tensor<1x3x4x2xi8> -> tensor<1x3x4x2xi8>
+// CHECK: pex.shift_rows %{{.*}} drop 2 keep 1 : memref<1x3x4x2xi8>{{$}}
+func.func @shift_rows(%t: tensor<1x3x4x2xi8>, %m: memref<1x3x4x2xi8>) -> tensor<1x3x4x2xi8> {
+  %s = pex.shift_rows %t drop 1 keep 2 : tensor<1x3x4x2xi8> -> tensor<1x3x4x2xi8>
+  pex.shift_rows %m drop 2 keep 1 : memref<1x3x4x2xi8>
+  return %s : tensor<1x3x4x2xi8>
+}

@@ -1,0 +1,63 @@
+// RUN: pex-opt %s -split-input-file --pex-lower-streams | FileCheck %s
+
+// The stream of test/Transforms/stream.mlir carried out: the first rows
+// fill the line buffers (straight-line code), the rows whose actions repeat
+// are one loop carrying the line buffers and the result, the last row's
+// window is clipped by the padding. Every row of every operator is computed
+// once: 8 expansion rows (2 + 1 + 5 in the loop), 8 depthwise rows (1 + 1 + 5
+// + 1), 8 projection rows.
+// CHECK-LABEL: func.func @expand_filter_project
+// CHECK-DAG:   %[[LINE0:.*]] = tensor.empty() : tensor<1x3x8x96xi8>
+// CHECK-DAG:   %[[LINE1:.*]] = tensor.empty() : tensor<1x1x8x96xi8>
+// CHECK-DAG:   %[[OUT:.*]] = tensor.empty() : tensor<1x8x8x8xi8>
+// Row 0 of the expansion, into slot 0 of its line buffer.
+// CHECK:       %[[IN0:.*]] = tensor.extract_slice %arg0[0, %{{.*}}, 0, 0] [1, 1, 8, 16]
+// CHECK:       tosa.conv2d %[[IN0]], {{.*}} -> tensor<1x1x8x96xi32>
+// CHECK:       %[[E0:.*]] = tensor.insert_slice %{{.*}} into %[[LINE0]][0, 0, 0, 0] [1, 1, 8, 96]
+// CHECK:       %[[E1:.*]] = tensor.insert_slice %{{.*}} into %[[E0]][0, 1, 0, 0] [1, 1, 8, 96]
+// Depthwise row 0 reads the two rows there with one padding row above.
+// CHECK:       %[[W0:.*]] = tensor.extract_slice %[[E1]][0, 0, 0, 0] [1, 2, 8, 96]
+// CHECK:       tosa.depthwise_conv2d %[[W0]], {{.*}}pad = array<i64: 1, 0, 1, 1>{{.*}} -> tensor<1x1x8x96xi32>
+// CHECK:       tensor.insert_slice %{{.*}} into %[[OUT]][0, %{{.*}}, 0, 0] [1, 1, 8, 8]
+// CHECK:       tosa.depthwise_conv2d {{.*}}pad = array<i64: 0, 0, 1, 1>
+// CHECK:       scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (tensor<1x3x8x96xi8>, tensor<1x1x8x96xi8>, tensor<1x8x8x8xi8>) {
+// The window moves down a row: the oldest row goes, the new one lands last.
+// CHECK:         %[[SHIFTED:.*]] = pex.shift_rows %{{.*}} drop 1 keep 2 : tensor<1x3x8x96xi8>
+// CHECK:         tosa.conv2d
+// CHECK:         tensor.insert_slice %{{.*}} into %[[SHIFTED]][0, 2, 0, 0] [1, 1, 8, 96]
+// CHECK:         tosa.depthwise_conv2d {{.*}}pad = array<i64: 0, 0, 1, 1>
+// CHECK:         tosa.conv2d
+// CHECK:         scf.yield
+// The last depthwise row: two rows and a padding row below.
+// CHECK:       pex.shift_rows %{{.*}} drop 1 keep 2
+// CHECK:       tosa.depthwise_conv2d {{.*}}pad = array<i64: 0, 1, 1, 1>
+// CHECK:       %[[LAST:.*]] = tensor.insert_slice %{{.*}} into %{{.*}}[0, %{{.*}}, 0, 0] [1, 1, 8, 8]
+// CHECK-NEXT:  return %[[LAST]]
+func.func @expand_filter_project(%arg0: tensor<1x8x8x16xi8>) -> tensor<1x8x8x8xi8> {
+  %0 = "tosa.const"() <{values = dense<1> : tensor<96x1x1x16xi8>}> : () -> tensor<96x1x1x16xi8>
+  %1 = "tosa.const"() <{values = dense<3> : tensor<96xi32>}> : () -> tensor<96xi32>
+  %2 = "tosa.const"() <{values = dense<1073741824> : tensor<96xi32>}> : () -> tensor<96xi32>
+  %3 = "tosa.const"() <{values = dense<33> : tensor<96xi8>}> : () -> tensor<96xi8>
+  %4 = "tosa.const"() <{values = dense<2> : tensor<3x3x96x1xi8>}> : () -> tensor<3x3x96x1xi8>
+  %5 = "tosa.const"() <{values = dense<0> : tensor<96xi32>}> : () -> tensor<96xi32>
+  %6 = "tosa.const"() <{values = dense<-1> : tensor<8x1x1x96xi8>}> : () -> tensor<8x1x1x96xi8>
+  %7 = "tosa.const"() <{values = dense<[1, 2, 3, 4, 5, 6, 7, 8]> : tensor<8xi32>}> : () -> tensor<8xi32>
+  %8 = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %9 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %10 = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %11 = "tosa.const"() <{values = dense<33> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %12 = pex.stream line_rows = [3, 1](%arg0 : tensor<1x8x8x16xi8>) -> tensor<1x8x8x8xi8> {
+  ^bb0(%arg1: tensor<1x8x8x16xi8>):
+    %13 = tosa.conv2d %arg1, %0, %1, %8, %8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<96x1x1x16xi8>, tensor<96xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x96xi32>
+    %14 = tosa.rescale %13, %2, %3, %9, %8 {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x96xi32>, tensor<96xi32>, tensor<96xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x96xi8>
+    %15 = tosa.clamp %14 {max_val = 127 : i8, min_val = 0 : i8} : (tensor<1x8x8x96xi8>) -> tensor<1x8x8x96xi8>
+    %16 = tosa.depthwise_conv2d %15, %4, %5, %8, %8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x96xi8>, tensor<3x3x96x1xi8>, tensor<96xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x96xi32>
+    %17 = tosa.rescale %16, %10, %11, %9, %8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x96xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x96xi8>
+    %18 = tosa.clamp %17 {max_val = 127 : i8, min_val = 0 : i8} : (tensor<1x8x8x96xi8>) -> tensor<1x8x8x96xi8>
+    %19 = tosa.conv2d %18, %6, %7, %8, %8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x96xi8>, tensor<8x1x1x96xi8>, tensor<8xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x8xi32>
+    %20 = tosa.rescale %19, %10, %11, %9, %8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x8xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x8xi8>
+    pex.yield %20 : tensor<1x8x8x8xi8>
+  }
+  return %12 : tensor<1x8x8x8xi8>
+}
+
