@@ -198,7 +198,9 @@ void mlir::pex::driver::writeHeader(llvm::raw_ostream &os, const ModelInterface 
       alias("PEX_MODEL_INPUT", lower + "_input");
       alias("PEX_MODEL_OUTPUT", lower + "_output");
     }
-    alias("PEX_MODEL_ARENA_SYMBOL", arena);
+    // With memory pools there is no one arena symbol.
+    if (figures.pools.empty())
+      alias("PEX_MODEL_ARENA_SYMBOL", arena);
     os << "\n";
   }
   os << "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
