@@ -541,7 +541,11 @@ void Compilation::printSummary(llvm::StringRef objectPath,
                << (pipeline.arenaIO ? "input/output included"
                                     : "+ " + std::to_string(figures.ioBytes) +
                                           " B input/output")
-               << "), baseline " << figures.baselineArenaBytes << " B, flash "
+               << ")";
+  for (auto [index, pool] : llvm::enumerate(figures.pools))
+    llvm::outs() << (index ? ", " : " in pools ") << pool.name << " "
+                 << pool.usedBytes << "/" << pool.capacityBytes << " B";
+  llvm::outs() << ", baseline " << figures.baselineArenaBytes << " B, flash "
                << figures.flashBytes << " B, " << figures.macs
                << " MACs; wrote " << objectPath << " and " << headerPath
                << "\n";
