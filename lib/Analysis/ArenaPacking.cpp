@@ -4,11 +4,12 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/Sequence.h"
-
-#include <functional>
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <random>
 
@@ -126,4 +127,85 @@ Packing mlir::pex::packBuffers(ArrayRef<PackingBuffer> buffers,
     }
   }
   return best;
+}
+
+std::optional<std::string>
+mlir::pex::parseMemoryPools(ArrayRef<std::string> specs,
+                            SmallVectorImpl<MemoryPool> &pools) {
+  llvm::StringSet<> names;
+  for (StringRef spec : specs) {
+    SmallVector<StringRef, 3> fields;
+    spec.split(fields, ':', /*MaxSplit=*/2);
+    auto malformed = [&](const Twine &why) {
+      return ("memory pool '" + spec + "': " + why +
+              " (expected NAME:BYTES[:SECTION])")
+          .str();
+    };
+    if (fields.size() < 2)
+      return malformed("no size");
+    StringRef name = fields[0];
+    bool identifier =
+        !name.empty() && !llvm::isDigit(name.front()) &&
+        llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+    if (!identifier)
+      return malformed("the name must be a C identifier");
+    MemoryPool pool;
+    pool.name = name.str();
+    if (fields[1].getAsInteger(10, pool.capacity) || pool.capacity <= 0)
+      return malformed("the size must be a positive number of bytes");
+    if (fields.size() == 3) {
+      if (fields[2].empty())
+        return malformed("empty section");
+      pool.section = fields[2].str();
+    }
+    if (!names.insert(name).second)
+      return ("memory pool '" + name + "' is given twice").str();
+    pools.push_back(std::move(pool));
+  }
+  return std::nullopt;
+}
+
+PoolPacking mlir::pex::packBuffersInPools(ArrayRef<PackingBuffer> buffers,
+                                          ArrayRef<double> accessesPerByte,
+                                          ArrayRef<int64_t> capacities,
+                                          int64_t alignment,
+                                          PackingStrategy strategy) {
+  PoolPacking result;
+  result.poolOf.assign(buffers.size(), 0);
+  result.offsets.assign(buffers.size(), 0);
+  result.sizes.assign(capacities.size(), 0);
+  auto hottest = llvm::to_vector(llvm::seq<unsigned>(0, buffers.size()));
+  llvm::stable_sort(hottest, [&](unsigned a, unsigned b) {
+    return accessesPerByte[a] > accessesPerByte[b];
+  });
+  // Whether a buffer fits is decided with first fit, which the final
+  // packing (first fit or better) never exceeds.
+  SmallVector<SmallVector<PackingBuffer>> members(capacities.size());
+  SmallVector<SmallVector<unsigned>> memberIndices(capacities.size());
+  for (unsigned buffer : hottest) {
+    bool placed = false;
+    for (auto [pool, capacity] : llvm::enumerate(capacities)) {
+      members[pool].push_back(buffers[buffer]);
+      if (packBuffers(members[pool], alignment, PackingStrategy::FirstFit)
+              .size <= capacity) {
+        memberIndices[pool].push_back(buffer);
+        placed = true;
+        break;
+      }
+      members[pool].pop_back();
+    }
+    if (!placed) {
+      result.unplaced = buffer;
+      return result;
+    }
+  }
+  for (auto [pool, indices] : llvm::enumerate(memberIndices)) {
+    Packing packing = packBuffers(members[pool], alignment, strategy);
+    result.sizes[pool] = packing.size;
+    for (auto [position, buffer] : llvm::enumerate(indices)) {
+      result.poolOf[buffer] = pool;
+      result.offsets[buffer] = packing.offsets[position];
+    }
+  }
+  return result;
 }

@@ -12,7 +12,9 @@
 
 #include "DriverConfig.h"
 
+#include "pex/Analysis/ArenaPacking.h"
 #include "pex/Analysis/Liveness.h"
+#include "pex/Analysis/MemoryPools.h"
 #include "pex/Analysis/MemoryReport.h"
 #include "pex/Analysis/OpLabels.h"
 #include "pex/Dialect/Pex/IR/PexDialect.h"
@@ -27,6 +29,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DerivedTypes.h"
 #include "llvm/IR/GlobalAlias.h"
@@ -39,6 +42,7 @@
 #include "llvm/Support/WithColor.h"
 
 #include <chrono>
+#include <cmath>
 
 using namespace mlir;
 using namespace mlir::pex;
@@ -142,13 +146,16 @@ llvm::json::Array listPlacedBuffers(ModuleOp module) {
     auto placement = view->getAttrOfType<PlacementAttr>(kPlacementAttrName);
     if (!placement || !listed.insert(placement).second)
       return;
-    placements.push_back(llvm::json::Object{
+    llvm::json::Object entry{
         {"offset", placement.getOffset()},
         {"bytes", placement.getSize()},
         {"first", placement.getFirst()},
         {"last", placement.getLast()},
         {"op", getLocationName(view.getLoc())},
-    });
+    };
+    if (!placement.getPool().empty())
+      entry["pool"] = placement.getPool();
+    placements.push_back(std::move(entry));
   });
   return placements;
 }
@@ -217,6 +224,7 @@ private:
   LogicalResult configurePipeline();
   LogicalResult optimizeSchedule();
   LogicalResult recordSchedule();
+  void recordPools(const BufferGraph &graph);
   LogicalResult planBuffers();
   FailureOr<int64_t> planBaselineArena();
   LogicalResult generateCode();
@@ -267,6 +275,7 @@ LogicalResult Compilation::configurePipeline() {
   pipeline.reorder = options.reorder;
   pipeline.partial = options.partialExecution;
   pipeline.stream = options.rowStreaming;
+  pipeline.memoryPools = options.memoryPools;
   // Input and output held by the caller come out of the budget; the arena
   // gets the rest.
   if (options.sramBudget > 0)
@@ -294,6 +303,24 @@ LogicalResult Compilation::optimizeSchedule() {
   return failure();
 }
 
+/// The memory pools and what each holds, most accessed per byte first.
+static void printPools(llvm::raw_ostream &os, const ReportFigures &figures) {
+  for (auto [pool, buffers] : llvm::zip(figures.pools, figures.poolBuffers)) {
+    os << llvm::formatv("pool {0}: {1} of {2} B used", pool.name,
+                        pool.usedBytes, pool.capacityBytes);
+    if (!pool.section.empty())
+      os << ", section " << pool.section;
+    os << "\n";
+    for (const llvm::json::Value &buffer : buffers) {
+      const llvm::json::Object &entry = *buffer.getAsObject();
+      os << llvm::formatv("  {0,8} B {1,10:f1} accesses/B  {2}\n",
+                          *entry.getInteger("bytes"),
+                          *entry.getNumber("accesses_per_byte"),
+                          *entry.getString("op"));
+    }
+  }
+}
+
 /// The schedule's figures (what reordering and partitioning minimised)
 /// before later phases erase the operations they refer to, and the budget
 /// the caller's input and output take alone.
@@ -312,6 +339,9 @@ LogicalResult Compilation::recordSchedule() {
   figures.ioBytes = pipeline.arenaIO ? 0 : graph->getIOBytes();
   figures.macs = graph->getMacs();
   figures.constantBytes = graph->getFlashBytes();
+  recordPools(*graph);
+  if (options.printMemoryReport && !figures.pools.empty())
+    printPools(llvm::outs(), figures);
   auto planned = func->getAttrOfType<ArenaAttr>(kArenaAttrName);
   if (options.sramBudget > 0 && planned &&
       planned.getSize() + figures.ioBytes > options.sramBudget) {
@@ -323,6 +353,45 @@ LogicalResult Compilation::recordSchedule() {
            << " bytes at " << getOpLabel(peakOp);
   }
   return success();
+}
+
+/// The pools pex-plan-arena filled, and per pool its buffers, most
+/// accessed per byte first.
+void Compilation::recordPools(const BufferGraph &graph) {
+  auto pools =
+      graph.getFunction()->getAttrOfType<ArrayAttr>(kPoolsAttrName);
+  if (!pools)
+    return;
+  struct Entry {
+    double accessesPerByte;
+    llvm::json::Object json;
+  };
+  llvm::StringMap<std::vector<Entry>> entriesOf;
+  SmallVector<double> accesses = estimateAccesses(graph);
+  for (auto [index, buffer] : llvm::enumerate(graph.getBuffers())) {
+    PlacementAttr placement = findPlacement(graph, index);
+    if (!placement)
+      continue;
+    double perByte = accesses[index] / std::max<int64_t>(buffer.exactBytes, 1);
+    entriesOf[placement.getPool()].push_back(
+        {perByte, llvm::json::Object{
+                      {"op", graph.describeBuffer(index)},
+                      {"bytes", buffer.exactBytes},
+                      {"accesses_per_byte", std::round(perByte * 10) / 10}}});
+  }
+  for (Attribute attr : pools) {
+    auto pool = cast<PoolAttr>(attr);
+    figures.pools.push_back({pool.getName().str(), pool.getSection().str(),
+                             pool.getCapacity(), pool.getSize()});
+    std::vector<Entry> &entries = entriesOf[pool.getName()];
+    llvm::stable_sort(entries, [](const Entry &a, const Entry &b) {
+      return a.accessesPerByte > b.accessesPerByte;
+    });
+    llvm::json::Array buffers;
+    for (Entry &entry : entries)
+      buffers.push_back(std::move(entry.json));
+    figures.poolBuffers.push_back(std::move(buffers));
+  }
 }
 
 LogicalResult Compilation::planBuffers() {
@@ -337,7 +406,11 @@ LogicalResult Compilation::planBuffers() {
   if (failed(baseline))
     return failure();
   figures.baselineArenaBytes = *baseline;
-  if (memref::GlobalOp global = findArenaGlobal(*module)) {
+  // The arena's global, or with memory pools the module, has the plan.
+  Operation *planned = findArenaGlobal(*module);
+  if (!planned && (*module)->hasAttr(kArenaAttrName))
+    planned = *module;
+  if (Operation *global = planned) {
     auto arena = global->getAttrOfType<ArenaAttr>(kArenaAttrName);
     figures.arenaBytes = arena.getSize();
     figures.arenaPeakBytes = arena.getPeak();
@@ -470,7 +543,11 @@ void Compilation::printSummary(llvm::StringRef objectPath,
                << (pipeline.arenaIO ? "input/output included"
                                     : "+ " + std::to_string(figures.ioBytes) +
                                           " B input/output")
-               << "), baseline " << figures.baselineArenaBytes << " B, flash "
+               << ")";
+  for (auto [index, pool] : llvm::enumerate(figures.pools))
+    llvm::outs() << (index ? ", " : " in pools ") << pool.name << " "
+                 << pool.usedBytes << "/" << pool.capacityBytes << " B";
+  llvm::outs() << ", baseline " << figures.baselineArenaBytes << " B, flash "
                << figures.flashBytes << " B, " << figures.macs
                << " MACs; wrote " << objectPath << " and " << headerPath
                << "\n";
@@ -535,6 +612,7 @@ int Compilation::run() {
       llvm::sys::path::filename(options.modelPaths.front()).str(),
       figures.arenaBytes, figures.flashBytes, pipeline.externalArena,
       pipeline.arenaIO};
+  header.pools = figures.pools;
   if (failed(writeText(headerPath, [&](llvm::raw_ostream &os) {
         writeHeader(os, *interface, header);
       })))
@@ -720,6 +798,19 @@ int mlir::pex::driver::compile(const CompileOptions &options,
     error() << "no model to compile\n";
     return 1;
   }
+  if (!options.memoryPools.empty()) {
+    SmallVector<MemoryPool> pools;
+    if (std::optional<std::string> reason =
+            parseMemoryPools(options.memoryPools, pools)) {
+      error() << "--memory-pool: " << *reason << "\n";
+      return 1;
+    }
+    if (options.sramBudget > 0) {
+      error() << "--memory-pool and --sram-budget exclude each other: the "
+                 "pools' capacities are the budget\n";
+      return 1;
+    }
+  }
   if (options.modelPaths.size() > 1) {
     // One object, one arena: what a single model's options would change
     // per model cannot be given once for all.
@@ -730,6 +821,7 @@ int mlir::pex::driver::compile(const CompileOptions &options,
         : options.arena == ArenaDefinition::External ? "--arena=external"
         : options.sramBudget > 0                     ? "--sram-budget"
         : options.printMemoryReport                  ? "--memory-report"
+        : !options.memoryPools.empty()               ? "--memory-pool"
                                                      : "";
     if (!refused.empty()) {
       error() << refused << " takes one model; several models share one "

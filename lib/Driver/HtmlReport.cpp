@@ -3,6 +3,7 @@
 #include "pex/Driver/HtmlReport.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
@@ -75,10 +76,25 @@ void writeFigures(llvm::raw_ostream &os, const llvm::json::Object &report) {
   os << "</table>\n";
 }
 
+/// Where each memory pool starts in the arena chart: the pools stacked,
+/// fastest at the bottom.
+llvm::StringMap<int64_t> getPoolBases(const llvm::json::Object &report) {
+  llvm::StringMap<int64_t> bases;
+  int64_t base = 0;
+  if (const llvm::json::Array *pools = report.getArray("pools"))
+    for (const llvm::json::Value &value : *pools)
+      if (const llvm::json::Object *pool = value.getAsObject()) {
+        bases[string(*pool, "name")] = base;
+        base += integer(*pool, "used_bytes");
+      }
+  return bases;
+}
+
 /// Every placed buffer as a rectangle: its lifetime across, its bytes of
-/// the arena up.
+/// the arena up (with memory pools, of its pool, the pools stacked).
 void writeArenaChart(llvm::raw_ostream &os, const llvm::json::Object &report) {
   const llvm::json::Array *buffers = report.getArray("arena_buffers");
+  llvm::StringMap<int64_t> poolBases = getPoolBases(report);
   int64_t arena = std::max<int64_t>(integer(report, "arena_bytes"), 1);
   int64_t steps = 1;
   if (buffers)
@@ -101,15 +117,40 @@ void writeArenaChart(llvm::raw_ostream &os, const llvm::json::Object &report) {
               last = integer(*buffer, "last");
       int64_t offset = integer(*buffer, "offset"),
               size = integer(*buffer, "bytes");
+      std::string pool = string(*buffer, "pool");
+      int64_t base = pool.empty() ? 0 : poolBases.lookup(pool);
       os << llvm::formatv(
           "<rect class=\"buffer\" x=\"{0:f1}\" y=\"{1:f1}\" width=\"{2:f1}\" "
-          "height=\"{3:f1}\"><title>{4}: {5} B at offset {6}, steps {7} to "
-          "{8}</title></rect>\n",
-          first * x, kChartHeight - (offset + size) * y, (last - first + 1) * x,
-          size * y, escape(string(*buffer, "op")), bytes(size), offset, first,
-          last);
+          "height=\"{3:f1}\"><title>{4}: {5} B at offset {6}{9}, steps {7} "
+          "to {8}</title></rect>\n",
+          first * x, kChartHeight - (base + offset + size) * y,
+          (last - first + 1) * x, size * y, escape(string(*buffer, "op")),
+          bytes(size), offset, first, last,
+          pool.empty() ? "" : " of pool " + escape(pool));
     }
   os << "</svg>\n";
+}
+
+/// The memory pools, fastest first, and how full each is.
+void writePools(llvm::raw_ostream &os, const llvm::json::Object &report) {
+  const llvm::json::Array *pools = report.getArray("pools");
+  if (!pools)
+    return;
+  os << "<h2>Memory pools</h2>\n<table class=\"pools\">\n"
+        "<tr><th>pool</th><th>section</th><th>used</th><th>capacity</th>"
+        "<th>buffers</th></tr>\n";
+  for (const llvm::json::Value &value : *pools) {
+    const llvm::json::Object *pool = value.getAsObject();
+    if (!pool)
+      continue;
+    const llvm::json::Array *buffers = pool->getArray("buffers");
+    os << "<tr><td>" << escape(string(*pool, "name")) << "</td><td>"
+       << escape(string(*pool, "section")) << "</td><td>"
+       << bytes(integer(*pool, "used_bytes")) << " B</td><td>"
+       << bytes(integer(*pool, "capacity_bytes")) << " B</td><td>"
+       << (buffers ? buffers->size() : 0) << "</td></tr>\n";
+  }
+  os << "</table>\n";
 }
 
 void writeSteps(llvm::raw_ostream &os, const llvm::json::Object &report) {
@@ -181,6 +222,7 @@ void mlir::pex::driver::writeHtmlReport(llvm::raw_ostream &os,
      << bytes(integer(report, "arena_bytes"))
      << " B); hover for its operator.</p>\n";
   writeArenaChart(os, report);
+  writePools(os, report);
   writeLayers(os, report);
   writeSteps(os, report);
   os << "</body>\n</html>\n";

@@ -132,10 +132,33 @@ void mlir::pex::driver::writeHeader(llvm::raw_ostream &os, const ModelInterface 
      << (figures.externalArena ? 1 : 0) << "\n";
   os << "#define " << prefix << "_ARENA_IO " << (figures.arenaIO ? 1 : 0)
      << "\n\n";
-  if (figures.externalArena)
+  if (!figures.pools.empty()) {
+    os << "/* The arena split over memory pools, fastest first: bytes used, "
+          "capacity and\n   linker section of each; the pool is the array "
+       << arena << "_NAME. */\n";
+    for (const PoolFigures &pool : figures.pools) {
+      std::string macro =
+          prefix + "_POOL_" + llvm::StringRef(pool.name).upper();
+      os << "#define " << macro << "_BYTES " << pool.usedBytes << "\n";
+      os << "#define " << macro << "_CAPACITY " << pool.capacityBytes << "\n";
+      if (!pool.section.empty())
+        os << "#define " << macro << "_SECTION \"" << pool.section << "\"\n";
+    }
+    os << "\n";
+  }
+  if (figures.externalArena && figures.pools.empty())
     os << "/* The application defines the arena (16-byte aligned), e.g. in a "
           "chosen SRAM bank. */\nextern uint8_t "
        << arena << "[" << prefix << "_ARENA_BYTES];\n\n";
+  if (figures.externalArena && !figures.pools.empty()) {
+    os << "/* The application defines each pool that holds buffers "
+          "(16-byte aligned). */\n";
+    for (const PoolFigures &pool : figures.pools)
+      if (pool.usedBytes > 0)
+        os << "extern uint8_t " << arena << "_" << pool.name << "[" << prefix
+           << "_POOL_" << llvm::StringRef(pool.name).upper() << "_BYTES];\n";
+    os << "\n";
+  }
   if (figures.arenaIO) {
     os << "/* The input and output live in the arena. Write the input at "
           "the address\n   " << lower << "_input() returns, call " << lower
@@ -175,7 +198,9 @@ void mlir::pex::driver::writeHeader(llvm::raw_ostream &os, const ModelInterface 
       alias("PEX_MODEL_INPUT", lower + "_input");
       alias("PEX_MODEL_OUTPUT", lower + "_output");
     }
-    alias("PEX_MODEL_ARENA_SYMBOL", arena);
+    // With memory pools there is no one arena symbol.
+    if (figures.pools.empty())
+      alias("PEX_MODEL_ARENA_SYMBOL", arena);
     os << "\n";
   }
   os << "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";

@@ -26,6 +26,19 @@ llvm::json::Object mlir::pex::driver::buildReport(ReportFigures figures) {
       {"macs", figures.macs},
       {"schedule", std::move(figures.schedule)},
   };
+  if (!figures.pools.empty()) {
+    llvm::json::Array pools;
+    for (auto [pool, buffers] :
+         llvm::zip(figures.pools, figures.poolBuffers))
+      pools.push_back(llvm::json::Object{
+          {"name", pool.name},
+          {"capacity_bytes", pool.capacityBytes},
+          {"used_bytes", pool.usedBytes},
+          {"section", pool.section.empty() ? llvm::json::Value(nullptr)
+                                           : llvm::json::Value(pool.section)},
+          {"buffers", std::move(buffers)}});
+    report["pools"] = std::move(pools);
+  }
   if (figures.stackBoundBytes)
     report["stack_bound_bytes"] = *figures.stackBoundBytes;
   if (const std::optional<RunResult> &run = figures.run) {

@@ -53,6 +53,7 @@ void pex::buildOptimizeTosaPipeline(OpPassManager &pm,
   arena.strategy = options.arenaStrategy;
   arena.arenaIO = options.arenaIO;
   arena.arenaBudget = options.arenaBudget;
+  arena.pools.assign(options.memoryPools.begin(), options.memoryPools.end());
   pm.addNestedPass<func::FuncOp>(createPlanArena(arena));
 }
 

@@ -1,7 +1,8 @@
 //===- MaterializeArena.cpp - pex-materialize-arena -------------*- C++ -*-===//
 //
-// Carries out the placement pex-plan-arena recorded: one static arena, and
-// every buffer a view of it at its planned offset. Nothing is decided here;
+// Carries out the placement pex-plan-arena recorded: one static arena (or
+// one per memory pool), and every buffer a view of it at its planned
+// offset. Nothing is decided here;
 // a buffer without a placement is a buffer the plan does not know, which a
 // lowering step must not create.
 //
@@ -107,24 +108,85 @@ struct MaterializeArenaPass
       return;
     }
 
+    // With memory pools, every function must have the same ones.
+    ArrayAttr pools = funcs.front()->getAttrOfType<ArrayAttr>(kPoolsAttrName);
+    for (func::FuncOp func : funcs) {
+      auto own = func->getAttrOfType<ArrayAttr>(kPoolsAttrName);
+      if (static_cast<bool>(own) != static_cast<bool>(pools) ||
+          (pools && !samePools(own, pools))) {
+        func.emitError() << "pex: the functions of the module are planned "
+                            "with different memory pools";
+        return signalPassFailure();
+      }
+    }
+
     OpBuilder builder(module.getBodyRegion());
     builder.setInsertionPointToStart(module.getBody());
-    auto arenaType = MemRefType::get({arena.getSize()}, builder.getI8Type());
-    auto global = memref::GlobalOp::create(
-        builder, module.getLoc(), symbol,
-        builder.getStringAttr(external ? "public" : "private"), arenaType,
-        external ? Attribute() : builder.getUnitAttr(), /*constant=*/false,
-        builder.getI64IntegerAttr(arena.getAlignment()));
-    global->setAttr(kArenaAttrName, arena);
-    global->setAttr(kFirstFitSizeAttrName,
-                    builder.getI64IntegerAttr(firstFitSize));
+    auto createGlobal = [&](StringRef name, int64_t size) {
+      return memref::GlobalOp::create(
+          builder, module.getLoc(), name,
+          builder.getStringAttr(external ? "public" : "private"),
+          MemRefType::get({size}, builder.getI8Type()),
+          external ? Attribute() : builder.getUnitAttr(), /*constant=*/false,
+          builder.getI64IntegerAttr(arena.getAlignment()));
+    };
+    // The storages the views are of: the arena, or each pool's global by
+    // pool name.
+    SmallVector<std::pair<StringAttr, memref::GlobalOp>> globals;
+    if (!pools) {
+      memref::GlobalOp global = createGlobal(symbol, arena.getSize());
+      global->setAttr(kArenaAttrName, arena);
+      global->setAttr(kFirstFitSizeAttrName,
+                      builder.getI64IntegerAttr(firstFitSize));
+      globals.push_back({builder.getStringAttr(""), global});
+    } else {
+      module->setAttr(kArenaAttrName, arena);
+      module->setAttr(kFirstFitSizeAttrName,
+                      builder.getI64IntegerAttr(firstFitSize));
+      SmallVector<NamedAttribute> sections;
+      for (auto [index, attr] : llvm::enumerate(pools)) {
+        auto pool = cast<PoolAttr>(attr);
+        int64_t size = 0;
+        for (func::FuncOp func : funcs)
+          size = std::max(size, cast<PoolAttr>(func->getAttrOfType<ArrayAttr>(
+                                                    kPoolsAttrName)[index])
+                                    .getSize());
+        if (size == 0)
+          continue;
+        std::string name = (symbol + "_" + pool.getName()).str();
+        memref::GlobalOp global = createGlobal(name, size);
+        global->setAttr(kPoolAttrName,
+                        PoolAttr::get(&getContext(), pool.getName(),
+                                      pool.getCapacity(), size,
+                                      pool.getSection()));
+        globals.push_back({builder.getStringAttr(pool.getName()), global});
+        if (!pool.getSection().empty())
+          sections.push_back(builder.getNamedAttr(
+              name, builder.getStringAttr(pool.getSection())));
+      }
+      if (!sections.empty())
+        module->setAttr(kSectionsAttrName,
+                        builder.getDictionaryAttr(sections));
+    }
 
     for (func::FuncOp func : funcs) {
       func->removeAttr(kArenaAttrName);
       func->removeAttr(kFirstFitSizeAttrName);
+      func->removeAttr(kPoolsAttrName);
       builder.setInsertionPointToStart(&func.getBody().front());
-      Value arenaValue = memref::GetGlobalOp::create(builder, func.getLoc(),
-                                                     arenaType, symbol);
+      llvm::DenseMap<StringAttr, Value> storageOf;
+      for (auto [pool, global] : globals)
+        storageOf[pool] = memref::GetGlobalOp::create(
+            builder, func.getLoc(), global.getType(), global.getSymName());
+      auto storageFor = [&](Operation *op,
+                            PlacementAttr placement) -> Value {
+        Value storage =
+            storageOf.lookup(builder.getStringAttr(placement.getPool()));
+        if (!storage)
+          op->emitError() << "pex: internal error: placement " << placement
+                          << " is in no planned pool";
+        return storage;
+      };
       SmallVector<memref::AllocOp> allocs;
       func.walk([&](memref::AllocOp alloc) { allocs.push_back(alloc); });
       for (memref::AllocOp alloc : allocs) {
@@ -137,8 +199,11 @@ struct MaterializeArenaPass
                                "made a buffer the plan does not have)";
           return signalPassFailure();
         }
+        Value storage = storageFor(alloc, placement);
+        if (!storage)
+          return signalPassFailure();
         builder.setInsertionPoint(alloc);
-        createView(builder, alloc.getLoc(), arenaValue, alloc, placement);
+        createView(builder, alloc.getLoc(), storage, alloc, placement);
         alloc.erase();
       }
       SmallVector<std::string> roles = getArgumentRoles(func);
@@ -148,9 +213,12 @@ struct MaterializeArenaPass
             arg.getArgNumber(), kPlacementAttrName);
         if (!placement)
           continue;
-        setInsertionPointForArgument(builder, arg, arenaValue);
-        Value view = createView(builder, func.getLoc(), arenaValue, arg,
-                                placement);
+        Value storage = storageFor(func, placement);
+        if (!storage)
+          return signalPassFailure();
+        setInsertionPointForArgument(builder, arg, storage);
+        Value view =
+            createView(builder, func.getLoc(), storage, arg, placement);
         view.getDefiningOp()->setAttr(
             kArenaIOAttrName, builder.getStringAttr(roles[arg.getArgNumber()]));
         placedArguments.set(arg.getArgNumber());
@@ -159,6 +227,17 @@ struct MaterializeArenaPass
         return signalPassFailure();
       func.walk([](memref::DeallocOp dealloc) { dealloc.erase(); });
     }
+  }
+
+  static bool samePools(ArrayAttr a, ArrayAttr b) {
+    return a.size() == b.size() &&
+           llvm::all_of(llvm::zip(a, b), [](auto pair) {
+             auto [x, y] = pair;
+             auto first = cast<PoolAttr>(x), second = cast<PoolAttr>(y);
+             return first.getName() == second.getName() &&
+                    first.getCapacity() == second.getCapacity() &&
+                    first.getSection() == second.getSection();
+           });
   }
 
   /// A function whose plan has no buffer must have no allocation either.
@@ -172,6 +251,7 @@ struct MaterializeArenaPass
     });
     func->removeAttr(kArenaAttrName);
     func->removeAttr(kFirstFitSizeAttrName);
+    func->removeAttr(kPoolsAttrName);
     return failure(result.wasInterrupted());
   }
 };

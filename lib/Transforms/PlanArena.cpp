@@ -6,12 +6,15 @@
 // an offset; both are written into the IR, where the lowering carries them
 // to the buffers it creates. The figure the partitioner and the scheduler
 // minimised (the peak of aligned live bytes) is the arena's lower bound, and
-// the arena is that bound unless the packing fragments.
+// the arena is that bound unless the packing fragments. With memory pools,
+// the storages are split over them, the fastest holding the bytes accessed
+// most.
 //
 //===----------------------------------------------------------------------===//
 
 #include "pex/Analysis/ArenaPacking.h"
 #include "pex/Analysis/Liveness.h"
+#include "pex/Analysis/MemoryPools.h"
 #include "pex/Analysis/OpLabels.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
 #include "pex/Transforms/Passes.h"
@@ -63,6 +66,24 @@ Storages collectStorages(const BufferGraph &graph,
   }
   storages.exactPeak = getLivenessPeak(storages.packing, 1);
   return storages;
+}
+
+/// Estimated accesses per byte of each storage (MemoryPools.h).
+SmallVector<double> getAccessesPerByte(const BufferGraph &graph,
+                                       const Storages &storages) {
+  ArrayRef<PackingBuffer> packing = storages.packing;
+  SmallVector<double> accesses(packing.size(), 0.0);
+  for (auto [buffer, count] : llvm::enumerate(estimateAccesses(graph)))
+    if (std::optional<unsigned> storage = storages.indexOf[buffer])
+      accesses[*storage] += count;
+  // No buffer of the graph: a returned input's copy into the output, written
+  // and read once.
+  for (auto [storage, buffer] : llvm::enumerate(packing)) {
+    if (accesses[storage] == 0)
+      accesses[storage] = 2.0 * buffer.size;
+    accesses[storage] /= std::max<int64_t>(buffer.size, 1);
+  }
+  return accesses;
 }
 
 /// Writes `placement` where the lowering finds it for `buffer`: on the
@@ -118,6 +139,17 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
                        << "' (expected first-fit or search)";
       return signalPassFailure();
     }
+    SmallVector<MemoryPool> memoryPools;
+    if (std::optional<std::string> error =
+            parseMemoryPools(pools, memoryPools)) {
+      func.emitError() << "pex: " << *error;
+      return signalPassFailure();
+    }
+    if (!memoryPools.empty() && arenaBudget > 0) {
+      func.emitError() << "pex: an arena budget and memory pools exclude "
+                          "each other (the pools' capacities are the budget)";
+      return signalPassFailure();
+    }
     if (func->hasAttr(kArenaAttrName)) {
       func.emitError() << "pex: the function's arena is already planned";
       return signalPassFailure();
@@ -145,21 +177,70 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
         storages.packing.push_back(
             {graph->getBuffers()[*buffer].exactBytes, lastStep, lastStep});
       }
-    Packing packing =
-        packBuffers(storages.packing, alignment,
-                    strategy == "first-fit" ? PackingStrategy::FirstFit
-                                            : PackingStrategy::Search);
-    if (arenaBudget > 0 && packing.size > arenaBudget) {
-      Operation *peak = live.getPeakOp(func);
-      InFlightDiagnostic diag =
-          peak->emitError()
-          << "pex: arena budget of " << static_cast<int64_t>(arenaBudget)
-          << " bytes cannot be met: the buffers live at " << getOpLabel(peak)
-          << " take " << live.peakBytes << " bytes";
-      if (packing.size > live.peakBytes)
-        diag << ", and placing them needs " << packing.size << " bytes";
-      return signalPassFailure();
+    PackingStrategy packingStrategy = strategy == "first-fit"
+                                          ? PackingStrategy::FirstFit
+                                          : PackingStrategy::Search;
+    // Where each storage goes: its pool (none without pools) and offset.
+    SmallVector<int64_t> offsets;
+    SmallVector<StringRef> poolOf(storages.packing.size());
+    int64_t arenaSize = 0, lowerBound = 0;
+    if (memoryPools.empty()) {
+      Packing packing =
+          packBuffers(storages.packing, alignment, packingStrategy);
+      if (arenaBudget > 0 && packing.size > arenaBudget) {
+        Operation *peak = live.getPeakOp(func);
+        InFlightDiagnostic diag =
+            peak->emitError()
+            << "pex: arena budget of " << static_cast<int64_t>(arenaBudget)
+            << " bytes cannot be met: the buffers live at "
+            << getOpLabel(peak) << " take " << live.peakBytes << " bytes";
+        if (packing.size > live.peakBytes)
+          diag << ", and placing them needs " << packing.size << " bytes";
+        return signalPassFailure();
+      }
+      offsets = std::move(packing.offsets);
+      arenaSize = packing.size;
+      lowerBound = packing.lowerBound;
+    } else {
+      SmallVector<int64_t> capacities;
+      int64_t totalCapacity = 0;
+      for (const MemoryPool &pool : memoryPools) {
+        capacities.push_back(pool.capacity);
+        totalCapacity += pool.capacity;
+      }
+      PoolPacking packing = packBuffersInPools(
+          storages.packing,
+          getAccessesPerByte(*graph, storages),
+          capacities, alignment, packingStrategy);
+      if (packing.unplaced) {
+        Operation *peak = live.getPeakOp(func);
+        InFlightDiagnostic diag =
+            peak->emitError()
+            << "pex: memory pools of " << totalCapacity
+            << " bytes in total cannot hold the buffers: those live at "
+            << getOpLabel(peak) << " take " << live.peakBytes << " bytes";
+        if (live.peakBytes <= totalCapacity)
+          diag << ", and no pool has room left for a buffer of "
+               << storages.packing[*packing.unplaced].size << " bytes";
+        return signalPassFailure();
+      }
+      offsets = std::move(packing.offsets);
+      SmallVector<Attribute> poolAttrs;
+      for (auto [pool, used] : llvm::zip(memoryPools, packing.sizes)) {
+        poolAttrs.push_back(PoolAttr::get(&getContext(), pool.name,
+                                          pool.capacity, used, pool.section));
+        arenaSize += used;
+      }
+      for (auto [storage, pool] : llvm::enumerate(packing.poolOf))
+        poolOf[storage] = memoryPools[pool].name;
+      lowerBound = getLivenessPeak(storages.packing, alignment);
+      func->setAttr(kPoolsAttrName, ArrayAttr::get(&getContext(), poolAttrs));
     }
+    auto placementOf = [&](unsigned storage, int64_t size, int64_t first,
+                           int64_t last) {
+      return PlacementAttr::get(&getContext(), offsets[storage], size, first,
+                                last, poolOf[storage]);
+    };
 
     for (auto [index, storage] : llvm::enumerate(storages.indexOf)) {
       if (!storage)
@@ -167,16 +248,13 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
       const BufferGraph::Buffer &buffer = graph->getBuffers()[index];
       auto [first, last] = live.lifetimes[index];
       recordPlacement(*graph, index,
-                      PlacementAttr::get(&getContext(),
-                                         packing.offsets[*storage],
-                                         buffer.exactBytes, first, last));
+                      placementOf(*storage, buffer.exactBytes, first, last));
     }
     for (auto [resultIndex, storage] : returnedInputs) {
       const PackingBuffer &copy = storages.packing[storage];
-      func.setResultAttr(resultIndex, kPlacementAttrName,
-                         PlacementAttr::get(&getContext(),
-                                            packing.offsets[storage], copy.size,
-                                            copy.first, copy.last));
+      func.setResultAttr(
+          resultIndex, kPlacementAttrName,
+          placementOf(storage, copy.size, copy.first, copy.last));
     }
     // Where the lowering finds the storage of each result the arena holds:
     // bufferization turns results into output parameters.
@@ -190,14 +268,13 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
         auto [first, last] = live.lifetimes[*buffer];
         func.setResultAttr(
             resultIndex, kPlacementAttrName,
-            PlacementAttr::get(
-                &getContext(), packing.offsets[*storages.indexOf[*buffer]],
-                graph->getBuffers()[*buffer].exactBytes, first, last));
+            placementOf(*storages.indexOf[*buffer],
+                        graph->getBuffers()[*buffer].exactBytes, first, last));
       }
     Builder builder(&getContext());
     func->setAttr(kArenaAttrName,
-                  ArenaAttr::get(&getContext(), packing.size, alignment,
-                                 storages.exactPeak, packing.lowerBound));
+                  ArenaAttr::get(&getContext(), arenaSize, alignment,
+                                 storages.exactPeak, lowerBound));
     // What TensorFlow Lite Micro's greedy planner would need for the same
     // buffers and lifetimes, for comparison.
     func->setAttr(

@@ -1,7 +1,8 @@
 //===- VerifyArena.cpp - pex-verify-arena -----------------------*- C++ -*-===//
 //
 // Re-derives, independently of the planner, which arena buffers are live at
-// each operation, and checks that live buffers never share bytes. The
+// each operation, and checks that live buffers of the same arena (or memory
+// pool) never share bytes, and that every pool is within its capacity. The
 // lifetimes here are deliberately conservative: every operation that takes a
 // buffer and returns a memref is assumed to alias it, and a use inside a
 // loop covers the whole loop.
@@ -25,8 +26,16 @@ using namespace mlir::pex;
 
 namespace {
 
+/// An arena global: the one arena, or a memory pool's.
+struct ArenaStorage {
+  int64_t size;
+  /// The pool's name; empty for the one arena.
+  StringRef pool;
+};
+
 struct ArenaBuffer {
   memref::ViewOp view;
+  StringAttr storage;
   int64_t offset, bytes;
   /// Positions (in a pre-order numbering) of every operation that touches
   /// the buffer.
@@ -70,10 +79,22 @@ SmallVector<Operation *> collectTouchingOps(Value root) {
 struct VerifyArenaPass : public pex::impl::VerifyArenaBase<VerifyArenaPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    llvm::DenseMap<StringAttr, int64_t> arenaSizes;
-    for (auto global : module.getOps<memref::GlobalOp>())
+    llvm::DenseMap<StringAttr, ArenaStorage> arenaSizes;
+    for (auto global : module.getOps<memref::GlobalOp>()) {
       if (auto arena = global->getAttrOfType<ArenaAttr>(kArenaAttrName))
-        arenaSizes[global.getSymNameAttr()] = arena.getSize();
+        arenaSizes[global.getSymNameAttr()] = {arena.getSize(), ""};
+      if (auto pool = global->getAttrOfType<PoolAttr>(kPoolAttrName)) {
+        if (pool.getSize() > pool.getCapacity() ||
+            global.getType().getNumElements() > pool.getCapacity()) {
+          global.emitError() << "pex: memory pool '" << pool.getName()
+                             << "' of " << pool.getCapacity()
+                             << " bytes holds " << global.getType();
+          return signalPassFailure();
+        }
+        arenaSizes[global.getSymNameAttr()] = {pool.getSize(),
+                                               pool.getName()};
+      }
+    }
 
     for (auto func : module.getOps<func::FuncOp>())
       if (!func.isExternal() && failed(verifyFunction(func, arenaSizes)))
@@ -82,7 +103,7 @@ struct VerifyArenaPass : public pex::impl::VerifyArenaBase<VerifyArenaPass> {
 
   LogicalResult
   verifyFunction(func::FuncOp func,
-                 const llvm::DenseMap<StringAttr, int64_t> &arenaSizes) {
+                 const llvm::DenseMap<StringAttr, ArenaStorage> &arenaSizes) {
     llvm::DenseMap<Operation *, int64_t> position;
     int64_t next = 0;
     WalkResult heap = func.walk<WalkOrder::PreOrder>([&](Operation *op) {
@@ -110,20 +131,27 @@ struct VerifyArenaPass : public pex::impl::VerifyArenaBase<VerifyArenaPass> {
         return WalkResult::interrupt();
       }
       MemRefType type = view.getType();
-      ArenaBuffer buffer{view, offsetValue.getSExtValue(),
+      ArenaBuffer buffer{view, arenaSize->first, offsetValue.getSExtValue(),
                          type.getNumElements() *
                              llvm::divideCeil(type.getElementTypeBitWidth(), 8),
                          0, 0};
-      if (buffer.offset < 0 || buffer.offset + buffer.bytes > arenaSize->second) {
-        view.emitError() << "pex: buffer [" << buffer.offset << ", "
-                         << buffer.offset + buffer.bytes
-                         << ") exceeds the arena of " << arenaSize->second
-                         << " bytes";
+      const ArenaStorage &storage = arenaSize->second;
+      if (buffer.offset < 0 || buffer.offset + buffer.bytes > storage.size) {
+        InFlightDiagnostic diag = view.emitError()
+                                  << "pex: buffer [" << buffer.offset << ", "
+                                  << buffer.offset + buffer.bytes
+                                  << ") exceeds the ";
+        if (storage.pool.empty())
+          diag << "arena";
+        else
+          diag << "memory pool '" << storage.pool << "'";
+        diag << " of " << storage.size << " bytes";
         return WalkResult::interrupt();
       }
       auto placement = view->getAttrOfType<PlacementAttr>(kPlacementAttrName);
       if (!placement || placement.getOffset() != buffer.offset ||
-          placement.getSize() < buffer.bytes) {
+          placement.getSize() < buffer.bytes ||
+          placement.getPool() != storage.pool) {
         view.emitError() << "pex: buffer at offset " << buffer.offset
                          << " of " << buffer.bytes
                          << " bytes does not match its placement";
@@ -160,7 +188,8 @@ struct VerifyArenaPass : public pex::impl::VerifyArenaBase<VerifyArenaPass> {
 
     for (auto [i, a] : llvm::enumerate(buffers))
       for (const ArenaBuffer &b : ArrayRef(buffers).drop_front(i + 1)) {
-        bool liveTogether = a.first <= b.last && b.first <= a.last;
+        bool liveTogether = a.storage == b.storage && a.first <= b.last &&
+                            b.first <= a.last;
         bool shareBytes = a.offset < b.offset + b.bytes &&
                           b.offset < a.offset + a.bytes;
         if (!liveTogether || !shareBytes)

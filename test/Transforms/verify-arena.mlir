@@ -101,3 +101,66 @@ func.func @output_read_after_the_call() {
   memref.store %c1, %later[%c0] : memref<16xi8>
   return
 }
+
+// -----
+
+// Buffers of different pools live at the same time may have the same
+// offsets: the pools are different memories.
+memref.global "private" @pex_arena_fast : memref<64xi8> = uninitialized {alignment = 16 : i64, pex.pool = #pex.pool<name = "fast", capacity = 64, size = 64>}
+memref.global "private" @pex_arena_slow : memref<64xi8> = uninitialized {alignment = 16 : i64, pex.pool = #pex.pool<name = "slow", capacity = 128, size = 64>}
+func.func @pools_do_not_overlap(%in: memref<16xi8>, %out: memref<16xi8>) {
+  %fast = memref.get_global @pex_arena_fast : memref<64xi8>
+  %slow = memref.get_global @pex_arena_slow : memref<64xi8>
+  %c0 = arith.constant 0 : index
+  %a = memref.view %fast[%c0][] {pex.placement = #pex.placement<offset = 0, size = 64, live = [0, 9], pool = "fast">} : memref<64xi8> to memref<64xi8>
+  %b = memref.view %slow[%c0][] {pex.placement = #pex.placement<offset = 0, size = 64, live = [0, 9], pool = "slow">} : memref<64xi8> to memref<64xi8>
+  %x = memref.load %in[%c0] : memref<16xi8>
+  memref.store %x, %a[%c0] : memref<64xi8>
+  memref.store %x, %b[%c0] : memref<64xi8>
+  %y = memref.load %a[%c0] : memref<64xi8>
+  %z = memref.load %b[%c0] : memref<64xi8>
+  memref.store %y, %out[%c0] : memref<16xi8>
+  return
+}
+
+// -----
+
+// Inside one pool, live buffers must not overlap.
+memref.global "private" @pex_arena_fast : memref<96xi8> = uninitialized {alignment = 16 : i64, pex.pool = #pex.pool<name = "fast", capacity = 96, size = 96>}
+func.func @pool_overlap(%in: memref<16xi8>, %out: memref<16xi8>) {
+  %fast = memref.get_global @pex_arena_fast : memref<96xi8>
+  %c0 = arith.constant 0 : index
+  %c32 = arith.constant 32 : index
+  // expected-error @+1 {{pex: arena buffers overlap: [0, 64) and [32, 96) are live at the same time}}
+  %a = memref.view %fast[%c0][] {pex.placement = #pex.placement<offset = 0, size = 64, live = [0, 9], pool = "fast">} : memref<96xi8> to memref<64xi8>
+  // expected-remark @+1 {{the other buffer}}
+  %b = memref.view %fast[%c32][] {pex.placement = #pex.placement<offset = 32, size = 64, live = [0, 9], pool = "fast">} : memref<96xi8> to memref<64xi8>
+  %x = memref.load %in[%c0] : memref<16xi8>
+  memref.store %x, %a[%c0] : memref<64xi8>
+  memref.store %x, %b[%c0] : memref<64xi8>
+  %y = memref.load %a[%c0] : memref<64xi8>
+  %z = memref.load %b[%c0] : memref<64xi8>
+  memref.store %y, %out[%c0] : memref<16xi8>
+  return
+}
+
+// -----
+
+// A pool's global may not be larger than the pool.
+// expected-error @+1 {{pex: memory pool 'fast' of 64 bytes holds 'memref<128xi8>'}}
+memref.global "private" @pex_arena_fast : memref<128xi8> = uninitialized {alignment = 16 : i64, pex.pool = #pex.pool<name = "fast", capacity = 64, size = 64>}
+
+// -----
+
+// A view of a pool's global must be placed in that pool.
+memref.global "private" @pex_arena_fast : memref<64xi8> = uninitialized {alignment = 16 : i64, pex.pool = #pex.pool<name = "fast", capacity = 64, size = 64>}
+func.func @wrong_pool(%in: memref<16xi8>, %out: memref<16xi8>) {
+  %fast = memref.get_global @pex_arena_fast : memref<64xi8>
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{pex: buffer at offset 0 of 64 bytes does not match its placement}}
+  %a = memref.view %fast[%c0][] {pex.placement = #pex.placement<offset = 0, size = 64, live = [0, 9], pool = "slow">} : memref<64xi8> to memref<64xi8>
+  %x = memref.load %in[%c0] : memref<16xi8>
+  memref.store %x, %a[%c0] : memref<64xi8>
+  memref.store %x, %out[%c0] : memref<16xi8>
+  return
+}

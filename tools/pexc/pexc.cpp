@@ -74,6 +74,12 @@ static cl::opt<int64_t> sramBudget(
     "sram-budget", cl::init(0), cl::value_desc("bytes"), cl::cat(category),
     cl::desc("Fail unless the activations (arena plus input and output) fit "
              "in this many bytes"));
+static cl::list<std::string> memoryPools(
+    "memory-pool", cl::value_desc("NAME:BYTES[:SECTION]"), cl::cat(category),
+    cl::desc("Split the arena over memory pools, fastest first "
+             "(repeatable): the fast pools hold the buffers accessed most "
+             "per byte; each pool is the global pex_MODEL_arena_NAME, in "
+             "linker section SECTION when given"));
 static cl::opt<bool> noReorder("no-reorder", cl::cat(category),
                                cl::desc("Keep the model's operator order"));
 static cl::opt<bool>
@@ -166,6 +172,7 @@ int main(int argc, char **argv) {
   options.outputPath = outputPath;
   options.modelName = modelName;
   options.sramBudget = sramBudget;
+  options.memoryPools.assign(memoryPools.begin(), memoryPools.end());
   options.reorder = !noReorder;
   options.partialExecution = !noPartial;
   options.rowStreaming = rowStreaming;

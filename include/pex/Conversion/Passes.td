@@ -96,7 +96,9 @@ def AnnotateLLVMSymbols : Pass<"pex-annotate-llvm-symbols", "ModuleOp"> {
     arena, the weights) and private functions (the kernels) internal
     linkage: still local to the object, but named in its symbol table, so
     map files, `nm`, debuggers and profiles show where the arena, each
-    weight tensor and each kernel live and how large they are.
+    weight tensor and each kernel live and how large they are. The memory
+    pools' globals get the linker sections the module's `pex.sections`
+    records (pex-materialize-arena), which is then removed.
   }];
 }
 

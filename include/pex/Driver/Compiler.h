@@ -63,6 +63,9 @@ struct CompileOptions {
   /// Fail unless the activations (arena plus input and output) fit; 0: no
   /// budget.
   int64_t sramBudget = 0;
+  /// Split the arena over memory pools "NAME:BYTES[:SECTION]", fastest
+  /// first (--memory-pool).
+  std::vector<std::string> memoryPools;
   bool reorder = true;
   bool partialExecution = true;
   /// Run chains of operators row by row through line buffers.

@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mlir::pex::driver {
 
@@ -29,6 +30,14 @@ struct ModelInterface {
   TensorInterface input, output;
 };
 
+/// A memory pool of the arena, as planned.
+struct PoolFigures {
+  std::string name;
+  /// Linker section; empty: the default.
+  std::string section;
+  int64_t capacityBytes = 0, usedBytes = 0;
+};
+
 /// What the header records beside the signature.
 struct HeaderFigures {
   std::string sourceModel;
@@ -40,6 +49,8 @@ struct HeaderFigures {
   /// PEX_MODEL_* names for programs built around one model; not for the
   /// headers of several models in one object, which are included together.
   bool genericNames = true;
+  /// The arena's memory pools, fastest first (none: one arena).
+  std::vector<PoolFigures> pools;
 };
 
 /// The model's one public function: its signature must be one input and one

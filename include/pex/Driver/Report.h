@@ -9,6 +9,7 @@
 #ifndef PEX_DRIVER_REPORT_H
 #define PEX_DRIVER_REPORT_H
 
+#include "pex/Driver/ModelInterface.h"
 #include "pex/Driver/Runner.h"
 
 #include "llvm/Support/JSON.h"
@@ -36,8 +37,12 @@ struct ReportFigures {
   int64_t flashBytes = 0, constantBytes = 0, macs = 0;
   /// The worst-case stack of the entry point, when the code bounds it.
   std::optional<int64_t> stackBoundBytes;
-  /// Every placed buffer: offset, bytes, first, last, op.
+  /// Every placed buffer: offset, bytes, first, last, op (and pool).
   llvm::json::Array arenaBuffers;
+  /// The memory pools, fastest first, and per pool its buffers (op, bytes,
+  /// estimated accesses per byte), most accessed first.
+  std::vector<PoolFigures> pools;
+  std::vector<llvm::json::Array> poolBuffers;
   /// The schedule's steps (pex::getMemoryReportJSON).
   llvm::json::Object schedule;
   std::optional<RunResult> run;

@@ -41,6 +41,11 @@ struct PexPipelineOptions : public PassPipelineOptions<PexPipelineOptions> {
       llvm::cl::desc("Sets of executed operators kept per layer of the "
                      "reordering search"),
       llvm::cl::init(4096)};
+  ListOption<std::string> memoryPools{
+      *this, "memory-pools",
+      llvm::cl::desc("Split the arena over memory pools NAME:BYTES[:SECTION], "
+                     "fastest first: the fast pools hold the buffers "
+                     "accessed most per byte")};
   Option<int64_t> arenaAlignment{
       *this, "arena-alignment",
       llvm::cl::desc("Alignment of every buffer in the arena, in bytes"),

@@ -254,6 +254,14 @@ def PlanArena : Pass<"pex-plan-arena", "func::FuncOp"> {
     and a bounded local search, stopping at the aligned peak, which is what
     `pex-reorder` and `pex-partition` minimise. With `arena-budget`, fails
     when the placed arena exceeds it.
+
+    With `pools` (`NAME:BYTES[:SECTION]`, fastest first), the arena is split
+    over memory pools: each storage goes, in decreasing order of its
+    estimated accesses per byte, to the fastest pool where it still fits,
+    never over a capacity; each placement names its `pool`, and the
+    function gets `pex.pools` (one `#pex.pool` each, with the bytes used)
+    and a `#pex.arena` whose size is the pools' sum. Fails, naming the peak
+    step, when the pools cannot hold the buffers.
   }];
   let options = [
     Option<"alignment", "alignment", "int64_t", /*default=*/"16",
@@ -264,6 +272,8 @@ def PlanArena : Pass<"pex-plan-arena", "func::FuncOp"> {
            "The arena holds the function's inputs and outputs">,
     Option<"arenaBudget", "arena-budget", "int64_t", /*default=*/"0",
            "Fail when the arena exceeds this many bytes (0: no budget)">,
+    ListOption<"pools", "pools", "std::string",
+               "Memory pools NAME:BYTES[:SECTION], fastest first">,
   ];
   let dependentDialects = ["::mlir::pex::PexDialect"];
 }
@@ -282,6 +292,13 @@ def MaterializeArena : Pass<"pex-materialize-arena", "ModuleOp"> {
     lowering step made a buffer the plan does not have. With `external`,
     the arena is a declaration the application defines (so it can choose
     the SRAM bank or section).
+
+    A function planned with memory pools (`pex.pools`) gets one global per
+    pool that holds buffers, `SYMBOL_POOL`, with its `#pex.pool`; views
+    are of their placement's pool. The module then carries `#pex.arena`
+    (the pools' sum) and, when pools have linker sections, `pex.sections`
+    (section by symbol), which `pex-annotate-llvm-symbols` sets on the
+    LLVM globals.
   }];
   let options = [
     Option<"external", "external", "bool", /*default=*/"false",

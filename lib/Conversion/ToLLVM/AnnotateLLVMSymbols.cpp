@@ -1,6 +1,7 @@
 //===- AnnotateLLVMSymbols.cpp - pex-annotate-llvm-symbols --*- C++ -*-===//
 
 #include "pex/Conversion/Passes.h"
+#include "pex/Dialect/Pex/IR/PexDialect.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 
@@ -29,9 +30,18 @@ struct AnnotateLLVMSymbolsPass
       if (func.isPrivate())
         func.setLinkage(LLVM::Linkage::Internal);
     });
-    for (auto global : getOperation().getOps<LLVM::GlobalOp>())
+    // The memory pools' linker sections, recorded by pex-materialize-arena
+    // while the globals were memref globals.
+    auto sections = getOperation()->getAttrOfType<DictionaryAttr>(
+        pex::kSectionsAttrName);
+    for (auto global : getOperation().getOps<LLVM::GlobalOp>()) {
       if (global.getLinkage() == LLVM::Linkage::Private)
         global.setLinkage(LLVM::Linkage::Internal);
+      if (sections)
+        if (auto section = sections.getAs<StringAttr>(global.getSymName()))
+          global.setSectionAttr(section);
+    }
+    getOperation()->removeAttr(pex::kSectionsAttrName);
   }
 };
 } // namespace

@@ -13,7 +13,7 @@ func.func @placement_kind(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
-// expected-error @+1 {{'pex.arena' must be a #pex.arena on a function or the arena global}}
+// expected-error @+1 {{'pex.arena' must be a #pex.arena on a function, the arena global or (with memory pools) the module}}
 func.func @arena_kind() attributes {pex.arena = #pex.placement<offset = 0, size = 16, live = [0, 1]>} {
   return
 }
@@ -21,7 +21,7 @@ func.func @arena_kind() attributes {pex.arena = #pex.placement<offset = 0, size 
 // -----
 
 func.func @arena_place(%x: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{'pex.arena' must be a #pex.arena on a function or the arena global}}
+  // expected-error @+1 {{'pex.arena' must be a #pex.arena on a function, the arena global or (with memory pools) the module}}
   %c = tosa.clamp %x {max_val = 6.0 : f32, min_val = 0.0 : f32, pex.arena = #pex.arena<size = 16, alignment = 16, peak = 16, lower_bound = 16>} : (tensor<4xf32>) -> tensor<4xf32>
   return %c : tensor<4xf32>
 }
@@ -83,4 +83,32 @@ func.func @well_formed(%x: tensor<4xi8> {pex.name = "x", pex.scale = 0.5 : f64, 
     -> (tensor<4xi8> {pex.name = "y"})
     attributes {pex.arena = #pex.arena<size = 16, alignment = 16, peak = 4, lower_bound = 16>, pex.first_fit_size = 16 : i64, pex.peak_before_partition = 16 : i64, pex.layer = #pex.layer<op = "tosa.conv2d", name = "conv", macs = 8>} {
   return %x : tensor<4xi8>
+}
+
+// -----
+
+// expected-error @+1 {{'pex.pools' must be an array of #pex.pool on a function}}
+func.func @pools_kind() attributes {pex.pools = [#pex.arena<size = 16, alignment = 16, peak = 16, lower_bound = 16>]} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'pex.pool' must be a #pex.pool on a pool's global}}
+func.func @pool_place() attributes {pex.pool = #pex.pool<name = "fast", capacity = 64, size = 16>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'pex.sections' must be a dictionary of section names on the module}}
+module attributes {pex.sections = {pex_arena_fast = 1 : i64}, pex.arena = #pex.arena<size = 16, alignment = 16, peak = 16, lower_bound = 16>} {
+}
+
+// -----
+
+// A pool never holds more than its capacity.
+// expected-error @+1 {{memory pool 'fast' uses 128 bytes of its 64}}
+func.func @pool_over_capacity() attributes {pex.pools = [#pex.pool<name = "fast", capacity = 64, size = 128>]} {
+  return
 }

@@ -21,7 +21,7 @@ void PexDialect::registerAttributes() {
 LogicalResult
 PlacementAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                       int64_t offset, int64_t size, int64_t first,
-                      int64_t last) {
+                      int64_t last, StringRef pool) {
   if (offset < 0)
     return emitError() << "placement offset must be non-negative, got "
                        << offset;
@@ -49,5 +49,19 @@ LogicalResult ArenaAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "arena of " << size
                        << " bytes is below its lower bound of " << lowerBound
                        << " bytes";
+  return success();
+}
+
+LogicalResult PoolAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                               StringRef name, int64_t capacity, int64_t size,
+                               StringRef section) {
+  if (name.empty())
+    return emitError() << "memory pool name must not be empty";
+  if (capacity <= 0)
+    return emitError() << "memory pool '" << name
+                       << "' capacity must be positive, got " << capacity;
+  if (size < 0 || size > capacity)
+    return emitError() << "memory pool '" << name << "' uses " << size
+                       << " bytes of its " << capacity;
   return success();
 }

@@ -52,8 +52,27 @@ LogicalResult PexDialect::verifyOperationAttribute(Operation *op,
     return expect(isa<PlacementAttr>(value), "a #pex.placement");
   if (name == kArenaAttrName)
     return expect(isa<ArenaAttr>(value) &&
-                      isa<FunctionOpInterface, memref::GlobalOp>(op),
-                  "a #pex.arena on a function or the arena global");
+                      isa<FunctionOpInterface, memref::GlobalOp, ModuleOp>(op),
+                  "a #pex.arena on a function, the arena global or (with "
+                  "memory pools) the module");
+  if (name == kPoolsAttrName) {
+    auto pools = dyn_cast<ArrayAttr>(value);
+    return expect(pools && isa<FunctionOpInterface>(op) &&
+                      llvm::all_of(pools, llvm::IsaPred<PoolAttr>),
+                  "an array of #pex.pool on a function");
+  }
+  if (name == kPoolAttrName)
+    return expect(isa<PoolAttr>(value) && isa<memref::GlobalOp>(op),
+                  "a #pex.pool on a pool's global");
+  if (name == kSectionsAttrName) {
+    auto sections = dyn_cast<DictionaryAttr>(value);
+    return expect(sections && isa<ModuleOp>(op) &&
+                      llvm::all_of(sections.getValue(),
+                                   [](NamedAttribute section) {
+                                     return isa<StringAttr>(section.getValue());
+                                   }),
+                  "a dictionary of section names on the module");
+  }
   if (name == kLayerAttrName)
     return expect(isa<LayerAttr>(value) && isa<FunctionOpInterface>(op),
                   "a #pex.layer on a function");

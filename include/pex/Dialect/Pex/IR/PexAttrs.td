@@ -18,7 +18,9 @@ def Pex_PlacementAttr : Pex_Attr<"Placement", "placement"> {
     into the arena, the buffer's `size` in bytes, and its lifetime as the
     inclusive range of schedule steps `[first, last]` during which the bytes
     must not be reused. Steps number the operations of the planned function
-    in execution order (see docs/memory-model.md).
+    in execution order (see docs/memory-model.md). With memory pools
+    (`#pex.pool`), `pool` names the pool the buffer lives in and `offset` is
+    into that pool; without, it is absent and the buffer is in the one arena.
 
     ```mlir
     %v = memref.view %arena[%c64][] {pex.placement =
@@ -27,10 +29,17 @@ def Pex_PlacementAttr : Pex_Attr<"Placement", "placement"> {
     ```
   }];
   let parameters = (ins "int64_t":$offset, "int64_t":$size,
-                        "int64_t":$first, "int64_t":$last);
+                        "int64_t":$first, "int64_t":$last,
+                        StringRefParameter<"memory pool", "\"\"">:$pool);
+  let builders = [
+    AttrBuilder<(ins "int64_t":$offset, "int64_t":$size, "int64_t":$first,
+                     "int64_t":$last), [{
+      return $_get($_ctxt, offset, size, first, last, "");
+    }]>
+  ];
   let assemblyFormat = [{
     `<` `offset` `=` $offset `,` `size` `=` $size `,`
-        `live` `=` `[` $first `,` $last `]` `>`
+        `live` `=` `[` $first `,` $last `]` (`,` `pool` `=` $pool^)? `>`
   }];
   let genVerifyDecl = 1;
 }
@@ -57,6 +66,34 @@ def Pex_ArenaAttr : Pex_Attr<"Arena", "arena"> {
   let assemblyFormat = [{
     `<` `size` `=` $size `,` `alignment` `=` $alignment `,`
         `peak` `=` $peak `,` `lower_bound` `=` $lower_bound `>`
+  }];
+  let genVerifyDecl = 1;
+}
+
+def Pex_PoolAttr : Pex_Attr<"Pool", "pool"> {
+  let summary = "One memory pool of the arena and how much of it is used";
+  let description = [{
+    With `--memory-pool`, the arena is split over pools, fastest first (a
+    core-coupled RAM, then SRAM, then external RAM). `pex-plan-arena` lists
+    them on the function in `pex.pools`: `capacity` is the pool's byte size,
+    `size` the bytes the placement uses (at most `capacity`), `section` the
+    linker section of its storage (empty: the default `.bss`).
+    `pex-materialize-arena` makes one global per pool with a non-empty
+    placement, carrying the pool.
+
+    ```mlir
+    func.func @model(...) attributes {pex.pools = [
+        #pex.pool<name = "dtcm", capacity = 16384, size = 16384,
+                  section = ".dtcm_bss">,
+        #pex.pool<name = "sram", capacity = 131072, size = 53248>]}
+    ```
+  }];
+  let parameters = (ins StringRefParameter<>:$name, "int64_t":$capacity,
+                        "int64_t":$size,
+                        StringRefParameter<"linker section", "\"\"">:$section);
+  let assemblyFormat = [{
+    `<` `name` `=` $name `,` `capacity` `=` $capacity `,` `size` `=` $size
+        (`,` `section` `=` $section^)? `>`
   }];
   let genVerifyDecl = 1;
 }

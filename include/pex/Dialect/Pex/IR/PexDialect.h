@@ -30,6 +30,14 @@ constexpr llvm::StringLiteral kAccumulatorPlacementsAttrName =
 /// `#pex.arena` on a planned function (pex-plan-arena) and on the arena
 /// global made from it.
 constexpr llvm::StringLiteral kArenaAttrName = "pex.arena";
+/// With memory pools: on a planned function, the `#pex.pool`s, fastest
+/// first (an array); on each pool's arena global, its `#pex.pool`. The
+/// function's and the module's `#pex.arena` then sum the pools.
+constexpr llvm::StringLiteral kPoolsAttrName = "pex.pools";
+constexpr llvm::StringLiteral kPoolAttrName = "pex.pool";
+/// On a module whose pools have linker sections: the section of each pool's
+/// global, by symbol (a dictionary), until the globals are LLVM globals.
+constexpr llvm::StringLiteral kSectionsAttrName = "pex.sections";
 /// On an outlined kernel function: the #pex.layer it computes (profiles).
 constexpr llvm::StringLiteral kLayerAttrName = "pex.layer";
 /// On a planned function and the arena global: the size TensorFlow Lite
