@@ -10,8 +10,15 @@ Operator vocabulary (`Op.kind`, the inputs in order, then `Op.attrs`):
                     stride (h, w), dilation (h, w), pad (top, bottom, left, right), activation
   depthwise_conv2d  x, weights [KH,KW,C,M], bias [C*M] or None
                     stride, dilation, pad, activation
+  transpose_conv2d  x, weights [O,KH,KW,I], bias [O] or None;  stride (h, w), pad (top,
+                    left), activation. TFLite's TRANSPOSE_CONV: input pixel (y, x) adds
+                    x * weights[:, ky, kx] to output (stride_h y - top + ky, stride_w x -
+                    left + kx) when that lies inside the output tensor's shape.
   fully_connected   x, weights [M,K], bias [M] or None;  activation.
                     The input is flattened to [N, K]; the output tensor's shape is kept.
+  batch_matmul      a [..., M, K], b [..., K, N] with the output's batch dimensions:
+                    a @ b per batch entry. int8: TFLite's BATCH_MATMUL (both zero points
+                    subtracted, one multiplier from the float32 product of the scales).
   add, mul          a, b (same rank, numpy broadcasting);  activation
   avg_pool2d,
   max_pool2d        x;  kernel (h, w), stride, pad, activation.
@@ -23,6 +30,8 @@ Operator vocabulary (`Op.kind`, the inputs in order, then `Op.attrs`):
   concat            x0, x1, ...;  axis, activation
   softmax           x (over the last axis);  beta
   logistic, relu, relu6, relu_n1_to_1, leaky_relu (alpha)   x
+  hard_swish, abs, neg, exp, log, sqrt, rsqrt, elu, square, floor, ceil, round
+                    x (f32, or i8 through a 256-entry table of TFLite's int8 results)
   quantize          x (f32, i8 or i16) -> i8 with the output tensor's quantisation
   svdf              x [N, K], weights_feature [F, K], weights_time [F, M], bias [U] or None;
                     rank (F = U * rank), activation, state_dtype, state_quant (int8: i16

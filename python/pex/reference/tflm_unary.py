@@ -3,7 +3,8 @@ kernel for every int8 input at once, so the importer's `table` is exact by const
 and the reference interpreter reads the same table.
 
 HARD_SWISH, ABS and RSQRT follow TFLite Micro's integer kernels (hard_swish.h,
-elementwise.cc). EXP, LOG, SQRT and NEG are float-only in TFLite Micro; for int8 they
+elementwise.cc). EXP, LOG, SQRT, NEG, SQUARE, FLOOR, CEIL and ROUND are float-only in
+TFLite Micro, and its int8 ELU is a table of the float function; for int8 they all
 follow TFLite's lookup-table rule (LUTPopulate: dequantise, apply in float32, round
 halves away from zero, add the zero point, saturate).
 """
@@ -161,6 +162,11 @@ exp_int8 = _lookup_table_rule(np.exp)
 log_int8 = _lookup_table_rule(np.log)
 sqrt_int8 = _lookup_table_rule(np.sqrt)
 neg_int8 = _lookup_table_rule(np.negative)
+elu_int8 = _lookup_table_rule(lambda x: np.where(x < 0, np.expm1(x), x))
+square_int8 = _lookup_table_rule(np.square)
+floor_int8 = _lookup_table_rule(np.floor)
+ceil_int8 = _lookup_table_rule(np.ceil)
+round_int8 = _lookup_table_rule(np.round)  # halves to even, as TFLite's RoundToNearest
 
 # graph op kind -> the int8 function of (x, input scale, input zp, output scale, output zp)
 UNARY_INT8 = {
@@ -171,6 +177,11 @@ UNARY_INT8 = {
     "log": log_int8,
     "sqrt": sqrt_int8,
     "neg": neg_int8,
+    "elu": elu_int8,
+    "square": square_int8,
+    "floor": floor_int8,
+    "ceil": ceil_int8,
+    "round": round_int8,
 }
 
 

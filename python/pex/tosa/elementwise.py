@@ -124,7 +124,47 @@ def _negate_f32(b: FunctionBuilder, x: Value, shape) -> Value:
     return b.op("negate", [x, b.scalar(0, "f32"), b.scalar(0, "f32")], x.type)
 
 
+def _elu_f32(b: FunctionBuilder, x: Value, shape) -> Value:
+    """x > 0 ? x : exp(x) - 1."""
+    ones = (1,) * len(shape)
+    positive = b.op("greater", [x, b.const(np.zeros(ones), "f32")], TensorType(x.shape, "i1"))
+    below = b.elementwise("sub", b.op("exp", [x], x.type), b.const(np.ones(ones), "f32"),
+                          shape)
+    return b.op("select", [positive, x, below], x.type)
+
+
+def _square_f32(b: FunctionBuilder, x: Value, shape) -> Value:
+    return b.mul(x, x, shape)
+
+
+# From 2^23 on every float32 is an integer (and may not fit the i32 a cast goes through).
+_INTEGRAL_FLOAT = float(1 << 23)
+
+
+def _rounded_f32(b: FunctionBuilder, x: Value, shape, adjust: str | None) -> Value:
+    """Round half to even through TOSA's rounding cast to i32 and back (TFLite's ROUND);
+    FLOOR (CEIL) steps the result down (up) by one where it passed x; values of 2^23 and
+    more are kept."""
+    ones = (1,) * len(shape)
+    rounded = b.cast(b.cast(x, "i32"), "f32")
+    if adjust is not None:
+        passed = b.op("greater", [rounded, x] if adjust == "floor" else [x, rounded],
+                      TensorType(x.shape, "i1"))
+        step = b.elementwise("sub" if adjust == "floor" else "add", rounded,
+                             b.const(np.ones(ones), "f32"), shape)
+        rounded = b.op("select", [passed, step, rounded], x.type)
+    integral = b.op("greater_equal", [b.op("abs", [x], x.type),
+                                      b.const(np.full(ones, _INTEGRAL_FLOAT), "f32")],
+                    TensorType(x.shape, "i1"))
+    return b.op("select", [integral, x, rounded], x.type)
+
+
 _FLOAT_FUNCTIONS = {
+    "elu": _elu_f32,
+    "square": _square_f32,
+    "floor": lambda b, x, shape: _rounded_f32(b, x, shape, "floor"),
+    "ceil": lambda b, x, shape: _rounded_f32(b, x, shape, "ceil"),
+    "round": lambda b, x, shape: _rounded_f32(b, x, shape, None),
     "hard_swish": _hard_swish_f32,
     "abs": _float_function("abs"),
     "exp": _float_function("exp"),

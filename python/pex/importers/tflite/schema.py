@@ -328,3 +328,9 @@ class SplitVOptions(TableView):
 class DepthToSpaceOptions(TableView):
     TYPE_NAME, UNION_TYPE = "DepthToSpaceOptions", 94
     block_size = Scalar(0, N.Int32Flags)
+
+
+class BatchMatMulOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "BatchMatMulOptions", 101
+    adj_x = Scalar(0, N.BoolFlags, False)
+    adj_y = Scalar(1, N.BoolFlags, False)
