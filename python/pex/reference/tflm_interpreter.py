@@ -179,9 +179,14 @@ def _mul(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _average_pool(op: Op, x: np.ndarray) -> np.ndarray:
-    """Sum over the window inside the input, divided by the count with halves rounded
-    away from zero (C's truncating division of acc +- count/2), then the activation."""
+    """Sum over the window inside the input, divided by the count (int8: halves rounded
+    away from zero, C's truncating division of acc +- count/2), then the activation."""
     kernel, stride, pad = op.attrs["kernel"], op.attrs["stride"], op.attrs["pad"]
+    if x.dtype == np.float32:
+        sums = _windows(x.astype(np.float64), kernel, stride, (1, 1), pad, 0.0).sum(axis=(4, 5))
+        counts = _windows(np.ones_like(x, np.float64), kernel, stride, (1, 1), pad,
+                          0.0).sum(axis=(4, 5))
+        return _float_activation(op, sums / counts)
     sums = _windows(x.astype(np.int64), kernel, stride, (1, 1), pad, 0).sum(axis=(4, 5))
     counts = _windows(np.ones_like(x, np.int64), kernel, stride, (1, 1), pad, 0).sum(axis=(4, 5))
     half = counts // 2

@@ -246,6 +246,50 @@ def _batch_matmul_gram(dtype: str) -> bytes:
     return writer.finish(f"batch_matmul_gram_{_suffix(dtype)}", [x], [out])
 
 
+# ADD_N, L2_POOL_2D, and FILL, ZEROS_LIKE and BROADCAST_TO of constants (folded).
+
+def _add_n_f32() -> bytes:
+    x = _tensor("x", (1, 4, 4, 4), "f32", None)
+    bias = _constant("bias", np.linspace(-1, 1, 64).reshape(1, 4, 4, 4), "f32")
+    out = _tensor("sum", x.shape, "f32", None)
+    return _single("add_n_f32", "ADD_N", [x, bias, x], out)
+
+
+def _l2_pool_f32() -> bytes:
+    x = _tensor("x", (1, 5, 5, 3), "f32", None)
+    out = _tensor("l2_pool", (1, 3, 3, 3), "f32", None)
+    return _single("l2_pool_f32", "L2_POOL_2D", [x], out, schema.Pool2DOptions, padding=0,
+                   stride_h=2, stride_w=2, filter_height=2, filter_width=2)
+
+
+def _folded_constants_f32() -> bytes:
+    """(x + FILL([1, 1, 1, 4], 0.5)) * BROADCAST_TO([1, -2, 3, -4], [1, 4, 4, 4])
+    + ZEROS_LIKE(x): the three operators fold into constants."""
+    shape = (1, 4, 4, 4)
+    x = _tensor("x", shape, "f32", None)
+    filled, broadcast, zeros, shifted, scaled, out = (
+        _tensor(name, s, "f32", None) for name, s in (
+            ("filled", (1, 1, 1, 4)), ("broadcast", shape), ("zeros", shape),
+            ("shifted", shape), ("scaled", shape), ("result", shape)))
+    writer = TfliteWriter()
+    writer.operator(_CODES["FILL"], [_int32("dims", [1, 1, 1, 4]),
+                                     _constant("value", 0.5, "f32")], [filled])
+    writer.operator(_CODES["BROADCAST_TO"], [_constant("factors", [1, -2, 3, -4], "f32"),
+                                             _int32("shape", list(shape))], [broadcast])
+    writer.operator(_CODES["ZEROS_LIKE"], [x], [zeros])
+    writer.operator(_CODES["ADD"], [x, filled], [shifted], schema.AddOptions)
+    writer.operator(_CODES["MUL"], [shifted, broadcast], [scaled], schema.MulOptions)
+    writer.operator(_CODES["ADD"], [scaled, zeros], [out], schema.AddOptions)
+    return writer.finish("folded_constants_f32", [x], [out])
+
+
+def _reverse_v2(dtype: str) -> bytes:
+    x = _tensor("x", (1, 4, 3, 4), dtype, q(0.05, 3))
+    out = _tensor("reversed", x.shape, dtype, q(0.05, 3))
+    return _single(f"reverse_v2_{_suffix(dtype)}", "REVERSE_V2", [x, _int32("axes", [1, -1])],
+                   out)
+
+
 # Data movement.
 
 def _strided_slice(dtype: str) -> bytes:
@@ -434,6 +478,7 @@ for _dtype in ("i8", "f32"):
                                          True, f"resize_bilinear_{_s}"),
         f"dilated_conv_{_s}": _dilated(_dtype, False, f"dilated_conv_{_s}"),
         f"dilated_depthwise_conv_{_s}": _dilated(_dtype, True, f"dilated_depthwise_conv_{_s}"),
+        f"reverse_v2_{_s}": lambda d=_dtype: _reverse_v2(d),
         f"batch_matmul_constant_{_s}": lambda d=_dtype: _batch_matmul_constant(d),
         f"batch_matmul_gram_{_s}": lambda d=_dtype: _batch_matmul_gram(d),
         f"transpose_conv_{_s}": _transpose_conv(
@@ -450,6 +495,9 @@ for _dtype in ("i8", "f32"):
 MODELS.update({
     "div_f32": _binary("DIV", "f32", activation=3),
     "tanh_f32": _unary("TANH", "f32"),
+    "add_n_f32": _add_n_f32,
+    "l2_pool_f32": _l2_pool_f32,
+    "folded_constants_f32": _folded_constants_f32,
     "hard_swish_wide_int8": _hard_swish_low_scale,
     "cast_int8_f32": _cast_int8_f32,
     "log_softmax_f32": _float_only("LOG_SOFTMAX"),

@@ -226,6 +226,47 @@ def _matrix_operand(ctx, tensor: Tensor, adjoint: bool, batch: tuple) -> Tensor:
     return transposed
 
 
+def add_n(ctx) -> None:
+    """Float: the inputs added in order, as TFLite's kernel sums them."""
+    inputs = [ctx.input(i) for i in range(len(ctx.input_indices))]
+    out = ctx.output
+    if out.dtype != "f32":
+        raise ModelError(f"{out.dtype} is not supported, only float")
+    if any(t.shape != out.shape for t in inputs):
+        raise ModelError(f"inputs {[list(t.shape) for t in inputs]} do not all have the "
+                         f"output's shape {list(out.shape)}")
+    total = inputs[0]
+    for index, term in enumerate(inputs[1:], 1):
+        partial = out if index == len(inputs) - 1 else Tensor(f"{out.name}/sum{index}",
+                                                               out.shape, "f32")
+        ctx.emit("add", [total, term], [partial], activation="NONE")
+        total = partial
+    if total is not out:  # a single input
+        ctx.emit("reshape", [total])
+
+
+def l2_pool_2d(ctx) -> None:
+    """Float: the square root of the mean of squares over the window (padding excluded,
+    as TFLite counts only the elements inside the input), then the fused activation."""
+    x, out = ctx.input(0), ctx.output
+    if x.dtype != "f32":
+        raise ModelError(f"{x.dtype} is not supported, only float")
+    options = ctx.options(schema.Pool2DOptions)
+    kernel = (options.filter_height, options.filter_width)
+    activation = _activation(options.fused_activation_function)
+    squares = Tensor(f"{out.name}/squares", x.shape, "f32")
+    ctx.emit("mul", [x, x], [squares], activation="NONE")
+    mean = Tensor(f"{out.name}/mean", out.shape, "f32")
+    ctx.emit("avg_pool2d", [squares], [mean], kernel=kernel, activation="NONE",
+             **_window(options, x, *kernel))
+    if activation == "NONE":
+        ctx.emit("sqrt", [mean])
+        return
+    root = Tensor(f"{out.name}/root", out.shape, "f32")
+    ctx.emit("sqrt", [mean], [root])
+    ctx.emit(activation.lower(), [root])
+
+
 def _pool(kind: str):
     def convert(ctx) -> None:
         x = ctx.input(0)
@@ -604,6 +645,9 @@ CONVERTERS = {
     _CODES["FULLY_CONNECTED"]: fully_connected,
     _CODES["TRANSPOSE_CONV"]: transpose_conv,
     _CODES["BATCH_MATMUL"]: batch_matmul,
+    _CODES["ADD_N"]: add_n,
+    _CODES["L2_POOL_2D"]: l2_pool_2d,
+    _CODES["REVERSE_V2"]: movement.reverse_v2,
     _CODES["ADD"]: _binary("add", schema.AddOptions),
     _CODES["MUL"]: _binary("mul", schema.MulOptions),
     _CODES["AVERAGE_POOL_2D"]: _pool("avg_pool2d"),
