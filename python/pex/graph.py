@@ -46,6 +46,12 @@ Operator vocabulary (`Op.kind`, the inputs in order, then `Op.attrs`):
                     (0: none). Float. One invocation from the reset state (h = c = 0); the
                     output is every step's h, [N, T, H] (or [T, N, H]).
   dequantize        x (i8) -> f32
+  compare           a, b (same rank, broadcasting; f32, or i8 compared as TFLite does:
+                    each (x - zp) * 2^8 scaled by its scale) -> i1;  predicate (equal,
+                    not_equal, greater, greater_equal; less ones swap the operands)
+  logical_and, logical_or   a, b (i1, same rank, broadcasting)
+  logical_not       x (i1)
+  select            condition (i1), x, y (same rank, broadcasting): condition ? x : y
 
 Kinds ONNX models add:
 
@@ -80,7 +86,7 @@ ACTIVATIONS = ("NONE", "RELU", "RELU_N1_TO_1", "RELU6")
 
 # Element types by their MLIR spelling, with the numpy type that holds them.
 NUMPY_TYPES = {"f32": np.float32, "i8": np.int8, "i16": np.int16, "i32": np.int32,
-               "i64": np.int64}
+               "i64": np.int64, "i1": np.bool_}
 
 
 @dataclass(frozen=True)

@@ -402,6 +402,20 @@ def _logistic(op: Op, x: np.ndarray) -> np.ndarray:
     return (1 / (1 + np.exp(-x))).astype(np.float32)
 
 
+def _compare(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """reference_ops comparisons; int8 ComparisonWithScaling: (x - zp) << 8 scaled by
+    QuantizeMultiplierSmallerThanOneExp(scale) per operand."""
+    if a.dtype != np.float32:
+        a, b = (multiply_by_quantized_multiplier((v - t.zero_point()) << 8,
+                                                 *quantize_multiplier(t.scale()))
+                for v, t in ((a, op.inputs[0]), (b, op.inputs[1])))
+    return _PREDICATES[op.attrs["predicate"]](a, b)
+
+
+_PREDICATES = {"equal": np.equal, "not_equal": np.not_equal, "greater": np.greater,
+               "greater_equal": np.greater_equal}
+
+
 def _div(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return _float_activation(op, a / b)
 
@@ -443,6 +457,11 @@ _KERNELS = {
     "svdf": svdf,
     "logistic": _logistic,
     "lstm": lstm,
+    "compare": _compare,
+    "logical_and": lambda op, a, b: np.logical_and(a, b),
+    "logical_or": lambda op, a, b: np.logical_or(a, b),
+    "logical_not": lambda op, x: np.logical_not(x),
+    "select": lambda op, condition, x, y: np.where(condition, x, y),
     **{kind: _unary_function for kind in UNARY_INT8},
     "tanh": _unary_function,
 }

@@ -290,6 +290,52 @@ def _reverse_v2(dtype: str) -> bytes:
                    out)
 
 
+# Comparisons, logical operators and SELECT_V2 (BOOL tensors inside the model).
+
+def _select_by_comparisons(dtype: str) -> bytes:
+    """keep = (x > 0.3 and x <= limit[c]) and not (x == first or x < 0.1), or x >= 0.95;
+    SELECT_V2(keep, x, fallback). int8 constants quantised unlike x where the comparison
+    rescales them; the selected values share x's quantisation."""
+    shape = (1, 4, 4, 4)
+    quant = q(0.05, 3)
+
+    def value(name: str, values, other_quant: bool = False) -> Tensor:
+        values = np.asarray(values, np.float64)
+        if dtype == "f32":
+            return _constant(name, values.astype(np.float32), "f32")
+        scale = q(0.04, -7) if other_quant else quant
+        stored = np.round(values / scale.scale[0]) + scale.zero_point[0]
+        return _constant(name, stored, "i8", scale)
+
+    def boolean(name: str) -> Tensor:
+        return _tensor(name, shape, "i1", None)
+
+    x = _tensor("x", shape, dtype, quant)
+    first = float(np.float32(3 / 255)) if dtype == "f32" else 0.05 * (-125 - 3)
+    writer = TfliteWriter()
+    steps = [("GREATER", [x, value("low", [0.3], True)], "above"),
+             ("LESS_EQUAL", [x, value("limit", [0.5, 0.6, 0.7, 0.8], True)], "below"),
+             ("EQUAL", [x, value("first", [first])], "is_first"),
+             ("LESS", [x, value("tiny", [0.1])], "tiny"),
+             ("GREATER_EQUAL", [x, value("high", [0.95], True)], "high"),
+             ("NOT_EQUAL", [x, value("middle", [0.5])], "not_middle")]
+    made = {}
+    for code, inputs, name in steps:
+        made[name] = boolean(name)
+        writer.operator(_CODES[code], inputs, [made[name]])
+    for code, inputs, name in [("LOGICAL_AND", ["above", "below"], "band"),
+                               ("LOGICAL_OR", ["is_first", "tiny"], "edge"),
+                               ("LOGICAL_NOT", ["edge"], "inner"),
+                               ("LOGICAL_AND", ["band", "inner"], "banded"),
+                               ("LOGICAL_AND", ["banded", "not_middle"], "kept"),
+                               ("LOGICAL_OR", ["kept", "high"], "keep")]:
+        made[name] = boolean(name)
+        writer.operator(_CODES[code], [made[i] for i in inputs], [made[name]])
+    out = _tensor("selected", shape, dtype, quant)
+    writer.operator(_CODES["SELECT_V2"], [made["keep"], x, value("fallback", [-1.0])], [out])
+    return writer.finish(f"select_by_comparisons_{_suffix(dtype)}", [x], [out])
+
+
 # Data movement.
 
 def _strided_slice(dtype: str) -> bytes:
@@ -479,6 +525,7 @@ for _dtype in ("i8", "f32"):
         f"dilated_conv_{_s}": _dilated(_dtype, False, f"dilated_conv_{_s}"),
         f"dilated_depthwise_conv_{_s}": _dilated(_dtype, True, f"dilated_depthwise_conv_{_s}"),
         f"reverse_v2_{_s}": lambda d=_dtype: _reverse_v2(d),
+        f"select_by_comparisons_{_s}": lambda d=_dtype: _select_by_comparisons(d),
         f"batch_matmul_constant_{_s}": lambda d=_dtype: _batch_matmul_constant(d),
         f"batch_matmul_gram_{_s}": lambda d=_dtype: _batch_matmul_gram(d),
         f"transpose_conv_{_s}": _transpose_conv(

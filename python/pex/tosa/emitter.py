@@ -13,8 +13,8 @@ import re
 
 from pex.errors import ModelError
 from pex.graph import Graph, Op, Tensor
-from pex.tosa import (arithmetic, convolution, elementwise, normalization, pooling, recurrent,
-                       reduction, resize, shape, softmax, text)
+from pex.tosa import (arithmetic, convolution, elementwise, logical, normalization, pooling,
+                       recurrent, reduction, resize, shape, softmax, text)
 from pex.tosa.builder import FunctionBuilder, Value
 from pex.tosa.text import TensorType
 
@@ -76,6 +76,11 @@ LOWERINGS = {
     "resize": resize.lower_resize,
     "svdf": recurrent.lower_svdf,
     "lstm": recurrent.lower_lstm,
+    "compare": logical.lower_compare,
+    "logical_and": logical.lower_logical_and,
+    "logical_or": logical.lower_logical_or,
+    "logical_not": logical.lower_logical_not,
+    "select": logical.lower_select,
 }
 
 

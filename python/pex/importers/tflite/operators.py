@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from pex.errors import ModelError
-from pex.graph import Tensor
+from pex.graph import Tensor, same_quantization
 from pex.importers.tflite import dilated, movement, resize_maps, schema
 
 
@@ -558,6 +558,48 @@ def _elementwise(kind: str, options_cls=None, float_only: bool = False):
     return convert
 
 
+def _comparison(predicate: str, swapped: bool = False):
+    """EQUAL ... LESS_EQUAL: LESS (LESS_EQUAL) is GREATER (GREATER_EQUAL) of the operands
+    swapped."""
+    def convert(ctx) -> None:
+        a, b = ctx.input(0), ctx.input(1)
+        _require_quantized(a, b)
+        if a.dtype != b.dtype or a.dtype not in ("f32", "i8"):
+            raise ModelError(f"{a.dtype} and {b.dtype} operands are not supported (float or "
+                             f"int8)")
+        if ctx.output.dtype != "i1":
+            raise ModelError(f"{ctx.output.dtype} result, expected BOOL")
+        rank = len(ctx.output.shape)
+        operands = [_with_rank(ctx, a, rank), _with_rank(ctx, b, rank)]
+        ctx.emit("compare", operands[::-1] if swapped else operands, predicate=predicate)
+    return convert
+
+
+def _logical(kind: str):
+    def convert(ctx) -> None:
+        inputs = [ctx.input(i) for i in range(len(ctx.input_indices))]
+        if any(t.dtype != "i1" for t in inputs + [ctx.output]):
+            raise ModelError("operands and result must be BOOL")
+        rank = len(ctx.output.shape)
+        ctx.emit(kind, [_with_rank(ctx, t, rank) for t in inputs])
+    return convert
+
+
+def select_v2(ctx) -> None:
+    """condition ? x : y, broadcasting; int8 values are selected as stored, so x, y and
+    the output must share one quantisation."""
+    condition, x, y, out = ctx.input(0), ctx.input(1), ctx.input(2), ctx.output
+    _require_quantized(x, y, out)
+    if condition.dtype != "i1":
+        raise ModelError(f"condition '{condition.name}' is {condition.dtype}, expected BOOL")
+    if not x.dtype == y.dtype == out.dtype:
+        raise ModelError(f"{x.dtype} and {y.dtype} values for a {out.dtype} result")
+    if out.quant is not None and not (same_quantization(x, out) and same_quantization(y, out)):
+        raise ModelError("x, y and the output are quantised differently")
+    rank = len(out.shape)
+    ctx.emit("select", [_with_rank(ctx, t, rank) for t in (condition, x, y)])
+
+
 def prelu(ctx) -> None:
     x, alpha = ctx.input(0), ctx.input(1)
     _require_quantized(x, alpha, ctx.output)
@@ -646,6 +688,16 @@ CONVERTERS = {
     _CODES["TRANSPOSE_CONV"]: transpose_conv,
     _CODES["BATCH_MATMUL"]: batch_matmul,
     _CODES["ADD_N"]: add_n,
+    _CODES["EQUAL"]: _comparison("equal"),
+    _CODES["NOT_EQUAL"]: _comparison("not_equal"),
+    _CODES["GREATER"]: _comparison("greater"),
+    _CODES["GREATER_EQUAL"]: _comparison("greater_equal"),
+    _CODES["LESS"]: _comparison("greater", swapped=True),
+    _CODES["LESS_EQUAL"]: _comparison("greater_equal", swapped=True),
+    _CODES["LOGICAL_AND"]: _logical("logical_and"),
+    _CODES["LOGICAL_OR"]: _logical("logical_or"),
+    _CODES["LOGICAL_NOT"]: _logical("logical_not"),
+    _CODES["SELECT_V2"]: select_v2,
     _CODES["L2_POOL_2D"]: l2_pool_2d,
     _CODES["REVERSE_V2"]: movement.reverse_v2,
     _CODES["ADD"]: _binary("add", schema.AddOptions),
