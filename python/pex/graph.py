@@ -30,7 +30,8 @@ Operator vocabulary (`Op.kind`, the inputs in order, then `Op.attrs`):
   concat            x0, x1, ...;  axis, activation
   softmax           x (over the last axis);  beta
   logistic, relu, relu6, relu_n1_to_1, leaky_relu (alpha)   x
-  hard_swish, abs, neg, exp, log, sqrt, rsqrt, elu, square, floor, ceil, round
+  hard_swish, abs, neg, exp, log, sqrt, rsqrt, elu, square, floor, ceil, round, sin,
+  cos
                     x (f32, or i8 through a 256-entry table of TFLite's int8 results)
   quantize          x (f32, i8 or i16) -> i8 with the output tensor's quantisation
   svdf              x [N, K], weights_feature [F, K], weights_time [F, M], bias [U] or None;

@@ -307,7 +307,8 @@ _FLOAT_FUNCTIONS = {"hard_swish": _hard_swish_f32, "abs": np.abs, "neg": np.nega
                     "exp": np.exp, "log": np.log, "sqrt": np.sqrt,
                     "rsqrt": lambda x: np.float32(1) / np.sqrt(x), "tanh": np.tanh,
                     "elu": lambda x: np.where(x < 0, np.expm1(x), x), "square": np.square,
-                    "floor": np.floor, "ceil": np.ceil, "round": np.round}
+                    "floor": np.floor, "ceil": np.ceil, "round": np.round, "sin": np.sin,
+                    "cos": np.cos}
 
 
 def _unary_function(op: Op, x: np.ndarray) -> np.ndarray:

@@ -3,7 +3,7 @@ kernel for every int8 input at once, so the importer's `table` is exact by const
 and the reference interpreter reads the same table.
 
 HARD_SWISH, ABS and RSQRT follow TFLite Micro's integer kernels (hard_swish.h,
-elementwise.cc). EXP, LOG, SQRT, NEG, SQUARE, FLOOR, CEIL and ROUND are float-only in
+elementwise.cc). EXP, LOG, SQRT, NEG, SQUARE, FLOOR, CEIL, ROUND, SIN and COS are float-only in
 TFLite Micro, and its int8 ELU is a table of the float function; for int8 they all
 follow TFLite's lookup-table rule (LUTPopulate: dequantise, apply in float32, round
 halves away from zero, add the zero point, saturate).
@@ -167,6 +167,8 @@ square_int8 = _lookup_table_rule(np.square)
 floor_int8 = _lookup_table_rule(np.floor)
 ceil_int8 = _lookup_table_rule(np.ceil)
 round_int8 = _lookup_table_rule(np.round)  # halves to even, as TFLite's RoundToNearest
+sin_int8 = _lookup_table_rule(np.sin)
+cos_int8 = _lookup_table_rule(np.cos)
 
 # graph op kind -> the int8 function of (x, input scale, input zp, output scale, output zp)
 UNARY_INT8 = {
@@ -182,6 +184,8 @@ UNARY_INT8 = {
     "floor": floor_int8,
     "ceil": ceil_int8,
     "round": round_int8,
+    "sin": sin_int8,
+    "cos": cos_int8,
 }
 
 

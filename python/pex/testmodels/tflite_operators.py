@@ -89,9 +89,11 @@ _UNARY_QUANT = {
     "FLOOR": (q(0.05, 3), q(0.06, 0)),
     "CEIL": (q(0.05, 3), q(0.06, 0)),
     "ROUND": (q(0.05, 3), q(0.06, 0)),
+    "SIN": (q(0.05, 3), q(1 / 127, 0)),
+    "COS": (q(0.05, 3), q(1 / 127, 0)),
 }
 # The float functions whose interesting inputs lie outside the reference input's [0, 1].
-_WIDE_INPUT = ("ELU", "SQUARE", "FLOOR", "CEIL", "ROUND", "TANH")
+_WIDE_INPUT = ("ELU", "SQUARE", "FLOOR", "CEIL", "ROUND", "TANH", "SIN", "COS")
 
 
 def _unary(code: str, dtype: str) -> Callable[[], bytes]:

@@ -159,7 +159,38 @@ def _rounded_f32(b: FunctionBuilder, x: Value, shape, adjust: str | None) -> Val
     return b.op("select", [integral, x, rounded], x.type)
 
 
+# sin's odd Taylor coefficients up to x^11: below 6e-8 off on [-pi/2, pi/2].
+_SINE_COEFFICIENTS = (1.0, -1 / 6, 1 / 120, -1 / 5040, 1 / 362880, -1 / 39916800)
+
+
+def _sine_f32(b: FunctionBuilder, x: Value, shape, phase: float = 0.0) -> Value:
+    """sin(x + phase) in ops pexc compiles (it has no sin kernel): reduced by the nearest
+    multiple of 2 pi (TOSA's rounding cast, so |x| below 2^31 2 pi) to [-pi, pi], folded
+    to [-pi/2, pi/2] (sin(pi - r) = sin r), then the Taylor polynomial."""
+    ones = (1,) * len(shape)
+
+    def constant(value: float) -> Value:
+        return b.const(np.full(ones, value), "f32")
+
+    if phase:
+        x = b.elementwise("add", x, constant(phase), shape)
+    turns = b.cast(b.cast(b.mul(x, constant(1 / (2 * np.pi)), shape), "i32"), "f32")
+    r = b.elementwise("sub", x, b.mul(turns, constant(2 * np.pi), shape), shape)
+    above = b.op("greater", [r, constant(np.pi / 2)], TensorType(x.shape, "i1"))
+    r = b.op("select", [above, b.elementwise("sub", constant(np.pi), r, shape), r], x.type)
+    below = b.op("greater", [constant(-np.pi / 2), r], TensorType(x.shape, "i1"))
+    r = b.op("select", [below, b.elementwise("sub", constant(-np.pi), r, shape), r], x.type)
+    square = b.mul(r, r, shape)
+    polynomial = constant(_SINE_COEFFICIENTS[-1])
+    for coefficient in reversed(_SINE_COEFFICIENTS[:-1]):
+        polynomial = b.elementwise("add", b.mul(polynomial, square, shape),
+                                   constant(coefficient), shape)
+    return b.mul(polynomial, r, shape)
+
+
 _FLOAT_FUNCTIONS = {
+    "sin": _sine_f32,
+    "cos": lambda b, x, shape: _sine_f32(b, x, shape, phase=np.pi / 2),
     "elu": _elu_f32,
     "square": _square_f32,
     "floor": lambda b, x, shape: _rounded_f32(b, x, shape, "floor"),

@@ -56,6 +56,8 @@ LOWERINGS = {
     "floor": elementwise.lower_unary_function,
     "ceil": elementwise.lower_unary_function,
     "round": elementwise.lower_unary_function,
+    "sin": elementwise.lower_unary_function,
+    "cos": elementwise.lower_unary_function,
     "cast": elementwise.lower_cast,
     "argmax": reduction.lower_argmax,
     "argmin": reduction.lower_argmin,

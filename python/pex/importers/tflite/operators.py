@@ -739,6 +739,8 @@ CONVERTERS = {
     _CODES["FLOOR"]: _unary("floor"),
     _CODES["CEIL"]: _unary("ceil"),
     _CODES["ROUND"]: _unary("round"),
+    _CODES["SIN"]: _unary("sin"),
+    _CODES["COS"]: _unary("cos"),
     _CODES["PRELU"]: prelu,
     _CODES["CAST"]: cast,
     _CODES["ARG_MAX"]: _arg("argmax"),
