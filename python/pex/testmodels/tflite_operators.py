@@ -338,6 +338,13 @@ def _select_by_comparisons(dtype: str) -> bytes:
     return writer.finish(f"select_by_comparisons_{_suffix(dtype)}", [x], [out])
 
 
+def _bool_output() -> bytes:
+    """Refused: a BOOL model output (BOOL tensors are compiled inside a model only)."""
+    x = _tensor("x", (1, 8), "f32", None)
+    out = _tensor("positive", (1, 8), "i1", None)
+    return _single("bool_output", "GREATER", [x, _constant("zero", [0.0], "f32")], out)
+
+
 # Data movement.
 
 def _strided_slice(dtype: str) -> bytes:
@@ -567,4 +574,5 @@ REFUSED: dict[str, Callable[[], bytes]] = {
     "tanh_int8": lambda: _single("tanh_int8", "TANH", [_tensor("x", (1, 16), "i8", q(0.05, 3))],
                                  _tensor("tanh", (1, 16), "i8", q(1 / 128, 0))),
     "space_to_batch_alone": _space_to_batch_alone,
+    "bool_output": _bool_output,
 }

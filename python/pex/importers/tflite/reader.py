@@ -71,6 +71,11 @@ class ModelReader:
                 raise ModelError(f"operator {index} ({name}): {error}") from None
         inputs = [self.tensor(i) for i in _indices(self.subgraph.inputs)]
         outputs = [self.tensor(i) for i in _indices(self.subgraph.outputs)]
+        for kind, tensors in (("input", inputs), ("output", outputs)):
+            for tensor in tensors:
+                if tensor.dtype == "i1":
+                    raise ModelError(f"model {kind} '{tensor.name}' is BOOL; BOOL tensors are "
+                                     f"supported inside a model only")
         graph = Graph(self.name, inputs, outputs, self.ops)
         trim_unread_padding(graph)
         return graph
