@@ -132,6 +132,13 @@ def dilated_convolution(space_to_batch, convolution, batch_to_space, depthwise: 
     inner_pad = _window(options, convolution.input(0), *kernel)["pad"]
     pad = dilated.folded_padding(block, space_to_batch.constant_input(2),
                                  batch_to_space.constant_input(2), inner_pad)
+    rows, columns = (x.shape[1 + axis] + pad[2 * axis] + pad[2 * axis + 1]
+                     - int(block[axis]) * (kernel[axis] - 1) for axis in range(2))
+    out = batch_to_space.output
+    if out.shape[:3] != (x.shape[0], rows, columns) or \
+            out.shape[3] != convolution.output.shape[3]:
+        raise ModelError(f"the folded convolution gives {[x.shape[0], rows, columns]} "
+                         f"positions, but the output '{out.name}' is {list(out.shape)}")
     batch_to_space.emit(kind, operands, stride=(1, 1), dilation=tuple(int(d) for d in block),
                         pad=pad, activation=_activation(options.fused_activation_function))
 
