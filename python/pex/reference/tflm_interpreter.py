@@ -464,7 +464,6 @@ _KERNELS = {
     "logical_not": lambda op, x: np.logical_not(x),
     "select": lambda op, condition, x, y: np.where(condition, x, y),
     **{kind: _unary_function for kind in UNARY_INT8},
-    "tanh": _unary_function,
 }
 
 _VALUE_INPUTS = {"conv2d": 1, "depthwise_conv2d": 1, "fully_connected": 1,

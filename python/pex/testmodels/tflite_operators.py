@@ -551,6 +551,9 @@ for _dtype in ("i8", "f32"):
 MODELS.update({
     "div_f32": _binary("DIV", "f32", activation=3),
     "tanh_f32": _unary("TANH", "f32"),
+    "tanh_int8": lambda: _single("tanh_int8", "TANH", [_tensor("x", (1, 4, 4, 4), "i8",
+                                                                q(0.05, 3))],
+                                 _tensor("tanh", (1, 4, 4, 4), "i8", q(1 / 128, 0))),
     "add_n_f32": _add_n_f32,
     "l2_pool_f32": _l2_pool_f32,
     "folded_constants_f32": _folded_constants_f32,
@@ -571,8 +574,9 @@ REFUSED: dict[str, Callable[[], bytes]] = {
     "softmax_scalar": _softmax_scalar,
     "cast_f32_int32": _cast_float_to_int,
     "div_int8": _binary("DIV", "i8"),
-    "tanh_int8": lambda: _single("tanh_int8", "TANH", [_tensor("x", (1, 16), "i8", q(0.05, 3))],
-                                 _tensor("tanh", (1, 16), "i8", q(1 / 128, 0))),
+    "tanh_int8_scale": lambda: _single(
+        "tanh_int8_scale", "TANH", [_tensor("x", (1, 16), "i8", q(0.05, 3))],
+        _tensor("tanh", (1, 16), "i8", q(0.01, 0))),
     "space_to_batch_alone": _space_to_batch_alone,
     "bool_output": _bool_output,
 }

@@ -189,6 +189,7 @@ def _sine_f32(b: FunctionBuilder, x: Value, shape, phase: float = 0.0) -> Value:
 
 
 _FLOAT_FUNCTIONS = {
+    "tanh": _float_function("tanh"),
     "sin": _sine_f32,
     "cos": lambda b, x, shape: _sine_f32(b, x, shape, phase=np.pi / 2),
     "elu": _elu_f32,

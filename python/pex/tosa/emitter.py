@@ -68,7 +68,7 @@ LOWERINGS = {
     "maximum": arithmetic.lower_maximum,
     "minimum": arithmetic.lower_minimum,
     "clamp": arithmetic.lower_clamp,
-    "tanh": arithmetic.lower_tanh,
+    "tanh": elementwise.lower_unary_function,
     "rescale": arithmetic.lower_rescale,
     "table": arithmetic.lower_table,
     "reduce_sum": reduction.lower_reduce_sum,

@@ -390,14 +390,23 @@ def softmax(ctx) -> None:
     ctx.emit("softmax", [x], beta=float(ctx.options(schema.SoftmaxOptions).beta))
 
 
-def _unary(kind: str, float_only: bool = False):
+def _unary(kind: str):
     def convert(ctx) -> None:
         x = ctx.input(0)
         _require_quantized(x, ctx.output)
-        if float_only and x.dtype != "f32":
-            raise ModelError(f"{x.dtype} is not supported, only float")
         ctx.emit(kind, [x])
     return convert
+
+
+def tanh(ctx) -> None:
+    """int8 as TFLite Micro's kernel, whose output is Q0.7 (scale 1/128, zero point 0)."""
+    x, out = ctx.input(0), ctx.output
+    _require_quantized(x, out)
+    if out.dtype == "i8" and (np.float32(out.scale()), out.zero_point()) != \
+            (np.float32(1 / 128), 0):
+        raise ModelError(f"int8 output '{out.name}' quantised ({out.scale()}, "
+                         f"{out.zero_point()}); TFLite Micro's TANH gives 1/128, 0")
+    ctx.emit("tanh", [x])
 
 
 def leaky_relu(ctx) -> None:
@@ -740,7 +749,7 @@ CONVERTERS = {
     _CODES["EXP"]: _unary("exp"),
     _CODES["LOG"]: _unary("log"),
     _CODES["SQRT"]: _unary("sqrt"),
-    _CODES["TANH"]: _unary("tanh", float_only=True),
+    _CODES["TANH"]: tanh,
     _CODES["ELU"]: _unary("elu"),
     _CODES["SQUARE"]: _unary("square"),
     _CODES["FLOOR"]: _unary("floor"),
