@@ -74,8 +74,8 @@ def exp_on_negative_values(a, integer_bits: int):
     return np.where(a == 0, INT32_MAX, result)
 
 
-def one_over_one_plus_x_for_x_in_0_1(a):
-    """1 / (1 + a) in Q0.31 for a in [0, 1) in Q0.31, by Newton-Raphson in Q2.29."""
+def _one_over_one_plus_x_in_q2(a):
+    """1 / (1 + a) in Q2.29 for a in [0, 1) in Q0.31, by Newton-Raphson."""
     half_denominator = rounding_half_sum(a, INT32_MAX)
     constant_48_over_17 = 1515870810
     constant_neg_32_over_17 = -1010580540
@@ -85,7 +85,18 @@ def one_over_one_plus_x_for_x_in_0_1(a):
         half_denominator_times_x = mul(half_denominator, x)
         one_minus_half_denominator_times_x = wrap_int32(one_in_q2 - half_denominator_times_x)
         x = wrap_int32(x + rescale(mul(x, one_minus_half_denominator_times_x), 4, 2))
-    return rescale(x, 1, 0)  # ExactMulByPot<-1> turns Q2 into Q1 without touching bits
+    return x
+
+
+def one_over_one_plus_x_for_x_in_0_1(a):
+    """1 / (1 + a) in Q0.31 for a in [0, 1) in Q0.31."""
+    # ExactMulByPot<-1> turns Q2 into Q1 without touching bits.
+    return rescale(_one_over_one_plus_x_in_q2(a), 1, 0)
+
+
+def one_minus_x_over_one_plus_x_for_x_in_0_1(a):
+    """(1 - a) / (1 + a) in Q0.31 for a in [0, 1) in Q0.31."""
+    return rescale(wrap_int32(_one_over_one_plus_x_in_q2(a) - (1 << 29)), 2, 0)
 
 
 def logistic(a, integer_bits: int):
@@ -98,6 +109,17 @@ def logistic(a, integer_bits: int):
     result_if_negative = INT32_MAX - result_if_positive
     return np.where(a == 0, 1 << 30,
                     np.where(positive, result_if_positive, result_if_negative))
+
+
+def tanh(a, integer_bits: int):
+    """tanh(a) in Q0.31 for a in Q<integer_bits>: (1 - exp(-2|a|)) / (1 + exp(-2|a|)),
+    2|a| being |a|'s raw bits read with one more integer bit."""
+    a = np.asarray(a, np.int64)
+    negative = a < 0
+    abs_input = np.where(negative, -a, a)
+    result = one_minus_x_over_one_plus_x_for_x_in_0_1(
+        exp_on_negative_values(-abs_input, integer_bits + 1))
+    return np.where(a == 0, 0, np.where(negative, -result, result))
 
 
 def count_leading_zeros(x):

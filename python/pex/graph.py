@@ -10,8 +10,15 @@ Operator vocabulary (`Op.kind`, the inputs in order, then `Op.attrs`):
                     stride (h, w), dilation (h, w), pad (top, bottom, left, right), activation
   depthwise_conv2d  x, weights [KH,KW,C,M], bias [C*M] or None
                     stride, dilation, pad, activation
+  transpose_conv2d  x, weights [O,KH,KW,I], bias [O] or None;  stride (h, w), pad (top,
+                    left), activation. TFLite's TRANSPOSE_CONV: input pixel (y, x) adds
+                    x * weights[:, ky, kx] to output (stride_h y - top + ky, stride_w x -
+                    left + kx) when that lies inside the output tensor's shape.
   fully_connected   x, weights [M,K], bias [M] or None;  activation.
                     The input is flattened to [N, K]; the output tensor's shape is kept.
+  batch_matmul      a [..., M, K], b [..., K, N] with the output's batch dimensions:
+                    a @ b per batch entry. int8: TFLite's BATCH_MATMUL (both zero points
+                    subtracted, one multiplier from the float32 product of the scales).
   add, mul          a, b (same rank, numpy broadcasting);  activation
   avg_pool2d,
   max_pool2d        x;  kernel (h, w), stride, pad, activation.
@@ -23,6 +30,9 @@ Operator vocabulary (`Op.kind`, the inputs in order, then `Op.attrs`):
   concat            x0, x1, ...;  axis, activation
   softmax           x (over the last axis);  beta
   logistic, relu, relu6, relu_n1_to_1, leaky_relu (alpha)   x
+  hard_swish, abs, neg, exp, log, sqrt, rsqrt, elu, square, floor, ceil, round, sin,
+  cos
+                    x (f32, or i8 through a 256-entry table of TFLite's int8 results)
   quantize          x (f32, i8 or i16) -> i8 with the output tensor's quantisation
   svdf              x [N, K], weights_feature [F, K], weights_time [F, M], bias [U] or None;
                     rank (F = U * rank), activation, state_dtype, state_quant (int8: i16
@@ -37,6 +47,12 @@ Operator vocabulary (`Op.kind`, the inputs in order, then `Op.attrs`):
                     (0: none). Float. One invocation from the reset state (h = c = 0); the
                     output is every step's h, [N, T, H] (or [T, N, H]).
   dequantize        x (i8) -> f32
+  compare           a, b (same rank, broadcasting; f32, or i8 compared as TFLite does:
+                    each (x - zp) * 2^8 scaled by its scale) -> i1;  predicate (equal,
+                    not_equal, greater, greater_equal; less ones swap the operands)
+  logical_and, logical_or   a, b (i1, same rank, broadcasting)
+  logical_not       x (i1)
+  select            condition (i1), x, y (same rank, broadcasting): condition ? x : y
 
 Kinds ONNX models add:
 
@@ -71,7 +87,7 @@ ACTIVATIONS = ("NONE", "RELU", "RELU_N1_TO_1", "RELU6")
 
 # Element types by their MLIR spelling, with the numpy type that holds them.
 NUMPY_TYPES = {"f32": np.float32, "i8": np.int8, "i16": np.int16, "i32": np.int32,
-               "i64": np.int64}
+               "i64": np.int64, "i1": np.bool_}
 
 
 @dataclass(frozen=True)

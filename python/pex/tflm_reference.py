@@ -40,6 +40,21 @@ def logistic_int8(x, input_scale: float, input_zero_point: int):
     return output.astype(np.int8)
 
 
+def tanh_int8(x, input_scale: float, input_zero_point: int):
+    """reference_integer_ops::Tanh with TanhPrepare's parameters (LogisticPrepare's; output
+    Q0.7, zero point 0)."""
+    integer_bits = 4
+    q, left_shift = math.frexp(input_scale * (1 << (31 - integer_bits)))
+    multiplier = int(tflite_round(q * (1 << 31)))
+    radius = _input_radius(integer_bits, left_shift)
+    x = np.asarray(x, np.int64) - input_zero_point
+    input_in_q4 = multiply_by_quantized_multiplier(x, multiplier, left_shift)
+    output_in_q0 = fixedpoint.tanh(input_in_q4, integer_bits)
+    output = np.clip(rounding_divide_by_pot(output_in_q0, 31 - 7), INT8_MIN, INT8_MAX)
+    output = np.where(x <= -radius, INT8_MIN, np.where(x >= radius, INT8_MAX, output))
+    return output.astype(np.int8)
+
+
 def leaky_relu_int8(x, input_scale: float, input_zero_point: int, output_scale: float,
                     output_zero_point: int, alpha: float):
     """reference_ops::QuantizeLeakyRelu with LeakyReluPrepare's float32 multipliers."""

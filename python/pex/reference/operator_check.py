@@ -1,6 +1,6 @@
 """python3 -m pex.reference.operator_check NAME ... [--target T | --mlir-runner]
 [--armnn NAME ...]: the operator models of `pex.testmodels.tflite_operators` and
-`tflite_recurrent` compiled by pexc, run on the reference input and compared with TFLite
+`tflite_recurrent` (and the conv stack of `tflite_conv_stack`) compiled by pexc, run on the reference input and compared with TFLite
 Micro's arithmetic (`pex.reference.tflm_interpreter`).
 
 Integer outputs must be identical; float outputs may differ by 1e-4 of the reference's
@@ -30,10 +30,10 @@ from pex.importers.tflite import read_tflite
 from pex.reference import armnn, mlir_runner, tflm_interpreter
 from pex.reference.compare_outputs import compare_values
 from pex.reference.inputs import reference_input
-from pex.testmodels import tflite_operators, tflite_recurrent
+from pex.testmodels import tflite_conv_stack, tflite_operators, tflite_recurrent
 from pex.tosa import emit_module
 
-MODELS = {**tflite_operators.MODELS, **tflite_recurrent.MODELS}
+MODELS = {**tflite_operators.MODELS, **tflite_recurrent.MODELS, **tflite_conv_stack.MODELS}
 FLOAT_RTOL = 1e-4
 PEX_BIN = os.environ.get("PEX_BIN_DIR", str(Path(__file__).resolve().parents[3] / "build" / "bin"))
 

@@ -6,8 +6,9 @@ float32 scale product of FULLY_CONNECTED; ADD's left shift of 20; average poolin
 rounded division; the fixed-point softmax of `pex.tflm_reference`). Integer products are
 summed in float64, which is exact for int8 data (every partial sum stays below 2^53), so
 the large models run through BLAS. The operators TFLite Micro also runs in float
-(SUB, DIV, the unary functions, data movement, reductions, RESIZE, LOG_SOFTMAX,
-L2_NORMALIZATION) compute in float32 for float tensors.
+(the convolutions, SUB, DIV, the unary functions, data movement, reductions, RESIZE,
+LOG_SOFTMAX, L2_NORMALIZATION) compute in float for float tensors (convolutions sum in
+float64, within 1e-4 of TFLM's float32 sums).
 """
 
 from __future__ import annotations
@@ -51,8 +52,10 @@ def _windows(x: np.ndarray, kernel, stride, dilation, pad, fill) -> np.ndarray:
 
 
 def _centred_windows(op: Op, x: np.ndarray, kernel) -> np.ndarray:
-    """Windows of x - input zero point; padding contributes 0, as TFLM skips it."""
-    centred = (x - op.inputs[0].zero_point()).astype(np.float64)
+    """Windows of x - input zero point (float: x); padding contributes 0, as TFLM skips
+    it."""
+    offset = op.inputs[0].zero_point() if x.dtype != np.float32 else 0
+    centred = (x - offset).astype(np.float64)
     return _windows(centred, kernel, op.attrs["stride"], op.attrs["dilation"], op.attrs["pad"],
                     0.0)
 
@@ -70,12 +73,21 @@ def _accumulator(product: np.ndarray, bias: Tensor | None) -> np.ndarray:
     return acc + (0 if bias is None else bias.data.astype(np.int64))
 
 
+def _convolution_result(op: Op, x: np.ndarray, product: np.ndarray) -> np.ndarray:
+    """Float: product + bias, the activation; int8: requantised per channel."""
+    if x.dtype == np.float32:
+        bias = op.inputs[2]
+        return _float_activation(op, product if bias is None
+                                 else product + bias.data.astype(np.float64))
+    return _finish(_accumulator(product, op.inputs[2]), _per_channel_scales(op), op)
+
+
 def _conv2d(op: Op, x: np.ndarray) -> np.ndarray:
     weights = op.inputs[1]
     views = _centred_windows(op, x, weights.shape[1:3])
     product = np.einsum("nhwckl,oklc->nhwo", views, weights.data.astype(np.float64),
                         optimize=True)
-    return _finish(_accumulator(product, op.inputs[2]), _per_channel_scales(op), op)
+    return _convolution_result(op, x, product)
 
 
 def _depthwise_conv2d(op: Op, x: np.ndarray) -> np.ndarray:
@@ -85,7 +97,31 @@ def _depthwise_conv2d(op: Op, x: np.ndarray) -> np.ndarray:
     product = np.einsum("nhwckl,klcm->nhwcm", views, weights.data.astype(np.float64),
                         optimize=True)
     product = product.reshape(product.shape[:3] + (channels * multiplier,))
-    return _finish(_accumulator(product, op.inputs[2]), _per_channel_scales(op), op)
+    return _convolution_result(op, x, product)
+
+
+def _transpose_conv2d(op: Op, x: np.ndarray) -> np.ndarray:
+    """reference_ops / reference_integer_ops TransposeConv: every input pixel scatters
+    its products to stride * position - padding + kernel offset; what falls outside the
+    output is dropped; then the bias, the per-channel requantisation and the activation."""
+    weights, out = op.inputs[1], op.output
+    channels_out, kernel_h, kernel_w, _ = weights.shape
+    stride_h, stride_w = op.attrs["stride"]
+    top, left = op.attrs["pad"]
+    batch, height, width, _ = x.shape
+    integer = x.dtype != np.float32
+    source = (x - op.inputs[0].zero_point() if integer else x).astype(np.float64)
+    full = np.zeros((batch, (height - 1) * stride_h + kernel_h,
+                     (width - 1) * stride_w + kernel_w, channels_out))
+    for ky in range(kernel_h):
+        for kx in range(kernel_w):
+            products = source @ weights.data[:, ky, kx, :].astype(np.float64).T
+            full[:, ky:ky + (height - 1) * stride_h + 1:stride_h,
+                 kx:kx + (width - 1) * stride_w + 1:stride_w] += products
+    rows, columns = out.shape[1], out.shape[2]
+    full = np.pad(full, ((0, 0), (0, max(top + rows - full.shape[1], 0)),
+                         (0, max(left + columns - full.shape[2], 0)), (0, 0)))
+    return _convolution_result(op, x, full[:, top:top + rows, left:left + columns])
 
 
 def _fully_connected(op: Op, x: np.ndarray) -> np.ndarray:
@@ -106,8 +142,23 @@ def _fully_connected(op: Op, x: np.ndarray) -> np.ndarray:
     return _finish(_accumulator(product, op.inputs[2]), real, op).reshape(op.output.shape)
 
 
+def _batch_matmul(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """reference_ops::BatchMatMul: float, or int8 sums of (a - a_zp) (b - b_zp) scaled by
+    GetQuantizedConvolutionMultipler (the float32 product of the input scales), offset,
+    saturated (no activation)."""
+    left, right = op.inputs
+    if a.dtype == np.float32:
+        return (a.astype(np.float64) @ b.astype(np.float64)).astype(np.float32)
+    total = ((a - left.zero_point()).astype(np.float64)
+             @ (b - right.zero_point()).astype(np.float64))
+    real = float(np.float32(left.scale()) * np.float32(right.scale())) / op.output.scale()
+    return _finish(np.rint(total).astype(np.int64), real, op)
+
+
 def _add(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     x, y = op.inputs
+    if op.output.dtype == "f32":
+        return _float_activation(op, a + b)
     twice_max_scale = 2 * max(x.scale(), y.scale())
     terms = []
     for tensor, value in ((x, a), (y, b)):
@@ -118,10 +169,24 @@ def _add(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return _finish(terms[0] + terms[1], real, op)
 
 
+def _mul(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Float, or int8: (a - a_zp)(b - b_zp) scaled by the double a_scale b_scale / out."""
+    x, y = op.inputs
+    if op.output.dtype == "f32":
+        return _float_activation(op, a * b)
+    return _finish((a - x.zero_point()) * (b - y.zero_point()),
+                   x.scale() * y.scale() / op.output.scale(), op)
+
+
 def _average_pool(op: Op, x: np.ndarray) -> np.ndarray:
-    """Sum over the window inside the input, divided by the count with halves rounded
-    away from zero (C's truncating division of acc +- count/2), then the activation."""
+    """Sum over the window inside the input, divided by the count (int8: halves rounded
+    away from zero, C's truncating division of acc +- count/2), then the activation."""
     kernel, stride, pad = op.attrs["kernel"], op.attrs["stride"], op.attrs["pad"]
+    if x.dtype == np.float32:
+        sums = _windows(x.astype(np.float64), kernel, stride, (1, 1), pad, 0.0).sum(axis=(4, 5))
+        counts = _windows(np.ones_like(x, np.float64), kernel, stride, (1, 1), pad,
+                          0.0).sum(axis=(4, 5))
+        return _float_activation(op, sums / counts)
     sums = _windows(x.astype(np.int64), kernel, stride, (1, 1), pad, 0).sum(axis=(4, 5))
     counts = _windows(np.ones_like(x, np.int64), kernel, stride, (1, 1), pad, 0).sum(axis=(4, 5))
     half = counts // 2
@@ -240,7 +305,10 @@ def _hard_swish_f32(x):
 
 _FLOAT_FUNCTIONS = {"hard_swish": _hard_swish_f32, "abs": np.abs, "neg": np.negative,
                     "exp": np.exp, "log": np.log, "sqrt": np.sqrt,
-                    "rsqrt": lambda x: np.float32(1) / np.sqrt(x)}
+                    "rsqrt": lambda x: np.float32(1) / np.sqrt(x), "tanh": np.tanh,
+                    "elu": lambda x: np.where(x < 0, np.expm1(x), x), "square": np.square,
+                    "floor": np.floor, "ceil": np.ceil, "round": np.round, "sin": np.sin,
+                    "cos": np.cos}
 
 
 def _unary_function(op: Op, x: np.ndarray) -> np.ndarray:
@@ -335,6 +403,20 @@ def _logistic(op: Op, x: np.ndarray) -> np.ndarray:
     return (1 / (1 + np.exp(-x))).astype(np.float32)
 
 
+def _compare(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """reference_ops comparisons; int8 ComparisonWithScaling: (x - zp) << 8 scaled by
+    QuantizeMultiplierSmallerThanOneExp(scale) per operand."""
+    if a.dtype != np.float32:
+        a, b = (multiply_by_quantized_multiplier((v - t.zero_point()) << 8,
+                                                 *quantize_multiplier(t.scale()))
+                for v, t in ((a, op.inputs[0]), (b, op.inputs[1])))
+    return _PREDICATES[op.attrs["predicate"]](a, b)
+
+
+_PREDICATES = {"equal": np.equal, "not_equal": np.not_equal, "greater": np.greater,
+               "greater_equal": np.greater_equal}
+
+
 def _div(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return _float_activation(op, a / b)
 
@@ -343,7 +425,10 @@ _KERNELS = {
     "conv2d": _conv2d,
     "depthwise_conv2d": _depthwise_conv2d,
     "fully_connected": _fully_connected,
+    "transpose_conv2d": _transpose_conv2d,
+    "batch_matmul": _batch_matmul,
     "add": _add,
+    "mul": _mul,
     "avg_pool2d": _average_pool,
     "max_pool2d": _max_pool,
     "quantize": _quantize,
@@ -373,11 +458,16 @@ _KERNELS = {
     "svdf": svdf,
     "logistic": _logistic,
     "lstm": lstm,
+    "compare": _compare,
+    "logical_and": lambda op, a, b: np.logical_and(a, b),
+    "logical_or": lambda op, a, b: np.logical_or(a, b),
+    "logical_not": lambda op, x: np.logical_not(x),
+    "select": lambda op, condition, x, y: np.where(condition, x, y),
     **{kind: _unary_function for kind in UNARY_INT8},
 }
 
-_VALUE_INPUTS = {"conv2d": 1, "depthwise_conv2d": 1, "fully_connected": 1, "svdf": 1,
-                 "lstm": 1}
+_VALUE_INPUTS = {"conv2d": 1, "depthwise_conv2d": 1, "fully_connected": 1,
+                 "transpose_conv2d": 1, "svdf": 1, "lstm": 1}
 
 
 def run(graph: Graph, inputs: list[np.ndarray]) -> list[np.ndarray]:

@@ -2,8 +2,9 @@
 kernel for every int8 input at once, so the importer's `table` is exact by construction
 and the reference interpreter reads the same table.
 
-HARD_SWISH, ABS and RSQRT follow TFLite Micro's integer kernels (hard_swish.h,
-elementwise.cc). EXP, LOG, SQRT and NEG are float-only in TFLite Micro; for int8 they
+HARD_SWISH, ABS, RSQRT and TANH follow TFLite Micro's integer kernels (hard_swish.h,
+elementwise.cc, tanh.h). EXP, LOG, SQRT, NEG, SQUARE, FLOOR, CEIL, ROUND, SIN and COS are float-only in
+TFLite Micro, and its int8 ELU is a table of the float function; for int8 they all
 follow TFLite's lookup-table rule (LUTPopulate: dequantise, apply in float32, round
 halves away from zero, add the zero point, saturate).
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from pex import tflm_reference
 from pex.fixedpoint import INT32_MAX, saturating_rounding_multiply_by_pot
 from pex.quantization import (INT8_MAX, INT8_MIN, multiply_by_quantized_multiplier,
                               quantize_multiplier, rounding_divide_by_pot,
@@ -161,6 +163,21 @@ exp_int8 = _lookup_table_rule(np.exp)
 log_int8 = _lookup_table_rule(np.log)
 sqrt_int8 = _lookup_table_rule(np.sqrt)
 neg_int8 = _lookup_table_rule(np.negative)
+elu_int8 = _lookup_table_rule(lambda x: np.where(x < 0, np.expm1(x), x))
+square_int8 = _lookup_table_rule(np.square)
+floor_int8 = _lookup_table_rule(np.floor)
+ceil_int8 = _lookup_table_rule(np.ceil)
+round_int8 = _lookup_table_rule(np.round)  # halves to even, as TFLite's RoundToNearest
+def tanh_int8(x, input_scale: float, input_zero_point: int, output_scale: float,
+              output_zero_point: int):
+    """TFLite Micro's fixed-point kernel; its output is Q0.7 (scale 1/128, zero point 0)."""
+    if (np.float32(output_scale), output_zero_point) != (np.float32(1 / 128), 0):
+        raise ValueError("TFLite Micro's int8 TANH needs the output quantisation 1/128, 0")
+    return tflm_reference.tanh_int8(x, input_scale, input_zero_point)
+
+
+sin_int8 = _lookup_table_rule(np.sin)
+cos_int8 = _lookup_table_rule(np.cos)
 
 # graph op kind -> the int8 function of (x, input scale, input zp, output scale, output zp)
 UNARY_INT8 = {
@@ -171,6 +188,14 @@ UNARY_INT8 = {
     "log": log_int8,
     "sqrt": sqrt_int8,
     "neg": neg_int8,
+    "elu": elu_int8,
+    "square": square_int8,
+    "floor": floor_int8,
+    "ceil": ceil_int8,
+    "round": round_int8,
+    "tanh": tanh_int8,
+    "sin": sin_int8,
+    "cos": cos_int8,
 }
 
 

@@ -219,13 +219,13 @@ _CODES = schema.BUILTIN_OPERATOR_CODES
 
 
 def _unsupported_operator() -> bytes:
-    """A TANH, which the importer does not handle, after a supported RELU."""
+    """A CUMSUM, which the importer does not handle, after a supported RELU."""
     writer = TfliteWriter()
     x = activation("input", (4, 3), "f32")
     relu = activation("relu", (4, 3), "f32")
-    out = activation("tanh", (4, 3), "f32")
+    out = activation("cumsum", (4, 3), "f32")
     writer.operator(_CODES["RELU"], [x], [relu])
-    writer.operator(_CODES["TANH"], [relu], [out])
+    writer.operator(_CODES["CUMSUM"], [relu], [out])
     return writer.finish("unsupported_operator", [x], [out])
 
 

@@ -6,17 +6,18 @@ import argparse
 import sys
 
 from pex.testmodels import (GRAPHS, MALFORMED, SHAPE_ARITHMETIC, STYLED, onnx_models,
-                            tflite_model, tflite_operators, tflite_recurrent)
+                            tflite_conv_stack, tflite_model, tflite_operators, tflite_recurrent)
 
 
 def main(argv: list[str] | None = None) -> int:
     names = (sorted(GRAPHS) + sorted(STYLED) + sorted(SHAPE_ARITHMETIC) + sorted(MALFORMED)
              + sorted(onnx_models.MODELS) + sorted(tflite_operators.MODELS)
              + sorted(tflite_operators.REFUSED) + sorted(tflite_recurrent.MODELS)
-             + sorted(tflite_recurrent.REFUSED))
+             + sorted(tflite_recurrent.REFUSED) + sorted(tflite_conv_stack.MODELS))
     # Models written whole by their own function (not through a pex.graph.Graph).
     writers = {**onnx_models.MODELS, **tflite_operators.MODELS, **tflite_operators.REFUSED,
-               **tflite_recurrent.MODELS, **tflite_recurrent.REFUSED}
+               **tflite_recurrent.MODELS, **tflite_recurrent.REFUSED,
+               **tflite_conv_stack.MODELS}
     parser = argparse.ArgumentParser(prog="pex-testmodels", description=__doc__.splitlines()[0])
     parser.add_argument("name", nargs="?", choices=names, metavar="NAME")
     parser.add_argument("-o", "--output", help="file to write")

@@ -84,16 +84,41 @@ _UNARY_QUANT = {
     "LOG": (q(0.05, -128), q(0.05, 40)),
     "SQRT": (q(0.05, -128), q(0.015, -128)),
     "RSQRT": (q(0.05, -128), q(0.02, -128)),
+    "ELU": (q(0.05, 3), q(0.03, -95)),
+    "SQUARE": (q(0.05, 3), q(0.17, -128)),
+    "FLOOR": (q(0.05, 3), q(0.06, 0)),
+    "CEIL": (q(0.05, 3), q(0.06, 0)),
+    "ROUND": (q(0.05, 3), q(0.06, 0)),
+    "SIN": (q(0.05, 3), q(1 / 127, 0)),
+    "COS": (q(0.05, 3), q(1 / 127, 0)),
 }
+# The float functions whose interesting inputs lie outside the reference input's [0, 1].
+_WIDE_INPUT = ("ELU", "SQUARE", "FLOOR", "CEIL", "ROUND", "TANH", "SIN", "COS")
 
 
 def _unary(code: str, dtype: str) -> Callable[[], bytes]:
     def make() -> bytes:
+        if dtype == "f32" and code in _WIDE_INPUT:
+            return _widened_float_unary(code)
         in_quant, out_quant = _UNARY_QUANT[code]
         x = _tensor("x", (1, 4, 4, 4), dtype, in_quant)
         out = _tensor(code.lower(), x.shape, dtype, out_quant)
         return _single(f"{code.lower()}_{_suffix(dtype)}", code, [x], out)
     return make
+
+
+def _widened_float_unary(code: str) -> bytes:
+    """x * 9 - 4.5 (MUL, ADD by constants), then the function: inputs over [-4.5, 4.5]."""
+    shape = (1, 4, 4, 4)
+    x, scaled, shifted, out = (_tensor(n, shape, "f32", None)
+                               for n in ("x", "scaled", "shifted", code.lower()))
+    writer = TfliteWriter()
+    writer.operator(_CODES["MUL"], [x, _constant("nine", [9.0], "f32")], [scaled],
+                    schema.MulOptions)
+    writer.operator(_CODES["ADD"], [scaled, _constant("minus_half_nine", [-4.5], "f32")],
+                    [shifted], schema.AddOptions)
+    writer.operator(_CODES[code], [shifted], [out])
+    return writer.finish(f"{code.lower()}_f32", [x], [out])
 
 
 def _prelu(dtype: str) -> bytes:
@@ -111,6 +136,213 @@ def _hard_swish_low_scale() -> bytes:
     x = _tensor("x", (1, 4, 4, 4), "i8", q(0.1, -10))
     out = _tensor("hard_swish", x.shape, "i8", q(0.06, -100))
     return _single("hard_swish_wide_int8", "HARD_SWISH", [x], out)
+
+
+# TRANSPOSE_CONV: TFLite's operand order (output shape, weights, input, bias).
+
+def _transpose_conv(dtype: str, in_shape, kernel, out_shape, stride, padding: str,
+                    with_bias: bool, activation: int, name: str) -> Callable[[], bytes]:
+    """int8 weights per output channel (axis 0), as TFLite's converter writes them."""
+    def make() -> bytes:
+        rng = np.random.default_rng(sum(map(ord, name)))
+        channels_out, channels_in = out_shape[3], in_shape[3]
+        weights_shape = (channels_out, *kernel, channels_in)
+        x = _tensor("x", in_shape, dtype, q(0.05, 3))
+        out = _tensor("transpose_conv", out_shape, dtype, q(0.08, -10))
+        if dtype == "i8":
+            scales = rng.uniform(0.003, 0.006, channels_out).astype(np.float32)
+            weights = Tensor("weights", weights_shape, "i8",
+                             Quantization(scales, np.zeros(channels_out, np.int64), 0),
+                             rng.integers(-127, 128, weights_shape).astype(np.int8))
+            bias = _constant("bias", rng.integers(-2000, 2000, channels_out), "i32")
+        else:
+            weights = _constant("weights", rng.uniform(-0.5, 0.5, weights_shape), "f32")
+            bias = _constant("bias", rng.uniform(-0.5, 0.5, channels_out), "f32")
+        inputs = [_int32("output_shape", list(out_shape)), weights, x] + \
+            ([bias] if with_bias else [])
+        writer = TfliteWriter()
+        writer.operator(_CODES["TRANSPOSE_CONV"], inputs, [out], schema.TransposeConvOptions,
+                        padding=schema.PADDING_NAMES.index(padding), stride_h=stride[0],
+                        stride_w=stride[1], fused_activation_function=activation)
+        return writer.finish(name, [x], [out])
+    return make
+
+
+# TensorFlow's dilated convolution: SPACE_TO_BATCH_ND -> convolution -> BATCH_TO_SPACE_ND.
+
+def _dilated(dtype: str, depthwise: bool, name: str) -> Callable[[], bytes]:
+    """SAME, dilation 2, kernel 3x3 over 9x9, as tf.nn.atrous_conv2d writes it: paddings
+    [2, 3] (the base [2, 2] and one more row and column for the block), crops [0, 1]."""
+    def make() -> bytes:
+        rng = np.random.default_rng(sum(map(ord, name)))
+        channels = 3
+        channels_out = 6 if depthwise else 4
+        x = _tensor("x", (1, 9, 9, channels), dtype, q(0.05, 3))
+        phases = _tensor("space_to_batch", (4, 7, 7, channels), dtype, q(0.05, 3))
+        convolved = _tensor("convolved", (4, 5, 5, channels_out), dtype, q(0.06, -12))
+        out = _tensor("dilated", (1, 9, 9, channels_out), dtype, q(0.06, -12))
+        weights_shape = (1, 3, 3, channels_out) if depthwise else (channels_out, 3, 3, channels)
+        axis = 3 if depthwise else 0
+        if dtype == "i8":
+            scales = rng.uniform(0.004, 0.008, channels_out).astype(np.float32)
+            weights = Tensor("weights", weights_shape, "i8",
+                             Quantization(scales, np.zeros(channels_out, np.int64), axis),
+                             rng.integers(-127, 128, weights_shape).astype(np.int8))
+            bias = _constant("bias", rng.integers(-1000, 1000, channels_out), "i32")
+        else:
+            weights = _constant("weights", rng.uniform(-0.4, 0.4, weights_shape), "f32")
+            bias = _constant("bias", rng.uniform(-0.3, 0.3, channels_out), "f32")
+        writer = TfliteWriter()
+        writer.operator(_CODES["SPACE_TO_BATCH_ND"],
+                        [x, _int32("block_shape", [2, 2]),
+                         _int32("paddings", [[2, 3], [2, 3]])], [phases])
+        if depthwise:
+            writer.operator(_CODES["DEPTHWISE_CONV_2D"], [phases, weights, bias], [convolved],
+                            schema.DepthwiseConv2DOptions, padding=1, stride_h=1, stride_w=1,
+                            depth_multiplier=2, dilation_h_factor=1, dilation_w_factor=1,
+                            fused_activation_function=1)
+        else:
+            writer.operator(_CODES["CONV_2D"], [phases, weights, bias], [convolved],
+                            schema.Conv2DOptions, padding=1, stride_h=1, stride_w=1,
+                            dilation_h_factor=1, dilation_w_factor=1,
+                            fused_activation_function=1)
+        writer.operator(_CODES["BATCH_TO_SPACE_ND"],
+                        [convolved, _int32("block_shape", [2, 2]),
+                         _int32("crops", [[0, 1], [0, 1]])], [out])
+        return writer.finish(name, [x], [out])
+    return make
+
+
+def _space_to_batch_alone() -> bytes:
+    """Refused: a SPACE_TO_BATCH_ND that no dilated convolution pattern follows."""
+    x = _tensor("x", (1, 4, 4, 2), "f32", None)
+    out = _tensor("space_to_batch", (4, 2, 2, 2), "f32", None)
+    return _single("space_to_batch_alone", "SPACE_TO_BATCH_ND",
+                   [x, _int32("block_shape", [2, 2]), _int32("paddings", [[0, 0], [0, 0]])],
+                   out)
+
+
+# BATCH_MATMUL.
+
+def _batch_matmul_constant(dtype: str) -> bytes:
+    """x [1, 2, 4, 8] @ a constant [8, 6] stored transposed ([6, 8], adj_y) and broadcast
+    over both batch dimensions."""
+    rng = np.random.default_rng(808)
+    x = _tensor("x", (1, 2, 4, 8), dtype, q(0.05, 3))
+    if dtype == "i8":
+        y = _constant("y", rng.integers(-127, 128, (6, 8)), "i8", q(0.01, 0))
+    else:
+        y = _constant("y", rng.uniform(-0.5, 0.5, (6, 8)), "f32")
+    out = _tensor("product", (1, 2, 4, 6), dtype, q(0.1, -5))
+    return _single(f"batch_matmul_constant_{_suffix(dtype)}", "BATCH_MATMUL", [x, y], out,
+                   schema.BatchMatMulOptions, adj_y=True)
+
+
+def _batch_matmul_gram(dtype: str) -> bytes:
+    """x x^T: a computed right operand (x itself, adj_y), both zero points non-zero."""
+    x = _tensor("x", (2, 4, 8), dtype, q(0.05, 3))
+    out = _tensor("gram", (2, 4, 4), dtype, q(0.5, -20))
+    writer = TfliteWriter()
+    writer.operator(_CODES["BATCH_MATMUL"], [x, x], [out], schema.BatchMatMulOptions,
+                    adj_y=True)
+    return writer.finish(f"batch_matmul_gram_{_suffix(dtype)}", [x], [out])
+
+
+# ADD_N, L2_POOL_2D, and FILL, ZEROS_LIKE and BROADCAST_TO of constants (folded).
+
+def _add_n_f32() -> bytes:
+    x = _tensor("x", (1, 4, 4, 4), "f32", None)
+    bias = _constant("bias", np.linspace(-1, 1, 64).reshape(1, 4, 4, 4), "f32")
+    out = _tensor("sum", x.shape, "f32", None)
+    return _single("add_n_f32", "ADD_N", [x, bias, x], out)
+
+
+def _l2_pool_f32() -> bytes:
+    x = _tensor("x", (1, 5, 5, 3), "f32", None)
+    out = _tensor("l2_pool", (1, 3, 3, 3), "f32", None)
+    return _single("l2_pool_f32", "L2_POOL_2D", [x], out, schema.Pool2DOptions, padding=0,
+                   stride_h=2, stride_w=2, filter_height=2, filter_width=2)
+
+
+def _folded_constants_f32() -> bytes:
+    """(x + FILL([1, 1, 1, 4], 0.5)) * BROADCAST_TO([1, -2, 3, -4], [1, 4, 4, 4])
+    + ZEROS_LIKE(x): the three operators fold into constants."""
+    shape = (1, 4, 4, 4)
+    x = _tensor("x", shape, "f32", None)
+    filled, broadcast, zeros, shifted, scaled, out = (
+        _tensor(name, s, "f32", None) for name, s in (
+            ("filled", (1, 1, 1, 4)), ("broadcast", shape), ("zeros", shape),
+            ("shifted", shape), ("scaled", shape), ("result", shape)))
+    writer = TfliteWriter()
+    writer.operator(_CODES["FILL"], [_int32("dims", [1, 1, 1, 4]),
+                                     _constant("value", 0.5, "f32")], [filled])
+    writer.operator(_CODES["BROADCAST_TO"], [_constant("factors", [1, -2, 3, -4], "f32"),
+                                             _int32("shape", list(shape))], [broadcast])
+    writer.operator(_CODES["ZEROS_LIKE"], [x], [zeros])
+    writer.operator(_CODES["ADD"], [x, filled], [shifted], schema.AddOptions)
+    writer.operator(_CODES["MUL"], [shifted, broadcast], [scaled], schema.MulOptions)
+    writer.operator(_CODES["ADD"], [scaled, zeros], [out], schema.AddOptions)
+    return writer.finish("folded_constants_f32", [x], [out])
+
+
+def _reverse_v2(dtype: str) -> bytes:
+    x = _tensor("x", (1, 4, 3, 4), dtype, q(0.05, 3))
+    out = _tensor("reversed", x.shape, dtype, q(0.05, 3))
+    return _single(f"reverse_v2_{_suffix(dtype)}", "REVERSE_V2", [x, _int32("axes", [1, -1])],
+                   out)
+
+
+# Comparisons, logical operators and SELECT_V2 (BOOL tensors inside the model).
+
+def _select_by_comparisons(dtype: str) -> bytes:
+    """keep = (x > 0.3 and x <= limit[c]) and not (x == first or x < 0.1), or x >= 0.95;
+    SELECT_V2(keep, x, fallback). int8 constants quantised unlike x where the comparison
+    rescales them; the selected values share x's quantisation."""
+    shape = (1, 4, 4, 4)
+    quant = q(0.05, 3)
+
+    def value(name: str, values, other_quant: bool = False) -> Tensor:
+        values = np.asarray(values, np.float64)
+        if dtype == "f32":
+            return _constant(name, values.astype(np.float32), "f32")
+        scale = q(0.04, -7) if other_quant else quant
+        stored = np.round(values / scale.scale[0]) + scale.zero_point[0]
+        return _constant(name, stored, "i8", scale)
+
+    def boolean(name: str) -> Tensor:
+        return _tensor(name, shape, "i1", None)
+
+    x = _tensor("x", shape, dtype, quant)
+    first = float(np.float32(3 / 255)) if dtype == "f32" else 0.05 * (-125 - 3)
+    writer = TfliteWriter()
+    steps = [("GREATER", [x, value("low", [0.3], True)], "above"),
+             ("LESS_EQUAL", [x, value("limit", [0.5, 0.6, 0.7, 0.8], True)], "below"),
+             ("EQUAL", [x, value("first", [first])], "is_first"),
+             ("LESS", [x, value("tiny", [0.1])], "tiny"),
+             ("GREATER_EQUAL", [x, value("high", [0.95], True)], "high"),
+             ("NOT_EQUAL", [x, value("middle", [0.5])], "not_middle")]
+    made = {}
+    for code, inputs, name in steps:
+        made[name] = boolean(name)
+        writer.operator(_CODES[code], inputs, [made[name]])
+    for code, inputs, name in [("LOGICAL_AND", ["above", "below"], "band"),
+                               ("LOGICAL_OR", ["is_first", "tiny"], "edge"),
+                               ("LOGICAL_NOT", ["edge"], "inner"),
+                               ("LOGICAL_AND", ["band", "inner"], "banded"),
+                               ("LOGICAL_AND", ["banded", "not_middle"], "kept"),
+                               ("LOGICAL_OR", ["kept", "high"], "keep")]:
+        made[name] = boolean(name)
+        writer.operator(_CODES[code], [made[i] for i in inputs], [made[name]])
+    out = _tensor("selected", shape, dtype, quant)
+    writer.operator(_CODES["SELECT_V2"], [made["keep"], x, value("fallback", [-1.0])], [out])
+    return writer.finish(f"select_by_comparisons_{_suffix(dtype)}", [x], [out])
+
+
+def _bool_output() -> bytes:
+    """Refused: a BOOL model output (BOOL tensors are compiled inside a model only)."""
+    x = _tensor("x", (1, 8), "f32", None)
+    out = _tensor("positive", (1, 8), "i1", None)
+    return _single("bool_output", "GREATER", [x, _constant("zero", [0.0], "f32")], out)
 
 
 # Data movement.
@@ -299,11 +531,32 @@ for _dtype in ("i8", "f32"):
                                                 f"resize_nearest_aligned_{_s}"),
         f"resize_bilinear_{_s}": _resize("RESIZE_BILINEAR", _dtype, (4, 4), (6, 7), False,
                                          True, f"resize_bilinear_{_s}"),
+        f"dilated_conv_{_s}": _dilated(_dtype, False, f"dilated_conv_{_s}"),
+        f"dilated_depthwise_conv_{_s}": _dilated(_dtype, True, f"dilated_depthwise_conv_{_s}"),
+        f"reverse_v2_{_s}": lambda d=_dtype: _reverse_v2(d),
+        f"select_by_comparisons_{_s}": lambda d=_dtype: _select_by_comparisons(d),
+        f"batch_matmul_constant_{_s}": lambda d=_dtype: _batch_matmul_constant(d),
+        f"batch_matmul_gram_{_s}": lambda d=_dtype: _batch_matmul_gram(d),
+        f"transpose_conv_{_s}": _transpose_conv(
+            _dtype, (1, 4, 4, 3), (3, 3), (1, 8, 8, 4), (2, 2), "SAME", True, 1,
+            f"transpose_conv_{_s}"),
+        # VALID, no bias, stride 3 over a kernel of 2: the last inserted zero row is
+        # outside every window.
+        f"transpose_conv_valid_{_s}": _transpose_conv(
+            _dtype, (1, 3, 4, 2), (2, 3), (1, 8, 6, 3), (3, 1), "VALID", False, 0,
+            f"transpose_conv_valid_{_s}"),
         f"resize_bilinear_aligned_{_s}": _resize("RESIZE_BILINEAR", _dtype, (3, 4), (5, 6), True,
                                                  False, f"resize_bilinear_aligned_{_s}"),
     })
 MODELS.update({
     "div_f32": _binary("DIV", "f32", activation=3),
+    "tanh_f32": _unary("TANH", "f32"),
+    "tanh_int8": lambda: _single("tanh_int8", "TANH", [_tensor("x", (1, 4, 4, 4), "i8",
+                                                                q(0.05, 3))],
+                                 _tensor("tanh", (1, 4, 4, 4), "i8", q(1 / 128, 0))),
+    "add_n_f32": _add_n_f32,
+    "l2_pool_f32": _l2_pool_f32,
+    "folded_constants_f32": _folded_constants_f32,
     "hard_swish_wide_int8": _hard_swish_low_scale,
     "cast_int8_f32": _cast_int8_f32,
     "log_softmax_f32": _float_only("LOG_SOFTMAX"),
@@ -321,4 +574,9 @@ REFUSED: dict[str, Callable[[], bytes]] = {
     "softmax_scalar": _softmax_scalar,
     "cast_f32_int32": _cast_float_to_int,
     "div_int8": _binary("DIV", "i8"),
+    "tanh_int8_scale": lambda: _single(
+        "tanh_int8_scale", "TANH", [_tensor("x", (1, 16), "i8", q(0.05, 3))],
+        _tensor("tanh", (1, 16), "i8", q(0.01, 0))),
+    "space_to_batch_alone": _space_to_batch_alone,
+    "bool_output": _bool_output,
 }

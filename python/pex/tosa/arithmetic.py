@@ -38,11 +38,6 @@ def lower_clamp(b: FunctionBuilder, op: Op) -> None:
     b.bind(op.output, b.clamp(b.value(op.inputs[0]), op.attrs["low"], op.attrs["high"]))
 
 
-def lower_tanh(b: FunctionBuilder, op: Op) -> None:
-    x = b.value(op.inputs[0])
-    b.bind(op.output, b.op("tanh", [x], x.type))
-
-
 def lower_rescale(b: FunctionBuilder, op: Op) -> None:
     """(x - input_zp) * multiplier / 2^shift (per channel: along the last axis), rounded
     once (halves up), plus output_zp, saturated. `input_unsigned` / `output_unsigned` read

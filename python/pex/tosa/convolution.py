@@ -1,8 +1,9 @@
-"""conv2d, depthwise_conv2d and fully_connected.
+"""conv2d, depthwise_conv2d, transpose_conv2d, fully_connected and batch_matmul.
 
 int8 lowers to a TOSA convolution with i32 accumulation, then one rescale (per channel
 when the weights are) and the activation clamp, in that order, so the compiler can fuse
-the three into one kernel. fully_connected reuses conv2d on a [N,1,1,K] view.
+the three into one kernel. fully_connected reuses conv2d on a [N,1,1,K] view;
+transpose_conv2d is a conv2d over the zero-inserted input with the kernel flipped.
 """
 
 from __future__ import annotations
@@ -93,6 +94,79 @@ def lower_depthwise_conv2d(b: FunctionBuilder, op: Op) -> None:
     acc = _convolve(b, "depthwise_conv2d", op, b.value(op.inputs[0]), weights,
                     weights.shape[0:2], channels, op.output.shape, op.attrs)
     b.bind(op.output, _requantize(b, acc, op, weights))
+
+
+def _insert_zeros(b: FunctionBuilder, x: Value, stride, zero_point: int) -> Value:
+    """x [N, H, W, C] with stride - 1 zeros after every row and column: [N, H sh, W sw, C].
+    One axis at a time through rank-3 views (tosa-validate's limit on a pad's rank); the
+    zeros are the input zero point, which the convolution's input offset cancels."""
+    n, height, width, channels = x.shape
+    pad_value = b.scalar(zero_point, x.dtype)
+    stride_h, stride_w = stride
+    if stride_h > 1:
+        rows = b.reshape(x, (n * height, 1, width * channels))
+        rows = b.op("pad", [rows, b.const_shape([0, 0, 0, stride_h - 1, 0, 0]), pad_value],
+                    TensorType((n * height, stride_h, width * channels), x.dtype))
+        height *= stride_h
+        x = b.reshape(rows, (n, height, width, channels))
+    if stride_w > 1:
+        columns = b.reshape(x, (n * height * width, 1, channels))
+        columns = b.op("pad", [columns, b.const_shape([0, 0, 0, stride_w - 1, 0, 0]),
+                               pad_value],
+                       TensorType((n * height * width, stride_w, channels), x.dtype))
+        x = b.reshape(columns, (n, height, width * stride_w, channels))
+    return x
+
+
+def lower_transpose_conv2d(b: FunctionBuilder, op: Op) -> None:
+    """Output row o gathers x[i] w[k] over o = stride i - top + k: a stride-1 correlation
+    of the zero-inserted input (z[stride i] = x[i]) with the flipped kernel, padded by
+    KH - 1 - top before; rows past what the output needs are dropped, missing ones
+    padded."""
+    weights = _checked_weights(op)
+    input_ = op.inputs[0]
+    zero_point = input_.zero_point() if input_.quant else 0
+    inserted = _insert_zeros(b, b.value(input_), op.attrs["stride"], zero_point)
+    _, kernel_h, kernel_w, _ = weights.shape
+    out_shape = op.output.shape
+    pad, size = [], list(inserted.shape)
+    for axis, kernel, before in ((1, kernel_h, op.attrs["pad"][0]),
+                                 (2, kernel_w, op.attrs["pad"][1])):
+        leading = kernel - 1 - before
+        trailing = out_shape[axis] + kernel - 1 - leading - size[axis]
+        if leading < 0:
+            raise ModelError(f"padding {before} exceeds the kernel's {kernel} - 1")
+        if trailing < 0:
+            size[axis] += trailing
+            trailing = 0
+        pad += [leading, trailing]
+    if size != list(inserted.shape):
+        inserted = b.slice(inserted, [0, 0, 0, 0], size)
+    flipped = Tensor(weights.name, weights.shape, weights.dtype, weights.quant,
+                     np.ascontiguousarray(weights.data[:, ::-1, ::-1, :]))
+    window = dict(stride=(1, 1), dilation=(1, 1), pad=tuple(pad))
+    acc = _convolve(b, "conv2d", op, inserted, flipped, (kernel_h, kernel_w),
+                    weights.shape[0], out_shape, window)
+    b.bind(op.output, _requantize(b, acc, op, weights))
+
+
+def lower_batch_matmul(b: FunctionBuilder, op: Op) -> None:
+    """tosa.matmul over the flattened batch, [B, M, K] x [B, K, N], accumulating in i32
+    (int8, both zero points as operands) or f32; int8 rescaled as FULLY_CONNECTED with
+    per-tensor weights (float32 scale product), without activation."""
+    a, right, out = op.inputs[0], op.inputs[1], op.output
+    *batch, rows, depth = a.shape
+    columns = right.shape[-1]
+    count = int(np.prod(batch, dtype=np.int64))
+    acc_type = "i32" if a.dtype == "i8" else "f32"
+    zero_points = [b.scalar(t.zero_point() if t.quant else 0, t.dtype) for t in (a, right)]
+    acc = b.op("matmul", [b.reshape(b.value(a), (count, rows, depth)),
+                          b.reshape(b.value(right), (count, depth, columns)), *zero_points],
+               TensorType((count, rows, columns), acc_type))
+    if acc_type == "i32":
+        multipliers, shifts = requantize_multipliers(a, right, out, float_product=True)
+        acc = b.rescale(acc, multipliers, shifts, 0, out.zero_point(), "i8")
+    b.bind(out, b.reshape(acc, out.shape))
 
 
 def lower_fully_connected(b: FunctionBuilder, op: Op) -> None:

@@ -124,7 +124,79 @@ def _negate_f32(b: FunctionBuilder, x: Value, shape) -> Value:
     return b.op("negate", [x, b.scalar(0, "f32"), b.scalar(0, "f32")], x.type)
 
 
+def _elu_f32(b: FunctionBuilder, x: Value, shape) -> Value:
+    """x > 0 ? x : exp(x) - 1."""
+    ones = (1,) * len(shape)
+    positive = b.op("greater", [x, b.const(np.zeros(ones), "f32")], TensorType(x.shape, "i1"))
+    below = b.elementwise("sub", b.op("exp", [x], x.type), b.const(np.ones(ones), "f32"),
+                          shape)
+    return b.op("select", [positive, x, below], x.type)
+
+
+def _square_f32(b: FunctionBuilder, x: Value, shape) -> Value:
+    return b.mul(x, x, shape)
+
+
+# From 2^23 on every float32 is an integer (and may not fit the i32 a cast goes through).
+_INTEGRAL_FLOAT = float(1 << 23)
+
+
+def _rounded_f32(b: FunctionBuilder, x: Value, shape, adjust: str | None) -> Value:
+    """Round half to even through TOSA's rounding cast to i32 and back (TFLite's ROUND);
+    FLOOR (CEIL) steps the result down (up) by one where it passed x; values of 2^23 and
+    more are kept."""
+    ones = (1,) * len(shape)
+    rounded = b.cast(b.cast(x, "i32"), "f32")
+    if adjust is not None:
+        passed = b.op("greater", [rounded, x] if adjust == "floor" else [x, rounded],
+                      TensorType(x.shape, "i1"))
+        step = b.elementwise("sub" if adjust == "floor" else "add", rounded,
+                             b.const(np.ones(ones), "f32"), shape)
+        rounded = b.op("select", [passed, step, rounded], x.type)
+    integral = b.op("greater_equal", [b.op("abs", [x], x.type),
+                                      b.const(np.full(ones, _INTEGRAL_FLOAT), "f32")],
+                    TensorType(x.shape, "i1"))
+    return b.op("select", [integral, x, rounded], x.type)
+
+
+# sin's odd Taylor coefficients up to x^11: below 6e-8 off on [-pi/2, pi/2].
+_SINE_COEFFICIENTS = (1.0, -1 / 6, 1 / 120, -1 / 5040, 1 / 362880, -1 / 39916800)
+
+
+def _sine_f32(b: FunctionBuilder, x: Value, shape, phase: float = 0.0) -> Value:
+    """sin(x + phase) in ops pexc compiles (it has no sin kernel): reduced by the nearest
+    multiple of 2 pi (TOSA's rounding cast, so |x| below 2^31 2 pi) to [-pi, pi], folded
+    to [-pi/2, pi/2] (sin(pi - r) = sin r), then the Taylor polynomial."""
+    ones = (1,) * len(shape)
+
+    def constant(value: float) -> Value:
+        return b.const(np.full(ones, value), "f32")
+
+    if phase:
+        x = b.elementwise("add", x, constant(phase), shape)
+    turns = b.cast(b.cast(b.mul(x, constant(1 / (2 * np.pi)), shape), "i32"), "f32")
+    r = b.elementwise("sub", x, b.mul(turns, constant(2 * np.pi), shape), shape)
+    above = b.op("greater", [r, constant(np.pi / 2)], TensorType(x.shape, "i1"))
+    r = b.op("select", [above, b.elementwise("sub", constant(np.pi), r, shape), r], x.type)
+    below = b.op("greater", [constant(-np.pi / 2), r], TensorType(x.shape, "i1"))
+    r = b.op("select", [below, b.elementwise("sub", constant(-np.pi), r, shape), r], x.type)
+    square = b.mul(r, r, shape)
+    polynomial = constant(_SINE_COEFFICIENTS[-1])
+    for coefficient in reversed(_SINE_COEFFICIENTS[:-1]):
+        polynomial = b.elementwise("add", b.mul(polynomial, square, shape),
+                                   constant(coefficient), shape)
+    return b.mul(polynomial, r, shape)
+
+
 _FLOAT_FUNCTIONS = {
+    "tanh": _float_function("tanh"),
+    "sin": _sine_f32,
+    "cos": lambda b, x, shape: _sine_f32(b, x, shape, phase=np.pi / 2),
+    "elu": _elu_f32,
+    "square": _square_f32,
+    "floor": lambda b, x, shape: _rounded_f32(b, x, shape, "floor"),
+    "ceil": lambda b, x, shape: _rounded_f32(b, x, shape, "ceil"),
+    "round": lambda b, x, shape: _rounded_f32(b, x, shape, None),
     "hard_swish": _hard_swish_f32,
     "abs": _float_function("abs"),
     "exp": _float_function("exp"),

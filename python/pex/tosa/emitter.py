@@ -13,8 +13,8 @@ import re
 
 from pex.errors import ModelError
 from pex.graph import Graph, Op, Tensor
-from pex.tosa import (arithmetic, convolution, elementwise, normalization, pooling, recurrent,
-                       reduction, resize, shape, softmax, text)
+from pex.tosa import (arithmetic, convolution, elementwise, logical, normalization, pooling,
+                       recurrent, reduction, resize, shape, softmax, text)
 from pex.tosa.builder import FunctionBuilder, Value
 from pex.tosa.text import TensorType
 
@@ -22,6 +22,8 @@ LOWERINGS = {
     "conv2d": convolution.lower_conv2d,
     "depthwise_conv2d": convolution.lower_depthwise_conv2d,
     "fully_connected": convolution.lower_fully_connected,
+    "transpose_conv2d": convolution.lower_transpose_conv2d,
+    "batch_matmul": convolution.lower_batch_matmul,
     "add": elementwise.lower_add,
     "mul": elementwise.lower_mul,
     "relu": elementwise.lower_clamp_activation,
@@ -49,6 +51,13 @@ LOWERINGS = {
     "log": elementwise.lower_unary_function,
     "sqrt": elementwise.lower_unary_function,
     "rsqrt": elementwise.lower_unary_function,
+    "elu": elementwise.lower_unary_function,
+    "square": elementwise.lower_unary_function,
+    "floor": elementwise.lower_unary_function,
+    "ceil": elementwise.lower_unary_function,
+    "round": elementwise.lower_unary_function,
+    "sin": elementwise.lower_unary_function,
+    "cos": elementwise.lower_unary_function,
     "cast": elementwise.lower_cast,
     "argmax": reduction.lower_argmax,
     "argmin": reduction.lower_argmin,
@@ -59,7 +68,7 @@ LOWERINGS = {
     "maximum": arithmetic.lower_maximum,
     "minimum": arithmetic.lower_minimum,
     "clamp": arithmetic.lower_clamp,
-    "tanh": arithmetic.lower_tanh,
+    "tanh": elementwise.lower_unary_function,
     "rescale": arithmetic.lower_rescale,
     "table": arithmetic.lower_table,
     "reduce_sum": reduction.lower_reduce_sum,
@@ -69,6 +78,11 @@ LOWERINGS = {
     "resize": resize.lower_resize,
     "svdf": recurrent.lower_svdf,
     "lstm": recurrent.lower_lstm,
+    "compare": logical.lower_compare,
+    "logical_and": logical.lower_logical_and,
+    "logical_or": logical.lower_logical_or,
+    "logical_not": logical.lower_logical_not,
+    "select": logical.lower_select,
 }
 
 

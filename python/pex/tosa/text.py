@@ -50,6 +50,8 @@ def float_literal(value: float) -> str:
 
 
 def _element(value, dtype: str) -> str:
+    if dtype == "i1":
+        return "true" if value else "false"
     return float_literal(float(value)) if dtype == "f32" else str(int(value))
 
 

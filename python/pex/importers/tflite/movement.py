@@ -197,6 +197,16 @@ def gather(ctx) -> None:
     _select(ctx, x, selection, ctx.output)
 
 
+def reverse_v2(ctx) -> None:
+    """REVERSE_V2 with constant axes: a gather of the reversed positions per axis."""
+    x = ctx.input(0)
+    axes = {_axis(int(a), len(x.shape)) for a in np.atleast_1d(ctx.constant_input(1))}
+    _check_output(ctx.output, x.shape)
+    selection = [list(range(d - 1, -1, -1)) if axis in axes else list(range(d))
+                 for axis, d in enumerate(x.shape)]
+    _select(ctx, x, selection, ctx.output)
+
+
 def mirror_pad(ctx) -> None:
     """REFLECT repeats no edge element, SYMMETRIC repeats it: a gather per padded axis."""
     x = ctx.input(0)

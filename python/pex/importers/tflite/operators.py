@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from pex.errors import ModelError
-from pex.graph import Tensor
-from pex.importers.tflite import movement, resize_maps, schema
+from pex.graph import Tensor, same_quantization
+from pex.importers.tflite import dilated, movement, resize_maps, schema
 
 
 def _activation(code: int) -> str:
@@ -81,24 +81,14 @@ def _axis(axis: int, rank: int) -> int:
     return axis % rank
 
 
-def conv_2d(ctx) -> None:
-    x = ctx.input(0)
+def _convolution_operands(ctx, x: Tensor, depthwise: bool) -> tuple[str, list, tuple, type]:
+    """A CONV_2D's or DEPTHWISE_CONV_2D's graph op kind, operands (x, the weights in
+    TOSA's layout, the bias), kernel (h, w) and options table, for input x."""
     weights = _weights(ctx, 1, x)
     bias = ctx.optional_input(2)
     _require_quantized(x, weights, ctx.output)
-    options = ctx.options(schema.Conv2DOptions)
-    dilation = (options.dilation_h_factor, options.dilation_w_factor)
-    window = _window(options, x, weights.shape[1], weights.shape[2], dilation)
-    ctx.emit("conv2d", [x, weights, bias], dilation=dilation,
-             activation=_activation(options.fused_activation_function), **window)
-
-
-def depthwise_conv_2d(ctx) -> None:
-    x = ctx.input(0)
-    weights = _weights(ctx, 1, x)
-    bias = ctx.optional_input(2)
-    _require_quantized(x, weights, ctx.output)
-    options = ctx.options(schema.DepthwiseConv2DOptions)
+    if not depthwise:
+        return "conv2d", [x, weights, bias], weights.shape[1:3], schema.Conv2DOptions
     _, kernel_h, kernel_w, channels_out = weights.shape
     channels = x.shape[3]
     if channels_out % channels:
@@ -107,10 +97,78 @@ def depthwise_conv_2d(ctx) -> None:
     kernel = Tensor(weights.name, (kernel_h, kernel_w, channels, channels_out // channels),
                     weights.dtype, weights.quant,
                     weights.data.reshape(kernel_h, kernel_w, channels, channels_out // channels))
-    dilation = (options.dilation_h_factor, options.dilation_w_factor)
-    ctx.emit("depthwise_conv2d", [x, kernel, bias], dilation=dilation,
-             activation=_activation(options.fused_activation_function),
-             **_window(options, x, kernel_h, kernel_w, dilation))
+    return ("depthwise_conv2d", [x, kernel, bias], (kernel_h, kernel_w),
+            schema.DepthwiseConv2DOptions)
+
+
+def _convolution(depthwise: bool):
+    def convert(ctx) -> None:
+        x = ctx.input(0)
+        kind, operands, kernel, options_cls = _convolution_operands(ctx, x, depthwise)
+        options = ctx.options(options_cls)
+        dilation = (options.dilation_h_factor, options.dilation_w_factor)
+        ctx.emit(kind, operands, dilation=dilation,
+                 activation=_activation(options.fused_activation_function),
+                 **_window(options, x, *kernel, dilation))
+    return convert
+
+
+def dilated_convolution(space_to_batch, convolution, batch_to_space, depthwise: bool) -> None:
+    """TensorFlow's SPACE_TO_BATCH_ND -> convolution -> BATCH_TO_SPACE_ND (the three
+    operators' contexts) as one convolution with the block shape as its dilation,
+    reading the SPACE_TO_BATCH_ND's input, writing the BATCH_TO_SPACE_ND's output."""
+    x = space_to_batch.input(0)
+    if len(x.shape) != 4:
+        raise ModelError(f"input '{x.name}' has rank {len(x.shape)}, expected 4 (NHWC)")
+    block = np.atleast_1d(space_to_batch.constant_input(1))
+    if not np.array_equal(block, np.atleast_1d(batch_to_space.constant_input(1))):
+        raise ModelError("SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND have different block shapes")
+    kind, operands, kernel, options_cls = _convolution_operands(convolution, x, depthwise)
+    options = convolution.options(options_cls)
+    if (options.stride_h, options.stride_w, options.dilation_h_factor,
+            options.dilation_w_factor) != (1, 1, 1, 1):
+        raise ModelError("the convolution between SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND "
+                         "must have stride 1 and dilation 1")
+    inner_pad = _window(options, convolution.input(0), *kernel)["pad"]
+    pad = dilated.folded_padding(block, space_to_batch.constant_input(2),
+                                 batch_to_space.constant_input(2), inner_pad)
+    rows, columns = (x.shape[1 + axis] + pad[2 * axis] + pad[2 * axis + 1]
+                     - int(block[axis]) * (kernel[axis] - 1) for axis in range(2))
+    out = batch_to_space.output
+    if out.shape[:3] != (x.shape[0], rows, columns) or \
+            out.shape[3] != convolution.output.shape[3]:
+        raise ModelError(f"the folded convolution gives {[x.shape[0], rows, columns]} "
+                         f"positions, but the output '{out.name}' is {list(out.shape)}")
+    batch_to_space.emit(kind, operands, stride=(1, 1), dilation=tuple(int(d) for d in block),
+                        pad=pad, activation=_activation(options.fused_activation_function))
+
+
+def transpose_conv(ctx) -> None:
+    """TFLite's operands: the output shape, the weights [O, KH, KW, I], the input, an
+    optional bias. Only the leading padding matters (TFLite's kernel scatters each input
+    pixel to stride * position - padding and drops what falls outside the output)."""
+    output_shape = [int(d) for d in np.atleast_1d(ctx.constant_input(0))]
+    x = ctx.input(2)
+    weights = _weights(ctx, 1, x)
+    bias = ctx.optional_input(3)
+    _require_quantized(x, weights, ctx.output)
+    out = ctx.output
+    if tuple(output_shape) != out.shape:
+        raise ModelError(f"output shape {output_shape} is not the output tensor's "
+                         f"{list(out.shape)}")
+    if len(x.shape) != 4 or len(weights.shape) != 4 or len(out.shape) != 4:
+        raise ModelError("input, weights and output must be 4-D (NHWC, OHWI)")
+    channels_out, kernel_h, kernel_w, channels_in = weights.shape
+    if channels_in != x.shape[3] or channels_out != out.shape[3] or out.shape[0] != x.shape[0]:
+        raise ModelError(f"weights {list(weights.shape)} do not fit input {list(x.shape)} "
+                         f"and output {list(out.shape)}")
+    options = ctx.options(schema.TransposeConvOptions)
+    stride = (options.stride_h, options.stride_w)
+    # TFLite pads as for the convolution this one transposes: output -> input.
+    top, _ = explicit_padding(options.padding, out.shape[1], kernel_h, stride[0], 1)
+    left, _ = explicit_padding(options.padding, out.shape[2], kernel_w, stride[1], 1)
+    ctx.emit("transpose_conv2d", [x, weights, bias], stride=stride, pad=(top, left),
+             activation=_activation(options.fused_activation_function))
 
 
 def fully_connected(ctx) -> None:
@@ -125,6 +183,95 @@ def fully_connected(ctx) -> None:
         raise ModelError(f"weights {list(weights.shape)} do not fit input {list(x.shape)}")
     ctx.emit("fully_connected", [x, weights, bias],
              activation=_activation(options.fused_activation_function))
+
+
+def batch_matmul(ctx) -> None:
+    """x [..., M, K] @ y [..., K, N] (either transposed first by adj_x / adj_y), the batch
+    dimensions broadcast; a constant operand is broadcast at import, a computed one must
+    have the output's batch dimensions."""
+    x, y, out = ctx.input(0), ctx.input(1), ctx.output
+    _require_quantized(x, y, out)
+    if x.dtype != y.dtype:
+        raise ModelError(f"{x.dtype} and {y.dtype} operands (hybrid BATCH_MATMUL is not "
+                         f"supported)")
+    for tensor in (x, y, out):
+        if len(tensor.shape) < 2:
+            raise ModelError(f"'{tensor.name}' has rank {len(tensor.shape)}, expected 2 or more")
+        if tensor.quant is not None and tensor.quant.per_channel:
+            raise ModelError(f"'{tensor.name}' is quantised per channel")
+    options = ctx.options(schema.BatchMatMulOptions)
+    batch = out.shape[:-2]
+    left = _matrix_operand(ctx, x, bool(options.adj_x), batch)
+    right = _matrix_operand(ctx, y, bool(options.adj_y), batch)
+    if left.shape[-1] != right.shape[-2] or out.shape[-2:] != (left.shape[-2], right.shape[-1]):
+        raise ModelError(f"operands {list(left.shape)} and {list(right.shape)} do not give "
+                         f"the output's shape {list(out.shape)}")
+    ctx.emit("batch_matmul", [left, right])
+
+
+def _matrix_operand(ctx, tensor: Tensor, adjoint: bool, batch: tuple) -> Tensor:
+    """`tensor` with its last two axes swapped if `adjoint`, with the output's batch
+    dimensions."""
+    rank = len(tensor.shape)
+    perm = tuple(range(rank - 2)) + ((rank - 1, rank - 2) if adjoint else (rank - 2, rank - 1))
+    matrix = (tensor.shape[perm[-2]], tensor.shape[perm[-1]])
+    if tensor.is_constant:
+        try:
+            data = np.broadcast_to(tensor.data.transpose(perm), batch + matrix)
+        except ValueError:
+            raise ModelError(f"'{tensor.name}' {list(tensor.shape)} does not broadcast to the "
+                             f"batch dimensions {list(batch)}") from None
+        return Tensor(tensor.name, batch + matrix, tensor.dtype, tensor.quant,
+                      np.ascontiguousarray(data))
+    if tensor.shape[:-2] != batch:
+        raise ModelError(f"'{tensor.name}' {list(tensor.shape)} is computed and does not have "
+                         f"the output's batch dimensions {list(batch)}")
+    if not adjoint:
+        return tensor
+    transposed = Tensor(f"{tensor.name}/adjoint", batch + matrix, tensor.dtype, tensor.quant)
+    ctx.emit("transpose", [tensor], [transposed], perm=perm)
+    return transposed
+
+
+def add_n(ctx) -> None:
+    """Float: the inputs added in order, as TFLite's kernel sums them."""
+    inputs = [ctx.input(i) for i in range(len(ctx.input_indices))]
+    out = ctx.output
+    if out.dtype != "f32":
+        raise ModelError(f"{out.dtype} is not supported, only float")
+    if any(t.shape != out.shape for t in inputs):
+        raise ModelError(f"inputs {[list(t.shape) for t in inputs]} do not all have the "
+                         f"output's shape {list(out.shape)}")
+    total = inputs[0]
+    for index, term in enumerate(inputs[1:], 1):
+        partial = out if index == len(inputs) - 1 else Tensor(f"{out.name}/sum{index}",
+                                                               out.shape, "f32")
+        ctx.emit("add", [total, term], [partial], activation="NONE")
+        total = partial
+    if total is not out:  # a single input
+        ctx.emit("reshape", [total])
+
+
+def l2_pool_2d(ctx) -> None:
+    """Float: the square root of the mean of squares over the window (padding excluded,
+    as TFLite counts only the elements inside the input), then the fused activation."""
+    x, out = ctx.input(0), ctx.output
+    if x.dtype != "f32":
+        raise ModelError(f"{x.dtype} is not supported, only float")
+    options = ctx.options(schema.Pool2DOptions)
+    kernel = (options.filter_height, options.filter_width)
+    activation = _activation(options.fused_activation_function)
+    squares = Tensor(f"{out.name}/squares", x.shape, "f32")
+    ctx.emit("mul", [x, x], [squares], activation="NONE")
+    mean = Tensor(f"{out.name}/mean", out.shape, "f32")
+    ctx.emit("avg_pool2d", [squares], [mean], kernel=kernel, activation="NONE",
+             **_window(options, x, *kernel))
+    if activation == "NONE":
+        ctx.emit("sqrt", [mean])
+        return
+    root = Tensor(f"{out.name}/root", out.shape, "f32")
+    ctx.emit("sqrt", [mean], [root])
+    ctx.emit(activation.lower(), [root])
 
 
 def _pool(kind: str):
@@ -249,6 +396,17 @@ def _unary(kind: str):
         _require_quantized(x, ctx.output)
         ctx.emit(kind, [x])
     return convert
+
+
+def tanh(ctx) -> None:
+    """int8 as TFLite Micro's kernel, whose output is Q0.7 (scale 1/128, zero point 0)."""
+    x, out = ctx.input(0), ctx.output
+    _require_quantized(x, out)
+    if out.dtype == "i8" and (np.float32(out.scale()), out.zero_point()) != \
+            (np.float32(1 / 128), 0):
+        raise ModelError(f"int8 output '{out.name}' quantised ({out.scale()}, "
+                         f"{out.zero_point()}); TFLite Micro's TANH gives 1/128, 0")
+    ctx.emit("tanh", [x])
 
 
 def leaky_relu(ctx) -> None:
@@ -416,6 +574,48 @@ def _elementwise(kind: str, options_cls=None, float_only: bool = False):
     return convert
 
 
+def _comparison(predicate: str, swapped: bool = False):
+    """EQUAL ... LESS_EQUAL: LESS (LESS_EQUAL) is GREATER (GREATER_EQUAL) of the operands
+    swapped."""
+    def convert(ctx) -> None:
+        a, b = ctx.input(0), ctx.input(1)
+        _require_quantized(a, b)
+        if a.dtype != b.dtype or a.dtype not in ("f32", "i8"):
+            raise ModelError(f"{a.dtype} and {b.dtype} operands are not supported (float or "
+                             f"int8)")
+        if ctx.output.dtype != "i1":
+            raise ModelError(f"{ctx.output.dtype} result, expected BOOL")
+        rank = len(ctx.output.shape)
+        operands = [_with_rank(ctx, a, rank), _with_rank(ctx, b, rank)]
+        ctx.emit("compare", operands[::-1] if swapped else operands, predicate=predicate)
+    return convert
+
+
+def _logical(kind: str):
+    def convert(ctx) -> None:
+        inputs = [ctx.input(i) for i in range(len(ctx.input_indices))]
+        if any(t.dtype != "i1" for t in inputs + [ctx.output]):
+            raise ModelError("operands and result must be BOOL")
+        rank = len(ctx.output.shape)
+        ctx.emit(kind, [_with_rank(ctx, t, rank) for t in inputs])
+    return convert
+
+
+def select_v2(ctx) -> None:
+    """condition ? x : y, broadcasting; int8 values are selected as stored, so x, y and
+    the output must share one quantisation."""
+    condition, x, y, out = ctx.input(0), ctx.input(1), ctx.input(2), ctx.output
+    _require_quantized(x, y, out)
+    if condition.dtype != "i1":
+        raise ModelError(f"condition '{condition.name}' is {condition.dtype}, expected BOOL")
+    if not x.dtype == y.dtype == out.dtype:
+        raise ModelError(f"{x.dtype} and {y.dtype} values for a {out.dtype} result")
+    if out.quant is not None and not (same_quantization(x, out) and same_quantization(y, out)):
+        raise ModelError("x, y and the output are quantised differently")
+    rank = len(out.shape)
+    ctx.emit("select", [_with_rank(ctx, t, rank) for t in (condition, x, y)])
+
+
 def prelu(ctx) -> None:
     x, alpha = ctx.input(0), ctx.input(1)
     _require_quantized(x, alpha, ctx.output)
@@ -498,9 +698,24 @@ def l2_normalization(ctx) -> None:
 
 _CODES = schema.BUILTIN_OPERATOR_CODES
 CONVERTERS = {
-    _CODES["CONV_2D"]: conv_2d,
-    _CODES["DEPTHWISE_CONV_2D"]: depthwise_conv_2d,
+    _CODES["CONV_2D"]: _convolution(depthwise=False),
+    _CODES["DEPTHWISE_CONV_2D"]: _convolution(depthwise=True),
     _CODES["FULLY_CONNECTED"]: fully_connected,
+    _CODES["TRANSPOSE_CONV"]: transpose_conv,
+    _CODES["BATCH_MATMUL"]: batch_matmul,
+    _CODES["ADD_N"]: add_n,
+    _CODES["EQUAL"]: _comparison("equal"),
+    _CODES["NOT_EQUAL"]: _comparison("not_equal"),
+    _CODES["GREATER"]: _comparison("greater"),
+    _CODES["GREATER_EQUAL"]: _comparison("greater_equal"),
+    _CODES["LESS"]: _comparison("greater", swapped=True),
+    _CODES["LESS_EQUAL"]: _comparison("greater_equal", swapped=True),
+    _CODES["LOGICAL_AND"]: _logical("logical_and"),
+    _CODES["LOGICAL_OR"]: _logical("logical_or"),
+    _CODES["LOGICAL_NOT"]: _logical("logical_not"),
+    _CODES["SELECT_V2"]: select_v2,
+    _CODES["L2_POOL_2D"]: l2_pool_2d,
+    _CODES["REVERSE_V2"]: movement.reverse_v2,
     _CODES["ADD"]: _binary("add", schema.AddOptions),
     _CODES["MUL"]: _binary("mul", schema.MulOptions),
     _CODES["AVERAGE_POOL_2D"]: _pool("avg_pool2d"),
@@ -534,6 +749,14 @@ CONVERTERS = {
     _CODES["EXP"]: _unary("exp"),
     _CODES["LOG"]: _unary("log"),
     _CODES["SQRT"]: _unary("sqrt"),
+    _CODES["TANH"]: tanh,
+    _CODES["ELU"]: _unary("elu"),
+    _CODES["SQUARE"]: _unary("square"),
+    _CODES["FLOOR"]: _unary("floor"),
+    _CODES["CEIL"]: _unary("ceil"),
+    _CODES["ROUND"]: _unary("round"),
+    _CODES["SIN"]: _unary("sin"),
+    _CODES["COS"]: _unary("cos"),
     _CODES["PRELU"]: prelu,
     _CODES["CAST"]: cast,
     _CODES["ARG_MAX"]: _arg("argmax"),

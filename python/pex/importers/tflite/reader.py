@@ -9,8 +9,8 @@ import numpy as np
 from pex.errors import ModelError
 from pex.graph import NUMPY_TYPES, Graph, Location, Op, Quantization, Tensor
 from pex.importers import limits
-from pex.importers.tflite import schema, shape_folding
-from pex.importers.tflite.operators import CONVERTERS
+from pex.importers.tflite import dilated, schema, shape_folding
+from pex.importers.tflite.operators import CONVERTERS, dilated_convolution
 from pex.importers.tflite.padding import trim_unread_padding
 
 
@@ -40,7 +40,9 @@ class ModelReader:
 
     def read(self) -> Graph:
         codes = self.model.operator_codes
-        for index, operator in enumerate(self.subgraph.operators):
+        folds = dilated.find_folds(self.subgraph, codes)
+        operators = self.subgraph.operators
+        for index, operator in enumerate(operators):
             if operator.opcode_index >= len(codes):
                 raise ModelError(f"operator {index}: operator code index "
                                  f"{operator.opcode_index} out of range")
@@ -52,12 +54,16 @@ class ModelReader:
                 outputs = [self.tensor(i) for i in _indices(operator.outputs)]
                 self.loc = Location(outputs[0].name if outputs else name, self.file, index)
                 context = OperatorContext(self, operator, outputs)
-                if shape_folding.folds(code, context, code in CONVERTERS):
+                if index in folds:
+                    self._fold_dilated(folds[index], index, operators, codes, context)
+                elif shape_folding.folds(code, context, code in CONVERTERS):
                     shape_folding.fold(code, context)
                 elif code in CONVERTERS:
                     _check_ranks(name, context)
                     _check_int16(name, context)
                     CONVERTERS[code](context)
+                elif code in dilated.FOLDED_CODES:
+                    raise ModelError(dilated.PATTERN)
                 else:
                     raise ModelError("unsupported operator; the builtins pex imports are "
                                      "listed in docs/importers.md (TFLite builtins)")
@@ -65,9 +71,29 @@ class ModelReader:
                 raise ModelError(f"operator {index} ({name}): {error}") from None
         inputs = [self.tensor(i) for i in _indices(self.subgraph.inputs)]
         outputs = [self.tensor(i) for i in _indices(self.subgraph.outputs)]
+        for kind, tensors in (("input", inputs), ("output", outputs)):
+            for tensor in tensors:
+                if tensor.dtype == "i1":
+                    raise ModelError(f"model {kind} '{tensor.name}' is BOOL; BOOL tensors are "
+                                     f"supported inside a model only")
         graph = Graph(self.name, inputs, outputs, self.ops)
         trim_unread_padding(graph)
         return graph
+
+    def _fold_dilated(self, fold: dilated.Fold, index: int, operators, codes,
+                      context: OperatorContext) -> None:
+        """A dilated convolution's three operators: emitted at the last one."""
+        if index != fold.batch_to_space:
+            return
+        space_to_batch, convolution = (
+            OperatorContext(self, operators[i], [self.tensor(t) for t in _indices(
+                operators[i].outputs)]) for i in (fold.space_to_batch, fold.convolution))
+        name = schema.builtin_operator_name(codes[operators[fold.convolution].opcode_index].code)
+        for checked in (space_to_batch, convolution, context):
+            _check_int16(name, checked)
+        _check_ranks(name, convolution)
+        dilated_convolution(space_to_batch, convolution, context,
+                            depthwise=name == "DEPTHWISE_CONV_2D")
 
     def emit(self, kind: str, inputs: list, outputs: list[Tensor], attrs: dict) -> Op:
         op = Op(kind, inputs, outputs, attrs, self.loc)

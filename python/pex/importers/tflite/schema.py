@@ -19,7 +19,7 @@ TENSOR_TYPE_NAMES = ("FLOAT32", "FLOAT16", "INT32", "UINT8", "INT64", "STRING", 
                      "INT16", "COMPLEX64", "INT8", "FLOAT64", "COMPLEX128", "UINT64",
                      "RESOURCE", "VARIANT", "UINT32", "UINT16", "INT4")
 # The tensor types the importer handles, as graph element types.
-ELEMENT_TYPES = {0: "f32", 2: "i32", 4: "i64", 7: "i16", 9: "i8"}
+ELEMENT_TYPES = {0: "f32", 2: "i32", 4: "i64", 6: "i1", 7: "i16", 9: "i8"}
 
 # enum BuiltinOperator, by value (0 ... 161).
 BUILTIN_OPERATOR_NAMES = tuple("""
@@ -328,3 +328,9 @@ class SplitVOptions(TableView):
 class DepthToSpaceOptions(TableView):
     TYPE_NAME, UNION_TYPE = "DepthToSpaceOptions", 94
     block_size = Scalar(0, N.Int32Flags)
+
+
+class BatchMatMulOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "BatchMatMulOptions", 101
+    adj_x = Scalar(0, N.BoolFlags, False)
+    adj_y = Scalar(1, N.BoolFlags, False)

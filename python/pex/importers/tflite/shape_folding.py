@@ -2,7 +2,8 @@
 
 Keras and other converters compute some operands at run time from tensor shapes, e.g. a
 RESHAPE target as SHAPE -> STRIDED_SLICE -> PACK. Every shape is static here, so such
-values are known at import: these operators become constant tensors, not graph ops.
+values are known at import: these operators become constant tensors, not graph ops. So do
+FILL, ZEROS_LIKE and BROADCAST_TO of known values (of any type).
 An operator of this family that depends on activation values is refused, naming the input.
 """
 
@@ -101,6 +102,28 @@ def gather(ctx) -> np.ndarray:
     return np.take(params, indices.astype(np.int64), axis=axis)
 
 
+def fill(ctx) -> np.ndarray:
+    dims, value = _inputs(ctx)[:2]
+    dims = [int(d) for d in np.atleast_1d(dims)]
+    if any(d < 0 for d in dims) or np.asarray(value).size != 1:
+        raise ModelError(f"dims {dims} and value of shape {list(np.shape(value))}: expected "
+                         f"non-negative dims and a scalar")
+    limits.check_shape("the result", dims, 8)
+    return np.full(dims, np.asarray(value).reshape(-1)[0])
+
+
+def zeros_like(ctx) -> np.ndarray:
+    """Zeros of the input's shape: known even when the input's values are not."""
+    return np.zeros(ctx.input(0).shape)
+
+
+def broadcast_to(ctx) -> np.ndarray:
+    data, shape = _inputs(ctx)[:2]
+    shape = [int(d) for d in np.atleast_1d(shape)]
+    limits.check_shape("the result", shape, 8)
+    return np.broadcast_to(data, shape)
+
+
 def cast(ctx) -> np.ndarray:
     return _known(ctx, 0)  # converted to the output's element type like every result
 
@@ -142,6 +165,9 @@ FOLDERS = {
     _CODES["CONCATENATION"]: concatenation,
     _CODES["GATHER"]: gather,
     _CODES["CAST"]: cast,
+    _CODES["FILL"]: fill,
+    _CODES["ZEROS_LIKE"]: zeros_like,
+    _CODES["BROADCAST_TO"]: broadcast_to,
     _CODES["REDUCE_PROD"]: reduce_prod,
     _CODES["ADD"]: _arithmetic(np.add, schema.AddOptions),
     _CODES["SUB"]: _arithmetic(np.subtract, schema.SubOptions),
