@@ -3,6 +3,7 @@
 #include "pex/Analysis/MemoryReport.h"
 #include "pex/Analysis/OpLabels.h"
 #include "pex/Analysis/Partitioning.h"
+#include "pex/Dialect/Pex/IR/PexOps.h"
 
 #include "llvm/Support/Format.h"
 
@@ -11,13 +12,16 @@ using namespace mlir::pex;
 
 static constexpr unsigned kBarWidth = 40;
 
-/// "conv2d" step labels; steps inside a group are indented under it.
+/// "conv2d" step labels; steps inside a group (run per slice) or a stream
+/// (run per row) are indented under it.
 static std::string getStepLabel(const BufferGraph &model,
                                 const ScheduleStep &step) {
   const BufferGraph::Unit &unit = model.getUnits()[step.unit];
   std::string label = getOpLabel(step.op->getRepresentative());
   if (!unit.group)
     return label;
+  if (isa<StreamOp>(unit.getOperation()))
+    return "  | row: " + label;
   const BufferGraph::GroupProfile &profile = *unit.group;
   bool inBody = step.internalStep < profile.numBodySteps;
   return std::string(inBody ? "  | slice: " : "  | after: ") + label;

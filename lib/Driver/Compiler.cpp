@@ -290,10 +290,34 @@ LogicalResult Compilation::configurePipeline() {
   return success();
 }
 
+/// The size of the arena planned for the model function of `module`.
+static int64_t getPlannedArena(ModuleOp module) {
+  auto arena =
+      findModelFunction(module)->getAttrOfType<ArenaAttr>(kArenaAttrName);
+  return arena ? arena.getSize() : 0;
+}
+
 LogicalResult Compilation::optimizeSchedule() {
   Progress progress("optimising the schedule", options.quiet);
-  if (succeeded(runPasses(*module, buildOptimizeTosaPipeline, pipeline)))
+  // pex-stream chooses streams before channel splitting, greedily: a
+  // stream that lowers the peak before splitting can leave splitting less
+  // to gain. The plan without streams is kept when its arena is smaller.
+  OwningOpRef<ModuleOp> unstreamed;
+  if (pipeline.stream) {
+    unstreamed = module->clone();
+    pipeline.stream = false;
+    // Only the chosen plan's diagnostics are the user's.
+    ScopedDiagnosticHandler silence(unstreamed->getContext(),
+                                    [](Diagnostic &) { return success(); });
+    if (failed(runPasses(*unstreamed, buildOptimizeTosaPipeline, pipeline)))
+      unstreamed = nullptr;
+    pipeline.stream = true;
+  }
+  if (succeeded(runPasses(*module, buildOptimizeTosaPipeline, pipeline))) {
+    if (unstreamed && getPlannedArena(*unstreamed) < getPlannedArena(*module))
+      module = std::move(unstreamed);
     return success();
+  }
   // pex-partition's budget is the arena's: say where it came from.
   if (options.sramBudget > 0 && !pipeline.arenaIO)
     llvm::errs() << "pexc: note: --sram-budget=" << options.sramBudget

@@ -20,6 +20,7 @@
 // REPORT:       MACs: [[MACS:[0-9]+]]
 // REPORT-LABEL: pex memory report: @expand_filter_project
 // REPORT:       pex.stream
+// REPORT-NEXT:    | row: tosa.conv2d
 // REPORT:       peak SRAM: 3072 bytes
 // REPORT:       MACs: [[MACS]]
 func.func @expand_filter_project(%x: tensor<1x8x8x16xi8>) -> tensor<1x8x8x8xi8> {
