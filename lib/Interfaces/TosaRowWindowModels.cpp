@@ -20,8 +20,7 @@ int64_t getKernelHeight(tosa::Conv2DOp op) {
 int64_t getKernelHeight(tosa::DepthwiseConv2DOp op) {
   return op.getWeight().getType().getDimSize(0);
 }
-template <typename PoolOp>
-int64_t getKernelHeight(PoolOp op) {
+template <typename PoolOp> int64_t getKernelHeight(PoolOp op) {
   return op.getKernel()[0];
 }
 

@@ -56,8 +56,7 @@ bool haveSameShape(ArrayRef<StreamAction> a, ArrayRef<StreamAction> b,
                            action.inputEnd - action.inputBegin, action.padTop,
                            action.padBottom, action.drop, action.keep, slot);
   };
-  return a.size() == b.size() &&
-         llvm::all_of(llvm::zip(a, b), [&](auto pair) {
+  return a.size() == b.size() && llvm::all_of(llvm::zip(a, b), [&](auto pair) {
            return shape(std::get<0>(pair)) == shape(std::get<1>(pair));
          });
 }
@@ -95,8 +94,8 @@ Value StreamLowering::extractRows(Value source, OpFoldResult offset,
   shape[1] = rows;
   SmallVector<OpFoldResult> offsets(4, builder.getIndexAttr(0));
   offsets[1] = offset;
-  SmallVector<OpFoldResult> sizes = llvm::map_to_vector(
-      shape, [&](int64_t size) -> OpFoldResult {
+  SmallVector<OpFoldResult> sizes =
+      llvm::map_to_vector(shape, [&](int64_t size) -> OpFoldResult {
         return builder.getIndexAttr(size);
       });
   SmallVector<OpFoldResult> strides(4, builder.getIndexAttr(1));
@@ -110,8 +109,8 @@ Value StreamLowering::insertRow(Value row, Value destination,
   auto type = cast<RankedTensorType>(row.getType());
   SmallVector<OpFoldResult> offsets(4, builder.getIndexAttr(0));
   offsets[1] = offset;
-  SmallVector<OpFoldResult> sizes = llvm::map_to_vector(
-      type.getShape(), [&](int64_t size) -> OpFoldResult {
+  SmallVector<OpFoldResult> sizes =
+      llvm::map_to_vector(type.getShape(), [&](int64_t size) -> OpFoldResult {
         return builder.getIndexAttr(size);
       });
   SmallVector<OpFoldResult> strides(4, builder.getIndexAttr(1));
@@ -171,16 +170,16 @@ void StreamLowering::emitStep(ArrayRef<StreamAction> actions,
     if (action.stage == last)
       result = insertRow(row, result, *position++);
     else
-      lines[action.stage] =
-          insertRow(row, lines[action.stage], builder.getIndexAttr(action.slot));
+      lines[action.stage] = insertRow(row, lines[action.stage],
+                                      builder.getIndexAttr(action.slot));
   }
 }
 
 LogicalResult StreamLowering::lower() {
   Block &body = stream.getBody().front();
   std::string whyNot;
-  FailureOr<SmallVector<StreamStage>> stages = getStreamStages(
-      formLogicalOperators(body), body.getArgument(0), whyNot);
+  FailureOr<SmallVector<StreamStage>> stages =
+      getStreamStages(formLogicalOperators(body), body.getArgument(0), whyNot);
   if (failed(stages))
     return stream.emitError() << "pex: cannot stream this chain: " << whyNot;
   schedule = scheduleRows(*stages);
@@ -200,12 +199,12 @@ LogicalResult StreamLowering::lower() {
     auto lineType = type.clone(shape);
     auto placement =
         stage.op.getSink()->getAttrOfType<PlacementAttr>(kPlacementAttrName);
-    lines.push_back(placement
-                        ? BufferOp::create(builder, loc, lineType, placement)
-                              .getResult()
-                        : tensor::EmptyOp::create(builder, loc, shape,
-                                                  type.getElementType())
-                              .getResult());
+    lines.push_back(
+        placement
+            ? BufferOp::create(builder, loc, lineType, placement).getResult()
+            : tensor::EmptyOp::create(builder, loc, shape,
+                                      type.getElementType())
+                  .getResult());
   }
   auto resultType = stream.getType();
   auto placements = stream->getAttrOfType<ArrayAttr>(kResultPlacementsAttrName);
@@ -232,11 +231,11 @@ LogicalResult StreamLowering::lower() {
       for (auto [a, b] : llvm::zip(first.values, second.values))
         deltas.push_back(b - a);
       ++end;
-      while (end < steps.size() && haveSameShape(steps[step], steps[end], last)) {
+      while (end < steps.size() &&
+             haveSameShape(steps[step], steps[end], last)) {
         RowPositions next = getPositions(steps[end], last);
         bool affine = true;
-        for (auto [a, b, delta] :
-             llvm::zip(first.values, next.values, deltas))
+        for (auto [a, b, delta] : llvm::zip(first.values, next.values, deltas))
           affine &= b - a == delta * static_cast<int64_t>(end - step);
         if (!affine)
           break;
@@ -244,8 +243,8 @@ LogicalResult StreamLowering::lower() {
       }
     }
     if (end - step == 1) {
-      SmallVector<Value> positions = llvm::map_to_vector(
-          first.values, [&](int64_t value) -> Value {
+      SmallVector<Value> positions =
+          llvm::map_to_vector(first.values, [&](int64_t value) -> Value {
             return arith::ConstantIndexOp::create(builder, loc, value);
           });
       emitStep(steps[step], positions);
@@ -255,8 +254,7 @@ LogicalResult StreamLowering::lower() {
     SmallVector<Value> carried(lines);
     carried.push_back(result);
     Value lower = arith::ConstantIndexOp::create(builder, loc, 0);
-    Value upper =
-        arith::ConstantIndexOp::create(builder, loc, end - step);
+    Value upper = arith::ConstantIndexOp::create(builder, loc, end - step);
     Value one = arith::ConstantIndexOp::create(builder, loc, 1);
     ArrayRef<StreamAction> actions = steps[step];
     auto loop = scf::ForOp::create(
@@ -291,8 +289,7 @@ LogicalResult StreamLowering::lower() {
   return success();
 }
 
-struct LowerStreamsPass
-    : public pex::impl::LowerStreamsBase<LowerStreamsPass> {
+struct LowerStreamsPass : public pex::impl::LowerStreamsBase<LowerStreamsPass> {
   void runOnOperation() override {
     SmallVector<StreamOp> streams;
     getOperation().walk([&](StreamOp stream) { streams.push_back(stream); });

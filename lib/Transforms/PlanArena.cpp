@@ -192,8 +192,8 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
         InFlightDiagnostic diag =
             peak->emitError()
             << "pex: arena budget of " << static_cast<int64_t>(arenaBudget)
-            << " bytes cannot be met: the buffers live at "
-            << getOpLabel(peak) << " take " << live.peakBytes << " bytes";
+            << " bytes cannot be met: the buffers live at " << getOpLabel(peak)
+            << " take " << live.peakBytes << " bytes";
         if (packing.size > live.peakBytes)
           diag << ", and placing them needs " << packing.size << " bytes";
         return signalPassFailure();
@@ -209,9 +209,8 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
         totalCapacity += pool.capacity;
       }
       PoolPacking packing = packBuffersInPools(
-          storages.packing,
-          getAccessesPerByte(*graph, storages),
-          capacities, alignment, packingStrategy);
+          storages.packing, getAccessesPerByte(*graph, storages), capacities,
+          alignment, packingStrategy);
       if (packing.unplaced) {
         Operation *peak = live.getPeakOp(func);
         InFlightDiagnostic diag =
@@ -266,10 +265,10 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
             func.getResultAttr(resultIndex, kPlacementAttrName))
           continue;
         auto [first, last] = live.lifetimes[*buffer];
-        func.setResultAttr(
-            resultIndex, kPlacementAttrName,
-            placementOf(*storages.indexOf[*buffer],
-                        graph->getBuffers()[*buffer].exactBytes, first, last));
+        func.setResultAttr(resultIndex, kPlacementAttrName,
+                           placementOf(*storages.indexOf[*buffer],
+                                       graph->getBuffers()[*buffer].exactBytes,
+                                       first, last));
       }
     Builder builder(&getContext());
     func->setAttr(kArenaAttrName,

@@ -172,8 +172,8 @@ struct StreamPass : public pex::impl::StreamBase<StreamPass> {
       clone.anchor = op.anchor ? mapping.lookup(op.anchor) : nullptr;
     }
     wrapInStream(copied, choice.lineRows);
-    FailureOr<BufferGraph> graph =
-        BufferGraph::buildUnplanned(copy, BufferGraphOptions{arenaIO, alignment});
+    FailureOr<BufferGraph> graph = BufferGraph::buildUnplanned(
+        copy, BufferGraphOptions{arenaIO, alignment});
     if (failed(graph))
       return failure();
     return computeLiveness(*graph, graph->getProgramOrder()).peakBytes;

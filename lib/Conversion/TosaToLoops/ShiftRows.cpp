@@ -53,12 +53,12 @@ void mlir::pex::lowerShiftRows(ShiftRowsOp shift) {
                                            ArrayRef<ReassociationIndices>{all});
   }
   Value drop = emit::constantIndex(builder, loc, dropBytes / unit);
-  emit::buildLoopNest(
-      builder, loc, {keepBytes / unit},
-      [&](OpBuilder &b, Location l, ValueRange ivs) {
-        Value from = arith::AddIOp::create(b, l, ivs[0], drop);
-        Value value = memref::LoadOp::create(b, l, flat, ValueRange{from});
-        memref::StoreOp::create(b, l, value, flat, ivs);
-      });
+  emit::buildLoopNest(builder, loc, {keepBytes / unit},
+                      [&](OpBuilder &b, Location l, ValueRange ivs) {
+                        Value from = arith::AddIOp::create(b, l, ivs[0], drop);
+                        Value value = memref::LoadOp::create(b, l, flat,
+                                                             ValueRange{from});
+                        memref::StoreOp::create(b, l, value, flat, ivs);
+                      });
   shift.erase();
 }

@@ -20,8 +20,8 @@ void PexDialect::registerAttributes() {
 
 LogicalResult
 PlacementAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                      int64_t offset, int64_t size, int64_t first,
-                      int64_t last, StringRef pool) {
+                      int64_t offset, int64_t size, int64_t first, int64_t last,
+                      StringRef pool) {
   if (offset < 0)
     return emitError() << "placement offset must be non-negative, got "
                        << offset;
