@@ -155,15 +155,25 @@ void lowerReshape(tosa::ReshapeOp reshape) {
   Location loc = reshape.getLoc();
   auto sourceType = cast<RankedTensorType>(reshape.getInput1().getType());
   auto resultType = cast<RankedTensorType>(reshape.getType());
+  // A rank-0 tensor is one element: it expands to and collapses from one
+  // dimension with no reassociation.
   Value flat = reshape.getInput1();
-  if (sourceType.getRank() != 1) {
+  auto flatType = RankedTensorType::get({sourceType.getNumElements()},
+                                        sourceType.getElementType());
+  if (sourceType.getRank() == 0) {
+    flat = tensor::ExpandShapeOp::create(builder, loc, flatType, flat,
+                                         ArrayRef<ReassociationIndices>{});
+  } else if (sourceType.getRank() != 1) {
     ReassociationIndices all =
         llvm::to_vector(llvm::seq<int64_t>(0, sourceType.getRank()));
     flat = tensor::CollapseShapeOp::create(builder, loc, flat,
                                            ArrayRef<ReassociationIndices>{all});
   }
   Value reshaped = flat;
-  if (resultType.getRank() != 1) {
+  if (resultType.getRank() == 0) {
+    reshaped = tensor::CollapseShapeOp::create(
+        builder, loc, resultType, flat, ArrayRef<ReassociationIndices>{});
+  } else if (resultType.getRank() != 1) {
     ReassociationIndices all =
         llvm::to_vector(llvm::seq<int64_t>(0, resultType.getRank()));
     reshaped = tensor::ExpandShapeOp::create(
