@@ -50,6 +50,7 @@ def check_node(node, opset: int, defined: set[str]) -> None:
     for attribute in node.attribute:
         if attribute.type == 0:  # UNDEFINED: no value to read
             raise ModelError(f"attribute '{attribute.name}' has no type")
+        _check_text(attribute)
     domain = "" if node.domain in ("", "ai.onnx") else node.domain
     if not defs.has(node.op_type, domain):
         return
@@ -72,6 +73,19 @@ def check_node(node, opset: int, defined: set[str]) -> None:
         elif attribute.type != int(declared.type.value):
             raise ModelError(f"attribute '{name}' is {_attribute_type(attribute.type)}, "
                              f"expected {_attribute_type(int(declared.type.value))}")
+
+
+def _check_text(attribute) -> None:
+    """String attributes (modes, padding names) are read as UTF-8 text by the handlers."""
+    from onnx import AttributeProto
+    texts = [attribute.s] if attribute.type == AttributeProto.STRING else \
+        attribute.strings if attribute.type == AttributeProto.STRINGS else []
+    for text in texts:
+        try:
+            text.decode()
+        except UnicodeDecodeError:
+            raise ModelError(f"attribute '{attribute.name}' is not UTF-8 text: "
+                             f"{text[:40]!r}") from None
 
 
 def _check_count(what: str, count: int, least: int, most: int) -> None:
