@@ -182,8 +182,9 @@ def _check_int16(name: str, context) -> None:
 
 # Operators computing on int8 (quantised) or float32 tensors, with the positions of their
 # data inputs, which have the output's element type; the other inputs are parameters
-# (weights, biases, axes, sizes) that the converters check. ALL: every input.
-ALL = None
+# (weights, biases, axes, sizes) that the converters check. _ALL: every input.
+_ALL = None
+_KERNEL_TYPES = ("i8", "f32")
 _ARITHMETIC = {
     **dict.fromkeys(("ADD", "SUB", "MUL", "DIV", "MAXIMUM", "MINIMUM", "SQUARED_DIFFERENCE",
                      "PRELU"), (0, 1)),
@@ -199,8 +200,8 @@ _MOVEMENT = {
                      "SLICE", "GATHER", "EXPAND_DIMS", "PAD", "PADV2", "MIRROR_PAD",
                      "DEPTH_TO_SPACE", "SPACE_TO_DEPTH"), (0,)),
     "SPLIT": (1,),
-    "CONCATENATION": ALL,
-    "PACK": ALL,
+    "CONCATENATION": _ALL,
+    "PACK": _ALL,
 }
 # The bias of an int8 kernel accumulates in int32, of a float one in float32.
 _BIAS_POSITION = {"CONV_2D": 2, "DEPTHWISE_CONV_2D": 2, "FULLY_CONNECTED": 2}
@@ -223,11 +224,11 @@ def _check_element_types(name: str, context) -> None:
     if name not in _ARITHMETIC and name not in _MOVEMENT:
         return
     out = context.output
-    if name in _ARITHMETIC and out.dtype not in _BIAS_TYPES:
+    if name in _ARITHMETIC and out.dtype not in _KERNEL_TYPES:
         raise ModelError(f"output '{out.name}' is {out.dtype}; the operator computes int8 "
                          f"or float32")
     positions = _ARITHMETIC.get(name, _MOVEMENT.get(name))
-    if positions is ALL:
+    if positions is _ALL:
         positions = range(len(context.input_indices))
     for position in positions:
         tensor = context.input(position)
