@@ -162,6 +162,8 @@ CASES = {
                                                       [1 << 62, 2])),
     "onnx_resize_negative_size": lambda: _onnx("onnx_resize_nearest",
                                                _resize_sizes([1, 2, -5, 8])),
+    "onnx_float_shape": lambda: _onnx(
+        "onnx_reshape", lambda m: setattr(_initializer(m, "flat_shape"), "data_type", 11)),
     # ONNX: a uint8 input no DequantizeLinear reads.
     "onnx_uint8_input": lambda: _onnx(
         "onnx_flatten", lambda m: setattr(m.graph.input[0].type.tensor_type, "elem_type", 2)),
@@ -189,6 +191,8 @@ CASES = {
     # TFLite: values the converters took on trust.
     "tflite_negative_scale": lambda: _tflite(
         "relu_int8", **{"model.subgraphs[0].tensors[0].quantization.scale[0]": -1.0}),
+    "tflite_scale_ratio": lambda: _tflite(
+        "relu_int8", **{"model.subgraphs[0].tensors[1].quantization.scale[0]": 1e-30}),
     "tflite_window_shape": lambda: _tflite(
         "avg_pool2d_int8", **{"model.subgraphs[0].operators[0].builtin_options.stride_w": 3}),
     "tflite_input_rank": lambda: _tflite(

@@ -70,7 +70,7 @@ class OnnxReader:
             self.loc = Location(node.output[0] if node.output else node.op_type, self.file, index)
             where = f"node {index} ({node.op_type} '{node.name or self.loc.name}')"
             try:
-                check_node(node, self.opset, defined)
+                check_node(node, self.opset, defined, self.constants)
                 attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
                 if all(name in self.skipped for name in node.output if name):
                     continue
