@@ -94,7 +94,7 @@ def _check_fully_connected(op: Op, where: str) -> None:
     """The input is flattened to [N, K] for weights [M, K]; the output holds N x M."""
     x, weights, bias = op.inputs[:3]
     out = op.outputs[0]
-    if len(weights.shape) != 2 or x.num_elements % weights.shape[1]:
+    if len(weights.shape) != 2 or weights.shape[1] < 1 or x.num_elements % weights.shape[1]:
         raise ModelError(f"{where}: weights '{weights.name}' of shape {_shape(weights)} do "
                          f"not fit the input {_shape(x)}")
     units, depth = weights.shape
@@ -153,7 +153,7 @@ def _check_reduction(op: Op, where: str) -> None:
     axes = list(op.attrs["axes"])
     if len(set(axes)) != len(axes) or any(not 0 <= a < len(x.shape) for a in axes):
         raise ModelError(f"{where}: axes {axes} do not fit input {_shape(x)}")
-    reduced = math.prod(x.shape) // math.prod(x.shape[a] for a in axes)
+    reduced = math.prod(d for a, d in enumerate(x.shape) if a not in axes)
     if math.prod(out.shape) != reduced:
         raise ModelError(f"{where}: output '{out.name}' is declared {_shape(out)}; "
                          f"reducing {_shape(x)} over axes {axes} leaves {reduced} values")
