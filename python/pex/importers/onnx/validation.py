@@ -106,13 +106,11 @@ def _check_constant_kinds(node, schema, constants: dict[str, np.ndarray]) -> Non
         if position >= len(formals) and \
                 formal.option != defs.OpSchema.FormalParameterOption.Variadic:
             continue
-        allowed = formal.types
-        kinds = {_schema_kind(t) for t in allowed} - {None}
-        given = _NUMPY_KINDS.get(np.asarray(constants[name]).dtype.kind)
-        if kinds and given not in kinds:
-            raise ModelError(f"input {position} ({formal.name}) '{name}' holds "
-                             f"{np.asarray(constants[name]).dtype} data; the operator takes "
-                             f"{', '.join(sorted(allowed))}")
+        kinds = {_schema_kind(t) for t in formal.types} - {None}
+        dtype = np.asarray(constants[name]).dtype
+        if kinds and _NUMPY_KINDS.get(dtype.kind) not in kinds:
+            raise ModelError(f"input {position} ({formal.name}) '{name}' holds {dtype} data; "
+                             f"the operator takes {', '.join(sorted(formal.types))}")
 
 
 def _check_text(attribute) -> None:
