@@ -2,6 +2,7 @@
 
 #include "pex/Driver/ModelLoader.h"
 #include "pex/Driver/Process.h"
+#include "pex/Support/ResultNumbers.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
@@ -81,7 +82,9 @@ mlir::pex::driver::loadModel(llvm::StringRef path, llvm::ArrayRef<std::string> i
       return nullptr;
     tosa = llvm::MemoryBuffer::getMemBufferCopy(imported.output, path);
   }
-  sourceMgr.AddNewSourceBuffer(std::move(tosa), llvm::SMLoc());
+  unsigned bufferId = sourceMgr.AddNewSourceBuffer(std::move(tosa), llvm::SMLoc());
+  if (mlir::failed(checkResultNumbers(sourceMgr, bufferId)))
+    return nullptr;
   // Some custom parsers fail without a diagnostic (MLIR 22's TOSA operations
   // on a misplaced comma in their attributes): never fail silently.
   bool reported = false;

@@ -23,6 +23,8 @@ import math
 
 import numpy as np
 
+from pex.errors import ModelError
+
 INT8_MIN, INT8_MAX = -128, 127
 
 
@@ -50,7 +52,8 @@ def tosa_shift(shift: int) -> int:
     """The TOSA rescale right shift that represents a TFLite left shift."""
     right = 31 - shift
     if not 2 <= right <= 62:
-        raise ValueError(f"multiplier exponent {shift} is outside TOSA's rescale range")
+        raise ModelError(f"requantisation multiplier exponent {shift} is outside TOSA's "
+                         f"rescale range (the scales are too far apart)")
     return right
 
 

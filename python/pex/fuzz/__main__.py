@@ -46,8 +46,22 @@ def _normalized(message: str) -> str:
     return re.sub(r"-?\d+(\.\d+)?(e[-+]?\d+)?", "N", message)
 
 
+def _preload() -> None:
+    """Imports every importer and emitter module now: a forked importer imports what its
+    parent has not from the source tree as it is then, which may be mid-edit."""
+    import importlib
+    import pkgutil
+
+    import pex.importers
+    import pex.tosa
+    for package in (pex.importers, pex.tosa):
+        for module in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+            importlib.import_module(module.name)
+
+
 class Fuzzer:
     def __init__(self, args) -> None:
+        _preload()
         self.args = args
         self.files = seeds.collect(args.seeds, not args.no_shared_models, args.max_seed_bytes,
                                    args.models)

@@ -102,6 +102,22 @@ def _matrix_reshape_target(model) -> None:
     node.input[1] = "matrix_shape"
 
 
+def _input_shape(model, dims) -> None:
+    """The first input's shape replaced, rank included."""
+    shape = model.graph.input[0].type.tensor_type.shape
+    del shape.dim[:]
+    for value in dims:
+        shape.dim.add().dim_value = value
+
+
+def _resize_sizes(sizes):
+    def edit(model) -> None:
+        from onnx import numpy_helper
+        init = _initializer(model, "sizes")
+        init.CopyFrom(numpy_helper.from_array(np.array(sizes, np.int64), "sizes"))
+    return edit
+
+
 def _folded_constant_of_shape(model) -> None:
     """A ConstantOfShape of 10^9 elements feeding the first node."""
     from onnx import helper, numpy_helper
@@ -133,9 +149,24 @@ CASES = {
     "onnx_zero_points": lambda: _onnx("onnx_qlinear_matmul_add", _four_zero_points),
     "onnx_pad_weights_as_pads": lambda: _onnx(
         "onnx_conv_auto_pad", lambda m: setattr(m.graph.node[-1], "op_type", "Pad")),
+    "onnx_non_utf8_attribute": lambda: _onnx(
+        "onnx_resize_cubic", lambda m: _set_attribute(m.graph.node[0], "mode", b"c\xff\xff")),
     "onnx_newline_name": lambda: _onnx(
         "onnx_add", lambda m: setattr(m.graph.node[0], "op_type", "Foo\nBar")),
     "onnx_no_outputs": lambda: _onnx("onnx_add", lambda m: m.graph.ClearField("output")),
+    # ONNX: shapes the handlers took on trust.
+    "onnx_concat_constant_rank": lambda: _onnx(
+        "onnx_concat", lambda m: _input_shape(m, [2, 3, 4])),
+    "onnx_concat_shapes": lambda: _onnx(
+        "onnx_average_pool", lambda m: _set_attribute(m.graph.node[0], "strides",
+                                                      [1 << 62, 2])),
+    "onnx_resize_negative_size": lambda: _onnx("onnx_resize_nearest",
+                                               _resize_sizes([1, 2, -5, 8])),
+    "onnx_float_shape": lambda: _onnx(
+        "onnx_reshape", lambda m: setattr(_initializer(m, "flat_shape"), "data_type", 11)),
+    # ONNX: a uint8 input no DequantizeLinear reads.
+    "onnx_uint8_input": lambda: _onnx(
+        "onnx_flatten", lambda m: setattr(m.graph.input[0].type.tensor_type, "elem_type", 2)),
     # Bytes protobuf stops at (an end-group tag) and warns about instead of failing.
     "onnx_end_group_tag": lambda: onnx_models.MODELS["onnx_add"]() + b"\x0c\x00",
     # ONNX: tensors that do not decode.
@@ -152,18 +183,45 @@ CASES = {
         "onnx_gemm", lambda m: m.graph.initializer[0].dims.__setitem__(0, 10**9)),
     "onnx_huge_input": lambda: _onnx("onnx_add", lambda m: _input_dims(m, [1, 1000, 1000, 1000])),
     "onnx_huge_folded": lambda: _onnx("onnx_add", _folded_constant_of_shape),
+    "onnx_huge_resize": lambda: _onnx("onnx_resize_nearest",
+                                      _resize_sizes([1, 2, 1, 10**9])),
     "tflite_huge_shape": lambda: _tflite(
         "relu_int8", **{"model.subgraphs[0].tensors[0].shape[1]": 1000,
                         "model.subgraphs[0].tensors[0].shape[2]": 1000000}),
     # TFLite: values the converters took on trust.
     "tflite_negative_scale": lambda: _tflite(
         "relu_int8", **{"model.subgraphs[0].tensors[0].quantization.scale[0]": -1.0}),
+    "tflite_scale_ratio": lambda: _tflite(
+        "relu_int8", **{"model.subgraphs[0].tensors[1].quantization.scale[0]": 1e-30}),
     "tflite_window_shape": lambda: _tflite(
         "avg_pool2d_int8", **{"model.subgraphs[0].operators[0].builtin_options.stride_w": 3}),
     "tflite_input_rank": lambda: _tflite(
         "depthwise_conv2d_int8", **{"model.subgraphs[0].tensors[0].shape.<length>": 3}),
     "tflite_softmax_shape": lambda: _tflite(
         "softmax_f32", **{"model.subgraphs[0].tensors[1].shape[1]": 256}),
+    # TFLite: operand element types (tensor type 0 is FLOAT32, 2 INT32).
+    "tflite_int32_operand": lambda: _tflite(
+        "add_int8", **{"model.subgraphs[0].tensors[1].type": 2}),
+    "tflite_int32_kernel": lambda: _tflite(
+        "relu_int8", **{"model.subgraphs[0].tensors[0].type": 2,
+                        "model.subgraphs[0].tensors[1].type": 2}),
+    "tflite_float_bias": lambda: _tflite(
+        "conv2d_int8", **{"model.subgraphs[0].tensors[2].type": 0}),
+    "tflite_float_dequantize": lambda: _tflite(
+        "dequantize_int8", **{"model.subgraphs[0].tensors[0].type": 0}),
+    # TFLite: output shapes the inputs and attributes contradict.
+    "tflite_concat_shape": lambda: _tflite(
+        "concat_int8", **{"model.subgraphs[0].tensors[2].shape[3]": 9}),
+    "tflite_pad_shape": lambda: _tflite(
+        "pad_int8", **{"model.subgraphs[0].tensors[2].shape[1]": 7}),
+    "tflite_mean_shape": lambda: _tflite(
+        "mean_int8", **{"model.subgraphs[0].tensors[2].shape[3]": 5}),
+    "tflite_fully_connected_shape": lambda: _tflite(
+        "fully_connected_int8", **{"model.subgraphs[0].tensors[3].shape[1]": 6}),
+    "tflite_conv_input_channels": lambda: _tflite(
+        "conv2d_int8", **{"model.subgraphs[0].tensors[0].shape[3]": 4}),
+    "tflite_depthwise_output_channels": lambda: _tflite(
+        "depthwise_conv2d_int8", **{"model.subgraphs[0].tensors[3].shape[3]": 6}),
     # A scalar model: pexc's partitioning crashed on a rank-0 value (C++, still open).
     "tflite_scalar": lambda: _tflite(
         "relu_int8", **{"model.subgraphs[0].tensors[0].shape.<length>": 0,

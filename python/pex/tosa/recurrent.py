@@ -34,7 +34,7 @@ def _effective_scale(a: float, b: float, c: float) -> tuple[int, int]:
     multiplier, shift = quantize_multiplier(real)
     try:
         return multiplier, tosa_shift(shift)
-    except ValueError as error:
+    except ModelError as error:
         raise ModelError(f"scale {real:g}: {error}") from None
 
 

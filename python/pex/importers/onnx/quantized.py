@@ -36,6 +36,7 @@ from pex.importers.onnx import convolution, shape_ops
 from pex.importers.onnx.quantization import (Params, as_int8, emit_rescale, input_view,
                                              node_params, read_params, widen)
 from pex.importers.onnx.elementwise import broadcast, clip_bounds
+from pex.importers.onnx.folding import normalized_axis
 from pex.importers.onnx.layout import TO_NHWC, Activation, preferred_perm, stored_shape
 from pex.importers.onnx.pooling import reduce
 
@@ -64,7 +65,7 @@ def dequantize_linear(r, node, attrs) -> None:
     params = node_params(r, node, 1, 2)
     if not params.per_tensor:
         raise ModelError("per-axis DequantizeLinear of an activation is not supported")
-    act = r.raw(name)
+    act = r.raw(name, gives_parameters=True)
     if act.tensor.dtype != "i8" or act.form != "value":
         raise ModelError(f"'{name}' is not an int8 tensor")
     act = input_view(r, name, params)
@@ -416,13 +417,13 @@ def concat(r, node, attrs) -> bool:
     """int8 when every input is int8 (dequantized views or int8 tensors): joined as they
     are when quantised alike, else rescaled to the QuantizeLinear after it."""
     names = [n for n in node.input if n]
-    acts = [r.activations.get(n) for n in names]
+    acts = [r.raw(n) if n in r.activations else None for n in names]
     if any(a is None or not a.quantized or a.form == "requantized" for a in acts):
         return False
     forms = {a.form for a in acts}
     if len(forms) != 1 or acts[0].tensor.quant.scale.size != 1:
         return False
-    axis = attrs["axis"] % acts[0].rank
+    axis = normalized_axis(attrs["axis"], acts[0].rank)
     first = acts[0].tensor.quant
     if all(a.tensor.quant.scale[0] == first.scale[0] and
            a.tensor.quant.zero_point[0] == first.zero_point[0] for a in acts):
@@ -472,7 +473,7 @@ def mean(r, node, attrs, axes_moved: int | None) -> bool:
 
 def _qlinear_input(r, node, position: int, params: Params) -> Activation:
     name = node.input[position]
-    act = r.raw(name)
+    act = r.raw(name, gives_parameters=True)
     if act.tensor.dtype != "i8" or act.form != "value":
         raise ModelError(f"'{name}' is not an int8 tensor")
     return input_view(r, name, params)

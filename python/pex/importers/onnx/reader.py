@@ -70,7 +70,7 @@ class OnnxReader:
             self.loc = Location(node.output[0] if node.output else node.op_type, self.file, index)
             where = f"node {index} ({node.op_type} '{node.name or self.loc.name}')"
             try:
-                check_node(node, self.opset, defined)
+                check_node(node, self.opset, defined, self.constants)
                 attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
                 if all(name in self.skipped for name in node.output if name):
                     continue
@@ -86,12 +86,12 @@ class OnnxReader:
             except Exception as error:  # a node malformed in a way no check foresaw
                 raise ModelError(f"{where}: cannot import it ({type(error).__name__}: "
                                  f"{error})") from None
+        if self.unquantized_inputs:
+            name = next(iter(self.unquantized_inputs))
+            raise ModelError(f"{self._integer_type(name)} input '{name}' is never "
+                             f"dequantised: its scale is unknown")
         self.loc = Location("output", self.file, len(self.model.graph.node))
         outputs = [self._output(value) for value in self.model.graph.output]
-        unset = [t.name for t in inputs if t.dtype == "i8" and t.quant is None]
-        if unset:
-            raise ModelError(f"int8 input '{unset[0]}' is never dequantised: its scale is "
-                             f"unknown")
         return Graph(self.name, inputs, outputs, self.ops)
 
     def _inputs(self) -> list[Tensor]:
@@ -176,13 +176,21 @@ class OnnxReader:
         return self.constant(node.input[position], what) if self.has_input(node, position) \
             else None
 
-    def raw(self, name: str) -> Activation:
-        """An activation in whatever form it is held (float, int8, or quantised views)."""
+    def raw(self, name: str, gives_parameters: bool = False) -> Activation:
+        """An activation in whatever form it is held (float, int8, or quantised views).
+        An int8 model input has no quantisation until an operator that gives it
+        (`gives_parameters`: DequantizeLinear, a QLinear operator) reads it."""
+        if name in self.unquantized_inputs and not gives_parameters:
+            raise ModelError(f"{self._integer_type(name)} input '{name}' is read before a "
+                             f"DequantizeLinear or QLinear operator gives its quantisation")
         if name in self.activations:
             return self.activations[name]
         if name in self.constants:
             return self.constant_activation(self.constants[name], name)
         raise ModelError(f"'{name}' is used before it is defined")
+
+    def _integer_type(self, name: str) -> str:
+        return "uint8" if self.activations[name].unsigned else "int8"
 
     def float_activation(self, name: str) -> Activation:
         """The activation as a float tensor: a DequantizeLinear view becomes a dequantize."""

@@ -12,6 +12,8 @@ import math
 import numpy as np
 
 from pex.errors import ModelError
+from pex.graph import NUMPY_TYPES
+from pex.importers import limits
 from pex.importers.onnx.layout import TO_NHWC
 
 
@@ -77,14 +79,19 @@ def _scales_and_sizes(r, node, attrs, shape) -> tuple[list[float], list[int]]:
         if scales is None:
             if sizes is None:
                 raise ModelError("Resize without scales or sizes")
-            sizes = [int(s) for s in sizes]
+            sizes = [int(s) for s in np.asarray(sizes).reshape(-1)]
             if len(sizes) != len(shape):
                 raise ModelError(f"{len(sizes)} sizes for a tensor of rank {len(shape)}")
+            if min(sizes) < 1:
+                raise ModelError(f"sizes {sizes} are not all positive")
             return [s / d for s, d in zip(sizes, shape)], sizes
     scales = [float(s) for s in np.asarray(scales).reshape(-1)]
-    if len(scales) != len(shape) or min(scales) <= 0:
+    if len(scales) != len(shape) or not all(0 < s < math.inf for s in scales):
         raise ModelError(f"scales {scales} do not fit a tensor of rank {len(shape)}")
-    return scales, [int(math.floor(d * s)) for d, s in zip(shape, scales)]
+    sizes = [int(math.floor(d * s)) for d, s in zip(shape, scales)]
+    if min(sizes) < 1:
+        raise ModelError(f"scales {scales} make {list(shape)} empty ({sizes})")
+    return scales, sizes
 
 
 def resize(r, node, attrs) -> None:
@@ -113,9 +120,12 @@ def resize(r, node, attrs) -> None:
     if mode == "linear" and x.quantized:
         x = r.float_activation(node.input[0])
     tensor = r.nhwc(x)
+    out_shape = (sizes[0], sizes[2], sizes[3], sizes[1])
+    # Before the index maps, whose length is the output's height and width.
+    limits.check_shape(f"output '{node.output[0]}'", out_shape,
+                       np.dtype(NUMPY_TYPES[tensor.dtype]).itemsize)
     rows = index_map(mode, nearest_mode, transform, scales[2], x.shape[2], sizes[2])
     columns = index_map(mode, nearest_mode, transform, scales[3], x.shape[3], sizes[3])
-    out_shape = (sizes[0], sizes[2], sizes[3], sizes[1])
     out = r.emit("resize", [tensor], out_shape, like=tensor, name=node.output[0],
                  mode="nearest" if mode == "nearest" else "bilinear", rows=rows,
                  columns=columns)

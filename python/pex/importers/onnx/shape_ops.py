@@ -108,9 +108,13 @@ def _transpose(r, node, attrs) -> None:
 def concat_activations(r, acts: list, axis: int, name: str, like=None) -> Activation:
     """Activations of one form and element type joined along ONNX `axis`, in the layout of
     the first."""
+    shape = list(acts[0].shape)
+    if any(a.rank != len(shape) or
+           any(d != shape[i] for i, d in enumerate(a.shape) if i != axis) for a in acts):
+        raise ModelError(f"inputs {', '.join(str(list(a.shape)) for a in acts)} differ "
+                         f"outside axis {axis}")
     perm = acts[0].perm
     tensors = [r.stored(a, perm) for a in acts]
-    shape = list(acts[0].shape)
     shape[axis] = sum(a.shape[axis] for a in acts)
     like = like or tensors[0]
     out = r.emit("concat", tensors, stored_shape(shape, perm), like=like, name=name,
@@ -129,10 +133,12 @@ def _concat(r, node, attrs) -> None:
     rank = computed[0].rank
     axis = normalized_axis(attrs["axis"], rank)
     perm = computed[0].perm
+    for name in names:
+        if r.is_constant(name) and np.ndim(r.constants[name]) != rank:
+            raise ModelError(f"input '{name}' has shape {list(np.shape(r.constants[name]))}; "
+                             f"the other inputs have rank {rank}")
     acts = [r.constant_activation(np.asarray(r.constants[n], np.float32), n, perm)
             if r.is_constant(n) else r.float_activation(n) for n in names]
-    if any(a.rank != rank for a in acts):
-        raise ModelError("inputs of different ranks")
     r.alias(node.output[0], concat_activations(r, acts, axis, node.output[0]))
 
 

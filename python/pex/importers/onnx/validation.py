@@ -37,10 +37,12 @@ def tensor_array(proto, what: str) -> np.ndarray:
                          f"{element_type_name(proto.data_type).lower()} ({error})") from None
 
 
-def check_node(node, opset: int, defined: set[str]) -> None:
+def check_node(node, opset: int, defined: set[str], constants: dict[str, np.ndarray]) -> None:
     """The node against its operator's schema at the model's opset (nodes of operators
     onnx does not know are left to the handlers, which refuse them). `defined` holds the
-    names of the values defined so far; the node's outputs are added to it."""
+    names of the values defined so far; the node's outputs are added to it. Constant
+    inputs (`constants`) must hold the kind of data (integer, float, bool) the schema
+    allows them."""
     from onnx import defs
     for name in node.output:
         if name and name in defined:
@@ -50,6 +52,7 @@ def check_node(node, opset: int, defined: set[str]) -> None:
     for attribute in node.attribute:
         if attribute.type == 0:  # UNDEFINED: no value to read
             raise ModelError(f"attribute '{attribute.name}' has no type")
+        _check_text(attribute)
     domain = "" if node.domain in ("", "ai.onnx") else node.domain
     if not defs.has(node.op_type, domain):
         return
@@ -63,6 +66,7 @@ def check_node(node, opset: int, defined: set[str]) -> None:
         if formal.option == defs.OpSchema.FormalParameterOption.Single and \
                 not node.input[position]:
             raise ModelError(f"input {position} ({formal.name}) is required but empty")
+    _check_constant_kinds(node, schema, constants)
     given = {attribute.name: attribute for attribute in node.attribute}
     for name, declared in schema.attributes.items():
         attribute = given.get(name)
@@ -72,6 +76,54 @@ def check_node(node, opset: int, defined: set[str]) -> None:
         elif attribute.type != int(declared.type.value):
             raise ModelError(f"attribute '{name}' is {_attribute_type(attribute.type)}, "
                              f"expected {_attribute_type(int(declared.type.value))}")
+
+
+_NUMPY_KINDS = {"f": "float", "i": "integer", "u": "integer", "b": "bool"}
+
+
+def _schema_kind(type_str: str) -> str | None:
+    """'float', 'integer', 'bool' or the element of a schema type string such as
+    'tensor(int64)'; None for sequences and optionals."""
+    if not type_str.startswith("tensor(") or not type_str.endswith(")"):
+        return None
+    element = type_str[len("tensor("):-1]
+    if element.startswith(("float", "double", "bfloat")):
+        return "float"
+    if element.startswith(("int", "uint")):
+        return "integer"
+    return element
+
+
+def _check_constant_kinds(node, schema, constants: dict[str, np.ndarray]) -> None:
+    """A constant operand holds integers where the operator reads integers (shapes, axes,
+    indices, sizes), floats where it reads floats: the handlers convert them as such."""
+    from onnx import defs
+    formals = schema.inputs
+    for position, name in enumerate(node.input):
+        if not name or name not in constants or not formals:
+            continue
+        formal = formals[min(position, len(formals) - 1)]
+        if position >= len(formals) and \
+                formal.option != defs.OpSchema.FormalParameterOption.Variadic:
+            continue
+        kinds = {_schema_kind(t) for t in formal.types} - {None}
+        dtype = np.asarray(constants[name]).dtype
+        if kinds and _NUMPY_KINDS.get(dtype.kind) not in kinds:
+            raise ModelError(f"input {position} ({formal.name}) '{name}' holds {dtype} data; "
+                             f"the operator takes {', '.join(sorted(formal.types))}")
+
+
+def _check_text(attribute) -> None:
+    """String attributes (modes, padding names) are read as UTF-8 text by the handlers."""
+    from onnx import AttributeProto
+    texts = [attribute.s] if attribute.type == AttributeProto.STRING else \
+        attribute.strings if attribute.type == AttributeProto.STRINGS else []
+    for text in texts:
+        try:
+            text.decode()
+        except UnicodeDecodeError:
+            raise ModelError(f"attribute '{attribute.name}' is not UTF-8 text: "
+                             f"{text[:40]!r}") from None
 
 
 def _check_count(what: str, count: int, least: int, most: int) -> None:

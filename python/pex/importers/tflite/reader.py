@@ -61,6 +61,7 @@ class ModelReader:
                 elif code in CONVERTERS:
                     _check_ranks(name, context)
                     _check_int16(name, context)
+                    _check_element_types(name, context)
                     CONVERTERS[code](context)
                 elif code in dilated.FOLDED_CODES:
                     raise ModelError(dilated.PATTERN)
@@ -203,6 +204,71 @@ def _check_int16(name: str, context) -> None:
         if tensor.dtype == "i16":
             raise ModelError(f"int16 tensor '{tensor.name}': only {' and '.join(_INT16_OPERATORS)} "
                              f"take int16 tensors (docs/importers.md)")
+
+
+# Operators computing on int8 (quantised) or float32 tensors, with the positions of their
+# data inputs, which have the output's element type; the other inputs are parameters
+# (weights, biases, axes, sizes) that the converters check. _ALL: every input.
+_ALL = None
+_KERNEL_TYPES = ("i8", "f32")
+_ARITHMETIC = {
+    **dict.fromkeys(("ADD", "SUB", "MUL", "DIV", "MAXIMUM", "MINIMUM", "SQUARED_DIFFERENCE",
+                     "PRELU"), (0, 1)),
+    **dict.fromkeys(("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D",
+                     "MAX_POOL_2D", "MEAN", "SUM", "REDUCE_MAX", "REDUCE_MIN", "SOFTMAX",
+                     "LOG_SOFTMAX", "L2_NORMALIZATION", "LOGISTIC", "RELU", "RELU6",
+                     "RELU_N1_TO_1", "LEAKY_RELU", "HARD_SWISH", "ABS", "RSQRT", "NEG", "EXP",
+                     "LOG", "SQRT", "RESIZE_NEAREST_NEIGHBOR", "RESIZE_BILINEAR"), (0,)),
+}
+# Operators moving data of any element type, with the positions of their data inputs.
+_MOVEMENT = {
+    **dict.fromkeys(("RESHAPE", "SQUEEZE", "TRANSPOSE", "UNPACK", "SPLIT_V", "STRIDED_SLICE",
+                     "SLICE", "GATHER", "EXPAND_DIMS", "PAD", "PADV2", "MIRROR_PAD",
+                     "DEPTH_TO_SPACE", "SPACE_TO_DEPTH"), (0,)),
+    "SPLIT": (1,),
+    "CONCATENATION": _ALL,
+    "PACK": _ALL,
+}
+# The bias of an int8 kernel accumulates in int32, of a float one in float32.
+_BIAS_POSITION = {"CONV_2D": 2, "DEPTHWISE_CONV_2D": 2, "FULLY_CONNECTED": 2}
+_BIAS_TYPES = {"i8": "i32", "f32": "f32"}
+# Operators converting between element types: (input types, output types).
+_CONVERSIONS = {"QUANTIZE": (("f32", "i8", "i16"), ("i8",)), "DEQUANTIZE": (("i8",), ("f32",))}
+
+
+def _check_element_types(name: str, context) -> None:
+    """The element types the converters of `name` take on trust (an int8 kernel given an
+    int32 operand would fail on its missing quantisation)."""
+    if name in _CONVERSIONS:
+        allowed_in, allowed_out = _CONVERSIONS[name]
+        for what, tensor, allowed in (("input", context.input(0), allowed_in),
+                                      ("output", context.output, allowed_out)):
+            if tensor.dtype not in allowed:
+                raise ModelError(f"{what} '{tensor.name}' is {tensor.dtype}, expected "
+                                 f"{' or '.join(allowed)}")
+        return
+    if name not in _ARITHMETIC and name not in _MOVEMENT:
+        return
+    out = context.output
+    if name in _ARITHMETIC and out.dtype not in _KERNEL_TYPES:
+        raise ModelError(f"output '{out.name}' is {out.dtype}; the operator computes int8 "
+                         f"or float32")
+    positions = _ARITHMETIC.get(name, _MOVEMENT.get(name))
+    if positions is _ALL:
+        positions = range(len(context.input_indices))
+    for position in positions:
+        tensor = context.input(position)
+        if tensor.dtype != out.dtype:
+            raise ModelError(f"input {position} ('{tensor.name}') is {tensor.dtype}, its "
+                             f"output '{out.name}' {out.dtype}")
+    for tensor in context.outputs[1:]:
+        if tensor.dtype != out.dtype:
+            raise ModelError(f"outputs '{out.name}' and '{tensor.name}' are {out.dtype} and "
+                             f"{tensor.dtype}")
+    bias = context.optional_input(_BIAS_POSITION[name]) if name in _BIAS_POSITION else None
+    if bias is not None and bias.dtype != _BIAS_TYPES[out.dtype]:
+        raise ModelError(f"bias '{bias.name}' is {bias.dtype}, expected "
+                         f"{_BIAS_TYPES[out.dtype]} for an {out.dtype} output")
 
 
 def _indices(vector) -> list[int]:
