@@ -374,3 +374,18 @@ func.func @in_place_over_assembled(%x: tensor<1x2x2x10xf32>) -> tensor<1x1x1x10x
   %r = tosa.max_pool2d %n {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x2x2x10xf32>) -> tensor<1x1x1x10xf32>
   return %r : tensor<1x1x1x10xf32>
 }
+
+// -----
+
+// A reshape to or from rank 0 (one element) is a collapse or an expansion
+// without reassociation: views, as every reshape.
+// CHECK-LABEL: func.func @rank_zero
+// CHECK:       %[[S:.*]] = tensor.collapse_shape %arg0 [] : tensor<1xf32> into tensor<f32>
+// CHECK:       tensor.expand_shape %[[S]] [] output_shape [1] : tensor<f32> into tensor<1xf32>
+func.func @rank_zero(%x: tensor<1xf32>) -> tensor<1x1xf32> {
+  %s0 = tosa.const_shape {values = dense<> : tensor<0xindex>} : () -> !tosa.shape<0>
+  %s2 = tosa.const_shape {values = dense<1> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %y = tosa.reshape %x, %s0 : (tensor<1xf32>, !tosa.shape<0>) -> tensor<f32>
+  %z = tosa.reshape %y, %s2 : (tensor<f32>, !tosa.shape<2>) -> tensor<1x1xf32>
+  return %z : tensor<1x1xf32>
+}
