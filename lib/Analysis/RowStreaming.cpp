@@ -113,6 +113,18 @@ private:
 
 } // namespace
 
+std::optional<Value> mlir::pex::getOnlyActivation(const LogicalOperator &op) {
+  std::optional<Value> activation;
+  for (Value operand : op.getExternalOperands()) {
+    if (isConstantValue(operand))
+      continue;
+    if (activation)
+      return std::nullopt;
+    activation = operand;
+  }
+  return activation;
+}
+
 FailureOr<SmallVector<StreamStage>>
 mlir::pex::getStreamStages(ArrayRef<LogicalOperator> ops, Value input,
                            std::string &whyNot) {
@@ -123,11 +135,7 @@ mlir::pex::getStreamStages(ArrayRef<LogicalOperator> ops, Value input,
   SmallVector<StreamStage> stages;
   Value activation = input;
   for (const LogicalOperator &op : ops) {
-    SmallVector<Value> activations;
-    for (Value operand : op.getExternalOperands())
-      if (!isConstantValue(operand))
-        activations.push_back(operand);
-    if (activations.size() != 1 || activations.front() != activation) {
+    if (getOnlyActivation(op) != activation) {
       whyNot = getOpLabel(op.getRepresentative()) +
                " does not read exactly the previous operator's result";
       return failure();

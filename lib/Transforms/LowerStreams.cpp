@@ -27,21 +27,18 @@ using namespace mlir::pex;
 
 namespace {
 
-/// Where a row action reads and writes in the rows of the whole tensors (the
-/// stream's input and result); every other position is fixed.
-struct RowPositions {
-  SmallVector<int64_t> values;
-};
-
-RowPositions getPositions(ArrayRef<StreamAction> actions, unsigned lastStage) {
-  RowPositions positions;
+/// Where a step's row actions read and write in the rows of the whole
+/// tensors (the stream's input and result); every other position is fixed.
+SmallVector<int64_t> getPositions(ArrayRef<StreamAction> actions,
+                                  unsigned lastStage) {
+  SmallVector<int64_t> positions;
   for (const StreamAction &action : actions) {
     if (action.kind != StreamAction::Kind::Row)
       continue;
     if (action.stage == 0)
-      positions.values.push_back(action.inputBegin);
+      positions.push_back(action.inputBegin);
     if (action.stage == lastStage)
-      positions.values.push_back(action.row);
+      positions.push_back(action.row);
   }
   return positions;
 }
@@ -68,7 +65,7 @@ public:
 
 private:
   /// Emits the actions of one step; `positions` are the values of the step's
-  /// RowPositions (constants, or affine in a loop's induction variable).
+  /// getPositions (constants, or affine in a loop's induction variable).
   void emitStep(ArrayRef<StreamAction> actions, ArrayRef<Value> positions);
   /// Emits `stage`'s logical operator on `window`, one output row.
   Value emitRow(const StreamStage &stage, Value window,
@@ -223,19 +220,19 @@ LogicalResult StreamLowering::lower() {
   while (step < steps.size()) {
     // The longest run of steps doing the same actions at positions that
     // advance by a constant per step.
-    RowPositions first = getPositions(steps[step], last);
+    SmallVector<int64_t> first = getPositions(steps[step], last);
     size_t end = step + 1;
     SmallVector<int64_t> deltas;
     if (end < steps.size() && haveSameShape(steps[step], steps[end], last)) {
-      RowPositions second = getPositions(steps[end], last);
-      for (auto [a, b] : llvm::zip(first.values, second.values))
+      SmallVector<int64_t> second = getPositions(steps[end], last);
+      for (auto [a, b] : llvm::zip(first, second))
         deltas.push_back(b - a);
       ++end;
       while (end < steps.size() &&
              haveSameShape(steps[step], steps[end], last)) {
-        RowPositions next = getPositions(steps[end], last);
+        SmallVector<int64_t> next = getPositions(steps[end], last);
         bool affine = true;
-        for (auto [a, b, delta] : llvm::zip(first.values, next.values, deltas))
+        for (auto [a, b, delta] : llvm::zip(first, next, deltas))
           affine &= b - a == delta * static_cast<int64_t>(end - step);
         if (!affine)
           break;
@@ -244,7 +241,7 @@ LogicalResult StreamLowering::lower() {
     }
     if (end - step == 1) {
       SmallVector<Value> positions =
-          llvm::map_to_vector(first.values, [&](int64_t value) -> Value {
+          llvm::map_to_vector(first, [&](int64_t value) -> Value {
             return arith::ConstantIndexOp::create(builder, loc, value);
           });
       emitStep(steps[step], positions);
@@ -266,7 +263,7 @@ LogicalResult StreamLowering::lower() {
           lines.assign(args.begin(), std::prev(args.end()));
           result = args.back();
           SmallVector<Value> positions;
-          for (auto [start, delta] : llvm::zip(first.values, deltas)) {
+          for (auto [start, delta] : llvm::zip(first, deltas)) {
             Value scaled = arith::MulIOp::create(
                 builder, nestedLoc, iv,
                 arith::ConstantIndexOp::create(builder, nestedLoc, delta));

@@ -28,19 +28,6 @@ using namespace mlir::pex;
 
 namespace {
 
-/// The activation `op` reads, when it reads exactly one.
-std::optional<Value> getOnlyActivation(const LogicalOperator &op) {
-  std::optional<Value> activation;
-  for (Value operand : op.getExternalOperands()) {
-    if (isConstantValue(operand))
-      continue;
-    if (activation)
-      return std::nullopt;
-    activation = operand;
-  }
-  return activation;
-}
-
 /// Wraps `chain` (logical operators, each reading the previous one's result
 /// alone) into a pex.stream at the place of its last operation.
 StreamOp wrapInStream(ArrayRef<LogicalOperator> chain,

@@ -26,6 +26,7 @@
 #include "mlir/IR/Value.h"
 #include "mlir/Support/LLVM.h"
 
+#include <optional>
 #include <string>
 
 namespace mlir::pex {
@@ -62,6 +63,10 @@ struct StreamSchedule {
   SmallVector<int64_t> lineRows;
   SmallVector<SmallVector<StreamAction>> steps;
 };
+
+/// The activation `op` reads, when it reads exactly one (its other operands
+/// are constants): the tensor a stage of a stream would read.
+std::optional<Value> getOnlyActivation(const LogicalOperator &op);
 
 /// The stages of `ops`, a chain of logical operators whose first reads
 /// `input`; fails with the reason in `whyNot` when the chain cannot be
