@@ -11,3 +11,17 @@ func.func @wrong_line_rows(%x: tensor<1x6x4x2xf32>) -> tensor<1x6x4x2xf32> {
   }
   return %y : tensor<1x6x4x2xf32>
 }
+
+// -----
+
+// An operator that does not read rows through a window cannot be streamed.
+func.func @not_a_window(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
+  // expected-error @+1 {{pex: cannot stream this chain: tosa.transpose does not compute rows from a window}}
+  %y = pex.stream line_rows = [1](%x : tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
+  ^bb0(%xs: tensor<1x4x4x2xf32>):
+    %r = tosa.clamp %xs {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+    %t = tosa.transpose %r {perms = array<i32: 0, 2, 1, 3>} : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+    pex.yield %t : tensor<1x4x4x2xf32>
+  }
+  return %y : tensor<1x4x4x2xf32>
+}
