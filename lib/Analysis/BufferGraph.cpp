@@ -3,6 +3,7 @@
 #include "pex/Analysis/BufferGraph.h"
 #include "pex/Analysis/OpLabels.h"
 #include "pex/Analysis/RowStreaming.h"
+#include "pex/Interfaces/RowReductionOpInterface.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
 
@@ -274,6 +275,18 @@ LogicalResult BufferGraphBuilder::buildStreamProfile(unsigned unitIndex,
     profile->ownBuffers.push_back(buffer);
     ownInterval[buffer] = {0, numSteps - 1};
   }
+  if (stages->back().accumulates) {
+    Operation *reduction = stages->back().op.anchor;
+    unsigned buffer = addBuffer(reduction->getResult(0));
+    Buffer &accumulator = model.buffers[buffer];
+    accumulator.exactBytes = getStorageBytes(
+        cast<RowReductionOpInterface>(reduction).getAccumulatorType());
+    accumulator.bytes = model.getAlignedBytes(accumulator.exactBytes);
+    accumulator.ownerGroup = unitIndex;
+    accumulator.isRowAccumulator = true;
+    profile->ownBuffers.push_back(buffer);
+    ownInterval[buffer] = {0, numSteps - 1};
+  }
   if (auto it = bufferOf.find(stream.getInput()); it != bufferOf.end()) {
     profile->inputLastStep[it->second] = numSteps - 1;
     unit.inputs.push_back(it->second);
@@ -470,6 +483,8 @@ std::string BufferGraph::describeBuffer(unsigned index) const {
     return "the accumulator of " + producer;
   if (buffer.isLineBuffer)
     return "the line buffer of " + producer;
+  if (buffer.isRowAccumulator)
+    return "the row accumulator of " + producer;
   return (buffer.ownerGroup ? "a slice of the result of " : "the result of ") +
          producer;
 }

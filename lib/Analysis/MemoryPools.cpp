@@ -45,7 +45,7 @@ PlacementAttr mlir::pex::findPlacement(const BufferGraph &graph,
                  llvm::find(accumulated, buffer.value) - accumulated.begin());
   }
   Operation *op = buffer.value.getDefiningOp();
-  if (isa<GroupOp>(op))
+  if (isa<GroupOp, StreamOp>(op))
     return entry(op, kResultPlacementsAttrName,
                  cast<OpResult>(buffer.value).getResultNumber());
   return op->getAttrOfType<PlacementAttr>(kPlacementAttrName);

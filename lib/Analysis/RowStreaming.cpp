@@ -3,6 +3,7 @@
 #include "pex/Analysis/RowStreaming.h"
 #include "pex/Analysis/OpLabels.h"
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
+#include "pex/Interfaces/RowReductionOpInterface.h"
 #include "pex/Interfaces/RowWindowOpInterface.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -38,7 +39,7 @@ std::string checkStage(const LogicalOperator &op, Value activation) {
       if (!isNHWC(type))
         return getOpLabel(member) + " does not produce an NHWC tensor";
   }
-  if (op.anchor && !isa<RowWindowOpInterface>(op.anchor))
+  if (op.anchor && !isa<RowWindowOpInterface, RowReductionOpInterface>(op.anchor))
     return getOpLabel(op.anchor) + " does not compute rows from a window";
   if (op.anchor && op.anchor->getOperand(0) != activation)
     return getOpLabel(op.anchor) + " does not read the stream's tensor as "
@@ -151,7 +152,16 @@ mlir::pex::getStreamStages(ArrayRef<LogicalOperator> ops, Value input,
     stage.inputRows = inputType.getDimSize(1);
     stage.outputRows = outputType.getDimSize(1);
     stage.rowBytes = getStorageBytes(outputType) / stage.outputRows;
-    if (auto window = dyn_cast_or_null<RowWindowOpInterface>(op.anchor)) {
+    auto reduction = dyn_cast_or_null<RowReductionOpInterface>(op.anchor);
+    if (reduction && reduction.reducesAllRows()) {
+      if (&op != &ops.back()) {
+        whyNot = getOpLabel(op.anchor) +
+                 " reduces all rows: only a stream's last operator can";
+        return failure();
+      }
+      stage.accumulates = true;
+      stage.outputRows = stage.inputRows;
+    } else if (auto window = dyn_cast_or_null<RowWindowOpInterface>(op.anchor)) {
       stage.window = window.getRowWindow();
       stage.stride = window.getRowStride();
       stage.padTop = window.getRowPadTop();

@@ -312,5 +312,5 @@ void mlir::pex::registerTosaInterfaceModels(DialectRegistry &registry) {
     tosa::ReduceMinOp::attachInterface<ReduceModel<tosa::ReduceMinOp, false>>(
         *context);
   });
-  registerTosaRowWindowModels(registry);
+  registerTosaRowModels(registry);
 }

@@ -6,12 +6,16 @@
 // computes is its logical operator restricted to the window of input rows
 // (RowWindowOpInterface), written into the next line buffer or the stream's
 // result with tensor.insert_slice; line buffers are loop-carried tensors in
-// the storage the planner placed.
+// the storage the planner placed. A last operator reducing all rows
+// (RowReductionOpInterface) instead adds each row to an accumulator in its
+// placed storage, and computes the stream's result from it after the last
+// row.
 //
 //===----------------------------------------------------------------------===//
 
 #include "pex/Analysis/RowStreaming.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
+#include "pex/Interfaces/RowReductionOpInterface.h"
 #include "pex/Interfaces/RowWindowOpInterface.h"
 #include "pex/Transforms/Passes.h"
 
@@ -28,16 +32,18 @@ using namespace mlir::pex;
 namespace {
 
 /// Where a step's row actions read and write in the rows of the whole
-/// tensors (the stream's input and result); every other position is fixed.
+/// tensors (the stream's input and result, unless the last stage
+/// accumulates); every other position is fixed.
 SmallVector<int64_t> getPositions(ArrayRef<StreamAction> actions,
-                                  unsigned lastStage) {
+                                  const StreamSchedule &schedule) {
+  unsigned last = schedule.stages.size() - 1;
   SmallVector<int64_t> positions;
   for (const StreamAction &action : actions) {
     if (action.kind != StreamAction::Kind::Row)
       continue;
     if (action.stage == 0)
       positions.push_back(action.inputBegin);
-    if (action.stage == lastStage)
+    if (action.stage == last && !schedule.stages[last].accumulates)
       positions.push_back(action.row);
   }
   return positions;
@@ -72,6 +78,10 @@ private:
                 const StreamAction &action);
   Value extractRows(Value source, OpFoldResult offset, int64_t rows);
   Value insertRow(Value row, Value destination, OpFoldResult offset);
+  /// Computes the stream's result from the accumulator of the last stage's
+  /// rows: the reduction's result and the stage's element-wise members, into
+  /// the result's planned storage.
+  Value emitAccumulatedResult();
 
   StreamOp stream;
   OpBuilder builder;
@@ -79,9 +89,11 @@ private:
   /// Values the body uses from its own constants, cloned once before the
   /// loops.
   IRMapping invariants;
-  /// The current line buffers (per stage but the last) and result.
+  /// The current line buffers (per stage but the last), and the result or,
+  /// when the last stage accumulates, its accumulator (null before the
+  /// first row).
   SmallVector<Value> lines;
-  Value result;
+  Value output;
 };
 
 Value StreamLowering::extractRows(Value source, OpFoldResult offset,
@@ -163,13 +175,38 @@ void StreamLowering::emitStep(ArrayRef<StreamAction> actions,
                        ? extractRows(stream.getInput(), *position++, rows)
                        : extractRows(lines[action.stage - 1],
                                      builder.getIndexAttr(0), rows);
+    if (stage.accumulates) {
+      output = cast<RowReductionOpInterface>(stage.op.anchor)
+                   .buildAccumulateRow(builder, output, window);
+      if (auto placement = stage.op.anchor->getAttrOfType<PlacementAttr>(
+              kPlacementAttrName))
+        output.getDefiningOp()->setAttr(kPlacementAttrName, placement);
+      continue;
+    }
     Value row = emitRow(stage, window, action);
     if (action.stage == last)
-      result = insertRow(row, result, *position++);
+      output = insertRow(row, output, *position++);
     else
       lines[action.stage] = insertRow(row, lines[action.stage],
                                       builder.getIndexAttr(action.slot));
   }
+}
+
+Value StreamLowering::emitAccumulatedResult() {
+  const LogicalOperator &op = schedule.stages.back().op;
+  IRMapping mapping = invariants;
+  mapping.map(op.anchor->getResult(0),
+              cast<RowReductionOpInterface>(op.anchor)
+                  .buildResult(builder, output));
+  for (Operation *member : op.ops)
+    if (member != op.anchor)
+      builder.clone(*member, mapping)->removeAttr(kPlacementAttrName);
+  Value result = mapping.lookup(op.getSink()->getResult(0));
+  auto placements = stream->getAttrOfType<ArrayAttr>(kResultPlacementsAttrName);
+  if (auto placement =
+          placements ? dyn_cast<PlacementAttr>(placements[0]) : nullptr)
+    result.getDefiningOp()->setAttr(kPlacementAttrName, placement);
+  return result;
 }
 
 LogicalResult StreamLowering::lower() {
@@ -203,34 +240,40 @@ LogicalResult StreamLowering::lower() {
                                       type.getElementType())
                   .getResult());
   }
-  auto resultType = stream.getType();
-  auto placements = stream->getAttrOfType<ArrayAttr>(kResultPlacementsAttrName);
-  auto resultPlacement =
-      placements ? dyn_cast<PlacementAttr>(placements[0]) : nullptr;
-  result = resultPlacement
-               ? BufferOp::create(builder, loc, resultType, resultPlacement)
-                     .getResult()
-               : tensor::EmptyOp::create(builder, loc, resultType.getShape(),
-                                         resultType.getElementType())
-                     .getResult();
+  bool accumulates = schedule.stages.back().accumulates;
+  if (!accumulates) {
+    auto resultType = stream.getType();
+    auto placements =
+        stream->getAttrOfType<ArrayAttr>(kResultPlacementsAttrName);
+    auto resultPlacement =
+        placements ? dyn_cast<PlacementAttr>(placements[0]) : nullptr;
+    output = resultPlacement
+                 ? BufferOp::create(builder, loc, resultType, resultPlacement)
+                       .getResult()
+                 : tensor::EmptyOp::create(builder, loc, resultType.getShape(),
+                                           resultType.getElementType())
+                       .getResult();
+  }
 
   unsigned last = schedule.stages.size() - 1;
   ArrayRef<SmallVector<StreamAction>> steps = schedule.steps;
   size_t step = 0;
   while (step < steps.size()) {
     // The longest run of steps doing the same actions at positions that
-    // advance by a constant per step.
-    SmallVector<int64_t> first = getPositions(steps[step], last);
+    // advance by a constant per step; the first accumulation starts the
+    // accumulator, so it is its own step.
+    SmallVector<int64_t> first = getPositions(steps[step], schedule);
     size_t end = step + 1;
     SmallVector<int64_t> deltas;
-    if (end < steps.size() && haveSameShape(steps[step], steps[end], last)) {
-      SmallVector<int64_t> second = getPositions(steps[end], last);
+    if (end < steps.size() && !(accumulates && step == 0) &&
+        haveSameShape(steps[step], steps[end], last)) {
+      SmallVector<int64_t> second = getPositions(steps[end], schedule);
       for (auto [a, b] : llvm::zip(first, second))
         deltas.push_back(b - a);
       ++end;
       while (end < steps.size() &&
              haveSameShape(steps[step], steps[end], last)) {
-        SmallVector<int64_t> next = getPositions(steps[end], last);
+        SmallVector<int64_t> next = getPositions(steps[end], schedule);
         bool affine = true;
         for (auto [a, b, delta] : llvm::zip(first, next, deltas))
           affine &= b - a == delta * static_cast<int64_t>(end - step);
@@ -249,7 +292,7 @@ LogicalResult StreamLowering::lower() {
       continue;
     }
     SmallVector<Value> carried(lines);
-    carried.push_back(result);
+    carried.push_back(output);
     Value lower = arith::ConstantIndexOp::create(builder, loc, 0);
     Value upper = arith::ConstantIndexOp::create(builder, loc, end - step);
     Value one = arith::ConstantIndexOp::create(builder, loc, 1);
@@ -261,7 +304,7 @@ LogicalResult StreamLowering::lower() {
           builder.setInsertionPoint(nested.getInsertionBlock(),
                                     nested.getInsertionPoint());
           lines.assign(args.begin(), std::prev(args.end()));
-          result = args.back();
+          output = args.back();
           SmallVector<Value> positions;
           for (auto [start, delta] : llvm::zip(first, deltas)) {
             Value scaled = arith::MulIOp::create(
@@ -273,15 +316,16 @@ LogicalResult StreamLowering::lower() {
           }
           emitStep(actions, positions);
           SmallVector<Value> yielded(lines);
-          yielded.push_back(result);
+          yielded.push_back(output);
           scf::YieldOp::create(builder, nestedLoc, yielded);
         });
     ValueRange results = loop.getResults();
     lines.assign(results.begin(), std::prev(results.end()));
-    result = loop.getResults().back();
+    output = loop.getResults().back();
     step = end;
   }
-  stream.getResult().replaceAllUsesWith(result);
+  stream.getResult().replaceAllUsesWith(
+      accumulates ? emitAccumulatedResult() : output);
   stream.erase();
   return success();
 }

@@ -25,3 +25,21 @@ func.func @not_a_window(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
   }
   return %y : tensor<1x4x4x2xf32>
 }
+
+// -----
+
+// An operator reducing all rows has one row to give: nothing can follow it
+// in a stream.
+func.func @reduction_before_the_end(%x: tensor<1x4x4x2xf32>) -> tensor<1x1x1x2xf32> {
+  %w = "tosa.const"() {values = dense<0.5> : tensor<2x1x1x2xf32>} : () -> tensor<2x1x1x2xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  // expected-error @+1 {{pex: cannot stream this chain: tosa.avg_pool2d reduces all rows: only a stream's last operator can}}
+  %y = pex.stream line_rows = [1](%x : tensor<1x4x4x2xf32>) -> tensor<1x1x1x2xf32> {
+  ^bb0(%xs: tensor<1x4x4x2xf32>):
+    %p = tosa.avg_pool2d %xs, %zp, %zp {acc_type = f32, kernel = array<i64: 4, 4>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 4, 4>} : (tensor<1x4x4x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x1x2xf32>
+    %c = tosa.conv2d %p, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x1x1x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x1x2xf32>
+    pex.yield %c : tensor<1x1x1x2xf32>
+  }
+  return %y : tensor<1x1x1x2xf32>
+}

@@ -61,3 +61,45 @@ func.func @expand_filter_project(%arg0: tensor<1x8x8x16xi8>) -> tensor<1x8x8x8xi
   return %12 : tensor<1x8x8x8xi8>
 }
 
+
+// -----
+
+// A stream ending with a global average pool: each row of the expansion is
+// summed over its columns minus the pool's input zero point (a depthwise
+// convolution with weights 1) and added to the accumulator in the pool's
+// placed storage; the first row starts it, the other seven are one loop.
+// After the last row, the sum is scaled by TOSA's reciprocal of the 64
+// values (single rounding, as avg_pool2d) into the result's storage.
+// CHECK-LABEL: func.func @expand_then_global_pool
+// CHECK:       %[[LINE:.*]] = pex.buffer {{.*}}offset = 0, size = 512{{.*}} : tensor<1x1x8x64xi8>
+// CHECK:       tosa.conv2d
+// CHECK:       %[[ROW0:.*]] = tensor.insert_slice %{{.*}} into %[[LINE]][0, 0, 0, 0] [1, 1, 8, 64]
+// CHECK:       %[[WINDOW0:.*]] = tensor.extract_slice %[[ROW0]][0, 0, 0, 0] [1, 1, 8, 64]
+// CHECK:       %[[ONES0:.*]] = "tosa.const"() <{values = dense<1> : tensor<1x8x64x1xi8>}>
+// CHECK:       %[[FIRST:.*]] = tosa.depthwise_conv2d %[[WINDOW0]], %[[ONES0]], %{{.*}}, %[[IZP:[^,]*]], %{{.*}} {{.*}}pex.placement = #pex.placement<offset = 512, size = 256{{.*}} -> tensor<1x1x1x64xi32>
+// CHECK:       %[[LOOP:.*]]:2 = scf.for {{.*}} iter_args(%{{.*}} = %[[ROW0]], %[[ACC:.*]] = %[[FIRST]])
+// CHECK:         tosa.conv2d
+// CHECK:         %[[ONES:.*]] = "tosa.const"() <{values = dense<1> : tensor<1x8x64x1xi8>}>
+// CHECK:         %[[SUM:.*]] = tosa.depthwise_conv2d %{{.*}}, %[[ONES]], %{{.*}}, %[[IZP]]
+// CHECK:         tosa.add %[[ACC]], %[[SUM]] {pex.placement = #pex.placement<offset = 512, size = 256{{.*}} -> tensor<1x1x1x64xi32>
+// CHECK:       %[[MULTIPLIER:.*]] = "tosa.const"() <{values = dense<1073741825> : tensor<1xi32>}>
+// CHECK:       %[[SHIFT:.*]] = "tosa.const"() <{values = dense<36> : tensor<1xi8>}>
+// CHECK:       %[[OUT:.*]] = tosa.rescale %[[LOOP]]#1, %[[MULTIPLIER]], %[[SHIFT]], {{.*}}pex.placement = #pex.placement<offset = 768, size = 64{{.*}}rounding_mode = SINGLE_ROUND
+// CHECK-NEXT:  return %[[OUT]]
+func.func @expand_then_global_pool(%arg0: tensor<1x8x8x16xi8>) -> tensor<1x1x1x64xi8> {
+  %w = "tosa.const"() <{values = dense<1> : tensor<64x1x1x16xi8>}> : () -> tensor<64x1x1x16xi8>
+  %b = "tosa.const"() <{values = dense<3> : tensor<64xi32>}> : () -> tensor<64xi32>
+  %zp8 = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %pzp = "tosa.const"() <{values = dense<-128> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %m = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %s = "tosa.const"() <{values = dense<33> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %0 = pex.stream line_rows = [1](%arg0 : tensor<1x8x8x16xi8>) -> tensor<1x1x1x64xi8> {
+  ^bb0(%x: tensor<1x8x8x16xi8>):
+    %e = tosa.conv2d %x, %w, %b, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<64x1x1x16xi8>, tensor<64xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x64xi32>
+    %eq = tosa.rescale %e, %m, %s, %zp32, %pzp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true, pex.placement = #pex.placement<offset = 0, size = 512, live = [0, 1]>} : (tensor<1x8x8x64xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x64xi8>
+    %p = tosa.avg_pool2d %eq, %pzp, %pzp {acc_type = i32, kernel = array<i64: 8, 8>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 8, 8>, pex.placement = #pex.placement<offset = 512, size = 256, live = [0, 1]>} : (tensor<1x8x8x64xi8>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x1x64xi8>
+    pex.yield %p : tensor<1x1x1x64xi8>
+  } {pex.placements = [#pex.placement<offset = 768, size = 64, live = [0, 1]>]}
+  return %0 : tensor<1x1x1x64xi8>
+}

@@ -61,3 +61,36 @@ func.func @residual(%x: tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32> {
   %a = tosa.add %d, %x : (tensor<1x8x8x16xf32>, tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32>
   return %a : tensor<1x8x8x16xf32>
 }
+
+// -----
+
+// A global average pool ends a stream: it accumulates each row the
+// expansion produces (a one-row line buffer and a 4-byte-per-channel
+// accumulator) instead of reading the whole 8x8x64 expansion (4096 B).
+// CHECK-LABEL: func.func @expand_then_global_pool
+// CHECK:       pex.stream line_rows = [1](%arg0 : tensor<1x8x8x16xi8>) -> tensor<1x1x1x64xi8> {
+// CHECK:         tosa.conv2d
+// CHECK:         %[[POOL:.*]] = tosa.avg_pool2d
+// CHECK-NEXT:    pex.yield %[[POOL]] : tensor<1x1x1x64xi8>
+// The peak besides the input and output: the expansion, then its row
+// (512 B) and the accumulator (256 B).
+// REPORT-LABEL: pex memory report: @expand_then_global_pool
+// REPORT:       peak SRAM: 4096 bytes
+// REPORT-LABEL: pex memory report: @expand_then_global_pool
+// REPORT:       pex.stream
+// REPORT-NEXT:    | row: tosa.conv2d
+// REPORT-NEXT:    | row: tosa.avg_pool2d
+// REPORT:       peak SRAM: 768 bytes
+func.func @expand_then_global_pool(%x: tensor<1x8x8x16xi8>) -> tensor<1x1x1x64xi8> {
+  %w = "tosa.const"() {values = dense<1> : tensor<64x1x1x16xi8>} : () -> tensor<64x1x1x16xi8>
+  %b = "tosa.const"() {values = dense<3> : tensor<64xi32>} : () -> tensor<64xi32>
+  %zp8 = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %pzp = "tosa.const"() {values = dense<-128> : tensor<1xi8>} : () -> tensor<1xi8>
+  %m = "tosa.const"() {values = dense<1073741824> : tensor<1xi32>} : () -> tensor<1xi32>
+  %s = "tosa.const"() {values = dense<33> : tensor<1xi8>} : () -> tensor<1xi8>
+  %e = tosa.conv2d %x, %w, %b, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<64x1x1x16xi8>, tensor<64xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x64xi32>
+  %eq = tosa.rescale %e, %m, %s, %zp32, %pzp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x64xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x64xi8>
+  %p = tosa.avg_pool2d %eq, %pzp, %pzp {acc_type = i32, kernel = array<i64: 8, 8>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 8, 8>} : (tensor<1x8x8x64xi8>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x1x64xi8>
+  return %p : tensor<1x1x1x64xi8>
+}

@@ -14,7 +14,8 @@
 // * A buffer is an activation tensor: a function argument or a unit's
 //   result. Views (reshape) share their source's buffer; constants live in
 //   flash and are not buffers. Inside a group, slice-sized values and
-//   accumulators are buffers of the group; inside a stream, line buffers.
+//   accumulators are buffers of the group; inside a stream, line buffers
+//   and the accumulator of a last operator reducing all rows.
 // * A buffer's size is what the arena gives it: its bytes rounded up to the
 //   arena's alignment, so that every figure computed from the graph is the
 //   arena's.
@@ -67,6 +68,8 @@ public:
     bool isAccumulator = false;
     /// The rows of a stream's intermediate tensor its reader still needs.
     bool isLineBuffer = false;
+    /// A stream's accumulator of the rows its last operator reduces.
+    bool isRowAccumulator = false;
     /// For buffers inside a group: the group's unit and the internal steps
     /// that write and last read it (loop rule applied).
     std::optional<unsigned> ownerGroup;

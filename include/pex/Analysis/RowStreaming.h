@@ -10,6 +10,10 @@
 //   dimension 1): output row r reads input rows
 //   [r * stride - padTop, r * stride - padTop + window) clipped to the input
 //   (window 1 for element-wise operators).
+// * The last stage may reduce all rows into one (a global pooling,
+//   RowReductionOpInterface): it then accumulates each input row as it
+//   arrives, a stage of window 1 whose "rows" are the accumulations, and
+//   computes its result once all are done.
 // * Rows are pulled: the last stage computes its rows in order; before a
 //   stage computes a row, its line buffer drops the rows no later window
 //   reads (pex.shift_rows) and the stage before it computes the rows the
@@ -38,6 +42,8 @@ struct StreamStage {
   int64_t window = 1, stride = 1, padTop = 0;
   /// Bytes of one output row.
   int64_t rowBytes = 0;
+  /// The last stage reduces all rows: one accumulation per input row.
+  bool accumulates = false;
 };
 
 /// One step of a stream's schedule: compute a row, or drop rows from a line
@@ -71,7 +77,7 @@ std::optional<Value> getOnlyActivation(const LogicalOperator &op);
 /// The stages of `ops`, a chain of logical operators whose first reads
 /// `input`; fails with the reason in `whyNot` when the chain cannot be
 /// streamed (an operator that reads two activations, is not a row window,
-/// skips rows, or is not NHWC).
+/// skips rows, is not NHWC, or reduces all rows before the last).
 FailureOr<SmallVector<StreamStage>>
 getStreamStages(ArrayRef<LogicalOperator> ops, Value input,
                 std::string &whyNot);

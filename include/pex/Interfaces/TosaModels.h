@@ -11,8 +11,9 @@ namespace pex {
 void registerTosaInterfaceModels(DialectRegistry &registry);
 
 /// Attaches RowWindowOpInterface to TOSA's window operators (convolutions,
-/// pooling); called by registerTosaInterfaceModels.
-void registerTosaRowWindowModels(DialectRegistry &registry);
+/// pooling) and RowReductionOpInterface to avg_pool2d; called by
+/// registerTosaInterfaceModels.
+void registerTosaRowModels(DialectRegistry &registry);
 } // namespace pex
 } // namespace mlir
 

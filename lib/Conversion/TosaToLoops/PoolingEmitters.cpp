@@ -3,6 +3,8 @@
 #include "EmitterUtils.h"
 #include "Window.h"
 
+#include "pex/Support/TosaArithmetic.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
@@ -13,15 +15,6 @@ using namespace mlir::pex;
 using namespace mlir::pex::emit;
 
 namespace {
-
-/// TOSA's reciprocal_scale(count): a multiplier in [2^30, 2^31) and a shift
-/// such that apply_scale(x, multiplier, shift) approximates x / count.
-std::pair<int32_t, int8_t> reciprocalScale(int64_t count) {
-  int64_t k = 64 - llvm::countl_zero(static_cast<uint64_t>(count - 1));
-  int64_t numerator = ((int64_t(1) << 30) + 1) << k;
-  return {static_cast<int32_t>(numerator / count),
-          static_cast<int8_t>(30 + k)};
-}
 
 /// avg_pool2d: the mean of the taps inside the input (padding excluded from
 /// the count). Integers: sum of (x - input_zp), scaled by TOSA's reciprocal
@@ -87,7 +80,7 @@ struct AvgPool2dEmitter
           // Select the count's multiplier and shift among the possible ones.
           Value multiplier, shift;
           for (int64_t possible : counts) {
-            auto [m, s] = reciprocalScale(possible);
+            auto [m, s] = getReciprocalScale(possible);
             Value mValue = constantInt(b, loc, i32, m);
             Value sValue = constantInt(b, loc, b.getI8Type(), s);
             if (!multiplier) {
