@@ -275,7 +275,7 @@ LogicalResult BufferGraphBuilder::buildStreamProfile(unsigned unitIndex,
     profile->ownBuffers.push_back(buffer);
     ownInterval[buffer] = {0, numSteps - 1};
   }
-  if (stages->back().accumulates) {
+  if (stages->back().accumulates && !stages->back().accumulatesIntoResult) {
     Operation *reduction = stages->back().op.anchor;
     unsigned buffer = addBuffer(reduction->getResult(0));
     Buffer &accumulator = model.buffers[buffer];

@@ -160,6 +160,8 @@ mlir::pex::getStreamStages(ArrayRef<LogicalOperator> ops, Value input,
         return failure();
       }
       stage.accumulates = true;
+      stage.accumulatesIntoResult =
+          reduction.isAccumulatorTheResult() && op.ops.size() == 1;
       stage.outputRows = stage.inputRows;
     } else if (auto window = dyn_cast_or_null<RowWindowOpInterface>(op.anchor)) {
       stage.window = window.getRowWindow();

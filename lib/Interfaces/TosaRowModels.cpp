@@ -160,6 +160,40 @@ private:
   }
 };
 
+/// A reduce_sum along rows accumulated row by row: the first row is the sum
+/// of itself, each other is added to it, in the order the whole reduction
+/// adds them; the accumulator is the result.
+struct ReduceSumRowReductionModel
+    : RowReductionOpInterface::ExternalModel<ReduceSumRowReductionModel,
+                                             tosa::ReduceSumOp> {
+  bool reducesAllRows(Operation *op) const {
+    auto sum = cast<tosa::ReduceSumOp>(op);
+    auto inputType = dyn_cast<RankedTensorType>(sum.getInput().getType());
+    return inputType && inputType.hasStaticShape() &&
+           inputType.getRank() == 4 && sum.getAxis() == 1;
+  }
+
+  RankedTensorType getAccumulatorType(Operation *op) const {
+    return cast<RankedTensorType>(op->getResult(0).getType());
+  }
+
+  bool isAccumulatorTheResult(Operation *) const { return true; }
+
+  Value buildAccumulateRow(Operation *op, OpBuilder &builder,
+                           Value accumulator, Value row) const {
+    Location loc = op->getLoc();
+    if (!accumulator)
+      return tosa::ReduceSumOp::create(builder, loc, getAccumulatorType(op),
+                                       row, builder.getI32IntegerAttr(1));
+    return tosa::AddOp::create(builder, loc, accumulator.getType(),
+                               accumulator, row);
+  }
+
+  Value buildResult(Operation *, OpBuilder &, Value accumulator) const {
+    return accumulator;
+  }
+};
+
 } // namespace
 
 void mlir::pex::registerTosaRowModels(DialectRegistry &registry) {
@@ -169,6 +203,7 @@ void mlir::pex::registerTosaRowModels(DialectRegistry &registry) {
         RowWindowModel<tosa::DepthwiseConv2DOp>>(*context);
     tosa::AvgPool2dOp::attachInterface<RowWindowModel<tosa::AvgPool2dOp>,
                                        AvgPoolRowReductionModel>(*context);
+    tosa::ReduceSumOp::attachInterface<ReduceSumRowReductionModel>(*context);
     tosa::MaxPool2dOp::attachInterface<RowWindowModel<tosa::MaxPool2dOp>>(
         *context);
   });

@@ -82,6 +82,10 @@ private:
   /// rows: the reduction's result and the stage's element-wise members, into
   /// the result's planned storage.
   Value emitAccumulatedResult();
+  /// Where the planner put the stream's result, and the accumulator of a
+  /// last stage reducing all rows.
+  PlacementAttr getResultPlacement();
+  PlacementAttr getAccumulatorPlacement();
 
   StreamOp stream;
   OpBuilder builder;
@@ -178,8 +182,7 @@ void StreamLowering::emitStep(ArrayRef<StreamAction> actions,
     if (stage.accumulates) {
       output = cast<RowReductionOpInterface>(stage.op.anchor)
                    .buildAccumulateRow(builder, output, window);
-      if (auto placement = stage.op.anchor->getAttrOfType<PlacementAttr>(
-              kPlacementAttrName))
+      if (PlacementAttr placement = getAccumulatorPlacement())
         output.getDefiningOp()->setAttr(kPlacementAttrName, placement);
       continue;
     }
@@ -202,11 +205,21 @@ Value StreamLowering::emitAccumulatedResult() {
     if (member != op.anchor)
       builder.clone(*member, mapping)->removeAttr(kPlacementAttrName);
   Value result = mapping.lookup(op.getSink()->getResult(0));
-  auto placements = stream->getAttrOfType<ArrayAttr>(kResultPlacementsAttrName);
-  if (auto placement =
-          placements ? dyn_cast<PlacementAttr>(placements[0]) : nullptr)
+  if (PlacementAttr placement = getResultPlacement())
     result.getDefiningOp()->setAttr(kPlacementAttrName, placement);
   return result;
+}
+
+PlacementAttr StreamLowering::getResultPlacement() {
+  auto placements = stream->getAttrOfType<ArrayAttr>(kResultPlacementsAttrName);
+  return placements ? dyn_cast<PlacementAttr>(placements[0]) : nullptr;
+}
+
+PlacementAttr StreamLowering::getAccumulatorPlacement() {
+  const StreamStage &last = schedule.stages.back();
+  if (last.accumulatesIntoResult)
+    return getResultPlacement();
+  return last.op.anchor->getAttrOfType<PlacementAttr>(kPlacementAttrName);
 }
 
 LogicalResult StreamLowering::lower() {
@@ -243,10 +256,7 @@ LogicalResult StreamLowering::lower() {
   bool accumulates = schedule.stages.back().accumulates;
   if (!accumulates) {
     auto resultType = stream.getType();
-    auto placements =
-        stream->getAttrOfType<ArrayAttr>(kResultPlacementsAttrName);
-    auto resultPlacement =
-        placements ? dyn_cast<PlacementAttr>(placements[0]) : nullptr;
+    PlacementAttr resultPlacement = getResultPlacement();
     output = resultPlacement
                  ? BufferOp::create(builder, loc, resultType, resultPlacement)
                        .getResult()
@@ -324,8 +334,9 @@ LogicalResult StreamLowering::lower() {
     output = loop.getResults().back();
     step = end;
   }
-  stream.getResult().replaceAllUsesWith(
-      accumulates ? emitAccumulatedResult() : output);
+  if (accumulates && !schedule.stages.back().accumulatesIntoResult)
+    output = emitAccumulatedResult();
+  stream.getResult().replaceAllUsesWith(output);
   stream.erase();
   return success();
 }

@@ -103,3 +103,30 @@ func.func @expand_then_global_pool(%arg0: tensor<1x8x8x16xi8>) -> tensor<1x1x1x6
   } {pex.placements = [#pex.placement<offset = 768, size = 64, live = [0, 1]>]}
   return %0 : tensor<1x1x1x64xi8>
 }
+
+// -----
+
+// A sum along rows accumulates in the result's storage: the first row's
+// sum starts it, every later row is added to it (six in the loop, the last
+// one after it, its window clipped by the padding), and the last sum is the
+// stream's result.
+// CHECK-LABEL: func.func @filter_then_sum_rows
+// CHECK:       %[[FIRST:.*]] = tosa.reduce_sum %{{.*}} {axis = 1 : i32, pex.placement = #pex.placement<offset = 512, size = 512{{.*}} -> tensor<1x1x8x16xf32>
+// CHECK:       %[[LOOP:.*]]:2 = scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}, %[[ACC:.*]] = %[[FIRST]])
+// CHECK:         tosa.depthwise_conv2d
+// CHECK:         %[[ROW:.*]] = tensor.extract_slice
+// CHECK:         tosa.add %[[ACC]], %[[ROW]] {pex.placement = #pex.placement<offset = 512, size = 512
+// CHECK:       %[[LAST:.*]] = tosa.add %[[LOOP]]#1, %{{.*}} {pex.placement = #pex.placement<offset = 512, size = 512
+// CHECK-NEXT:  return %[[LAST]]
+func.func @filter_then_sum_rows(%arg0: tensor<1x8x8x16xf32>) -> tensor<1x1x8x16xf32> {
+  %w = "tosa.const"() <{values = dense<5.000000e-01> : tensor<3x3x16x1xf32>}> : () -> tensor<3x3x16x1xf32>
+  %b = "tosa.const"() <{values = dense<0.000000e+00> : tensor<16xf32>}> : () -> tensor<16xf32>
+  %zp = "tosa.const"() <{values = dense<0.000000e+00> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %0 = pex.stream line_rows = [1](%arg0 : tensor<1x8x8x16xf32>) -> tensor<1x1x8x16xf32> {
+  ^bb0(%x: tensor<1x8x8x16xf32>):
+    %d = tosa.depthwise_conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, pex.placement = #pex.placement<offset = 0, size = 512, live = [0, 1]>} : (tensor<1x8x8x16xf32>, tensor<3x3x16x1xf32>, tensor<16xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x16xf32>
+    %s = tosa.reduce_sum %d {axis = 1 : i32} : (tensor<1x8x8x16xf32>) -> tensor<1x1x8x16xf32>
+    pex.yield %s : tensor<1x1x8x16xf32>
+  } {pex.placements = [#pex.placement<offset = 512, size = 512, live = [0, 1]>]}
+  return %0 : tensor<1x1x8x16xf32>
+}

@@ -94,3 +94,27 @@ func.func @expand_then_global_pool(%x: tensor<1x8x8x16xi8>) -> tensor<1x1x1x64xi
   %p = tosa.avg_pool2d %eq, %pzp, %pzp {acc_type = i32, kernel = array<i64: 8, 8>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 8, 8>} : (tensor<1x8x8x64xi8>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x1x64xi8>
   return %p : tensor<1x1x1x64xi8>
 }
+
+// -----
+
+// A sum along rows ends a stream and accumulates in the stream's result
+// (1x1x8x16 f32, 512 B): only a row of the convolution's output (512 B)
+// exists beside it, not the whole 4096 B.
+// CHECK-LABEL: func.func @filter_then_sum_rows
+// CHECK:       pex.stream line_rows = [1](%arg0 : tensor<1x8x8x16xf32>) -> tensor<1x1x8x16xf32> {
+// CHECK:         tosa.depthwise_conv2d
+// CHECK:         %[[SUM:.*]] = tosa.reduce_sum %{{.*}} {axis = 1 : i32}
+// CHECK-NEXT:    pex.yield %[[SUM]] : tensor<1x1x8x16xf32>
+// REPORT-LABEL: pex memory report: @filter_then_sum_rows
+// REPORT:       peak SRAM: 4096 bytes
+// REPORT-LABEL: pex memory report: @filter_then_sum_rows
+// REPORT:       pex.stream
+// REPORT:       peak SRAM: 512 bytes
+func.func @filter_then_sum_rows(%x: tensor<1x8x8x16xf32>) -> tensor<1x1x8x16xf32> {
+  %w = "tosa.const"() {values = dense<0.5> : tensor<3x3x16x1xf32>} : () -> tensor<3x3x16x1xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<16xf32>} : () -> tensor<16xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %d = tosa.depthwise_conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xf32>, tensor<3x3x16x1xf32>, tensor<16xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x16xf32>
+  %s = tosa.reduce_sum %d {axis = 1 : i32} : (tensor<1x8x8x16xf32>) -> tensor<1x1x8x16xf32>
+  return %s : tensor<1x1x8x16xf32>
+}

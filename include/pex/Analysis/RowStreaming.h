@@ -44,6 +44,9 @@ struct StreamStage {
   int64_t rowBytes = 0;
   /// The last stage reduces all rows: one accumulation per input row.
   bool accumulates = false;
+  /// ... into the stream's result (the accumulator is the result, and no
+  /// element-wise operator follows the reduction).
+  bool accumulatesIntoResult = false;
 };
 
 /// One step of a stream's schedule: compute a row, or drop rows from a line

@@ -14,7 +14,8 @@ def Pex_RowReductionOpInterface : OpInterface<"RowReductionOpInterface"> {
   let cppNamespace = "::mlir::pex";
   let description = [{
     An NHWC operator that may reduce every row of its activation (operand 0)
-    into one output row, e.g. a global average pooling. When it does
+    into one output row, e.g. a global average pooling or a sum along rows
+    (the first half of a mean). When it does
     (`reducesAllRows`), the rows need not exist together: an accumulator
     takes each input row once, in order, and the result is computed from
     the accumulator at the end, bit-exactly for integer types. A row stream
@@ -24,12 +25,19 @@ def Pex_RowReductionOpInterface : OpInterface<"RowReductionOpInterface"> {
 
   let methods = [
     InterfaceMethod<[{
-        Whether the operator reduces all of its input's rows and columns into
-        one value per channel (its window covers the whole input, unpadded).
+        Whether the operator reduces all of its input's rows into one output
+        row (a pooling window covering the whole input, unpadded; a sum along
+        rows).
       }],
       "bool", "reducesAllRows">,
-    InterfaceMethod<"The accumulator's type: one value per channel.",
+    InterfaceMethod<"The accumulator's type (one output row).",
       "::mlir::RankedTensorType", "getAccumulatorType">,
+    InterfaceMethod<[{
+        Whether the accumulator of all rows is the result itself (a sum):
+        `buildResult` then returns it, and it can be accumulated in the
+        result's storage.
+      }],
+      "bool", "isAccumulatorTheResult", (ins), "", "return false;">,
     InterfaceMethod<[{
         Creates, at `builder`'s insertion point, the operators adding input
         row `row` (one row of the activation) to `accumulator`, and returns
@@ -41,7 +49,8 @@ def Pex_RowReductionOpInterface : OpInterface<"RowReductionOpInterface"> {
            "::mlir::Value":$row)>,
     InterfaceMethod<[{
         Creates the operators computing the operator's result from the
-        accumulator of all input rows; returns that result (a new value).
+        accumulator of all input rows and returns that result: a new value,
+        or the accumulator itself when `isAccumulatorTheResult`.
       }],
       "::mlir::Value", "buildResult",
       (ins "::mlir::OpBuilder &":$builder, "::mlir::Value":$accumulator)>,

@@ -11,7 +11,7 @@ namespace pex {
 void registerTosaInterfaceModels(DialectRegistry &registry);
 
 /// Attaches RowWindowOpInterface to TOSA's window operators (convolutions,
-/// pooling) and RowReductionOpInterface to avg_pool2d; called by
+/// pooling) and RowReductionOpInterface to avg_pool2d and reduce_sum; called by
 /// registerTosaInterfaceModels.
 void registerTosaRowModels(DialectRegistry &registry);
 } // namespace pex
