@@ -15,7 +15,8 @@ Steps: the planner numbers the operations of the bufferized program; the
 picture keeps only the positions where a buffer is created (one kernel each,
 in execution order) and numbers them 0, 1, 2 ... A buffer is live at a step
 when that position lies within its lifetime. Slices of a partially executed
-group are drawn once: their rectangles stand for every iteration of the loop.
+group are drawn once: their rectangles stand for every iteration of the loop;
+so are the line buffers of a row stream (`--stream`), for every row.
 
 With two reports (e.g. `--no-partial` and the default) the panels are side by
 side with the same byte scale, so the saving is the difference in height.
@@ -37,6 +38,9 @@ KINDS = {
     "group": ("result of a partially executed group", 0.33, 0.45),
     "slice": ("channel slice (one loop iteration)", 0.08, 0.75),
     "accumulator": ("i32 accumulator of a group", 0.83, 0.40),
+    "stream": ("result of a row stream", 0.45, 0.55),
+    "line": ("line buffer of a row stream (the rows a window still needs)", 0.13, 0.85),
+    "row-accumulator": ("accumulator of a stream's rows (global pool, sum)", 0.75, 0.55),
     "other": ("other", 0.0, 0.0),
 }
 
@@ -51,6 +55,12 @@ def _kind_of(what: str) -> str:
         return "slice"
     if what.startswith("the accumulator of"):
         return "accumulator"
+    if what.startswith("the line buffer of"):
+        return "line"
+    if what.startswith("the row accumulator of"):
+        return "row-accumulator"
+    if what.startswith("the result of pex.stream"):
+        return "stream"
     if what.startswith("the result of pex.group"):
         return "group"
     return "tensor"

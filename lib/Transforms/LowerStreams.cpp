@@ -246,9 +246,12 @@ LogicalResult StreamLowering::lower() {
     auto lineType = type.clone(shape);
     auto placement =
         stage.op.getSink()->getAttrOfType<PlacementAttr>(kPlacementAttrName);
+    // Named after the operator whose rows it holds, as in the schedule.
+    Location lineLoc = stage.op.getSink()->getLoc();
     lines.push_back(
         placement
-            ? BufferOp::create(builder, loc, lineType, placement).getResult()
+            ? BufferOp::create(builder, lineLoc, lineType, placement)
+                  .getResult()
             : tensor::EmptyOp::create(builder, loc, shape,
                                       type.getElementType())
                   .getResult());
