@@ -44,6 +44,9 @@ PlacementAttr mlir::pex::findPlacement(const BufferGraph &graph,
     return entry(group, kAccumulatorPlacementsAttrName,
                  llvm::find(accumulated, buffer.value) - accumulated.begin());
   }
+  if (buffer.isRowAccumulator)
+    return entry(graph.getUnits()[*buffer.ownerGroup].op.getSink(),
+                 kAccumulatorPlacementsAttrName, 0);
   Operation *op = buffer.value.getDefiningOp();
   if (isa<GroupOp, StreamOp>(op))
     return entry(op, kResultPlacementsAttrName,

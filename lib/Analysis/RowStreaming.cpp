@@ -39,7 +39,9 @@ std::string checkStage(const LogicalOperator &op, Value activation) {
       if (!isNHWC(type))
         return getOpLabel(member) + " does not produce an NHWC tensor";
   }
-  if (op.anchor && !isa<RowWindowOpInterface, RowReductionOpInterface>(op.anchor))
+  auto reduction = dyn_cast_or_null<RowReductionOpInterface>(op.anchor);
+  if (op.anchor && !isa<RowWindowOpInterface>(op.anchor) &&
+      !(reduction && reduction.reducesAllRows()))
     return getOpLabel(op.anchor) + " does not compute rows from a window";
   if (op.anchor && op.anchor->getOperand(0) != activation)
     return getOpLabel(op.anchor) + " does not read the stream's tensor as "

@@ -216,10 +216,11 @@ PlacementAttr StreamLowering::getResultPlacement() {
 }
 
 PlacementAttr StreamLowering::getAccumulatorPlacement() {
-  const StreamStage &last = schedule.stages.back();
-  if (last.accumulatesIntoResult)
+  if (schedule.stages.back().accumulatesIntoResult)
     return getResultPlacement();
-  return last.op.anchor->getAttrOfType<PlacementAttr>(kPlacementAttrName);
+  auto placements =
+      stream->getAttrOfType<ArrayAttr>(kAccumulatorPlacementsAttrName);
+  return placements ? dyn_cast<PlacementAttr>(placements[0]) : nullptr;
 }
 
 LogicalResult StreamLowering::lower() {

@@ -116,6 +116,11 @@ void recordPlacement(const BufferGraph &graph, unsigned index,
              position);
     return;
   }
+  if (buffer.isRowAccumulator) {
+    setEntry(graph.getUnits()[*buffer.ownerGroup].op.getSink(),
+             kAccumulatorPlacementsAttrName, 1, 0);
+    return;
+  }
   Operation *op = buffer.value.getDefiningOp();
   if (isa<GroupOp, StreamOp>(op)) {
     setEntry(op, kResultPlacementsAttrName, op->getNumResults(),

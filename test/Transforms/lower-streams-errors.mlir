@@ -43,3 +43,18 @@ func.func @reduction_before_the_end(%x: tensor<1x4x4x2xf32>) -> tensor<1x1x1x2xf
   }
   return %y : tensor<1x1x1x2xf32>
 }
+
+// -----
+
+// A sum over columns keeps its rows but is no window over them: it does not
+// stream.
+func.func @column_sum(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x1x2xf32> {
+  // expected-error @+1 {{pex: cannot stream this chain: tosa.reduce_sum does not compute rows from a window}}
+  %y = pex.stream line_rows = [1](%x : tensor<1x4x4x2xf32>) -> tensor<1x4x1x2xf32> {
+  ^bb0(%xs: tensor<1x4x4x2xf32>):
+    %r = tosa.clamp %xs {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+    %s = tosa.reduce_sum %r {axis = 2 : i32} : (tensor<1x4x4x2xf32>) -> tensor<1x4x1x2xf32>
+    pex.yield %s : tensor<1x4x1x2xf32>
+  }
+  return %y : tensor<1x4x1x2xf32>
+}

@@ -66,8 +66,8 @@ func.func @expand_filter_project(%arg0: tensor<1x8x8x16xi8>) -> tensor<1x8x8x8xi
 
 // A stream ending with a global average pool: each row of the expansion is
 // summed over its columns minus the pool's input zero point (a depthwise
-// convolution with weights 1) and added to the accumulator in the pool's
-// placed storage; the first row starts it, the other seven are one loop.
+// convolution with weights 1) and added to the accumulator in the storage
+// placed for it (on the stream); the first row starts it, the other seven are one loop.
 // After the last row, the sum is scaled by TOSA's reciprocal of the 64
 // values (single rounding, as avg_pool2d) into the result's storage.
 // CHECK-LABEL: func.func @expand_then_global_pool
@@ -98,9 +98,9 @@ func.func @expand_then_global_pool(%arg0: tensor<1x8x8x16xi8>) -> tensor<1x1x1x6
   ^bb0(%x: tensor<1x8x8x16xi8>):
     %e = tosa.conv2d %x, %w, %b, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<64x1x1x16xi8>, tensor<64xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x64xi32>
     %eq = tosa.rescale %e, %m, %s, %zp32, %pzp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true, pex.placement = #pex.placement<offset = 0, size = 512, live = [0, 1]>} : (tensor<1x8x8x64xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x64xi8>
-    %p = tosa.avg_pool2d %eq, %pzp, %pzp {acc_type = i32, kernel = array<i64: 8, 8>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 8, 8>, pex.placement = #pex.placement<offset = 512, size = 256, live = [0, 1]>} : (tensor<1x8x8x64xi8>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x1x64xi8>
+    %p = tosa.avg_pool2d %eq, %pzp, %pzp {acc_type = i32, kernel = array<i64: 8, 8>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 8, 8>} : (tensor<1x8x8x64xi8>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x1x64xi8>
     pex.yield %p : tensor<1x1x1x64xi8>
-  } {pex.placements = [#pex.placement<offset = 768, size = 64, live = [0, 1]>]}
+  } {pex.accumulator_placements = [#pex.placement<offset = 512, size = 256, live = [0, 1]>], pex.placements = [#pex.placement<offset = 768, size = 64, live = [0, 1]>]}
   return %0 : tensor<1x1x1x64xi8>
 }
 

@@ -266,3 +266,56 @@ func.func @transposes_cancel(%x: tensor<1x3x8x8xf32>) -> tensor<1x3x8x8xf32> {
   %u = tosa.transpose %i {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x8x8x3xf32>) -> tensor<1x3x8x8xf32>
   return %u : tensor<1x3x8x8xf32>
 }
+
+// -----
+
+// TFLite's int8 MEAN over rows and columns as the importer writes it (widen
+// minus the zero point, sum rows, sum columns): the columns are summed
+// first, straight from the int8 values by a depthwise convolution with
+// weights 1 whose input zero point is the widening's, then the rows.
+// CHECK-LABEL: func.func @int8_mean
+// CHECK-SAME:    (%[[X:.*]]: tensor<1x6x5x3xi8>)
+// CHECK-DAG:     %[[ONES:.*]] = "tosa.const"() <{values = dense<1> : tensor<1x5x3x1xi8>}>
+// CHECK-DAG:     %[[ZP:.*]] = "tosa.const"() <{values = dense<-7> : tensor<1xi8>}>
+// CHECK:         %[[COLUMNS:.*]] = tosa.depthwise_conv2d %[[X]], %[[ONES]], %{{.*}}, %[[ZP]], %{{.*}} {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} {{.*}} -> tensor<1x6x1x3xi32>
+// CHECK:         %[[ROWS:.*]] = tosa.reduce_sum %[[COLUMNS]] {axis = 1 : i32} : (tensor<1x6x1x3xi32>) -> tensor<1x1x1x3xi32>
+// CHECK:         tosa.rescale %[[ROWS]]
+// CHECK-NOT:     tosa.reduce_sum
+func.func @int8_mean(%x: tensor<1x6x5x3xi8>) -> tensor<1x1x1x3xi8> {
+  %one = "tosa.const"() {values = dense<1073741824> : tensor<1xi32>} : () -> tensor<1xi32>
+  %thirty = "tosa.const"() {values = dense<30> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp = "tosa.const"() {values = dense<-7> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %m = "tosa.const"() {values = dense<1431655765> : tensor<1xi32>} : () -> tensor<1xi32>
+  %s = "tosa.const"() {values = dense<35> : tensor<1xi8>} : () -> tensor<1xi8>
+  %w = tosa.rescale %x, %one, %thirty, %zp, %zp32 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x6x5x3xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>, tensor<1xi32>) -> tensor<1x6x5x3xi32>
+  %r = tosa.reduce_sum %w {axis = 1 : i32} : (tensor<1x6x5x3xi32>) -> tensor<1x1x5x3xi32>
+  %c = tosa.reduce_sum %r {axis = 2 : i32} : (tensor<1x1x5x3xi32>) -> tensor<1x1x1x3xi32>
+  %y = tosa.rescale %c, %m, %s, %zp32, %zp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x1x1x3xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x1x1x3xi8>
+  return %y : tensor<1x1x1x3xi8>
+}
+
+// -----
+
+// A widening that scales (here by 2) is not a depthwise convolution with
+// weights 1, and float sums keep their order.
+// CHECK-LABEL: func.func @scaled_widening
+// CHECK-NOT:     tosa.depthwise_conv2d
+// CHECK:         tosa.reduce_sum %{{.*}} {axis = 2 : i32}
+// CHECK-LABEL: func.func @float_sums
+// CHECK:         tosa.reduce_sum %{{.*}} {axis = 1 : i32}
+// CHECK:         tosa.reduce_sum %{{.*}} {axis = 2 : i32}
+func.func @scaled_widening(%x: tensor<1x6x5x3xi8>) -> tensor<1x6x1x3xi32> {
+  %two = "tosa.const"() {values = dense<1073741824> : tensor<1xi32>} : () -> tensor<1xi32>
+  %shift = "tosa.const"() {values = dense<29> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp = "tosa.const"() {values = dense<-7> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %w = tosa.rescale %x, %two, %shift, %zp, %zp32 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x6x5x3xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>, tensor<1xi32>) -> tensor<1x6x5x3xi32>
+  %c = tosa.reduce_sum %w {axis = 2 : i32} : (tensor<1x6x5x3xi32>) -> tensor<1x6x1x3xi32>
+  return %c : tensor<1x6x1x3xi32>
+}
+func.func @float_sums(%x: tensor<1x6x5x3xf32>) -> tensor<1x1x1x3xf32> {
+  %r = tosa.reduce_sum %x {axis = 1 : i32} : (tensor<1x6x5x3xf32>) -> tensor<1x1x5x3xf32>
+  %c = tosa.reduce_sum %r {axis = 2 : i32} : (tensor<1x1x5x3xf32>) -> tensor<1x1x1x3xf32>
+  return %c : tensor<1x1x1x3xf32>
+}

@@ -37,6 +37,11 @@ void populateShrinkTrailingSlicePatterns(RewritePatternSet &patterns);
 /// slices of the map.
 void populateFlattenedInputToConvPatterns(RewritePatternSet &patterns);
 
+/// An integer mean's sums over rows and columns sum the columns first, and a
+/// sum over columns of int8 values widened to i32 minus their zero point is
+/// a depthwise convolution with weights 1 reading the int8 values.
+void populateSumsOverColumnsPatterns(RewritePatternSet &patterns);
+
 /// Operators that move no data disappear: identities, and transposes that
 /// a following transpose undoes (two transposes in a row become one).
 void populateRemoveNoOpPatterns(RewritePatternSet &patterns);

@@ -83,6 +83,9 @@ LogicalResult PexDialect::verifyOperationAttribute(Operation *op,
                   "a role string on an arena view");
   if (name == kResultPlacementsAttrName && isa<StreamOp>(op))
     return verifyPlacementArray(op, attr, op->getNumResults());
+  // A stream's one accumulator: its last operator's, reducing all rows.
+  if (name == kAccumulatorPlacementsAttrName && isa<StreamOp>(op))
+    return verifyPlacementArray(op, attr, 1);
   if (name == kResultPlacementsAttrName ||
       name == kAccumulatorPlacementsAttrName) {
     auto group = dyn_cast<GroupOp>(op);

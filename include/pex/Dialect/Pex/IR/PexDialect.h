@@ -24,7 +24,8 @@ constexpr llvm::StringLiteral kPlacementAttrName = "pex.placement";
 /// result; unit for a result the arena does not hold).
 constexpr llvm::StringLiteral kResultPlacementsAttrName = "pex.placements";
 /// On a pex.group: the placements of its accumulators (an array, one per
-/// `accumulate` value of its body).
+/// `accumulate` value of its body); on a pex.stream, of the accumulator of
+/// its last operator when that reduces all rows (an array of one).
 constexpr llvm::StringLiteral kAccumulatorPlacementsAttrName =
     "pex.accumulator_placements";
 /// `#pex.arena` on a planned function (pex-plan-arena) and on the arena
