@@ -530,12 +530,12 @@ struct DepthwiseConv2DEmitter
       emitElement(b, loc, swapped(out[0], out[3], out[1], out[2]), acc);
     };
     int64_t multiplier = geometry->weightType.getDimSize(3);
-    // Four columns per block; three for rows of more than three taps, whose
-    // inputs and weights would not fit the registers beside four
-    // accumulators (estimated cycles: keyword_spotting_on_off_v3's 1x9
-    // rows, 2.05 M with four, 1.92 M with three; 3x3 kernels run fastest
-    // with four).
-    WindowBlocking blocking{1, taps[1] > 3 ? 3 : 4};
+    // Four columns per block; three for rows of more than five taps, whose
+    // inputs and weights LLVM spills beside four accumulators (estimated
+    // cycles of the depthwise kernels: keyword_spotting_on_off_v3's 1x9
+    // rows 2.05 M with four, 1.92 M with three; 3x3 and 5x5 kernels run
+    // fastest with four).
+    WindowBlocking blocking{1, taps[1] > 5 ? 3 : 4};
 
     // The input channel and the copy of output channel `o`.
     auto source = [&](OpBuilder &b, Location loc,
