@@ -251,6 +251,35 @@ func.func @depthwise_columns(%x: memref<1x3x6x2xi8>, %w: memref<3x3x2x1xi8>, %b:
 
 // -----
 
+// A map one column wide (a KH x 1 filter over time) is computed as a row:
+// an interior block is one channel over adjacent outputs along H (three for
+// a row of more than five taps), each weight load feeding three
+// multiply-accumulates; the rest and the three border outputs at each end
+// follow.
+// CHECK-LABEL: func.func private @depthwise_column_k0_depthwise_conv2d
+// CHECK-SAME:    (%[[X:.*]]: memref<1x11x1x3xi8>, %[[W:.*]]: memref<7x1x3x1xi8>, %[[B:.*]]: memref<3xi32>, %[[Y:.*]]: memref<1x11x1x3xi32>)
+// CHECK:         scf.for %[[C:.*]] = %{{.*}} to %c3{{(_[0-9]+)?}} step %c1
+// CHECK:             scf.for %[[T:.*]] = %c3{{(_[0-9]+)?}} to %c6{{(_[0-9]+)?}} step %c3
+// CHECK:               %[[ACC:.*]]:3 = scf.for
+// CHECK:                 scf.for
+// CHECK:                   memref.load %[[W]][%{{.*}}, %{{.*}}, %[[C]], %{{.*}}] : memref<7x1x3x1xi8>
+// CHECK-COUNT-3:           memref.load %[[X]][%{{.*}}, %{{.*}}, %{{.*}}, %[[C]]] : memref<1x11x1x3xi8>
+// CHECK-NOT:               memref.load
+// CHECK:                   scf.yield {{.*}} : i32, i32, i32
+// CHECK:             memref.store %[[ACC]]#0, %[[Y]][%{{.*}}, %[[T]], %{{.*}}, %[[C]]]
+// CHECK-COUNT-2:     memref.store %[[ACC]]#{{[12]}}, %[[Y]]
+func.func @depthwise_column(%x: memref<1x11x1x3xi8>, %w: memref<7x1x3x1xi8>, %b: memref<3xi32>, %y: memref<1x11x1x3xi32>) {
+  pex.kernel ins(%x, %w, %b : memref<1x11x1x3xi8>, memref<7x1x3x1xi8>, memref<3xi32>) outs(%y : memref<1x11x1x3xi32>) {
+  ^bb0(%xa: tensor<1x11x1x3xi8>, %wa: tensor<7x1x3x1xi8>, %ba: tensor<3xi32>, %out: tensor<1x11x1x3xi32>):
+    %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.depthwise_conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 3, 3, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x11x1x3xi8>, tensor<7x1x3x1xi8>, tensor<3xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x11x1x3xi32>
+    pex.yield %c : tensor<1x11x1x3xi32>
+  }
+  return
+}
+
+// -----
+
 // A rescale whose shifts are all in [33, 62] (read through the constant
 // global its operand views) is one 64-bit multiply-accumulate of the value
 // and the multiplier onto a (high word, low word) addend, then a 32-bit

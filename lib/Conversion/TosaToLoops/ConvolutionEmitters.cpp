@@ -99,7 +99,7 @@ struct Convolution {
   Type accType;
   int64_t inputZp, weightZp;
   ShapedType weightType;
-  ArrayRef<int64_t> outputShape, stride, pad, dilation;
+  SmallVector<int64_t, 4> outputShape, stride, pad, dilation;
   Window window;
 
   template <typename ConvOp>
@@ -123,14 +123,41 @@ struct Convolution {
                        zeroPoints->first,
                        zeroPoints->second,
                        weightType,
-                       cast<ShapedType>(conv.getType()).getShape(),
-                       conv.getStride(),
-                       conv.getPad(),
-                       conv.getDilation(),
+                       llvm::to_vector<4>(
+                           cast<ShapedType>(conv.getType()).getShape()),
+                       llvm::to_vector<4>(conv.getStride()),
+                       llvm::to_vector<4>(conv.getPad()),
+                       llvm::to_vector<4>(conv.getDilation()),
                        Window(inputType, weightType.getDimSize(kernelDim),
                               weightType.getDimSize(kernelDim + 1),
                               conv.getPad(), conv.getStride(),
                               conv.getDilation())};
+  }
+
+  /// The same convolution with rows and columns swapped: output [N, W, H,
+  /// C] over input `inputType` [N, H, W, C] read as [N, W, H, C], kernel
+  /// rows `kernelH` and columns `kernelW` (of this convolution) swapped.
+  Convolution transposed(ShapedType inputType, int64_t kernelH,
+                         int64_t kernelW) const {
+    auto swap = [](ArrayRef<int64_t> pair) {
+      return SmallVector<int64_t, 4>{pair[1], pair[0]};
+    };
+    SmallVector<int64_t, 4> swappedPad{pad[2], pad[3], pad[0], pad[1]};
+    SmallVector<int64_t, 4> swappedStride = swap(stride);
+    SmallVector<int64_t, 4> swappedDilation = swap(dilation);
+    SmallVector<int64_t> inputShape(inputType.getShape());
+    std::swap(inputShape[1], inputShape[2]);
+    return Convolution{
+        accType,
+        inputZp,
+        weightZp,
+        weightType,
+        {outputShape[0], outputShape[2], outputShape[1], outputShape[3]},
+        swappedStride,
+        swappedPad,
+        swappedDilation,
+        Window(inputType.clone(inputShape), kernelW, kernelH, swappedPad,
+               swappedStride, swappedDilation)};
   }
 
   /// The input row or column of output `o`'s tap `first`.
@@ -454,7 +481,10 @@ struct Conv2DEmitter
 /// Depthwise weights are [KH, KW, C, M]: output channel c * M + m filters
 /// input channel c. An interior block is one channel over four adjacent
 /// columns: each weight load feeds four multiply-accumulates (there is no
-/// input shared between channels).
+/// input shared between channels). A map one column wide (keyword-spotting
+/// models filter over time with KH x 1 kernels on [N, T, 1, C]) is computed
+/// transposed, as one row, so that its blocks are four adjacent outputs
+/// too rather than one.
 struct DepthwiseConv2DEmitter
     : KernelEmitterOpInterface::ExternalModel<DepthwiseConv2DEmitter,
                                               tosa::DepthwiseConv2DOp> {
@@ -469,8 +499,43 @@ struct DepthwiseConv2DEmitter
       return failure();
     SmallVector<int64_t> taps{geometry->weightType.getDimSize(0),
                               geometry->weightType.getDimSize(1)};
+    bool transpose = geometry->outputShape[2] == 1 &&
+                     geometry->outputShape[1] > 1;
+    if (transpose) {
+      geometry = geometry->transposed(
+          cast<ShapedType>(conv.getInput().getType()), taps[0], taps[1]);
+      std::swap(taps[0], taps[1]);
+    }
+    // Indices of the (possibly transposed) loop nest in the operands:
+    // [n, h, w, c] inputs and outputs, [kh, kw, c, m] weights.
+    auto swapped = [&](Value first, Value second, Value a,
+                       Value b) -> SmallVector<Value> {
+      if (transpose)
+        return {first, b, a, second};
+      return {first, a, b, second};
+    };
+    auto loadInput = [&](OpBuilder &b, Location loc, Value n, Value ih,
+                         Value iw, Value channel) {
+      return operands.load(b, loc, 0, swapped(n, channel, ih, iw));
+    };
+    auto loadWeight = [&](OpBuilder &b, Location loc, Value kh, Value kw,
+                          Value channel, Value copy) {
+      SmallVector<Value> at =
+          transpose ? SmallVector<Value>{kw, kh} : SmallVector<Value>{kh, kw};
+      at.append({channel, copy});
+      return operands.load(b, loc, 1, at);
+    };
+    auto emitOutput = [&](OpBuilder &b, Location loc, ValueRange out,
+                          Value acc) {
+      emitElement(b, loc, swapped(out[0], out[3], out[1], out[2]), acc);
+    };
     int64_t multiplier = geometry->weightType.getDimSize(3);
-    WindowBlocking blocking{1, 4};
+    // Four columns per block; three for rows of more than five taps, whose
+    // inputs and weights LLVM spills beside four accumulators (estimated
+    // cycles of the depthwise kernels: keyword_spotting_on_off_v3's 1x9
+    // rows 2.05 M with four, 1.92 M with three; 3x3 and 5x5 kernels run
+    // fastest with four).
+    WindowBlocking blocking{1, taps[1] > 5 ? 3 : 4};
 
     // The input channel and the copy of output channel `o`.
     auto source = [&](OpBuilder &b, Location loc,
@@ -493,8 +558,7 @@ struct DepthwiseConv2DEmitter
       Value sum = buildReductionNest(
           b, loc, taps, {constantInt(b, loc, geometry->accType, 0)},
           [&](OpBuilder &rb, Location rl, ValueRange k, ValueRange carried) {
-            Value w =
-                operands.load(rb, rl, 1, {k[0], k[1], input, filterCopy});
+            Value w = loadWeight(rb, rl, k[0], k[1], input, filterCopy);
             return SmallVector<Value>{arith::AddIOp::create(
                 rb, rl, carried[0],
                 widen(rb, rl, w, geometry->accType, geometry->weightZp))};
@@ -530,14 +594,13 @@ struct DepthwiseConv2DEmitter
             Value kw = addIndex(rb, rl, k[1], range.cols.begin);
             Value ih =
                 scaledIndex(rb, rl, rowOrigin, k[0], geometry->dilation[0]);
-            Value w = operands.load(rb, rl, 1, {kh, kw, channel, copy});
+            Value w = loadWeight(rb, rl, kh, kw, channel, copy);
             SmallVector<Value> next;
             for (auto [origin, acc] : llvm::zip(colOrigins, carried)) {
-              Value x = operands.load(
-                  rb, rl, 0,
-                  {out[0], ih,
-                   scaledIndex(rb, rl, origin, k[1], geometry->dilation[1]),
-                   channel});
+              Value x = loadInput(
+                  rb, rl, out[0], ih,
+                  scaledIndex(rb, rl, origin, k[1], geometry->dilation[1]),
+                  channel);
               next.push_back(multiplyAccumulate(rb, rl, acc, x, zeroPoint, w,
                                                 geometry->weightZp));
             }
@@ -554,10 +617,10 @@ struct DepthwiseConv2DEmitter
           b, loc, out[1], out[2], bias,
           [&](OpBuilder &tb, Location tl, const Window::Tap &tap,
               Value carried) {
-            Value x = operands.load(
-                tb, tl, 0, {out[0], tap.inputH, tap.inputW, channel});
-            Value w = operands.load(
-                tb, tl, 1, {tap.kernelH, tap.kernelW, channel, copy});
+            Value x = loadInput(tb, tl, out[0], tap.inputH, tap.inputW,
+                                channel);
+            Value w = loadWeight(tb, tl, tap.kernelH, tap.kernelW, channel,
+                                 copy);
             return multiplyAccumulate(tb, tl, carried, x, geometry->inputZp, w,
                                       geometry->weightZp);
           })};
@@ -565,7 +628,7 @@ struct DepthwiseConv2DEmitter
 
     emitBlockedWindow(builder, op->getLoc(), geometry->outputShape,
                       geometry->window, blocking, setup, interior, border,
-                      emitElement);
+                      emitOutput);
     return success();
   }
 };

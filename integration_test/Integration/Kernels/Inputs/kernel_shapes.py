@@ -105,6 +105,15 @@ def kernel_shapes() -> Graph:
     m.conv("pointwise_odd", features, 7, (1, 1), (2, 2), (0, 0, 0, 0))
     m.depthwise("depthwise_s1", features, (3, 3), (1, 1), (1, 1, 1, 1))
     m.depthwise("depthwise_s2", features, (3, 3), (2, 2), (1, 1, 1, 1))
+    # A map one column wide (a filter over time, five odd channels): computed
+    # as a row, padded, at strides 1 and 2.
+    column = m.conv("column", x, 5, (1, 11), (1, 1), (0, 0, 0, 0))
+    m.depthwise("depthwise_column_s1", column, (9, 1), (1, 1), (4, 4, 0, 0))
+    m.depthwise("depthwise_column_s2", column, (9, 1), (2, 2), (4, 4, 0, 0))
+    # One output row from three input rows (a streamed row's shape), odd
+    # width and channels.
+    rows = m.conv("three_rows", x, 3, (11, 1), (1, 1), (0, 0, 0, 0))
+    m.depthwise("depthwise_one_row", rows, (3, 3), (1, 1), (0, 0, 0, 0))
     m.fully_connected("fc", features, 10)
     return m.graph()
 
