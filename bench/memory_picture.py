@@ -40,7 +40,7 @@ KINDS = {
     "accumulator": ("i32 accumulator of a group", 0.83, 0.40),
     "stream": ("result of a row stream", 0.45, 0.55),
     "line": ("line buffer of a row stream (the rows a window still needs)", 0.13, 0.85),
-    "row-accumulator": ("accumulator of a stream's rows (global pool, sum)", 0.75, 0.55),
+    "row-accumulator": ("accumulator of a stream's rows (global pool)", 0.75, 0.55),
     "other": ("other", 0.0, 0.0),
 }
 

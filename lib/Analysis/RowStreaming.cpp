@@ -154,18 +154,22 @@ mlir::pex::getStreamStages(ArrayRef<LogicalOperator> ops, Value input,
     stage.inputRows = inputType.getDimSize(1);
     stage.outputRows = outputType.getDimSize(1);
     stage.rowBytes = getStorageBytes(outputType) / stage.outputRows;
+    // A reduction of all rows accumulates when it ends the stream; before
+    // that, it is a window over all rows if it is one at all.
     auto reduction = dyn_cast_or_null<RowReductionOpInterface>(op.anchor);
-    if (reduction && reduction.reducesAllRows()) {
-      if (&op != &ops.back()) {
-        whyNot = getOpLabel(op.anchor) +
-                 " reduces all rows: only a stream's last operator can";
-        return failure();
-      }
+    auto window = dyn_cast_or_null<RowWindowOpInterface>(op.anchor);
+    if (reduction && reduction.reducesAllRows() && &op != &ops.back() &&
+        !window) {
+      whyNot = getOpLabel(op.anchor) +
+               " reduces all rows: only a stream's last operator can";
+      return failure();
+    }
+    if (reduction && reduction.reducesAllRows() && &op == &ops.back()) {
       stage.accumulates = true;
       stage.accumulatesIntoResult =
           reduction.isAccumulatorTheResult() && op.ops.size() == 1;
       stage.outputRows = stage.inputRows;
-    } else if (auto window = dyn_cast_or_null<RowWindowOpInterface>(op.anchor)) {
+    } else if (window) {
       stage.window = window.getRowWindow();
       stage.stride = window.getRowStride();
       stage.padTop = window.getRowPadTop();

@@ -68,14 +68,21 @@ struct RowWindowModel
 /// which subtracts the zero point as the pool does), added in the
 /// accumulator's type; the result divides by the count as the pool does:
 /// TOSA's reciprocal scale with single rounding for integers, so the bytes
-/// are the pool's. Floats sum in another order (within rounding).
+/// are the pool's. Floats sum in another order and multiply by a rounded
+/// 1/count where the pool divides (within rounding). Only int8 with i32
+/// accumulators and f32 pools: the depthwise convolution has no other
+/// accumulator for them.
 struct AvgPoolRowReductionModel
     : RowReductionOpInterface::ExternalModel<AvgPoolRowReductionModel,
                                              tosa::AvgPool2dOp> {
   bool reducesAllRows(Operation *op) const {
     auto pool = cast<tosa::AvgPool2dOp>(op);
     auto inputType = cast<RankedTensorType>(pool.getInput().getType());
-    return inputType.hasStaticShape() && inputType.getRank() == 4 &&
+    Type element = inputType.getElementType(), accType = pool.getAccType();
+    bool supported = (element.isInteger(8) && accType.isInteger(32)) ||
+                     (element.isF32() && accType.isF32());
+    return supported && inputType.hasStaticShape() &&
+           inputType.getRank() == 4 &&
            pool.getKernel()[0] == inputType.getDimSize(1) &&
            pool.getKernel()[1] == inputType.getDimSize(2) &&
            llvm::all_of(pool.getPad(), [](int64_t pad) { return pad == 0; }) &&

@@ -234,6 +234,17 @@ LogicalResult StreamLowering::lower() {
   if (ArrayRef<int64_t>(schedule.lineRows) != stream.getLineRows())
     return stream.emitError()
            << "pex: the stream's line buffers differ from its schedule's";
+  bool accumulates = schedule.stages.back().accumulates;
+  bool ownAccumulator =
+      accumulates && !schedule.stages.back().accumulatesIntoResult;
+  if (ownAccumulator != stream->hasAttr(kAccumulatorPlacementsAttrName) &&
+      getResultPlacement())
+    return stream.emitError()
+           << (ownAccumulator
+                   ? "pex: the stream's result is placed but not its "
+                     "accumulator"
+                   : "pex: the stream records an accumulator placement but "
+                     "has no accumulator of its own");
 
   Location loc = stream.getLoc();
   // Constants the body defines are the same for every row.
@@ -257,7 +268,6 @@ LogicalResult StreamLowering::lower() {
                                       type.getElementType())
                   .getResult());
   }
-  bool accumulates = schedule.stages.back().accumulates;
   if (!accumulates) {
     auto resultType = stream.getType();
     PlacementAttr resultPlacement = getResultPlacement();
@@ -338,7 +348,7 @@ LogicalResult StreamLowering::lower() {
     output = loop.getResults().back();
     step = end;
   }
-  if (accumulates && !schedule.stages.back().accumulatesIntoResult)
+  if (ownAccumulator)
     output = emitAccumulatedResult();
   stream.getResult().replaceAllUsesWith(output);
   stream.erase();

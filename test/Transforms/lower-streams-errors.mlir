@@ -28,20 +28,36 @@ func.func @not_a_window(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
 
 // -----
 
-// An operator reducing all rows has one row to give: nothing can follow it
-// in a stream.
-func.func @reduction_before_the_end(%x: tensor<1x4x4x2xf32>) -> tensor<1x1x1x2xf32> {
+// A sum along rows has one row to give and is no window: nothing can
+// follow it in a stream.
+func.func @reduction_before_the_end(%x: tensor<1x4x4x2xf32>) -> tensor<1x1x4x2xf32> {
   %w = "tosa.const"() {values = dense<0.5> : tensor<2x1x1x2xf32>} : () -> tensor<2x1x1x2xf32>
   %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
   %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
-  // expected-error @+1 {{pex: cannot stream this chain: tosa.avg_pool2d reduces all rows: only a stream's last operator can}}
-  %y = pex.stream line_rows = [1](%x : tensor<1x4x4x2xf32>) -> tensor<1x1x1x2xf32> {
+  // expected-error @+1 {{pex: cannot stream this chain: tosa.reduce_sum reduces all rows: only a stream's last operator can}}
+  %y = pex.stream line_rows = [1](%x : tensor<1x4x4x2xf32>) -> tensor<1x1x4x2xf32> {
   ^bb0(%xs: tensor<1x4x4x2xf32>):
-    %p = tosa.avg_pool2d %xs, %zp, %zp {acc_type = f32, kernel = array<i64: 4, 4>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 4, 4>} : (tensor<1x4x4x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x1x2xf32>
-    %c = tosa.conv2d %p, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x1x1x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x1x2xf32>
-    pex.yield %c : tensor<1x1x1x2xf32>
+    %s = tosa.reduce_sum %xs {axis = 1 : i32} : (tensor<1x4x4x2xf32>) -> tensor<1x1x4x2xf32>
+    %c = tosa.conv2d %s, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x1x4x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x4x2xf32>
+    pex.yield %c : tensor<1x1x4x2xf32>
   }
-  return %y : tensor<1x1x1x2xf32>
+  return %y : tensor<1x1x4x2xf32>
+}
+
+// -----
+
+// A planned stream whose last operator accumulates has its accumulator's
+// storage recorded: the lowering does not invent it.
+func.func @unplaced_accumulator(%x: tensor<1x4x4x2xi8>) -> tensor<1x1x1x2xi8> {
+  %zp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  // expected-error @+1 {{pex: the stream's result is placed but not its accumulator}}
+  %y = pex.stream line_rows = [1](%x : tensor<1x4x4x2xi8>) -> tensor<1x1x1x2xi8> {
+  ^bb0(%xs: tensor<1x4x4x2xi8>):
+    %r = tosa.clamp %xs {max_val = 6 : i8, min_val = 0 : i8} : (tensor<1x4x4x2xi8>) -> tensor<1x4x4x2xi8>
+    %p = tosa.avg_pool2d %r, %zp, %zp {acc_type = i32, kernel = array<i64: 4, 4>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 4, 4>} : (tensor<1x4x4x2xi8>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x1x2xi8>
+    pex.yield %p : tensor<1x1x1x2xi8>
+  } {pex.placements = [#pex.placement<offset = 0, size = 16, live = [0, 1]>]}
+  return %y : tensor<1x1x1x2xi8>
 }
 
 // -----

@@ -118,3 +118,19 @@ func.func @filter_then_sum_rows(%x: tensor<1x8x8x16xf32>) -> tensor<1x1x8x16xf32
   %s = tosa.reduce_sum %d {axis = 1 : i32} : (tensor<1x8x8x16xf32>) -> tensor<1x1x8x16xf32>
   return %s : tensor<1x1x8x16xf32>
 }
+
+// -----
+
+// A global pool of f16 has no accumulator the row sums can use: it ends no
+// stream by accumulating (it would be a window over all rows, which saves
+// nothing).
+// CHECK-LABEL: func.func @f16_global_pool
+// CHECK-NOT:   pex.stream
+func.func @f16_global_pool(%x: tensor<1x8x8x16xf16>) -> tensor<1x1x1x16xf16> {
+  %w = "tosa.const"() {values = dense<0.5> : tensor<3x3x16x1xf16>} : () -> tensor<3x3x16x1xf16>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<16xf16>} : () -> tensor<16xf16>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf16>} : () -> tensor<1xf16>
+  %d = tosa.depthwise_conv2d %x, %w, %b, %zp, %zp {acc_type = f16, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xf16>, tensor<3x3x16x1xf16>, tensor<16xf16>, tensor<1xf16>, tensor<1xf16>) -> tensor<1x8x8x16xf16>
+  %p = tosa.avg_pool2d %d, %zp, %zp {acc_type = f16, kernel = array<i64: 8, 8>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 8, 8>} : (tensor<1x8x8x16xf16>, tensor<1xf16>, tensor<1xf16>) -> tensor<1x1x1x16xf16>
+  return %p : tensor<1x1x1x16xf16>
+}

@@ -34,8 +34,9 @@ def Pex_RowReductionOpInterface : OpInterface<"RowReductionOpInterface"> {
       "::mlir::RankedTensorType", "getAccumulatorType">,
     InterfaceMethod<[{
         Whether the accumulator of all rows is the result itself (a sum):
-        `buildResult` then returns it, and it can be accumulated in the
-        result's storage.
+        `buildResult` then returns it, and, when no element-wise operator
+        follows the reduction in its logical operator, it is accumulated in
+        the result's storage.
       }],
       "bool", "isAccumulatorTheResult", (ins), "", "return false;">,
     InterfaceMethod<[{

@@ -242,7 +242,8 @@ def PlanArena : Pass<"pex-plan-arena", "func::FuncOp"> {
     docs/memory-model.md), packs the storages in one arena with every
     offset and size aligned, and records each buffer's `#pex.placement`
     (offset, exact size, lifetime in steps): on the operation computing it,
-    in `pex.placements` and `pex.accumulator_placements` on a group, on a
+    in `pex.placements` and `pex.accumulator_placements` on a group or a
+    stream (line buffers on the operation whose rows they hold), on a
     function argument (the model's input, with `arena-io`). The function
     gets `#pex.arena` (size, alignment, exact peak, aligned peak) and
     `pex.first_fit_size`, the size TensorFlow Lite Micro's greedy planner

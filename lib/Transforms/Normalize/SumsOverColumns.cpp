@@ -6,7 +6,8 @@
 // keeps the intermediate per row (what a row stream computes one row at a
 // time and accumulates), and the widening is then a depthwise convolution
 // with weights 1 that reads the int8 values itself, so the i32 copy of the
-// whole input never exists. Integer sums in another order are the same.
+// whole input never exists. Integer sums in another order are the same
+// (modulo 2^32, as the kernels wrap).
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,29 +28,6 @@ bool isIntegerNHWC(Value value) {
          isa<IntegerType>(type.getElementType());
 }
 
-/// reduce_sum(reduce_sum(x, rows), columns) = reduce_sum(reduce_sum(x,
-/// columns), rows) for integers.
-struct SumColumnsBeforeRows : OpRewritePattern<tosa::ReduceSumOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(tosa::ReduceSumOp columns,
-                                PatternRewriter &rewriter) const override {
-    auto rows = columns.getInput().getDefiningOp<tosa::ReduceSumOp>();
-    if (columns.getAxis() != 2 || !rows || rows.getAxis() != 1 ||
-        !rows->hasOneUse() || !isIntegerNHWC(rows.getInput()))
-      return failure();
-    auto inputType = cast<RankedTensorType>(rows.getInput().getType());
-    SmallVector<int64_t> shape(inputType.getShape());
-    shape[2] = 1;
-    auto columnSums = tosa::ReduceSumOp::create(
-        rewriter, columns.getLoc(), inputType.clone(shape), rows.getInput(),
-        rewriter.getI32IntegerAttr(2));
-    rewriter.replaceOpWithNewOp<tosa::ReduceSumOp>(
-        columns, columns.getType(), columnSums, rewriter.getI32IntegerAttr(1));
-    return success();
-  }
-};
-
 /// Whether `rescale` only widens int8 to i32 minus its input zero point:
 /// scale 1 (a multiplier of 2^shift) and output zero point 0.
 bool isZeroPointWidening(tosa::RescaleOp rescale) {
@@ -67,11 +45,38 @@ bool isZeroPointWidening(tosa::RescaleOp rescale) {
   int64_t shiftValue = (*shift.begin()).getSExtValue();
   int64_t multiplierValue = (*multiplier.begin()).getSExtValue();
   FailureOr<int64_t> outputZp = rescale.getOutputZeroPoint();
-  return shiftValue >= 1 && shiftValue <= 30 &&
+  return shiftValue >= 2 && shiftValue <= 30 &&
          multiplierValue == (int64_t(1) << shiftValue) &&
          succeeded(outputZp) && *outputZp == 0 &&
          succeeded(rescale.getInputZeroPoint());
 }
+
+/// reduce_sum(reduce_sum(widen(x), rows), columns) = reduce_sum(reduce_sum(
+/// widen(x), columns), rows): the sums of an int8 mean.
+struct SumColumnsBeforeRows : OpRewritePattern<tosa::ReduceSumOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tosa::ReduceSumOp columns,
+                                PatternRewriter &rewriter) const override {
+    auto rows = columns.getInput().getDefiningOp<tosa::ReduceSumOp>();
+    if (columns.getAxis() != 2 || !rows || rows.getAxis() != 1 ||
+        !rows->hasOneUse() || !isIntegerNHWC(rows.getInput()))
+      return failure();
+    auto widen = rows.getInput().getDefiningOp<tosa::RescaleOp>();
+    if (!widen || !isZeroPointWidening(widen))
+      return failure();
+    auto inputType = cast<RankedTensorType>(rows.getInput().getType());
+    SmallVector<int64_t> shape(inputType.getShape());
+    shape[2] = 1;
+    auto columnSums = tosa::ReduceSumOp::create(
+        rewriter, columns.getLoc(), inputType.clone(shape), rows.getInput(),
+        rewriter.getI32IntegerAttr(2));
+    rewriter.replaceOpWithNewOp<tosa::ReduceSumOp>(
+        columns, columns.getType(), columnSums, rewriter.getI32IntegerAttr(1));
+    rewriter.eraseOp(rows);
+    return success();
+  }
+};
 
 /// reduce_sum(widen(x) - zp, columns) = depthwise_conv2d(x, ones[1, W],
 /// input_zp = zp): the sum of each row's columns, read as int8.
