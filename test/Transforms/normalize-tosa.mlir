@@ -327,7 +327,18 @@ func.func @float_sums(%x: tensor<1x6x5x3xf32>) -> tensor<1x1x1x3xf32> {
 // is no zero-point subtraction alone.
 // CHECK-LABEL: func.func @widening_read_twice
 // CHECK-NOT:     tosa.depthwise_conv2d
-// CHECK-LABEL: func.func @per_channel_widening(%x: tensor<1x6x5x3xi8>) -> tensor<1x6x1x3xi32> {
+// CHECK-LABEL: func.func @per_channel_widening
+// CHECK-NOT:     tosa.depthwise_conv2d
+func.func @widening_read_twice(%x: tensor<1x6x5x3xi8>) -> (tensor<1x6x1x3xi32>, tensor<1x6x5x3xi32>) {
+  %one = "tosa.const"() {values = dense<1073741824> : tensor<1xi32>} : () -> tensor<1xi32>
+  %thirty = "tosa.const"() {values = dense<30> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp = "tosa.const"() {values = dense<-7> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %w = tosa.rescale %x, %one, %thirty, %zp, %zp32 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x6x5x3xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>, tensor<1xi32>) -> tensor<1x6x5x3xi32>
+  %c = tosa.reduce_sum %w {axis = 2 : i32} : (tensor<1x6x5x3xi32>) -> tensor<1x6x1x3xi32>
+  return %c, %w : tensor<1x6x1x3xi32>, tensor<1x6x5x3xi32>
+}
+func.func @per_channel_widening(%x: tensor<1x6x5x3xi8>) -> tensor<1x6x1x3xi32> {
   %one = "tosa.const"() {values = dense<[1073741824, 1073741824, 1342177280]> : tensor<3xi32>} : () -> tensor<3xi32>
   %thirty = "tosa.const"() {values = dense<30> : tensor<3xi8>} : () -> tensor<3xi8>
   %zp = "tosa.const"() {values = dense<-7> : tensor<1xi8>} : () -> tensor<1xi8>
