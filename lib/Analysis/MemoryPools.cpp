@@ -3,6 +3,8 @@
 #include "pex/Analysis/MemoryPools.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
 using namespace mlir;
 using namespace mlir::pex;
 
@@ -45,7 +47,7 @@ PlacementAttr mlir::pex::findPlacement(const BufferGraph &graph,
                  llvm::find(accumulated, buffer.value) - accumulated.begin());
   }
   Operation *op = buffer.value.getDefiningOp();
-  if (isa<GroupOp>(op))
+  if (isa<GroupOp, scf::ForOp>(op))
     return entry(op, kResultPlacementsAttrName,
                  cast<OpResult>(buffer.value).getResultNumber());
   return op->getAttrOfType<PlacementAttr>(kPlacementAttrName);
