@@ -76,7 +76,8 @@ LogicalResult BufferGraphBuilder::checkSupported(func::FuncOp func) {
       }
       return WalkResult::advance();
     }
-    if (auto loop = dyn_cast<scf::ForOp>(op)) {
+    auto loop = dyn_cast<scf::ForOp>(op);
+    if (loop && !op->getParentOfType<KernelOp>()) {
       if (failed(checkLoop(loop)))
         return WalkResult::interrupt();
       return WalkResult::advance();
@@ -96,6 +97,9 @@ LogicalResult BufferGraphBuilder::checkLoop(scf::ForOp loop) {
   if (loop->getParentOp() != loop->getParentOfType<func::FuncOp>())
     return loop.emitError() << "pex: a loop inside a loop, group or stream is "
                                "not supported by the memory model";
+  if (loop.getInitArgs().empty())
+    return loop.emitError() << "pex: a loop carrying no tensor is not "
+                               "supported by the memory model";
   if (!loop.getStaticTripCount())
     return loop.emitError() << "pex: a loop without constant bounds is not "
                                "supported by the memory model (its buffers "
@@ -645,6 +649,12 @@ std::string BufferGraph::describeBuffer(unsigned index) const {
     return "the accumulator of " + producer;
   if (buffer.isLineBuffer)
     return "the line buffer of " + producer;
-  return (buffer.ownerGroup ? "a slice of the result of " : "the result of ") +
-         producer;
+  if (isa<scf::ForOp>(buffer.value.getDefiningOp()))
+    return "the value carried by " + producer + " #" +
+           std::to_string(cast<OpResult>(buffer.value).getResultNumber());
+  if (!buffer.ownerGroup)
+    return "the result of " + producer;
+  if (isa<scf::ForOp>(units[*buffer.ownerGroup].getOperation()))
+    return "one iteration's result of " + producer;
+  return "a slice of the result of " + producer;
 }
