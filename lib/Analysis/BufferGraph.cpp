@@ -106,8 +106,8 @@ LogicalResult BufferGraphBuilder::checkLoop(scf::ForOp loop) {
                                "are planned statically)";
   for (auto [index, init] : llvm::enumerate(loop.getInitArgs())) {
     if (!isa<RankedTensorType>(init.getType()))
-      return loop.emitError() << "pex: loop-carried value #" << index
-                              << " is not a tensor";
+      return loop.emitError()
+             << "pex: loop-carried value #" << index << " is not a tensor";
     // The carried storage starts as an undefined tensor (a sequence filled
     // step by step) or as a constant the lowering writes into it.
     if (init.getDefiningOp<tensor::EmptyOp>())

@@ -111,8 +111,7 @@ static bool isComputation(Operation *op) {
   if (isa<GroupOp, StreamOp>(op))
     return true;
   if (auto loop = dyn_cast<scf::ForOp>(op))
-    return llvm::any_of(loop.getResultTypes(),
-                        llvm::IsaPred<RankedTensorType>);
+    return llvm::any_of(loop.getResultTypes(), llvm::IsaPred<RankedTensorType>);
   // TOSA's shape operators compute shapes at compile time, not tensors.
   return isa<tosa::TosaDialect>(op->getDialect()) && op->getNumResults() > 0 &&
          llvm::all_of(op->getResultTypes(), llvm::IsaPred<RankedTensorType>);

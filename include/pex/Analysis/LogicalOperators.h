@@ -58,8 +58,8 @@ std::optional<Value> getInPlaceCandidate(const LogicalOperator &op);
 /// Partitions the computations of `block` (TOSA operators, pex.group,
 /// pex.stream and scf.for loops carrying tensors, each loop a logical
 /// operator of its own; not constants, views or slices) into logical
-/// operators, in the order of their sinks. An operation with a recorded placement
-/// (`pex.placement`) is the sink of its logical operator.
+/// operators, in the order of their sinks. An operation with a recorded
+/// placement (`pex.placement`) is the sink of its logical operator.
 SmallVector<LogicalOperator> formLogicalOperators(Block &block);
 
 } // namespace mlir::pex
