@@ -9,7 +9,10 @@
 
 #include "pex/Interfaces/Views.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -27,6 +30,7 @@ private:
   using Unit = BufferGraph::Unit;
 
   LogicalResult checkSupported(func::FuncOp func);
+  LogicalResult checkLoop(scf::ForOp loop);
   unsigned addBuffer(Value value) {
     Buffer buffer;
     buffer.value = value;
@@ -40,6 +44,7 @@ private:
   std::optional<unsigned> findInPlaceInput(const LogicalOperator &op) const;
   void buildGroupProfile(unsigned unitIndex, GroupOp group);
   LogicalResult buildStreamProfile(unsigned unitIndex, StreamOp stream);
+  LogicalResult buildLoopProfile(unsigned unitIndex, scf::ForOp loop);
   int64_t getMacs(const LogicalOperator &op) const;
 
   BufferGraph &model;
@@ -72,6 +77,12 @@ LogicalResult BufferGraphBuilder::checkSupported(func::FuncOp func) {
       }
       return WalkResult::advance();
     }
+    auto loop = dyn_cast<scf::ForOp>(op);
+    if (loop && !op->getParentOfType<KernelOp>()) {
+      if (failed(checkLoop(loop)))
+        return WalkResult::interrupt();
+      return WalkResult::advance();
+    }
     if (op->getNumRegions() > 0 && !isa<KernelOp>(op) &&
         !op->getParentOfType<KernelOp>()) {
       op->emitError() << "pex: control flow ('" << op->getName()
@@ -81,6 +92,35 @@ LogicalResult BufferGraphBuilder::checkSupported(func::FuncOp func) {
     return WalkResult::advance();
   });
   return failure(result.wasInterrupted());
+}
+
+LogicalResult BufferGraphBuilder::checkLoop(scf::ForOp loop) {
+  if (loop->getParentOp() != loop->getParentOfType<func::FuncOp>())
+    return loop.emitError() << "pex: a loop inside a loop, group or stream is "
+                               "not supported by the memory model";
+  if (loop.getInitArgs().empty())
+    return loop.emitError() << "pex: a loop carrying no tensor is not "
+                               "supported by the memory model";
+  if (!loop.getStaticTripCount())
+    return loop.emitError() << "pex: a loop without constant bounds is not "
+                               "supported by the memory model (its buffers "
+                               "are planned statically)";
+  for (auto [index, init] : llvm::enumerate(loop.getInitArgs())) {
+    if (!isa<RankedTensorType>(init.getType()))
+      return loop.emitError()
+             << "pex: loop-carried value #" << index << " is not a tensor";
+    // The carried storage starts as an undefined tensor (a sequence filled
+    // step by step) or as a constant the lowering writes into it.
+    if (init.getDefiningOp<tensor::EmptyOp>())
+      continue;
+    DenseElementsAttr constant;
+    if (!matchPattern(init, m_Constant(&constant)) || !constant.isSplat())
+      return loop.emitError()
+             << "pex: loop-carried value #" << index
+             << " must start from an empty tensor or a constant splat (a "
+                "reset state)";
+  }
+  return success();
 }
 
 void BufferGraphBuilder::aliasViews(Block &block,
@@ -299,6 +339,140 @@ LogicalResult BufferGraphBuilder::buildStreamProfile(unsigned unitIndex,
   return success();
 }
 
+/// The operations reading `value` directly or through views.
+static SmallVector<Operation *> getReadersThroughViews(Value value) {
+  SmallVector<Operation *> readers;
+  SmallVector<Value> worklist{value};
+  while (!worklist.empty())
+    for (Operation *user : worklist.pop_back_val().getUsers()) {
+      if (isViewOp(user))
+        worklist.push_back(user->getResult(0));
+      else
+        readers.push_back(user);
+    }
+  return readers;
+}
+
+/// Whether `value` is its loop's iteration argument `arg` with slices
+/// inserted into it (a sequence assembled step by step, in place).
+static bool isUpdateOf(Value value, BlockArgument arg) {
+  while (auto insert = value.getDefiningOp<tensor::InsertSliceOp>())
+    value = insert.getDest();
+  return value == arg;
+}
+
+LogicalResult BufferGraphBuilder::buildLoopProfile(unsigned unitIndex,
+                                                   scf::ForOp loop) {
+  auto profile = std::make_shared<BufferGraph::GroupProfile>();
+  Unit &unit = model.units[unitIndex];
+  Block &body = *loop.getBody();
+  profile->steps = formLogicalOperators(body);
+  unsigned numSteps = profile->steps.size();
+  if (numSteps == 0)
+    return loop.emitError()
+           << "pex: a loop without operators is not supported by the "
+              "memory model";
+  profile->numBodySteps = numSteps;
+  unsigned lastStep = numSteps - 1;
+  llvm::DenseMap<Operation *, unsigned> stepOf;
+  for (auto [step, op] : llvm::enumerate(profile->steps))
+    for (Operation *member : op.ops)
+      stepOf[member] = step;
+
+  // One storage per carried value, live across the whole loop: the loop's
+  // result. Each step's next value is computed over it, so the carried value
+  // must be dead by then (read earlier, or element-wise by that operator).
+  llvm::DenseMap<Value, unsigned> local;
+  for (auto [index, arg, next, result] :
+       llvm::enumerate(loop.getRegionIterArgs(), loop.getYieldedValues(),
+                       loop->getResults())) {
+    unsigned carried = bufferOf.lookup(result);
+    local[arg] = carried;
+    profile->outputFirstStep[carried] = 0;
+    if (isUpdateOf(next, arg))
+      continue;
+    Operation *producer = next.getDefiningOp();
+    auto producerStep = producer ? stepOf.find(producer) : stepOf.end();
+    if (producerStep == stepOf.end() ||
+        profile->steps[producerStep->second].getSink() != producer)
+      return loop.emitError()
+             << "pex: loop-carried value #" << index
+             << " is not computed by an operator of the loop body";
+    const LogicalOperator &writer = profile->steps[producerStep->second];
+    for (Operation *reader : getReadersThroughViews(arg)) {
+      auto readerStep = stepOf.find(reader);
+      bool before = readerStep != stepOf.end() &&
+                    (readerStep->second < producerStep->second ||
+                     (readerStep->second == producerStep->second &&
+                      reader != writer.anchor));
+      if (!before)
+        return reader->emitError()
+               << "pex: this reads loop-carried value #" << index
+               << " after its next value is computed over it (one storage "
+                  "per carried value)";
+    }
+    local[next] = carried;
+  }
+  // The body reads the function's buffers directly or through views.
+  body.walk([&](Operation *op) {
+    for (Value operand : op->getOperands())
+      if (auto it = bufferOf.find(operand); it != bufferOf.end())
+        local.try_emplace(operand, it->second);
+  });
+  auto isCarried = [&](unsigned buffer) {
+    return profile->outputFirstStep.count(buffer) > 0;
+  };
+
+  llvm::DenseMap<unsigned, std::pair<unsigned, unsigned>> ownInterval;
+  auto read = [&](Value operand, unsigned step) {
+    auto it = local.find(operand);
+    if (it == local.end() || isCarried(it->second))
+      return;
+    if (auto own = ownInterval.find(it->second); own != ownInterval.end()) {
+      own->second.second = std::max(own->second.second, step);
+      return;
+    }
+    // A buffer from outside is needed by every iteration.
+    profile->inputLastStep[it->second] = lastStep;
+  };
+  for (auto [step, op] : llvm::enumerate(profile->steps)) {
+    aliasViews(body, local);
+    Value sink = op.getSink()->getResult(0);
+    if (!local.count(sink)) {
+      // A temporary of the body, reused by every iteration.
+      unsigned buffer = addBuffer(sink);
+      model.buffers[buffer].ownerGroup = unitIndex;
+      profile->ownBuffers.push_back(buffer);
+      local[sink] = buffer;
+      ownInterval[buffer] = {step, step};
+    }
+    for (Value operand : op.getExternalOperands())
+      read(operand, step);
+  }
+  // What is inserted into a carried sequence or yielded is read at the end
+  // of the iteration.
+  aliasViews(body, local);
+  for (Operation &op : body)
+    if (isa<tensor::InsertSliceOp, scf::YieldOp>(op))
+      for (Value operand : op.getOperands())
+        read(operand, lastStep);
+  // The carried storages are written from their initial values before the
+  // first step.
+  for (Value init : loop.getInitArgs())
+    if (auto it = bufferOf.find(init); it != bufferOf.end())
+      profile->inputLastStep.try_emplace(it->second, 0);
+
+  model.finishGroupProfile(*profile, ownInterval);
+  for (auto [buffer, last] : profile->inputLastStep)
+    unit.inputs.push_back(buffer);
+  llvm::sort(unit.inputs);
+  for (const LogicalOperator &op : profile->steps)
+    unit.macs += getMacs(op);
+  unit.macs *= loop.getStaticTripCount()->getSExtValue();
+  unit.group = std::move(profile);
+  return success();
+}
+
 LogicalResult BufferGraphBuilder::build(func::FuncOp func) {
   model.func = func;
   if (failed(checkSupported(func)))
@@ -351,6 +525,11 @@ LogicalResult BufferGraphBuilder::build(func::FuncOp func) {
     }
     if (auto stream = dyn_cast<StreamOp>(unit.op.getSink())) {
       if (failed(buildStreamProfile(index, stream)))
+        return failure();
+      continue;
+    }
+    if (auto loop = dyn_cast<scf::ForOp>(unit.op.getSink())) {
+      if (failed(buildLoopProfile(index, loop)))
         return failure();
       continue;
     }
@@ -485,6 +664,12 @@ std::string BufferGraph::describeBuffer(unsigned index) const {
     return "the line buffer of " + producer;
   if (buffer.isRowAccumulator)
     return "the row accumulator of " + producer;
-  return (buffer.ownerGroup ? "a slice of the result of " : "the result of ") +
-         producer;
+  if (isa<scf::ForOp>(buffer.value.getDefiningOp()))
+    return "the value carried by " + producer + " #" +
+           std::to_string(cast<OpResult>(buffer.value).getResultNumber());
+  if (!buffer.ownerGroup)
+    return "the result of " + producer;
+  if (isa<scf::ForOp>(units[*buffer.ownerGroup].getOperation()))
+    return "one iteration's result of " + producer;
+  return "a slice of the result of " + producer;
 }

@@ -6,6 +6,7 @@
 #include "pex/Interfaces/Views.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -101,14 +102,16 @@ std::optional<Value> mlir::pex::getInPlaceCandidate(const LogicalOperator &op) {
   return std::nullopt;
 }
 
-/// Operators that compute a tensor: TOSA operators (the input language) and
-/// groups and streams. Loops, slices and other structure around them are
-/// not.
+/// Operators that compute a tensor: TOSA operators (the input language),
+/// groups, streams and loops carrying tensors (a recurrent operator's loop
+/// over time steps). Slices and other structure around them are not.
 static bool isComputation(Operation *op) {
   if (isStorageFree(op))
     return false;
   if (isa<GroupOp, StreamOp>(op))
     return true;
+  if (auto loop = dyn_cast<scf::ForOp>(op))
+    return llvm::any_of(loop.getResultTypes(), llvm::IsaPred<RankedTensorType>);
   // TOSA's shape operators compute shapes at compile time, not tensors.
   return isa<tosa::TosaDialect>(op->getDialect()) && op->getNumResults() > 0 &&
          llvm::all_of(op->getResultTypes(), llvm::IsaPred<RankedTensorType>);

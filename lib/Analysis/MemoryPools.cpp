@@ -3,6 +3,8 @@
 #include "pex/Analysis/MemoryPools.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
 using namespace mlir;
 using namespace mlir::pex;
 
@@ -48,7 +50,7 @@ PlacementAttr mlir::pex::findPlacement(const BufferGraph &graph,
     return entry(graph.getUnits()[*buffer.ownerGroup].op.getSink(),
                  kAccumulatorPlacementsAttrName, 0);
   Operation *op = buffer.value.getDefiningOp();
-  if (isa<GroupOp, StreamOp>(op))
+  if (isa<GroupOp, StreamOp, scf::ForOp>(op))
     return entry(op, kResultPlacementsAttrName,
                  cast<OpResult>(buffer.value).getResultNumber());
   return op->getAttrOfType<PlacementAttr>(kPlacementAttrName);

@@ -5,6 +5,7 @@
 #include "pex/Analysis/Partitioning.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "llvm/Support/Format.h"
 
 using namespace mlir;
@@ -12,8 +13,8 @@ using namespace mlir::pex;
 
 static constexpr unsigned kBarWidth = 40;
 
-/// "conv2d" step labels; steps inside a group (run per slice) or a stream
-/// (run per row) are indented under it.
+/// "conv2d" step labels; steps inside a group (run per slice), a stream
+/// (run per row) or a loop (run per iteration) are indented under it.
 static std::string getStepLabel(const BufferGraph &model,
                                 const ScheduleStep &step) {
   const BufferGraph::Unit &unit = model.getUnits()[step.unit];
@@ -22,6 +23,8 @@ static std::string getStepLabel(const BufferGraph &model,
     return label;
   if (isa<StreamOp>(unit.getOperation()))
     return "  | row: " + label;
+  if (isa<scf::ForOp>(unit.getOperation()))
+    return "  | iteration: " + label;
   const BufferGraph::GroupProfile &profile = *unit.group;
   bool inBody = step.internalStep < profile.numBodySteps;
   return std::string(inBody ? "  | slice: " : "  | after: ") + label;

@@ -4,6 +4,7 @@
 #include "pex/Analysis/OpLabels.h"
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/Debug.h"
@@ -146,6 +147,8 @@ std::string explainWholeTensor(const BufferGraph &model, unsigned buffer,
     return what + " has no producer Pex can split";
   const Unit &producer = units[*tensor.producer];
   std::string producerLabel = getOpLabel(producer.getOperation());
+  if (isa<scf::ForOp>(producer.getOperation()))
+    return what + " is carried by a loop across all its iterations";
   if (producer.group)
     return what + " is assembled slice by slice by a group that ends "
                   "before its reader";

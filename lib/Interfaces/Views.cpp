@@ -2,6 +2,7 @@
 
 #include "pex/Interfaces/Views.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
@@ -13,6 +14,9 @@ Value mlir::pex::getViewSource(Operation *op) {
   // A slice reads its source through strides.
   if (auto slice = dyn_cast<tosa::SliceOp>(op))
     return slice.getInput1();
+  // A loop over time steps reads its step's row of a sequence in place.
+  if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op))
+    return slice.getSource();
   if (auto view = dyn_cast<ViewLikeOpInterface>(op))
     return view.getViewSource();
   return nullptr;

@@ -78,6 +78,63 @@ bool isStoredElsewhere(Value result) {
          result.getUses().begin()->getOperandNumber() == 0;
 }
 
+/// The iteration argument the loop around `result` carries it into, when the
+/// planner placed `result` in that argument's storage: the next value of a
+/// loop-carried state is computed over the current one.
+std::optional<Value> getCarriedDestination(Value result,
+                                           PlacementAttr placement) {
+  auto loop = dyn_cast<scf::ForOp>(result.getParentBlock()->getParentOp());
+  if (!loop)
+    return std::nullopt;
+  for (auto [next, arg] :
+       llvm::zip(loop.getYieldedValues(), loop.getRegionIterArgs()))
+    if (next == result)
+      if (PlacementAttr carried = getRecordedPlacement(arg);
+          carried && carried.getOffset() == placement.getOffset())
+        return arg;
+  return std::nullopt;
+}
+
+/// Gives each value a loop carries the storage the planner placed it in
+/// (`pex.result_placements` on the loop): a `pex.buffer` there, filled with
+/// the initial value when that is a constant (a reset state).
+void placeCarriedValues(scf::ForOp loop) {
+  auto placements = loop->getAttrOfType<ArrayAttr>(kResultPlacementsAttrName);
+  if (!placements)
+    return;
+  // From here the storages carry the placements; the loop's results may
+  // change (bufferized loops stop carrying the buffers they update).
+  loop->removeAttr(kResultPlacementsAttrName);
+  OpBuilder builder(loop);
+  Location loc = loop.getLoc();
+  for (auto [init, entry] : llvm::zip(loop.getInitArgsMutable(), placements)) {
+    auto placement = dyn_cast<PlacementAttr>(entry);
+    if (!placement)
+      continue;
+    auto type = cast<RankedTensorType>(init.get().getType());
+    DenseElementsAttr constant;
+    if (!matchPattern(init.get(), m_Constant(&constant))) {
+      init.set(BufferOp::create(builder, loc, type, placement));
+      continue;
+    }
+    // A one-element constant tiled to the shape: a kernel writes it into
+    // the storage, no full-size copy of it is stored in flash.
+    SmallVector<int64_t> ones(type.getRank(), 1);
+    auto scalarType = type.clone(ones);
+    Value scalar = tosa::ConstOp::create(
+        builder, loc, scalarType,
+        DenseElementsAttr::get(scalarType,
+                               constant.getSplatValue<Attribute>()));
+    Value multiples = tosa::ConstShapeOp::create(
+        builder, loc,
+        tosa::shapeType::get(builder.getContext(), type.getRank()),
+        builder.getIndexTensorAttr(type.getShape()));
+    auto fill = tosa::TileOp::create(builder, loc, type, scalar, multiples);
+    fill->setAttr(kPlacementAttrName, placement);
+    init.set(fill);
+  }
+}
+
 LogicalResult wrapInKernel(const LogicalOperator &op) {
   Operation *sink = op.getSink();
   Value result = sink->getResult(0);
@@ -120,6 +177,10 @@ LogicalResult wrapInKernel(const LogicalOperator &op) {
   Value destination;
   if (inPlace)
     destination = *inPlace;
+  else if (std::optional<Value> carried =
+               placement ? getCarriedDestination(result, placement)
+                         : std::nullopt)
+    destination = *carried;
   else if (placement)
     destination = BufferOp::create(builder, loc, resultType, placement);
   else
@@ -224,12 +285,17 @@ struct FormKernelsPass : public pex::impl::FormKernelsBase<FormKernelsPass> {
     if (groups.wasInterrupted())
       return signalPassFailure();
 
+    func.walk([](scf::ForOp loop) { placeCarriedValues(loop); });
     SmallVector<Block *> blocks;
     func.walk([&](Block *block) { blocks.push_back(block); });
     for (Block *block : blocks)
-      for (const LogicalOperator &op : formLogicalOperators(*block))
+      for (const LogicalOperator &op : formLogicalOperators(*block)) {
+        // Loops stay loops; the operators of their bodies are kernels.
+        if (isa<scf::ForOp>(op.getSink()))
+          continue;
         if (failed(wrapInKernel(op)))
           return signalPassFailure();
+      }
 
     // What stays outside kernels must bufferize: views and constants.
     func.walk([](tosa::ReshapeOp reshape) {

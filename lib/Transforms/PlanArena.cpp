@@ -19,6 +19,9 @@
 #include "pex/Dialect/Pex/IR/PexOps.h"
 #include "pex/Transforms/Passes.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
 namespace mlir::pex {
 #define GEN_PASS_DEF_PLANARENA
 #include "pex/Transforms/Passes.h.inc"
@@ -125,6 +128,17 @@ void recordPlacement(const BufferGraph &graph, unsigned index,
   if (isa<GroupOp, StreamOp>(op)) {
     setEntry(op, kResultPlacementsAttrName, op->getNumResults(),
              cast<OpResult>(buffer.value).getResultNumber());
+    return;
+  }
+  // A loop's carried value: the loop's result, and the body's operator that
+  // computes the next value over it.
+  if (auto loop = dyn_cast<scf::ForOp>(op)) {
+    unsigned position = cast<OpResult>(buffer.value).getResultNumber();
+    setEntry(loop, kResultPlacementsAttrName, loop->getNumResults(), position);
+    Operation *next = loop.getYieldedValues()[position].getDefiningOp();
+    if (next && next->getBlock() == loop.getBody() &&
+        !isa<tensor::InsertSliceOp>(next))
+      next->setAttr(kPlacementAttrName, placement);
     return;
   }
   // A line buffer's placement goes on the stream's operation computing the

@@ -36,14 +36,18 @@ void applyUnitOrder(const BufferGraph &model, ArrayRef<unsigned> order) {
   for (Operation *op : constants)
     place(op);
 
-  // Operations that are not units (views) go right before their first user.
+  // Operations that are not units (views) go right before their first user;
+  // a loop's body reads them too.
   std::function<void(Operation *)> placeWithDependencies = [&](Operation *op) {
     if (placed.contains(op))
       return;
-    for (Value operand : op->getOperands())
-      if (Operation *def = operand.getDefiningOp();
-          def && def->getBlock() == &block && !model.getUnitOf(def))
-        placeWithDependencies(def);
+    op->walk([&](Operation *nested) {
+      for (Value operand : nested->getOperands())
+        if (Operation *def = operand.getDefiningOp();
+            def && def->getBlock() == &block && def != op &&
+            !model.getUnitOf(def))
+          placeWithDependencies(def);
+    });
     place(op);
   };
   for (unsigned unit : order)

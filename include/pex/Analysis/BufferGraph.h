@@ -8,9 +8,11 @@
 //
 // * A unit is what the schedule orders: a logical operator (an anchor and
 //   its fused element-wise epilogue, see LogicalOperators.h) or a whole
-//   pex.group or pex.stream. A group expands into internal steps: its body's
-//   logical operators (run once per slice) followed by its epilogue's; a
-//   stream into its operators (run once per row, see RowStreaming.h).
+//   pex.group, pex.stream or scf.for. A group expands into internal steps:
+//   its body's logical operators (run once per slice) followed by its
+//   epilogue's; a stream into its operators (run once per row, see
+//   RowStreaming.h); a loop into its body's (run once per iteration), its
+//   carried values one storage each, live across the loop.
 // * A buffer is an activation tensor: a function argument or a unit's
 //   result. Views (reshape) share their source's buffer; constants live in
 //   flash and are not buffers. Inside a group, slice-sized values and
@@ -70,8 +72,8 @@ public:
     bool isLineBuffer = false;
     /// A stream's accumulator of the rows its last operator reduces.
     bool isRowAccumulator = false;
-    /// For buffers inside a group: the group's unit and the internal steps
-    /// that write and last read it (loop rule applied).
+    /// For buffers inside a group, stream or loop: its unit and the internal
+    /// steps that write and last read it (loop rule applied).
     std::optional<unsigned> ownerGroup;
     unsigned internalFirst = 0, internalLast = 0;
 
@@ -107,7 +109,7 @@ public:
     /// The inputs the anchor reads (the others are read by the fused
     /// element-wise operators).
     SmallVector<unsigned> anchorInputs;
-    /// Groups and streams only: how their internal steps use memory.
+    /// Groups, streams and loops only: how their internal steps use memory.
     std::shared_ptr<const GroupProfile> group;
     int64_t macs = 0;
 
@@ -118,7 +120,8 @@ public:
   using Options = BufferGraphOptions;
 
   /// Builds the graph of `func`; emits a diagnostic and fails on IR it cannot
-  /// represent (dynamic shapes, control flow, nested groups).
+  /// represent (dynamic shapes, control flow other than a loop with constant
+  /// bounds carrying tensors, nested groups and loops).
   static FailureOr<BufferGraph> build(func::FuncOp func, Options options = {});
   /// The same for a pass that changes the schedule: fails on a function
   /// whose arena is already planned (pex-plan-arena), which must not change.

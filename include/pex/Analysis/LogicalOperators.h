@@ -55,10 +55,11 @@ bool isViewOp(Operation *op);
 /// decide.
 std::optional<Value> getInPlaceCandidate(const LogicalOperator &op);
 
-/// Partitions the computations of `block` (TOSA operators and pex.group;
-/// not constants, views, loops or slices) into logical operators, in the
-/// order of their sinks. An operation with a recorded placement
-/// (`pex.placement`) is the sink of its logical operator.
+/// Partitions the computations of `block` (TOSA operators, pex.group,
+/// pex.stream and scf.for loops carrying tensors, each loop a logical
+/// operator of its own; not constants, views or slices) into logical
+/// operators, in the order of their sinks. An operation with a recorded
+/// placement (`pex.placement`) is the sink of its logical operator.
 SmallVector<LogicalOperator> formLogicalOperators(Block &block);
 
 } // namespace mlir::pex

@@ -6,8 +6,7 @@ Micro's arithmetic (`pex.reference.tflm_interpreter`).
 Integer outputs must be identical; float outputs may differ by 1e-4 of the reference's
 largest magnitude (pexc approximates exp and log with polynomials). A target other than
 the host also reports whether its bytes equal the host's. --mlir-runner runs the imported
-TOSA lowered by upstream MLIR instead (host): it checks an import pexc does not compile
-yet (an LSTM's time loop). Models named by --armnn also run on Arm NN (CpuRef), compared
+TOSA lowered by upstream MLIR instead (host): an executor independent of pexc. Models named by --armnn also run on Arm NN (CpuRef), compared
 with the same reference: Arm NN computes int8 in float, so 1 LSB is possible there.
 Prints a table; exits 1 when the executor disagrees with the reference (or a target with
 the host).

@@ -81,7 +81,7 @@ LogicalResult PexDialect::verifyOperationAttribute(Operation *op,
   if (name == kArenaIOAttrName)
     return expect(isa<StringAttr>(value) && isa<memref::ViewOp>(op),
                   "a role string on an arena view");
-  if (name == kResultPlacementsAttrName && isa<StreamOp>(op))
+  if (name == kResultPlacementsAttrName && isa<StreamOp, scf::ForOp>(op))
     return verifyPlacementArray(op, attr, op->getNumResults());
   // A stream's one accumulator: its last operator's, reducing all rows.
   if (name == kAccumulatorPlacementsAttrName && isa<StreamOp>(op))
