@@ -39,6 +39,22 @@ private:
     model.buffers.push_back(buffer);
     return model.buffers.size() - 1;
   }
+  /// A buffer of the group, stream or loop `unitIndex` (a slice, a line
+  /// buffer, an accumulator, a temporary of its body); `exactBytes` when it
+  /// holds only part of `value` (a line buffer's rows).
+  unsigned addOwnBuffer(Value value, unsigned unitIndex,
+                        BufferGraph::GroupProfile &profile,
+                        std::optional<int64_t> exactBytes = std::nullopt) {
+    unsigned index = addBuffer(value);
+    Buffer &buffer = model.buffers[index];
+    if (exactBytes) {
+      buffer.exactBytes = *exactBytes;
+      buffer.bytes = model.getAlignedBytes(*exactBytes);
+    }
+    buffer.ownerGroup = unitIndex;
+    profile.ownBuffers.push_back(index);
+    return index;
+  }
   /// Maps the results of views in `block` to their sources' buffers.
   void aliasViews(Block &block, llvm::DenseMap<Value, unsigned> &bufferOf);
   std::optional<unsigned> findInPlaceInput(const LogicalOperator &op) const;
@@ -171,14 +187,12 @@ void BufferGraphBuilder::buildGroupProfile(unsigned unitIndex, GroupOp group) {
 
   SmallVector<unsigned> accumulators;
   for (auto [index, value] : llvm::enumerate(yield.getAccumulate())) {
-    unsigned buffer = group.hasEpilogue()
-                          ? addBuffer(value)
-                          : bufferOf.lookup(group.getFinalResults()[index]);
-    if (group.hasEpilogue()) {
-      model.buffers[buffer].ownerGroup = unitIndex;
+    unsigned buffer =
+        group.hasEpilogue()
+            ? addOwnBuffer(value, unitIndex, *profile)
+            : bufferOf.lookup(group.getFinalResults()[index]);
+    if (group.hasEpilogue())
       model.buffers[buffer].isAccumulator = true;
-      profile->ownBuffers.push_back(buffer);
-    }
     accumulators.push_back(buffer);
     local[value] = buffer;
   }
@@ -217,9 +231,7 @@ void BufferGraphBuilder::buildGroupProfile(unsigned unitIndex, GroupOp group) {
     aliasViews(*block, local);
     Value sink = op.getSink()->getResult(0);
     if (!local.count(sink)) {
-      unsigned buffer = addBuffer(sink);
-      model.buffers[buffer].ownerGroup = unitIndex;
-      profile->ownBuffers.push_back(buffer);
+      unsigned buffer = addOwnBuffer(sink, unitIndex, *profile);
       local[sink] = buffer;
       ownInterval[buffer] = {step, step};
     }
@@ -306,25 +318,18 @@ LogicalResult BufferGraphBuilder::buildStreamProfile(unsigned unitIndex,
   // buffers, live at every internal step.
   llvm::DenseMap<unsigned, std::pair<unsigned, unsigned>> ownInterval;
   for (auto [stage, rows] : llvm::zip(*stages, lineRows)) {
-    unsigned buffer = addBuffer(stage.op.getSink()->getResult(0));
-    Buffer &line = model.buffers[buffer];
-    line.exactBytes = rows * stage.rowBytes;
-    line.bytes = model.getAlignedBytes(line.exactBytes);
-    line.ownerGroup = unitIndex;
-    line.isLineBuffer = true;
-    profile->ownBuffers.push_back(buffer);
+    unsigned buffer = addOwnBuffer(stage.op.getSink()->getResult(0),
+                                   unitIndex, *profile, rows * stage.rowBytes);
+    model.buffers[buffer].isLineBuffer = true;
     ownInterval[buffer] = {0, numSteps - 1};
   }
   if (stages->back().accumulates && !stages->back().accumulatesIntoResult) {
     Operation *reduction = stages->back().op.anchor;
-    unsigned buffer = addBuffer(reduction->getResult(0));
-    Buffer &accumulator = model.buffers[buffer];
-    accumulator.exactBytes = getStorageBytes(
-        cast<RowReductionOpInterface>(reduction).getAccumulatorType());
-    accumulator.bytes = model.getAlignedBytes(accumulator.exactBytes);
-    accumulator.ownerGroup = unitIndex;
-    accumulator.isRowAccumulator = true;
-    profile->ownBuffers.push_back(buffer);
+    unsigned buffer = addOwnBuffer(
+        reduction->getResult(0), unitIndex, *profile,
+        getStorageBytes(
+            cast<RowReductionOpInterface>(reduction).getAccumulatorType()));
+    model.buffers[buffer].isRowAccumulator = true;
     ownInterval[buffer] = {0, numSteps - 1};
   }
   if (auto it = bufferOf.find(stream.getInput()); it != bufferOf.end()) {
@@ -440,9 +445,7 @@ LogicalResult BufferGraphBuilder::buildLoopProfile(unsigned unitIndex,
     Value sink = op.getSink()->getResult(0);
     if (!local.count(sink)) {
       // A temporary of the body, reused by every iteration.
-      unsigned buffer = addBuffer(sink);
-      model.buffers[buffer].ownerGroup = unitIndex;
-      profile->ownBuffers.push_back(buffer);
+      unsigned buffer = addOwnBuffer(sink, unitIndex, *profile);
       local[sink] = buffer;
       ownInterval[buffer] = {step, step};
     }
