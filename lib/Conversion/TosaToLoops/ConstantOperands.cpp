@@ -177,3 +177,44 @@ Value FoldedBiases::load(OpBuilder &builder, Location loc,
       builder, loc, memref,
       ValueRange{arith::AddIOp::create(builder, loc, offset, channel)});
 }
+
+std::optional<HalfwordFilters>
+HalfwordFilters::get(OpBuilder &builder, Location loc, Value weights) {
+  std::optional<ConstantSlice> slice =
+      getConstantSlice(builder, loc, weights, /*dim=*/2);
+  if (!slice || !slice->value.getElementType().isInteger(8))
+    return std::nullopt;
+  ArrayRef<int64_t> shape = slice->value.getType().getShape();
+  if (shape.size() != 4 || shape[3] != 1)
+    return std::nullopt;
+  int64_t taps = shape[0] * shape[1], channels = shape[2];
+  int64_t words = llvm::divideCeil(taps, 2);
+  SmallVector<int32_t> packed(channels * words, 0);
+  for (auto [index, w] : llvm::enumerate(slice->value.getValues<APInt>())) {
+    int64_t tap = static_cast<int64_t>(index) / channels;
+    int64_t channel = static_cast<int64_t>(index) % channels;
+    uint32_t lane = static_cast<uint16_t>(w.getSExtValue());
+    packed[channel * words + tap / 2] |=
+        static_cast<int32_t>(lane << (16 * (tap % 2)));
+  }
+  auto type = RankedTensorType::get({channels, words}, builder.getI32Type());
+  memref::GlobalOp global = getOrCreateConstant(
+      slice->global, (slice->global.getSymName() + "_halfwords").str(),
+      DenseElementsAttr::get(type, ArrayRef<int32_t>(packed)), 4);
+  Value memref = memref::GetGlobalOp::create(builder, loc, global.getType(),
+                                             global.getSymName());
+  return HalfwordFilters(memref, slice->offset, shape[1]);
+}
+
+Value HalfwordFilters::loadTap(OpBuilder &builder, Location loc,
+                               Value channel, int64_t kh, int64_t kw) const {
+  int64_t tap = kh * kernelW + kw;
+  Value word = memref::LoadOp::create(
+      builder, loc, memref,
+      ValueRange{arith::AddIOp::create(builder, loc, offset, channel),
+                 constantIndex(builder, loc, tap / 2)});
+  if (tap % 2)
+    return word;
+  return arith::ShLIOp::create(builder, loc, word,
+                               constantInt(builder, loc, word.getType(), 16));
+}

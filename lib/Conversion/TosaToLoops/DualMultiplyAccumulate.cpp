@@ -279,6 +279,43 @@ void rewrite(DotProductLoop &match) {
   loop.erase();
 }
 
+/// `acc + x * (w >> 16)` and `acc + x * ((w << 16) >> 16)` with x a
+/// sign-extended int8 or int16 (a depthwise filter's weights as 16-bit lanes,
+/// HalfwordFilters) as one SMLABT or SMLABB of the word itself: LLVM would
+/// hoist each lane's extraction out of the loops into a register of its
+/// own. Exact: the product of two 16-bit values wraps into the sum as the
+/// i32 addition does.
+void rewriteHalfwordProduct(arith::AddIOp add) {
+  if (!add.getType().isInteger(32))
+    return;
+  for (unsigned side = 0; side < 2; ++side) {
+    auto mul = add->getOperand(side).getDefiningOp<arith::MulIOp>();
+    if (!mul || !mul->hasOneUse())
+      continue;
+    for (unsigned factor = 0; factor < 2; ++factor) {
+      auto ext = mul->getOperand(factor).getDefiningOp<arith::ExtSIOp>();
+      auto lane = mul->getOperand(1 - factor).getDefiningOp<arith::ShRSIOp>();
+      if (!ext || ext.getIn().getType().getIntOrFloatBitWidth() > 16 ||
+          !lane || getConstantIntValue(lane.getRhs()) != 16)
+        continue;
+      Value word = lane.getLhs();
+      StringRef name = "llvm.arm.smlabt";
+      if (auto shl = word.getDefiningOp<arith::ShLIOp>();
+          shl && getConstantIntValue(shl.getRhs()) == 16) {
+        word = shl.getLhs();
+        name = "llvm.arm.smlabb";
+      }
+      OpBuilder builder(add);
+      add.replaceAllUsesWith(
+          callIntrinsic(builder, add.getLoc(), name,
+                        {ext.getResult(), word, add->getOperand(1 - side)}));
+      add.erase();
+      mul.erase();
+      return;
+    }
+  }
+}
+
 struct DualMultiplyAccumulatePass
     : public pex::impl::DualMultiplyAccumulateBase<
           DualMultiplyAccumulatePass> {
@@ -300,6 +337,7 @@ struct DualMultiplyAccumulatePass
       if (std::optional<DotProductLoop> match = matchDotProductLoop(loop))
         rewrite(*match);
     }
+    getOperation().walk(rewriteHalfwordProduct);
   }
 };
 
