@@ -94,7 +94,7 @@ def kernel_shapes() -> Graph:
     three = m.conv("runs", features, 3, (3, 3), (1, 1), (0, 0, 0, 0))
     # Padded, through the buffer: windows inside the input copied whole,
     # border windows tap by tap; channels a word at a time, or three.
-    m.conv("padded", features, 6, (3, 3), (1, 1), (1, 1, 1, 1))
+    padded = m.conv("padded", features, 6, (3, 3), (1, 1), (1, 1, 1, 1))
     m.conv("padded_three", three, 8, (3, 3), (2, 2), (1, 1, 1, 1))
     # 1x1: one or two outputs (rows in place), more (blocks of channels and
     # pixels through the buffer).
@@ -105,11 +105,16 @@ def kernel_shapes() -> Graph:
     m.conv("pointwise_odd", features, 7, (1, 1), (2, 2), (0, 0, 0, 0))
     m.depthwise("depthwise_s1", features, (3, 3), (1, 1), (1, 1, 1, 1))
     m.depthwise("depthwise_s2", features, (3, 3), (2, 2), (1, 1, 1, 1))
+    # 3x3 filters over six and three channels (a block of six columns and
+    # a narrower one, at stride 1; only the narrower one at stride 2).
+    m.depthwise("depthwise_six", padded, (3, 3), (1, 1), (1, 1, 1, 1))
+    m.depthwise("depthwise_three_s2", three, (3, 3), (2, 2), (1, 1, 1, 1))
     # A map one column wide (a filter over time, five odd channels): computed
     # as a row, padded, at strides 1 and 2.
     column = m.conv("column", x, 5, (1, 11), (1, 1), (0, 0, 0, 0))
     m.depthwise("depthwise_column_s1", column, (9, 1), (1, 1), (4, 4, 0, 0))
     m.depthwise("depthwise_column_s2", column, (9, 1), (2, 2), (4, 4, 0, 0))
+    m.depthwise("depthwise_column_3x3", column, (3, 3), (1, 1), (1, 1, 1, 1))
     # One output row from three input rows (a streamed row's shape), odd
     # width and channels.
     rows = m.conv("three_rows", x, 3, (11, 1), (1, 1), (0, 0, 0, 0))
