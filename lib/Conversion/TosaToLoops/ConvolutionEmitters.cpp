@@ -552,6 +552,16 @@ struct DepthwiseConv2DEmitter
           HalfwordFilters::get(builder, op->getLoc(), operands.getMemRef(1));
     if (halfwords)
       blocking.columns = geometry->stride[1] == 1 ? 6 : 5;
+    // Tap (kh, kw) of the loop nest's channel `channel` from its lane (the
+    // setup reads them too: the int8 weights are then left unused, out of
+    // flash).
+    auto loadHalfword = [&](OpBuilder &b, Location loc, Value channel,
+                            int64_t kh, int64_t kw) -> Value {
+      Value word = transpose ? halfwords->loadTap(b, loc, channel, kw, kh)
+                             : halfwords->loadTap(b, loc, channel, kh, kw);
+      return arith::ShRSIOp::create(b, loc, word,
+                                    constantInt(b, loc, word.getType(), 16));
+    };
 
     // The input channel and the copy of output channel `o`.
     auto source = [&](OpBuilder &b, Location loc,
@@ -606,10 +616,12 @@ struct DepthwiseConv2DEmitter
       for (int64_t kh = 0; kh < taps[0]; ++kh)
         for (int64_t kw = 0; kw < taps[1]; ++kw)
           weights[kh].push_back(
-              widen(b, loc,
-                    loadWeight(b, loc, constantIndex(b, loc, kh),
-                               constantIndex(b, loc, kw), channel, copy),
-                    geometry->accType, geometry->weightZp));
+              halfwords ? loadHalfword(b, loc, channel, kh, kw)
+                        : widen(b, loc,
+                                loadWeight(b, loc, constantIndex(b, loc, kh),
+                                           constantIndex(b, loc, kw), channel,
+                                           copy),
+                                geometry->accType, geometry->weightZp));
       SmallVector<Value> biases;
       for (TapRange rows : rowRanges)
         for (TapRange cols : colRanges) {
@@ -655,11 +667,7 @@ struct DepthwiseConv2DEmitter
         SmallVector<Value> accs(init);
         for (int64_t kh = range.rows.begin; kh < range.rows.end; ++kh)
           for (int64_t kw = range.cols.begin; kw < range.cols.end; ++kw) {
-            Value word = transpose
-                             ? halfwords->loadTap(b, loc, channel, kw, kh)
-                             : halfwords->loadTap(b, loc, channel, kh, kw);
-            Value w = arith::ShRSIOp::create(
-                b, loc, word, constantInt(b, loc, word.getType(), 16));
+            Value w = loadHalfword(b, loc, channel, kh, kw);
             Value ih = addIndex(b, loc, rowOrigin,
                                 (kh - range.rows.begin) *
                                     geometry->dilation[0]);
