@@ -44,8 +44,12 @@ def DualMultiplyAccumulate
     (unaligned), splits it into two pairs of 16-bit lanes (SXTB16), subtracts
     the constant from both lanes (SSUB16) and adds each product pair with one
     SMLAD (`llvm.arm.sxtb16`, `llvm.arm.ssub16`, `llvm.arm.smlad`). Exact:
-    the i32 sums only change order. For 32-bit targets with the DSP
-    extension (Cortex-M4, M7, M33); runs after `pex-lower-kernels`.
+    the i32 sums only change order. A product of a sign-extended int8 or
+    int16 and one 16-bit lane of a word (`w >> 16`, `(w << 16) >> 16`:
+    depthwise 3x3 weights packed two taps a word) added to an i32 becomes
+    one `llvm.arm.smlabt` or `llvm.arm.smlabb` of the word as it is. For
+    32-bit targets with the DSP extension (Cortex-M4, M7, M33); runs after
+    `pex-lower-kernels`.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::LLVM::LLVMDialect",
