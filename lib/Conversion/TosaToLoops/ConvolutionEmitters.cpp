@@ -482,11 +482,11 @@ struct Conv2DEmitter
 /// input channel c. An interior block is one channel over four adjacent
 /// columns: each weight load feeds four multiply-accumulates (there is no
 /// input shared between channels). Constant int8 3x3 filters are read as
-/// 16-bit lanes, two taps a word (HalfwordFilters): the five words stay in
-/// registers, so a block is five or six columns. A map one column wide (keyword-spotting
-/// models filter over time with KH x 1 kernels on [N, T, 1, C]) is computed
-/// transposed, as one row, so that its blocks are four adjacent outputs
-/// too rather than one.
+/// 16-bit lanes, two taps a word (HalfwordFilters): five words instead of
+/// nine weights leave registers for blocks of five or six columns. A map
+/// one column wide (keyword-spotting models filter over time with KH x 1
+/// kernels on [N, T, 1, C]) is computed transposed, as one row, so that its
+/// blocks are four adjacent outputs too rather than one.
 struct DepthwiseConv2DEmitter
     : KernelEmitterOpInterface::ExternalModel<DepthwiseConv2DEmitter,
                                               tosa::DepthwiseConv2DOp> {
@@ -539,14 +539,13 @@ struct DepthwiseConv2DEmitter
     // fastest with four).
     WindowBlocking blocking{1, taps[1] > 5 ? 3 : 4};
     // A 3x3 filter of int8 weights without a zero point is read as 16-bit
-    // lanes: five words held in registers across a row's blocks, beside
-    // the four accumulators, where nine weights spill (on DSP targets each
-    // product is one SMLABB or SMLABT).
-    // The registers the weights free hold more columns: six at stride 1,
-    // five at stride 2, whose blocks read more input columns (estimated
-    // cycles of vww_96_int8's depthwise kernels: 2.58 M with four columns,
-    // 2.49 M with five, 2.42 M with six, 2.52 M with seven; its stride-2
-    // kernels 0.67 M with four, 0.59 M with five, 0.61 M with six).
+    // lanes: five words held in registers across a row's blocks where nine
+    // weights spill (on DSP targets each product is one SMLABB or SMLABT).
+    // The registers they free hold more columns: six at stride 1, five at
+    // stride 2, whose blocks read more input columns (estimated cycles of
+    // vww_96_int8's depthwise kernels: 2.58 M with four columns, 2.49 M
+    // with five, 2.42 M with six, 2.52 M with seven; its stride-2 kernels
+    // 0.67 M with four, 0.59 M with five, 0.61 M with six).
     std::optional<HalfwordFilters> halfwords;
     if (taps[0] == 3 && taps[1] == 3 && multiplier == 1 &&
         geometry->accType.isInteger(32) && geometry->weightZp == 0)
