@@ -180,14 +180,21 @@ Value FoldedBiases::load(OpBuilder &builder, Location loc,
 
 std::optional<HalfwordFilters>
 HalfwordFilters::get(OpBuilder &builder, Location loc, Value weights) {
+  // Sliced along the input channels, or, over a single input channel, along
+  // its copies (an image's first layer).
+  bool byCopies = false;
   std::optional<ConstantSlice> slice =
       getConstantSlice(builder, loc, weights, /*dim=*/2);
+  if (!slice) {
+    slice = getConstantSlice(builder, loc, weights, /*dim=*/3);
+    byCopies = true;
+  }
   if (!slice || !slice->value.getElementType().isInteger(8))
     return std::nullopt;
   ArrayRef<int64_t> shape = slice->value.getType().getShape();
-  if (shape.size() != 4 || shape[3] != 1)
+  if (shape.size() != 4 || (byCopies && shape[2] != 1))
     return std::nullopt;
-  int64_t taps = shape[0] * shape[1], channels = shape[2];
+  int64_t taps = shape[0] * shape[1], channels = shape[2] * shape[3];
   int64_t words = llvm::divideCeil(taps, 2);
   SmallVector<int32_t> packed(channels * words, 0);
   for (auto [index, w] : llvm::enumerate(slice->value.getValues<APInt>())) {
@@ -203,7 +210,13 @@ HalfwordFilters::get(OpBuilder &builder, Location loc, Value weights) {
       DenseElementsAttr::get(type, ArrayRef<int32_t>(packed)), 4);
   Value memref = memref::GetGlobalOp::create(builder, loc, global.getType(),
                                              global.getSymName());
-  return HalfwordFilters(memref, slice->offset, shape[1]);
+  // The slice's first output channel: its first input channel's first copy.
+  Value first = byCopies ? slice->offset
+                         : arith::MulIOp::create(
+                               builder, loc, slice->offset,
+                               constantIndex(builder, loc, shape[3]))
+                               .getResult();
+  return HalfwordFilters(memref, first, shape[1]);
 }
 
 Value HalfwordFilters::loadTap(OpBuilder &builder, Location loc,

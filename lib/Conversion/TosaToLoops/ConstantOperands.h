@@ -80,18 +80,21 @@ private:
 };
 
 /// A depthwise filter's int8 weights two per word, as 16-bit lanes, packed
-/// at compile time into a new global [C, ceil(KH * KW / 2)] x i32 read at the
-/// weights' slice offset: tap t = kh * KW + kw is lane t % 2 of word t / 2.
+/// at compile time into a new global [C * M, ceil(KH * KW / 2)] x i32 (by
+/// output channel c * M + m) read at the weights' slice offset: tap
+/// t = kh * KW + kw is lane t % 2 of word t / 2.
 /// Halfword multiplies (SMLABB, SMLABT) read either lane where it is, so a
 /// 3x3 filter is five registers instead of nine.
 class HalfwordFilters {
 public:
-  /// Needs constant int8 weights [KH, KW, C, 1], sliced along C or whole.
+  /// Needs constant int8 weights [KH, KW, C, M], sliced along C (or along M
+  /// when C is 1) or whole.
   static std::optional<HalfwordFilters> get(OpBuilder &builder, Location loc,
                                             Value weights);
 
-  /// Tap (kh, kw) of channel `channel` of the slice, as the i32 word holding
-  /// it shifted so that an arithmetic shift right by 16 gives the weight.
+  /// Tap (kh, kw) of output channel `channel` of the slice, as the i32 word
+  /// holding it shifted so that an arithmetic shift right by 16 gives the
+  /// weight.
   Value loadTap(OpBuilder &builder, Location loc, Value channel, int64_t kh,
                 int64_t kw) const;
 

@@ -547,13 +547,13 @@ struct DepthwiseConv2DEmitter
     // with five, 2.42 M with six, 2.52 M with seven; its stride-2 kernels
     // 0.67 M with four, 0.59 M with five, 0.61 M with six).
     std::optional<HalfwordFilters> halfwords;
-    if (taps[0] == 3 && taps[1] == 3 && multiplier == 1 &&
-        geometry->accType.isInteger(32) && geometry->weightZp == 0)
+    if (taps[0] == 3 && taps[1] == 3 && geometry->accType.isInteger(32) &&
+        geometry->weightZp == 0)
       halfwords =
           HalfwordFilters::get(builder, op->getLoc(), operands.getMemRef(1));
     if (halfwords)
       blocking.columns = geometry->stride[1] == 1 ? 6 : 5;
-    // Tap (kh, kw) of the loop nest's channel `channel` from its lane (the
+    // Tap (kh, kw) of output channel `channel` from its lane (the
     // setup reads them too: the int8 weights are then left unused, out of
     // flash).
     auto loadHalfword = [&](OpBuilder &b, Location loc, Value channel,
@@ -632,7 +632,7 @@ struct DepthwiseConv2DEmitter
       SmallVector<SmallVector<Value>> weights(taps[0]);
       for (int64_t kh = 0; kh < taps[0]; ++kh)
         for (int64_t kw = 0; kw < taps[1]; ++kw)
-          weights[kh].push_back(loadHalfword(b, loc, channel, kh, kw));
+          weights[kh].push_back(loadHalfword(b, loc, o, kh, kw));
       SmallVector<Value> biases;
       for (TapRange rows : rowRanges)
         for (TapRange cols : colRanges) {
@@ -675,7 +675,7 @@ struct DepthwiseConv2DEmitter
         SmallVector<Value> accs(init);
         for (int64_t kh = range.rows.begin; kh < range.rows.end; ++kh)
           for (int64_t kw = range.cols.begin; kw < range.cols.end; ++kw) {
-            Value w = loadHalfword(b, loc, channel, kh, kw);
+            Value w = loadHalfword(b, loc, out[3], kh, kw);
             Value ih = addIndex(b, loc, rowOrigin,
                                 (kh - range.rows.begin) *
                                     geometry->dilation[0]);

@@ -47,13 +47,15 @@ class _Model:
                            dict(stride=stride, dilation=(1, 1), pad=pad, activation="RELU6")))
         return self._flatten(y)
 
-    def depthwise(self, name: str, x: Tensor, kernel, stride, pad) -> Tensor:
+    def depthwise(self, name: str, x: Tensor, kernel, stride, pad,
+                  multiplier: int = 1) -> Tensor:
         _, h, w, c = x.shape
         oh = (h + pad[0] + pad[1] - kernel[0]) // stride[0] + 1
         ow = (w + pad[2] + pad[3] - kernel[1]) // stride[1] + 1
-        y = Tensor(f"{name}/output", (1, oh, ow, c), "i8", _OUTPUT_QUANT)
-        weights = _weights(f"{name}/weights", (*kernel, c, 1), c, 3)
-        self.ops.append(Op("depthwise_conv2d", [x, weights, _bias(f"{name}/bias", c)], [y],
+        outputs = c * multiplier
+        y = Tensor(f"{name}/output", (1, oh, ow, outputs), "i8", _OUTPUT_QUANT)
+        weights = _weights(f"{name}/weights", (*kernel, c, multiplier), outputs, 3)
+        self.ops.append(Op("depthwise_conv2d", [x, weights, _bias(f"{name}/bias", outputs)], [y],
                            dict(stride=stride, dilation=(1, 1), pad=pad, activation="RELU")))
         return self._flatten(y)
 
@@ -109,6 +111,11 @@ def kernel_shapes() -> Graph:
     # a narrower one, at stride 1; only the narrower one at stride 2).
     m.depthwise("depthwise_six", padded, (3, 3), (1, 1), (1, 1, 1, 1))
     m.depthwise("depthwise_three_s2", three, (3, 3), (2, 2), (1, 1, 1, 1))
+    # A 3x3 filter with a channel multiplier: over the single input channel
+    # (an image's first layer), and over three.
+    m.depthwise("depthwise_copies_s2", x, (3, 3), (2, 2), (1, 1, 1, 1), multiplier=5)
+    m.depthwise("depthwise_three_copies", three, (3, 3), (1, 1), (1, 1, 1, 1),
+                multiplier=2)
     # A map one column wide (a filter over time, five odd channels): computed
     # as a row, padded, at strides 1 and 2.
     column = m.conv("column", x, 5, (1, 11), (1, 1), (0, 0, 0, 0))
