@@ -306,7 +306,9 @@ LogicalResult BufferGraphBuilder::buildStreamProfile(unsigned unitIndex,
   profile->numBodySteps = numSteps;
   std::string whyNot;
   FailureOr<SmallVector<StreamStage>> stages =
-      getStreamStages(profile->steps, body.getArgument(0), whyNot);
+      getStreamStages(profile->steps,
+                      stream.getInput() ? body.getArgument(0) : Value(),
+                      whyNot);
   if (failed(stages))
     return stream.emitError() << "pex: cannot stream this chain: " << whyNot;
   ArrayRef<int64_t> lineRows = stream.getLineRows();
@@ -332,7 +334,8 @@ LogicalResult BufferGraphBuilder::buildStreamProfile(unsigned unitIndex,
     model.buffers[buffer].isRowAccumulator = true;
     ownInterval[buffer] = {0, numSteps - 1};
   }
-  if (auto it = bufferOf.find(stream.getInput()); it != bufferOf.end()) {
+  if (auto it = bufferOf.find(stream.getInput());
+      stream.getInput() && it != bufferOf.end()) {
     profile->inputLastStep[it->second] = numSteps - 1;
     unit.inputs.push_back(it->second);
   }

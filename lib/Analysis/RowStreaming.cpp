@@ -2,11 +2,13 @@
 
 #include "pex/Analysis/RowStreaming.h"
 #include "pex/Analysis/OpLabels.h"
+#include "pex/Dialect/Pex/IR/PexOps.h"
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
 #include "pex/Interfaces/RowReductionOpInterface.h"
 #include "pex/Interfaces/RowWindowOpInterface.h"
 
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace mlir::pex;
@@ -116,6 +118,12 @@ private:
 
 } // namespace
 
+bool mlir::pex::isReadOfAllRows(const LogicalOperator &op) {
+  auto read = dyn_cast<ReadRowsOp>(op.getSink());
+  return read && op.ops.size() == 1 && read.getResult() &&
+         matchPattern(read.getFirstRow(), m_Zero());
+}
+
 std::optional<Value> mlir::pex::getOnlyActivation(const LogicalOperator &op) {
   std::optional<Value> activation;
   for (Value operand : op.getExternalOperands()) {
@@ -131,12 +139,30 @@ std::optional<Value> mlir::pex::getOnlyActivation(const LogicalOperator &op) {
 FailureOr<SmallVector<StreamStage>>
 mlir::pex::getStreamStages(ArrayRef<LogicalOperator> ops, Value input,
                            std::string &whyNot) {
-  if (ops.empty() || !isNHWC(input.getType())) {
+  if (ops.empty() || (!isReadOfAllRows(ops.front()) &&
+                      (!input || !isNHWC(input.getType())))) {
     whyNot = "a stream reads one NHWC tensor through at least one operator";
     return failure();
   }
   SmallVector<StreamStage> stages;
   Value activation = input;
+  if (isReadOfAllRows(ops.front())) {
+    // The application's rows, one at a time, into the first line buffer.
+    Value rows = ops.front().getSink()->getResult(0);
+    if (!isNHWC(rows.getType())) {
+      whyNot = "the model input's rows are not those of an NHWC tensor";
+      return failure();
+    }
+    StreamStage stage;
+    stage.op = ops.front();
+    stage.source = true;
+    stage.inputRows = stage.outputRows =
+        cast<RankedTensorType>(rows.getType()).getDimSize(1);
+    stage.rowBytes = getStorageBytes(rows.getType()) / stage.outputRows;
+    stages.push_back(std::move(stage));
+    activation = rows;
+    ops = ops.drop_front();
+  }
   for (const LogicalOperator &op : ops) {
     if (getOnlyActivation(op) != activation) {
       whyNot = getOpLabel(op.getRepresentative()) +

@@ -267,6 +267,18 @@ LogicalResult lowerSlice(tosa::SliceOp slice) {
   return success();
 }
 
+/// Reads the application's rows into the storage the planner placed the
+/// read's result in.
+void placeRead(ReadRowsOp read) {
+  auto placement = read->getAttrOfType<PlacementAttr>(kPlacementAttrName);
+  if (!placement)
+    return;
+  read->removeAttr(kPlacementAttrName);
+  OpBuilder builder(read);
+  read.getBufferMutable().assign(BufferOp::create(
+      builder, read.getLoc(), read.getResult().getType(), placement));
+}
+
 struct FormKernelsPass : public pex::impl::FormKernelsBase<FormKernelsPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
@@ -293,6 +305,12 @@ struct FormKernelsPass : public pex::impl::FormKernelsBase<FormKernelsPass> {
         // Loops stay loops; the operators of their bodies are kernels.
         if (isa<scf::ForOp>(op.getSink()))
           continue;
+        // A read of the application's rows fills its planned storage (a
+        // stream's reads fill a slot of their line buffer already).
+        if (auto read = dyn_cast<ReadRowsOp>(op.getSink())) {
+          placeRead(read);
+          continue;
+        }
         if (failed(wrapInKernel(op)))
           return signalPassFailure();
       }

@@ -77,6 +77,9 @@ private:
   Value emitRow(const StreamStage &stage, Value window,
                 const StreamAction &action);
   Value extractRows(Value source, OpFoldResult offset, int64_t rows);
+  /// Reads the application's input row `row` into `slot` of the first line
+  /// buffer; returns the updated buffer.
+  Value emitReadRow(Value row, int64_t slot);
   Value insertRow(Value row, Value destination, OpFoldResult offset);
   /// Computes the stream's result from the accumulator of the last stage's
   /// rows: the reduction's result and the stage's element-wise members, into
@@ -131,6 +134,15 @@ Value StreamLowering::insertRow(Value row, Value destination,
                                        destination, offsets, sizes, strides);
 }
 
+Value StreamLowering::emitReadRow(Value row, int64_t slot) {
+  OpFoldResult slotOffset = builder.getIndexAttr(slot);
+  Value destination = extractRows(lines[0], slotOffset, 1);
+  Value filled = ReadRowsOp::create(builder, stream.getLoc(),
+                                    destination.getType(), destination, row)
+                     .getResult();
+  return insertRow(filled, lines[0], slotOffset);
+}
+
 Value StreamLowering::emitRow(const StreamStage &stage, Value window,
                               const StreamAction &action) {
   IRMapping mapping = invariants;
@@ -174,6 +186,10 @@ void StreamLowering::emitStep(ArrayRef<StreamAction> actions,
       continue;
     }
     const StreamStage &stage = schedule.stages[action.stage];
+    if (stage.source) {
+      lines[0] = emitReadRow(*position++, action.slot);
+      continue;
+    }
     int64_t rows = action.inputEnd - action.inputBegin;
     Value window = action.stage == 0
                        ? extractRows(stream.getInput(), *position++, rows)
@@ -227,7 +243,9 @@ LogicalResult StreamLowering::lower() {
   Block &body = stream.getBody().front();
   std::string whyNot;
   FailureOr<SmallVector<StreamStage>> stages =
-      getStreamStages(formLogicalOperators(body), body.getArgument(0), whyNot);
+      getStreamStages(formLogicalOperators(body),
+                      stream.getInput() ? body.getArgument(0) : Value(),
+                      whyNot);
   if (failed(stages))
     return stream.emitError() << "pex: cannot stream this chain: " << whyNot;
   schedule = scheduleRows(*stages);

@@ -33,26 +33,44 @@ namespace {
 StreamOp wrapInStream(ArrayRef<LogicalOperator> chain,
                       ArrayRef<int64_t> lineRows) {
   Operation *sink = chain.back().getSink();
-  Value input = *getOnlyActivation(chain.front());
+  // A stream starting with the read of the input's rows has no input.
+  Value input = isReadOfAllRows(chain.front())
+                    ? Value()
+                    : *getOnlyActivation(chain.front());
   Value result = sink->getResult(0);
   OpBuilder builder(sink->getContext());
   builder.setInsertionPointAfter(sink);
   auto stream = StreamOp::create(builder, sink->getLoc(), result.getType(),
                                  input, lineRows);
-  Block *body = builder.createBlock(&stream.getBody(), {}, {input.getType()},
-                                    {input.getLoc()});
+  SmallVector<Type> argTypes;
+  SmallVector<Location> argLocs;
+  if (input) {
+    argTypes.push_back(input.getType());
+    argLocs.push_back(input.getLoc());
+  }
+  Block *body =
+      builder.createBlock(&stream.getBody(), {}, argTypes, argLocs);
   for (const LogicalOperator &op : chain)
     for (Operation *member : op.ops)
       member->moveBefore(body, body->end());
-  input.replaceUsesWithIf(body->getArgument(0), [&](OpOperand &use) {
-    return use.getOwner()->getBlock() == body;
-  });
+  if (input)
+    input.replaceUsesWithIf(body->getArgument(0), [&](OpOperand &use) {
+      return use.getOwner()->getBlock() == body;
+    });
   builder.setInsertionPointToEnd(body);
   YieldOp::create(builder, sink->getLoc(), result);
   result.replaceUsesWithIf(stream.getResult(), [&](OpOperand &use) {
     return use.getOwner()->getBlock() != body;
   });
   return stream;
+}
+
+/// The tensor the first operator of a stream reads: none for the read of
+/// the input's rows.
+Value getStreamInput(const LogicalOperator &first) {
+  if (isReadOfAllRows(first))
+    return Value();
+  return *getOnlyActivation(first);
 }
 
 /// A sub-chain [begin, end) of a maximal chain and its schedule's line
@@ -86,7 +104,7 @@ struct StreamPass : public pex::impl::StreamBase<StreamPass> {
                 ArrayRef(chain).slice(begin, end - begin);
             std::string whyNot;
             FailureOr<SmallVector<StreamStage>> stages =
-                getStreamStages(part, *getOnlyActivation(part.front()), whyNot);
+                getStreamStages(part, getStreamInput(part.front()), whyNot);
             // A longer chain only adds operators that cannot stream.
             if (failed(stages))
               break;
@@ -135,7 +153,7 @@ struct StreamPass : public pex::impl::StreamBase<StreamPass> {
     SmallVector<SmallVector<LogicalOperator>> chains;
     for (auto [index, unit] : llvm::enumerate(units)) {
       if (hasPrevious[index] || !next[index] || unit.group ||
-          !getOnlyActivation(unit.op))
+          (!isReadOfAllRows(unit.op) && !getOnlyActivation(unit.op)))
         continue;
       SmallVector<LogicalOperator> &chain = chains.emplace_back();
       for (std::optional<unsigned> at = index; at; at = next[*at])

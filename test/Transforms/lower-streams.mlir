@@ -130,3 +130,44 @@ func.func @filter_then_sum_rows(%arg0: tensor<1x8x8x16xf32>) -> tensor<1x1x8x16x
   } {pex.placements = [#pex.placement<offset = 512, size = 512, live = [0, 1]>]}
   return %0 : tensor<1x1x8x16xf32>
 }
+
+// -----
+
+// A stream without input reads each row of the model input once, into the
+// slot of its line buffer where the window needs it: before the loop the
+// first rows, in the loop one row at the row the induction variable gives.
+// CHECK-LABEL: func.func @filter_filter_from_rows
+// CHECK:       %[[LINE0:.*]] = tensor.empty() : tensor<1x3x8x16xi8>
+// CHECK:       %[[SLOT0:.*]] = tensor.extract_slice %[[LINE0]][0, 0, 0, 0] [1, 1, 8, 16]
+// CHECK:       %[[ROW0:.*]] = pex.read_rows %[[SLOT0]] rows_from %c0{{.*}} : tensor<1x1x8x16xi8> -> tensor<1x1x8x16xi8>
+// CHECK:       %[[FILLED0:.*]] = tensor.insert_slice %[[ROW0]] into %[[LINE0]][0, 0, 0, 0] [1, 1, 8, 16]
+// CHECK:       %[[SLOT1:.*]] = tensor.extract_slice %[[FILLED0]][0, 1, 0, 0] [1, 1, 8, 16]
+// CHECK:       pex.read_rows %[[SLOT1]] rows_from %c1
+// CHECK:       scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[L0:.*]] = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}})
+// CHECK:         %[[SCALED:.*]] = arith.muli %[[I]], %{{.*}}
+// CHECK:         %[[ROW:.*]] = arith.addi %[[SCALED]], %{{.*}}
+// CHECK:         %[[SHIFTED:.*]] = pex.shift_rows %[[L0]] drop 1 keep 2 : tensor<1x3x8x16xi8>
+// CHECK:         %[[SLOT:.*]] = tensor.extract_slice %[[SHIFTED]][0, 2, 0, 0] [1, 1, 8, 16]
+// CHECK:         pex.read_rows %[[SLOT]] rows_from %[[ROW]]
+// CHECK:         scf.yield
+func.func @filter_filter_from_rows() -> tensor<1x8x8x16xi8> {
+  %w1 = "tosa.const"() {values = dense<1> : tensor<16x3x3x16xi8>} : () -> tensor<16x3x3x16xi8>
+  %b1 = "tosa.const"() {values = dense<3> : tensor<16xi32>} : () -> tensor<16xi32>
+  %w2 = "tosa.const"() {values = dense<2> : tensor<3x3x16x1xi8>} : () -> tensor<3x3x16x1xi8>
+  %b2 = "tosa.const"() {values = dense<0> : tensor<16xi32>} : () -> tensor<16xi32>
+  %zp8 = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %m = "tosa.const"() {values = dense<1073741824> : tensor<1xi32>} : () -> tensor<1xi32>
+  %s = "tosa.const"() {values = dense<33> : tensor<1xi8>} : () -> tensor<1xi8>
+  %e = tensor.empty() : tensor<1x8x8x16xi8>
+  %c0 = arith.constant 0 : index
+  %y = pex.stream line_rows = [3, 3]() -> tensor<1x8x8x16xi8> {
+    %x = pex.read_rows %e rows_from %c0 : tensor<1x8x8x16xi8> -> tensor<1x8x8x16xi8>
+    %c = tosa.conv2d %x, %w1, %b1, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<16x3x3x16xi8>, tensor<16xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x16xi32>
+    %cq = tosa.rescale %c, %m, %s, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x16xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x16xi8>
+    %d = tosa.depthwise_conv2d %cq, %w2, %b2, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<3x3x16x1xi8>, tensor<16xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x16xi32>
+    %dq = tosa.rescale %d, %m, %s, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x16xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x16xi8>
+    pex.yield %dq : tensor<1x8x8x16xi8>
+  }
+  return %y : tensor<1x8x8x16xi8>
+}

@@ -134,3 +134,38 @@ func.func @f16_global_pool(%x: tensor<1x8x8x16xf16>) -> tensor<1x1x1x16xf16> {
   %p = tosa.avg_pool2d %d, %zp, %zp {acc_type = f16, kernel = array<i64: 8, 8>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 8, 8>} : (tensor<1x8x8x16xf16>, tensor<1xf16>, tensor<1xf16>) -> tensor<1x1x1x16xf16>
   return %p : tensor<1x1x1x16xf16>
 }
+
+// -----
+
+// The model input's rows read from the application (--io=stream) start the
+// chain: the stream has no input, and the input exists only as a line
+// buffer of the three rows the convolution's window reads (384 B instead
+// of 1024 B).
+// CHECK-LABEL: func.func @filter_filter_from_rows
+// CHECK:       pex.stream line_rows = [3, 3]() -> tensor<1x8x8x16xi8> {
+// CHECK-NEXT:    %[[X:.*]] = pex.read_rows
+// CHECK-NEXT:    tosa.conv2d %[[X]]
+// REPORT-LABEL: pex memory report: @filter_filter_from_rows
+// REPORT:       peak SRAM: 2048 bytes
+// REPORT-LABEL: pex memory report: @filter_filter_from_rows
+// REPORT:       pex.stream
+// REPORT-NEXT:    | row: pex.read_rows
+// REPORT:       peak SRAM: 768 bytes
+func.func @filter_filter_from_rows() -> tensor<1x8x8x16xi8> {
+  %e = tensor.empty() : tensor<1x8x8x16xi8>
+  %c0 = arith.constant 0 : index
+  %x = pex.read_rows %e rows_from %c0 : tensor<1x8x8x16xi8> -> tensor<1x8x8x16xi8>
+  %w1 = "tosa.const"() {values = dense<1> : tensor<16x3x3x16xi8>} : () -> tensor<16x3x3x16xi8>
+  %b1 = "tosa.const"() {values = dense<3> : tensor<16xi32>} : () -> tensor<16xi32>
+  %w2 = "tosa.const"() {values = dense<2> : tensor<3x3x16x1xi8>} : () -> tensor<3x3x16x1xi8>
+  %b2 = "tosa.const"() {values = dense<0> : tensor<16xi32>} : () -> tensor<16xi32>
+  %zp8 = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %m = "tosa.const"() {values = dense<1073741824> : tensor<1xi32>} : () -> tensor<1xi32>
+  %s = "tosa.const"() {values = dense<33> : tensor<1xi8>} : () -> tensor<1xi8>
+  %c = tosa.conv2d %x, %w1, %b1, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<16x3x3x16xi8>, tensor<16xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x16xi32>
+  %cq = tosa.rescale %c, %m, %s, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x16xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x16xi8>
+  %d = tosa.depthwise_conv2d %cq, %w2, %b2, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<3x3x16x1xi8>, tensor<16xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x16xi32>
+  %dq = tosa.rescale %d, %m, %s, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x16xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x16xi8>
+  return %dq : tensor<1x8x8x16xi8>
+}

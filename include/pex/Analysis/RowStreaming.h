@@ -10,6 +10,9 @@
 //   dimension 1): output row r reads input rows
 //   [r * stride - padTop, r * stride - padTop + window) clipped to the input
 //   (window 1 for element-wise operators).
+// * The first stage may be the model input's rows read from the
+//   application (pex.read_rows, `pexc --io=stream`): a stage of window 1
+//   whose rows are handed over, one at a time, into its line buffer.
 // * The last stage may reduce all rows into one (a global pooling,
 //   RowReductionOpInterface): it then accumulates each input row as it
 //   arrives, a stage of window 1 whose "rows" are the accumulations, and
@@ -42,6 +45,9 @@ struct StreamStage {
   int64_t window = 1, stride = 1, padTop = 0;
   /// Bytes of one output row.
   int64_t rowBytes = 0;
+  /// The first stage may read the model input's rows from the application
+  /// (pex.read_rows): each "row" it computes is one row handed over.
+  bool source = false;
   /// The last stage reduces all rows: one accumulation per input row.
   bool accumulates = false;
   /// ... into the stream's result (the accumulator is the result, and no
@@ -77,10 +83,15 @@ struct StreamSchedule {
 /// are constants): the tensor a stage of a stream would read.
 std::optional<Value> getOnlyActivation(const LogicalOperator &op);
 
+/// Whether `op` reads all the model input's rows from the application (a
+/// stream can start with it, and then has no input).
+bool isReadOfAllRows(const LogicalOperator &op);
+
 /// The stages of `ops`, a chain of logical operators whose first reads
-/// `input`; fails with the reason in `whyNot` when the chain cannot be
-/// streamed (an operator that reads two activations, is not a row window,
-/// skips rows, is not NHWC, or reduces all rows before the last).
+/// `input` or is a read of all input rows (`input` is then unused); fails
+/// with the reason in `whyNot` when the chain cannot be streamed (an
+/// operator that reads two activations, is not a row window, skips rows, is
+/// not NHWC, or reduces all rows before the last).
 FailureOr<SmallVector<StreamStage>>
 getStreamStages(ArrayRef<LogicalOperator> ops, Value input,
                 std::string &whyNot);
