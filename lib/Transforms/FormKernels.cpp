@@ -31,8 +31,8 @@ bool isImmediate(Value value) {
 
 /// The placement the planner recorded for the storage `value` is in: that
 /// of the operation computing it (a placed operation, a placed buffer, a
-/// kernel's destination, the result a slice is assembled into), through the
-/// loops that carry it.
+/// kernel's destination or a read's, the result a slice is assembled into),
+/// through the loops that carry it.
 PlacementAttr getRecordedPlacement(Value value) {
   while (true) {
     if (auto arg = dyn_cast<BlockArgument>(value)) {
@@ -56,6 +56,12 @@ PlacementAttr getRecordedPlacement(Value value) {
     }
     if (auto kernel = dyn_cast<KernelOp>(op)) {
       value = kernel.getOutput();
+      continue;
+    }
+    // A read of the application's rows fills its buffer, once placed.
+    if (auto read = dyn_cast<ReadRowsOp>(op);
+        read && !read->hasAttr(kPlacementAttrName)) {
+      value = read.getBuffer();
       continue;
     }
     if (auto insert = dyn_cast<tensor::InsertSliceOp>(op)) {
