@@ -334,12 +334,26 @@ LogicalResult BufferGraphBuilder::buildStreamProfile(unsigned unitIndex,
     model.buffers[buffer].isRowAccumulator = true;
     ownInterval[buffer] = {0, numSteps - 1};
   }
+  unsigned result = bufferOf.lookup(stream.getResult());
   if (auto it = bufferOf.find(stream.getInput());
       stream.getInput() && it != bufferOf.end()) {
-    profile->inputLastStep[it->second] = numSteps - 1;
-    unit.inputs.push_back(it->second);
+    unsigned input = it->second;
+    profile->inputLastStep[input] = numSteps - 1;
+    unit.inputs.push_back(input);
+    // The result's rows may go where the input's rows were read for the
+    // last time; neither is the function's result (a model input the arena
+    // holds may be overwritten: the run consumes it).
+    const Buffer &inputBuffer = model.buffers[input];
+    auto inputType = cast<RankedTensorType>(stream.getInput().getType());
+    if (!inputBuffer.isResult && !model.buffers[result].isIO())
+      if (std::optional<int64_t> offset = getResultOffsetOverInput(
+              scheduleRows(*stages),
+              inputBuffer.exactBytes / inputType.getDimSize(1),
+              model.getOptions().alignment);
+          offset && -*offset < model.buffers[result].bytes)
+        profile->resultOverInput = {result, input, *offset};
   }
-  profile->outputFirstStep[bufferOf.lookup(stream.getResult())] = 0;
+  profile->outputFirstStep[result] = 0;
   model.finishGroupProfile(*profile, ownInterval);
   for (const LogicalOperator &op : profile->steps)
     unit.macs += getMacs(op);

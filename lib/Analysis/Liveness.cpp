@@ -24,6 +24,27 @@ static std::optional<unsigned> getInPlaceInputStep(const BufferGraph &graph,
   return step;
 }
 
+/// Removes from a stream's live bytes per internal step those its result
+/// shares with its input (the result written over the input's consumed
+/// rows), at the steps where both are live; the caller checks that the
+/// input dies at the stream.
+static void subtractSharedBytes(const BufferGraph &graph,
+                                const GroupProfile &profile,
+                                MutableArrayRef<int64_t> live) {
+  const GroupProfile::ResultOverInput &over = *profile.resultOverInput;
+  const Buffer &input = graph.getBuffers()[over.input];
+  const Buffer &result = graph.getBuffers()[over.result];
+  if (!graph.counts(input) || !graph.counts(result))
+    return;
+  int64_t spanned = std::max(input.bytes, over.offset + result.bytes) -
+                    std::min<int64_t>(0, over.offset);
+  int64_t shared = input.bytes + result.bytes - spanned;
+  unsigned first = profile.outputFirstStep.lookup(over.result);
+  unsigned last = profile.inputLastStep.lookup(over.input);
+  for (unsigned step = first; step <= last && step < live.size(); ++step)
+    live[step] -= shared;
+}
+
 ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
                                             ArrayRef<unsigned> order) {
   ArrayRef<Unit> units = graph.getUnits();
@@ -82,19 +103,34 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
         eval.lifetimes[input].second == eval.lifetimes[output].first)
       eval.storageOf[output] = eval.storageOf[input];
   };
+  eval.offsetInStorage.assign(buffers.size(), 0);
   for (unsigned unit : order) {
     const Unit &u = units[unit];
     if (u.inPlaceInput)
       writeOver(u.outputs.front(), *u.inPlaceInput);
-    if (u.group)
-      for (auto [output, over] : u.group->inPlaceOver)
-        writeOver(output, over);
+    if (!u.group)
+      continue;
+    for (auto [output, over] : u.group->inPlaceOver)
+      writeOver(output, over);
+    // A stream's result over its input's consumed rows, when no later unit
+    // reads the input.
+    if (const auto &overInput = u.group->resultOverInput;
+        overInput && graph.counts(buffers[overInput->input]) &&
+        eval.lifetimes[overInput->input].second ==
+            unitStart[unit] +
+                u.group->inputLastStep.lookup(overInput->input)) {
+      eval.storageOf[overInput->result] = eval.storageOf[overInput->input];
+      eval.offsetInStorage[overInput->result] =
+          eval.offsetInStorage[overInput->input] + overInput->offset;
+    }
   }
 
   // Live bytes per step over storage roots, by a difference array.
   SmallVector<std::pair<unsigned, unsigned>> rootInterval(
       buffers.size(), {std::numeric_limits<unsigned>::max(), 0});
   SmallVector<bool> rootCounted(buffers.size(), false);
+  // A storage spans its buffers' bytes at their offsets in it.
+  SmallVector<int64_t> rootBegin(buffers.size(), 0), rootEnd(buffers.size(), 0);
   for (unsigned index = 0; index < buffers.size(); ++index) {
     unsigned root = eval.storageOf[index];
     rootInterval[root].first =
@@ -102,13 +138,17 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
     rootInterval[root].second =
         std::max(rootInterval[root].second, eval.lifetimes[index].second);
     rootCounted[root] = rootCounted[root] || root == index;
+    rootBegin[root] = std::min(rootBegin[root], eval.offsetInStorage[index]);
+    rootEnd[root] = std::max(rootEnd[root], eval.offsetInStorage[index] +
+                                                buffers[index].bytes);
   }
   SmallVector<int64_t> delta(numSteps + 1, 0);
   for (unsigned root = 0; root < buffers.size(); ++root) {
     if (!rootCounted[root] || !graph.counts(buffers[root]) || numSteps == 0)
       continue;
-    delta[rootInterval[root].first] += buffers[root].bytes;
-    delta[rootInterval[root].second + 1] -= buffers[root].bytes;
+    int64_t bytes = rootEnd[root] - rootBegin[root];
+    delta[rootInterval[root].first] += bytes;
+    delta[rootInterval[root].second + 1] -= bytes;
   }
   int64_t live = 0;
   for (unsigned step = 0; step < numSteps; ++step) {
@@ -197,6 +237,9 @@ mlir::pex::getUnitCost(const BufferGraph &graph, unsigned unit,
       if (std::optional<unsigned> step =
               getInPlaceInputStep(graph, profile, output, over))
         live[*step] -= buffers[over].bytes;
+  if (profile.resultOverInput &&
+      llvm::is_contained(dyingInputs, profile.resultOverInput->input))
+    subtractSharedBytes(graph, profile, live);
   return {*llvm::max_element(live), after};
 }
 
@@ -236,6 +279,9 @@ int64_t mlir::pex::getLowerBound(const BufferGraph &graph) {
                 getInPlaceInputStep(graph, profile, output, over);
             step && diesHereAlways(over))
           live[*step] -= countedBytes(over);
+      if (profile.resultOverInput &&
+          diesHereAlways(profile.resultOverInput->input))
+        subtractSharedBytes(graph, profile, live);
       bound = std::max(bound, *llvm::max_element(live));
       continue;
     }

@@ -219,3 +219,38 @@ mlir::pex::getStreamStages(ArrayRef<LogicalOperator> ops, Value input,
 StreamSchedule mlir::pex::scheduleRows(ArrayRef<StreamStage> stages) {
   return RowScheduler(stages).run();
 }
+
+std::optional<int64_t>
+mlir::pex::getResultOffsetOverInput(const StreamSchedule &schedule,
+                                    int64_t inputRowBytes, int64_t alignment) {
+  const StreamStage &first = schedule.stages.front();
+  const StreamStage &last = schedule.stages.back();
+  if (first.source || last.accumulates)
+    return std::nullopt;
+  // The action index at which each result row is written, and at which each
+  // input row is read for the last time, in the schedule's pull order.
+  SmallVector<int64_t> writtenAt(last.outputRows, 0);
+  SmallVector<int64_t> lastReadAt(first.inputRows, -1);
+  unsigned lastStage = schedule.stages.size() - 1;
+  int64_t index = 0;
+  for (ArrayRef<StreamAction> step : schedule.steps)
+    for (const StreamAction &action : step) {
+      if (action.kind == StreamAction::Kind::Row && action.stage == 0)
+        for (int64_t row = action.inputBegin; row < action.inputEnd; ++row)
+          lastReadAt[row] = index;
+      if (action.kind == StreamAction::Kind::Row && action.stage == lastStage)
+        writtenAt[action.row] = index;
+      ++index;
+    }
+  // Reads go down the input: when result row r is written, the rows still
+  // to read are those from the first one read at or after the write on.
+  // Result row r must end at or above that row's first byte: the result
+  // starts `below` bytes under the input for the largest such distance.
+  int64_t below = 0, consumed = 0;
+  for (int64_t row = 0; row < last.outputRows; ++row) {
+    while (consumed < first.inputRows && lastReadAt[consumed] < writtenAt[row])
+      ++consumed;
+    below = std::max(below, (row + 1) * last.rowBytes - consumed * inputRowBytes);
+  }
+  return -static_cast<int64_t>(llvm::alignTo(below, alignment));
+}

@@ -295,6 +295,10 @@ LogicalResult StreamLowering::lower() {
                  : tensor::EmptyOp::create(builder, loc, resultType.getShape(),
                                            resultType.getElementType())
                        .getResult();
+    // Written over the input's consumed rows, as planned.
+    if (Attribute over = stream->getAttr(kOverConsumedInputAttrName);
+        over && resultPlacement)
+      output.getDefiningOp()->setAttr(kOverConsumedInputAttrName, over);
   }
 
   unsigned last = schedule.stages.size() - 1;

@@ -39,9 +39,12 @@ struct ScheduleLiveness {
   SmallVector<unsigned> order;
   SmallVector<ScheduleStep> steps;
   /// Per buffer: inclusive step interval; buffers written in place over
-  /// another share its storage and point to it in `storageOf`.
+  /// another share its storage and point to it in `storageOf`, starting
+  /// `offsetInStorage` bytes into it (a stream's result over its input's
+  /// consumed rows; 0 otherwise).
   SmallVector<std::pair<unsigned, unsigned>> lifetimes;
   SmallVector<unsigned> storageOf;
+  SmallVector<int64_t> offsetInStorage;
   int64_t peakBytes = 0;
   unsigned peakStep = 0;
 

@@ -99,6 +99,16 @@ getStreamStages(ArrayRef<LogicalOperator> ops, Value input,
 /// The pull schedule of `stages`.
 StreamSchedule scheduleRows(ArrayRef<StreamStage> stages);
 
+/// Where a stream's result may start relative to its input's first byte
+/// (0 or below, a multiple of `alignment`), as high as possible, so that
+/// every result row is written over input rows no later action reads (the
+/// input dying at the stream) or below the input. None when the result is
+/// not written row by row (the last stage accumulates) or the stream has no
+/// input.
+std::optional<int64_t> getResultOffsetOverInput(const StreamSchedule &schedule,
+                                                int64_t inputRowBytes,
+                                                int64_t alignment);
+
 } // namespace mlir::pex
 
 #endif // PEX_ANALYSIS_ROWSTREAMING_H

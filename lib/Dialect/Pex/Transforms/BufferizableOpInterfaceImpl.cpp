@@ -74,6 +74,7 @@ struct BufferOpInterface
         MemRefType::get(tensorType.getShape(), tensorType.getElementType());
     rewriter.setInsertionPoint(buffer);
     auto alloc = memref::AllocOp::create(rewriter, buffer.getLoc(), memrefType);
+    alloc->setDiscardableAttrs(buffer->getDiscardableAttrDictionary());
     alloc->setAttr(kPlacementAttrName, buffer.getPlacement());
     replaceOpWithBufferizedValues(rewriter, op, alloc.getResult());
     return success();
