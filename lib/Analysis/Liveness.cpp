@@ -104,6 +104,7 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
       eval.storageOf[output] = eval.storageOf[input];
   };
   eval.offsetInStorage.assign(buffers.size(), 0);
+  SmallVector<const GroupProfile::ResultOverInput *> overlaps;
   for (unsigned unit : order) {
     const Unit &u = units[unit];
     if (u.inPlaceInput)
@@ -117,47 +118,74 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
     if (const auto &overInput = u.group->resultOverInput;
         overInput && graph.counts(buffers[overInput->input]) &&
         eval.lifetimes[overInput->input].second ==
-            unitStart[unit] +
-                u.group->inputLastStep.lookup(overInput->input)) {
-      eval.storageOf[overInput->result] = eval.storageOf[overInput->input];
-      eval.offsetInStorage[overInput->result] =
-          eval.offsetInStorage[overInput->input] + overInput->offset;
-    }
+            unitStart[unit] + u.group->inputLastStep.lookup(overInput->input))
+      overlaps.push_back(&*overInput);
   }
 
   // Live bytes per step over storage roots, by a difference array.
-  SmallVector<std::pair<unsigned, unsigned>> rootInterval(
-      buffers.size(), {std::numeric_limits<unsigned>::max(), 0});
-  SmallVector<bool> rootCounted(buffers.size(), false);
-  // A storage spans its buffers' bytes at their offsets in it.
-  SmallVector<int64_t> rootBegin(buffers.size(), 0), rootEnd(buffers.size(), 0);
-  for (unsigned index = 0; index < buffers.size(); ++index) {
-    unsigned root = eval.storageOf[index];
-    rootInterval[root].first =
-        std::min(rootInterval[root].first, eval.lifetimes[index].first);
-    rootInterval[root].second =
-        std::max(rootInterval[root].second, eval.lifetimes[index].second);
-    rootCounted[root] = rootCounted[root] || root == index;
-    rootBegin[root] = std::min(rootBegin[root], eval.offsetInStorage[index]);
-    rootEnd[root] = std::max(rootEnd[root], eval.offsetInStorage[index] +
-                                                buffers[index].bytes);
-  }
-  SmallVector<int64_t> delta(numSteps + 1, 0);
-  for (unsigned root = 0; root < buffers.size(); ++root) {
-    if (!rootCounted[root] || !graph.counts(buffers[root]) || numSteps == 0)
-      continue;
-    int64_t bytes = rootEnd[root] - rootBegin[root];
-    delta[rootInterval[root].first] += bytes;
-    delta[rootInterval[root].second + 1] -= bytes;
-  }
-  int64_t live = 0;
-  for (unsigned step = 0; step < numSteps; ++step) {
-    live += delta[step];
-    eval.steps[step].liveBytes = live;
-    if (live > eval.peakBytes) {
-      eval.peakBytes = live;
-      eval.peakStep = step;
+  auto countLiveBytes = [&] {
+    SmallVector<std::pair<unsigned, unsigned>> rootInterval(
+        buffers.size(), {std::numeric_limits<unsigned>::max(), 0});
+    SmallVector<bool> rootCounted(buffers.size(), false);
+    // A storage spans its buffers' bytes at their offsets in it.
+    SmallVector<int64_t> rootBegin(buffers.size(), 0),
+        rootEnd(buffers.size(), 0);
+    for (unsigned index = 0; index < buffers.size(); ++index) {
+      unsigned root = eval.storageOf[index];
+      rootInterval[root].first =
+          std::min(rootInterval[root].first, eval.lifetimes[index].first);
+      rootInterval[root].second =
+          std::max(rootInterval[root].second, eval.lifetimes[index].second);
+      rootCounted[root] = rootCounted[root] || root == index;
+      rootBegin[root] = std::min(rootBegin[root], eval.offsetInStorage[index]);
+      rootEnd[root] = std::max(rootEnd[root], eval.offsetInStorage[index] +
+                                                  buffers[index].bytes);
     }
+    SmallVector<int64_t> delta(numSteps + 1, 0);
+    for (unsigned root = 0; root < buffers.size(); ++root) {
+      if (!rootCounted[root] || !graph.counts(buffers[root]) || numSteps == 0)
+        continue;
+      int64_t bytes = rootEnd[root] - rootBegin[root];
+      delta[rootInterval[root].first] += bytes;
+      delta[rootInterval[root].second + 1] -= bytes;
+    }
+    int64_t live = 0;
+    eval.peakBytes = 0;
+    eval.peakStep = 0;
+    for (unsigned step = 0; step < numSteps; ++step) {
+      live += delta[step];
+      eval.steps[step].liveBytes = live;
+      if (live > eval.peakBytes) {
+        eval.peakBytes = live;
+        eval.peakStep = step;
+      }
+    }
+  };
+  countLiveBytes();
+
+  // A result over its input's rows shares one storage with it: the storage
+  // spans both for both lifetimes, so it may cost more after the stream
+  // than it saves during it. Each is kept unless it raises the peak.
+  for (const GroupProfile::ResultOverInput *over : overlaps) {
+    SmallVector<unsigned> storageOf(eval.storageOf);
+    SmallVector<int64_t> offsetInStorage(eval.offsetInStorage);
+    int64_t peak = eval.peakBytes;
+    unsigned from = eval.storageOf[over->result];
+    unsigned into = eval.storageOf[over->input];
+    int64_t shift = eval.offsetInStorage[over->input] + over->offset -
+                    eval.offsetInStorage[over->result];
+    // The result and what was written in place over it move together.
+    for (unsigned index = 0; index < buffers.size(); ++index)
+      if (eval.storageOf[index] == from) {
+        eval.storageOf[index] = into;
+        eval.offsetInStorage[index] += shift;
+      }
+    countLiveBytes();
+    if (eval.peakBytes <= peak)
+      continue;
+    eval.storageOf = std::move(storageOf);
+    eval.offsetInStorage = std::move(offsetInStorage);
+    countLiveBytes();
   }
 
   if (int64_t copied = graph.getReturnedInputBytes(); copied > 0) {
