@@ -46,7 +46,8 @@ static void subtractSharedBytes(const BufferGraph &graph,
 }
 
 ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
-                                            ArrayRef<unsigned> order) {
+                                            ArrayRef<unsigned> order,
+                                            bool resultsOverInputs) {
   ArrayRef<Unit> units = graph.getUnits();
   ArrayRef<Buffer> buffers = graph.getBuffers();
   ScheduleLiveness eval;
@@ -116,7 +117,8 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
     // A stream's result over its input's consumed rows, when no later unit
     // reads the input.
     if (const auto &overInput = u.group->resultOverInput;
-        overInput && graph.counts(buffers[overInput->input]) &&
+        resultsOverInputs && overInput &&
+        graph.counts(buffers[overInput->input]) &&
         eval.lifetimes[overInput->input].second ==
             unitStart[unit] + u.group->inputLastStep.lookup(overInput->input))
       overlaps.push_back(&*overInput);
@@ -265,9 +267,6 @@ mlir::pex::getUnitCost(const BufferGraph &graph, unsigned unit,
       if (std::optional<unsigned> step =
               getInPlaceInputStep(graph, profile, output, over))
         live[*step] -= buffers[over].bytes;
-  if (profile.resultOverInput &&
-      llvm::is_contained(dyingInputs, profile.resultOverInput->input))
-    subtractSharedBytes(graph, profile, live);
   return {*llvm::max_element(live), after};
 }
 

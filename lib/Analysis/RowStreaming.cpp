@@ -21,15 +21,24 @@ bool isNHWC(Type type) {
          tensor.getDimSize(0) == 1;
 }
 
-/// Why `op`, reading `activation` as its only activation, cannot be a
+/// Why `op`, reading `activation` (and, if not null, the stream's input
+/// `skip` through an element-wise member at its own rows), cannot be a
 /// stage; empty when it can.
-std::string checkStage(const LogicalOperator &op, Value activation) {
+std::string checkStage(const LogicalOperator &op, Value activation,
+                       Value skip) {
   Operation *reader = op.anchor ? op.anchor : op.ops.front();
   for (Operation *member : op.ops) {
     for (Value operand : member->getOperands()) {
       if (operand == activation && member != reader)
         return getOpLabel(member) + " reads the stream's tensor beside " +
                getOpLabel(reader);
+      // The skip's rows are those of the member's result, one for one.
+      if (skip && operand == skip &&
+          (member == op.anchor ||
+           cast<ShapedType>(operand.getType()).getShape() !=
+               cast<ShapedType>(member->getResult(0).getType()).getShape()))
+        return getOpLabel(member) +
+               " reads the stream's input other than row for row";
       // Element-wise operands are restricted to rows with the result: a
       // constant that varies along rows cannot be.
       auto type = dyn_cast<RankedTensorType>(operand.getType());
@@ -124,16 +133,19 @@ bool mlir::pex::isReadOfAllRows(const LogicalOperator &op) {
          matchPattern(read.getFirstRow(), m_Zero());
 }
 
+SmallVector<Value> mlir::pex::getActivations(const LogicalOperator &op) {
+  SmallVector<Value> activations;
+  for (Value operand : op.getExternalOperands())
+    if (!isConstantValue(operand))
+      activations.push_back(operand);
+  return activations;
+}
+
 std::optional<Value> mlir::pex::getOnlyActivation(const LogicalOperator &op) {
-  std::optional<Value> activation;
-  for (Value operand : op.getExternalOperands()) {
-    if (isConstantValue(operand))
-      continue;
-    if (activation)
-      return std::nullopt;
-    activation = operand;
-  }
-  return activation;
+  SmallVector<Value> activations = getActivations(op);
+  if (activations.size() != 1)
+    return std::nullopt;
+  return activations.front();
 }
 
 FailureOr<SmallVector<StreamStage>>
@@ -164,17 +176,28 @@ mlir::pex::getStreamStages(ArrayRef<LogicalOperator> ops, Value input,
     ops = ops.drop_front();
   }
   for (const LogicalOperator &op : ops) {
-    if (getOnlyActivation(op) != activation) {
+    // Besides the previous operator's result, a stage after the first may
+    // read the stream's input (a residual's skip).
+    SmallVector<Value> activations = getActivations(op);
+    Value skip;
+    if (!stages.empty() && input && activation != input &&
+        activations.size() == 2 && llvm::is_contained(activations, input))
+      skip = input;
+    if (!llvm::is_contained(activations, activation) ||
+        activations.size() != (skip ? 2u : 1u)) {
       whyNot = getOpLabel(op.getRepresentative()) +
-               " does not read exactly the previous operator's result";
+               " does not read exactly the previous operator's result" +
+               (stages.empty() ? "" : " (and maybe the stream's input)");
       return failure();
     }
-    if (std::string reason = checkStage(op, activation); !reason.empty()) {
+    if (std::string reason = checkStage(op, activation, skip);
+        !reason.empty()) {
       whyNot = std::move(reason);
       return failure();
     }
     StreamStage stage;
     stage.op = op;
+    stage.readsStreamInput = static_cast<bool>(skip);
     auto inputType = cast<RankedTensorType>(activation.getType());
     auto outputType = cast<RankedTensorType>(op.getSink()->getResultTypes()[0]);
     stage.inputRows = inputType.getDimSize(1);
@@ -238,6 +261,9 @@ mlir::pex::getResultOffsetOverInput(const StreamSchedule &schedule,
       if (action.kind == StreamAction::Kind::Row && action.stage == 0)
         for (int64_t row = action.inputBegin; row < action.inputEnd; ++row)
           lastReadAt[row] = index;
+      if (action.kind == StreamAction::Kind::Row &&
+          schedule.stages[action.stage].readsStreamInput)
+        lastReadAt[action.row] = std::max(lastReadAt[action.row], index);
       if (action.kind == StreamAction::Kind::Row && action.stage == lastStage)
         writtenAt[action.row] = index;
       ++index;

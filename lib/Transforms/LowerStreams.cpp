@@ -32,8 +32,9 @@ using namespace mlir::pex;
 namespace {
 
 /// Where a step's row actions read and write in the rows of the whole
-/// tensors (the stream's input and result, unless the last stage
-/// accumulates); every other position is fixed.
+/// tensors (the stream's input, for the first stage's window and a skip's
+/// row, and the result, unless the last stage accumulates); every other
+/// position is fixed.
 SmallVector<int64_t> getPositions(ArrayRef<StreamAction> actions,
                                   const StreamSchedule &schedule) {
   unsigned last = schedule.stages.size() - 1;
@@ -43,6 +44,8 @@ SmallVector<int64_t> getPositions(ArrayRef<StreamAction> actions,
       continue;
     if (action.stage == 0)
       positions.push_back(action.inputBegin);
+    if (schedule.stages[action.stage].readsStreamInput)
+      positions.push_back(action.row);
     if (action.stage == last && !schedule.stages[last].accumulates)
       positions.push_back(action.row);
   }
@@ -73,8 +76,9 @@ private:
   /// Emits the actions of one step; `positions` are the values of the step's
   /// getPositions (constants, or affine in a loop's induction variable).
   void emitStep(ArrayRef<StreamAction> actions, ArrayRef<Value> positions);
-  /// Emits `stage`'s logical operator on `window`, one output row.
-  Value emitRow(const StreamStage &stage, Value window,
+  /// Emits `stage`'s logical operator on `window`, one output row; `skip`
+  /// is the row of the stream's input the stage also reads, if it does.
+  Value emitRow(const StreamStage &stage, Value window, Value skip,
                 const StreamAction &action);
   Value extractRows(Value source, OpFoldResult offset, int64_t rows);
   /// Reads the application's input row `row` into `slot` of the first line
@@ -144,8 +148,10 @@ Value StreamLowering::emitReadRow(Value row, int64_t slot) {
 }
 
 Value StreamLowering::emitRow(const StreamStage &stage, Value window,
-                              const StreamAction &action) {
+                              Value skip, const StreamAction &action) {
   IRMapping mapping = invariants;
+  if (skip)
+    mapping.map(stream.getBody().getArgument(0), skip);
   const LogicalOperator &op = stage.op;
   for (Operation *member : op.ops) {
     Operation *row;
@@ -202,7 +208,10 @@ void StreamLowering::emitStep(ArrayRef<StreamAction> actions,
         output.getDefiningOp()->setAttr(kPlacementAttrName, placement);
       continue;
     }
-    Value row = emitRow(stage, window, action);
+    Value skip = stage.readsStreamInput
+                     ? extractRows(stream.getInput(), *position++, 1)
+                     : Value();
+    Value row = emitRow(stage, window, skip, action);
     if (action.stage == last)
       output = insertRow(row, output, *position++);
     else

@@ -171,3 +171,39 @@ func.func @filter_filter_from_rows() -> tensor<1x8x8x16xi8> {
   }
   return %y : tensor<1x8x8x16xi8>
 }
+
+// -----
+
+// The residual add of a streamed inverted residual reads the row of the
+// stream's input that matches the row it computes: in the loop, the input
+// row the projection's output row r needs is r, one row behind the rows
+// the expansion reads.
+// CHECK-LABEL: func.func @inverted_residual
+// CHECK:       scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(
+// CHECK:         %[[NEXT:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+// CHECK:         %[[ROW:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+// CHECK:         tensor.extract_slice %arg0[0, %[[NEXT]], 0, 0] [1, 1, 8, 16]
+// CHECK:         tosa.conv2d {{.*}} -> tensor<1x1x8x64xf32>
+// CHECK:         tosa.depthwise_conv2d
+// CHECK:         %[[SKIP:.*]] = tensor.extract_slice %arg0[0, %[[ROW]], 0, 0] [1, 1, 8, 16]
+// CHECK:         %[[P:.*]] = tosa.conv2d {{.*}} -> tensor<1x1x8x16xf32>
+// CHECK-NEXT:    tosa.add %[[P]], %[[SKIP]] : (tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32>) -> tensor<1x1x8x16xf32>
+func.func @inverted_residual(%arg0: tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32> {
+  %0 = "tosa.const"() <{values = dense<2.500000e-01> : tensor<64x1x1x16xf32>}> : () -> tensor<64x1x1x16xf32>
+  %1 = "tosa.const"() <{values = dense<0.000000e+00> : tensor<64xf32>}> : () -> tensor<64xf32>
+  %2 = "tosa.const"() <{values = dense<5.000000e-01> : tensor<3x3x64x1xf32>}> : () -> tensor<3x3x64x1xf32>
+  %3 = "tosa.const"() <{values = dense<-1.250000e-01> : tensor<16x1x1x64xf32>}> : () -> tensor<16x1x1x64xf32>
+  %4 = "tosa.const"() <{values = dense<0.000000e+00> : tensor<16xf32>}> : () -> tensor<16xf32>
+  %5 = "tosa.const"() <{values = dense<0.000000e+00> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %6 = pex.stream line_rows = [3, 1](%arg0 : tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32> {
+  ^bb0(%arg1: tensor<1x8x8x16xf32>):
+    %7 = tosa.conv2d %arg1, %0, %1, %5, %5 {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xf32>, tensor<64x1x1x16xf32>, tensor<64xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x64xf32>
+    %8 = tosa.clamp %7 {max_val = 6.000000e+00 : f32, min_val = 0.000000e+00 : f32} : (tensor<1x8x8x64xf32>) -> tensor<1x8x8x64xf32>
+    %9 = tosa.depthwise_conv2d %8, %2, %1, %5, %5 {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x64xf32>, tensor<3x3x64x1xf32>, tensor<64xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x64xf32>
+    %10 = tosa.clamp %9 {max_val = 6.000000e+00 : f32, min_val = 0.000000e+00 : f32} : (tensor<1x8x8x64xf32>) -> tensor<1x8x8x64xf32>
+    %11 = tosa.conv2d %10, %3, %4, %5, %5 {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x64xf32>, tensor<16x1x1x64xf32>, tensor<16xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x16xf32>
+    %12 = tosa.add %11, %arg1 : (tensor<1x8x8x16xf32>, tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32>
+    pex.yield %12 : tensor<1x8x8x16xf32>
+  }
+  return %6 : tensor<1x8x8x16xf32>
+}

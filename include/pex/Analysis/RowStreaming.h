@@ -13,6 +13,9 @@
 // * The first stage may be the model input's rows read from the
 //   application (pex.read_rows, `pexc --io=stream`): a stage of window 1
 //   whose rows are handed over, one at a time, into its line buffer.
+// * A stage may also read the stream's input at its own output row, through
+//   an element-wise member: a residual add whose skip connection starts at
+//   the stream's input (read whole, outside the line buffers).
 // * The last stage may reduce all rows into one (a global pooling,
 //   RowReductionOpInterface): it then accumulates each input row as it
 //   arrives, a stage of window 1 whose "rows" are the accumulations, and
@@ -48,6 +51,9 @@ struct StreamStage {
   /// The first stage may read the model input's rows from the application
   /// (pex.read_rows): each "row" it computes is one row handed over.
   bool source = false;
+  /// An element-wise member also reads the stream's input, at the stage's
+  /// output row (a residual add whose skip is the stream's input).
+  bool readsStreamInput = false;
   /// The last stage reduces all rows: one accumulation per input row.
   bool accumulates = false;
   /// ... into the stream's result (the accumulator is the result, and no
@@ -78,6 +84,10 @@ struct StreamSchedule {
   SmallVector<int64_t> lineRows;
   SmallVector<SmallVector<StreamAction>> steps;
 };
+
+/// The activations `op` reads (its operands that are not constants), in
+/// order of first use.
+SmallVector<Value> getActivations(const LogicalOperator &op);
 
 /// The activation `op` reads, when it reads exactly one (its other operands
 /// are constants): the tensor a stage of a stream would read.

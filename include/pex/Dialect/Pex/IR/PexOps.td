@@ -154,9 +154,10 @@ def Pex_StreamOp : Pex_Op<"stream", [RecursiveMemoryEffects]> {
 
     The body holds the chain at full size, as if it ran unstreamed: its
     logical operators (an anchor and its fused element-wise operators) form
-    a chain in which each operator reads exactly one activation, the
-    previous operator's result (the first reads the block argument, which
-    is the stream's input, read whole). A stream without input starts with
+    a chain in which each operator reads the previous operator's result
+    (the first reads the block argument, which is the stream's input, read
+    whole); an operator after the first may also read the block argument
+    through an element-wise member at its own rows (a residual's skip). A stream without input starts with
     `pex.read_rows` of all the model's input rows instead: its line buffer
     receives the application's rows one at a time, and the input never
     exists in full. The body ends in `pex.yield` of the
