@@ -15,7 +15,7 @@ a case number name one configuration, independent of timing):
   3|4|6, --dtype int8|f32, the zoo's weight --seed, and the input bytes (the
   reference input of pex.reference.make_input, or seeded random bytes);
 - the pexc options: the default and --no-partial always, then a sample of
-  --no-reorder, --io=arena, --arena=external, --stream and their
+  --no-reorder, --io=arena, --io=stream, --arena=external, --stream and their
   combinations, one to
   three --sram-budget=B values (B drawn between the default's lower bound and
   the arena --no-partial needs, the exact default size, the exact
@@ -120,6 +120,8 @@ VARIANTS = {
     "stream": ["--stream"],
     "io-arena+stream": ["--io=arena", "--stream"],
     "stream+no-partial": ["--stream", "--no-partial"],
+    "io-stream": ["--io=stream"],
+    "io-stream+stream": ["--io=stream", "--stream"],
 }
 BROKEN_TESTMODELS = {"bad_magic", "dynamic_shape", "truncated", "unsupported_operator",
                      "onnx_dynamic_shape", "onnx_truncated", "onnx_unsupported",
@@ -460,7 +462,8 @@ class Case:
         if r["macs"] < 20_000_000 and r["flash_bytes"] < 3_000_000 and (full or rng.random() < 0.3):
             for target in (["cortex-m4", "cortex-m0plus"] if full else
                            [rng.choice(["cortex-m4", "cortex-m0plus", "cortex-m7", "cortex-m33"])]):
-                flags = rng.choice([[], ["--io=arena"], ["--no-partial"], ["--stream"]])
+                flags = rng.choice([[], ["--io=arena"], ["--no-partial"], ["--stream"],
+                                    ["--io=stream", "--stream"]])
                 name = target + ("+" + "+".join(f.strip("-") for f in flags) if flags else "")
                 self.compare_to_default(self.pexc(name, flags, target=target))
         # Forced slice counts.

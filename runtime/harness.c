@@ -23,11 +23,18 @@
      pex-run: error=write-output path=P
      pex-run: error=stack-exhausted         the model used all of __pex_stack_size
      pex-run: error=link-budget             --defsym came after -T for ld.lld
+     pex-run: error=input-rows path=P       (--io=stream) the model did not ask for
+                                            every input row once, in order, or a
+                                            read failed
    and a CPU fault prints "pex-run: error=fault exception=N" and exits with 126.
 
    Build: compile with the model header forced in (-include NAME.h) or named
    (-DPEX_MODEL_HEADER='"NAME.h"' -I<dir>), link with the model object; on Cortex-M
    also with cortex-m/startup.c and a linker script from cortex-m/ (see README.md).
+   With --io=stream the model asks for the input's rows while it runs
+   (PEX_MODEL_READ_INPUT_ROWS, defined here): they are read from the file at that
+   moment, so neither the harness nor the model holds the whole input, and the
+   stack and instructions measured include that callback's.
    Paths: argv[1] and argv[2] (on QEMU: -append "IN OUT"), else the compile-time
    macros PEX_INPUT_PATH / PEX_OUTPUT_PATH. */
 #include <stddef.h>
@@ -50,12 +57,23 @@
 
 #define PEX_HARNESS_ERROR 125
 
+#if defined(PEX_MODEL_IO_STREAM) && PEX_MODEL_IO_STREAM
+#define PEX_STREAMS_INPUT 1
+#else
+#define PEX_STREAMS_INPUT 0
+#endif
+
 #if defined(PEX_MODEL_ARENA_IO) && PEX_MODEL_ARENA_IO
 /* The model's input and output live in its arena (pexc --io=arena). */
 int PEX_MODEL_RUN(void);
 #define pex_input (PEX_MODEL_INPUT())
 #define pex_output (PEX_MODEL_OUTPUT())
 #define PEX_CALL_MODEL() PEX_MODEL_RUN()
+#elif PEX_STREAMS_INPUT
+/* The model asks for the input's rows while it runs (pexc --io=stream): they
+   come straight from the input file, so the harness holds no input either. */
+int PEX_MODEL_RUN(pex_model_output_t *output);
+#define PEX_CALL_MODEL() PEX_MODEL_RUN(pex_output)
 #else
 int PEX_MODEL_RUN(const pex_model_input_t *input, pex_model_output_t *output);
 #define PEX_CALL_MODEL() PEX_MODEL_RUN(pex_input, pex_output)
@@ -66,8 +84,10 @@ _Static_assert(PEX_MODEL_OUTPUT_BYTES % sizeof(pex_model_output_t) == 0, "output
 
 #if !(defined(PEX_MODEL_ARENA_IO) && PEX_MODEL_ARENA_IO)
 /* 16-byte alignment: generated code may use wide or alignment-assuming accesses. */
+#if !PEX_STREAMS_INPUT
 static pex_model_input_t pex_input[PEX_MODEL_INPUT_BYTES / sizeof(pex_model_input_t)]
     __attribute__((aligned(16)));
+#endif
 static pex_model_output_t pex_output[PEX_MODEL_OUTPUT_BYTES / sizeof(pex_model_output_t)]
     __attribute__((aligned(16)));
 #endif
@@ -170,6 +190,25 @@ static int pex_close_output(pex_file_t file) {
 #endif
 }
 
+#if PEX_STREAMS_INPUT
+/* The rows of the current inference's input record, read from the file as the
+   model asks for them. A model asks for every row once, in order: anything else
+   (or a failed read) marks the run failed. */
+static pex_file_t pex_rows_file = PEX_NO_FILE;
+static long pex_next_row;
+static int pex_rows_error;
+
+void PEX_MODEL_READ_INPUT_ROWS(pex_model_input_t *rows, int32_t first_row, int32_t row_count) {
+  if (pex_rows_error || first_row != pex_next_row || row_count < 1 ||
+      first_row + row_count > PEX_MODEL_INPUT_ROWS ||
+      pex_read_record(pex_rows_file, rows, (size_t)row_count * PEX_MODEL_INPUT_ROW_BYTES) != 0) {
+    pex_rows_error = 1;
+    return;
+  }
+  pex_next_row += row_count;
+}
+#endif
+
 /* printf-free line building, so the Cortex-M build needs no libc. */
 struct pex_line {
   char text[192];
@@ -271,8 +310,13 @@ int main(int argc, char **argv) {
   int status = 0;
   long done = 0;
   while (done < count && status == 0) {
+#if PEX_STREAMS_INPUT
+    pex_rows_file = in_file;
+    pex_next_row = 0;
+#else
     if (pex_read_record(in_file, pex_input, PEX_MODEL_INPUT_BYTES) != 0)
       return pex_fail("read-input", in_path);
+#endif
 #if PEX_BARE_METAL
     /* Paint the free stack [limit, SP) right before the call. The stack is full
        descending: [SP] itself is in use, everything below it is free. Again for
@@ -284,6 +328,10 @@ int main(int argc, char **argv) {
     pex_count_begin();
     status = PEX_CALL_MODEL();
     pex_count_end();
+#if PEX_STREAMS_INPUT
+    if (pex_rows_error || pex_next_row != PEX_MODEL_INPUT_ROWS)
+      return pex_fail("input-rows", in_path);
+#endif
 
 #if PEX_BARE_METAL
     /* Scan before any other call: the lowest word that no longer holds the paint

@@ -306,7 +306,9 @@ LogicalResult BufferGraphBuilder::buildStreamProfile(unsigned unitIndex,
   profile->numBodySteps = numSteps;
   std::string whyNot;
   FailureOr<SmallVector<StreamStage>> stages =
-      getStreamStages(profile->steps, body.getArgument(0), whyNot);
+      getStreamStages(profile->steps,
+                      stream.getInput() ? body.getArgument(0) : Value(),
+                      whyNot);
   if (failed(stages))
     return stream.emitError() << "pex: cannot stream this chain: " << whyNot;
   ArrayRef<int64_t> lineRows = stream.getLineRows();
@@ -332,11 +334,26 @@ LogicalResult BufferGraphBuilder::buildStreamProfile(unsigned unitIndex,
     model.buffers[buffer].isRowAccumulator = true;
     ownInterval[buffer] = {0, numSteps - 1};
   }
-  if (auto it = bufferOf.find(stream.getInput()); it != bufferOf.end()) {
-    profile->inputLastStep[it->second] = numSteps - 1;
-    unit.inputs.push_back(it->second);
+  unsigned result = bufferOf.lookup(stream.getResult());
+  if (auto it = bufferOf.find(stream.getInput());
+      stream.getInput() && it != bufferOf.end()) {
+    unsigned input = it->second;
+    profile->inputLastStep[input] = numSteps - 1;
+    unit.inputs.push_back(input);
+    // The result's rows may go where the input's rows were read for the
+    // last time; neither is the function's result (a model input the arena
+    // holds may be overwritten: the run consumes it).
+    const Buffer &inputBuffer = model.buffers[input];
+    auto inputType = cast<RankedTensorType>(stream.getInput().getType());
+    if (!inputBuffer.isResult && !model.buffers[result].isIO())
+      if (std::optional<int64_t> offset = getResultOffsetOverInput(
+              scheduleRows(*stages),
+              inputBuffer.exactBytes / inputType.getDimSize(1),
+              model.getOptions().alignment);
+          offset && -*offset < model.buffers[result].bytes)
+        profile->resultOverInput = {result, input, *offset};
   }
-  profile->outputFirstStep[bufferOf.lookup(stream.getResult())] = 0;
+  profile->outputFirstStep[result] = 0;
   model.finishGroupProfile(*profile, ownInterval);
   for (const LogicalOperator &op : profile->steps)
     unit.macs += getMacs(op);

@@ -24,8 +24,30 @@ static std::optional<unsigned> getInPlaceInputStep(const BufferGraph &graph,
   return step;
 }
 
+/// Removes from a stream's live bytes per internal step those its result
+/// shares with its input (the result written over the input's consumed
+/// rows), at the steps where both are live; the caller checks that the
+/// input dies at the stream.
+static void subtractSharedBytes(const BufferGraph &graph,
+                                const GroupProfile &profile,
+                                MutableArrayRef<int64_t> live) {
+  const GroupProfile::ResultOverInput &over = *profile.resultOverInput;
+  const Buffer &input = graph.getBuffers()[over.input];
+  const Buffer &result = graph.getBuffers()[over.result];
+  if (!graph.counts(input) || !graph.counts(result))
+    return;
+  int64_t spanned = std::max(input.bytes, over.offset + result.bytes) -
+                    std::min<int64_t>(0, over.offset);
+  int64_t shared = input.bytes + result.bytes - spanned;
+  unsigned first = profile.outputFirstStep.lookup(over.result);
+  unsigned last = profile.inputLastStep.lookup(over.input);
+  for (unsigned step = first; step <= last && step < live.size(); ++step)
+    live[step] -= shared;
+}
+
 ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
-                                            ArrayRef<unsigned> order) {
+                                            ArrayRef<unsigned> order,
+                                            bool resultsOverInputs) {
   ArrayRef<Unit> units = graph.getUnits();
   ArrayRef<Buffer> buffers = graph.getBuffers();
   ScheduleLiveness eval;
@@ -82,42 +104,90 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
         eval.lifetimes[input].second == eval.lifetimes[output].first)
       eval.storageOf[output] = eval.storageOf[input];
   };
+  eval.offsetInStorage.assign(buffers.size(), 0);
+  SmallVector<const GroupProfile::ResultOverInput *> overlaps;
   for (unsigned unit : order) {
     const Unit &u = units[unit];
     if (u.inPlaceInput)
       writeOver(u.outputs.front(), *u.inPlaceInput);
-    if (u.group)
-      for (auto [output, over] : u.group->inPlaceOver)
-        writeOver(output, over);
+    if (!u.group)
+      continue;
+    for (auto [output, over] : u.group->inPlaceOver)
+      writeOver(output, over);
+    // A stream's result over its input's consumed rows, when no later unit
+    // reads the input.
+    if (const auto &overInput = u.group->resultOverInput;
+        resultsOverInputs && overInput &&
+        graph.counts(buffers[overInput->input]) &&
+        eval.lifetimes[overInput->input].second ==
+            unitStart[unit] + u.group->inputLastStep.lookup(overInput->input))
+      overlaps.push_back(&*overInput);
   }
 
   // Live bytes per step over storage roots, by a difference array.
-  SmallVector<std::pair<unsigned, unsigned>> rootInterval(
-      buffers.size(), {std::numeric_limits<unsigned>::max(), 0});
-  SmallVector<bool> rootCounted(buffers.size(), false);
-  for (unsigned index = 0; index < buffers.size(); ++index) {
-    unsigned root = eval.storageOf[index];
-    rootInterval[root].first =
-        std::min(rootInterval[root].first, eval.lifetimes[index].first);
-    rootInterval[root].second =
-        std::max(rootInterval[root].second, eval.lifetimes[index].second);
-    rootCounted[root] = rootCounted[root] || root == index;
-  }
-  SmallVector<int64_t> delta(numSteps + 1, 0);
-  for (unsigned root = 0; root < buffers.size(); ++root) {
-    if (!rootCounted[root] || !graph.counts(buffers[root]) || numSteps == 0)
-      continue;
-    delta[rootInterval[root].first] += buffers[root].bytes;
-    delta[rootInterval[root].second + 1] -= buffers[root].bytes;
-  }
-  int64_t live = 0;
-  for (unsigned step = 0; step < numSteps; ++step) {
-    live += delta[step];
-    eval.steps[step].liveBytes = live;
-    if (live > eval.peakBytes) {
-      eval.peakBytes = live;
-      eval.peakStep = step;
+  auto countLiveBytes = [&] {
+    SmallVector<std::pair<unsigned, unsigned>> rootInterval(
+        buffers.size(), {std::numeric_limits<unsigned>::max(), 0});
+    SmallVector<bool> rootCounted(buffers.size(), false);
+    // A storage spans its buffers' bytes at their offsets in it.
+    SmallVector<int64_t> rootBegin(buffers.size(), 0),
+        rootEnd(buffers.size(), 0);
+    for (unsigned index = 0; index < buffers.size(); ++index) {
+      unsigned root = eval.storageOf[index];
+      rootInterval[root].first =
+          std::min(rootInterval[root].first, eval.lifetimes[index].first);
+      rootInterval[root].second =
+          std::max(rootInterval[root].second, eval.lifetimes[index].second);
+      rootCounted[root] = rootCounted[root] || root == index;
+      rootBegin[root] = std::min(rootBegin[root], eval.offsetInStorage[index]);
+      rootEnd[root] = std::max(rootEnd[root], eval.offsetInStorage[index] +
+                                                  buffers[index].bytes);
     }
+    SmallVector<int64_t> delta(numSteps + 1, 0);
+    for (unsigned root = 0; root < buffers.size(); ++root) {
+      if (!rootCounted[root] || !graph.counts(buffers[root]) || numSteps == 0)
+        continue;
+      int64_t bytes = rootEnd[root] - rootBegin[root];
+      delta[rootInterval[root].first] += bytes;
+      delta[rootInterval[root].second + 1] -= bytes;
+    }
+    int64_t live = 0;
+    eval.peakBytes = 0;
+    eval.peakStep = 0;
+    for (unsigned step = 0; step < numSteps; ++step) {
+      live += delta[step];
+      eval.steps[step].liveBytes = live;
+      if (live > eval.peakBytes) {
+        eval.peakBytes = live;
+        eval.peakStep = step;
+      }
+    }
+  };
+  countLiveBytes();
+
+  // A result over its input's rows shares one storage with it: the storage
+  // spans both for both lifetimes, so it may cost more after the stream
+  // than it saves during it. Each is kept unless it raises the peak.
+  for (const GroupProfile::ResultOverInput *over : overlaps) {
+    SmallVector<unsigned> storageOf(eval.storageOf);
+    SmallVector<int64_t> offsetInStorage(eval.offsetInStorage);
+    int64_t peak = eval.peakBytes;
+    unsigned from = eval.storageOf[over->result];
+    unsigned into = eval.storageOf[over->input];
+    int64_t shift = eval.offsetInStorage[over->input] + over->offset -
+                    eval.offsetInStorage[over->result];
+    // The result and what was written in place over it move together.
+    for (unsigned index = 0; index < buffers.size(); ++index)
+      if (eval.storageOf[index] == from) {
+        eval.storageOf[index] = into;
+        eval.offsetInStorage[index] += shift;
+      }
+    countLiveBytes();
+    if (eval.peakBytes <= peak)
+      continue;
+    eval.storageOf = std::move(storageOf);
+    eval.offsetInStorage = std::move(offsetInStorage);
+    countLiveBytes();
   }
 
   if (int64_t copied = graph.getReturnedInputBytes(); copied > 0) {
@@ -236,6 +306,9 @@ int64_t mlir::pex::getLowerBound(const BufferGraph &graph) {
                 getInPlaceInputStep(graph, profile, output, over);
             step && diesHereAlways(over))
           live[*step] -= countedBytes(over);
+      if (profile.resultOverInput &&
+          diesHereAlways(profile.resultOverInput->input))
+        subtractSharedBytes(graph, profile, live);
       bound = std::max(bound, *llvm::max_element(live));
       continue;
     }

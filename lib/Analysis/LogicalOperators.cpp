@@ -110,6 +110,9 @@ static bool isComputation(Operation *op) {
     return false;
   if (isa<GroupOp, StreamOp>(op))
     return true;
+  // The application's input rows, on tensors (a buffer the read fills).
+  if (isa<ReadRowsOp>(op))
+    return op->getNumResults() > 0;
   if (auto loop = dyn_cast<scf::ForOp>(op))
     return llvm::any_of(loop.getResultTypes(), llvm::IsaPred<RankedTensorType>);
   // TOSA's shape operators compute shapes at compile time, not tensors.
@@ -187,8 +190,9 @@ static bool isFusibleEdge(Value operand, Operation *user) {
   if (!producer || producer->getBlock() != user->getBlock() ||
       producer->hasAttr(kPlacementAttrName))
     return false;
+  // A read fills its buffer with the application's bytes: nothing to fuse.
   if (producer->getNumResults() != 1 || producer->getNumRegions() != 0 ||
-      !isComputation(producer))
+      !isComputation(producer) || isa<ReadRowsOp>(producer))
     return false;
   if (!isElementwise(user) ||
       (!operand.hasOneUse() && !isClosedElementwiseDiamond(operand)))

@@ -2,11 +2,13 @@
 
 #include "pex/Analysis/RowStreaming.h"
 #include "pex/Analysis/OpLabels.h"
+#include "pex/Dialect/Pex/IR/PexOps.h"
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
 #include "pex/Interfaces/RowReductionOpInterface.h"
 #include "pex/Interfaces/RowWindowOpInterface.h"
 
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace mlir::pex;
@@ -19,15 +21,24 @@ bool isNHWC(Type type) {
          tensor.getDimSize(0) == 1;
 }
 
-/// Why `op`, reading `activation` as its only activation, cannot be a
+/// Why `op`, reading `activation` (and, if not null, the stream's input
+/// `skip` through an element-wise member at its own rows), cannot be a
 /// stage; empty when it can.
-std::string checkStage(const LogicalOperator &op, Value activation) {
+std::string checkStage(const LogicalOperator &op, Value activation,
+                       Value skip) {
   Operation *reader = op.anchor ? op.anchor : op.ops.front();
   for (Operation *member : op.ops) {
     for (Value operand : member->getOperands()) {
       if (operand == activation && member != reader)
         return getOpLabel(member) + " reads the stream's tensor beside " +
                getOpLabel(reader);
+      // The skip's rows are those of the member's result, one for one.
+      if (skip && operand == skip &&
+          (member == op.anchor ||
+           cast<ShapedType>(operand.getType()).getShape() !=
+               cast<ShapedType>(member->getResult(0).getType()).getShape()))
+        return getOpLabel(member) +
+               " reads the stream's input other than row for row";
       // Element-wise operands are restricted to rows with the result: a
       // constant that varies along rows cannot be.
       auto type = dyn_cast<RankedTensorType>(operand.getType());
@@ -116,39 +127,77 @@ private:
 
 } // namespace
 
+bool mlir::pex::isReadOfAllRows(const LogicalOperator &op) {
+  auto read = dyn_cast<ReadRowsOp>(op.getSink());
+  return read && op.ops.size() == 1 && read.getResult() &&
+         matchPattern(read.getFirstRow(), m_Zero());
+}
+
+SmallVector<Value> mlir::pex::getActivations(const LogicalOperator &op) {
+  SmallVector<Value> activations;
+  for (Value operand : op.getExternalOperands())
+    if (!isConstantValue(operand))
+      activations.push_back(operand);
+  return activations;
+}
+
 std::optional<Value> mlir::pex::getOnlyActivation(const LogicalOperator &op) {
-  std::optional<Value> activation;
-  for (Value operand : op.getExternalOperands()) {
-    if (isConstantValue(operand))
-      continue;
-    if (activation)
-      return std::nullopt;
-    activation = operand;
-  }
-  return activation;
+  SmallVector<Value> activations = getActivations(op);
+  if (activations.size() != 1)
+    return std::nullopt;
+  return activations.front();
 }
 
 FailureOr<SmallVector<StreamStage>>
 mlir::pex::getStreamStages(ArrayRef<LogicalOperator> ops, Value input,
                            std::string &whyNot) {
-  if (ops.empty() || !isNHWC(input.getType())) {
+  if (ops.empty() || (!isReadOfAllRows(ops.front()) &&
+                      (!input || !isNHWC(input.getType())))) {
     whyNot = "a stream reads one NHWC tensor through at least one operator";
     return failure();
   }
   SmallVector<StreamStage> stages;
   Value activation = input;
-  for (const LogicalOperator &op : ops) {
-    if (getOnlyActivation(op) != activation) {
-      whyNot = getOpLabel(op.getRepresentative()) +
-               " does not read exactly the previous operator's result";
+  if (isReadOfAllRows(ops.front())) {
+    // The application's rows, one at a time, into the first line buffer.
+    Value rows = ops.front().getSink()->getResult(0);
+    if (!isNHWC(rows.getType())) {
+      whyNot = "the model input's rows are not those of an NHWC tensor";
       return failure();
     }
-    if (std::string reason = checkStage(op, activation); !reason.empty()) {
+    StreamStage stage;
+    stage.op = ops.front();
+    stage.source = true;
+    stage.inputRows = stage.outputRows =
+        cast<RankedTensorType>(rows.getType()).getDimSize(1);
+    stage.rowBytes = getStorageBytes(rows.getType()) / stage.outputRows;
+    stages.push_back(std::move(stage));
+    activation = rows;
+    ops = ops.drop_front();
+  }
+  for (const LogicalOperator &op : ops) {
+    // Besides the previous operator's result, a stage after the first may
+    // read the stream's input (a residual's skip).
+    SmallVector<Value> activations = getActivations(op);
+    Value skip;
+    if (!stages.empty() && input && activation != input &&
+        activations.size() == 2 && llvm::is_contained(activations, input))
+      skip = input;
+    if (!llvm::is_contained(activations, activation) ||
+        activations.size() != (skip ? 2u : 1u)) {
+      whyNot = getOpLabel(op.getRepresentative()) +
+               " does not read exactly the previous operator's result" +
+               (stages.empty() ? "" : " (and maybe the stream's input)");
+      return failure();
+    }
+    if (std::string reason = checkStage(op, activation, skip);
+        !reason.empty()) {
       whyNot = std::move(reason);
       return failure();
     }
     StreamStage stage;
     stage.op = op;
+    stage.readsStreamInput = static_cast<bool>(skip);
     auto inputType = cast<RankedTensorType>(activation.getType());
     auto outputType = cast<RankedTensorType>(op.getSink()->getResultTypes()[0]);
     stage.inputRows = inputType.getDimSize(1);
@@ -192,4 +241,42 @@ mlir::pex::getStreamStages(ArrayRef<LogicalOperator> ops, Value input,
 
 StreamSchedule mlir::pex::scheduleRows(ArrayRef<StreamStage> stages) {
   return RowScheduler(stages).run();
+}
+
+std::optional<int64_t>
+mlir::pex::getResultOffsetOverInput(const StreamSchedule &schedule,
+                                    int64_t inputRowBytes, int64_t alignment) {
+  const StreamStage &first = schedule.stages.front();
+  const StreamStage &last = schedule.stages.back();
+  if (first.source || last.accumulates)
+    return std::nullopt;
+  // The action index at which each result row is written, and at which each
+  // input row is read for the last time, in the schedule's pull order.
+  SmallVector<int64_t> writtenAt(last.outputRows, 0);
+  SmallVector<int64_t> lastReadAt(first.inputRows, -1);
+  unsigned lastStage = schedule.stages.size() - 1;
+  int64_t index = 0;
+  for (ArrayRef<StreamAction> step : schedule.steps)
+    for (const StreamAction &action : step) {
+      if (action.kind == StreamAction::Kind::Row && action.stage == 0)
+        for (int64_t row = action.inputBegin; row < action.inputEnd; ++row)
+          lastReadAt[row] = index;
+      if (action.kind == StreamAction::Kind::Row &&
+          schedule.stages[action.stage].readsStreamInput)
+        lastReadAt[action.row] = std::max(lastReadAt[action.row], index);
+      if (action.kind == StreamAction::Kind::Row && action.stage == lastStage)
+        writtenAt[action.row] = index;
+      ++index;
+    }
+  // Reads go down the input: when result row r is written, the rows still
+  // to read are those from the first one read at or after the write on.
+  // Result row r must end at or above that row's first byte: the result
+  // starts `below` bytes under the input for the largest such distance.
+  int64_t below = 0, consumed = 0;
+  for (int64_t row = 0; row < last.outputRows; ++row) {
+    while (consumed < first.inputRows && lastReadAt[consumed] < writtenAt[row])
+      ++consumed;
+    below = std::max(below, (row + 1) * last.rowBytes - consumed * inputRowBytes);
+  }
+  return -static_cast<int64_t>(llvm::alignTo(below, alignment));
 }

@@ -18,7 +18,9 @@
 #include "pex/Analysis/MemoryReport.h"
 #include "pex/Analysis/OpLabels.h"
 #include "pex/Dialect/Pex/IR/PexDialect.h"
+#include "pex/Dialect/Pex/IR/PexOps.h"
 #include "pex/InitPex.h"
+#include "pex/Interfaces/PartialExecutionOpInterface.h"
 #include "pex/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -206,6 +208,7 @@ private:
   /// The options that shape the code and the arena, not the schedule.
   void setCodeOptions(PexPipelineOptions &pipelineOptions) const {
     pipelineOptions.arenaIO = options.io == IOPlacement::Arena;
+    pipelineOptions.readInputRows = options.io == IOPlacement::Stream;
     pipelineOptions.indexBitwidth = target.getIndexBitwidth();
     pipelineOptions.dsp = llvm::StringRef(target.features).contains("+dsp");
     pipelineOptions.externalArena = options.arena == ArenaDefinition::External;
@@ -270,8 +273,9 @@ LogicalResult Compilation::configurePipeline() {
   if (!interface)
     return failure();
 
-  callerIOBytes = interface->input.bytes + interface->output.bytes;
   setCodeOptions(pipeline);
+  callerIOBytes = interface->output.bytes +
+                  (pipeline.readInputRows ? 0 : interface->input.bytes);
   pipeline.reorder = options.reorder;
   pipeline.partial = options.partialExecution;
   pipeline.stream = options.rowStreaming;
@@ -361,6 +365,12 @@ LogicalResult Compilation::recordSchedule() {
   figures.schedulePeakBytes = liveness.peakBytes;
   figures.lowerBoundBytes = getLowerBound(*graph);
   figures.ioBytes = pipeline.arenaIO ? 0 : graph->getIOBytes();
+  // The rows the application hands over: those pex-read-input-rows chose.
+  func.walk([&](ReadRowsOp read) {
+    auto type = cast<ShapedType>(read.getBuffer().getType());
+    figures.inputRows = type.getDimSize(1);
+    figures.inputRowBytes = getStorageBytes(type) / figures.inputRows;
+  });
   figures.macs = graph->getMacs();
   figures.constantBytes = graph->getFlashBytes();
   recordPools(*graph);
@@ -565,8 +575,12 @@ void Compilation::printSummary(llvm::StringRef objectPath,
   llvm::outs() << "pexc: " << name << " for " << target.name << ": arena "
                << figures.arenaBytes << " B ("
                << (pipeline.arenaIO ? "input/output included"
-                                    : "+ " + std::to_string(figures.ioBytes) +
-                                          " B input/output")
+                   : pipeline.readInputRows
+                       ? "+ " + std::to_string(figures.ioBytes) +
+                             " B output; the input read by rows of " +
+                             std::to_string(figures.inputRowBytes) + " B"
+                       : "+ " + std::to_string(figures.ioBytes) +
+                             " B input/output")
                << ")";
   for (auto [index, pool] : llvm::enumerate(figures.pools))
     llvm::outs() << (index ? ", " : " in pools ") << pool.name << " "
@@ -632,10 +646,15 @@ int Compilation::run() {
   llvm::SmallString<128> headerPath(objectPath);
   llvm::sys::path::replace_extension(headerPath, ".h");
   figures.flashBytes = getFlashBytes(objectPath);
-  HeaderFigures header{
-      llvm::sys::path::filename(options.modelPaths.front()).str(),
-      figures.arenaBytes, figures.flashBytes, pipeline.externalArena,
-      pipeline.arenaIO};
+  HeaderFigures header;
+  header.sourceModel =
+      llvm::sys::path::filename(options.modelPaths.front()).str();
+  header.arenaBytes = figures.arenaBytes;
+  header.flashBytes = figures.flashBytes;
+  header.externalArena = pipeline.externalArena;
+  header.arenaIO = pipeline.arenaIO;
+  header.inputRows = figures.inputRows;
+  header.inputRowBytes = figures.inputRowBytes;
   header.pools = figures.pools;
   if (failed(writeText(headerPath, [&](llvm::raw_ostream &os) {
         writeHeader(os, *interface, header);
@@ -679,6 +698,7 @@ int compileSeveral(const CompileOptions &options, const Paths &paths,
     ModelInterface interface;
     int64_t arenaBytes;
     bool arenaIO;
+    int64_t inputRows, inputRowBytes;
     llvm::json::Object report;
   };
   std::vector<Compiled> models;
@@ -707,8 +727,8 @@ int compileSeveral(const CompileOptions &options, const Paths &paths,
     models.push_back({name, compilation.getPipeline().arenaSymbol,
                       llvm::sys::path::filename(path).str(),
                       compilation.getInterface(), figures.arenaBytes,
-                      compilation.getPipeline().arenaIO,
-                      buildReport(std::move(figures))});
+                      compilation.getPipeline().arenaIO, figures.inputRows,
+                      figures.inputRowBytes, buildReport(std::move(figures))});
   }
 
   // The shared arena, and each model's arena symbol as an alias of it.
@@ -752,9 +772,14 @@ int compileSeveral(const CompileOptions &options, const Paths &paths,
     llvm::SmallString<128> headerPath(objectPath);
     llvm::sys::path::remove_filename(headerPath);
     llvm::sys::path::append(headerPath, model.name + ".h");
-    HeaderFigures header{model.sourceModel,       model.arenaBytes, flashBytes,
-                         /*externalArena=*/false, model.arenaIO,
-                         /*genericNames=*/false};
+    HeaderFigures header;
+    header.sourceModel = model.sourceModel;
+    header.arenaBytes = model.arenaBytes;
+    header.flashBytes = flashBytes;
+    header.arenaIO = model.arenaIO;
+    header.genericNames = false;
+    header.inputRows = model.inputRows;
+    header.inputRowBytes = model.inputRowBytes;
     if (failed(writeText(headerPath, [&](llvm::raw_ostream &os) {
           writeHeader(os, model.interface, header);
         })))

@@ -131,6 +131,9 @@ void mlir::pex::driver::writeHeader(llvm::raw_ostream &os, const ModelInterface 
   os << "#define " << prefix << "_EXTERNAL_ARENA "
      << (figures.externalArena ? 1 : 0) << "\n";
   os << "#define " << prefix << "_ARENA_IO " << (figures.arenaIO ? 1 : 0)
+     << "\n";
+  bool inputRows = figures.inputRows > 0;
+  os << "#define " << prefix << "_IO_STREAM " << (inputRows ? 1 : 0)
      << "\n\n";
   if (!figures.pools.empty()) {
     os << "/* The arena split over memory pools, fastest first: bytes used, "
@@ -170,6 +173,28 @@ void mlir::pex::driver::writeHeader(llvm::raw_ostream &os, const ModelInterface 
     os << "/* Runs one inference and returns 0. Not reentrant: every call "
           "uses the\n   same arena. */\n";
     os << "int " << lower << "_run(void);\n\n";
+  } else if (inputRows) {
+    os << "/* The application hands the input over row by row. During a run "
+          "the model\n   calls the application's\n     "
+       << lower
+       << "_read_input_rows(rows, first_row, row_count)\n"
+          "   which writes row_count rows, from row first_row on, at `rows`, "
+          "each\n   "
+       << prefix
+       << "_INPUT_ROW_BYTES bytes (the input's bytes in order). Every row is\n"
+          "   asked for once, in increasing order: the function may wait for "
+          "rows as\n   they arrive (camera lines, audio frames), and the "
+          "whole input never has\n   to be in RAM. */\n";
+    os << "#define " << prefix << "_INPUT_ROWS " << figures.inputRows << "\n";
+    os << "#define " << prefix << "_INPUT_ROW_BYTES " << figures.inputRowBytes
+       << "\n";
+    os << "void " << lower << "_read_input_rows(" << inputType
+       << " *rows, int32_t first_row, int32_t row_count);\n";
+    os << "/* Runs one inference, reading the input through "
+       << lower
+       << "_read_input_rows;\n   writes `output`, returns 0. Not reentrant: "
+          "every call uses the same arena. */\n";
+    os << "int " << lower << "_run(" << outputType << " *output);\n\n";
   } else {
     os << "/* Runs one inference: reads `input`, writes `output`, returns 0.\n"
           "   Not reentrant: every call uses the same arena. */\n";
@@ -194,6 +219,12 @@ void mlir::pex::driver::writeHeader(llvm::raw_ostream &os, const ModelInterface 
     alias("PEX_MODEL_ARENA_BYTES", prefix + "_ARENA_BYTES");
     alias("PEX_MODEL_EXTERNAL_ARENA", prefix + "_EXTERNAL_ARENA");
     alias("PEX_MODEL_ARENA_IO", prefix + "_ARENA_IO");
+    alias("PEX_MODEL_IO_STREAM", prefix + "_IO_STREAM");
+    if (inputRows) {
+      alias("PEX_MODEL_READ_INPUT_ROWS", lower + "_read_input_rows");
+      alias("PEX_MODEL_INPUT_ROWS", prefix + "_INPUT_ROWS");
+      alias("PEX_MODEL_INPUT_ROW_BYTES", prefix + "_INPUT_ROW_BYTES");
+    }
     if (figures.arenaIO) {
       alias("PEX_MODEL_INPUT", lower + "_input");
       alias("PEX_MODEL_OUTPUT", lower + "_output");

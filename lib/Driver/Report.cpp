@@ -26,6 +26,9 @@ llvm::json::Object mlir::pex::driver::buildReport(ReportFigures figures) {
       {"macs", figures.macs},
       {"schedule", std::move(figures.schedule)},
   };
+  if (figures.inputRows > 0)
+    report["input_rows"] = llvm::json::Object{
+        {"rows", figures.inputRows}, {"row_bytes", figures.inputRowBytes}};
   if (!figures.pools.empty()) {
     llvm::json::Array pools;
     for (auto [pool, buffers] :

@@ -25,6 +25,8 @@ void pex::buildOptimizeTosaPipeline(OpPassManager &pm,
                                     const PexPipelineOptions &options) {
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createNormalizeTosa());
+  if (options.readInputRows)
+    pm.addNestedPass<func::FuncOp>(createReadInputRows());
   ReorderOptions reorder;
   reorder.maxStates = options.reorderMaxStates;
   reorder.arenaIO = options.arenaIO;

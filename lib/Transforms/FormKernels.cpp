@@ -31,8 +31,8 @@ bool isImmediate(Value value) {
 
 /// The placement the planner recorded for the storage `value` is in: that
 /// of the operation computing it (a placed operation, a placed buffer, a
-/// kernel's destination, the result a slice is assembled into), through the
-/// loops that carry it.
+/// kernel's destination or a read's, the result a slice is assembled into),
+/// through the loops that carry it.
 PlacementAttr getRecordedPlacement(Value value) {
   while (true) {
     if (auto arg = dyn_cast<BlockArgument>(value)) {
@@ -56,6 +56,12 @@ PlacementAttr getRecordedPlacement(Value value) {
     }
     if (auto kernel = dyn_cast<KernelOp>(op)) {
       value = kernel.getOutput();
+      continue;
+    }
+    // A read of the application's rows fills its buffer, once placed.
+    if (auto read = dyn_cast<ReadRowsOp>(op);
+        read && !read->hasAttr(kPlacementAttrName)) {
+      value = read.getBuffer();
       continue;
     }
     if (auto insert = dyn_cast<tensor::InsertSliceOp>(op)) {
@@ -267,6 +273,18 @@ LogicalResult lowerSlice(tosa::SliceOp slice) {
   return success();
 }
 
+/// Reads the application's rows into the storage the planner placed the
+/// read's result in.
+void placeRead(ReadRowsOp read) {
+  auto placement = read->getAttrOfType<PlacementAttr>(kPlacementAttrName);
+  if (!placement)
+    return;
+  read->removeAttr(kPlacementAttrName);
+  OpBuilder builder(read);
+  read.getBufferMutable().assign(BufferOp::create(
+      builder, read.getLoc(), read.getResult().getType(), placement));
+}
+
 struct FormKernelsPass : public pex::impl::FormKernelsBase<FormKernelsPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
@@ -293,6 +311,12 @@ struct FormKernelsPass : public pex::impl::FormKernelsBase<FormKernelsPass> {
         // Loops stay loops; the operators of their bodies are kernels.
         if (isa<scf::ForOp>(op.getSink()))
           continue;
+        // A read of the application's rows fills its planned storage (a
+        // stream's reads fill a slot of their line buffer already).
+        if (auto read = dyn_cast<ReadRowsOp>(op.getSink())) {
+          placeRead(read);
+          continue;
+        }
         if (failed(wrapInKernel(op)))
           return signalPassFailure();
       }

@@ -32,8 +32,9 @@ using namespace mlir::pex;
 namespace {
 
 /// Where a step's row actions read and write in the rows of the whole
-/// tensors (the stream's input and result, unless the last stage
-/// accumulates); every other position is fixed.
+/// tensors (the stream's input, for the first stage's window and a skip's
+/// row, and the result, unless the last stage accumulates); every other
+/// position is fixed.
 SmallVector<int64_t> getPositions(ArrayRef<StreamAction> actions,
                                   const StreamSchedule &schedule) {
   unsigned last = schedule.stages.size() - 1;
@@ -43,6 +44,8 @@ SmallVector<int64_t> getPositions(ArrayRef<StreamAction> actions,
       continue;
     if (action.stage == 0)
       positions.push_back(action.inputBegin);
+    if (schedule.stages[action.stage].readsStreamInput)
+      positions.push_back(action.row);
     if (action.stage == last && !schedule.stages[last].accumulates)
       positions.push_back(action.row);
   }
@@ -73,10 +76,14 @@ private:
   /// Emits the actions of one step; `positions` are the values of the step's
   /// getPositions (constants, or affine in a loop's induction variable).
   void emitStep(ArrayRef<StreamAction> actions, ArrayRef<Value> positions);
-  /// Emits `stage`'s logical operator on `window`, one output row.
-  Value emitRow(const StreamStage &stage, Value window,
+  /// Emits `stage`'s logical operator on `window`, one output row; `skip`
+  /// is the row of the stream's input the stage also reads, if it does.
+  Value emitRow(const StreamStage &stage, Value window, Value skip,
                 const StreamAction &action);
   Value extractRows(Value source, OpFoldResult offset, int64_t rows);
+  /// Reads the application's input row `row` into `slot` of the first line
+  /// buffer; returns the updated buffer.
+  Value emitReadRow(Value row, int64_t slot);
   Value insertRow(Value row, Value destination, OpFoldResult offset);
   /// Computes the stream's result from the accumulator of the last stage's
   /// rows: the reduction's result and the stage's element-wise members, into
@@ -131,9 +138,20 @@ Value StreamLowering::insertRow(Value row, Value destination,
                                        destination, offsets, sizes, strides);
 }
 
+Value StreamLowering::emitReadRow(Value row, int64_t slot) {
+  OpFoldResult slotOffset = builder.getIndexAttr(slot);
+  Value destination = extractRows(lines[0], slotOffset, 1);
+  Value filled = ReadRowsOp::create(builder, stream.getLoc(),
+                                    destination.getType(), destination, row)
+                     .getResult();
+  return insertRow(filled, lines[0], slotOffset);
+}
+
 Value StreamLowering::emitRow(const StreamStage &stage, Value window,
-                              const StreamAction &action) {
+                              Value skip, const StreamAction &action) {
   IRMapping mapping = invariants;
+  if (skip)
+    mapping.map(stream.getBody().getArgument(0), skip);
   const LogicalOperator &op = stage.op;
   for (Operation *member : op.ops) {
     Operation *row;
@@ -174,6 +192,10 @@ void StreamLowering::emitStep(ArrayRef<StreamAction> actions,
       continue;
     }
     const StreamStage &stage = schedule.stages[action.stage];
+    if (stage.source) {
+      lines[0] = emitReadRow(*position++, action.slot);
+      continue;
+    }
     int64_t rows = action.inputEnd - action.inputBegin;
     Value window = action.stage == 0
                        ? extractRows(stream.getInput(), *position++, rows)
@@ -186,7 +208,10 @@ void StreamLowering::emitStep(ArrayRef<StreamAction> actions,
         output.getDefiningOp()->setAttr(kPlacementAttrName, placement);
       continue;
     }
-    Value row = emitRow(stage, window, action);
+    Value skip = stage.readsStreamInput
+                     ? extractRows(stream.getInput(), *position++, 1)
+                     : Value();
+    Value row = emitRow(stage, window, skip, action);
     if (action.stage == last)
       output = insertRow(row, output, *position++);
     else
@@ -227,7 +252,9 @@ LogicalResult StreamLowering::lower() {
   Block &body = stream.getBody().front();
   std::string whyNot;
   FailureOr<SmallVector<StreamStage>> stages =
-      getStreamStages(formLogicalOperators(body), body.getArgument(0), whyNot);
+      getStreamStages(formLogicalOperators(body),
+                      stream.getInput() ? body.getArgument(0) : Value(),
+                      whyNot);
   if (failed(stages))
     return stream.emitError() << "pex: cannot stream this chain: " << whyNot;
   schedule = scheduleRows(*stages);
@@ -277,6 +304,10 @@ LogicalResult StreamLowering::lower() {
                  : tensor::EmptyOp::create(builder, loc, resultType.getShape(),
                                            resultType.getElementType())
                        .getResult();
+    // Written over the input's consumed rows, as planned.
+    if (Attribute over = stream->getAttr(kOverConsumedInputAttrName);
+        over && resultPlacement)
+      output.getDefiningOp()->setAttr(kOverConsumedInputAttrName, over);
   }
 
   unsigned last = schedule.stages.size() - 1;

@@ -203,7 +203,11 @@ struct MaterializeArenaPass
         if (!storage)
           return signalPassFailure();
         builder.setInsertionPoint(alloc);
-        createView(builder, alloc.getLoc(), storage, alloc, placement);
+        Attribute over = alloc->getAttr(kOverConsumedInputAttrName);
+        Value view =
+            createView(builder, alloc.getLoc(), storage, alloc, placement);
+        if (over)
+          view.getDefiningOp()->setAttr(kOverConsumedInputAttrName, over);
         alloc.erase();
       }
       SmallVector<std::string> roles = getArgumentRoles(func);

@@ -38,6 +38,9 @@ struct Storages {
   SmallVector<PackingBuffer> packing;
   /// Per buffer of the graph: its storage's index in `packing`, if counted.
   SmallVector<std::optional<unsigned>> indexOf;
+  /// Per storage: the lowest offset in it of its buffers (ScheduleLiveness::
+  /// offsetInStorage), where it begins.
+  SmallVector<int64_t> begin;
   /// Max over steps of the exact (unaligned) bytes live.
   int64_t exactPeak = 0;
 };
@@ -55,13 +58,19 @@ Storages collectStorages(const BufferGraph &graph,
     auto [it, inserted] =
         indexOfRoot.try_emplace(root, storages.packing.size());
     auto [first, last] = live.lifetimes[index];
+    int64_t begin = live.offsetInStorage[index];
+    int64_t end = begin + buffer.exactBytes;
     if (inserted) {
-      storages.packing.push_back({buffer.exactBytes,
-                                  static_cast<int64_t>(first),
+      storages.packing.push_back({end - begin, static_cast<int64_t>(first),
                                   static_cast<int64_t>(last)});
+      storages.begin.push_back(begin);
     } else {
       PackingBuffer &storage = storages.packing[it->second];
-      storage.size = std::max(storage.size, buffer.exactBytes);
+      // The storage spans [lowest begin, highest end) of its buffers.
+      int64_t lowest = std::min(storages.begin[it->second], begin);
+      storage.size =
+          std::max(storages.begin[it->second] + storage.size, end) - lowest;
+      storages.begin[it->second] = lowest;
       storage.first = std::min<int64_t>(storage.first, first);
       storage.last = std::max<int64_t>(storage.last, last);
     }
@@ -195,6 +204,7 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
              static_cast<unsigned>(storages.packing.size())});
         storages.packing.push_back(
             {graph->getBuffers()[*buffer].exactBytes, lastStep, lastStep});
+        storages.begin.push_back(0);
       }
     PackingStrategy packingStrategy = strategy == "first-fit"
                                           ? PackingStrategy::FirstFit
@@ -255,9 +265,10 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
       func->setAttr(kPoolsAttrName, ArrayAttr::get(&getContext(), poolAttrs));
     }
     auto placementOf = [&](unsigned storage, int64_t size, int64_t first,
-                           int64_t last) {
-      return PlacementAttr::get(&getContext(), offsets[storage], size, first,
-                                last, poolOf[storage]);
+                           int64_t last, int64_t offsetInStorage = 0) {
+      return PlacementAttr::get(&getContext(),
+                                offsets[storage] + offsetInStorage, size,
+                                first, last, poolOf[storage]);
     };
 
     for (auto [index, storage] : llvm::enumerate(storages.indexOf)) {
@@ -266,7 +277,26 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
       const BufferGraph::Buffer &buffer = graph->getBuffers()[index];
       auto [first, last] = live.lifetimes[index];
       recordPlacement(*graph, index,
-                      placementOf(*storage, buffer.exactBytes, first, last));
+                      placementOf(*storage, buffer.exactBytes, first, last,
+                                  live.offsetInStorage[index] -
+                                      storages.begin[*storage]));
+    }
+    // A stream's result written over its input's consumed rows: the
+    // exception pex-verify-arena allows to the two buffers' shared bytes.
+    for (const BufferGraph::Unit &unit : graph->getUnits()) {
+      if (!unit.group || !unit.group->resultOverInput)
+        continue;
+      const auto &over = *unit.group->resultOverInput;
+      if (live.storageOf[over.result] != live.storageOf[over.input] ||
+          !storages.indexOf[over.input])
+        continue;
+      unsigned storage = *storages.indexOf[over.input];
+      int64_t inputOffset = offsets[storage] +
+                            live.offsetInStorage[over.input] -
+                            storages.begin[storage];
+      unit.op.getSink()->setAttr(
+          kOverConsumedInputAttrName,
+          IntegerAttr::get(IntegerType::get(&getContext(), 64), inputOffset));
     }
     for (auto [resultIndex, storage] : returnedInputs) {
       const PackingBuffer &copy = storages.packing[storage];

@@ -2,10 +2,12 @@
 //
 // Chooses the chains of operators that run row by row (pex.stream) where that
 // lowers the schedule's peak. Candidates are the chains of logical operators
-// in which each operator's result is read only by the next one; each
-// candidate sub-chain is measured by the memory model on a copy of the
-// function with the chain streamed (the liveness every other planner pass
-// uses), and the best one is kept, until no stream lowers the peak.
+// in which each operator's result is read only by the next one (which may
+// also read the chain's input: a residual's skip); each candidate sub-chain
+// is measured by the memory model on a copy of the function with the chain
+// streamed (the liveness every other planner pass uses), and the one with
+// the lowest peak (then the fewest live bytes over all steps) is kept,
+// until no stream lowers the peak.
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,20 +35,30 @@ namespace {
 StreamOp wrapInStream(ArrayRef<LogicalOperator> chain,
                       ArrayRef<int64_t> lineRows) {
   Operation *sink = chain.back().getSink();
-  Value input = *getOnlyActivation(chain.front());
+  // A stream starting with the read of the input's rows has no input.
+  Value input = isReadOfAllRows(chain.front())
+                    ? Value()
+                    : *getOnlyActivation(chain.front());
   Value result = sink->getResult(0);
   OpBuilder builder(sink->getContext());
   builder.setInsertionPointAfter(sink);
   auto stream = StreamOp::create(builder, sink->getLoc(), result.getType(),
                                  input, lineRows);
-  Block *body = builder.createBlock(&stream.getBody(), {}, {input.getType()},
-                                    {input.getLoc()});
+  SmallVector<Type> argTypes;
+  SmallVector<Location> argLocs;
+  if (input) {
+    argTypes.push_back(input.getType());
+    argLocs.push_back(input.getLoc());
+  }
+  Block *body =
+      builder.createBlock(&stream.getBody(), {}, argTypes, argLocs);
   for (const LogicalOperator &op : chain)
     for (Operation *member : op.ops)
       member->moveBefore(body, body->end());
-  input.replaceUsesWithIf(body->getArgument(0), [&](OpOperand &use) {
-    return use.getOwner()->getBlock() == body;
-  });
+  if (input)
+    input.replaceUsesWithIf(body->getArgument(0), [&](OpOperand &use) {
+      return use.getOwner()->getBlock() == body;
+    });
   builder.setInsertionPointToEnd(body);
   YieldOp::create(builder, sink->getLoc(), result);
   result.replaceUsesWithIf(stream.getResult(), [&](OpOperand &use) {
@@ -55,12 +67,46 @@ StreamOp wrapInStream(ArrayRef<LogicalOperator> chain,
   return stream;
 }
 
+/// The tensor the first operator of a stream reads: none for the read of
+/// the input's rows.
+Value getStreamInput(const LogicalOperator &first) {
+  if (isReadOfAllRows(first))
+    return Value();
+  return getOnlyActivation(first).value_or(Value());
+}
+
+/// What a schedule costs: its peak, then the steps at the peak (where
+/// several blocks reach it, streaming one is progress), then the sum of its
+/// steps' live bytes (a stream ending where its result is smallest wins over
+/// one that only lowers the peak as much).
+struct ScheduleCost {
+  int64_t peak = 0, stepsAtPeak = 0, liveBytesSum = 0;
+  bool lowersPeakOf(const ScheduleCost &other) const {
+    return std::tie(peak, stepsAtPeak) <
+           std::tie(other.peak, other.stepsAtPeak);
+  }
+  bool operator<(const ScheduleCost &other) const {
+    return std::tie(peak, stepsAtPeak, liveBytesSum) <
+           std::tie(other.peak, other.stepsAtPeak, other.liveBytesSum);
+  }
+};
+
+ScheduleCost getCost(const BufferGraph &graph) {
+  ScheduleLiveness liveness = computeLiveness(graph, graph.getProgramOrder());
+  ScheduleCost cost{liveness.peakBytes, 0, 0};
+  for (const ScheduleStep &step : liveness.steps) {
+    cost.stepsAtPeak += step.liveBytes == liveness.peakBytes;
+    cost.liveBytesSum += step.liveBytes;
+  }
+  return cost;
+}
+
 /// A sub-chain [begin, end) of a maximal chain and its schedule's line
 /// buffers.
 struct StreamChoice {
   unsigned chain = 0, begin = 0, end = 0;
   SmallVector<int64_t> lineRows;
-  int64_t peak = 0;
+  ScheduleCost cost;
 };
 
 struct StreamPass : public pex::impl::StreamBase<StreamPass> {
@@ -75,8 +121,7 @@ struct StreamPass : public pex::impl::StreamBase<StreamPass> {
       FailureOr<BufferGraph> graph = BufferGraph::buildUnplanned(func, options);
       if (failed(graph))
         return signalPassFailure();
-      int64_t peak =
-          computeLiveness(*graph, graph->getProgramOrder()).peakBytes;
+      ScheduleCost current = getCost(*graph);
       SmallVector<SmallVector<LogicalOperator>> chains = findChains(*graph);
       std::optional<StreamChoice> best;
       for (auto [index, chain] : llvm::enumerate(chains))
@@ -86,19 +131,21 @@ struct StreamPass : public pex::impl::StreamBase<StreamPass> {
                 ArrayRef(chain).slice(begin, end - begin);
             std::string whyNot;
             FailureOr<SmallVector<StreamStage>> stages =
-                getStreamStages(part, *getOnlyActivation(part.front()), whyNot);
+                getStreamStages(part, getStreamInput(part.front()), whyNot);
             // A longer chain only adds operators that cannot stream.
             if (failed(stages))
               break;
             if (part.size() < 2)
               continue;
             StreamChoice choice{static_cast<unsigned>(index), begin, end,
-                                scheduleRows(*stages).lineRows, 0};
-            FailureOr<int64_t> streamedPeak = measure(func, part, choice);
-            if (failed(streamedPeak))
+                                scheduleRows(*stages).lineRows, {}};
+            FailureOr<ScheduleCost> cost = measure(func, part, choice);
+            if (failed(cost))
               return signalPassFailure();
-            choice.peak = *streamedPeak;
-            if (choice.peak < (best ? best->peak : peak))
+            choice.cost = *cost;
+            // Only a stream that lowers the peak is worth its overhead.
+            if (choice.cost.lowersPeakOf(current) &&
+                (!best || choice.cost < best->cost))
               best = std::move(choice);
           }
       if (!best)
@@ -110,7 +157,7 @@ struct StreamPass : public pex::impl::StreamBase<StreamPass> {
   }
 
   /// Maximal chains in program order: each operator's result is read only
-  /// by the next, which reads no other activation.
+  /// by the next, which reads at most one other activation (a skip).
   SmallVector<SmallVector<LogicalOperator>>
   findChains(const BufferGraph &graph) {
     ArrayRef<BufferGraph::Unit> units = graph.getUnits();
@@ -127,7 +174,11 @@ struct StreamPass : public pex::impl::StreamBase<StreamPass> {
         continue;
       unsigned consumer = output.consumers.front();
       const BufferGraph::Unit &reader = units[consumer];
-      if (reader.group || getOnlyActivation(reader.op) != output.value)
+      // The reader may also read another activation: a residual's skip,
+      // streamed when it is the stream's input (getStreamStages checks).
+      SmallVector<Value> activations = getActivations(reader.op);
+      if (reader.group || !llvm::is_contained(activations, output.value) ||
+          activations.size() > 2)
         continue;
       next[index] = consumer;
       hasPrevious[consumer] = true;
@@ -135,7 +186,7 @@ struct StreamPass : public pex::impl::StreamBase<StreamPass> {
     SmallVector<SmallVector<LogicalOperator>> chains;
     for (auto [index, unit] : llvm::enumerate(units)) {
       if (hasPrevious[index] || !next[index] || unit.group ||
-          !getOnlyActivation(unit.op))
+          (!isReadOfAllRows(unit.op) && !getOnlyActivation(unit.op)))
         continue;
       SmallVector<LogicalOperator> &chain = chains.emplace_back();
       for (std::optional<unsigned> at = index; at; at = next[*at])
@@ -144,8 +195,8 @@ struct StreamPass : public pex::impl::StreamBase<StreamPass> {
     return chains;
   }
 
-  /// The peak of `func` with `part` streamed, measured on a copy.
-  FailureOr<int64_t> measure(func::FuncOp func, ArrayRef<LogicalOperator> part,
+  /// The cost of `func` with `part` streamed, measured on a copy.
+  FailureOr<ScheduleCost> measure(func::FuncOp func, ArrayRef<LogicalOperator> part,
                              const StreamChoice &choice) {
     // A copy outside the module: a function pass may not add functions.
     IRMapping mapping;
@@ -163,7 +214,7 @@ struct StreamPass : public pex::impl::StreamBase<StreamPass> {
         copy, BufferGraphOptions{arenaIO, alignment});
     if (failed(graph))
       return failure();
-    return computeLiveness(*graph, graph->getProgramOrder()).peakBytes;
+    return getCost(*graph);
   }
 };
 

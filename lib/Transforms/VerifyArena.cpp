@@ -40,7 +40,19 @@ struct ArenaBuffer {
   /// Positions (in a pre-order numbering) of every operation that touches
   /// the buffer.
   int64_t first, last;
+  /// A stream's result planned over its input's consumed rows: the input
+  /// buffer's offset.
+  std::optional<int64_t> overConsumedInput = std::nullopt;
 };
+
+/// Whether `writer` is a stream's result planned over the consumed rows of
+/// `input` (which the rows are read from, so it is touched first); row by
+/// row the planner showed that no byte is written before its last read.
+bool isPlannedOverlap(const ArenaBuffer &writer, const ArenaBuffer &input) {
+  return writer.overConsumedInput &&
+         *writer.overConsumedInput == input.offset &&
+         input.first <= writer.first;
+}
 
 /// Every value that may refer to the bytes of `root`: through operations
 /// that return memrefs from it, loop-carried values and yields.
@@ -158,6 +170,8 @@ struct VerifyArenaPass : public pex::impl::VerifyArenaBase<VerifyArenaPass> {
         return WalkResult::interrupt();
       }
       buffer.first = buffer.last = position.lookup(view);
+      if (auto over = view->getAttrOfType<IntegerAttr>(kOverConsumedInputAttrName))
+        buffer.overConsumedInput = over.getInt();
       for (Operation *op : collectTouchingOps(view.getResult())) {
         int64_t at = position.lookup(op);
         buffer.first = std::min(buffer.first, at);
@@ -192,7 +206,8 @@ struct VerifyArenaPass : public pex::impl::VerifyArenaBase<VerifyArenaPass> {
                             b.first <= a.last;
         bool shareBytes = a.offset < b.offset + b.bytes &&
                           b.offset < a.offset + a.bytes;
-        if (!liveTogether || !shareBytes)
+        if (!liveTogether || !shareBytes || isPlannedOverlap(a, b) ||
+            isPlannedOverlap(b, a))
           continue;
         memref::ViewOp view = a.view;
         view.emitError()

@@ -88,3 +88,30 @@ func.func @model() {
   memref.store %x, %out[%c0] : memref<16xi8>
   return
 }
+
+// -----
+
+// Each read of the application's input rows calls
+// @pex_NAME_read_input_rows(dst, first_row, row_count), declared once; the
+// destination is the address of the buffer's first element, here a slot of
+// a line buffer (rows 2 of 3, at byte 24 of the arena view).
+// CHECK-LABEL: func.func private @pex_net_read_input_rows(!llvm.ptr, i32, i32)
+// CHECK-LABEL: func.func @pex_net_run
+// CHECK:         %[[SLOT:.*]] = memref.subview
+// CHECK:         %{{.*}}, %[[OFFSET:.*]], %{{.*}}:4, %{{.*}}:4 = memref.extract_strided_metadata %[[SLOT]]
+// CHECK:         %[[BASE:.*]] = memref.extract_aligned_pointer_as_index %[[SLOT]]
+// CHECK:         %[[BYTES:.*]] = arith.muli %[[OFFSET]], %{{.*}} : index
+// CHECK:         %[[ADDRESS:.*]] = arith.addi %[[BASE]], %[[BYTES]] : index
+// CHECK:         %[[POINTER:.*]] = llvm.inttoptr
+// CHECK:         %[[FIRST:.*]] = arith.index_cast %{{.*}} : index to i32
+// CHECK:         %[[COUNT:.*]] = arith.constant 1 : i32
+// CHECK:         call @pex_net_read_input_rows(%[[POINTER]], %[[FIRST]], %[[COUNT]]) : (!llvm.ptr, i32, i32) -> ()
+// CHECK-NOT:     pex.read_rows
+func.func @net(%row: index, %out: memref<1x3x4x3xi8>) {
+  %arena = memref.alloca() : memref<64xi8>
+  %c0 = arith.constant 0 : index
+  %line = memref.view %arena[%c0][] : memref<64xi8> to memref<1x3x4x3xi8>
+  %slot = memref.subview %line[0, 2, 0, 0] [1, 1, 4, 3] [1, 1, 1, 1] : memref<1x3x4x3xi8> to memref<1x1x4x3xi8, strided<[36, 12, 3, 1], offset: 24>>
+  pex.read_rows %slot rows_from %row : memref<1x1x4x3xi8, strided<[36, 12, 3, 1], offset: 24>>
+  return
+}

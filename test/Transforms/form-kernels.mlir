@@ -389,3 +389,26 @@ func.func @rank_zero(%x: tensor<1xf32>) -> tensor<1x1xf32> {
   %z = tosa.reshape %y, %s2 : (tensor<f32>, !tosa.shape<2>) -> tensor<1x1xf32>
   return %z : tensor<1x1xf32>
 }
+
+// -----
+
+// The application's input rows are read into the storage the planner
+// placed; an element-wise operator the plan writes over them takes that
+// storage as its destination (one buffer, not a second one at the same
+// offset).
+// CHECK-LABEL: func.func @read_rows_then_in_place
+// CHECK:       %[[BUF:.*]] = pex.buffer <offset = 0, size = 128, live = [0, 1]> : tensor<1x4x4x8xi8>
+// CHECK-NEXT:  %[[X:.*]] = pex.read_rows %[[BUF]] rows_from %{{.*}} : tensor<1x4x4x8xi8> -> tensor<1x4x4x8xi8>
+// CHECK-NOT:   pex.buffer
+// CHECK:       pex.kernel outs(%[[X]] : tensor<1x4x4x8xi8>)
+// CHECK:         tosa.clamp
+func.func @read_rows_then_in_place(%w: tensor<3x1x1x8xi8>) -> tensor<1x4x4x3xi32> {
+  %e = tensor.empty() : tensor<1x4x4x8xi8>
+  %c0 = arith.constant 0 : index
+  %x = pex.read_rows %e rows_from %c0 : tensor<1x4x4x8xi8> -> tensor<1x4x4x8xi8>
+  %r = tosa.clamp %x {max_val = 127 : i8, min_val = 0 : i8} : (tensor<1x4x4x8xi8>) -> tensor<1x4x4x8xi8>
+  %b = "tosa.const"() {values = dense<0> : tensor<3xi32>} : () -> tensor<3xi32>
+  %zp8 = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %c = tosa.conv2d %r, %w, %b, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x8xi8>, tensor<3x1x1x8xi8>, tensor<3xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x3xi32>
+  return %c : tensor<1x4x4x3xi32>
+}

@@ -74,3 +74,23 @@ func.func @column_sum(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x1x2xf32> {
   }
   return %y : tensor<1x4x1x2xf32>
 }
+
+// -----
+
+// A stage may read the stream's input beside its window only row for row
+// (a residual's skip): not broadcast over the channels.
+func.func @skip_broadcast(%x: tensor<1x6x4x1xf32>) -> tensor<1x6x4x8xf32> {
+  %w1 = "tosa.const"() {values = dense<0.5> : tensor<8x1x1x1xf32>} : () -> tensor<8x1x1x1xf32>
+  %w2 = "tosa.const"() {values = dense<0.5> : tensor<3x3x8x1xf32>} : () -> tensor<3x3x8x1xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<8xf32>} : () -> tensor<8xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  // expected-error @+1 {{pex: cannot stream this chain: tosa.add reads the stream's input other than row for row}}
+  %y = pex.stream line_rows = [3](%x : tensor<1x6x4x1xf32>) -> tensor<1x6x4x8xf32> {
+  ^bb0(%xs: tensor<1x6x4x1xf32>):
+    %e = tosa.conv2d %xs, %w1, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x6x4x1xf32>, tensor<8x1x1x1xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x6x4x8xf32>
+    %d = tosa.depthwise_conv2d %e, %w2, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x6x4x8xf32>, tensor<3x3x8x1xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x6x4x8xf32>
+    %a = tosa.add %d, %xs : (tensor<1x6x4x8xf32>, tensor<1x6x4x1xf32>) -> tensor<1x6x4x8xf32>
+    pex.yield %a : tensor<1x6x4x8xf32>
+  }
+  return %y : tensor<1x6x4x8xf32>
+}

@@ -130,3 +130,80 @@ func.func @filter_then_sum_rows(%arg0: tensor<1x8x8x16xf32>) -> tensor<1x1x8x16x
   } {pex.placements = [#pex.placement<offset = 512, size = 512, live = [0, 1]>]}
   return %0 : tensor<1x1x8x16xf32>
 }
+
+// -----
+
+// A stream without input reads each row of the model input once, into the
+// slot of its line buffer where the window needs it: before the loop the
+// first rows, in the loop one row at the row the induction variable gives.
+// CHECK-LABEL: func.func @filter_filter_from_rows
+// CHECK:       %[[LINE0:.*]] = tensor.empty() : tensor<1x3x8x16xi8>
+// CHECK:       %[[SLOT0:.*]] = tensor.extract_slice %[[LINE0]][0, 0, 0, 0] [1, 1, 8, 16]
+// CHECK:       %[[ROW0:.*]] = pex.read_rows %[[SLOT0]] rows_from %c0{{.*}} : tensor<1x1x8x16xi8> -> tensor<1x1x8x16xi8>
+// CHECK:       %[[FILLED0:.*]] = tensor.insert_slice %[[ROW0]] into %[[LINE0]][0, 0, 0, 0] [1, 1, 8, 16]
+// CHECK:       %[[SLOT1:.*]] = tensor.extract_slice %[[FILLED0]][0, 1, 0, 0] [1, 1, 8, 16]
+// CHECK:       pex.read_rows %[[SLOT1]] rows_from %c1
+// CHECK:       scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[L0:.*]] = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}})
+// CHECK:         %[[SCALED:.*]] = arith.muli %[[I]], %{{.*}}
+// CHECK:         %[[ROW:.*]] = arith.addi %[[SCALED]], %{{.*}}
+// CHECK:         %[[SHIFTED:.*]] = pex.shift_rows %[[L0]] drop 1 keep 2 : tensor<1x3x8x16xi8>
+// CHECK:         %[[SLOT:.*]] = tensor.extract_slice %[[SHIFTED]][0, 2, 0, 0] [1, 1, 8, 16]
+// CHECK:         pex.read_rows %[[SLOT]] rows_from %[[ROW]]
+// CHECK:         scf.yield
+func.func @filter_filter_from_rows() -> tensor<1x8x8x16xi8> {
+  %w1 = "tosa.const"() {values = dense<1> : tensor<16x3x3x16xi8>} : () -> tensor<16x3x3x16xi8>
+  %b1 = "tosa.const"() {values = dense<3> : tensor<16xi32>} : () -> tensor<16xi32>
+  %w2 = "tosa.const"() {values = dense<2> : tensor<3x3x16x1xi8>} : () -> tensor<3x3x16x1xi8>
+  %b2 = "tosa.const"() {values = dense<0> : tensor<16xi32>} : () -> tensor<16xi32>
+  %zp8 = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %m = "tosa.const"() {values = dense<1073741824> : tensor<1xi32>} : () -> tensor<1xi32>
+  %s = "tosa.const"() {values = dense<33> : tensor<1xi8>} : () -> tensor<1xi8>
+  %e = tensor.empty() : tensor<1x8x8x16xi8>
+  %c0 = arith.constant 0 : index
+  %y = pex.stream line_rows = [3, 3]() -> tensor<1x8x8x16xi8> {
+    %x = pex.read_rows %e rows_from %c0 : tensor<1x8x8x16xi8> -> tensor<1x8x8x16xi8>
+    %c = tosa.conv2d %x, %w1, %b1, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<16x3x3x16xi8>, tensor<16xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x16xi32>
+    %cq = tosa.rescale %c, %m, %s, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x16xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x16xi8>
+    %d = tosa.depthwise_conv2d %cq, %w2, %b2, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<3x3x16x1xi8>, tensor<16xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x16xi32>
+    %dq = tosa.rescale %d, %m, %s, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x16xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x16xi8>
+    pex.yield %dq : tensor<1x8x8x16xi8>
+  }
+  return %y : tensor<1x8x8x16xi8>
+}
+
+// -----
+
+// The residual add of a streamed inverted residual reads the row of the
+// stream's input that matches the row it computes: in the loop, the input
+// row the projection's output row r needs is r, one row behind the rows
+// the expansion reads.
+// CHECK-LABEL: func.func @inverted_residual
+// CHECK:       scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(
+// CHECK:         %[[NEXT:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+// CHECK:         %[[ROW:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+// CHECK:         tensor.extract_slice %arg0[0, %[[NEXT]], 0, 0] [1, 1, 8, 16]
+// CHECK:         tosa.conv2d {{.*}} -> tensor<1x1x8x64xf32>
+// CHECK:         tosa.depthwise_conv2d
+// CHECK:         %[[SKIP:.*]] = tensor.extract_slice %arg0[0, %[[ROW]], 0, 0] [1, 1, 8, 16]
+// CHECK:         %[[P:.*]] = tosa.conv2d {{.*}} -> tensor<1x1x8x16xf32>
+// CHECK-NEXT:    tosa.add %[[P]], %[[SKIP]] : (tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32>) -> tensor<1x1x8x16xf32>
+func.func @inverted_residual(%arg0: tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32> {
+  %0 = "tosa.const"() <{values = dense<2.500000e-01> : tensor<64x1x1x16xf32>}> : () -> tensor<64x1x1x16xf32>
+  %1 = "tosa.const"() <{values = dense<0.000000e+00> : tensor<64xf32>}> : () -> tensor<64xf32>
+  %2 = "tosa.const"() <{values = dense<5.000000e-01> : tensor<3x3x64x1xf32>}> : () -> tensor<3x3x64x1xf32>
+  %3 = "tosa.const"() <{values = dense<-1.250000e-01> : tensor<16x1x1x64xf32>}> : () -> tensor<16x1x1x64xf32>
+  %4 = "tosa.const"() <{values = dense<0.000000e+00> : tensor<16xf32>}> : () -> tensor<16xf32>
+  %5 = "tosa.const"() <{values = dense<0.000000e+00> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %6 = pex.stream line_rows = [3, 1](%arg0 : tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32> {
+  ^bb0(%arg1: tensor<1x8x8x16xf32>):
+    %7 = tosa.conv2d %arg1, %0, %1, %5, %5 {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xf32>, tensor<64x1x1x16xf32>, tensor<64xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x64xf32>
+    %8 = tosa.clamp %7 {max_val = 6.000000e+00 : f32, min_val = 0.000000e+00 : f32} : (tensor<1x8x8x64xf32>) -> tensor<1x8x8x64xf32>
+    %9 = tosa.depthwise_conv2d %8, %2, %1, %5, %5 {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x64xf32>, tensor<3x3x64x1xf32>, tensor<64xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x64xf32>
+    %10 = tosa.clamp %9 {max_val = 6.000000e+00 : f32, min_val = 0.000000e+00 : f32} : (tensor<1x8x8x64xf32>) -> tensor<1x8x8x64xf32>
+    %11 = tosa.conv2d %10, %3, %4, %5, %5 {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x64xf32>, tensor<16x1x1x64xf32>, tensor<16xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x16xf32>
+    %12 = tosa.add %11, %arg1 : (tensor<1x8x8x16xf32>, tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32>
+    pex.yield %12 : tensor<1x8x8x16xf32>
+  }
+  return %6 : tensor<1x8x8x16xf32>
+}

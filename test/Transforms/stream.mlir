@@ -49,8 +49,9 @@ func.func @expand_filter_project(%x: tensor<1x8x8x16xi8>) -> tensor<1x8x8x8xi8> 
 
 // -----
 
-// A tensor read twice (a residual) is not a line buffer: the chain stops
-// before it, and a chain of one operator is not worth a stream.
+// A residual add over the window's own input is one operator (the add is
+// fused into the depthwise convolution): a chain of one operator is not
+// worth a stream.
 // CHECK-LABEL: func.func @residual
 // CHECK-NOT:   pex.stream
 func.func @residual(%x: tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32> {
@@ -133,4 +134,71 @@ func.func @f16_global_pool(%x: tensor<1x8x8x16xf16>) -> tensor<1x1x1x16xf16> {
   %d = tosa.depthwise_conv2d %x, %w, %b, %zp, %zp {acc_type = f16, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xf16>, tensor<3x3x16x1xf16>, tensor<16xf16>, tensor<1xf16>, tensor<1xf16>) -> tensor<1x8x8x16xf16>
   %p = tosa.avg_pool2d %d, %zp, %zp {acc_type = f16, kernel = array<i64: 8, 8>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 8, 8>} : (tensor<1x8x8x16xf16>, tensor<1xf16>, tensor<1xf16>) -> tensor<1x1x1x16xf16>
   return %p : tensor<1x1x1x16xf16>
+}
+
+// -----
+
+// The model input's rows read from the application (--io=stream) start the
+// chain: the stream has no input, and the input exists only as a line
+// buffer of the three rows the convolution's window reads (384 B instead
+// of 1024 B).
+// CHECK-LABEL: func.func @filter_filter_from_rows
+// CHECK:       pex.stream line_rows = [3, 3]() -> tensor<1x8x8x16xi8> {
+// CHECK-NEXT:    %[[X:.*]] = pex.read_rows
+// CHECK-NEXT:    tosa.conv2d %[[X]]
+// REPORT-LABEL: pex memory report: @filter_filter_from_rows
+// REPORT:       peak SRAM: 2048 bytes
+// REPORT-LABEL: pex memory report: @filter_filter_from_rows
+// REPORT:       pex.stream
+// REPORT-NEXT:    | row: pex.read_rows
+// REPORT:       peak SRAM: 768 bytes
+func.func @filter_filter_from_rows() -> tensor<1x8x8x16xi8> {
+  %e = tensor.empty() : tensor<1x8x8x16xi8>
+  %c0 = arith.constant 0 : index
+  %x = pex.read_rows %e rows_from %c0 : tensor<1x8x8x16xi8> -> tensor<1x8x8x16xi8>
+  %w1 = "tosa.const"() {values = dense<1> : tensor<16x3x3x16xi8>} : () -> tensor<16x3x3x16xi8>
+  %b1 = "tosa.const"() {values = dense<3> : tensor<16xi32>} : () -> tensor<16xi32>
+  %w2 = "tosa.const"() {values = dense<2> : tensor<3x3x16x1xi8>} : () -> tensor<3x3x16x1xi8>
+  %b2 = "tosa.const"() {values = dense<0> : tensor<16xi32>} : () -> tensor<16xi32>
+  %zp8 = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %m = "tosa.const"() {values = dense<1073741824> : tensor<1xi32>} : () -> tensor<1xi32>
+  %s = "tosa.const"() {values = dense<33> : tensor<1xi8>} : () -> tensor<1xi8>
+  %c = tosa.conv2d %x, %w1, %b1, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<16x3x3x16xi8>, tensor<16xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x16xi32>
+  %cq = tosa.rescale %c, %m, %s, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x16xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x16xi8>
+  %d = tosa.depthwise_conv2d %cq, %w2, %b2, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<3x3x16x1xi8>, tensor<16xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x16xi32>
+  %dq = tosa.rescale %d, %m, %s, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x16xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x16xi8>
+  return %dq : tensor<1x8x8x16xi8>
+}
+
+// -----
+
+// An inverted residual block streamed skip and all: the residual add, fused
+// into the projection, reads the stream's input at its own row, so neither
+// the 16 KiB expansion nor its filtered twin exists in full (3 and 1 rows of
+// line buffers) and the block's output is assembled row by row.
+// CHECK-LABEL: func.func @inverted_residual
+// CHECK:       pex.stream line_rows = [3, 1](%arg0 : tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32> {
+// CHECK-NEXT:  ^bb0(%[[X:.*]]: tensor<1x8x8x16xf32>):
+// CHECK:         %[[P:.*]] = tosa.conv2d {{.*}} -> tensor<1x8x8x16xf32>
+// CHECK-NEXT:    %[[A:.*]] = tosa.add %[[P]], %[[X]]
+// CHECK-NEXT:    pex.yield %[[A]]
+// REPORT-LABEL: pex memory report: @inverted_residual
+// REPORT:       peak SRAM: 32768 bytes
+// REPORT-LABEL: pex memory report: @inverted_residual
+// REPORT:       peak SRAM: 8192 bytes
+func.func @inverted_residual(%x: tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32> {
+  %w1 = "tosa.const"() {values = dense<0.25> : tensor<64x1x1x16xf32>} : () -> tensor<64x1x1x16xf32>
+  %b1 = "tosa.const"() {values = dense<0.0> : tensor<64xf32>} : () -> tensor<64xf32>
+  %w2 = "tosa.const"() {values = dense<0.5> : tensor<3x3x64x1xf32>} : () -> tensor<3x3x64x1xf32>
+  %w3 = "tosa.const"() {values = dense<-0.125> : tensor<16x1x1x64xf32>} : () -> tensor<16x1x1x64xf32>
+  %b3 = "tosa.const"() {values = dense<0.0> : tensor<16xf32>} : () -> tensor<16xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %e = tosa.conv2d %x, %w1, %b1, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xf32>, tensor<64x1x1x16xf32>, tensor<64xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x64xf32>
+  %ec = tosa.clamp %e {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x8x8x64xf32>) -> tensor<1x8x8x64xf32>
+  %d = tosa.depthwise_conv2d %ec, %w2, %b1, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x64xf32>, tensor<3x3x64x1xf32>, tensor<64xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x64xf32>
+  %dc = tosa.clamp %d {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x8x8x64xf32>) -> tensor<1x8x8x64xf32>
+  %p = tosa.conv2d %dc, %w3, %b3, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x64xf32>, tensor<16x1x1x64xf32>, tensor<16xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x16xf32>
+  %a = tosa.add %p, %x : (tensor<1x8x8x16xf32>, tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32>
+  return %a : tensor<1x8x8x16xf32>
 }

@@ -164,3 +164,47 @@ func.func @wrong_pool(%in: memref<16xi8>, %out: memref<16xi8>) {
   memref.store %x, %out[%c0] : memref<16xi8>
   return
 }
+
+// -----
+
+// A stream's result planned over its input's consumed rows
+// (pex.over_consumed_input: the input buffer's offset) may share the
+// input's bytes while both are live; the rows it writes were read for the
+// last time before.
+memref.global "private" @pex_arena : memref<96xi8> = uninitialized {alignment = 16 : i64, pex.arena = #pex.arena<size = 96, alignment = 16, peak = 96, lower_bound = 96>}
+func.func @result_over_consumed_input(%out: memref<16xi8>) {
+  %arena = memref.get_global @pex_arena : memref<96xi8>
+  %c0 = arith.constant 0 : index
+  %c32 = arith.constant 32 : index
+  %input = memref.view %arena[%c32][] {pex.placement = #pex.placement<offset = 32, size = 64, live = [0, 9]>} : memref<96xi8> to memref<64xi8>
+  %x = memref.load %input[%c0] : memref<64xi8>
+  %result = memref.view %arena[%c0][] {pex.over_consumed_input = 32 : i64, pex.placement = #pex.placement<offset = 0, size = 64, live = [0, 9]>} : memref<96xi8> to memref<64xi8>
+  memref.store %x, %result[%c0] : memref<64xi8>
+  %y = memref.load %input[%c32] : memref<64xi8>
+  memref.store %y, %result[%c32] : memref<64xi8>
+  %z = memref.load %result[%c0] : memref<64xi8>
+  memref.store %z, %out[%c0] : memref<16xi8>
+  return
+}
+
+// -----
+
+// The exception covers the one input it names: a result planned over
+// another buffer's rows is still checked against this one.
+memref.global "private" @pex_arena : memref<96xi8> = uninitialized {alignment = 16 : i64, pex.arena = #pex.arena<size = 96, alignment = 16, peak = 96, lower_bound = 96>}
+func.func @result_over_other_input(%out: memref<16xi8>) {
+  %arena = memref.get_global @pex_arena : memref<96xi8>
+  %c0 = arith.constant 0 : index
+  %c32 = arith.constant 32 : index
+  // expected-error @+1 {{pex: arena buffers overlap: [32, 96) and [0, 64) are live at the same time}}
+  %input = memref.view %arena[%c32][] {pex.placement = #pex.placement<offset = 32, size = 64, live = [0, 9]>} : memref<96xi8> to memref<64xi8>
+  %x = memref.load %input[%c0] : memref<64xi8>
+  // expected-remark @+1 {{the other buffer}}
+  %result = memref.view %arena[%c0][] {pex.over_consumed_input = 48 : i64, pex.placement = #pex.placement<offset = 0, size = 64, live = [0, 9]>} : memref<96xi8> to memref<64xi8>
+  memref.store %x, %result[%c0] : memref<64xi8>
+  %y = memref.load %input[%c32] : memref<64xi8>
+  memref.store %y, %result[%c32] : memref<64xi8>
+  %z = memref.load %result[%c0] : memref<64xi8>
+  memref.store %z, %out[%c0] : memref<16xi8>
+  return
+}

@@ -105,7 +105,11 @@ static cl::opt<IOPlacement> ioPlacement(
         clEnumValN(IOPlacement::Arena, "arena",
                    "in the arena (as in TFLite Micro), reached through "
                    "pex_NAME_input() and pex_NAME_output(); the input's "
-                   "bytes are reused once it is consumed")));
+                   "bytes are reused once it is consumed"),
+        clEnumValN(IOPlacement::Stream, "stream",
+                   "the application hands the input over row by row "
+                   "(pex_NAME_read_input_rows), so it never exists in full; "
+                   "the application passes the output to pex_NAME_run")));
 static cl::opt<std::string> reportJsonPath(
     "report-json", cl::value_desc("file"), cl::cat(category),
     cl::desc("Write the memory and size figures as JSON (docs/report.md)"));

@@ -97,6 +97,15 @@ public:
     /// or the accumulator) its first step writes it over, when that buffer
     /// dies at that step and neither is the function's input or output.
     llvm::DenseMap<unsigned, unsigned> inPlaceOver;
+    /// A stream's result written row by row over the rows of its input that
+    /// no later action reads, starting `offset` bytes (0 or below) from the
+    /// input's first byte (RowStreaming.h), when the input dies at the
+    /// stream.
+    struct ResultOverInput {
+      unsigned result, input;
+      int64_t offset;
+    };
+    std::optional<ResultOverInput> resultOverInput;
   };
 
   /// A schedulable unit.

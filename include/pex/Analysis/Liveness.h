@@ -39,9 +39,12 @@ struct ScheduleLiveness {
   SmallVector<unsigned> order;
   SmallVector<ScheduleStep> steps;
   /// Per buffer: inclusive step interval; buffers written in place over
-  /// another share its storage and point to it in `storageOf`.
+  /// another share its storage and point to it in `storageOf`, starting
+  /// `offsetInStorage` bytes into it (a stream's result over its input's
+  /// consumed rows; 0 otherwise).
   SmallVector<std::pair<unsigned, unsigned>> lifetimes;
   SmallVector<unsigned> storageOf;
+  SmallVector<int64_t> offsetInStorage;
   int64_t peakBytes = 0;
   unsigned peakStep = 0;
 
@@ -57,14 +60,19 @@ struct ScheduleLiveness {
 };
 
 /// The liveness of `graph`'s buffers when its units run in `order` (a
-/// topological order of all units).
+/// topological order of all units). `resultsOverInputs`: streams write their
+/// results over their inputs' consumed rows where that does not raise the
+/// peak (BufferGraph::GroupProfile::resultOverInput), as the arena planner
+/// does.
 ScheduleLiveness computeLiveness(const BufferGraph &graph,
-                                 ArrayRef<unsigned> order);
+                                 ArrayRef<unsigned> order,
+                                 bool resultsOverInputs = true);
 
 /// Bytes live while `unit` runs after the units in `executed` (a
 /// downward-closed set), given `liveBefore` bytes live before it: the
-/// incremental form of computeLiveness used by the scheduler. Also returns
-/// the bytes live after it.
+/// incremental form of computeLiveness (without results over inputs, a
+/// choice that depends on the whole schedule's peak) used by the scheduler.
+/// Also returns the bytes live after it.
 std::pair<int64_t, int64_t> getUnitCost(const BufferGraph &graph, unsigned unit,
                                         const llvm::BitVector &executed,
                                         int64_t liveBefore);

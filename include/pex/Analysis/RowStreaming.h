@@ -10,6 +10,12 @@
 //   dimension 1): output row r reads input rows
 //   [r * stride - padTop, r * stride - padTop + window) clipped to the input
 //   (window 1 for element-wise operators).
+// * The first stage may be the model input's rows read from the
+//   application (pex.read_rows, `pexc --io=stream`): a stage of window 1
+//   whose rows are handed over, one at a time, into its line buffer.
+// * A stage may also read the stream's input at its own output row, through
+//   an element-wise member: a residual add whose skip connection starts at
+//   the stream's input (read whole, outside the line buffers).
 // * The last stage may reduce all rows into one (a global pooling,
 //   RowReductionOpInterface): it then accumulates each input row as it
 //   arrives, a stage of window 1 whose "rows" are the accumulations, and
@@ -42,6 +48,12 @@ struct StreamStage {
   int64_t window = 1, stride = 1, padTop = 0;
   /// Bytes of one output row.
   int64_t rowBytes = 0;
+  /// The first stage may read the model input's rows from the application
+  /// (pex.read_rows): each "row" it computes is one row handed over.
+  bool source = false;
+  /// An element-wise member also reads the stream's input, at the stage's
+  /// output row (a residual add whose skip is the stream's input).
+  bool readsStreamInput = false;
   /// The last stage reduces all rows: one accumulation per input row.
   bool accumulates = false;
   /// ... into the stream's result (the accumulator is the result, and no
@@ -73,20 +85,39 @@ struct StreamSchedule {
   SmallVector<SmallVector<StreamAction>> steps;
 };
 
+/// The activations `op` reads (its operands that are not constants), in
+/// order of first use.
+SmallVector<Value> getActivations(const LogicalOperator &op);
+
 /// The activation `op` reads, when it reads exactly one (its other operands
 /// are constants): the tensor a stage of a stream would read.
 std::optional<Value> getOnlyActivation(const LogicalOperator &op);
 
+/// Whether `op` reads all the model input's rows from the application (a
+/// stream can start with it, and then has no input).
+bool isReadOfAllRows(const LogicalOperator &op);
+
 /// The stages of `ops`, a chain of logical operators whose first reads
-/// `input`; fails with the reason in `whyNot` when the chain cannot be
-/// streamed (an operator that reads two activations, is not a row window,
-/// skips rows, is not NHWC, or reduces all rows before the last).
+/// `input` or is a read of all input rows (`input` is then unused); fails
+/// with the reason in `whyNot` when the chain cannot be streamed (an
+/// operator that reads two activations, is not a row window, skips rows, is
+/// not NHWC, or reduces all rows before the last).
 FailureOr<SmallVector<StreamStage>>
 getStreamStages(ArrayRef<LogicalOperator> ops, Value input,
                 std::string &whyNot);
 
 /// The pull schedule of `stages`.
 StreamSchedule scheduleRows(ArrayRef<StreamStage> stages);
+
+/// Where a stream's result may start relative to its input's first byte
+/// (0 or below, a multiple of `alignment`), as high as possible, so that
+/// every result row is written over input rows no later action reads (the
+/// input dying at the stream) or below the input. None when the result is
+/// not written row by row (the last stage accumulates) or the stream has no
+/// input.
+std::optional<int64_t> getResultOffsetOverInput(const StreamSchedule &schedule,
+                                                int64_t inputRowBytes,
+                                                int64_t alignment);
 
 } // namespace mlir::pex
 

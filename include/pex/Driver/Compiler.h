@@ -37,6 +37,8 @@ enum class EmitKind {
 enum class IOPlacement {
   Caller, ///< The application passes them to pex_NAME_run.
   Arena,  ///< In the arena (TFLite Micro's way), reached by accessors.
+  Stream, ///< The application hands the input over row by row; the caller
+          ///< holds the output.
 };
 
 /// Who defines the arena's storage.

@@ -51,6 +51,9 @@ struct HeaderFigures {
   bool genericNames = true;
   /// The arena's memory pools, fastest first (none: one arena).
   std::vector<PoolFigures> pools;
+  /// The input's rows and bytes per row when the application hands them
+  /// over (--io=stream); 0 when it passes the input whole.
+  int64_t inputRows = 0, inputRowBytes = 0;
 };
 
 /// The model's one public function: its signature must be one input and one

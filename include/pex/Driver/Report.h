@@ -34,6 +34,9 @@ struct ReportFigures {
   int64_t baselineArenaBytes = 0;
   /// Input and output bytes held by the caller (0 when in the arena).
   int64_t ioBytes = 0;
+  /// The input's rows the application hands over one call at a time
+  /// (--io=stream), and the bytes of each; 0 when it passes the input whole.
+  int64_t inputRows = 0, inputRowBytes = 0;
   int64_t flashBytes = 0, constantBytes = 0, macs = 0;
   /// The worst-case stack of the entry point, when the code bounds it.
   std::optional<int64_t> stackBoundBytes;

@@ -36,6 +36,11 @@ struct PexPipelineOptions : public PassPipelineOptions<PexPipelineOptions> {
       llvm::cl::desc("Run chains of operators row by row through line "
                      "buffers where that lowers the peak (row streaming)"),
       llvm::cl::init(false)};
+  Option<bool> readInputRows{
+      *this, "read-input-rows",
+      llvm::cl::desc("The application hands the model's input over row by "
+                     "row (pexc --io=stream): it never has to exist in full"),
+      llvm::cl::init(false)};
   Option<unsigned> reorderMaxStates{
       *this, "reorder-max-states",
       llvm::cl::desc("Sets of executed operators kept per layer of the "

@@ -137,6 +137,23 @@ def Prune : Pass<"pex-prune", "func::FuncOp"> {
   let dependentDialects = ["::mlir::tosa::TosaDialect"];
 }
 
+def ReadInputRows : Pass<"pex-read-input-rows", "func::FuncOp"> {
+  let summary = "Take the model's input from the application, row by row";
+  let description = [{
+    Replaces the input argument of a public function (a model) by
+    `pex.read_rows` of all its rows: the application hands the rows over
+    (`pexc --io=stream`) and the input's storage becomes a buffer of the
+    plan like any other, or, once `pex-stream` takes the read into a stream,
+    a line buffer of the rows its reader still needs. When the input's only
+    use reshapes it to NHWC (an audio model's flat features), the rows are
+    those of the reshaped tensor: the same bytes. The model must have one
+    input of rank 2 or more; the function loses that argument.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::pex::PexDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def Stream : Pass<"pex-stream", "func::FuncOp"> {
   let summary = "Run chains of operators row by row through line buffers";
   let description = [{

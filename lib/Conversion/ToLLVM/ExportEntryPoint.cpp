@@ -2,6 +2,7 @@
 
 #include "pex/Conversion/Passes.h"
 #include "pex/Dialect/Pex/IR/PexDialect.h"
+#include "pex/Dialect/Pex/IR/PexOps.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/IRMapping.h"
@@ -49,6 +50,74 @@ LogicalResult createAccessor(OpBuilder &builder, StringRef modelName,
   return success();
 }
 
+/// Whether `type`'s elements are consecutive in row-major order (a slot of
+/// whole rows in a line buffer is).
+bool isContiguous(MemRefType type) {
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)))
+    return false;
+  int64_t expected = 1;
+  for (int64_t dim = type.getRank() - 1; dim >= 0; --dim) {
+    if (type.getDimSize(dim) != 1 && strides[dim] != expected)
+      return false;
+    expected *= type.getDimSize(dim);
+  }
+  return true;
+}
+
+/// Turns each pex.read_rows of `func` into a call of the application's
+/// `pex_NAME_read_input_rows(dst, first_row, row_count)`.
+LogicalResult callReadInputRows(OpBuilder &builder, func::FuncOp func,
+                                StringRef modelName) {
+  SmallVector<pex::ReadRowsOp> reads;
+  func.walk([&](pex::ReadRowsOp read) { reads.push_back(read); });
+  if (reads.empty())
+    return success();
+  MLIRContext *context = builder.getContext();
+  auto pointerType = LLVM::LLVMPointerType::get(context);
+  Type i32 = builder.getI32Type();
+  std::string callee = ("pex_" + modelName + "_read_input_rows").str();
+  {
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPoint(func);
+    auto declaration = func::FuncOp::create(
+        builder, func.getLoc(), callee,
+        builder.getFunctionType({pointerType, i32, i32}, {}));
+    declaration.setPrivate();
+  }
+  for (pex::ReadRowsOp read : reads) {
+    auto type = dyn_cast<MemRefType>(read.getBuffer().getType());
+    if (!type || !isContiguous(type))
+      return read.emitError() << "pex: the application's rows are read into "
+                                 "contiguous memory, got "
+                              << read.getBuffer().getType();
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPoint(read);
+    Location loc = read.getLoc();
+    auto metadata = memref::ExtractStridedMetadataOp::create(
+        builder, loc, read.getBuffer());
+    Value base = memref::ExtractAlignedPointerAsIndexOp::create(
+        builder, loc, read.getBuffer());
+    int64_t elementBytes = llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+    Value offsetBytes = arith::MulIOp::create(
+        builder, loc, metadata.getOffset(),
+        arith::ConstantIndexOp::create(builder, loc, elementBytes));
+    Value address = arith::AddIOp::create(builder, loc, base, offsetBytes);
+    Value integer = arith::IndexCastUIOp::create(builder, loc,
+                                                 builder.getI64Type(), address);
+    Value pointer = LLVM::IntToPtrOp::create(builder, loc, pointerType, integer);
+    Value first =
+        arith::IndexCastOp::create(builder, loc, i32, read.getFirstRow());
+    Value count =
+        arith::ConstantIntOp::create(builder, loc, i32, type.getDimSize(1));
+    func::CallOp::create(builder, loc, callee, TypeRange(),
+                         ValueRange{pointer, first, count});
+    read.erase();
+  }
+  return success();
+}
+
 struct ExportEntryPointPass
     : public pex::impl::ExportEntryPointBase<ExportEntryPointPass> {
   void runOnOperation() override {
@@ -70,7 +139,8 @@ struct ExportEntryPointPass
           return WalkResult::interrupt();
         return WalkResult::advance();
       });
-      if (accessors.wasInterrupted())
+      if (accessors.wasInterrupted() ||
+          failed(callReadInputRows(builder, func, modelName)))
         return signalPassFailure();
       Type status = builder.getI32Type();
       // The importers' model metadata (names, quantisation) describes the

@@ -441,3 +441,31 @@ func.func @shift_memref_result(%m: memref<1x3x4x2xi8>) {
   %s = pex.shift_rows %m drop 1 keep 1 : memref<1x3x4x2xi8> -> tensor<1x3x4x2xi8>
   return
 }
+
+// -----
+
+func.func @read_rows_of_vector(%t: tensor<8xi8>, %row: index) -> tensor<8xi8> {
+  // expected-error @+1 {{reads rows along dimension 1, got 'tensor<8xi8>'}}
+  %r = pex.read_rows %t rows_from %row : tensor<8xi8> -> tensor<8xi8>
+  return %r : tensor<8xi8>
+}
+
+// -----
+
+func.func @read_rows_tensor_without_result(%t: tensor<1x2x4x3xi8>, %row: index) {
+  // expected-error @+1 {{on tensors must return the filled buffer}}
+  pex.read_rows %t rows_from %row : tensor<1x2x4x3xi8>
+  return
+}
+
+// -----
+
+func.func @stream_without_input_or_read() -> tensor<1x4x4x2xf32> {
+  %e = tensor.empty() : tensor<1x4x4x2xf32>
+  // expected-error @+1 {{without input must take no argument and start with pex.read_rows}}
+  %y = pex.stream line_rows = [1]() -> tensor<1x4x4x2xf32> {
+    %c = tosa.clamp %e {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+    pex.yield %c : tensor<1x4x4x2xf32>
+  }
+  return %y : tensor<1x4x4x2xf32>
+}

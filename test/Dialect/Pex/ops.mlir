@@ -191,3 +191,33 @@ func.func @shift_rows(%t: tensor<1x3x4x2xi8>, %m: memref<1x3x4x2xi8>) -> tensor<
   pex.shift_rows %m drop 2 keep 1 : memref<1x3x4x2xi8>
   return %s : tensor<1x3x4x2xi8>
 }
+
+// -----
+
+// Reading the application's input rows: on tensors it returns the filled
+// buffer, on memrefs it writes it.
+// CHECK-LABEL: func.func @read_rows
+// CHECK: pex.read_rows %{{.*}} rows_from %{{.*}} : tensor<1x2x4x3xi8> -> tensor<1x2x4x3xi8>
+// CHECK: pex.read_rows %{{.*}} rows_from %{{.*}} : memref<1x1x4x3xi8>{{$}}
+func.func @read_rows(%t: tensor<1x2x4x3xi8>, %m: memref<1x1x4x3xi8>, %row: index) -> tensor<1x2x4x3xi8> {
+  %r = pex.read_rows %t rows_from %row : tensor<1x2x4x3xi8> -> tensor<1x2x4x3xi8>
+  pex.read_rows %m rows_from %row : memref<1x1x4x3xi8>
+  return %r : tensor<1x2x4x3xi8>
+}
+
+// -----
+
+// A stream that reads the model input's rows itself has no input.
+// CHECK-LABEL: func.func @stream_reading_rows
+// CHECK:       pex.stream line_rows = [1]() -> tensor<1x4x4x2xf32> {
+// CHECK-NEXT:    pex.read_rows
+func.func @stream_reading_rows() -> tensor<1x4x4x2xf32> {
+  %e = tensor.empty() : tensor<1x4x4x2xf32>
+  %c0 = arith.constant 0 : index
+  %y = pex.stream line_rows = [1]() -> tensor<1x4x4x2xf32> {
+    %x = pex.read_rows %e rows_from %c0 : tensor<1x4x4x2xf32> -> tensor<1x4x4x2xf32>
+    %c = tosa.clamp %x {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+    pex.yield %c : tensor<1x4x4x2xf32>
+  }
+  return %y : tensor<1x4x4x2xf32>
+}

@@ -330,16 +330,24 @@ void KernelOp::getEffects(
 
 LogicalResult StreamOp::verifyRegions() {
   Block &body = getBody().front();
-  if (body.getNumArguments() != 1 ||
-      body.getArgument(0).getType() != getInput().getType())
+  if (!getInput()) {
+    if (body.getNumArguments() != 0 || body.without_terminator().empty() ||
+        !isa<ReadRowsOp>(body.front()))
+      return emitOpError() << "without input must take no argument and start "
+                              "with pex.read_rows";
+  } else if (body.getNumArguments() != 1 ||
+             body.getArgument(0).getType() != getInput().getType()) {
     return emitOpError() << "body must take one argument of the input type "
                          << getInput().getType();
+  }
   auto yield = dyn_cast<YieldOp>(body.getTerminator());
   if (!yield || yield.getValues().getTypes() != TypeRange(getType()))
     return emitOpError() << "body must end in pex.yield of one value of the "
                             "result type "
                          << getType();
-  for (Type type : {getInput().getType(), getType()})
+  Type inputType = getInput() ? getInput().getType()
+                              : body.front().getResult(0).getType();
+  for (Type type : {inputType, Type(getType())})
     if (cast<RankedTensorType>(type).getRank() != 4)
       return emitOpError() << "streams NHWC tensors (rank 4), got " << type;
   if (llvm::any_of(getLineRows(), [](int64_t rows) { return rows <= 0; }))
@@ -378,6 +386,37 @@ void ShiftRowsOp::getEffects(
                        SideEffects::DefaultResource::get());
   effects.emplace_back(MemoryEffects::Write::get(), &getBufferMutable(),
                        SideEffects::DefaultResource::get());
+}
+
+//===----------------------------------------------------------------------===//
+// ReadRowsOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReadRowsOp::verify() {
+  auto type = cast<ShapedType>(getBuffer().getType());
+  if (type.getRank() < 2)
+    return emitOpError() << "reads rows along dimension 1, got " << type;
+  bool onTensors = isa<RankedTensorType>(type);
+  if (onTensors != static_cast<bool>(getResult()) ||
+      (getResult() && getResult().getType() != type))
+    return emitOpError() << (onTensors ? "on tensors must return the filled "
+                                         "buffer"
+                                       : "on memrefs has no result");
+  return success();
+}
+
+void ReadRowsOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  // Each call takes the application's next rows: never merged or moved
+  // across another read.
+  effects.emplace_back(MemoryEffects::Read::get(),
+                       ApplicationInputResource::get());
+  effects.emplace_back(MemoryEffects::Write::get(),
+                       ApplicationInputResource::get());
+  if (isa<MemRefType>(getBuffer().getType()))
+    effects.emplace_back(MemoryEffects::Write::get(), &getBufferMutable(),
+                         SideEffects::DefaultResource::get());
 }
 
 #define GET_OP_CLASSES

@@ -74,6 +74,7 @@ struct BufferOpInterface
         MemRefType::get(tensorType.getShape(), tensorType.getElementType());
     rewriter.setInsertionPoint(buffer);
     auto alloc = memref::AllocOp::create(rewriter, buffer.getLoc(), memrefType);
+    alloc->setDiscardableAttrs(buffer->getDiscardableAttrDictionary());
     alloc->setAttr(kPlacementAttrName, buffer.getPlacement());
     replaceOpWithBufferizedValues(rewriter, op, alloc.getResult());
     return success();
@@ -110,6 +111,39 @@ struct ShiftRowsOpInterface
     return success();
   }
 };
+/// Writes the application's rows into its buffer, in place.
+struct ReadRowsOpInterface
+    : public BufferizableOpInterface::ExternalModel<ReadRowsOpInterface,
+                                                    ReadRowsOp> {
+  bool bufferizesToMemoryRead(Operation *, OpOperand &,
+                              const AnalysisState &) const {
+    return false;
+  }
+  bool bufferizesToMemoryWrite(Operation *op, OpOperand &operand,
+                               const AnalysisState &) const {
+    return operand.getOperandNumber() == 0;
+  }
+  AliasingValueList getAliasingValues(Operation *op, OpOperand &operand,
+                                      const AnalysisState &) const {
+    if (operand.getOperandNumber() != 0)
+      return {};
+    return {{op->getResult(0), BufferRelation::Equivalent}};
+  }
+  LogicalResult bufferize(Operation *op, RewriterBase &rewriter,
+                          const BufferizationOptions &options,
+                          BufferizationState &state) const {
+    auto read = cast<ReadRowsOp>(op);
+    FailureOr<Value> buffer =
+        getBuffer(rewriter, read.getBuffer(), options, state);
+    if (failed(buffer))
+      return failure();
+    rewriter.setInsertionPoint(read);
+    ReadRowsOp::create(rewriter, read.getLoc(), Type(), *buffer,
+                       read.getFirstRow());
+    replaceOpWithBufferizedValues(rewriter, op, *buffer);
+    return success();
+  }
+};
 } // namespace
 
 void mlir::pex::registerBufferizableOpInterfaceExternalModels(
@@ -118,5 +152,6 @@ void mlir::pex::registerBufferizableOpInterfaceExternalModels(
     KernelOp::attachInterface<KernelOpInterface>(*context);
     BufferOp::attachInterface<BufferOpInterface>(*context);
     ShiftRowsOp::attachInterface<ShiftRowsOpInterface>(*context);
+    ReadRowsOp::attachInterface<ReadRowsOpInterface>(*context);
   });
 }

@@ -60,6 +60,13 @@ constexpr llvm::StringLiteral kZeroPointAttrName = "pex.zero_point";
 /// arena: the role ("input", "output"; "input0", "input1", ... when there are
 /// several) that names its accessor, `pex_NAME_<role>()`.
 constexpr llvm::StringLiteral kArenaIOAttrName = "pex.io";
+/// On a pex.stream whose result pex-plan-arena placed over the rows of its
+/// input that no later step reads, and on the storage of that result down
+/// to its arena view (pex.buffer, memref.alloc, memref.view): the arena
+/// offset of the input's buffer, which pex-verify-arena lets the result
+/// share bytes with while both are live.
+constexpr llvm::StringLiteral kOverConsumedInputAttrName =
+    "pex.over_consumed_input";
 /// On an scf.for of the int8 micro-kernels (pex-lower-kernels), for
 /// pex-dual-multiply-accumulate: the multiply-accumulate loop's layout (a
 /// dictionary, lib/Conversion/TosaToLoops/MicroKernels.h) and the unit

@@ -15,6 +15,14 @@
 
 #include "pex/Dialect/Pex/IR/PexEnums.h.inc"
 
+namespace mlir::pex {
+/// The model input the application hands over row by row (pex.read_rows).
+struct ApplicationInputResource
+    : public SideEffects::Resource::Base<ApplicationInputResource> {
+  StringRef getName() final { return "pex.application_input"; }
+};
+} // namespace mlir::pex
+
 #define GET_OP_CLASSES
 #include "pex/Dialect/Pex/IR/PexOps.h.inc"
 

@@ -154,9 +154,13 @@ def Pex_StreamOp : Pex_Op<"stream", [RecursiveMemoryEffects]> {
 
     The body holds the chain at full size, as if it ran unstreamed: its
     logical operators (an anchor and its fused element-wise operators) form
-    a chain in which each operator reads exactly one activation, the
-    previous operator's result (the first reads the block argument, which
-    is the stream's input, read whole). The body ends in `pex.yield` of the
+    a chain in which each operator reads the previous operator's result
+    (the first reads the block argument, which is the stream's input, read
+    whole); an operator after the first may also read the block argument
+    through an element-wise member at its own rows (a residual's skip). A stream without input starts with
+    `pex.read_rows` of all the model's input rows instead: its line buffer
+    receives the application's rows one at a time, and the input never
+    exists in full. The body ends in `pex.yield` of the
     last operator's result, which is assembled row by row into the stream's
     result. Constants are used from above. Window operators after the first
     must not skip rows (kernel height at least the stride), so that each
@@ -179,13 +183,13 @@ def Pex_StreamOp : Pex_Op<"stream", [RecursiveMemoryEffects]> {
     ```
   }];
 
-  let arguments = (ins AnyStaticShapeTensor:$input,
+  let arguments = (ins Optional<AnyStaticShapeTensor>:$input,
                        DenseI64ArrayAttr:$line_rows);
   let results = (outs AnyStaticShapeTensor:$result);
   let regions = (region SizedRegion<1>:$body);
 
   let assemblyFormat = [{
-    `line_rows` `=` $line_rows `(` $input `:` type($input) `)` `->`
+    `line_rows` `=` $line_rows `(` ($input^ `:` type($input))? `)` `->`
     type($result) $body attr-dict
   }];
   let hasRegionVerifier = 1;
@@ -218,6 +222,44 @@ def Pex_ShiftRowsOp : Pex_Op<"shift_rows", [
   let results = (outs Optional<AnyStaticShapeTensor>:$result);
   let assemblyFormat = [{
     $buffer `drop` $drop `keep` $keep attr-dict `:` type($buffer)
+    (`->` type($result)^)?
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// pex.read_rows
+//===----------------------------------------------------------------------===//
+
+def Pex_ReadRowsOp : Pex_Op<"read_rows", [
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
+  let summary = "Rows of the model's input, handed over by the application";
+  let description = [{
+    Fills `buffer` (rows along dimension 1) with the model input's rows
+    `[first_row, first_row + R)`, where `R` is the buffer's number of rows:
+    the application hands them over when asked (`pexc --io=stream`), so the
+    input never has to exist in full. A model reads each input row once, in
+    increasing order: a camera or microphone driver can deliver rows as they
+    arrive.
+
+    `pex-read-input-rows` replaces the model's input argument by one read of
+    all rows; `pex-stream` may take that read into a stream, whose lowering
+    reads one row at a time into a line buffer. On tensors the op returns the
+    filled buffer; after bufferisation it writes the memref and has no
+    result. `pex-export-entry-point` turns it into a call of the
+    application's `pex_NAME_read_input_rows(dst, first_row, row_count)`.
+    Reading the application's input is a side effect: reads are neither
+    merged nor reordered.
+
+    ```mlir
+    %rows = pex.read_rows %line rows_from %r : tensor<1x1x96x3xi8> -> tensor<1x1x96x3xi8>
+    ```
+  }];
+  let arguments = (ins AnyTypeOf<[AnyStaticShapeTensor, AnyStaticShapeMemRef]>:$buffer,
+                       Index:$first_row);
+  let results = (outs Optional<AnyStaticShapeTensor>:$result);
+  let assemblyFormat = [{
+    $buffer `rows_from` $first_row attr-dict `:` type($buffer)
     (`->` type($result)^)?
   }];
   let hasVerifier = 1;
