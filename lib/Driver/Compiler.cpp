@@ -157,6 +157,9 @@ llvm::json::Array listPlacedBuffers(ModuleOp module) {
     };
     if (!placement.getPool().empty())
       entry["pool"] = placement.getPool();
+    if (auto over =
+            view->getAttrOfType<IntegerAttr>(kOverConsumedInputAttrName))
+      entry["over_consumed_input"] = over.getInt();
     placements.push_back(std::move(entry));
   });
   return placements;
