@@ -359,6 +359,20 @@ LogicalResult StreamOp::verifyRegions() {
 // ShiftRowsOp
 //===----------------------------------------------------------------------===//
 
+/// An operation updating a buffer in place returns the updated buffer on
+/// tensors and nothing on memrefs (`updated` says how it updates it).
+static LogicalResult verifyBufferUpdate(Operation *op, Value buffer,
+                                        Value result, StringRef updated) {
+  bool onTensors = isa<RankedTensorType>(buffer.getType());
+  if (onTensors == static_cast<bool>(result) &&
+      (!result || result.getType() == buffer.getType()))
+    return success();
+  if (onTensors)
+    return op->emitOpError()
+           << "on tensors must return the " << updated << " buffer";
+  return op->emitOpError() << "on memrefs has no result";
+}
+
 LogicalResult ShiftRowsOp::verify() {
   auto type = cast<ShapedType>(getBuffer().getType());
   if (type.getRank() != 4)
@@ -368,13 +382,7 @@ LogicalResult ShiftRowsOp::verify() {
     return emitOpError() << "moves rows [" << getDrop() << ", "
                          << getDrop() + getKeep() << ") of a buffer of "
                          << type.getDimSize(1) << " rows";
-  bool onTensors = isa<RankedTensorType>(type);
-  if (onTensors != static_cast<bool>(getResult()) ||
-      (getResult() && getResult().getType() != type))
-    return emitOpError() << (onTensors ? "on tensors must return the updated "
-                                         "buffer"
-                                       : "on memrefs has no result");
-  return success();
+  return verifyBufferUpdate(*this, getBuffer(), getResult(), "updated");
 }
 
 void ShiftRowsOp::getEffects(
@@ -396,13 +404,7 @@ LogicalResult ReadRowsOp::verify() {
   auto type = cast<ShapedType>(getBuffer().getType());
   if (type.getRank() < 2)
     return emitOpError() << "reads rows along dimension 1, got " << type;
-  bool onTensors = isa<RankedTensorType>(type);
-  if (onTensors != static_cast<bool>(getResult()) ||
-      (getResult() && getResult().getType() != type))
-    return emitOpError() << (onTensors ? "on tensors must return the filled "
-                                         "buffer"
-                                       : "on memrefs has no result");
-  return success();
+  return verifyBufferUpdate(*this, getBuffer(), getResult(), "filled");
 }
 
 void ReadRowsOp::getEffects(
