@@ -195,12 +195,16 @@ def render(reports: list[dict], labels: list[str], title: str | None) -> str:
 
         report = layout.report
         io = report.get("io_bytes", 0)
+        rows = report.get("input_rows")
+        held = (f'+ {io:,} B output held by the caller, the input handed over in rows of '
+                f'{rows["row_bytes"]:,} B' if rows else
+                f'+ {io:,} B input/output held by the caller' if io else
+                'input and output in the arena')
         out.append(f'<text x="{x0 + panel_w / 2}" y="{y0 - 46}" text-anchor="middle" '
                    f'font-size="14" font-weight="bold">{html.escape(label)}</text>')
         out.append(f'<text x="{x0 + panel_w / 2}" y="{y0 - 28}" text-anchor="middle">'
                    f'arena {layout.arena:,} B, peak live {layout.peak:,} B, '
-                   f'{len(layout.buffers)} buffers; + {io:,} B input/output '
-                   f'held by the caller</text>')
+                   f'{len(layout.buffers)} buffers; {held}</text>')
         if layout.peak != report.get("arena_peak_bytes", layout.peak):
             out.append(f'<text x="{x0 + panel_w / 2}" y="{y0 + 16}" text-anchor="middle" '
                        f'fill="red">warning: the planner reports a peak of '
@@ -284,7 +288,7 @@ def render(reports: list[dict], labels: list[str], title: str | None) -> str:
     items.append((100, lambda x, y: (
         f'<rect x="{x}" y="{y}" width="14" height="14" fill="#ffd84d" fill-opacity="0.5"/>'
         f'<text x="{x + 19}" y="{y + 12}">peak step</text>')))
-    note = "The model input and output are held by the caller, outside the arena."
+    note = "What the caller holds (input and output, or only the output) is outside the arena."
     items.append((6.4 * len(note), lambda x, y: (
         f'<text x="{x}" y="{y + 12}" fill="#555">{note}</text>')))
     ly, x = top + plot_h + bottom + 8, left
