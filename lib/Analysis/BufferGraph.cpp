@@ -11,6 +11,7 @@
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/SetVector.h"
@@ -296,6 +297,19 @@ void BufferGraphBuilder::buildGroupProfile(unsigned unitIndex, GroupOp group) {
   unit.group = std::move(profile);
 }
 
+/// Whether `value` is `buffer` or a reshape of it: the same bytes in the same
+/// order, its rows one after the other from the buffer's first byte (a
+/// slice's rows are not).
+static bool isReshapeOf(Value value, Value buffer) {
+  while (value != buffer) {
+    auto reshape = value.getDefiningOp<tosa::ReshapeOp>();
+    if (!reshape)
+      return false;
+    value = reshape.getInput1();
+  }
+  return true;
+}
+
 LogicalResult BufferGraphBuilder::buildStreamProfile(unsigned unitIndex,
                                                      StreamOp stream) {
   auto profile = std::make_shared<BufferGraph::GroupProfile>();
@@ -345,7 +359,8 @@ LogicalResult BufferGraphBuilder::buildStreamProfile(unsigned unitIndex,
     // holds may be overwritten: the run consumes it).
     const Buffer &inputBuffer = model.buffers[input];
     auto inputType = cast<RankedTensorType>(stream.getInput().getType());
-    if (!inputBuffer.isResult && !model.buffers[result].isIO())
+    if (!inputBuffer.isResult && !model.buffers[result].isIO() &&
+        isReshapeOf(stream.getInput(), inputBuffer.value))
       if (std::optional<int64_t> offset = getResultOffsetOverInput(
               scheduleRows(*stages),
               inputBuffer.exactBytes / inputType.getDimSize(1),
