@@ -320,9 +320,7 @@ LogicalResult BufferGraphBuilder::buildStreamProfile(unsigned unitIndex,
   profile->numBodySteps = numSteps;
   std::string whyNot;
   FailureOr<SmallVector<StreamStage>> stages =
-      getStreamStages(profile->steps,
-                      stream.getInput() ? body.getArgument(0) : Value(),
-                      whyNot);
+      getStreamStages(profile->steps, stream.getInputArgument(), whyNot);
   if (failed(stages))
     return stream.emitError() << "pex: cannot stream this chain: " << whyNot;
   ArrayRef<int64_t> lineRows = stream.getLineRows();

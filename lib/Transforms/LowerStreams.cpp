@@ -151,7 +151,7 @@ Value StreamLowering::emitRow(const StreamStage &stage, Value window,
                               Value skip, const StreamAction &action) {
   IRMapping mapping = invariants;
   if (skip)
-    mapping.map(stream.getBody().getArgument(0), skip);
+    mapping.map(stream.getInputArgument(), skip);
   const LogicalOperator &op = stage.op;
   for (Operation *member : op.ops) {
     Operation *row;
@@ -252,8 +252,7 @@ LogicalResult StreamLowering::lower() {
   Block &body = stream.getBody().front();
   std::string whyNot;
   FailureOr<SmallVector<StreamStage>> stages =
-      getStreamStages(formLogicalOperators(body),
-                      stream.getInput() ? body.getArgument(0) : Value(),
+      getStreamStages(formLogicalOperators(body), stream.getInputArgument(),
                       whyNot);
   if (failed(stages))
     return stream.emitError() << "pex: cannot stream this chain: " << whyNot;

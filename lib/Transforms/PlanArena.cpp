@@ -270,6 +270,11 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
                                 offsets[storage] + offsetInStorage, size,
                                 first, last, poolOf[storage]);
     };
+    // Where a buffer starts in its storage.
+    auto offsetInStorage = [&](unsigned buffer) {
+      return live.offsetInStorage[buffer] -
+             storages.begin[*storages.indexOf[buffer]];
+    };
 
     for (auto [index, storage] : llvm::enumerate(storages.indexOf)) {
       if (!storage)
@@ -278,8 +283,7 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
       auto [first, last] = live.lifetimes[index];
       recordPlacement(*graph, index,
                       placementOf(*storage, buffer.exactBytes, first, last,
-                                  live.offsetInStorage[index] -
-                                      storages.begin[*storage]));
+                                  offsetInStorage(index)));
     }
     // A stream's result written over its input's consumed rows: the
     // exception pex-verify-arena allows to the two buffers' shared bytes.
@@ -290,10 +294,8 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
       if (live.storageOf[over.result] != live.storageOf[over.input] ||
           !storages.indexOf[over.input])
         continue;
-      unsigned storage = *storages.indexOf[over.input];
-      int64_t inputOffset = offsets[storage] +
-                            live.offsetInStorage[over.input] -
-                            storages.begin[storage];
+      int64_t inputOffset = offsets[*storages.indexOf[over.input]] +
+                            offsetInStorage(over.input);
       unit.op.getSink()->setAttr(
           kOverConsumedInputAttrName,
           IntegerAttr::get(IntegerType::get(&getContext(), 64), inputOffset));

@@ -30,15 +30,20 @@ using namespace mlir::pex;
 
 namespace {
 
+/// The tensor the first operator of a stream reads: none for the read of
+/// the input's rows.
+Value getStreamInput(const LogicalOperator &first) {
+  if (isReadOfAllRows(first))
+    return Value();
+  return getOnlyActivation(first).value_or(Value());
+}
+
 /// Wraps `chain` (logical operators, each reading the previous one's result
 /// alone) into a pex.stream at the place of its last operation.
 StreamOp wrapInStream(ArrayRef<LogicalOperator> chain,
                       ArrayRef<int64_t> lineRows) {
   Operation *sink = chain.back().getSink();
-  // A stream starting with the read of the input's rows has no input.
-  Value input = isReadOfAllRows(chain.front())
-                    ? Value()
-                    : *getOnlyActivation(chain.front());
+  Value input = getStreamInput(chain.front());
   Value result = sink->getResult(0);
   OpBuilder builder(sink->getContext());
   builder.setInsertionPointAfter(sink);
@@ -50,8 +55,7 @@ StreamOp wrapInStream(ArrayRef<LogicalOperator> chain,
     argTypes.push_back(input.getType());
     argLocs.push_back(input.getLoc());
   }
-  Block *body =
-      builder.createBlock(&stream.getBody(), {}, argTypes, argLocs);
+  Block *body = builder.createBlock(&stream.getBody(), {}, argTypes, argLocs);
   for (const LogicalOperator &op : chain)
     for (Operation *member : op.ops)
       member->moveBefore(body, body->end());
@@ -65,14 +69,6 @@ StreamOp wrapInStream(ArrayRef<LogicalOperator> chain,
     return use.getOwner()->getBlock() != body;
   });
   return stream;
-}
-
-/// The tensor the first operator of a stream reads: none for the read of
-/// the input's rows.
-Value getStreamInput(const LogicalOperator &first) {
-  if (isReadOfAllRows(first))
-    return Value();
-  return getOnlyActivation(first).value_or(Value());
 }
 
 /// What a schedule costs: its peak, then the steps at the peak (where
@@ -196,8 +192,9 @@ struct StreamPass : public pex::impl::StreamBase<StreamPass> {
   }
 
   /// The cost of `func` with `part` streamed, measured on a copy.
-  FailureOr<ScheduleCost> measure(func::FuncOp func, ArrayRef<LogicalOperator> part,
-                             const StreamChoice &choice) {
+  FailureOr<ScheduleCost> measure(func::FuncOp func,
+                                  ArrayRef<LogicalOperator> part,
+                                  const StreamChoice &choice) {
     // A copy outside the module: a function pass may not add functions.
     IRMapping mapping;
     auto copy = cast<func::FuncOp>(func->clone(mapping));

@@ -5,6 +5,7 @@
 #include "pex/Dialect/Pex/IR/PexOps.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 #include "mlir/IR/IRMapping.h"
 
 namespace mlir::pex {
@@ -50,22 +51,6 @@ LogicalResult createAccessor(OpBuilder &builder, StringRef modelName,
   return success();
 }
 
-/// Whether `type`'s elements are consecutive in row-major order (a slot of
-/// whole rows in a line buffer is).
-bool isContiguous(MemRefType type) {
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(type.getStridesAndOffset(strides, offset)))
-    return false;
-  int64_t expected = 1;
-  for (int64_t dim = type.getRank() - 1; dim >= 0; --dim) {
-    if (type.getDimSize(dim) != 1 && strides[dim] != expected)
-      return false;
-    expected *= type.getDimSize(dim);
-  }
-  return true;
-}
-
 /// Turns each pex.read_rows of `func` into a call of the application's
 /// `pex_NAME_read_input_rows(dst, first_row, row_count)`.
 LogicalResult callReadInputRows(OpBuilder &builder, func::FuncOp func,
@@ -88,7 +73,7 @@ LogicalResult callReadInputRows(OpBuilder &builder, func::FuncOp func,
   }
   for (pex::ReadRowsOp read : reads) {
     auto type = dyn_cast<MemRefType>(read.getBuffer().getType());
-    if (!type || !isContiguous(type))
+    if (!type || !memref::isStaticShapeAndContiguousRowMajor(type))
       return read.emitError() << "pex: the application's rows are read into "
                                  "contiguous memory, got "
                               << read.getBuffer().getType();

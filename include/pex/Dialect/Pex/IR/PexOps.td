@@ -192,6 +192,12 @@ def Pex_StreamOp : Pex_Op<"stream", [RecursiveMemoryEffects]> {
     `line_rows` `=` $line_rows `(` ($input^ `:` type($input))? `)` `->`
     type($result) $body attr-dict
   }];
+  let extraClassDeclaration = [{
+    /// The body's view of the input; null for a stream without input.
+    ::mlir::Value getInputArgument() {
+      return getInput() ? getBody().getArgument(0) : ::mlir::Value();
+    }
+  }];
   let hasRegionVerifier = 1;
 }
 
