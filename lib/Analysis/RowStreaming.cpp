@@ -222,6 +222,14 @@ mlir::pex::getStreamStages(ArrayRef<LogicalOperator> ops, Value input,
       stage.window = window.getRowWindow();
       stage.stride = window.getRowStride();
       stage.padTop = window.getRowPadTop();
+      // A row computed from padding alone has no window of input rows (the
+      // bottom padding of a model padded to a multiple of the stride).
+      int64_t lastBegin =
+          (stage.outputRows - 1) * stage.stride - stage.padTop;
+      if (stage.padTop >= stage.window || lastBegin >= stage.inputRows) {
+        whyNot = getOpLabel(op.anchor) + " computes rows from padding alone";
+        return failure();
+      }
     } else if (stage.inputRows != stage.outputRows) {
       whyNot = getOpLabel(op.getRepresentative()) + " changes the row count";
       return failure();

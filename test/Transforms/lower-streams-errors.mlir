@@ -94,3 +94,21 @@ func.func @skip_broadcast(%x: tensor<1x6x4x1xf32>) -> tensor<1x6x4x8xf32> {
   }
   return %y : tensor<1x6x4x8xf32>
 }
+
+// -----
+
+// A row computed from padding alone (a bottom padding as deep as the
+// window) has no window of input rows to stream.
+func.func @padding_only_row(%x: tensor<1x6x4x2xf32>) -> tensor<1x4x4x2xf32> {
+  %w = "tosa.const"() {values = dense<0.5> : tensor<2x3x3x2xf32>} : () -> tensor<2x3x3x2xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  // expected-error @+1 {{pex: cannot stream this chain: tosa.conv2d computes rows from padding alone}}
+  %y = pex.stream line_rows = [1](%x : tensor<1x6x4x2xf32>) -> tensor<1x4x4x2xf32> {
+  ^bb0(%xs: tensor<1x6x4x2xf32>):
+    %r = tosa.clamp %xs {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x6x4x2xf32>) -> tensor<1x6x4x2xf32>
+    %c = tosa.conv2d %r, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 3, 1, 1>, stride = array<i64: 2, 1>} : (tensor<1x6x4x2xf32>, tensor<2x3x3x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x2xf32>
+    pex.yield %c : tensor<1x4x4x2xf32>
+  }
+  return %y : tensor<1x4x4x2xf32>
+}
