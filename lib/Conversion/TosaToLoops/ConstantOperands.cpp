@@ -8,6 +8,7 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/SymbolTable.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <functional>
 
@@ -178,10 +179,19 @@ Value FoldedBiases::load(OpBuilder &builder, Location loc,
       ValueRange{arith::AddIOp::create(builder, loc, offset, channel)});
 }
 
-std::optional<HalfwordFilters>
-HalfwordFilters::get(OpBuilder &builder, Location loc, Value weights) {
-  // Sliced along the input channels, or, over a single input channel, along
-  // its copies (an image's first layer).
+namespace {
+/// A depthwise filter [KH, KW, C, M] as a constant slice along its input
+/// channels or, over a single input channel, along its copies (an image's
+/// first layer), with the slice's first output channel c * M + m.
+struct DepthwiseFilterSlice {
+  ConstantSlice slice;
+  bool byCopies;
+  Value firstOutputChannel;
+};
+} // namespace
+
+static std::optional<DepthwiseFilterSlice>
+getDepthwiseFilterSlice(OpBuilder &builder, Location loc, Value weights) {
   bool byCopies = false;
   std::optional<ConstantSlice> slice =
       getConstantSlice(builder, loc, weights, /*dim=*/2);
@@ -189,15 +199,109 @@ HalfwordFilters::get(OpBuilder &builder, Location loc, Value weights) {
     slice = getConstantSlice(builder, loc, weights, /*dim=*/3);
     byCopies = true;
   }
-  if (!slice || !slice->value.getElementType().isInteger(8))
+  if (!slice || !isa<IntegerType>(slice->value.getElementType()))
     return std::nullopt;
   ArrayRef<int64_t> shape = slice->value.getType().getShape();
   if (shape.size() != 4 || (byCopies && shape[2] != 1))
     return std::nullopt;
+  Value first = byCopies ? slice->offset
+                         : arith::MulIOp::create(
+                               builder, loc, slice->offset,
+                               constantIndex(builder, loc, shape[3]))
+                               .getResult();
+  return DepthwiseFilterSlice{*slice, byCopies, first};
+}
+
+static bool isUnsliced(const ConstantSlice &slice) {
+  return llvm::all_of(slice.offsets, [](OpFoldResult offset) {
+    return isConstantIntValue(offset, 0);
+  });
+}
+
+std::optional<DepthwisePartBiases>
+DepthwisePartBiases::get(OpBuilder &builder, Location loc, Value weights,
+                         Value bias, ArrayRef<FilterPart> parts,
+                         int64_t inputZp, int64_t weightZp) {
+  std::optional<DepthwiseFilterSlice> filter =
+      getDepthwiseFilterSlice(builder, loc, weights);
+  std::optional<ConstantSlice> biasSlice = getConstantSlice(builder, loc, bias);
+  if (!filter || !biasSlice ||
+      !biasSlice->value.getElementType().isInteger(32))
+    return std::nullopt;
+  ArrayRef<int64_t> shape = filter->slice.value.getType().getShape();
+  int64_t kernelW = shape[1], channels = shape[2] * shape[3];
+  // The bias must be read where the weights are: shared and never sliced,
+  // or sliced along the output channels as the weights are (provably only
+  // when a weights' offset is an output channel's, or neither is sliced).
+  int64_t biasSize = biasSlice->value.getNumElements();
+  bool offsetsAreChannels = filter->byCopies || shape[3] == 1;
+  bool alike = biasSize == 1
+                   ? isUnsliced(*biasSlice)
+                   : biasSize == channels &&
+                         (offsetsAreChannels
+                              ? sameSlice(filter->slice, *biasSlice)
+                              : isUnsliced(filter->slice) &&
+                                    isUnsliced(*biasSlice));
+  if (!alike)
+    return std::nullopt;
+
+  int64_t partCount = static_cast<int64_t>(parts.size());
+  SmallVector<int64_t> sums(channels * partCount, 0);
+  for (auto [index, w] :
+       llvm::enumerate(filter->slice.value.getValues<APInt>())) {
+    int64_t tap = static_cast<int64_t>(index) / channels;
+    int64_t channel = static_cast<int64_t>(index) % channels;
+    int64_t kh = tap / kernelW, kw = tap % kernelW;
+    for (auto [p, part] : llvm::enumerate(parts))
+      if (kh >= part.rowBegin && kh < part.rowEnd && kw >= part.colBegin &&
+          kw < part.colEnd)
+        sums[channel * partCount + p] += w.getSExtValue() - weightZp;
+  }
+  SmallVector<APInt> biases(biasSlice->value.getValues<APInt>());
+  SmallVector<int32_t> folded;
+  std::string name = (filter->slice.global.getSymName() + "_" +
+                      biasSlice->global.getSymName() + "_parts")
+                         .str();
+  for (const FilterPart &part : parts)
+    name += llvm::formatv("_r{0}t{1}c{2}t{3}", part.rowBegin, part.rowEnd,
+                          part.colBegin, part.colEnd)
+                .str();
+  for (int64_t c = 0; c < channels; ++c)
+    for (int64_t p = 0; p < partCount; ++p) {
+      uint64_t b = biases[biasSize == 1 ? 0 : c].getSExtValue();
+      folded.push_back(static_cast<int32_t>(static_cast<uint32_t>(
+          b - static_cast<uint64_t>(inputZp * sums[c * partCount + p]))));
+    }
+  auto type = RankedTensorType::get({channels, partCount},
+                                    builder.getI32Type());
+  memref::GlobalOp global = getOrCreateConstant(
+      biasSlice->global, name,
+      DenseElementsAttr::get(type, ArrayRef<int32_t>(folded)), 4);
+  Value memref = memref::GetGlobalOp::create(builder, loc, global.getType(),
+                                             global.getSymName());
+  return DepthwisePartBiases(memref, filter->firstOutputChannel);
+}
+
+Value DepthwisePartBiases::load(OpBuilder &builder, Location loc,
+                                Value channel, int64_t part) const {
+  return memref::LoadOp::create(
+      builder, loc, memref,
+      ValueRange{arith::AddIOp::create(builder, loc, offset, channel),
+                 constantIndex(builder, loc, part)});
+}
+
+std::optional<HalfwordFilters>
+HalfwordFilters::get(OpBuilder &builder, Location loc, Value weights) {
+  std::optional<DepthwiseFilterSlice> filter =
+      getDepthwiseFilterSlice(builder, loc, weights);
+  if (!filter || !filter->slice.value.getElementType().isInteger(8))
+    return std::nullopt;
+  ConstantSlice &slice = filter->slice;
+  ArrayRef<int64_t> shape = slice.value.getType().getShape();
   int64_t taps = shape[0] * shape[1], channels = shape[2] * shape[3];
   int64_t words = llvm::divideCeil(taps, 2);
   SmallVector<int32_t> packed(channels * words, 0);
-  for (auto [index, w] : llvm::enumerate(slice->value.getValues<APInt>())) {
+  for (auto [index, w] : llvm::enumerate(slice.value.getValues<APInt>())) {
     int64_t tap = static_cast<int64_t>(index) / channels;
     int64_t channel = static_cast<int64_t>(index) % channels;
     uint32_t lane = static_cast<uint16_t>(w.getSExtValue());
@@ -206,17 +310,11 @@ HalfwordFilters::get(OpBuilder &builder, Location loc, Value weights) {
   }
   auto type = RankedTensorType::get({channels, words}, builder.getI32Type());
   memref::GlobalOp global = getOrCreateConstant(
-      slice->global, (slice->global.getSymName() + "_halfwords").str(),
+      slice.global, (slice.global.getSymName() + "_halfwords").str(),
       DenseElementsAttr::get(type, ArrayRef<int32_t>(packed)), 4);
   Value memref = memref::GetGlobalOp::create(builder, loc, global.getType(),
                                              global.getSymName());
-  // The slice's first output channel: its first input channel's first copy.
-  Value first = byCopies ? slice->offset
-                         : arith::MulIOp::create(
-                               builder, loc, slice->offset,
-                               constantIndex(builder, loc, shape[3]))
-                               .getResult();
-  return HalfwordFilters(memref, first, shape[1]);
+  return HalfwordFilters(memref, filter->firstOutputChannel, shape[1]);
 }
 
 Value HalfwordFilters::loadTap(OpBuilder &builder, Location loc,

@@ -79,6 +79,37 @@ private:
   Value memref, offset;
 };
 
+/// Kernel rows [rowBegin, rowEnd) by kernel columns [colBegin, colEnd) of a
+/// filter: the taps an output of a window's border reads inside the input.
+struct FilterPart {
+  int64_t rowBegin, rowEnd, colBegin, colEnd;
+};
+
+/// Per output channel of a depthwise filter [KH, KW, C, M] (c * M + m) and
+/// per part of it, the bias with the input zero point folded in over the
+/// part's taps, `bias - inputZp * sum(w - weightZp)` (wrapping i32),
+/// computed at compile time into a new global [C * M, parts] and read at the
+/// weights' slice offset. A kernel that runs once per row (a stream's step)
+/// would otherwise sum every channel's taps on every row.
+class DepthwisePartBiases {
+public:
+  /// Needs constant weights sliced as HalfwordFilters reads them and a
+  /// constant i32 bias sliced alike (or shared, one element).
+  static std::optional<DepthwisePartBiases>
+  get(OpBuilder &builder, Location loc, Value weights, Value bias,
+      ArrayRef<FilterPart> parts, int64_t inputZp, int64_t weightZp);
+
+  /// The folded bias of output channel `channel` of the slice over part
+  /// `part` (an index into the parts given to `get`).
+  Value load(OpBuilder &builder, Location loc, Value channel,
+             int64_t part) const;
+
+private:
+  DepthwisePartBiases(Value memref, Value offset)
+      : memref(memref), offset(offset) {}
+  Value memref, offset;
+};
+
 /// A depthwise filter's int8 weights two per word, as 16-bit lanes, packed
 /// at compile time into a new global [C * M, ceil(KH * KW / 2)] x i32 (by
 /// output channel c * M + m) read at the weights' slice offset: tap

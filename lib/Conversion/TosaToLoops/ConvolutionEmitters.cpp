@@ -609,13 +609,35 @@ struct DepthwiseConv2DEmitter
     // Per (row range, column range) a block may read, row range major, the
     // bias corrected for the input zero point over the taps it reads: then
     // no block, of the interior or of the border, subtracts the zero point
-    // from its inputs. Computed once per channel from the weights loaded
-    // once.
+    // from its inputs. Computed at compile time when the weights and bias
+    // are constants, else once per channel from the weights loaded once.
+    bool foldZeroPoint =
+        !isa<FloatType>(geometry->accType) && geometry->inputZp != 0;
+    std::optional<DepthwisePartBiases> partBiases;
+    if (foldZeroPoint) {
+      SmallVector<FilterPart> parts;
+      for (TapRange rows : rowRanges)
+        for (TapRange cols : colRanges)
+          parts.push_back(
+              transpose
+                  ? FilterPart{cols.begin, cols.end, rows.begin, rows.end}
+                  : FilterPart{rows.begin, rows.end, cols.begin, cols.end});
+      partBiases = DepthwisePartBiases::get(
+          builder, op->getLoc(), operands.getMemRef(1), operands.getMemRef(2),
+          parts, geometry->inputZp, geometry->weightZp);
+    }
     auto setup = [&](OpBuilder &b, Location loc, Value,
                      Value o) -> SmallVector<Value> {
+      int64_t partCount = rowRanges.size() * colRanges.size();
+      if (partBiases) {
+        SmallVector<Value> biases;
+        for (int64_t part = 0; part < partCount; ++part)
+          biases.push_back(partBiases->load(b, loc, o, part));
+        return biases;
+      }
       Value bias = loadBias(op, b, loc, operands, 2, o);
-      if (isa<FloatType>(geometry->accType) || geometry->inputZp == 0)
-        return SmallVector<Value>(rowRanges.size() * colRanges.size(), bias);
+      if (!foldZeroPoint)
+        return SmallVector<Value>(partCount, bias);
       auto [channel, copy] = source(b, loc, o);
       if (!halfwords) {
         Value input = channel, filterCopy = copy;
