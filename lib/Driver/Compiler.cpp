@@ -281,13 +281,18 @@ LogicalResult Compilation::configurePipeline() {
                   (pipeline.readInputRows ? 0 : interface->input.bytes);
   pipeline.reorder = options.reorder;
   pipeline.partial = options.partialExecution;
-  pipeline.stream = options.rowStreaming;
   pipeline.memoryPools = options.memoryPools;
   // Input and output held by the caller come out of the budget; the arena
   // gets the rest.
   if (options.sramBudget > 0)
     pipeline.arenaBudget =
         options.sramBudget - (pipeline.arenaIO ? 0 : callerIOBytes);
+  // Streams cost instructions: by default only a budget that cannot be met
+  // otherwise gets them, as many as it needs.
+  bool toBudget = options.rowStreaming == RowStreaming::ToBudget &&
+                  pipeline.arenaBudget > 0;
+  pipeline.stream = options.rowStreaming == RowStreaming::Always || toBudget;
+  pipeline.streamBudget = toBudget ? pipeline.arenaBudget : 0;
   if (options.sramBudget > 0 && !pipeline.arenaIO &&
       callerIOBytes > options.sramBudget)
     return func.emitError()
@@ -308,9 +313,11 @@ LogicalResult Compilation::optimizeSchedule() {
   Progress progress("optimising the schedule", options.quiet);
   // pex-stream chooses streams before channel splitting, greedily: a
   // stream that lowers the peak before splitting can leave splitting less
-  // to gain. The plan without streams is kept when its arena is smaller.
+  // to gain. The plan without streams is kept when its arena is smaller
+  // (streams only up to a budget are added only when splitting alone does
+  // not meet it).
   OwningOpRef<ModuleOp> unstreamed;
-  if (pipeline.stream) {
+  if (pipeline.stream && pipeline.streamBudget == 0) {
     unstreamed = module->clone();
     pipeline.stream = false;
     // Only the chosen plan's diagnostics are the user's.

@@ -37,6 +37,9 @@ void pex::buildOptimizeTosaPipeline(OpPassManager &pm,
     StreamOptions stream;
     stream.arenaIO = options.arenaIO;
     stream.alignment = options.arenaAlignment;
+    stream.arenaBudget = options.streamBudget;
+    stream.partial = options.partial;
+    stream.maxStates = options.reorderMaxStates;
     pm.addNestedPass<func::FuncOp>(createStream(stream));
   }
   if (options.partial) {

@@ -7,11 +7,13 @@
 // is measured by the memory model on a copy of the function with the chain
 // streamed (the liveness every other planner pass uses), and the one with
 // the lowest peak (then the fewest live bytes over all steps) is kept,
-// until no stream lowers the peak.
+// until no stream lowers the peak, or, under an arena budget, until the
+// function fits (with the channel splitting pex-partition will add).
 //
 //===----------------------------------------------------------------------===//
 
 #include "pex/Analysis/Liveness.h"
+#include "pex/Analysis/Partitioning.h"
 #include "pex/Analysis/RowStreaming.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
@@ -118,6 +120,8 @@ struct StreamPass : public pex::impl::StreamBase<StreamPass> {
       if (failed(graph))
         return signalPassFailure();
       ScheduleCost current = getCost(*graph);
+      if (arenaBudget > 0 && fitsBudget(*graph, current))
+        return;
       SmallVector<SmallVector<LogicalOperator>> chains = findChains(*graph);
       std::optional<StreamChoice> best;
       for (auto [index, chain] : llvm::enumerate(chains))
@@ -150,6 +154,19 @@ struct StreamPass : public pex::impl::StreamBase<StreamPass> {
                        .slice(best->begin, best->end - best->begin),
                    best->lineRows);
     }
+  }
+
+  /// Whether `graph` (of cost `current`) fits the arena budget, after the
+  /// channel splitting pex-partition would choose when it runs.
+  bool fitsBudget(const BufferGraph &graph, const ScheduleCost &current) {
+    if (current.peak <= arenaBudget)
+      return true;
+    if (!partial)
+      return false;
+    PartitionSearchOptions options;
+    options.arenaBudget = arenaBudget;
+    options.scheduling.maxStatesPerLayer = maxStates;
+    return choosePartition(graph, options).peakAfter <= arenaBudget;
   }
 
   /// Maximal chains in program order: each operator's result is read only

@@ -88,7 +88,9 @@ static cl::opt<bool>
 static cl::opt<bool>
     rowStreaming("stream", cl::cat(category),
                  cl::desc("Run chains of operators row by row through line "
-                          "buffers where that lowers the peak"));
+                          "buffers wherever that lowers the peak (default: "
+                          "only as far as --sram-budget needs; "
+                          "--stream=false: never)"));
 static cl::opt<ArenaDefinition> arenaDefinition(
     "arena", cl::init(ArenaDefinition::Internal), cl::cat(category),
     cl::desc("Who defines the arena"),
@@ -179,7 +181,10 @@ int main(int argc, char **argv) {
   options.memoryPools.assign(memoryPools.begin(), memoryPools.end());
   options.reorder = !noReorder;
   options.partialExecution = !noPartial;
-  options.rowStreaming = rowStreaming;
+  // Given, --stream decides; left out, the budget does.
+  if (rowStreaming.getNumOccurrences())
+    options.rowStreaming =
+        rowStreaming ? RowStreaming::Always : RowStreaming::Never;
   options.io = ioPlacement;
   options.arena = arenaDefinition;
   options.printMemoryReport = printMemoryReport;

@@ -34,6 +34,18 @@ enum class EmitKind {
 };
 
 /// Where a model's input and output live.
+/// When chains of operators run row by row through line buffers (streams
+/// lower the peak but cost instructions).
+enum class RowStreaming {
+  /// Only where the SRAM budget cannot be met otherwise, and only as many
+  /// streams as it needs (without a budget: none).
+  ToBudget,
+  /// Wherever a stream lowers the peak (--stream).
+  Always,
+  /// None (--stream=false).
+  Never,
+};
+
 enum class IOPlacement {
   Caller, ///< The application passes them to pex_NAME_run.
   Arena,  ///< In the arena (TFLite Micro's way), reached by accessors.
@@ -70,8 +82,8 @@ struct CompileOptions {
   std::vector<std::string> memoryPools;
   bool reorder = true;
   bool partialExecution = true;
-  /// Run chains of operators row by row through line buffers.
-  bool rowStreaming = false;
+  /// When chains of operators run row by row through line buffers.
+  RowStreaming rowStreaming = RowStreaming::ToBudget;
   IOPlacement io = IOPlacement::Caller;
   ArenaDefinition arena = ArenaDefinition::Internal;
   /// Print the schedule's live bytes per step on standard output.

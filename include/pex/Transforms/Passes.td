@@ -165,12 +165,27 @@ def Stream : Pass<"pex-stream", "func::FuncOp"> {
     measured with the memory model on a copy of the function; the best is
     kept, until no stream lowers the peak. Records the line buffers' rows
     (`line_rows`); `pex-plan-arena` places them.
+
+    With an arena budget, streams cost instructions that only a budget
+    which cannot be met otherwise justifies: they are added, best first,
+    only until the function fits (with the channel splitting
+    `pex-partition` will choose, when `partial`); a function that fits
+    without them gets none.
   }];
   let options = [
     Option<"arenaIO", "arena-io", "bool", /*default=*/"false",
            "Count the function's inputs and outputs">,
     Option<"alignment", "alignment", "int64_t", /*default=*/"16",
            "Bytes every buffer is rounded up to">,
+    Option<"arenaBudget", "arena-budget", "int64_t", /*default=*/"0",
+           "Add streams only until the peak is at most this many bytes "
+           "(0: wherever a stream lowers the peak)">,
+    Option<"partial", "partial", "bool", /*default=*/"true",
+           "Channel splitting follows (pex-partition): the budget counts "
+           "what it saves">,
+    Option<"maxStates", "max-states", "unsigned", /*default=*/"4096",
+           "Sets of executed operators kept per layer when scheduling the "
+           "channel splitting">,
   ];
   let dependentDialects = ["::mlir::pex::PexDialect"];
 }
