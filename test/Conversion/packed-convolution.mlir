@@ -197,3 +197,31 @@ func.func @runs(%x: memref<1x4x5x4xi8>, %y: memref<1x2x3x1xi32>) {
   }
   return
 }
+
+// -----
+
+// One output channel of a padded convolution (a first layer's slice in a
+// group loop) would fill the buffer for its own products alone: the
+// blocked-window kernel reads the input in place, a kernel row's taps as
+// one run of (kw, c).
+// CHECK-LABEL: func.func private @one_channel_k0_conv2d
+// CHECK-NOT:     memref.alloca
+// CHECK-NOT:     pex.mac
+// CHECK:         %[[ROWS:.*]] = memref.collapse_shape %{{.*}} {{\[}}[0], [1], [2, 3]] : memref<1x4x4x3xi8> into memref<1x4x12xi8>
+// CHECK-NOT:     pex.mac
+// CHECK:         memref.load %[[ROWS]]
+// CHECK-NOT:     pex.mac
+memref.global "private" constant @one_weights : memref<1x3x3x3xi8> = dense<1>
+memref.global "private" constant @one_bias : memref<1xi32> = dense<7>
+func.func @one_channel(%x: memref<1x4x4x3xi8>, %y: memref<1x2x2x1xi32>) {
+  %w = memref.get_global @one_weights : memref<1x3x3x3xi8>
+  %b = memref.get_global @one_bias : memref<1xi32>
+  pex.kernel ins(%x, %w, %b : memref<1x4x4x3xi8>, memref<1x3x3x3xi8>, memref<1xi32>) outs(%y : memref<1x2x2x1xi32>) {
+  ^bb0(%xa: tensor<1x4x4x3xi8>, %wa: tensor<1x3x3x3xi8>, %ba: tensor<1xi32>, %out: tensor<1x2x2x1xi32>):
+    %zp = "tosa.const"() <{values = dense<-128> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 0, 1, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x4x3xi8>, tensor<1x3x3x3xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x2x1xi32>
+    pex.yield %c : tensor<1x2x2x1xi32>
+  }
+  return
+}
