@@ -192,12 +192,14 @@ class _FloatLstm:
     """A float LSTM's parameters (TANH, the gates in TFLite's order) and its run on a
     calibration sequence [T, N, K]: every step's h and c."""
 
-    def __init__(self, rng: np.random.Generator, depth: int, units: int, cell_clip: float = 0.0):
+    def __init__(self, rng: np.random.Generator, depth: int, units: int, cell_clip: float = 0.0,
+                 limit: float | None = None):
         # Glorot-like ranges keep the gates of wide inputs from saturating.
-        limit = min(0.6, 2 / np.sqrt(depth + units))
+        limit = limit or min(0.6, 2 / np.sqrt(depth + units))
         self.input_weights = [rng.uniform(-limit, limit, (units, depth)) for _ in _GATES]
         self.recurrent_weights = [rng.uniform(-limit, limit, (units, units)) for _ in _GATES]
-        self.biases = [rng.uniform(-0.3, 0.3, units) for _ in _GATES]
+        # Keras's unit_forget_bias: the forget gate's bias starts at 1.
+        self.biases = [rng.uniform(-0.3, 0.3, units) + (gate == "forget") for gate in _GATES]
         self.cell_clip = cell_clip
 
     def run(self, sequence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -251,13 +253,13 @@ def _lstm_int8(writer: TfliteWriter, model: _FloatLstm, x: Tensor, name: str,
 
 
 def _single_lstm_int8(name: str, shape, units: int, time_major: bool = False,
-                      clip_fraction: float = 0.0) -> Callable[[], bytes]:
+                      clip_fraction: float = 0.0, limit: float | None = None) -> Callable[[], bytes]:
     """An int8 LSTM alone; `clip_fraction` of the calibrated cell range as its cell clip
-    (so the clip acts)."""
+    (so the clip acts); weights up to `limit`."""
     def make() -> bytes:
         rng = np.random.default_rng(45)
         calibration = rng.uniform(-1, 1, shape)
-        model = _FloatLstm(rng, shape[2], units)
+        model = _FloatLstm(rng, shape[2], units, limit=limit)
         if clip_fraction:
             sequence = calibration if time_major else calibration.transpose(1, 0, 2)
             model.cell_clip = float(np.float32(clip_fraction * np.abs(model.run(sequence)[1]).max()))
@@ -297,14 +299,16 @@ def _last_step(writer: TfliteWriter, sequence: Tensor) -> Tensor:
 
 
 def _lstm_classifier_int8(name: str, seed: int, shape, units: int, classes: int,
-                          calibration: Callable[[np.random.Generator], np.ndarray]):
-    """[1, T, K] int8 -> LSTM -> last step -> FULLY_CONNECTED -> SOFTMAX (1/256, -128)."""
+                          calibration: Callable[[np.random.Generator], np.ndarray],
+                          limit: float | None = None):
+    """[1, T, K] int8 -> LSTM (weights up to `limit`) -> last step -> FULLY_CONNECTED ->
+    SOFTMAX (1/256, -128)."""
     def make() -> bytes:
         rng = np.random.default_rng(seed)
         values = calibration(rng)
         writer = TfliteWriter()
         x = Tensor("x", shape, "i8", activation_quantization(values))
-        model = _FloatLstm(rng, shape[2], units)
+        model = _FloatLstm(rng, shape[2], units, limit=limit)
         sequence, hidden = _lstm_int8(writer, model, x, "lstm", values)
         logits, _ = _fully_connected_int8(writer, rng, _last_step(writer, sequence),
                                           hidden[:, -1], "logits", classes, 1.0)
@@ -364,12 +368,12 @@ MODELS: dict[str, Callable[[], bytes]] = {
                                         cell_clip=0.5),
     "lstm_mnist_f32": _lstm_mnist_f32,
     "lstm_noise_suppression_f32": _lstm_noise_suppression_f32,
-    "lstm_int8": _single_lstm_int8("lstm_int8", (1, 6, 5), 4),
+    "lstm_int8": _single_lstm_int8("lstm_int8", (1, 6, 5), 4, limit=3.5),
     "lstm_time_major_int8": _single_lstm_int8("lstm_time_major_int8", (4, 2, 3), 5,
                                               time_major=True, clip_fraction=0.5),
     "lstm_mnist_int8": _lstm_classifier_int8(
         "lstm_mnist_int8", 2829, (1, 28, 28), 20, 10,
-        lambda rng: rng.uniform(0, 1, (1, 28, 28))),
+        lambda rng: rng.uniform(0, 1, (1, 28, 28)), limit=0.9),
     "lstm_noise_suppression_int8": _lstm_noise_suppression_int8,
     "lstm_keyword_int8": _lstm_classifier_int8(
         "lstm_keyword_int8", 4925, (1, 49, 257), 32, 12,

@@ -232,7 +232,7 @@ def _select_sign(b: FunctionBuilder, value: Value, positive: Value, negative: Va
     return b.op("select", [non_negative, positive, negative], positive.type)
 
 
-def _logistic_int16(b: FunctionBuilder, x: Value) -> Value:
+def logistic_int16(b: FunctionBuilder, x: Value) -> Value:
     """reference_integer_ops::Logistic (int16, power-of-two input: 3 x) on int32 Q3.12
     values: Q0.15 in int32."""
     value, result = _interpolated_table(b, x, 3, 0, 9, 0x7FFF << 10)
@@ -242,7 +242,7 @@ def _logistic_int16(b: FunctionBuilder, x: Value) -> Value:
     return _select_sign(b, value, positive, negative)
 
 
-def _tanh_int16(b: FunctionBuilder, x: Value, scale_power: int) -> Value:
+def tanh_int16(b: FunctionBuilder, x: Value, scale_power: int) -> Value:
     """reference_integer_ops::Tanh (int16) of values of scale 2^scale_power, as
     lstm_internal::Tanh parameterises it: Q0.15 in int32."""
     multiplier, shift = tanh_parameters(scale_power)
@@ -317,14 +317,14 @@ def _lower_lstm_int8(b: FunctionBuilder, op: Op) -> None:
                    _INT16_MIN, _INT16_MAX)
     gates = b.reshape(gates, (batch, 4 * units))
     i, f, g, o = (b.slice(gates, (0, k * units), (batch, units)) for k in range(4))
-    i, f, o = (_logistic_int16(b, gate) for gate in (i, f, o))
-    g = _tanh_int16(b, g, -12)
+    i, f, o = (logistic_int16(b, gate) for gate in (i, f, o))
+    g = tanh_int16(b, g, -12)
     forget = b.cast(_requantize_product(b, f, b.cast(c, "i32"), _GATE_OUTPUT_SCALE, 0, "i16"),
                     "i32")
     update = b.cast(_requantize_product(b, i, g, _GATE_OUTPUT_SCALE ** 2 / cell_scale, 0,
                                         "i16"), "i32")
     c_next = _clamp(b, b.elementwise("add", forget, update, forget.shape), low, high)
-    h = _requantize_product(b, _tanh_int16(b, c_next, cell_state_scale_power(cell_scale)), o,
+    h = _requantize_product(b, tanh_int16(b, c_next, cell_state_scale_power(cell_scale)), o,
                             _GATE_OUTPUT_SCALE ** 2 / hidden_scale, hidden_zp, "i8")
     outputs = b.insert_slice(b.reshape(h, row), outputs, offsets)
     b.bind(out, b.end_loop([h, b.cast(c_next, "i16"), outputs])[2])
