@@ -227,10 +227,12 @@ def _cell_quantization(cell: np.ndarray) -> Quantization:
 
 
 def _lstm_int8(writer: TfliteWriter, model: _FloatLstm, x: Tensor, name: str,
-               calibration: np.ndarray, time_major: bool = False) -> tuple[Tensor, np.ndarray]:
-    """The int8 UNIDIRECTIONAL_SEQUENCE_LSTM of `model` reading x, quantised from its run
-    on `calibration` (x's float values, [N, T, K] or [T, N, K]); returns the output and
-    its float values on the calibration input."""
+               calibration: np.ndarray, time_major: bool = False, cell_dtype: str = "i16",
+               layer_norm: bool = False) -> tuple[Tensor, np.ndarray]:
+    """The int8 UNIDIRECTIONAL_SEQUENCE_LSTM of `model` reading x (its hidden state and
+    output of x's type), quantised from its run on `calibration` (x's float values,
+    [N, T, K] or [T, N, K]); returns the output and its float values on the calibration
+    input. `cell_dtype` and `layer_norm` write variants TFLite Micro refuses."""
     sequence = calibration if time_major else calibration.transpose(1, 0, 2)
     hidden, cell = model.run(sequence)
     hidden_quant, cell_quant = activation_quantization(hidden), _cell_quantization(cell)
@@ -241,11 +243,13 @@ def _lstm_int8(writer: TfliteWriter, model: _FloatLstm, x: Tensor, name: str,
                          for g, w in zip(_GATES, model.recurrent_weights)]
     biases = [_bias_int32(f"{name}/bias_{g}", bias, x.quant, weights)
               for g, bias, weights in zip(_GATES, model.biases, input_weights)]
-    states = [Tensor(f"{name}/output_state", (batch, units), "i8", hidden_quant),
-              Tensor(f"{name}/cell_state", (batch, units), "i16", cell_quant)]
+    states = [Tensor(f"{name}/output_state", (batch, units), x.dtype, hidden_quant),
+              Tensor(f"{name}/cell_state", (batch, units), cell_dtype, cell_quant)]
+    norms = ([_constant(f"{name}/layer_norm_{g}", np.full(units, 16384), "i16", q(2.0 ** -14))
+              for g in _GATES] if layer_norm else [None] * 4)
     inputs = ([x] + input_weights + recurrent_weights + [None] * 3 + biases + [None] * 2
-              + [writer.variable(state) for state in states] + [None] * 4)
-    out = Tensor(name, x.shape[:2] + (units,), "i8", hidden_quant)
+              + [writer.variable(state) for state in states] + norms)
+    out = Tensor(name, x.shape[:2] + (units,), x.dtype, hidden_quant)
     writer.operator(_CODES["UNIDIRECTIONAL_SEQUENCE_LSTM"], inputs, [out],
                     schema.UnidirectionalSequenceLSTMOptions, fused_activation_function=4,
                     cell_clip=model.cell_clip, time_major=time_major)
@@ -335,6 +339,18 @@ def _lstm_noise_suppression_int8() -> bytes:
     return writer.finish("lstm_noise_suppression_int8", [frame], [mask])
 
 
+def _refused_lstm_int8(name: str, dtype: str = "i8", **variant) -> Callable[[], bytes]:
+    """Refused: an LSTM variant TFLite Micro's integer kernel does not compute."""
+    def make() -> bytes:
+        rng = np.random.default_rng(46)
+        calibration = rng.uniform(-1, 1, (1, 3, 4))
+        writer = TfliteWriter()
+        x = Tensor("x", calibration.shape, dtype, activation_quantization(calibration))
+        out, _ = _lstm_int8(writer, _FloatLstm(rng, 4, 2), x, "lstm", calibration, **variant)
+        return writer.finish(name, [x], [out])
+    return make
+
+
 def _svdf_constant_state() -> bytes:
     """Refused: the state must be the variable tensor TFLite Micro resets, not data."""
     writer = TfliteWriter()
@@ -383,4 +399,7 @@ MODELS: dict[str, Callable[[], bytes]] = {
 REFUSED: dict[str, Callable[[], bytes]] = {
     "svdf_constant_state": _svdf_constant_state,
     "add_int16": _add_int16,
+    "lstm_int8_layer_norm": _refused_lstm_int8("lstm_int8_layer_norm", layer_norm=True),
+    "lstm_int8_cell_int8": _refused_lstm_int8("lstm_int8_cell_int8", cell_dtype="i8"),
+    "lstm_int16": _refused_lstm_int8("lstm_int16", dtype="i16"),
 }
