@@ -60,8 +60,8 @@ def lstm(op: Op, x: np.ndarray) -> np.ndarray:
     return result if op.attrs["time_major"] else result.transpose(1, 0, 2)
 
 
-def float_steps(sequence: np.ndarray, input_weights, recurrent_weights, biases,
-                activation: str = "TANH", clip: float = 0.0):
+def float_steps(sequence: np.ndarray, input_weights, recurrent_weights, biases, activation: str,
+                clip: float):
     """Each step's (h, c) for a sequence [T, N, K], in float32."""
     input_weights = [w.astype(np.float32) for w in input_weights]
     recurrent_weights = [w.astype(np.float32) for w in recurrent_weights]

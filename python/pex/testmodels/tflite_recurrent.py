@@ -192,7 +192,7 @@ class _FloatLstm:
     """A float LSTM's parameters (TANH, the gates in TFLite's order) and its run on a
     calibration sequence [T, N, K]: every step's h and c."""
 
-    def __init__(self, rng: np.random.Generator, depth: int, units: int, cell_clip: float = 0.0,
+    def __init__(self, rng: np.random.Generator, depth: int, units: int,
                  limit: float | None = None):
         # Glorot-like ranges keep the gates of wide inputs from saturating.
         limit = limit or min(0.6, 2 / np.sqrt(depth + units))
@@ -200,7 +200,7 @@ class _FloatLstm:
         self.recurrent_weights = [rng.uniform(-limit, limit, (units, units)) for _ in _GATES]
         # Keras's unit_forget_bias: the forget gate's bias starts at 1.
         self.biases = [rng.uniform(-0.3, 0.3, units) + (gate == "forget") for gate in _GATES]
-        self.cell_clip = cell_clip
+        self.cell_clip = 0.0
 
     def run(self, sequence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         steps = list(float_steps(sequence, self.input_weights, self.recurrent_weights,
@@ -257,7 +257,8 @@ def _lstm_int8(writer: TfliteWriter, model: _FloatLstm, x: Tensor, name: str,
 
 
 def _single_lstm_int8(name: str, shape, units: int, time_major: bool = False,
-                      clip_fraction: float = 0.0, limit: float | None = None) -> Callable[[], bytes]:
+                      clip_fraction: float = 0.0,
+                      limit: float | None = None) -> Callable[[], bytes]:
     """An int8 LSTM alone; `clip_fraction` of the calibrated cell range as its cell clip
     (so the clip acts); weights up to `limit`."""
     def make() -> bytes:
@@ -266,7 +267,8 @@ def _single_lstm_int8(name: str, shape, units: int, time_major: bool = False,
         model = _FloatLstm(rng, shape[2], units, limit=limit)
         if clip_fraction:
             sequence = calibration if time_major else calibration.transpose(1, 0, 2)
-            model.cell_clip = float(np.float32(clip_fraction * np.abs(model.run(sequence)[1]).max()))
+            cell = model.run(sequence)[1]
+            model.cell_clip = float(np.float32(clip_fraction * np.abs(cell).max()))
         writer = TfliteWriter()
         x = Tensor("x", shape, "i8", activation_quantization(calibration))
         out, _ = _lstm_int8(writer, model, x, "lstm", calibration, time_major)
@@ -276,8 +278,9 @@ def _single_lstm_int8(name: str, shape, units: int, time_major: bool = False,
 
 def _fully_connected_int8(writer: TfliteWriter, rng: np.random.Generator, x: Tensor,
                           values: np.ndarray, name: str, outputs: int,
-                          limit: float) -> tuple[Tensor, np.ndarray]:
-    """FULLY_CONNECTED of int8 x (float values `values` [N, K]) to `outputs` units."""
+                          limit: float) -> Tensor:
+    """FULLY_CONNECTED of int8 x (float values `values` [N, K]) to `outputs` units, its
+    output quantised from the float result."""
     weights = rng.uniform(-limit, limit, (outputs, values.shape[1]))
     bias = rng.uniform(-0.1, 0.1, outputs)
     result = values @ weights.T + bias
@@ -287,7 +290,7 @@ def _fully_connected_int8(writer: TfliteWriter, rng: np.random.Generator, x: Ten
                     [x, quantized_weights, _bias_int32(f"{name}/bias", bias, x.quant,
                                                        quantized_weights)],
                     [out], schema.FullyConnectedOptions)
-    return out, result
+    return out
 
 
 def _last_step(writer: TfliteWriter, sequence: Tensor) -> Tensor:
@@ -314,8 +317,8 @@ def _lstm_classifier_int8(name: str, seed: int, shape, units: int, classes: int,
         x = Tensor("x", shape, "i8", activation_quantization(values))
         model = _FloatLstm(rng, shape[2], units, limit=limit)
         sequence, hidden = _lstm_int8(writer, model, x, "lstm", values)
-        logits, _ = _fully_connected_int8(writer, rng, _last_step(writer, sequence),
-                                          hidden[:, -1], "logits", classes, 1.0)
+        logits = _fully_connected_int8(writer, rng, _last_step(writer, sequence),
+                                       hidden[:, -1], "logits", classes, 1.0)
         probabilities = Tensor("probabilities", (1, classes), "i8", q(1 / 256, -128))
         writer.operator(_CODES["SOFTMAX"], [logits], [probabilities], schema.SoftmaxOptions,
                         beta=1.0)
@@ -332,8 +335,7 @@ def _lstm_noise_suppression_int8() -> bytes:
     frame = Tensor("frame", (1, 1, 257), "i8", activation_quantization(values))
     first, hidden = _lstm_int8(writer, _FloatLstm(rng, 257, 32), frame, "lstm1", values)
     second, hidden = _lstm_int8(writer, _FloatLstm(rng, 32, 32), first, "lstm2", hidden)
-    logits, _ = _fully_connected_int8(writer, rng, second, hidden[:, 0], "mask/logits", 257,
-                                      0.5)
+    logits = _fully_connected_int8(writer, rng, second, hidden[:, 0], "mask/logits", 257, 0.5)
     mask = Tensor("mask", (1, 257), "i8", q(1 / 256, -128))
     writer.operator(_CODES["LOGISTIC"], [logits], [mask])
     return writer.finish("lstm_noise_suppression_int8", [frame], [mask])
