@@ -14,11 +14,14 @@ TFLite Micro's integer step (see pex.reference.tflm_lstm): the gates' two convol
 accumulate in int32 and are rescaled per gate to int16 Q3.12, summed and saturated; the
 int16 sigmoid and tanh interpolate TFLite's 256-entry sigmoid table with integer ops, the
 table read as four int8 `table`s (the high and low bytes of an entry and of its
-difference to the next); the cell and hidden updates are `mul`s in int32 rescaled as
-TFLite's MulElementwise requantises. h (int8) and c (int16) are carried.
+difference to the next), each one a tree of element-wise operators that pexc fuses into
+one kernel; the cell and hidden updates are `mul`s in int32 rescaled as TFLite's
+MulElementwise requantises. h (int8) and c (int16) are carried.
 """
 
 from __future__ import annotations
+
+from typing import Callable
 
 import numpy as np
 
@@ -193,53 +196,68 @@ def _clamp(b: FunctionBuilder, x: Value, low: int, high: int) -> Value:
     return _binary(b, "maximum", _binary(b, "minimum", x, high), low)
 
 
-def _table_bytes(b: FunctionBuilder, index: Value, entries: np.ndarray, bias: int) -> Value:
-    """entries[index + 128] for int8 `index`, entries 16-bit and at least `bias`: the
-    high and low bytes looked up in two int8 tables, recombined in int32."""
+def _table_bytes(b: FunctionBuilder, index: Callable[[], Value], entries: np.ndarray,
+                 bias: int) -> Value:
+    """entries[i + 128] for the int8 index i that `index()` computes (once per table),
+    entries 16-bit and at least `bias`: the high and low bytes looked up in two int8
+    tables, recombined in int32."""
     offset = entries - bias
-    high = b.cast(b.table(index, offset >> 8), "i32")
-    low = b.cast(b.table(index, (offset & 0xFF) - 128), "i32")
+    high = b.cast(b.table(index(), offset >> 8), "i32")
+    low = b.cast(b.table(index(), (offset & 0xFF) - 128), "i32")
     return b.elementwise("add", _times(b, high, 256), _binary(b, "add", low, bias + 128),
-                         index.shape, "i32")
+                         high.shape, "i32")
 
 
-def _interpolated_table(b: FunctionBuilder, x: Value, multiplier: int, right_shift: int,
-                        fraction_bits: int, saturated: int) -> tuple[Value, Value]:
-    """(the int32 input value, (ua << bits) + fraction (ub - ua)) of TFLite's int16
-    Logistic (bits 9) and Tanh (bits 8): the value (x multiplier, rounded right shift),
-    its magnitude split into a table index and a fraction. Magnitudes from 255 << bits
-    on saturate to `saturated`: they are clamped to that index, whose entry gives
-    `saturated` with no difference."""
-    value = _times(b, x, multiplier)
-    if right_shift:
-        value = _shift_right(b, value, right_shift, rounded=True)
-    magnitude = _binary(b, "minimum", b.op("abs", [value], value.type), 255 << fraction_bits)
-    position = _shift_right(b, magnitude, fraction_bits)
-    fraction = b.elementwise("sub", magnitude, _times(b, position, 1 << fraction_bits),
-                             value.shape)
-    index = b.cast(_binary(b, "sub", position, 128), "i8")
+def _int16_activation(b: FunctionBuilder, x: Value, multiplier: int, right_shift: int,
+                      fraction_bits: int, saturated: int, positive_offset: int,
+                      negative_offset: int, output_shift: int) -> Value:
+    """TFLite's int16 Logistic (fraction bits 9) and Tanh (8) of int32 x: the value
+    v = x multiplier (then a rounded right shift), |v| split into a table index and a
+    fraction interpolating the sigmoid table, r = (ua << bits) + fraction (ub - ua);
+    (v >= 0 ? r + positive_offset : negative_offset - r) >> output_shift. Magnitudes from
+    255 << bits on saturate to `saturated`: they are clamped to that index, whose entry
+    gives `saturated` with no difference.
+
+    Each intermediate value is computed once per reader, from x: pexc fuses a tree of
+    element-wise operators into one kernel, whose intermediates are never stored, where
+    a value read twice would be stored as an int32 tensor."""
+    def value() -> Value:
+        scaled = _times(b, x, multiplier)
+        return _shift_right(b, scaled, right_shift, rounded=True) if right_shift else scaled
+
+    def magnitude() -> Value:
+        return _binary(b, "minimum", b.op("abs", [value()], x.type), 255 << fraction_bits)
+
+    def position() -> Value:
+        return _shift_right(b, magnitude(), fraction_bits)
+
+    def index() -> Value:
+        return b.cast(_binary(b, "sub", position(), 128), "i8")
+
+    def non_negative() -> Value:
+        return b.op("greater_equal", [value(), _constant_like(b, x, 0)],
+                    TensorType(x.shape, "i1"))
+
+    fraction = b.elementwise("sub", magnitude(), _times(b, position(), 1 << fraction_bits),
+                             x.shape)
     base = np.append(SIGMOID_TABLE_UINT16[:255], saturated >> fraction_bits)
     slope = np.append(np.diff(SIGMOID_TABLE_UINT16), 0)
     interpolated = b.elementwise(
         "add", _times(b, _table_bytes(b, index, base, 1 << 15), 1 << fraction_bits),
-        b.mul(fraction, _table_bytes(b, index, slope, 0), value.shape), value.shape)
-    return value, interpolated
-
-
-def _select_sign(b: FunctionBuilder, value: Value, positive: Value, negative: Value) -> Value:
-    non_negative = b.op("greater_equal", [value, _constant_like(b, value, 0)],
-                        TensorType(value.shape, "i1"))
-    return b.op("select", [non_negative, positive, negative], positive.type)
+        b.mul(fraction, _table_bytes(b, index, slope, 0), x.shape), x.shape)
+    # r once: r + positive_offset for v >= 0, negative_offset - r below.
+    sign = b.op("select", [non_negative(), _constant_like(b, x, 1), _constant_like(b, x, -1)],
+                x.type)
+    offset = b.op("select", [non_negative(), _constant_like(b, x, positive_offset),
+                             _constant_like(b, x, negative_offset)], x.type)
+    return _shift_right(b, b.elementwise("add", b.mul(interpolated, sign, x.shape), offset,
+                                         x.shape), output_shift)
 
 
 def logistic_int16(b: FunctionBuilder, x: Value) -> Value:
     """reference_integer_ops::Logistic (int16, power-of-two input: 3 x) on int32 Q3.12
     values: Q0.15 in int32."""
-    value, result = _interpolated_table(b, x, 3, 0, 9, 0x7FFF << 10)
-    positive = _shift_right(b, _binary(b, "add", result, 1 << 9), 10)
-    negative = _shift_right(b, b.elementwise("sub", _constant_like(b, result, (1 << 25) + 511),
-                                             result, result.shape), 10)
-    return _select_sign(b, value, positive, negative)
+    return _int16_activation(b, x, 3, 0, 9, 0x7FFF << 10, 1 << 9, (1 << 25) + 511, 10)
 
 
 def tanh_int16(b: FunctionBuilder, x: Value, scale_power: int) -> Value:
@@ -248,11 +266,8 @@ def tanh_int16(b: FunctionBuilder, x: Value, scale_power: int) -> Value:
     multiplier, shift = tanh_parameters(scale_power)
     if multiplier == 0:  # the power-of-two case
         multiplier, shift = 3 << shift, 0
-    value, result = _interpolated_table(b, x, multiplier, shift, 8, 0xFFFF << 8)
-    positive = _shift_right(b, _binary(b, "add", result, 128 - (1 << 23)), 8)
-    negative = _shift_right(b, b.elementwise("sub", _constant_like(b, result, (1 << 23) + 127),
-                                             result, result.shape), 8)
-    return _select_sign(b, value, positive, negative)
+    return _int16_activation(b, x, multiplier, shift, 8, 0xFFFF << 8, 128 - (1 << 23),
+                             (1 << 23) + 127, 8)
 
 
 def _requantize_product(b: FunctionBuilder, a: Value, c: Value, real: float, zero_point: int,
@@ -323,8 +338,10 @@ def _lower_lstm_int8(b: FunctionBuilder, op: Op) -> None:
                     "i32")
     update = b.cast(_requantize_product(b, i, g, _GATE_OUTPUT_SCALE ** 2 / cell_scale, 0,
                                         "i16"), "i32")
-    c_next = _clamp(b, b.elementwise("add", forget, update, forget.shape), low, high)
-    h = _requantize_product(b, tanh_int16(b, c_next, cell_state_scale_power(cell_scale)), o,
-                            _GATE_OUTPUT_SCALE ** 2 / hidden_scale, hidden_zp, "i8")
+    c_next = b.cast(_clamp(b, b.elementwise("add", forget, update, forget.shape), low, high),
+                    "i16")
+    h = _requantize_product(b, tanh_int16(b, b.cast(c_next, "i32"),
+                                          cell_state_scale_power(cell_scale)),
+                            o, _GATE_OUTPUT_SCALE ** 2 / hidden_scale, hidden_zp, "i8")
     outputs = b.insert_slice(b.reshape(h, row), outputs, offsets)
-    b.bind(out, b.end_loop([h, b.cast(c_next, "i16"), outputs])[2])
+    b.bind(out, b.end_loop([h, c_next, outputs])[2])
