@@ -28,11 +28,11 @@ import numpy as np
 from pex.errors import ModelError
 from pex.graph import Op, Tensor
 from pex.quantization import quantize_multiplier, tosa_shift
+from pex.tflm_reference import SIGMOID_TABLE_UINT16, cell_state_scale_power, tanh_parameters
 from pex.tosa import text
 from pex.tosa.activation import fused_activation
 from pex.tosa.builder import FunctionBuilder, Value
 from pex.tosa.text import TensorType
-from pex.tflm_reference import SIGMOID_TABLE_UINT16, cell_state_scale_power, tanh_parameters
 
 # Rescaling by 2^30 / 2^30 widens exactly (TOSA rescale has no plain "subtract zp").
 _UNIT_MULTIPLIER, _UNIT_SHIFT = 1 << 30, 30
