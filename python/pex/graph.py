@@ -44,8 +44,10 @@ Operator vocabulary (`Op.kind`, the inputs in order, then `Op.attrs`):
                     its order: input weights [H, K] of the input, forget, cell and output
                     gates, their recurrent weights [H, H], their biases [H];  time_major,
                     activation (of the cell gate and the cell, "TANH" ...), cell_clip
-                    (0: none). Float. One invocation from the reset state (h = c = 0); the
-                    output is every step's h, [N, T, H] (or [T, N, H]).
+                    (0: none); int8 also hidden_quant (h's quantisation) and cell_scale
+                    (of the int16 cell state): TFLite Micro's integer kernel. One
+                    invocation from the reset state (h = c = 0, an int8 h its zero
+                    point); the output is every step's h, [N, T, H] (or [T, N, H]).
   dequantize        x (i8) -> f32
   compare           a, b (same rank, broadcasting; f32, or i8 compared as TFLite does:
                     each (x - zp) * 2^8 scaled by its scale) -> i1;  predicate (equal,

@@ -1,11 +1,19 @@
-"""TFLite models with SVDF (issue 15), written with the writer's low-level API: SVDF alone
-(float; int8 with an int16 or an int8 state) and a keyword model shaped like TFLite Micro's
-SVDF keyword spotters, one int16 filterbank frame in:
+"""TFLite models with SVDF and UNIDIRECTIONAL_SEQUENCE_LSTM (issue 15), written with the
+writer's low-level API: SVDF alone (float; int8 with an int16 or an int8 state) and a
+keyword model shaped like TFLite Micro's SVDF keyword spotters, one int16 filterbank frame
+in:
 
     int16 [1, 40] -> QUANTIZE -> int8 -> SVDF (64 filters, rank 2, memory 8, int16 state)
                   -> SVDF (16 filters, rank 1, memory 4) -> FULLY_CONNECTED -> SOFTMAX
 
-Each SVDF's state is a variable tensor, as TFLite's converter writes it.
+LSTMs alone, and shaped like TFLite Micro's LSTM examples (an MNIST row classifier, a
+noise suppression mask, a keyword spotter), in float and int8. The int8 models are
+quantised as TFLite's converter does it from the float model run on a seeded calibration
+input: activations asymmetric from their ranges, weights symmetric per tensor, biases
+int32 in input x weight scale units, the LSTM's cell state int16 with the power-of-two
+scale covering its range, its output the hidden state's quantisation.
+
+Each SVDF's and LSTM's state is a variable tensor, as TFLite's converter writes it.
 """
 
 from __future__ import annotations
@@ -17,6 +25,8 @@ import numpy as np
 from pex.graph import Quantization, Tensor
 from pex.importers.tflite import schema
 from pex.importers.tflite.writer import TfliteWriter
+from pex.reference.tflm_lstm import float_steps
+from pex.zoo.quantize import activation_quantization
 
 _CODES = schema.BUILTIN_OPERATOR_CODES
 _NUMPY = {"f32": np.float32, "i8": np.int8, "i16": np.int16, "i32": np.int32}
@@ -101,22 +111,23 @@ def _keyword_int16() -> bytes:
 
 
 def _lstm(writer: TfliteWriter, rng: np.random.Generator, x: Tensor, name: str, units: int,
-          time_major: bool = False, cell_clip: float = 0.0, dtype: str = "f32") -> Tensor:
+          time_major: bool = False, cell_clip: float = 0.0) -> Tensor:
     """A float UNIDIRECTIONAL_SEQUENCE_LSTM (TANH) reading x, TFLite's 24 operands: the
     gate tensors, the two state variables; no peepholes, projection or layer norm."""
     depth = x.shape[2]
     batch = x.shape[1] if time_major else x.shape[0]
 
     def weights(kind: str, gate: str, shape) -> Tensor:
-        return _constant(f"{name}/{kind}_{gate}", rng.uniform(-0.6, 0.6, shape), dtype)
+        return _constant(f"{name}/{kind}_{gate}", rng.uniform(-0.6, 0.6, shape), "f32")
 
     gates = ("input", "forget", "cell", "output")
     inputs = ([x] + [weights("input_weights", g, (units, depth)) for g in gates]
               + [weights("recurrent_weights", g, (units, units)) for g in gates]
               + [None] * 3 + [weights("bias", g, (units,)) for g in gates] + [None] * 2)
-    states = [Tensor(f"{name}/{kind}_state", (batch, units), dtype) for kind in ("output", "cell")]
+    states = [Tensor(f"{name}/{kind}_state", (batch, units), "f32")
+              for kind in ("output", "cell")]
     inputs += [writer.variable(state) for state in states] + [None] * 4
-    out = Tensor(name, x.shape[:2] + (units,), dtype)
+    out = Tensor(name, x.shape[:2] + (units,), "f32")
     writer.operator(_CODES["UNIDIRECTIONAL_SEQUENCE_LSTM"], inputs, [out],
                     schema.UnidirectionalSequenceLSTMOptions, fused_activation_function=4,
                     cell_clip=cell_clip, time_major=time_major)
@@ -124,12 +135,12 @@ def _lstm(writer: TfliteWriter, rng: np.random.Generator, x: Tensor, name: str, 
 
 
 def _single_lstm(name: str, shape, units: int, time_major: bool = False,
-                 cell_clip: float = 0.0, dtype: str = "f32") -> Callable[[], bytes]:
+                 cell_clip: float = 0.0) -> Callable[[], bytes]:
     def make() -> bytes:
         rng = np.random.default_rng(44)
         writer = TfliteWriter()
-        x = Tensor("x", shape, dtype)
-        out = _lstm(writer, rng, x, "lstm", units, time_major, cell_clip, dtype)
+        x = Tensor("x", shape, "f32")
+        out = _lstm(writer, rng, x, "lstm", units, time_major, cell_clip)
         return writer.finish(name, [x], [out])
     return make
 
@@ -174,6 +185,174 @@ def _lstm_noise_suppression_f32() -> bytes:
     return writer.finish("lstm_noise_suppression_f32", [frame], [mask])
 
 
+_GATES = ("input", "forget", "cell", "output")
+
+
+class _FloatLstm:
+    """A float LSTM's parameters (TANH, the gates in TFLite's order) and its run on a
+    calibration sequence [T, N, K]: every step's h and c."""
+
+    def __init__(self, rng: np.random.Generator, depth: int, units: int,
+                 limit: float | None = None):
+        # Glorot-like ranges keep the gates of wide inputs from saturating.
+        limit = limit or min(0.6, 2 / np.sqrt(depth + units))
+        self.input_weights = [rng.uniform(-limit, limit, (units, depth)) for _ in _GATES]
+        self.recurrent_weights = [rng.uniform(-limit, limit, (units, units)) for _ in _GATES]
+        # Keras's unit_forget_bias: the forget gate's bias starts at 1.
+        self.biases = [rng.uniform(-0.3, 0.3, units) + (gate == "forget") for gate in _GATES]
+        self.cell_clip = 0.0
+
+    def run(self, sequence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        steps = list(float_steps(sequence, self.input_weights, self.recurrent_weights,
+                                 self.biases, "TANH", self.cell_clip))
+        return np.stack([h for h, _ in steps]), np.stack([c for _, c in steps])
+
+
+def _symmetric_int8(name: str, values: np.ndarray) -> Tensor:
+    """Per-tensor symmetric int8 weights, as the converter quantises LSTM and FC weights."""
+    scale = float(np.float32(max(np.abs(values).max(), 1e-8) / 127))
+    return _constant(name, np.clip(np.round(values / scale), -127, 127), "i8", q(scale))
+
+
+def _bias_int32(name: str, values: np.ndarray, input_quant: Quantization,
+                weights: Tensor) -> Tensor:
+    scale = float(input_quant.scale[0]) * weights.scale()
+    return _constant(name, np.round(values / scale), "i32", q(scale))
+
+
+def _cell_quantization(cell: np.ndarray) -> Quantization:
+    """int16, symmetric, the power-of-two scale whose range covers the cell's values."""
+    exponent = int(np.ceil(np.log2(max(float(np.abs(cell).max()), 2.0 ** -15))))
+    return q(2.0 ** (exponent - 15))
+
+
+def _lstm_int8(writer: TfliteWriter, model: _FloatLstm, x: Tensor, name: str,
+               calibration: np.ndarray, time_major: bool = False, cell_dtype: str = "i16",
+               layer_norm: bool = False) -> tuple[Tensor, np.ndarray]:
+    """The int8 UNIDIRECTIONAL_SEQUENCE_LSTM of `model` reading x (its hidden state and
+    output of x's type), quantised from its run on `calibration` (x's float values,
+    [N, T, K] or [T, N, K]); returns the output and its float values on the calibration
+    input. `cell_dtype` and `layer_norm` write variants TFLite Micro refuses."""
+    sequence = calibration if time_major else calibration.transpose(1, 0, 2)
+    hidden, cell = model.run(sequence)
+    hidden_quant, cell_quant = activation_quantization(hidden), _cell_quantization(cell)
+    batch, units = hidden.shape[1:]
+    input_weights = [_symmetric_int8(f"{name}/input_weights_{g}", w)
+                     for g, w in zip(_GATES, model.input_weights)]
+    recurrent_weights = [_symmetric_int8(f"{name}/recurrent_weights_{g}", w)
+                         for g, w in zip(_GATES, model.recurrent_weights)]
+    biases = [_bias_int32(f"{name}/bias_{g}", bias, x.quant, weights)
+              for g, bias, weights in zip(_GATES, model.biases, input_weights)]
+    states = [Tensor(f"{name}/output_state", (batch, units), x.dtype, hidden_quant),
+              Tensor(f"{name}/cell_state", (batch, units), cell_dtype, cell_quant)]
+    norms = ([_constant(f"{name}/layer_norm_{g}", np.full(units, 16384), "i16", q(2.0 ** -14))
+              for g in _GATES] if layer_norm else [None] * 4)
+    inputs = ([x] + input_weights + recurrent_weights + [None] * 3 + biases + [None] * 2
+              + [writer.variable(state) for state in states] + norms)
+    out = Tensor(name, x.shape[:2] + (units,), x.dtype, hidden_quant)
+    writer.operator(_CODES["UNIDIRECTIONAL_SEQUENCE_LSTM"], inputs, [out],
+                    schema.UnidirectionalSequenceLSTMOptions, fused_activation_function=4,
+                    cell_clip=model.cell_clip, time_major=time_major)
+    return out, hidden if time_major else hidden.transpose(1, 0, 2)
+
+
+def _single_lstm_int8(name: str, shape, units: int, time_major: bool = False,
+                      clip_fraction: float = 0.0,
+                      limit: float | None = None) -> Callable[[], bytes]:
+    """An int8 LSTM alone; `clip_fraction` of the calibrated cell range as its cell clip
+    (so the clip acts); weights up to `limit`."""
+    def make() -> bytes:
+        rng = np.random.default_rng(45)
+        calibration = rng.uniform(-1, 1, shape)
+        model = _FloatLstm(rng, shape[2], units, limit=limit)
+        if clip_fraction:
+            sequence = calibration if time_major else calibration.transpose(1, 0, 2)
+            cell = model.run(sequence)[1]
+            model.cell_clip = float(np.float32(clip_fraction * np.abs(cell).max()))
+        writer = TfliteWriter()
+        x = Tensor("x", shape, "i8", activation_quantization(calibration))
+        out, _ = _lstm_int8(writer, model, x, "lstm", calibration, time_major)
+        return writer.finish(name, [x], [out])
+    return make
+
+
+def _fully_connected_int8(writer: TfliteWriter, rng: np.random.Generator, x: Tensor,
+                          values: np.ndarray, name: str, outputs: int,
+                          limit: float) -> Tensor:
+    """FULLY_CONNECTED of int8 x (float values `values` [N, K]) to `outputs` units, its
+    output quantised from the float result."""
+    weights = rng.uniform(-limit, limit, (outputs, values.shape[1]))
+    bias = rng.uniform(-0.1, 0.1, outputs)
+    result = values @ weights.T + bias
+    quantized_weights = _symmetric_int8(f"{name}/weights", weights)
+    out = Tensor(name, (x.shape[0], outputs), "i8", activation_quantization(result))
+    writer.operator(_CODES["FULLY_CONNECTED"],
+                    [x, quantized_weights, _bias_int32(f"{name}/bias", bias, x.quant,
+                                                       quantized_weights)],
+                    [out], schema.FullyConnectedOptions)
+    return out
+
+
+def _last_step(writer: TfliteWriter, sequence: Tensor) -> Tensor:
+    """STRIDED_SLICE of the last time step of [1, T, U] to [1, U]."""
+    units = sequence.shape[2]
+    last = Tensor(f"{sequence.name}/last", (1, units), sequence.dtype, sequence.quant)
+    writer.operator(_CODES["STRIDED_SLICE"],
+                    [sequence, writer.constant(f"{sequence.name}/begin", [0, -1, 0]),
+                     writer.constant(f"{sequence.name}/end", [1, 0, units]),
+                     writer.constant(f"{sequence.name}/strides", [1, 1, 1])],
+                    [last], schema.StridedSliceOptions, end_mask=0b010, shrink_axis_mask=0b010)
+    return last
+
+
+def _lstm_classifier_int8(name: str, seed: int, shape, units: int, classes: int,
+                          calibration: Callable[[np.random.Generator], np.ndarray],
+                          limit: float | None = None):
+    """[1, T, K] int8 -> LSTM (weights up to `limit`) -> last step -> FULLY_CONNECTED ->
+    SOFTMAX (1/256, -128)."""
+    def make() -> bytes:
+        rng = np.random.default_rng(seed)
+        values = calibration(rng)
+        writer = TfliteWriter()
+        x = Tensor("x", shape, "i8", activation_quantization(values))
+        model = _FloatLstm(rng, shape[2], units, limit=limit)
+        sequence, hidden = _lstm_int8(writer, model, x, "lstm", values)
+        logits = _fully_connected_int8(writer, rng, _last_step(writer, sequence),
+                                       hidden[:, -1], "logits", classes, 1.0)
+        probabilities = Tensor("probabilities", (1, classes), "i8", q(1 / 256, -128))
+        writer.operator(_CODES["SOFTMAX"], [logits], [probabilities], schema.SoftmaxOptions,
+                        beta=1.0)
+        return writer.finish(name, [x], [probabilities])
+    return make
+
+
+def _lstm_noise_suppression_int8() -> bytes:
+    """TFLite Micro's noise suppression mask's shape in int8: one 257-bin frame, two LSTMs
+    of 32 units, FULLY_CONNECTED back to 257 bins, LOGISTIC (1/256, -128)."""
+    rng = np.random.default_rng(258)
+    values = rng.uniform(-1, 1, (1, 1, 257))
+    writer = TfliteWriter()
+    frame = Tensor("frame", (1, 1, 257), "i8", activation_quantization(values))
+    first, hidden = _lstm_int8(writer, _FloatLstm(rng, 257, 32), frame, "lstm1", values)
+    second, hidden = _lstm_int8(writer, _FloatLstm(rng, 32, 32), first, "lstm2", hidden)
+    logits = _fully_connected_int8(writer, rng, second, hidden[:, 0], "mask/logits", 257, 0.5)
+    mask = Tensor("mask", (1, 257), "i8", q(1 / 256, -128))
+    writer.operator(_CODES["LOGISTIC"], [logits], [mask])
+    return writer.finish("lstm_noise_suppression_int8", [frame], [mask])
+
+
+def _refused_lstm_int8(name: str, dtype: str = "i8", **variant) -> Callable[[], bytes]:
+    """Refused: an LSTM variant TFLite Micro's integer kernel does not compute."""
+    def make() -> bytes:
+        rng = np.random.default_rng(46)
+        calibration = rng.uniform(-1, 1, (1, 3, 4))
+        writer = TfliteWriter()
+        x = Tensor("x", calibration.shape, dtype, activation_quantization(calibration))
+        out, _ = _lstm_int8(writer, _FloatLstm(rng, 4, 2), x, "lstm", calibration, **variant)
+        return writer.finish(name, [x], [out])
+    return make
+
+
 def _svdf_constant_state() -> bytes:
     """Refused: the state must be the variable tensor TFLite Micro resets, not data."""
     writer = TfliteWriter()
@@ -207,10 +386,22 @@ MODELS: dict[str, Callable[[], bytes]] = {
                                         cell_clip=0.5),
     "lstm_mnist_f32": _lstm_mnist_f32,
     "lstm_noise_suppression_f32": _lstm_noise_suppression_f32,
+    "lstm_int8": _single_lstm_int8("lstm_int8", (1, 6, 5), 4, limit=3.5),
+    "lstm_time_major_int8": _single_lstm_int8("lstm_time_major_int8", (4, 2, 3), 5,
+                                              time_major=True, clip_fraction=0.5),
+    "lstm_mnist_int8": _lstm_classifier_int8(
+        "lstm_mnist_int8", 2829, (1, 28, 28), 20, 10,
+        lambda rng: rng.uniform(0, 1, (1, 28, 28)), limit=0.9),
+    "lstm_noise_suppression_int8": _lstm_noise_suppression_int8,
+    "lstm_keyword_int8": _lstm_classifier_int8(
+        "lstm_keyword_int8", 4925, (1, 49, 257), 32, 12,
+        lambda rng: rng.uniform(-1, 1, (1, 49, 257))),
 }
 # Models the importer refuses, each with a one-line error.
 REFUSED: dict[str, Callable[[], bytes]] = {
     "svdf_constant_state": _svdf_constant_state,
     "add_int16": _add_int16,
-    "lstm_int8": _single_lstm("lstm_int8", (1, 3, 4), 2, dtype="i8"),
+    "lstm_int8_layer_norm": _refused_lstm_int8("lstm_int8_layer_norm", layer_norm=True),
+    "lstm_int8_cell_int8": _refused_lstm_int8("lstm_int8_cell_int8", cell_dtype="i8"),
+    "lstm_int16": _refused_lstm_int8("lstm_int16", dtype="i16"),
 }

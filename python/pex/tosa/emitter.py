@@ -122,12 +122,19 @@ def emit_module(graph: Graph) -> str:
             raise ModelError(f"{_describe(op)}: {error}") from None
     b.at(None)
     results = [b.value(tensor) for tensor in graph.outputs]
-    result_types = ", ".join(f"{TensorType(t.shape, t.dtype)} {_interface_attributes(t)}"
-                             for t in graph.outputs)
+    result_types = [f"{TensorType(t.shape, t.dtype)} {_interface_attributes(t)}"
+                    for t in graph.outputs]
+    return module_text(b, symbol_name(graph.name), arguments, results, result_types)
+
+
+def module_text(b: FunctionBuilder, name: str, arguments: list[str], results: list[Value],
+                result_types: list[str]) -> str:
+    """The module of one function: `arguments` and `result_types` as declared, the body
+    `b` wrote, returning `results`."""
     body = "\n".join("    " + line for line in b.lines)
     return (f"module attributes {{tosa.target_env = "
             f"{text.target_env(b.profiles, b.extensions)}}} {{\n"
-            f"  func.func @{symbol_name(graph.name)}({', '.join(arguments)}) -> ({result_types}) {{\n"
+            f"  func.func @{name}({', '.join(arguments)}) -> ({', '.join(result_types)}) {{\n"
             f"{body}\n"
             f"    return {', '.join(v.name for v in results)} : "
             f"{', '.join(str(v.type) for v in results)}\n"

@@ -11,6 +11,7 @@ import numpy as np
 from pex.errors import ModelError
 from pex.graph import Tensor, same_quantization
 from pex.importers.tflite import dilated, movement, resize_maps, schema
+from pex.tflm_reference import cell_state_scale_power
 
 
 def _activation(code: int) -> str:
@@ -493,13 +494,15 @@ _LSTM_ACTIVATIONS = {0: "NONE", 1: "RELU", 2: "RELU_N1_TO_1", 3: "RELU6", 4: "TA
 
 
 def unidirectional_sequence_lstm(ctx) -> None:
-    """Float, without CIFG, peepholes, projection or layer normalisation (as TFLite Micro's
-    kernel); one invocation from the reset state (h = c = 0)."""
+    """Float, or TFLite's int8 form (int8 activations and weights, int32 biases, an int16
+    cell state), without CIFG, peepholes, projection or layer normalisation (as TFLite
+    Micro's kernel); one invocation from the reset state (h and c zero, an int8 h its
+    zero point)."""
     x, out = ctx.input(0), ctx.output
     options = ctx.options(schema.UnidirectionalSequenceLSTMOptions)
-    if x.dtype != "f32":
-        raise ModelError(f"{x.dtype} is not supported yet, only float (TFLite Micro's integer "
-                         f"gate arithmetic is not imported)")
+    if x.dtype not in ("f32", "i8"):
+        raise ModelError(f"{x.dtype} input '{x.name}' is not supported, only float and int8 "
+                         f"(TFLite's 16x8 LSTM is not imported)")
     if ctx.optional_input(1) is None or ctx.optional_input(5) is None:
         raise ModelError("CIFG (no input gate) is not supported")
     for position, variant in _LSTM_VARIANTS.items():
@@ -527,16 +530,53 @@ def unidirectional_sequence_lstm(ctx) -> None:
         expected[state] = (batch, units)
     expected[out] = x.shape[:2] + (units,)
     for tensor, shape in expected.items():
-        if tensor.dtype != "f32":
-            raise ModelError(f"float LSTM with {tensor.dtype} tensor '{tensor.name}' "
-                             f"(hybrid LSTM is not supported)")
         if tensor.shape != shape:
             raise ModelError(f"'{tensor.name}' has shape {list(tensor.shape)}, "
                              f"expected {list(shape)}")
+    activation = _LSTM_ACTIVATIONS[options.fused_activation_function]
+    attrs = {}
+    if x.dtype == "f32":
+        for tensor in expected:
+            if tensor.dtype != "f32":
+                raise ModelError(f"float LSTM with {tensor.dtype} tensor '{tensor.name}' "
+                                 f"(hybrid LSTM is not supported)")
+    else:
+        attrs = _lstm_int8_attributes(ctx, activation)
     gates = [ctx.input(p) for p in _LSTM_INPUT_WEIGHTS + _LSTM_RECURRENT_WEIGHTS + _LSTM_BIASES]
-    ctx.emit("lstm", [x, *gates], time_major=time_major,
-             activation=_LSTM_ACTIVATIONS[options.fused_activation_function],
-             cell_clip=float(options.cell_clip))
+    ctx.emit("lstm", [x, *gates], time_major=time_major, activation=activation,
+             cell_clip=float(options.cell_clip), **attrs)
+
+
+def _lstm_int8_attributes(ctx, activation: str) -> dict:
+    """The types and quantisations TFLite Micro's integer kernel takes (it checks the
+    types; the rest is what its arithmetic assumes): the states' quantisation for the
+    lowering."""
+    x, out = ctx.input(0), ctx.output
+    hidden, cell = ctx.input(_LSTM_OUTPUT_STATE), ctx.input(_LSTM_CELL_STATE)
+    weights = [ctx.input(p) for p in _LSTM_INPUT_WEIGHTS + _LSTM_RECURRENT_WEIGHTS]
+    biases = [ctx.input(p) for p in _LSTM_BIASES]
+    if activation != "TANH":
+        raise ModelError(f"int8 LSTM with activation {activation}: TFLite Micro's integer "
+                         f"kernel computes only TANH")
+    types = {x: "i8", out: "i8", hidden: "i8", cell: "i16",
+             **dict.fromkeys(weights, "i8"), **dict.fromkeys(biases, "i32")}
+    for tensor, dtype in types.items():
+        if tensor.dtype != dtype:
+            raise ModelError(f"int8 LSTM with {tensor.dtype} tensor '{tensor.name}', expected "
+                             f"{dtype} (TFLite's 8x8_16 form: int16 cell state, int32 biases)")
+    _require_quantized(x, out, hidden, cell, *weights)
+    for tensor in (x, out, hidden, cell, *weights):
+        if tensor.quant.per_channel:
+            raise ModelError(f"'{tensor.name}' is quantised per channel")
+    for tensor in weights + [cell]:
+        if tensor.zero_point() != 0:
+            raise ModelError(f"'{tensor.name}' has a non-zero zero point (TFLite Micro's "
+                             f"integer LSTM takes it symmetric)")
+    power = cell_state_scale_power(cell.scale())
+    if power > 2:
+        raise ModelError(f"cell state '{cell.name}' has scale {cell.scale():g}; the int16 "
+                         f"tanh's input shift overflows above 4")
+    return {"hidden_quant": hidden.quant, "cell_scale": float(cell.scale())}
 
 
 def quantize(ctx) -> None:

@@ -192,8 +192,9 @@ def _check_ranks(name: str, context) -> None:
 
 
 # The operators that read or write int16 tensors: an int16 model input quantised to int8,
-# and SVDF's int16 state and time weights. TFLite's 16x8 kernels are not imported.
-_INT16_OPERATORS = ("QUANTIZE", "SVDF")
+# SVDF's int16 state and time weights, and the int8 LSTM's int16 cell state (its
+# converter checks the rest). TFLite's 16x8 kernels are not imported.
+_INT16_OPERATORS = ("QUANTIZE", "SVDF", "UNIDIRECTIONAL_SEQUENCE_LSTM")
 
 
 def _check_int16(name: str, context) -> None:
@@ -202,7 +203,7 @@ def _check_int16(name: str, context) -> None:
     tensors = [context.optional_input(i) for i in range(len(context.input_indices))]
     for tensor in [t for t in tensors if t is not None] + context.outputs:
         if tensor.dtype == "i16":
-            raise ModelError(f"int16 tensor '{tensor.name}': only {' and '.join(_INT16_OPERATORS)} "
+            raise ModelError(f"int16 tensor '{tensor.name}': only {', '.join(_INT16_OPERATORS)} "
                              f"take int16 tensors (docs/importers.md)")
 
 

@@ -1,0 +1,84 @@
+"""python3 -m pex.reference.int16_activation_check [--target T]: the int8 LSTM's integer
+sigmoid and tanh (`pex.tosa.recurrent`'s TOSA) compiled by pexc and run on all 65,536
+int16 inputs, compared with TFLite Micro's int16 Logistic and Tanh
+(`pex.reference.tflm_lstm`).
+
+An LSTM's int8 output resolves only about 1/256 of these Q0.15 values' last bit, so a
+model's output can hide a one-off in them; this checks them exhaustively: the gates'
+sigmoid, the cell gate's tanh (Q3.12 input) and the cell tanh for cell scales 2^-15
+(a rounding right shift of 3 x), 2^-11 (6 x) and 2^-9 (24 x). Prints a table; exits 1
+when any value differs (or, on a target other than the host, the target's bytes differ
+from the host's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+
+import numpy as np
+
+from pex.reference.operator_check import _run_pexc
+from pex.reference.tflm_lstm import logistic_int16, tanh_int16
+from pex.tflm_reference import tanh_parameters
+from pex.tosa import recurrent
+from pex.tosa.builder import FunctionBuilder, Value
+from pex.tosa.emitter import module_text
+from pex.tosa.text import TensorType
+
+ALL_INT16 = np.arange(-32768, 32768, dtype=np.int64)
+# (name, the lowering, TFLite Micro's function)
+FUNCTIONS = [
+    ("sigmoid", lambda b, x: recurrent.logistic_int16(b, x),
+     lambda x: logistic_int16(x, 0, 0)),
+    *[(f"tanh, scale 2^{power}", lambda b, x, p=power: recurrent.tanh_int16(b, x, p),
+       lambda x, p=power: tanh_int16(x, *tanh_parameters(p)))
+      for power in (-12, -15, -11, -9)],
+]
+
+
+def _module(lowering) -> str:
+    """int16 [1, 65536] -> the lowering (on int32) -> int16."""
+    b = FunctionBuilder()
+    x = Value("%arg0", TensorType((1, ALL_INT16.size), "i16"))
+    b.uses_type(x.type)
+    result = b.cast(lowering(b, b.cast(x, "i32")), "i16")
+    return module_text(b, "activation", [f"{x.name}: {x.type}"], [result], [str(result.type)])
+
+
+def check(target: str) -> tuple[bool, list[str]]:
+    rows, agrees = [], True
+    data = ALL_INT16.astype(np.int16).tobytes()
+    with tempfile.TemporaryDirectory() as folder:
+        for name, lowering, reference in FUNCTIONS:
+            module = _module(lowering)
+            raw = _run_pexc(module, data, target, folder)
+            expected = reference(ALL_INT16)
+            differing = int(np.count_nonzero(np.frombuffer(raw, np.int16) != expected))
+            cells = [f"{differing} differ" if differing else "equal"]
+            ok = differing == 0
+            if target != "host":
+                same = raw == _run_pexc(module, data, "host", folder)
+                ok = ok and same
+                cells.append("yes" if same else "NO")
+            agrees = agrees and ok
+            rows.append(f"| {name} | " + " | ".join(cells) + " |")
+    return agrees, rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="pex-int16-activation-check",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("--target", default="host")
+    args = parser.parse_args(argv)
+    host_column = " bytes == host |" if args.target != "host" else ""
+    print(f"| function | pexc ({args.target}) vs TFLM, 65,536 inputs |{host_column}")
+    print("|---|---|" + ("---|" if host_column else ""))
+    agrees, rows = check(args.target)
+    print("\n".join(rows))
+    return 0 if agrees else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
