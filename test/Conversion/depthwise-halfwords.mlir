@@ -14,7 +14,7 @@
 // On DSP targets each product is one SMLABB (lane 0) or SMLABT (lane 1) of
 // the word as it is.
 // CHECK-DAG:   memref.global "private" constant @weights_halfwords : memref<2x5xi32> = dense<{{\[\[}}131073, 262147, 393221, 524295, 9], [-65537, -196611, -327685, -458759, 65527]]> {alignment = 4 : i64}
-// CHECK-DAG:   memref.global "private" constant @weights_bias_parts_r0t3c0t3_r0t3c1t3_r0t3c0t2_r1t3c0t3_r1t3c1t3_r1t3c0t2_r0t2c0t3_r0t2c1t3_r0t2c0t2 : memref<2x9xi32> = dense<{{\[\[}}-35, 1, 19, -17, 16, 28, 37, 52, 64], [335, 299, 281, 317, 284, 272, 263, 248, 236]]> {alignment = 4 : i64}
+// CHECK-DAG:   memref.global "private" constant @weights_bias_parts_zp3_0_r0t3c0t3_r0t3c1t3_r0t3c0t2_r1t3c0t3_r1t3c1t3_r1t3c0t2_r0t2c0t3_r0t2c1t3_r0t2c0t2 : memref<2x9xi32> = dense<{{\[\[}}-35, 1, 19, -17, 16, 28, 37, 52, 64], [335, 299, 281, 317, 284, 272, 263, 248, 236]]> {alignment = 4 : i64}
 // CHECK-LABEL: func.func private @depthwise_k0_depthwise_conv2d
 // CHECK:         %[[HALF:.*]] = memref.get_global @weights_halfwords
 // CHECK:         %[[PARTS:.*]] = memref.get_global @weights_bias_parts_

@@ -2,7 +2,7 @@
 
 // A slice of a layer's channels (partial execution's group loop) reads the
 // biases folded at compile time for the whole layer at its weights' offset.
-// CHECK-DAG:   memref.global "private" constant @weights_bias_parts_r0t3c0t3_r0t3c1t3_r0t3c0t2 : memref<4x3xi32> = dense<{{\[\[}}1162, 778, 778], [1172, 788, 788], [1182, 798, 798], [1192, 808, 808]]>
+// CHECK-DAG:   memref.global "private" constant @weights_bias_parts_zpm128_0_r0t3c0t3_r0t3c1t3_r0t3c0t2 : memref<4x3xi32> = dense<{{\[\[}}1162, 778, 778], [1172, 788, 788], [1182, 798, 798], [1192, 808, 808]]>
 // CHECK-LABEL: func.func private @slice_k0_depthwise_conv2d
 // CHECK-SAME:    (%{{.*}}: memref<1x3x4x4xi8>, %[[OFFSET:.*]]: index, %{{.*}}: memref<1x1x4x4xi32>)
 // CHECK:         %[[PARTS:.*]] = memref.get_global @weights_bias_parts_
@@ -73,6 +73,39 @@ func.func @multiplier(%x: memref<1x3x4x4xi8>, %y: memref<1x1x4x8xi32>, %offset: 
     %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
     %c = tosa.depthwise_conv2d %xa, %wa, %ba, %xzp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x3x4x2xi8>, tensor<3x3x2x2xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x4x4xi32>
     pex.yield %c : tensor<1x1x4x4xi32>
+  }
+  return
+}
+
+// -----
+
+// Two kernels sharing weights and bias (means computed as depthwise
+// convolutions of ones) over inputs of different zero points fold different
+// biases: one global each, named by the zero points.
+// CHECK-DAG:   memref.global "private" constant @ones_zeros_parts_zpm128_0_r0t1c0t3 : memref<2x1xi32> = dense<384>
+// CHECK-DAG:   memref.global "private" constant @ones_zeros_parts_zp5_0_r0t1c0t3 : memref<2x1xi32> = dense<-15>
+// CHECK-LABEL: func.func private @shared_k1_depthwise_conv2d
+// CHECK:         memref.get_global @ones_zeros_parts_zp5_0_r0t1c0t3
+// CHECK-LABEL: func.func private @shared_k0_depthwise_conv2d
+// CHECK:         memref.get_global @ones_zeros_parts_zpm128_0_r0t1c0t3
+memref.global "private" constant @ones : memref<1x3x2x1xi8> = dense<1>
+memref.global "private" constant @zeros : memref<2xi32> = dense<0>
+func.func @shared(%x: memref<1x1x3x2xi8>, %y: memref<1x1x1x2xi32>, %z: memref<1x1x1x2xi32>) {
+  %w = memref.get_global @ones : memref<1x3x2x1xi8>
+  %b = memref.get_global @zeros : memref<2xi32>
+  pex.kernel ins(%x, %w, %b : memref<1x1x3x2xi8>, memref<1x3x2x1xi8>, memref<2xi32>) outs(%y : memref<1x1x1x2xi32>) {
+  ^bb0(%xa: tensor<1x1x3x2xi8>, %wa: tensor<1x3x2x1xi8>, %ba: tensor<2xi32>, %out: tensor<1x1x1x2xi32>):
+    %xzp = "tosa.const"() <{values = dense<-128> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.depthwise_conv2d %xa, %wa, %ba, %xzp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x1x3x2xi8>, tensor<1x3x2x1xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x1x2xi32>
+    pex.yield %c : tensor<1x1x1x2xi32>
+  }
+  pex.kernel ins(%x, %w, %b : memref<1x1x3x2xi8>, memref<1x3x2x1xi8>, memref<2xi32>) outs(%z : memref<1x1x1x2xi32>) {
+  ^bb0(%xa: tensor<1x1x3x2xi8>, %wa: tensor<1x3x2x1xi8>, %ba: tensor<2xi32>, %out: tensor<1x1x1x2xi32>):
+    %xzp = "tosa.const"() <{values = dense<5> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.depthwise_conv2d %xa, %wa, %ba, %xzp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x1x3x2xi8>, tensor<1x3x2x1xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x1x2xi32>
+    pex.yield %c : tensor<1x1x1x2xi32>
   }
   return
 }

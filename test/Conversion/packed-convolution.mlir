@@ -12,12 +12,12 @@
 // the buffer's groups from its folded biases, and the accumulators go
 // straight to the output.
 // CHECK-DAG:   memref.global "private" constant @weights_pairs1 : memref<3x2x2x1x4xi8> = dense<{{\[\[\[\[\[}}1, -1, 3, -3]], {{\[\[}}2, -2, 4, -4]]], {{.*}} {alignment = 4 : i64}
-// CHECK-DAG:   memref.global "private" constant @weights_bias_folded : memref<6xi32> = dense<[-98, 128, -270, 28, 26, 12]> {alignment = 4 : i64}
+// CHECK-DAG:   memref.global "private" constant @weights_bias_folded_zp3_0 : memref<6xi32> = dense<[-98, 128, -270, 28, 26, 12]> {alignment = 4 : i64}
 // CHECK-LABEL: func.func private @pointwise_k0_conv2d
 // CHECK-SAME:    (%[[X:.*]]: memref<1x1x5x8xi8>, %[[Y:.*]]: memref<1x1x5x6xi32>)
 // CHECK-DAG:     %[[REST:.*]] = memref.alloca() {alignment = 4 : i64} : memref<2x2x2x2xi16>
 // CHECK-DAG:     %[[BLOCK:.*]] = memref.alloca() {alignment = 4 : i64} : memref<2x2x3x2xi16>
-// CHECK-DAG:     %[[BIASES:.*]] = memref.get_global @weights_bias_folded
+// CHECK-DAG:     %[[BIASES:.*]] = memref.get_global @weights_bias_folded_zp3_0
 // CHECK-DAG:     %[[WEIGHTS:.*]] = memref.get_global @weights_pairs1
 // CHECK:         scf.for %[[J:.*]] = %c0 to %c2 step %c1 {
 // CHECK-COUNT-4:   memref.load %[[X]][%c0, %c0, %c0, %{{.*}}] : memref<1x1x5x8xi8>
@@ -126,11 +126,11 @@ func.func @fully_connected(%x: memref<1x1x1x8xi8>, %y: memref<1x1x1x4xi32>) {
 // the folded biases (2 + 4 * 2 ... for the input zero point -1) at the
 // offset itself.
 // CHECK-DAG:   memref.global "private" constant @sliced_pairs1_slices2 : memref<2x1x2x1x4xi8>
-// CHECK-DAG:   memref.global "private" constant @sliced_sliced_bias_folded : memref<4xi32> = dense<[9, 10, 11, 12]>
+// CHECK-DAG:   memref.global "private" constant @sliced_sliced_bias_folded_zpm1_0 : memref<4xi32> = dense<[9, 10, 11, 12]>
 // CHECK-LABEL: func.func private @slice_k0_conv2d
 // CHECK-SAME:    (%{{.*}}: memref<1x1x1x4xi8>, %[[I:.*]]: index, %{{.*}}: memref<1x1x1x2xi32>)
 // CHECK:         %[[OFFSET:.*]] = arith.muli %[[I]], %c2 : index
-// CHECK-DAG:     %[[BIASES:.*]] = memref.get_global @sliced_sliced_bias_folded
+// CHECK-DAG:     %[[BIASES:.*]] = memref.get_global @sliced_sliced_bias_folded_zpm1_0
 // CHECK-DAG:     %[[WEIGHTS:.*]] = memref.get_global @sliced_pairs1_slices2
 // CHECK:         %[[PAIR:.*]] = arith.divui %[[OFFSET]], %c2 : index
 // CHECK:         memref.load %[[BIASES]][%[[OFFSET]]] : memref<4xi32>

@@ -11,7 +11,7 @@
 // row are marked pex.gather; each output row is the marked pex.planar loop
 // (nine taps, from the folded bias 100 + 128 * 45 = 5860 added in the
 // epilogue loop) into an int32 row of six.
-// CHECK-DAG:   memref.global "private" constant @image_weights_image_bias_folded : memref<1xi32> = dense<5860>
+// CHECK-DAG:   memref.global "private" constant @image_weights_image_bias_folded_zpm128_0 : memref<1xi32> = dense<5860>
 // CHECK-LABEL: func.func private @image_k0_conv2d
 // CHECK-SAME:    (%[[X:.*]]: memref<1x4x6x1xi8>, %[[Y:.*]]: memref<1x4x6x1xi32>)
 // CHECK-DAG:     %[[ZP:.*]] = arith.constant -128 : i16

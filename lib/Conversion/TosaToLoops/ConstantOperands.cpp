@@ -10,6 +10,7 @@
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <cstdlib>
 #include <functional>
 
 using namespace mlir;
@@ -113,6 +114,20 @@ bool emit::isSliceAlignedTo(const ConstantSlice &slice, int64_t factor) {
   return llvm::all_of(slice.offsets, aligned);
 }
 
+/// The name of a bias global folded from `weights` and `bias` with these
+/// zero points: kernels that share weights and bias (a mean computed as a
+/// depthwise convolution of ones) may read inputs of other zero points.
+static std::string getFoldedName(memref::GlobalOp weights,
+                                 memref::GlobalOp bias, StringRef kind,
+                                 int64_t inputZp, int64_t weightZp) {
+  auto number = [](int64_t value) {
+    return (value < 0 ? "m" : "") + std::to_string(std::abs(value));
+  };
+  return (weights.getSymName() + "_" + bias.getSymName() + "_" + kind +
+          "_zp" + number(inputZp) + "_" + number(weightZp))
+      .str();
+}
+
 /// `bias - inputZp * sum(w - weightZp)` of every output channel: see
 /// FoldedBiases.
 static DenseElementsAttr
@@ -162,9 +177,8 @@ FoldedBiases::get(OpBuilder &builder, Location loc, Value weights, Value bias,
     return std::nullopt;
   DenseElementsAttr folded = foldZeroPointIntoBias(
       biasSlice->value, weightSlice->value, channelDim, inputZp, weightZp);
-  std::string name = (weightSlice->global.getSymName() + "_" +
-                      biasSlice->global.getSymName() + "_folded")
-                         .str();
+  std::string name = getFoldedName(weightSlice->global, biasSlice->global,
+                                   "folded", inputZp, weightZp);
   memref::GlobalOp global =
       getOrCreateConstant(biasSlice->global, name, folded, 4);
   Value memref = memref::GetGlobalOp::create(builder, loc, global.getType(),
@@ -259,9 +273,8 @@ DepthwisePartBiases::get(OpBuilder &builder, Location loc, Value weights,
   }
   SmallVector<APInt> biases(biasSlice->value.getValues<APInt>());
   SmallVector<int32_t> folded;
-  std::string name = (filter->slice.global.getSymName() + "_" +
-                      biasSlice->global.getSymName() + "_parts")
-                         .str();
+  std::string name = getFoldedName(filter->slice.global, biasSlice->global,
+                                   "parts", inputZp, weightZp);
   for (const FilterPart &part : parts)
     name += llvm::formatv("_r{0}t{1}c{2}t{3}", part.rowBegin, part.rowEnd,
                           part.colBegin, part.colEnd)
