@@ -1,5 +1,8 @@
 // RUN: pex-opt %s -split-input-file --pex-lower-kernels --canonicalize --cse | FileCheck %s
 
+// A kernel of one output row (a stream's row kernel, whose setup runs on
+// every row) reads the biases with the input zero point folded over the
+// taps each block reads from a table computed at compile time.
 // A slice of a layer's channels (partial execution's group loop) reads the
 // biases folded at compile time for the whole layer at its weights' offset.
 // CHECK-DAG:   memref.global "private" constant @weights_bias_parts_zpm128_0_r0t3c0t3_r0t3c1t3_r0t3c0t2 : memref<4x3xi32> = dense<{{\[\[}}1162, 778, 778], [1172, 788, 788], [1182, 798, 798], [1192, 808, 808]]>
