@@ -64,6 +64,8 @@ def _weights(ctx, position: int, x: Tensor) -> Tensor:
         raise ModelError(f"weights '{weights.name}' are not constant")
     if x.dtype == "f32" and weights.dtype == "i8":
         return _dequantized(weights)
+    if x.dtype == "i16" and weights.dtype == "i8":  # TFLite's 16x8 form
+        return weights
     if x.dtype != weights.dtype:
         raise ModelError(f"{x.dtype} input with {weights.dtype} weights")
     return weights
