@@ -19,9 +19,9 @@ from __future__ import annotations
 import numpy as np
 
 from pex.graph import NUMPY_TYPES, Graph, Op, Tensor
-from pex.quantization import (INT8_MAX, INT8_MIN, INT16_MAX, INT16_MIN, activation_range, float_activation_range,
-                              multiply_by_quantized_multiplier, quantize_multiplier,
-                              tflite_round)
+from pex.quantization import (INT8_MAX, INT8_MIN, INT16_MAX, INT16_MIN, activation_range,
+                              float_activation_range, multiply_by_quantized_multiplier,
+                              quantize_multiplier, tflite_round)
 from pex.reference.tflm_lstm import lstm
 from pex.reference.tflm_svdf import svdf
 from pex.reference.tflm_unary import UNARY_INT8
@@ -182,6 +182,11 @@ def _batch_matmul(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return _finish(np.rint(total).astype(np.int64), real, op)
 
 
+def _add_left_shift(op: Op) -> int:
+    """TFLM's CalculateOpDataAdd: int16 outputs shift by 15, int8 by 20."""
+    return _ADD_LEFT_SHIFT_INT16 if op.output.dtype == "i16" else _ADD_LEFT_SHIFT
+
+
 def _add(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     x, y = op.inputs
     if op.output.dtype == "f32":
@@ -189,10 +194,10 @@ def _add(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     twice_max_scale = 2 * max(x.scale(), y.scale())
     terms = []
     for tensor, value in ((x, a), (y, b)):
-        shifted = (value - tensor.zero_point()) * (1 << _ADD_LEFT_SHIFT)
+        shifted = (value - tensor.zero_point()) * (1 << _add_left_shift(op))
         multiplier, shift = quantize_multiplier(tensor.scale() / twice_max_scale)
         terms.append(multiply_by_quantized_multiplier(shifted, multiplier, shift))
-    real = twice_max_scale / ((1 << _ADD_LEFT_SHIFT) * op.output.scale())
+    real = twice_max_scale / ((1 << _add_left_shift(op)) * op.output.scale())
     return _finish(terms[0] + terms[1], real, op)
 
 
@@ -219,7 +224,7 @@ def _average_pool(op: Op, x: np.ndarray) -> np.ndarray:
     half = counts // 2
     rounded = np.where(sums > 0, (sums + half) // counts, -((half - sums) // counts))
     low, high = activation_range(op.attrs["activation"], op.output.scale(),
-                                 op.output.zero_point())
+                                 op.output.zero_point(), op.output.dtype)
     return np.clip(rounded, low, high)
 
 
@@ -227,21 +232,23 @@ def _max_pool(op: Op, x: np.ndarray) -> np.ndarray:
     views = _windows(x, op.attrs["kernel"], op.attrs["stride"], (1, 1), op.attrs["pad"],
                      np.iinfo(np.int64).min)
     low, high = activation_range(op.attrs["activation"], op.output.scale(),
-                                 op.output.zero_point())
+                                 op.output.zero_point(), op.output.dtype)
     return np.clip(views.max(axis=(4, 5)), low, high)
 
 
 def _quantize(op: Op, x: np.ndarray) -> np.ndarray:
     """Float: AffineQuantize, round(x / scale) in float32, halves away from zero, + zero
-    point. Integer (int8 or int16 -> int8): Requantize, MultiplyByQuantizedMultiplier of
-    x - input zero point by the double ratio of the scales, + output zero point."""
+    point. Integer (between int8 and int16): Requantize, MultiplyByQuantizedMultiplier of
+    x - input zero point by the double ratio of the scales, + output zero point. Both
+    saturate to the output type."""
     source, out = op.inputs[0], op.output
+    low, high = _INTEGER_RANGES[out.dtype]
     if source.dtype != "f32":
         multiplier, shift = quantize_multiplier(source.scale() / out.scale())
         scaled = multiply_by_quantized_multiplier(x - source.zero_point(), multiplier, shift)
-        return np.clip(scaled + out.zero_point(), INT8_MIN, INT8_MAX)
+        return np.clip(scaled + out.zero_point(), low, high)
     ratio = x.astype(np.float32) / np.float32(out.scale())
-    return np.clip(tflite_round(ratio).astype(np.int64) + out.zero_point(), INT8_MIN, INT8_MAX)
+    return np.clip(tflite_round(ratio).astype(np.int64) + out.zero_point(), low, high)
 
 
 def _dequantize(op: Op, x: np.ndarray) -> np.ndarray:
@@ -282,10 +289,10 @@ def _sub(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     twice_max_scale = 2 * max(x.scale(), y.scale())
     terms = []
     for tensor, value in ((x, a), (y, b)):
-        shifted = (value - tensor.zero_point()) * (1 << _ADD_LEFT_SHIFT)
+        shifted = (value - tensor.zero_point()) * (1 << _add_left_shift(op))
         multiplier, shift = quantize_multiplier(tensor.scale() / twice_max_scale)
         terms.append(multiply_by_quantized_multiplier(shifted, multiplier, shift))
-    real = twice_max_scale / ((1 << _ADD_LEFT_SHIFT) * op.output.scale())
+    real = twice_max_scale / ((1 << _add_left_shift(op)) * op.output.scale())
     return _finish(terms[0] - terms[1], real, op)
 
 

@@ -584,10 +584,12 @@ def _lstm_int8_attributes(ctx, activation: str) -> dict:
 def quantize(ctx) -> None:
     x = ctx.input(0)
     _require_quantized(x, ctx.output)
-    if ctx.output.dtype != "i8" or ctx.output.quant.per_channel:
-        raise ModelError("only quantisation to per-tensor int8 is supported")
-    if x.dtype == "i16" and (x.quant.per_channel or x.zero_point() != 0):
-        raise ModelError(f"int16 input '{x.name}' is not symmetric per-tensor (zero point 0)")
+    if ctx.output.quant.per_channel:
+        raise ModelError("only quantisation to per-tensor int8 or int16 is supported")
+    for what, tensor in (("input", x), ("output", ctx.output)):
+        if tensor.dtype == "i16" and (tensor.quant.per_channel or tensor.zero_point() != 0):
+            raise ModelError(f"int16 {what} '{tensor.name}' is not symmetric per-tensor (zero "
+                             f"point 0)")
     ctx.emit("quantize", [x])
 
 
