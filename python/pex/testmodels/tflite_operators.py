@@ -709,8 +709,31 @@ def _softmax_scalar() -> bytes:
                    schema.SoftmaxOptions, beta=1.0)
 
 
+def _softmax_16x8() -> bytes:
+    """Refused: TFLite Micro's int16 softmax (exp and reciprocal tables) is not imported."""
+    x = _tensor("x", (1, 16), "i16", q(1 / 4096))
+    return _single("softmax_int16", "SOFTMAX", [x], _tensor("softmax", (1, 16), "i16",
+                                                             q(1 / 32768)),
+                   schema.SoftmaxOptions, beta=1.0)
+
+
+def _conv_16x8_zero_point() -> bytes:
+    """Refused: 16x8 activations are symmetric (TFLite Micro's int16 kernels require zero
+    point 0)."""
+    rng = np.random.default_rng(1600)
+    x = _tensor("x", (1, 4, 4, 2), "i16", q(1 / 32767, 5))
+    weights = _weights_int8(rng, (3, 1, 1, 2), 0)
+    bias = _constant("bias", [0, 0, 0], "i64")
+    out = _tensor("conv", (1, 4, 4, 3), "i16", q(1 / 4000))
+    return _single("conv2d_int16_zero_point", "CONV_2D", [x, weights, bias], out,
+                   schema.Conv2DOptions, padding=1, stride_h=1, stride_w=1,
+                   dilation_h_factor=1, dilation_w_factor=1)
+
+
 # Models the importer refuses, each with a one-line error.
 REFUSED: dict[str, Callable[[], bytes]] = {
+    "softmax_int16": _softmax_16x8,
+    "conv2d_int16_zero_point": _conv_16x8_zero_point,
     "softmax_scalar": _softmax_scalar,
     "cast_f32_int32": _cast_float_to_int,
     "div_int8": _binary("DIV", "i8"),

@@ -210,9 +210,10 @@ def _check_int16(name: str, context) -> None:
         if tensor.dtype != "i16":
             continue
         if name not in _16X8_OPERATORS:
-            raise ModelError(f"int16 tensor '{tensor.name}': int16 tensors are imported for "
-                             f"{', '.join(_16X8_OPERATORS + _INT16_OPERATORS)} only "
-                             f"(docs/importers.md)")
+            raise ModelError(f"int16 tensor '{tensor.name}': the operator's int16 form is not "
+                             f"imported; int16 tensors are read by "
+                             f"{', '.join(_16X8_OPERATORS + _INT16_OPERATORS)} "
+                             f"(docs/importers.md, TFLite builtins)")
         if tensor.quant is not None and np.any(tensor.quant.zero_point != 0):
             raise ModelError(f"int16 tensor '{tensor.name}' has zero point "
                              f"{int(tensor.quant.zero_point[0])}; TFLite's 16x8 kernels take "
