@@ -271,8 +271,9 @@ def _check_element_types(name: str, context) -> None:
     out = context.output
     kernel_types = _KERNEL_TYPES + (("i16",) if name in _16X8_OPERATORS else ())
     if name in _ARITHMETIC and out.dtype not in kernel_types:
+        names = [_TYPE_NAMES[t] for t in kernel_types]
         raise ModelError(f"output '{out.name}' is {out.dtype}; the operator computes "
-                         f"{', '.join(_TYPE_NAMES[t] for t in kernel_types)}")
+                         f"{', '.join(names[:-1])} or {names[-1]}")
     positions = _ARITHMETIC.get(name, _MOVEMENT.get(name))
     if positions is _ALL:
         positions = range(len(context.input_indices))
