@@ -332,6 +332,23 @@ def _prelu(op: Op, x: np.ndarray, alpha: np.ndarray) -> np.ndarray:
                    INT8_MAX)
 
 
+def _leaky_relu(op: Op, x: np.ndarray) -> np.ndarray:
+    """reference_ops::QuantizeLeakyRelu (int8, int16): x - zero point times the identity
+    multiplier where it is >= 0, else alpha's (LeakyReluPrepare's float32 scale products),
+    plus the output zero point, saturated. Float: x or alpha x."""
+    alpha = np.float32(op.attrs["alpha"])
+    if x.dtype == np.float32:
+        return np.where(x >= 0, x, x * alpha).astype(np.float32)
+    source, out = op.inputs[0], op.output
+    in_scale, out_scale = np.float32(source.scale()), np.float32(out.scale())
+    identity = quantize_multiplier(float(in_scale / out_scale))
+    scaled = quantize_multiplier(float(in_scale * alpha / out_scale))
+    centred = x - source.zero_point()
+    result = np.where(centred >= 0, multiply_by_quantized_multiplier(centred, *identity),
+                      multiply_by_quantized_multiplier(centred, *scaled))
+    return np.clip(result + out.zero_point(), *_INTEGER_RANGES[out.dtype])
+
+
 def _hard_swish_f32(x):
     return x * np.minimum(np.float32(6), np.maximum(np.float32(0), x + np.float32(3))) \
         / np.float32(6)
@@ -495,6 +512,7 @@ _KERNELS = {
     "l2_normalization": _l2_normalization,
     "svdf": svdf,
     "logistic": _logistic,
+    "leaky_relu": _leaky_relu,
     "lstm": lstm,
     "compare": _compare,
     "logical_and": lambda op, a, b: np.logical_and(a, b),

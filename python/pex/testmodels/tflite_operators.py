@@ -614,6 +614,13 @@ def _pad_16x8() -> bytes:
                    out)
 
 
+def _leaky_relu_16x8() -> bytes:
+    x = _tensor("x", (1, 4, 4, 4), "i16", q(1 / 32767))
+    out = _tensor("leaky_relu", x.shape, "i16", q(1 / 30000))
+    return _single("leaky_relu_int16", "LEAKY_RELU", [x], out, schema.LeakyReluOptions,
+                   alpha=0.2)
+
+
 def _reshape_16x8() -> bytes:
     x = _tensor("x", (1, 4, 4, 4), "i16", q(1 / 32767))
     out = _tensor("reshape", (1, 16, 4), "i16", q(1 / 32767))
@@ -636,6 +643,7 @@ MODELS: dict[str, Callable[[], bytes]] = {
     "pad_int16": _pad_16x8,
     "strided_slice_int16": lambda: _strided_slice("i16"),
     "reshape_int16": _reshape_16x8,
+    "leaky_relu_int16": _leaky_relu_16x8,
 }
 for _dtype in ("i8", "f32"):
     _s = _suffix(_dtype)

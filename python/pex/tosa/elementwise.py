@@ -267,9 +267,28 @@ def lower_leaky_relu(b: FunctionBuilder, op: Op) -> None:
         b.bind(out, b.elementwise("maximum" if alpha <= 1 else "minimum", value, scaled,
                                   out.shape))
         return
+    if x.dtype == "i16":
+        b.bind(out, _leaky_relu_16x8(b, op))
+        return
     table = leaky_relu_int8(ALL_INT8, x.scale(), x.zero_point(), out.scale(),
                             out.zero_point(), alpha)
     b.bind(out, b.table(b.value(x), table))
+
+
+def _leaky_relu_16x8(b: FunctionBuilder, op: Op) -> Value:
+    """TFLite Micro's int16 LEAKY_RELU (too many inputs for a table): x rescaled by the
+    identity multiplier where x >= 0, else by alpha's, both saturated to int16;
+    LeakyReluPrepare takes the scale products in float32. Zero points are 0 (16x8)."""
+    x, out = op.inputs[0], op.output
+    scale, out_scale = np.float32(x.scale()), np.float32(out.scale())
+    centred = _widen(b, b.value(x), 0)
+    identity = b.requantize(centred, float(scale / out_scale), 0, 0, "i16")
+    scaled = b.requantize(centred, float(scale * np.float32(op.attrs["alpha"]) / out_scale),
+                          0, 0, "i16")
+    non_negative = b.op("greater_equal", [centred, b.const(np.zeros((1,) * len(out.shape)),
+                                                            "i32")],
+                        TensorType(out.shape, "i1"))
+    return b.op("select", [non_negative, identity, scaled], TensorType(out.shape, "i16"))
 
 
 def lower_quantize(b: FunctionBuilder, op: Op) -> None:

@@ -415,7 +415,10 @@ def tanh(ctx) -> None:
 def leaky_relu(ctx) -> None:
     x = ctx.input(0)
     _require_quantized(x, ctx.output)
-    ctx.emit("leaky_relu", [x], alpha=float(ctx.options(schema.LeakyReluOptions).alpha))
+    alpha = float(ctx.options(schema.LeakyReluOptions).alpha)
+    if x.dtype == "i16" and alpha < 0:  # TOSA's rescale multipliers are not negative
+        raise ModelError(f"int16 LEAKY_RELU with alpha {alpha} < 0 is not supported")
+    ctx.emit("leaky_relu", [x], alpha=alpha)
 
 
 def svdf(ctx) -> None:

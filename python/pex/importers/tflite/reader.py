@@ -199,7 +199,7 @@ _INT16_OPERATORS = ("QUANTIZE", "SVDF", "UNIDIRECTIONAL_SEQUENCE_LSTM")
 # biases): the other builtins whose int16 kernels are imported.
 _16X8_OPERATORS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "TRANSPOSE_CONV", "ADD",
                    "SUB", "MUL", "DEQUANTIZE", "AVERAGE_POOL_2D", "MAX_POOL_2D", "PAD",
-                   "STRIDED_SLICE", "RESHAPE")
+                   "STRIDED_SLICE", "RESHAPE", "LEAKY_RELU")
 
 
 def _check_int16(name: str, context) -> None:
