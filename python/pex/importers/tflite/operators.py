@@ -64,7 +64,10 @@ def _weights(ctx, position: int, x: Tensor) -> Tensor:
         raise ModelError(f"weights '{weights.name}' are not constant")
     if x.dtype == "f32" and weights.dtype == "i8":
         return _dequantized(weights)
-    if x.dtype == "i16" and weights.dtype == "i8":  # TFLite's 16x8 form
+    if x.dtype == "i16":  # TFLite's 16x8 form
+        if weights.dtype != "i8":
+            raise ModelError(f"int16 input with {weights.dtype} weights; TFLite's 16x8 form "
+                             f"has int8 weights")
         return weights
     if x.dtype != weights.dtype:
         raise ModelError(f"{x.dtype} input with {weights.dtype} weights")
