@@ -8,6 +8,7 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace mlir::pex;
@@ -18,8 +19,9 @@ using namespace mlir::pex;
 int64_t mlir::pex::getStorageBytes(Type type) {
   auto shaped = cast<ShapedType>(type);
   assert(shaped.hasStaticShape() && "storage of a dynamic shape");
-  int64_t elementBytes =
-      (shaped.getElementType().getIntOrFloatBitWidth() + 7) / 8;
+  // Whole bytes, a power of two as LLVM stores them (an i48 takes 8).
+  int64_t elementBytes = llvm::PowerOf2Ceil(
+      (shaped.getElementType().getIntOrFloatBitWidth() + 7) / 8);
   return shaped.getNumElements() * elementBytes;
 }
 

@@ -33,7 +33,7 @@ Operator vocabulary (`Op.kind`, the inputs in order, then `Op.attrs`):
   hard_swish, abs, neg, exp, log, sqrt, rsqrt, elu, square, floor, ceil, round, sin,
   cos
                     x (f32, or i8 through a 256-entry table of TFLite's int8 results)
-  quantize          x (f32, i8 or i16) -> i8 with the output tensor's quantisation
+  quantize          x (f32, i8 or i16) -> i8 or i16 with the output tensor's quantisation
   svdf              x [N, K], weights_feature [F, K], weights_time [F, M], bias [U] or None;
                     rank (F = U * rank), activation, state_dtype, state_quant (int8: i16
                     or i8 state; None for float). One TFLite SVDF invocation from the reset
@@ -48,7 +48,7 @@ Operator vocabulary (`Op.kind`, the inputs in order, then `Op.attrs`):
                     (of the int16 cell state): TFLite Micro's integer kernel. One
                     invocation from the reset state (h = c = 0, an int8 h its zero
                     point); the output is every step's h, [N, T, H] (or [T, N, H]).
-  dequantize        x (i8) -> f32
+  dequantize        x (i8 or i16) -> f32
   compare           a, b (same rank, broadcasting; f32, or i8 compared as TFLite does:
                     each (x - zp) * 2^8 scaled by its scale) -> i1;  predicate (equal,
                     not_equal, greater, greater_equal; less ones swap the operands)

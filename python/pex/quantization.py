@@ -26,6 +26,7 @@ import numpy as np
 from pex.errors import ModelError
 
 INT8_MIN, INT8_MAX = -128, 127
+INT16_MIN, INT16_MAX = -32768, 32767
 
 
 def tflite_round(x):
@@ -103,19 +104,22 @@ def tosa_apply_scale(x, multiplier, right_shift):
     return (x * np.asarray(multiplier, np.int64) + rounding) >> right_shift
 
 
-def activation_range(activation: str, scale: float, zero_point: int) -> tuple[int, int]:
-    """CalculateActivationRangeQuantized for int8: the clamp a fused activation applies."""
+def activation_range(activation: str, scale: float, zero_point: int,
+                     dtype: str = "i8") -> tuple[int, int]:
+    """CalculateActivationRangeQuantized for int8 or int16: the clamp a fused activation
+    applies."""
+    low_end, high_end = (INT16_MIN, INT16_MAX) if dtype == "i16" else (INT8_MIN, INT8_MAX)
 
     def quantize(value: float) -> int:
         return zero_point + int(tflite_round(np.float32(value) / np.float32(scale)))
 
     if activation == "RELU":
-        return max(INT8_MIN, quantize(0.0)), INT8_MAX
+        return max(low_end, quantize(0.0)), high_end
     if activation == "RELU6":
-        return max(INT8_MIN, quantize(0.0)), min(INT8_MAX, quantize(6.0))
+        return max(low_end, quantize(0.0)), min(high_end, quantize(6.0))
     if activation == "RELU_N1_TO_1":
-        return max(INT8_MIN, quantize(-1.0)), min(INT8_MAX, quantize(1.0))
-    return INT8_MIN, INT8_MAX
+        return max(low_end, quantize(-1.0)), min(high_end, quantize(1.0))
+    return low_end, high_end
 
 
 def float_activation_range(activation: str) -> tuple[float, float]:

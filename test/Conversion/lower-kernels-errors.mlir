@@ -55,15 +55,14 @@ func.func @two_anchors(%x: memref<1x4x4x1xf32>, %y: memref<1x1x1x1xf32>) {
 
 // -----
 
-// int16 convolutions accumulate in i48, which Pex does not support.
-func.func @conv_acc(%x: memref<1x2x2x2xi16>, %w: memref<3x1x1x2xi8>, %b: memref<3xi48>, %y: memref<1x2x2x3xi48>) {
-  pex.kernel ins(%x, %w, %b : memref<1x2x2x2xi16>, memref<3x1x1x2xi8>, memref<3xi48>) outs(%y : memref<1x2x2x3xi48>) {
-  ^bb0(%xa: tensor<1x2x2x2xi16>, %wa: tensor<3x1x1x2xi8>, %ba: tensor<3xi48>, %out: tensor<1x2x2x3xi48>):
-    %zp16 = "tosa.const"() <{values = dense<0> : tensor<1xi16>}> : () -> tensor<1xi16>
-    %zp8 = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
-    // expected-error @+1 {{'tosa.conv2d' op accumulator type 'i48' is not supported; Pex accumulates in i32 or f32}}
-    %c = tosa.conv2d %xa, %wa, %ba, %zp16, %zp8 {acc_type = i48, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x2xi16>, tensor<3x1x1x2xi8>, tensor<3xi48>, tensor<1xi16>, tensor<1xi8>) -> tensor<1x2x2x3xi48>
-    pex.yield %c : tensor<1x2x2x3xi48>
+// Half-precision convolutions accumulate in f16, which Pex does not support.
+func.func @conv_acc(%x: memref<1x2x2x2xf16>, %w: memref<3x1x1x2xf16>, %b: memref<3xf16>, %y: memref<1x2x2x3xf16>) {
+  pex.kernel ins(%x, %w, %b : memref<1x2x2x2xf16>, memref<3x1x1x2xf16>, memref<3xf16>) outs(%y : memref<1x2x2x3xf16>) {
+  ^bb0(%xa: tensor<1x2x2x2xf16>, %wa: tensor<3x1x1x2xf16>, %ba: tensor<3xf16>, %out: tensor<1x2x2x3xf16>):
+    %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf16>}> : () -> tensor<1xf16>
+    // expected-error @+1 {{'tosa.conv2d' op accumulator type 'f16' is not supported; Pex accumulates in i32, i48 or f32}}
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %zp {acc_type = f16, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x2xf16>, tensor<3x1x1x2xf16>, tensor<3xf16>, tensor<1xf16>, tensor<1xf16>) -> tensor<1x2x2x3xf16>
+    pex.yield %c : tensor<1x2x2x3xf16>
   }
   return
 }
@@ -184,14 +183,13 @@ func.func @depthwise_zp(%x: memref<1x2x2x2xi8>, %w: memref<1x1x2x1xi8>, %b: memr
 
 // -----
 
-func.func @depthwise_acc(%x: memref<1x2x2x2xi16>, %w: memref<1x1x2x1xi8>, %b: memref<2xi48>, %y: memref<1x2x2x2xi48>) {
-  pex.kernel ins(%x, %w, %b : memref<1x2x2x2xi16>, memref<1x1x2x1xi8>, memref<2xi48>) outs(%y : memref<1x2x2x2xi48>) {
-  ^bb0(%xa: tensor<1x2x2x2xi16>, %wa: tensor<1x1x2x1xi8>, %ba: tensor<2xi48>, %out: tensor<1x2x2x2xi48>):
-    %zp16 = "tosa.const"() <{values = dense<0> : tensor<1xi16>}> : () -> tensor<1xi16>
-    %zp8 = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
-    // expected-error @+1 {{'tosa.depthwise_conv2d' op accumulator type 'i48' is not supported; Pex accumulates in i32 or f32}}
-    %c = tosa.depthwise_conv2d %xa, %wa, %ba, %zp16, %zp8 {acc_type = i48, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x2xi16>, tensor<1x1x2x1xi8>, tensor<2xi48>, tensor<1xi16>, tensor<1xi8>) -> tensor<1x2x2x2xi48>
-    pex.yield %c : tensor<1x2x2x2xi48>
+func.func @depthwise_acc(%x: memref<1x2x2x2xf16>, %w: memref<1x1x2x1xf16>, %b: memref<2xf16>, %y: memref<1x2x2x2xf16>) {
+  pex.kernel ins(%x, %w, %b : memref<1x2x2x2xf16>, memref<1x1x2x1xf16>, memref<2xf16>) outs(%y : memref<1x2x2x2xf16>) {
+  ^bb0(%xa: tensor<1x2x2x2xf16>, %wa: tensor<1x1x2x1xf16>, %ba: tensor<2xf16>, %out: tensor<1x2x2x2xf16>):
+    %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf16>}> : () -> tensor<1xf16>
+    // expected-error @+1 {{'tosa.depthwise_conv2d' op accumulator type 'f16' is not supported; Pex accumulates in i32, i48 or f32}}
+    %c = tosa.depthwise_conv2d %xa, %wa, %ba, %zp, %zp {acc_type = f16, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x2xf16>, tensor<1x1x2x1xf16>, tensor<2xf16>, tensor<1xf16>, tensor<1xf16>) -> tensor<1x2x2x2xf16>
+    pex.yield %c : tensor<1x2x2x2xf16>
   }
   return
 }

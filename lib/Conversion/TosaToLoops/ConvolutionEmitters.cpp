@@ -28,8 +28,13 @@ FailureOr<Type> getAccumulatorType(Operation *op, TypeAttr accType) {
   Type type = accType.getValue();
   if (type.isInteger(32) || type.isF32())
     return type;
+  // TOSA's i48 (int16 inputs, int8 weights) is summed in i64, as TFLite
+  // Micro's 16x8 kernels sum: exact, and the int8 fast paths, which want
+  // i32, stay out of the way.
+  if (type.isInteger(48))
+    return IntegerType::get(op->getContext(), 64);
   return op->emitOpError("accumulator type ")
-         << type << " is not supported; Pex accumulates in i32 or f32";
+         << type << " is not supported; Pex accumulates in i32, i48 or f32";
 }
 
 /// Zero points of two operands; floats have none.
@@ -51,7 +56,11 @@ Value loadBias(Operation *op, OpBuilder &builder, Location loc,
   auto type = cast<ShapedType>(op->getOperand(index).getType());
   Value position =
       type.getDimSize(0) == 1 ? constantIndex(builder, loc, 0) : channel;
-  return operands.load(builder, loc, index, {position});
+  Value bias = operands.load(builder, loc, index, {position});
+  // An i48 bias starts the i64 accumulator (getAccumulatorType).
+  if (bias.getType().isInteger(48))
+    return castInt(builder, loc, bias, builder.getI64Type());
+  return bias;
 }
 
 /// The value `multiplyAccumulate` reads from an operand with zero point

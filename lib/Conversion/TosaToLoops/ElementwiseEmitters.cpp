@@ -262,6 +262,46 @@ Value loadRoundingHigh(OpBuilder &builder, Location loc,
       ValueRange{arith::AddIOp::create(builder, loc, slice->offset, channel)});
 }
 
+/// rescale of an i48 value (a 16x8 convolution's accumulator, which the
+/// anchor computes in i64), for which TOSA takes a 16-bit multiplier
+/// (scale32 = false): apply_scale_16, (x - input_zp) * m + 2^(shift - 1) >>
+/// shift in 64 bits, plus output_zp, saturated. That is TFLite's int64
+/// MultiplyByQuantizedMultiplier, whose multiplier is rounded to 16 bits.
+Value emitWideRescale(tosa::RescaleOp rescale, OpBuilder &builder, Location loc,
+                      KernelOperands &operands, Value value, Value channel,
+                      int64_t inputZp, int64_t outputZp) {
+  if (rescale.getScale32() || rescale.getInputUnsigned() ||
+      rescale.getOutputUnsigned()) {
+    rescale.emitOpError("of a 48-bit value needs scale32 = false and signed "
+                        "values");
+    return {};
+  }
+  Type i64 = builder.getI64Type();
+  Type resultType = cast<ShapedType>(rescale.getType()).getElementType();
+  auto constant = [&](int64_t v) { return constantInt(builder, loc, i64, v); };
+  Value wide = castInt(builder, loc, value, i64);
+  if (inputZp != 0)
+    wide = arith::SubIOp::create(builder, loc, wide, constant(inputZp));
+  Value multiplier =
+      castInt(builder, loc, operands.load(builder, loc, 1, {channel}), i64);
+  Value shift = castInt(builder, loc, operands.load(builder, loc, 2, {channel}),
+                        i64, /*isUnsigned=*/true);
+  Value round = arith::ShLIOp::create(
+      builder, loc, constant(1),
+      arith::SubIOp::create(builder, loc, shift, constant(1)));
+  Value scaled = arith::ShRSIOp::create(
+      builder, loc,
+      arith::AddIOp::create(
+          builder, loc, arith::MulIOp::create(builder, loc, wide, multiplier),
+          round),
+      shift);
+  if (outputZp != 0)
+    scaled = arith::AddIOp::create(builder, loc, scaled, constant(outputZp));
+  scaled = clampInt(builder, loc, scaled, minSigned(resultType),
+                    maxSigned(resultType));
+  return castInt(builder, loc, scaled, resultType);
+}
+
 /// rescale: (x - input_zp) scaled by multiplier * 2^-shift with the given
 /// rounding, plus output_zp, saturated to the output type.
 struct RescaleEmitter
@@ -289,16 +329,18 @@ struct RescaleEmitter
       inputZp = zeroExtend(*inputZp, getElementTypeOrSelf(rescale.getInput()));
     if (rescale.getOutputUnsigned())
       outputZp = zeroExtend(*outputZp, resultType);
-    Value value = castInt(builder, loc,
-                          loadBroadcast(op, builder, operands, 0, indices), i32,
-                          rescale.getInputUnsigned());
-    if (*inputZp != 0)
-      value = arith::SubIOp::create(builder, loc, value,
-                                    constantInt(builder, loc, i32, *inputZp));
+    Value loaded = loadBroadcast(op, builder, operands, 0, indices);
     // One multiplier and shift per channel (the last dimension), or one.
     SmallVector<Value> parameterIndex{
         rescale.getPerChannel() ? indices.back()
                                 : constantIndex(builder, loc, 0)};
+    if (getElementTypeOrSelf(rescale.getInput()).getIntOrFloatBitWidth() > 32)
+      return emitWideRescale(rescale, builder, loc, operands, loaded,
+                             parameterIndex[0], *inputZp, *outputZp);
+    Value value = castInt(builder, loc, loaded, i32, rescale.getInputUnsigned());
+    if (*inputZp != 0)
+      value = arith::SubIOp::create(builder, loc, value,
+                                    constantInt(builder, loc, i32, *inputZp));
     Value multiplier = castInt(
         builder, loc, operands.load(builder, loc, 1, parameterIndex), i32);
     Value shift = operands.load(builder, loc, 2, parameterIndex);

@@ -170,9 +170,12 @@ void KernelEmission::emitElement(OpBuilder &builder, Location loc,
     failedElement = true;
     return;
   }
-  memref::StoreOp::create(builder, loc, scalar,
-                          operandsAt.lookupOrDefault(kernel.getOutput()),
-                          indices);
+  Value output = operandsAt.lookupOrDefault(kernel.getOutput());
+  // A 16x8 convolution's i48 result is computed in i64: stored as i48.
+  Type stored = cast<MemRefType>(output.getType()).getElementType();
+  if (scalar.getType() != stored && isa<IntegerType>(stored))
+    scalar = emit::castInt(builder, loc, scalar, stored);
+  memref::StoreOp::create(builder, loc, scalar, output, indices);
 }
 
 LogicalResult KernelEmission::emit(OpBuilder &builder) {

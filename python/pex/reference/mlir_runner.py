@@ -1,7 +1,7 @@
 """Executor: lower a TOSA module with upstream MLIR passes and run it with mlir-runner.
 
 A generated @main embeds the input as a constant, calls the model, and prints every
-result as i32 (int8 sign-extended, f32 bit-cast) so the bytes come back exactly.
+result as i32 (int8 and int16 sign-extended, f32 bit-cast) so the bytes come back exactly.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def _harness(signature: FunctionSignature, input_bytes: bytes) -> str:
     for index, result in enumerate(signature.results):
         as_i32 = TensorSignature(result.shape, "i32")
         value = f"%out{index}"
-        if result.dtype == "i8":
+        if result.dtype in ("i8", "i16"):
             lines.append(f"%w{index} = tosa.cast {value} : ({result.type}) -> {as_i32.type}")
             value = f"%w{index}"
         elif result.dtype == "f32":

@@ -5,7 +5,10 @@ parameters TFLM's Prepare functions derive (QuantizeMultiplier of double scales;
 float32 scale product of FULLY_CONNECTED; ADD's left shift of 20; average pooling's
 rounded division; the fixed-point softmax of `pex.tflm_reference`). Integer products are
 summed in float64, which is exact for int8 data (every partial sum stays below 2^53), so
-the large models run through BLAS. The operators TFLite Micro also runs in float
+the large models run through BLAS. TFLite's 16x8 kernels (int16 activations, int8
+weights) sum in int64 as TFLM does and requantise with its int64
+MultiplyByQuantizedMultiplier (the multiplier rounded to 16 bits); ADD and SUB shift
+int16 inputs left by 15. The operators TFLite Micro also runs in float
 (the convolutions, SUB, DIV, the unary functions, data movement, reductions, RESIZE,
 LOG_SOFTMAX, L2_NORMALIZATION) compute in float for float tensors (convolutions sum in
 float64, within 1e-4 of TFLM's float32 sums).
@@ -16,15 +19,32 @@ from __future__ import annotations
 import numpy as np
 
 from pex.graph import NUMPY_TYPES, Graph, Op, Tensor
-from pex.quantization import (INT8_MAX, INT8_MIN, activation_range, float_activation_range,
-                              multiply_by_quantized_multiplier, quantize_multiplier,
-                              tflite_round)
+from pex.quantization import (INT8_MAX, INT8_MIN, INT16_MAX, INT16_MIN, activation_range,
+                              float_activation_range, multiply_by_quantized_multiplier,
+                              quantize_multiplier, tflite_round)
 from pex.reference.tflm_lstm import lstm
 from pex.reference.tflm_svdf import svdf
 from pex.reference.tflm_unary import UNARY_INT8
 from pex.tflm_reference import logistic_int8, softmax_int8
 
 _ADD_LEFT_SHIFT = 20
+_ADD_LEFT_SHIFT_INT16 = 15
+_INTEGER_RANGES = {"i8": (INT8_MIN, INT8_MAX), "i16": (INT16_MIN, INT16_MAX)}
+
+
+def _is_16x8(op: Op) -> bool:
+    return op.inputs[0].dtype == "i16"
+
+
+def _multiply_by_quantized_multiplier_int64(acc: np.ndarray, multiplier: np.ndarray,
+                                            shift: np.ndarray) -> np.ndarray:
+    """TFLite's MultiplyByQuantizedMultiplier of an int64 accumulator (the 16x8
+    convolutions): the Q0.31 multiplier rounded to 16 bits (0x7FFF from 0x7FFF0000 on),
+    times the accumulator, plus half, shifted right by 15 - shift, all in int64."""
+    reduced = np.where(multiplier < 0x7FFF0000, (multiplier + (1 << 15)) >> 16, 0x7FFF)
+    total_shift = 15 - shift
+    product = np.asarray(acc, np.int64) * reduced.astype(np.int64)
+    return (product + (np.int64(1) << (total_shift - 1))) >> total_shift
 
 
 def _multipliers(real_multipliers) -> tuple[np.ndarray, np.ndarray]:
@@ -32,13 +52,15 @@ def _multipliers(real_multipliers) -> tuple[np.ndarray, np.ndarray]:
     return (np.array([m for m, _ in pairs], np.int64), np.array([s for _, s in pairs], np.int64))
 
 
-def _finish(acc: np.ndarray, real_multipliers, op: Op) -> np.ndarray:
-    """MultiplyByQuantizedMultiplier per channel (last axis), output offset, activation."""
+def _finish(acc: np.ndarray, real_multipliers, op: Op, wide: bool = False) -> np.ndarray:
+    """MultiplyByQuantizedMultiplier per channel (last axis; `wide`: its int64 form),
+    output offset, activation."""
     out = op.output
     multiplier, shift = _multipliers(real_multipliers)
-    scaled = multiply_by_quantized_multiplier(acc, multiplier, shift) + out.zero_point()
+    scale = _multiply_by_quantized_multiplier_int64 if wide else multiply_by_quantized_multiplier
+    scaled = scale(acc, multiplier, shift) + out.zero_point()
     low, high = activation_range(op.attrs.get("activation", "NONE"), out.scale(),
-                                 out.zero_point())
+                                 out.zero_point(), out.dtype)
     return np.clip(scaled, low, high)
 
 
@@ -53,11 +75,11 @@ def _windows(x: np.ndarray, kernel, stride, dilation, pad, fill) -> np.ndarray:
 
 def _centred_windows(op: Op, x: np.ndarray, kernel) -> np.ndarray:
     """Windows of x - input zero point (float: x); padding contributes 0, as TFLM skips
-    it."""
+    it. 16x8: int64, TFLM's accumulator type."""
     offset = op.inputs[0].zero_point() if x.dtype != np.float32 else 0
-    centred = (x - offset).astype(np.float64)
+    centred = (x - offset).astype(np.int64 if _is_16x8(op) else np.float64)
     return _windows(centred, kernel, op.attrs["stride"], op.attrs["dilation"], op.attrs["pad"],
-                    0.0)
+                    0)
 
 
 def _per_channel_scales(op: Op) -> np.ndarray:
@@ -69,7 +91,7 @@ def _per_channel_scales(op: Op) -> np.ndarray:
 
 
 def _accumulator(product: np.ndarray, bias: Tensor | None) -> np.ndarray:
-    acc = np.rint(product).astype(np.int64)
+    acc = product if product.dtype == np.int64 else np.rint(product).astype(np.int64)
     return acc + (0 if bias is None else bias.data.astype(np.int64))
 
 
@@ -79,13 +101,14 @@ def _convolution_result(op: Op, x: np.ndarray, product: np.ndarray) -> np.ndarra
         bias = op.inputs[2]
         return _float_activation(op, product if bias is None
                                  else product + bias.data.astype(np.float64))
-    return _finish(_accumulator(product, op.inputs[2]), _per_channel_scales(op), op)
+    return _finish(_accumulator(product, op.inputs[2]), _per_channel_scales(op), op,
+                   wide=_is_16x8(op))
 
 
 def _conv2d(op: Op, x: np.ndarray) -> np.ndarray:
     weights = op.inputs[1]
     views = _centred_windows(op, x, weights.shape[1:3])
-    product = np.einsum("nhwckl,oklc->nhwo", views, weights.data.astype(np.float64),
+    product = np.einsum("nhwckl,oklc->nhwo", views, weights.data.astype(views.dtype),
                         optimize=True)
     return _convolution_result(op, x, product)
 
@@ -94,7 +117,7 @@ def _depthwise_conv2d(op: Op, x: np.ndarray) -> np.ndarray:
     weights = op.inputs[1]
     kh, kw, channels, multiplier = weights.shape
     views = _centred_windows(op, x, (kh, kw))
-    product = np.einsum("nhwckl,klcm->nhwcm", views, weights.data.astype(np.float64),
+    product = np.einsum("nhwckl,klcm->nhwcm", views, weights.data.astype(views.dtype),
                         optimize=True)
     product = product.reshape(product.shape[:3] + (channels * multiplier,))
     return _convolution_result(op, x, product)
@@ -110,12 +133,14 @@ def _transpose_conv2d(op: Op, x: np.ndarray) -> np.ndarray:
     top, left = op.attrs["pad"]
     batch, height, width, _ = x.shape
     integer = x.dtype != np.float32
-    source = (x - op.inputs[0].zero_point() if integer else x).astype(np.float64)
+    # 16x8: TFLM scatters into an int64 scratch buffer.
+    dtype = np.int64 if _is_16x8(op) else np.float64
+    source = (x - op.inputs[0].zero_point() if integer else x).astype(dtype)
     full = np.zeros((batch, (height - 1) * stride_h + kernel_h,
-                     (width - 1) * stride_w + kernel_w, channels_out))
+                     (width - 1) * stride_w + kernel_w, channels_out), dtype)
     for ky in range(kernel_h):
         for kx in range(kernel_w):
-            products = source @ weights.data[:, ky, kx, :].astype(np.float64).T
+            products = source @ weights.data[:, ky, kx, :].astype(dtype).T
             full[:, ky:ky + (height - 1) * stride_h + 1:stride_h,
                  kx:kx + (width - 1) * stride_w + 1:stride_w] += products
     rows, columns = out.shape[1], out.shape[2]
@@ -134,12 +159,14 @@ def _fully_connected(op: Op, x: np.ndarray) -> np.ndarray:
         return _float_activation(op, total).reshape(op.output.shape)
     if weights.quant.per_channel:
         raise ValueError("per-channel FULLY_CONNECTED is not modelled")
-    flat = (x - op.inputs[0].zero_point()).astype(np.float64).reshape(-1, weights.shape[1])
-    product = flat @ weights.data.astype(np.float64).T
+    dtype = np.int64 if _is_16x8(op) else np.float64
+    flat = (x - op.inputs[0].zero_point()).astype(dtype).reshape(-1, weights.shape[1])
+    product = flat @ weights.data.astype(dtype).T
     # GetQuantizedConvolutionMultipler: the scale product is taken in float32.
     real = float(np.float32(op.inputs[0].scale()) * np.float32(weights.scale())) \
         / op.output.scale()
-    return _finish(_accumulator(product, op.inputs[2]), real, op).reshape(op.output.shape)
+    return _finish(_accumulator(product, op.inputs[2]), real, op,
+                   wide=_is_16x8(op)).reshape(op.output.shape)
 
 
 def _batch_matmul(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -155,6 +182,11 @@ def _batch_matmul(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return _finish(np.rint(total).astype(np.int64), real, op)
 
 
+def _add_left_shift(op: Op) -> int:
+    """TFLM's CalculateOpDataAdd: int16 outputs shift by 15, int8 by 20."""
+    return _ADD_LEFT_SHIFT_INT16 if op.output.dtype == "i16" else _ADD_LEFT_SHIFT
+
+
 def _add(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     x, y = op.inputs
     if op.output.dtype == "f32":
@@ -162,10 +194,10 @@ def _add(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     twice_max_scale = 2 * max(x.scale(), y.scale())
     terms = []
     for tensor, value in ((x, a), (y, b)):
-        shifted = (value - tensor.zero_point()) * (1 << _ADD_LEFT_SHIFT)
+        shifted = (value - tensor.zero_point()) * (1 << _add_left_shift(op))
         multiplier, shift = quantize_multiplier(tensor.scale() / twice_max_scale)
         terms.append(multiply_by_quantized_multiplier(shifted, multiplier, shift))
-    real = twice_max_scale / ((1 << _ADD_LEFT_SHIFT) * op.output.scale())
+    real = twice_max_scale / ((1 << _add_left_shift(op)) * op.output.scale())
     return _finish(terms[0] + terms[1], real, op)
 
 
@@ -192,7 +224,7 @@ def _average_pool(op: Op, x: np.ndarray) -> np.ndarray:
     half = counts // 2
     rounded = np.where(sums > 0, (sums + half) // counts, -((half - sums) // counts))
     low, high = activation_range(op.attrs["activation"], op.output.scale(),
-                                 op.output.zero_point())
+                                 op.output.zero_point(), op.output.dtype)
     return np.clip(rounded, low, high)
 
 
@@ -200,21 +232,23 @@ def _max_pool(op: Op, x: np.ndarray) -> np.ndarray:
     views = _windows(x, op.attrs["kernel"], op.attrs["stride"], (1, 1), op.attrs["pad"],
                      np.iinfo(np.int64).min)
     low, high = activation_range(op.attrs["activation"], op.output.scale(),
-                                 op.output.zero_point())
+                                 op.output.zero_point(), op.output.dtype)
     return np.clip(views.max(axis=(4, 5)), low, high)
 
 
 def _quantize(op: Op, x: np.ndarray) -> np.ndarray:
     """Float: AffineQuantize, round(x / scale) in float32, halves away from zero, + zero
-    point. Integer (int8 or int16 -> int8): Requantize, MultiplyByQuantizedMultiplier of
-    x - input zero point by the double ratio of the scales, + output zero point."""
+    point. Integer (between int8 and int16): Requantize, MultiplyByQuantizedMultiplier of
+    x - input zero point by the double ratio of the scales, + output zero point. Both
+    saturate to the output type."""
     source, out = op.inputs[0], op.output
+    low, high = _INTEGER_RANGES[out.dtype]
     if source.dtype != "f32":
         multiplier, shift = quantize_multiplier(source.scale() / out.scale())
         scaled = multiply_by_quantized_multiplier(x - source.zero_point(), multiplier, shift)
-        return np.clip(scaled + out.zero_point(), INT8_MIN, INT8_MAX)
+        return np.clip(scaled + out.zero_point(), low, high)
     ratio = x.astype(np.float32) / np.float32(out.scale())
-    return np.clip(tflite_round(ratio).astype(np.int64) + out.zero_point(), INT8_MIN, INT8_MAX)
+    return np.clip(tflite_round(ratio).astype(np.int64) + out.zero_point(), low, high)
 
 
 def _dequantize(op: Op, x: np.ndarray) -> np.ndarray:
@@ -255,10 +289,10 @@ def _sub(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     twice_max_scale = 2 * max(x.scale(), y.scale())
     terms = []
     for tensor, value in ((x, a), (y, b)):
-        shifted = (value - tensor.zero_point()) * (1 << _ADD_LEFT_SHIFT)
+        shifted = (value - tensor.zero_point()) * (1 << _add_left_shift(op))
         multiplier, shift = quantize_multiplier(tensor.scale() / twice_max_scale)
         terms.append(multiply_by_quantized_multiplier(shifted, multiplier, shift))
-    real = twice_max_scale / ((1 << _ADD_LEFT_SHIFT) * op.output.scale())
+    real = twice_max_scale / ((1 << _add_left_shift(op)) * op.output.scale())
     return _finish(terms[0] - terms[1], real, op)
 
 
@@ -296,6 +330,23 @@ def _prelu(op: Op, x: np.ndarray, alpha: np.ndarray) -> np.ndarray:
         *quantize_multiplier(source.scale() * slope.scale() / out.scale()))
     return np.clip(np.where(centred >= 0, identity, scaled) + out.zero_point(), INT8_MIN,
                    INT8_MAX)
+
+
+def _leaky_relu(op: Op, x: np.ndarray) -> np.ndarray:
+    """reference_ops::QuantizeLeakyRelu (int8, int16): x - zero point times the identity
+    multiplier where it is >= 0, else alpha's (LeakyReluPrepare's float32 scale products),
+    plus the output zero point, saturated. Float: x or alpha x."""
+    alpha = np.float32(op.attrs["alpha"])
+    if x.dtype == np.float32:
+        return np.where(x >= 0, x, x * alpha).astype(np.float32)
+    source, out = op.inputs[0], op.output
+    in_scale, out_scale = np.float32(source.scale()), np.float32(out.scale())
+    identity = quantize_multiplier(float(in_scale / out_scale))
+    scaled = quantize_multiplier(float(in_scale * alpha / out_scale))
+    centred = x - source.zero_point()
+    result = np.where(centred >= 0, multiply_by_quantized_multiplier(centred, *identity),
+                      multiply_by_quantized_multiplier(centred, *scaled))
+    return np.clip(result + out.zero_point(), *_INTEGER_RANGES[out.dtype])
 
 
 def _hard_swish_f32(x):
@@ -461,6 +512,7 @@ _KERNELS = {
     "l2_normalization": _l2_normalization,
     "svdf": svdf,
     "logistic": _logistic,
+    "leaky_relu": _leaky_relu,
     "lstm": lstm,
     "compare": _compare,
     "logical_and": lambda op, a, b: np.logical_and(a, b),

@@ -1,5 +1,5 @@
 """A 1-D convolution / transpose-convolution stack (issue 15), shaped like TFLite Micro's
-audio encoder-decoders, float and int8:
+audio encoder-decoders, float, int8 and 16x8:
 
     [1, 1, 64, 4] -> CONV_2D 1x5 /2 RELU -> CONV_2D 1x3 /2 RELU    (64 -> 32 -> 16 steps)
                   -> TRANSPOSE_CONV 1x4 x2 RELU -> TRANSPOSE_CONV 1x4 x2  (16 -> 32 -> 64)
@@ -7,7 +7,10 @@ audio encoder-decoders, float and int8:
 The int8 model quantises the float one as TFLite's converter does: weights symmetric per
 output channel, int32 biases at input scale x weight scale, activation ranges from the
 float model run on the reference input (pex.reference.inputs, the image quantisation
-1/255, -128 at the input). TFLite's 16x8 form (int16 activations) is not imported yet.
+1/255, -128 at the input). The 16x8 model quantises it as the converter's 16x8 mode:
+int16 activations symmetric (scale max |x| / 32767, zero point 0; the input 1/32767),
+int8 weights symmetric per output channel, int64 biases at input scale x weight scale,
+ranges from the float model run on the int16 reference input dequantised.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Callable
 
 import numpy as np
 
-from pex.graph import Quantization, Tensor
+from pex.graph import NUMPY_TYPES, Quantization, Tensor
 from pex.importers.tflite import read_tflite, schema
 from pex.importers.tflite.writer import TfliteWriter
 from pex.reference import tflm_interpreter
@@ -49,7 +52,7 @@ def _output_width(code: str, width: int, stride: int) -> int:
 
 
 def _write(name: str, dtype: str, quantized: list | None) -> bytes:
-    """The stack, float (`quantized` None) or int8 with `quantized`'s per-layer
+    """The stack, float (`quantized` None) or int8 / int16 with `quantized`'s per-layer
     (weights, bias, output quantisation) and the input's quantisation first."""
     writer = TfliteWriter()
     input_quant = quantized[0] if quantized else None
@@ -87,22 +90,41 @@ def _affine(low: float, high: float) -> Quantization:
     return Quantization.per_tensor(scale, int(np.clip(round(-128 - low / scale), -128, 127)))
 
 
-def _int8_parameters() -> list:
+def _symmetric16(low: float, high: float) -> Quantization:
+    """int16 as the converter's 16x8 mode: symmetric, max |x| / 32767, zero point 0."""
+    return Quantization.per_tensor(max(abs(low), abs(high)) / 32767 or 1.0, 0)
+
+
+_16X8_INPUT_SCALE = 1 / 32767
+
+
+def _quantized_parameters(dtype: str) -> list:
+    """Per layer (int8 weights, bias, output quantisation), the input's first: int8
+    (int32 biases, asymmetric activations) or 16x8 (int64 biases, symmetric int16)."""
     graph = read_tflite(_write("conv_stack_f32", "f32", None), "conv_stack_f32.tflite")
     graph.outputs = [op.output for op in graph.ops]
-    activations = tflm_interpreter.run(graph, [reference_input(_INPUT_SHAPE, "f32")])
-    input_quant = Quantization.per_tensor(1 / 255, -128)
-    quantized, in_scale = [input_quant], 1 / 255
+    if dtype == "i16":
+        calibration = (reference_input(_INPUT_SHAPE, "i16") * _16X8_INPUT_SCALE).astype(
+            np.float32)
+        in_scale = _16X8_INPUT_SCALE
+        input_quant = Quantization.per_tensor(in_scale, 0)
+    else:
+        calibration = reference_input(_INPUT_SHAPE, "f32")
+        in_scale = 1 / 255
+        input_quant = Quantization.per_tensor(in_scale, -128)
+    activations = tflm_interpreter.run(graph, [calibration])
+    bias_type, output_quant = (("i64", _symmetric16) if dtype == "i16" else ("i32", _affine))
+    quantized = [input_quant]
     for index, ((weights, bias), values) in enumerate(zip(_float_parameters(), activations)):
         scales = (np.abs(weights).reshape(len(weights), -1).max(axis=1) / 127).astype(np.float32)
         stored = np.clip(np.round(weights / scales[:, None, None, None]), -127, 127)
         weight_quant = Quantization(scales, np.zeros(len(scales), np.int64), 0)
         bias_scales = (np.float32(in_scale) * scales).astype(np.float64)
-        out_quant = _affine(float(values.min()), float(values.max()))
+        out_quant = output_quant(float(values.min()), float(values.max()))
         quantized.append((Tensor(f"layer{index}/weights", weights.shape, "i8", weight_quant,
                                  stored.astype(np.int8)),
-                          Tensor(f"layer{index}/bias", bias.shape, "i32", None,
-                                 np.round(bias / bias_scales).astype(np.int32)),
+                          Tensor(f"layer{index}/bias", bias.shape, bias_type, None,
+                                 np.round(bias / bias_scales).astype(NUMPY_TYPES[bias_type])),
                           out_quant))
         in_scale = float(out_quant.scale[0])
     return quantized
@@ -110,5 +132,6 @@ def _int8_parameters() -> list:
 
 MODELS: dict[str, Callable[[], bytes]] = {
     "conv_stack_f32": lambda: _write("conv_stack_f32", "f32", None),
-    "conv_stack_int8": lambda: _write("conv_stack_int8", "i8", _int8_parameters()),
+    "conv_stack_int8": lambda: _write("conv_stack_int8", "i8", _quantized_parameters("i8")),
+    "conv_stack_int16": lambda: _write("conv_stack_int16", "i16", _quantized_parameters("i16")),
 }

@@ -1,5 +1,6 @@
 """One-operator TFLite models for the builtins beyond the original 22 (issue 15), float and
-int8, written with the writer's low-level API (TFLite's own operands and options).
+int8, and TFLite's 16x8 form (int16 activations) of the operators pex imports in int16,
+written with the writer's low-level API (TFLite's own operands and options).
 
 Every model has one input of at most 64 elements, so the reference input
 (`pex.reference.inputs`) never reaches its zero and LOG / RSQRT stay finite; a binary
@@ -27,7 +28,7 @@ def q(scale: float, zero_point: int = 0) -> Quantization:
 
 
 def _tensor(name: str, shape, dtype: str, quant: Quantization | None) -> Tensor:
-    return Tensor(name, tuple(shape), dtype, quant if dtype == "i8" else None)
+    return Tensor(name, tuple(shape), dtype, quant if dtype in ("i8", "i16") else None)
 
 
 def _single(name: str, code: str, inputs: list, output: Tensor, options=None,
@@ -41,7 +42,8 @@ def _single(name: str, code: str, inputs: list, output: Tensor, options=None,
 def _constant(name: str, values, dtype: str, quant: Quantization | None = None) -> Tensor:
     values = np.asarray(values)
     return Tensor(name, values.shape, dtype, quant, values.astype(
-        {"f32": np.float32, "i8": np.int8, "i32": np.int32}[dtype]))
+        {"f32": np.float32, "i8": np.int8, "i16": np.int16, "i32": np.int32,
+         "i64": np.int64}[dtype]))
 
 
 def _int32(name: str, values) -> Tensor:
@@ -71,7 +73,7 @@ def _binary(code: str, dtype: str, activation: int = 0) -> Callable[[], bytes]:
 
 
 def _suffix(dtype: str) -> str:
-    return "int8" if dtype == "i8" else "f32"
+    return {"i8": "int8", "i16": "int16"}.get(dtype, "f32")
 
 
 # Unary functions: input and output quantisation picked for the function's range.
@@ -348,9 +350,11 @@ def _bool_output() -> bytes:
 # Data movement.
 
 def _strided_slice(dtype: str) -> bytes:
-    """x[0, 1::2, -1, ::-2]: a stride, a negative stride and a shrunk axis."""
-    x = _tensor("x", (1, 4, 4, 4), dtype, q(0.05, 3))
-    out = _tensor("strided_slice", (1, 2, 2), dtype, q(0.05, 3))
+    """x[0, 1::2, -1, ::-2]: a stride, a negative stride and a shrunk axis (int16: zero
+    point 0, as TFLite's 16x8 form)."""
+    quant = q(1 / 32767) if dtype == "i16" else q(0.05, 3)
+    x = _tensor("x", (1, 4, 4, 4), dtype, quant)
+    out = _tensor("strided_slice", (1, 2, 2), dtype, quant)
     return _single(f"strided_slice_{_suffix(dtype)}", "STRIDED_SLICE",
                    [x, _int32("begin", [0, 1, -1, -1]), _int32("end", [1, 4, 0, -5]),
                     _int32("strides", [1, 2, 1, -2])], out, schema.StridedSliceOptions,
@@ -496,7 +500,151 @@ def _cast_float_to_int() -> bytes:
     return _single("cast_f32_int32", "CAST", [x], _tensor("cast", (1, 16), "i32", None))
 
 
-MODELS: dict[str, Callable[[], bytes]] = {}
+# TFLite's 16x8 form: int16 activations symmetric (zero point 0), int8 weights symmetric
+# per output channel (FULLY_CONNECTED: per tensor), int64 biases at input scale x weight
+# scale. The int16 reference input spans the whole int16 range; the output scales keep
+# the outputs mostly unsaturated.
+
+def _weights_int8(rng, shape, axis: int, name: str = "weights") -> Tensor:
+    channels = shape[axis]
+    scales = rng.uniform(0.004, 0.008, channels).astype(np.float32)
+    quant = (Quantization(scales, np.zeros(channels, np.int64), axis) if channels > 1
+             else q(float(scales[0])))
+    return Tensor(name, tuple(shape), "i8", quant,
+                  rng.integers(-127, 128, shape).astype(np.int8))
+
+
+def _conv_16x8(depthwise: bool, name: str) -> Callable[[], bytes]:
+    """CONV_2D 3x3 SAME stride 1 with RELU (4 channels), or DEPTHWISE_CONV_2D 3x3 SAME
+    stride 2, multiplier 2, over [1, 5, 5, 3]."""
+    def make() -> bytes:
+        rng = np.random.default_rng(sum(map(ord, name)))
+        channels_out = 6 if depthwise else 4
+        x = _tensor("x", (1, 5, 5, 3), "i16", q(1 / 32767))
+        shape = (1, 3, 3, channels_out) if depthwise else (channels_out, 3, 3, 3)
+        weights = _weights_int8(rng, shape, 3 if depthwise else 0)
+        bias = _constant("bias", rng.integers(-400000, 400000, channels_out), "i64")
+        size = 3 if depthwise else 5
+        out = _tensor(name, (1, size, size, channels_out), "i16", q(1 / 4000))
+        if depthwise:
+            return _single(name, "DEPTHWISE_CONV_2D", [x, weights, bias], out,
+                           schema.DepthwiseConv2DOptions, padding=0, stride_h=2, stride_w=2,
+                           depth_multiplier=2, dilation_h_factor=1, dilation_w_factor=1)
+        return _single(name, "CONV_2D", [x, weights, bias], out, schema.Conv2DOptions,
+                       padding=0, stride_h=1, stride_w=1, dilation_h_factor=1,
+                       dilation_w_factor=1, fused_activation_function=1)
+    return make
+
+
+def _fully_connected_16x8() -> bytes:
+    rng = np.random.default_rng(1608)
+    x = _tensor("x", (1, 16), "i16", q(1 / 32767))
+    weights = _weights_int8(rng, (6, 16), 0)
+    weights = Tensor("weights", weights.shape, "i8", q(0.006), weights.data)
+    bias = _constant("bias", rng.integers(-300000, 300000, 6), "i64")
+    out = _tensor("fully_connected", (1, 6), "i16", q(1 / 8000))
+    return _single("fully_connected_int16", "FULLY_CONNECTED", [x, weights, bias], out,
+                   schema.FullyConnectedOptions)
+
+
+def _transpose_conv_16x8() -> bytes:
+    """SAME, stride 2, kernel 3x3, [1, 4, 4, 3] -> [1, 8, 8, 4], RELU."""
+    rng = np.random.default_rng(1616)
+    x = _tensor("x", (1, 4, 4, 3), "i16", q(1 / 32767))
+    weights = _weights_int8(rng, (4, 3, 3, 3), 0)
+    bias = _constant("bias", rng.integers(-300000, 300000, 4), "i64")
+    out = _tensor("transpose_conv", (1, 8, 8, 4), "i16", q(1 / 6000))
+    return _single("transpose_conv_int16", "TRANSPOSE_CONV",
+                   [_int32("output_shape", [1, 8, 8, 4]), weights, x, bias], out,
+                   schema.TransposeConvOptions, padding=0, stride_h=2, stride_w=2,
+                   fused_activation_function=1)
+
+
+_BINARY_16X8 = {"ADD": (schema.AddOptions, q(1 / 16000)), "SUB": (schema.SubOptions, q(1 / 16000)),
+                "MUL": (schema.MulOptions, q(1 / 30000))}
+
+
+def _binary_16x8(code: str) -> Callable[[], bytes]:
+    """x [1, 4, 4, 4] (scale 1/32767) op a constant [4] at another scale."""
+    def make() -> bytes:
+        options, out_quant = _BINARY_16X8[code]
+        x = _tensor("x", (1, 4, 4, 4), "i16", q(1 / 32767))
+        y = _constant("y", [12000, -30000, 25000, -7000], "i16", q(1 / 40000))
+        out = _tensor(code.lower(), x.shape, "i16", out_quant)
+        return _single(f"{code.lower()}_int16", code, [x, y], out, options,
+                       fused_activation_function=0)
+    return make
+
+
+def _quantize_16x8(source: str, target: str) -> Callable[[], bytes]:
+    """QUANTIZE from float (the input [0, 1]) or int8 to int16, or int16 to int8."""
+    name = f"quantize_{ {'f32': 'f32', 'i8': 'int8', 'i16': 'int16'}[source]}_" \
+           f"{ {'i8': 'int8', 'i16': 'int16'}[target]}"
+    quants = {"f32": None, "i8": q(0.01, 5), "i16": q(1 / 32767)}
+    out_quants = {"i8": q(1 / 127, -3), "i16": q(1 / 20000)}
+
+    def make() -> bytes:
+        x = _tensor("x", (1, 4, 4, 4), source, quants[source])
+        out = _tensor("quantized", x.shape, target, out_quants[target])
+        return _single(name, "QUANTIZE", [x], out)
+    return make
+
+
+def _dequantize_16x8() -> bytes:
+    x = _tensor("x", (1, 4, 4, 4), "i16", q(1 / 32767))
+    return _single("dequantize_int16", "DEQUANTIZE", [x], _tensor("dequantized", x.shape,
+                                                                  "f32", None))
+
+
+def _pool_16x8(code: str) -> Callable[[], bytes]:
+    """3x3 SAME stride 2 over [1, 5, 5, 4]: windows of 4, 6 and 9 elements."""
+    def make() -> bytes:
+        x = _tensor("x", (1, 5, 5, 4), "i16", q(1 / 32767))
+        out = _tensor(code.lower(), (1, 3, 3, 4), "i16", q(1 / 32767))
+        return _single(f"{code.lower()}_int16", code, [x], out, schema.Pool2DOptions,
+                       padding=0, stride_h=2, stride_w=2, filter_height=3, filter_width=3,
+                       fused_activation_function=1)
+    return make
+
+
+def _pad_16x8() -> bytes:
+    x = _tensor("x", (1, 4, 4, 4), "i16", q(1 / 32767))
+    out = _tensor("pad", (1, 6, 5, 4), "i16", q(1 / 32767))
+    return _single("pad_int16", "PAD", [x, _int32("paddings", [[0, 0], [1, 1], [0, 1], [0, 0]])],
+                   out)
+
+
+def _leaky_relu_16x8() -> bytes:
+    x = _tensor("x", (1, 4, 4, 4), "i16", q(1 / 32767))
+    out = _tensor("leaky_relu", x.shape, "i16", q(1 / 30000))
+    return _single("leaky_relu_int16", "LEAKY_RELU", [x], out, schema.LeakyReluOptions,
+                   alpha=0.2)
+
+
+def _reshape_16x8() -> bytes:
+    x = _tensor("x", (1, 4, 4, 4), "i16", q(1 / 32767))
+    out = _tensor("reshape", (1, 16, 4), "i16", q(1 / 32767))
+    return _single("reshape_int16", "RESHAPE", [x, _int32("shape", [1, 16, 4])], out,
+                   schema.ReshapeOptions, new_shape=[1, 16, 4])
+
+
+MODELS: dict[str, Callable[[], bytes]] = {
+    "conv2d_int16": _conv_16x8(False, "conv2d_int16"),
+    "depthwise_conv2d_int16": _conv_16x8(True, "depthwise_conv2d_int16"),
+    "fully_connected_int16": _fully_connected_16x8,
+    "transpose_conv_int16": _transpose_conv_16x8,
+    **{f"{code.lower()}_int16": _binary_16x8(code) for code in _BINARY_16X8},
+    "quantize_f32_int16": _quantize_16x8("f32", "i16"),
+    "quantize_int8_int16": _quantize_16x8("i8", "i16"),
+    "quantize_int16_int8": _quantize_16x8("i16", "i8"),
+    "dequantize_int16": _dequantize_16x8,
+    "average_pool_2d_int16": _pool_16x8("AVERAGE_POOL_2D"),
+    "max_pool_2d_int16": _pool_16x8("MAX_POOL_2D"),
+    "pad_int16": _pad_16x8,
+    "strided_slice_int16": lambda: _strided_slice("i16"),
+    "reshape_int16": _reshape_16x8,
+    "leaky_relu_int16": _leaky_relu_16x8,
+}
 for _dtype in ("i8", "f32"):
     _s = _suffix(_dtype)
     MODELS.update({
@@ -569,8 +717,31 @@ def _softmax_scalar() -> bytes:
                    schema.SoftmaxOptions, beta=1.0)
 
 
+def _softmax_16x8() -> bytes:
+    """Refused: TFLite Micro's int16 softmax (exp and reciprocal tables) is not imported."""
+    x = _tensor("x", (1, 16), "i16", q(1 / 4096))
+    return _single("softmax_int16", "SOFTMAX", [x], _tensor("softmax", (1, 16), "i16",
+                                                             q(1 / 32768)),
+                   schema.SoftmaxOptions, beta=1.0)
+
+
+def _conv_16x8_zero_point() -> bytes:
+    """Refused: 16x8 activations are symmetric (TFLite Micro's int16 kernels require zero
+    point 0)."""
+    rng = np.random.default_rng(1600)
+    x = _tensor("x", (1, 4, 4, 2), "i16", q(1 / 32767, 5))
+    weights = _weights_int8(rng, (3, 1, 1, 2), 0)
+    bias = _constant("bias", [0, 0, 0], "i64")
+    out = _tensor("conv", (1, 4, 4, 3), "i16", q(1 / 4000))
+    return _single("conv2d_int16_zero_point", "CONV_2D", [x, weights, bias], out,
+                   schema.Conv2DOptions, padding=1, stride_h=1, stride_w=1,
+                   dilation_h_factor=1, dilation_w_factor=1)
+
+
 # Models the importer refuses, each with a one-line error.
 REFUSED: dict[str, Callable[[], bytes]] = {
+    "softmax_int16": _softmax_16x8,
+    "conv2d_int16_zero_point": _conv_16x8_zero_point,
     "softmax_scalar": _softmax_scalar,
     "cast_f32_int32": _cast_float_to_int,
     "div_int8": _binary("DIV", "i8"),

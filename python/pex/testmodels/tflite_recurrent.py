@@ -365,15 +365,6 @@ def _svdf_constant_state() -> bytes:
     return writer.finish("svdf_constant_state", [x], [out])
 
 
-def _add_int16() -> bytes:
-    """Refused: TFLite's 16x8 kernels are not imported; only QUANTIZE and SVDF read int16."""
-    writer = TfliteWriter()
-    x = Tensor("x", (1, 8), "i16", q(0.001))
-    out = Tensor("sum", (1, 8), "i16", q(0.002))
-    writer.operator(_CODES["ADD"], [x, x], [out], schema.AddOptions)
-    return writer.finish("add_int16", [x], [out])
-
-
 MODELS: dict[str, Callable[[], bytes]] = {
     "svdf_f32": _single_svdf("f32", None, "svdf_f32"),
     "svdf_int8": _single_svdf("i8", "i16", "svdf_int8", q(0.08, -3)),
@@ -400,7 +391,6 @@ MODELS: dict[str, Callable[[], bytes]] = {
 # Models the importer refuses, each with a one-line error.
 REFUSED: dict[str, Callable[[], bytes]] = {
     "svdf_constant_state": _svdf_constant_state,
-    "add_int16": _add_int16,
     "lstm_int8_layer_norm": _refused_lstm_int8("lstm_int8_layer_norm", layer_norm=True),
     "lstm_int8_cell_int8": _refused_lstm_int8("lstm_int8_cell_int8", cell_dtype="i8"),
     "lstm_int16": _refused_lstm_int8("lstm_int16", dtype="i16"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from pex.graph import Tensor
-from pex.quantization import INT8_MAX, INT8_MIN, activation_range, float_activation_range
+from pex.quantization import activation_range, float_activation_range
 from pex.tosa.builder import FunctionBuilder, Value
 
 
@@ -17,7 +17,7 @@ def fused_activation(b: FunctionBuilder, x: Value, activation: str, output: Tens
         if math.isinf(low) and math.isinf(high):
             return x
         return b.clamp(x, low, high)
-    low, high = activation_range(activation, output.scale(), output.zero_point())
-    if (low, high) == (INT8_MIN, INT8_MAX):
+    low, high = activation_range(activation, output.scale(), output.zero_point(), x.dtype)
+    if (low, high) == activation_range("NONE", 1.0, 0, x.dtype):
         return x
     return b.clamp(x, low, high)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pex.graph import NUMPY_TYPES, Location, Tensor
+from pex.graph import Location, Tensor
 from pex.quantization import quantize_multiplier, tosa_shift
 from pex.tosa import text
 from pex.tosa.text import TensorType
@@ -98,7 +98,7 @@ class FunctionBuilder:
         return value
 
     def const(self, values, dtype: str) -> Value:
-        values = np.asarray(values, NUMPY_TYPES[dtype])
+        values = np.asarray(values, text.STORAGE_TYPES[dtype])
         key = (dtype, values.shape, values.tobytes())
         if key not in self._constants:
             type_ = TensorType(values.shape, dtype)
@@ -147,6 +147,18 @@ class FunctionBuilder:
         self.extensions.add("doubleround")
         operands = [x, self.const(multipliers, "i32"), self.const(shifts, "i8"),
                     self.scalar(input_zp, x.dtype), self.scalar(output_zp, dtype)]
+        return self.op("rescale", operands, TensorType(x.shape, dtype), attrs)
+
+    def rescale16(self, x: Value, multipliers, shifts, output_zp: int, dtype: str) -> Value:
+        """TOSA rescale of an i48 accumulator: 16-bit multipliers (scale32 = false), one
+        rounding; `shifts` are TOSA right shifts."""
+        multipliers = np.atleast_1d(np.asarray(multipliers, np.int16))
+        attrs = ("input_unsigned = false, output_unsigned = false, "
+                 f"per_channel = {'true' if multipliers.size > 1 else 'false'}, "
+                 "rounding_mode = SINGLE_ROUND, scale32 = false")
+        operands = [x, self.const(multipliers, "i16"),
+                    self.const(np.atleast_1d(np.asarray(shifts, np.int8)), "i8"),
+                    self.scalar(0, x.dtype), self.scalar(output_zp, dtype)]
         return self.op("rescale", operands, TensorType(x.shape, dtype), attrs)
 
     def requantize(self, x: Value, real_multiplier: float, input_zp: int, output_zp: int,

@@ -2,7 +2,9 @@
 
 int8 lowers to a TOSA convolution with i32 accumulation, then one rescale (per channel
 when the weights are) and the activation clamp, in that order, so the compiler can fuse
-the three into one kernel. fully_connected reuses conv2d on a [N,1,1,K] view;
+the three into one kernel. TFLite's 16x8 form (int16 activations, int8 weights, int64
+biases) accumulates in TOSA's i48 and rescales with 16-bit multipliers, which is TFLite
+Micro's int64 MultiplyByQuantizedMultiplier. fully_connected reuses conv2d on a [N,1,1,K] view;
 transpose_conv2d is a conv2d over the zero-inserted input with the kernel flipped.
 """
 
@@ -40,17 +42,33 @@ def requantize_multipliers(input_: Tensor, weights: Tensor, output: Tensor,
     return multipliers, shifts
 
 
+# TOSA's accumulator per input type: int16 x int8 sums in 48 bits.
+_ACCUMULATORS = {"i8": "i32", "i16": "i48", "f32": "f32"}
+
+
 def _bias(b: FunctionBuilder, bias: Tensor | None, channels: int, dtype: str) -> Value:
     if bias is None:
         return b.const(np.zeros(channels), dtype)
+    if dtype == "i48":  # TFLite's int64 biases, as TOSA's 48-bit accumulator type
+        if np.any(np.abs(bias.data) >= 1 << 47):
+            raise ModelError(f"bias '{bias.name}' does not fit the 48-bit accumulator")
+        return b.const(bias.data, "i48")
     return b.value(bias)
+
+
+def reduced_multipliers(multipliers, shifts) -> tuple[list[int], list[int]]:
+    """TFLite's int64 MultiplyByQuantizedMultiplier: the Q0.31 multiplier rounded to 16
+    bits (saturated at 2^15 - 1), right shift 15 - left shift: TOSA's rescale of an i48
+    value (scale32 = false). `shifts` are TOSA right shifts (31 - left shift)."""
+    reduced = [(m + (1 << 15)) >> 16 if m < 0x7FFF0000 else (1 << 15) - 1 for m in multipliers]
+    return reduced, [s - 16 for s in shifts]
 
 
 def _convolve(b: FunctionBuilder, name: str, op: Op, x: Value, weights: Tensor, kernel,
               channels: int, out_shape, window: dict) -> Value:
     """The TOSA convolution itself, accumulating in i32 (int8) or f32."""
     input_ = op.inputs[0]
-    acc = "i32" if x.dtype == "i8" else "f32"
+    acc = _ACCUMULATORS[x.dtype]
     x, pad = fit_window(b, x, kernel, window["stride"], window["dilation"], window["pad"])
     operands = [x, b.value(weights), _bias(b, op.inputs[2], channels, acc),
                 b.scalar(input_.zero_point() if input_.quant else 0, x.dtype),
@@ -69,6 +87,10 @@ def _requantize(b: FunctionBuilder, acc: Value, op: Op, weights: Tensor,
     if acc.dtype == "i32":
         multipliers, shifts = requantize_multipliers(op.inputs[0], weights, output, float_product)
         acc = b.rescale(acc, multipliers, shifts, 0, output.zero_point(), "i8")
+    elif acc.dtype == "i48":
+        multipliers, shifts = requantize_multipliers(op.inputs[0], weights, output, float_product)
+        acc = b.rescale16(acc, *reduced_multipliers(multipliers, shifts), output.zero_point(),
+                          "i16")
     return fused_activation(b, acc, op.attrs["activation"], output)
 
 

@@ -19,8 +19,9 @@ from pex.tosa.activation import fused_activation
 from pex.tosa.builder import FunctionBuilder, Value
 from pex.tosa.text import TensorType
 
-# TFLite's int8 ADD shifts both inputs left by 20 bits before scaling them.
-_ADD_LEFT_SHIFT = 20
+# TFLite's int8 ADD shifts both inputs left by 20 bits before scaling them, its int16
+# (16x8) ADD by 15.
+_ADD_LEFT_SHIFTS = {"i8": 20, "i16": 15}
 
 
 def _widen(b: FunctionBuilder, x: Value, zero_point: int, left_shift: int = 0) -> Value:
@@ -29,22 +30,23 @@ def _widen(b: FunctionBuilder, x: Value, zero_point: int, left_shift: int = 0) -
 
 
 def _add_or_subtract(name: str):
-    """TFLite's int8 ADD and SUB: both inputs widened by 2^20, rescaled to twice the larger
-    input scale, added (subtracted), rescaled to the output."""
+    """TFLite's int8 (int16) ADD and SUB: both inputs widened by 2^20 (2^15), rescaled to
+    twice the larger input scale, added (subtracted), rescaled to the output."""
     def lower(b: FunctionBuilder, op: Op) -> None:
         x, y = op.inputs
         out = op.output
         if out.dtype in ("f32", "i32"):
             result = b.elementwise(name, b.value(x), b.value(y), out.shape)
         else:
+            left_shift = _ADD_LEFT_SHIFTS[out.dtype]
             twice_max_scale = 2 * max(x.scale(), y.scale())
             terms = []
             for term in (x, y):
-                shifted = _widen(b, b.value(term), term.zero_point(), _ADD_LEFT_SHIFT)
+                shifted = _widen(b, b.value(term), term.zero_point(), left_shift)
                 terms.append(b.requantize(shifted, term.scale() / twice_max_scale, 0, 0, "i32"))
             total = b.elementwise(name, terms[0], terms[1], out.shape)
-            result = b.requantize(total, twice_max_scale / ((1 << _ADD_LEFT_SHIFT) * out.scale()),
-                                 0, out.zero_point(), "i8")
+            result = b.requantize(total, twice_max_scale / ((1 << left_shift) * out.scale()),
+                                 0, out.zero_point(), out.dtype)
         b.bind(out, fused_activation(b, result, op.attrs.get("activation", "NONE"), out))
     return lower
 
@@ -229,7 +231,7 @@ def lower_mul(b: FunctionBuilder, op: Op) -> None:
         product = b.mul(_widen(b, b.value(x), x.zero_point()),
                         _widen(b, b.value(y), y.zero_point()), out.shape)
         result = b.requantize(product, x.scale() * y.scale() / out.scale(), 0,
-                             out.zero_point(), "i8")
+                             out.zero_point(), out.dtype)
     b.bind(out, fused_activation(b, result, op.attrs["activation"], out))
 
 
@@ -265,16 +267,35 @@ def lower_leaky_relu(b: FunctionBuilder, op: Op) -> None:
         b.bind(out, b.elementwise("maximum" if alpha <= 1 else "minimum", value, scaled,
                                   out.shape))
         return
+    if x.dtype == "i16":
+        b.bind(out, _leaky_relu_16x8(b, op))
+        return
     table = leaky_relu_int8(ALL_INT8, x.scale(), x.zero_point(), out.scale(),
                             out.zero_point(), alpha)
     b.bind(out, b.table(b.value(x), table))
 
 
+def _leaky_relu_16x8(b: FunctionBuilder, op: Op) -> Value:
+    """TFLite Micro's int16 LEAKY_RELU (too many inputs for a table): x rescaled by the
+    identity multiplier where x >= 0, else by alpha's, both saturated to int16;
+    LeakyReluPrepare takes the scale products in float32. Zero points are 0 (16x8)."""
+    x, out = op.inputs[0], op.output
+    scale, out_scale = np.float32(x.scale()), np.float32(out.scale())
+    centred = _widen(b, b.value(x), 0)
+    identity = b.requantize(centred, float(scale / out_scale), 0, 0, "i16")
+    scaled = b.requantize(centred, float(scale * np.float32(op.attrs["alpha"]) / out_scale),
+                          0, 0, "i16")
+    non_negative = b.op("greater_equal", [centred, b.const(np.zeros((1,) * len(out.shape)),
+                                                            "i32")],
+                        TensorType(out.shape, "i1"))
+    return b.op("select", [non_negative, identity, scaled], TensorType(out.shape, "i16"))
+
+
 def lower_quantize(b: FunctionBuilder, op: Op) -> None:
     x, out = op.inputs[0], op.output
-    if x.dtype != "f32":  # int8 or int16 -> int8
+    if x.dtype != "f32":  # between int8 and int16
         b.bind(out, b.requantize(b.value(x), x.scale() / out.scale(), x.zero_point(),
-                                out.zero_point(), "i8"))
+                                out.zero_point(), out.dtype))
         return
     ones = (1,) * len(out.shape)
     # round(x / scale) + zero_point, saturated by the cast. TOSA has no float division
@@ -282,7 +303,7 @@ def lower_quantize(b: FunctionBuilder, op: Op) -> None:
     scaled = b.mul(b.value(x), b.const(np.full(ones, 1.0 / out.scale()), "f32"), out.shape)
     shifted = b.elementwise("add", scaled, b.const(np.full(ones, out.zero_point()), "f32"),
                             out.shape)
-    b.bind(out, b.cast(shifted, "i8"))
+    b.bind(out, b.cast(shifted, out.dtype))
 
 
 def lower_dequantize(b: FunctionBuilder, op: Op) -> None:

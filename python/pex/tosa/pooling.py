@@ -25,10 +25,10 @@ def _pool(b: FunctionBuilder, name: str, op: Op, operands: list, attrs: str = ""
 
 def lower_avg_pool2d(b: FunctionBuilder, op: Op) -> None:
     x = op.inputs[0]
-    # TFLite averages the stored int8 values and rounds halves away from zero; with zero
-    # points of 0, TOSA's reciprocal-multiply rounding does the same (see importers.md).
+    # TFLite averages the stored int8 (int16) values and rounds halves away from zero; with
+    # zero points of 0, TOSA's reciprocal-multiply rounding does the same (see importers.md).
     zero = b.scalar(0, x.dtype)
-    acc = "i32" if x.dtype == "i8" else "f32"
+    acc = "f32" if x.dtype == "f32" else "i32"
     b.bind(op.output, _pool(b, "avg_pool2d", op, [zero, zero], f"acc_type = {acc}"))
 
 

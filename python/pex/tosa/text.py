@@ -11,6 +11,10 @@ from pex.graph import NUMPY_TYPES, Location
 
 # Constants with more elements than this are written as hex blobs (fast to parse, exact).
 _LITERAL_LIMIT = 16
+# Element types of constants: the graph's, and TOSA's i48 (16x8 convolution biases and
+# zero points), held in int64 and always written as literals (MLIR packs i48 hex blobs
+# in 6 bytes).
+STORAGE_TYPES = {**NUMPY_TYPES, "i48": np.int64}
 
 
 @dataclass(frozen=True)
@@ -57,11 +61,11 @@ def _element(value, dtype: str) -> str:
 
 def dense(values: np.ndarray, dtype: str) -> str:
     """A `dense<...>` elements attribute (without its type) for `values`."""
-    values = np.asarray(values, NUMPY_TYPES[dtype])
+    values = np.asarray(values, STORAGE_TYPES[dtype])
     flat = values.reshape(-1)
     if flat.size and np.all(flat == flat[0]) and not (dtype == "f32" and np.isnan(flat[0])):
         return f"dense<{_element(flat[0], dtype)}>"
-    if flat.size <= _LITERAL_LIMIT:
+    if flat.size <= _LITERAL_LIMIT or dtype == "i48":
         return "dense<[" + ", ".join(_element(v, dtype) for v in flat) + "]>" \
             if values.ndim == 1 else "dense<" + _nested(values, dtype) + ">"
     return 'dense<"0x' + np.ascontiguousarray(values).astype(

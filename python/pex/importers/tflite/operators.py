@@ -64,6 +64,11 @@ def _weights(ctx, position: int, x: Tensor) -> Tensor:
         raise ModelError(f"weights '{weights.name}' are not constant")
     if x.dtype == "f32" and weights.dtype == "i8":
         return _dequantized(weights)
+    if x.dtype == "i16":  # TFLite's 16x8 form
+        if weights.dtype != "i8":
+            raise ModelError(f"int16 input with {weights.dtype} weights; TFLite's 16x8 form "
+                             f"has int8 weights")
+        return weights
     if x.dtype != weights.dtype:
         raise ModelError(f"{x.dtype} input with {weights.dtype} weights")
     return weights
@@ -413,7 +418,10 @@ def tanh(ctx) -> None:
 def leaky_relu(ctx) -> None:
     x = ctx.input(0)
     _require_quantized(x, ctx.output)
-    ctx.emit("leaky_relu", [x], alpha=float(ctx.options(schema.LeakyReluOptions).alpha))
+    alpha = float(ctx.options(schema.LeakyReluOptions).alpha)
+    if x.dtype == "i16" and alpha < 0:  # TOSA's rescale multipliers are not negative
+        raise ModelError(f"int16 LEAKY_RELU with alpha {alpha} < 0 is not supported")
+    ctx.emit("leaky_relu", [x], alpha=alpha)
 
 
 def svdf(ctx) -> None:
@@ -582,10 +590,12 @@ def _lstm_int8_attributes(ctx, activation: str) -> dict:
 def quantize(ctx) -> None:
     x = ctx.input(0)
     _require_quantized(x, ctx.output)
-    if ctx.output.dtype != "i8" or ctx.output.quant.per_channel:
-        raise ModelError("only quantisation to per-tensor int8 is supported")
-    if x.dtype == "i16" and (x.quant.per_channel or x.zero_point() != 0):
-        raise ModelError(f"int16 input '{x.name}' is not symmetric per-tensor (zero point 0)")
+    if ctx.output.quant.per_channel:
+        raise ModelError("only quantisation to per-tensor int8 or int16 is supported")
+    for what, tensor in (("input", x), ("output", ctx.output)):
+        if tensor.dtype == "i16" and (tensor.quant.per_channel or tensor.zero_point() != 0):
+            raise ModelError(f"int16 {what} '{tensor.name}' is not symmetric per-tensor (zero "
+                             f"point 0)")
     ctx.emit("quantize", [x])
 
 

@@ -191,10 +191,15 @@ def _check_ranks(name: str, context) -> None:
                          f"4-D tensors")
 
 
-# The operators that read or write int16 tensors: an int16 model input quantised to int8,
-# SVDF's int16 state and time weights, and the int8 LSTM's int16 cell state (its
-# converter checks the rest). TFLite's 16x8 kernels are not imported.
+# The operators whose int16 tensors are checked by their converters: QUANTIZE (to and
+# from int16, any zero point), SVDF's int16 state and time weights and the int8 LSTM's
+# int16 cell state.
 _INT16_OPERATORS = ("QUANTIZE", "SVDF", "UNIDIRECTIONAL_SEQUENCE_LSTM")
+# TFLite's 16x8 quantisation (int16 activations with zero point 0, int8 weights, int64
+# biases): the other builtins whose int16 kernels are imported.
+_16X8_OPERATORS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "TRANSPOSE_CONV", "ADD",
+                   "SUB", "MUL", "DEQUANTIZE", "AVERAGE_POOL_2D", "MAX_POOL_2D", "PAD",
+                   "STRIDED_SLICE", "RESHAPE", "LEAKY_RELU")
 
 
 def _check_int16(name: str, context) -> None:
@@ -202,9 +207,17 @@ def _check_int16(name: str, context) -> None:
         return
     tensors = [context.optional_input(i) for i in range(len(context.input_indices))]
     for tensor in [t for t in tensors if t is not None] + context.outputs:
-        if tensor.dtype == "i16":
-            raise ModelError(f"int16 tensor '{tensor.name}': only {', '.join(_INT16_OPERATORS)} "
-                             f"take int16 tensors (docs/importers.md)")
+        if tensor.dtype != "i16":
+            continue
+        if name not in _16X8_OPERATORS:
+            raise ModelError(f"int16 tensor '{tensor.name}': the operator's int16 form is not "
+                             f"imported; int16 tensors are read by "
+                             f"{', '.join(_16X8_OPERATORS + _INT16_OPERATORS)} "
+                             f"(docs/importers.md, TFLite builtins)")
+        if tensor.quant is not None and np.any(tensor.quant.zero_point != 0):
+            raise ModelError(f"int16 tensor '{tensor.name}' has zero point "
+                             f"{int(tensor.quant.zero_point[0])}; TFLite's 16x8 kernels take "
+                             f"symmetric int16 (docs/importers.md)")
 
 
 # Operators computing on int8 (quantised) or float32 tensors, with the positions of their
@@ -213,6 +226,7 @@ def _check_int16(name: str, context) -> None:
 _ALL = None
 _KERNEL_TYPES = ("i8", "f32")
 _ARITHMETIC = {
+    "TRANSPOSE_CONV": (2,),
     **dict.fromkeys(("ADD", "SUB", "MUL", "DIV", "MAXIMUM", "MINIMUM", "SQUARED_DIFFERENCE",
                      "PRELU"), (0, 1)),
     **dict.fromkeys(("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D",
@@ -230,11 +244,15 @@ _MOVEMENT = {
     "CONCATENATION": _ALL,
     "PACK": _ALL,
 }
-# The bias of an int8 kernel accumulates in int32, of a float one in float32.
-_BIAS_POSITION = {"CONV_2D": 2, "DEPTHWISE_CONV_2D": 2, "FULLY_CONNECTED": 2}
-_BIAS_TYPES = {"i8": "i32", "f32": "f32"}
+_TYPE_NAMES = {"i8": "int8", "i16": "int16", "f32": "float32"}
+# The bias of an int8 kernel accumulates in int32, of a 16x8 one in int64 (as TFLite
+# writes it), of a float one in float32.
+_BIAS_POSITION = {"CONV_2D": 2, "DEPTHWISE_CONV_2D": 2, "FULLY_CONNECTED": 2,
+                  "TRANSPOSE_CONV": 3}
+_BIAS_TYPES = {"i8": "i32", "i16": "i64", "f32": "f32"}
 # Operators converting between element types: (input types, output types).
-_CONVERSIONS = {"QUANTIZE": (("f32", "i8", "i16"), ("i8",)), "DEQUANTIZE": (("i8",), ("f32",))}
+_CONVERSIONS = {"QUANTIZE": (("f32", "i8", "i16"), ("i8", "i16")),
+                "DEQUANTIZE": (("i8", "i16"), ("f32",))}
 
 
 def _check_element_types(name: str, context) -> None:
@@ -251,9 +269,11 @@ def _check_element_types(name: str, context) -> None:
     if name not in _ARITHMETIC and name not in _MOVEMENT:
         return
     out = context.output
-    if name in _ARITHMETIC and out.dtype not in _KERNEL_TYPES:
-        raise ModelError(f"output '{out.name}' is {out.dtype}; the operator computes int8 "
-                         f"or float32")
+    kernel_types = _KERNEL_TYPES + (("i16",) if name in _16X8_OPERATORS else ())
+    if name in _ARITHMETIC and out.dtype not in kernel_types:
+        names = [_TYPE_NAMES[t] for t in kernel_types]
+        raise ModelError(f"output '{out.name}' is {out.dtype}; the operator computes "
+                         f"{', '.join(names[:-1])} or {names[-1]}")
     positions = _ARITHMETIC.get(name, _MOVEMENT.get(name))
     if positions is _ALL:
         positions = range(len(context.input_indices))
