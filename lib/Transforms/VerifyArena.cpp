@@ -15,6 +15,7 @@
 
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
+#include "llvm/Support/MathExtras.h"
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_VERIFYARENA
@@ -144,8 +145,11 @@ struct VerifyArenaPass : public pex::impl::VerifyArenaBase<VerifyArenaPass> {
       }
       MemRefType type = view.getType();
       ArenaBuffer buffer{view, arenaSize->first, offsetValue.getSExtValue(),
+                         // LLVM stores whole power-of-two bytes (i48: 8).
                          type.getNumElements() *
-                             llvm::divideCeil(type.getElementTypeBitWidth(), 8),
+                             static_cast<int64_t>(llvm::PowerOf2Ceil(
+                                 llvm::divideCeil(
+                                     type.getElementTypeBitWidth(), 8))),
                          0, 0};
       const ArenaStorage &storage = arenaSize->second;
       if (buffer.offset < 0 || buffer.offset + buffer.bytes > storage.size) {
