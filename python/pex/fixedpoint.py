@@ -129,3 +129,20 @@ def count_leading_zeros(x):
     for bits in range(32):
         zeros = np.where(x >> bits != 0, 31 - bits, zeros)
     return zeros
+
+
+def count_leading_sign_bits(x):
+    """Redundant sign bits of int32 x (TFLite's CountLeadingSignBits; 31 for 0 and -1)."""
+    x = np.asarray(x, np.int64)
+    return np.where(x >= 0, count_leading_zeros(x) - 1, count_leading_zeros(-2 * x - 1))
+
+
+def reciprocal(x, integer_digits: int):
+    """TFLite's GetReciprocal of positive x read with `integer_digits`: (1 / x's
+    significand in Q0.31, the number of bits x's value has above 1.0)."""
+    x = np.asarray(x, np.int64)
+    headroom_plus_one = count_leading_zeros(x)
+    # x's leading one moved to bit 31 and dropped: the significand minus 1, in Q0.31.
+    significand_minus_one = wrap_int32(((x << headroom_plus_one) & 0xFFFFFFFF) - (1 << 31))
+    return (one_over_one_plus_x_for_x_in_0_1(significand_minus_one),
+            integer_digits - headroom_plus_one)

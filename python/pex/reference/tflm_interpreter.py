@@ -19,9 +19,11 @@ from __future__ import annotations
 import numpy as np
 
 from pex.graph import NUMPY_TYPES, Graph, Op, Tensor
+from pex.fixedpoint import count_leading_sign_bits, reciprocal
 from pex.quantization import (INT8_MAX, INT8_MIN, INT16_MAX, INT16_MIN, activation_range,
                               float_activation_range, multiply_by_quantized_multiplier,
-                              quantize_multiplier, tflite_round)
+                              quantize_multiplier, rounding_divide_by_pot,
+                              saturating_rounding_doubling_high_mul, tflite_round, wrap_int32)
 from pex.reference.tflm_lstm import lstm
 from pex.reference.tflm_svdf import svdf
 from pex.reference.tflm_unary import UNARY_INT8
@@ -473,7 +475,32 @@ _PREDICATES = {"equal": np.equal, "not_equal": np.not_equal, "greater": np.great
 
 
 def _div(op: Op, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return _float_activation(op, a / b)
+    """int8: reference_ops::DivElementwise. The divisor's reciprocal (GetReciprocal) times
+    the dividend shifted left by its headroom, then the multiplier of Prepare's float
+    input1_scale / (input2_scale * output_scale) and a rounding shift by the sum of the
+    shifts. gemmlowp asserts that shift is at most 31; larger ones are rounded here as
+    written (to 0: the value is below half an LSB). TFLM's kernel assumes a nonzero
+    divisor; here a zero one gives the output zero point."""
+    if op.output.dtype == "f32":
+        return _float_activation(op, a / b)
+    x, y, out = op.inputs[0], op.inputs[1], op.output
+    multiplier, shift = quantize_multiplier(float(
+        np.float32(x.scale()) / (np.float32(y.scale()) * np.float32(out.scale()))))
+    dividend, divisor = np.broadcast_arrays(a.astype(np.int64) - x.zero_point(),
+                                            b.astype(np.int64) - y.zero_point())
+    dividend = np.where(divisor < 0, -dividend, dividend)
+    divisor = np.abs(divisor)
+    inverse, reciprocal_shift = reciprocal(np.maximum(divisor, 1), 31)
+    headroom = count_leading_sign_bits(dividend)
+    unscaled = saturating_rounding_doubling_high_mul(wrap_int32(dividend << headroom), inverse)
+    right_shift = headroom + reciprocal_shift - shift
+    if np.any(right_shift < 0):
+        raise ValueError("DIV's multiplier needs a left shift (TFLM divides by a power of two)")
+    scaled = saturating_rounding_doubling_high_mul(unscaled, multiplier)
+    quotient = np.where(right_shift > 31, 0,
+                        rounding_divide_by_pot(scaled, np.minimum(right_shift, 31)))
+    low, high = activation_range(op.attrs["activation"], out.scale(), out.zero_point())
+    return np.clip(np.where(divisor == 0, 0, quotient) + out.zero_point(), low, high)
 
 
 _KERNELS = {

@@ -2,7 +2,7 @@
 int8, and TFLite's 16x8 form (int16 activations) of the operators pex imports in int16,
 written with the writer's low-level API (TFLite's own operands and options).
 
-Every model has one input of at most 64 elements, so the reference input
+Every model has one input of at most 64 elements (but div_all_pairs_int8), so the reference input
 (`pex.reference.inputs`) never reaches its zero and LOG / RSQRT stay finite; a binary
 operator's second operand is a constant broadcast along the channels.
 
@@ -494,6 +494,29 @@ def _float_only(code: str, options=None) -> Callable[[], bytes]:
     return make
 
 
+def _div_all_pairs_int8() -> bytes:
+    """DIV of two activations over every pair of int8 values: x [1, 256, 256] by its
+    transpose (the reference input's x[i, j] is 7j + 3 mod 256, shifted, so (x[i, j],
+    x[j, i]) takes all 65536 pairs), divisors of both signs and 0 included."""
+    x = _tensor("x", (1, 256, 256), "i8", q(0.05, 3))
+    transposed = _tensor("transposed", x.shape, "i8", q(0.04, -7))
+    out = _tensor("div", x.shape, "i8", q(0.5, -10))
+    writer = TfliteWriter()
+    writer.operator(_CODES["TRANSPOSE"], [x, _int32("perm", [0, 2, 1])], [transposed])
+    writer.operator(_CODES["DIV"], [x, transposed], [out], schema.DivOptions,
+                    fused_activation_function=0)
+    return writer.finish("div_all_pairs_int8", [x], [out])
+
+
+def _div_int32() -> bytes:
+    """Refused: integer DIV (TFLM's int32 form truncates) is imported only as shape
+    arithmetic."""
+    x = _tensor("x", (1, 8), "i32", None)
+    y = _constant("y", np.full(8, 3), "i32")
+    return _single("div_int32", "DIV", [x, y], _tensor("div", (1, 8), "i32", None),
+                   schema.DivOptions, fused_activation_function=0)
+
+
 def _cast_float_to_int() -> bytes:
     """Refused: TFLite truncates, TOSA's cast rounds."""
     x = _tensor("x", (1, 16), "f32", None)
@@ -698,6 +721,8 @@ for _dtype in ("i8", "f32"):
     })
 MODELS.update({
     "div_f32": _binary("DIV", "f32", activation=3),
+    "div_int8": _binary("DIV", "i8", activation=1),
+    "div_all_pairs_int8": _div_all_pairs_int8,
     "tanh_f32": _unary("TANH", "f32"),
     "tanh_int8": lambda: _single("tanh_int8", "TANH", [_tensor("x", (1, 4, 4, 4), "i8",
                                                                 q(0.05, 3))],
@@ -744,7 +769,7 @@ REFUSED: dict[str, Callable[[], bytes]] = {
     "conv2d_int16_zero_point": _conv_16x8_zero_point,
     "softmax_scalar": _softmax_scalar,
     "cast_f32_int32": _cast_float_to_int,
-    "div_int8": _binary("DIV", "i8"),
+    "div_int32": _div_int32,
     "tanh_int8_scale": lambda: _single(
         "tanh_int8_scale", "TANH", [_tensor("x", (1, 16), "i8", q(0.05, 3))],
         _tensor("tanh", (1, 16), "i8", q(0.01, 0))),

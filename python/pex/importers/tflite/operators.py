@@ -609,13 +609,11 @@ def dequantize(ctx) -> None:
     ctx.emit("dequantize", [x])
 
 
-def _elementwise(kind: str, options_cls=None, float_only: bool = False):
+def _elementwise(kind: str, options_cls=None):
     """A broadcasting binary op; `options_cls` holds its fused activation, if it has one."""
     def convert(ctx) -> None:
         a, b = ctx.input(0), ctx.input(1)
         _require_quantized(a, b, ctx.output)
-        if float_only and ctx.output.dtype != "f32":
-            raise ModelError(f"{ctx.output.dtype} is not supported, only float")
         rank = len(ctx.output.shape)
         attrs = {}
         if options_cls is not None:
@@ -788,7 +786,7 @@ CONVERTERS = {
     _CODES["UNIDIRECTIONAL_SEQUENCE_LSTM"]: unidirectional_sequence_lstm,
     _CODES["DEQUANTIZE"]: dequantize,
     _CODES["SUB"]: _elementwise("sub", schema.SubOptions),
-    _CODES["DIV"]: _elementwise("div", schema.DivOptions, float_only=True),
+    _CODES["DIV"]: _elementwise("div", schema.DivOptions),
     _CODES["MAXIMUM"]: _elementwise("maximum"),
     _CODES["MINIMUM"]: _elementwise("minimum"),
     _CODES["SQUARED_DIFFERENCE"]: _elementwise("squared_difference"),
