@@ -26,7 +26,7 @@ from pex.quantization import (INT8_MAX, INT8_MIN, INT16_MAX, INT16_MIN, activati
                               saturating_rounding_doubling_high_mul, tflite_round, wrap_int32)
 from pex.reference.tflm_lstm import lstm
 from pex.reference.tflm_svdf import svdf
-from pex.reference.tflm_unary import UNARY_INT8
+from pex.reference.tflm_unary import UNARY_INT8, inv_sqrt_multiplier
 from pex.tflm_reference import logistic_int8, softmax_int8
 
 _ADD_LEFT_SHIFT = 20
@@ -439,6 +439,18 @@ def _log_softmax(op: Op, x: np.ndarray) -> np.ndarray:
 
 
 def _l2_normalization(op: Op, x: np.ndarray) -> np.ndarray:
+    """int8: reference_integer_ops::L2Normalization. Per row, the sum of the squared
+    centred values gives GetInvSqrtQuantizedMultiplierExp's multiplier and shift; each
+    centred value is multiplied by it with 7 more bits of left shift (output scale 1/128,
+    zero point 0), saturated to int8."""
+    if x.dtype != np.float32:
+        centred = x.astype(np.int64) - op.inputs[0].zero_point()
+        rows = centred.reshape(-1, centred.shape[-1])
+        out = np.empty_like(rows)
+        for index, row in enumerate(rows):
+            multiplier, shift = inv_sqrt_multiplier(int((row * row).sum()))
+            out[index] = multiply_by_quantized_multiplier(row, multiplier, shift + 7)
+        return np.clip(out, INT8_MIN, INT8_MAX).reshape(x.shape)
     norm = np.maximum(np.sqrt((x * x).sum(axis=-1, keepdims=True)), np.float32(1e-6))
     return (x / norm).astype(np.float32)
 

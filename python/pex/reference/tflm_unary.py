@@ -89,7 +89,7 @@ def abs_int8(x, input_scale: float, input_zero_point: int, output_scale: float,
     return np.clip(value + output_zero_point, INT8_MIN, INT8_MAX).astype(np.int8)
 
 
-def _inv_sqrt_multiplier(value: int) -> tuple[int, int]:
+def inv_sqrt_multiplier(value: int) -> tuple[int, int]:
     """GetInvSqrtQuantizedMultiplierExp with reverse_shift -1: (multiplier, left shift)
     of 1 / sqrt(value), from five Newton-Raphson steps in gemmlowp fixed point."""
     if value <= 1:
@@ -136,7 +136,7 @@ def rsqrt_int8(x, input_scale: float, input_zero_point: int, output_scale: float
         if value <= 0:
             outputs.append(INT8_MAX)
             continue
-        inv_multiplier, inv_shift = _inv_sqrt_multiplier(int(value))
+        inv_multiplier, inv_shift = inv_sqrt_multiplier(int(value))
         data = multiply_by_quantized_multiplier(1, inv_multiplier, inv_shift + fine_shift)
         output = multiply_by_quantized_multiplier(data, multiplier, shift - fine_shift)
         outputs.append(int(output) + output_zero_point)

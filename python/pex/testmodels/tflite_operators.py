@@ -2,7 +2,7 @@
 int8, and TFLite's 16x8 form (int16 activations) of the operators pex imports in int16,
 written with the writer's low-level API (TFLite's own operands and options).
 
-Every model has one input of at most 64 elements (but div_all_pairs_int8), so the reference input
+Every model has one input of at most 64 elements (but the all_pairs and deep ones), so the reference input
 (`pex.reference.inputs`) never reaches its zero and LOG / RSQRT stay finite; a binary
 operator's second operand is a constant broadcast along the channels.
 
@@ -508,6 +508,30 @@ def _div_all_pairs_int8() -> bytes:
     return writer.finish("div_all_pairs_int8", [x], [out])
 
 
+def _l2_normalization_int8(name: str, shape) -> Callable[[], bytes]:
+    def make() -> bytes:
+        x = _tensor("x", shape, "i8", q(0.05, 1))
+        return _single(name, "L2_NORMALIZATION", [x],
+                       _tensor("y", x.shape, "i8", q(1 / 128, 0)), schema.L2NormOptions)
+    return make
+
+
+def _l2_normalization_all_pairs_int8() -> bytes:
+    """L2_NORMALIZATION of every pair of int8 values: x [1, 256, 256, 1] and its
+    transpose concatenated along the channels (see _div_all_pairs_int8), so the sums of
+    squares run from 0 (both at the zero point) to 2 * 255^2."""
+    x = _tensor("x", (1, 256, 256, 1), "i8", q(0.05, 1))
+    transposed = _tensor("transposed", x.shape, "i8", x.quant)
+    pairs = _tensor("pairs", (1, 256, 256, 2), "i8", x.quant)
+    out = _tensor("y", pairs.shape, "i8", q(1 / 128, 0))
+    writer = TfliteWriter()
+    writer.operator(_CODES["TRANSPOSE"], [x, _int32("perm", [0, 2, 1, 3])], [transposed])
+    writer.operator(_CODES["CONCATENATION"], [x, transposed], [pairs],
+                    schema.ConcatenationOptions, axis=3)
+    writer.operator(_CODES["L2_NORMALIZATION"], [pairs], [out], schema.L2NormOptions)
+    return writer.finish("l2_normalization_all_pairs_int8", [x], [out])
+
+
 def _div_int32() -> bytes:
     """Refused: integer DIV (TFLM's int32 form truncates) is imported only as shape
     arithmetic."""
@@ -734,6 +758,12 @@ MODELS.update({
     "cast_int8_f32": _cast_int8_f32,
     "log_softmax_f32": _float_only("LOG_SOFTMAX"),
     "l2_normalization_f32": _float_only("L2_NORMALIZATION", schema.L2NormOptions),
+    "l2_normalization_int8": _l2_normalization_int8("l2_normalization_int8", (1, 4, 16)),
+    # Rows of 4096 values: sums of squares of 2^24 and more, normalised by fewer than 4
+    # pairs of bits, so the output shift is a right shift.
+    "l2_normalization_deep_int8": _l2_normalization_int8("l2_normalization_deep_int8",
+                                                         (1, 8, 4096)),
+    "l2_normalization_all_pairs_int8": _l2_normalization_all_pairs_int8,
 })
 def _softmax_scalar() -> bytes:
     """Refused: a scalar has no axis to normalise along (found by pex.fuzz)."""
@@ -773,6 +803,10 @@ REFUSED: dict[str, Callable[[], bytes]] = {
     "tanh_int8_scale": lambda: _single(
         "tanh_int8_scale", "TANH", [_tensor("x", (1, 16), "i8", q(0.05, 3))],
         _tensor("tanh", (1, 16), "i8", q(0.01, 0))),
+    "l2_normalization_int8_scale": lambda: _single(
+        "l2_normalization_int8_scale", "L2_NORMALIZATION",
+        [_tensor("x", (1, 16), "i8", q(0.05, 3))], _tensor("y", (1, 16), "i8", q(0.01, 0)),
+        schema.L2NormOptions),
     "space_to_batch_alone": _space_to_batch_alone,
     "bool_output": _bool_output,
 }

@@ -736,9 +736,15 @@ def log_softmax(ctx) -> None:
 
 
 def l2_normalization(ctx) -> None:
-    x = ctx.input(0)
-    if x.dtype != "f32":
-        raise ModelError(f"{x.dtype} is not supported, only float")
+    """int8 as TFLite Micro's kernel, whose output is Q0.7 (scale 1/128, zero point 0)."""
+    x, out = ctx.input(0), ctx.output
+    _require_quantized(x, out)
+    if x.dtype not in ("f32", "i8"):
+        raise ModelError(f"{x.dtype} is not supported, only float and int8")
+    if out.dtype == "i8" and (np.float32(out.scale()), out.zero_point()) != \
+            (np.float32(1 / 128), 0):
+        raise ModelError(f"int8 output '{out.name}' quantised ({out.scale()}, "
+                         f"{out.zero_point()}); TFLite Micro's L2_NORMALIZATION gives 1/128, 0")
     if ctx.options(schema.L2NormOptions).fused_activation_function:
         raise ModelError("a fused activation is not supported")
     ctx.emit("l2_normalization", [x])
