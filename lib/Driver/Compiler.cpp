@@ -292,7 +292,7 @@ LogicalResult Compilation::configurePipeline() {
   bool toBudget = options.rowStreaming == RowStreaming::ToBudget &&
                   pipeline.arenaBudget > 0;
   pipeline.stream = options.rowStreaming == RowStreaming::Always || toBudget;
-  pipeline.streamBudget = toBudget ? pipeline.arenaBudget : 0;
+  pipeline.streamToBudget = toBudget;
   if (options.sramBudget > 0 && !pipeline.arenaIO &&
       callerIOBytes > options.sramBudget)
     return func.emitError()
@@ -317,7 +317,7 @@ LogicalResult Compilation::optimizeSchedule() {
   // (streams only up to a budget are added only when splitting alone does
   // not meet it).
   OwningOpRef<ModuleOp> unstreamed;
-  if (pipeline.stream && pipeline.streamBudget == 0) {
+  if (pipeline.stream && !pipeline.streamToBudget) {
     unstreamed = module->clone();
     pipeline.stream = false;
     // Only the chosen plan's diagnostics are the user's.

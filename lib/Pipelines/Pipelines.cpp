@@ -37,7 +37,7 @@ void pex::buildOptimizeTosaPipeline(OpPassManager &pm,
     StreamOptions stream;
     stream.arenaIO = options.arenaIO;
     stream.alignment = options.arenaAlignment;
-    stream.arenaBudget = options.streamBudget;
+    stream.arenaBudget = options.streamToBudget ? options.arenaBudget : 0;
     stream.partial = options.partial;
     stream.maxStates = options.reorderMaxStates;
     pm.addNestedPass<func::FuncOp>(createStream(stream));

@@ -36,12 +36,12 @@ struct PexPipelineOptions : public PassPipelineOptions<PexPipelineOptions> {
       llvm::cl::desc("Run chains of operators row by row through line "
                      "buffers where that lowers the peak (row streaming)"),
       llvm::cl::init(false)};
-  Option<int64_t> streamBudget{
-      *this, "stream-budget",
-      llvm::cl::desc("With `stream`: add streams only until the arena peak "
-                     "(after channel splitting) is at most this many bytes "
-                     "(0: wherever a stream lowers the peak)"),
-      llvm::cl::init(0)};
+  Option<bool> streamToBudget{
+      *this, "stream-to-budget",
+      llvm::cl::desc("With `stream` and `arena-budget`: add streams only "
+                     "until the arena peak (after channel splitting) fits "
+                     "the budget, rather than wherever a stream lowers it"),
+      llvm::cl::init(false)};
   Option<bool> readInputRows{
       *this, "read-input-rows",
       llvm::cl::desc("The application hands the model's input over row by "

@@ -85,34 +85,34 @@ def _sequence(op: Op, x: np.ndarray) -> np.ndarray:
     return x if op.attrs["time_major"] else x.transpose(1, 0, 2)
 
 
-def logistic_int16(x: np.ndarray, multiplier: int, left_shift: int) -> np.ndarray:
-    """reference_integer_ops::Logistic for int16 (Q3.12 in, Q0.15 out)."""
+def _interpolated_sigmoid(x: np.ndarray, multiplier: int, left_shift: int,
+                          fraction_bits: int, saturated: int) -> tuple[np.ndarray, np.ndarray]:
+    """What TFLite's int16 Logistic and Tanh share: the input scaled (a power of two when
+    multiplier is 0), and sigmoid_table_uint16 interpolated at its magnitude (index above
+    fraction_bits, `saturated` from the last entry on). Returns (scaled input, r)."""
     if multiplier == 0:  # the power-of-two case
         multiplier, left_shift = 3 << left_shift, 0
     rounding = (1 << (left_shift - 1)) if left_shift > 0 else 0
     value = (np.asarray(x, np.int64) * multiplier + rounding) >> left_shift
     magnitude = np.abs(value)
-    index = np.minimum(magnitude >> 9, 255)
-    fraction = magnitude & 0x1FF
+    index = np.minimum(magnitude >> fraction_bits, 255)
+    fraction = magnitude & ((1 << fraction_bits) - 1)
     low = SIGMOID_TABLE_UINT16[np.minimum(index, 254)]
     high = SIGMOID_TABLE_UINT16[np.minimum(index, 254) + 1]
-    result = np.where(index >= 255, 0x7FFF << 10, (low << 9) + fraction * (high - low))
+    return value, np.where(index >= 255, saturated,
+                           (low << fraction_bits) + fraction * (high - low))
+
+
+def logistic_int16(x: np.ndarray, multiplier: int, left_shift: int) -> np.ndarray:
+    """reference_integer_ops::Logistic for int16 (Q3.12 in, Q0.15 out)."""
+    value, result = _interpolated_sigmoid(x, multiplier, left_shift, 9, 0x7FFF << 10)
     result = np.where(value >= 0, result + (1 << 9), (1 << (16 + 9)) - result + (1 << 9) - 1)
     return result >> 10
 
 
 def tanh_int16(x: np.ndarray, multiplier: int, left_shift: int) -> np.ndarray:
     """reference_integer_ops::Tanh for int16 (Q0.15 out)."""
-    if multiplier == 0:
-        multiplier, left_shift = 3 << left_shift, 0
-    rounding = (1 << (left_shift - 1)) if left_shift > 0 else 0
-    value = (np.asarray(x, np.int64) * multiplier + rounding) >> left_shift
-    magnitude = np.abs(value)
-    index = np.minimum(magnitude >> 8, 255)
-    fraction = magnitude & 0xFF
-    low = SIGMOID_TABLE_UINT16[np.minimum(index, 254)]
-    high = SIGMOID_TABLE_UINT16[np.minimum(index, 254) + 1]
-    result = np.where(index >= 255, 0xFFFF << 8, (low << 8) + fraction * (high - low))
+    value, result = _interpolated_sigmoid(x, multiplier, left_shift, 8, 0xFFFF << 8)
     result = np.where(value >= 0, result - (1 << (14 + 9)) + (1 << (9 - 2)),
                       -result + (1 << (14 + 9)) + (1 << (9 - 2)) - 1)
     return result >> (9 - 1)

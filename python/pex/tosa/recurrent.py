@@ -125,6 +125,38 @@ def _lstm_activation(b: FunctionBuilder, x: Value, activation: str, output: Tens
     return fused_activation(b, x, activation, output)
 
 
+def _gate_weights(b: FunctionBuilder, op: Op, weight_type: str,
+                  bias_type: str) -> tuple[Value, Value, Value, Value]:
+    """The four gates' (input, forget, cell, output) input and recurrent weights stacked
+    as 1x1 kernels, their biases, and the zero bias of the recurrent convolution."""
+    input_weights, recurrent_weights, biases = op.inputs[1:5], op.inputs[5:9], op.inputs[9:13]
+    units = input_weights[0].shape[0]
+    return (_kernel(b, np.concatenate([w.data for w in input_weights]), weight_type),
+            _kernel(b, np.concatenate([w.data for w in recurrent_weights]), weight_type),
+            b.const(np.concatenate([t.data for t in biases]), bias_type),
+            b.const(np.zeros(4 * units), bias_type))
+
+
+def _sequence_shape(op: Op) -> tuple[int, int, int, int]:
+    """(steps, batch, depth, units) of an LSTM's input sequence and state."""
+    x = op.inputs[0]
+    steps, batch = (x.shape[0], x.shape[1]) if op.attrs["time_major"] else (x.shape[1], x.shape[0])
+    return steps, batch, x.shape[2], op.inputs[1].shape[0]
+
+
+def _step_rows(b: FunctionBuilder, op: Op,
+               step: Value) -> tuple[Value, Callable[[Value, Value], Value]]:
+    """The loop step's input row [batch, depth], and how the step's h is written into the
+    output sequence: write_row(h, outputs)."""
+    x, time_major = op.inputs[0], op.attrs["time_major"]
+    _, batch, depth, units = _sequence_shape(op)
+    offsets = [step, 0, 0] if time_major else [0, step, 0]
+    row = (1, batch, units) if time_major else (batch, 1, units)
+    window = (1, batch, depth) if time_major else (batch, 1, depth)
+    x_t = b.reshape(b.extract_slice(b.value(x), offsets, window), (batch, depth))
+    return x_t, lambda h, outputs: b.insert_slice(b.reshape(h, row), outputs, offsets)
+
+
 def lower_lstm(b: FunctionBuilder, op: Op) -> None:
     if op.inputs[0].dtype == "i8":
         _lower_lstm_int8(b, op)
@@ -137,23 +169,13 @@ def _lower_lstm_float(b: FunctionBuilder, op: Op) -> None:
     gates as two 1x1 convolutions (input and recurrent weights of the input, forget, cell
     and output gates stacked), sigmoid / activation, c = f c + i g (clipped), h = o act(c),
     h written at the step's row of the output."""
-    x, out = op.inputs[0], op.output
-    input_weights, recurrent_weights, biases = op.inputs[1:5], op.inputs[5:9], op.inputs[9:13]
-    time_major, activation = op.attrs["time_major"], op.attrs["activation"]
-    steps, batch = (x.shape[0], x.shape[1]) if time_major else (x.shape[1], x.shape[0])
-    depth, units = x.shape[2], input_weights[0].shape[0]
-    input_kernel = _kernel(b, np.concatenate([w.data for w in input_weights]), "f32")
-    recurrent_kernel = _kernel(b, np.concatenate([w.data for w in recurrent_weights]), "f32")
-    bias = b.const(np.concatenate([t.data for t in biases]), "f32")
-    no_bias = b.const(np.zeros(4 * units), "f32")
+    out, activation = op.output, op.attrs["activation"]
+    steps, batch, _, units = _sequence_shape(op)
+    input_kernel, recurrent_kernel, bias, no_bias = _gate_weights(b, op, "f32", "f32")
     reset = b.const(np.zeros((batch, units)), "f32")
     assembled = b.empty(TensorType(out.shape, "f32"))
     step, (h, c, outputs) = b.begin_loop(steps, [reset, reset, assembled])
-    offsets = [step, 0, 0] if time_major else [0, step, 0]
-    row = (1, batch, units) if time_major else (batch, 1, units)
-    x_t = b.reshape(b.extract_slice(b.value(x), offsets,
-                                    (1, batch, depth) if time_major else (batch, 1, depth)),
-                    (batch, depth))
+    x_t, write_row = _step_rows(b, op, step)
     gates = b.elementwise("add", _projection(b, x_t, input_kernel, bias),
                           _projection(b, h, recurrent_kernel, no_bias), (batch, 1, 1, 4 * units))
     gates = b.reshape(gates, (batch, 4 * units))
@@ -164,7 +186,7 @@ def _lower_lstm_float(b: FunctionBuilder, op: Op) -> None:
     if op.attrs["cell_clip"] > 0:
         c = b.clamp(c, -op.attrs["cell_clip"], op.attrs["cell_clip"])
     h = b.mul(o, _lstm_activation(b, c, activation, out), c.shape)
-    outputs = b.insert_slice(b.reshape(h, row), outputs, offsets)
+    outputs = write_row(h, outputs)
     b.bind(out, b.end_loop([h, c, outputs])[2])
 
 
@@ -300,17 +322,12 @@ def _lower_lstm_int8(b: FunctionBuilder, op: Op) -> None:
     convolutions rescaled per gate to int16 and summed with saturation, integer sigmoid
     and tanh, c = sat16(f c + i g) (clipped), h = tanh(c) o requantised to int8."""
     x, out = op.inputs[0], op.output
-    input_weights, recurrent_weights, biases = op.inputs[1:5], op.inputs[5:9], op.inputs[9:13]
+    input_weights, recurrent_weights = op.inputs[1:5], op.inputs[5:9]
     hidden = op.attrs["hidden_quant"]
     hidden_scale, hidden_zp = float(hidden.scale[0]), int(hidden.zero_point[0])
     cell_scale = float(np.float32(op.attrs["cell_scale"]))
-    time_major = op.attrs["time_major"]
-    steps, batch = (x.shape[0], x.shape[1]) if time_major else (x.shape[1], x.shape[0])
-    depth, units = x.shape[2], input_weights[0].shape[0]
-    input_kernel = _kernel(b, np.concatenate([w.data for w in input_weights]), "i8")
-    recurrent_kernel = _kernel(b, np.concatenate([w.data for w in recurrent_weights]), "i8")
-    bias = b.const(np.concatenate([t.data for t in biases]), "i32")
-    no_bias = b.const(np.zeros(4 * units), "i32")
+    steps, batch, _, units = _sequence_shape(op)
+    input_kernel, recurrent_kernel, bias, no_bias = _gate_weights(b, op, "i8", "i32")
     low, high = _INT16_MIN, _INT16_MAX
     if op.attrs["cell_clip"] > 0:
         clip = int(np.clip(op.attrs["cell_clip"] / cell_scale, _INT16_MIN, _INT16_MAX))
@@ -319,11 +336,7 @@ def _lower_lstm_int8(b: FunctionBuilder, op: Op) -> None:
     step, (h, c, outputs) = b.begin_loop(steps, [
         b.const(np.full((batch, units), hidden_zp), "i8"),
         b.const(np.zeros((batch, units)), "i16"), assembled])
-    offsets = [step, 0, 0] if time_major else [0, step, 0]
-    row = (1, batch, units) if time_major else (batch, 1, units)
-    x_t = b.reshape(b.extract_slice(b.value(x), offsets,
-                                    (1, batch, depth) if time_major else (batch, 1, depth)),
-                    (batch, depth))
+    x_t, write_row = _step_rows(b, op, step)
     from_input = _gate_rescale(b, _projection(b, x_t, input_kernel, bias, x.zero_point()),
                                x.scale(), input_weights)
     from_hidden = _gate_rescale(b, _projection(b, h, recurrent_kernel, no_bias, hidden_zp),
@@ -343,5 +356,5 @@ def _lower_lstm_int8(b: FunctionBuilder, op: Op) -> None:
     h = _requantize_product(b, tanh_int16(b, b.cast(c_next, "i32"),
                                           cell_state_scale_power(cell_scale)),
                             o, _GATE_OUTPUT_SCALE ** 2 / hidden_scale, hidden_zp, "i8")
-    outputs = b.insert_slice(b.reshape(h, row), outputs, offsets)
+    outputs = write_row(h, outputs)
     b.bind(out, b.end_loop([h, c_next, outputs])[2])
