@@ -49,6 +49,9 @@ if subprocess.run([config.pex_python, "-c", "import importlib.util, sys; "
 if lit.util.pythonize_bool(config.pex_sanitize):
     config.available_features.add("sanitize")
     reports = os.path.join(config.pex_obj_root, "sanitizer-reports", "report")
+    # Made here: the runtimes of two tools starting at once race to create it,
+    # and the loser fails ("Can't create directory").
+    os.makedirs(os.path.dirname(reports), exist_ok=True)
     config.environment["ASAN_OPTIONS"] = f"abort_on_error=1:log_path={reports}"
     config.environment["UBSAN_OPTIONS"] = \
         f"halt_on_error=1:print_stacktrace=1:abort_on_error=1:log_path={reports}"
