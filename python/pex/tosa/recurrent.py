@@ -11,12 +11,13 @@ the bias and the rank reduction are int32 sums; one rescale gives the int8 outpu
 lstm keeps its time loop: an `scf.for` whose body is TOSA on the step's slice of the
 input, carrying the states h and c and the output being assembled row by row. int8 is
 TFLite Micro's integer step (see pex.reference.tflm_lstm): the gates' two convolutions
-accumulate in int32 and are rescaled per gate to int16 Q3.12, summed and saturated; the
-int16 sigmoid and tanh interpolate TFLite's 256-entry sigmoid table with integer ops, the
-table read as four int8 `table`s (the high and low bytes of an entry and of its
-difference to the next), each one a tree of element-wise operators that pexc fuses into
-one kernel; the cell and hidden updates are `mul`s in int32 rescaled as TFLite's
-MulElementwise requantises. h (int8) and c (int16) are carried.
+accumulate in int32 and are rescaled per gate to int16 Q3.12, summed and saturated, and
+stored as int16 (TFLite Micro's gate scratch buffers' bytes); the int16 sigmoid and tanh
+interpolate TFLite's 256-entry sigmoid table with integer ops, the table read as four
+int8 `table`s (the high and low bytes of an entry and of its difference to the next),
+each one a tree of element-wise operators that pexc fuses into one kernel; the cell and
+hidden updates are `mul`s in int32 rescaled as TFLite's MulElementwise requantises.
+h (int8) and c (int16) are carried.
 """
 
 from __future__ import annotations
