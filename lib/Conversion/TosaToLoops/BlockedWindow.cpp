@@ -103,14 +103,29 @@ void emit::emitBlockedWindow(OpBuilder &builder, Location loc,
                  emitBlock(fb, fl, {n, oh, ow, c}, blocking.columns, inside,
                            setupValues);
                });
+    // A row of one band (a stream's row kernel) without a loop over blocks
+    // is straight-line code, where LLVM keeps the inputs the blocks share
+    // in registers from the first block to the last and spills them: with
+    // `separateRowBlocks`, a compiler barrier between the blocks makes each
+    // read its own. (In a loop the barrier would keep loads from being
+    // hoisted.)
+    bool separateBlocks =
+        blocking.separateRowBlocks && rows == 1 && blocks == 0;
+    bool first = true;
+    auto straightLineBlock = [&](ValueRange out, int64_t columns,
+                                 WindowTaps taps) {
+      if (separateBlocks && !first)
+        emitCompilerBarrier(b, l);
+      first = false;
+      emitBlock(b, l, out, columns, taps, setupValues);
+    };
     if (remainder > 0)
-      emitBlock(b, l,
-                {n, oh,
-                 constantIndex(b, l, colBegin + blocks * blocking.columns), c},
-                remainder, inside, setupValues);
+      straightLineBlock(
+          {n, oh, constantIndex(b, l, colBegin + blocks * blocking.columns), c},
+          remainder, inside);
     for (auto [ow, colTaps] : borderCols)
-      emitBlock(b, l, {n, oh, constantIndex(b, l, ow), c}, 1,
-                WindowTaps{rowTaps, colTaps}, setupValues);
+      straightLineBlock({n, oh, constantIndex(b, l, ow), c}, 1,
+                        WindowTaps{rowTaps, colTaps});
   };
 
   buildFor(

@@ -29,6 +29,10 @@ struct WindowBlocking {
   /// Adjacent output columns per interior block (a row's last interior
   /// columns form a narrower block).
   int64_t columns = 1;
+  /// Whether the blocks of a single straight-line row (a stream's row
+  /// kernel) each read their own inputs, behind compiler barriers, rather
+  /// than share what LLVM would keep live (and spill) across them.
+  bool separateRowBlocks = false;
 };
 
 /// Kernel taps [begin, end) along one dimension.

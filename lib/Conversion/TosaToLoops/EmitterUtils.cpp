@@ -3,6 +3,7 @@
 #include "EmitterUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
@@ -204,4 +205,13 @@ Value emit::buildInBounds(OpBuilder &builder, Location loc, ValueRange indices,
                     : both;
   }
   return result;
+}
+
+void emit::emitCompilerBarrier(OpBuilder &builder, Location loc) {
+  LLVM::InlineAsmOp::create(
+      builder, loc, TypeRange{}, ValueRange{}, /*asm_string=*/"",
+      /*constraints=*/"~{memory}", /*has_side_effects=*/true,
+      /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
+      LLVM::AsmDialectAttr::get(builder.getContext(), LLVM::AsmDialect::AD_ATT),
+      /*operand_attrs=*/ArrayAttr());
 }

@@ -84,6 +84,12 @@ Value multiplyAccumulate(OpBuilder &builder, Location loc, Value acc, Value a,
 Value buildInBounds(OpBuilder &builder, Location loc, ValueRange indices,
                     ArrayRef<int64_t> sizes);
 
+/// A compiler barrier (an empty assembly statement that may touch memory):
+/// LLVM neither moves memory accesses across it nor reuses a value loaded
+/// before it, so straight-line blocks after it reload what they read
+/// instead of keeping it live from an earlier block. No instruction.
+void emitCompilerBarrier(OpBuilder &builder, Location loc);
+
 /// The attach functions of the emitter families.
 void attachElementwiseEmitters(MLIRContext *context);
 void attachConvolutionEmitters(MLIRContext *context);
