@@ -428,10 +428,12 @@ def _mirror_pad(dtype: str, mode: int) -> bytes:
 
 
 def _padv2(dtype: str) -> bytes:
-    x = _tensor("x", (1, 4, 4, 3), dtype, q(0.05, 3))
-    value = _constant("value", [5], "i8", q(0.05, 3)) if dtype == "i8" \
-        else _constant("value", [-1.5], "f32")
-    out = _tensor("padded", (1, 5, 7, 3), dtype, q(0.05, 3))
+    quant = _movement_quant(dtype)
+    x = _tensor("x", (1, 4, 4, 3), dtype, quant)
+    value = {"i8": lambda: _constant("value", [5], "i8", quant),
+             "i16": lambda: _constant("value", [-20000], "i16", quant),
+             "f32": lambda: _constant("value", [-1.5], "f32")}[dtype]()
+    out = _tensor("padded", (1, 5, 7, 3), dtype, quant)
     return _single(f"padv2_{_suffix(dtype)}", "PADV2",
                    [x, _int32("paddings", [[0, 0], [1, 0], [1, 2], [0, 0]]), value], out)
 
@@ -700,6 +702,13 @@ def _softmax_16x8(name: str, shape, input_scale: float, beta: float,
     return make
 
 
+def _transpose_16x8() -> bytes:
+    """Rows and columns swapped, channels kept."""
+    x = _tensor("x", (1, 4, 3, 5), "i16", q(1 / 32767))
+    out = _tensor("transposed", (1, 3, 4, 5), "i16", q(1 / 32767))
+    return _single("transpose_int16", "TRANSPOSE", [x, _int32("perm", [0, 2, 1, 3])], out)
+
+
 def _concatenation_16x8(name: str, y_scale: float) -> Callable[[], bytes]:
     """x [1, 4, 4, 3] joined with a constant [1, 4, 4, 2] along the channels."""
     def make() -> bytes:
@@ -737,6 +746,8 @@ MODELS: dict[str, Callable[[], bytes]] = {
     "split_int16": lambda: _split_then_concat("SPLIT", "i16"),
     "split_v_int16": lambda: _split_then_concat("SPLIT_V", "i16"),
     "expand_dims_int16": lambda: _expand_dims("i16"),
+    "transpose_int16": _transpose_16x8,
+    "padv2_int16": lambda: _padv2("i16"),
 }
 for _dtype in ("i8", "f32"):
     _s = _suffix(_dtype)

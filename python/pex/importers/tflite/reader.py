@@ -200,7 +200,8 @@ _INT16_OPERATORS = ("QUANTIZE", "SVDF", "UNIDIRECTIONAL_SEQUENCE_LSTM")
 _16X8_OPERATORS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "TRANSPOSE_CONV", "ADD",
                    "SUB", "MUL", "DEQUANTIZE", "AVERAGE_POOL_2D", "MAX_POOL_2D", "PAD",
                    "STRIDED_SLICE", "RESHAPE", "LEAKY_RELU", "LOGISTIC", "TANH", "SOFTMAX",
-                   "CONCATENATION", "SLICE", "SPLIT", "SPLIT_V", "EXPAND_DIMS")
+                   "CONCATENATION", "SLICE", "SPLIT", "SPLIT_V", "EXPAND_DIMS", "TRANSPOSE",
+                   "PADV2")
 
 
 def _check_int16(name: str, context) -> None:
