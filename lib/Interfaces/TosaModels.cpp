@@ -296,7 +296,8 @@ void mlir::pex::registerTosaInterfaceModels(DialectRegistry &registry) {
                       tosa::ReciprocalOp, tosa::AbsOp, tosa::NegateOp,
                       tosa::SelectOp, tosa::GreaterOp, tosa::GreaterEqualOp,
                       tosa::EqualOp, tosa::ArithmeticRightShiftOp,
-                      tosa::LogicalLeftShiftOp, tosa::ClzOp>(context);
+                      tosa::LogicalLeftShiftOp, tosa::ClzOp, tosa::IdentityOp>(
+        context);
     attachChannelLocal<tosa::AvgPool2dOp, tosa::MaxPool2dOp>(context);
     tosa::RescaleOp::attachInterface<RescaleModel>(*context);
     tosa::TableOp::attachInterface<TableModel>(*context);

@@ -559,6 +559,15 @@ struct ArithmeticRightShiftEmitter
   }
 };
 
+/// identity: a copy (pex-lower-groups writes a group's result this way when its
+/// epilogue returns an accumulator unchanged).
+struct IdentityEmitter : ElementwiseEmitter<IdentityEmitter, tosa::IdentityOp> {
+  Value compute(tosa::IdentityOp, OpBuilder &, Location, ValueRange s, Type,
+                KernelOperands &) const {
+    return s[0];
+  }
+};
+
 /// logical_left_shift: the shift amount is the second operand (TOSA requires
 /// it in [0, 31]).
 struct LogicalLeftShiftEmitter
@@ -667,6 +676,7 @@ void emit::attachElementwiseEmitters(MLIRContext *context) {
   tosa::SelectOp::attachInterface<SelectEmitter>(*context);
   tosa::ArithmeticRightShiftOp::attachInterface<ArithmeticRightShiftEmitter>(
       *context);
+  tosa::IdentityOp::attachInterface<IdentityEmitter>(*context);
   tosa::LogicalLeftShiftOp::attachInterface<LogicalLeftShiftEmitter>(*context);
   tosa::ClzOp::attachInterface<ClzEmitter>(*context);
   tosa::TableOp::attachInterface<TableEmitter>(*context);
