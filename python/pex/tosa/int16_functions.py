@@ -149,8 +149,10 @@ def softmax_int16(b: FunctionBuilder, x: Value, input_scale: float, beta: float)
                          shape)
     scaled = b.rescale(diff, multiplier, tosa_shift(shift), 0, 0, "i32")
     offset = _binary(b, "add", _binary(b, "maximum", scaled, INT16_MIN - INT16_MAX), INT16_MAX)
-    exps = _lookup(b, b.cast(offset, "i16"), SOFTMAX_EXP_LUT)
-    total = b.reduce("reduce_sum", exps, last)
+    # Q0.15 exps, read by the sum and by the products: stored as int16 (TFLite Micro
+    # keeps them in its int16 output), each reader widening them.
+    exps = b.cast(_lookup(b, b.cast(offset, "i16"), SOFTMAX_EXP_LUT), "i16")
+    total = b.reduce("reduce_sum", b.cast(exps, "i32"), last)
     headroom_plus_one = b.op("clz", [total], total.type)
     normalized = b.op("logical_left_shift",
                       [total, _binary(b, "sub", headroom_plus_one, 1)], total.type)
@@ -159,7 +161,7 @@ def softmax_int16(b: FunctionBuilder, x: Value, input_scale: float, beta: float)
     centred = _binary(b, "minimum", _binary(b, "sub", shifted_sum, (1 << 15) + (1 << 16)),
                       INT16_MAX)
     reciprocal = _lookup(b, b.cast(centred, "i16"), SOFTMAX_RECIPROCAL_LUT)
-    product = b.mul(exps, reciprocal, shape)
+    product = b.mul(b.cast(exps, "i32"), reciprocal, shape)
     right = b.elementwise("sub", constant_like(b, total, 31), headroom_plus_one, total.shape)
     result = _shift_right(b, product, right, rounded=True)
     return b.cast(_binary(b, "minimum", result, INT16_MAX), "i16")
