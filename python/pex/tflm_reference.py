@@ -244,3 +244,57 @@ def softmax_int16(x, input_scale: float, beta: float):
     right_shift = 31 - headroom_plus_one
     result = (exps * reciprocal + (np.int64(1) << (right_shift - 1))) >> right_shift
     return np.clip(result, 0, INT16_MAX).astype(np.int16)
+
+
+# LogSoftmax's fixed point: differences in Q5.26, exps summed in Q12.19, the output
+# Q4.27 read as int8 with scale 16/256 and zero point 127.
+LOG_SOFTMAX_DIFF_BITS, LOG_SOFTMAX_SUM_BITS, LOG_SOFTMAX_OUTPUT_BITS = 5, 12, 4
+
+
+def log_softmax_int8_parameters(input_scale: float) -> dict:
+    """LogSoftmaxPrepare's PreprocessLogSoftmaxScalingExp (beta 1): the input multiplier
+    (QuantizeMultiplierGreaterThanOne of input_scale x 2^26, capped at 2^31 - 1), its
+    reverse (QuantizeMultiplier of 2^(31 - left shift) / multiplier) and diff_min."""
+    real = min(float(np.float32(input_scale)) * (1 << (31 - LOG_SOFTMAX_DIFF_BITS)),
+               (1 << 31) - 1.0)
+    multiplier, left_shift = quantize_multiplier(real)
+    reverse_multiplier, reverse_shift = quantize_multiplier(
+        (1 << (31 - left_shift)) / float(multiplier))
+    return {"multiplier": multiplier, "left_shift": left_shift,
+            "reverse_multiplier": reverse_multiplier, "reverse_shift": reverse_shift,
+            "diff_min": -_input_radius(LOG_SOFTMAX_DIFF_BITS, left_shift)}
+
+
+def log_softmax_int8_exps(input_scale: float) -> np.ndarray:
+    """The row sum's term for each difference x - max in [-255, 0] (index 0: -255):
+    exp of the difference in Q5.26, rescaled to Q12.19; 0 below diff_min."""
+    parameters = log_softmax_int8_parameters(input_scale)
+    diff = np.arange(-255, 1, dtype=np.int64)
+    scaled = multiply_by_quantized_multiplier(diff, parameters["multiplier"],
+                                              parameters["left_shift"])
+    exps = fixedpoint.rescale(fixedpoint.exp_on_negative_values(
+        scaled, LOG_SOFTMAX_DIFF_BITS), 0, LOG_SOFTMAX_SUM_BITS)
+    return np.where(diff >= parameters["diff_min"], exps, 0)
+
+
+def log_softmax_int8(x, input_scale: float):
+    """reference_integer_ops::LogSoftmax over the last axis (output scale 16/256, zero
+    point 127): the log of the row's sum of exps (log_x_for_x_greater_than_or_equal_to_1,
+    Q12 in, Q5 out) subtracted from each difference in Q5.26, rounded to Q4 (by 2^22,
+    halves away from zero), + 127; differences at or below the reverse-scaled log sum
+    (and below diff_min) give -128."""
+    parameters = log_softmax_int8_parameters(input_scale)
+    x = np.asarray(x, np.int64)
+    diff = x - x.max(axis=-1, keepdims=True)
+    total = log_softmax_int8_exps(input_scale)[diff + 255].sum(axis=-1, keepdims=True)
+    log_sum = fixedpoint.log_x_for_x_greater_than_or_equal_to_1(
+        total, LOG_SOFTMAX_SUM_BITS, LOG_SOFTMAX_DIFF_BITS)
+    adjusted_diff_min = np.maximum(parameters["diff_min"] - 1, multiply_by_quantized_multiplier(
+        log_sum + fixedpoint.INT32_MIN, parameters["reverse_multiplier"],
+        parameters["reverse_shift"]))
+    scaled = multiply_by_quantized_multiplier(diff, parameters["multiplier"],
+                                              parameters["left_shift"])
+    output = rounding_divide_by_pot(
+        scaled - log_sum, 31 - LOG_SOFTMAX_DIFF_BITS - LOG_SOFTMAX_OUTPUT_BITS) + 127
+    return np.where(diff > adjusted_diff_min, np.clip(output, INT8_MIN, INT8_MAX),
+                    INT8_MIN).astype(np.int8)

@@ -29,8 +29,8 @@ from pex.quantization import (INT8_MAX, INT8_MIN, INT16_MAX, INT16_MIN, activati
 from pex.reference.tflm_lstm import logistic_int16, lstm, tanh_int16
 from pex.reference.tflm_svdf import svdf
 from pex.reference.tflm_unary import UNARY_INT8, inv_sqrt_multiplier
-from pex.tflm_reference import (int16_activation_parameters, logistic_int8, softmax_int8,
-                                softmax_int16)
+from pex.tflm_reference import (int16_activation_parameters, log_softmax_int8, logistic_int8,
+                                softmax_int8, softmax_int16)
 
 _ADD_LEFT_SHIFT = 20
 _ADD_LEFT_SHIFT_INT16 = 15
@@ -443,6 +443,9 @@ def _arg(function):
 
 
 def _log_softmax(op: Op, x: np.ndarray) -> np.ndarray:
+    """int8: reference_integer_ops::LogSoftmax (pex.tflm_reference)."""
+    if op.output.dtype == "i8":
+        return log_softmax_int8(x, op.inputs[0].scale()).astype(np.int64)
     shifted = x - x.max(axis=-1, keepdims=True)
     return (shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))).astype(np.float32)
 

@@ -814,6 +814,17 @@ MODELS.update({
     "hard_swish_wide_int8": _hard_swish_low_scale,
     "cast_int8_f32": _cast_int8_f32,
     "log_softmax_f32": _float_only("LOG_SOFTMAX"),
+    "log_softmax_int8": lambda: _single(
+        "log_softmax_int8", "LOG_SOFTMAX", [_tensor("x", (1, 4, 16), "i8", q(0.1, 3))],
+        _tensor("log_softmax", (1, 4, 16), "i8", q(16 / 256, 127))),
+    # 512 rows of 8: as many sums of exps for the fixed-point logarithm.
+    "log_softmax_rows_int8": lambda: _single(
+        "log_softmax_rows_int8", "LOG_SOFTMAX", [_tensor("x", (512, 8), "i8", q(0.05, 0))],
+        _tensor("log_softmax", (512, 8), "i8", q(16 / 256, 127))),
+    # Rows of 300 at a finer input scale: larger sums, diff_min below -255.
+    "log_softmax_deep_int8": lambda: _single(
+        "log_softmax_deep_int8", "LOG_SOFTMAX", [_tensor("x", (2, 300), "i8", q(0.03, -5))],
+        _tensor("log_softmax", (2, 300), "i8", q(16 / 256, 127))),
     "l2_normalization_f32": _float_only("L2_NORMALIZATION", schema.L2NormOptions),
     "l2_normalization_int8": _l2_normalization_int8("l2_normalization_int8", (1, 4, 16)),
     # Rows of 4096 values: sums of squares of 2^24 and more, normalised by fewer than 4
@@ -872,6 +883,9 @@ REFUSED: dict[str, Callable[[], bytes]] = {
     "tanh_int8_scale": lambda: _single(
         "tanh_int8_scale", "TANH", [_tensor("x", (1, 16), "i8", q(0.05, 3))],
         _tensor("tanh", (1, 16), "i8", q(0.01, 0))),
+    "log_softmax_int8_scale": lambda: _single(
+        "log_softmax_int8_scale", "LOG_SOFTMAX", [_tensor("x", (1, 16), "i8", q(0.1, 3))],
+        _tensor("log_softmax", (1, 16), "i8", q(1 / 16, 0))),
     "l2_normalization_int8_scale": lambda: _single(
         "l2_normalization_int8_scale", "L2_NORMALIZATION",
         [_tensor("x", (1, 16), "i8", q(0.05, 3))], _tensor("y", (1, 16), "i8", q(0.01, 0)),

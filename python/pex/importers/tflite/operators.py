@@ -12,7 +12,8 @@ from pex.errors import ModelError
 from pex.graph import Tensor, same_quantization
 from pex.importers.tflite import dilated, movement, resize_maps, schema
 from pex.tflm_reference import (cell_state_scale_power, checked_log2,
-                                int16_activation_parameters, softmax_int16_parameters)
+                                int16_activation_parameters, log_softmax_int8_parameters,
+                                softmax_int16_parameters)
 
 
 def _activation(code: int) -> str:
@@ -789,9 +790,23 @@ def _nhwc(x: Tensor) -> tuple:
 
 
 def log_softmax(ctx) -> None:
-    x = ctx.input(0)
-    if x.dtype != "f32":
-        raise ModelError(f"{x.dtype} is not supported, only float")
+    """int8 as TFLite Micro's kernel, whose output steps by 1/16 from 0 down (scale
+    16/256, zero point 127), over rows of at most 4096 values (its Q12 sum of exps)."""
+    x, out = ctx.input(0), ctx.output
+    _require_quantized(x, out)
+    if x.dtype not in ("f32", "i8"):
+        raise ModelError(f"{x.dtype} is not supported, only float and int8")
+    if x.dtype == "i8":
+        if (np.float32(out.scale()), out.zero_point()) != (np.float32(16 / 256), 127):
+            raise ModelError(f"int8 output '{out.name}' quantised ({out.scale():g}, "
+                             f"{out.zero_point()}); TFLite Micro's LOG_SOFTMAX gives "
+                             f"16/256, 127")
+        if x.shape[-1] > 4096:
+            raise ModelError(f"rows of {x.shape[-1]} values; TFLite Micro's Q12 sum of exps "
+                             f"holds 4096")
+        if log_softmax_int8_parameters(x.scale())["reverse_shift"] > 0:
+            raise ModelError(f"int8 input '{x.name}' has scale {x.scale():g}; TFLite Micro's "
+                             f"reverse scaling of the log would overflow int32")
     ctx.emit("log_softmax", [x])
 
 
