@@ -295,7 +295,9 @@ void mlir::pex::registerTosaInterfaceModels(DialectRegistry &registry) {
                       tosa::LogOp, tosa::RsqrtOp,
                       tosa::ReciprocalOp, tosa::AbsOp, tosa::NegateOp,
                       tosa::SelectOp, tosa::GreaterOp, tosa::GreaterEqualOp,
-                      tosa::EqualOp, tosa::ArithmeticRightShiftOp>(context);
+                      tosa::EqualOp, tosa::ArithmeticRightShiftOp,
+                      tosa::LogicalLeftShiftOp, tosa::ClzOp, tosa::IdentityOp>(
+        context);
     attachChannelLocal<tosa::AvgPool2dOp, tosa::MaxPool2dOp>(context);
     tosa::RescaleOp::attachInterface<RescaleModel>(*context);
     tosa::TableOp::attachInterface<TableModel>(*context);

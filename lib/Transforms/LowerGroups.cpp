@@ -267,9 +267,16 @@ LogicalResult GroupLowering::lower() {
       Value result = mapping.lookup(value);
       PlacementAttr placement = getPlacement(
           group, kResultPlacementsAttrName, numAssembled + index);
+      // An epilogue that returns an accumulator unchanged still has a result
+      // of its own storage, which the planner may have placed apart from the
+      // accumulator (whose bytes it then reuses): copy it there.
+      if (placement && isa<BlockArgument>(value))
+        result = tosa::IdentityOp::create(builder, group.getLoc(),
+                                          result.getType(), result);
       Operation *producer = result.getDefiningOp();
-      if (placement && producer && value.getDefiningOp() &&
-          value.getDefiningOp()->getParentRegion() == &group.getEpilogue())
+      if (placement && producer &&
+          (isa<BlockArgument>(value) ||
+           value.getDefiningOp()->getParentRegion() == &group.getEpilogue()))
         producer->setAttr(kPlacementAttrName, placement);
       finalResults.push_back(result);
     }

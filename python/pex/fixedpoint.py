@@ -122,6 +122,62 @@ def tanh(a, integer_bits: int):
     return np.where(a == 0, 0, np.where(negative, -result, result))
 
 
+def saturating_rounding_multiply_by_pot_param(x, exponent):
+    """TFLite's SaturatingRoundingMultiplyByPOTParam: x times 2^exponent (a runtime
+    exponent >= 0), saturated."""
+    x = np.asarray(x, np.int64)
+    exponent = np.asarray(exponent, np.int64)
+    threshold = (np.int64(1) << (31 - exponent)) - 1
+    return np.where(x > threshold, INT32_MAX, np.where(x < -threshold, INT32_MIN,
+                                                       wrap_int32(x << exponent)))
+
+
+# log_x_for_x_greater_than_or_equal_to_1_impl's constants (Q0.31).
+LOG_2 = 1488522236
+SQRT_SQRT_HALF = 1805811301
+SQRT_HALF = 1518500250
+ONE_QUARTER = 536870912
+ALPHA_N, ALPHA_D, ALPHA_I, ALPHA_F = 117049297, 127690142, 1057819769, 638450708
+
+
+def log_x_for_x_greater_than_or_equal_to_1(x, input_integer_bits: int,
+                                           output_integer_bits: int):
+    """TFLite's log(x) for x >= 1 in Q<input_integer_bits>, in Q<output_integer_bits>:
+    x normalised by its leading zeros, both as is and times sqrt(1/2) (the one nearer
+    1 kept), the logarithm of the normalised r from a rational approximation around
+    sqrt(sqrt(1/2)) (one_over_one_plus_x for its denominator), plus the exponent times
+    log 2, accumulated with one more integer bit."""
+    accumulator_bits = output_integer_bits + 1
+    shifted_quarter = rescale(ONE_QUARTER, 0, accumulator_bits)
+    z_a = np.asarray(x, np.int64)
+    z_a_headroom_plus_1 = count_leading_zeros(z_a)
+    r_a_tmp = saturating_rounding_multiply_by_pot_param(z_a, z_a_headroom_plus_1 - 1)
+    r_a_raw = saturating_rounding_multiply_by_pot_param(mul(r_a_tmp, SQRT_HALF), 1)
+    z_a_pow_2_adj = np.clip(saturating_rounding_multiply_by_pot_param(
+        input_integer_bits - z_a_headroom_plus_1, 31 - accumulator_bits) + shifted_quarter,
+        INT32_MIN, INT32_MAX)
+    z_b = mul(z_a, SQRT_HALF)
+    z_b_headroom = count_leading_zeros(z_b) - 1
+    r_b_raw = saturating_rounding_multiply_by_pot_param(z_a, z_b_headroom)
+    z_b_pow_2_adj = np.clip(saturating_rounding_multiply_by_pot_param(
+        input_integer_bits - z_b_headroom, 31 - accumulator_bits) - shifted_quarter,
+        INT32_MIN, INT32_MAX)
+    r = np.minimum(r_a_raw, r_b_raw)
+    z_pow_2_adj = np.maximum(z_a_pow_2_adj, z_b_pow_2_adj)
+    p = rounding_half_sum(r, SQRT_SQRT_HALF)
+    q = wrap_int32(r - SQRT_SQRT_HALF)
+    q = wrap_int32(q + q)
+    common_sq = mul(q, q)
+    num = wrap_int32(mul(q, r) + mul(mul(q, common_sq), ALPHA_N))
+    denom_minus_one_0 = wrap_int32(
+        mul(p, wrap_int32(wrap_int32(ALPHA_I + q) + mul(ALPHA_D, common_sq)))
+        + mul(ALPHA_F, q))
+    recip_denom = one_over_one_plus_x_for_x_in_0_1(denom_minus_one_0)
+    num_scaled = rescale(num, 0, accumulator_bits)
+    return rescale(wrap_int32(mul(z_pow_2_adj, LOG_2) + mul(num_scaled, recip_denom)),
+                   accumulator_bits, output_integer_bits)
+
+
 def count_leading_zeros(x):
     """Leading zero bits of x read as uint32."""
     x = np.asarray(x, np.int64) & 0xFFFFFFFF

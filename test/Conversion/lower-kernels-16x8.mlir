@@ -48,3 +48,49 @@ func.func @conv16x8_alone(%x: memref<1x2x2x1xi16>, %w: memref<1x1x1x1xi8>, %b: m
   }
   return
 }
+
+// -----
+
+// A 16-bit table (TFLite Micro's int16 SOFTMAX): the upper nine bits of x +
+// 2^15 index two neighbouring entries of the 513, the lower seven interpolate
+// them in i32, (base << 7) + (next - base) * fraction.
+// CHECK-LABEL: func.func private @table16_k0_table
+// CHECK:         %[[X:.*]] = arith.extsi {{.*}} : i16 to i32
+// CHECK:         %[[OFFSET:.*]] = arith.addi %[[X]], %{{.*}} : i32
+// CHECK:         %[[POSITION:.*]] = arith.shrui %[[OFFSET]], %{{.*}} : i32
+// CHECK:         %[[FRACTION:.*]] = arith.andi %[[OFFSET]], %{{.*}} : i32
+// CHECK:         %[[BASE:.*]] = memref.load {{.*}} : memref<513xi16>
+// CHECK:         %[[NEXT_POSITION:.*]] = arith.addi %[[POSITION]], %{{.*}} : i32
+// CHECK:         %[[NEXT:.*]] = memref.load {{.*}} : memref<513xi16>
+// CHECK:         %[[SLOPE:.*]] = arith.subi
+// CHECK:         %[[HIGH:.*]] = arith.shli
+// CHECK:         %[[STEP:.*]] = arith.muli %[[SLOPE]], %[[FRACTION]] : i32
+// CHECK:         arith.addi %[[HIGH]], %[[STEP]] : i32
+func.func @table16(%x: memref<4xi16>, %t: memref<513xi16>, %y: memref<4xi32>) {
+  pex.kernel ins(%x, %t : memref<4xi16>, memref<513xi16>) outs(%y : memref<4xi32>) {
+  ^bb0(%in: tensor<4xi16>, %ta: tensor<513xi16>, %out: tensor<4xi32>):
+    %r = tosa.table %in, %ta : (tensor<4xi16>, tensor<513xi16>) -> tensor<4xi32>
+    pex.yield %r : tensor<4xi32>
+  }
+  return
+}
+
+// -----
+
+// SoftmaxInt16's normalisation of a row's sum: its leading zeros (math.ctlz)
+// and the sum shifted left by them less one.
+// CHECK-LABEL: func.func private @normalize_k0_clz
+// CHECK:         %[[ZEROS:.*]] = math.ctlz %{{.*}} : i32
+// CHECK:         %[[SHIFT:.*]] = arith.subi %[[ZEROS]], %{{.*}} : i32
+// CHECK:         arith.shli %{{.*}}, %[[SHIFT]] : i32
+func.func @normalize(%x: memref<4xi32>, %y: memref<4xi32>) {
+  pex.kernel ins(%x : memref<4xi32>) outs(%y : memref<4xi32>) {
+  ^bb0(%in: tensor<4xi32>, %out: tensor<4xi32>):
+    %one = "tosa.const"() <{values = dense<1> : tensor<1xi32>}> : () -> tensor<1xi32>
+    %zeros = tosa.clz %in : (tensor<4xi32>) -> tensor<4xi32>
+    %shift = tosa.sub %zeros, %one : (tensor<4xi32>, tensor<1xi32>) -> tensor<4xi32>
+    %r = tosa.logical_left_shift %in, %shift : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    pex.yield %r : tensor<4xi32>
+  }
+  return
+}

@@ -146,19 +146,6 @@ func.func @sigmoid_int(%x: memref<4xi32>, %y: memref<4xi32>) {
 
 // -----
 
-// A 16-bit table (513 entries, interpolated) is not supported.
-func.func @table16(%x: memref<4xi16>, %t: memref<513xi16>, %y: memref<4xi32>) {
-  pex.kernel ins(%x, %t : memref<4xi16>, memref<513xi16>) outs(%y : memref<4xi32>) {
-  ^bb0(%in: tensor<4xi16>, %ta: tensor<513xi16>, %out: tensor<4xi32>):
-    // expected-error @+1 {{'tosa.table' op is only supported with 8-bit inputs}}
-    %r = tosa.table %in, %ta : (tensor<4xi16>, tensor<513xi16>) -> tensor<4xi32>
-    pex.yield %r : tensor<4xi32>
-  }
-  return
-}
-
-// -----
-
 func.func @avg_zp(%x: memref<1x2x2x1xi8>, %zp: memref<1xi8>, %y: memref<1x1x1x1xi8>) {
   pex.kernel ins(%x, %zp : memref<1x2x2x1xi8>, memref<1xi8>) outs(%y : memref<1x1x1x1xi8>) {
   ^bb0(%in: tensor<1x2x2x1xi8>, %zpa: tensor<1xi8>, %out: tensor<1x1x1x1xi8>):

@@ -100,3 +100,30 @@ func.func @epilogue_after_loop(%x: tensor<1x2x2x8xf32>) -> tensor<1x2x2x3xf32> {
   }
   return %y : tensor<1x2x2x3xf32>
 }
+
+// -----
+
+// An epilogue that returns the accumulator unchanged (a lone channel
+// reduction, TFLite Micro's int16 SOFTMAX's row sum): the planner placed the
+// result apart from the accumulator, whose bytes it reuses once the group is
+// done, so the result is copied to its own placement.
+// CHECK-LABEL: func.func @identity_epilogue_placed
+// CHECK:       %[[LOOP:.*]] = scf.for
+// CHECK:         tosa.reduce_sum
+// CHECK:         tosa.add {{.*}}pex.placement = #pex.placement<offset = 32, size = 16, live = [0, 1]>
+// CHECK-NEXT:    scf.yield
+// CHECK-NEXT:  }
+// CHECK-NEXT:  %[[R:.*]] = tosa.identity %[[LOOP]] {pex.placement = #pex.placement<offset = 0, size = 16, live = [2, 3]>}
+// CHECK-NEXT:  return %[[R]]
+func.func @identity_epilogue_placed(%x: tensor<1x4x8xi16>) -> tensor<1x4x1xi32> {
+  %y = pex.group axis = 2, channels = 8, slices = 2 sliced(%x : tensor<1x4x8xi16>) -> (tensor<1x4x1xi32>) {
+  ^bb0(%xs: tensor<1x4x4xi16>):
+    %w = tosa.cast %xs : (tensor<1x4x4xi16>) -> tensor<1x4x4xi32>
+    %s = tosa.reduce_sum %w {axis = 2 : i32} : (tensor<1x4x4xi32>) -> tensor<1x4x1xi32>
+    pex.partial_yield accumulate(%s : tensor<1x4x1xi32>)
+  } epilogue {
+  ^bb0(%acc: tensor<1x4x1xi32>):
+    pex.yield %acc : tensor<1x4x1xi32>
+  } {pex.accumulator_placements = [#pex.placement<offset = 32, size = 16, live = [0, 1]>], pex.placements = [#pex.placement<offset = 0, size = 16, live = [2, 3]>]}
+  return %y : tensor<1x4x1xi32>
+}

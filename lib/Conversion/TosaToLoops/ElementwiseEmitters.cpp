@@ -559,24 +559,79 @@ struct ArithmeticRightShiftEmitter
   }
 };
 
-/// table: an 8-bit input indexes a 256-entry table.
+/// identity: a copy (pex-lower-groups writes a group's result this way when its
+/// epilogue returns an accumulator unchanged).
+struct IdentityEmitter : ElementwiseEmitter<IdentityEmitter, tosa::IdentityOp> {
+  Value compute(tosa::IdentityOp, OpBuilder &, Location, ValueRange s, Type,
+                KernelOperands &) const {
+    return s[0];
+  }
+};
+
+/// logical_left_shift: the shift amount is the second operand (TOSA requires
+/// it in [0, 31]).
+struct LogicalLeftShiftEmitter
+    : ElementwiseEmitter<LogicalLeftShiftEmitter, tosa::LogicalLeftShiftOp> {
+  Value compute(tosa::LogicalLeftShiftOp, OpBuilder &builder, Location loc,
+                ValueRange s, Type, KernelOperands &) const {
+    return arith::ShLIOp::create(builder, loc, s[0], s[1]);
+  }
+};
+
+/// clz: math.ctlz, one CLZ instruction on the cores that have it (32 for 0,
+/// as TOSA specifies).
+struct ClzEmitter : ElementwiseEmitter<ClzEmitter, tosa::ClzOp> {
+  Value compute(tosa::ClzOp, OpBuilder &builder, Location loc, ValueRange s,
+                Type, KernelOperands &) const {
+    return math::CountLeadingZerosOp::create(builder, loc, s[0]);
+  }
+};
+
+/// table: an 8-bit input indexes a 256-entry table; a 16-bit input reads two
+/// neighbouring entries of a 513-entry table, interpolated in 32 bits as TOSA
+/// specifies: (base << 7) + (next - base) * fraction, the index being the
+/// input's upper nine bits (offset by 2^15) and the fraction its lower seven.
 struct TableEmitter
     : KernelEmitterOpInterface::ExternalModel<TableEmitter, tosa::TableOp> {
   Value emitElement(Operation *op, OpBuilder &builder,
                     KernelOperands &operands, ValueRange indices) const {
     Location loc = op->getLoc();
     Value input = loadBroadcast(op, builder, operands, 0, indices);
-    if (!input.getType().isInteger(8)) {
-      op->emitOpError("is only supported with 8-bit inputs");
-      return {};
-    }
     Type i32 = builder.getI32Type();
-    Value position = arith::AddIOp::create(
+    auto indexOf = [&](Value position) -> Value {
+      return arith::IndexCastOp::create(builder, loc, builder.getIndexType(),
+                                        position);
+    };
+    if (input.getType().isInteger(8)) {
+      Value position = arith::AddIOp::create(
+          builder, loc, castInt(builder, loc, input, i32),
+          constantInt(builder, loc, i32, 128));
+      return operands.load(builder, loc, 1, {indexOf(position)});
+    }
+    // TOSA's verifier admits i8 and i16 inputs only.
+    Value offset = arith::AddIOp::create(
         builder, loc, castInt(builder, loc, input, i32),
-        constantInt(builder, loc, i32, 128));
-    Value index = arith::IndexCastOp::create(builder, loc,
-                                             builder.getIndexType(), position);
-    return operands.load(builder, loc, 1, {index});
+        constantInt(builder, loc, i32, 1 << 15));
+    Value position = arith::ShRUIOp::create(builder, loc, offset,
+                                            constantInt(builder, loc, i32, 7));
+    Value fraction = arith::AndIOp::create(builder, loc, offset,
+                                           constantInt(builder, loc, i32, 0x7F));
+    Value base = castInt(builder, loc,
+                         operands.load(builder, loc, 1, {indexOf(position)}),
+                         i32);
+    Value next = castInt(
+        builder, loc,
+        operands.load(builder, loc, 1,
+                      {indexOf(arith::AddIOp::create(
+                          builder, loc, position,
+                          constantInt(builder, loc, i32, 1)))}),
+        i32);
+    Value slope = arith::SubIOp::create(builder, loc, next, base);
+    return arith::AddIOp::create(
+        builder, loc,
+        arith::ShLIOp::create(builder, loc, base,
+                              constantInt(builder, loc, i32, 7)),
+        arith::MulIOp::create(builder, loc, slope, fraction));
   }
 };
 
@@ -621,5 +676,8 @@ void emit::attachElementwiseEmitters(MLIRContext *context) {
   tosa::SelectOp::attachInterface<SelectEmitter>(*context);
   tosa::ArithmeticRightShiftOp::attachInterface<ArithmeticRightShiftEmitter>(
       *context);
+  tosa::IdentityOp::attachInterface<IdentityEmitter>(*context);
+  tosa::LogicalLeftShiftOp::attachInterface<LogicalLeftShiftEmitter>(*context);
+  tosa::ClzOp::attachInterface<ClzEmitter>(*context);
   tosa::TableOp::attachInterface<TableEmitter>(*context);
 }

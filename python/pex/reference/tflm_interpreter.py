@@ -8,7 +8,9 @@ summed in float64, which is exact for int8 data (every partial sum stays below 2
 the large models run through BLAS. TFLite's 16x8 kernels (int16 activations, int8
 weights) sum in int64 as TFLM does and requantise with its int64
 MultiplyByQuantizedMultiplier (the multiplier rounded to 16 bits); ADD and SUB shift
-int16 inputs left by 15. The operators TFLite Micro also runs in float
+int16 inputs left by 15; LOGISTIC and TANH interpolate the sigmoid table (the int8 LSTM's
+functions with their Prepare's input multipliers); SOFTMAX is SoftmaxInt16 with its exp
+and 1 / (1 + x) tables. The operators TFLite Micro also runs in float
 (the convolutions, SUB, DIV, the unary functions, data movement, reductions, RESIZE,
 LOG_SOFTMAX, L2_NORMALIZATION) compute in float for float tensors (convolutions sum in
 float64, within 1e-4 of TFLM's float32 sums).
@@ -24,10 +26,11 @@ from pex.quantization import (INT8_MAX, INT8_MIN, INT16_MAX, INT16_MIN, activati
                               float_activation_range, multiply_by_quantized_multiplier,
                               quantize_multiplier, rounding_divide_by_pot,
                               saturating_rounding_doubling_high_mul, tflite_round, wrap_int32)
-from pex.reference.tflm_lstm import lstm
+from pex.reference.tflm_lstm import logistic_int16, lstm, tanh_int16
 from pex.reference.tflm_svdf import svdf
 from pex.reference.tflm_unary import UNARY_INT8, inv_sqrt_multiplier
-from pex.tflm_reference import logistic_int8, softmax_int8
+from pex.tflm_reference import (int16_activation_parameters, log_softmax_int8, logistic_int8,
+                                softmax_int8, softmax_int16)
 
 _ADD_LEFT_SHIFT = 20
 _ADD_LEFT_SHIFT_INT16 = 15
@@ -264,6 +267,8 @@ def _softmax(op: Op, x: np.ndarray) -> np.ndarray:
     if x.dtype == np.float32:
         exponentials = np.exp((x - x.max(axis=-1, keepdims=True)) * np.float32(op.attrs["beta"]))
         return (exponentials / exponentials.sum(axis=-1, keepdims=True)).astype(np.float32)
+    if out.dtype == "i16":
+        return softmax_int16(x, op.inputs[0].scale(), op.attrs["beta"]).astype(np.int64)
     if (out.scale(), out.zero_point()) != (np.float32(1 / 256), -128):
         raise ValueError("TFLM's int8 softmax needs the output quantisation 1/256, -128")
     return softmax_int8(x, op.inputs[0].scale(), op.attrs["beta"]).astype(np.int64)
@@ -365,9 +370,13 @@ _FLOAT_FUNCTIONS = {"hard_swish": _hard_swish_f32, "abs": np.abs, "neg": np.nega
 
 
 def _unary_function(op: Op, x: np.ndarray) -> np.ndarray:
+    """Float, int8 (`tflm_unary`), int16 TANH (reference_integer_ops::Tanh with
+    TanhPrepare's input multiplier and shift)."""
     source, out = op.inputs[0], op.output
     if source.dtype == "f32":
         return _FLOAT_FUNCTIONS[op.kind](x.astype(np.float32)).astype(np.float32)
+    if source.dtype == "i16" and op.kind == "tanh":
+        return tanh_int16(x, *int16_activation_parameters(source.scale(), tanh=True))
     return UNARY_INT8[op.kind](x, source.scale(), source.zero_point(), out.scale(),
                                out.zero_point()).astype(np.int64)
 
@@ -434,6 +443,9 @@ def _arg(function):
 
 
 def _log_softmax(op: Op, x: np.ndarray) -> np.ndarray:
+    """int8: reference_integer_ops::LogSoftmax (pex.tflm_reference)."""
+    if op.output.dtype == "i8":
+        return log_softmax_int8(x, op.inputs[0].scale()).astype(np.int64)
     shifted = x - x.max(axis=-1, keepdims=True)
     return (shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))).astype(np.float32)
 
@@ -464,9 +476,12 @@ def _maximum_or_minimum(function):
 def _logistic(op: Op, x: np.ndarray) -> np.ndarray:
     """int8: TFLM's integer kernel (pex.tflm_reference, which also builds the importer's
     table, so this checks the table's use; its values are checked against Arm NN by
-    run/logistic-int8.test); its output is always 1/256, -128."""
+    run/logistic-int8.test); its output is always 1/256, -128. int16:
+    reference_integer_ops::Logistic with LogisticPrepare's input multiplier and shift."""
+    source = op.inputs[0]
+    if source.dtype == "i16":
+        return logistic_int16(x, *int16_activation_parameters(source.scale(), tanh=False))
     if x.dtype != np.float32:
-        source = op.inputs[0]
         return logistic_int8(x, source.scale(), source.zero_point()).astype(
             np.int64)
     return (1 / (1 + np.exp(-x))).astype(np.float32)

@@ -361,20 +361,26 @@ def _strided_slice(dtype: str) -> bytes:
                    shrink_axis_mask=0b0100)
 
 
+def _movement_quant(dtype: str) -> Quantization:
+    """int16 is TFLite's 16x8 form: symmetric."""
+    return q(1 / 32767) if dtype == "i16" else q(0.05, 3)
+
+
 def _slice(dtype: str) -> bytes:
-    x = _tensor("x", (1, 4, 4, 4), dtype, q(0.05, 3))
-    out = _tensor("slice", (1, 2, 3, 4), dtype, q(0.05, 3))
+    x = _tensor("x", (1, 4, 4, 4), dtype, _movement_quant(dtype))
+    out = _tensor("slice", (1, 2, 3, 4), dtype, _movement_quant(dtype))
     return _single(f"slice_{_suffix(dtype)}", "SLICE",
                    [x, _int32("begin", [0, 1, 1, 0]), _int32("size", [1, 2, -1, -1])], out)
 
 
 def _split_then_concat(code: str, dtype: str) -> bytes:
     """SPLIT (SPLIT_V) of the channels, joined back in reverse order."""
-    x = _tensor("x", (1, 4, 4, 6), dtype, q(0.05, 3))
+    quant = _movement_quant(dtype)
+    x = _tensor("x", (1, 4, 4, 6), dtype, quant)
     sizes = [2, 2, 2] if code == "SPLIT" else [1, -1, 2]
     widths = [2, 2, 2] if code == "SPLIT" else [1, 3, 2]
-    parts = [_tensor(f"part{i}", (1, 4, 4, w), dtype, q(0.05, 3)) for i, w in enumerate(widths)]
-    out = _tensor("joined", x.shape, dtype, q(0.05, 3))
+    parts = [_tensor(f"part{i}", (1, 4, 4, w), dtype, quant) for i, w in enumerate(widths)]
+    out = _tensor("joined", x.shape, dtype, quant)
     writer = TfliteWriter()
     if code == "SPLIT":
         writer.operator(_CODES["SPLIT"], [_int32("axis", 3), x], parts, schema.SplitOptions,
@@ -407,8 +413,8 @@ def _gather(dtype: str) -> bytes:
 
 
 def _expand_dims(dtype: str) -> bytes:
-    x = _tensor("x", (1, 16), dtype, q(0.05, 3))
-    out = _tensor("expanded", (1, 16, 1), dtype, q(0.05, 3))
+    x = _tensor("x", (1, 16), dtype, _movement_quant(dtype))
+    out = _tensor("expanded", (1, 16, 1), dtype, _movement_quant(dtype))
     return _single(f"expand_dims_{_suffix(dtype)}", "EXPAND_DIMS", [x, _int32("axis", -1)], out)
 
 
@@ -422,10 +428,12 @@ def _mirror_pad(dtype: str, mode: int) -> bytes:
 
 
 def _padv2(dtype: str) -> bytes:
-    x = _tensor("x", (1, 4, 4, 3), dtype, q(0.05, 3))
-    value = _constant("value", [5], "i8", q(0.05, 3)) if dtype == "i8" \
-        else _constant("value", [-1.5], "f32")
-    out = _tensor("padded", (1, 5, 7, 3), dtype, q(0.05, 3))
+    quant = _movement_quant(dtype)
+    x = _tensor("x", (1, 4, 4, 3), dtype, quant)
+    value = {"i8": lambda: _constant("value", [5], "i8", quant),
+             "i16": lambda: _constant("value", [-20000], "i16", quant),
+             "f32": lambda: _constant("value", [-1.5], "f32")}[dtype]()
+    out = _tensor("padded", (1, 5, 7, 3), dtype, quant)
     return _single(f"padv2_{_suffix(dtype)}", "PADV2",
                    [x, _int32("paddings", [[0, 0], [1, 0], [1, 2], [0, 0]]), value], out)
 
@@ -675,6 +683,42 @@ def _reshape_16x8() -> bytes:
                    schema.ReshapeOptions, new_shape=[1, 16, 4])
 
 
+def _sigmoid_16x8(code: str, input_scale: float) -> Callable[[], bytes]:
+    """LOGISTIC or TANH of x [1, 4, 4, 4] at an input scale that is no power of two (the
+    kernels' input multiplier and rounding shift), output Q0.15."""
+    def make() -> bytes:
+        x = _tensor("x", (1, 4, 4, 4), "i16", q(input_scale))
+        out = _tensor(code.lower(), x.shape, "i16", q(1 / 32768))
+        return _single(f"{code.lower()}_int16", code, [x], out)
+    return make
+
+
+def _softmax_16x8(name: str, shape, input_scale: float, beta: float,
+                  output_scale: float = 1 / 32768) -> Callable[[], bytes]:
+    def make() -> bytes:
+        x = _tensor("x", shape, "i16", q(input_scale))
+        return _single(name, "SOFTMAX", [x], _tensor("softmax", shape, "i16", q(output_scale)),
+                       schema.SoftmaxOptions, beta=beta)
+    return make
+
+
+def _transpose_16x8() -> bytes:
+    """Rows and columns swapped, channels kept."""
+    x = _tensor("x", (1, 4, 3, 5), "i16", q(1 / 32767))
+    out = _tensor("transposed", (1, 3, 4, 5), "i16", q(1 / 32767))
+    return _single("transpose_int16", "TRANSPOSE", [x, _int32("perm", [0, 2, 1, 3])], out)
+
+
+def _concatenation_16x8(name: str, y_scale: float) -> Callable[[], bytes]:
+    """x [1, 4, 4, 3] joined with a constant [1, 4, 4, 2] along the channels."""
+    def make() -> bytes:
+        x = _tensor("x", (1, 4, 4, 3), "i16", q(1 / 32767))
+        y = _constant("y", _rng.integers(-32768, 32768, (1, 4, 4, 2)), "i16", q(y_scale))
+        out = _tensor("concatenation", (1, 4, 4, 5), "i16", q(1 / 32767))
+        return _single(name, "CONCATENATION", [x, y], out, schema.ConcatenationOptions, axis=3)
+    return make
+
+
 MODELS: dict[str, Callable[[], bytes]] = {
     "conv2d_int16": _conv_16x8(False, "conv2d_int16"),
     "depthwise_conv2d_int16": _conv_16x8(True, "depthwise_conv2d_int16"),
@@ -691,6 +735,19 @@ MODELS: dict[str, Callable[[], bytes]] = {
     "strided_slice_int16": lambda: _strided_slice("i16"),
     "reshape_int16": _reshape_16x8,
     "leaky_relu_int16": _leaky_relu_16x8,
+    "logistic_int16": _sigmoid_16x8("LOGISTIC", 1 / 3000),
+    "tanh_int16": _sigmoid_16x8("TANH", 1 / 4000),
+    # Rows of 16 spanning 32 (exp's table saturates below -10), beta 1; rows of 1,000 at
+    # beta 0.5 (a sum of 2^20 and more, normalised by fewer leading zeros).
+    "softmax_int16": _softmax_16x8("softmax_int16", (1, 4, 16), 1 / 2048, 1.0),
+    "softmax_deep_int16": _softmax_16x8("softmax_deep_int16", (2, 1000), 1 / 3000, 0.5),
+    "concatenation_int16": _concatenation_16x8("concatenation_int16", 1 / 32767),
+    "slice_int16": lambda: _slice("i16"),
+    "split_int16": lambda: _split_then_concat("SPLIT", "i16"),
+    "split_v_int16": lambda: _split_then_concat("SPLIT_V", "i16"),
+    "expand_dims_int16": lambda: _expand_dims("i16"),
+    "transpose_int16": _transpose_16x8,
+    "padv2_int16": lambda: _padv2("i16"),
 }
 for _dtype in ("i8", "f32"):
     _s = _suffix(_dtype)
@@ -757,6 +814,17 @@ MODELS.update({
     "hard_swish_wide_int8": _hard_swish_low_scale,
     "cast_int8_f32": _cast_int8_f32,
     "log_softmax_f32": _float_only("LOG_SOFTMAX"),
+    "log_softmax_int8": lambda: _single(
+        "log_softmax_int8", "LOG_SOFTMAX", [_tensor("x", (1, 4, 16), "i8", q(0.1, 3))],
+        _tensor("log_softmax", (1, 4, 16), "i8", q(16 / 256, 127))),
+    # 512 rows of 8: as many sums of exps for the fixed-point logarithm.
+    "log_softmax_rows_int8": lambda: _single(
+        "log_softmax_rows_int8", "LOG_SOFTMAX", [_tensor("x", (512, 8), "i8", q(0.05, 0))],
+        _tensor("log_softmax", (512, 8), "i8", q(16 / 256, 127))),
+    # Rows of 300 at a finer input scale: larger sums, diff_min below -255.
+    "log_softmax_deep_int8": lambda: _single(
+        "log_softmax_deep_int8", "LOG_SOFTMAX", [_tensor("x", (2, 300), "i8", q(0.03, -5))],
+        _tensor("log_softmax", (2, 300), "i8", q(16 / 256, 127))),
     "l2_normalization_f32": _float_only("L2_NORMALIZATION", schema.L2NormOptions),
     "l2_normalization_int8": _l2_normalization_int8("l2_normalization_int8", (1, 4, 16)),
     # Rows of 4096 values: sums of squares of 2^24 and more, normalised by fewer than 4
@@ -772,12 +840,11 @@ def _softmax_scalar() -> bytes:
                    schema.SoftmaxOptions, beta=1.0)
 
 
-def _softmax_16x8() -> bytes:
-    """Refused: TFLite Micro's int16 softmax (exp and reciprocal tables) is not imported."""
+def _log_softmax_16x8() -> bytes:
+    """Refused: TFLite Micro has no int16 LOG_SOFTMAX."""
     x = _tensor("x", (1, 16), "i16", q(1 / 4096))
-    return _single("softmax_int16", "SOFTMAX", [x], _tensor("softmax", (1, 16), "i16",
-                                                             q(1 / 32768)),
-                   schema.SoftmaxOptions, beta=1.0)
+    return _single("log_softmax_int16", "LOG_SOFTMAX", [x],
+                   _tensor("log_softmax", (1, 16), "i16", q(1 / 2048)))
 
 
 def _conv_16x8_zero_point() -> bytes:
@@ -795,7 +862,20 @@ def _conv_16x8_zero_point() -> bytes:
 
 # Models the importer refuses, each with a one-line error.
 REFUSED: dict[str, Callable[[], bytes]] = {
-    "softmax_int16": _softmax_16x8,
+    "log_softmax_int16": _log_softmax_16x8,
+    # TFLite Micro's int16 SOFTMAX gives Q0.15; LOGISTIC too.
+    "softmax_int16_scale": _softmax_16x8("softmax_int16_scale", (1, 16), 1 / 4096, 1.0,
+                                         1 / 256),
+    "logistic_int16_scale": lambda: _single(
+        "logistic_int16_scale", "LOGISTIC", [_tensor("x", (1, 16), "i16", q(1 / 4096))],
+        _tensor("logistic", (1, 16), "i16", q(1 / 30000))),
+    # x times the input multiplier (98,304) would overflow the kernel's int32.
+    "tanh_int16_wide": lambda: _single(
+        "tanh_int16_wide", "TANH", [_tensor("x", (1, 16), "i16", q(8.0))],
+        _tensor("tanh", (1, 16), "i16", q(1 / 32768))),
+    # x - max shifted left by 17 would overflow the kernel's int32.
+    "softmax_int16_wide": _softmax_16x8("softmax_int16_wide", (1, 16), 20.0, 1.0),
+    "concatenation_int16_scales": _concatenation_16x8("concatenation_int16_scales", 1 / 1000),
     "conv2d_int16_zero_point": _conv_16x8_zero_point,
     "softmax_scalar": _softmax_scalar,
     "cast_f32_int32": _cast_float_to_int,
@@ -803,6 +883,9 @@ REFUSED: dict[str, Callable[[], bytes]] = {
     "tanh_int8_scale": lambda: _single(
         "tanh_int8_scale", "TANH", [_tensor("x", (1, 16), "i8", q(0.05, 3))],
         _tensor("tanh", (1, 16), "i8", q(0.01, 0))),
+    "log_softmax_int8_scale": lambda: _single(
+        "log_softmax_int8_scale", "LOG_SOFTMAX", [_tensor("x", (1, 16), "i8", q(0.1, 3))],
+        _tensor("log_softmax", (1, 16), "i8", q(1 / 16, 0))),
     "l2_normalization_int8_scale": lambda: _single(
         "l2_normalization_int8_scale", "L2_NORMALIZATION",
         [_tensor("x", (1, 16), "i8", q(0.05, 3))], _tensor("y", (1, 16), "i8", q(0.01, 0)),

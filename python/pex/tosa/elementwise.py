@@ -4,7 +4,8 @@ quantize and dequantize.
 int8 arithmetic follows TFLite Micro's reference kernels step by step: every
 MultiplyByQuantizedMultiplier becomes one DOUBLE_ROUND rescale, which is bit-exact.
 Unary int8 functions TOSA cannot spell (logistic, leaky relu) become 256-entry tables
-computed with the reference kernel itself.
+computed with the reference kernel itself; the int16 logistic and tanh are TFLite Micro's
+integer kernels (`pex.tosa.int16_functions`).
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import numpy as np
 from pex.errors import ModelError
 from pex.graph import Op, same_quantization
 from pex.reference.tflm_unary import unary_table
-from pex.tflm_reference import ALL_INT8, leaky_relu_int8, logistic_int8
+from pex.tflm_reference import (ALL_INT8, int16_activation_parameters, leaky_relu_int8,
+                                logistic_int8)
 from pex.tosa.activation import fused_activation
 from pex.tosa.builder import FunctionBuilder, Value
+from pex.tosa.int16_functions import logistic_int16, tanh_int16
 from pex.tosa.text import TensorType
 
 # TFLite's int8 ADD shifts both inputs left by 20 bits before scaling them, its int16
@@ -210,10 +213,14 @@ _FLOAT_FUNCTIONS = {
 
 
 def lower_unary_function(b: FunctionBuilder, op: Op) -> None:
-    """Float: TOSA's function. int8: a table of TFLite's int8 results."""
+    """Float: TOSA's function. int8: a table of TFLite's int8 results. int16 (TANH):
+    TFLite Micro's int16 kernel."""
     x, out = op.inputs[0], op.output
     if x.dtype == "f32":
         b.bind(out, _FLOAT_FUNCTIONS[op.kind](b, b.value(x), out.shape))
+        return
+    if x.dtype == "i16":
+        b.bind(out, _sigmoid_16x8(b, op, tanh=True))
         return
     b.bind(out, b.table(b.value(x), unary_table(op.kind, x.quant, out.quant)))
 
@@ -253,6 +260,9 @@ def lower_logistic(b: FunctionBuilder, op: Op) -> None:
     if x.dtype == "f32":
         b.bind(out, b.op("sigmoid", [b.value(x)], TensorType(out.shape, "f32")))
         return
+    if x.dtype == "i16":
+        b.bind(out, _sigmoid_16x8(b, op, tanh=False))
+        return
     table = logistic_int8(ALL_INT8, x.scale(), x.zero_point())
     b.bind(out, b.table(b.value(x), table))
 
@@ -289,6 +299,16 @@ def _leaky_relu_16x8(b: FunctionBuilder, op: Op) -> Value:
                                                             "i32")],
                         TensorType(out.shape, "i1"))
     return b.op("select", [non_negative, identity, scaled], TensorType(out.shape, "i16"))
+
+
+def _sigmoid_16x8(b: FunctionBuilder, op: Op, tanh: bool) -> Value:
+    """TFLite Micro's int16 Logistic or Tanh (65,536 inputs: no table) with
+    LogisticPrepare's or TanhPrepare's input multiplier and shift, on x widened to int32;
+    the Q0.15 result fits int16."""
+    x = op.inputs[0]
+    function = tanh_int16 if tanh else logistic_int16
+    parameters = int16_activation_parameters(x.scale(), tanh)
+    return b.cast(function(b, b.cast(b.value(x), "i32"), parameters), "i16")
 
 
 def lower_quantize(b: FunctionBuilder, op: Op) -> None:

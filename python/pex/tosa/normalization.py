@@ -1,13 +1,18 @@
-"""log_softmax and l2_normalization over the last axis (float; l2_normalization also
-int8)."""
+"""log_softmax and l2_normalization over the last axis (float and int8)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from pex.errors import ModelError
+from pex.fixedpoint import INT32_MIN
 from pex.graph import Op
+from pex.quantization import tosa_shift
+from pex.tflm_reference import (LOG_SOFTMAX_DIFF_BITS, LOG_SOFTMAX_OUTPUT_BITS,
+                                LOG_SOFTMAX_SUM_BITS, log_softmax_int8_exps,
+                                log_softmax_int8_parameters)
 from pex.tosa.builder import FunctionBuilder, Value
+from pex.tosa.fixed_point import FixedPointBuilder
 from pex.tosa.text import TensorType
 
 # TFLite's L2_NORMALIZATION divides by max(norm, 1e-6).
@@ -16,6 +21,9 @@ _L2_EPSILON = 1e-6
 
 def lower_log_softmax(b: FunctionBuilder, op: Op) -> None:
     """(x - max) - log(sum(exp(x - max)))."""
+    if op.output.dtype == "i8":
+        b.bind(op.output, _log_softmax_int8(b, op))
+        return
     value = b.value(op.inputs[0])
     shape = value.shape
     last = len(shape) - 1
@@ -23,6 +31,58 @@ def lower_log_softmax(b: FunctionBuilder, op: Op) -> None:
     exps = b.op("exp", [shifted], TensorType(shape, "f32"))
     total = b.reduce("reduce_sum", exps, last)
     b.bind(op.output, b.elementwise("sub", shifted, b.op("log", [total], total.type), shape))
+
+
+def _log_softmax_int8(b: FunctionBuilder, op: Op) -> Value:
+    """reference_integer_ops::LogSoftmax in integer TOSA ops. x - max is in [-255, 0],
+    so each element's term of the row sum (exp of the difference in Q5.26, rescaled to
+    Q12.19, 0 below diff_min) is a 256-entry table of values below 2^20, read as three
+    int8 `table`s of its bytes. Per row: the sum's logarithm in gemmlowp's fixed point
+    (`FixedPointBuilder`, `clz` for its normalisation) and the reverse-scaled threshold.
+    Per element: the difference's Q5.26 value (a rescale by the input multiplier, exact
+    above diff_min) less the log, rounded to Q4 by 2^22 (halves away from zero), + 127,
+    saturated; -128 at or below the threshold."""
+    x = op.inputs[0]
+    parameters = log_softmax_int8_parameters(x.scale())
+    shape, last = op.output.shape, len(op.output.shape) - 1
+    fixed = FixedPointBuilder(b, len(shape))
+    value = b.value(x)
+    # x - max, read by the tables, the rescale and the threshold's comparison, is
+    # stored: as int16, which holds [-255, 0], each reader widening it.
+    diff = b.cast(b.elementwise("sub", b.cast(value, "i32"),
+                                b.cast(b.reduce("reduce_max", value, last), "i32"), shape),
+                  "i16")
+
+    def index() -> Value:
+        return b.cast(fixed.binary("add", b.cast(diff, "i32"), fixed.constant(127)), "i8")
+
+    exps = log_softmax_int8_exps(x.scale())
+    terms = None
+    for byte in range(3):
+        entries = ((exps >> (8 * byte)) & 0xFF) - 128
+        part = fixed.binary("add", b.cast(b.table(index(), entries), "i32"),
+                            fixed.constant(128))
+        if byte:
+            part = fixed.shift_left(part, fixed.constant(8 * byte))
+        terms = part if terms is None else fixed.binary("add", terms, part)
+    total = b.reduce("reduce_sum", terms, last)
+    log_sum = fixed.log_x_for_x_greater_than_or_equal_to_1(total, LOG_SOFTMAX_SUM_BITS,
+                                                           LOG_SOFTMAX_DIFF_BITS)
+    reversed_log = b.rescale(fixed.binary("add", log_sum, fixed.constant(INT32_MIN)),
+                             parameters["reverse_multiplier"],
+                             tosa_shift(parameters["reverse_shift"]), 0, 0, "i32")
+    threshold = fixed.binary("maximum", reversed_log,
+                             fixed.constant(parameters["diff_min"] - 1))
+    scaled = b.rescale(diff, parameters["multiplier"], tosa_shift(parameters["left_shift"]),
+                       0, 0, "i32")
+    rounded = fixed.rounding_shift_right(
+        fixed.binary("sub", scaled, log_sum),
+        31 - LOG_SOFTMAX_DIFF_BITS - LOG_SOFTMAX_OUTPUT_BITS)
+    output = fixed.binary("minimum", fixed.binary(
+        "maximum", fixed.binary("add", rounded, fixed.constant(127)), fixed.constant(-128)),
+        fixed.constant(127))
+    return b.cast(fixed.select(fixed.greater(b.cast(diff, "i32"), threshold), output,
+                               fixed.constant(-128)), "i8")
 
 
 def lower_l2_normalization(b: FunctionBuilder, op: Op) -> None:

@@ -12,10 +12,8 @@ lstm keeps its time loop: an `scf.for` whose body is TOSA on the step's slice of
 input, carrying the states h and c and the output being assembled row by row. int8 is
 TFLite Micro's integer step (see pex.reference.tflm_lstm): the gates' two convolutions
 accumulate in int32 and are rescaled per gate to int16 Q3.12, summed and saturated, and
-stored as int16 (TFLite Micro's gate scratch buffers' bytes); the int16 sigmoid and tanh
-interpolate TFLite's 256-entry sigmoid table with integer ops, the table read as four
-int8 `table`s (the high and low bytes of an entry and of its difference to the next),
-each one a tree of element-wise operators that pexc fuses into one kernel; the cell and
+stored as int16 (TFLite Micro's gate scratch buffers' bytes); sigmoid and tanh are
+TFLite's int16 ones (`pex.tosa.int16_functions`); the cell and
 hidden updates are `mul`s in int32 rescaled as TFLite's MulElementwise requantises.
 h (int8) and c (int16) are carried.
 """
@@ -28,11 +26,12 @@ import numpy as np
 
 from pex.errors import ModelError
 from pex.graph import Op, Tensor
-from pex.quantization import quantize_multiplier, tosa_shift
-from pex.tflm_reference import SIGMOID_TABLE_UINT16, cell_state_scale_power, tanh_parameters
+from pex.quantization import INT16_MAX, INT16_MIN, quantize_multiplier, tosa_shift
+from pex.tflm_reference import cell_state_scale_power, tanh_parameters
 from pex.tosa import text
 from pex.tosa.activation import fused_activation
 from pex.tosa.builder import FunctionBuilder, Value
+from pex.tosa.int16_functions import clamp_int32, logistic_int16, tanh_int16
 from pex.tosa.text import TensorType
 
 # Rescaling by 2^30 / 2^30 widens exactly (TOSA rescale has no plain "subtract zp").
@@ -193,109 +192,6 @@ def _lower_lstm_float(b: FunctionBuilder, op: Op) -> None:
 
 # The integer kernel's fixed scales: gate pre-activations Q3.12, gate outputs Q0.15.
 _GATE_INPUT_SCALE, _GATE_OUTPUT_SCALE = 2.0 ** -12, 2.0 ** -15
-_INT16_MIN, _INT16_MAX = -32768, 32767
-
-
-def _constant_like(b: FunctionBuilder, x: Value, value: int) -> Value:
-    """A one-element i32 constant of x's rank (TOSA broadcasts only equal ranks)."""
-    return b.const(np.full((1,) * len(x.shape), value), "i32")
-
-
-def _binary(b: FunctionBuilder, name: str, x: Value, value: int) -> Value:
-    return b.elementwise(name, x, _constant_like(b, x, value), x.shape)
-
-
-def _times(b: FunctionBuilder, x: Value, value: int) -> Value:
-    return b.mul(x, _constant_like(b, x, value), x.shape)
-
-
-def _shift_right(b: FunctionBuilder, x: Value, shift: int, rounded: bool = False) -> Value:
-    return b.op("arithmetic_right_shift", [x, _constant_like(b, x, shift)], x.type,
-                f"round = {'true' if rounded else 'false'}")
-
-
-def _clamp(b: FunctionBuilder, x: Value, low: int, high: int) -> Value:
-    """x limited to [low, high] (TOSA's clamp takes no int32)."""
-    return _binary(b, "maximum", _binary(b, "minimum", x, high), low)
-
-
-def _table_bytes(b: FunctionBuilder, index: Callable[[], Value], entries: np.ndarray,
-                 bias: int) -> Value:
-    """entries[i + 128] for the int8 index i that `index()` computes (once per table),
-    entries 16-bit and at least `bias`: the high and low bytes looked up in two int8
-    tables, recombined in int32."""
-    offset = entries - bias
-    high = b.cast(b.table(index(), offset >> 8), "i32")
-    low = b.cast(b.table(index(), (offset & 0xFF) - 128), "i32")
-    return b.elementwise("add", _times(b, high, 256), _binary(b, "add", low, bias + 128),
-                         high.shape, "i32")
-
-
-def _int16_activation(b: FunctionBuilder, x: Value, multiplier: int, right_shift: int,
-                      fraction_bits: int, saturated: int, positive_offset: int,
-                      negative_offset: int, output_shift: int) -> Value:
-    """TFLite's int16 Logistic (fraction bits 9) and Tanh (8) of int16 or int32 x: the
-    value v = x multiplier (then a rounded right shift), |v| split into a table index and
-    a fraction interpolating the sigmoid table, r = (ua << bits) + fraction (ub - ua);
-    (v >= 0 ? r + positive_offset : negative_offset - r) >> output_shift. Magnitudes from
-    255 << bits on saturate to `saturated`: they are clamped to that index, whose entry
-    gives `saturated` with no difference.
-
-    Each intermediate value is computed once per reader, from x (an int16 x widened by
-    each reader): pexc fuses a tree of element-wise operators into one kernel, whose
-    intermediates are never stored, where a value read twice would be stored as an
-    int32 tensor."""
-    wide = TensorType(x.shape, "i32")
-
-    def value() -> Value:
-        scaled = _times(b, b.cast(x, "i32") if x.dtype == "i16" else x, multiplier)
-        return _shift_right(b, scaled, right_shift, rounded=True) if right_shift else scaled
-
-    def magnitude() -> Value:
-        return _binary(b, "minimum", b.op("abs", [value()], wide), 255 << fraction_bits)
-
-    def position() -> Value:
-        return _shift_right(b, magnitude(), fraction_bits)
-
-    def index() -> Value:
-        return b.cast(_binary(b, "sub", position(), 128), "i8")
-
-    def non_negative() -> Value:
-        return b.op("greater_equal", [value(), _constant_like(b, x, 0)],
-                    TensorType(x.shape, "i1"))
-
-    fraction = b.elementwise("sub", magnitude(), _times(b, position(), 1 << fraction_bits),
-                             x.shape)
-    base = np.append(SIGMOID_TABLE_UINT16[:255], saturated >> fraction_bits)
-    slope = np.append(np.diff(SIGMOID_TABLE_UINT16), 0)
-    interpolated = b.elementwise(
-        "add", _times(b, _table_bytes(b, index, base, 1 << 15), 1 << fraction_bits),
-        b.mul(fraction, _table_bytes(b, index, slope, 0), x.shape), x.shape)
-    # r once: r + positive_offset for v >= 0, negative_offset - r below.
-    sign = b.op("select", [non_negative(), _constant_like(b, x, 1), _constant_like(b, x, -1)],
-                wide)
-    offset = b.op("select", [non_negative(), _constant_like(b, x, positive_offset),
-                             _constant_like(b, x, negative_offset)], wide)
-    return _shift_right(b, b.elementwise("add", b.mul(interpolated, sign, x.shape), offset,
-                                         x.shape), output_shift)
-
-
-def logistic_int16(b: FunctionBuilder, x: Value) -> Value:
-    """reference_integer_ops::Logistic (int16, power-of-two input: 3 x) on Q3.12 values
-    (int16 or int32): Q0.15 in int32."""
-    return _int16_activation(b, x, 3, 0, 9, 0x7FFF << 10, 1 << 9, (1 << 25) + 511, 10)
-
-
-def tanh_int16(b: FunctionBuilder, x: Value, scale_power: int) -> Value:
-    """reference_integer_ops::Tanh (int16) of values (int16 or int32) of scale
-    2^scale_power, as lstm_internal::Tanh parameterises it: Q0.15 in int32."""
-    multiplier, shift = tanh_parameters(scale_power)
-    if multiplier == 0:  # the power-of-two case
-        multiplier, shift = 3 << shift, 0
-    return _int16_activation(b, x, multiplier, shift, 8, 0xFFFF << 8, 128 - (1 << 23),
-                             (1 << 23) + 127, 8)
-
-
 def _requantize_product(b: FunctionBuilder, a: Value, c: Value, real: float, zero_point: int,
                         dtype: str) -> Value:
     """MulElementwise of two symmetric int16 values held in int32: the product
@@ -332,9 +228,9 @@ def _lower_lstm_int8(b: FunctionBuilder, op: Op) -> None:
     cell_scale = float(np.float32(op.attrs["cell_scale"]))
     steps, batch, _, units = _sequence_shape(op)
     input_kernel, recurrent_kernel, bias, no_bias = _gate_weights(b, op, "i8", "i32")
-    low, high = _INT16_MIN, _INT16_MAX
+    low, high = INT16_MIN, INT16_MAX
     if op.attrs["cell_clip"] > 0:
-        clip = int(np.clip(op.attrs["cell_clip"] / cell_scale, _INT16_MIN, _INT16_MAX))
+        clip = int(np.clip(op.attrs["cell_clip"] / cell_scale, INT16_MIN, INT16_MAX))
         low, high = -clip, clip
     assembled = b.empty(TensorType(out.shape, "i8"))
     step, (h, c, outputs) = b.begin_loop(steps, [
@@ -348,21 +244,23 @@ def _lower_lstm_int8(b: FunctionBuilder, op: Op) -> None:
     # The saturated sums stored as int16, as TFLite Micro's gate scratch buffers: the
     # activations widen each gate per reader, and the sums can be written over the input
     # part (its type), which dies there.
-    gates = b.cast(_clamp(b, b.elementwise("add", from_input, from_hidden, from_input.shape),
-                          _INT16_MIN, _INT16_MAX), "i16")
+    gates = b.cast(clamp_int32(b, b.elementwise("add", from_input, from_hidden,
+                                                from_input.shape), INT16_MIN, INT16_MAX),
+                   "i16")
     gates = b.reshape(gates, (batch, 4 * units))
     i, f, g, o = (b.slice(gates, (0, k * units), (batch, units)) for k in range(4))
     i, f, o = (logistic_int16(b, gate) for gate in (i, f, o))
-    g = tanh_int16(b, g, -12)
+    g = tanh_int16(b, g, tanh_parameters(-12))
     forget = b.cast(_requantize_product(b, f, b.cast(c, "i32"), _GATE_OUTPUT_SCALE, 0, "i16"),
                     "i32")
     update = b.cast(_requantize_product(b, i, g, _GATE_OUTPUT_SCALE ** 2 / cell_scale, 0,
                                         "i16"), "i32")
-    c_next = b.cast(_clamp(b, b.elementwise("add", forget, update, forget.shape), low, high),
+    c_next = b.cast(clamp_int32(b, b.elementwise("add", forget, update, forget.shape), low, high),
                     "i16")
     # tanh widens c_next per reader: one widened copy read by the whole tree would be
     # stored as an int32 tensor.
-    h = _requantize_product(b, tanh_int16(b, c_next, cell_state_scale_power(cell_scale)),
+    h = _requantize_product(b, tanh_int16(b, c_next,
+                                          tanh_parameters(cell_state_scale_power(cell_scale))),
                             o, _GATE_OUTPUT_SCALE ** 2 / hidden_scale, hidden_zp, "i8")
     outputs = write_row(h, outputs)
     b.bind(out, b.end_loop([h, c_next, outputs])[2])

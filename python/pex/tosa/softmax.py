@@ -4,7 +4,8 @@ float: exp(beta * (x - max)) * reciprocal(sum), TFLite's formula with the divisi
 reciprocal. int8: the same in float on the dequantised row, then quantised with the
 output scale (1/256) and zero point (-128). TFLite Micro's fixed-point kernel is not
 expressible in TOSA; importers.md bounds the difference (measured with
-`pex.tflm_reference.softmax_int8`).
+`pex.tflm_reference.softmax_int8`). int16: TFLite Micro's SoftmaxInt16 exactly, in
+integer ops (`pex.tosa.int16_functions`).
 """
 
 from __future__ import annotations
@@ -13,11 +14,15 @@ import numpy as np
 
 from pex.graph import Op
 from pex.tosa.builder import FunctionBuilder
+from pex.tosa.int16_functions import softmax_int16
 from pex.tosa.text import TensorType
 
 
 def lower_softmax(b: FunctionBuilder, op: Op) -> None:
     x, out = op.inputs[0], op.output
+    if x.dtype == "i16":
+        b.bind(out, softmax_int16(b, b.value(x), x.scale(), op.attrs["beta"]))
+        return
     shape = out.shape
     ones = (1,) * len(shape)
     last = len(shape) - 1

@@ -11,7 +11,9 @@ import numpy as np
 from pex.errors import ModelError
 from pex.graph import Tensor, same_quantization
 from pex.importers.tflite import dilated, movement, resize_maps, schema
-from pex.tflm_reference import cell_state_scale_power
+from pex.tflm_reference import (cell_state_scale_power, checked_log2,
+                                int16_activation_parameters, log_softmax_int8_parameters,
+                                softmax_int16_parameters)
 
 
 def _activation(code: int) -> str:
@@ -383,17 +385,48 @@ def transpose(ctx) -> None:
 def concatenation(ctx) -> None:
     inputs = [ctx.input(i) for i in range(len(ctx.input_indices))]
     _require_quantized(*inputs, ctx.output)
+    for tensor in inputs:
+        # TFLite Micro copies int16 values as they are stored; requantising would be
+        # another operator.
+        if tensor.dtype == "i16" and not same_quantization(tensor, ctx.output):
+            raise ModelError(f"int16 input '{tensor.name}' is quantised unlike the output "
+                             f"'{ctx.output.name}' (scale {tensor.scale():g}, not "
+                             f"{ctx.output.scale():g}); TFLite Micro concatenates int16 "
+                             f"values without requantising")
     options = ctx.options(schema.ConcatenationOptions)
     ctx.emit("concat", inputs, axis=_axis(options.axis, len(ctx.output.shape)),
              activation=_activation(options.fused_activation_function))
 
 
 def softmax(ctx) -> None:
-    x = ctx.input(0)
-    _require_quantized(x, ctx.output)
+    """int16 as TFLite Micro's SoftmaxInt16, whose output is Q0.15 (scale 1/32768 within
+    0.1 %, zero point 0)."""
+    x, out = ctx.input(0), ctx.output
+    _require_quantized(x, out)
     if not x.shape:
         raise ModelError(f"input '{x.name}' is a scalar; SOFTMAX normalises along an axis")
-    ctx.emit("softmax", [x], beta=float(ctx.options(schema.SoftmaxOptions).beta))
+    if out.dtype == "i16" and abs(np.float32(out.scale()) - np.float32(1 / 32768)) > \
+            np.float32(0.001 / 32768):
+        raise ModelError(f"int16 output '{out.name}' has scale {out.scale():g}; TFLite "
+                         f"Micro's int16 SOFTMAX gives 1/32768")
+    beta = float(ctx.options(schema.SoftmaxOptions).beta)
+    if x.dtype == "i16":
+        _check_softmax_int16(x, beta)
+    ctx.emit("softmax", [x], beta=beta)
+
+
+def _check_softmax_int16(x: Tensor, beta: float) -> None:
+    """SoftmaxInt16's int32 arithmetic: x - max (down to -65535) shifted left by the input
+    multiplier's exponent, and the row's sum of Q0.15 exps, fit in int32."""
+    _, shift = softmax_int16_parameters(x.scale(), beta)
+    if shift > 15:
+        raise ModelError(f"int16 input '{x.name}' has scale {x.scale():g} (beta {beta:g}); "
+                         f"TFLite Micro's int16 kernel shifts x - max left by {shift}, which "
+                         f"overflows int32")
+    depth = x.shape[-1]
+    if depth * 32767 > (1 << 31) - 1:
+        raise ModelError(f"rows of {depth} values; the sum of their exps (Q0.15) overflows "
+                         f"TFLite Micro's int32 sum")
 
 
 def _unary(kind: str):
@@ -405,14 +438,42 @@ def _unary(kind: str):
 
 
 def tanh(ctx) -> None:
-    """int8 as TFLite Micro's kernel, whose output is Q0.7 (scale 1/128, zero point 0)."""
+    """int8 as TFLite Micro's kernel, whose output is Q0.7 (scale 1/128, zero point 0);
+    int16 as its int16 kernel (output Q0.15)."""
     x, out = ctx.input(0), ctx.output
     _require_quantized(x, out)
     if out.dtype == "i8" and (np.float32(out.scale()), out.zero_point()) != \
             (np.float32(1 / 128), 0):
         raise ModelError(f"int8 output '{out.name}' quantised ({out.scale()}, "
                          f"{out.zero_point()}); TFLite Micro's TANH gives 1/128, 0")
+    if x.dtype == "i16":
+        _check_int16_activation(x, out, tanh=True)
     ctx.emit("tanh", [x])
+
+
+def logistic(ctx) -> None:
+    """int16 as TFLite Micro's int16 kernel (output Q0.15); int8 and float as ever."""
+    x, out = ctx.input(0), ctx.output
+    _require_quantized(x, out)
+    if x.dtype == "i16":
+        _check_int16_activation(x, out, tanh=False)
+    ctx.emit("logistic", [x])
+
+
+def _check_int16_activation(x: Tensor, out: Tensor, tanh: bool) -> None:
+    """What LogisticPrepare and TanhPrepare require of int16 (an output scale of 2^-15 by
+    CheckedLog2) and what their kernels' int32 arithmetic assumes: x times the input
+    multiplier fits in int32 (a multiplier below 2^16), and a multiplier that is not 0
+    (which the kernels would read as the power-of-two case)."""
+    power, exact = checked_log2(out.scale())
+    if not exact or power != -15:
+        raise ModelError(f"int16 output '{out.name}' has scale {out.scale():g}; TFLite "
+                         f"Micro's int16 {'TANH' if tanh else 'LOGISTIC'} gives 2^-15")
+    multiplier, shift = int16_activation_parameters(x.scale(), tanh)
+    if multiplier >= 1 << 16 or (multiplier == 0 and shift > 1):
+        raise ModelError(f"int16 input '{x.name}' has scale {x.scale():g}; TFLite Micro's "
+                         f"int16 kernel's input multiplier {multiplier} (shift {shift}) "
+                         f"overflows int32")
 
 
 def leaky_relu(ctx) -> None:
@@ -729,9 +790,23 @@ def _nhwc(x: Tensor) -> tuple:
 
 
 def log_softmax(ctx) -> None:
-    x = ctx.input(0)
-    if x.dtype != "f32":
-        raise ModelError(f"{x.dtype} is not supported, only float")
+    """int8 as TFLite Micro's kernel, whose output steps by 1/16 from 0 down (scale
+    16/256, zero point 127), over rows of at most 4096 values (its Q12 sum of exps)."""
+    x, out = ctx.input(0), ctx.output
+    _require_quantized(x, out)
+    if x.dtype not in ("f32", "i8"):
+        raise ModelError(f"{x.dtype} is not supported, only float and int8")
+    if x.dtype == "i8":
+        if (np.float32(out.scale()), out.zero_point()) != (np.float32(16 / 256), 127):
+            raise ModelError(f"int8 output '{out.name}' quantised ({out.scale():g}, "
+                             f"{out.zero_point()}); TFLite Micro's LOG_SOFTMAX gives "
+                             f"16/256, 127")
+        if x.shape[-1] > 4096:
+            raise ModelError(f"rows of {x.shape[-1]} values; TFLite Micro's Q12 sum of exps "
+                             f"holds 4096")
+        if log_softmax_int8_parameters(x.scale())["reverse_shift"] > 0:
+            raise ModelError(f"int8 input '{x.name}' has scale {x.scale():g}; TFLite Micro's "
+                             f"reverse scaling of the log would overflow int32")
     ctx.emit("log_softmax", [x])
 
 
@@ -782,7 +857,7 @@ CONVERTERS = {
     _CODES["TRANSPOSE"]: transpose,
     _CODES["CONCATENATION"]: concatenation,
     _CODES["SOFTMAX"]: softmax,
-    _CODES["LOGISTIC"]: _unary("logistic"),
+    _CODES["LOGISTIC"]: logistic,
     _CODES["RELU"]: _unary("relu"),
     _CODES["RELU6"]: _unary("relu6"),
     _CODES["RELU_N1_TO_1"]: _unary("relu_n1_to_1"),
