@@ -1,0 +1,105 @@
+//===- VectorMultiplyAccumulate.cpp - pex-vector-multiply-accumulate -----===//
+//
+// The vector micro-kernels (MicroKernels.h) with the M-profile vector
+// extension: per vector of 16 products, one 16-byte load per pixel and per
+// channel and one VMLADAVA.S8 per pixel and channel, which multiplies the 16
+// int8 lane pairs and adds their sum to a general-purpose register. Against
+// the DSP extension's SMLAD (two products, after two SXTB16 of each
+// operand) that is 16 products per instruction with nothing to extend. The
+// intrinsic states the instruction rather than leaving LLVM to recognise it
+// in a reduction of a multiply of extensions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "pex/Conversion/Passes.h"
+#include "MicroKernels.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Matchers.h"
+
+namespace mlir::pex {
+#define GEN_PASS_DEF_VECTORMULTIPLYACCUMULATE
+#include "pex/Conversion/Passes.h.inc"
+} // namespace mlir::pex
+
+using namespace mlir;
+using namespace mlir::pex;
+using namespace mlir::pex::emit;
+
+namespace {
+
+/// A marked loop as the same loop over vectors (layouts: MicroKernels.h).
+LogicalResult lowerVectorMac(scf::ForOp loop, DictionaryAttr attr) {
+  auto pixels = cast<IntegerAttr>(attr.get("pixels")).getInt();
+  auto channels = cast<IntegerAttr>(attr.get("channels")).getInt();
+  auto inner = loop.getBody()->getOps<scf::ForOp>();
+  scf::ForOp lanes = llvm::hasSingleElement(inner) ? *inner.begin() : nullptr;
+  SmallVector<memref::LoadOp> loads;
+  if (lanes)
+    lanes.getBody()->walk([&](memref::LoadOp load) { loads.push_back(load); });
+  if (!lanes || !isConstantIntValue(loop.getStep(), 1) ||
+      !isConstantIntValue(lanes.getLowerBound(), 0) ||
+      !isConstantIntValue(lanes.getUpperBound(), kVectorLanes) ||
+      !isConstantIntValue(lanes.getStep(), 1) ||
+      static_cast<int64_t>(loads.size()) != pixels + channels ||
+      static_cast<int64_t>(loop.getNumRegionIterArgs()) != pixels * channels)
+    return loop.emitOpError("is not a vector micro-kernel loop");
+
+  OpBuilder builder(loop);
+  Location loc = loop.getLoc();
+  MLIRContext *context = builder.getContext();
+  auto vectorType = VectorType::get({kVectorLanes}, builder.getI8Type());
+  Type i32 = builder.getI32Type();
+  Value zero = arith::ConstantIntOp::create(builder, loc, 0, 32);
+  auto vectors = scf::ForOp::create(
+      builder, loc, loop.getLowerBound(), loop.getUpperBound(),
+      loop.getStep(), loop.getInitArgs(),
+      [&](OpBuilder &b, Location l, Value v, ValueRange carried) {
+        // Every operand's vector at v: its first lane's address.
+        IRMapping mapping;
+        mapping.map(loop.getInductionVar(), v);
+        mapping.map(lanes.getInductionVar(),
+                    arith::ConstantIndexOp::create(b, l, 0));
+        SmallVector<Value> operands;
+        for (memref::LoadOp load : loads)
+          operands.push_back(LLVM::LoadOp::create(
+              b, l, vectorType,
+              byteAddressAt(b, l, loop, mapping, load.getMemRef(),
+                            load.getIndices()),
+              /*alignment=*/1));
+        // VMLADAVA.S8: signed, adding, lanes not exchanged.
+        SmallVector<Value> sums;
+        for (int64_t p = 0; p < pixels; ++p)
+          for (int64_t c = 0; c < channels; ++c)
+            sums.push_back(
+                LLVM::CallIntrinsicOp::create(
+                    b, l, i32, StringAttr::get(context, "llvm.arm.mve.vmldava"),
+                    ValueRange{zero, zero, zero, carried[p * channels + c],
+                               operands[p], operands[pixels + c]})
+                    .getResult(0));
+        scf::YieldOp::create(b, l, sums);
+      });
+  loop.replaceAllUsesWith(vectors.getResults());
+  loop.erase();
+  return success();
+}
+
+struct VectorMultiplyAccumulatePass
+    : public pex::impl::VectorMultiplyAccumulateBase<
+          VectorMultiplyAccumulatePass> {
+  void runOnOperation() override {
+    SmallVector<scf::ForOp> loops;
+    getOperation().walk([&](scf::ForOp loop) {
+      if (loop->hasAttr(kVectorMacAttr))
+        loops.push_back(loop);
+    });
+    for (scf::ForOp loop : loops)
+      if (failed(lowerVectorMac(
+              loop, loop->getAttrOfType<DictionaryAttr>(kVectorMacAttr))))
+        return signalPassFailure();
+  }
+};
+
+} // namespace
