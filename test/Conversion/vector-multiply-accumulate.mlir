@@ -2,29 +2,37 @@
 // RUN: pex-opt %s -split-input-file --pex-lower-kernels=vector-mac --pex-vector-multiply-accumulate --canonicalize --cse | FileCheck %s
 
 // A 1x1 convolution on an MVE target reads its input rows in place, two
-// pixels by two channels per micro-kernel. Depth 36 is two whole vectors
-// and four products: the weights are packed a channel per row of 48 bytes
-// (zero past the depth and for the padding fourth channel); the marked loop
-// covers the two vectors, a plain loop the last four inputs of the row.
+// pixels by two channels per micro-kernel. Depth 36 is three vectors, the
+// last of four inputs: the weights are packed a channel per row of 48 bytes
+// (zero past the depth and for the padding fourth channel); the marked
+// loop's lanes stop at the depth.
 // LAYOUT-LABEL: memref.global "private" constant @pointwise_weights_vectors2 : memref<4x48xi8> = dense<"0x010101010101010101010101010101010101010101010101010101010101010101010101000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF000000000000000000000000020202020202020202020202020202020202020202020202020202020202020202020202000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000">
 // LAYOUT-LABEL: func.func private @pointwise_k0_conv2d
 // LAYOUT:         %[[ROWS:.*]] = memref.collapse_shape %{{.*}} {{\[\[}}0, 1, 2], [3]] : memref<1x1x3x36xi8> into memref<3x36xi8>
-// LAYOUT:         scf.for %[[V:.*]] = %{{.*}} to %[[TWO:.*]] step
-// LAYOUT:           scf.for %[[L:.*]] = %{{.*}} to %[[SIXTEEN:.*]] step
+// LAYOUT:         scf.for %[[V:.*]] = %{{.*}} to %c3{{.*}} step %c1{{.*}} iter_args
+// LAYOUT:           %[[FIRST:.*]] = arith.muli %[[V]], %c16{{.*}} : index
+// LAYOUT:           %[[LEFT:.*]] = arith.subi %c36{{.*}}, %[[FIRST]] : index
+// LAYOUT:           %[[COUNT:.*]] = arith.minsi %c16{{.*}}, %[[LEFT]] : index
+// LAYOUT:           scf.for %[[L:.*]] = %{{.*}} to %[[COUNT]] step
 // LAYOUT-COUNT-2:     memref.load %[[ROWS]]
 // LAYOUT-COUNT-2:     memref.load %{{.*}} : memref<4x48xi8>
 // LAYOUT-COUNT-4:     arith.muli
 // LAYOUT:         } {pex.vector_mac = {channels = 2 : i64, pixels = 2 : i64}}
-// LAYOUT:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step
 
-// Lowered: per vector one 16-byte load per pixel (the rows 36 bytes apart)
-// and per channel (48 bytes apart), then a VMLADAVA.S8 per pixel and
-// channel into its accumulator; the four products past the vectors stay a
-// loop of scalars.
+// Lowered: per vector one 16-byte load per pixel (the rows 36 bytes apart,
+// predicated by VCTP8 of the lanes left in the row: a partial vector does
+// not read past it) and per channel (48 bytes apart), then a VMLADAVA.S8
+// per pixel and channel into its accumulator.
 // CHECK-LABEL: func.func private @pointwise_k0_conv2d
-// CHECK:         %[[ACC:.*]]:4 = scf.for %{{.*}} = %c0 to %c2 step %c1 iter_args(%[[A0:.*]] = %{{.*}}, %[[A1:.*]] = %{{.*}}, %[[A2:.*]] = %{{.*}}, %[[A3:.*]] = %{{.*}})
-// CHECK:           %[[X0:.*]] = llvm.load %{{.*}} {alignment = 1 : i64} : !llvm.ptr -> vector<16xi8>
-// CHECK:           %[[X1:.*]] = llvm.load %{{.*}} {alignment = 1 : i64} : !llvm.ptr -> vector<16xi8>
+// CHECK:         %[[ZERO:.*]] = llvm.mlir.zero : vector<16xi8>
+// CHECK:         scf.for %[[V:.*]] = %c0 to %c3 step %c1 iter_args(%[[A0:.*]] = %{{.*}}, %[[A1:.*]] = %{{.*}}, %[[A2:.*]] = %{{.*}}, %[[A3:.*]] = %{{.*}})
+// CHECK:           %[[FIRST:.*]] = arith.muli %[[V]], %c16 : index
+// CHECK:           %[[LEFT:.*]] = arith.subi %c36, %[[FIRST]] : index
+// CHECK:           %[[COUNT:.*]] = arith.minsi %[[LEFT]], %c16 : index
+// CHECK:           %[[COUNT32:.*]] = arith.index_cast %[[COUNT]] : index to i32
+// CHECK:           %[[MASK:.*]] = llvm.call_intrinsic "llvm.arm.mve.vctp8"(%[[COUNT32]]) : (i32) -> vector<16xi1>
+// CHECK:           %[[X0:.*]] = llvm.intr.masked.load %{{.*}}, %[[MASK]], %[[ZERO]] {alignment = 1 : i32}
+// CHECK:           %[[X1:.*]] = llvm.intr.masked.load %{{.*}}, %[[MASK]], %[[ZERO]] {alignment = 1 : i32}
 // CHECK:           %[[W0:.*]] = llvm.load %{{.*}} {alignment = 1 : i64} : !llvm.ptr -> vector<16xi8>
 // CHECK:           %[[W1:.*]] = llvm.load %{{.*}} {alignment = 1 : i64} : !llvm.ptr -> vector<16xi8>
 // CHECK:           %[[S0:.*]] = llvm.call_intrinsic "llvm.arm.mve.vmldava"(%c0_i32, %c0_i32, %c0_i32, %[[A0]], %[[X0]], %[[W0]])
@@ -32,7 +40,6 @@
 // CHECK:           %[[S2:.*]] = llvm.call_intrinsic "llvm.arm.mve.vmldava"(%c0_i32, %c0_i32, %c0_i32, %[[A2]], %[[X1]], %[[W0]])
 // CHECK:           %[[S3:.*]] = llvm.call_intrinsic "llvm.arm.mve.vmldava"(%c0_i32, %c0_i32, %c0_i32, %[[A3]], %[[X1]], %[[W1]])
 // CHECK:           scf.yield %[[S0]], %[[S1]], %[[S2]], %[[S3]]
-// CHECK:         scf.for %{{.*}} = %c32 to %c36 step %c1 iter_args(%{{.*}} = %[[ACC]]#0, %{{.*}} = %[[ACC]]#1, %{{.*}} = %[[ACC]]#2, %{{.*}} = %[[ACC]]#3)
 // CHECK-NOT:     pex.vector_mac
 memref.global "private" constant @pointwise_weights : memref<3x1x1x36xi8> = dense<[[[[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]]], [[[-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1]]], [[[2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]]]]>
 memref.global "private" constant @pointwise_bias : memref<3xi32> = dense<[10, 20, 30]>
@@ -63,6 +70,7 @@ func.func @pointwise(%x: memref<1x1x3x36xi8>, %y: memref<1x1x3x3xi32>) {
 // LAYOUT:         } {pex.vector_mac = {channels = 2 : i64, pixels = 2 : i64}}
 // CHECK-LABEL: func.func private @window_k0_conv2d
 // CHECK:         scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args
+// CHECK-NOT:       vctp8
 // CHECK-COUNT-4:   llvm.load %{{.*}} {alignment = 1 : i64} : !llvm.ptr -> vector<16xi8>
 // CHECK-COUNT-4:   llvm.call_intrinsic "llvm.arm.mve.vmldava"
 // CHECK-NOT:     pex.vector_mac

@@ -12,23 +12,26 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
-#include <functional>
-
 using namespace mlir;
+
+Value pex::emit::cloneAt(OpBuilder &builder, scf::ForOp loop,
+                         IRMapping &mapping, Value value) {
+  if (Value mapped = mapping.lookupOrNull(value))
+    return mapped;
+  Operation *def = value.getDefiningOp();
+  if (!def || loop.isDefinedOutsideOfLoop(value))
+    return value;
+  for (Value operand : def->getOperands())
+    cloneAt(builder, loop, mapping, operand);
+  return builder.clone(*def, mapping)
+      ->getResult(cast<OpResult>(value).getResultNumber());
+}
 
 Value pex::emit::byteAddressAt(OpBuilder &builder, Location loc,
                                scf::ForOp loop, IRMapping &mapping,
                                Value memref, ValueRange indices) {
-  std::function<Value(Value)> at = [&](Value value) -> Value {
-    if (Value mapped = mapping.lookupOrNull(value))
-      return mapped;
-    Operation *def = value.getDefiningOp();
-    if (!def || loop.isDefinedOutsideOfLoop(value))
-      return value;
-    for (Value operand : def->getOperands())
-      at(operand);
-    return builder.clone(*def, mapping)->getResult(
-        cast<OpResult>(value).getResultNumber());
+  auto at = [&](Value value) {
+    return cloneAt(builder, loop, mapping, value);
   };
   auto metadata =
       memref::ExtractStridedMetadataOp::create(builder, loc, at(memref));

@@ -37,14 +37,16 @@
 // (16 int8 products summed into an i32 accumulator) per pixel and channel,
 // so inputs and weights stay int8 in their natural order:
 //   inputs: im2col, memref<P x 16V x i8>, [p][k] = x_p[k] (zero past K,
-//     V = ceil(K / 16)); or rows read in place, memref<N x K x i8>, where
-//     the marked loop covers the floor(K / 16) whole vectors and a plain
-//     loop after it the products past them.
+//     V = ceil(K / 16)); or rows read in place, memref<N x K x i8>, whose
+//     last vector may be partial.
 //   weights: memref<B*C x 16V x i8>, [b*C + c][k] = w of the block's
 //     channel c at k (zero past K and for padding channels), a channel's
 //     vector one 16-byte load.
 // The marked loop is `scf.for %v = 0 to V step 1 iter_args(acc...)`
-// around `scf.for %l = 0 to 16 step 1 iter_args(...)`, whose body loads
+// around `scf.for %l = 0 to L step 1 iter_args(...)`, L = 16, or, for rows
+// whose depth K is not a multiple of 16, L = min(16, K - 16v): the lanes
+// of a partial vector past K are not read (weights past K are zero all the
+// same). The inner loop's body loads
 // the P inputs at k = 16v + l (pixel by pixel), then the C weights at k
 // (channel by channel), and adds each product of their sign extensions to
 // its accumulator, [p][c].
@@ -117,6 +119,11 @@ inline int64_t macAccumulators(int64_t pixels, int64_t pairs) {
 /// Replaces the marked loops under `root` by their Armv7E-M assembly
 /// (MicroKernelsDsp.cpp).
 LogicalResult lowerMicroKernelsToDsp(Operation *root);
+
+/// `value`, computed inside `loop` (or outside it), cloned at the builder
+/// with `mapping` (the induction variables at the iteration wanted).
+Value cloneAt(OpBuilder &builder, scf::ForOp loop, IRMapping &mapping,
+              Value value);
 
 /// The byte address of `memref[indices]`, whose index computations inside
 /// `loop` are cloned at the builder with `mapping` (the induction variables

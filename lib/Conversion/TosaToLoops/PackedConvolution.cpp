@@ -220,13 +220,13 @@ private:
                          ArrayRef<std::pair<Value, Value>> coordinates,
                          InputLoad loadInput, InputMode mode);
   /// Every channel block of the pixels at (n, coordinates) in the vector
-  /// layouts: `loadInput(b, l, p, k)` reads input k of pixel p; the marked
-  /// loop covers `vectors` vectors, a plain loop the products past them.
+  /// layouts: `loadInput(b, l, p, k)` reads input k of pixel p, for k below
+  /// `inputs` (the depth of a row read in place, else the padded buffer's).
   using VectorInputLoad =
       function_ref<Value(OpBuilder &, Location, int64_t p, Value k)>;
   void emitVectorChannelBlocks(OpBuilder &b, Location l, Value n,
                                ArrayRef<std::pair<Value, Value>> coordinates,
-                               VectorInputLoad loadInput, int64_t vectors);
+                               VectorInputLoad loadInput, int64_t inputs);
   /// Loops over the channel blocks: `emitBlock(b, l, block, channels)`
   /// emits one whose first `channels` channels are stored.
   void forEachChannelBlock(
@@ -545,7 +545,7 @@ void PackedConvolution::forEachChannelBlock(
 void PackedConvolution::emitVectorChannelBlocks(
     OpBuilder &b, Location l, Value n,
     ArrayRef<std::pair<Value, Value>> coordinates, VectorInputLoad loadInput,
-    int64_t vectors) {
+    int64_t inputs) {
   MLIRContext *context = b.getContext();
   int64_t blockPixels = coordinates.size(), perBlock = blocks.perBlock();
   auto attr = DictionaryAttr::get(
@@ -580,16 +580,22 @@ void PackedConvolution::emitVectorChannelBlocks(
       scf::YieldOp::create(kb, kl, next);
     };
     auto loop = scf::ForOp::create(
-        cb, cl, constantIndex(cb, cl, 0), constantIndex(cb, cl, vectors),
-        constantIndex(cb, cl, 1),
+        cb, cl, constantIndex(cb, cl, 0),
+        constantIndex(cb, cl, shape.vectors()), constantIndex(cb, cl, 1),
         initialAccumulators(cb, cl, firstChannel, blockPixels, channels),
         [&](OpBuilder &vb, Location vl, Value v, ValueRange carried) {
           Value first = arith::MulIOp::create(
               vb, vl, v, constantIndex(vb, vl, kVectorLanes));
+          // A row read in place may end within the last vector.
+          Value count = constantIndex(vb, vl, kVectorLanes);
+          if (inputs % kVectorLanes != 0)
+            count = arith::MinSIOp::create(
+                vb, vl, count,
+                arith::SubIOp::create(vb, vl, constantIndex(vb, vl, inputs),
+                                      first));
           auto lanes = scf::ForOp::create(
-              vb, vl, constantIndex(vb, vl, 0),
-              constantIndex(vb, vl, kVectorLanes), constantIndex(vb, vl, 1),
-              carried,
+              vb, vl, constantIndex(vb, vl, 0), count,
+              constantIndex(vb, vl, 1), carried,
               [&](OpBuilder &lb, Location ll, Value lane, ValueRange inner) {
                 multiplyAccumulate(
                     lb, ll, arith::AddIOp::create(lb, ll, first, lane), inner);
@@ -597,17 +603,8 @@ void PackedConvolution::emitVectorChannelBlocks(
           scf::YieldOp::create(vb, vl, lanes.getResults());
         });
     loop->setAttr(kVectorMacAttr, attr);
-    ValueRange accs = loop.getResults();
-    // A row read in place ends within a vector: its last products.
-    int64_t depth = shape.depth();
-    if (vectors * kVectorLanes < depth)
-      accs = scf::ForOp::create(cb, cl,
-                                constantIndex(cb, cl, vectors * kVectorLanes),
-                                constantIndex(cb, cl, depth),
-                                constantIndex(cb, cl, 1), accs,
-                                multiplyAccumulate)
-                 .getResults();
-    emitElements(cb, cl, n, coordinates, firstChannel, channels, accs);
+    emitElements(cb, cl, n, coordinates, firstChannel, channels,
+                 loop.getResults());
   });
 }
 
@@ -691,7 +688,7 @@ void PackedConvolution::emitIm2ColBlocks(int64_t blockPixels) {
                        ValueRange{constantIndex(ib, il, p), k})
                 .getResult();
           },
-          shape.vectors());
+          shape.vectors() * kVectorLanes);
       return;
     }
     emitChannelBlocks(
@@ -720,7 +717,6 @@ void PackedConvolution::emitRowBlocks(int64_t blockPixels, Value rows,
     for (auto [oh, ow] : coordinates)
       starts.push_back(rowOf(b, l, n, oh, ow));
     if (blocks.isVector()) {
-      // The whole vectors of the row; the products past them follow.
       emitVectorChannelBlocks(
           b, l, n, coordinates,
           [&](OpBuilder &ib, Location il, int64_t p, Value k) {
@@ -731,7 +727,7 @@ void PackedConvolution::emitRowBlocks(int64_t blockPixels, Value rows,
                                                         starts[p].second, k)})
                 .getResult();
           },
-          shape.depth() / kVectorLanes);
+          shape.depth());
       return;
     }
     emitChannelBlocks(

@@ -41,7 +41,6 @@ LogicalResult lowerVectorMac(scf::ForOp loop, DictionaryAttr attr) {
     lanes.getBody()->walk([&](memref::LoadOp load) { loads.push_back(load); });
   if (!lanes || !isConstantIntValue(loop.getStep(), 1) ||
       !isConstantIntValue(lanes.getLowerBound(), 0) ||
-      !isConstantIntValue(lanes.getUpperBound(), kVectorLanes) ||
       !isConstantIntValue(lanes.getStep(), 1) ||
       static_cast<int64_t>(loads.size()) != pixels + channels ||
       static_cast<int64_t>(loop.getNumRegionIterArgs()) != pixels * channels)
@@ -62,13 +61,32 @@ LogicalResult lowerVectorMac(scf::ForOp loop, DictionaryAttr attr) {
         mapping.map(loop.getInductionVar(), v);
         mapping.map(lanes.getInductionVar(),
                     arith::ConstantIndexOp::create(b, l, 0));
+        // A partial vector (the end of a row read in place): its inputs'
+        // lanes from the count on are zero and not read (VCTP8 predicates
+        // the load); the weights are padded.
+        Value mask;
+        if (!isConstantIntValue(lanes.getUpperBound(), kVectorLanes)) {
+          Value count = arith::IndexCastOp::create(
+              b, l, b.getI32Type(),
+              cloneAt(b, loop, mapping, lanes.getUpperBound()));
+          mask = LLVM::CallIntrinsicOp::create(
+                     b, l, VectorType::get({kVectorLanes}, b.getI1Type()),
+                     StringAttr::get(context, "llvm.arm.mve.vctp8"), count)
+                     .getResult(0);
+        }
+        Value zeros = LLVM::ZeroOp::create(b, l, vectorType);
         SmallVector<Value> operands;
-        for (memref::LoadOp load : loads)
-          operands.push_back(LLVM::LoadOp::create(
-              b, l, vectorType,
-              byteAddressAt(b, l, loop, mapping, load.getMemRef(),
-                            load.getIndices()),
-              /*alignment=*/1));
+        for (auto [i, load] : llvm::enumerate(loads)) {
+          Value address = byteAddressAt(b, l, loop, mapping, load.getMemRef(),
+                                        load.getIndices());
+          if (mask && static_cast<int64_t>(i) < pixels)
+            operands.push_back(LLVM::MaskedLoadOp::create(
+                b, l, vectorType, address, mask, zeros,
+                b.getI32IntegerAttr(1), /*nontemporal=*/nullptr));
+          else
+            operands.push_back(LLVM::LoadOp::create(b, l, vectorType, address,
+                                                    /*alignment=*/1));
+        }
         // VMLADAVA.S8: signed, adding, lanes not exchanged.
         SmallVector<Value> sums;
         for (int64_t p = 0; p < pixels; ++p)
