@@ -888,11 +888,10 @@ emit::emitPackedConv2D(tosa::Conv2DOp conv, OpBuilder &builder,
   if (rows && !fullyConnected && !vector)
     blockPixels = std::min<int64_t>(pairs == 0 ? 3 : 2, shape.pixels());
   ChannelBlocks blocks{pairs, shape.outputs, first};
-  // Vectors: as many accumulators as registers hold (MicroKernels.h), all
-  // for channels when there is one pixel.
   if (vector)
     blocks = ChannelBlocks{0, shape.outputs, first,
-                           kVectorMacAccumulators / blockPixels};
+                           blockPixels == 1 ? kVectorMacPixelChannels
+                                            : kVectorMacChannels};
 
   std::optional<FoldedBiases> biases = FoldedBiases::get(
       builder, loc, weights, bias, /*channelDim=*/0, *inputZp, 0);
