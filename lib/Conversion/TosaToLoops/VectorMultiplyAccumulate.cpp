@@ -32,8 +32,12 @@ namespace {
 
 /// A marked loop as the same loop over vectors (layouts: MicroKernels.h).
 LogicalResult lowerVectorMac(scf::ForOp loop, DictionaryAttr attr) {
-  auto pixels = cast<IntegerAttr>(attr.get("pixels")).getInt();
-  auto channels = cast<IntegerAttr>(attr.get("channels")).getInt();
+  auto pixelsAttr = dyn_cast_or_null<IntegerAttr>(attr.get("pixels"));
+  auto channelsAttr = dyn_cast_or_null<IntegerAttr>(attr.get("channels"));
+  if (!pixelsAttr || !channelsAttr)
+    return loop.emitOpError("needs integer 'pixels' and 'channels' in its '")
+           << kVectorMacAttr << "'";
+  int64_t pixels = pixelsAttr.getInt(), channels = channelsAttr.getInt();
   auto inner = loop.getBody()->getOps<scf::ForOp>();
   scf::ForOp lanes = llvm::hasSingleElement(inner) ? *inner.begin() : nullptr;
   SmallVector<memref::LoadOp> loads;
@@ -64,7 +68,7 @@ LogicalResult lowerVectorMac(scf::ForOp loop, DictionaryAttr attr) {
         // A partial vector (the end of a row read in place): its inputs'
         // lanes from the count on are zero and not read (VCTP8 predicates
         // the load); the weights are padded.
-        Value mask;
+        Value mask, zeros;
         if (!isConstantIntValue(lanes.getUpperBound(), kVectorLanes)) {
           Value count = arith::IndexCastOp::create(
               b, l, b.getI32Type(),
@@ -73,8 +77,8 @@ LogicalResult lowerVectorMac(scf::ForOp loop, DictionaryAttr attr) {
                      b, l, VectorType::get({kVectorLanes}, b.getI1Type()),
                      StringAttr::get(context, "llvm.arm.mve.vctp8"), count)
                      .getResult(0);
+          zeros = LLVM::ZeroOp::create(b, l, vectorType);
         }
-        Value zeros = LLVM::ZeroOp::create(b, l, vectorType);
         SmallVector<Value> operands;
         for (auto [i, load] : llvm::enumerate(loads)) {
           Value address = byteAddressAt(b, l, loop, mapping, load.getMemRef(),
