@@ -470,6 +470,9 @@ LogicalResult BufferGraphBuilder::buildLoopProfile(unsigned unitIndex,
     // A buffer from outside is needed by every iteration.
     profile->inputLastStep[it->second] = lastStep;
   };
+  // Temporaries paired with an earlier temporary the step could write them
+  // over (getInPlaceCandidate), once its lifetime is known.
+  SmallVector<std::pair<unsigned, unsigned>> overCandidates;
   for (auto [step, op] : llvm::enumerate(profile->steps)) {
     aliasViews(body, local);
     Value sink = op.getSink()->getResult(0);
@@ -478,6 +481,10 @@ LogicalResult BufferGraphBuilder::buildLoopProfile(unsigned unitIndex,
       unsigned buffer = addOwnBuffer(sink, unitIndex, *profile);
       local[sink] = buffer;
       ownInterval[buffer] = {step, step};
+      if (std::optional<Value> over = getInPlaceCandidate(op))
+        if (auto it = local.find(*over);
+            it != local.end() && ownInterval.count(it->second))
+          overCandidates.push_back({buffer, it->second});
     }
     for (Value operand : op.getExternalOperands())
       read(operand, step);
@@ -489,6 +496,12 @@ LogicalResult BufferGraphBuilder::buildLoopProfile(unsigned unitIndex,
     if (isa<tensor::InsertSliceOp, scf::YieldOp>(op))
       for (Value operand : op.getOperands())
         read(operand, lastStep);
+  // A temporary is written over one that dies at its step, as
+  // pex-form-kernels writes a kernel over such an input (an LSTM's summed
+  // gates over the input part of the sum).
+  for (auto [output, over] : overCandidates)
+    if (ownInterval[over].second == ownInterval[output].first)
+      profile->inPlaceOver[output] = over;
   // The carried storages are written from their initial values before the
   // first step.
   for (Value init : loop.getInitArgs())
@@ -633,9 +646,12 @@ void BufferGraph::finishGroupProfile(
       if (first <= step && counts(buffers[buffer]))
         profile.internalBytes[step] += buffers[buffer].bytes;
   }
-  // An output written over the group's own accumulator as it dies.
+  // An output or a loop's temporary written over the group's own buffer (an
+  // accumulator, a temporary) as it dies.
   for (auto [output, over] : profile.inPlaceOver) {
-    unsigned step = profile.outputFirstStep.lookup(output);
+    unsigned step = llvm::is_contained(profile.ownBuffers, output)
+                        ? buffers[output].internalFirst
+                        : profile.outputFirstStep.lookup(output);
     if (llvm::is_contained(profile.ownBuffers, over) &&
         buffers[over].internalLast == step && !buffers[output].isIO())
       profile.internalBytes[step] -= buffers[over].bytes;

@@ -3,8 +3,8 @@
 // An int8 convolution with its fused rescale and clamp. The kernel becomes a
 // private function of its own, never inlined, called where it was with the
 // kernel's operands in order. Output channels are the outer loop (the bias
-// is loaded once per channel); the interior is computed two columns at a
-// time, each accumulator starting at the bias and carried in registers
+// is loaded once per channel); the interior is computed three columns at a
+// time (one channel per block: an odd channel count), each accumulator starting at the bias and carried in registers
 // through the kernel rows and, per row, one run over the consecutive bytes
 // of its (kw, ic) taps, read through views merging those dimensions; the
 // rescale (immediate multiplier and shift) and both clamps are applied to
@@ -23,17 +23,17 @@
 // CHECK:         scf.for %[[C:.*]] = %{{.*}} to %c3{{(_[0-9]+)?}} step
 // CHECK-NEXT:      %[[BIAS:.*]] = memref.load %[[B]][%[[C]]] : memref<3xi32>
 // CHECK:           scf.for %[[H:.*]] = %{{.*}} to %c4{{(_[0-9]+)?}} step
-// CHECK:             scf.for %[[WO:.*]] = %{{.*}} to %c4{{(_[0-9]+)?}} step %c2
-// CHECK:               %[[ACC:.*]]:2 = scf.for %[[KH:.*]] = {{.*}} iter_args(%[[A0:.*]] = %[[BIAS]], %[[B0:.*]] = %[[BIAS]]) -> (i32, i32) {
-// CHECK:                 %[[ACC1:.*]]:2 = scf.for %[[R:.*]] = %{{.*}} to %c2{{(_[0-9]+)?}} step %{{.*}} iter_args(%[[A1:.*]] = %[[A0]], %[[B1:.*]] = %[[B0]]) -> (i32, i32) {
+// CHECK:             scf.for %[[WO:.*]] = %{{.*}} to %c3{{(_[0-9]+)?}} step %c3
+// CHECK:               %[[ACC:.*]]:3 = scf.for %[[KH:.*]] = {{.*}} iter_args(%[[A0:.*]] = %[[BIAS]], %[[B0:.*]] = %[[BIAS]], %[[C0:.*]] = %[[BIAS]]) -> (i32, i32, i32) {
+// CHECK:                 %[[ACC1:.*]]:3 = scf.for %[[R:.*]] = %{{.*}} to %c2{{(_[0-9]+)?}} step %{{.*}} iter_args(%[[A1:.*]] = %[[A0]], %[[B1:.*]] = %[[B0]], %[[C1:.*]] = %[[C0]]) -> (i32, i32, i32) {
 // CHECK:                   %[[XV:.*]] = memref.load %[[XR]][%[[N]], %{{.*}}, %{{.*}}] : memref<1x4x8xi8>
 // CHECK:                   %[[WV:.*]] = memref.load %[[WR]][%[[C]], %[[KH]], %{{.*}}] : memref<3x1x2xi8>
 // CHECK-NEXT:              %[[XE:.*]] = arith.extsi %[[XV]] : i8 to i32
 // CHECK-NEXT:              %[[WE:.*]] = arith.extsi %[[WV]] : i8 to i32
 // CHECK-NEXT:              %[[P:.*]] = arith.muli %[[XE]], %[[WE]] : i32
 // CHECK-NEXT:              %[[SUM:.*]] = arith.addi %[[A1]], %[[P]] : i32
-// CHECK:                   scf.yield %[[SUM]], %{{.*}} : i32, i32
-// CHECK:                 scf.yield %[[ACC1]]#0, %[[ACC1]]#1 : i32, i32
+// CHECK:                   scf.yield %[[SUM]], %{{.*}}, %{{.*}} : i32, i32, i32
+// CHECK:                 scf.yield %[[ACC1]]#0, %[[ACC1]]#1, %[[ACC1]]#2 : i32, i32, i32
 // CHECK-NOT:           memref.store
 // CHECK-DAG:           %[[MUL:.*]] = arith.constant 1073741824 : i32
 // CHECK-DAG:           %[[SHIFT:.*]] = arith.constant 20 : i8
@@ -45,6 +45,11 @@
 // CHECK-NEXT:          memref.store %[[HI]], %[[Y]][%[[N]], %[[H]], %[[WO]], %[[C]]] : memref<1x4x4x3xi8>
 // CHECK:               tosa.apply_scale %[[ACC]]#1
 // CHECK:               memref.store %{{.*}}, %[[Y]][%[[N]], %[[H]], %{{.*}}, %[[C]]] : memref<1x4x4x3xi8>
+// CHECK:               tosa.apply_scale %[[ACC]]#2
+// CHECK:               memref.store %{{.*}}, %[[Y]][%[[N]], %[[H]], %{{.*}}, %[[C]]] : memref<1x4x4x3xi8>
+// The fourth column is a block of one.
+// CHECK:             scf.for {{.*}} iter_args(%{{.*}} = %[[BIAS]]) -> (i32) {
+// CHECK:             memref.store %{{.*}}, %[[Y]][%[[N]], %[[H]], %c3{{.*}}, %[[C]]] : memref<1x4x4x3xi8>
 // CHECK-NOT:   memref.store
 // CHECK-NOT:   tosa.conv2d
 // CHECK-NOT:   tosa.rescale
@@ -140,7 +145,7 @@ func.func @conv_input_zero_point(%x: memref<1x1x2x3xi8>, %w: memref<2x1x1x3xi8>,
 // 1 and 2, column 0 kernel columns 1 and 2 (a run of two inputs). They start
 // from the bias and subtract the zero point from the input (padding holds it
 // and adds nothing); only the interior (rows and columns 1 and 2, one block
-// of two) starts from the corrected bias and reads the input as it is. No
+// of two columns: fewer than a whole block of three) starts from the corrected bias and reads the input as it is. No
 // tap is checked.
 // CHECK-LABEL: func.func private @conv_padded_border_k0_conv2d
 // CHECK-SAME:    (%[[X:.*]]: memref<1x4x4x1xi8>, %[[W:.*]]: memref<1x3x3x1xi8>, %[[B:.*]]: memref<1xi32>, %[[Y:.*]]: memref<1x4x4x1xi32>)
@@ -151,24 +156,22 @@ func.func @conv_input_zero_point(%x: memref<1x1x2x3xi8>, %w: memref<2x1x1x3xi8>,
 // CHECK:           scf.for {{.*}} to %c3{{.*}} iter_args
 // CHECK:             scf.for {{.*}} to %c3{{.*}} iter_args
 // CHECK:           %[[FULL:.*]] = arith.subi %{{.*}}, %{{.*}} : i32
-// CHECK:           scf.for %[[W0:[^ ]*]] = %c1{{.*}} to %c3{{.*}} step %c2
 // CHECK:             %[[B0:.*]] = memref.load %[[B]]
 // CHECK:             scf.for %[[KH0:[^ ]*]] = %{{.*}} to %c2{{.*}} iter_args({{.*}} = %[[B0]], {{.*}} = %[[B0]])
 // CHECK:               arith.addi %[[KH0]], %c1{{.*}} : index
 // CHECK:               scf.for {{.*}} to %c3
 // CHECK:                 arith.subi %{{.*}}, %c-128_i32
-// CHECK:             memref.store %{{.*}}, %[[Y]][%{{.*}}, %c0{{.*}}, %[[W0]], %[[C]]]
+// CHECK:             memref.store %{{.*}}, %[[Y]][%{{.*}}, %c0{{.*}}, %c1{{.*}}, %[[C]]]
 // CHECK:           %[[B00:.*]] = memref.load %[[B]]
 // CHECK:           scf.for {{.*}} to %c2{{.*}} iter_args({{.*}} = %[[B00]])
 // CHECK:             scf.for {{.*}} to %c2
 // CHECK:           memref.store %{{.*}}, %[[Y]][%{{.*}}, %c0{{.*}}, %c0{{.*}}, %[[C]]]
 // CHECK:           memref.store %{{.*}}, %[[Y]][%{{.*}}, %c0{{.*}}, %c3{{.*}}, %[[C]]]
 // CHECK:           scf.for %[[H:[^ ]*]] = %c1{{.*}} to %c3{{.*}} step %c1
-// CHECK:             scf.for %[[WO:[^ ]*]] = %c1{{.*}} to %c3{{.*}} step %c2
 // CHECK:               scf.for {{.*}} to %c3{{.*}} iter_args({{.*}} = %[[FULL]], {{.*}} = %[[FULL]])
 // CHECK:                 scf.for {{.*}} to %c3{{.*}} iter_args
 // CHECK-NOT:               arith.subi %{{.*}}, %c-128_i32
-// CHECK:               memref.store %{{.*}}, %[[Y]][%{{.*}}, %[[H]], %[[WO]], %[[C]]]
+// CHECK:               memref.store %{{.*}}, %[[Y]][%{{.*}}, %[[H]], %c1{{.*}}, %[[C]]]
 // CHECK:             %[[BL:.*]] = memref.load %[[B]]
 // CHECK:             scf.for {{.*}} to %c3{{.*}} iter_args({{.*}} = %[[BL]])
 // CHECK:               scf.for {{.*}} to %c2

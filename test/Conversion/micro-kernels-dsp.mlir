@@ -53,3 +53,26 @@ func.func @narrow(%x: memref<1x3x5x8xi8>, %y: memref<1x2x3x2xi32>) {
   }
   return
 }
+
+// -----
+
+// One channel of a 1x1 convolution at stride 1, four pixels whose rows are
+// consecutive (8 bytes apart): one input pointer, stepped by pixel 0's load;
+// the others are offsets from it (8 p - 4). Per group the weight word, then
+// the four pixels' words back to back.
+// CHECK-LABEL: func.func private @consecutive_k0_conv2d
+// CHECK:         llvm.inline_asm has_side_effects asm_dialect = att "1:\0Aldr $9, [$5], #4\0Aldr $10, [$4], #4\0Aldr $11, [$4, #4]\0Aldr $12, [$4, #12]\0Aldr $13, [$4, #20]\0Asxtb16 $7, $9\0Asxtb16 $9, $9, ror #8\0Asxtb16 $8, $10\0Asmlad $0, $8, $7, $0\0Asxtb16 $10, $10, ror #8\0Asmlad $0, $10, $9, $0\0A{{.*}}subs $6, #1\0Abne 1b\0A", "=r,=r,=r,=r,=r,=r,=r,=&r,=&r,=&r,=&r,=&r,=&r,=&r,0,1,2,3,4,5,6,~{cc},~{memory}"
+// CHECK-NOT:     pex.mac
+memref.global "private" constant @consecutive_weights : memref<1x1x1x8xi8> = dense<[[[[1, 2, 3, 4, 5, 6, 7, 8]]]]>
+memref.global "private" constant @consecutive_bias : memref<1xi32> = dense<3>
+func.func @consecutive(%x: memref<1x2x4x8xi8>, %y: memref<1x2x4x1xi32>) {
+  %w = memref.get_global @consecutive_weights : memref<1x1x1x8xi8>
+  %b = memref.get_global @consecutive_bias : memref<1xi32>
+  pex.kernel ins(%x, %w, %b : memref<1x2x4x8xi8>, memref<1x1x1x8xi8>, memref<1xi32>) outs(%y : memref<1x2x4x1xi32>) {
+  ^bb0(%xa: tensor<1x2x4x8xi8>, %wa: tensor<1x1x1x8xi8>, %ba: tensor<1xi32>, %out: tensor<1x2x4x1xi32>):
+    %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x4x8xi8>, tensor<1x1x1x8xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x4x1xi32>
+    pex.yield %c : tensor<1x2x4x1xi32>
+  }
+  return
+}

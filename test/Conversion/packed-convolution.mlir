@@ -225,3 +225,36 @@ func.func @one_channel(%x: memref<1x4x4x3xi8>, %y: memref<1x2x2x1xi32>) {
   }
   return
 }
+
+// -----
+
+// One output channel of a 1x1 convolution at stride 1 (a partial-execution
+// slice): a block's pixels read consecutive rows, recorded as the rows'
+// stride for the micro-kernel (one pointer for all), four pixels per block;
+// the output width (4) is a multiple of the block, so a block is one row
+// of adjacent columns: one division per block, not one per pixel.
+// CHECK-LABEL: func.func private @consecutive_k0_conv2d
+// CHECK-SAME:    (%[[X:.*]]: memref<1x2x4x8xi8>, %[[Y:.*]]: memref<1x2x4x1xi32>)
+// CHECK:         %[[ROWS:.*]] = memref.collapse_shape %[[X]] {{\[}}[0, 1, 2], [3]] : memref<1x2x4x8xi8> into memref<8x8xi8>
+// CHECK:         scf.for %[[FIRST:.*]] = %c0 to %c8 step %c4 {
+// CHECK-NEXT:      %[[OH:.*]] = arith.divui %[[FIRST]], %c4 : index
+// CHECK-NEXT:      %[[OW:.*]] = arith.remui %[[FIRST]], %c4 : index
+// CHECK-NOT:       arith.divui
+// CHECK:           %[[OW3:.*]] = arith.addi %[[OW]], %c3 : index
+// CHECK-NOT:       arith.divui
+// CHECK:           } {pex.mac = {input = "rows", pairs = 0 : i64, pixel_stride = 8 : i64, pixels = 4 : i64}}
+// CHECK:           memref.store %{{.*}}, %[[Y]][%{{.*}}, %[[OH]], %[[OW]], %{{.*}}]
+// CHECK:           memref.store %{{.*}}, %[[Y]][%{{.*}}, %[[OH]], %[[OW3]], %{{.*}}]
+memref.global "private" constant @consecutive_weights : memref<1x1x1x8xi8> = dense<[[[[1, 2, 3, 4, 5, 6, 7, 8]]]]>
+memref.global "private" constant @consecutive_bias : memref<1xi32> = dense<3>
+func.func @consecutive(%x: memref<1x2x4x8xi8>, %y: memref<1x2x4x1xi32>) {
+  %w = memref.get_global @consecutive_weights : memref<1x1x1x8xi8>
+  %b = memref.get_global @consecutive_bias : memref<1xi32>
+  pex.kernel ins(%x, %w, %b : memref<1x2x4x8xi8>, memref<1x1x1x8xi8>, memref<1xi32>) outs(%y : memref<1x2x4x1xi32>) {
+  ^bb0(%xa: tensor<1x2x4x8xi8>, %wa: tensor<1x1x1x8xi8>, %ba: tensor<1xi32>, %out: tensor<1x2x4x1xi32>):
+    %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x4x8xi8>, tensor<1x1x1x8xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x4x1xi32>
+    pex.yield %c : tensor<1x2x4x1xi32>
+  }
+  return
+}

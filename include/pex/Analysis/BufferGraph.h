@@ -95,7 +95,8 @@ public:
     SmallVector<unsigned> ownBuffers;
     /// Per output buffer written by the epilogue: the buffer (a whole input
     /// or the accumulator) its first step writes it over, when that buffer
-    /// dies at that step and neither is the function's input or output.
+    /// dies at that step and neither is the function's input or output. In
+    /// a loop, per temporary: the temporary its step writes it over.
     llvm::DenseMap<unsigned, unsigned> inPlaceOver;
     /// A stream's result written row by row over the rows of its input that
     /// no later action reads, starting `offset` bytes (0 or below) from the

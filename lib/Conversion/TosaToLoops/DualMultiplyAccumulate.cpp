@@ -14,6 +14,7 @@
 #include "MicroKernels.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
@@ -28,6 +29,8 @@ using namespace mlir::pex;
 namespace {
 
 constexpr int64_t kLanes = 4;
+/// Packed loops of at most this many steps are unrolled fully.
+constexpr int64_t kMaxUnrolledSteps = 2;
 
 /// A factor of a product: an int8 load, sign-extended, less an int8
 /// constant (an input's zero point in a convolution's border), read along
@@ -265,6 +268,15 @@ void rewrite(DotProductLoop &match) {
         }
         scf::YieldOp::create(b, l, sums);
       });
+  loop.replaceAllUsesWith(packed.getResults());
+  loop.erase();
+  // A run of two words (a kernel row of a few channels) is cheaper unrolled:
+  // the loop's counter and branch cost as much as a step's products.
+  std::optional<APInt> trips = packed.getStaticTripCount();
+  if (trips && trips->getSExtValue() <= kMaxUnrolledSteps) {
+    (void)loopUnrollFull(packed);
+    return;
+  }
   // Unrolled, LLVM's scheduler hoists the next steps' loads and runs out of
   // registers: the accumulators and extended operands fill them already.
   MLIRContext *context = builder.getContext();
@@ -275,8 +287,6 @@ void rewrite(DotProductLoop &match) {
           LLVM::LoopUnrollAttr::get(context, BoolAttr::get(context, true), {},
                                     {}, {}, {}, {}, {}),
           {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}));
-  loop.replaceAllUsesWith(packed.getResults());
-  loop.erase();
 }
 
 /// `acc + x * (w >> 16)` and `acc + x * ((w << 16) >> 16)` with x a

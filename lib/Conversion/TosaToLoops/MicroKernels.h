@@ -70,7 +70,8 @@ namespace mlir::pex::emit {
 /// The loop attribute: a DictionaryAttr {pixels = P, pairs = S, input =
 /// "im2col" | "rows"} (pairs = 0: the singles layout; "rows": one pixel whose
 /// inputs are read in place, memref<N x K x i8>, [n][4g + h + 2l], K a
-/// multiple of four).
+/// multiple of four), and with "rows", optionally pixel_stride = B: pixel
+/// p's row starts B * p bytes after pixel 0's.
 constexpr llvm::StringLiteral kMacAttr = kMicroKernelMacAttrName;
 
 /// Filling the input buffer, four inputs of one tap at a time: the loop
@@ -96,8 +97,13 @@ constexpr llvm::StringLiteral kPlanarAttr = kMicroKernelPlanarAttrName;
 /// column iw (consecutive halfwords).
 constexpr llvm::StringLiteral kGatherAttr = kMicroKernelGatherAttrName;
 
-/// The largest number of output pixels a micro-kernel computes at once.
+/// The largest number of output pixels a micro-kernel computes at once
+/// through the im2col buffer; rows of consecutive pixels take one more.
 constexpr int64_t kMaxMacPixels = 3;
+
+/// The largest pixel_stride of four pixels the DSP micro-kernels address from
+/// one pointer (Thumb-2 loads' 12-bit offsets).
+constexpr int64_t kMaxPixelStride = 4095 / 3;
 
 /// The vector micro-kernels' loop attribute: a DictionaryAttr {pixels = P,
 /// channels = C}.

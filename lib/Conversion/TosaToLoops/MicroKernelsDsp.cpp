@@ -206,7 +206,14 @@ LogicalResult lowerMac(scf::ForOp loop, DictionaryAttr attr) {
   SmallVector<std::string> accs, xPointers;
   for (Value init : loop.getInitArgs())
     accs.push_back(kernel.inout(init));
-  for (int64_t p = 0; p < (rows ? pixels : 1); ++p)
+  // Pixels whose rows are a fixed stride apart share one pointer (singles:
+  // the registers it frees hold the epilogue's parameters across blocks).
+  std::optional<int64_t> pixelStride;
+  if (auto stride = attr.getAs<IntegerAttr>("pixel_stride");
+      stride && rows && pairs == 0 &&
+      (pixels - 1) * stride.getInt() <= kMaxOffset)
+    pixelStride = stride.getInt();
+  for (int64_t p = 0; p < (rows && !pixelStride ? pixels : 1); ++p)
     xPointers.push_back(
         kernel.inout(addressAt(builder, loc, loop, zero,
                                inputs[2 * p].getMemRef(),
@@ -241,8 +248,18 @@ LogicalResult lowerMac(scf::ForOp loop, DictionaryAttr attr) {
       xs.push_back(kernel.scratch());
     for (int64_t step = 0; step < unroll; ++step) {
       load(ws[0], w);
-      for (int64_t p = 0; p < pixels; ++p)
-        load(xs[p], xPointers[p]);
+      for (int64_t p = 0; p < pixels; ++p) {
+        if (!pixelStride) {
+          load(xs[p], xPointers[p]);
+          continue;
+        }
+        // Pixel 0's load steps the pointer; the others are offsets from it.
+        if (p == 0)
+          load(xs[0], xPointers[0]);
+        else
+          kernel.line("ldr " + xs[p] + ", [" + xPointers[0] + ", #" +
+                      std::to_string(p * *pixelStride - 4) + "]");
+      }
       extend(t, ws[0], false);
       extend(ws[0], ws[0], true);
       for (int64_t p = 0; p < pixels; ++p) {

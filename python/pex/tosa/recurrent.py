@@ -11,12 +11,13 @@ the bias and the rank reduction are int32 sums; one rescale gives the int8 outpu
 lstm keeps its time loop: an `scf.for` whose body is TOSA on the step's slice of the
 input, carrying the states h and c and the output being assembled row by row. int8 is
 TFLite Micro's integer step (see pex.reference.tflm_lstm): the gates' two convolutions
-accumulate in int32 and are rescaled per gate to int16 Q3.12, summed and saturated; the
-int16 sigmoid and tanh interpolate TFLite's 256-entry sigmoid table with integer ops, the
-table read as four int8 `table`s (the high and low bytes of an entry and of its
-difference to the next), each one a tree of element-wise operators that pexc fuses into
-one kernel; the cell and hidden updates are `mul`s in int32 rescaled as TFLite's
-MulElementwise requantises. h (int8) and c (int16) are carried.
+accumulate in int32 and are rescaled per gate to int16 Q3.12, summed and saturated, and
+stored as int16 (TFLite Micro's gate scratch buffers' bytes); the int16 sigmoid and tanh
+interpolate TFLite's 256-entry sigmoid table with integer ops, the table read as four
+int8 `table`s (the high and low bytes of an entry and of its difference to the next),
+each one a tree of element-wise operators that pexc fuses into one kernel; the cell and
+hidden updates are `mul`s in int32 rescaled as TFLite's MulElementwise requantises.
+h (int8) and c (int16) are carried.
 """
 
 from __future__ import annotations
@@ -233,22 +234,25 @@ def _table_bytes(b: FunctionBuilder, index: Callable[[], Value], entries: np.nda
 def _int16_activation(b: FunctionBuilder, x: Value, multiplier: int, right_shift: int,
                       fraction_bits: int, saturated: int, positive_offset: int,
                       negative_offset: int, output_shift: int) -> Value:
-    """TFLite's int16 Logistic (fraction bits 9) and Tanh (8) of int32 x: the value
-    v = x multiplier (then a rounded right shift), |v| split into a table index and a
-    fraction interpolating the sigmoid table, r = (ua << bits) + fraction (ub - ua);
+    """TFLite's int16 Logistic (fraction bits 9) and Tanh (8) of int16 or int32 x: the
+    value v = x multiplier (then a rounded right shift), |v| split into a table index and
+    a fraction interpolating the sigmoid table, r = (ua << bits) + fraction (ub - ua);
     (v >= 0 ? r + positive_offset : negative_offset - r) >> output_shift. Magnitudes from
     255 << bits on saturate to `saturated`: they are clamped to that index, whose entry
     gives `saturated` with no difference.
 
-    Each intermediate value is computed once per reader, from x: pexc fuses a tree of
-    element-wise operators into one kernel, whose intermediates are never stored, where
-    a value read twice would be stored as an int32 tensor."""
+    Each intermediate value is computed once per reader, from x (an int16 x widened by
+    each reader): pexc fuses a tree of element-wise operators into one kernel, whose
+    intermediates are never stored, where a value read twice would be stored as an
+    int32 tensor."""
+    wide = TensorType(x.shape, "i32")
+
     def value() -> Value:
-        scaled = _times(b, x, multiplier)
+        scaled = _times(b, b.cast(x, "i32") if x.dtype == "i16" else x, multiplier)
         return _shift_right(b, scaled, right_shift, rounded=True) if right_shift else scaled
 
     def magnitude() -> Value:
-        return _binary(b, "minimum", b.op("abs", [value()], x.type), 255 << fraction_bits)
+        return _binary(b, "minimum", b.op("abs", [value()], wide), 255 << fraction_bits)
 
     def position() -> Value:
         return _shift_right(b, magnitude(), fraction_bits)
@@ -269,22 +273,22 @@ def _int16_activation(b: FunctionBuilder, x: Value, multiplier: int, right_shift
         b.mul(fraction, _table_bytes(b, index, slope, 0), x.shape), x.shape)
     # r once: r + positive_offset for v >= 0, negative_offset - r below.
     sign = b.op("select", [non_negative(), _constant_like(b, x, 1), _constant_like(b, x, -1)],
-                x.type)
+                wide)
     offset = b.op("select", [non_negative(), _constant_like(b, x, positive_offset),
-                             _constant_like(b, x, negative_offset)], x.type)
+                             _constant_like(b, x, negative_offset)], wide)
     return _shift_right(b, b.elementwise("add", b.mul(interpolated, sign, x.shape), offset,
                                          x.shape), output_shift)
 
 
 def logistic_int16(b: FunctionBuilder, x: Value) -> Value:
-    """reference_integer_ops::Logistic (int16, power-of-two input: 3 x) on int32 Q3.12
-    values: Q0.15 in int32."""
+    """reference_integer_ops::Logistic (int16, power-of-two input: 3 x) on Q3.12 values
+    (int16 or int32): Q0.15 in int32."""
     return _int16_activation(b, x, 3, 0, 9, 0x7FFF << 10, 1 << 9, (1 << 25) + 511, 10)
 
 
 def tanh_int16(b: FunctionBuilder, x: Value, scale_power: int) -> Value:
-    """reference_integer_ops::Tanh (int16) of values of scale 2^scale_power, as
-    lstm_internal::Tanh parameterises it: Q0.15 in int32."""
+    """reference_integer_ops::Tanh (int16) of values (int16 or int32) of scale
+    2^scale_power, as lstm_internal::Tanh parameterises it: Q0.15 in int32."""
     multiplier, shift = tanh_parameters(scale_power)
     if multiplier == 0:  # the power-of-two case
         multiplier, shift = 3 << shift, 0
@@ -341,8 +345,11 @@ def _lower_lstm_int8(b: FunctionBuilder, op: Op) -> None:
                                x.scale(), input_weights)
     from_hidden = _gate_rescale(b, _projection(b, h, recurrent_kernel, no_bias, hidden_zp),
                                 hidden_scale, recurrent_weights)
-    gates = _clamp(b, b.elementwise("add", from_input, from_hidden, from_input.shape),
-                   _INT16_MIN, _INT16_MAX)
+    # The saturated sums stored as int16, as TFLite Micro's gate scratch buffers: the
+    # activations widen each gate per reader, and the sums can be written over the input
+    # part (its type), which dies there.
+    gates = b.cast(_clamp(b, b.elementwise("add", from_input, from_hidden, from_input.shape),
+                          _INT16_MIN, _INT16_MAX), "i16")
     gates = b.reshape(gates, (batch, 4 * units))
     i, f, g, o = (b.slice(gates, (0, k * units), (batch, units)) for k in range(4))
     i, f, o = (logistic_int16(b, gate) for gate in (i, f, o))
@@ -353,8 +360,9 @@ def _lower_lstm_int8(b: FunctionBuilder, op: Op) -> None:
                                         "i16"), "i32")
     c_next = b.cast(_clamp(b, b.elementwise("add", forget, update, forget.shape), low, high),
                     "i16")
-    h = _requantize_product(b, tanh_int16(b, b.cast(c_next, "i32"),
-                                          cell_state_scale_power(cell_scale)),
+    # tanh widens c_next per reader: one widened copy read by the whole tree would be
+    # stored as an int32 tensor.
+    h = _requantize_product(b, tanh_int16(b, c_next, cell_state_scale_power(cell_scale)),
                             o, _GATE_OUTPUT_SCALE ** 2 / hidden_scale, hidden_zp, "i8")
     outputs = write_row(h, outputs)
     b.bind(out, b.end_loop([h, c_next, outputs])[2])

@@ -114,6 +114,12 @@ class SubGraph(TableView):
     name = String(4)
 
 
+class Metadata(TableView):
+    TYPE_NAME = "Metadata"
+    name = String(0)
+    buffer = Scalar(1, N.Uint32Flags)
+
+
 class Model(TableView):
     TYPE_NAME = "Model"
     version = Scalar(0, N.Uint32Flags)
@@ -121,6 +127,7 @@ class Model(TableView):
     subgraphs = TableVector(2, SubGraph)
     description = String(3)
     buffers = TableVector(4, Buffer)
+    metadata = TableVector(6, Metadata)
 
 
 # Builtin options tables. UNION_TYPE is the table's index in `union BuiltinOptions`.
