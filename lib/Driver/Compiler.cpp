@@ -214,6 +214,7 @@ private:
     pipelineOptions.readInputRows = options.io == IOPlacement::Stream;
     pipelineOptions.indexBitwidth = target.getIndexBitwidth();
     pipelineOptions.dsp = llvm::StringRef(target.features).contains("+dsp");
+    pipelineOptions.mve = llvm::StringRef(target.features).contains("+mve");
     pipelineOptions.externalArena = options.arena == ArenaDefinition::External;
     pipelineOptions.arenaSymbol = getArenaSymbol(name);
   }

@@ -88,7 +88,11 @@ void pex::buildLowerToLLVMPipeline(OpPassManager &pm,
                                    const PexPipelineOptions &options) {
   unsigned indexBitwidth = options.indexBitwidth;
   pm.addPass(createExportEntryPoint());
-  pm.addPass(createLowerKernels());
+  LowerKernelsOptions kernels;
+  kernels.vectorMac = options.mve;
+  pm.addPass(createLowerKernels(kernels));
+  if (options.mve)
+    pm.addNestedPass<func::FuncOp>(createVectorMultiplyAccumulate());
   if (options.dsp)
     pm.addNestedPass<func::FuncOp>(createDualMultiplyAccumulate());
   pm.addNestedPass<func::FuncOp>(

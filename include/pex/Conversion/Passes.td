@@ -18,8 +18,16 @@ def LowerKernels : Pass<"pex-lower-kernels", "ModuleOp"> {
     are made of are recomputed inside, the values they start from are its
     arguments. A module pass: the emitters may add constant globals
     (weights prepared at compile time). A stream's `pex.shift_rows` becomes a
-    forward copy loop in place, in 32-bit words when it can.
+    forward copy loop in place, in 32-bit words when it can. With
+    `vector-mac`, the int8 convolutions' micro-kernels take the 16-byte
+    layouts of the M-profile vector extension (MicroKernels.h) instead of
+    the DSP extension's words.
   }];
+  let options = [
+    Option<"vectorMac", "vector-mac", "bool", /*default=*/"false",
+           "Lay the int8 dot-product micro-kernels out for 16-lane vector "
+           "multiply-accumulates (Armv8.1-M MVE)">,
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect",
                            "::mlir::LLVM::LLVMDialect",
@@ -51,6 +59,26 @@ def DualMultiplyAccumulate
     one `llvm.arm.smlabt` or `llvm.arm.smlabb` of the word as it is. For
     32-bit targets with the DSP extension (Cortex-M4, M7, M33); runs after
     `pex-lower-kernels`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def VectorMultiplyAccumulate
+    : Pass<"pex-vector-multiply-accumulate", "func::FuncOp"> {
+  let summary = "Compute the vector micro-kernels' int8 dot products with "
+                "the M-profile vector extension";
+  let description = [{
+    Replaces every loop marked `pex.vector_mac` (the micro-kernels
+    `pex-lower-kernels` emits with `vector-mac`, MicroKernels.h) by a loop
+    over the same vectors of 16 bytes: per step one 16-byte load per pixel
+    and per output channel, and one `llvm.arm.mve.vmldava` (VMLADAVA.S8:
+    the 16 lanes' products summed into an accumulator) per pixel and
+    channel. Exact: the i32 sums only change order. For Armv8.1-M targets
+    with MVE (Cortex-M55); runs after `pex-lower-kernels`, before
+    `pex-dual-multiply-accumulate`, which takes the loops left.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::LLVM::LLVMDialect",

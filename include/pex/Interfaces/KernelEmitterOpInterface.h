@@ -9,6 +9,15 @@
 
 namespace mlir::pex {
 
+/// What the target's instruction set offers the emitters: they choose the
+/// layouts of what they prepare (packed weights, im2col buffers) for the
+/// instructions that will read them.
+struct KernelTarget {
+  /// The M-profile vector extension (Helium): int8 dot products 16 lanes at
+  /// a time (VMLADAVA.S8) over operands laid out in 16-byte vectors.
+  bool vectorMac = false;
+};
+
 /// Reads the operands of one operator inside a kernel being emitted.
 class KernelOperands {
 public:
@@ -31,6 +40,8 @@ public:
   /// an emitter address it as a whole (views of it, word loads, the offset of
   /// a slice). Null for values computed by a fused operator and immediates.
   virtual Value getMemRef(unsigned /*index*/) { return {}; }
+  /// The target the loop nest is emitted for.
+  virtual KernelTarget getTarget() { return {}; }
 };
 
 /// Receives one output element of an anchor: its indices and value.

@@ -93,6 +93,12 @@ struct PexPipelineOptions : public PassPipelineOptions<PexPipelineOptions> {
       llvm::cl::desc("The target has the Armv7E-M DSP extension: int8 dot "
                      "products use its dual multiply-accumulate"),
       llvm::cl::init(false)};
+  Option<bool> mve{
+      *this, "mve",
+      llvm::cl::desc("The target has the M-profile vector extension "
+                     "(Helium): int8 dot products use 16-lane vector "
+                     "multiply-accumulates"),
+      llvm::cl::init(false)};
 };
 
 /// TOSA to TOSA: canonicalisation, reordering and partial execution groups

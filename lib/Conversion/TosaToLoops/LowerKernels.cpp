@@ -32,8 +32,9 @@ namespace {
 /// `operandsAt` maps its operands to values (identity: the kernel's own).
 class KernelEmission {
 public:
-  KernelEmission(KernelOp kernel, const IRMapping &operandsAt)
-      : kernel(kernel), operandsAt(operandsAt) {}
+  KernelEmission(KernelOp kernel, const IRMapping &operandsAt,
+                 KernelTarget target)
+      : kernel(kernel), operandsAt(operandsAt), target(target) {}
   LogicalResult emit(OpBuilder &builder);
 
 private:
@@ -58,6 +59,7 @@ private:
     Value getMemRef(unsigned index) override {
       return emission.memrefOf.lookup(member->getOperand(index));
     }
+    KernelTarget getTarget() override { return emission.target; }
     DenseElementsAttr getConstant(unsigned index) override {
       DenseElementsAttr attr;
       if (matchPattern(member->getOperand(index), m_Constant(&attr)))
@@ -103,6 +105,7 @@ private:
 
   KernelOp kernel;
   const IRMapping &operandsAt;
+  KernelTarget target;
   Operation *anchor = nullptr;
   SmallVector<Operation *> elementwise;
   llvm::DenseMap<Value, Value> memrefOf;
@@ -271,14 +274,15 @@ LayerAttr getLayer(KernelOp kernel) {
 /// per kernel keeps that, and register allocation, to one kernel (and names
 /// the kernel in the symbol table, for profiles). The function is never
 /// inlined.
-LogicalResult outlineKernel(KernelOp kernel, StringRef name) {
+LogicalResult outlineKernel(KernelOp kernel, StringRef name,
+                            KernelTarget target) {
   SetVector<Operation *> recomputed;
   std::optional<SetVector<Value>> arguments =
       collectArguments(kernel, recomputed);
   OpBuilder builder(kernel);
   if (!arguments) {
     IRMapping identity;
-    return KernelEmission(kernel, identity).emit(builder);
+    return KernelEmission(kernel, identity, target).emit(builder);
   }
   auto parent = kernel->getParentOfType<func::FuncOp>();
   auto module = parent->getParentOfType<ModuleOp>();
@@ -304,7 +308,7 @@ LogicalResult outlineKernel(KernelOp kernel, StringRef name) {
   OpBuilder bodyBuilder = OpBuilder::atBlockEnd(body);
   for (Operation *op : topologicalSort(recomputed))
     bodyBuilder.clone(*op, operandsAt);
-  if (failed(KernelEmission(kernel, operandsAt).emit(bodyBuilder)))
+  if (failed(KernelEmission(kernel, operandsAt, target).emit(bodyBuilder)))
     return failure();
   func::ReturnOp::create(bodyBuilder, kernel.getLoc());
   func::CallOp::create(builder, kernel.getLoc(), function,
@@ -339,6 +343,7 @@ void mergeIdenticalKernels(ModuleOp module, ArrayRef<func::FuncOp> kernels) {
 
 struct LowerKernelsPass
     : public pex::impl::LowerKernelsBase<LowerKernelsPass> {
+  using LowerKernelsBase::LowerKernelsBase;
   void runOnOperation() override {
     SmallVector<func::FuncOp> functions(
         getOperation().getOps<func::FuncOp>());
@@ -353,7 +358,7 @@ struct LowerKernelsPass
           return signalPassFailure();
         }
         std::string name = kernelName(function, index, kernel);
-        if (failed(outlineKernel(kernel, name)))
+        if (failed(outlineKernel(kernel, name, KernelTarget{vectorMac})))
           return signalPassFailure();
         kernel.erase();
         if (auto created = getOperation().lookupSymbol<func::FuncOp>(name))

@@ -32,48 +32,12 @@ constexpr int64_t kMaxPostIndex = 255;
 constexpr int64_t kMaxOffset = 4095;
 
 /// The byte address of `memref[indices]` with the loop's induction variable
-/// replaced by `iv`: the index computations inside the loop are cloned.
+/// replaced by `iv`.
 Value addressAt(OpBuilder &builder, Location loc, scf::ForOp loop, Value iv,
                 Value memref, ValueRange indices) {
   IRMapping mapping;
   mapping.map(loop.getInductionVar(), iv);
-  std::function<Value(Value)> at = [&](Value value) -> Value {
-    if (Value mapped = mapping.lookupOrNull(value))
-      return mapped;
-    Operation *def = value.getDefiningOp();
-    if (!def || loop.isDefinedOutsideOfLoop(value))
-      return value;
-    for (Value operand : def->getOperands())
-      at(operand);
-    return builder.clone(*def, mapping)->getResult(
-        cast<OpResult>(value).getResultNumber());
-  };
-  auto metadata =
-      memref::ExtractStridedMetadataOp::create(builder, loc, at(memref));
-  Value offset = metadata.getOffset();
-  for (auto [index, stride] : llvm::zip(indices, metadata.getStrides()))
-    offset = arith::AddIOp::create(
-        builder, loc, offset,
-        arith::MulIOp::create(builder, loc, at(index), stride));
-  auto elementBytes = cast<MemRefType>(memref.getType())
-                          .getElementType()
-                          .getIntOrFloatBitWidth() /
-                      8;
-  if (elementBytes != 1)
-    offset = arith::MulIOp::create(
-        builder, loc, offset,
-        arith::ConstantIndexOp::create(builder, loc, elementBytes));
-  Type i32 = builder.getI32Type();
-  auto pointerType = LLVM::LLVMPointerType::get(builder.getContext());
-  Value aligned = memref::ExtractAlignedPointerAsIndexOp::create(
-      builder, loc, at(memref));
-  Value base = LLVM::IntToPtrOp::create(
-      builder, loc, pointerType,
-      arith::IndexCastUIOp::create(builder, loc, i32, aligned).getResult());
-  return LLVM::GEPOp::create(
-      builder, loc, pointerType, builder.getI8Type(), base,
-      ValueRange{
-          arith::IndexCastOp::create(builder, loc, i32, offset).getResult()});
+  return byteAddressAt(builder, loc, loop, mapping, memref, indices);
 }
 
 /// `op`, which is inside `loop` and does not depend on its iterations (a

@@ -10,6 +10,12 @@
 // filled once per pixel block and read by every channel block, so each input
 // is extended once per block of pixels rather than once per product.
 //
+// On targets with the M-profile vector extension the same steps use the
+// vector layouts of MicroKernels.h: int8 receptive fields and weights in
+// vectors of 16 consecutive products, and a 1x1 convolution of any width
+// reads its input rows in place (nothing is extended, so the buffer only
+// pays for gathering a window's taps).
+//
 //===----------------------------------------------------------------------===//
 
 #include "PackedConvolution.h"
@@ -54,25 +60,38 @@ struct ConvShape {
 
   int64_t depth() const { return kernelH * kernelW * channels; }
   int64_t groups() const { return (depth() + 3) / 4; }
+  /// Vectors of kVectorLanes products (vector layouts).
+  int64_t vectors() const {
+    return (depth() + kVectorLanes - 1) / kVectorLanes;
+  }
   int64_t pixels() const { return outputH * outputW; }
   bool isPadded() const {
     return llvm::any_of(pad, [](int64_t p) { return p != 0; });
   }
   /// The im2col buffer of `pixels` receptive fields.
-  int64_t bufferBytes(int64_t blockPixels) const {
-    return groups() * 2 * blockPixels * 2 * 2;
+  int64_t bufferBytes(int64_t blockPixels, bool vector) const {
+    return vector ? blockPixels * vectors() * kVectorLanes
+                  : groups() * 2 * blockPixels * 2 * 2;
   }
 };
 
 /// How a kernel's output channels are grouped for the micro-kernels: in
-/// blocks of 2S channels (S pairs per half-step) or of one (singles, S = 0).
-/// A partial execution slice of `sliceWidth` channels is padded to whole
-/// blocks (zero weights; those outputs are not stored); the kernel's slices
-/// start at `first` + i * sliceWidth.
+/// blocks of 2S channels (S pairs per half-step) or of one (singles, S = 0),
+/// or, in the vector layouts, of `vectorChannels`. A partial execution slice
+/// of `sliceWidth` channels is padded to whole blocks (zero weights; those
+/// outputs are not stored); the kernel's slices start at `first` + i *
+/// sliceWidth.
 struct ChannelBlocks {
   int64_t pairs, sliceWidth, first;
+  /// Non-zero: the vector layouts, blocks of this many channels.
+  int64_t vectorChannels = 0;
 
-  int64_t perBlock() const { return pairs == 0 ? 1 : 2 * pairs; }
+  bool isVector() const { return vectorChannels != 0; }
+  int64_t perBlock() const {
+    if (isVector())
+      return vectorChannels;
+    return pairs == 0 ? 1 : 2 * pairs;
+  }
   int64_t blocksPerSlice() const {
     return (sliceWidth + perBlock() - 1) / perBlock();
   }
@@ -102,7 +121,14 @@ DenseElementsAttr packWeights(DenseElementsAttr value, ChannelBlocks blocks) {
   SmallVector<int8_t> packed;
   SmallVector<int64_t> shape;
   int64_t count = slices * blocks.blocksPerSlice();
-  if (blocks.pairs == 0) {
+  if (blocks.isVector()) {
+    int64_t padded = (depth + kVectorLanes - 1) / kVectorLanes * kVectorLanes;
+    shape = {count * blocks.perBlock(), padded};
+    for (int64_t block = 0; block < count; ++block)
+      for (int64_t c = 0; c < blocks.perBlock(); ++c)
+        for (int64_t k = 0; k < padded; ++k)
+          packed.push_back(at(block, c, k));
+  } else if (blocks.pairs == 0) {
     shape = {count, groups, 4};
     for (int64_t block = 0; block < count; ++block)
       for (int64_t k = 0; k < 4 * groups; ++k)
@@ -196,6 +222,29 @@ private:
   void emitChannelBlocks(OpBuilder &b, Location l, Value n,
                          ArrayRef<std::pair<Value, Value>> coordinates,
                          InputLoad loadInput, InputMode mode);
+  /// Every channel block of the pixels at (n, coordinates) in the vector
+  /// layouts: `loadInput(b, l, p, k)` reads input k of pixel p, for k below
+  /// `inputs` (the depth of a row read in place, else the padded buffer's).
+  using VectorInputLoad =
+      function_ref<Value(OpBuilder &, Location, int64_t p, Value k)>;
+  void emitVectorChannelBlocks(OpBuilder &b, Location l, Value n,
+                               ArrayRef<std::pair<Value, Value>> coordinates,
+                               VectorInputLoad loadInput, int64_t inputs);
+  /// Loops over the channel blocks: `emitBlock(b, l, block, channels)`
+  /// emits one whose first `channels` channels are stored.
+  void forEachChannelBlock(
+      OpBuilder &b, Location l,
+      function_ref<void(OpBuilder &, Location, Value, int64_t)> emitBlock);
+  /// The accumulators' initial values: the biases of the block's first
+  /// `channels` channels, zero for its padding, per pixel.
+  SmallVector<Value> initialAccumulators(OpBuilder &b, Location l,
+                                         Value firstChannel,
+                                         int64_t blockPixels, int64_t channels);
+  /// Hands the accumulators of a block's first `channels` channels to the
+  /// epilogue.
+  void emitElements(OpBuilder &b, Location l, Value n,
+                    ArrayRef<std::pair<Value, Value>> coordinates,
+                    Value firstChannel, int64_t channels, ValueRange accs);
   /// One channel block: the marked dot-product loop and the epilogue of the
   /// first `channels` channels (a slice's last block may be padded).
   void emitChannelBlock(OpBuilder &b, Location l, Value n,
@@ -223,6 +272,21 @@ Value PackedConvolution::allocateBuffer(int64_t blockPixels) {
   auto function =
       builder.getInsertionBlock()->getParent()->getParentOfType<func::FuncOp>();
   OpBuilder entry = OpBuilder::atBlockBegin(&function.getBody().front());
+  if (blocks.isVector()) {
+    auto type = MemRefType::get({blockPixels, shape.vectors() * kVectorLanes},
+                                builder.getI8Type());
+    Value buffer = memref::AllocaOp::create(entry, loc, type,
+                                            builder.getI64IntegerAttr(4));
+    // Products past the depth have zero weights; their inputs must still be
+    // numbers (zero).
+    Value zero = constantInt(builder, loc, builder.getI8Type(), 0);
+    for (int64_t p = 0; p < blockPixels; ++p)
+      for (int64_t k = shape.depth(); k < shape.vectors() * kVectorLanes; ++k)
+        memref::StoreOp::create(builder, loc, zero, buffer,
+                                ValueRange{constantIndex(builder, loc, p),
+                                           constantIndex(builder, loc, k)});
+    return buffer;
+  }
   auto type = MemRefType::get({shape.groups(), 2, blockPixels, 2},
                               builder.getI16Type());
   Value buffer = memref::AllocaOp::create(entry, loc, type,
@@ -244,18 +308,25 @@ Value PackedConvolution::allocateBuffer(int64_t blockPixels) {
 void PackedConvolution::fillReceptiveField(OpBuilder &b, Location l,
                                            Value buffer, int64_t p, Value n,
                                            Value oh, Value ow) {
-  Type i16 = b.getI16Type();
+  bool vector = blocks.isVector();
+  Type element = vector ? b.getI8Type() : b.getI16Type();
   int64_t channels = shape.channels;
   Value column = constantIndex(b, l, p);
-  // Input k of the field to the buffer: group k / 4, half k % 2, lane
-  // (k / 2) % 2.
+  // Input k of the field to the buffer: vector layouts, [p, k]; else group
+  // k / 4, half k % 2, lane (k / 2) % 2.
   auto store = [&](OpBuilder &sb, Location sl, Value value, int64_t k) {
+    Value stored = castInt(sb, sl, value, element);
+    if (vector) {
+      memref::StoreOp::create(sb, sl, stored, buffer,
+                              ValueRange{column, constantIndex(sb, sl, k)});
+      return;
+    }
     memref::StoreOp::create(
-        sb, sl, castInt(sb, sl, value, i16), buffer,
+        sb, sl, stored, buffer,
         ValueRange{constantIndex(sb, sl, k / 4), constantIndex(sb, sl, k % 2),
                    column, constantIndex(sb, sl, (k / 2) % 2)});
   };
-  Value zeroPoint = constantInt(b, l, i16, shape.inputZp);
+  Value zeroPoint = constantInt(b, l, element, shape.inputZp);
   // The window's first input row and column (negative in the padding).
   Value top = addIndex(
       b, l,
@@ -271,6 +342,19 @@ void PackedConvolution::fillReceptiveField(OpBuilder &b, Location l,
     Value ih = addIndex(cb, cl, top, kh * shape.dilation[0]);
     Value iw = addIndex(cb, cl, left, kw * shape.dilation[1]);
     int64_t first = (kh * shape.kernelW + kw) * channels;
+    if (vector) {
+      // Consecutive bytes to consecutive bytes: LLVM vectorises the loop.
+      scf::ForOp::create(
+          cb, cl, constantIndex(cb, cl, 0), constantIndex(cb, cl, channels),
+          constantIndex(cb, cl, 1), ValueRange{},
+          [&](OpBuilder &fb, Location fl, Value c, ValueRange) {
+            memref::StoreOp::create(
+                fb, fl, operands.load(fb, fl, 0, {n, ih, iw, c}), buffer,
+                ValueRange{column, addIndex(fb, fl, c, first)});
+            scf::YieldOp::create(fb, fl);
+          });
+      return;
+    }
     if (channels % 4 == 0) {
       auto loop = scf::ForOp::create(
           cb, cl, constantIndex(cb, cl, 0), constantIndex(cb, cl, channels / 4),
@@ -284,7 +368,7 @@ void PackedConvolution::fillReceptiveField(OpBuilder &b, Location l,
                   r);
               Value x = operands.load(fb, fl, 0, {n, ih, iw, c});
               memref::StoreOp::create(
-                  fb, fl, castInt(fb, fl, x, i16), buffer,
+                  fb, fl, castInt(fb, fl, x, element), buffer,
                   ValueRange{g, constantIndex(fb, fl, r % 2), column,
                              constantIndex(fb, fl, r / 2)});
             }
@@ -355,12 +439,8 @@ void PackedConvolution::emitChannelBlock(
   int64_t perBlock = blocks.perBlock(), pairs = blocks.pairs;
   Value firstChannel =
       arith::MulIOp::create(b, l, block, constantIndex(b, l, perBlock));
-  SmallVector<Value> init;
-  for (int64_t p = 0; p < blockPixels; ++p)
-    for (int64_t j = 0; j < perBlock; ++j)
-      init.push_back(j < channels
-                         ? biases.load(b, l, addIndex(b, l, firstChannel, j))
-                         : constantInt(b, l, b.getI32Type(), 0));
+  SmallVector<Value> init =
+      initialAccumulators(b, l, firstChannel, blockPixels, channels);
   Value packedBlock = arith::AddIOp::create(b, l, blockOffset, block);
   int64_t groupsPerRun = shape.groups() / runs;
   // The marked loop over the groups of run `run`.
@@ -423,12 +503,115 @@ void PackedConvolution::emitChannelBlock(
                                emitRun(rb, rl, run, carried).getResults());
         });
   }
+  emitElements(b, l, n, coordinates, firstChannel, channels,
+               loop->getResults());
+}
+
+SmallVector<Value> PackedConvolution::initialAccumulators(
+    OpBuilder &b, Location l, Value firstChannel, int64_t blockPixels,
+    int64_t channels) {
+  SmallVector<Value> init;
   for (int64_t p = 0; p < blockPixels; ++p)
+    for (int64_t j = 0; j < blocks.perBlock(); ++j)
+      init.push_back(j < channels
+                         ? biases.load(b, l, addIndex(b, l, firstChannel, j))
+                         : constantInt(b, l, b.getI32Type(), 0));
+  return init;
+}
+
+void PackedConvolution::emitElements(
+    OpBuilder &b, Location l, Value n,
+    ArrayRef<std::pair<Value, Value>> coordinates, Value firstChannel,
+    int64_t channels, ValueRange accs) {
+  for (auto [p, coordinate] : llvm::enumerate(coordinates))
     for (int64_t j = 0; j < channels; ++j)
       emitElement(b, l,
-                  {n, coordinates[p].first, coordinates[p].second,
+                  {n, coordinate.first, coordinate.second,
                    addIndex(b, l, firstChannel, j)},
-                  loop->getResult(p * perBlock + j));
+                  accs[p * blocks.perBlock() + j]);
+}
+
+void PackedConvolution::forEachChannelBlock(
+    OpBuilder &b, Location l,
+    function_ref<void(OpBuilder &, Location, Value, int64_t)> emitBlock) {
+  int64_t whole = shape.outputs / blocks.perBlock();
+  int64_t rest = shape.outputs % blocks.perBlock();
+  if (whole > 0)
+    scf::ForOp::create(
+        b, l, constantIndex(b, l, 0), constantIndex(b, l, whole),
+        constantIndex(b, l, 1), ValueRange{},
+        [&](OpBuilder &cb, Location cl, Value block, ValueRange) {
+          emitBlock(cb, cl, block, blocks.perBlock());
+          scf::YieldOp::create(cb, cl);
+        });
+  if (rest > 0)
+    emitBlock(b, l, constantIndex(b, l, whole), rest);
+}
+
+void PackedConvolution::emitVectorChannelBlocks(
+    OpBuilder &b, Location l, Value n,
+    ArrayRef<std::pair<Value, Value>> coordinates, VectorInputLoad loadInput,
+    int64_t inputs) {
+  MLIRContext *context = b.getContext();
+  int64_t blockPixels = coordinates.size(), perBlock = blocks.perBlock();
+  auto attr = DictionaryAttr::get(
+      context, {NamedAttribute(StringAttr::get(context, "pixels"),
+                               b.getI64IntegerAttr(blockPixels)),
+                NamedAttribute(StringAttr::get(context, "channels"),
+                               b.getI64IntegerAttr(perBlock))});
+  forEachChannelBlock(b, l, [&](OpBuilder &cb, Location cl, Value block,
+                                int64_t channels) {
+    Value firstChannel =
+        arith::MulIOp::create(cb, cl, block, constantIndex(cb, cl, perBlock));
+    // The block's first row of the packed weights (all slices' blocks).
+    Value firstRow = arith::MulIOp::create(
+        cb, cl, arith::AddIOp::create(cb, cl, blockOffset, block),
+        constantIndex(cb, cl, perBlock));
+    // Every pixel's input k times every channel's weight k: the pixels'
+    // loads, then the channels' (the order MicroKernels.h promises).
+    auto multiplyAccumulate = [&](OpBuilder &kb, Location kl, Value k,
+                                  ValueRange carried) {
+      SmallVector<Value> xs, ws, next;
+      for (int64_t p = 0; p < blockPixels; ++p)
+        xs.push_back(loadInput(kb, kl, p, k));
+      for (int64_t c = 0; c < perBlock; ++c)
+        ws.push_back(memref::LoadOp::create(
+            kb, kl, weights, ValueRange{addIndex(kb, kl, firstRow, c), k}));
+      for (int64_t p = 0; p < blockPixels; ++p)
+        for (int64_t c = 0; c < perBlock; ++c)
+          next.push_back(arith::AddIOp::create(
+              kb, kl, carried[p * perBlock + c],
+              arith::MulIOp::create(kb, kl, extend(kb, kl, xs[p]),
+                                    extend(kb, kl, ws[c]))));
+      scf::YieldOp::create(kb, kl, next);
+    };
+    auto loop = scf::ForOp::create(
+        cb, cl, constantIndex(cb, cl, 0),
+        constantIndex(cb, cl, shape.vectors()), constantIndex(cb, cl, 1),
+        initialAccumulators(cb, cl, firstChannel, blockPixels, channels),
+        [&](OpBuilder &vb, Location vl, Value v, ValueRange carried) {
+          Value first = arith::MulIOp::create(
+              vb, vl, v, constantIndex(vb, vl, kVectorLanes));
+          // A row read in place may end within the last vector.
+          Value count = constantIndex(vb, vl, kVectorLanes);
+          if (inputs % kVectorLanes != 0)
+            count = arith::MinSIOp::create(
+                vb, vl, count,
+                arith::SubIOp::create(vb, vl, constantIndex(vb, vl, inputs),
+                                      first));
+          auto lanes = scf::ForOp::create(
+              vb, vl, constantIndex(vb, vl, 0), count,
+              constantIndex(vb, vl, 1), carried,
+              [&](OpBuilder &lb, Location ll, Value lane, ValueRange inner) {
+                multiplyAccumulate(
+                    lb, ll, arith::AddIOp::create(lb, ll, first, lane), inner);
+              });
+          scf::YieldOp::create(vb, vl, lanes.getResults());
+        });
+    loop->setAttr(kVectorMacAttr, attr);
+    emitElements(cb, cl, n, coordinates, firstChannel, channels,
+                 loop.getResults());
+  });
 }
 
 void PackedConvolution::emitChannelBlocks(
@@ -449,20 +632,11 @@ void PackedConvolution::emitChannelBlocks(
     entries.push_back(NamedAttribute(StringAttr::get(context, "pixel_stride"),
                                      b.getI64IntegerAttr(pixelStride)));
   auto attr = DictionaryAttr::get(context, entries);
-  int64_t whole = shape.outputs / blocks.perBlock();
-  int64_t rest = shape.outputs % blocks.perBlock();
-  if (whole > 0)
-    scf::ForOp::create(
-        b, l, constantIndex(b, l, 0), constantIndex(b, l, whole),
-        constantIndex(b, l, 1), ValueRange{},
-        [&](OpBuilder &cb, Location cl, Value block, ValueRange) {
-          emitChannelBlock(cb, cl, n, coordinates, loadInput, attr, block,
-                           blocks.perBlock());
-          scf::YieldOp::create(cb, cl);
-        });
-  if (rest > 0)
-    emitChannelBlock(b, l, n, coordinates, loadInput, attr,
-                     constantIndex(b, l, whole), rest);
+  forEachChannelBlock(
+      b, l, [&](OpBuilder &cb, Location cl, Value block, int64_t channels) {
+        emitChannelBlock(cb, cl, n, coordinates, loadInput, attr, block,
+                         channels);
+      });
 }
 
 SmallVector<std::pair<Value, Value>>
@@ -524,6 +698,18 @@ void PackedConvolution::emitIm2ColBlocks(int64_t blockPixels) {
     for (auto [p, coordinate] : llvm::enumerate(coordinates))
       fillReceptiveField(b, l, target, p, n, coordinate.first,
                          coordinate.second);
+    if (blocks.isVector()) {
+      emitVectorChannelBlocks(
+          b, l, n, coordinates,
+          [&](OpBuilder &ib, Location il, int64_t p, Value k) {
+            return memref::LoadOp::create(
+                       ib, il, target,
+                       ValueRange{constantIndex(ib, il, p), k})
+                .getResult();
+          },
+          shape.vectors() * kVectorLanes);
+      return;
+    }
     emitChannelBlocks(
         b, l, n, coordinates,
         [&](OpBuilder &ib, Location il, Value, Value g, int64_t h, int64_t p,
@@ -551,6 +737,20 @@ void PackedConvolution::emitRowBlocks(int64_t blockPixels, Value rows,
     SmallVector<std::pair<Value, Value>> starts;
     for (auto [oh, ow] : coordinates)
       starts.push_back(rowOf(b, l, n, oh, ow));
+    if (blocks.isVector()) {
+      emitVectorChannelBlocks(
+          b, l, n, coordinates,
+          [&](OpBuilder &ib, Location il, int64_t p, Value k) {
+            return memref::LoadOp::create(
+                       ib, il, rows,
+                       ValueRange{starts[p].first,
+                                  arith::AddIOp::create(ib, il,
+                                                        starts[p].second, k)})
+                .getResult();
+          },
+          shape.depth());
+      return;
+    }
     emitChannelBlocks(
         b, l, n, coordinates,
         [&](OpBuilder &ib, Location il, Value run, Value g, int64_t h,
@@ -586,6 +786,7 @@ emit::emitPackedConv2D(tosa::Conv2DOp conv, OpBuilder &builder,
       !conv.getAccType().isInteger(32) ||
       weightType.getDimSize(3) != inputType.getDimSize(3))
     return std::nullopt;
+  bool vector = operands.getTarget().vectorMac;
   std::optional<int64_t> inputZp = getIntConstant(operands, 3);
   std::optional<int64_t> weightZp = getIntConstant(operands, 4);
   Value input = operands.getMemRef(0), weights = operands.getMemRef(1),
@@ -640,7 +841,8 @@ emit::emitPackedConv2D(tosa::Conv2DOp conv, OpBuilder &builder,
     rowOf = [](OpBuilder &b, Location l, Value n, Value, Value) {
       return std::pair<Value, Value>(n, constantIndex(b, l, 0));
     };
-  } else if (pointwise && shape.outputs <= kMaxPointwiseRowChannels) {
+  } else if (pointwise &&
+             (vector || shape.outputs <= kMaxPointwiseRowChannels)) {
     rows = collapse(builder, loc, input, {{0, 1, 2}, {3}});
     rowOf = [&](OpBuilder &b, Location l, Value n, Value oh, Value ow) {
       Value ih = indexOf(b, l, n, shape.inputH,
@@ -652,7 +854,7 @@ emit::emitPackedConv2D(tosa::Conv2DOp conv, OpBuilder &builder,
                                 constantIndex(b, l, shape.stride[1])));
       return std::pair<Value, Value>(pixel, constantIndex(b, l, 0));
     };
-  } else if (kernelRuns && shape.outputs <= kMaxRunChannels) {
+  } else if (!vector && kernelRuns && shape.outputs <= kMaxRunChannels) {
     rows = collapse(builder, loc, input, {{0, 1}, {2, 3}});
     runs = shape.kernelH;
     rowOf = [&](OpBuilder &b, Location l, Value n, Value oh, Value ow) {
@@ -664,9 +866,10 @@ emit::emitPackedConv2D(tosa::Conv2DOp conv, OpBuilder &builder,
       return std::pair<Value, Value>(ih, column);
     };
   }
-  int64_t blockPixels = std::min(kMaxMacPixels, shape.pixels());
+  int64_t blockPixels =
+      std::min(vector ? kVectorMacPixels : kMaxMacPixels, shape.pixels());
   while (!rows && blockPixels > 0 &&
-         shape.bufferBytes(blockPixels) > kMaxBufferBytes)
+         shape.bufferBytes(blockPixels, vector) > kMaxBufferBytes)
     --blockPixels;
   // One output channel (a slice of partial execution's group loop) would
   // fill the buffer for its own products alone, once per slice: the
@@ -709,17 +912,21 @@ emit::emitPackedConv2D(tosa::Conv2DOp conv, OpBuilder &builder,
   int64_t rowStride = 0;
   SmallVector<int64_t> rowStrides;
   int64_t rowOffset;
-  if (rows && pointwise && !fullyConnected && shape.stride[0] == 1 &&
-      shape.stride[1] == 1 &&
+  if (!vector && rows && pointwise && !fullyConnected &&
+      shape.stride[0] == 1 && shape.stride[1] == 1 &&
       succeeded(cast<MemRefType>(rows.getType())
                     .getStridesAndOffset(rowStrides, rowOffset)) &&
       !ShapedType::isDynamic(rowStrides[0]) &&
       rowStrides[0] <= kMaxPixelStride)
     rowStride = rowStrides[0];
-  if (rows && !fullyConnected)
+  if (rows && !fullyConnected && !vector)
     blockPixels = std::min<int64_t>(
         pairs == 0 ? (rowStride > 0 ? 4 : 3) : 2, shape.pixels());
   ChannelBlocks blocks{pairs, shape.outputs, first};
+  if (vector)
+    blocks = ChannelBlocks{0, shape.outputs, first,
+                           blockPixels == 1 ? kVectorMacPixelChannels
+                                            : kVectorMacChannels};
 
   std::optional<FoldedBiases> biases = FoldedBiases::get(
       builder, loc, weights, bias, /*channelDim=*/0, *inputZp, 0);
@@ -727,7 +934,9 @@ emit::emitPackedConv2D(tosa::Conv2DOp conv, OpBuilder &builder,
     return std::nullopt;
   std::string name =
       (slice->global.getSymName() +
-       (pairs == 0 ? Twine("_singles") : "_pairs" + Twine(pairs)) +
+       (vector       ? "_vectors" + Twine(blocks.perBlock())
+        : pairs == 0 ? Twine("_singles")
+                     : "_pairs" + Twine(pairs)) +
        (shape.outputs == globalOutputs ? Twine("")
                                        : "_slices" + Twine(shape.outputs)) +
        (first == 0 ? Twine("") : "_from" + Twine(first)))

@@ -101,7 +101,8 @@ LogicalResult PexDialect::verifyOperationAttribute(Operation *op,
                         : group.getPartialYield().getAccumulate().size();
     return verifyPlacementArray(op, attr, values);
   }
-  if (name == kMicroKernelMacAttrName || name == kMicroKernelPlanarAttrName)
+  if (name == kMicroKernelMacAttrName || name == kMicroKernelPlanarAttrName ||
+      name == kMicroKernelVectorMacAttrName)
     return expect(isa<DictionaryAttr>(value) && isa<scf::ForOp>(op),
                   "a dictionary on an scf.for");
   if (name == kMicroKernelIm2ColAttrName || name == kMicroKernelGatherAttrName)

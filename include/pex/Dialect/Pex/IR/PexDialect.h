@@ -76,6 +76,11 @@ constexpr llvm::StringLiteral kMicroKernelMacAttrName = "pex.mac";
 constexpr llvm::StringLiteral kMicroKernelIm2ColAttrName = "pex.im2col";
 constexpr llvm::StringLiteral kMicroKernelPlanarAttrName = "pex.planar";
 constexpr llvm::StringLiteral kMicroKernelGatherAttrName = "pex.gather";
+/// On an scf.for of the int8 micro-kernels in the vector layouts
+/// (pex-lower-kernels with vector-mac), for pex-vector-multiply-accumulate:
+/// the dictionary {pixels, channels} of MicroKernels.h.
+constexpr llvm::StringLiteral kMicroKernelVectorMacAttrName =
+    "pex.vector_mac";
 } // namespace mlir::pex
 
 #endif // PEX_DIALECT_PEX_IR_PEXDIALECT_H
