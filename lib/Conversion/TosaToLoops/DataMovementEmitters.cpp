@@ -138,7 +138,8 @@ struct ConcatEmitter
     auto concat = cast<tosa::ConcatOp>(op);
     int64_t axis = concat.getAxis();
     int64_t offset = 0;
-    for (auto [index, input] : llvm::enumerate(concat.getInput1())) {
+    for (auto [position, input] : llvm::enumerate(concat.getInput1())) {
+      unsigned index = position;
       ArrayRef<int64_t> shape = getShape(input);
       buildLoopNest(builder, op->getLoc(), shape,
                     [&](OpBuilder &b, Location loc, ValueRange in) {
