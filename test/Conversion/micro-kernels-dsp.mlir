@@ -76,3 +76,26 @@ func.func @consecutive(%x: memref<1x2x4x8xi8>, %y: memref<1x2x4x1xi32>) {
   }
   return
 }
+
+// -----
+
+// Channel pairs over consecutive rows of two groups: the groups are
+// unrolled whole (no counter, no branch), and the three pixels' words come
+// from one pointer: pixel 0's load steps it, the others are offsets (8 p -
+// 4) from it; each half-step extends a pixel's word once for both channels.
+// CHECK-LABEL: func.func private @consecutive_pairs_k0_conv2d
+// CHECK:         llvm.inline_asm has_side_effects asm_dialect = att "ldr $10, [$7], #4\0Aldr $11, [$6], #4\0Aldr $12, [$6, #4]\0Aldr $13, [$6, #12]\0Asxtb16 $8, $10\0Asxtb16 $10, $10, ror #8\0Asxtb16 $9, $11\0Asmlad $0, $9, $8, $0\0Asmlad $1, $9, $10, $1\0A{{.*}}smlad $5, $9, $10, $5\0A", "=r,=r,=r,=r,=r,=r,=r,=r,=&r,=&r,=&r,=&r,=&r,=&r,0,1,2,3,4,5,6,7,~{cc},~{memory}"
+// CHECK-NOT:     pex.mac
+memref.global "private" constant @pairs_weights : memref<4x1x1x8xi8> = dense<[[[[1, 2, 3, 4, 5, 6, 7, 8]]], [[[-1, -2, -3, -4, -5, -6, -7, -8]]], [[[2, 2, 2, 2, 2, 2, 2, 2]]], [[[3, 1, 3, 1, 3, 1, 3, 1]]]]>
+memref.global "private" constant @pairs_bias : memref<4xi32> = dense<[1, 2, 3, 4]>
+func.func @consecutive_pairs(%x: memref<1x2x3x8xi8>, %y: memref<1x2x3x4xi32>) {
+  %w = memref.get_global @pairs_weights : memref<4x1x1x8xi8>
+  %b = memref.get_global @pairs_bias : memref<4xi32>
+  pex.kernel ins(%x, %w, %b : memref<1x2x3x8xi8>, memref<4x1x1x8xi8>, memref<4xi32>) outs(%y : memref<1x2x3x4xi32>) {
+  ^bb0(%xa: tensor<1x2x3x8xi8>, %wa: tensor<4x1x1x8xi8>, %ba: tensor<4xi32>, %out: tensor<1x2x3x4xi32>):
+    %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x3x8xi8>, tensor<4x1x1x8xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x3x4xi32>
+    pex.yield %c : tensor<1x2x3x4xi32>
+  }
+  return
+}

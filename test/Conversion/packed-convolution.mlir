@@ -258,3 +258,27 @@ func.func @consecutive(%x: memref<1x2x4x8xi8>, %y: memref<1x2x4x1xi32>) {
   }
   return
 }
+
+// -----
+
+// Two channel pairs of a 1x1 convolution at stride 1 over a shallow input
+// (depth 8): the rows are read in place (not through the buffer), three
+// pixels per block with the rows' stride recorded for the micro-kernel.
+// CHECK-LABEL: func.func private @consecutive_pairs_k0_conv2d
+// CHECK-NOT:     memref.alloca
+// CHECK:         memref.collapse_shape %{{.*}} {{\[}}[0, 1, 2], [3]] : memref<1x2x3x8xi8> into memref<6x8xi8>
+// CHECK:         scf.for %{{.*}} = %c0 to %c6 step %c3 {
+// CHECK:           } {pex.mac = {input = "rows", pairs = 1 : i64, pixel_stride = 8 : i64, pixels = 3 : i64}}
+memref.global "private" constant @pairs_weights : memref<4x1x1x8xi8> = dense<[[[[1, 2, 3, 4, 5, 6, 7, 8]]], [[[-1, -2, -3, -4, -5, -6, -7, -8]]], [[[2, 2, 2, 2, 2, 2, 2, 2]]], [[[3, 1, 3, 1, 3, 1, 3, 1]]]]>
+memref.global "private" constant @pairs_bias : memref<4xi32> = dense<[1, 2, 3, 4]>
+func.func @consecutive_pairs(%x: memref<1x2x3x8xi8>, %y: memref<1x2x3x4xi32>) {
+  %w = memref.get_global @pairs_weights : memref<4x1x1x8xi8>
+  %b = memref.get_global @pairs_bias : memref<4xi32>
+  pex.kernel ins(%x, %w, %b : memref<1x2x3x8xi8>, memref<4x1x1x8xi8>, memref<4xi32>) outs(%y : memref<1x2x3x4xi32>) {
+  ^bb0(%xa: tensor<1x2x3x8xi8>, %wa: tensor<4x1x1x8xi8>, %ba: tensor<4xi32>, %out: tensor<1x2x3x4xi32>):
+    %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x3x8xi8>, tensor<4x1x1x8xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x3x4xi32>
+    pex.yield %c : tensor<1x2x3x4xi32>
+  }
+  return
+}

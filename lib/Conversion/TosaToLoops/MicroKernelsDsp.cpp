@@ -210,9 +210,11 @@ LogicalResult lowerMac(scf::ForOp loop, DictionaryAttr attr) {
   // the registers it frees hold the epilogue's parameters across blocks).
   std::optional<int64_t> pixelStride;
   if (auto stride = attr.getAs<IntegerAttr>("pixel_stride");
-      stride && rows && pairs == 0 &&
-      (pixels - 1) * stride.getInt() <= kMaxOffset)
+      stride && rows && (pixels - 1) * stride.getInt() <= kMaxOffset)
     pixelStride = stride.getInt();
+  // Pairs over consecutive rows of few groups unroll them all: the
+  // counter's register holds a third pixel.
+  bool straight = pixelStride && pairs > 0 && *groups <= kMaxStraightGroups;
   for (int64_t p = 0; p < (rows && !pixelStride ? pixels : 1); ++p)
     xPointers.push_back(
         kernel.inout(addressAt(builder, loc, loop, zero,
@@ -221,9 +223,11 @@ LogicalResult lowerMac(scf::ForOp loop, DictionaryAttr attr) {
   std::string w = kernel.inout(addressAt(builder, loc, loop, zero,
                                          weights->getMemRef(),
                                          weights->getIndices()));
-  int64_t unroll = *groups % 2 == 0 ? 2 : 1;
-  std::string count = kernel.inout(arith::ConstantIntOp::create(
-      builder, loc, *groups / unroll, 32));
+  int64_t unroll = straight ? *groups : *groups % 2 == 0 ? 2 : 1;
+  std::string count;
+  if (!straight)
+    count = kernel.inout(
+        arith::ConstantIntOp::create(builder, loc, *groups / unroll, 32));
 
   auto smlad = [&](const std::string &acc, const std::string &a,
                    const std::string &b) {
@@ -236,9 +240,20 @@ LogicalResult lowerMac(scf::ForOp loop, DictionaryAttr attr) {
                     bool odd) {
     kernel.line("sxtb16 " + to + ", " + from + (odd ? ", ror #8" : ""));
   };
+  // Pixel p's next word: from its own pointer, or, over consecutive rows,
+  // pixel 0's load steps the one pointer and the others are offsets from it.
+  auto loadPixel = [&](const std::string &reg, int64_t p) {
+    if (!pixelStride)
+      return load(reg, xPointers[p]);
+    if (p == 0)
+      return load(reg, xPointers[0]);
+    kernel.line("ldr " + reg + ", [" + xPointers[0] + ", #" +
+                std::to_string(p * *pixelStride - 4) + "]");
+  };
   std::string t = kernel.scratch();
   SmallVector<std::string> ws, ts, xs;
-  kernel.line("1:");
+  if (!straight)
+    kernel.line("1:");
   if (rows && pairs == 0) {
     // Per group one weight word and a word per pixel, read in place: their
     // SXTB16 (half-step 0) and SXTB16 ROR #8 (half-step 1) pair up.
@@ -248,18 +263,8 @@ LogicalResult lowerMac(scf::ForOp loop, DictionaryAttr attr) {
       xs.push_back(kernel.scratch());
     for (int64_t step = 0; step < unroll; ++step) {
       load(ws[0], w);
-      for (int64_t p = 0; p < pixels; ++p) {
-        if (!pixelStride) {
-          load(xs[p], xPointers[p]);
-          continue;
-        }
-        // Pixel 0's load steps the pointer; the others are offsets from it.
-        if (p == 0)
-          load(xs[0], xPointers[0]);
-        else
-          kernel.line("ldr " + xs[p] + ", [" + xPointers[0] + ", #" +
-                      std::to_string(p * *pixelStride - 4) + "]");
-      }
+      for (int64_t p = 0; p < pixels; ++p)
+        loadPixel(xs[p], p);
       extend(t, ws[0], false);
       extend(ws[0], ws[0], true);
       for (int64_t p = 0; p < pixels; ++p) {
@@ -286,7 +291,7 @@ LogicalResult lowerMac(scf::ForOp loop, DictionaryAttr attr) {
           load(reg, w);
         if (h == 0)
           for (int64_t p = 0; p < pixels; ++p)
-            load(xs[p], xPointers[p]);
+            loadPixel(xs[p], p);
         for (int64_t s = 0; s < pairs; ++s) {
           extend(ts[s], ws[s], false);
           extend(ws[s], ws[s], true);
@@ -335,8 +340,10 @@ LogicalResult lowerMac(scf::ForOp loop, DictionaryAttr attr) {
       }
     }
   }
-  kernel.line("subs " + count + ", #1");
-  kernel.line("bne 1b");
+  if (!straight) {
+    kernel.line("subs " + count + ", #1");
+    kernel.line("bne 1b");
+  }
   SmallVector<Value> results = kernel.build(builder, loc);
   loop.replaceAllUsesWith(ValueRange(results).take_front(accs.size()));
   loop.erase();

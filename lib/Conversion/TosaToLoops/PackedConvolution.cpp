@@ -44,6 +44,10 @@ constexpr int64_t kMaxBufferBytes = 2048;
 /// products of one or two channels save (estimated cycles: with four,
 /// vww_96_int8's and person_detect's slices run faster through the buffer).
 constexpr int64_t kMaxPointwiseRowChannels = 2;
+/// Up to this many when its rows are consecutive (one pointer, unrolled):
+/// two blocks of a channel pair reading the rows in place then cost less
+/// than the buffer.
+constexpr int64_t kMaxConsecutiveRowChannels = 4;
 /// Up to this many, an unpadded convolution whose kernel rows are runs of
 /// whole words reads its input in place (the rows hold KH runs per field).
 constexpr int64_t kMaxRunChannels = 4;
@@ -836,13 +840,23 @@ emit::emitPackedConv2D(tosa::Conv2DOp conv, OpBuilder &builder,
         b, l, arith::MulIOp::create(b, l, v, constantIndex(b, l, factor)),
         plus);
   };
+  // A 1x1 convolution at stride 1: a block's pixels read consecutive rows,
+  // which the DSP micro-kernels address from one pointer; over a shallow
+  // input (MicroKernels.h: kMaxStraightGroups) they unroll channel pairs
+  // whole.
+  bool consecutiveRows = pointwise && !fullyConnected && !vector &&
+                         shape.stride[0] == 1 && shape.stride[1] == 1;
+  bool straightPairs =
+      consecutiveRows && shape.groups() <= kMaxStraightGroups;
   if (fullyConnected) {
     rows = collapse(builder, loc, input, {{0}, {1, 2, 3}});
     rowOf = [](OpBuilder &b, Location l, Value n, Value, Value) {
       return std::pair<Value, Value>(n, constantIndex(b, l, 0));
     };
   } else if (pointwise &&
-             (vector || shape.outputs <= kMaxPointwiseRowChannels)) {
+             (vector || shape.outputs <= kMaxPointwiseRowChannels ||
+              (straightPairs &&
+               shape.outputs <= kMaxConsecutiveRowChannels))) {
     rows = collapse(builder, loc, input, {{0, 1, 2}, {3}});
     rowOf = [&](OpBuilder &b, Location l, Value n, Value oh, Value ow) {
       Value ih = indexOf(b, l, n, shape.inputH,
@@ -905,15 +919,16 @@ emit::emitPackedConv2D(tosa::Conv2DOp conv, OpBuilder &builder,
     pairs = (fullyConnected || blockPixels == 1) && shape.outputs % 4 == 0
                 ? 2
                 : 1;
-  // Rows with pairs take two pixels (registers), singles three, or four
-  // when their rows are consecutive: one pointer for all frees the
-  // registers (person_detect's one-channel slices: 14.05 M estimated cycles
-  // with three, 13.90 M with four).
+  // Rows with pairs take two pixels (registers), singles three; when their
+  // rows are consecutive, one pointer for all (and, for pairs, no loop
+  // counter) frees the registers of one more (person_detect's one-channel
+  // slices: 14.05 M estimated cycles with three, 13.90 M with four; its
+  // four-channel slices of depth 16: 13.90 M through the buffer, 13.80 M
+  // in place).
   int64_t rowStride = 0;
   SmallVector<int64_t> rowStrides;
   int64_t rowOffset;
-  if (!vector && rows && pointwise && !fullyConnected &&
-      shape.stride[0] == 1 && shape.stride[1] == 1 &&
+  if (rows && consecutiveRows &&
       succeeded(cast<MemRefType>(rows.getType())
                     .getStridesAndOffset(rowStrides, rowOffset)) &&
       !ShapedType::isDynamic(rowStrides[0]) &&
@@ -921,7 +936,9 @@ emit::emitPackedConv2D(tosa::Conv2DOp conv, OpBuilder &builder,
     rowStride = rowStrides[0];
   if (rows && !fullyConnected && !vector)
     blockPixels = std::min<int64_t>(
-        pairs == 0 ? (rowStride > 0 ? 4 : 3) : 2, shape.pixels());
+        (pairs == 0 ? 3 : 2) +
+            (rowStride > 0 && (pairs == 0 || straightPairs) ? 1 : 0),
+        shape.pixels());
   ChannelBlocks blocks{pairs, shape.outputs, first};
   if (vector)
     blocks = ChannelBlocks{0, shape.outputs, first,
