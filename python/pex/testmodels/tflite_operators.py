@@ -20,7 +20,12 @@ from pex.importers.tflite import schema
 from pex.importers.tflite.writer import TfliteWriter
 
 _CODES = schema.BUILTIN_OPERATOR_CODES
-_rng = np.random.default_rng(15)
+
+
+def _rng() -> np.random.Generator:
+    """The constants' generator, fresh for each model: a model's bytes depend on its name
+    only, not on which models were written before it in the process."""
+    return np.random.default_rng(15)
 
 
 def q(scale: float, zero_point: int = 0) -> Quantization:
@@ -61,10 +66,10 @@ def _binary(code: str, dtype: str, activation: int = 0) -> Callable[[], bytes]:
     def make() -> bytes:
         x = _tensor("x", (1, 4, 4, 4), dtype, q(0.05, 3))
         if dtype == "i8":
-            y = _constant("y", _rng.integers(-100, 100, 4), "i8",
+            y = _constant("y", _rng().integers(-100, 100, 4), "i8",
                           q(0.05, 3) if code in ("MAXIMUM", "MINIMUM") else q(0.04, -7))
         else:
-            y = _constant("y", _rng.uniform(0.5, 1.5, 4) * np.array([1, -1, 1, -1]), "f32")
+            y = _constant("y", _rng().uniform(0.5, 1.5, 4) * np.array([1, -1, 1, -1]), "f32")
         out = _tensor(f"{code.lower()}", x.shape, dtype, _BINARY_OUTPUT_QUANT.get(code))
         options = _BINARY_OPTIONS.get(code)
         fields = {"fused_activation_function": activation} if options else {}
@@ -713,7 +718,7 @@ def _concatenation_16x8(name: str, y_scale: float) -> Callable[[], bytes]:
     """x [1, 4, 4, 3] joined with a constant [1, 4, 4, 2] along the channels."""
     def make() -> bytes:
         x = _tensor("x", (1, 4, 4, 3), "i16", q(1 / 32767))
-        y = _constant("y", _rng.integers(-32768, 32768, (1, 4, 4, 2)), "i16", q(y_scale))
+        y = _constant("y", _rng().integers(-32768, 32768, (1, 4, 4, 2)), "i16", q(y_scale))
         out = _tensor("concatenation", (1, 4, 4, 5), "i16", q(1 / 32767))
         return _single(name, "CONCATENATION", [x, y], out, schema.ConcatenationOptions, axis=3)
     return make
