@@ -356,6 +356,30 @@ def _leaky_relu(op: Op, x: np.ndarray) -> np.ndarray:
     return np.clip(result + out.zero_point(), *_INTEGER_RANGES[out.dtype])
 
 
+def _relu(op: Op, x: np.ndarray) -> np.ndarray:
+    """TFLM's activations: float max(x, 0); int8 ReluQuantized, x - input zero point
+    rescaled by input / output scale (QuantizeMultiplier of the double ratio), plus the
+    output zero point, clamped to [max(-128, output zero point), 127]."""
+    if x.dtype == np.float32:
+        return np.maximum(x, np.float32(0))
+    source, out = op.inputs[0], op.output
+    scaled = multiply_by_quantized_multiplier(
+        x - source.zero_point(), *quantize_multiplier(source.scale() / out.scale()))
+    return np.clip(scaled + out.zero_point(), max(INT8_MIN, out.zero_point()), INT8_MAX)
+
+
+def _relu6(op: Op, x: np.ndarray) -> np.ndarray:
+    """TFLM's activations: float clamp to [0, 6]; int8 Relu6Quantized, the stored value
+    clamped to [input zero point, 6 quantised with the input's parameters]
+    (FloatToQuantizedType: float32 division, rounded halves away from zero, saturated);
+    TFLM reads no output quantisation."""
+    if x.dtype == np.float32:
+        return np.clip(x, np.float32(0), np.float32(6))
+    source = op.inputs[0]
+    six = source.zero_point() + int(tflite_round(np.float32(6) / np.float32(source.scale())))
+    return np.clip(x, source.zero_point(), min(INT8_MAX, max(INT8_MIN, six)))
+
+
 def _hard_swish_f32(x):
     return x * np.minimum(np.float32(6), np.maximum(np.float32(0), x + np.float32(3))) \
         / np.float32(6)
@@ -567,6 +591,8 @@ _KERNELS = {
     "svdf": svdf,
     "logistic": _logistic,
     "leaky_relu": _leaky_relu,
+    "relu": _relu,
+    "relu6": _relu6,
     "lstm": lstm,
     "compare": _compare,
     "logical_and": lambda op, a, b: np.logical_and(a, b),
