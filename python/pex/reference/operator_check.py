@@ -1,8 +1,9 @@
 """python3 -m pex.reference.operator_check NAME ... [--target T | --mlir-runner]
 [--armnn NAME ...]: the operator models of `pex.testmodels.tflite_operators` and
-`tflite_recurrent` (and the conv stack of `tflite_conv_stack`, the graphs of `pex.testmodels`;
-several inputs are read from one file, concatenated in order) compiled by pexc, run on the reference input and compared with TFLite
-Micro's arithmetic (`pex.reference.tflm_interpreter`).
+`tflite_recurrent` (and the conv stack of `tflite_conv_stack`, the graphs and shape-arithmetic
+models of `pex.testmodels`; several inputs are read from one file, concatenated in order)
+compiled by pexc, run on the reference input and compared with TFLite Micro's arithmetic
+(`pex.reference.tflm_interpreter`).
 
 Integer outputs must be identical; float outputs may differ by 1e-4 of the reference's
 largest magnitude (pexc approximates exp and log with polynomials). A target other than
@@ -30,13 +31,14 @@ from pex.importers.tflite import read_tflite
 from pex.reference import armnn, mlir_runner, tflm_interpreter
 from pex.reference.compare_outputs import compare_values
 from pex.reference.inputs import reference_input
-from pex.testmodels import (GRAPHS, STYLED, tflite_conv_stack, tflite_model,
-                            tflite_operators, tflite_recurrent)
+from pex.testmodels import (GRAPHS, SHAPE_ARITHMETIC, STYLED, tflite_conv_stack,
+                            tflite_model, tflite_operators, tflite_recurrent)
 from pex.tosa import emit_module
 
 # The importer tests' graphs (pex.testmodels: the older builtins, e.g. ADD, CONV_2D, RELU)
-# are one-operator models too.
-MODELS = {**{name: (lambda name=name: tflite_model(name)) for name in [*GRAPHS, *STYLED]},
+# are one-operator models too, and its shape-arithmetic models one RESHAPE each.
+MODELS = {**{name: (lambda name=name: tflite_model(name))
+             for name in [*GRAPHS, *STYLED, *SHAPE_ARITHMETIC]},
           **tflite_operators.MODELS, **tflite_recurrent.MODELS, **tflite_conv_stack.MODELS}
 FLOAT_RTOL = 1e-4
 PEX_BIN = os.environ.get("PEX_BIN_DIR", str(Path(__file__).resolve().parents[3] / "build" / "bin"))
