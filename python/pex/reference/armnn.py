@@ -50,7 +50,8 @@ def _run(model_path: str, input_bytes: bytes) -> bytes:
                                 ann.OptimizerOptions())
     network_id, _ = runtime.LoadNetwork(optimized)
     numpy_types = {ann.DataType_Float32: np.float32, ann.DataType_Signed32: np.int32,
-                   ann.DataType_QAsymmS8: np.int8, ann.DataType_QSymmS8: np.int8}
+                   ann.DataType_QAsymmS8: np.int8, ann.DataType_QSymmS8: np.int8,
+                   ann.DataType_QSymmS16: np.int16}
     input_bindings = [parser.GetNetworkInputBindingInfo(0, name)
                       for name in parser.GetSubgraphInputTensorNames(0)]
     arrays, offset = [], 0

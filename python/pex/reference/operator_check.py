@@ -1,7 +1,9 @@
 """python3 -m pex.reference.operator_check NAME ... [--target T | --mlir-runner]
 [--armnn NAME ...]: the operator models of `pex.testmodels.tflite_operators` and
-`tflite_recurrent` (and the conv stack of `tflite_conv_stack`) compiled by pexc, run on the reference input and compared with TFLite
-Micro's arithmetic (`pex.reference.tflm_interpreter`).
+`tflite_recurrent` (and the conv stack of `tflite_conv_stack`, the graphs and shape-arithmetic
+models of `pex.testmodels`; several inputs are read from one file, concatenated in order)
+compiled by pexc, run on the reference input and compared with TFLite Micro's arithmetic
+(`pex.reference.tflm_interpreter`).
 
 Integer outputs must be identical; float outputs may differ by 1e-4 of the reference's
 largest magnitude (pexc approximates exp and log with polynomials). A target other than
@@ -29,10 +31,15 @@ from pex.importers.tflite import read_tflite
 from pex.reference import armnn, mlir_runner, tflm_interpreter
 from pex.reference.compare_outputs import compare_values
 from pex.reference.inputs import reference_input
-from pex.testmodels import tflite_conv_stack, tflite_operators, tflite_recurrent
+from pex.testmodels import (GRAPHS, SHAPE_ARITHMETIC, STYLED, tflite_conv_stack,
+                            tflite_model, tflite_operators, tflite_recurrent)
 from pex.tosa import emit_module
 
-MODELS = {**tflite_operators.MODELS, **tflite_recurrent.MODELS, **tflite_conv_stack.MODELS}
+# The importer tests' graphs (pex.testmodels: the older builtins, e.g. ADD, CONV_2D, RELU)
+# are one-operator models too, and its shape-arithmetic models one RESHAPE each.
+MODELS = {**{name: (lambda name=name: tflite_model(name))
+             for name in [*GRAPHS, *STYLED, *SHAPE_ARITHMETIC]},
+          **tflite_operators.MODELS, **tflite_recurrent.MODELS, **tflite_conv_stack.MODELS}
 FLOAT_RTOL = 1e-4
 PEX_BIN = os.environ.get("PEX_BIN_DIR", str(Path(__file__).resolve().parents[3] / "build" / "bin"))
 
@@ -66,20 +73,20 @@ def check(name: str, target: str, with_armnn: bool, upstream: bool = False) -> t
     """(pexc agrees, the table row) for one model."""
     model = MODELS[name]()
     graph = read_tflite(model, f"{name}.tflite")
-    (x,) = graph.inputs
     (out,) = graph.outputs
-    data = reference_input(x.shape, x.dtype)
-    reference = tflm_interpreter.run(graph, [data])[0].reshape(-1)
+    data = [reference_input(x.shape, x.dtype) for x in graph.inputs]
+    input_bytes = b"".join(array.tobytes() for array in data)
+    reference = tflm_interpreter.run(graph, data)[0].reshape(-1)
     module = emit_module(graph)
     cells = []
     with tempfile.TemporaryDirectory() as folder:
         try:
-            raw = (mlir_runner.run(module, data.tobytes()) if upstream
-                   else _run_pexc(module, data.tobytes(), target, folder))
+            raw = (mlir_runner.run(module, input_bytes) if upstream
+                   else _run_pexc(module, input_bytes, target, folder))
             agrees, shown = _difference(np.frombuffer(raw, NUMPY_TYPES[out.dtype]), reference)
             cells.append(shown)
             if target != "host":
-                same = raw == _run_pexc(module, data.tobytes(), "host", folder)
+                same = raw == _run_pexc(module, input_bytes, "host", folder)
                 agrees = agrees and same
                 cells.append("yes" if same else "NO")
         except RuntimeError as error:
@@ -87,7 +94,7 @@ def check(name: str, target: str, with_armnn: bool, upstream: bool = False) -> t
             cells.append(f"FAILED: {error}")
     if with_armnn:
         try:
-            armnn_raw = armnn.run_tflite(model, data.tobytes())
+            armnn_raw = armnn.run_tflite(model, input_bytes)
             cells.append(_difference(np.frombuffer(armnn_raw, NUMPY_TYPES[out.dtype]),
                                      reference)[1])
         except RuntimeError:

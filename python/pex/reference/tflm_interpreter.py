@@ -356,6 +356,50 @@ def _leaky_relu(op: Op, x: np.ndarray) -> np.ndarray:
     return np.clip(result + out.zero_point(), *_INTEGER_RANGES[out.dtype])
 
 
+def _mean(op: Op, x: np.ndarray) -> np.ndarray:
+    """Float: the mean over the axes. int8 with another quantisation than the input's:
+    TFLM's QuantizedMeanOrSum in float32, round(sum / n * (in_scale / out_scale)
+    - in_zp * (in_scale / out_scale)) + out_zp, halves away from zero, saturated (see
+    docs/importers.md, Quantised arithmetic: pex's integer lowering may differ by 1 LSB).
+    TFLM's integer Mean for an unchanged quantisation is not modelled."""
+    axes = tuple(op.attrs["axes"])
+    if x.dtype == np.float32:
+        return np.mean(x, axis=axes).astype(np.float32).reshape(op.output.shape)
+    source, out = op.inputs[0], op.output
+    if source.zero_point() == out.zero_point() and source.scale() == out.scale():
+        raise ValueError("no TFLM reference kernel for int8 mean keeping the quantisation")
+    count = np.float32(np.prod([x.shape[axis] for axis in axes]))
+    scale = np.float32(source.scale()) / np.float32(out.scale())
+    bias = np.float32(-source.zero_point()) * scale
+    mean = np.sum(x, axis=axes).astype(np.float32) / count
+    result = tflite_round((mean * scale + bias).astype(np.float32)) + out.zero_point()
+    return np.clip(result, INT8_MIN, INT8_MAX).astype(np.int64).reshape(out.shape)
+
+
+def _relu(op: Op, x: np.ndarray) -> np.ndarray:
+    """TFLM's activations: float max(x, 0); int8 ReluQuantized, x - input zero point
+    rescaled by input / output scale (QuantizeMultiplier of the double ratio), plus the
+    output zero point, clamped to [max(-128, output zero point), 127]."""
+    if x.dtype == np.float32:
+        return np.maximum(x, np.float32(0))
+    source, out = op.inputs[0], op.output
+    scaled = multiply_by_quantized_multiplier(
+        x - source.zero_point(), *quantize_multiplier(source.scale() / out.scale()))
+    return np.clip(scaled + out.zero_point(), max(INT8_MIN, out.zero_point()), INT8_MAX)
+
+
+def _relu6(op: Op, x: np.ndarray) -> np.ndarray:
+    """TFLM's activations: float clamp to [0, 6]; int8 Relu6Quantized, the stored value
+    clamped to [input zero point, 6 quantised with the input's parameters]
+    (FloatToQuantizedType: float32 division, rounded halves away from zero, saturated);
+    TFLM reads no output quantisation."""
+    if x.dtype == np.float32:
+        return np.clip(x, np.float32(0), np.float32(6))
+    source = op.inputs[0]
+    six = source.zero_point() + int(tflite_round(np.float32(6) / np.float32(source.scale())))
+    return np.clip(x, source.zero_point(), min(INT8_MAX, max(INT8_MIN, six)))
+
+
 def _hard_swish_f32(x):
     return x * np.minimum(np.float32(6), np.maximum(np.float32(0), x + np.float32(3))) \
         / np.float32(6)
@@ -567,6 +611,9 @@ _KERNELS = {
     "svdf": svdf,
     "logistic": _logistic,
     "leaky_relu": _leaky_relu,
+    "relu": _relu,
+    "mean": _mean,
+    "relu6": _relu6,
     "lstm": lstm,
     "compare": _compare,
     "logical_and": lambda op, a, b: np.logical_and(a, b),

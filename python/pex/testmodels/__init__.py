@@ -208,6 +208,7 @@ GRAPHS = {
     "logistic_int8": lambda: _unary_int8("logistic", q(1 / 256, -128)),
     "relu_int8": lambda: _unary_int8("relu", q(0.05, -20)),
     "leaky_relu_int8": lambda: _unary_int8("leaky_relu", q(0.05, 0), alpha=0.2),
+    "relu6_int8": lambda: _unary_int8("relu6", q(0.07, 3)),
     "relu6_f32": _relu6_f32,
     "quantize_f32": _quantize_f32,
     "dequantize_int8": _dequantize_int8,

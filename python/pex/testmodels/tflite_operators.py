@@ -20,7 +20,12 @@ from pex.importers.tflite import schema
 from pex.importers.tflite.writer import TfliteWriter
 
 _CODES = schema.BUILTIN_OPERATOR_CODES
-_rng = np.random.default_rng(15)
+
+
+def _rng() -> np.random.Generator:
+    """The constants' generator, fresh for each model: a model's bytes depend on its name
+    only, not on which models were written before it in the process."""
+    return np.random.default_rng(15)
 
 
 def q(scale: float, zero_point: int = 0) -> Quantization:
@@ -52,23 +57,43 @@ def _int32(name: str, values) -> Tensor:
 
 # Elementwise binary operators: x (1x4x4x4) op a constant of shape [4].
 
-_BINARY_OPTIONS = {"SUB": schema.SubOptions, "DIV": schema.DivOptions}
+_BINARY_OPTIONS = {"SUB": schema.SubOptions, "DIV": schema.DivOptions,
+                   "ADD": schema.AddOptions, "MUL": schema.MulOptions}
 _BINARY_OUTPUT_QUANT = {"SUB": q(0.1, -5), "MAXIMUM": q(0.05, 3), "MINIMUM": q(0.05, 3),
-                        "SQUARED_DIFFERENCE": q(0.4, -128), "DIV": q(0.1, 0)}
+                        "SQUARED_DIFFERENCE": q(0.4, -128), "DIV": q(0.1, 0),
+                        "ADD": q(0.1, -5), "MUL": q(0.2, 2)}
 
 
-def _binary(code: str, dtype: str, activation: int = 0) -> Callable[[], bytes]:
+def _binary(code: str, dtype: str, activation: int = 0,
+            name: str | None = None) -> Callable[[], bytes]:
     def make() -> bytes:
         x = _tensor("x", (1, 4, 4, 4), dtype, q(0.05, 3))
         if dtype == "i8":
-            y = _constant("y", _rng.integers(-100, 100, 4), "i8",
+            y = _constant("y", _rng().integers(-100, 100, 4), "i8",
                           q(0.05, 3) if code in ("MAXIMUM", "MINIMUM") else q(0.04, -7))
         else:
-            y = _constant("y", _rng.uniform(0.5, 1.5, 4) * np.array([1, -1, 1, -1]), "f32")
+            y = _constant("y", _rng().uniform(0.5, 1.5, 4) * np.array([1, -1, 1, -1]), "f32")
         out = _tensor(f"{code.lower()}", x.shape, dtype, _BINARY_OUTPUT_QUANT.get(code))
         options = _BINARY_OPTIONS.get(code)
         fields = {"fused_activation_function": activation} if options else {}
-        return _single(f"{code.lower()}_{_suffix(dtype)}", code, [x, y], out, options, **fields)
+        return _single(name or f"{code.lower()}_{_suffix(dtype)}", code, [x, y], out, options,
+                       **fields)
+    return make
+
+
+def _concatenation_constant(dtype: str) -> Callable[[], bytes]:
+    """x [1, 4, 4, 3] joined with a constant [1, 4, 4, 2] along the channels (int8: both
+    quantised like the output, as TFLite Micro requires)."""
+    name = f"concatenation_constant_{_suffix(dtype)}"
+
+    def make() -> bytes:
+        quant = q(0.05, 3) if dtype == "i8" else None
+        x = _tensor("x", (1, 4, 4, 3), dtype, quant)
+        values = (_rng().integers(-128, 128, (1, 4, 4, 2)) if dtype == "i8"
+                  else _rng().uniform(-1, 1, (1, 4, 4, 2)))
+        y = _constant("y", values, dtype, quant)
+        out = _tensor("concatenation", (1, 4, 4, 5), dtype, quant)
+        return _single(name, "CONCATENATION", [x, y], out, schema.ConcatenationOptions, axis=3)
     return make
 
 
@@ -713,7 +738,7 @@ def _concatenation_16x8(name: str, y_scale: float) -> Callable[[], bytes]:
     """x [1, 4, 4, 3] joined with a constant [1, 4, 4, 2] along the channels."""
     def make() -> bytes:
         x = _tensor("x", (1, 4, 4, 3), "i16", q(1 / 32767))
-        y = _constant("y", _rng.integers(-32768, 32768, (1, 4, 4, 2)), "i16", q(y_scale))
+        y = _constant("y", _rng().integers(-32768, 32768, (1, 4, 4, 2)), "i16", q(y_scale))
         out = _tensor("concatenation", (1, 4, 4, 5), "i16", q(1 / 32767))
         return _single(name, "CONCATENATION", [x, y], out, schema.ConcatenationOptions, axis=3)
     return make
@@ -753,6 +778,10 @@ for _dtype in ("i8", "f32"):
     _s = _suffix(_dtype)
     MODELS.update({
         f"sub_{_s}": _binary("SUB", _dtype, activation=1),
+        # ADD and MUL of a constant: one input, which pexc's entry point needs.
+        f"add_constant_{_s}": _binary("ADD", _dtype, 1, f"add_constant_{_s}"),
+        f"mul_constant_{_s}": _binary("MUL", _dtype, 0, f"mul_constant_{_s}"),
+        f"concatenation_constant_{_s}": _concatenation_constant(_dtype),
         f"maximum_{_s}": _binary("MAXIMUM", _dtype),
         f"minimum_{_s}": _binary("MINIMUM", _dtype),
         f"squared_difference_{_s}": _binary("SQUARED_DIFFERENCE", _dtype),
