@@ -388,6 +388,21 @@ def _relu(op: Op, x: np.ndarray) -> np.ndarray:
     return np.clip(scaled + out.zero_point(), max(INT8_MIN, out.zero_point()), INT8_MAX)
 
 
+def _relu_n1_to_1(op: Op, x: np.ndarray) -> np.ndarray:
+    """TFLite's Relu1: float clamp to [-1, 1]; int8 QuantizedReluX(-1, 1), x - input zero
+    point rescaled by input / output scale, plus the output zero point, clamped to -1 and
+    1 quantised with the output's parameters (rounded halves away from zero), within
+    int8."""
+    if x.dtype == np.float32:
+        return np.clip(x, np.float32(-1), np.float32(1))
+    source, out = op.inputs[0], op.output
+    scaled = multiply_by_quantized_multiplier(
+        x - source.zero_point(), *quantize_multiplier(source.scale() / out.scale()))
+    low = out.zero_point() + int(tflite_round(np.float32(-1) / np.float32(out.scale())))
+    high = out.zero_point() + int(tflite_round(np.float32(1) / np.float32(out.scale())))
+    return np.clip(scaled + out.zero_point(), max(INT8_MIN, low), min(INT8_MAX, high))
+
+
 def _relu6(op: Op, x: np.ndarray) -> np.ndarray:
     """TFLM's activations: float clamp to [0, 6]; int8 Relu6Quantized, the stored value
     clamped to [input zero point, 6 quantised with the input's parameters]
@@ -614,6 +629,7 @@ _KERNELS = {
     "relu": _relu,
     "mean": _mean,
     "relu6": _relu6,
+    "relu_n1_to_1": _relu_n1_to_1,
     "lstm": lstm,
     "compare": _compare,
     "logical_and": lambda op, a, b: np.logical_and(a, b),

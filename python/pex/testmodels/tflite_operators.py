@@ -443,6 +443,20 @@ def _expand_dims(dtype: str) -> bytes:
     return _single(f"expand_dims_{_suffix(dtype)}", "EXPAND_DIMS", [x, _int32("axis", -1)], out)
 
 
+def _squeeze(dtype: str) -> bytes:
+    x = _tensor("x", (1, 4, 1, 4), dtype, _movement_quant(dtype))
+    out = _tensor("squeezed", (1, 4, 4), dtype, _movement_quant(dtype))
+    return _single(f"squeeze_{_suffix(dtype)}", "SQUEEZE", [x], out, schema.SqueezeOptions,
+                   squeeze_dims=[2])
+
+
+def _relu_n1_to_1(dtype: str) -> bytes:
+    # Inputs over about [-2.5, 2.6]: both clamps bite; the output scale differs.
+    x = _tensor("x", (1, 4, 4, 4), dtype, q(0.02, 3))
+    out = _tensor("relu_n1_to_1", x.shape, dtype, q(0.01, -5))
+    return _single(f"relu_n1_to_1_{_suffix(dtype)}", "RELU_N1_TO_1", [x], out)
+
+
 def _mirror_pad(dtype: str, mode: int) -> bytes:
     x = _tensor("x", (1, 4, 4, 3), dtype, q(0.05, 3))
     out = _tensor("padded", (1, 7, 6, 3), dtype, q(0.05, 3))
@@ -794,6 +808,8 @@ for _dtype in ("i8", "f32"):
         f"unpack_pack_{_s}": lambda d=_dtype: _unpack_then_pack(d),
         f"gather_{_s}": lambda d=_dtype: _gather(d),
         f"expand_dims_{_s}": lambda d=_dtype: _expand_dims(d),
+        f"squeeze_{_s}": lambda d=_dtype: _squeeze(d),
+        f"relu_n1_to_1_{_s}": lambda d=_dtype: _relu_n1_to_1(d),
         f"reflect_pad_{_s}": lambda d=_dtype: _mirror_pad(d, 0),
         f"symmetric_pad_{_s}": lambda d=_dtype: _mirror_pad(d, 1),
         f"padv2_{_s}": lambda d=_dtype: _padv2(d),
