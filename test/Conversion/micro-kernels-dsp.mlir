@@ -1,7 +1,8 @@
 // RUN: pex-opt %s -split-input-file --pex-lower-kernels --pex-dual-multiply-accumulate --canonicalize --cse | FileCheck %s
 
 // On DSP targets the packed convolution's marked loops become Cortex-M4
-// assembly (MicroKernelsDsp.cpp). Filling a pixel's column of the int16
+// assembly (MicroKernelsDsp.cpp); a 1x1 convolution at stride 2 through the
+// buffer. Filling a pixel's column of the int16
 // buffer: per word of four inputs, SXTB16 and SXTB16 ROR #8 give the two
 // half-steps' words, stored 12 bytes apart (three pixels per half-step),
 // two words per iteration. The dot product of three pixels by a channel
@@ -19,13 +20,13 @@
 // CHECK-NOT:     pex.im2col
 memref.global "private" constant @weights : memref<6x1x1x8xi8> = dense<[[[[1, 2, 3, 4, 5, 6, 7, 8]]], [[[-1, -2, -3, -4, -5, -6, -7, -8]]], [[[9, 10, 11, 12, 13, 14, 15, 16]]], [[[0, 1, 0, 1, 0, 1, 0, 1]]], [[[1, 1, 1, 1, 1, 1, 1, 1]]], [[[2, 2, 2, 2, 2, 2, 2, 2]]]]>
 memref.global "private" constant @bias : memref<6xi32> = dense<[10, 20, 30, 40, 50, 60]>
-func.func @pointwise(%x: memref<1x1x3x8xi8>, %y: memref<1x1x3x6xi32>) {
+func.func @pointwise(%x: memref<1x1x5x8xi8>, %y: memref<1x1x3x6xi32>) {
   %w = memref.get_global @weights : memref<6x1x1x8xi8>
   %b = memref.get_global @bias : memref<6xi32>
-  pex.kernel ins(%x, %w, %b : memref<1x1x3x8xi8>, memref<6x1x1x8xi8>, memref<6xi32>) outs(%y : memref<1x1x3x6xi32>) {
-  ^bb0(%xa: tensor<1x1x3x8xi8>, %wa: tensor<6x1x1x8xi8>, %ba: tensor<6xi32>, %out: tensor<1x1x3x6xi32>):
+  pex.kernel ins(%x, %w, %b : memref<1x1x5x8xi8>, memref<6x1x1x8xi8>, memref<6xi32>) outs(%y : memref<1x1x3x6xi32>) {
+  ^bb0(%xa: tensor<1x1x5x8xi8>, %wa: tensor<6x1x1x8xi8>, %ba: tensor<6xi32>, %out: tensor<1x1x3x6xi32>):
     %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
-    %c = tosa.conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x1x3x8xi8>, tensor<6x1x1x8xi8>, tensor<6xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x3x6xi32>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 2>} : (tensor<1x1x5x8xi8>, tensor<6x1x1x8xi8>, tensor<6xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x3x6xi32>
     pex.yield %c : tensor<1x1x3x6xi32>
   }
   return

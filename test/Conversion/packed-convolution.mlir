@@ -1,7 +1,8 @@
 // RUN: pex-opt %s -split-input-file --pex-lower-kernels --canonicalize --cse | FileCheck %s
 
-// An int8 1x1 convolution with constant weights and six output channels:
-// five output pixels in a block of three and a block of two, three channel
+// An int8 1x1 convolution with constant weights and six output channels, at
+// stride 2 (its pixels' rows are not consecutive, which would be read in
+// place): five output pixels in a block of three and a block of two, three channel
 // pairs. The weights are packed at compile time by channel pair and
 // half-step (MicroKernels.h: the word of pair 0, group 0, half-step 0 holds
 // w0[0], w1[0], w0[2], w1[2]), aligned for word loads; the input zero point
@@ -14,13 +15,13 @@
 // CHECK-DAG:   memref.global "private" constant @weights_pairs1 : memref<3x2x2x1x4xi8> = dense<{{\[\[\[\[\[}}1, -1, 3, -3]], {{\[\[}}2, -2, 4, -4]]], {{.*}} {alignment = 4 : i64}
 // CHECK-DAG:   memref.global "private" constant @weights_bias_folded_zp3_0 : memref<6xi32> = dense<[-98, 128, -270, 28, 26, 12]> {alignment = 4 : i64}
 // CHECK-LABEL: func.func private @pointwise_k0_conv2d
-// CHECK-SAME:    (%[[X:.*]]: memref<1x1x5x8xi8>, %[[Y:.*]]: memref<1x1x5x6xi32>)
+// CHECK-SAME:    (%[[X:.*]]: memref<1x1x9x8xi8>, %[[Y:.*]]: memref<1x1x5x6xi32>)
 // CHECK-DAG:     %[[REST:.*]] = memref.alloca() {alignment = 4 : i64} : memref<2x2x2x2xi16>
 // CHECK-DAG:     %[[BLOCK:.*]] = memref.alloca() {alignment = 4 : i64} : memref<2x2x3x2xi16>
 // CHECK-DAG:     %[[BIASES:.*]] = memref.get_global @weights_bias_folded_zp3_0
 // CHECK-DAG:     %[[WEIGHTS:.*]] = memref.get_global @weights_pairs1
 // CHECK:         scf.for %[[J:.*]] = %c0 to %c2 step %c1 {
-// CHECK-COUNT-4:   memref.load %[[X]][%c0, %c0, %c0, %{{.*}}] : memref<1x1x5x8xi8>
+// CHECK-COUNT-4:   memref.load %[[X]][%c0, %c0, %c0, %{{.*}}] : memref<1x1x9x8xi8>
 // CHECK:           memref.store %{{.*}}, %[[BLOCK]][%[[J]], %c1, %c0, %c1] : memref<2x2x3x2xi16>
 // CHECK-NEXT:    } {pex.im2col}
 // CHECK:         } {pex.im2col}
@@ -43,14 +44,14 @@
 // CHECK-NOT:     tosa.conv2d
 memref.global "private" constant @weights : memref<6x1x1x8xi8> = dense<[[[[1, 2, 3, 4, 5, 6, 7, 8]]], [[[-1, -2, -3, -4, -5, -6, -7, -8]]], [[[9, 10, 11, 12, 13, 14, 15, 16]]], [[[0, 1, 0, 1, 0, 1, 0, 1]]], [[[1, 1, 1, 1, 1, 1, 1, 1]]], [[[2, 2, 2, 2, 2, 2, 2, 2]]]]>
 memref.global "private" constant @bias : memref<6xi32> = dense<[10, 20, 30, 40, 50, 60]>
-func.func @pointwise(%x: memref<1x1x5x8xi8>, %y: memref<1x1x5x6xi32>) {
+func.func @pointwise(%x: memref<1x1x9x8xi8>, %y: memref<1x1x5x6xi32>) {
   %w = memref.get_global @weights : memref<6x1x1x8xi8>
   %b = memref.get_global @bias : memref<6xi32>
-  pex.kernel ins(%x, %w, %b : memref<1x1x5x8xi8>, memref<6x1x1x8xi8>, memref<6xi32>) outs(%y : memref<1x1x5x6xi32>) {
-  ^bb0(%xa: tensor<1x1x5x8xi8>, %wa: tensor<6x1x1x8xi8>, %ba: tensor<6xi32>, %out: tensor<1x1x5x6xi32>):
+  pex.kernel ins(%x, %w, %b : memref<1x1x9x8xi8>, memref<6x1x1x8xi8>, memref<6xi32>) outs(%y : memref<1x1x5x6xi32>) {
+  ^bb0(%xa: tensor<1x1x9x8xi8>, %wa: tensor<6x1x1x8xi8>, %ba: tensor<6xi32>, %out: tensor<1x1x5x6xi32>):
     %xzp = "tosa.const"() <{values = dense<3> : tensor<1xi8>}> : () -> tensor<1xi8>
     %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
-    %c = tosa.conv2d %xa, %wa, %ba, %xzp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x1x5x8xi8>, tensor<6x1x1x8xi8>, tensor<6xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x5x6xi32>
+    %c = tosa.conv2d %xa, %wa, %ba, %xzp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 2>} : (tensor<1x1x9x8xi8>, tensor<6x1x1x8xi8>, tensor<6xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x5x6xi32>
     pex.yield %c : tensor<1x1x5x6xi32>
   }
   return
