@@ -269,7 +269,7 @@ func.func @consecutive(%x: memref<1x2x4x8xi8>, %y: memref<1x2x4x1xi32>) {
 // CHECK-NOT:     memref.alloca
 // CHECK:         memref.collapse_shape %{{.*}} {{\[}}[0, 1, 2], [3]] : memref<1x2x3x8xi8> into memref<6x8xi8>
 // CHECK:         scf.for %{{.*}} = %c0 to %c6 step %c3 {
-// CHECK:           } {pex.mac = {input = "rows", pairs = 1 : i64, pixel_stride = 8 : i64, pixels = 3 : i64}}
+// CHECK:           } {pex.mac = {input = "rows", pairs = 1 : i64, pixel_stride = 8 : i64, pixels = 3 : i64, unrolled}}
 memref.global "private" constant @pairs_weights : memref<4x1x1x8xi8> = dense<[[[[1, 2, 3, 4, 5, 6, 7, 8]]], [[[-1, -2, -3, -4, -5, -6, -7, -8]]], [[[2, 2, 2, 2, 2, 2, 2, 2]]], [[[3, 1, 3, 1, 3, 1, 3, 1]]]]>
 memref.global "private" constant @pairs_bias : memref<4xi32> = dense<[1, 2, 3, 4]>
 func.func @consecutive_pairs(%x: memref<1x2x3x8xi8>, %y: memref<1x2x3x4xi32>) {

@@ -71,7 +71,8 @@ namespace mlir::pex::emit {
 /// "im2col" | "rows"} (pairs = 0: the singles layout; "rows": one pixel whose
 /// inputs are read in place, memref<N x K x i8>, [n][4g + h + 2l], K a
 /// multiple of four), and with "rows", optionally pixel_stride = B: pixel
-/// p's row starts B * p bytes after pixel 0's.
+/// p's row starts B * p bytes after pixel 0's, and `unrolled`: the DSP
+/// assembly unrolls all the groups (no loop counter).
 constexpr llvm::StringLiteral kMacAttr = kMicroKernelMacAttrName;
 
 /// Filling the input buffer, four inputs of one tap at a time: the loop
@@ -106,7 +107,7 @@ constexpr int64_t kMaxMacPixels = 3;
 constexpr int64_t kMaxPixelStride = 4095 / 3;
 
 /// Pairs over rows with a pixel_stride and at most this many groups are
-/// unrolled whole by the DSP micro-kernels: without a loop counter, the
+/// unrolled whole (`unrolled`): without a loop counter, the DSP micro-kernels'
 /// registers hold three pixels (keyword_spotting_on_off_v3's slices of
 /// depth 40: 11.97 M estimated cycles with the loop, 11.80 M unrolled).
 constexpr int64_t kMaxStraightGroups = 12;

@@ -212,9 +212,8 @@ LogicalResult lowerMac(scf::ForOp loop, DictionaryAttr attr) {
   if (auto stride = attr.getAs<IntegerAttr>("pixel_stride");
       stride && rows && (pixels - 1) * stride.getInt() <= kMaxOffset)
     pixelStride = stride.getInt();
-  // Pairs over consecutive rows of few groups unroll them all: the
-  // counter's register holds a third pixel.
-  bool straight = pixelStride && pairs > 0 && *groups <= kMaxStraightGroups;
+  // Groups unrolled whole, as the emitter chose: no counter register.
+  bool straight = attr.get("unrolled") != nullptr;
   for (int64_t p = 0; p < (rows && !pixelStride ? pixels : 1); ++p)
     xPointers.push_back(
         kernel.inout(addressAt(builder, loc, loop, zero,

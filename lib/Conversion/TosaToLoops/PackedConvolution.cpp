@@ -195,11 +195,12 @@ public:
   /// of depth / runs consecutive inputs), from the rows after it. A
   /// non-zero `rowStride` says a block's pixels read consecutive rows (a 1x1
   /// convolution at stride 1), that many bytes apart, which the
-  /// micro-kernel addresses from one pointer.
+  /// micro-kernel addresses from one pointer; with `unrolledPairs` it
+  /// unrolls all of a channel pair's groups.
   using RowIndex = function_ref<std::pair<Value, Value>(
       OpBuilder &, Location, Value n, Value oh, Value ow)>;
   void emitRowBlocks(int64_t blockPixels, Value rows, RowIndex rowOf,
-                     int64_t runs, int64_t rowStride);
+                     int64_t runs, int64_t rowStride, bool unrolledPairs);
 
 private:
   /// A buffer for `blockPixels` receptive fields in the function's entry
@@ -272,6 +273,8 @@ private:
   /// Bytes from one pixel's row to the next pixel's, when a block's pixels
   /// read consecutive rows (rows mode); 0 otherwise.
   int64_t pixelStride = 0;
+  /// Whether the micro-kernels unroll all their groups (rows mode).
+  bool unrolled = false;
 };
 
 Value PackedConvolution::allocateBuffer(int64_t blockPixels) {
@@ -637,6 +640,9 @@ void PackedConvolution::emitChannelBlocks(
   if (mode == InputMode::Rows && pixelStride > 0)
     entries.push_back(NamedAttribute(StringAttr::get(context, "pixel_stride"),
                                      b.getI64IntegerAttr(pixelStride)));
+  if (mode == InputMode::Rows && unrolled)
+    entries.push_back(
+        NamedAttribute(StringAttr::get(context, "unrolled"), b.getUnitAttr()));
   auto attr = DictionaryAttr::get(context, entries);
   forEachChannelBlock(
       b, l, [&](OpBuilder &cb, Location cl, Value block, int64_t channels) {
@@ -733,9 +739,10 @@ void PackedConvolution::emitIm2ColBlocks(int64_t blockPixels) {
 
 void PackedConvolution::emitRowBlocks(int64_t blockPixels, Value rows,
                                       RowIndex rowOf, int64_t runCount,
-                                      int64_t rowStride) {
+                                      int64_t rowStride, bool unrolledPairs) {
   runs = runCount;
   pixelStride = rowStride;
+  unrolled = unrolledPairs;
   emitPixelBlocks(blockPixels, [&](OpBuilder &b, Location l, Value n,
                                    Value first, int64_t pixels) {
     SmallVector<std::pair<Value, Value>> coordinates =
@@ -936,10 +943,14 @@ emit::emitPackedConv2D(tosa::Conv2DOp conv, OpBuilder &builder,
       !ShapedType::isDynamic(rowStrides[0]) &&
       rowStrides[0] <= kMaxPixelStride)
     rowStride = rowStrides[0];
+  // Channel pairs over consecutive rows of few groups: the micro-kernel
+  // unrolls the groups (recorded on the marked loop), which frees a pixel's
+  // registers.
+  bool unrolledPairs = rowStride > 0 && pairs > 0 && straightPairs;
   if (rows && !fullyConnected && !vector)
     blockPixels = std::min<int64_t>(
         (pairs == 0 ? 3 : 2) +
-            (rowStride > 0 && (pairs == 0 || straightPairs) ? 1 : 0),
+            (rowStride > 0 && (pairs == 0 || unrolledPairs) ? 1 : 0),
         shape.pixels());
   ChannelBlocks blocks{pairs, shape.outputs, first};
   if (vector)
@@ -978,7 +989,7 @@ emit::emitPackedConv2D(tosa::Conv2DOp conv, OpBuilder &builder,
                              *biases, packedWeights, blockOffset, blocks);
   if (rows)
     emission.emitRowBlocks(fullyConnected ? 1 : blockPixels, rows, rowOf, runs,
-                           rowStride);
+                           rowStride, unrolledPairs);
   else
     emission.emitIm2ColBlocks(blockPixels);
   return success();
