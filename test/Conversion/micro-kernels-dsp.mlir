@@ -8,8 +8,8 @@
 // two words per iteration. The dot product of three pixels by a channel
 // pair: per half-step, the weight word then the three pixels' words back to
 // back, the weight word split into the two channels' lanes, six SMLADs; two
-// groups per iteration (the loop runs once for this depth of 8). No loop
-// of the generic form is left.
+// groups per iteration (seven iterations for this depth of 56). No loop of
+// the generic form is left.
 // CHECK-LABEL: func.func private @pointwise_k0_conv2d
 // CHECK:         llvm.inline_asm has_side_effects asm_dialect = att "1:\0Aldr $3, [$0], #4\0Aldr $5, [$0], #4\0Asxtb16 $4, $3\0Asxtb16 $3, $3, ror #8\0Astr $3, [$1, #12]\0Astr $4, [$1], #24\0Asxtb16 $6, $5\0Asxtb16 $5, $5, ror #8\0Astr $5, [$1, #12]\0Astr $6, [$1], #24\0Asubs $2, #1\0Abne 1b\0A", "=r,=r,=r,=&r,=&r,=&r,=&r,0,1,2,~{cc},~{memory}"
 // CHECK:         scf.for
@@ -18,11 +18,34 @@
 // CHECK:           memref.store %[[ACC0]]
 // CHECK-NOT:     pex.mac
 // CHECK-NOT:     pex.im2col
-memref.global "private" constant @weights : memref<6x1x1x8xi8> = dense<[[[[1, 2, 3, 4, 5, 6, 7, 8]]], [[[-1, -2, -3, -4, -5, -6, -7, -8]]], [[[9, 10, 11, 12, 13, 14, 15, 16]]], [[[0, 1, 0, 1, 0, 1, 0, 1]]], [[[1, 1, 1, 1, 1, 1, 1, 1]]], [[[2, 2, 2, 2, 2, 2, 2, 2]]]]>
+memref.global "private" constant @weights : memref<6x1x1x56xi8> = dense<3>
 memref.global "private" constant @bias : memref<6xi32> = dense<[10, 20, 30, 40, 50, 60]>
-func.func @pointwise(%x: memref<1x1x5x8xi8>, %y: memref<1x1x3x6xi32>) {
-  %w = memref.get_global @weights : memref<6x1x1x8xi8>
+func.func @pointwise(%x: memref<1x1x5x56xi8>, %y: memref<1x1x3x6xi32>) {
+  %w = memref.get_global @weights : memref<6x1x1x56xi8>
   %b = memref.get_global @bias : memref<6xi32>
+  pex.kernel ins(%x, %w, %b : memref<1x1x5x56xi8>, memref<6x1x1x56xi8>, memref<6xi32>) outs(%y : memref<1x1x3x6xi32>) {
+  ^bb0(%xa: tensor<1x1x5x56xi8>, %wa: tensor<6x1x1x56xi8>, %ba: tensor<6xi32>, %out: tensor<1x1x3x6xi32>):
+    %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 2>} : (tensor<1x1x5x56xi8>, tensor<6x1x1x56xi8>, tensor<6xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x3x6xi32>
+    pex.yield %c : tensor<1x1x3x6xi32>
+  }
+  return
+}
+
+// -----
+
+// Through the buffer with at most twelve groups (MicroKernels.h:
+// kMaxStraightGroups; here two), the groups are unrolled whole: the half-steps
+// one after the other, no label, no counter, no branch.
+// CHECK-LABEL: func.func private @shallow_k0_conv2d
+// CHECK:         scf.for
+// CHECK:           llvm.inline_asm has_side_effects asm_dialect = att "ldr $9, [$7], #4\0Aldr $10, [$6], #4\0Aldr $11, [$6], #4\0Aldr $12, [$6], #4\0Asxtb16 $8, $9\0Asxtb16 $9, $9, ror #8\0Asmlad $0, $10, $8, $0\0Asmlad $2, $11, $8, $2\0Asmlad $4, $12, $8, $4\0Asmlad $1, $10, $9, $1\0Asmlad $3, $11, $9, $3\0Asmlad $5, $12, $9, $5\0A{{[^"]*}}smlad $5, $12, $9, $5\0A", "=r,=r,=r,=r,=r,=r,=r,=r,=&r,=&r,=&r,=&r,=&r,0,1,2,3,4,5,6,7,~{cc},~{memory}"
+// CHECK-NOT:     pex.mac
+memref.global "private" constant @shallow_weights : memref<6x1x1x8xi8> = dense<[[[[1, 2, 3, 4, 5, 6, 7, 8]]], [[[-1, -2, -3, -4, -5, -6, -7, -8]]], [[[9, 10, 11, 12, 13, 14, 15, 16]]], [[[0, 1, 0, 1, 0, 1, 0, 1]]], [[[1, 1, 1, 1, 1, 1, 1, 1]]], [[[2, 2, 2, 2, 2, 2, 2, 2]]]]>
+memref.global "private" constant @shallow_bias : memref<6xi32> = dense<[10, 20, 30, 40, 50, 60]>
+func.func @shallow(%x: memref<1x1x5x8xi8>, %y: memref<1x1x3x6xi32>) {
+  %w = memref.get_global @shallow_weights : memref<6x1x1x8xi8>
+  %b = memref.get_global @shallow_bias : memref<6xi32>
   pex.kernel ins(%x, %w, %b : memref<1x1x5x8xi8>, memref<6x1x1x8xi8>, memref<6xi32>) outs(%y : memref<1x1x3x6xi32>) {
   ^bb0(%xa: tensor<1x1x5x8xi8>, %wa: tensor<6x1x1x8xi8>, %ba: tensor<6xi32>, %out: tensor<1x1x3x6xi32>):
     %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>

@@ -10,7 +10,8 @@
 // ...). Each block's receptive fields go to an int16 buffer on the stack,
 // allocated once in the entry block, four inputs at a time (loops marked
 // pex.im2col); every channel pair then runs the marked dot-product loop over
-// the buffer's groups from its folded biases, and the accumulators go
+// the buffer's groups from its folded biases (marked `unrolled`: two groups
+// are at most MicroKernels.h's kMaxStraightGroups), and the accumulators go
 // straight to the output.
 // CHECK-DAG:   memref.global "private" constant @weights_pairs1 : memref<3x2x2x1x4xi8> = dense<{{\[\[\[\[\[}}1, -1, 3, -3]], {{\[\[}}2, -2, 4, -4]]], {{.*}} {alignment = 4 : i64}
 // CHECK-DAG:   memref.global "private" constant @weights_bias_folded_zp3_0 : memref<6xi32> = dense<[-98, 128, -270, 28, 26, 12]> {alignment = 4 : i64}
@@ -32,7 +33,7 @@
 // CHECK:           %[[ACC:.*]]:6 = scf.for %[[G:.*]] = %c0 to %c2 step %c1 iter_args({{.*}} = %[[B0]], {{.*}} = %[[B1]], {{.*}} = %[[B0]], {{.*}} = %[[B1]], {{.*}} = %[[B0]], {{.*}} = %[[B1]])
 // CHECK:             memref.load %[[BLOCK]][%[[G]], %c0, %c0, %c0] : memref<2x2x3x2xi16>
 // CHECK:             memref.load %[[WEIGHTS]][%[[PAIR]], %[[G]], %c0, %c0, %c0] : memref<3x2x2x1x4xi8>
-// CHECK:           } {pex.mac = {input = "im2col", pairs = 1 : i64, pixels = 3 : i64}}
+// CHECK:           } {pex.mac = {input = "im2col", pairs = 1 : i64, pixels = 3 : i64, unrolled}}
 // CHECK:           memref.store %[[ACC]]#0, %[[Y]][%c0, %c0, %c0, %{{.*}}]
 // CHECK:           memref.store %[[ACC]]#5, %[[Y]][%c0, %c0, %c2, %{{.*}}]
 // CHECK:         } {pex.im2col}
@@ -40,7 +41,7 @@
 // CHECK:         scf.for
 // CHECK:           scf.for {{.*}} iter_args
 // CHECK:             memref.load %[[REST]]
-// CHECK:           } {pex.mac = {input = "im2col", pairs = 1 : i64, pixels = 2 : i64}}
+// CHECK:           } {pex.mac = {input = "im2col", pairs = 1 : i64, pixels = 2 : i64, unrolled}}
 // CHECK-NOT:     tosa.conv2d
 memref.global "private" constant @weights : memref<6x1x1x8xi8> = dense<[[[[1, 2, 3, 4, 5, 6, 7, 8]]], [[[-1, -2, -3, -4, -5, -6, -7, -8]]], [[[9, 10, 11, 12, 13, 14, 15, 16]]], [[[0, 1, 0, 1, 0, 1, 0, 1]]], [[[1, 1, 1, 1, 1, 1, 1, 1]]], [[[2, 2, 2, 2, 2, 2, 2, 2]]]]>
 memref.global "private" constant @bias : memref<6xi32> = dense<[10, 20, 30, 40, 50, 60]>
@@ -133,7 +134,7 @@ func.func @fully_connected(%x: memref<1x1x1x8xi8>, %y: memref<1x1x1x4xi32>) {
 // CHECK:         %[[OFFSET:.*]] = arith.muli %[[I]], %c2 : index
 // CHECK-DAG:     %[[BIASES:.*]] = memref.get_global @sliced_sliced_bias_folded_zpm1_0
 // CHECK-DAG:     %[[WEIGHTS:.*]] = memref.get_global @sliced_pairs1_slices2
-// CHECK:         %[[PAIR:.*]] = arith.divui %[[OFFSET]], %c2 : index
+// CHECK-DAG:     %[[PAIR:.*]] = arith.divui %[[OFFSET]], %c2 : index
 // CHECK:         memref.load %[[BIASES]][%[[OFFSET]]] : memref<4xi32>
 // CHECK:         memref.load %[[WEIGHTS]][%[[PAIR]], %c0, %c0, %c0, %c0]
 memref.global "private" constant @sliced : memref<4x1x1x4xi8> = dense<2>
@@ -280,6 +281,74 @@ func.func @consecutive_pairs(%x: memref<1x2x3x8xi8>, %y: memref<1x2x3x4xi32>) {
     %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
     %c = tosa.conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x3x8xi8>, tensor<4x1x1x8xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x3x4xi32>
     pex.yield %c : tensor<1x2x3x4xi32>
+  }
+  return
+}
+
+// -----
+
+// A slice of the input channels (an accumulating group's, four channels at
+// offset 4i) adding its products to the accumulator: the weights are
+// regrouped at compile time as slices of all output channels (slice s's
+// channel o is row 2s + o: [1, 2, 3, 4], [-1, ..], [5, 6, 7, 8], [-5, ..])
+// and packed like output-channel slices, read at block i; each slice's
+// biases fold the input zero point (-1) over its own inputs (5 + 10, 7 - 10,
+// 5 + 26, 7 - 26), read from row 2i.
+// CHECK-DAG:   memref.global "private" constant @proj_pairs1_inputs4 : memref<2x1x2x1x4xi8> = dense<{{\[\[\[\[\[}}1, -1, 3, -3]], {{\[\[}}2, -2, 4, -4]]]], {{\[\[\[\[}}5, -5, 7, -7]], {{\[\[}}6, -6, 8, -8]]]]]>
+// CHECK-DAG:   memref.global "private" constant @proj_inputs4_proj_bias_zpm1 : memref<4xi32> = dense<[15, -3, 31, -19]>
+// CHECK-LABEL: func.func private @input_slice_k0_conv2d
+// CHECK-SAME:    (%{{.*}}: memref<1x1x3x4xi8>, %[[I:.*]]: index, %[[ACC:.*]]: memref<1x1x3x2xi32>)
+// CHECK-DAG:     %[[OFFSET:.*]] = arith.muli %[[I]], %c4 : index
+// CHECK-DAG:     %[[BIASES:.*]] = memref.get_global @proj_inputs4_proj_bias_zpm1
+// CHECK-DAG:     %[[WEIGHTS:.*]] = memref.get_global @proj_pairs1_inputs4
+// CHECK-DAG:     %[[SLICE:.*]] = arith.divui %[[OFFSET]], %c4 : index
+// CHECK-DAG:     %[[ROW:.*]] = arith.muli %[[SLICE]], %c2 : index
+// CHECK:         memref.load %[[BIASES]][%[[ROW]]] : memref<4xi32>
+// CHECK:         memref.load %[[WEIGHTS]][%[[SLICE]], %c0, %c0, %c0, %c0]
+// CHECK:         memref.load %[[ACC]]
+// CHECK:         memref.store %{{.*}}, %[[ACC]]
+memref.global "private" constant @proj : memref<2x1x1x8xi8> = dense<[[[[1, 2, 3, 4, 5, 6, 7, 8]]], [[[-1, -2, -3, -4, -5, -6, -7, -8]]]]>
+memref.global "private" constant @proj_bias : memref<2xi32> = dense<[5, 7]>
+func.func @input_slice(%x: memref<1x1x3x4xi8>, %acc: memref<1x1x3x2xi32>, %i: index) {
+  %c4 = arith.constant 4 : index
+  %off = arith.muli %i, %c4 : index
+  %all = memref.get_global @proj : memref<2x1x1x8xi8>
+  %w = memref.subview %all[0, 0, 0, %off] [2, 1, 1, 4] [1, 1, 1, 1] : memref<2x1x1x8xi8> to memref<2x1x1x4xi8, strided<[8, 8, 8, 1], offset: ?>>
+  %b = memref.get_global @proj_bias : memref<2xi32>
+  pex.kernel ins(%x, %w, %b : memref<1x1x3x4xi8>, memref<2x1x1x4xi8, strided<[8, 8, 8, 1], offset: ?>>, memref<2xi32>) outs(%acc : memref<1x1x3x2xi32>) {
+  ^bb0(%xa: tensor<1x1x3x4xi8>, %wa: tensor<2x1x1x4xi8>, %ba: tensor<2xi32>, %out: tensor<1x1x3x2xi32>):
+    %zp = "tosa.const"() <{values = dense<-1> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x1x3x4xi8>, tensor<2x1x1x4xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x3x2xi32>
+    %sum = tosa.add %out, %c : (tensor<1x1x3x2xi32>, tensor<1x1x3x2xi32>) -> tensor<1x1x3x2xi32>
+    pex.yield %sum : tensor<1x1x3x2xi32>
+  }
+  return
+}
+
+// -----
+
+// A slice of fewer input channels than a group of four (PackedConvolution.cpp:
+// kMinInputSliceDepth) keeps the generic kernel: no packed weights.
+// CHECK-NOT:   memref.global {{.*}}_inputs
+// CHECK-LABEL: func.func private @narrow_input_slice_k0_conv2d
+// CHECK:         memref.get_global @narrow_proj :
+// CHECK-NOT:     pex.mac
+memref.global "private" constant @narrow_proj : memref<2x1x1x8xi8> = dense<1>
+memref.global "private" constant @narrow_proj_bias : memref<2xi32> = dense<0>
+func.func @narrow_input_slice(%x: memref<1x1x3x2xi8>, %acc: memref<1x1x3x2xi32>, %i: index) {
+  %c2 = arith.constant 2 : index
+  %off = arith.muli %i, %c2 : index
+  %all = memref.get_global @narrow_proj : memref<2x1x1x8xi8>
+  %w = memref.subview %all[0, 0, 0, %off] [2, 1, 1, 2] [1, 1, 1, 1] : memref<2x1x1x8xi8> to memref<2x1x1x2xi8, strided<[8, 8, 8, 1], offset: ?>>
+  %b = memref.get_global @narrow_proj_bias : memref<2xi32>
+  pex.kernel ins(%x, %w, %b : memref<1x1x3x2xi8>, memref<2x1x1x2xi8, strided<[8, 8, 8, 1], offset: ?>>, memref<2xi32>) outs(%acc : memref<1x1x3x2xi32>) {
+  ^bb0(%xa: tensor<1x1x3x2xi8>, %wa: tensor<2x1x1x2xi8>, %ba: tensor<2xi32>, %out: tensor<1x1x3x2xi32>):
+    %zp = "tosa.const"() <{values = dense<-1> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x1x3x2xi8>, tensor<2x1x1x2xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x3x2xi32>
+    %sum = tosa.add %out, %c : (tensor<1x1x3x2xi32>, tensor<1x1x3x2xi32>) -> tensor<1x1x3x2xi32>
+    pex.yield %sum : tensor<1x1x3x2xi32>
   }
   return
 }

@@ -186,6 +186,34 @@ FoldedBiases::get(OpBuilder &builder, Location loc, Value weights, Value bias,
   return FoldedBiases(memref, weightSlice->offset);
 }
 
+std::optional<FoldedBiases> FoldedBiases::getForInputSlices(
+    OpBuilder &builder, Location loc, DenseElementsAttr regrouped,
+    StringRef regroupedName, Value bias, int64_t inputZp, Value firstRow) {
+  std::optional<ConstantSlice> biasSlice = getConstantSlice(builder, loc, bias);
+  if (!biasSlice || !biasSlice->offsets.empty() ||
+      !biasSlice->value.getElementType().isInteger(32))
+    return std::nullopt;
+  int64_t rows = regrouped.getType().getDimSize(0);
+  int64_t biasSize = biasSlice->value.getNumElements();
+  if (biasSize != 1 && rows % biasSize != 0)
+    return std::nullopt;
+  SmallVector<APInt> perRow;
+  SmallVector<APInt> biases(biasSlice->value.getValues<APInt>());
+  for (int64_t row = 0; row < rows; ++row)
+    perRow.push_back(biases[row % biasSize]);
+  auto rowType = RankedTensorType::get({rows}, builder.getI32Type());
+  DenseElementsAttr folded = foldZeroPointIntoBias(
+      DenseElementsAttr::get(rowType, perRow), regrouped, 0, inputZp, 0);
+  auto name = (regroupedName + "_" + biasSlice->global.getSymName() + "_zp" +
+               (inputZp < 0 ? "m" : "") + Twine(std::abs(inputZp)))
+                  .str();
+  memref::GlobalOp global =
+      getOrCreateConstant(biasSlice->global, name, folded, 4);
+  Value memref = memref::GetGlobalOp::create(builder, loc, global.getType(),
+                                             global.getSymName());
+  return FoldedBiases(memref, firstRow);
+}
+
 Value FoldedBiases::load(OpBuilder &builder, Location loc,
                          Value channel) const {
   return memref::LoadOp::create(

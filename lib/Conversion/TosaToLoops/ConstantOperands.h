@@ -71,6 +71,18 @@ public:
                                          unsigned channelDim, int64_t inputZp,
                                          int64_t weightZp);
 
+  /// The folded biases of a conv2d's slices along its input channels
+  /// (partial execution's accumulating groups), whose weights are
+  /// `regrouped` ([S * O, KH, KW, W]: row s * O + o holds output channel o
+  /// over slice s's inputs) and named `regroupedName`: row r's bias is
+  /// `bias[r % O]` (a constant, never sliced, or one shared element) minus
+  /// the input zero point times the row's weights, read from row
+  /// `firstRow`.
+  static std::optional<FoldedBiases>
+  getForInputSlices(OpBuilder &builder, Location loc,
+                    DenseElementsAttr regrouped, StringRef regroupedName,
+                    Value bias, int64_t inputZp, Value firstRow);
+
   /// The folded bias of output channel `channel` of the slice.
   Value load(OpBuilder &builder, Location loc, Value channel) const;
 
