@@ -352,3 +352,26 @@ func.func @narrow_input_slice(%x: memref<1x1x3x2xi8>, %acc: memref<1x1x3x2xi32>,
   }
   return
 }
+
+// -----
+
+// A 1x1 convolution too deep for the buffer to hold one pixel's inputs
+// (1040 int8 inputs: 2080 bytes extended, above 2048) reads its rows in
+// place, two pixels by a channel pair, instead of falling back to the
+// generic kernel.
+// CHECK-LABEL: func.func private @deep_pointwise_k0_conv2d
+// CHECK-NOT:     memref.alloca
+// CHECK:         } {pex.mac = {input = "rows", pairs = 1 : i64, pixel_stride = 1040 : i64, pixels = 2 : i64}}
+memref.global "private" constant @deep_weights : memref<14x1x1x1040xi8> = dense<1>
+memref.global "private" constant @deep_bias : memref<14xi32> = dense<0>
+func.func @deep_pointwise(%x: memref<1x1x3x1040xi8>, %y: memref<1x1x3x14xi32>) {
+  %w = memref.get_global @deep_weights : memref<14x1x1x1040xi8>
+  %b = memref.get_global @deep_bias : memref<14xi32>
+  pex.kernel ins(%x, %w, %b : memref<1x1x3x1040xi8>, memref<14x1x1x1040xi8>, memref<14xi32>) outs(%y : memref<1x1x3x14xi32>) {
+  ^bb0(%xa: tensor<1x1x3x1040xi8>, %wa: tensor<14x1x1x1040xi8>, %ba: tensor<14xi32>, %out: tensor<1x1x3x14xi32>):
+    %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x1x3x1040xi8>, tensor<14x1x1x1040xi8>, tensor<14xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x3x14xi32>
+    pex.yield %c : tensor<1x1x3x14xi32>
+  }
+  return
+}

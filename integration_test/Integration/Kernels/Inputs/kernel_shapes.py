@@ -126,6 +126,10 @@ def kernel_shapes() -> Graph:
     # width and channels.
     rows = m.conv("three_rows", x, 3, (11, 1), (1, 1), (0, 0, 0, 0))
     m.depthwise("depthwise_one_row", rows, (3, 3), (1, 1), (0, 0, 0, 0))
+    # A 1x1 convolution too deep for the buffer to hold one pixel's inputs
+    # (1040 channels): rows read in place.
+    deep = m.conv("deep_expand", features, 1040, (3, 3), (4, 4), (0, 0, 0, 0))
+    m.conv("pointwise_deep", deep, 14, (1, 1), (1, 1), (0, 0, 0, 0))
     m.fully_connected("fc", features, 10)
     return m.graph()
 
