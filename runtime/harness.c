@@ -26,6 +26,8 @@
      pex-run: error=input-rows path=P       (--io=stream) the model did not ask for
                                             every input row once, in order, or a
                                             read failed
+     pex-run: error=output-rows path=P      (--io=stream) the model did not hand
+                                            over every output row once, in order
    and a CPU fault prints "pex-run: error=fault exception=N" and exits with 126.
 
    Build: compile with the model header forced in (-include NAME.h) or named
@@ -34,7 +36,9 @@
    With --io=stream the model asks for the input's rows while it runs
    (PEX_MODEL_READ_INPUT_ROWS, defined here): they are read from the file at that
    moment, so neither the harness nor the model holds the whole input, and the
-   stack and instructions measured include that callback's.
+   stack and instructions measured include that callback's. It hands the output's
+   rows over the same way (PEX_MODEL_WRITE_OUTPUT_ROWS, defined here): they are
+   copied into the output buffer, which the file is written from.
    Paths: argv[1] and argv[2] (on QEMU: -append "IN OUT"), else the compile-time
    macros PEX_INPUT_PATH / PEX_OUTPUT_PATH. */
 #include <stddef.h>
@@ -71,9 +75,10 @@ int PEX_MODEL_RUN(void);
 #define PEX_CALL_MODEL() PEX_MODEL_RUN()
 #elif PEX_STREAMS_INPUT
 /* The model asks for the input's rows while it runs (pexc --io=stream): they
-   come straight from the input file, so the harness holds no input either. */
-int PEX_MODEL_RUN(pex_model_output_t *output);
-#define PEX_CALL_MODEL() PEX_MODEL_RUN(pex_output)
+   come straight from the input file, so the harness holds no input either; it
+   hands the output's rows to PEX_MODEL_WRITE_OUTPUT_ROWS. */
+int PEX_MODEL_RUN(void);
+#define PEX_CALL_MODEL() PEX_MODEL_RUN()
 #else
 int PEX_MODEL_RUN(const pex_model_input_t *input, pex_model_output_t *output);
 #define PEX_CALL_MODEL() PEX_MODEL_RUN(pex_input, pex_output)
@@ -207,6 +212,26 @@ void PEX_MODEL_READ_INPUT_ROWS(pex_model_input_t *rows, int32_t first_row, int32
   }
   pex_next_row += row_count;
 }
+
+/* The rows of the current inference's output, copied into the output buffer as
+   the model hands them over. Every row once, in order: anything else marks the
+   run failed. */
+static long pex_next_output_row;
+static int pex_output_rows_error;
+
+void PEX_MODEL_WRITE_OUTPUT_ROWS(const pex_model_output_t *rows, int32_t first_row,
+                                 int32_t row_count) {
+  if (pex_output_rows_error || first_row != pex_next_output_row || row_count < 1 ||
+      first_row + row_count > PEX_MODEL_OUTPUT_ROWS) {
+    pex_output_rows_error = 1;
+    return;
+  }
+  const unsigned char *from = (const unsigned char *)rows;
+  unsigned char *to = (unsigned char *)pex_output + (size_t)first_row * PEX_MODEL_OUTPUT_ROW_BYTES;
+  for (size_t i = 0; i < (size_t)row_count * PEX_MODEL_OUTPUT_ROW_BYTES; ++i)
+    to[i] = from[i];
+  pex_next_output_row += row_count;
+}
 #endif
 
 /* printf-free line building, so the Cortex-M build needs no libc. */
@@ -313,6 +338,7 @@ int main(int argc, char **argv) {
 #if PEX_STREAMS_INPUT
     pex_rows_file = in_file;
     pex_next_row = 0;
+    pex_next_output_row = 0;
 #else
     if (pex_read_record(in_file, pex_input, PEX_MODEL_INPUT_BYTES) != 0)
       return pex_fail("read-input", in_path);
@@ -331,6 +357,8 @@ int main(int argc, char **argv) {
 #if PEX_STREAMS_INPUT
     if (pex_rows_error || pex_next_row != PEX_MODEL_INPUT_ROWS)
       return pex_fail("input-rows", in_path);
+    if (pex_output_rows_error || pex_next_output_row != PEX_MODEL_OUTPUT_ROWS)
+      return pex_fail("output-rows", out_path);
 #endif
 
 #if PEX_BARE_METAL

@@ -346,7 +346,10 @@ LogicalResult BufferGraphBuilder::buildStreamProfile(unsigned unitIndex,
     model.buffers[buffer].isRowAccumulator = true;
     ownInterval[buffer] = {0, numSteps - 1};
   }
-  unsigned result = bufferOf.lookup(stream.getResult());
+  // A stream writing its rows to the application has no result.
+  std::optional<unsigned> result;
+  if (stream.getResult())
+    result = bufferOf.lookup(stream.getResult());
   if (auto it = bufferOf.find(stream.getInput());
       stream.getInput() && it != bufferOf.end()) {
     unsigned input = it->second;
@@ -357,16 +360,17 @@ LogicalResult BufferGraphBuilder::buildStreamProfile(unsigned unitIndex,
     // holds may be overwritten: the run consumes it).
     const Buffer &inputBuffer = model.buffers[input];
     auto inputType = cast<RankedTensorType>(stream.getInput().getType());
-    if (!inputBuffer.isResult && !model.buffers[result].isIO() &&
+    if (result && !inputBuffer.isResult && !model.buffers[*result].isIO() &&
         isReshapeOf(stream.getInput(), inputBuffer.value))
       if (std::optional<int64_t> offset = getResultOffsetOverInput(
               scheduleRows(*stages),
               inputBuffer.exactBytes / inputType.getDimSize(1),
               model.getOptions().alignment);
-          offset && -*offset < model.buffers[result].bytes)
-        profile->resultOverInput = {result, input, *offset};
+          offset && -*offset < model.buffers[*result].bytes)
+        profile->resultOverInput = {*result, input, *offset};
   }
-  profile->outputFirstStep[result] = 0;
+  if (result)
+    profile->outputFirstStep[*result] = 0;
   model.finishGroupProfile(*profile, ownInterval);
   for (const LogicalOperator &op : profile->steps)
     unit.macs += getMacs(op);

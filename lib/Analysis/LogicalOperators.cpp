@@ -51,12 +51,13 @@ bool mlir::pex::isViewOp(Operation *op) {
     return true;
   // A model output is a contiguous buffer of its own: a returned slice
   // (a strided view) is copied into it, by a kernel like any computation.
-  // So is a strided slice that is reshaped: a reshape views contiguous
+  // So is a strided slice that is reshaped, or written to the application
+  // (pex.write_rows): a reshape views, and a write hands over, contiguous
   // storage only.
   Value result = slice.getResult();
-  bool reshaped =
-      llvm::any_of(result.getUsers(), llvm::IsaPred<tosa::ReshapeOp>);
-  return !isReturned(result) && (!reshaped || isContiguousSlice(slice));
+  bool needsContiguous = llvm::any_of(
+      result.getUsers(), llvm::IsaPred<tosa::ReshapeOp, WriteRowsOp>);
+  return !isReturned(result) && (!needsContiguous || isContiguousSlice(slice));
 }
 
 bool mlir::pex::isStorageFree(Operation *op) {
@@ -83,6 +84,9 @@ SmallVector<Value> LogicalOperator::getExternalOperands() const {
 }
 
 std::optional<Value> mlir::pex::getInPlaceCandidate(const LogicalOperator &op) {
+  // A write of the output's rows computes no tensor.
+  if (op.getSink()->getNumResults() == 0)
+    return std::nullopt;
   Type outputType = op.getSink()->getResult(0).getType();
   for (Value operand : op.getExternalOperands()) {
     auto type = dyn_cast<ShapedType>(operand.getType());
@@ -113,6 +117,10 @@ static bool isComputation(Operation *op) {
   // The application's input rows, on tensors (a buffer the read fills).
   if (isa<ReadRowsOp>(op))
     return op->getNumResults() > 0;
+  // The application's output rows, on tensors: a unit that reads the
+  // output's buffer and computes none.
+  if (auto write = dyn_cast<WriteRowsOp>(op))
+    return isa<RankedTensorType>(write.getRows().getType());
   if (auto loop = dyn_cast<scf::ForOp>(op))
     return llvm::any_of(loop.getResultTypes(), llvm::IsaPred<RankedTensorType>);
   // TOSA's shape operators compute shapes at compile time, not tensors.

@@ -19,8 +19,10 @@ using Unit = BufferGraph::Unit;
 using Props = PartialExecutionProperties;
 
 /// The channels of the unit's result; 0 for a scalar, which has no channel
-/// axis to cut.
+/// axis to cut, or a unit computing none (a write of the output's rows).
 int64_t getChannels(const Unit &unit) {
+  if (unit.outputs.empty())
+    return 0;
   auto type = cast<ShapedType>(unit.op.getSink()->getResult(0).getType());
   return type.getRank() == 0 ? 0 : type.getShape().back();
 }

@@ -133,6 +133,13 @@ bool mlir::pex::isReadOfAllRows(const LogicalOperator &op) {
          matchPattern(read.getFirstRow(), m_Zero());
 }
 
+bool mlir::pex::isWriteOfAllRows(const LogicalOperator &op) {
+  auto write = dyn_cast<WriteRowsOp>(op.getSink());
+  return write && op.ops.size() == 1 &&
+         isa<RankedTensorType>(write.getRows().getType()) &&
+         matchPattern(write.getFirstRow(), m_Zero());
+}
+
 SmallVector<Value> mlir::pex::getActivations(const LogicalOperator &op) {
   SmallVector<Value> activations;
   for (Value operand : op.getExternalOperands())
@@ -155,6 +162,16 @@ mlir::pex::getStreamStages(ArrayRef<LogicalOperator> ops, Value input,
                       (!input || !isNHWC(input.getType())))) {
     whyNot = "a stream reads one NHWC tensor through at least one operator";
     return failure();
+  }
+  // The application's output rows end the chain: a stage after the others.
+  std::optional<LogicalOperator> write;
+  if (isWriteOfAllRows(ops.back())) {
+    write = ops.back();
+    ops = ops.drop_back();
+    if (ops.empty()) {
+      whyNot = "a stream writes the rows of at least one operator";
+      return failure();
+    }
   }
   SmallVector<StreamStage> stages;
   Value activation = input;
@@ -244,6 +261,28 @@ mlir::pex::getStreamStages(ArrayRef<LogicalOperator> ops, Value input,
     stages.push_back(std::move(stage));
     activation = op.getSink()->getResult(0);
   }
+  if (write) {
+    auto rows = cast<WriteRowsOp>(write->getSink());
+    if (stages.back().accumulates) {
+      whyNot = getOpLabel(stages.back().op.anchor) +
+               " reduces all rows: its result is written after the stream, "
+               "not row by row";
+      return failure();
+    }
+    if (rows.getRows() != activation || !isNHWC(activation.getType())) {
+      whyNot = "the model output's rows are not those of the stream's last "
+               "operator's NHWC result";
+      return failure();
+    }
+    // One row at a time from the line buffer of the stage before.
+    StreamStage stage;
+    stage.op = *write;
+    stage.sink = true;
+    stage.inputRows = stage.outputRows =
+        cast<RankedTensorType>(activation.getType()).getDimSize(1);
+    stage.rowBytes = getStorageBytes(activation.getType()) / stage.outputRows;
+    stages.push_back(std::move(stage));
+  }
   return stages;
 }
 
@@ -256,7 +295,7 @@ mlir::pex::getResultOffsetOverInput(const StreamSchedule &schedule,
                                     int64_t inputRowBytes, int64_t alignment) {
   const StreamStage &first = schedule.stages.front();
   const StreamStage &last = schedule.stages.back();
-  if (first.source || last.accumulates)
+  if (first.source || last.accumulates || last.sink)
     return std::nullopt;
   // The action index at which each result row is written, and at which each
   // input row is read for the last time, in the schedule's pull order.

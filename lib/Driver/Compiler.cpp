@@ -211,7 +211,7 @@ private:
   /// The options that shape the code and the arena, not the schedule.
   void setCodeOptions(PexPipelineOptions &pipelineOptions) const {
     pipelineOptions.arenaIO = options.io == IOPlacement::Arena;
-    pipelineOptions.readInputRows = options.io == IOPlacement::Stream;
+    pipelineOptions.streamIO = options.io == IOPlacement::Stream;
     pipelineOptions.indexBitwidth = target.getIndexBitwidth();
     pipelineOptions.dsp = llvm::StringRef(target.features).contains("+dsp");
     pipelineOptions.mve = llvm::StringRef(target.features).contains("+mve");
@@ -278,8 +278,9 @@ LogicalResult Compilation::configurePipeline() {
     return failure();
 
   setCodeOptions(pipeline);
-  callerIOBytes = interface->output.bytes +
-                  (pipeline.readInputRows ? 0 : interface->input.bytes);
+  // With --io=stream the application hands both over by rows.
+  callerIOBytes =
+      pipeline.streamIO ? 0 : interface->input.bytes + interface->output.bytes;
   pipeline.reorder = options.reorder;
   pipeline.partial = options.partialExecution;
   pipeline.memoryPools = options.memoryPools;
@@ -381,6 +382,14 @@ LogicalResult Compilation::recordSchedule() {
     auto type = cast<ShapedType>(read.getBuffer().getType());
     figures.inputRows = type.getDimSize(1);
     figures.inputRowBytes = getStorageBytes(type) / figures.inputRows;
+  });
+  // ... and the rows it receives, each as a stream computes it or all at
+  // the end: pex-write-output-rows and pex-stream chose.
+  func.walk([&](WriteRowsOp write) {
+    figures.outputRows = write.getRowCount();
+    figures.outputRowBytes =
+        getStorageBytes(write.getRows().getType()) / figures.outputRows;
+    figures.outputStreamed = isa<StreamOp>(write->getParentOp());
   });
   figures.macs = graph->getMacs();
   figures.constantBytes = graph->getFlashBytes();
@@ -586,10 +595,13 @@ void Compilation::printSummary(llvm::StringRef objectPath,
   llvm::outs() << "pexc: " << name << " for " << target.name << ": arena "
                << figures.arenaBytes << " B ("
                << (pipeline.arenaIO ? "input/output included"
-                   : pipeline.readInputRows
-                       ? "+ " + std::to_string(figures.ioBytes) +
-                             " B output; the input read by rows of " +
-                             std::to_string(figures.inputRowBytes) + " B"
+                   : pipeline.streamIO
+                       ? "the input read by rows of " +
+                             std::to_string(figures.inputRowBytes) +
+                             " B, the output written by rows of " +
+                             std::to_string(figures.outputRowBytes) + " B" +
+                             (figures.outputStreamed ? " as they are computed"
+                                                     : "")
                        : "+ " + std::to_string(figures.ioBytes) +
                              " B input/output")
                << ")";
@@ -666,6 +678,9 @@ int Compilation::run() {
   header.arenaIO = pipeline.arenaIO;
   header.inputRows = figures.inputRows;
   header.inputRowBytes = figures.inputRowBytes;
+  header.outputRows = figures.outputRows;
+  header.outputRowBytes = figures.outputRowBytes;
+  header.outputStreamed = figures.outputStreamed;
   header.pools = figures.pools;
   if (failed(writeText(headerPath, [&](llvm::raw_ostream &os) {
         writeHeader(os, *interface, header);
@@ -709,7 +724,8 @@ int compileSeveral(const CompileOptions &options, const Paths &paths,
     ModelInterface interface;
     int64_t arenaBytes;
     bool arenaIO;
-    int64_t inputRows, inputRowBytes;
+    int64_t inputRows, inputRowBytes, outputRows, outputRowBytes;
+    bool outputStreamed;
     llvm::json::Object report;
   };
   std::vector<Compiled> models;
@@ -739,7 +755,9 @@ int compileSeveral(const CompileOptions &options, const Paths &paths,
                       llvm::sys::path::filename(path).str(),
                       compilation.getInterface(), figures.arenaBytes,
                       compilation.getPipeline().arenaIO, figures.inputRows,
-                      figures.inputRowBytes, buildReport(std::move(figures))});
+                      figures.inputRowBytes, figures.outputRows,
+                      figures.outputRowBytes, figures.outputStreamed,
+                      buildReport(std::move(figures))});
   }
 
   // The shared arena, and each model's arena symbol as an alias of it.
@@ -791,6 +809,9 @@ int compileSeveral(const CompileOptions &options, const Paths &paths,
     header.genericNames = false;
     header.inputRows = model.inputRows;
     header.inputRowBytes = model.inputRowBytes;
+    header.outputRows = model.outputRows;
+    header.outputRowBytes = model.outputRowBytes;
+    header.outputStreamed = model.outputStreamed;
     if (failed(writeText(headerPath, [&](llvm::raw_ostream &os) {
           writeHeader(os, model.interface, header);
         })))

@@ -174,8 +174,8 @@ void mlir::pex::driver::writeHeader(llvm::raw_ostream &os, const ModelInterface 
           "uses the\n   same arena. */\n";
     os << "int " << lower << "_run(void);\n\n";
   } else if (inputRows) {
-    os << "/* The application hands the input over row by row. During a run "
-          "the model\n   calls the application's\n     "
+    os << "/* The application hands the input over and receives the output "
+          "row by row.\n   During a run the model calls the application's\n     "
        << lower
        << "_read_input_rows(rows, first_row, row_count)\n"
           "   which writes row_count rows, from row first_row on, at `rows`, "
@@ -190,11 +190,33 @@ void mlir::pex::driver::writeHeader(llvm::raw_ostream &os, const ModelInterface 
        << "\n";
     os << "void " << lower << "_read_input_rows(" << inputType
        << " *rows, int32_t first_row, int32_t row_count);\n";
-    os << "/* Runs one inference, reading the input through "
+    os << "/* ... and the application's\n     " << lower
+       << "_write_output_rows(rows, first_row, row_count)\n"
+          "   which receives row_count rows of the output, from row first_row "
+          "on, at\n   `rows`, each "
+       << prefix
+       << "_OUTPUT_ROW_BYTES bytes (the output's bytes in order),\n"
+          "   valid during the call only. Every row is handed over once, in "
+          "increasing\n   order, "
+       << (figures.outputStreamed
+               ? "each as soon as the model has computed it: the whole\n"
+                 "   output never has to be in RAM either "
+                 "("
+             : "all at once after the last operator (")
+       << prefix << "_OUTPUT_ROWS_STREAMED " << (figures.outputStreamed ? 1 : 0)
+       << "). */\n";
+    os << "#define " << prefix << "_OUTPUT_ROWS " << figures.outputRows << "\n";
+    os << "#define " << prefix << "_OUTPUT_ROW_BYTES " << figures.outputRowBytes
+       << "\n";
+    os << "#define " << prefix << "_OUTPUT_ROWS_STREAMED "
+       << (figures.outputStreamed ? 1 : 0) << "\n";
+    os << "void " << lower << "_write_output_rows(const " << outputType
+       << " *rows, int32_t first_row, int32_t row_count);\n";
+    os << "/* Runs one inference through " << lower << "_read_input_rows and "
        << lower
-       << "_read_input_rows;\n   writes `output`, returns 0. Not reentrant: "
-          "every call uses the same arena. */\n";
-    os << "int " << lower << "_run(" << outputType << " *output);\n\n";
+       << "_write_output_rows;\n   returns 0. Not reentrant: every call uses "
+          "the same arena. */\n";
+    os << "int " << lower << "_run(void);\n\n";
   } else {
     os << "/* Runs one inference: reads `input`, writes `output`, returns 0.\n"
           "   Not reentrant: every call uses the same arena. */\n";
@@ -224,6 +246,10 @@ void mlir::pex::driver::writeHeader(llvm::raw_ostream &os, const ModelInterface 
       alias("PEX_MODEL_READ_INPUT_ROWS", lower + "_read_input_rows");
       alias("PEX_MODEL_INPUT_ROWS", prefix + "_INPUT_ROWS");
       alias("PEX_MODEL_INPUT_ROW_BYTES", prefix + "_INPUT_ROW_BYTES");
+      alias("PEX_MODEL_WRITE_OUTPUT_ROWS", lower + "_write_output_rows");
+      alias("PEX_MODEL_OUTPUT_ROWS", prefix + "_OUTPUT_ROWS");
+      alias("PEX_MODEL_OUTPUT_ROW_BYTES", prefix + "_OUTPUT_ROW_BYTES");
+      alias("PEX_MODEL_OUTPUT_ROWS_STREAMED", prefix + "_OUTPUT_ROWS_STREAMED");
     }
     if (figures.arenaIO) {
       alias("PEX_MODEL_INPUT", lower + "_input");

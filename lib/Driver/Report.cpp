@@ -29,6 +29,11 @@ llvm::json::Object mlir::pex::driver::buildReport(ReportFigures figures) {
   if (figures.inputRows > 0)
     report["input_rows"] = llvm::json::Object{
         {"rows", figures.inputRows}, {"row_bytes", figures.inputRowBytes}};
+  if (figures.outputRows > 0)
+    report["output_rows"] = llvm::json::Object{
+        {"rows", figures.outputRows},
+        {"row_bytes", figures.outputRowBytes},
+        {"streamed", figures.outputStreamed}};
   if (!figures.pools.empty()) {
     llvm::json::Array pools;
     for (auto [pool, buffers] :

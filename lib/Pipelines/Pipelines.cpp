@@ -25,8 +25,10 @@ void pex::buildOptimizeTosaPipeline(OpPassManager &pm,
                                     const PexPipelineOptions &options) {
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createNormalizeTosa());
-  if (options.readInputRows)
+  if (options.streamIO) {
     pm.addNestedPass<func::FuncOp>(createReadInputRows());
+    pm.addNestedPass<func::FuncOp>(createWriteOutputRows());
+  }
   ReorderOptions reorder;
   reorder.maxStates = options.reorderMaxStates;
   reorder.arenaIO = options.arenaIO;

@@ -317,6 +317,9 @@ struct FormKernelsPass : public pex::impl::FormKernelsBase<FormKernelsPass> {
           placeRead(read);
           continue;
         }
+        // A write of the output's rows reads its operand where it is.
+        if (isa<WriteRowsOp>(op.getSink()))
+          continue;
         if (failed(wrapInKernel(op)))
           return signalPassFailure();
       }

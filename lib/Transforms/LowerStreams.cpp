@@ -9,7 +9,9 @@
 // the storage the planner placed. A last operator reducing all rows
 // (RowReductionOpInterface) instead adds each row to an accumulator in its
 // placed storage, and computes the stream's result from it after the last
-// row.
+// row. A stream without result ends in the write of the model output's rows:
+// each row its last operator computes goes to the application from the
+// one-row line buffer it was computed into.
 //
 //===----------------------------------------------------------------------===//
 
@@ -84,6 +86,9 @@ private:
   /// Reads the application's input row `row` into `slot` of the first line
   /// buffer; returns the updated buffer.
   Value emitReadRow(Value row, int64_t slot);
+  /// Hands the row in the last line buffer to the application as the model
+  /// output's row `row`.
+  void emitWriteRow(Value row);
   Value insertRow(Value row, Value destination, OpFoldResult offset);
   /// Computes the stream's result from the accumulator of the last stage's
   /// rows: the reduction's result and the stage's element-wise members, into
@@ -102,7 +107,7 @@ private:
   IRMapping invariants;
   /// The current line buffers (per stage but the last), and the result or,
   /// when the last stage accumulates, its accumulator (null before the
-  /// first row).
+  /// first row; always null when the last stage writes the rows out).
   SmallVector<Value> lines;
   Value output;
 };
@@ -145,6 +150,11 @@ Value StreamLowering::emitReadRow(Value row, int64_t slot) {
                                     destination.getType(), destination, row)
                      .getResult();
   return insertRow(filled, lines[0], slotOffset);
+}
+
+void StreamLowering::emitWriteRow(Value row) {
+  Value source = extractRows(lines.back(), builder.getIndexAttr(0), 1);
+  WriteRowsOp::create(builder, stream.getLoc(), source, row);
 }
 
 Value StreamLowering::emitRow(const StreamStage &stage, Value window,
@@ -194,6 +204,10 @@ void StreamLowering::emitStep(ArrayRef<StreamAction> actions,
     const StreamStage &stage = schedule.stages[action.stage];
     if (stage.source) {
       lines[0] = emitReadRow(*position++, action.slot);
+      continue;
+    }
+    if (stage.sink) {
+      emitWriteRow(*position++);
       continue;
     }
     int64_t rows = action.inputEnd - action.inputBegin;
@@ -294,8 +308,9 @@ LogicalResult StreamLowering::lower() {
                                       type.getElementType())
                   .getResult());
   }
-  if (!accumulates) {
-    auto resultType = stream.getType();
+  bool writes = schedule.stages.back().sink;
+  if (!accumulates && !writes) {
+    auto resultType = stream.getResult().getType();
     PlacementAttr resultPlacement = getResultPlacement();
     output = resultPlacement
                  ? BufferOp::create(builder, loc, resultType, resultPlacement)
@@ -346,7 +361,8 @@ LogicalResult StreamLowering::lower() {
       continue;
     }
     SmallVector<Value> carried(lines);
-    carried.push_back(output);
+    if (output)
+      carried.push_back(output);
     Value lower = arith::ConstantIndexOp::create(builder, loc, 0);
     Value upper = arith::ConstantIndexOp::create(builder, loc, end - step);
     Value one = arith::ConstantIndexOp::create(builder, loc, 1);
@@ -357,8 +373,9 @@ LogicalResult StreamLowering::lower() {
           OpBuilder::InsertionGuard guard(builder);
           builder.setInsertionPoint(nested.getInsertionBlock(),
                                     nested.getInsertionPoint());
-          lines.assign(args.begin(), std::prev(args.end()));
-          output = args.back();
+          lines.assign(args.begin(), args.begin() + lines.size());
+          if (output)
+            output = args.back();
           SmallVector<Value> positions;
           for (auto [start, delta] : llvm::zip(first, deltas)) {
             Value scaled = arith::MulIOp::create(
@@ -370,17 +387,20 @@ LogicalResult StreamLowering::lower() {
           }
           emitStep(actions, positions);
           SmallVector<Value> yielded(lines);
-          yielded.push_back(output);
+          if (output)
+            yielded.push_back(output);
           scf::YieldOp::create(builder, nestedLoc, yielded);
         });
     ValueRange results = loop.getResults();
-    lines.assign(results.begin(), std::prev(results.end()));
-    output = loop.getResults().back();
+    lines.assign(results.begin(), results.begin() + lines.size());
+    if (output)
+      output = results.back();
     step = end;
   }
   if (ownAccumulator)
     output = emitAccumulatedResult();
-  stream.getResult().replaceAllUsesWith(output);
+  if (!writes)
+    stream.getResult().replaceAllUsesWith(output);
   stream.erase();
   return success();
 }

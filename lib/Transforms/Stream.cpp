@@ -41,16 +41,19 @@ Value getStreamInput(const LogicalOperator &first) {
 }
 
 /// Wraps `chain` (logical operators, each reading the previous one's result
-/// alone) into a pex.stream at the place of its last operation.
+/// alone) into a pex.stream at the place of its last operation. A chain
+/// ending in the write of the output's rows makes a stream without result:
+/// it writes each row as it computes it.
 StreamOp wrapInStream(ArrayRef<LogicalOperator> chain,
                       ArrayRef<int64_t> lineRows) {
   Operation *sink = chain.back().getSink();
   Value input = getStreamInput(chain.front());
-  Value result = sink->getResult(0);
+  Value result = isWriteOfAllRows(chain.back()) ? Value() : sink->getResult(0);
   OpBuilder builder(sink->getContext());
   builder.setInsertionPointAfter(sink);
-  auto stream = StreamOp::create(builder, sink->getLoc(), result.getType(),
-                                 input, lineRows);
+  auto stream =
+      StreamOp::create(builder, sink->getLoc(),
+                       result ? result.getType() : Type(), input, lineRows);
   SmallVector<Type> argTypes;
   SmallVector<Location> argLocs;
   if (input) {
@@ -66,10 +69,12 @@ StreamOp wrapInStream(ArrayRef<LogicalOperator> chain,
       return use.getOwner()->getBlock() == body;
     });
   builder.setInsertionPointToEnd(body);
-  YieldOp::create(builder, sink->getLoc(), result);
-  result.replaceUsesWithIf(stream.getResult(), [&](OpOperand &use) {
-    return use.getOwner()->getBlock() != body;
-  });
+  YieldOp::create(builder, sink->getLoc(),
+                  result ? ValueRange(result) : ValueRange());
+  if (result)
+    result.replaceUsesWithIf(stream.getResult(), [&](OpOperand &use) {
+      return use.getOwner()->getBlock() != body;
+    });
   return stream;
 }
 

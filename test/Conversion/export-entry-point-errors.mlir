@@ -31,3 +31,14 @@ func.func @model(%row: index, %line: memref<1x3x4x3xi8>) {
   pex.read_rows %columns rows_from %row : memref<1x2x2x3xi8, strided<[36, 12, 3, 1], offset: 3>>
   return
 }
+
+// -----
+
+// The application receives whole rows at one address: a strided window of
+// them cannot be handed over.
+func.func @model(%row: index, %line: memref<1x3x4x3xi8>) {
+  %columns = memref.subview %line[0, 0, 1, 0] [1, 2, 2, 3] [1, 1, 1, 1] : memref<1x3x4x3xi8> to memref<1x2x2x3xi8, strided<[36, 12, 3, 1], offset: 3>>
+  // expected-error @+1 {{pex: the application's rows are written from contiguous memory, got 'memref<1x2x2x3xi8, strided<[36, 12, 3, 1], offset: 3>>'}}
+  pex.write_rows %columns rows_from %row : memref<1x2x2x3xi8, strided<[36, 12, 3, 1], offset: 3>>
+  return
+}

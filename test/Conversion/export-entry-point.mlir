@@ -115,3 +115,35 @@ func.func @net(%row: index, %out: memref<1x3x4x3xi8>) {
   pex.read_rows %slot rows_from %row : memref<1x1x4x3xi8, strided<[36, 12, 3, 1], offset: 24>>
   return
 }
+
+// -----
+
+// Each pex.write_rows becomes a call of the application's
+// @pex_NAME_write_output_rows(src, first_row, row_count), declared once;
+// the source is the address of the rows' first element, here the one-row
+// line buffer at byte 16 of the arena. A [1, 10] output is one row, written
+// whole at row 0.
+// CHECK-LABEL: func.func private @pex_net_write_output_rows(!llvm.ptr, i32, i32)
+// CHECK-LABEL: func.func @pex_net_run
+// CHECK:         %[[ROW:.*]] = memref.view %{{.*}}[%{{.*}}][] : memref<64xi8> to memref<1x1x4x3xi8>
+// CHECK:         %[[BASE:.*]] = memref.extract_aligned_pointer_as_index %[[ROW]]
+// CHECK:         %[[POINTER:.*]] = llvm.inttoptr
+// CHECK:         %[[FIRST:.*]] = arith.index_cast %{{.*}} : index to i32
+// CHECK:         %[[COUNT:.*]] = arith.constant 1 : i32
+// CHECK:         call @pex_net_write_output_rows(%[[POINTER]], %[[FIRST]], %[[COUNT]]) : (!llvm.ptr, i32, i32) -> ()
+// CHECK:         %[[SCORES:.*]] = memref.view %{{.*}}[%{{.*}}][] : memref<64xi8> to memref<1x10xi8>
+// CHECK:         %[[SCORES_POINTER:.*]] = llvm.inttoptr
+// CHECK:         %[[ONE:.*]] = arith.constant 1 : i32
+// CHECK:         call @pex_net_write_output_rows(%[[SCORES_POINTER]], %{{.*}}, %[[ONE]]) : (!llvm.ptr, i32, i32) -> ()
+// CHECK-NOT:     pex.write_rows
+func.func @net(%row: index) {
+  %arena = memref.alloca() : memref<64xi8>
+  %c0 = arith.constant 0 : index
+  %c16 = arith.constant 16 : index
+  %c32 = arith.constant 32 : index
+  %line = memref.view %arena[%c16][] : memref<64xi8> to memref<1x1x4x3xi8>
+  pex.write_rows %line rows_from %row : memref<1x1x4x3xi8>
+  %scores = memref.view %arena[%c32][] : memref<64xi8> to memref<1x10xi8>
+  pex.write_rows %scores rows_from %c0 : memref<1x10xi8>
+  return
+}

@@ -207,3 +207,53 @@ func.func @inverted_residual(%arg0: tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32
   }
   return %6 : tensor<1x8x8x16xf32>
 }
+
+// -----
+
+// A stream without result writes each row of its last operator to the
+// application as soon as it is computed, from the operator's one-row line
+// buffer: rows 0 and 1 before the loop, one row per iteration at the row the
+// induction variable gives, row 7 (the bottom padding's) after it. The
+// output never exists whole.
+// CHECK-LABEL: func.func @filter_project_to_rows
+// CHECK-DAG:   %[[LINE0:.*]] = tensor.empty() : tensor<1x3x8x16xi8>
+// CHECK-DAG:   %[[LINE2:.*]] = tensor.empty() : tensor<1x1x8x8xi8>
+// CHECK-NOT:   tensor.empty() : tensor<1x8x8x8xi8>
+// CHECK:       %[[ROW0:.*]] = tensor.insert_slice %{{.*}} into %[[LINE2]][0, 0, 0, 0] [1, 1, 8, 8]
+// CHECK:       %[[OUT0:.*]] = tensor.extract_slice %[[ROW0]][0, 0, 0, 0] [1, 1, 8, 8]
+// CHECK:       pex.write_rows %[[OUT0]] rows_from %c0{{.*}} : tensor<1x1x8x8xi8>
+// CHECK:       pex.write_rows %{{.*}} rows_from %c1{{.*}} : tensor<1x1x8x8xi8>
+// CHECK:       scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %[[L2:.*]] = %{{.*}}) -> (tensor<1x3x8x16xi8>, tensor<1x1x8x16xi8>, tensor<1x1x8x8xi8>)
+// The input row read, three ahead, and the output row written.
+// CHECK:         arith.addi %{{.*}}, %c3{{.*}}
+// CHECK:         %[[SCALED:.*]] = arith.muli %[[I]], %{{.*}}
+// CHECK:         %[[ROW:.*]] = arith.addi %[[SCALED]], %c2{{.*}}
+// CHECK:         pex.read_rows
+// CHECK:         %[[COMPUTED:.*]] = tensor.insert_slice %{{.*}} into %[[L2]][0, 0, 0, 0] [1, 1, 8, 8]
+// CHECK:         %[[OUT:.*]] = tensor.extract_slice %[[COMPUTED]][0, 0, 0, 0] [1, 1, 8, 8]
+// CHECK-NEXT:    pex.write_rows %[[OUT]] rows_from %[[ROW]] : tensor<1x1x8x8xi8>
+// CHECK-NEXT:    scf.yield
+// CHECK:       pex.write_rows %{{.*}} rows_from %c7 : tensor<1x1x8x8xi8>
+// CHECK-NEXT:  return{{$}}
+func.func @filter_project_to_rows() {
+  %e = tensor.empty() : tensor<1x8x8x16xi8>
+  %c0 = arith.constant 0 : index
+  %w1 = "tosa.const"() {values = dense<1> : tensor<16x3x3x16xi8>} : () -> tensor<16x3x3x16xi8>
+  %b1 = "tosa.const"() {values = dense<3> : tensor<16xi32>} : () -> tensor<16xi32>
+  %w2 = "tosa.const"() {values = dense<2> : tensor<8x1x1x16xi8>} : () -> tensor<8x1x1x16xi8>
+  %b2 = "tosa.const"() {values = dense<0> : tensor<8xi32>} : () -> tensor<8xi32>
+  %zp8 = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %m = "tosa.const"() {values = dense<1073741824> : tensor<1xi32>} : () -> tensor<1xi32>
+  %s = "tosa.const"() {values = dense<33> : tensor<1xi8>} : () -> tensor<1xi8>
+  pex.stream line_rows = [3, 1, 1]() {
+    %x = pex.read_rows %e rows_from %c0 : tensor<1x8x8x16xi8> -> tensor<1x8x8x16xi8>
+    %c = tosa.conv2d %x, %w1, %b1, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<16x3x3x16xi8>, tensor<16xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x16xi32>
+    %cq = tosa.rescale %c, %m, %s, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x16xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x16xi8>
+    %p = tosa.conv2d %cq, %w2, %b2, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<8x1x1x16xi8>, tensor<8xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x8xi32>
+    %pq = tosa.rescale %p, %m, %s, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x8xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x8xi8>
+    pex.write_rows %pq rows_from %c0 : tensor<1x8x8x8xi8>
+    pex.yield
+  }
+  return
+}

@@ -202,3 +202,46 @@ func.func @inverted_residual(%x: tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32> {
   %a = tosa.add %p, %x : (tensor<1x8x8x16xf32>, tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32>
   return %a : tensor<1x8x8x16xf32>
 }
+
+// -----
+
+// The model output's rows written to the application (--io=stream) end
+// the chain: the stream has no result, and the output exists only as the
+// one-row line buffer the projection's rows go out from (the input and the
+// output both in rows: 576 B instead of 2048 B).
+// CHECK-LABEL: func.func @filter_project_to_rows
+// CHECK:       pex.stream line_rows = [3, 1, 1]() {
+// CHECK-NEXT:    %[[X:.*]] = pex.read_rows
+// CHECK:         tosa.conv2d %{{.*}}, {{.*}} -> tensor<1x8x8x8xi32>
+// CHECK-NEXT:    %[[Y:.*]] = tosa.rescale
+// CHECK-NEXT:    pex.write_rows %[[Y]] rows_from %{{.*}} : tensor<1x8x8x8xi8>
+// CHECK-NEXT:    pex.yield{{$}}
+// CHECK-NEXT:  }
+// CHECK-NEXT:  return{{$}}
+// REPORT-LABEL: pex memory report: @filter_project_to_rows
+// REPORT:       3 512 pex.write_rows
+// REPORT:       peak SRAM: 2048 bytes
+// REPORT-LABEL: pex memory report: @filter_project_to_rows
+// REPORT:       pex.stream
+// REPORT-NEXT:    | row: pex.read_rows
+// REPORT:         | row: pex.write_rows
+// REPORT:       peak SRAM: 576 bytes
+func.func @filter_project_to_rows() {
+  %e = tensor.empty() : tensor<1x8x8x16xi8>
+  %c0 = arith.constant 0 : index
+  %x = pex.read_rows %e rows_from %c0 : tensor<1x8x8x16xi8> -> tensor<1x8x8x16xi8>
+  %w1 = "tosa.const"() {values = dense<1> : tensor<16x3x3x16xi8>} : () -> tensor<16x3x3x16xi8>
+  %b1 = "tosa.const"() {values = dense<3> : tensor<16xi32>} : () -> tensor<16xi32>
+  %w2 = "tosa.const"() {values = dense<2> : tensor<8x1x1x16xi8>} : () -> tensor<8x1x1x16xi8>
+  %b2 = "tosa.const"() {values = dense<0> : tensor<8xi32>} : () -> tensor<8xi32>
+  %zp8 = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %m = "tosa.const"() {values = dense<1073741824> : tensor<1xi32>} : () -> tensor<1xi32>
+  %s = "tosa.const"() {values = dense<33> : tensor<1xi8>} : () -> tensor<1xi8>
+  %c = tosa.conv2d %x, %w1, %b1, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<16x3x3x16xi8>, tensor<16xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x16xi32>
+  %cq = tosa.rescale %c, %m, %s, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x16xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x16xi8>
+  %p = tosa.conv2d %cq, %w2, %b2, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<8x1x1x16xi8>, tensor<8xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x8xi32>
+  %pq = tosa.rescale %p, %m, %s, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x8xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x8xi8>
+  pex.write_rows %pq rows_from %c0 : tensor<1x8x8x8xi8>
+  return
+}

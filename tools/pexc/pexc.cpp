@@ -110,8 +110,10 @@ static cl::opt<IOPlacement> ioPlacement(
                    "bytes are reused once it is consumed"),
         clEnumValN(IOPlacement::Stream, "stream",
                    "the application hands the input over row by row "
-                   "(pex_NAME_read_input_rows), so it never exists in full; "
-                   "the application passes the output to pex_NAME_run")));
+                   "(pex_NAME_read_input_rows), so it never exists in full, "
+                   "and receives the output row by row "
+                   "(pex_NAME_write_output_rows), as computed where the "
+                   "last operators stream")));
 static cl::opt<std::string> reportJsonPath(
     "report-json", cl::value_desc("file"), cl::cat(category),
     cl::desc("Write the memory and size figures as JSON (docs/report.md)"));

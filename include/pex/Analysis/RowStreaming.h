@@ -13,6 +13,10 @@
 // * The first stage may be the model input's rows read from the
 //   application (pex.read_rows, `pexc --io=stream`): a stage of window 1
 //   whose rows are handed over, one at a time, into its line buffer.
+// * The last stage may be the model output's rows written to the
+//   application (pex.write_rows, `pexc --io=stream`): a stage of window 1
+//   whose rows are handed over, one at a time, from the one-row line buffer
+//   of the stage before it; the stream then has no result.
 // * A stage may also read the stream's input at its own output row, through
 //   an element-wise member: a residual add whose skip connection starts at
 //   the stream's input (read whole, outside the line buffers).
@@ -51,6 +55,9 @@ struct StreamStage {
   /// The first stage may read the model input's rows from the application
   /// (pex.read_rows): each "row" it computes is one row handed over.
   bool source = false;
+  /// The last stage may write the model output's rows to the application
+  /// (pex.write_rows): each "row" it computes is one row handed over.
+  bool sink = false;
   /// An element-wise member also reads the stream's input, at the stage's
   /// output row (a residual add whose skip is the stream's input).
   bool readsStreamInput = false;
@@ -97,11 +104,16 @@ std::optional<Value> getOnlyActivation(const LogicalOperator &op);
 /// stream can start with it, and then has no input).
 bool isReadOfAllRows(const LogicalOperator &op);
 
+/// Whether `op` writes all the model output's rows to the application (a
+/// stream can end with it, and then has no result).
+bool isWriteOfAllRows(const LogicalOperator &op);
+
 /// The stages of `ops`, a chain of logical operators whose first reads
-/// `input` or is a read of all input rows (`input` is then unused); fails
-/// with the reason in `whyNot` when the chain cannot be streamed (an
-/// operator that reads two activations, is not a row window, skips rows, is
-/// not NHWC, or reduces all rows before the last).
+/// `input` or is a read of all input rows (`input` is then unused), and
+/// whose last may be a write of all output rows; fails with the reason in
+/// `whyNot` when the chain cannot be streamed (an operator that reads two
+/// activations, is not a row window, skips rows, is not NHWC, or reduces
+/// all rows before the last computing one, or before a write).
 FailureOr<SmallVector<StreamStage>>
 getStreamStages(ArrayRef<LogicalOperator> ops, Value input,
                 std::string &whyNot);
@@ -113,8 +125,8 @@ StreamSchedule scheduleRows(ArrayRef<StreamStage> stages);
 /// (0 or below, a multiple of `alignment`), as high as possible, so that
 /// every result row is written over input rows no later action reads (the
 /// input dying at the stream) or below the input. None when the result is
-/// not written row by row (the last stage accumulates) or the stream has no
-/// input.
+/// not written row by row (the last stage accumulates), the stream has no
+/// input or no result (its rows go to the application).
 std::optional<int64_t> getResultOffsetOverInput(const StreamSchedule &schedule,
                                                 int64_t inputRowBytes,
                                                 int64_t alignment);

@@ -49,8 +49,8 @@ enum class RowStreaming {
 enum class IOPlacement {
   Caller, ///< The application passes them to pex_NAME_run.
   Arena,  ///< In the arena (TFLite Micro's way), reached by accessors.
-  Stream, ///< The application hands the input over row by row; the caller
-          ///< holds the output.
+  Stream, ///< The application hands the input over and receives the
+          ///< output row by row.
 };
 
 /// Who defines the arena's storage.

@@ -54,6 +54,12 @@ struct HeaderFigures {
   /// The input's rows and bytes per row when the application hands them
   /// over (--io=stream); 0 when it passes the input whole.
   int64_t inputRows = 0, inputRowBytes = 0;
+  /// The output's rows and bytes per row when the application receives them
+  /// (--io=stream), and whether a stream writes each as it computes it
+  /// rather than all after the last operator; 0 when the caller passes an
+  /// output buffer.
+  int64_t outputRows = 0, outputRowBytes = 0;
+  bool outputStreamed = false;
 };
 
 /// The model's one public function: its signature must be one input and one

@@ -37,6 +37,11 @@ struct ReportFigures {
   /// The input's rows the application hands over one call at a time
   /// (--io=stream), and the bytes of each; 0 when it passes the input whole.
   int64_t inputRows = 0, inputRowBytes = 0;
+  /// The output's rows the application receives one call at a time
+  /// (--io=stream), the bytes of each, and whether a stream writes each row
+  /// as it computes it (the output never exists whole); 0 without.
+  int64_t outputRows = 0, outputRowBytes = 0;
+  bool outputStreamed = false;
   int64_t flashBytes = 0, constantBytes = 0, macs = 0;
   /// The worst-case stack of the entry point, when the code bounds it.
   std::optional<int64_t> stackBoundBytes;

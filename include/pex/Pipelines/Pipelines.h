@@ -42,10 +42,11 @@ struct PexPipelineOptions : public PassPipelineOptions<PexPipelineOptions> {
                      "until the arena peak (after channel splitting) fits "
                      "the budget, rather than wherever a stream lowers it"),
       llvm::cl::init(false)};
-  Option<bool> readInputRows{
-      *this, "read-input-rows",
-      llvm::cl::desc("The application hands the model's input over row by "
-                     "row (pexc --io=stream): it never has to exist in full"),
+  Option<bool> streamIO{
+      *this, "stream-io",
+      llvm::cl::desc("The application hands the model's input over and "
+                     "receives its output row by row (pexc --io=stream): "
+                     "neither has to exist in full"),
       llvm::cl::init(false)};
   Option<unsigned> reorderMaxStates{
       *this, "reorder-max-states",

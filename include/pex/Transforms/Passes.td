@@ -154,6 +154,22 @@ def ReadInputRows : Pass<"pex-read-input-rows", "func::FuncOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def WriteOutputRows : Pass<"pex-write-output-rows", "func::FuncOp"> {
+  let summary = "Hand the model's output to the application, row by row";
+  let description = [{
+    Replaces the result of a public function (a model) by `pex.write_rows`
+    of all its rows at the end: the application receives the rows
+    (`pexc --io=stream`) and the output's storage becomes a buffer of the
+    plan like any other, or, once `pex-stream` takes the write into a
+    stream, a line buffer of one row. The rows are dimension 1 of an output
+    of rank 3 or more; an output of lower rank is one row. The model must
+    have one static output that it computes (not its input) and that
+    nothing else reads; the function loses that result.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::pex::PexDialect"];
+}
+
 def Stream : Pass<"pex-stream", "func::FuncOp"> {
   let summary = "Run chains of operators row by row through line buffers";
   let description = [{

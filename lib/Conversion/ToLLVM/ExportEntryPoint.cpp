@@ -51,18 +51,26 @@ LogicalResult createAccessor(OpBuilder &builder, StringRef modelName,
   return success();
 }
 
-/// Turns each pex.read_rows of `func` into a call of the application's
-/// `pex_NAME_read_input_rows(dst, first_row, row_count)`.
-LogicalResult callReadInputRows(OpBuilder &builder, func::FuncOp func,
-                                StringRef modelName) {
-  SmallVector<pex::ReadRowsOp> reads;
-  func.walk([&](pex::ReadRowsOp read) { reads.push_back(read); });
-  if (reads.empty())
+/// One call of an application's row function: the memory the rows are in
+/// (or go to), the first row and the number of rows.
+struct RowTransfer {
+  Operation *op;
+  Value buffer, firstRow;
+  int64_t rowCount;
+};
+
+/// Turns each transfer into a call of the application's
+/// `callee(void *rows, int32_t first_row, int32_t row_count)`, declared
+/// once; `contiguity` ends the error for rows that are not contiguous.
+LogicalResult callApplication(OpBuilder &builder, func::FuncOp func,
+                              StringRef callee,
+                              ArrayRef<RowTransfer> transfers,
+                              StringRef contiguity) {
+  if (transfers.empty())
     return success();
   MLIRContext *context = builder.getContext();
   auto pointerType = LLVM::LLVMPointerType::get(context);
   Type i32 = builder.getI32Type();
-  std::string callee = ("pex_" + modelName + "_read_input_rows").str();
   {
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPoint(func);
@@ -71,19 +79,19 @@ LogicalResult callReadInputRows(OpBuilder &builder, func::FuncOp func,
         builder.getFunctionType({pointerType, i32, i32}, {}));
     declaration.setPrivate();
   }
-  for (pex::ReadRowsOp read : reads) {
-    auto type = dyn_cast<MemRefType>(read.getBuffer().getType());
+  for (const RowTransfer &transfer : transfers) {
+    auto type = dyn_cast<MemRefType>(transfer.buffer.getType());
     if (!type || !memref::isStaticShapeAndContiguousRowMajor(type))
-      return read.emitError() << "pex: the application's rows are read into "
-                                 "contiguous memory, got "
-                              << read.getBuffer().getType();
+      return transfer.op->emitError()
+             << "pex: the application's rows are " << contiguity
+             << " contiguous memory, got " << transfer.buffer.getType();
     OpBuilder::InsertionGuard guard(builder);
-    builder.setInsertionPoint(read);
-    Location loc = read.getLoc();
+    builder.setInsertionPoint(transfer.op);
+    Location loc = transfer.op->getLoc();
     auto metadata = memref::ExtractStridedMetadataOp::create(
-        builder, loc, read.getBuffer());
+        builder, loc, transfer.buffer);
     Value base = memref::ExtractAlignedPointerAsIndexOp::create(
-        builder, loc, read.getBuffer());
+        builder, loc, transfer.buffer);
     int64_t elementBytes = llvm::divideCeil(type.getElementTypeBitWidth(), 8);
     Value offsetBytes = arith::MulIOp::create(
         builder, loc, metadata.getOffset(),
@@ -93,14 +101,38 @@ LogicalResult callReadInputRows(OpBuilder &builder, func::FuncOp func,
                                                  builder.getI64Type(), address);
     Value pointer = LLVM::IntToPtrOp::create(builder, loc, pointerType, integer);
     Value first =
-        arith::IndexCastOp::create(builder, loc, i32, read.getFirstRow());
+        arith::IndexCastOp::create(builder, loc, i32, transfer.firstRow);
     Value count =
-        arith::ConstantIntOp::create(builder, loc, i32, type.getDimSize(1));
+        arith::ConstantIntOp::create(builder, loc, i32, transfer.rowCount);
     func::CallOp::create(builder, loc, callee, TypeRange(),
                          ValueRange{pointer, first, count});
-    read.erase();
+    transfer.op->erase();
   }
   return success();
+}
+
+/// Turns each pex.read_rows of `func` into a call of the application's
+/// `pex_NAME_read_input_rows(dst, first_row, row_count)`, and each
+/// pex.write_rows into one of `pex_NAME_write_output_rows(src, first_row,
+/// row_count)`.
+LogicalResult callRowFunctions(OpBuilder &builder, func::FuncOp func,
+                               StringRef modelName) {
+  SmallVector<RowTransfer> reads, writes;
+  func.walk([&](pex::ReadRowsOp read) {
+    reads.push_back({read, read.getBuffer(), read.getFirstRow(),
+                     cast<ShapedType>(read.getBuffer().getType()).getDimSize(1)});
+  });
+  func.walk([&](pex::WriteRowsOp write) {
+    writes.push_back(
+        {write, write.getRows(), write.getFirstRow(), write.getRowCount()});
+  });
+  return success(
+      succeeded(callApplication(builder, func,
+                                ("pex_" + modelName + "_read_input_rows").str(),
+                                reads, "read into")) &&
+      succeeded(callApplication(
+          builder, func, ("pex_" + modelName + "_write_output_rows").str(),
+          writes, "written from")));
 }
 
 struct ExportEntryPointPass
@@ -125,7 +157,7 @@ struct ExportEntryPointPass
         return WalkResult::advance();
       });
       if (accessors.wasInterrupted() ||
-          failed(callReadInputRows(builder, func, modelName)))
+          failed(callRowFunctions(builder, func, modelName)))
         return signalPassFailure();
       Type status = builder.getI32Type();
       // The importers' model metadata (names, quantisation) describes the

@@ -131,6 +131,31 @@ def _padded_conv_int8() -> Graph:
            dict(stride=(1, 1), dilation=(1, 1), pad=(0, 0, 0, 0), activation="NONE"))])
 
 
+def _image_filter_int8() -> Graph:
+    """An image-to-image filter (a denoiser or segmentation head in miniature): a 3x3
+    convolution, a 3x3 depthwise convolution and a 1x1 projection, all stride 1 and SAME,
+    so the output is a map of the input's 48 rows. Under `pexc --io=stream --stream` one
+    row stream takes the input's rows, computes each output row and hands it over: no
+    activation exists whole."""
+    x = activation("image", (1, 48, 48, 3), quant=q(0.02, -5))
+    features = activation("features", (1, 48, 48, 16), quant=q(0.05, -128))
+    filtered = activation("filtered", (1, 48, 48, 16), quant=q(0.04, -128))
+    out = activation("filter/output", (1, 48, 48, 8), quant=q(0.1, 3))
+    conv_weights = int8_weights("conv/weights", (16, 3, 3, 3),
+                                q(np.linspace(0.004, 0.012, 16), axis=0))
+    dw_weights = int8_weights("dw/weights", (3, 3, 16, 1), q(np.linspace(0.01, 0.03, 16), axis=3))
+    project_weights = int8_weights("project/weights", (8, 1, 1, 16),
+                                   q(np.linspace(0.005, 0.01, 8), axis=0))
+    same = dict(stride=(1, 1), dilation=(1, 1), pad=(1, 1, 1, 1))
+    return Graph("image_filter_int8", [x], [out], [
+        Op("conv2d", [x, conv_weights, int32_bias("conv/bias", 16)], [features],
+           dict(same, activation="RELU6")),
+        Op("depthwise_conv2d", [features, dw_weights, int32_bias("dw/bias", 16)], [filtered],
+           dict(same, activation="RELU6")),
+        Op("conv2d", [filtered, project_weights, int32_bias("project/bias", 8)], [out],
+           dict(stride=(1, 1), dilation=(1, 1), pad=(0, 0, 0, 0), activation="NONE"))])
+
+
 def _reshape_int8() -> Graph:
     x = activation("input", (1, 1, 1, 10), quant=q(0.1, 0))
     out = activation("reshape/output", (1, 10), quant=q(0.1, 0))
@@ -200,6 +225,7 @@ GRAPHS = {
     "mean_int8": _mean_int8,
     "pad_int8": _pad_int8,
     "padded_depthwise_int8": _padded_depthwise_int8,
+    "image_filter_int8": _image_filter_int8,
     "reshape_int8": _reshape_int8,
     "transpose_int8": _transpose_int8,
     "concat_int8": _concat_int8,

@@ -469,3 +469,37 @@ func.func @stream_without_input_or_read() -> tensor<1x4x4x2xf32> {
   }
   return %y : tensor<1x4x4x2xf32>
 }
+
+// -----
+
+func.func @write_rows_of_vector_not_at_row_0(%t: tensor<1x8xi8>, %row: index) {
+  // expected-error @+1 {{writes 'tensor<1x8xi8>' as one row: it must start at row 0}}
+  pex.write_rows %t rows_from %row : tensor<1x8xi8>
+  return
+}
+
+// -----
+
+func.func @stream_without_result_or_write(%x: tensor<1x4x4x2xf32>) {
+  // expected-error @+1 {{without result must end with pex.write_rows of its last operator's result}}
+  pex.stream line_rows = [1](%x : tensor<1x4x4x2xf32>) {
+  ^bb0(%xs: tensor<1x4x4x2xf32>):
+    %c = tosa.clamp %xs {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+    pex.yield
+  }
+  return
+}
+
+// -----
+
+func.func @stream_without_result_yielding(%x: tensor<1x4x4x2xf32>) {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{without result must end in pex.yield of nothing}}
+  pex.stream line_rows = [1](%x : tensor<1x4x4x2xf32>) {
+  ^bb0(%xs: tensor<1x4x4x2xf32>):
+    %c = tosa.clamp %xs {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+    pex.write_rows %c rows_from %c0 : tensor<1x4x4x2xf32>
+    pex.yield %c : tensor<1x4x4x2xf32>
+  }
+  return
+}

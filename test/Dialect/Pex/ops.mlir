@@ -221,3 +221,37 @@ func.func @stream_reading_rows() -> tensor<1x4x4x2xf32> {
   }
   return %y : tensor<1x4x4x2xf32>
 }
+
+// -----
+
+// Writing the application's output rows: on tensors and on memrefs alike it
+// reads its operand and has no result; an output of rank below 3 is one row.
+// CHECK-LABEL: func.func @write_rows
+// CHECK: pex.write_rows %{{.*}} rows_from %{{.*}} : tensor<1x2x4x3xi8>{{$}}
+// CHECK: pex.write_rows %{{.*}} rows_from %{{.*}} : memref<1x1x4x3xi8>{{$}}
+// CHECK: pex.write_rows %{{.*}} rows_from %{{.*}} : tensor<1x10xi8>{{$}}
+func.func @write_rows(%t: tensor<1x2x4x3xi8>, %m: memref<1x1x4x3xi8>, %v: tensor<1x10xi8>, %row: index) {
+  %c0 = arith.constant 0 : index
+  pex.write_rows %t rows_from %row : tensor<1x2x4x3xi8>
+  pex.write_rows %m rows_from %row : memref<1x1x4x3xi8>
+  pex.write_rows %v rows_from %c0 : tensor<1x10xi8>
+  return
+}
+
+// -----
+
+// A stream that writes the model output's rows itself has no result.
+// CHECK-LABEL: func.func @stream_writing_rows
+// CHECK:       pex.stream line_rows = [1](%{{.*}} : tensor<1x4x4x2xf32>) {
+// CHECK:         pex.write_rows
+// CHECK-NEXT:    pex.yield{{$}}
+func.func @stream_writing_rows(%x: tensor<1x4x4x2xf32>) {
+  %c0 = arith.constant 0 : index
+  pex.stream line_rows = [1](%x : tensor<1x4x4x2xf32>) {
+  ^bb0(%xs: tensor<1x4x4x2xf32>):
+    %c = tosa.clamp %xs {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+    pex.write_rows %c rows_from %c0 : tensor<1x4x4x2xf32>
+    pex.yield
+  }
+  return
+}

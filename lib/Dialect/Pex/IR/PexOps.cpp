@@ -341,13 +341,26 @@ LogicalResult StreamOp::verifyRegions() {
                          << getInput().getType();
   }
   auto yield = dyn_cast<YieldOp>(body.getTerminator());
-  if (!yield || yield.getValues().getTypes() != TypeRange(getType()))
+  Value result = getResult();
+  if (result && (!yield || yield.getValues().getTypes() !=
+                               TypeRange(result.getType())))
     return emitOpError() << "body must end in pex.yield of one value of the "
                             "result type "
-                         << getType();
+                         << result.getType();
+  if (!result && (!yield || !yield.getValues().empty()))
+    return emitOpError() << "without result must end in pex.yield of nothing";
+  // Without result, the last rows go to the application.
+  WriteRowsOp write;
+  if (!result) {
+    write = dyn_cast_or_null<WriteRowsOp>(yield->getPrevNode());
+    if (!write || !isa<RankedTensorType>(write.getRows().getType()))
+      return emitOpError() << "without result must end with pex.write_rows "
+                              "of its last operator's result";
+  }
   Type inputType = getInput() ? getInput().getType()
                               : body.front().getResult(0).getType();
-  for (Type type : {inputType, Type(getType())})
+  Type outputType = result ? result.getType() : write.getRows().getType();
+  for (Type type : {inputType, outputType})
     if (cast<RankedTensorType>(type).getRank() != 4)
       return emitOpError() << "streams NHWC tensors (rank 4), got " << type;
   if (llvm::any_of(getLineRows(), [](int64_t rows) { return rows <= 0; }))
@@ -418,6 +431,37 @@ void ReadRowsOp::getEffects(
                        ApplicationInputResource::get());
   if (isa<MemRefType>(getBuffer().getType()))
     effects.emplace_back(MemoryEffects::Write::get(), &getBufferMutable(),
+                         SideEffects::DefaultResource::get());
+}
+
+//===----------------------------------------------------------------------===//
+// WriteRowsOp
+//===----------------------------------------------------------------------===//
+
+int64_t WriteRowsOp::getRowCount(Type type) {
+  auto shaped = cast<ShapedType>(type);
+  return shaped.getRank() >= 3 ? shaped.getDimSize(1) : 1;
+}
+
+LogicalResult WriteRowsOp::verify() {
+  auto type = cast<ShapedType>(getRows().getType());
+  if (type.getRank() < 3 && !matchPattern(getFirstRow(), m_Zero()))
+    return emitOpError() << "writes " << type
+                         << " as one row: it must start at row 0";
+  return success();
+}
+
+void WriteRowsOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  // Each call hands the application its next rows: never merged or moved
+  // across another write.
+  effects.emplace_back(MemoryEffects::Read::get(),
+                       ApplicationOutputResource::get());
+  effects.emplace_back(MemoryEffects::Write::get(),
+                       ApplicationOutputResource::get());
+  if (isa<MemRefType>(getRows().getType()))
+    effects.emplace_back(MemoryEffects::Read::get(), &getRowsMutable(),
                          SideEffects::DefaultResource::get());
 }
 

@@ -144,6 +144,37 @@ struct ReadRowsOpInterface
     return success();
   }
 };
+/// Hands the rows of its buffer to the application: a read, in place.
+struct WriteRowsOpInterface
+    : public BufferizableOpInterface::ExternalModel<WriteRowsOpInterface,
+                                                    WriteRowsOp> {
+  bool bufferizesToMemoryRead(Operation *, OpOperand &operand,
+                              const AnalysisState &) const {
+    return operand.getOperandNumber() == 0;
+  }
+  bool bufferizesToMemoryWrite(Operation *, OpOperand &,
+                               const AnalysisState &) const {
+    return false;
+  }
+  AliasingValueList getAliasingValues(Operation *, OpOperand &,
+                                      const AnalysisState &) const {
+    return {};
+  }
+  LogicalResult bufferize(Operation *op, RewriterBase &rewriter,
+                          const BufferizationOptions &options,
+                          BufferizationState &state) const {
+    auto write = cast<WriteRowsOp>(op);
+    FailureOr<Value> buffer =
+        getBuffer(rewriter, write.getRows(), options, state);
+    if (failed(buffer))
+      return failure();
+    rewriter.setInsertionPoint(write);
+    WriteRowsOp::create(rewriter, write.getLoc(), *buffer,
+                        write.getFirstRow());
+    rewriter.eraseOp(write);
+    return success();
+  }
+};
 } // namespace
 
 void mlir::pex::registerBufferizableOpInterfaceExternalModels(
@@ -153,5 +184,6 @@ void mlir::pex::registerBufferizableOpInterfaceExternalModels(
     BufferOp::attachInterface<BufferOpInterface>(*context);
     ShiftRowsOp::attachInterface<ShiftRowsOpInterface>(*context);
     ReadRowsOp::attachInterface<ReadRowsOpInterface>(*context);
+    WriteRowsOp::attachInterface<WriteRowsOpInterface>(*context);
   });
 }

@@ -21,6 +21,11 @@ struct ApplicationInputResource
     : public SideEffects::Resource::Base<ApplicationInputResource> {
   StringRef getName() final { return "pex.application_input"; }
 };
+/// The model output the application receives row by row (pex.write_rows).
+struct ApplicationOutputResource
+    : public SideEffects::Resource::Base<ApplicationOutputResource> {
+  StringRef getName() final { return "pex.application_output"; }
+};
 } // namespace mlir::pex
 
 #define GET_OP_CLASSES

@@ -162,7 +162,11 @@ def Pex_StreamOp : Pex_Op<"stream", [RecursiveMemoryEffects]> {
     receives the application's rows one at a time, and the input never
     exists in full. The body ends in `pex.yield` of the
     last operator's result, which is assembled row by row into the stream's
-    result. Constants are used from above. Window operators after the first
+    result. A stream without result ends instead with `pex.write_rows` of
+    all the last operator's rows to the application (the model's output,
+    `pexc --io=stream`) and an empty `pex.yield`: each row goes out as soon
+    as it is computed, from a line buffer of one row, and the output never
+    exists in full. Constants are used from above. Window operators after the first
     must not skip rows (kernel height at least the stride), so that each
     row an operator computes is read.
 
@@ -185,12 +189,12 @@ def Pex_StreamOp : Pex_Op<"stream", [RecursiveMemoryEffects]> {
 
   let arguments = (ins Optional<AnyStaticShapeTensor>:$input,
                        DenseI64ArrayAttr:$line_rows);
-  let results = (outs AnyStaticShapeTensor:$result);
+  let results = (outs Optional<AnyStaticShapeTensor>:$result);
   let regions = (region SizedRegion<1>:$body);
 
   let assemblyFormat = [{
-    `line_rows` `=` $line_rows `(` ($input^ `:` type($input))? `)` `->`
-    type($result) $body attr-dict
+    `line_rows` `=` $line_rows `(` ($input^ `:` type($input))? `)`
+    (`->` type($result)^)? $body attr-dict
   }];
   let extraClassDeclaration = [{
     /// The body's view of the input; null for a stream without input.
@@ -267,6 +271,48 @@ def Pex_ReadRowsOp : Pex_Op<"read_rows", [
   let assemblyFormat = [{
     $buffer `rows_from` $first_row attr-dict `:` type($buffer)
     (`->` type($result)^)?
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// pex.write_rows
+//===----------------------------------------------------------------------===//
+
+def Pex_WriteRowsOp : Pex_Op<"write_rows", [
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
+  let summary = "Rows of the model's output, handed to the application";
+  let description = [{
+    Hands `rows` to the application as the model output's rows
+    `[first_row, first_row + R)`: `R` is the number of rows of `rows`
+    (dimension 1) when it has rank 3 or more; an output of lower rank (a
+    classifier's `[1, N]`) is one row, written at row 0. The application
+    receives them when they are ready (`pexc --io=stream`), so the output
+    never has to exist in full. A model writes each output row once, in
+    increasing order.
+
+    `pex-write-output-rows` replaces the model's result by one write of all
+    rows; `pex-stream` may take that write into a stream, whose lowering
+    writes each row from a one-row line buffer as soon as it is computed.
+    `pex-export-entry-point` turns it into a call of the application's
+    `pex_NAME_write_output_rows(src, first_row, row_count)`. Writing the
+    application's output is a side effect: writes are neither merged nor
+    reordered.
+
+    ```mlir
+    pex.write_rows %row rows_from %r : tensor<1x1x96x8xi8>
+    ```
+  }];
+  let arguments = (ins AnyTypeOf<[AnyStaticShapeTensor, AnyStaticShapeMemRef]>:$rows,
+                       Index:$first_row);
+  let assemblyFormat = [{
+    $rows `rows_from` $first_row attr-dict `:` type($rows)
+  }];
+  let extraClassDeclaration = [{
+    /// The output rows written: dimension 1 of rank 3 or more, else one.
+    int64_t getRowCount() { return getRowCount(getRows().getType()); }
+    /// The rows of an output of type `type` (a shaped type).
+    static int64_t getRowCount(::mlir::Type type);
   }];
   let hasVerifier = 1;
 }
