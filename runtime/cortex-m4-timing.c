@@ -229,6 +229,12 @@ static void decode32(uint16_t h1, uint16_t h2, struct m4_insn *d) {
   }
 }
 
+size_t m4_insn_size(const uint8_t *bytes) {
+  /* First halfwords 0b11101..., 0b11110..., 0b11111... start 32-bit
+     encodings (ARMv7-M ARM, A5.1). */
+  return (bytes[1] >> 3) >= 0x1d ? 4 : 2;
+}
+
 void m4_decode(const uint8_t *bytes, size_t size, struct m4_insn *insn) {
   memset(insn, 0, sizeof *insn);
   insn->kind = M4_OTHER;

@@ -50,6 +50,13 @@ struct m4_insn {
    a plugin: halfwords in memory order, each little-endian. */
 void m4_decode(const uint8_t *bytes, size_t size, struct m4_insn *insn);
 
+/* The size of the Thumb instruction starting at `bytes`, from its first
+   halfword (2 or 4), as the core decodes it. A plugin's own size can be
+   larger: translating the last halfword of a page, QEMU reads the next
+   halfword to see whether the instruction after crosses the page, and
+   counts it in the 16-bit instruction before. */
+size_t m4_insn_size(const uint8_t *bytes);
+
 /* Cycles of `insn` executed right after `prev` (NULL: after a branch, where no
    pairing rule applies). */
 unsigned m4_cycles_after(const struct m4_insn *prev, const struct m4_insn *insn);

@@ -73,7 +73,6 @@ extern size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *);
 extern uint64_t qemu_plugin_tb_vaddr(const struct qemu_plugin_tb *);
 extern struct qemu_plugin_insn *qemu_plugin_tb_get_insn(const struct qemu_plugin_tb *, size_t);
 extern const void *qemu_plugin_insn_data(const struct qemu_plugin_insn *);
-extern size_t qemu_plugin_insn_size(const struct qemu_plugin_insn *);
 extern uint64_t qemu_plugin_insn_vaddr(const struct qemu_plugin_insn *);
 extern void qemu_plugin_register_atexit_cb(qemu_plugin_id_t, qemu_plugin_udata_cb_t, void *);
 extern void qemu_plugin_outs(const char *);
@@ -169,8 +168,9 @@ static void estimate_block(struct qemu_plugin_tb *tb, struct block *block) {
   size_t n = qemu_plugin_tb_n_insns(tb);
   for (size_t i = 0; i < n; ++i) {
     struct qemu_plugin_insn *qi = qemu_plugin_tb_get_insn(tb, i);
-    size_t size = qemu_plugin_insn_size(qi);
-    m4_decode(qemu_plugin_insn_data(qi), size, &insn);
+    const uint8_t *bytes = qemu_plugin_insn_data(qi);
+    size_t size = m4_insn_size(bytes);
+    m4_decode(bytes, size, &insn);
     unsigned cost = m4_cycles_after(have_prev ? &prev : NULL, &insn);
     int in_it = conditional > 0;
     if (in_it)

@@ -3,7 +3,8 @@
    (runtime/cortex-m4-timing.h). The cycles of one iteration, counted by hand
    from the Cortex-M4 TRM's tables, are on the right: 43 in all, the loop's
    branch taken. Every extra iteration must add exactly that. The input (16
-   bytes, 16-byte aligned by the harness) is read at known alignments. */
+   bytes, 16-byte aligned by the harness) is read at known alignments. With
+   AT_PAGE_END the loop ends at a page boundary, which must not change it. */
 #include <stdint.h>
 
 #ifndef LOOP_N
@@ -14,6 +15,14 @@ __attribute__((naked)) int pex_timing_run(const int8_t *input, int8_t *output) {
   __asm__ volatile("push {r4, r5, r6, lr}\n"
                    "ldr r2, =%c0\n"
                    "mov.w r12, #0\n"
+#ifdef AT_PAGE_END
+                   /* The loop's last two instructions in the last word of a
+                      4 KiB page: QEMU reads the halfword after the SUBS to
+                      see whether the next instruction crosses the page. */
+                   "b 1f\n"
+                   ".p2align 12\n"
+                   ".space 4038\n"
+#endif
                    "1: ldr r3, [r0]\n"         /* 2: a load after a branch */
                    "ldr.w r4, [r0, #4]\n"      /* 1: pipelined after a load */
                    "adds r6, r0, #8\n"         /* 1 */
