@@ -17,8 +17,9 @@ __attribute__((naked)) int pex_timing_run(const int8_t *input, int8_t *output) {
                    "mov.w r12, #0\n"
 #ifdef AT_PAGE_END
                    /* The loop's last two instructions in the last word of a
-                      4 KiB page: QEMU reads the halfword after the SUBS to
-                      see whether the next instruction crosses the page. */
+                      page (4 KiB aligned, so of QEMU's 1 KiB pages too): QEMU
+                      reads the halfword after the SUBS to see whether the
+                      next instruction crosses the page. */
                    "b 1f\n"
                    ".p2align 12\n"
                    ".space 4038\n"
