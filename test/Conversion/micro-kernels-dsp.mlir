@@ -83,9 +83,10 @@ func.func @narrow(%x: memref<1x3x5x8xi8>, %y: memref<1x2x3x2xi32>) {
 // One channel of a 1x1 convolution at stride 1, four pixels whose rows are
 // consecutive (8 bytes apart): one input pointer, stepped by pixel 0's load;
 // the others are offsets from it (8 p - 4). Per group the weight word, then
-// the four pixels' words back to back.
+// the four pixels' words back to back; the two groups unrolled (no label,
+// no counter).
 // CHECK-LABEL: func.func private @consecutive_k0_conv2d
-// CHECK:         llvm.inline_asm has_side_effects asm_dialect = att "1:\0Aldr $9, [$5], #4\0Aldr $10, [$4], #4\0Aldr $11, [$4, #4]\0Aldr $12, [$4, #12]\0Aldr $13, [$4, #20]\0Asxtb16 $7, $9\0Asxtb16 $9, $9, ror #8\0Asxtb16 $8, $10\0Asmlad $0, $8, $7, $0\0Asxtb16 $10, $10, ror #8\0Asmlad $0, $10, $9, $0\0A{{.*}}subs $6, #1\0Abne 1b\0A", "=r,=r,=r,=r,=r,=r,=r,=&r,=&r,=&r,=&r,=&r,=&r,=&r,0,1,2,3,4,5,6,~{cc},~{memory}"
+// CHECK:         llvm.inline_asm has_side_effects asm_dialect = att "ldr $8, [$5], #4\0Aldr $9, [$4], #4\0Aldr $10, [$4, #4]\0Aldr $11, [$4, #12]\0Aldr $12, [$4, #20]\0Asxtb16 $6, $8\0Asxtb16 $8, $8, ror #8\0Asxtb16 $7, $9\0Asmlad $0, $7, $6, $0\0Asxtb16 $9, $9, ror #8\0Asmlad $0, $9, $8, $0\0A{{[^"]*}}smlad $3, $12, $8, $3\0A", "=r,=r,=r,=r,=r,=r,=&r,=&r,=&r,=&r,=&r,=&r,=&r,0,1,2,3,4,5,~{cc},~{memory}"
 // CHECK-NOT:     pex.mac
 memref.global "private" constant @consecutive_weights : memref<1x1x1x8xi8> = dense<[[[[1, 2, 3, 4, 5, 6, 7, 8]]]]>
 memref.global "private" constant @consecutive_bias : memref<1xi32> = dense<3>

@@ -244,7 +244,7 @@ func.func @one_channel(%x: memref<1x4x4x3xi8>, %y: memref<1x2x2x1xi32>) {
 // CHECK-NOT:       arith.divui
 // CHECK:           %[[OW3:.*]] = arith.addi %[[OW]], %c3 : index
 // CHECK-NOT:       arith.divui
-// CHECK:           } {pex.mac = {input = "rows", pairs = 0 : i64, pixel_stride = 8 : i64, pixels = 4 : i64}}
+// CHECK:           } {pex.mac = {input = "rows", pairs = 0 : i64, pixel_stride = 8 : i64, pixels = 4 : i64, unrolled}}
 // CHECK:           memref.store %{{.*}}, %[[Y]][%{{.*}}, %[[OH]], %[[OW]], %{{.*}}]
 // CHECK:           memref.store %{{.*}}, %[[Y]][%{{.*}}, %[[OH]], %[[OW3]], %{{.*}}]
 memref.global "private" constant @consecutive_weights : memref<1x1x1x8xi8> = dense<[[[[1, 2, 3, 4, 5, 6, 7, 8]]]]>

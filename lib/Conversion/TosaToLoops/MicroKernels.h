@@ -109,7 +109,8 @@ constexpr int64_t kMaxPixelStride = 4095 / 3;
 /// Pairs over rows with a pixel_stride and at most this many groups are
 /// unrolled whole (`unrolled`): without a loop counter, the DSP micro-kernels'
 /// registers hold three pixels (keyword_spotting_on_off_v3's slices of
-/// depth 40: 11.97 M estimated cycles with the loop, 11.80 M unrolled).
+/// depth 40: 11.97 M estimated cycles with the loop, 11.80 M unrolled);
+/// single channels over such rows too (the same four pixels, no counter).
 /// So are blocks through the im2col buffer (at fixed offsets) of as many
 /// groups: the counter and the branches go (estimated cycles, default
 /// build: keyword_spotting_on_off_v3 11.84 M -> 11.25 M, zoo MCUNet -3 %,
