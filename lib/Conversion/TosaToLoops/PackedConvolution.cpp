@@ -230,12 +230,12 @@ public:
   /// of depth / runs consecutive inputs), from the rows after it. A
   /// non-zero `rowStride` says a block's pixels read consecutive rows (a 1x1
   /// convolution at stride 1), that many bytes apart, which the
-  /// micro-kernel addresses from one pointer; with `unrolledPairs` it
-  /// unrolls all of a channel pair's groups.
+  /// micro-kernel addresses from one pointer; with `unrolledGroups` it unrolls
+  /// all the groups.
   using RowIndex = function_ref<std::pair<Value, Value>(
       OpBuilder &, Location, Value n, Value oh, Value ow)>;
   void emitRowBlocks(int64_t blockPixels, Value rows, RowIndex rowOf,
-                     int64_t runs, int64_t rowStride, bool unrolledPairs);
+                     int64_t runs, int64_t rowStride, bool unrolledGroups);
 
 private:
   /// A buffer for `blockPixels` receptive fields in the function's entry
@@ -775,10 +775,10 @@ void PackedConvolution::emitIm2ColBlocks(int64_t blockPixels) {
 
 void PackedConvolution::emitRowBlocks(int64_t blockPixels, Value rows,
                                       RowIndex rowOf, int64_t runCount,
-                                      int64_t rowStride, bool unrolledPairs) {
+                                      int64_t rowStride, bool unrolledGroups) {
   runs = runCount;
   pixelStride = rowStride;
-  unrolled = unrolledPairs;
+  unrolled = unrolledGroups;
   emitPixelBlocks(blockPixels, [&](OpBuilder &b, Location l, Value n,
                                    Value first, int64_t pixels) {
     SmallVector<std::pair<Value, Value>> coordinates =
@@ -842,20 +842,6 @@ emit::emitPackedConv2D(tosa::Conv2DOp conv, OpBuilder &builder,
         bias = operands.getMemRef(2);
   if (!inputZp || weightZp != 0 || !input || !weights || !bias)
     return std::nullopt;
-  // Weights sliced along the output channels (or whole), or, in an
-  // accumulating group, along the input channels.
-  std::optional<ConstantSlice> slice = getConstantSlice(builder, loc, weights);
-  bool inputSlices = false;
-  if (!slice) {
-    int64_t depth = weightType.getDimSize(1) * weightType.getDimSize(2) *
-                    weightType.getDimSize(3);
-    if (depth >= kMinInputSliceDepth)
-      slice = getConstantSlice(builder, loc, weights, /*dim=*/3);
-    inputSlices = slice.has_value();
-  }
-  if (!slice)
-    return std::nullopt;
-
   ConvShape shape{inputType.getDimSize(0),
                   inputType.getDimSize(1),
                   inputType.getDimSize(2),
@@ -869,6 +855,17 @@ emit::emitPackedConv2D(tosa::Conv2DOp conv, OpBuilder &builder,
                   llvm::to_vector(conv.getPad()),
                   llvm::to_vector(conv.getDilation()),
                   *inputZp};
+
+  // Weights sliced along the output channels (or whole), or, in an
+  // accumulating group, along the input channels.
+  std::optional<ConstantSlice> slice = getConstantSlice(builder, loc, weights);
+  bool inputSlices = false;
+  if (!slice && shape.depth() >= kMinInputSliceDepth) {
+    slice = getConstantSlice(builder, loc, weights, /*dim=*/3);
+    inputSlices = slice.has_value();
+  }
+  if (!slice)
+    return std::nullopt;
 
   // Input rows read in place: a fully connected layer (one output whose
   // window is the whole input, [N, K]), or, with few output channels, which
@@ -905,7 +902,7 @@ emit::emitPackedConv2D(tosa::Conv2DOp conv, OpBuilder &builder,
   // single channels whole.
   bool consecutiveRows = pointwise && !fullyConnected && !vector &&
                          shape.stride[0] == 1 && shape.stride[1] == 1;
-  bool straightPairs =
+  bool straightRows =
       consecutiveRows && shape.groups() <= kMaxStraightGroups;
   if (fullyConnected) {
     rows = collapse(builder, loc, input, {{0}, {1, 2, 3}});
@@ -914,7 +911,7 @@ emit::emitPackedConv2D(tosa::Conv2DOp conv, OpBuilder &builder,
     };
   } else if (pointwise &&
              (vector || shape.outputs <= kMaxPointwiseRowChannels ||
-              (straightPairs &&
+              (straightRows &&
                shape.outputs <= kMaxConsecutiveRowChannels) ||
               shape.bufferBytes(1, vector) > kMaxBufferBytes)) {
     rows = collapse(builder, loc, input, {{0, 1, 2}, {3}});
@@ -995,17 +992,15 @@ emit::emitPackedConv2D(tosa::Conv2DOp conv, OpBuilder &builder,
       !ShapedType::isDynamic(rowStrides[0]) &&
       rowStrides[0] <= kMaxPixelStride)
     rowStride = rowStrides[0];
-  // Channel pairs over consecutive rows of few groups: the micro-kernel
-  // unrolls the groups (recorded on the marked loop), which frees a pixel's
-  // registers.
-  bool unrolledPairs = rowStride > 0 && pairs > 0 && straightPairs;
-  // Single channels over such rows are unrolled too: no counter, no branch
+  // Consecutive rows of few groups: the micro-kernel unrolls the groups
+  // (recorded on the marked loop), which frees a pixel's registers for
+  // channel pairs, and saves single channels the counter and the branch
   // (person_detect's one-channel slices: -27,648 instructions).
-  bool unrolledRows = rowStride > 0 && straightPairs;
+  bool unrolledRows = rowStride > 0 && straightRows;
   if (rows && !fullyConnected && !vector)
     blockPixels = std::min<int64_t>(
         (pairs == 0 ? 3 : 2) +
-            (rowStride > 0 && (pairs == 0 || unrolledPairs) ? 1 : 0),
+            (rowStride > 0 && (pairs == 0 || unrolledRows) ? 1 : 0),
         shape.pixels());
   // Slices of the input channels are packed as slices of all output
   // channels of regrouped weights (regroupInputSlices).
