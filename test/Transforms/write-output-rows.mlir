@@ -41,6 +41,15 @@ func.func @identity(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
 
 // -----
 
+// The rows' count and size must be known when the entry point is made.
+func.func @dynamic_output(%x: tensor<?x4x4x2xf32>) -> tensor<?x4x4x2xf32> {
+  %y = tosa.clamp %x {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<?x4x4x2xf32>) -> tensor<?x4x4x2xf32>
+  // expected-error @+1 {{pex: writing the output row by row (--io=stream) needs a static output, got 'tensor<?x4x4x2xf32>'}}
+  return %y : tensor<?x4x4x2xf32>
+}
+
+// -----
+
 // The output must not be needed after it is handed over: a stream writes
 // each row as it computes it and keeps none.
 func.func @output_read_again(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
