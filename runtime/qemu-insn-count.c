@@ -90,6 +90,13 @@ struct block {
      taken (0: the block ends otherwise), and what taking it costs more. */
   uint64_t fallthrough;
   uint32_t taken_cycles;
+  /* Its first and last instructions, and where it ends when its last
+     instruction is not a branch (0 otherwise): QEMU also ends a block at a
+     page boundary, where the core goes straight on, so the first
+     instruction pairs with the last one of the block before (a load after a
+     load pipelines across the boundary too). */
+  struct m4_insn first, last;
+  uint64_t straight_end;
   enum marker marker;
   uint64_t executions, total_cycles; /* for the profile */
   struct block *next;
@@ -107,6 +114,7 @@ static char *profile_path;
 static struct block *blocks;      /* every translated block, for the profile */
 static struct block *pending;     /* the last block, if it ended in a conditional branch */
 static struct block *current;     /* the block executing, charged its unaligned accesses */
+static struct block *previous;    /* the block executed before it */
 
 static void enter_marker(enum marker marker) {
   if (marker == END_MARKER) {
@@ -141,7 +149,15 @@ static void block_exec(unsigned int vcpu, void *udata) {
     pending->total_cycles += pending->taken_cycles;
   }
   pending = block->fallthrough ? block : NULL;
-  current = block;
+  /* The block's first instruction was charged as after a branch; entered
+     straight from the block before, it pairs with that block's last one. */
+  if (timing && previous && previous->straight_end == block->vaddr) {
+    int64_t pairing = (int64_t)m4_cycles_after(&previous->last, &block->first) -
+                      (int64_t)m4_cycles_after(NULL, &block->first);
+    cycles += pairing;
+    block->total_cycles += pairing;
+  }
+  previous = current = block;
   if (block->marker != NO_MARKER)
     enter_marker(block->marker);
   insns += block->insns;
@@ -184,6 +200,10 @@ static void estimate_block(struct qemu_plugin_tb *tb, struct block *block) {
       cost = 1;
     }
     block->cycles += cost;
+    if (i == 0)
+      block->first = insn;
+    if (i + 1 == n && !insn.branches && !insn.conditional_branch && !conditional)
+      block->straight_end = qemu_plugin_insn_vaddr(qi) + size;
     if (insn.unaligned_size)
       qemu_plugin_register_vcpu_mem_cb(qi, access_exec, QEMU_PLUGIN_CB_NO_REGS,
                                        QEMU_PLUGIN_MEM_RW,
@@ -191,6 +211,7 @@ static void estimate_block(struct qemu_plugin_tb *tb, struct block *block) {
     prev = insn;
     have_prev = 1;
   }
+  block->last = prev;
 }
 
 static enum marker marker_at(uint64_t pc) {

@@ -4,7 +4,9 @@
    from the Cortex-M4 TRM's tables, are on the right: 43 in all, the loop's
    branch taken. Every extra iteration must add exactly that. The input (16
    bytes, 16-byte aligned by the harness) is read at known alignments. With
-   AT_PAGE_END the loop ends at a page boundary, which must not change it. */
+   AT_PAGE_END the loop ends at a page boundary, with LOADS_ACROSS_PAGE its
+   first two (pipelined) loads are on either side of one; neither may change
+   it. */
 #include <stdint.h>
 
 #ifndef LOOP_N
@@ -23,6 +25,13 @@ __attribute__((naked)) int pex_timing_run(const int8_t *input, int8_t *output) {
                    "b 1f\n"
                    ".p2align 12\n"
                    ".space 4038\n"
+#elif defined(LOADS_ACROSS_PAGE)
+                   /* The first load in the last halfword of a page, the
+                      second, pipelined after it, in the next page's first
+                      word: QEMU ends a block between them. */
+                   "b 1f\n"
+                   ".p2align 12\n"
+                   ".space 4094\n"
 #endif
                    "1: ldr r3, [r0]\n"         /* 2: a load after a branch */
                    "ldr.w r4, [r0, #4]\n"      /* 1: pipelined after a load */
