@@ -124,3 +124,25 @@ func.func @consecutive_pairs(%x: memref<1x2x3x8xi8>, %y: memref<1x2x3x4xi32>) {
   }
   return
 }
+
+// -----
+
+// A kernel row of an image's three channels (3 taps, 9 bytes) is copied as
+// a run of two words (PackedConvolution.cpp: FieldOrder): the copy of so few
+// words is straight-line code, no label, no counter, no branch.
+// CHECK-LABEL: func.func private @image_k0_conv2d
+// CHECK:         llvm.inline_asm has_side_effects asm_dialect = att "ldr $2, [$0], #4\0Aldr $4, [$0], #4\0Asxtb16 $3, $2\0Asxtb16 $2, $2, ror #8\0Astr $2, [$1, #12]\0Astr $3, [$1], #24\0Asxtb16 $5, $4\0Asxtb16 $4, $4, ror #8\0Astr $4, [$1, #12]\0Astr $5, [$1], #24\0A", "=r,=r,=&r,=&r,=&r,=&r,0,1,~{cc},~{memory}"
+// CHECK-NOT:     pex.im2col
+memref.global "private" constant @image_weights : memref<2x3x3x3xi8> = dense<1>
+memref.global "private" constant @image_bias : memref<2xi32> = dense<7>
+func.func @image(%x: memref<1x5x5x3xi8>, %y: memref<1x3x3x2xi32>) {
+  %w = memref.get_global @image_weights : memref<2x3x3x3xi8>
+  %b = memref.get_global @image_bias : memref<2xi32>
+  pex.kernel ins(%x, %w, %b : memref<1x5x5x3xi8>, memref<2x3x3x3xi8>, memref<2xi32>) outs(%y : memref<1x3x3x2xi32>) {
+  ^bb0(%xa: tensor<1x5x5x3xi8>, %wa: tensor<2x3x3x3xi8>, %ba: tensor<2xi32>, %out: tensor<1x3x3x2xi32>):
+    %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>} : (tensor<1x5x5x3xi8>, tensor<2x3x3x3xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x3x3x2xi32>
+    pex.yield %c : tensor<1x3x3x2xi32>
+  }
+  return
+}

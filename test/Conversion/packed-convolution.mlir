@@ -202,6 +202,49 @@ func.func @runs(%x: memref<1x4x5x4xi8>, %y: memref<1x2x3x1xi32>) {
 
 // -----
 
+// Three input channels do not fill words: each kernel row (3 taps by 3
+// channels, 9 consecutive bytes of an input row) is copied as a run, its two
+// whole words by the marked loop from an [N, H, W * C] view, its last byte
+// alone into the groups after all rows' words (group 6: the rows' bytes 8,
+// 17 and 26). The packed weights follow that order: group 2 holds inputs 9
+// to 12 (row 1's first word), group 6 inputs 8, 17, 26 and a zero.
+// CHECK-DAG:   memref.global "private" constant @image_weights_pairs1_runs : memref<1x7x2x1x4xi8> = dense<{{\[\[\[\[\[}}0, 100, 2, 102]], {{\[\[}}1, 101, 3, 103]]], {{\[\[\[}}4, 104, 6, 106]], {{\[\[}}5, 105, 7, 107]]], {{\[\[\[}}9, 109, 11, 111]], {{.*}}, {{\[\[\[}}8, 108, 26, 126]], {{\[\[}}17, 117, 0, 0]]]]]> {alignment = 4 : i64}
+// CHECK-LABEL: func.func private @image_k0_conv2d
+// CHECK-SAME:    (%[[X:.*]]: memref<1x5x5x3xi8>,
+// CHECK-DAG:     %[[BUFFER:.*]] = memref.alloca() {alignment = 4 : i64} : memref<7x2x3x2xi16>
+// CHECK-DAG:     %[[ROWS:.*]] = memref.collapse_shape %[[X]] {{\[}}[0], [1], [2, 3]] : memref<1x5x5x3xi8> into memref<1x5x15xi8>
+// CHECK-DAG:     memref.get_global @image_weights_pairs1_runs : memref<1x7x2x1x4xi8>
+// CHECK:         scf.if
+// CHECK:           %[[START:.*]] = arith.muli %{{.*}}, %c3 : index
+// CHECK:           scf.for %[[WORD:.*]] = %c0 to %c2 step %c1 {
+// CHECK:             memref.load %[[ROWS]]
+// CHECK:             memref.store %{{.*}}, %[[BUFFER]][%[[WORD]], %c0, %c0, %c0]
+// CHECK:           } {pex.im2col}
+// CHECK:           %[[LAST:.*]] = arith.addi %[[START]], %c8 : index
+// CHECK:           memref.load %[[ROWS]][%c0, %{{.*}}, %[[LAST]]]
+// CHECK:           memref.store %{{.*}}, %[[BUFFER]][%c6, %c0, %c0, %c0]
+// CHECK:           scf.for %[[WORD1:.*]] = %c0 to %c2 step %c1 {
+// CHECK:             %[[GROUP1:.*]] = arith.addi %[[WORD1]], %c2 : index
+// CHECK:             memref.store %{{.*}}, %[[BUFFER]][%[[GROUP1]], %c0, %c0, %c0]
+// CHECK:           } {pex.im2col}
+// CHECK:           memref.store %{{.*}}, %[[BUFFER]][%c6, %c1, %c0, %c0]
+// CHECK:         } else {
+memref.global "private" constant @image_weights : memref<2x3x3x3xi8> = dense<[[[[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[9, 10, 11], [12, 13, 14], [15, 16, 17]], [[18, 19, 20], [21, 22, 23], [24, 25, 26]]], [[[100, 101, 102], [103, 104, 105], [106, 107, 108]], [[109, 110, 111], [112, 113, 114], [115, 116, 117]], [[118, 119, 120], [121, 122, 123], [124, 125, 126]]]]>
+memref.global "private" constant @image_bias : memref<2xi32> = dense<7>
+func.func @image(%x: memref<1x5x5x3xi8>, %y: memref<1x3x3x2xi32>) {
+  %w = memref.get_global @image_weights : memref<2x3x3x3xi8>
+  %b = memref.get_global @image_bias : memref<2xi32>
+  pex.kernel ins(%x, %w, %b : memref<1x5x5x3xi8>, memref<2x3x3x3xi8>, memref<2xi32>) outs(%y : memref<1x3x3x2xi32>) {
+  ^bb0(%xa: tensor<1x5x5x3xi8>, %wa: tensor<2x3x3x3xi8>, %ba: tensor<2xi32>, %out: tensor<1x3x3x2xi32>):
+    %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>} : (tensor<1x5x5x3xi8>, tensor<2x3x3x3xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x3x3x2xi32>
+    pex.yield %c : tensor<1x3x3x2xi32>
+  }
+  return
+}
+
+// -----
+
 // One output channel of a padded convolution (a first layer's slice in a
 // group loop) would fill the buffer for its own products alone: the
 // blocked-window kernel reads the input in place, a kernel row's taps as

@@ -351,7 +351,8 @@ LogicalResult lowerMac(scf::ForOp loop, DictionaryAttr attr) {
 
 /// A marked im2col copy loop as assembly: per word of four inputs, its two
 /// half-step words, two words apart by the block's pixels. Unrolled by two
-/// when it can: 15 cycles per eight inputs.
+/// when it can: 15 cycles per eight inputs; a copy of one or two words (a
+/// kernel row of an image's three channels) is straight-line code.
 LogicalResult lowerIm2Col(scf::ForOp loop) {
   std::optional<int64_t> words = getConstantIntValue(loop.getUpperBound());
   SmallVector<memref::LoadOp> loads = loadsOf(loop);
@@ -376,15 +377,19 @@ LogicalResult lowerIm2Col(scf::ForOp loop) {
   std::string target =
       kernel.inout(addressAt(builder, loc, loop, zero, first.getMemRef(),
                              first.getIndices()));
-  int64_t unroll = *words % 2 == 0 ? 2 : 1;
-  std::string count = kernel.inout(
-      arith::ConstantIntOp::create(builder, loc, *words / unroll, 32));
+  bool straight = *words <= 2;
+  int64_t unroll = straight ? *words : *words % 2 == 0 ? 2 : 1;
+  std::string count =
+      straight ? std::string()
+               : kernel.inout(arith::ConstantIntOp::create(
+                     builder, loc, *words / unroll, 32));
   SmallVector<std::string> raw, even;
   for (int64_t i = 0; i < unroll; ++i) {
     raw.push_back(kernel.scratch());
     even.push_back(kernel.scratch());
   }
-  kernel.line("1:");
+  if (!straight)
+    kernel.line("1:");
   for (int64_t i = 0; i < unroll; ++i)
     kernel.line("ldr " + raw[i] + ", [" + source + "], #4");
   for (int64_t i = 0; i < unroll; ++i) {
@@ -395,8 +400,10 @@ LogicalResult lowerIm2Col(scf::ForOp loop) {
     kernel.line("str " + even[i] + ", [" + target + "], #" +
                 std::to_string(2 * pixelBytes));
   }
-  kernel.line("subs " + count + ", #1");
-  kernel.line("bne 1b");
+  if (!straight) {
+    kernel.line("subs " + count + ", #1");
+    kernel.line("bne 1b");
+  }
   kernel.build(builder, loc);
   loop.erase();
   return success();
