@@ -146,3 +146,25 @@ func.func @image(%x: memref<1x5x5x3xi8>, %y: memref<1x3x3x2xi32>) {
   }
   return
 }
+
+// -----
+
+// Deeper than twelve groups (here 16), the groups are not unrolled whole but
+// eight per iteration: the counter starts at two, and one iteration holds
+// sixteen half-steps (each ending in the last pair-by-pixel SMLAD).
+// CHECK-LABEL: func.func private @deep_k0_conv2d
+// CHECK-DAG:     %[[ITERATIONS:.*]] = arith.constant 2 : i32
+// CHECK:         llvm.inline_asm has_side_effects asm_dialect = att "1:\0A{{([^"]*smlad \$5, \$13, \$10, \$5\\0A){16}s}}ubs $8, #1\0Abne 1b\0A", "{{[^"]*}}" {{.*}}, %[[ITERATIONS]] :
+memref.global "private" constant @deep_weights : memref<4x1x1x64xi8> = dense<3>
+memref.global "private" constant @deep_bias : memref<4xi32> = dense<[10, 20, 30, 40]>
+func.func @deep(%x: memref<1x1x5x64xi8>, %y: memref<1x1x3x4xi32>) {
+  %w = memref.get_global @deep_weights : memref<4x1x1x64xi8>
+  %b = memref.get_global @deep_bias : memref<4xi32>
+  pex.kernel ins(%x, %w, %b : memref<1x1x5x64xi8>, memref<4x1x1x64xi8>, memref<4xi32>) outs(%y : memref<1x1x3x4xi32>) {
+  ^bb0(%xa: tensor<1x1x5x64xi8>, %wa: tensor<4x1x1x64xi8>, %ba: tensor<4xi32>, %out: tensor<1x1x3x4xi32>):
+    %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 2>} : (tensor<1x1x5x64xi8>, tensor<4x1x1x64xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x3x4xi32>
+    pex.yield %c : tensor<1x1x3x4xi32>
+  }
+  return
+}
