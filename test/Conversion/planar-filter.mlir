@@ -1,5 +1,5 @@
-// RUN: pex-opt %s --pex-lower-kernels --canonicalize --cse | FileCheck %s
-// RUN: pex-opt %s --pex-lower-kernels --pex-dual-multiply-accumulate --canonicalize --cse | FileCheck %s --check-prefix=DSP
+// RUN: pex-opt %s -split-input-file --pex-lower-kernels --canonicalize --cse | FileCheck %s
+// RUN: pex-opt %s -split-input-file --pex-lower-kernels --pex-dual-multiply-accumulate --canonicalize --cse | FileCheck %s --check-prefix=DSP
 
 // A convolution over a single input channel (an image) is filtered plane by
 // plane (PlanarFilter.cpp). The input rows are converted to int16 once into
@@ -61,6 +61,47 @@ func.func @image(%x: memref<1x4x6x1xi8>, %y: memref<1x4x6x1xi32>) {
     %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
     %c = tosa.conv2d %xa, %wa, %ba, %xzp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x4x6x1xi8>, tensor<1x3x3x1xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x6x1xi32>
     pex.yield %c : tensor<1x4x6x1xi32>
+  }
+  return
+}
+
+// -----
+
+// A depthwise convolution larger than 3x3 over a single input channel, with
+// a channel multiplier of two, is the same planar filter: each copy is a
+// plane ([KH, KW, 1, M] weights), stored at its output channel. A 5x5
+// kernel keeps a rolling buffer of nine rows (14 columns: 28 bytes).
+// CHECK-LABEL: func.func private @copies_k0_depthwise_conv2d
+// CHECK-SAME:    (%[[X:.*]]: memref<1x9x9x1xi8>, %[[Y:.*]]: memref<1x3x3x2xi32>)
+// CHECK:         memref.alloca() {alignment = 4 : i64} : memref<9x14xi16>
+// CHECK:         scf.for %[[PLANE:.*]] = %c0 to %c2 step %c1 {
+// CHECK:           } {pex.planar = {kernel_h = 5 : i64, kernel_w = 5 : i64, stride = 2 : i64}}
+// CHECK:           memref.store %{{.*}}, %[[Y]][%c0, %{{.*}}, %{{.*}}, %[[PLANE]]]
+
+// On DSP targets a kernel other than 3x3 takes its weights from a table on
+// the stack, three words of lane pairs per kernel row ([w0, w1], [w2, w3],
+// [w4, 0]), filled before each output row; two outputs per iteration at
+// stride 2 share every input word: per kernel row the first weight word
+// and the first two input words, then a weight word and one more input word
+// for each pair of taps, one SMLAD per output; the row pointer moves on by
+// two outputs (8 bytes).
+// DSP-LABEL: func.func private @copies_k0_depthwise_conv2d
+// DSP-DAG:     %[[TABLE:.*]] = memref.alloca() {alignment = 4 : i64} : memref<15xi32>
+// DSP:         memref.store %{{.*}}, %[[TABLE]][%c0] : memref<15xi32>
+// DSP-COUNT-14:  memref.store %{{.*}}, %[[TABLE]]
+// DSP:         llvm.inline_asm has_side_effects asm_dialect = att "1:\0Aldr $7, [$12, #0]\0Aldr $5, [$0, #0]\0Aldr $6, [$0, #4]\0Asmuad $3, $5, $7\0Asmuad $4, $6, $7\0Aldr $7, [$12, #4]\0Aldr $5, [$0, #8]\0Asmlad $3, $6, $7, $3\0Asmlad $4, $5, $7, $4\0Aldr $7, [$12, #8]\0Aldr $6, [$0, #12]\0Asmlad $3, $5, $7, $3\0Asmlad $4, $6, $7, $4\0Aldr $7, [$12, #12]\0Aldr $5, [$0, #28]\0Aldr $6, [$0, #32]\0A{{.*}}add $0, $0, #8\0Astr $4, [$1, #4]\0Astr $3, [$1], #8\0Asubs $2, #1\0Abne 1b\0A"
+// DSP-NOT:     pex.planar
+memref.global "private" constant @copies_weights : memref<5x5x1x2xi8> = dense<1>
+memref.global "private" constant @copies_bias : memref<2xi32> = dense<[100, 200]>
+func.func @copies(%x: memref<1x9x9x1xi8>, %y: memref<1x3x3x2xi32>) {
+  %w = memref.get_global @copies_weights : memref<5x5x1x2xi8>
+  %b = memref.get_global @copies_bias : memref<2xi32>
+  pex.kernel ins(%x, %w, %b : memref<1x9x9x1xi8>, memref<5x5x1x2xi8>, memref<2xi32>) outs(%y : memref<1x3x3x2xi32>) {
+  ^bb0(%xa: tensor<1x9x9x1xi8>, %wa: tensor<5x5x1x2xi8>, %ba: tensor<2xi32>, %out: tensor<1x3x3x2xi32>):
+    %xzp = "tosa.const"() <{values = dense<-128> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.depthwise_conv2d %xa, %wa, %ba, %xzp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x9x9x1xi8>, tensor<5x5x1x2xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x3x3x2xi32>
+    pex.yield %c : tensor<1x3x3x2xi32>
   }
   return
 }

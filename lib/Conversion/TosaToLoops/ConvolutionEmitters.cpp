@@ -513,6 +513,9 @@ struct DepthwiseConv2DEmitter
                                                        /*channelDim=*/2);
     if (failed(geometry))
       return failure();
+    if (std::optional<LogicalResult> planar =
+            emitPlanarFilter(conv, builder, operands, emitElement))
+      return *planar;
     SmallVector<int64_t> taps{geometry->weightType.getDimSize(0),
                               geometry->weightType.getDimSize(1)};
     bool transpose = geometry->outputShape[2] == 1 &&

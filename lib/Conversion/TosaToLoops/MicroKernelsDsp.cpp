@@ -13,6 +13,7 @@
 #include "MicroKernels.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -425,15 +426,20 @@ LogicalResult lowerIm2Col(scf::ForOp loop) {
 /// of each input row: out0 = A.E + B.lo * O.hi, out1 = A.hi * E.lo + B.O,
 /// 28 cycles for 18 multiply-accumulates. At stride 2, one output per
 /// iteration: A.E + B.lo * O.hi.
+LogicalResult lowerPlanarTable(scf::ForOp loop, int64_t kernelH,
+                               int64_t kernelW, int64_t stride,
+                               int64_t outputs);
+
 LogicalResult lowerPlanar(scf::ForOp loop, DictionaryAttr attr) {
   auto kernelH = cast<IntegerAttr>(attr.get("kernel_h")).getInt();
   auto kernelW = cast<IntegerAttr>(attr.get("kernel_w")).getInt();
   auto stride = cast<IntegerAttr>(attr.get("stride")).getInt();
   std::optional<int64_t> outputs = getConstantIntValue(loop.getUpperBound());
-  // Other kernels stay generic.
-  if (kernelH != 3 || kernelW != 3 || (stride != 1 && stride != 2) ||
-      !outputs || *outputs % 2 != 0)
+  // Other strides and odd output counts stay generic.
+  if ((stride != 1 && stride != 2) || !outputs || *outputs % 2 != 0)
     return success();
+  if (kernelH != 3 || kernelW != 3)
+    return lowerPlanarTable(loop, kernelH, kernelW, stride, *outputs);
   SmallVector<memref::LoadOp> loads = loadsOf(loop), inputs, weights;
   for (memref::LoadOp load : loads)
     (load.getType().isInteger(16) ? inputs : weights).push_back(load);
@@ -513,6 +519,149 @@ LogicalResult lowerPlanar(scf::ForOp loop, DictionaryAttr attr) {
   } else {
     kernel.line("str " + first + ", [" + accs + "], #4");
   }
+  kernel.line("subs " + count + ", #1");
+  kernel.line("bne 1b");
+  kernel.build(builder, loc);
+  loop.erase();
+  return success();
+}
+
+/// A marked planar filter row of another KH x KW kernel (KW >= 2) as
+/// assembly, two outputs per iteration, with the weights as words of int16
+/// lanes in a table on the stack (filled before the row: too many for
+/// registers), read by immediate offsets. Per kernel row, with the input
+/// words X_j = [x_2j, x_2j+1] from the first output's first column and
+/// E_j = [w_2j, w_2j+1] (a missing tap is a zero weight, its input the
+/// buffer's padding): at stride 2, out0 = sum X_j.E_j and out1 = sum
+/// X_j+1.E_j, each input word feeding both; at stride 1, out1 also needs
+/// the odd pairs O_j = [w_2j-1, w_2j]: out1 = x_1 * w_0 + sum_j>=1 X_j.O_j.
+/// A 5x5 kernel at stride 2: 16 cycles per kernel row for 10
+/// multiply-accumulates.
+LogicalResult lowerPlanarTable(scf::ForOp loop, int64_t kernelH,
+                               int64_t kernelW, int64_t stride,
+                               int64_t outputs) {
+  SmallVector<memref::LoadOp> loads = loadsOf(loop), inputs, weights;
+  for (memref::LoadOp load : loads)
+    (load.getType().isInteger(16) ? inputs : weights).push_back(load);
+  memref::StoreOp store;
+  loop.getBody()->walk([&](memref::StoreOp op) { store = op; });
+  int64_t taps = kernelH * kernelW;
+  std::optional<int64_t> rowBytes =
+      inputs.empty() ? std::nullopt : byteStride(inputs[0].getMemRef(), 0);
+  // A single column has no pairs of taps: stays generic.
+  if (kernelW < 2)
+    return success();
+  if (static_cast<int64_t>(inputs.size()) != taps ||
+      static_cast<int64_t>(weights.size()) != taps || !store || !rowBytes)
+    return loop.emitOpError("is not a planar filter row of its kind");
+  int64_t evens = (kernelW + 1) / 2, odds = stride == 1 ? kernelW / 2 : 0;
+  int64_t rowWords = evens + odds;
+  // Rows too long for immediate offsets stay generic.
+  if ((kernelH - 1) * *rowBytes + 4 * (evens + 1) > kMaxOffset)
+    return success();
+
+  OpBuilder builder(loop);
+  Location loc = loop.getLoc();
+  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+  Type i32 = builder.getI32Type();
+  auto constant = [&](int64_t v) {
+    return arith::ConstantIntOp::create(builder, loc, v, 32).getResult();
+  };
+  auto weightAt = [&](int64_t kh, int64_t kw) -> Value {
+    if (kw < 0 || kw >= kernelW)
+      return constant(0);
+    Value w = cloneBefore(builder, loop, zero, weights[kh * kernelW + kw]);
+    return arith::ExtSIOp::create(builder, loc, i32, w).getResult();
+  };
+  auto pair = [&](Value low, Value high) {
+    return arith::OrIOp::create(
+               builder, loc,
+               arith::AndIOp::create(builder, loc, low, constant(0xFFFF)),
+               arith::ShLIOp::create(builder, loc, high, constant(16)))
+        .getResult();
+  };
+  // The table: per kernel row, E_0 .. E_evens-1, then O_1 .. O_odds.
+  auto function = loop->getParentOfType<func::FuncOp>();
+  OpBuilder entry = OpBuilder::atBlockBegin(&function.getBody().front());
+  Value table = memref::AllocaOp::create(
+      entry, loc, MemRefType::get({kernelH * rowWords}, i32),
+      builder.getI64IntegerAttr(4));
+  for (int64_t kh = 0; kh < kernelH; ++kh) {
+    for (int64_t j = 0; j < rowWords; ++j) {
+      int64_t low = j < evens ? 2 * j : 2 * (j - evens + 1) - 1;
+      Value word = pair(weightAt(kh, low), weightAt(kh, low + 1));
+      memref::StoreOp::create(
+          builder, loc, word, table,
+          ValueRange{arith::ConstantIndexOp::create(builder, loc,
+                                                    kh * rowWords + j)});
+    }
+  }
+
+  AsmKernel kernel;
+  std::string rows = kernel.inout(addressAt(builder, loc, loop, zero,
+                                            inputs[0].getMemRef(),
+                                            inputs[0].getIndices()));
+  std::string accs = kernel.inout(addressAt(builder, loc, loop, zero,
+                                            store.getMemRef(),
+                                            store.getIndices()));
+  std::string count = kernel.inout(constant(outputs / 2));
+  std::string words = kernel.input(
+      addressAt(builder, loc, loop, zero, table, ValueRange{zero}));
+  std::string first = kernel.scratch(), second = kernel.scratch();
+  std::string a = kernel.scratch(), b = kernel.scratch();
+  std::string e = kernel.scratch(), f = kernel.scratch();
+  auto load = [&](const std::string &reg, const std::string &base,
+                  int64_t offset) {
+    kernel.line("ldr " + reg + ", [" + base + ", #" + std::to_string(offset) +
+                "]");
+  };
+  // acc (+)= x.w: SMUAD on the first kernel row, SMLAD after.
+  auto dot = [&](int64_t kh, const std::string &acc, const std::string &x,
+                 const std::string &w) {
+    if (kh == 0)
+      kernel.line("smuad " + acc + ", " + x + ", " + w);
+    else
+      kernel.line("smlad " + acc + ", " + x + ", " + w + ", " + acc);
+  };
+  kernel.line("1:");
+  for (int64_t kh = 0; kh < kernelH; ++kh) {
+    int64_t base = kh * *rowBytes, weightBase = 4 * kh * rowWords;
+    if (stride == 2) {
+      load(e, words, weightBase);
+      load(a, rows, base);
+      load(b, rows, base + 4);
+      dot(kh, first, a, e);
+      dot(kh, second, b, e);
+      for (int64_t j = 1; j < evens; ++j) {
+        load(e, words, weightBase + 4 * j);
+        load(a, rows, base + 4 * (j + 1));
+        dot(1, first, b, e);
+        dot(1, second, a, e);
+        std::swap(a, b);
+      }
+      continue;
+    }
+    load(a, rows, base);
+    load(e, words, weightBase);
+    dot(kh, first, a, e);
+    // x_1 * w_0: the top lane of X_0 by the bottom lane of E_0.
+    if (kh == 0)
+      kernel.line("smultb " + second + ", " + a + ", " + e);
+    else
+      kernel.line("smlatb " + second + ", " + a + ", " + e + ", " + second);
+    for (int64_t j = 1; j < std::max(evens, odds + 1); ++j) {
+      load(a, rows, base + 4 * j);
+      if (j < evens)
+        load(e, words, weightBase + 4 * j);
+      load(f, words, weightBase + 4 * (evens + j - 1));
+      if (j < evens)
+        dot(1, first, a, e);
+      dot(1, second, a, f);
+    }
+  }
+  kernel.line("add " + rows + ", " + rows + ", #" + std::to_string(4 * stride));
+  kernel.line("str " + second + ", [" + accs + ", #4]");
+  kernel.line("str " + first + ", [" + accs + "], #8");
   kernel.line("subs " + count + ", #1");
   kernel.line("bne 1b");
   kernel.build(builder, loc);

@@ -22,6 +22,12 @@ std::optional<LogicalResult> emitPlanarFilter(tosa::Conv2DOp conv,
                                               OpBuilder &builder,
                                               KernelOperands &operands,
                                               ElementCallback emitElement);
+/// The same for a depthwise convolution of a single input channel: each of
+/// its output channels (the channel multiplier) filters the plane.
+std::optional<LogicalResult> emitPlanarFilter(tosa::DepthwiseConv2DOp conv,
+                                              OpBuilder &builder,
+                                              KernelOperands &operands,
+                                              ElementCallback emitElement);
 
 } // namespace mlir::pex::emit
 

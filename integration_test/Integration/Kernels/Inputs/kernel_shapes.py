@@ -85,11 +85,19 @@ def kernel_shapes() -> Graph:
     x = Tensor("input", (1, 13, 11, 1), "i8", Quantization.per_tensor(0.05, -5))
     m = _Model(x)
     # Single input channel, few outputs: planar filters (3x3 at strides 1 and
-    # 2, a stride larger than the kernel, a kernel with no assembly).
+    # 2, a stride larger than the kernel, a kernel with no assembly; other
+    # kernels' weights from a table: 5x5, and even widths, at strides 1 and
+    # 2).
     m.conv("planar_s1", x, 2, (3, 3), (1, 1), (1, 1, 1, 1))
     m.conv("planar_s2", x, 3, (3, 3), (2, 2), (1, 1, 1, 1))
     m.conv("planar_1x1_s2", x, 4, (1, 1), (2, 2), (0, 0, 0, 0))
     m.conv("planar_5x5", x, 1, (5, 5), (1, 1), (0, 0, 0, 0))
+    m.conv("planar_4x4_s2", x, 2, (4, 4), (2, 2), (1, 2, 1, 2))
+    m.conv("planar_2x4", x, 1, (2, 4), (1, 1), (0, 1, 1, 2))
+    # A depthwise filter larger than 3x3 over the single input channel with
+    # a channel multiplier: planar too, each copy a plane.
+    m.depthwise("planar_depthwise_5x5_s2", x, (5, 5), (2, 2), (2, 2, 2, 2), multiplier=3)
+    m.depthwise("planar_depthwise_5x5", x, (5, 5), (1, 1), (2, 2, 2, 2), multiplier=2)
     # More outputs: packed through im2col; its map feeds the rest.
     features = m.conv("packed", x, 8, (3, 3), (1, 1), (0, 0, 0, 0))
     # Unpadded, kernel rows of whole words, few outputs: rows read in place.
