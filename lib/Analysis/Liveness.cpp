@@ -273,8 +273,10 @@ mlir::pex::getUnitCost(const BufferGraph &graph, unsigned unit,
 int64_t mlir::pex::getLowerBound(const BufferGraph &graph) {
   ArrayRef<Unit> units = graph.getUnits();
   ArrayRef<Buffer> buffers = graph.getBuffers();
-  // Units each unit transitively depends on: an input can be overwritten in
-  // any order when all its other readers are among them.
+  // Units each unit transitively depends on: an input can be overwritten
+  // by a unit in some order when none of its other readers depends on that
+  // unit (they can all run before it), and the bound is, per unit, the
+  // least it needs over all orders.
   SmallVector<llvm::BitVector> ancestors(units.size(),
                                          llvm::BitVector(units.size()));
   for (auto [index, unit] : llvm::enumerate(units))
@@ -289,9 +291,9 @@ int64_t mlir::pex::getLowerBound(const BufferGraph &graph) {
     return graph.counts(buffers[buffer]) ? buffers[buffer].bytes : 0;
   };
   for (auto [index, unit] : llvm::enumerate(units)) {
-    auto diesHereAlways = [&, index = index](unsigned input) {
-      return llvm::all_of(buffers[input].consumers, [&](unsigned consumer) {
-        return consumer == index || ancestors[index].test(consumer);
+    auto canDieHere = [&, index = index](unsigned input) {
+      return llvm::none_of(buffers[input].consumers, [&](unsigned consumer) {
+        return consumer != index && ancestors[consumer].test(index);
       });
     };
     if (unit.group) {
@@ -304,10 +306,10 @@ int64_t mlir::pex::getLowerBound(const BufferGraph &graph) {
       for (auto [output, over] : profile.inPlaceOver)
         if (std::optional<unsigned> step =
                 getInPlaceInputStep(graph, profile, output, over);
-            step && diesHereAlways(over))
+            step && canDieHere(over))
           live[*step] -= countedBytes(over);
       if (profile.resultOverInput &&
-          diesHereAlways(profile.resultOverInput->input))
+          canDieHere(profile.resultOverInput->input))
         subtractSharedBytes(graph, profile, live);
       bound = std::max(bound, *llvm::max_element(live));
       continue;
@@ -319,7 +321,7 @@ int64_t mlir::pex::getLowerBound(const BufferGraph &graph) {
       live += countedBytes(output);
     if (unit.inPlaceInput) {
       const Buffer &input = buffers[*unit.inPlaceInput];
-      if (diesHereAlways(*unit.inPlaceInput) && !input.isIO() &&
+      if (canDieHere(*unit.inPlaceInput) && !input.isIO() &&
           !buffers[unit.outputs.front()].isIO())
         live -= countedBytes(*unit.inPlaceInput);
     }
