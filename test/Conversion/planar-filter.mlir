@@ -70,13 +70,18 @@ func.func @image(%x: memref<1x4x6x1xi8>, %y: memref<1x4x6x1xi32>) {
 // A depthwise convolution larger than 3x3 over a single input channel, with
 // a channel multiplier of two, is the same planar filter: each copy is a
 // plane ([KH, KW, 1, M] weights), stored at its output channel. A 5x5
-// kernel keeps a rolling buffer of nine rows (14 columns: 28 bytes).
+// kernel keeps a rolling buffer of nine rows (14 columns: 28 bytes). The
+// planes share the converted rows: per output row, the two fresh input rows
+// (stride 2) are converted once, then each plane filters them.
 // CHECK-LABEL: func.func private @copies_k0_depthwise_conv2d
 // CHECK-SAME:    (%[[X:.*]]: memref<1x9x9x1xi8>, %[[Y:.*]]: memref<1x3x3x2xi32>)
 // CHECK:         memref.alloca() {alignment = 4 : i64} : memref<9x14xi16>
-// CHECK:         scf.for %[[PLANE:.*]] = %c0 to %c2 step %c1 {
-// CHECK:           } {pex.planar = {kernel_h = 5 : i64, kernel_w = 5 : i64, stride = 2 : i64}}
-// CHECK:           memref.store %{{.*}}, %[[Y]][%c0, %{{.*}}, %{{.*}}, %[[PLANE]]]
+// CHECK:         scf.for %[[OH:.*]] = %c0 to %c3 step %c1 {
+// CHECK-COUNT-2:   } {pex.gather}
+// CHECK:           scf.for %[[PLANE:.*]] = %c0 to %c2 step %c1 {
+// CHECK-NOT:         pex.gather
+// CHECK:             } {pex.planar = {kernel_h = 5 : i64, kernel_w = 5 : i64, stride = 2 : i64}}
+// CHECK:             memref.store %{{.*}}, %[[Y]][%c0, %[[OH]], %{{.*}}, %[[PLANE]]]
 
 // On DSP targets a kernel other than 3x3 takes its weights from a table on
 // the stack, three words of lane pairs per kernel row ([w0, w1], [w2, w3],

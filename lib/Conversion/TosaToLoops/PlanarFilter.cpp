@@ -1,13 +1,14 @@
 //===- PlanarFilter.cpp - Filters over one channel plane --------*- C++ -*-===//
 //
 // A convolution over a single input channel (an image's first layer, or a
-// slice of it) filters that plane once for each output channel. Plane by
-// plane, the input rows the window needs are converted once to int16 into
-// a rolling buffer whose padding columns (and rows above and below the
-// input) hold the input zero point: every output then reads all KH x KW
-// taps the same way, from the biases with the zero point folded in, with no
-// border cases. A row of outputs is one loop (marked kPlanarAttr, replaced
-// by assembly on DSP targets) into an int32 row, then the fused epilogue.
+// slice of it) filters that plane once for each output channel. The input
+// rows the window needs are converted once to int16 into a rolling buffer
+// whose padding columns (and rows above and below the input) hold the input
+// zero point, and every output channel (plane) filters them in turn: every
+// output reads all KH x KW taps the same way, from the biases with the zero
+// point folded in, with no border cases. A row of outputs is one loop
+// (marked kPlanarAttr, replaced by assembly on DSP targets) into an int32
+// row, then the fused epilogue.
 //
 // The buffer has 2 KH - 1 rows: input row r goes to row r mod KH and, when
 // that is below KH - 1, to row r mod KH + KH as well, so the KH rows an
@@ -79,10 +80,9 @@ public:
   void emit();
 
 private:
-  /// Converts input row `r` (counted from the top padding) of plane
-  /// `plane` into the buffer, or fills it with the zero point when it is
-  /// padding.
-  void fillRow(OpBuilder &b, Location l, Value n, Value plane, Value r);
+  /// Converts input row `r` (counted from the top padding) into the
+  /// buffer, or fills it with the zero point when it is padding.
+  void fillRow(OpBuilder &b, Location l, Value n, Value r);
   /// The outputs of row `oh` of plane `plane` into `accs`.
   void emitRow(OpBuilder &b, Location l, Value plane, Value oh);
   Value weight(OpBuilder &b, Location l, Value plane, int64_t kh,
@@ -106,8 +106,7 @@ Value PlanarFilter::weight(OpBuilder &b, Location l, Value plane, int64_t kh,
   return operands.load(b, l, 1, {plane, h, w, zero});
 }
 
-void PlanarFilter::fillRow(OpBuilder &b, Location l, Value n, Value plane,
-                           Value r) {
+void PlanarFilter::fillRow(OpBuilder &b, Location l, Value n, Value r) {
   Type i16 = b.getI16Type();
   Value kernelH = constantIndex(b, l, shape.kernelH);
   // The row's buffer row, and its copy (or the row itself again, for the
@@ -213,17 +212,18 @@ void PlanarFilter::emit() {
                 [&](OpBuilder &b, Location l, ValueRange indices) {
                   memref::StoreOp::create(b, l, zeroPoint, rows, indices);
                 });
+  // The planes share the input rows: each is converted once, and every
+  // plane filters it in turn.
   buildLoopNest(
-      builder, loc, {shape.batch, shape.planes},
-      [&](OpBuilder &b, Location l, ValueRange np) {
-        Value n = np[0], plane = np[1];
+      builder, loc, {shape.batch},
+      [&](OpBuilder &b, Location l, ValueRange batch) {
+        Value n = batch[0];
         // Each output row reads `fresh` rows the previous one did not (all
         // KH when the stride is larger than the kernel); the first one also
         // reads those before.
         int64_t fresh = std::min(shape.strideH, shape.kernelH);
         for (int64_t r = 0; r < shape.kernelH - fresh; ++r)
-          fillRow(b, l, n, plane, constantIndex(b, l, r));
-        Value bias = biases.load(b, l, plane);
+          fillRow(b, l, n, constantIndex(b, l, r));
         scf::ForOp::create(
             b, l, constantIndex(b, l, 0), constantIndex(b, l, shape.outputH),
             constantIndex(b, l, 1), ValueRange{},
@@ -234,19 +234,27 @@ void PlanarFilter::emit() {
                                         constantIndex(hb, hl, shape.strideH)),
                   shape.kernelH - fresh);
               for (int64_t i = 0; i < fresh; ++i)
-                fillRow(hb, hl, n, plane, addIndex(hb, hl, last, i));
-              emitRow(hb, hl, plane, oh);
-              scf::ForOp::create(
-                  hb, hl, constantIndex(hb, hl, 0),
-                  constantIndex(hb, hl, shape.outputW),
-                  constantIndex(hb, hl, 1), ValueRange{},
-                  [&](OpBuilder &eb, Location el, Value ow, ValueRange) {
-                    Value acc = arith::AddIOp::create(
-                        eb, el,
-                        memref::LoadOp::create(eb, el, accs, ValueRange{ow}),
-                        bias);
-                    emitElement(eb, el, {n, oh, ow, plane}, acc);
-                    scf::YieldOp::create(eb, el);
+                fillRow(hb, hl, n, addIndex(hb, hl, last, i));
+              buildLoopNest(
+                  hb, hl, {shape.planes},
+                  [&](OpBuilder &pb, Location pl, ValueRange planes) {
+                    Value plane = planes[0];
+                    emitRow(pb, pl, plane, oh);
+                    Value bias = biases.load(pb, pl, plane);
+                    scf::ForOp::create(
+                        pb, pl, constantIndex(pb, pl, 0),
+                        constantIndex(pb, pl, shape.outputW),
+                        constantIndex(pb, pl, 1), ValueRange{},
+                        [&](OpBuilder &eb, Location el, Value ow,
+                            ValueRange) {
+                          Value acc = arith::AddIOp::create(
+                              eb, el,
+                              memref::LoadOp::create(eb, el, accs,
+                                                     ValueRange{ow}),
+                              bias);
+                          emitElement(eb, el, {n, oh, ow, plane}, acc);
+                          scf::YieldOp::create(eb, el);
+                        });
                   });
               scf::YieldOp::create(hb, hl);
             });
@@ -321,7 +329,9 @@ emit::emitPlanarFilter(tosa::DepthwiseConv2DOp conv, OpBuilder &builder,
   // person_detect's first layer, a 3x3 channel multiplier of 8 over one
   // channel: 13.12 M with them, 13.45 M through the planar filter;
   // fingerprint_signature_generator's 5x5 multiplier of 8: 10.25 M through
-  // the depthwise emitter, 9.48 M planar).
+  // the depthwise emitter, 9.51 M planar, and under --stream, whose row
+  // kernels convert their input rows once for all eight planes, 8.73 M and
+  // 7.37 M).
   if (weightType.getDimSize(0) * weightType.getDimSize(1) <= 9)
     return std::nullopt;
   return emitPlanes(conv, conv.getInput(), conv.getWeight(), conv.getOutput(),
