@@ -110,3 +110,27 @@ func.func @copies(%x: memref<1x9x9x1xi8>, %y: memref<1x3x3x2xi32>) {
   }
   return
 }
+
+// -----
+
+// The same filter over a 201-column image would need nine buffer rows of
+// 206 int16 columns (3.7 KB of stack, more than the 2 KiB a kernel may
+// take): the depthwise emitter reads the input in place instead.
+// CHECK-LABEL: func.func private @wide_k0_depthwise_conv2d
+// CHECK-NOT:     memref.alloca
+// CHECK-NOT:     pex.planar
+// CHECK:         return
+memref.global "private" constant @wide_weights : memref<5x5x1x2xi8> = dense<1>
+memref.global "private" constant @wide_bias : memref<2xi32> = dense<[100, 200]>
+func.func @wide(%x: memref<1x9x201x1xi8>, %y: memref<1x3x99x2xi32>) {
+  %w = memref.get_global @wide_weights : memref<5x5x1x2xi8>
+  %b = memref.get_global @wide_bias : memref<2xi32>
+  pex.kernel ins(%x, %w, %b : memref<1x9x201x1xi8>, memref<5x5x1x2xi8>, memref<2xi32>) outs(%y : memref<1x3x99x2xi32>) {
+  ^bb0(%xa: tensor<1x9x201x1xi8>, %wa: tensor<5x5x1x2xi8>, %ba: tensor<2xi32>, %out: tensor<1x3x99x2xi32>):
+    %xzp = "tosa.const"() <{values = dense<-128> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.depthwise_conv2d %xa, %wa, %ba, %xzp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x9x201x1xi8>, tensor<5x5x1x2xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x3x99x2xi32>
+    pex.yield %c : tensor<1x3x99x2xi32>
+  }
+  return
+}

@@ -46,6 +46,14 @@ namespace {
 /// converted inputs better: PackedConvolution).
 constexpr int64_t kMaxSingleInputChannelOutputs = 4;
 
+/// Bytes of stack the rolling buffer and the row of accumulators may take
+/// (as PackedConvolution's im2col buffer): the stack counts in the SRAM a
+/// model needs. fingerprint_signature_generator's 5x5 depthwise filter (a
+/// multiplier of 8) over a 179-column image would take 3.6 KB (its stack
+/// from 140 B to 3,796 B) for 7 % of its estimated cycles (10.25 M to
+/// 9.51 M); it keeps the depthwise emitter.
+constexpr int64_t kMaxStackBytes = 2048;
+
 struct PlanarShape {
   int64_t batch, inputH, inputW;
   int64_t kernelH, kernelW;
@@ -67,6 +75,9 @@ struct PlanarShape {
   }
   /// Outputs per row, even (pairs of outputs at stride 1).
   int64_t accumulators() const { return outputW + outputW % 2; }
+  int64_t stackBytes() const {
+    return bufferRows() * bufferColumns() * 2 + accumulators() * 4;
+  }
 };
 
 class PlanarFilter {
@@ -284,11 +295,6 @@ emitPlanes(Operation *op, Value input, Value weight, Value output,
   std::optional<int64_t> weightZp = getIntConstant(operands, 4);
   if (!inputZp || weightZp != 0)
     return std::nullopt;
-  std::optional<FoldedBiases> biases = FoldedBiases::get(
-      builder, loc, operands.getMemRef(1), operands.getMemRef(2),
-      /*channelDim=*/depthwise ? 3 : 0, *inputZp, 0);
-  if (!biases)
-    return std::nullopt;
   int64_t kernelDim = depthwise ? 0 : 1;
   PlanarShape shape{inputType.getDimSize(0),
                     inputType.getDimSize(1),
@@ -304,6 +310,13 @@ emitPlanes(Operation *op, Value input, Value weight, Value output,
                     pad[2],
                     *inputZp,
                     depthwise};
+  if (shape.stackBytes() > kMaxStackBytes)
+    return std::nullopt;
+  std::optional<FoldedBiases> biases = FoldedBiases::get(
+      builder, loc, operands.getMemRef(1), operands.getMemRef(2),
+      /*channelDim=*/depthwise ? 3 : 0, *inputZp, 0);
+  if (!biases)
+    return std::nullopt;
   PlanarFilter(builder, loc, shape, operands, emitElement, *biases).emit();
   return success();
 }
@@ -327,11 +340,7 @@ emit::emitPlanarFilter(tosa::DepthwiseConv2DOp conv, OpBuilder &builder,
   // Filters larger than 3x3 only: the depthwise emitter's 3x3 kernels
   // (halfword weights, six columns a block) are faster (estimated cycles,
   // person_detect's first layer, a 3x3 channel multiplier of 8 over one
-  // channel: 13.12 M with them, 13.45 M through the planar filter;
-  // fingerprint_signature_generator's 5x5 multiplier of 8: 10.25 M through
-  // the depthwise emitter, 9.51 M planar, and under --stream, whose row
-  // kernels convert their input rows once for all eight planes, 8.73 M and
-  // 7.37 M).
+  // channel: 13.12 M with them, 13.45 M through the planar filter).
   if (weightType.getDimSize(0) * weightType.getDimSize(1) <= 9)
     return std::nullopt;
   return emitPlanes(conv, conv.getInput(), conv.getWeight(), conv.getOutput(),
