@@ -11,8 +11,10 @@ instruction-count plugin's cycle model and per-block profile
 cycles to the function holding it: each kernel is its own function
 (pex_NAME_run_kN_KIND), so the table is per kernel, then summed per operator
 kind, with the multiply-accumulates of convolutions and matrix products
-(from pexc --emit=kernels: the kernel's shapes times the trip counts of the
-partial-execution loops around it) and MACs per estimated cycle. The whole run is counted (the harness's reading of the input and
+(each kernel's count per call from its layer attribute, pexc
+--emit=llvm-dialect, times the calls the profile counted at its entry: a
+partial-execution slice's or a stream row's kernel runs once per call) and
+MACs per estimated cycle. The whole run is counted (the harness's reading of the input and
 writing of the output included); the model's share is the kernels' and the
 entry function's. Cycles are an estimate (zero wait states).
 """
@@ -113,48 +115,16 @@ def _constant(name: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def kernel_macs(model: str, pexc_args: list[str]) -> dict[int, int]:
-    """{kernel index: multiply-accumulates of one inference} from the kernels'
-    IR (pexc --emit=kernels): convolutions and matrix products, times the trip
-    counts of the partial-execution loops around them."""
+_LAYER = re.compile(r"llvm\.func \w+ @(\w+)\(.*?pex\.layer = #pex\.layer<[^\n]*?macs = (\d+)>")
+
+
+def kernel_macs(model: str, pexc_args: list[str]) -> dict[str, int]:
+    """{kernel function: multiply-accumulates of one call} from the kernels'
+    layer attributes (pexc --emit=llvm-dialect); a kernel runs once per call
+    of a partial-execution slice or a stream's row."""
     text = run([os.path.join(BUILD, "bin", "pexc"), model, "--target=cortex-m4", "-q",
-                "--emit=kernels", *pexc_args]).stdout
-    macs: dict[int, int] = {}
-    loops: list[tuple[int, int]] = []  # (indent, trips) of the enclosing scf.for
-    index = -1
-    for line in text.splitlines():
-        indent = len(line) - len(line.lstrip())
-        while loops and line.strip().startswith("}") and indent <= loops[-1][0]:
-            loops.pop()
-        loop = _FOR.search(line)
-        if loop:
-            lb, ub, step = (_constant(v) for v in loop.groups())
-            trips = (ub - lb) // step if None not in (lb, ub, step) else 1
-            loops.append((indent, trips))
-            continue
-        if "pex.kernel" in line and "=" in line:
-            index += 1
-            continue
-        op = re.search(r"tosa\.(conv2d|depthwise_conv2d|matmul) ", line)
-        if not op or index in macs:
-            continue
-        shapes = [[int(d) for d in t.split("x")] for t in _TENSOR.findall(line.split(" : ")[-1])]
-        if len(shapes) < 3:
-            continue
-        out, weights = shapes[-1], shapes[1]
-        if op.group(1) == "conv2d":  # [O, KH, KW, C]
-            per = weights[1] * weights[2] * weights[3]
-        elif op.group(1) == "depthwise_conv2d":  # [KH, KW, C, M]
-            per = weights[0] * weights[1]
-        else:  # [N, M, K] x [N, K, P]
-            per = shapes[0][-1]
-        count = per
-        for d in out:
-            count *= d
-        for _, trips in loops:
-            count *= trips
-        macs[index] = count
-    return macs
+                "--emit=llvm-dialect", *pexc_args]).stdout
+    return {name: int(macs) for name, macs in _LAYER.findall(text) if int(macs)}
 
 
 def kind_of(function: str) -> str:
@@ -177,17 +147,19 @@ def main(argv: list[str] | None = None) -> int:
     elf = build_image(os.path.abspath(args.model), work, args.pexc_arg)
     addresses, names = functions(elf)
     per_function: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
+    calls: dict[str, int] = collections.Counter()
     for address, instructions, executions, cycles in profile(elf, work, args.model):
         at = bisect.bisect_right(addresses, address) - 1
         name = names[at] if at >= 0 else "?"
         per_function[name][0] += instructions * executions
         per_function[name][1] += cycles
+        if at >= 0 and address == addresses[at]:
+            calls[name] += executions
     total_cycles = sum(c for _, c in per_function.values())
-    macs_by_index = kernel_macs(os.path.abspath(args.model), args.pexc_arg)
+    macs_per_call = kernel_macs(os.path.abspath(args.model), args.pexc_arg)
 
     def macs_of(name: str) -> int:
-        match = re.search(r"_run_k(\d+)_", name)
-        return macs_by_index.get(int(match.group(1)), 0) if match else 0
+        return macs_per_call.get(name, 0) * calls[name]
 
     def rate(macs: int, cycles: int) -> str:
         return f"{macs / cycles:.2f}" if macs and cycles else ""
