@@ -426,9 +426,51 @@ LogicalResult lowerIm2Col(scf::ForOp loop) {
 /// of each input row: out0 = A.E + B.lo * O.hi, out1 = A.hi * E.lo + B.O,
 /// 28 cycles for 18 multiply-accumulates. At stride 2, one output per
 /// iteration: A.E + B.lo * O.hi.
-LogicalResult lowerPlanarTable(scf::ForOp loop, int64_t kernelH,
-                               int64_t kernelW, int64_t stride,
-                               int64_t outputs);
+/// What a marked planar filter row reads and writes: its int16 input loads
+/// and its weight loads (kernel row by kernel row), the store of its
+/// accumulator, and the byte stride of the input rows.
+struct PlanarRow {
+  SmallVector<memref::LoadOp> inputs, weights;
+  memref::StoreOp store;
+  std::optional<int64_t> rowBytes;
+
+  explicit PlanarRow(scf::ForOp loop) {
+    for (memref::LoadOp load : loadsOf(loop))
+      (load.getType().isInteger(16) ? inputs : weights).push_back(load);
+    loop.getBody()->walk([&](memref::StoreOp op) { store = op; });
+    if (!inputs.empty())
+      rowBytes = byteStride(inputs[0].getMemRef(), 0);
+  }
+  bool hasTaps(int64_t taps) const {
+    return static_cast<int64_t>(inputs.size()) == taps &&
+           static_cast<int64_t>(weights.size()) == taps && store && rowBytes;
+  }
+};
+
+/// Weight `index` of a planar row as i32, loaded before the loop; out of
+/// range (a missing tap), zero.
+Value weightBefore(OpBuilder &builder, Location loc, scf::ForOp loop,
+                   const PlanarRow &row, int64_t index, bool inRange = true) {
+  if (!inRange)
+    return arith::ConstantIntOp::create(builder, loc, 0, 32);
+  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+  Value w = cloneBefore(builder, loop, zero, row.weights[index]);
+  return arith::ExtSIOp::create(builder, loc, builder.getI32Type(), w);
+}
+
+/// The word of int16 lanes [low, high].
+Value laneWord(OpBuilder &builder, Location loc, Value low, Value high) {
+  auto constant = [&](int64_t v) {
+    return arith::ConstantIntOp::create(builder, loc, v, 32).getResult();
+  };
+  return arith::OrIOp::create(
+      builder, loc, arith::AndIOp::create(builder, loc, low, constant(0xFFFF)),
+      arith::ShLIOp::create(builder, loc, high, constant(16)));
+}
+
+LogicalResult lowerPlanarTable(scf::ForOp loop, PlanarRow &row,
+                               int64_t kernelH, int64_t kernelW,
+                               int64_t stride, int64_t outputs);
 
 LogicalResult lowerPlanar(scf::ForOp loop, DictionaryAttr attr) {
   auto kernelH = cast<IntegerAttr>(attr.get("kernel_h")).getInt();
@@ -438,43 +480,34 @@ LogicalResult lowerPlanar(scf::ForOp loop, DictionaryAttr attr) {
   // Other strides and odd output counts stay generic.
   if ((stride != 1 && stride != 2) || !outputs || *outputs % 2 != 0)
     return success();
+  PlanarRow row(loop);
   if (kernelH != 3 || kernelW != 3)
-    return lowerPlanarTable(loop, kernelH, kernelW, stride, *outputs);
-  SmallVector<memref::LoadOp> loads = loadsOf(loop), inputs, weights;
-  for (memref::LoadOp load : loads)
-    (load.getType().isInteger(16) ? inputs : weights).push_back(load);
-  memref::StoreOp store;
-  loop.getBody()->walk([&](memref::StoreOp op) { store = op; });
-  std::optional<int64_t> rowBytes =
-      inputs.empty() ? std::nullopt : byteStride(inputs[0].getMemRef(), 0);
-  if (inputs.size() != 9 || weights.size() != 9 || !store || !rowBytes)
+    return lowerPlanarTable(loop, row, kernelH, kernelW, stride, *outputs);
+  if (!row.hasTaps(9))
     return loop.emitOpError("is not a planar filter row of its kind");
+  std::optional<int64_t> rowBytes = row.rowBytes;
   if (2 * *rowBytes + 4 > kMaxOffset)
     return success(); // rows too long for immediate offsets: stays generic
 
   OpBuilder builder(loop);
   Location loc = loop.getLoc();
   Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
-  Type i32 = builder.getI32Type();
   auto constant = [&](int64_t v) {
     return arith::ConstantIntOp::create(builder, loc, v, 32).getResult();
   };
   // w[kh][kw] as i32, and the lane pairs E and O of each kernel row.
   auto weightAt = [&](int64_t kh, int64_t kw) {
-    Value w = cloneBefore(builder, loop, zero, weights[kh * 3 + kw]);
-    return arith::ExtSIOp::create(builder, loc, i32, w).getResult();
+    return weightBefore(builder, loc, loop, row, kh * 3 + kw);
   };
   auto pair = [&](Value low, Value high) {
-    return arith::OrIOp::create(
-               builder, loc,
-               arith::AndIOp::create(builder, loc, low, constant(0xFFFF)),
-               arith::ShLIOp::create(builder, loc, high, constant(16)))
-        .getResult();
+    return laneWord(builder, loc, low, high);
   };
+  memref::LoadOp input = row.inputs[0];
+  memref::StoreOp store = row.store;
   AsmKernel kernel;
   std::string rows = kernel.inout(addressAt(builder, loc, loop, zero,
-                                            inputs[0].getMemRef(),
-                                            inputs[0].getIndices()));
+                                            input.getMemRef(),
+                                            input.getIndices()));
   std::string accs = kernel.inout(addressAt(builder, loc, loop, zero,
                                             store.getMemRef(),
                                             store.getIndices()));
@@ -537,23 +570,15 @@ LogicalResult lowerPlanar(scf::ForOp loop, DictionaryAttr attr) {
 /// the odd pairs O_j = [w_2j-1, w_2j]: out1 = x_1 * w_0 + sum_j>=1 X_j.O_j.
 /// A 5x5 kernel at stride 2: 16 cycles per kernel row for 10
 /// multiply-accumulates.
-LogicalResult lowerPlanarTable(scf::ForOp loop, int64_t kernelH,
-                               int64_t kernelW, int64_t stride,
-                               int64_t outputs) {
-  SmallVector<memref::LoadOp> loads = loadsOf(loop), inputs, weights;
-  for (memref::LoadOp load : loads)
-    (load.getType().isInteger(16) ? inputs : weights).push_back(load);
-  memref::StoreOp store;
-  loop.getBody()->walk([&](memref::StoreOp op) { store = op; });
-  int64_t taps = kernelH * kernelW;
-  std::optional<int64_t> rowBytes =
-      inputs.empty() ? std::nullopt : byteStride(inputs[0].getMemRef(), 0);
+LogicalResult lowerPlanarTable(scf::ForOp loop, PlanarRow &row,
+                               int64_t kernelH, int64_t kernelW,
+                               int64_t stride, int64_t outputs) {
   // A single column has no pairs of taps: stays generic.
   if (kernelW < 2)
     return success();
-  if (static_cast<int64_t>(inputs.size()) != taps ||
-      static_cast<int64_t>(weights.size()) != taps || !store || !rowBytes)
+  if (!row.hasTaps(kernelH * kernelW))
     return loop.emitOpError("is not a planar filter row of its kind");
+  std::optional<int64_t> rowBytes = row.rowBytes;
   int64_t evens = (kernelW + 1) / 2, odds = stride == 1 ? kernelW / 2 : 0;
   int64_t rowWords = evens + odds;
   // Rows too long for immediate offsets stay generic.
@@ -567,18 +592,9 @@ LogicalResult lowerPlanarTable(scf::ForOp loop, int64_t kernelH,
   auto constant = [&](int64_t v) {
     return arith::ConstantIntOp::create(builder, loc, v, 32).getResult();
   };
-  auto weightAt = [&](int64_t kh, int64_t kw) -> Value {
-    if (kw < 0 || kw >= kernelW)
-      return constant(0);
-    Value w = cloneBefore(builder, loop, zero, weights[kh * kernelW + kw]);
-    return arith::ExtSIOp::create(builder, loc, i32, w).getResult();
-  };
-  auto pair = [&](Value low, Value high) {
-    return arith::OrIOp::create(
-               builder, loc,
-               arith::AndIOp::create(builder, loc, low, constant(0xFFFF)),
-               arith::ShLIOp::create(builder, loc, high, constant(16)))
-        .getResult();
+  auto weightAt = [&](int64_t kh, int64_t kw) {
+    return weightBefore(builder, loc, loop, row, kh * kernelW + kw,
+                        kw >= 0 && kw < kernelW);
   };
   // The table: per kernel row, E_0 .. E_evens-1, then O_1 .. O_odds.
   auto function = loop->getParentOfType<func::FuncOp>();
@@ -589,7 +605,8 @@ LogicalResult lowerPlanarTable(scf::ForOp loop, int64_t kernelH,
   for (int64_t kh = 0; kh < kernelH; ++kh) {
     for (int64_t j = 0; j < rowWords; ++j) {
       int64_t low = j < evens ? 2 * j : 2 * (j - evens + 1) - 1;
-      Value word = pair(weightAt(kh, low), weightAt(kh, low + 1));
+      Value word =
+          laneWord(builder, loc, weightAt(kh, low), weightAt(kh, low + 1));
       memref::StoreOp::create(
           builder, loc, word, table,
           ValueRange{arith::ConstantIndexOp::create(builder, loc,
@@ -599,11 +616,11 @@ LogicalResult lowerPlanarTable(scf::ForOp loop, int64_t kernelH,
 
   AsmKernel kernel;
   std::string rows = kernel.inout(addressAt(builder, loc, loop, zero,
-                                            inputs[0].getMemRef(),
-                                            inputs[0].getIndices()));
+                                            row.inputs[0].getMemRef(),
+                                            row.inputs[0].getIndices()));
   std::string accs = kernel.inout(addressAt(builder, loc, loop, zero,
-                                            store.getMemRef(),
-                                            store.getIndices()));
+                                            row.store.getMemRef(),
+                                            row.store.getIndices()));
   std::string count = kernel.inout(constant(outputs / 2));
   std::string words = kernel.input(
       addressAt(builder, loc, loop, zero, table, ValueRange{zero}));

@@ -434,6 +434,31 @@ void PackedConvolution::fillReceptiveField(OpBuilder &b, Location l,
       b, l,
       arith::MulIOp::create(b, l, ow, constantIndex(b, l, shape.stride[1])),
       -shape.pad[2]);
+  // Copies `words` words of four inputs, `loadInput(k)` for k = 0, 1, ...,
+  // to the groups from `firstGroup` on, in the loop pex-dual-multiply-
+  // accumulate copies a word at a time.
+  auto copyWords = [&](OpBuilder &cb, Location cl, int64_t words,
+                       int64_t firstGroup,
+                       function_ref<Value(OpBuilder &, Location, Value)>
+                           loadInput) {
+    auto loop = scf::ForOp::create(
+        cb, cl, constantIndex(cb, cl, 0), constantIndex(cb, cl, words),
+        constantIndex(cb, cl, 1), ValueRange{},
+        [&](OpBuilder &fb, Location fl, Value j, ValueRange) {
+          Value g = addIndex(fb, fl, j, firstGroup);
+          Value word =
+              arith::MulIOp::create(fb, fl, j, constantIndex(fb, fl, 4));
+          for (int64_t r = 0; r < 4; ++r) {
+            Value x = loadInput(fb, fl, addIndex(fb, fl, word, r));
+            memref::StoreOp::create(
+                fb, fl, castInt(fb, fl, x, element), buffer,
+                ValueRange{g, constantIndex(fb, fl, r % 2), column,
+                           constantIndex(fb, fl, r / 2)});
+          }
+          scf::YieldOp::create(fb, fl);
+        });
+    loop->setAttr(kIm2ColAttr, cb.getUnitAttr());
+  };
   // Copies tap (kh, kw)'s channels, four at a time when they start a group:
   // the loop pex-dual-multiply-accumulate copies a word at a time.
   auto copy = [&](OpBuilder &cb, Location cl, int64_t kh, int64_t kw) {
@@ -454,25 +479,10 @@ void PackedConvolution::fillReceptiveField(OpBuilder &b, Location l,
       return;
     }
     if (channels % 4 == 0) {
-      auto loop = scf::ForOp::create(
-          cb, cl, constantIndex(cb, cl, 0), constantIndex(cb, cl, channels / 4),
-          constantIndex(cb, cl, 1), ValueRange{},
-          [&](OpBuilder &fb, Location fl, Value j, ValueRange) {
-            Value g = addIndex(fb, fl, j, first / 4);
-            for (int64_t r = 0; r < 4; ++r) {
-              Value c = addIndex(
-                  fb, fl,
-                  arith::MulIOp::create(fb, fl, j, constantIndex(fb, fl, 4)),
-                  r);
-              Value x = operands.load(fb, fl, 0, {n, ih, iw, c});
-              memref::StoreOp::create(
-                  fb, fl, castInt(fb, fl, x, element), buffer,
-                  ValueRange{g, constantIndex(fb, fl, r % 2), column,
-                             constantIndex(fb, fl, r / 2)});
-            }
-            scf::YieldOp::create(fb, fl);
-          });
-      loop->setAttr(kIm2ColAttr, cb.getUnitAttr());
+      copyWords(cb, cl, channels / 4, first / 4,
+                [&](OpBuilder &lb, Location ll, Value k) {
+                  return operands.load(lb, ll, 0, {n, ih, iw, k});
+                });
       return;
     }
     for (int64_t c = 0; c < channels; ++c)
@@ -492,23 +502,7 @@ void PackedConvolution::fillReceptiveField(OpBuilder &b, Location l,
           lb, ll, inputRows,
           ValueRange{n, ih, arith::AddIOp::create(lb, ll, start, offset)});
     };
-    auto loop = scf::ForOp::create(
-        cb, cl, constantIndex(cb, cl, 0),
-        constantIndex(cb, cl, order.wordsPerRun()), constantIndex(cb, cl, 1),
-        ValueRange{}, [&](OpBuilder &fb, Location fl, Value j, ValueRange) {
-          Value g = addIndex(fb, fl, j, order.slotOf(runStart) / 4);
-          Value word =
-              arith::MulIOp::create(fb, fl, j, constantIndex(fb, fl, 4));
-          for (int64_t r = 0; r < 4; ++r) {
-            Value x = loadAt(fb, fl, addIndex(fb, fl, word, r));
-            memref::StoreOp::create(
-                fb, fl, castInt(fb, fl, x, element), buffer,
-                ValueRange{g, constantIndex(fb, fl, r % 2), column,
-                           constantIndex(fb, fl, r / 2)});
-          }
-          scf::YieldOp::create(fb, fl);
-        });
-    loop->setAttr(kIm2ColAttr, cb.getUnitAttr());
+    copyWords(cb, cl, order.wordsPerRun(), order.slotOf(runStart) / 4, loadAt);
     for (int64_t j = 4 * order.wordsPerRun(); j < order.runLength; ++j)
       store(cb, cl, loadAt(cb, cl, constantIndex(cb, cl, j)), runStart + j);
   };
