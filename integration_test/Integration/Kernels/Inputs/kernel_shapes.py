@@ -85,9 +85,9 @@ def kernel_shapes() -> Graph:
     x = Tensor("input", (1, 13, 11, 1), "i8", Quantization.per_tensor(0.05, -5))
     m = _Model(x)
     # Single input channel, few outputs: planar filters (3x3 at strides 1 and
-    # 2, a stride larger than the kernel, a kernel with no assembly; other
-    # kernels' weights from a table: 5x5, and even widths, at strides 1 and
-    # 2).
+    # 2; a stride larger than the kernel, one column wide, with no assembly;
+    # other kernels' weights from a table: 5x5, and even widths, at strides 1
+    # and 2).
     m.conv("planar_s1", x, 2, (3, 3), (1, 1), (1, 1, 1, 1))
     m.conv("planar_s2", x, 3, (3, 3), (2, 2), (1, 1, 1, 1))
     m.conv("planar_1x1_s2", x, 4, (1, 1), (2, 2), (0, 0, 0, 0))
