@@ -105,16 +105,6 @@ def profile(elf: str, work: str, model: str) -> list[tuple[int, int, int, int]]:
     return rows
 
 
-_CONSTANT = re.compile(r"%c(-?\d+)(?:_\d+)?$")
-_FOR = re.compile(r"scf\.for %\w+ = (%\w+) to (%\w+) step (%\w+)")
-_TENSOR = re.compile(r"tensor<([0-9x]+)x[a-z0-9]+>")
-
-
-def _constant(name: str) -> int | None:
-    match = _CONSTANT.match(name)
-    return int(match.group(1)) if match else None
-
-
 _LAYER = re.compile(r"llvm\.func \w+ @(\w+)\(.*?pex\.layer = #pex\.layer<[^\n]*?macs = (\d+)>")
 
 

@@ -419,13 +419,6 @@ LogicalResult lowerIm2Col(scf::ForOp loop) {
   return success();
 }
 
-/// A marked planar filter row (MicroKernels.h: kPlanarAttr) of a 3x3
-/// kernel as assembly: the weights of each kernel row held as two words of
-/// int16 lanes, E = [w0, w1] and O = [w1, w2], for the whole row. At stride
-/// 1, two outputs per iteration from the words A = [x0, x1], B = [x2, x3]
-/// of each input row: out0 = A.E + B.lo * O.hi, out1 = A.hi * E.lo + B.O,
-/// 28 cycles for 18 multiply-accumulates. At stride 2, one output per
-/// iteration: A.E + B.lo * O.hi.
 /// What a marked planar filter row reads and writes: its int16 input loads
 /// and its weight loads (kernel row by kernel row), the store of its
 /// accumulator, and the byte stride of the input rows.
@@ -468,97 +461,6 @@ Value laneWord(OpBuilder &builder, Location loc, Value low, Value high) {
       arith::ShLIOp::create(builder, loc, high, constant(16)));
 }
 
-LogicalResult lowerPlanarTable(scf::ForOp loop, PlanarRow &row,
-                               int64_t kernelH, int64_t kernelW,
-                               int64_t stride, int64_t outputs);
-
-LogicalResult lowerPlanar(scf::ForOp loop, DictionaryAttr attr) {
-  auto kernelH = cast<IntegerAttr>(attr.get("kernel_h")).getInt();
-  auto kernelW = cast<IntegerAttr>(attr.get("kernel_w")).getInt();
-  auto stride = cast<IntegerAttr>(attr.get("stride")).getInt();
-  std::optional<int64_t> outputs = getConstantIntValue(loop.getUpperBound());
-  // Other strides and odd output counts stay generic.
-  if ((stride != 1 && stride != 2) || !outputs || *outputs % 2 != 0)
-    return success();
-  PlanarRow row(loop);
-  if (kernelH != 3 || kernelW != 3)
-    return lowerPlanarTable(loop, row, kernelH, kernelW, stride, *outputs);
-  if (!row.hasTaps(9))
-    return loop.emitOpError("is not a planar filter row of its kind");
-  std::optional<int64_t> rowBytes = row.rowBytes;
-  if (2 * *rowBytes + 4 > kMaxOffset)
-    return success(); // rows too long for immediate offsets: stays generic
-
-  OpBuilder builder(loop);
-  Location loc = loop.getLoc();
-  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
-  auto constant = [&](int64_t v) {
-    return arith::ConstantIntOp::create(builder, loc, v, 32).getResult();
-  };
-  // w[kh][kw] as i32, and the lane pairs E and O of each kernel row.
-  auto weightAt = [&](int64_t kh, int64_t kw) {
-    return weightBefore(builder, loc, loop, row, kh * 3 + kw);
-  };
-  auto pair = [&](Value low, Value high) {
-    return laneWord(builder, loc, low, high);
-  };
-  memref::LoadOp input = row.inputs[0];
-  memref::StoreOp store = row.store;
-  AsmKernel kernel;
-  std::string rows = kernel.inout(addressAt(builder, loc, loop, zero,
-                                            input.getMemRef(),
-                                            input.getIndices()));
-  std::string accs = kernel.inout(addressAt(builder, loc, loop, zero,
-                                            store.getMemRef(),
-                                            store.getIndices()));
-  int64_t perIteration = stride == 1 ? 2 : 1;
-  std::string count =
-      kernel.inout(constant(*outputs / perIteration));
-  SmallVector<std::string> evens, odds;
-  for (int64_t kh = 0; kh < 3; ++kh) {
-    Value w0 = weightAt(kh, 0), w1 = weightAt(kh, 1), w2 = weightAt(kh, 2);
-    evens.push_back(kernel.input(pair(w0, w1)));
-    odds.push_back(kernel.input(pair(w1, w2)));
-  }
-  std::string first = kernel.scratch(), second = kernel.scratch();
-  std::string a = kernel.scratch(), b = kernel.scratch();
-  kernel.line("1:");
-  for (int64_t kh = 0; kh < 3; ++kh) {
-    std::string at = std::to_string(kh * *rowBytes);
-    std::string next = std::to_string(kh * *rowBytes + 4);
-    kernel.line("ldr " + a + ", [" + rows + ", #" + at + "]");
-    kernel.line("ldr " + b + ", [" + rows + ", #" + next + "]");
-    if (kh == 0)
-      kernel.line("smuad " + first + ", " + a + ", " + evens[kh]);
-    else
-      kernel.line("smlad " + first + ", " + a + ", " + evens[kh] + ", " +
-                  first);
-    kernel.line("smlabt " + first + ", " + b + ", " + odds[kh] + ", " +
-                first);
-    if (stride != 1)
-      continue;
-    if (kh == 0)
-      kernel.line("smultb " + second + ", " + a + ", " + evens[kh]);
-    else
-      kernel.line("smlatb " + second + ", " + a + ", " + evens[kh] + ", " +
-                  second);
-    kernel.line("smlad " + second + ", " + b + ", " + odds[kh] + ", " +
-                second);
-  }
-  kernel.line("add " + rows + ", " + rows + ", #4");
-  if (stride == 1) {
-    kernel.line("str " + second + ", [" + accs + ", #4]");
-    kernel.line("str " + first + ", [" + accs + "], #8");
-  } else {
-    kernel.line("str " + first + ", [" + accs + "], #4");
-  }
-  kernel.line("subs " + count + ", #1");
-  kernel.line("bne 1b");
-  kernel.build(builder, loc);
-  loop.erase();
-  return success();
-}
-
 /// A marked planar filter row of another KH x KW kernel (KW >= 2) as
 /// assembly, two outputs per iteration, with the weights as words of int16
 /// lanes in a table on the stack (filled before the row: too many for
@@ -570,7 +472,7 @@ LogicalResult lowerPlanar(scf::ForOp loop, DictionaryAttr attr) {
 /// the odd pairs O_j = [w_2j-1, w_2j]: out1 = x_1 * w_0 + sum_j>=1 X_j.O_j.
 /// A 5x5 kernel at stride 2: 16 cycles per kernel row for 10
 /// multiply-accumulates.
-LogicalResult lowerPlanarTable(scf::ForOp loop, PlanarRow &row,
+LogicalResult lowerPlanarTable(scf::ForOp loop, const PlanarRow &row,
                                int64_t kernelH, int64_t kernelW,
                                int64_t stride, int64_t outputs) {
   // A single column has no pairs of taps: stays generic.
@@ -614,13 +516,15 @@ LogicalResult lowerPlanarTable(scf::ForOp loop, PlanarRow &row,
     }
   }
 
+  memref::LoadOp input = row.inputs[0];
+  memref::StoreOp store = row.store;
   AsmKernel kernel;
   std::string rows = kernel.inout(addressAt(builder, loc, loop, zero,
-                                            row.inputs[0].getMemRef(),
-                                            row.inputs[0].getIndices()));
+                                            input.getMemRef(),
+                                            input.getIndices()));
   std::string accs = kernel.inout(addressAt(builder, loc, loop, zero,
-                                            row.store.getMemRef(),
-                                            row.store.getIndices()));
+                                            store.getMemRef(),
+                                            store.getIndices()));
   std::string count = kernel.inout(constant(outputs / 2));
   std::string words = kernel.input(
       addressAt(builder, loc, loop, zero, table, ValueRange{zero}));
@@ -679,6 +583,97 @@ LogicalResult lowerPlanarTable(scf::ForOp loop, PlanarRow &row,
   kernel.line("add " + rows + ", " + rows + ", #" + std::to_string(4 * stride));
   kernel.line("str " + second + ", [" + accs + ", #4]");
   kernel.line("str " + first + ", [" + accs + "], #8");
+  kernel.line("subs " + count + ", #1");
+  kernel.line("bne 1b");
+  kernel.build(builder, loc);
+  loop.erase();
+  return success();
+}
+
+/// A marked planar filter row (MicroKernels.h: kPlanarAttr) of a 3x3
+/// kernel as assembly: the weights of each kernel row held as two words of
+/// int16 lanes, E = [w0, w1] and O = [w1, w2], for the whole row. At stride
+/// 1, two outputs per iteration from the words A = [x0, x1], B = [x2, x3]
+/// of each input row: out0 = A.E + B.lo * O.hi, out1 = A.hi * E.lo + B.O,
+/// 28 cycles for 18 multiply-accumulates. At stride 2, one output per
+/// iteration: A.E + B.lo * O.hi. Other kernels: lowerPlanarTable.
+LogicalResult lowerPlanar(scf::ForOp loop, DictionaryAttr attr) {
+  auto kernelH = cast<IntegerAttr>(attr.get("kernel_h")).getInt();
+  auto kernelW = cast<IntegerAttr>(attr.get("kernel_w")).getInt();
+  auto stride = cast<IntegerAttr>(attr.get("stride")).getInt();
+  std::optional<int64_t> outputs = getConstantIntValue(loop.getUpperBound());
+  // Other strides and odd output counts stay generic.
+  if ((stride != 1 && stride != 2) || !outputs || *outputs % 2 != 0)
+    return success();
+  PlanarRow row(loop);
+  if (kernelH != 3 || kernelW != 3)
+    return lowerPlanarTable(loop, row, kernelH, kernelW, stride, *outputs);
+  if (!row.hasTaps(9))
+    return loop.emitOpError("is not a planar filter row of its kind");
+  std::optional<int64_t> rowBytes = row.rowBytes;
+  if (2 * *rowBytes + 4 > kMaxOffset)
+    return success(); // rows too long for immediate offsets: stays generic
+
+  OpBuilder builder(loop);
+  Location loc = loop.getLoc();
+  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+  auto constant = [&](int64_t v) {
+    return arith::ConstantIntOp::create(builder, loc, v, 32).getResult();
+  };
+  // w[kh][kw] as i32, and the lane pairs E and O of each kernel row.
+  auto weightAt = [&](int64_t kh, int64_t kw) {
+    return weightBefore(builder, loc, loop, row, kh * 3 + kw);
+  };
+  memref::LoadOp input = row.inputs[0];
+  memref::StoreOp store = row.store;
+  AsmKernel kernel;
+  std::string rows = kernel.inout(addressAt(builder, loc, loop, zero,
+                                            input.getMemRef(),
+                                            input.getIndices()));
+  std::string accs = kernel.inout(addressAt(builder, loc, loop, zero,
+                                            store.getMemRef(),
+                                            store.getIndices()));
+  int64_t perIteration = stride == 1 ? 2 : 1;
+  std::string count =
+      kernel.inout(constant(*outputs / perIteration));
+  SmallVector<std::string> evens, odds;
+  for (int64_t kh = 0; kh < 3; ++kh) {
+    Value w0 = weightAt(kh, 0), w1 = weightAt(kh, 1), w2 = weightAt(kh, 2);
+    evens.push_back(kernel.input(laneWord(builder, loc, w0, w1)));
+    odds.push_back(kernel.input(laneWord(builder, loc, w1, w2)));
+  }
+  std::string first = kernel.scratch(), second = kernel.scratch();
+  std::string a = kernel.scratch(), b = kernel.scratch();
+  kernel.line("1:");
+  for (int64_t kh = 0; kh < 3; ++kh) {
+    std::string at = std::to_string(kh * *rowBytes);
+    std::string next = std::to_string(kh * *rowBytes + 4);
+    kernel.line("ldr " + a + ", [" + rows + ", #" + at + "]");
+    kernel.line("ldr " + b + ", [" + rows + ", #" + next + "]");
+    if (kh == 0)
+      kernel.line("smuad " + first + ", " + a + ", " + evens[kh]);
+    else
+      kernel.line("smlad " + first + ", " + a + ", " + evens[kh] + ", " +
+                  first);
+    kernel.line("smlabt " + first + ", " + b + ", " + odds[kh] + ", " +
+                first);
+    if (stride != 1)
+      continue;
+    if (kh == 0)
+      kernel.line("smultb " + second + ", " + a + ", " + evens[kh]);
+    else
+      kernel.line("smlatb " + second + ", " + a + ", " + evens[kh] + ", " +
+                  second);
+    kernel.line("smlad " + second + ", " + b + ", " + odds[kh] + ", " +
+                second);
+  }
+  kernel.line("add " + rows + ", " + rows + ", #4");
+  if (stride == 1) {
+    kernel.line("str " + second + ", [" + accs + ", #4]");
+    kernel.line("str " + first + ", [" + accs + "], #8");
+  } else {
+    kernel.line("str " + first + ", [" + accs + "], #4");
+  }
   kernel.line("subs " + count + ", #1");
   kernel.line("bne 1b");
   kernel.build(builder, loc);
