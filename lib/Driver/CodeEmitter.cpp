@@ -5,6 +5,8 @@
 
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Linker/Linker.h"
@@ -110,6 +112,19 @@ emitObjectWithStackBound(llvm::Module &llvmModule, llvm::TargetMachine &machine,
   return mlir::success();
 }
 
+/// Every assembly block the kernels contain runs to its end. Saying so lets
+/// LICM hoist the loads after a block (a requantisation's per-channel
+/// multiplier, shift and rounding word) out of the loop around it: without
+/// `willreturn` a load after the block is not known to run on every
+/// iteration, so it stays in the loop.
+static void markInlineAssemblyReturns(llvm::Module &module) {
+  for (llvm::Function &function : module)
+    for (llvm::Instruction &instruction : llvm::instructions(function))
+      if (auto *call = llvm::dyn_cast<llvm::CallInst>(&instruction);
+          call && call->isInlineAsm())
+        call->addFnAttr(llvm::Attribute::WillReturn);
+}
+
 CodeEmitter::CodeEmitter(const Target &target,
                          std::unique_ptr<llvm::TargetMachine> machine)
     : target(target), machine(std::move(machine)) {}
@@ -131,6 +146,7 @@ mlir::LogicalResult CodeEmitter::add(mlir::ModuleOp module) {
     return mlir::failure();
   translated->setTargetTriple(machine->getTargetTriple());
   translated->setDataLayout(machine->createDataLayout());
+  markInlineAssemblyReturns(*translated);
   if (!linked) {
     linked = std::move(translated);
     return mlir::success();
