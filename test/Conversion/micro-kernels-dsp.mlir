@@ -168,3 +168,33 @@ func.func @deep(%x: memref<1x1x5x64xi8>, %y: memref<1x1x3x4xi32>) {
   }
   return
 }
+
+// -----
+
+// Three channels of an unpadded 3x3 convolution over eight: each receptive
+// field is read in place as three runs (its kernel rows, 24 bytes, 40 apart).
+// The loop over the runs and the marked loop over a run's six groups are one
+// assembly block: an iteration per run, its groups unrolled, then each of the
+// three pixel pointers steps from the run's end to the next run's start
+// (40 - 24 bytes). No loop over the runs is left around the block.
+// CHECK-LABEL: func.func private @runs_k0_conv2d
+// CHECK:         scf.for
+// CHECK:         scf.for
+// CHECK-NOT:     scf.for
+// CHECK:         llvm.inline_asm has_side_effects asm_dialect = att "1:\0Aldr $10, [$6], #4\0Aldr $11, [$3], #4\0Aldr $12, [$4], #4\0Aldr $13, [$5], #4\0A{{.*}}smlad $2, $13, $10, $2\0Aadd $3, $3, #16\0Aadd $4, $4, #16\0Aadd $5, $5, #16\0Asubs $7, #1\0Abne 1b\0A", "=r,=r,=r,=r,=r,=r,=r,=r,=&r,=&r,=&r,=&r,=&r,=&r,0,1,2,3,4,5,6,7,~{cc},~{memory}"
+// CHECK-NOT:     scf.for
+// CHECK:         memref.store
+// CHECK-NOT:     pex.mac
+memref.global "private" constant @runs_weights : memref<3x3x3x8xi8> = dense<1>
+memref.global "private" constant @runs_bias : memref<3xi32> = dense<[1, 2, 3]>
+func.func @runs(%x: memref<1x5x5x8xi8>, %y: memref<1x3x3x3xi32>) {
+  %w = memref.get_global @runs_weights : memref<3x3x3x8xi8>
+  %b = memref.get_global @runs_bias : memref<3xi32>
+  pex.kernel ins(%x, %w, %b : memref<1x5x5x8xi8>, memref<3x3x3x8xi8>, memref<3xi32>) outs(%y : memref<1x3x3x3xi32>) {
+  ^bb0(%xa: tensor<1x5x5x8xi8>, %wa: tensor<3x3x3x8xi8>, %ba: tensor<3xi32>, %out: tensor<1x3x3x3xi32>):
+    %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x5x5x8xi8>, tensor<3x3x3x8xi8>, tensor<3xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x3x3x3xi32>
+    pex.yield %c : tensor<1x3x3x3xi32>
+  }
+  return
+}

@@ -71,8 +71,12 @@ namespace mlir::pex::emit {
 /// "im2col" | "rows"} (pairs = 0: the singles layout; "rows": one pixel whose
 /// inputs are read in place, memref<N x K x i8>, [n][4g + h + 2l], K a
 /// multiple of four), and with "rows", optionally pixel_stride = B: pixel
-/// p's row starts B * p bytes after pixel 0's; and `unrolled` (either
-/// input): the DSP assembly unrolls all the groups (no loop counter).
+/// p's row starts B * p bytes after pixel 0's, or run_stride = R: the loop
+/// covers one run of a receptive field read as several (its kernel rows),
+/// it is the body of an scf.for over the runs from 0 by 1 that only carries
+/// the accumulators through it, run r + 1 of each pixel starts R bytes after
+/// run r, and the weights of run r + 1 follow those of run r; and `unrolled`
+/// (either input): the DSP assembly unrolls all the groups (no loop counter).
 constexpr llvm::StringLiteral kMacAttr = kMicroKernelMacAttrName;
 
 /// Filling the input buffer, four inputs of one tap at a time: the loop

@@ -353,6 +353,9 @@ private:
   /// Runs of consecutive inputs a receptive field is read as (rows mode;
   /// the marked loop covers one, in a loop over them).
   int64_t runs = 1;
+  /// Bytes from a pixel's run to its next (rows mode with several runs),
+  /// when static; 0 otherwise.
+  int64_t runStride = 0;
   /// Bytes from one pixel's row to the next pixel's, when a block's pixels
   /// read consecutive rows (rows mode); 0 otherwise.
   int64_t pixelStride = 0;
@@ -760,6 +763,9 @@ void PackedConvolution::emitChannelBlocks(
   if (mode == InputMode::Rows && pixelStride > 0)
     entries.push_back(NamedAttribute(StringAttr::get(context, "pixel_stride"),
                                      b.getI64IntegerAttr(pixelStride)));
+  if (mode == InputMode::Rows && runStride > 0)
+    entries.push_back(NamedAttribute(StringAttr::get(context, "run_stride"),
+                                     b.getI64IntegerAttr(runStride)));
   if (unrolled)
     entries.push_back(
         NamedAttribute(StringAttr::get(context, "unrolled"), b.getUnitAttr()));
@@ -864,6 +870,13 @@ void PackedConvolution::emitRowBlocks(int64_t blockPixels, Value rows,
   runs = runCount;
   pixelStride = rowStride;
   unrolled = unrolledGroups;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (runs > 1 &&
+      succeeded(cast<MemRefType>(rows.getType())
+                    .getStridesAndOffset(strides, offset)) &&
+      !ShapedType::isDynamic(strides[0]))
+    runStride = strides[0];
   emitPixelBlocks(blockPixels, [&](OpBuilder &b, Location l, Value n,
                                    Value first, int64_t pixels) {
     SmallVector<std::pair<Value, Value>> coordinates =

@@ -111,7 +111,10 @@ def kernel_shapes() -> Graph:
     m.conv("pointwise_single", features, 1, (1, 1), (1, 1), (0, 0, 0, 0))
     m.conv("pointwise_pair", features, 2, (1, 1), (1, 1), (0, 0, 0, 0))
     m.conv("pointwise_four", features, 4, (1, 1), (1, 1), (0, 0, 0, 0))
-    m.conv("pointwise_wide", features, 12, (1, 1), (1, 1), (0, 0, 0, 0))
+    wide = m.conv("pointwise_wide", features, 12, (1, 1), (1, 1), (0, 0, 0, 0))
+    # Kernel rows read in place as runs by channel pairs (the singles'
+    # three-channel case is "runs" above).
+    m.conv("runs_pairs", wide, 4, (3, 3), (1, 1), (0, 0, 0, 0))
     m.conv("pointwise_odd", features, 7, (1, 1), (2, 2), (0, 0, 0, 0))
     m.depthwise("depthwise_s1", features, (3, 3), (1, 1), (1, 1, 1, 1))
     m.depthwise("depthwise_s2", features, (3, 3), (2, 2), (1, 1, 1, 1))
