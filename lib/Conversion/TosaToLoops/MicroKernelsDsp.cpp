@@ -172,13 +172,14 @@ SmallVector<memref::LoadOp> loadsOf(scf::ForOp loop) {
 
 /// The loop over the runs around `loop`, a marked loop over one run's
 /// `groups` groups of rows read in place (`run_stride`), when both can be
-/// one assembly block: the runs loop only carries the accumulators through
-/// `loop`, a run's groups are few enough to unroll, and the step from a
-/// run's end to the next run's start is an immediate.
+/// one assembly block looping over the runs: the runs loop only carries the
+/// accumulators through `loop`, a run's groups are few enough to unroll (and
+/// not unrolled whole already), and the step from a run's end to the next
+/// run's start is an immediate.
 scf::ForOp getRunsLoop(scf::ForOp loop, DictionaryAttr attr, int64_t groups) {
   auto stride = attr.getAs<IntegerAttr>("run_stride");
   auto runs = dyn_cast<scf::ForOp>(loop->getParentOp());
-  if (!stride || !runs || groups > kMaxRunGroups ||
+  if (!stride || !runs || attr.get("unrolled") || groups > kMaxRunGroups ||
       stride.getInt() < 4 * groups ||
       stride.getInt() - 4 * groups > kMaxOffset ||
       !isConstantIntValue(runs.getLowerBound(), 0) ||
@@ -231,7 +232,7 @@ LogicalResult lowerMac(scf::ForOp loop, DictionaryAttr attr) {
   // blocks, LLVM spilled the pointers and accumulators; estimated cycles of
   // fingerprint_signature_generator's three-channel slices 4.45 M -> 4.08 M,
   // rock_paper_scissors' four-channel ones 4.97 M -> 4.80 M).
-  scf::ForOp runs = getRunsLoop(loop, attr, *groups);
+  scf::ForOp runs = rows ? getRunsLoop(loop, attr, *groups) : scf::ForOp();
   int64_t runStride = runs ? attr.getAs<IntegerAttr>("run_stride").getInt() : 0;
   scf::ForOp outer = runs ? runs : loop;
 
