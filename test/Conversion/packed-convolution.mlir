@@ -163,8 +163,9 @@ func.func @slice(%x: memref<1x1x1x4xi8>, %y: memref<1x1x1x2xi32>, %i: index) {
 // through an [N * H, W * C] view: a receptive field is three runs of 12
 // inputs from (row oh, column 4 ow), one per kernel row, and the marked
 // loop covers one run (three groups) in a loop over the runs, the packed
-// weights read from group 3 run on. One output channel: singles, three
-// pixels per block.
+// weights read from group 3 run on; its attribute gives the bytes from a
+// run to the next (a row of the view, 20). One output channel: singles,
+// three pixels per block.
 // CHECK-LABEL: func.func private @runs_k0_conv2d
 // CHECK-SAME:    (%[[X:.*]]: memref<1x4x5x4xi8>, %[[Y:.*]]: memref<1x2x3x1xi32>)
 // CHECK-NOT:     memref.alloca
@@ -183,7 +184,7 @@ func.func @slice(%x: memref<1x1x1x4xi8>, %y: memref<1x1x1x2xi32>, %i: index) {
 // CHECK:               %[[ROW:.*]] = arith.addi %[[OH]], %[[KH]] : index
 // CHECK:               memref.load %[[ROWS]][%[[ROW]], %[[AT]]] : memref<4x20xi8>
 // CHECK:               memref.load %[[WEIGHTS]][%c0, %[[GROUP]], %c0] : memref<1x9x4xi8>
-// CHECK:             } {pex.mac = {input = "rows", pairs = 0 : i64, pixels = 3 : i64}}
+// CHECK:             } {pex.mac = {input = "rows", pairs = 0 : i64, pixels = 3 : i64, run_stride = 20 : i64}}
 // CHECK:             scf.yield %[[RUNACC]]#0, %[[RUNACC]]#1, %[[RUNACC]]#2
 // CHECK:           memref.store %[[ACC]]#0, %[[Y]][%c0, %[[OH]], %[[OW]], %c0]
 memref.global "private" constant @runs_weights : memref<1x3x3x4xi8> = dense<1>
