@@ -484,6 +484,20 @@ struct PlanarRow {
     return static_cast<int64_t>(inputs.size()) == taps &&
            static_cast<int64_t>(weights.size()) == taps && store && rowBytes;
   }
+  /// The input rows' and the accumulators' addresses at the first output,
+  /// operands of `kernel` that it steps in place.
+  std::pair<std::string, std::string> addPointers(AsmKernel &kernel,
+                                                  OpBuilder &builder,
+                                                  Location loc,
+                                                  scf::ForOp loop,
+                                                  Value zero) const {
+    memref::LoadOp input = inputs[0];
+    memref::StoreOp output = store;
+    return {kernel.inout(addressAt(builder, loc, loop, zero,
+                                   input.getMemRef(), input.getIndices())),
+            kernel.inout(addressAt(builder, loc, loop, zero,
+                                   output.getMemRef(), output.getIndices()))};
+  }
 };
 
 /// Weight `index` of a planar row as i32, loaded before the loop; out of
@@ -562,15 +576,8 @@ LogicalResult lowerPlanarTable(scf::ForOp loop, const PlanarRow &row,
     }
   }
 
-  memref::LoadOp input = row.inputs[0];
-  memref::StoreOp store = row.store;
   AsmKernel kernel;
-  std::string rows = kernel.inout(addressAt(builder, loc, loop, zero,
-                                            input.getMemRef(),
-                                            input.getIndices()));
-  std::string accs = kernel.inout(addressAt(builder, loc, loop, zero,
-                                            store.getMemRef(),
-                                            store.getIndices()));
+  auto [rows, accs] = row.addPointers(kernel, builder, loc, loop, zero);
   std::string count = kernel.inout(constant(outputs / 2));
   std::string words = kernel.input(
       addressAt(builder, loc, loop, zero, table, ValueRange{zero}));
@@ -670,15 +677,8 @@ LogicalResult lowerPlanar(scf::ForOp loop, DictionaryAttr attr) {
   auto weightAt = [&](int64_t kh, int64_t kw) {
     return weightBefore(builder, loc, loop, row, kh * 3 + kw);
   };
-  memref::LoadOp input = row.inputs[0];
-  memref::StoreOp store = row.store;
   AsmKernel kernel;
-  std::string rows = kernel.inout(addressAt(builder, loc, loop, zero,
-                                            input.getMemRef(),
-                                            input.getIndices()));
-  std::string accs = kernel.inout(addressAt(builder, loc, loop, zero,
-                                            store.getMemRef(),
-                                            store.getIndices()));
+  auto [rows, accs] = row.addPointers(kernel, builder, loc, loop, zero);
   int64_t perIteration = stride == 1 ? 2 : 1;
   std::string count =
       kernel.inout(constant(*outputs / perIteration));
