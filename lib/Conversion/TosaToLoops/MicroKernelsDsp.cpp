@@ -163,6 +163,18 @@ private:
   SmallString<512> body;
 };
 
+/// acc = x * w with `multiply` when the sum starts, else acc += x * w with
+/// `accumulate` (SMUAD then SMLAD, SMULTB then SMLATB: no zeroing first).
+void multiplyInto(AsmKernel &kernel, bool starts, llvm::StringRef multiply,
+                  llvm::StringRef accumulate, const std::string &acc,
+                  const std::string &x, const std::string &w) {
+  if (starts)
+    kernel.line(multiply.str() + " " + acc + ", " + x + ", " + w);
+  else
+    kernel.line(accumulate.str() + " " + acc + ", " + x + ", " + w + ", " +
+                acc);
+}
+
 /// The loads of a marked loop's body, in program order.
 SmallVector<memref::LoadOp> loadsOf(scf::ForOp loop) {
   SmallVector<memref::LoadOp> loads;
@@ -592,10 +604,7 @@ LogicalResult lowerPlanarTable(scf::ForOp loop, const PlanarRow &row,
   // acc (+)= x.w: SMUAD on the first kernel row, SMLAD after.
   auto dot = [&](int64_t kh, const std::string &acc, const std::string &x,
                  const std::string &w) {
-    if (kh == 0)
-      kernel.line("smuad " + acc + ", " + x + ", " + w);
-    else
-      kernel.line("smlad " + acc + ", " + x + ", " + w + ", " + acc);
+    multiplyInto(kernel, kh == 0, "smuad", "smlad", acc, x, w);
   };
   kernel.line("1:");
   for (int64_t kh = 0; kh < kernelH; ++kh) {
@@ -696,20 +705,12 @@ LogicalResult lowerPlanar(scf::ForOp loop, DictionaryAttr attr) {
     std::string next = std::to_string(kh * *rowBytes + 4);
     kernel.line("ldr " + a + ", [" + rows + ", #" + at + "]");
     kernel.line("ldr " + b + ", [" + rows + ", #" + next + "]");
-    if (kh == 0)
-      kernel.line("smuad " + first + ", " + a + ", " + evens[kh]);
-    else
-      kernel.line("smlad " + first + ", " + a + ", " + evens[kh] + ", " +
-                  first);
+    multiplyInto(kernel, kh == 0, "smuad", "smlad", first, a, evens[kh]);
     kernel.line("smlabt " + first + ", " + b + ", " + odds[kh] + ", " +
                 first);
     if (stride != 1)
       continue;
-    if (kh == 0)
-      kernel.line("smultb " + second + ", " + a + ", " + evens[kh]);
-    else
-      kernel.line("smlatb " + second + ", " + a + ", " + evens[kh] + ", " +
-                  second);
+    multiplyInto(kernel, kh == 0, "smultb", "smlatb", second, a, evens[kh]);
     kernel.line("smlad " + second + ", " + b + ", " + odds[kh] + ", " +
                 second);
   }
