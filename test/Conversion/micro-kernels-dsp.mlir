@@ -198,3 +198,22 @@ func.func @runs(%x: memref<1x5x5x8xi8>, %y: memref<1x3x3x3xi32>) {
   }
   return
 }
+
+// -----
+
+// A line buffer's word copy: 70 words from byte 140 of the buffer to its
+// start, two blocks of eight words per iteration (LDM and STM with
+// write-back, registers in ascending order, r7 left out), four iterations,
+// then the last six words by a shorter list. No loop is left.
+// CHECK-LABEL: func.func @shift
+// CHECK:         %[[BASE:.*]] = llvm.inttoptr
+// CHECK:         %[[SOURCE:.*]] = llvm.getelementptr %[[BASE]][140]
+// CHECK:         llvm.inline_asm has_side_effects asm_dialect = att "1:\0Aldmia $0!, {r4, r5, r6, r8, r9, r10, r11, r12}\0Astmia $1!, {r4, r5, r6, r8, r9, r10, r11, r12}\0Aldmia $0!, {r4, r5, r6, r8, r9, r10, r11, r12}\0Astmia $1!, {r4, r5, r6, r8, r9, r10, r11, r12}\0Asubs $2, #1\0Abne 1b\0Aldmia $0!, {r4, r5, r6, r8, r9, r10}\0Astmia $1!, {r4, r5, r6, r8, r9, r10}\0A", "=r,=r,=r,0,1,2,~{r4},~{r5},~{r6},~{r8},~{r9},~{r10},~{r11},~{r12},~{cc},~{memory}" %[[SOURCE]], %[[BASE]], %{{.*}}
+// CHECK-NOT:     scf.for
+// CHECK-NOT:     pex.copy
+func.func @shift(%arena: memref<4096xi8>) {
+  %c64 = arith.constant 64 : index
+  %line = memref.view %arena[%c64][] : memref<4096xi8> to memref<1x3x5x28xi8>
+  pex.shift_rows %line drop 1 keep 2 : memref<1x3x5x28xi8>
+  return
+}

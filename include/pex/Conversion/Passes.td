@@ -56,8 +56,10 @@ def DualMultiplyAccumulate
     the i32 sums only change order. A product of a sign-extended int8 or
     int16 and one 16-bit lane of a word (`w >> 16`, `(w << 16) >> 16`:
     depthwise 3x3 weights packed two taps a word) added to an i32 becomes
-    one `llvm.arm.smlabt` or `llvm.arm.smlabb` of the word as it is. For
-    32-bit targets with the DSP extension (Cortex-M4, M7, M33); runs after
+    one `llvm.arm.smlabt` or `llvm.arm.smlabb` of the word as it is. The
+    marked micro-kernel loops (lib/Conversion/TosaToLoops/MicroKernels.h,
+    among them a line buffer's word copy, `pex.copy`) become inline
+    assembly. For 32-bit targets with the DSP extension (Cortex-M4, M7, M33); runs after
     `pex-lower-kernels`.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",

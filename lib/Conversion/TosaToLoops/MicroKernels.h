@@ -102,6 +102,12 @@ constexpr llvm::StringLiteral kPlanarAttr = kMicroKernelPlanarAttrName;
 /// column iw (consecutive halfwords).
 constexpr llvm::StringLiteral kGatherAttr = kMicroKernelGatherAttrName;
 
+/// A line buffer's rows moved up (pex.shift_rows): the loop `scf.for %i = 0
+/// to N` marked with this unit attribute loads word i + D (D > 0) of a
+/// memref<M x i32> and stores it to word i of the same memref. The source
+/// lies after the destination, so a forward copy of any block size is exact.
+constexpr llvm::StringLiteral kCopyAttr = kMicroKernelCopyAttrName;
+
 /// The largest number of output pixels a micro-kernel computes at once
 /// through the im2col buffer; rows of consecutive pixels take one more.
 constexpr int64_t kMaxMacPixels = 3;

@@ -53,12 +53,18 @@ void mlir::pex::lowerShiftRows(ShiftRowsOp shift) {
                                            ArrayRef<ReassociationIndices>{all});
   }
   Value drop = emit::constantIndex(builder, loc, dropBytes / unit);
-  emit::buildLoopNest(builder, loc, {keepBytes / unit},
-                      [&](OpBuilder &b, Location l, ValueRange ivs) {
-                        Value from = arith::AddIOp::create(b, l, ivs[0], drop);
-                        Value value = memref::LoadOp::create(b, l, flat,
-                                                             ValueRange{from});
-                        memref::StoreOp::create(b, l, value, flat, ivs);
-                      });
+  auto copy = scf::ForOp::create(
+      builder, loc, emit::constantIndex(builder, loc, 0),
+      emit::constantIndex(builder, loc, keepBytes / unit),
+      emit::constantIndex(builder, loc, 1), ValueRange(),
+      [&](OpBuilder &b, Location l, Value iv, ValueRange) {
+        Value from = arith::AddIOp::create(b, l, iv, drop);
+        Value value = memref::LoadOp::create(b, l, flat, ValueRange{from});
+        memref::StoreOp::create(b, l, value, flat, ValueRange{iv});
+        scf::YieldOp::create(b, l);
+      });
+  // Words: DSP targets copy them eight at a time (MicroKernels.h).
+  if (unit == 4)
+    copy->setAttr(kMicroKernelCopyAttrName, builder.getUnitAttr());
   shift.erase();
 }

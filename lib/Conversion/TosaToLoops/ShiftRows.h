@@ -8,7 +8,8 @@ class ShiftRowsOp;
 
 /// Replaces a bufferized pex.shift_rows by a forward copy loop (each element
 /// is read before the write that would overwrite it), in 32-bit words when
-/// the buffer is a word-aligned view of a byte arena, and erases it.
+/// the buffer is a word-aligned view of a byte arena (then a loop marked
+/// with kMicroKernelCopyAttrName), and erases it.
 void lowerShiftRows(ShiftRowsOp shift);
 } // namespace mlir::pex
 

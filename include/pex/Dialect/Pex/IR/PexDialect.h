@@ -71,11 +71,13 @@ constexpr llvm::StringLiteral kOverConsumedInputAttrName =
 /// pex-dual-multiply-accumulate: the multiply-accumulate loop's layout (a
 /// dictionary, lib/Conversion/TosaToLoops/MicroKernels.h) and the unit
 /// attribute of the loop filling the im2col buffer; a planar filter's row
-/// (a dictionary) and the unit attribute of its input row's conversion.
+/// (a dictionary) and the unit attribute of its input row's conversion; the
+/// unit attribute of a line buffer's word copy (pex.shift_rows).
 constexpr llvm::StringLiteral kMicroKernelMacAttrName = "pex.mac";
 constexpr llvm::StringLiteral kMicroKernelIm2ColAttrName = "pex.im2col";
 constexpr llvm::StringLiteral kMicroKernelPlanarAttrName = "pex.planar";
 constexpr llvm::StringLiteral kMicroKernelGatherAttrName = "pex.gather";
+constexpr llvm::StringLiteral kMicroKernelCopyAttrName = "pex.copy";
 /// On an scf.for of the int8 micro-kernels in the vector layouts
 /// (pex-lower-kernels with vector-mac), for pex-vector-multiply-accumulate:
 /// the dictionary {pixels, channels} of MicroKernels.h.
