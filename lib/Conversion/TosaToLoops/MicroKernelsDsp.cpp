@@ -187,6 +187,23 @@ SmallVector<memref::LoadOp> loadsOf(scf::ForOp loop) {
   return loads;
 }
 
+/// The stores of a marked loop's body, in program order.
+SmallVector<memref::StoreOp> storesOf(scf::ForOp loop) {
+  SmallVector<memref::StoreOp> stores;
+  loop.getBody()->walk([&](memref::StoreOp store) { stores.push_back(store); });
+  return stores;
+}
+
+/// The byte address a load or store of `loop`'s body accesses at the
+/// loop's first iteration.
+template <typename AccessOp>
+Value firstAddress(OpBuilder &builder, Location loc, scf::ForOp loop,
+                   AccessOp access) {
+  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+  return addressAt(builder, loc, loop, zero, access.getMemRef(),
+                   access.getIndices());
+}
+
 /// The loop over the runs around `loop`, a marked loop over one run's
 /// `groups` groups of rows read in place (`run_stride`), when both can be
 /// one assembly block looping over the runs: the runs loop only carries the
@@ -429,27 +446,20 @@ LogicalResult lowerMac(scf::ForOp loop, DictionaryAttr attr) {
 LogicalResult lowerIm2Col(scf::ForOp loop) {
   std::optional<int64_t> words = getConstantIntValue(loop.getUpperBound());
   SmallVector<memref::LoadOp> loads = loadsOf(loop);
-  memref::StoreOp first;
-  loop.getBody()->walk([&](memref::StoreOp store) {
-    if (!first)
-      first = store;
-  });
+  SmallVector<memref::StoreOp> stores = storesOf(loop);
   if (!words || *words < 1 || !isConstantIntValue(loop.getLowerBound(), 0) ||
-      !isConstantIntValue(loop.getStep(), 1) || loads.size() != 4 || !first)
+      !isConstantIntValue(loop.getStep(), 1) || loads.size() != 4 ||
+      stores.empty())
     return loop.emitOpError("is not an im2col copy loop");
+  memref::StoreOp first = stores.front();
   auto buffer = cast<MemRefType>(first.getMemRef().getType());
   int64_t pixelBytes = buffer.getDimSize(2) * 4;
 
   OpBuilder builder(loop);
   Location loc = loop.getLoc();
-  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
   AsmKernel kernel;
-  std::string source =
-      kernel.inout(addressAt(builder, loc, loop, zero, loads[0].getMemRef(),
-                             loads[0].getIndices()));
-  std::string target =
-      kernel.inout(addressAt(builder, loc, loop, zero, first.getMemRef(),
-                             first.getIndices()));
+  std::string source = kernel.inout(firstAddress(builder, loc, loop, loads[0]));
+  std::string target = kernel.inout(firstAddress(builder, loc, loop, first));
   bool straight = *words <= 2;
   int64_t unroll = straight ? *words : *words % 2 == 0 ? 2 : 1;
   std::string count =
@@ -741,8 +751,7 @@ LogicalResult lowerPlanar(scf::ForOp loop, DictionaryAttr attr) {
 LogicalResult lowerGather(scf::ForOp loop) {
   std::optional<int64_t> columns = getConstantIntValue(loop.getUpperBound());
   SmallVector<memref::LoadOp> loads = loadsOf(loop);
-  SmallVector<memref::StoreOp> stores;
-  loop.getBody()->walk([&](memref::StoreOp op) { stores.push_back(op); });
+  SmallVector<memref::StoreOp> stores = storesOf(loop);
   if (!columns || loads.size() != 1 || stores.size() != 2)
     return loop.emitOpError("is not a planar filter input row");
   unsigned dim = loads[0].getIndices().size() - 2; // [n, h, w, c]: w
@@ -753,16 +762,10 @@ LogicalResult lowerGather(scf::ForOp loop) {
     return success();
   OpBuilder builder(loop);
   Location loc = loop.getLoc();
-  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
   AsmKernel kernel;
-  std::string source = kernel.inout(addressAt(
-      builder, loc, loop, zero, loads[0].getMemRef(), loads[0].getIndices()));
-  std::string row = kernel.inout(addressAt(builder, loc, loop, zero,
-                                           stores[0].getMemRef(),
-                                           stores[0].getIndices()));
-  std::string copy = kernel.inout(addressAt(builder, loc, loop, zero,
-                                            stores[1].getMemRef(),
-                                            stores[1].getIndices()));
+  std::string source = kernel.inout(firstAddress(builder, loc, loop, loads[0]));
+  std::string row = kernel.inout(firstAddress(builder, loc, loop, stores[0]));
+  std::string copy = kernel.inout(firstAddress(builder, loc, loop, stores[1]));
   int64_t perIteration = *step == 1 ? 4 : 2;
   int64_t iterations = *columns / perIteration;
   std::string count = kernel.inout(
@@ -821,22 +824,18 @@ LogicalResult lowerGather(scf::ForOp loop) {
 LogicalResult lowerCopy(scf::ForOp loop) {
   std::optional<int64_t> words = getConstantIntValue(loop.getUpperBound());
   SmallVector<memref::LoadOp> loads = loadsOf(loop);
-  SmallVector<memref::StoreOp> stores;
-  loop.getBody()->walk([&](memref::StoreOp op) { stores.push_back(op); });
+  SmallVector<memref::StoreOp> stores = storesOf(loop);
   if (!words || loads.size() != 1 || stores.size() != 1)
     return loop.emitOpError("is not a word copy");
-  static constexpr StringLiteral kRegisters[] = {"r4",  "r5",  "r6",  "r8",
-                                                 "r9",  "r10", "r11", "r12"};
+  static constexpr StringLiteral kRegisters[] = {"r4", "r5",  "r6",  "r8",
+                                                 "r9", "r10", "r11", "r12"};
   constexpr int64_t kBlock = std::size(kRegisters);
   OpBuilder builder(loop);
   Location loc = loop.getLoc();
-  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
   AsmKernel kernel;
-  std::string source = kernel.inout(addressAt(
-      builder, loc, loop, zero, loads[0].getMemRef(), loads[0].getIndices()));
-  std::string target = kernel.inout(addressAt(builder, loc, loop, zero,
-                                              stores[0].getMemRef(),
-                                              stores[0].getIndices()));
+  std::string source = kernel.inout(firstAddress(builder, loc, loop, loads[0]));
+  std::string target =
+      kernel.inout(firstAddress(builder, loc, loop, stores[0]));
   for (StringRef reg : kRegisters)
     kernel.clobber(reg);
   auto move = [&](int64_t count) {
@@ -846,8 +845,8 @@ LogicalResult lowerCopy(scf::ForOp loop) {
   };
   int64_t pairs = *words / (2 * kBlock);
   if (pairs > 1) {
-    std::string count = kernel.inout(
-        arith::ConstantIntOp::create(builder, loc, pairs, 32));
+    std::string count =
+        kernel.inout(arith::ConstantIntOp::create(builder, loc, pairs, 32));
     kernel.line("1:");
     move(kBlock);
     move(kBlock);

@@ -105,8 +105,8 @@ LogicalResult PexDialect::verifyOperationAttribute(Operation *op,
       name == kMicroKernelVectorMacAttrName)
     return expect(isa<DictionaryAttr>(value) && isa<scf::ForOp>(op),
                   "a dictionary on an scf.for");
-  if (name == kMicroKernelIm2ColAttrName || name == kMicroKernelGatherAttrName ||
-      name == kMicroKernelCopyAttrName)
+  if (name == kMicroKernelIm2ColAttrName ||
+      name == kMicroKernelGatherAttrName || name == kMicroKernelCopyAttrName)
     return expect(isa<UnitAttr>(value) && isa<scf::ForOp>(op),
                   "a unit attribute on an scf.for");
   return op->emitOpError() << "unknown pex attribute '" << name << "'";
