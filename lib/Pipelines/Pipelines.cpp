@@ -102,6 +102,10 @@ void pex::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createApproximateMath());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // A stream's row kernels set up each channel on every row (elsewhere the
+  // records cost flash for less: person_detect ran 0.6 % more cycles).
+  if (options.stream)
+    pm.addPass(createInterleaveChannelConstants());
   pm.addPass(createLoopInvariantCodeMotionPass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());

@@ -121,6 +121,25 @@ def ExportEntryPoint : Pass<"pex-export-entry-point", "ModuleOp"> {
                            "::mlir::memref::MemRefDialect"];
 }
 
+def InterleaveChannelConstants
+    : Pass<"pex-interleave-channel-constants", "ModuleOp"> {
+  let summary = "Read a channel's constants from one record per channel";
+  let description = [{
+    In each function, the constant globals (integers of 8 to 32 bits, f32)
+    whose every load indexes the leading dimension by the same value and
+    the others by constants (a loop's per-channel filter, biases and
+    requantisation parameters) are interleaved into one private global of
+    i32 records, `[channel][table elements...]`, and their loads become
+    loads of the record's words converted back (truncation, bitcast): a
+    channel's constants are then fixed offsets from one address instead of
+    one address per table. Exact. A set of tables read together in several
+    functions shares its records; a table no function reads any more is
+    erased.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def AnnotateLLVMSymbols : Pass<"pex-annotate-llvm-symbols", "ModuleOp"> {
   let summary = "Mark generated functions and globals for bare-metal code "
                 "generation";
