@@ -125,9 +125,10 @@ def InterleaveChannelConstants
     : Pass<"pex-interleave-channel-constants", "ModuleOp"> {
   let summary = "Read a channel's constants from one record per channel";
   let description = [{
-    In each function, the constant globals (integers of 8 to 32 bits, f32)
-    whose every load indexes the leading dimension by the same value and
-    the others by constants (a loop's per-channel filter, biases and
+    In each function called inside a loop (a stream's row kernels, which set
+    every channel up again on each row), the constant globals (integers of
+    8 to 32 bits, f32) whose every load indexes the leading dimension by
+    the same value and the others by constants (a loop's per-channel filter, biases and
     requantisation parameters) are interleaved into one private global of
     i32 records, `[channel][table elements...]`, and their loads become
     loads of the record's words converted back (truncation, bitcast): a
