@@ -42,19 +42,14 @@ struct ChannelTable {
 };
 
 /// The element's bits as an i32 (sign-extended narrower integers, an f32's
-/// bits): what the record stores and the rewritten load converts back.
-std::optional<int32_t> recordBits(Attribute element) {
-  if (auto integer = dyn_cast<IntegerAttr>(element)) {
-    unsigned width = integer.getType().getIntOrFloatBitWidth();
-    if (width > 32)
-      return std::nullopt;
+/// bits; isRecordElementType): what the record stores and the rewritten
+/// load converts back.
+int32_t recordBits(Attribute element) {
+  if (auto integer = dyn_cast<IntegerAttr>(element))
     return static_cast<int32_t>(
         integer.getValue().sextOrTrunc(32).getSExtValue());
-  }
-  if (auto real = dyn_cast<FloatAttr>(element); real && real.getType().isF32())
-    return static_cast<int32_t>(
-        real.getValue().bitcastToAPInt().getZExtValue());
-  return std::nullopt;
+  return static_cast<int32_t>(
+      cast<FloatAttr>(element).getValue().bitcastToAPInt().getZExtValue());
 }
 
 bool isRecordElementType(Type type) {
@@ -99,13 +94,12 @@ getChannelTable(memref::GlobalOp global, ArrayRef<memref::GetGlobalOp> uses) {
 
 /// The record global of `tables` (each channel's elements of every table in
 /// turn, as i32), created once per set of tables.
-memref::GlobalOp getOrCreateRecords(ModuleOp module,
+memref::GlobalOp getOrCreateRecords(SymbolTable &symbols,
                                     ArrayRef<ChannelTable> tables,
                                     int64_t channels, int64_t width) {
   std::string name = "pex_records";
   for (const ChannelTable &table : tables)
     name += "_" + memref::GlobalOp(table.global).getSymName().str();
-  SymbolTable symbols(module);
   if (auto existing = symbols.lookup<memref::GlobalOp>(name))
     return existing;
   SmallVector<int32_t> records;
@@ -116,7 +110,7 @@ memref::GlobalOp getOrCreateRecords(ModuleOp module,
   for (int64_t channel = 0; channel < channels; ++channel)
     for (auto [table, values] : llvm::zip(tables, elements))
       for (int64_t i = 0; i < table.width; ++i)
-        records.push_back(*recordBits(values[channel * table.width + i]));
+        records.push_back(recordBits(values[channel * table.width + i]));
   memref::GlobalOp first = tables.front().global;
   OpBuilder builder(first);
   auto type = MemRefType::get({channels, width}, builder.getI32Type());
@@ -126,6 +120,7 @@ memref::GlobalOp getOrCreateRecords(ModuleOp module,
           RankedTensorType::get(type.getShape(), builder.getI32Type()),
           ArrayRef(records)),
       /*constant=*/true, builder.getI64IntegerAttr(4));
+  symbols.insert(global);
   return global;
 }
 
@@ -193,7 +188,7 @@ struct InterleaveChannelConstantsPass
         for (const ChannelTable &table : tables)
           width += table.width;
         memref::GlobalOp records =
-            getOrCreateRecords(module, tables, key.second, width);
+            getOrCreateRecords(symbols, tables, key.second, width);
         OpBuilder builder(&function.getBody().front(),
                           function.getBody().front().begin());
         Value recordsValue = memref::GetGlobalOp::create(

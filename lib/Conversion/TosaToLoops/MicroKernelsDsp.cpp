@@ -843,18 +843,20 @@ LogicalResult lowerCopy(scf::ForOp loop) {
     kernel.line("ldmia " + source + "!, {" + list + "}");
     kernel.line("stmia " + target + "!, {" + list + "}");
   };
+  // Two blocks per iteration; one iteration needs no counter.
   int64_t pairs = *words / (2 * kBlock);
+  std::string count;
   if (pairs > 1) {
-    std::string count =
-        kernel.inout(arith::ConstantIntOp::create(builder, loc, pairs, 32));
+    count = kernel.inout(arith::ConstantIntOp::create(builder, loc, pairs, 32));
     kernel.line("1:");
+  }
+  if (pairs > 0) {
     move(kBlock);
     move(kBlock);
+  }
+  if (pairs > 1) {
     kernel.line("subs " + count + ", #1");
     kernel.line("bne 1b");
-  } else if (pairs == 1) {
-    move(kBlock);
-    move(kBlock);
   }
   int64_t rest = *words % (2 * kBlock);
   if (rest >= kBlock)
