@@ -347,3 +347,62 @@ func.func @per_channel_widening(%x: tensor<1x6x5x3xi8>) -> tensor<1x6x1x3xi32> {
   %c = tosa.reduce_sum %w {axis = 2 : i32} : (tensor<1x6x5x3xi32>) -> tensor<1x6x1x3xi32>
   return %c : tensor<1x6x1x3xi32>
 }
+
+// -----
+
+// A 1-D convolution as the ONNX importer writes it: a conv2d one row high,
+// its i32 accumulator reshaped back to [N, L, C], rescaled and clamped, then
+// reshaped into the next window's image. The rescale and the clamp run on the
+// image, where the reshapes cancel.
+// CHECK-LABEL: func.func @elementwise_before_reshape
+// CHECK-NOT:     tosa.reshape
+// CHECK:         %[[ACC:.*]] = tosa.conv2d
+// CHECK:         %[[Q:.*]] = tosa.rescale %[[ACC]], {{.*}} -> tensor<1x1x16x4xi8>
+// CHECK:         %[[R:.*]] = tosa.clamp %[[Q]] {{.*}} -> tensor<1x1x16x4xi8>
+// CHECK:         tosa.depthwise_conv2d %[[R]],
+func.func @elementwise_before_reshape(%x: tensor<1x1x16x2xi8>) -> tensor<1x1x16x4xi32> {
+  %s3 = tosa.const_shape {values = dense<[1, 16, 4]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %s4 = tosa.const_shape {values = dense<[1, 1, 16, 4]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %zp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %izp = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %w = "tosa.const"() {values = dense<1> : tensor<4x1x3x2xi8>} : () -> tensor<4x1x3x2xi8>
+  %dw = "tosa.const"() {values = dense<1> : tensor<1x3x4x1xi8>} : () -> tensor<1x3x4x1xi8>
+  %b = "tosa.const"() {values = dense<0> : tensor<4xi32>} : () -> tensor<4xi32>
+  %m = "tosa.const"() {values = dense<1073741824> : tensor<4xi32>} : () -> tensor<4xi32>
+  %sh = "tosa.const"() {values = dense<33> : tensor<4xi8>} : () -> tensor<4xi8>
+  %acc = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x1x16x2xi8>, tensor<4x1x3x2xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x16x4xi32>
+  %signal = tosa.reshape %acc, %s3 : (tensor<1x1x16x4xi32>, !tosa.shape<3>) -> tensor<1x16x4xi32>
+  %q = tosa.rescale %signal, %m, %sh, %izp, %zp {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x16x4xi32>, tensor<4xi32>, tensor<4xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x16x4xi8>
+  %r = tosa.clamp %q {max_val = 100 : i8, min_val = 0 : i8} : (tensor<1x16x4xi8>) -> tensor<1x16x4xi8>
+  %image = tosa.reshape %r, %s4 : (tensor<1x16x4xi8>, !tosa.shape<4>) -> tensor<1x1x16x4xi8>
+  %y = tosa.depthwise_conv2d %image, %dw, %b, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x1x16x4xi8>, tensor<1x3x4x1xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x16x4xi32>
+  return %y : tensor<1x1x16x4xi32>
+}
+
+// -----
+
+// A reshape that regroups the channels (a flatten before a fully connected
+// layer) stays before the element-wise operator reading it.
+// CHECK-LABEL: func.func @reshape_of_channels_stays
+// CHECK:         %[[FLAT:.*]] = tosa.reshape %arg0
+// CHECK-NEXT:    tosa.clamp %[[FLAT]]
+func.func @reshape_of_channels_stays(%x: tensor<1x2x2x4xi8>) -> tensor<1x16xi8> {
+  %s = tosa.const_shape {values = dense<[1, 16]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %flat = tosa.reshape %x, %s : (tensor<1x2x2x4xi8>, !tosa.shape<2>) -> tensor<1x16xi8>
+  %y = tosa.clamp %flat {max_val = 100 : i8, min_val = 0 : i8} : (tensor<1x16xi8>) -> tensor<1x16xi8>
+  return %y : tensor<1x16xi8>
+}
+
+// -----
+
+// An element-wise operator of two activations would need its other operand
+// reshaped too: it stays after the reshape.
+// CHECK-LABEL: func.func @binary_stays
+// CHECK:         %[[SIGNAL:.*]] = tosa.reshape %arg0
+// CHECK-NEXT:    tosa.add %[[SIGNAL]], %arg1
+func.func @binary_stays(%x: tensor<1x1x8x4xf32>, %other: tensor<1x8x4xf32>) -> tensor<1x8x4xf32> {
+  %s = tosa.const_shape {values = dense<[1, 8, 4]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %signal = tosa.reshape %x, %s : (tensor<1x1x8x4xf32>, !tosa.shape<3>) -> tensor<1x8x4xf32>
+  %y = tosa.add %signal, %other : (tensor<1x8x4xf32>, tensor<1x8x4xf32>) -> tensor<1x8x4xf32>
+  return %y : tensor<1x8x4xf32>
+}

@@ -42,6 +42,12 @@ void populateFlattenedInputToConvPatterns(RewritePatternSet &patterns);
 /// a depthwise convolution with weights 1 reading the int8 values.
 void populateSumsOverColumnsPatterns(RewritePatternSet &patterns);
 
+/// An element-wise operator reading a reshape that keeps the channels last
+/// (a 1-D window's result reshaped back to the frontend's rank) runs before
+/// it, so the reshapes around it meet and cancel and the chain through it is
+/// not cut by a view.
+void populateElementwiseBeforeReshapePatterns(RewritePatternSet &patterns);
+
 /// Operators that move no data disappear: identities, and transposes that
 /// a following transpose undoes (two transposes in a row become one).
 void populateRemoveNoOpPatterns(RewritePatternSet &patterns);

@@ -41,6 +41,8 @@ def NormalizeTosa : Pass<"pex-normalize-tosa", "func::FuncOp"> {
       is read;
     - a 1x1 convolution (fully connected layer) over a flattened map
       becomes a convolution whose window covers the map;
+    - an element-wise operator reading a reshape that keeps the channels
+      last runs before it, so reshapes around it cancel;
     - identities disappear, and consecutive transposes become one (none
       when they cancel).
   }];

@@ -23,6 +23,7 @@ struct NormalizeTosaPass
     populateShrinkTrailingSlicePatterns(patterns);
     populateFlattenedInputToConvPatterns(patterns);
     populateRemoveNoOpPatterns(patterns);
+    populateElementwiseBeforeReshapePatterns(patterns);
     populateSumsOverColumnsPatterns(patterns);
     for (RegisteredOperationName op : context->getRegisteredOperations())
       if (op.getDialectNamespace() == tosa::TosaDialect::getDialectNamespace())

@@ -33,10 +33,11 @@ def attributes(node) -> dict:
 def _spatial_pads(x, attrs: dict, kernel, stride, dilation) -> list[int]:
     """ONNX's explicit pads [top, left, bottom, right] (x1_begin, x2_begin, x1_end, x2_end)."""
     auto_pad = attrs.get("auto_pad", "NOTSET")
+    none = [0] * (2 * (x.dim() - 2))
     if auto_pad == "NOTSET":
-        return list(attrs.get("pads", [0, 0, 0, 0]))
+        return list(attrs.get("pads", none))
     if auto_pad == "VALID":
-        return [0, 0, 0, 0]
+        return none
     if auto_pad not in ("SAME_UPPER", "SAME_LOWER"):
         raise Unsupported(f"auto_pad {auto_pad}")
     begins, ends = [], []
@@ -51,16 +52,23 @@ def _spatial_pads(x, attrs: dict, kernel, stride, dilation) -> list[int]:
 
 
 def _pad(x, pads, value: float = 0.0):
+    """ONNX's pads [x1_begin, ..., x1_end, ...] of the spatial axes."""
     import torch.nn.functional as F
-    top, left, bottom, right = pads
     if not any(pads):
         return x
-    return F.pad(x, (left, right, top, bottom), value=value)
+    spatial = len(pads) // 2
+    torch_pads = []  # PyTorch's: last axis first, (begin, end) each
+    for axis in reversed(range(spatial)):
+        torch_pads += [pads[axis], pads[spatial + axis]]
+    return F.pad(x, tuple(torch_pads), value=value)
 
 
-def _images(x, what: str):
-    if x.dim() != 4:
-        raise Unsupported(f"{what} of a {x.dim()}-D tensor (only 2-D images)")
+def _windows(x, what: str) -> int:
+    """The spatial rank of a window operator's input: 1 (signals) or 2 (images)."""
+    if x.dim() not in (3, 4):
+        raise Unsupported(f"{what} of a {x.dim()}-D tensor (only 1-D signals and 2-D "
+                          f"images)")
+    return x.dim() - 2
 
 
 def _axes(axes, rank: int) -> list[int]:
@@ -333,6 +341,12 @@ class Evaluator:
     def _Tanh(self, x):
         return self.torch.tanh(x)
 
+    def _Exp(self, x):
+        return self.torch.exp(x)
+
+    def _Log(self, x):
+        return self.torch.log(x)
+
     def _LeakyRelu(self, x, alpha=0.01):
         return self.torch.where(x >= 0, x, x * alpha)
 
@@ -350,36 +364,46 @@ class Evaluator:
         high = float(high) if high is not None else attrs.get("max")
         return x if low is None and high is None else self.torch.clamp(x, low, high)
 
-    def _Softmax(self, x, axis=None):
+    def _Softmax(self, x, axis=None, function=None):
+        function = function or self.torch.softmax
         if axis is None:
             axis = -1 if self.opset >= 13 else 1
         if self.opset >= 13:
-            return self.torch.softmax(x, dim=axis)
+            return function(x, dim=axis)
         axis %= x.dim()
         rows = int(np.prod(x.shape[:axis]))
-        return self.torch.softmax(x.reshape(rows, -1), dim=1).reshape(x.shape)
+        return function(x.reshape(rows, -1), dim=1).reshape(x.shape)
+
+    def _LogSoftmax(self, x, axis=None):
+        return self._Softmax(x, axis, self.torch.log_softmax)
 
     # Convolutions, normalisation, pooling, matrix products.
 
     def _Conv(self, x, w, b=None, group=1, strides=(1, 1), dilations=(1, 1), **attrs):
         import torch.nn.functional as F
-        _images(x, "Conv")
+        spatial = _windows(x, "Conv")
+        strides, dilations = strides[:spatial], dilations[:spatial]  # defaults are 2-D
         kernel = attrs.get("kernel_shape", w.shape[2:])
         pads = _spatial_pads(x, attrs, kernel, strides, dilations)
-        return F.conv2d(_pad(x, pads), w, b, stride=tuple(strides), dilation=tuple(dilations),
-                        groups=group)
+        conv = F.conv1d if spatial == 1 else F.conv2d
+        return conv(_pad(x, pads), w, b, stride=tuple(strides), dilation=tuple(dilations),
+                    groups=group)
 
     def _ConvTranspose(self, x, w, b=None, group=1, strides=(1, 1), dilations=(1, 1),
                        pads=(0, 0, 0, 0), output_padding=(0, 0), **attrs):
         import torch.nn.functional as F
-        _images(x, "ConvTranspose")
+        spatial = _windows(x, "ConvTranspose")
         if "output_shape" in attrs or attrs.get("auto_pad", "NOTSET") not in ("NOTSET", "VALID"):
             raise Unsupported("ConvTranspose with output_shape or auto_pad SAME")
-        full = F.conv_transpose2d(x, w, b, stride=tuple(strides), groups=group,
-                                  output_padding=tuple(output_padding),
-                                  dilation=tuple(dilations))
-        top, left, bottom, right = pads
-        return full[:, :, top:full.shape[2] - bottom, left:full.shape[3] - right]
+        strides, dilations = strides[:spatial], dilations[:spatial]
+        output_padding, pads = output_padding[:spatial], pads[:2 * spatial]
+        transposed = F.conv_transpose1d if spatial == 1 else F.conv_transpose2d
+        full = transposed(x, w, b, stride=tuple(strides), groups=group,
+                          output_padding=tuple(output_padding), dilation=tuple(dilations))
+        for axis in range(spatial):  # pads crop the full result
+            begin, end = pads[axis], pads[spatial + axis]
+            full = full.narrow(2 + axis, begin, full.shape[2 + axis] - begin - end)
+        return full
 
     def _BatchNormalization(self, x, scale, bias, mean, var, epsilon=1e-5, **attrs):
         if attrs.get("training_mode", 0):
@@ -391,19 +415,22 @@ class Evaluator:
     def _MaxPool(self, x, kernel_shape, strides=(1, 1), dilations=(1, 1), ceil_mode=0,
                  storage_order=0, **attrs):
         import torch.nn.functional as F
-        _images(x, "MaxPool")
+        spatial = _windows(x, "MaxPool")
         if len(self.int8.node.output) > 1:
             raise Unsupported("MaxPool's Indices output")
+        strides, dilations = strides[:spatial], dilations[:spatial]
         pads = _spatial_pads(x, attrs, kernel_shape, strides, dilations)
-        pooled = F.max_pool2d(_pad(x.double(), pads, -math.inf), tuple(kernel_shape),
-                              tuple(strides), dilation=tuple(dilations),
-                              ceil_mode=bool(ceil_mode))
+        pool = F.max_pool1d if spatial == 1 else F.max_pool2d
+        pooled = pool(_pad(x.double(), pads, -math.inf), tuple(kernel_shape), tuple(strides),
+                      dilation=tuple(dilations), ceil_mode=bool(ceil_mode))
         return pooled if x.is_floating_point() else pooled.to(x.dtype)
 
     def _AveragePool(self, x, kernel_shape, strides=(1, 1), ceil_mode=0, count_include_pad=0,
                      **attrs):
         import torch.nn.functional as F
-        _images(x, "AveragePool")
+        if _windows(x, "AveragePool") == 1:
+            return self._average_pool_1d(x, kernel_shape[0], strides[0], ceil_mode,
+                                         count_include_pad, attrs)
         pads = _spatial_pads(x, attrs, kernel_shape, strides, (1, 1))
         top, left, bottom, right = pads
         if top == bottom and left == right and 2 * top <= kernel_shape[0] and \
@@ -421,6 +448,24 @@ class Evaluator:
             return sums / float(np.prod(kernel_shape))
         counts = F.avg_pool2d(_pad(self.torch.ones_like(x), pads), tuple(kernel_shape),
                               tuple(strides), divisor_override=1)
+        return sums / counts
+
+    def _average_pool_1d(self, x, kernel: int, stride: int, ceil_mode, count_include_pad,
+                         attrs):
+        import torch.nn.functional as F
+        begin, end = _spatial_pads(x, attrs, (kernel,), (stride,), (1,))
+        if begin == end and 2 * begin <= kernel:  # PyTorch's own padding
+            return F.avg_pool1d(x, kernel, stride, begin, ceil_mode=bool(ceil_mode),
+                                count_include_pad=bool(count_include_pad))
+        if ceil_mode:
+            raise Unsupported("AveragePool with uneven pads and ceil_mode")
+        # Uneven pads: window sums (means over the zero-padded input times the kernel
+        # length) divided by the kernel length or by the elements inside the input.
+        sums = F.avg_pool1d(_pad(x, (begin, end)), kernel, stride) * kernel
+        if count_include_pad:
+            return sums / kernel
+        counts = F.avg_pool1d(_pad(self.torch.ones_like(x), (begin, end)), kernel,
+                              stride) * kernel
         return sums / counts
 
     def _GlobalAveragePool(self, x):

@@ -217,7 +217,8 @@ class Int8Semantics:
         _, zx, _ = _params(xs, xz)
         _, zw, _ = _params(ws, wz)
         centred_x = self.torch.from_numpy((x.numpy().astype(np.int64) - zx[0]).astype(np.float64))
-        centred_w = w.numpy().astype(np.int64) - zw.reshape((-1, 1, 1, 1) if zw.size > 1 else 1)
+        centred_w = w.numpy().astype(np.int64) - zw.reshape(
+            (-1,) + (1,) * (w.dim() - 1) if zw.size > 1 else 1)
         b = None if bias is None else self.torch.from_numpy(bias.numpy().astype(np.float64))
         acc = self.e._Conv(centred_x, self.torch.from_numpy(centred_w.astype(np.float64)), b,
                            **attrs)

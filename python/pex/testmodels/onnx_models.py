@@ -393,6 +393,68 @@ def conv_transpose() -> bytes:
     return _graph(nodes, [("x", [1, 3, 4, 4])], [("y", [1, 2, 9, 9])], weights)
 
 
+def signal() -> bytes:
+    """A 1-D network over [N, C, L] as PyTorch exports Conv1d and friends: Conv k5 stride 2
+    pads [2, 1] + BatchNormalization + Relu, depthwise Conv k3 dilation 2 pads [2, 2],
+    MaxPool k3 stride 2 ceil_mode, AveragePool k3 stride 2 pads [1, 0] (uneven, padding
+    left out), ConvTranspose k4 stride 2 pads [1, 1], GlobalAveragePool, Flatten, Gemm,
+    LogSoftmax."""
+    rng = np.random.default_rng(31)
+    weights = {
+        "w1": rng.normal(0, 0.3, (6, 2, 5)), "b1": rng.normal(0, 0.1, 6),
+        "gamma": rng.uniform(0.5, 1.5, 6), "beta": rng.normal(0, 0.1, 6),
+        "mean": rng.normal(0, 0.1, 6), "var": rng.uniform(0.5, 2, 6),
+        "w2": rng.normal(0, 0.3, (6, 1, 3)), "w3": rng.normal(0, 0.3, (6, 4, 4)),
+        "w4": rng.normal(0, 0.3, (5, 4)), "b4": rng.normal(0, 0.1, 5),
+    }
+    nodes = [
+        _node("Conv", ["x", "w1", "b1"], "c1", pads=[2, 1], strides=[2]),
+        _node("BatchNormalization", ["c1", "gamma", "beta", "mean", "var"], "bn"),
+        _node("Relu", ["bn"], "r1"),
+        _node("Conv", ["r1", "w2"], "c2", pads=[2, 2], dilations=[2], group=6),
+        _node("MaxPool", ["c2"], "p1", kernel_shape=[3], strides=[2], ceil_mode=1),
+        _node("AveragePool", ["p1"], "p2", kernel_shape=[3], strides=[2], pads=[1, 0]),
+        _node("ConvTranspose", ["p2", "w3"], "up", kernel_shape=[4], strides=[2], pads=[1, 1]),
+        _node("GlobalAveragePool", ["up"], "pool"),
+        _node("Flatten", ["pool"], "flat"),
+        _node("Gemm", ["flat", "w4", "b4"], "logits", transB=1),
+        _node("LogSoftmax", ["logits"], "y", axis=-1),
+    ]
+    return _graph(nodes, [("x", [1, 2, 40])], [("y", [1, 5])], weights)
+
+
+def qdq_signal() -> bytes:
+    """QDQ 1-D layers: QuantizeLinear of the input, Conv k3 pads [1, 1] with int8 weights
+    per output channel and an int32 bias, Relu, MaxPool k2 stride 2 of the int8 tensor,
+    depthwise Conv k3 stride 2 with per-tensor weights; results requantised."""
+    from onnx import TensorProto
+    rng = np.random.default_rng(32)
+    w1_scale = rng.uniform(0.002, 0.004, 8).astype(np.float32)
+    s_in, s1, s2 = np.float32(1 / 255), np.float32(0.02), np.float32(0.015)
+    weights = {"w1": _int8_weights(rng, (8, 3, 3)),
+               "b1": rng.integers(-2000, 2000, 8).astype(np.int32),
+               "w2": _int8_weights(rng, (8, 1, 3))}
+    weights.update(_params("in", s_in, -128))
+    weights.update(_params("w1q", w1_scale, np.zeros(8)))
+    weights.update(_params("b1q", s_in * w1_scale, np.zeros(8), np.int32))
+    weights.update(_params("a1", s1, -128))
+    weights.update(_params("w2q", np.float32(0.01), 0))
+    weights.update(_params("out", s2, 3))
+    nodes = [_quantize_node("x", "xq", "in"), _dequantize_node("xq", "xd", "in"),
+             _dequantize_node("w1", "w1d", "w1q", axis=0),
+             _dequantize_node("b1", "b1d", "b1q", axis=0),
+             _node("Conv", ["xd", "w1d", "b1d"], "c1", pads=[1, 1]),
+             _node("Relu", ["c1"], "r1"),
+             _quantize_node("r1", "r1q", "a1"), _dequantize_node("r1q", "r1d", "a1"),
+             _node("MaxPool", ["r1d"], "p1", kernel_shape=[2], strides=[2]),
+             _quantize_node("p1", "p1q", "a1"), _dequantize_node("p1q", "p1d", "a1"),
+             _dequantize_node("w2", "w2d", "w2q"),
+             _node("Conv", ["p1d", "w2d"], "c2", pads=[1, 1], strides=[2], group=8),
+             _quantize_node("c2", "y", "out")]
+    return _graph(nodes, [("x", [1, 3, 32])], [("y", [1, 8, 8])], weights,
+                  output_type=TensorProto.INT8)
+
+
 def softmax_opset11() -> bytes:
     """Opset 11 Softmax with axis 1 of [1,3,2,4]: over all of C, H and W at once."""
     return _graph([_node("Softmax", ["x"], "y", axis=1)], [("x", [1, 3, 2, 4])],
@@ -685,9 +747,10 @@ def computed_weights() -> bytes:
                   {"w": rng.normal(0, 1, (3, 2, 1, 1))})
 
 
-def conv1d() -> bytes:
-    """A 1-D Conv (3-D input)."""
-    return _one_node("Conv", [1, 2, 8], [1, 3, 6], {"w": np.ones((3, 2, 3))}, ("x", "w"))
+def conv3d() -> bytes:
+    """A 3-D Conv (5-D input)."""
+    return _one_node("Conv", [1, 2, 4, 4, 4], [1, 3, 2, 2, 2], {"w": np.ones((3, 2, 3, 3, 3))},
+                     ("x", "w"))
 
 
 def int8_input() -> bytes:
@@ -742,6 +805,8 @@ MODELS = {
     "onnx_upsample": upsample,
     "onnx_conv_transpose": conv_transpose,
     "onnx_softmax_opset11": softmax_opset11,
+    "onnx_signal": signal,
+    "onnx_qdq_signal": qdq_signal,
     "onnx_dynamic_batch": dynamic_batch,
     "onnx_dynamic_resolution": dynamic_resolution,
     "onnx_qdq_conv": qdq_conv,
@@ -756,7 +821,7 @@ MODELS = {
     # Refused with a clear error.
     "onnx_pool_dilations": pool_dilations,
     "onnx_computed_weights": computed_weights,
-    "onnx_conv1d": conv1d,
+    "onnx_conv3d": conv3d,
     "onnx_int8_input": int8_input,
     "onnx_pad_reflect": pad_reflect,
     "onnx_resize_cubic": resize_cubic,

@@ -7,7 +7,8 @@ import numpy as np
 
 from pex.errors import ModelError
 from pex.graph import Quantization, Tensor
-from pex.importers.onnx.layout import TO_NHWC, Activation
+from pex.importers.onnx import lines
+from pex.importers.onnx.layout import Activation
 from pex.importers.onnx.window import spatial_window
 
 
@@ -168,28 +169,26 @@ def float_weights(r, name: str) -> np.ndarray:
 
 
 def conv(r, node, attrs) -> None:
-    x = r.nhwc(r.float_activation(node.input[0]))
-    weights = float_weights(r, node.input[1])
-    if weights.ndim != 4:
-        raise ModelError(f"weights of rank {weights.ndim}; only 2-D convolutions are "
-                         f"supported")
+    x = r.float_activation(node.input[0])
+    image = lines.image(r, x)
+    weights = lines.image_weights(float_weights(r, node.input[1]), x.rank)
     bias = r.optional_constant(node, 2, "bias")
     bias = np.zeros(weights.shape[0], np.float32) if bias is None else bias.astype(np.float32)
     weights, bias, output = fold_batch_norm(r, node.output[0], weights, bias)
-    result = convolve(r, x, weights, None, bias, attrs, output)
-    r.define(output, result, TO_NHWC)
+    result = convolve(r, image, weights, None, bias, lines.image_attributes(attrs, x.rank),
+                      output)
+    r.define(output, *lines.from_image(r, result, x.rank))
 
 
 def conv_transpose(r, node, attrs) -> None:
-    x = r.nhwc(r.float_activation(node.input[0]))
-    weights = float_weights(r, node.input[1])
-    if weights.ndim != 4:
-        raise ModelError(f"weights of rank {weights.ndim}; only 2-D convolutions are "
-                         f"supported")
+    x = r.float_activation(node.input[0])
+    image = lines.image(r, x)
+    weights = lines.image_weights(float_weights(r, node.input[1]), x.rank)
     bias = r.optional_constant(node, 2, "bias")
     bias = None if bias is None else bias.astype(np.float32)
-    result = transposed_convolve(r, x, weights, None, bias, attrs, node.output[0])
-    r.define(node.output[0], result, TO_NHWC)
+    result = transposed_convolve(r, image, weights, None, bias,
+                                 lines.image_attributes(attrs, x.rank), node.output[0])
+    r.define(node.output[0], *lines.from_image(r, result, x.rank))
 
 
 def batch_normalization(r, node, attrs) -> None:

@@ -162,9 +162,14 @@ def prelu(r, node, attrs) -> None:
     r.alias(name, binary(r, "add", [positive, scaled], name, activation="NONE"))
 
 
-def softmax(r, node, attrs) -> None:
-    """Over one axis (opset 13), or over all axes from `axis` on (before): the axes are
-    brought last (a reshape to 2-D in ONNX order when there are several)."""
+def _softmax(kind: str, **op_attrs):
+    """Softmax or LogSoftmax over one axis (opset 13), or over all axes from `axis` on
+    (before): the axes are brought last (a reshape to 2-D in ONNX order when there are
+    several)."""
+    return lambda r, node, attrs: softmax(r, node, attrs, kind, op_attrs)
+
+
+def softmax(r, node, attrs, kind: str, op_attrs: dict) -> None:
     from pex.importers.onnx.shape_ops import reshape_activation
     x = r.float_activation(node.input[0])
     axis = normalized_axis(attrs.get("axis", -1 if r.opset >= 13 else 1), x.rank)
@@ -176,13 +181,13 @@ def softmax(r, node, attrs) -> None:
         perm = x.perm if x.perm[-1] == target else \
             tuple(a for a in range(x.rank) if a != target) + (target,)
         tensor = r.stored(x, perm)
-        out = r.emit("softmax", [tensor], tensor.shape, name=name, beta=1.0)
+        out = r.emit(kind, [tensor], tensor.shape, name=name, **op_attrs)
         r.define(name, out, perm)
         return
     rows = int(np.prod(x.shape[:axis]))
     flat = reshape_activation(r, x, (rows, int(np.prod(x.shape[axis:]))), f"{name}/rows")
-    out = r.emit("softmax", [r.stored(flat, (0, 1))], (rows, flat.shape[1]),
-                 name=f"{name}/flat", beta=1.0)
+    out = r.emit(kind, [r.stored(flat, (0, 1))], (rows, flat.shape[1]),
+                 name=f"{name}/flat", **op_attrs)
     r.alias(name, reshape_activation(r, Activation(out, (0, 1)), x.shape, name))
 
 
@@ -202,5 +207,8 @@ OPERATORS = {
     "Clip": clip,
     "HardSigmoid": hard_sigmoid,
     "HardSwish": hard_swish,
-    "Softmax": softmax,
+    "Exp": _unary("exp"),
+    "Log": _unary("log"),
+    "Softmax": _softmax("softmax", beta=1.0),
+    "LogSoftmax": _softmax("log_softmax"),
 }

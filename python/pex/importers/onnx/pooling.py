@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pex.errors import ModelError
-from pex.importers.onnx import folding
+from pex.importers.onnx import folding, lines
 from pex.importers.onnx.folding import normalized_axis
-from pex.importers.onnx.layout import TO_NHWC, Activation
+from pex.importers.onnx.layout import Activation
 from pex.importers.onnx.window import spatial_window
 
 
 def pool_window(r, x, node, attrs) -> tuple[dict, tuple]:
+    """The window of a pool over the NHWC image `x`; `attrs` are a 2-D window's
+    (`lines.image_attributes`)."""
     if len(node.output) > 1 and node.output[1]:
         raise ModelError("the Indices output of MaxPool is not supported")
     if any(d != 1 for d in attrs.get("dilations", (1, 1))):
@@ -28,17 +30,18 @@ def max_pool(r, node, attrs) -> None:
     x = r.raw(node.input[0])
     if x.form == "requantized" or not x.quantized:
         x = r.float_activation(node.input[0])
-    tensor = r.nhwc(x)
-    window, out_shape = pool_window(r, tensor, node, attrs)
+    tensor = lines.image(r, x)
+    window, out_shape = pool_window(r, tensor, node, lines.image_attributes(attrs, x.rank))
     out = r.emit("max_pool2d", [tensor], out_shape, like=tensor, name=node.output[0], **window)
-    r.define(node.output[0], out, TO_NHWC, x.form, x.unsigned)
+    r.define(node.output[0], *lines.from_image(r, out, x.rank), x.form, x.unsigned)
 
 
 def average_pool(r, node, attrs) -> None:
     """The graph's pools leave padding out of averages, as ONNX's count_include_pad 0
     does; count_include_pad 1 pads with zeros first."""
-    x = r.nhwc(r.float_activation(node.input[0]))
-    window, out_shape = pool_window(r, x, node, attrs)
+    signal = r.float_activation(node.input[0])
+    x = lines.image(r, signal)
+    window, out_shape = pool_window(r, x, node, lines.image_attributes(attrs, signal.rank))
     top, bottom, left, right = window["pad"]
     if attrs.get("count_include_pad", 0) and any(window["pad"]):
         if attrs.get("ceil_mode", 0):
@@ -53,7 +56,7 @@ def average_pool(r, node, attrs) -> None:
                    pads=((0, 0), (top, bottom), (left, right), (0, 0)))
         window["pad"] = (0, 0, 0, 0)
     out = r.emit("avg_pool2d", [x], out_shape, name=node.output[0], **window)
-    r.define(node.output[0], out, TO_NHWC)
+    r.define(node.output[0], *lines.from_image(r, out, signal.rank))
 
 
 def reduce(r, x: Activation, kind: str, axes, keepdims: bool, name: str) -> Activation:

@@ -32,12 +32,12 @@ import numpy as np
 
 from pex.errors import ModelError
 from pex.graph import Quantization, Tensor
-from pex.importers.onnx import convolution, shape_ops
+from pex.importers.onnx import convolution, lines, shape_ops
 from pex.importers.onnx.quantization import (Params, as_int8, emit_rescale, input_view,
                                              node_params, read_params, widen)
 from pex.importers.onnx.elementwise import broadcast, clip_bounds
 from pex.importers.onnx.folding import normalized_axis
-from pex.importers.onnx.layout import TO_NHWC, Activation, preferred_perm, stored_shape
+from pex.importers.onnx.layout import Activation, preferred_perm, stored_shape
 from pex.importers.onnx.pooling import reduce
 
 
@@ -191,8 +191,9 @@ def _bias(r, name: str | None, expected_scales, count: int) -> np.ndarray | None
 def _conv_int8(r, node, attrs, x: Activation, weights, bias_name, params: Params,
                output: str, transposed: bool = False) -> bool:
     integers, weight_params = weights
-    if integers.ndim != 4:
+    if integers.ndim != x.rank or x.rank not in (3, 4):
         return False
+    integers = lines.image_weights(integers, x.rank)
     channels_axis = 1 if transposed else 0
     centred, weight_quant = _centred_weights(integers, weight_params, channels_axis,
                                              node.input[1 if node.op_type != "QLinearConv"
@@ -202,11 +203,13 @@ def _conv_int8(r, node, attrs, x: Activation, weights, bias_name, params: Params
     bias = _bias(r, bias_name, products, integers.shape[channels_axis])
     if bias is None:
         return False
-    tensor = r.nhwc(x)
+    tensor = lines.image(r, x)
     make = convolution.transposed_convolve if transposed else convolution.convolve
-    acc = make(r, tensor, centred, weight_quant, bias, attrs, f"{output}/acc")
+    acc = make(r, tensor, centred, weight_quant, bias, lines.image_attributes(attrs, x.rank),
+               f"{output}/acc")
+    acc, perm = lines.from_image(r, acc, x.rank)
     _requantized(r, acc, _multipliers(sx, weight_quant.scale, params.scale[0]), output,
-                 params, TO_NHWC)
+                 params, perm)
     return True
 
 

@@ -1,0 +1,71 @@
+//===- ElementwiseBeforeReshape.cpp - Reshapes after element-wise ops -*- C++ -*-===//
+//
+// Importers reshape values into the shapes TOSA's operators take and back
+// into the rank their frontend gives them: a 1-D convolution (ONNX Conv over
+// [N, C, L]) is a conv2d one row high between reshapes, so the operators that
+// follow it (its rescale, an activation) run on the reshaped value and the
+// next window reshapes it back. There the reshape is a view in the middle of
+// the chain producer -> channel-local operators -> consumer, which cuts it,
+// and it keeps an integer convolution's i32 accumulator from fusing with its
+// rescale. An element-wise operator commutes with a reshape that keeps the
+// channels last: applied before the reshape, the reshapes meet and cancel.
+//
+//===----------------------------------------------------------------------===//
+
+#include "NormalizeUtils.h"
+#include "pex/Interfaces/PartialExecutionOpInterface.h"
+#include "pex/Transforms/NormalizePatterns.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace mlir::pex;
+
+namespace {
+
+/// f(reshape(x), params) -> reshape(f(x, params)) for an element-wise f whose
+/// other operands are parameters (per-channel multipliers and shifts, zero
+/// points, a table: rank 1 at most), when the reshape keeps the channels.
+struct ElementwiseBeforeReshape
+    : OpInterfaceRewritePattern<PartialExecutionOpInterface> {
+  using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
+
+  LogicalResult matchAndRewrite(PartialExecutionOpInterface op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasProperty(PartialExecutionProperties::Elementwise) ||
+        op->getNumResults() != 1 || op->getNumOperands() == 0)
+      return failure();
+    auto reshape = op->getOperand(0).getDefiningOp<tosa::ReshapeOp>();
+    if (!reshape || !reshape->hasOneUse())
+      return failure();
+    auto sourceType = dyn_cast<RankedTensorType>(reshape.getInput1().getType());
+    auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    ArrayRef<int64_t> reshaped = reshape.getType().getShape();
+    if (!sourceType || !resultType || !sourceType.hasStaticShape() ||
+        resultType.getShape() != reshaped || sourceType.getRank() < 2 ||
+        reshaped.size() < 2 || sourceType.getShape().back() != reshaped.back())
+      return failure();
+    for (Value parameter : op->getOperands().drop_front()) {
+      auto type = dyn_cast<RankedTensorType>(parameter.getType());
+      if (type && type.getRank() > 1)
+        return failure();
+    }
+    IRMapping mapping;
+    mapping.map(reshape.getResult(), reshape.getInput1());
+    Operation *moved = rewriter.clone(*op, mapping);
+    moved->getResult(0).setType(resultType.clone(sourceType.getShape()));
+    rewriter.replaceOpWithNewOp<tosa::ReshapeOp>(
+        op, resultType, moved->getResult(0),
+        createConstantShape(rewriter, op->getLoc(), resultType.getShape()));
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::pex::populateElementwiseBeforeReshapePatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<ElementwiseBeforeReshape>(patterns.getContext());
+}
