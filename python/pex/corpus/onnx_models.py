@@ -5,6 +5,8 @@
   resolutions with small width multipliers and 10 classes; random weights from the seed,
   BatchNormalization statistics calibrated on random images (so activations keep their
   scale through the depth), `model.eval()`. `expected` is PyTorch's own output.
+- 1-D audio networks (`torch_signals`: torchaudio's M5 on raw waveforms, TC-ResNet8 on
+  MFCCs) exported the same way, and their QDQ versions.
 - Graphs in the styles of published models (`onnx_graphs`): keyword spotting with
   LeakyRelu and a Max/Div normalisation, a detector head with Resize and Concat, pads
   computed from ConstantOfShape/Concat, a text recogniser with a dynamic height and width
@@ -45,8 +47,9 @@ def _nhwc_bytes(nchw: np.ndarray) -> bytes:
     return np.ascontiguousarray(nchw.transpose(TO_NHWC)).tobytes()
 
 
-def _calibrate_batch_norms(model, resolution: int, generator) -> None:
-    """BatchNormalization statistics of random images (train mode, cumulative average)."""
+def _calibrate_batch_norms(model, shape, generator) -> None:
+    """BatchNormalization statistics of random inputs of `shape` without the batch (train
+    mode, cumulative average)."""
     import torch
     norms = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
     for norm in norms:
@@ -54,7 +57,7 @@ def _calibrate_batch_norms(model, resolution: int, generator) -> None:
         norm.momentum = None
     model.train()
     with torch.no_grad():
-        model(torch.rand(8, 3, resolution, resolution, generator=generator))
+        model(torch.rand(8, *shape, generator=generator))
     model.eval()
 
 
@@ -65,7 +68,7 @@ def _torchvision(out_dir: Path, seed: int, index: int, spec) -> CorpusModel:
     torch.manual_seed(seed * 1000 + index)
     generator = torch.Generator().manual_seed(seed * 1000 + index)
     model = getattr(torchvision.models, constructor)(num_classes=10, **arguments)
-    _calibrate_batch_norms(model, resolution, generator)
+    _calibrate_batch_norms(model, (3, resolution, resolution), generator)
     image = torch.rand(1, 3, resolution, resolution, generator=generator)
     with torch.no_grad():
         expected = model(image).numpy().astype(np.float32)
@@ -75,6 +78,25 @@ def _torchvision(out_dir: Path, seed: int, index: int, spec) -> CorpusModel:
                       dynamic_axes={"input": {0: "batch_size"}, "output": {0: "batch_size"}},
                       **extra)
     return CorpusModel(f"onnx/{name}", path, _nhwc_bytes(image.numpy()), expected.tobytes(),
+                       "f32", FLOAT_TOLERANCE, "pytorch")
+
+
+def _torch_signal(out_dir: Path, seed: int, index: int, name: str) -> CorpusModel:
+    """A `torch_signals` network exported like the torchvision ones; its input, [1, C, L],
+    is the imported function's too."""
+    import torch
+    from pex.corpus.torch_signals import NETWORKS
+    torch.manual_seed(seed * 1000 + 100 + index)
+    generator = torch.Generator().manual_seed(seed * 1000 + 100 + index)
+    model, shape = NETWORKS[name]()
+    _calibrate_batch_norms(model, shape[1:], generator)
+    signal = torch.rand(*shape, generator=generator)
+    with torch.no_grad():
+        expected = model(signal).numpy().astype(np.float32)
+    path = out_dir / f"{name}.onnx"
+    torch.onnx.export(model, signal, str(path), input_names=["input"], output_names=["output"],
+                      dynamic_axes={"input": {0: "batch_size"}, "output": {0: "batch_size"}})
+    return CorpusModel(f"onnx/{name}", path, signal.numpy().tobytes(), expected.tobytes(),
                        "f32", FLOAT_TOLERANCE, "pytorch")
 
 
@@ -113,6 +135,8 @@ def generate(out_dir: Path, seed: int) -> list[CorpusModel]:
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     models = [_torchvision(out_dir, seed, i, spec) for i, spec in enumerate(TORCHVISION)]
+    from pex.corpus.torch_signals import NETWORKS
+    models += [_torch_signal(out_dir, seed, i, name) for i, name in enumerate(NETWORKS)]
 
     def image(*shape) -> np.ndarray:
         return rng.random(shape, dtype=np.float32)
@@ -140,6 +164,11 @@ def generate(out_dir: Path, seed: int) -> list[CorpusModel]:
         models.append(_quantized(out_dir, f"{name}_qdq", exported,
                                  [image(1, 3, 96, 96) for _ in range(4)],
                                  _nhwc_bytes(image(1, 3, 96, 96))))
+    for name, network in NETWORKS.items():
+        shape = network()[1]
+        exported = onnx.load(str(out_dir / f"{name}.onnx"))
+        models.append(_quantized(out_dir, f"{name}_qdq", exported,
+                                 [image(*shape) for _ in range(4)], image(*shape).tobytes()))
     pixels = rng.integers(0, 256, (1, 3, 32, 32)).astype(np.uint8)
     models.append(_written(out_dir, "qlinear_conv", onnx_graphs.qlinear_network(seed + 4),
                            _nhwc_bytes(pixels), "onnx-int8"))

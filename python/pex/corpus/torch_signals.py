@@ -1,0 +1,79 @@
+"""1-D audio networks written in PyTorch the way published ones are (Conv1d, BatchNorm1d,
+pools over time), for `onnx_models` to export with torch.onnx.export.
+
+- `m5`: the M5 raw-waveform classifier of torchaudio's speech-command tutorial (Dai et al.,
+  "Very deep convolutional neural networks for raw waveforms"): 8,000 samples, Conv1d k80
+  stride 16, four conv/BN/ReLU/MaxPool1d(4) stages, average pool over what is left,
+  permute, Linear, log_softmax.
+- `tc_resnet8`: TC-ResNet8 (Choi et al., "Temporal Convolution for Real-time Keyword
+  Spotting on Mobile Devices"): 40 MFCCs x 101 frames as 40 channels over time, Conv1d k3,
+  three residual blocks of Conv1d k9 (stride 2, a 1x1 convolution on the shortcut), global
+  average pool, Linear, softmax.
+"""
+
+from __future__ import annotations
+
+
+def m5(classes: int = 35, channels: int = 32):
+    import torch
+    from torch import nn
+    import torch.nn.functional as F
+
+    class M5(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            widths = [1, channels, channels, 2 * channels, 2 * channels]
+            self.convs = nn.ModuleList(
+                nn.Conv1d(widths[i], widths[i + 1], 80 if i == 0 else 3,
+                          stride=16 if i == 0 else 1) for i in range(4))
+            self.norms = nn.ModuleList(nn.BatchNorm1d(w) for w in widths[1:])
+            self.pools = nn.ModuleList(nn.MaxPool1d(4) for _ in range(4))
+            self.fc1 = nn.Linear(2 * channels, classes)
+
+        def forward(self, x):
+            for conv, norm, pool in zip(self.convs, self.norms, self.pools):
+                x = pool(F.relu(norm(conv(x))))
+            x = F.avg_pool1d(x, int(x.shape[-1]))  # a constant when traced
+            x = x.permute(0, 2, 1)
+            return F.log_softmax(self.fc1(x), dim=2)
+
+    del torch
+    return M5(), (1, 1, 8000)
+
+
+def tc_resnet8(classes: int = 12, features: int = 40, frames: int = 101):
+    import torch
+    from torch import nn
+    import torch.nn.functional as F
+
+    class Block(nn.Module):
+        def __init__(self, inputs: int, outputs: int) -> None:
+            super().__init__()
+            self.conv1 = nn.Conv1d(inputs, outputs, 9, stride=2, padding=4, bias=False)
+            self.norm1 = nn.BatchNorm1d(outputs)
+            self.conv2 = nn.Conv1d(outputs, outputs, 9, padding=4, bias=False)
+            self.norm2 = nn.BatchNorm1d(outputs)
+            self.shortcut = nn.Sequential(nn.Conv1d(inputs, outputs, 1, stride=2, bias=False),
+                                          nn.BatchNorm1d(outputs))
+
+        def forward(self, x):
+            y = F.relu(self.norm1(self.conv1(x)))
+            y = self.norm2(self.conv2(y))
+            return F.relu(y + self.shortcut(x))
+
+    class TCResNet8(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stem = nn.Conv1d(features, 16, 3, padding=1, bias=False)
+            self.blocks = nn.Sequential(Block(16, 24), Block(24, 32), Block(32, 48))
+            self.fc = nn.Linear(48, classes)
+
+        def forward(self, x):
+            x = self.blocks(self.stem(x))
+            x = torch.mean(x, dim=2)
+            return F.softmax(self.fc(x), dim=1)
+
+    return TCResNet8(), (1, features, frames)
+
+
+NETWORKS = {"m5_raw_audio": m5, "tc_resnet8_mfcc": tc_resnet8}
