@@ -5,8 +5,8 @@
   resolutions with small width multipliers and 10 classes; random weights from the seed,
   BatchNormalization statistics calibrated on random images (so activations keep their
   scale through the depth), `model.eval()`. `expected` is PyTorch's own output.
-- 1-D audio networks (`torch_signals`: torchaudio's M5 on raw waveforms, TC-ResNet8 on
-  MFCCs) exported the same way, and their QDQ versions.
+- Audio networks (`torch_signals`: torchaudio's M5 on raw waveforms, TC-ResNet8 on MFCCs,
+  LSTM keyword spotters) exported the same way, and their QDQ versions.
 - Graphs in the styles of published models (`onnx_graphs`): keyword spotting with
   LeakyRelu and a Max/Div normalisation, a detector head with Resize and Concat, pads
   computed from ConstantOfShape/Concat, a text recogniser with a dynamic height and width
@@ -82,8 +82,8 @@ def _torchvision(out_dir: Path, seed: int, index: int, spec) -> CorpusModel:
 
 
 def _torch_signal(out_dir: Path, seed: int, index: int, name: str) -> CorpusModel:
-    """A `torch_signals` network exported like the torchvision ones; its input, [1, C, L],
-    is the imported function's too."""
+    """A `torch_signals` network exported like the torchvision ones; its input (rank 3)
+    is the imported function's in ONNX's order."""
     import torch
     from pex.corpus.torch_signals import NETWORKS
     torch.manual_seed(seed * 1000 + 100 + index)
@@ -94,8 +94,12 @@ def _torch_signal(out_dir: Path, seed: int, index: int, name: str) -> CorpusMode
     with torch.no_grad():
         expected = model(signal).numpy().astype(np.float32)
     path = out_dir / f"{name}.onnx"
+    # A dynamic batch where it leads (time-major sequences keep a static shape: the
+    # importer fixes only a leading symbolic dimension).
+    dynamic = {"input": {0: "batch_size"}, "output": {0: "batch_size"}} if shape[0] == 1 \
+        else None
     torch.onnx.export(model, signal, str(path), input_names=["input"], output_names=["output"],
-                      dynamic_axes={"input": {0: "batch_size"}, "output": {0: "batch_size"}})
+                      dynamic_axes=dynamic)
     return CorpusModel(f"onnx/{name}", path, signal.numpy().tobytes(), expected.tobytes(),
                        "f32", FLOAT_TOLERANCE, "pytorch")
 

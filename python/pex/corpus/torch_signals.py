@@ -1,5 +1,5 @@
-"""1-D audio networks written in PyTorch the way published ones are (Conv1d, BatchNorm1d,
-pools over time), for `onnx_models` to export with torch.onnx.export.
+"""Audio networks written in PyTorch the way published ones are (Conv1d, BatchNorm1d, pools
+over time, LSTMs), for `onnx_models` to export with torch.onnx.export.
 
 - `m5`: the M5 raw-waveform classifier of torchaudio's speech-command tutorial (Dai et al.,
   "Very deep convolutional neural networks for raw waveforms"): 8,000 samples, Conv1d k80
@@ -9,13 +9,17 @@ pools over time), for `onnx_models` to export with torch.onnx.export.
   Spotting on Mobile Devices"): 40 MFCCs x 101 frames as 40 channels over time, Conv1d k3,
   three residual blocks of Conv1d k9 (stride 2, a 1x1 convolution on the shortcut), global
   average pool, Linear, softmax.
+- `lstm_kws`: an LSTM keyword spotter (Zhang et al., "Hello Edge: Keyword Spotting on
+  Microcontrollers", LSTM-S): 49 frames of 10 MFCCs, batch first, one LSTM of 64 units,
+  the last step's output, Linear, softmax.
+- `stacked_lstm`: two stacked LSTMs of 32 units over time-major frames whose final hidden
+  state h_n[-1] feeds a Linear layer, as sequence classifiers read it.
 """
 
 from __future__ import annotations
 
 
 def m5(classes: int = 35, channels: int = 32):
-    import torch
     from torch import nn
     import torch.nn.functional as F
 
@@ -37,7 +41,6 @@ def m5(classes: int = 35, channels: int = 32):
             x = x.permute(0, 2, 1)
             return F.log_softmax(self.fc1(x), dim=2)
 
-    del torch
     return M5(), (1, 1, 8000)
 
 
@@ -76,4 +79,38 @@ def tc_resnet8(classes: int = 12, features: int = 40, frames: int = 101):
     return TCResNet8(), (1, features, frames)
 
 
-NETWORKS = {"m5_raw_audio": m5, "tc_resnet8_mfcc": tc_resnet8}
+def lstm_kws(classes: int = 12, frames: int = 49, features: int = 10, units: int = 64):
+    import torch
+    from torch import nn
+
+    class LstmKws(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lstm = nn.LSTM(features, units, batch_first=True)
+            self.fc = nn.Linear(units, classes)
+
+        def forward(self, x):
+            sequence, _ = self.lstm(x)
+            return torch.softmax(self.fc(sequence[:, -1, :]), dim=1)
+
+    return LstmKws(), (1, frames, features)
+
+
+def stacked_lstm(classes: int = 6, frames: int = 32, features: int = 8, units: int = 32):
+    from torch import nn
+
+    class StackedLstm(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lstm = nn.LSTM(features, units, num_layers=2)
+            self.fc = nn.Linear(units, classes)
+
+        def forward(self, x):
+            _, (hidden, _) = self.lstm(x)
+            return self.fc(hidden[-1])
+
+    return StackedLstm(), (frames, 1, features)
+
+
+NETWORKS = {"m5_raw_audio": m5, "tc_resnet8_mfcc": tc_resnet8, "lstm_kws": lstm_kws,
+            "stacked_lstm": stacked_lstm}

@@ -25,6 +25,22 @@ def tensor_bytes(tensor: Tensor) -> int:
     return tensor.num_elements * ELEMENT_BYTES[tensor.dtype]
 
 
+def working_bytes(op: Op) -> int:
+    """Bytes an operator holds during its step beyond its inputs and outputs: an LSTM's
+    state h and c and its four gates (batch x units each; int8: h int8, c and the gates
+    int16), as any kernel computing the gates as one matrix product holds them (TFLite
+    Micro's: h and c as variable tensors, four gate scratch buffers). h is not counted
+    twice when it is the op's second result (ONNX's Y_h)."""
+    if op.kind != "lstm":
+        return 0
+    x = op.inputs[0]
+    batch = x.shape[1] if op.attrs["time_major"] else x.shape[0]
+    units = op.inputs[1].shape[0]
+    hidden = 0 if len(op.outputs) > 1 else 1
+    per_unit = hidden + 2 + 4 * 2 if x.dtype == "i8" else 4 * (hidden + 1 + 4)
+    return batch * units * per_unit
+
+
 @dataclass
 class Buffer:
     name: str
@@ -115,6 +131,10 @@ def build_problem(model: Graph) -> Problem:
                 new_buffer(tensor, index)
                 written.append(buffer_of[tensor])
         needed = 0
+        if activations and working_bytes(op):
+            # Written and read by the step alone: live during it only.
+            buffers.append(Buffer(f"{fused.labels[index]} state", working_bytes(op), index))
+            written.append(len(buffers) - 1)
         for tensor in activations:
             if tensor in producer_of:
                 needed |= 1 << producer_of[tensor]

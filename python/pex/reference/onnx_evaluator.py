@@ -468,6 +468,45 @@ class Evaluator:
                               stride) * kernel
         return sums / counts
 
+    def _LSTM(self, x, w, r, b=None, sequence_lens=None, initial_h=None, initial_c=None,
+              p=None, hidden_size=None, layout=0, direction="forward", clip=None,
+              input_forget=0, activations=None, **attrs):
+        """ONNX's LSTM, forward, default activations: per step the gates (input, output,
+        forget, cell blocks of W, R, B) x W^T + h R^T + Wb + Rb, peepholes on the input
+        and forget gates from c_{t-1} and on the output gate from c_t."""
+        torch = self.torch
+        names = [a.decode() if isinstance(a, bytes) else a for a in activations or []]
+        if direction != "forward" or names not in ([], ["Sigmoid", "Tanh", "Tanh"]) or \
+                clip is not None or input_forget:
+            raise Unsupported("LSTM other than forward, with default activations, no clip "
+                              "and no input_forget")
+        if layout:
+            x = x.transpose(0, 1)
+        steps, batch = x.shape[0], x.shape[1]
+        units = r.shape[-1]
+        if sequence_lens is not None and bool((sequence_lens != steps).any()):
+            raise Unsupported("LSTM sequence_lens shorter than the sequence")
+        zeros = torch.zeros(batch, units, dtype=x.dtype)
+        h = initial_h[0] if initial_h is not None else zeros
+        c = initial_c[0] if initial_c is not None else zeros
+        bias = b[0, :4 * units] + b[0, 4 * units:] if b is not None else 0.0
+        peep_i, peep_o, peep_f = (p[0, k * units:(k + 1) * units] if p is not None else 0.0
+                                  for k in range(3))
+        outputs = []
+        for t in range(steps):
+            gates = x[t] @ w[0].T + h @ r[0].T + bias
+            i, o, f, g = gates.split(units, dim=1)
+            i = torch.sigmoid(i + peep_i * c)
+            f = torch.sigmoid(f + peep_f * c)
+            c = f * c + i * torch.tanh(g)
+            h = torch.sigmoid(o + peep_o * c) * torch.tanh(c)
+            outputs.append(h)
+        y = torch.stack(outputs).unsqueeze(1)  # [seq, 1, batch, units]
+        y_h, y_c = h.unsqueeze(0), c.unsqueeze(0)
+        if layout:
+            return y.permute(2, 0, 1, 3), y_h.transpose(0, 1), y_c.transpose(0, 1)
+        return y, y_h, y_c
+
     def _GlobalAveragePool(self, x):
         return x.mean(dim=tuple(range(2, x.dim())), keepdim=True)
 

@@ -25,7 +25,7 @@ OPERATORS = (
     "gather_0",
     "gather_1", "gather_2d", "gather_negative",
     "gemm", "globalaveragepool", "globalmaxpool", "hardsigmoid", "hardswish", "identity",
-    "leakyrelu", "log_", "logsoftmax", "matmul_", "max_", "maxpool", "min_", "mul", "pad", "prelu",
+    "leakyrelu", "log_", "logsoftmax", "lstm", "matmul_", "max_", "maxpool", "min_", "mul", "pad", "prelu",
     "qlinearconv", "qlinearmatmul", "quantizelinear", "range", "reduce_max", "reduce_mean",
     "reduce_min", "reduce_sum_", "relu", "reshape", "resize", "shape", "sigmoid", "size",
     "slice", "softmax", "split", "squeeze", "sub", "sum_", "tanh", "transpose", "unsqueeze",

@@ -455,6 +455,45 @@ def qdq_signal() -> bytes:
                   output_type=TensorProto.INT8)
 
 
+def lstm() -> bytes:
+    """An LSTM over 5 steps of 3 features (time-major [seq, batch, input]), 4 units, with
+    the bias B and zero initial states given; Y [5, 1, 1, 4] and Relu(Y_h) flattened and
+    joined into one output."""
+    rng = np.random.default_rng(33)
+    weights = {"w": rng.normal(0, 0.5, (1, 16, 3)), "r": rng.normal(0, 0.5, (1, 16, 4)),
+               "b": rng.normal(0, 0.2, (1, 32)), "h0": np.zeros((1, 1, 4)),
+               "c0": np.zeros((1, 1, 4))}
+    from onnx import helper
+    nodes = [helper.make_node("LSTM", ["x", "w", "r", "b", "", "h0", "c0"], ["y", "h", ""],
+                              name="lstm", hidden_size=4),
+             _node("Relu", ["h"], "h_relu"),
+             _node("Flatten", ["y"], "y/flat", axis=0),
+             _node("Flatten", ["h_relu"], "h_relu/flat", axis=0),
+             _node("Concat", ["y/flat", "h_relu/flat"], "out", axis=1)]
+    return _graph(nodes, [("x", [5, 1, 3])], [("out", [1, 24])], weights, opset=14)
+
+
+def lstm_bidirectional() -> bytes:
+    """A bidirectional LSTM."""
+    from onnx import helper
+    rng = np.random.default_rng(34)
+    weights = {"w": rng.normal(0, 0.5, (2, 8, 3)), "r": rng.normal(0, 0.5, (2, 8, 2))}
+    nodes = [helper.make_node("LSTM", ["x", "w", "r"], ["y"], name="lstm", hidden_size=2,
+                              direction="bidirectional")]
+    return _graph(nodes, [("x", [4, 1, 3])], [("y", [4, 2, 1, 2])], weights, opset=14)
+
+
+def lstm_cell_output() -> bytes:
+    """An LSTM whose cell state Y_c is a graph output."""
+    from onnx import helper
+    rng = np.random.default_rng(35)
+    weights = {"w": rng.normal(0, 0.5, (1, 8, 3)), "r": rng.normal(0, 0.5, (1, 8, 2))}
+    nodes = [helper.make_node("LSTM", ["x", "w", "r"], ["y", "", "c"], name="lstm",
+                              hidden_size=2)]
+    return _graph(nodes, [("x", [4, 1, 3])], [("y", [4, 1, 1, 2]), ("c", [1, 1, 2])], weights,
+                  opset=14)
+
+
 def softmax_opset11() -> bytes:
     """Opset 11 Softmax with axis 1 of [1,3,2,4]: over all of C, H and W at once."""
     return _graph([_node("Softmax", ["x"], "y", axis=1)], [("x", [1, 3, 2, 4])],
@@ -807,6 +846,7 @@ MODELS = {
     "onnx_softmax_opset11": softmax_opset11,
     "onnx_signal": signal,
     "onnx_qdq_signal": qdq_signal,
+    "onnx_lstm": lstm,
     "onnx_dynamic_batch": dynamic_batch,
     "onnx_dynamic_resolution": dynamic_resolution,
     "onnx_qdq_conv": qdq_conv,
@@ -822,6 +862,8 @@ MODELS = {
     "onnx_pool_dilations": pool_dilations,
     "onnx_computed_weights": computed_weights,
     "onnx_conv3d": conv3d,
+    "onnx_lstm_bidirectional": lstm_bidirectional,
+    "onnx_lstm_cell_output": lstm_cell_output,
     "onnx_int8_input": int8_input,
     "onnx_pad_reflect": pad_reflect,
     "onnx_resize_cubic": resize_cubic,

@@ -9,7 +9,8 @@ and saturated; the time filter multiplies the centred state by the time weights 
 the bias and the rank reduction are int32 sums; one rescale gives the int8 output.
 
 lstm keeps its time loop: an `scf.for` whose body is TOSA on the step's slice of the
-input, carrying the states h and c and the output being assembled row by row. int8 is
+input, carrying the states h and c and the output being assembled row by row; an optional
+second result is the last step's h [batch, units] (ONNX's Y_h). int8 is
 TFLite Micro's integer step (see pex.reference.tflm_lstm): the gates' two convolutions
 accumulate in int32 and are rescaled per gate to int16 Q3.12, summed and saturated, and
 stored as int16 (TFLite Micro's gate scratch buffers' bytes); sigmoid and tanh are
@@ -187,7 +188,14 @@ def _lower_lstm_float(b: FunctionBuilder, op: Op) -> None:
         c = b.clamp(c, -op.attrs["cell_clip"], op.attrs["cell_clip"])
     h = b.mul(o, _lstm_activation(b, c, activation, out), c.shape)
     outputs = write_row(h, outputs)
-    b.bind(out, b.end_loop([h, c, outputs])[2])
+    _bind_results(b, op, b.end_loop([h, c, outputs]))
+
+
+def _bind_results(b: FunctionBuilder, op: Op, carried: list[Value]) -> None:
+    """The output sequence, and the last h when the op has a second result."""
+    b.bind(op.outputs[0], carried[2])
+    if len(op.outputs) > 1:
+        b.bind(op.outputs[1], carried[0])
 
 
 # The integer kernel's fixed scales: gate pre-activations Q3.12, gate outputs Q0.15.
@@ -263,4 +271,4 @@ def _lower_lstm_int8(b: FunctionBuilder, op: Op) -> None:
                                           tanh_parameters(cell_state_scale_power(cell_scale))),
                             o, _GATE_OUTPUT_SCALE ** 2 / hidden_scale, hidden_zp, "i8")
     outputs = write_row(h, outputs)
-    b.bind(out, b.end_loop([h, c_next, outputs])[2])
+    _bind_results(b, op, b.end_loop([h, c_next, outputs]))

@@ -280,11 +280,18 @@ class OnnxReader:
         element type and quantisation of an input (data movement)."""
         if like is not None:
             dtype, quant = like.dtype, like.quant
+        return self.emit_results(kind, inputs, [shape], dtype, quant, name, **attrs)[0]
+
+    def emit_results(self, kind: str, inputs: list, shapes: list, dtype: str = "f32",
+                     quant: Quantization | None = None, name: str | None = None,
+                     **attrs) -> list[Tensor]:
+        """Appends a graph op computing one new tensor per (stored) shape of `shapes`."""
         name = name or self.loc.name
-        out = Tensor(name, tuple(int(d) for d in shape), dtype, quant)
-        self.ops.append(Op(kind, inputs, [out], attrs, Location(name, self.loc.file,
-                                                                 self.loc.line)))
-        return out
+        outs = [Tensor(name if i == 0 else f"{name}#{i}", tuple(int(d) for d in shape), dtype,
+                       quant) for i, shape in enumerate(shapes)]
+        self.ops.append(Op(kind, inputs, outs, attrs, Location(name, self.loc.file,
+                                                                self.loc.line)))
+        return outs
 
     # Graph structure.
 
