@@ -15,8 +15,8 @@
   network; `expected`: the evaluator's int8 semantics (ONNX Runtime's rounding).
 
 Inputs are seeded uniform [0, 1) images (uint8 bytes for the QLinearConv network), in
-the imported function's layout (NHWC). Names ending in `_big` take long to compile and
-run; quick runs skip them.
+the imported function's layout (NHWC; signals a window reads NLC). Names ending in `_big`
+take long to compile and run; quick runs skip them.
 """
 
 from __future__ import annotations
@@ -45,6 +45,15 @@ TORCHVISION = (
 
 def _nhwc_bytes(nchw: np.ndarray) -> bytes:
     return np.ascontiguousarray(nchw.transpose(TO_NHWC)).tobytes()
+
+
+def _signal_bytes(model, ncl: np.ndarray) -> bytes:
+    """A rank-3 input's bytes as the imported function takes them: NLC when a window reads
+    it (`lines.signal_inputs`), else in ONNX's order."""
+    from pex.importers.onnx.lines import CHANNELS_LAST_1D, signal_inputs
+    if signal_inputs(model.graph):
+        ncl = ncl.transpose(CHANNELS_LAST_1D)
+    return np.ascontiguousarray(ncl).tobytes()
 
 
 def _calibrate_batch_norms(model, shape, generator) -> None:
@@ -82,8 +91,8 @@ def _torchvision(out_dir: Path, seed: int, index: int, spec) -> CorpusModel:
 
 
 def _torch_signal(out_dir: Path, seed: int, index: int, name: str) -> CorpusModel:
-    """A `torch_signals` network exported like the torchvision ones; its input (rank 3)
-    is the imported function's in ONNX's order."""
+    """A `torch_signals` network exported like the torchvision ones."""
+    import onnx
     import torch
     from pex.corpus.torch_signals import NETWORKS
     torch.manual_seed(seed * 1000 + 100 + index)
@@ -100,8 +109,9 @@ def _torch_signal(out_dir: Path, seed: int, index: int, name: str) -> CorpusMode
         else None
     torch.onnx.export(model, signal, str(path), input_names=["input"], output_names=["output"],
                       dynamic_axes=dynamic)
-    return CorpusModel(f"onnx/{name}", path, signal.numpy().tobytes(), expected.tobytes(),
-                       "f32", FLOAT_TOLERANCE, "pytorch")
+    input_bytes = _signal_bytes(onnx.load(str(path)), signal.numpy())
+    return CorpusModel(f"onnx/{name}", path, input_bytes, expected.tobytes(), "f32",
+                       FLOAT_TOLERANCE, "pytorch")
 
 
 def _evaluated(model, input_bytes: bytes, input_shapes=None) -> tuple[bytes, str]:
@@ -172,7 +182,8 @@ def generate(out_dir: Path, seed: int) -> list[CorpusModel]:
         shape = network()[1]
         exported = onnx.load(str(out_dir / f"{name}.onnx"))
         models.append(_quantized(out_dir, f"{name}_qdq", exported,
-                                 [image(*shape) for _ in range(4)], image(*shape).tobytes()))
+                                 [image(*shape) for _ in range(4)],
+                                 _signal_bytes(exported, image(*shape))))
     pixels = rng.integers(0, 256, (1, 3, 32, 32)).astype(np.uint8)
     models.append(_written(out_dir, "qlinear_conv", onnx_graphs.qlinear_network(seed + 4),
                            _nhwc_bytes(pixels), "onnx-int8"))

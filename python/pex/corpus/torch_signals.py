@@ -1,5 +1,5 @@
 """Audio networks written in PyTorch the way published ones are (Conv1d, BatchNorm1d, pools
-over time, LSTMs), for `onnx_models` to export with torch.onnx.export.
+over time, LSTMs, GRUs), for `onnx_models` to export with torch.onnx.export.
 
 - `m5`: the M5 raw-waveform classifier of torchaudio's speech-command tutorial (Dai et al.,
   "Very deep convolutional neural networks for raw waveforms"): 8,000 samples, Conv1d k80
@@ -12,6 +12,8 @@ over time, LSTMs), for `onnx_models` to export with torch.onnx.export.
 - `lstm_kws`: an LSTM keyword spotter (Zhang et al., "Hello Edge: Keyword Spotting on
   Microcontrollers", LSTM-S): 49 frames of 10 MFCCs, batch first, one LSTM of 64 units,
   the last step's output, Linear, softmax.
+- `gru_kws`: a GRU keyword spotter (Hello Edge's GRU-S): 49 frames of 10 MFCCs, batch
+  first, one GRU of 64 units, its final hidden state, Linear, softmax.
 - `stacked_lstm`: two stacked LSTMs of 32 units over time-major frames whose final hidden
   state h_n[-1] feeds a Linear layer, as sequence classifiers read it.
 """
@@ -96,6 +98,23 @@ def lstm_kws(classes: int = 12, frames: int = 49, features: int = 10, units: int
     return LstmKws(), (1, frames, features)
 
 
+def gru_kws(classes: int = 12, frames: int = 49, features: int = 10, units: int = 64):
+    import torch
+    from torch import nn
+
+    class GruKws(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.gru = nn.GRU(features, units, batch_first=True)
+            self.fc = nn.Linear(units, classes)
+
+        def forward(self, x):
+            _, hidden = self.gru(x)
+            return torch.softmax(self.fc(hidden[0]), dim=1)
+
+    return GruKws(), (1, frames, features)
+
+
 def stacked_lstm(classes: int = 6, frames: int = 32, features: int = 8, units: int = 32):
     from torch import nn
 
@@ -113,4 +132,4 @@ def stacked_lstm(classes: int = 6, frames: int = 32, features: int = 8, units: i
 
 
 NETWORKS = {"m5_raw_audio": m5, "tc_resnet8_mfcc": tc_resnet8, "lstm_kws": lstm_kws,
-            "stacked_lstm": stacked_lstm}
+            "gru_kws": gru_kws, "stacked_lstm": stacked_lstm}

@@ -6,7 +6,8 @@ Pex build wrote. Prints `within tolerance`, `identical`, or `DIFFERENT (...)` an
 unless they agree.
 
 The bytes are those of the imported function: 4-D inputs and outputs are NHWC (the ONNX
-NCHW tensor with channels last), others in ONNX's order; int8 and uint8 tensors are
+NCHW tensor with channels last), rank-3 inputs a window reads NLC
+(`pex.importers.onnx.lines.signal_inputs`), others in ONNX's order; int8 and uint8 tensors are
 bytes; several outputs are concatenated. Dynamic input dimensions are resolved as the
 importer does (`--input-shape`, else a leading batch of 1).
 
@@ -38,6 +39,8 @@ def _input_arrays(model, input_bytes: bytes, input_shapes: dict) -> dict:
     import torch
     from onnx import TensorProto
     from pex.importers.onnx.inputs import input_shapes as resolve
+    from pex.importers.onnx.lines import CHANNELS_LAST_1D, signal_inputs
+    signals = signal_inputs(model.graph)
     initializers = {init.name for init in model.graph.initializer}
     values = [v for v in model.graph.input if v.name not in initializers]
     shapes = resolve(values, input_shapes, [])
@@ -56,6 +59,9 @@ def _input_arrays(model, input_bytes: bytes, input_shapes: dict) -> dict:
         offset += size
         if len(shape) == 4:  # the bytes are NHWC
             array = array.reshape([shape[i] for i in TO_NHWC]).transpose(TO_NCHW)
+        elif value.name in signals:  # the bytes are NLC
+            array = array.reshape([shape[i] for i in CHANNELS_LAST_1D]).transpose(
+                CHANNELS_LAST_1D)
         array = np.ascontiguousarray(array).reshape(shape)
         inputs[value.name] = torch.from_numpy(array.astype(np.float64) if element == "FLOAT"
                                               else array.astype(np.int64))

@@ -507,6 +507,45 @@ class Evaluator:
             return y.permute(2, 0, 1, 3), y_h.transpose(0, 1), y_c.transpose(0, 1)
         return y, y_h, y_c
 
+    def _GRU(self, x, w, r, b=None, sequence_lens=None, initial_h=None, hidden_size=None,
+             layout=0, direction="forward", clip=None, activations=None,
+             linear_before_reset=0, **attrs):
+        """ONNX's GRU, forward, default activations: per step z and r (sigmoid) and the
+        candidate n (tanh) from the update, reset and hidden blocks of W, R, B;
+        h = (1 - z) n + z h."""
+        torch = self.torch
+        names = [a.decode() if isinstance(a, bytes) else a for a in activations or []]
+        if direction != "forward" or names not in ([], ["Sigmoid", "Tanh"]) or \
+                clip is not None:
+            raise Unsupported("GRU other than forward, with default activations and no clip")
+        if layout:
+            x = x.transpose(0, 1)
+        steps, batch = x.shape[0], x.shape[1]
+        units = r.shape[-1]
+        if sequence_lens is not None and bool((sequence_lens != steps).any()):
+            raise Unsupported("GRU sequence_lens shorter than the sequence")
+        h = initial_h[0] if initial_h is not None else torch.zeros(batch, units,
+                                                                   dtype=x.dtype)
+        bias = b[0] if b is not None else torch.zeros(6 * units, dtype=x.dtype)
+        w_z, w_r, w_n = w[0].split(units)
+        r_z, r_r, r_n = r[0].split(units)
+        wb_z, wb_r, wb_n, rb_z, rb_r, rb_n = bias.split(units)
+        outputs = []
+        for t in range(steps):
+            z = torch.sigmoid(x[t] @ w_z.T + h @ r_z.T + wb_z + rb_z)
+            reset = torch.sigmoid(x[t] @ w_r.T + h @ r_r.T + wb_r + rb_r)
+            if linear_before_reset:
+                n = torch.tanh(x[t] @ w_n.T + wb_n + reset * (h @ r_n.T + rb_n))
+            else:
+                n = torch.tanh(x[t] @ w_n.T + wb_n + (reset * h) @ r_n.T + rb_n)
+            h = (1 - z) * n + z * h
+            outputs.append(h)
+        y = torch.stack(outputs).unsqueeze(1)  # [seq, 1, batch, units]
+        y_h = h.unsqueeze(0)
+        if layout:
+            return y.permute(2, 0, 1, 3), y_h.transpose(0, 1)
+        return y, y_h
+
     def _GlobalAveragePool(self, x):
         return x.mean(dim=tuple(range(2, x.dim())), keepdim=True)
 

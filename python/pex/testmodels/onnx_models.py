@@ -473,6 +473,59 @@ def lstm() -> bytes:
     return _graph(nodes, [("x", [5, 1, 3])], [("out", [1, 24])], weights, opset=14)
 
 
+def gru() -> bytes:
+    """A GRU over 6 steps of 3 features (batch first: layout 1), 4 units, with the bias B
+    and linear_before_reset 0 (the reset gate scales h before its product, ONNX's default;
+    PyTorch exports 1); Y [1, 6, 1, 4] and Y_h [1, 1, 4] flattened and joined into one
+    output."""
+    rng = np.random.default_rng(36)
+    weights = {"w": rng.normal(0, 0.5, (1, 12, 3)), "r": rng.normal(0, 0.5, (1, 12, 4)),
+               "b": rng.normal(0, 0.2, (1, 24))}
+    from onnx import helper
+    nodes = [helper.make_node("GRU", ["x", "w", "r", "b"], ["y", "h"], name="gru",
+                              hidden_size=4, layout=1),
+             _node("Flatten", ["y"], "y/flat", axis=0),
+             _node("Flatten", ["h"], "h/flat", axis=0),
+             _node("Concat", ["y/flat", "h/flat"], "out", axis=1)]
+    return _graph(nodes, [("x", [1, 6, 3])], [("out", [1, 28])], weights, opset=14)
+
+
+def gru_last_state() -> bytes:
+    """A GRU (time-major, PyTorch's linear_before_reset 1) of which only Y_h is read, as
+    `_, h = gru(x)` leaves it: Relu(Y_h)."""
+    rng = np.random.default_rng(37)
+    weights = {"w": rng.normal(0, 0.5, (1, 12, 3)), "r": rng.normal(0, 0.5, (1, 12, 4)),
+               "b": rng.normal(0, 0.2, (1, 24))}
+    from onnx import helper
+    nodes = [helper.make_node("GRU", ["x", "w", "r", "b"], ["y", "h"], name="gru",
+                              hidden_size=4, linear_before_reset=1),
+             _node("Relu", ["h"], "out")]
+    return _graph(nodes, [("x", [6, 1, 3])], [("out", [1, 1, 4])], weights, opset=14)
+
+
+def lstm_last_step() -> bytes:
+    """`y, _ = lstm(x); y[:, -1, :]` of a batch-first nn.LSTM as torch.onnx.export writes
+    it: Transpose of x to time-major, LSTM, then (Constant nodes after it) Squeeze of the
+    direction axis, Transpose back to batch-first, Gather of index -1 along time; Relu."""
+    from onnx import helper, numpy_helper
+    rng = np.random.default_rng(38)
+    weights = {"w": rng.normal(0, 0.5, (1, 16, 3)), "r": rng.normal(0, 0.5, (1, 16, 4)),
+               "b": rng.normal(0, 0.2, (1, 32))}
+    constant = lambda name, value: helper.make_node(
+        "Constant", [], [name], name=name,
+        value=numpy_helper.from_array(np.asarray(value, np.int64), name))
+    nodes = [_node("Transpose", ["x"], "x_t", perm=[1, 0, 2]),
+             helper.make_node("LSTM", ["x_t", "w", "r", "b"], ["y", "h", "c"], name="lstm",
+                              hidden_size=4),
+             constant("direction_axis", [1]),
+             _node("Squeeze", ["y", "direction_axis"], "y_squeezed"),
+             _node("Transpose", ["y_squeezed"], "y_batch_first", perm=[1, 0, 2]),
+             constant("last", -1),
+             _node("Gather", ["y_batch_first", "last"], "y_last", axis=1),
+             _node("Relu", ["y_last"], "out")]
+    return _graph(nodes, [("x", [1, 7, 3])], [("out", [1, 4])], weights, opset=14)
+
+
 def lstm_bidirectional() -> bytes:
     """A bidirectional LSTM."""
     from onnx import helper
@@ -847,6 +900,9 @@ MODELS = {
     "onnx_signal": signal,
     "onnx_qdq_signal": qdq_signal,
     "onnx_lstm": lstm,
+    "onnx_lstm_last_step": lstm_last_step,
+    "onnx_gru": gru,
+    "onnx_gru_last_state": gru_last_state,
     "onnx_dynamic_batch": dynamic_batch,
     "onnx_dynamic_resolution": dynamic_resolution,
     "onnx_qdq_conv": qdq_conv,

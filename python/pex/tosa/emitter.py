@@ -78,6 +78,7 @@ LOWERINGS = {
     "resize": resize.lower_resize,
     "svdf": recurrent.lower_svdf,
     "lstm": recurrent.lower_lstm,
+    "gru": recurrent.lower_gru,
     "compare": logical.lower_compare,
     "logical_and": logical.lower_logical_and,
     "logical_or": logical.lower_logical_or,

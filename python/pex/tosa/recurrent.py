@@ -1,4 +1,5 @@
-"""svdf and lstm, TFLite's recurrent operators, one invocation from the reset state each.
+"""svdf and lstm, TFLite's recurrent operators, and gru (ONNX's), one invocation from the
+reset state each.
 
 svdf is plain TOSA: its state [N, M, F] is an arena tensor like any other, the reset
 state shifted one step (a constant of M - 1 steps) with the feature projection of the
@@ -10,7 +11,8 @@ the bias and the rank reduction are int32 sums; one rescale gives the int8 outpu
 
 lstm keeps its time loop: an `scf.for` whose body is TOSA on the step's slice of the
 input, carrying the states h and c and the output being assembled row by row; an optional
-second result is the last step's h [batch, units] (ONNX's Y_h). int8 is
+last result is the last step's h [batch, units] (ONNX's Y_h), and with `sequence` false
+(ONNX's Y unread) it is the only one: no step writes an output row. int8 is
 TFLite Micro's integer step (see pex.reference.tflm_lstm): the gates' two convolutions
 accumulate in int32 and are rescaled per gate to int16 Q3.12, summed and saturated, and
 stored as int16 (TFLite Micro's gate scratch buffers' bytes); sigmoid and tanh are
@@ -174,8 +176,7 @@ def _lower_lstm_float(b: FunctionBuilder, op: Op) -> None:
     steps, batch, _, units = _sequence_shape(op)
     input_kernel, recurrent_kernel, bias, no_bias = _gate_weights(b, op, "f32", "f32")
     reset = b.const(np.zeros((batch, units)), "f32")
-    assembled = b.empty(TensorType(out.shape, "f32"))
-    step, (h, c, outputs) = b.begin_loop(steps, [reset, reset, assembled])
+    step, (h, c, *outputs) = b.begin_loop(steps, [reset, reset, *_assembled(b, op)])
     x_t, write_row = _step_rows(b, op, step)
     gates = b.elementwise("add", _projection(b, x_t, input_kernel, bias),
                           _projection(b, h, recurrent_kernel, no_bias), (batch, 1, 1, 4 * units))
@@ -187,15 +188,67 @@ def _lower_lstm_float(b: FunctionBuilder, op: Op) -> None:
     if op.attrs["cell_clip"] > 0:
         c = b.clamp(c, -op.attrs["cell_clip"], op.attrs["cell_clip"])
     h = b.mul(o, _lstm_activation(b, c, activation, out), c.shape)
-    outputs = write_row(h, outputs)
-    _bind_results(b, op, b.end_loop([h, c, outputs]))
+    _bind_results(b, op, b.end_loop([h, c, *(write_row(h, o) for o in outputs)]))
+
+
+def _assembled(b: FunctionBuilder, op: Op) -> list[Value]:
+    """The output sequence to assemble, carried by the loop: none without `sequence`."""
+    if not op.attrs.get("sequence", True):
+        return []
+    return [b.empty(TensorType(op.outputs[0].shape, op.outputs[0].dtype))]
 
 
 def _bind_results(b: FunctionBuilder, op: Op, carried: list[Value]) -> None:
-    """The output sequence, and the last h when the op has a second result."""
-    b.bind(op.outputs[0], carried[2])
-    if len(op.outputs) > 1:
-        b.bind(op.outputs[1], carried[0])
+    """The output sequence (the last carried value) when there is one, and the last h
+    (the first) when it is a result."""
+    sequence = op.attrs.get("sequence", True)
+    if sequence:
+        b.bind(op.outputs[0], carried[-1])
+    if len(op.outputs) > int(sequence):
+        b.bind(op.outputs[-1], carried[0])
+
+
+def lower_gru(b: FunctionBuilder, op: Op) -> None:
+    """ONNX's GRU (float, one direction, reset state h = 0): an `scf.for` over the time steps
+    carrying h and the output. Per step the update and reset gates z and r and the
+    candidate n from two 1x1 convolutions (input and recurrent weights of z, r and n
+    stacked, with their biases), z = sigmoid, r = sigmoid, n = tanh(x Wn + bWn +
+    r (h Rn + bRn)) with `linear_before_reset`, else tanh(x Wn + bWn + (r h) Rn + bRn), and
+    h = (1 - z) n + z h. Inputs: x, then Wz, Wr, Wn, Rz, Rr, Rn, bWz, bWr, bWn, bRz, bRr,
+    bRn; results as lstm's."""
+    steps, batch, _, units = _sequence_shape(op)
+    input_weights, recurrent_weights = op.inputs[1:4], op.inputs[4:7]
+    input_biases, recurrent_biases = op.inputs[7:10], op.inputs[10:13]
+    before_reset = op.attrs["linear_before_reset"]
+    stacked = lambda tensors: np.concatenate([t.data for t in tensors])
+    input_kernel = _kernel(b, stacked(input_weights), "f32")
+    input_bias = b.const(stacked(input_biases), "f32")
+    # Without linear_before_reset the candidate's recurrent product reads r h: its own.
+    gated = recurrent_weights if before_reset else recurrent_weights[:2]
+    recurrent_kernel = _kernel(b, stacked(gated), "f32")
+    recurrent_bias = b.const(stacked(recurrent_biases[:len(gated)]), "f32")
+    reset = b.const(np.zeros((batch, units)), "f32")
+    step, (h, *outputs) = b.begin_loop(steps, [reset, *_assembled(b, op)])
+    x_t, write_row = _step_rows(b, op, step)
+    from_input = b.reshape(_projection(b, x_t, input_kernel, input_bias), (batch, 3 * units))
+    from_hidden = b.reshape(_projection(b, h, recurrent_kernel, recurrent_bias),
+                            (batch, len(gated) * units))
+    part = lambda gates, k: b.slice(gates, (0, k * units), (batch, units))
+    z, r = (b.op("sigmoid", [gate], gate.type) for gate in (
+        b.elementwise("add", part(from_input, k), part(from_hidden, k), (batch, units))
+        for k in (0, 1)))
+    if before_reset:
+        candidate = b.mul(r, part(from_hidden, 2), (batch, units))
+    else:
+        candidate = b.reshape(_projection(
+            b, b.mul(r, h, (batch, units)), _kernel(b, recurrent_weights[2].data, "f32"),
+            b.const(recurrent_biases[2].data, "f32")), (batch, units))
+    n = b.op("tanh", [b.elementwise("add", part(from_input, 2), candidate, (batch, units))],
+             candidate.type)
+    # (1 - z) n + z h = n + z (h - n)
+    h = b.elementwise("add", n, b.mul(z, b.elementwise("sub", h, n, (batch, units)),
+                                      (batch, units)), (batch, units))
+    _bind_results(b, op, b.end_loop([h, *(write_row(h, o) for o in outputs)]))
 
 
 # The integer kernel's fixed scales: gate pre-activations Q3.12, gate outputs Q0.15.
@@ -229,7 +282,7 @@ def _lower_lstm_int8(b: FunctionBuilder, op: Op) -> None:
     """The float loop's structure with TFLite Micro's integer step: gates as int32
     convolutions rescaled per gate to int16 and summed with saturation, integer sigmoid
     and tanh, c = sat16(f c + i g) (clipped), h = tanh(c) o requantised to int8."""
-    x, out = op.inputs[0], op.output
+    x = op.inputs[0]
     input_weights, recurrent_weights = op.inputs[1:5], op.inputs[5:9]
     hidden = op.attrs["hidden_quant"]
     hidden_scale, hidden_zp = float(hidden.scale[0]), int(hidden.zero_point[0])
@@ -240,10 +293,9 @@ def _lower_lstm_int8(b: FunctionBuilder, op: Op) -> None:
     if op.attrs["cell_clip"] > 0:
         clip = int(np.clip(op.attrs["cell_clip"] / cell_scale, INT16_MIN, INT16_MAX))
         low, high = -clip, clip
-    assembled = b.empty(TensorType(out.shape, "i8"))
-    step, (h, c, outputs) = b.begin_loop(steps, [
+    step, (h, c, *outputs) = b.begin_loop(steps, [
         b.const(np.full((batch, units), hidden_zp), "i8"),
-        b.const(np.zeros((batch, units)), "i16"), assembled])
+        b.const(np.zeros((batch, units)), "i16"), *_assembled(b, op)])
     x_t, write_row = _step_rows(b, op, step)
     from_input = _gate_rescale(b, _projection(b, x_t, input_kernel, bias, x.zero_point()),
                                x.scale(), input_weights)
@@ -270,5 +322,4 @@ def _lower_lstm_int8(b: FunctionBuilder, op: Op) -> None:
     h = _requantize_product(b, tanh_int16(b, c_next,
                                           tanh_parameters(cell_state_scale_power(cell_scale))),
                             o, _GATE_OUTPUT_SCALE ** 2 / hidden_scale, hidden_zp, "i8")
-    outputs = write_row(h, outputs)
-    _bind_results(b, op, b.end_loop([h, c_next, outputs]))
+    _bind_results(b, op, b.end_loop([h, c_next, *(write_row(h, o) for o in outputs)]))

@@ -20,6 +20,11 @@ from pex.importers.onnx.layout import TO_NHWC, Activation
 # ONNX's layout of a [N, C, L] activation held channels last.
 CHANNELS_LAST_1D = (0, 2, 1)
 
+# Operators reading their input through a 1-D or 2-D window, and those an input passes
+# through unchanged in layout on its way to one (QDQ models quantise their input first).
+_WINDOW_OPERATORS = ("Conv", "ConvTranspose", "MaxPool", "AveragePool", "QLinearConv")
+_ON_THE_WAY = ("QuantizeLinear", "DequantizeLinear")
+
 _PER_AXIS = ("kernel_shape", "strides", "dilations", "output_padding")
 
 
@@ -74,3 +79,24 @@ def from_image(r, result: Tensor, rank: int) -> tuple[Tensor, tuple[int, ...]]:
     signal = r.emit("reshape", [result], (batch, length, channels), like=result,
                     name=f"{result.name}/signal")
     return signal, CHANNELS_LAST_1D
+
+
+def signal_inputs(graph) -> set[str]:
+    """The names of the ONNX graph's rank-3 inputs that a window reads (directly, or
+    through QuantizeLinear/DequantizeLinear). The imported function takes them channels
+    last, [N, L, C], as it takes images NHWC: a signal's samples arrive in time order (a
+    stream hands them over by rows of L), and its first window reads them without a
+    transposed copy. Other rank-3 inputs keep ONNX's order."""
+    readers: dict[str, list] = {}
+    for node in graph.node:
+        for name in node.input:
+            readers.setdefault(name, []).append(node)
+
+    def read_by_window(name: str, hops: int = 2) -> bool:
+        return any(node.op_type in _WINDOW_OPERATORS or (
+            hops > 0 and node.op_type in _ON_THE_WAY and read_by_window(node.output[0],
+                                                                        hops - 1))
+            for node in readers.get(name, []))
+
+    return {value.name for value in graph.input
+            if len(value.type.tensor_type.shape.dim) == 3 and read_by_window(value.name)}

@@ -19,7 +19,7 @@ import numpy as np
 from pex.errors import ModelError
 from pex.graph import Graph, Location, Op, Quantization, Tensor
 from pex.importers import limits
-from pex.importers.onnx import folding
+from pex.importers.onnx import folding, lines
 from pex.importers.onnx.inputs import input_shapes
 from pex.importers.onnx.layout import (Activation, compact_transpose, preferred_perm,
                                        same_bytes, stored_shape, transpose_between)
@@ -97,12 +97,14 @@ class OnnxReader:
     def _inputs(self) -> list[Tensor]:
         values = [v for v in self.model.graph.input if v.name not in self.constants]
         shapes = input_shapes(values, self.given_shapes, self.notes)
+        signals = lines.signal_inputs(self.model.graph)
         tensors = []
         for value in values:
             element = element_type_name(value.type.tensor_type.elem_type)
             shape = shapes[value.name]
             limits.check_shape(f"input '{value.name}'", shape, 4 if element == "FLOAT" else 1)
-            perm = preferred_perm(len(shape))
+            perm = lines.CHANNELS_LAST_1D if value.name in signals else \
+                preferred_perm(len(shape))
             if element in _FLOAT_TYPES:
                 tensor = Tensor(value.name, stored_shape(shape, perm), "f32")
                 self.activations[value.name] = Activation(tensor, perm)

@@ -1,12 +1,14 @@
-"""LSTM (float) as the graph's lstm: TFLite's UNIDIRECTIONAL_SEQUENCE_LSTM, one invocation
-from the reset state, which the MLIR builder keeps as a loop over the time steps.
+"""LSTM and GRU (float), one invocation from the reset state each: the graph's lstm (TFLite's
+UNIDIRECTIONAL_SEQUENCE_LSTM) and gru, which the MLIR builder keeps as loops over the time
+steps.
 
 torch.onnx.export writes nn.LSTM as one LSTM node per layer (batch_first inputs are
 transposed to [seq, batch, input] first), its initial states computed by ConstantOfShape
 or Expand of zeros (folded at import), Y squeezed and Y_h gathered afterwards. The graph's
 lstm computes the same recurrence: per time step the four gates x W^T + h R^T + bias,
 sigmoid for the input, forget and output gates, tanh for the cell gate, c = f c + i g,
-h = o tanh(c).
+h = o tanh(c). nn.GRU exports the same way as GRU nodes with linear_before_reset 1; the
+graph's gru takes ONNX's gates (update, reset, candidate) and biases as they are.
 """
 
 from __future__ import annotations
@@ -26,17 +28,23 @@ def _text(value) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
-def _check_variant(r, node, attrs) -> None:
-    """Refuses what the graph's lstm does not compute, by name."""
+def _check_common(node, attrs, default_activations: list[str]) -> None:
+    """Refuses, by name, what neither recurrent op computes."""
+    kind = node.op_type
     direction = _text(attrs.get("direction", "forward"))
     if direction != "forward":
-        raise ModelError(f"LSTM direction {direction} is not supported (only forward)")
-    activations = [_text(a) for a in attrs.get("activations", _DEFAULT_ACTIVATIONS)]
-    if activations != _DEFAULT_ACTIVATIONS:
-        raise ModelError(f"LSTM activations {activations} are not supported (only "
-                         f"{_DEFAULT_ACTIVATIONS})")
+        raise ModelError(f"{kind} direction {direction} is not supported (only forward)")
+    activations = [_text(a) for a in attrs.get("activations", default_activations)]
+    if activations != default_activations:
+        raise ModelError(f"{kind} activations {activations} are not supported (only "
+                         f"{default_activations})")
     if "clip" in attrs:
-        raise ModelError("LSTM clip is not supported")
+        raise ModelError(f"{kind} clip is not supported")
+
+
+def _check_variant(r, node, attrs) -> None:
+    """Refuses what the graph's lstm does not compute, by name."""
+    _check_common(node, attrs, _DEFAULT_ACTIVATIONS)
     if attrs.get("input_forget", 0):
         raise ModelError("LSTM input_forget (coupled input and forget gates) is not supported")
     if r.has_input(node, 7):
@@ -44,6 +52,156 @@ def _check_variant(r, node, attrs) -> None:
     if len(node.output) > 2 and node.output[2] and (
             r.consumers_of(node.output[2]) or node.output[2] in r.graph_outputs):
         raise ModelError("LSTM's cell state output Y_c is read; only Y and Y_h are supported")
+
+
+def _sequence_operands(r, node, attrs, gates: int):
+    """The input in ONNX's order, (steps, batch, depth, units), W [G units, depth] and
+    R [G units, units] of the one direction, and B [2 G units] (zeros when absent), for a
+    recurrent node of `gates` gates; checks sequence_lens and the reset initial_h."""
+    kind = node.op_type
+    x = r.float_activation(node.input[0])
+    if x.rank != 3:
+        raise ModelError(f"{kind} input of rank {x.rank}; expected [seq, batch, input]")
+    layout = attrs.get("layout", 0)
+    steps, batch, depth = x.shape if layout == 0 else (x.shape[1], x.shape[0], x.shape[2])
+    weights = np.asarray(r.constant(node.input[1], "weight"), np.float32)
+    recurrent = np.asarray(r.constant(node.input[2], "weight"), np.float32)
+    units = attrs.get("hidden_size", weights.shape[1] // gates if weights.ndim == 3 else 0)
+    if weights.shape != (1, gates * units, depth) or \
+            recurrent.shape != (1, gates * units, units):
+        raise ModelError(f"{kind} weights W {list(weights.shape)} and R "
+                         f"{list(recurrent.shape)} do not fit hidden_size {units} and an "
+                         f"input of {depth} features")
+    bias = np.zeros(2 * gates * units, np.float64)
+    if r.has_input(node, 3):
+        given = np.asarray(r.constant(node.input[3], "bias"), np.float64)
+        if given.shape != (1, 2 * gates * units):
+            raise ModelError(f"{kind} bias B of shape {list(given.shape)}, expected "
+                             f"[1, {2 * gates * units}]")
+        bias = given[0]
+    if r.has_input(node, 4):
+        lengths = np.asarray(r.constant(node.input[4], "sequence_lens"))
+        if np.any(lengths != steps):
+            raise ModelError(f"{kind} sequence_lens {lengths.tolist()} shorter than the "
+                             f"{steps} steps are not supported")
+    _check_reset_state(r, node, 5, "initial_h", (1, batch, units))
+    return r.stored(x, (0, 1, 2)), (steps, batch, depth, units), weights[0], recurrent[0], bias
+
+
+def _gate_blocks(name: str, matrix: np.ndarray, what: str, units: int, order) -> list[Tensor]:
+    """Rows [g units, (g + 1) units) of `matrix` for each gate g of `order`."""
+    return [Tensor(f"{name}/{what}{g}", (units,) + matrix.shape[1:], "f32", None,
+                   np.ascontiguousarray(matrix[g * units:(g + 1) * units]))
+            for g in order]
+
+
+def _is_read(r, name: str) -> bool:
+    return bool(name) and (bool(r.consumers_of(name)) or name in r.graph_outputs)
+
+
+def _only_reader(r, name: str, op_type: str):
+    """The one node reading `name` when it is of `op_type` and `name` is no graph output."""
+    readers = r.consumers_of(name)
+    if len(readers) != 1 or readers[0].op_type != op_type or name in r.graph_outputs:
+        return None
+    return readers[0]
+
+
+def _ahead_constant(r, name: str) -> np.ndarray | None:
+    """The value of `name` when it is a constant: known already, or the value of a Constant
+    node later in the graph (exporters write a Gather's index after the LSTM)."""
+    if name in r.constants:
+        return np.asarray(r.constants[name])
+    from onnx import helper, numpy_helper
+    for node in r.model.graph.node:
+        if node.op_type == "Constant" and name in node.output:
+            for attr in node.attribute:
+                value = helper.get_attribute_value(attr)
+                if attr.name == "value":
+                    return numpy_helper.to_array(value)
+                if attr.name in ("value_int", "value_ints"):
+                    return np.asarray(value)
+    return None
+
+
+def _constant_ints(r, node, position: int, attribute: str):
+    """An operand given as a constant input (newer opsets) or an attribute (older)."""
+    if r.has_input(node, position):
+        value = _ahead_constant(r, node.input[position])
+        return None if value is None else [int(v) for v in value.reshape(-1)]
+    from onnx import helper
+    for attr in node.attribute:
+        if attr.name == attribute:
+            return [int(v) for v in np.atleast_1d(helper.get_attribute_value(attr))]
+    return None
+
+
+def _last_step_reader(r, node, attrs, steps: int) -> str | None:
+    """The value through which Y is read when all that is read of it is its last step, as
+    PyTorch writes `y[:, -1, :]` (batch first) or `y[-1]`: Squeeze of the direction axis,
+    a Transpose at most, a Gather of index -1 (or steps - 1) along time leaving
+    [batch, units]. That value is the last h: no step needs to write the sequence."""
+    from onnx import helper
+    layout = attrs.get("layout", 0)
+    direction_axis = 1 if layout == 0 else 2  # Y: [seq, 1, batch, units] or [batch, seq, 1, units]
+    squeeze = _only_reader(r, node.output[0], "Squeeze")
+    if squeeze is None or _constant_ints(r, squeeze, 1, "axes") not in (
+            [direction_axis], [direction_axis - 4]):
+        return None
+    axes = ["time", "batch", "units"] if layout == 0 else ["batch", "time", "units"]
+    current = squeeze.output[0]
+    transpose = _only_reader(r, current, "Transpose")
+    if transpose is not None:
+        perm = next((list(helper.get_attribute_value(a)) for a in transpose.attribute
+                     if a.name == "perm"), [2, 1, 0])
+        axes = [axes[p] for p in perm]
+        current = transpose.output[0]
+    gather = _only_reader(r, current, "Gather")
+    index = None if gather is None else _ahead_constant(r, gather.input[1])
+    if index is None:
+        return None
+    axis = next((int(helper.get_attribute_value(a)) for a in gather.attribute
+                 if a.name == "axis"), 0)
+    if index.ndim != 0 or int(index) not in (-1, steps - 1) or \
+            axes[axis % 3] != "time" or [a for a in axes if a != "time"] != ["batch", "units"]:
+        return None
+    r.skipped.update(n.output[0] for n in (squeeze, transpose, gather) if n is not None)
+    return gather.output[0]
+
+
+def _emit_recurrent(r, node, attrs, kind: str, inputs: list, shape, **op_attrs) -> None:
+    """The recurrent op and the ONNX values it defines. Its results are the output sequence,
+    only when Y is read other than at its last step (otherwise no step writes one: nn.GRU's
+    `_, h = gru(x)`, `y[:, -1, :]`), and the last h, its own buffer (a slice of the
+    sequence would keep the whole sequence live as long as Y_h is read)."""
+    steps, batch, _, units = shape
+    time_major = attrs.get("layout", 0) == 0
+    read = _is_read(r, node.output[0])
+    last_step = _last_step_reader(r, node, attrs, steps) if read else None
+    sequence = read and last_step is None
+    shapes = ([(steps, batch, units) if time_major else (batch, steps, units)]
+              if sequence else []) + [(batch, units)]
+    results = r.emit_results(kind, inputs, shapes, name=node.output[0] or node.name,
+                             time_major=time_major, sequence=sequence, **op_attrs)
+    if last_step is not None:
+        r.define(last_step, results[-1], (0, 1))
+    _define_results(r, node, attrs, results[0] if sequence else None, results[-1], shape)
+
+
+def _define_results(r, node, attrs, out: Tensor | None, last: Tensor, shape) -> None:
+    """Y ([seq, 1, batch, units]; layout 1: [batch, seq, 1, units]) from the sequence, Y_h
+    ([1, batch, units]; layout 1: [batch, 1, units]) from the last h."""
+    steps, batch, _, units = shape
+    layout = attrs.get("layout", 0)
+    name = node.output[0] or node.name
+    if out is not None:
+        y_shape = (steps, 1, batch, units) if layout == 0 else (batch, steps, 1, units)
+        y = r.emit("reshape", [out], y_shape, like=out, name=f"{name}/Y")
+        r.define(node.output[0], y, tuple(range(4)))
+    if len(node.output) > 1 and _is_read(r, node.output[1]):
+        h_shape = (1, batch, units) if layout == 0 else (batch, 1, units)
+        r.define(node.output[1], r.emit("reshape", [last], h_shape, like=last,
+                                        name=node.output[1]), (0, 1, 2))
 
 
 def _check_reset_state(r, node, position: int, what: str, shape) -> None:
@@ -56,60 +214,35 @@ def _check_reset_state(r, node, position: int, what: str, shape) -> None:
 
 
 def lstm(r, node, attrs) -> None:
-    x = r.float_activation(node.input[0])
-    if x.rank != 3:
-        raise ModelError(f"LSTM input of rank {x.rank}; expected [seq, batch, input]")
     _check_variant(r, node, attrs)
-    layout = attrs.get("layout", 0)
-    steps, batch, depth = x.shape if layout == 0 else (x.shape[1], x.shape[0], x.shape[2])
-    weights = np.asarray(r.constant(node.input[1], "weight"), np.float32)
-    recurrent = np.asarray(r.constant(node.input[2], "weight"), np.float32)
-    units = attrs.get("hidden_size", weights.shape[1] // 4 if weights.ndim == 3 else 0)
-    if weights.shape != (1, 4 * units, depth) or recurrent.shape != (1, 4 * units, units):
-        raise ModelError(f"LSTM weights W {list(weights.shape)} and R "
-                         f"{list(recurrent.shape)} do not fit hidden_size {units} and an "
-                         f"input of {depth} features")
-    bias = np.zeros(8 * units, np.float64)
-    if r.has_input(node, 3):
-        given = np.asarray(r.constant(node.input[3], "bias"), np.float64)
-        if given.shape != (1, 8 * units):
-            raise ModelError(f"LSTM bias B of shape {list(given.shape)}, expected "
-                             f"[1, {8 * units}]")
-        bias = given[0]
-    if r.has_input(node, 4):
-        lengths = np.asarray(r.constant(node.input[4], "sequence_lens"))
-        if np.any(lengths != steps):
-            raise ModelError(f"LSTM sequence_lens {lengths.tolist()} shorter than the "
-                             f"{steps} steps are not supported")
-    _check_reset_state(r, node, 5, "initial_h", (1, batch, units))
-    _check_reset_state(r, node, 6, "initial_c", (1, batch, units))
-
+    sequence, shape, weights, recurrent, bias = _sequence_operands(r, node, attrs, 4)
+    _check_reset_state(r, node, 6, "initial_c", (1, shape[1], shape[3]))
+    units = shape[3]
     name = node.output[0] or node.name
-    def gate_blocks(matrix: np.ndarray, what: str) -> list[Tensor]:
-        return [Tensor(f"{name}/{what}{g}", (units,) + matrix.shape[1:], "f32", None,
-                       np.ascontiguousarray(matrix[g * units:(g + 1) * units]))
-                for g in _GRAPH_GATE_ORDER]
     # The input and recurrent biases of each gate are added once, into one bias.
     summed = (bias[:4 * units] + bias[4 * units:]).astype(np.float32)
-    sequence = r.stored(x, (0, 1, 2))
-    out_shape = (steps, batch, units) if layout == 0 else (batch, steps, units)
-    # The second result is the last step's h, its own buffer: a slice of the sequence
-    # would keep the whole sequence live as long as Y_h is read.
-    out, last = r.emit_results(
-        "lstm", [sequence, *gate_blocks(weights[0], "W"), *gate_blocks(recurrent[0], "R"),
-                 *gate_blocks(summed, "B")],
-        [out_shape, (batch, units)], name=name, time_major=layout == 0, activation="TANH",
-        cell_clip=0.0)
-    # Y: [seq, num_directions, batch, units] (layout 1: [batch, seq, num_directions, units]).
-    if node.output[0]:
-        y_shape = (steps, 1, batch, units) if layout == 0 else (batch, steps, 1, units)
-        y = r.emit("reshape", [out], y_shape, like=out, name=f"{name}/Y")
-        r.define(node.output[0], y, tuple(range(4)))
-    # Y_h: [num_directions, batch, units] (layout 1: [batch, num_directions, units]).
-    if len(node.output) > 1 and node.output[1]:
-        h_shape = (1, batch, units) if layout == 0 else (batch, 1, units)
-        r.define(node.output[1], r.emit("reshape", [last], h_shape, like=last,
-                                        name=node.output[1]), (0, 1, 2))
+    blocks = [*_gate_blocks(name, weights, "W", units, _GRAPH_GATE_ORDER),
+              *_gate_blocks(name, recurrent, "R", units, _GRAPH_GATE_ORDER),
+              *_gate_blocks(name, summed, "B", units, _GRAPH_GATE_ORDER)]
+    _emit_recurrent(r, node, attrs, "lstm", [sequence, *blocks], shape, activation="TANH",
+                    cell_clip=0.0)
 
 
-OPERATORS = {"LSTM": lstm}
+def gru(r, node, attrs) -> None:
+    """z, r and the candidate n of ONNX's gate order, each with its input and recurrent
+    bias (the candidate's recurrent bias sits inside the reset gate's product with
+    linear_before_reset, PyTorch's form, so the biases stay apart)."""
+    _check_common(node, attrs, ["Sigmoid", "Tanh"])
+    sequence, shape, weights, recurrent, bias = _sequence_operands(r, node, attrs, 3)
+    units = shape[3]
+    name = node.output[0] or node.name
+    order = (0, 1, 2)
+    blocks = [*_gate_blocks(name, weights, "W", units, order),
+              *_gate_blocks(name, recurrent, "R", units, order),
+              *_gate_blocks(name, bias[:3 * units].astype(np.float32), "Wb", units, order),
+              *_gate_blocks(name, bias[3 * units:].astype(np.float32), "Rb", units, order)]
+    _emit_recurrent(r, node, attrs, "gru", [sequence, *blocks], shape,
+                    linear_before_reset=bool(attrs.get("linear_before_reset", 0)))
+
+
+OPERATORS = {"LSTM": lstm, "GRU": gru}
