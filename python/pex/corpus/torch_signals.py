@@ -9,11 +9,10 @@ over time, LSTMs, GRUs), for `onnx_models` to export with torch.onnx.export.
   Spotting on Mobile Devices"): 40 MFCCs x 101 frames as 40 channels over time, Conv1d k3,
   three residual blocks of Conv1d k9 (stride 2, a 1x1 convolution on the shortcut), global
   average pool, Linear, softmax.
-- `lstm_kws`: an LSTM keyword spotter (Zhang et al., "Hello Edge: Keyword Spotting on
-  Microcontrollers", LSTM-S): 49 frames of 10 MFCCs, batch first, one LSTM of 64 units,
-  the last step's output, Linear, softmax.
-- `gru_kws`: a GRU keyword spotter (Hello Edge's GRU-S): 49 frames of 10 MFCCs, batch
-  first, one GRU of 64 units, its final hidden state, Linear, softmax.
+- `lstm_kws`, `gru_kws`: recurrent keyword spotters (Zhang et al., "Hello Edge: Keyword
+  Spotting on Microcontrollers", LSTM-S and GRU-S): 49 frames of 10 MFCCs, batch first,
+  one LSTM or GRU of 64 units, the last step's output (LSTM, `y[:, -1, :]`) or the final
+  hidden state (GRU), Linear, softmax.
 - `stacked_lstm`: two stacked LSTMs of 32 units over time-major frames whose final hidden
   state h_n[-1] feeds a Linear layer, as sequence classifiers read it.
 """
@@ -81,38 +80,25 @@ def tc_resnet8(classes: int = 12, features: int = 40, frames: int = 101):
     return TCResNet8(), (1, features, frames)
 
 
-def lstm_kws(classes: int = 12, frames: int = 49, features: int = 10, units: int = 64):
+def recurrent_kws(cell: str, classes: int = 12, frames: int = 49, features: int = 10,
+                  units: int = 64):
+    """Hello Edge's LSTM-S (`cell` "LSTM", the last step's output read as `y[:, -1, :]`)
+    or GRU-S ("GRU", the final hidden state `h`)."""
     import torch
     from torch import nn
 
-    class LstmKws(nn.Module):
+    class RecurrentKws(nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.lstm = nn.LSTM(features, units, batch_first=True)
+            self.rnn = getattr(nn, cell)(features, units, batch_first=True)
             self.fc = nn.Linear(units, classes)
 
         def forward(self, x):
-            sequence, _ = self.lstm(x)
-            return torch.softmax(self.fc(sequence[:, -1, :]), dim=1)
+            sequence, state = self.rnn(x)
+            last = sequence[:, -1, :] if cell == "LSTM" else state[0]
+            return torch.softmax(self.fc(last), dim=1)
 
-    return LstmKws(), (1, frames, features)
-
-
-def gru_kws(classes: int = 12, frames: int = 49, features: int = 10, units: int = 64):
-    import torch
-    from torch import nn
-
-    class GruKws(nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.gru = nn.GRU(features, units, batch_first=True)
-            self.fc = nn.Linear(units, classes)
-
-        def forward(self, x):
-            _, hidden = self.gru(x)
-            return torch.softmax(self.fc(hidden[0]), dim=1)
-
-    return GruKws(), (1, frames, features)
+    return RecurrentKws(), (1, frames, features)
 
 
 def stacked_lstm(classes: int = 6, frames: int = 32, features: int = 8, units: int = 32):
@@ -131,5 +117,6 @@ def stacked_lstm(classes: int = 6, frames: int = 32, features: int = 8, units: i
     return StackedLstm(), (frames, 1, features)
 
 
-NETWORKS = {"m5_raw_audio": m5, "tc_resnet8_mfcc": tc_resnet8, "lstm_kws": lstm_kws,
-            "gru_kws": gru_kws, "stacked_lstm": stacked_lstm}
+NETWORKS = {"m5_raw_audio": m5, "tc_resnet8_mfcc": tc_resnet8,
+            "lstm_kws": lambda: recurrent_kws("LSTM"), "gru_kws": lambda: recurrent_kws("GRU"),
+            "stacked_lstm": stacked_lstm}

@@ -71,6 +71,19 @@ def _windows(x, what: str) -> int:
     return x.dim() - 2
 
 
+def _time_major(x, kind: str, layout, direction, clip, activations, defaults, lengths):
+    """A recurrent operator's input [seq, batch, input]; refuses what the evaluator does
+    not compute (other directions or activations, clip, short sequence_lens)."""
+    names = [a.decode() if isinstance(a, bytes) else a for a in activations or []]
+    if direction != "forward" or names not in ([], defaults) or clip is not None:
+        raise Unsupported(f"{kind} other than forward, with default activations and no clip")
+    if layout:
+        x = x.transpose(0, 1)
+    if lengths is not None and bool((lengths != x.shape[0]).any()):
+        raise Unsupported(f"{kind} sequence_lens shorter than the sequence")
+    return x
+
+
 def _axes(axes, rank: int) -> list[int]:
     return [int(a) % rank for a in axes]
 
@@ -475,17 +488,11 @@ class Evaluator:
         forget, cell blocks of W, R, B) x W^T + h R^T + Wb + Rb, peepholes on the input
         and forget gates from c_{t-1} and on the output gate from c_t."""
         torch = self.torch
-        names = [a.decode() if isinstance(a, bytes) else a for a in activations or []]
-        if direction != "forward" or names not in ([], ["Sigmoid", "Tanh", "Tanh"]) or \
-                clip is not None or input_forget:
-            raise Unsupported("LSTM other than forward, with default activations, no clip "
-                              "and no input_forget")
-        if layout:
-            x = x.transpose(0, 1)
-        steps, batch = x.shape[0], x.shape[1]
-        units = r.shape[-1]
-        if sequence_lens is not None and bool((sequence_lens != steps).any()):
-            raise Unsupported("LSTM sequence_lens shorter than the sequence")
+        if input_forget:
+            raise Unsupported("LSTM input_forget")
+        x = _time_major(x, "LSTM", layout, direction, clip, activations,
+                        ["Sigmoid", "Tanh", "Tanh"], sequence_lens)
+        steps, batch, units = x.shape[0], x.shape[1], r.shape[-1]
         zeros = torch.zeros(batch, units, dtype=x.dtype)
         h = initial_h[0] if initial_h is not None else zeros
         c = initial_c[0] if initial_c is not None else zeros
@@ -514,16 +521,9 @@ class Evaluator:
         candidate n (tanh) from the update, reset and hidden blocks of W, R, B;
         h = (1 - z) n + z h."""
         torch = self.torch
-        names = [a.decode() if isinstance(a, bytes) else a for a in activations or []]
-        if direction != "forward" or names not in ([], ["Sigmoid", "Tanh"]) or \
-                clip is not None:
-            raise Unsupported("GRU other than forward, with default activations and no clip")
-        if layout:
-            x = x.transpose(0, 1)
-        steps, batch = x.shape[0], x.shape[1]
-        units = r.shape[-1]
-        if sequence_lens is not None and bool((sequence_lens != steps).any()):
-            raise Unsupported("GRU sequence_lens shorter than the sequence")
+        x = _time_major(x, "GRU", layout, direction, clip, activations, ["Sigmoid", "Tanh"],
+                        sequence_lens)
+        steps, batch, units = x.shape[0], x.shape[1], r.shape[-1]
         h = initial_h[0] if initial_h is not None else torch.zeros(batch, units,
                                                                    dtype=x.dtype)
         bias = b[0] if b is not None else torch.zeros(6 * units, dtype=x.dtype)
