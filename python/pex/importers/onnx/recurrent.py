@@ -21,7 +21,9 @@ from pex.graph import Tensor
 # Gate blocks of W, R and B in ONNX's order (input, output, forget, cell), taken in the
 # graph's (TFLite's) order: input, forget, cell, output.
 _GRAPH_GATE_ORDER = (0, 2, 3, 1)
-_DEFAULT_ACTIVATIONS = ["Sigmoid", "Tanh", "Tanh"]
+# ONNX's default activations, the only ones the graph's ops compute.
+_LSTM_ACTIVATIONS = ["Sigmoid", "Tanh", "Tanh"]
+_GRU_ACTIVATIONS = ["Sigmoid", "Tanh"]
 
 
 def _text(value) -> str:
@@ -42,15 +44,14 @@ def _check_common(node, attrs, default_activations: list[str]) -> None:
         raise ModelError(f"{kind} clip is not supported")
 
 
-def _check_variant(r, node, attrs) -> None:
+def _check_lstm(r, node, attrs) -> None:
     """Refuses what the graph's lstm does not compute, by name."""
-    _check_common(node, attrs, _DEFAULT_ACTIVATIONS)
+    _check_common(node, attrs, _LSTM_ACTIVATIONS)
     if attrs.get("input_forget", 0):
         raise ModelError("LSTM input_forget (coupled input and forget gates) is not supported")
     if r.has_input(node, 7):
         raise ModelError("LSTM peepholes (input P) are not supported")
-    if len(node.output) > 2 and node.output[2] and (
-            r.consumers_of(node.output[2]) or node.output[2] in r.graph_outputs):
+    if len(node.output) > 2 and _is_read(r, node.output[2]):
         raise ModelError("LSTM's cell state output Y_c is read; only Y and Y_h are supported")
 
 
@@ -214,7 +215,7 @@ def _check_reset_state(r, node, position: int, what: str, shape) -> None:
 
 
 def lstm(r, node, attrs) -> None:
-    _check_variant(r, node, attrs)
+    _check_lstm(r, node, attrs)
     sequence, shape, weights, recurrent, bias = _sequence_operands(r, node, attrs, 4)
     _check_reset_state(r, node, 6, "initial_c", (1, shape[1], shape[3]))
     units = shape[3]
@@ -232,7 +233,7 @@ def gru(r, node, attrs) -> None:
     """z, r and the candidate n of ONNX's gate order, each with its input and recurrent
     bias (the candidate's recurrent bias sits inside the reset gate's product with
     linear_before_reset, PyTorch's form, so the biases stay apart)."""
-    _check_common(node, attrs, ["Sigmoid", "Tanh"])
+    _check_common(node, attrs, _GRU_ACTIVATIONS)
     sequence, shape, weights, recurrent, bias = _sequence_operands(r, node, attrs, 3)
     units = shape[3]
     name = node.output[0] or node.name
