@@ -13,6 +13,9 @@ over time, LSTMs, GRUs), for `onnx_models` to export with torch.onnx.export.
   Spotting on Microcontrollers", LSTM-S and GRU-S): 49 frames of 10 MFCCs, batch first,
   one LSTM or GRU of 64 units, the last step's output (LSTM, `y[:, -1, :]`) or the final
   hidden state (GRU), Linear, softmax.
+- `crnn_bigru`: a convolutional recurrent sound-event classifier: 40 log-mel bands x 64
+  frames, Conv1d + BatchNorm1d + ReLU + MaxPool1d(2), a bidirectional GRU over the 32
+  frames left (time-major), the mean of its outputs over time, Linear, softmax.
 - `stacked_lstm`: two stacked LSTMs of 32 units over time-major frames whose final hidden
   state h_n[-1] feeds a Linear layer, as sequence classifiers read it.
 """
@@ -101,6 +104,27 @@ def recurrent_kws(cell: str, classes: int = 12, frames: int = 49, features: int 
     return RecurrentKws(), (1, frames, features)
 
 
+def crnn_bigru(classes: int = 10, features: int = 40, frames: int = 64):
+    import torch
+    from torch import nn
+    import torch.nn.functional as F
+
+    class CrnnBiGru(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.conv = nn.Conv1d(features, 32, 3, padding=1)
+            self.norm = nn.BatchNorm1d(32)
+            self.gru = nn.GRU(32, 24, bidirectional=True)
+            self.fc = nn.Linear(48, classes)
+
+        def forward(self, x):
+            x = F.max_pool1d(F.relu(self.norm(self.conv(x))), 2)
+            sequence, _ = self.gru(x.permute(2, 0, 1))
+            return torch.softmax(self.fc(sequence.mean(dim=0)), dim=1)
+
+    return CrnnBiGru(), (1, features, frames)
+
+
 def stacked_lstm(classes: int = 6, frames: int = 32, features: int = 8, units: int = 32):
     from torch import nn
 
@@ -119,4 +143,4 @@ def stacked_lstm(classes: int = 6, frames: int = 32, features: int = 8, units: i
 
 NETWORKS = {"m5_raw_audio": m5, "tc_resnet8_mfcc": tc_resnet8,
             "lstm_kws": lambda: recurrent_kws("LSTM"), "gru_kws": lambda: recurrent_kws("GRU"),
-            "stacked_lstm": stacked_lstm}
+            "crnn_bigru": crnn_bigru, "stacked_lstm": stacked_lstm}

@@ -71,17 +71,38 @@ def _windows(x, what: str) -> int:
     return x.dim() - 2
 
 
+_RECURRENT_DIRECTIONS = {"forward": (False,), "reverse": (True,),
+                         "bidirectional": (False, True)}
+
+
 def _time_major(x, kind: str, layout, direction, clip, activations, defaults, lengths):
-    """A recurrent operator's input [seq, batch, input]; refuses what the evaluator does
-    not compute (other directions or activations, clip, short sequence_lens)."""
+    """A recurrent operator's input [seq, batch, input], and whether each of its directions
+    runs from the last step; refuses what the evaluator does not compute (other
+    activations, clip, short sequence_lens)."""
     names = [a.decode() if isinstance(a, bytes) else a for a in activations or []]
-    if direction != "forward" or names not in ([], defaults) or clip is not None:
-        raise Unsupported(f"{kind} other than forward, with default activations and no clip")
+    reverses = _RECURRENT_DIRECTIONS.get(direction)
+    if reverses is None or names not in ([], defaults * len(reverses)) or clip is not None:
+        raise Unsupported(f"{kind} with other activations, or clip")
     if layout:
         x = x.transpose(0, 1)
     if lengths is not None and bool((lengths != x.shape[0]).any()):
         raise Unsupported(f"{kind} sequence_lens shorter than the sequence")
-    return x
+    return x, reverses
+
+
+def _recurrent_results(torch, layout, runs):
+    """Y [seq, D, batch, units], and each final state [D, batch, units] (layout 1: batch
+    first), from each direction's (outputs per step in its own order, final states,
+    reverse); a reverse direction's outputs are put back in time order."""
+    ys, finals = [], []
+    for outputs, states, reverse in runs:
+        ys.append(torch.stack(outputs[::-1] if reverse else outputs))
+        finals.append(states)
+    y = torch.stack(ys, dim=1)
+    states = [torch.stack(group) for group in zip(*finals)]
+    if layout:
+        return (y.permute(2, 0, 1, 3), *(state.transpose(0, 1) for state in states))
+    return (y, *states)
 
 
 def _axes(axes, rank: int) -> list[int]:
@@ -484,67 +505,66 @@ class Evaluator:
     def _LSTM(self, x, w, r, b=None, sequence_lens=None, initial_h=None, initial_c=None,
               p=None, hidden_size=None, layout=0, direction="forward", clip=None,
               input_forget=0, activations=None, **attrs):
-        """ONNX's LSTM, forward, default activations: per step the gates (input, output,
-        forget, cell blocks of W, R, B) x W^T + h R^T + Wb + Rb, peepholes on the input
-        and forget gates from c_{t-1} and on the output gate from c_t."""
+        """ONNX's LSTM, default activations: per step the gates (input, output, forget, cell
+        blocks of W, R, B) x W^T + h R^T + Wb + Rb, peepholes on the input and forget
+        gates from c_{t-1} and on the output gate from c_t; a reverse direction reads the
+        sequence from its last step."""
         torch = self.torch
         if input_forget:
             raise Unsupported("LSTM input_forget")
-        x = _time_major(x, "LSTM", layout, direction, clip, activations,
-                        ["Sigmoid", "Tanh", "Tanh"], sequence_lens)
-        steps, batch, units = x.shape[0], x.shape[1], r.shape[-1]
-        zeros = torch.zeros(batch, units, dtype=x.dtype)
-        h = initial_h[0] if initial_h is not None else zeros
-        c = initial_c[0] if initial_c is not None else zeros
-        bias = b[0, :4 * units] + b[0, 4 * units:] if b is not None else 0.0
-        peep_i, peep_o, peep_f = (p[0, k * units:(k + 1) * units] if p is not None else 0.0
-                                  for k in range(3))
-        outputs = []
-        for t in range(steps):
-            gates = x[t] @ w[0].T + h @ r[0].T + bias
-            i, o, f, g = gates.split(units, dim=1)
-            i = torch.sigmoid(i + peep_i * c)
-            f = torch.sigmoid(f + peep_f * c)
-            c = f * c + i * torch.tanh(g)
-            h = torch.sigmoid(o + peep_o * c) * torch.tanh(c)
-            outputs.append(h)
-        y = torch.stack(outputs).unsqueeze(1)  # [seq, 1, batch, units]
-        y_h, y_c = h.unsqueeze(0), c.unsqueeze(0)
-        if layout:
-            return y.permute(2, 0, 1, 3), y_h.transpose(0, 1), y_c.transpose(0, 1)
-        return y, y_h, y_c
+        x, reverses = _time_major(x, "LSTM", layout, direction, clip, activations,
+                                  ["Sigmoid", "Tanh", "Tanh"], sequence_lens)
+        batch, units = x.shape[1], r.shape[-1]
+        runs = []
+        for d, reverse in enumerate(reverses):
+            zeros = torch.zeros(batch, units, dtype=x.dtype)
+            h = initial_h[d] if initial_h is not None else zeros
+            c = initial_c[d] if initial_c is not None else zeros
+            bias = b[d, :4 * units] + b[d, 4 * units:] if b is not None else 0.0
+            peep_i, peep_o, peep_f = (p[d, k * units:(k + 1) * units] if p is not None
+                                      else 0.0 for k in range(3))
+            outputs = []
+            for x_t in (x.flip(0) if reverse else x):
+                gates = x_t @ w[d].T + h @ r[d].T + bias
+                i, o, f, g = gates.split(units, dim=1)
+                i = torch.sigmoid(i + peep_i * c)
+                f = torch.sigmoid(f + peep_f * c)
+                c = f * c + i * torch.tanh(g)
+                h = torch.sigmoid(o + peep_o * c) * torch.tanh(c)
+                outputs.append(h)
+            runs.append((outputs, (h, c), reverse))
+        return _recurrent_results(torch, layout, runs)
 
     def _GRU(self, x, w, r, b=None, sequence_lens=None, initial_h=None, hidden_size=None,
              layout=0, direction="forward", clip=None, activations=None,
              linear_before_reset=0, **attrs):
-        """ONNX's GRU, forward, default activations: per step z and r (sigmoid) and the
-        candidate n (tanh) from the update, reset and hidden blocks of W, R, B;
-        h = (1 - z) n + z h."""
+        """ONNX's GRU, default activations: per step z and r (sigmoid) and the candidate n
+        (tanh) from the update, reset and hidden blocks of W, R, B; h = (1 - z) n + z h;
+        a reverse direction reads the sequence from its last step."""
         torch = self.torch
-        x = _time_major(x, "GRU", layout, direction, clip, activations, ["Sigmoid", "Tanh"],
-                        sequence_lens)
-        steps, batch, units = x.shape[0], x.shape[1], r.shape[-1]
-        h = initial_h[0] if initial_h is not None else torch.zeros(batch, units,
-                                                                   dtype=x.dtype)
-        bias = b[0] if b is not None else torch.zeros(6 * units, dtype=x.dtype)
-        w_z, w_r, w_n = w[0].split(units)
-        r_z, r_r, r_n = r[0].split(units)
-        wb_z, wb_r, wb_n, rb_z, rb_r, rb_n = bias.split(units)
-        outputs = []
-        for t in range(steps):
-            z = torch.sigmoid(x[t] @ w_z.T + h @ r_z.T + wb_z + rb_z)
-            reset = torch.sigmoid(x[t] @ w_r.T + h @ r_r.T + wb_r + rb_r)
-            if linear_before_reset:
-                n = torch.tanh(x[t] @ w_n.T + wb_n + reset * (h @ r_n.T + rb_n))
-            else:
-                n = torch.tanh(x[t] @ w_n.T + wb_n + (reset * h) @ r_n.T + rb_n)
-            h = (1 - z) * n + z * h
-            outputs.append(h)
-        y = torch.stack(outputs).unsqueeze(1)  # [seq, 1, batch, units]
-        y_h = h.unsqueeze(0)
-        if layout:
-            return y.permute(2, 0, 1, 3), y_h.transpose(0, 1)
-        return y, y_h
+        x, reverses = _time_major(x, "GRU", layout, direction, clip, activations,
+                                  ["Sigmoid", "Tanh"], sequence_lens)
+        batch, units = x.shape[1], r.shape[-1]
+        runs = []
+        for d, reverse in enumerate(reverses):
+            h = initial_h[d] if initial_h is not None else torch.zeros(batch, units,
+                                                                       dtype=x.dtype)
+            bias = b[d] if b is not None else torch.zeros(6 * units, dtype=x.dtype)
+            w_z, w_r, w_n = w[d].split(units)
+            r_z, r_r, r_n = r[d].split(units)
+            wb_z, wb_r, wb_n, rb_z, rb_r, rb_n = bias.split(units)
+            outputs = []
+            for x_t in (x.flip(0) if reverse else x):
+                z = torch.sigmoid(x_t @ w_z.T + h @ r_z.T + wb_z + rb_z)
+                reset = torch.sigmoid(x_t @ w_r.T + h @ r_r.T + wb_r + rb_r)
+                if linear_before_reset:
+                    n = torch.tanh(x_t @ w_n.T + wb_n + reset * (h @ r_n.T + rb_n))
+                else:
+                    n = torch.tanh(x_t @ w_n.T + wb_n + (reset * h) @ r_n.T + rb_n)
+                h = (1 - z) * n + z * h
+                outputs.append(h)
+            runs.append((outputs, (h,), reverse))
+        return _recurrent_results(torch, layout, runs)
 
     def _GlobalAveragePool(self, x):
         return x.mean(dim=tuple(range(2, x.dim())), keepdim=True)

@@ -527,13 +527,35 @@ def lstm_last_step() -> bytes:
 
 
 def lstm_bidirectional() -> bytes:
-    """A bidirectional LSTM."""
+    """A bidirectional LSTM (time-major, 4 steps, 2 units per direction) and a reverse GRU
+    reading its Y as [seq, batch, 2 units]: Y of both, flattened and joined with the
+    LSTM's Y_h [2, 1, 2]."""
     from onnx import helper
     rng = np.random.default_rng(34)
-    weights = {"w": rng.normal(0, 0.5, (2, 8, 3)), "r": rng.normal(0, 0.5, (2, 8, 2))}
+    weights = {"w": rng.normal(0, 0.5, (2, 8, 3)), "r": rng.normal(0, 0.5, (2, 8, 2)),
+               "b": rng.normal(0, 0.2, (2, 16)), "gw": rng.normal(0, 0.5, (1, 9, 4)),
+               "gr": rng.normal(0, 0.5, (1, 9, 3)),
+               "shape": np.array([4, 1, 4], np.int64)}
+    nodes = [helper.make_node("LSTM", ["x", "w", "r", "b"], ["y", "h"], name="lstm",
+                              hidden_size=2, direction="bidirectional"),
+             _node("Transpose", ["y"], "y_t", perm=[0, 2, 1, 3]),
+             _node("Reshape", ["y_t", "shape"], "y_joined"),
+             helper.make_node("GRU", ["y_joined", "gw", "gr"], ["g"], name="gru",
+                              hidden_size=3, direction="reverse", linear_before_reset=1),
+             _node("Flatten", ["g"], "g/flat", axis=0),
+             _node("Flatten", ["h"], "h/flat", axis=0),
+             _node("Concat", ["g/flat", "h/flat"], "out", axis=1)]
+    return _graph(nodes, [("x", [4, 1, 3])], [("out", [1, 16])], weights, opset=14)
+
+
+def lstm_clip() -> bytes:
+    """An LSTM with clip (of the gates' pre-activations), which the graph's lstm lacks."""
+    from onnx import helper
+    rng = np.random.default_rng(39)
+    weights = {"w": rng.normal(0, 0.5, (1, 8, 3)), "r": rng.normal(0, 0.5, (1, 8, 2))}
     nodes = [helper.make_node("LSTM", ["x", "w", "r"], ["y"], name="lstm", hidden_size=2,
-                              direction="bidirectional")]
-    return _graph(nodes, [("x", [4, 1, 3])], [("y", [4, 2, 1, 2])], weights, opset=14)
+                              clip=1.0)]
+    return _graph(nodes, [("x", [4, 1, 3])], [("y", [4, 1, 1, 2])], weights, opset=14)
 
 
 def lstm_cell_output() -> bytes:
@@ -901,6 +923,7 @@ MODELS = {
     "onnx_qdq_signal": qdq_signal,
     "onnx_lstm": lstm,
     "onnx_lstm_last_step": lstm_last_step,
+    "onnx_lstm_bidirectional": lstm_bidirectional,
     "onnx_gru": gru,
     "onnx_gru_last_state": gru_last_state,
     "onnx_dynamic_batch": dynamic_batch,
@@ -918,7 +941,7 @@ MODELS = {
     "onnx_pool_dilations": pool_dilations,
     "onnx_computed_weights": computed_weights,
     "onnx_conv3d": conv3d,
-    "onnx_lstm_bidirectional": lstm_bidirectional,
+    "onnx_lstm_clip": lstm_clip,
     "onnx_lstm_cell_output": lstm_cell_output,
     "onnx_int8_input": int8_input,
     "onnx_pad_reflect": pad_reflect,

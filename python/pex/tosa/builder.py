@@ -200,6 +200,14 @@ class FunctionBuilder:
         self.lines.append(f"{name} = arith.constant {int(value)} : index{text.location(self._loc)}")
         return name
 
+    def index_from_end(self, count: int, step: str) -> str:
+        """count - 1 - step: a loop's steps taken from the last."""
+        last = self.index(count - 1)
+        name = self._fresh(None).name
+        self.lines.append(f"{name} = arith.subi {last}, {step} : index"
+                          f"{text.location(self._loc)}")
+        return name
+
     def begin_loop(self, count: int, carried: list[Value]) -> tuple[str, list[Value]]:
         """Opens `scf.for` over 0 ... count - 1 carrying `carried`: the induction variable
         and the carried values as the body sees them. Constants are not shared across the

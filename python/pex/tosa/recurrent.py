@@ -150,9 +150,12 @@ def _sequence_shape(op: Op) -> tuple[int, int, int, int]:
 def _step_rows(b: FunctionBuilder, op: Op,
                step: Value) -> tuple[Value, Callable[[Value, Value], Value]]:
     """The loop step's input row [batch, depth], and how the step's h is written into the
-    output sequence: write_row(h, outputs)."""
+    output sequence: write_row(h, outputs). With `reverse` the loop's first step reads and
+    writes the sequence's last row."""
     x, time_major = op.inputs[0], op.attrs["time_major"]
-    _, batch, depth, units = _sequence_shape(op)
+    steps, batch, depth, units = _sequence_shape(op)
+    if op.attrs.get("reverse", False):  # ONNX's reverse direction: the last step first
+        step = b.index_from_end(steps, step)
     offsets = [step, 0, 0] if time_major else [0, step, 0]
     row = (1, batch, units) if time_major else (batch, 1, units)
     window = (1, batch, depth) if time_major else (batch, 1, depth)

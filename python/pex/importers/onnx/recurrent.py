@@ -1,6 +1,6 @@
-"""LSTM and GRU (float), one invocation from the reset state each: the graph's lstm (TFLite's
-UNIDIRECTIONAL_SEQUENCE_LSTM) and gru, which the MLIR builder keeps as loops over the time
-steps.
+"""LSTM and GRU (float; forward, reverse or bidirectional), one invocation from the reset
+state each: the graph's lstm (TFLite's UNIDIRECTIONAL_SEQUENCE_LSTM) and gru, one op per
+direction, which the MLIR builder keeps as loops over the time steps.
 
 torch.onnx.export writes nn.LSTM as one LSTM node per layer (batch_first inputs are
 transposed to [seq, batch, input] first), its initial states computed by ConstantOfShape
@@ -30,14 +30,23 @@ def _text(value) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
+# Per ONNX direction, whether each of its directions runs from the last step.
+_DIRECTIONS = {"forward": (False,), "reverse": (True,), "bidirectional": (False, True)}
+
+
+def _directions(attrs) -> tuple[bool, ...]:
+    return _DIRECTIONS[_text(attrs.get("direction", "forward"))]
+
+
 def _check_common(node, attrs, default_activations: list[str]) -> None:
     """Refuses, by name, what neither recurrent op computes."""
     kind = node.op_type
     direction = _text(attrs.get("direction", "forward"))
-    if direction != "forward":
-        raise ModelError(f"{kind} direction {direction} is not supported (only forward)")
-    activations = [_text(a) for a in attrs.get("activations", default_activations)]
-    if activations != default_activations:
+    if direction not in _DIRECTIONS:
+        raise ModelError(f"{kind} direction {direction} is not supported")
+    activations = [_text(a) for a in attrs.get("activations",
+                                                default_activations * len(_directions(attrs)))]
+    if activations != default_activations * len(_directions(attrs)):
         raise ModelError(f"{kind} activations {activations} are not supported (only "
                          f"{default_activations})")
     if "clip" in attrs:
@@ -56,9 +65,9 @@ def _check_lstm(r, node, attrs) -> None:
 
 
 def _sequence_operands(r, node, attrs, gates: int):
-    """The input in ONNX's order, (steps, batch, depth, units), W [G units, depth] and
-    R [G units, units] of the one direction, and B [2 G units] (zeros when absent), for a
-    recurrent node of `gates` gates; checks sequence_lens and the reset initial_h."""
+    """The input in ONNX's order, (steps, batch, depth, units), W [D, G units, depth],
+    R [D, G units, units] and B [D, 2 G units] (zeros when absent) of the D directions,
+    for a recurrent node of `gates` gates; checks sequence_lens and the reset initial_h."""
     kind = node.op_type
     x = r.float_activation(node.input[0])
     if x.rank != 3:
@@ -68,25 +77,25 @@ def _sequence_operands(r, node, attrs, gates: int):
     weights = np.asarray(r.constant(node.input[1], "weight"), np.float32)
     recurrent = np.asarray(r.constant(node.input[2], "weight"), np.float32)
     units = attrs.get("hidden_size", weights.shape[1] // gates if weights.ndim == 3 else 0)
-    if weights.shape != (1, gates * units, depth) or \
-            recurrent.shape != (1, gates * units, units):
+    count = len(_directions(attrs))
+    if weights.shape != (count, gates * units, depth) or \
+            recurrent.shape != (count, gates * units, units):
         raise ModelError(f"{kind} weights W {list(weights.shape)} and R "
                          f"{list(recurrent.shape)} do not fit hidden_size {units} and an "
                          f"input of {depth} features")
-    bias = np.zeros(2 * gates * units, np.float64)
+    bias = np.zeros((count, 2 * gates * units), np.float64)
     if r.has_input(node, 3):
-        given = np.asarray(r.constant(node.input[3], "bias"), np.float64)
-        if given.shape != (1, 2 * gates * units):
-            raise ModelError(f"{kind} bias B of shape {list(given.shape)}, expected "
-                             f"[1, {2 * gates * units}]")
-        bias = given[0]
+        bias = np.asarray(r.constant(node.input[3], "bias"), np.float64)
+        if bias.shape != (count, 2 * gates * units):
+            raise ModelError(f"{kind} bias B of shape {list(bias.shape)}, expected "
+                             f"[{count}, {2 * gates * units}]")
     if r.has_input(node, 4):
         lengths = np.asarray(r.constant(node.input[4], "sequence_lens"))
         if np.any(lengths != steps):
             raise ModelError(f"{kind} sequence_lens {lengths.tolist()} shorter than the "
                              f"{steps} steps are not supported")
-    _check_reset_state(r, node, 5, "initial_h", (1, batch, units))
-    return r.stored(x, (0, 1, 2)), (steps, batch, depth, units), weights[0], recurrent[0], bias
+    _check_reset_state(r, node, 5, "initial_h", (count, batch, units))
+    return r.stored(x, (0, 1, 2)), (steps, batch, depth, units), weights, recurrent, bias
 
 
 def _gate_blocks(name: str, matrix: np.ndarray, what: str, units: int, order) -> list[Tensor]:
@@ -144,7 +153,8 @@ def _last_step_reader(r, node, attrs, steps: int) -> str | None:
     [batch, units]. That value is the last h: no step needs to write the sequence."""
     from onnx import helper
     layout = attrs.get("layout", 0)
-    direction_axis = 1 if layout == 0 else 2  # Y: [seq, 1, batch, units] or [batch, seq, 1, units]
+    # Y: [seq, 1, batch, units], or [batch, seq, 1, units]
+    direction_axis = 1 if layout == 0 else 2
     squeeze = _only_reader(r, node.output[0], "Squeeze")
     if squeeze is None or _constant_ints(r, squeeze, 1, "axes") not in (
             [direction_axis], [direction_axis - 4]):
@@ -170,39 +180,51 @@ def _last_step_reader(r, node, attrs, steps: int) -> str | None:
     return gather.output[0]
 
 
-def _emit_recurrent(r, node, attrs, kind: str, inputs: list, shape, **op_attrs) -> None:
-    """The recurrent op and the ONNX values it defines. Its results are the output sequence,
-    only when Y is read other than at its last step (otherwise no step writes one: nn.GRU's
-    `_, h = gru(x)`, `y[:, -1, :]`), and the last h, its own buffer (a slice of the
-    sequence would keep the whole sequence live as long as Y_h is read)."""
-    steps, batch, _, units = shape
-    time_major = attrs.get("layout", 0) == 0
-    read = _is_read(r, node.output[0])
-    last_step = _last_step_reader(r, node, attrs, steps) if read else None
-    sequence = read and last_step is None
-    shapes = ([(steps, batch, units) if time_major else (batch, steps, units)]
-              if sequence else []) + [(batch, units)]
-    results = r.emit_results(kind, inputs, shapes, name=node.output[0] or node.name,
-                             time_major=time_major, sequence=sequence, **op_attrs)
-    if last_step is not None:
-        r.define(last_step, results[-1], (0, 1))
-    _define_results(r, node, attrs, results[0] if sequence else None, results[-1], shape)
-
-
-def _define_results(r, node, attrs, out: Tensor | None, last: Tensor, shape) -> None:
-    """Y ([seq, 1, batch, units]; layout 1: [batch, seq, 1, units]) from the sequence, Y_h
-    ([1, batch, units]; layout 1: [batch, 1, units]) from the last h."""
+def _emit_recurrent(r, node, attrs, kind: str, inputs, shape, **op_attrs) -> None:
+    """The recurrent op of each direction (`inputs(d)` its operands) and the ONNX values
+    they define. An op's results are the output sequence, only when Y is read other than
+    at its last step (otherwise no step writes one: nn.GRU's `_, h = gru(x)`,
+    `y[:, -1, :]`), and the last h, its own buffer (a slice of the sequence would keep the
+    whole sequence live as long as Y_h is read). A reverse direction runs from the last
+    step; bidirectional results are joined along the direction axis."""
     steps, batch, _, units = shape
     layout = attrs.get("layout", 0)
+    directions = _directions(attrs)
+    read = _is_read(r, node.output[0])
+    last_step = _last_step_reader(r, node, attrs, steps) \
+        if read and directions == (False,) else None
+    sequence = read and last_step is None
+    shapes = ([(steps, batch, units) if layout == 0 else (batch, steps, units)]
+              if sequence else []) + [(batch, units)]
     name = node.output[0] or node.name
-    if out is not None:
-        y_shape = (steps, 1, batch, units) if layout == 0 else (batch, steps, 1, units)
-        y = r.emit("reshape", [out], y_shape, like=out, name=f"{name}/Y")
-        r.define(node.output[0], y, tuple(range(4)))
+    results = [r.emit_results(kind, inputs(d), shapes,
+                              name=name + ("/reverse" if reverse else ""),
+                              time_major=layout == 0, sequence=sequence, reverse=reverse,
+                              **op_attrs)
+               for d, reverse in enumerate(directions)]
+    if last_step is not None:
+        r.define(last_step, results[0][-1], (0, 1))
+
+    def joined(values: list[Tensor], shape_one, axis: int, value_name: str) -> Tensor:
+        """Each direction's value with a unit direction axis, joined along it."""
+        parts = [r.emit("reshape", [v], shape_one, like=v, name=f"{value_name}/{d}")
+                 for d, v in enumerate(values)]
+        if len(parts) == 1:
+            return parts[0]
+        joined_shape = list(shape_one)
+        joined_shape[axis] = len(parts)
+        return r.emit("concat", parts, tuple(joined_shape), like=parts[0], name=value_name,
+                      axis=axis, activation="NONE")
+
+    if sequence:  # Y: [seq, D, batch, units]; layout 1: [batch, seq, D, units]
+        y_one = (steps, 1, batch, units) if layout == 0 else (batch, steps, 1, units)
+        r.define(node.output[0], joined([out[0] for out in results], y_one, 1 + layout,
+                                        f"{name}/Y"), tuple(range(4)))
     if len(node.output) > 1 and _is_read(r, node.output[1]):
-        h_shape = (1, batch, units) if layout == 0 else (batch, 1, units)
-        r.define(node.output[1], r.emit("reshape", [last], h_shape, like=last,
-                                        name=node.output[1]), (0, 1, 2))
+        # Y_h: [D, batch, units]; layout 1: [batch, D, units]
+        h_one = (1, batch, units) if layout == 0 else (batch, 1, units)
+        r.define(node.output[1], joined([out[-1] for out in results], h_one, layout,
+                                        node.output[1]), (0, 1, 2))
 
 
 def _check_reset_state(r, node, position: int, what: str, shape) -> None:
@@ -210,22 +232,26 @@ def _check_reset_state(r, node, position: int, what: str, shape) -> None:
         return
     state = np.asarray(r.constant(node.input[position], what))
     if state.shape != tuple(shape) or np.any(state != 0):
-        raise ModelError(f"LSTM {what} of shape {list(state.shape)} is not all zeros "
+        raise ModelError(f"{node.op_type} {what} of shape {list(state.shape)} is not all zeros "
                          f"(only the reset state, zeros of {list(shape)}, is supported)")
 
 
 def lstm(r, node, attrs) -> None:
     _check_lstm(r, node, attrs)
     sequence, shape, weights, recurrent, bias = _sequence_operands(r, node, attrs, 4)
-    _check_reset_state(r, node, 6, "initial_c", (1, shape[1], shape[3]))
     units = shape[3]
+    _check_reset_state(r, node, 6, "initial_c", (len(weights), shape[1], units))
     name = node.output[0] or node.name
-    # The input and recurrent biases of each gate are added once, into one bias.
-    summed = (bias[:4 * units] + bias[4 * units:]).astype(np.float32)
-    blocks = [*_gate_blocks(name, weights, "W", units, _GRAPH_GATE_ORDER),
-              *_gate_blocks(name, recurrent, "R", units, _GRAPH_GATE_ORDER),
-              *_gate_blocks(name, summed, "B", units, _GRAPH_GATE_ORDER)]
-    _emit_recurrent(r, node, attrs, "lstm", [sequence, *blocks], shape, activation="TANH",
+
+    def operands(d: int) -> list:
+        # The input and recurrent biases of each gate are added once, into one bias.
+        summed = (bias[d, :4 * units] + bias[d, 4 * units:]).astype(np.float32)
+        prefix = f"{name}/{d}"
+        return [sequence, *_gate_blocks(prefix, weights[d], "W", units, _GRAPH_GATE_ORDER),
+                *_gate_blocks(prefix, recurrent[d], "R", units, _GRAPH_GATE_ORDER),
+                *_gate_blocks(prefix, summed, "B", units, _GRAPH_GATE_ORDER)]
+
+    _emit_recurrent(r, node, attrs, "lstm", operands, shape, activation="TANH",
                     cell_clip=0.0)
 
 
@@ -238,11 +264,17 @@ def gru(r, node, attrs) -> None:
     units = shape[3]
     name = node.output[0] or node.name
     order = (0, 1, 2)
-    blocks = [*_gate_blocks(name, weights, "W", units, order),
-              *_gate_blocks(name, recurrent, "R", units, order),
-              *_gate_blocks(name, bias[:3 * units].astype(np.float32), "Wb", units, order),
-              *_gate_blocks(name, bias[3 * units:].astype(np.float32), "Rb", units, order)]
-    _emit_recurrent(r, node, attrs, "gru", [sequence, *blocks], shape,
+
+    def operands(d: int) -> list:
+        prefix = f"{name}/{d}"
+        return [sequence, *_gate_blocks(prefix, weights[d], "W", units, order),
+                *_gate_blocks(prefix, recurrent[d], "R", units, order),
+                *_gate_blocks(prefix, bias[d, :3 * units].astype(np.float32), "Wb", units,
+                              order),
+                *_gate_blocks(prefix, bias[d, 3 * units:].astype(np.float32), "Rb", units,
+                              order)]
+
+    _emit_recurrent(r, node, attrs, "gru", operands, shape,
                     linear_before_reset=bool(attrs.get("linear_before_reset", 0)))
 
 
