@@ -109,14 +109,6 @@ def _is_read(r, name: str) -> bool:
     return bool(name) and (bool(r.consumers_of(name)) or name in r.graph_outputs)
 
 
-def _only_reader(r, name: str, op_type: str):
-    """The one node reading `name` when it is of `op_type` and `name` is no graph output."""
-    readers = r.consumers_of(name)
-    if len(readers) != 1 or readers[0].op_type != op_type or name in r.graph_outputs:
-        return None
-    return readers[0]
-
-
 def _ahead_constant(r, name: str) -> np.ndarray | None:
     """The value of `name` when it is a constant: known already, or the value of a Constant
     node later in the graph (exporters write a Gather's index after the LSTM)."""
@@ -146,38 +138,49 @@ def _constant_ints(r, node, position: int, attribute: str):
     return None
 
 
-def _last_step_reader(r, node, attrs, steps: int) -> str | None:
-    """The value through which Y is read when all that is read of it is its last step, as
-    PyTorch writes `y[:, -1, :]` (batch first) or `y[-1]`: Squeeze of the direction axis,
-    a Transpose at most, a Gather of index -1 (or steps - 1) along time leaving
-    [batch, units]. That value is the last h: no step needs to write the sequence."""
+# Operators through which Y may reach the Gather of its last step: they keep each step's
+# values apart (quantisation is element-wise; views move axes).
+_STEPWISE = ("QuantizeLinear", "DequantizeLinear", "Identity", "Squeeze", "Transpose")
+# At most this many of them (a QDQ model quantises after the Squeeze and the Transpose too).
+_MAX_STEPWISE_READERS = 16
+
+
+def _read_only_at_last_step(r, node, attrs) -> bool:
+    """Whether all that is read of Y is its last step, as PyTorch writes `y[:, -1, :]`
+    (batch first) or `y[-1]`: a chain of single readers through Squeeze of the direction
+    axis, Transpose, QuantizeLinear/DequantizeLinear (QDQ models), ending in a Gather of
+    index -1 along time. Y can then be the last step alone, a sequence of one step, and
+    the chain reads it unchanged (index -1 of one step is that step)."""
     from onnx import helper
     layout = attrs.get("layout", 0)
     # Y: [seq, 1, batch, units], or [batch, seq, 1, units]
-    direction_axis = 1 if layout == 0 else 2
-    squeeze = _only_reader(r, node.output[0], "Squeeze")
-    if squeeze is None or _constant_ints(r, squeeze, 1, "axes") not in (
-            [direction_axis], [direction_axis - 4]):
-        return None
-    axes = ["time", "batch", "units"] if layout == 0 else ["batch", "time", "units"]
-    current = squeeze.output[0]
-    transpose = _only_reader(r, current, "Transpose")
-    if transpose is not None:
-        perm = next((list(helper.get_attribute_value(a)) for a in transpose.attribute
-                     if a.name == "perm"), [2, 1, 0])
-        axes = [axes[p] for p in perm]
-        current = transpose.output[0]
-    gather = _only_reader(r, current, "Gather")
-    index = None if gather is None else _ahead_constant(r, gather.input[1])
-    if index is None:
-        return None
-    axis = next((int(helper.get_attribute_value(a)) for a in gather.attribute
-                 if a.name == "axis"), 0)
-    if index.ndim != 0 or int(index) not in (-1, steps - 1) or \
-            axes[axis % 3] != "time" or [a for a in axes if a != "time"] != ["batch", "units"]:
-        return None
-    r.skipped.update(n.output[0] for n in (squeeze, transpose, gather) if n is not None)
-    return gather.output[0]
+    axes = ["time", "direction", "batch", "units"] if layout == 0 else \
+        ["batch", "time", "direction", "units"]
+    current = node.output[0]
+    for _ in range(_MAX_STEPWISE_READERS + 1):
+        readers = r.consumers_of(current)
+        if len(readers) != 1 or current in r.graph_outputs:
+            return False
+        reader = readers[0]
+        if reader.op_type == "Gather":
+            index = _ahead_constant(r, reader.input[1])
+            axis = next((int(helper.get_attribute_value(a)) for a in reader.attribute
+                         if a.name == "axis"), 0)
+            return index is not None and index.ndim == 0 and int(index) == -1 and \
+                axes[axis % len(axes)] == "time"
+        if reader.op_type not in _STEPWISE or reader.input[0] != current:
+            return False
+        if reader.op_type == "Squeeze":
+            squeezed = _constant_ints(r, reader, 1, "axes")
+            if squeezed is None or [axes[a % len(axes)] for a in squeezed] != ["direction"]:
+                return False
+            axes = [a for a in axes if a != "direction"]
+        elif reader.op_type == "Transpose":
+            perm = next((list(helper.get_attribute_value(a)) for a in reader.attribute
+                         if a.name == "perm"), list(range(len(axes)))[::-1])
+            axes = [axes[p] for p in perm]
+        current = reader.output[0]
+    return False
 
 
 def _emit_recurrent(r, node, attrs, kind: str, inputs, shape, **op_attrs) -> None:
@@ -185,15 +188,16 @@ def _emit_recurrent(r, node, attrs, kind: str, inputs, shape, **op_attrs) -> Non
     they define. An op's results are the output sequence, only when Y is read other than
     at its last step (otherwise no step writes one: nn.GRU's `_, h = gru(x)`,
     `y[:, -1, :]`), and the last h, its own buffer (a slice of the sequence would keep the
-    whole sequence live as long as Y_h is read). A reverse direction runs from the last
-    step; bidirectional results are joined along the direction axis."""
+    whole sequence live as long as Y_h is read); Y read only at its last step is that
+    step alone. A reverse direction runs from the last step; bidirectional results are
+    joined along the direction axis."""
     steps, batch, _, units = shape
     layout = attrs.get("layout", 0)
     directions = _directions(attrs)
     read = _is_read(r, node.output[0])
-    last_step = _last_step_reader(r, node, attrs, steps) \
-        if read and directions == (False,) else None
-    sequence = read and last_step is None
+    last_step_only = read and directions == (False,) and \
+        _read_only_at_last_step(r, node, attrs)
+    sequence = read and not last_step_only
     shapes = ([(steps, batch, units) if layout == 0 else (batch, steps, units)]
               if sequence else []) + [(batch, units)]
     name = node.output[0] or node.name
@@ -202,8 +206,6 @@ def _emit_recurrent(r, node, attrs, kind: str, inputs, shape, **op_attrs) -> Non
                               time_major=layout == 0, sequence=sequence, reverse=reverse,
                               **op_attrs)
                for d, reverse in enumerate(directions)]
-    if last_step is not None:
-        r.define(last_step, results[0][-1], (0, 1))
 
     def joined(values: list[Tensor], shape_one, axis: int, value_name: str) -> Tensor:
         """Each direction's value with a unit direction axis, joined along it."""
@@ -220,6 +222,11 @@ def _emit_recurrent(r, node, attrs, kind: str, inputs, shape, **op_attrs) -> Non
         y_one = (steps, 1, batch, units) if layout == 0 else (batch, steps, 1, units)
         r.define(node.output[0], joined([out[0] for out in results], y_one, 1 + layout,
                                         f"{name}/Y"), tuple(range(4)))
+    elif last_step_only:  # Y as its last step alone: a sequence of one step
+        y_one = (1, 1, batch, units) if layout == 0 else (batch, 1, 1, units)
+        r.define(node.output[0], r.emit("reshape", [results[0][-1]], y_one,
+                                        like=results[0][-1], name=f"{name}/Y"),
+                 tuple(range(4)))
     if len(node.output) > 1 and _is_read(r, node.output[1]):
         # Y_h: [D, batch, units]; layout 1: [batch, D, units]
         h_one = (1, batch, units) if layout == 0 else (batch, 1, units)
