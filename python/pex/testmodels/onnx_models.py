@@ -455,6 +455,31 @@ def qdq_signal() -> bytes:
                   output_type=TensorProto.INT8)
 
 
+def qdq_signal_chain() -> bytes:
+    """A QDQ 1-D chain over 500 steps: Conv 8 -> 64 k3, Relu, depthwise Conv k3, Relu,
+    Conv 64 -> 16 (per-tensor int8 weights), each result requantised."""
+    from onnx import TensorProto
+    rng = np.random.default_rng(40)
+    weights = {"w1": _int8_weights(rng, (64, 8, 3)), "w2": _int8_weights(rng, (64, 1, 3)),
+               "w3": _int8_weights(rng, (16, 64, 1))}
+    for name, scale, zero_point in (("in", 1 / 255, -128), ("a1", 0.02, -128),
+                                    ("a2", 0.02, -128), ("out", 0.02, 0), ("w1q", 0.003, 0),
+                                    ("w2q", 0.01, 0), ("w3q", 0.003, 0)):
+        weights.update(_params(name, np.float32(scale), zero_point))
+    nodes = [_quantize_node("x", "xq", "in"), _dequantize_node("xq", "xd", "in"),
+             _dequantize_node("w1", "w1d", "w1q"),
+             _node("Conv", ["xd", "w1d"], "c1", pads=[1, 1]), _node("Relu", ["c1"], "r1"),
+             _quantize_node("r1", "r1q", "a1"), _dequantize_node("r1q", "r1d", "a1"),
+             _dequantize_node("w2", "w2d", "w2q"),
+             _node("Conv", ["r1d", "w2d"], "c2", pads=[1, 1], group=64),
+             _node("Relu", ["c2"], "r2"),
+             _quantize_node("r2", "r2q", "a2"), _dequantize_node("r2q", "r2d", "a2"),
+             _dequantize_node("w3", "w3d", "w3q"), _node("Conv", ["r2d", "w3d"], "c3"),
+             _quantize_node("c3", "y", "out")]
+    return _graph(nodes, [("x", [1, 8, 500])], [("y", [1, 16, 500])], weights,
+                  output_type=TensorProto.INT8)
+
+
 def lstm() -> bytes:
     """An LSTM over 5 steps of 3 features (time-major [seq, batch, input]), 4 units, with
     the bias B and zero initial states given; Y [5, 1, 1, 4] and Relu(Y_h) flattened and
@@ -921,6 +946,7 @@ MODELS = {
     "onnx_softmax_opset11": softmax_opset11,
     "onnx_signal": signal,
     "onnx_qdq_signal": qdq_signal,
+    "onnx_qdq_signal_chain": qdq_signal_chain,
     "onnx_lstm": lstm,
     "onnx_lstm_last_step": lstm_last_step,
     "onnx_lstm_bidirectional": lstm_bidirectional,
