@@ -114,15 +114,12 @@ def _ahead_constant(r, name: str) -> np.ndarray | None:
     node later in the graph (exporters write a Gather's index after the LSTM)."""
     if name in r.constants:
         return np.asarray(r.constants[name])
-    from onnx import helper, numpy_helper
+    from onnx import helper
+    from pex.importers.onnx.shape_ops import constant_value
     for node in r.model.graph.node:
         if node.op_type == "Constant" and name in node.output:
-            for attr in node.attribute:
-                value = helper.get_attribute_value(attr)
-                if attr.name == "value":
-                    return numpy_helper.to_array(value)
-                if attr.name in ("value_int", "value_ints"):
-                    return np.asarray(value)
+            return constant_value({a.name: helper.get_attribute_value(a)
+                                   for a in node.attribute})
     return None
 
 

@@ -291,17 +291,20 @@ def _cast(r, node, attrs) -> None:
     r.alias(node.output[0], x)
 
 
-def _constant(r, node, attrs) -> None:
+def constant_value(attrs: dict) -> np.ndarray:
+    """The value a Constant node with attributes `attrs` defines."""
     if "value" in attrs:
-        data = tensor_array(attrs["value"], "its value")
-    elif "value_float" in attrs or "value_floats" in attrs:
-        data = np.array(attrs.get("value_float", attrs.get("value_floats")), np.float32)
-    elif "value_int" in attrs or "value_ints" in attrs:
-        data = np.array(attrs.get("value_int", attrs.get("value_ints")), np.int64)
-    else:
-        raise ModelError(f"Constant with {', '.join(sorted(attrs)) or 'no value'} "
-                         f"is not supported")
-    r.constants[node.output[0]] = data
+        return tensor_array(attrs["value"], "its value")
+    if "value_float" in attrs or "value_floats" in attrs:
+        return np.array(attrs.get("value_float", attrs.get("value_floats")), np.float32)
+    if "value_int" in attrs or "value_ints" in attrs:
+        return np.array(attrs.get("value_int", attrs.get("value_ints")), np.int64)
+    raise ModelError(f"Constant with {', '.join(sorted(attrs)) or 'no value'} "
+                     f"is not supported")
+
+
+def _constant(r, node, attrs) -> None:
+    r.constants[node.output[0]] = constant_value(attrs)
 
 
 OPERATORS = {
