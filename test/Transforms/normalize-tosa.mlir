@@ -406,3 +406,46 @@ func.func @binary_stays(%x: tensor<1x1x8x4xf32>, %other: tensor<1x8x4xf32>) -> t
   %y = tosa.add %signal, %other : (tensor<1x8x4xf32>, tensor<1x8x4xf32>) -> tensor<1x8x4xf32>
   return %y : tensor<1x8x4xf32>
 }
+
+// -----
+
+// A float QuantizeLinear -> DequantizeLinear round trip after a reshape, its
+// scales and zero points broadcast constants of the reshaped rank: they take
+// the source's rank, the round trip runs before the reshape, and a reshape
+// back cancels.
+// CHECK-LABEL: func.func @broadcast_parameters_follow
+// CHECK-NOT:     tosa.reshape
+// CHECK:         %[[Q:.*]] = tosa.mul %arg0, {{.*}} : (tensor<4x1x8xf32>, tensor<1x1x1xf32>, tensor<1xi8>) -> tensor<4x1x8xf32>
+// CHECK:         %[[I:.*]] = tosa.cast %[[Q]] : (tensor<4x1x8xf32>) -> tensor<4x1x8xi8>
+// CHECK:         %[[F:.*]] = tosa.cast %[[I]] : (tensor<4x1x8xi8>) -> tensor<4x1x8xf32>
+// CHECK:         tosa.sub %[[F]], {{.*}} : (tensor<4x1x8xf32>, tensor<1x1x8xf32>) -> tensor<4x1x8xf32>
+func.func @broadcast_parameters_follow(%x: tensor<4x1x8xf32>) -> tensor<4x1x8xf32> {
+  %s4 = tosa.const_shape {values = dense<[4, 1, 1, 8]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %s3 = tosa.const_shape {values = dense<[4, 1, 8]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %inverse = "tosa.const"() {values = dense<64.0> : tensor<1x1x1x1xf32>} : () -> tensor<1x1x1x1xf32>
+  %zero = "tosa.const"() {values = dense<[[[[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]]]]> : tensor<1x1x1x8xf32>} : () -> tensor<1x1x1x8xf32>
+  %image = tosa.reshape %x, %s4 : (tensor<4x1x8xf32>, !tosa.shape<4>) -> tensor<4x1x1x8xf32>
+  %scaled = tosa.mul %image, %inverse, %shift : (tensor<4x1x1x8xf32>, tensor<1x1x1x1xf32>, tensor<1xi8>) -> tensor<4x1x1x8xf32>
+  %q = tosa.cast %scaled : (tensor<4x1x1x8xf32>) -> tensor<4x1x1x8xi8>
+  %f = tosa.cast %q : (tensor<4x1x1x8xi8>) -> tensor<4x1x1x8xf32>
+  %centred = tosa.sub %f, %zero : (tensor<4x1x1x8xf32>, tensor<1x1x1x8xf32>) -> tensor<4x1x1x8xf32>
+  %back = tosa.reshape %centred, %s3 : (tensor<4x1x1x8xf32>, !tosa.shape<3>) -> tensor<4x1x8xf32>
+  return %back : tensor<4x1x8xf32>
+}
+
+// -----
+
+// A parameter that varies along a dimension other than the channels would not
+// broadcast over the source's shape: the operator stays after the reshape.
+// CHECK-LABEL: func.func @spatial_parameter_stays
+// CHECK:         %[[IMAGE:.*]] = tosa.reshape %arg0
+// CHECK-NEXT:    tosa.mul %[[IMAGE]],
+func.func @spatial_parameter_stays(%x: tensor<4x8xf32>) -> tensor<4x1x1x8xf32> {
+  %s4 = tosa.const_shape {values = dense<[4, 1, 1, 8]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %rows = "tosa.const"() {values = dense<[[[[1.0]]], [[[2.0]]], [[[3.0]]], [[[4.0]]]]> : tensor<4x1x1x1xf32>} : () -> tensor<4x1x1x1xf32>
+  %image = tosa.reshape %x, %s4 : (tensor<4x8xf32>, !tosa.shape<4>) -> tensor<4x1x1x8xf32>
+  %y = tosa.mul %image, %rows, %shift : (tensor<4x1x1x8xf32>, tensor<4x1x1x1xf32>, tensor<1xi8>) -> tensor<4x1x1x8xf32>
+  return %y : tensor<4x1x1x8xf32>
+}

@@ -18,6 +18,7 @@
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
@@ -25,9 +26,21 @@ using namespace mlir::pex;
 
 namespace {
 
-/// f(reshape(x), params) -> reshape(f(x, params)) for an element-wise f whose
-/// other operands are parameters (per-channel multipliers and shifts, zero
-/// points, a table: rank 1 at most), when the reshape keeps the channels.
+/// Whether `parameter` is a constant broadcast along every dimension but the
+/// channels: one value, or one per channel ([1, ..., 1, C]).
+static bool isChannelBroadcast(Value parameter, int64_t channels) {
+  auto type = cast<RankedTensorType>(parameter.getType());
+  ArrayRef<int64_t> shape = type.getShape();
+  return matchPattern(parameter, m_Constant()) &&
+         llvm::all_of(shape.drop_back(), [](int64_t dim) { return dim == 1; }) &&
+         (shape.back() == 1 || shape.back() == channels);
+}
+
+/// f(reshape(x), params) -> reshape(f(x, params')) for an element-wise f whose
+/// other operands are parameters, when the reshape keeps the channels.
+/// Parameters of rank 1 at most (per-channel multipliers and shifts, zero
+/// points, a table) are unchanged; constants of the result's rank broadcast
+/// along all but the channels (a dequantisation's scale) take x's rank.
 struct ElementwiseBeforeReshape
     : OpInterfaceRewritePattern<PartialExecutionOpInterface> {
   using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
@@ -47,13 +60,29 @@ struct ElementwiseBeforeReshape
         resultType.getShape() != reshaped || sourceType.getRank() < 2 ||
         reshaped.size() < 2 || sourceType.getShape().back() != reshaped.back())
       return failure();
-    for (Value parameter : op->getOperands().drop_front()) {
-      auto type = dyn_cast<RankedTensorType>(parameter.getType());
-      if (type && type.getRank() > 1)
+    int64_t channels = reshaped.back();
+    SmallVector<OpOperand *> broadcasts;
+    for (OpOperand &parameter : op->getOpOperands().drop_front()) {
+      auto type = dyn_cast<RankedTensorType>(parameter.get().getType());
+      if (!type || type.getRank() <= 1)
+        continue;
+      if (type.getRank() != resultType.getRank() ||
+          !isChannelBroadcast(parameter.get(), channels))
         return failure();
+      broadcasts.push_back(&parameter);
     }
     IRMapping mapping;
     mapping.map(reshape.getResult(), reshape.getInput1());
+    for (OpOperand *parameter : broadcasts) {
+      auto type = cast<RankedTensorType>(parameter->get().getType());
+      SmallVector<int64_t> shape(sourceType.getRank(), 1);
+      shape.back() = type.getShape().back();
+      mapping.map(parameter->get(),
+                  tosa::ReshapeOp::create(
+                      rewriter, op->getLoc(), type.clone(shape),
+                      parameter->get(),
+                      createConstantShape(rewriter, op->getLoc(), shape)));
+    }
     Operation *moved = rewriter.clone(*op, mapping);
     moved->getResult(0).setType(resultType.clone(sourceType.getShape()));
     rewriter.replaceOpWithNewOp<tosa::ReshapeOp>(

@@ -15,7 +15,6 @@ import numpy as np
 from pex.errors import ModelError
 from pex.graph import Quantization, Tensor
 from pex.importers.onnx.layout import Activation
-from pex.importers.onnx.validation import tensor_array
 
 
 @dataclass(frozen=True)
@@ -48,25 +47,12 @@ class Params:
         return int(q)
 
 
-def _known(r, name: str):
-    """A constant's value, also when the Constant node defining it comes later in the
-    file than the node looking ahead at it."""
-    if name in r.constants:
-        return r.constants[name]
-    for node in r.model.graph.node:
-        if node.op_type == "Constant" and node.output and node.output[0] == name:
-            for attribute in node.attribute:
-                if attribute.name == "value":
-                    return tensor_array(attribute.t, f"Constant '{name}'")
-    return None
-
-
 def read_params(r, node, scale_position: int, zero_position: int, axis=None) -> Params | None:
     """The (scale, zero point) inputs of a Q/DQ or QLinear node; None if not constant."""
-    scale = _known(r, node.input[scale_position])
+    scale = r.constant_ahead(node.input[scale_position])
     if scale is None:
         return None
-    zero = _known(r, node.input[zero_position]) if r.has_input(node, zero_position) else \
+    zero = r.constant_ahead(node.input[zero_position]) if r.has_input(node, zero_position) else \
         np.zeros(1, np.uint8)  # ONNX's default zero point is uint8 0
     if zero is None:
         return None

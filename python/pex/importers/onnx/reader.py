@@ -48,8 +48,11 @@ class OnnxReader:
         self.node = None
         self.given_shapes = given_shapes
         self.notes = notes
+        # Nodes no graph output depends on are not imported (an LSTM's sequence
+        # quantised but read by no one): their readers would keep it alive.
+        self.nodes = _live_nodes(model.graph)
         self.consumers: dict[str, list] = {}
-        for node in model.graph.node:
+        for _, node in self.nodes:
             for name in node.input:
                 self.consumers.setdefault(name, []).append(node)
         self.graph_outputs = {value.name for value in model.graph.output}
@@ -65,7 +68,7 @@ class OnnxReader:
         from pex.importers.onnx.operators import OPERATORS
         inputs = self._inputs()
         defined = {t.name for t in inputs} | set(self.constants)
-        for index, node in enumerate(self.model.graph.node):
+        for index, node in self.nodes:
             self.node = node
             self.loc = Location(node.output[0] if node.output else node.op_type, self.file, index)
             where = f"node {index} ({node.op_type} '{node.name or self.loc.name}')"
@@ -173,6 +176,20 @@ class OnnxReader:
             raise ModelError(f"{what} '{name}' is computed at run time; only constant "
                              f"{what}s are supported")
         return self.constants[name]
+
+    def constant_ahead(self, name: str) -> np.ndarray | None:
+        """The value of `name` when it is a constant: known already, or that of a Constant
+        node later in the file (exporters write a Gather's index or a Q/DQ scale after
+        the node looking ahead at it); None otherwise."""
+        if name in self.constants:
+            return np.asarray(self.constants[name])
+        from onnx import helper
+        from pex.importers.onnx.shape_ops import constant_value
+        for _, node in self.nodes:
+            if node.op_type == "Constant" and name in node.output:
+                return constant_value({a.name: helper.get_attribute_value(a)
+                                       for a in node.attribute})
+        return None
 
     def optional_constant(self, node, position: int, what: str = "input"):
         return self.constant(node.input[position], what) if self.has_input(node, position) \
@@ -305,6 +322,18 @@ def _layout_name(perm) -> str:
     if perm == tuple(range(len(perm))):
         return "nchw" if len(perm) == 4 else "onnx_order"
     return "nhwc" if perm == preferred_perm(4) else "perm" + "".join(str(a) for a in perm)
+
+
+def _live_nodes(graph) -> list[tuple[int, object]]:
+    """The nodes some graph output depends on, with their positions in the file."""
+    needed = {value.name for value in graph.output}
+    live = []
+    for index in reversed(range(len(graph.node))):
+        node = graph.node[index]
+        if any(name in needed for name in node.output if name):
+            live.append((index, node))
+            needed.update(name for name in node.input if name)
+    return live[::-1]
 
 
 def _domain(node) -> str:

@@ -109,24 +109,10 @@ def _is_read(r, name: str) -> bool:
     return bool(name) and (bool(r.consumers_of(name)) or name in r.graph_outputs)
 
 
-def _ahead_constant(r, name: str) -> np.ndarray | None:
-    """The value of `name` when it is a constant: known already, or the value of a Constant
-    node later in the graph (exporters write a Gather's index after the LSTM)."""
-    if name in r.constants:
-        return np.asarray(r.constants[name])
-    from onnx import helper
-    from pex.importers.onnx.shape_ops import constant_value
-    for node in r.model.graph.node:
-        if node.op_type == "Constant" and name in node.output:
-            return constant_value({a.name: helper.get_attribute_value(a)
-                                   for a in node.attribute})
-    return None
-
-
 def _constant_ints(r, node, position: int, attribute: str):
     """An operand given as a constant input (newer opsets) or an attribute (older)."""
     if r.has_input(node, position):
-        value = _ahead_constant(r, node.input[position])
+        value = r.constant_ahead(node.input[position])
         return None if value is None else [int(v) for v in value.reshape(-1)]
     from onnx import helper
     for attr in node.attribute:
@@ -160,7 +146,7 @@ def _read_only_at_last_step(r, node, attrs) -> bool:
             return False
         reader = readers[0]
         if reader.op_type == "Gather":
-            index = _ahead_constant(r, reader.input[1])
+            index = r.constant_ahead(reader.input[1])
             axis = next((int(helper.get_attribute_value(a)) for a in reader.attribute
                          if a.name == "axis"), 0)
             return index is not None and index.ndim == 0 and int(index) == -1 and \
