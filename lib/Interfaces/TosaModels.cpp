@@ -292,7 +292,7 @@ void mlir::pex::registerTosaInterfaceModels(DialectRegistry &registry) {
     attachElementwise<tosa::AddOp, tosa::SubOp, tosa::MulOp, tosa::MaximumOp,
                       tosa::MinimumOp, tosa::ClampOp, tosa::CastOp,
                       tosa::SigmoidOp, tosa::TanhOp, tosa::ExpOp,
-                      tosa::LogOp, tosa::RsqrtOp,
+                      tosa::LogOp, tosa::ErfOp, tosa::RsqrtOp,
                       tosa::ReciprocalOp, tosa::AbsOp, tosa::NegateOp,
                       tosa::SelectOp, tosa::GreaterOp, tosa::GreaterEqualOp,
                       tosa::EqualOp, tosa::ArithmeticRightShiftOp,

@@ -667,6 +667,8 @@ void emit::attachElementwiseEmitters(MLIRContext *context) {
       *context);
   tosa::LogOp::attachInterface<FloatUnaryEmitter<tosa::LogOp, math::LogOp>>(
       *context);
+  tosa::ErfOp::attachInterface<FloatUnaryEmitter<tosa::ErfOp, math::ErfOp>>(
+      *context);
   tosa::RsqrtOp::attachInterface<
       FloatUnaryEmitter<tosa::RsqrtOp, math::RsqrtOp>>(*context);
   tosa::SigmoidOp::attachInterface<SigmoidEmitter>(*context);

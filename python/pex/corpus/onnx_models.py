@@ -6,7 +6,8 @@
   BatchNormalization statistics calibrated on random images (so activations keep their
   scale through the depth), `model.eval()`. `expected` is PyTorch's own output.
 - Audio networks (`torch_signals`: torchaudio's M5 on raw waveforms, TC-ResNet8 on MFCCs,
-  LSTM keyword spotters) exported the same way, and their QDQ versions.
+  LSTM keyword spotters) and attention networks (`torch_attention`: a Keyword Transformer,
+  a tiny ViT) exported the same way, and their QDQ versions.
 - Graphs in the styles of published models (`onnx_graphs`): keyword spotting with
   LeakyRelu and a Max/Div normalisation, a detector head with Resize and Concat, pads
   computed from ConstantOfShape/Concat, a text recogniser with a dynamic height and width
@@ -90,14 +91,14 @@ def _torchvision(out_dir: Path, seed: int, index: int, spec) -> CorpusModel:
                        "f32", FLOAT_TOLERANCE, "pytorch")
 
 
-def _torch_signal(out_dir: Path, seed: int, index: int, name: str) -> CorpusModel:
-    """A `torch_signals` network exported like the torchvision ones."""
+def _torch_network(out_dir: Path, seed: int, index: int, name: str, constructor,
+                   opset=None) -> CorpusModel:
+    """A `torch_signals` or `torch_attention` network exported like the torchvision ones."""
     import onnx
     import torch
-    from pex.corpus.torch_signals import NETWORKS
     torch.manual_seed(seed * 1000 + 100 + index)
     generator = torch.Generator().manual_seed(seed * 1000 + 100 + index)
-    model, shape = NETWORKS[name]()
+    model, shape = constructor()
     _calibrate_batch_norms(model, shape[1:], generator)
     signal = torch.rand(*shape, generator=generator)
     with torch.no_grad():
@@ -107,11 +108,22 @@ def _torch_signal(out_dir: Path, seed: int, index: int, name: str) -> CorpusMode
     # importer fixes only a leading symbolic dimension).
     dynamic = {"input": {0: "batch_size"}, "output": {0: "batch_size"}} if shape[0] == 1 \
         else None
+    extra = {} if opset is None else {"opset_version": opset}
     torch.onnx.export(model, signal, str(path), input_names=["input"], output_names=["output"],
-                      dynamic_axes=dynamic)
-    input_bytes = _signal_bytes(onnx.load(str(path)), signal.numpy())
+                      dynamic_axes=dynamic, **extra)
+    exported = onnx.load(str(path))
+    input_bytes = _nhwc_bytes(signal.numpy()) if len(shape) == 4 else \
+        _signal_bytes(exported, signal.numpy())
     return CorpusModel(f"onnx/{name}", path, input_bytes, expected.tobytes(), "f32",
                        FLOAT_TOLERANCE, "pytorch")
+
+
+def _torch_networks() -> dict:
+    """name -> (constructor, opset) of the audio and attention networks."""
+    from pex.corpus import torch_attention, torch_signals
+    networks = {name: (network, None) for name, network in torch_signals.NETWORKS.items()}
+    networks.update(torch_attention.NETWORKS)
+    return networks
 
 
 def _evaluated(model, input_bytes: bytes, input_shapes=None) -> tuple[bytes, str]:
@@ -149,8 +161,9 @@ def generate(out_dir: Path, seed: int) -> list[CorpusModel]:
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     models = [_torchvision(out_dir, seed, i, spec) for i, spec in enumerate(TORCHVISION)]
-    from pex.corpus.torch_signals import NETWORKS
-    models += [_torch_signal(out_dir, seed, i, name) for i, name in enumerate(NETWORKS)]
+    networks = _torch_networks()
+    models += [_torch_network(out_dir, seed, i, name, *network)
+               for i, (name, network) in enumerate(networks.items())]
 
     def image(*shape) -> np.ndarray:
         return rng.random(shape, dtype=np.float32)
@@ -178,12 +191,14 @@ def generate(out_dir: Path, seed: int) -> list[CorpusModel]:
         models.append(_quantized(out_dir, f"{name}_qdq", exported,
                                  [image(1, 3, 96, 96) for _ in range(4)],
                                  _nhwc_bytes(image(1, 3, 96, 96))))
-    for name, network in NETWORKS.items():
-        shape = network()[1]
+    for name, (constructor, _) in networks.items():
+        shape = constructor()[1]
         exported = onnx.load(str(out_dir / f"{name}.onnx"))
-        models.append(_quantized(out_dir, f"{name}_qdq", exported,
-                                 [image(*shape) for _ in range(4)],
-                                 _signal_bytes(exported, image(*shape))))
+        calibration = [image(*shape) for _ in range(4)]
+        checked = image(*shape)
+        models.append(_quantized(out_dir, f"{name}_qdq", exported, calibration,
+                                 _nhwc_bytes(checked) if len(shape) == 4 else
+                                 _signal_bytes(exported, checked)))
     pixels = rng.integers(0, 256, (1, 3, 32, 32)).astype(np.uint8)
     models.append(_written(out_dir, "qlinear_conv", onnx_graphs.qlinear_network(seed + 4),
                            _nhwc_bytes(pixels), "onnx-int8"))

@@ -331,6 +331,27 @@ class Evaluator:
     def _Sqrt(self, x):
         return self.torch.sqrt(x)
 
+    def _Pow(self, x, y):
+        return self.torch.pow(x, y.to(x.dtype) if x.is_floating_point() else y)
+
+    def _Erf(self, x):
+        return self.torch.erf(x)
+
+    def _Abs(self, x):
+        return self.torch.abs(x)
+
+    def _Reciprocal(self, x):
+        return 1 / x
+
+    def _Round(self, x):
+        return self.torch.round(x)  # half to even, as ONNX
+
+    def _Sin(self, x):
+        return self.torch.sin(x)
+
+    def _Cos(self, x):
+        return self.torch.cos(x)
+
     def _Max(self, *inputs):
         result = inputs[0]
         for x in inputs[1:]:
@@ -445,6 +466,14 @@ class Evaluator:
         shape = (1, -1) + (1,) * (x.dim() - 2)
         return ((x - mean.reshape(shape)) / self.torch.sqrt(var.reshape(shape) + epsilon)
                 * scale.reshape(shape) + bias.reshape(shape))
+
+    def _LayerNormalization(self, x, scale, bias=None, axis=-1, epsilon=1e-5, stash_type=1):
+        axes = tuple(range(axis % x.dim(), x.dim()))
+        mean = x.mean(dim=axes, keepdim=True)
+        variance = ((x - mean) ** 2).mean(dim=axes, keepdim=True)
+        inverse = 1 / self.torch.sqrt(variance + epsilon)
+        result = (x - mean) * inverse * scale
+        return (result + bias if bias is not None else result), mean, inverse
 
     def _MaxPool(self, x, kernel_shape, strides=(1, 1), dilations=(1, 1), ceil_mode=0,
                  storage_order=0, **attrs):

@@ -315,6 +315,15 @@ class Int8Semantics:
         source = self.quantized.get(inputs[0])
         if source is None:
             return
+        if node.op_type == "MatMul" and inputs[1] in self.quantized:
+            # Two dequantised activations (attention): ONNX Runtime's QLinearMatMul.
+            other = self.quantized[inputs[1]]
+            x, y = (np.rint(self.e.values[name].numpy() / np.float64(q.scale)).astype(np.int64)
+                    for name, q in ((inputs[0], source), (inputs[1], other)))
+            factors = np.array([np.float32(source.scale) * np.float32(other.scale)], np.float32)
+            self.accumulated[node.output[0]] = Accumulated("product", np.matmul(x, y), factors,
+                                                           channel_axis=x.ndim - 1)
+            return
         transposed = node.op_type == "Gemm" and attrs.get("transB", 0)
         if node.op_type == "Gemm" and (attrs.get("alpha", 1.0) != 1.0 or
                                        attrs.get("beta", 1.0) != 1.0 or attrs.get("transA", 0)):

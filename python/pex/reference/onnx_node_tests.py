@@ -20,18 +20,19 @@ DATA = Path("/usr/share/libonnx-testdata/data/node")
 
 # Node tests of the operators the importer supports (test directory name prefixes).
 OPERATORS = (
-    "add", "averagepool", "batchnorm", "clip", "concat", "constantofshape", "conv",
-    "convtranspose", "dequantizelinear", "div", "dropout", "exp_", "flatten", "gather_0",
-    "gather_1", "gather_2d", "gather_negative", "gemm", "globalaveragepool", "globalmaxpool",
-    "gru", "hardsigmoid", "hardswish", "identity", "leakyrelu", "log_", "logsoftmax", "lstm",
-    "matmul_", "max_", "maxpool", "min_", "mul", "pad", "prelu", "qlinearconv",
-    "qlinearmatmul", "quantizelinear", "range", "reduce_max", "reduce_mean", "reduce_min",
-    "reduce_sum_", "relu", "reshape", "resize", "shape", "sigmoid", "size", "slice",
-    "softmax", "split", "squeeze", "sub", "sum_", "tanh", "transpose", "unsqueeze",
-    "upsample",
+    "abs", "add", "averagepool", "batchnorm", "ceil", "clip", "concat", "constantofshape",
+    "conv", "convtranspose", "cos_", "dequantizelinear", "div", "dropout", "erf", "exp_",
+    "flatten", "floor", "gather_0", "gather_1", "gather_2d", "gather_negative", "gemm",
+    "globalaveragepool", "globalmaxpool", "gru", "hardsigmoid", "hardswish", "identity",
+    "layer_normalization", "leakyrelu", "log_", "logsoftmax", "lstm", "matmul_", "max_",
+    "maxpool", "min_", "mul", "neg", "pad", "pow", "prelu", "qlinearconv", "qlinearmatmul",
+    "quantizelinear", "range", "reciprocal", "reduce_max", "reduce_mean", "reduce_min",
+    "reduce_sum_", "relu", "reshape", "resize", "round", "shape", "sigmoid", "sin_", "size",
+    "slice", "softmax", "split", "sqrt", "squeeze", "sub", "sum_", "tanh", "transpose",
+    "unsqueeze", "upsample",
 )
 # Node tests named exactly so (as prefixes they would select other operators' tests).
-WHOLE_NAMES = ("exp", "log")
+WHOLE_NAMES = ("exp", "log", "sin", "cos")
 
 
 def _load(path: Path):

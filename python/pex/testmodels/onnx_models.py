@@ -908,10 +908,145 @@ def truncated() -> bytes:
 
 
 def unsupported() -> bytes:
-    """A Relu, then an Erf, which the importer does not handle."""
+    """A Relu, then a Hardmax, which the importer does not handle."""
     from onnx import helper
-    nodes = [helper.make_node("Relu", ["x"], ["r"]), helper.make_node("Erf", ["r"], ["y"])]
+    nodes = [helper.make_node("Relu", ["x"], ["r"]), helper.make_node("Hardmax", ["r"], ["y"])]
     return _graph(nodes, [("x", [1, 4])], [("y", [1, 4])], {})
+
+
+def _attention_nodes(x: str, width: int, heads: int, tokens: int) -> list:
+    """Multi-head self-attention as torch.onnx.export writes nn.MultiheadAttention's
+    product part: projections by constant matrices, heads split by Reshape and Transpose,
+    Q K^T by MatMul of two activations, scaled by Div, Softmax, times V, heads joined."""
+    depth = width // heads
+    nodes = []
+    for name in "qkv":
+        nodes.append(_node("MatMul", [x, f"w{name}"], f"{name}_proj"))
+        nodes.append(_node("Reshape", [f"{name}_proj", "heads_shape"], f"{name}_heads"))
+    nodes += [
+        _node("Transpose", ["q_heads"], "q", perm=[0, 2, 1, 3]),
+        _node("Transpose", ["k_heads"], "k_t", perm=[0, 2, 3, 1]),
+        _node("Transpose", ["v_heads"], "v", perm=[0, 2, 1, 3]),
+        _node("MatMul", ["q", "k_t"], "scores"),
+        _node("Div", ["scores", "sqrt_depth"], "scaled"),
+        _node("Softmax", ["scaled"], "weights", axis=-1),
+        _node("MatMul", ["weights", "v"], "context"),
+        _node("Transpose", ["context"], "context_t", perm=[0, 2, 1, 3]),
+        _node("Reshape", ["context_t", "tokens_shape"], "attended"),
+    ]
+    return nodes
+
+
+def _attention_weights(rng, width: int, heads: int, tokens: int) -> dict:
+    weights = {f"w{name}": rng.normal(0, 0.4, (width, width)) for name in "qkv"}
+    weights["heads_shape"] = np.array([1, tokens, heads, width // heads], np.int64)
+    weights["tokens_shape"] = np.array([1, tokens, width], np.int64)
+    weights["sqrt_depth"] = np.array(np.sqrt(width // heads))
+    return weights
+
+
+def attention() -> bytes:
+    """A transformer encoder block at opset 17 on 6 tokens of width 8, two heads:
+    self-attention (`_attention_nodes`), the residual Add, LayerNormalization (scale, B)
+    over the last axis, then GELU as PyTorch exports it (x * 0.5 * (1 + Erf(x / sqrt 2)))."""
+    rng = np.random.default_rng(41)
+    weights = _attention_weights(rng, 8, 2, 6)
+    weights.update(gamma=rng.uniform(0.5, 1.5, 8), beta=rng.normal(0, 0.1, 8),
+                   sqrt2=np.array(np.sqrt(2.0)), one=np.array(1.0), half=np.array(0.5))
+    nodes = _attention_nodes("x", 8, 2, 6) + [
+        _node("Add", ["x", "attended"], "residual"),
+        _node("LayerNormalization", ["residual", "gamma", "beta"], "normed", axis=-1,
+              epsilon=1e-5),
+        _node("Div", ["normed", "sqrt2"], "gelu_in"),
+        _node("Erf", ["gelu_in"], "gelu_erf"),
+        _node("Add", ["gelu_erf", "one"], "gelu_sum"),
+        _node("Mul", ["normed", "gelu_sum"], "gelu_product"),
+        _node("Mul", ["gelu_product", "half"], "y"),
+    ]
+    return _graph(nodes, [("x", [1, 6, 8])], [("y", [1, 6, 8])], weights, opset=17)
+
+
+def layer_norm_decomposed() -> bytes:
+    """LayerNorm as PyTorch exports it below opset 17: ReduceMean, Sub, Pow(2), ReduceMean,
+    Add epsilon, Sqrt, Div by the computed deviation, Mul scale, Add bias; then Pow(x, 3)
+    and Reciprocal of a positive value (Pow's other integer exponents)."""
+    rng = np.random.default_rng(42)
+    weights = {"two": np.array(2.0), "three": np.array(3.0), "eps": np.array(1e-5),
+               "gamma": rng.uniform(0.5, 1.5, 5), "beta": rng.normal(0, 0.1, 5),
+               "one": np.array(1.0)}
+    nodes = [
+        _node("ReduceMean", ["x"], "mean", axes=[-1]),
+        _node("Sub", ["x", "mean"], "centred"),
+        _node("Pow", ["centred", "two"], "squares"),
+        _node("ReduceMean", ["squares"], "variance", axes=[-1]),
+        _node("Add", ["variance", "eps"], "shifted"),
+        _node("Sqrt", ["shifted"], "deviation"),
+        _node("Div", ["centred", "deviation"], "normalized"),
+        _node("Mul", ["normalized", "gamma"], "scaled"),
+        _node("Add", ["scaled", "beta"], "normed"),
+        _node("Pow", ["normed", "three"], "cubed"),
+        _node("Mul", ["cubed", "cubed"], "square"),
+        _node("Add", ["square", "one"], "positive"),
+        _node("Reciprocal", ["positive"], "y"),
+    ]
+    return _graph(nodes, [("x", [1, 4, 5])], [("y", [1, 4, 5])], weights)
+
+
+def qdq_attention() -> bytes:
+    """`attention`'s self-attention in QDQ form as ONNX Runtime's quantiser writes it:
+    every MatMul's operands dequantised int8 (constant projections, and Q, K^T, the
+    softmax weights and V computed), every result quantised; int8 output."""
+    from onnx import TensorProto
+    rng = np.random.default_rng(43)
+    float_weights = _attention_weights(rng, 8, 2, 6)
+    weights = {k: v for k, v in float_weights.items() if not k.startswith("w")}
+    nodes = [_quantize_node("x", "xq", "in"), _dequantize_node("xq", "xd", "in")]
+    weights.update(_params("in", 1 / 100, 0))
+    for name in "qkv":
+        weights[f"w{name}_int8"] = _int8_weights(rng, (8, 8))
+        weights.update(_params(f"w{name}q", 0.004, 0))
+        nodes.append(_dequantize_node(f"w{name}_int8", f"w{name}", f"w{name}q"))
+    projected = _attention_nodes("xd", 8, 2, 6)
+    # Each MatMul's result, the Softmax's and the Div's are quantised and dequantised.
+    requantized = {"q_proj": 0.02, "k_proj": 0.02, "v_proj": 0.02, "scores": 0.05,
+                   "scaled": 0.03, "weights": 1 / 256, "context": 0.01}
+    for node in projected:
+        renamed = [f"{i}_d" if i in requantized else i for i in node.input]
+        del node.input[:]
+        node.input.extend(renamed)
+        nodes.append(node)
+        output = node.output[0]
+        if output in requantized:
+            zero = -128 if output == "weights" else 0
+            weights.update(_params(output, requantized[output], zero))
+            nodes += [_quantize_node(output, f"{output}_q", output),
+                      _dequantize_node(f"{output}_q", f"{output}_d", output)]
+    weights.update(_params("out", 0.01, 0))
+    nodes.append(_quantize_node("attended", "y", "out"))
+    return _graph(nodes, [("x", [1, 6, 8])], [("y", [1, 6, 8])], weights,
+                  output_type=TensorProto.INT8)
+
+
+def pow_computed_exponent() -> bytes:
+    """Pow whose exponent is computed (an activation)."""
+    nodes = [_node("Relu", ["x"], "e"), _node("Pow", ["x", "e"], "y")]
+    return _graph(nodes, [("x", [1, 4])], [("y", [1, 4])], {})
+
+
+def pow_fractional() -> bytes:
+    """Pow by 1.5 (neither an integer nor +-1/2)."""
+    return _graph([_node("Pow", ["x", "e"], "y")], [("x", [1, 4])], [("y", [1, 4])],
+                  {"e": np.array(1.5)})
+
+
+def matmul_broadcast_computed() -> bytes:
+    """MatMul of x [2, 3, 4] by its first batch transposed, [1, 4, 3]: a computed operand
+    broadcast over the batch."""
+    nodes = [_node("Slice", ["x", "starts", "ends", "axes"], "first"),
+             _node("Transpose", ["first"], "first_t", perm=[0, 2, 1]),
+             _node("MatMul", ["x", "first_t"], "y")]
+    return _graph(nodes, [("x", [2, 3, 4])], [("y", [2, 3, 3])],
+                  {"starts": np.array([0]), "ends": np.array([1]), "axes": np.array([0])})
 
 
 MODELS = {
@@ -952,6 +1087,9 @@ MODELS = {
     "onnx_lstm_bidirectional": lstm_bidirectional,
     "onnx_gru": gru,
     "onnx_gru_last_state": gru_last_state,
+    "onnx_attention": attention,
+    "onnx_layer_norm_decomposed": layer_norm_decomposed,
+    "onnx_qdq_attention": qdq_attention,
     "onnx_dynamic_batch": dynamic_batch,
     "onnx_dynamic_resolution": dynamic_resolution,
     "onnx_qdq_conv": qdq_conv,
@@ -974,4 +1112,7 @@ MODELS = {
     "onnx_resize_cubic": resize_cubic,
     "onnx_truncated": truncated,
     "onnx_unsupported": unsupported,
+    "onnx_pow_computed_exponent": pow_computed_exponent,
+    "onnx_pow_fractional": pow_fractional,
+    "onnx_matmul_broadcast_computed": matmul_broadcast_computed,
 }

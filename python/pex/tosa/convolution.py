@@ -174,8 +174,9 @@ def lower_transpose_conv2d(b: FunctionBuilder, op: Op) -> None:
 
 def lower_batch_matmul(b: FunctionBuilder, op: Op) -> None:
     """tosa.matmul over the flattened batch, [B, M, K] x [B, K, N], accumulating in i32
-    (int8, both zero points as operands) or f32; int8 rescaled as FULLY_CONNECTED with
-    per-tensor weights (float32 scale product), without activation."""
+    (int8, both zero points as operands) or f32; an int8 output rescaled as FULLY_CONNECTED
+    with per-tensor weights (float32 scale product), without activation; an i32 output is
+    the accumulator (the importer rescales it)."""
     a, right, out = op.inputs[0], op.inputs[1], op.output
     *batch, rows, depth = a.shape
     columns = right.shape[-1]
@@ -185,7 +186,7 @@ def lower_batch_matmul(b: FunctionBuilder, op: Op) -> None:
     acc = b.op("matmul", [b.reshape(b.value(a), (count, rows, depth)),
                           b.reshape(b.value(right), (count, depth, columns)), *zero_points],
                TensorType((count, rows, columns), acc_type))
-    if acc_type == "i32":
+    if acc_type == "i32" and out.dtype == "i8":
         multipliers, shifts = requantize_multipliers(a, right, out, float_product=True)
         acc = b.rescale(acc, multipliers, shifts, 0, out.zero_point(), "i8")
     b.bind(out, b.reshape(acc, out.shape))

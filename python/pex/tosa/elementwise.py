@@ -206,6 +206,7 @@ _FLOAT_FUNCTIONS = {
     "abs": _float_function("abs"),
     "exp": _float_function("exp"),
     "log": _float_function("log"),
+    "erf": _float_function("erf"),
     "rsqrt": _float_function("rsqrt"),
     "sqrt": _sqrt_f32,
     "neg": _negate_f32,

@@ -49,6 +49,7 @@ LOWERINGS = {
     "neg": elementwise.lower_unary_function,
     "exp": elementwise.lower_unary_function,
     "log": elementwise.lower_unary_function,
+    "erf": elementwise.lower_unary_function,
     "sqrt": elementwise.lower_unary_function,
     "rsqrt": elementwise.lower_unary_function,
     "elu": elementwise.lower_unary_function,

@@ -267,15 +267,64 @@ def gemm(r, node, attrs) -> None:
 
 
 def matmul(r, node, attrs) -> None:
-    """A constant B [K, N]: a fully connected layer over A's last axis."""
-    x = r.float_activation(node.input[0])
-    weights = r.constant(node.input[1], "weight")
-    if weights.ndim != 2 or x.rank < 2:
-        raise ModelError(f"MatMul of ranks {x.rank} and {weights.ndim}; only a matrix B "
-                         f"and an A of rank 2 or more are supported")
-    result, perm = fully_connect(r, x, weights.T.astype(np.float32), None, None,
-                                 node.output[0])
-    r.define(node.output[0], result, perm)
+    """A constant matrix B [K, N]: a fully connected layer over A's last axis. Otherwise
+    (attention's products of two activations, a constant stack of matrices) one batched
+    product over the broadcast batch dimensions."""
+    if r.is_constant(node.input[1]) and np.ndim(r.constants[node.input[1]]) == 2:
+        x = r.float_activation(node.input[0])
+        if x.rank < 2:
+            raise ModelError(f"MatMul of an A of rank {x.rank}; only ranks 2 or more are "
+                             f"supported")
+        weights = r.constants[node.input[1]]
+        result, perm = fully_connect(r, x, weights.T.astype(np.float32), None, None,
+                                     node.output[0])
+        r.define(node.output[0], result, perm)
+        return
+    batch_matmul(r, node)
+
+
+def matmul_shape(a_shape, b_shape) -> tuple[tuple, tuple]:
+    """numpy matmul's batch dimensions and output shape for operands of rank 2 or more."""
+    if len(a_shape) < 2 or len(b_shape) < 2:
+        raise ModelError("MatMul of a vector (rank 1) is not supported")
+    try:
+        batch = tuple(int(d) for d in np.broadcast_shapes(tuple(a_shape[:-2]),
+                                                          tuple(b_shape[:-2])))
+    except ValueError:
+        raise ModelError(f"batch dimensions of {list(a_shape)} and {list(b_shape)} do not "
+                         f"broadcast") from None
+    if a_shape[-1] != b_shape[-2]:
+        raise ModelError(f"MatMul of {list(a_shape)} and {list(b_shape)}: inner dimensions "
+                         f"differ")
+    return batch, batch + (int(a_shape[-2]), int(b_shape[-1]))
+
+
+def matrices_in_order(r, act: Activation, batch: tuple) -> Tensor:
+    """A computed MatMul operand in ONNX's order, which must have all `batch` dimensions
+    (broadcasting a computed operand would need a copy per batch)."""
+    if tuple(act.shape[:-2]) != batch:
+        raise ModelError(f"computed operand {list(act.shape)} would be broadcast to the "
+                         f"batch dimensions {list(batch)}; only equal ones are supported")
+    return r.stored(act, tuple(range(act.rank)))
+
+
+def batch_matmul(r, node) -> None:
+    """numpy's matmul of operands of rank 2 or more, at least one computed: the batch
+    dimensions broadcast, the matrices in ONNX's order."""
+    from pex.importers.onnx.elementwise import operand
+    a, b = (operand(r, name) for name in node.input)
+    shapes = [o.shape if isinstance(o, Activation) else np.shape(o) for o in (a, b)]
+    batch, out_shape = matmul_shape(*shapes)
+    tensors = []
+    for index, (o, shape) in enumerate(zip((a, b), shapes)):
+        if isinstance(o, Activation):
+            tensors.append(matrices_in_order(r, o, batch))
+            continue
+        data = np.broadcast_to(np.asarray(o, np.float32), batch + tuple(shape[-2:]))
+        tensors.append(r.constant_activation(data, f"{node.output[0]}/operand{index}",
+                                             tuple(range(len(out_shape)))).tensor)
+    out = r.emit("batch_matmul", tensors, out_shape, name=node.output[0])
+    r.define(node.output[0], out, tuple(range(len(out_shape))))
 
 
 OPERATORS = {

@@ -79,6 +79,37 @@ def div(r, node, attrs) -> None:
     r.alias(node.output[0], result)
 
 
+def power(r, node, attrs) -> None:
+    """x ** y for a constant scalar y: products for small integer powers (a reciprocal
+    for negative ones), sqrt and rsqrt for 1/2 and -1/2; other exponents are refused
+    (TOSA's pow has no kernel here, and exp(y log x) is wrong for negative x)."""
+    x = r.float_activation(node.input[0])
+    if not r.is_constant(node.input[1]) or np.size(r.constants[node.input[1]]) != 1:
+        raise ModelError("only a constant scalar exponent is supported")
+    exponent = float(np.asarray(r.constants[node.input[1]]).reshape(-1)[0])
+    name = node.output[0]
+    if exponent in (0.5, -0.5):
+        r.alias(name, unary(r, None, "sqrt" if exponent > 0 else "rsqrt", name, x))
+        return
+    if exponent != int(exponent) or not 1 <= abs(exponent) <= 4:
+        raise ModelError(f"exponent {exponent:g} is not supported (integers from 1 to 4 in "
+                         f"magnitude, and +-0.5)")
+    power_of = x
+    for step in range(1, int(abs(exponent))):
+        last = step == int(abs(exponent)) - 1 and exponent > 0
+        power_of = binary(r, "mul", [power_of, x], name if last else f"{name}/power{step + 1}",
+                          activation="NONE")
+    if exponent < 0:
+        power_of = binary(r, "div", [np.ones((1,) * x.rank, np.float32), power_of], name)
+    r.alias(name, power_of)
+
+
+def reciprocal(r, node, attrs) -> None:
+    x = r.float_activation(node.input[0])
+    ones = np.ones((1,) * x.rank, np.float32)
+    r.alias(node.output[0], binary(r, "div", [ones, x], node.output[0]))
+
+
 def _variadic(kind: str):
     """Max, Min, Sum of any number of inputs: a chain of binary ops."""
     def convert(r, node, attrs) -> None:
@@ -209,6 +240,17 @@ OPERATORS = {
     "HardSwish": hard_swish,
     "Exp": _unary("exp"),
     "Log": _unary("log"),
+    "Erf": _unary("erf"),
+    "Sqrt": _unary("sqrt"),
+    "Abs": _unary("abs"),
+    "Neg": _unary("neg"),
+    "Floor": _unary("floor"),
+    "Ceil": _unary("ceil"),
+    "Round": _unary("round"),
+    "Sin": _unary("sin"),
+    "Cos": _unary("cos"),
+    "Reciprocal": reciprocal,
+    "Pow": power,
     "Softmax": _softmax("softmax", beta=1.0),
     "LogSoftmax": _softmax("log_softmax"),
 }

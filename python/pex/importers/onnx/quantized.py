@@ -255,6 +255,18 @@ def _fully_connected_int8(r, x: Activation, weights_nk, weight_params: Params, b
     return True
 
 
+def _batch_matmul_int8(r, a: Activation, b: Activation, params: Params, output: str) -> bool:
+    """Two int8 activations (attention's products): the i32 sums of (a - za)(b - zb) over
+    the broadcast batch, requantised as ONNX Runtime's QLinearMatMul."""
+    batch, out_shape = convolution.matmul_shape(a.shape, b.shape)
+    tensors = [convolution.matrices_in_order(r, act, batch) for act in (a, b)]
+    acc = r.emit("batch_matmul", tensors, out_shape, "i32", name=f"{output}/acc")
+    scales = [act.tensor.quant.scale[0] for act in (a, b)]
+    _requantized(r, acc, _multipliers(scales[0], scales[1:], params.scale[0]), output, params,
+                 tuple(range(len(out_shape))))
+    return True
+
+
 def gemm(r, node, attrs) -> bool:
     x = _view(r, node.input[0])
     weights = _quantized_constant(r, node.input[1])
@@ -271,8 +283,11 @@ def gemm(r, node, attrs) -> bool:
 
 def matmul(r, node, attrs) -> bool:
     x = _view(r, node.input[0])
-    weights = _quantized_constant(r, node.input[1])
     params = requantization_target(r, node.output[0])
+    other = _view(r, node.input[1])
+    if x is not None and other is not None and params is not None:
+        return _batch_matmul_int8(r, x, other, params, node.output[0])
+    weights = _quantized_constant(r, node.input[1])
     if x is None or weights is None or params is None or weights[0].ndim != 2:
         return False
     return _fully_connected_int8(r, x, weights[0], weights[1], None, params, node.output[0],
