@@ -279,6 +279,21 @@ class Evaluator:
     def _Expand(self, x, shape):
         return x.expand(*np.broadcast_shapes(tuple(x.shape), tuple(_ints(shape)))).clone()
 
+    def _DepthToSpace(self, x, blocksize, mode="DCR"):
+        n, depth, h, w = x.shape
+        b = blocksize
+        if mode == "CRD":
+            blocks = x.reshape(n, depth // (b * b), b, b, h, w).permute(0, 1, 4, 2, 5, 3)
+        else:
+            blocks = x.reshape(n, b, b, depth // (b * b), h, w).permute(0, 3, 4, 1, 5, 2)
+        return blocks.reshape(n, depth // (b * b), h * b, w * b)
+
+    def _SpaceToDepth(self, x, blocksize):
+        n, c, h, w = x.shape
+        b = blocksize
+        blocks = x.reshape(n, c, h // b, b, w // b, b).permute(0, 3, 5, 1, 2, 4)
+        return blocks.reshape(n, c * b * b, h // b, w // b)
+
     def _Split(self, x, split=None, axis=0, num_outputs=None, **attrs):
         node = self.int8.node
         sizes = _ints(split) if split is not None else attrs.get("split")
@@ -291,11 +306,16 @@ class Evaluator:
 
     def _Pad(self, x, pads=None, value=None, axes=None, mode="constant"):
         """Before opset 11 pads and value are attributes (passed by name here)."""
+        pads = _ints(pads)
+        axes = list(range(x.dim())) if axes is None else _axes(_ints(axes), x.dim())
+        if mode in ("reflect", "edge"):
+            widths = [(0, 0)] * x.dim()
+            for i, axis in enumerate(axes):
+                widths[axis] = (pads[i], pads[i + len(axes)])
+            return self._from_numpy(np.pad(x.numpy(), widths, mode=mode))
         if mode != "constant":
             raise Unsupported(f"Pad mode {mode}")
-        pads = _ints(pads)
         fill = 0.0 if value is None else float(np.asarray(value).reshape(-1)[0])
-        axes = list(range(x.dim())) if axes is None else _axes(_ints(axes), x.dim())
         widths = [0] * (2 * x.dim())  # torch: last axis first, (before, after)
         for i, axis in enumerate(axes):
             position = 2 * (x.dim() - 1 - axis)
@@ -336,6 +356,19 @@ class Evaluator:
 
     def _Erf(self, x):
         return self.torch.erf(x)
+
+    def _Elu(self, x, alpha=1.0):
+        return self.torch.where(x > 0, x, alpha * (self.torch.exp(x) - 1))
+
+    def _Celu(self, x, alpha=1.0):
+        return self.torch.clamp(x, min=0) + self.torch.clamp(
+            alpha * (self.torch.exp(x / alpha) - 1), max=0)
+
+    def _Selu(self, x, alpha=1.67326319217681884765625, gamma=1.05070102214813232421875):
+        return gamma * self.torch.where(x > 0, x, alpha * (self.torch.exp(x) - 1))
+
+    def _Softplus(self, x):
+        return self.torch.log(self.torch.exp(x) + 1)
 
     def _Abs(self, x):
         return self.torch.abs(x)
@@ -466,6 +499,14 @@ class Evaluator:
         shape = (1, -1) + (1,) * (x.dim() - 2)
         return ((x - mean.reshape(shape)) / self.torch.sqrt(var.reshape(shape) + epsilon)
                 * scale.reshape(shape) + bias.reshape(shape))
+
+    def _InstanceNormalization(self, x, scale, bias, epsilon=1e-5):
+        axes = tuple(range(2, x.dim()))
+        mean = x.mean(dim=axes, keepdim=True)
+        variance = ((x - mean) ** 2).mean(dim=axes, keepdim=True)
+        shape = (1, -1) + (1,) * (x.dim() - 2)
+        return ((x - mean) / self.torch.sqrt(variance + epsilon) * scale.reshape(shape)
+                + bias.reshape(shape))
 
     def _LayerNormalization(self, x, scale, bias=None, axis=-1, epsilon=1e-5, stash_type=1):
         axes = tuple(range(axis % x.dim(), x.dim()))
@@ -625,6 +666,19 @@ class Evaluator:
     def _ReduceSum(self, x, axes_input=None, axes=None, keepdims=1, noop_with_empty_axes=0):
         return self._reduce(self.torch.sum, x, axes_input, axes, keepdims, noop_with_empty_axes,
                             13)
+
+    def _ReduceL1(self, x, axes_input=None, axes=None, keepdims=1, noop_with_empty_axes=0):
+        return self._reduce(self.torch.sum, x.abs(), axes_input, axes, keepdims,
+                            noop_with_empty_axes, 18)
+
+    def _ReduceSumSquare(self, x, axes_input=None, axes=None, keepdims=1,
+                         noop_with_empty_axes=0):
+        return self._reduce(self.torch.sum, x * x, axes_input, axes, keepdims,
+                            noop_with_empty_axes, 18)
+
+    def _ReduceL2(self, x, axes_input=None, axes=None, keepdims=1, noop_with_empty_axes=0):
+        return self.torch.sqrt(self._ReduceSumSquare(x, axes_input, axes, keepdims,
+                                                     noop_with_empty_axes))
 
     def _ReduceProd(self, x, axes_input=None, axes=None, keepdims=1, noop_with_empty_axes=0):
         def product(t, dim, keepdim):

@@ -20,15 +20,17 @@ DATA = Path("/usr/share/libonnx-testdata/data/node")
 
 # Node tests of the operators the importer supports (test directory name prefixes).
 OPERATORS = (
-    "abs", "add", "averagepool", "batchnorm", "ceil", "clip", "concat", "constantofshape",
-    "conv", "convtranspose", "cos_", "dequantizelinear", "div", "dropout", "erf", "exp_",
-    "flatten", "floor", "gather_0", "gather_1", "gather_2d", "gather_negative", "gemm",
-    "globalaveragepool", "globalmaxpool", "gru", "hardsigmoid", "hardswish", "identity",
+    "abs", "add", "averagepool", "batchnorm", "ceil", "celu", "clip", "concat",
+    "constantofshape", "conv", "convtranspose", "cos_", "depthtospace", "dequantizelinear",
+    "div", "dropout", "edge_pad", "elu", "erf", "exp_", "expand", "flatten", "floor",
+    "gather_0", "gather_1", "gather_2d", "gather_negative", "gemm", "globalaveragepool",
+    "globalmaxpool", "gru", "hardsigmoid", "hardswish", "identity", "instancenorm",
     "layer_normalization", "leakyrelu", "log_", "logsoftmax", "lstm", "matmul_", "max_",
     "maxpool", "min_", "mul", "neg", "pad", "pow", "prelu", "qlinearconv", "qlinearmatmul",
-    "quantizelinear", "range", "reciprocal", "reduce_max", "reduce_mean", "reduce_min",
-    "reduce_sum_", "relu", "reshape", "resize", "round", "shape", "sigmoid", "sin_", "size",
-    "slice", "softmax", "split", "sqrt", "squeeze", "sub", "sum_", "tanh", "transpose",
+    "quantizelinear", "range", "reciprocal", "reduce_l1", "reduce_l2", "reduce_max",
+    "reduce_mean", "reduce_min", "reduce_sum", "reflect_pad", "relu", "reshape", "resize",
+    "round", "selu", "shape", "sigmoid", "sin_", "size", "slice", "softmax", "softplus",
+    "spacetodepth", "split", "sqrt", "squeeze", "sub", "sum_", "tanh", "transpose",
     "unsqueeze", "upsample",
 )
 # Node tests named exactly so (as prefixes they would select other operators' tests).

@@ -231,6 +231,60 @@ def activations() -> bytes:
     return _graph(nodes, [("x", [1, 3, 4, 5])], [("y", [1, 21, 4, 5])], weights)
 
 
+def exponential_activations() -> bytes:
+    """On c = 8 (x - 0.5) (large enough for Softplus's tail): Elu alpha 0.5, Celu alpha 2,
+    Selu (default alpha and gamma), Softplus, and Mish as PyTorch exports it (Softplus, Tanh,
+    Mul), joined along the channels."""
+    weights = {"minus_half": np.array(-0.5), "eight": np.array(8.0)}
+    nodes = [_node("Add", ["x", "minus_half"], "centred"),
+             _node("Mul", ["centred", "eight"], "c"),
+             _node("Elu", ["c"], "elu", alpha=0.5),
+             _node("Celu", ["c"], "celu", alpha=2.0),
+             _node("Selu", ["c"], "selu"),
+             _node("Softplus", ["c"], "softplus"),
+             _node("Tanh", ["softplus"], "mish_gate"),
+             _node("Mul", ["c", "mish_gate"], "mish"),
+             _node("Concat", ["elu", "celu", "selu", "softplus", "mish"], "y", axis=1)]
+    return _graph(nodes, [("x", [1, 3, 4, 5])], [("y", [1, 15, 4, 5])], weights)
+
+
+def normalizations() -> bytes:
+    """PyTorch's GroupNorm(2 groups of 2 channels) as exported (Reshape to [1, 2, -1],
+    InstanceNormalization with unit scale, Reshape back, Mul, Add per channel), then
+    F.normalize over the channels (ReduceL2, Clip at 1e-12, Expand to the input's shape,
+    Div)."""
+    rng = np.random.default_rng(44)
+    weights = {"groups": np.array([1, 2, -1], np.int64), "shape": np.array([1, 4, 3, 5]),
+               "ones": np.ones(2), "zeros": np.zeros(2),
+               "gamma": rng.uniform(0.5, 1.5, (4, 1, 1)), "beta": rng.normal(0, 0.1, (4, 1, 1)),
+               "tiny": np.array(1e-12)}
+    nodes = [_node("Reshape", ["x", "groups"], "grouped"),
+             _node("InstanceNormalization", ["grouped", "ones", "zeros"], "group_normed",
+                   epsilon=1e-5),
+             _node("Reshape", ["group_normed", "shape"], "normed"),
+             _node("Mul", ["normed", "gamma"], "scaled"),
+             _node("Add", ["scaled", "beta"], "shifted"),
+             _node("ReduceL2", ["shifted"], "norm", axes=[1], keepdims=1),
+             _node("Clip", ["norm", "tiny"], "clipped"),
+             _node("Expand", ["clipped", "shape"], "expanded"),
+             _node("Div", ["shifted", "expanded"], "y")]
+    return _graph(nodes, [("x", [1, 4, 3, 5])], [("y", [1, 4, 3, 5])], weights)
+
+
+def rearrangements() -> bytes:
+    """PixelShuffle (DepthToSpace CRD, block 2) of an 8-channel map, reflect Pad by 1 and
+    edge Pad by (2, 1) of the 2-channel result, SpaceToDepth (block 2) of that, and
+    DepthToSpace DCR back."""
+    weights = {"reflect": np.array([0, 0, 1, 1, 0, 0, 1, 1]),
+               "edge": np.array([0, 0, 2, 0, 0, 0, 0, 2])}
+    nodes = [_node("DepthToSpace", ["x"], "shuffled", blocksize=2, mode="CRD"),
+             _node("Pad", ["shuffled", "reflect"], "reflected", mode="reflect"),
+             _node("Pad", ["reflected", "edge"], "edged", mode="edge"),
+             _node("SpaceToDepth", ["edged"], "packed", blocksize=2),
+             _node("DepthToSpace", ["packed"], "y", blocksize=2, mode="DCR")]
+    return _graph(nodes, [("x", [1, 8, 3, 4])], [("y", [1, 2, 10, 12])], weights)
+
+
 def clip_attributes() -> bytes:
     """Opset 6: Clip's bounds are attributes (min -0.25, max 0.75), of x - 0.5."""
     nodes = [_node("Add", ["x", "minus_half"], "centred"),
@@ -1088,6 +1142,9 @@ MODELS = {
     "onnx_gru": gru,
     "onnx_gru_last_state": gru_last_state,
     "onnx_attention": attention,
+    "onnx_exponential_activations": exponential_activations,
+    "onnx_normalizations": normalizations,
+    "onnx_rearrangements": rearrangements,
     "onnx_layer_norm_decomposed": layer_norm_decomposed,
     "onnx_qdq_attention": qdq_attention,
     "onnx_dynamic_batch": dynamic_batch,

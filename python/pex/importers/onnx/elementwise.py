@@ -181,6 +181,57 @@ def hard_swish(r, node, attrs) -> None:
     r.alias(node.output[0], binary(r, "mul", [x, gate], node.output[0], activation="NONE"))
 
 
+def exponential_linear(r, x: Activation, alpha: float, name: str,
+                       inner_scale: float = 1.0) -> Activation:
+    """max(x, 0) + alpha (exp(min(x, 0) / inner_scale) - 1): ELU (CELU with inner_scale
+    alpha), exact on both sides (the exponential of 0 is 1)."""
+    zeros = np.zeros((1,) * x.rank, np.float32)
+    positive = unary(r, None, "relu", f"{name}/positive", x)
+    negative = binary(r, "minimum", [x, zeros], f"{name}/negative")
+    if inner_scale != 1.0:
+        negative = binary(r, "mul", [negative, np.float32(1.0 / inner_scale)],
+                          f"{name}/inner", activation="NONE")
+    grown = unary(r, None, "exp", f"{name}/exp", negative)
+    below = binary(r, "sub", [grown, np.float32(1.0)], f"{name}/below")
+    scaled = binary(r, "mul", [below, np.float32(alpha)], f"{name}/scaled", activation="NONE")
+    return binary(r, "add", [positive, scaled], name, activation="NONE")
+
+
+def elu(r, node, attrs) -> None:
+    x = r.float_activation(node.input[0])
+    r.alias(node.output[0], exponential_linear(r, x, float(attrs.get("alpha", 1.0)),
+                                               node.output[0]))
+
+
+def celu(r, node, attrs) -> None:
+    x = r.float_activation(node.input[0])
+    alpha = float(attrs.get("alpha", 1.0))
+    r.alias(node.output[0], exponential_linear(r, x, alpha, node.output[0], alpha))
+
+
+def selu(r, node, attrs) -> None:
+    """gamma ELU_alpha(x), ONNX's default alpha and gamma those of the SELU paper."""
+    x = r.float_activation(node.input[0])
+    alpha = float(attrs.get("alpha", 1.67326319217681884765625))
+    gamma = float(attrs.get("gamma", 1.05070102214813232421875))
+    name = node.output[0]
+    inner = exponential_linear(r, x, alpha, f"{name}/elu")
+    r.alias(name, binary(r, "mul", [inner, np.float32(gamma)], name, activation="NONE"))
+
+
+def softplus(r, node, attrs) -> None:
+    """log(exp(x) + 1) as max(x, 0) + log(1 + exp(-|x|)): no overflow for large x."""
+    x = r.float_activation(node.input[0])
+    name = node.output[0]
+    magnitude = unary(r, None, "abs", f"{name}/magnitude", x)
+    decay = unary(r, None, "exp", f"{name}/decay",
+                  unary(r, None, "neg", f"{name}/negated", magnitude))
+    tail = unary(r, None, "log", f"{name}/tail",
+                 binary(r, "add", [decay, np.float32(1.0)], f"{name}/sum", activation="NONE"))
+    positive = unary(r, None, "relu", f"{name}/positive", x)
+    r.alias(name, binary(r, "add", [positive, tail], name, activation="NONE"))
+
+
 def prelu(r, node, attrs) -> None:
     """max(x, 0) + slope * min(x, 0): exact, whatever the slope's sign."""
     x = r.float_activation(node.input[0])
@@ -250,6 +301,10 @@ OPERATORS = {
     "Sin": _unary("sin"),
     "Cos": _unary("cos"),
     "Reciprocal": reciprocal,
+    "Elu": elu,
+    "Celu": celu,
+    "Selu": selu,
+    "Softplus": softplus,
     "Pow": power,
     "Softmax": _softmax("softmax", beta=1.0),
     "LogSoftmax": _softmax("log_softmax"),

@@ -1,4 +1,5 @@
-"""LayerNormalization (float): statistics over the axes from `axis` on."""
+"""LayerNormalization and InstanceNormalization (float): statistics over some axes, then
+an affine map."""
 
 from __future__ import annotations
 
@@ -7,21 +8,40 @@ import numpy as np
 from pex.errors import ModelError
 from pex.importers.onnx.elementwise import binary, unary
 from pex.importers.onnx.folding import normalized_axis
+from pex.importers.onnx.layout import Activation
 from pex.importers.onnx.pooling import reduce
 
 
+def standardized(r, x: Activation, axes, epsilon: float, name: str) -> Activation:
+    """(x - mean) / sqrt(variance + epsilon) over `axes`, as PyTorch's decomposition
+    computes it: the centred values squared and averaged (the biased variance), one rsqrt."""
+    mean = reduce(r, x, "mean", axes, True, f"{name}/mean")
+    centred = binary(r, "sub", [x, mean], f"{name}/centred")
+    squares = binary(r, "mul", [centred, centred], f"{name}/squares", activation="NONE")
+    variance = reduce(r, squares, "mean", axes, True, f"{name}/variance")
+    shifted = binary(r, "add", [variance, np.float32(epsilon)], f"{name}/shifted",
+                     activation="NONE")
+    inverse = unary(r, None, "rsqrt", f"{name}/inverse", shifted)
+    return binary(r, "mul", [centred, inverse], f"{name}/normalized", activation="NONE")
+
+
+def _affine(r, x: Activation, scale, bias, name: str) -> Activation:
+    """x * scale (+ bias), numpy-broadcast constants."""
+    scaled = binary(r, "mul", [x, np.asarray(scale, np.float32)],
+                    name if bias is None else f"{name}/scaled", activation="NONE")
+    if bias is None:
+        return scaled
+    return binary(r, "add", [scaled, np.asarray(bias, np.float32)], name, activation="NONE")
+
+
 def layer_normalization(r, node, attrs) -> None:
-    """(x - mean) / sqrt(variance + epsilon) * scale + B, mean and (biased) variance over
-    the axes from `axis` on, as the decomposition PyTorch exports before opset 17 computes
-    it: the centred values squared and averaged, then one rsqrt. Only Y is produced."""
+    """Over the axes from `axis` on; scale and B broadcast to those axes. Only Y."""
     if any(name for name in node.output[1:]):
         raise ModelError("the Mean and InvStdDev outputs are not supported")
     if attrs.get("stash_type", 1) != 1:
         raise ModelError("only stash_type 1 (statistics in float32) is supported")
     x = r.float_activation(node.input[0])
     axis = normalized_axis(attrs.get("axis", -1), x.rank)
-    axes = list(range(axis, x.rank))
-    name = node.output[0]
     normalized_shape = tuple(x.shape[axis:])
     scale = r.constant(node.input[1], "scale")
     bias = r.optional_constant(node, 2, "B")
@@ -30,22 +50,31 @@ def layer_normalization(r, node, attrs) -> None:
                 np.broadcast_shapes(np.shape(value), normalized_shape) != normalized_shape:
             raise ModelError(f"{what} of shape {list(np.shape(value))} does not broadcast "
                              f"to the normalised axes {list(normalized_shape)}")
-    mean = reduce(r, x, "mean", axes, True, f"{name}/mean")
-    centred = binary(r, "sub", [x, mean], f"{name}/centred")
-    squares = binary(r, "mul", [centred, centred], f"{name}/squares", activation="NONE")
-    variance = reduce(r, squares, "mean", axes, True, f"{name}/variance")
-    epsilon = np.float32(attrs.get("epsilon", 1e-5))
-    shifted = binary(r, "add", [variance, epsilon], f"{name}/shifted", activation="NONE")
-    inverse = unary(r, None, "rsqrt", f"{name}/inverse", shifted)
-    result = binary(r, "mul", [centred, inverse], f"{name}/normalized", activation="NONE")
-    result = binary(r, "mul", [result, np.asarray(scale, np.float32)],
-                    name if bias is None else f"{name}/scaled", activation="NONE")
-    if bias is not None:
-        result = binary(r, "add", [result, np.asarray(bias, np.float32)], name,
-                        activation="NONE")
-    r.alias(name, result)
+    name = node.output[0]
+    normalized = standardized(r, x, range(axis, x.rank), attrs.get("epsilon", 1e-5), name)
+    r.alias(name, _affine(r, normalized, scale, bias, name))
+
+
+def instance_normalization(r, node, attrs) -> None:
+    """Per sample and channel over the spatial axes (PyTorch's InstanceNorm and GroupNorm,
+    which reshapes the groups into channels first); scale and B per channel."""
+    x = r.float_activation(node.input[0])
+    if x.rank < 3:
+        raise ModelError(f"input of rank {x.rank}; InstanceNormalization needs spatial axes")
+    channels = x.shape[1]
+    per_channel = (channels,) + (1,) * (x.rank - 2)
+    parameters = []
+    for position, what in ((1, "scale"), (2, "B")):
+        value = np.asarray(r.constant(node.input[position], what), np.float32)
+        if value.size != channels:
+            raise ModelError(f"{what} has {value.size} values for {channels} channels")
+        parameters.append(value.reshape(per_channel))
+    name = node.output[0]
+    normalized = standardized(r, x, range(2, x.rank), attrs.get("epsilon", 1e-5), name)
+    r.alias(name, _affine(r, normalized, *parameters, name))
 
 
 OPERATORS = {
     "LayerNormalization": layer_normalization,
+    "InstanceNormalization": instance_normalization,
 }

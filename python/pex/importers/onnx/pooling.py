@@ -76,6 +76,16 @@ def reduce(r, x: Activation, kind: str, axes, keepdims: bool, name: str) -> Acti
     return Activation(out, perm, x.form, x.unsigned)
 
 
+def _reduction_axes(r, node, attrs, rank: int, moved: int = 18):
+    """A reduction's axes (attribute before opset `moved`, input from it); None for none
+    at all with noop_with_empty_axes."""
+    inputs = [None] + [r.constant(n, "axes") if n else None for n in node.input[1:]]
+    axes = folding.axes_operand(node, attrs, inputs, 1, moved, r.opset)
+    if not axes:
+        return None if attrs.get("noop_with_empty_axes", 0) else range(rank)
+    return axes
+
+
 def _reduction(kind: str, axes_moved: int):
     def convert(r, node, attrs) -> None:
         from pex.importers.onnx import quantized
@@ -85,15 +95,30 @@ def _reduction(kind: str, axes_moved: int):
         if kind not in ("reduce_max", "reduce_min") or x.form == "requantized" \
                 or not x.quantized:
             x = r.float_activation(node.input[0])
-        inputs = [None] + [r.constant(n, "axes") if n else None for n in node.input[1:]]
-        axes = folding.axes_operand(node, attrs, inputs, 1, axes_moved, r.opset)
-        if not axes:
-            if attrs.get("noop_with_empty_axes", 0):
-                r.alias(node.output[0], x)
-                return
-            axes = range(x.rank)
+        axes = _reduction_axes(r, node, attrs, x.rank, axes_moved)
+        if axes is None:
+            r.alias(node.output[0], x)
+            return
         r.alias(node.output[0], reduce(r, x, kind, axes, bool(attrs.get("keepdims", 1)),
                                        node.output[0]))
+    return convert
+
+
+def _norm_reduction(before: str, after: str | None = None):
+    """ReduceL1 (sum of abs), ReduceSumSquare (sum of squares), ReduceL2 (its sqrt): a
+    float element-wise step, a sum, maybe a final function."""
+    def convert(r, node, attrs) -> None:
+        from pex.importers.onnx.elementwise import binary, unary
+        x = r.float_activation(node.input[0])
+        name = node.output[0]
+        terms = binary(r, "mul", [x, x], f"{name}/terms", activation="NONE") \
+            if before == "square" else unary(r, None, before, f"{name}/terms", x)
+        axes = _reduction_axes(r, node, attrs, x.rank)
+        # No axes with noop_with_empty_axes: a sum of one term.
+        total = terms if axes is None else \
+            reduce(r, terms, "reduce_sum", axes, bool(attrs.get("keepdims", 1)),
+                   name if after is None else f"{name}/sum")
+        r.alias(name, total if after is None else unary(r, None, after, name, total))
     return convert
 
 
@@ -120,4 +145,7 @@ OPERATORS = {
     "ReduceMax": _reduction("reduce_max", 18),
     "ReduceMin": _reduction("reduce_min", 18),
     "ReduceSum": _reduction("reduce_sum", 13),
+    "ReduceL1": _norm_reduction("abs"),
+    "ReduceL2": _norm_reduction("square", "sqrt"),
+    "ReduceSumSquare": _norm_reduction("square"),
 }

@@ -239,28 +239,26 @@ def _gather(r, node, attrs) -> None:
 
 
 def _pad(r, node, attrs) -> None:
-    """Constant mode. Negative pads crop. An int8 tensor is padded with its zero point,
-    so only a pad value of 0 keeps it int8."""
+    """Constant mode: negative pads crop; an int8 tensor is padded with its zero point, so
+    only a pad value of 0 keeps it int8. Reflect and edge modes: gathers."""
     mode = attrs.get("mode", b"constant").decode()
+    if mode in ("reflect", "edge"):
+        _pad_by_gathers(r, node, attrs, mode)
+        return
     if mode != "constant":
         raise ModelError(f"Pad mode {mode} is not supported")
     x = r.raw(node.input[0])
     if r.opset < 11:
-        pads, value, axes = list(attrs["pads"]), float(attrs.get("value", 0.0)), None
+        value = float(attrs.get("value", 0.0))
     else:
-        pads = [int(p) for p in np.asarray(r.constant(node.input[1], "pads")).reshape(-1)]
         value = r.optional_constant(node, 2, "pad value")
         value = 0.0 if value is None else float(np.asarray(value).reshape(-1)[0])
-        axes = r.optional_constant(node, 3, "axes")
-        axes = None if axes is None else np.asarray(axes).reshape(-1)
-    axes = list(range(x.rank)) if axes is None else [normalized_axis(int(a), x.rank)
-                                                    for a in axes]
-    if len(pads) != 2 * len(axes):
-        raise ModelError(f"{len(pads)} pads for {len(axes)} axes")
+    pads = _pad_widths(r, node, attrs, x.rank)
     if value != 0.0 or x.form == "requantized":
         x = r.float_activation(node.input[0])
-    before = dict(zip(axes, pads[:len(axes)]))
-    after = dict(zip(axes, pads[len(axes):]))
+    axes = list(pads)
+    before = {a: lo for a, (lo, _) in pads.items()}
+    after = {a: hi for a, (_, hi) in pads.items()}
     crop = {a: (max(-before[a], 0), x.shape[a] - max(-after[a], 0)) for a in axes
             if before[a] < 0 or after[a] < 0}
     if crop:
@@ -274,6 +272,105 @@ def _pad(r, node, attrs) -> None:
     out = r.emit("pad", [x.tensor], stored_shape(shape, x.perm), like=x.tensor,
                  name=node.output[0], pads=tuple(widths[a] for a in x.perm), **extra)
     r.define(node.output[0], out, x.perm, x.form, x.unsigned)
+
+
+def _pad_widths(r, node, attrs, rank: int) -> dict:
+    """{ONNX axis: (before, after)} of a Pad (attribute before opset 11, inputs from it)."""
+    if r.opset < 11:
+        pads, axes = list(attrs["pads"]), None
+    else:
+        pads = [int(p) for p in np.asarray(r.constant(node.input[1], "pads")).reshape(-1)]
+        axes = r.optional_constant(node, 3, "axes")
+    axes = list(range(rank)) if axes is None else \
+        [normalized_axis(int(a), rank) for a in np.asarray(axes).reshape(-1)]
+    if len(pads) != 2 * len(axes):
+        raise ModelError(f"{len(pads)} pads for {len(axes)} axes")
+    return {a: (pads[i], pads[i + len(axes)]) for i, a in enumerate(axes)}
+
+
+def _pad_by_gathers(r, node, attrs, mode: str) -> None:
+    """Reflect (the edge element not repeated) or edge (it repeated): per padded axis one
+    gather of the stored tensor with the indices ONNX's Pad reads."""
+    x = r.raw(node.input[0])
+    tensor = x.tensor
+    for axis, (before, after) in sorted(_pad_widths(r, node, attrs, x.rank).items()):
+        size = x.shape[axis]
+        limit = size - 1 if mode == "reflect" else size
+        if min(before, after) < 0 or (mode == "reflect" and max(before, after) > limit):
+            raise ModelError(f"{mode} pads {[before, after]} of axis {axis} (size {size}) "
+                             f"are not supported (0 to {limit})")
+        if not before and not after:
+            continue
+        if mode == "reflect":
+            indices = list(range(before, 0, -1)) + list(range(size)) + \
+                list(range(size - 2, size - 2 - after, -1))
+        else:
+            indices = [0] * before + list(range(size)) + [size - 1] * after
+        stored = x.stored_axis(axis)
+        shape = list(tensor.shape)
+        shape[stored] = len(indices)
+        tensor = r.emit("gather", [tensor], tuple(shape), like=tensor,
+                        name=f"{node.output[0]}/axis{axis}", axis=stored,
+                        indices=tuple(indices))
+    r.define(node.output[0], tensor, x.perm, x.form, x.unsigned)
+
+
+def _rearranged(r, x: Activation, grouped, perm, shape, name: str) -> Activation:
+    """ONNX's Reshape to `grouped`, Transpose by `perm`, Reshape to `shape` (DepthToSpace,
+    SpaceToDepth), on the layouts: a transpose only where the element order needs one."""
+    blocks = reshape_activation(r, x, grouped, f"{name}/blocks")
+    moved = Activation(blocks.tensor, tuple(perm.index(a) for a in blocks.perm), blocks.form,
+                       blocks.unsigned)
+    return reshape_activation(r, moved, shape, name)
+
+
+def _depth_to_space(r, node, attrs) -> None:
+    """DCR: depth index (i b + j) C + c; CRD (PyTorch's PixelShuffle): c b^2 + i b + j."""
+    x = r.raw(node.input[0])
+    if x.rank != 4:
+        raise ModelError(f"input of rank {x.rank}, expected 4 (NCHW)")
+    b = int(attrs["blocksize"])
+    n, depth, h, w = x.shape
+    if b < 1 or depth % (b * b):
+        raise ModelError(f"{depth} channels are not a multiple of {b}x{b}")
+    c = depth // (b * b)
+    if attrs.get("mode", b"DCR").decode() == "CRD":
+        grouped, perm = (n, c, b, b, h, w), (0, 1, 4, 2, 5, 3)
+    else:
+        grouped, perm = (n, b, b, c, h, w), (0, 3, 4, 1, 5, 2)
+    r.alias(node.output[0], _rearranged(r, x, grouped, perm, (n, c, h * b, w * b),
+                                        node.output[0]))
+
+
+def _space_to_depth(r, node, attrs) -> None:
+    x = r.raw(node.input[0])
+    if x.rank != 4:
+        raise ModelError(f"input of rank {x.rank}, expected 4 (NCHW)")
+    b = int(attrs["blocksize"])
+    n, c, h, w = x.shape
+    if b < 1 or h % b or w % b:
+        raise ModelError(f"{h}x{w} is not a multiple of the block {b}")
+    r.alias(node.output[0], _rearranged(r, x, (n, c, h // b, b, w // b, b),
+                                        (0, 3, 5, 1, 2, 4), (n, c * b * b, h // b, w // b),
+                                        node.output[0]))
+
+
+def _expand(r, node, attrs) -> None:
+    """Of an activation (constants fold): numpy broadcasting to the shape, by adding zeros
+    of the broadcast axes' sizes (a copy, as Expand's result is)."""
+    from pex.importers.onnx.elementwise import binary
+    x = r.float_activation(node.input[0])
+    target = [int(d) for d in np.asarray(r.constant(node.input[1], "shape")).reshape(-1)]
+    try:
+        shape = tuple(int(d) for d in np.broadcast_shapes(x.shape, tuple(target)))
+    except ValueError:
+        raise ModelError(f"{list(x.shape)} does not broadcast to {target}") from None
+    if shape == tuple(x.shape):
+        r.alias(node.output[0], x)
+        return
+    padded = (1,) * (len(shape) - x.rank) + tuple(x.shape)
+    zeros = np.zeros([d if p == 1 else 1 for d, p in zip(shape, padded)], np.float32)
+    r.alias(node.output[0], binary(r, "add", [x, zeros], node.output[0], activation="NONE"))
 
 
 def _identity(r, node, attrs) -> None:
@@ -321,5 +418,8 @@ OPERATORS = {
     "Identity": _identity,
     "Dropout": _identity,
     "Cast": _cast,
+    "DepthToSpace": _depth_to_space,
+    "SpaceToDepth": _space_to_depth,
+    "Expand": _expand,
     "Constant": _constant,
 }
