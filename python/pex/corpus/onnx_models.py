@@ -6,8 +6,10 @@
   BatchNormalization statistics calibrated on random images (so activations keep their
   scale through the depth), `model.eval()`. `expected` is PyTorch's own output.
 - Audio networks (`torch_signals`: torchaudio's M5 on raw waveforms, TC-ResNet8 on MFCCs,
-  LSTM keyword spotters) and attention networks (`torch_attention`: a Keyword Transformer,
-  a tiny ViT) exported the same way, and their QDQ versions.
+  LSTM keyword spotters), attention networks (`torch_attention`: a Keyword Transformer,
+  a tiny ViT) and networks of layers with ONNX operators of their own (`torch_layers`:
+  ESPCN super-resolution, a speaker embedder) exported the same way, and their QDQ
+  versions.
 - Graphs in the styles of published models (`onnx_graphs`): keyword spotting with
   LeakyRelu and a Max/Div normalisation, a detector head with Resize and Concat, pads
   computed from ConstantOfShape/Concat, a text recogniser with a dynamic height and width
@@ -93,7 +95,8 @@ def _torchvision(out_dir: Path, seed: int, index: int, spec) -> CorpusModel:
 
 def _torch_network(out_dir: Path, seed: int, index: int, name: str, constructor,
                    opset=None) -> CorpusModel:
-    """A `torch_signals` or `torch_attention` network exported like the torchvision ones."""
+    """A `torch_signals`, `torch_attention` or `torch_layers` network exported like the
+    torchvision ones."""
     import onnx
     import torch
     torch.manual_seed(seed * 1000 + 100 + index)
@@ -119,10 +122,11 @@ def _torch_network(out_dir: Path, seed: int, index: int, name: str, constructor,
 
 
 def _torch_networks() -> dict:
-    """name -> (constructor, opset) of the audio and attention networks."""
-    from pex.corpus import torch_attention, torch_signals
+    """name -> (constructor, opset) of the audio, attention and other PyTorch networks."""
+    from pex.corpus import torch_attention, torch_layers, torch_signals
     networks = {name: (network, None) for name, network in torch_signals.NETWORKS.items()}
     networks.update(torch_attention.NETWORKS)
+    networks.update(torch_layers.NETWORKS)
     return networks
 
 

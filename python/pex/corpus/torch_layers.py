@@ -1,0 +1,62 @@
+"""Networks built from PyTorch layers that export as ONNX operators of their own (reflect
+padding, PixelShuffle, InstanceNorm, GroupNorm, Mish, ELU, F.normalize), for `onnx_models`
+to export with torch.onnx.export.
+
+- `espcn_x2`: ESPCN super-resolution (Shi et al., "Real-Time Single Image and Video
+  Super-Resolution Using an Efficient Sub-Pixel Convolutional Neural Network"): a 32x32
+  luminance image, reflect-padded 5x5 and 3x3 convolutions with tanh, a 3x3 convolution to
+  r^2 channels, PixelShuffle(2) (DepthToSpace CRD) to 64x64.
+- `speaker_embedding`: a small speaker-verification embedder on 40 log-mel bands x 64
+  frames: convolutions with InstanceNorm and Mish, GroupNorm and ELU, global average pool,
+  Linear to 32, F.normalize (ReduceL2, Clip, Expand, Div).
+"""
+
+from __future__ import annotations
+
+
+def espcn_x2(channels: int = 16, scale: int = 2, size: int = 32):
+    import torch
+    from torch import nn
+
+    class Espcn(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.conv1 = nn.Conv2d(1, channels, 5, padding=2, padding_mode="reflect")
+            self.conv2 = nn.Conv2d(channels, channels // 2, 3, padding=1,
+                                   padding_mode="reflect")
+            self.conv3 = nn.Conv2d(channels // 2, scale * scale, 3, padding=1,
+                                   padding_mode="reflect")
+            self.shuffle = nn.PixelShuffle(scale)
+
+        def forward(self, x):
+            x = torch.tanh(self.conv1(x))
+            x = torch.tanh(self.conv2(x))
+            return self.shuffle(self.conv3(x))
+
+    return Espcn(), (1, 1, size, size)
+
+
+def speaker_embedding(bands: int = 40, frames: int = 64, width: int = 16, size: int = 32):
+    import torch.nn.functional as F
+    from torch import nn
+
+    class SpeakerEmbedding(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.conv1 = nn.Conv2d(1, width, 3, stride=2, padding=1)
+            self.norm1 = nn.InstanceNorm2d(width, affine=True)
+            self.conv2 = nn.Conv2d(width, 2 * width, 3, stride=2, padding=1)
+            self.norm2 = nn.GroupNorm(4, 2 * width)
+            self.pool = nn.AdaptiveAvgPool2d(1)
+            self.fc = nn.Linear(2 * width, size)
+
+        def forward(self, x):
+            x = F.mish(self.norm1(self.conv1(x)))
+            x = F.elu(self.norm2(self.conv2(x)))
+            return F.normalize(self.fc(self.pool(x).flatten(1)), dim=1)
+
+    return SpeakerEmbedding(), (1, 1, bands, frames)
+
+
+# name -> (constructor, opset for torch.onnx.export; None: its default)
+NETWORKS = {"espcn_x2": (espcn_x2, None), "speaker_embedding": (speaker_embedding, None)}
