@@ -324,14 +324,22 @@ def _rearranged(r, x: Activation, grouped, perm, shape, name: str) -> Activation
     return reshape_activation(r, moved, shape, name)
 
 
-def _depth_to_space(r, node, attrs) -> None:
-    """DCR: depth index (i b + j) C + c; CRD (PyTorch's PixelShuffle): c b^2 + i b + j."""
+def _image_and_block(r, node, attrs) -> tuple[Activation, int]:
+    """DepthToSpace's and SpaceToDepth's NCHW input and block size."""
     x = r.raw(node.input[0])
     if x.rank != 4:
         raise ModelError(f"input of rank {x.rank}, expected 4 (NCHW)")
-    b = int(attrs["blocksize"])
+    block = int(attrs["blocksize"])
+    if block < 1:
+        raise ModelError(f"block size {block}")
+    return x, block
+
+
+def _depth_to_space(r, node, attrs) -> None:
+    """DCR: depth index (i b + j) C + c; CRD (PyTorch's PixelShuffle): c b^2 + i b + j."""
+    x, b = _image_and_block(r, node, attrs)
     n, depth, h, w = x.shape
-    if b < 1 or depth % (b * b):
+    if depth % (b * b):
         raise ModelError(f"{depth} channels are not a multiple of {b}x{b}")
     c = depth // (b * b)
     if attrs.get("mode", b"DCR").decode() == "CRD":
@@ -343,12 +351,9 @@ def _depth_to_space(r, node, attrs) -> None:
 
 
 def _space_to_depth(r, node, attrs) -> None:
-    x = r.raw(node.input[0])
-    if x.rank != 4:
-        raise ModelError(f"input of rank {x.rank}, expected 4 (NCHW)")
-    b = int(attrs["blocksize"])
+    x, b = _image_and_block(r, node, attrs)
     n, c, h, w = x.shape
-    if b < 1 or h % b or w % b:
+    if h % b or w % b:
         raise ModelError(f"{h}x{w} is not a multiple of the block {b}")
     r.alias(node.output[0], _rearranged(r, x, (n, c, h // b, b, w // b, b),
                                         (0, 3, 5, 1, 2, 4), (n, c * b * b, h // b, w // b),
