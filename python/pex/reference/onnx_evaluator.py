@@ -412,6 +412,18 @@ class Evaluator:
     def _Greater(self, a, b):
         return a > b
 
+    def _GreaterOrEqual(self, a, b):
+        return a >= b
+
+    def _LessOrEqual(self, a, b):
+        return a <= b
+
+    def _And(self, a, b):
+        return a & b
+
+    def _Or(self, a, b):
+        return a | b
+
     def _Not(self, x):
         return ~x
 

@@ -20,18 +20,18 @@ DATA = Path("/usr/share/libonnx-testdata/data/node")
 
 # Node tests of the operators the importer supports (test directory name prefixes).
 OPERATORS = (
-    "abs", "add", "averagepool", "batchnorm", "ceil", "celu", "clip", "concat",
+    "abs", "add", "and", "averagepool", "batchnorm", "ceil", "celu", "clip", "concat",
     "constantofshape", "conv", "convtranspose", "cos_", "depthtospace", "dequantizelinear",
-    "div", "dropout", "edge_pad", "elu", "erf", "exp_", "expand", "flatten", "floor",
-    "gather_0", "gather_1", "gather_2d", "gather_negative", "gemm", "globalaveragepool",
-    "globalmaxpool", "gru", "hardsigmoid", "hardswish", "identity", "instancenorm",
-    "layer_normalization", "leakyrelu", "log_", "logsoftmax", "lstm", "matmul_", "max_",
-    "maxpool", "min_", "mul", "neg", "pad", "pow", "prelu", "qlinearconv", "qlinearmatmul",
-    "quantizelinear", "range", "reciprocal", "reduce_l1", "reduce_l2", "reduce_max",
-    "reduce_mean", "reduce_min", "reduce_sum", "reflect_pad", "relu", "reshape", "resize",
-    "round", "selu", "shape", "sigmoid", "sin_", "size", "slice", "softmax", "softplus",
-    "spacetodepth", "split", "sqrt", "squeeze", "sub", "sum_", "tanh", "transpose",
-    "unsqueeze", "upsample",
+    "div", "dropout", "edge_pad", "elu", "equal", "erf", "exp_", "expand", "flatten",
+    "floor", "gather_0", "gather_1", "gather_2d", "gather_negative", "gemm",
+    "globalaveragepool", "globalmaxpool", "greater", "gru", "hardsigmoid", "hardswish",
+    "identity", "instancenorm", "layer_normalization", "leakyrelu", "less", "log_",
+    "logsoftmax", "lstm", "matmul_", "max_", "maxpool", "min_", "mul", "neg", "not", "or",
+    "pad", "pow", "prelu", "qlinearconv", "qlinearmatmul", "quantizelinear", "range",
+    "reciprocal", "reduce_l1", "reduce_l2", "reduce_max", "reduce_mean", "reduce_min",
+    "reduce_sum", "reflect_pad", "relu", "reshape", "resize", "round", "selu", "shape",
+    "sigmoid", "sin_", "size", "slice", "softmax", "softplus", "spacetodepth", "split",
+    "sqrt", "squeeze", "sub", "sum_", "tanh", "transpose", "unsqueeze", "upsample", "where",
 )
 # Node tests named exactly so (as prefixes they would select other operators' tests).
 WHOLE_NAMES = ("exp", "log", "sin", "cos")

@@ -285,6 +285,32 @@ def rearrangements() -> bytes:
     return _graph(nodes, [("x", [1, 8, 3, 4])], [("y", [1, 2, 10, 12])], weights)
 
 
+def masks() -> bytes:
+    """On c = 4 (x - 0.5): hardshrink as PyTorch exports it (Greater, Less, Cast to bool,
+    Or, Where(mask, c, 0)), then a float mask (Cast of Not(Equal) And LessOrEqual and
+    GreaterOrEqual against an activation) times c; both joined along the channels."""
+    from onnx import TensorProto
+    weights = {"minus_half": np.array(-0.5), "four": np.array(4.0), "high": np.array(0.5),
+               "low": np.array(-0.5), "zero": np.array(0.0), "cap": np.array(1.5)}
+    nodes = [_node("Add", ["x", "minus_half"], "centred"),
+             _node("Mul", ["centred", "four"], "c"),
+             _node("Greater", ["c", "high"], "above"),
+             _node("Less", ["c", "low"], "below"),
+             _node("Cast", ["above"], "above_b", to=TensorProto.BOOL),
+             _node("Or", ["above_b", "below"], "outside"),
+             _node("Where", ["outside", "c", "zero"], "shrunk"),
+             _node("Equal", ["shrunk", "zero"], "zeroed"),
+             _node("Not", ["zeroed"], "kept"),
+             _node("LessOrEqual", ["c", "cap"], "capped"),
+             _node("GreaterOrEqual", ["c", "shrunk"], "not_below"),
+             _node("And", ["kept", "capped"], "both"),
+             _node("And", ["both", "not_below"], "chosen"),
+             _node("Cast", ["chosen"], "mask", to=TensorProto.FLOAT),
+             _node("Mul", ["mask", "c"], "masked"),
+             _node("Concat", ["shrunk", "masked"], "y", axis=1)]
+    return _graph(nodes, [("x", [1, 2, 3, 4])], [("y", [1, 4, 3, 4])], weights)
+
+
 def clip_attributes() -> bytes:
     """Opset 6: Clip's bounds are attributes (min -0.25, max 0.75), of x - 0.5."""
     nodes = [_node("Add", ["x", "minus_half"], "centred"),
@@ -1145,6 +1171,7 @@ MODELS = {
     "onnx_exponential_activations": exponential_activations,
     "onnx_normalizations": normalizations,
     "onnx_rearrangements": rearrangements,
+    "onnx_masks": masks,
     "onnx_layer_norm_decomposed": layer_norm_decomposed,
     "onnx_qdq_attention": qdq_attention,
     "onnx_dynamic_batch": dynamic_batch,

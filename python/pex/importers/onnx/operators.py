@@ -7,8 +7,8 @@ imports it.
 
 from __future__ import annotations
 
-from pex.importers.onnx import (convolution, elementwise, normalization, pooling, quantized,
-                                recurrent, resize, shape_ops)
+from pex.importers.onnx import (convolution, elementwise, logical, normalization, pooling,
+                                quantized, recurrent, resize, shape_ops)
 
 
 def _int8_first(int8_handler, float_handler):
@@ -18,9 +18,9 @@ def _int8_first(int8_handler, float_handler):
     return handle
 
 
-_FLOAT = {**convolution.OPERATORS, **elementwise.OPERATORS, **normalization.OPERATORS,
-          **pooling.OPERATORS, **recurrent.OPERATORS, **resize.OPERATORS,
-          **shape_ops.OPERATORS}
+_FLOAT = {**convolution.OPERATORS, **elementwise.OPERATORS, **logical.OPERATORS,
+          **normalization.OPERATORS, **pooling.OPERATORS, **recurrent.OPERATORS,
+          **resize.OPERATORS, **shape_ops.OPERATORS}
 
 OPERATORS = {("", op_type): handler for op_type, handler in _FLOAT.items()}
 OPERATORS.update({("", op_type): _int8_first(handler, _FLOAT[op_type])

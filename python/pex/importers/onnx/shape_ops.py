@@ -387,6 +387,10 @@ def _identity(r, node, attrs) -> None:
 def _cast(r, node, attrs) -> None:
     x = r.raw(node.input[0])
     target = element_type_name(attrs["to"])
+    if x.tensor.dtype == "i1":
+        from pex.importers.onnx.logical import cast_boolean
+        cast_boolean(r, node, target)
+        return
     if x.tensor.dtype != "f32" or x.form != "value" or target != "FLOAT":
         raise ModelError(f"Cast of a {x.tensor.dtype} tensor to {target.lower()} is not "
                          f"supported")
