@@ -923,9 +923,10 @@ def qlinear_matmul_add() -> bytes:
 
 
 def pad_reflect() -> bytes:
-    """A Pad in reflect mode."""
-    weights = {"pads": np.array([0, 0, 1, 1, 0, 0, 1, 1], np.int64)}
-    return _one_node("Pad", [1, 2, 3, 3], [1, 2, 5, 5], weights, ("x", "pads"),
+    """A Pad in reflect mode by 3 on axes of size 3 (a reflection repeats no edge element:
+    at most 2)."""
+    weights = {"pads": np.array([0, 0, 3, 3, 0, 0, 3, 3], np.int64)}
+    return _one_node("Pad", [1, 2, 3, 3], [1, 2, 9, 9], weights, ("x", "pads"),
                      mode="reflect")
 
 
