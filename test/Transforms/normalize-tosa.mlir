@@ -449,3 +449,30 @@ func.func @spatial_parameter_stays(%x: tensor<4x8xf32>) -> tensor<4x1x1x8xf32> {
   %y = tosa.mul %image, %rows, %shift : (tensor<4x1x1x8xf32>, tensor<4x1x1x1xf32>, tensor<1xi8>) -> tensor<4x1x1x8xf32>
   return %y : tensor<4x1x1x8xf32>
 }
+
+// -----
+
+// The next state of a recurrent step, yielded by the loop: an element-wise
+// operator moved before the reshape would leave the loop carrying a view. It
+// stays after the reshape.
+// CHECK-LABEL: func.func @loop_carried_stays
+// CHECK:         scf.for
+// CHECK:           tosa.add
+// CHECK-NEXT:      %[[ROW:.*]] = tosa.reshape
+// CHECK-NEXT:      %[[NEXT:.*]] = tosa.tanh %[[ROW]]
+// CHECK-NEXT:      scf.yield %[[NEXT]]
+func.func @loop_carried_stays(%h0: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %s4 = tosa.const_shape {values = dense<[1, 1, 1, 4]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %s2 = tosa.const_shape {values = dense<[1, 4]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %h = scf.for %i = %c0 to %c3 step %c1 iter_args(%state = %h0) -> (tensor<1x4xf32>) {
+    %image = tosa.reshape %state, %s4 : (tensor<1x4xf32>, !tosa.shape<4>) -> tensor<1x1x1x4xf32>
+    %sum = tosa.add %image, %image : (tensor<1x1x1x4xf32>, tensor<1x1x1x4xf32>) -> tensor<1x1x1x4xf32>
+    %row = tosa.reshape %sum, %s2 : (tensor<1x1x1x4xf32>, !tosa.shape<2>) -> tensor<1x4xf32>
+    %next = tosa.tanh %row : (tensor<1x4xf32>) -> tensor<1x4xf32>
+    scf.yield %next : tensor<1x4xf32>
+  }
+  return %h : tensor<1x4xf32>
+}

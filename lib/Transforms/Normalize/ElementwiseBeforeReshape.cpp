@@ -16,6 +16,7 @@
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
 #include "pex/Transforms/NormalizePatterns.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
@@ -52,6 +53,13 @@ struct ElementwiseBeforeReshape
       return failure();
     auto reshape = op->getOperand(0).getDefiningOp<tosa::ReshapeOp>();
     if (!reshape || !reshape->hasOneUse())
+      return failure();
+    // A loop carries storage an operator of its body computes, not a view:
+    // the next state of a recurrent step stays after the reshape.
+    if (llvm::any_of(op->getUsers(), [](Operation *user) {
+          return user->hasTrait<OpTrait::IsTerminator>() &&
+                 !isa<func::ReturnOp>(user);
+        }))
       return failure();
     auto sourceType = dyn_cast<RankedTensorType>(reshape.getInput1().getType());
     auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());

@@ -9,10 +9,10 @@ over time, LSTMs, GRUs), for `onnx_models` to export with torch.onnx.export.
   Spotting on Mobile Devices"): 40 MFCCs x 101 frames as 40 channels over time, Conv1d k3,
   three residual blocks of Conv1d k9 (stride 2, a 1x1 convolution on the shortcut), global
   average pool, Linear, softmax.
-- `lstm_kws`, `gru_kws`: recurrent keyword spotters (Zhang et al., "Hello Edge: Keyword
-  Spotting on Microcontrollers", LSTM-S and GRU-S): 49 frames of 10 MFCCs, batch first,
-  one LSTM or GRU of 64 units, the last step's output (LSTM, `y[:, -1, :]`) or the final
-  hidden state (GRU), Linear, softmax.
+- `lstm_kws`, `gru_kws`, `rnn_kws`: recurrent keyword spotters (Zhang et al., "Hello
+  Edge: Keyword Spotting on Microcontrollers", LSTM-S and GRU-S, and a plain tanh RNN):
+  49 frames of 10 MFCCs, batch first, one LSTM, GRU or RNN of 64 units, the last step's
+  output (LSTM, `y[:, -1, :]`) or the final hidden state (GRU, RNN), Linear, softmax.
 - `crnn_bigru`: a convolutional recurrent sound-event classifier: 40 log-mel bands x 64
   frames, Conv1d + BatchNorm1d + ReLU + MaxPool1d(2), a bidirectional GRU over the 32
   frames left (time-major), the mean of its outputs over time, Linear, softmax.
@@ -86,7 +86,7 @@ def tc_resnet8(classes: int = 12, features: int = 40, frames: int = 101):
 def recurrent_kws(cell: str, classes: int = 12, frames: int = 49, features: int = 10,
                   units: int = 64):
     """Hello Edge's LSTM-S (`cell` "LSTM", the last step's output read as `y[:, -1, :]`)
-    or GRU-S ("GRU", the final hidden state `h`)."""
+    or GRU-S ("GRU", the final hidden state `h`), or a plain RNN ("RNN", likewise)."""
     import torch
     from torch import nn
 
@@ -143,4 +143,5 @@ def stacked_lstm(classes: int = 6, frames: int = 32, features: int = 8, units: i
 
 NETWORKS = {"m5_raw_audio": m5, "tc_resnet8_mfcc": tc_resnet8,
             "lstm_kws": lambda: recurrent_kws("LSTM"), "gru_kws": lambda: recurrent_kws("GRU"),
-            "crnn_bigru": crnn_bigru, "stacked_lstm": stacked_lstm}
+            "crnn_bigru": crnn_bigru, "stacked_lstm": stacked_lstm,
+            "rnn_kws": lambda: recurrent_kws("RNN")}

@@ -30,9 +30,9 @@ def working_bytes(op: Op) -> int:
     state h and c and its four gates (batch x units each; int8: h int8, c and the gates
     int16), as any kernel computing the gates as one matrix product holds them (TFLite
     Micro's: h and c as variable tensors, four gate scratch buffers); a GRU's h and the
-    gates' products of x and of h (three units each). h is not counted twice when it is
-    a result (ONNX's Y_h)."""
-    if op.kind not in ("lstm", "gru"):
+    gates' products of x and of h (three units each); a plain RNN's h and its two
+    products. h is not counted twice when it is a result (ONNX's Y_h)."""
+    if op.kind not in ("lstm", "gru", "rnn"):
         return 0
     x = op.inputs[0]
     batch = x.shape[1] if op.attrs["time_major"] else x.shape[0]
@@ -40,6 +40,8 @@ def working_bytes(op: Op) -> int:
     hidden = 0 if len(op.outputs) > 1 or not op.attrs.get("sequence", True) else 1
     if op.kind == "gru":  # float: h and the gates' two products (x and h, 3 units each)
         return batch * units * 4 * (hidden + 6)
+    if op.kind == "rnn":  # float: h and the products of x and of h
+        return batch * units * 4 * (hidden + 2)
     per_unit = hidden + 2 + 4 * 2 if x.dtype == "i8" else 4 * (hidden + 1 + 4)
     return batch * units * per_unit
 

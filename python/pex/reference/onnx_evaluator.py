@@ -617,6 +617,31 @@ class Evaluator:
             runs.append((outputs, (h, c), reverse))
         return _recurrent_results(torch, layout, runs)
 
+    def _RNN(self, x, w, r, b=None, sequence_lens=None, initial_h=None, hidden_size=None,
+             layout=0, direction="forward", clip=None, activations=None, **attrs):
+        """ONNX's RNN: per step h = f(x W^T + h R^T + Wb + Rb), f Tanh (the default) or Relu
+        (PyTorch's nonlinearity='relu'), the same in every direction."""
+        torch = self.torch
+        names = {a.decode() if isinstance(a, bytes) else a for a in activations or ["Tanh"]}
+        function = names.pop() if len(names) == 1 else None
+        if function not in ("Tanh", "Relu"):
+            raise Unsupported(f"RNN activations {activations}")
+        x, reverses = _time_major(x, "RNN", layout, direction, clip, None, [function],
+                                  sequence_lens)
+        batch, units = x.shape[1], r.shape[-1]
+        nonlinearity = torch.tanh if function == "Tanh" else torch.relu
+        runs = []
+        for d, reverse in enumerate(reverses):
+            h = initial_h[d] if initial_h is not None else torch.zeros(batch, units,
+                                                                       dtype=x.dtype)
+            bias = b[d, :units] + b[d, units:] if b is not None else 0.0
+            outputs = []
+            for x_t in (x.flip(0) if reverse else x):
+                h = nonlinearity(x_t @ w[d].T + h @ r[d].T + bias)
+                outputs.append(h)
+            runs.append((outputs, (h,), reverse))
+        return _recurrent_results(torch, layout, runs)
+
     def _GRU(self, x, w, r, b=None, sequence_lens=None, initial_h=None, hidden_size=None,
              layout=0, direction="forward", clip=None, activations=None,
              linear_before_reset=0, **attrs):

@@ -29,9 +29,10 @@ OPERATORS = (
     "logsoftmax", "lstm", "matmul_", "max_", "maxpool", "min_", "mul", "neg", "not", "or",
     "pad", "pow", "prelu", "qlinearconv", "qlinearmatmul", "quantizelinear", "range",
     "reciprocal", "reduce_l1", "reduce_l2", "reduce_max", "reduce_mean", "reduce_min",
-    "reduce_sum", "reflect_pad", "relu", "reshape", "resize", "round", "selu", "shape",
-    "sigmoid", "sin_", "size", "slice", "softmax", "softplus", "spacetodepth", "split",
-    "sqrt", "squeeze", "sub", "sum_", "tanh", "transpose", "unsqueeze", "upsample", "where",
+    "reduce_sum", "reflect_pad", "relu", "reshape", "resize", "rnn_", "round", "selu",
+    "shape", "sigmoid", "simple_rnn", "sin_", "size", "slice", "softmax", "softplus",
+    "spacetodepth", "split", "sqrt", "squeeze", "sub", "sum_", "tanh", "transpose",
+    "unsqueeze", "upsample", "where",
 )
 # Node tests named exactly so (as prefixes they would select other operators' tests).
 WHOLE_NAMES = ("exp", "log", "sin", "cos")

@@ -595,6 +595,37 @@ def gru() -> bytes:
     return _graph(nodes, [("x", [1, 6, 3])], [("out", [1, 28])], weights, opset=14)
 
 
+def rnn() -> bytes:
+    """Two plain RNNs of 4 units over 6 steps of 3 features: a batch-first (layout 1) Tanh
+    one whose Y [1, 6, 1, 4] and Y_h are flattened and joined, and a bidirectional Relu
+    one (PyTorch's nonlinearity='relu') of which only Y_h is read."""
+    rng = np.random.default_rng(38)
+    weights = {"w": rng.normal(0, 0.5, (1, 4, 3)), "r": rng.normal(0, 0.5, (1, 4, 4)),
+               "b": rng.normal(0, 0.2, (1, 8)), "w2": rng.normal(0, 0.5, (2, 4, 3)),
+               "r2": rng.normal(0, 0.5, (2, 4, 4)), "b2": rng.normal(0, 0.2, (2, 8))}
+    from onnx import helper
+    nodes = [helper.make_node("RNN", ["x", "w", "r", "b"], ["y", "h"], name="rnn",
+                              hidden_size=4, layout=1),
+             helper.make_node("RNN", ["x", "w2", "r2", "b2"], ["", "h2"], name="rnn_relu",
+                              hidden_size=4, layout=1, direction="bidirectional",
+                              activations=["Relu", "Relu"]),
+             _node("Flatten", ["y"], "y/flat", axis=0),
+             _node("Flatten", ["h"], "h/flat", axis=0),
+             _node("Flatten", ["h2"], "h2/flat", axis=0),
+             _node("Concat", ["y/flat", "h/flat", "h2/flat"], "out", axis=1)]
+    return _graph(nodes, [("x", [1, 6, 3])], [("out", [1, 36])], weights, opset=14)
+
+
+def rnn_mixed_activations() -> bytes:
+    """A bidirectional RNN with Tanh forward and Relu backward."""
+    rng = np.random.default_rng(39)
+    weights = {"w": rng.normal(0, 0.5, (2, 4, 3)), "r": rng.normal(0, 0.5, (2, 4, 4))}
+    from onnx import helper
+    nodes = [helper.make_node("RNN", ["x", "w", "r"], ["y", "h"], name="rnn", hidden_size=4,
+                              direction="bidirectional", activations=["Tanh", "Relu"])]
+    return _graph(nodes, [("x", [6, 1, 3])], [("h", [2, 1, 4])], weights, opset=14)
+
+
 def gru_last_state() -> bytes:
     """A GRU (time-major, PyTorch's linear_before_reset 1) of which only Y_h is read, as
     `_, h = gru(x)` leaves it: Relu(Y_h)."""
@@ -1168,6 +1199,7 @@ MODELS = {
     "onnx_lstm_bidirectional": lstm_bidirectional,
     "onnx_gru": gru,
     "onnx_gru_last_state": gru_last_state,
+    "onnx_rnn": rnn,
     "onnx_attention": attention,
     "onnx_exponential_activations": exponential_activations,
     "onnx_normalizations": normalizations,
@@ -1198,6 +1230,7 @@ MODELS = {
     "onnx_truncated": truncated,
     "onnx_unsupported": unsupported,
     "onnx_pow_computed_exponent": pow_computed_exponent,
+    "onnx_rnn_mixed_activations": rnn_mixed_activations,
     "onnx_pow_fractional": pow_fractional,
     "onnx_matmul_broadcast_computed": matmul_broadcast_computed,
 }

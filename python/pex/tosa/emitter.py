@@ -80,6 +80,7 @@ LOWERINGS = {
     "svdf": recurrent.lower_svdf,
     "lstm": recurrent.lower_lstm,
     "gru": recurrent.lower_gru,
+    "rnn": recurrent.lower_rnn,
     "compare": logical.lower_compare,
     "logical_and": logical.lower_logical_and,
     "logical_or": logical.lower_logical_or,

@@ -254,6 +254,26 @@ def lower_gru(b: FunctionBuilder, op: Op) -> None:
     _bind_results(b, op, b.end_loop([h, *(write_row(h, o) for o in outputs)]))
 
 
+def lower_rnn(b: FunctionBuilder, op: Op) -> None:
+    """ONNX's RNN (float, one direction, reset state h = 0): an `scf.for` over the time
+    steps carrying h and the output; per step h = f(x W + h R + b) from two 1x1
+    convolutions, f tanh or relu (`activation`). Inputs: x, W, R, b (the input and
+    recurrent biases summed); results as lstm's."""
+    steps, batch, _, units = _sequence_shape(op)
+    input_kernel = _kernel(b, op.inputs[1].data, "f32")
+    recurrent_kernel = _kernel(b, op.inputs[2].data, "f32")
+    bias, no_bias = b.const(op.inputs[3].data, "f32"), b.const(np.zeros(units), "f32")
+    reset = b.const(np.zeros((batch, units)), "f32")
+    step, (h, *outputs) = b.begin_loop(steps, [reset, *_assembled(b, op)])
+    x_t, write_row = _step_rows(b, op, step)
+    total = b.reshape(b.elementwise("add", _projection(b, x_t, input_kernel, bias),
+                                    _projection(b, h, recurrent_kernel, no_bias),
+                                    (batch, 1, 1, units)), (batch, units))
+    h = b.op("tanh", [total], total.type) if op.attrs["activation"] == "tanh" else \
+        b.clamp(total, 0.0, float("inf"))
+    _bind_results(b, op, b.end_loop([h, *(write_row(h, o) for o in outputs)]))
+
+
 # The integer kernel's fixed scales: gate pre-activations Q3.12, gate outputs Q0.15.
 _GATE_INPUT_SCALE, _GATE_OUTPUT_SCALE = 2.0 ** -12, 2.0 ** -15
 def _requantize_product(b: FunctionBuilder, a: Value, c: Value, real: float, zero_point: int,

@@ -268,4 +268,27 @@ def gru(r, node, attrs) -> None:
                     linear_before_reset=bool(attrs.get("linear_before_reset", 0)))
 
 
-OPERATORS = {"LSTM": lstm, "GRU": gru}
+def rnn(r, node, attrs) -> None:
+    """h = f(x W + h R + Wb + Rb) per step, f Tanh (ONNX's default) or Relu (PyTorch's
+    nonlinearity='relu'), the same in every direction; the two biases summed."""
+    named = {_text(a) for a in attrs.get("activations", ["Tanh"])}
+    function = named.pop() if len(named) == 1 else None
+    if function not in ("Tanh", "Relu"):
+        raise ModelError(f"RNN activations {[_text(a) for a in attrs['activations']]} are not "
+                         f"supported (Tanh or Relu, the same in every direction)")
+    _check_common(node, attrs, [function])
+    sequence, shape, weights, recurrent, bias = _sequence_operands(r, node, attrs, 1)
+    units = shape[3]
+    name = node.output[0] or node.name
+
+    def operands(d: int) -> list:
+        prefix = f"{name}/{d}"
+        summed = (bias[d, :units] + bias[d, units:]).astype(np.float32)
+        return [sequence, *_gate_blocks(prefix, weights[d], "W", units, (0,)),
+                *_gate_blocks(prefix, recurrent[d], "R", units, (0,)),
+                *_gate_blocks(prefix, summed, "B", units, (0,))]
+
+    _emit_recurrent(r, node, attrs, "rnn", operands, shape, activation=function.lower())
+
+
+OPERATORS = {"LSTM": lstm, "GRU": gru, "RNN": rnn}
