@@ -490,20 +490,35 @@ class Evaluator:
                     groups=group)
 
     def _ConvTranspose(self, x, w, b=None, group=1, strides=(1, 1), dilations=(1, 1),
-                       pads=(0, 0, 0, 0), output_padding=(0, 0), **attrs):
+                       pads=None, output_padding=(0, 0), output_shape=None,
+                       auto_pad="NOTSET", **attrs):
+        """The full transposed convolution (with output_padding), then per axis the pads
+        cropped from it, or, where output_shape or auto_pad SAME give negative ones, zeros
+        added; then the bias."""
         import torch.nn.functional as F
         spatial = _windows(x, "ConvTranspose")
-        if "output_shape" in attrs or attrs.get("auto_pad", "NOTSET") not in ("NOTSET", "VALID"):
-            raise Unsupported("ConvTranspose with output_shape or auto_pad SAME")
         strides, dilations = strides[:spatial], dilations[:spatial]
-        output_padding, pads = output_padding[:spatial], pads[:2 * spatial]
+        output_padding = output_padding[:spatial]
         transposed = F.conv_transpose1d if spatial == 1 else F.conv_transpose2d
-        full = transposed(x, w, b, stride=tuple(strides), groups=group,
+        full = transposed(x, w, None, stride=tuple(strides), groups=group,
                           output_padding=tuple(output_padding), dilation=tuple(dilations))
-        for axis in range(spatial):  # pads crop the full result
+        if output_shape is not None or auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+            sizes = output_shape[-spatial:] if output_shape is not None else \
+                [x.shape[2 + axis] * strides[axis] for axis in range(spatial)]
+            totals = [full.shape[2 + axis] - sizes[axis] for axis in range(spatial)]
+            # The specification's split: SAME_UPPER crops (or adds) the larger half at
+            # the end, any other mode at the start.
+            halves = [(t // 2, t - t // 2) if auto_pad == "SAME_UPPER" else (t - t // 2, t // 2)
+                      for t in totals]
+            pads = [h[0] for h in halves] + [h[1] for h in halves]
+        pads = (0,) * (2 * spatial) if pads is None or auto_pad == "VALID" else pads
+        for axis in range(spatial):
             begin, end = pads[axis], pads[spatial + axis]
-            full = full.narrow(2 + axis, begin, full.shape[2 + axis] - begin - end)
-        return full
+            widths = [0] * (2 * spatial)
+            position = 2 * (spatial - 1 - axis)
+            widths[position], widths[position + 1] = -begin, -end
+            full = F.pad(full, widths)  # negative widths crop
+        return full if b is None else full + b.reshape((1, -1) + (1,) * spatial)
 
     def _BatchNormalization(self, x, scale, bias, mean, var, epsilon=1e-5, **attrs):
         if attrs.get("training_mode", 0):

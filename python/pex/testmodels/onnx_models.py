@@ -473,6 +473,27 @@ def conv_transpose() -> bytes:
     return _graph(nodes, [("x", [1, 3, 4, 4])], [("y", [1, 2, 9, 9])], weights)
 
 
+def conv_transpose_sized() -> bytes:
+    """ConvTranspose 3x3 of a 4x5 map sized without pads (as tf2onnx writes Keras's
+    Conv2DTranspose): auto_pad SAME_UPPER stride 2 (8x10: the full 9x11 cropped by one
+    row and column at the end), output_shape [8, 10] stride 2 (cropped at the start),
+    output_shape [8, 10] with output_padding 1 (cropped on both sides), and output_shape
+    [8, 10] stride 1 (the full 6x7 grown by rows and columns of bias alone); joined
+    along the channels."""
+    rng = np.random.default_rng(45)
+    weights = {f"w{i}": rng.normal(0, 0.5, (3, 2, 3, 3)) for i in range(4)}
+    weights.update({f"b{i}": rng.normal(0, 0.1, 2) for i in range(4)})
+    nodes = [_node("ConvTranspose", ["x", "w0", "b0"], "same_upper", strides=[2, 2],
+                   auto_pad="SAME_UPPER"),
+             _node("ConvTranspose", ["x", "w1", "b1"], "shaped", strides=[2, 2],
+                   output_shape=[8, 10]),
+             _node("ConvTranspose", ["x", "w2", "b2"], "shaped_padded", strides=[2, 2],
+                   output_shape=[8, 10], output_padding=[1, 1]),
+             _node("ConvTranspose", ["x", "w3", "b3"], "grown", output_shape=[8, 10]),
+             _node("Concat", ["same_upper", "shaped", "shaped_padded", "grown"], "y", axis=1)]
+    return _graph(nodes, [("x", [1, 3, 4, 5])], [("y", [1, 8, 8, 10])], weights)
+
+
 def signal() -> bytes:
     """A 1-D network over [N, C, L] as PyTorch exports Conv1d and friends: Conv k5 stride 2
     pads [2, 1] + BatchNormalization + Relu, depthwise Conv k3 dilation 2 pads [2, 2],
@@ -1190,6 +1211,7 @@ MODELS = {
     "onnx_resize_bilinear": resize_bilinear,
     "onnx_upsample": upsample,
     "onnx_conv_transpose": conv_transpose,
+    "onnx_conv_transpose_sized": conv_transpose_sized,
     "onnx_softmax_opset11": softmax_opset11,
     "onnx_signal": signal,
     "onnx_qdq_signal": qdq_signal,

@@ -112,20 +112,33 @@ def transposed_convolve(r, x: Tensor, weights: np.ndarray, quant: Quantization |
     swapped) of the input with stride - 1 zeros inserted, padded by d (k - 1) - pads."""
     if attrs.get("group", 1) != 1:
         raise ModelError("grouped ConvTranspose is not supported")
-    if "output_shape" in attrs:
-        raise ModelError("ConvTranspose with output_shape is not supported; give pads")
     auto_pad = attrs.get("auto_pad", b"NOTSET")
-    if auto_pad not in (b"NOTSET", b"VALID"):
-        raise ModelError(f"ConvTranspose with auto_pad {auto_pad.decode()} is not supported")
+    auto_pad = auto_pad.decode() if isinstance(auto_pad, bytes) else auto_pad
+    if auto_pad not in ("NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER"):
+        raise ModelError(f"ConvTranspose with auto_pad {auto_pad} is not supported")
     if any(len(attrs.get(name, ())) not in (0, size) for name, size in
-           (("strides", 2), ("dilations", 2), ("pads", 4), ("output_padding", 2))):
+           (("strides", 2), ("dilations", 2), ("pads", 4), ("output_padding", 2))) or \
+            len(attrs.get("output_shape", ())) not in (0, 2, 4):  # spatial, or N C H W
         raise ModelError("only 2-D windows are supported")
     kh, kw = weights.shape[2:]
     strides = tuple(attrs.get("strides", (1, 1)))
     dilation = tuple(attrs.get("dilations", (1, 1)))
-    top, left, bottom, right = attrs.get("pads", (0, 0, 0, 0)) if auto_pad == b"NOTSET" \
-        else (0, 0, 0, 0)
     extra_h, extra_w = attrs.get("output_padding", (0, 0))
+    if "output_shape" in attrs or auto_pad.startswith("SAME"):
+        # ONNX's pads for the requested size (SAME: input x stride): the difference to the
+        # full result split in halves, the larger one at the end for SAME_UPPER, at the
+        # start otherwise; negative halves add zero rows or columns.
+        full = [s * (n - 1) + extra + d * (k - 1) + 1 for s, n, extra, d, k in
+                zip(strides, x.shape[1:3], (extra_h, extra_w), dilation, (kh, kw))]
+        sizes = list(attrs.get("output_shape", [n * s for n, s in zip(x.shape[1:3], strides)]))[-2:]
+        totals = [f - int(size) for f, size in zip(full, sizes)]
+        halves = [(t // 2, t - t // 2) if auto_pad == "SAME_UPPER" else (t - t // 2, t // 2)
+                  for t in totals]
+        (top, bottom), (left, right) = halves
+    elif auto_pad == "NOTSET":
+        top, left, bottom, right = attrs.get("pads", (0, 0, 0, 0))
+    else:
+        top, left, bottom, right = 0, 0, 0, 0
     spread = dilate_input(r, x, strides, name)
     pad = [dilation[0] * (kh - 1) - top, dilation[0] * (kh - 1) - bottom + extra_h,
            dilation[1] * (kw - 1) - left, dilation[1] * (kw - 1) - right + extra_w]

@@ -56,6 +56,8 @@ def image_attributes(attrs: dict, rank: int) -> dict:
     for name in _PER_AXIS:
         if name in attrs and len(attrs[name]) == 1:
             lifted[name] = (0 if name == "output_padding" else 1, attrs[name][0])
+    if "output_shape" in attrs and len(attrs["output_shape"]) in (1, 3):
+        lifted["output_shape"] = (1, attrs["output_shape"][-1])
     if "pads" in attrs and len(attrs["pads"]) == 2:
         begin, end = attrs["pads"]
         lifted["pads"] = (0, begin, 0, end)
