@@ -1160,6 +1160,21 @@ def qdq_attention() -> bytes:
                   output_type=TensorProto.INT8)
 
 
+def layer_norm_statistics() -> bytes:
+    """LayerNormalization whose Mean output is a graph output (read)."""
+    from onnx import helper
+    nodes = [helper.make_node("LayerNormalization", ["x", "scale"], ["y", "mean"],
+                              name="norm", axis=-1)]
+    return _graph(nodes, [("x", [1, 4, 6])], [("y", [1, 4, 6]), ("mean", [1, 4, 1])],
+                  {"scale": np.ones(6)}, opset=17)
+
+
+def layer_norm_bad_scale() -> bytes:
+    """LayerNormalization over 6 values with a scale of 5."""
+    return _graph([_node("LayerNormalization", ["x", "scale"], "y", axis=-1)],
+                  [("x", [1, 4, 6])], [("y", [1, 4, 6])], {"scale": np.ones(5)}, opset=17)
+
+
 def pow_computed_exponent() -> bytes:
     """Pow whose exponent is computed (an activation)."""
     nodes = [_node("Relu", ["x"], "e"), _node("Pow", ["x", "e"], "y")]
@@ -1252,6 +1267,8 @@ MODELS = {
     "onnx_truncated": truncated,
     "onnx_unsupported": unsupported,
     "onnx_pow_computed_exponent": pow_computed_exponent,
+    "onnx_layer_norm_statistics": layer_norm_statistics,
+    "onnx_layer_norm_bad_scale": layer_norm_bad_scale,
     "onnx_rnn_mixed_activations": rnn_mixed_activations,
     "onnx_pow_fractional": pow_fractional,
     "onnx_matmul_broadcast_computed": matmul_broadcast_computed,

@@ -34,10 +34,18 @@ def _affine(r, x: Activation, scale, bias, name: str) -> Activation:
     return binary(r, "add", [scaled, np.asarray(bias, np.float32)], name, activation="NONE")
 
 
+def _broadcasts_to(shape, target) -> bool:
+    try:
+        return np.broadcast_shapes(tuple(shape), tuple(target)) == tuple(target)
+    except ValueError:
+        return False
+
+
 def layer_normalization(r, node, attrs) -> None:
     """Over the axes from `axis` on; scale and B broadcast to those axes. Only Y."""
-    if any(name for name in node.output[1:]):
-        raise ModelError("the Mean and InvStdDev outputs are not supported")
+    if any(name and (r.consumers_of(name) or name in r.graph_outputs)
+           for name in node.output[1:]):
+        raise ModelError("the Mean and InvStdDev outputs are read; only Y is supported")
     if attrs.get("stash_type", 1) != 1:
         raise ModelError("only stash_type 1 (statistics in float32) is supported")
     x = r.float_activation(node.input[0])
@@ -46,8 +54,7 @@ def layer_normalization(r, node, attrs) -> None:
     scale = r.constant(node.input[1], "scale")
     bias = r.optional_constant(node, 2, "B")
     for what, value in (("scale", scale), ("B", bias)):
-        if value is not None and np.ndim(value) > 0 and \
-                np.broadcast_shapes(np.shape(value), normalized_shape) != normalized_shape:
+        if value is not None and not _broadcasts_to(np.shape(value), normalized_shape):
             raise ModelError(f"{what} of shape {list(np.shape(value))} does not broadcast "
                              f"to the normalised axes {list(normalized_shape)}")
     name = node.output[0]
