@@ -31,7 +31,8 @@ _DATA_MOVEMENT = {"Identity", "Dropout", "Reshape", "Flatten", "Transpose", "Squ
 
 
 # Unary operators that, on a dequantised input, Pex computes as a table of exact results.
-_UNARY = {"LeakyRelu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish"}
+_UNARY = {"LeakyRelu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Erf", "Elu", "Celu",
+          "Selu", "Softplus", "Exp", "Abs", "Neg", "Sin", "Cos"}
 
 
 @dataclass

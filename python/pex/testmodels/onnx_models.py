@@ -870,10 +870,11 @@ def qdq_uint8() -> bytes:
     return _graph(nodes, [("x", [1, 2, 6, 6])], [("y", [1, 8, 3, 3])], weights)
 
 
-def qdq_unary() -> bytes:
-    """QDQ LeakyRelu, Sigmoid, Tanh, HardSigmoid and HardSwish of a dequantised input
-    (scale 0.05, zero point -10: reals from -5.9 to 6.9), each requantised: 256-entry
-    tables; joined along the channels (equal parameters), int8 output."""
+def qdq_unary(extra_functions=()) -> bytes:
+    """QDQ LeakyRelu, Sigmoid, Tanh, HardSigmoid and HardSwish (and `extra_functions`,
+    (op type, attributes) pairs) of a dequantised input (scale 0.05, zero point -10: reals
+    from -5.9 to 6.9), each requantised: 256-entry tables; joined along the channels
+    (equal parameters), int8 output."""
     from onnx import TensorProto
     weights = {"three": np.array(3.0)}
     weights.update(_params("x", 1 / 255, -128))
@@ -884,15 +885,25 @@ def qdq_unary() -> bytes:
              _quantize_node("scaled", "cq", "c"), _dequantize_node("cq", "c", "c")]
     names = []
     for op_type, attrs in (("LeakyRelu", {"alpha": 0.2}), ("Sigmoid", {}), ("Tanh", {}),
-                           ("HardSigmoid", {"alpha": 0.25}), ("HardSwish", {})):
+                           ("HardSigmoid", {"alpha": 0.25}), ("HardSwish", {})) + \
+            extra_functions:
         name = op_type.lower()
         nodes += [_node(op_type, ["c"], name, **attrs),
                   _quantize_node(name, f"{name}/q", "out"),
                   _dequantize_node(f"{name}/q", f"{name}/dq", "out")]
         names.append(f"{name}/dq")
     nodes += [_node("Concat", names, "joined", axis=1), _quantize_node("joined", "y", "out")]
-    return _graph(nodes, [("x", [1, 2, 4, 4])], [("y", [1, 10, 4, 4])], weights,
+    channels = 2 * (5 + len(extra_functions))
+    return _graph(nodes, [("x", [1, 2, 4, 4])], [("y", [1, channels, 4, 4])], weights,
                   output_type=TensorProto.INT8)
+
+
+def qdq_unary_functions() -> bytes:
+    """`qdq_unary` with the functions PyTorch layers export too: Erf (GELU), Elu (alpha
+    0.5), Celu (alpha 2), Selu, Softplus (Mish), Exp (saturating), Abs, Neg, Sin, Cos."""
+    return qdq_unary((("Erf", {}), ("Elu", {"alpha": 0.5}), ("Celu", {"alpha": 2.0}),
+                      ("Selu", {}), ("Softplus", {}), ("Exp", {}), ("Abs", {}), ("Neg", {}),
+                      ("Sin", {}), ("Cos", {})))
 
 
 def qdq_mul() -> bytes:
@@ -1250,6 +1261,7 @@ MODELS = {
     "onnx_qdq_add": qdq_add,
     "onnx_qdq_uint8": qdq_uint8,
     "onnx_qdq_unary": qdq_unary,
+    "onnx_qdq_unary_functions": qdq_unary_functions,
     "onnx_qdq_mul": qdq_mul,
     "onnx_qlinear_conv": qlinear_conv,
     "onnx_qlinear_matmul_add": qlinear_matmul_add,

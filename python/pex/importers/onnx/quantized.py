@@ -422,12 +422,31 @@ def _hard_sigmoid(x, alpha, beta):
     return np.clip(alpha * x + beta, 0.0, 1.0)
 
 
+def _elu(x, alpha):
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
+
+
+_SELU_ALPHA, _SELU_GAMMA = 1.67326319217681884765625, 1.05070102214813232421875
+
+# Functions defined on every real: log, sqrt and reciprocal (NaN or infinite below their
+# domain) keep the float path.
 _UNARY_TABLES = {
     "LeakyRelu": lambda x, a: np.where(x >= 0, x, x * a.get("alpha", 0.01)),
     "Sigmoid": lambda x, a: 1.0 / (1.0 + np.exp(-x)),
     "Tanh": lambda x, a: np.tanh(x),
     "HardSigmoid": lambda x, a: _hard_sigmoid(x, a.get("alpha", 0.2), a.get("beta", 0.5)),
     "HardSwish": lambda x, a: x * _hard_sigmoid(x, 1.0 / 6.0, 0.5),
+    "Erf": lambda x, a: np.vectorize(math.erf)(x),
+    "Elu": lambda x, a: _elu(x, a.get("alpha", 1.0)),
+    "Celu": lambda x, a: np.maximum(x, 0.0) + np.minimum(
+        a.get("alpha", 1.0) * np.expm1(x / a.get("alpha", 1.0)), 0.0),
+    "Selu": lambda x, a: a.get("gamma", _SELU_GAMMA) * _elu(x, a.get("alpha", _SELU_ALPHA)),
+    "Softplus": lambda x, a: np.logaddexp(x, 0.0),
+    "Exp": lambda x, a: np.exp(x),
+    "Abs": lambda x, a: np.abs(x),
+    "Neg": lambda x, a: -x,
+    "Sin": lambda x, a: np.sin(x),
+    "Cos": lambda x, a: np.cos(x),
 }
 
 
