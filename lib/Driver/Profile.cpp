@@ -93,7 +93,7 @@ std::vector<LayerProfile> mlir::pex::driver::attributeToLayers(
   for (const FunctionProfile &function : functions)
     bySymbol[function.symbol] = &function;
   std::vector<LayerProfile> layers;
-  LayerProfile other{"", "other"};
+  LayerProfile other{"", "other", ""};
   other.instructions = instructions;
   other.estimatedCycles = estimatedCycles;
   auto add = [&](LayerProfile row, int64_t macsPerCall) {
@@ -109,7 +109,7 @@ std::vector<LayerProfile> mlir::pex::driver::attributeToLayers(
   };
   for (const KernelLayer &kernel : kernels)
     add({kernel.symbol, kernel.op, kernel.name}, kernel.macsPerCall);
-  add({runSymbol.str(), "run"}, 0);
+  add({runSymbol.str(), "run", ""}, 0);
   if (estimatedCycles == 0)
     other.estimatedCycles = 0;
   layers.push_back(std::move(other));
