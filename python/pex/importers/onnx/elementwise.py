@@ -53,9 +53,11 @@ def broadcast(r, operands: list, perm=None):
     return tensors, shape, tuple(perm)
 
 
-def binary(r, kind: str, operands: list, name: str, **attrs) -> Activation:
+def binary(r, kind: str, operands: list, name: str, dtype: str = "f32",
+           **attrs) -> Activation:
+    """`kind` of numpy-broadcast operands (two, or a select's three), of type `dtype`."""
     tensors, shape, perm = broadcast(r, operands)
-    out = r.emit(kind, tensors, stored_shape(shape, perm), name=name, **attrs)
+    out = r.emit(kind, tensors, stored_shape(shape, perm), dtype, name=name, **attrs)
     return Activation(out, perm)
 
 
@@ -99,15 +101,16 @@ def power(r, node, attrs) -> None:
         last = step == int(abs(exponent)) - 1 and exponent > 0
         power_of = binary(r, "mul", [power_of, x], name if last else f"{name}/power{step + 1}",
                           activation="NONE")
-    if exponent < 0:
-        power_of = binary(r, "div", [np.ones((1,) * x.rank, np.float32), power_of], name)
-    r.alias(name, power_of)
+    r.alias(name, _reciprocal_of(r, power_of, name) if exponent < 0 else power_of)
+
+
+def _reciprocal_of(r, x: Activation, name: str) -> Activation:
+    return binary(r, "div", [np.ones((1,) * x.rank, np.float32), x], name)
 
 
 def reciprocal(r, node, attrs) -> None:
-    x = r.float_activation(node.input[0])
-    ones = np.ones((1,) * x.rank, np.float32)
-    r.alias(node.output[0], binary(r, "div", [ones, x], node.output[0]))
+    r.alias(node.output[0], _reciprocal_of(r, r.float_activation(node.input[0]),
+                                           node.output[0]))
 
 
 def _variadic(kind: str):

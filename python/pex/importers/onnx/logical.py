@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from pex.errors import ModelError
-from pex.importers.onnx.elementwise import broadcast, operand
-from pex.importers.onnx.layout import Activation, stored_shape
+from pex.importers.onnx.elementwise import binary, operand
+from pex.importers.onnx.layout import Activation
 
 # ONNX comparison -> (the graph's predicate, whether the operands are swapped)
 _COMPARISONS = {
@@ -24,25 +24,20 @@ def _boolean(r, name: str) -> Activation:
     return act
 
 
-def _emit(r, kind: str, operands: list, dtype: str, name: str, **attrs) -> None:
-    tensors, shape, perm = broadcast(r, operands)
-    out = r.emit(kind, tensors, stored_shape(shape, perm), dtype, name=name, **attrs)
-    r.define(name, out, perm)
-
-
 def _comparison(op_type: str):
     predicate, swapped = _COMPARISONS[op_type]
 
     def convert(r, node, attrs) -> None:
         operands = [operand(r, name) for name in node.input]
-        _emit(r, "compare", operands[::-1] if swapped else operands, "i1", node.output[0],
-              predicate=predicate)
+        r.alias(node.output[0], binary(r, "compare", operands[::-1] if swapped else operands,
+                                       node.output[0], "i1", predicate=predicate))
     return convert
 
 
 def _logical(kind: str):
     def convert(r, node, attrs) -> None:
-        _emit(r, kind, [_boolean(r, name) for name in node.input], "i1", node.output[0])
+        r.alias(node.output[0], binary(r, kind, [_boolean(r, name) for name in node.input],
+                                       node.output[0], "i1"))
     return convert
 
 
@@ -52,7 +47,7 @@ def where(r, node, attrs) -> None:
         raise ModelError("a constant condition with computed values is not supported")
     condition = _boolean(r, node.input[0])
     values = [operand(r, name) for name in node.input[1:]]
-    _emit(r, "select", [condition] + values, "f32", node.output[0])
+    r.alias(node.output[0], binary(r, "select", [condition] + values, node.output[0]))
 
 
 def cast_boolean(r, node, target: str) -> None:
@@ -63,7 +58,8 @@ def cast_boolean(r, node, target: str) -> None:
         r.alias(node.output[0], condition)
     elif target == "FLOAT":
         ones = np.ones((1,) * condition.rank, np.float32)
-        _emit(r, "select", [condition, ones, np.zeros_like(ones)], "f32", node.output[0])
+        r.alias(node.output[0], binary(r, "select", [condition, ones, np.zeros_like(ones)],
+                                       node.output[0]))
     else:
         raise ModelError(f"Cast of a boolean tensor to {target.lower()} is not supported")
 
