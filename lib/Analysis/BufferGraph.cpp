@@ -540,7 +540,10 @@ LogicalResult BufferGraphBuilder::build(func::FuncOp func) {
   });
 
   for (BlockArgument arg : block.getArguments()) {
-    if (!isa<RankedTensorType>(arg.getType()) || arg.use_empty())
+    // A variable's value before the run is in its own global, which the run
+    // only reads: like a constant, not a buffer of the arena.
+    if (!isa<RankedTensorType>(arg.getType()) || arg.use_empty() ||
+        func.getArgAttr(arg.getArgNumber(), kVariableAttrName))
       continue;
     unsigned buffer = addBuffer(arg);
     model.buffers[buffer].isArgument = true;
@@ -564,9 +567,12 @@ LogicalResult BufferGraphBuilder::build(func::FuncOp func) {
   }
   aliasViews(block, bufferOf);
   // Group profiles count outputs unless they are the function's results.
-  for (Value returned : block.getTerminator()->getOperands())
-    if (auto it = bufferOf.find(returned); it != bufferOf.end())
+  for (OpOperand &returned : block.getTerminator()->getOpOperands())
+    if (auto it = bufferOf.find(returned.get()); it != bufferOf.end()) {
       model.buffers[it->second].isResult = true;
+      if (func.getResultAttr(returned.getOperandNumber(), kVariableAttrName))
+        model.buffers[it->second].isState = true;
+    }
 
   for (auto [index, unit] : llvm::enumerate(model.units)) {
     if (auto group = dyn_cast<GroupOp>(unit.op.getSink())) {
@@ -700,8 +706,9 @@ int64_t BufferGraph::getIOBytes() const {
   // An input the function returns is two buffers to the caller: the input
   // and the output it is copied into.
   for (const Buffer &buffer : buffers)
-    bytes += buffer.exactBytes *
-             ((buffer.isArgument ? 1 : 0) + (buffer.isResult ? 1 : 0));
+    if (!buffer.isState)
+      bytes += buffer.exactBytes *
+               ((buffer.isArgument ? 1 : 0) + (buffer.isResult ? 1 : 0));
   return bytes;
 }
 

@@ -28,6 +28,8 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/DenseSet.h"
@@ -257,6 +259,28 @@ private:
   ReportFigures figures;
 };
 
+/// Bytes of the state the model keeps between runs: its TOSA variables and
+/// mutable ml_program globals (pex-thread-variables).
+int64_t getStateBytes(ModuleOp module) {
+  int64_t bytes = 0;
+  auto add = [&](Type type) {
+    if (auto tensor = dyn_cast<RankedTensorType>(type);
+        tensor && tensor.hasStaticShape())
+      bytes += getStorageBytes(tensor);
+  };
+  for (auto variable : module.getOps<tosa::VariableOp>())
+    add(RankedTensorType::get(
+        llvm::map_to_vector(variable.getVarShape().getValues<llvm::APInt>(),
+                            [](const llvm::APInt &size) {
+                              return size.getSExtValue();
+                            }),
+        variable.getType()));
+  for (auto global : module.getOps<ml_program::GlobalOp>())
+    if (global.getIsMutable())
+      add(global.getType());
+  return bytes;
+}
+
 LogicalResult Compilation::importModel() {
   Progress progress("importing " + options.modelPaths.front(), options.quiet);
   module = loadModel(options.modelPaths.front(), options.inputShapes, paths,
@@ -284,11 +308,12 @@ LogicalResult Compilation::configurePipeline() {
   pipeline.reorder = options.reorder;
   pipeline.partial = options.partialExecution;
   pipeline.memoryPools = options.memoryPools;
-  // Input and output held by the caller come out of the budget; the arena
-  // gets the rest.
+  figures.stateBytes = getStateBytes(*module);
+  // Input and output held by the caller, and the state kept between runs,
+  // come out of the budget; the arena gets the rest.
   if (options.sramBudget > 0)
-    pipeline.arenaBudget =
-        options.sramBudget - (pipeline.arenaIO ? 0 : callerIOBytes);
+    pipeline.arenaBudget = options.sramBudget - figures.stateBytes -
+                           (pipeline.arenaIO ? 0 : callerIOBytes);
   // Streams cost instructions: by default only a budget that cannot be met
   // otherwise gets them, as many as it needs.
   bool toBudget = options.rowStreaming == RowStreaming::ToBudget &&
@@ -398,13 +423,19 @@ LogicalResult Compilation::recordSchedule() {
     printPools(llvm::outs(), figures);
   auto planned = func->getAttrOfType<ArenaAttr>(kArenaAttrName);
   if (options.sramBudget > 0 && planned &&
-      planned.getSize() + figures.ioBytes > options.sramBudget) {
+      planned.getSize() + figures.ioBytes + figures.stateBytes >
+          options.sramBudget) {
     Operation *peakOp = liveness.getPeakOp(func);
-    return peakOp->emitError()
-           << "pex: SRAM budget of " << options.sramBudget
-           << " bytes cannot be met: the input and output take "
-           << figures.ioBytes << " bytes and the arena " << planned.getSize()
-           << " bytes at " << getOpLabel(peakOp);
+    InFlightDiagnostic diag = peakOp->emitError()
+                              << "pex: SRAM budget of " << options.sramBudget
+                              << " bytes cannot be met: the input and output "
+                                 "take "
+                              << figures.ioBytes << " bytes";
+    if (figures.stateBytes > 0)
+      diag << ", the state kept between runs " << figures.stateBytes
+           << " bytes";
+    return diag << " and the arena " << planned.getSize() << " bytes at "
+                << getOpLabel(peakOp);
   }
   return success();
 }
@@ -605,6 +636,8 @@ void Compilation::printSummary(llvm::StringRef objectPath,
                        : "+ " + std::to_string(figures.ioBytes) +
                              " B input/output")
                << ")";
+  if (figures.stateBytes > 0)
+    llvm::outs() << ", state " << figures.stateBytes << " B";
   for (auto [index, pool] : llvm::enumerate(figures.pools))
     llvm::outs() << (index ? ", " : " in pools ") << pool.name << " "
                  << pool.usedBytes << "/" << pool.capacityBytes << " B";
@@ -682,6 +715,7 @@ int Compilation::run() {
   header.outputRowBytes = figures.outputRowBytes;
   header.outputStreamed = figures.outputStreamed;
   header.pools = figures.pools;
+  header.stateBytes = figures.stateBytes;
   if (failed(writeText(headerPath, [&](llvm::raw_ostream &os) {
         writeHeader(os, *interface, header);
       })))
@@ -726,6 +760,7 @@ int compileSeveral(const CompileOptions &options, const Paths &paths,
     bool arenaIO;
     int64_t inputRows, inputRowBytes, outputRows, outputRowBytes;
     bool outputStreamed;
+    int64_t stateBytes;
     llvm::json::Object report;
   };
   std::vector<Compiled> models;
@@ -757,7 +792,7 @@ int compileSeveral(const CompileOptions &options, const Paths &paths,
                       compilation.getPipeline().arenaIO, figures.inputRows,
                       figures.inputRowBytes, figures.outputRows,
                       figures.outputRowBytes, figures.outputStreamed,
-                      buildReport(std::move(figures))});
+                      figures.stateBytes, buildReport(std::move(figures))});
   }
 
   // The shared arena, and each model's arena symbol as an alias of it.
@@ -812,6 +847,7 @@ int compileSeveral(const CompileOptions &options, const Paths &paths,
     header.outputRows = model.outputRows;
     header.outputRowBytes = model.outputRowBytes;
     header.outputStreamed = model.outputStreamed;
+    header.stateBytes = model.stateBytes;
     if (failed(writeText(headerPath, [&](llvm::raw_ostream &os) {
           writeHeader(os, model.interface, header);
         })))

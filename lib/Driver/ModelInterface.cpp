@@ -134,7 +134,18 @@ void mlir::pex::driver::writeHeader(llvm::raw_ostream &os, const ModelInterface 
      << "\n";
   bool inputRows = figures.inputRows > 0;
   os << "#define " << prefix << "_IO_STREAM " << (inputRows ? 1 : 0)
+     << "\n";
+  os << "/* SRAM for the state the model keeps from one run to the next "
+        "(0: none). */\n";
+  os << "#define " << prefix << "_STATE_BYTES " << figures.stateBytes
      << "\n\n";
+  if (figures.stateBytes > 0)
+    os << "/* Each run continues from the state the previous one left (as "
+          "TFLite Micro's\n   variable tensors: SVDF memories, LSTM states). "
+          "It starts as the model's\n   initial state when the program "
+          "loads; this puts it back, e.g. before a\n   new stream of "
+          "input. */\n"
+       << "void " << lower << "_reset_state(void);\n\n";
   if (!figures.pools.empty()) {
     os << "/* The arena split over memory pools, fastest first: bytes used, "
           "capacity and\n   linker section of each; the pool is the array "
@@ -242,6 +253,9 @@ void mlir::pex::driver::writeHeader(llvm::raw_ostream &os, const ModelInterface 
     alias("PEX_MODEL_EXTERNAL_ARENA", prefix + "_EXTERNAL_ARENA");
     alias("PEX_MODEL_ARENA_IO", prefix + "_ARENA_IO");
     alias("PEX_MODEL_IO_STREAM", prefix + "_IO_STREAM");
+    alias("PEX_MODEL_STATE_BYTES", prefix + "_STATE_BYTES");
+    if (figures.stateBytes > 0)
+      alias("PEX_MODEL_RESET_STATE", lower + "_reset_state");
     if (inputRows) {
       alias("PEX_MODEL_READ_INPUT_ROWS", lower + "_read_input_rows");
       alias("PEX_MODEL_INPUT_ROWS", prefix + "_INPUT_ROWS");

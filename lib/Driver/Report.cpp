@@ -21,6 +21,7 @@ llvm::json::Object mlir::pex::driver::buildReport(ReportFigures figures) {
       {"baseline_arena_bytes", figures.baselineArenaBytes},
       {"lower_bound_bytes", figures.lowerBoundBytes},
       {"io_bytes", figures.ioBytes},
+      {"state_bytes", figures.stateBytes},
       {"flash_bytes", figures.flashBytes},
       {"constant_bytes", figures.constantBytes},
       {"macs", figures.macs},

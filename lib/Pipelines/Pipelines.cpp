@@ -18,6 +18,12 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
+namespace mlir {
+// TosaToMLProgram.h declares no pass constructor in MLIR 22.
+#define GEN_PASS_DECL_TOSATOMLPROGRAM
+#include "mlir/Conversion/Passes.h.inc"
+} // namespace mlir
+
 using namespace mlir;
 using namespace mlir::pex;
 
@@ -29,6 +35,10 @@ void pex::buildOptimizeTosaPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(createReadInputRows());
     pm.addNestedPass<func::FuncOp>(createWriteOutputRows());
   }
+  // TOSA variables become ml_program globals, the form pex-thread-variables
+  // (and the importers, for types TOSA's variables do not have) use.
+  pm.addPass(createTosaToMLProgram());
+  pm.addPass(createThreadVariables());
   ReorderOptions reorder;
   reorder.maxStates = options.reorderMaxStates;
   reorder.arenaIO = options.arenaIO;

@@ -32,6 +32,7 @@
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
@@ -44,7 +45,7 @@ void pex::registerPexDialects(DialectRegistry &registry) {
                   bufferization::BufferizationDialect, memref::MemRefDialect,
                   scf::SCFDialect, math::MathDialect, affine::AffineDialect,
                   cf::ControlFlowDialect, vector::VectorDialect,
-                  LLVM::LLVMDialect>();
+                  ml_program::MLProgramDialect, LLVM::LLVMDialect>();
   registerTosaInterfaceModels(registry);
   registerTosaKernelEmitters(registry);
   pex::registerBufferizableOpInterfaceExternalModels(registry);

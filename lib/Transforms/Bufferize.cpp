@@ -2,6 +2,7 @@
 
 #include "pex/Dialect/Pex/IR/PexDialect.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
+#include "pex/Support/BufferCopies.h"
 #include "pex/Transforms/Passes.h"
 
 #include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
@@ -21,9 +22,6 @@ using namespace mlir;
 using namespace mlir::bufferization;
 
 namespace {
-LogicalResult copyWithLoops(OpBuilder &builder, Location loc, Value from,
-                            Value to);
-
 /// A contiguous view of `buffer` with the shape of `type` (identity layouts:
 /// collapse to one dimension, expand to the shape).
 Value reshapeView(OpBuilder &builder, Location loc, Value buffer,
@@ -86,24 +84,7 @@ LogicalResult writeIntoOutput(OpBuilder &builder, Location loc, Value from,
     alloc.erase();
     return success();
   }
-  return copyWithLoops(builder, loc, from, to);
-}
-
-/// Copies `from` into `to` element by element: a library-free memref.copy.
-LogicalResult copyWithLoops(OpBuilder &builder, Location loc, Value from,
-                            Value to) {
-  auto type = cast<MemRefType>(from.getType());
-  SmallVector<Value> lbs, ubs, steps;
-  for (int64_t size : type.getShape()) {
-    lbs.push_back(arith::ConstantIndexOp::create(builder, loc, 0));
-    ubs.push_back(arith::ConstantIndexOp::create(builder, loc, size));
-    steps.push_back(arith::ConstantIndexOp::create(builder, loc, 1));
-  }
-  scf::buildLoopNest(builder, loc, lbs, ubs, steps,
-                     [&](OpBuilder &b, Location l, ValueRange ivs) {
-                       Value value = memref::LoadOp::create(b, l, from, ivs);
-                       memref::StoreOp::create(b, l, value, to, ivs);
-                     });
+  pex::createCopyLoops(builder, loc, from, to);
   return success();
 }
 
@@ -129,6 +110,14 @@ struct BufferizePass : public pex::impl::BufferizeBase<BufferizePass> {
       return kernel && kernel.getResults().empty();
     });
 
+    // A variable's value before the run is read from the variable's global
+    // while the run computes the new value: never written in place.
+    for (auto func : module.getOps<func::FuncOp>())
+      for (unsigned index = 0; index < func.getNumArguments(); ++index)
+        if (func.getArgAttr(index, pex::kVariableAttrName))
+          func.setArgAttr(index, BufferizationDialect::kWritableAttrName,
+                          BoolAttr::get(&getContext(), false));
+
     IRRewriter rewriter(module.getContext());
     if (failed(eliminateEmptyTensors(rewriter, module)))
       return signalPassFailure();
@@ -142,13 +131,17 @@ struct BufferizePass : public pex::impl::BufferizeBase<BufferizePass> {
     // The planner's placements of the results the arena holds move to the
     // output parameters that replace them.
     SmallVector<std::pair<func::FuncOp, unsigned>> numResults;
-    SmallVector<SmallVector<Attribute>> resultPlacements;
+    SmallVector<SmallVector<Attribute>> resultPlacements, resultVariables;
     for (auto func : module.getOps<func::FuncOp>()) {
       numResults.push_back({func, func.getNumResults()});
       resultPlacements.emplace_back();
-      for (unsigned index = 0; index < func.getNumResults(); ++index)
+      resultVariables.emplace_back();
+      for (unsigned index = 0; index < func.getNumResults(); ++index) {
         resultPlacements.back().push_back(
             func.getResultAttr(index, pex::kPlacementAttrName));
+        resultVariables.back().push_back(
+            func.getResultAttr(index, pex::kVariableAttrName));
+      }
     }
     BufferResultsToOutParamsOpts outParams;
     outParams.hoistStaticAllocs = true;
@@ -163,22 +156,24 @@ struct BufferizePass : public pex::impl::BufferizeBase<BufferizePass> {
     module.walk([&](memref::CopyOp copy) { copies.push_back(copy); });
     for (memref::CopyOp copy : copies) {
       OpBuilder builder(copy);
-      if (failed(copyWithLoops(builder, copy.getLoc(), copy.getSource(),
-                               copy.getTarget())))
-        return signalPassFailure();
+      pex::createCopyLoops(builder, copy.getLoc(), copy.getSource(),
+                           copy.getTarget());
       copy.erase();
     }
 
     // The output parameters are the last arguments; mark them so later
     // stages (an arena holding the outputs) tell them from inputs.
     UnitAttr unit = UnitAttr::get(&getContext());
-    for (auto [entry, placements] : llvm::zip(numResults, resultPlacements)) {
+    for (auto [entry, placements, variables] :
+         llvm::zip(numResults, resultPlacements, resultVariables)) {
       auto [func, count] = entry;
       unsigned first = func.getNumArguments() - count;
       for (unsigned index = first; index < func.getNumArguments(); ++index) {
         func.setArgAttr(index, pex::kOutputArgAttrName, unit);
         if (Attribute placement = placements[index - first])
           func.setArgAttr(index, pex::kPlacementAttrName, placement);
+        if (Attribute variable = variables[index - first])
+          func.setArgAttr(index, pex::kVariableAttrName, variable);
       }
     }
   }

@@ -10,7 +10,10 @@
 
 #include "pex/Dialect/Pex/IR/PexDialect.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
+#include "pex/Support/BufferCopies.h"
 #include "pex/Transforms/Passes.h"
+
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_MATERIALIZEARENA
@@ -24,22 +27,101 @@ namespace {
 
 /// Accessor roles of the model's arguments held in the arena: "input" and
 /// "output", numbered when there are several of a kind.
+/// Variables' values are not the application's: no role.
 SmallVector<std::string> getArgumentRoles(func::FuncOp func) {
   SmallVector<bool> isOutput;
-  for (unsigned index = 0; index < func.getNumArguments(); ++index)
+  SmallVector<unsigned> modelArguments;
+  for (unsigned index = 0; index < func.getNumArguments(); ++index) {
+    if (func.getArgAttr(index, kVariableAttrName))
+      continue;
+    modelArguments.push_back(index);
     isOutput.push_back(func.getArgAttr(index, kOutputArgAttrName) != nullptr);
+  }
   unsigned outputs = llvm::count(isOutput, true);
   unsigned inputs = isOutput.size() - outputs;
-  SmallVector<std::string> roles;
+  SmallVector<std::string> roles(func.getNumArguments());
   unsigned input = 0, output = 0;
-  for (bool out : isOutput) {
+  for (auto [index, out] : llvm::zip(modelArguments, isOutput)) {
     std::string role = out ? "output" : "input";
     if ((out ? outputs : inputs) > 1)
       role += std::to_string(out ? output : input);
     (out ? output : input)++;
-    roles.push_back(role);
+    roles[index] = role;
   }
   return roles;
+}
+
+/// The memref.global keeping each state between runs, by symbol: what each
+/// mutable ml_program.global (pex-thread-variables left no other) becomes,
+/// holding the initial value (a splat, checked by pex-thread-variables; none:
+/// zeros) until the first run, marked `pex.variable`.
+FailureOr<llvm::DenseMap<StringAttr, memref::GlobalOp>>
+createVariableGlobals(ModuleOp module) {
+  llvm::DenseMap<StringAttr, memref::GlobalOp> globals;
+  OpBuilder builder(module.getContext());
+  for (auto state :
+       llvm::make_early_inc_range(module.getOps<ml_program::GlobalOp>())) {
+    auto tensorType = dyn_cast<RankedTensorType>(state.getType());
+    if (!state.getIsMutable() || !tensorType)
+      continue;
+    std::optional<Attribute> initial = state.getValue();
+    auto elements =
+        initial ? dyn_cast<DenseElementsAttr>(*initial) : DenseElementsAttr();
+    if (initial && (!elements || !elements.isSplat()))
+      return state.emitError()
+             << "pex: the state @" << state.getSymName()
+             << " has an initial value that is not one repeated element";
+    Attribute value = elements ? Attribute(elements.resizeSplat(tensorType))
+                               : builder.getZeroAttr(tensorType);
+    builder.setInsertionPoint(state);
+    StringAttr name = state.getSymNameAttr();
+    auto global = memref::GlobalOp::create(
+        builder, state.getLoc(), name.getValue(),
+        builder.getStringAttr("private"),
+        MemRefType::get(tensorType.getShape(), tensorType.getElementType()),
+        value, /*constant=*/false, /*alignment=*/IntegerAttr());
+    global->setAttr(kVariableAttrName, builder.getUnitAttr());
+    state.erase();
+    globals[name] = global;
+  }
+  return globals;
+}
+
+/// Reads of a variable's value before the run become the variable's global;
+/// its value after the run, computed at the argument's planned place, is
+/// copied into the global after the last step.
+LogicalResult
+bindVariableArguments(func::FuncOp func,
+                      const llvm::DenseMap<StringAttr, memref::GlobalOp> &globals,
+                      llvm::BitVector &boundArguments) {
+  Block &body = func.getBody().front();
+  OpBuilder builder(func.getContext());
+  for (BlockArgument arg : func.getArguments()) {
+    auto symbol = func.getArgAttrOfType<FlatSymbolRefAttr>(arg.getArgNumber(),
+                                                           kVariableAttrName);
+    if (!symbol)
+      continue;
+    memref::GlobalOp global = globals.lookup(symbol.getAttr());
+    if (!global)
+      return func.emitError() << "pex: no mutable global " << symbol;
+    bool isNewValue =
+        static_cast<bool>(func.getArgAttr(arg.getArgNumber(), kOutputArgAttrName));
+    builder.setInsertionPoint(isNewValue ? body.getTerminator()
+                                         : &body.front());
+    Value storage = memref::GetGlobalOp::create(
+        builder, func.getLoc(), global.getType(), global.getSymName());
+    if (!isNewValue) {
+      arg.replaceAllUsesWith(storage);
+      boundArguments.set(arg.getArgNumber());
+      continue;
+    }
+    if (!func.getArgAttr(arg.getArgNumber(), kPlacementAttrName))
+      return func.emitError() << "pex: internal error: the new value of "
+                              << symbol << " has no planned placement";
+    // The view replacing the argument is made with the other placed ones.
+    createCopyLoops(builder, func.getLoc(), arg, storage);
+  }
+  return success();
 }
 
 /// Where the arena view of an argument goes: inputs hold data from the
@@ -82,6 +164,10 @@ struct MaterializeArenaPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    FailureOr<llvm::DenseMap<StringAttr, memref::GlobalOp>> variables =
+        createVariableGlobals(module);
+    if (failed(variables))
+      return signalPassFailure();
     // One arena for the module, as large as the largest function's plan.
     ArenaAttr arena;
     int64_t firstFitSize = 0;
@@ -102,9 +188,13 @@ struct MaterializeArenaPass
       funcs.push_back(func);
     }
     if (!arena || arena.getSize() == 0) {
-      for (func::FuncOp func : funcs)
-        if (failed(checkNothingToPlace(func)))
+      for (func::FuncOp func : funcs) {
+        llvm::BitVector bound(func.getNumArguments());
+        if (failed(checkNothingToPlace(func)) ||
+            failed(bindVariableArguments(func, *variables, bound)) ||
+            failed(func.eraseArguments(bound)))
           return signalPassFailure();
+      }
       return;
     }
 
@@ -212,6 +302,8 @@ struct MaterializeArenaPass
       }
       SmallVector<std::string> roles = getArgumentRoles(func);
       llvm::BitVector placedArguments(func.getNumArguments());
+      if (failed(bindVariableArguments(func, *variables, placedArguments)))
+        return signalPassFailure();
       for (BlockArgument arg : func.getArguments()) {
         auto placement = func.getArgAttrOfType<PlacementAttr>(
             arg.getArgNumber(), kPlacementAttrName);
@@ -223,8 +315,9 @@ struct MaterializeArenaPass
         setInsertionPointForArgument(builder, arg, storage);
         Value view =
             createView(builder, func.getLoc(), storage, arg, placement);
-        view.getDefiningOp()->setAttr(
-            kArenaIOAttrName, builder.getStringAttr(roles[arg.getArgNumber()]));
+        if (const std::string &role = roles[arg.getArgNumber()]; !role.empty())
+          view.getDefiningOp()->setAttr(kArenaIOAttrName,
+                                        builder.getStringAttr(role));
         placedArguments.set(arg.getArgNumber());
       }
       if (failed(func.eraseArguments(placedArguments)))

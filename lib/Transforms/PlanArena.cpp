@@ -306,14 +306,15 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
           resultIndex, kPlacementAttrName,
           placementOf(storage, copy.size, copy.first, copy.last));
     }
-    // Where the lowering finds the storage of each result the arena holds:
-    // bufferization turns results into output parameters.
-    if (arenaIO)
-      for (auto [resultIndex, returned] : llvm::enumerate(
-               func.getBody().front().getTerminator()->getOperands())) {
+    // Where the lowering finds the storage of each result the arena holds
+    // (all with arena-io, a variable's new value always): bufferization
+    // turns results into output parameters.
+    for (auto [resultIndex, returned] : llvm::enumerate(
+             func.getBody().front().getTerminator()->getOperands())) {
         std::optional<unsigned> buffer = graph->getBufferOf(returned);
         if (!buffer || !storages.indexOf[*buffer] ||
-            func.getResultAttr(resultIndex, kPlacementAttrName))
+            func.getResultAttr(resultIndex, kPlacementAttrName) ||
+            !(arenaIO || graph->getBuffers()[*buffer].isState))
           continue;
         auto [first, last] = live.lifetimes[*buffer];
         func.setResultAttr(resultIndex, kPlacementAttrName,

@@ -66,6 +66,9 @@ public:
     bool isArgument = false;
     /// Returned by the function: live until the last step.
     bool isResult = false;
+    /// A variable's value after the run (pex-thread-variables): a result
+    /// the arena holds wherever the model's input and output are.
+    bool isState = false;
     /// A group's full-size accumulator of its consumer's result.
     bool isAccumulator = false;
     /// The rows of a stream's intermediate tensor its reader still needs.
@@ -143,9 +146,9 @@ public:
   ArrayRef<Buffer> getBuffers() const { return buffers; }
   const Options &getOptions() const { return options; }
   /// Whether the schedule's live bytes include `buffer` (inputs and outputs
-  /// count only with `countIO`).
+  /// count only with `countIO`; a variable's new value always does).
   bool counts(const Buffer &buffer) const {
-    return options.countIO || !buffer.isIO();
+    return options.countIO || !buffer.isIO() || buffer.isState;
   }
 
   /// The order of the units in the function body.

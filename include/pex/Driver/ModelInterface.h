@@ -60,6 +60,9 @@ struct HeaderFigures {
   /// output buffer.
   int64_t outputRows = 0, outputRowBytes = 0;
   bool outputStreamed = false;
+  /// Bytes of the state the model keeps between runs (its variables, in
+  /// globals of their own beside the arena); 0 for a stateless model.
+  int64_t stateBytes = 0;
 };
 
 /// The model's one public function: its signature must be one input and one

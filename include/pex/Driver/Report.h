@@ -34,6 +34,8 @@ struct ReportFigures {
   int64_t baselineArenaBytes = 0;
   /// Input and output bytes held by the caller (0 when in the arena).
   int64_t ioBytes = 0;
+  /// Bytes of the model's variables, kept between runs beside the arena.
+  int64_t stateBytes = 0;
   /// The input's rows the application hands over one call at a time
   /// (--io=stream), and the bytes of each; 0 when it passes the input whole.
   int64_t inputRows = 0, inputRowBytes = 0;

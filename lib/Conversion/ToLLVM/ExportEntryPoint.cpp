@@ -3,6 +3,7 @@
 #include "pex/Conversion/Passes.h"
 #include "pex/Dialect/Pex/IR/PexDialect.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
+#include "pex/Support/BufferCopies.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
@@ -135,6 +136,35 @@ LogicalResult callRowFunctions(OpBuilder &builder, func::FuncOp func,
           writes, "written from")));
 }
 
+/// `pex_NAME_reset_state()`: every variable's global back to its initial
+/// value (TFLite Micro's ResetVariableTensors), for a model that keeps state
+/// between runs. The globals hold that value when the program starts.
+void createStateReset(OpBuilder &builder, ModuleOp module,
+                      StringRef modelName) {
+  SmallVector<memref::GlobalOp> variables;
+  for (auto global : module.getOps<memref::GlobalOp>())
+    if (global->hasAttr(pex::kVariableAttrName))
+      variables.push_back(global);
+  if (variables.empty())
+    return;
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToEnd(module.getBody());
+  Location loc = module.getLoc();
+  auto reset = func::FuncOp::create(
+      builder, loc, ("pex_" + modelName + "_reset_state").str(),
+      builder.getFunctionType({}, {}));
+  builder.setInsertionPointToStart(reset.addEntryBlock());
+  for (memref::GlobalOp global : variables) {
+    Value storage = memref::GetGlobalOp::create(
+        builder, loc, global.getType(), global.getSymName());
+    auto initial = cast<DenseElementsAttr>(*global.getInitialValue());
+    Value value = arith::ConstantOp::create(
+        builder, loc, cast<TypedAttr>(initial.getSplatValue<Attribute>()));
+    pex::createFillLoops(builder, loc, value, storage);
+  }
+  func::ReturnOp::create(builder, loc);
+}
+
 struct ExportEntryPointPass
     : public pex::impl::ExportEntryPointBase<ExportEntryPointPass> {
   void runOnOperation() override {
@@ -159,6 +189,7 @@ struct ExportEntryPointPass
       if (accessors.wasInterrupted() ||
           failed(callRowFunctions(builder, func, modelName)))
         return signalPassFailure();
+      createStateReset(builder, module, modelName);
       Type status = builder.getI32Type();
       // The importers' model metadata (names, quantisation) describes the
       // tensors for the C header; it has no meaning for code generation.

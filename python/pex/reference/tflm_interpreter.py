@@ -27,7 +27,7 @@ from pex.quantization import (INT8_MAX, INT8_MIN, INT16_MAX, INT16_MIN, activati
                               quantize_multiplier, rounding_divide_by_pot,
                               saturating_rounding_doubling_high_mul, tflite_round, wrap_int32)
 from pex.reference.tflm_lstm import logistic_int16, lstm, tanh_int16
-from pex.reference.tflm_svdf import svdf
+from pex.reference.tflm_svdf import svdf_step
 from pex.reference.tflm_unary import UNARY_INT8, inv_sqrt_multiplier
 from pex.tflm_reference import (int16_activation_parameters, log_softmax_int8, logistic_int8,
                                 softmax_int8, softmax_int16)
@@ -623,7 +623,6 @@ _KERNELS = {
     "resize": _resize,
     "log_softmax": _log_softmax,
     "l2_normalization": _l2_normalization,
-    "svdf": svdf,
     "logistic": _logistic,
     "leaky_relu": _leaky_relu,
     "relu": _relu,
@@ -643,26 +642,42 @@ _VALUE_INPUTS = {"conv2d": 1, "depthwise_conv2d": 1, "fully_connected": 1,
                  "transpose_conv2d": 1, "svdf": 1, "lstm": 1}
 
 
-def run(graph: Graph, inputs: list[np.ndarray]) -> list[np.ndarray]:
+# Kernels of operators with variable tensors, which TFLite Micro keeps from one invocation
+# to the next: kernel(op, x, previous state or None) -> (output, new state).
+_STATEFUL_KERNELS = {"svdf": svdf_step}
+
+
+def run(graph: Graph, inputs: list[np.ndarray],
+        state: dict[int, np.ndarray] | None = None) -> list[np.ndarray]:
     """The graph's outputs (arrays of their element types) for its inputs, as TFLM
-    computes them."""
+    computes them. `state` holds the variable tensors between invocations (by operator
+    index; updated): pass the same dict to each invocation of a stream; None (or an
+    empty dict) is the state after ResetVariableTensors."""
+    state = {} if state is None else state
     # int8 values are held as int64, so offsets and sums cannot wrap.
     def held(tensor: Tensor, value) -> np.ndarray:
         return np.asarray(value, np.float32 if tensor.dtype == "f32" else np.int64)
 
     values: dict[Tensor, np.ndarray] = {t: held(t, v) for t, v in zip(graph.inputs, inputs)}
-    for op in graph.ops:
-        if op.kind not in _KERNELS:
+    for index, op in enumerate(graph.ops):
+        if op.kind not in _KERNELS and op.kind not in _STATEFUL_KERNELS:
             raise ValueError(f"no TFLM reference kernel for {op.kind}")
         arguments = op.inputs[:_VALUE_INPUTS.get(op.kind, len(op.inputs))]
-        values[op.output] = _KERNELS[op.kind](op, *[values[t] if t in values
-                                                     else held(t, t.data) for t in arguments])
+        operands = [values[t] if t in values else held(t, t.data) for t in arguments]
+        if op.kind in _STATEFUL_KERNELS:
+            values[op.output], state[index] = _STATEFUL_KERNELS[op.kind](
+                op, *operands, state.get(index))
+        else:
+            values[op.output] = _KERNELS[op.kind](op, *operands)
     return [values[t].astype(NUMPY_TYPES[t.dtype]) for t in graph.outputs]
 
 
 def main(argv: list[str] | None = None) -> int:
     """python3 -m pex.reference.tflm_interpreter MODEL INPUT OUTPUT: TFLite Micro's output
-    bytes for raw input bytes (the model read by pex's TFLite reader)."""
+    bytes for raw input bytes (the model read by pex's TFLite reader). An INPUT of k inputs
+    back to back is k invocations, one after the other from one reset, each continuing
+    from the variable tensors the previous left, as pexc's --run does; OUTPUT gets the k
+    outputs back to back."""
     import argparse
     import sys
 
@@ -677,9 +692,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         graph = load_graph(args.model)
         (tensor,) = graph.inputs
-        data = np.fromfile(args.input, NUMPY_TYPES[tensor.dtype]).reshape(tensor.shape)
+        data = np.fromfile(args.input, NUMPY_TYPES[tensor.dtype])
+        size = int(np.prod(tensor.shape))
+        if data.size == 0 or data.size % size:
+            raise ValueError(f"{args.input} does not hold whole inputs of {size} elements")
+        state: dict[int, np.ndarray] = {}
         with open(args.output, "wb") as file:
-            file.write(b"".join(o.tobytes() for o in run(graph, [data])))
+            for record in data.reshape(-1, *tensor.shape):
+                file.write(b"".join(o.tobytes() for o in run(graph, [record], state)))
     except (ModelError, OSError, ValueError) as error:
         print(f"pex-tflm-reference: error: {args.model}: {error}", file=sys.stderr)
         return 1

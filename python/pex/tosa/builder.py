@@ -52,6 +52,8 @@ class FunctionBuilder:
         self.extensions: set[str] = set()
         # Open scf.for loops, innermost last: (result name, carried types).
         self._loops: list[tuple[str, list]] = []
+        # Module-level declarations of the state kept between runs.
+        self.globals: list[str] = []
 
     # Values of graph tensors.
 
@@ -232,6 +234,30 @@ class FunctionBuilder:
         self.lines.append(f"}}{text.location(self._loc)}")
         self._constants.clear()
         return [Value(f"{result}#{i}", type_) for i, type_ in enumerate(types)]
+
+    # State kept between runs: a mutable ml_program.global (TOSA's variables have
+    # no int16 type, which SVDF and LSTM states use), loaded where a run starts from
+    # it and stored where the run leaves its new value (pex-thread-variables).
+
+    def state(self, name: str, shape, dtype: str, initial) -> str:
+        """Declares state of `shape` starting at `initial` in every element; returns its
+        symbol."""
+        symbol = f"{name}_{len(self.globals)}"
+        type_ = TensorType(tuple(int(d) for d in shape), dtype)
+        self.globals.append(f"ml_program.global private mutable @{symbol}"
+                            f"({text.dense(np.full(type_.shape, initial), dtype)} : {type_})"
+                            f" : {type_}")
+        return symbol
+
+    def load_state(self, symbol: str, type_: TensorType) -> Value:
+        value = self._fresh(type_)
+        self.lines.append(f"{value.name} = ml_program.global_load @{symbol} : {type_}"
+                          f"{text.location(self._loc)}")
+        return value
+
+    def store_state(self, symbol: str, value: Value) -> None:
+        self.lines.append(f"ml_program.global_store @{symbol} = {value.name} : {value.type}"
+                          f"{text.location(self._loc)}")
 
     def empty(self, type_: TensorType) -> Value:
         """A tensor every element of which is written before it is read."""

@@ -135,8 +135,10 @@ def module_text(b: FunctionBuilder, name: str, arguments: list[str], results: li
     """The module of one function: `arguments` and `result_types` as declared, the body
     `b` wrote, returning `results`."""
     body = "\n".join("    " + line for line in b.lines)
+    globals_ = "".join(f"  {line}\n" for line in b.globals)
     return (f"module attributes {{tosa.target_env = "
             f"{text.target_env(b.profiles, b.extensions)}}} {{\n"
+            f"{globals_}"
             f"  func.func @{name}({', '.join(arguments)}) -> ({', '.join(result_types)}) {{\n"
             f"{body}\n"
             f"    return {', '.join(v.name for v in results)} : "

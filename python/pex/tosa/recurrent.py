@@ -72,14 +72,21 @@ def _kernel(b: FunctionBuilder, weights: np.ndarray, dtype: str) -> Value:
 
 
 def _shifted_state(b: FunctionBuilder, newest: Value, memory: int, reset_value) -> Value:
-    """The reset state after one shift, [N, M, F] (the filters last, as channels, so the
-    time filter is channel-local), `newest` [N, 1, F] its last step."""
+    """The state after one shift, [N, M, F] (the filters last, as channels, so the time
+    filter is channel-local), `newest` [N, 1, F] its last step. The M - 1 older steps are
+    state kept between runs, as TFLite Micro keeps the SVDF's variable tensor: they start
+    at `reset_value` (ResetVariableTensors), and each run leaves its M - 1 newest steps
+    for the next."""
     if memory == 1:
         return newest
     batch, _, filters = newest.shape
-    older = b.const(np.full((batch, memory - 1, filters), reset_value), newest.dtype)
-    return b.op("concat", [older, newest], TensorType((batch, memory, filters), newest.dtype),
-                "axis = 1 : i32")
+    kept = (batch, memory - 1, filters)
+    symbol = b.state("svdf_state", kept, newest.dtype, reset_value)
+    older = b.load_state(symbol, TensorType(kept, newest.dtype))
+    state = b.op("concat", [older, newest], TensorType((batch, memory, filters), newest.dtype),
+                 "axis = 1 : i32")
+    b.store_state(symbol, b.slice(state, (0, 1, 0), kept))
+    return state
 
 
 def _unit_sums(b: FunctionBuilder, state: Value, weights_time: Tensor, rank: int) -> Value:

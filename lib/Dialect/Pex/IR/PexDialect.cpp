@@ -76,6 +76,9 @@ LogicalResult PexDialect::verifyOperationAttribute(Operation *op,
   if (name == kLayerAttrName)
     return expect(isa<LayerAttr>(value) && isa<FunctionOpInterface>(op),
                   "a #pex.layer on a function");
+  if (name == kVariableAttrName)
+    return expect(isa<UnitAttr>(value) && isa<memref::GlobalOp>(op),
+                  "a unit attribute on a variable's global");
   if (name == kFirstFitSizeAttrName || name == kPeakBeforePartitionAttrName)
     return expect(isa<IntegerAttr>(value), "an integer number of bytes");
   if (name == kArenaIOAttrName)
@@ -130,6 +133,8 @@ static LogicalResult verifyValueAttribute(Operation *op, NamedAttribute attr,
     return expect(isa<PlacementAttr>(value), "a #pex.placement");
   if (name == kOutputArgAttrName && isArgument)
     return expect(isa<UnitAttr>(value), "a unit attribute");
+  if (name == kVariableAttrName)
+    return expect(isa<FlatSymbolRefAttr>(value), "a variable's symbol");
   return op->emitOpError() << "unknown pex attribute '" << name << "' on a "
                            << (isArgument ? "argument" : "result");
 }

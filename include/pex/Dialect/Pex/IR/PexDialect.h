@@ -48,6 +48,12 @@ constexpr llvm::StringLiteral kFirstFitSizeAttrName = "pex.first_fit_size";
 /// Unit attribute on an argument of a bufferized model function that is one
 /// of its outputs (a result turned into an output parameter).
 constexpr llvm::StringLiteral kOutputArgAttrName = "pex.output";
+/// On a model function's argument or result (pex-thread-variables): the
+/// `tosa.variable` (a flat symbol reference) whose value before the run the
+/// argument is, or whose value after the run the result is. From
+/// pex-materialize-arena on, on the mutable global holding the variable
+/// between runs (a unit attribute).
+constexpr llvm::StringLiteral kVariableAttrName = "pex.variable";
 /// On a partitioned function: the peak before partitioning (for reports).
 constexpr llvm::StringLiteral kPeakBeforePartitionAttrName =
     "pex.peak_before_partition";
