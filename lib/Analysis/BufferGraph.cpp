@@ -127,15 +127,16 @@ LogicalResult BufferGraphBuilder::checkLoop(scf::ForOp loop) {
       return loop.emitError()
              << "pex: loop-carried value #" << index << " is not a tensor";
     // The carried storage starts as an undefined tensor (a sequence filled
-    // step by step) or as a constant the lowering writes into it.
-    if (init.getDefiningOp<tensor::EmptyOp>())
+    // step by step), as a constant the lowering writes into it or as a copy
+    // of the state the previous run left (a variable's value before the run).
+    if (init.getDefiningOp<tensor::EmptyOp>() || isVariableArgument(init))
       continue;
     DenseElementsAttr constant;
     if (!matchPattern(init, m_Constant(&constant)) || !constant.isSplat())
       return loop.emitError()
              << "pex: loop-carried value #" << index
-             << " must start from an empty tensor or a constant splat (a "
-                "reset state)";
+             << " must start from an empty tensor, a constant splat (a "
+                "reset state) or the state kept from the previous run";
   }
   return success();
 }
@@ -543,7 +544,7 @@ LogicalResult BufferGraphBuilder::build(func::FuncOp func) {
     // A variable's value before the run is in its own global, which the run
     // only reads: like a constant, not a buffer of the arena.
     if (!isa<RankedTensorType>(arg.getType()) || arg.use_empty() ||
-        func.getArgAttr(arg.getArgNumber(), kVariableAttrName))
+        isVariableArgument(arg))
       continue;
     unsigned buffer = addBuffer(arg);
     model.buffers[buffer].isArgument = true;

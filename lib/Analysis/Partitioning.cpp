@@ -143,6 +143,9 @@ std::string explainWholeTensor(const BufferGraph &model, unsigned buffer,
                      std::to_string(tensor.exactBytes) + " bytes)";
   if (tensor.isArgument)
     return what + " is the model's input, live until its last reader";
+  if (tensor.isState)
+    return what + " is state the run leaves for the next, kept until the "
+                  "run's end";
   if (tensor.isResult)
     return what + " is the model's output";
   if (!tensor.producer)
@@ -230,7 +233,7 @@ SmallVector<std::string> mlir::pex::explainPeak(const BufferGraph &model,
   for (auto [index, buffer] : llvm::enumerate(model.getBuffers()))
     if (eval.isLive(index, eval.peakStep) && !buffer.ownerGroup &&
         buffer.bytes > 0 && eval.storageOf[index] == index &&
-        (model.getOptions().countIO || !buffer.isIO()))
+        model.counts(buffer))
       live.push_back(index);
   llvm::stable_sort(live, [&](unsigned a, unsigned b) {
     return model.getBuffers()[a].bytes > model.getBuffers()[b].bytes;

@@ -26,7 +26,7 @@ from pex.quantization import (INT8_MAX, INT8_MIN, INT16_MAX, INT16_MIN, activati
                               float_activation_range, multiply_by_quantized_multiplier,
                               quantize_multiplier, rounding_divide_by_pot,
                               saturating_rounding_doubling_high_mul, tflite_round, wrap_int32)
-from pex.reference.tflm_lstm import logistic_int16, lstm, tanh_int16
+from pex.reference.tflm_lstm import logistic_int16, lstm_step, tanh_int16
 from pex.reference.tflm_svdf import svdf_step
 from pex.reference.tflm_unary import UNARY_INT8, inv_sqrt_multiplier
 from pex.tflm_reference import (int16_activation_parameters, log_softmax_int8, logistic_int8,
@@ -629,7 +629,6 @@ _KERNELS = {
     "mean": _mean,
     "relu6": _relu6,
     "relu_n1_to_1": _relu_n1_to_1,
-    "lstm": lstm,
     "compare": _compare,
     "logical_and": lambda op, a, b: np.logical_and(a, b),
     "logical_or": lambda op, a, b: np.logical_or(a, b),
@@ -644,7 +643,7 @@ _VALUE_INPUTS = {"conv2d": 1, "depthwise_conv2d": 1, "fully_connected": 1,
 
 # Kernels of operators with variable tensors, which TFLite Micro keeps from one invocation
 # to the next: kernel(op, x, previous state or None) -> (output, new state).
-_STATEFUL_KERNELS = {"svdf": svdf_step}
+_STATEFUL_KERNELS = {"svdf": svdf_step, "lstm": lstm_step}
 
 
 def run(graph: Graph, inputs: list[np.ndarray],

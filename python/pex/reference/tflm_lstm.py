@@ -1,5 +1,7 @@
-"""TFLite Micro's UNIDIRECTIONAL_SEQUENCE_LSTM (`lstm_eval.h`'s LstmStep), one invocation
-from the reset state, written from its arithmetic.
+"""TFLite Micro's UNIDIRECTIONAL_SEQUENCE_LSTM (`lstm_eval.h`'s LstmStep), written from its
+arithmetic. h and c are variable tensors, which TFLite Micro keeps from one invocation to
+the next: `lstm_step` continues from the (h, c) the previous invocation left, `lstm` starts
+from the reset state (below).
 
 Float (h = c = 0): per time step and gate (input, forget, cell, output), the input weights
 times x_t plus the bias plus the recurrent weights times h; sigmoid for the input, forget
@@ -50,25 +52,34 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 def lstm(op: Op, x: np.ndarray) -> np.ndarray:
+    """One invocation from the reset state."""
+    return lstm_step(op, x, None)[0]
+
+
+def lstm_step(op: Op, x: np.ndarray, previous: tuple[np.ndarray, np.ndarray] | None
+              ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """One invocation continuing from the (h, c) `previous` left (None: after
+    ResetVariableTensors): (the output sequence, the last step's (h, c))."""
     if op.inputs[0].dtype == "i8":
-        return _lstm_int8(op, x)
-    outputs = [h for h, _ in float_steps(
+        return _lstm_int8(op, x, previous)
+    steps = list(float_steps(
         _sequence(op, x.astype(np.float32)), [t.data for t in op.inputs[1:5]],
         [t.data for t in op.inputs[5:9]], [t.data for t in op.inputs[9:13]],
-        op.attrs["activation"], op.attrs["cell_clip"])]
-    result = np.stack(outputs)
-    return result if op.attrs["time_major"] else result.transpose(1, 0, 2)
+        op.attrs["activation"], op.attrs["cell_clip"], previous))
+    result = np.stack([h for h, _ in steps])
+    return (result if op.attrs["time_major"] else result.transpose(1, 0, 2)), steps[-1]
 
 
 def float_steps(sequence: np.ndarray, input_weights, recurrent_weights, biases, activation: str,
-                clip: float):
-    """Each step's (h, c) for a sequence [T, N, K], in float32."""
+                clip: float, previous: tuple[np.ndarray, np.ndarray] | None = None):
+    """Each step's (h, c) for a sequence [T, N, K], in float32, from `previous` (None:
+    zeros)."""
     input_weights = [w.astype(np.float32) for w in input_weights]
     recurrent_weights = [w.astype(np.float32) for w in recurrent_weights]
     biases = [b.astype(np.float32) for b in biases]
     batch, units = sequence.shape[1], biases[0].shape[0]
-    h = np.zeros((batch, units), np.float32)
-    c = np.zeros((batch, units), np.float32)
+    h, c = previous if previous is not None else (np.zeros((batch, units), np.float32),
+                                                  np.zeros((batch, units), np.float32))
     for x_t in sequence.astype(np.float32):
         i, f, g, o = (x_t @ w.T + bias + h @ r.T
                       for w, r, bias in zip(input_weights, recurrent_weights, biases))
@@ -137,7 +148,8 @@ def _mul(a: np.ndarray, b: np.ndarray, scale_a: float, scale_b: float, scale_out
     return np.clip(multiply_by_quantized_multiplier(a * b, *multiplier) + zero_point, low, high)
 
 
-def _lstm_int8(op: Op, x: np.ndarray) -> np.ndarray:
+def _lstm_int8(op: Op, x: np.ndarray, previous: tuple[np.ndarray, np.ndarray] | None
+               ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
     source = op.inputs[0]
     input_weights, recurrent_weights, biases = op.inputs[1:5], op.inputs[5:9], op.inputs[9:13]
     hidden = op.attrs["hidden_quant"]
@@ -148,8 +160,8 @@ def _lstm_int8(op: Op, x: np.ndarray) -> np.ndarray:
     quantized_clip = int(np.clip(float(clip) / cell_scale, INT16_MIN, INT16_MAX))
     sequence = _sequence(op, np.asarray(x, np.int64))
     batch, units = sequence.shape[1], biases[0].shape[0]
-    h = np.full((batch, units), hidden_zp, np.int64)
-    c = np.zeros((batch, units), np.int64)
+    h, c = previous if previous is not None else (np.full((batch, units), hidden_zp, np.int64),
+                                                  np.zeros((batch, units), np.int64))
     outputs = []
     for x_t in sequence:
         def gate(k: int) -> np.ndarray:
@@ -171,4 +183,4 @@ def _lstm_int8(op: Op, x: np.ndarray) -> np.ndarray:
                  GATE_OUTPUT_SCALE, hidden_scale, hidden_zp, -128, 127)
         outputs.append(h)
     result = np.stack(outputs)
-    return result if op.attrs["time_major"] else result.transpose(1, 0, 2)
+    return (result if op.attrs["time_major"] else result.transpose(1, 0, 2)), (h, c)

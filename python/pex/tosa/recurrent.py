@@ -71,29 +71,41 @@ def _kernel(b: FunctionBuilder, weights: np.ndarray, dtype: str) -> Value:
     return b.const(weights.reshape(filters, 1, 1, depth), dtype)
 
 
-def _shifted_state(b: FunctionBuilder, newest: Value, memory: int, reset_value) -> Value:
-    """The state after one shift, [N, M, F] (the filters last, as channels, so the time
-    filter is channel-local), `newest` [N, 1, F] its last step. The M - 1 older steps are
-    state kept between runs, as TFLite Micro keeps the SVDF's variable tensor: they start
-    at `reset_value` (ResetVariableTensors), and each run leaves its M - 1 newest steps
-    for the next."""
-    if memory == 1:
-        return newest
+def _time_filtered(b: FunctionBuilder, newest: Value, weights_time: Tensor,
+                   reset_value, widen: Callable[[Value], Value]) -> Value:
+    """sum over the memory M of state * time weights, [N, 1, F] (the filters last, as
+    channels, so the filter is channel-local), `newest` [N, 1, F] the state's last step
+    and `widen` what makes a step of the state the filter's operand. The M - 1 older steps
+    are state kept between runs, as TFLite Micro keeps the SVDF's variable tensor: they
+    start at `reset_value` (ResetVariableTensors), and each run leaves its M - 1 newest
+    steps for the next. The state is never assembled: the older steps' sum, in memory
+    order, then the newest step's product (TFLite Micro's order of additions)."""
     batch, _, filters = newest.shape
+    memory = weights_time.shape[1]
+    weights = weights_time.data.T.reshape(1, memory, filters)
+    wide_newest = widen(newest)
+    newest_term = b.mul(wide_newest, b.const(weights[:, memory - 1:], wide_newest.dtype),
+                        newest.shape)
+    if memory == 1:
+        return newest_term
     kept = (batch, memory - 1, filters)
     symbol = b.state("svdf_state", kept, newest.dtype, reset_value)
     older = b.load_state(symbol, TensorType(kept, newest.dtype))
-    state = b.op("concat", [older, newest], TensorType((batch, memory, filters), newest.dtype),
-                 "axis = 1 : i32")
-    b.store_state(symbol, b.slice(state, (0, 1, 0), kept))
-    return state
+    wide_older = widen(older)
+    older_sum = b.reduce("reduce_sum", b.mul(wide_older, b.const(weights[:, :memory - 1],
+                                                                 wide_older.dtype), kept), 1)
+    if memory == 2:
+        b.store_state(symbol, newest)
+    else:
+        shifted = b.slice(older, (0, 1, 0), (batch, memory - 2, filters))
+        b.store_state(symbol, b.op("concat", [shifted, newest],
+                                   TensorType(kept, newest.dtype), "axis = 1 : i32"))
+    return b.elementwise("add", older_sum, newest_term, newest_term.shape)
 
 
-def _unit_sums(b: FunctionBuilder, state: Value, weights_time: Tensor, rank: int) -> Value:
-    """sum over memory and rank of state * weights_time: [N, U] (int32 or float)."""
-    batch, memory, filters = state.shape
-    weights = b.const(weights_time.data.T.reshape(1, memory, filters), state.dtype)
-    filtered = b.reduce("reduce_sum", b.mul(state, weights, state.shape), 1)
+def _unit_sums(b: FunctionBuilder, filtered: Value, rank: int) -> Value:
+    """sum over the rank of the time-filtered state [N, 1, F]: [N, U]."""
+    batch, _, filters = filtered.shape
     per_unit = b.reshape(filtered, (batch, filters // rank, rank))
     return b.reshape(b.reduce("reduce_sum", per_unit, 2), (batch, filters // rank))
 
@@ -107,14 +119,15 @@ def _with_bias(b: FunctionBuilder, sums: Value, bias: Tensor | None) -> Value:
 def lower_svdf(b: FunctionBuilder, op: Op) -> None:
     x, weights_feature, weights_time, bias = op.inputs
     out, rank = op.output, op.attrs["rank"]
-    batch, filters, memory = x.shape[0], weights_feature.shape[0], weights_time.shape[1]
+    batch, filters = x.shape[0], weights_feature.shape[0]
     accumulator = "i32" if x.dtype == "i8" else "f32"
     projection = _projection(b, b.value(x), _kernel(b, weights_feature.data, weights_feature.dtype),
                              b.const(np.zeros(filters), accumulator),
                              x.zero_point() if x.quant is not None else 0)
     if x.dtype == "f32":
-        state = _shifted_state(b, b.reshape(projection, (batch, 1, filters)), memory, 0.0)
-        sums = _with_bias(b, _unit_sums(b, state, weights_time, rank), bias)
+        filtered = _time_filtered(b, b.reshape(projection, (batch, 1, filters)), weights_time,
+                                  0.0, lambda step: step)
+        sums = _with_bias(b, _unit_sums(b, filtered, rank), bias)
         b.bind(out, fused_activation(b, sums, op.attrs["activation"], out))
         return
     state_quant, state_dtype = op.attrs["state_quant"], op.attrs["state_dtype"]
@@ -122,9 +135,10 @@ def lower_svdf(b: FunctionBuilder, op: Op) -> None:
     state_zp = int(state_quant.zero_point[0])
     multiplier, shift = _effective_scale(x.scale(), weights_feature.scale(), state_scale)
     newest = b.rescale(projection, multiplier, shift, 0, state_zp, state_dtype)
-    state = _shifted_state(b, b.reshape(newest, (batch, 1, filters)), memory, state_zp)
-    centred = b.rescale(state, _UNIT_MULTIPLIER, _UNIT_SHIFT, state_zp, 0, "i32")
-    sums = _with_bias(b, _unit_sums(b, centred, weights_time, rank), bias)
+    filtered = _time_filtered(
+        b, b.reshape(newest, (batch, 1, filters)), weights_time, state_zp,
+        lambda step: b.rescale(step, _UNIT_MULTIPLIER, _UNIT_SHIFT, state_zp, 0, "i32"))
+    sums = _with_bias(b, _unit_sums(b, filtered, rank), bias)
     multiplier, shift = _effective_scale(state_scale, weights_time.scale(), out.scale())
     b.bind(out, b.rescale(sums, multiplier, shift, 0, out.zero_point(), "i8"))
 
@@ -185,8 +199,9 @@ def _lower_lstm_float(b: FunctionBuilder, op: Op) -> None:
     out, activation = op.output, op.attrs["activation"]
     steps, batch, _, units = _sequence_shape(op)
     input_kernel, recurrent_kernel, bias, no_bias = _gate_weights(b, op, "f32", "f32")
-    reset = b.const(np.zeros((batch, units)), "f32")
-    step, (h, c, *outputs) = b.begin_loop(steps, [reset, reset, *_assembled(b, op)])
+    (h0, c0), kept = _initial_states(b, op, ((batch, units), "f32", 0.0),
+                                     ((batch, units), "f32", 0.0))
+    step, (h, c, *outputs) = b.begin_loop(steps, [h0, c0, *_assembled(b, op)])
     x_t, write_row = _step_rows(b, op, step)
     gates = b.elementwise("add", _projection(b, x_t, input_kernel, bias),
                           _projection(b, h, recurrent_kernel, no_bias), (batch, 1, 1, 4 * units))
@@ -198,7 +213,22 @@ def _lower_lstm_float(b: FunctionBuilder, op: Op) -> None:
     if op.attrs["cell_clip"] > 0:
         c = b.clamp(c, -op.attrs["cell_clip"], op.attrs["cell_clip"])
     h = b.mul(o, _lstm_activation(b, c, activation, out), c.shape)
-    _bind_results(b, op, b.end_loop([h, c, *(write_row(h, o) for o in outputs)]))
+    _bind_results(b, op, b.end_loop([h, c, *(write_row(h, o) for o in outputs)]), kept)
+
+
+def _initial_states(b: FunctionBuilder, op: Op,
+                    *states: tuple) -> tuple[list[Value], list[str]]:
+    """The loop's initial h and c, each given as (shape, type, reset value), and the
+    symbols of the states kept between runs: the reset state and none (ONNX: zeros each
+    run), or with `kept_state` (TFLite: variable tensors) the state the previous run left,
+    which starts at the reset value (ResetVariableTensors); `_bind_results` stores the
+    last step's."""
+    if not op.attrs.get("kept_state", False):
+        return [b.const(np.full(shape, reset), dtype) for shape, dtype, reset in states], []
+    symbols = [b.state(name, shape, dtype, reset)
+               for name, (shape, dtype, reset) in zip(("lstm_h", "lstm_c"), states)]
+    return [b.load_state(symbol, TensorType(shape, dtype))
+            for symbol, (shape, dtype, _) in zip(symbols, states)], symbols
 
 
 def _assembled(b: FunctionBuilder, op: Op) -> list[Value]:
@@ -208,9 +238,13 @@ def _assembled(b: FunctionBuilder, op: Op) -> list[Value]:
     return [b.empty(TensorType(op.outputs[0].shape, op.outputs[0].dtype))]
 
 
-def _bind_results(b: FunctionBuilder, op: Op, carried: list[Value]) -> None:
+def _bind_results(b: FunctionBuilder, op: Op, carried: list[Value],
+                  kept: list[str] = ()) -> None:
     """The output sequence (the last carried value) when there is one, and the last h
-    (the first) when it is a result."""
+    (the first) when it is a result; the `kept` states (`_initial_states`) store the
+    last h and c (the first two)."""
+    for symbol, value in zip(kept, carried):
+        b.store_state(symbol, value)
     sequence = op.attrs.get("sequence", True)
     if sequence:
         b.bind(op.outputs[0], carried[-1])
@@ -323,9 +357,9 @@ def _lower_lstm_int8(b: FunctionBuilder, op: Op) -> None:
     if op.attrs["cell_clip"] > 0:
         clip = int(np.clip(op.attrs["cell_clip"] / cell_scale, INT16_MIN, INT16_MAX))
         low, high = -clip, clip
-    step, (h, c, *outputs) = b.begin_loop(steps, [
-        b.const(np.full((batch, units), hidden_zp), "i8"),
-        b.const(np.zeros((batch, units)), "i16"), *_assembled(b, op)])
+    (h0, c0), kept = _initial_states(b, op, ((batch, units), "i8", hidden_zp),
+                                     ((batch, units), "i16", 0))
+    step, (h, c, *outputs) = b.begin_loop(steps, [h0, c0, *_assembled(b, op)])
     x_t, write_row = _step_rows(b, op, step)
     from_input = _gate_rescale(b, _projection(b, x_t, input_kernel, bias, x.zero_point()),
                                x.scale(), input_weights)
@@ -352,4 +386,4 @@ def _lower_lstm_int8(b: FunctionBuilder, op: Op) -> None:
     h = _requantize_product(b, tanh_int16(b, c_next,
                                           tanh_parameters(cell_state_scale_power(cell_scale))),
                             o, _GATE_OUTPUT_SCALE ** 2 / hidden_scale, hidden_zp, "i8")
-    _bind_results(b, op, b.end_loop([h, c_next, *(write_row(h, o) for o in outputs)]))
+    _bind_results(b, op, b.end_loop([h, c_next, *(write_row(h, o) for o in outputs)]), kept)

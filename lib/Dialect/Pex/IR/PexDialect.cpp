@@ -115,6 +115,15 @@ LogicalResult PexDialect::verifyOperationAttribute(Operation *op,
   return op->emitOpError() << "unknown pex attribute '" << name << "'";
 }
 
+bool pex::isVariableArgument(Value value) {
+  auto arg = dyn_cast<BlockArgument>(value);
+  if (!arg)
+    return false;
+  auto function = dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp());
+  return function && arg.getOwner()->isEntryBlock() &&
+         function.getArgAttr(arg.getArgNumber(), kVariableAttrName);
+}
+
 /// The attributes of a function's arguments and results.
 static LogicalResult verifyValueAttribute(Operation *op, NamedAttribute attr,
                                           bool isArgument) {

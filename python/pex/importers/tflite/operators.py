@@ -613,7 +613,7 @@ def unidirectional_sequence_lstm(ctx) -> None:
         attrs = _lstm_int8_attributes(ctx, activation)
     gates = [ctx.input(p) for p in _LSTM_INPUT_WEIGHTS + _LSTM_RECURRENT_WEIGHTS + _LSTM_BIASES]
     ctx.emit("lstm", [x, *gates], time_major=time_major, activation=activation,
-             cell_clip=float(options.cell_clip), **attrs)
+             cell_clip=float(options.cell_clip), kept_state=True, **attrs)
 
 
 def _lstm_int8_attributes(ctx, activation: str) -> dict:

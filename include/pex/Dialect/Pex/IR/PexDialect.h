@@ -54,6 +54,9 @@ constexpr llvm::StringLiteral kOutputArgAttrName = "pex.output";
 /// pex-materialize-arena on, on the mutable global holding the variable
 /// between runs (a unit attribute).
 constexpr llvm::StringLiteral kVariableAttrName = "pex.variable";
+/// Whether `value` is a function argument marked `pex.variable`: the value
+/// a state kept between runs has when the run starts.
+bool isVariableArgument(Value value);
 /// On a partitioned function: the peak before partitioning (for reports).
 constexpr llvm::StringLiteral kPeakBeforePartitionAttrName =
     "pex.peak_before_partition";
