@@ -163,11 +163,13 @@ struct ThreadVariablesPass
       if (after == before)
         continue;
       Operation *terminator = body.getTerminator();
-      if (llvm::is_contained(terminator->getOperands(), after))
-        return terminator->emitError()
-               << "pex: the model returns the new value of state @"
-               << name.getValue()
-               << ", which pex does not support (return a copy)";
+      // A value the model also returns (or leaves in another state) is one
+      // buffer with two destinations: the state gets a copy.
+      if (llvm::is_contained(terminator->getOperands(), after)) {
+        OpBuilder builder(terminator);
+        after = tosa::IdentityOp::create(builder, after.getLoc(),
+                                         after.getType(), after);
+      }
       unsigned index = func.getNumResults();
       if (failed(func.insertResult(index, *type, {})))
         return failure();

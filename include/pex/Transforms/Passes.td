@@ -171,8 +171,9 @@ def ThreadVariables : Pass<"pex-thread-variables", "ModuleOp"> {
 
     Refused with a located error: state accessed inside a region (a loop's
     body), stored twice in a run, stored to but not mutable, without a
-    static shape, with an initial value that is not one repeated element (a
-    reset fills the state), or whose new value the function also returns.
+    static shape, or with an initial value that is not one repeated element
+    (a reset fills the state). A new value the function also returns is
+    copied (`tosa.identity`) into the state's result.
   }];
   let dependentDialects = ["::mlir::func::FuncDialect",
                            "::mlir::ml_program::MLProgramDialect"];

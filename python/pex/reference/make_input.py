@@ -1,10 +1,14 @@
-"""python3 -m pex.reference.make_input MODEL -o FILE: the reference input bytes
-of a model (.tflite, .onnx or TOSA .mlir), as raw bytes for `pexc --run`."""
+"""python3 -m pex.reference.make_input MODEL -o FILE [--count K]: the reference input bytes
+of a model (.tflite, .onnx or TOSA .mlir), as raw bytes for `pexc --run`. With --count K,
+K inputs back to back (K runs, e.g. of a model that keeps state between runs): input k is
+the reference input with its elements rotated by k places."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+
+import numpy as np
 
 from pex.errors import ModelError
 from pex.importers import import_model
@@ -16,7 +20,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pex-make-input", description=__doc__.splitlines()[0])
     parser.add_argument("model")
     parser.add_argument("-o", "--output", required=True)
+    parser.add_argument("--count", type=int, default=1, help="inputs back to back")
     args = parser.parse_args(argv)
+    if args.count < 1:
+        parser.error("--count must be at least 1")
     try:
         if args.model.endswith(".mlir"):
             with open(args.model) as f:
@@ -24,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             text = import_model(args.model)
         (tensor,) = public_function(text).arguments
-        reference_input(tensor.shape, tensor.dtype).tofile(args.output)
+        first = reference_input(tensor.shape, tensor.dtype).reshape(-1)
+        np.concatenate([np.roll(first, -k) for k in range(args.count)]).tofile(args.output)
     except (ModelError, OSError, ValueError) as error:
         print(f"pex-make-input: error: {args.model}: {error}", file=sys.stderr)
         return 1

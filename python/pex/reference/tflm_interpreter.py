@@ -675,8 +675,8 @@ def main(argv: list[str] | None = None) -> int:
     """python3 -m pex.reference.tflm_interpreter MODEL INPUT OUTPUT: TFLite Micro's output
     bytes for raw input bytes (the model read by pex's TFLite reader). An INPUT of k inputs
     back to back is k invocations, one after the other from one reset, each continuing
-    from the variable tensors the previous left, as pexc's --run does; OUTPUT gets the k
-    outputs back to back."""
+    from the variable tensors the previous left, as pexc's --run does (--reset: each from
+    the reset state); OUTPUT gets the k outputs back to back."""
     import argparse
     import sys
 
@@ -687,6 +687,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("model")
     parser.add_argument("input")
     parser.add_argument("output")
+    parser.add_argument("--reset", action="store_true",
+                        help="ResetVariableTensors before each invocation")
     args = parser.parse_args(argv)
     try:
         graph = load_graph(args.model)
@@ -698,6 +700,8 @@ def main(argv: list[str] | None = None) -> int:
         state: dict[int, np.ndarray] = {}
         with open(args.output, "wb") as file:
             for record in data.reshape(-1, *tensor.shape):
+                if args.reset:
+                    state.clear()
                 file.write(b"".join(o.tobytes() for o in run(graph, [record], state)))
     except (ModelError, OSError, ValueError) as error:
         print(f"pex-tflm-reference: error: {args.model}: {error}", file=sys.stderr)
