@@ -1,13 +1,18 @@
-"""svdf and lstm, TFLite's recurrent operators, and gru (ONNX's), one invocation from the
-reset state each.
+"""svdf and lstm, TFLite's recurrent operators, and gru (ONNX's).
 
-svdf is plain TOSA: its state [N, M, F] is an arena tensor like any other, the reset
-state shifted one step (a constant of M - 1 steps) with the feature projection of the
-input as its newest step; the filters are the channels, so the partitioner can run the
-time filter in slices of them. int8 follows TFLite Micro's integer kernel: the projection
-accumulates in int32, is rescaled to the state's type (int16 or int8) with its zero point
-and saturated; the time filter multiplies the centred state by the time weights in int32;
-the bias and the rank reduction are int32 sums; one rescale gives the int8 output.
+TFLite's SVDF memory and LSTM h and c are variable tensors, which TFLite Micro keeps from
+one invocation to the next: they are state kept between runs (`FunctionBuilder.state`,
+a mutable ml_program global loaded where a run starts from it and stored where the run
+leaves its new value). ONNX's recurrent operators start from their initial states (the
+reset state, zeros) every run.
+
+svdf's M - 1 older steps [N, M - 1, F] are that state (reset: the state's zero point);
+the filters are the channels, so the partitioner can run the time filter in slices of
+them. int8 follows TFLite Micro's integer kernel: the projection accumulates in int32, is
+rescaled to the state's type (int16 or int8) with its zero point and saturated (the
+newest step); the time filter multiplies each centred step by its time weights in int32,
+the older steps' products summed first; the bias and the rank reduction are int32 sums;
+one rescale gives the int8 output.
 
 lstm keeps its time loop: an `scf.for` whose body is TOSA on the step's slice of the
 input, carrying the states h and c and the output being assembled row by row; an optional

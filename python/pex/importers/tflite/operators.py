@@ -565,8 +565,8 @@ _LSTM_ACTIVATIONS = {0: "NONE", 1: "RELU", 2: "RELU_N1_TO_1", 3: "RELU6", 4: "TA
 def unidirectional_sequence_lstm(ctx) -> None:
     """Float, or TFLite's int8 form (int8 activations and weights, int32 biases, an int16
     cell state), without CIFG, peepholes, projection or layer normalisation (as TFLite
-    Micro's kernel); one invocation from the reset state (h and c zero, an int8 h its
-    zero point)."""
+    Micro's kernel); h and c are kept between runs as TFLite Micro keeps its variable
+    tensors (reset: zero, an int8 h its zero point)."""
     x, out = ctx.input(0), ctx.output
     options = ctx.options(schema.UnidirectionalSequenceLSTMOptions)
     if x.dtype not in ("f32", "i8"):
