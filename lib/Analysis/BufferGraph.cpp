@@ -132,11 +132,11 @@ LogicalResult BufferGraphBuilder::checkLoop(scf::ForOp loop) {
     if (init.getDefiningOp<tensor::EmptyOp>() || isVariableArgument(init))
       continue;
     DenseElementsAttr constant;
-    if (!matchPattern(init, m_Constant(&constant)) || !constant.isSplat())
+    if (!matchPattern(init, m_Constant(&constant)))
       return loop.emitError()
              << "pex: loop-carried value #" << index
-             << " must start from an empty tensor, a constant splat (a "
-                "reset state) or the state kept from the previous run";
+             << " must start from an empty tensor, a constant (an initial "
+                "state) or the state kept from the previous run";
   }
   return success();
 }

@@ -25,11 +25,11 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
-#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/DenseSet.h"
@@ -270,10 +270,9 @@ int64_t getStateBytes(ModuleOp module) {
   };
   for (auto variable : module.getOps<tosa::VariableOp>())
     add(RankedTensorType::get(
-        llvm::map_to_vector(variable.getVarShape().getValues<llvm::APInt>(),
-                            [](const llvm::APInt &size) {
-                              return size.getSExtValue();
-                            }),
+        llvm::map_to_vector(
+            variable.getVarShape().getValues<llvm::APInt>(),
+            [](const llvm::APInt &size) { return size.getSExtValue(); }),
         variable.getType()));
   for (auto global : module.getOps<ml_program::GlobalOp>())
     if (global.getIsMutable())

@@ -133,12 +133,10 @@ void mlir::pex::driver::writeHeader(llvm::raw_ostream &os, const ModelInterface 
   os << "#define " << prefix << "_ARENA_IO " << (figures.arenaIO ? 1 : 0)
      << "\n";
   bool inputRows = figures.inputRows > 0;
-  os << "#define " << prefix << "_IO_STREAM " << (inputRows ? 1 : 0)
-     << "\n";
+  os << "#define " << prefix << "_IO_STREAM " << (inputRows ? 1 : 0) << "\n";
   os << "/* SRAM for the state the model keeps from one run to the next "
         "(0: none). */\n";
-  os << "#define " << prefix << "_STATE_BYTES " << figures.stateBytes
-     << "\n\n";
+  os << "#define " << prefix << "_STATE_BYTES " << figures.stateBytes << "\n\n";
   if (figures.stateBytes > 0)
     os << "/* Each run continues from the state the previous one left (as "
           "TFLite Micro's\n   variable tensors: SVDF memories, LSTM states). "

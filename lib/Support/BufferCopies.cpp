@@ -9,8 +9,9 @@
 using namespace mlir;
 
 /// A loop nest over the shape of `type`, calling `body` with the indices.
-static void buildNest(OpBuilder &builder, Location loc, MemRefType type,
-                      function_ref<void(OpBuilder &, Location, ValueRange)> body) {
+static void
+buildNest(OpBuilder &builder, Location loc, MemRefType type,
+          function_ref<void(OpBuilder &, Location, ValueRange)> body) {
   SmallVector<Value> lbs, ubs, steps;
   for (int64_t size : type.getShape()) {
     lbs.push_back(arith::ConstantIndexOp::create(builder, loc, 0));

@@ -103,8 +103,8 @@ std::optional<Value> getCarriedDestination(Value result,
 
 /// Gives each value a loop carries the storage the planner placed it in
 /// (`pex.result_placements` on the loop): a `pex.buffer` there, filled with
-/// the initial value when that is a constant (a reset state) or copied from
-/// the state the previous run left.
+/// the initial value when that is a constant splat (a reset state), or
+/// copied from another constant or the state the previous run left.
 void placeCarriedValues(scf::ForOp loop) {
   auto placements = loop->getAttrOfType<ArrayAttr>(kResultPlacementsAttrName);
   if (!placements)
@@ -119,15 +119,17 @@ void placeCarriedValues(scf::ForOp loop) {
     if (!placement)
       continue;
     auto type = cast<RankedTensorType>(init.get().getType());
-    // The state the previous run left, copied in by a kernel.
-    if (isVariableArgument(init.get())) {
+    DenseElementsAttr constant;
+    bool isConstant = matchPattern(init.get(), m_Constant(&constant));
+    // The state the previous run left, or a constant initial state of
+    // different elements, copied in by a kernel.
+    if (isVariableArgument(init.get()) || (isConstant && !constant.isSplat())) {
       auto copy = tosa::IdentityOp::create(builder, loc, type, init.get());
       copy->setAttr(kPlacementAttrName, placement);
       init.set(copy);
       continue;
     }
-    DenseElementsAttr constant;
-    if (!matchPattern(init.get(), m_Constant(&constant))) {
+    if (!isConstant) {
       init.set(BufferOp::create(builder, loc, type, placement));
       continue;
     }

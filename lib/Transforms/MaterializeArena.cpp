@@ -90,10 +90,10 @@ createVariableGlobals(ModuleOp module) {
 /// Reads of a variable's value before the run become the variable's global;
 /// its value after the run, computed at the argument's planned place, is
 /// copied into the global after the last step.
-LogicalResult
-bindVariableArguments(func::FuncOp func,
-                      const llvm::DenseMap<StringAttr, memref::GlobalOp> &globals,
-                      llvm::BitVector &boundArguments) {
+LogicalResult bindVariableArguments(
+    func::FuncOp func,
+    const llvm::DenseMap<StringAttr, memref::GlobalOp> &globals,
+    llvm::BitVector &boundArguments) {
   Block &body = func.getBody().front();
   OpBuilder builder(func.getContext());
   for (BlockArgument arg : func.getArguments()) {
@@ -104,8 +104,8 @@ bindVariableArguments(func::FuncOp func,
     memref::GlobalOp global = globals.lookup(symbol.getAttr());
     if (!global)
       return func.emitError() << "pex: no mutable global " << symbol;
-    bool isNewValue =
-        static_cast<bool>(func.getArgAttr(arg.getArgNumber(), kOutputArgAttrName));
+    bool isNewValue = static_cast<bool>(
+        func.getArgAttr(arg.getArgNumber(), kOutputArgAttrName));
     builder.setInsertionPoint(isNewValue ? body.getTerminator()
                                          : &body.front());
     Value storage = memref::GetGlobalOp::create(

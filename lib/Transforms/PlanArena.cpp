@@ -311,17 +311,17 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
     // turns results into output parameters.
     for (auto [resultIndex, returned] : llvm::enumerate(
              func.getBody().front().getTerminator()->getOperands())) {
-        std::optional<unsigned> buffer = graph->getBufferOf(returned);
-        if (!buffer || !storages.indexOf[*buffer] ||
-            func.getResultAttr(resultIndex, kPlacementAttrName) ||
-            !(arenaIO || graph->getBuffers()[*buffer].isState))
-          continue;
-        auto [first, last] = live.lifetimes[*buffer];
-        func.setResultAttr(resultIndex, kPlacementAttrName,
-                           placementOf(*storages.indexOf[*buffer],
-                                       graph->getBuffers()[*buffer].exactBytes,
-                                       first, last));
-      }
+      std::optional<unsigned> buffer = graph->getBufferOf(returned);
+      if (!buffer || !storages.indexOf[*buffer] ||
+          func.getResultAttr(resultIndex, kPlacementAttrName) ||
+          !(arenaIO || graph->getBuffers()[*buffer].isState))
+        continue;
+      auto [first, last] = live.lifetimes[*buffer];
+      func.setResultAttr(resultIndex, kPlacementAttrName,
+                         placementOf(*storages.indexOf[*buffer],
+                                     graph->getBuffers()[*buffer].exactBytes,
+                                     first, last));
+    }
     Builder builder(&getContext());
     func->setAttr(kArenaAttrName,
                   ArenaAttr::get(&getContext(), arenaSize, alignment,

@@ -70,8 +70,8 @@ LogicalResult replaceByConstant(ml_program::GlobalOp global,
            << " is loaded but has no value";
   for (ml_program::GlobalLoadOp load : loads) {
     OpBuilder builder(load);
-    Value constant = tosa::ConstOp::create(builder, load.getLoc(),
-                                           load.getType(), elements);
+    Value constant =
+        tosa::ConstOp::create(builder, load.getLoc(), load.getType(), elements);
     load.replaceAllUsesWith(constant);
     load.erase();
   }
@@ -120,8 +120,8 @@ struct ThreadVariablesPass
                              : access.loads.front().getOperation();
       auto global = symbols.lookup<ml_program::GlobalOp>(name);
       if (!global)
-        return first->emitError() << "pex: no ml_program.global @"
-                                  << name.getValue();
+        return first->emitError()
+               << "pex: no ml_program.global @" << name.getValue();
       // A global nobody stores to is a constant.
       if (access.stores.empty()) {
         if (failed(replaceByConstant(global, access.loads)))

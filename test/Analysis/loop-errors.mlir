@@ -20,7 +20,7 @@ func.func @activation_init(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c4 = arith.constant 4 : index
-  // expected-error @+1 {{pex: loop-carried value #0 must start from an empty tensor or a constant splat (a reset state)}}
+  // expected-error @+1 {{pex: loop-carried value #0 must start from an empty tensor, a constant (an initial state) or the state kept from the previous run}}
   %r = scf.for %t = %c0 to %c4 step %c1 iter_args(%h = %x) -> (tensor<1x8xf32>) {
     %next = tosa.tanh %h : (tensor<1x8xf32>) -> tensor<1x8xf32>
     scf.yield %next : tensor<1x8xf32>

@@ -1,4 +1,4 @@
-//===- BufferCopies.h - Copies between memrefs without a library -*- C++ -*-===//
+//===- BufferCopies.h - Memref copies without a library --------*- C++ -*-===//
 //
 // memref.copy lowers to a call of the runtime library (or memcpy), which a
 // Pex model does not link: the copies the lowering makes are loops.

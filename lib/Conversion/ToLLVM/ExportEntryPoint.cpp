@@ -150,13 +150,13 @@ void createStateReset(OpBuilder &builder, ModuleOp module,
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(module.getBody());
   Location loc = module.getLoc();
-  auto reset = func::FuncOp::create(
-      builder, loc, ("pex_" + modelName + "_reset_state").str(),
-      builder.getFunctionType({}, {}));
+  auto reset = func::FuncOp::create(builder, loc,
+                                    ("pex_" + modelName + "_reset_state").str(),
+                                    builder.getFunctionType({}, {}));
   builder.setInsertionPointToStart(reset.addEntryBlock());
   for (memref::GlobalOp global : variables) {
-    Value storage = memref::GetGlobalOp::create(
-        builder, loc, global.getType(), global.getSymName());
+    Value storage = memref::GetGlobalOp::create(builder, loc, global.getType(),
+                                                global.getSymName());
     auto initial = cast<DenseElementsAttr>(*global.getInitialValue());
     Value value = arith::ConstantOp::create(
         builder, loc, cast<TypedAttr>(initial.getSplatValue<Attribute>()));

@@ -650,8 +650,9 @@ def run(graph: Graph, inputs: list[np.ndarray],
         state: dict[int, np.ndarray] | None = None) -> list[np.ndarray]:
     """The graph's outputs (arrays of their element types) for its inputs, as TFLM
     computes them. `state` holds the variable tensors between invocations (by operator
-    index; updated): pass the same dict to each invocation of a stream; None (or an
-    empty dict) is the state after ResetVariableTensors."""
+    index; resource variables by name; updated): pass the same dict to each invocation
+    of a stream; None (or an empty dict) is the state after ResetVariableTensors (and
+    before the CALL_ONCE initialisation)."""
     state = {} if state is None else state
     # int8 values are held as int64, so offsets and sums cannot wrap.
     def held(tensor: Tensor, value) -> np.ndarray:
@@ -659,6 +660,15 @@ def run(graph: Graph, inputs: list[np.ndarray],
 
     values: dict[Tensor, np.ndarray] = {t: held(t, v) for t, v in zip(graph.inputs, inputs)}
     for index, op in enumerate(graph.ops):
+        # Resource variables (READ_VARIABLE, ASSIGN_VARIABLE), by name, from the value
+        # the CALL_ONCE initialisation assigns.
+        if op.kind == "read_state":
+            values[op.output] = held(op.output, state.get(op.attrs["state"],
+                                                          op.attrs["initial"]))
+            continue
+        if op.kind == "write_state":
+            state[op.attrs["state"]] = values[op.inputs[0]]
+            continue
         if op.kind not in _KERNELS and op.kind not in _STATEFUL_KERNELS:
             raise ValueError(f"no TFLM reference kernel for {op.kind}")
         arguments = op.inputs[:_VALUE_INPUTS.get(op.kind, len(op.inputs))]

@@ -616,6 +616,28 @@ def gru() -> bytes:
     return _graph(nodes, [("x", [1, 6, 3])], [("out", [1, 28])], weights, opset=14)
 
 
+def recurrent_initial_state() -> bytes:
+    """Learned initial states (PyTorch's nn.Parameter h0 passed to nn.LSTM / nn.GRU): a
+    bidirectional LSTM over 5 steps of 3 features with non-zero initial_h and initial_c,
+    one per direction, and a GRU (linear_before_reset 1, PyTorch's) over the same input
+    with a non-zero initial_h; their Y_h flattened and joined."""
+    rng = np.random.default_rng(40)
+    weights = {"w": rng.normal(0, 0.5, (2, 16, 3)), "r": rng.normal(0, 0.5, (2, 16, 4)),
+               "b": rng.normal(0, 0.2, (2, 32)), "h0": rng.normal(0, 0.5, (2, 1, 4)),
+               "c0": rng.normal(0, 0.5, (2, 1, 4)), "gw": rng.normal(0, 0.5, (1, 12, 3)),
+               "gr": rng.normal(0, 0.5, (1, 12, 4)), "gb": rng.normal(0, 0.2, (1, 24)),
+               "gh0": rng.normal(0, 0.5, (1, 1, 4))}
+    from onnx import helper
+    nodes = [helper.make_node("LSTM", ["x", "w", "r", "b", "", "h0", "c0"], ["", "h", ""],
+                              name="lstm", hidden_size=4, direction="bidirectional"),
+             helper.make_node("GRU", ["x", "gw", "gr", "gb", "", "gh0"], ["", "gh"],
+                              name="gru", hidden_size=4, linear_before_reset=1),
+             _node("Flatten", ["h"], "h/flat", axis=0),
+             _node("Flatten", ["gh"], "gh/flat", axis=0),
+             _node("Concat", ["h/flat", "gh/flat"], "out", axis=1)]
+    return _graph(nodes, [("x", [5, 1, 3])], [("out", [1, 12])], weights, opset=14)
+
+
 def rnn() -> bytes:
     """Two plain RNNs of 4 units over 6 steps of 3 features: a batch-first (layout 1) Tanh
     one whose Y [1, 6, 1, 4] and Y_h are flattened and joined, and a bidirectional Relu
@@ -1247,6 +1269,7 @@ MODELS = {
     "onnx_lstm_bidirectional": lstm_bidirectional,
     "onnx_gru": gru,
     "onnx_gru_last_state": gru_last_state,
+    "onnx_recurrent_initial_state": recurrent_initial_state,
     "onnx_rnn": rnn,
     "onnx_attention": attention,
     "onnx_exponential_activations": exponential_activations,

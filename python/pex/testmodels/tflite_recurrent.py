@@ -365,6 +365,73 @@ def _svdf_constant_state() -> bytes:
     return writer.finish("svdf_constant_state", [x], [out])
 
 
+def _streaming_buffer(dtype: str, name: str, initial: float = 0.0,
+                      init_ops: Callable | None = None) -> Callable[[], bytes]:
+    """A streaming model as TensorFlow's converter writes `tf.Variable` state (resource
+    variables): each invocation gets one frame x [1, 1, 10]; the variable `buffer`
+    [1, 2, 10] holds the two frames before it (initialised by a CALL_ONCE subgraph to
+    `initial`), READ_VARIABLE; the window of three frames (CONCATENATION) feeds a
+    FULLY_CONNECTED of 4 units; ASSIGN_VARIABLE keeps the window's last two frames (SLICE)
+    for the next invocation. int8: all activations one quantisation (CONCATENATION and
+    SLICE keep it). `init_ops(writer, handle, buffer_value)` replaces the initialisation's
+    ASSIGN_VARIABLE (refusal tests)."""
+    def build() -> bytes:
+        rng = np.random.default_rng(77)
+        quant = q(0.05, 3) if dtype == "i8" else None
+        writer, init = TfliteWriter(), TfliteWriter()
+        handle_options = {"shared_name": "buffer"}
+        init_handle = Tensor("init/buffer", (), "resource")
+        init.operator(_CODES["VAR_HANDLE"], [], [init_handle], schema.VarHandleOptions,
+                      **handle_options)
+        stored = np.round(initial / quant.scale[0]) + quant.zero_point[0] if quant else initial
+        start = _constant("init/zeros", np.full((1, 2, 10), stored), dtype, quant)
+        if init_ops is None:
+            init.operator(_CODES["ASSIGN_VARIABLE"], [init_handle, start], [])
+        else:
+            init_ops(init, init_handle, start)
+        writer.operator(_CODES["CALL_ONCE"], [], [], schema.CallOnceOptions,
+                        init_subgraph_index=1)
+        handle = Tensor("buffer", (), "resource")
+        writer.operator(_CODES["VAR_HANDLE"], [], [handle], schema.VarHandleOptions,
+                        **handle_options)
+        x = Tensor("frame", (1, 1, 10), dtype, quant)
+        before = Tensor("buffer/read", (1, 2, 10), dtype, quant)
+        writer.operator(_CODES["READ_VARIABLE"], [handle], [before])
+        window = Tensor("window", (1, 3, 10), dtype, quant)
+        writer.operator(_CODES["CONCATENATION"], [before, x], [window],
+                        schema.ConcatenationOptions, axis=1)
+        after = Tensor("buffer/next", (1, 2, 10), dtype, quant)
+        writer.operator(_CODES["SLICE"], [window, _constant("begin", [0, 1, 0], "i32"),
+                                          _constant("size", [1, 2, 10], "i32")], [after])
+        writer.operator(_CODES["ASSIGN_VARIABLE"], [handle, after], [])
+        flat = Tensor("window/flat", (1, 30), dtype, quant)
+        writer.operator(_CODES["RESHAPE"], [window, _constant("shape", [1, 30], "i32")], [flat])
+        if dtype == "i8":
+            weights = _constant("fc/weights", rng.integers(-127, 128, (4, 30)), "i8", q(0.01))
+            bias = _constant("fc/bias", rng.integers(-500, 500, 4), "i32",
+                             q(float(np.float32(0.05) * np.float32(0.01))))
+            out = Tensor("units", (1, 4), "i8", q(0.1, -5))
+        else:
+            weights = _constant("fc/weights", rng.normal(0, 0.3, (4, 30)), "f32")
+            bias = _constant("fc/bias", rng.normal(0, 0.1, 4), "f32")
+            out = Tensor("units", (1, 4), "f32")
+        writer.operator(_CODES["FULLY_CONNECTED"], [flat, weights, bias], [out],
+                        schema.FullyConnectedOptions)
+        return writer.finish(name, [x], [out], subgraphs=[("init", init)])
+    return build
+
+
+def _assign_computed(init: TfliteWriter, handle: Tensor, start: Tensor) -> None:
+    """An initialisation that computes the initial value (NEG of a constant)."""
+    computed = Tensor("init/computed", start.shape, start.dtype, start.quant)
+    init.operator(_CODES["NEG"], [start], [computed])
+    init.operator(_CODES["ASSIGN_VARIABLE"], [handle, computed], [])
+
+
+def _assign_nothing(init: TfliteWriter, handle: Tensor, start: Tensor) -> None:
+    """An initialisation that leaves the variable unassigned."""
+
+
 MODELS: dict[str, Callable[[], bytes]] = {
     "svdf_f32": _single_svdf("f32", None, "svdf_f32"),
     "svdf_int8": _single_svdf("i8", "i16", "svdf_int8", q(0.08, -3)),
@@ -387,6 +454,8 @@ MODELS: dict[str, Callable[[], bytes]] = {
     "lstm_keyword_int8": _lstm_classifier_int8(
         "lstm_keyword_int8", 4925, (1, 49, 257), 32, 12,
         lambda rng: rng.uniform(-1, 1, (1, 49, 257))),
+    "streaming_buffer_f32": _streaming_buffer("f32", "streaming_buffer_f32", initial=0.5),
+    "streaming_buffer_int8": _streaming_buffer("i8", "streaming_buffer_int8"),
 }
 # Models the importer refuses, each with a one-line error.
 REFUSED: dict[str, Callable[[], bytes]] = {
@@ -394,4 +463,8 @@ REFUSED: dict[str, Callable[[], bytes]] = {
     "lstm_int8_layer_norm": _refused_lstm_int8("lstm_int8_layer_norm", layer_norm=True),
     "lstm_int8_cell_int8": _refused_lstm_int8("lstm_int8_cell_int8", cell_dtype="i8"),
     "lstm_int16": _refused_lstm_int8("lstm_int16", dtype="i16"),
+    "streaming_buffer_computed_init": _streaming_buffer(
+        "f32", "streaming_buffer_computed_init", init_ops=_assign_computed),
+    "streaming_buffer_uninitialised": _streaming_buffer(
+        "f32", "streaming_buffer_uninitialised", init_ops=_assign_nothing),
 }

@@ -52,8 +52,10 @@ class FunctionBuilder:
         self.extensions: set[str] = set()
         # Open scf.for loops, innermost last: (result name, carried types).
         self._loops: list[tuple[str, list]] = []
-        # Module-level declarations of the state kept between runs.
+        # Module-level declarations of the state kept between runs, and the symbols of
+        # named states (a model's variables) by name.
         self.globals: list[str] = []
+        self._named_states: dict[str, str] = {}
 
     # Values of graph tensors.
 
@@ -239,10 +241,15 @@ class FunctionBuilder:
     # no int16 type, which SVDF and LSTM states use), loaded where a run starts from
     # it and stored where the run leaves its new value (pex-thread-variables).
 
-    def state(self, name: str, shape, dtype: str, initial) -> str:
+    def state(self, name: str, shape, dtype: str, initial, shared: bool = False) -> str:
         """Declares state of `shape` starting at `initial` in every element; returns its
-        symbol."""
-        symbol = f"{name}_{len(self.globals)}"
+        symbol. `shared`: one state per `name` (a model's variable, read and written by
+        several operators)."""
+        if shared and name in self._named_states:
+            return self._named_states[name]
+        symbol = f"{text.symbol_name(name)}_{len(self.globals)}"
+        if shared:
+            self._named_states[name] = symbol
         type_ = TensorType(tuple(int(d) for d in shape), dtype)
         self.globals.append(f"ml_program.global private mutable @{symbol}"
                             f"({text.dense(np.full(type_.shape, initial), dtype)} : {type_})"

@@ -9,12 +9,10 @@ the graph. Each argument and result carries
 
 from __future__ import annotations
 
-import re
-
 from pex.errors import ModelError
 from pex.graph import Graph, Op, Tensor
 from pex.tosa import (arithmetic, convolution, elementwise, logical, normalization, pooling,
-                       recurrent, reduction, resize, shape, softmax, text)
+                       recurrent, reduction, resize, shape, softmax, state, text)
 from pex.tosa.builder import FunctionBuilder, Value
 from pex.tosa.text import TensorType
 
@@ -86,13 +84,9 @@ LOWERINGS = {
     "logical_or": logical.lower_logical_or,
     "logical_not": logical.lower_logical_not,
     "select": logical.lower_select,
+    "read_state": state.lower_read_state,
+    "write_state": state.lower_write_state,
 }
-
-
-def symbol_name(name: str) -> str:
-    """A bare MLIR symbol from a model name (e.g. a file stem)."""
-    symbol = re.sub(r"[^A-Za-z0-9_]", "_", name) or "model"
-    return symbol if not symbol[0].isdigit() else "_" + symbol
 
 
 def _interface_attributes(tensor: Tensor) -> str:
@@ -127,7 +121,7 @@ def emit_module(graph: Graph) -> str:
     results = [b.value(tensor) for tensor in graph.outputs]
     result_types = [f"{TensorType(t.shape, t.dtype)} {_interface_attributes(t)}"
                     for t in graph.outputs]
-    return module_text(b, symbol_name(graph.name), arguments, results, result_types)
+    return module_text(b, text.symbol_name(graph.name), arguments, results, result_types)
 
 
 def module_text(b: FunctionBuilder, name: str, arguments: list[str], results: list[Value],

@@ -204,8 +204,8 @@ def _lower_lstm_float(b: FunctionBuilder, op: Op) -> None:
     out, activation = op.output, op.attrs["activation"]
     steps, batch, _, units = _sequence_shape(op)
     input_kernel, recurrent_kernel, bias, no_bias = _gate_weights(b, op, "f32", "f32")
-    (h0, c0), kept = _initial_states(b, op, ((batch, units), "f32", 0.0),
-                                     ((batch, units), "f32", 0.0))
+    (h0, c0), kept = _initial_states(b, op, ("h", (batch, units), "f32", 0.0),
+                                     ("c", (batch, units), "f32", 0.0))
     step, (h, c, *outputs) = b.begin_loop(steps, [h0, c0, *_assembled(b, op)])
     x_t, write_row = _step_rows(b, op, step)
     gates = b.elementwise("add", _projection(b, x_t, input_kernel, bias),
@@ -223,17 +223,19 @@ def _lower_lstm_float(b: FunctionBuilder, op: Op) -> None:
 
 def _initial_states(b: FunctionBuilder, op: Op,
                     *states: tuple) -> tuple[list[Value], list[str]]:
-    """The loop's initial h and c, each given as (shape, type, reset value), and the
-    symbols of the states kept between runs: the reset state and none (ONNX: zeros each
-    run), or with `kept_state` (TFLite: variable tensors) the state the previous run left,
-    which starts at the reset value (ResetVariableTensors); `_bind_results` stores the
-    last step's."""
+    """The loop's initial states, each given as (name, shape, type, reset value), and the
+    symbols of those kept between runs. With `kept_state` (TFLite: variable tensors) the
+    state the previous run left, which starts at the reset value (ResetVariableTensors),
+    `_bind_results` storing the last step's; else the constant `initial_<name>` (ONNX's
+    initial_h, initial_c) or the reset state, every run."""
     if not op.attrs.get("kept_state", False):
-        return [b.const(np.full(shape, reset), dtype) for shape, dtype, reset in states], []
-    symbols = [b.state(name, shape, dtype, reset)
-               for name, (shape, dtype, reset) in zip(("lstm_h", "lstm_c"), states)]
+        return [b.const(op.attrs[f"initial_{name}"], dtype) if f"initial_{name}" in op.attrs
+                else b.const(np.full(shape, reset), dtype)
+                for name, shape, dtype, reset in states], []
+    symbols = [b.state(f"{op.kind}_{name}", shape, dtype, reset)
+               for name, shape, dtype, reset in states]
     return [b.load_state(symbol, TensorType(shape, dtype))
-            for symbol, (shape, dtype, _) in zip(symbols, states)], symbols
+            for symbol, (_, shape, dtype, _) in zip(symbols, states)], symbols
 
 
 def _assembled(b: FunctionBuilder, op: Op) -> list[Value]:
@@ -258,8 +260,8 @@ def _bind_results(b: FunctionBuilder, op: Op, carried: list[Value],
 
 
 def lower_gru(b: FunctionBuilder, op: Op) -> None:
-    """ONNX's GRU (float, one direction, reset state h = 0): an `scf.for` over the time steps
-    carrying h and the output. Per step the update and reset gates z and r and the
+    """ONNX's GRU (float, one direction, h from initial_h, zeros when absent): an
+    `scf.for` over the time steps carrying h and the output. Per step the update and reset gates z and r and the
     candidate n from two 1x1 convolutions (input and recurrent weights of z, r and n
     stacked, with their biases), z = sigmoid, r = sigmoid, n = tanh(x Wn + bWn +
     r (h Rn + bRn)) with `linear_before_reset`, else tanh(x Wn + bWn + (r h) Rn + bRn), and
@@ -276,8 +278,8 @@ def lower_gru(b: FunctionBuilder, op: Op) -> None:
     gated = recurrent_weights if before_reset else recurrent_weights[:2]
     recurrent_kernel = _kernel(b, stacked(gated), "f32")
     recurrent_bias = b.const(stacked(recurrent_biases[:len(gated)]), "f32")
-    reset = b.const(np.zeros((batch, units)), "f32")
-    step, (h, *outputs) = b.begin_loop(steps, [reset, *_assembled(b, op)])
+    (h0,), _ = _initial_states(b, op, ("h", (batch, units), "f32", 0.0))
+    step, (h, *outputs) = b.begin_loop(steps, [h0, *_assembled(b, op)])
     x_t, write_row = _step_rows(b, op, step)
     from_input = b.reshape(_projection(b, x_t, input_kernel, input_bias), (batch, 3 * units))
     from_hidden = b.reshape(_projection(b, h, recurrent_kernel, recurrent_bias),
@@ -301,16 +303,16 @@ def lower_gru(b: FunctionBuilder, op: Op) -> None:
 
 
 def lower_rnn(b: FunctionBuilder, op: Op) -> None:
-    """ONNX's RNN (float, one direction, reset state h = 0): an `scf.for` over the time
-    steps carrying h and the output; per step h = f(x W + h R + b) from two 1x1
+    """ONNX's RNN (float, one direction, h from initial_h, zeros when absent): an
+    `scf.for` over the time steps carrying h and the output; per step h = f(x W + h R + b) from two 1x1
     convolutions, f tanh or relu (`activation`). Inputs: x, W, R, b (the input and
     recurrent biases summed); results as lstm's."""
     steps, batch, _, units = _sequence_shape(op)
     input_kernel = _kernel(b, op.inputs[1].data, "f32")
     recurrent_kernel = _kernel(b, op.inputs[2].data, "f32")
     bias, no_bias = b.const(op.inputs[3].data, "f32"), b.const(np.zeros(units), "f32")
-    reset = b.const(np.zeros((batch, units)), "f32")
-    step, (h, *outputs) = b.begin_loop(steps, [reset, *_assembled(b, op)])
+    (h0,), _ = _initial_states(b, op, ("h", (batch, units), "f32", 0.0))
+    step, (h, *outputs) = b.begin_loop(steps, [h0, *_assembled(b, op)])
     x_t, write_row = _step_rows(b, op, step)
     total = b.reshape(b.elementwise("add", _projection(b, x_t, input_kernel, bias),
                                     _projection(b, h, recurrent_kernel, no_bias),
@@ -362,8 +364,8 @@ def _lower_lstm_int8(b: FunctionBuilder, op: Op) -> None:
     if op.attrs["cell_clip"] > 0:
         clip = int(np.clip(op.attrs["cell_clip"] / cell_scale, INT16_MIN, INT16_MAX))
         low, high = -clip, clip
-    (h0, c0), kept = _initial_states(b, op, ((batch, units), "i8", hidden_zp),
-                                     ((batch, units), "i16", 0))
+    (h0, c0), kept = _initial_states(b, op, ("h", (batch, units), "i8", hidden_zp),
+                                     ("c", (batch, units), "i16", 0))
     step, (h, c, *outputs) = b.begin_loop(steps, [h0, c0, *_assembled(b, op)])
     x_t, write_row = _step_rows(b, op, step)
     from_input = _gate_rescale(b, _projection(b, x_t, input_kernel, bias, x.zero_point()),

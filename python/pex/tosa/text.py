@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,3 +98,9 @@ def target_env(profiles: set[str], extensions: set[str]) -> str:
     return (f'#tosa.target_env<specification_version = "1.0", level = "8k", '
             f'profiles = [{", ".join(ordered)}], '
             f'extensions = [{", ".join(sorted(extensions)) or "doubleround"}]>')
+
+
+def symbol_name(name: str) -> str:
+    """A bare MLIR symbol from a name (a model's file stem, a variable's name)."""
+    symbol = re.sub(r"[^A-Za-z0-9_]", "_", name) or "model"
+    return symbol if not symbol[0].isdigit() else "_" + symbol

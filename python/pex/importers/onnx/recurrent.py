@@ -67,7 +67,7 @@ def _check_lstm(r, node, attrs) -> None:
 def _sequence_operands(r, node, attrs, gates: int):
     """The input in ONNX's order, (steps, batch, depth, units), W [D, G units, depth],
     R [D, G units, units] and B [D, 2 G units] (zeros when absent) of the D directions,
-    for a recurrent node of `gates` gates; checks sequence_lens and the reset initial_h."""
+    for a recurrent node of `gates` gates; checks sequence_lens."""
     kind = node.op_type
     x = r.float_activation(node.input[0])
     if x.rank != 3:
@@ -94,7 +94,6 @@ def _sequence_operands(r, node, attrs, gates: int):
         if np.any(lengths != steps):
             raise ModelError(f"{kind} sequence_lens {lengths.tolist()} shorter than the "
                              f"{steps} steps are not supported")
-    _check_reset_state(r, node, 5, "initial_h", (count, batch, units))
     return r.stored(x, (0, 1, 2)), (steps, batch, depth, units), weights, recurrent, bias
 
 
@@ -166,9 +165,11 @@ def _read_only_at_last_step(r, node, attrs) -> bool:
     return False
 
 
-def _emit_recurrent(r, node, attrs, kind: str, inputs, shape, **op_attrs) -> None:
-    """The recurrent op of each direction (`inputs(d)` its operands) and the ONNX values
-    they define. An op's results are the output sequence, only when Y is read other than
+def _emit_recurrent(r, node, attrs, kind: str, inputs, shape, initial: dict,
+                    **op_attrs) -> None:
+    """The recurrent op of each direction (`inputs(d)` its operands, `initial` the
+    constant initial states by name, [D, batch, units] each) and the ONNX values they
+    define. An op's results are the output sequence, only when Y is read other than
     at its last step (otherwise no step writes one: nn.GRU's `_, h = gru(x)`,
     `y[:, -1, :]`), and the last h, its own buffer (a slice of the sequence would keep the
     whole sequence live as long as Y_h is read); Y read only at its last step is that
@@ -187,6 +188,7 @@ def _emit_recurrent(r, node, attrs, kind: str, inputs, shape, **op_attrs) -> Non
     results = [r.emit_results(kind, inputs(d), shapes,
                               name=name + ("/reverse" if reverse else ""),
                               time_major=layout == 0, sequence=sequence, reverse=reverse,
+                              **{what: state[d] for what, state in initial.items()},
                               **op_attrs)
                for d, reverse in enumerate(directions)]
 
@@ -217,20 +219,27 @@ def _emit_recurrent(r, node, attrs, kind: str, inputs, shape, **op_attrs) -> Non
                                         node.output[1]), (0, 1, 2))
 
 
-def _check_reset_state(r, node, position: int, what: str, shape) -> None:
-    if not r.has_input(node, position):
-        return
-    state = np.asarray(r.constant(node.input[position], what))
-    if state.shape != tuple(shape) or np.any(state != 0):
-        raise ModelError(f"{node.op_type} {what} of shape {list(state.shape)} is not all zeros "
-                         f"(only the reset state, zeros of {list(shape)}, is supported)")
+def _initial_states(r, node, shape, **positions) -> dict:
+    """The constant initial states (initial_h, initial_c) the node has, by name: each
+    [D, batch, units], one per direction (absent: zeros, the reset state)."""
+    states = {}
+    for what, position in positions.items():
+        if not r.has_input(node, position):
+            continue
+        state = np.asarray(r.constant(node.input[position], what), np.float32)
+        if state.shape != tuple(shape):
+            raise ModelError(f"{node.op_type} {what} of shape {list(state.shape)}, expected "
+                             f"{list(shape)}")
+        states[what] = state
+    return states
 
 
 def lstm(r, node, attrs) -> None:
     _check_lstm(r, node, attrs)
     sequence, shape, weights, recurrent, bias = _sequence_operands(r, node, attrs, 4)
     units = shape[3]
-    _check_reset_state(r, node, 6, "initial_c", (len(weights), shape[1], units))
+    initial = _initial_states(r, node, (len(weights), shape[1], units), initial_h=5,
+                              initial_c=6)
     name = node.output[0] or node.name
 
     def operands(d: int) -> list:
@@ -241,7 +250,7 @@ def lstm(r, node, attrs) -> None:
                 *_gate_blocks(prefix, recurrent[d], "R", units, _GRAPH_GATE_ORDER),
                 *_gate_blocks(prefix, summed, "B", units, _GRAPH_GATE_ORDER)]
 
-    _emit_recurrent(r, node, attrs, "lstm", operands, shape, activation="TANH",
+    _emit_recurrent(r, node, attrs, "lstm", operands, shape, initial, activation="TANH",
                     cell_clip=0.0)
 
 
@@ -265,6 +274,7 @@ def gru(r, node, attrs) -> None:
                               order)]
 
     _emit_recurrent(r, node, attrs, "gru", operands, shape,
+                    _initial_states(r, node, (len(weights), shape[1], units), initial_h=5),
                     linear_before_reset=bool(attrs.get("linear_before_reset", 0)))
 
 
@@ -288,7 +298,9 @@ def rnn(r, node, attrs) -> None:
                 *_gate_blocks(prefix, recurrent[d], "R", units, (0,)),
                 *_gate_blocks(prefix, summed, "B", units, (0,))]
 
-    _emit_recurrent(r, node, attrs, "rnn", operands, shape, activation=function.lower())
+    _emit_recurrent(r, node, attrs, "rnn", operands, shape,
+                    _initial_states(r, node, (len(weights), shape[1], units), initial_h=5),
+                    activation=function.lower())
 
 
 OPERATORS = {"LSTM": lstm, "GRU": gru, "RNN": rnn}

@@ -40,8 +40,10 @@ def trim_unread_padding(graph: Graph) -> None:
             readers[tensor].append(op)
     outputs = set(graph.outputs)
     for op in graph.ops:
+        if op.kind != "pad":
+            continue
         padded = op.output
-        if op.kind != "pad" or padded in outputs or len(padded.shape) != 4:
+        if padded in outputs or len(padded.shape) != 4:
             continue
         consumers = readers[padded]
         if not consumers or any(c.kind not in _WINDOWED or c.inputs[0] is not padded

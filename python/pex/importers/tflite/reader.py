@@ -9,7 +9,7 @@ import numpy as np
 from pex.errors import ModelError
 from pex.graph import NUMPY_TYPES, Graph, Location, Op, Quantization, Tensor
 from pex.importers import limits
-from pex.importers.tflite import dilated, schema, shape_folding
+from pex.importers.tflite import dilated, schema, shape_folding, variables
 from pex.importers.tflite.operators import CONVERTERS, dilated_convolution
 from pex.importers.tflite.padding import trim_unread_padding
 
@@ -37,6 +37,7 @@ class ModelReader:
         self.ops: list[Op] = []
         self.loc: Location | None = None
         self._tensors: dict[int, Tensor] = {}
+        self.variables = variables.ResourceVariables(self)
 
     def read(self) -> Graph:
         codes = self.model.operator_codes
@@ -51,6 +52,10 @@ class ModelReader:
             if code == schema.BUILTIN_OPERATOR_CODES["CUSTOM"]:
                 name = f"custom operator '{codes[operator.opcode_index].custom_code}'"
             try:
+                if code in variables.CODES:  # resource tensors are no graph tensors
+                    self.loc = Location(name, self.file, index)
+                    self.variables.convert(code, index, operator)
+                    continue
                 outputs = [self.tensor(i) for i in _indices(operator.outputs)]
                 self.loc = Location(outputs[0].name if outputs else name, self.file, index)
                 context = OperatorContext(self, operator, outputs)
@@ -105,14 +110,14 @@ class ModelReader:
         if index not in self._tensors:
             if not 0 <= index < len(self.tensor_views):
                 raise ModelError(f"tensor index {index} out of range")
-            self._tensors[index] = self._convert_tensor(self.tensor_views[index])
+            self._tensors[index] = self.convert_tensor(self.tensor_views[index])
         return self._tensors[index]
 
     def alias(self, index: int, tensor: Tensor) -> None:
         """Makes a model tensor stand for an already converted one (folded ops)."""
         self._tensors[index] = tensor
 
-    def _convert_tensor(self, view: schema.Tensor) -> Tensor:
+    def convert_tensor(self, view: schema.Tensor) -> Tensor:
         name = view.name or "<unnamed>"
         if view.type not in schema.ELEMENT_TYPES:
             type_name = (schema.TENSOR_TYPE_NAMES[view.type]

@@ -341,3 +341,14 @@ class BatchMatMulOptions(TableView):
     TYPE_NAME, UNION_TYPE = "BatchMatMulOptions", 101
     adj_x = Scalar(0, N.BoolFlags, False)
     adj_y = Scalar(1, N.BoolFlags, False)
+
+
+class CallOnceOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "CallOnceOptions", 103
+    init_subgraph_index = Scalar(0, N.Int32Flags)
+
+
+class VarHandleOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "VarHandleOptions", 111
+    container = String(0)
+    shared_name = String(1)

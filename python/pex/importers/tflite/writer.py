@@ -19,7 +19,8 @@ from pex.importers.tflite.operators import explicit_padding
 from pex.importers.tflite.flatbuf import (Scalar, ScalarVector, String, TableField, TableVector,
                                           UnionValue)
 
-_TENSOR_TYPES = {dtype: code for code, dtype in schema.ELEMENT_TYPES.items()}
+_TENSOR_TYPES = {**{dtype: code for code, dtype in schema.ELEMENT_TYPES.items()},
+                 "resource": schema.TENSOR_TYPE_NAMES.index("RESOURCE")}
 
 
 def _write_table(builder: flatbuffers.Builder, cls, fields: dict) -> int:
@@ -76,11 +77,33 @@ class TfliteWriter:
         self._operators.append((code, [-1 if t is None else self.tensor(t) for t in inputs],
                                 [self.tensor(t) for t in outputs], options, fields))
 
-    def finish(self, name: str, inputs: list[Tensor], outputs: list[Tensor]) -> bytes:
+    def finish(self, name: str, inputs: list[Tensor], outputs: list[Tensor],
+               subgraphs: list[tuple[str, TfliteWriter]] = ()) -> bytes:
+        """The model: this writer's subgraph (the one TFLite runs), then `subgraphs`, each
+        (name, writer), without inputs or outputs (a CALL_ONCE's initialisation)."""
         builder = flatbuffers.Builder(1024)
+        buffers = [_write_table(builder, schema.Buffer, {})]
+        parts = [(name, self, inputs, outputs), *((n, w, [], []) for n, w in subgraphs)]
+        codes = sorted({code for _, writer, *_ in parts for code, *_ in writer._operators})
+        written = [writer._subgraph(builder, buffers, codes, part_name, part_inputs,
+                                    part_outputs)
+                   for part_name, writer, part_inputs, part_outputs in parts]
+        operator_codes = [_write_table(builder, schema.OperatorCode, {
+            "deprecated_builtin_code": min(code, schema.BUILTIN_OPERATOR_CODES[
+                "PLACEHOLDER_FOR_GREATER_OP_CODES"]), "builtin_code": code, "version": 1})
+            for code in codes]
+        model = _write_table(builder, schema.Model, {
+            "version": 3, "operator_codes": operator_codes, "subgraphs": written,
+            "description": "written by pex", "buffers": buffers})
+        builder.Finish(model, file_identifier=schema.FILE_IDENTIFIER)
+        return bytes(builder.Output())
+
+    def _subgraph(self, builder: flatbuffers.Builder, buffers: list[int], codes: list[int],
+                  name: str, inputs: list[Tensor], outputs: list[Tensor]) -> int:
+        """This writer's tensors and operators as a SubGraph table; constant data appended
+        to the model's `buffers`."""
         input_indices = [self.tensor(t) for t in inputs]
         output_indices = [self.tensor(t) for t in outputs]
-        buffers = [_write_table(builder, schema.Buffer, {})]
         tensors = []
         for tensor, signature in self._tensors:
             buffer = 0
@@ -99,7 +122,6 @@ class TfliteWriter:
                 "buffer": buffer, "name": tensor.name, "quantization": quantization,
                 "is_variable": True if tensor in self._variables else None,
                 "shape_signature": signature}))
-        codes = sorted({code for code, *_ in self._operators})
         operators = []
         for code, op_inputs, op_outputs, options, fields in self._operators:
             options_offset = _write_table(builder, options, fields) if options else None
@@ -108,19 +130,10 @@ class TfliteWriter:
                 "outputs": np.array(op_outputs, np.int32),
                 "builtin_options_type": options.UNION_TYPE if options else None,
                 "builtin_options": options_offset}))
-        subgraph = _write_table(builder, schema.SubGraph, {
+        return _write_table(builder, schema.SubGraph, {
             "tensors": tensors, "inputs": np.array(input_indices, np.int32),
             "outputs": np.array(output_indices, np.int32), "operators": operators,
             "name": name})
-        operator_codes = [_write_table(builder, schema.OperatorCode, {
-            "deprecated_builtin_code": min(code, schema.BUILTIN_OPERATOR_CODES[
-                "PLACEHOLDER_FOR_GREATER_OP_CODES"]), "builtin_code": code, "version": 1})
-            for code in codes]
-        model = _write_table(builder, schema.Model, {
-            "version": 3, "operator_codes": operator_codes, "subgraphs": [subgraph],
-            "description": "written by pex", "buffers": buffers})
-        builder.Finish(model, file_identifier=schema.FILE_IDENTIFIER)
-        return bytes(builder.Output())
 
 
 _CODES = schema.BUILTIN_OPERATOR_CODES
