@@ -319,12 +319,20 @@ LogicalResult Compilation::configurePipeline() {
                   pipeline.arenaBudget > 0;
   pipeline.stream = options.rowStreaming == RowStreaming::Always || toBudget;
   pipeline.streamToBudget = toBudget;
-  if (options.sramBudget > 0 && !pipeline.arenaIO &&
-      callerIOBytes > options.sramBudget)
-    return func.emitError()
-           << "pex: SRAM budget of " << options.sramBudget
-           << " bytes cannot be met: the input and output take "
-           << callerIOBytes << " bytes";
+  int64_t outsideArena =
+      (pipeline.arenaIO ? 0 : callerIOBytes) + figures.stateBytes;
+  if (options.sramBudget > 0 && outsideArena > options.sramBudget) {
+    InFlightDiagnostic diag = func.emitError()
+                              << "pex: SRAM budget of " << options.sramBudget
+                              << " bytes cannot be met: ";
+    if (!pipeline.arenaIO)
+      diag << "the input and output take " << callerIOBytes << " bytes";
+    if (figures.stateBytes > 0)
+      diag << (pipeline.arenaIO ? "" : ", ")
+           << "the state kept between runs takes " << figures.stateBytes
+           << " bytes";
+    return diag;
+  }
   return success();
 }
 
@@ -359,11 +367,18 @@ LogicalResult Compilation::optimizeSchedule() {
     return success();
   }
   // pex-partition's budget is the arena's: say where it came from.
-  if (options.sramBudget > 0 && !pipeline.arenaIO)
+  if (options.sramBudget > 0 && (!pipeline.arenaIO || figures.stateBytes > 0)) {
     llvm::errs() << "pexc: note: --sram-budget=" << options.sramBudget
-                 << " leaves the arena " << pipeline.arenaBudget
-                 << " bytes; the caller holds the input and output ("
-                 << callerIOBytes << " bytes)\n";
+                 << " leaves the arena " << pipeline.arenaBudget << " bytes;";
+    if (!pipeline.arenaIO)
+      llvm::errs() << " the caller holds the input and output ("
+                   << callerIOBytes << " bytes)";
+    if (figures.stateBytes > 0)
+      llvm::errs() << (pipeline.arenaIO ? "" : ",")
+                   << " the state kept between runs takes "
+                   << figures.stateBytes << " bytes";
+    llvm::errs() << "\n";
+  }
   return failure();
 }
 
