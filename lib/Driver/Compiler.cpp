@@ -259,25 +259,49 @@ private:
   ReportFigures figures;
 };
 
-/// Bytes of the state the model keeps between runs: its TOSA variables and
-/// mutable ml_program globals (pex-thread-variables).
+/// Bytes of the state the model keeps between runs: the TOSA variables and
+/// ml_program globals it writes (pex-thread-variables), of static shape
+/// (that pass refuses others).
 int64_t getStateBytes(ModuleOp module) {
+  llvm::DenseSet<StringAttr> written;
+  module.walk([&](Operation *op) {
+    if (auto store = dyn_cast<ml_program::GlobalStoreOp>(op))
+      written.insert(store.getGlobalAttr().getRootReference());
+    else if (auto write = dyn_cast<tosa::VariableWriteOp>(op))
+      written.insert(write.getNameAttr());
+  });
   int64_t bytes = 0;
   auto add = [&](Type type) {
     if (auto tensor = dyn_cast<RankedTensorType>(type);
         tensor && tensor.hasStaticShape())
       bytes += getStorageBytes(tensor);
   };
-  for (auto variable : module.getOps<tosa::VariableOp>())
-    add(RankedTensorType::get(
-        llvm::map_to_vector(
-            variable.getVarShape().getValues<llvm::APInt>(),
-            [](const llvm::APInt &size) { return size.getSExtValue(); }),
-        variable.getType()));
+  for (auto variable : module.getOps<tosa::VariableOp>()) {
+    SmallVector<int64_t> shape;
+    for (const llvm::APInt &size :
+         variable.getVarShape().getValues<llvm::APInt>())
+      shape.push_back(size.isNegative() ? ShapedType::kDynamic
+                                        : size.getSExtValue());
+    if (written.contains(variable.getSymNameAttr()))
+      add(RankedTensorType::get(shape, variable.getType()));
+  }
   for (auto global : module.getOps<ml_program::GlobalOp>())
-    if (global.getIsMutable())
+    if (written.contains(global.getSymNameAttr()))
       add(global.getType());
   return bytes;
+}
+
+/// What of an SRAM budget is outside the arena, for diagnostics: "the input
+/// and output take N bytes, the state kept between runs M bytes".
+std::string describeOutsideArena(int64_t callerIOBytes, int64_t stateBytes) {
+  SmallVector<std::string> parts;
+  if (callerIOBytes > 0)
+    parts.push_back("the input and output take " +
+                    std::to_string(callerIOBytes) + " bytes");
+  if (stateBytes > 0)
+    parts.push_back("the state kept between runs " +
+                    std::to_string(stateBytes) + " bytes");
+  return llvm::join(parts, ", ");
 }
 
 LogicalResult Compilation::importModel() {
@@ -319,20 +343,13 @@ LogicalResult Compilation::configurePipeline() {
                   pipeline.arenaBudget > 0;
   pipeline.stream = options.rowStreaming == RowStreaming::Always || toBudget;
   pipeline.streamToBudget = toBudget;
-  int64_t outsideArena =
-      (pipeline.arenaIO ? 0 : callerIOBytes) + figures.stateBytes;
-  if (options.sramBudget > 0 && outsideArena > options.sramBudget) {
-    InFlightDiagnostic diag = func.emitError()
-                              << "pex: SRAM budget of " << options.sramBudget
-                              << " bytes cannot be met: ";
-    if (!pipeline.arenaIO)
-      diag << "the input and output take " << callerIOBytes << " bytes";
-    if (figures.stateBytes > 0)
-      diag << (pipeline.arenaIO ? "" : ", ")
-           << "the state kept between runs takes " << figures.stateBytes
-           << " bytes";
-    return diag;
-  }
+  int64_t outsideIO = pipeline.arenaIO ? 0 : callerIOBytes;
+  if (options.sramBudget > 0 &&
+      outsideIO + figures.stateBytes > options.sramBudget)
+    return func.emitError()
+           << "pex: SRAM budget of " << options.sramBudget
+           << " bytes cannot be met: "
+           << describeOutsideArena(outsideIO, figures.stateBytes);
   return success();
 }
 
@@ -367,18 +384,12 @@ LogicalResult Compilation::optimizeSchedule() {
     return success();
   }
   // pex-partition's budget is the arena's: say where it came from.
-  if (options.sramBudget > 0 && (!pipeline.arenaIO || figures.stateBytes > 0)) {
+  int64_t outsideIO = pipeline.arenaIO ? 0 : callerIOBytes;
+  if (options.sramBudget > 0 && outsideIO + figures.stateBytes > 0)
     llvm::errs() << "pexc: note: --sram-budget=" << options.sramBudget
-                 << " leaves the arena " << pipeline.arenaBudget << " bytes;";
-    if (!pipeline.arenaIO)
-      llvm::errs() << " the caller holds the input and output ("
-                   << callerIOBytes << " bytes)";
-    if (figures.stateBytes > 0)
-      llvm::errs() << (pipeline.arenaIO ? "" : ",")
-                   << " the state kept between runs takes "
-                   << figures.stateBytes << " bytes";
-    llvm::errs() << "\n";
-  }
+                 << " leaves the arena " << pipeline.arenaBudget << " bytes: "
+                 << describeOutsideArena(outsideIO, figures.stateBytes)
+                 << "\n";
   return failure();
 }
 
@@ -440,16 +451,12 @@ LogicalResult Compilation::recordSchedule() {
       planned.getSize() + figures.ioBytes + figures.stateBytes >
           options.sramBudget) {
     Operation *peakOp = liveness.getPeakOp(func);
-    InFlightDiagnostic diag = peakOp->emitError()
-                              << "pex: SRAM budget of " << options.sramBudget
-                              << " bytes cannot be met: the input and output "
-                                 "take "
-                              << figures.ioBytes << " bytes";
-    if (figures.stateBytes > 0)
-      diag << ", the state kept between runs " << figures.stateBytes
-           << " bytes";
-    return diag << " and the arena " << planned.getSize() << " bytes at "
-                << getOpLabel(peakOp);
+    return peakOp->emitError()
+           << "pex: SRAM budget of " << options.sramBudget
+           << " bytes cannot be met: "
+           << describeOutsideArena(figures.ioBytes, figures.stateBytes)
+           << " and the arena " << planned.getSize() << " bytes at "
+           << getOpLabel(peakOp);
   }
   return success();
 }

@@ -52,26 +52,34 @@ SmallVector<std::string> getArgumentRoles(func::FuncOp func) {
 }
 
 /// The memref.global keeping each state between runs, by symbol: what each
-/// mutable ml_program.global (pex-thread-variables left no other) becomes,
-/// holding the initial value (a splat, checked by pex-thread-variables; none:
-/// zeros) until the first run, marked `pex.variable`.
+/// ml_program.global a function's argument names (pex-thread-variables)
+/// becomes, holding the initial value (none: zeros) until the first run,
+/// marked `pex.variable`.
 FailureOr<llvm::DenseMap<StringAttr, memref::GlobalOp>>
 createVariableGlobals(ModuleOp module) {
+  llvm::DenseSet<StringAttr> named;
+  for (auto func : module.getOps<func::FuncOp>())
+    for (unsigned index = 0; index < func.getNumArguments(); ++index)
+      if (auto symbol = func.getArgAttrOfType<FlatSymbolRefAttr>(
+              index, kVariableAttrName))
+        named.insert(symbol.getAttr());
   llvm::DenseMap<StringAttr, memref::GlobalOp> globals;
   OpBuilder builder(module.getContext());
   for (auto state :
        llvm::make_early_inc_range(module.getOps<ml_program::GlobalOp>())) {
     auto tensorType = dyn_cast<RankedTensorType>(state.getType());
-    if (!state.getIsMutable() || !tensorType)
+    if (!named.contains(state.getSymNameAttr()))
       continue;
+    if (!tensorType || !tensorType.hasStaticShape())
+      return state.emitError() << "pex: the state @" << state.getSymName()
+                               << " kept between runs has no static shape";
     std::optional<Attribute> initial = state.getValue();
     auto elements =
         initial ? dyn_cast<DenseElementsAttr>(*initial) : DenseElementsAttr();
-    if (initial && (!elements || !elements.isSplat()))
-      return state.emitError()
-             << "pex: the state @" << state.getSymName()
-             << " has an initial value that is not one repeated element";
-    Attribute value = elements ? Attribute(elements.resizeSplat(tensorType))
+    if (initial && !elements)
+      return state.emitError() << "pex: the state @" << state.getSymName()
+                               << " has an initial value that is not dense";
+    Attribute value = elements ? Attribute(elements)
                                : builder.getZeroAttr(tensorType);
     builder.setInsertionPoint(state);
     StringAttr name = state.getSymNameAttr();

@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "pex/Dialect/Pex/IR/PexDialect.h"
+#include "pex/Interfaces/Views.h"
 #include "pex/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -31,14 +32,11 @@ using namespace mlir::pex;
 
 namespace {
 
-/// The type of a global pex can keep between runs: mutable, of static shape,
-/// its initial value (none: zeros) one repeated element, so that resetting
-/// the state is a fill.
+/// The type of a stored global (mutable: ml_program's verifier) pex can
+/// keep between runs: of static shape, its initial value (none: zeros) one
+/// repeated element, so that resetting the state is a fill.
 FailureOr<RankedTensorType> getStateType(ml_program::GlobalOp global) {
   auto type = dyn_cast<RankedTensorType>(global.getType());
-  if (!global.getIsMutable())
-    return global.emitError() << "pex: global @" << global.getSymName()
-                              << " is stored to but not mutable";
   if (!type || !type.hasStaticShape())
     return global.emitError() << "pex: the state @" << global.getSymName()
                               << " kept between runs has no static shape";
@@ -53,29 +51,36 @@ FailureOr<RankedTensorType> getStateType(ml_program::GlobalOp global) {
   return type;
 }
 
-/// The loads and the store of one global in a function body.
+/// The loads and the stores of one global in the module.
 struct GlobalAccesses {
   SmallVector<ml_program::GlobalLoadOp> loads;
   SmallVector<ml_program::GlobalStoreOp> stores;
 };
 
-/// Loads of a global that never changes become constants of its value.
-LogicalResult replaceByConstant(ml_program::GlobalOp global,
-                                ArrayRef<ml_program::GlobalLoadOp> loads) {
-  std::optional<Attribute> value = global.getValue();
-  auto elements = value ? dyn_cast<ElementsAttr>(*value) : ElementsAttr();
-  if (!elements)
-    return ml_program::GlobalLoadOp(loads.front()).emitError()
-           << "pex: the global @" << global.getSymName()
-           << " is loaded but has no value";
-  for (ml_program::GlobalLoadOp load : loads) {
-    OpBuilder builder(load);
-    Value constant =
-        tosa::ConstOp::create(builder, load.getLoc(), load.getType(), elements);
-    load.replaceAllUsesWith(constant);
-    load.erase();
+/// The value whose storage `value` is, through views.
+Value getViewRoot(Value value) {
+  while (Operation *definition = value.getDefiningOp()) {
+    Value source = getViewSource(definition);
+    if (!source)
+      break;
+    value = source;
   }
-  return success();
+  return value;
+}
+
+/// Whether the state's new value `value` needs a copy of its own, to be a
+/// buffer the planner places: when the body does not compute it (an
+/// argument, such as another state's value before the run, a constant, a
+/// view of either) or when the function also returns its storage (the
+/// model's output, another state's new value).
+bool needsCopy(Value value, Operation *terminator) {
+  Value root = getViewRoot(value);
+  if (isa<BlockArgument>(root) ||
+      root.getDefiningOp()->hasTrait<OpTrait::ConstantLike>())
+    return true;
+  return llvm::any_of(terminator->getOperands(), [&](Value returned) {
+    return getViewRoot(returned) == root;
+  });
 }
 
 struct ThreadVariablesPass
@@ -83,99 +88,106 @@ struct ThreadVariablesPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SymbolTable symbols(module);
-    for (auto func : module.getOps<func::FuncOp>())
-      if (!func.isExternal() && failed(thread(func, symbols)))
+    // By global, in the order the module first uses them.
+    llvm::MapVector<StringAttr, GlobalAccesses> accesses;
+    module.walk([&](Operation *op) {
+      if (auto load = dyn_cast<ml_program::GlobalLoadOp>(op))
+        accesses[load.getGlobalAttr().getRootReference()].loads.push_back(load);
+      else if (auto store = dyn_cast<ml_program::GlobalStoreOp>(op))
+        accesses[store.getGlobalAttr().getRootReference()].stores.push_back(
+            store);
+    });
+    for (auto &[name, access] : accesses) {
+      auto global = symbols.lookup<ml_program::GlobalOp>(name);
+      if (!global) {
+        Operation *first = access.loads.empty()
+                               ? access.stores.front().getOperation()
+                               : access.loads.front().getOperation();
+        first->emitError() << "pex: no ml_program.global @" << name.getValue();
         return signalPassFailure();
+      }
+      if (failed(thread(global, access)))
+        return signalPassFailure();
+    }
+    // What remains of the globals: those the functions' arguments and
+    // results name.
+    for (auto global :
+         llvm::make_early_inc_range(module.getOps<ml_program::GlobalOp>()))
+      if (SymbolTable::symbolKnownUseEmpty(global, module))
+        global.erase();
   }
 
-  LogicalResult thread(func::FuncOp func, SymbolTable &symbols) {
-    // By global, in the order the body first uses them.
-    llvm::MapVector<StringAttr, GlobalAccesses> accesses;
-    Block &body = func.getBody().front();
-    WalkResult walk = func.walk([&](Operation *op) {
-      StringAttr name;
-      if (auto load = dyn_cast<ml_program::GlobalLoadOp>(op)) {
-        name = load.getGlobalAttr().getRootReference();
-        accesses[name].loads.push_back(load);
-      } else if (auto store = dyn_cast<ml_program::GlobalStoreOp>(op)) {
-        name = store.getGlobalAttr().getRootReference();
-        accesses[name].stores.push_back(store);
-      } else {
-        return WalkResult::advance();
-      }
-      if (op->getBlock() != &body) {
-        op->emitError() << "pex: the state @" << name.getValue()
-                        << " is accessed inside a region; a model reads and "
-                           "writes its state in its body";
-        return WalkResult::interrupt();
-      }
-      return WalkResult::advance();
-    });
-    if (walk.wasInterrupted())
-      return failure();
-
-    for (auto &[name, access] : accesses) {
-      Operation *first = access.loads.empty()
-                             ? access.stores.front().getOperation()
-                             : access.loads.front().getOperation();
-      auto global = symbols.lookup<ml_program::GlobalOp>(name);
-      if (!global)
-        return first->emitError()
-               << "pex: no ml_program.global @" << name.getValue();
-      // A global nobody stores to is a constant.
-      if (access.stores.empty()) {
-        if (failed(replaceByConstant(global, access.loads)))
-          return failure();
-        continue;
-      }
-      FailureOr<RankedTensorType> type = getStateType(global);
-      if (failed(type))
-        return failure();
-      if (access.stores.size() > 1)
-        return access.stores[1].emitError()
-               << "pex: the state @" << name.getValue()
-               << " is written more than once in a run";
-      auto symbol = FlatSymbolRefAttr::get(name);
-      ml_program::GlobalStoreOp store = access.stores.front();
-
-      // Loads before the store see the value the run starts from; loads
-      // after it, the stored value.
-      BlockArgument before;
-      for (ml_program::GlobalLoadOp load : access.loads) {
-        if (store->isBeforeInBlock(load)) {
-          load.replaceAllUsesWith(store.getValue());
-          load.erase();
-          continue;
-        }
-        if (!before) {
-          unsigned index = func.getNumArguments();
-          if (failed(func.insertArgument(index, *type, {}, global.getLoc())))
-            return failure();
-          func.setArgAttr(index, kVariableAttrName, symbol);
-          before = func.getArgument(index);
-        }
-        load.replaceAllUsesWith(before);
-        load.erase();
-      }
-      Value after = store.getValue();
-      store.erase();
-      // Storing back what was loaded leaves the state as it is.
-      if (after == before)
-        continue;
-      Operation *terminator = body.getTerminator();
-      // A value the model also returns (or leaves in another state) is one
-      // buffer with two destinations: the state gets a copy.
-      if (llvm::is_contained(terminator->getOperands(), after)) {
-        OpBuilder builder(terminator);
-        after = tosa::IdentityOp::create(builder, after.getLoc(),
-                                         after.getType(), after);
-      }
-      unsigned index = func.getNumResults();
-      if (failed(func.insertResult(index, *type, {})))
-        return failure();
-      terminator->insertOperands(terminator->getNumOperands(), after);
-      func.setResultAttr(index, kVariableAttrName, symbol);
+  /// Makes the loads and the store of `global` an argument and a result of
+  /// the one function that uses it (a global nobody stores to: an argument
+  /// only, read where it is).
+  LogicalResult thread(ml_program::GlobalOp global, GlobalAccesses &access) {
+    StringRef name = global.getSymName();
+    Operation *first = access.loads.empty()
+                           ? access.stores.front().getOperation()
+                           : access.loads.front().getOperation();
+    auto func = first->getParentOfType<func::FuncOp>();
+    SmallVector<Operation *> ops(access.loads.begin(), access.loads.end());
+    ops.append(access.stores.begin(), access.stores.end());
+    for (Operation *op : ops) {
+      if (op->getParentOfType<func::FuncOp>() != func)
+        return op->emitError()
+               << "pex: the state @" << name << " is used by @"
+               << op->getParentOfType<func::FuncOp>().getSymName() << " and @"
+               << func.getSymName() << "; state belongs to one model function";
+      if (op->getBlock() != &func.getBody().front())
+        return op->emitError()
+               << "pex: the state @" << name
+               << " is accessed inside a region; a model reads and writes its "
+                  "state in its body";
     }
+    FailureOr<RankedTensorType> type = getStateType(global);
+    if (failed(type))
+      return failure();
+    if (access.stores.size() > 1)
+      return access.stores[1].emitError()
+             << "pex: the state @" << name
+             << " is written more than once in a run";
+    auto symbol = FlatSymbolRefAttr::get(global.getSymNameAttr());
+    ml_program::GlobalStoreOp store =
+        access.stores.empty() ? nullptr : access.stores.front();
+
+    // Loads before the store see the value the run starts from; loads after
+    // it, the stored value.
+    BlockArgument before;
+    for (ml_program::GlobalLoadOp load : access.loads) {
+      if (store && store->isBeforeInBlock(load)) {
+        load.replaceAllUsesWith(store.getValue());
+        load.erase();
+        continue;
+      }
+      if (!before) {
+        unsigned index = func.getNumArguments();
+        if (failed(func.insertArgument(index, *type, {}, global.getLoc())))
+          return failure();
+        func.setArgAttr(index, kVariableAttrName, symbol);
+        before = func.getArgument(index);
+      }
+      load.replaceAllUsesWith(before);
+      load.erase();
+    }
+    if (!store)
+      return success();
+    Value after = store.getValue();
+    store.erase();
+    // Storing back what was loaded leaves the state as it is.
+    if (after == before)
+      return success();
+    Operation *terminator = func.getBody().front().getTerminator();
+    if (needsCopy(after, terminator)) {
+      OpBuilder builder(terminator);
+      after = tosa::IdentityOp::create(builder, after.getLoc(), after.getType(),
+                                       after);
+    }
+    unsigned index = func.getNumResults();
+    if (failed(func.insertResult(index, *type, {})))
+      return failure();
+    terminator->insertOperands(terminator->getNumOperands(), after);
+    func.setResultAttr(index, kVariableAttrName, symbol);
     return success();
   }
 };

@@ -12,7 +12,7 @@
 // The state comes out of an SRAM budget with the caller's input and output.
 // RUN: not pexc %s --target=host -q -o %t.budget.o --sram-budget=10 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=BUDGET
-// BUDGET: error: pex: SRAM budget of 10 bytes cannot be met: the input and output take 8 bytes, the state kept between runs takes 4 bytes
+// BUDGET: error: pex: SRAM budget of 10 bytes cannot be met: the input and output take 8 bytes, the state kept between runs 4 bytes
 //
 // The variable is a mutable global beside the arena, holding the initial
 // value when the program loads; the run reads it where it is, computes the

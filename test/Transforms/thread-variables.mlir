@@ -41,10 +41,11 @@ func.func @reload(%x: tensor<4xf32>) -> tensor<4xf32> {
 // -----
 
 // Storing back the loaded value leaves the state as it is: no result. A
-// global nobody stores to is a constant.
+// global nobody stores to is read where it is: an argument only.
 // CHECK-LABEL: func.func @unchanged(
-// CHECK-SAME:    %{{.*}}: tensor<2xi8>, %{{.*}}: tensor<2xi8> {pex.variable = @kept}) -> tensor<2xi8>
-// CHECK:         "tosa.const"() <{values = dense<3> : tensor<2xi8>}>
+// CHECK-SAME:    %[[X:.*]]: tensor<2xi8>, %[[K:.*]]: tensor<2xi8> {pex.variable = @kept}, %[[T:.*]]: tensor<2xi8> {pex.variable = @table}) -> tensor<2xi8>
+// CHECK:         %[[Y:.*]] = tosa.add %[[X]], %[[T]]
+// CHECK:         tosa.add %[[Y]], %[[K]]
 ml_program.global private mutable @kept(dense<1> : tensor<2xi8>) : tensor<2xi8>
 ml_program.global private @table(dense<3> : tensor<2xi8>) : tensor<2xi8>
 func.func @unchanged(%x: tensor<2xi8>) -> tensor<2xi8> {
@@ -102,4 +103,42 @@ func.func @returned(%x: tensor<4xi8>) -> tensor<4xi8> {
   %y = tosa.clamp %x {max_val = 100 : i8, min_val = 0 : i8} : (tensor<4xi8>) -> tensor<4xi8>
   ml_program.global_store @h = %y : tensor<4xi8>
   return %y : tensor<4xi8>
+}
+
+// -----
+
+// A new value the body does not compute into a buffer of its own (another
+// state's value before the run, the model's input) is copied into the state:
+// a frame shifted through two states. A mutable global nobody uses goes.
+// CHECK-NOT:   @unused
+// CHECK-LABEL: func.func @frames(
+// CHECK-SAME:    %[[X:.*]]: tensor<4xi8>, %[[A:.*]]: tensor<4xi8> {pex.variable = @a})
+// CHECK-SAME:    -> (tensor<4xi8>, tensor<4xi8> {pex.variable = @a}, tensor<4xi8> {pex.variable = @b})
+// CHECK:         %[[SUM:.*]] = tosa.add %[[X]], %[[A]]
+// CHECK:         %[[NEWA:.*]] = tosa.identity %[[X]]
+// CHECK:         %[[B:.*]] = tosa.identity %[[A]]
+// CHECK:         return %[[SUM]], %[[NEWA]], %[[B]]
+ml_program.global private mutable @a(dense<0> : tensor<4xi8>) : tensor<4xi8>
+ml_program.global private mutable @b(dense<0> : tensor<4xi8>) : tensor<4xi8>
+ml_program.global private mutable @unused(dense<0> : tensor<4xi8>) : tensor<4xi8>
+func.func @frames(%x: tensor<4xi8>) -> tensor<4xi8> {
+  %a = ml_program.global_load @a : tensor<4xi8>
+  ml_program.global_store @b = %a : tensor<4xi8>
+  ml_program.global_store @a = %x : tensor<4xi8>
+  %sum = tosa.add %x, %a : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
+  return %sum : tensor<4xi8>
+}
+
+// -----
+
+ml_program.global private mutable @h(dense<0> : tensor<4xi8>) : tensor<4xi8>
+func.func @writer(%x: tensor<4xi8>) -> tensor<4xi8> {
+  %y = tosa.clamp %x {max_val = 100 : i8, min_val = 0 : i8} : (tensor<4xi8>) -> tensor<4xi8>
+  // expected-error @+1 {{pex: the state @h is used by @writer and @reader; state belongs to one model function}}
+  ml_program.global_store @h = %y : tensor<4xi8>
+  return %x : tensor<4xi8>
+}
+func.func @reader(%x: tensor<4xi8>) -> tensor<4xi8> {
+  %h = ml_program.global_load @h : tensor<4xi8>
+  return %h : tensor<4xi8>
 }

@@ -159,24 +159,29 @@ def ReadInputRows : Pass<"pex-read-input-rows", "func::FuncOp"> {
 def ThreadVariables : Pass<"pex-thread-variables", "ModuleOp"> {
   let summary = "Make the state a model keeps between runs an argument and a result";
   let description = [{
-    A mutable `ml_program.global` that a function stores to is state kept
-    between runs (TFLite's variable tensors, as the importers emit them;
-    TOSA's `tosa.variable`, after upstream `tosa-to-mlprogram`). In each
-    function, the loads before the store become one new argument (the value
-    the run starts from) and the store one new result (the value it leaves),
-    both marked `pex.variable = @name`; loads after the store take the
-    stored value. The planner then places the result like any buffer, and
+    A mutable `ml_program.global` a function stores to is state kept between
+    runs (TFLite's variable tensors, as the importers emit them; TOSA's
+    `tosa.variable`, after upstream `tosa-to-mlprogram`). In the one
+    function that uses it, the loads before the store become one new
+    argument (the value the run starts from) and the store one new result
+    (the value it leaves), both marked `pex.variable = @name`; loads after
+    the store take the stored value. A global nobody stores to becomes an
+    argument only (read where it is). A new value the body does not compute
+    into a buffer of its own (an argument, a constant, a view of either) or
+    that the function also returns is copied (`tosa.identity`) into the
+    state's result. Globals no function uses any more are erased. The
+    planner then places the result like any buffer, and
     pex-materialize-arena keeps the global apart from the arena
     (docs/memory-model.md, State kept between runs).
 
-    Refused with a located error: state accessed inside a region (a loop's
-    body), stored twice in a run, stored to but not mutable, without a
-    static shape, or with an initial value that is not one repeated element
-    (a reset fills the state). A new value the function also returns is
-    copied (`tosa.identity`) into the state's result.
+    Refused with a located error: a global used by two functions, accessed
+    inside a region (a loop's body), stored twice in a run, without a static
+    shape, or with an initial value that is not one repeated element (a
+    reset fills the state).
   }];
   let dependentDialects = ["::mlir::func::FuncDialect",
-                           "::mlir::ml_program::MLProgramDialect"];
+                           "::mlir::ml_program::MLProgramDialect",
+                           "::mlir::tosa::TosaDialect"];
 }
 
 def WriteOutputRows : Pass<"pex-write-output-rows", "func::FuncOp"> {

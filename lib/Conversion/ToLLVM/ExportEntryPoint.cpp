@@ -139,14 +139,14 @@ LogicalResult callRowFunctions(OpBuilder &builder, func::FuncOp func,
 /// `pex_NAME_reset_state()`: every variable's global back to its initial
 /// value (TFLite Micro's ResetVariableTensors), for a model that keeps state
 /// between runs. The globals hold that value when the program starts.
-void createStateReset(OpBuilder &builder, ModuleOp module,
-                      StringRef modelName) {
+LogicalResult createStateReset(OpBuilder &builder, ModuleOp module,
+                               StringRef modelName) {
   SmallVector<memref::GlobalOp> variables;
   for (auto global : module.getOps<memref::GlobalOp>())
     if (global->hasAttr(pex::kVariableAttrName))
       variables.push_back(global);
   if (variables.empty())
-    return;
+    return success();
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(module.getBody());
   Location loc = module.getLoc();
@@ -157,12 +157,19 @@ void createStateReset(OpBuilder &builder, ModuleOp module,
   for (memref::GlobalOp global : variables) {
     Value storage = memref::GetGlobalOp::create(builder, loc, global.getType(),
                                                 global.getSymName());
-    auto initial = cast<DenseElementsAttr>(*global.getInitialValue());
+    auto initial =
+        dyn_cast_or_null<DenseElementsAttr>(global.getInitialValueAttr());
+    if (!initial || !initial.isSplat())
+      return global.emitError()
+             << "pex: the state @" << global.getSymName()
+             << " has an initial value that is not one repeated element (a "
+                "reset fills it; pex-thread-variables checks this)";
     Value value = arith::ConstantOp::create(
         builder, loc, cast<TypedAttr>(initial.getSplatValue<Attribute>()));
     pex::createFillLoops(builder, loc, value, storage);
   }
   func::ReturnOp::create(builder, loc);
+  return success();
 }
 
 struct ExportEntryPointPass
@@ -189,7 +196,8 @@ struct ExportEntryPointPass
       if (accessors.wasInterrupted() ||
           failed(callRowFunctions(builder, func, modelName)))
         return signalPassFailure();
-      createStateReset(builder, module, modelName);
+      if (failed(createStateReset(builder, module, modelName)))
+        return signalPassFailure();
       Type status = builder.getI32Type();
       // The importers' model metadata (names, quantisation) describes the
       // tensors for the C header; it has no meaning for code generation.

@@ -686,7 +686,9 @@ def main(argv: list[str] | None = None) -> int:
     bytes for raw input bytes (the model read by pex's TFLite reader). An INPUT of k inputs
     back to back is k invocations, one after the other from one reset, each continuing
     from the variable tensors the previous left, as pexc's --run does (--reset: each from
-    the reset state); OUTPUT gets the k outputs back to back."""
+    the initial state, pex_NAME_reset_state()'s: variable tensors reset, resource variables
+    at the value the CALL_ONCE initialisation assigns); OUTPUT gets the k outputs back to
+    back."""
     import argparse
     import sys
 
@@ -698,7 +700,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("input")
     parser.add_argument("output")
     parser.add_argument("--reset", action="store_true",
-                        help="ResetVariableTensors before each invocation")
+                        help="each invocation from the initial state")
     args = parser.parse_args(argv)
     try:
         graph = load_graph(args.model)

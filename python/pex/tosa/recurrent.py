@@ -3,8 +3,8 @@
 TFLite's SVDF memory and LSTM h and c are variable tensors, which TFLite Micro keeps from
 one invocation to the next: they are state kept between runs (`FunctionBuilder.state`,
 a mutable ml_program global loaded where a run starts from it and stored where the run
-leaves its new value). ONNX's recurrent operators start from their initial states (the
-reset state, zeros) every run.
+leaves its new value). ONNX's recurrent operators start from their initial states
+(constants: zeros when the model gives none) every run.
 
 svdf's M - 1 older steps [N, M - 1, F] are that state (reset: the state's zero point);
 the filters are the channels, so the partitioner can run the time filter in slices of

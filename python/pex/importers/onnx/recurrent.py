@@ -1,5 +1,5 @@
-"""LSTM and GRU (float; forward, reverse or bidirectional), one invocation from the reset
-state each: the graph's lstm (TFLite's UNIDIRECTIONAL_SEQUENCE_LSTM) and gru, one op per
+"""LSTM, GRU and RNN (float; forward, reverse or bidirectional), each run from its initial
+states (constants: zeros, or a learned h0 and c0): the graph's lstm (TFLite's UNIDIRECTIONAL_SEQUENCE_LSTM) and gru, one op per
 direction, which the MLIR builder keeps as loops over the time steps.
 
 torch.onnx.export writes nn.LSTM as one LSTM node per layer (batch_first inputs are
@@ -219,18 +219,21 @@ def _emit_recurrent(r, node, attrs, kind: str, inputs, shape, initial: dict,
                                         node.output[1]), (0, 1, 2))
 
 
-def _initial_states(r, node, shape, **positions) -> dict:
+def _initial_states(r, node, attrs, shape, **positions) -> dict:
     """The constant initial states (initial_h, initial_c) the node has, by name: each
-    [D, batch, units], one per direction (absent: zeros, the reset state)."""
+    [D, batch, units], one per direction (absent: zeros, the reset state); ONNX gives them
+    [batch, D, units] with layout 1."""
+    count, batch, units = shape
+    given = (count, batch, units) if attrs.get("layout", 0) == 0 else (batch, count, units)
     states = {}
     for what, position in positions.items():
         if not r.has_input(node, position):
             continue
         state = np.asarray(r.constant(node.input[position], what), np.float32)
-        if state.shape != tuple(shape):
+        if state.shape != given:
             raise ModelError(f"{node.op_type} {what} of shape {list(state.shape)}, expected "
-                             f"{list(shape)}")
-        states[what] = state
+                             f"{list(given)}")
+        states[what] = state if attrs.get("layout", 0) == 0 else state.transpose(1, 0, 2)
     return states
 
 
@@ -238,7 +241,7 @@ def lstm(r, node, attrs) -> None:
     _check_lstm(r, node, attrs)
     sequence, shape, weights, recurrent, bias = _sequence_operands(r, node, attrs, 4)
     units = shape[3]
-    initial = _initial_states(r, node, (len(weights), shape[1], units), initial_h=5,
+    initial = _initial_states(r, node, attrs, (len(weights), shape[1], units), initial_h=5,
                               initial_c=6)
     name = node.output[0] or node.name
 
@@ -274,7 +277,8 @@ def gru(r, node, attrs) -> None:
                               order)]
 
     _emit_recurrent(r, node, attrs, "gru", operands, shape,
-                    _initial_states(r, node, (len(weights), shape[1], units), initial_h=5),
+                    _initial_states(r, node, attrs, (len(weights), shape[1], units),
+                                    initial_h=5),
                     linear_before_reset=bool(attrs.get("linear_before_reset", 0)))
 
 
@@ -299,7 +303,8 @@ def rnn(r, node, attrs) -> None:
                 *_gate_blocks(prefix, summed, "B", units, (0,))]
 
     _emit_recurrent(r, node, attrs, "rnn", operands, shape,
-                    _initial_states(r, node, (len(weights), shape[1], units), initial_h=5),
+                    _initial_states(r, node, attrs, (len(weights), shape[1], units),
+                                    initial_h=5),
                     activation=function.lower())
 
 

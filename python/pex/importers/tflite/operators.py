@@ -486,8 +486,9 @@ def leaky_relu(ctx) -> None:
 
 
 def svdf(ctx) -> None:
-    """One invocation from the reset state: the state input must be TFLite's variable
-    tensor (which TFLite Micro zeroes), not data the caller provides."""
+    """The state input must be TFLite's variable tensor (which TFLite Micro keeps between
+    invocations, reset to its zero point), not data the caller provides: pex keeps it
+    too (the memory's older steps)."""
     x, weights_feature, weights_time = ctx.input(0), ctx.input(1), ctx.input(2)
     bias, state = ctx.optional_input(3), ctx.input(4)
     out = ctx.output

@@ -70,6 +70,9 @@ class ResourceVariables:
         if not inputs or inputs[0] not in self.handles:
             raise ModelError("the resource input is not a VAR_HANDLE of this subgraph")
         name = self.handles[inputs[0]]
+        if (code == READ_VARIABLE and len(outputs) != 1) or \
+                (code == ASSIGN_VARIABLE and len(inputs) != 2):
+            raise ModelError("expected a resource and a value")
         if code == READ_VARIABLE:
             value = self.reader.tensor(outputs[0])
             self.reader.emit("read_state", [], [value],
@@ -101,11 +104,17 @@ class ResourceVariables:
         codes = self.reader.model.operator_codes
         handles: dict[int, str] = {}
         for operator in subgraph.operators or []:
+            if operator.opcode_index >= len(codes):
+                raise ModelError(f"init subgraph {subgraph_index}: operator code index "
+                                 f"{operator.opcode_index} out of range")
             code = codes[operator.opcode_index].code
             inputs, outputs = _indices(operator.inputs), _indices(operator.outputs)
             if code == VAR_HANDLE and len(outputs) == 1:
                 handles[outputs[0]] = _name(operator)
             elif code == ASSIGN_VARIABLE and len(inputs) == 2 and inputs[0] in handles:
+                if not 0 <= inputs[1] < len(subgraph.tensors):
+                    raise ModelError(f"init subgraph {subgraph_index}: tensor index "
+                                     f"{inputs[1]} out of range")
                 view = subgraph.tensors[inputs[1]]
                 value = self.reader.convert_tensor(view)
                 if not value.is_constant:
