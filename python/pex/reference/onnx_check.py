@@ -74,7 +74,8 @@ def _input_arrays(model, input_bytes: bytes, input_shapes: dict) -> dict:
 def evaluate(model, input_bytes: bytes, input_shapes: dict | None = None,
              int8_rounding: str = "onnxruntime") -> tuple[np.ndarray, str, dict]:
     """The model's outputs as the function writes them (flattened, concatenated), their
-    element type ("f32", "i8" or "u8"), and the int8 requantisation statistics."""
+    element type ("f32", "i8", "u8" or "i32": indices), and the int8 requantisation
+    statistics."""
     import torch
     evaluator = Evaluator(model, int8_rounding)
     with torch.no_grad():
@@ -86,6 +87,8 @@ def evaluate(model, input_bytes: bytes, input_shapes: dict | None = None,
             array = array.transpose(TO_NHWC)
         if tensor.is_floating_point():
             dtypes.add("f32")
+        elif tensor.dtype in (torch.int32, torch.int64):  # indices (ArgMax): int32 in pex
+            dtypes.add("i32")
         else:
             dtypes.add("u8" if evaluator.int8.unsigned.get(value.name) else "i8")
         outputs.append(array.reshape(-1).astype(np.float64))
@@ -136,6 +139,11 @@ def main(argv: list[str] | None = None) -> int:
         if dtype == "f32":
             ok, message = compare_values(np.frombuffer(output_bytes, np.float32), reference,
                                          args.rtol)
+        elif dtype == "i32":
+            actual = np.frombuffer(output_bytes, np.int32)
+            ok = actual.size == reference.size and np.array_equal(actual, reference)
+            message = "equal" if ok else \
+                f"DIFFERENT ({int(np.sum(actual != reference)) if actual.size == reference.size else 'all'} indices)"
         else:
             actual = np.frombuffer(output_bytes, np.uint8 if dtype == "u8" else np.int8)
             tosa, _, _ = evaluate(model, input_bytes, shapes, "tosa")

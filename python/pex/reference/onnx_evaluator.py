@@ -703,6 +703,19 @@ class Evaluator:
             axes = list(range(x.dim()))
         return function(x, dim=tuple(_axes(axes, x.dim())), keepdim=bool(keepdims))
 
+    def _arg_extreme(self, x, axis, keepdims, select_last_index, function):
+        """The index of the first (select_last_index: last) extreme along `axis`."""
+        axis = _axes([axis], x.dim())[0]
+        flipped = x.flip(axis) if select_last_index else x
+        index = function(flipped, dim=axis, keepdim=bool(keepdims))
+        return x.shape[axis] - 1 - index if select_last_index else index
+
+    def _ArgMax(self, x, axis=0, keepdims=1, select_last_index=0):
+        return self._arg_extreme(x, axis, keepdims, select_last_index, self.torch.argmax)
+
+    def _ArgMin(self, x, axis=0, keepdims=1, select_last_index=0):
+        return self._arg_extreme(x, axis, keepdims, select_last_index, self.torch.argmin)
+
     def _ReduceMean(self, x, axes_input=None, axes=None, keepdims=1, noop_with_empty_axes=0):
         return self._reduce(self.torch.mean, x, axes_input, axes, keepdims, noop_with_empty_axes,
                             18)

@@ -20,7 +20,7 @@ DATA = Path("/usr/share/libonnx-testdata/data/node")
 
 # Node tests of the operators the importer supports (test directory name prefixes).
 OPERATORS = (
-    "abs", "add", "and", "averagepool", "batchnorm", "ceil", "celu", "clip", "concat",
+    "abs", "add", "and", "argmax", "argmin", "averagepool", "batchnorm", "ceil", "celu", "clip", "concat",
     "constantofshape", "conv", "convtranspose", "cos_", "depthtospace", "dequantizelinear",
     "div", "dropout", "edge_pad", "elu", "equal", "erf", "exp_", "expand", "flatten",
     "floor", "gather_0", "gather_1", "gather_2d", "gather_negative", "gemm",

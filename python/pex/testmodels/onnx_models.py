@@ -792,6 +792,35 @@ def _int8_weights(rng, shape) -> np.ndarray:
     return rng.integers(-127, 128, size=shape).astype(np.int8)
 
 
+def argmax_segmentation() -> bytes:
+    """A segmentation head as PyTorch exports `logits.argmax(1)`: Conv 3x3 (3 -> 5 classes,
+    pads 1) over a 1x3x8x8 image, ArgMax over the classes (axis 1, keepdims 0): int64
+    indices [1, 8, 8]."""
+    from onnx import TensorProto
+    rng = np.random.default_rng(41)
+    nodes = [_node("Conv", ["x", "w", "b"], "logits", pads=[1, 1, 1, 1]),
+             _node("ArgMax", ["logits"], "classes", axis=1, keepdims=0)]
+    return _graph(nodes, [("x", [1, 3, 8, 8])], [("classes", [1, 8, 8])],
+                  {"w": rng.normal(0, 0.5, (5, 3, 3, 3)), "b": rng.normal(0, 0.1, 5)},
+                  opset=13, output_type=TensorProto.INT64)
+
+
+def qdq_argmin() -> bytes:
+    """ArgMin of an int8 (QDQ) Gemm's outputs, the last axis, keepdims 1: the int8 values
+    compared as stored."""
+    from onnx import TensorProto
+    rng = np.random.default_rng(42)
+    weights = {**_params("x/q", 0.02, 3), **_params("y/q", 0.05, -7),
+               **_params("w/q", 0.01, 0), "w": _int8_weights(rng, (6, 10))}
+    nodes = [_quantize_node("x", "xq", "x/q"), _dequantize_node("xq", "xd", "x/q"),
+             _dequantize_node("w", "wd", "w/q"),
+             _node("Gemm", ["xd", "wd"], "y", transB=1),
+             _quantize_node("y", "yq", "y/q"), _dequantize_node("yq", "yd", "y/q"),
+             _node("ArgMin", ["yd"], "smallest", axis=-1, keepdims=1)]
+    return _graph(nodes, [("x", [4, 10])], [("smallest", [4, 1])], weights, opset=13,
+                  output_type=TensorProto.INT64)
+
+
 def qdq_conv() -> bytes:
     """A QDQ network as ONNX Runtime's quantiser writes it, float input, int8 output:
     QuantizeLinear of the input; Conv 3x3 stride 2 with int8 weights per output channel
@@ -1270,6 +1299,8 @@ MODELS = {
     "onnx_gru": gru,
     "onnx_gru_last_state": gru_last_state,
     "onnx_recurrent_initial_state": recurrent_initial_state,
+    "onnx_argmax_segmentation": argmax_segmentation,
+    "onnx_qdq_argmin": qdq_argmin,
     "onnx_rnn": rnn,
     "onnx_attention": attention,
     "onnx_exponential_activations": exponential_activations,

@@ -104,6 +104,31 @@ def _reduction(kind: str, axes_moved: int):
     return convert
 
 
+def _arg_extreme(kind: str):
+    """ArgMax / ArgMin: the graph's argmax / argmin along one axis, the first index of the
+    extreme (select_last_index 0, PyTorch's). The indices are int32: TOSA has no int64,
+    so a model output of ONNX's int64 indices is int32_t in C. An int8 tensor is compared
+    as stored (quantisation keeps the order)."""
+    def convert(r, node, attrs) -> None:
+        if attrs.get("select_last_index", 0):
+            raise ModelError(f"{node.op_type} with select_last_index 1 is not supported")
+        x = r.raw(node.input[0])
+        if x.form == "requantized" or not x.quantized:
+            x = r.float_activation(node.input[0])
+        axis = normalized_axis(attrs.get("axis", 0), x.rank)
+        kept = [a for a in x.perm if a != axis]
+        if attrs.get("keepdims", 1):
+            perm = x.perm
+            shape = tuple(1 if a == axis else x.tensor.shape[i] for i, a in enumerate(x.perm))
+        else:
+            perm = tuple(sorted(kept).index(a) for a in kept)
+            shape = tuple(x.tensor.shape[x.perm.index(a)] for a in kept)
+        out = r.emit(kind, [x.tensor], shape, dtype="i32", name=node.output[0],
+                     axis=x.stored_axis(axis))
+        r.alias(node.output[0], Activation(out, perm))
+    return convert
+
+
 def _norm_reduction(before: str, after: str | None = None):
     """ReduceL1 (sum of abs), ReduceSumSquare (sum of squares), ReduceL2 (its sqrt): a
     float element-wise step, a sum, maybe a final function."""
@@ -137,6 +162,8 @@ def _global(kind: str):
 
 
 OPERATORS = {
+    "ArgMax": _arg_extreme("argmax"),
+    "ArgMin": _arg_extreme("argmin"),
     "MaxPool": max_pool,
     "AveragePool": average_pool,
     "GlobalAveragePool": _global("mean"),
