@@ -388,8 +388,7 @@ LogicalResult Compilation::optimizeSchedule() {
   if (options.sramBudget > 0 && outsideIO + figures.stateBytes > 0)
     llvm::errs() << "pexc: note: --sram-budget=" << options.sramBudget
                  << " leaves the arena " << pipeline.arenaBudget << " bytes: "
-                 << describeOutsideArena(outsideIO, figures.stateBytes)
-                 << "\n";
+                 << describeOutsideArena(outsideIO, figures.stateBytes) << "\n";
   return failure();
 }
 

@@ -79,8 +79,8 @@ createVariableGlobals(ModuleOp module) {
     if (initial && !elements)
       return state.emitError() << "pex: the state @" << state.getSymName()
                                << " has an initial value that is not dense";
-    Attribute value = elements ? Attribute(elements)
-                               : builder.getZeroAttr(tensorType);
+    Attribute value =
+        elements ? Attribute(elements) : builder.getZeroAttr(tensorType);
     builder.setInsertionPoint(state);
     StringAttr name = state.getSymNameAttr();
     auto global = memref::GlobalOp::create(
