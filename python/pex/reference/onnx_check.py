@@ -76,6 +76,7 @@ def evaluate(model, input_bytes: bytes, input_shapes: dict | None = None,
     """The model's outputs as the function writes them (flattened, concatenated), their
     element type ("f32", "i8", "u8" or "i32": indices), and the int8 requantisation
     statistics."""
+    import onnx
     import torch
     evaluator = Evaluator(model, int8_rounding)
     with torch.no_grad():
@@ -87,8 +88,9 @@ def evaluate(model, input_bytes: bytes, input_shapes: dict | None = None,
             array = array.transpose(TO_NHWC)
         if tensor.is_floating_point():
             dtypes.add("f32")
-        elif tensor.dtype in (torch.int32, torch.int64):  # indices (ArgMax): int32 in pex
-            dtypes.add("i32")
+        elif value.type.tensor_type.elem_type in (onnx.TensorProto.INT32,
+                                                  onnx.TensorProto.INT64):
+            dtypes.add("i32")  # indices (ArgMax): int32 in pex
         else:
             dtypes.add("u8" if evaluator.int8.unsigned.get(value.name) else "i8")
         outputs.append(array.reshape(-1).astype(np.float64))
