@@ -59,18 +59,22 @@ def average_pool(r, node, attrs) -> None:
     r.define(node.output[0], *lines.from_image(r, out, signal.rank))
 
 
+def _reduced_layout(x: Activation, axes, keepdims: bool) -> tuple[tuple, tuple]:
+    """(perm, stored shape) of `x` reduced over ONNX `axes`: the reduced axes unit, or
+    without keepdims dropped from the layout (a reshape at most)."""
+    if keepdims:
+        return x.perm, tuple(1 if a in axes else x.tensor.shape[i]
+                             for i, a in enumerate(x.perm))
+    kept = [a for a in x.perm if a not in axes]
+    return (tuple(sorted(kept).index(a) for a in kept),
+            tuple(x.tensor.shape[x.perm.index(a)] for a in kept))
+
+
 def reduce(r, x: Activation, kind: str, axes, keepdims: bool, name: str) -> Activation:
-    """A reduction over ONNX `axes` of the stored tensor; without keepdims the reduced
-    (now unit) axes are dropped from the layout, which costs a reshape at most."""
+    """A reduction over ONNX `axes` of the stored tensor (`_reduced_layout`)."""
     axes = sorted({normalized_axis(a, x.rank) for a in axes})
     stored_axes = tuple(sorted(x.stored_axis(a) for a in axes))
-    kept = [a for a in x.perm if a not in axes]
-    if keepdims:
-        perm = x.perm
-        shape = tuple(1 if a in axes else x.tensor.shape[i] for i, a in enumerate(x.perm))
-    else:
-        perm = tuple(sorted(kept).index(a) for a in kept)
-        shape = tuple(x.tensor.shape[x.perm.index(a)] for a in kept)
+    perm, shape = _reduced_layout(x, axes, keepdims)
     out = r.emit(kind, [x.tensor], shape, like=x.tensor, name=name, axes=stored_axes,
                  keep_dims=keepdims)
     return Activation(out, perm, x.form, x.unsigned)
@@ -116,13 +120,7 @@ def _arg_extreme(kind: str):
         if x.form == "requantized" or not x.quantized:
             x = r.float_activation(node.input[0])
         axis = normalized_axis(attrs.get("axis", 0), x.rank)
-        kept = [a for a in x.perm if a != axis]
-        if attrs.get("keepdims", 1):
-            perm = x.perm
-            shape = tuple(1 if a == axis else x.tensor.shape[i] for i, a in enumerate(x.perm))
-        else:
-            perm = tuple(sorted(kept).index(a) for a in kept)
-            shape = tuple(x.tensor.shape[x.perm.index(a)] for a in kept)
+        perm, shape = _reduced_layout(x, [axis], bool(attrs.get("keepdims", 1)))
         out = r.emit(kind, [x.tensor], shape, dtype="i32", name=node.output[0],
                      axis=x.stored_axis(axis))
         r.alias(node.output[0], Activation(out, perm))
