@@ -142,3 +142,12 @@ func.func @reader(%x: tensor<4xi8>) -> tensor<4xi8> {
   %h = ml_program.global_load @h : tensor<4xi8>
   return %h : tensor<4xi8>
 }
+
+// -----
+
+// expected-error @+1 {{pex: the state @d kept between runs has no static shape}}
+ml_program.global private mutable @d : tensor<?xi8>
+func.func @dynamic(%x: tensor<?xi8>) -> tensor<?xi8> {
+  ml_program.global_store @d = %x : tensor<?xi8>
+  return %x : tensor<?xi8>
+}
