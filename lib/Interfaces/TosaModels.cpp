@@ -242,6 +242,21 @@ struct TransposeModel
   }
 };
 
+/// Reversal along a dimension other than the channels is channel-local.
+struct ReverseModel
+    : PartialExecutionOpInterface::ExternalModel<ReverseModel,
+                                                 tosa::ReverseOp> {
+  Props getPartialExecutionProperties(Operation *op) const {
+    auto reverse = cast<tosa::ReverseOp>(op);
+    int64_t rank = cast<ShapedType>(reverse.getType()).getRank();
+    return reverse.getAxis() == rank - 1 ? Props::None : Props::ChannelLocal;
+  }
+  std::optional<int64_t> getSlicedOperandDim(Operation *op, unsigned index,
+                                             SliceMode) const {
+    return cast<ShapedType>(op->getOperand(0).getType()).getRank() - 1;
+  }
+};
+
 /// Concatenation away from the channel dimension is channel-local.
 struct ConcatModel
     : PartialExecutionOpInterface::ExternalModel<ConcatModel, tosa::ConcatOp> {
@@ -307,6 +322,7 @@ void mlir::pex::registerTosaInterfaceModels(DialectRegistry &registry) {
     tosa::PadOp::attachInterface<PadModel>(*context);
     tosa::TransposeOp::attachInterface<TransposeModel>(*context);
     tosa::ConcatOp::attachInterface<ConcatModel>(*context);
+    tosa::ReverseOp::attachInterface<ReverseModel>(*context);
     tosa::ReduceSumOp::attachInterface<ReduceModel<tosa::ReduceSumOp, true>>(
         *context);
     tosa::ReduceMaxOp::attachInterface<ReduceModel<tosa::ReduceMaxOp, false>>(

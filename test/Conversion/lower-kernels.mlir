@@ -530,3 +530,25 @@ func.func @fill_constant(%out: memref<1x1x1x1xi32>) {
   }
   return
 }
+
+// -----
+
+// reverse reads the mirrored index along its axis (size - 1 - i); the fused
+// clamp is applied to the element read.
+// CHECK-LABEL: func.func private @reverse_columns_k0_reverse
+// CHECK-SAME:    (%[[X:.*]]: memref<2x3xf32>, %[[Y:.*]]: memref<2x3xf32>)
+// CHECK:       scf.for %[[I:.*]] = %{{.*}} to %c2 step
+// CHECK-NEXT:    scf.for %[[J:.*]] = %{{.*}} to %c3 step
+// CHECK:           %[[MIRROR:.*]] = arith.subi %c2{{.*}}, %[[J]] : index
+// CHECK-NEXT:      %[[V:.*]] = memref.load %[[X]][%[[I]], %[[MIRROR]]] : memref<2x3xf32>
+// CHECK:           arith.maximumf %[[V]]
+// CHECK:           memref.store %{{.*}}, %[[Y]][%[[I]], %[[J]]] : memref<2x3xf32>
+func.func @reverse_columns(%x: memref<2x3xf32>, %y: memref<2x3xf32>) {
+  pex.kernel ins(%x : memref<2x3xf32>) outs(%y : memref<2x3xf32>) {
+  ^bb0(%in: tensor<2x3xf32>, %out: tensor<2x3xf32>):
+    %r = tosa.reverse %in {axis = 1 : i32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+    %c = tosa.clamp %r {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+    pex.yield %c : tensor<2x3xf32>
+  }
+  return
+}

@@ -186,3 +186,51 @@ func.func @leaky_relu_diamond(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x4xf32> {
   %y = tosa.conv2d %p, %w2, %b2, %zero, %zero {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x32xf32>, tensor<4x1x1x32xf32>, tensor<4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x4xf32>
   return %y : tensor<1x4x4x4xf32>
 }
+
+// -----
+
+// A reversal of the rows (torch.flip on H) is channel-local: it runs inside
+// the group between the expansion and the projection, on a slice of the
+// 96 channels.
+// CHECK-LABEL: func.func @expand_flip_rows_project
+// CHECK:       pex.group axis = 3, channels = 96
+// CHECK:         tosa.reverse %{{.*}} {axis = 1 : i32} : (tensor<1x8x8x1xi8>) -> tensor<1x8x8x1xi8>
+// CHECK:         pex.partial_yield accumulate
+func.func @expand_flip_rows_project(%x: tensor<1x8x8x16xi8>) -> tensor<1x8x8x8xi32> {
+  %w1 = "tosa.const"() {values = dense<1> : tensor<96x1x1x16xi8>} : () -> tensor<96x1x1x16xi8>
+  %b1 = "tosa.const"() {values = dense<3> : tensor<96xi32>} : () -> tensor<96xi32>
+  %m1 = "tosa.const"() {values = dense<1073741824> : tensor<96xi32>} : () -> tensor<96xi32>
+  %s1 = "tosa.const"() {values = dense<33> : tensor<96xi8>} : () -> tensor<96xi8>
+  %w3 = "tosa.const"() {values = dense<-1> : tensor<8x1x1x96xi8>} : () -> tensor<8x1x1x96xi8>
+  %b3 = "tosa.const"() {values = dense<1> : tensor<8xi32>} : () -> tensor<8xi32>
+  %zp8 = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %e = tosa.conv2d %x, %w1, %b1, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<96x1x1x16xi8>, tensor<96xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x96xi32>
+  %eq = tosa.rescale %e, %m1, %s1, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x96xi32>, tensor<96xi32>, tensor<96xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x96xi8>
+  %r = tosa.reverse %eq {axis = 1 : i32} : (tensor<1x8x8x96xi8>) -> tensor<1x8x8x96xi8>
+  %p = tosa.conv2d %r, %w3, %b3, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x96xi8>, tensor<8x1x1x96xi8>, tensor<8xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x8xi32>
+  return %p : tensor<1x8x8x8xi32>
+}
+
+// -----
+
+// Reversing the channels couples every output channel to another input
+// channel: no group forms across it.
+// CHECK-LABEL: func.func @expand_flip_channels_project
+// CHECK-NOT:   pex.group
+// CHECK:       tosa.reverse %{{.*}} {axis = 3 : i32} : (tensor<1x8x8x96xi8>) -> tensor<1x8x8x96xi8>
+func.func @expand_flip_channels_project(%x: tensor<1x8x8x16xi8>) -> tensor<1x8x8x8xi32> {
+  %w1 = "tosa.const"() {values = dense<1> : tensor<96x1x1x16xi8>} : () -> tensor<96x1x1x16xi8>
+  %b1 = "tosa.const"() {values = dense<3> : tensor<96xi32>} : () -> tensor<96xi32>
+  %m1 = "tosa.const"() {values = dense<1073741824> : tensor<96xi32>} : () -> tensor<96xi32>
+  %s1 = "tosa.const"() {values = dense<33> : tensor<96xi8>} : () -> tensor<96xi8>
+  %w3 = "tosa.const"() {values = dense<-1> : tensor<8x1x1x96xi8>} : () -> tensor<8x1x1x96xi8>
+  %b3 = "tosa.const"() {values = dense<1> : tensor<8xi32>} : () -> tensor<8xi32>
+  %zp8 = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %e = tosa.conv2d %x, %w1, %b1, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<96x1x1x16xi8>, tensor<96xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x96xi32>
+  %eq = tosa.rescale %e, %m1, %s1, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x96xi32>, tensor<96xi32>, tensor<96xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x96xi8>
+  %r = tosa.reverse %eq {axis = 3 : i32} : (tensor<1x8x8x96xi8>) -> tensor<1x8x8x96xi8>
+  %p = tosa.conv2d %r, %w3, %b3, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x96xi8>, tensor<8x1x1x96xi8>, tensor<8xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x8xi32>
+  return %p : tensor<1x8x8x8xi32>
+}

@@ -128,6 +128,28 @@ struct TileEmitter
   }
 };
 
+/// reverse: output index i along the axis reads input index size - 1 - i.
+struct ReverseEmitter
+    : KernelEmitterOpInterface::ExternalModel<ReverseEmitter,
+                                              tosa::ReverseOp> {
+  LogicalResult emitLoopNest(Operation *op, OpBuilder &builder,
+                             KernelOperands &operands,
+                             ElementCallback emitElement) const {
+    auto reverse = cast<tosa::ReverseOp>(op);
+    ArrayRef<int64_t> shape = getShape(reverse.getResult());
+    int64_t axis = reverse.getAxis();
+    buildLoopNest(builder, op->getLoc(), shape,
+                  [&](OpBuilder &b, Location loc, ValueRange out) {
+                    SmallVector<Value> in(out);
+                    in[axis] = arith::SubIOp::create(
+                        b, loc, constantIndex(b, loc, shape[axis] - 1),
+                        out[axis]);
+                    emitElement(b, loc, out, operands.load(b, loc, 0, in));
+                  });
+    return success();
+  }
+};
+
 /// concat: one loop nest per input, writing at the input's offset along the
 /// axis.
 struct ConcatEmitter
@@ -162,5 +184,6 @@ void emit::attachDataMovementEmitters(MLIRContext *context) {
   tosa::PadOp::attachInterface<PadEmitter>(*context);
   tosa::SliceOp::attachInterface<SliceEmitter>(*context);
   tosa::TileOp::attachInterface<TileEmitter>(*context);
+  tosa::ReverseOp::attachInterface<ReverseEmitter>(*context);
   tosa::ConcatOp::attachInterface<ConcatEmitter>(*context);
 }

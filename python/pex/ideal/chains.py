@@ -106,6 +106,8 @@ def _is_channel_local(problem: Problem, op: Op, tensor: Tensor, channels: int) -
         return _has_constant_weights(op) and op.inputs[1].shape[3] == 1
     if op.kind == "mean":
         return len(tensor.shape) - 1 not in op.attrs["axes"]
+    if op.kind == "gather":  # slices and reversals along another axis, joined
+        return op.attrs["axis"] != len(tensor.shape) - 1
     if op.kind == "pad":
         pads = op.attrs["pads"]
         return tuple(pads[0]) == (0, 0) and tuple(pads[-1]) == (0, 0)

@@ -66,7 +66,18 @@ def lower_pad(b: FunctionBuilder, op: Op) -> None:
 
 
 def gather(b: FunctionBuilder, x: Value, axis: int, indices) -> Value:
-    """x[indices] along `axis`: each run of consecutive indices one slice, concatenated."""
+    """x[indices] along `axis`. Consecutive descending indices are a reversed slice; else
+    each run of consecutive ascending indices is a slice (a view), concatenated. (A
+    reversed part inside a concatenation would be a buffer of its own; slices of single
+    elements are views.)"""
+    indices = list(indices)
+    start = [0] * len(x.shape)
+    shape = list(x.shape)
+    if len(indices) > 1 and indices == list(range(indices[0], indices[-1] - 1, -1)):
+        start[axis], shape[axis] = indices[-1], len(indices)
+        part = x if tuple(shape) == tuple(x.shape) else b.slice(x, start, shape)
+        return b.op("reverse", [part], TensorType(tuple(shape), x.dtype),
+                    f"axis = {axis} : i32")
     runs: list[list[int]] = []
     for index in indices:
         if runs and index == runs[-1][-1] + 1:
@@ -75,13 +86,10 @@ def gather(b: FunctionBuilder, x: Value, axis: int, indices) -> Value:
             runs.append([index])
     parts = []
     for run in runs:
-        start = [0] * len(x.shape)
-        shape = list(x.shape)
         start[axis], shape[axis] = run[0], len(run)
         parts.append(b.slice(x, start, shape))
     if len(parts) == 1:
         return parts[0]
-    shape = list(x.shape)
     shape[axis] = len(indices)
     return b.op("concat", parts, TensorType(tuple(shape), x.dtype), f"axis = {axis} : i32")
 

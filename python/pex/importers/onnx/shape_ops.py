@@ -159,18 +159,17 @@ def slice_activation(r, x: Activation, bounds: dict, name: str) -> Activation:
 
 
 def take(r, x: Activation, axis: int, indices, name: str) -> Activation:
-    """x's elements at `indices` along `axis`: one slice per run of consecutive indices,
-    joined."""
-    runs: list[list[int]] = []
-    for index in indices:
-        if runs and index == runs[-1][-1] + 1:
-            runs[-1].append(index)
-        else:
-            runs.append([index])
-    parts = [slice_activation(r, x, {axis: (run[0], run[-1] + 1)},
-                              name if len(runs) == 1 else f"{name}/{i}")
-             for i, run in enumerate(runs)]
-    return parts[0] if len(parts) == 1 else concat_activations(r, parts, axis, name)
+    """x's elements at `indices` along `axis` (a gather: runs of consecutive indices
+    become slices, descending runs reversed slices)."""
+    indices = [int(i) for i in indices]
+    if indices == list(range(x.shape[axis])):
+        return x
+    stored = x.stored_axis(axis)
+    shape = list(x.tensor.shape)
+    shape[stored] = len(indices)
+    out = r.emit("gather", [x.tensor], tuple(shape), like=x.tensor, name=name, axis=stored,
+                 indices=tuple(indices))
+    return Activation(out, x.perm, x.form, x.unsigned)
 
 
 def _slice(r, node, attrs) -> None:
@@ -182,8 +181,6 @@ def _slice(r, node, attrs) -> None:
         kept = folding.slice_range(x.shape[axis], start, end, step)
         if len(kept) == 0:
             raise ModelError(f"the slice of axis {axis} is empty")
-        if step < 0:
-            raise ModelError("Slice with a negative step is not supported")
         if step == 1:
             result = slice_activation(r, result, {axis: (kept.start, kept.stop)},
                                       node.output[0])

@@ -198,7 +198,8 @@ def gather(ctx) -> None:
 
 
 def reverse_v2(ctx) -> None:
-    """REVERSE_V2 with constant axes: a gather of the reversed positions per axis."""
+    """REVERSE_V2 with constant axes: a gather of the reversed positions per axis (each a
+    tosa.reverse)."""
     x = ctx.input(0)
     axes = {_axis(int(a), len(x.shape)) for a in np.atleast_1d(ctx.constant_input(1))}
     _check_output(ctx.output, x.shape)
