@@ -552,3 +552,53 @@ func.func @reverse_columns(%x: memref<2x3xf32>, %y: memref<2x3xf32>) {
   }
   return
 }
+
+// -----
+
+// resize (bilinear, x2 with half-pixel centres: scale 4/2, offset -1): per
+// output row and column the input position (a floor division) and the
+// remainder that weighs the next one, both clamped to the input; four loads
+// blended in float.
+// CHECK-LABEL: func.func private @resize_bilinear_k0_resize
+// CHECK-SAME:    (%[[X:.*]]: memref<1x2x2x1xf32>, %[[Y:.*]]: memref<1x4x4x1xf32>)
+// CHECK-COUNT-2: arith.floordivsi
+// CHECK-COUNT-4: memref.load %[[X]]
+// CHECK:         arith.sitofp
+// CHECK:         arith.divf
+// CHECK-COUNT-6: arith.mulf
+// CHECK:         memref.store %{{.*}}, %[[Y]]
+func.func @resize_bilinear(%x: memref<1x2x2x1xf32>, %y: memref<1x4x4x1xf32>) {
+  pex.kernel ins(%x : memref<1x2x2x1xf32>) outs(%y : memref<1x4x4x1xf32>) {
+  ^bb0(%in: tensor<1x2x2x1xf32>, %out: tensor<1x4x4x1xf32>):
+    %scale = tosa.const_shape {values = dense<[4, 2, 4, 2]> : tensor<4xindex>} : () -> !tosa.shape<4>
+    %offset = tosa.const_shape {values = dense<-1> : tensor<2xindex>} : () -> !tosa.shape<2>
+    %border = tosa.const_shape {values = dense<1> : tensor<2xindex>} : () -> !tosa.shape<2>
+    %r = tosa.resize %in, %scale, %offset, %border {mode = BILINEAR} : (tensor<1x2x2x1xf32>, !tosa.shape<4>, !tosa.shape<2>, !tosa.shape<2>) -> tensor<1x4x4x1xf32>
+    pex.yield %r : tensor<1x4x4x1xf32>
+  }
+  return
+}
+
+// -----
+
+// resize (nearest): the next row from half a row on (2 * remainder >=
+// scale_n), one load.
+// CHECK-LABEL: func.func private @resize_nearest_k0_resize
+// CHECK-SAME:    (%[[X:.*]]: memref<1x2x2x1xi8>, %[[Y:.*]]: memref<1x3x3x1xi8>)
+// CHECK:         arith.cmpi sge
+// CHECK:         arith.select
+// CHECK:         arith.cmpi sge
+// CHECK:         arith.select
+// CHECK-NEXT:    %[[V:.*]] = memref.load %[[X]]
+// CHECK-NEXT:    memref.store %[[V]], %[[Y]]
+func.func @resize_nearest(%x: memref<1x2x2x1xi8>, %y: memref<1x3x3x1xi8>) {
+  pex.kernel ins(%x : memref<1x2x2x1xi8>) outs(%y : memref<1x3x3x1xi8>) {
+  ^bb0(%in: tensor<1x2x2x1xi8>, %out: tensor<1x3x3x1xi8>):
+    %scale = tosa.const_shape {values = dense<[6, 4, 6, 4]> : tensor<4xindex>} : () -> !tosa.shape<4>
+    %offset = tosa.const_shape {values = dense<-3> : tensor<2xindex>} : () -> !tosa.shape<2>
+    %border = tosa.const_shape {values = dense<-1> : tensor<2xindex>} : () -> !tosa.shape<2>
+    %r = tosa.resize %in, %scale, %offset, %border {mode = NEAREST_NEIGHBOR} : (tensor<1x2x2x1xi8>, !tosa.shape<4>, !tosa.shape<2>, !tosa.shape<2>) -> tensor<1x3x3x1xi8>
+    pex.yield %r : tensor<1x3x3x1xi8>
+  }
+  return
+}

@@ -9,23 +9,12 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
-#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace mlir::pex;
 using namespace mlir::pex::emit;
 
 namespace {
-
-/// The values of a constant shape operand (tosa.const_shape).
-FailureOr<SmallVector<int64_t>> getShapeValues(Operation *op, Value shape) {
-  DenseElementsAttr attr;
-  if (!matchPattern(shape, m_Constant(&attr)))
-    return op->emitOpError("needs a compile-time shape operand");
-  return llvm::map_to_vector(attr.getValues<APInt>(), [](const APInt &v) {
-    return v.getSExtValue();
-  });
-}
 
 ArrayRef<int64_t> getShape(Value value) {
   return cast<ShapedType>(value.getType()).getShape();

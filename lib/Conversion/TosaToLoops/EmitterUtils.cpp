@@ -6,6 +6,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace mlir::pex;
@@ -214,4 +215,14 @@ void emit::emitCompilerBarrier(OpBuilder &builder, Location loc) {
       /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
       LLVM::AsmDialectAttr::get(builder.getContext(), LLVM::AsmDialect::AD_ATT),
       /*operand_attrs=*/ArrayAttr());
+}
+
+FailureOr<SmallVector<int64_t>> emit::getShapeValues(Operation *op,
+                                                     Value shape) {
+  DenseElementsAttr attr;
+  if (!matchPattern(shape, m_Constant(&attr)))
+    return op->emitOpError("needs a compile-time shape operand");
+  return llvm::map_to_vector(attr.getValues<APInt>(), [](const APInt &v) {
+    return v.getSExtValue();
+  });
 }

@@ -90,12 +90,17 @@ Value buildInBounds(OpBuilder &builder, Location loc, ValueRange indices,
 /// instead of keeping it live from an earlier block. No instruction.
 void emitCompilerBarrier(OpBuilder &builder, Location loc);
 
+/// The values of a compile-time shape operand (tosa.const_shape); an error
+/// on `op` otherwise.
+FailureOr<SmallVector<int64_t>> getShapeValues(Operation *op, Value shape);
+
 /// The attach functions of the emitter families.
 void attachElementwiseEmitters(MLIRContext *context);
 void attachConvolutionEmitters(MLIRContext *context);
 void attachPoolingEmitters(MLIRContext *context);
 void attachReductionEmitters(MLIRContext *context);
 void attachDataMovementEmitters(MLIRContext *context);
+void attachResizeEmitter(MLIRContext *context);
 
 } // namespace pex::emit
 } // namespace mlir

@@ -15,5 +15,6 @@ void pex::registerTosaKernelEmitters(DialectRegistry &registry) {
     emit::attachPoolingEmitters(context);
     emit::attachReductionEmitters(context);
     emit::attachDataMovementEmitters(context);
+    emit::attachResizeEmitter(context);
   });
 }

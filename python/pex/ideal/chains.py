@@ -100,7 +100,7 @@ def _is_channel_local(problem: Problem, op: Op, tensor: Tensor, channels: int) -
                 and op.output.shape == tensor.shape)
     if op.inputs[0] is not tensor:
         return False
-    if op.kind in ("avg_pool2d", "max_pool2d"):
+    if op.kind in ("avg_pool2d", "max_pool2d", "resize"):
         return True
     if op.kind == "depthwise_conv2d":
         return _has_constant_weights(op) and op.inputs[1].shape[3] == 1

@@ -1,13 +1,19 @@
 """resize of the spatial axes of an NHWC tensor, from the index maps the importer computed.
 
-pexc has no tosa.resize, so the maps become data movement: an axis whose map repeats each
-input row k times is a tile (both axes in one rank-6 tile when both are), any other map
-slices of runs of consecutive rows, concatenated. Bilinear maps read two such gathers
-and blend them with constant weights per row (column): float weights, or for int8
-TFLite's 10-bit fixed-point ones in int32, rounded once at the end.
+Where TOSA's resize computes the same maps (its rational scale, offset and border: the
+asymmetric, align_corners and half_pixel transforms of float bilinear resizes, and
+nearest ones whose rounding agrees), it is a `tosa.resize`: one kernel reading at most
+four input elements per output element, no intermediate tensor. Otherwise the maps
+become data movement: an axis whose map repeats each input row k times is a tile (both
+axes in one rank-6 tile when both are), any other map slices of runs of consecutive rows,
+concatenated. Bilinear maps read two such gathers and blend them with constant weights
+per row (column): float weights, or for int8 TFLite's 10-bit fixed-point ones in int32,
+rounded once at the end.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -87,15 +93,98 @@ def _round_int8(b: FunctionBuilder, total: Value) -> Value:
     return b.cast(signed, "i8")
 
 
+# tosa-validate's limits at level 8k: scale_n up to 2^11, at most 256x up, offset and
+# border within 16 rows (in 1/scale_n units).
+_MAX_SCALE_N = 1 << 11
+_MAX_SCALE = 256
+
+
+def _coefficients(first, second, weights, size_in: int) -> np.ndarray:
+    """The map as a matrix: output i = sum over j of m[i, j] x[j]."""
+    m = np.zeros((len(first), size_in))
+    for i, (a, c, w) in enumerate(zip(first, second, weights)):
+        m[i, a] += 1.0 - w
+        m[i, c] += w
+    return m
+
+
+def _tosa_map(nearest: bool, scale_n: int, scale_d: int, offset: int, size_in: int,
+              size_out: int) -> tuple[list, list, list]:
+    """TOSA resize's (first, second, weight) per output index along one axis."""
+    first, second, weights = [], [], []
+    for out_index in range(size_out):
+        y = out_index * scale_d + offset
+        position, remainder = y // scale_n, y % scale_n
+        low = min(max(position, 0), size_in - 1)
+        high = min(max(position + 1, 0), size_in - 1)
+        if nearest:
+            low = high if 2 * remainder >= scale_n else low
+            first.append(low), second.append(low), weights.append(0.0)
+        else:
+            first.append(low), second.append(high), weights.append(remainder / scale_n)
+    return first, second, weights
+
+
+def _tosa_parameters(nearest: bool, axis_map, size_in: int, size_out: int):
+    """(scale_n, scale_d, offset, border) of a TOSA resize computing `axis_map`, or None.
+    The candidates are the asymmetric, align_corners and half_pixel transforms (and for
+    nearest, asymmetric with floor: PyTorch's); one is taken only if its map has the same
+    coefficients."""
+    wanted = _coefficients(*axis_map, size_in)
+    candidates = [(size_out, size_in, 0), (2 * size_out, 2 * size_in, size_in - size_out)]
+    if nearest:  # TOSA rounds halves up: floor(c) is TOSA's nearest of c - 1/2
+        candidates.append((2 * size_out, 2 * size_in, -size_out))
+    if size_out > 1 and size_in > 1:
+        candidates.append((size_out - 1, size_in - 1, 0))
+    for scale_n, scale_d, offset in candidates:
+        divisor = math.gcd(math.gcd(scale_n, scale_d), abs(offset))
+        scale_n, scale_d, offset = scale_n // divisor, scale_d // divisor, offset // divisor
+        border = (size_out - 1) * scale_d - (size_in - 1) * scale_n + offset
+        if not (scale_n <= _MAX_SCALE_N and scale_n <= _MAX_SCALE * scale_d
+                and scale_d < 16 * scale_n and -scale_n <= offset < 16 * scale_n
+                and -16 * scale_n <= border < scale_n):
+            continue
+        got = _coefficients(*_tosa_map(nearest, scale_n, scale_d, offset, size_in,
+                                       size_out), size_in)
+        if np.allclose(got, wanted, rtol=0, atol=1e-6):
+            return scale_n, scale_d, offset, border
+    return None
+
+
+def _tosa_resize(b: FunctionBuilder, x: Value, op: Op) -> Value | None:
+    """The resize as one tosa.resize, if TOSA's arithmetic computes the same maps (float
+    data for bilinear: TOSA's integer bilinear has another rounding than TFLite's)."""
+    nearest = op.attrs["mode"] == "nearest"
+    if not nearest and x.dtype != "f32":
+        return None
+    _, height, width, _ = x.shape
+    _, out_height, out_width, _ = op.output.shape
+    rows = _tosa_parameters(nearest, op.attrs["rows"], height, out_height)
+    columns = _tosa_parameters(nearest, op.attrs["columns"], width, out_width)
+    if rows is None or columns is None:
+        return None
+    scale = b.const_shape((rows[0], rows[1], columns[0], columns[1]))
+    offset = b.const_shape((rows[2], columns[2]))
+    border = b.const_shape((rows[3], columns[3]))
+    mode = "NEAREST_NEIGHBOR" if nearest else "BILINEAR"
+    return b.op("resize", [x, scale, offset, border], TensorType(op.output.shape, x.dtype),
+                f"mode = {mode}")
+
+
 def lower_resize(b: FunctionBuilder, op: Op) -> None:
     x = b.value(op.inputs[0])
     rows, columns = op.attrs["rows"], op.attrs["columns"]
     if op.attrs["mode"] == "nearest":
         row_factor = _repeat_factor(rows[0], x.shape[1])
         column_factor = _repeat_factor(columns[0], x.shape[2])
-        if row_factor and column_factor:
+        if row_factor and column_factor:  # a tile copies rows with fewer instructions
             b.bind(op.output, _tile(b, x, (row_factor, column_factor)))
             return
+    resized = _tosa_resize(b, x, op)
+    if resized is not None:
+        b.bind(op.output, resized)
+        return
+    if op.attrs["mode"] == "nearest":
         b.bind(op.output, _gather(b, _gather(b, x, 1, rows[0]), 2, columns[0]))
         return
     if x.dtype == "i8":
