@@ -222,3 +222,20 @@ func.func @depthwise_channel_mismatch(%x: memref<1x4x4x2xf32>, %w: memref<3x3x4x
   }
   return
 }
+
+// -----
+
+// TOSA's integer bilinear resize returns the unscaled i32 sum; an i8 result
+// would need a rounding TOSA does not define.
+func.func @resize_bilinear_to_i8(%x: memref<1x2x2x1xi8>, %y: memref<1x4x4x1xi8>) {
+  pex.kernel ins(%x : memref<1x2x2x1xi8>) outs(%y : memref<1x4x4x1xi8>) {
+  ^bb0(%in: tensor<1x2x2x1xi8>, %out: tensor<1x4x4x1xi8>):
+    %scale = tosa.const_shape {values = dense<[4, 2, 4, 2]> : tensor<4xindex>} : () -> !tosa.shape<4>
+    %offset = tosa.const_shape {values = dense<-1> : tensor<2xindex>} : () -> !tosa.shape<2>
+    %border = tosa.const_shape {values = dense<1> : tensor<2xindex>} : () -> !tosa.shape<2>
+    // expected-error @+1 {{'tosa.resize' op integer bilinear resize to 'i8' is not supported (TOSA's form is i8 to i32)}}
+    %r = tosa.resize %in, %scale, %offset, %border {mode = BILINEAR} : (tensor<1x2x2x1xi8>, !tosa.shape<4>, !tosa.shape<2>, !tosa.shape<2>) -> tensor<1x4x4x1xi8>
+    pex.yield %r : tensor<1x4x4x1xi8>
+  }
+  return
+}

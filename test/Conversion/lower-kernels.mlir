@@ -602,3 +602,28 @@ func.func @resize_nearest(%x: memref<1x2x2x1xi8>, %y: memref<1x3x3x1xi8>) {
   }
   return
 }
+
+// -----
+
+// resize (bilinear, i8 to i32): TOSA's integer form, weights in 1/scale_n
+// units (scale_n - remainder and remainder), the sum not rescaled.
+// CHECK-LABEL: func.func private @resize_bilinear_i32_k0_resize
+// CHECK-SAME:    (%[[X:.*]]: memref<1x2x2x1xi8>, %[[Y:.*]]: memref<1x4x4x1xi32>)
+// CHECK-COUNT-4: memref.load %[[X]]
+// CHECK:         %[[DY:.*]] = arith.index_cast %{{.*}} : index to i32
+// CHECK:         %[[DX:.*]] = arith.index_cast %{{.*}} : index to i32
+// CHECK:         arith.subi %c4_i32{{.*}}, %[[DY]] : i32
+// CHECK:         arith.subi %c4_i32{{.*}}, %[[DX]] : i32
+// CHECK-COUNT-4: arith.extsi {{.*}} : i8 to i32
+// CHECK:         memref.store %{{.*}}, %[[Y]]
+func.func @resize_bilinear_i32(%x: memref<1x2x2x1xi8>, %y: memref<1x4x4x1xi32>) {
+  pex.kernel ins(%x : memref<1x2x2x1xi8>) outs(%y : memref<1x4x4x1xi32>) {
+  ^bb0(%in: tensor<1x2x2x1xi8>, %out: tensor<1x4x4x1xi32>):
+    %scale = tosa.const_shape {values = dense<[4, 2, 4, 2]> : tensor<4xindex>} : () -> !tosa.shape<4>
+    %offset = tosa.const_shape {values = dense<-1> : tensor<2xindex>} : () -> !tosa.shape<2>
+    %border = tosa.const_shape {values = dense<1> : tensor<2xindex>} : () -> !tosa.shape<2>
+    %r = tosa.resize %in, %scale, %offset, %border {mode = BILINEAR} : (tensor<1x2x2x1xi8>, !tosa.shape<4>, !tosa.shape<2>, !tosa.shape<2>) -> tensor<1x4x4x1xi32>
+    pex.yield %r : tensor<1x4x4x1xi32>
+  }
+  return
+}
