@@ -25,9 +25,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
@@ -231,6 +229,7 @@ private:
 
   LogicalResult importModel();
   LogicalResult configurePipeline();
+  LogicalResult configureBudget();
   LogicalResult optimizeSchedule();
   LogicalResult recordSchedule();
   void recordPools(const BufferGraph &graph);
@@ -259,35 +258,13 @@ private:
   ReportFigures figures;
 };
 
-/// Bytes of the state the model keeps between runs: the TOSA variables and
-/// ml_program globals it writes (pex-thread-variables), of static shape
-/// (that pass refuses others).
-int64_t getStateBytes(ModuleOp module) {
-  llvm::DenseSet<StringAttr> written;
-  module.walk([&](Operation *op) {
-    if (auto store = dyn_cast<ml_program::GlobalStoreOp>(op))
-      written.insert(store.getGlobalAttr().getRootReference());
-    else if (auto write = dyn_cast<tosa::VariableWriteOp>(op))
-      written.insert(write.getNameAttr());
-  });
+/// Bytes of the state the model keeps between runs: the results
+/// pex-thread-variables made the new values of the variables it writes.
+int64_t getStateBytes(func::FuncOp func) {
   int64_t bytes = 0;
-  auto add = [&](Type type) {
-    if (auto tensor = dyn_cast<RankedTensorType>(type);
-        tensor && tensor.hasStaticShape())
-      bytes += getStorageBytes(tensor);
-  };
-  for (auto variable : module.getOps<tosa::VariableOp>()) {
-    SmallVector<int64_t> shape;
-    for (const llvm::APInt &size :
-         variable.getVarShape().getValues<llvm::APInt>())
-      shape.push_back(size.isNegative() ? ShapedType::kDynamic
-                                        : size.getSExtValue());
-    if (written.contains(variable.getSymNameAttr()))
-      add(RankedTensorType::get(shape, variable.getType()));
-  }
-  for (auto global : module.getOps<ml_program::GlobalOp>())
-    if (written.contains(global.getSymNameAttr()))
-      add(global.getType());
+  for (auto [index, type] : llvm::enumerate(func.getResultTypes()))
+    if (func.getResultAttr(index, kVariableAttrName))
+      bytes += getStorageBytes(type);
   return bytes;
 }
 
@@ -331,7 +308,14 @@ LogicalResult Compilation::configurePipeline() {
   pipeline.reorder = options.reorder;
   pipeline.partial = options.partialExecution;
   pipeline.memoryPools = options.memoryPools;
-  figures.stateBytes = getStateBytes(*module);
+  return success();
+}
+
+/// The arena's share of --sram-budget, once the prepared model shows what
+/// the state kept between runs takes.
+LogicalResult Compilation::configureBudget() {
+  func::FuncOp func = findModelFunction(*module);
+  figures.stateBytes = getStateBytes(func);
   // Input and output held by the caller, and the state kept between runs,
   // come out of the budget; the arena gets the rest.
   if (options.sramBudget > 0)
@@ -362,6 +346,9 @@ static int64_t getPlannedArena(ModuleOp module) {
 
 LogicalResult Compilation::optimizeSchedule() {
   Progress progress("optimising the schedule", options.quiet);
+  if (failed(runPasses(*module, buildPrepareTosaPipeline, pipeline)) ||
+      failed(configureBudget()))
+    return failure();
   // pex-stream chooses streams before channel splitting, greedily: a
   // stream that lowers the peak before splitting can leave splitting less
   // to gain. The plan without streams is kept when its arena is smaller
@@ -374,11 +361,11 @@ LogicalResult Compilation::optimizeSchedule() {
     // Only the chosen plan's diagnostics are the user's.
     ScopedDiagnosticHandler silence(unstreamed->getContext(),
                                     [](Diagnostic &) { return success(); });
-    if (failed(runPasses(*unstreamed, buildOptimizeTosaPipeline, pipeline)))
+    if (failed(runPasses(*unstreamed, buildPlanSchedulePipeline, pipeline)))
       unstreamed = nullptr;
     pipeline.stream = true;
   }
-  if (succeeded(runPasses(*module, buildOptimizeTosaPipeline, pipeline))) {
+  if (succeeded(runPasses(*module, buildPlanSchedulePipeline, pipeline))) {
     if (unstreamed && getPlannedArena(*unstreamed) < getPlannedArena(*module))
       module = std::move(unstreamed);
     return success();

@@ -27,8 +27,8 @@ namespace mlir {
 using namespace mlir;
 using namespace mlir::pex;
 
-void pex::buildOptimizeTosaPipeline(OpPassManager &pm,
-                                    const PexPipelineOptions &options) {
+void pex::buildPrepareTosaPipeline(OpPassManager &pm,
+                                   const PexPipelineOptions &options) {
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createNormalizeTosa());
   if (options.streamIO) {
@@ -39,6 +39,10 @@ void pex::buildOptimizeTosaPipeline(OpPassManager &pm,
   // (and the importers, for types TOSA's variables do not have) use.
   pm.addPass(createTosaToMLProgram());
   pm.addPass(createThreadVariables());
+}
+
+void pex::buildPlanSchedulePipeline(OpPassManager &pm,
+                                    const PexPipelineOptions &options) {
   ReorderOptions reorder;
   reorder.maxStates = options.reorderMaxStates;
   reorder.arenaIO = options.arenaIO;
@@ -72,6 +76,12 @@ void pex::buildOptimizeTosaPipeline(OpPassManager &pm,
   arena.arenaBudget = options.arenaBudget;
   arena.pools.assign(options.memoryPools.begin(), options.memoryPools.end());
   pm.addNestedPass<func::FuncOp>(createPlanArena(arena));
+}
+
+void pex::buildOptimizeTosaPipeline(OpPassManager &pm,
+                                    const PexPipelineOptions &options) {
+  buildPrepareTosaPipeline(pm, options);
+  buildPlanSchedulePipeline(pm, options);
 }
 
 void pex::buildTosaToKernelsPipeline(OpPassManager &pm,
@@ -142,6 +152,14 @@ void pex::buildCompilePipeline(OpPassManager &pm,
 }
 
 void pex::registerPexPipelines() {
+  PassPipelineRegistration<PexPipelineOptions>(
+      "pex-prepare-tosa",
+      "Normalise TOSA and thread the state kept between runs",
+      buildPrepareTosaPipeline);
+  PassPipelineRegistration<PexPipelineOptions>(
+      "pex-plan-schedule",
+      "Reorder, stream and split prepared TOSA, then place the arena",
+      buildPlanSchedulePipeline);
   PassPipelineRegistration<PexPipelineOptions>(
       "pex-optimize-tosa", "Reorder TOSA operators for the smallest peak",
       buildOptimizeTosaPipeline);

@@ -102,9 +102,19 @@ struct PexPipelineOptions : public PassPipelineOptions<PexPipelineOptions> {
       llvm::cl::init(false)};
 };
 
-/// TOSA to TOSA: canonicalisation, reordering and partial execution groups
-/// for the smallest arena (the caller holds the model's input and output).
-/// The memory model of the result is the plan the later stages realise.
+/// TOSA to TOSA before planning: canonicalisation, normalisation, rows
+/// handed over by the caller, and the state kept between runs threaded
+/// through the model function (whose `pex.variable` results are then what
+/// the state costs).
+void buildPrepareTosaPipeline(OpPassManager &pm,
+                              const PexPipelineOptions &options);
+/// Planning prepared TOSA: reordering, streams and partial execution groups
+/// for the smallest arena, then the arena's placement.
+void buildPlanSchedulePipeline(OpPassManager &pm,
+                               const PexPipelineOptions &options);
+/// TOSA to TOSA: the two above (the caller holds the model's input and
+/// output). The memory model of the result is the plan the later stages
+/// realise.
 void buildOptimizeTosaPipeline(OpPassManager &pm,
                                const PexPipelineOptions &options);
 /// TOSA to tensor-level kernels: groups become loops over slices, then one
