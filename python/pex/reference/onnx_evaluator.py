@@ -716,6 +716,26 @@ class Evaluator:
     def _ArgMin(self, x, axis=0, keepdims=1, select_last_index=0):
         return self._arg_extreme(x, axis, keepdims, select_last_index, self.torch.argmin)
 
+    def _CumSum(self, x, axis, exclusive=0, reverse=0):
+        """Sums of the elements up to each position (reverse: from the end; exclusive: the
+        position itself left out)."""
+        axis = _axes(_ints(axis), x.dim())[0]
+        ordered = x.flip(axis) if reverse else x
+        sums = ordered.cumsum(axis)
+        if exclusive:
+            sums = self.torch.cat([self.torch.zeros_like(sums.narrow(axis, 0, 1)),
+                                   sums.narrow(axis, 0, x.shape[axis] - 1)], dim=axis)
+        return sums.flip(axis) if reverse else sums
+
+    def _TopK(self, x, k, axis=-1, largest=1, sorted=1):
+        """The k largest (smallest) values along `axis`, in order, equal values by lower
+        index first (a stable sort); k an attribute before opset 10. sorted 0 allows any
+        order: this one."""
+        count = k if isinstance(k, int) else _ints(k)[0]
+        axis = _axes([axis], x.dim())[0]
+        values, indices = self.torch.sort(x, dim=axis, descending=bool(largest), stable=True)
+        return values.narrow(axis, 0, count), indices.narrow(axis, 0, count)
+
     def _ReduceMean(self, x, axes_input=None, axes=None, keepdims=1, noop_with_empty_axes=0):
         return self._reduce(self.torch.mean, x, axes_input, axes, keepdims, noop_with_empty_axes,
                             18)
@@ -760,6 +780,11 @@ class Evaluator:
 
     def _MatMul(self, a, b):
         return self.torch.matmul(a, b)
+
+    def _Einsum(self, *inputs, equation):
+        """PyTorch's einsum (ONNX's semantics: implicit output, ellipsis, diagonals,
+        broadcasting); equations may have spaces."""
+        return self.torch.einsum("".join(equation.split()), *inputs)
 
     def _Resize(self, x, roi=None, scales=None, sizes=None, mode="nearest",
                 coordinate_transformation_mode="half_pixel", nearest_mode="round_prefer_floor",

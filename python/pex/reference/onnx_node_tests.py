@@ -33,6 +33,8 @@ OPERATORS = (
     "shape", "sigmoid", "simple_rnn", "sin_", "size", "slice", "softmax", "softplus",
     "spacetodepth", "split", "sqrt", "squeeze", "sub", "sum_", "tanh", "transpose",
     "unsqueeze", "upsample", "where",
+    "cumsum", "top_k",
+    "einsum",
 )
 # Node tests named exactly so (as prefixes they would select other operators' tests).
 WHOLE_NAMES = ("exp", "log", "sin", "cos")

@@ -429,6 +429,22 @@ def slicing() -> bytes:
     return _graph(nodes, [("x", [1, 4, 3, 5])], [("y", [1, 36 + 30 + 20 + 30])], weights)
 
 
+def flip() -> bytes:
+    """torch.flip(conv(x), [3]) as PyTorch exports it (Slice from -1 to INT64_MIN, step
+    -1), a ReLU, then every other row from the last (step -2)."""
+    rng = np.random.default_rng(29)
+    weights = {"w": rng.normal(0, 0.5, (4, 3, 3, 3)), "b": rng.normal(0, 0.1, 4),
+               "last": np.array([-1], np.int64),
+               "before_first": np.array([np.iinfo(np.int64).min], np.int64),
+               "width": np.array([3], np.int64), "height": np.array([2], np.int64),
+               "back": np.array([-1], np.int64), "back2": np.array([-2], np.int64)}
+    nodes = [_node("Conv", ["x", "w", "b"], "c", pads=[1, 1, 1, 1]),
+             _node("Slice", ["c", "last", "before_first", "width", "back"], "flipped"),
+             _node("Relu", ["flipped"], "r"),
+             _node("Slice", ["r", "last", "before_first", "height", "back2"], "y")]
+    return _graph(nodes, [("x", [1, 3, 7, 6])], [("y", [1, 4, 4, 6])], weights)
+
+
 def resize_nearest() -> bytes:
     """Resize nearest: 2x by scales (PyTorch's export: asymmetric, floor; a tile), and to
     sizes 5x7 from 3x4 (ONNX's default half_pixel, round_prefer_floor; gathered rows and
@@ -452,6 +468,20 @@ def resize_bilinear() -> bytes:
                    coordinate_transformation_mode="align_corners")]
     nodes += _flat_concat(["twice", "corners"], "y")
     return _graph(nodes, [("x", [1, 2, 3, 4])], [("y", [1, 96 + 56])], weights)
+
+
+def upsampling_decoder() -> bytes:
+    """A segmentation decoder's step as PyTorch exports it: Conv 4 -> 16, ReLU,
+    F.interpolate(scale_factor=2, mode="bilinear") (half_pixel), Conv 16 -> 2."""
+    rng = np.random.default_rng(31)
+    weights = {"w1": rng.normal(0, 0.4, (16, 4, 3, 3)), "b1": rng.normal(0, 0.1, 16),
+               "w2": rng.normal(0, 0.3, (2, 16, 1, 1)), "b2": rng.normal(0, 0.1, 2),
+               "roi": np.zeros(0, np.float32), "scales": np.array([1.0, 1.0, 2.0, 2.0])}
+    nodes = [_node("Conv", ["x", "w1", "b1"], "c1", pads=[1, 1, 1, 1]),
+             _node("Relu", ["c1"], "r1"),
+             _node("Resize", ["r1", "roi", "scales"], "up", mode="linear"),
+             _node("Conv", ["up", "w2", "b2"], "y")]
+    return _graph(nodes, [("x", [1, 4, 16, 16])], [("y", [1, 2, 32, 32])], weights)
 
 
 def upsample() -> bytes:
@@ -819,6 +849,65 @@ def qdq_argmin() -> bytes:
              _node("ArgMin", ["yd"], "smallest", axis=-1, keepdims=1)]
     return _graph(nodes, [("x", [4, 10])], [("smallest", [4, 1])], weights, opset=13,
                   output_type=TensorProto.INT64)
+
+
+def einsum_attention() -> bytes:
+    """Single-head attention written with torch.einsum over x [1, 6, 8]: projections
+    "bij,jk->bik" by parameters [8, 4], scores "bqd,bkd->bqk", Softmax, context
+    "bqk,bkd->bqd"; and "nchw,dc->ndhw" (a 1x1 convolution) of the context read as an
+    image [1, 6, 1, 4] by a parameter [3, 6]: y [1, 3, 1, 4]."""
+    rng = np.random.default_rng(63)
+    weights = {f"w{name}": rng.normal(0, 0.4, (8, 4)) for name in "qkv"}
+    weights.update(mix=rng.normal(0, 0.4, (3, 6)), image=np.array([1, 6, 1, 4], np.int64))
+    nodes = [_node("Einsum", ["x", f"w{name}"], name, equation="bij,jk->bik")
+             for name in "qkv"]
+    nodes += [_node("Einsum", ["q", "k"], "scores", equation="bqd,bkd->bqk"),
+              _node("Softmax", ["scores"], "attention", axis=-1),
+              _node("Einsum", ["attention", "v"], "context", equation="bqk,bkd->bqd"),
+              _node("Reshape", ["context", "image"], "map"),
+              _node("Einsum", ["map", "mix"], "y", equation="nchw,dc->ndhw")]
+    return _graph(nodes, [("x", [1, 6, 8])], [("y", [1, 3, 1, 4])], weights)
+
+
+def einsum_heads() -> bytes:
+    """Per-head scores "bhqd,bhkd->bhqk" of x [1, 2, 6, 4] with itself (a Gram matrix per
+    head): one batched product over the heads; the 4-D result returned NHWC."""
+    return _graph([_node("Einsum", ["x", "x"], "y", equation="bhqd,bhkd->bhqk")],
+                  [("x", [1, 2, 6, 4])], [("y", [1, 2, 6, 6])], {})
+
+
+def einsum_forms() -> bytes:
+    """Einsum's other forms over x [3, 4, 5]: a letter only x has summed first and one
+    contracted with a parameter [5, 2] ("bij,jk->bk"), a row-wise dot product
+    ("bk,bk->b"), an implicit outer product by a parameter [2] ("b,c": output "bc"), an
+    ellipsis ("...c->c...") and a matrix times a parameter vector [3] ("ij,j->i"): y [2]."""
+    rng = np.random.default_rng(64)
+    weights = {"m": rng.normal(0, 0.5, (5, 2)), "w": rng.normal(0, 0.5, 2),
+               "u": rng.normal(0, 0.5, 3)}
+    nodes = [_node("Einsum", ["x", "m"], "sums", equation="bij,jk->bk"),
+             _node("Einsum", ["sums", "sums"], "dots", equation="bk,bk->b"),
+             _node("Einsum", ["dots", "w"], "outer", equation="b,c"),
+             _node("Einsum", ["outer"], "swapped", equation="...c->c..."),
+             _node("Einsum", ["swapped", "u"], "y", equation="ij,j->i")]
+    return _graph(nodes, [("x", [3, 4, 5])], [("y", [2])], weights)
+
+
+def qdq_einsum() -> bytes:
+    """Attention scores "bqd,bkd->bqk" of a QDQ int8 x [2, 6, 4] with itself, quantised:
+    an int8 batch_matmul (both zero points), one rescale; int8 output."""
+    from onnx import TensorProto
+    weights = {**_params("in", 0.02, 5), **_params("out", 0.05, -3)}
+    nodes = [_quantize_node("x", "xq", "in"), _dequantize_node("xq", "xd", "in"),
+             _node("Einsum", ["xd", "xd"], "scores", equation="bqd,bkd->bqk"),
+             _quantize_node("scores", "y", "out")]
+    return _graph(nodes, [("x", [2, 6, 4])], [("y", [2, 6, 6])], weights,
+                  output_type=TensorProto.INT8)
+
+
+def einsum_diagonal() -> bytes:
+    """Einsum "ii->i" (a diagonal: a letter repeated within one operand)."""
+    return _graph([_node("Einsum", ["x"], "y", equation="ii->i")], [("x", [4, 4])],
+                  [("y", [4])], {})
 
 
 def qdq_conv() -> bytes:
@@ -1259,6 +1348,59 @@ def matmul_broadcast_computed() -> bytes:
                   {"starts": np.array([0]), "ends": np.array([1]), "axes": np.array([0])})
 
 
+def cumsum() -> bytes:
+    """torch.cumsum after a Conv 3x3 (3 -> 4 channels) over a 1x3x6x5 image: along the
+    width (axis -1), then along the channels exclusive and reverse (one output: pexc's
+    entry point has one)."""
+    rng = np.random.default_rng(61)
+    nodes = [_node("Conv", ["x", "w", "b"], "features", pads=[1, 1, 1, 1]),
+             _node("CumSum", ["features", "last"], "rows"),
+             _node("CumSum", ["rows", "channel"], "y", exclusive=1, reverse=1)]
+    return _graph(nodes, [("x", [1, 3, 6, 5])], [("y", [1, 4, 6, 5])],
+                  {"w": rng.normal(0, 0.5, (4, 3, 3, 3)), "b": rng.normal(0, 0.1, 4),
+                   "last": np.array(-1, np.int64), "channel": np.array(1, np.int64)})
+
+
+def cumsum_computed_axis() -> bytes:
+    """CumSum whose axis is computed (an ArgMax)."""
+    nodes = [_node("ArgMax", ["x"], "axis", axis=1, keepdims=0),
+             _node("CumSum", ["x", "axis"], "y")]
+    return _graph(nodes, [("x", [1, 4])], [("y", [1, 4])], {})
+
+
+def _topk_head(output: str) -> bytes:
+    """torch.topk on a classification head: Gemm (10 -> 8 logits) and Relu over a batch of
+    4 (the zeros tie), the largest 5 per row (axis -1: `values`, `indices`) and the
+    smallest 2 per column (axis 0, largest 0: `smallest`, `smallest_indices`); the model
+    returns `output` (pexc's entry point has one), indices as int64."""
+    from onnx import TensorProto, helper, numpy_helper
+    rng = np.random.default_rng(62)
+    weights = {"w": rng.normal(0, 0.5, (8, 10)).astype(np.float32),
+               "b": rng.normal(0, 0.1, 8).astype(np.float32),
+               "five": np.array([5], np.int64), "two": np.array([2], np.int64)}
+    nodes = [_node("Gemm", ["x", "w", "b"], "logits", transB=1),
+             _node("Relu", ["logits"], "scores"),
+             helper.make_node("TopK", ["scores", "five"], ["values", "indices"], name="top",
+                              axis=-1),
+             helper.make_node("TopK", ["scores", "two"], ["smallest", "smallest_indices"],
+                              name="bottom", axis=0, largest=0)]
+    shape = [4, 5] if output in ("values", "indices") else [2, 8]
+    element = TensorProto.INT64 if output.endswith("indices") else TensorProto.FLOAT
+    graph = helper.make_graph(
+        nodes, "test", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [4, 10])],
+        [helper.make_tensor_value_info(output, element, shape)],
+        [numpy_helper.from_array(v, k) for k, v in weights.items()])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]) \
+        .SerializeToString()
+
+
+def topk_computed_k() -> bytes:
+    """TopK whose k is computed (an ArgMax)."""
+    from onnx import helper
+    nodes = [_node("ArgMax", ["x"], "k", axis=0, keepdims=1),
+             helper.make_node("TopK", ["x", "k"], ["y", "indices"], name="y")]
+    return _graph(nodes, [("x", [4])], [("y", [1])], {})
+
 MODELS = {
     "onnx_cnn": cnn,
     "onnx_add": add,
@@ -1284,6 +1426,8 @@ MODELS = {
     "onnx_pad_computed": pad_computed,
     "onnx_channel_shuffle": channel_shuffle,
     "onnx_slicing": slicing,
+    "onnx_flip": flip,
+    "onnx_upsampling_decoder": upsampling_decoder,
     "onnx_resize_nearest": resize_nearest,
     "onnx_resize_bilinear": resize_bilinear,
     "onnx_upsample": upsample,
@@ -1301,6 +1445,10 @@ MODELS = {
     "onnx_recurrent_initial_state": recurrent_initial_state,
     "onnx_argmax_segmentation": argmax_segmentation,
     "onnx_qdq_argmin": qdq_argmin,
+    "onnx_einsum_attention": einsum_attention,
+    "onnx_einsum_heads": einsum_heads,
+    "onnx_einsum_forms": einsum_forms,
+    "onnx_qdq_einsum": qdq_einsum,
     "onnx_rnn": rnn,
     "onnx_attention": attention,
     "onnx_exponential_activations": exponential_activations,
@@ -1337,5 +1485,12 @@ MODELS = {
     "onnx_layer_norm_bad_scale": layer_norm_bad_scale,
     "onnx_rnn_mixed_activations": rnn_mixed_activations,
     "onnx_pow_fractional": pow_fractional,
+    "onnx_einsum_diagonal": einsum_diagonal,
     "onnx_matmul_broadcast_computed": matmul_broadcast_computed,
+    "onnx_cumsum": cumsum,
+    "onnx_cumsum_computed_axis": cumsum_computed_axis,
+    "onnx_topk_head": lambda: _topk_head("indices"),
+    "onnx_topk_head_values": lambda: _topk_head("values"),
+    "onnx_topk_smallest_indices": lambda: _topk_head("smallest_indices"),
+    "onnx_topk_computed_k": topk_computed_k,
 }

@@ -255,7 +255,7 @@ def _fully_connected_int8(r, x: Activation, weights_nk, weight_params: Params, b
     return True
 
 
-def _batch_matmul_int8(r, a: Activation, b: Activation, params: Params, output: str) -> bool:
+def batch_matmul_int8(r, a: Activation, b: Activation, params: Params, output: str) -> bool:
     """Two int8 activations (attention's products): the i32 sums of (a - za)(b - zb) over
     the broadcast batch, requantised as ONNX Runtime's QLinearMatMul."""
     batch, out_shape = convolution.matmul_shape(a.shape, b.shape)
@@ -286,7 +286,7 @@ def matmul(r, node, attrs) -> bool:
     params = requantization_target(r, node.output[0])
     other = _view(r, node.input[1])
     if x is not None and other is not None and params is not None:
-        return _batch_matmul_int8(r, x, other, params, node.output[0])
+        return batch_matmul_int8(r, x, other, params, node.output[0])
     weights = _quantized_constant(r, node.input[1])
     if x is None or weights is None or params is None or weights[0].ndim != 2:
         return False
