@@ -476,3 +476,34 @@ func.func @loop_carried_stays(%h0: tensor<1x4xf32>) -> tensor<1x4xf32> {
   }
   return %h : tensor<1x4xf32>
 }
+
+// -----
+
+// A 1-D pooling's output reshaped back to [N, L, C] and averaged over time
+// (PyTorch's max_pool1d(...).mean(-1)): the sum runs on the pooled image,
+// where its axis is the same dimension, and the chain to it is not cut.
+// CHECK-LABEL: func.func @reduction_before_reshape
+// CHECK:         %[[POOL:.*]] = tosa.max_pool2d
+// CHECK-NEXT:    %[[SUM:.*]] = tosa.reduce_sum %[[POOL]] {axis = 2 : i32} : (tensor<1x1x8x4xf32>) -> tensor<1x1x1x4xf32>
+// CHECK:         tosa.reshape %[[SUM]], {{.*}} -> tensor<1x1x4xf32>
+func.func @reduction_before_reshape(%x: tensor<1x1x16x4xf32>) -> tensor<1x1x4xf32> {
+  %s3 = tosa.const_shape {values = dense<[1, 8, 4]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %pool = tosa.max_pool2d %x {kernel = array<i64: 1, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 2>} : (tensor<1x1x16x4xf32>) -> tensor<1x1x8x4xf32>
+  %signal = tosa.reshape %pool, %s3 : (tensor<1x1x8x4xf32>, !tosa.shape<3>) -> tensor<1x8x4xf32>
+  %sum = tosa.reduce_sum %signal {axis = 1 : i32} : (tensor<1x8x4xf32>) -> tensor<1x1x4xf32>
+  return %sum : tensor<1x1x4xf32>
+}
+
+// -----
+
+// A reshape that regroups non-unit dimensions ([1, 4, 8] -> [1, 32]) keeps
+// the reduction after it.
+// CHECK-LABEL: func.func @reduction_of_regrouped_stays
+// CHECK:         %[[FLAT:.*]] = tosa.reshape %arg0
+// CHECK-NEXT:    tosa.reduce_max %[[FLAT]] {axis = 1 : i32}
+func.func @reduction_of_regrouped_stays(%x: tensor<1x4x8xf32>) -> tensor<1x1xf32> {
+  %s = tosa.const_shape {values = dense<[1, 32]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %flat = tosa.reshape %x, %s : (tensor<1x4x8xf32>, !tosa.shape<2>) -> tensor<1x32xf32>
+  %max = tosa.reduce_max %flat {axis = 1 : i32} : (tensor<1x32xf32>) -> tensor<1x1xf32>
+  return %max : tensor<1x1xf32>
+}

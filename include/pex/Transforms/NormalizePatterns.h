@@ -45,7 +45,8 @@ void populateSumsOverColumnsPatterns(RewritePatternSet &patterns);
 /// An element-wise operator reading a reshape that keeps the channels last
 /// (a 1-D window's result reshaped back to the frontend's rank) runs before
 /// it, so the reshapes around it meet and cancel and the chain through it is
-/// not cut by a view.
+/// not cut by a view; so does a reduction reading a reshape that only adds or
+/// drops unit dimensions.
 void populateElementwiseBeforeReshapePatterns(RewritePatternSet &patterns);
 
 /// Operators that move no data disappear: identities, and transposes that

@@ -484,6 +484,18 @@ def upsampling_decoder() -> bytes:
     return _graph(nodes, [("x", [1, 4, 16, 16])], [("y", [1, 2, 32, 32])], weights)
 
 
+def conv1d_pool_mean() -> bytes:
+    """An audio embedding as PyTorch exports it: Conv1d 1 -> 8 (kernel 9, stride 2),
+    ReLU, max_pool1d(2), mean over time (ReduceMean of the last axis)."""
+    rng = np.random.default_rng(37)
+    weights = {"w": rng.normal(0, 0.4, (8, 1, 9)), "b": rng.normal(0, 0.1, 8)}
+    nodes = [_node("Conv", ["x", "w", "b"], "c", strides=[2]),
+             _node("Relu", ["c"], "r"),
+             _node("MaxPool", ["r"], "p", kernel_shape=[2], strides=[2]),
+             _node("ReduceMean", ["p"], "y", axes=[-1], keepdims=0)]
+    return _graph(nodes, [("x", [1, 1, 400])], [("y", [1, 8])], weights)
+
+
 def upsample() -> bytes:
     """Opset 9 Upsample (nearest) by 2 in height, 3 in width."""
     weights = {"scales": np.array([1.0, 1.0, 2.0, 3.0])}
@@ -1428,6 +1440,7 @@ MODELS = {
     "onnx_slicing": slicing,
     "onnx_flip": flip,
     "onnx_upsampling_decoder": upsampling_decoder,
+    "onnx_conv1d_pool_mean": conv1d_pool_mean,
     "onnx_resize_nearest": resize_nearest,
     "onnx_resize_bilinear": resize_bilinear,
     "onnx_upsample": upsample,
