@@ -847,6 +847,16 @@ def argmax_segmentation() -> bytes:
                   opset=13, output_type=TensorProto.INT64)
 
 
+def qdq_argmax_last() -> bytes:
+    """ArgMax with select_last_index 1 of coarsely quantised int8 values (scale 0.25: the
+    maximum repeats along a row), the last axis, keepdims 1."""
+    from onnx import TensorProto
+    nodes = [_quantize_node("x", "xq", "x/q"), _dequantize_node("xq", "xd", "x/q"),
+             _node("ArgMax", ["xd"], "last", axis=1, keepdims=1, select_last_index=1)]
+    return _graph(nodes, [("x", [6, 12])], [("last", [6, 1])], _params("x/q", 0.25, 0),
+                  opset=13, output_type=TensorProto.INT64)
+
+
 def qdq_argmin() -> bytes:
     """ArgMin of an int8 (QDQ) Gemm's outputs, the last axis, keepdims 1: the int8 values
     compared as stored."""
@@ -1457,6 +1467,7 @@ MODELS = {
     "onnx_gru_last_state": gru_last_state,
     "onnx_recurrent_initial_state": recurrent_initial_state,
     "onnx_argmax_segmentation": argmax_segmentation,
+    "onnx_qdq_argmax_last": qdq_argmax_last,
     "onnx_qdq_argmin": qdq_argmin,
     "onnx_einsum_attention": einsum_attention,
     "onnx_einsum_heads": einsum_heads,

@@ -44,21 +44,23 @@ def lower_reduce_sum(b: FunctionBuilder, op: Op) -> None:
 def _arg(reduction: str):
     def lower(b: FunctionBuilder, op: Op) -> None:
         """The first index holding the extreme value (TFLite's strict comparison): the
-        smallest index where x equals its reduction, from a select and a reduce_min."""
+        smallest index where x equals its reduction, from a select and a reduce_min;
+        with attribute `last` (ONNX's select_last_index) the largest, by reduce_max."""
         value = b.value(op.inputs[0])
         if value.dtype == "i8":  # TOSA compares integers as i32 only
             value = b.cast(value, "i32")
         axis = op.attrs["axis"]
+        last = op.attrs.get("last", False)
         extreme = b.reduce(reduction, value, axis)
         shape = value.shape
         hits = b.op("equal", [value, extreme], TensorType(shape, "i1"))
         positions = np.arange(shape[axis], dtype=np.int64).reshape(
             [-1 if d == axis else 1 for d in range(len(shape))])
-        beyond = b.const(np.full((1,) * len(shape), shape[axis]), "i32")
-        indices = b.op("select", [hits, b.const(positions, "i32"), beyond],
+        missed = b.const(np.full((1,) * len(shape), -1 if last else shape[axis]), "i32")
+        indices = b.op("select", [hits, b.const(positions, "i32"), missed],
                        TensorType(shape, "i32"))
-        first = b.reduce("reduce_min", indices, axis)
-        b.bind(op.output, b.reshape(first, op.output.shape))
+        chosen = b.reduce("reduce_max" if last else "reduce_min", indices, axis)
+        b.bind(op.output, b.reshape(chosen, op.output.shape))
     return lower
 
 

@@ -110,19 +110,17 @@ def _reduction(kind: str, axes_moved: int):
 
 def _arg_extreme(kind: str):
     """ArgMax / ArgMin: the graph's argmax / argmin along one axis, the first index of the
-    extreme (select_last_index 0, PyTorch's). The indices are int32: TOSA has no int64,
-    so a model output of ONNX's int64 indices is int32_t in C. An int8 tensor is compared
-    as stored (quantisation keeps the order)."""
+    extreme (select_last_index 0, PyTorch's) or the last (1). The indices are int32: TOSA
+    has no int64, so a model output of ONNX's int64 indices is int32_t in C. An int8
+    tensor is compared as stored (quantisation keeps the order)."""
     def convert(r, node, attrs) -> None:
-        if attrs.get("select_last_index", 0):
-            raise ModelError(f"{node.op_type} with select_last_index 1 is not supported")
         x = r.raw(node.input[0])
         if x.form == "requantized" or not x.quantized:
             x = r.float_activation(node.input[0])
         axis = normalized_axis(attrs.get("axis", 0), x.rank)
         perm, shape = _reduced_layout(x, [axis], bool(attrs.get("keepdims", 1)))
         out = r.emit(kind, [x.tensor], shape, dtype="i32", name=node.output[0],
-                     axis=x.stored_axis(axis))
+                     axis=x.stored_axis(axis), last=bool(attrs.get("select_last_index", 0)))
         r.alias(node.output[0], Activation(out, perm))
     return convert
 
