@@ -366,7 +366,8 @@ def _svdf_constant_state() -> bytes:
 
 
 def _streaming_buffer(dtype: str, name: str, initial: float = 0.0,
-                      init_ops: Callable | None = None) -> Callable[[], bytes]:
+                      init_ops: Callable | None = None,
+                      late_init: bool = False) -> Callable[[], bytes]:
     """A streaming model as TensorFlow's converter writes `tf.Variable` state (resource
     variables): each invocation gets one frame x [1, 1, 10]; the variable `buffer`
     [1, 2, 10] holds the two frames before it (initialised by a CALL_ONCE subgraph to
@@ -374,7 +375,7 @@ def _streaming_buffer(dtype: str, name: str, initial: float = 0.0,
     FULLY_CONNECTED of 4 units; ASSIGN_VARIABLE keeps the window's last two frames (SLICE)
     for the next invocation. int8: all activations one quantisation (CONCATENATION and
     SLICE keep it). `init_ops(writer, handle, buffer_value)` replaces the initialisation's
-    ASSIGN_VARIABLE (refusal tests)."""
+    ASSIGN_VARIABLE, `late_init` puts CALL_ONCE after the VAR_HANDLE (refusal tests)."""
     def build() -> bytes:
         rng = np.random.default_rng(77)
         quant = q(0.05, 3) if dtype == "i8" else None
@@ -389,11 +390,16 @@ def _streaming_buffer(dtype: str, name: str, initial: float = 0.0,
             init.operator(_CODES["ASSIGN_VARIABLE"], [init_handle, start], [])
         else:
             init_ops(init, init_handle, start)
-        writer.operator(_CODES["CALL_ONCE"], [], [], schema.CallOnceOptions,
-                        init_subgraph_index=1)
+        def call_once() -> None:
+            writer.operator(_CODES["CALL_ONCE"], [], [], schema.CallOnceOptions,
+                            init_subgraph_index=1)
+        if not late_init:
+            call_once()
         handle = Tensor("buffer", (), "resource")
         writer.operator(_CODES["VAR_HANDLE"], [], [handle], schema.VarHandleOptions,
                         **handle_options)
+        if late_init:
+            call_once()
         x = Tensor("frame", (1, 1, 10), dtype, quant)
         before = Tensor("buffer/read", (1, 2, 10), dtype, quant)
         writer.operator(_CODES["READ_VARIABLE"], [handle], [before])
@@ -432,6 +438,12 @@ def _assign_nothing(init: TfliteWriter, handle: Tensor, start: Tensor) -> None:
     """An initialisation that leaves the variable unassigned."""
 
 
+def _assign_other_shape(init: TfliteWriter, handle: Tensor, start: Tensor) -> None:
+    """An initialisation with a constant of three frames where the model uses two."""
+    wider = _constant("init/wider", np.zeros((1, 3, 10)), start.dtype, start.quant)
+    init.operator(_CODES["ASSIGN_VARIABLE"], [handle, wider], [])
+
+
 MODELS: dict[str, Callable[[], bytes]] = {
     "svdf_f32": _single_svdf("f32", None, "svdf_f32"),
     "svdf_int8": _single_svdf("i8", "i16", "svdf_int8", q(0.08, -3)),
@@ -467,4 +479,8 @@ REFUSED: dict[str, Callable[[], bytes]] = {
         "f32", "streaming_buffer_computed_init", init_ops=_assign_computed),
     "streaming_buffer_uninitialised": _streaming_buffer(
         "f32", "streaming_buffer_uninitialised", init_ops=_assign_nothing),
+    "streaming_buffer_other_shape": _streaming_buffer(
+        "f32", "streaming_buffer_other_shape", init_ops=_assign_other_shape),
+    "streaming_buffer_late_init": _streaming_buffer(
+        "f32", "streaming_buffer_late_init", late_init=True),
 }
