@@ -113,6 +113,33 @@ def _ints(tensor) -> list[int]:
     return [int(v) for v in np.atleast_1d(tensor.numpy() if hasattr(tensor, "numpy") else tensor)]
 
 
+def _keys_kernel(distance: float, a: float) -> float:
+    """The cubic convolution kernel (Keys) at `distance`, coefficient `a`."""
+    d = abs(distance)
+    if d <= 1:
+        return (a + 2) * d ** 3 - (a + 3) * d ** 2 + 1
+    if d < 2:
+        return a * d ** 3 - 5 * a * d ** 2 + 8 * a * d - 4 * a
+    return 0.0
+
+
+def _cubic_matrix(coordinates, size_in: int, a: float, exclude_outside) -> np.ndarray:
+    """Output index x input index weights of a cubic resize along one axis: the four
+    inputs around each coordinate (clamped to the axis, or dropped and renormalised with
+    exclude_outside)."""
+    matrix = np.zeros((len(coordinates), size_in))
+    for row, c in enumerate(coordinates):
+        around = [math.floor(c) + k for k in (-1, 0, 1, 2)]
+        weights = {i: _keys_kernel(c - i, a) for i in around}
+        if exclude_outside:
+            weights = {i: w for i, w in weights.items() if 0 <= i < size_in}
+            total = sum(weights.values())
+            weights = {i: w / total for i, w in weights.items()}
+        for i, w in weights.items():
+            matrix[row, min(max(i, 0), size_in - 1)] += w
+    return matrix
+
+
 def _coordinate(mode: str, x: int, scale: float, size_in: int, size_out: int) -> float:
     """Resize: the input coordinate of output index x (the specification's formulas)."""
     if mode == "half_pixel":
@@ -788,24 +815,25 @@ class Evaluator:
 
     def _Resize(self, x, roi=None, scales=None, sizes=None, mode="nearest",
                 coordinate_transformation_mode="half_pixel", nearest_mode="round_prefer_floor",
-                **attrs):
+                cubic_coeff_a=-0.75, exclude_outside=0, **attrs):
         if self.opset < 11:  # Resize-10: (X, scales), Upsample's semantics
             scales, coordinate_transformation_mode, nearest_mode = roi, "asymmetric", "floor"
         return self._resize(x, scales, sizes, mode, coordinate_transformation_mode,
-                            nearest_mode)
+                            nearest_mode, cubic_coeff_a, exclude_outside)
 
     def _Upsample(self, x, scales=None, mode="nearest", **attrs):
         scales = attrs["scales"] if scales is None else scales
         return self._resize(x, scales, None, mode, "asymmetric", "floor")
 
-    def _resize(self, x, scales, sizes, mode, transform, nearest_mode):
+    def _resize(self, x, scales, sizes, mode, transform, nearest_mode, cubic_a=-0.75,
+                exclude_outside=0):
         if scales is not None and scales.numel():
             scales = [float(s) for s in np.asarray(scales).reshape(-1)]
             sizes = [int(math.floor(d * s)) for d, s in zip(x.shape, scales)]
         else:
             sizes = _ints(sizes)
             scales = [s / d for s, d in zip(sizes, x.shape)]
-        if mode not in ("nearest", "linear"):
+        if mode not in ("nearest", "linear", "cubic"):
             raise Unsupported(f"Resize mode {mode}")
         result = x
         for axis in range(x.dim()):
@@ -817,6 +845,11 @@ class Evaluator:
             if mode == "nearest":
                 index = [min(max(_nearest(nearest_mode, c), 0), size_in - 1) for c in coordinates]
                 result = self.torch.index_select(result, axis, self.torch.tensor(index))
+                continue
+            if mode == "cubic":
+                matrix = _cubic_matrix(coordinates, size_in, cubic_a, exclude_outside)
+                moved = result.movedim(axis, -1)
+                result = (moved @ self.torch.tensor(matrix.T)).movedim(-1, axis)
                 continue
             clamped = [min(max(c, 0.0), size_in - 1) for c in coordinates]
             low = [int(math.floor(c)) for c in clamped]

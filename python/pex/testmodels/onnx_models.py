@@ -470,6 +470,19 @@ def resize_bilinear() -> bytes:
     return _graph(nodes, [("x", [1, 2, 3, 4])], [("y", [1, 96 + 56])], weights)
 
 
+def resize_cubic() -> bytes:
+    """Resize cubic: 2x by scales (half_pixel, A -0.75: PyTorch's bicubic) and to sizes
+    5x3 from 3x4 with align_corners, A -0.5 and exclude_outside."""
+    weights = {"roi": np.zeros(0, np.float32), "scales": np.array([1.0, 1.0, 2.0, 2.0]),
+               "sizes": np.array([1, 2, 5, 3], np.int64), "none": np.zeros(0, np.float32)}
+    nodes = [_node("Resize", ["x", "roi", "scales"], "twice", mode="cubic"),
+             _node("Resize", ["x", "roi", "none", "sizes"], "sized", mode="cubic",
+                   coordinate_transformation_mode="align_corners", cubic_coeff_a=-0.5,
+                   exclude_outside=1)]
+    nodes += _flat_concat(["twice", "sized"], "y")
+    return _graph(nodes, [("x", [1, 2, 3, 4])], [("y", [1, 96 + 30])], weights)
+
+
 def upsampling_decoder() -> bytes:
     """A segmentation decoder's step as PyTorch exports it: Conv 4 -> 16, ReLU,
     F.interpolate(scale_factor=2, mode="bilinear") (half_pixel), Conv 16 -> 2."""
@@ -1155,11 +1168,11 @@ def pad_reflect() -> bytes:
                      mode="reflect")
 
 
-def resize_cubic() -> bytes:
-    """A Resize in cubic mode."""
-    weights = {"roi": np.zeros(0, np.float32), "scales": np.array([1.0, 1.0, 2.0, 2.0])}
-    return _one_node("Resize", [1, 2, 3, 3], [1, 2, 6, 6], weights, ("x", "roi", "scales"),
-                     mode="cubic")
+def resize_antialias() -> bytes:
+    """A linear Resize down by 2 with antialias (opset 18)."""
+    weights = {"roi": np.zeros(0, np.float32), "scales": np.array([1.0, 1.0, 0.5, 0.5])}
+    return _graph([_node("Resize", ["x", "roi", "scales"], "y", mode="linear", antialias=1)],
+                  [("x", [1, 2, 4, 4])], [("y", [1, 2, 2, 2])], weights, opset=18)
 
 
 def _one_node(op_type: str, input_shape, output_shape, initializers=None, inputs=("x",),
@@ -1450,6 +1463,7 @@ MODELS = {
     "onnx_slicing": slicing,
     "onnx_flip": flip,
     "onnx_upsampling_decoder": upsampling_decoder,
+    "onnx_resize_cubic": resize_cubic,
     "onnx_conv1d_pool_mean": conv1d_pool_mean,
     "onnx_resize_nearest": resize_nearest,
     "onnx_resize_bilinear": resize_bilinear,
@@ -1501,7 +1515,7 @@ MODELS = {
     "onnx_lstm_cell_output": lstm_cell_output,
     "onnx_int8_input": int8_input,
     "onnx_pad_reflect": pad_reflect,
-    "onnx_resize_cubic": resize_cubic,
+    "onnx_resize_antialias": resize_antialias,
     "onnx_truncated": truncated,
     "onnx_unsupported": unsupported,
     "onnx_pow_computed_exponent": pow_computed_exponent,

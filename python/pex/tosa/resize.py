@@ -8,7 +8,8 @@ become data movement: an axis whose map repeats each input row k times is a tile
 axes in one rank-6 tile when both are), any other map slices of runs of consecutive rows,
 concatenated. Bilinear maps read two such gathers and blend them with constant weights
 per row (column): float weights, or for int8 TFLite's 10-bit fixed-point ones in int32,
-rounded once at the end.
+rounded once at the end. Cubic maps (TOSA has no cubic resize) read four gathers per
+axis, summed with their float weights.
 """
 
 from __future__ import annotations
@@ -63,6 +64,21 @@ def _blend(b: FunctionBuilder, x: Value, axis: int, first, second, weights) -> V
     low = b.mul(low, b.const((1.0 - w).reshape(shape), "f32"), low.shape)
     high = b.mul(high, b.const(w.reshape(shape), "f32"), high.shape)
     return b.elementwise("add", low, high, low.shape)
+
+
+def _weighted_sum(b: FunctionBuilder, x: Value, axis: int, taps) -> Value:
+    """sum over taps of x[indices] w along `axis` (cubic: four taps), in float."""
+    shape = [1] * len(x.shape)
+    shape[axis] = len(taps[0][0])
+    total = None
+    for indices, weights in taps:
+        if not any(weights):
+            continue
+        term = _gather(b, x, axis, indices)
+        term = b.mul(term, b.const(np.asarray(weights, np.float64).reshape(shape), "f32"),
+                     term.shape)
+        total = term if total is None else b.elementwise("add", total, term, term.shape)
+    return total
 
 
 def _blend_int8(b: FunctionBuilder, x: Value, axis: int, first, second, weights) -> Value:
@@ -155,7 +171,7 @@ def _tosa_resize(b: FunctionBuilder, x: Value, op: Op) -> Value | None:
     """The resize as one tosa.resize, if TOSA's arithmetic computes the same maps (float
     data for bilinear: TOSA's integer bilinear has another rounding than TFLite's)."""
     nearest = op.attrs["mode"] == "nearest"
-    if not nearest and x.dtype != "f32":
+    if (not nearest and x.dtype != "f32") or op.attrs["mode"] == "cubic":
         return None
     _, height, width, _ = x.shape
     _, out_height, out_width, _ = op.output.shape
@@ -186,6 +202,9 @@ def lower_resize(b: FunctionBuilder, op: Op) -> None:
         return
     if op.attrs["mode"] == "nearest":
         b.bind(op.output, _gather(b, _gather(b, x, 1, rows[0]), 2, columns[0]))
+        return
+    if op.attrs["mode"] == "cubic":
+        b.bind(op.output, _weighted_sum(b, _weighted_sum(b, x, 1, rows), 2, columns))
         return
     if x.dtype == "i8":
         wide = b.cast(x, "i32")

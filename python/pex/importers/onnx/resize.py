@@ -1,8 +1,8 @@
-"""Resize and Upsample of the spatial axes of a 4-D tensor (nearest or linear).
+"""Resize and Upsample of the spatial axes of a 4-D tensor (nearest, linear or cubic).
 
 Each output row (column) reads input rows i0 and i1 with weights 1 - w and w (nearest:
-one row), computed here from ONNX's coordinate transformation and rounding modes; the
-graph's `resize` op carries these index maps.
+one row; cubic: four rows, each with its weight), computed here from ONNX's coordinate
+transformation and rounding modes; the graph's `resize` op carries these index maps.
 """
 
 from __future__ import annotations
@@ -66,6 +66,32 @@ def index_map(mode: str, nearest_mode: str, transform: str, scale: float, size_i
     return tuple(first), tuple(second), tuple(weights)
 
 
+def cubic_taps(transform: str, scale: float, size_in: int, size_out: int, a: float,
+               exclude_outside: bool) -> tuple[tuple[tuple, tuple], ...]:
+    """Four (indices, weights) taps per output index: rows floor(x) - 1 to floor(x) + 2
+    weighted by the cubic convolution kernel with coefficient `a` (ONNX's cubic_coeff_a;
+    PyTorch's bicubic: -0.75), indices clamped to the input, or with `exclude_outside`
+    rows outside it weighted 0 and the rest renormalised."""
+    taps = [([], []) for _ in range(4)]
+    for out_index in range(size_out):
+        x = source_coordinate(transform, out_index, scale, size_in, size_out)
+        base = math.floor(x)
+        t = x - base
+        weights = [((a * (t + 1) - 5 * a) * (t + 1) + 8 * a) * (t + 1) - 4 * a,
+                   ((a + 2) * t - (a + 3)) * t * t + 1,
+                   ((a + 2) * (1 - t) - (a + 3)) * (1 - t) * (1 - t) + 1,
+                   ((a * (2 - t) - 5 * a) * (2 - t) + 8 * a) * (2 - t) - 4 * a]
+        rows = [base - 1 + k for k in range(4)]
+        if exclude_outside:
+            weights = [w if 0 <= row < size_in else 0.0 for w, row in zip(weights, rows)]
+            total = sum(weights)
+            weights = [w / total for w in weights]
+        for (indices, tap_weights), row, w in zip(taps, rows, weights):
+            indices.append(min(max(row, 0), size_in - 1))
+            tap_weights.append(w)
+    return tuple((tuple(indices), tuple(w)) for indices, w in taps)
+
+
 def _scales_and_sizes(r, node, attrs, shape) -> tuple[list[float], list[int]]:
     if node.op_type == "Upsample":
         scales = attrs.get("scales") if r.opset < 9 else r.constant(node.input[1], "scales")
@@ -104,9 +130,9 @@ def resize(r, node, attrs) -> None:
         if attrs.get(unsupported):
             raise ModelError(f"Resize with {unsupported} is not supported")
     mode = _decoded(attrs, "mode", "nearest")
-    if mode not in ("nearest", "linear", "bilinear"):
+    if mode not in ("nearest", "linear", "bilinear", "cubic"):
         raise ModelError(f"Resize mode {mode} is not supported")
-    mode = "nearest" if mode == "nearest" else "linear"
+    mode = {"bilinear": "linear"}.get(mode, mode)
     legacy = node.op_type == "Upsample" or r.opset < 11
     transform = "asymmetric" if legacy else _decoded(attrs, "coordinate_transformation_mode",
                                                      "half_pixel")
@@ -117,18 +143,23 @@ def resize(r, node, attrs) -> None:
     if sizes[:2] != list(x.shape[:2]):
         raise ModelError(f"Resize of the batch or channel axes (output {sizes}) is not "
                          f"supported")
-    if mode == "linear" and x.quantized:
+    if mode != "nearest" and x.quantized:
         x = r.float_activation(node.input[0])
     tensor = r.nhwc(x)
     out_shape = (sizes[0], sizes[2], sizes[3], sizes[1])
     # Before the index maps, whose length is the output's height and width.
     limits.check_shape(f"output '{node.output[0]}'", out_shape,
                        np.dtype(NUMPY_TYPES[tensor.dtype]).itemsize)
-    rows = index_map(mode, nearest_mode, transform, scales[2], x.shape[2], sizes[2])
-    columns = index_map(mode, nearest_mode, transform, scales[3], x.shape[3], sizes[3])
+    if mode == "cubic":
+        a = float(attrs.get("cubic_coeff_a", -0.75))
+        exclude = bool(attrs.get("exclude_outside", 0))
+        rows = cubic_taps(transform, scales[2], x.shape[2], sizes[2], a, exclude)
+        columns = cubic_taps(transform, scales[3], x.shape[3], sizes[3], a, exclude)
+    else:
+        rows = index_map(mode, nearest_mode, transform, scales[2], x.shape[2], sizes[2])
+        columns = index_map(mode, nearest_mode, transform, scales[3], x.shape[3], sizes[3])
     out = r.emit("resize", [tensor], out_shape, like=tensor, name=node.output[0],
-                 mode="nearest" if mode == "nearest" else "bilinear", rows=rows,
-                 columns=columns)
+                 mode={"linear": "bilinear"}.get(mode, mode), rows=rows, columns=columns)
     r.define(node.output[0], out, TO_NHWC, x.form, x.unsigned)
 
 
