@@ -150,7 +150,7 @@ CASES = {
     "onnx_pad_weights_as_pads": lambda: _onnx(
         "onnx_conv_auto_pad", lambda m: setattr(m.graph.node[-1], "op_type", "Pad")),
     "onnx_non_utf8_attribute": lambda: _onnx(
-        "onnx_resize_cubic", lambda m: _set_attribute(m.graph.node[0], "mode", b"c\xff\xff")),
+        "onnx_resize_antialias", lambda m: _set_attribute(m.graph.node[0], "mode", b"c\xff\xff")),
     "onnx_newline_name": lambda: _onnx(
         "onnx_add", lambda m: setattr(m.graph.node[0], "op_type", "Foo\nBar")),
     "onnx_no_outputs": lambda: _onnx("onnx_add", lambda m: m.graph.ClearField("output")),
