@@ -313,7 +313,8 @@ void mlir::pex::registerTosaInterfaceModels(DialectRegistry &registry) {
                       tosa::EqualOp, tosa::ArithmeticRightShiftOp,
                       tosa::LogicalLeftShiftOp, tosa::ClzOp, tosa::IdentityOp>(
         context);
-    attachChannelLocal<tosa::AvgPool2dOp, tosa::MaxPool2dOp, tosa::ResizeOp>(context);
+    attachChannelLocal<tosa::AvgPool2dOp, tosa::MaxPool2dOp, tosa::ResizeOp>(
+        context);
     tosa::RescaleOp::attachInterface<RescaleModel>(*context);
     tosa::TableOp::attachInterface<TableModel>(*context);
     tosa::Conv2DOp::attachInterface<Conv2DModel>(*context);

@@ -233,9 +233,41 @@ func.func @resize_bilinear_to_i8(%x: memref<1x2x2x1xi8>, %y: memref<1x4x4x1xi8>)
     %scale = tosa.const_shape {values = dense<[4, 2, 4, 2]> : tensor<4xindex>} : () -> !tosa.shape<4>
     %offset = tosa.const_shape {values = dense<-1> : tensor<2xindex>} : () -> !tosa.shape<2>
     %border = tosa.const_shape {values = dense<1> : tensor<2xindex>} : () -> !tosa.shape<2>
-    // expected-error @+1 {{'tosa.resize' op integer bilinear resize to 'i8' is not supported (TOSA's form is i8 to i32)}}
+    // expected-error @+1 {{'tosa.resize' op integer bilinear resize from 'i8' to 'i8' is not supported (TOSA's integer form is i8 to i32)}}
     %r = tosa.resize %in, %scale, %offset, %border {mode = BILINEAR} : (tensor<1x2x2x1xi8>, !tosa.shape<4>, !tosa.shape<2>, !tosa.shape<2>) -> tensor<1x4x4x1xi8>
     pex.yield %r : tensor<1x4x4x1xi8>
+  }
+  return
+}
+
+// -----
+
+// A scale above TOSA's 2^11 would wrap the integer weights' products.
+func.func @resize_scale_too_large(%x: memref<1x2x2x1xi8>, %y: memref<1x4x4x1xi32>) {
+  pex.kernel ins(%x : memref<1x2x2x1xi8>) outs(%y : memref<1x4x4x1xi32>) {
+  ^bb0(%in: tensor<1x2x2x1xi8>, %out: tensor<1x4x4x1xi32>):
+    %scale = tosa.const_shape {values = dense<[8192, 4096, 8192, 4096]> : tensor<4xindex>} : () -> !tosa.shape<4>
+    %offset = tosa.const_shape {values = dense<-2048> : tensor<2xindex>} : () -> !tosa.shape<2>
+    %border = tosa.const_shape {values = dense<2048> : tensor<2xindex>} : () -> !tosa.shape<2>
+    // expected-error @+1 {{'tosa.resize' op scale 8192 is outside TOSA's [1, 2048]}}
+    %r = tosa.resize %in, %scale, %offset, %border {mode = BILINEAR} : (tensor<1x2x2x1xi8>, !tosa.shape<4>, !tosa.shape<2>, !tosa.shape<2>) -> tensor<1x4x4x1xi32>
+    pex.yield %r : tensor<1x4x4x1xi32>
+  }
+  return
+}
+
+// -----
+
+// int16 values times squared weights of up to 2^11 overflow i32.
+func.func @resize_bilinear_i16(%x: memref<1x2x2x1xi16>, %y: memref<1x4x4x1xi32>) {
+  pex.kernel ins(%x : memref<1x2x2x1xi16>) outs(%y : memref<1x4x4x1xi32>) {
+  ^bb0(%in: tensor<1x2x2x1xi16>, %out: tensor<1x4x4x1xi32>):
+    %scale = tosa.const_shape {values = dense<[4, 2, 4, 2]> : tensor<4xindex>} : () -> !tosa.shape<4>
+    %offset = tosa.const_shape {values = dense<-1> : tensor<2xindex>} : () -> !tosa.shape<2>
+    %border = tosa.const_shape {values = dense<1> : tensor<2xindex>} : () -> !tosa.shape<2>
+    // expected-error @+1 {{'tosa.resize' op integer bilinear resize from 'i16' to 'i32' is not supported (TOSA's integer form is i8 to i32)}}
+    %r = tosa.resize %in, %scale, %offset, %border {mode = BILINEAR} : (tensor<1x2x2x1xi16>, !tosa.shape<4>, !tosa.shape<2>, !tosa.shape<2>) -> tensor<1x4x4x1xi32>
+    pex.yield %r : tensor<1x4x4x1xi32>
   }
   return
 }

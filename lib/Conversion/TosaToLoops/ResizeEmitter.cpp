@@ -28,20 +28,19 @@ struct AxisSample {
 
 AxisSample sampleAxis(OpBuilder &b, Location loc, Value out, int64_t scaleN,
                       int64_t scaleD, int64_t offset, int64_t inputSize) {
-  Value y = addIndex(b, loc, scaledIndex(b, loc, constantIndex(b, loc, 0),
-                                         out, scaleD),
-                     offset);
+  Value y = scaledIndex(b, loc, constantIndex(b, loc, offset), out, scaleD);
   Value scale = constantIndex(b, loc, scaleN);
   Value position = arith::FloorDivSIOp::create(b, loc, y, scale);
   Value remainder = arith::SubIOp::create(
       b, loc, y, arith::MulIOp::create(b, loc, position, scale));
-  auto clamp = [&](Value index) -> Value {
-    Value low = arith::MaxSIOp::create(b, loc, index, constantIndex(b, loc, 0));
-    return arith::MinSIOp::create(b, loc, low,
-                                  constantIndex(b, loc, inputSize - 1));
-  };
-  return {clamp(position), clamp(addIndex(b, loc, position, 1)), remainder};
+  return {clampInt(b, loc, position, 0, inputSize - 1),
+          clampInt(b, loc, addIndex(b, loc, position, 1), 0, inputSize - 1),
+          remainder};
 }
+
+/// TOSA 1.0's bound on scale_n and scale_d (level 8k), which keeps an integer
+/// bilinear sum of int8 values within i32.
+constexpr int64_t kMaxScale = 1 << 11;
 
 struct ResizeEmitter
     : KernelEmitterOpInterface::ExternalModel<ResizeEmitter, tosa::ResizeOp> {
@@ -61,9 +60,15 @@ struct ResizeEmitter
     Type outElement = outputType.getElementType();
     bool bilinear = resize.getMode() == tosa::ResizeMode::BILINEAR;
     bool isFloat = isa<FloatType>(inElement);
-    if (bilinear && !isFloat && outElement != builder.getI32Type())
-      return op->emitOpError("integer bilinear resize to ")
-             << outElement << " is not supported (TOSA's form is i8 to i32)";
+    for (int64_t factor : *scale)
+      if (factor < 1 || factor > kMaxScale)
+        return op->emitOpError("scale ")
+               << factor << " is outside TOSA's [1, " << kMaxScale << "]";
+    if (bilinear && !isFloat &&
+        (!inElement.isInteger(8) || !outElement.isInteger(32)))
+      return op->emitOpError("integer bilinear resize from ")
+             << inElement << " to " << outElement
+             << " is not supported (TOSA's integer form is i8 to i32)";
     ArrayRef<int64_t> inShape = inputType.getShape();
     int64_t scaleY = (*scale)[0], scaleX = (*scale)[2];
     buildLoopNest(
@@ -81,9 +86,9 @@ struct ResizeEmitter
             auto nearest = [&](const AxisSample &s, int64_t unit) -> Value {
               Value twice = arith::MulIOp::create(b, loc, s.remainder,
                                                   constantIndex(b, loc, 2));
-              Value next = arith::CmpIOp::create(
-                  b, loc, arith::CmpIPredicate::sge, twice,
-                  constantIndex(b, loc, unit));
+              Value next =
+                  arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                        twice, constantIndex(b, loc, unit));
               return arith::SelectOp::create(b, loc, next, s.second, s.first);
             };
             emitElement(b, loc, out,
@@ -96,10 +101,9 @@ struct ResizeEmitter
           Value v11 = read(row.second, column.second);
           if (isFloat) {
             auto fraction = [&](Value remainder, int64_t unit) -> Value {
-              Value asInt = arith::IndexCastOp::create(b, loc, b.getI32Type(),
-                                                       remainder);
-              Value asFloat =
-                  arith::SIToFPOp::create(b, loc, inElement, asInt);
+              Value asInt =
+                  arith::IndexCastOp::create(b, loc, b.getI32Type(), remainder);
+              Value asFloat = arith::SIToFPOp::create(b, loc, inElement, asInt);
               return arith::DivFOp::create(
                   b, loc, asFloat, constantFloat(b, loc, inElement, unit));
             };
@@ -125,12 +129,14 @@ struct ResizeEmitter
             return arith::IndexCastOp::create(b, loc, i32, remainder);
           };
           Value dy = weight(row.remainder), dx = weight(column.remainder);
-          Value ry = arith::SubIOp::create(b, loc, constantInt(b, loc, i32, scaleY), dy);
-          Value rx = arith::SubIOp::create(b, loc, constantInt(b, loc, i32, scaleX), dx);
+          Value ry = arith::SubIOp::create(
+              b, loc, constantInt(b, loc, i32, scaleY), dy);
+          Value rx = arith::SubIOp::create(
+              b, loc, constantInt(b, loc, i32, scaleX), dx);
           auto blend = [&](Value a, Value wa, Value c, Value wc) -> Value {
-            return arith::AddIOp::create(
-                b, loc, arith::MulIOp::create(b, loc, a, wa),
-                arith::MulIOp::create(b, loc, c, wc));
+            return arith::AddIOp::create(b, loc,
+                                         arith::MulIOp::create(b, loc, a, wa),
+                                         arith::MulIOp::create(b, loc, c, wc));
           };
           auto wide = [&](Value v) { return castInt(b, loc, v, i32); };
           emitElement(b, loc, out,

@@ -44,7 +44,8 @@ static bool isChannelBroadcast(Value parameter, int64_t channels) {
 /// recurrent step stays after the reshape.
 static bool isCarriedByLoop(Operation *op) {
   return llvm::any_of(op->getUsers(), [](Operation *user) {
-    return user->hasTrait<OpTrait::IsTerminator>() && !isa<func::ReturnOp>(user);
+    return user->hasTrait<OpTrait::IsTerminator>() &&
+           !isa<func::ReturnOp>(user);
   });
 }
 

@@ -16,6 +16,7 @@ from pex.errors import ModelError
 from pex.graph import Op, Tensor
 from pex.ideal.fusion import ELEMENTWISE_KINDS, VIEW_KINDS
 from pex.ideal.problem import Problem, tensor_bytes
+from pex.tosa.resize import tosa_resize_parameters
 
 # Bytes of one accumulator element per element type of the consumer's input: TFLite and
 # TOSA accumulate int8 in i32, int16 in i48 (held in 64 bits) and float in f32.
@@ -100,14 +101,18 @@ def _is_channel_local(problem: Problem, op: Op, tensor: Tensor, channels: int) -
                 and op.output.shape == tensor.shape)
     if op.inputs[0] is not tensor:
         return False
-    if op.kind in ("avg_pool2d", "max_pool2d", "resize"):
+    if op.kind in ("avg_pool2d", "max_pool2d"):
         return True
+    if op.kind == "resize":  # one tosa.resize; gathers and tiles are views Pex pins
+        return tosa_resize_parameters(op) is not None
     if op.kind == "depthwise_conv2d":
         return _has_constant_weights(op) and op.inputs[1].shape[3] == 1
     if op.kind == "mean":
         return len(tensor.shape) - 1 not in op.attrs["axes"]
-    if op.kind == "gather":  # slices and reversals along another axis, joined
-        return op.attrs["axis"] != len(tensor.shape) - 1
+    if op.kind == "gather":  # a reversal of a whole axis but the channels: tosa.reverse
+        axis = op.attrs["axis"]
+        return (axis != len(tensor.shape) - 1
+                and list(op.attrs["indices"]) == list(range(tensor.shape[axis] - 1, -1, -1)))
     if op.kind == "pad":
         pads = op.attrs["pads"]
         return tuple(pads[0]) == (0, 0) and tuple(pads[-1]) == (0, 0)

@@ -147,6 +147,9 @@ def _tosa_parameters(nearest: bool, axis_map, size_in: int, size_out: int):
     nearest, asymmetric with floor: PyTorch's); one is taken only if its map has the same
     coefficients."""
     wanted = _coefficients(*axis_map, size_in)
+    # TFLite's maps are computed in float32: their coordinates err by a few ulps of the
+    # input size. Another transform differs by at least about 1 / size_out.
+    tolerance = max(1e-6, size_in * 2.0 ** -20)
     candidates = [(size_out, size_in, 0), (2 * size_out, 2 * size_in, size_in - size_out)]
     if nearest:  # TOSA rounds halves up: floor(c) is TOSA's nearest of c - 1/2
         candidates.append((2 * size_out, 2 * size_in, -size_out))
@@ -162,43 +165,51 @@ def _tosa_parameters(nearest: bool, axis_map, size_in: int, size_out: int):
             continue
         got = _coefficients(*_tosa_map(nearest, scale_n, scale_d, offset, size_in,
                                        size_out), size_in)
-        if np.allclose(got, wanted, rtol=0, atol=1e-6):
+        if np.allclose(got, wanted, rtol=0, atol=tolerance):
             return scale_n, scale_d, offset, border
     return None
 
 
-def _tosa_resize(b: FunctionBuilder, x: Value, op: Op) -> Value | None:
-    """The resize as one tosa.resize, if TOSA's arithmetic computes the same maps (float
-    data for bilinear: TOSA's integer bilinear has another rounding than TFLite's)."""
-    nearest = op.attrs["mode"] == "nearest"
-    if (not nearest and x.dtype != "f32") or op.attrs["mode"] == "cubic":
+def _tile_factors(op: Op) -> tuple[int, int] | None:
+    """A nearest resize repeating each row and each column: a tile copies rows with fewer
+    instructions than a resize kernel."""
+    if op.attrs["mode"] != "nearest":
+        return None
+    _, height, width, _ = op.inputs[0].shape
+    row_factor = _repeat_factor(op.attrs["rows"][0], height)
+    column_factor = _repeat_factor(op.attrs["columns"][0], width)
+    return (row_factor, column_factor) if row_factor and column_factor else None
+
+
+def tosa_resize_parameters(op: Op):
+    """(rows, columns), each TOSA's (scale_n, scale_d, offset, border), when the resize
+    lowers to one tosa.resize: not a tile, TOSA's arithmetic computes the same maps, and
+    float data for bilinear (TOSA's integer bilinear rounds unlike TFLite's); else None."""
+    mode, x = op.attrs["mode"], op.inputs[0]
+    if mode == "cubic" or (mode == "bilinear" and x.dtype != "f32") or _tile_factors(op):
         return None
     _, height, width, _ = x.shape
     _, out_height, out_width, _ = op.output.shape
+    nearest = mode == "nearest"
     rows = _tosa_parameters(nearest, op.attrs["rows"], height, out_height)
     columns = _tosa_parameters(nearest, op.attrs["columns"], width, out_width)
-    if rows is None or columns is None:
-        return None
-    scale = b.const_shape((rows[0], rows[1], columns[0], columns[1]))
-    offset = b.const_shape((rows[2], columns[2]))
-    border = b.const_shape((rows[3], columns[3]))
-    mode = "NEAREST_NEIGHBOR" if nearest else "BILINEAR"
-    return b.op("resize", [x, scale, offset, border], TensorType(op.output.shape, x.dtype),
-                f"mode = {mode}")
+    return None if rows is None or columns is None else (rows, columns)
 
 
 def lower_resize(b: FunctionBuilder, op: Op) -> None:
     x = b.value(op.inputs[0])
     rows, columns = op.attrs["rows"], op.attrs["columns"]
-    if op.attrs["mode"] == "nearest":
-        row_factor = _repeat_factor(rows[0], x.shape[1])
-        column_factor = _repeat_factor(columns[0], x.shape[2])
-        if row_factor and column_factor:  # a tile copies rows with fewer instructions
-            b.bind(op.output, _tile(b, x, (row_factor, column_factor)))
-            return
-    resized = _tosa_resize(b, x, op)
-    if resized is not None:
-        b.bind(op.output, resized)
+    if factors := _tile_factors(op):
+        b.bind(op.output, _tile(b, x, factors))
+        return
+    if parameters := tosa_resize_parameters(op):
+        along_rows, along_columns = parameters
+        scale = b.const_shape(along_rows[:2] + along_columns[:2])
+        offset = b.const_shape((along_rows[2], along_columns[2]))
+        border = b.const_shape((along_rows[3], along_columns[3]))
+        mode = "NEAREST_NEIGHBOR" if op.attrs["mode"] == "nearest" else "BILINEAR"
+        b.bind(op.output, b.op("resize", [x, scale, offset, border],
+                               TensorType(op.output.shape, x.dtype), f"mode = {mode}"))
         return
     if op.attrs["mode"] == "nearest":
         b.bind(op.output, _gather(b, _gather(b, x, 1, rows[0]), 2, columns[0]))

@@ -216,7 +216,7 @@ def _split(r, node, attrs) -> None:
 
 def _gather(r, node, attrs) -> None:
     """Constant indices: a scalar index is a slice without its axis, a vector of indices
-    a concatenation of slices."""
+    a gather (slices of its runs joined, a descending run reversed)."""
     x = r.raw(node.input[0])
     axis = normalized_axis(attrs.get("axis", 0), x.rank)
     indices = np.asarray(r.constant(node.input[1], "indices"))
