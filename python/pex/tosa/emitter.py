@@ -60,6 +60,7 @@ LOWERINGS = {
     "cast": elementwise.lower_cast,
     "argmax": reduction.lower_argmax,
     "argmin": reduction.lower_argmin,
+    "top_k": reduction.lower_top_k,
     "gather": shape.lower_gather,
     "log_softmax": normalization.lower_log_softmax,
     "l2_normalization": normalization.lower_l2_normalization,

@@ -1,5 +1,5 @@
 """reduce_sum, reduce_max and reduce_min over a set of axes (one TOSA reduction each),
-and argmax / argmin along one axis."""
+and argmax / argmin / top_k along one axis."""
 
 from __future__ import annotations
 
@@ -41,28 +41,69 @@ def lower_reduce_sum(b: FunctionBuilder, op: Op) -> None:
     b.bind(out, b.reshape(result, out.shape))
 
 
+def _positions(shape, axis: int) -> np.ndarray:
+    """0, 1, ... along `axis`, broadcast along the others."""
+    return np.arange(shape[axis], dtype=np.int64).reshape(
+        [-1 if d == axis else 1 for d in range(len(shape))])
+
+
+def _extreme_position(b: FunctionBuilder, value: Value, extreme: Value, candidates: Value,
+                      missed: Value, axis: int, last: bool = False) -> tuple[Value, Value]:
+    """Where `value` equals its reduction `extreme` along `axis`, the candidate position
+    (`missed` elsewhere), and the first of them (reduce_min; `last`: reduce_max of
+    positions missed as -1)."""
+    hits = b.op("equal", [value, extreme], TensorType(value.shape, "i1"))
+    hit_positions = b.op("select", [hits, candidates, missed], TensorType(value.shape, "i32"))
+    chosen = b.reduce("reduce_max" if last else "reduce_min", hit_positions, axis)
+    return hit_positions, chosen
+
+
 def _arg(reduction: str):
     def lower(b: FunctionBuilder, op: Op) -> None:
         """The first index holding the extreme value (TFLite's strict comparison): the
-        smallest index where x equals its reduction, from a select and a reduce_min;
-        with attribute `last` (ONNX's select_last_index) the largest, by reduce_max."""
+        smallest index where x equals its reduction; with attribute `last` (ONNX's
+        select_last_index) the largest."""
         value = b.value(op.inputs[0])
         if value.dtype == "i8":  # TOSA compares integers as i32 only
             value = b.cast(value, "i32")
         axis = op.attrs["axis"]
         last = op.attrs.get("last", False)
-        extreme = b.reduce(reduction, value, axis)
-        shape = value.shape
-        hits = b.op("equal", [value, extreme], TensorType(shape, "i1"))
-        positions = np.arange(shape[axis], dtype=np.int64).reshape(
-            [-1 if d == axis else 1 for d in range(len(shape))])
-        missed = b.const(np.full((1,) * len(shape), -1 if last else shape[axis]), "i32")
-        indices = b.op("select", [hits, b.const(positions, "i32"), missed],
-                       TensorType(shape, "i32"))
-        chosen = b.reduce("reduce_max" if last else "reduce_min", indices, axis)
+        ones = (1,) * len(value.shape)
+        missed = b.const(np.full(ones, -1 if last else value.shape[axis]), "i32")
+        _, chosen = _extreme_position(b, value, b.reduce(reduction, value, axis),
+                                      b.const(_positions(value.shape, axis), "i32"), missed,
+                                      axis, last)
         b.bind(op.output, b.reshape(chosen, op.output.shape))
     return lower
 
 
 lower_argmax = _arg("reduce_max")
 lower_argmin = _arg("reduce_min")
+
+
+def lower_top_k(b: FunctionBuilder, op: Op) -> None:
+    """The k largest (`largest` false: smallest) float values along `axis` and their int32
+    indices, sorted, lower indices first among equal values: k rounds of argmax's lowering,
+    each taking its position out (its value replaced by -inf (+inf), its candidate index
+    by one past the axis, so that a value equal to that fill cannot select it again)."""
+    x = b.value(op.inputs[0])
+    axis, k, largest = op.attrs["axis"], op.attrs["k"], op.attrs["largest"]
+    ones = (1,) * len(x.shape)
+    past_end = b.const(np.full(ones, x.shape[axis]), "i32")
+    fill = b.const(np.full(ones, -np.inf if largest else np.inf), x.dtype)
+    candidates = b.const(_positions(x.shape, axis), "i32")
+    remaining, values, indices = x, [], []
+    for step in range(k):
+        best = b.reduce("reduce_max" if largest else "reduce_min", remaining, axis)
+        hit_positions, first = _extreme_position(b, remaining, best, candidates, past_end,
+                                                 axis)
+        values.append(best)
+        indices.append(first)
+        if step < k - 1:
+            taken = b.op("equal", [hit_positions, first], TensorType(x.shape, "i1"))
+            remaining = b.op("select", [taken, fill, remaining], remaining.type)
+            candidates = b.op("select", [taken, past_end, candidates], hit_positions.type)
+    for output, parts in zip(op.outputs, (values, indices)):
+        joined = parts[0] if k == 1 else b.op(
+            "concat", parts, TensorType(output.shape, parts[0].dtype), f"axis = {axis} : i32")
+        b.bind(output, joined)

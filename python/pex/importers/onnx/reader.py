@@ -301,13 +301,16 @@ class OnnxReader:
             dtype, quant = like.dtype, like.quant
         return self.emit_results(kind, inputs, [shape], dtype, quant, name, **attrs)[0]
 
-    def emit_results(self, kind: str, inputs: list, shapes: list, dtype: str = "f32",
-                     quant: Quantization | None = None, name: str | None = None,
-                     **attrs) -> list[Tensor]:
-        """Appends a graph op computing one new tensor per (stored) shape of `shapes`."""
+    def emit_results(self, kind: str, inputs: list, shapes: list,
+                     dtype: str | list[str] = "f32", quant: Quantization | None = None,
+                     name: str | None = None, **attrs) -> list[Tensor]:
+        """Appends a graph op computing one new tensor per (stored) shape of `shapes`, of
+        element type `dtype` (or one per result)."""
         name = name or self.loc.name
-        outs = [Tensor(name if i == 0 else f"{name}#{i}", tuple(int(d) for d in shape), dtype,
-                       quant) for i, shape in enumerate(shapes)]
+        dtypes = dtype if isinstance(dtype, list) else [dtype] * len(shapes)
+        outs = [Tensor(name if i == 0 else f"{name}#{i}", tuple(int(d) for d in shape),
+                       result_type, quant)
+                for i, (shape, result_type) in enumerate(zip(shapes, dtypes))]
         self.ops.append(Op(kind, inputs, outs, attrs, Location(name, self.loc.file,
                                                                 self.loc.line)))
         return outs
