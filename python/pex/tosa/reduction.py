@@ -48,12 +48,13 @@ def _positions(shape, axis: int) -> np.ndarray:
 
 
 def _extreme_position(b: FunctionBuilder, value: Value, extreme: Value, candidates: Value,
-                      missed: Value, axis: int, last: bool = False) -> tuple[Value, Value]:
+                      missed: int, axis: int, last: bool = False) -> tuple[Value, Value]:
     """Where `value` equals its reduction `extreme` along `axis`, the candidate position
-    (`missed` elsewhere), and the first of them (reduce_min; `last`: reduce_max of
-    positions missed as -1)."""
+    (`missed` elsewhere), and the first of them (reduce_min; `last`: reduce_max)."""
     hits = b.op("equal", [value, extreme], TensorType(value.shape, "i1"))
-    hit_positions = b.op("select", [hits, candidates, missed], TensorType(value.shape, "i32"))
+    elsewhere = b.const(np.full((1,) * len(value.shape), missed), "i32")
+    hit_positions = b.op("select", [hits, candidates, elsewhere],
+                         TensorType(value.shape, "i32"))
     chosen = b.reduce("reduce_max" if last else "reduce_min", hit_positions, axis)
     return hit_positions, chosen
 
@@ -68,11 +69,10 @@ def _arg(reduction: str):
             value = b.cast(value, "i32")
         axis = op.attrs["axis"]
         last = op.attrs.get("last", False)
-        ones = (1,) * len(value.shape)
-        missed = b.const(np.full(ones, -1 if last else value.shape[axis]), "i32")
-        _, chosen = _extreme_position(b, value, b.reduce(reduction, value, axis),
-                                      b.const(_positions(value.shape, axis), "i32"), missed,
-                                      axis, last)
+        extreme = b.reduce(reduction, value, axis)
+        positions = b.const(_positions(value.shape, axis), "i32")
+        _, chosen = _extreme_position(b, value, extreme, positions,
+                                      -1 if last else value.shape[axis], axis, last)
         b.bind(op.output, b.reshape(chosen, op.output.shape))
     return lower
 
@@ -89,19 +89,19 @@ def lower_top_k(b: FunctionBuilder, op: Op) -> None:
     x = b.value(op.inputs[0])
     axis, k, largest = op.attrs["axis"], op.attrs["k"], op.attrs["largest"]
     ones = (1,) * len(x.shape)
-    past_end = b.const(np.full(ones, x.shape[axis]), "i32")
+    size = x.shape[axis]
     fill = b.const(np.full(ones, -np.inf if largest else np.inf), x.dtype)
     candidates = b.const(_positions(x.shape, axis), "i32")
     remaining, values, indices = x, [], []
     for step in range(k):
         best = b.reduce("reduce_max" if largest else "reduce_min", remaining, axis)
-        hit_positions, first = _extreme_position(b, remaining, best, candidates, past_end,
-                                                 axis)
+        hit_positions, first = _extreme_position(b, remaining, best, candidates, size, axis)
         values.append(best)
         indices.append(first)
         if step < k - 1:
             taken = b.op("equal", [hit_positions, first], TensorType(x.shape, "i1"))
             remaining = b.op("select", [taken, fill, remaining], remaining.type)
+            past_end = b.const(np.full(ones, size), "i32")
             candidates = b.op("select", [taken, past_end, candidates], hit_positions.type)
     for output, parts in zip(op.outputs, (values, indices)):
         joined = parts[0] if k == 1 else b.op(
