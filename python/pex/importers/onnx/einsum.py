@@ -96,8 +96,7 @@ def _broadcast(operands: list[str], shapes: list[tuple], spare: list[str],
 def _relabel(x: Activation, letters: str, order: str) -> Activation:
     """x with its axes (named `letters`) in `order`: an ONNX Transpose, which only changes
     the layout x is known to be held in."""
-    perm = [letters.index(c) for c in order]
-    return Activation(x.tensor, tuple(perm.index(a) for a in x.perm), x.form, x.unsigned)
+    return x.transposed([letters.index(c) for c in order])
 
 
 def _stored_order(x, letters: str) -> str:
@@ -174,9 +173,8 @@ def _float_product(r, a, la: str, b, lb: str, groups, sizes: dict, name: str):
 def _int8_product(r, node, la: str, lb: str, output: str, sizes: dict, name: str):
     """Two int8 (DequantizeLinear) views with contracted letters whose product is only
     requantised: MatMul's int8 batch_matmul; None otherwise (the float product then)."""
-    a, b = (r.activations.get(n) for n in node.input)
-    if not all(v is not None and v.form == "dequantized" and v.tensor.quant.scale.size == 1
-               for v in (a, b)):
+    a, b = (quantized.dequantized_view(r, n) for n in node.input)
+    if a is None or b is None:
         return None
     params = quantized.requantization_target(r, node.output[0])
     groups = _groups(a, la, b, lb, output)

@@ -165,3 +165,9 @@ class Activation:
 
     def stored_axis(self, onnx_axis: int) -> int:
         return self.perm.index(onnx_axis)
+
+    def transposed(self, perm) -> "Activation":
+        """ONNX's Transpose by `perm`: free, only the layout the tensor is known to be
+        held in changes."""
+        return Activation(self.tensor, tuple(perm.index(a) for a in self.perm), self.form,
+                          self.unsigned)

@@ -129,7 +129,7 @@ def requantization_target(r, name: str) -> Params | None:
     return found
 
 
-def _view(r, name: str) -> Activation | None:
+def dequantized_view(r, name: str) -> Activation | None:
     """A dequantized view (per-tensor int8), or None."""
     act = r.activations.get(name)
     if act is not None and act.form == "dequantized" and act.tensor.quant.scale.size == 1:
@@ -214,7 +214,7 @@ def _conv_int8(r, node, attrs, x: Activation, weights, bias_name, params: Params
 
 
 def conv(r, node, attrs) -> bool:
-    x = _view(r, node.input[0])
+    x = dequantized_view(r, node.input[0])
     weights = _quantized_constant(r, node.input[1])
     params = requantization_target(r, node.output[0])
     if x is None or weights is None or params is None:
@@ -224,7 +224,7 @@ def conv(r, node, attrs) -> bool:
 
 
 def conv_transpose(r, node, attrs) -> bool:
-    x = _view(r, node.input[0])
+    x = dequantized_view(r, node.input[0])
     weights = _quantized_constant(r, node.input[1])
     params = requantization_target(r, node.output[0])
     if x is None or weights is None or params is None:
@@ -268,7 +268,7 @@ def batch_matmul_int8(r, a: Activation, b: Activation, params: Params, output: s
 
 
 def gemm(r, node, attrs) -> bool:
-    x = _view(r, node.input[0])
+    x = dequantized_view(r, node.input[0])
     weights = _quantized_constant(r, node.input[1])
     params = requantization_target(r, node.output[0])
     if x is None or weights is None or params is None or x.rank != 2 or \
@@ -282,9 +282,9 @@ def gemm(r, node, attrs) -> bool:
 
 
 def matmul(r, node, attrs) -> bool:
-    x = _view(r, node.input[0])
+    x = dequantized_view(r, node.input[0])
     params = requantization_target(r, node.output[0])
-    other = _view(r, node.input[1])
+    other = dequantized_view(r, node.input[1])
     if x is not None and other is not None and params is not None:
         return batch_matmul_int8(r, x, other, params, node.output[0])
     weights = _quantized_constant(r, node.input[1])
@@ -297,7 +297,7 @@ def matmul(r, node, attrs) -> bool:
 def _operand(r, name: str) -> Activation | None:
     """An int8 operand of an elementwise op: a dequantized view, or a per-tensor quantised
     constant held as an int8 constant tensor."""
-    view = _view(r, name)
+    view = dequantized_view(r, name)
     if view is not None:
         return view
     quantized = _quantized_constant(r, name)
@@ -401,7 +401,7 @@ def _table(function):
     which is ONNX's semantics exactly (ONNX Runtime's QLinear* unary operators are tables
     too)."""
     def convert(r, node, attrs) -> bool:
-        x = _view(r, node.input[0])
+        x = dequantized_view(r, node.input[0])
         params = requantization_target(r, node.output[0])
         if x is None or params is None:
             return False
@@ -485,7 +485,7 @@ def mean(r, node, attrs, axes_moved: int | None) -> bool:
     """GlobalAveragePool (axes_moved None) or ReduceMean of a dequantized view: the sum of
     x - zx in i32, requantised with ONNX Runtime's fl(sx / fl(sy n))."""
     from pex.importers.onnx import folding
-    x = _view(r, node.input[0])
+    x = dequantized_view(r, node.input[0])
     params = requantization_target(r, node.output[0])
     if x is None or params is None:
         return False

@@ -101,8 +101,7 @@ def _transpose(r, node, attrs) -> None:
     perm = tuple(attrs.get("perm", range(x.rank - 1, -1, -1)))
     if sorted(perm) != list(range(x.rank)):
         raise ModelError(f"{list(perm)} is not a permutation of rank {x.rank}")
-    r.alias(node.output[0], Activation(x.tensor, tuple(perm.index(a) for a in x.perm),
-                                       x.form, x.unsigned))
+    r.alias(node.output[0], x.transposed(perm))
 
 
 def concat_activations(r, acts: list, axis: int, name: str, like=None) -> Activation:
@@ -316,9 +315,7 @@ def _rearranged(r, x: Activation, grouped, perm, shape, name: str) -> Activation
     """ONNX's Reshape to `grouped`, Transpose by `perm`, Reshape to `shape` (DepthToSpace,
     SpaceToDepth), on the layouts: a transpose only where the element order needs one."""
     blocks = reshape_activation(r, x, grouped, f"{name}/blocks")
-    moved = Activation(blocks.tensor, tuple(perm.index(a) for a in blocks.perm), blocks.form,
-                       blocks.unsigned)
-    return reshape_activation(r, moved, shape, name)
+    return reshape_activation(r, blocks.transposed(perm), shape, name)
 
 
 def _image_and_block(r, node, attrs) -> tuple[Activation, int]:
