@@ -143,18 +143,21 @@ def _tosa_map(nearest: bool, scale_n: int, scale_d: int, offset: int, size_in: i
 
 def _tosa_parameters(nearest: bool, axis_map, size_in: int, size_out: int):
     """(scale_n, scale_d, offset, border) of a TOSA resize computing `axis_map`, or None.
-    The candidates are the asymmetric, align_corners and half_pixel transforms (and for
-    nearest, asymmetric with floor: PyTorch's); one is taken only if its map has the same
-    coefficients."""
+    The candidates are the asymmetric, align_corners and half_pixel transforms (for nearest
+    also with halves rounded down, and asymmetric with floor: PyTorch's); one is taken only
+    if its map has the same coefficients."""
     wanted = _coefficients(*axis_map, size_in)
     # TFLite's maps are computed in float32: their coordinates err by a few ulps of the
     # input size. Another transform differs by at least about 1 / size_out.
     tolerance = max(1e-6, size_in * 2.0 ** -20)
     candidates = [(size_out, size_in, 0), (2 * size_out, 2 * size_in, size_in - size_out)]
-    if nearest:  # TOSA rounds halves up: floor(c) is TOSA's nearest of c - 1/2
-        candidates.append((2 * size_out, 2 * size_in, -size_out))
     if size_out > 1 and size_in > 1:
         candidates.append((size_out - 1, size_in - 1, 0))
+    if nearest:
+        # TOSA rounds halves up. Rounding halves down (ONNX's round_prefer_floor) is
+        # TOSA's rounding of c less half a unit; floor(c) (PyTorch's) of c - 1/2.
+        candidates += [(2 * n, 2 * d, 2 * offset - 1) for n, d, offset in candidates]
+        candidates.append((2 * size_out, 2 * size_in, -size_out))
     for scale_n, scale_d, offset in candidates:
         divisor = math.gcd(math.gcd(scale_n, scale_d), abs(offset))
         scale_n, scale_d, offset = scale_n // divisor, scale_d // divisor, offset // divisor
