@@ -507,3 +507,21 @@ func.func @reduction_of_regrouped_stays(%x: tensor<1x4x8xf32>) -> tensor<1x1xf32
   %max = tosa.reduce_max %flat {axis = 1 : i32} : (tensor<1x32xf32>) -> tensor<1x1xf32>
   return %max : tensor<1x1xf32>
 }
+
+// -----
+
+// A Linear over the channels of a 2x3x4 map (the map's pixels reshaped to
+// [6,1,1,4] rows, a 1x1 convolution) runs on the map itself, its result
+// reshaped back to the rows.
+// CHECK-LABEL: func.func @pixels_flattened_to_pointwise_conv
+// CHECK:         %[[C:.*]] = tosa.conv2d %arg0, {{.*}} : (tensor<1x2x3x4xf32>, tensor<5x1x1x4xf32>, {{.*}}) -> tensor<1x2x3x5xf32>
+// CHECK:         tosa.reshape %[[C]], {{.*}} -> tensor<6x1x1x5xf32>
+func.func @pixels_flattened_to_pointwise_conv(%x: tensor<1x2x3x4xf32>) -> tensor<6x1x1x5xf32> {
+  %rows = tosa.const_shape {values = dense<[6, 1, 1, 4]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %w = "tosa.const"() {values = dense<0.5> : tensor<5x1x1x4xf32>} : () -> tensor<5x1x1x4xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<5xf32>} : () -> tensor<5xf32>
+  %r = tosa.reshape %x, %rows : (tensor<1x2x3x4xf32>, !tosa.shape<4>) -> tensor<6x1x1x4xf32>
+  %y = tosa.conv2d %r, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<6x1x1x4xf32>, tensor<5x1x1x4xf32>, tensor<5xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<6x1x1x5xf32>
+  return %y : tensor<6x1x1x5xf32>
+}

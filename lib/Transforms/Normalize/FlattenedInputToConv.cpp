@@ -9,8 +9,14 @@
 // reads the map's channels as input channels, and a channel-split chain can
 // end in it, accumulating the map slice by slice: the map never exists whole.
 //
+// A 1x1 convolution over the pixels of a map reshaped to [N*H*W,1,1,C] (a
+// Linear over the channels: Conv -> permute -> Linear, an einsum "nchw,dc")
+// computes the same sums on the map itself, [N,H,W,C], its result reshaped
+// back: then too the map's channels are its input channels.
+//
 //===----------------------------------------------------------------------===//
 
+#include "NormalizeUtils.h"
 #include "pex/Transforms/NormalizePatterns.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -58,9 +64,49 @@ struct FlattenedInputToConv : OpRewritePattern<tosa::Conv2DOp> {
     return success();
   }
 };
+
+struct PixelsFlattenedToPointwiseConv : OpRewritePattern<tosa::Conv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tosa::Conv2DOp conv,
+                                PatternRewriter &rewriter) const override {
+    auto reshape = conv.getInput().getDefiningOp<tosa::ReshapeOp>();
+    if (!reshape)
+      return failure();
+    auto map = dyn_cast<RankedTensorType>(reshape.getInput1().getType());
+    auto pixels = cast<RankedTensorType>(conv.getInput().getType());
+    auto weightType = cast<RankedTensorType>(conv.getWeight().getType());
+    auto isOne = [](int64_t v) { return v == 1; };
+    bool isPointwise =
+        weightType.getDimSize(1) == 1 && weightType.getDimSize(2) == 1 &&
+        llvm::all_of(conv.getPad(), [](int64_t p) { return !p; }) &&
+        llvm::all_of(conv.getStride(), isOne) &&
+        llvm::all_of(conv.getDilation(), isOne);
+    if (!map || !map.hasStaticShape() || map.getRank() != 4 || !isPointwise ||
+        map.getDimSize(1) * map.getDimSize(2) == 1 ||
+        pixels.getShape() !=
+            ArrayRef<int64_t>{map.getNumElements() / map.getDimSize(3), 1, 1,
+                              map.getDimSize(3)})
+      return failure();
+    auto resultType = cast<RankedTensorType>(conv.getType());
+    SmallVector<int64_t> mapResult(map.getShape());
+    mapResult.back() = resultType.getDimSize(3);
+    auto onMap = tosa::Conv2DOp::create(
+        rewriter, conv.getLoc(), resultType.clone(mapResult),
+        reshape.getInput1(), conv.getWeight(), conv.getBias(),
+        conv.getInputZp(), conv.getWeightZp(), conv.getPadAttr(),
+        conv.getStrideAttr(), conv.getDilationAttr(), conv.getAccTypeAttr(),
+        conv.getLocalBoundAttr());
+    rewriter.replaceOpWithNewOp<tosa::ReshapeOp>(
+        conv, resultType, onMap,
+        createConstantShape(rewriter, conv.getLoc(), resultType.getShape()));
+    return success();
+  }
+};
 } // namespace
 
 void mlir::pex::populateFlattenedInputToConvPatterns(
     RewritePatternSet &patterns) {
-  patterns.add<FlattenedInputToConv>(patterns.getContext());
+  patterns.add<FlattenedInputToConv, PixelsFlattenedToPointwiseConv>(
+      patterns.getContext());
 }

@@ -509,6 +509,21 @@ def conv1d_pool_mean() -> bytes:
     return _graph(nodes, [("x", [1, 1, 400])], [("y", [1, 8])], weights)
 
 
+def conv_permute_linear() -> bytes:
+    """nn.Linear over the channels as PyTorch exports `fc(conv(x).permute(0, 2, 3, 1))
+    .permute(0, 3, 1, 2)`: Conv 3 -> 8 (3x3), Transpose to NHWC, MatMul by [8, 6] and Add
+    of the bias, Transpose back."""
+    rng = np.random.default_rng(43)
+    weights = {"w": rng.normal(0, 0.4, (8, 3, 3, 3)), "b": rng.normal(0, 0.1, 8),
+               "fc": rng.normal(0, 0.3, (8, 6)), "fc_b": rng.normal(0, 0.1, 6)}
+    nodes = [_node("Conv", ["x", "w", "b"], "c", pads=[1, 1, 1, 1]),
+             _node("Transpose", ["c"], "nhwc", perm=[0, 2, 3, 1]),
+             _node("MatMul", ["nhwc", "fc"], "projected"),
+             _node("Add", ["projected", "fc_b"], "biased"),
+             _node("Transpose", ["biased"], "y", perm=[0, 3, 1, 2])]
+    return _graph(nodes, [("x", [1, 3, 16, 16])], [("y", [1, 6, 16, 16])], weights)
+
+
 def upsample() -> bytes:
     """Opset 9 Upsample (nearest) by 2 in height, 3 in width."""
     weights = {"scales": np.array([1.0, 1.0, 2.0, 3.0])}
@@ -1465,6 +1480,7 @@ MODELS = {
     "onnx_upsampling_decoder": upsampling_decoder,
     "onnx_resize_cubic": resize_cubic,
     "onnx_conv1d_pool_mean": conv1d_pool_mean,
+    "onnx_conv_permute_linear": conv_permute_linear,
     "onnx_resize_nearest": resize_nearest,
     "onnx_resize_bilinear": resize_bilinear,
     "onnx_upsample": upsample,
