@@ -17,6 +17,7 @@ from pex.graph import Op, Tensor
 from pex.ideal.fusion import ELEMENTWISE_KINDS, VIEW_KINDS
 from pex.ideal.problem import Problem, tensor_bytes
 from pex.tosa.resize import tosa_resize_parameters
+from pex.tosa.shape import is_descending_run
 
 # Bytes of one accumulator element per element type of the consumer's input: TFLite and
 # TOSA accumulate int8 in i32, int16 in i48 (held in 64 bits) and float in f32.
@@ -109,10 +110,10 @@ def _is_channel_local(problem: Problem, op: Op, tensor: Tensor, channels: int) -
         return _has_constant_weights(op) and op.inputs[1].shape[3] == 1
     if op.kind == "mean":
         return len(tensor.shape) - 1 not in op.attrs["axes"]
-    if op.kind == "gather":  # a reversal of a whole axis but the channels: tosa.reverse
-        axis = op.attrs["axis"]
-        return (axis != len(tensor.shape) - 1
-                and list(op.attrs["indices"]) == list(range(tensor.shape[axis] - 1, -1, -1)))
+    if op.kind == "gather":  # a whole axis but the channels reversed: one tosa.reverse
+        axis, indices = op.attrs["axis"], op.attrs["indices"]
+        return (axis != len(tensor.shape) - 1 and len(indices) == tensor.shape[axis]
+                and is_descending_run(indices))
     if op.kind == "pad":
         pads = op.attrs["pads"]
         return tuple(pads[0]) == (0, 0) and tuple(pads[-1]) == (0, 0)

@@ -65,6 +65,13 @@ def lower_pad(b: FunctionBuilder, op: Op) -> None:
     b.bind(out, b.reshape(padded, out.shape))
 
 
+def is_descending_run(indices) -> bool:
+    """Whether `indices` are consecutive and descending: gather lowers them to a reversed
+    slice (tosa.reverse)."""
+    indices = list(indices)
+    return len(indices) > 1 and indices == list(range(indices[0], indices[-1] - 1, -1))
+
+
 def gather(b: FunctionBuilder, x: Value, axis: int, indices) -> Value:
     """x[indices] along `axis`. Consecutive descending indices are a reversed slice; else
     each run of consecutive ascending indices is a slice (a view), concatenated. (A
@@ -73,7 +80,7 @@ def gather(b: FunctionBuilder, x: Value, axis: int, indices) -> Value:
     indices = list(indices)
     start = [0] * len(x.shape)
     shape = list(x.shape)
-    if len(indices) > 1 and indices == list(range(indices[0], indices[-1] - 1, -1)):
+    if is_descending_run(indices):
         start[axis], shape[axis] = indices[-1], len(indices)
         part = x if tuple(shape) == tuple(x.shape) else b.slice(x, start, shape)
         return b.op("reverse", [part], TensorType(tuple(shape), x.dtype),
