@@ -283,7 +283,7 @@ std::string describeOutsideArena(int64_t callerIOBytes, int64_t stateBytes) {
 
 LogicalResult Compilation::importModel() {
   Progress progress("importing " + options.modelPaths.front(), options.quiet);
-  module = loadModel(options.modelPaths.front(), options.inputShapes, paths,
+  module = loadModel(options.modelPaths.front(), options.import, paths,
                      context, sourceMgr);
   return success(static_cast<bool>(module));
 }

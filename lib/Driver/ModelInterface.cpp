@@ -8,6 +8,8 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
 
+#include <cstdlib>
+
 using namespace mlir;
 using namespace mlir::pex::driver;
 
@@ -90,9 +92,11 @@ static void writeTensor(llvm::raw_ostream &os, llvm::StringRef prefix,
   os << ": " << tensor.elementName << " [";
   llvm::interleaveComma(tensor.shape, os);
   os << "]";
-  if (tensor.scale)
-    os << ", real = " << llvm::format("%.9g", *tensor.scale) << " * (q - "
-       << tensor.zeroPoint.value_or(0) << ")";
+  if (tensor.scale) {
+    int64_t zeroPoint = tensor.zeroPoint.value_or(0);
+    os << ", real = " << llvm::format("%.9g", *tensor.scale) << " * (q "
+       << (zeroPoint < 0 ? "+ " : "- ") << std::abs(zeroPoint) << ")";
+  }
   os << ". */\n";
   os << "#define " << prefix << "_" << upperRole << "_RANK "
      << tensor.shape.size() << "\n";

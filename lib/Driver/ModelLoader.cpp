@@ -40,7 +40,7 @@ llvm::raw_ostream &error() {
 } // namespace
 
 mlir::OwningOpRef<mlir::ModuleOp>
-mlir::pex::driver::loadModel(llvm::StringRef path, llvm::ArrayRef<std::string> inputShapes,
+mlir::pex::driver::loadModel(llvm::StringRef path, const ImportOptions &options,
                 const Paths &paths, mlir::MLIRContext &context,
                 llvm::SourceMgr &sourceMgr) {
   auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
@@ -58,9 +58,14 @@ mlir::pex::driver::loadModel(llvm::StringRef path, llvm::ArrayRef<std::string> i
 
   std::unique_ptr<llvm::MemoryBuffer> tosa;
   if (format == Format::Mlir) {
-    if (!inputShapes.empty()) {
+    if (!options.inputShapes.empty()) {
       error() << path << ": --input-shape applies to .tflite and .onnx "
                          "models; a TOSA module has static shapes\n";
+      return nullptr;
+    }
+    if (options.quantizedIO) {
+      error() << path << ": --quantized-io applies to .tflite and .onnx "
+                         "models; a TOSA module's interface is its function's\n";
       return nullptr;
     }
     tosa = std::move(*file);
@@ -69,8 +74,10 @@ mlir::pex::driver::loadModel(llvm::StringRef path, llvm::ArrayRef<std::string> i
     // byte offset; pexc adds nothing but the exit code.
     std::vector<std::string> command{paths.python, "-m", "pex.importers",
                                      path.str()};
-    for (const std::string &shape : inputShapes)
+    for (const std::string &shape : options.inputShapes)
       command.push_back("--input-shape=" + shape);
+    if (options.quantizedIO)
+      command.push_back("--quantized-io");
     ProcessResult imported =
         runProcess(command, {"PYTHONPATH=" + paths.pythonDir});
     if (!imported.error.empty()) {

@@ -123,6 +123,44 @@ struct Conv2DModel
   }
 };
 
+/// A transposed convolution computes any subset of output channels from the
+/// whole input (weights [OC, KH, KW, IC] and bias cut along OC).
+struct TransposeConv2DModel
+    : PartialExecutionOpInterface::ExternalModel<TransposeConv2DModel,
+                                                 tosa::TransposeConv2DOp> {
+  Props getPartialExecutionProperties(Operation *op) const {
+    return Props::OutputSplittable;
+  }
+  std::optional<int64_t> getSlicedOperandDim(Operation *op, unsigned index,
+                                             SliceMode) const {
+    auto conv = cast<tosa::TransposeConv2DOp>(op);
+    Value operand = op->getOperand(index);
+    if (operand == conv.getWeight() || operand == conv.getBias())
+      return 0;
+    return std::nullopt;
+  }
+  int64_t getMacs(Operation *op) const {
+    // Input row i meets kernel row k where stride * i + k + out_pad_top
+    // lands in the output: counted per axis, then multiplied.
+    auto conv = cast<tosa::TransposeConv2DOp>(op);
+    auto input = cast<ShapedType>(conv.getInput().getType());
+    auto weight = cast<ShapedType>(conv.getWeight().getType());
+    auto output = cast<ShapedType>(conv.getType());
+    auto landing = [&](unsigned axis) {
+      int64_t count = 0;
+      for (int64_t i = 0; i < input.getDimSize(axis); ++i)
+        for (int64_t k = 0; k < weight.getDimSize(axis); ++k) {
+          int64_t o = i * conv.getStride()[axis - 1] + k +
+                      conv.getOutPad()[2 * (axis - 1)];
+          count += o >= 0 && o < output.getDimSize(axis);
+        }
+      return count;
+    };
+    return input.getDimSize(0) * landing(1) * landing(2) *
+           weight.getDimSize(0) * weight.getDimSize(3);
+  }
+};
+
 /// Depthwise convolution with channel multiplier 1 is channel-local. With a
 /// single input channel (TFLite's form of a first convolution on a grey
 /// image) output channel m reads the whole input through weights [.., 0, m]:
@@ -319,6 +357,7 @@ void mlir::pex::registerTosaInterfaceModels(DialectRegistry &registry) {
     tosa::TableOp::attachInterface<TableModel>(*context);
     tosa::Conv2DOp::attachInterface<Conv2DModel>(*context);
     tosa::DepthwiseConv2DOp::attachInterface<DepthwiseConv2DModel>(*context);
+    tosa::TransposeConv2DOp::attachInterface<TransposeConv2DModel>(*context);
     tosa::MatMulOp::attachInterface<MatMulModel>(*context);
     tosa::PadOp::attachInterface<PadModel>(*context);
     tosa::TransposeOp::attachInterface<TransposeModel>(*context);

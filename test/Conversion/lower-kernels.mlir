@@ -627,3 +627,57 @@ func.func @resize_bilinear_i32(%x: memref<1x2x2x1xi8>, %y: memref<1x4x4x1xi32>) 
   }
   return
 }
+
+// -----
+
+// transpose_conv2d (stride 2, 3x3, out_pad -1 before): per output row and
+// column the phase and base of its taps (floor division by the stride) and
+// their range, then loops over the row taps, the column taps and the input
+// channels starting from the bias: no zero-inserted input is read.
+// CHECK-LABEL: func.func private @transpose_conv_k0_transpose_conv2d
+// CHECK-SAME:    (%[[X:.*]]: memref<1x4x4x3xf32>, %[[W:.*]]: memref<2x3x3x3xf32>, %[[B:.*]]: memref<2xf32>, %[[Y:.*]]: memref<1x7x7x2xf32>)
+// CHECK-COUNT-2: arith.floordivsi
+// CHECK:         %[[BIAS:.*]] = memref.load %[[B]]
+// CHECK:         scf.for {{.*}} iter_args(%{{.*}} = %[[BIAS]]) -> (f32)
+// CHECK:           scf.for {{.*}} -> (f32)
+// CHECK:             scf.for {{.*}} to %c3{{.*}} -> (f32)
+// CHECK:               memref.load %[[X]]
+// CHECK:               memref.load %[[W]]
+// CHECK:               arith.mulf
+// CHECK:               arith.addf
+// CHECK:         memref.store %{{.*}}, %[[Y]]
+func.func @transpose_conv(%x: memref<1x4x4x3xf32>, %w: memref<2x3x3x3xf32>, %b: memref<2xf32>, %y: memref<1x7x7x2xf32>) {
+  pex.kernel ins(%x, %w, %b : memref<1x4x4x3xf32>, memref<2x3x3x3xf32>, memref<2xf32>) outs(%y : memref<1x7x7x2xf32>) {
+  ^bb0(%in: tensor<1x4x4x3xf32>, %weights: tensor<2x3x3x3xf32>, %bias: tensor<2xf32>, %out: tensor<1x7x7x2xf32>):
+    %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+    %r = tosa.transpose_conv2d %in, %weights, %bias, %zp, %zp {acc_type = f32, out_pad = array<i64: -1, -1, -1, -1>, stride = array<i64: 2, 2>} : (tensor<1x4x4x3xf32>, tensor<2x3x3x3xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x7x7x2xf32>
+    pex.yield %r : tensor<1x7x7x2xf32>
+  }
+  return
+}
+
+// -----
+
+// transpose_conv2d int8: i32 products of the input less its zero point and
+// the weights, the rescale fused after the accumulation.
+// CHECK-LABEL: func.func private @transpose_conv_int8_k0_transpose_conv2d
+// CHECK:         arith.extsi {{.*}} : i8 to i32
+// CHECK:         arith.subi %{{.*}}, %c-5_i32
+// CHECK:         arith.extsi {{.*}} : i8 to i32
+// CHECK:         arith.muli
+// CHECK:         arith.addi
+// CHECK:         arith.trunci {{.*}} to i8
+func.func @transpose_conv_int8(%x: memref<1x2x2x4xi8>, %w: memref<3x2x2x4xi8>, %b: memref<3xi32>, %y: memref<1x4x4x3xi8>) {
+  pex.kernel ins(%x, %w, %b : memref<1x2x2x4xi8>, memref<3x2x2x4xi8>, memref<3xi32>) outs(%y : memref<1x4x4x3xi8>) {
+  ^bb0(%in: tensor<1x2x2x4xi8>, %weights: tensor<3x2x2x4xi8>, %bias: tensor<3xi32>, %out: tensor<1x4x4x3xi8>):
+    %izp = "tosa.const"() <{values = dense<-5> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %acc = tosa.transpose_conv2d %in, %weights, %bias, %izp, %wzp {acc_type = i32, out_pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x2x2x4xi8>, tensor<3x2x2x4xi8>, tensor<3xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x3xi32>
+    %m = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}> : () -> tensor<1xi32>
+    %s = "tosa.const"() <{values = dense<38> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %z32 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+    %r = tosa.rescale %acc, %m, %s, %z32, %wzp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = SINGLE_ROUND, scale32 = true} : (tensor<1x4x4x3xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x4x4x3xi8>
+    pex.yield %r : tensor<1x4x4x3xi8>
+  }
+  return
+}

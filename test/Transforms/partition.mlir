@@ -234,3 +234,26 @@ func.func @expand_flip_channels_project(%x: tensor<1x8x8x16xi8>) -> tensor<1x8x8
   %p = tosa.conv2d %r, %w3, %b3, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x96xi8>, tensor<8x1x1x96xi8>, tensor<8xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x8xi32>
   return %p : tensor<1x8x8x8xi32>
 }
+
+// -----
+
+// A transposed convolution produces any slice of its output channels (its
+// weights and bias cut along O): a decoder's upsampling to 64 channels, a
+// ReLU and a 1x1 projection run as one group, the upsampled map never whole.
+// CHECK-LABEL: func.func @upsample_relu_project
+// CHECK:       pex.group axis = 3, channels = 64
+// CHECK:         tosa.transpose_conv2d {{.*}} -> tensor<1x16x16x{{[0-9]+}}xf32>
+// CHECK:         pex.partial_yield accumulate
+// MACS-LABEL:  func.func @upsample_relu_project
+// MACS:        MACs: 589824
+func.func @upsample_relu_project(%x: tensor<1x8x8x32xf32>) -> tensor<1x16x16x4xf32> {
+  %w1 = "tosa.const"() {values = dense<0.5> : tensor<64x2x2x32xf32>} : () -> tensor<64x2x2x32xf32>
+  %b1 = "tosa.const"() {values = dense<0.25> : tensor<64xf32>} : () -> tensor<64xf32>
+  %w2 = "tosa.const"() {values = dense<-0.5> : tensor<4x1x1x64xf32>} : () -> tensor<4x1x1x64xf32>
+  %b2 = "tosa.const"() {values = dense<1.0> : tensor<4xf32>} : () -> tensor<4xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %u = tosa.transpose_conv2d %x, %w1, %b1, %zp, %zp {acc_type = f32, out_pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x32xf32>, tensor<64x2x2x32xf32>, tensor<64xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x16x16x64xf32>
+  %r = tosa.clamp %u {max_val = 3.40282347E+38 : f32, min_val = 0.0 : f32} : (tensor<1x16x16x64xf32>) -> tensor<1x16x16x64xf32>
+  %p = tosa.conv2d %r, %w2, %b2, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x16x16x64xf32>, tensor<4x1x1x64xf32>, tensor<4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x16x16x4xf32>
+  return %p : tensor<1x16x16x4xf32>
+}

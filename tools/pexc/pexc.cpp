@@ -40,6 +40,13 @@ static cl::list<std::string> inputShapes(
              "model's own layout, e.g. 1x3x96x96, or NAME:1x3x96x96 for one "
              "of several inputs (repeatable); a dynamic batch is 1 unless "
              "given"));
+static cl::opt<bool> quantizedIO(
+    "quantized-io", cl::cat(category),
+    cl::desc("Take the quantised input and give the quantised output of a "
+             ".tflite/.onnx model with a float interface (PyTorch's quantised "
+             "exports, QDQ models): the tensors its first quantisation writes "
+             "and its last dequantisation reads; their scale and zero point "
+             "are in the header"));
 // cl::desc keeps a reference: the text must outlive the option.
 static const std::string targetHelp =
     "Code generation target: " + getTargetNames() + " (default cortex-m4)";
@@ -172,7 +179,8 @@ int main(int argc, char **argv) {
 
   CompileOptions options;
   options.modelPaths.assign(modelPaths.begin(), modelPaths.end());
-  options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
+  options.import.inputShapes.assign(inputShapes.begin(), inputShapes.end());
+  options.import.quantizedIO = quantizedIO;
   options.targetName = targetName;
   options.floatAbi = floatAbi;
   options.profile = profile;

@@ -11,6 +11,7 @@
 #ifndef PEX_DRIVER_COMPILER_H
 #define PEX_DRIVER_COMPILER_H
 
+#include "pex/Driver/ModelLoader.h"
 #include "pex/Driver/Paths.h"
 #include "pex/Driver/Targets.h"
 
@@ -63,8 +64,8 @@ struct CompileOptions {
   /// .tflite, .onnx or TOSA .mlir: one model, or several compiled into one
   /// object that defines one arena for all (the models do not run at once).
   std::vector<std::string> modelPaths;
-  /// Static shapes for inputs with dynamic dimensions: "[NAME:]DIMS".
-  std::vector<std::string> inputShapes;
+  /// How .tflite and .onnx models are imported.
+  ImportOptions import;
   std::string targetName = "cortex-m4";
   /// The float ABI the objects link with (a soft-float firmware, a core
   /// without FPU).

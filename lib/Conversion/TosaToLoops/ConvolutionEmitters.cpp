@@ -1,4 +1,4 @@
-//===- ConvolutionEmitters.cpp - TOSA conv2d, depthwise, matmul -*- C++ -*-===//
+//===- ConvolutionEmitters.cpp - TOSA convolutions and matmul ---*- C++ -*-===//
 //
 // Loop nests for the multiply-accumulate anchors. Every output element keeps
 // its accumulator in a register: it starts at the bias, sums the products
@@ -16,6 +16,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
 using namespace mlir;
@@ -823,10 +824,120 @@ struct MatMulEmitter
   }
 };
 
+/// Where a transposed convolution's taps land on output coordinate `o` along
+/// one axis: output o = stride * i + k + outPadBefore, so kernel position
+/// k = phase + t * stride reads input position base - t, for t in
+/// [first, last) (the kernel's extent and the input's bounds).
+struct TransposedTaps {
+  Value phase, base, first, last;
+};
+
+TransposedTaps transposedTaps(OpBuilder &b, Location loc, Value o,
+                              int64_t stride, int64_t outPadBefore,
+                              int64_t kernel, int64_t inputSize) {
+  Value shifted = addIndex(b, loc, o, -outPadBefore);
+  Value step = constantIndex(b, loc, stride);
+  Value base = arith::FloorDivSIOp::create(b, loc, shifted, step);
+  Value phase = arith::SubIOp::create(
+      b, loc, shifted, arith::MulIOp::create(b, loc, base, step));
+  // ceil((kernel - phase) / stride) kernel positions of this phase.
+  Value count = arith::FloorDivSIOp::create(
+      b, loc,
+      arith::SubIOp::create(b, loc,
+                            constantIndex(b, loc, kernel + stride - 1), phase),
+      step);
+  Value last = arith::MinSIOp::create(b, loc, count, addIndex(b, loc, base, 1));
+  Value first = arith::MaxSIOp::create(b, loc, constantIndex(b, loc, 0),
+                                       addIndex(b, loc, base, 1 - inputSize));
+  return {phase, base, first, last};
+}
+
+/// transpose_conv2d (weights [OC, KH, KW, IC]) gathered per output element:
+/// only the taps whose input position is whole, so no product by an inserted
+/// zero and no zero-inserted input. Each accumulator starts at the bias.
+struct TransposeConv2DEmitter
+    : KernelEmitterOpInterface::ExternalModel<TransposeConv2DEmitter,
+                                              tosa::TransposeConv2DOp> {
+  LogicalResult emitLoopNest(Operation *op, OpBuilder &builder,
+                             KernelOperands &operands,
+                             ElementCallback emitElement) const {
+    auto conv = cast<tosa::TransposeConv2DOp>(op);
+    FailureOr<Type> accType = getAccumulatorType(op, conv.getAccTypeAttr());
+    FailureOr<std::pair<int64_t, int64_t>> zeroPoints =
+        getZeroPoints(op, operands, 3);
+    if (failed(accType) || failed(zeroPoints))
+      return failure();
+    auto inputType = cast<ShapedType>(conv.getInput().getType());
+    auto weightType = cast<ShapedType>(conv.getWeight().getType());
+    if (weightType.getDimSize(3) != inputType.getDimSize(3))
+      return op->emitError()
+             << "pex: the weights have " << weightType.getDimSize(3)
+             << " input channels but the input has " << inputType.getDimSize(3);
+    ArrayRef<int64_t> outPad = conv.getOutPad();
+    ArrayRef<int64_t> stride = conv.getStride();
+    int64_t channels = inputType.getDimSize(3);
+    int64_t inputZp = zeroPoints->first, weightZp = zeroPoints->second;
+    buildLoopNest(
+        builder, op->getLoc(), cast<ShapedType>(conv.getType()).getShape(),
+        [&](OpBuilder &b, Location loc, ValueRange out) {
+          TransposedTaps rows =
+              transposedTaps(b, loc, out[1], stride[0], outPad[0],
+                             weightType.getDimSize(1), inputType.getDimSize(1));
+          TransposedTaps columns =
+              transposedTaps(b, loc, out[2], stride[1], outPad[2],
+                             weightType.getDimSize(2), inputType.getDimSize(2));
+          Value one = constantIndex(b, loc, 1);
+          Value bias = loadBias(op, b, loc, operands, 2, out[3]);
+          if (bias.getType() != *accType)
+            bias = castInt(b, loc, bias, *accType);
+          // Kernel position and input position of tap t.
+          auto kernelAt = [](OpBuilder &tb, Location tl,
+                             const TransposedTaps &axis, Value t,
+                             int64_t step) {
+            return scaledIndex(tb, tl, axis.phase, t, step);
+          };
+          auto inputAt = [](OpBuilder &tb, Location tl,
+                            const TransposedTaps &axis, Value t) -> Value {
+            return arith::SubIOp::create(tb, tl, axis.base, t);
+          };
+          auto acc = scf::ForOp::create(
+              b, loc, rows.first, rows.last, one, ValueRange{bias},
+              [&](OpBuilder &rb, Location rl, Value ty, ValueRange rowSum) {
+                Value kh = kernelAt(rb, rl, rows, ty, stride[0]);
+                Value ih = inputAt(rb, rl, rows, ty);
+                auto rowAcc = scf::ForOp::create(
+                    rb, rl, columns.first, columns.last, one, rowSum,
+                    [&](OpBuilder &cb, Location cl, Value tx,
+                        ValueRange columnSum) {
+                      Value kw = kernelAt(cb, cl, columns, tx, stride[1]);
+                      Value iw = inputAt(cb, cl, columns, tx);
+                      Value sum = buildReductionNest(
+                          cb, cl, {channels}, columnSum,
+                          [&](OpBuilder &ib, Location il, ValueRange c,
+                              ValueRange carried) {
+                            Value x = operands.load(ib, il, 0,
+                                                    {out[0], ih, iw, c[0]});
+                            Value w = operands.load(ib, il, 1,
+                                                    {out[3], kh, kw, c[0]});
+                            return SmallVector<Value>{
+                                multiplyAccumulate(ib, il, carried[0], x,
+                                                   inputZp, w, weightZp)};
+                          })[0];
+                      scf::YieldOp::create(cb, cl, sum);
+                    });
+                scf::YieldOp::create(rb, rl, rowAcc.getResult(0));
+              });
+          emitElement(b, loc, out, acc.getResult(0));
+        });
+    return success();
+  }
+};
+
 } // namespace
 
 void emit::attachConvolutionEmitters(MLIRContext *context) {
   tosa::Conv2DOp::attachInterface<Conv2DEmitter>(*context);
   tosa::DepthwiseConv2DOp::attachInterface<DepthwiseConv2DEmitter>(*context);
   tosa::MatMulOp::attachInterface<MatMulEmitter>(*context);
+  tosa::TransposeConv2DOp::attachInterface<TransposeConv2DEmitter>(*context);
 }

@@ -16,6 +16,11 @@
   (resolved by --input-shape). `expected`: `pex.reference.onnx_check`'s evaluator.
 - QDQ int8 versions of some of them (`onnx_qdq`: our own calibration), and a QLinearConv
   network; `expected`: the evaluator's int8 semantics (ONNX Runtime's rounding).
+- PyTorch's own int8 models: torchvision networks quantised by FX graph mode
+  (`prepare_fx`/`convert_fx`, the qnnpack engine's default configuration: uint8
+  activations, per-tensor int8 weights), exported by `torch.onnx.export` (each
+  QuantizeLinear cast to its own type, zero points built by ConstantOfShape and Cast, a
+  float input and output); `expected`: the evaluator's int8 semantics.
 
 Inputs are seeded uniform [0, 1) images (uint8 bytes for the QLinearConv network), in
 the imported function's layout (NHWC; signals a window reads NLC). Names ending in `_big`
@@ -43,6 +48,13 @@ TORCHVISION = (
     ("efficientnet_b0_96", "efficientnet_b0", {}, 96, 13),
     ("resnet18_96_big", "resnet18", {}, 96, None),
     ("regnet_x_400mf_96_big", "regnet_x_400mf", {}, 96, None),
+)
+
+# name, torchvision constructor and its arguments, resolution, opset: quantised by PyTorch
+TORCH_QUANTIZED = (
+    ("mobilenet_v2_035_96_torch_int8", "mobilenet_v2", dict(width_mult=0.35), 96, 13),
+    ("mobilenet_v3_small_96_torch_int8", "mobilenet_v3_small", {}, 96, 17),
+    ("resnet18_64_torch_int8_big", "resnet18", {}, 64, 13),
 )
 
 
@@ -99,6 +111,37 @@ def _torchvision(out_dir: Path, seed: int, index: int, spec) -> CorpusModel:
                       **extra)
     return CorpusModel(f"onnx/{name}", path, _nhwc_bytes(image.numpy()), expected.tobytes(),
                        "f32", FLOAT_TOLERANCE, "pytorch")
+
+
+def _torch_quantized(out_dir: Path, seed: int, index: int, spec) -> CorpusModel:
+    """A torchvision network quantised by PyTorch (FX graph mode, qnnpack) and exported."""
+    import onnx
+    import torch
+    import torchvision
+    from torch.ao.quantization import get_default_qconfig_mapping
+    from torch.ao.quantization.quantize_fx import convert_fx, prepare_fx
+    name, constructor, arguments, resolution, opset = spec
+    torch.manual_seed(seed * 1000 + 200 + index)
+    generator = torch.Generator().manual_seed(seed * 1000 + 200 + index)
+    model = getattr(torchvision.models, constructor)(num_classes=10, **arguments)
+    shape = (1, 3, resolution, resolution)
+    _calibrate_batch_norms(model, shape[1:], generator)
+    torch.backends.quantized.engine = "qnnpack"
+    prepared = prepare_fx(model, get_default_qconfig_mapping("qnnpack"),
+                          example_inputs=(torch.rand(*shape),))
+    with torch.no_grad():
+        for _ in range(4):
+            prepared(torch.rand(*shape, generator=generator))
+    quantized = convert_fx(prepared)
+    image = torch.rand(*shape, generator=generator)
+    path = out_dir / f"{name}.onnx"
+    torch.onnx.export(quantized, image, str(path), input_names=["input"],
+                      output_names=["output"], opset_version=opset,
+                      dynamic_axes={"input": {0: "batch_size"}, "output": {0: "batch_size"}})
+    input_bytes = _nhwc_bytes(image.numpy())
+    expected, dtype = _evaluated(onnx.load(str(path)), input_bytes)
+    return CorpusModel(f"onnx/{name}", path, input_bytes, expected, dtype, FLOAT_TOLERANCE,
+                       "onnx-int8")
 
 
 def _torch_network(out_dir: Path, seed: int, index: int, name: str, constructor,
@@ -213,6 +256,7 @@ def generate(out_dir: Path, seed: int) -> list[CorpusModel]:
         models.append(_quantized(out_dir, f"{name}_qdq", exported, calibration,
                                  _nhwc_bytes(checked) if len(shape) == 4 else
                                  _signal_bytes(exported, checked)))
+    models += [_torch_quantized(out_dir, seed, i, spec) for i, spec in enumerate(TORCH_QUANTIZED)]
     pixels = rng.integers(0, 256, (1, 3, 32, 32)).astype(np.uint8)
     models.append(_written(out_dir, "qlinear_conv", onnx_graphs.qlinear_network(seed + 4),
                            _nhwc_bytes(pixels), "onnx-int8"))

@@ -16,6 +16,7 @@ from pex.errors import ModelError
 from pex.graph import Op, Tensor
 from pex.ideal.fusion import ELEMENTWISE_KINDS, VIEW_KINDS
 from pex.ideal.problem import Problem, tensor_bytes
+from pex.tosa.convolution import transpose_conv_out_pad
 from pex.tosa.resize import tosa_resize_parameters
 from pex.tosa.shape import is_descending_run
 
@@ -74,6 +75,8 @@ def is_producer(op: Op) -> bool:
         return _has_constant_weights(op)
     if op.kind == "depthwise_conv2d":
         return _has_constant_weights(op) and op.inputs[1].shape[2] == 1
+    if op.kind == "transpose_conv2d":  # one tosa.transpose_conv2d, not a zero-inserted conv2d
+        return _has_constant_weights(op) and transpose_conv_out_pad(op) is not None
     return False
 
 

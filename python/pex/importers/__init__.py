@@ -7,16 +7,26 @@ from pathlib import Path
 from pex.errors import ModelError
 from pex.graph import Graph
 from pex.importers.graph_checks import check_graph
+from pex.importers.quantized_interface import quantize_interface
 from pex.importers.tflite import is_tflite, read_tflite
 from pex.tosa import emit_module
 
 
 def load_graph(path: str, input_shapes: dict | None = None,
-               notes: list[str] | None = None) -> Graph:
+               notes: list[str] | None = None, quantized_io: bool = False) -> Graph:
     """Reads a model, telling the format from its contents (TFLite's 'TFL3' at byte 4) or
     its name (a .tflite or .onnx file that does not parse is reported as corrupt).
     `input_shapes` ({input name or None: dims}, see `input_shapes.py`) fixes dynamic input
-    dimensions; what the importer decided on its own is appended to `notes`."""
+    dimensions; what the importer decided on its own is appended to `notes`.
+    `quantized_io`: the quantised tensors next to a float interface are the interface
+    (`quantized_interface.py`)."""
+    graph = _read_graph(path, input_shapes, notes)
+    if quantized_io:
+        quantize_interface(graph)
+    return graph
+
+
+def _read_graph(path: str, input_shapes: dict | None, notes: list[str] | None) -> Graph:
     try:
         data = Path(path).read_bytes()
     except OSError as error:
@@ -33,8 +43,8 @@ def load_graph(path: str, input_shapes: dict | None = None,
 
 
 def import_model(path: str, input_shapes: dict | None = None,
-                 notes: list[str] | None = None) -> str:
+                 notes: list[str] | None = None, quantized_io: bool = False) -> str:
     """The TOSA MLIR text of a model file."""
-    graph = load_graph(path, input_shapes, notes)
+    graph = load_graph(path, input_shapes, notes, quantized_io)
     check_graph(graph)
     return emit_module(graph)

@@ -1,7 +1,8 @@
-"""python3 -m pex.reference.make_input MODEL -o FILE [--count K]: the reference input bytes
-of a model (.tflite, .onnx or TOSA .mlir), as raw bytes for `pexc --run`. With --count K,
-K inputs back to back (K runs, e.g. of a model that keeps state between runs): input k is
-the reference input with its elements rotated by k places."""
+"""python3 -m pex.reference.make_input MODEL -o FILE [--count K] [--quantized-io]: the
+reference input bytes of a model (.tflite, .onnx or TOSA .mlir), as raw bytes for `pexc
+--run`. With --count K, K inputs back to back (K runs, e.g. of a model that keeps state
+between runs): input k is the reference input with its elements rotated by k places. With
+--quantized-io, the input of `pexc --quantized-io`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import numpy as np
 
 from pex.errors import ModelError
 from pex.importers import import_model
+from pex.importers.quantized_interface import add_quantized_io_argument
 from pex.reference.inputs import reference_input
 from pex.reference.mlir_runner import public_function
 
@@ -21,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("model")
     parser.add_argument("-o", "--output", required=True)
     parser.add_argument("--count", type=int, default=1, help="inputs back to back")
+    add_quantized_io_argument(parser)
     args = parser.parse_args(argv)
     if args.count < 1:
         parser.error("--count must be at least 1")
@@ -29,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
             with open(args.model) as f:
                 text = f.read()
         else:
-            text = import_model(args.model)
+            text = import_model(args.model, quantized_io=args.quantized_io)
         (tensor,) = public_function(text).arguments
         first = reference_input(tensor.shape, tensor.dtype).reshape(-1)
         np.concatenate([np.roll(first, -k) for k in range(args.count)]).tofile(args.output)

@@ -1060,6 +1060,72 @@ def qdq_uint8() -> bytes:
     return _graph(nodes, [("x", [1, 2, 6, 6])], [("y", [1, 8, 3, 3])], weights)
 
 
+def torch_quantized() -> bytes:
+    """A network as `torch.onnx.export` writes a model PyTorch quantised itself (FX graph
+    mode, qnnpack): a float input quantised to uint8; every QuantizeLinear result Cast to
+    its own type before its DequantizeLinear; each bias an int32 DequantizeLinear whose zero
+    point is ConstantOfShape Cast to int32; Conv + Relu and a Conv (stride 2) whose results
+    meet in an Add + Relu; GlobalAveragePool; a float output (the last
+    DequantizeLinear)."""
+    from onnx import TensorProto, helper
+    rng = np.random.default_rng(26)
+    weights = {"w1": _int8_weights(rng, (8, 3, 3, 3)), "w2": _int8_weights(rng, (8, 3, 1, 1)),
+               "b1": rng.integers(-2000, 2000, 8).astype(np.int32),
+               "b2": rng.integers(-2000, 2000, 8).astype(np.int32),
+               "one": np.array([1], np.int64)}
+    weights.update(_params("in", 1 / 255, 0, np.uint8))
+    weights.update(_params("w1q", 0.004, 0))
+    weights.update(_params("w2q", 0.006, 0))
+    weights.update({"b1q/scale": np.asarray([np.float32(1 / 255) * np.float32(0.004)],
+                                            np.float32),
+                    "b2q/scale": np.asarray([np.float32(1 / 255) * np.float32(0.006)],
+                                            np.float32)})
+    weights.update(_params("c1", 0.01, 0, np.uint8))
+    weights.update(_params("c2", 0.02, 131, np.uint8))
+    weights.update(_params("sum", 0.015, 0, np.uint8))
+    weights.update(_params("pool", 0.008, 0, np.uint8))
+
+    def requantized(x: str, name: str, params: str) -> list:
+        return [_quantize_node(x, f"{name}/q", params),
+                _node("Cast", [f"{name}/q"], f"{name}/cast", to=TensorProto.UINT8),
+                _dequantize_node(f"{name}/cast", f"{name}/dq", params)]
+
+    def bias(name: str) -> list:
+        zeros = helper.make_tensor("zero", TensorProto.FLOAT, [1], [0.0])
+        return [_node("ConstantOfShape", ["one"], f"{name}/zeros", value=zeros),
+                _node("Cast", [f"{name}/zeros"], f"{name}/zero_point", to=TensorProto.INT32),
+                _node("DequantizeLinear", [name, f"{name}q/scale", f"{name}/zero_point"],
+                      f"{name}/dq")]
+
+    nodes = [*requantized("x", "x", "in"),
+             _dequantize_node("w1", "w1/dq", "w1q"), _dequantize_node("w2", "w2/dq", "w2q"),
+             *bias("b1"), *bias("b2"),
+             _node("Conv", ["x/dq", "w1/dq", "b1/dq"], "conv1", pads=[1, 1, 1, 1],
+                   strides=[2, 2]),
+             _node("Relu", ["conv1"], "relu1"), *requantized("relu1", "a", "c1"),
+             _node("Conv", ["x/dq", "w2/dq", "b2/dq"], "conv2", strides=[2, 2]),
+             *requantized("conv2", "b", "c2"),
+             _node("Add", ["a/dq", "b/dq"], "sum"), _node("Relu", ["sum"], "relu"),
+             *requantized("relu", "s", "sum"),
+             _node("GlobalAveragePool", ["s/dq"], "pooled"),
+             _quantize_node("pooled", "p/q", "pool"),
+             _node("Cast", ["p/q"], "p/cast", to=TensorProto.UINT8),
+             _dequantize_node("p/cast", "y", "pool")]
+    return _graph(nodes, [("x", [1, 3, 8, 8])], [("y", [1, 8, 1, 1])], weights)
+
+
+def cast_uint8_to_int8() -> bytes:
+    """A uint8 QuantizeLinear result Cast to int8 (a change of type, not PyTorch's Cast to
+    the same type): refused."""
+    from onnx import TensorProto
+    weights = _params("in", 1 / 255, 0, np.uint8)
+    weights.update(_params("s", 1 / 255, 0))
+    nodes = [_quantize_node("x", "xq", "in"),
+             _node("Cast", ["xq"], "signed", to=TensorProto.INT8),
+             _dequantize_node("signed", "y", "s")]
+    return _graph(nodes, [("x", [1, 3, 4, 4])], [("y", [1, 3, 4, 4])], weights)
+
+
 def qdq_unary(extra_functions=()) -> bytes:
     """QDQ LeakyRelu, Sigmoid, Tanh, HardSigmoid and HardSwish (and `extra_functions`,
     (op type, attributes) pairs) of a dequantised input (scale 0.05, zero point -10: reals
@@ -1516,6 +1582,7 @@ MODELS = {
     "onnx_qdq_conv": qdq_conv,
     "onnx_qdq_add": qdq_add,
     "onnx_qdq_uint8": qdq_uint8,
+    "onnx_torch_quantized": torch_quantized,
     "onnx_qdq_unary": qdq_unary,
     "onnx_qdq_unary_functions": qdq_unary_functions,
     "onnx_qdq_mul": qdq_mul,
@@ -1527,6 +1594,7 @@ MODELS = {
     "onnx_pool_dilations": pool_dilations,
     "onnx_computed_weights": computed_weights,
     "onnx_conv3d": conv3d,
+    "onnx_cast_uint8_to_int8": cast_uint8_to_int8,
     "onnx_lstm_clip": lstm_clip,
     "onnx_lstm_cell_output": lstm_cell_output,
     "onnx_int8_input": int8_input,

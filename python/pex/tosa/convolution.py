@@ -5,7 +5,10 @@ when the weights are) and the activation clamp, in that order, so the compiler c
 the three into one kernel. TFLite's 16x8 form (int16 activations, int8 weights, int64
 biases) accumulates in TOSA's i48 and rescales with 16-bit multipliers, which is TFLite
 Micro's int64 MultiplyByQuantizedMultiplier. fully_connected reuses conv2d on a [N,1,1,K] view;
-transpose_conv2d is a conv2d over the zero-inserted input with the kernel flipped.
+transpose_conv2d is TOSA's transpose_conv2d (no zeros inserted, no product by them), or,
+when TOSA's out_pad cannot crop the output that much and for 16x8 (upstream MLIR, the
+reference, decomposes it into reshapes of i48 tensors, which no TOSA profile allows), a
+conv2d over the zero-inserted input with the kernel flipped.
 """
 
 from __future__ import annotations
@@ -140,12 +143,47 @@ def _insert_zeros(b: FunctionBuilder, x: Value, stride, zero_point: int) -> Valu
     return x
 
 
+def transpose_conv_out_pad(op: Op) -> list[int] | None:
+    """TOSA's out_pad (top, bottom, left, right) of a transpose_conv2d graph op: output row
+    o = stride i + k - pad_top, the rows past the output's end cropped; None where it is a
+    zero-inserted conv2d instead: TOSA 1.0 cannot express it (a padding of K or more rows
+    or columns removed on one side), or it is 16x8 (int16 activations)."""
+    x, weights, out = op.inputs[0], op.inputs[1], op.output
+    if x.dtype == "i16":
+        return None
+    out_pad = []
+    for axis, before in ((1, op.attrs["pad"][0]), (2, op.attrs["pad"][1])):
+        kernel, stride = weights.shape[axis], op.attrs["stride"][axis - 1]
+        after = out.shape[axis] - (x.shape[axis] - 1) * stride - kernel + before
+        out_pad += [-before, after]
+    kernels = (weights.shape[1], weights.shape[1], weights.shape[2], weights.shape[2])
+    return out_pad if all(p > -k for p, k in zip(out_pad, kernels)) else None
+
+
 def lower_transpose_conv2d(b: FunctionBuilder, op: Op) -> None:
+    weights = _checked_weights(op)
+    out_pad = transpose_conv_out_pad(op)
+    if out_pad is None:
+        _lower_zero_inserted(b, op, weights)
+        return
+    input_ = op.inputs[0]
+    x = b.value(input_)
+    acc_type = _ACCUMULATORS[x.dtype]
+    operands = [x, b.value(weights), _bias(b, op.inputs[2], weights.shape[0], acc_type),
+                b.scalar(input_.zero_point() if input_.quant else 0, x.dtype),
+                b.scalar(0, weights.dtype)]
+    attributes = (f"acc_type = {acc_type}, out_pad = {text.i64_array(out_pad)}, "
+                  f"stride = {text.i64_array(op.attrs['stride'])}")
+    acc = b.op("transpose_conv2d", operands, TensorType(tuple(op.output.shape), acc_type),
+               attributes)
+    b.bind(op.output, _requantize(b, acc, op, weights))
+
+
+def _lower_zero_inserted(b: FunctionBuilder, op: Op, weights: Tensor) -> None:
     """Output row o gathers x[i] w[k] over o = stride i - top + k: a stride-1 correlation
     of the zero-inserted input (z[stride i] = x[i]) with the flipped kernel, padded by
     KH - 1 - top before; rows past what the output needs are dropped, missing ones
     padded."""
-    weights = _checked_weights(op)
     input_ = op.inputs[0]
     zero_point = input_.zero_point() if input_.quant else 0
     inserted = _insert_zeros(b, b.value(input_), op.attrs["stride"], zero_point)

@@ -108,8 +108,9 @@ def dilate_input(r, x: Tensor, strides, name: str) -> Tensor:
 
 def transposed_convolve(r, x: Tensor, weights: np.ndarray, quant: Quantization | None,
                         bias: np.ndarray | None, attrs: dict, name: str) -> Tensor:
-    """ConvTranspose as a convolution (stride 1, the kernel flipped, inputs and outputs
-    swapped) of the input with stride - 1 zeros inserted, padded by d (k - 1) - pads."""
+    """ConvTranspose: a `transpose_conv2d` (output row o = stride i + k - top), or, with
+    dilations, a convolution (stride 1, the kernel flipped, inputs and outputs swapped) of
+    the input with stride - 1 zeros inserted, padded by d (k - 1) - pads."""
     if attrs.get("group", 1) != 1:
         raise ModelError("grouped ConvTranspose is not supported")
     auto_pad = attrs.get("auto_pad", b"NOTSET")
@@ -139,6 +140,9 @@ def transposed_convolve(r, x: Tensor, weights: np.ndarray, quant: Quantization |
         top, left, bottom, right = attrs.get("pads", (0, 0, 0, 0))
     else:
         top, left, bottom, right = 0, 0, 0, 0
+    if dilation == (1, 1):
+        return _transpose_conv2d(r, x, weights, quant, bias, strides, (top, left),
+                                 (bottom - extra_h, right - extra_w), name)
     spread = dilate_input(r, x, strides, name)
     pad = [dilation[0] * (kh - 1) - top, dilation[0] * (kh - 1) - bottom + extra_h,
            dilation[1] * (kw - 1) - left, dilation[1] * (kw - 1) - right + extra_w]
@@ -147,6 +151,27 @@ def transposed_convolve(r, x: Tensor, weights: np.ndarray, quant: Quantization |
     flipped = np.ascontiguousarray(weights[:, :, ::-1, ::-1].transpose(1, 0, 2, 3))
     kernel_attrs = dict(strides=(1, 1), dilations=dilation, pads=(pad[0], pad[2], pad[1], pad[3]))
     return convolve(r, spread, flipped, quant, bias, kernel_attrs, name)
+
+
+def _transpose_conv2d(r, x: Tensor, weights: np.ndarray, quant: Quantization | None,
+                      bias: np.ndarray | None, strides, before, after, name: str) -> Tensor:
+    """The graph's transpose_conv2d of NHWC `x` with ONNX's [I, O, KH, KW] `weights`,
+    `before` rows and columns (top, left) cut from the full result and `after` from its
+    end (negative: rows of the bias alone added)."""
+    batch, height, width, _ = x.shape
+    channels_out, kh, kw = weights.shape[1:]
+    out_shape = (batch, strides[0] * (height - 1) + kh - before[0] - after[0],
+                 strides[1] * (width - 1) + kw - before[1] - after[1], channels_out)
+    if min(out_shape) < 1:
+        raise ModelError(f"ConvTranspose pads leave an empty output {list(out_shape)}")
+    acc = "i32" if x.dtype == "i8" else "f32"
+    if bias is None:
+        bias = np.zeros(channels_out, np.int32 if acc == "i32" else np.float32)
+    bias_tensor = Tensor(f"{name}/bias", bias.shape, acc, None,
+                         bias.astype(np.int32 if acc == "i32" else np.float32))
+    kernel = weights_tensor(f"{name}/weights", weights.transpose(1, 2, 3, 0), quant)
+    return r.emit("transpose_conv2d", [x, kernel, bias_tensor], out_shape, acc, name=name,
+                  stride=tuple(strides), pad=tuple(before), activation="NONE")
 
 
 def fold_batch_norm(r, output: str, weights: np.ndarray, bias: np.ndarray):

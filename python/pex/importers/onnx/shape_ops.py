@@ -385,8 +385,17 @@ def _cast(r, node, attrs) -> None:
         from pex.importers.onnx.logical import cast_boolean
         cast_boolean(r, node, target)
         return
-    if x.tensor.dtype != "f32" or x.form != "value" or target != "FLOAT":
-        raise ModelError(f"Cast of a {x.tensor.dtype} tensor to {target.lower()} is not "
+    # A Cast to the type a tensor already has is the identity: PyTorch's quantized export
+    # casts each QuantizeLinear result to its own type. Indices (int64 in ONNX) are i32.
+    if x.form == "dequantized":
+        held_as = ("FLOAT",)
+    elif x.tensor.dtype == "i8":
+        held_as = ("UINT8",) if x.unsigned else ("INT8",)
+    else:
+        held_as = {"f32": ("FLOAT",), "i32": ("INT64", "INT32")}.get(x.tensor.dtype,
+                                                                   (x.tensor.dtype,))
+    if target not in held_as or x.form == "requantized":
+        raise ModelError(f"Cast of a {held_as[0].lower()} tensor to {target.lower()} is not "
                          f"supported")
     r.alias(node.output[0], x)
 
