@@ -244,8 +244,11 @@ func.func @expand_flip_channels_project(%x: tensor<1x8x8x16xi8>) -> tensor<1x8x8
 // CHECK:       pex.group axis = 3, channels = 64
 // CHECK:         tosa.transpose_conv2d {{.*}} -> tensor<1x16x16x{{[0-9]+}}xf32>
 // CHECK:         pex.partial_yield accumulate
-// MACS-LABEL:  func.func @upsample_relu_project
-// MACS:        MACs: 589824
+// MACS-LABEL: pex memory report: @upsample_relu_project
+// MACS:       MACs: 589824
+// MACS-LABEL: pex memory report: @upsample_relu_project
+// MACS:       peak SRAM: 5120 bytes
+// MACS:       MACs: 589824
 func.func @upsample_relu_project(%x: tensor<1x8x8x32xf32>) -> tensor<1x16x16x4xf32> {
   %w1 = "tosa.const"() {values = dense<0.5> : tensor<64x2x2x32xf32>} : () -> tensor<64x2x2x32xf32>
   %b1 = "tosa.const"() {values = dense<0.25> : tensor<64xf32>} : () -> tensor<64xf32>

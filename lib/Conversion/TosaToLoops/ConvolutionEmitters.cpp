@@ -854,7 +854,9 @@ TransposedTaps transposedTaps(OpBuilder &b, Location loc, Value o,
 
 /// transpose_conv2d (weights [OC, KH, KW, IC]) gathered per output element:
 /// only the taps whose input position is whole, so no product by an inserted
-/// zero and no zero-inserted input. Each accumulator starts at the bias.
+/// zero and no zero-inserted input. A block of output channels shares each
+/// tap's input channels (one dot-product run, which pex-dual-multiply-
+/// accumulate pairs on DSP targets); each accumulator starts at its bias.
 struct TransposeConv2DEmitter
     : KernelEmitterOpInterface::ExternalModel<TransposeConv2DEmitter,
                                               tosa::TransposeConv2DOp> {
@@ -877,8 +879,11 @@ struct TransposeConv2DEmitter
     ArrayRef<int64_t> stride = conv.getStride();
     int64_t channels = inputType.getDimSize(3);
     int64_t inputZp = zeroPoints->first, weightZp = zeroPoints->second;
+    SmallVector<int64_t> shape(cast<ShapedType>(conv.getType()).getShape());
+    int64_t block = shape[3] % 4 == 0 ? 4 : shape[3] % 2 == 0 ? 2 : 1;
+    shape[3] /= block;
     buildLoopNest(
-        builder, op->getLoc(), cast<ShapedType>(conv.getType()).getShape(),
+        builder, op->getLoc(), shape,
         [&](OpBuilder &b, Location loc, ValueRange out) {
           TransposedTaps rows =
               transposedTaps(b, loc, out[1], stride[0], outPad[0],
@@ -887,47 +892,46 @@ struct TransposeConv2DEmitter
               transposedTaps(b, loc, out[2], stride[1], outPad[2],
                              weightType.getDimSize(2), inputType.getDimSize(2));
           Value one = constantIndex(b, loc, 1);
-          Value bias = loadBias(op, b, loc, operands, 2, out[3]);
-          if (bias.getType() != *accType)
-            bias = castInt(b, loc, bias, *accType);
-          // Kernel position and input position of tap t.
-          auto kernelAt = [](OpBuilder &tb, Location tl,
-                             const TransposedTaps &axis, Value t,
-                             int64_t step) {
-            return scaledIndex(tb, tl, axis.phase, t, step);
-          };
-          auto inputAt = [](OpBuilder &tb, Location tl,
-                            const TransposedTaps &axis, Value t) -> Value {
-            return arith::SubIOp::create(tb, tl, axis.base, t);
-          };
-          auto acc = scf::ForOp::create(
-              b, loc, rows.first, rows.last, one, ValueRange{bias},
-              [&](OpBuilder &rb, Location rl, Value ty, ValueRange rowSum) {
-                Value kh = kernelAt(rb, rl, rows, ty, stride[0]);
-                Value ih = inputAt(rb, rl, rows, ty);
-                auto rowAcc = scf::ForOp::create(
-                    rb, rl, columns.first, columns.last, one, rowSum,
+          Value firstChannel = scaledIndex(b, loc, constantIndex(b, loc, 0),
+                                           out[3], block);
+          SmallVector<Value> outChannels, biases;
+          for (int64_t q = 0; q < block; ++q) {
+            outChannels.push_back(addIndex(b, loc, firstChannel, q));
+            Value bias = loadBias(op, b, loc, operands, 2, outChannels.back());
+            biases.push_back(bias.getType() == *accType
+                                 ? bias
+                                 : castInt(b, loc, bias, *accType));
+          }
+          auto rowLoop = scf::ForOp::create(
+              b, loc, rows.first, rows.last, one, biases,
+              [&](OpBuilder &rb, Location rl, Value ty, ValueRange rowSums) {
+                Value kh = scaledIndex(rb, rl, rows.phase, ty, stride[0]);
+                Value ih = arith::SubIOp::create(rb, rl, rows.base, ty);
+                auto columnLoop = scf::ForOp::create(
+                    rb, rl, columns.first, columns.last, one, rowSums,
                     [&](OpBuilder &cb, Location cl, Value tx,
-                        ValueRange columnSum) {
-                      Value kw = kernelAt(cb, cl, columns, tx, stride[1]);
-                      Value iw = inputAt(cb, cl, columns, tx);
-                      Value sum = buildReductionNest(
-                          cb, cl, {channels}, columnSum,
-                          [&](OpBuilder &ib, Location il, ValueRange c,
-                              ValueRange carried) {
-                            Value x = operands.load(ib, il, 0,
-                                                    {out[0], ih, iw, c[0]});
-                            Value w = operands.load(ib, il, 1,
-                                                    {out[3], kh, kw, c[0]});
-                            return SmallVector<Value>{
-                                multiplyAccumulate(ib, il, carried[0], x,
-                                                   inputZp, w, weightZp)};
-                          })[0];
-                      scf::YieldOp::create(cb, cl, sum);
+                        ValueRange sums) {
+                      Value kw =
+                          scaledIndex(cb, cl, columns.phase, tx, stride[1]);
+                      Value iw = arith::SubIOp::create(cb, cl, columns.base, tx);
+                      SmallVector<Value> next = emitDotProductRun(
+                          cb, cl, channels, sums, 1, block,
+                          [&](OpBuilder &lb, Location ll, int64_t, Value r) {
+                            return operands.load(lb, ll, 0,
+                                                 {out[0], ih, iw, r});
+                          },
+                          [&](OpBuilder &lb, Location ll, int64_t q, Value r) {
+                            return operands.load(lb, ll, 1,
+                                                 {outChannels[q], kh, kw, r});
+                          },
+                          inputZp, weightZp);
+                      scf::YieldOp::create(cb, cl, next);
                     });
-                scf::YieldOp::create(rb, rl, rowAcc.getResult(0));
+                scf::YieldOp::create(rb, rl, columnLoop.getResults());
               });
-          emitElement(b, loc, out, acc.getResult(0));
+          for (int64_t q = 0; q < block; ++q)
+            emitElement(b, loc, {out[0], out[1], out[2], outChannels[q]},
+                        rowLoop.getResult(q));
         });
     return success();
   }

@@ -9,6 +9,9 @@ to export with torch.onnx.export.
 - `speaker_embedding`: a small speaker-verification embedder on 40 log-mel bands x 64
   frames: convolutions with InstanceNorm and Mish, GroupNorm and ELU, global average pool,
   Linear to 32, F.normalize (ReduceL2, Clip, Expand, Div).
+- `unet_tiny`: a U-Net-shaped segmenter for 64x64 RGB images: two stride-2 3x3
+  convolutions down, ConvTranspose2d up (2x2 stride 2, and 3x3 stride 2 with padding 1 and
+  output_padding 1), a skip connection concatenated at 32x32, a 1x1 head with a sigmoid.
 """
 
 from __future__ import annotations
@@ -59,4 +62,30 @@ def speaker_embedding(bands: int = 40, frames: int = 64, width: int = 16, size: 
 
 
 # name -> (constructor, opset for torch.onnx.export; None: its default)
-NETWORKS = {"espcn_x2": (espcn_x2, None), "speaker_embedding": (speaker_embedding, None)}
+def unet_tiny(size: int = 64):
+    import torch
+    from torch import nn
+
+    class UNet(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.down1 = nn.Conv2d(3, 16, 3, stride=2, padding=1)
+            self.down2 = nn.Conv2d(16, 32, 3, stride=2, padding=1)
+            self.up1 = nn.ConvTranspose2d(32, 16, 2, stride=2)
+            self.merge = nn.Conv2d(32, 16, 3, padding=1)
+            self.up2 = nn.ConvTranspose2d(16, 8, 3, stride=2, padding=1, output_padding=1)
+            self.head = nn.Conv2d(8, 1, 1)
+
+        def forward(self, x):
+            skip = torch.relu(self.down1(x))
+            x = torch.relu(self.down2(skip))
+            x = torch.relu(self.up1(x))
+            x = torch.relu(self.merge(torch.cat([x, skip], 1)))
+            x = torch.relu(self.up2(x))
+            return torch.sigmoid(self.head(x))
+
+    return UNet(), (1, 3, size, size)
+
+
+NETWORKS = {"espcn_x2": (espcn_x2, None), "speaker_embedding": (speaker_embedding, None),
+            "unet_tiny": (unet_tiny, None)}

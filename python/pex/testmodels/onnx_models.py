@@ -497,6 +497,23 @@ def upsampling_decoder() -> bytes:
     return _graph(nodes, [("x", [1, 4, 16, 16])], [("y", [1, 2, 32, 32])], weights)
 
 
+def transposed_decoder() -> bytes:
+    """A segmentation decoder's step with a learned upsampling, as PyTorch exports
+    nn.ConvTranspose2d(16, 16, 2, stride=2): Conv 4 -> 16 at 16x16, ReLU, ConvTranspose
+    2x2 stride 2 to 32x32, ReLU, Conv 16 -> 2."""
+    rng = np.random.default_rng(32)
+    weights = {"w1": rng.normal(0, 0.4, (16, 4, 3, 3)), "b1": rng.normal(0, 0.1, 16),
+               "wt": rng.normal(0, 0.3, (16, 16, 2, 2)), "bt": rng.normal(0, 0.1, 16),
+               "w2": rng.normal(0, 0.3, (2, 16, 1, 1)), "b2": rng.normal(0, 0.1, 2)}
+    nodes = [_node("Conv", ["x", "w1", "b1"], "c1", pads=[1, 1, 1, 1]),
+             _node("Relu", ["c1"], "r1"),
+             _node("ConvTranspose", ["r1", "wt", "bt"], "up", kernel_shape=[2, 2],
+                   strides=[2, 2]),
+             _node("Relu", ["up"], "r2"),
+             _node("Conv", ["r2", "w2", "b2"], "y")]
+    return _graph(nodes, [("x", [1, 4, 16, 16])], [("y", [1, 2, 32, 32])], weights)
+
+
 def conv1d_pool_mean() -> bytes:
     """An audio embedding as PyTorch exports it: Conv1d 1 -> 8 (kernel 9, stride 2),
     ReLU, max_pool1d(2), mean over time (ReduceMean of the last axis)."""
@@ -1582,6 +1599,7 @@ MODELS = {
     "onnx_qdq_conv": qdq_conv,
     "onnx_qdq_add": qdq_add,
     "onnx_qdq_uint8": qdq_uint8,
+    "onnx_transposed_decoder": transposed_decoder,
     "onnx_torch_quantized": torch_quantized,
     "onnx_qdq_unary": qdq_unary,
     "onnx_qdq_unary_functions": qdq_unary_functions,
