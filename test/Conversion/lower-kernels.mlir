@@ -633,19 +633,23 @@ func.func @resize_bilinear_i32(%x: memref<1x2x2x1xi8>, %y: memref<1x4x4x1xi32>) 
 // transpose_conv2d (stride 2, 3x3, out_pad -1 before): per output row and
 // column the phase and base of its taps (floor division by the stride) and
 // their range, then loops over the row taps, the column taps and the input
-// channels starting from the bias: no zero-inserted input is read.
+// channels, the block of two output channels starting from their biases and
+// sharing each input load: no zero-inserted input is read.
 // CHECK-LABEL: func.func private @transpose_conv_k0_transpose_conv2d
 // CHECK-SAME:    (%[[X:.*]]: memref<1x4x4x3xf32>, %[[W:.*]]: memref<2x3x3x3xf32>, %[[B:.*]]: memref<2xf32>, %[[Y:.*]]: memref<1x7x7x2xf32>)
 // CHECK-COUNT-2: arith.floordivsi
-// CHECK:         %[[BIAS:.*]] = memref.load %[[B]]
-// CHECK:         scf.for {{.*}} iter_args(%{{.*}} = %[[BIAS]]) -> (f32)
-// CHECK:           scf.for {{.*}} -> (f32)
-// CHECK:             scf.for {{.*}} to %c3{{.*}} -> (f32)
-// CHECK:               memref.load %[[X]]
-// CHECK:               memref.load %[[W]]
-// CHECK:               arith.mulf
-// CHECK:               arith.addf
-// CHECK:         memref.store %{{.*}}, %[[Y]]
+// CHECK:         %[[BIAS0:.*]] = memref.load %[[B]]
+// CHECK:         %[[BIAS1:.*]] = memref.load %[[B]]
+// CHECK:         scf.for {{.*}} iter_args(%{{.*}} = %[[BIAS0]], %{{.*}} = %[[BIAS1]]) -> (f32, f32)
+// CHECK:           scf.for {{.*}} -> (f32, f32)
+// CHECK:             scf.for {{.*}} to %c3{{.*}} -> (f32, f32)
+// CHECK-NEXT:          %[[V:.*]] = memref.load %[[X]]
+// CHECK-NEXT:          %[[W0:.*]] = memref.load %[[W]]
+// CHECK-NEXT:          %[[W1:.*]] = memref.load %[[W]]
+// CHECK-NEXT:          arith.mulf %[[V]], %[[W0]]
+// CHECK-NEXT:          arith.addf
+// CHECK-NEXT:          arith.mulf %[[V]], %[[W1]]
+// CHECK-COUNT-2: memref.store %{{.*}}, %[[Y]]
 func.func @transpose_conv(%x: memref<1x4x4x3xf32>, %w: memref<2x3x3x3xf32>, %b: memref<2xf32>, %y: memref<1x7x7x2xf32>) {
   pex.kernel ins(%x, %w, %b : memref<1x4x4x3xf32>, memref<2x3x3x3xf32>, memref<2xf32>) outs(%y : memref<1x7x7x2xf32>) {
   ^bb0(%in: tensor<1x4x4x3xf32>, %weights: tensor<2x3x3x3xf32>, %bias: tensor<2xf32>, %out: tensor<1x7x7x2xf32>):
