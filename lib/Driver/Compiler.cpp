@@ -177,6 +177,11 @@ public:
     // Diagnostics point at the model's source; the operation's generic form
     // (a whole function, for errors on the model function) is noise.
     context.printOpOnDiagnostic(false);
+    // --quiet prints only errors: remarks and warnings stop here.
+    if (options.quiet)
+      quietFilter.emplace(&context, [](Diagnostic &diagnostic) {
+        return success(diagnostic.getSeverity() != DiagnosticSeverity::Error);
+      });
   }
 
   int run();
@@ -247,6 +252,7 @@ private:
   MLIRContext context;
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics;
+  std::optional<ScopedDiagnosticHandler> quietFilter;
   OwningOpRef<ModuleOp> module, imported;
   std::string name;
   std::optional<ModelInterface> interface;

@@ -514,6 +514,23 @@ def transposed_decoder() -> bytes:
     return _graph(nodes, [("x", [1, 4, 16, 16])], [("y", [1, 2, 32, 32])], weights)
 
 
+def many_branches() -> bytes:
+    """Sixteen independent branches (Conv 1x1 3 -> 4..16, Conv 1x1 -> 2) joined by a
+    Concat: more orders than the reordering search's beam keeps, so pexc remarks that the
+    order found may not be the best."""
+    rng = np.random.default_rng(33)
+    nodes, weights, branches = [], {}, []
+    for i in range(16):
+        width = 4 + (i * 7) % 13
+        weights[f"w{i}"] = rng.normal(0, 0.3, (width, 3, 1, 1))
+        weights[f"v{i}"] = rng.normal(0, 0.3, (2, width, 1, 1))
+        nodes += [_node("Conv", ["x", f"w{i}"], f"a{i}"),
+                  _node("Conv", [f"a{i}", f"v{i}"], f"b{i}")]
+        branches.append(f"b{i}")
+    nodes.append(_node("Concat", branches, "y", axis=1))
+    return _graph(nodes, [("x", [1, 3, 8, 8])], [("y", [1, 32, 8, 8])], weights)
+
+
 def conv1d_pool_mean() -> bytes:
     """An audio embedding as PyTorch exports it: Conv1d 1 -> 8 (kernel 9, stride 2),
     ReLU, max_pool1d(2), mean over time (ReduceMean of the last axis)."""
@@ -1600,6 +1617,7 @@ MODELS = {
     "onnx_qdq_add": qdq_add,
     "onnx_qdq_uint8": qdq_uint8,
     "onnx_transposed_decoder": transposed_decoder,
+    "onnx_many_branches": many_branches,
     "onnx_torch_quantized": torch_quantized,
     "onnx_qdq_unary": qdq_unary,
     "onnx_qdq_unary_functions": qdq_unary_functions,
