@@ -225,6 +225,20 @@ func.func @depthwise_channel_mismatch(%x: memref<1x4x4x2xf32>, %w: memref<3x3x4x
 
 // -----
 
+func.func @transpose_conv_channel_mismatch(%x: memref<1x4x4x2xf32>, %w: memref<3x2x2x8xf32>, %y: memref<1x8x8x3xf32>) {
+  pex.kernel ins(%x, %w : memref<1x4x4x2xf32>, memref<3x2x2x8xf32>) outs(%y : memref<1x8x8x3xf32>) {
+  ^bb0(%in: tensor<1x4x4x2xf32>, %weights: tensor<3x2x2x8xf32>, %out: tensor<1x8x8x3xf32>):
+    %b = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+    %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+    // expected-error @+1 {{pex: the weights have 8 input channels but the input has 2}}
+    %c = tosa.transpose_conv2d %in, %weights, %b, %zp, %zp {acc_type = f32, out_pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x4x2xf32>, tensor<3x2x2x8xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x3xf32>
+    pex.yield %c : tensor<1x8x8x3xf32>
+  }
+  return
+}
+
+// -----
+
 // TOSA's integer bilinear resize returns the unscaled i32 sum; an i8 result
 // would need a rounding TOSA does not define.
 func.func @resize_bilinear_to_i8(%x: memref<1x2x2x1xi8>, %y: memref<1x4x4x1xi8>) {

@@ -64,6 +64,19 @@ Value loadBias(Operation *op, OpBuilder &builder, Location loc,
   return bias;
 }
 
+/// The weights' input channels (dimension `channelDim`) against the input's:
+/// TOSA's verifier does not compare them, and a mismatch would read past the
+/// input.
+LogicalResult checkInputChannels(Operation *op, ShapedType weightType,
+                                 unsigned channelDim, ShapedType inputType) {
+  if (weightType.getDimSize(channelDim) == inputType.getDimSize(3))
+    return success();
+  return op->emitError() << "pex: the weights have "
+                         << weightType.getDimSize(channelDim)
+                         << " input channels but the input has "
+                         << inputType.getDimSize(3);
+}
+
 /// The value `multiplyAccumulate` reads from an operand with zero point
 /// `zeroPoint`, widened to the accumulator's type.
 Value widen(OpBuilder &builder, Location loc, Value value, Type accType,
@@ -123,12 +136,8 @@ struct Convolution {
       return failure();
     auto inputType = cast<ShapedType>(conv.getInput().getType());
     auto weightType = cast<ShapedType>(conv.getWeight().getType());
-    // TOSA's verifier does not compare them; a mismatch would read past the
-    // input.
-    if (weightType.getDimSize(channelDim) != inputType.getDimSize(3))
-      return op->emitError()
-             << "pex: the weights have " << weightType.getDimSize(channelDim)
-             << " input channels but the input has " << inputType.getDimSize(3);
+    if (failed(checkInputChannels(op, weightType, channelDim, inputType)))
+      return failure();
     return Convolution{*accType,
                        zeroPoints->first,
                        zeroPoints->second,
@@ -871,10 +880,8 @@ struct TransposeConv2DEmitter
       return failure();
     auto inputType = cast<ShapedType>(conv.getInput().getType());
     auto weightType = cast<ShapedType>(conv.getWeight().getType());
-    if (weightType.getDimSize(3) != inputType.getDimSize(3))
-      return op->emitError()
-             << "pex: the weights have " << weightType.getDimSize(3)
-             << " input channels but the input has " << inputType.getDimSize(3);
+    if (failed(checkInputChannels(op, weightType, /*channelDim=*/3, inputType)))
+      return failure();
     ArrayRef<int64_t> outPad = conv.getOutPad();
     ArrayRef<int64_t> stride = conv.getStride();
     int64_t channels = inputType.getDimSize(3);
