@@ -71,7 +71,8 @@ def _quantized_output(y: Tensor, readers, producers, removed: set[int]) -> Tenso
                          f"{computed_by}, not by a dequantisation")
     quantized = producer.inputs[0]
     if quantized.quant is None or quantized.quant.per_channel:
-        raise ModelError(f"--quantized-io: the output '{y.name}' is dequantised per channel")
+        raise ModelError(f"--quantized-io: the output '{y.name}' is not dequantised from a "
+                         f"tensor quantised per tensor")
     if not readers.get(id(y)):
         removed.add(id(producer))
     quantized.name = y.name
