@@ -55,7 +55,6 @@ def _quantized_input(graph: Graph, x: Tensor, readers, removed: set[int]) -> Ten
                              f"different parameters")
         for reader in readers.get(id(other), []):
             reader.inputs = [quantized if t is other else t for t in reader.inputs]
-        readers.setdefault(id(quantized), []).extend(readers.get(id(other), []))
     removed.update(id(op) for op in quantizations)
     quantized.name = x.name
     return quantized

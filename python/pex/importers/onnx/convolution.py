@@ -23,6 +23,16 @@ def _sliced_quant(quant: Quantization | None, start: int, stop: int) -> Quantiza
     return Quantization(quant.scale[start:stop], quant.zero_point[start:stop], quant.axis)
 
 
+def _accumulator_and_bias(x: Tensor, bias: np.ndarray | None, channels: int,
+                          name: str) -> tuple[str, Tensor]:
+    """A convolution's accumulator type (i32 for int8, else f32) and its bias in it (zeros
+    when there is none)."""
+    acc = "i32" if x.dtype == "i8" else "f32"
+    values = np.zeros(channels) if bias is None else bias
+    values = values.astype(np.int32 if acc == "i32" else np.float32)
+    return acc, Tensor(f"{name}/bias", values.shape, acc, None, values)
+
+
 def convolve(r, x: Tensor, weights: np.ndarray, quant: Quantization | None,
              bias: np.ndarray | None, attrs: dict, name: str) -> Tensor:
     """ONNX Conv of NHWC `x` with OIHW `weights` (float, or int8 with zero points 0 and
@@ -42,11 +52,7 @@ def convolve(r, x: Tensor, weights: np.ndarray, quant: Quantization | None,
                          f"input of {channels} channels and {out_channels} outputs")
     window = spatial_window(height, width, attrs, (kh, kw))
     out_shape = (batch, *window.pop("out"), out_channels)
-    acc = "i32" if x.dtype == "i8" else "f32"
-    if bias is None:
-        bias = np.zeros(out_channels, np.int32 if acc == "i32" else np.float32)
-    bias_tensor = Tensor(f"{name}/bias", bias.shape, acc, None,
-                         bias.astype(np.int32 if acc == "i32" else np.float32))
+    acc, bias_tensor = _accumulator_and_bias(x, bias, out_channels, name)
     if group == 1:
         kernel = weights_tensor(f"{name}/weights", weights.transpose(0, 2, 3, 1), quant)
         return r.emit("conv2d", [x, kernel, bias_tensor], out_shape, acc, name=name,
@@ -164,11 +170,7 @@ def _transpose_conv2d(r, x: Tensor, weights: np.ndarray, quant: Quantization | N
                  strides[1] * (width - 1) + kw - before[1] - after[1], channels_out)
     if min(out_shape) < 1:
         raise ModelError(f"ConvTranspose pads leave an empty output {list(out_shape)}")
-    acc = "i32" if x.dtype == "i8" else "f32"
-    if bias is None:
-        bias = np.zeros(channels_out, np.int32 if acc == "i32" else np.float32)
-    bias_tensor = Tensor(f"{name}/bias", bias.shape, acc, None,
-                         bias.astype(np.int32 if acc == "i32" else np.float32))
+    acc, bias_tensor = _accumulator_and_bias(x, bias, channels_out, name)
     kernel = weights_tensor(f"{name}/weights", weights.transpose(1, 2, 3, 0), quant)
     return r.emit("transpose_conv2d", [x, kernel, bias_tensor], out_shape, acc, name=name,
                   stride=tuple(strides), pad=tuple(before), activation="NONE")
