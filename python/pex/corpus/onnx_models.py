@@ -168,7 +168,9 @@ def _torch_network(out_dir: Path, seed: int, index: int, name: str, constructor,
     exported = onnx.load(str(path))
     input_bytes = _nhwc_bytes(signal.numpy()) if len(shape) == 4 else \
         _signal_bytes(exported, signal.numpy())
-    return CorpusModel(f"onnx/{name}", path, input_bytes, expected.tobytes(), "f32",
+    # The function returns an image NHWC, as it takes one.
+    expected_bytes = _nhwc_bytes(expected) if expected.ndim == 4 else expected.tobytes()
+    return CorpusModel(f"onnx/{name}", path, input_bytes, expected_bytes, "f32",
                        FLOAT_TOLERANCE, "pytorch")
 
 

@@ -3,8 +3,8 @@ with a simple calibration of our own.
 
 Activation ranges come from running the float model (`pex.reference.onnx_evaluator`) on
 calibration inputs: per tensor, asymmetric int8, the range widened to include 0.
-Weights of Conv, Gemm and MatMul are symmetric int8 (per output channel for
-convolutions, per tensor for matrices), biases int32 with scale input x weight.
+Weights of Conv, ConvTranspose, Gemm and MatMul are symmetric int8 (per output channel
+for convolutions, per tensor for matrices), biases int32 with scale input x weight.
 
 Every float activation an operator produces (and the graph's input) gets QuantizeLinear
 -> DequantizeLinear after it, except outputs of data-movement operators (Reshape,
@@ -20,7 +20,8 @@ import numpy as np
 # Operators whose output has the parameters of their (first) input.
 _SAME_PARAMETERS = {"Reshape", "Flatten", "Transpose", "MaxPool", "Squeeze", "Unsqueeze",
                     "Identity", "Dropout", "Slice", "Split", "Gather", "Resize", "Upsample"}
-_WEIGHTED = {"Conv": 0, "Gemm": None, "MatMul": None}
+# The axis of a weighted operator's per-channel scales (None: per tensor).
+_WEIGHTED = {"Conv": 0, "ConvTranspose": 1, "Gemm": None, "MatMul": None}
 
 
 def _ranges(model, inputs: list[dict]) -> dict[str, tuple[float, float]]:
@@ -130,6 +131,8 @@ def quantize_model(model, calibration: list[dict]):
                 bias_scale = (np.float32(params[node.input[0]][0]) * weight_scale).astype(
                     np.float32)
                 bias = np.asarray(initializers[node.input[2]], np.float64).reshape(-1)
+                # A grouped ConvTranspose's axis 1 counts one group's output channels.
+                bias_scale = np.tile(bias_scale, bias.size // bias_scale.size)
                 q = np.rint(bias / np.broadcast_to(bias_scale, bias.shape)).astype(np.int32)
                 name = f"{node.input[2]}/int32"
                 new_initializers[name] = q

@@ -12,6 +12,10 @@ to export with torch.onnx.export.
 - `unet_tiny`: a U-Net-shaped segmenter for 64x64 RGB images: two stride-2 3x3
   convolutions down, ConvTranspose2d up (2x2 stride 2, and 3x3 stride 2 with padding 1 and
   output_padding 1), a skip connection concatenated at 32x32, a 1x1 head with a sigmoid.
+- `keypoint_head`: a CenterNet-style keypoint detector for 96x96 RGB images: three
+  stride-2 convolutions down to 12x12, then up as DLA's IDAUp does: depthwise
+  ConvTranspose2d 4x4 stride 2 (groups = channels, fixed bilinear weights, no bias), a
+  skip added, a 3x3 convolution, again to 48x48, a 1x1 heatmap head with a sigmoid.
 """
 
 from __future__ import annotations
@@ -61,7 +65,6 @@ def speaker_embedding(bands: int = 40, frames: int = 64, width: int = 16, size: 
     return SpeakerEmbedding(), (1, 1, bands, frames)
 
 
-# name -> (constructor, opset for torch.onnx.export; None: its default)
 def unet_tiny(size: int = 64):
     import torch
     from torch import nn
@@ -87,5 +90,40 @@ def unet_tiny(size: int = 64):
     return UNet(), (1, 3, size, size)
 
 
+def keypoint_head(size: int = 96, classes: int = 4):
+    import torch
+    from torch import nn
+
+    def bilinear_upsampling(channels: int) -> nn.ConvTranspose2d:
+        up = nn.ConvTranspose2d(channels, channels, 4, stride=2, padding=1, groups=channels,
+                                bias=False)
+        taps = 1 - torch.abs(torch.arange(4.0) - 1.5) / 2
+        with torch.no_grad():
+            up.weight.copy_(torch.outer(taps, taps).expand(channels, 1, 4, 4))
+        up.weight.requires_grad_(False)
+        return up
+
+    class KeypointHead(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.down1 = nn.Conv2d(3, 16, 3, stride=2, padding=1)
+            self.down2 = nn.Conv2d(16, 32, 3, stride=2, padding=1)
+            self.down3 = nn.Conv2d(32, 32, 3, stride=2, padding=1)
+            self.up1 = bilinear_upsampling(32)
+            self.merge = nn.Conv2d(32, 16, 3, padding=1)
+            self.up2 = bilinear_upsampling(16)
+            self.heatmap = nn.Conv2d(16, classes, 1)
+
+        def forward(self, x):
+            x = torch.relu(self.down1(x))
+            skip = torch.relu(self.down2(x))
+            x = torch.relu(self.down3(skip))
+            x = torch.relu(self.merge(self.up1(x) + skip))
+            return torch.sigmoid(self.heatmap(self.up2(x)))
+
+    return KeypointHead(), (1, 3, size, size)
+
+
+# name -> (constructor, opset for torch.onnx.export; None: its default)
 NETWORKS = {"espcn_x2": (espcn_x2, None), "speaker_embedding": (speaker_embedding, None),
-            "unet_tiny": (unet_tiny, None)}
+            "unet_tiny": (unet_tiny, None), "keypoint_head": (keypoint_head, None)}

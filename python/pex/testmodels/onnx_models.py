@@ -577,6 +577,52 @@ def conv_transpose() -> bytes:
     return _graph(nodes, [("x", [1, 3, 4, 4])], [("y", [1, 2, 9, 9])], weights)
 
 
+def grouped_conv_transpose() -> bytes:
+    """Grouped ConvTransposes of a 5x4 map with 4 channels, joined along the channels:
+    depthwise 4x4 stride 2 pads 1 with bilinear weights and no bias (a segmentation or
+    keypoint head's fixed upsampling), depthwise 3x3 stride 2 with 2 outputs per channel
+    and output_padding 1, 2 groups 5x3 strides [2, 3] pads [2, 3, 2, 3] output_padding
+    [1, 2] with a bias, 2 groups 3x3 stride 1 output_shape [10, 8] from a full 7x6
+    (rows and columns of bias alone on both sides), 2 groups 2x2 stride 2 dilations 2,
+    and depthwise 8x8 stride 4 pads [1, 2] of the 2x2 max-pooled input."""
+    rng = np.random.default_rng(46)
+    taps = 1 - np.abs(np.arange(4) - 1.5) / 2
+    weights = {"bilinear": np.tile(np.outer(taps, taps), (4, 1, 1, 1)),
+               "w1": rng.normal(0, 0.5, (4, 2, 3, 3)), "b1": rng.normal(0, 0.1, 8),
+               "w2": rng.normal(0, 0.5, (4, 2, 5, 3)), "b2": rng.normal(0, 0.1, 4),
+               "w3": rng.normal(0, 0.5, (4, 1, 3, 3)), "b3": rng.normal(0, 0.1, 2),
+               "w4": rng.normal(0, 0.5, (4, 1, 2, 2)), "w5": rng.normal(0, 0.5, (4, 1, 8, 8))}
+    nodes = [_node("ConvTranspose", ["x", "bilinear"], "up", strides=[2, 2], group=4,
+                   pads=[1, 1, 1, 1]),
+             _node("ConvTranspose", ["x", "w1", "b1"], "multiplied", strides=[2, 2],
+                   group=4, pads=[1, 1, 1, 1], output_padding=[1, 1]),
+             _node("ConvTranspose", ["x", "w2", "b2"], "strided", strides=[2, 3], group=2,
+                   pads=[2, 3, 2, 3], output_padding=[1, 2]),
+             _node("ConvTranspose", ["x", "w3", "b3"], "grown", group=2,
+                   output_shape=[10, 8]),
+             _node("ConvTranspose", ["x", "w4"], "dilated", group=2, strides=[2, 2],
+                   dilations=[2, 2], pads=[1, 1, 0, 0]),
+             _node("MaxPool", ["x"], "pooled", kernel_shape=[2, 2], strides=[2, 2]),
+             _node("ConvTranspose", ["pooled", "w5"], "up4", group=4, strides=[4, 4],
+                   pads=[1, 2, 1, 2]),
+             _node("Concat", ["up", "multiplied", "strided", "grown", "dilated", "up4"], "y",
+                   axis=1)]
+    return _graph(nodes, [("x", [1, 4, 5, 4])], [("y", [1, 24, 10, 8])], weights)
+
+
+def grouped_conv_transpose_qdq() -> bytes:
+    """`grouped_conv_transpose` quantised as ONNX Runtime's static quantiser would
+    (`pex.corpus.onnx_qdq`: int8 weights per output channel along axis 1, int32 biases),
+    calibrated on four normal inputs."""
+    import onnx
+    import torch
+    from pex.corpus.onnx_qdq import quantize_model
+    rng = np.random.default_rng(47)
+    calibration = [{"x": torch.from_numpy(rng.normal(0, 1, (1, 4, 5, 4)))} for _ in range(4)]
+    model = onnx.load_from_string(grouped_conv_transpose())
+    return quantize_model(model, calibration).SerializeToString()
+
+
 def conv_transpose_sized() -> bytes:
     """ConvTranspose 3x3 of a 4x5 map sized without pads (as tf2onnx writes Keras's
     Conv2DTranspose): auto_pad SAME_UPPER stride 2 (8x10: the full 9x11 cropped by one
@@ -1586,6 +1632,8 @@ MODELS = {
     "onnx_upsample": upsample,
     "onnx_conv_transpose": conv_transpose,
     "onnx_conv_transpose_sized": conv_transpose_sized,
+    "onnx_grouped_conv_transpose": grouped_conv_transpose,
+    "onnx_grouped_conv_transpose_qdq": grouped_conv_transpose_qdq,
     "onnx_softmax_opset11": softmax_opset11,
     "onnx_signal": signal,
     "onnx_qdq_signal": qdq_signal,

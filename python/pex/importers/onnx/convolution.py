@@ -8,7 +8,7 @@ import numpy as np
 from pex.errors import ModelError
 from pex.graph import Quantization, Tensor
 from pex.importers.onnx import lines
-from pex.importers.onnx.layout import Activation
+from pex.importers.onnx.layout import Activation, compact_transpose
 from pex.importers.onnx.window import spatial_window
 
 
@@ -113,12 +113,17 @@ def dilate_input(r, x: Tensor, strides, name: str) -> Tensor:
 
 
 def transposed_convolve(r, x: Tensor, weights: np.ndarray, quant: Quantization | None,
-                        bias: np.ndarray | None, attrs: dict, name: str) -> Tensor:
-    """ConvTranspose: a `transpose_conv2d` (output row o = stride i + k - top), or, with
-    dilations, a convolution (stride 1, the kernel flipped, inputs and outputs swapped) of
-    the input with stride - 1 zeros inserted, padded by d (k - 1) - pads."""
-    if attrs.get("group", 1) != 1:
-        raise ModelError("grouped ConvTranspose is not supported")
+                        bias: np.ndarray | None, attrs: dict, name: str,
+                        finish=lambda acc, name, repeats=1: acc) -> Tensor:
+    """ConvTranspose: a `transpose_conv2d` (output row o = stride i + k - top); grouped
+    (TOSA's transpose_conv2d has no groups) or with dilations, a convolution (stride 1, the
+    kernel flipped, inputs and outputs swapped) of the input with stride - 1 zeros
+    inserted, padded by d (k - 1) - pads, or, grouped with large strides or pads larger
+    than the kernel, one convolution computing every output phase (`_phases_pay_off`). `finish(acc, name, repeats)`
+    makes the result of the convolution's accumulator, named `name` (None: the
+    ConvTranspose's result), whose channels are the output's, each `repeats` times in a
+    row; the int8 path requantises there, before the phases are interleaved, so no int32
+    tensor is moved."""
     auto_pad = attrs.get("auto_pad", b"NOTSET")
     auto_pad = auto_pad.decode() if isinstance(auto_pad, bytes) else auto_pad
     if auto_pad not in ("NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER"):
@@ -127,6 +132,11 @@ def transposed_convolve(r, x: Tensor, weights: np.ndarray, quant: Quantization |
            (("strides", 2), ("dilations", 2), ("pads", 4), ("output_padding", 2))) or \
             len(attrs.get("output_shape", ())) not in (0, 2, 4):  # spatial, or N C H W
         raise ModelError("only 2-D windows are supported")
+    group = attrs.get("group", 1)
+    if weights.ndim != 4 or group < 1 or weights.shape[0] != x.shape[3] or \
+            x.shape[3] % group:
+        raise ModelError(f"ConvTranspose weights of shape {list(weights.shape)} in {group} "
+                         f"groups do not fit an input of {x.shape[3]} channels")
     kh, kw = weights.shape[2:]
     strides = tuple(attrs.get("strides", (1, 1)))
     dilation = tuple(attrs.get("dilations", (1, 1)))
@@ -146,17 +156,111 @@ def transposed_convolve(r, x: Tensor, weights: np.ndarray, quant: Quantization |
         top, left, bottom, right = attrs.get("pads", (0, 0, 0, 0))
     else:
         top, left, bottom, right = 0, 0, 0, 0
-    if dilation == (1, 1):
-        return _transpose_conv2d(r, x, weights, quant, bias, strides, (top, left),
-                                 (bottom - extra_h, right - extra_w), name)
-    spread = dilate_input(r, x, strides, name)
+    before, after = (top, left), (bottom - extra_h, right - extra_w)
+    if dilation == (1, 1) and group == 1:
+        return finish(_transpose_conv2d(r, x, weights, quant, bias, strides, before, after,
+                                        name), None)
+    conv_weights = _as_conv_weights(weights, group)
     pad = [dilation[0] * (kh - 1) - top, dilation[0] * (kh - 1) - bottom + extra_h,
            dilation[1] * (kw - 1) - left, dilation[1] * (kw - 1) - right + extra_w]
+    if dilation == (1, 1) and (min(pad) < 0 or _phases_pay_off(x.shape, (kh, kw), strides,
+                                                               before, after)):
+        return _transposed_by_phases(r, x, conv_weights, quant, bias, strides, before, after,
+                                     group, name, finish)
     if min(pad) < 0:
-        raise ModelError("ConvTranspose pads larger than the kernel are not supported")
-    flipped = np.ascontiguousarray(weights[:, :, ::-1, ::-1].transpose(1, 0, 2, 3))
-    kernel_attrs = dict(strides=(1, 1), dilations=dilation, pads=(pad[0], pad[2], pad[1], pad[3]))
-    return convolve(r, spread, flipped, quant, bias, kernel_attrs, name)
+        raise ModelError("dilated ConvTranspose pads larger than the kernel are not "
+                         "supported")
+    spread = dilate_input(r, x, strides, name)
+    kernel_attrs = dict(strides=(1, 1), dilations=dilation, group=group,
+                        pads=(pad[0], pad[2], pad[1], pad[3]))
+    return finish(convolve(r, spread, conv_weights[:, :, ::-1, ::-1], quant, bias,
+                           kernel_attrs, name), None)
+
+
+def _phases_pay_off(shape, kernel, strides, before, after) -> bool:
+    """Whether a grouped transposed convolution is computed by phases rather than over
+    the zero-inserted input. The zero-inserted form is channel-local (a depthwise one runs
+    in channel slices with its neighbours, so its zero-inserted input never exists whole)
+    but multiplies every tap, mostly by inserted zeros; the phases' depth-to-space
+    transpose holds the output twice. Phases when the zero-inserted form would do more
+    than four times their MACs (large strides: a 4x4 kernel of stride 2 stays
+    zero-inserted, 8x8 of stride 4 does not)."""
+    phase_macs = zero_inserted_macs = 1
+    for axis in range(2):
+        size, k, stride = shape[1 + axis], kernel[axis], strides[axis]
+        taps = -(-k // stride)
+        phase_macs *= (size + taps - 1) * stride * taps
+        zero_inserted_macs *= (stride * (size - 1) + k - before[axis] - after[axis]) * k
+    return zero_inserted_macs > 4 * phase_macs
+
+
+def _as_conv_weights(weights: np.ndarray, group: int) -> np.ndarray:
+    """ConvTranspose's [I, O / group, KH, KW] weights as a Conv's [O, I / group, KH, KW]
+    (the same taps, not flipped)."""
+    channels_in, group_out, kh, kw = weights.shape
+    grouped = weights.reshape(group, channels_in // group, group_out, kh, kw)
+    return grouped.transpose(0, 2, 1, 3, 4).reshape(group * group_out, channels_in // group,
+                                                     kh, kw)
+
+
+def _transposed_by_phases(r, x: Tensor, weights: np.ndarray, quant: Quantization | None,
+                          bias: np.ndarray | None, strides, before, after, group: int,
+                          name: str, finish) -> Tensor:
+    """A transposed convolution with Conv's [O, I / group, KH, KW] `weights` as one
+    stride-1 convolution of the input computing every output phase: full-result row
+    s q + p sums x[q - t] w[p + s t] over t, a correlation with every s-th tap from p,
+    flipped, padded by taps - 1 on both sides; output channel (o, p_h, p_w) of the
+    convolution is phase (p_h, p_w) of channel o (a depthwise one stays depthwise, its
+    multiplier s_h s_w times larger). Only taps past the kernel's end (to a multiple of
+    the stride) multiply zeros. A depth-to-space transpose interleaves the phases; a slice
+    cuts the output."""
+    batch, height, width, _ = x.shape
+    channels_out, group_in, kh, kw = weights.shape
+    sh, sw = strides
+    out_h = sh * (height - 1) + kh - before[0] - after[0]
+    out_w = sw * (width - 1) + kw - before[1] - after[1]
+    if min(out_h, out_w) < 1:
+        raise ModelError(f"ConvTranspose pads leave an empty output "
+                         f"{[batch, out_h, out_w, channels_out]}")
+    taps_h, taps_w = -(-kh // sh), -(-kw // sw)
+    padded = np.zeros((channels_out, group_in, taps_h * sh, taps_w * sw), weights.dtype)
+    padded[:, :, :kh, :kw] = weights
+    phases = padded.reshape(channels_out, group_in, taps_h, sh, taps_w, sw)
+    phases = phases.transpose(0, 3, 5, 1, 2, 4)[..., ::-1, ::-1].reshape(
+        channels_out * sh * sw, group_in, taps_h, taps_w)
+    phase_count = sh * sw
+    if quant is not None and quant.scale.size > 1:
+        quant = Quantization(np.repeat(quant.scale, phase_count),
+                             np.repeat(quant.zero_point, phase_count), quant.axis)
+    # Output rows of bias alone around the full result (negative pads): more padding,
+    # each padded input row giving a stride of them.
+    lead_h, lead_w = max(0, -(before[0] // sh)), max(0, -(before[1] // sw))
+    top, left = before[0] + lead_h * sh, before[1] + lead_w * sw
+    rows = height + taps_h - 1 + lead_h
+    columns = width + taps_w - 1 + lead_w
+    trail_h = max(0, -(-(top + out_h) // sh) - rows)
+    trail_w = max(0, -(-(left + out_w) // sw) - columns)
+    rows, columns = rows + trail_h, columns + trail_w
+    attrs = dict(strides=(1, 1), group=group,
+                 pads=(taps_h - 1 + lead_h, taps_w - 1 + lead_w, taps_h - 1 + trail_h,
+                       taps_w - 1 + trail_w))
+    acc = convolve(r, x, phases, quant, None if bias is None else np.repeat(bias, phase_count),
+                   attrs, f"{name}/phases")
+    full = finish(acc, f"{name}/phases/result", phase_count)
+    if phase_count > 1:
+        split = (batch, rows, columns, channels_out, sh, sw)
+        merged_shape, perm = compact_transpose(split, (0, 1, 4, 2, 5, 3))
+        merged = r.emit("reshape", [full], merged_shape, like=full,
+                        name=f"{name}/phases/split")
+        moved = r.emit("transpose", [merged], tuple(merged_shape[p] for p in perm),
+                       like=full, name=f"{name}/interleaved", perm=perm)
+        full = r.emit("reshape", [moved], (batch, rows * sh, columns * sw, channels_out),
+                      like=full, name=f"{name}/full")
+    out_shape = (batch, out_h, out_w, channels_out)
+    if full.shape == out_shape:
+        return full
+    return r.emit("slice", [full], out_shape, like=full, name=name,
+                  begin=(0, top, left, 0), size=out_shape)
 
 
 def _transpose_conv2d(r, x: Tensor, weights: np.ndarray, quant: Quantization | None,

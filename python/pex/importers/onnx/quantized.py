@@ -198,18 +198,31 @@ def _conv_int8(r, node, attrs, x: Activation, weights, bias_name, params: Params
     centred, weight_quant = _centred_weights(integers, weight_params, channels_axis,
                                              node.input[1 if node.op_type != "QLinearConv"
                                                         else 3])
+    if transposed:  # axis 1 counts one group's output channels; every group has them
+        weight_quant = Quantization(np.tile(weight_quant.scale, attrs.get("group", 1)),
+                                    np.tile(weight_quant.zero_point, attrs.get("group", 1)),
+                                    0)
     sx = x.tensor.quant.scale[0]
     products = np.float32(sx) * weight_quant.scale
-    bias = _bias(r, bias_name, products, integers.shape[channels_axis])
+    bias = _bias(r, bias_name, products, products.size)
     if bias is None:
         return False
     tensor = lines.image(r, x)
-    make = convolution.transposed_convolve if transposed else convolution.convolve
-    acc = make(r, tensor, centred, weight_quant, bias, lines.image_attributes(attrs, x.rank),
-               f"{output}/acc")
+    reals = _multipliers(sx, weight_quant.scale, params.scale[0])
+    window = lines.image_attributes(attrs, x.rank)
+    if transposed:
+        def requantized(acc: Tensor, name: str | None, repeats: int = 1) -> Tensor:
+            return emit_rescale(r, acc, np.repeat(reals, repeats), 0, params.zero_point[0],
+                                "i8", params.quantization(), name or output)
+        out = convolution.transposed_convolve(r, tensor, centred, weight_quant, bias, window,
+                                              f"{output}/acc", requantized)
+        out, perm = lines.from_image(r, out, x.rank)
+        r.define(output, out, perm, "requantized", params.unsigned)
+        return True
+    acc = convolution.convolve(r, tensor, centred, weight_quant, bias, window,
+                               f"{output}/acc")
     acc, perm = lines.from_image(r, acc, x.rank)
-    _requantized(r, acc, _multipliers(sx, weight_quant.scale, params.scale[0]), output,
-                 params, perm)
+    _requantized(r, acc, reals, output, params, perm)
     return True
 
 
