@@ -1,7 +1,9 @@
 /* Pex model harness: one main for the host and for Cortex-M under QEMU.
 
    Reads PEX_MODEL_INPUT_BYTES raw bytes from the input file, runs the model once,
-   writes PEX_MODEL_OUTPUT_BYTES raw bytes to the output file and prints one line:
+   writes PEX_MODEL_OUTPUT_BYTES raw bytes to the output file and prints one line
+   (a model of several inputs or outputs: each read into, or written from, a buffer
+   of its own, the files holding them one after another):
 
      pex-run: status=0 stack_bytes=412 data_bytes=0 bss_bytes=27664 ram_bytes=28076 harness_stack_bytes=264
 
@@ -67,7 +69,32 @@
 #define PEX_STREAMS_INPUT 0
 #endif
 
+/* A model of several inputs or outputs: each tensor in a buffer of its own, the
+   files holding them one after another (the header's PEX_MODEL_INPUT_SIZES). */
+#if defined(PEX_MODEL_INPUT_COUNT) && (PEX_MODEL_INPUT_COUNT > 1 || PEX_MODEL_OUTPUT_COUNT > 1)
+#define PEX_SEVERAL_TENSORS 1
+#else
+#define PEX_SEVERAL_TENSORS 0
+#endif
+
+#if PEX_SEVERAL_TENSORS
+static const size_t pex_input_sizes[PEX_MODEL_INPUT_COUNT] = PEX_MODEL_INPUT_SIZES;
+static const size_t pex_output_sizes[PEX_MODEL_OUTPUT_COUNT] = PEX_MODEL_OUTPUT_SIZES;
 #if defined(PEX_MODEL_ARENA_IO) && PEX_MODEL_ARENA_IO
+int PEX_MODEL_RUN(void);
+#define PEX_CALL_MODEL() PEX_MODEL_RUN()
+#else
+/* Room for every tensor at a 16-byte aligned offset. */
+#define PEX_ALIGNED_BYTES(bytes, count) ((bytes) + 16 * (count))
+static uint8_t pex_input_storage[PEX_ALIGNED_BYTES(PEX_MODEL_INPUT_BYTES, PEX_MODEL_INPUT_COUNT)]
+    __attribute__((aligned(16)));
+static uint8_t pex_output_storage[PEX_ALIGNED_BYTES(PEX_MODEL_OUTPUT_BYTES, PEX_MODEL_OUTPUT_COUNT)]
+    __attribute__((aligned(16)));
+#define PEX_CALL_MODEL() PEX_MODEL_CALL(pex_inputs, pex_outputs)
+#endif
+static void *pex_inputs[PEX_MODEL_INPUT_COUNT];
+static void *pex_outputs[PEX_MODEL_OUTPUT_COUNT];
+#elif defined(PEX_MODEL_ARENA_IO) && PEX_MODEL_ARENA_IO
 /* The model's input and output live in its arena (pexc --io=arena). */
 int PEX_MODEL_RUN(void);
 #define pex_input (PEX_MODEL_INPUT())
@@ -84,10 +111,12 @@ int PEX_MODEL_RUN(const pex_model_input_t *input, pex_model_output_t *output);
 #define PEX_CALL_MODEL() PEX_MODEL_RUN(pex_input, pex_output)
 #endif
 
+#if !PEX_SEVERAL_TENSORS
 _Static_assert(PEX_MODEL_INPUT_BYTES % sizeof(pex_model_input_t) == 0, "input size");
 _Static_assert(PEX_MODEL_OUTPUT_BYTES % sizeof(pex_model_output_t) == 0, "output size");
+#endif
 
-#if !(defined(PEX_MODEL_ARENA_IO) && PEX_MODEL_ARENA_IO)
+#if !PEX_SEVERAL_TENSORS && !(defined(PEX_MODEL_ARENA_IO) && PEX_MODEL_ARENA_IO)
 /* 16-byte alignment: generated code may use wide or alignment-assuming accesses. */
 #if !PEX_STREAMS_INPUT
 static pex_model_input_t pex_input[PEX_MODEL_INPUT_BYTES / sizeof(pex_model_input_t)]
@@ -285,6 +314,42 @@ static int pex_fail(const char *what, const char *path) {
   return PEX_HARNESS_ERROR;
 }
 
+#if PEX_SEVERAL_TENSORS
+static void pex_point_at_tensors(void) {
+#if defined(PEX_MODEL_ARENA_IO) && PEX_MODEL_ARENA_IO
+  void *inputs[PEX_MODEL_INPUT_COUNT] = PEX_MODEL_INPUT_ADDRESSES;
+  void *outputs[PEX_MODEL_OUTPUT_COUNT] = PEX_MODEL_OUTPUT_ADDRESSES;
+  for (int i = 0; i < PEX_MODEL_INPUT_COUNT; ++i)
+    pex_inputs[i] = inputs[i];
+  for (int i = 0; i < PEX_MODEL_OUTPUT_COUNT; ++i)
+    pex_outputs[i] = outputs[i];
+#else
+  size_t offset = 0;
+  for (int i = 0; i < PEX_MODEL_INPUT_COUNT; ++i) {
+    pex_inputs[i] = pex_input_storage + offset;
+    offset += (pex_input_sizes[i] + 15) & ~(size_t)15;
+  }
+  offset = 0;
+  for (int i = 0; i < PEX_MODEL_OUTPUT_COUNT; ++i) {
+    pex_outputs[i] = pex_output_storage + offset;
+    offset += (pex_output_sizes[i] + 15) & ~(size_t)15;
+  }
+#endif
+}
+#endif
+
+/* The outputs of one inference, appended to the output file. */
+static int pex_write_outputs(const char *path, pex_file_t *file) {
+#if PEX_SEVERAL_TENSORS
+  for (int i = 0; i < PEX_MODEL_OUTPUT_COUNT; ++i)
+    if (pex_write_record(path, file, pex_outputs[i], pex_output_sizes[i]) != 0)
+      return -1;
+  return 0;
+#else
+  return pex_write_record(path, file, pex_output, PEX_MODEL_OUTPUT_BYTES);
+#endif
+}
+
 /* ---- Stack painting (Cortex-M) -------------------------------------------- */
 
 #if PEX_BARE_METAL
@@ -320,6 +385,9 @@ int main(int argc, char **argv) {
   long count = pex_open_input(in_path, PEX_MODEL_INPUT_BYTES, &in_file);
   if (count < 1)
     return pex_fail("read-input", in_path);
+#if PEX_SEVERAL_TENSORS
+  pex_point_at_tensors();
+#endif
 
 #if PEX_BARE_METAL
   /* ld.lld lays out with the script defaults when --defsym comes after -T, yet the
@@ -339,6 +407,10 @@ int main(int argc, char **argv) {
     pex_rows_file = in_file;
     pex_next_row = 0;
     pex_next_output_row = 0;
+#elif PEX_SEVERAL_TENSORS
+    for (int i = 0; i < PEX_MODEL_INPUT_COUNT; ++i)
+      if (pex_read_record(in_file, pex_inputs[i], pex_input_sizes[i]) != 0)
+        return pex_fail("read-input", in_path);
 #else
     if (pex_read_record(in_file, pex_input, PEX_MODEL_INPUT_BYTES) != 0)
       return pex_fail("read-input", in_path);
@@ -377,8 +449,7 @@ int main(int argc, char **argv) {
     ++done;
     /* A single inference reports before writing its output (as it always has); a
        batch writes each output as it comes. */
-    if (count > 1 &&
-        pex_write_record(out_path, &out_file, pex_output, PEX_MODEL_OUTPUT_BYTES) != 0)
+    if (count > 1 && pex_write_outputs(out_path, &out_file) != 0)
       return pex_fail("write-output", out_path);
   }
   pex_close_input(in_file);
@@ -402,8 +473,7 @@ int main(int argc, char **argv) {
     pex_put_int(&l, "inferences", done);
   pex_emit(&l);
 
-  if ((count == 1 &&
-       pex_write_record(out_path, &out_file, pex_output, PEX_MODEL_OUTPUT_BYTES) != 0) ||
+  if ((count == 1 && pex_write_outputs(out_path, &out_file) != 0) ||
       pex_close_output(out_file) != 0)
     return pex_fail("write-output", out_path);
   return status;

@@ -308,9 +308,16 @@ LogicalResult Compilation::configurePipeline() {
     return failure();
 
   setCodeOptions(pipeline);
+  if (pipeline.streamIO &&
+      (interface->inputs.size() > 1 || interface->outputs.size() > 1))
+    return func.emitError()
+           << "pex: --io=stream hands over one input and one output by rows; @"
+           << name << " has " << interface->inputs.size() << " inputs and "
+           << interface->outputs.size() << " outputs";
   // With --io=stream the application hands both over by rows.
-  callerIOBytes =
-      pipeline.streamIO ? 0 : interface->input.bytes + interface->output.bytes;
+  callerIOBytes = pipeline.streamIO ? 0
+                                    : interface->getInputBytes() +
+                                          interface->getOutputBytes();
   pipeline.reorder = options.reorder;
   pipeline.partial = options.partialExecution;
   pipeline.memoryPools = options.memoryPools;

@@ -58,25 +58,41 @@ describeTensor(func::FuncOp func, Type type, DictionaryAttr attrs,
 }
 
 std::optional<ModelInterface> mlir::pex::driver::describeModel(func::FuncOp func) {
-  if (func.getNumArguments() != 1 || func.getNumResults() != 1) {
-    func.emitError() << "pex: the C entry point takes one input and one "
-                        "output; @"
+  if (func.getNumArguments() == 0 || func.getNumResults() == 0) {
+    func.emitError() << "pex: the C entry point needs at least one input and "
+                        "one output; @"
                      << func.getSymName() << " has " << func.getNumArguments()
                      << " inputs and " << func.getNumResults() << " outputs";
     return std::nullopt;
   }
   ModelInterface model;
   model.name = func.getSymName().str();
-  auto input = describeTensor(func, func.getArgumentTypes()[0],
-                              func.getArgAttrDict(0), "input");
-  auto output = describeTensor(func, func.getResultTypes()[0],
-                               func.getResultAttrDict(0), "output");
-  if (!input || !output)
-    return std::nullopt;
-  model.input = *input;
-  model.output = *output;
+  for (auto [index, type] : llvm::enumerate(func.getArgumentTypes())) {
+    auto input =
+        describeTensor(func, type, func.getArgAttrDict(index), "input");
+    if (!input)
+      return std::nullopt;
+    model.inputs.push_back(*input);
+  }
+  for (auto [index, type] : llvm::enumerate(func.getResultTypes())) {
+    auto output =
+        describeTensor(func, type, func.getResultAttrDict(index), "output");
+    if (!output)
+      return std::nullopt;
+    model.outputs.push_back(*output);
+  }
   return model;
 }
+
+static int64_t sumBytes(llvm::ArrayRef<TensorInterface> tensors) {
+  int64_t bytes = 0;
+  for (const TensorInterface &tensor : tensors)
+    bytes += tensor.bytes;
+  return bytes;
+}
+
+int64_t ModelInterface::getInputBytes() const { return sumBytes(inputs); }
+int64_t ModelInterface::getOutputBytes() const { return sumBytes(outputs); }
 
 std::string mlir::pex::driver::getArenaSymbol(llvm::StringRef name) {
   return ("pex_" + name + "_arena").str();
@@ -86,7 +102,10 @@ static void writeTensor(llvm::raw_ostream &os, llvm::StringRef prefix,
                         llvm::StringRef role, llvm::StringRef typeName,
                         const TensorInterface &tensor) {
   std::string upperRole = llvm::StringRef(role).upper();
-  os << "/* " << (role == "input" ? "Input" : "Output");
+  llvm::StringRef kind = role.starts_with("input") ? "Input" : "Output";
+  os << "/* " << kind;
+  if (llvm::StringRef number = role.drop_front(kind.size()); !number.empty())
+    os << " " << number;
   if (!tensor.name.empty())
     os << " \"" << tensor.name << "\"";
   os << ": " << tensor.elementName << " [";
@@ -114,20 +133,96 @@ static void writeTensor(llvm::raw_ostream &os, llvm::StringRef prefix,
   os << "typedef " << tensor.cType << " " << typeName << ";\n\n";
 }
 
+/// What a program built around a model of several inputs or outputs (the
+/// harness) needs to hold them and call it: counts, sizes in order, and the
+/// call from arrays of pointers (with the arena holding them, the arrays of
+/// their addresses).
+static void
+writeSeveralTensorsGenericNames(llvm::raw_ostream &os, llvm::StringRef lower,
+                                llvm::ArrayRef<std::string> inputRoles,
+                                llvm::ArrayRef<std::string> outputRoles,
+                                const ModelInterface &model, bool arenaIO) {
+  auto sizes = [&](llvm::ArrayRef<TensorInterface> tensors) {
+    os << "{";
+    llvm::interleaveComma(tensors, os, [&](const TensorInterface &tensor) {
+      os << tensor.bytes;
+    });
+    os << "}\n";
+  };
+  os << "#define PEX_MODEL_INPUT_COUNT " << model.inputs.size() << "\n";
+  os << "#define PEX_MODEL_OUTPUT_COUNT " << model.outputs.size() << "\n";
+  os << "#define PEX_MODEL_INPUT_SIZES ";
+  sizes(model.inputs);
+  os << "#define PEX_MODEL_OUTPUT_SIZES ";
+  sizes(model.outputs);
+  if (arenaIO) {
+    auto addresses = [&](llvm::ArrayRef<std::string> roles) {
+      os << "{";
+      llvm::interleaveComma(roles, os, [&](const std::string &role) {
+        os << "(void *)" << lower << "_" << role << "()";
+      });
+      os << "}\n";
+    };
+    os << "#define PEX_MODEL_INPUT_ADDRESSES ";
+    addresses(inputRoles);
+    os << "#define PEX_MODEL_OUTPUT_ADDRESSES ";
+    addresses(outputRoles);
+    return;
+  }
+  os << "#define PEX_MODEL_CALL(inputs, outputs) " << lower << "_run(";
+  for (auto [index, role] : llvm::enumerate(inputRoles))
+    os << "(const " << lower << "_" << role << "_t *)(inputs)[" << index
+       << "], ";
+  for (auto [index, role] : llvm::enumerate(outputRoles))
+    os << (index ? ", " : "") << "(" << lower << "_" << role
+       << "_t *)(outputs)[" << index << "]";
+  os << ")\n";
+}
+
 void mlir::pex::driver::writeHeader(llvm::raw_ostream &os, const ModelInterface &model,
                        const HeaderFigures &figures) {
   std::string prefix = "PEX_" + llvm::StringRef(model.name).upper();
   std::string lower = "pex_" + model.name;
-  std::string inputType = lower + "_input_t";
-  std::string outputType = lower + "_output_t";
+  // Roles name the tensors' macros, types and accessors: "input", or "input0",
+  // "input1", ... when there are several (pex-materialize-arena's accessors).
+  auto rolesOf = [](llvm::StringRef kind, size_t count) {
+    std::vector<std::string> roles;
+    for (size_t index = 0; index < count; ++index)
+      roles.push_back(count == 1 ? kind.str()
+                                 : (kind + llvm::Twine(index)).str());
+    return roles;
+  };
+  std::vector<std::string> inputRoles = rolesOf("input", model.inputs.size());
+  std::vector<std::string> outputRoles =
+      rolesOf("output", model.outputs.size());
+  auto typeOf = [&](const std::string &role) {
+    return lower + "_" + role + "_t";
+  };
+  bool several = model.inputs.size() > 1 || model.outputs.size() > 1;
+  // Row streaming hands over one input and one output (pexc refuses more).
+  std::string inputType = typeOf(inputRoles.front());
+  std::string outputType = typeOf(outputRoles.front());
   std::string arena = getArenaSymbol(model.name);
 
   os << "/* Generated by pexc " << PEXC_VERSION << " from "
      << figures.sourceModel << ". Do not edit. */\n";
   os << "#ifndef " << prefix << "_H\n#define " << prefix << "_H\n\n";
   os << "#include <stdint.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
-  writeTensor(os, prefix, "input", inputType, model.input);
-  writeTensor(os, prefix, "output", outputType, model.output);
+  for (auto [role, tensor] : llvm::zip(inputRoles, model.inputs))
+    writeTensor(os, prefix, role, typeOf(role), tensor);
+  for (auto [role, tensor] : llvm::zip(outputRoles, model.outputs))
+    writeTensor(os, prefix, role, typeOf(role), tensor);
+  if (several) {
+    os << "/* All inputs' and all outputs' bytes, one tensor after another. "
+          "*/\n";
+    if (model.inputs.size() > 1)
+      os << "#define " << prefix << "_INPUT_BYTES " << model.getInputBytes()
+         << "\n";
+    if (model.outputs.size() > 1)
+      os << "#define " << prefix << "_OUTPUT_BYTES " << model.getOutputBytes()
+         << "\n";
+    os << "\n";
+  }
   os << "/* SRAM for intermediate tensors (the arena) and flash for code and "
         "weights, in bytes. */\n";
   os << "#define " << prefix << "_ARENA_BYTES " << figures.arenaBytes << "\n";
@@ -176,13 +271,24 @@ void mlir::pex::driver::writeHeader(llvm::raw_ostream &os, const ModelInterface 
     os << "\n";
   }
   if (figures.arenaIO) {
-    os << "/* The input and output live in the arena. Write the input at "
-          "the address\n   " << lower << "_input() returns, call " << lower
-       << "_run(), then read the output\n   at " << lower
-       << "_output(). The run overwrites the input (its bytes are reused);\n"
-          "   the output stays valid until the next run. */\n";
-    os << inputType << " *" << lower << "_input(void);\n";
-    os << outputType << " *" << lower << "_output(void);\n";
+    if (several)
+      os << "/* The inputs and outputs live in the arena. Write each input at "
+            "the address\n   its function returns, call "
+         << lower
+         << "_run(), then read the outputs at\n   theirs. The run overwrites "
+            "the inputs (their bytes are reused); the\n   outputs stay valid "
+            "until the next run. */\n";
+    else
+      os << "/* The input and output live in the arena. Write the input at "
+            "the address\n   "
+         << lower << "_input() returns, call " << lower
+         << "_run(), then read the output\n   at " << lower
+         << "_output(). The run overwrites the input (its bytes are reused);\n"
+            "   the output stays valid until the next run. */\n";
+    for (const std::string &role : inputRoles)
+      os << typeOf(role) << " *" << lower << "_" << role << "(void);\n";
+    for (const std::string &role : outputRoles)
+      os << typeOf(role) << " *" << lower << "_" << role << "(void);\n";
     os << "/* Runs one inference and returns 0. Not reentrant: every call "
           "uses the\n   same arena. */\n";
     os << "int " << lower << "_run(void);\n\n";
@@ -231,10 +337,18 @@ void mlir::pex::driver::writeHeader(llvm::raw_ostream &os, const ModelInterface 
           "the same arena. */\n";
     os << "int " << lower << "_run(void);\n\n";
   } else {
-    os << "/* Runs one inference: reads `input`, writes `output`, returns 0.\n"
-          "   Not reentrant: every call uses the same arena. */\n";
-    os << "int " << lower << "_run(const " << inputType << " *input, "
-       << outputType << " *output);\n\n";
+    os << (several ? "/* Runs one inference: reads the inputs, writes the "
+                     "outputs, returns 0.\n"
+                   : "/* Runs one inference: reads `input`, writes `output`, "
+                     "returns 0.\n")
+       << "   Not reentrant: every call uses the same arena. */\n";
+    os << "int " << lower << "_run(";
+    for (const std::string &role : inputRoles)
+      os << "const " << typeOf(role) << " *" << role << ", ";
+    llvm::interleaveComma(outputRoles, os, [&](const std::string &role) {
+      os << typeOf(role) << " *" << role;
+    });
+    os << ");\n\n";
   }
   if (figures.genericNames) {
     // Generic names, unless the model's own names are the generic ones (a
@@ -247,10 +361,13 @@ void mlir::pex::driver::writeHeader(llvm::raw_ostream &os, const ModelInterface 
     alias("PEX_MODEL_RUN", lower + "_run");
     alias("PEX_MODEL_INPUT_BYTES", prefix + "_INPUT_BYTES");
     alias("PEX_MODEL_OUTPUT_BYTES", prefix + "_OUTPUT_BYTES");
-    if (inputType != "pex_model_input_t")
+    if (model.inputs.size() == 1 && inputType != "pex_model_input_t")
       os << "typedef " << inputType << " pex_model_input_t;\n";
-    if (outputType != "pex_model_output_t")
+    if (model.outputs.size() == 1 && outputType != "pex_model_output_t")
       os << "typedef " << outputType << " pex_model_output_t;\n";
+    if (several)
+      writeSeveralTensorsGenericNames(os, lower, inputRoles, outputRoles, model,
+                                      figures.arenaIO);
     alias("PEX_MODEL_ARENA_BYTES", prefix + "_ARENA_BYTES");
     alias("PEX_MODEL_EXTERNAL_ARENA", prefix + "_EXTERNAL_ARENA");
     alias("PEX_MODEL_ARENA_IO", prefix + "_ARENA_IO");
@@ -267,7 +384,7 @@ void mlir::pex::driver::writeHeader(llvm::raw_ostream &os, const ModelInterface 
       alias("PEX_MODEL_OUTPUT_ROW_BYTES", prefix + "_OUTPUT_ROW_BYTES");
       alias("PEX_MODEL_OUTPUT_ROWS_STREAMED", prefix + "_OUTPUT_ROWS_STREAMED");
     }
-    if (figures.arenaIO) {
+    if (figures.arenaIO && !several) {
       alias("PEX_MODEL_INPUT", lower + "_input");
       alias("PEX_MODEL_OUTPUT", lower + "_output");
     }

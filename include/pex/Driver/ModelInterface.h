@@ -27,7 +27,13 @@ struct TensorInterface {
 struct ModelInterface {
   /// C identifier of the model: the run function is pex_<name>_run.
   std::string name;
-  TensorInterface input, output;
+  /// In the run function's order; each at least one.
+  std::vector<TensorInterface> inputs, outputs;
+
+  /// All inputs' (outputs') bytes: what the caller holds, what the harness's
+  /// input (output) file holds per inference, the tensors one after another.
+  int64_t getInputBytes() const;
+  int64_t getOutputBytes() const;
 };
 
 /// A memory pool of the arena, as planned.
@@ -65,9 +71,9 @@ struct HeaderFigures {
   int64_t stateBytes = 0;
 };
 
-/// The model's one public function: its signature must be one input and one
-/// output of static shape and a supported element type. Emits a diagnostic
-/// and returns nullopt otherwise.
+/// The model's one public function: its inputs and outputs (at least one of
+/// each) must be of static shape and a supported element type. Emits a
+/// diagnostic and returns nullopt otherwise.
 std::optional<ModelInterface> describeModel(mlir::func::FuncOp func);
 
 /// The arena symbol of model `name`.

@@ -1,8 +1,9 @@
 """python3 -m pex.reference.make_input MODEL -o FILE [--count K] [--quantized-io]: the
 reference input bytes of a model (.tflite, .onnx or TOSA .mlir), as raw bytes for `pexc
---run`. With --count K, K inputs back to back (K runs, e.g. of a model that keeps state
-between runs): input k is the reference input with its elements rotated by k places. With
---quantized-io, the input of `pexc --quantized-io`."""
+--run` (several inputs: each one's, one after another). With --count K, K inputs back to
+back (K runs, e.g. of a model that keeps state between runs): input k is the reference
+input with its elements rotated by k places. With --quantized-io, the input of `pexc
+--quantized-io`."""
 
 from __future__ import annotations
 
@@ -33,9 +34,12 @@ def main(argv: list[str] | None = None) -> int:
                 text = f.read()
         else:
             text = import_model(args.model, quantized_io=args.quantized_io)
-        (tensor,) = public_function(text).arguments
-        first = reference_input(tensor.shape, tensor.dtype).reshape(-1)
-        np.concatenate([np.roll(first, -k) for k in range(args.count)]).tofile(args.output)
+        firsts = [reference_input(tensor.shape, tensor.dtype).reshape(-1)
+                  for tensor in public_function(text).arguments]
+        with open(args.output, "wb") as f:
+            for k in range(args.count):
+                for first in firsts:  # several inputs: one after another
+                    f.write(np.roll(first, -k).tobytes())
     except (ModelError, OSError, ValueError) as error:
         print(f"pex-make-input: error: {args.model}: {error}", file=sys.stderr)
         return 1

@@ -565,6 +565,20 @@ def upsample() -> bytes:
                   [("x", [1, 2, 3, 4])], [("y", [1, 2, 6, 12])], weights, opset=9)
 
 
+def two_inputs_two_outputs() -> bytes:
+    """Two inputs and two outputs: "image" [1, 3, 5, 5] (300 bytes, so the next tensor
+    is not 16-byte aligned when packed) through Conv 3x3 3 -> 4 and Relu to "features";
+    its ReduceMean over H and W plus "gain" [1, 3] to "stats"."""
+    rng = np.random.default_rng(48)
+    weights = {"w": rng.normal(0, 0.5, (4, 3, 3, 3)), "b": rng.normal(0, 0.1, 4)}
+    nodes = [_node("Conv", ["image", "w", "b"], "conv", pads=[1, 1, 1, 1]),
+             _node("Relu", ["conv"], "features"),
+             _node("ReduceMean", ["image"], "mean", axes=[2, 3], keepdims=0),
+             _node("Add", ["mean", "gain"], "stats")]
+    return _graph(nodes, [("image", [1, 3, 5, 5]), ("gain", [1, 3])],
+                  [("features", [1, 4, 5, 5]), ("stats", [1, 3])], weights)
+
+
 def conv_transpose() -> bytes:
     """ConvTranspose 3x3 stride 2, pads 1, output_padding 1 (4x4 -> 8x8) with a bias, then
     ConvTranspose 2x2 stride 1 without pads (8x8 -> 9x9)."""
@@ -1631,6 +1645,7 @@ MODELS = {
     "onnx_resize_bilinear": resize_bilinear,
     "onnx_upsample": upsample,
     "onnx_conv_transpose": conv_transpose,
+    "onnx_two_inputs_two_outputs": two_inputs_two_outputs,
     "onnx_conv_transpose_sized": conv_transpose_sized,
     "onnx_grouped_conv_transpose": grouped_conv_transpose,
     "onnx_grouped_conv_transpose_qdq": grouped_conv_transpose_qdq,
