@@ -156,20 +156,24 @@ def _torch_network(out_dir: Path, seed: int, index: int, name: str, constructor,
     _calibrate_batch_norms(model, shape[1:], generator)
     signal = torch.rand(*shape, generator=generator)
     with torch.no_grad():
-        expected = model(signal).numpy().astype(np.float32)
+        expected = model(signal)
+    # Several outputs (a detector's heads): one after another, as pexc's --run writes them.
+    expected = [e.numpy().astype(np.float32)
+                for e in (expected if isinstance(expected, tuple) else (expected,))]
     path = out_dir / f"{name}.onnx"
     # A dynamic batch where it leads (time-major sequences keep a static shape: the
     # importer fixes only a leading symbolic dimension).
-    dynamic = {"input": {0: "batch_size"}, "output": {0: "batch_size"}} if shape[0] == 1 \
+    outputs = ["output"] if len(expected) == 1 else [f"output{i}" for i in range(len(expected))]
+    dynamic = {name: {0: "batch_size"} for name in ["input", *outputs]} if shape[0] == 1 \
         else None
     extra = {} if opset is None else {"opset_version": opset}
-    torch.onnx.export(model, signal, str(path), input_names=["input"], output_names=["output"],
+    torch.onnx.export(model, signal, str(path), input_names=["input"], output_names=outputs,
                       dynamic_axes=dynamic, **extra)
     exported = onnx.load(str(path))
     input_bytes = _nhwc_bytes(signal.numpy()) if len(shape) == 4 else \
         _signal_bytes(exported, signal.numpy())
     # The function returns an image NHWC, as it takes one.
-    expected_bytes = _nhwc_bytes(expected) if expected.ndim == 4 else expected.tobytes()
+    expected_bytes = b"".join(_nhwc_bytes(e) if e.ndim == 4 else e.tobytes() for e in expected)
     return CorpusModel(f"onnx/{name}", path, input_bytes, expected_bytes, "f32",
                        FLOAT_TOLERANCE, "pytorch")
 

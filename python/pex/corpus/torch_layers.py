@@ -16,6 +16,10 @@ to export with torch.onnx.export.
   stride-2 convolutions down to 12x12, then up as DLA's IDAUp does: depthwise
   ConvTranspose2d 4x4 stride 2 (groups = channels, fixed bilinear weights, no bias), a
   skip added, a 3x3 convolution, again to 48x48, a 1x1 heatmap head with a sigmoid.
+- `two_head_detector`: an SSD-style detector for 96x96 RGB images with two outputs:
+  a MobileNet-like backbone (stride-2 convolutions, depthwise separable blocks) to 6x6,
+  then box offsets (4 per anchor, 3 anchors: [1, 108, 4] after a permute and reshape)
+  and class scores (softmax over 4 classes, [1, 108, 4]).
 """
 
 from __future__ import annotations
@@ -124,6 +128,37 @@ def keypoint_head(size: int = 96, classes: int = 4):
     return KeypointHead(), (1, 3, size, size)
 
 
+def two_head_detector(size: int = 96, anchors: int = 3, classes: int = 4):
+    import torch
+    from torch import nn
+
+    def separable(channels_in: int, channels_out: int, stride: int) -> nn.Sequential:
+        return nn.Sequential(
+            nn.Conv2d(channels_in, channels_in, 3, stride=stride, padding=1,
+                      groups=channels_in),
+            nn.BatchNorm2d(channels_in), nn.ReLU6(),
+            nn.Conv2d(channels_in, channels_out, 1), nn.BatchNorm2d(channels_out), nn.ReLU6())
+
+    class TwoHeadDetector(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.backbone = nn.Sequential(
+                nn.Conv2d(3, 8, 3, stride=2, padding=1), nn.BatchNorm2d(8), nn.ReLU6(),
+                separable(8, 16, 2), separable(16, 32, 2), separable(32, 32, 2))
+            self.boxes = nn.Conv2d(32, anchors * 4, 3, padding=1)
+            self.scores = nn.Conv2d(32, anchors * classes, 3, padding=1)
+
+        def forward(self, x):
+            x = self.backbone(x)
+            batch = x.shape[0]
+            boxes = self.boxes(x).permute(0, 2, 3, 1).reshape(batch, -1, 4)
+            scores = self.scores(x).permute(0, 2, 3, 1).reshape(batch, -1, classes)
+            return boxes, torch.softmax(scores, dim=-1)
+
+    return TwoHeadDetector(), (1, 3, size, size)
+
+
 # name -> (constructor, opset for torch.onnx.export; None: its default)
 NETWORKS = {"espcn_x2": (espcn_x2, None), "speaker_embedding": (speaker_embedding, None),
-            "unet_tiny": (unet_tiny, None), "keypoint_head": (keypoint_head, None)}
+            "unet_tiny": (unet_tiny, None), "keypoint_head": (keypoint_head, None),
+            "two_head_detector": (two_head_detector, None)}

@@ -683,8 +683,8 @@ def run(graph: Graph, inputs: list[np.ndarray],
 
 def main(argv: list[str] | None = None) -> int:
     """python3 -m pex.reference.tflm_interpreter MODEL INPUT OUTPUT: TFLite Micro's output
-    bytes for raw input bytes (the model read by pex's TFLite reader). An INPUT of k inputs
-    back to back is k invocations, one after the other from one reset, each continuing
+    bytes for raw input bytes (the model read by pex's TFLite reader; several inputs and
+    outputs one after another). An INPUT of k inputs back to back is k invocations, one after the other from one reset, each continuing
     from the variable tensors the previous left, as pexc's --run does (--reset: each from
     the initial state, pex_NAME_reset_state()'s: variable tensors reset, resource variables
     at the value the CALL_ONCE initialisation assigns); OUTPUT gets the k outputs back to
@@ -704,17 +704,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         graph = load_graph(args.model)
-        (tensor,) = graph.inputs
-        data = np.fromfile(args.input, NUMPY_TYPES[tensor.dtype])
-        size = int(np.prod(tensor.shape))
-        if data.size == 0 or data.size % size:
-            raise ValueError(f"{args.input} does not hold whole inputs of {size} elements")
+        data = open(args.input, "rb").read()
+        # Several inputs: each one's bytes after the other's, as pexc's --run reads them.
+        sizes = [int(np.prod(t.shape)) * np.dtype(NUMPY_TYPES[t.dtype]).itemsize
+                 for t in graph.inputs]
+        if not data or len(data) % sum(sizes):
+            raise ValueError(f"{args.input} does not hold whole inputs of {sum(sizes)} bytes")
         state: dict[int, np.ndarray] = {}
         with open(args.output, "wb") as file:
-            for record in data.reshape(-1, *tensor.shape):
+            for start in range(0, len(data), sum(sizes)):
+                records = []
+                for tensor, size in zip(graph.inputs, sizes):
+                    records.append(np.frombuffer(data[start:start + size], NUMPY_TYPES[
+                        tensor.dtype]).reshape(tensor.shape))
+                    start += size
                 if args.reset:
                     state.clear()
-                file.write(b"".join(o.tobytes() for o in run(graph, [record], state)))
+                file.write(b"".join(o.tobytes() for o in run(graph, records, state)))
     except (ModelError, OSError, ValueError) as error:
         print(f"pex-tflm-reference: error: {args.model}: {error}", file=sys.stderr)
         return 1

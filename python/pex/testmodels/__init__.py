@@ -204,6 +204,25 @@ def _dequantize_int8() -> Graph:
                      activation("dequantized", (1, 8), "f32"))
 
 
+def _two_inputs_two_outputs_int8() -> Graph:
+    """Two inputs, two outputs (a detector's two heads, a side input): a 3x3
+    convolution of "image" with ReLU, and "image" max-pooled 2x2 plus "bias" [1, 3, 3,
+    1] broadcast over the channels (27 and 9 bytes: no tensor 16-byte aligned when
+    packed)."""
+    x = activation("image", (1, 6, 6, 3), quant=q(0.02, -3))
+    side = activation("bias", (1, 3, 3, 1), quant=q(0.02, -3))
+    features = activation("features", (1, 6, 6, 4), quant=q(0.05, 2))
+    pooled = activation("pooled", (1, 3, 3, 3), quant=q(0.02, -3))
+    stats = activation("stats", (1, 3, 3, 3), quant=q(0.04, 0))
+    return Graph("two_inputs_two_outputs_int8", [x, side], [features, stats], [
+        Op("conv2d", [x, int8_weights("conv/weights", (4, 3, 3, 3), q(0.01)),
+                      int32_bias("conv/bias", 4)], [features],
+           dict(stride=(1, 1), dilation=(1, 1), pad=(1, 1, 1, 1), activation="RELU")),
+        Op("max_pool2d", [x], [pooled],
+           dict(kernel=(2, 2), stride=(2, 2), pad=(0, 0, 0, 0), activation="NONE")),
+        Op("add", [pooled, side], [stats], dict(activation="NONE"))])
+
+
 def _hybrid_conv2d() -> Graph:
     """Float activations with int8 weights, as TFLite's dynamic-range quantisation writes."""
     x = activation("input", (1, 4, 4, 2), "f32")
@@ -239,6 +258,7 @@ GRAPHS = {
     "quantize_f32": _quantize_f32,
     "dequantize_int8": _dequantize_int8,
     "hybrid_conv2d": _hybrid_conv2d,
+    "two_inputs_two_outputs_int8": _two_inputs_two_outputs_int8,
 }
 
 
