@@ -1220,6 +1220,24 @@ def cast_uint8_to_int8() -> bytes:
     return _graph(nodes, [("x", [1, 3, 4, 4])], [("y", [1, 3, 4, 4])], weights)
 
 
+def conv_transpose_empty() -> bytes:
+    """ConvTranspose 1x1 of a 2x2 map with pads [1, 0, 1, 0]: nothing is left of the 2x2
+    full result's rows: refused."""
+    weights = {"w": np.ones((2, 2, 1, 1))}
+    nodes = [_node("ConvTranspose", ["x", "w"], "y", pads=[1, 0, 1, 0])]
+    return _graph(nodes, [("x", [1, 2, 2, 2])], [("y", [1, 2, 0, 2])], weights)
+
+
+def conv_transpose_dilated_cropped() -> bytes:
+    """Grouped ConvTranspose 2x2 stride 2 dilations 2 with pads [3, 0, 0, 0]: three rows
+    cropped where the dilated kernel reaches two (its zero-inserted form would need a
+    negative pad): refused."""
+    weights = {"w": np.ones((2, 1, 2, 2))}
+    nodes = [_node("ConvTranspose", ["x", "w"], "y", group=2, strides=[2, 2],
+                   dilations=[2, 2], pads=[3, 0, 0, 0])]
+    return _graph(nodes, [("x", [1, 2, 3, 3])], [("y", [1, 2, 4, 7])], weights)
+
+
 def qdq_unary(extra_functions=()) -> bytes:
     """QDQ LeakyRelu, Sigmoid, Tanh, HardSigmoid and HardSwish (and `extra_functions`,
     (op type, attributes) pairs) of a dequantised input (scale 0.05, zero point -10: reals
@@ -1694,6 +1712,8 @@ MODELS = {
     "onnx_computed_weights": computed_weights,
     "onnx_conv3d": conv3d,
     "onnx_cast_uint8_to_int8": cast_uint8_to_int8,
+    "onnx_conv_transpose_empty": conv_transpose_empty,
+    "onnx_conv_transpose_dilated_cropped": conv_transpose_dilated_cropped,
     "onnx_lstm_clip": lstm_clip,
     "onnx_lstm_cell_output": lstm_cell_output,
     "onnx_int8_input": int8_input,

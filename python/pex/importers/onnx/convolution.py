@@ -168,8 +168,9 @@ def transposed_convolve(r, x: Tensor, weights: np.ndarray, quant: Quantization |
         return _transposed_by_phases(r, x, conv_weights, quant, bias, strides, before, after,
                                      group, name, finish)
     if min(pad) < 0:
-        raise ModelError("dilated ConvTranspose pads larger than the kernel are not "
-                         "supported")
+        raise ModelError(f"dilated ConvTranspose pads {[top, left, bottom, right]} crop more "
+                         f"than the dilated kernel spans ({dilation[0] * (kh - 1)} rows, "
+                         f"{dilation[1] * (kw - 1)} columns); not supported")
     spread = dilate_input(r, x, strides, name)
     kernel_attrs = dict(strides=(1, 1), dilations=dilation, group=group,
                         pads=(pad[0], pad[2], pad[1], pad[3]))
