@@ -67,20 +67,25 @@ std::optional<ModelInterface> mlir::pex::driver::describeModel(func::FuncOp func
   }
   ModelInterface model;
   model.name = func.getSymName().str();
-  for (auto [index, type] : llvm::enumerate(func.getArgumentTypes())) {
-    auto input =
-        describeTensor(func, type, func.getArgAttrDict(index), "input");
-    if (!input)
-      return std::nullopt;
-    model.inputs.push_back(*input);
-  }
-  for (auto [index, type] : llvm::enumerate(func.getResultTypes())) {
-    auto output =
-        describeTensor(func, type, func.getResultAttrDict(index), "output");
-    if (!output)
-      return std::nullopt;
-    model.outputs.push_back(*output);
-  }
+  auto describeAll = [&](TypeRange types, auto attrsOf, llvm::StringRef role,
+                         std::vector<TensorInterface> &tensors) {
+    for (auto [index, type] : llvm::enumerate(types)) {
+      auto tensor = describeTensor(func, type, attrsOf(index), role);
+      if (!tensor)
+        return false;
+      tensors.push_back(*tensor);
+    }
+    return true;
+  };
+  if (!describeAll(
+          func.getArgumentTypes(),
+          [&](unsigned index) { return func.getArgAttrDict(index); }, "input",
+          model.inputs) ||
+      !describeAll(
+          func.getResultTypes(),
+          [&](unsigned index) { return func.getResultAttrDict(index); },
+          "output", model.outputs))
+    return std::nullopt;
   return model;
 }
 
