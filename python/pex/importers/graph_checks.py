@@ -79,9 +79,14 @@ def _check_window(op: Op, where: str) -> None:
         return
     taken, given, bias_length = channels
     weights, bias = op.inputs[1], op.inputs[2]
-    if taken != x.shape[3]:
+    # A conv2d's weights may take a group of the input's channels (TFLite's grouped
+    # CONV_2D); each group then gives as many outputs.
+    grouped = op.kind == "conv2d" and taken > 0 and x.shape[3] % taken == 0 and \
+        given % (x.shape[3] // taken) == 0
+    if taken != x.shape[3] and not grouped:
         raise ModelError(f"{where}: weights '{weights.name}' take {taken} input channels, "
-                         f"the input '{x.name}' has {x.shape[3]}")
+                         f"the input '{x.name}' has {x.shape[3]}" +
+                         (" (not a whole number of groups)" if op.kind == "conv2d" else ""))
     if given != out.shape[3]:
         raise ModelError(f"{where}: weights '{weights.name}' give {given} channels, the "
                          f"output '{out.name}' has {out.shape[3]}")

@@ -111,10 +111,18 @@ def _convolution_result(op: Op, x: np.ndarray, product: np.ndarray) -> np.ndarra
 
 
 def _conv2d(op: Op, x: np.ndarray) -> np.ndarray:
+    """reference_ops Conv, grouped when the weights take fewer channels than the input
+    has (groups = input depth / filter input depth, each group's outputs summing its own
+    inputs)."""
     weights = op.inputs[1]
     views = _centred_windows(op, x, weights.shape[1:3])
-    product = np.einsum("nhwckl,oklc->nhwo", views, weights.data.astype(views.dtype),
-                        optimize=True)
+    groups = x.shape[3] // weights.shape[3]
+    n, h, w, channels, kh, kw = views.shape
+    grouped_views = views.reshape(n, h, w, groups, channels // groups, kh, kw)
+    grouped_weights = weights.data.astype(views.dtype).reshape(
+        groups, weights.shape[0] // groups, *weights.shape[1:])
+    product = np.einsum("nhwgckl,goklc->nhwgo", grouped_views, grouped_weights,
+                        optimize=True).reshape(n, h, w, weights.shape[0])
     return _convolution_result(op, x, product)
 
 

@@ -54,6 +54,17 @@ def _conv2d_int8() -> Graph:
                      stride=(2, 2), dilation=(1, 1), pad=(0, 1, 0, 1), activation="RELU6")
 
 
+def _grouped_conv2d_int8() -> Graph:
+    """TFLite's grouped CONV_2D (Keras Conv2D(groups=3)): 6 input channels in 3 groups of
+    2, 9 outputs (3 per group), 3x3 stride 2, weights per output channel, RELU6."""
+    x = activation("input", (1, 7, 7, 6), quant=q(0.02, -3))
+    weights = int8_weights("conv/weights", (9, 3, 3, 2),
+                           q([0.01, 0.02, 0.015, 0.01, 0.005, 0.02, 0.01, 0.012, 0.011], axis=0))
+    out = activation("conv/output", (1, 4, 4, 9), quant=q(0.05, 2))
+    return single_op("grouped_conv2d_int8", "conv2d", [x, weights, int32_bias("conv/bias", 9)],
+                     out, stride=(2, 2), dilation=(1, 1), pad=(1, 1, 1, 1), activation="RELU6")
+
+
 def _conv2d_f32() -> Graph:
     x = activation("input", (1, 6, 6, 2), "f32")
     out = activation("conv/output", (1, 6, 6, 3), "f32")
@@ -259,6 +270,7 @@ GRAPHS = {
     "dequantize_int8": _dequantize_int8,
     "hybrid_conv2d": _hybrid_conv2d,
     "two_inputs_two_outputs_int8": _two_inputs_two_outputs_int8,
+    "grouped_conv2d_int8": _grouped_conv2d_int8,
 }
 
 

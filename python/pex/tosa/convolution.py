@@ -68,12 +68,14 @@ def reduced_multipliers(multipliers, shifts) -> tuple[list[int], list[int]]:
 
 
 def _convolve(b: FunctionBuilder, name: str, op: Op, x: Value, weights: Tensor, kernel,
-              channels: int, out_shape, window: dict) -> Value:
-    """The TOSA convolution itself, accumulating in i32 (int8) or f32."""
+              channels: int, out_shape, window: dict, bias: Tensor | None = None) -> Value:
+    """The TOSA convolution itself, accumulating in i32 (int8) or f32; `bias` (default:
+    the operator's) for a part of its channels."""
     input_ = op.inputs[0]
     acc = _ACCUMULATORS[x.dtype]
     x, pad = fit_window(b, x, kernel, window["stride"], window["dilation"], window["pad"])
-    operands = [x, b.value(weights), _bias(b, op.inputs[2], channels, acc),
+    bias = op.inputs[2] if bias is None else bias
+    operands = [x, b.value(weights), _bias(b, bias, channels, acc),
                 b.scalar(input_.zero_point() if input_.quant else 0, x.dtype),
                 b.scalar(0, weights.dtype)]
     attributes = (f"acc_type = {acc}, dilation = {text.i64_array(window['dilation'])}, "
@@ -82,13 +84,16 @@ def _convolve(b: FunctionBuilder, name: str, op: Op, x: Value, weights: Tensor, 
 
 
 def _requantize(b: FunctionBuilder, acc: Value, op: Op, weights: Tensor,
-                float_product: bool = False) -> Value:
-    """Accumulator -> output type, then the fused activation."""
+                float_product: bool = False, channels: slice = slice(None)) -> Value:
+    """Accumulator -> output type, then the fused activation; `channels`: the output
+    channels `acc` holds."""
     output = op.output
     if output.dtype == "i32":
         return acc  # the accumulator itself: the importer requantises it (ONNX)
     if acc.dtype == "i32":
         multipliers, shifts = requantize_multipliers(op.inputs[0], weights, output, float_product)
+        if len(multipliers) > 1:
+            multipliers, shifts = multipliers[channels], shifts[channels]
         acc = b.rescale(acc, multipliers, shifts, 0, output.zero_point(), "i8")
     elif acc.dtype == "i48":
         multipliers, shifts = requantize_multipliers(op.inputs[0], weights, output, float_product)
@@ -108,9 +113,41 @@ def _checked_weights(op: Op) -> Tensor:
 
 def lower_conv2d(b: FunctionBuilder, op: Op) -> None:
     weights = _checked_weights(op)
-    acc = _convolve(b, "conv2d", op, b.value(op.inputs[0]), weights, weights.shape[1:3],
-                    weights.shape[0], op.output.shape, op.attrs)
-    b.bind(op.output, _requantize(b, acc, op, weights))
+    if weights.shape[3] == op.inputs[0].shape[3]:
+        acc = _convolve(b, "conv2d", op, b.value(op.inputs[0]), weights, weights.shape[1:3],
+                        weights.shape[0], op.output.shape, op.attrs)
+        b.bind(op.output, _requantize(b, acc, op, weights))
+    else:
+        b.bind(op.output, _grouped_convolve(b, op, weights))
+
+
+def _grouped_convolve(b: FunctionBuilder, op: Op, weights: Tensor) -> Value:
+    """A grouped convolution (TFLite's CONV_2D whose weights take input channels /
+    groups channels; group g's outputs read only its inputs): TOSA's conv2d has no
+    groups, so one convolution per group of input channels, each requantised (its
+    channels' multipliers) and activated, the results joined along the channels."""
+    x = b.value(op.inputs[0])
+    batch, height, width, channels = x.shape
+    group_in = weights.shape[3]
+    groups = channels // group_in
+    group_out = weights.shape[0] // groups
+    if _ACCUMULATORS[x.dtype] == "i48":
+        raise ModelError(f"grouped 16x8 convolution (weights '{weights.name}' of "
+                         f"{group_in} input channels) is not supported")
+    bias = op.inputs[2]
+    parts = []
+    for g in range(groups):
+        rows = slice(g * group_out, (g + 1) * group_out)
+        part_weights = Tensor(f"{weights.name}/group{g}", (group_out,) + weights.shape[1:],
+                              weights.dtype, None, weights.data[rows])
+        part_bias = None if bias is None else Tensor(
+            f"{bias.name}/group{g}", (group_out,), bias.dtype, None, bias.data[rows])
+        part_in = b.slice(x, (0, 0, 0, g * group_in), (batch, height, width, group_in))
+        acc = _convolve(b, "conv2d", op, part_in, part_weights, weights.shape[1:3],
+                        group_out, op.output.shape[:3] + (group_out,), op.attrs, part_bias)
+        parts.append(_requantize(b, acc, op, weights, channels=rows))
+    return b.op("concat", parts, TensorType(tuple(op.output.shape), parts[0].dtype),
+                "axis = 3 : i32")
 
 
 def lower_depthwise_conv2d(b: FunctionBuilder, op: Op) -> None:
