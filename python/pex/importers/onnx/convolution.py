@@ -33,11 +33,19 @@ def _accumulator_and_bias(x: Tensor, bias: np.ndarray | None, channels: int,
     return acc, Tensor(f"{name}/bias", values.shape, acc, None, values)
 
 
+def unfinished(acc: Tensor, name: str | None, channels: np.ndarray | None) -> Tensor:
+    """A convolution's result is its accumulator (float; int8 requantised later)."""
+    return acc
+
+
 def convolve(r, x: Tensor, weights: np.ndarray, quant: Quantization | None,
-             bias: np.ndarray | None, attrs: dict, name: str) -> Tensor:
+             bias: np.ndarray | None, attrs: dict, name: str, finish=unfinished) -> Tensor:
     """ONNX Conv of NHWC `x` with OIHW `weights` (float, or int8 with zero points 0 and
     `quant`'s scales per output channel): f32, or for int8 the i32 accumulator with the
-    bias (i32, in units of input x weight scale) added."""
+    bias (i32, in units of input x weight scale) added, made a result by
+    `finish(acc, name, channels)`: `acc` holds the output channels `channels` (None: all),
+    `name` names the result (None: the convolution's). The int8 path requantises there:
+    a grouped convolution joins its groups' int8 results, no int32 tensor."""
     batch, height, width, channels = x.shape
     if weights.ndim != 4:
         raise ModelError(f"weights of shape {list(weights.shape)}; 2-D convolutions take "
@@ -55,14 +63,14 @@ def convolve(r, x: Tensor, weights: np.ndarray, quant: Quantization | None,
     acc, bias_tensor = _accumulator_and_bias(x, bias, out_channels, name)
     if group == 1:
         kernel = weights_tensor(f"{name}/weights", weights.transpose(0, 2, 3, 1), quant)
-        return r.emit("conv2d", [x, kernel, bias_tensor], out_shape, acc, name=name,
-                      activation="NONE", **window)
+        return finish(r.emit("conv2d", [x, kernel, bias_tensor], out_shape, acc, name=name,
+                             activation="NONE", **window), None, None)
     if group_channels == 1:  # depthwise: output channel c * M + m  ->  [KH, KW, C, M]
         multiplier = out_channels // channels
         kernel = weights_tensor(f"{name}/weights", weights.reshape(
             channels, multiplier, kh, kw).transpose(2, 3, 0, 1), quant)
-        return r.emit("depthwise_conv2d", [x, kernel, bias_tensor], out_shape, acc, name=name,
-                      activation="NONE", **window)
+        return finish(r.emit("depthwise_conv2d", [x, kernel, bias_tensor], out_shape, acc,
+                             name=name, activation="NONE", **window), None, None)
     # Grouped: one convolution per group of channels, joined along the channels.
     group_out = out_channels // group
     parts = []
@@ -76,10 +84,11 @@ def convolve(r, x: Tensor, weights: np.ndarray, quant: Quantization | None,
                                 _sliced_quant(quant, rows.start, rows.stop))
         part_bias = Tensor(f"{name}/group{g}/bias", (group_out,), acc, None,
                            bias_tensor.data[rows])
-        parts.append(r.emit("conv2d", [part_in, kernel, part_bias],
-                            out_shape[:3] + (group_out,), acc, name=f"{name}/group{g}",
-                            activation="NONE", **window))
-    return r.emit("concat", parts, out_shape, acc, name=name, axis=3, activation="NONE")
+        part = r.emit("conv2d", [part_in, kernel, part_bias], out_shape[:3] + (group_out,),
+                      acc, name=f"{name}/group{g}", activation="NONE", **window)
+        parts.append(finish(part, f"{name}/group{g}/result", np.arange(rows.start, rows.stop)))
+    return r.emit("concat", parts, out_shape, like=parts[0], name=name, axis=3,
+                  activation="NONE")
 
 
 def dilate_input(r, x: Tensor, strides, name: str) -> Tensor:
@@ -114,16 +123,13 @@ def dilate_input(r, x: Tensor, strides, name: str) -> Tensor:
 
 def transposed_convolve(r, x: Tensor, weights: np.ndarray, quant: Quantization | None,
                         bias: np.ndarray | None, attrs: dict, name: str,
-                        finish=lambda acc, name, repeats=1: acc) -> Tensor:
+                        finish=unfinished) -> Tensor:
     """ConvTranspose: a `transpose_conv2d` (output row o = stride i + k - top); grouped
     (TOSA's transpose_conv2d has no groups) or with dilations, a convolution (stride 1, the
     kernel flipped, inputs and outputs swapped) of the input with stride - 1 zeros
     inserted, padded by d (k - 1) - pads, or, grouped with large strides or pads larger
-    than the kernel, one convolution computing every output phase (`_phases_pay_off`). `finish(acc, name, repeats)`
-    makes the result of the convolution's accumulator, named `name` (None: the
-    ConvTranspose's result), whose channels are the output's, each `repeats` times in a
-    row; the int8 path requantises there, before the phases are interleaved, so no int32
-    tensor is moved."""
+    than the kernel, one convolution computing every output phase (`_phases_pay_off`).
+    `finish` as `convolve`'s; the phases are requantised before they are interleaved."""
     auto_pad = attrs.get("auto_pad", b"NOTSET")
     auto_pad = auto_pad.decode() if isinstance(auto_pad, bytes) else auto_pad
     if auto_pad not in ("NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER"):
@@ -159,7 +165,7 @@ def transposed_convolve(r, x: Tensor, weights: np.ndarray, quant: Quantization |
     before, after = (top, left), (bottom - extra_h, right - extra_w)
     if dilation == (1, 1) and group == 1:
         return finish(_transpose_conv2d(r, x, weights, quant, bias, strides, before, after,
-                                        name), None)
+                                        name), None, None)
     conv_weights = _as_conv_weights(weights, group)
     pad = [dilation[0] * (kh - 1) - top, dilation[0] * (kh - 1) - bottom + extra_h,
            dilation[1] * (kw - 1) - left, dilation[1] * (kw - 1) - right + extra_w]
@@ -174,8 +180,8 @@ def transposed_convolve(r, x: Tensor, weights: np.ndarray, quant: Quantization |
     spread = dilate_input(r, x, strides, name)
     kernel_attrs = dict(strides=(1, 1), dilations=dilation, group=group,
                         pads=(pad[0], pad[2], pad[1], pad[3]))
-    return finish(convolve(r, spread, conv_weights[:, :, ::-1, ::-1], quant, bias,
-                           kernel_attrs, name), None)
+    return convolve(r, spread, conv_weights[:, :, ::-1, ::-1], quant, bias, kernel_attrs,
+                    name, finish)
 
 
 def _phases_pay_off(shape, kernel, strides, before, after) -> bool:
@@ -247,7 +253,8 @@ def _transposed_by_phases(r, x: Tensor, weights: np.ndarray, quant: Quantization
                        taps_w - 1 + trail_w))
     acc = convolve(r, x, phases, quant, None if bias is None else np.repeat(bias, phase_count),
                    attrs, f"{name}/phases")
-    full = finish(acc, f"{name}/phases/result", phase_count)
+    full = finish(acc, f"{name}/phases/result",
+                  np.repeat(np.arange(channels_out), phase_count))
     if phase_count > 1:
         split = (batch, rows, columns, channels_out, sh, sw)
         merged_shape, perm = compact_transpose(split, (0, 1, 4, 2, 5, 3))

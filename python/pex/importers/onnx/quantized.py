@@ -209,20 +209,15 @@ def _conv_int8(r, node, attrs, x: Activation, weights, bias_name, params: Params
         return False
     tensor = lines.image(r, x)
     reals = _multipliers(sx, weight_quant.scale, params.scale[0])
-    window = lines.image_attributes(attrs, x.rank)
-    if transposed:
-        def requantized(acc: Tensor, name: str | None, repeats: int = 1) -> Tensor:
-            return emit_rescale(r, acc, np.repeat(reals, repeats), 0, params.zero_point[0],
-                                "i8", params.quantization(), name or output)
-        out = convolution.transposed_convolve(r, tensor, centred, weight_quant, bias, window,
-                                              f"{output}/acc", requantized)
-        out, perm = lines.from_image(r, out, x.rank)
-        r.define(output, out, perm, "requantized", params.unsigned)
-        return True
-    acc = convolution.convolve(r, tensor, centred, weight_quant, bias, window,
-                               f"{output}/acc")
-    acc, perm = lines.from_image(r, acc, x.rank)
-    _requantized(r, acc, reals, output, params, perm)
+
+    def requantized(acc: Tensor, name: str | None, channels: np.ndarray | None) -> Tensor:
+        return emit_rescale(r, acc, reals if channels is None else reals[channels], 0,
+                            params.zero_point[0], "i8", params.quantization(), name or output)
+    make = convolution.transposed_convolve if transposed else convolution.convolve
+    out = make(r, tensor, centred, weight_quant, bias, lines.image_attributes(attrs, x.rank),
+               f"{output}/acc", requantized)
+    out, perm = lines.from_image(r, out, x.rank)
+    r.define(output, out, perm, "requantized", params.unsigned)
     return True
 
 
