@@ -692,11 +692,11 @@ def run(graph: Graph, inputs: list[np.ndarray],
 def main(argv: list[str] | None = None) -> int:
     """python3 -m pex.reference.tflm_interpreter MODEL INPUT OUTPUT: TFLite Micro's output
     bytes for raw input bytes (the model read by pex's TFLite reader; several inputs and
-    outputs one after another). An INPUT of k inputs back to back is k invocations, one after the other from one reset, each continuing
-    from the variable tensors the previous left, as pexc's --run does (--reset: each from
-    the initial state, pex_NAME_reset_state()'s: variable tensors reset, resource variables
-    at the value the CALL_ONCE initialisation assigns); OUTPUT gets the k outputs back to
-    back."""
+    outputs one after another). An INPUT of k inputs back to back is k invocations, one
+    after the other from one reset, each continuing from the variable tensors the
+    previous left, as pexc's --run does (--reset: each from the initial state,
+    pex_NAME_reset_state()'s: variable tensors reset, resource variables at the value the
+    CALL_ONCE initialisation assigns); OUTPUT gets the k outputs back to back."""
     import argparse
     import sys
 

@@ -905,6 +905,19 @@ def _conv_16x8_zero_point() -> bytes:
                    dilation_h_factor=1, dilation_w_factor=1)
 
 
+def _grouped_conv_16x8() -> bytes:
+    """Refused: a grouped CONV_2D in the 16x8 form (weights of 2 of the 4 input
+    channels)."""
+    rng = np.random.default_rng(1601)
+    x = _tensor("x", (1, 4, 4, 4), "i16", q(1 / 32767))
+    weights = _weights_int8(rng, (4, 1, 1, 2), 0)
+    bias = _constant("bias", [0, 0, 0, 0], "i64")
+    out = _tensor("conv", (1, 4, 4, 4), "i16", q(1 / 4000))
+    return _single("grouped_conv2d_int16", "CONV_2D", [x, weights, bias], out,
+                   schema.Conv2DOptions, padding=1, stride_h=1, stride_w=1,
+                   dilation_h_factor=1, dilation_w_factor=1)
+
+
 # Models the importer refuses, each with a one-line error.
 REFUSED: dict[str, Callable[[], bytes]] = {
     "log_softmax_int16": _log_softmax_16x8,
@@ -922,6 +935,7 @@ REFUSED: dict[str, Callable[[], bytes]] = {
     "softmax_int16_wide": _softmax_16x8("softmax_int16_wide", (1, 16), 20.0, 1.0),
     "concatenation_int16_scales": _concatenation_16x8("concatenation_int16_scales", 1 / 1000),
     "conv2d_int16_zero_point": _conv_16x8_zero_point,
+    "grouped_conv2d_int16": _grouped_conv_16x8,
     "softmax_scalar": _softmax_scalar,
     "cast_f32_int32": _cast_float_to_int,
     "div_int32": _div_int32,
