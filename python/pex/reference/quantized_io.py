@@ -8,6 +8,10 @@ builds against the model's float interface.
   values are the quantised ones dequantised, so quantising them again must give the same
   integers. Prints `identical` or `DIFFERENT (...)` and exits 1 unless they agree.
 
+Files hold the tensors one after another, batch after batch, as pexc's `--run` reads
+and writes them; a tensor that is not float in the default build is copied (input) or
+compared byte for byte (output).
+
 The parameters are those `pex.importers.load_graph(..., quantized_io=True)` puts on the
 interface, as the C header shows them.
 """
@@ -24,30 +28,75 @@ from pex.graph import NUMPY_TYPES
 from pex.importers import load_graph
 
 
-def _interface(model: str):
-    graph = load_graph(model, quantized_io=True)
-    if len(graph.inputs) != 1 or len(graph.outputs) != 1:
-        raise ModelError("one input and one output expected")
-    return graph.inputs[0], graph.outputs[0]
+def _interfaces(model: str) -> tuple[list, list, list, list]:
+    """The inputs and outputs of the `--quantized-io` build, and which of them stand for a
+    float tensor of the default build (the others cross both builds unchanged)."""
+    default = load_graph(model)
+    quantized = load_graph(model, quantized_io=True)
+    was_float = lambda tensors: [t.dtype == "f32" for t in tensors]  # noqa: E731
+    return (quantized.inputs, was_float(default.inputs), quantized.outputs,
+            was_float(default.outputs))
+
+
+def _split(data: bytes, tensors, itemsizes: list[int], what: str) -> list[list[bytes]]:
+    """`data` cut into batches of the tensors one after another (the harness's layout)."""
+    sizes = [t.num_elements * size for t, size in zip(tensors, itemsizes)]
+    batch = sum(sizes)
+    if batch == 0 or len(data) % batch:
+        raise ModelError(f"{what} holds {len(data)} bytes, not a whole number of batches "
+                         f"of {batch}")
+    batches = []
+    for start in range(0, len(data), batch):
+        parts, offset = [], start
+        for size in sizes:
+            parts.append(data[offset:offset + size])
+            offset += size
+        batches.append(parts)
+    return batches
+
+
+def _itemsize(tensor) -> int:
+    return np.dtype(NUMPY_TYPES[tensor.dtype]).itemsize
 
 
 def float_input(model: str, quantized: bytes) -> bytes:
-    x, _ = _interface(model)
-    q = np.frombuffer(quantized, NUMPY_TYPES[x.dtype]).astype(np.float32)
-    return ((q - np.float32(x.zero_point())) * np.float32(x.scale())).astype(np.float32) \
-        .tobytes()
+    inputs, was_float, _, _ = _interfaces(model)
+    out = bytearray()
+    for batch in _split(quantized, inputs, [_itemsize(x) for x in inputs], "the input"):
+        for x, converted, data in zip(inputs, was_float, batch):
+            if not converted:
+                out += data
+                continue
+            q = np.frombuffer(data, NUMPY_TYPES[x.dtype]).astype(np.float32)
+            out += ((q - np.float32(x.zero_point())) * np.float32(x.scale())) \
+                .astype(np.float32).tobytes()
+    return bytes(out)
 
 
 def check(model: str, quantized: bytes, floats: bytes) -> tuple[bool, str]:
-    _, y = _interface(model)
-    actual = np.frombuffer(quantized, NUMPY_TYPES[y.dtype]).astype(np.int64)
-    values = np.frombuffer(floats, np.float32).astype(np.float64)
-    if actual.size != values.size:
-        return False, f"DIFFERENT sizes ({actual.size} and {values.size} elements)"
-    requantized = np.rint(values / y.scale()).astype(np.int64) + y.zero_point()
-    moved = int(np.count_nonzero(actual != requantized))
+    _, _, outputs, was_float = _interfaces(model)
+    default_sizes = [4 if converted else _itemsize(y) for y, converted in zip(outputs, was_float)]
+    try:
+        actual = _split(quantized, outputs, [_itemsize(y) for y in outputs], "the output")
+        expected = _split(floats, outputs, default_sizes, "the float output")
+    except ModelError as error:
+        return False, f"DIFFERENT sizes ({error})"
+    if len(actual) != len(expected):
+        return False, f"DIFFERENT sizes ({len(actual)} and {len(expected)} batches)"
+    moved = total = 0
+    for got_batch, want_batch in zip(actual, expected):
+        for y, converted, got, want in zip(outputs, was_float, got_batch, want_batch):
+            values = np.frombuffer(got, NUMPY_TYPES[y.dtype]).astype(np.int64)
+            total += values.size
+            if not converted:
+                moved += int(np.count_nonzero(
+                    values != np.frombuffer(want, NUMPY_TYPES[y.dtype]).astype(np.int64)))
+                continue
+            reals = np.frombuffer(want, np.float32).astype(np.float64)
+            requantized = np.rint(reals / y.scale()).astype(np.int64) + y.zero_point()
+            moved += int(np.count_nonzero(values != requantized))
     return (True, "identical") if moved == 0 else \
-        (False, f"DIFFERENT ({moved} of {actual.size} values)")
+        (False, f"DIFFERENT ({moved} of {total} values)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1154,6 +1154,35 @@ def qdq_uint8() -> bytes:
     return _graph(nodes, [("x", [1, 2, 6, 6])], [("y", [1, 8, 3, 3])], weights)
 
 
+def qdq_two_inputs_two_outputs() -> bytes:
+    """QDQ with two float inputs and two float outputs: "image" [1, 3, 5, 5] quantised to
+    uint8 (zero point 128), Conv 3x3 3 -> 4 with Relu requantised (int8, zero point -128)
+    and dequantised to "features"; the dequantised image's ReduceMean over H and W plus
+    "gain" [1, 3] (quantised to int8, zero point 5) requantised (zero point -3) and
+    dequantised to "stats"."""
+    rng = np.random.default_rng(49)
+    weights = {"w": _int8_weights(rng, (4, 3, 3, 3)),
+               "b": rng.integers(-300, 300, 4).astype(np.int32)}
+    weights.update(_params("in", 1 / 128, 128, np.uint8))
+    weights.update(_params("gq", 0.02, 5))
+    weights.update(_params("wq", 0.005, 0))
+    weights.update(_params("bq", np.float32(1 / 128) * np.float32(0.005), 0, np.int32))
+    weights.update(_params("f", 0.01, -128))
+    weights.update(_params("s", 0.015, -3))
+    nodes = [_quantize_node("image", "imageq", "in"), _dequantize_node("imageq", "imaged", "in"),
+             _quantize_node("gain", "gainq", "gq"), _dequantize_node("gainq", "gaind", "gq"),
+             _dequantize_node("w", "wd", "wq"), _dequantize_node("b", "bd", "bq"),
+             _node("Conv", ["imaged", "wd", "bd"], "conv", pads=[1, 1, 1, 1]),
+             _node("Relu", ["conv"], "relu"),
+             _quantize_node("relu", "featuresq", "f"),
+             _dequantize_node("featuresq", "features", "f"),
+             _node("ReduceMean", ["imaged"], "mean", axes=[2, 3], keepdims=0),
+             _node("Add", ["mean", "gaind"], "sum"),
+             _quantize_node("sum", "statsq", "s"), _dequantize_node("statsq", "stats", "s")]
+    return _graph(nodes, [("image", [1, 3, 5, 5]), ("gain", [1, 3])],
+                  [("features", [1, 4, 5, 5]), ("stats", [1, 3])], weights)
+
+
 def torch_quantized() -> bytes:
     """A network as `torch.onnx.export` writes a model PyTorch quantised itself (FX graph
     mode, qnnpack): a float input quantised to uint8; every QuantizeLinear result Cast to
@@ -1700,6 +1729,7 @@ MODELS = {
     "onnx_transposed_decoder": transposed_decoder,
     "onnx_many_branches": many_branches,
     "onnx_torch_quantized": torch_quantized,
+    "onnx_qdq_two_inputs_two_outputs": qdq_two_inputs_two_outputs,
     "onnx_qdq_unary": qdq_unary,
     "onnx_qdq_unary_functions": qdq_unary_functions,
     "onnx_qdq_mul": qdq_mul,
