@@ -23,17 +23,26 @@ using namespace mlir::bufferization;
 
 namespace {
 /// A contiguous view of `buffer` with the shape of `type` (identity layouts:
-/// collapse to one dimension, expand to the shape).
+/// collapse to one dimension, expand to the shape). A rank-0 buffer (a
+/// model's scalar result) is one element: it expands to and collapses from
+/// one dimension with no reassociation.
 Value reshapeView(OpBuilder &builder, Location loc, Value buffer,
                   MemRefType type) {
   auto bufferType = cast<MemRefType>(buffer.getType());
   Value flat = buffer;
-  if (bufferType.getRank() != 1) {
+  if (bufferType.getRank() == 0) {
+    flat = memref::ExpandShapeOp::create(
+        builder, loc, MemRefType::get({1}, bufferType.getElementType()), buffer,
+        ArrayRef<ReassociationIndices>{});
+  } else if (bufferType.getRank() != 1) {
     ReassociationIndices all =
         llvm::to_vector(llvm::seq<int64_t>(0, bufferType.getRank()));
     flat = memref::CollapseShapeOp::create(builder, loc, buffer,
                                            ArrayRef<ReassociationIndices>{all});
   }
+  if (type.getRank() == 0)
+    return memref::CollapseShapeOp::create(builder, loc, type, flat,
+                                           ArrayRef<ReassociationIndices>{});
   if (type.getRank() == 1)
     return flat;
   ReassociationIndices all =

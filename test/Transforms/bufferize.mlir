@@ -262,3 +262,27 @@ func.func @already_bufferized(%x: memref<4xf32>, %y: memref<4xf32>) {
   }
   return
 }
+
+// -----
+
+// A scalar result (a model's single score) is the one element of the
+// caller's rank-0 buffer: the kernel writes a [1, 1] view of it, expanded
+// through one dimension with no reassociation.
+// CHECK-LABEL: func.func @scalar_result
+// CHECK-SAME:    (%{{[^:]*}}: memref<1x4xf32>, %[[OUT:[^:]*]]: memref<f32> {pex.output}) {
+// CHECK-NOT:   memref.alloc
+// CHECK:       %[[FLAT:.*]] = memref.expand_shape %[[OUT]] [] output_shape [1] : memref<f32> into memref<1xf32>
+// CHECK:       %[[VIEW:.*]] = memref.expand_shape %[[FLAT]] {{\[}}[0, 1]] output_shape [1, 1] : memref<1xf32> into memref<1x1xf32>
+// CHECK:       pex.kernel ins(%{{.*}} : memref<1x4xf32>) outs(%[[VIEW]] : memref<1x1xf32>)
+// CHECK-NOT:   memref.copy
+func.func @scalar_result(%x: tensor<1x4xf32>) -> tensor<f32> {
+  %e = tensor.empty() : tensor<1x1xf32>
+  %s = pex.kernel ins(%x : tensor<1x4xf32>) outs(%e : tensor<1x1xf32>) {
+  ^bb0(%xa: tensor<1x4xf32>, %out: tensor<1x1xf32>):
+    %r = tosa.reduce_sum %xa {axis = 1 : i32} : (tensor<1x4xf32>) -> tensor<1x1xf32>
+    pex.yield %r : tensor<1x1xf32>
+  } -> tensor<1x1xf32>
+  %flat = tensor.collapse_shape %s [[0, 1]] : tensor<1x1xf32> into tensor<1xf32>
+  %scalar = tensor.collapse_shape %flat [] : tensor<1xf32> into tensor<f32>
+  return %scalar : tensor<f32>
+}

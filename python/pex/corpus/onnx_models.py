@@ -150,6 +150,7 @@ def _torch_network(out_dir: Path, seed: int, index: int, name: str, constructor,
     torchvision ones."""
     import onnx
     import torch
+    from pex.importers.onnx.layout import channels_last_interface
     torch.manual_seed(seed * 1000 + 100 + index)
     generator = torch.Generator().manual_seed(seed * 1000 + 100 + index)
     model, shape = constructor()
@@ -170,10 +171,18 @@ def _torch_network(out_dir: Path, seed: int, index: int, name: str, constructor,
     torch.onnx.export(model, signal, str(path), input_names=["input"], output_names=outputs,
                       dynamic_axes=dynamic, **extra)
     exported = onnx.load(str(path))
-    input_bytes = _nhwc_bytes(signal.numpy()) if len(shape) == 4 else \
-        _signal_bytes(exported, signal.numpy())
-    # The function returns an image NHWC, as it takes one.
-    expected_bytes = b"".join(_nhwc_bytes(e) if e.ndim == 4 else e.tobytes() for e in expected)
+    # The function takes and returns images NHWC, those the network permutes from or to
+    # NHWC itself as they are.
+    channels_last_inputs, channels_last_outputs = channels_last_interface(exported.graph)
+    if len(shape) != 4:
+        input_bytes = _signal_bytes(exported, signal.numpy())
+    elif "input" in channels_last_inputs:
+        input_bytes = signal.numpy().tobytes()
+    else:
+        input_bytes = _nhwc_bytes(signal.numpy())
+    expected_bytes = b"".join(
+        _nhwc_bytes(e) if e.ndim == 4 and output not in channels_last_outputs else e.tobytes()
+        for output, e in zip(outputs, expected))
     return CorpusModel(f"onnx/{name}", path, input_bytes, expected_bytes, "f32",
                        FLOAT_TOLERANCE, "pytorch")
 

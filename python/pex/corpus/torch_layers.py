@@ -20,6 +20,10 @@ to export with torch.onnx.export.
   a MobileNet-like backbone (stride-2 convolutions, depthwise separable blocks) to 6x6,
   then box offsets (4 per anchor, 3 anchors: [1, 108, 4] after a permute and reshape)
   and class scores (softmax over 4 classes, [1, 108, 4]).
+- `channels_last_segmenter`: a person segmenter whose `forward` takes a camera's frame as
+  it comes, 64x64x3 NHWC, permutes it to NCHW, runs stride-2 convolutions, a depthwise
+  separable block and a nearest 2x upsampling to a 2-class 32x32 mask, and permutes the
+  mask back to NHWC (Transpose nodes at both ends of the ONNX graph).
 """
 
 from __future__ import annotations
@@ -158,7 +162,28 @@ def two_head_detector(size: int = 96, anchors: int = 3, classes: int = 4):
     return TwoHeadDetector(), (1, 3, size, size)
 
 
+def channels_last_segmenter(size: int = 64, classes: int = 2):
+    import torch
+    from torch import nn
+
+    class ChannelsLastSegmenter(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.body = nn.Sequential(
+                nn.Conv2d(3, 16, 3, stride=2, padding=1), nn.BatchNorm2d(16), nn.ReLU(),
+                nn.Conv2d(16, 32, 3, stride=2, padding=1), nn.BatchNorm2d(32), nn.ReLU(),
+                nn.Conv2d(32, 32, 3, padding=1, groups=32), nn.BatchNorm2d(32), nn.ReLU(),
+                nn.Conv2d(32, classes, 1), nn.Upsample(scale_factor=2, mode="nearest"))
+
+        def forward(self, frame):
+            mask = self.body(frame.permute(0, 3, 1, 2))
+            return torch.softmax(mask, dim=1).permute(0, 2, 3, 1)
+
+    return ChannelsLastSegmenter(), (1, size, size, 3)
+
+
 # name -> (constructor, opset for torch.onnx.export; None: its default)
 NETWORKS = {"espcn_x2": (espcn_x2, None), "speaker_embedding": (speaker_embedding, None),
             "unet_tiny": (unet_tiny, None), "keypoint_head": (keypoint_head, None),
-            "two_head_detector": (two_head_detector, None)}
+            "two_head_detector": (two_head_detector, None),
+            "channels_last_segmenter": (channels_last_segmenter, None)}

@@ -6,7 +6,9 @@ Pex build wrote. Prints `within tolerance`, `identical`, or `DIFFERENT (...)` an
 unless they agree.
 
 The bytes are those of the imported function: 4-D inputs and outputs are NHWC (the ONNX
-NCHW tensor with channels last), rank-3 inputs a window reads NLC
+NCHW tensor with channels last; those the model transposes from or to NHWC itself in
+ONNX's order, `pex.importers.onnx.layout.channels_last_interface`), rank-3 inputs a window
+reads NLC
 (`pex.importers.onnx.lines.signal_inputs`), others in ONNX's order; int8 and uint8 tensors are
 bytes; several outputs are concatenated. Dynamic input dimensions are resolved as the
 importer does (`--input-shape`, else a leading batch of 1).
@@ -40,8 +42,10 @@ def _input_arrays(model, input_bytes: bytes, input_shapes: dict) -> dict:
     import torch
     from onnx import TensorProto
     from pex.importers.onnx.inputs import input_shapes as resolve
+    from pex.importers.onnx.layout import channels_last_interface
     from pex.importers.onnx.lines import CHANNELS_LAST_1D, signal_inputs
     signals = signal_inputs(model.graph)
+    channels_last = channels_last_interface(model.graph)[0]
     initializers = {init.name for init in model.graph.initializer}
     values = [v for v in model.graph.input if v.name not in initializers]
     shapes = resolve(values, input_shapes, [])
@@ -58,7 +62,7 @@ def _input_arrays(model, input_bytes: bytes, input_shapes: dict) -> dict:
                              f"more")
         array = np.frombuffer(input_bytes[offset:offset + size], numpy_type)
         offset += size
-        if len(shape) == 4:  # the bytes are NHWC
+        if len(shape) == 4 and value.name not in channels_last:  # the bytes are NHWC
             array = array.reshape([shape[i] for i in TO_NHWC]).transpose(TO_NCHW)
         elif value.name in signals:  # the bytes are NLC
             array = array.reshape([shape[i] for i in CHANNELS_LAST_1D]).transpose(
@@ -79,13 +83,15 @@ def evaluate(model, input_bytes: bytes, input_shapes: dict | None = None,
     statistics."""
     import onnx
     import torch
+    from pex.importers.onnx.layout import channels_last_interface
     evaluator = Evaluator(model, int8_rounding)
     with torch.no_grad():
         results = evaluator.run(_input_arrays(model, input_bytes, input_shapes or {}))
+    channels_last = channels_last_interface(model.graph)[1]
     outputs, dtypes = [], set()
     for value, tensor in zip(model.graph.output, results):
         array = tensor.numpy()
-        if array.ndim == 4:
+        if array.ndim == 4 and value.name not in channels_last:
             array = array.transpose(TO_NHWC)
         if tensor.is_floating_point():
             dtypes.add("f32")

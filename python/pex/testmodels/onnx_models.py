@@ -579,6 +579,32 @@ def two_inputs_two_outputs() -> bytes:
                   [("features", [1, 4, 5, 5]), ("stats", [1, 3])], weights)
 
 
+def channels_last_interface() -> bytes:
+    """A model that takes and gives images NHWC itself (tf2onnx's and Keras's models, a
+    PyTorch forward permuting a camera frame): "frame" [1, 6, 5, 3] quantised to int8 and
+    dequantised, Transpose (0, 3, 1, 2), Conv 3x3 3 -> 4 pads 1, Relu, Transpose
+    (0, 2, 3, 1) to "mask" [1, 6, 5, 4]; the Relu's GlobalAveragePool is "pooled"
+    [1, 4, 1, 1] (NCHW: the function gives it NHWC); "side" [1, 2, 3, 4] is read by a
+    Transpose (0, 3, 1, 2) and by an Add, so it keeps the NHWC interface of an NCHW
+    tensor, and so does the output "sum" its Add writes."""
+    rng = np.random.default_rng(50)
+    weights = {"w": rng.normal(0, 0.5, (4, 3, 3, 3)), "b": rng.normal(0, 0.1, 4),
+               "offset": rng.normal(0, 1, (1, 2, 3, 4))}
+    weights.update(_params("in", 1 / 64, 3))
+    nodes = [_quantize_node("frame", "frameq", "in"), _dequantize_node("frameq", "framed", "in"),
+             _node("Transpose", ["framed"], "nchw", perm=[0, 3, 1, 2]),
+             _node("Conv", ["nchw", "w", "b"], "conv", pads=[1, 1, 1, 1]),
+             _node("Relu", ["conv"], "relu"),
+             _node("Transpose", ["relu"], "mask", perm=[0, 2, 3, 1]),
+             _node("GlobalAveragePool", ["relu"], "pooled"),
+             _node("Transpose", ["side"], "side_t", perm=[0, 3, 1, 2]),
+             _node("Add", ["side", "offset"], "sum"),
+             _node("ReduceSum", ["side_t"], "side_total", keepdims=0)]
+    return _graph(nodes, [("frame", [1, 6, 5, 3]), ("side", [1, 2, 3, 4])],
+                  [("mask", [1, 6, 5, 4]), ("pooled", [1, 4, 1, 1]), ("sum", [1, 2, 3, 4]),
+                   ("side_total", [])], weights)
+
+
 def conv_transpose() -> bytes:
     """ConvTranspose 3x3 stride 2, pads 1, output_padding 1 (4x4 -> 8x8) with a bias, then
     ConvTranspose 2x2 stride 1 without pads (8x8 -> 9x9)."""
@@ -1693,6 +1719,7 @@ MODELS = {
     "onnx_upsample": upsample,
     "onnx_conv_transpose": conv_transpose,
     "onnx_two_inputs_two_outputs": two_inputs_two_outputs,
+    "onnx_channels_last_interface": channels_last_interface,
     "onnx_conv_transpose_sized": conv_transpose_sized,
     "onnx_grouped_conv_transpose": grouped_conv_transpose,
     "onnx_grouped_conv_transpose_qdq": grouped_conv_transpose_qdq,

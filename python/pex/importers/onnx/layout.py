@@ -27,6 +27,59 @@ def preferred_perm(rank: int) -> tuple[int, ...]:
     return TO_NHWC if rank == 4 else tuple(range(rank))
 
 
+TO_NCHW = (0, 3, 1, 2)
+# Layout-free on the way between the interface and its transposes: a QDQ model quantises
+# its float input before the Transpose, or dequantises after it.
+_ELEMENTWISE_ON_THE_WAY = {"QuantizeLinear", "DequantizeLinear"}
+
+
+def channels_last_interface(graph) -> tuple[set[str], set[str]]:
+    """The 4-D inputs and outputs of an ONNX graph that are channels last already: every
+    reader of the input is a Transpose (0, 3, 1, 2) to NCHW, the output is a Transpose
+    (0, 2, 3, 1) of an NCHW tensor (tf2onnx's and Keras's models, a PyTorch `forward`
+    that permutes a camera's NHWC frame). The function takes and gives them in ONNX's
+    order, which is NHWC: no transposed copy, and the application's bytes as the model
+    file says. Quantisations on the way do not count."""
+    readers: dict[str, list] = {}
+    producer = {}
+    for node in graph.node:
+        for name in node.input:
+            readers.setdefault(name, []).append(node)
+        for name in node.output:
+            producer[name] = node
+
+    def read_transposed(name: str, hops: int = 2) -> bool:
+        nodes = readers.get(name, [])
+        return bool(nodes) and all(
+            (node.op_type == "Transpose" and _perm(node) == TO_NCHW) or
+            (hops > 0 and node.op_type in _ELEMENTWISE_ON_THE_WAY and node.input[0] == name
+             and read_transposed(node.output[0], hops - 1))
+            for node in nodes)
+
+    def written_transposed(name: str, hops: int = 2) -> bool:
+        node = producer.get(name)
+        if node is None:
+            return False
+        if node.op_type == "Transpose":
+            return _perm(node) == TO_NHWC
+        return hops > 0 and node.op_type in _ELEMENTWISE_ON_THE_WAY and \
+            written_transposed(node.input[0], hops - 1)
+
+    outputs = {value.name for value in graph.output}
+    rank = lambda value: len(value.type.tensor_type.shape.dim)  # noqa: E731
+    return ({value.name for value in graph.input
+             if rank(value) == 4 and value.name not in outputs and read_transposed(value.name)},
+            {value.name for value in graph.output
+             if rank(value) == 4 and written_transposed(value.name)})
+
+
+def _perm(node) -> tuple[int, ...] | None:
+    for attribute in node.attribute:
+        if attribute.name == "perm":
+            return tuple(attribute.ints)
+    return None
+
+
 def stored_shape(shape, perm) -> tuple[int, ...]:
     return tuple(int(shape[a]) for a in perm)
 

@@ -21,8 +21,9 @@ from pex.graph import Graph, Location, Op, Quantization, Tensor
 from pex.importers import limits
 from pex.importers.onnx import folding, lines
 from pex.importers.onnx.inputs import input_shapes
-from pex.importers.onnx.layout import (Activation, compact_transpose, preferred_perm,
-                                       same_bytes, stored_shape, transpose_between)
+from pex.importers.onnx.layout import (Activation, channels_last_interface, compact_transpose,
+                                       preferred_perm, same_bytes, stored_shape,
+                                       transpose_between)
 from pex.importers.onnx.validation import check_node, element_type_name, tensor_array
 
 _STANDARD_DOMAINS = ("", "ai.onnx")
@@ -56,6 +57,8 @@ class OnnxReader:
             for name in node.input:
                 self.consumers.setdefault(name, []).append(node)
         self.graph_outputs = {value.name for value in model.graph.output}
+        # The 4-D inputs and outputs the function holds in ONNX's order (channels last).
+        self.channels_last_interface = channels_last_interface(model.graph)
         self.skipped: set[str] = set()  # outputs a handler computed ahead of their node
         self._layouts: dict[tuple, Tensor] = {}
         self._floats: dict[int, Activation] = {}
@@ -101,13 +104,18 @@ class OnnxReader:
         values = [v for v in self.model.graph.input if v.name not in self.constants]
         shapes = input_shapes(values, self.given_shapes, self.notes)
         signals = lines.signal_inputs(self.model.graph)
+        channels_last = self.channels_last_interface[0]
         tensors = []
         for value in values:
             element = element_type_name(value.type.tensor_type.elem_type)
             shape = shapes[value.name]
             limits.check_shape(f"input '{value.name}'", shape, 4 if element == "FLOAT" else 1)
-            perm = lines.CHANNELS_LAST_1D if value.name in signals else \
-                preferred_perm(len(shape))
+            if value.name in signals:
+                perm = lines.CHANNELS_LAST_1D
+            elif value.name in channels_last:
+                perm = tuple(range(len(shape)))
+            else:
+                perm = preferred_perm(len(shape))
             if element in _FLOAT_TYPES:
                 tensor = Tensor(value.name, stored_shape(shape, perm), "f32")
                 self.activations[value.name] = Activation(tensor, perm)
@@ -130,7 +138,9 @@ class OnnxReader:
         act = self.activations[value.name]
         if act.form == "dequantized":
             act = self.float_activation(value.name)
-        tensor = self.stored(act, preferred_perm(act.rank))
+        perm = tuple(range(act.rank)) if value.name in self.channels_last_interface[1] \
+            else preferred_perm(act.rank)
+        tensor = self.stored(act, perm)
         if act.unsigned:
             from pex.importers.onnx.quantization import to_unsigned
             tensor = to_unsigned(self, tensor, value.name)
