@@ -397,6 +397,15 @@ class Evaluator:
     def _Softplus(self, x):
         return self.torch.log(self.torch.exp(x) + 1)
 
+    def _Mish(self, x):
+        return x * self.torch.tanh(self.torch.nn.functional.softplus(x))
+
+    def _Gelu(self, x, approximate="none"):
+        return self.torch.nn.functional.gelu(x, approximate=approximate)
+
+    def _Mean(self, *inputs):
+        return self._Sum(*inputs) / len(inputs)
+
     def _Abs(self, x):
         return self.torch.abs(x)
 
@@ -561,6 +570,17 @@ class Evaluator:
         shape = (1, -1) + (1,) * (x.dim() - 2)
         return ((x - mean) / self.torch.sqrt(variance + epsilon) * scale.reshape(shape)
                 + bias.reshape(shape))
+
+    def _GroupNormalization(self, x, scale, bias, num_groups, epsilon=1e-5, stash_type=1):
+        grouped = x.reshape(x.shape[0], num_groups, -1)
+        mean = grouped.mean(dim=2, keepdim=True)
+        variance = ((grouped - mean) ** 2).mean(dim=2, keepdim=True)
+        normalized = ((grouped - mean) / self.torch.sqrt(variance + epsilon)).reshape(x.shape)
+        if self.opset < 21:  # per group
+            scale = scale.repeat_interleave(x.shape[1] // num_groups)
+            bias = bias.repeat_interleave(x.shape[1] // num_groups)
+        shape = (1, -1) + (1,) * (x.dim() - 2)
+        return normalized * scale.reshape(shape) + bias.reshape(shape)
 
     def _LayerNormalization(self, x, scale, bias=None, axis=-1, epsilon=1e-5, stash_type=1):
         axes = tuple(range(axis % x.dim(), x.dim()))

@@ -1275,6 +1275,14 @@ def cast_uint8_to_int8() -> bytes:
     return _graph(nodes, [("x", [1, 3, 4, 4])], [("y", [1, 3, 4, 4])], weights)
 
 
+def reduce_axes_opset17() -> bytes:
+    """ReduceMax with an axes input in a model of opset 17, where its axes are an
+    attribute (the input came with opset 18): refused."""
+    weights = {"axes": np.array([2, 3], np.int64)}
+    nodes = [_node("ReduceMax", ["x", "axes"], "y", keepdims=0)]
+    return _graph(nodes, [("x", [1, 2, 3, 3])], [("y", [1, 2])], weights, opset=17)
+
+
 def conv_transpose_empty() -> bytes:
     """ConvTranspose 1x1 of a 2x2 map with pads [1, 0, 1, 0]: nothing is left of the 2x2
     full result's rows: refused."""
@@ -1293,7 +1301,7 @@ def conv_transpose_dilated_cropped() -> bytes:
     return _graph(nodes, [("x", [1, 2, 3, 3])], [("y", [1, 2, 4, 7])], weights)
 
 
-def qdq_unary(extra_functions=()) -> bytes:
+def qdq_unary(extra_functions=(), opset: int = 13) -> bytes:
     """QDQ LeakyRelu, Sigmoid, Tanh, HardSigmoid and HardSwish (and `extra_functions`,
     (op type, attributes) pairs) of a dequantised input (scale 0.05, zero point -10: reals
     from -5.9 to 6.9), each requantised: 256-entry tables; joined along the channels
@@ -1310,7 +1318,7 @@ def qdq_unary(extra_functions=()) -> bytes:
     for op_type, attrs in (("LeakyRelu", {"alpha": 0.2}), ("Sigmoid", {}), ("Tanh", {}),
                            ("HardSigmoid", {"alpha": 0.25}), ("HardSwish", {})) + \
             extra_functions:
-        name = op_type.lower()
+        name = op_type.lower() + "".join(f"_{v}" for v in attrs.values() if isinstance(v, str))
         nodes += [_node(op_type, ["c"], name, **attrs),
                   _quantize_node(name, f"{name}/q", "out"),
                   _dequantize_node(f"{name}/q", f"{name}/dq", "out")]
@@ -1318,7 +1326,43 @@ def qdq_unary(extra_functions=()) -> bytes:
     nodes += [_node("Concat", names, "joined", axis=1), _quantize_node("joined", "y", "out")]
     channels = 2 * (5 + len(extra_functions))
     return _graph(nodes, [("x", [1, 2, 4, 4])], [("y", [1, channels, 4, 4])], weights,
-                  output_type=TensorProto.INT8)
+                  output_type=TensorProto.INT8, opset=opset)
+
+
+def qdq_newer_unary() -> bytes:
+    """`qdq_unary` with the activations opsets 18 and 20 made operators: Gelu (exact and
+    tanh), Mish."""
+    return qdq_unary((("Gelu", {}), ("Gelu", {"approximate": "tanh"}), ("Mish", {})),
+                     opset=20)
+
+
+def newer_opsets() -> bytes:
+    """Opset 20 (as PyTorch's dynamo exporter and newer onnx versions write, beyond Debian
+    12's onnx 1.12, which knows opset 17): Conv 3x3 4 -> 6, Pad with an axes input (18),
+    GroupNormalization of 3 groups with scale and bias per group (18), Split by
+    num_outputs (18) into 3 and 3 channels; Gelu (20), its tanh form and Mish (18) of the
+    first half, their Mean, ReduceMean with an axes input (18) over H and W; ReduceMax
+    (axes input) of the second half."""
+    from onnx import helper
+    rng = np.random.default_rng(51)
+    weights = {"w": rng.normal(0, 0.5, (6, 4, 3, 3)), "b": rng.normal(0, 0.1, 6),
+               "pads": np.array([1, 2, 1, 0], np.int64), "pad_axes": np.array([2, 3], np.int64),
+               "gscale": rng.uniform(0.5, 1.5, 3), "gbias": rng.normal(0, 0.2, 3),
+               "hw": np.array([2, 3], np.int64)}
+    nodes = [_node("Conv", ["x", "w", "b"], "conv"),
+             _node("Pad", ["conv", "pads", "", "pad_axes"], "padded"),
+             _node("GroupNormalization", ["padded", "gscale", "gbias"], "normalized",
+                   num_groups=3, epsilon=1e-3),
+             helper.make_node("Split", ["normalized"], ["wide", "narrow"], axis=1,
+                              num_outputs=2),
+             _node("Gelu", ["wide"], "gelu"),
+             _node("Gelu", ["wide"], "gelu_tanh", approximate="tanh"),
+             _node("Mish", ["wide"], "mish"),
+             _node("Mean", ["gelu", "gelu_tanh", "mish"], "blend"),
+             _node("ReduceMean", ["blend", "hw"], "pooled", keepdims=0),
+             _node("ReduceMax", ["narrow", "hw"], "peak", keepdims=0)]
+    return _graph(nodes, [("x", [1, 4, 7, 6])], [("pooled", [1, 3]), ("peak", [1, 3])],
+                  weights, opset=20)
 
 
 def qdq_unary_functions() -> bytes:
@@ -1720,6 +1764,9 @@ MODELS = {
     "onnx_conv_transpose": conv_transpose,
     "onnx_two_inputs_two_outputs": two_inputs_two_outputs,
     "onnx_channels_last_interface": channels_last_interface,
+    "onnx_newer_opsets": newer_opsets,
+    "onnx_reduce_axes_opset17": reduce_axes_opset17,
+    "onnx_qdq_newer_unary": qdq_newer_unary,
     "onnx_conv_transpose_sized": conv_transpose_sized,
     "onnx_grouped_conv_transpose": grouped_conv_transpose,
     "onnx_grouped_conv_transpose_qdq": grouped_conv_transpose_qdq,

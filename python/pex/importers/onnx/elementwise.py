@@ -223,16 +223,66 @@ def selu(r, node, attrs) -> None:
 
 
 def softplus(r, node, attrs) -> None:
-    """log(exp(x) + 1) as max(x, 0) + log(1 + exp(-|x|)): no overflow for large x."""
     x = r.float_activation(node.input[0])
-    name = node.output[0]
+    r.alias(node.output[0], softplus_of(r, x, node.output[0]))
+
+
+def softplus_of(r, x: Activation, name: str) -> Activation:
+    """log(exp(x) + 1) as max(x, 0) + log(1 + exp(-|x|)): no overflow for large x."""
     magnitude = unary(r, None, "abs", f"{name}/magnitude", x)
     decay = unary(r, None, "exp", f"{name}/decay",
                   unary(r, None, "neg", f"{name}/negated", magnitude))
     tail = unary(r, None, "log", f"{name}/tail",
                  binary(r, "add", [decay, np.float32(1.0)], f"{name}/sum", activation="NONE"))
     positive = unary(r, None, "relu", f"{name}/positive", x)
-    r.alias(name, binary(r, "add", [positive, tail], name, activation="NONE"))
+    return binary(r, "add", [positive, tail], name, activation="NONE")
+
+
+def mish(r, node, attrs) -> None:
+    """x tanh(softplus(x)) (opset 18; older exports spell it out)."""
+    x = r.float_activation(node.input[0])
+    name = node.output[0]
+    gate = unary(r, None, "tanh", f"{name}/gate", softplus_of(r, x, f"{name}/softplus"))
+    r.alias(name, binary(r, "mul", [x, gate], name, activation="NONE"))
+
+
+def gelu(r, node, attrs) -> None:
+    """x (1 + erf(x / sqrt 2)) / 2, or with approximate "tanh" x (1 + tanh(sqrt(2 / pi)
+    (x + 0.044715 x^3))) / 2 (opset 20; older exports spell out the Erf form)."""
+    x = r.float_activation(node.input[0])
+    name = node.output[0]
+    approximate = attrs.get("approximate", b"none").decode()
+    if approximate == "none":
+        scaled = binary(r, "mul", [x, np.float32(1 / np.sqrt(2))], f"{name}/scaled",
+                        activation="NONE")
+        curve = unary(r, None, "erf", f"{name}/erf", scaled)
+    elif approximate == "tanh":
+        cube = binary(r, "mul", [binary(r, "mul", [x, x], f"{name}/square", activation="NONE"),
+                                 x], f"{name}/cube", activation="NONE")
+        inner = binary(r, "add", [x, binary(r, "mul", [cube, np.float32(0.044715)],
+                                            f"{name}/cubic", activation="NONE")],
+                       f"{name}/inner", activation="NONE")
+        curve = unary(r, None, "tanh", f"{name}/tanh",
+                      binary(r, "mul", [inner, np.float32(np.sqrt(2 / np.pi))],
+                             f"{name}/argument", activation="NONE"))
+    else:
+        raise ModelError(f"Gelu approximate '{approximate}' is not supported (none, tanh)")
+    half = binary(r, "mul", [x, np.float32(0.5)], f"{name}/half", activation="NONE")
+    rise = binary(r, "add", [curve, np.float32(1.0)], f"{name}/rise", activation="NONE")
+    r.alias(name, binary(r, "mul", [half, rise], name, activation="NONE"))
+
+
+def mean(r, node, attrs) -> None:
+    """The inputs' numpy-broadcast sum divided by their number."""
+    name = node.output[0]
+    operands = [operand(r, n) for n in node.input]
+    if not any(isinstance(o, Activation) for o in operands):
+        raise ModelError("no input is computed at run time")
+    total = operands[0]
+    for index, o in enumerate(operands[1:], 1):
+        total = binary(r, "add", [total, o], f"{name}/{index}", activation="NONE")
+    r.alias(name, binary(r, "mul", [total, np.float32(1 / len(operands))], name,
+                         activation="NONE"))
 
 
 def prelu(r, node, attrs) -> None:
@@ -308,6 +358,9 @@ OPERATORS = {
     "Celu": celu,
     "Selu": selu,
     "Softplus": softplus,
+    "Mish": mish,
+    "Gelu": gelu,
+    "Mean": mean,
     "Pow": power,
     "Softmax": _softmax("softmax", beta=1.0),
     "LogSoftmax": _softmax("log_softmax"),

@@ -1,4 +1,4 @@
-"""LayerNormalization and InstanceNormalization (float): statistics over some axes, then
+"""LayerNormalization, InstanceNormalization and GroupNormalization (float): statistics over some axes, then
 an affine map."""
 
 from __future__ import annotations
@@ -81,7 +81,46 @@ def instance_normalization(r, node, attrs) -> None:
     r.alias(name, _affine(r, normalized, *parameters, name))
 
 
+def group_normalization(r, node, attrs) -> None:
+    """Per sample and group of channels over the group's channels and spatial axes: the
+    groups reshaped into channels of their own, standardized over the rest, reshaped back.
+    scale and bias per group (opset 18) or per channel (opset 21)."""
+    x = r.float_activation(node.input[0])
+    if x.rank < 3:
+        raise ModelError(f"input of rank {x.rank}; GroupNormalization needs spatial axes")
+    if attrs.get("stash_type", 1) != 1:
+        raise ModelError("only stash_type 1 (statistics in float32) is supported")
+    channels, groups = x.shape[1], int(attrs["num_groups"])
+    if groups <= 0 or channels % groups:
+        raise ModelError(f"{channels} channels are not {groups} groups")
+    per_group = channels // groups
+    parameters = []
+    for position, what in ((1, "scale"), (2, "bias")):
+        value = np.asarray(r.constant(node.input[position], what), np.float32).reshape(-1)
+        expected = channels if r.opset >= 21 else groups
+        if value.size != expected:
+            raise ModelError(f"{what} has {value.size} values; opset {r.opset} takes one per "
+                             f"{'channel' if r.opset >= 21 else 'group'} ({expected})")
+        if r.opset < 21:
+            value = np.repeat(value, per_group)
+        parameters.append(value.reshape((channels,) + (1,) * (x.rank - 2)))
+    name = node.output[0]
+    # Channels last, [N, spatial, groups, channels per group] is a plain reshape: the
+    # statistics are over its axes 1 and 3, and no transposed copy is made.
+    channels_last = (0,) + tuple(range(2, x.rank)) + (1,)
+    stored = r.stored(x, channels_last)
+    spatial = int(np.prod(x.shape[2:]))
+    grouped = r.emit("reshape", [stored], (x.shape[0], spatial, groups, per_group),
+                     like=stored, name=f"{name}/groups")
+    normalized = standardized(r, Activation(grouped, (0, 1, 2, 3)), [1, 3],
+                              attrs.get("epsilon", 1e-5), name)
+    restored = r.emit("reshape", [normalized.tensor], stored.shape, like=normalized.tensor,
+                      name=f"{name}/channels")
+    r.alias(name, _affine(r, Activation(restored, channels_last), *parameters, name))
+
+
 OPERATORS = {
     "LayerNormalization": layer_normalization,
     "InstanceNormalization": instance_normalization,
+    "GroupNormalization": group_normalization,
 }

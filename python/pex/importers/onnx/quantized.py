@@ -434,6 +434,14 @@ def _elu(x, alpha):
     return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
 
 
+def _gelu(x, approximate: str):
+    if approximate == "tanh":
+        return 0.5 * x * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x ** 3)))
+    if approximate != "none":
+        raise ModelError(f"Gelu approximate '{approximate}' is not supported (none, tanh)")
+    return 0.5 * x * (1.0 + np.vectorize(math.erf)(x / math.sqrt(2.0)))
+
+
 _SELU_ALPHA, _SELU_GAMMA = 1.67326319217681884765625, 1.05070102214813232421875
 
 # Functions defined on every real: log, sqrt and reciprocal (NaN or infinite below their
@@ -450,6 +458,8 @@ _UNARY_TABLES = {
         a.get("alpha", 1.0) * np.expm1(x / a.get("alpha", 1.0)), 0.0),
     "Selu": lambda x, a: a.get("gamma", _SELU_GAMMA) * _elu(x, a.get("alpha", _SELU_ALPHA)),
     "Softplus": lambda x, a: np.logaddexp(x, 0.0),
+    "Mish": lambda x, a: x * np.tanh(np.logaddexp(x, 0.0)),
+    "Gelu": lambda x, a: _gelu(x, a.get("approximate", b"none").decode()),
     "Exp": lambda x, a: np.exp(x),
     "Abs": lambda x, a: np.abs(x),
     "Neg": lambda x, a: -x,

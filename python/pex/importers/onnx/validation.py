@@ -37,6 +37,17 @@ def tensor_array(proto, what: str) -> np.ndarray:
                          f"{element_type_name(proto.data_type).lower()} ({error})") from None
 
 
+# Operators whose inputs changed in an opset newer than the schemas of the onnx library
+# (Debian 12's onnx 1.12 knows opset 17): the opset of the change and the least and most
+# inputs from it. Opset 18 made the reductions' axes an input (as ReduceSum's since 13)
+# and gave Pad an axes input; PyTorch's dynamo exporter writes opset 18.
+_REDUCTIONS_AXES_INPUT = ("ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp",
+                          "ReduceMax", "ReduceMean", "ReduceMin", "ReduceProd",
+                          "ReduceSumSquare")
+_NEWER_INPUTS = {**{op_type: (18, 1, 2) for op_type in _REDUCTIONS_AXES_INPUT},
+                 "Pad": (18, 2, 4)}
+
+
 def check_node(node, opset: int, defined: set[str], constants: dict[str, np.ndarray]) -> None:
     """The node against its operator's schema at the model's opset (nodes of operators
     onnx does not know are left to the handlers, which refuse them). `defined` holds the
@@ -60,7 +71,11 @@ def check_node(node, opset: int, defined: set[str], constants: dict[str, np.ndar
         schema = defs.get_schema(node.op_type, opset, domain)
     except defs.SchemaError:  # newer than the declared opset: exporters do that, handlers cope
         schema = defs.get_schema(node.op_type, domain)
-    _check_count("input", len(node.input), schema.min_input, schema.max_input)
+    least, most = schema.min_input, schema.max_input
+    newer = _NEWER_INPUTS.get(node.op_type) if domain == "" else None
+    if newer and opset >= newer[0] > schema.since_version:
+        least, most = newer[1:]
+    _check_count("input", len(node.input), least, most)
     _check_count("output", len(node.output), schema.min_output, schema.max_output)
     for position, formal in enumerate(schema.inputs[:len(node.input)]):
         if formal.option == defs.OpSchema.FormalParameterOption.Single and \
