@@ -3,6 +3,7 @@
 #include "pex/Driver/ModelInterface.h"
 
 #include "DriverConfig.h"
+#include "pex/Dialect/Pex/IR/PexDialect.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/StringExtras.h"
@@ -25,7 +26,17 @@ describeTensor(func::FuncOp func, Type type, DictionaryAttr attrs,
   TensorInterface result;
   result.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
   Type element = tensor.getElementType();
-  if (element.isSignlessInteger(8) || element.isSignedInteger(8)) {
+  bool holdsUnsigned = attrs && attrs.get(pex::kUnsignedAttrName);
+  if (holdsUnsigned && !element.isSignlessInteger(8)) {
+    func.emitError() << "pex: the model's " << role << " is marked "
+                     << pex::kUnsignedAttrName << " but holds " << element
+                     << ", not i8";
+    return std::nullopt;
+  }
+  if (holdsUnsigned) {
+    result.elementName = "uint8";
+    result.cType = "uint8_t";
+  } else if (element.isSignlessInteger(8) || element.isSignedInteger(8)) {
     result.elementName = "int8";
     result.cType = "int8_t";
   } else if (element.isUnsignedInteger(8)) {

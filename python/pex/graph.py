@@ -116,6 +116,13 @@ class Tensor:
     dtype: str  # a key of NUMPY_TYPES
     quant: Quantization | None = None
     data: np.ndarray | None = None  # the value of a constant tensor, in `shape`
+    # An i8 tensor whose bytes are uint8 (its zero point a uint8 one): a model's uint8
+    # input or output, converted to int8 by the operator next to it.
+    unsigned: bool = False
+
+    @property
+    def numpy_type(self) -> type:
+        return np.uint8 if self.unsigned else NUMPY_TYPES[self.dtype]
 
     @property
     def is_constant(self) -> bool:

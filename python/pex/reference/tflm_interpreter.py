@@ -252,10 +252,11 @@ def _max_pool(op: Op, x: np.ndarray) -> np.ndarray:
 def _quantize(op: Op, x: np.ndarray) -> np.ndarray:
     """Float: AffineQuantize, round(x / scale) in float32, halves away from zero, + zero
     point. Integer (between int8 and int16): Requantize, MultiplyByQuantizedMultiplier of
-    x - input zero point by the double ratio of the scales, + output zero point. Both
+    x - input zero point by the double ratio of the scales, + output zero point; uint8
+    bytes (a model's uint8 input or output) take and give their values as uint8. Both
     saturate to the output type."""
     source, out = op.inputs[0], op.output
-    low, high = _INTEGER_RANGES[out.dtype]
+    low, high = (0, 255) if out.unsigned else _INTEGER_RANGES[out.dtype]
     if source.dtype != "f32":
         multiplier, shift = quantize_multiplier(source.scale() / out.scale())
         scaled = multiply_by_quantized_multiplier(x - source.zero_point(), multiplier, shift)
@@ -686,7 +687,7 @@ def run(graph: Graph, inputs: list[np.ndarray],
                 op, *operands, state.get(index))
         else:
             values[op.output] = _KERNELS[op.kind](op, *operands)
-    return [values[t].astype(NUMPY_TYPES[t.dtype]) for t in graph.outputs]
+    return [values[t].astype(t.numpy_type) for t in graph.outputs]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -723,8 +724,8 @@ def main(argv: list[str] | None = None) -> int:
             for start in range(0, len(data), sum(sizes)):
                 records = []
                 for tensor, size in zip(graph.inputs, sizes):
-                    records.append(np.frombuffer(data[start:start + size], NUMPY_TYPES[
-                        tensor.dtype]).reshape(tensor.shape))
+                    records.append(np.frombuffer(data[start:start + size],
+                                                 tensor.numpy_type).reshape(tensor.shape))
                     start += size
                 if args.reset:
                     state.clear()

@@ -234,6 +234,37 @@ def _two_inputs_two_outputs_int8() -> Graph:
         Op("add", [pooled, side], [stats], dict(activation="NONE"))])
 
 
+def _uint8_interface() -> Graph:
+    """A camera model as TFLite's converter writes it with inference_input_type and
+    inference_output_type = tf.uint8: a uint8 image (scale 1/255, zero point 0: the int8
+    input's zero point -128 + 128) QUANTIZEd to int8, a 3x3 convolution with ReLU, a max pool, QUANTIZEd to
+    a uint8 output of other parameters (scale 0.02, zero point 7: a real requantisation,
+    saturating below 0 and above 255)."""
+    image = Tensor("image", (1, 6, 6, 3), "i8", q(1 / 255, 0), unsigned=True)
+    pixels = activation("image_int8", (1, 6, 6, 3), quant=q(1 / 255, -128))
+    features = activation("features", (1, 6, 6, 4), quant=q(0.05, -128))
+    pooled = activation("pooled", (1, 3, 3, 4), quant=q(0.05, -128))
+    out = Tensor("pooled_uint8", (1, 3, 3, 4), "i8", q(0.02, 7), unsigned=True)
+    return Graph("uint8_interface", [image], [out], [
+        Op("quantize", [image], [pixels], {}),
+        Op("conv2d", [pixels, int8_weights("conv/weights", (4, 3, 3, 3), q(0.02)),
+                      int32_bias("conv/bias", 4)], [features],
+           dict(stride=(1, 1), dilation=(1, 1), pad=(1, 1, 1, 1), activation="RELU")),
+        Op("max_pool2d", [features], [pooled],
+           dict(kernel=(2, 2), stride=(2, 2), pad=(0, 0, 0, 0), activation="NONE")),
+        Op("quantize", [pooled], [out], {})])
+
+
+def _uint8_inside() -> Graph:
+    """A uint8 tensor read by a convolution: refused (uint8 only crosses QUANTIZE)."""
+    image = Tensor("image", (1, 4, 4, 2), "i8", q(0.02, 128), unsigned=True)
+    out = activation("conv/output", (1, 4, 4, 3), quant=q(0.05, 0))
+    return single_op("uint8_inside", "conv2d",
+                     [image, int8_weights("conv/weights", (3, 1, 1, 2), q(0.01)),
+                      int32_bias("conv/bias", 3)], out,
+                     stride=(1, 1), dilation=(1, 1), pad=(0, 0, 0, 0), activation="NONE")
+
+
 def _hybrid_conv2d() -> Graph:
     """Float activations with int8 weights, as TFLite's dynamic-range quantisation writes."""
     x = activation("input", (1, 4, 4, 2), "f32")
@@ -271,6 +302,8 @@ GRAPHS = {
     "hybrid_conv2d": _hybrid_conv2d,
     "two_inputs_two_outputs_int8": _two_inputs_two_outputs_int8,
     "grouped_conv2d_int8": _grouped_conv2d_int8,
+    "uint8_interface": _uint8_interface,
+    "uint8_inside": _uint8_inside,
 }
 
 

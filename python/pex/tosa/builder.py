@@ -141,11 +141,14 @@ class FunctionBuilder:
                        TensorType(tuple(int(d) for d in size), x.dtype))
 
     def rescale(self, x: Value, multipliers, shifts, input_zp: int, output_zp: int,
-                dtype: str) -> Value:
-        """TOSA rescale with TFLite's rounding; `shifts` are TOSA right shifts."""
+                dtype: str, input_unsigned: bool = False,
+                output_unsigned: bool = False) -> Value:
+        """TOSA rescale with TFLite's rounding; `shifts` are TOSA right shifts. An unsigned
+        side reads or writes the i8 data as uint8."""
         multipliers = np.atleast_1d(np.asarray(multipliers, np.int32))
         shifts = np.atleast_1d(np.asarray(shifts, np.int8))
-        attrs = ("input_unsigned = false, output_unsigned = false, "
+        attrs = (f"input_unsigned = {str(input_unsigned).lower()}, "
+                 f"output_unsigned = {str(output_unsigned).lower()}, "
                  f"per_channel = {'true' if multipliers.size > 1 else 'false'}, "
                  "rounding_mode = DOUBLE_ROUND, scale32 = true")
         self.extensions.add("doubleround")

@@ -314,9 +314,19 @@ def _sigmoid_16x8(b: FunctionBuilder, op: Op, tanh: bool) -> Value:
 
 def lower_quantize(b: FunctionBuilder, op: Op) -> None:
     x, out = op.inputs[0], op.output
-    if x.dtype != "f32":  # between int8 and int16
-        b.bind(out, b.requantize(b.value(x), x.scale() / out.scale(), x.zero_point(),
-                                out.zero_point(), out.dtype))
+    if x.dtype != "f32":  # between int8 (or uint8 bytes) and int16
+        # A uint8 side is first (last) the exact int8 x - 128, zero point lowered by 128:
+        # the same saturation and rounding as TFLite's Requantize to or from uint8.
+        value, input_zp, output_zp = b.value(x), x.zero_point(), out.zero_point()
+        if x.unsigned:
+            value = b.rescale(value, 1 << 30, 30, 0, -128, "i8", input_unsigned=True)
+            input_zp -= 128
+        if out.unsigned:
+            output_zp -= 128
+        result = b.requantize(value, x.scale() / out.scale(), input_zp, output_zp, out.dtype)
+        if out.unsigned:
+            result = b.rescale(result, 1 << 30, 30, -128, 0, "i8", output_unsigned=True)
+        b.bind(out, result)
         return
     ones = (1,) * len(out.shape)
     # round(x / scale) + zero_point, saturated by the cast. TOSA has no float division

@@ -95,6 +95,8 @@ def _interface_attributes(tensor: Tensor) -> str:
     if tensor.quant is not None:
         attrs.append(f"pex.scale = {float(tensor.quant.scale[0])!r} : f64")
         attrs.append(f"pex.zero_point = {int(tensor.quant.zero_point[0])} : i64")
+    if tensor.unsigned:
+        attrs.append("pex.unsigned")
     return "{" + ", ".join(attrs) + "}"
 
 

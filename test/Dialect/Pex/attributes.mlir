@@ -69,6 +69,13 @@ func.func @output_on_result(%x: tensor<4xi8>) -> (tensor<4xi8> {pex.output, pex.
 
 // -----
 
+// expected-error @+1 {{'pex.unsigned' must be a unit attribute}}
+func.func @unsigned_kind(%x: tensor<4xi8> {pex.placement = #pex.placement<offset = 0, size = 4, live = [0, 0]>, pex.unsigned = true}) -> tensor<4xi8> {
+  return %x : tensor<4xi8>
+}
+
+// -----
+
 // A layer describes a kernel function, not an operation inside one.
 func.func @layer_on_operation() -> i32 {
   // expected-error @+1 {{'pex.layer' must be a #pex.layer on a function}}
@@ -80,7 +87,7 @@ func.func @layer_on_operation() -> i32 {
 
 // The importers' and the planner's attributes, well formed.
 func.func @well_formed(%x: tensor<4xi8> {pex.name = "x", pex.scale = 0.5 : f64, pex.zero_point = -1 : i64, pex.placement = #pex.placement<offset = 0, size = 4, live = [0, 0]>})
-    -> (tensor<4xi8> {pex.name = "y"})
+    -> (tensor<4xi8> {pex.name = "y", pex.unsigned})
     attributes {pex.arena = #pex.arena<size = 16, alignment = 16, peak = 4, lower_bound = 16>, pex.first_fit_size = 16 : i64, pex.peak_before_partition = 16 : i64, pex.layer = #pex.layer<op = "tosa.conv2d", name = "conv", macs = 8>} {
   return %x : tensor<4xi8>
 }

@@ -138,6 +138,8 @@ static LogicalResult verifyValueAttribute(Operation *op, NamedAttribute attr,
     return expect(isa<FloatAttr>(value), "a float");
   if (name == kZeroPointAttrName)
     return expect(isa<IntegerAttr>(value), "an integer");
+  if (name == kUnsignedAttrName)
+    return expect(isa<UnitAttr>(value), "a unit attribute");
   if (name == kPlacementAttrName)
     return expect(isa<PlacementAttr>(value), "a #pex.placement");
   if (name == kOutputArgAttrName && isArgument)

@@ -119,8 +119,10 @@ def widen(r, x: Tensor, scale_real: float, name: str) -> Tensor:
 def to_unsigned(r, x: Tensor, name: str) -> Tensor:
     """An int8-held uint8 tensor as the uint8 bytes it stands for (+128, exact)."""
     quant = Quantization(x.quant.scale, x.quant.zero_point + 128)
-    return emit_rescale(r, x, [1.0], -128, 0, "i8", quant, f"{name}/uint8",
-                        output_unsigned=True)
+    result = emit_rescale(r, x, [1.0], -128, 0, "i8", quant, f"{name}/uint8",
+                          output_unsigned=True)
+    result.unsigned = True
+    return result
 
 
 def input_view(r, name: str, params: Params) -> Activation:

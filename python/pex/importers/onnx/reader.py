@@ -121,7 +121,8 @@ class OnnxReader:
                 self.activations[value.name] = Activation(tensor, perm)
             elif element in _INT8_TYPES:
                 # Parameters come from the first DequantizeLinear or QLinear* reading it.
-                tensor = Tensor(value.name, stored_shape(shape, perm), "i8")
+                tensor = Tensor(value.name, stored_shape(shape, perm), "i8",
+                                unsigned=element == "UINT8")
                 self.unquantized_inputs[value.name] = tensor
                 self.activations[value.name] = Activation(tensor, perm,
                                                           unsigned=element == "UINT8")

@@ -66,6 +66,7 @@ class ModelReader:
                 elif code in CONVERTERS:
                     _check_ranks(name, context)
                     _check_int16(name, context)
+                    _check_unsigned(name, context)
                     _check_element_types(name, context)
                     CONVERTERS[code](context)
                 elif code in dilated.FOLDED_CODES:
@@ -97,6 +98,7 @@ class ModelReader:
         name = schema.builtin_operator_name(codes[operators[fold.convolution].opcode_index].code)
         for checked in (space_to_batch, convolution, context):
             _check_int16(name, checked)
+            _check_unsigned(name, checked)
         _check_ranks(name, convolution)
         dilated_convolution(space_to_batch, convolution, context,
                             depthwise=name == "DEPTHWISE_CONV_2D")
@@ -119,11 +121,14 @@ class ModelReader:
 
     def convert_tensor(self, view: schema.Tensor) -> Tensor:
         name = view.name or "<unnamed>"
-        if view.type not in schema.ELEMENT_TYPES:
+        # uint8 (TFLite's inference_input_type / inference_output_type = tf.uint8): held as
+        # int8 data read as uint8 by the QUANTIZE next to it (_check_element_types).
+        unsigned = view.type == schema.UINT8
+        if view.type not in schema.ELEMENT_TYPES and not unsigned:
             type_name = (schema.TENSOR_TYPE_NAMES[view.type]
                          if 0 <= view.type < len(schema.TENSOR_TYPE_NAMES) else str(view.type))
             raise ModelError(f"tensor '{name}' has unsupported type {type_name}")
-        dtype = schema.ELEMENT_TYPES[view.type]
+        dtype = "i8" if unsigned else schema.ELEMENT_TYPES[view.type]
         shape = tuple(int(d) for d in (view.shape if view.shape is not None else ()))
         signature = view.shape_signature
         # Keras exports mark the batch dimension -1 in the signature and 1 in the shape.
@@ -132,8 +137,12 @@ class ModelReader:
             raise ModelError(f"tensor '{name}' has a dynamic shape {shown}; "
                              f"only static shapes are supported")
         limits.check_shape(f"tensor '{name}'", shape, np.dtype(NUMPY_TYPES[dtype]).itemsize)
-        return Tensor(name, shape, dtype, self._quantization(view, name, shape, dtype),
-                      self._constant_data(view, name, shape, dtype))
+        data = self._constant_data(view, name, shape, dtype)
+        if unsigned and data is not None:
+            raise ModelError(f"tensor '{name}' is a uint8 constant; uint8 is imported only at "
+                             f"the model's interface, converted by QUANTIZE")
+        return Tensor(name, shape, dtype, self._quantization(view, name, shape, dtype), data,
+                      unsigned)
 
     @staticmethod
     def _quantization(view: schema.Tensor, name: str, shape, dtype) -> Quantization | None:
@@ -260,6 +269,20 @@ _BIAS_TYPES = {"i8": "i32", "i16": "i64", "f32": "f32"}
 # Operators converting between element types: (input types, output types).
 _CONVERSIONS = {"QUANTIZE": (("f32", "i8", "i16"), ("i8", "i16")),
                 "DEQUANTIZE": (("i8", "i16"), ("f32",))}
+
+
+def _check_unsigned(name: str, context) -> None:
+    """uint8 tensors (held as int8 marked unsigned) only cross QUANTIZE, to or from int8."""
+    tensors = [context.optional_input(i) for i in range(len(context.input_indices))]
+    unsigned = [t for t in tensors + context.outputs if t is not None and t.unsigned]
+    if not unsigned:
+        return
+    x, out = context.input(0), context.output
+    if name != "QUANTIZE" or x.unsigned == out.unsigned or \
+            (out if x.unsigned else x).dtype != "i8":
+        raise ModelError(f"uint8 tensor '{unsigned[0].name}': uint8 is imported only at the "
+                         f"model's interface, converted to or from int8 by QUANTIZE (TFLite's "
+                         f"inference_input_type / inference_output_type = tf.uint8)")
 
 
 def _check_element_types(name: str, context) -> None:

@@ -20,6 +20,7 @@ TENSOR_TYPE_NAMES = ("FLOAT32", "FLOAT16", "INT32", "UINT8", "INT64", "STRING", 
                      "RESOURCE", "VARIANT", "UINT32", "UINT16", "INT4")
 # The tensor types the importer handles, as graph element types.
 ELEMENT_TYPES = {0: "f32", 2: "i32", 4: "i64", 6: "i1", 7: "i16", 9: "i8"}
+UINT8 = 3
 
 # enum BuiltinOperator, by value (0 ... 161).
 BUILTIN_OPERATOR_NAMES = tuple("""

@@ -118,7 +118,8 @@ class TfliteWriter:
                     "scale": tensor.quant.scale, "zero_point": tensor.quant.zero_point,
                     "quantized_dimension": tensor.quant.axis or 0})
             tensors.append(_write_table(builder, schema.Tensor, {
-                "shape": np.array(tensor.shape, np.int32), "type": _TENSOR_TYPES[tensor.dtype],
+                "shape": np.array(tensor.shape, np.int32),
+                "type": schema.UINT8 if tensor.unsigned else _TENSOR_TYPES[tensor.dtype],
                 "buffer": buffer, "name": tensor.name, "quantization": quantization,
                 "is_variable": True if tensor in self._variables else None,
                 "shape_signature": signature}))

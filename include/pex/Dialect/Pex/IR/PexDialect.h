@@ -65,6 +65,9 @@ constexpr llvm::StringLiteral kPeakBeforePartitionAttrName =
 constexpr llvm::StringLiteral kTensorNameAttrName = "pex.name";
 constexpr llvm::StringLiteral kScaleAttrName = "pex.scale";
 constexpr llvm::StringLiteral kZeroPointAttrName = "pex.zero_point";
+/// On an i8 argument or result whose bytes are uint8 (a model's uint8 input
+/// or output, converted at the boundary): the header's type is uint8_t.
+constexpr llvm::StringLiteral kUnsignedAttrName = "pex.unsigned";
 /// On the arena view that replaced a model input or output held in the
 /// arena: the role ("input", "output"; "input0", "input1", ... when there are
 /// several) that names its accessor, `pex_NAME_<role>()`.
