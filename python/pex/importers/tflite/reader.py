@@ -122,7 +122,7 @@ class ModelReader:
     def convert_tensor(self, view: schema.Tensor) -> Tensor:
         name = view.name or "<unnamed>"
         # uint8 (TFLite's inference_input_type / inference_output_type = tf.uint8): held as
-        # int8 data read as uint8 by the QUANTIZE next to it (_check_element_types).
+        # int8 data read as uint8 by the QUANTIZE next to it (_check_unsigned).
         unsigned = view.type == schema.UINT8
         if view.type not in schema.ELEMENT_TYPES and not unsigned:
             type_name = (schema.TENSOR_TYPE_NAMES[view.type]
