@@ -11,6 +11,9 @@ converter styles (`pex.importers.tflite.writer.Style` and the graph itself):
   then VALID.
 - Keras: RESHAPE targets computed at run time (SHAPE -> STRIDED_SLICE -> PACK).
 - float input and output around an int8 body (QUANTIZE first, DEQUANTIZE last).
+- uint8 input and output around an int8 body (`inference_input_type` /
+  `inference_output_type = tf.uint8`: a camera's bytes in; QUANTIZE u8 -> i8 first,
+  i8 -> u8 last, zero points 128 above the int8 ones).
 
 `expected` is what TFLite Micro's int8 reference kernels compute
 (`pex.reference.tflm_interpreter`) on a seeded input. Models whose name ends in `_big`
@@ -179,22 +182,27 @@ def _autoencoder(b: StyledBuilder, x: Tensor) -> Tensor:
     return b.reshape(b.dense(y, math.prod(shape[1:])), shape)
 
 
-# name: (float network, input shape, converter style, explicit padding, float input/output)
+FLOAT_IO, UINT8_IO = "float", "uint8"
+
+# name: (float network, input shape, converter style, explicit padding, interface: None
+# for the int8 body's tensors, FLOAT_IO or UINT8_IO around them)
 MODELS = {
     "tf_mobilenet_v1_025_128": (lambda b, x: _mobilenet_v1(b, x, 0.25, 2), (1, 128, 128, 3),
-                                TENSORFLOW, False, False),
+                                TENSORFLOW, False, None),
     "tf_mobilenet_v2_035_160": (lambda b, x: _mobilenet_v2(b, x, 0.35, 10), (1, 160, 160, 3),
-                                TENSORFLOW, False, False),
-    "tf_ds_cnn": (_ds_cnn, (1, 49, 10, 1), TENSORFLOW, False, False),
+                                TENSORFLOW, False, None),
+    "tf_ds_cnn": (_ds_cnn, (1, 49, 10, 1), TENSORFLOW, False, None),
     "pt_mobilenet_v2_035_96": (lambda b, x: _mobilenet_v2(b, x, 0.35, 10), (1, 3, 96, 96),
-                               PYTORCH, True, False),
+                               PYTORCH, True, None),
     "pt_mobilenet_v2_100_224_big": (lambda b, x: _mobilenet_v2(b, x, 1.0, 1000),
-                                    (1, 3, 224, 224), PYTORCH, True, False),
-    "pt_small_cnn": (_small_cnn, (1, 3, 32, 32), PYTORCH_PADV2, True, False),
-    "keras_autoencoder": (_autoencoder, (1, 5, 32, 1), KERAS, False, True),
-    "float_io_pool_classifier": (_pool_classifier, (1, 48, 48, 1), TENSORFLOW, False, True),
-    "tf_audio_conv_fc": (_audio_conv_fc, (1, 49, 10, 1), TENSORFLOW, False, False),
-    "tf_conv_avg_pool_96": (_conv_avg_pool, (1, 96, 96, 1), TENSORFLOW, False, False),
+                                    (1, 3, 224, 224), PYTORCH, True, None),
+    "pt_small_cnn": (_small_cnn, (1, 3, 32, 32), PYTORCH_PADV2, True, None),
+    "keras_autoencoder": (_autoencoder, (1, 5, 32, 1), KERAS, False, FLOAT_IO),
+    "float_io_pool_classifier": (_pool_classifier, (1, 48, 48, 1), TENSORFLOW, False, FLOAT_IO),
+    "tf_audio_conv_fc": (_audio_conv_fc, (1, 49, 10, 1), TENSORFLOW, False, None),
+    "tf_conv_avg_pool_96": (_conv_avg_pool, (1, 96, 96, 1), TENSORFLOW, False, None),
+    "tf_mobilenet_v1_025_96_uint8_io": (lambda b, x: _mobilenet_v1(b, x, 0.25, 2),
+                                        (1, 96, 96, 3), TENSORFLOW, False, UINT8_IO),
 }
 
 
@@ -215,9 +223,25 @@ def _with_float_interface(graph: Graph) -> Graph:
     return Graph(graph.name, [x], [y], ops)
 
 
+def _with_uint8_interface(graph: Graph) -> Graph:
+    """QUANTIZE a uint8 input to the int8 body's, its output to uint8 (the same scales,
+    zero points 128 above)."""
+    body_input, body_output = graph.inputs[0], graph.outputs[0]
+
+    def unsigned(name: str, tensor: Tensor) -> Tensor:
+        quant = Quantization(tensor.quant.scale, tensor.quant.zero_point + 128)
+        return Tensor(name, tensor.shape, "i8", quant, unsigned=True)
+
+    x, y = unsigned("input", body_input), unsigned("output", body_output)
+    ops = ([Op("quantize", [x], [body_input])] + graph.ops
+           + [Op("quantize", [body_output], [y])])
+    return Graph(graph.name, [x], [y], ops)
+
+
 def build(name: str, seed: int) -> tuple[Graph, np.ndarray]:
-    """The int8 graph of a corpus model and its seeded input (int8, or float32 values on
-    the int8 input grid for float-interface models, as images divided by 255 are)."""
+    """The int8 graph of a corpus model and its seeded input (int8; float32 values on the
+    int8 input grid for float-interface models, as images divided by 255 are; uint8 for
+    uint8-interface ones)."""
     float_graph = _float_graph(name, seed)
     rng = np.random.default_rng(seed)
     calibration = rng.random(float_graph.inputs[0].shape)
@@ -225,7 +249,9 @@ def build(name: str, seed: int) -> tuple[Graph, np.ndarray]:
     quant: Quantization = graph.inputs[0].quant
     q = np.clip(np.round(rng.random(graph.inputs[0].shape) / quant.scale[0]
                          + quant.zero_point[0]), -128, 127).astype(np.int8)
-    if MODELS[name][4]:
+    if MODELS[name][4] == UINT8_IO:
+        return _with_uint8_interface(graph), (q.astype(np.int16) + 128).astype(np.uint8)
+    if MODELS[name][4] == FLOAT_IO:
         graph = _with_float_interface(graph)
         return graph, ((q.astype(np.float32) - np.float32(quant.zero_point[0]))
                        * quant.scale[0]).astype(np.float32)
