@@ -33,15 +33,12 @@ describeTensor(func::FuncOp func, Type type, DictionaryAttr attrs,
                      << ", not i8";
     return std::nullopt;
   }
-  if (holdsUnsigned) {
+  if (holdsUnsigned || element.isUnsignedInteger(8)) {
     result.elementName = "uint8";
     result.cType = "uint8_t";
   } else if (element.isSignlessInteger(8) || element.isSignedInteger(8)) {
     result.elementName = "int8";
     result.cType = "int8_t";
-  } else if (element.isUnsignedInteger(8)) {
-    result.elementName = "uint8";
-    result.cType = "uint8_t";
   } else if (element.isInteger(16)) {
     result.elementName = "int16";
     result.cType = "int16_t";

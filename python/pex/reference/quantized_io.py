@@ -24,7 +24,6 @@ import sys
 import numpy as np
 
 from pex.errors import ModelError
-from pex.graph import NUMPY_TYPES
 from pex.importers import load_graph
 
 
@@ -56,7 +55,7 @@ def _split(data: bytes, tensors, itemsizes: list[int], what: str) -> list[list[b
 
 
 def _itemsize(tensor) -> int:
-    return np.dtype(NUMPY_TYPES[tensor.dtype]).itemsize
+    return np.dtype(tensor.numpy_type).itemsize
 
 
 def float_input(model: str, quantized: bytes) -> bytes:
@@ -67,7 +66,7 @@ def float_input(model: str, quantized: bytes) -> bytes:
             if not converted:
                 out += data
                 continue
-            q = np.frombuffer(data, NUMPY_TYPES[x.dtype]).astype(np.float32)
+            q = np.frombuffer(data, x.numpy_type).astype(np.float32)
             out += ((q - np.float32(x.zero_point())) * np.float32(x.scale())) \
                 .astype(np.float32).tobytes()
     return bytes(out)
@@ -86,11 +85,11 @@ def check(model: str, quantized: bytes, floats: bytes) -> tuple[bool, str]:
     moved = total = 0
     for got_batch, want_batch in zip(actual, expected):
         for y, converted, got, want in zip(outputs, was_float, got_batch, want_batch):
-            values = np.frombuffer(got, NUMPY_TYPES[y.dtype]).astype(np.int64)
+            values = np.frombuffer(got, y.numpy_type).astype(np.int64)
             total += values.size
             if not converted:
                 moved += int(np.count_nonzero(
-                    values != np.frombuffer(want, NUMPY_TYPES[y.dtype]).astype(np.int64)))
+                    values != np.frombuffer(want, y.numpy_type).astype(np.int64)))
                 continue
             reals = np.frombuffer(want, np.float32).astype(np.float64)
             requantized = np.rint(reals / y.scale()).astype(np.int64) + y.zero_point()

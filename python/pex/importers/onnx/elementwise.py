@@ -113,22 +113,25 @@ def reciprocal(r, node, attrs) -> None:
                                            node.output[0]))
 
 
+def _chain(r, node, kind: str, last_name: str):
+    """`kind` of all the node's inputs, a chain of binary ops (the last one named
+    `last_name`); the input itself when there is one."""
+    operands = [operand(r, n) for n in node.input]
+    if not any(isinstance(o, Activation) for o in operands):
+        raise ModelError("no input is computed at run time")
+    result = operands[0]
+    extra = {"activation": "NONE"} if kind == "add" else {}
+    for index, o in enumerate(operands[1:], 1):
+        last = index == len(operands) - 1
+        result = binary(r, kind, [result, o],
+                        last_name if last else f"{node.output[0]}/{index}", **extra)
+    return result
+
+
 def _variadic(kind: str):
     """Max, Min, Sum of any number of inputs: a chain of binary ops."""
     def convert(r, node, attrs) -> None:
-        operands = [operand(r, n) for n in node.input]
-        if not any(isinstance(o, Activation) for o in operands):
-            raise ModelError("no input is computed at run time")
-        result = operands[0]
-        if len(operands) == 1:
-            r.alias(node.output[0], result)
-            return
-        extra = {"activation": "NONE"} if kind == "add" else {}
-        for index, o in enumerate(operands[1:], 1):
-            last = index == len(operands) - 1
-            result = binary(r, kind, [result, o],
-                            node.output[0] if last else f"{node.output[0]}/{index}", **extra)
-        r.alias(node.output[0], result)
+        r.alias(node.output[0], _chain(r, node, kind, node.output[0]))
     return convert
 
 
@@ -275,13 +278,8 @@ def gelu(r, node, attrs) -> None:
 def mean(r, node, attrs) -> None:
     """The inputs' numpy-broadcast sum divided by their number."""
     name = node.output[0]
-    operands = [operand(r, n) for n in node.input]
-    if not any(isinstance(o, Activation) for o in operands):
-        raise ModelError("no input is computed at run time")
-    total = operands[0]
-    for index, o in enumerate(operands[1:], 1):
-        total = binary(r, "add", [total, o], f"{name}/{index}", activation="NONE")
-    r.alias(name, binary(r, "mul", [total, np.float32(1 / len(operands))], name,
+    total = _chain(r, node, "add", f"{name}/sum")
+    r.alias(name, binary(r, "mul", [total, np.float32(1 / len(node.input))], name,
                          activation="NONE"))
 
 

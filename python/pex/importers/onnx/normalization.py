@@ -1,5 +1,5 @@
-"""LayerNormalization, InstanceNormalization and GroupNormalization (float): statistics over some axes, then
-an affine map."""
+"""LayerNormalization, InstanceNormalization and GroupNormalization (float): statistics
+over some axes, then an affine map."""
 
 from __future__ import annotations
 
