@@ -265,6 +265,15 @@ def _uint8_inside() -> Graph:
                      stride=(1, 1), dilation=(1, 1), pad=(0, 0, 0, 0), activation="NONE")
 
 
+def _uint8_constant() -> Graph:
+    """A uint8 constant added to an int8 input: refused (uint8 only crosses QUANTIZE)."""
+    x = activation("x", (1, 4), quant=q(0.02, 0))
+    offsets = Tensor("offsets", (1, 4), "i8", q(0.02, 128), np.arange(4, dtype=np.int8),
+                     unsigned=True)
+    return single_op("uint8_constant", "add", [x, offsets],
+                     activation("sum", (1, 4), quant=q(0.04, 0)), activation="NONE")
+
+
 def _hybrid_conv2d() -> Graph:
     """Float activations with int8 weights, as TFLite's dynamic-range quantisation writes."""
     x = activation("input", (1, 4, 4, 2), "f32")
@@ -304,6 +313,7 @@ GRAPHS = {
     "grouped_conv2d_int8": _grouped_conv2d_int8,
     "uint8_interface": _uint8_interface,
     "uint8_inside": _uint8_inside,
+    "uint8_constant": _uint8_constant,
 }
 
 

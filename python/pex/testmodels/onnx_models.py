@@ -1283,6 +1283,20 @@ def reduce_axes_opset17() -> bytes:
     return _graph(nodes, [("x", [1, 2, 3, 3])], [("y", [1, 2])], weights, opset=17)
 
 
+def group_norm_scale_per_channel() -> bytes:
+    """GroupNormalization of 2 groups at opset 18 with scale and bias per channel (opset
+    21's form): refused."""
+    weights = {"s": np.ones(4), "b": np.zeros(4)}
+    nodes = [_node("GroupNormalization", ["x", "s", "b"], "y", num_groups=2)]
+    return _graph(nodes, [("x", [1, 4, 3, 3])], [("y", [1, 4, 3, 3])], weights, opset=18)
+
+
+def gelu_unknown_approximation() -> bytes:
+    """Gelu with approximate "sigmoid" (ONNX knows none and tanh): refused."""
+    nodes = [_node("Gelu", ["x"], "y", approximate="sigmoid")]
+    return _graph(nodes, [("x", [1, 4])], [("y", [1, 4])], {}, opset=20)
+
+
 def conv_transpose_empty() -> bytes:
     """ConvTranspose 1x1 of a 2x2 map with pads [1, 0, 1, 0]: nothing is left of the 2x2
     full result's rows: refused."""
@@ -1766,6 +1780,8 @@ MODELS = {
     "onnx_channels_last_interface": channels_last_interface,
     "onnx_newer_opsets": newer_opsets,
     "onnx_reduce_axes_opset17": reduce_axes_opset17,
+    "onnx_group_norm_scale_per_channel": group_norm_scale_per_channel,
+    "onnx_gelu_unknown_approximation": gelu_unknown_approximation,
     "onnx_qdq_newer_unary": qdq_newer_unary,
     "onnx_conv_transpose_sized": conv_transpose_sized,
     "onnx_grouped_conv_transpose": grouped_conv_transpose,
