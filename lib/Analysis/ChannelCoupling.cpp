@@ -83,6 +83,11 @@ void CouplingBuilder::visit(Operation *op) {
   }
   Value result = op->getResult(0);
   Props props = partial.getPartialExecutionProperties();
+  if (partial.getChannelGranularity() > 1) {
+    // Pruning would cut channels out of groups (and change their count).
+    pinAll(op, label + " keeps whole groups of channels");
+    return;
+  }
   if (bitEnumContainsAll(props, Props::ChannelLocal)) {
     node(result);
     for (OpOperand &operand : op->getOpOperands()) {

@@ -123,8 +123,11 @@ static bool isComputation(Operation *op) {
     return isa<RankedTensorType>(write.getRows().getType());
   if (auto loop = dyn_cast<scf::ForOp>(op))
     return llvm::any_of(loop.getResultTypes(), llvm::IsaPred<RankedTensorType>);
-  // TOSA's shape operators compute shapes at compile time, not tensors.
-  return isa<tosa::TosaDialect>(op->getDialect()) && op->getNumResults() > 0 &&
+  // TOSA's shape operators compute shapes at compile time, not tensors. Pex's
+  // own tensor operators (a grouped convolution) say how they slice.
+  bool tensorOperator = isa<tosa::TosaDialect>(op->getDialect()) ||
+                        isa<PartialExecutionOpInterface>(op);
+  return tensorOperator && op->getNumResults() > 0 &&
          llvm::all_of(op->getResultTypes(), llvm::IsaPred<RankedTensorType>);
 }
 

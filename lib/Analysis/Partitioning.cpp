@@ -83,6 +83,33 @@ bool canRunOnSlices(const Unit &unit, int64_t channels,
   return true;
 }
 
+/// The group width the unit's operators cut their channels at: 1, or the
+/// width of the grouped convolutions among them (0 when two disagree, which
+/// no slice size satisfies).
+int64_t getGranularity(const Unit &unit) {
+  int64_t granularity = 1;
+  for (Operation *op : unit.op.ops) {
+    auto partial = dyn_cast<PartialExecutionOpInterface>(op);
+    int64_t width = partial ? partial.getChannelGranularity() : 1;
+    if (width == 1)
+      continue;
+    if (granularity != 1 && granularity != width)
+      return 0;
+    granularity = width;
+  }
+  return granularity;
+}
+
+/// The granularity of a chain of `current` extended by a unit of
+/// `granularity` `next` (0: incompatible).
+int64_t combineGranularity(int64_t current, int64_t next) {
+  if (current == 0 || next == 0)
+    return 0;
+  if (current == 1 || next == 1 || current == next)
+    return std::max(current, next);
+  return 0;
+}
+
 /// The unit's anchor can consume `input` slice by slice into an accumulator
 /// (its epilogue then runs once on the full accumulator).
 bool canAccumulateSlices(const Unit &unit, Value input, int64_t channels) {
@@ -103,7 +130,9 @@ SmallVector<GroupPlan> mlir::pex::findGroupChains(const BufferGraph &model) {
   SmallVector<GroupPlan> plans;
   for (unsigned start = 0; start < units.size(); ++start) {
     int64_t channels = getChannels(units[start]);
-    if (channels < 2 || !canRunOnSlices(units[start], channels, {}))
+    int64_t granularity = getGranularity(units[start]);
+    if (channels < 2 || granularity == 0 ||
+        !canRunOnSlices(units[start], channels, {}))
       continue;
     SmallVector<unsigned> chain{start};
     for (unsigned current = start;;) {
@@ -119,12 +148,14 @@ SmallVector<GroupPlan> mlir::pex::findGroupChains(const BufferGraph &model) {
       SmallVector<unsigned> extended(chain);
       extended.push_back(next);
       if (canAccumulateSlices(units[next], tensor, channels)) {
-        plans.push_back({extended, true, channels, 0});
+        plans.push_back({extended, true, channels, 0, granularity});
         break;
       }
-      if (!canRunOnSlices(units[next], channels, {tensor}))
+      granularity =
+          combineGranularity(granularity, getGranularity(units[next]));
+      if (granularity == 0 || !canRunOnSlices(units[next], channels, {tensor}))
         break;
-      plans.push_back({extended, false, channels, 0});
+      plans.push_back({extended, false, channels, 0, granularity});
       chain = std::move(extended);
       current = next;
     }
@@ -210,7 +241,7 @@ std::string explainWholeTensor(const BufferGraph &model, unsigned buffer,
                std::to_string(accumulatorBytes) + " bytes for " +
                consumerLabel + ", no less than the tensor";
     }
-    plan.sliceSize = 1;
+    plan.sliceSize = plan.granularity;
     BufferGraph grouped = simulateGroup(model, plan);
     SmallVector<unsigned> order;
     for (unsigned unit : eval.order)
@@ -254,6 +285,7 @@ BufferGraph mlir::pex::applyGroups(const BufferGraph &model,
     plan.accumulates = group.accumulates;
     plan.channels = group.channels;
     plan.sliceSize = group.getSliceSize();
+    plan.granularity = group.granularity;
     result = simulateGroup(result, plan);
   }
   return result;
@@ -261,19 +293,27 @@ BufferGraph mlir::pex::applyGroups(const BufferGraph &model,
 
 namespace {
 /// What the search minimises: the peak, then how many steps reach it (fewer
-/// lets the next group lower it).
+/// lets the next group lower it), then the next highest steps: of two chains
+/// that leave the peak where it is (it is elsewhere), the one that lowers
+/// its own steps more, so that a later round does not find the tensor it
+/// could have cut already inside a shorter group.
 struct Score {
   int64_t peak = 0, stepsAtPeak = 0;
+  /// Every step's live bytes, highest first.
+  SmallVector<int64_t> highest;
   bool operator<(const Score &other) const {
-    return std::tie(peak, stepsAtPeak) <
-           std::tie(other.peak, other.stepsAtPeak);
+    return std::tie(peak, stepsAtPeak, highest) <
+           std::tie(other.peak, other.stepsAtPeak, other.highest);
   }
 };
 
 Score score(const ScheduleLiveness &eval) {
-  Score result{eval.peakBytes, 0};
-  for (const ScheduleStep &step : eval.steps)
+  Score result{eval.peakBytes, 0, {}};
+  for (const ScheduleStep &step : eval.steps) {
     result.stepsAtPeak += step.liveBytes == eval.peakBytes;
+    result.highest.push_back(step.liveBytes);
+  }
+  llvm::sort(result.highest, std::greater<int64_t>());
   return result;
 }
 
@@ -288,8 +328,13 @@ SmallVector<unsigned> mapOrder(ArrayRef<unsigned> order,
   return mapped;
 }
 
-/// Slice counts with distinct slice sizes and a non-empty last slice.
-SmallVector<int64_t> getSliceCounts(int64_t channels) {
+/// Slice counts with distinct slice sizes and a non-empty last slice; with a
+/// granularity of g > 1, one group of g channels per slice (a slice of
+/// several groups would leave a grouped convolution to code generation,
+/// which only emits convolutions of one group).
+SmallVector<int64_t> getSliceCounts(int64_t channels, int64_t granularity) {
+  if (granularity > 1)
+    return {channels / granularity};
   SmallVector<int64_t> counts;
   int64_t previousSize = channels;
   for (int64_t slices = 2; slices <= channels; ++slices) {
@@ -319,7 +364,8 @@ mlir::pex::choosePartition(const BufferGraph &model,
     std::optional<std::pair<Score, GroupChoice>> best;
     std::optional<BufferGraph> bestModel;
     for (GroupPlan plan : findGroupChains(current)) {
-      SmallVector<int64_t> counts = getSliceCounts(plan.channels);
+      SmallVector<int64_t> counts =
+          getSliceCounts(plan.channels, plan.granularity);
       if (options.slices > 0) {
         // The largest legal count up to the requested one.
         auto legal = llvm::make_filter_range(
@@ -339,7 +385,8 @@ mlir::pex::choosePartition(const BufferGraph &model,
         // peak does not need.
         if (best && best->first < candidateScore)
           continue;
-        GroupChoice choice{{}, plan.accumulates, plan.channels, slices};
+        GroupChoice choice{{}, plan.accumulates, plan.channels, slices,
+                           plan.granularity};
         for (unsigned unit : plan.chain)
           choice.chain.push_back(current.getUnits()[unit].op);
         best = {candidateScore, choice};
@@ -384,7 +431,7 @@ mlir::pex::choosePartition(const BufferGraph &model,
     if (options.slices > 0)
       break;
     int64_t chosen = group.slices;
-    for (int64_t slices : getSliceCounts(group.channels)) {
+    for (int64_t slices : getSliceCounts(group.channels, group.granularity)) {
       if (slices >= chosen)
         break;
       group.slices = slices;

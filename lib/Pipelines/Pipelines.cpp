@@ -65,10 +65,11 @@ void pex::buildPlanSchedulePipeline(OpPassManager &pm,
     partition.alignment = options.arenaAlignment;
     partition.maxStates = options.reorderMaxStates;
     pm.addNestedPass<func::FuncOp>(createPartition(partition));
-    // Grouping changes which orders are good.
-    if (options.reorder)
-      pm.addNestedPass<func::FuncOp>(createReorder(reorder));
   }
+  pm.addNestedPass<func::FuncOp>(createExpandGroupedConvolutions());
+  // Grouping changes which orders are good.
+  if (options.partial && options.reorder)
+    pm.addNestedPass<func::FuncOp>(createReorder(reorder));
   PlanArenaOptions arena;
   arena.alignment = options.arenaAlignment;
   arena.strategy = options.arenaStrategy;

@@ -6,6 +6,7 @@
 #include "pex/Conversion/TosaKernelEmitters.h"
 #include "pex/Dialect/Pex/IR/PexDialect.h"
 #include "pex/Dialect/Pex/Transforms/BufferizableOpInterfaceImpl.h"
+#include "pex/Interfaces/PexModels.h"
 #include "pex/Interfaces/TosaModels.h"
 #include "pex/Pipelines/Pipelines.h"
 #include "pex/Transforms/Passes.h"
@@ -47,6 +48,7 @@ void pex::registerPexDialects(DialectRegistry &registry) {
                   cf::ControlFlowDialect, vector::VectorDialect,
                   ml_program::MLProgramDialect, LLVM::LLVMDialect>();
   registerTosaInterfaceModels(registry);
+  registerPexInterfaceModels(registry);
   registerTosaKernelEmitters(registry);
   pex::registerBufferizableOpInterfaceExternalModels(registry);
   arith::registerBufferizableOpInterfaceExternalModels(registry);

@@ -3,6 +3,7 @@
 #include "pex/Dialect/Pex/IR/PexOps.h"
 #include "pex/Transforms/Passes.h"
 
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 
@@ -29,6 +30,24 @@ PlacementAttr getPlacement(GroupOp group, StringRef name, unsigned index) {
   if (!placements || index >= placements.size())
     return nullptr;
   return dyn_cast<PlacementAttr>(placements[index]);
+}
+
+/// A grouped convolution cut to one group is a convolution: the form code
+/// generation emits.
+Operation *lowerSingleGroupConvolution(OpBuilder &builder,
+                                       GroupedConv2DOp conv) {
+  if (conv.getGroups() != 1)
+    return conv;
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPoint(conv);
+  auto single = tosa::Conv2DOp::create(
+      builder, conv.getLoc(), conv.getType(), conv.getInput(), conv.getWeight(),
+      conv.getBias(), conv.getInputZp(), conv.getWeightZp(), conv.getPadAttr(),
+      conv.getStrideAttr(), conv.getDilationAttr(), conv.getAccTypeAttr());
+  single->setDiscardableAttrs(conv->getDiscardableAttrDictionary());
+  conv.replaceAllUsesWith(single.getResult());
+  conv.erase();
+  return single;
 }
 
 class GroupLowering {
@@ -128,6 +147,11 @@ FailureOr<SliceValues> GroupLowering::emitSlice(OpFoldResult offset,
       continue;
     }
     Operation *clone = builder.clone(op, mapping);
+    if (auto conv = dyn_cast<GroupedConv2DOp>(clone)) {
+      mapping.map(op.getResults(),
+                  lowerSingleGroupConvolution(builder, conv)->getResults());
+      continue;
+    }
     if (nominal)
       continue;
     auto infer = dyn_cast<InferShapedTypeOpInterface>(clone);

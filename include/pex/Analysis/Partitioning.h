@@ -19,13 +19,15 @@ namespace mlir::pex {
 /// How pex-partition would run a chain of units as a group: `chain` lists
 /// the units in order (the first produces or receives the slices, the
 /// others are channel-local, and with `accumulates` the last consumes the
-/// slices into an accumulator and applies its epilogue after the last
-/// slice); `channels` are cut into slices of `sliceSize`.
+/// slice); `channels` are cut into slices of `sliceSize`. A chain through
+/// grouped convolutions has their group width as `granularity` and runs one
+/// group per slice.
 struct GroupPlan {
   SmallVector<unsigned> chain;
   bool accumulates = false;
   int64_t channels = 0;
   int64_t sliceSize = 0;
+  int64_t granularity = 1;
 };
 
 /// The buffer graph of the same function with `plan`'s chain run as a
@@ -44,6 +46,7 @@ struct GroupChoice {
   bool accumulates = false;
   int64_t channels = 0;
   int64_t slices = 0;
+  int64_t granularity = 1;
 
   int64_t getSliceSize() const { return (channels + slices - 1) / slices; }
 };

@@ -14,7 +14,9 @@ def Pex_PartialExecutionProperties : I32BitEnumAttr<
     "PartialExecutionProperties", "how an operator runs on channel slices", [
   I32BitEnumAttrCaseNone<"None", "none">,
   // Output channel c depends only on input channel c (pooling, depthwise
-  // convolution, per-channel rescale): a slice in gives the slice out.
+  // convolution, per-channel rescale): a slice in gives the slice out. With
+  // a channel granularity g > 1 (a grouped convolution), on the input
+  // channels of its group of g: only slices of whole groups.
   I32BitEnumAttrCaseBit<"ChannelLocal", 0, "channel_local">,
   // Channel-local and every output element depends only on the input
   // elements at the same index (up to broadcasting): fusible as an epilogue.
@@ -76,6 +78,12 @@ def Pex_PartialExecutionOpInterface
       }],
       "std::optional<unsigned>", "getAccumulationBiasOperand", (ins), "",
       "return std::nullopt;">,
+    InterfaceMethod<[{
+        The channels a slice must come in multiples of, and start at a
+        multiple of (the group width of a grouped convolution; 1 for
+        operators whose channels are independent).
+      }],
+      "int64_t", "getChannelGranularity", (ins), "", "return 1;">,
     InterfaceMethod<[{
         Multiply-accumulate operations of the whole operator (0 for
         operators without multiplications over a reduction).

@@ -103,6 +103,24 @@ def Partition : Pass<"pex-partition", "func::FuncOp"> {
                            "::mlir::tosa::TosaDialect"];
 }
 
+def ExpandGroupedConvolutions
+    : Pass<"pex-expand-grouped-convolutions", "func::FuncOp"> {
+  let summary = "Run each grouped convolution as a loop over its groups";
+  let description = [{
+    Code generation emits convolutions of one group. A `pex.grouped_conv2d`
+    that `pex-partition` left outside any group (every one with
+    `--no-partial`) is wrapped, with the element-wise operators fused after
+    it (its logical operator: an int8 rescale and clamp), in a `pex.group`
+    of one slice per group: input channels, weights, bias and per-channel
+    parameters are cut per group, and each group's int8 result is written
+    into the output, so no int32 tensor of the whole output exists. Its
+    memory is the operator's: input and output. A grouped convolution whose
+    input and output groups differ in width cannot be cut that way and is
+    reported.
+  }];
+  let dependentDialects = ["::mlir::pex::PexDialect"];
+}
+
 def Prune : Pass<"pex-prune", "func::FuncOp"> {
   let summary = "Remove channels where the memory peak is, to meet a budget";
   let description = [{

@@ -72,7 +72,7 @@ def check(model: CorpusModel, folder: Path) -> dict:
     except ModelError as error:
         row["error"] = str(error)
         return row
-    validated = subprocess.run([os.path.join(LLVM_BIN, "mlir-opt"), "--tosa-validate",
+    validated = subprocess.run([os.path.join(LLVM_BIN, "mlir-opt"), "--allow-unregistered-dialect", "--tosa-validate",
                                 f"{stem}.mlir", "-o", os.devnull], capture_output=True, text=True)
     row["valid"] = validated.returncode == 0
     Path(f"{stem}.in").write_bytes(model.input)

@@ -44,7 +44,7 @@ def check(model: CorpusModel, folder: Path) -> dict:
     except ModelError as error:
         row["error"] = str(error)
         return row
-    row["valid"], message = _run([os.path.join(LLVM_BIN, "mlir-opt"), "--tosa-validate",
+    row["valid"], message = _run([os.path.join(LLVM_BIN, "mlir-opt"), "--allow-unregistered-dialect", "--tosa-validate",
                                   f"{stem}.mlir", "-o", os.devnull])
     Path(f"{stem}.in").write_bytes(model.input)
     compiled, pexc_message = _run([os.path.join(PEX_BIN, "pexc"), str(model.path),

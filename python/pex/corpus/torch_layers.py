@@ -24,6 +24,12 @@ to export with torch.onnx.export.
   it comes, 64x64x3 NHWC, permutes it to NCHW, runs stride-2 convolutions, a depthwise
   separable block and a nearest 2x upsampling to a 2-class 32x32 mask, and permutes the
   mask back to NHWC (Transpose nodes at both ends of the ONNX graph).
+- `grouped_blocks`: grouped convolutions as ResNeXt and RegNet use them and as
+  ShuffleNet (v1) does: 64x64 RGB, a stride-2 stem, two bottlenecks (1x1, a 3x3
+  convolution in groups of 8 and 16 channels, one of stride 2, 1x1, residuals with a
+  projection), a ShuffleNet unit (a 1x1 convolution in 4 groups narrowing each group 8
+  -> 4 channels, a channel shuffle, a depthwise 3x3, a 1x1 in 4 groups widening 4 -> 8,
+  a residual), global average pool, Linear to 10.
 """
 
 from __future__ import annotations
@@ -182,8 +188,60 @@ def channels_last_segmenter(size: int = 64, classes: int = 2):
     return ChannelsLastSegmenter(), (1, size, size, 3)
 
 
+def grouped_blocks(size: int = 64, classes: int = 10):
+    import torch
+    from torch import nn
+
+    def conv(channels_in, channels_out, kernel, stride=1, groups=1, relu=True):
+        layers = [nn.Conv2d(channels_in, channels_out, kernel, stride, kernel // 2,
+                            groups=groups, bias=False), nn.BatchNorm2d(channels_out)]
+        return nn.Sequential(*layers, *([nn.ReLU()] if relu else []))
+
+    class Bottleneck(nn.Module):
+        def __init__(self, channels_in, width, channels_out, group_width, stride) -> None:
+            super().__init__()
+            self.body = nn.Sequential(
+                conv(channels_in, width, 1),
+                conv(width, width, 3, stride, groups=width // group_width),
+                conv(width, channels_out, 1, relu=False))
+            self.projection = conv(channels_in, channels_out, 1, stride, relu=False)
+
+        def forward(self, x):
+            return torch.relu(self.body(x) + self.projection(x))
+
+    class ShuffleUnit(nn.Module):
+        def __init__(self, channels, groups=4) -> None:
+            super().__init__()
+            self.groups = groups
+            self.narrow = conv(channels, channels // 2, 1, groups=groups)
+            self.depthwise = conv(channels // 2, channels // 2, 3, groups=channels // 2,
+                                  relu=False)
+            self.widen = conv(channels // 2, channels, 1, groups=groups, relu=False)
+
+        def forward(self, x):
+            y = self.narrow(x)
+            n, c, h, w = y.shape
+            y = y.view(n, self.groups, c // self.groups, h, w).transpose(1, 2)
+            y = self.widen(self.depthwise(y.reshape(n, c, h, w)))
+            return torch.relu(x + y)
+
+    class GroupedBlocks(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.body = nn.Sequential(
+                conv(3, 16, 3, 2), Bottleneck(16, 32, 24, 8, 1),
+                Bottleneck(24, 64, 32, 16, 2), ShuffleUnit(32))
+            self.classifier = nn.Linear(32, classes)
+
+        def forward(self, x):
+            return self.classifier(self.body(x).mean((2, 3)))
+
+    return GroupedBlocks(), (1, 3, size, size)
+
+
 # name -> (constructor, opset for torch.onnx.export; None: its default)
 NETWORKS = {"espcn_x2": (espcn_x2, None), "speaker_embedding": (speaker_embedding, None),
             "unet_tiny": (unet_tiny, None), "keypoint_head": (keypoint_head, None),
             "two_head_detector": (two_head_detector, None),
-            "channels_last_segmenter": (channels_last_segmenter, None)}
+            "channels_last_segmenter": (channels_last_segmenter, None),
+            "grouped_blocks": (grouped_blocks, None)}

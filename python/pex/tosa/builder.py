@@ -96,6 +96,13 @@ class FunctionBuilder:
         value = self._fresh(result)
         args = ", ".join(v.name for v in operands)
         types = ", ".join(str(v.type) for v in operands)
+        if "." in name:
+            # An operator TOSA lacks (pex.grouped_conv2d), in the generic form: plain
+            # mlir-opt --allow-unregistered-dialect still reads and validates the TOSA
+            # around it.
+            self.lines.append(f'{value.name} = "{name}"({args}) <{{{attrs}}}> : ({types}) -> '
+                              f"{result}{text.location(self._loc)}")
+            return value
         attrs = f" {{{attrs}}}" if attrs else ""
         self.lines.append(f"{value.name} = tosa.{name} {args}{attrs} : ({types}) -> {result}"
                           f"{text.location(self._loc)}")

@@ -112,28 +112,36 @@ def _checked_weights(op: Op) -> Tensor:
 
 
 def lower_conv2d(b: FunctionBuilder, op: Op) -> None:
+    """TFLite's CONV_2D, grouped when its weights take input channels / groups
+    channels (group g's outputs read only its inputs)."""
     weights = _checked_weights(op)
-    if weights.shape[3] == op.inputs[0].shape[3]:
-        acc = _convolve(b, "conv2d", op, b.value(op.inputs[0]), weights, weights.shape[1:3],
-                        weights.shape[0], op.output.shape, op.attrs)
-        b.bind(op.output, _requantize(b, acc, op, weights))
-    else:
-        b.bind(op.output, _grouped_convolve(b, op, weights))
+    x = b.value(op.inputs[0])
+    group_in = weights.shape[3]
+    groups = x.shape[3] // group_in
+    if groups > 1 and _ACCUMULATORS[x.dtype] == "i48":
+        raise ModelError(f"grouped 16x8 convolution (weights '{weights.name}' of "
+                         f"{group_in} input channels) is not supported")
+    if groups > 1 and weights.shape[0] // groups != group_in:
+        b.bind(op.output, _convolve_per_group(b, op, weights))
+        return
+    # TOSA's conv2d has no groups: Pex's grouped_conv2d, which partial execution
+    # runs group by group.
+    kind = "conv2d" if groups == 1 else "pex.grouped_conv2d"
+    acc = _convolve(b, kind, op, x, weights, weights.shape[1:3], weights.shape[0],
+                    op.output.shape, op.attrs)
+    b.bind(op.output, _requantize(b, acc, op, weights))
 
 
-def _grouped_convolve(b: FunctionBuilder, op: Op, weights: Tensor) -> Value:
-    """A grouped convolution (TFLite's CONV_2D whose weights take input channels /
-    groups channels; group g's outputs read only its inputs): TOSA's conv2d has no
-    groups, so one convolution per group of input channels, each requantised (its
-    channels' multipliers) and activated, the results joined along the channels."""
+def _convolve_per_group(b: FunctionBuilder, op: Op, weights: Tensor) -> Value:
+    """A grouped convolution whose output groups are not as wide as its input groups
+    (which pex.grouped_conv2d leaves to no kernel): one convolution per group of
+    input channels, each requantised (its channels' multipliers) and activated, the
+    results joined along the channels."""
     x = b.value(op.inputs[0])
     batch, height, width, channels = x.shape
     group_in = weights.shape[3]
     groups = channels // group_in
     group_out = weights.shape[0] // groups
-    if _ACCUMULATORS[x.dtype] == "i48":
-        raise ModelError(f"grouped 16x8 convolution (weights '{weights.name}' of "
-                         f"{group_in} input channels) is not supported")
     bias = op.inputs[2]
     parts = []
     for g in range(groups):

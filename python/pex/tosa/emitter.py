@@ -1,7 +1,9 @@
 """Graph -> MLIR module text with one public TOSA function.
 
 The module declares its TOSA target (`tosa.target_env`: the profiles and extensions its
-ops use), so `mlir-opt --tosa-validate` checks it as it is. The function is named after
+ops use), so `mlir-opt --tosa-validate` checks it as it is (with
+`--allow-unregistered-dialect` for the one operator TOSA lacks, `pex.grouped_conv2d`,
+written in the generic form). The function is named after
 the graph. Each argument and result carries
 `pex.name` (the model's tensor name) and, when quantised, `pex.scale` (f64) and
 `pex.zero_point` (i64), which the compiler driver writes into the C header.

@@ -503,3 +503,43 @@ func.func @stream_without_result_yielding(%x: tensor<1x4x4x2xf32>) {
   }
   return
 }
+
+// -----
+
+func.func @grouped_conv2d_partial_group(%x: tensor<1x4x4x12xf32>, %w: tensor<12x3x3x8xf32>, %b: tensor<12xf32>, %zp: tensor<1xf32>) -> tensor<1x4x4x12xf32> {
+  // expected-error @+1 {{input of 12 channels is not a whole number of groups of 8 (the weights' last dimension)}}
+  %y = pex.grouped_conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x4x4x12xf32>, tensor<12x3x3x8xf32>, tensor<12xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x12xf32>
+  return %y : tensor<1x4x4x12xf32>
+}
+
+// -----
+
+func.func @grouped_conv2d_outputs_not_in_groups(%x: tensor<1x4x4x12xf32>, %w: tensor<10x3x3x4xf32>, %b: tensor<10xf32>, %zp: tensor<1xf32>) -> tensor<1x4x4x10xf32> {
+  // expected-error @+1 {{10 output channels do not divide into 3 groups}}
+  %y = pex.grouped_conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x4x4x12xf32>, tensor<10x3x3x4xf32>, tensor<10xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x10xf32>
+  return %y : tensor<1x4x4x10xf32>
+}
+
+// -----
+
+func.func @grouped_conv2d_wrong_rows(%x: tensor<1x4x4x12xf32>, %w: tensor<12x3x3x4xf32>, %b: tensor<12xf32>, %zp: tensor<1xf32>) -> tensor<1x4x4x12xf32> {
+  // expected-error @+1 {{result has 4 rows where the window gives 2}}
+  %y = pex.grouped_conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x12xf32>, tensor<12x3x3x4xf32>, tensor<12xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x12xf32>
+  return %y : tensor<1x4x4x12xf32>
+}
+
+// -----
+
+func.func @grouped_conv2d_bias(%x: tensor<1x4x4x12xf32>, %w: tensor<12x3x3x4xf32>, %b: tensor<4xf32>, %zp: tensor<1xf32>) -> tensor<1x4x4x12xf32> {
+  // expected-error @+1 {{bias must have 12 elements (or one)}}
+  %y = pex.grouped_conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x4x4x12xf32>, tensor<12x3x3x4xf32>, tensor<4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x12xf32>
+  return %y : tensor<1x4x4x12xf32>
+}
+
+// -----
+
+func.func @grouped_conv2d_accumulator(%x: tensor<1x4x4x12xi8>, %w: tensor<12x3x3x4xi8>, %b: tensor<12xi32>, %zp: tensor<1xi8>) -> tensor<1x4x4x12xi8> {
+  // expected-error @+1 {{result and bias must be of the accumulator type 'i32'}}
+  %y = pex.grouped_conv2d %x, %w, %b, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x4x4x12xi8>, tensor<12x3x3x4xi8>, tensor<12xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x12xi8>
+  return %y : tensor<1x4x4x12xi8>
+}

@@ -255,3 +255,13 @@ func.func @stream_writing_rows(%x: tensor<1x4x4x2xf32>) {
   }
   return
 }
+
+// -----
+
+// A grouped convolution: 4 groups of 8 channels in and out.
+// CHECK-LABEL: func.func @grouped_conv2d
+// CHECK:         pex.grouped_conv2d %arg0, %arg1, %arg2, %arg3, %arg3 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>} : (tensor<1x8x8x32xi8>, tensor<32x3x3x8xi8>, tensor<32xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x32xi32>
+func.func @grouped_conv2d(%x: tensor<1x8x8x32xi8>, %w: tensor<32x3x3x8xi8>, %b: tensor<32xi32>, %zp: tensor<1xi8>) -> tensor<1x4x4x32xi32> {
+  %y = "pex.grouped_conv2d"(%x, %w, %b, %zp, %zp) <{acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>}> : (tensor<1x8x8x32xi8>, tensor<32x3x3x8xi8>, tensor<32xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x32xi32>
+  return %y : tensor<1x4x4x32xi32>
+}

@@ -203,6 +203,77 @@ PartialYieldOp::getMutableSuccessorOperands(RegionSuccessor) {
 // SliceOp
 //===----------------------------------------------------------------------===//
 
+//===----------------------------------------------------------------------===//
+// GroupedConv2DOp
+//===----------------------------------------------------------------------===//
+
+int64_t GroupedConv2DOp::getGroupInputChannels() {
+  return getWeight().getType().getDimSize(3);
+}
+
+int64_t GroupedConv2DOp::getGroups() {
+  return getInput().getType().getDimSize(3) / getGroupInputChannels();
+}
+
+int64_t GroupedConv2DOp::getGroupOutputChannels() {
+  return getWeight().getType().getDimSize(0) / getGroups();
+}
+
+LogicalResult GroupedConv2DOp::verify() {
+  RankedTensorType inputType = getInput().getType(),
+                   weightType = getWeight().getType(),
+                   outputType = getOutput().getType();
+  for (RankedTensorType type : {inputType, weightType, outputType})
+    if (type.getRank() != 4 || !type.hasStaticShape())
+      return emitOpError() << "takes static rank-4 input, weights and output, "
+                              "not "
+                           << type;
+  if (getPad().size() != 4 || getStride().size() != 2 ||
+      getDilation().size() != 2)
+    return emitOpError() << "needs 4 pads, 2 strides and 2 dilations";
+  if (llvm::any_of(getPad(), [](int64_t pad) { return pad < 0; }) ||
+      llvm::any_of(getStride(), [](int64_t step) { return step < 1; }) ||
+      llvm::any_of(getDilation(), [](int64_t step) { return step < 1; }))
+    return emitOpError() << "needs non-negative pads and positive strides and "
+                            "dilations";
+  int64_t channels = inputType.getDimSize(3);
+  int64_t groupInput = weightType.getDimSize(3);
+  int64_t outChannels = weightType.getDimSize(0);
+  if (groupInput < 1 || channels % groupInput != 0)
+    return emitOpError() << "input of " << channels
+                         << " channels is not a whole number of groups of "
+                         << groupInput << " (the weights' last dimension)";
+  int64_t groups = channels / groupInput;
+  if (outChannels % groups != 0)
+    return emitOpError() << outChannels << " output channels do not divide "
+                         << "into " << groups << " groups";
+  if (outputType.getDimSize(3) != outChannels ||
+      outputType.getDimSize(0) != inputType.getDimSize(0))
+    return emitOpError() << "result " << outputType << " does not have the "
+                         << "input's batch and the weights' " << outChannels
+                         << " output channels";
+  int64_t biasElements = getBias().getType().getNumElements();
+  if (getBias().getType().getRank() != 1 ||
+      (biasElements != outChannels && biasElements != 1))
+    return emitOpError() << "bias must have " << outChannels
+                         << " elements (or one)";
+  for (int64_t dim : {0, 1}) {
+    int64_t window = (weightType.getDimSize(1 + dim) - 1) * getDilation()[dim] + 1;
+    int64_t padded = inputType.getDimSize(1 + dim) + getPad()[2 * dim] +
+                     getPad()[2 * dim + 1];
+    int64_t expected = padded < window ? 0 : (padded - window) / getStride()[dim] + 1;
+    if (outputType.getDimSize(1 + dim) != expected)
+      return emitOpError() << "result has " << outputType.getDimSize(1 + dim)
+                           << (dim == 0 ? " rows" : " columns") << " where the "
+                           << "window gives " << expected;
+  }
+  if (outputType.getElementType() != getAccType() ||
+      getBias().getType().getElementType() != getAccType())
+    return emitOpError() << "result and bias must be of the accumulator type "
+                         << getAccType();
+  return success();
+}
+
 LogicalResult SliceOp::verify() {
   auto group = (*this)->getParentOfType<GroupOp>();
   if (group.getBody().isAncestor(getSource().getParentRegion()))

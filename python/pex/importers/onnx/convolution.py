@@ -45,7 +45,8 @@ def convolve(r, x: Tensor, weights: np.ndarray, quant: Quantization | None,
     bias (i32, in units of input x weight scale) added, made a result by
     `finish(acc, name, channels)`: `acc` holds the output channels `channels` (None: all),
     `name` names the result (None: the convolution's). The int8 path requantises there:
-    a grouped convolution joins its groups' int8 results, no int32 tensor."""
+    a convolution of groups of unequal widths joins its groups' int8 results, no int32
+    tensor."""
     batch, height, width, channels = x.shape
     if weights.ndim != 4:
         raise ModelError(f"weights of shape {list(weights.shape)}; 2-D convolutions take "
@@ -61,7 +62,10 @@ def convolve(r, x: Tensor, weights: np.ndarray, quant: Quantization | None,
     window = spatial_window(height, width, attrs, (kh, kw))
     out_shape = (batch, *window.pop("out"), out_channels)
     acc, bias_tensor = _accumulator_and_bias(x, bias, out_channels, name)
-    if group == 1:
+    group_out = out_channels // group
+    # One conv2d, grouped when its weights take a group's channels (TFLite's form);
+    # depthwise and groups of unequal widths apart.
+    if group == 1 or (group_channels > 1 and group_out == group_channels):
         kernel = weights_tensor(f"{name}/weights", weights.transpose(0, 2, 3, 1), quant)
         return finish(r.emit("conv2d", [x, kernel, bias_tensor], out_shape, acc, name=name,
                              activation="NONE", **window), None, None)
@@ -71,8 +75,8 @@ def convolve(r, x: Tensor, weights: np.ndarray, quant: Quantization | None,
             channels, multiplier, kh, kw).transpose(2, 3, 0, 1), quant)
         return finish(r.emit("depthwise_conv2d", [x, kernel, bias_tensor], out_shape, acc,
                              name=name, activation="NONE", **window), None, None)
-    # Grouped: one convolution per group of channels, joined along the channels.
-    group_out = out_channels // group
+    # Groups of unequal widths: one convolution per group of channels, joined along
+    # the channels.
     parts = []
     for g in range(group):
         part_in = r.emit("slice", [x], (batch, height, width, group_channels), like=x,

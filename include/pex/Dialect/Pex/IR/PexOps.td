@@ -318,6 +318,58 @@ def Pex_WriteRowsOp : Pex_Op<"write_rows", [
 }
 
 //===----------------------------------------------------------------------===//
+// pex.grouped_conv2d
+//===----------------------------------------------------------------------===//
+
+def Pex_GroupedConv2DOp : Pex_Op<"grouped_conv2d", [Pure]> {
+  let summary = "A 2-D convolution whose channels form independent groups";
+  let description = [{
+    `tosa.conv2d` with groups, which TOSA does not have: the input's `C`
+    channels form `G = C / IC` groups of `IC` channels (`IC`: the weights'
+    last dimension) and the `OC` output channels `G` groups of `OC / G`;
+    output group `g` sums over input group `g` only. Operands, attributes
+    and arithmetic are otherwise `tosa.conv2d`'s: NHWC input, `[OC, KH, KW,
+    IC]` weights, a bias of `OC` (or one) elements, zero points, `pad`,
+    `stride`, `dilation` and `acc_type`.
+
+    The groups are implied by the shapes, so a slice of whole groups (input
+    channels, weights and bias cut along the channels) is again a grouped
+    convolution, and a slice of one group is a `tosa.conv2d`. When input and
+    output groups are equally wide, the operator is channel-local at a
+    granularity of one group and partial execution cuts it into groups
+    (`pex-partition`, `pex-expand-grouped-convolutions`); no grouped
+    convolution is left for code generation.
+
+    ```mlir
+    %y = pex.grouped_conv2d %x, %w, %b, %x_zp, %w_zp {acc_type = i32,
+        dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>,
+        stride = array<i64: 1, 1>}
+        : (tensor<1x8x8x32xi8>, tensor<32x3x3x8xi8>, tensor<32xi32>,
+           tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x32xi32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$weight,
+                       AnyRankedTensor:$bias, AnyRankedTensor:$input_zp,
+                       AnyRankedTensor:$weight_zp,
+                       DenseI64ArrayAttr:$pad, DenseI64ArrayAttr:$stride,
+                       DenseI64ArrayAttr:$dilation, TypeAttr:$acc_type);
+  let results = (outs AnyRankedTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight `,` $bias `,` $input_zp `,` $weight_zp attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let extraClassDeclaration = [{
+    /// Input channels per group (the weights' last dimension).
+    int64_t getGroupInputChannels();
+    /// The number of groups.
+    int64_t getGroups();
+    /// Output channels per group.
+    int64_t getGroupOutputChannels();
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // pex.slice
 //===----------------------------------------------------------------------===//
 
