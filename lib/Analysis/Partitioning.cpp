@@ -293,27 +293,19 @@ BufferGraph mlir::pex::applyGroups(const BufferGraph &model,
 
 namespace {
 /// What the search minimises: the peak, then how many steps reach it (fewer
-/// lets the next group lower it), then the next highest steps: of two chains
-/// that leave the peak where it is (it is elsewhere), the one that lowers
-/// its own steps more, so that a later round does not find the tensor it
-/// could have cut already inside a shorter group.
+/// lets the next group lower it).
 struct Score {
   int64_t peak = 0, stepsAtPeak = 0;
-  /// Every step's live bytes, highest first.
-  SmallVector<int64_t> highest;
   bool operator<(const Score &other) const {
-    return std::tie(peak, stepsAtPeak, highest) <
-           std::tie(other.peak, other.stepsAtPeak, other.highest);
+    return std::tie(peak, stepsAtPeak) <
+           std::tie(other.peak, other.stepsAtPeak);
   }
 };
 
 Score score(const ScheduleLiveness &eval) {
-  Score result{eval.peakBytes, 0, {}};
-  for (const ScheduleStep &step : eval.steps) {
+  Score result{eval.peakBytes, 0};
+  for (const ScheduleStep &step : eval.steps)
     result.stepsAtPeak += step.liveBytes == eval.peakBytes;
-    result.highest.push_back(step.liveBytes);
-  }
-  llvm::sort(result.highest, std::greater<int64_t>());
   return result;
 }
 
@@ -380,10 +372,16 @@ mlir::pex::choosePartition(const BufferGraph &model,
         BufferGraph candidate = simulateGroup(current, plan);
         Score candidateScore =
             score(computeLiveness(candidate, mapOrder(order, plan)));
-        // On ties the later (more slices) wins: a group's slices are fixed
-        // once chosen, and the relaxation below removes the ones the final
-        // peak does not need.
-        if (best && best->first < candidateScore)
+        // On ties the longer chain wins: a chosen group's units join no later
+        // chain, so a shorter one chosen first would keep its neighbours'
+        // tensors whole (an expansion before a [grouped convolution ->
+        // projection] group) where another peak hides what they cost. Then
+        // the later (more slices): a group's slices are fixed once chosen,
+        // and the relaxation below removes the ones the final peak does not
+        // need.
+        if (best && (best->first < candidateScore ||
+                     (!(candidateScore < best->first) &&
+                      plan.chain.size() < best->second.chain.size())))
           continue;
         GroupChoice choice{{}, plan.accumulates, plan.channels, slices,
                            plan.granularity};

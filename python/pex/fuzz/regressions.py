@@ -220,6 +220,10 @@ CASES = {
         "fully_connected_int8", **{"model.subgraphs[0].tensors[3].shape[1]": 6}),
     "tflite_conv_input_channels": lambda: _tflite(
         "conv2d_int8", **{"model.subgraphs[0].tensors[0].shape[3]": 4}),
+    # A CONV_2D's [O, KH, KW, I] weights read as a DEPTHWISE_CONV_2D's (code 4).
+    "tflite_conv_weights_as_depthwise": lambda: _tflite(
+        "conv2d_int8", **{"model.operator_codes[0].deprecated_builtin_code": 4,
+                          "model.operator_codes[0].builtin_code": 4}),
     "tflite_depthwise_output_channels": lambda: _tflite(
         "depthwise_conv2d_int8", **{"model.subgraphs[0].tensors[3].shape[3]": 6}),
     # A scalar model: pexc's partitioning crashed on a rank-0 value (C++, still open).

@@ -65,6 +65,27 @@ def _grouped_conv2d_int8() -> Graph:
                      out, stride=(2, 2), dilation=(1, 1), pad=(1, 1, 1, 1), activation="RELU6")
 
 
+def _grouped_bottleneck_int8() -> Graph:
+    """A ResNeXt bottleneck as TFLite has it: a 1x1 CONV_2D 4 -> 16 (RELU6), a grouped 3x3
+    CONV_2D in 4 groups of 4 channels in and out (RELU6), a 1x1 CONV_2D 16 -> 4, weights
+    per output channel."""
+    x = activation("input", (1, 8, 8, 4), quant=q(0.02, -3))
+
+    def conv(name, x, weights_shape, out_quant, activation_, pad):
+        weights = int8_weights(f"{name}/weights", weights_shape,
+                               q(_rng.uniform(0.004, 0.02, weights_shape[0]), axis=0))
+        out = activation(f"{name}/output", x.shape[:3] + (weights_shape[0],), quant=out_quant)
+        return Op("conv2d", [x, weights, int32_bias(f"{name}/bias", weights_shape[0])], [out],
+                  dict(stride=(1, 1), dilation=(1, 1), pad=pad, activation=activation_))
+
+    expand = conv("expand", x, (16, 1, 1, 4), q(0.03, -128), "RELU6", (0, 0, 0, 0))
+    grouped = conv("grouped", expand.outputs[0], (16, 3, 3, 4), q(0.04, -128), "RELU6",
+                   (1, 1, 1, 1))
+    project = conv("project", grouped.outputs[0], (4, 1, 1, 16), q(0.05, 4), "NONE",
+                   (0, 0, 0, 0))
+    return Graph("grouped_bottleneck_int8", [x], project.outputs, [expand, grouped, project])
+
+
 def _conv2d_f32() -> Graph:
     x = activation("input", (1, 6, 6, 2), "f32")
     out = activation("conv/output", (1, 6, 6, 3), "f32")
@@ -311,6 +332,7 @@ GRAPHS = {
     "hybrid_conv2d": _hybrid_conv2d,
     "two_inputs_two_outputs_int8": _two_inputs_two_outputs_int8,
     "grouped_conv2d_int8": _grouped_conv2d_int8,
+    "grouped_bottleneck_int8": _grouped_bottleneck_int8,
     "uint8_interface": _uint8_interface,
     "uint8_inside": _uint8_inside,
     "uint8_constant": _uint8_constant,

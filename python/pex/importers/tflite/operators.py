@@ -97,6 +97,9 @@ def _convolution_operands(ctx, x: Tensor, depthwise: bool) -> tuple[str, list, t
     _require_quantized(x, weights, ctx.output)
     if not depthwise:
         return "conv2d", [x, weights, bias], weights.shape[1:3], schema.Conv2DOptions
+    if len(weights.shape) != 4 or weights.shape[0] != 1:
+        raise ModelError(f"depthwise weights '{weights.name}' of shape {list(weights.shape)}: "
+                         f"TFLite's are [1, KH, KW, C*M]")
     _, kernel_h, kernel_w, channels_out = weights.shape
     channels = x.shape[3]
     if channels_out % channels:
