@@ -383,8 +383,8 @@ mlir::pex::choosePartition(const BufferGraph &model,
                      (!(candidateScore < best->first) &&
                       plan.chain.size() < best->second.chain.size())))
           continue;
-        GroupChoice choice{{}, plan.accumulates, plan.channels, slices,
-                           plan.granularity};
+        GroupChoice choice{
+            {}, plan.accumulates, plan.channels, slices, plan.granularity};
         for (unsigned unit : plan.chain)
           choice.chain.push_back(current.getUnits()[unit].op);
         best = {candidateScore, choice};

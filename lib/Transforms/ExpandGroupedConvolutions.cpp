@@ -1,9 +1,11 @@
-//===- ExpandGroupedConvolutions.cpp - pex-expand-grouped-convs -*- C++ -*-===//
+//===- ExpandGroupedConvolutions.cpp - Grouped convolutions as groups -----===//
 
 #include "pex/Analysis/LogicalOperators.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
 #include "pex/Transforms/GroupBuilder.h"
 #include "pex/Transforms/Passes.h"
+
+#include "llvm/ADT/MapVector.h"
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_EXPANDGROUPEDCONVOLUTIONS
@@ -44,15 +46,20 @@ struct ExpandGroupedConvolutionsPass
     for (auto &[block, convs] : byBlock) {
       SmallVector<LogicalOperator> logical = formLogicalOperators(*block);
       for (GroupedConv2DOp conv : convs) {
-        const LogicalOperator *op = llvm::find_if(
-            logical, [&](const LogicalOperator &l) { return l.anchor == conv; });
+        const LogicalOperator *op =
+            llvm::find_if(logical, [&](const LogicalOperator &l) {
+              return l.anchor == conv;
+            });
         if (op == logical.end()) {
           conv.emitOpError() << "is not the anchor of a logical operator";
           return signalPassFailure();
         }
         int64_t channels = conv.getOutput().getType().getDimSize(3);
-        GroupChoice choice{{*op}, /*accumulates=*/false, channels,
-                           conv.getGroups(), conv.getGroupInputChannels()};
+        GroupChoice choice{{*op},
+                           /*accumulates=*/false,
+                           channels,
+                           conv.getGroups(),
+                           conv.getGroupInputChannels()};
         buildGroup(choice);
       }
     }

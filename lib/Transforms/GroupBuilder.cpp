@@ -1,4 +1,4 @@
-//===- GroupBuilder.cpp - Building a pex.group from a chain ------*- C++ -*-===//
+//===- GroupBuilder.cpp - Building a pex.group from a chain -----*- C++ -*-===//
 
 #include "pex/Transforms/GroupBuilder.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"

@@ -258,10 +258,12 @@ LogicalResult GroupedConv2DOp::verify() {
     return emitOpError() << "bias must have " << outChannels
                          << " elements (or one)";
   for (int64_t dim : {0, 1}) {
-    int64_t window = (weightType.getDimSize(1 + dim) - 1) * getDilation()[dim] + 1;
+    int64_t window =
+        (weightType.getDimSize(1 + dim) - 1) * getDilation()[dim] + 1;
     int64_t padded = inputType.getDimSize(1 + dim) + getPad()[2 * dim] +
                      getPad()[2 * dim + 1];
-    int64_t expected = padded < window ? 0 : (padded - window) / getStride()[dim] + 1;
+    int64_t expected =
+        padded < window ? 0 : (padded - window) / getStride()[dim] + 1;
     if (outputType.getDimSize(1 + dim) != expected)
       return emitOpError() << "result has " << outputType.getDimSize(1 + dim)
                            << (dim == 0 ? " rows" : " columns") << " where the "
