@@ -152,6 +152,21 @@ struct BufferizePass : public pex::impl::BufferizeBase<BufferizePass> {
             func.getResultAttr(index, pex::kVariableAttrName));
       }
     }
+    // A value returned more than once (an ONNX model listing an output
+    // twice): each further result gets a buffer of its own holding a copy,
+    // so that every output parameter is written.
+    module.walk([](func::ReturnOp ret) {
+      llvm::SmallDenseSet<Value> returned;
+      OpBuilder builder(ret);
+      for (OpOperand &operand : ret->getOpOperands()) {
+        auto type = dyn_cast<MemRefType>(operand.get().getType());
+        if (!type || returned.insert(operand.get()).second)
+          continue;
+        Value copy = memref::AllocOp::create(builder, ret.getLoc(), type);
+        pex::createCopyLoops(builder, ret.getLoc(), operand.get(), copy);
+        operand.set(copy);
+      }
+    });
     BufferResultsToOutParamsOpts outParams;
     outParams.hoistStaticAllocs = true;
     outParams.modifyPublicFunctions = true;
