@@ -227,6 +227,15 @@ std::string explainWholeTensor(const BufferGraph &model, unsigned buffer,
     return what + ": " + consumerLabel +
            " is not channel-local and does not sum over the channels of its "
            "input";
+  if (!accumulates) {
+    int64_t producerWidth = getGranularity(producer);
+    int64_t consumerWidth = getGranularity(consumer);
+    if (combineGranularity(producerWidth, consumerWidth) == 0)
+      return what + ": " + producerLabel + " cuts its channels in groups of " +
+             std::to_string(producerWidth) + " and " + consumerLabel +
+             " in groups of " + std::to_string(consumerWidth) +
+             ": no slice is whole groups of both";
+  }
   // A chain exists: say what it would cost.
   for (GroupPlan plan : findGroupChains(model)) {
     auto at = llvm::find(plan.chain, *tensor.producer);

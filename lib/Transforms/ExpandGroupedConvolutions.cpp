@@ -46,14 +46,13 @@ struct ExpandGroupedConvolutionsPass
     for (auto &[block, convs] : byBlock) {
       SmallVector<LogicalOperator> logical = formLogicalOperators(*block);
       for (GroupedConv2DOp conv : convs) {
+        // A grouped convolution is a computation that is not element-wise,
+        // so it anchors a logical operator of its own.
         const LogicalOperator *op =
             llvm::find_if(logical, [&](const LogicalOperator &l) {
               return l.anchor == conv;
             });
-        if (op == logical.end()) {
-          conv.emitOpError() << "is not the anchor of a logical operator";
-          return signalPassFailure();
-        }
+        assert(op != logical.end() && "a grouped convolution is an anchor");
         int64_t channels = conv.getOutput().getType().getDimSize(3);
         GroupChoice choice{{*op},
                            /*accumulates=*/false,

@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_LOWERGROUPS
@@ -30,24 +31,6 @@ PlacementAttr getPlacement(GroupOp group, StringRef name, unsigned index) {
   if (!placements || index >= placements.size())
     return nullptr;
   return dyn_cast<PlacementAttr>(placements[index]);
-}
-
-/// A grouped convolution cut to one group is a convolution: the form code
-/// generation emits.
-Operation *lowerSingleGroupConvolution(OpBuilder &builder,
-                                       GroupedConv2DOp conv) {
-  if (conv.getGroups() != 1)
-    return conv;
-  OpBuilder::InsertionGuard guard(builder);
-  builder.setInsertionPoint(conv);
-  auto single = tosa::Conv2DOp::create(
-      builder, conv.getLoc(), conv.getType(), conv.getInput(), conv.getWeight(),
-      conv.getBias(), conv.getInputZp(), conv.getWeightZp(), conv.getPadAttr(),
-      conv.getStrideAttr(), conv.getDilationAttr(), conv.getAccTypeAttr());
-  single->setDiscardableAttrs(conv->getDiscardableAttrDictionary());
-  conv.replaceAllUsesWith(single.getResult());
-  conv.erase();
-  return single;
 }
 
 class GroupLowering {
@@ -147,11 +130,6 @@ FailureOr<SliceValues> GroupLowering::emitSlice(OpFoldResult offset,
       continue;
     }
     Operation *clone = builder.clone(op, mapping);
-    if (auto conv = dyn_cast<GroupedConv2DOp>(clone)) {
-      mapping.map(op.getResults(),
-                  lowerSingleGroupConvolution(builder, conv)->getResults());
-      continue;
-    }
     if (nominal)
       continue;
     auto infer = dyn_cast<InferShapedTypeOpInterface>(clone);
@@ -319,6 +297,18 @@ struct LowerGroupsPass : public pex::impl::LowerGroupsBase<LowerGroupsPass> {
     for (GroupOp group : groups)
       if (failed(GroupLowering(group).lower()))
         return signalPassFailure();
+    // A slice of one group of a grouped convolution is a convolution (the
+    // operator's canonicalization), the form code generation emits.
+    SmallVector<Operation *> convolutions;
+    getOperation().walk(
+        [&](GroupedConv2DOp conv) { convolutions.push_back(conv); });
+    RewritePatternSet patterns(&getContext());
+    GroupedConv2DOp::getCanonicalizationPatterns(patterns, &getContext());
+    if (failed(applyOpPatternsGreedily(convolutions, std::move(patterns)))) {
+      getOperation().emitError()
+          << "pex: one-group convolutions did not all become tosa.conv2d";
+      return signalPassFailure();
+    }
   }
 };
 } // namespace

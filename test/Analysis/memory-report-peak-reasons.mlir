@@ -78,3 +78,33 @@ func.func @read_twice_by_one_kernel(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x16x
   %s = tosa.add %v, %t : (tensor<1x4x4x16xf32>, tensor<1x4x4x16xf32>) -> tensor<1x4x4x16xf32> loc("s")
   return %s : tensor<1x4x4x16xf32>
 }
+
+// -----
+
+// Two grouped convolutions of different group widths (4 groups of 8, then 2
+// of 16): a slice of one group of the first holds half a group of the
+// second, so no chain runs through both.
+// CHECK-LABEL: pex memory report: @different_group_widths
+// CHECK:       {{^}}whole at the peak: the result of tosa.rescale "g8" (2048 bytes): pex.grouped_conv2d "g8" cuts its channels in groups of 8 and pex.grouped_conv2d "g16" in groups of 16: no slice is whole groups of both
+func.func @different_group_widths(%x: tensor<1x8x8x8xi8>) -> tensor<1x8x8x8xi8> {
+  %w1 = "tosa.const"() {values = dense<1> : tensor<32x1x1x8xi8>} : () -> tensor<32x1x1x8xi8>
+  %b1 = "tosa.const"() {values = dense<3> : tensor<32xi32>} : () -> tensor<32xi32>
+  %w2 = "tosa.const"() {values = dense<2> : tensor<32x3x3x8xi8>} : () -> tensor<32x3x3x8xi8>
+  %w3 = "tosa.const"() {values = dense<-2> : tensor<32x3x3x16xi8>} : () -> tensor<32x3x3x16xi8>
+  %b2 = "tosa.const"() {values = dense<-5> : tensor<32xi32>} : () -> tensor<32xi32>
+  %w4 = "tosa.const"() {values = dense<-1> : tensor<8x1x1x32xi8>} : () -> tensor<8x1x1x32xi8>
+  %b4 = "tosa.const"() {values = dense<7> : tensor<8xi32>} : () -> tensor<8xi32>
+  %zp8 = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %m = "tosa.const"() {values = dense<1073741824> : tensor<1xi32>} : () -> tensor<1xi32>
+  %s = "tosa.const"() {values = dense<33> : tensor<1xi8>} : () -> tensor<1xi8>
+  %e = tosa.conv2d %x, %w1, %b1, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x8xi8>, tensor<32x1x1x8xi8>, tensor<32xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x32xi32> loc("e")
+  %eq = tosa.rescale %e, %m, %s, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x32xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x32xi8> loc("e")
+  %g = pex.grouped_conv2d %eq, %w2, %b2, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x32xi8>, tensor<32x3x3x8xi8>, tensor<32xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x32xi32> loc("g8")
+  %gq = tosa.rescale %g, %m, %s, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x32xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x32xi8> loc("g8")
+  %h = pex.grouped_conv2d %gq, %w3, %b2, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x32xi8>, tensor<32x3x3x16xi8>, tensor<32xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x32xi32> loc("g16")
+  %hq = tosa.rescale %h, %m, %s, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x32xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x32xi8> loc("g16")
+  %p = tosa.conv2d %hq, %w4, %b4, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x32xi8>, tensor<8x1x1x32xi8>, tensor<8xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x8xi32> loc("p")
+  %y = tosa.rescale %p, %m, %s, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x8xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x8xi8> loc("p")
+  return %y : tensor<1x8x8x8xi8>
+}

@@ -287,6 +287,8 @@ def LowerGroups : Pass<"pex-lower-groups", "func::FuncOp"> {
     operator that computes it into one in-place kernel); the epilogue runs
     after the remainder. After bufferization the tensors inside the group
     exist only at slice size.
+    A grouped convolution sliced to one group becomes a `tosa.conv2d` (the
+    operator's canonicalization).
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::scf::SCFDialect",

@@ -111,6 +111,15 @@ def _checked_weights(op: Op) -> Tensor:
     return weights
 
 
+def is_one_convolution(channels: int, group_in: int, out_channels: int) -> bool:
+    """Whether a convolution of `channels` inputs, `group_in` per group, and `out_channels`
+    outputs lowers to one operator: one group (tosa.conv2d) or groups whose outputs are as
+    wide as their inputs (pex.grouped_conv2d, which partial execution cuts group by group).
+    Otherwise it runs as one convolution per group, joined along the channels."""
+    groups = channels // group_in
+    return groups == 1 or out_channels // groups == group_in
+
+
 def lower_conv2d(b: FunctionBuilder, op: Op) -> None:
     """TFLite's CONV_2D, grouped when its weights take input channels / groups
     channels (group g's outputs read only its inputs)."""
@@ -121,7 +130,7 @@ def lower_conv2d(b: FunctionBuilder, op: Op) -> None:
     if groups > 1 and _ACCUMULATORS[x.dtype] == "i48":
         raise ModelError(f"grouped 16x8 convolution (weights '{weights.name}' of "
                          f"{group_in} input channels) is not supported")
-    if groups > 1 and weights.shape[0] // groups != group_in:
+    if not is_one_convolution(x.shape[3], group_in, weights.shape[0]):
         b.bind(op.output, _convolve_per_group(b, op, weights))
         return
     # TOSA's conv2d has no groups: Pex's grouped_conv2d, which partial execution

@@ -2,8 +2,10 @@
 
 #include "pex/Dialect/Pex/IR/PexOps.h"
 
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/RegionUtils.h"
 
 using namespace mlir;
@@ -274,6 +276,33 @@ LogicalResult GroupedConv2DOp::verify() {
     return emitOpError() << "result and bias must be of the accumulator type "
                          << getAccType();
   return success();
+}
+
+namespace {
+/// A grouped convolution of one group is a convolution; slicing a chain one
+/// group per slice (pex-lower-groups) leaves these.
+struct OneGroupIsConvolution : OpRewritePattern<GroupedConv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GroupedConv2DOp conv,
+                                PatternRewriter &rewriter) const override {
+    if (conv.getGroups() != 1)
+      return rewriter.notifyMatchFailure(conv, "more than one group");
+    auto single = tosa::Conv2DOp::create(
+        rewriter, conv.getLoc(), conv.getType(), conv.getInput(),
+        conv.getWeight(), conv.getBias(), conv.getInputZp(), conv.getWeightZp(),
+        conv.getPadAttr(), conv.getStrideAttr(), conv.getDilationAttr(),
+        conv.getAccTypeAttr());
+    // The planner's decisions (placements) stay with the operator.
+    single->setDiscardableAttrs(conv->getDiscardableAttrDictionary());
+    rewriter.replaceOp(conv, single);
+    return success();
+  }
+};
+} // namespace
+
+void GroupedConv2DOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                                  MLIRContext *context) {
+  patterns.add<OneGroupIsConvolution>(context);
 }
 
 LogicalResult SliceOp::verify() {

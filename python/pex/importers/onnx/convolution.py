@@ -10,6 +10,7 @@ from pex.graph import Quantization, Tensor
 from pex.importers.onnx import lines
 from pex.importers.onnx.layout import Activation, compact_transpose
 from pex.importers.onnx.window import spatial_window
+from pex.tosa.convolution import is_one_convolution
 
 
 def weights_tensor(name: str, data: np.ndarray, quant: Quantization | None) -> Tensor:
@@ -64,8 +65,9 @@ def convolve(r, x: Tensor, weights: np.ndarray, quant: Quantization | None,
     acc, bias_tensor = _accumulator_and_bias(x, bias, out_channels, name)
     group_out = out_channels // group
     # One conv2d, grouped when its weights take a group's channels (TFLite's form);
-    # depthwise and groups of unequal widths apart.
-    if group == 1 or (group_channels > 1 and group_out == group_channels):
+    # depthwise and groups of unequal widths apart (the latter requantised per group).
+    if group == 1 or (group_channels > 1 and
+                      is_one_convolution(channels, group_channels, out_channels)):
         kernel = weights_tensor(f"{name}/weights", weights.transpose(0, 2, 3, 1), quant)
         return finish(r.emit("conv2d", [x, kernel, bias_tensor], out_shape, acc, name=name,
                              activation="NONE", **window), None, None)

@@ -31,7 +31,9 @@ def Pex_Dialect : Dialect {
   let extraClassDeclaration = [{
     void registerAttributes();
   }];
-  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+  // A one-group `pex.grouped_conv2d` canonicalizes to `tosa.conv2d`.
+  let dependentDialects = ["::mlir::tensor::TensorDialect",
+                           "::mlir::tosa::TosaDialect"];
 }
 
 class Pex_Op<string mnemonic, list<Trait> traits = []>

@@ -358,6 +358,8 @@ def Pex_GroupedConv2DOp : Pex_Op<"grouped_conv2d", [Pure]> {
     $input `,` $weight `,` $bias `,` $input_zp `,` $weight_zp attr-dict `:`
     functional-type(operands, results)
   }];
+  // One group is a `tosa.conv2d`: the form code generation emits.
+  let hasCanonicalizer = 1;
   let extraClassDeclaration = [{
     /// Input channels per group (the weights' last dimension).
     int64_t getGroupInputChannels();
