@@ -28,7 +28,8 @@ from pex.quantization import (INT8_MAX, INT8_MIN, INT16_MAX, INT16_MIN, activati
                               saturating_rounding_doubling_high_mul, tflite_round, wrap_int32)
 from pex.reference.tflm_lstm import logistic_int16, lstm_step, tanh_int16
 from pex.reference.tflm_svdf import svdf_step
-from pex.reference.tflm_unary import UNARY_INT8, inv_sqrt_multiplier
+from pex.reference.tflm_unary import (UNARY_INT8, gelu_f32, gelu_tanh_f32,
+                                      inv_sqrt_multiplier)
 from pex.tflm_reference import (int16_activation_parameters, log_softmax_int8, logistic_int8,
                                 softmax_int8, softmax_int16)
 
@@ -434,7 +435,7 @@ _FLOAT_FUNCTIONS = {"hard_swish": _hard_swish_f32, "abs": np.abs, "neg": np.nega
                     "rsqrt": lambda x: np.float32(1) / np.sqrt(x), "tanh": np.tanh,
                     "elu": lambda x: np.where(x < 0, np.expm1(x), x), "square": np.square,
                     "floor": np.floor, "ceil": np.ceil, "round": np.round, "sin": np.sin,
-                    "cos": np.cos}
+                    "cos": np.cos, "gelu": gelu_f32, "gelu_tanh": gelu_tanh_f32}
 
 
 def _unary_function(op: Op, x: np.ndarray) -> np.ndarray:

@@ -3,13 +3,16 @@ kernel for every int8 input at once, so the importer's `table` is exact by const
 and the reference interpreter reads the same table.
 
 HARD_SWISH, ABS, RSQRT and TANH follow TFLite Micro's integer kernels (hard_swish.h,
-elementwise.cc, tanh.h). EXP, LOG, SQRT, NEG, SQUARE, FLOOR, CEIL, ROUND, SIN and COS are float-only in
+elementwise.cc, tanh.h); GELU is TFLite Micro's table (gelu.cc: LUTPopulate of its
+float32 transform). EXP, LOG, SQRT, NEG, SQUARE, FLOOR, CEIL, ROUND, SIN and COS are float-only in
 TFLite Micro, and its int8 ELU is a table of the float function; for int8 they all
 follow TFLite's lookup-table rule (LUTPopulate: dequantise, apply in float32, round
 halves away from zero, add the zero point, saturate).
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -176,6 +179,27 @@ def tanh_int8(x, input_scale: float, input_zero_point: int, output_scale: float,
     return tflm_reference.tanh_int8(x, input_scale, input_zero_point)
 
 
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+
+
+def gelu_f32(x):
+    """TFLite Micro's GeluTransform: 0.5f * x * (1 + erf(x * (float)M_SQRT1_2))."""
+    x = np.asarray(x, np.float32)
+    curve = _erf(x * np.float32(np.sqrt(0.5))).astype(np.float32)
+    return np.float32(0.5) * x * (np.float32(1) + curve)
+
+
+def gelu_tanh_f32(x):
+    """TFLite Micro's GeluTransformApproximate:
+    0.5f * x * (1 + tanh((float)sqrt(2 / pi) * (x + 0.044715f * x * x * x)))."""
+    x = np.asarray(x, np.float32)
+    inner = x + np.float32(0.044715) * x * x * x
+    curve = np.tanh(np.float32(np.sqrt(2 / np.pi)) * inner).astype(np.float32)
+    return np.float32(0.5) * x * (np.float32(1) + curve)
+
+
+gelu_int8 = _lookup_table_rule(gelu_f32)
+gelu_tanh_int8 = _lookup_table_rule(gelu_tanh_f32)
 sin_int8 = _lookup_table_rule(np.sin)
 cos_int8 = _lookup_table_rule(np.cos)
 
@@ -196,6 +220,8 @@ UNARY_INT8 = {
     "tanh": tanh_int8,
     "sin": sin_int8,
     "cos": cos_int8,
+    "gelu": gelu_int8,
+    "gelu_tanh": gelu_tanh_int8,
 }
 
 

@@ -118,34 +118,38 @@ _UNARY_QUANT = {
     "ROUND": (q(0.05, 3), q(0.06, 0)),
     "SIN": (q(0.05, 3), q(1 / 127, 0)),
     "COS": (q(0.05, 3), q(1 / 127, 0)),
+    "GELU": (q(0.05, 3), q(0.03, -90)),
 }
 # The float functions whose interesting inputs lie outside the reference input's [0, 1].
-_WIDE_INPUT = ("ELU", "SQUARE", "FLOOR", "CEIL", "ROUND", "TANH", "SIN", "COS")
+_WIDE_INPUT = ("ELU", "SQUARE", "FLOOR", "CEIL", "ROUND", "TANH", "SIN", "COS", "GELU")
 
 
-def _unary(code: str, dtype: str) -> Callable[[], bytes]:
+def _unary(code: str, dtype: str, name: str | None = None, options=None,
+           **fields) -> Callable[[], bytes]:
+    """Model `name` (default: the code in lower case) of one unary operator."""
+    name = name or code.lower()
     def make() -> bytes:
         if dtype == "f32" and code in _WIDE_INPUT:
-            return _widened_float_unary(code)
+            return _widened_float_unary(code, name, options, **fields)
         in_quant, out_quant = _UNARY_QUANT[code]
         x = _tensor("x", (1, 4, 4, 4), dtype, in_quant)
-        out = _tensor(code.lower(), x.shape, dtype, out_quant)
-        return _single(f"{code.lower()}_{_suffix(dtype)}", code, [x], out)
+        out = _tensor(name, x.shape, dtype, out_quant)
+        return _single(f"{name}_{_suffix(dtype)}", code, [x], out, options, **fields)
     return make
 
 
-def _widened_float_unary(code: str) -> bytes:
+def _widened_float_unary(code: str, name: str, options=None, **fields) -> bytes:
     """x * 9 - 4.5 (MUL, ADD by constants), then the function: inputs over [-4.5, 4.5]."""
     shape = (1, 4, 4, 4)
     x, scaled, shifted, out = (_tensor(n, shape, "f32", None)
-                               for n in ("x", "scaled", "shifted", code.lower()))
+                               for n in ("x", "scaled", "shifted", name))
     writer = TfliteWriter()
     writer.operator(_CODES["MUL"], [x, _constant("nine", [9.0], "f32")], [scaled],
                     schema.MulOptions)
     writer.operator(_CODES["ADD"], [scaled, _constant("minus_half_nine", [-4.5], "f32")],
                     [shifted], schema.AddOptions)
-    writer.operator(_CODES[code], [shifted], [out])
-    return writer.finish(f"{code.lower()}_f32", [x], [out])
+    writer.operator(_CODES[code], [shifted], [out], options, **fields)
+    return writer.finish(f"{name}_f32", [x], [out])
 
 
 def _prelu(dtype: str) -> bytes:
@@ -800,6 +804,8 @@ for _dtype in ("i8", "f32"):
         f"minimum_{_s}": _binary("MINIMUM", _dtype),
         f"squared_difference_{_s}": _binary("SQUARED_DIFFERENCE", _dtype),
         **{f"{code.lower()}_{_s}": _unary(code, _dtype) for code in _UNARY_QUANT},
+        f"gelu_tanh_{_s}": _unary("GELU", _dtype, "gelu_tanh", schema.GeluOptions,
+                                  approximate=True),
         f"prelu_{_s}": lambda d=_dtype: _prelu(d),
         f"strided_slice_{_s}": lambda d=_dtype: _strided_slice(d),
         f"slice_{_s}": lambda d=_dtype: _slice(d),

@@ -138,6 +138,21 @@ def _elu_f32(b: FunctionBuilder, x: Value, shape) -> Value:
     return b.op("select", [positive, x, below], x.type)
 
 
+def _gelu_f32(b: FunctionBuilder, x: Value, shape, approximate: bool = False) -> Value:
+    """x (1 + erf(x / sqrt 2)) / 2, or x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))) / 2."""
+    ones = (1,) * len(shape)
+    def scalar(value: float) -> Value:
+        return b.const(np.full(ones, value), "f32")
+    if approximate:
+        cube = b.mul(b.mul(x, x, shape), x, shape)
+        inner = b.elementwise("add", x, b.mul(cube, scalar(0.044715), shape), shape)
+        curve = b.op("tanh", [b.mul(inner, scalar(np.sqrt(2 / np.pi)), shape)], x.type)
+    else:
+        curve = b.op("erf", [b.mul(x, scalar(np.sqrt(0.5)), shape)], x.type)
+    rise = b.elementwise("add", curve, scalar(1.0), shape)
+    return b.mul(b.mul(x, scalar(0.5), shape), rise, shape)
+
+
 def _square_f32(b: FunctionBuilder, x: Value, shape) -> Value:
     return b.mul(x, x, shape)
 
@@ -198,6 +213,8 @@ _FLOAT_FUNCTIONS = {
     "sin": _sine_f32,
     "cos": lambda b, x, shape: _sine_f32(b, x, shape, phase=np.pi / 2),
     "elu": _elu_f32,
+    "gelu": _gelu_f32,
+    "gelu_tanh": lambda b, x, shape: _gelu_f32(b, x, shape, approximate=True),
     "square": _square_f32,
     "floor": lambda b, x, shape: _rounded_f32(b, x, shape, "floor"),
     "ceil": lambda b, x, shape: _rounded_f32(b, x, shape, "ceil"),

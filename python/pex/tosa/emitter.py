@@ -53,6 +53,8 @@ LOWERINGS = {
     "sqrt": elementwise.lower_unary_function,
     "rsqrt": elementwise.lower_unary_function,
     "elu": elementwise.lower_unary_function,
+    "gelu": elementwise.lower_unary_function,
+    "gelu_tanh": elementwise.lower_unary_function,
     "square": elementwise.lower_unary_function,
     "floor": elementwise.lower_unary_function,
     "ceil": elementwise.lower_unary_function,

@@ -488,6 +488,15 @@ def leaky_relu(ctx) -> None:
     ctx.emit("leaky_relu", [x], alpha=alpha)
 
 
+def gelu(ctx) -> None:
+    """The erf form, or with `approximate` the tanh form: two graph kinds, each one
+    function of the input (an int8 table)."""
+    x = ctx.input(0)
+    _require_quantized(x, ctx.output)
+    approximate = bool(ctx.options(schema.GeluOptions).approximate)
+    ctx.emit("gelu_tanh" if approximate else "gelu", [x])
+
+
 def svdf(ctx) -> None:
     """The state input must be TFLite's variable tensor (which TFLite Micro keeps between
     invocations, reset to its zero point), not data the caller provides: pex keeps it
@@ -884,6 +893,7 @@ CONVERTERS = {
     _CODES["SQRT"]: _unary("sqrt"),
     _CODES["TANH"]: tanh,
     _CODES["ELU"]: _unary("elu"),
+    _CODES["GELU"]: gelu,
     _CODES["SQUARE"]: _unary("square"),
     _CODES["FLOOR"]: _unary("floor"),
     _CODES["CEIL"]: _unary("ceil"),

@@ -272,6 +272,11 @@ class LeakyReluOptions(TableView):
     alpha = Scalar(0, N.Float32Flags, 0.0)
 
 
+class GeluOptions(TableView):
+    TYPE_NAME, UNION_TYPE = "GeluOptions", 116
+    approximate = Scalar(0, N.BoolFlags, False)
+
+
 class L2NormOptions(TableView):
     TYPE_NAME, UNION_TYPE = "L2NormOptions", 12
     fused_activation_function = Scalar(0, N.Int8Flags)
