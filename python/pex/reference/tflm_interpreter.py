@@ -28,10 +28,10 @@ from pex.quantization import (INT8_MAX, INT8_MIN, INT16_MAX, INT16_MIN, activati
                               saturating_rounding_doubling_high_mul, tflite_round, wrap_int32)
 from pex.reference.tflm_lstm import logistic_int16, lstm_step, tanh_int16
 from pex.reference.tflm_svdf import svdf_step
-from pex.reference.tflm_unary import (UNARY_INT8, gelu_f32, gelu_tanh_f32,
+from pex.reference.tflm_unary import (INT16_TABLES, UNARY_INT8, gelu_f32, gelu_tanh_f32,
                                       inv_sqrt_multiplier)
 from pex.tflm_reference import (int16_activation_parameters, log_softmax_int8, logistic_int8,
-                                softmax_int8, softmax_int16)
+                                lut_int16, lut_lookup_int16, softmax_int8, softmax_int16)
 
 _ADD_LEFT_SHIFT = 20
 _ADD_LEFT_SHIFT_INT16 = 15
@@ -446,6 +446,10 @@ def _unary_function(op: Op, x: np.ndarray) -> np.ndarray:
         return _FLOAT_FUNCTIONS[op.kind](x.astype(np.float32)).astype(np.float32)
     if source.dtype == "i16" and op.kind == "tanh":
         return tanh_int16(x, *int16_activation_parameters(source.scale(), tanh=True))
+    if source.dtype == "i16":  # GELU: LUTPopulate<int16_t>, LUTLookup
+        lut = lut_int16(INT16_TABLES[op.kind], source.scale(), source.zero_point(),
+                        out.scale(), out.zero_point())
+        return lut_lookup_int16(x, lut)
     return UNARY_INT8[op.kind](x, source.scale(), source.zero_point(), out.scale(),
                                out.zero_point()).astype(np.int64)
 

@@ -224,6 +224,10 @@ UNARY_INT8 = {
     "gelu_tanh": gelu_tanh_int8,
 }
 
+# graph op kind -> the float32 function TFLite Micro samples for its int16 table
+# (LUTPopulate<int16_t>, read by LUTLookup)
+INT16_TABLES = {"gelu": gelu_f32, "gelu_tanh": gelu_tanh_f32}
+
 
 def unary_table(kind: str, x_quant, out_quant) -> np.ndarray:
     """The 256 int8 results of op `kind` for inputs -128 ... 127."""

@@ -712,6 +712,17 @@ def _pad_16x8() -> bytes:
                    out)
 
 
+def _gelu_16x8(approximate: bool) -> Callable[[], bytes]:
+    """16x8 GELU over [-4, 4]: TFLite Micro's interpolated int16 table."""
+    name = "gelu_tanh" if approximate else "gelu"
+    def make() -> bytes:
+        x = _tensor("x", (1, 4, 4, 4), "i16", q(4 / 32768))
+        out = _tensor(name, x.shape, "i16", q(4 / 32768))
+        return _single(f"{name}_int16", "GELU", [x], out, schema.GeluOptions,
+                       approximate=approximate)
+    return make
+
+
 def _leaky_relu_16x8() -> bytes:
     x = _tensor("x", (1, 4, 4, 4), "i16", q(1 / 32767))
     out = _tensor("leaky_relu", x.shape, "i16", q(1 / 30000))
@@ -778,6 +789,8 @@ MODELS: dict[str, Callable[[], bytes]] = {
     "strided_slice_int16": lambda: _strided_slice("i16"),
     "reshape_int16": _reshape_16x8,
     "leaky_relu_int16": _leaky_relu_16x8,
+    "gelu_int16": _gelu_16x8(False),
+    "gelu_tanh_int16": _gelu_16x8(True),
     "logistic_int16": _sigmoid_16x8("LOGISTIC", 1 / 3000),
     "tanh_int16": _sigmoid_16x8("TANH", 1 / 4000),
     # Rows of 16 spanning 32 (exp's table saturates below -10), beta 1; rows of 1,000 at

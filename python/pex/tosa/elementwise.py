@@ -14,12 +14,12 @@ import numpy as np
 
 from pex.errors import ModelError
 from pex.graph import Op, same_quantization
-from pex.reference.tflm_unary import unary_table
+from pex.reference.tflm_unary import INT16_TABLES, unary_table
 from pex.tflm_reference import (ALL_INT8, int16_activation_parameters, leaky_relu_int8,
-                                logistic_int8)
+                                logistic_int8, lut_int16)
 from pex.tosa.activation import fused_activation
 from pex.tosa.builder import FunctionBuilder, Value
-from pex.tosa.int16_functions import logistic_int16, tanh_int16
+from pex.tosa.int16_functions import logistic_int16, lookup_int16, tanh_int16
 from pex.tosa.text import TensorType
 
 # TFLite's int8 ADD shifts both inputs left by 20 bits before scaling them, its int16
@@ -231,11 +231,16 @@ _FLOAT_FUNCTIONS = {
 
 
 def lower_unary_function(b: FunctionBuilder, op: Op) -> None:
-    """Float: TOSA's function. int8: a table of TFLite's int8 results. int16 (TANH):
-    TFLite Micro's int16 kernel."""
+    """Float: TOSA's function. int8: a table of TFLite's int8 results. int16: TANH as
+    TFLite Micro's int16 kernel, GELU its interpolated 513-entry table (LUTLookup)."""
     x, out = op.inputs[0], op.output
     if x.dtype == "f32":
         b.bind(out, _FLOAT_FUNCTIONS[op.kind](b, b.value(x), out.shape))
+        return
+    if x.dtype == "i16" and op.kind in INT16_TABLES:
+        lut = lut_int16(INT16_TABLES[op.kind], x.scale(), x.zero_point(), out.scale(),
+                        out.zero_point())
+        b.bind(out, b.cast(lookup_int16(b, b.value(x), lut), "i16"))
         return
     if x.dtype == "i16":
         b.bind(out, _sigmoid_16x8(b, op, tanh=True))

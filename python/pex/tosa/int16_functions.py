@@ -129,7 +129,7 @@ def tanh_int16(b: FunctionBuilder, x: Value, parameters: tuple[int, int]) -> Val
                              128 - (1 << 23), (1 << 23) + 127, 8)
 
 
-def _lookup(b: FunctionBuilder, x: Value, lut: np.ndarray) -> Value:
+def lookup_int16(b: FunctionBuilder, x: Value, lut: np.ndarray) -> Value:
     """LUTLookup of int16 x: TOSA's int16 `table` ((base << 7) + slope x fraction, i32),
     then LUTLookup's (... + 64) >> 7."""
     interpolated = b.op("table", [x, b.const(lut, "i16")], TensorType(x.shape, "i32"))
@@ -154,7 +154,7 @@ def softmax_int16(b: FunctionBuilder, x: Value, input_scale: float, beta: float)
     offset = _binary(b, "add", _binary(b, "maximum", scaled, INT16_MIN - INT16_MAX), INT16_MAX)
     # Q0.15 exps, read by the sum and by the products: stored as int16 (TFLite Micro
     # keeps them in its int16 output), each reader widening them.
-    exps = b.cast(_lookup(b, b.cast(offset, "i16"), SOFTMAX_EXP_LUT), "i16")
+    exps = b.cast(lookup_int16(b, b.cast(offset, "i16"), SOFTMAX_EXP_LUT), "i16")
     total = b.reduce("reduce_sum", b.cast(exps, "i32"), last)
     headroom_plus_one = b.op("clz", [total], total.type)
     normalized = b.op("logical_left_shift",
@@ -163,7 +163,7 @@ def softmax_int16(b: FunctionBuilder, x: Value, input_scale: float, beta: float)
     # [2^16, 2^17] less 3 x 2^15: only 2^17 saturates.
     centred = _binary(b, "minimum", _binary(b, "sub", shifted_sum, (1 << 15) + (1 << 16)),
                       INT16_MAX)
-    reciprocal = _lookup(b, b.cast(centred, "i16"), SOFTMAX_RECIPROCAL_LUT)
+    reciprocal = lookup_int16(b, b.cast(centred, "i16"), SOFTMAX_RECIPROCAL_LUT)
     product = b.mul(b.cast(exps, "i32"), reciprocal, shape)
     right = b.elementwise("sub", constant_like(b, total, 31), headroom_plus_one, total.shape)
     result = _shift_right(b, product, right, rounded=True)

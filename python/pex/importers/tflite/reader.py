@@ -215,7 +215,7 @@ _16X8_OPERATORS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "TRANSPOSE
                    "SUB", "MUL", "DEQUANTIZE", "AVERAGE_POOL_2D", "MAX_POOL_2D", "PAD",
                    "STRIDED_SLICE", "RESHAPE", "LEAKY_RELU", "LOGISTIC", "TANH", "SOFTMAX",
                    "CONCATENATION", "SLICE", "SPLIT", "SPLIT_V", "EXPAND_DIMS", "TRANSPOSE",
-                   "PADV2")
+                   "PADV2", "GELU")
 
 
 def _check_int16(name: str, context) -> None:
@@ -248,7 +248,8 @@ _ARITHMETIC = {
     **dict.fromkeys(("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D",
                      "MAX_POOL_2D", "MEAN", "SUM", "REDUCE_MAX", "REDUCE_MIN", "SOFTMAX",
                      "LOG_SOFTMAX", "L2_NORMALIZATION", "LOGISTIC", "RELU", "RELU6",
-                     "RELU_N1_TO_1", "LEAKY_RELU", "TANH", "HARD_SWISH", "ABS", "RSQRT", "NEG", "EXP",
+                     "RELU_N1_TO_1", "LEAKY_RELU", "TANH", "GELU", "HARD_SWISH", "ABS", "RSQRT",
+                     "NEG", "EXP",
                      "LOG", "SQRT", "RESIZE_NEAREST_NEIGHBOR", "RESIZE_BILINEAR"), (0,)),
 }
 # Operators moving data of any element type, with the positions of their data inputs.
