@@ -132,9 +132,12 @@ static void writeTensor(llvm::raw_ostream &os, llvm::StringRef prefix,
   os << ". */\n";
   os << "#define " << prefix << "_" << upperRole << "_RANK "
      << tensor.shape.size() << "\n";
-  os << "#define " << prefix << "_" << upperRole << "_SHAPE {";
-  llvm::interleaveComma(tensor.shape, os);
-  os << "}\n";
+  // C has no empty initializer before C23: a scalar has a rank and no shape.
+  if (!tensor.shape.empty()) {
+    os << "#define " << prefix << "_" << upperRole << "_SHAPE {";
+    llvm::interleaveComma(tensor.shape, os);
+    os << "}\n";
+  }
   os << "#define " << prefix << "_" << upperRole << "_BYTES " << tensor.bytes
      << "\n";
   if (tensor.scale)
