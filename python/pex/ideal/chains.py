@@ -39,9 +39,11 @@ class SubStep:
     label: str
     fixed: tuple[Term, ...]
     per_channel: tuple[Term, ...]  # slices: one channel's bytes, times the slice width
+    granularity: int = 1  # slices are whole groups of this many channels
 
     def terms(self, channels: int, slices: int) -> list[Term]:
         width = -(-channels // slices)
+        width = -(-width // self.granularity) * self.granularity
         plural = "s" if width > 1 else ""
         return list(self.fixed) + [Term(f"{t.what} (slice of {width} channel{plural})",
                                         t.bytes * width) for t in self.per_channel]
@@ -60,6 +62,11 @@ class Chain:
     finalise: SubStep | None  # the accumulator turned into the consumer's result
     label: str  # e.g. "ops 2 conv2d -> 3 depthwise_conv2d (assembled, 16 channels)"
 
+    @property
+    def most_slices(self) -> int:
+        """One channel per slice, or one group with a grouped convolution inside."""
+        return -(-self.channels // self.loop[0].granularity)
+
 
 def _channels(tensor: Tensor) -> int:
     return tensor.shape[-1] if tensor.shape else 1
@@ -67,6 +74,18 @@ def _channels(tensor: Tensor) -> int:
 
 def _has_constant_weights(op: Op) -> bool:
     return len(op.inputs) > 1 and op.inputs[1] is not None and op.inputs[1].is_constant
+
+
+def group_width(op: Op) -> int:
+    """A convolution's channels per group when its input and output groups are equally
+    wide (1: one group), or 0 when they are not (no slice of it is channel-local)."""
+    if op.kind != "conv2d" or not _has_constant_weights(op):
+        return 1
+    group_in, channels = op.inputs[1].shape[3], _channels(op.inputs[0])
+    if group_in == channels:
+        return 1
+    groups = channels // group_in
+    return group_in if _channels(op.output) // groups == group_in else 0
 
 
 def is_producer(op: Op) -> bool:
@@ -86,7 +105,7 @@ def _consumes_channels(op: Op, tensor: Tensor, channels: int) -> bool:
     if op.inputs[0] is not tensor or not _has_constant_weights(op):
         return False
     if op.kind == "conv2d":
-        return _channels(tensor) == channels
+        return _channels(tensor) == channels and group_width(op) == 1
     # Its input is flattened to [N, K]: every element, whatever channel it came from, meets
     # its own weight column, so a slice's elements add their products alone.
     return op.kind == "fully_connected"
@@ -111,6 +130,8 @@ def _is_channel_local(problem: Problem, op: Op, tensor: Tensor, channels: int) -
         return tosa_resize_parameters(op) is not None
     if op.kind == "depthwise_conv2d":
         return _has_constant_weights(op) and op.inputs[1].shape[3] == 1
+    if op.kind == "conv2d":  # grouped: channel-local by whole groups
+        return group_width(op) > 1
     if op.kind == "mean":
         return len(tensor.shape) - 1 not in op.attrs["axes"]
     if op.kind == "gather":  # a whole axis but the channels reversed: one tosa.reverse
@@ -140,7 +161,8 @@ def _computing(problem: Problem, members: list[int]) -> list[int]:
     return [o for o in members if problem.ops[o].kind not in VIEW_KINDS]
 
 
-def _assembled(problem: Problem, members: list[int], channels: int) -> Chain:
+def _assembled(problem: Problem, members: list[int], channels: int,
+               granularity: int) -> Chain:
     ops = problem.ops
     computing = _computing(problem, members)
     result = ops[computing[-1]].output
@@ -152,12 +174,13 @@ def _assembled(problem: Problem, members: list[int], channels: int) -> Chain:
             slices.append(_slice_term(problem, ops[computing[position - 1]].output, channels))
         if position < len(computing) - 1:
             slices.append(_slice_term(problem, ops[o].output, channels))
-        loop.append(SubStep(problem.op_labels[o], (end,), tuple(slices)))
+        loop.append(SubStep(problem.op_labels[o], (end,), tuple(slices), granularity))
     return Chain(tuple(members), members[0], None, channels, tuple(loop), None,
-                 _label(problem, computing, "assembled", channels))
+                 _label(problem, computing, "assembled", channels, granularity))
 
 
-def _accumulated(problem: Problem, members: list[int], channels: int) -> Chain:
+def _accumulated(problem: Problem, members: list[int], channels: int,
+                 granularity: int) -> Chain:
     ops = problem.ops
     computing = _computing(problem, members)
     consumer = computing[-1]
@@ -175,20 +198,23 @@ def _accumulated(problem: Problem, members: list[int], channels: int) -> Chain:
             slices.append(_slice_term(problem, ops[computing[position - 1]].output, channels))
         if o != consumer:
             slices.append(_slice_term(problem, ops[o].output, channels))
-        loop.append(SubStep(problem.op_labels[o], (accumulator,), tuple(slices)))
+        loop.append(SubStep(problem.op_labels[o], (accumulator,), tuple(slices),
+                            granularity))
     finalise = [accumulator]
     stored = problem.buffers[problem.buffer_of[result]]
     if not stored.readers and not stored.is_output:
         finalise.append(Term(problem.labels[result], tensor_bytes(result)))  # written, then dead
     label = f"finalising {problem.op_labels[consumer]}"
     return Chain(tuple(members), members[0], consumer, channels, tuple(loop),
-                 SubStep(label, tuple(finalise), ()),
-                 _label(problem, computing, "accumulated", channels))
+                 SubStep(label, tuple(finalise), (), granularity),
+                 _label(problem, computing, "accumulated", channels, granularity))
 
 
-def _label(problem: Problem, computing: list[int], end: str, channels: int) -> str:
+def _label(problem: Problem, computing: list[int], end: str, channels: int,
+           granularity: int) -> str:
     path = " -> ".join(problem.op_labels[o].removeprefix("op ") for o in computing)
-    return f"ops {path} ({end}, {channels} channels)"
+    groups = f" in groups of {granularity}" if granularity > 1 else ""
+    return f"ops {path} ({end}, {channels} channels{groups})"
 
 
 def _slice_term(problem: Problem, tensor: Tensor, channels: int) -> Term:
@@ -207,6 +233,7 @@ def find_chains(problem: Problem) -> list[Chain]:
         if channels < 2:
             continue
         members = [producer]
+        granularity = 1  # a grouped convolution inside: slices of whole groups
         flattened = False  # read through a reshape that moved the channels off the last axis
         while (reader := _only_reader(problem, tensor)) is not None:
             step = ops[reader]
@@ -217,11 +244,16 @@ def find_chains(problem: Problem) -> list[Chain]:
                 continue
             if _consumes_channels(step, tensor, channels) and (
                     not flattened or step.kind == "fully_connected"):
-                chains.append(_accumulated(problem, members + [reader], channels))
+                chains.append(_accumulated(problem, members + [reader], channels,
+                                           granularity))
                 break
             if flattened or not _is_channel_local(problem, step, tensor, channels):
                 break
+            width = group_width(step)
+            if width > 1 and granularity not in (1, width):
+                break  # no slice is whole groups of both
+            granularity = max(granularity, width)
             members.append(reader)
-            chains.append(_assembled(problem, members, channels))
+            chains.append(_assembled(problem, members, channels, granularity))
             tensor = step.output
     return chains

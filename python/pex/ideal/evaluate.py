@@ -72,7 +72,7 @@ def evaluate(problem: Problem, steps: list[Transition]) -> Evaluation:
     step's bytes fall as its slices narrow, so the peak is reached with one channel per
     slice, and the widest slices under it are found by trying slice counts upwards)."""
     chains = [s for s in steps if s.chain is not None]
-    most = {s.first: s.chain.channels for s in chains}
+    most = {s.first: s.chain.most_slices for s in chains}
     finest = _walk(problem, steps, most)
     peak_step = max(finest, key=lambda r: r.bytes)  # the first of the largest
     peak = peak_step.bytes
@@ -83,7 +83,7 @@ def evaluate(problem: Problem, steps: list[Transition]) -> Evaluation:
             around = problem.live_bytes(executed)
             chain = step.chain
             fewest[step.first] = next(
-                n for n in range(1, chain.channels + 1)
+                n for n in range(1, chain.most_slices + 1)
                 if around + max(s.bytes(chain.channels, n) for s in chain.loop) <= peak)
         executed |= step.mask
     reports = _walk(problem, steps, fewest)

@@ -52,12 +52,12 @@ def chain_transition(problem: Problem, chain: Chain, successors: list[int]) -> T
     written = tuple(b for o in chain.members for b in problem.writes[o])
     read = tuple(dict.fromkeys(b for o in chain.members for b in problem.reads[o]
                                if b not in written))
-    after = chain.finalise.bytes(chain.channels, chain.channels) if chain.finalise else None
+    after = chain.finalise.bytes(chain.channels, chain.most_slices) if chain.finalise else None
     outside = 0
     for o in chain.members:
         outside |= successors[o]
     return Transition(chain.producer, mask, written, outside & ~mask,
-                      max(s.bytes(chain.channels, chain.channels) for s in chain.loop), after,
+                      max(s.bytes(chain.channels, chain.most_slices) for s in chain.loop), after,
                       _keepers(problem, written), _keepers(problem, read), chain)
 
 

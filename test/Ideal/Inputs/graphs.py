@@ -51,10 +51,10 @@ class Builder:
         return out
 
     def conv(self, x: Tensor, out_channels: int, kernel: int = 1, stride: int = 1,
-             pad: int = 0, dtype: str | None = None) -> Tensor:
+             pad: int = 0, dtype: str | None = None, groups: int = 1) -> Tensor:
         n, h, w, c = x.shape
         size = (h + 2 * pad - kernel) // stride + 1
-        weights = self._weights((out_channels, kernel, kernel, c), out_channels)
+        weights = self._weights((out_channels, kernel, kernel, c // groups), out_channels)
         attrs = dict(_SAME, stride=(stride, stride), pad=(pad,) * 4)
         return self.add_op("conv2d", [x, weights, self._bias(out_channels)],
                            (n, size, size, out_channels), dtype, **attrs)
@@ -95,6 +95,18 @@ def chain_accumulated(dtype: str = "i8") -> Graph:
     t1 = b.depthwise(t0)
     y = b.conv(t1, 2)
     return b.graph(f"chain_accumulated_{dtype}", [x], [y])
+
+
+def grouped_chain(second_groups: int | None = None) -> Graph:
+    """1x1 to 32 channels, a 3x3 convolution in 4 groups of 8, optionally another in
+    `second_groups` groups, a 1x1 projection."""
+    b = Builder()
+    x = b.tensor((1, 8, 8, 4))
+    t = b.conv(b.conv(x, 32), 32, kernel=3, pad=1, groups=4)
+    if second_groups:
+        t = b.conv(t, 32, kernel=3, pad=1, groups=second_groups)
+    y = b.conv(t, 2)
+    return b.graph("grouped_chain", [x], [y])
 
 
 def finalise_peak() -> Graph:
@@ -211,6 +223,8 @@ GRAPHS = {
     "chain_accumulated": chain_accumulated,
     "chain_accumulated_f32": lambda: chain_accumulated("f32"),
     "finalise_peak": finalise_peak,
+    "grouped_chain": grouped_chain,
+    "grouped_widths": lambda: grouped_chain(2),
     "flatten_consumer": flatten_consumer,
     "no_chain": no_chain,
     "constant_operand": constant_operand,
