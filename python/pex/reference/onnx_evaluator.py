@@ -306,6 +306,9 @@ class Evaluator:
     def _Expand(self, x, shape):
         return x.expand(*np.broadcast_shapes(tuple(x.shape), tuple(_ints(shape)))).clone()
 
+    def _Tile(self, x, repeats):
+        return x.repeat(*_ints(repeats))
+
     def _DepthToSpace(self, x, blocksize, mode="DCR"):
         n, depth, h, w = x.shape
         b = blocksize

@@ -32,7 +32,7 @@ OPERATORS = (
     "reduce_sum", "reflect_pad", "relu", "reshape", "resize", "rnn_", "round", "selu",
     "shape", "sigmoid", "simple_rnn", "sin_", "size", "slice", "softmax", "softplus",
     "spacetodepth", "split", "sqrt", "squeeze", "sub", "sum_", "tanh", "transpose",
-    "unsqueeze", "upsample", "where",
+    "tile", "unsqueeze", "upsample", "where",
     "cumsum", "top_k",
     "einsum",
 )

@@ -271,6 +271,31 @@ def normalizations() -> bytes:
     return _graph(nodes, [("x", [1, 4, 3, 5])], [("y", [1, 4, 3, 5])], weights)
 
 
+def tiles() -> bytes:
+    """`x.repeat(1, 2, 1, 3)` (Tile of an activation) plus a per-channel constant tiled to
+    the same shape (Tile of a constant: folded)."""
+    rng = np.random.default_rng(45)
+    weights = {"repeats": np.array([1, 2, 1, 3]), "spread": np.array([1, 1, 3, 12]),
+               "bias": rng.normal(0, 1, (1, 4, 1, 1))}
+    nodes = [_node("Tile", ["x", "repeats"], "tiled"),
+             _node("Tile", ["bias", "spread"], "bias_tiled"),
+             _node("Add", ["tiled", "bias_tiled"], "y")]
+    return _graph(nodes, [("x", [1, 2, 3, 4])], [("y", [1, 4, 3, 12])], weights)
+
+
+def qdq_tile() -> bytes:
+    """Tile of an int8 tensor between DequantizeLinear and QuantizeLinear of the same
+    parameters: data movement of the int8 values; int8 output."""
+    from onnx import TensorProto
+    weights = {"repeats": np.array([1, 3, 2, 1])}
+    weights.update(_params("p", 1 / 100, -7))
+    nodes = [_quantize_node("x", "xq", "p"), _dequantize_node("xq", "xd", "p"),
+             _node("Tile", ["xd", "repeats"], "tiled"),
+             _quantize_node("tiled", "y", "p")]
+    return _graph(nodes, [("x", [1, 2, 3, 4])], [("y", [1, 6, 6, 4])], weights,
+                  output_type=TensorProto.INT8)
+
+
 def rearrangements() -> bytes:
     """PixelShuffle (DepthToSpace CRD, block 2) of an 8-channel map, reflect Pad by 1 and
     edge Pad by (2, 1) of the 2-channel result, SpaceToDepth (block 2) of that, and
@@ -1808,6 +1833,8 @@ MODELS = {
     "onnx_exponential_activations": exponential_activations,
     "onnx_normalizations": normalizations,
     "onnx_rearrangements": rearrangements,
+    "onnx_tiles": tiles,
+    "onnx_qdq_tile": qdq_tile,
     "onnx_masks": masks,
     "onnx_layer_norm_decomposed": layer_norm_decomposed,
     "onnx_qdq_attention": qdq_attention,

@@ -147,6 +147,23 @@ def _expand(node, attrs, inputs, opset):
     return np.broadcast_to(data, shape).copy()
 
 
+def _tile(node, attrs, inputs, opset):
+    data = np.asarray(inputs[0])
+    repeats = tile_repeats(inputs[1], data.ndim)
+    limits.check_shape("the result", [d * k for d, k in zip(data.shape, repeats)],
+                       data.dtype.itemsize)
+    return np.tile(data, repeats)
+
+
+def tile_repeats(repeats, rank: int) -> list[int]:
+    """Tile's repeats: one positive count per axis."""
+    repeats = np.asarray(repeats)
+    if repeats.ndim != 1 or repeats.size != rank or np.any(repeats < 1):
+        raise ModelError(f"repeats {repeats.reshape(-1).tolist()} are not one positive count "
+                         f"per axis of a rank-{rank} input")
+    return [int(k) for k in repeats]
+
+
 def _reshape(node, attrs, inputs, opset):
     data, shape = inputs[0], [int(d) for d in inputs[1]]
     if not attrs.get("allowzero", 0):
@@ -185,6 +202,7 @@ FOLDERS = {
     "Flatten": lambda n, a, i, o: i[0].reshape(int(np.prod(i[0].shape[:a.get("axis", 1)])), -1),
     "Transpose": lambda n, a, i, o: i[0].transpose(a.get("perm")),
     "Expand": _expand,
+    "Tile": _tile,
     "Add": _broadcast(np.add),
     "Sub": _broadcast(np.subtract),
     "Mul": _broadcast(np.multiply),

@@ -1,5 +1,5 @@
 """Operators that move data without arithmetic: Reshape, Flatten, Squeeze, Unsqueeze,
-Transpose, Concat, Split, Slice, Gather, Pad, Identity. They keep the element type and
+Transpose, Concat, Split, Slice, Gather, Pad, Identity, Tile. They keep the element type and
 quantisation of their input, so they serve int8 tensors and DequantizeLinear views too."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from pex.errors import ModelError
+from pex.importers import limits
 from pex.importers.onnx import folding
 from pex.importers.onnx.folding import normalized_axis
 from pex.importers.onnx.layout import (Activation, preferred_perm, reshape_result_perm,
@@ -372,6 +373,19 @@ def _expand(r, node, attrs) -> None:
     r.alias(node.output[0], binary(r, "add", [x, zeros], node.output[0], activation="NONE"))
 
 
+def _tile(r, node, attrs) -> None:
+    """Copies of the input joined along each repeated axis (`x.repeat(...)` in PyTorch):
+    data movement, so int8 tensors and DequantizeLinear views stay as they are."""
+    x = r.raw(node.input[0])
+    repeats = folding.tile_repeats(r.constant(node.input[1], "repeats"), x.rank)
+    limits.check_shape("the result", [d * k for d, k in zip(x.shape, repeats)],
+                       np.dtype(x.tensor.numpy_type).itemsize)
+    for axis, count in enumerate(repeats):
+        if count > 1:
+            x = concat_activations(r, [x] * count, axis, f"{node.output[0]}/axis{axis}")
+    r.alias(node.output[0], x)
+
+
 def _identity(r, node, attrs) -> None:
     if len(node.output) > 1 and node.output[1] and r.consumers_of(node.output[1]):
         raise ModelError("the mask output of Dropout is not supported")
@@ -433,5 +447,6 @@ OPERATORS = {
     "DepthToSpace": _depth_to_space,
     "SpaceToDepth": _space_to_depth,
     "Expand": _expand,
+    "Tile": _tile,
     "Constant": _constant,
 }
