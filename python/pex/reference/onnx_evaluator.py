@@ -400,6 +400,17 @@ class Evaluator:
     def _Softplus(self, x):
         return self.torch.log(self.torch.exp(x) + 1)
 
+    def _Softsign(self, x):
+        return x / (1 + self.torch.abs(x))
+
+    def _ThresholdedRelu(self, x, alpha=1.0):
+        return self.torch.where(x > alpha, x, self.torch.zeros_like(x))
+
+    def _Shrink(self, x, bias=0.0, lambd=0.5):
+        zeros = self.torch.zeros_like(x)
+        return self.torch.where(x < -lambd, x + bias,
+                                self.torch.where(x > lambd, x - bias, zeros))
+
     def _Mish(self, x):
         return x * self.torch.tanh(self.torch.nn.functional.softplus(x))
 

@@ -34,6 +34,7 @@ OPERATORS = (
     "spacetodepth", "split", "sqrt", "squeeze", "sub", "sum_", "tanh", "transpose",
     "tile", "unsqueeze", "upsample", "where",
     "cumsum", "top_k",
+    "softsign", "thresholdedrelu", "shrink",
     "einsum",
 )
 # Node tests named exactly so (as prefixes they would select other operators' tests).

@@ -248,6 +248,21 @@ def exponential_activations() -> bytes:
     return _graph(nodes, [("x", [1, 3, 4, 5])], [("y", [1, 15, 4, 5])], weights)
 
 
+def shrinking_activations() -> bytes:
+    """On c = 8 (x - 0.5): Softsign, ThresholdedRelu (alpha 0.7), Shrink as hardshrink
+    (lambd 1) and as softshrink (lambd and bias 0.5), joined along the channels."""
+    weights = {"minus_half": np.array(-0.5), "eight": np.array(8.0)}
+    nodes = [_node("Add", ["x", "minus_half"], "centred"),
+             _node("Mul", ["centred", "eight"], "c"),
+             _node("Softsign", ["c"], "softsign"),
+             _node("ThresholdedRelu", ["c"], "thresholded", alpha=0.7),
+             _node("Shrink", ["c"], "hardshrink", lambd=1.0),
+             _node("Shrink", ["c"], "softshrink", lambd=0.5, bias=0.5),
+             _node("Concat", ["softsign", "thresholded", "hardshrink", "softshrink"], "y",
+                   axis=1)]
+    return _graph(nodes, [("x", [1, 3, 4, 5])], [("y", [1, 12, 4, 5])], weights)
+
+
 def normalizations() -> bytes:
     """PyTorch's GroupNorm(2 groups of 2 channels) as exported (Reshape to [1, 2, -1],
     InstanceNormalization with unit scale, Reshape back, Mul, Add per channel), then
@@ -1404,6 +1419,13 @@ def newer_opsets() -> bytes:
                   weights, opset=20)
 
 
+def qdq_shrinking_functions() -> bytes:
+    """`qdq_unary` with Softsign, ThresholdedRelu (alpha 0.7) and Shrink (softshrink:
+    lambd and bias 0.5)."""
+    return qdq_unary((("Softsign", {}), ("ThresholdedRelu", {"alpha": 0.7}),
+                      ("Shrink", {"lambd": 0.5, "bias": 0.5})))
+
+
 def qdq_unary_functions() -> bytes:
     """`qdq_unary` with the functions PyTorch layers export too: Erf (GELU), Elu (alpha
     0.5), Celu (alpha 2), Selu, Softplus (Mish), Exp (saturating), Abs, Neg, Sin, Cos."""
@@ -1849,6 +1871,8 @@ MODELS = {
     "onnx_qdq_two_inputs_two_outputs": qdq_two_inputs_two_outputs,
     "onnx_qdq_unary": qdq_unary,
     "onnx_qdq_unary_functions": qdq_unary_functions,
+    "onnx_qdq_shrinking_functions": qdq_shrinking_functions,
+    "onnx_shrinking_activations": shrinking_activations,
     "onnx_qdq_mul": qdq_mul,
     "onnx_qlinear_conv": qlinear_conv,
     "onnx_qlinear_matmul_add": qlinear_matmul_add,

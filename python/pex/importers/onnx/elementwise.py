@@ -241,6 +241,43 @@ def softplus_of(r, x: Activation, name: str) -> Activation:
     return binary(r, "add", [positive, tail], name, activation="NONE")
 
 
+def softsign(r, node, attrs) -> None:
+    """x / (1 + |x|)."""
+    x = r.float_activation(node.input[0])
+    name = node.output[0]
+    magnitude = unary(r, None, "abs", f"{name}/magnitude", x)
+    denominator = binary(r, "add", [magnitude, np.float32(1.0)], f"{name}/denominator",
+                         activation="NONE")
+    r.alias(name, binary(r, "div", [x, denominator], name, activation="NONE"))
+
+
+def thresholded_relu(r, node, attrs) -> None:
+    """x > alpha ? x : 0."""
+    x = r.float_activation(node.input[0])
+    name = node.output[0]
+    above = binary(r, "compare", [x, np.float32(attrs.get("alpha", 1.0))], f"{name}/above",
+                   "i1", predicate="greater")
+    zeros = np.zeros((1,) * x.rank, np.float32)
+    r.alias(name, binary(r, "select", [above, x, zeros], name))
+
+
+def shrink(r, node, attrs) -> None:
+    """x < -lambd ? x + bias : x > lambd ? x - bias : 0 (hardshrink: bias 0; softshrink:
+    bias lambd)."""
+    x = r.float_activation(node.input[0])
+    name = node.output[0]
+    bound, bias = float(attrs.get("lambd", 0.5)), float(attrs.get("bias", 0.0))
+    above = binary(r, "compare", [x, np.float32(bound)], f"{name}/above", "i1",
+                   predicate="greater")
+    below = binary(r, "compare", [np.float32(-bound), x], f"{name}/below", "i1",
+                   predicate="greater")
+    lowered = binary(r, "sub", [x, np.float32(bias)], f"{name}/lowered", activation="NONE")
+    raised = binary(r, "add", [x, np.float32(bias)], f"{name}/raised", activation="NONE")
+    zeros = np.zeros((1,) * x.rank, np.float32)
+    inner = binary(r, "select", [below, raised, zeros], f"{name}/inner")
+    r.alias(name, binary(r, "select", [above, lowered, inner], name))
+
+
 def mish(r, node, attrs) -> None:
     """x tanh(softplus(x)) (opset 18; older exports spell it out)."""
     x = r.float_activation(node.input[0])
@@ -357,6 +394,9 @@ OPERATORS = {
     "Selu": selu,
     "Softplus": softplus,
     "Mish": mish,
+    "Softsign": softsign,
+    "ThresholdedRelu": thresholded_relu,
+    "Shrink": shrink,
     "Gelu": gelu,
     "Mean": mean,
     "Pow": power,

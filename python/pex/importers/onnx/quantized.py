@@ -442,6 +442,10 @@ def _gelu(x, approximate: str):
     return 0.5 * x * (1.0 + np.vectorize(math.erf)(x / math.sqrt(2.0)))
 
 
+def _shrink(x, bound, bias):
+    return np.where(x < -bound, x + bias, np.where(x > bound, x - bias, 0.0))
+
+
 _SELU_ALPHA, _SELU_GAMMA = 1.67326319217681884765625, 1.05070102214813232421875
 
 # Functions defined on every real: log, sqrt and reciprocal (NaN or infinite below their
@@ -459,6 +463,9 @@ _UNARY_TABLES = {
     "Selu": lambda x, a: a.get("gamma", _SELU_GAMMA) * _elu(x, a.get("alpha", _SELU_ALPHA)),
     "Softplus": lambda x, a: np.logaddexp(x, 0.0),
     "Mish": lambda x, a: x * np.tanh(np.logaddexp(x, 0.0)),
+    "Softsign": lambda x, a: x / (1.0 + np.abs(x)),
+    "ThresholdedRelu": lambda x, a: np.where(x > a.get("alpha", 1.0), x, 0.0),
+    "Shrink": lambda x, a: _shrink(x, a.get("lambd", 0.5), a.get("bias", 0.0)),
     "Gelu": lambda x, a: _gelu(x, a.get("approximate", b"none").decode()),
     "Exp": lambda x, a: np.exp(x),
     "Abs": lambda x, a: np.abs(x),
