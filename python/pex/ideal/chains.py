@@ -16,7 +16,7 @@ from pex.errors import ModelError
 from pex.graph import Op, Tensor
 from pex.ideal.fusion import ELEMENTWISE_KINDS, VIEW_KINDS
 from pex.ideal.problem import Problem, tensor_bytes
-from pex.tosa.convolution import transpose_conv_out_pad
+from pex.tosa.convolution import is_one_convolution, transpose_conv_out_pad
 from pex.tosa.resize import tosa_resize_parameters
 from pex.tosa.shape import is_descending_run
 
@@ -84,8 +84,7 @@ def group_width(op: Op) -> int:
     group_in, channels = op.inputs[1].shape[3], _channels(op.inputs[0])
     if group_in == channels:
         return 1
-    groups = channels // group_in
-    return group_in if _channels(op.output) // groups == group_in else 0
+    return group_in if is_one_convolution(channels, group_in, _channels(op.output)) else 0
 
 
 def is_producer(op: Op) -> bool:

@@ -179,13 +179,13 @@ def tanh_int8(x, input_scale: float, input_zero_point: int, output_scale: float,
     return tflm_reference.tanh_int8(x, input_scale, input_zero_point)
 
 
-_erf = np.vectorize(math.erf, otypes=[np.float64])
+erf = np.vectorize(math.erf, otypes=[np.float64])
 
 
 def gelu_f32(x):
     """TFLite Micro's GeluTransform: 0.5f * x * (1 + erf(x * (float)M_SQRT1_2))."""
     x = np.asarray(x, np.float32)
-    curve = _erf(x * np.float32(np.sqrt(0.5))).astype(np.float32)
+    curve = erf(x * np.float32(np.sqrt(0.5))).astype(np.float32)
     return np.float32(0.5) * x * (np.float32(1) + curve)
 
 

@@ -287,29 +287,13 @@ def mish(r, node, attrs) -> None:
 
 
 def gelu(r, node, attrs) -> None:
-    """x (1 + erf(x / sqrt 2)) / 2, or with approximate "tanh" x (1 + tanh(sqrt(2 / pi)
-    (x + 0.044715 x^3))) / 2 (opset 20; older exports spell out the Erf form)."""
-    x = r.float_activation(node.input[0])
-    name = node.output[0]
+    """GELU, erf or (opset 20's approximate "tanh") tanh form; older exports spell out the
+    Erf form in elementary operators."""
     approximate = attrs.get("approximate", b"none").decode()
-    if approximate == "none":
-        scaled = binary(r, "mul", [x, np.float32(1 / np.sqrt(2))], f"{name}/scaled",
-                        activation="NONE")
-        curve = unary(r, None, "erf", f"{name}/erf", scaled)
-    elif approximate == "tanh":
-        cube = binary(r, "mul", [binary(r, "mul", [x, x], f"{name}/square", activation="NONE"),
-                                 x], f"{name}/cube", activation="NONE")
-        inner = binary(r, "add", [x, binary(r, "mul", [cube, np.float32(0.044715)],
-                                            f"{name}/cubic", activation="NONE")],
-                       f"{name}/inner", activation="NONE")
-        curve = unary(r, None, "tanh", f"{name}/tanh",
-                      binary(r, "mul", [inner, np.float32(np.sqrt(2 / np.pi))],
-                             f"{name}/argument", activation="NONE"))
-    else:
+    kinds = {"none": "gelu", "tanh": "gelu_tanh"}
+    if approximate not in kinds:
         raise ModelError(f"Gelu approximate '{approximate}' is not supported (none, tanh)")
-    half = binary(r, "mul", [x, np.float32(0.5)], f"{name}/half", activation="NONE")
-    rise = binary(r, "add", [curve, np.float32(1.0)], f"{name}/rise", activation="NONE")
-    r.alias(name, binary(r, "mul", [half, rise], name, activation="NONE"))
+    r.alias(node.output[0], unary(r, node, kinds[approximate]))
 
 
 def mean(r, node, attrs) -> None:

@@ -39,6 +39,7 @@ from pex.importers.onnx.elementwise import broadcast, clip_bounds
 from pex.importers.onnx.folding import normalized_axis
 from pex.importers.onnx.layout import Activation, preferred_perm, stored_shape
 from pex.importers.onnx.pooling import reduce
+from pex.reference.tflm_unary import erf
 
 
 # QuantizeLinear and DequantizeLinear.
@@ -439,7 +440,7 @@ def _gelu(x, approximate: str):
         return 0.5 * x * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x ** 3)))
     if approximate != "none":
         raise ModelError(f"Gelu approximate '{approximate}' is not supported (none, tanh)")
-    return 0.5 * x * (1.0 + np.vectorize(math.erf)(x / math.sqrt(2.0)))
+    return 0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))
 
 
 def _shrink(x, bound, bias):
@@ -456,7 +457,7 @@ _UNARY_TABLES = {
     "Tanh": lambda x, a: np.tanh(x),
     "HardSigmoid": lambda x, a: _hard_sigmoid(x, a.get("alpha", 0.2), a.get("beta", 0.5)),
     "HardSwish": lambda x, a: x * _hard_sigmoid(x, 1.0 / 6.0, 0.5),
-    "Erf": lambda x, a: np.vectorize(math.erf)(x),
+    "Erf": lambda x, a: erf(x),
     "Elu": lambda x, a: _elu(x, a.get("alpha", 1.0)),
     "Celu": lambda x, a: np.maximum(x, 0.0) + np.minimum(
         a.get("alpha", 1.0) * np.expm1(x / a.get("alpha", 1.0)), 0.0),
