@@ -20,6 +20,11 @@ static bool overlapInTime(const PackingBuffer &a, const PackingBuffer &b) {
   return a.first <= b.last && b.first <= a.last;
 }
 
+/// Whether `a` and `b` are a buffer and the one it is written over.
+static bool arePaired(ArrayRef<PackingBuffer> buffers, unsigned a, unsigned b) {
+  return buffers[a].over == b || buffers[b].over == a;
+}
+
 int64_t mlir::pex::getLivenessPeak(ArrayRef<PackingBuffer> buffers,
                                    int64_t alignment) {
   std::map<int64_t, int64_t> delta;
@@ -27,6 +32,15 @@ int64_t mlir::pex::getLivenessPeak(ArrayRef<PackingBuffer> buffers,
     int64_t size = llvm::alignTo(buffer.size, alignment);
     delta[buffer.first] += size;
     delta[buffer.last + 1] -= size;
+    // Written over another from its first byte: their shared bytes count
+    // once at the step both hold data.
+    if (buffer.over && overlapInTime(buffer, buffers[*buffer.over])) {
+      const PackingBuffer &under = buffers[*buffer.over];
+      int64_t shared = std::min(
+          size, static_cast<int64_t>(llvm::alignTo(under.size, alignment)));
+      delta[std::max(buffer.first, under.first)] -= shared;
+      delta[std::min(buffer.last, under.last) + 1] += shared;
+    }
   }
   int64_t live = 0, peak = 0;
   for (auto [step, change] : delta) {
@@ -37,7 +51,8 @@ int64_t mlir::pex::getLivenessPeak(ArrayRef<PackingBuffer> buffers,
 }
 
 /// First fit of the buffers in `order`: each at the lowest aligned offset
-/// where it overlaps no already placed buffer that is live at the same time.
+/// where it overlaps no already placed buffer that is live at the same time,
+/// or, written over a placed buffer, at that one's offset if it is free.
 static Packing firstFit(ArrayRef<PackingBuffer> buffers,
                         ArrayRef<unsigned> order, int64_t alignment) {
   Packing packing;
@@ -46,19 +61,38 @@ static Packing firstFit(ArrayRef<PackingBuffer> buffers,
   for (unsigned index : order) {
     const PackingBuffer &buffer = buffers[index];
     int64_t size = llvm::alignTo(buffer.size, alignment);
-    // Intervals taken by time-overlapping buffers, by offset.
+    // Intervals taken by time-overlapping buffers, by offset, but for the
+    // buffer this one is written over (or that is written over this one).
     SmallVector<std::pair<int64_t, int64_t>> taken;
-    for (unsigned other : placed)
-      if (overlapInTime(buffer, buffers[other]))
-        taken.push_back({packing.offsets[other],
-                         packing.offsets[other] +
-                             llvm::alignTo(buffers[other].size, alignment)});
-    llvm::sort(taken);
+    std::optional<std::pair<int64_t, int64_t>> paired;
+    for (unsigned other : placed) {
+      if (!overlapInTime(buffer, buffers[other]))
+        continue;
+      int64_t begin = packing.offsets[other];
+      std::pair<int64_t, int64_t> interval = {
+          begin, begin + llvm::alignTo(buffers[other].size, alignment)};
+      if (arePaired(buffers, index, other))
+        paired = interval;
+      else
+        taken.push_back(interval);
+    }
+    auto isFree = [&](int64_t offset) {
+      return llvm::none_of(taken, [&](std::pair<int64_t, int64_t> interval) {
+        return offset < interval.second && interval.first < offset + size;
+      });
+    };
     int64_t offset = 0;
-    for (auto [begin, end] : taken) {
-      if (offset + size <= begin)
-        break;
-      offset = std::max(offset, end);
+    if (paired && isFree(paired->first)) {
+      offset = paired->first;
+    } else {
+      if (paired)
+        taken.push_back(*paired);
+      llvm::sort(taken);
+      for (auto [begin, end] : taken) {
+        if (offset + size <= begin)
+          break;
+        offset = std::max(offset, end);
+      }
     }
     packing.offsets[index] = offset;
     packing.size = std::max(packing.size, offset + size);
@@ -182,10 +216,20 @@ PoolPacking mlir::pex::packBuffersInPools(ArrayRef<PackingBuffer> buffers,
   // packing (first fit or better) never exceeds.
   SmallVector<SmallVector<PackingBuffer>> members(capacities.size());
   SmallVector<SmallVector<unsigned>> memberIndices(capacities.size());
+  // A pool's members, written over a member of the same pool where planned.
+  auto inPool = [&](unsigned pool, unsigned buffer) {
+    PackingBuffer member = buffers[buffer];
+    member.over = std::nullopt;
+    if (std::optional<unsigned> under = buffers[buffer].over)
+      if (auto *it = llvm::find(memberIndices[pool], *under);
+          it != memberIndices[pool].end())
+        member.over = it - memberIndices[pool].begin();
+    return member;
+  };
   for (unsigned buffer : hottest) {
     bool placed = false;
     for (auto [pool, capacity] : llvm::enumerate(capacities)) {
-      members[pool].push_back(buffers[buffer]);
+      members[pool].push_back(inPool(pool, buffer));
       if (packBuffers(members[pool], alignment, PackingStrategy::FirstFit)
               .size <= capacity) {
         memberIndices[pool].push_back(buffer);
@@ -200,6 +244,8 @@ PoolPacking mlir::pex::packBuffersInPools(ArrayRef<PackingBuffer> buffers,
     }
   }
   for (auto [pool, indices] : llvm::enumerate(memberIndices)) {
+    for (auto [position, buffer] : llvm::enumerate(indices))
+      members[pool][position] = inPool(pool, buffer);
     Packing packing = packBuffers(members[pool], alignment, strategy);
     result.sizes[pool] = packing.size;
     for (auto [position, buffer] : llvm::enumerate(indices)) {

@@ -59,6 +59,7 @@ private:
   /// Maps the results of views in `block` to their sources' buffers.
   void aliasViews(Block &block, llvm::DenseMap<Value, unsigned> &bufferOf);
   std::optional<unsigned> findInPlaceInput(const LogicalOperator &op) const;
+  std::optional<unsigned> findOverwritableInput(const Unit &unit) const;
   void buildGroupProfile(unsigned unitIndex, GroupOp group);
   LogicalResult buildStreamProfile(unsigned unitIndex, StreamOp stream);
   LogicalResult buildLoopProfile(unsigned unitIndex, scf::ForOp loop);
@@ -158,6 +159,23 @@ BufferGraphBuilder::findInPlaceInput(const LogicalOperator &op) const {
     return std::nullopt;
   auto it = bufferOf.find(*candidate);
   if (it == bufferOf.end() || model.buffers[it->second].value != *candidate)
+    return std::nullopt;
+  return it->second;
+}
+
+std::optional<unsigned>
+BufferGraphBuilder::findOverwritableInput(const Unit &unit) const {
+  std::optional<Value> candidate = getOverwritableOperand(unit.op);
+  if (!candidate || unit.outputs.size() != 1)
+    return std::nullopt;
+  auto it = bufferOf.find(*candidate);
+  if (it == bufferOf.end())
+    return std::nullopt;
+  const Buffer &input = model.buffers[it->second];
+  const Buffer &output = model.buffers[unit.outputs.front()];
+  if (input.value != *candidate || input.isResult || input.isState ||
+      output.isIO() || output.isState || !model.counts(input) ||
+      !model.counts(output))
     return std::nullopt;
   return it->second;
 }
@@ -600,6 +618,7 @@ LogicalResult BufferGraphBuilder::build(func::FuncOp func) {
         if (auto it = bufferOf.find(operand); it != bufferOf.end())
           unit.anchorInputs.push_back(it->second);
     unit.inPlaceInput = findInPlaceInput(unit.op);
+    unit.overwritableInput = findOverwritableInput(unit);
     unit.macs = getMacs(unit.op);
   }
   for (auto [index, unit] : llvm::enumerate(model.units))

@@ -124,6 +124,19 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
       overlaps.push_back(&*overInput);
   }
 
+  // Results over wider inputs, where the input dies at the unit's step.
+  SmallVector<ScheduleLiveness::Overwrite> overwriteCandidates;
+  for (unsigned unit : order) {
+    const Unit &u = units[unit];
+    if (u.group || !u.overwritableInput)
+      continue;
+    unsigned step = unitStart[unit];
+    unsigned input = *u.overwritableInput, result = u.outputs.front();
+    if (eval.lifetimes[input].second == step &&
+        eval.lifetimes[result].first == step)
+      overwriteCandidates.push_back({result, input, step});
+  }
+
   // Live bytes per step over storage roots, by a difference array.
   auto countLiveBytes = [&] {
     SmallVector<std::pair<unsigned, unsigned>> rootInterval(
@@ -150,6 +163,26 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
       int64_t bytes = rootEnd[root] - rootBegin[root];
       delta[rootInterval[root].first] += bytes;
       delta[rootInterval[root].second + 1] -= bytes;
+    }
+    // An overwrite holds when the input's storage ends and the result's
+    // begins at the step, each buffer at its storage's first byte, and the
+    // result's storage is no larger: then the result's storage bytes are
+    // the input's.
+    eval.overwrites.clear();
+    for (const ScheduleLiveness::Overwrite &over : overwriteCandidates) {
+      unsigned into = eval.storageOf[over.input];
+      unsigned from = eval.storageOf[over.result];
+      int64_t shared = rootEnd[from] - rootBegin[from];
+      if (into == from || !rootCounted[into] || !rootCounted[from] ||
+          rootInterval[into].second != over.step ||
+          rootInterval[from].first != over.step ||
+          eval.offsetInStorage[over.input] != rootBegin[into] ||
+          eval.offsetInStorage[over.result] != rootBegin[from] ||
+          shared > rootEnd[into] - rootBegin[into])
+        continue;
+      eval.overwrites.push_back(over);
+      delta[over.step] -= shared;
+      delta[over.step + 1] += shared;
     }
     int64_t live = 0;
     eval.peakBytes = 0;
@@ -250,6 +283,9 @@ mlir::pex::getUnitCost(const BufferGraph &graph, unsigned unit,
         u.inPlaceInput && llvm::is_contained(dyingInputs, *u.inPlaceInput) &&
         !buffers[*u.inPlaceInput].isIO() && !buffers[u.outputs.front()].isIO();
     int64_t during = inPlace ? liveBefore : liveBefore + produced;
+    if (!inPlace && u.overwritableInput &&
+        llvm::is_contained(dyingInputs, *u.overwritableInput))
+      during -= buffers[u.outputs.front()].bytes;
     return {during, after};
   }
 
@@ -319,12 +355,13 @@ int64_t mlir::pex::getLowerBound(const BufferGraph &graph) {
       live += countedBytes(input);
     for (unsigned output : unit.outputs)
       live += countedBytes(output);
-    if (unit.inPlaceInput) {
-      const Buffer &input = buffers[*unit.inPlaceInput];
-      if (canDieHere(*unit.inPlaceInput) && !input.isIO() &&
-          !buffers[unit.outputs.front()].isIO())
-        live -= countedBytes(*unit.inPlaceInput);
-    }
+    bool inPlace = unit.inPlaceInput && canDieHere(*unit.inPlaceInput) &&
+                   !buffers[*unit.inPlaceInput].isIO() &&
+                   !buffers[unit.outputs.front()].isIO();
+    if (inPlace)
+      live -= countedBytes(*unit.inPlaceInput);
+    else if (unit.overwritableInput && canDieHere(*unit.overwritableInput))
+      live -= countedBytes(unit.outputs.front());
     bound = std::max(bound, live);
   }
   return bound;

@@ -83,24 +83,53 @@ SmallVector<Value> LogicalOperator::getExternalOperands() const {
   return operands.takeVector();
 }
 
+/// The operands of `op` a result could be written over: activations
+/// computed elsewhere that own their storage (not constants, not views).
+static SmallVector<Value>
+getOwnedActivationOperands(const LogicalOperator &op) {
+  SmallVector<Value> operands;
+  for (Value operand : op.getExternalOperands()) {
+    Operation *def = operand.getDefiningOp();
+    if (isa<ShapedType>(operand.getType()) && !isConstantValue(operand) &&
+        !(def && isViewOp(def)))
+      operands.push_back(operand);
+  }
+  return operands;
+}
+
 std::optional<Value> mlir::pex::getInPlaceCandidate(const LogicalOperator &op) {
   // A write of the output's rows computes no tensor.
   if (op.getSink()->getNumResults() == 0)
     return std::nullopt;
   Type outputType = op.getSink()->getResult(0).getType();
-  for (Value operand : op.getExternalOperands()) {
-    auto type = dyn_cast<ShapedType>(operand.getType());
-    if (!type || isConstantValue(operand))
-      continue;
-    if (Operation *def = operand.getDefiningOp(); def && isViewOp(def))
-      continue;
+  for (Value operand : getOwnedActivationOperands(op)) {
     // A kernel's destination has its result's type: an i32 tensor's bytes
     // are not written as f32 in place.
-    if (type != outputType)
+    if (operand.getType() != outputType)
       continue;
     bool readByAnchor = llvm::any_of(
         operand.getUsers(), [&](Operation *user) { return user == op.anchor; });
     if (!readByAnchor)
+      return operand;
+  }
+  return std::nullopt;
+}
+
+std::optional<Value>
+mlir::pex::getOverwritableOperand(const LogicalOperator &op) {
+  // An anchor's loops may visit elements out of linear order (channel
+  // blocks over pixels), which only writes of the read width tolerate.
+  if (op.anchor || op.getSink()->getNumResults() == 0)
+    return std::nullopt;
+  auto outputType =
+      dyn_cast<RankedTensorType>(op.getSink()->getResult(0).getType());
+  if (!outputType || outputType.getElementTypeBitWidth() % 8 != 0)
+    return std::nullopt;
+  for (Value operand : getOwnedActivationOperands(op)) {
+    auto type = dyn_cast<RankedTensorType>(operand.getType());
+    if (type && type.getShape() == outputType.getShape() &&
+        type.getElementType().isIntOrFloat() &&
+        type.getElementTypeBitWidth() >= outputType.getElementTypeBitWidth())
       return operand;
   }
   return std::nullopt;

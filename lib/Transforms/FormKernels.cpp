@@ -163,7 +163,10 @@ LogicalResult wrapInKernel(const LogicalOperator &op) {
   auto placement = sink->getAttrOfType<PlacementAttr>(kPlacementAttrName);
   std::optional<Value> inPlace;
   if (placement) {
-    if (std::optional<Value> candidate = getInPlaceCandidate(op))
+    // A result planned over an input from its first byte has a buffer of
+    // its own at that input's offset: not in place.
+    std::optional<Value> candidate = getInPlaceCandidate(op);
+    if (candidate && !sink->hasAttr(kOverConsumedInputAttrName))
       if (PlacementAttr over = getRecordedPlacement(*candidate);
           over && over.getOffset() == placement.getOffset())
         inPlace = candidate;
@@ -197,9 +200,12 @@ LogicalResult wrapInKernel(const LogicalOperator &op) {
                placement ? getCarriedDestination(result, placement)
                          : std::nullopt)
     destination = *carried;
-  else if (placement)
+  else if (placement) {
     destination = BufferOp::create(builder, loc, resultType, placement);
-  else
+    // Written over a wider input from its first byte, as planned.
+    if (Attribute over = sink->getAttr(kOverConsumedInputAttrName))
+      destination.getDefiningOp()->setAttr(kOverConsumedInputAttrName, over);
+  } else
     destination = tensor::EmptyOp::create(builder, loc, resultType.getShape(),
                                           resultType.getElementType());
   auto kernel =

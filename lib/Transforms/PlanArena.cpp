@@ -76,6 +76,9 @@ Storages collectStorages(const BufferGraph &graph,
     }
     storages.indexOf[index] = it->second;
   }
+  for (const ScheduleLiveness::Overwrite &over : live.overwrites)
+    storages.packing[*storages.indexOf[over.result]].over =
+        storages.indexOf[over.input];
   storages.exactPeak = getLivenessPeak(storages.packing, 1);
   return storages;
 }
@@ -299,6 +302,18 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
       unit.op.getSink()->setAttr(
           kOverConsumedInputAttrName,
           IntegerAttr::get(IntegerType::get(&getContext(), 64), inputOffset));
+    }
+    // A result written over a wider input where the packing put it at the
+    // input's offset: the same exception, on the operator computing it.
+    for (const ScheduleLiveness::Overwrite &over : live.overwrites) {
+      unsigned result = *storages.indexOf[over.result];
+      unsigned input = *storages.indexOf[over.input];
+      if (offsets[result] != offsets[input] || poolOf[result] != poolOf[input])
+        continue;
+      graph->getBuffers()[over.result].value.getDefiningOp()->setAttr(
+          kOverConsumedInputAttrName,
+          IntegerAttr::get(IntegerType::get(&getContext(), 64),
+                           offsets[input]));
     }
     for (auto [resultIndex, storage] : returnedInputs) {
       const PackingBuffer &copy = storages.packing[storage];

@@ -8,9 +8,10 @@
 
 // An int8 residual epilogue writes the block's output over its whole input
 // %a, which dies there: the epilogue step holds the i32 accumulator (4096 B)
-// and one 1024 B buffer for %a and the result, not two.
+// and one 1024 B buffer for %a and the result, not two. (%a is written over
+// the model's input, which it reads element by element: 1024 B at step 0.)
 // CHECK-LABEL: pex memory report: @residual_epilogue_in_place
-// CHECK:      0         2048  tosa.clamp "relu"
+// CHECK:      0         1024  tosa.clamp "relu"
 // CHECK:      pex.group
 // CHECK-NEXT: 1         7168    | slice: tosa.conv2d "expand"
 // CHECK-NEXT: 2         7168    | slice: tosa.conv2d "project"

@@ -23,6 +23,10 @@ struct PackingBuffer {
   int64_t size;
   /// Inclusive range of steps during which the buffer holds data.
   int64_t first, last;
+  /// A buffer (index in the same array) this one is written over from its
+  /// first byte at the step where that one ends and this one begins: placed
+  /// at its offset where possible, the two share this one's bytes then.
+  std::optional<unsigned> over = std::nullopt;
 };
 
 enum class PackingStrategy {

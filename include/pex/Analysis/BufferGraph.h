@@ -119,6 +119,11 @@ public:
     SmallVector<unsigned> outputs;
     /// An input the output may overwrite when the input dies at this unit.
     std::optional<unsigned> inPlaceInput;
+    /// An input of wider elements the output may be written over from the
+    /// same first byte when the input dies at this unit
+    /// (getOverwritableOperand); the input may be the model's (the run
+    /// consumes it), not a returned value.
+    std::optional<unsigned> overwritableInput;
     /// The inputs the anchor reads (the others are read by the fused
     /// element-wise operators).
     SmallVector<unsigned> anchorInputs;

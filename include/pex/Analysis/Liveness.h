@@ -45,6 +45,14 @@ struct ScheduleLiveness {
   SmallVector<std::pair<unsigned, unsigned>> lifetimes;
   SmallVector<unsigned> storageOf;
   SmallVector<int64_t> offsetInStorage;
+  /// A unit's result written over a wider input from the input's first byte
+  /// (BufferGraph::Unit::overwritableInput) where the input dies: their
+  /// storages stay apart but start at one offset, sharing the result's
+  /// storage bytes at `step`.
+  struct Overwrite {
+    unsigned result, input, step;
+  };
+  SmallVector<Overwrite> overwrites;
   int64_t peakBytes = 0;
   unsigned peakStep = 0;
 

@@ -55,6 +55,16 @@ bool isViewOp(Operation *op);
 /// decide.
 std::optional<Value> getInPlaceCandidate(const LogicalOperator &op);
 
+/// An operand an element-wise logical operator (no anchor) may write its
+/// output over from the same first byte, though as a buffer of its own: an
+/// activation of the output's shape whose elements are at least as wide (a
+/// float input quantised to int8, a uint8 input to int8). The kernel's one
+/// forward loop reads element i before writing it, and writes element i no
+/// further than where element i was read from, so no byte is written before
+/// its last read. Unlike getInPlaceCandidate's, the operand may be a model
+/// input the arena holds.
+std::optional<Value> getOverwritableOperand(const LogicalOperator &op);
+
 /// Partitions the computations of `block` (TOSA operators, pex.group,
 /// pex.stream and scf.for loops carrying tensors, each loop a logical
 /// operator of its own; not constants, views or slices) into logical

@@ -338,7 +338,9 @@ def PlanArena : Pass<"pex-plan-arena", "func::FuncOp"> {
     of the function's schedule as the IR records it (the order of the body,
     the groups, the results written in place over an input: see
     docs/memory-model.md), packs the storages in one arena with every
-    offset and size aligned, and records each buffer's `#pex.placement`
+    offset and size aligned (an element-wise result over a wider input at
+    that input's offset where the bytes are free, marked
+    `pex.over_consumed_input`), and records each buffer's `#pex.placement`
     (offset, exact size, lifetime in steps): on the operation computing it,
     in `pex.placements` and `pex.accumulator_placements` on a group or a
     stream (line buffers on the operation whose rows they hold), on a

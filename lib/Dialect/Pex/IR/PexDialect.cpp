@@ -86,10 +86,12 @@ LogicalResult PexDialect::verifyOperationAttribute(Operation *op,
     return expect(isa<StringAttr>(value) && isa<memref::ViewOp>(op),
                   "a role string on an arena view");
   if (name == kOverConsumedInputAttrName)
-    return expect(isa<IntegerAttr>(value) &&
-                      isa<StreamOp, BufferOp, memref::AllocOp, memref::ViewOp>(
-                          op),
-                  "an arena offset on a pex.stream or its result's storage");
+    return expect(
+        isa<IntegerAttr>(value) &&
+            (isa<StreamOp, BufferOp, memref::AllocOp, memref::ViewOp>(op) ||
+             op->hasAttr(kPlacementAttrName)),
+        "an arena offset on a pex.stream, a placed operator or "
+        "its result's storage");
   if (name == kResultPlacementsAttrName && isa<StreamOp, scf::ForOp>(op))
     return verifyPlacementArray(op, attr, op->getNumResults());
   // A stream's one accumulator: its last operator's, reducing all rows.
