@@ -244,9 +244,15 @@ PoolPacking mlir::pex::packBuffersInPools(ArrayRef<PackingBuffer> buffers,
     }
   }
   for (auto [pool, indices] : llvm::enumerate(memberIndices)) {
+    // The fit was checked without the pairs whose result joined the pool
+    // before its input: all pairs where the pool still holds its members,
+    // else the members as checked.
+    SmallVector<PackingBuffer> checked(members[pool]);
     for (auto [position, buffer] : llvm::enumerate(indices))
       members[pool][position] = inPool(pool, buffer);
     Packing packing = packBuffers(members[pool], alignment, strategy);
+    if (packing.size > capacities[pool])
+      packing = packBuffers(checked, alignment, strategy);
     result.sizes[pool] = packing.size;
     for (auto [position, buffer] : llvm::enumerate(indices)) {
       result.poolOf[buffer] = pool;

@@ -60,6 +60,9 @@ private:
   void aliasViews(Block &block, llvm::DenseMap<Value, unsigned> &bufferOf);
   std::optional<unsigned> findInPlaceInput(const LogicalOperator &op) const;
   std::optional<unsigned> findOverwritableInput(const Unit &unit) const;
+  /// Whether `op` reads the buffer of `operand` through another operand too
+  /// (a view of it), at other indices than the element it writes.
+  bool isAlsoReadThroughView(const LogicalOperator &op, Value operand) const;
   void buildGroupProfile(unsigned unitIndex, GroupOp group);
   LogicalResult buildStreamProfile(unsigned unitIndex, StreamOp stream);
   LogicalResult buildLoopProfile(unsigned unitIndex, scf::ForOp loop);
@@ -158,9 +161,19 @@ BufferGraphBuilder::findInPlaceInput(const LogicalOperator &op) const {
   if (!candidate)
     return std::nullopt;
   auto it = bufferOf.find(*candidate);
-  if (it == bufferOf.end() || model.buffers[it->second].value != *candidate)
+  if (it == bufferOf.end() || model.buffers[it->second].value != *candidate ||
+      isAlsoReadThroughView(op, *candidate))
     return std::nullopt;
   return it->second;
+}
+
+bool BufferGraphBuilder::isAlsoReadThroughView(const LogicalOperator &op,
+                                               Value operand) const {
+  unsigned buffer = bufferOf.lookup(operand);
+  return llvm::any_of(op.getExternalOperands(), [&](Value other) {
+    auto it = bufferOf.find(other);
+    return other != operand && it != bufferOf.end() && it->second == buffer;
+  });
 }
 
 std::optional<unsigned>
@@ -173,9 +186,9 @@ BufferGraphBuilder::findOverwritableInput(const Unit &unit) const {
     return std::nullopt;
   const Buffer &input = model.buffers[it->second];
   const Buffer &output = model.buffers[unit.outputs.front()];
-  if (input.value != *candidate || input.isResult || input.isState ||
-      output.isIO() || output.isState || !model.counts(input) ||
-      !model.counts(output))
+  if (input.value != *candidate || input.isResult || output.isIO() ||
+      !model.counts(input) || !model.counts(output) ||
+      isAlsoReadThroughView(unit.op, *candidate))
     return std::nullopt;
   return it->second;
 }

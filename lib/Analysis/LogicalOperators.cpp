@@ -123,7 +123,8 @@ mlir::pex::getOverwritableOperand(const LogicalOperator &op) {
     return std::nullopt;
   auto outputType =
       dyn_cast<RankedTensorType>(op.getSink()->getResult(0).getType());
-  if (!outputType || outputType.getElementTypeBitWidth() % 8 != 0)
+  if (!outputType || !outputType.getElementType().isIntOrFloat() ||
+      outputType.getElementTypeBitWidth() % 8 != 0)
     return std::nullopt;
   for (Value operand : getOwnedActivationOperands(op)) {
     auto type = dyn_cast<RankedTensorType>(operand.getType());

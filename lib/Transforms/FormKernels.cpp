@@ -194,20 +194,21 @@ LogicalResult wrapInKernel(const LogicalOperator &op) {
 
   OpBuilder builder(sink);
   Value destination;
-  if (inPlace)
+  if (inPlace) {
     destination = *inPlace;
-  else if (std::optional<Value> carried =
-               placement ? getCarriedDestination(result, placement)
-                         : std::nullopt)
+  } else if (std::optional<Value> carried =
+                 placement ? getCarriedDestination(result, placement)
+                           : std::nullopt) {
     destination = *carried;
-  else if (placement) {
+  } else if (placement) {
     destination = BufferOp::create(builder, loc, resultType, placement);
-    // Written over a wider input from its first byte, as planned.
+    // Written over an input at least as wide from its first byte, as planned.
     if (Attribute over = sink->getAttr(kOverConsumedInputAttrName))
       destination.getDefiningOp()->setAttr(kOverConsumedInputAttrName, over);
-  } else
+  } else {
     destination = tensor::EmptyOp::create(builder, loc, resultType.getShape(),
                                           resultType.getElementType());
+  }
   auto kernel =
       KernelOp::create(builder, loc, resultType, inputs, destination);
   if (placement)

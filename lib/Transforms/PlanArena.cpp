@@ -342,12 +342,14 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
                   ArenaAttr::get(&getContext(), arenaSize, alignment,
                                  storages.exactPeak, lowerBound));
     // What TensorFlow Lite Micro's greedy planner would need for the same
-    // buffers and lifetimes, for comparison.
+    // buffers and lifetimes, for comparison: it writes nothing over another.
+    SmallVector<PackingBuffer> apart(storages.packing);
+    for (PackingBuffer &storage : apart)
+      storage.over.reset();
     func->setAttr(
         kFirstFitSizeAttrName,
         builder.getI64IntegerAttr(
-            packBuffers(storages.packing, alignment, PackingStrategy::FirstFit)
-                .size));
+            packBuffers(apart, alignment, PackingStrategy::FirstFit).size));
   }
 };
 } // namespace

@@ -71,3 +71,38 @@ func.func @clamp_input(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x4xf32> {
   %p = tosa.max_pool2d %c {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x4xf32>) -> tensor<1x4x4x4xf32>
   return %p : tensor<1x4x4x4xf32>
 }
+
+// -----
+
+// The input is also read through a view of its first row (broadcast over
+// every row): writing row 0 would overwrite what later rows read, so the
+// result gets bytes of its own.
+// CHECK-LABEL: func.func @input_also_read_through_view
+// CHECK-NOT:   pex.over_consumed_input
+// CHECK:       return
+func.func @input_also_read_through_view(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x4xi8> {
+  %start = tosa.const_shape {values = dense<[0, 0, 0, 0]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %size = tosa.const_shape {values = dense<[1, 1, 8, 4]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %row = tosa.slice %x, %start, %size : (tensor<1x8x8x4xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x1x8x4xf32>
+  %d = tosa.sub %x, %row : (tensor<1x8x8x4xf32>, tensor<1x1x8x4xf32>) -> tensor<1x8x8x4xf32>
+  %q = tosa.cast %d : (tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xi8>
+  %p = tosa.max_pool2d %q {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x4xi8>) -> tensor<1x4x4x4xi8>
+  return %p : tensor<1x4x4x4xi8>
+}
+
+// -----
+
+// An anchor's loops may visit channel blocks out of linear order: a
+// convolution's fused requantisation is not written over its float input.
+// CHECK-LABEL: func.func @anchor_excluded
+// CHECK-NOT:   pex.over_consumed_input
+// CHECK:       return
+func.func @anchor_excluded(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x4xi8> {
+  %w = "tosa.const"() {values = dense<1.0> : tensor<4x1x1x4xf32>} : () -> tensor<4x1x1x4xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<4xf32>} : () -> tensor<4xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %c = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>, tensor<4x1x1x4xf32>, tensor<4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x4xf32>
+  %q = tosa.cast %c : (tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xi8>
+  %p = tosa.max_pool2d %q {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x4xi8>) -> tensor<1x4x4x4xi8>
+  return %p : tensor<1x4x4x4xi8>
+}

@@ -26,7 +26,7 @@ struct PackingBuffer {
   /// A buffer (index in the same array) this one is written over from its
   /// first byte at the step where that one ends and this one begins: placed
   /// at its offset where possible, the two share this one's bytes then.
-  std::optional<unsigned> over = std::nullopt;
+  std::optional<unsigned> over;
 };
 
 enum class PackingStrategy {

@@ -302,10 +302,11 @@ def FormKernels : Pass<"pex-form-kernels", "func::FuncOp"> {
     Partitions every block of the function (its body and the loops made by
     `pex-lower-groups`) into logical operators, the same partition the
     memory model counts (docs/memory-model.md), and wraps each in a
-    destination-passing `pex.kernel`. A kernel's destination is a new empty
-    tensor, or, when the memory model's in-place rule applies (an
-    element-wise-read operand of the output's size dies at the kernel), that
-    operand. Reshapes become tensor collapse/expand views and the remaining
+    destination-passing `pex.kernel`. A kernel's destination follows the
+    planner's record: the operand with the result's placement (in place), a
+    `pex.buffer` at the placement (marked `pex.over_consumed_input` when
+    planned over an input at least as wide), or an empty tensor for a result
+    the arena does not hold. Reshapes become tensor collapse/expand views and the remaining
     TOSA constants become arith constants, so the function bufferizes.
   }];
   let dependentDialects = ["::mlir::pex::PexDialect",

@@ -122,7 +122,16 @@ func.func @pool_over_capacity() attributes {pex.pools = [#pex.pool<name = "fast"
 
 // -----
 
-// An operator the planner placed may carry it, one it did not may not.
+// An operator the planner placed may carry it (a result over an input at
+// least as wide)...
+func.func @over_consumed_input_placed(%x: tensor<4xf32>) -> tensor<4xi8> {
+  %c = tosa.cast %x {pex.over_consumed_input = 0 : i64, pex.placement = #pex.placement<offset = 0, size = 4, live = [0, 1]>} : (tensor<4xf32>) -> tensor<4xi8>
+  return %c : tensor<4xi8>
+}
+
+// -----
+
+// ...one it did not place may not.
 func.func @over_consumed_input_place(%x: tensor<4xf32> {pex.placement = #pex.placement<offset = 0, size = 16, live = [0, 0]>}) -> tensor<4xf32> {
   // expected-error @+1 {{'pex.over_consumed_input' must be an arena offset on a pex.stream, a placed operator or its result's storage}}
   %c = tosa.clamp %x {max_val = 6.0 : f32, min_val = 0.0 : f32, pex.over_consumed_input = 0 : i64} : (tensor<4xf32>) -> tensor<4xf32>
