@@ -63,6 +63,13 @@ private:
   /// Whether `op` reads the buffer of `operand` through another operand too
   /// (a view of it), at other indices than the element it writes.
   bool isAlsoReadThroughView(const LogicalOperator &op, Value operand) const;
+  /// The variable whose global can hold the new value `returned` as it is
+  /// computed: a loop's carried value started from the variable's value
+  /// before the run, which nothing else reads. Each iteration reads the
+  /// carried value before writing the next over it, so the loop may carry
+  /// it in the global from the first iteration.
+  FlatSymbolRefAttr findStateComputedInPlace(func::FuncOp func,
+                                             OpOperand &returned) const;
   void buildGroupProfile(unsigned unitIndex, GroupOp group);
   LogicalResult buildStreamProfile(unsigned unitIndex, StreamOp stream);
   LogicalResult buildLoopProfile(unsigned unitIndex, scf::ForOp loop);
@@ -143,6 +150,27 @@ LogicalResult BufferGraphBuilder::checkLoop(scf::ForOp loop) {
                 "state) or the state kept from the previous run";
   }
   return success();
+}
+
+FlatSymbolRefAttr
+BufferGraphBuilder::findStateComputedInPlace(func::FuncOp func,
+                                             OpOperand &returned) const {
+  auto state = func.getResultAttrOfType<FlatSymbolRefAttr>(
+      returned.getOperandNumber(), kVariableAttrName);
+  auto loop = returned.get().getDefiningOp<scf::ForOp>();
+  if (!state || !loop)
+    return nullptr;
+  Value init =
+      loop.getInitArgs()[cast<OpResult>(returned.get()).getResultNumber()];
+  auto before = dyn_cast<BlockArgument>(init);
+  if (!before || !isVariableArgument(before) || !before.hasOneUse() ||
+      func.getArgAttr(before.getArgNumber(), kVariableAttrName) != state)
+    return nullptr;
+  // Returned once: a second result would need a storage of its own.
+  Operation *terminator = returned.getOwner();
+  if (llvm::count(terminator->getOperands(), returned.get()) != 1)
+    return nullptr;
+  return state;
 }
 
 void BufferGraphBuilder::aliasViews(Block &block,
@@ -604,6 +632,8 @@ LogicalResult BufferGraphBuilder::build(func::FuncOp func) {
       model.buffers[it->second].isResult = true;
       if (func.getResultAttr(returned.getOperandNumber(), kVariableAttrName))
         model.buffers[it->second].isState = true;
+      model.buffers[it->second].computedInState =
+          findStateComputedInPlace(func, returned);
     }
 
   for (auto [index, unit] : llvm::enumerate(model.units)) {

@@ -96,7 +96,7 @@ std::optional<Value> getCarriedDestination(Value result,
        llvm::zip(loop.getYieldedValues(), loop.getRegionIterArgs()))
     if (next == result)
       if (PlacementAttr carried = getRecordedPlacement(arg);
-          carried && carried.getOffset() == placement.getOffset())
+          carried && carried.beginsWith(placement))
         return arg;
   return std::nullopt;
 }
@@ -168,7 +168,7 @@ LogicalResult wrapInKernel(const LogicalOperator &op) {
     std::optional<Value> candidate = getInPlaceCandidate(op);
     if (candidate && !sink->hasAttr(kOverConsumedInputAttrName))
       if (PlacementAttr over = getRecordedPlacement(*candidate);
-          over && over.getOffset() == placement.getOffset())
+          over && over.beginsWith(placement))
         inPlace = candidate;
   } else if (!isStoredElsewhere(result)) {
     return op.getRepresentative()->emitError()

@@ -95,9 +95,58 @@ createVariableGlobals(ModuleOp module) {
   return globals;
 }
 
+/// The global keeping `state` between runs, as a memref of `type` (the same
+/// elements, in the shape of the buffer placed there).
+FailureOr<Value>
+getStateStorage(OpBuilder &builder, Location loc, Operation *user,
+                FlatSymbolRefAttr state, MemRefType type,
+                const llvm::DenseMap<StringAttr, memref::GlobalOp> &globals) {
+  memref::GlobalOp global = globals.lookup(state.getAttr());
+  if (!global || global.getType().getElementType() != type.getElementType() ||
+      global.getType().getNumElements() != type.getNumElements())
+    return user->emitError() << "pex: internal error: a buffer of type " << type
+                             << " placed in the state " << state
+                             << ", which has no global of its elements";
+  Value whole = memref::GetGlobalOp::create(builder, loc, global.getType(),
+                                            global.getSymName());
+  if (whole.getType() == type)
+    return whole;
+  auto [strides, offset] = type.getStridesAndOffset();
+  return memref::ReinterpretCastOp::create(builder, loc, type, whole, offset,
+                                           type.getShape(), strides)
+      .getResult();
+}
+
+/// Buffers placed in a state's global (a loop carrying a variable's new
+/// value there) become that global.
+LogicalResult
+bindStateBuffers(func::FuncOp func,
+                 const llvm::DenseMap<StringAttr, memref::GlobalOp> &globals) {
+  SmallVector<memref::AllocOp> allocs;
+  func.walk([&](memref::AllocOp alloc) {
+    auto placement = alloc->getAttrOfType<PlacementAttr>(kPlacementAttrName);
+    if (placement && placement.getState())
+      allocs.push_back(alloc);
+  });
+  OpBuilder builder(func.getContext());
+  for (memref::AllocOp alloc : allocs) {
+    builder.setInsertionPoint(alloc);
+    FailureOr<Value> storage = getStateStorage(
+        builder, alloc.getLoc(), alloc,
+        alloc->getAttrOfType<PlacementAttr>(kPlacementAttrName).getState(),
+        alloc.getType(), globals);
+    if (failed(storage))
+      return failure();
+    alloc.replaceAllUsesWith(*storage);
+    alloc.erase();
+  }
+  return success();
+}
+
 /// Reads of a variable's value before the run become the variable's global;
 /// its value after the run, computed at the argument's planned place, is
-/// copied into the global after the last step.
+/// copied into the global after the last step, unless it was computed in
+/// the global itself.
 LogicalResult bindVariableArguments(
     func::FuncOp func,
     const llvm::DenseMap<StringAttr, memref::GlobalOp> &globals,
@@ -114,18 +163,25 @@ LogicalResult bindVariableArguments(
       return func.emitError() << "pex: no mutable global " << symbol;
     bool isNewValue = static_cast<bool>(
         func.getArgAttr(arg.getArgNumber(), kOutputArgAttrName));
-    builder.setInsertionPoint(isNewValue ? body.getTerminator()
-                                         : &body.front());
+    auto placement = func.getArgAttrOfType<PlacementAttr>(arg.getArgNumber(),
+                                                          kPlacementAttrName);
+    if (isNewValue && !placement)
+      return func.emitError() << "pex: internal error: the new value of "
+                              << symbol << " has no planned placement";
+    if (isNewValue && placement.getState() && placement.getState() != symbol)
+      return func.emitError()
+             << "pex: internal error: the new value of " << symbol
+             << " is placed in the state " << placement.getState();
+    // Computed in the global itself: the argument is the global.
+    bool inGlobal = !isNewValue || placement.getState();
+    builder.setInsertionPoint(inGlobal ? &body.front() : body.getTerminator());
     Value storage = memref::GetGlobalOp::create(
         builder, func.getLoc(), global.getType(), global.getSymName());
-    if (!isNewValue) {
+    if (inGlobal) {
       arg.replaceAllUsesWith(storage);
       boundArguments.set(arg.getArgNumber());
       continue;
     }
-    if (!func.getArgAttr(arg.getArgNumber(), kPlacementAttrName))
-      return func.emitError() << "pex: internal error: the new value of "
-                              << symbol << " has no planned placement";
     // The view replacing the argument is made with the other placed ones.
     createCopyLoops(builder, func.getLoc(), arg, storage);
   }
@@ -198,7 +254,8 @@ struct MaterializeArenaPass
     if (!arena || arena.getSize() == 0) {
       for (func::FuncOp func : funcs) {
         llvm::BitVector bound(func.getNumArguments());
-        if (failed(checkNothingToPlace(func)) ||
+        if (failed(bindStateBuffers(func, *variables)) ||
+            failed(checkNothingToPlace(func)) ||
             failed(bindVariableArguments(func, *variables, bound)) ||
             failed(func.eraseArguments(bound)))
           return signalPassFailure();
@@ -285,6 +342,8 @@ struct MaterializeArenaPass
                           << " is in no planned pool";
         return storage;
       };
+      if (failed(bindStateBuffers(func, *variables)))
+        return signalPassFailure();
       SmallVector<memref::AllocOp> allocs;
       func.walk([&](memref::AllocOp alloc) { allocs.push_back(alloc); });
       for (memref::AllocOp alloc : allocs) {
@@ -315,7 +374,7 @@ struct MaterializeArenaPass
       for (BlockArgument arg : func.getArguments()) {
         auto placement = func.getArgAttrOfType<PlacementAttr>(
             arg.getArgNumber(), kPlacementAttrName);
-        if (!placement)
+        if (!placement || placedArguments.test(arg.getArgNumber()))
           continue;
         Value storage = storageFor(func, placement);
         if (!storage)

@@ -288,6 +288,17 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
                       placementOf(*storage, buffer.exactBytes, first, last,
                                   offsetInStorage(index)));
     }
+    // A variable's new value computed in its own global: placed there, at
+    // its lifetime's steps, outside the arena.
+    auto placementInState = [&](unsigned index) {
+      const BufferGraph::Buffer &buffer = graph->getBuffers()[index];
+      auto [first, last] = live.lifetimes[index];
+      return PlacementAttr::get(&getContext(), 0, buffer.exactBytes, first,
+                                last, /*pool=*/"", buffer.computedInState);
+    };
+    for (auto [index, buffer] : llvm::enumerate(graph->getBuffers()))
+      if (buffer.computedInState)
+        recordPlacement(*graph, index, placementInState(index));
     // A stream's result written over its input's consumed rows: the
     // exception pex-verify-arena allows to the two buffers' shared bytes.
     for (const BufferGraph::Unit &unit : graph->getUnits()) {
@@ -322,14 +333,20 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
           placementOf(storage, copy.size, copy.first, copy.last));
     }
     // Where the lowering finds the storage of each result the arena holds
-    // (all with arena-io, a variable's new value always): bufferization
-    // turns results into output parameters.
+    // (all with arena-io, a variable's new value always, unless computed in
+    // its global): bufferization turns results into output parameters.
     for (auto [resultIndex, returned] : llvm::enumerate(
              func.getBody().front().getTerminator()->getOperands())) {
       std::optional<unsigned> buffer = graph->getBufferOf(returned);
-      if (!buffer || !storages.indexOf[*buffer] ||
-          func.getResultAttr(resultIndex, kPlacementAttrName) ||
-          !(arenaIO || graph->getBuffers()[*buffer].isState))
+      if (!buffer || func.getResultAttr(resultIndex, kPlacementAttrName))
+        continue;
+      const BufferGraph::Buffer &stored = graph->getBuffers()[*buffer];
+      if (stored.computedInState) {
+        func.setResultAttr(resultIndex, kPlacementAttrName,
+                           placementInState(*buffer));
+        continue;
+      }
+      if (!storages.indexOf[*buffer] || !(arenaIO || stored.isState))
         continue;
       auto [first, last] = live.lifetimes[*buffer];
       func.setResultAttr(resultIndex, kPlacementAttrName,

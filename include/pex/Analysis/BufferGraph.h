@@ -69,6 +69,10 @@ public:
     /// A variable's value after the run (pex-thread-variables): a result
     /// the arena holds wherever the model's input and output are.
     bool isState = false;
+    /// A variable's new value computed in the variable's own global, not in
+    /// the arena: a loop's carried value started from the variable's value
+    /// before the run, which nothing else reads (findStateComputedInPlace).
+    FlatSymbolRefAttr computedInState;
     /// A group's full-size accumulator of its consumer's result.
     bool isAccumulator = false;
     /// The rows of a stream's intermediate tensor its reader still needs.
@@ -151,8 +155,11 @@ public:
   ArrayRef<Buffer> getBuffers() const { return buffers; }
   const Options &getOptions() const { return options; }
   /// Whether the schedule's live bytes include `buffer` (inputs and outputs
-  /// count only with `countIO`; a variable's new value always does).
+  /// count only with `countIO`; a variable's new value always does, unless
+  /// it is computed in the variable's global).
   bool counts(const Buffer &buffer) const {
+    if (buffer.computedInState)
+      return false;
     return options.countIO || !buffer.isIO() || buffer.isState;
   }
 

@@ -364,6 +364,17 @@ func.func private @placement_lifetime() attributes {p = #pex.placement<offset = 
 
 // -----
 
+// A buffer in a state's global is the whole global: no offset into it, no pool.
+// expected-error @+1 {{a placement in the state @h is at offset 0 of no memory pool}}
+func.func private @placement_state_offset() attributes {p = #pex.placement<offset = 4, size = 4, live = [0, 1], state = @h>}
+
+// -----
+
+// expected-error @+1 {{a placement in the state @h is at offset 0 of no memory pool}}
+func.func private @placement_state_pool() attributes {p = #pex.placement<offset = 0, size = 4, live = [0, 1], pool = "fast", state = @h>}
+
+// -----
+
 // expected-error @+1 {{arena alignment must be a power of two, got 12}}
 func.func private @arena_alignment() attributes {a = #pex.arena<size = 64, alignment = 12, peak = 64, lower_bound = 64>}
 

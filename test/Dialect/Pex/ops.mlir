@@ -163,6 +163,16 @@ func.func @placement() -> memref<128xi8> {
 
 // -----
 
+// A buffer in the global keeping a state between runs.
+// CHECK-LABEL: func.func @placement_in_state
+// CHECK: pex.buffer <offset = 0, size = 4, live = [0, 3], state = @h> : tensor<1x4xi8>
+func.func @placement_in_state() -> tensor<1x4xi8> {
+  %b = pex.buffer <offset = 0, size = 4, live = [0, 3], state = @h> : tensor<1x4xi8>
+  return %b : tensor<1x4xi8>
+}
+
+// -----
+
 // A stream: the chain at full size, one line buffer per operator but the last.
 // CHECK-LABEL: func.func @stream
 // CHECK: pex.stream line_rows = [3](%{{.*}} : tensor<1x6x4x2xf32>) -> tensor<1x6x4x2xf32> {

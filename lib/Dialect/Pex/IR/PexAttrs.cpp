@@ -21,7 +21,7 @@ void PexDialect::registerAttributes() {
 LogicalResult
 PlacementAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                       int64_t offset, int64_t size, int64_t first, int64_t last,
-                      StringRef pool) {
+                      StringRef pool, FlatSymbolRefAttr state) {
   if (offset < 0)
     return emitError() << "placement offset must be non-negative, got "
                        << offset;
@@ -30,7 +30,62 @@ PlacementAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (first < 0 || last < first)
     return emitError() << "placement lifetime [" << first << ", " << last
                        << "] is not a non-empty range of steps";
+  if (state && (offset != 0 || !pool.empty()))
+    return emitError() << "a placement in the state " << state
+                       << " is at offset 0 of no memory pool";
   return success();
+}
+
+Attribute PlacementAttr::parse(AsmParser &parser, Type) {
+  int64_t offset, size, first, last;
+  std::string pool;
+  FlatSymbolRefAttr state;
+  if (parser.parseLess() || parser.parseKeyword("offset") ||
+      parser.parseEqual() || parser.parseInteger(offset) ||
+      parser.parseComma() || parser.parseKeyword("size") ||
+      parser.parseEqual() || parser.parseInteger(size) || parser.parseComma() ||
+      parser.parseKeyword("live") || parser.parseEqual() ||
+      parser.parseLSquare() || parser.parseInteger(first) ||
+      parser.parseComma() || parser.parseInteger(last) || parser.parseRSquare())
+    return {};
+  // Where the buffer is when not in the arena: a pool, or a state's global.
+  while (succeeded(parser.parseOptionalComma())) {
+    StringRef keyword;
+    if (parser.parseKeyword(&keyword) || parser.parseEqual())
+      return {};
+    if (keyword == "pool") {
+      if (parser.parseString(&pool))
+        return {};
+    } else if (keyword == "state") {
+      if (parser.parseAttribute(state))
+        return {};
+    } else {
+      parser.emitError(parser.getCurrentLocation(),
+                       "expected 'pool' or 'state'");
+      return {};
+    }
+  }
+  if (parser.parseGreater())
+    return {};
+  return parser.getChecked<PlacementAttr>(parser.getContext(), offset, size,
+                                          first, last, pool, state);
+}
+
+void PlacementAttr::print(AsmPrinter &printer) const {
+  printer << "<offset = " << getOffset() << ", size = " << getSize()
+          << ", live = [" << getFirst() << ", " << getLast() << "]";
+  if (!getPool().empty()) {
+    printer << ", pool = ";
+    printer.printString(getPool());
+  }
+  if (getState())
+    printer << ", state = " << getState();
+  printer << ">";
+}
+
+bool PlacementAttr::beginsWith(PlacementAttr other) const {
+  return getOffset() == other.getOffset() && getPool() == other.getPool() &&
+         getState() == other.getState();
 }
 
 LogicalResult ArenaAttr::verify(function_ref<InFlightDiagnostic()> emitError,

@@ -21,6 +21,10 @@ def Pex_PlacementAttr : Pex_Attr<"Placement", "placement"> {
     in execution order (see docs/memory-model.md). With memory pools
     (`#pex.pool`), `pool` names the pool the buffer lives in and `offset` is
     into that pool; without, it is absent and the buffer is in the one arena.
+    With `state`, the buffer is not in the arena at all but is the global
+    keeping that state between runs (a loop carrying the state from its
+    value before the run computes its value after the run there); `offset`
+    is then 0.
 
     ```mlir
     %v = memref.view %arena[%c64][] {pex.placement =
@@ -30,16 +34,26 @@ def Pex_PlacementAttr : Pex_Attr<"Placement", "placement"> {
   }];
   let parameters = (ins "int64_t":$offset, "int64_t":$size,
                         "int64_t":$first, "int64_t":$last,
-                        StringRefParameter<"memory pool", "\"\"">:$pool);
+                        StringRefParameter<"memory pool", "\"\"">:$pool,
+                        OptionalParameter<"FlatSymbolRefAttr",
+                                          "state kept between runs">:$state);
   let builders = [
     AttrBuilder<(ins "int64_t":$offset, "int64_t":$size, "int64_t":$first,
                      "int64_t":$last), [{
-      return $_get($_ctxt, offset, size, first, last, "");
+      return $_get($_ctxt, offset, size, first, last, "", nullptr);
+    }]>,
+    AttrBuilder<(ins "int64_t":$offset, "int64_t":$size, "int64_t":$first,
+                     "int64_t":$last, "StringRef":$pool), [{
+      return $_get($_ctxt, offset, size, first, last, pool, nullptr);
     }]>
   ];
-  let assemblyFormat = [{
-    `<` `offset` `=` $offset `,` `size` `=` $size `,`
-        `live` `=` `[` $first `,` $last `]` (`,` `pool` `=` $pool^)? `>`
+  // `<offset = O, size = S, live = [F, L]>`, then `, pool = "name"` or
+  // `, state = @name` before the `>` when not in the arena.
+  let hasCustomAssemblyFormat = 1;
+  let extraClassDeclaration = [{
+    /// Whether `other` begins at the same byte of the same memory (the
+    /// arena, one pool or one state's global).
+    bool beginsWith(PlacementAttr other) const;
   }];
   let genVerifyDecl = 1;
 }
