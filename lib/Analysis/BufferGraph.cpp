@@ -630,6 +630,9 @@ LogicalResult BufferGraphBuilder::build(func::FuncOp func) {
   for (OpOperand &returned : block.getTerminator()->getOpOperands())
     if (auto it = bufferOf.find(returned.get()); it != bufferOf.end()) {
       model.buffers[it->second].isResult = true;
+      model.buffers[it->second].isCarriedResult =
+          isa_and_present<scf::ForOp>(
+              model.buffers[it->second].value.getDefiningOp());
       if (func.getResultAttr(returned.getOperandNumber(), kVariableAttrName))
         model.buffers[it->second].isState = true;
       model.buffers[it->second].computedInState =

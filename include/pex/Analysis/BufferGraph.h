@@ -69,6 +69,11 @@ public:
     /// A variable's value after the run (pex-thread-variables): a result
     /// the arena holds wherever the model's input and output are.
     bool isState = false;
+    /// A loop's carried value the function returns: the lowering needs a
+    /// planned storage to carry it in, whoever holds the model's output
+    /// (bufferization makes it the caller's output when that is not in the
+    /// arena).
+    bool isCarriedResult = false;
     /// A variable's new value computed in the variable's own global, not in
     /// the arena: a loop's carried value started from the variable's value
     /// before the run, which nothing else reads (findStateComputedInPlace).
@@ -155,12 +160,13 @@ public:
   ArrayRef<Buffer> getBuffers() const { return buffers; }
   const Options &getOptions() const { return options; }
   /// Whether the schedule's live bytes include `buffer` (inputs and outputs
-  /// count only with `countIO`; a variable's new value always does, unless
-  /// it is computed in the variable's global).
+  /// count only with `countIO`; a variable's new value and a returned loop's
+  /// carried value always do, unless computed in the variable's global).
   bool counts(const Buffer &buffer) const {
     if (buffer.computedInState)
       return false;
-    return options.countIO || !buffer.isIO() || buffer.isState;
+    return options.countIO || !buffer.isIO() || buffer.isState ||
+           buffer.isCarriedResult;
   }
 
   /// The order of the units in the function body.

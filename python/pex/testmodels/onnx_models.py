@@ -912,6 +912,18 @@ def gru_last_state() -> bytes:
     return _graph(nodes, [("x", [6, 1, 3])], [("out", [1, 1, 4])], weights, opset=14)
 
 
+def gru_returns_state() -> bytes:
+    """A GRU whose last hidden state is the model's output itself (an encoder returning
+    `h_n`): the loop's carried value is returned, nothing computed after it."""
+    rng = np.random.default_rng(39)
+    weights = {"w": rng.normal(0, 0.5, (1, 12, 3)), "r": rng.normal(0, 0.5, (1, 12, 4)),
+               "b": rng.normal(0, 0.2, (1, 24))}
+    from onnx import helper
+    nodes = [helper.make_node("GRU", ["x", "w", "r", "b"], ["", "h"], name="gru",
+                              hidden_size=4, linear_before_reset=1)]
+    return _graph(nodes, [("x", [6, 1, 3])], [("h", [1, 1, 4])], weights, opset=14)
+
+
 def lstm_last_step() -> bytes:
     """`y, _ = lstm(x); y[:, -1, :]` of a batch-first nn.LSTM as torch.onnx.export writes
     it: Transpose of x to time-major, LSTM, then (Constant nodes after it) Squeeze of the
@@ -1842,6 +1854,7 @@ MODELS = {
     "onnx_lstm_bidirectional": lstm_bidirectional,
     "onnx_gru": gru,
     "onnx_gru_last_state": gru_last_state,
+    "onnx_gru_returns_state": gru_returns_state,
     "onnx_recurrent_initial_state": recurrent_initial_state,
     "onnx_argmax_segmentation": argmax_segmentation,
     "onnx_qdq_argmax_last": qdq_argmax_last,
