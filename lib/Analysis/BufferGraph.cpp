@@ -133,22 +133,15 @@ LogicalResult BufferGraphBuilder::checkLoop(scf::ForOp loop) {
     return loop.emitError() << "pex: a loop without constant bounds is not "
                                "supported by the memory model (its buffers "
                                "are planned statically)";
-  for (auto [index, init] : llvm::enumerate(loop.getInitArgs())) {
+  // The carried storage starts as an undefined tensor (a sequence filled
+  // step by step), as a constant the lowering writes into it, or as a copy
+  // of the state the previous run left (a variable's value before the run)
+  // or of an activation (an initial state the model takes as an input),
+  // which the loop reads at its start.
+  for (auto [index, init] : llvm::enumerate(loop.getInitArgs()))
     if (!isa<RankedTensorType>(init.getType()))
       return loop.emitError()
              << "pex: loop-carried value #" << index << " is not a tensor";
-    // The carried storage starts as an undefined tensor (a sequence filled
-    // step by step), as a constant the lowering writes into it or as a copy
-    // of the state the previous run left (a variable's value before the run).
-    if (init.getDefiningOp<tensor::EmptyOp>() || isVariableArgument(init))
-      continue;
-    DenseElementsAttr constant;
-    if (!matchPattern(init, m_Constant(&constant)))
-      return loop.emitError()
-             << "pex: loop-carried value #" << index
-             << " must start from an empty tensor, a constant (an initial "
-                "state) or the state kept from the previous run";
-  }
   return success();
 }
 
@@ -166,9 +159,13 @@ BufferGraphBuilder::findStateComputedInPlace(func::FuncOp func,
   if (!before || !isVariableArgument(before) || !before.hasOneUse() ||
       func.getArgAttr(before.getArgNumber(), kVariableAttrName) != state)
     return nullptr;
-  // Returned once: a second result would need a storage of its own.
-  Operation *terminator = returned.getOwner();
-  if (llvm::count(terminator->getOperands(), returned.get()) != 1)
+  // Returned once, not even through a view: another result would need a
+  // storage of its own.
+  unsigned buffer = bufferOf.lookup(returned.get());
+  if (llvm::count_if(returned.getOwner()->getOperands(), [&](Value value) {
+        auto it = bufferOf.find(value);
+        return it != bufferOf.end() && it->second == buffer;
+      }) != 1)
     return nullptr;
   return state;
 }
@@ -460,6 +457,18 @@ static bool isUpdateOf(Value value, BlockArgument arg) {
   return value == arg;
 }
 
+/// Whether `value` is a loop's carried value whose next value an operator of
+/// the body computes (not a sequence updated in place by slices, which the
+/// lowering assembles wherever its result goes).
+static bool isComputedByLoopStep(Value value) {
+  auto loop = value.getDefiningOp<scf::ForOp>();
+  if (!loop)
+    return false;
+  unsigned index = cast<OpResult>(value).getResultNumber();
+  return !isUpdateOf(loop.getYieldedValues()[index],
+                     loop.getRegionIterArgs()[index]);
+}
+
 LogicalResult BufferGraphBuilder::buildLoopProfile(unsigned unitIndex,
                                                    scf::ForOp loop) {
   auto profile = std::make_shared<BufferGraph::GroupProfile>();
@@ -631,12 +640,11 @@ LogicalResult BufferGraphBuilder::build(func::FuncOp func) {
     if (auto it = bufferOf.find(returned.get()); it != bufferOf.end()) {
       model.buffers[it->second].isResult = true;
       model.buffers[it->second].isCarriedResult =
-          isa_and_present<scf::ForOp>(
-              model.buffers[it->second].value.getDefiningOp());
+          isComputedByLoopStep(model.buffers[it->second].value);
       if (func.getResultAttr(returned.getOperandNumber(), kVariableAttrName))
         model.buffers[it->second].isState = true;
-      model.buffers[it->second].computedInState =
-          findStateComputedInPlace(func, returned);
+      if (FlatSymbolRefAttr state = findStateComputedInPlace(func, returned))
+        model.buffers[it->second].computedInState = state;
     }
 
   for (auto [index, unit] : llvm::enumerate(model.units)) {

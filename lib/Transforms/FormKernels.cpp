@@ -102,9 +102,9 @@ std::optional<Value> getCarriedDestination(Value result,
 }
 
 /// Gives each value a loop carries the storage the planner placed it in
-/// (`pex.result_placements` on the loop): a `pex.buffer` there, filled with
-/// the initial value when that is a constant splat (a reset state), or
-/// copied from another constant or the state the previous run left.
+/// (`pex.placements` on the loop): a `pex.buffer` there, filled with the
+/// initial value when that is a constant splat (a reset state), or copied
+/// from another constant, the state the previous run left or an activation.
 void placeCarriedValues(scf::ForOp loop) {
   auto placements = loop->getAttrOfType<ArrayAttr>(kResultPlacementsAttrName);
   if (!placements)
@@ -121,9 +121,11 @@ void placeCarriedValues(scf::ForOp loop) {
     auto type = cast<RankedTensorType>(init.get().getType());
     DenseElementsAttr constant;
     bool isConstant = matchPattern(init.get(), m_Constant(&constant));
-    // The state the previous run left, or a constant initial state of
-    // different elements, copied in by a kernel.
-    if (isVariableArgument(init.get()) || (isConstant && !constant.isSplat())) {
+    // The state the previous run left, an activation (an initial state the
+    // model takes as an input) or a constant initial state of different
+    // elements, copied in by a kernel.
+    if ((!isConstant && !init.get().getDefiningOp<tensor::EmptyOp>()) ||
+        (isConstant && !constant.isSplat())) {
       auto copy = tosa::IdentityOp::create(builder, loc, type, init.get());
       copy->setAttr(kPlacementAttrName, placement);
       init.set(copy);

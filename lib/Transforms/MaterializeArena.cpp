@@ -95,25 +95,19 @@ createVariableGlobals(ModuleOp module) {
   return globals;
 }
 
-/// The global keeping `state` between runs, as a memref of `type` (the same
-/// elements, in the shape of the buffer placed there).
+/// The global keeping `state` between runs, for a buffer of `type` placed
+/// there (a loop's carried storage, of the state's own type).
 FailureOr<Value>
 getStateStorage(OpBuilder &builder, Location loc, Operation *user,
                 FlatSymbolRefAttr state, MemRefType type,
                 const llvm::DenseMap<StringAttr, memref::GlobalOp> &globals) {
   memref::GlobalOp global = globals.lookup(state.getAttr());
-  if (!global || global.getType().getElementType() != type.getElementType() ||
-      global.getType().getNumElements() != type.getNumElements())
+  if (!global || global.getType() != type)
     return user->emitError() << "pex: internal error: a buffer of type " << type
                              << " placed in the state " << state
-                             << ", which has no global of its elements";
-  Value whole = memref::GetGlobalOp::create(builder, loc, global.getType(),
-                                            global.getSymName());
-  if (whole.getType() == type)
-    return whole;
-  auto [strides, offset] = type.getStridesAndOffset();
-  return memref::ReinterpretCastOp::create(builder, loc, type, whole, offset,
-                                           type.getShape(), strides)
+                             << ", which has no global of that type";
+  return memref::GetGlobalOp::create(builder, loc, global.getType(),
+                                     global.getSymName())
       .getResult();
 }
 

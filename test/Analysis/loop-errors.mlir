@@ -16,20 +16,6 @@ func.func @dynamic_bounds(%x: tensor<1x8xf32>, %n: index) -> tensor<1x8xf32> {
 
 // -----
 
-func.func @activation_init(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  %c4 = arith.constant 4 : index
-  // expected-error @+1 {{pex: loop-carried value #0 must start from an empty tensor, a constant (an initial state) or the state kept from the previous run}}
-  %r = scf.for %t = %c0 to %c4 step %c1 iter_args(%h = %x) -> (tensor<1x8xf32>) {
-    %next = tosa.tanh %h : (tensor<1x8xf32>) -> tensor<1x8xf32>
-    scf.yield %next : tensor<1x8xf32>
-  }
-  return %r : tensor<1x8xf32>
-}
-
-// -----
-
 // The next state is computed over the current one, which must be dead by then.
 func.func @read_after_update(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
   %reset = "tosa.const"() {values = dense<0.0> : tensor<1x8xf32>} : () -> tensor<1x8xf32>

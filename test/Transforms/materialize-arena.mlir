@@ -63,3 +63,39 @@ func.func @unplanned(%out: memref<16xi8> {pex.output}) attributes {pex.arena = #
 func.func @not_planned(%out: memref<16xi8> {pex.output}) {
   return
 }
+
+// -----
+
+// A loop carrying a state in its global: the allocation placed in the state
+// and the new value's parameter are the state's global; nothing is copied
+// into it after the last step.
+// CHECK:       memref.global "private" @h : memref<4xi8> = dense<0> {pex.variable}
+// CHECK-LABEL: func.func @carried_state(%{{.*}}: memref<4xi8>)
+// CHECK-COUNT-2: memref.get_global @h : memref<4xi8>
+// CHECK:         %[[CARRIED:.*]] = memref.get_global @h : memref<4xi8>
+// CHECK-NOT:     memref.alloc
+// CHECK:         memref.store %{{.*}}, %[[CARRIED]]
+// CHECK-NOT:     scf.for
+// CHECK:         return
+ml_program.global private mutable @h(dense<0> : tensor<4xi8>) : tensor<4xi8>
+func.func @carried_state(%x: memref<4xi8>, %old: memref<4xi8> {pex.variable = @h},
+                         %new: memref<4xi8> {pex.output, pex.variable = @h, pex.placement = #pex.placement<offset = 0, size = 4, live = [0, 0], state = @h>})
+    attributes {pex.arena = #pex.arena<size = 0, alignment = 16, peak = 0, lower_bound = 0>} {
+  %c0 = arith.constant 0 : index
+  %carried = memref.alloc() {pex.placement = #pex.placement<offset = 0, size = 4, live = [0, 0], state = @h>} : memref<4xi8>
+  %a = memref.load %old[%c0] : memref<4xi8>
+  %b = memref.load %x[%c0] : memref<4xi8>
+  %s = arith.addi %a, %b : i8
+  memref.store %s, %carried[%c0] : memref<4xi8>
+  return
+}
+
+// -----
+
+ml_program.global private mutable @h(dense<0> : tensor<4xi8>) : tensor<4xi8>
+func.func @state_of_other_type(%old: memref<4xi8> {pex.variable = @h})
+    attributes {pex.arena = #pex.arena<size = 0, alignment = 16, peak = 0, lower_bound = 0>} {
+  // expected-error @+1 {{pex: internal error: a buffer of type 'memref<8xi8>' placed in the state @h, which has no global of that type}}
+  %carried = memref.alloc() {pex.placement = #pex.placement<offset = 0, size = 8, live = [0, 0], state = @h>} : memref<8xi8>
+  return
+}

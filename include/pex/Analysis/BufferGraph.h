@@ -67,12 +67,14 @@ public:
     /// Returned by the function: live until the last step.
     bool isResult = false;
     /// A variable's value after the run (pex-thread-variables): a result
-    /// the arena holds wherever the model's input and output are.
+    /// the arena holds wherever the model's input and output are, unless
+    /// computed in the variable's global.
     bool isState = false;
-    /// A loop's carried value the function returns: the lowering needs a
+    /// A loop's carried value the function returns whose next value an
+    /// operator of the body computes (an RNN's last h): the lowering needs a
     /// planned storage to carry it in, whoever holds the model's output
-    /// (bufferization makes it the caller's output when that is not in the
-    /// arena).
+    /// (bufferization then makes it the caller's output when that is not in
+    /// the arena). A sequence assembled by slices needs none.
     bool isCarriedResult = false;
     /// A variable's new value computed in the variable's own global, not in
     /// the arena: a loop's carried value started from the variable's value

@@ -345,7 +345,11 @@ def PlanArena : Pass<"pex-plan-arena", "func::FuncOp"> {
     (offset, exact size, lifetime in steps): on the operation computing it,
     in `pex.placements` and `pex.accumulator_placements` on a group or a
     stream (line buffers on the operation whose rows they hold), on a
-    function argument (the model's input, with `arena-io`). The function
+    function argument (the model's input, with `arena-io`). A loop carrying
+    a state from its value before the run, which nothing else reads, is
+    placed in the state's global (`state = @name`: no arena bytes, no copy
+    after the run); a loop's carried value the function returns is placed
+    whoever holds the output. The function
     gets `#pex.arena` (size, alignment, exact peak, aligned peak) and
     `pex.first_fit_size`, the size TensorFlow Lite Micro's greedy planner
     would need for the same buffers. The lowering carries out the
@@ -386,7 +390,8 @@ def MaterializeArena : Pass<"pex-materialize-arena", "ModuleOp"> {
     Carries out pex-plan-arena's record after bufferization: one
     `memref.global` arena (as large as the largest function's plan, with its
     `#pex.arena` and `pex.first_fit_size`), and every `memref.alloc` replaced
-    by a `memref.view` of the arena at the offset of its `#pex.placement`.
+    by a `memref.view` of the arena at the offset of its `#pex.placement`
+    (or by the state's global, for a placement in a state).
     An argument with a placement (the model's input or output, when the
     arena holds them) becomes a view marked `pex.io` with its role
     ("input", "output") and is removed; `pex-export-entry-point` gives it an
@@ -417,7 +422,8 @@ def VerifyArena : Pass<"pex-verify-arena", "ModuleOp"> {
   let summary = "Check that no two live arena buffers overlap";
   let description = [{
     An independent check of a planned module: every buffer is a view of the
-    arena inside its bounds and inside its recorded placement, no heap
+    arena (or a state's global, which only its loop writes) inside its
+    bounds and inside its recorded placement, no heap
     allocation remains, and no two buffers that are live at the same time
     (lifetimes recomputed here from every use, through any operation that
     derives a memref from a buffer and through loops) share a byte.

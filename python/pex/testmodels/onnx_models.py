@@ -980,7 +980,7 @@ def lstm_clip() -> bytes:
 
 
 def lstm_cell_output() -> bytes:
-    """An LSTM whose cell state Y_c is a graph output."""
+    """An LSTM whose cell state Y_c is a graph output (and Y, not Y_h)."""
     from onnx import helper
     rng = np.random.default_rng(35)
     weights = {"w": rng.normal(0, 0.5, (1, 8, 3)), "r": rng.normal(0, 0.5, (1, 8, 2))}
@@ -988,6 +988,35 @@ def lstm_cell_output() -> bytes:
                               hidden_size=2)]
     return _graph(nodes, [("x", [4, 1, 3])], [("y", [4, 1, 1, 2]), ("c", [1, 1, 2])], weights,
                   opset=14)
+
+
+def streaming_lstm() -> bytes:
+    """A streaming LSTM as an application runs it frame by frame, its state handed in and
+    out: bidirectional over 3 steps, initial_h and initial_c graph inputs (computed at run
+    time), Y, Y_h and Y_c graph outputs."""
+    from onnx import helper
+    rng = np.random.default_rng(41)
+    weights = {"w": rng.normal(0, 0.5, (2, 12, 4)), "r": rng.normal(0, 0.5, (2, 12, 3)),
+               "b": rng.normal(0, 0.2, (2, 24))}
+    nodes = [helper.make_node("LSTM", ["x", "w", "r", "b", "", "h0", "c0"], ["y", "h", "c"],
+                              name="lstm", hidden_size=3, direction="bidirectional")]
+    return _graph(nodes, [("x", [3, 1, 4]), ("h0", [2, 1, 3]), ("c0", [2, 1, 3])],
+                  [("y", [3, 2, 1, 3]), ("h", [2, 1, 3]), ("c", [2, 1, 3])], weights, opset=14)
+
+
+def streaming_gru() -> bytes:
+    """A streaming GRU (batch first, layout 1; PyTorch's linear_before_reset) whose initial
+    h is a graph input computed by a Tanh of it, Y_h its only output: the loop starts from
+    an activation of the graph."""
+    from onnx import helper
+    rng = np.random.default_rng(42)
+    weights = {"w": rng.normal(0, 0.5, (1, 12, 3)), "r": rng.normal(0, 0.5, (1, 12, 4)),
+               "b": rng.normal(0, 0.2, (1, 24))}
+    nodes = [_node("Tanh", ["h_in"], "h0"),
+             helper.make_node("GRU", ["x", "w", "r", "b", "", "h0"], ["", "h"], name="gru",
+                              hidden_size=4, linear_before_reset=1, layout=1)]
+    return _graph(nodes, [("x", [1, 5, 3]), ("h_in", [1, 1, 4])], [("h", [1, 1, 4])],
+                  weights, opset=14)
 
 
 def softmax_opset11() -> bytes:
@@ -1900,6 +1929,8 @@ MODELS = {
     "onnx_conv_transpose_dilated_cropped": conv_transpose_dilated_cropped,
     "onnx_lstm_clip": lstm_clip,
     "onnx_lstm_cell_output": lstm_cell_output,
+    "onnx_streaming_lstm": streaming_lstm,
+    "onnx_streaming_gru": streaming_gru,
     "onnx_int8_input": int8_input,
     "onnx_pad_reflect": pad_reflect,
     "onnx_resize_antialias": resize_antialias,

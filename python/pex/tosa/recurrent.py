@@ -226,10 +226,14 @@ def _initial_states(b: FunctionBuilder, op: Op,
     """The loop's initial states, each given as (name, shape, type, reset value), and the
     symbols of those kept between runs. With `kept_state` (TFLite: variable tensors) the
     state the previous run left, which starts at the reset value (ResetVariableTensors),
-    `_bind_results` storing the last step's; else the constant `initial_<name>` (ONNX's
-    initial_h, initial_c) or the reset state, every run."""
+    `_bind_results` storing the last step's; else the op's last operands named by
+    `initial_inputs` (ONNX's initial_h, initial_c computed at run time), the constant
+    `initial_<name>` or the reset state, every run."""
     if not op.attrs.get("kept_state", False):
-        return [b.const(op.attrs[f"initial_{name}"], dtype) if f"initial_{name}" in op.attrs
+        names = op.attrs.get("initial_inputs", ())
+        computed = dict(zip(names, op.inputs[len(op.inputs) - len(names):]))
+        return [b.value(computed[f"initial_{name}"]) if f"initial_{name}" in computed
+                else b.const(op.attrs[f"initial_{name}"], dtype) if f"initial_{name}" in op.attrs
                 else b.const(np.full(shape, reset), dtype)
                 for name, shape, dtype, reset in states], []
     symbols = [b.state(f"{op.kind}_{name}", shape, dtype, reset)
@@ -247,16 +251,16 @@ def _assembled(b: FunctionBuilder, op: Op) -> list[Value]:
 
 def _bind_results(b: FunctionBuilder, op: Op, carried: list[Value],
                   kept: list[str] = ()) -> None:
-    """The output sequence (the last carried value) when there is one, and the last h
-    (the first) when it is a result; the `kept` states (`_initial_states`) store the
-    last h and c (the first two)."""
+    """The output sequence (the last carried value) when there is one, then the last h
+    (the first) and an LSTM's last c (the second) when they are results; the `kept`
+    states (`_initial_states`) store the last h and c (the first two)."""
     for symbol, value in zip(kept, carried):
         b.store_state(symbol, value)
     sequence = op.attrs.get("sequence", True)
     if sequence:
         b.bind(op.outputs[0], carried[-1])
-    if len(op.outputs) > int(sequence):
-        b.bind(op.outputs[-1], carried[0])
+    for result, value in zip(op.outputs[int(sequence):], carried):
+        b.bind(result, value)
 
 
 def lower_gru(b: FunctionBuilder, op: Op) -> None:

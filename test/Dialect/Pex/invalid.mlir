@@ -370,6 +370,11 @@ func.func private @placement_state_offset() attributes {p = #pex.placement<offse
 
 // -----
 
+// expected-error @+1 {{expected 'pool' then 'state', each at most once}}
+func.func private @placement_state_first() attributes {p = #pex.placement<offset = 0, size = 4, live = [0, 1], state = @h, pool = "fast">}
+
+// -----
+
 // expected-error @+1 {{a placement in the state @h is at offset 0 of no memory pool}}
 func.func private @placement_state_pool() attributes {p = #pex.placement<offset = 0, size = 4, live = [0, 1], pool = "fast", state = @h>}
 

@@ -48,20 +48,23 @@ Attribute PlacementAttr::parse(AsmParser &parser, Type) {
       parser.parseLSquare() || parser.parseInteger(first) ||
       parser.parseComma() || parser.parseInteger(last) || parser.parseRSquare())
     return {};
-  // Where the buffer is when not in the arena: a pool, or a state's global.
+  // Where the buffer is when not in the arena: `, pool = "name"`, then
+  // `, state = @name`, each optional.
+  bool hasPool = false;
   while (succeeded(parser.parseOptionalComma())) {
+    llvm::SMLoc at = parser.getCurrentLocation();
     StringRef keyword;
     if (parser.parseKeyword(&keyword) || parser.parseEqual())
       return {};
-    if (keyword == "pool") {
+    if (keyword == "pool" && !hasPool && !state) {
+      hasPool = true;
       if (parser.parseString(&pool))
         return {};
-    } else if (keyword == "state") {
+    } else if (keyword == "state" && !state) {
       if (parser.parseAttribute(state))
         return {};
     } else {
-      parser.emitError(parser.getCurrentLocation(),
-                       "expected 'pool' or 'state'");
+      parser.emitError(at, "expected 'pool' then 'state', each at most once");
       return {};
     }
   }

@@ -60,8 +60,6 @@ def _check_lstm(r, node, attrs) -> None:
         raise ModelError("LSTM input_forget (coupled input and forget gates) is not supported")
     if r.has_input(node, 7):
         raise ModelError("LSTM peepholes (input P) are not supported")
-    if len(node.output) > 2 and _is_read(r, node.output[2]):
-        raise ModelError("LSTM's cell state output Y_c is read; only Y and Y_h are supported")
 
 
 def _sequence_operands(r, node, attrs, gates: int):
@@ -165,16 +163,18 @@ def _read_only_at_last_step(r, node, attrs) -> bool:
     return False
 
 
-def _emit_recurrent(r, node, attrs, kind: str, inputs, shape, initial: dict,
+def _emit_recurrent(r, node, attrs, kind: str, inputs, shape, initial: tuple,
                     **op_attrs) -> None:
-    """The recurrent op of each direction (`inputs(d)` its operands, `initial` the
-    constant initial states by name, [D, batch, units] each) and the ONNX values they
-    define. An op's results are the output sequence, only when Y is read other than
-    at its last step (otherwise no step writes one: nn.GRU's `_, h = gru(x)`,
-    `y[:, -1, :]`), and the last h, its own buffer (a slice of the sequence would keep the
-    whole sequence live as long as Y_h is read); Y read only at its last step is that
-    step alone. A reverse direction runs from the last step; bidirectional results are
-    joined along the direction axis."""
+    """The recurrent op of each direction (`inputs(d)` its operands; `initial` the
+    initial states by name, [D, batch, units] each: constants, then those computed at
+    run time, such as a streaming model's h and c inputs, which become each direction's
+    last operands, named by `initial_inputs`) and the ONNX values they define. An op's
+    results are the output sequence, only when Y is read other than at its last step
+    (otherwise no step writes one: nn.GRU's `_, h = gru(x)`, `y[:, -1, :]`), the last h,
+    its own buffer (a slice of the sequence would keep the whole sequence live as long
+    as Y_h is read), and an LSTM's last c when Y_c is read; Y read only at its last step
+    is that step alone. A reverse direction runs from the last step; bidirectional
+    results are joined along the direction axis."""
     steps, batch, _, units = shape
     layout = attrs.get("layout", 0)
     directions = _directions(attrs)
@@ -182,15 +182,28 @@ def _emit_recurrent(r, node, attrs, kind: str, inputs, shape, initial: dict,
     last_step_only = read and directions == (False,) and \
         _read_only_at_last_step(r, node, attrs)
     sequence = read and not last_step_only
+    cell = kind == "lstm" and len(node.output) > 2 and _is_read(r, node.output[2])
     shapes = ([(steps, batch, units) if layout == 0 else (batch, steps, units)]
-              if sequence else []) + [(batch, units)]
+              if sequence else []) + [(batch, units)] * (2 if cell else 1)
     name = node.output[0] or node.name
-    results = [r.emit_results(kind, inputs(d), shapes,
+    constants, computed = initial
+
+    def initial_operands(d: int) -> list[Tensor]:
+        """Direction d's initial states computed at run time, each [batch, units]."""
+        return [r.emit("reshape", [r.emit("slice", [state], (1, batch, units), like=state,
+                                          name=f"{name}/{what}/{d}", begin=(d, 0, 0),
+                                          size=(1, batch, units))],
+                       (batch, units), like=state, name=f"{name}/{what}/{d}/rows")
+                for what, state in computed.items()]
+
+    results = [r.emit_results(kind, inputs(d) + initial_operands(d), shapes,
                               name=name + ("/reverse" if reverse else ""),
                               time_major=layout == 0, sequence=sequence, reverse=reverse,
-                              **{what: state[d] for what, state in initial.items()},
+                              initial_inputs=tuple(computed),
+                              **{what: state[d] for what, state in constants.items()},
                               **op_attrs)
                for d, reverse in enumerate(directions)]
+    last_h = int(sequence)
 
     def joined(values: list[Tensor], shape_one, axis: int, value_name: str) -> Tensor:
         """Each direction's value with a unit direction axis, joined along it."""
@@ -209,32 +222,45 @@ def _emit_recurrent(r, node, attrs, kind: str, inputs, shape, initial: dict,
                                         f"{name}/Y"), tuple(range(4)))
     elif last_step_only:  # Y as its last step alone: a sequence of one step
         y_one = (1, 1, batch, units) if layout == 0 else (batch, 1, 1, units)
-        r.define(node.output[0], r.emit("reshape", [results[0][-1]], y_one,
-                                        like=results[0][-1], name=f"{name}/Y"),
+        r.define(node.output[0], r.emit("reshape", [results[0][last_h]], y_one,
+                                        like=results[0][last_h], name=f"{name}/Y"),
                  tuple(range(4)))
     if len(node.output) > 1 and _is_read(r, node.output[1]):
         # Y_h: [D, batch, units]; layout 1: [batch, D, units]
         h_one = (1, batch, units) if layout == 0 else (batch, 1, units)
-        r.define(node.output[1], joined([out[-1] for out in results], h_one, layout,
+        r.define(node.output[1], joined([out[last_h] for out in results], h_one, layout,
                                         node.output[1]), (0, 1, 2))
+    if cell:  # Y_c, as Y_h
+        c_one = (1, batch, units) if layout == 0 else (batch, 1, units)
+        r.define(node.output[2], joined([out[last_h + 1] for out in results], c_one, layout,
+                                        node.output[2]), (0, 1, 2))
 
 
-def _initial_states(r, node, attrs, shape, **positions) -> dict:
-    """The constant initial states (initial_h, initial_c) the node has, by name: each
-    [D, batch, units], one per direction (absent: zeros, the reset state); ONNX gives them
-    [batch, D, units] with layout 1."""
+def _initial_states(r, node, attrs, shape, **positions) -> tuple[dict, dict]:
+    """The initial states (initial_h, initial_c) the node has, by name, each [D, batch,
+    units], one per direction (absent: zeros, the reset state); ONNX gives them [batch, D,
+    units] with layout 1. Constants (arrays), and those computed at run time (a streaming
+    model's state inputs: graph tensors, in [D, batch, units] order)."""
     count, batch, units = shape
-    given = (count, batch, units) if attrs.get("layout", 0) == 0 else (batch, count, units)
-    states = {}
+    layout = attrs.get("layout", 0)
+    given = (count, batch, units) if layout == 0 else (batch, count, units)
+    constants, computed = {}, {}
     for what, position in positions.items():
         if not r.has_input(node, position):
             continue
-        state = np.asarray(r.constant(node.input[position], what), np.float32)
-        if state.shape != given:
+        name = node.input[position]
+        if r.is_constant(name):
+            state = np.asarray(r.constant(name, what), np.float32)
+        else:
+            state = r.float_activation(name)
+        if tuple(state.shape) != given:
             raise ModelError(f"{node.op_type} {what} of shape {list(state.shape)}, expected "
                              f"{list(given)}")
-        states[what] = state if attrs.get("layout", 0) == 0 else state.transpose(1, 0, 2)
-    return states
+        if isinstance(state, np.ndarray):
+            constants[what] = state if layout == 0 else state.transpose(1, 0, 2)
+        else:
+            computed[what] = r.stored(state, (0, 1, 2) if layout == 0 else (1, 0, 2))
+    return constants, computed
 
 
 def lstm(r, node, attrs) -> None:
