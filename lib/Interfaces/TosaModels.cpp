@@ -329,6 +329,25 @@ struct ReduceModel
   int64_t getMacs(Operation *op) const { return 0; }
 };
 
+/// A gather (values [N, K, C], indices [N, W]) reads channel c of the rows
+/// it selects; every slice reads all indices. From a constant table (an
+/// embedding) it produces any slice of channels like a convolution from its
+/// weights; from an activation it is channel-local.
+struct GatherModel
+    : PartialExecutionOpInterface::ExternalModel<GatherModel, tosa::GatherOp> {
+  Props getPartialExecutionProperties(Operation *op) const {
+    return matchPattern(cast<tosa::GatherOp>(op).getValues(), m_Constant())
+               ? Props::OutputSplittable
+               : Props::ChannelLocal;
+  }
+  std::optional<int64_t> getSlicedOperandDim(Operation *op, unsigned index,
+                                             SliceMode) const {
+    if (index != 0)
+      return std::nullopt;
+    return 2;
+  }
+};
+
 template <typename... OpTys>
 void attachElementwise(MLIRContext *context) {
   (OpTys::template attachInterface<ElementwiseModel<OpTys>>(*context), ...);
@@ -363,6 +382,7 @@ void mlir::pex::registerTosaInterfaceModels(DialectRegistry &registry) {
     tosa::TransposeOp::attachInterface<TransposeModel>(*context);
     tosa::ConcatOp::attachInterface<ConcatModel>(*context);
     tosa::ReverseOp::attachInterface<ReverseModel>(*context);
+    tosa::GatherOp::attachInterface<GatherModel>(*context);
     tosa::ReduceSumOp::attachInterface<ReduceModel<tosa::ReduceSumOp, true>>(
         *context);
     tosa::ReduceMaxOp::attachInterface<ReduceModel<tosa::ReduceMaxOp, false>>(

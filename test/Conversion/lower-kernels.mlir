@@ -685,3 +685,28 @@ func.func @transpose_conv_int8(%x: memref<1x2x2x4xi8>, %w: memref<3x2x2x4xi8>, %
   }
   return
 }
+
+// -----
+
+// gather (an embedding lookup): per output row the index is read once and
+// clamped into the table (no read outside it, whatever the id), then the
+// row's channels are copied.
+// CHECK-LABEL: func.func private @embedding_rows_k0_gather
+// CHECK-SAME:    (%[[TABLE:.*]]: memref<1x20x8xi8>, %[[IDS:.*]]: memref<1x6xi32>, %[[Y:.*]]: memref<1x6x8xi8>)
+// CHECK:       scf.for %[[N:.*]] = %{{.*}} to %c1 step
+// CHECK-NEXT:    scf.for %[[W:.*]] = %{{.*}} to %c6 step
+// CHECK-NEXT:      %[[ID:.*]] = memref.load %[[IDS]][%[[N]], %[[W]]]
+// CHECK:           %[[LOW:.*]] = arith.maxsi %{{.*}}, %[[ID]] : i32
+// CHECK:           %[[ROW:.*]] = arith.minsi %c19_i32, %[[LOW]] : i32
+// CHECK-NEXT:      %[[AT:.*]] = arith.index_cast %[[ROW]] : i32 to index
+// CHECK:           scf.for %[[C:.*]] = %{{.*}} to %c8 step
+// CHECK-NEXT:        %[[V:.*]] = memref.load %[[TABLE]][%[[N]], %[[AT]], %[[C]]]
+// CHECK-NEXT:        memref.store %[[V]], %[[Y]][%[[N]], %[[W]], %[[C]]]
+func.func @embedding_rows(%table: memref<1x20x8xi8>, %ids: memref<1x6xi32>, %y: memref<1x6x8xi8>) {
+  pex.kernel ins(%table, %ids : memref<1x20x8xi8>, memref<1x6xi32>) outs(%y : memref<1x6x8xi8>) {
+  ^bb0(%t: tensor<1x20x8xi8>, %i: tensor<1x6xi32>, %out: tensor<1x6x8xi8>):
+    %g = tosa.gather %t, %i : (tensor<1x20x8xi8>, tensor<1x6xi32>) -> tensor<1x6x8xi8>
+    pex.yield %g : tensor<1x6x8xi8>
+  }
+  return
+}

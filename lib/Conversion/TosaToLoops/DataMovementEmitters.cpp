@@ -166,6 +166,38 @@ struct ConcatEmitter
   }
 };
 
+/// gather: output [n, w, c] reads values [n, indices[n, w], c]. An index is
+/// clamped into the table first: TOSA leaves an out-of-range index
+/// unpredictable, and on a microcontroller it must not read past the table
+/// (a token id the model never saw reads the nearest row instead).
+struct GatherEmitter
+    : KernelEmitterOpInterface::ExternalModel<GatherEmitter, tosa::GatherOp> {
+  LogicalResult emitLoopNest(Operation *op, OpBuilder &builder,
+                             KernelOperands &operands,
+                             ElementCallback emitElement) const {
+    auto gather = cast<tosa::GatherOp>(op);
+    ArrayRef<int64_t> shape = getShape(gather.getOutput());
+    int64_t rows = getShape(gather.getValues())[1];
+    // The index is read and clamped once per row, outside the channel loop.
+    buildLoopNest(
+        builder, op->getLoc(), shape.take_front(2),
+        [&](OpBuilder &b, Location loc, ValueRange position) {
+          Value index = operands.load(b, loc, 1, position);
+          Value row = arith::IndexCastOp::create(
+              b, loc, b.getIndexType(), clampInt(b, loc, index, 0, rows - 1));
+          buildLoopNest(
+              b, loc, shape.drop_front(2),
+              [&](OpBuilder &cb, Location cl, ValueRange channel) {
+                Value out[] = {position[0], position[1], channel[0]};
+                emitElement(cb, cl, out,
+                            operands.load(cb, cl, 0,
+                                          {position[0], row, channel[0]}));
+              });
+        });
+    return success();
+  }
+};
+
 } // namespace
 
 void emit::attachDataMovementEmitters(MLIRContext *context) {
@@ -175,4 +207,5 @@ void emit::attachDataMovementEmitters(MLIRContext *context) {
   tosa::TileOp::attachInterface<TileEmitter>(*context);
   tosa::ReverseOp::attachInterface<ReverseEmitter>(*context);
   tosa::ConcatOp::attachInterface<ConcatEmitter>(*context);
+  tosa::GatherOp::attachInterface<GatherEmitter>(*context);
 }

@@ -34,7 +34,9 @@ from pex.reference.onnx_evaluator import Evaluator, Unsupported
 TO_NHWC = (0, 2, 3, 1)
 TO_NCHW = (0, 3, 1, 2)
 
-_INPUT_TYPES = {"FLOAT": np.float32, "INT8": np.int8, "UINT8": np.uint8}
+# An index input (int64 or int32 in ONNX) is int32 on the device.
+_INPUT_TYPES = {"FLOAT": np.float32, "INT8": np.int8, "UINT8": np.uint8, "INT64": np.int32,
+                "INT32": np.int32}
 
 
 def _input_arrays(model, input_bytes: bytes, input_shapes: dict) -> dict:

@@ -478,6 +478,11 @@ def _gather(op: Op, x: np.ndarray) -> np.ndarray:
     return np.take(x, op.attrs["indices"], axis=op.attrs["axis"])
 
 
+def _gather_indexed(op: Op, x: np.ndarray, indices: np.ndarray) -> np.ndarray:
+    # TFLite Micro's GATHER fails on an index out of range; the inputs keep within it.
+    return np.take(x, indices, axis=op.attrs["axis"])
+
+
 def _slice(op: Op, x: np.ndarray) -> np.ndarray:
     return x[tuple(slice(b, b + n) for b, n in zip(op.attrs["begin"], op.attrs["size"]))]
 
@@ -633,6 +638,7 @@ _KERNELS = {
     "argmax": _arg(np.argmax),
     "argmin": _arg(np.argmin),
     "gather": _gather,
+    "gather_indexed": _gather_indexed,
     "slice": _slice,
     "resize": _resize,
     "log_softmax": _log_softmax,

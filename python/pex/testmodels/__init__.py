@@ -365,6 +365,23 @@ def _gather_activations() -> bytes:
     return writer.finish("gather_activations", [x], [gathered])
 
 
+def _embedding_int8() -> bytes:
+    """A keyword model's front: token ids (int32 input) GATHERed from an int8 table, the
+    rows flattened into a FULLY_CONNECTED. Ids are computed at run time: no folding."""
+    writer = TfliteWriter()
+    tokens = activation("tokens", (1, 6), "i32")
+    table = int8_weights("embedding/table", (20, 8), q(0.05, 3))
+    rows = activation("embedding", (1, 6, 8), quant=q(0.05, 3))
+    flat = activation("flat", (1, 48), quant=q(0.05, 3))
+    logits = activation("logits", (1, 4), quant=q(0.5, -10))
+    writer.operator(_CODES["GATHER"], [table, tokens], [rows], schema.GatherOptions, axis=0)
+    writer.operator(_CODES["RESHAPE"], [rows, writer.constant("shape", [1, 48])], [flat])
+    writer.operator(_CODES["FULLY_CONNECTED"],
+                    [flat, int8_weights("fc/weights", (4, 48), q(0.01)), int32_bias("fc/bias", 4)],
+                    [logits], schema.FullyConnectedOptions)
+    return writer.finish("embedding_int8", [tokens], [logits])
+
+
 def _shape_tensor(name: str, shape) -> Tensor:
     """An int32 tensor of shape arithmetic, computed by the operator that writes it."""
     return Tensor(name, tuple(shape), "i32")
@@ -502,6 +519,7 @@ SHAPE_ARITHMETIC = {
     "keras_reshape": _keras_reshape,
     "flatten_by_gather": _flatten_by_gather,
     "shape_arithmetic": _shape_arithmetic,
+    "embedding_int8": _embedding_int8,
 }
 
 MALFORMED = {

@@ -1076,6 +1076,38 @@ def argmax_segmentation() -> bytes:
                   opset=13, output_type=TensorProto.INT64)
 
 
+def embedding() -> bytes:
+    """nn.Embedding as PyTorch exports it: Gather (axis 0) of a 20x8 table at int64 token
+    ids [1, 6] computed at run time, the rows summed over the tokens (ReduceSum) into a
+    Linear (Gemm) of 3 classes."""
+    from onnx import TensorProto
+    rng = np.random.default_rng(43)
+    nodes = [_node("Gather", ["table", "tokens"], "rows", axis=0),
+             _node("ReduceSum", ["rows", "axes"], "pooled", keepdims=0),
+             _node("Gemm", ["pooled", "w", "b"], "logits", transB=1)]
+    return _graph(nodes, [("tokens", [1, 6])], [("logits", [1, 3])],
+                  {"table": rng.normal(0, 1, (20, 8)), "axes": np.array([1], np.int64),
+                   "w": rng.normal(0, 0.5, (3, 8)), "b": rng.normal(0, 0.1, 3)},
+                  input_type=TensorProto.INT64)
+
+
+def gather_at_indices() -> bytes:
+    """Gather along axis 1 of an activation (x [2, 5, 3] + 1) at int32 indices [2, 2], a
+    second input (ONNX counts a negative index from the axis's end): each of x's two rows
+    reads the same four positions."""
+    from onnx import TensorProto, helper
+    nodes = [_node("Add", ["x", "one"], "shifted"),
+             _node("Gather", ["shifted", "ids"], "taken", axis=1)]
+    graph = helper.make_graph(
+        nodes, "test",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 5, 3]),
+         helper.make_tensor_value_info("ids", TensorProto.INT32, [2, 2])],
+        [helper.make_tensor_value_info("taken", TensorProto.FLOAT, [2, 2, 2, 3])],
+        [helper.make_tensor("one", TensorProto.FLOAT, [], [1.0])])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]) \
+        .SerializeToString()
+
+
 def qdq_argmax_last() -> bytes:
     """ArgMax with select_last_index 1 of coarsely quantised int8 values (scale 0.25: the
     maximum repeats along a row), the last axis, keepdims 1."""
@@ -1886,6 +1918,8 @@ MODELS = {
     "onnx_gru_returns_state": gru_returns_state,
     "onnx_recurrent_initial_state": recurrent_initial_state,
     "onnx_argmax_segmentation": argmax_segmentation,
+    "onnx_embedding": embedding,
+    "onnx_gather_at_indices": gather_at_indices,
     "onnx_qdq_argmax_last": qdq_argmax_last,
     "onnx_qdq_argmin": qdq_argmin,
     "onnx_einsum_attention": einsum_attention,

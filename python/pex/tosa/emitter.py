@@ -66,6 +66,7 @@ LOWERINGS = {
     "argmin": reduction.lower_argmin,
     "top_k": reduction.lower_top_k,
     "gather": shape.lower_gather,
+    "gather_indexed": shape.lower_gather_indexed,
     "log_softmax": normalization.lower_log_softmax,
     "l2_normalization": normalization.lower_l2_normalization,
     "div": arithmetic.lower_div,

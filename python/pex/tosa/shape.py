@@ -1,6 +1,11 @@
-"""reshape, transpose, concat, slice, gather and pad: data movement without arithmetic."""
+"""reshape, transpose, concat, slice, gather and pad: data movement without arithmetic
+(a gather at run-time indices wraps negative indices)."""
 
 from __future__ import annotations
+
+import math
+
+import numpy as np
 
 from pex.errors import ModelError
 from pex.graph import Op, same_quantization
@@ -99,6 +104,30 @@ def gather(b: FunctionBuilder, x: Value, axis: int, indices) -> Value:
         return parts[0]
     shape[axis] = len(indices)
     return b.op("concat", parts, TensorType(tuple(shape), x.dtype), f"axis = {axis} : i32")
+
+
+def lower_gather_indexed(b: FunctionBuilder, op: Op) -> None:
+    """x's slices along `axis` at run-time indices: tosa.gather of x viewed as [N, K, C]
+    (N the dimensions before the axis, K the axis, C those after) with the indices as
+    [N, W], the same W indices for every n. A negative index counts from the axis's end
+    (ONNX); an index out of range is clamped by the kernel, never read outside x."""
+    table, indices = op.inputs
+    axis = op.attrs["axis"]
+    batch = math.prod(table.shape[:axis])
+    rows = table.shape[axis]
+    count = indices.num_elements
+    flat = b.reshape(b.value(indices), (1, count))
+    negative = b.op("greater", [b.const(np.zeros((1, 1)), "i32"), flat],
+                    TensorType((1, count), "i1"))
+    from_end = b.elementwise("add", flat, b.const(np.full((1, 1), rows), "i32"), (1, count))
+    wrapped = b.op("select", [negative, from_end, flat], flat.type)
+    if batch > 1:
+        wrapped = b.op("tile", [wrapped, b.const_shape([batch, 1])],
+                       TensorType((batch, count), "i32"))
+    values = b.reshape(b.value(table), (batch, rows, table.num_elements // (batch * rows)))
+    taken = b.op("gather", [values, wrapped],
+                 TensorType((batch, count, values.shape[2]), table.dtype))
+    b.bind(op.output, b.reshape(taken, op.output.shape))
 
 
 def lower_gather(b: FunctionBuilder, op: Op) -> None:

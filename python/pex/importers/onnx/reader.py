@@ -29,6 +29,9 @@ from pex.importers.onnx.validation import check_node, element_type_name, tensor_
 _STANDARD_DOMAINS = ("", "ai.onnx")
 _FLOAT_TYPES = ("FLOAT",)
 _INT8_TYPES = ("INT8", "UINT8")
+# Integer inputs are indices (token ids, categories): int32 on the device, as TFLite's
+# converter makes them; an int64 index beyond int32's range selects nothing anyway.
+_INDEX_TYPES = ("INT64", "INT32")
 
 
 class OnnxReader:
@@ -109,8 +112,11 @@ class OnnxReader:
         for value in values:
             element = element_type_name(value.type.tensor_type.elem_type)
             shape = shapes[value.name]
-            limits.check_shape(f"input '{value.name}'", shape, 4 if element == "FLOAT" else 1)
-            if value.name in signals:
+            limits.check_shape(f"input '{value.name}'", shape,
+                               4 if element in _FLOAT_TYPES + _INDEX_TYPES else 1)
+            if element in _INDEX_TYPES:
+                perm = tuple(range(len(shape)))
+            elif value.name in signals:
                 perm = lines.CHANNELS_LAST_1D
             elif value.name in channels_last:
                 perm = tuple(range(len(shape)))
@@ -126,9 +132,13 @@ class OnnxReader:
                 self.unquantized_inputs[value.name] = tensor
                 self.activations[value.name] = Activation(tensor, perm,
                                                           unsigned=element == "UINT8")
+            elif element in _INDEX_TYPES:
+                tensor = Tensor(value.name, shape, "i32")
+                self.activations[value.name] = Activation(tensor, perm)
             else:
                 raise ModelError(f"input '{value.name}' is {element.lower()}; only float32, "
-                                 f"int8 and uint8 inputs are supported")
+                                 f"int8, uint8 and (index) int64 and int32 inputs are "
+                                 f"supported")
             tensors.append(tensor)
         return tensors
 

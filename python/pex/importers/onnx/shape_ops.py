@@ -214,11 +214,29 @@ def _split(r, node, attrs) -> None:
         start += size
 
 
+def _gather_at_run_time(r, node, x: Activation, axis: int) -> None:
+    """Indices computed at run time (token ids, an ArgMax): a gather of x's slices along
+    `axis` (an embedding lookup when x is a constant table), in ONNX's axis order."""
+    indices = r.raw(node.input[1])
+    if indices.tensor.dtype != "i32":
+        raise ModelError(f"indices '{node.input[1]}' are not integers")
+    order = tuple(range(x.rank))
+    shape = x.shape[:axis] + indices.shape + x.shape[axis + 1:]
+    limits.check_shape(f"'{node.output[0]}'", shape, 4)
+    table = r.stored(x, order)
+    out = r.emit("gather_indexed", [table, r.stored(indices, tuple(range(indices.rank)))],
+                 shape, like=table, name=node.output[0], axis=axis)
+    r.alias(node.output[0], Activation(out, tuple(range(len(shape))), x.form, x.unsigned))
+
+
 def _gather(r, node, attrs) -> None:
     """Constant indices: a scalar index is a slice without its axis, a vector of indices
     a gather (slices of its runs joined, a descending run reversed)."""
     x = r.raw(node.input[0])
     axis = normalized_axis(attrs.get("axis", 0), x.rank)
+    if r.constant_ahead(node.input[1]) is None and node.input[1] in r.activations:
+        _gather_at_run_time(r, node, x, axis)
+        return
     indices = np.asarray(r.constant(node.input[1], "indices"))
     if indices.ndim > 1:
         raise ModelError(f"indices of rank {indices.ndim}; only a scalar or a vector of "

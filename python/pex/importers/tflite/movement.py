@@ -181,13 +181,17 @@ def expand_dims(ctx) -> None:
 
 
 def gather(ctx) -> None:
-    """GATHER with constant indices: TFLite Micro's batch_dims 0 form."""
+    """GATHER (TFLite Micro's batch_dims 0 form): constant indices select slices; indices
+    computed at run time (token ids: an embedding lookup) make a gather op."""
     x = ctx.input(0)
-    indices = np.asarray(ctx.constant_input(1)).astype(np.int64)
     options = ctx.options(schema.GatherOptions)
     if options.batch_dims:
         raise ModelError(f"batch_dims {options.batch_dims} is not supported")
     axis = _axis(options.axis, len(x.shape))
+    if not ctx.input(1).is_constant:
+        _gather_at_run_time(ctx, x, axis)
+        return
+    indices = np.asarray(ctx.constant_input(1)).astype(np.int64)
     if np.any(indices < 0) or np.any(indices >= x.shape[axis]):
         raise ModelError(f"indices {indices.tolist()} out of range for axis {axis} of size "
                          f"{x.shape[axis]}")
@@ -195,6 +199,15 @@ def gather(ctx) -> None:
     selection = [list(range(d)) for d in x.shape]
     selection[axis] = indices.reshape(-1).tolist()
     _select(ctx, x, selection, ctx.output)
+
+
+def _gather_at_run_time(ctx, x: Tensor, axis: int) -> None:
+    indices = ctx.input(1)
+    if indices.dtype != "i32":
+        raise ModelError(f"indices '{indices.name}' are {indices.dtype}; indices computed at "
+                         f"run time must be int32")
+    _check_output(ctx.output, x.shape[:axis] + indices.shape + x.shape[axis + 1:])
+    ctx.emit("gather_indexed", [x, indices], axis=axis)
 
 
 def reverse_v2(ctx) -> None:
