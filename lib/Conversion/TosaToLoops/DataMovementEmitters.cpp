@@ -189,9 +189,9 @@ struct GatherEmitter
               b, loc, shape.drop_front(2),
               [&](OpBuilder &cb, Location cl, ValueRange channel) {
                 Value out[] = {position[0], position[1], channel[0]};
-                emitElement(cb, cl, out,
-                            operands.load(cb, cl, 0,
-                                          {position[0], row, channel[0]}));
+                emitElement(
+                    cb, cl, out,
+                    operands.load(cb, cl, 0, {position[0], row, channel[0]}));
               });
         });
     return success();

@@ -154,8 +154,13 @@ def _torch_network(out_dir: Path, seed: int, index: int, name: str, constructor,
     torch.manual_seed(seed * 1000 + 100 + index)
     generator = torch.Generator().manual_seed(seed * 1000 + 100 + index)
     model, shape = constructor()
-    _calibrate_batch_norms(model, shape[1:], generator)
-    signal = torch.rand(*shape, generator=generator)
+    vocabulary = getattr(model, "vocabulary", None)
+    if vocabulary is None:
+        _calibrate_batch_norms(model, shape[1:], generator)
+        signal = torch.rand(*shape, generator=generator)
+    else:  # token ids
+        model.eval()
+        signal = torch.randint(0, vocabulary, shape, generator=generator)
     with torch.no_grad():
         expected = model(signal)
     # Several outputs (a detector's heads): one after another, as pexc's --run writes them.
@@ -174,7 +179,9 @@ def _torch_network(out_dir: Path, seed: int, index: int, name: str, constructor,
     # The function takes and returns images NHWC, those the network permutes from or to
     # NHWC itself as they are.
     channels_last_inputs, channels_last_outputs = channels_last_interface(exported.graph)
-    if len(shape) != 4:
+    if vocabulary is not None:  # ids are int32 on the device
+        input_bytes = signal.numpy().astype(np.int32).tobytes()
+    elif len(shape) != 4:
         input_bytes = _signal_bytes(exported, signal.numpy())
     elif "input" in channels_last_inputs:
         input_bytes = signal.numpy().tobytes()
@@ -189,10 +196,11 @@ def _torch_network(out_dir: Path, seed: int, index: int, name: str, constructor,
 
 def _torch_networks() -> dict:
     """name -> (constructor, opset) of the audio, attention and other PyTorch networks."""
-    from pex.corpus import torch_attention, torch_layers, torch_signals
+    from pex.corpus import torch_attention, torch_layers, torch_signals, torch_text
     networks = {name: (network, None) for name, network in torch_signals.NETWORKS.items()}
     networks.update(torch_attention.NETWORKS)
     networks.update(torch_layers.NETWORKS)
+    networks.update(torch_text.NETWORKS)
     return networks
 
 
@@ -216,12 +224,13 @@ def _written(out_dir: Path, name: str, model, input_bytes: bytes, reference: str
 
 def _quantized(out_dir: Path, name: str, model, images: list[np.ndarray],
                input_bytes: bytes) -> CorpusModel:
-    """The QDQ version of a float model, calibrated on `images` (NCHW)."""
+    """The QDQ version of a float model, calibrated on `images` (NCHW, or token ids)."""
     import torch
     from pex.corpus.onnx_qdq import quantize_model
     input_name = next(v.name for v in model.graph.input
                       if v.name not in {i.name for i in model.graph.initializer})
-    calibration = [{input_name: torch.from_numpy(image.astype(np.float64))} for image in images]
+    calibration = [{input_name: torch.from_numpy(image.astype(
+        np.int64 if image.dtype.kind == "i" else np.float64))} for image in images]
     return _written(out_dir, name, quantize_model(model, calibration), input_bytes,
                     "onnx-int8")
 
@@ -261,9 +270,17 @@ def generate(out_dir: Path, seed: int) -> list[CorpusModel]:
         models.append(_quantized(out_dir, f"{name}_qdq", exported,
                                  [image(1, 3, 96, 96) for _ in range(4)],
                                  _nhwc_bytes(image(1, 3, 96, 96))))
-    for name, (constructor, _) in networks.items():
-        shape = constructor()[1]
+    for index, (name, (constructor, _)) in enumerate(networks.items()):
+        network, shape = constructor()
         exported = onnx.load(str(out_dir / f"{name}.onnx"))
+        vocabulary = getattr(network, "vocabulary", None)
+        if vocabulary is not None:  # token ids, drawn apart: `rng` draws as before
+            ids = np.random.default_rng(seed * 1000 + 300 + index)
+            calibration = [ids.integers(0, vocabulary, shape) for _ in range(4)]
+            checked = ids.integers(0, vocabulary, shape)
+            models.append(_quantized(out_dir, f"{name}_qdq", exported, calibration,
+                                     checked.astype(np.int32).tobytes()))
+            continue
         calibration = [image(*shape) for _ in range(4)]
         checked = image(*shape)
         if name in FLOAT_SEGMENT_QDQ:

@@ -4,7 +4,9 @@ with a simple calibration of our own.
 Activation ranges come from running the float model (`pex.reference.onnx_evaluator`) on
 calibration inputs: per tensor, asymmetric int8, the range widened to include 0.
 Weights of Conv, ConvTranspose, Gemm and MatMul are symmetric int8 (per output channel
-for convolutions, per tensor for matrices), biases int32 with scale input x weight.
+for convolutions, per tensor for matrices), biases int32 with scale input x weight; an
+embedding table (Gather's constant data) is symmetric int8 per tensor, the gathered rows
+keeping its parameters. Integer inputs (token ids) stay as they are.
 
 Every float activation an operator produces (and the graph's input) gets QuantizeLinear
 -> DequantizeLinear after it, except outputs of data-movement operators (Reshape,
@@ -115,7 +117,8 @@ def quantize_model(model, calibration: list[dict]):
     computed = set()  # tensors that depend on the input (not Constant nodes, not shapes)
     for value in model.graph.input:
         if value.name not in initializers:
-            quantize_activation(value.name)
+            if value.type.tensor_type.elem_type == TensorProto.FLOAT:  # not token ids
+                quantize_activation(value.name)
             computed.add(value.name)
     for node in model.graph.node:
         if not any(n in computed for n in node.input):
@@ -123,6 +126,11 @@ def quantize_model(model, calibration: list[dict]):
             continue
         computed.update(node.output)
         inputs = [renamed.get(n, n) for n in node.input]
+        if node.op_type == "Gather" and node.input[0] in initializers and \
+                np.asarray(initializers[node.input[0]]).dtype.kind == "f":
+            # An embedding table: int8 (per tensor), its rows keeping its parameters.
+            inputs[0], table_scale = quantized_weights(node, 0, None)
+            params[node.input[0]] = (table_scale[0], np.int8(0))
         weight_axis = _WEIGHTED.get(node.op_type, "none")
         if weight_axis != "none" and node.input[0] in params and \
                 len(node.input) > 1 and node.input[1] in initializers:

@@ -1091,6 +1091,20 @@ def embedding() -> bytes:
                   input_type=TensorProto.INT64)
 
 
+def qdq_embedding() -> bytes:
+    """A QDQ model's embedding: DequantizeLinear of an int8 table [16, 4] (scale 0.1, zero
+    point 2), Gather at int64 token ids [1, 5], QuantizeLinear with the table's parameters
+    (ONNX Runtime's quantiser keeps them across a Gather): an int8 output."""
+    from onnx import TensorProto
+    rng = np.random.default_rng(44)
+    weights = {**_params("table/q", 0.1, 2), "table": _int8_weights(rng, (16, 4))}
+    nodes = [_dequantize_node("table", "rows/table", "table/q"),
+             _node("Gather", ["rows/table", "tokens"], "rows", axis=0),
+             _quantize_node("rows", "rows/int8", "table/q")]
+    return _graph(nodes, [("tokens", [1, 5])], [("rows/int8", [1, 5, 4])], weights,
+                  input_type=TensorProto.INT64, output_type=TensorProto.INT8)
+
+
 def gather_at_indices() -> bytes:
     """Gather along axis 1 of an activation (x [2, 5, 3] + 1) at int32 indices [2, 2], a
     second input (ONNX counts a negative index from the axis's end): each of x's two rows
@@ -1920,6 +1934,7 @@ MODELS = {
     "onnx_argmax_segmentation": argmax_segmentation,
     "onnx_embedding": embedding,
     "onnx_gather_at_indices": gather_at_indices,
+    "onnx_qdq_embedding": qdq_embedding,
     "onnx_qdq_argmax_last": qdq_argmax_last,
     "onnx_qdq_argmin": qdq_argmin,
     "onnx_einsum_attention": einsum_attention,

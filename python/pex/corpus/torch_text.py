@@ -1,0 +1,102 @@
+"""Text and token networks written in PyTorch the way published small ones are
+(nn.Embedding of token ids, then convolutions over the tokens, an LSTM, or a mean), for
+`onnx_models` to export with torch.onnx.export. Their input is int64 token ids (int32 on
+the device); each model's `vocabulary` says how many ids it knows.
+
+- `text_cnn`: Kim's sentence classifier ("Convolutional Neural Networks for Sentence
+  Classification"), small: 32 tokens of a 1,000-word vocabulary embedded in 32
+  dimensions, Conv1d k3 to 64 channels with ReLU, the maximum over time, Linear to 4.
+- `intent_lstm`: an on-device intent classifier: 20 tokens of 500 words embedded in 24
+  dimensions, an LSTM of 48 units (batch first), the last step's output, Linear to 6.
+- `bag_of_tokens`: fastText-style ("Bag of Tricks for Efficient Text Classification"):
+  the mean of 24 token embeddings (2,000 words, 16 dimensions), Linear to 5.
+- `token_transformer`: token and learned position embeddings (16 tokens, 200 words, 32
+  dimensions), LayerNorm, one Transformer encoder layer (2 heads, feed-forward 64), the
+  mean over tokens, Linear to 3.
+"""
+
+from __future__ import annotations
+
+
+def text_cnn(vocabulary: int = 1000, tokens: int = 32):
+    import torch
+    from torch import nn
+
+    class TextCnn(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.embedding = nn.Embedding(vocabulary, 32, padding_idx=0)
+            self.conv = nn.Conv1d(32, 64, 3, padding=1)
+            self.fc = nn.Linear(64, 4)
+
+        def forward(self, ids):
+            x = self.embedding(ids).transpose(1, 2)
+            return self.fc(torch.relu(self.conv(x)).amax(2))
+
+    model = TextCnn()
+    model.vocabulary = vocabulary
+    return model, (1, tokens)
+
+
+def intent_lstm(vocabulary: int = 500, tokens: int = 20):
+    from torch import nn
+
+    class IntentLstm(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.embedding = nn.Embedding(vocabulary, 24)
+            self.lstm = nn.LSTM(24, 48, batch_first=True)
+            self.fc = nn.Linear(48, 6)
+
+        def forward(self, ids):
+            y, _ = self.lstm(self.embedding(ids))
+            return self.fc(y[:, -1, :])
+
+    model = IntentLstm()
+    model.vocabulary = vocabulary
+    return model, (1, tokens)
+
+
+def bag_of_tokens(vocabulary: int = 2000, tokens: int = 24):
+    from torch import nn
+
+    class BagOfTokens(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.embedding = nn.Embedding(vocabulary, 16)
+            self.fc = nn.Linear(16, 5)
+
+        def forward(self, ids):
+            return self.fc(self.embedding(ids).mean(1))
+
+    model = BagOfTokens()
+    model.vocabulary = vocabulary
+    return model, (1, tokens)
+
+
+def token_transformer(vocabulary: int = 200, tokens: int = 16):
+    import torch
+    from torch import nn
+
+    class TokenTransformer(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.embedding = nn.Embedding(vocabulary, 32)
+            self.positions = nn.Parameter(torch.randn(1, tokens, 32) * 0.1)
+            self.norm = nn.LayerNorm(32)
+            self.encoder = nn.TransformerEncoderLayer(32, 2, 64, dropout=0.0,
+                                                      batch_first=True)
+            self.fc = nn.Linear(32, 3)
+
+        def forward(self, ids):
+            x = self.norm(self.embedding(ids) + self.positions)
+            return self.fc(self.encoder(x).mean(1))
+
+    model = TokenTransformer()
+    model.vocabulary = vocabulary
+    return model, (1, tokens)
+
+
+NETWORKS = {"text_cnn": (text_cnn, None), "intent_lstm": (intent_lstm, None),
+            "bag_of_tokens": (bag_of_tokens, None),
+            "token_transformer": (token_transformer, None)}
