@@ -95,6 +95,8 @@ def is_producer(op: Op) -> bool:
         return _has_constant_weights(op) and op.inputs[1].shape[2] == 1
     if op.kind == "transpose_conv2d":  # one tosa.transpose_conv2d, not a zero-inserted conv2d
         return _has_constant_weights(op) and transpose_conv_out_pad(op) is not None
+    if op.kind == "gather_indexed":  # an embedding: columns of a constant table
+        return op.inputs[0].is_constant and op.attrs["axis"] != len(op.inputs[0].shape) - 1
     return False
 
 
@@ -137,6 +139,8 @@ def _is_channel_local(problem: Problem, op: Op, tensor: Tensor, channels: int) -
         axis, indices = op.attrs["axis"], op.attrs["indices"]
         return (axis != len(tensor.shape) - 1 and len(indices) == tensor.shape[axis]
                 and is_descending_run(indices))
+    if op.kind == "gather_indexed":  # rows of an activation at run-time indices
+        return op.attrs["axis"] != len(tensor.shape) - 1
     if op.kind == "pad":
         pads = op.attrs["pads"]
         return tuple(pads[0]) == (0, 0) and tuple(pads[-1]) == (0, 0)
