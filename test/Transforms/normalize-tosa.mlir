@@ -269,6 +269,42 @@ func.func @transposes_cancel(%x: tensor<1x3x8x8xf32>) -> tensor<1x3x8x8xf32> {
 
 // -----
 
+// One table read by two gathers, each through its own reshape (an unrolled
+// nn.EmbeddingBag): the table in the gathers' shape, one constant.
+// CHECK-LABEL: func.func @reshaped_table
+// CHECK:         %[[TABLE:.*]] = "tosa.const"() <{values = dense<{{.*}}> : tensor<1x4x2xf32>}>
+// CHECK-NOT:     tosa.reshape
+// CHECK:         tosa.gather %[[TABLE]], %arg0
+// CHECK:         tosa.gather %[[TABLE]], %arg1
+func.func @reshaped_table(%a: tensor<1x3xi32>, %b: tensor<1x3xi32>) -> (tensor<1x3x2xf32>, tensor<1x3x2xf32>) {
+  %table = "tosa.const"() {values = dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]]> : tensor<4x2xf32>} : () -> tensor<4x2xf32>
+  %shape = tosa.const_shape {values = dense<[1, 4, 2]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %t1 = tosa.reshape %table, %shape : (tensor<4x2xf32>, !tosa.shape<3>) -> tensor<1x4x2xf32>
+  %t2 = tosa.reshape %table, %shape : (tensor<4x2xf32>, !tosa.shape<3>) -> tensor<1x4x2xf32>
+  %g1 = tosa.gather %t1, %a : (tensor<1x4x2xf32>, tensor<1x3xi32>) -> tensor<1x3x2xf32>
+  %g2 = tosa.gather %t2, %b : (tensor<1x4x2xf32>, tensor<1x3xi32>) -> tensor<1x3x2xf32>
+  return %g1, %g2 : tensor<1x3x2xf32>, tensor<1x3x2xf32>
+}
+
+// -----
+
+// A constant another operator reads as it is keeps its reshapes (folding
+// them would store the data twice).
+// CHECK-LABEL: func.func @table_read_whole_too
+// CHECK-COUNT-2: tosa.reshape
+func.func @table_read_whole_too(%a: tensor<1x3xi32>, %x: tensor<4x2xf32>) -> (tensor<1x3x2xf32>, tensor<1x3x2xf32>, tensor<4x2xf32>) {
+  %table = "tosa.const"() {values = dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]]> : tensor<4x2xf32>} : () -> tensor<4x2xf32>
+  %shape = tosa.const_shape {values = dense<[1, 4, 2]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %t1 = tosa.reshape %table, %shape : (tensor<4x2xf32>, !tosa.shape<3>) -> tensor<1x4x2xf32>
+  %t2 = tosa.reshape %table, %shape : (tensor<4x2xf32>, !tosa.shape<3>) -> tensor<1x4x2xf32>
+  %g1 = tosa.gather %t1, %a : (tensor<1x4x2xf32>, tensor<1x3xi32>) -> tensor<1x3x2xf32>
+  %g2 = tosa.gather %t2, %a : (tensor<1x4x2xf32>, tensor<1x3xi32>) -> tensor<1x3x2xf32>
+  %s = tosa.add %x, %table : (tensor<4x2xf32>, tensor<4x2xf32>) -> tensor<4x2xf32>
+  return %g1, %g2, %s : tensor<1x3x2xf32>, tensor<1x3x2xf32>, tensor<4x2xf32>
+}
+
+// -----
+
 // TFLite's int8 MEAN over rows and columns as the importer writes it (widen
 // minus the zero point, sum rows, sum columns): the columns are summed
 // first, straight from the int8 values by a depthwise convolution with

@@ -13,6 +13,9 @@ the device); each model's `vocabulary` says how many ids it knows.
 - `token_transformer`: token and learned position embeddings (16 tokens, 200 words, 32
   dimensions), LayerNorm, one Transformer encoder layer (2 heads, feed-forward 64), the
   mean over tokens, Linear to 3.
+- `embedding_bag`: torchtext's text classifier (nn.EmbeddingBag, mode mean, then Linear)
+  over 4 bags of 12 tokens (2,000 words, 32 dimensions): PyTorch exports the bags as a
+  Loop, which the importer unrolls.
 """
 
 from __future__ import annotations
@@ -97,6 +100,24 @@ def token_transformer(vocabulary: int = 200, tokens: int = 16):
     return model, (1, tokens)
 
 
+def embedding_bag(vocabulary: int = 2000, bags: int = 4, tokens: int = 12):
+    from torch import nn
+
+    class EmbeddingBagClassifier(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.embedding = nn.EmbeddingBag(vocabulary, 32, mode="mean")
+            self.fc = nn.Linear(32, 4)
+
+        def forward(self, ids):
+            return self.fc(self.embedding(ids))
+
+    model = EmbeddingBagClassifier()
+    model.vocabulary = vocabulary
+    return model, (bags, tokens)
+
+
 NETWORKS = {"text_cnn": (text_cnn, None), "intent_lstm": (intent_lstm, None),
             "bag_of_tokens": (bag_of_tokens, None),
-            "token_transformer": (token_transformer, None)}
+            "token_transformer": (token_transformer, None),
+            "embedding_bag": (embedding_bag, None)}

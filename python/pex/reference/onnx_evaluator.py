@@ -191,7 +191,12 @@ class Evaluator:
 
     def run(self, inputs: dict) -> list:
         self.values.update(inputs)
-        for node in self.model.graph.node:
+        return self._run_graph(self.model.graph)
+
+    def _run_graph(self, graph) -> list:
+        """Runs the graph's nodes on the values bound so far (a subgraph reads those of
+        the graphs around it by name); its outputs."""
+        for node in graph.node:
             domain = "" if node.domain in ("", "ai.onnx") else node.domain
             method = getattr(self.int8, f"_{node.op_type}", None) if domain == "com.microsoft" \
                 else getattr(self.int8, f"_{node.op_type}", None) or \
@@ -206,7 +211,32 @@ class Evaluator:
                 if name:
                     self.values[name] = value
             self.int8.propagate(node)
-        return [self.tensor(v.name) for v in self.model.graph.output]
+        return [self.tensor(v.name) for v in graph.output]
+
+    def _Loop(self, trip_count, condition, *carried, body):
+        """Iterations while the count is below the trip count (if given) and the condition
+        holds; the body's carried values flow to the next iteration, its scan outputs are
+        stacked along a new first axis."""
+        from onnx import numpy_helper
+        torch = self.torch
+        keep_going = True if condition is None else bool(condition)
+        values, scans, iteration = list(carried), None, 0
+        while keep_going and (trip_count is None or iteration < int(trip_count)):
+            for init in body.initializer:
+                self.values[init.name] = self._from_numpy(numpy_helper.to_array(init))
+            bound = [torch.tensor(iteration), torch.tensor(True), *values]
+            for value, formal in zip(bound, body.input):
+                self.values[formal.name] = value
+            results = self._run_graph(body)
+            keep_going = bool(results[0])
+            values = results[1:1 + len(carried)]
+            scans = scans or [[] for _ in results[1 + len(carried):]]
+            for stacked, value in zip(scans, results[1 + len(carried):]):
+                stacked.append(value)
+            iteration += 1
+        if scans is None:
+            raise Unsupported("a Loop that runs no iteration")
+        return tuple(values) + tuple(torch.stack(stacked) for stacked in scans)
 
     # Shape arithmetic and data movement.
 

@@ -1105,6 +1105,62 @@ def qdq_embedding() -> bytes:
                   input_type=TensorProto.INT64, output_type=TensorProto.INT8)
 
 
+def _loop_body():
+    """A Loop body over rows: row = relu(x)[i] (read from the graph by name), total +=
+    row (carried), 2 row (a scan output)."""
+    from onnx import TensorProto, helper
+    nodes = [_node("Gather", ["rows", "i"], "row", axis=0),
+             _node("Add", ["total", "row"], "total/next"),
+             _node("Mul", ["row", "two"], "twice"),
+             _node("Identity", ["keep_going"], "keep_going/next")]
+    return helper.make_graph(
+        nodes, "body",
+        [helper.make_tensor_value_info("i", TensorProto.INT64, []),
+         helper.make_tensor_value_info("keep_going", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("total", TensorProto.FLOAT, [4])],
+        [helper.make_tensor_value_info("keep_going/next", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("total/next", TensorProto.FLOAT, [4]),
+         helper.make_tensor_value_info("twice", TensorProto.FLOAT, [4])],
+        [helper.make_tensor("two", TensorProto.FLOAT, [], [2.0])])
+
+
+def _loop_model(trip_count_input: bool, trips: int) -> bytes:
+    from onnx import TensorProto, helper
+    nodes = [_node("Relu", ["x"], "rows"),
+             helper.make_node("Loop", ["count", "", "zeros"], ["total", "doubled"],
+                              name="loop", body=_loop_body())]
+    inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3, 4])]
+    initializers = [helper.make_tensor("zeros", TensorProto.FLOAT, [4], [0.0] * 4)]
+    if trip_count_input:
+        inputs.append(helper.make_tensor_value_info("count", TensorProto.INT64, []))
+    else:
+        initializers.append(helper.make_tensor("count", TensorProto.INT64, [], [trips]))
+    graph = helper.make_graph(
+        nodes, "test", inputs,
+        [helper.make_tensor_value_info("total", TensorProto.FLOAT, [4]),
+         helper.make_tensor_value_info("doubled", TensorProto.FLOAT, [trips, 4])],
+        initializers)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]) \
+        .SerializeToString()
+
+
+def loop_unrolled() -> bytes:
+    """A Loop of 3 iterations over the rows of relu(x) [3, 4]: their sum (a carried
+    value) and the rows doubled (a scan output), as PyTorch's exports of
+    nn.EmbeddingBag loop over bags."""
+    return _loop_model(False, 3)
+
+
+def loop_run_time_count() -> bytes:
+    """The same Loop with its trip count a model input: refused."""
+    return _loop_model(True, 3)
+
+
+def loop_too_long() -> bytes:
+    """The same Loop with a trip count of 1,000: refused (unrolled up to 256)."""
+    return _loop_model(False, 1000)
+
+
 def gather_at_indices() -> bytes:
     """Gather along axis 1 of an activation (x [2, 5, 3] + 1) at int32 indices [2, 2], a
     second input (ONNX counts a negative index from the axis's end): each of x's two rows
@@ -1935,6 +1991,9 @@ MODELS = {
     "onnx_embedding": embedding,
     "onnx_gather_at_indices": gather_at_indices,
     "onnx_qdq_embedding": qdq_embedding,
+    "onnx_loop_unrolled": loop_unrolled,
+    "onnx_loop_run_time_count": loop_run_time_count,
+    "onnx_loop_too_long": loop_too_long,
     "onnx_qdq_argmax_last": qdq_argmax_last,
     "onnx_qdq_argmin": qdq_argmin,
     "onnx_einsum_attention": einsum_attention,

@@ -21,6 +21,7 @@ from pex.graph import Graph, Location, Op, Quantization, Tensor
 from pex.importers import limits
 from pex.importers.onnx import folding, lines
 from pex.importers.onnx.inputs import input_shapes
+from pex.importers.onnx.loop import outer_names
 from pex.importers.onnx.layout import (Activation, channels_last_interface, compact_transpose,
                                        preferred_perm, same_bytes, stored_shape,
                                        transpose_between)
@@ -70,31 +71,10 @@ class OnnxReader:
     # The model.
 
     def read(self) -> Graph:
-        from onnx import helper
-        from pex.importers.onnx.operators import OPERATORS
         inputs = self._inputs()
-        defined = {t.name for t in inputs} | set(self.constants)
+        self.defined = {t.name for t in inputs} | set(self.constants)
         for index, node in self.nodes:
-            self.node = node
-            self.loc = Location(node.output[0] if node.output else node.op_type, self.file, index)
-            where = f"node {index} ({node.op_type} '{node.name or self.loc.name}')"
-            try:
-                check_node(node, self.opset, defined, self.constants)
-                attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
-                if all(name in self.skipped for name in node.output if name):
-                    continue
-                if self._foldable(node):
-                    self._fold(node, attrs)
-                    continue
-                handler = OPERATORS.get((_domain(node), node.op_type))
-                if handler is None:
-                    raise ModelError("unsupported operator")
-                handler(self, node, attrs)
-            except ModelError as error:
-                raise ModelError(f"{where}: {error}") from None
-            except Exception as error:  # a node malformed in a way no check foresaw
-                raise ModelError(f"{where}: cannot import it ({type(error).__name__}: "
-                                 f"{error})") from None
+            self.import_node(node, f"node {index}", index)
         if self.unquantized_inputs:
             name = next(iter(self.unquantized_inputs))
             raise ModelError(f"{self._integer_type(name)} input '{name}' is never "
@@ -102,6 +82,35 @@ class OnnxReader:
         self.loc = Location("output", self.file, len(self.model.graph.node))
         outputs = [self._output(value) for value in self.model.graph.output]
         return Graph(self.name, inputs, outputs, self.ops)
+
+    def import_node(self, node, position: str, line: int) -> None:
+        """Checks and imports one node (of the graph, or of a Loop's body unrolled);
+        `position` names it in errors, `line` is its location's."""
+        from onnx import helper
+        from pex.importers.onnx.operators import OPERATORS
+        node_before, loc_before = self.node, self.loc
+        self.node = node
+        self.loc = Location(node.output[0] if node.output else node.op_type, self.file, line)
+        where = f"{position} ({node.op_type} '{node.name or self.loc.name}')"
+        try:
+            check_node(node, self.opset, self.defined, self.constants)
+            attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+            if all(name in self.skipped for name in node.output if name):
+                return
+            if self._foldable(node):
+                self._fold(node, attrs)
+                return
+            handler = OPERATORS.get((_domain(node), node.op_type))
+            if handler is None:
+                raise ModelError("unsupported operator")
+            handler(self, node, attrs)
+        except ModelError as error:
+            raise ModelError(f"{where}: {error}") from None
+        except Exception as error:  # a node malformed in a way no check foresaw
+            raise ModelError(f"{where}: cannot import it ({type(error).__name__}: "
+                             f"{error})") from None
+        finally:
+            self.node, self.loc = node_before, loc_before
 
     def _inputs(self) -> list[Tensor]:
         values = [v for v in self.model.graph.input if v.name not in self.constants]
@@ -349,7 +358,8 @@ def _layout_name(perm) -> str:
 
 
 def _live_nodes(graph) -> list[tuple[int, object]]:
-    """The nodes some graph output depends on, with their positions in the file."""
+    """The nodes some graph output depends on, with their positions in the file (a
+    Loop's body reads values of the graph by name, not as the node's inputs)."""
     needed = {value.name for value in graph.output}
     live = []
     for index in reversed(range(len(graph.node))):
@@ -357,6 +367,7 @@ def _live_nodes(graph) -> list[tuple[int, object]]:
         if any(name in needed for name in node.output if name):
             live.append((index, node))
             needed.update(name for name in node.input if name)
+            needed.update(outer_names(node))
     return live[::-1]
 
 
