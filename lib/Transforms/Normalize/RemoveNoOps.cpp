@@ -55,6 +55,7 @@ struct ComposeTransposes : OpRewritePattern<tosa::TransposeOp> {
     return success();
   }
 };
+
 /// Reshapes of one constant, all to one shape (a table that several gathers
 /// read, each through its own reshape): the constant in that shape. TOSA's
 /// folder leaves a reshape of a constant with several uses alone so as not

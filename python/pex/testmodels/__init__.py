@@ -382,6 +382,20 @@ def _embedding_int8() -> bytes:
     return writer.finish("embedding_int8", [tokens], [logits])
 
 
+def _embedding_lookup(hybrid_zero_point: int = 0) -> bytes:
+    """EMBEDDING_LOOKUP of 5 int32 ids in two int8 tables: rows copied as int8, and
+    (hybrid) dequantised to float32 (TFLite Micro requires zero point 0 there)."""
+    writer = TfliteWriter()
+    ids = activation("ids", (5,), "i32")
+    table = int8_weights("table", (12, 3), q(0.05, -4))
+    hybrid_table = int8_weights("hybrid_table", (12, 2, 2), q(0.02, hybrid_zero_point))
+    rows = activation("rows", (5, 3), quant=q(0.05, -4))
+    floats = activation("floats", (5, 2, 2), "f32")
+    writer.operator(_CODES["EMBEDDING_LOOKUP"], [ids, table], [rows])
+    writer.operator(_CODES["EMBEDDING_LOOKUP"], [ids, hybrid_table], [floats])
+    return writer.finish("embedding_lookup", [ids], [rows, floats])
+
+
 def _shape_tensor(name: str, shape) -> Tensor:
     """An int32 tensor of shape arithmetic, computed by the operator that writes it."""
     return Tensor(name, tuple(shape), "i32")
@@ -520,11 +534,13 @@ SHAPE_ARITHMETIC = {
     "flatten_by_gather": _flatten_by_gather,
     "shape_arithmetic": _shape_arithmetic,
     "embedding_int8": _embedding_int8,
+    "embedding_lookup": _embedding_lookup,
 }
 
 MALFORMED = {
     "unsupported_operator": _unsupported_operator,
     "gather_activations": _gather_activations,
+    "embedding_lookup_zero_point": lambda: _embedding_lookup(hybrid_zero_point=3),
     "reshape_target_mismatch": _reshape_target_mismatch,
     "shape_of_dynamic": _shape_of_dynamic,
     "dynamic_shape": _dynamic_shape,

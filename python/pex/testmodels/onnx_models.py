@@ -1091,6 +1091,18 @@ def embedding() -> bytes:
                   input_type=TensorProto.INT64)
 
 
+def gather_matrix() -> bytes:
+    """Gather along axis 1 of an activation (x [2, 5, 3] + 1) at constant indices
+    [[4, 0], [-1, 2]] (a matrix: the result [2, 2, 2, 3])."""
+    from onnx import TensorProto
+    nodes = [_node("Add", ["x", "one"], "shifted"),
+             _node("Gather", ["shifted", "ids"], "taken", axis=1)]
+    return _graph(nodes, [("x", [2, 5, 3])], [("taken", [2, 2, 2, 3])],
+                  {"one": np.array(1.0, np.float32),
+                   "ids": np.array([[4, 0], [-1, 2]], np.int64)},
+                  output_type=TensorProto.FLOAT)
+
+
 def qdq_embedding() -> bytes:
     """A QDQ model's embedding: DequantizeLinear of an int8 table [16, 4] (scale 0.1, zero
     point 2), Gather at int64 token ids [1, 5], QuantizeLinear with the table's parameters
@@ -1991,6 +2003,7 @@ MODELS = {
     "onnx_embedding": embedding,
     "onnx_gather_at_indices": gather_at_indices,
     "onnx_qdq_embedding": qdq_embedding,
+    "onnx_gather_matrix": gather_matrix,
     "onnx_loop_unrolled": loop_unrolled,
     "onnx_loop_run_time_count": loop_run_time_count,
     "onnx_loop_too_long": loop_too_long,

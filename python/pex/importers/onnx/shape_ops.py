@@ -240,26 +240,26 @@ def _gather_at_run_time(r, node, x: Activation, axis: int) -> None:
 
 
 def _gather(r, node, attrs) -> None:
-    """Constant indices: a scalar index is a slice without its axis, a vector of indices
-    a gather (slices of its runs joined, a descending run reversed)."""
+    """Constant indices: a gather of the positions they list, in order (slices of runs
+    of consecutive ones joined, a descending run reversed), reshaped to the indices'
+    shape in place of the axis (a scalar index drops it)."""
     x = r.raw(node.input[0])
     axis = normalized_axis(attrs.get("axis", 0), x.rank)
     if r.constant_ahead(node.input[1]) is None and node.input[1] in r.activations:
         _gather_at_run_time(r, node, x, axis)
         return
     indices = np.asarray(r.constant(node.input[1], "indices"))
-    if indices.ndim > 1:
-        raise ModelError(f"indices of rank {indices.ndim}; only a scalar or a vector of "
-                         f"indices is supported")
     size = x.shape[axis]
     if np.any(indices < -size) or np.any(indices >= size):
         raise ModelError(f"an index is out of range for an axis of {size}")
-    positions = [int(i) % size for i in np.atleast_1d(indices)]
-    taken = take(r, x, axis, positions, f"{node.output[0]}/taken" if indices.ndim == 0
-                 else node.output[0])
-    if indices.ndim == 0:
-        taken = reshape_activation(r, taken, x.shape[:axis] + x.shape[axis + 1:],
-                                   node.output[0])
+    positions = [int(i) % size for i in indices.reshape(-1)]
+    if not positions:
+        raise ModelError("no index: the result would be empty")
+    shape = x.shape[:axis] + indices.shape + x.shape[axis + 1:]
+    flat = indices.ndim == 1
+    taken = take(r, x, axis, positions, node.output[0] if flat else f"{node.output[0]}/taken")
+    if not flat:
+        taken = reshape_activation(r, taken, shape, node.output[0])
     r.alias(node.output[0], taken)
 
 

@@ -210,6 +210,31 @@ def _gather_at_run_time(ctx, x: Tensor, axis: int) -> None:
     ctx.emit("gather_indexed", [x, indices], axis=axis)
 
 
+def embedding_lookup(ctx) -> None:
+    """EMBEDDING_LOOKUP: rows of a table (float32 or int8) at int32 ids, copied; an int8
+    table with a float32 output (hybrid) has its rows dequantised (zero point 0, one
+    scale), as TFLite Micro's kernel does."""
+    ids, table, out = ctx.input(0), ctx.input(1), ctx.output
+    if ids.dtype != "i32" or len(ids.shape) != 1:
+        raise ModelError(f"ids '{ids.name}' are {ids.dtype} of rank {len(ids.shape)}; "
+                         f"EMBEDDING_LOOKUP takes int32 ids of rank 1")
+    if len(table.shape) < 2:
+        raise ModelError(f"table '{table.name}' has rank {len(table.shape)}, not 2 or more")
+    _check_output(out, ids.shape + table.shape[1:])
+    if table.dtype == out.dtype and table.dtype in ("f32", "i8"):
+        ctx.emit("gather_indexed", [table, ids], axis=0)
+        return
+    if table.dtype != "i8" or out.dtype != "f32":
+        raise ModelError(f"a {table.dtype} table with a {out.dtype} output; the lookup "
+                         f"copies float32 or int8 rows, or dequantises int8 ones to float32")
+    if table.quant is None or table.quant.per_channel or table.zero_point() != 0:
+        raise ModelError(f"int8 table '{table.name}' is not quantised per tensor with zero "
+                         f"point 0, as TFLite Micro's hybrid lookup requires")
+    rows = _like(table, f"{out.name}/int8", out.shape)
+    ctx.emit("gather_indexed", [table, ids], [rows], axis=0)
+    ctx.emit("dequantize", [rows])
+
+
 def reverse_v2(ctx) -> None:
     """REVERSE_V2 with constant axes: a gather of the reversed positions per axis (each a
     tosa.reverse)."""

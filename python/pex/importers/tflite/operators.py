@@ -919,6 +919,7 @@ CONVERTERS = {
     _CODES["PACK"]: movement.pack,
     _CODES["EXPAND_DIMS"]: movement.expand_dims,
     _CODES["GATHER"]: movement.gather,
+    _CODES["EMBEDDING_LOOKUP"]: movement.embedding_lookup,
     _CODES["MIRROR_PAD"]: movement.mirror_pad,
     _CODES["DEPTH_TO_SPACE"]: movement.depth_to_space,
     _CODES["SPACE_TO_DEPTH"]: movement.space_to_depth,
