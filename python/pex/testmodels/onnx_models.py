@@ -1117,14 +1117,20 @@ def qdq_embedding() -> bytes:
                   input_type=TensorProto.INT64, output_type=TensorProto.INT8)
 
 
-def _loop_body():
+def _loop_body(condition_from_data: bool = False):
     """A Loop body over rows: row = relu(x)[i] (read from the graph by name), total +=
-    row (carried), 2 row (a scan output)."""
+    row (carried), 2 row (a scan output); the condition passed on, or computed from the
+    data (whether the total's largest element exceeds itself: false, but only at run
+    time)."""
     from onnx import TensorProto, helper
     nodes = [_node("Gather", ["rows", "i"], "row", axis=0),
              _node("Add", ["total", "row"], "total/next"),
-             _node("Mul", ["row", "two"], "twice"),
-             _node("Identity", ["keep_going"], "keep_going/next")]
+             _node("Mul", ["row", "two"], "twice")]
+    if condition_from_data:
+        nodes += [_node("ReduceMax", ["total/next"], "largest", keepdims=0),
+                  _node("Greater", ["largest", "largest"], "keep_going/next")]
+    else:
+        nodes.append(_node("Identity", ["keep_going"], "keep_going/next"))
     return helper.make_graph(
         nodes, "body",
         [helper.make_tensor_value_info("i", TensorProto.INT64, []),
@@ -1136,11 +1142,12 @@ def _loop_body():
         [helper.make_tensor("two", TensorProto.FLOAT, [], [2.0])])
 
 
-def _loop_model(trip_count_input: bool, trips: int) -> bytes:
+def _loop_model(trip_count_input: bool, trips: int,
+                condition_from_data: bool = False) -> bytes:
     from onnx import TensorProto, helper
     nodes = [_node("Relu", ["x"], "rows"),
              helper.make_node("Loop", ["count", "", "zeros"], ["total", "doubled"],
-                              name="loop", body=_loop_body())]
+                              name="loop", body=_loop_body(condition_from_data))]
     inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3, 4])]
     initializers = [helper.make_tensor("zeros", TensorProto.FLOAT, [4], [0.0] * 4)]
     if trip_count_input:
@@ -1166,6 +1173,11 @@ def loop_unrolled() -> bytes:
 def loop_run_time_count() -> bytes:
     """The same Loop with its trip count a model input: refused."""
     return _loop_model(True, 3)
+
+
+def loop_run_time_condition() -> bytes:
+    """The same Loop with its body's condition computed from the data: refused."""
+    return _loop_model(False, 3, condition_from_data=True)
 
 
 def loop_too_long() -> bytes:
@@ -2007,6 +2019,7 @@ MODELS = {
     "onnx_loop_unrolled": loop_unrolled,
     "onnx_loop_run_time_count": loop_run_time_count,
     "onnx_loop_too_long": loop_too_long,
+    "onnx_loop_run_time_condition": loop_run_time_condition,
     "onnx_qdq_argmax_last": qdq_argmax_last,
     "onnx_qdq_argmin": qdq_argmin,
     "onnx_einsum_attention": einsum_attention,
