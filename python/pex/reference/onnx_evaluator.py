@@ -213,6 +213,17 @@ class Evaluator:
             self.int8.propagate(node)
         return [self.tensor(v.name) for v in graph.output]
 
+    def _ScatterND(self, data, indices, updates, reduction="none"):
+        """The data with the slice each index tuple addresses replaced by its update."""
+        if reduction != "none":
+            raise Unsupported(f"ScatterND reduction {reduction}")
+        result = data.clone()
+        tuples = indices.reshape(-1, indices.shape[-1]).tolist()
+        rows = updates.reshape((len(tuples),) + tuple(updates.shape[indices.dim() - 1:]))
+        for position, row in zip(tuples, rows):
+            result[tuple(position)] = row
+        return result
+
     def _Loop(self, trip_count, condition, *carried, body):
         """Iterations while the count is below the trip count (if given) and the condition
         holds; the body's carried values flow to the next iteration, its scan outputs are

@@ -1091,6 +1091,34 @@ def embedding() -> bytes:
                   input_type=TensorProto.INT64)
 
 
+def _scatter_model(indices: np.ndarray, data_shape, updates_shape) -> bytes:
+    from onnx import TensorProto, helper
+    nodes = [_node("Relu", ["x"], "data"),
+             _node("ScatterND", ["data", "indices", "u"], "y")]
+    graph = helper.make_graph(
+        nodes, "test",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, data_shape),
+         helper.make_tensor_value_info("u", TensorProto.FLOAT, updates_shape)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, data_shape)],
+        [helper.make_tensor("indices", TensorProto.INT64, indices.shape,
+                            indices.reshape(-1).tolist())])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]) \
+        .SerializeToString()
+
+
+def scatter_nd() -> bytes:
+    """ScatterND as PyTorch exports `y[:, 1:3] = u`: relu(x) [2, 5, 3], its rows 1 and 2
+    of both batches (index tuples (b, r), row-major) replaced by a second input u
+    [2, 2, 3]."""
+    indices = np.array([[[0, 1], [0, 2]], [[1, 1], [1, 2]]], np.int64)
+    return _scatter_model(indices, [2, 5, 3], [2, 2, 3])
+
+
+def scatter_nd_rows() -> bytes:
+    """ScatterND of rows 0 and 2 of relu(x) [5, 3]: not a box, refused."""
+    return _scatter_model(np.array([[0], [2]], np.int64), [5, 3], [2, 3])
+
+
 def gather_matrix() -> bytes:
     """Gather along axis 1 of an activation (x [2, 5, 3] + 1) at constant indices
     [[4, 0], [-1, 2]] (a matrix: the result [2, 2, 2, 3])."""
@@ -2016,6 +2044,8 @@ MODELS = {
     "onnx_gather_at_indices": gather_at_indices,
     "onnx_qdq_embedding": qdq_embedding,
     "onnx_gather_matrix": gather_matrix,
+    "onnx_scatter_nd": scatter_nd,
+    "onnx_scatter_nd_rows": scatter_nd_rows,
     "onnx_loop_unrolled": loop_unrolled,
     "onnx_loop_run_time_count": loop_run_time_count,
     "onnx_loop_too_long": loop_too_long,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pex.importers.onnx import (convolution, einsum, elementwise, logical, loop,
                                 normalization, pooling, quantized, recurrent, resize, scan,
-                                selection, shape_ops)
+                                scatter, selection, shape_ops)
 
 
 def _int8_first(int8_handler, float_handler):
@@ -22,7 +22,8 @@ def _int8_first(int8_handler, float_handler):
 _FLOAT = {**convolution.OPERATORS, **elementwise.OPERATORS, **logical.OPERATORS,
           **normalization.OPERATORS, **pooling.OPERATORS, **recurrent.OPERATORS,
           **resize.OPERATORS, **shape_ops.OPERATORS, **scan.OPERATORS,
-          **selection.OPERATORS, **einsum.OPERATORS, **loop.OPERATORS}
+          **selection.OPERATORS, **einsum.OPERATORS, **loop.OPERATORS,
+          **scatter.OPERATORS}
 
 OPERATORS = {("", op_type): handler for op_type, handler in _FLOAT.items()}
 OPERATORS.update({("", op_type): _int8_first(handler, _FLOAT[op_type])
