@@ -213,6 +213,11 @@ class Evaluator:
             self.int8.propagate(node)
         return [self.tensor(v.name) for v in graph.output]
 
+    def _Trilu(self, x, k=None, upper=1):
+        """The upper (or lower) triangle of the last two axes from diagonal k."""
+        diagonal = 0 if k is None else int(k)
+        return self.torch.triu(x, diagonal) if upper else self.torch.tril(x, diagonal)
+
     def _ScatterND(self, data, indices, updates, reduction="none"):
         """The data with the slice each index tuple addresses replaced by its update."""
         if reduction != "none":

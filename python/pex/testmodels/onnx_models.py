@@ -1119,6 +1119,38 @@ def scatter_nd_rows() -> bytes:
     return _scatter_model(np.array([[0], [2]], np.int64), [5, 3], [2, 3])
 
 
+def causal_mask() -> bytes:
+    """Causal attention's masking as PyTorch exports `masked_fill(torch.triu(ones, 1),
+    -inf)` and a softmax: Trilu of a constant (folded) as a boolean, Where of that
+    constant condition with -inf over the scores x [1, 4, 4]."""
+    from onnx import TensorProto
+    nodes = [_node("Trilu", ["ones", "one"], "upper", upper=1),
+             _node("Cast", ["upper"], "mask", to=TensorProto.BOOL),
+             _node("Where", ["mask", "minus_inf", "x"], "masked"),
+             _node("Softmax", ["masked"], "y", axis=-1)]
+    return _graph(nodes, [("x", [1, 4, 4])], [("y", [1, 4, 4])],
+                  {"ones": np.ones((4, 4), np.float32), "one": np.array(1, np.int64),
+                   "minus_inf": np.array(-np.inf, np.float32)})
+
+
+def constant_functions() -> bytes:
+    """Constants a `forward` computes (a positional encoding): Sin, Cos and Pow of
+    constants and a ScatterND of rows 0, 2, 4 (not a box) into zeros, all folded at
+    import, added to x [6, 4]."""
+    rng = np.random.default_rng(45)
+    nodes = [_node("Sin", ["angles"], "sines"),
+             _node("ScatterND", ["zeros", "rows", "sines"], "scattered"),
+             _node("Cos", ["angles6"], "cosines"),
+             _node("Pow", ["bases", "half"], "roots"),
+             _node("Add", ["scattered", "cosines"], "encoding0"),
+             _node("Add", ["encoding0", "roots"], "encoding"),
+             _node("Add", ["x", "encoding"], "y")]
+    return _graph(nodes, [("x", [6, 4])], [("y", [6, 4])],
+                  {"angles": rng.uniform(-3, 3, (3, 4)), "angles6": rng.uniform(-3, 3, (6, 4)),
+                   "zeros": np.zeros((6, 4)), "rows": np.array([[0], [2], [4]], np.int64),
+                   "bases": rng.uniform(0, 4, (6, 4)), "half": np.array(0.5)})
+
+
 def gather_matrix() -> bytes:
     """Gather along axis 1 of an activation (x [2, 5, 3] + 1) at constant indices
     [[4, 0], [-1, 2]] (a matrix: the result [2, 2, 2, 3])."""
@@ -2044,6 +2076,8 @@ MODELS = {
     "onnx_gather_at_indices": gather_at_indices,
     "onnx_qdq_embedding": qdq_embedding,
     "onnx_gather_matrix": gather_matrix,
+    "onnx_causal_mask": causal_mask,
+    "onnx_constant_functions": constant_functions,
     "onnx_scatter_nd": scatter_nd,
     "onnx_scatter_nd_rows": scatter_nd_rows,
     "onnx_loop_unrolled": loop_unrolled,

@@ -66,7 +66,8 @@ def dense(values: np.ndarray, dtype: str) -> str:
     flat = values.reshape(-1)
     if flat.size and np.all(flat == flat[0]) and not (dtype == "f32" and np.isnan(flat[0])):
         return f"dense<{_element(flat[0], dtype)}>"
-    if flat.size <= _LITERAL_LIMIT or dtype == "i48":
+    # MLIR's hex form holds i1 elements packed 8 to a byte: booleans are written out.
+    if flat.size <= _LITERAL_LIMIT or dtype in ("i48", "i1"):
         return "dense<[" + ", ".join(_element(v, dtype) for v in flat) + "]>" \
             if values.ndim == 1 else "dense<" + _nested(values, dtype) + ">"
     return 'dense<"0x' + np.ascontiguousarray(values).astype(

@@ -47,9 +47,14 @@ def broadcast(r, operands: list, perm=None):
         if isinstance(o, Activation):
             tensors.append(r.stored(with_rank(r, o, rank), perm))
         else:
-            data = np.asarray(o, np.float32).reshape((1,) * (rank - np.ndim(o)) + np.shape(o))
+            data = np.asarray(o).reshape((1,) * (rank - np.ndim(o)) + np.shape(o))
             name = f"{r.loc.name}/operand{index}"
-            tensors.append(r.constant_activation(data, name, perm).tensor)
+            if data.dtype == np.bool_:  # a select's constant condition (a causal mask)
+                stored = np.ascontiguousarray(data.transpose(perm))
+                tensors.append(Tensor(name, stored.shape, "i1", None, stored))
+            else:
+                tensors.append(r.constant_activation(data.astype(np.float32), name,
+                                                     perm).tensor)
     return tensors, shape, tuple(perm)
 
 

@@ -185,6 +185,42 @@ def _cast(node, attrs, inputs, opset):
     return inputs[0].astype(numpy_type(attrs["to"]))
 
 
+def _trilu(node, attrs, inputs, opset):
+    """The upper (or lower) triangle of the last two axes, from diagonal k: an attention
+    mask built from constants (torch.triu)."""
+    data = np.asarray(inputs[0])
+    if data.ndim < 2:
+        raise ModelError(f"Trilu of a rank-{data.ndim} input")
+    k = int(np.asarray(inputs[1]).reshape(-1)[0]) if len(inputs) > 1 and inputs[1] is not None \
+        else 0
+    return np.triu(data, k) if attrs.get("upper", 1) else np.tril(data, k)
+
+
+def _scatter_nd(node, attrs, inputs, opset):
+    """The data with the slices the index tuples address replaced by the updates."""
+    data, indices, updates = (np.asarray(x) for x in inputs[:3])
+    if attrs.get("reduction", b"none") not in (b"none", "none"):
+        raise ModelError("ScatterND with a reduction")
+    result = data.copy()
+    depth = indices.shape[-1]
+    tuples = indices.reshape(-1, depth)
+    rows = updates.reshape((len(tuples),) + data.shape[depth:])
+    for position, row in zip(tuples, rows):
+        result[tuple(int(i) for i in position)] = row
+    return result
+
+
+def _float_function(function):
+    """A function of float constants, in float32 as ONNX Runtime computes it (positional
+    encodings built in `forward`); integers stay integers (a Pow of shape arithmetic)."""
+    def fold(node, attrs, inputs, opset):
+        arrays = [np.asarray(x) for x in inputs]
+        if all(a.dtype.kind in "iu" for a in arrays):
+            return function(*arrays)
+        return function(*(a.astype(np.float32) for a in arrays)).astype(np.float32)
+    return fold
+
+
 FOLDERS = {
     "Identity": lambda n, a, i, o: i[0],
     "Dropout": lambda n, a, i, o: i[0],
@@ -220,6 +256,11 @@ FOLDERS = {
     "Max": _broadcast(lambda *operands: np.maximum.reduce(np.broadcast_arrays(*operands))),
     "ReduceProd": _reduce(np.prod, 18),
     "ReduceSum": _reduce(np.sum, 13),
+    "Trilu": _trilu,
+    "ScatterND": _scatter_nd,
+    "Sin": _float_function(np.sin),
+    "Cos": _float_function(np.cos),
+    "Pow": _float_function(np.power),
 }
 
 

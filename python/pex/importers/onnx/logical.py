@@ -42,10 +42,10 @@ def _logical(kind: str):
 
 
 def where(r, node, attrs) -> None:
-    """condition ? a : b, broadcast; a computed condition, float values."""
-    if r.is_constant(node.input[0]):
-        raise ModelError("a constant condition with computed values is not supported")
-    condition = _boolean(r, node.input[0])
+    """condition ? a : b, broadcast, of float values; the condition computed, or a
+    constant (masked_fill by a causal mask)."""
+    condition = np.asarray(r.constants[node.input[0]]).astype(bool) \
+        if r.is_constant(node.input[0]) else _boolean(r, node.input[0])
     values = [operand(r, name) for name in node.input[1:]]
     r.alias(node.output[0], binary(r, "select", [condition] + values, node.output[0]))
 
