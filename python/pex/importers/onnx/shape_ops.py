@@ -9,9 +9,9 @@ import math
 import numpy as np
 
 from pex.errors import ModelError
-from pex.graph import Tensor
 from pex.importers import limits
 from pex.importers.onnx import folding
+from pex.importers.onnx.convolution import weights_tensor
 from pex.importers.onnx.folding import normalized_axis
 from pex.importers.onnx.layout import (Activation, preferred_perm, reshape_result_perm,
                                        reshape_source_perm, stored_shape)
@@ -224,19 +224,20 @@ def _gather_at_run_time(r, node, x: Activation, axis: int) -> None:
     order = tuple(range(x.rank))
     shape = x.shape[:axis] + indices.shape + x.shape[axis + 1:]
     limits.check_shape(f"'{node.output[0]}'", shape, 4)
-    table, form = r.stored(x, order), x.form
     quantized = r.quantized_constants.get(node.input[0])
     if quantized is not None and quantized[1].per_tensor and \
             quantized[0].min() >= -128 and quantized[0].max() <= 127:
         # A QDQ model's int8 table (DequantizeLinear of int8 data): its rows gathered as
         # int8, a quarter of the float table's flash.
         integers, params = quantized
-        table = Tensor(f"{node.input[0]}/int8", tuple(integers.shape), "i8",
-                       params.quantization(), integers.astype(np.int8))
-        form = "dequantized"
+        table = weights_tensor(f"{node.input[0]}/int8", integers.astype(np.int8),
+                               params.quantization())
+        form, unsigned = "dequantized", False
+    else:
+        table, form, unsigned = r.stored(x, order), x.form, x.unsigned
     out = r.emit("gather_indexed", [table, r.stored(indices, tuple(range(indices.rank)))],
                  shape, like=table, name=node.output[0], axis=axis)
-    r.alias(node.output[0], Activation(out, tuple(range(len(shape))), form))
+    r.alias(node.output[0], Activation(out, tuple(range(len(shape))), form, unsigned))
 
 
 def _gather(r, node, attrs) -> None:
