@@ -7,7 +7,7 @@
 #include "pex/Dialect/Pex/IR/PexOps.h"
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
 
-#include "pex/Interfaces/Views.h"
+#include "pex/Dialect/Pex/IR/Views.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"

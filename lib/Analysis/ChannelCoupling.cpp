@@ -7,7 +7,7 @@
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
-#include "pex/Interfaces/Views.h"
+#include "pex/Dialect/Pex/IR/Views.h"
 
 #include <cmath>
 

@@ -2,8 +2,8 @@
 
 #include "pex/Analysis/LogicalOperators.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
+#include "pex/Dialect/Pex/IR/Views.h"
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
-#include "pex/Interfaces/Views.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"

@@ -1,7 +1,6 @@
 //===- PartialExecutionOpInterface.cpp --------------------------*- C++ -*-===//
 
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
-#include "pex/Interfaces/Views.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
@@ -23,16 +22,6 @@ int64_t mlir::pex::getStorageBytes(Type type) {
   int64_t elementBytes = llvm::PowerOf2Ceil(
       (shaped.getElementType().getIntOrFloatBitWidth() + 7) / 8);
   return shaped.getNumElements() * elementBytes;
-}
-
-bool mlir::pex::isConstantValue(Value value) {
-  if (matchPattern(value, m_Constant()))
-    return true;
-  // A view of weights (a slice or reshape of a constant) reads flash; any
-  // other computation on constants produces new data in SRAM.
-  Operation *op = value.getDefiningOp();
-  Value source = op ? getViewSource(op) : Value();
-  return source && isConstantValue(source);
 }
 
 int64_t mlir::pex::detail::getSliceWorkingSetBytes(Operation *op,

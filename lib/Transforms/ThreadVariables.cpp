@@ -13,7 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "pex/Dialect/Pex/IR/PexDialect.h"
-#include "pex/Interfaces/Views.h"
+#include "pex/Dialect/Pex/IR/Views.h"
 #include "pex/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -3,6 +3,8 @@
 #ifndef PEX_INTERFACES_PARTIALEXECUTIONOPINTERFACE_H
 #define PEX_INTERFACES_PARTIALEXECUTIONOPINTERFACE_H
 
+#include "pex/Dialect/Pex/IR/Views.h"
+
 #include "mlir/IR/OpDefinition.h"
 #include <optional>
 
@@ -20,9 +22,6 @@ int64_t getSliceWorkingSetBytes(Operation *op, int64_t channels,
 namespace mlir::pex {
 /// Bytes of a statically shaped tensor or memref (sub-byte types round up).
 int64_t getStorageBytes(Type type);
-/// True for values the memory model does not place in SRAM: constants
-/// (weights live in flash) and views of them (slices, reshapes).
-bool isConstantValue(Value value);
 } // namespace mlir::pex
 
 #endif // PEX_INTERFACES_PARTIALEXECUTIONOPINTERFACE_H

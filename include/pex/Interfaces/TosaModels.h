@@ -7,7 +7,7 @@ namespace mlir {
 class DialectRegistry;
 namespace pex {
 /// Attaches PartialExecutionOpInterface to the TOSA operators Pex understands
-/// (which TOSA operations are views: pex/Interfaces/Views.h).
+/// (which TOSA operations are views: pex/Dialect/Pex/IR/Views.h).
 void registerTosaInterfaceModels(DialectRegistry &registry);
 
 /// Attaches RowWindowOpInterface to TOSA's window operators (convolutions,

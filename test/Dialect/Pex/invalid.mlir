@@ -169,6 +169,22 @@ func.func @body_captures_activation(%x: tensor<1x2x2x8xf32>, %z: tensor<1x2x2x4x
 
 // -----
 
+// A view is constant only when what it views is: a reshape of an activation
+// must enter through the operands.
+func.func @body_captures_view_of_activation(%x: tensor<1x2x2x8xf32>, %z: tensor<2x2x4xf32>) -> tensor<1x2x2x8xf32> {
+  %shape = tosa.const_shape {values = dense<[1, 2, 2, 4]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %view = tosa.reshape %z, %shape : (tensor<2x2x4xf32>, !tosa.shape<4>) -> tensor<1x2x2x4xf32>
+  // expected-error @+1 {{captures non-constant value from above; pass activations as operands (captured value of type 'tensor<1x2x2x4xf32>')}}
+  %y = pex.group axis = 3, channels = 8, slices = 2 sliced(%x : tensor<1x2x2x8xf32>) -> (tensor<1x2x2x8xf32>) {
+  ^bb0(%s: tensor<1x2x2x4xf32>):
+    %a = tosa.add %s, %view : (tensor<1x2x2x4xf32>, tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32>
+    pex.partial_yield assemble(%a : tensor<1x2x2x4xf32>)
+  }
+  return %y : tensor<1x2x2x8xf32>
+}
+
+// -----
+
 func.func @epilogue_captures_activation(%x: tensor<1x2x2x8xf32>, %z: tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32> {
   // expected-error @+1 {{captures non-constant value from above; pass activations as operands}}
   %y = pex.group axis = 3, channels = 8, slices = 2 sliced(%x : tensor<1x2x2x8xf32>) -> (tensor<1x2x2x4xf32>) {

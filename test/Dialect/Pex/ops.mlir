@@ -275,3 +275,23 @@ func.func @grouped_conv2d(%x: tensor<1x8x8x32xi8>, %w: tensor<32x3x3x8xi8>, %b: 
   %y = "pex.grouped_conv2d"(%x, %w, %b, %zp, %zp) <{acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>}> : (tensor<1x8x8x32xi8>, tensor<32x3x3x8xi8>, tensor<32xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x32xi32>
   return %y : tensor<1x4x4x32xi32>
 }
+
+// -----
+
+// A view of a constant (an offset reshaped to broadcast over the channels)
+// reads flash like the constant: the body may cut it.
+// CHECK-LABEL: func.func @group_cuts_view_of_constant
+// CHECK: %[[VIEW:.*]] = tosa.reshape
+// CHECK: pex.slice %[[VIEW]][3] : tensor<1x1x1x8xf32> -> tensor<1x1x1x4xf32>
+func.func @group_cuts_view_of_constant(%x: tensor<1x2x2x8xf32>) -> tensor<1x2x2x8xf32> {
+  %c = "tosa.const"() {values = dense<1.0> : tensor<8xf32>} : () -> tensor<8xf32>
+  %shape = tosa.const_shape {values = dense<[1, 1, 1, 8]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %view = tosa.reshape %c, %shape : (tensor<8xf32>, !tosa.shape<4>) -> tensor<1x1x1x8xf32>
+  %y = pex.group axis = 3, channels = 8, slices = 2 sliced(%x : tensor<1x2x2x8xf32>) -> (tensor<1x2x2x8xf32>) {
+  ^bb0(%s: tensor<1x2x2x4xf32>):
+    %o = pex.slice %view[3] : tensor<1x1x1x8xf32> -> tensor<1x1x1x4xf32>
+    %a = tosa.add %s, %o : (tensor<1x2x2x4xf32>, tensor<1x1x1x4xf32>) -> tensor<1x2x2x4xf32>
+    pex.partial_yield assemble(%a : tensor<1x2x2x4xf32>)
+  }
+  return %y : tensor<1x2x2x8xf32>
+}

@@ -1,6 +1,7 @@
 //===- PexOps.cpp - Pex operations ------------------------------*- C++ -*-===//
 
 #include "pex/Dialect/Pex/IR/PexOps.h"
+#include "pex/Dialect/Pex/IR/Views.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Builders.h"
@@ -14,13 +15,13 @@ using namespace mlir::pex;
 #include "pex/Dialect/Pex/IR/PexEnums.cpp.inc"
 
 /// Activations must enter a region through operands; only constants (weights,
-/// quantisation parameters) may be captured from above.
+/// quantisation parameters) and views of them may be captured from above.
 static LogicalResult verifyOnlyConstantsCaptured(Operation *op,
                                                  Region &region) {
   llvm::SetVector<Value> captured;
   getUsedValuesDefinedAbove(region, captured);
   for (Value value : captured) {
-    if (matchPattern(value, m_Constant()))
+    if (isConstantValue(value))
       continue;
     return op->emitOpError()
            << "captures non-constant value from above; pass activations as "

@@ -42,7 +42,8 @@ def Pex_GroupOp : Pex_Op<"group", [
 
     The body's block arguments are the whole operands followed by the sliced
     operands typed at the nominal slice size `S`. Constants (weights, biases,
-    per-channel quantisation parameters) are used from above; those that
+    per-channel quantisation parameters) and views of them (reshapes,
+    slices) are used from above; those that
     vary with the slice are cut with `pex.slice`. Activations must be
     operands: the body may not capture other values from above, so the
     group's data flow is explicit.

@@ -1,9 +1,10 @@
 //===- Views.cpp - Which operations are views of their operand --*- C++ -*-===//
 
-#include "pex/Interfaces/Views.h"
+#include "pex/Dialect/Pex/IR/Views.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
@@ -20,4 +21,14 @@ Value mlir::pex::getViewSource(Operation *op) {
   if (auto view = dyn_cast<ViewLikeOpInterface>(op))
     return view.getViewSource();
   return nullptr;
+}
+
+bool mlir::pex::isConstantValue(Value value) {
+  if (matchPattern(value, m_Constant()))
+    return true;
+  // A view of weights (a slice or reshape of a constant) reads flash; any
+  // other computation on constants produces new data in SRAM.
+  Operation *op = value.getDefiningOp();
+  Value source = op ? getViewSource(op) : Value();
+  return source && isConstantValue(source);
 }

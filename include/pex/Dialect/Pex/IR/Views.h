@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef PEX_INTERFACES_VIEWS_H
-#define PEX_INTERFACES_VIEWS_H
+#ifndef PEX_DIALECT_PEX_IR_VIEWS_H
+#define PEX_DIALECT_PEX_IR_VIEWS_H
 
 #include "mlir/IR/Operation.h"
 
@@ -17,6 +17,9 @@ namespace mlir::pex {
 /// The value whose storage `op`'s result views, or null when `op` is not a
 /// view.
 Value getViewSource(Operation *op);
+/// True for values the memory model does not place in SRAM: constants
+/// (weights live in flash) and views of them (slices, reshapes).
+bool isConstantValue(Value value);
 } // namespace mlir::pex
 
-#endif // PEX_INTERFACES_VIEWS_H
+#endif // PEX_DIALECT_PEX_IR_VIEWS_H
