@@ -133,7 +133,7 @@ def _is_channel_local(problem: Problem, op: Op, tensor: Tensor, channels: int) -
         return _has_constant_weights(op) and op.inputs[1].shape[3] == 1
     if op.kind == "conv2d":  # grouped: channel-local by whole groups
         return group_width(op) > 1
-    if op.kind == "mean":
+    if op.kind in ("mean", "reduce_sum", "reduce_max", "reduce_min"):
         return len(tensor.shape) - 1 not in op.attrs["axes"]
     if op.kind == "gather":  # a whole axis but the channels reversed: one tosa.reverse
         axis, indices = op.attrs["axis"], op.attrs["indices"]

@@ -176,6 +176,15 @@ def best_order() -> Graph:
     return b.graph("best_order", [x], [y])
 
 
+def global_max() -> Graph:
+    """A global max pool (ONNX GlobalMaxPool, a text CNN's maximum over time)."""
+    b = Builder()
+    x = b.tensor((1, 4, 4, 8))
+    t = b.conv(x, 32)
+    y = b.add_op("reduce_max", [t], (1, 1, 1, 32), axes=(1, 2), keep_dims=True)
+    return b.graph("global_max", [x], [y])
+
+
 def float_relu() -> Graph:
     b = Builder("f32")
     x = b.tensor((1, 8, 8, 4))
@@ -232,6 +241,7 @@ GRAPHS = {
     "depthwise_producer": lambda: depthwise_producer(1),
     "depthwise_multiplier": lambda: depthwise_producer(2),
     "best_order": best_order,
+    "global_max": global_max,
     "float_relu": float_relu,
     "silu": silu,
     "qdq_conv": qdq_conv,
