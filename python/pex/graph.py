@@ -55,13 +55,16 @@ Operator vocabulary (`Op.kind`, the inputs in order, then `Op.attrs`):
   logical_and, logical_or   a, b (i1, same rank, broadcasting)
   logical_not       x (i1)
   select            condition (i1), x, y (same rank, broadcasting): condition ? x : y
+  cast              x -> the output's element type (TOSA's cast)
 
 Kinds ONNX models add:
 
   conv2d, depthwise_conv2d, fully_connected with an i32 output tensor: the int8
                     accumulator (bias included), requantised by a separate rescale
   add, mul          also on i32 tensors (plain addition, multiplication)
-  sub, div, maximum, minimum   a, b (same rank, numpy broadcasting; div is float)
+  sub, div, maximum, minimum   a, b (same rank, numpy broadcasting; div is float, sub
+                    also i32)
+  compare           also on i32 tensors (indices)
   clamp             x;  low, high (reals for float, stored integers for integer tensors)
   tanh              x (float)
   rescale           x (i8 or i32) -> i8 or i32;  multiplier, shift (one, or one per

@@ -218,6 +218,18 @@ class Evaluator:
         diagonal = 0 if k is None else int(k)
         return self.torch.triu(x, diagonal) if upper else self.torch.tril(x, diagonal)
 
+    def _OneHot(self, indices, depth, values, axis=-1):
+        """values[1] at each index's position along a new axis, values[0] elsewhere; a
+        negative index counts from the end, one out of range sets nothing."""
+        depth = int(depth.reshape(-1)[0])
+        ids = indices.long()
+        ids = self.torch.where(ids < 0, ids + depth, ids)
+        axis = axis % (indices.dim() + 1)
+        positions = self.torch.arange(depth).reshape(
+            [depth if a == axis else 1 for a in range(indices.dim() + 1)])
+        hits = ids.unsqueeze(axis) == positions
+        return self.torch.where(hits, values[1], values[0])
+
     def _ScatterND(self, data, indices, updates, reduction="none"):
         """The data with the slice each index tuple addresses replaced by its update."""
         if reduction != "none":

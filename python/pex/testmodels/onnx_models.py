@@ -1091,6 +1091,75 @@ def embedding() -> bytes:
                   input_type=TensorProto.INT64)
 
 
+def padding_mask() -> bytes:
+    """A masked mean as PyTorch exports it with padding id 0: `mask = (ids != 0)` (Equal,
+    Not), the rows times the mask as float (Cast), summed over the tokens and divided by
+    the count of real tokens, `(ids != 0).sum(1)` in int64 (Cast, ReduceSum) then float."""
+    from onnx import TensorProto
+    rng = np.random.default_rng(44)
+    nodes = [_node("Equal", ["tokens", "pad"], "is_pad"),
+             _node("Not", ["is_pad"], "real"),
+             _node("Unsqueeze", ["real", "last"], "real_column"),
+             _node("Cast", ["real_column"], "weights", to=TensorProto.FLOAT),
+             _node("Gather", ["table", "tokens"], "rows", axis=0),
+             _node("Mul", ["rows", "weights"], "kept"),
+             _node("ReduceSum", ["kept", "time"], "total", keepdims=0),
+             _node("Cast", ["real"], "real_ids", to=TensorProto.INT64),
+             _node("ReduceSum", ["real_ids", "time"], "count", keepdims=1),
+             _node("Cast", ["count"], "count_float", to=TensorProto.FLOAT),
+             _node("Div", ["total", "count_float"], "mean")]
+    return _graph(nodes, [("tokens", [1, 6])], [("mean", [1, 8])],
+                  {"table": rng.normal(0, 1, (20, 8)), "pad": np.array(0, np.int64),
+                   "last": np.array([2], np.int64), "time": np.array([1], np.int64)},
+                  input_type=TensorProto.INT64)
+
+
+def shifted_ids() -> bytes:
+    """Arithmetic on ids before an embedding: ids past the vocabulary replaced by 0
+    (Where of GreaterOrEqual), then ids * 2 + 1 (Mul, Add) into a table of 16 rows."""
+    from onnx import TensorProto
+    rng = np.random.default_rng(45)
+    nodes = [_node("GreaterOrEqual", ["tokens", "vocabulary"], "unknown"),
+             _node("Where", ["unknown", "zero", "tokens"], "known"),
+             _node("Mul", ["known", "two"], "doubled"),
+             _node("Add", ["doubled", "one"], "ids"),
+             _node("Gather", ["table", "ids"], "rows", axis=0)]
+    return _graph(nodes, [("tokens", [1, 6])], [("rows", [1, 6, 4])],
+                  {"table": rng.normal(0, 1, (16, 4)), "vocabulary": np.array(6, np.int64),
+                   "zero": np.array(0, np.int64), "two": np.array(2, np.int64),
+                   "one": np.array(1, np.int64)},
+                  input_type=TensorProto.INT64)
+
+
+def one_hot() -> bytes:
+    """F.one_hot(ids, 5).float() as PyTorch exports it (OneHot of int64 values [0, 1] on a
+    new last axis, Cast to float), transposed to channels, scaled: [1, 5, 6]."""
+    from onnx import TensorProto
+    nodes = [_node("OneHot", ["tokens", "depth", "values"], "hot"),
+             _node("Cast", ["hot"], "hot_float", to=TensorProto.FLOAT),
+             _node("Transpose", ["hot_float"], "channels", perm=[0, 2, 1]),
+             _node("Mul", ["channels", "scale"], "y")]
+    return _graph(nodes, [("tokens", [1, 6])], [("y", [1, 5, 6])],
+                  {"depth": np.array(5, np.int64), "values": np.array([0, 1], np.int64),
+                   "scale": np.array(2.0)},
+                  input_type=TensorProto.INT64)
+
+
+def ids_plus_float() -> bytes:
+    """int64 ids plus a float constant (a mistyped graph): refused, not cast."""
+    from onnx import TensorProto
+    return _graph([_node("Add", ["tokens", "half"], "y")], [("tokens", [1, 6])],
+                  [("y", [1, 6])], {"half": np.array(0.5)}, input_type=TensorProto.INT64)
+
+
+def one_hot_of_float() -> bytes:
+    """OneHot of a float activation: refused, OneHot takes indices."""
+    nodes = [_node("Relu", ["x"], "r"),
+             _node("OneHot", ["r", "depth", "values"], "y")]
+    return _graph(nodes, [("x", [1, 6])], [("y", [1, 6, 5])],
+                  {"depth": np.array(5, np.int64), "values": np.array([0.0, 1.0])})
+
+
 def _scatter_model(indices: np.ndarray, data_shape, updates_shape) -> bytes:
     from onnx import TensorProto, helper
     nodes = [_node("Relu", ["x"], "data"),
@@ -2074,6 +2143,11 @@ MODELS = {
     "onnx_argmax_segmentation": argmax_segmentation,
     "onnx_embedding": embedding,
     "onnx_gather_at_indices": gather_at_indices,
+    "onnx_padding_mask": padding_mask,
+    "onnx_shifted_ids": shifted_ids,
+    "onnx_one_hot": one_hot,
+    "onnx_ids_plus_float": ids_plus_float,
+    "onnx_one_hot_of_float": one_hot_of_float,
     "onnx_qdq_embedding": qdq_embedding,
     "onnx_gather_matrix": gather_matrix,
     "onnx_causal_mask": causal_mask,

@@ -15,6 +15,31 @@ def operand(r, name: str):
     return r.constants[name] if r.is_constant(name) else r.float_activation(name)
 
 
+def index_operands(r, names) -> list | None:
+    """The operands of arithmetic on indices (token ids, positions: int32 on the device)
+    when one of them is an int32 activation, constants as int32 arrays; None when the
+    operator works on floats."""
+    activations = [r.raw(name) for name in names if not r.is_constant(name)]
+    if not any(act.tensor.dtype == "i32" for act in activations):
+        return None
+    operands = []
+    for name in names:
+        if not r.is_constant(name):
+            act = r.raw(name)
+            if act.tensor.dtype != "i32":
+                raise ModelError(f"'{name}' is not an integer tensor; the other operand "
+                                 f"holds indices")
+            operands.append(act)
+            continue
+        data = np.asarray(r.constants[name])
+        if not np.issubdtype(data.dtype, np.integer) or data.size and (
+                data.min() < np.iinfo(np.int32).min or data.max() > np.iinfo(np.int32).max):
+            raise ModelError(f"constant '{name}' is not an int32 value; the other operand "
+                             f"holds indices")
+        operands.append(data.astype(np.int32))
+    return operands
+
+
 def with_rank(r, act: Activation, rank: int) -> Activation:
     """The activation with unit axes prepended up to `rank` (numpy broadcasting's view)."""
     if act.rank == rank:
@@ -31,7 +56,9 @@ def with_rank(r, act: Activation, rank: int) -> Activation:
 def broadcast(r, operands: list, perm=None):
     """The operands' tensors in one layout and rank, ready for a TOSA elementwise op, with
     the ONNX shape of the result and its layout: that of the first activation of full
-    rank (so the common case, a per-channel constant against NHWC, needs no transpose)."""
+    rank (so the common case, a per-channel constant against NHWC, needs no transpose).
+    Constants become float32, but booleans (a select's condition) and int32 arrays (the
+    operands of arithmetic on indices) keep their type."""
     shapes = [o.shape for o in operands]
     try:
         shape = tuple(int(d) for d in np.broadcast_shapes(*shapes))
@@ -49,9 +76,10 @@ def broadcast(r, operands: list, perm=None):
         else:
             data = np.asarray(o).reshape((1,) * (rank - np.ndim(o)) + np.shape(o))
             name = f"{r.loc.name}/operand{index}"
-            if data.dtype == np.bool_:  # a select's constant condition (a causal mask)
+            kept = {np.dtype(np.bool_): "i1", np.dtype(np.int32): "i32"}.get(data.dtype)
+            if kept:
                 stored = np.ascontiguousarray(data.transpose(perm))
-                tensors.append(Tensor(name, stored.shape, "i1", None, stored))
+                tensors.append(Tensor(name, stored.shape, kept, None, stored))
             else:
                 tensors.append(r.constant_activation(data.astype(np.float32), name,
                                                      perm).tensor)
@@ -68,8 +96,12 @@ def binary(r, kind: str, operands: list, name: str, dtype: str = "f32",
 
 def _arithmetic(kind: str):
     def convert(r, node, attrs) -> None:
-        operands = [operand(r, n) for n in node.input]
         extra = {"activation": "NONE"} if kind in ("add", "mul") else {}
+        indices = index_operands(r, node.input)
+        if indices is not None:  # ids + offset: int32, wrapping as the device's adds do
+            r.alias(node.output[0], binary(r, kind, indices, node.output[0], "i32", **extra))
+            return
+        operands = [operand(r, n) for n in node.input]
         r.alias(node.output[0], binary(r, kind, operands, node.output[0], **extra))
     return convert
 

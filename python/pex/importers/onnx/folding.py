@@ -196,6 +196,18 @@ def _trilu(node, attrs, inputs, opset):
     return np.triu(data, k) if attrs.get("upper", 1) else np.tril(data, k)
 
 
+def _one_hot(node, attrs, inputs, opset):
+    """Constant indices as rows of a one-hot table (the positions of a new axis)."""
+    indices, depth, values = (np.asarray(x) for x in inputs[:3])
+    depth = int(depth.reshape(-1)[0])
+    axis = normalized_axis(attrs.get("axis", -1), indices.ndim + 1)
+    indices = np.where(indices < 0, indices + depth, indices)
+    positions = np.arange(depth).reshape([depth if a == axis else 1
+                                          for a in range(indices.ndim + 1)])
+    off, on = values.reshape(-1)
+    return np.where(np.expand_dims(indices, axis) == positions, on, off).astype(values.dtype)
+
+
 def _scatter_nd(node, attrs, inputs, opset):
     """The data with the slices the index tuples address replaced by the updates."""
     data, indices, updates = (np.asarray(x) for x in inputs[:3])
@@ -257,6 +269,7 @@ FOLDERS = {
     "ReduceProd": _reduce(np.prod, 18),
     "ReduceSum": _reduce(np.sum, 13),
     "Trilu": _trilu,
+    "OneHot": _one_hot,
     "ScatterND": _scatter_nd,
     "Sin": _float_function(np.sin),
     "Cos": _float_function(np.cos),

@@ -1,13 +1,16 @@
-"""Comparisons, boolean logic and Where on activations (float operands; constants fold
-before they get here): masks such as PyTorch's hardshrink or torch.where(x > t, x, y)."""
+"""Comparisons, boolean logic, Where and OneHot on activations (float operands, or int32
+indices; constants fold before they get here): masks such as PyTorch's hardshrink,
+torch.where(x > t, x, y) or a padding mask (ids != 0)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from pex.errors import ModelError
-from pex.importers.onnx.elementwise import binary, operand
+from pex.importers.onnx.elementwise import binary, index_operands, operand
+from pex.importers.onnx.folding import normalized_axis
 from pex.importers.onnx.layout import Activation
+from pex.importers.onnx.shape_ops import reshape_activation
 
 # ONNX comparison -> (the graph's predicate, whether the operands are swapped)
 _COMPARISONS = {
@@ -28,7 +31,7 @@ def _comparison(op_type: str):
     predicate, swapped = _COMPARISONS[op_type]
 
     def convert(r, node, attrs) -> None:
-        operands = [operand(r, name) for name in node.input]
+        operands = index_operands(r, node.input) or [operand(r, name) for name in node.input]
         r.alias(node.output[0], binary(r, "compare", operands[::-1] if swapped else operands,
                                        node.output[0], "i1", predicate=predicate))
     return convert
@@ -42,26 +45,71 @@ def _logical(kind: str):
 
 
 def where(r, node, attrs) -> None:
-    """condition ? a : b, broadcast, of float values; the condition computed, or a
-    constant (masked_fill by a causal mask)."""
+    """condition ? a : b, broadcast, of float values or int32 indices; the condition
+    computed, or a constant (masked_fill by a causal mask)."""
     condition = np.asarray(r.constants[node.input[0]]).astype(bool) \
         if r.is_constant(node.input[0]) else _boolean(r, node.input[0])
-    values = [operand(r, name) for name in node.input[1:]]
-    r.alias(node.output[0], binary(r, "select", [condition] + values, node.output[0]))
+    indices = index_operands(r, node.input[1:])
+    values = indices or [operand(r, name) for name in node.input[1:]]
+    r.alias(node.output[0], binary(r, "select", [condition] + values, node.output[0],
+                                   "i32" if indices else "f32"))
+
+
+# Where a boolean cast to these types is held, and its dtype there (int64 counts are int32
+# on the device, as indices are).
+_BOOLEAN_CASTS = {"FLOAT": (np.float32, "f32"), "INT64": (np.int32, "i32"),
+                  "INT32": (np.int32, "i32")}
 
 
 def cast_boolean(r, node, target: str) -> None:
-    """A boolean tensor kept boolean, or as float 1.0 / 0.0 (a select: TOSA casts booleans
-    to integers only)."""
+    """A boolean tensor kept boolean, or as 1 / 0 (a select: TOSA casts booleans to
+    integers only): float, or int32 (`mask.long()`, summed to a length)."""
     condition = _boolean(r, node.input[0])
     if target == "BOOL":
         r.alias(node.output[0], condition)
-    elif target == "FLOAT":
-        ones = np.ones((1,) * condition.rank, np.float32)
-        r.alias(node.output[0], binary(r, "select", [condition, ones, np.zeros_like(ones)],
-                                       node.output[0]))
-    else:
+        return
+    if target not in _BOOLEAN_CASTS:
         raise ModelError(f"Cast of a boolean tensor to {target.lower()} is not supported")
+    numpy_type, dtype = _BOOLEAN_CASTS[target]
+    ones = np.ones((1,) * condition.rank, numpy_type)
+    r.alias(node.output[0], binary(r, "select", [condition, ones, np.zeros_like(ones)],
+                                   node.output[0], dtype))
+
+
+def one_hot(r, node, attrs) -> None:
+    """values[1] where an index equals its position along a new axis `axis`, values[0]
+    elsewhere: a comparison of the indices with the positions (a negative index counts
+    from the end, as ONNX says; one out of range matches none), then a select."""
+    indices = index_operands(r, node.input[:1])
+    if indices is None:
+        raise ModelError(f"'{node.input[0]}' is not an integer tensor; OneHot takes indices")
+    depth = np.asarray(r.constant(node.input[1], "depth")).reshape(-1)
+    if depth.size != 1 or depth[0] < 1:
+        raise ModelError(f"OneHot depth must be one positive number, got {depth.tolist()}")
+    depth = int(depth[0])
+    values = np.asarray(r.constant(node.input[2], "values")).reshape(-1)
+    if values.size != 2:
+        raise ModelError(f"OneHot values must be [off, on], got {values.size} values")
+    ids = indices[0]
+    axis = normalized_axis(attrs.get("axis", -1), ids.rank + 1)
+    positions_shape = [1] * (ids.rank + 1)
+    positions_shape[axis] = depth
+    positions = np.arange(depth, dtype=np.int32).reshape(positions_shape)
+    name = node.output[0]
+    ids = reshape_activation(r, ids, ids.shape[:axis] + (1,) + ids.shape[axis:],
+                             f"{name}/ids")
+    hits = binary(r, "compare", [ids, positions], f"{name}/hits", "i1", predicate="equal")
+    from_end = binary(r, "compare", [ids, positions - depth], f"{name}/from_end", "i1",
+                      predicate="equal")
+    hits = binary(r, "logical_or", [hits, from_end], f"{name}/any", "i1")
+    off, on = values
+    if np.issubdtype(values.dtype, np.integer):
+        choice, dtype = np.array([on, off], np.int32), "i32"
+    else:
+        choice, dtype = np.array([on, off], np.float32), "f32"
+    unit = (1,) * ids.rank
+    r.alias(name, binary(r, "select", [hits, choice[:1].reshape(unit),
+                                       choice[1:].reshape(unit)], name, dtype))
 
 
 OPERATORS = {
@@ -70,4 +118,5 @@ OPERATORS = {
     "And": _logical("logical_and"),
     "Or": _logical("logical_or"),
     "Where": where,
+    "OneHot": one_hot,
 }

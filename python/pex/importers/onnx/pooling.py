@@ -96,8 +96,9 @@ def _reduction(kind: str, axes_moved: int):
         if kind == "mean" and quantized.mean(r, node, attrs, axes_moved):
             return
         x = r.raw(node.input[0])
-        if kind not in ("reduce_max", "reduce_min") or x.form == "requantized" \
-                or not x.quantized:
+        counts = x.tensor.dtype == "i32" and kind != "mean"  # (ids != 0).sum(1): lengths
+        if not counts and (kind not in ("reduce_max", "reduce_min")
+                           or x.form == "requantized" or not x.quantized):
             x = r.float_activation(node.input[0])
         axes = _reduction_axes(r, node, attrs, x.rank, axes_moved)
         if axes is None:

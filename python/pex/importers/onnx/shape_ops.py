@@ -437,6 +437,10 @@ def _cast(r, node, attrs) -> None:
     else:
         held_as = {"f32": ("FLOAT",), "i32": ("INT64", "INT32")}.get(x.tensor.dtype,
                                                                    (x.tensor.dtype,))
+    if x.tensor.dtype == "i32" and target == "FLOAT":  # counts, one-hot rows
+        r.alias(node.output[0], Activation(
+            r.emit("cast", [x.tensor], x.tensor.shape, "f32", name=node.output[0]), x.perm))
+        return
     if target not in held_as or x.form == "requantized":
         raise ModelError(f"Cast of a {held_as[0].lower()} tensor to {target.lower()} is not "
                          f"supported")
