@@ -16,6 +16,14 @@ the device); each model's `vocabulary` says how many ids it knows.
 - `embedding_bag`: torchtext's text classifier (nn.EmbeddingBag, mode mean, then Linear)
   over 4 bags of 12 tokens (2,000 words, 32 dimensions): PyTorch exports the bags as a
   Loop, which the importer unrolls.
+- `averaging_network`: a deep averaging network ("Deep Unordered Composition Rivals
+  Syntactic Methods for Text Classification"): the mean of 24 token embeddings (50 words,
+  24 dimensions) over the real tokens only (a padding mask, `ids != 0`, and the count of
+  real tokens), two Linear layers.
+- `char_cnn`: a character-level CNN ("Character-level Convolutional Networks for Text
+  Classification"), small: 64 characters of a 40-letter alphabet one-hot encoded
+  (F.one_hot), Conv1d k7 to 64 channels, max pool 3, Conv1d k3, the maximum over time,
+  Linear to 4.
 """
 
 from __future__ import annotations
@@ -117,7 +125,52 @@ def embedding_bag(vocabulary: int = 2000, bags: int = 4, tokens: int = 12):
     return model, (bags, tokens)
 
 
+def averaging_network(vocabulary: int = 50, tokens: int = 24):
+    import torch
+    from torch import nn
+
+    class AveragingNetwork(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.embedding = nn.Embedding(vocabulary, 24, padding_idx=0)
+            self.hidden = nn.Linear(24, 32)
+            self.fc = nn.Linear(32, 3)
+
+        def forward(self, ids):
+            real = ids != 0
+            total = (self.embedding(ids) * real.unsqueeze(-1).float()).sum(1)
+            mean = total / real.sum(1, keepdim=True).clamp(min=1).float()
+            return self.fc(torch.relu(self.hidden(mean)))
+
+    model = AveragingNetwork()
+    model.vocabulary = vocabulary
+    return model, (1, tokens)
+
+
+def char_cnn(alphabet: int = 40, characters: int = 64):
+    import torch
+    from torch import nn
+
+    class CharCnn(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.conv1 = nn.Conv1d(alphabet, 64, 7)
+            self.pool = nn.MaxPool1d(3)
+            self.conv2 = nn.Conv1d(64, 64, 3)
+            self.fc = nn.Linear(64, 4)
+
+        def forward(self, ids):
+            x = nn.functional.one_hot(ids, alphabet).float().transpose(1, 2)
+            x = self.pool(torch.relu(self.conv1(x)))
+            return self.fc(torch.relu(self.conv2(x)).amax(2))
+
+    model = CharCnn()
+    model.vocabulary = alphabet
+    return model, (1, characters)
+
+
 NETWORKS = {"text_cnn": (text_cnn, None), "intent_lstm": (intent_lstm, None),
             "bag_of_tokens": (bag_of_tokens, None),
             "token_transformer": (token_transformer, None),
-            "embedding_bag": (embedding_bag, None)}
+            "embedding_bag": (embedding_bag, None),
+            "averaging_network": (averaging_network, None), "char_cnn": (char_cnn, None)}

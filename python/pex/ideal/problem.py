@@ -16,7 +16,8 @@ from pex.errors import ModelError
 from pex.graph import Graph, Op, Tensor
 from pex.ideal.fusion import VIEW_KINDS, fuse
 
-ELEMENT_BYTES = {"i8": 1, "i16": 2, "i32": 4, "f32": 4, "i64": 8}
+# A boolean (a comparison's result) takes a byte, as pexc stores it.
+ELEMENT_BYTES = {"i1": 1, "i8": 1, "i16": 2, "i32": 4, "f32": 4, "i64": 8}
 
 
 def tensor_bytes(tensor: Tensor) -> int:

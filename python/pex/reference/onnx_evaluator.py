@@ -204,7 +204,7 @@ class Evaluator:
             if method is None or (domain not in ("", "com.microsoft")):
                 raise Unsupported(f"operator {node.op_type}")
             args = [self.tensor(n) if n else None for n in node.input]
-            self.int8.node = node
+            self.node = self.int8.node = node
             result = method(*args, **attributes(node))
             results = result if isinstance(result, tuple) else (result,)
             for name, value in zip(node.output, results):
@@ -629,7 +629,9 @@ class Evaluator:
         return full if b is None else full + b.reshape((1, -1) + (1,) * spatial)
 
     def _BatchNormalization(self, x, scale, bias, mean, var, epsilon=1e-5, **attrs):
-        if attrs.get("training_mode", 0):
+        # Before opset 14, training mode is the form with the statistics as outputs.
+        statistics_out = len([name for name in self.node.output if name]) > 1
+        if attrs.get("training_mode", 0) or (self.opset < 14 and statistics_out):
             raise Unsupported("BatchNormalization in training mode")
         shape = (1, -1) + (1,) * (x.dim() - 2)
         return ((x - mean.reshape(shape)) / self.torch.sqrt(var.reshape(shape) + epsilon)

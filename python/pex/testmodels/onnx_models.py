@@ -32,6 +32,12 @@ def _node(op_type: str, inputs: list, output: str, **attrs):
     return helper.make_node(op_type, inputs, [output], name=output, **attrs)
 
 
+def helper_node(op_type: str, inputs: list, outputs: list, **attrs):
+    """A node of several outputs, named after its first."""
+    from onnx import helper
+    return helper.make_node(op_type, inputs, outputs, name=outputs[0], **attrs)
+
+
 def cnn() -> bytes:
     """Conv + BatchNormalization + Relu, depthwise Conv + Clip(0, 6), GlobalAveragePool,
     Flatten, Gemm, Softmax."""
@@ -1094,7 +1100,8 @@ def embedding() -> bytes:
 def padding_mask() -> bytes:
     """A masked mean as PyTorch exports it with padding id 0: `mask = (ids != 0)` (Equal,
     Not), the rows times the mask as float (Cast), summed over the tokens and divided by
-    the count of real tokens, `(ids != 0).sum(1)` in int64 (Cast, ReduceSum) then float."""
+    the count of real tokens, `(ids != 0).sum(1).clamp(min=1)` in int64 (Cast, ReduceSum,
+    Clip) then float."""
     from onnx import TensorProto
     rng = np.random.default_rng(44)
     nodes = [_node("Equal", ["tokens", "pad"], "is_pad"),
@@ -1106,11 +1113,13 @@ def padding_mask() -> bytes:
              _node("ReduceSum", ["kept", "time"], "total", keepdims=0),
              _node("Cast", ["real"], "real_ids", to=TensorProto.INT64),
              _node("ReduceSum", ["real_ids", "time"], "count", keepdims=1),
-             _node("Cast", ["count"], "count_float", to=TensorProto.FLOAT),
+             _node("Clip", ["count", "one"], "at_least_one"),
+             _node("Cast", ["at_least_one"], "count_float", to=TensorProto.FLOAT),
              _node("Div", ["total", "count_float"], "mean")]
     return _graph(nodes, [("tokens", [1, 6])], [("mean", [1, 8])],
                   {"table": rng.normal(0, 1, (20, 8)), "pad": np.array(0, np.int64),
-                   "last": np.array([2], np.int64), "time": np.array([1], np.int64)},
+                   "last": np.array([2], np.int64), "time": np.array([1], np.int64),
+                   "one": np.array(1, np.int64)},
                   input_type=TensorProto.INT64)
 
 
@@ -2017,9 +2026,31 @@ def pow_computed_exponent() -> bytes:
 
 
 def pow_fractional() -> bytes:
-    """Pow by 1.5 (neither an integer nor +-1/2)."""
+    """|x| ** 1.5, then ** 0.49999976 (F.pairwise_distance's 1/2 computed in float32):
+    exp(y log x) both."""
+    nodes = [_node("Abs", ["x"], "magnitude"),
+             _node("Pow", ["magnitude", "e"], "cubed_root"),
+             _node("Pow", ["cubed_root", "half"], "y")]
+    return _graph(nodes, [("x", [1, 4, 5])], [("y", [1, 4, 5])],
+                  {"e": np.array(1.5), "half": np.array([0.49999976], np.float32)})
+
+
+def pow_large() -> bytes:
+    """Pow by 7 (an integer beyond the products Pex writes)."""
     return _graph([_node("Pow", ["x", "e"], "y")], [("x", [1, 4])], [("y", [1, 4])],
-                  {"e": np.array(1.5)})
+                  {"e": np.array(7.0)})
+
+
+def batch_norm_training() -> bytes:
+    """A Conv then a BatchNormalization in training mode as PyTorch exports a model in
+    train() at opset 13: the running statistics as outputs too."""
+    rng = np.random.default_rng(46)
+    nodes = [_node("Conv", ["x", "w"], "c"),
+             helper_node("BatchNormalization", ["c", "g", "b", "m", "v"],
+                         ["y", "running_mean", "running_var"])]
+    return _graph(nodes, [("x", [1, 2, 4, 4])], [("y", [1, 3, 4, 4])],
+                  {"w": rng.normal(0, 1, (3, 2, 1, 1)), "g": np.ones(3), "b": np.zeros(3),
+                   "m": np.zeros(3), "v": np.ones(3)})
 
 
 def matmul_broadcast_computed() -> bytes:
@@ -2213,6 +2244,8 @@ MODELS = {
     "onnx_layer_norm_bad_scale": layer_norm_bad_scale,
     "onnx_rnn_mixed_activations": rnn_mixed_activations,
     "onnx_pow_fractional": pow_fractional,
+    "onnx_pow_large": pow_large,
+    "onnx_batch_norm_training": batch_norm_training,
     "onnx_einsum_diagonal": einsum_diagonal,
     "onnx_matmul_broadcast_computed": matmul_broadcast_computed,
     "onnx_cumsum": cumsum,

@@ -297,14 +297,16 @@ def _transpose_conv2d(r, x: Tensor, weights: np.ndarray, quant: Quantization | N
 def fold_batch_norm(r, output: str, weights: np.ndarray, bias: np.ndarray):
     """When a float convolution's only consumer is a BatchNormalization, its scale and
     shift fold into the weights and bias (in double precision)."""
+    from onnx import helper
     followers = r.consumers_of(output)
     if (len(followers) != 1 or followers[0].op_type != "BatchNormalization"
             or output in r.graph_outputs
             or not all(r.is_constant(n) for n in followers[0].input[1:5])):
         return weights, bias, output
-    from onnx import helper
     follower = followers[0]
     attrs = {a.name: helper.get_attribute_value(a) for a in follower.attribute}
+    if _in_training_mode(r, follower, attrs):  # refused by the node itself
+        return weights, bias, output
     scale, shift = batch_norm_affine(r, follower, attrs)
     weights = (weights * scale[:, None, None, None]).astype(np.float32)
     bias = (bias * scale + shift).astype(np.float32)
@@ -312,10 +314,18 @@ def fold_batch_norm(r, output: str, weights: np.ndarray, bias: np.ndarray):
     return weights, bias, follower.output[0]
 
 
+def _in_training_mode(r, node, attrs) -> bool:
+    """Normalising by the batch's statistics: training_mode from opset 14, before it the
+    form with the statistics as outputs (PyTorch's export of a model in train())."""
+    statistics_out = len([name for name in node.output if name]) > 1
+    return bool(attrs.get("training_mode", 0)) or (r.opset < 14 and statistics_out)
+
+
 def batch_norm_affine(r, node, attrs) -> tuple[np.ndarray, np.ndarray]:
     """BatchNormalization (inference) as x * scale + shift per channel, in double."""
-    if attrs.get("training_mode", 0):
-        raise ModelError("BatchNormalization in training mode is not supported")
+    if _in_training_mode(r, node, attrs):
+        raise ModelError("BatchNormalization in training mode (normalising by the batch's "
+                         "statistics) is not supported; export the model in eval() mode")
     gamma, beta, mean, var = (r.constant(n, "parameter").astype(np.float64)
                               for n in node.input[1:5])
     scale = gamma / np.sqrt(var + attrs.get("epsilon", 1e-5))

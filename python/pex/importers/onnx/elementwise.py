@@ -120,8 +120,10 @@ def div(r, node, attrs) -> None:
 
 def power(r, node, attrs) -> None:
     """x ** y for a constant scalar y: products for small integer powers (a reciprocal
-    for negative ones), sqrt and rsqrt for 1/2 and -1/2; other exponents are refused
-    (TOSA's pow has no kernel here, and exp(y log x) is wrong for negative x)."""
+    for negative ones), sqrt and rsqrt for 1/2 and -1/2, exp(y log x) for other
+    fractional ones (NaN for a negative x as C's powf; 1/p computed in float32, such as
+    F.pairwise_distance's 0.49999976, is one). Larger integer powers are refused: TOSA's
+    pow has no kernel here, and exp(y log x) is wrong for a negative x."""
     x = r.float_activation(node.input[0])
     if not r.is_constant(node.input[1]) or np.size(r.constants[node.input[1]]) != 1:
         raise ModelError("only a constant scalar exponent is supported")
@@ -130,9 +132,15 @@ def power(r, node, attrs) -> None:
     if exponent in (0.5, -0.5):
         r.alias(name, unary(r, None, "sqrt" if exponent > 0 else "rsqrt", name, x))
         return
+    if exponent != int(exponent) and np.isfinite(exponent):
+        logarithm = unary(r, None, "log", f"{name}/log", x)
+        scaled = binary(r, "mul", [logarithm, np.array(exponent, np.float32)],
+                        f"{name}/scaled", activation="NONE")
+        r.alias(name, unary(r, None, "exp", name, scaled))
+        return
     if exponent != int(exponent) or not 1 <= abs(exponent) <= 4:
         raise ModelError(f"exponent {exponent:g} is not supported (integers from 1 to 4 in "
-                         f"magnitude, and +-0.5)")
+                         f"magnitude, and fractions)")
     power_of = x
     for step in range(1, int(abs(exponent))):
         last = step == int(abs(exponent)) - 1 and exponent > 0
@@ -197,7 +205,17 @@ def clip_bounds(r, node, attrs) -> tuple[float, float]:
 
 def clip(r, node, attrs) -> None:
     low, high = clip_bounds(r, node, attrs)
-    r.alias(node.output[0], unary(r, node, "clamp", low=low, high=high))
+    indices = index_operands(r, node.input[:1])
+    if indices is None:
+        r.alias(node.output[0], unary(r, node, "clamp", low=low, high=high))
+        return
+    # Ids or counts (a count of real tokens clamped to 1): int32 maximum and minimum.
+    result = indices[0]
+    for kind, bound in (("maximum", low), ("minimum", high)):
+        if np.isfinite(bound):
+            result = binary(r, kind, [result, np.array(bound, np.int32)],
+                            f"{node.output[0]}/{kind}", "i32")
+    r.alias(node.output[0], result)
 
 
 def leaky_relu(r, node, attrs) -> None:
