@@ -1154,6 +1154,19 @@ def one_hot() -> bytes:
                   input_type=TensorProto.INT64)
 
 
+def image_bytes() -> bytes:
+    """A camera's bytes normalised in the model, as PyTorch exports `x.float() / 255`: a
+    uint8 input [1, 3, 4, 4], Cast to float, Div by 255, a 1x1 Conv to 2 channels."""
+    from onnx import TensorProto
+    rng = np.random.default_rng(47)
+    nodes = [_node("Cast", ["image"], "pixels", to=TensorProto.FLOAT),
+             _node("Div", ["pixels", "full"], "unit"),
+             _node("Conv", ["unit", "w", "b"], "y")]
+    return _graph(nodes, [("image", [1, 3, 4, 4])], [("y", [1, 2, 4, 4])],
+                  {"full": np.array(255.0), "w": rng.normal(0, 1, (2, 3, 1, 1)),
+                   "b": rng.normal(0, 0.1, 2)}, input_type=TensorProto.UINT8)
+
+
 def ids_plus_float() -> bytes:
     """int64 ids plus a float constant (a mistyped graph): refused, not cast."""
     from onnx import TensorProto
@@ -2177,6 +2190,7 @@ MODELS = {
     "onnx_padding_mask": padding_mask,
     "onnx_shifted_ids": shifted_ids,
     "onnx_one_hot": one_hot,
+    "onnx_image_bytes": image_bytes,
     "onnx_ids_plus_float": ids_plus_float,
     "onnx_one_hot_of_float": one_hot_of_float,
     "onnx_qdq_embedding": qdq_embedding,

@@ -422,8 +422,11 @@ def _identity(r, node, attrs) -> None:
 
 
 def _cast(r, node, attrs) -> None:
-    x = r.raw(node.input[0])
     target = element_type_name(attrs["to"])
+    if node.input[0] in r.unquantized_inputs and target == "FLOAT":
+        _integer_input_as_float(r, node)
+        return
+    x = r.raw(node.input[0])
     if x.tensor.dtype == "i1":
         from pex.importers.onnx.logical import cast_boolean
         cast_boolean(r, node, target)
@@ -445,6 +448,18 @@ def _cast(r, node, attrs) -> None:
         raise ModelError(f"Cast of a {held_as[0].lower()} tensor to {target.lower()} is not "
                          f"supported")
     r.alias(node.output[0], x)
+
+
+def _integer_input_as_float(r, node) -> None:
+    """An int8 or uint8 model input cast to float (a camera's bytes, `x.float() / 255` in
+    the model): its values dequantised with scale 1 and zero point 0."""
+    from pex.importers.onnx.quantization import Params, input_view
+    name = node.input[0]
+    unsigned = r.activations[name].unsigned
+    params = Params(np.ones(1, np.float32), np.full(1, -128 if unsigned else 0, np.int64),
+                    None, unsigned)  # zero points in int8 terms: uint8's less 128
+    act = input_view(r, name, params)
+    r.define(node.output[0], act.tensor, act.perm, "dequantized", act.unsigned)
 
 
 def constant_value(attrs: dict) -> np.ndarray:
