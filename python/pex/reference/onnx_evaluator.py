@@ -535,6 +535,15 @@ class Evaluator:
     def _Not(self, x):
         return ~x
 
+    def _Xor(self, a, b):
+        return a ^ b
+
+    def _IsNaN(self, x):
+        return self.torch.isnan(x)
+
+    def _Sign(self, x):
+        return self.torch.sign(x)
+
     def _Where(self, condition, a, b):
         return self.torch.where(condition, a, b)
 
@@ -570,7 +579,9 @@ class Evaluator:
     def _Clip(self, x, low=None, high=None, **attrs):
         low = float(low) if low is not None else attrs.get("min")
         high = float(high) if high is not None else attrs.get("max")
-        return x if low is None and high is None else self.torch.clamp(x, low, high)
+        if low is None and high is None:
+            return x
+        return self.torch.clamp(x, low, high).to(x.dtype)  # torch promotes ints to float
 
     def _Softmax(self, x, axis=None, function=None):
         function = function or self.torch.softmax
@@ -872,6 +883,11 @@ class Evaluator:
     def _ReduceSum(self, x, axes_input=None, axes=None, keepdims=1, noop_with_empty_axes=0):
         return self._reduce(self.torch.sum, x, axes_input, axes, keepdims, noop_with_empty_axes,
                             13)
+
+    def _ReduceLogSumExp(self, x, axes_input=None, axes=None, keepdims=1,
+                         noop_with_empty_axes=0):
+        return self._reduce(self.torch.sum, x.exp(), axes_input, axes, keepdims,
+                            noop_with_empty_axes, 18).log()
 
     def _ReduceL1(self, x, axes_input=None, axes=None, keepdims=1, noop_with_empty_axes=0):
         return self._reduce(self.torch.sum, x.abs(), axes_input, axes, keepdims,

@@ -36,6 +36,7 @@ OPERATORS = (
     "cumsum", "top_k",
     "softsign", "thresholdedrelu", "shrink",
     "einsum",
+    "sign", "xor", "isnan", "reduce_log_sum_exp", "onehot", "trilu", "scatternd",
 )
 # Node tests named exactly so (as prefixes they would select other operators' tests).
 WHOLE_NAMES = ("exp", "log", "sin", "cos")

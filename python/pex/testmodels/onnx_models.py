@@ -1167,6 +1167,39 @@ def image_bytes() -> bytes:
                    "b": rng.normal(0, 0.1, 2)}, input_type=TensorProto.UINT8)
 
 
+def sign_nan_xor() -> bytes:
+    """Sign of x - 0.5 (LPPool's and torch.sign's), IsNaN of log(x - 0.5) (NaN below 0.5)
+    replaced by 0 with Where, Xor of the two halves' signs: [1, 2, 3, 4] -> three outputs."""
+    from onnx import TensorProto, helper
+    nodes = [_node("Sub", ["x", "half"], "centred"),
+             _node("Sign", ["centred"], "sign"),
+             _node("Log", ["centred"], "log"),
+             _node("IsNaN", ["log"], "nan"),
+             _node("Where", ["nan", "zero", "log"], "finite"),
+             _node("Greater", ["centred", "zero"], "positive"),
+             helper_node("Split", ["positive"], ["top", "bottom"], axis=1),
+             _node("Xor", ["top", "bottom"], "differ"),
+             _node("Cast", ["differ"], "differ_float", to=TensorProto.FLOAT)]
+    graph = helper.make_graph(
+        nodes, "test", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 3, 4])],
+        [helper.make_tensor_value_info(n, TensorProto.FLOAT, shape) for n, shape in
+         (("sign", [1, 2, 3, 4]), ("finite", [1, 2, 3, 4]), ("differ_float", [1, 1, 3, 4]))],
+        [helper.make_tensor("half", TensorProto.FLOAT, [], [0.5]),
+         helper.make_tensor("zero", TensorProto.FLOAT, [], [0.0])])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]) \
+        .SerializeToString()
+
+
+def log_sum_exp() -> bytes:
+    """torch.logsumexp over the channels and over H and W without keepdims: x [1, 3, 4, 5]
+    times 40 (exp(x) alone would overflow float32 in places)."""
+    nodes = [_node("Mul", ["x", "forty"], "large"),
+             _node("ReduceLogSumExp", ["large"], "channels", axes=[1]),
+             _node("ReduceLogSumExp", ["large"], "plane", axes=[2, 3], keepdims=0)]
+    return _graph(nodes, [("x", [1, 3, 4, 5])], [("channels", [1, 1, 4, 5]), ("plane", [1, 3])],
+                  {"forty": np.array(40.0)})
+
+
 def ids_plus_float() -> bytes:
     """int64 ids plus a float constant (a mistyped graph): refused, not cast."""
     from onnx import TensorProto
@@ -2191,6 +2224,8 @@ MODELS = {
     "onnx_shifted_ids": shifted_ids,
     "onnx_one_hot": one_hot,
     "onnx_image_bytes": image_bytes,
+    "onnx_sign_nan_xor": sign_nan_xor,
+    "onnx_log_sum_exp": log_sum_exp,
     "onnx_ids_plus_float": ids_plus_float,
     "onnx_one_hot_of_float": one_hot_of_float,
     "onnx_qdq_embedding": qdq_embedding,

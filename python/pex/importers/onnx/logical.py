@@ -112,11 +112,42 @@ def one_hot(r, node, attrs) -> None:
                                        choice[1:].reshape(unit)], name, dtype))
 
 
+def xor(r, node, attrs) -> None:
+    """a != b of booleans: a ? not b : b."""
+    a, b = (_boolean(r, name) for name in node.input)
+    name = node.output[0]
+    not_b = binary(r, "logical_not", [b], f"{name}/not", "i1")
+    r.alias(name, binary(r, "select", [a, not_b, b], name, "i1"))
+
+
+def is_nan(r, node, attrs) -> None:
+    """NaN is the one value not equal to itself."""
+    x = r.float_activation(node.input[0])
+    name = node.output[0]
+    equal = binary(r, "compare", [x, x], f"{name}/equal", "i1", predicate="equal")
+    r.alias(name, binary(r, "logical_not", [equal], name, "i1"))
+
+
+def sign(r, node, attrs) -> None:
+    """1 above zero, -1 below, x itself otherwise (a zero keeps its sign, NaN stays NaN)."""
+    x = r.float_activation(node.input[0])
+    name = node.output[0]
+    unit = (1,) * x.rank
+    zero = np.zeros(unit, np.float32)
+    above = binary(r, "compare", [x, zero], f"{name}/above", "i1", predicate="greater")
+    below = binary(r, "compare", [zero, x], f"{name}/below", "i1", predicate="greater")
+    rest = binary(r, "select", [below, np.full(unit, -1, np.float32), x], f"{name}/below_one")
+    r.alias(name, binary(r, "select", [above, np.ones(unit, np.float32), rest], name))
+
+
 OPERATORS = {
     **{op_type: _comparison(op_type) for op_type in _COMPARISONS},
     "Not": _logical("logical_not"),
     "And": _logical("logical_and"),
     "Or": _logical("logical_or"),
+    "Xor": xor,
+    "IsNaN": is_nan,
+    "Sign": sign,
     "Where": where,
     "OneHot": one_hot,
 }

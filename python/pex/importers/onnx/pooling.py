@@ -144,6 +144,31 @@ def _norm_reduction(before: str, after: str | None = None):
     return convert
 
 
+def reduce_log_sum_exp(r, node, attrs) -> None:
+    """log(sum(exp(x))) over the axes, as log(sum(exp(x - max))) + max (torch.logsumexp's
+    way: no exp overflows)."""
+    from pex.importers.onnx.elementwise import binary, unary
+    from pex.importers.onnx.shape_ops import reshape_activation
+    x = r.float_activation(node.input[0])
+    axes = _reduction_axes(r, node, attrs, x.rank)
+    name = node.output[0]
+    if axes is None:  # nothing reduced: log(exp(x))
+        r.alias(name, x)
+        return
+    keepdims = bool(attrs.get("keepdims", 1))
+    peak = reduce(r, x, "reduce_max", axes, True, f"{name}/max")
+    shifted = binary(r, "sub", [x, peak], f"{name}/shifted")
+    total = reduce(r, unary(r, None, "exp", f"{name}/exp", shifted), "reduce_sum", axes,
+                   True, f"{name}/sum")
+    result = binary(r, "add", [unary(r, None, "log", f"{name}/log", total), peak],
+                    name if keepdims else f"{name}/kept", activation="NONE")
+    if not keepdims:
+        reduced = {normalized_axis(a, x.rank) for a in axes}
+        result = reshape_activation(r, result, tuple(d for a, d in enumerate(result.shape)
+                                                     if a not in reduced), name)
+    r.alias(name, result)
+
+
 def _global(kind: str):
     def convert(r, node, attrs) -> None:
         from pex.importers.onnx import quantized
@@ -169,6 +194,7 @@ OPERATORS = {
     "ReduceMax": _reduction("reduce_max", 18),
     "ReduceMin": _reduction("reduce_min", 18),
     "ReduceSum": _reduction("reduce_sum", 13),
+    "ReduceLogSumExp": reduce_log_sum_exp,
     "ReduceL1": _norm_reduction("abs"),
     "ReduceL2": _norm_reduction("square", "sqrt"),
     "ReduceSumSquare": _norm_reduction("square"),
