@@ -1200,6 +1200,36 @@ def log_sum_exp() -> bytes:
                   {"forty": np.array(40.0)})
 
 
+def weight_normalized() -> bytes:
+    """Weights normalised in the graph, as PyTorch exports weight_norm and spectral_norm
+    without constant folding: w = g * v / ||v|| (ReduceL2, Div, Mul of initializers) into
+    a Gemm, plus u w (a MatMul of constants) added to its output."""
+    from onnx import TensorProto
+    rng = np.random.default_rng(48)
+    nodes = [_node("ReduceL2", ["v"], "norm", axes=[1], keepdims=1),
+             _node("Div", ["v", "norm"], "direction"),
+             _node("Mul", ["direction", "g"], "w"),
+             _node("MatMul", ["u", "w"], "offset"),
+             _node("Gemm", ["x", "w", "b"], "linear", transB=1),
+             _node("Add", ["linear", "offset"], "y")]
+    return _graph(nodes, [("x", [1, 4])], [("y", [1, 4])],
+                  {"v": rng.normal(0, 1, (4, 4)), "g": rng.normal(1, 0.1, (4, 1)),
+                   "u": rng.normal(0, 1, (1, 4)), "b": rng.normal(0, 0.1, 4)})
+
+
+def truncated_division() -> bytes:
+    """torch.div((8x - 4), 3, rounding_mode='trunc') as PyTorch exports it for floats: Div,
+    Cast to int64 (towards zero), Cast back to float."""
+    from onnx import TensorProto
+    nodes = [_node("Mul", ["x", "eight"], "scaled"),
+             _node("Sub", ["scaled", "four"], "centred"),
+             _node("Div", ["centred", "three"], "quotient"),
+             _node("Cast", ["quotient"], "whole", to=TensorProto.INT64),
+             _node("Cast", ["whole"], "y", to=TensorProto.FLOAT)]
+    return _graph(nodes, [("x", [1, 2, 3, 4])], [("y", [1, 2, 3, 4])],
+                  {"eight": np.array(8.0), "four": np.array(4.0), "three": np.array(3.0)})
+
+
 def ids_plus_float() -> bytes:
     """int64 ids plus a float constant (a mistyped graph): refused, not cast."""
     from onnx import TensorProto
@@ -2224,6 +2254,8 @@ MODELS = {
     "onnx_shifted_ids": shifted_ids,
     "onnx_one_hot": one_hot,
     "onnx_image_bytes": image_bytes,
+    "onnx_weight_normalized": weight_normalized,
+    "onnx_truncated_division": truncated_division,
     "onnx_sign_nan_xor": sign_nan_xor,
     "onnx_log_sum_exp": log_sum_exp,
     "onnx_ids_plus_float": ids_plus_float,

@@ -181,6 +181,20 @@ def _reduce(function, moved):
     return fold
 
 
+def _l2_norm(data, axis, keepdims):
+    return np.sqrt(np.sum(np.square(data), axis=axis, keepdims=keepdims)).astype(data.dtype)
+
+
+def _matmul(node, attrs, inputs, opset):
+    """A product of constants: a weight normalised in the graph (spectral_norm's
+    u^T W v), numpy's matmul as ONNX's, in the operands' type."""
+    a, b = (np.asarray(x) for x in inputs[:2])
+    rows, columns = a.shape[-2] if a.ndim > 1 else 1, b.shape[-1] if b.ndim > 1 else 1
+    shape = np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + (rows, columns)
+    limits.check_shape("the product", shape, a.dtype.itemsize)
+    return np.matmul(a, b)
+
+
 def _cast(node, attrs, inputs, opset):
     return inputs[0].astype(numpy_type(attrs["to"]))
 
@@ -268,6 +282,8 @@ FOLDERS = {
     "Max": _broadcast(lambda *operands: np.maximum.reduce(np.broadcast_arrays(*operands))),
     "ReduceProd": _reduce(np.prod, 18),
     "ReduceSum": _reduce(np.sum, 13),
+    "ReduceL2": _reduce(_l2_norm, 18),
+    "MatMul": _matmul,
     "Trilu": _trilu,
     "OneHot": _one_hot,
     "ScatterND": _scatter_nd,

@@ -440,6 +440,9 @@ def _cast(r, node, attrs) -> None:
     else:
         held_as = {"f32": ("FLOAT",), "i32": ("INT64", "INT32")}.get(x.tensor.dtype,
                                                                    (x.tensor.dtype,))
+    if x.tensor.dtype == "f32" and x.form == "value" and target in ("INT64", "INT32"):
+        _truncated(r, node, x)
+        return
     if x.tensor.dtype == "i32" and target == "FLOAT":  # counts, one-hot rows
         r.alias(node.output[0], Activation(
             r.emit("cast", [x.tensor], x.tensor.shape, "f32", name=node.output[0]), x.perm))
@@ -448,6 +451,21 @@ def _cast(r, node, attrs) -> None:
         raise ModelError(f"Cast of a {held_as[0].lower()} tensor to {target.lower()} is not "
                          f"supported")
     r.alias(node.output[0], x)
+
+
+def _truncated(r, node, x: Activation) -> None:
+    """A float cast to an integer (torch.div(rounding_mode='trunc'), .long()): rounded
+    towards zero (the floor above zero, the ceiling below) in float, then int32 as
+    indices are."""
+    from pex.importers.onnx.elementwise import binary, unary
+    name = node.output[0]
+    negative = binary(r, "compare", [np.zeros((1,) * x.rank, np.float32), x],
+                      f"{name}/negative", "i1", predicate="greater")
+    whole = binary(r, "select", [negative, unary(r, None, "ceil", f"{name}/ceil", x),
+                                 unary(r, None, "floor", f"{name}/floor", x)],
+                   f"{name}/whole")
+    r.alias(name, Activation(r.emit("cast", [whole.tensor], whole.tensor.shape, "i32",
+                                    name=name), whole.perm))
 
 
 def _integer_input_as_float(r, node) -> None:
