@@ -2,6 +2,7 @@
 
 #include "pex/Analysis/Partitioning.h"
 #include "pex/Analysis/OpLabels.h"
+#include "pex/Dialect/Pex/IR/Views.h"
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"

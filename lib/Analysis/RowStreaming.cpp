@@ -3,6 +3,7 @@
 #include "pex/Analysis/RowStreaming.h"
 #include "pex/Analysis/OpLabels.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
+#include "pex/Dialect/Pex/IR/Views.h"
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
 #include "pex/Interfaces/RowReductionOpInterface.h"
 #include "pex/Interfaces/RowWindowOpInterface.h"

@@ -1,11 +1,10 @@
 //===- PartialExecutionOpInterface.cpp --------------------------*- C++ -*-===//
 
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
+#include "pex/Dialect/Pex/IR/Views.h"
 
 #include "mlir/IR/BuiltinTypes.h"
-#include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MathExtras.h"
 

@@ -2,6 +2,7 @@
 
 #include "pex/Transforms/GroupBuilder.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
+#include "pex/Dialect/Pex/IR/Views.h"
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"

@@ -1,6 +1,7 @@
 //===- Reorder.cpp - pex-reorder --------------------------------*- C++ -*-===//
 
 #include "pex/Analysis/Scheduler.h"
+#include "pex/Dialect/Pex/IR/Views.h"
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
 #include "pex/Transforms/Passes.h"
 

@@ -62,9 +62,10 @@ Kinds ONNX models add:
   conv2d, depthwise_conv2d, fully_connected with an i32 output tensor: the int8
                     accumulator (bias included), requantised by a separate rescale
   add, mul          also on i32 tensors (plain addition, multiplication)
-  sub, div, maximum, minimum   a, b (same rank, numpy broadcasting; div is float, sub
-                    also i32)
-  compare           also on i32 tensors (indices)
+  sub, div, maximum, minimum   a, b (same rank, numpy broadcasting; div is float, the
+                    others also i32: arithmetic on indices)
+  compare, select, reduce_sum, reduce_max, reduce_min   also on i32 tensors (indices,
+                    counts)
   clamp             x;  low, high (reals for float, stored integers for integer tensors)
   tanh              x (float)
   rescale           x (i8 or i32) -> i8 or i32;  multiplier, shift (one, or one per

@@ -3,8 +3,6 @@
 #ifndef PEX_INTERFACES_PARTIALEXECUTIONOPINTERFACE_H
 #define PEX_INTERFACES_PARTIALEXECUTIONOPINTERFACE_H
 
-#include "pex/Dialect/Pex/IR/Views.h"
-
 #include "mlir/IR/OpDefinition.h"
 #include <optional>
 

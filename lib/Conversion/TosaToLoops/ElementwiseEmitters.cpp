@@ -441,13 +441,32 @@ struct CastEmitter : ElementwiseEmitter<CastEmitter, tosa::CastOp> {
       if (type.isInteger(1))
         return arith::CmpFOp::create(builder, loc, arith::CmpFPredicate::UNE,
                                      in, constantFloat(builder, loc, from, 0));
+      // Saturating, as llvm.fptosi.sat, on every target: fptosi is only given
+      // values in range (float(INT32_MAX) is 2^31, past it: poison), 2^(w-1)
+      // and above give the largest integer, a NaN 0.
       Value rounded = roundEven(builder, loc, in);
+      unsigned width = type.getIntOrFloatBitWidth();
+      APFloat largest(cast<FloatType>(from).getFloatSemantics());
+      largest.convertFromAPInt(APInt::getSignedMaxValue(width),
+                               /*IsSigned=*/true, APFloat::rmTowardZero);
       Value low = constantFloat(builder, loc, from, minSigned(type));
-      Value high = constantFloat(builder, loc, from, maxSigned(type));
+      Value high = arith::ConstantOp::create(
+          builder, loc, from, builder.getFloatAttr(from, largest));
       Value clamped = arith::MaximumFOp::create(
           builder, loc, arith::MinimumFOp::create(builder, loc, rounded, high),
           low);
-      return arith::FPToSIOp::create(builder, loc, type, clamped);
+      Value converted = arith::FPToSIOp::create(builder, loc, type, clamped);
+      Value beyond = arith::CmpFOp::create(
+          builder, loc, arith::CmpFPredicate::OGE, rounded,
+          constantFloat(builder, loc, from,
+                        -static_cast<double>(minSigned(type))));
+      converted = arith::SelectOp::create(
+          builder, loc, beyond,
+          constantInt(builder, loc, type, maxSigned(type)), converted);
+      Value isNan = arith::CmpFOp::create(builder, loc,
+                                          arith::CmpFPredicate::UNO, in, in);
+      return arith::SelectOp::create(
+          builder, loc, isNan, constantInt(builder, loc, type, 0), converted);
     }
     if (type.isInteger(1))
       return arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ne, in,

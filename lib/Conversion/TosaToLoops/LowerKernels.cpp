@@ -5,6 +5,7 @@
 #include "pex/Analysis/OpLabels.h"
 #include "pex/Conversion/Passes.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
+#include "pex/Dialect/Pex/IR/Views.h"
 #include "pex/Interfaces/KernelEmitterOpInterface.h"
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
 

@@ -16,12 +16,15 @@ from pex.graph import NUMPY_TYPES
 
 def compare_values(actual: np.ndarray, reference: np.ndarray,
                    rtol: float) -> tuple[bool, str]:
-    """Floating-point agreement: max |actual - reference| <= rtol * max |reference|."""
+    """Floating-point agreement: max |actual - reference| <= rtol * max |reference| over
+    the finite values; an infinity (a log of 0) or a NaN must be the reference's too."""
     if actual.shape != reference.shape:
         return False, f"DIFFERENT sizes ({actual.size} and {reference.size} elements)"
     actual, reference = actual.astype(np.float64), reference.astype(np.float64)
+    scale = float(np.max(np.abs(reference[np.isfinite(reference)]), initial=0.0)) or 1.0
+    same = (actual == reference) | (np.isnan(actual) & np.isnan(reference))
+    actual, reference = actual[~same], reference[~same]
     diff = float(np.max(np.abs(actual - reference), initial=0.0))
-    scale = float(np.max(np.abs(reference), initial=0.0)) or 1.0
     if np.all(np.isfinite(actual)) and diff <= rtol * scale:
         return True, f"within tolerance (max abs diff {diff:.3g})"
     return False, f"DIFFERENT (max abs diff {diff:.3g})"

@@ -131,7 +131,8 @@ class Int8Semantics:
     def _QuantizeLinear(self, x, scale, zero_point=None, axis=1):
         scales, zps, unsigned = _params(scale, zero_point)
         if scales.size > 1:
-            raise ValueError("per-axis QuantizeLinear of an activation")
+            from pex.reference.onnx_evaluator import Unsupported  # it imports this module
+            raise Unsupported("per-axis QuantizeLinear of an activation")
         name = self.node.input[0]
         scale, zp = scales[0], int(zps[0])
         low, high = _range(unsigned)

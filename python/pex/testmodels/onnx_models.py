@@ -1100,8 +1100,8 @@ def embedding() -> bytes:
 def padding_mask() -> bytes:
     """A masked mean as PyTorch exports it with padding id 0: `mask = (ids != 0)` (Equal,
     Not), the rows times the mask as float (Cast), summed over the tokens and divided by
-    the count of real tokens, `(ids != 0).sum(1).clamp(min=1)` in int64 (Cast, ReduceSum,
-    Clip) then float."""
+    the count of real tokens, `(ids != 0).sum(1).clamp(1, 2**63 - 1)` in int64 (Cast,
+    ReduceSum, Clip: the upper bound clips nothing) then float."""
     from onnx import TensorProto
     rng = np.random.default_rng(44)
     nodes = [_node("Equal", ["tokens", "pad"], "is_pad"),
@@ -1113,25 +1113,28 @@ def padding_mask() -> bytes:
              _node("ReduceSum", ["kept", "time"], "total", keepdims=0),
              _node("Cast", ["real"], "real_ids", to=TensorProto.INT64),
              _node("ReduceSum", ["real_ids", "time"], "count", keepdims=1),
-             _node("Clip", ["count", "one"], "at_least_one"),
+             _node("Clip", ["count", "one", "int64_max"], "at_least_one"),
              _node("Cast", ["at_least_one"], "count_float", to=TensorProto.FLOAT),
              _node("Div", ["total", "count_float"], "mean")]
     return _graph(nodes, [("tokens", [1, 6])], [("mean", [1, 8])],
                   {"table": rng.normal(0, 1, (20, 8)), "pad": np.array(0, np.int64),
                    "last": np.array([2], np.int64), "time": np.array([1], np.int64),
-                   "one": np.array(1, np.int64)},
+                   "one": np.array(1, np.int64),
+                   "int64_max": np.array(np.iinfo(np.int64).max, np.int64)},
                   input_type=TensorProto.INT64)
 
 
 def shifted_ids() -> bytes:
     """Arithmetic on ids before an embedding: ids past the vocabulary replaced by 0
-    (Where of GreaterOrEqual), then ids * 2 + 1 (Mul, Add) into a table of 16 rows."""
+    (Where of GreaterOrEqual), then ids * 2 plus 1 where they were past it (Mul, a Where of
+    two integer constants, Add) into a table of 16 rows."""
     from onnx import TensorProto
     rng = np.random.default_rng(45)
     nodes = [_node("GreaterOrEqual", ["tokens", "vocabulary"], "unknown"),
              _node("Where", ["unknown", "zero", "tokens"], "known"),
              _node("Mul", ["known", "two"], "doubled"),
-             _node("Add", ["doubled", "one"], "ids"),
+             _node("Where", ["unknown", "one", "zero"], "bump"),
+             _node("Add", ["doubled", "bump"], "ids"),
              _node("Gather", ["table", "ids"], "rows", axis=0)]
     return _graph(nodes, [("tokens", [1, 6])], [("rows", [1, 6, 4])],
                   {"table": rng.normal(0, 1, (16, 4)), "vocabulary": np.array(6, np.int64),
@@ -1156,13 +1159,15 @@ def one_hot() -> bytes:
 
 def image_bytes() -> bytes:
     """A camera's bytes normalised in the model, as PyTorch exports `x.float() / 255`: a
-    uint8 input [1, 3, 4, 4], Cast to float, Div by 255, a 1x1 Conv to 2 channels."""
+    uint8 input [1, 3, 4, 4], Cast to float, Div by 255, a 1x1 Conv to 2 channels; a
+    second Cast of the input gives its values as a second output."""
     from onnx import TensorProto
     rng = np.random.default_rng(47)
     nodes = [_node("Cast", ["image"], "pixels", to=TensorProto.FLOAT),
              _node("Div", ["pixels", "full"], "unit"),
-             _node("Conv", ["unit", "w", "b"], "y")]
-    return _graph(nodes, [("image", [1, 3, 4, 4])], [("y", [1, 2, 4, 4])],
+             _node("Conv", ["unit", "w", "b"], "y"),
+             _node("Cast", ["image"], "raw", to=TensorProto.FLOAT)]
+    return _graph(nodes, [("image", [1, 3, 4, 4])], [("y", [1, 2, 4, 4]), ("raw", [1, 3, 4, 4])],
                   {"full": np.array(255.0), "w": rng.normal(0, 1, (2, 3, 1, 1)),
                    "b": rng.normal(0, 0.1, 2)}, input_type=TensorProto.UINT8)
 
@@ -1192,12 +1197,18 @@ def sign_nan_xor() -> bytes:
 
 def log_sum_exp() -> bytes:
     """torch.logsumexp over the channels and over H and W without keepdims: x [1, 3, 4, 5]
-    times 40 (exp(x) alone would overflow float32 in places)."""
+    times 40 (exp(x) alone would overflow float32 in places); and over rows all masked to
+    -inf (x > 2 is never true), which give -inf."""
     nodes = [_node("Mul", ["x", "forty"], "large"),
              _node("ReduceLogSumExp", ["large"], "channels", axes=[1]),
-             _node("ReduceLogSumExp", ["large"], "plane", axes=[2, 3], keepdims=0)]
-    return _graph(nodes, [("x", [1, 3, 4, 5])], [("channels", [1, 1, 4, 5]), ("plane", [1, 3])],
-                  {"forty": np.array(40.0)})
+             _node("ReduceLogSumExp", ["large"], "plane", axes=[2, 3], keepdims=0),
+             _node("Greater", ["x", "two"], "kept"),
+             _node("Where", ["kept", "x", "minus_infinity"], "masked"),
+             _node("ReduceLogSumExp", ["masked"], "nothing", axes=[1], keepdims=0)]
+    return _graph(nodes, [("x", [1, 3, 4, 5])],
+                  [("channels", [1, 1, 4, 5]), ("plane", [1, 3]), ("nothing", [1, 4, 5])],
+                  {"forty": np.array(40.0), "two": np.array(2.0),
+                   "minus_infinity": np.array(-np.inf)})
 
 
 def weight_normalized() -> bytes:
@@ -1228,6 +1239,16 @@ def truncated_division() -> bytes:
              _node("Cast", ["whole"], "y", to=TensorProto.FLOAT)]
     return _graph(nodes, [("x", [1, 2, 3, 4])], [("y", [1, 2, 3, 4])],
                   {"eight": np.array(8.0), "four": np.array(4.0), "three": np.array(3.0)})
+
+
+def one_hot_channels() -> bytes:
+    """OneHot on axis 1 with float values [-1, 3]: ids [1, 6] -> [1, 4, 6] (the channels of
+    an NCL signal)."""
+    from onnx import TensorProto
+    nodes = [_node("OneHot", ["tokens", "depth", "values"], "y", axis=1)]
+    return _graph(nodes, [("tokens", [1, 6])], [("y", [1, 4, 6])],
+                  {"depth": np.array(4, np.int64), "values": np.array([-1.0, 3.0])},
+                  input_type=TensorProto.INT64)
 
 
 def ids_plus_float() -> bytes:
@@ -2253,6 +2274,7 @@ MODELS = {
     "onnx_padding_mask": padding_mask,
     "onnx_shifted_ids": shifted_ids,
     "onnx_one_hot": one_hot,
+    "onnx_one_hot_channels": one_hot_channels,
     "onnx_image_bytes": image_bytes,
     "onnx_weight_normalized": weight_normalized,
     "onnx_truncated_division": truncated_division,

@@ -31,13 +31,18 @@ def index_operands(r, names) -> list | None:
                                  f"holds indices")
             operands.append(act)
             continue
-        data = np.asarray(r.constants[name])
-        if not np.issubdtype(data.dtype, np.integer) or data.size and (
-                data.min() < np.iinfo(np.int32).min or data.max() > np.iinfo(np.int32).max):
-            raise ModelError(f"constant '{name}' is not an int32 value; the other operand "
-                             f"holds indices")
-        operands.append(data.astype(np.int32))
+        operands.append(int32_constant(r, name))
     return operands
+
+
+def int32_constant(r, name: str) -> np.ndarray:
+    """An integer constant operand of arithmetic on indices, as int32."""
+    data = np.asarray(r.constants[name])
+    if not np.issubdtype(data.dtype, np.integer) or data.size and (
+            data.min() < np.iinfo(np.int32).min or data.max() > np.iinfo(np.int32).max):
+        raise ModelError(f"constant '{name}' is not an int32 value; the other operand "
+                         f"holds indices")
+    return data.astype(np.int32)
 
 
 def with_rank(r, act: Activation, rank: int) -> Activation:
@@ -128,11 +133,13 @@ def power(r, node, attrs) -> None:
     if not r.is_constant(node.input[1]) or np.size(r.constants[node.input[1]]) != 1:
         raise ModelError("only a constant scalar exponent is supported")
     exponent = float(np.asarray(r.constants[node.input[1]]).reshape(-1)[0])
+    if not np.isfinite(exponent):
+        raise ModelError(f"exponent {exponent:g} is not supported")
     name = node.output[0]
     if exponent in (0.5, -0.5):
         r.alias(name, unary(r, None, "sqrt" if exponent > 0 else "rsqrt", name, x))
         return
-    if exponent != int(exponent) and np.isfinite(exponent):
+    if exponent != int(exponent):
         logarithm = unary(r, None, "log", f"{name}/log", x)
         scaled = binary(r, "mul", [logarithm, np.array(exponent, np.float32)],
                         f"{name}/scaled", activation="NONE")
@@ -209,10 +216,13 @@ def clip(r, node, attrs) -> None:
     if indices is None:
         r.alias(node.output[0], unary(r, node, "clamp", low=low, high=high))
         return
-    # Ids or counts (a count of real tokens clamped to 1): int32 maximum and minimum.
+    # Ids or counts (a count of real tokens clamped to 1): int32 maximum and minimum; a
+    # bound beyond int32's range (an int64 limit) clips nothing.
     result = indices[0]
-    for kind, bound in (("maximum", low), ("minimum", high)):
-        if np.isfinite(bound):
+    int32 = np.iinfo(np.int32)
+    for kind, bound, clips in (("maximum", low, low > int32.min),
+                               ("minimum", high, high < int32.max)):
+        if clips:
             result = binary(r, kind, [result, np.array(bound, np.int32)],
                             f"{node.output[0]}/{kind}", "i32")
     r.alias(node.output[0], result)

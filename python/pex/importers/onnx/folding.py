@@ -175,6 +175,8 @@ def _reduce(function, moved):
     def fold(node, attrs, inputs, opset):
         axes = axes_operand(node, attrs, inputs, 1, moved, opset)
         data = inputs[0]
+        if not axes and attrs.get("noop_with_empty_axes", 0):
+            return data
         axes = tuple(range(data.ndim)) if not axes else tuple(
             normalized_axis(a, data.ndim) for a in axes)
         return function(data, axis=axes, keepdims=bool(attrs.get("keepdims", 1)))
@@ -215,6 +217,9 @@ def _one_hot(node, attrs, inputs, opset):
     indices, depth, values = (np.asarray(x) for x in inputs[:3])
     depth = int(depth.reshape(-1)[0])
     axis = normalized_axis(attrs.get("axis", -1), indices.ndim + 1)
+    limits.check_shape("the one-hot result",
+                       indices.shape[:axis] + (depth,) + indices.shape[axis:],
+                       values.dtype.itemsize)
     indices = np.where(indices < 0, indices + depth, indices)
     positions = np.arange(depth).reshape([depth if a == axis else 1
                                           for a in range(indices.ndim + 1)])

@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from pex.errors import ModelError
-from pex.importers.onnx.elementwise import binary, index_operands, operand
+from pex.importers import limits
+from pex.importers.onnx.elementwise import binary, index_operands, int32_constant, operand
 from pex.importers.onnx.folding import normalized_axis
 from pex.importers.onnx.layout import Activation
 from pex.importers.onnx.shape_ops import reshape_activation
@@ -50,6 +51,9 @@ def where(r, node, attrs) -> None:
     condition = np.asarray(r.constants[node.input[0]]).astype(bool) \
         if r.is_constant(node.input[0]) else _boolean(r, node.input[0])
     indices = index_operands(r, node.input[1:])
+    if indices is None and all(r.is_constant(name) and np.issubdtype(
+            np.asarray(r.constants[name]).dtype, np.integer) for name in node.input[1:]):
+        indices = [int32_constant(r, name) for name in node.input[1:]]  # where(m, 1, 0)
     values = indices or [operand(r, name) for name in node.input[1:]]
     r.alias(node.output[0], binary(r, "select", [condition] + values, node.output[0],
                                    "i32" if indices else "f32"))
@@ -92,6 +96,8 @@ def one_hot(r, node, attrs) -> None:
         raise ModelError(f"OneHot values must be [off, on], got {values.size} values")
     ids = indices[0]
     axis = normalized_axis(attrs.get("axis", -1), ids.rank + 1)
+    limits.check_shape("the one-hot result", ids.shape[:axis] + (depth,) + ids.shape[axis:],
+                       4)
     positions_shape = [1] * (ids.rank + 1)
     positions_shape[axis] = depth
     positions = np.arange(depth, dtype=np.int32).reshape(positions_shape)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from pex.errors import ModelError
 from pex.importers.onnx import folding, lines
 from pex.importers.onnx.folding import normalized_axis
@@ -146,7 +148,8 @@ def _norm_reduction(before: str, after: str | None = None):
 
 def reduce_log_sum_exp(r, node, attrs) -> None:
     """log(sum(exp(x))) over the axes, as log(sum(exp(x - max))) + max (torch.logsumexp's
-    way: no exp overflows)."""
+    way: no exp overflows); the max clamped to float32's finite range, so that a row of
+    -inf (all masked) gives -inf and one holding +inf gives +inf, not NaN."""
     from pex.importers.onnx.elementwise import binary, unary
     from pex.importers.onnx.shape_ops import reshape_activation
     x = r.float_activation(node.input[0])
@@ -156,7 +159,10 @@ def reduce_log_sum_exp(r, node, attrs) -> None:
         r.alias(name, x)
         return
     keepdims = bool(attrs.get("keepdims", 1))
-    peak = reduce(r, x, "reduce_max", axes, True, f"{name}/max")
+    largest = float(np.finfo(np.float32).max)
+    peak = unary(r, None, "clamp", f"{name}/finite_max",
+                 reduce(r, x, "reduce_max", axes, True, f"{name}/max"),
+                 low=-largest, high=largest)
     shifted = binary(r, "sub", [x, peak], f"{name}/shifted")
     total = reduce(r, unary(r, None, "exp", f"{name}/exp", shifted), "reduce_sum", axes,
                    True, f"{name}/sum")

@@ -67,6 +67,7 @@ class OnnxReader:
         self._layouts: dict[tuple, Tensor] = {}
         self._floats: dict[int, Activation] = {}
         self.unquantized_inputs: dict[str, Tensor] = {}  # int8 inputs awaiting parameters
+        self.inputs_as_float: dict[str, Activation] = {}  # int8 inputs cast to float
 
     # The model.
 

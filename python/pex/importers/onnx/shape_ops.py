@@ -423,8 +423,9 @@ def _identity(r, node, attrs) -> None:
 
 def _cast(r, node, attrs) -> None:
     target = element_type_name(attrs["to"])
-    if node.input[0] in r.unquantized_inputs and target == "FLOAT":
-        _integer_input_as_float(r, node)
+    if target == "FLOAT" and (node.input[0] in r.unquantized_inputs
+                              or node.input[0] in r.inputs_as_float):
+        r.alias(node.output[0], _integer_input_as_float(r, node.input[0]))
         return
     x = r.raw(node.input[0])
     if x.tensor.dtype == "i1":
@@ -468,16 +469,19 @@ def _truncated(r, node, x: Activation) -> None:
                                     name=name), whole.perm))
 
 
-def _integer_input_as_float(r, node) -> None:
+def _integer_input_as_float(r, name: str) -> Activation:
     """An int8 or uint8 model input cast to float (a camera's bytes, `x.float() / 255` in
-    the model): its values dequantised with scale 1 and zero point 0."""
+    the model): its values dequantised with scale 1 and zero point 0, once per input."""
     from pex.importers.onnx.quantization import Params, input_view
-    name = node.input[0]
-    unsigned = r.activations[name].unsigned
-    params = Params(np.ones(1, np.float32), np.full(1, -128 if unsigned else 0, np.int64),
-                    None, unsigned)  # zero points in int8 terms: uint8's less 128
-    act = input_view(r, name, params)
-    r.define(node.output[0], act.tensor, act.perm, "dequantized", act.unsigned)
+    if name not in r.inputs_as_float:
+        unsigned = r.activations[name].unsigned
+        params = Params(np.ones(1, np.float32),
+                        np.full(1, -128 if unsigned else 0, np.int64),  # in int8 terms
+                        None, unsigned)
+        act = input_view(r, name, params)
+        r.inputs_as_float[name] = Activation(act.tensor, act.perm, "dequantized",
+                                             act.unsigned)
+    return r.inputs_as_float[name]
 
 
 def constant_value(attrs: dict) -> np.ndarray:
