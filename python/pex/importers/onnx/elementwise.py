@@ -145,7 +145,7 @@ def power(r, node, attrs) -> None:
                         f"{name}/scaled", activation="NONE")
         r.alias(name, unary(r, None, "exp", name, scaled))
         return
-    if exponent != int(exponent) or not 1 <= abs(exponent) <= 4:
+    if not 1 <= abs(exponent) <= 4:
         raise ModelError(f"exponent {exponent:g} is not supported (integers from 1 to 4 in "
                          f"magnitude, and fractions)")
     power_of = x

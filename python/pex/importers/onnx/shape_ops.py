@@ -432,6 +432,13 @@ def _cast(r, node, attrs) -> None:
         from pex.importers.onnx.logical import cast_boolean
         cast_boolean(r, node, target)
         return
+    if x.tensor.dtype == "f32" and x.form == "value" and target in ("INT64", "INT32"):
+        _truncated(r, node, x)
+        return
+    if x.tensor.dtype == "i32" and target == "FLOAT":  # counts, one-hot rows
+        r.alias(node.output[0], Activation(
+            r.emit("cast", [x.tensor], x.tensor.shape, "f32", name=node.output[0]), x.perm))
+        return
     # A Cast to the type a tensor already has is the identity: PyTorch's quantized export
     # casts each QuantizeLinear result to its own type. Indices (int64 in ONNX) are i32.
     if x.form == "dequantized":
@@ -441,13 +448,6 @@ def _cast(r, node, attrs) -> None:
     else:
         held_as = {"f32": ("FLOAT",), "i32": ("INT64", "INT32")}.get(x.tensor.dtype,
                                                                    (x.tensor.dtype,))
-    if x.tensor.dtype == "f32" and x.form == "value" and target in ("INT64", "INT32"):
-        _truncated(r, node, x)
-        return
-    if x.tensor.dtype == "i32" and target == "FLOAT":  # counts, one-hot rows
-        r.alias(node.output[0], Activation(
-            r.emit("cast", [x.tensor], x.tensor.shape, "f32", name=node.output[0]), x.perm))
-        return
     if target not in held_as or x.form == "requantized":
         raise ModelError(f"Cast of a {held_as[0].lower()} tensor to {target.lower()} is not "
                          f"supported")
