@@ -70,6 +70,9 @@ private:
   /// it in the global from the first iteration.
   FlatSymbolRefAttr findStateComputedInPlace(func::FuncOp func,
                                              OpOperand &returned) const;
+  /// Marks the operands that may be computed in their slice of a
+  /// concatenation's result (Buffer::concatenatedInto).
+  void findOperandsInConcatenation();
   void buildGroupProfile(unsigned unitIndex, GroupOp group);
   LogicalResult buildStreamProfile(unsigned unitIndex, StreamOp stream);
   LogicalResult buildLoopProfile(unsigned unitIndex, scf::ForOp loop);
@@ -216,6 +219,44 @@ BufferGraphBuilder::findOverwritableInput(const Unit &unit) const {
       isAlsoReadThroughView(unit.op, *candidate))
     return std::nullopt;
   return it->second;
+}
+
+void BufferGraphBuilder::findOperandsInConcatenation() {
+  for (auto [index, unit] : llvm::enumerate(model.units)) {
+    auto concat = dyn_cast<tosa::ConcatOp>(unit.op.getSink());
+    if (!concat || unit.op.ops.size() != 1)
+      continue;
+    unsigned result = unit.outputs.front();
+    if (model.buffers[result].isIO() || !model.counts(model.buffers[result]))
+      continue;
+    for (Value operand : concat.getInput1()) {
+      auto it = bufferOf.find(operand);
+      if (it == bufferOf.end())
+        continue;
+      Buffer &buffer = model.buffers[it->second];
+      // The operand itself (not a view of it, nor read through another
+      // operand), read by the concatenation alone, computed by a kernel of
+      // its own: its storage can be the slice.
+      bool readOnce = llvm::count_if(concat.getInput1(), [&](Value other) {
+                        auto found = bufferOf.find(other);
+                        return found != bufferOf.end() &&
+                               found->second == it->second;
+                      }) == 1;
+      if (buffer.value != operand || buffer.isIO() || !buffer.producer ||
+          !readOnce || buffer.consumers.size() != 1 ||
+          buffer.consumers.front() != index)
+        continue;
+      const Unit &producer = model.units[*buffer.producer];
+      // Groups, streams and loops assemble their results themselves; a
+      // result written over a wider input from its first byte must stay
+      // contiguous; a concatenation's result is no kernel's.
+      if (producer.group || producer.overwritableInput ||
+          producer.outputs.size() != 1 ||
+          isa<ReadRowsOp, tosa::ConcatOp>(producer.op.getSink()))
+        continue;
+      buffer.concatenatedInto = result;
+    }
+  }
 }
 
 int64_t BufferGraphBuilder::getMacs(const LogicalOperator &op) const {
@@ -678,6 +719,7 @@ LogicalResult BufferGraphBuilder::build(func::FuncOp func) {
   for (auto [index, unit] : llvm::enumerate(model.units))
     for (unsigned input : unit.inputs)
       model.buffers[input].consumers.push_back(index);
+  findOperandsInConcatenation();
   model.bufferOfValue = std::move(bufferOf);
   return success();
 }

@@ -47,7 +47,7 @@ static void subtractSharedBytes(const BufferGraph &graph,
 
 ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
                                             ArrayRef<unsigned> order,
-                                            bool resultsOverInputs) {
+                                            bool peakCheckedSharing) {
   ArrayRef<Unit> units = graph.getUnits();
   ArrayRef<Buffer> buffers = graph.getBuffers();
   ScheduleLiveness eval;
@@ -117,7 +117,7 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
     // A stream's result over its input's consumed rows, when no later unit
     // reads the input.
     if (const auto &overInput = u.group->resultOverInput;
-        resultsOverInputs && overInput &&
+        peakCheckedSharing && overInput &&
         graph.counts(buffers[overInput->input]) &&
         eval.lifetimes[overInput->input].second ==
             unitStart[unit] + u.group->inputLastStep.lookup(overInput->input))
@@ -223,6 +223,27 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
     countLiveBytes();
   }
 
+  // An operand computed in its slice of a concatenation's result joins the
+  // result's storage, which then lives from the operand's step: kept unless
+  // that raises the peak. An operand that shares its storage already (written
+  // over its input) stays where it is.
+  for (auto [index, buffer] : llvm::enumerate(buffers)) {
+    if (!peakCheckedSharing || !buffer.concatenatedInto ||
+        !graph.counts(buffer) || eval.storageOf[index] != index ||
+        llvm::count(eval.storageOf, index) != 1)
+      continue;
+    unsigned result = *buffer.concatenatedInto;
+    int64_t peak = eval.peakBytes;
+    eval.storageOf[index] = eval.storageOf[result];
+    eval.offsetInStorage[index] = eval.offsetInStorage[result];
+    countLiveBytes();
+    if (eval.peakBytes <= peak)
+      continue;
+    eval.storageOf[index] = index;
+    eval.offsetInStorage[index] = 0;
+    countLiveBytes();
+  }
+
   if (int64_t copied = graph.getReturnedInputBytes(); copied > 0) {
     int64_t atEnd =
         (numSteps ? eval.steps.back().liveBytes : getInitialBytes(graph)) +
@@ -233,6 +254,15 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
     }
   }
   return eval;
+}
+
+bool mlir::pex::isComputedInConcatenation(const BufferGraph &graph,
+                                          const ScheduleLiveness &live,
+                                          unsigned buffer) {
+  std::optional<unsigned> result =
+      graph.getBuffers()[buffer].concatenatedInto;
+  return result && buffer != *result &&
+         live.storageOf[buffer] == live.storageOf[*result];
 }
 
 /// Whether `unit` is the last reader of `buffer` once `executed` ran.
@@ -350,9 +380,11 @@ int64_t mlir::pex::getLowerBound(const BufferGraph &graph) {
       bound = std::max(bound, *llvm::max_element(live));
       continue;
     }
+    // A concatenation's operands may be computed in its result.
     int64_t live = 0;
     for (unsigned input : unit.inputs)
-      live += countedBytes(input);
+      if (!buffers[input].concatenatedInto)
+        live += countedBytes(input);
     for (unsigned output : unit.outputs)
       live += countedBytes(output);
     bool inPlace = unit.inPlaceInput && canDieHere(*unit.inPlaceInput) &&

@@ -4,6 +4,7 @@
 #include "pex/Dialect/Pex/IR/PexOps.h"
 #include "pex/Transforms/Passes.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
@@ -151,6 +152,69 @@ void placeCarriedValues(scf::ForOp loop) {
     fill->setAttr(kPlacementAttrName, placement);
     init.set(fill);
   }
+}
+
+/// A concatenation whose planned storage holds some of its operands as they
+/// are computed (pex.operands_in_result): the storage is created before the
+/// first of them, each of them is inserted into its slice right after it is
+/// computed (bufferization makes its kernel write into that slice: the
+/// kernel's destination is empty), and the other operands are copied into
+/// theirs where the concatenation was.
+LogicalResult lowerConcatenationInPlace(tosa::ConcatOp concat) {
+  auto placement = concat->getAttrOfType<PlacementAttr>(kPlacementAttrName);
+  if (!placement)
+    return concat.emitError() << "pex: internal error: a concatenation "
+                                 "holding its operands has no planned storage";
+  auto type = cast<RankedTensorType>(concat.getType());
+  int64_t axis = concat.getAxis();
+  OperandRange operands = concat.getInput1();
+  SmallVector<int64_t> starts;
+  int64_t start = 0;
+  for (Value operand : operands) {
+    starts.push_back(start);
+    start += cast<RankedTensorType>(operand.getType()).getDimSize(axis);
+  }
+  auto insert = [&](OpBuilder &builder, Value into, unsigned position) {
+    auto operandType = cast<RankedTensorType>(operands[position].getType());
+    SmallVector<int64_t> offsets(type.getRank(), 0);
+    offsets[axis] = starts[position];
+    SmallVector<int64_t> strides(type.getRank(), 1);
+    return tensor::InsertSliceOp::create(
+               builder, concat.getLoc(), operands[position], into, ValueRange(),
+               ValueRange(), ValueRange(), offsets, operandType.getShape(),
+               strides)
+        .getResult();
+  };
+
+  SmallVector<unsigned> inResult;
+  for (int64_t position :
+       concat->getAttrOfType<DenseI64ArrayAttr>(kOperandsInResultAttrName)
+           .asArrayRef()) {
+    Operation *producer = operands[position].getDefiningOp();
+    if (!producer || producer->getBlock() != concat->getBlock())
+      return concat.emitError()
+             << "pex: internal error: operand " << position
+             << " of a concatenation holding it is not computed beside it";
+    inResult.push_back(position);
+  }
+  llvm::sort(inResult, [&](unsigned a, unsigned b) {
+    return operands[a].getDefiningOp()->isBeforeInBlock(
+        operands[b].getDefiningOp());
+  });
+  OpBuilder builder(operands[inResult.front()].getDefiningOp());
+  Value result =
+      BufferOp::create(builder, concat.getLoc(), type, placement).getResult();
+  for (unsigned position : inResult) {
+    builder.setInsertionPointAfter(operands[position].getDefiningOp());
+    result = insert(builder, result, position);
+  }
+  builder.setInsertionPoint(concat);
+  for (unsigned position = 0; position < operands.size(); ++position)
+    if (!llvm::is_contained(inResult, position))
+      result = insert(builder, result, position);
+  concat.replaceAllUsesWith(result);
+  concat.erase();
+  return success();
 }
 
 LogicalResult wrapInKernel(const LogicalOperator &op) {
@@ -323,6 +387,14 @@ struct FormKernelsPass : public pex::impl::FormKernelsBase<FormKernelsPass> {
       return signalPassFailure();
 
     func.walk([](scf::ForOp loop) { placeCarriedValues(loop); });
+    SmallVector<tosa::ConcatOp> concatenations;
+    func.walk([&](tosa::ConcatOp concat) {
+      if (concat->hasAttr(kOperandsInResultAttrName))
+        concatenations.push_back(concat);
+    });
+    for (tosa::ConcatOp concat : concatenations)
+      if (failed(lowerConcatenationInPlace(concat)))
+        return signalPassFailure();
     SmallVector<Block *> blocks;
     func.walk([&](Block *block) { blocks.push_back(block); });
     for (Block *block : blocks)

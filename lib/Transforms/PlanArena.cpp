@@ -21,6 +21,7 @@
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "llvm/ADT/MapVector.h"
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_PLANARENA
@@ -279,14 +280,35 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
              storages.begin[*storages.indexOf[buffer]];
     };
 
+    // An operand computed in its slice of a concatenation's result is
+    // placed with the result: the concatenation records which.
+    // Its storage exists from the first such operand's step.
+    llvm::MapVector<Operation *, SmallVector<int64_t>> operandsInResult;
+    for (auto [index, buffer] : llvm::enumerate(graph->getBuffers())) {
+      if (!isComputedInConcatenation(*graph, live, index))
+        continue;
+      Operation *concat =
+          graph->getBuffers()[*buffer.concatenatedInto].value.getDefiningOp();
+      for (OpOperand &operand : concat->getOpOperands())
+        if (operand.get() == buffer.value)
+          operandsInResult[concat].push_back(operand.getOperandNumber());
+    }
     for (auto [index, storage] : llvm::enumerate(storages.indexOf)) {
-      if (!storage)
+      if (!storage || isComputedInConcatenation(*graph, live, index))
         continue;
       const BufferGraph::Buffer &buffer = graph->getBuffers()[index];
       auto [first, last] = live.lifetimes[index];
+      if (!isa<BlockArgument>(buffer.value) &&
+          operandsInResult.contains(buffer.value.getDefiningOp()))
+        first = storages.packing[*storage].first;
       recordPlacement(*graph, index,
                       placementOf(*storage, buffer.exactBytes, first, last,
                                   offsetInStorage(index)));
+    }
+    for (auto &[concat, positions] : operandsInResult) {
+      llvm::sort(positions);
+      concat->setAttr(kOperandsInResultAttrName,
+                      DenseI64ArrayAttr::get(&getContext(), positions));
     }
     // A variable's new value computed in its own global: placed there, at
     // its lifetime's steps, outside the arena.

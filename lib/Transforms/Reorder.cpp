@@ -82,7 +82,7 @@ struct ReorderPass : public pex::impl::ReorderBase<ReorderPass> {
     // The search's incremental costs and the model's evaluation are two
     // computations of the same quantity; a mismatch is a bug in Pex.
     if (computeLiveness(*model, schedule.searchOrder,
-                        /*resultsOverInputs=*/false)
+                        /*peakCheckedSharing=*/false)
             .peakBytes !=
         schedule.searchPeakBytes) {
       func.emitError() << "pex: internal error: scheduler and memory model "

@@ -80,6 +80,11 @@ public:
     /// the arena: a loop's carried value started from the variable's value
     /// before the run, which nothing else reads (findStateComputedInPlace).
     FlatSymbolRefAttr computedInState;
+    /// The result of the concatenation that is this buffer's only reader,
+    /// when the buffer's producer can compute it directly in its slice of
+    /// that result (findOperandsInConcatenation): the two may share the
+    /// concatenation's storage, which the liveness decides.
+    std::optional<unsigned> concatenatedInto;
     /// A group's full-size accumulator of its consumer's result.
     bool isAccumulator = false;
     /// The rows of a stream's intermediate tensor its reader still needs.

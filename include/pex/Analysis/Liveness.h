@@ -12,6 +12,9 @@
 //   input (in place) when they have the same size and neither is the
 //   function's input or output. A group's epilogue does the same over a
 //   whole input or its accumulator. Such buffers share one storage.
+// * An operand of a concatenation may be computed in its slice of the
+//   concatenation's result, whose storage then lives from the first such
+//   operand's step: kept where that does not raise the peak.
 //
 //===----------------------------------------------------------------------===//
 
@@ -68,18 +71,25 @@ struct ScheduleLiveness {
 };
 
 /// The liveness of `graph`'s buffers when its units run in `order` (a
-/// topological order of all units). `resultsOverInputs`: streams write their
-/// results over their inputs' consumed rows where that does not raise the
-/// peak (BufferGraph::GroupProfile::resultOverInput), as the arena planner
-/// does.
+/// topological order of all units). `peakCheckedSharing`: the storages that
+/// are shared only where that does not raise the peak, as the arena planner
+/// shares them: streams' results over their inputs' consumed rows
+/// (BufferGraph::GroupProfile::resultOverInput), then operands computed in
+/// their slice of a concatenation's result (Buffer::concatenatedInto).
 ScheduleLiveness computeLiveness(const BufferGraph &graph,
                                  ArrayRef<unsigned> order,
-                                 bool resultsOverInputs = true);
+                                 bool peakCheckedSharing = true);
+
+/// Whether `live` computes `buffer` in its slice of the concatenation's
+/// result that reads it (the two share a storage): the concatenation then
+/// copies nothing of it.
+bool isComputedInConcatenation(const BufferGraph &graph,
+                               const ScheduleLiveness &live, unsigned buffer);
 
 /// Bytes live while `unit` runs after the units in `executed` (a
 /// downward-closed set), given `liveBefore` bytes live before it: the
-/// incremental form of computeLiveness (without results over inputs, a
-/// choice that depends on the whole schedule's peak) used by the scheduler.
+/// incremental form of computeLiveness (without its peak-checked sharing,
+/// choices that depend on the whole schedule's peak) used by the scheduler.
 /// Also returns the bytes live after it.
 std::pair<int64_t, int64_t> getUnitCost(const BufferGraph &graph, unsigned unit,
                                         const llvm::BitVector &executed,

@@ -143,6 +143,34 @@ def concat() -> bytes:
     return _graph(nodes, [("x", [1, 2, 3, 4])], [("y", [1, 5, 5, 4])], weights)
 
 
+def fire_unet() -> bytes:
+    """A SqueezeNet fire module (1x1 and 3x3 expansions of one squeeze, concatenated on
+    the channels) whose result is pooled, convolved, upsampled (ConvTranspose 2x2 stride 2)
+    and concatenated with it again as a U-Net's skip, then mixed by a 1x1 Conv."""
+    rng = np.random.default_rng(41)
+
+    def conv(name, inputs, out, shape, relu=True, **attrs):
+        weights[f"{name}_w"] = rng.normal(0, 0.5, shape)
+        weights[f"{name}_b"] = rng.normal(0, 0.1, (shape[1] if name == "up" else shape[0],))
+        op = "ConvTranspose" if name == "up" else "Conv"
+        nodes.append(_node(op, [inputs, f"{name}_w", f"{name}_b"],
+                           f"{out}_pre" if relu else out, **attrs))
+        if relu:
+            nodes.append(_node("Relu", [f"{out}_pre"], out))
+
+    weights, nodes = {}, []
+    conv("squeeze", "x", "s", (4, 4, 1, 1))
+    conv("expand1", "s", "e1", (8, 4, 1, 1))
+    conv("expand3", "s", "e3", (8, 4, 3, 3), pads=[1, 1, 1, 1])
+    nodes.append(_node("Concat", ["e1", "e3"], "fire", axis=1))
+    nodes.append(_node("MaxPool", ["fire"], "pooled", kernel_shape=[2, 2], strides=[2, 2]))
+    conv("down", "pooled", "d", (16, 16, 3, 3), pads=[1, 1, 1, 1])
+    conv("up", "d", "u", (16, 16, 2, 2), relu=False, strides=[2, 2])
+    nodes.append(_node("Concat", ["u", "fire"], "skip", axis=1))
+    conv("mix", "skip", "y", (4, 32, 1, 1), relu=False)
+    return _graph(nodes, [("x", [1, 4, 16, 16])], [("y", [1, 4, 16, 16])], weights)
+
+
 def matmul() -> bytes:
     """MatMul of a 4-D activation [1,2,3,4] by a constant [4,5]: over the width."""
     rng = np.random.default_rng(14)
@@ -2223,6 +2251,7 @@ MODELS = {
     "onnx_flatten": flatten,
     "onnx_transpose": transpose,
     "onnx_concat": concat,
+    "onnx_fire_unet": fire_unet,
     "onnx_matmul": matmul,
     "onnx_gemm": gemm,
     "onnx_sigmoid": sigmoid,

@@ -137,3 +137,29 @@ func.func @over_consumed_input_place(%x: tensor<4xf32> {pex.placement = #pex.pla
   %c = tosa.clamp %x {max_val = 6.0 : f32, min_val = 0.0 : f32, pex.over_consumed_input = 0 : i64} : (tensor<4xf32>) -> tensor<4xf32>
   return %c : tensor<4xf32>
 }
+
+// -----
+
+// The operands a placed concatenation holds in its result...
+func.func @operands_in_result(%a: tensor<1x2x2x2xf32>, %b: tensor<1x2x2x2xf32>) -> tensor<1x2x2x4xf32> {
+  %c = tosa.concat %a, %b {axis = 3 : i32, pex.operands_in_result = array<i64: 0, 1>, pex.placement = #pex.placement<offset = 0, size = 64, live = [0, 1]>} : (tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>) -> tensor<1x2x2x4xf32>
+  return %c : tensor<1x2x2x4xf32>
+}
+
+// -----
+
+// ...are listed once each, in order, and exist.
+func.func @operands_in_result_range(%a: tensor<1x2x2x2xf32>, %b: tensor<1x2x2x2xf32>) -> tensor<1x2x2x4xf32> {
+  // expected-error @+1 {{'pex.operands_in_result' lists operand 2: positions must be increasing and below 2}}
+  %c = tosa.concat %a, %b {axis = 3 : i32, pex.operands_in_result = array<i64: 0, 2>, pex.placement = #pex.placement<offset = 0, size = 64, live = [0, 1]>} : (tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>) -> tensor<1x2x2x4xf32>
+  return %c : tensor<1x2x2x4xf32>
+}
+
+// -----
+
+// The result's storage holds them: the concatenation must be placed.
+func.func @operands_in_result_unplaced(%a: tensor<1x2x2x2xf32>, %b: tensor<1x2x2x2xf32>) -> tensor<1x2x2x4xf32> {
+  // expected-error @+1 {{'pex.operands_in_result' must be a non-empty array of operand positions on a placed tosa.concat}}
+  %c = tosa.concat %a, %b {axis = 3 : i32, pex.operands_in_result = array<i64: 0>} : (tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>) -> tensor<1x2x2x4xf32>
+  return %c : tensor<1x2x2x4xf32>
+}

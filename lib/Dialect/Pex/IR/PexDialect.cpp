@@ -92,6 +92,27 @@ LogicalResult PexDialect::verifyOperationAttribute(Operation *op,
              op->hasAttr(kPlacementAttrName)),
         "an arena offset on a pex.stream, a placed operator or "
         "its result's storage");
+  if (name == kOperandsInResultAttrName) {
+    auto positions = dyn_cast<DenseI64ArrayAttr>(value);
+    auto concat = dyn_cast<tosa::ConcatOp>(op);
+    if (!positions || !concat || positions.empty() ||
+        !op->hasAttr(kPlacementAttrName))
+      return op->emitOpError()
+             << "'" << name
+             << "' must be a non-empty array of operand positions on a "
+                "placed tosa.concat";
+    int64_t previous = -1;
+    for (int64_t position : positions.asArrayRef()) {
+      if (position <= previous ||
+          position >= static_cast<int64_t>(op->getNumOperands()))
+        return op->emitOpError()
+               << "'" << name << "' lists operand " << position
+               << ": positions must be increasing and below "
+               << op->getNumOperands();
+      previous = position;
+    }
+    return success();
+  }
   if (name == kResultPlacementsAttrName && isa<StreamOp, scf::ForOp>(op))
     return verifyPlacementArray(op, attr, op->getNumResults());
   // A stream's one accumulator: its last operator's, reducing all rows.

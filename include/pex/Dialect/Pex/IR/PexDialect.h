@@ -79,6 +79,11 @@ constexpr llvm::StringLiteral kArenaIOAttrName = "pex.io";
 /// share bytes with while both are live.
 constexpr llvm::StringLiteral kOverConsumedInputAttrName =
     "pex.over_consumed_input";
+/// On a tosa.concat (pex-plan-arena): the positions of the operands computed
+/// in their slices of its result, whose producers write there (the
+/// concatenation copies only the others).
+constexpr llvm::StringLiteral kOperandsInResultAttrName =
+    "pex.operands_in_result";
 /// On an scf.for of the int8 micro-kernels (pex-lower-kernels), for
 /// pex-dual-multiply-accumulate: the multiply-accumulate loop's layout (a
 /// dictionary, lib/Conversion/TosaToLoops/MicroKernels.h) and the unit

@@ -1,0 +1,82 @@
+// RUN: pex-opt %s -split-input-file --pex-plan-arena="arena-io=true alignment=16" | FileCheck %s
+// RUN: pex-opt %s -split-input-file --pex-plan-arena="arena-io=true alignment=16" --pex-form-kernels | FileCheck %s --check-prefix=KERNEL
+// RUN: pex-opt %s -split-input-file --pex-memory-report="arena-io=true alignment=16" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPORT
+
+// A fire module (SqueezeNet): two convolutions of one input concatenated.
+// Each is computed in its slice of the concatenation's result, which exists
+// from the first of them: 1024 (input) + 4096 (result) bytes at the peak,
+// where the copies took 2048 + 2048 + 4096. The concatenation records the
+// operands it holds; pex-form-kernels creates its storage before the first
+// and inserts each into its slice where it is computed (bufferization then
+// makes the kernels write there).
+// CHECK-LABEL: func.func @fire
+// CHECK-SAME:    pex.arena = #pex.arena<size = 5120,
+// CHECK:       tosa.concat {{.*}}pex.operands_in_result = array<i64: 0, 1>, pex.placement = #pex.placement<offset = {{[0-9]+}}, size = 4096, live = [0, 3]>
+// KERNEL-LABEL: func.func @fire
+// KERNEL:       %[[RESULT:.*]] = pex.buffer <offset = {{[0-9]+}}, size = 4096, live = [0, 3]> : tensor<1x8x8x16xf32>
+// KERNEL:       %[[EMPTY:.*]] = tensor.empty() : tensor<1x8x8x8xf32>
+// KERNEL:       %[[A:.*]] = pex.kernel {{.*}} outs(%[[EMPTY]] : tensor<1x8x8x8xf32>)
+// KERNEL:       %[[INTO:.*]] = tensor.insert_slice %[[A]] into %[[RESULT]][0, 0, 0, 0] [1, 8, 8, 8] [1, 1, 1, 1]
+// KERNEL:       %[[B:.*]] = pex.kernel
+// KERNEL:       %[[CAT:.*]] = tensor.insert_slice %[[B]] into %[[INTO]][0, 0, 0, 8] [1, 8, 8, 8] [1, 1, 1, 1]
+// KERNEL-NOT:   tosa.concat
+// KERNEL:       pex.kernel ins(%[[CAT]] : tensor<1x8x8x16xf32>)
+// REPORT-LABEL: pex memory report: @fire
+// REPORT:       peak SRAM: 5120 bytes
+func.func @fire(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x16xf32> {
+  %w1 = "tosa.const"() {values = dense<0.5> : tensor<8x1x1x4xf32>} : () -> tensor<8x1x1x4xf32>
+  %w3 = "tosa.const"() {values = dense<0.25> : tensor<8x3x3x4xf32>} : () -> tensor<8x3x3x4xf32>
+  %bias = "tosa.const"() {values = dense<0.0> : tensor<8xf32>} : () -> tensor<8xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %a = tosa.conv2d %x, %w1, %bias, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>, tensor<8x1x1x4xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x8xf32>
+  %b = tosa.conv2d %x, %w3, %bias, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>, tensor<8x3x3x4xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x8xf32>
+  %c = tosa.concat %a, %b {axis = 3 : i32} : (tensor<1x8x8x8xf32>, tensor<1x8x8x8xf32>) -> tensor<1x8x8x16xf32>
+  %p = tosa.max_pool2d %c {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x16xf32>) -> tensor<1x4x4x16xf32>
+  return %p : tensor<1x4x4x16xf32>
+}
+
+// -----
+
+// An operand read by another operator too (a U-Net's skip, pooled and
+// concatenated with what is upsampled from the pooled tensor) keeps its own
+// storage and is copied; the other operand is computed in its slice.
+// CHECK-LABEL: func.func @skip
+// CHECK:       tosa.concat {{.*}}pex.operands_in_result = array<i64: 1>,
+// KERNEL-LABEL: func.func @skip
+// KERNEL:       %[[RESULT:.*]] = pex.buffer <offset = {{[0-9]+}}, size = 512, live = [2, 4]>
+// KERNEL:       %[[B:.*]] = pex.kernel
+// KERNEL:       tosa.tile
+// KERNEL:       %[[INTO:.*]] = tensor.insert_slice %[[B]] into %[[RESULT]][0, 0, 0, 4] [1, 4, 4, 4] [1, 1, 1, 1]
+// KERNEL:       tensor.insert_slice %{{.*}} into %[[INTO]][0, 0, 0, 0] [1, 4, 4, 4] [1, 1, 1, 1]
+func.func @skip(%x: tensor<1x8x8x4xf32>) -> tensor<1x2x2x8xf32> {
+  %a = tosa.max_pool2d %x {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x4xf32>) -> tensor<1x4x4x4xf32>
+  %d = tosa.max_pool2d %a {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x4x4xf32>) -> tensor<1x2x2x4xf32>
+  %multiples = tosa.const_shape {values = dense<[1, 2, 2, 1]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %b = tosa.tile %d, %multiples : (tensor<1x2x2x4xf32>, !tosa.shape<4>) -> tensor<1x4x4x4xf32>
+  %c = tosa.concat %a, %b {axis = 3 : i32} : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x4x8xf32>
+  %p = tosa.max_pool2d %c {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x4x8xf32>) -> tensor<1x2x2x8xf32>
+  return %p : tensor<1x2x2x8xf32>
+}
+
+// -----
+
+// Computed in the result, the early operand would keep the result's storage
+// alive across the large tensor computed between the two: that raises the
+// peak, so both are copied.
+// CHECK-LABEL: func.func @raises_peak
+// CHECK-NOT:   pex.operands_in_result
+// CHECK:       return
+// KERNEL-LABEL: func.func @raises_peak
+// KERNEL-NOT:   pex.buffer {{.*}}size = 2304
+// KERNEL:       pex.kernel
+// KERNEL:       tosa.concat
+func.func @raises_peak(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x36xf32> {
+  %w = "tosa.const"() {values = dense<0.5> : tensor<32x1x1x4xf32>} : () -> tensor<32x1x1x4xf32>
+  %bias = "tosa.const"() {values = dense<0.0> : tensor<32xf32>} : () -> tensor<32xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %a = tosa.max_pool2d %x {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x4xf32>) -> tensor<1x4x4x4xf32>
+  %t = tosa.conv2d %x, %w, %bias, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>, tensor<32x1x1x4xf32>, tensor<32xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x32xf32>
+  %b = tosa.max_pool2d %t {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x32xf32>) -> tensor<1x4x4x32xf32>
+  %c = tosa.concat %a, %b {axis = 3 : i32} : (tensor<1x4x4x4xf32>, tensor<1x4x4x32xf32>) -> tensor<1x4x4x36xf32>
+  return %c : tensor<1x4x4x36xf32>
+}
