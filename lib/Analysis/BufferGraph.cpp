@@ -237,11 +237,11 @@ void BufferGraphBuilder::findOperandsInConcatenation() {
       // The operand itself (not a view of it, nor read through another
       // operand), read by the concatenation alone, computed by a kernel of
       // its own: its storage can be the slice.
-      bool readOnce = llvm::count_if(concat.getInput1(), [&](Value other) {
-                        auto found = bufferOf.find(other);
-                        return found != bufferOf.end() &&
-                               found->second == it->second;
-                      }) == 1;
+      bool readOnce =
+          llvm::count_if(concat.getInput1(), [&](Value other) {
+            auto found = bufferOf.find(other);
+            return found != bufferOf.end() && found->second == it->second;
+          }) == 1;
       if (buffer.value != operand || buffer.isIO() || !buffer.producer ||
           !readOnce || buffer.consumers.size() != 1 ||
           buffer.consumers.front() != index)

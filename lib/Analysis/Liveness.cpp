@@ -259,8 +259,7 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
 bool mlir::pex::isComputedInConcatenation(const BufferGraph &graph,
                                           const ScheduleLiveness &live,
                                           unsigned buffer) {
-  std::optional<unsigned> result =
-      graph.getBuffers()[buffer].concatenatedInto;
+  std::optional<unsigned> result = graph.getBuffers()[buffer].concatenatedInto;
   return result && buffer != *result &&
          live.storageOf[buffer] == live.storageOf[*result];
 }

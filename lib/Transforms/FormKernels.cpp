@@ -179,10 +179,10 @@ LogicalResult lowerConcatenationInPlace(tosa::ConcatOp concat) {
     SmallVector<int64_t> offsets(type.getRank(), 0);
     offsets[axis] = starts[position];
     SmallVector<int64_t> strides(type.getRank(), 1);
-    return tensor::InsertSliceOp::create(
-               builder, concat.getLoc(), operands[position], into, ValueRange(),
-               ValueRange(), ValueRange(), offsets, operandType.getShape(),
-               strides)
+    return tensor::InsertSliceOp::create(builder, concat.getLoc(),
+                                         operands[position], into, ValueRange(),
+                                         ValueRange(), ValueRange(), offsets,
+                                         operandType.getShape(), strides)
         .getResult();
   };
 

@@ -83,8 +83,7 @@ struct ReorderPass : public pex::impl::ReorderBase<ReorderPass> {
     // computations of the same quantity; a mismatch is a bug in Pex.
     if (computeLiveness(*model, schedule.searchOrder,
                         /*peakCheckedSharing=*/false)
-            .peakBytes !=
-        schedule.searchPeakBytes) {
+            .peakBytes != schedule.searchPeakBytes) {
       func.emitError() << "pex: internal error: scheduler and memory model "
                           "disagree on the peak";
       return signalPassFailure();
