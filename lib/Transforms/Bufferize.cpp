@@ -97,6 +97,25 @@ LogicalResult writeIntoOutput(OpBuilder &builder, Location loc, Value from,
   return success();
 }
 
+/// Whether `a` and `b` view the same bytes the same way: one value, or
+/// subviews of one buffer at the same static offsets, sizes and strides (a
+/// kernel's destination slice and the slice bufferization copies its result
+/// into, which are then one).
+bool isSameView(Value a, Value b) {
+  if (a == b)
+    return true;
+  auto first = a.getDefiningOp<memref::SubViewOp>();
+  auto second = b.getDefiningOp<memref::SubViewOp>();
+  return first && second && first.getType() == second.getType() &&
+         isSameView(first.getSource(), second.getSource()) &&
+         first.getStaticOffsets() == second.getStaticOffsets() &&
+         first.getStaticSizes() == second.getStaticSizes() &&
+         first.getStaticStrides() == second.getStaticStrides() &&
+         first.getOffsets().empty() && second.getOffsets().empty() &&
+         first.getSizes().empty() && second.getSizes().empty() &&
+         first.getStrides().empty() && second.getStrides().empty();
+}
+
 struct BufferizePass : public pex::impl::BufferizeBase<BufferizePass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -175,10 +194,16 @@ struct BufferizePass : public pex::impl::BufferizeBase<BufferizePass> {
       return signalPassFailure();
     // Copies bufferization still made (a strided view returned through a
     // function boundary) become loops: memref.copy would call the runtime
-    // library.
+    // library. A copy of a slice onto itself (a concatenation's operand
+    // computed in its slice) is dropped.
     SmallVector<memref::CopyOp> copies;
     module.walk([&](memref::CopyOp copy) { copies.push_back(copy); });
     for (memref::CopyOp copy : copies) {
+      // A result computed where it is inserted: nothing to copy.
+      if (isSameView(copy.getSource(), copy.getTarget())) {
+        copy.erase();
+        continue;
+      }
       OpBuilder builder(copy);
       pex::createCopyLoops(builder, copy.getLoc(), copy.getSource(),
                            copy.getTarget());

@@ -1,5 +1,6 @@
 // RUN: pex-opt %s -split-input-file --pex-plan-arena="arena-io=true alignment=16" | FileCheck %s
 // RUN: pex-opt %s -split-input-file --pex-plan-arena="arena-io=true alignment=16" --pex-form-kernels | FileCheck %s --check-prefix=KERNEL
+// RUN: pex-opt %s -split-input-file --pex-plan-arena="arena-io=true alignment=16" --pex-form-kernels --pex-bufferize | FileCheck %s --check-prefix=MEMREF
 // RUN: pex-opt %s -split-input-file --pex-memory-report="arena-io=true alignment=16" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPORT
 
 // A fire module (SqueezeNet): two convolutions of one input concatenated.
@@ -21,6 +22,17 @@
 // KERNEL:       %[[CAT:.*]] = tensor.insert_slice %[[B]] into %[[INTO]][0, 0, 0, 8] [1, 8, 8, 8] [1, 1, 1, 1]
 // KERNEL-NOT:   tosa.concat
 // KERNEL:       pex.kernel ins(%[[CAT]] : tensor<1x8x8x16xf32>)
+// Bufferized, each expansion's kernel writes into its slice of the result,
+// and nothing is copied.
+// MEMREF-LABEL: func.func @fire
+// MEMREF:       %[[RESULT:.*]] = memref.alloc() {pex.placement = #pex.placement<offset = {{[0-9]+}}, size = 4096, live = [0, 3]>} : memref<1x8x8x16xf32>
+// MEMREF:       %[[A:.*]] = memref.subview %[[RESULT]][0, 0, 0, 0] [1, 8, 8, 8] [1, 1, 1, 1]
+// MEMREF:       pex.kernel {{.*}} outs(%[[A]] : memref<1x8x8x8xf32, strided<[1024, 128, 16, 1]>>)
+// MEMREF-NOT:   scf.for
+// MEMREF:       %[[B:.*]] = memref.subview %[[RESULT]][0, 0, 0, 8] [1, 8, 8, 8] [1, 1, 1, 1]
+// MEMREF:       pex.kernel {{.*}} outs(%[[B]] : memref<1x8x8x8xf32, strided<[1024, 128, 16, 1], offset: 8>>)
+// MEMREF-NOT:   scf.for
+// MEMREF:       pex.kernel ins(%[[RESULT]] : memref<1x8x8x16xf32>)
 // REPORT-LABEL: pex memory report: @fire
 // REPORT:       peak SRAM: 5120 bytes
 func.func @fire(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x16xf32> {
