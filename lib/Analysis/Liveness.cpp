@@ -47,7 +47,7 @@ static void subtractSharedBytes(const BufferGraph &graph,
 
 ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
                                             ArrayRef<unsigned> order,
-                                            bool peakCheckedSharing) {
+                                            PeakCheckedSharing sharing) {
   ArrayRef<Unit> units = graph.getUnits();
   ArrayRef<Buffer> buffers = graph.getBuffers();
   ScheduleLiveness eval;
@@ -117,7 +117,7 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
     // A stream's result over its input's consumed rows, when no later unit
     // reads the input.
     if (const auto &overInput = u.group->resultOverInput;
-        peakCheckedSharing && overInput &&
+        sharing != PeakCheckedSharing::None && overInput &&
         graph.counts(buffers[overInput->input]) &&
         eval.lifetimes[overInput->input].second ==
             unitStart[unit] + u.group->inputLastStep.lookup(overInput->input))
@@ -228,7 +228,7 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
   // that raises the peak. An operand that shares its storage already (written
   // over its input) stays where it is.
   for (auto [index, buffer] : llvm::enumerate(buffers)) {
-    if (!peakCheckedSharing || !buffer.concatenatedInto ||
+    if (sharing != PeakCheckedSharing::All || !buffer.concatenatedInto ||
         !graph.counts(buffer) || eval.storageOf[index] != index ||
         llvm::count(eval.storageOf, index) != 1)
       continue;

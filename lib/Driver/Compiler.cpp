@@ -419,7 +419,8 @@ LogicalResult Compilation::recordSchedule() {
       func, BufferGraphOptions{pipeline.arenaIO, pipeline.arenaAlignment});
   if (failed(graph))
     return failure();
-  ScheduleLiveness liveness = computeLiveness(*graph, graph->getProgramOrder());
+  ScheduleLiveness liveness = computeLiveness(*graph, graph->getProgramOrder(),
+                                              PeakCheckedSharing::All);
   if (options.printMemoryReport)
     printMemoryTable(llvm::outs(), *graph, liveness);
   figures.schedule = getMemoryReportJSON(*graph, liveness);

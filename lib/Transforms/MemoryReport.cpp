@@ -28,8 +28,8 @@ struct MemoryReportPass
           BufferGraph::build(func, BufferGraphOptions{arenaIO, alignment});
       if (failed(model))
         return signalPassFailure();
-      ScheduleLiveness eval =
-          computeLiveness(*model, model->getProgramOrder());
+      ScheduleLiveness eval = computeLiveness(*model, model->getProgramOrder(),
+                                              PeakCheckedSharing::All);
       printMemoryTable(llvm::errs(), *model, eval);
       reports.push_back(getMemoryReportJSON(*model, eval));
     }

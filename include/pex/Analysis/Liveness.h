@@ -70,15 +70,26 @@ struct ScheduleLiveness {
   }
 };
 
+/// Storages computeLiveness shares only where that does not raise the peak.
+enum class PeakCheckedSharing {
+  /// None: the scheduler's incremental costs (getUnitCost).
+  None,
+  /// Streams' results over their inputs' consumed rows
+  /// (BufferGraph::GroupProfile::resultOverInput): what the scheduler and
+  /// the partitioner evaluate.
+  StreamResults,
+  /// Also operands computed in their slice of a concatenation's result
+  /// (Buffer::concatenatedInto), a choice made on the final schedule: the
+  /// arena planner and the reports of the planned schedule.
+  All,
+};
+
 /// The liveness of `graph`'s buffers when its units run in `order` (a
-/// topological order of all units). `peakCheckedSharing`: the storages that
-/// are shared only where that does not raise the peak, as the arena planner
-/// shares them: streams' results over their inputs' consumed rows
-/// (BufferGraph::GroupProfile::resultOverInput), then operands computed in
-/// their slice of a concatenation's result (Buffer::concatenatedInto).
-ScheduleLiveness computeLiveness(const BufferGraph &graph,
-                                 ArrayRef<unsigned> order,
-                                 bool peakCheckedSharing = true);
+/// topological order of all units), sharing the storages `sharing` names
+/// where that does not raise the peak, as the arena planner shares them.
+ScheduleLiveness
+computeLiveness(const BufferGraph &graph, ArrayRef<unsigned> order,
+                PeakCheckedSharing sharing = PeakCheckedSharing::StreamResults);
 
 /// Whether `live` computes `buffer` in its slice of the concatenation's
 /// result that reads it (the two share a storage): the concatenation then
@@ -88,7 +99,7 @@ bool isComputedInConcatenation(const BufferGraph &graph,
 
 /// Bytes live while `unit` runs after the units in `executed` (a
 /// downward-closed set), given `liveBefore` bytes live before it: the
-/// incremental form of computeLiveness (without its peak-checked sharing,
+/// incremental form of computeLiveness (without peak-checked sharing,
 /// choices that depend on the whole schedule's peak) used by the scheduler.
 /// Also returns the bytes live after it.
 std::pair<int64_t, int64_t> getUnitCost(const BufferGraph &graph, unsigned unit,

@@ -171,6 +171,32 @@ def fire_unet() -> bytes:
     return _graph(nodes, [("x", [1, 4, 16, 16])], [("y", [1, 4, 16, 16])], weights)
 
 
+def inception_block() -> bytes:
+    """An Inception block: 1x1, 3x3, 5x5 and 7x7 convolutions, a 3x3 max pool followed by
+    a 1x1 convolution and a 3x3 average pool, each of the image and through a Relu, concatenated on the channels and mixed by a 1x1 Conv (PyTorch's export of
+    a GoogLeNet-style block)."""
+    rng = np.random.default_rng(43)
+    weights, nodes, branches = {}, [], []
+    for index, (source, channels, kernel) in enumerate(
+            [("x", 4, 1), ("x", 6, 3), ("x", 2, 5), ("pool", 4, 1), ("x", 3, 7)]):
+        name = f"branch{index}"
+        weights[f"{name}_w"] = rng.normal(0, 0.5, (channels, 3, kernel, kernel))
+        weights[f"{name}_b"] = rng.normal(0, 0.1, (channels,))
+        nodes.append(_node("Conv", [source, f"{name}_w", f"{name}_b"], f"{name}_conv",
+                           pads=[kernel // 2] * 4))
+        nodes.append(_node("Relu", [f"{name}_conv"], name))
+        branches.append(name)
+    nodes.insert(0, _node("MaxPool", ["x"], "pool", kernel_shape=[3, 3], pads=[1, 1, 1, 1]))
+    nodes.append(_node("AveragePool", ["x"], "mean", kernel_shape=[3, 3], pads=[1, 1, 1, 1],
+                       count_include_pad=1))
+    nodes.append(_node("Relu", ["mean"], "mean_relu"))
+    nodes.append(_node("Concat", branches + ["mean_relu"], "cat", axis=1))
+    weights["post_w"] = rng.normal(0, 0.5, (8, 22, 1, 1))
+    weights["post_b"] = rng.normal(0, 0.1, (8,))
+    nodes.append(_node("Conv", ["cat", "post_w", "post_b"], "y"))
+    return _graph(nodes, [("x", [1, 3, 32, 32])], [("y", [1, 8, 32, 32])], weights)
+
+
 def matmul() -> bytes:
     """MatMul of a 4-D activation [1,2,3,4] by a constant [4,5]: over the width."""
     rng = np.random.default_rng(14)
@@ -2252,6 +2278,7 @@ MODELS = {
     "onnx_transpose": transpose,
     "onnx_concat": concat,
     "onnx_fire_unet": fire_unet,
+    "onnx_inception_block": inception_block,
     "onnx_matmul": matmul,
     "onnx_gemm": gemm,
     "onnx_sigmoid": sigmoid,
