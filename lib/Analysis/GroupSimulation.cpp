@@ -123,6 +123,16 @@ BufferGraph GroupSimulation::simulate(const BufferGraph &graph,
     }
   for (unsigned output : last.outputs)
     profile->outputFirstStep[output] = plan.accumulates ? numSteps - 1 : 0;
+  // A group assembles its result itself, and a concatenation run on slices
+  // in a group has no result of its own to hold its operands: as the graph
+  // of the built group says (findOperandsInConcatenation).
+  for (unsigned output : last.outputs)
+    result.buffers[output].concatenatedInto.reset();
+  for (Buffer &buffer : result.buffers)
+    if (buffer.concatenatedInto &&
+        (chainTensors.contains(*buffer.concatenatedInto) ||
+         llvm::is_contained(last.outputs, *buffer.concatenatedInto)))
+      buffer.concatenatedInto.reset();
   result.finishGroupProfile(*profile, ownIntervals);
 
   Unit group;

@@ -47,7 +47,7 @@ static void subtractSharedBytes(const BufferGraph &graph,
 
 ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
                                             ArrayRef<unsigned> order,
-                                            PeakCheckedSharing sharing) {
+                                            bool peakCheckedSharing) {
   ArrayRef<Unit> units = graph.getUnits();
   ArrayRef<Buffer> buffers = graph.getBuffers();
   ScheduleLiveness eval;
@@ -117,7 +117,7 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
     // A stream's result over its input's consumed rows, when no later unit
     // reads the input.
     if (const auto &overInput = u.group->resultOverInput;
-        sharing != PeakCheckedSharing::None && overInput &&
+        peakCheckedSharing && overInput &&
         graph.counts(buffers[overInput->input]) &&
         eval.lifetimes[overInput->input].second ==
             unitStart[unit] + u.group->inputLastStep.lookup(overInput->input))
@@ -226,13 +226,22 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
   // An operand computed in its slice of a concatenation's result joins the
   // result's storage, which then lives from the operand's step: kept unless
   // that raises the peak. An operand that shares its storage already (written
-  // over its input) stays where it is.
-  for (auto [index, buffer] : llvm::enumerate(buffers)) {
-    if (sharing != PeakCheckedSharing::All || !buffer.concatenatedInto ||
-        !graph.counts(buffer) || eval.storageOf[index] != index ||
+  // over its input) stays where it is. Operands are tried in the order of
+  // the operators computing them, whatever the buffers' numbering: the
+  // partitioner's simulated groups and the groups it builds choose alike.
+  SmallVector<unsigned> operandsInConcatenation;
+  for (auto [index, buffer] : llvm::enumerate(buffers))
+    if (peakCheckedSharing && buffer.concatenatedInto && graph.counts(buffer))
+      operandsInConcatenation.push_back(index);
+  llvm::stable_sort(operandsInConcatenation, [&](unsigned a, unsigned b) {
+    return buffers[a].value.getDefiningOp()->isBeforeInBlock(
+        buffers[b].value.getDefiningOp());
+  });
+  for (unsigned index : operandsInConcatenation) {
+    if (eval.storageOf[index] != index ||
         llvm::count(eval.storageOf, index) != 1)
       continue;
-    unsigned result = *buffer.concatenatedInto;
+    unsigned result = *buffers[index].concatenatedInto;
     int64_t peak = eval.peakBytes;
     eval.storageOf[index] = eval.storageOf[result];
     eval.offsetInStorage[index] = eval.offsetInStorage[result];

@@ -419,8 +419,7 @@ LogicalResult Compilation::recordSchedule() {
       func, BufferGraphOptions{pipeline.arenaIO, pipeline.arenaAlignment});
   if (failed(graph))
     return failure();
-  ScheduleLiveness liveness = computeLiveness(*graph, graph->getProgramOrder(),
-                                              PeakCheckedSharing::All);
+  ScheduleLiveness liveness = computeLiveness(*graph, graph->getProgramOrder());
   if (options.printMemoryReport)
     printMemoryTable(llvm::outs(), *graph, liveness);
   figures.schedule = getMemoryReportJSON(*graph, liveness);

@@ -28,8 +28,7 @@ struct MemoryReportPass
           BufferGraph::build(func, BufferGraphOptions{arenaIO, alignment});
       if (failed(model))
         return signalPassFailure();
-      ScheduleLiveness eval = computeLiveness(*model, model->getProgramOrder(),
-                                              PeakCheckedSharing::All);
+      ScheduleLiveness eval = computeLiveness(*model, model->getProgramOrder());
       printMemoryTable(llvm::errs(), *model, eval);
       reports.push_back(getMemoryReportJSON(*model, eval));
     }

@@ -191,8 +191,7 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
     if (failed(graph))
       return signalPassFailure();
     // The schedule as recorded: the units in the order of the function body.
-    ScheduleLiveness live = computeLiveness(*graph, graph->getProgramOrder(),
-                                            PeakCheckedSharing::All);
+    ScheduleLiveness live = computeLiveness(*graph, graph->getProgramOrder());
     Storages storages = collectStorages(*graph, live);
     // An input the function also returns is copied into the output after
     // the last step: the output is a storage of its own.

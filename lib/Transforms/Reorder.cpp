@@ -81,7 +81,8 @@ struct ReorderPass : public pex::impl::ReorderBase<ReorderPass> {
     ScheduleResult schedule = findMinimumPeakOrder(*model, options);
     // The search's incremental costs and the model's evaluation are two
     // computations of the same quantity; a mismatch is a bug in Pex.
-    if (computeLiveness(*model, schedule.searchOrder, PeakCheckedSharing::None)
+    if (computeLiveness(*model, schedule.searchOrder,
+                        /*peakCheckedSharing=*/false)
             .peakBytes != schedule.searchPeakBytes) {
       func.emitError() << "pex: internal error: scheduler and memory model "
                           "disagree on the peak";

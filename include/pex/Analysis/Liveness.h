@@ -70,26 +70,15 @@ struct ScheduleLiveness {
   }
 };
 
-/// Storages computeLiveness shares only where that does not raise the peak.
-enum class PeakCheckedSharing {
-  /// None: the scheduler's incremental costs (getUnitCost).
-  None,
-  /// Streams' results over their inputs' consumed rows
-  /// (BufferGraph::GroupProfile::resultOverInput): what the scheduler and
-  /// the partitioner evaluate.
-  StreamResults,
-  /// Also operands computed in their slice of a concatenation's result
-  /// (Buffer::concatenatedInto), a choice made on the final schedule: the
-  /// arena planner and the reports of the planned schedule.
-  All,
-};
-
 /// The liveness of `graph`'s buffers when its units run in `order` (a
-/// topological order of all units), sharing the storages `sharing` names
-/// where that does not raise the peak, as the arena planner shares them.
-ScheduleLiveness
-computeLiveness(const BufferGraph &graph, ArrayRef<unsigned> order,
-                PeakCheckedSharing sharing = PeakCheckedSharing::StreamResults);
+/// topological order of all units). `peakCheckedSharing`: the storages that
+/// are shared only where that does not raise the peak, as the arena planner
+/// shares them: streams' results over their inputs' consumed rows
+/// (BufferGraph::GroupProfile::resultOverInput), then operands computed in
+/// their slice of a concatenation's result (Buffer::concatenatedInto).
+ScheduleLiveness computeLiveness(const BufferGraph &graph,
+                                 ArrayRef<unsigned> order,
+                                 bool peakCheckedSharing = true);
 
 /// Whether `live` computes `buffer` in its slice of the concatenation's
 /// result that reads it (the two share a storage): the concatenation then
