@@ -197,6 +197,27 @@ def inception_block() -> bytes:
     return _graph(nodes, [("x", [1, 3, 32, 32])], [("y", [1, 8, 32, 32])], weights)
 
 
+def _quantized_like_onnx_runtime(model: bytes, shape: list[int], seed: int) -> bytes:
+    """`model` quantised as ONNX Runtime's static quantiser would (`pex.corpus.onnx_qdq`),
+    calibrated on four uniform [0, 1) inputs of `shape`."""
+    import onnx
+    import torch
+    from pex.corpus.onnx_qdq import quantize_model
+    rng = np.random.default_rng(seed)
+    calibration = [{"x": torch.from_numpy(rng.uniform(0, 1, shape))} for _ in range(4)]
+    return quantize_model(onnx.load_from_string(model), calibration).SerializeToString()
+
+
+def fire_unet_qdq() -> bytes:
+    """`fire_unet` in int8 (QDQ)."""
+    return _quantized_like_onnx_runtime(fire_unet(), [1, 4, 16, 16], 42)
+
+
+def inception_block_qdq() -> bytes:
+    """`inception_block` in int8 (QDQ)."""
+    return _quantized_like_onnx_runtime(inception_block(), [1, 3, 32, 32], 44)
+
+
 def matmul() -> bytes:
     """MatMul of a 4-D activation [1,2,3,4] by a constant [4,5]: over the width."""
     rng = np.random.default_rng(14)
@@ -2279,6 +2300,8 @@ MODELS = {
     "onnx_concat": concat,
     "onnx_fire_unet": fire_unet,
     "onnx_inception_block": inception_block,
+    "onnx_fire_unet_qdq": fire_unet_qdq,
+    "onnx_inception_block_qdq": inception_block_qdq,
     "onnx_matmul": matmul,
     "onnx_gemm": gemm,
     "onnx_sigmoid": sigmoid,
