@@ -242,17 +242,19 @@ void BufferGraphBuilder::findOperandsInConcatenation() {
             auto found = bufferOf.find(other);
             return found != bufferOf.end() && found->second == it->second;
           }) == 1;
-      if (buffer.value != operand || buffer.isIO() || !buffer.producer ||
-          !readOnce || buffer.consumers.size() != 1 ||
+      if (buffer.value != operand || !operand.hasOneUse() || buffer.isIO() ||
+          !buffer.producer || !readOnce || buffer.consumers.size() != 1 ||
           buffer.consumers.front() != index)
         continue;
       const Unit &producer = model.units[*buffer.producer];
-      // Groups, streams and loops assemble their results themselves; a
-      // result written over a wider input from its first byte must stay
+      // Groups, streams and loops assemble their results themselves (a
+      // grouped convolution becomes a group after partitioning); a result
+      // written over a wider input from its first byte must stay
       // contiguous; a concatenation's result is no kernel's.
       if (producer.group || producer.overwritableInput ||
           producer.outputs.size() != 1 ||
-          isa<ReadRowsOp, tosa::ConcatOp>(producer.op.getSink()))
+          isa<ReadRowsOp, tosa::ConcatOp, GroupedConv2DOp>(
+              producer.op.getSink()))
         continue;
       buffer.concatenatedInto = result;
     }

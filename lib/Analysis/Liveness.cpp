@@ -226,16 +226,16 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
   // An operand computed in its slice of a concatenation's result joins the
   // result's storage, which then lives from the operand's step: kept unless
   // that raises the peak. An operand that shares its storage already (written
-  // over its input) stays where it is. Operands are tried in the order of
-  // the operators computing them, whatever the buffers' numbering: the
-  // partitioner's simulated groups and the groups it builds choose alike.
+  // over its input) stays where it is. Operands are tried in the order the
+  // schedule computes them, whatever the buffers' numbering: the order the
+  // scheduler or the partitioner evaluates and the IR it then records choose
+  // alike.
   SmallVector<unsigned> operandsInConcatenation;
   for (auto [index, buffer] : llvm::enumerate(buffers))
     if (peakCheckedSharing && buffer.concatenatedInto && graph.counts(buffer))
       operandsInConcatenation.push_back(index);
   llvm::stable_sort(operandsInConcatenation, [&](unsigned a, unsigned b) {
-    return buffers[a].value.getDefiningOp()->isBeforeInBlock(
-        buffers[b].value.getDefiningOp());
+    return unitStart[*buffers[a].producer] < unitStart[*buffers[b].producer];
   });
   for (unsigned index : operandsInConcatenation) {
     if (eval.storageOf[index] != index ||

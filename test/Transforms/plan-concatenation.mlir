@@ -82,7 +82,7 @@ func.func @skip(%x: tensor<1x8x8x4xf32>) -> tensor<1x2x2x8xf32> {
 // KERNEL-NOT:   pex.buffer {{.*}}size = 2304
 // KERNEL:       pex.kernel
 // KERNEL:       tosa.concat
-func.func @raises_peak(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x36xf32> {
+func.func @raises_peak(%x: tensor<1x8x8x4xf32>) -> tensor<1x2x2x36xf32> {
   %w = "tosa.const"() {values = dense<0.5> : tensor<32x1x1x4xf32>} : () -> tensor<32x1x1x4xf32>
   %bias = "tosa.const"() {values = dense<0.0> : tensor<32xf32>} : () -> tensor<32xf32>
   %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
@@ -90,5 +90,25 @@ func.func @raises_peak(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x36xf32> {
   %t = tosa.conv2d %x, %w, %bias, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>, tensor<32x1x1x4xf32>, tensor<32xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x32xf32>
   %b = tosa.max_pool2d %t {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x32xf32>) -> tensor<1x4x4x32xf32>
   %c = tosa.concat %a, %b {axis = 3 : i32} : (tensor<1x4x4x4xf32>, tensor<1x4x4x32xf32>) -> tensor<1x4x4x36xf32>
-  return %c : tensor<1x4x4x36xf32>
+  %p = tosa.max_pool2d %c {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x4x36xf32>) -> tensor<1x2x2x36xf32>
+  return %p : tensor<1x2x2x36xf32>
+}
+
+// -----
+
+// An operand with another use, even one that reads nothing (a view no
+// operator reads), keeps its own storage: its kernel's destination is not the
+// concatenation's slice.
+// CHECK-LABEL: func.func @unread_view
+// CHECK:       tosa.concat {{.*}}pex.operands_in_result = array<i64: 1>,
+// KERNEL-LABEL: func.func @unread_view
+// KERNEL:       tensor.insert_slice
+func.func @unread_view(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x8xf32> {
+  %shape = tosa.const_shape {values = dense<[1, 256]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %a = tosa.max_pool2d %x {kernel = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32>
+  %unread = tosa.reshape %a, %shape : (tensor<1x8x8x4xf32>, !tosa.shape<2>) -> tensor<1x256xf32>
+  %b = tosa.max_pool2d %x {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32>
+  %c = tosa.concat %a, %b {axis = 3 : i32} : (tensor<1x8x8x4xf32>, tensor<1x8x8x4xf32>) -> tensor<1x8x8x8xf32>
+  %p = tosa.max_pool2d %c {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x8xf32>) -> tensor<1x4x4x8xf32>
+  return %p : tensor<1x4x4x8xf32>
 }
