@@ -222,7 +222,7 @@ BufferGraphBuilder::findOverwritableInput(const Unit &unit) const {
 }
 
 void BufferGraphBuilder::findOperandsInConcatenation() {
-  for (auto [index, unit] : llvm::enumerate(model.units)) {
+  for (const Unit &unit : model.units) {
     auto concat = dyn_cast<tosa::ConcatOp>(unit.op.getSink());
     if (!concat || unit.op.ops.size() != 1)
       continue;
@@ -234,17 +234,11 @@ void BufferGraphBuilder::findOperandsInConcatenation() {
       if (it == bufferOf.end())
         continue;
       Buffer &buffer = model.buffers[it->second];
-      // The operand itself (not a view of it, nor read through another
-      // operand), read by the concatenation alone, computed by a kernel of
-      // its own: its storage can be the slice.
-      bool readOnce =
-          llvm::count_if(concat.getInput1(), [&](Value other) {
-            auto found = bufferOf.find(other);
-            return found != bufferOf.end() && found->second == it->second;
-          }) == 1;
-      if (buffer.value != operand || !operand.hasOneUse() || buffer.isIO() ||
-          !buffer.producer || !readOnce || buffer.consumers.size() != 1 ||
-          buffer.consumers.front() != index)
+      // The operand itself (not a view of it), computed in the body, whose
+      // only use is the concatenation (so neither another reader nor a view,
+      // nor another operand, nor the function's results read it): its storage
+      // can be the slice.
+      if (buffer.value != operand || !operand.hasOneUse() || !buffer.producer)
         continue;
       const Unit &producer = model.units[*buffer.producer];
       // Groups, streams and loops assemble their results themselves (a

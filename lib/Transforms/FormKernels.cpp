@@ -161,10 +161,8 @@ void placeCarriedValues(scf::ForOp loop) {
 /// kernel's destination is empty), and the other operands are copied into
 /// theirs where the concatenation was.
 LogicalResult lowerConcatenationInPlace(tosa::ConcatOp concat) {
+  // The attribute's verifier requires the placement.
   auto placement = concat->getAttrOfType<PlacementAttr>(kPlacementAttrName);
-  if (!placement)
-    return concat.emitError() << "pex: internal error: a concatenation "
-                                 "holding its operands has no planned storage";
   auto type = cast<RankedTensorType>(concat.getType());
   int64_t axis = concat.getAxis();
   OperandRange operands = concat.getInput1();

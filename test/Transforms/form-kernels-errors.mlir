@@ -25,3 +25,15 @@ func.func @computed_slice_start(%x: tensor<16xf32>) -> tensor<8xf32> {
   return %s : tensor<8xf32>
 }
 
+
+// -----
+
+// Only an operand computed in the function body can be computed in its slice
+// of a concatenation's result: the planner never records an argument.
+func.func @argument_in_concatenation(%x: tensor<1x2x2x4xf32>) -> (tensor<1x1x1x8xf32>, tensor<1x2x2x4xf32>) {
+  %m = tosa.max_pool2d %x {kernel = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32>
+  // expected-error @+1 {{pex: internal error: operand 0 of a concatenation holding it is not computed beside it}}
+  %c = tosa.concat %x, %m {axis = 3 : i32, pex.operands_in_result = array<i64: 0>, pex.placement = #pex.placement<offset = 0, size = 128, live = [1, 2]>} : (tensor<1x2x2x4xf32>, tensor<1x2x2x4xf32>) -> tensor<1x2x2x8xf32>
+  %p = tosa.max_pool2d %c {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x2x2x8xf32>) -> tensor<1x1x1x8xf32>
+  return %p, %m : tensor<1x1x1x8xf32>, tensor<1x2x2x4xf32>
+}
