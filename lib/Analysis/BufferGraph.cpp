@@ -1,11 +1,12 @@
 //===- BufferGraph.cpp - Activation buffers and who reads them ------------===//
 
 #include "pex/Analysis/BufferGraph.h"
+#include "pex/Analysis/ConcatenationSlices.h"
 #include "pex/Analysis/OpLabels.h"
 #include "pex/Analysis/RowStreaming.h"
-#include "pex/Interfaces/RowReductionOpInterface.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
+#include "pex/Interfaces/RowReductionOpInterface.h"
 
 #include "pex/Dialect/Pex/IR/Views.h"
 
@@ -229,16 +230,21 @@ void BufferGraphBuilder::findOperandsInConcatenation() {
     unsigned result = unit.outputs.front();
     if (model.buffers[result].isIO() || !model.counts(model.buffers[result]))
       continue;
-    for (Value operand : concat.getInput1()) {
-      auto it = bufferOf.find(operand);
+    for (unsigned position = 0; position < concat.getNumOperands();
+         ++position) {
+      // The concatenation alone reads the operand (neither another reader
+      // nor another operand, nor the function's results), and it is the
+      // value an operator of the body computes or a reshape of it: its
+      // storage can be the slice.
+      std::optional<ConcatenationSlice> slice =
+          getConcatenationSlice(concat, position);
+      if (!slice)
+        continue;
+      auto it = bufferOf.find(slice->computed);
       if (it == bufferOf.end())
         continue;
       Buffer &buffer = model.buffers[it->second];
-      // The operand itself (not a view of it), computed in the body, whose
-      // only use is the concatenation (so neither another reader nor a view,
-      // nor another operand, nor the function's results read it): its storage
-      // can be the slice.
-      if (buffer.value != operand || !operand.hasOneUse() || !buffer.producer)
+      if (buffer.value != slice->computed || !buffer.producer)
         continue;
       const Unit &producer = model.units[*buffer.producer];
       // Groups, streams and loops assemble their results themselves (a

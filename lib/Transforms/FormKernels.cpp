@@ -1,5 +1,6 @@
 //===- FormKernels.cpp - pex-form-kernels -----------------------*- C++ -*-===//
 
+#include "pex/Analysis/ConcatenationSlices.h"
 #include "pex/Analysis/LogicalOperators.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
 #include "pex/Transforms/Passes.h"
@@ -158,60 +159,90 @@ void placeCarriedValues(scf::ForOp loop) {
 /// are computed (pex.operands_in_result): the storage is created before the
 /// first of them, each of them is inserted into its slice right after it is
 /// computed (bufferization makes its kernel write into that slice: the
-/// kernel's destination is empty), and the other operands are copied into
-/// theirs where the concatenation was.
+/// kernel's destination is empty), or the value it is a reshape of into the
+/// storage expanded alike, and the other operands are copied into theirs
+/// where the concatenation was.
 LogicalResult lowerConcatenationInPlace(tosa::ConcatOp concat) {
   // The attribute's verifier requires the placement.
   auto placement = concat->getAttrOfType<PlacementAttr>(kPlacementAttrName);
   auto type = cast<RankedTensorType>(concat.getType());
-  int64_t axis = concat.getAxis();
-  OperandRange operands = concat.getInput1();
-  SmallVector<int64_t> starts;
-  int64_t start = 0;
-  for (Value operand : operands) {
-    starts.push_back(start);
-    start += cast<RankedTensorType>(operand.getType()).getDimSize(axis);
-  }
-  auto insert = [&](OpBuilder &builder, Value into, unsigned position) {
-    auto operandType = cast<RankedTensorType>(operands[position].getType());
-    SmallVector<int64_t> offsets(type.getRank(), 0);
-    offsets[axis] = starts[position];
-    SmallVector<int64_t> strides(type.getRank(), 1);
-    return tensor::InsertSliceOp::create(builder, concat.getLoc(),
-                                         operands[position], into, ValueRange(),
-                                         ValueRange(), ValueRange(), offsets,
-                                         operandType.getShape(), strides)
+  Location loc = concat.getLoc();
+  // `value` written into `into` at `offset` along `axis`.
+  auto insert = [&](OpBuilder &builder, Value value, Value into, int64_t axis,
+                    int64_t offset) {
+    auto intoType = cast<RankedTensorType>(into.getType());
+    SmallVector<int64_t> offsets(intoType.getRank(), 0);
+    offsets[axis] = offset;
+    SmallVector<int64_t> strides(intoType.getRank(), 1);
+    return tensor::InsertSliceOp::create(
+               builder, loc, value, into, ValueRange(), ValueRange(),
+               ValueRange(), offsets,
+               cast<RankedTensorType>(value.getType()).getShape(), strides)
         .getResult();
   };
 
-  SmallVector<unsigned> inResult;
-  for (int64_t position :
-       concat->getAttrOfType<DenseI64ArrayAttr>(kOperandsInResultAttrName)
-           .asArrayRef()) {
-    Operation *producer = operands[position].getDefiningOp();
+  ArrayRef<int64_t> positions =
+      concat->getAttrOfType<DenseI64ArrayAttr>(kOperandsInResultAttrName)
+          .asArrayRef();
+  SmallVector<ConcatenationSlice> inResult;
+  for (int64_t position : positions) {
+    std::optional<ConcatenationSlice> slice =
+        getConcatenationSlice(concat, position);
+    Operation *producer = slice ? slice->computed.getDefiningOp() : nullptr;
     if (!producer || producer->getBlock() != concat->getBlock())
       return concat.emitError()
              << "pex: internal error: operand " << position
              << " of a concatenation holding it is not computed beside it";
-    inResult.push_back(position);
+    inResult.push_back(std::move(*slice));
   }
-  llvm::sort(inResult, [&](unsigned a, unsigned b) {
-    return operands[a].getDefiningOp()->isBeforeInBlock(
-        operands[b].getDefiningOp());
-  });
-  OpBuilder builder(operands[inResult.front()].getDefiningOp());
-  Value result =
-      BufferOp::create(builder, concat.getLoc(), type, placement).getResult();
-  for (unsigned position : inResult) {
-    builder.setInsertionPointAfter(operands[position].getDefiningOp());
-    result = insert(builder, result, position);
+  auto producerOf = [](const ConcatenationSlice &slice) {
+    return slice.computed.getDefiningOp();
+  };
+  llvm::sort(inResult,
+             [&](const ConcatenationSlice &a, const ConcatenationSlice &b) {
+               return producerOf(a)->isBeforeInBlock(producerOf(b));
+             });
+  OpBuilder builder(producerOf(inResult.front()));
+  Value result = BufferOp::create(builder, loc, type, placement).getResult();
+  for (const ConcatenationSlice &slice : inResult) {
+    builder.setInsertionPointAfter(producerOf(slice));
+    if (!slice.isExpanded()) {
+      result =
+          insert(builder, slice.computed, result, slice.axis, slice.offset);
+      continue;
+    }
+    // A reshape of the computed value: written into the result expanded
+    // alike, where its slice has the computed value's shape.
+    auto expandedType = type.clone(slice.expandedShape);
+    Value expanded = tensor::ExpandShapeOp::create(builder, loc, expandedType,
+                                                   result, slice.reassociation);
+    expanded =
+        insert(builder, slice.computed, expanded, slice.axis, slice.offset);
+    result = tensor::CollapseShapeOp::create(builder, loc, type, expanded,
+                                             slice.reassociation);
   }
   builder.setInsertionPoint(concat);
-  for (unsigned position = 0; position < operands.size(); ++position)
-    if (!llvm::is_contained(inResult, position))
-      result = insert(builder, result, position);
+  OperandRange operands = concat.getInput1();
+  int64_t offset = 0;
+  SmallVector<Value> views;
+  for (auto [position, operand] : llvm::enumerate(operands)) {
+    bool isInResult =
+        llvm::is_contained(positions, static_cast<int64_t>(position));
+    if (!isInResult)
+      result = insert(builder, operand, result, concat.getAxis(), offset);
+    else if (operand.getDefiningOp<tosa::ReshapeOp>())
+      views.push_back(operand);
+    offset +=
+        cast<RankedTensorType>(operand.getType()).getDimSize(concat.getAxis());
+  }
   concat.replaceAllUsesWith(result);
   concat.erase();
+  // The reshapes of the values computed in their slices are read no more.
+  for (Value view : views)
+    while (auto reshape = view.getDefiningOp<tosa::ReshapeOp>()) {
+      view = reshape.getInput1();
+      reshape.erase();
+    }
   return success();
 }
 

@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "pex/Analysis/ArenaPacking.h"
+#include "pex/Analysis/ConcatenationSlices.h"
 #include "pex/Analysis/Liveness.h"
 #include "pex/Analysis/MemoryPools.h"
 #include "pex/Analysis/OpLabels.h"
@@ -287,11 +288,14 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
     for (auto [index, buffer] : llvm::enumerate(graph->getBuffers())) {
       if (!isComputedInConcatenation(*graph, live, index))
         continue;
-      Operation *concat =
-          graph->getBuffers()[*buffer.concatenatedInto].value.getDefiningOp();
-      for (OpOperand &operand : concat->getOpOperands())
-        if (operand.get() == buffer.value)
-          operandsInResult[concat].push_back(operand.getOperandNumber());
+      auto concat = cast<tosa::ConcatOp>(
+          graph->getBuffers()[*buffer.concatenatedInto].value.getDefiningOp());
+      for (unsigned position = 0; position < concat.getNumOperands();
+           ++position)
+        if (std::optional<ConcatenationSlice> slice =
+                getConcatenationSlice(concat, position);
+            slice && slice->computed == buffer.value)
+          operandsInResult[concat].push_back(position);
     }
     for (auto [index, storage] : llvm::enumerate(storages.indexOf)) {
       if (!storage || isComputedInConcatenation(*graph, live, index))

@@ -112,3 +112,65 @@ func.func @unread_view(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x8xf32> {
   %p = tosa.max_pool2d %c {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x8xf32>) -> tensor<1x4x4x8xf32>
   return %p : tensor<1x4x4x8xf32>
 }
+
+// -----
+
+// A nearest upsampling as the importers write it (a tile of rank 6 between
+// reshapes) is computed in its slice of the concatenation's result: the tile
+// writes the result expanded like the reshape, where its slice has the
+// tile's shape (a strided view once bufferized), and nothing is copied.
+// CHECK-LABEL: func.func @upsampled
+// CHECK:       tosa.concat {{.*}}pex.operands_in_result = array<i64: 0, 1>,
+// KERNEL-LABEL: func.func @upsampled
+// KERNEL:       %[[RESULT:.*]] = pex.buffer {{.*}} : tensor<1x8x8x8xf32>
+// KERNEL:       %[[TILE:.*]] = pex.kernel
+// KERNEL:       tosa.tile
+// KERNEL:       %[[EXPANDED:.*]] = tensor.expand_shape %[[RESULT]] {{\[}}[0], [1, 2], [3, 4], [5]] output_shape [1, 4, 2, 4, 2, 8] : tensor<1x8x8x8xf32> into tensor<1x4x2x4x2x8xf32>
+// KERNEL:       %[[INTO:.*]] = tensor.insert_slice %[[TILE]] into %[[EXPANDED]][0, 0, 0, 0, 0, 0] [1, 4, 2, 4, 2, 4] [1, 1, 1, 1, 1, 1]
+// KERNEL:       %[[COLLAPSED:.*]] = tensor.collapse_shape %[[INTO]] {{\[}}[0], [1, 2], [3, 4], [5]] : tensor<1x4x2x4x2x8xf32> into tensor<1x8x8x8xf32>
+// KERNEL:       %[[POOLED:.*]] = pex.kernel
+// KERNEL:       tensor.insert_slice %[[POOLED]] into %[[COLLAPSED]][0, 0, 0, 4] [1, 8, 8, 4] [1, 1, 1, 1]
+// KERNEL-NOT:   tosa.concat
+// KERNEL-NOT:   tosa.reshape
+// KERNEL:       return
+// MEMREF-LABEL: func.func @upsampled
+// MEMREF:       %[[RESULT:.*]] = memref.alloc() {{.*}} : memref<1x8x8x8xf32>
+// MEMREF:       %[[EXPANDED:.*]] = memref.expand_shape %[[RESULT]]
+// MEMREF:       %[[SLICE:.*]] = memref.subview %[[EXPANDED]][0, 0, 0, 0, 0, 0] [1, 4, 2, 4, 2, 4] [1, 1, 1, 1, 1, 1]
+// MEMREF:       pex.kernel {{.*}} outs(%[[SLICE]] : memref<1x4x2x4x2x4xf32, strided<[512, 128, 64, 16, 8, 1]>>)
+// MEMREF-NOT:   scf.for
+// MEMREF:       %[[COLLAPSED:.*]] = memref.collapse_shape %[[EXPANDED]]
+// MEMREF-NOT:   scf.for
+// MEMREF:       pex.kernel ins(%[[COLLAPSED]] : memref<1x8x8x8xf32>)
+// REPORT-LABEL: pex memory report: @upsampled
+// REPORT:       peak SRAM: 3328 bytes
+func.func @upsampled(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x8xf32> {
+  %spread = tosa.const_shape {values = dense<[1, 4, 1, 4, 1, 4]> : tensor<6xindex>} : () -> !tosa.shape<6>
+  %multiples = tosa.const_shape {values = dense<[1, 1, 2, 1, 2, 1]> : tensor<6xindex>} : () -> !tosa.shape<6>
+  %nhwc = tosa.const_shape {values = dense<[1, 8, 8, 4]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %a = tosa.max_pool2d %x {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x4xf32>) -> tensor<1x4x4x4xf32>
+  %s = tosa.reshape %a, %spread : (tensor<1x4x4x4xf32>, !tosa.shape<6>) -> tensor<1x4x1x4x1x4xf32>
+  %t = tosa.tile %s, %multiples : (tensor<1x4x1x4x1x4xf32>, !tosa.shape<6>) -> tensor<1x4x2x4x2x4xf32>
+  %u = tosa.reshape %t, %nhwc : (tensor<1x4x2x4x2x4xf32>, !tosa.shape<4>) -> tensor<1x8x8x4xf32>
+  %b = tosa.max_pool2d %x {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32>
+  %c = tosa.concat %u, %b {axis = 3 : i32} : (tensor<1x8x8x4xf32>, tensor<1x8x8x4xf32>) -> tensor<1x8x8x8xf32>
+  %p = tosa.max_pool2d %c {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x8xf32>) -> tensor<1x4x4x8xf32>
+  return %p : tensor<1x4x4x8xf32>
+}
+
+// -----
+
+// A reshape moving elements across the concatenation axis (a detection
+// head's [H, W, anchors x values] read as [cells x anchors, values]) has no
+// slice of the computed value's shape: the operand is copied.
+// CHECK-LABEL: func.func @across_axis
+// CHECK-NOT:   pex.operands_in_result = array<i64: 0
+// CHECK:       return
+func.func @across_axis(%x: tensor<1x4x4x6xf32>, %y: tensor<1x8x2xf32>) -> tensor<1x56x2xf32> {
+  %rows = tosa.const_shape {values = dense<[1, 48, 2]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %a = tosa.max_pool2d %x {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x4x4x6xf32>) -> tensor<1x4x4x6xf32>
+  %r = tosa.reshape %a, %rows : (tensor<1x4x4x6xf32>, !tosa.shape<3>) -> tensor<1x48x2xf32>
+  %c = tosa.concat %r, %y {axis = 1 : i32} : (tensor<1x48x2xf32>, tensor<1x8x2xf32>) -> tensor<1x56x2xf32>
+  %n = tosa.abs %c : (tensor<1x56x2xf32>) -> tensor<1x56x2xf32>
+  return %n : tensor<1x56x2xf32>
+}

@@ -80,9 +80,10 @@ public:
     /// the arena: a loop's carried value started from the variable's value
     /// before the run, which nothing else reads (findStateComputedInPlace).
     FlatSymbolRefAttr computedInState;
-    /// The result of the concatenation that is this buffer's only reader,
-    /// when the buffer's producer can compute it directly in its slice of
-    /// that result (findOperandsInConcatenation): the two may share the
+    /// The result of the concatenation that is this buffer's only reader
+    /// (directly or through reshapes), when the buffer's producer can compute
+    /// it directly in its slice of that result (getConcatenationSlice,
+    /// findOperandsInConcatenation): the two may share the
     /// concatenation's storage, which the liveness decides.
     std::optional<unsigned> concatenatedInto;
     /// A group's full-size accumulator of its consumer's result.

@@ -197,6 +197,27 @@ def inception_block() -> bytes:
     return _graph(nodes, [("x", [1, 3, 32, 32])], [("y", [1, 8, 32, 32])], weights)
 
 
+def unet_nearest() -> bytes:
+    """A U-Net level as PyTorch exports nn.Upsample(scale_factor=2): a 3x3 Conv, pooled
+    and convolved again, the result upsampled by a nearest Resize (asymmetric, floor)
+    and concatenated with the first convolution's (the skip), then mixed by a 1x1 Conv."""
+    rng = np.random.default_rng(45)
+    weights = {"enc_w": rng.normal(0, 0.5, (8, 4, 3, 3)), "enc_b": rng.normal(0, 0.1, (8,)),
+               "down_w": rng.normal(0, 0.3, (16, 8, 3, 3)), "down_b": rng.normal(0, 0.1, (16,)),
+               "mix_w": rng.normal(0, 0.3, (4, 24, 1, 1)), "mix_b": rng.normal(0, 0.1, (4,)),
+               "roi": np.zeros(0, np.float32), "scales": np.array([1.0, 1.0, 2.0, 2.0])}
+    nodes = [_node("Conv", ["x", "enc_w", "enc_b"], "enc_pre", pads=[1, 1, 1, 1]),
+             _node("Relu", ["enc_pre"], "enc"),
+             _node("MaxPool", ["enc"], "pooled", kernel_shape=[2, 2], strides=[2, 2]),
+             _node("Conv", ["pooled", "down_w", "down_b"], "down_pre", pads=[1, 1, 1, 1]),
+             _node("Relu", ["down_pre"], "down"),
+             _node("Resize", ["down", "roi", "scales"], "up", mode="nearest",
+                   coordinate_transformation_mode="asymmetric", nearest_mode="floor"),
+             _node("Concat", ["up", "enc"], "skip", axis=1),
+             _node("Conv", ["skip", "mix_w", "mix_b"], "y")]
+    return _graph(nodes, [("x", [1, 4, 16, 16])], [("y", [1, 4, 16, 16])], weights)
+
+
 def _quantized_like_onnx_runtime(model: bytes, shape: list[int], seed: int) -> bytes:
     """`model` quantised as ONNX Runtime's static quantiser would (`pex.corpus.onnx_qdq`),
     calibrated on four uniform [0, 1) inputs of `shape`."""
@@ -211,6 +232,11 @@ def _quantized_like_onnx_runtime(model: bytes, shape: list[int], seed: int) -> b
 def fire_unet_qdq() -> bytes:
     """`fire_unet` in int8 (QDQ)."""
     return _quantized_like_onnx_runtime(fire_unet(), [1, 4, 16, 16], 42)
+
+
+def unet_nearest_qdq() -> bytes:
+    """`unet_nearest` in int8 (QDQ)."""
+    return _quantized_like_onnx_runtime(unet_nearest(), [1, 4, 16, 16], 46)
 
 
 def inception_block_qdq() -> bytes:
@@ -2302,6 +2328,8 @@ MODELS = {
     "onnx_inception_block": inception_block,
     "onnx_fire_unet_qdq": fire_unet_qdq,
     "onnx_inception_block_qdq": inception_block_qdq,
+    "onnx_unet_nearest": unet_nearest,
+    "onnx_unet_nearest_qdq": unet_nearest_qdq,
     "onnx_matmul": matmul,
     "onnx_gemm": gemm,
     "onnx_sigmoid": sigmoid,
