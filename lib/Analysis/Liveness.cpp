@@ -2,6 +2,8 @@
 
 #include "pex/Analysis/Liveness.h"
 
+#include "llvm/ADT/MapVector.h"
+
 using namespace mlir;
 using namespace mlir::pex;
 
@@ -224,12 +226,18 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
   }
 
   // An operand computed in its slice of a concatenation's result joins the
-  // result's storage, which then lives from the operand's step: kept unless
-  // that raises the peak. An operand that shares its storage already (written
-  // over its input) stays where it is. Operands are tried in the order the
-  // schedule computes them, whatever the buffers' numbering: the order the
-  // scheduler or the partitioner evaluates and the IR it then records choose
-  // alike.
+  // result's storage, which then lives from the operand's step. Once the
+  // storage lives from one operand's step, joining the operands computed
+  // after it only takes their own storage away: the choice per
+  // concatenation is the first operand joined, all later ones joining too
+  // (one at a time, an Inception block's first branch would hold the whole
+  // result beside the other branches' own storage, which only joining them
+  // all avoids). The first operand kept is the one giving the lowest peak,
+  // the earliest among equals, none if each raises the peak. An operand
+  // that shares its storage already (written over its input) stays where it
+  // is. Operands are taken in the order the schedule computes them,
+  // whatever the buffers' numbering: the order the scheduler or the
+  // partitioner evaluates and the IR it then records choose alike.
   SmallVector<unsigned> operandsInConcatenation;
   for (auto [index, buffer] : llvm::enumerate(buffers))
     if (peakCheckedSharing && buffer.concatenatedInto && graph.counts(buffer))
@@ -237,20 +245,34 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
   llvm::stable_sort(operandsInConcatenation, [&](unsigned a, unsigned b) {
     return unitStart[*buffers[a].producer] < unitStart[*buffers[b].producer];
   });
-  for (unsigned index : operandsInConcatenation) {
-    if (eval.storageOf[index] != index ||
-        llvm::count(eval.storageOf, index) != 1)
-      continue;
-    unsigned result = *buffers[index].concatenatedInto;
-    int64_t peak = eval.peakBytes;
-    eval.storageOf[index] = eval.storageOf[result];
-    eval.offsetInStorage[index] = eval.offsetInStorage[result];
-    countLiveBytes();
-    if (eval.peakBytes <= peak)
-      continue;
-    eval.storageOf[index] = index;
-    eval.offsetInStorage[index] = 0;
-    countLiveBytes();
+  llvm::MapVector<unsigned, SmallVector<unsigned>> operandsByResult;
+  for (unsigned index : operandsInConcatenation)
+    if (eval.storageOf[index] == index &&
+        llvm::count(eval.storageOf, index) == 1)
+      operandsByResult[*buffers[index].concatenatedInto].push_back(index);
+  for (auto &[result, operands] : operandsByResult) {
+    auto join = [&](ArrayRef<unsigned> joined, bool inResult) {
+      for (unsigned index : joined) {
+        eval.storageOf[index] = inResult ? eval.storageOf[result] : index;
+        eval.offsetInStorage[index] =
+            inResult ? eval.offsetInStorage[result] : 0;
+      }
+      countLiveBytes();
+    };
+    int64_t bestPeak = eval.peakBytes;
+    size_t bestFirst = operands.size();
+    for (size_t first = 0; first < operands.size(); ++first) {
+      ArrayRef<unsigned> joined = ArrayRef(operands).drop_front(first);
+      join(joined, /*inResult=*/true);
+      if (eval.peakBytes < bestPeak ||
+          (eval.peakBytes == bestPeak && bestFirst == operands.size())) {
+        bestPeak = eval.peakBytes;
+        bestFirst = first;
+      }
+      join(joined, /*inResult=*/false);
+    }
+    if (bestFirst < operands.size())
+      join(ArrayRef(operands).drop_front(bestFirst), /*inResult=*/true);
   }
 
   if (int64_t copied = graph.getReturnedInputBytes(); copied > 0) {
