@@ -30,6 +30,13 @@ to export with torch.onnx.export.
   projection), a ShuffleNet unit (a 1x1 convolution in 4 groups narrowing each group 8
   -> 4 channels, a channel shuffle, a depthwise 3x3, a 1x1 in 4 groups widening 4 -> 8,
   a residual), global average pool, Linear to 10.
+- `unet_nearest`: a U-Net of three levels for 48x48 RGB images as segmentation tutorials
+  write it: 3x3 convolutions with BatchNorm and ReLU, max pooling down, nn.Upsample
+  (nearest, x2) up, each upsampled tensor concatenated with the skip of its level, a 1x1
+  head to 2 classes.
+- `inception_blocks`: two GoogLeNet Inception blocks (torchvision's: a 1x1 branch, 1x1
+  then 3x3, 1x1 then 3x3 then 3x3, a 3x3 max pool then 1x1, concatenated) after a
+  stride-2 stem on 32x32 RGB images, global average pool, Linear to 10.
 """
 
 from __future__ import annotations
@@ -239,9 +246,76 @@ def grouped_blocks(size: int = 64, classes: int = 10):
     return GroupedBlocks(), (1, 3, size, size)
 
 
+def _conv_bn_relu(in_channels: int, out_channels: int, kernel: int = 3):
+    from torch import nn
+    return nn.Sequential(nn.Conv2d(in_channels, out_channels, kernel, padding=kernel // 2),
+                         nn.BatchNorm2d(out_channels), nn.ReLU())
+
+
+def unet_nearest(size: int = 48, width: int = 8):
+    import torch
+    from torch import nn
+
+    class UNet(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            c = width
+            self.enc1, self.enc2 = _conv_bn_relu(3, c), _conv_bn_relu(c, 2 * c)
+            self.bottom = _conv_bn_relu(2 * c, 4 * c)
+            self.dec2 = _conv_bn_relu(4 * c + 2 * c, 2 * c)
+            self.dec1 = _conv_bn_relu(2 * c + c, c)
+            self.pool, self.up = nn.MaxPool2d(2), nn.Upsample(scale_factor=2, mode="nearest")
+            self.head = nn.Conv2d(c, 2, 1)
+
+        def forward(self, x):
+            skip1 = self.enc1(x)
+            skip2 = self.enc2(self.pool(skip1))
+            x = self.bottom(self.pool(skip2))
+            x = self.dec2(torch.cat([self.up(x), skip2], 1))
+            x = self.dec1(torch.cat([self.up(x), skip1], 1))
+            return self.head(x)
+
+    return UNet(), (1, 3, size, size)
+
+
+def inception_blocks(size: int = 32, classes: int = 10):
+    import torch
+    from torch import nn
+
+    class Inception(nn.Module):
+        def __init__(self, inputs, ones, reduce3, threes, reduce5, fives, pooled):
+            super().__init__()
+            self.branch1 = _conv_bn_relu(inputs, ones, 1)
+            self.branch2 = nn.Sequential(_conv_bn_relu(inputs, reduce3, 1),
+                                         _conv_bn_relu(reduce3, threes))
+            self.branch3 = nn.Sequential(_conv_bn_relu(inputs, reduce5, 1),
+                                         _conv_bn_relu(reduce5, fives),
+                                         _conv_bn_relu(fives, fives))
+            self.branch4 = nn.Sequential(nn.MaxPool2d(3, 1, 1, ceil_mode=True),
+                                         _conv_bn_relu(inputs, pooled, 1))
+
+        def forward(self, x):
+            return torch.cat([self.branch1(x), self.branch2(x), self.branch3(x),
+                              self.branch4(x)], 1)
+
+    class InceptionBlocks(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stem = nn.Sequential(nn.Conv2d(3, 16, 3, 2, 1), nn.BatchNorm2d(16), nn.ReLU())
+            self.block1 = Inception(16, 8, 8, 12, 4, 6, 6)
+            self.block2 = Inception(32, 12, 12, 16, 4, 8, 8)
+            self.classifier = nn.Linear(44, classes)
+
+        def forward(self, x):
+            return self.classifier(self.block2(self.block1(self.stem(x))).mean((2, 3)))
+
+    return InceptionBlocks(), (1, 3, size, size)
+
+
 # name -> (constructor, opset for torch.onnx.export; None: its default)
 NETWORKS = {"espcn_x2": (espcn_x2, None), "speaker_embedding": (speaker_embedding, None),
             "unet_tiny": (unet_tiny, None), "keypoint_head": (keypoint_head, None),
             "two_head_detector": (two_head_detector, None),
             "channels_last_segmenter": (channels_last_segmenter, None),
-            "grouped_blocks": (grouped_blocks, None)}
+            "grouped_blocks": (grouped_blocks, None), "unet_nearest": (unet_nearest, None),
+            "inception_blocks": (inception_blocks, None)}
