@@ -10,6 +10,7 @@
 
 #include "pex/Dialect/Pex/IR/Views.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -222,6 +223,25 @@ BufferGraphBuilder::findOverwritableInput(const Unit &unit) const {
   return it->second;
 }
 
+/// Whether operand `position` of `concat` may be read in its slice of the
+/// result (a strided view) by its other readers: the concatenation reads it
+/// once, and the others are plain operators, not views (which would view
+/// the slice), the function's results, other concatenations, the
+/// application's output rows (which read buffers whole) nor operators of
+/// regions (groups, streams, loops: bufferization would copy the slice for
+/// their reads). When they must run is the liveness's to check
+/// (computeLiveness).
+static bool isReadInSlice(tosa::ConcatOp concat, unsigned position) {
+  return llvm::all_of(
+      concat.getInput1()[position].getUses(), [&](OpOperand &use) {
+        Operation *user = use.getOwner();
+        if (user == concat)
+          return use.getOperandNumber() == position;
+        return user->getNumRegions() == 0 && !getViewSource(user) &&
+               !isa<func::ReturnOp, tosa::ConcatOp, WriteRowsOp>(user);
+      });
+}
+
 void BufferGraphBuilder::findOperandsInConcatenation() {
   for (const Unit &unit : model.units) {
     auto concat = dyn_cast<tosa::ConcatOp>(unit.op.getSink());
@@ -238,7 +258,7 @@ void BufferGraphBuilder::findOperandsInConcatenation() {
       // storage can be the slice.
       std::optional<ConcatenationSlice> slice =
           getConcatenationSlice(concat, position);
-      if (!slice)
+      if (!slice || !isReadInSlice(concat, position))
         continue;
       auto it = bufferOf.find(slice->computed);
       if (it == bufferOf.end())

@@ -1,5 +1,4 @@
-//===- ConcatenationSlices.cpp - Operands computed in their slice *- C++
-//-*-===//
+//===- ConcatenationSlices.cpp - Operands in their slice -------*- C++ -*-===//
 
 #include "pex/Analysis/ConcatenationSlices.h"
 
@@ -9,10 +8,11 @@ using namespace mlir::pex;
 std::optional<ConcatenationSlice>
 mlir::pex::getConcatenationSlice(tosa::ConcatOp concat, unsigned position) {
   Value operand = concat.getInput1()[position];
-  if (!operand.hasOneUse())
-    return std::nullopt;
   Value computed = operand;
   while (auto reshape = computed.getDefiningOp<tosa::ReshapeOp>()) {
+    // A reshape's other readers would read the computed value's shape.
+    if (!operand.hasOneUse())
+      return std::nullopt;
     computed = reshape.getInput1();
     if (!computed.hasOneUse())
       return std::nullopt;

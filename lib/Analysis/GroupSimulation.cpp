@@ -128,6 +128,9 @@ BufferGraph GroupSimulation::simulate(const BufferGraph &graph,
   // of the built group says (findOperandsInConcatenation).
   for (unsigned output : last.outputs)
     result.buffers[output].concatenatedInto.reset();
+  // Nor is an operand the group reads (isReadInSlice).
+  for (auto [input, lastStep] : profile->inputLastStep)
+    result.buffers[input].concatenatedInto.reset();
   for (Buffer &buffer : result.buffers)
     if (buffer.concatenatedInto &&
         (chainTensors.contains(*buffer.concatenatedInto) ||

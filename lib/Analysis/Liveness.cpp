@@ -251,6 +251,25 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
         llvm::count(eval.storageOf, index) == 1)
       operandsByResult[*buffers[index].concatenatedInto].push_back(index);
   for (auto &[result, operands] : operandsByResult) {
+    // An operand's other readers read it in the slice: they must run before
+    // the next operand joined and the concatenation write theirs (the
+    // lowering's buffers could not hold both), so not its consumer either.
+    unsigned concatenation = *buffers[result].producer;
+    auto readersRunBefore = [&](unsigned operand, unsigned step) {
+      return llvm::all_of(buffers[operand].consumers, [&](unsigned reader) {
+        return reader == concatenation || unitStart[reader] < step;
+      });
+    };
+    auto canJoin = [&](ArrayRef<unsigned> joined) {
+      for (auto [position, operand] : llvm::enumerate(joined)) {
+        unsigned next = position + 1 < joined.size()
+                            ? unitStart[*buffers[joined[position + 1]].producer]
+                            : unitStart[concatenation];
+        if (!readersRunBefore(operand, next))
+          return false;
+      }
+      return true;
+    };
     auto join = [&](ArrayRef<unsigned> joined, bool inResult) {
       for (unsigned index : joined) {
         eval.storageOf[index] = inResult ? eval.storageOf[result] : index;
@@ -263,6 +282,8 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
     size_t bestFirst = operands.size();
     for (size_t first = 0; first < operands.size(); ++first) {
       ArrayRef<unsigned> joined = ArrayRef(operands).drop_front(first);
+      if (!canJoin(joined))
+        continue;
       join(joined, /*inResult=*/true);
       if (eval.peakBytes < bestPeak ||
           (eval.peakBytes == bestPeak && bestFirst == operands.size())) {

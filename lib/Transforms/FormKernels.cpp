@@ -77,13 +77,16 @@ PlacementAttr getRecordedPlacement(Value value) {
 }
 
 /// A result the arena does not hold: written into the slice of a result
-/// assembled slice by slice, or into the caller's output.
+/// assembled slice by slice (which other operators may read it from: an
+/// operand of a concatenation computed in its slice), or into the caller's
+/// output.
 bool isStoredElsewhere(Value result) {
   if (isReturned(result))
     return true;
-  return result.hasOneUse() &&
-         isa<tensor::InsertSliceOp>(*result.getUsers().begin()) &&
-         result.getUses().begin()->getOperandNumber() == 0;
+  return llvm::count_if(result.getUses(), [](OpOperand &use) {
+           return isa<tensor::InsertSliceOp>(use.getOwner()) &&
+                  use.getOperandNumber() == 0;
+         }) == 1;
 }
 
 /// The iteration argument the loop around `result` carries it into, when the

@@ -49,9 +49,11 @@ func.func @fire(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x16xf32> {
 
 // -----
 
-// An operand read by another operator too (a U-Net's skip, pooled and
-// concatenated with what is upsampled from the pooled tensor) keeps its own
-// storage and is copied; the other operand is computed in its slice.
+// An operand read early by another operator too (a U-Net's skip, pooled and
+// concatenated with what is upsampled from the pooled tensor): computed in
+// the result, it would hold the result's storage from its step on, a higher
+// peak, so it keeps its own storage and is copied; the other operand is
+// computed in its slice.
 // CHECK-LABEL: func.func @skip
 // CHECK:       tosa.concat {{.*}}pex.operands_in_result = array<i64: 1>,
 // KERNEL-LABEL: func.func @skip
@@ -198,4 +200,43 @@ func.func @branches(%x: tensor<1x8x8x8xf32>) -> tensor<1x4x4x12xf32> {
   %cat = tosa.concat %a, %b, %c {axis = 3 : i32} : (tensor<1x8x8x4xf32>, tensor<1x8x8x4xf32>, tensor<1x8x8x4xf32>) -> tensor<1x8x8x12xf32>
   %p = tosa.max_pool2d %cat {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x12xf32>) -> tensor<1x4x4x12xf32>
   return %p : tensor<1x4x4x12xf32>
+}
+
+// -----
+
+// An operand read by another operator too (YOLOv8's C2f block concatenates
+// each bottleneck's output, which the next bottleneck reads) is computed in
+// its slice when that reader runs before the next operand is: the reader
+// reads the slice through a strided view.
+// CHECK-LABEL: func.func @read_in_slice
+// CHECK:       tosa.concat {{.*}}pex.operands_in_result = array<i64: 0, 1>,
+// MEMREF-LABEL: func.func @read_in_slice
+// MEMREF:       %[[RESULT:.*]] = memref.alloc() {{.*}} : memref<1x8x8x8xf32>
+// MEMREF:       %[[FIRST:.*]] = memref.subview %[[RESULT]][0, 0, 0, 0] [1, 8, 8, 4] [1, 1, 1, 1]
+// MEMREF:       pex.kernel ins(%{{.*}} : memref<1x8x8x4xf32>) outs(%[[FIRST]] : memref<1x8x8x4xf32, strided<[512, 64, 8, 1]>>)
+// MEMREF:       pex.kernel ins(%[[FIRST]] : memref<1x8x8x4xf32, strided<[512, 64, 8, 1]>>)
+// MEMREF-NOT:   memref.alloc()
+// MEMREF:       return
+func.func @read_in_slice(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x8xf32> {
+  %a = tosa.max_pool2d %x {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32>
+  %t = tosa.max_pool2d %a {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32>
+  %b = tosa.max_pool2d %t {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32>
+  %c = tosa.concat %a, %b {axis = 3 : i32} : (tensor<1x8x8x4xf32>, tensor<1x8x8x4xf32>) -> tensor<1x8x8x8xf32>
+  %p = tosa.max_pool2d %c {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x8xf32>) -> tensor<1x4x4x8xf32>
+  return %p : tensor<1x4x4x8xf32>
+}
+
+// -----
+
+// The other reader of an operand computes the next operand (a GhostNet
+// module: a cheap operator of the first half makes the second): it would
+// write into the result while reading it, so the first half is copied.
+// CHECK-LABEL: func.func @reader_computes_next
+// CHECK:       tosa.concat {{.*}}pex.operands_in_result = array<i64: 1>,
+func.func @reader_computes_next(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x8xf32> {
+  %a = tosa.max_pool2d %x {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32>
+  %b = tosa.max_pool2d %a {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32>
+  %c = tosa.concat %a, %b {axis = 3 : i32} : (tensor<1x8x8x4xf32>, tensor<1x8x8x4xf32>) -> tensor<1x8x8x8xf32>
+  %p = tosa.max_pool2d %c {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x8xf32>) -> tensor<1x4x4x8xf32>
+  return %p : tensor<1x4x4x8xf32>
 }

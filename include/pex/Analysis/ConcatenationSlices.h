@@ -40,11 +40,13 @@ struct ConcatenationSlice {
   }
 };
 
-/// The slice operand `position` is computed in, when it can be: the operand
-/// is read by the concatenation alone and is the computed value or reshapes
-/// read by nothing else lead to it, their combined reshape only merging
-/// dimensions (so the slice of the expanded result is a strided view) and
-/// keeping the concatenation axis one dimension.
+/// The slice operand `position` would be computed in, when there is one:
+/// the operand is the computed value, or reshapes read by nothing else lead
+/// to it, their combined reshape only merging dimensions (so the slice of
+/// the expanded result is a strided view) and keeping the concatenation axis
+/// one dimension. Whether the operand's other readers (of the computed
+/// value itself) allow it is the memory model's decision
+/// (findOperandsInConcatenation, computeLiveness).
 std::optional<ConcatenationSlice> getConcatenationSlice(tosa::ConcatOp concat,
                                                         unsigned position);
 

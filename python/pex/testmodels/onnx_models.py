@@ -218,6 +218,38 @@ def unet_nearest() -> bytes:
     return _graph(nodes, [("x", [1, 4, 16, 16])], [("y", [1, 4, 16, 16])], weights)
 
 
+def c2f_block() -> bytes:
+    """YOLOv8's C2f block as PyTorch exports it: a 1x1 Conv split in two halves (chunk),
+    two bottlenecks of two 3x3 Convs each, the first reading the second half, the second
+    reading the first's output, all four concatenated on the channels (each bottleneck's
+    output is read by the concatenation and the next bottleneck) and mixed by a 1x1
+    Conv; Relu after each Conv."""
+    rng = np.random.default_rng(47)
+    weights = {"halves": np.array([8, 8], np.int64)}
+    nodes = []
+
+    def conv(name, source, out_channels, in_channels, kernel):
+        weights[f"{name}_w"] = rng.normal(0, 0.3, (out_channels, in_channels, kernel, kernel))
+        weights[f"{name}_b"] = rng.normal(0, 0.1, (out_channels,))
+        nodes.append(_node("Conv", [source, f"{name}_w", f"{name}_b"], f"{name}_pre",
+                           pads=[kernel // 2] * 4))
+        nodes.append(_node("Relu", [f"{name}_pre"], name))
+        return name
+
+    first = conv("cv1", "x", 16, 8, 1)
+    nodes.append(helper_node("Split", [first, "halves"], ["left", "right"], axis=1))
+    branch = "right"
+    outputs = ["left", "right"]
+    for index in range(2):
+        branch = conv(f"m{index}b", conv(f"m{index}a", branch, 8, 8, 3), 8, 8, 3)
+        outputs.append(branch)
+    nodes.append(_node("Concat", outputs, "joined", axis=1))
+    weights["cv2_w"] = rng.normal(0, 0.3, (8, 32, 1, 1))
+    weights["cv2_b"] = rng.normal(0, 0.1, (8,))
+    nodes.append(_node("Conv", ["joined", "cv2_w", "cv2_b"], "y"))
+    return _graph(nodes, [("x", [1, 8, 16, 16])], [("y", [1, 8, 16, 16])], weights)
+
+
 def _quantized_like_onnx_runtime(model: bytes, shape: list[int], seed: int) -> bytes:
     """`model` quantised as ONNX Runtime's static quantiser would (`pex.corpus.onnx_qdq`),
     calibrated on four uniform [0, 1) inputs of `shape`."""
@@ -237,6 +269,11 @@ def fire_unet_qdq() -> bytes:
 def unet_nearest_qdq() -> bytes:
     """`unet_nearest` in int8 (QDQ)."""
     return _quantized_like_onnx_runtime(unet_nearest(), [1, 4, 16, 16], 46)
+
+
+def c2f_block_qdq() -> bytes:
+    """`c2f_block` in int8 (QDQ)."""
+    return _quantized_like_onnx_runtime(c2f_block(), [1, 8, 16, 16], 48)
 
 
 def inception_block_qdq() -> bytes:
@@ -2330,6 +2367,8 @@ MODELS = {
     "onnx_inception_block_qdq": inception_block_qdq,
     "onnx_unet_nearest": unet_nearest,
     "onnx_unet_nearest_qdq": unet_nearest_qdq,
+    "onnx_c2f_block": c2f_block,
+    "onnx_c2f_block_qdq": c2f_block_qdq,
     "onnx_matmul": matmul,
     "onnx_gemm": gemm,
     "onnx_sigmoid": sigmoid,
