@@ -225,8 +225,8 @@ BufferGraphBuilder::findOverwritableInput(const Unit &unit) const {
 
 /// Whether operand `position` of `concat` may be read in its slice of the
 /// result (a strided view) by its other readers: the concatenation reads it
-/// once, and the others are plain operators, not views (which would view
-/// the slice), the function's results, other concatenations, the
+/// once, and the others are plain operators beside it, not views (which would
+/// view the slice), the function's results, other concatenations, the
 /// application's output rows (which read buffers whole) nor operators of
 /// regions (groups, streams, loops: bufferization would copy the slice for
 /// their reads). When they must run is the liveness's to check
@@ -237,7 +237,8 @@ static bool isReadInSlice(tosa::ConcatOp concat, unsigned position) {
         Operation *user = use.getOwner();
         if (user == concat)
           return use.getOperandNumber() == position;
-        return user->getNumRegions() == 0 && !getViewSource(user) &&
+        return user->getBlock() == concat->getBlock() &&
+               user->getNumRegions() == 0 && !getViewSource(user) &&
                !isa<func::ReturnOp, tosa::ConcatOp, WriteRowsOp>(user);
       });
 }

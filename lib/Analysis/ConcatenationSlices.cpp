@@ -8,11 +8,12 @@ using namespace mlir::pex;
 std::optional<ConcatenationSlice>
 mlir::pex::getConcatenationSlice(tosa::ConcatOp concat, unsigned position) {
   Value operand = concat.getInput1()[position];
+  // Through reshapes, nothing but the concatenation may read the operand or
+  // the value computed: the slice holds neither's shape.
   Value computed = operand;
+  if (computed.getDefiningOp<tosa::ReshapeOp>() && !operand.hasOneUse())
+    return std::nullopt;
   while (auto reshape = computed.getDefiningOp<tosa::ReshapeOp>()) {
-    // A reshape's other readers would read the computed value's shape.
-    if (!operand.hasOneUse())
-      return std::nullopt;
     computed = reshape.getInput1();
     if (!computed.hasOneUse())
       return std::nullopt;

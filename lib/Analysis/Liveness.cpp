@@ -270,7 +270,7 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
       }
       return true;
     };
-    auto join = [&](ArrayRef<unsigned> joined, bool inResult) {
+    auto placeInResult = [&](ArrayRef<unsigned> joined, bool inResult) {
       for (unsigned index : joined) {
         eval.storageOf[index] = inResult ? eval.storageOf[result] : index;
         eval.offsetInStorage[index] =
@@ -284,16 +284,17 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
       ArrayRef<unsigned> joined = ArrayRef(operands).drop_front(first);
       if (!canJoin(joined))
         continue;
-      join(joined, /*inResult=*/true);
+      placeInResult(joined, /*inResult=*/true);
       if (eval.peakBytes < bestPeak ||
           (eval.peakBytes == bestPeak && bestFirst == operands.size())) {
         bestPeak = eval.peakBytes;
         bestFirst = first;
       }
-      join(joined, /*inResult=*/false);
+      placeInResult(joined, /*inResult=*/false);
     }
     if (bestFirst < operands.size())
-      join(ArrayRef(operands).drop_front(bestFirst), /*inResult=*/true);
+      placeInResult(ArrayRef(operands).drop_front(bestFirst),
+                    /*inResult=*/true);
   }
 
   if (int64_t copied = graph.getReturnedInputBytes(); copied > 0) {

@@ -70,23 +70,46 @@ PlacementAttr getRecordedPlacement(Value value) {
       value = insert.getDest();
       continue;
     }
+    // A concatenation's storage expanded for a reshaped operand's slice.
+    if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op)) {
+      value = op->getOperand(0);
+      continue;
+    }
     if (auto buffer = dyn_cast<BufferOp>(op))
       return buffer.getPlacement();
     return op->getAttrOfType<PlacementAttr>(kPlacementAttrName);
   }
 }
 
+/// Whether `value` is (a view of) the storage of a concatenation holding
+/// operands (lowerConcatenationInPlace).
+bool isConcatenationStorage(Value value) {
+  while (Operation *op = value.getDefiningOp()) {
+    if (isa<BufferOp>(op))
+      return true;
+    if (!isa<tensor::InsertSliceOp, tensor::ExpandShapeOp,
+             tensor::CollapseShapeOp>(op))
+      return false;
+    value = op->getOperand(isa<tensor::InsertSliceOp>(op) ? 1 : 0);
+  }
+  return false;
+}
+
 /// A result the arena does not hold: written into the slice of a result
-/// assembled slice by slice (which other operators may read it from: an
-/// operand of a concatenation computed in its slice), or into the caller's
+/// assembled slice by slice (where other operators may read it if it is a
+/// concatenation's operand, as pex-plan-arena decided), or into the caller's
 /// output.
 bool isStoredElsewhere(Value result) {
   if (isReturned(result))
     return true;
-  return llvm::count_if(result.getUses(), [](OpOperand &use) {
-           return isa<tensor::InsertSliceOp>(use.getOwner()) &&
-                  use.getOperandNumber() == 0;
-         }) == 1;
+  auto inserts = llvm::make_filter_range(result.getUses(), [](OpOperand &use) {
+    return isa<tensor::InsertSliceOp>(use.getOwner()) &&
+           use.getOperandNumber() == 0;
+  });
+  if (!llvm::hasSingleElement(inserts))
+    return false;
+  auto insert = cast<tensor::InsertSliceOp>(inserts.begin()->getOwner());
+  return result.hasOneUse() || isConcatenationStorage(insert.getDest());
 }
 
 /// The iteration argument the loop around `result` carries it into, when the

@@ -207,7 +207,8 @@ func.func @branches(%x: tensor<1x8x8x8xf32>) -> tensor<1x4x4x12xf32> {
 // An operand read by another operator too (YOLOv8's C2f block concatenates
 // each bottleneck's output, which the next bottleneck reads) is computed in
 // its slice when that reader runs before the next operand is: the reader
-// reads the slice through a strided view.
+// reads the slice through a strided view (bufferization allocates nothing
+// unplanned, `memref.alloc() :`, for it).
 // CHECK-LABEL: func.func @read_in_slice
 // CHECK:       tosa.concat {{.*}}pex.operands_in_result = array<i64: 0, 1>,
 // MEMREF-LABEL: func.func @read_in_slice
@@ -215,7 +216,10 @@ func.func @branches(%x: tensor<1x8x8x8xf32>) -> tensor<1x4x4x12xf32> {
 // MEMREF:       %[[FIRST:.*]] = memref.subview %[[RESULT]][0, 0, 0, 0] [1, 8, 8, 4] [1, 1, 1, 1]
 // MEMREF:       pex.kernel ins(%{{.*}} : memref<1x8x8x4xf32>) outs(%[[FIRST]] : memref<1x8x8x4xf32, strided<[512, 64, 8, 1]>>)
 // MEMREF:       pex.kernel ins(%[[FIRST]] : memref<1x8x8x4xf32, strided<[512, 64, 8, 1]>>)
-// MEMREF-NOT:   memref.alloc()
+// MEMREF-NOT:   memref.alloc() :
+// MEMREF:       %[[SECOND:.*]] = memref.subview %[[RESULT]][0, 0, 0, 4] [1, 8, 8, 4] [1, 1, 1, 1]
+// MEMREF:       pex.kernel ins(%{{.*}} : memref<1x8x8x4xf32>) outs(%[[SECOND]] : memref<1x8x8x4xf32, strided<[512, 64, 8, 1], offset: 4>>)
+// MEMREF-NOT:   memref.alloc() :
 // MEMREF:       return
 func.func @read_in_slice(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x8xf32> {
   %a = tosa.max_pool2d %x {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32>
@@ -238,5 +242,36 @@ func.func @reader_computes_next(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x8xf32> 
   %b = tosa.max_pool2d %a {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32>
   %c = tosa.concat %a, %b {axis = 3 : i32} : (tensor<1x8x8x4xf32>, tensor<1x8x8x4xf32>) -> tensor<1x8x8x8xf32>
   %p = tosa.max_pool2d %c {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x8xf32>) -> tensor<1x4x4x8xf32>
+  return %p : tensor<1x4x4x8xf32>
+}
+
+// -----
+
+// A concatenation holding a reshaped operand is read last by an element-wise
+// add fused into a convolution, which writes its result over it in place:
+// the convolution's kernel writes into the concatenation's storage (collapsed
+// back from the expansion the tile was written in), no buffer of its own.
+// CHECK-LABEL: func.func @upsampled_added
+// CHECK:       tosa.concat {{.*}}pex.operands_in_result = array<i64: 0, 1>,
+// MEMREF-LABEL: func.func @upsampled_added
+// MEMREF:       %[[COLLAPSED:.*]] = memref.collapse_shape %{{.*}} {{\[}}[0], [1, 2], [3, 4], [5]]
+// MEMREF-NOT:   memref.alloc()
+// MEMREF:       outs(%[[COLLAPSED]] : memref<1x8x8x8xf32>)
+func.func @upsampled_added(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x8xf32> {
+  %spread = tosa.const_shape {values = dense<[1, 4, 1, 4, 1, 4]> : tensor<6xindex>} : () -> !tosa.shape<6>
+  %multiples = tosa.const_shape {values = dense<[1, 1, 2, 1, 2, 1]> : tensor<6xindex>} : () -> !tosa.shape<6>
+  %nhwc = tosa.const_shape {values = dense<[1, 8, 8, 4]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %w = "tosa.const"() {values = dense<0.5> : tensor<8x1x1x4xf32>} : () -> tensor<8x1x1x4xf32>
+  %bias = "tosa.const"() {values = dense<0.0> : tensor<8xf32>} : () -> tensor<8xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %a = tosa.max_pool2d %x {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x4xf32>) -> tensor<1x4x4x4xf32>
+  %s = tosa.reshape %a, %spread : (tensor<1x4x4x4xf32>, !tosa.shape<6>) -> tensor<1x4x1x4x1x4xf32>
+  %t = tosa.tile %s, %multiples : (tensor<1x4x1x4x1x4xf32>, !tosa.shape<6>) -> tensor<1x4x2x4x2x4xf32>
+  %u = tosa.reshape %t, %nhwc : (tensor<1x4x2x4x2x4xf32>, !tosa.shape<4>) -> tensor<1x8x8x4xf32>
+  %b = tosa.max_pool2d %x {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xf32>
+  %c = tosa.concat %u, %b {axis = 3 : i32} : (tensor<1x8x8x4xf32>, tensor<1x8x8x4xf32>) -> tensor<1x8x8x8xf32>
+  %z = tosa.conv2d %x, %w, %bias, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>, tensor<8x1x1x4xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x8xf32>
+  %sum = tosa.add %z, %c : (tensor<1x8x8x8xf32>, tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
+  %p = tosa.max_pool2d %sum {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x8xf32>) -> tensor<1x4x4x8xf32>
   return %p : tensor<1x4x4x8xf32>
 }

@@ -80,11 +80,12 @@ public:
     /// the arena: a loop's carried value started from the variable's value
     /// before the run, which nothing else reads (findStateComputedInPlace).
     FlatSymbolRefAttr computedInState;
-    /// The result of the concatenation that is this buffer's only reader
-    /// (directly or through reshapes), when the buffer's producer can compute
-    /// it directly in its slice of that result (getConcatenationSlice,
-    /// findOperandsInConcatenation): the two may share the
-    /// concatenation's storage, which the liveness decides.
+    /// The result of a concatenation reading this buffer (directly, or
+    /// through reshapes nothing else reads), when the buffer's producer can
+    /// compute it directly in its slice of that result and its other readers
+    /// can read it there (getConcatenationSlice,
+    /// findOperandsInConcatenation): the two may share the concatenation's
+    /// storage, which the liveness decides.
     std::optional<unsigned> concatenatedInto;
     /// A group's full-size accumulator of its consumer's result.
     bool isAccumulator = false;

@@ -41,11 +41,12 @@ struct ConcatenationSlice {
 };
 
 /// The slice operand `position` would be computed in, when there is one:
-/// the operand is the computed value, or reshapes read by nothing else lead
-/// to it, their combined reshape only merging dimensions (so the slice of
-/// the expanded result is a strided view) and keeping the concatenation axis
-/// one dimension. Whether the operand's other readers (of the computed
-/// value itself) allow it is the memory model's decision
+/// the operand is the computed value, or it is reshaped from the computed
+/// value, neither being read by anything but the concatenation, the
+/// combined reshape only merging dimensions (so the slice of the expanded
+/// result is a strided view) and keeping the concatenation axis one
+/// dimension. Whether other readers of an operand that is the computed
+/// value allow it is the memory model's decision
 /// (findOperandsInConcatenation, computeLiveness).
 std::optional<ConcatenationSlice> getConcatenationSlice(tosa::ConcatOp concat,
                                                         unsigned position);

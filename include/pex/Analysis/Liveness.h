@@ -14,7 +14,9 @@
 //   whole input or its accumulator. Such buffers share one storage.
 // * An operand of a concatenation may be computed in its slice of the
 //   concatenation's result, whose storage then lives from the first such
-//   operand's step: kept where that does not raise the peak.
+//   operand's step: per concatenation, the first operand joined (all later
+//   ones joining too) that gives the lowest peak, none if each raises it;
+//   other readers of an operand must run before the next one joined.
 //
 //===----------------------------------------------------------------------===//
 
