@@ -253,9 +253,8 @@ void BufferGraphBuilder::findOperandsInConcatenation() {
       continue;
     for (unsigned position = 0; position < concat.getNumOperands();
          ++position) {
-      // The concatenation alone reads the operand (neither another reader
-      // nor another operand, nor the function's results), and it is the
-      // value an operator of the body computes or a reshape of it: its
+      // The operand is the value an operator of the body computes, or a
+      // reshape of it, and its other readers can read it in the slice: its
       // storage can be the slice.
       std::optional<ConcatenationSlice> slice =
           getConcatenationSlice(concat, position);

@@ -252,8 +252,9 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
       operandsByResult[*buffers[index].concatenatedInto].push_back(index);
   for (auto &[result, operands] : operandsByResult) {
     // An operand's other readers read it in the slice: they must run before
-    // the next operand joined and the concatenation write theirs (the
-    // lowering's buffers could not hold both), so not its consumer either.
+    // the next operand joined and the concatenation write into the result
+    // (bufferization would copy the slice otherwise), so a reader cannot be
+    // the next operand's producer either.
     unsigned concatenation = *buffers[result].producer;
     auto readersRunBefore = [&](unsigned operand, unsigned step) {
       return llvm::all_of(buffers[operand].consumers, [&](unsigned reader) {
