@@ -37,6 +37,17 @@ to export with torch.onnx.export.
 - `inception_blocks`: two GoogLeNet Inception blocks (torchvision's: a 1x1 branch, 1x1
   then 3x3, 1x1 then 3x3 then 3x3, a 3x3 max pool then 1x1, concatenated) after a
   stride-2 stem on 32x32 RGB images, global average pool, Linear to 10.
+- `yolo_blocks`: the blocks of YOLO detectors' backbones on 64x64 RGB images, with
+  BatchNorm and SiLU after every convolution: a stride-2 stem, YOLOv5's C3 (two 1x1
+  branches, bottlenecks with residuals on one, concatenated, a 1x1), a stride-2
+  convolution, YOLOv8's C2f (a 1x1 split in two halves by `chunk`, bottlenecks chained on
+  the second, every stage concatenated, a 1x1), SPPF (three chained 5x5 max pools
+  concatenated with their input), a 1x1 head to 3 x (5 + 4) channels.
+- `ghost_blocks`: GhostNet's bottlenecks on 64x64 RGB images: ghost modules (a 1x1
+  primary convolution and a cheap depthwise 3x3 of its result, concatenated and sliced
+  to the module's width), a depthwise stride-2 3x3, squeeze-and-excitation with a hard
+  sigmoid, residuals (a depthwise and 1x1 shortcut where the shape changes), global
+  average pool, Linear to 10.
 """
 
 from __future__ import annotations
@@ -312,10 +323,149 @@ def inception_blocks(size: int = 32, classes: int = 10):
     return InceptionBlocks(), (1, 3, size, size)
 
 
+def _conv_bn_silu(in_channels: int, out_channels: int, kernel: int = 1, stride: int = 1):
+    from torch import nn
+    return nn.Sequential(nn.Conv2d(in_channels, out_channels, kernel, stride, kernel // 2,
+                                   bias=False),
+                         nn.BatchNorm2d(out_channels), nn.SiLU())
+
+
+def yolo_blocks(size: int = 64):
+    import torch
+    from torch import nn
+
+    class Bottleneck(nn.Module):
+        def __init__(self, channels: int) -> None:
+            super().__init__()
+            self.cv1 = _conv_bn_silu(channels, channels, 3)
+            self.cv2 = _conv_bn_silu(channels, channels, 3)
+
+        def forward(self, x):
+            return x + self.cv2(self.cv1(x))
+
+    class C3(nn.Module):
+        def __init__(self, inputs: int, outputs: int, depth: int) -> None:
+            super().__init__()
+            hidden = outputs // 2
+            self.cv1, self.cv2 = _conv_bn_silu(inputs, hidden), _conv_bn_silu(inputs, hidden)
+            self.m = nn.Sequential(*(Bottleneck(hidden) for _ in range(depth)))
+            self.cv3 = _conv_bn_silu(2 * hidden, outputs)
+
+        def forward(self, x):
+            return self.cv3(torch.cat([self.m(self.cv1(x)), self.cv2(x)], 1))
+
+    class C2f(nn.Module):
+        def __init__(self, inputs: int, outputs: int, depth: int) -> None:
+            super().__init__()
+            self.hidden = outputs // 2
+            self.cv1 = _conv_bn_silu(inputs, 2 * self.hidden)
+            self.m = nn.ModuleList(Bottleneck(self.hidden) for _ in range(depth))
+            self.cv2 = _conv_bn_silu((2 + depth) * self.hidden, outputs)
+
+        def forward(self, x):
+            stages = list(self.cv1(x).chunk(2, 1))
+            stages.extend(m(stages[-1]) for m in self.m)
+            return self.cv2(torch.cat(stages, 1))
+
+    class SPPF(nn.Module):
+        def __init__(self, inputs: int, outputs: int) -> None:
+            super().__init__()
+            self.cv1 = _conv_bn_silu(inputs, inputs // 2)
+            self.pool = nn.MaxPool2d(5, 1, 2)
+            self.cv2 = _conv_bn_silu(2 * inputs, outputs)
+
+        def forward(self, x):
+            stages = [self.cv1(x)]
+            for _ in range(3):
+                stages.append(self.pool(stages[-1]))
+            return self.cv2(torch.cat(stages, 1))
+
+    class YoloBlocks(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.body = nn.Sequential(_conv_bn_silu(3, 8, 3, 2), C3(8, 16, 1),
+                                      _conv_bn_silu(16, 16, 3, 2), C2f(16, 16, 2),
+                                      SPPF(16, 16))
+            self.head = nn.Conv2d(16, 3 * (5 + 4), 1)
+
+        def forward(self, x):
+            return self.head(self.body(x))
+
+    return YoloBlocks(), (1, 3, size, size)
+
+
+def ghost_blocks(size: int = 64, classes: int = 10):
+    import math
+    import torch
+    from torch import nn
+    from torch.nn import functional as F
+
+    class GhostModule(nn.Module):
+        def __init__(self, inputs: int, outputs: int, relu: bool) -> None:
+            super().__init__()
+            self.outputs = outputs
+            primary = math.ceil(outputs / 2)
+            activation = [nn.ReLU()] if relu else []
+            self.primary = nn.Sequential(nn.Conv2d(inputs, primary, 1, bias=False),
+                                         nn.BatchNorm2d(primary), *activation)
+            self.cheap = nn.Sequential(nn.Conv2d(primary, primary, 3, 1, 1, groups=primary,
+                                                 bias=False),
+                                       nn.BatchNorm2d(primary), *activation)
+
+        def forward(self, x):
+            first = self.primary(x)
+            return torch.cat([first, self.cheap(first)], 1)[:, :self.outputs]
+
+    class SqueezeExcite(nn.Module):
+        def __init__(self, channels: int) -> None:
+            super().__init__()
+            self.reduce = nn.Conv2d(channels, max(channels // 4, 4), 1)
+            self.expand = nn.Conv2d(max(channels // 4, 4), channels, 1)
+
+        def forward(self, x):
+            scale = self.expand(F.relu(self.reduce(x.mean((2, 3), keepdim=True))))
+            return x * F.hardsigmoid(scale)
+
+    class GhostBottleneck(nn.Module):
+        def __init__(self, inputs: int, middle: int, outputs: int, stride: int,
+                     excite: bool) -> None:
+            super().__init__()
+            self.ghost1 = GhostModule(inputs, middle, True)
+            self.depthwise = nn.Sequential(
+                nn.Conv2d(middle, middle, 3, stride, 1, groups=middle, bias=False),
+                nn.BatchNorm2d(middle)) if stride > 1 else nn.Identity()
+            self.excite = SqueezeExcite(middle) if excite else nn.Identity()
+            self.ghost2 = GhostModule(middle, outputs, False)
+            self.shortcut = nn.Identity() if stride == 1 and inputs == outputs else \
+                nn.Sequential(nn.Conv2d(inputs, inputs, 3, stride, 1, groups=inputs,
+                                        bias=False),
+                              nn.BatchNorm2d(inputs), nn.Conv2d(inputs, outputs, 1, bias=False),
+                              nn.BatchNorm2d(outputs))
+
+        def forward(self, x):
+            return self.ghost2(self.excite(self.depthwise(self.ghost1(x)))) + self.shortcut(x)
+
+    class GhostBlocks(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.body = nn.Sequential(
+                nn.Conv2d(3, 8, 3, 2, 1, bias=False), nn.BatchNorm2d(8), nn.ReLU(),
+                GhostBottleneck(8, 8, 8, 1, False), GhostBottleneck(8, 24, 12, 2, False),
+                GhostBottleneck(12, 36, 12, 1, False), GhostBottleneck(12, 36, 20, 2, True),
+                GhostBottleneck(20, 60, 20, 1, True))
+            self.classifier = nn.Linear(20, classes)
+
+        def forward(self, x):
+            return self.classifier(self.body(x).mean((2, 3)))
+
+    return GhostBlocks(), (1, 3, size, size)
+
+
 # name -> (constructor, opset for torch.onnx.export; None: its default)
 NETWORKS = {"espcn_x2": (espcn_x2, None), "speaker_embedding": (speaker_embedding, None),
             "unet_tiny": (unet_tiny, None), "keypoint_head": (keypoint_head, None),
             "two_head_detector": (two_head_detector, None),
             "channels_last_segmenter": (channels_last_segmenter, None),
             "grouped_blocks": (grouped_blocks, None), "unet_nearest": (unet_nearest, None),
-            "inception_blocks": (inception_blocks, None)}
+            "inception_blocks": (inception_blocks, None),
+            "yolo_blocks": (yolo_blocks, None), "ghost_blocks": (ghost_blocks, None)}
