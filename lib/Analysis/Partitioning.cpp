@@ -8,7 +8,9 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/DenseSet.h"
+
 #include "llvm/Support/Debug.h"
+#include <set>
 
 #define DEBUG_TYPE "pex-partition"
 
@@ -350,6 +352,60 @@ SmallVector<int64_t> getSliceCounts(int64_t channels, int64_t granularity) {
 }
 } // namespace
 
+namespace {
+/// A partial plan of the search: the groups chosen so far and the model they
+/// make, with its best order and that order's liveness.
+struct SearchState {
+  SmallVector<GroupChoice> groups;
+  BufferGraph model;
+  SmallVector<unsigned> order;
+  ScheduleLiveness eval;
+  /// Whether every group was the greedy choice of the state before: the plan
+  /// the search took when it kept one state, which it still finds.
+  bool greedy = false;
+};
+
+/// One more group for the state of rank `parent` in the beam.
+struct Extension {
+  unsigned parent = 0;
+  GroupPlan plan;
+  int64_t slices = 0;
+  Score score;
+  /// The rank among the parent's candidates, in the order they are tried.
+  unsigned sequence = 0;
+};
+
+/// Which extension the search prefers: the lower score; on ties the longer
+/// chain (a chosen group's units join no later chain, so a shorter one
+/// chosen first would keep its neighbours' tensors whole where another peak
+/// hides what they cost: an expansion before a [grouped convolution ->
+/// projection] group), then the better-ranked parent, then the later
+/// candidate (more slices: a group's slices are fixed once chosen, and the
+/// relaxation after the search removes the ones the final peak does not
+/// need).
+bool isPreferred(const Extension &a, const Extension &b) {
+  if (a.score < b.score || b.score < a.score)
+    return a.score < b.score;
+  if (a.plan.chain.size() != b.plan.chain.size())
+    return a.plan.chain.size() > b.plan.chain.size();
+  if (a.parent != b.parent)
+    return a.parent < b.parent;
+  return a.sequence > b.sequence;
+}
+
+/// The groups of a plan whatever the order they were chosen in.
+using PlanKey = SmallVector<std::tuple<Operation *, bool, int64_t>>;
+
+PlanKey getPlanKey(ArrayRef<GroupChoice> groups) {
+  PlanKey key;
+  for (const GroupChoice &group : groups)
+    key.emplace_back(group.chain.front().getRepresentative(), group.accumulates,
+                     group.slices);
+  llvm::sort(key);
+  return key;
+}
+} // namespace
+
 PartitionResult
 mlir::pex::choosePartition(const BufferGraph &model,
                            const PartitionSearchOptions &options) {
@@ -357,66 +413,142 @@ mlir::pex::choosePartition(const BufferGraph &model,
   auto schedule = [&](const BufferGraph &m) {
     return findMinimumPeakOrder(m, options.scheduling).order;
   };
-  BufferGraph current = model;
-  SmallVector<unsigned> order = schedule(current);
-  ScheduleLiveness eval = computeLiveness(current, order);
-  result.peakBefore = eval.peakBytes;
+  auto withinBudget = [&](const SearchState &state) {
+    return options.arenaBudget > 0 &&
+           state.eval.peakBytes <= options.arenaBudget;
+  };
 
-  while (options.arenaBudget == 0 || eval.peakBytes > options.arenaBudget) {
-    std::optional<std::pair<Score, GroupChoice>> best;
-    std::optional<BufferGraph> bestModel;
-    for (GroupPlan plan : findGroupChains(current)) {
-      SmallVector<int64_t> counts =
-          getSliceCounts(plan.channels, plan.granularity);
-      if (options.slices > 0) {
-        // The largest legal count up to the requested one.
-        auto legal = llvm::make_filter_range(
-            counts, [&](int64_t n) { return n <= options.slices; });
-        counts.assign(legal.begin(), legal.end());
-        if (counts.empty())
-          continue;
-        counts.erase(counts.begin(), counts.end() - 1);
-      }
-      for (int64_t slices : counts) {
-        plan.sliceSize = (plan.channels + slices - 1) / slices;
-        BufferGraph candidate = simulateGroup(current, plan);
-        Score candidateScore =
-            score(computeLiveness(candidate, mapOrder(order, plan)));
-        // On ties the longer chain wins: a chosen group's units join no later
-        // chain, so a shorter one chosen first would keep its neighbours'
-        // tensors whole (an expansion before a [grouped convolution ->
-        // projection] group) where another peak hides what they cost. Then
-        // the later (more slices): a group's slices are fixed once chosen,
-        // and the relaxation below removes the ones the final peak does not
-        // need.
-        if (best && (best->first < candidateScore ||
-                     (!(candidateScore < best->first) &&
-                      plan.chain.size() < best->second.chain.size())))
-          continue;
-        GroupChoice choice{
-            {}, plan.accumulates, plan.channels, slices, plan.granularity};
-        for (unsigned unit : plan.chain)
-          choice.chain.push_back(current.getUnits()[unit].op);
-        best = {candidateScore, choice};
-        bestModel = std::move(candidate);
+  // A beam search over plans, one group more per round: greedy choices
+  // lock units into a chain that would have lowered the peak more as part
+  // of another (a convolution consuming a pooled group's slices instead of
+  // producing its own pooled slices), so the best few plans are extended
+  // each round. The greedy plan stays the beam's first.
+  std::vector<SearchState> beam;
+  {
+    SearchState initial{{}, model, schedule(model), {}, /*greedy=*/true};
+    initial.eval = computeLiveness(initial.model, initial.order);
+    beam.push_back(std::move(initial));
+  }
+  result.peakBefore = beam.front().eval.peakBytes;
+  std::optional<SearchState> greedyFinal, bestOther;
+  if (withinBudget(beam.front())) {
+    greedyFinal = beam.front();
+    beam.clear();
+  }
+  std::set<PlanKey> seen{PlanKey{}};
+  unsigned beamWidth = std::max(1u, options.beamWidth);
+
+  // No state of the beam is within the budget: a plan that is ends the search.
+  while (!beam.empty()) {
+    SmallVector<Extension> extensions;
+    for (auto [rank, state] : llvm::enumerate(beam)) {
+      Score parentScore = score(state.eval);
+      unsigned sequence = 0;
+      for (GroupPlan plan : findGroupChains(state.model)) {
+        SmallVector<int64_t> counts =
+            getSliceCounts(plan.channels, plan.granularity);
+        if (options.slices > 0) {
+          // The largest legal count up to the requested one.
+          auto legal = llvm::make_filter_range(
+              counts, [&](int64_t n) { return n <= options.slices; });
+          counts.assign(legal.begin(), legal.end());
+          if (counts.empty())
+            continue;
+          counts.erase(counts.begin(), counts.end() - 1);
+        }
+        for (int64_t slices : counts) {
+          plan.sliceSize = (plan.channels + slices - 1) / slices;
+          Score candidate = score(computeLiveness(
+              simulateGroup(state.model, plan), mapOrder(state.order, plan)));
+          if (candidate < parentScore)
+            extensions.push_back({static_cast<unsigned>(rank), plan, slices,
+                                  candidate, sequence});
+          ++sequence;
+        }
       }
     }
-    if (!best || !(best->first < score(eval)))
+    llvm::stable_sort(extensions, isPreferred);
+
+    // The greedy plan's next group is the best of its own extensions.
+    const Extension *greedyNext = nullptr;
+    if (beam.front().greedy) {
+      auto own = llvm::find_if(
+          extensions, [](const Extension &e) { return e.parent == 0; });
+      if (own != extensions.end())
+        greedyNext = &*own;
+      else
+        greedyFinal = beam.front();
+    }
+    std::vector<SearchState> next;
+    auto extend = [&](const Extension &extension, bool greedy) {
+      const SearchState &parent = beam[extension.parent];
+      GroupChoice choice{{},
+                         extension.plan.accumulates,
+                         extension.plan.channels,
+                         extension.slices,
+                         extension.plan.granularity};
+      for (unsigned unit : extension.plan.chain)
+        choice.chain.push_back(parent.model.getUnits()[unit].op);
+      SmallVector<GroupChoice> groups(parent.groups);
+      groups.push_back(choice);
+      if (!seen.insert(getPlanKey(groups)).second && !greedy)
+        return;
+      SearchState state{std::move(groups),
+                        simulateGroup(parent.model, extension.plan),
+                        {},
+                        {},
+                        greedy};
+      state.order = schedule(state.model);
+      state.eval = computeLiveness(state.model, state.order);
+      LLVM_DEBUG(llvm::dbgs()
+                 << "pex-partition: " << (greedy ? "greedy " : "") << "plan of "
+                 << state.groups.size() << " groups: peak "
+                 << parent.eval.peakBytes << " -> " << state.eval.peakBytes
+                 << " B with a group of " << choice.chain.size()
+                 << " operators from "
+                 << getOpLabel(choice.chain.front().getRepresentative()) << " ("
+                 << choice.channels << " channels, " << choice.slices
+                 << " slices, "
+                 << (choice.accumulates ? "accumulated" : "assembled")
+                 << ")\n");
+      if (!greedy && (!bestOther || score(state.eval) < score(bestOther->eval)))
+        bestOther = state;
+      next.push_back(std::move(state));
+    };
+    if (greedyNext)
+      extend(*greedyNext, /*greedy=*/true);
+    for (const Extension &extension : extensions) {
+      if (next.size() >= beamWidth)
+        break;
+      if (&extension != greedyNext)
+        extend(extension, /*greedy=*/false);
+    }
+    // A plan within the budget ends the search: the greedy one first, else
+    // the best-ranked other.
+    auto fits = llvm::find_if(next, withinBudget);
+    if (fits != next.end()) {
+      if (fits->greedy)
+        greedyFinal = *fits;
+      else
+        bestOther = *fits;
       break;
-    LLVM_DEBUG(llvm::dbgs()
-               << "pex-partition: peak " << eval.peakBytes << " -> "
-               << best->first.peak << " B with a group of "
-               << best->second.chain.size() << " operators from "
-               << getOpLabel(best->second.chain.front().getRepresentative())
-               << " (" << best->second.channels << " channels, "
-               << best->second.slices << " slices, "
-               << (best->second.accumulates ? "accumulated" : "assembled")
-               << ")\n");
-    result.groups.push_back(best->second);
-    current = std::move(*bestModel);
-    order = schedule(current);
-    eval = computeLiveness(current, order);
+    }
+    beam = std::move(next);
   }
+
+  // Another plan replaces the greedy one only when it meets the budget the
+  // greedy one misses or has a lower peak (on ties the greedy plan, which
+  // earlier versions chose).
+  bool useOther;
+  if (!bestOther || (greedyFinal && withinBudget(*greedyFinal)))
+    useOther = false;
+  else if (!greedyFinal || withinBudget(*bestOther))
+    useOther = true;
+  else
+    useOther = bestOther->eval.peakBytes < greedyFinal->eval.peakBytes;
+  const SearchState &chosen = useOther ? *bestOther : *greedyFinal;
+  result.groups = chosen.groups;
+  const ScheduleLiveness &eval = chosen.eval;
 
   // Slices cost loop overhead: drop the groups the final peak (or the
   // budget) does not need, then give each group the fewest slices that keep

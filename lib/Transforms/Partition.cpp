@@ -30,6 +30,7 @@ struct PartitionPass : public pex::impl::PartitionBase<PartitionPass> {
     PartitionSearchOptions options;
     options.arenaBudget = arenaBudget;
     options.slices = slices;
+    options.beamWidth = beamWidth;
     options.scheduling.maxStatesPerLayer = maxStates;
     PartitionResult result = choosePartition(*model, options);
 

@@ -66,6 +66,8 @@ struct PartitionSearchOptions {
   /// Give every group this many slices (or as many as it has channels)
   /// instead of choosing; 0 chooses.
   int64_t slices = 0;
+  /// Plans extended each round of the search (1: the greedy plan alone).
+  unsigned beamWidth = 4;
   ScheduleSearchOptions scheduling;
 };
 
@@ -77,11 +79,14 @@ struct PartitionResult {
   int64_t peakBefore = 0, peakAfter = 0;
 };
 
-/// Chooses groups greedily: each round takes the chain and slice count that
-/// lower the peak the most (ties: fewer steps at the peak), until no choice
-/// helps or the budget is met. Then groups the final peak (or the budget)
-/// does not need are dropped, and each group gets the fewest slices that
-/// keep it.
+/// Chooses groups by a beam search: each round extends each of the best
+/// `beamWidth` plans by one chain and slice count that lowers its peak
+/// (ties: fewer steps at the peak), until no choice helps or a plan meets
+/// the budget. The greedy plan (each round the choice that lowers the peak
+/// the most) is always among them and is kept unless another plan has a
+/// lower peak or meets the budget it misses. Then groups the final peak (or
+/// the budget) does not need are dropped, and each group gets the fewest
+/// slices that keep it.
 PartitionResult choosePartition(const BufferGraph &model,
                                 const PartitionSearchOptions &options);
 

@@ -98,6 +98,8 @@ def Partition : Pass<"pex-partition", "func::FuncOp"> {
     Option<"slices", "slices", "int64_t", /*default=*/"0",
            "Give every group this many slices (or its channel count if "
            "smaller) instead of choosing (0); for testing">,
+    Option<"beamWidth", "beam-width", "unsigned", /*default=*/"4",
+           "Plans the search extends each round (1: greedy)">,
   ];
   let dependentDialects = ["::mlir::pex::PexDialect",
                            "::mlir::tosa::TosaDialect"];
