@@ -68,6 +68,8 @@ Kinds ONNX models add:
                     counts)
   clamp             x;  low, high (reals for float, stored integers for integer tensors)
   tanh              x (float)
+  tan, atan, asin, acos, sinh, cosh, asinh, acosh, atanh   x (float only: TOSA ops
+                    composed by `pex.tosa.elementwise`, pexc has no kernels for them)
   rescale           x (i8 or i32) -> i8 or i32;  multiplier, shift (one, or one per
                     channel of the last axis), input_zp, output_zp, input_unsigned,
                     output_unsigned: (x - input_zp) * multiplier / 2^shift rounded half up,

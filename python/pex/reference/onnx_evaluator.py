@@ -493,6 +493,33 @@ class Evaluator:
     def _Cos(self, x):
         return self.torch.cos(x)
 
+    def _Tan(self, x):
+        return self.torch.tan(x)
+
+    def _Atan(self, x):
+        return self.torch.atan(x)
+
+    def _Asin(self, x):
+        return self.torch.asin(x)
+
+    def _Acos(self, x):
+        return self.torch.acos(x)
+
+    def _Sinh(self, x):
+        return self.torch.sinh(x)
+
+    def _Cosh(self, x):
+        return self.torch.cosh(x)
+
+    def _Asinh(self, x):
+        return self.torch.asinh(x)
+
+    def _Acosh(self, x):
+        return self.torch.acosh(x)
+
+    def _Atanh(self, x):
+        return self.torch.atanh(x)
+
     def _Max(self, *inputs):
         result = inputs[0]
         for x in inputs[1:]:
@@ -595,6 +622,46 @@ class Evaluator:
 
     def _LogSoftmax(self, x, axis=None):
         return self._Softmax(x, axis, self.torch.log_softmax)
+
+    def _Hardmax(self, x, axis=None):
+        """1 at the first maximum along the axis (before opset 13: of the axes from
+        `axis` on, the input viewed as 2-D), 0 elsewhere."""
+        def one_hot(rows, dim):
+            first = rows.argmax(dim=dim, keepdim=True)  # the first maximum
+            return self.torch.zeros_like(rows).scatter(dim, first, 1.0)
+        if axis is None:
+            axis = -1 if self.opset >= 13 else 1
+        if self.opset >= 13:
+            return one_hot(x, axis % x.dim())
+        axis %= x.dim()
+        rows = int(np.prod(x.shape[:axis]))
+        return one_hot(x.reshape(rows, -1), 1).reshape(x.shape)
+
+    def _LpNormalization(self, x, axis=-1, p=2):
+        """x over its L1 or L2 norm along the axis; 0 where the norm is 0 (ONNX's
+        reference and ONNX Runtime)."""
+        if p not in (1, 2):
+            raise Unsupported(f"LpNormalization p {p}")
+        norm = x.abs().pow(p).sum(dim=axis, keepdim=True).pow(1.0 / p)
+        return self.torch.where(norm == 0, self.torch.zeros_like(x), x / norm)
+
+    def _LRN(self, x, size, alpha=0.0001, beta=0.75, bias=1.0):
+        """x / (bias + alpha / size * sum of x^2 over channels c - floor((size - 1) / 2)
+        ... c + ceil((size - 1) / 2))^beta."""
+        squares = (x * x).transpose(1, -1)
+        before = (size - 1) // 2
+        padded = self.torch.nn.functional.pad(squares, (before, size - 1 - before))
+        sums = padded.unfold(-1, size, 1).sum(-1).transpose(1, -1)
+        return x / (bias + alpha / size * sums) ** beta
+
+    def _Mod(self, a, b, fmod=0):
+        """fmod 0: the remainder with the divisor's sign (integers); fmod 1: C's fmod,
+        the dividend's sign."""
+        if fmod:
+            return self.torch.fmod(a, b)
+        if a.is_floating_point():
+            raise Unsupported("Mod fmod 0 of floats")
+        return self.torch.remainder(a, b)
 
     # Convolutions, normalisation, pooling, matrix products.
 

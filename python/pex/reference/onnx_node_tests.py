@@ -37,9 +37,11 @@ OPERATORS = (
     "softsign", "thresholdedrelu", "shrink",
     "einsum",
     "sign", "xor", "isnan", "reduce_log_sum_exp", "onehot", "trilu", "scatternd",
+    "tan_", "atan", "asin", "acos", "sinh", "cosh", "hardmax", "lpnormalization", "lrn",
+    "mod_",
 )
 # Node tests named exactly so (as prefixes they would select other operators' tests).
-WHOLE_NAMES = ("exp", "log", "sin", "cos")
+WHOLE_NAMES = ("exp", "log", "sin", "cos", "tan")
 
 
 def _load(path: Path):

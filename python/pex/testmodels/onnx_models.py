@@ -2119,11 +2119,155 @@ def truncated() -> bytes:
     return cnn()[:300]
 
 
+def _function(op_type: str) -> bytes:
+    """One element-wise function of x [4, 16]; `FUNCTION_INPUTS` holds inputs through
+    its hard ranges."""
+    return _graph([_node(op_type, ["x"], "y")], [("x", [4, 16])], [("y", [4, 16])], {})
+
+
+def _inputs(spread, special) -> np.ndarray:
+    values = np.concatenate([np.linspace(*spread, 64 - len(special)), special])
+    return values.astype(np.float32).reshape(4, 16)
+
+
+_ASIN_SPECIAL = [0.9999999, -0.9999999, 0.99999, -0.99999, 0.999, 1e-30, -1e-7, 1e-3, 0.5,
+                 -0.5, 0.70710677, 0.1, -0.1, 0.99, -0.99, 0.25]
+_SINH_SPECIAL = [0, 1e-30, -1e-7, 1e-3, 0.4999, 0.5, 0.5001, -0.5, 1, -1, 20, -20, 50, 88,
+                 88.9, 89.4, -89.4, 0.1, -0.1, 0.25, 2, 3, 4, 5]
+
+# Inputs of `_function` models (written by `function_input`), through each function's
+# hard ranges: near 0 (cancellation, tiny values), its reduction boundaries, its poles
+# and the ends of its domain, huge values.
+FUNCTION_INPUTS = {
+    "tan": lambda: _inputs((-1.5, 1.5), [0, 1e-30, -1e-7, 0.7853982, -0.7853982, 1.5707963,
+                                         -1.5707963, 1.57, 3.1415927, 4.712389, 10, -10, 100,
+                                         -100, 1000, 0.5, 2, -2, 3, -3, 6, 7, 8, 9]),
+    # tan(pi/8) and tan(3 pi/8) bound atan's reductions.
+    "atan": lambda: _inputs((-3, 3), [0, 1e-30, -1e-7, 0.41421354, 0.41421357, 2.4142134,
+                                      2.4142137, 1, -1, 1e4, -1e4, 1e30, -3e38, 0.5, -0.5, 100,
+                                      7, -7, 1e-3, -1e-3, 1e7, 20, -20, 1.5]),
+    "asin": lambda: _inputs((-1, 1), _ASIN_SPECIAL),
+    "acos": lambda: _inputs((-1, 1), _ASIN_SPECIAL),
+    "sinh": lambda: _inputs((-10, 10), _SINH_SPECIAL),
+    "cosh": lambda: _inputs((-10, 10), _SINH_SPECIAL),
+    "asinh": lambda: _inputs((-5, 5), [0, 1e-30, -1e-7, 1e-3, -1e-3, 0.5, 1, 4095, 4096, 4097,
+                                       -4097, 1e5, 1e10, 1e30, -3e38, 0.1, -0.1, 10, 100,
+                                       1000, 0.01, 2, 3, 1e-20]),
+    "acosh": lambda: _inputs((1, 5), [1, 1.0000001, 1.000001, 1.001, 1.01, 1.1, 2, 3, 10, 100,
+                                      1000, 4095, 4096, 4097, 1e5, 1e10, 1e30, 3e38, 1.5, 1.25,
+                                      20, 50, 7, 8]),
+    "atanh": lambda: _inputs((-0.99, 0.99), [0, 1e-30, -1e-7, 1e-3, -1e-3, 0.5, -0.5, 0.9,
+                                             0.99, 0.999, 0.9999, 0.99999, 0.9999999,
+                                             -0.9999999, 0.1, -0.1, 0.25, 0.75, -0.75, 0.3,
+                                             0.6, 0.8, 0.95, -0.95]),
+}
+
+
+def function_input(name: str, path: str) -> None:
+    """Writes FUNCTION_INPUTS[name] (float32 bytes) to `path`."""
+    FUNCTION_INPUTS[name]().tofile(path)
+
+
+def lp_normalization_l2() -> bytes:
+    """LpNormalization p 2 along the channels (axis 1) of x [1, 4, 3, 5] times a mask that
+    zeroes row 1: a zero vector there, whose result is 0 (no epsilon)."""
+    mask = np.ones((1, 1, 3, 1))
+    mask[0, 0, 1, 0] = 0
+    nodes = [_node("Mul", ["x", "mask"], "masked"),
+             _node("LpNormalization", ["masked"], "y", axis=1, p=2)]
+    return _graph(nodes, [("x", [1, 4, 3, 5])], [("y", [1, 4, 3, 5])], {"mask": mask})
+
+
+def lp_normalization_l1() -> bytes:
+    """LpNormalization p 1 along the last axis (the default) of x - 0.5 [2, 3, 8]: the
+    sum of magnitudes of mixed signs."""
+    nodes = [_node("Sub", ["x", "half"], "centred"),
+             _node("LpNormalization", ["centred"], "y", p=1)]
+    return _graph(nodes, [("x", [2, 3, 8])], [("y", [2, 3, 8])], {"half": np.array(0.5)})
+
+
+def lp_normalization_p3() -> bytes:
+    """LpNormalization p 3 (only 1 and 2 are)."""
+    return _one_node("LpNormalization", [2, 4], [2, 4], p=3)
+
+
+def hardmax() -> bytes:
+    """Hardmax along the channels (axis 1) of floor(3 x) [1, 5, 3, 4]: values 0 to 2, with
+    ties, where the first maximum wins."""
+    nodes = [_node("Mul", ["x", "three"], "scaled"),
+             _node("Floor", ["scaled"], "steps"),
+             _node("Hardmax", ["steps"], "y", axis=1)]
+    return _graph(nodes, [("x", [1, 5, 3, 4])], [("y", [1, 5, 3, 4])],
+                  {"three": np.array(3.0)})
+
+
+def hardmax_flattened() -> bytes:
+    """Hardmax before opset 13 (opset 11) with axis 1 of floor(3 x) [2, 3, 2, 4]: one
+    maximum over each sample's 24 values, the input viewed as [2, 24]."""
+    nodes = [_node("Mul", ["x", "three"], "scaled"),
+             _node("Floor", ["scaled"], "steps"),
+             _node("Hardmax", ["steps"], "y", axis=1)]
+    return _graph(nodes, [("x", [2, 3, 2, 4])], [("y", [2, 3, 2, 4])],
+                  {"three": np.array(3.0)}, opset=11)
+
+
+def lrn() -> bytes:
+    """LRN of size 3 (AlexNet's 5 in LRN 5 too) over 2 x - 1 [1, 6, 4, 5], alpha 0.5,
+    beta 0.75, bias 2: alpha large enough that the window's sum matters."""
+    nodes = [_node("Mul", ["x", "two"], "doubled"),
+             _node("Sub", ["doubled", "one"], "centred"),
+             _node("LRN", ["centred"], "y", size=3, alpha=0.5, beta=0.75, bias=2.0)]
+    return _graph(nodes, [("x", [1, 6, 4, 5])], [("y", [1, 6, 4, 5])],
+                  {"two": np.array(2.0), "one": np.array(1.0)})
+
+
+def lrn_even() -> bytes:
+    """LRN of an even size, 4 (the window one channel longer after c than before), default
+    alpha, beta, bias, over 100 x [1, 7, 3, 3]."""
+    nodes = [_node("Mul", ["x", "hundred"], "scaled"),
+             _node("LRN", ["scaled"], "y", size=4)]
+    return _graph(nodes, [("x", [1, 7, 3, 3])], [("y", [1, 7, 3, 3])],
+                  {"hundred": np.array(100.0)})
+
+
+def _mod_model(fmod: int, divisor: np.ndarray | None) -> bytes:
+    """Mod of int64 ids a [2, 16] by a constant or by a second input b [2, 16]."""
+    from onnx import TensorProto
+    inputs = [("a", [2, 16])] + ([("b", [2, 16])] if divisor is None else [])
+    initializers = {} if divisor is None else {"b": divisor}
+    return _graph([_node("Mod", ["a", "b"], "y", fmod=fmod)], inputs, [("y", [2, 16])],
+                  initializers, input_type=TensorProto.INT64, output_type=TensorProto.INT64)
+
+
+def mod_input(path: str, computed: bool = False) -> None:
+    """Writes ids a [2, 16] for `_mod_model` (int32, as the device takes int64 inputs):
+    both signs, multiples of 7 and 5, the ends of int32's range, beyond 2^24 (float32
+    estimates of the quotient miss); with `computed`, divisors b [2, 16] after them, of
+    both signs and every size, 1 and int32's largest."""
+    big = np.iinfo(np.int32).max
+    a = np.array([0, 1, -1, 6, 7, -7, 8, -8, 14, -15, 35, -35, 100, -100, 12345, -12345,
+                  big, -big, -big - 1, 2 ** 24 + 1, -(2 ** 24 + 1), 2 ** 30, -2 ** 30,
+                  123456789, -987654321, 1999999999, -2000000001, 5, -5, 2 ** 31 - 7, 41,
+                  -41], np.int32)
+    values = [a]
+    if computed:
+        values.append(np.array([7, 7, 7, -7, -7, 3, 3, -3, 5, 5, -5, 1, -1, 1000, -1000, 7,
+                                1, -1, 3, big, -big, 2 ** 30, 2 ** 30 + 1, 65536, -65537,
+                                123, -12, 2, -2, 7, 97, -97], np.int32))
+    np.concatenate(values).tofile(path)
+
+
+def mod_float() -> bytes:
+    """Mod fmod 1 of floats (torch.fmod(x, 0.7))."""
+    return _one_node("Mod", [1, 4], [1, 4], {"d": np.array(0.7)}, ("x", "d"), fmod=1)
+
+
 def unsupported() -> bytes:
-    """A Relu, then a Hardmax, which the importer does not handle."""
-    from onnx import helper
-    nodes = [helper.make_node("Relu", ["x"], ["r"]), helper.make_node("Hardmax", ["r"], ["y"])]
-    return _graph(nodes, [("x", [1, 4])], [("y", [1, 4])], {})
+    """A Relu, then a NonZero, which the importer does not handle (its result's shape
+    depends on the data)."""
+    from onnx import TensorProto, helper
+    nodes = [helper.make_node("Relu", ["x"], ["r"]), helper.make_node("NonZero", ["r"], ["y"])]
+    return _graph(nodes, [("x", [1, 4])], [("y", [2, 4])], {}, output_type=TensorProto.INT64)
 
 
 def _attention_nodes(x: str, width: int, heads: int, tokens: int) -> list:
@@ -2488,6 +2632,23 @@ MODELS = {
     "onnx_resize_antialias": resize_antialias,
     "onnx_truncated": truncated,
     "onnx_unsupported": unsupported,
+    **{f"onnx_{name}": (lambda op: lambda: _function(op))(op)
+       for name, op in (("tan", "Tan"), ("atan", "Atan"), ("asin", "Asin"), ("acos", "Acos"),
+                        ("sinh", "Sinh"), ("cosh", "Cosh"), ("asinh", "Asinh"),
+                        ("acosh", "Acosh"), ("atanh", "Atanh"))},
+    "onnx_lp_normalization_l2": lp_normalization_l2,
+    "onnx_lp_normalization_l1": lp_normalization_l1,
+    "onnx_lp_normalization_p3": lp_normalization_p3,
+    "onnx_hardmax": hardmax,
+    "onnx_hardmax_flattened": hardmax_flattened,
+    "onnx_lrn": lrn,
+    "onnx_lrn_even": lrn_even,
+    "onnx_mod": lambda: _mod_model(0, np.array(7, np.int64)),
+    "onnx_mod_negative_divisor": lambda: _mod_model(0, np.array(-5, np.int64)),
+    "onnx_fmod": lambda: _mod_model(1, np.array(7, np.int64)),
+    "onnx_mod_computed": lambda: _mod_model(0, None),
+    "onnx_fmod_computed": lambda: _mod_model(1, None),
+    "onnx_mod_float": mod_float,
     "onnx_pow_computed_exponent": pow_computed_exponent,
     "onnx_layer_norm_statistics": layer_norm_statistics,
     "onnx_layer_norm_bad_scale": layer_norm_bad_scale,

@@ -208,10 +208,216 @@ def _sine_f32(b: FunctionBuilder, x: Value, shape, phase: float = 0.0) -> Value:
     return b.mul(polynomial, r, shape)
 
 
+class _Arithmetic:
+    """Float32 arithmetic of one shape, for the functions below composed of TOSA ops."""
+
+    def __init__(self, b: FunctionBuilder, shape) -> None:
+        self.b, self.shape = b, tuple(shape)
+
+    def const(self, value: float) -> Value:
+        return self.b.const(np.full((1,) * len(self.shape), value), "f32")
+
+    def _operand(self, x) -> Value:
+        return x if isinstance(x, Value) else self.const(float(x))
+
+    def add(self, x, y) -> Value:
+        return self.b.elementwise("add", self._operand(x), self._operand(y), self.shape)
+
+    def sub(self, x, y) -> Value:
+        return self.b.elementwise("sub", self._operand(x), self._operand(y), self.shape)
+
+    def mul(self, x, y) -> Value:
+        return self.b.mul(self._operand(x), self._operand(y), self.shape)
+
+    def unary(self, name: str, x: Value) -> Value:
+        return self.b.op(name, [x], TensorType(self.shape, "f32"))
+
+    def reciprocal(self, x: Value) -> Value:
+        return self.unary("reciprocal", x)
+
+    def abs(self, x: Value) -> Value:
+        return self.unary("abs", x)
+
+    def greater(self, x, y) -> Value:
+        return self.b.op("greater", [self._operand(x), self._operand(y)],
+                         TensorType(self.shape, "i1"))
+
+    def equal(self, x, y) -> Value:
+        return self.b.op("equal", [self._operand(x), self._operand(y)],
+                         TensorType(self.shape, "i1"))
+
+    def select(self, condition: Value, x, y) -> Value:
+        return self.b.op("select", [condition, self._operand(x), self._operand(y)],
+                         TensorType(self.shape, "f32"))
+
+    def negate(self, x: Value) -> Value:
+        return _negate_f32(self.b, x, self.shape)
+
+    def polynomial(self, z: Value, coefficients) -> Value:
+        """c0 + c1 z + c2 z^2 + ... by Horner's rule."""
+        result = self.const(coefficients[-1])
+        for coefficient in reversed(coefficients[:-1]):
+            result = self.add(self.mul(result, z), coefficient)
+        return result
+
+    def with_sign_of(self, magnitude: Value, x: Value) -> Value:
+        """magnitude, negated where x < 0 (odd functions computed on |x|)."""
+        return self.select(self.greater(0.0, x), self.negate(magnitude), magnitude)
+
+    def sqrt(self, x: Value) -> Value:
+        return self.reciprocal(self.unary("rsqrt", x))
+
+    def log1p(self, u: Value) -> Value:
+        """log(1 + u) for u >= -1 without log's loss near 1 (Kahan: log(w) u / (w - 1),
+        w = 1 + u rounded; u itself where w rounds to 1, log(w) where w is beyond 2^24)."""
+        w = self.add(u, 1.0)
+        ratio = self.select(self.greater(w, float(1 << 24)), 1.0,
+                            self.mul(u, self.reciprocal(self.sub(w, 1.0))))
+        return self.select(self.equal(w, 1.0), u, self.mul(self.unary("log", w), ratio))
+
+
+# Cephes' atanf: atan(t) = t + t z P(z), z = t^2, on |t| <= tan(pi/8); 2e-7 relative.
+_ARCTANGENT_COEFFICIENTS = (-3.33329491539e-1, 1.99777106478e-1, -1.38776856032e-1,
+                            8.05374449538e-2)
+_TAN_3PI_8 = 2.414213562373095
+_TAN_PI_8 = 0.4142135623730950
+
+
+def _arctangent(f: _Arithmetic, x: Value) -> Value:
+    """Cephes' reduction of t = |x|: beyond tan(3 pi/8), pi/2 + atan(-1/t); beyond
+    tan(pi/8), pi/4 + atan((t - 1) / (t + 1)); then the odd polynomial, x's sign."""
+    t = f.abs(x)
+    far = f.greater(t, _TAN_3PI_8)
+    middle = f.greater(t, _TAN_PI_8)
+    reduced = f.select(far, f.negate(f.reciprocal(t)),
+                       f.select(middle, f.mul(f.sub(t, 1.0), f.reciprocal(f.add(t, 1.0))), t))
+    offset = f.select(far, np.pi / 2, f.select(middle, np.pi / 4, 0.0))
+    z = f.mul(reduced, reduced)
+    series = f.mul(f.mul(f.polynomial(z, _ARCTANGENT_COEFFICIENTS), z), reduced)
+    return f.with_sign_of(f.add(offset, f.add(series, reduced)), x)
+
+
+def _arctangent_f32(b: FunctionBuilder, x: Value, shape) -> Value:
+    return _arctangent(_Arithmetic(b, shape), x)
+
+
+def _arcsine_f32(b: FunctionBuilder, x: Value, shape) -> Value:
+    """atan(x / sqrt((1 - |x|)(1 + |x|))): 1 - |x| is exact near 1, x / 0 at |x| = 1 is
+    infinite (atan: pi/2), NaN beyond 1 (rsqrt of a negative)."""
+    f = _Arithmetic(b, shape)
+    t = f.abs(x)
+    return _arctangent(f, f.mul(x, f.unary("rsqrt", f.mul(f.sub(1.0, t), f.add(t, 1.0)))))
+
+
+def _arccosine_f32(b: FunctionBuilder, x: Value, shape) -> Value:
+    """2 atan(sqrt((1 - x) / (1 + x))): each factor exact near its end, so acos keeps its
+    relative accuracy near 1 (0 there) and reaches pi at -1 (atan of infinity)."""
+    f = _Arithmetic(b, shape)
+    ratio = f.mul(f.sub(1.0, x), f.reciprocal(f.add(x, 1.0)))
+    return f.mul(_arctangent(f, f.sqrt(ratio)), 2.0)
+
+
+# Cephes' tanf on [-pi/4, pi/4]: tan(r) = r + r z P(z), z = r^2.
+_TANGENT_COEFFICIENTS = (3.33331568548e-1, 1.33387994085e-1, 5.34112807005e-2,
+                         2.44301354525e-2, 3.11992232697e-3, 9.38540185543e-3)
+# pi/2 in four parts (Cody and Waite), the first three of 12 significant bits: k times
+# them is exact for |k| < 2^12, and the sum misses pi/2 by 2e-21.
+_HALF_PI_PARTS = (1.57080078125, -4.453584551811218e-06, -8.706138032721356e-10,
+                  6.223371969669989e-14)
+
+
+def _tangent_f32(b: FunctionBuilder, x: Value, shape) -> Value:
+    """x reduced by the nearest multiple k of pi/2 (TOSA's rounding cast; pi/2 in four
+    parts) to r in [-pi/4, pi/4], Cephes' polynomial, -1/tan(r) where k is odd (k/2 not
+    an integer)."""
+    f = _Arithmetic(b, shape)
+    k = b.cast(b.cast(f.mul(x, 2 / np.pi), "i32"), "f32")
+    r = x
+    for part in _HALF_PI_PARTS:
+        r = f.sub(r, f.mul(k, part))
+    z = f.mul(r, r)
+    near = f.add(f.mul(f.mul(f.polynomial(z, _TANGENT_COEFFICIENTS), z), r), r)
+    half = f.mul(k, 0.5)
+    even = f.equal(b.cast(b.cast(half, "i32"), "f32"), half)
+    return f.select(even, near, f.negate(f.reciprocal(near)))
+
+
+# sinh's odd Taylor coefficients to x^7: below 2e-8 relative on |x| <= 1/2.
+_SINH_COEFFICIENTS = (1.0, 1 / 6, 1 / 120, 1 / 5040)
+
+
+def _half_exponential(f: _Arithmetic, t: Value) -> Value:
+    """e^t / 2 as g (g / 2), g = e^(t / 2): finite up to t = 89.4 (e^t overflows from
+    88.7)."""
+    g = f.unary("exp", f.mul(t, 0.5))
+    return f.mul(g, f.mul(g, 0.5))
+
+
+def _hyperbolic_sine_f32(b: FunctionBuilder, x: Value, shape) -> Value:
+    """e^|x| / 2 - e^-|x| / 2 with x's sign; below 1/2 (cancellation) the Taylor
+    polynomial."""
+    f = _Arithmetic(b, shape)
+    t = f.abs(x)
+    half = _half_exponential(f, t)
+    difference = f.sub(half, f.mul(f.reciprocal(half), 0.25))
+    series = f.mul(f.polynomial(f.mul(t, t), _SINH_COEFFICIENTS), t)
+    return f.with_sign_of(f.select(f.greater(t, 0.5), difference, series), x)
+
+
+def _hyperbolic_cosine_f32(b: FunctionBuilder, x: Value, shape) -> Value:
+    """e^|x| / 2 + e^-|x| / 2."""
+    f = _Arithmetic(b, shape)
+    half = _half_exponential(f, f.abs(x))
+    return f.add(half, f.mul(f.reciprocal(half), 0.25))
+
+
+# Beyond 2^12 sqrt(x^2 +- 1) is |x| to float32 precision: asinh, acosh are log(2 |x|).
+_LARGE_HYPERBOLIC = 4096.0
+_LOG_2 = float(np.log(2.0))
+
+
+def _inverse_hyperbolic_sine_f32(b: FunctionBuilder, x: Value, shape) -> Value:
+    """log1p(|x| + x^2 / (1 + sqrt(1 + x^2))) (no cancellation near 0), log|x| + log 2
+    beyond 2^12; x's sign."""
+    f = _Arithmetic(b, shape)
+    t = f.abs(x)
+    square = f.mul(t, t)
+    u = f.add(t, f.mul(square, f.reciprocal(f.add(f.sqrt(f.add(square, 1.0)), 1.0))))
+    large = f.add(f.unary("log", t), _LOG_2)
+    return f.with_sign_of(f.select(f.greater(t, _LARGE_HYPERBOLIC), large, f.log1p(u)), x)
+
+
+def _inverse_hyperbolic_cosine_f32(b: FunctionBuilder, x: Value, shape) -> Value:
+    """log1p(t + sqrt(t (t + 2))), t = x - 1 (exact near 1), log x + log 2 beyond 2^12;
+    NaN below 1."""
+    f = _Arithmetic(b, shape)
+    t = f.sub(x, 1.0)
+    u = f.add(t, f.sqrt(f.mul(t, f.add(t, 2.0))))
+    large = f.add(f.unary("log", x), _LOG_2)
+    return f.select(f.greater(x, _LARGE_HYPERBOLIC), large, f.log1p(u))
+
+
+def _inverse_hyperbolic_tangent_f32(b: FunctionBuilder, x: Value, shape) -> Value:
+    """log1p(2|x| / (1 - |x|)) / 2, x's sign: infinite at |x| = 1, NaN beyond."""
+    f = _Arithmetic(b, shape)
+    t = f.abs(x)
+    u = f.mul(f.mul(t, 2.0), f.reciprocal(f.sub(1.0, t)))
+    return f.with_sign_of(f.mul(f.log1p(u), 0.5), x)
+
+
 _FLOAT_FUNCTIONS = {
     "tanh": _float_function("tanh"),
     "sin": _sine_f32,
     "cos": lambda b, x, shape: _sine_f32(b, x, shape, phase=np.pi / 2),
+    "tan": _tangent_f32,
+    "atan": _arctangent_f32,
+    "asin": _arcsine_f32,
+    "acos": _arccosine_f32,
+    "sinh": _hyperbolic_sine_f32,
+    "cosh": _hyperbolic_cosine_f32,
+    "asinh": _inverse_hyperbolic_sine_f32,
+    "acosh": _inverse_hyperbolic_cosine_f32,
+    "atanh": _inverse_hyperbolic_tangent_f32,
     "elu": _elu_f32,
     "gelu": _gelu_f32,
     "gelu_tanh": lambda b, x, shape: _gelu_f32(b, x, shape, approximate=True),

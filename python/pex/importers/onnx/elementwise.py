@@ -123,6 +123,80 @@ def div(r, node, attrs) -> None:
     r.alias(node.output[0], result)
 
 
+def _as_float(r, x, name: str):
+    """An int32 operand (activation or array) as float32 (rounded beyond 2^24)."""
+    if not isinstance(x, Activation):
+        return np.asarray(x).astype(np.float32)
+    return Activation(r.emit("cast", [x.tensor], x.tensor.shape, "f32", name=name), x.perm)
+
+
+def _as_int(r, x: Activation, name: str) -> Activation:
+    """float32 to int32, rounded to the nearest (TOSA's cast)."""
+    return Activation(r.emit("cast", [x.tensor], x.tensor.shape, "i32", name=name), x.perm)
+
+
+def modulo(r, node, attrs) -> None:
+    """Mod of int32 indices (ONNX's int64): the remainder with the divisor's sign (fmod 0,
+    Python's %) or the dividend's (fmod 1, C's %), exact: two steps of a - b round(a / b),
+    the quotient estimated in float32 (1 / b a constant, or a reciprocal) and the product
+    taken in int32, leave r = a - b q with |r| <= |b| / 2 (the first step, |a| up to
+    2^31, misses q by at most 2^31 2^-22, so the second's quotient is exact but at
+    ties); r moves by b once where its sign is the wrong one. A divisor of 0 is refused
+    when constant, undefined (as in ONNX) when computed. Floats are refused: float32 ops
+    cannot give fmod's exact remainder."""
+    name = node.output[0]
+    fmod = int(attrs.get("fmod", 0))
+    indices = index_operands(r, node.input)
+    if indices is None:
+        raise ModelError("Mod of floats is not supported (only of int32 indices: TOSA's "
+                         "float32 operations cannot compute the exact remainder)")
+    a, b = indices
+    if not isinstance(b, Activation) and np.any(b == 0):
+        raise ModelError("Mod by a constant 0")
+    if isinstance(b, Activation):
+        inverse = binary(r, "div", [np.ones((1,) * b.rank, np.float32),
+                                    _as_float(r, b, f"{name}/divisor")], f"{name}/inverse")
+    else:
+        inverse = (1.0 / b.astype(np.float64)).astype(np.float32)
+    remainder = a
+    for step in (1, 2):
+        estimate = binary(r, "mul", [_as_float(r, remainder, f"{name}/float{step}"), inverse],
+                          f"{name}/estimate{step}", activation="NONE")
+        quotient = _as_int(r, estimate, f"{name}/quotient{step}")
+        product = binary(r, "mul", [quotient, b], f"{name}/product{step}", "i32",
+                         activation="NONE")
+        remainder = binary(r, "sub", [remainder, product], f"{name}/remainder{step}", "i32")
+    zero = np.zeros((1,) * remainder.rank, np.int32)
+    negative = binary(r, "compare", [zero, remainder], f"{name}/negative", "i1",
+                      predicate="greater")
+    positive = binary(r, "compare", [remainder, zero], f"{name}/positive", "i1",
+                      predicate="greater")
+    # The step where the remainder is negative (positive): fmod 0, b where b > 0 (< 0);
+    # fmod 1, |b| (-|b|) where a >= 0 (< 0).
+    if fmod:
+        if isinstance(b, Activation):
+            magnitude = binary(r, "maximum", [b, binary(r, "sub", [zero, b],
+                                                        f"{name}/negated", "i32")],
+                               f"{name}/magnitude", "i32")
+            lowered = binary(r, "sub", [zero, magnitude], f"{name}/lowered", "i32")
+        else:
+            magnitude, lowered = np.abs(b).astype(np.int32), (-np.abs(b)).astype(np.int32)
+        dividend_negative = binary(r, "compare", [zero, a], f"{name}/dividend_negative",
+                                   "i1", predicate="greater")
+        up = binary(r, "select", [dividend_negative, zero, magnitude], f"{name}/up", "i32")
+        down = binary(r, "select", [dividend_negative, lowered, zero], f"{name}/down", "i32")
+    else:
+        up = binary(r, "maximum", [b, zero], f"{name}/up", "i32") \
+            if isinstance(b, Activation) else np.maximum(b, 0).astype(np.int32)
+        down = binary(r, "minimum", [b, zero], f"{name}/down", "i32") \
+            if isinstance(b, Activation) else np.minimum(b, 0).astype(np.int32)
+    raise_by = binary(r, "select", [negative, up, zero], f"{name}/raise", "i32")
+    lower_by = binary(r, "select", [positive, down, zero], f"{name}/lower", "i32")
+    raised = binary(r, "add", [remainder, raise_by], f"{name}/raised", "i32",
+                    activation="NONE")
+    r.alias(name, binary(r, "add", [raised, lower_by], name, "i32", activation="NONE"))
+
+
 def power(r, node, attrs) -> None:
     """x ** y for a constant scalar y: products for small integer powers (a reciprocal
     for negative ones), sqrt and rsqrt for 1/2 and -1/2, exp(y log x) for other
@@ -437,6 +511,15 @@ OPERATORS = {
     "Round": _unary("round"),
     "Sin": _unary("sin"),
     "Cos": _unary("cos"),
+    "Tan": _unary("tan"),
+    "Atan": _unary("atan"),
+    "Asin": _unary("asin"),
+    "Acos": _unary("acos"),
+    "Sinh": _unary("sinh"),
+    "Cosh": _unary("cosh"),
+    "Asinh": _unary("asinh"),
+    "Acosh": _unary("acosh"),
+    "Atanh": _unary("atanh"),
     "Reciprocal": reciprocal,
     "Elu": elu,
     "Celu": celu,
@@ -449,6 +532,7 @@ OPERATORS = {
     "Gelu": gelu,
     "Mean": mean,
     "Pow": power,
+    "Mod": modulo,
     "Softmax": _softmax("softmax", beta=1.0),
     "LogSoftmax": _softmax("log_softmax"),
 }

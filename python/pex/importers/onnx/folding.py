@@ -88,6 +88,16 @@ def _div(a, b):
     return (a / b).astype(a.dtype)
 
 
+def _modulo(fmod: bool):
+    """Mod: the remainder with the dividend's sign (fmod 1, C's fmod) or the divisor's
+    (fmod 0, integers)."""
+    def remainder(a, b):
+        if np.issubdtype(np.asarray(b).dtype, np.integer) and np.any(np.asarray(b) == 0):
+            raise ModelError("integer modulo by zero")
+        return np.fmod(a, b) if fmod else np.mod(a, b)
+    return remainder
+
+
 def _squeeze(node, attrs, inputs, opset):
     axes = axes_operand(node, attrs, inputs, 1, 13, opset)
     data = inputs[0]
@@ -295,6 +305,7 @@ FOLDERS = {
     "Sin": _float_function(np.sin),
     "Cos": _float_function(np.cos),
     "Pow": _float_function(np.power),
+    "Mod": lambda n, a, i, o: _broadcast(_modulo(bool(a.get("fmod", 0))))(n, a, i, o),
 }
 
 

@@ -1,5 +1,5 @@
 """LayerNormalization, InstanceNormalization and GroupNormalization (float): statistics
-over some axes, then an affine map."""
+over some axes, then an affine map; LpNormalization and LRN (float)."""
 
 from __future__ import annotations
 
@@ -119,7 +119,69 @@ def group_normalization(r, node, attrs) -> None:
     r.alias(name, _affine(r, Activation(restored, channels_last), *parameters, name))
 
 
+def lp_normalization(r, node, attrs) -> None:
+    """x / sum(|x|) (p 1) or x * rsqrt(sum(x^2)) (p 2) along `axis`, no epsilon; a zero
+    norm gives 0 (ONNX's reference and ONNX Runtime), by the inverse norm clamped to the
+    largest float32."""
+    x = r.float_activation(node.input[0])
+    p = attrs.get("p", 2)
+    if p not in (1, 2):
+        raise ModelError(f"LpNormalization p {p} is not supported (1 or 2)")
+    axis = normalized_axis(attrs.get("axis", -1), x.rank)
+    name = node.output[0]
+    terms = unary(r, None, "abs", f"{name}/terms", x) if p == 1 else \
+        binary(r, "mul", [x, x], f"{name}/terms", activation="NONE")
+    total = reduce(r, terms, "reduce_sum", [axis], True, f"{name}/sum")
+    inverse = unary(r, None, "rsqrt", f"{name}/rsqrt", total) if p == 2 else \
+        binary(r, "div", [np.ones((1,) * x.rank, np.float32), total], f"{name}/reciprocal")
+    finite = unary(r, None, "clamp", f"{name}/inverse", inverse, low=0.0,
+                   high=float(np.finfo(np.float32).max))
+    r.alias(name, binary(r, "mul", [x, finite], name, activation="NONE"))
+
+
+def local_response_normalization(r, node, attrs) -> None:
+    """x (bias + alpha / size * sum of x^2 over the channels c - floor((size - 1) / 2)
+    to c + ceil((size - 1) / 2))^-beta: the squares channels last, viewed as
+    [1, N * spatial, C, 1], padded with zeros along C and averaged over windows of 1 x
+    size (an avg_pool2d: the sum / size), then bias + alpha times that; the power as
+    exp(-beta log(.))."""
+    x = r.float_activation(node.input[0])
+    if x.rank < 3:
+        raise ModelError(f"input of rank {x.rank}; LRN needs [N, C, spatial ...]")
+    size = int(attrs["size"])
+    if size < 1:
+        raise ModelError(f"LRN size {size} is not positive")
+    alpha = float(attrs.get("alpha", 1e-4))
+    beta = float(attrs.get("beta", 0.75))
+    bias = float(attrs.get("bias", 1.0))
+    name = node.output[0]
+    squares = binary(r, "mul", [x, x], f"{name}/squares", activation="NONE")
+    channels_last = (0,) + tuple(range(2, x.rank)) + (1,)
+    stored = r.stored(squares, channels_last)
+    channels = x.shape[1]
+    rows = int(np.prod(stored.shape[:-1]))
+    column = r.emit("reshape", [stored], (1, rows, channels, 1), like=stored,
+                    name=f"{name}/column")
+    before, after = (size - 1) // 2, size - 1 - (size - 1) // 2
+    padded = r.emit("pad", [column], (1, rows, channels + size - 1, 1), like=stored,
+                    name=f"{name}/padded", pads=((0, 0), (0, 0), (before, after), (0, 0)))
+    averaged = r.emit("avg_pool2d", [padded], (1, rows, channels, 1), like=stored,
+                      name=f"{name}/average", kernel=(1, size), stride=(1, 1),
+                      pad=(0, 0, 0, 0), activation="NONE")
+    sums = r.emit("reshape", [averaged], stored.shape, like=stored, name=f"{name}/sums")
+    scaled = binary(r, "mul", [Activation(sums, channels_last), np.float32(alpha)],
+                    f"{name}/scaled", activation="NONE")
+    base = binary(r, "add", [scaled, np.float32(bias)], f"{name}/base", activation="NONE")
+    logarithm = unary(r, None, "log", f"{name}/log", base)
+    exponent = binary(r, "mul", [logarithm, np.float32(-beta)], f"{name}/exponent",
+                      activation="NONE")
+    factor = unary(r, None, "exp", f"{name}/factor", exponent)
+    r.alias(name, binary(r, "mul", [x, factor], name, activation="NONE"))
+
+
 OPERATORS = {
+    "LpNormalization": lp_normalization,
+    "LRN": local_response_normalization,
     "LayerNormalization": layer_normalization,
     "InstanceNormalization": instance_normalization,
     "GroupNormalization": group_normalization,

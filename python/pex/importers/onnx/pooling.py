@@ -128,6 +128,36 @@ def _arg_extreme(kind: str):
     return convert
 
 
+def hardmax(r, node, attrs) -> None:
+    """1 at the first maximum along `axis`, 0 elsewhere (opset 13; before it, along all
+    the axes from `axis` on, the input viewed as 2-D in ONNX order): ArgMax's lowering
+    kept as a unit axis, compared with the positions along the axis, a select of 1 or 0."""
+    from pex.importers.onnx.elementwise import binary
+    from pex.importers.onnx.shape_ops import reshape_activation
+    x = r.float_activation(node.input[0])
+    name = node.output[0]
+    axis = normalized_axis(attrs.get("axis", -1 if r.opset >= 13 else 1), x.rank)
+    source = x
+    if r.opset < 13 and sum(d != 1 for d in x.shape[axis:]) > 1:
+        rows = int(np.prod(x.shape[:axis]))
+        source = reshape_activation(r, x, (rows, int(np.prod(x.shape[axis:]))),
+                                    f"{name}/rows")
+        axis = 1
+    elif r.opset < 13:  # one axis from `axis` on is not a unit one (or none is)
+        axis = next((a for a in range(axis, x.rank) if x.shape[a] != 1), axis)
+    perm, shape = _reduced_layout(source, [axis], True)
+    first = r.emit("argmax", [source.tensor], shape, dtype="i32", name=f"{name}/argmax",
+                   axis=source.stored_axis(axis), last=False)
+    positions = np.arange(source.shape[axis], dtype=np.int32).reshape(
+        [-1 if a == axis else 1 for a in range(source.rank)])
+    hit = binary(r, "compare", [Activation(first, perm), positions], f"{name}/hit", "i1",
+                 predicate="equal")
+    ones = np.ones((1,) * source.rank, np.float32)
+    result = binary(r, "select", [hit, ones, np.zeros_like(ones)],
+                    name if source is x else f"{name}/flat")
+    r.alias(name, result if source is x else reshape_activation(r, result, x.shape, name))
+
+
 def _norm_reduction(before: str, after: str | None = None):
     """ReduceL1 (sum of abs), ReduceSumSquare (sum of squares), ReduceL2 (its sqrt): a
     float element-wise step, a sum, maybe a final function."""
@@ -192,6 +222,7 @@ def _global(kind: str):
 OPERATORS = {
     "ArgMax": _arg_extreme("argmax"),
     "ArgMin": _arg_extreme("argmin"),
+    "Hardmax": hardmax,
     "MaxPool": max_pool,
     "AveragePool": average_pool,
     "GlobalAveragePool": _global("mean"),
