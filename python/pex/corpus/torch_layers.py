@@ -48,6 +48,10 @@ to export with torch.onnx.export.
   to the module's width), a depthwise stride-2 3x3, squeeze-and-excitation with a hard
   sigmoid, residuals (a depthwise and 1x1 shortcut where the shape changes), global
   average pool, Linear to 10.
+- `crnn_sed`: a sound-event-detection CRNN on a 32-band x 40-frame log-mel
+  spectrogram: two 3x3 convolutions with ReLU and max pooling (2x2, then 2x1 over the
+  bands only), the channels and bands of each frame flattened into a sequence, a
+  bidirectional GRU (batch first), a Linear per frame to 10 event classes.
 """
 
 from __future__ import annotations
@@ -461,6 +465,26 @@ def ghost_blocks(size: int = 64, classes: int = 10):
     return GhostBlocks(), (1, 3, size, size)
 
 
+def crnn_sed(bands: int = 32, frames: int = 40, classes: int = 10):
+    from torch import nn
+
+    class CrnnSed(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.conv = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                                      nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(),
+                                      nn.MaxPool2d((2, 1)))
+            self.gru = nn.GRU(16 * bands // 4, 32, batch_first=True, bidirectional=True)
+            self.fc = nn.Linear(64, classes)
+
+        def forward(self, x):
+            features = self.conv(x)  # [1, 16, bands / 4, frames / 2]
+            sequence, _ = self.gru(features.permute(0, 3, 1, 2).flatten(2))
+            return self.fc(sequence)
+
+    return CrnnSed(), (1, 1, bands, frames)
+
+
 # name -> (constructor, opset for torch.onnx.export; None: its default)
 NETWORKS = {"espcn_x2": (espcn_x2, None), "speaker_embedding": (speaker_embedding, None),
             "unet_tiny": (unet_tiny, None), "keypoint_head": (keypoint_head, None),
@@ -468,4 +492,5 @@ NETWORKS = {"espcn_x2": (espcn_x2, None), "speaker_embedding": (speaker_embeddin
             "channels_last_segmenter": (channels_last_segmenter, None),
             "grouped_blocks": (grouped_blocks, None), "unet_nearest": (unet_nearest, None),
             "inception_blocks": (inception_blocks, None),
-            "yolo_blocks": (yolo_blocks, None), "ghost_blocks": (ghost_blocks, None)}
+            "yolo_blocks": (yolo_blocks, None), "ghost_blocks": (ghost_blocks, None),
+            "crnn_sed": (crnn_sed, None)}
