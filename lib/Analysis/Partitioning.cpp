@@ -393,13 +393,16 @@ bool isPreferred(const Extension &a, const Extension &b) {
   return a.sequence > b.sequence;
 }
 
-/// The groups of a plan whatever the order they were chosen in.
-using PlanKey = SmallVector<std::tuple<Operation *, bool, int64_t>>;
+/// The groups of a plan whatever the order they were chosen in: each by its
+/// first and last operators, whether it accumulates, and its slices.
+using PlanKey =
+    SmallVector<std::tuple<Operation *, Operation *, bool, int64_t>>;
 
 PlanKey getPlanKey(ArrayRef<GroupChoice> groups) {
   PlanKey key;
   for (const GroupChoice &group : groups)
-    key.emplace_back(group.chain.front().getRepresentative(), group.accumulates,
+    key.emplace_back(group.chain.front().getRepresentative(),
+                     group.chain.back().getRepresentative(), group.accumulates,
                      group.slices);
   llvm::sort(key);
   return key;
