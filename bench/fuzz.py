@@ -129,7 +129,7 @@ BROKEN_TESTMODELS = {"bad_magic", "dynamic_shape", "truncated", "unsupported_ope
                      # refused by design (test/Import/onnx/*-error.test)
                      "onnx_ceil_mode", "onnx_clip_range", "onnx_computed_weights", "onnx_conv1d",
                      "onnx_gemm_trans_a", "onnx_grouped_conv", "onnx_int8_input",
-                     "onnx_lone_batch_norm", "onnx_pool_dilations", "onnx_softmax_axis"}
+                     "onnx_lone_batch_norm", "onnx_avg_pool_dilations", "onnx_softmax_axis"}
 
 
 MULTI_INPUT_TESTMODELS = {"add_int8", "concat_int8", "mul_int8"}

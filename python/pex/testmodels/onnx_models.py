@@ -1654,6 +1654,38 @@ def qdq_einsum() -> bytes:
                   output_type=TensorProto.INT8)
 
 
+def einsum_three() -> bytes:
+    """Einsum of three operands over x [2, 12] (opset 12): an outer product per row of
+    three slices ("bi,bj,bk->bijk", [2, 3, 4, 5]); a chain "ij,jk,kl->il" of x read as
+    [4, 6], its transpose [6, 4] and a parameter [4, 2] (the product of the last two,
+    [6, 2], is the smallest: a fully connected layer first), flattened: y [120 + 8]."""
+    rng = np.random.default_rng(65)
+    weights = {"starts": np.array([0, 3, 7]), "ends": np.array([3, 7, 12]),
+               "axes": np.array([1]), "matrix": np.array([4, 6]),
+               "w": rng.normal(0, 0.5, (4, 2)), "flat": np.array([-1])}
+    nodes = [_node("Slice", ["x", "starts_a", "ends_a", "axes"], "a"),
+             _node("Slice", ["x", "starts_b", "ends_b", "axes"], "b"),
+             _node("Slice", ["x", "starts_c", "ends_c", "axes"], "c"),
+             _node("Einsum", ["a", "b", "c"], "outer", equation="bi,bj,bk->bijk"),
+             _node("Reshape", ["x", "matrix"], "m"),
+             _node("Transpose", ["m"], "mt", perm=[1, 0]),
+             _node("Einsum", ["m", "mt", "w"], "chain", equation="ij,jk,kl->il"),
+             _node("Reshape", ["outer", "flat"], "outer_flat"),
+             _node("Reshape", ["chain", "flat"], "chain_flat"),
+             _node("Concat", ["outer_flat", "chain_flat"], "y", axis=0)]
+    for index, letter in enumerate("abc"):
+        weights[f"starts_{letter}"] = weights["starts"][index:index + 1]
+        weights[f"ends_{letter}"] = weights["ends"][index:index + 1]
+    del weights["starts"], weights["ends"]
+    return _graph(nodes, [("x", [2, 12])], [("y", [128])], weights, opset=12)
+
+
+def einsum_four() -> bytes:
+    """Einsum of four operands, "i,i,i,i->i" of x [3] (refused: one to three)."""
+    return _graph([_node("Einsum", ["x", "x", "x", "x"], "y", equation="i,i,i,i->i")],
+                  [("x", [3])], [("y", [3])], {}, opset=12)
+
+
 def einsum_diagonal() -> bytes:
     """Einsum "ii->i" (a diagonal: a letter repeated within one operand)."""
     return _graph([_node("Einsum", ["x"], "y", equation="ii->i")], [("x", [4, 4])],
@@ -2075,9 +2107,37 @@ def _one_node(op_type: str, input_shape, output_shape, initializers=None, inputs
 
 
 def pool_dilations() -> bytes:
-    """A MaxPool with dilations (2, 2)."""
+    """A MaxPool with dilations (2, 2), no pads, stride 1."""
     return _one_node("MaxPool", [1, 2, 6, 6], [1, 2, 4, 4], kernel_shape=[2, 2],
                      dilations=[2, 2])
+
+
+def max_pool_dilated() -> bytes:
+    """MaxPools with dilations of x - 1/2 [1, 3, 11, 10] (negative values, so -inf
+    padding matters): kernel 3 x 2, dilations (2, 3), strides 2, pads (1, 2, 2, 1),
+    ceil_mode ([1, 3, 6, 6]); and kernel 3 x 3, dilations 2, SAME_UPPER ([1, 3, 11, 10])."""
+    nodes = [_node("Sub", ["x", "half"], "centred"),
+             _node("MaxPool", ["centred"], "y", kernel_shape=[3, 2], dilations=[2, 3],
+                   strides=[2, 2], pads=[1, 2, 2, 1], ceil_mode=1),
+             _node("MaxPool", ["centred"], "same", kernel_shape=[3, 3], dilations=[2, 2],
+                   auto_pad="SAME_UPPER")]
+    return _graph(nodes, [("x", [1, 3, 11, 10])], [("y", [1, 3, 6, 6]),
+                                                   ("same", [1, 3, 11, 10])],
+                  {"half": np.array(0.5)})
+
+
+def max_pool_dilated_1d() -> bytes:
+    """A 1-D MaxPool of x - 1/2 [1, 4, 20]: kernel 3, dilation 3, stride 2, pads (2, 1)."""
+    nodes = [_node("Sub", ["x", "half"], "centred"),
+             _node("MaxPool", ["centred"], "y", kernel_shape=[3], dilations=[3], strides=[2],
+                   pads=[2, 1])]
+    return _graph(nodes, [("x", [1, 4, 20])], [("y", [1, 4, 9])], {"half": np.array(0.5)})
+
+
+def avg_pool_dilations() -> bytes:
+    """An AveragePool with dilations (2, 2) (an attribute since opset 19)."""
+    return _graph([_node("AveragePool", ["x"], "y", kernel_shape=[2, 2], dilations=[2, 2])],
+                  [("x", [1, 2, 6, 6])], [("y", [1, 2, 4, 4])], {}, opset=19)
 
 
 def softmax_axis() -> bytes:
@@ -2415,9 +2475,42 @@ def pow_fractional() -> bytes:
 
 
 def pow_large() -> bytes:
-    """Pow by 7 (an integer beyond the products Pex writes)."""
+    """Pow by 100 (an integer beyond the products Pex writes, 64 in magnitude)."""
     return _graph([_node("Pow", ["x", "e"], "y")], [("x", [1, 4])], [("y", [1, 4])],
-                  {"e": np.array(7.0)})
+                  {"e": np.array(100.0)})
+
+
+POW_EXPONENTS = (5, 13, -7, 64, -33)
+
+
+def pow_integer() -> bytes:
+    """Pow of x [4, 12] by the integers 5, 13, -7, 64 and -33 (beyond the products of 1
+    to 4: exponentiation by squaring, a reciprocal for the negative ones; 13 as a [1, 12]
+    tensor of 13s, of -x), concatenated along axis 0 ([20, 12]); `pow_integer_input` gives x of both signs, 0.5 to 1.5 in
+    magnitude (no power overflows)."""
+    nodes = [_node("Neg", ["x"], "negated")]  # a computed base (one pexc kernel fuses)
+    nodes += [_node("Pow", ["negated" if e == 13 else "x", f"e{i}"], f"p{i}")
+              for i, e in enumerate(POW_EXPONENTS)]
+    nodes.append(_node("Concat", [f"p{i}" for i in range(len(POW_EXPONENTS))], "y", axis=0))
+    return _graph(nodes, [("x", [4, 12])], [("y", [4 * len(POW_EXPONENTS), 12])],
+                  {f"e{i}": np.full((1, 12) if e == 13 else (), float(e))
+                   for i, e in enumerate(POW_EXPONENTS)})
+
+
+def pow_integer_input(path: str) -> None:
+    """The input of `pow_integer`: 48 magnitudes from 0.5 to 1.5, alternately negated."""
+    magnitudes = np.linspace(0.5, 1.5, 48)
+    np.where(np.arange(48) % 2, -magnitudes, magnitudes).astype(np.float32).tofile(path)
+
+
+def pow_integer_check(input_path: str, output_path: str) -> bool:
+    """Each power within 4e-6 relative of float64's (the float32 products' rounding)."""
+    x = np.fromfile(input_path, np.float32).astype(np.float64).reshape(4, 12)
+    want = np.concatenate([(-x if e == 13 else x) ** e for e in POW_EXPONENTS])
+    y = np.fromfile(output_path, np.float32).reshape(want.shape)
+    error = np.max(np.abs(y - want) / np.abs(want))
+    print(f"max relative error {error:.3g}")
+    return bool(error <= 4e-6 and np.array_equal(np.sign(y), np.sign(want)))
 
 
 def batch_norm_training() -> bytes:
@@ -2618,6 +2711,9 @@ MODELS = {
     "onnx_gemm_trans_a": gemm_trans_a,
     # Refused with a clear error.
     "onnx_pool_dilations": pool_dilations,
+    "onnx_max_pool_dilated": max_pool_dilated,
+    "onnx_max_pool_dilated_1d": max_pool_dilated_1d,
+    "onnx_avg_pool_dilations": avg_pool_dilations,
     "onnx_computed_weights": computed_weights,
     "onnx_conv3d": conv3d,
     "onnx_cast_uint8_to_int8": cast_uint8_to_int8,
@@ -2655,8 +2751,11 @@ MODELS = {
     "onnx_rnn_mixed_activations": rnn_mixed_activations,
     "onnx_pow_fractional": pow_fractional,
     "onnx_pow_large": pow_large,
+    "onnx_pow_integer": pow_integer,
     "onnx_batch_norm_training": batch_norm_training,
     "onnx_einsum_diagonal": einsum_diagonal,
+    "onnx_einsum_three": einsum_three,
+    "onnx_einsum_four": einsum_four,
     "onnx_matmul_broadcast_computed": matmul_broadcast_computed,
     "onnx_cumsum": cumsum,
     "onnx_cumsum_computed_axis": cumsum_computed_axis,

@@ -1,4 +1,4 @@
-"""Einsum (PyTorch's torch.einsum) of one or two operands, as operators the importer
+"""Einsum (PyTorch's torch.einsum) of one to three operands, as operators the importer
 already has.
 
 Each letter of an equation is an axis. Letters of one operand that neither the other
@@ -10,7 +10,9 @@ columns] (free: only its recorded layout changes; a letter group takes the order
 operand is stored in, so a transpose is emitted only where groups interleave) and
 reshaped to 3-D; the product goes back to the output's letters the same way. A constant
 operand is rearranged at import: without batch letters the product is a fully connected
-layer, as MatMul by a constant matrix. Nothing contracted, it is a broadcast Mul.
+layer, as MatMul by a constant matrix. Nothing contracted, it is a broadcast Mul. Three
+operands are contracted two at a time: first the pair whose product is smallest (two
+constants folded at import), keeping the letters the output or the third operand has.
 Diagonals (a letter repeated within one operand) are refused.
 """
 
@@ -190,13 +192,63 @@ def _int8_product(r, node, la: str, lb: str, output: str, sizes: dict, name: str
     return r.activations.pop(f"{name}/product"), batch + rows + columns
 
 
+def _pair(r, a, la: str, b, lb: str, keep: str, sizes: dict, name: str):
+    """The float product of two operands (at least one an activation) keeping the
+    letters of `keep` (the output's, and a further operand's): each operand's letters
+    nothing else has summed first. The activation and its letters."""
+    a, la = _summed(r, a, la, lb + keep, f"{name}/a/sum")
+    b, lb = _summed(r, b, lb, la + keep, f"{name}/b/sum")
+    return _float_product(r, a, la, b, lb, _groups(a, la, b, lb, keep), sizes, name)
+
+
+def _first_pair(operands: list, letters: list[str], output: str, sizes: dict):
+    """Which two of three operands to contract first: two constants (folded at import),
+    else the pair whose product (the letters the output or the third operand reads) is
+    smallest, the earlier pair on a tie."""
+    pairs = [(0, 1), (0, 2), (1, 2)]
+    constant = [p for p in pairs if not any(isinstance(operands[i], Activation) for i in p)]
+    if constant:
+        return constant[0]
+
+    def size(pair):
+        rest = letters[3 - sum(pair)]
+        kept = {c for i in pair for c in letters[i] if c in output or c in rest}
+        return _size(sizes, kept)
+    return min(pairs, key=size)
+
+
+def _three(r, operands: list, letters: list[str], output: str, sizes: dict, name: str):
+    """Three operands: the pair `_first_pair` picks contracted first, its product (or two
+    constants folded) then contracted with the third."""
+    i, j = _first_pair(operands, letters, output, sizes)
+    k = 3 - i - j
+    rest = letters[k]
+    keep = "".join(dict.fromkeys(c for c in letters[i] + letters[j]
+                                 if c in output or c in rest))
+    if not any(isinstance(operands[n], Activation) for n in (i, j)):
+        first = np.einsum(f"{letters[i]},{letters[j]}->{keep}",
+                          np.asarray(operands[i], np.float64),
+                          np.asarray(operands[j], np.float64))
+        first_letters = keep
+    else:
+        product, product_letters = _pair(r, operands[i], letters[i], operands[j], letters[j],
+                                         output + rest, sizes, f"{name}/pair")
+        first_letters = product_letters
+        first = reshape_activation(r, product, [sizes[c] for c in product_letters],
+                                   f"{name}/pair/shaped")
+    sides = [(first, first_letters), (operands[k], rest)]
+    if k < i:  # in the equation's order: rows and columns as the output likely has them
+        sides.reverse()
+    return _pair(r, *sides[0], *sides[1], output, sizes, name)
+
+
 def einsum(r, node, attrs) -> None:
     equation = attrs["equation"]
     equation = equation.decode() if isinstance(equation, bytes) else equation
     names = list(node.input)
     name = node.output[0]
-    if len(names) > 2:
-        raise ModelError(f"Einsum of {len(names)} operands is not supported (one or two)")
+    if len(names) > 3:
+        raise ModelError(f"Einsum of {len(names)} operands is not supported (one to three)")
     shapes = [np.shape(r.constants[n]) if r.is_constant(n) else r.raw(n).shape for n in names]
     letters, output, spare = _parse(equation, shapes)
     letters, sizes = _broadcast(letters, shapes, spare, equation)
@@ -210,11 +262,11 @@ def einsum(r, node, attrs) -> None:
         operands = [operand(r, n) for n in names]
         if len(names) == 1:
             result = _summed(r, operands[0], letters[0], output, f"{name}/sum")
+        elif len(names) == 2:
+            result = _pair(r, operands[0], letters[0], operands[1], letters[1], output, sizes,
+                           name)
         else:
-            a, la = _summed(r, operands[0], letters[0], letters[1] + output, f"{name}/a/sum")
-            b, lb = _summed(r, operands[1], letters[1], la + output, f"{name}/b/sum")
-            result = _float_product(r, a, la, b, lb, _groups(a, la, b, lb, output), sizes,
-                                    name)
+            result = _three(r, operands, letters, output, sizes, name)
     product, product_letters = result
     shaped = reshape_activation(r, product, [sizes[c] for c in product_letters],
                                 f"{name}/shaped")

@@ -198,15 +198,22 @@ def modulo(r, node, attrs) -> None:
 
 
 def power(r, node, attrs) -> None:
-    """x ** y for a constant scalar y: products for small integer powers (a reciprocal
-    for negative ones), sqrt and rsqrt for 1/2 and -1/2, exp(y log x) for other
-    fractional ones (NaN for a negative x as C's powf; 1/p computed in float32, such as
-    F.pairwise_distance's 0.49999976, is one). Larger integer powers are refused: TOSA's
-    pow has no kernel here, and exp(y log x) is wrong for a negative x."""
+    """x ** y for a constant y (a scalar, or one value throughout): products for integer
+    powers up to 64 in magnitude (`_integer_power`: beyond 4 by squaring; a reciprocal
+    for negative ones; a negative x keeps its sign for odd ones), sqrt and
+    rsqrt for 1/2 and -1/2, exp(y log x) for other fractional ones (NaN for a negative x
+    as C's powf; 1/p computed in float32, such as F.pairwise_distance's 0.49999976, is
+    one). Larger integer powers and 0 are refused: TOSA's pow has no kernel here, and
+    exp(y log x) is wrong for a negative x."""
     x = r.float_activation(node.input[0])
-    if not r.is_constant(node.input[1]) or np.size(r.constants[node.input[1]]) != 1:
+    if not r.is_constant(node.input[1]):
         raise ModelError("only a constant scalar exponent is supported")
-    exponent = float(np.asarray(r.constants[node.input[1]]).reshape(-1)[0])
+    exponents = np.asarray(r.constants[node.input[1]])
+    if exponents.size != 1 and (np.any(exponents != exponents.reshape(-1)[0])
+                                or np.broadcast_shapes(x.shape, exponents.shape) != x.shape):
+        raise ModelError(f"exponent of shape {list(exponents.shape)}: only one value for "
+                         f"all elements, not broadcasting x {list(x.shape)}, is supported")
+    exponent = float(exponents.reshape(-1)[0])
     if not np.isfinite(exponent):
         raise ModelError(f"exponent {exponent:g} is not supported")
     name = node.output[0]
@@ -219,15 +226,47 @@ def power(r, node, attrs) -> None:
                         f"{name}/scaled", activation="NONE")
         r.alias(name, unary(r, None, "exp", name, scaled))
         return
-    if not 1 <= abs(exponent) <= 4:
-        raise ModelError(f"exponent {exponent:g} is not supported (integers from 1 to 4 in "
-                         f"magnitude, and fractions)")
-    power_of = x
-    for step in range(1, int(abs(exponent))):
-        last = step == int(abs(exponent)) - 1 and exponent > 0
-        power_of = binary(r, "mul", [power_of, x], name if last else f"{name}/power{step + 1}",
-                          activation="NONE")
-    r.alias(name, _reciprocal_of(r, power_of, name) if exponent < 0 else power_of)
+    if not 1 <= abs(exponent) <= _LARGEST_POWER:
+        raise ModelError(f"exponent {exponent:g} is not supported (integers from 1 to "
+                         f"{_LARGEST_POWER} in magnitude, and fractions)")
+    r.alias(name, _integer_power(r, x, int(exponent), name))
+
+
+_LARGEST_POWER = 64
+
+
+def _integer_power(r, x: Activation, exponent: int, name: str) -> Activation:
+    """x ** exponent (a non-zero integer): up to 4 in magnitude a chain of products by x
+    (one kernel); beyond, by squaring from the exponent's leading bit (r = r * r, then
+    r = r * x where the next bit is set: log2 |n| squarings), a reciprocal for a negative
+    exponent. The squarings read x through a flattening reshape (a view): each product
+    reads only the previous one and that view, so the element-wise kernels pexc forms
+    along the chain stay in chain order. The last op is named `name`."""
+    magnitude = abs(exponent)
+    if magnitude <= 4:
+        power_of = x
+        for step in range(1, magnitude):
+            last = step == magnitude - 1 and exponent > 0
+            power_of = binary(r, "mul", [power_of, x],
+                              name if last else f"{name}/power{step + 1}", activation="NONE")
+        return _reciprocal_of(r, power_of, name) if exponent < 0 else power_of
+    size = x.tensor.num_elements
+    view = (size,) if x.tensor.shape != (size,) else (1, size)
+    flat = Activation(r.emit("reshape", [x.tensor], view, like=x.tensor, name=f"{name}/flat"),
+                      tuple(range(len(view))))
+    result, power = flat, 1
+    for bit in bin(magnitude)[3:]:
+        power *= 2
+        result = binary(r, "mul", [result, result], f"{name}/square{power}",
+                        activation="NONE")
+        if bit == "1":
+            power += 1
+            result = binary(r, "mul", [result, flat], f"{name}/power{power}",
+                            activation="NONE")
+    if exponent < 0:
+        result = _reciprocal_of(r, result, f"{name}/reciprocal")
+    return Activation(r.emit("reshape", [result.tensor], x.tensor.shape, like=x.tensor,
+                             name=name), x.perm)
 
 
 def _reciprocal_of(r, x: Activation, name: str) -> Activation:

@@ -1,4 +1,4 @@
-"""MaxPool, AveragePool, global pools and reductions (ReduceMean/Max/Min/Sum)."""
+"""MaxPool (also dilated), AveragePool, global pools and reductions (ReduceMean/Max/Min/Sum)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,10 @@ def pool_window(r, x, node, attrs) -> tuple[dict, tuple]:
 
 def max_pool(r, node, attrs) -> None:
     """Also for int8 tensors and DequantizeLinear views: the maximum commutes with
-    dequantisation, padding is left out."""
+    dequantisation, padding is left out. With dilations: `dilated_max_pool`."""
+    if any(d != 1 for d in attrs.get("dilations", ())):
+        dilated_max_pool(r, node, attrs)
+        return
     x = r.raw(node.input[0])
     if x.form == "requantized" or not x.quantized:
         x = r.float_activation(node.input[0])
@@ -36,6 +39,50 @@ def max_pool(r, node, attrs) -> None:
     window, out_shape = pool_window(r, tensor, node, lines.image_attributes(attrs, x.rank))
     out = r.emit("max_pool2d", [tensor], out_shape, like=tensor, name=node.output[0], **window)
     r.define(node.output[0], *lines.from_image(r, out, x.rank), x.form, x.unsigned)
+
+
+def dilated_max_pool(r, node, attrs) -> None:
+    """A MaxPool with dilations (float; an int8 input dequantised): the input padded with
+    -inf (only as far as a window reaches), the maximum of its kh x kw slices, tap (i, j)
+    starting at row i * dh and column j * dw and as long as the stride-1 windows needed
+    ((out - 1) * stride + 1), then every stride-th row and column kept (a 1 x 1 max_pool2d
+    of that stride). ceil_mode's extra windows read the end padding (`spatial_window`)."""
+    if len(node.output) > 1 and node.output[1]:
+        raise ModelError("the Indices output of MaxPool is not supported")
+    signal = r.float_activation(node.input[0])
+    x = lines.image(r, signal)
+    name = node.output[0]
+    kernel = tuple(lines.image_attributes(attrs, signal.rank)["kernel_shape"])
+    window = spatial_window(x.shape[1], x.shape[2], lines.image_attributes(attrs, signal.rank),
+                            kernel, bool(attrs.get("ceil_mode", 0)))
+    stride, dilation, out = window["stride"], window["dilation"], window["out"]
+    top, _, left, _ = window["pad"]
+    spans = [(o - 1) * s + 1 for o, s in zip(out, stride)]  # stride-1 windows needed
+    reach = [span + (k - 1) * d for span, k, d in zip(spans, kernel, dilation)]
+    bottom = max(reach[0] - top - x.shape[1], 0)
+    right = max(reach[1] - left - x.shape[2], 0)
+    if top or bottom or left or right:
+        x = r.emit("pad", [x], (x.shape[0], x.shape[1] + top + bottom,
+                                x.shape[2] + left + right, x.shape[3]),
+                   name=f"{name}/padded", pads=((0, 0), (top, bottom), (left, right), (0, 0)),
+                   value=float("-inf"))
+    shape = (x.shape[0], spans[0], spans[1], x.shape[3])
+    taps = [(i, j) for i in range(kernel[0]) for j in range(kernel[1])]
+    strided = stride != (1, 1)
+    result = None
+    for index, (i, j) in enumerate(taps):
+        last = index == len(taps) - 1 and not strided
+        tap = r.emit("slice", [x], shape, like=x,
+                     name=name if last and not index else f"{name}/tap{i}_{j}",
+                     begin=(0, i * dilation[0], j * dilation[1], 0), size=shape)
+        result = tap if result is None else \
+            r.emit("maximum", [result, tap], shape, like=x,
+                   name=name if last else f"{name}/max{i}_{j}")
+    if strided:
+        result = r.emit("max_pool2d", [result], (x.shape[0], *out, x.shape[3]), like=x,
+                        name=name, kernel=(1, 1), stride=stride, pad=(0, 0, 0, 0),
+                        activation="NONE")
+    r.define(name, *lines.from_image(r, result, signal.rank))
 
 
 def average_pool(r, node, attrs) -> None:
