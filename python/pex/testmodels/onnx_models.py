@@ -2588,6 +2588,34 @@ def topk_computed_k() -> bytes:
              helper.make_node("TopK", ["x", "k"], ["y", "indices"], name="y")]
     return _graph(nodes, [("x", [4])], [("y", [1])], {})
 
+
+def spectrogram_front() -> bytes:
+    """A CRNN's front on a 32-band x 40-frame spectrogram: Conv 1 -> 8, Relu, MaxPool
+    2x2, Conv 8 -> 16, Relu, MaxPool 2x1 (bands only), each frame's channels and bands
+    flattened (Transpose, Reshape), a MatMul per frame to 10 classes. Its peak is lowest
+    with each convolution producing the slices its pool reads (pex-partition's beam
+    search; the greedy choice makes the second convolution consume the first pool's
+    slices)."""
+    rng = np.random.default_rng(48)
+    weights = {
+        "w1": rng.normal(0, 0.5, (8, 1, 3, 3)), "b1": rng.normal(0, 0.1, 8),
+        "w2": rng.normal(0, 0.2, (16, 8, 3, 3)), "b2": rng.normal(0, 0.1, 16),
+        "shape": np.array([1, 20, 128], np.int64), "w3": rng.normal(0, 0.1, (128, 10)),
+    }
+    nodes = [
+        _node("Conv", ["x", "w1", "b1"], "c1", pads=[1, 1, 1, 1]),
+        _node("Relu", ["c1"], "r1"),
+        _node("MaxPool", ["r1"], "p1", kernel_shape=[2, 2], strides=[2, 2]),
+        _node("Conv", ["p1", "w2", "b2"], "c2", pads=[1, 1, 1, 1]),
+        _node("Relu", ["c2"], "r2"),
+        _node("MaxPool", ["r2"], "p2", kernel_shape=[2, 1], strides=[2, 1]),
+        _node("Transpose", ["p2"], "frames", perm=[0, 3, 1, 2]),
+        _node("Reshape", ["frames", "shape"], "sequence"),
+        _node("MatMul", ["sequence", "w3"], "y"),
+    ]
+    return _graph(nodes, [("x", [1, 1, 32, 40])], [("y", [1, 20, 10])], weights)
+
+
 MODELS = {
     "onnx_cnn": cnn,
     "onnx_add": add,
@@ -2605,6 +2633,7 @@ MODELS = {
     "onnx_unet_nearest": unet_nearest,
     "onnx_unet_nearest_qdq": unet_nearest_qdq,
     "onnx_c2f_block": c2f_block,
+    "onnx_spectrogram_front": spectrogram_front,
     "onnx_c2f_block_qdq": c2f_block_qdq,
     "onnx_matmul": matmul,
     "onnx_gemm": gemm,
