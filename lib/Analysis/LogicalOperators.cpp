@@ -207,14 +207,16 @@ static bool isClosedElementwiseDiamond(Value value) {
       return false;
     members.insert(op);
     // Closed: `value` and every member but `op` are read only by members.
-    // Only `op`'s result may be stored (placed by pex-plan-arena).
+    // Only `op`'s result may be stored (placed by pex-plan-arena). One
+    // member alone reads `value` several times (x * x): inside a diamond
+    // (squarings chained in a power, x^5 = (x^2)^2 x), that edge must fuse
+    // too, or the diamond's operator would surround an operator of its own.
     if (usedOnlyInside(value) && llvm::all_of(members, [&](Operation *member) {
           return member == op || usedOnlyInside(member->getResult(0));
         }))
-      return members.size() > 1 &&
-             llvm::none_of(members, [&](Operation *member) {
-               return member != op && member->hasAttr(kPlacementAttrName);
-             });
+      return llvm::none_of(members, [&](Operation *member) {
+        return member != op && member->hasAttr(kPlacementAttrName);
+      });
     addReaders(op->getResult(0));
   }
   return false;

@@ -189,6 +189,37 @@ func.func @leaky_relu_diamond(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x4xf32> {
 
 // -----
 
+// x^9 by squaring (x^2, x^4, x^8, x^8 * x) reads the convolution's result at
+// both ends of the chain and each square twice: the whole diamond fuses into
+// the convolution's logical operator (the squares' edges too, or x^4 would
+// sit between two of its members), and the chain runs on channel slices.
+// CHECK-LABEL: func.func @power_by_squaring
+// CHECK:       pex.group axis = 3, channels = 32
+// CHECK:         %[[C:.*]] = tosa.conv2d {{.*}} -> tensor<1x8x8x{{[0-9]+}}xf32>
+// CHECK:         %[[S2:.*]] = tosa.mul %[[C]], %[[C]]
+// CHECK:         %[[S4:.*]] = tosa.mul %[[S2]], %[[S2]]
+// CHECK:         %[[S8:.*]] = tosa.mul %[[S4]], %[[S4]]
+// CHECK:         %[[P9:.*]] = tosa.mul %[[S8]], %[[C]]
+// CHECK:         tosa.max_pool2d %[[P9]]
+func.func @power_by_squaring(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x4xf32> {
+  %zero = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %w1 = "tosa.const"() {values = dense<1.0> : tensor<32x1x1x4xf32>} : () -> tensor<32x1x1x4xf32>
+  %b1 = "tosa.const"() {values = dense<0.0> : tensor<32xf32>} : () -> tensor<32xf32>
+  %w2 = "tosa.const"() {values = dense<1.0> : tensor<4x1x1x32xf32>} : () -> tensor<4x1x1x32xf32>
+  %b2 = "tosa.const"() {values = dense<0.0> : tensor<4xf32>} : () -> tensor<4xf32>
+  %c = tosa.conv2d %x, %w1, %b1, %zero, %zero {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>, tensor<32x1x1x4xf32>, tensor<32xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x32xf32>
+  %s2 = tosa.mul %c, %c, %shift : (tensor<1x8x8x32xf32>, tensor<1x8x8x32xf32>, tensor<1xi8>) -> tensor<1x8x8x32xf32>
+  %s4 = tosa.mul %s2, %s2, %shift : (tensor<1x8x8x32xf32>, tensor<1x8x8x32xf32>, tensor<1xi8>) -> tensor<1x8x8x32xf32>
+  %s8 = tosa.mul %s4, %s4, %shift : (tensor<1x8x8x32xf32>, tensor<1x8x8x32xf32>, tensor<1xi8>) -> tensor<1x8x8x32xf32>
+  %p9 = tosa.mul %s8, %c, %shift : (tensor<1x8x8x32xf32>, tensor<1x8x8x32xf32>, tensor<1xi8>) -> tensor<1x8x8x32xf32>
+  %p = tosa.max_pool2d %p9 {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x32xf32>) -> tensor<1x4x4x32xf32>
+  %y = tosa.conv2d %p, %w2, %b2, %zero, %zero {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x32xf32>, tensor<4x1x1x32xf32>, tensor<4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x4xf32>
+  return %y : tensor<1x4x4x4xf32>
+}
+
+// -----
+
 // A reversal of the rows (torch.flip on H) is channel-local: it runs inside
 // the group between the expansion and the projection, on a slice of the
 // 96 channels.

@@ -236,12 +236,10 @@ _LARGEST_POWER = 64
 
 
 def _integer_power(r, x: Activation, exponent: int, name: str) -> Activation:
-    """x ** exponent (a non-zero integer): up to 4 in magnitude a chain of products by x
-    (one kernel); beyond, by squaring from the exponent's leading bit (r = r * r, then
-    r = r * x where the next bit is set: log2 |n| squarings), a reciprocal for a negative
-    exponent. The squarings read x through a flattening reshape (a view): each product
-    reads only the previous one and that view, so the element-wise kernels pexc forms
-    along the chain stay in chain order. The last op is named `name`."""
+    """x ** exponent (a non-zero integer): up to 4 in magnitude a chain of products by x;
+    beyond, by squaring from the exponent's leading bit (r = r * r, then r = r * x where
+    the next bit is set: log2 |n| squarings), a reciprocal for a negative exponent. The
+    last op is named `name`."""
     magnitude = abs(exponent)
     if magnitude <= 4:
         power_of = x
@@ -250,23 +248,19 @@ def _integer_power(r, x: Activation, exponent: int, name: str) -> Activation:
             power_of = binary(r, "mul", [power_of, x],
                               name if last else f"{name}/power{step + 1}", activation="NONE")
         return _reciprocal_of(r, power_of, name) if exponent < 0 else power_of
-    size = x.tensor.num_elements
-    view = (size,) if x.tensor.shape != (size,) else (1, size)
-    flat = Activation(r.emit("reshape", [x.tensor], view, like=x.tensor, name=f"{name}/flat"),
-                      tuple(range(len(view))))
-    result, power = flat, 1
-    for bit in bin(magnitude)[3:]:
+    result, power = x, 1
+    steps = bin(magnitude)[3:]
+    for index, bit in enumerate(steps):
+        last = index == len(steps) - 1 and exponent > 0
         power *= 2
-        result = binary(r, "mul", [result, result], f"{name}/square{power}",
+        result = binary(r, "mul", [result, result],
+                        name if last and bit == "0" else f"{name}/square{power}",
                         activation="NONE")
         if bit == "1":
             power += 1
-            result = binary(r, "mul", [result, flat], f"{name}/power{power}",
+            result = binary(r, "mul", [result, x], name if last else f"{name}/power{power}",
                             activation="NONE")
-    if exponent < 0:
-        result = _reciprocal_of(r, result, f"{name}/reciprocal")
-    return Activation(r.emit("reshape", [result.tensor], x.tensor.shape, like=x.tensor,
-                             name=name), x.perm)
+    return _reciprocal_of(r, result, name) if exponent < 0 else result
 
 
 def _reciprocal_of(r, x: Activation, name: str) -> Activation:
