@@ -8,8 +8,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/DenseSet.h"
-
 #include "llvm/Support/Debug.h"
+
 #include <set>
 
 #define DEBUG_TYPE "pex-partition"
