@@ -389,6 +389,8 @@ void mlir::pex::registerTosaInterfaceModels(DialectRegistry &registry) {
         *context);
     tosa::ReduceMinOp::attachInterface<ReduceModel<tosa::ReduceMinOp, false>>(
         *context);
+    tosa::ReduceProductOp::attachInterface<
+        ReduceModel<tosa::ReduceProductOp, false>>(*context);
   });
   registerTosaRowModels(registry);
 }

@@ -76,6 +76,7 @@ Kinds ONNX models add:
                     plus output_zp, saturated
   table             x (i8) -> i8;  entries: the 256 results for x = -128 ... 127
   reduce_sum, reduce_max, reduce_min   x;  axes (sorted), keep_dims
+  reduce_product    x (float);  axes (sorted), keep_dims
   slice             x;  begin, size (per dimension)
   resize            x (NHWC);  mode ("nearest" or "bilinear"), rows, columns: per output
                     row (column) the input indices i0, i1 and weight w of

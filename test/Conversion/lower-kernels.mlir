@@ -710,3 +710,22 @@ func.func @embedding_rows(%table: memref<1x20x8xi8>, %ids: memref<1x6xi32>, %y: 
   }
   return
 }
+
+// -----
+
+// reduce_product multiplies along its axis, in order, from 1.
+// CHECK-LABEL: func.func private @product_of_rows_k0_reduce_product
+// CHECK-SAME:    (%[[X:.*]]: memref<1x3x4xf32>, %[[Y:.*]]: memref<1x1x4xf32>)
+// CHECK:         %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK:         scf.for %[[R:.*]] = %{{.*}} to %c3 step %{{.*}} iter_args(%[[ACC:.*]] = %[[ONE]]) -> (f32)
+// CHECK-NEXT:      %[[V:.*]] = memref.load %[[X]][%{{.*}}, %[[R]], %{{.*}}] : memref<1x3x4xf32>
+// CHECK-NEXT:      %[[P:.*]] = arith.mulf %[[ACC]], %[[V]] : f32
+// CHECK-NEXT:      scf.yield %[[P]] : f32
+func.func @product_of_rows(%x: memref<1x3x4xf32>, %y: memref<1x1x4xf32>) {
+  pex.kernel ins(%x : memref<1x3x4xf32>) outs(%y : memref<1x1x4xf32>) {
+  ^bb0(%in: tensor<1x3x4xf32>, %out: tensor<1x1x4xf32>):
+    %p = tosa.reduce_product %in {axis = 1 : i32} : (tensor<1x3x4xf32>) -> tensor<1x1x4xf32>
+    pex.yield %p : tensor<1x1x4xf32>
+  }
+  return
+}

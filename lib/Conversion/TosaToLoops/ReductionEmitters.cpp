@@ -1,4 +1,4 @@
-//===- ReductionEmitters.cpp - TOSA reduce_sum/max/min ----------*- C++ -*-===//
+//===- ReductionEmitters.cpp - TOSA reduce_sum/max/min/product --*- C++ -*-===//
 
 #include "EmitterUtils.h"
 
@@ -11,7 +11,7 @@ using namespace mlir::pex::emit;
 
 namespace {
 
-enum class Combine { Sum, Max, Min };
+enum class Combine { Sum, Max, Min, Product };
 
 /// Reduces the input along `axis` (kept as a size-1 dimension) in order.
 template <typename OpTy, Combine kind>
@@ -39,11 +39,14 @@ struct ReduceEmitter
                                  b, loc, type,
                                  -std::numeric_limits<double>::infinity())
                            : constantInt(b, loc, type, minSigned(type));
-          else
+          else if constexpr (kind == Combine::Min)
             init = isFloat ? constantFloat(
                                  b, loc, type,
                                  std::numeric_limits<double>::infinity())
                            : constantInt(b, loc, type, maxSigned(type));
+          else
+            init = isFloat ? constantFloat(b, loc, type, 1.0)
+                           : constantInt(b, loc, type, 1);
           Value result = buildReductionNest(
               b, loc, {inputType.getDimSize(axis)}, init,
               [&](OpBuilder &rb, Location rl, ValueRange r,
@@ -62,11 +65,16 @@ struct ReduceEmitter
                                         .getResult()
                                   : arith::MaxSIOp::create(rb, rl, acc, x)
                                         .getResult()};
-                else
+                else if constexpr (kind == Combine::Min)
                   return {isFloat ? arith::MinimumFOp::create(rb, rl, acc, x)
                                         .getResult()
                                   : arith::MinSIOp::create(rb, rl, acc, x)
                                         .getResult()};
+                else
+                  return {
+                      isFloat
+                          ? arith::MulFOp::create(rb, rl, acc, x).getResult()
+                          : arith::MulIOp::create(rb, rl, acc, x).getResult()};
               })[0];
           emitElement(b, loc, out, result);
         });
@@ -83,4 +91,6 @@ void emit::attachReductionEmitters(MLIRContext *context) {
       ReduceEmitter<tosa::ReduceMaxOp, Combine::Max>>(*context);
   tosa::ReduceMinOp::attachInterface<
       ReduceEmitter<tosa::ReduceMinOp, Combine::Min>>(*context);
+  tosa::ReduceProductOp::attachInterface<
+      ReduceEmitter<tosa::ReduceProductOp, Combine::Product>>(*context);
 }

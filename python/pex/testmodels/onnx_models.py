@@ -2271,6 +2271,38 @@ def hardmax_flattened() -> bytes:
                   {"three": np.array(3.0)}, opset=11)
 
 
+def reduce_prod() -> bytes:
+    """ReduceProd at opset 18 (axes an input) of x + 0.5 [1, 5, 3, 4], factors from 0.5 to
+    1.5: over H and W without keepdims ([1, 5]: two axes, 3 and 4 values), over the
+    channels kept (NHWC: the last stored axis, 5 values), over all axes (none given), and
+    none with noop_with_empty_axes (x + 0.5 itself)."""
+    nodes = [_node("Add", ["x", "half"], "factors"),
+             _node("ReduceProd", ["factors", "spatial_axes"], "spatial", keepdims=0),
+             _node("ReduceProd", ["factors", "channel_axis"], "channels"),
+             _node("ReduceProd", ["factors"], "all"),
+             _node("ReduceProd", ["factors"], "same", noop_with_empty_axes=1)]
+    nodes += _flat_concat(["spatial", "channels", "all", "same"], "y")
+    return _graph(nodes, [("x", [1, 5, 3, 4])], [("y", [1, 5 + 12 + 1 + 60])],
+                  {"half": np.array(0.5), "spatial_axes": np.array([2, 3], np.int64),
+                   "channel_axis": np.array([1], np.int64)}, opset=18)
+
+
+def reduce_prod_attribute() -> bytes:
+    """ReduceProd before opset 18 (13: axes an attribute) of x + 0.5 [2, 3, 7] over the
+    first and last axes (0 and -1: 2 and 7 values) without keepdims."""
+    nodes = [_node("Add", ["x", "half"], "factors"),
+             _node("ReduceProd", ["factors"], "y", axes=[0, -1], keepdims=0)]
+    return _graph(nodes, [("x", [2, 3, 7])], [("y", [3])], {"half": np.array(0.5)})
+
+
+def reduce_prod_int() -> bytes:
+    """ReduceProd of int64 ids [2, 4] (only float is)."""
+    from onnx import TensorProto
+    return _graph([_node("ReduceProd", ["ids"], "y", axes=[1])], [("ids", [2, 4])],
+                  [("y", [2, 1])], {}, input_type=TensorProto.INT64,
+                  output_type=TensorProto.INT64)
+
+
 def lrn() -> bytes:
     """LRN of size 3 (AlexNet's 5 in LRN 5 too) over 2 x - 1 [1, 6, 4, 5], alpha 0.5,
     beta 0.75, bias 2: alpha large enough that the window's sum matters."""
@@ -2766,6 +2798,9 @@ MODELS = {
     "onnx_lp_normalization_p3": lp_normalization_p3,
     "onnx_hardmax": hardmax,
     "onnx_hardmax_flattened": hardmax_flattened,
+    "onnx_reduce_prod": reduce_prod,
+    "onnx_reduce_prod_attribute": reduce_prod_attribute,
+    "onnx_reduce_prod_int": reduce_prod_int,
     "onnx_lrn": lrn,
     "onnx_lrn_even": lrn_even,
     "onnx_mod": lambda: _mod_model(0, np.array(7, np.int64)),

@@ -88,6 +88,7 @@ LOWERINGS = {
     "reduce_sum": reduction.lower_reduce_sum,
     "reduce_max": reduction.lower_reduce_max,
     "reduce_min": reduction.lower_reduce_min,
+    "reduce_product": reduction.lower_reduce_product,
     "slice": shape.lower_slice,
     "resize": resize.lower_resize,
     "svdf": recurrent.lower_svdf,

@@ -1,5 +1,5 @@
-"""reduce_sum, reduce_max and reduce_min over a set of axes (one TOSA reduction each),
-and argmax / argmin / top_k along one axis."""
+"""reduce_sum, reduce_max, reduce_min and reduce_product over a set of axes (one TOSA
+reduction each), and argmax / argmin / top_k along one axis."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ def _reduction(name: str):
 
 lower_reduce_max = _reduction("reduce_max")
 lower_reduce_min = _reduction("reduce_min")
+lower_reduce_product = _reduction("reduce_product")
 
 
 def lower_reduce_sum(b: FunctionBuilder, op: Op) -> None:

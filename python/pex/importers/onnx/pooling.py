@@ -1,4 +1,5 @@
-"""MaxPool (also dilated), AveragePool, global pools and reductions (ReduceMean/Max/Min/Sum)."""
+"""MaxPool (also dilated), AveragePool, global pools and reductions (ReduceMean/Max/Min/Sum/
+Prod)."""
 
 from __future__ import annotations
 
@@ -145,6 +146,9 @@ def _reduction(kind: str, axes_moved: int):
         if kind == "mean" and quantized.mean(r, node, attrs, axes_moved):
             return
         x = r.raw(node.input[0])
+        if kind == "reduce_product" and x.tensor.dtype == "i32":
+            raise ModelError(f"ReduceProd of integer '{node.input[0]}' is not supported; "
+                             f"only float (TOSA 1.0 has no integer product reduction)")
         counts = x.tensor.dtype == "i32" and kind != "mean"  # (ids != 0).sum(1): lengths
         if not counts and (kind not in ("reduce_max", "reduce_min")
                            or x.form == "requantized" or not x.quantized):
@@ -278,6 +282,7 @@ OPERATORS = {
     "ReduceMax": _reduction("reduce_max", 18),
     "ReduceMin": _reduction("reduce_min", 18),
     "ReduceSum": _reduction("reduce_sum", 13),
+    "ReduceProd": _reduction("reduce_product", 18),
     "ReduceLogSumExp": reduce_log_sum_exp,
     "ReduceL1": _norm_reduction("abs"),
     "ReduceL2": _norm_reduction("square", "sqrt"),
