@@ -14,8 +14,10 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -72,6 +74,19 @@ private:
   /// it in the global from the first iteration.
   FlatSymbolRefAttr findStateComputedInPlace(func::FuncOp func,
                                              OpOperand &returned) const;
+  /// The variable whose global can hold the new value `returned` as an
+  /// operator computes it, once every other reader of the variable's value
+  /// before the run has run (Unit::runsAfter; none may read the new value):
+  /// an operator that does not read the value before the run (the slice of a
+  /// streaming model's window keeping its newest frames), reads it element
+  /// by element where it writes (a leaky integrator), or is a concatenation
+  /// shifting it along its axis (an SVDF's memory: its older steps, then the
+  /// newest), whose forward loop reads each element before a write reaches
+  /// it.
+  FlatSymbolRefAttr findStateWrittenAfterReaders(func::FuncOp func,
+                                                 OpOperand &returned);
+  /// Whether `returned` is the only operand of the return naming its buffer.
+  bool isReturnedOnce(OpOperand &returned) const;
   /// Marks the operands that may be computed in their slice of a
   /// concatenation's result (Buffer::concatenatedInto).
   void findOperandsInConcatenation();
@@ -164,14 +179,122 @@ BufferGraphBuilder::findStateComputedInPlace(func::FuncOp func,
   if (!before || !isVariableArgument(before) || !before.hasOneUse() ||
       func.getArgAttr(before.getArgNumber(), kVariableAttrName) != state)
     return nullptr;
-  // Returned once, not even through a view: another result would need a
-  // storage of its own.
-  unsigned buffer = bufferOf.lookup(returned.get());
-  if (llvm::count_if(returned.getOwner()->getOperands(), [&](Value value) {
-        auto it = bufferOf.find(value);
-        return it != bufferOf.end() && it->second == buffer;
-      }) != 1)
+  if (!isReturnedOnce(returned))
     return nullptr;
+  return state;
+}
+
+bool BufferGraphBuilder::isReturnedOnce(OpOperand &returned) const {
+  // Not even through a view: another result would need a storage of its own.
+  unsigned buffer = bufferOf.lookup(returned.get());
+  return llvm::count_if(returned.getOwner()->getOperands(), [&](Value value) {
+           auto it = bufferOf.find(value);
+           return it != bufferOf.end() && it->second == buffer;
+         }) == 1;
+}
+
+/// Whether `value` is `source` or a view of it.
+static bool isViewOf(Value value, Value source) {
+  while (value != source) {
+    Operation *def = value.getDefiningOp();
+    if (!def || !isViewOp(def))
+      return false;
+    value = getViewSource(def);
+  }
+  return true;
+}
+
+/// Whether `slice` takes whole dimensions except along `axis`, where it
+/// starts past its first element or at it.
+static bool isSliceAlong(tosa::SliceOp slice, int64_t axis) {
+  SmallVector<int64_t> start;
+  if (!tosa::getConstShapeValues(slice.getStart().getDefiningOp(), start))
+    return false;
+  ArrayRef<int64_t> source = slice.getInput1().getType().getShape();
+  ArrayRef<int64_t> result = slice.getType().getShape();
+  for (int64_t dim = 0, rank = source.size(); dim < rank; ++dim)
+    if (dim != axis && (start[dim] != 0 || result[dim] != source[dim]))
+      return false;
+  return start[axis] >= 0;
+}
+
+/// Whether `concat` shifts `before` along its axis: its first operand is a
+/// slice of `before` starting there at or past where the slice lands, whole
+/// along the other axes, and no other operand views `before`.
+static bool isShiftOf(tosa::ConcatOp concat, Value before) {
+  auto slice = concat.getInput1().front().getDefiningOp<tosa::SliceOp>();
+  return slice && slice.getInput1() == before && isViewOp(slice) &&
+         isSliceAlong(slice, concat.getAxis()) &&
+         llvm::none_of(concat.getInput1().drop_front(), [&](Value operand) {
+           return isViewOf(operand, before);
+         });
+}
+
+FlatSymbolRefAttr
+BufferGraphBuilder::findStateWrittenAfterReaders(func::FuncOp func,
+                                                 OpOperand &returned) {
+  auto state = func.getResultAttrOfType<FlatSymbolRefAttr>(
+      returned.getOperandNumber(), kVariableAttrName);
+  if (!state || !isReturnedOnce(returned))
+    return nullptr;
+  auto before = llvm::find_if(func.getArguments(), [&](BlockArgument arg) {
+    return func.getArgAttr(arg.getArgNumber(), kVariableAttrName) == state;
+  });
+  Operation *producer = returned.get().getDefiningOp();
+  auto writer = producer ? model.unitOfOp.find(producer) : model.unitOfOp.end();
+  if (before == func.getArguments().end() || !isVariableArgument(*before) ||
+      writer == model.unitOfOp.end() ||
+      model.units[writer->second].op.getSink() != producer ||
+      producer->getNumRegions() != 0)
+    return nullptr;
+  const LogicalOperator &writerOp = model.units[writer->second].op;
+  SmallVector<Value> readsBefore;
+  for (Value operand : writerOp.getExternalOperands())
+    if (isViewOf(operand, *before))
+      readsBefore.push_back(operand);
+  auto concat = dyn_cast<tosa::ConcatOp>(producer);
+  bool readsInOrder =
+      readsBefore.empty() ||
+      (concat && writerOp.ops.size() == 1 && isShiftOf(concat, *before)) ||
+      (readsBefore.size() == 1 && readsBefore.front() == *before &&
+       getInPlaceCandidate(writerOp) == *before);
+  if (!readsInOrder)
+    return nullptr;
+
+  // The units reading the value before the run, directly or through views,
+  // inside their regions too.
+  llvm::SetVector<unsigned> readers;
+  SmallVector<Value> worklist = {*before};
+  Block &block = func.getBody().front();
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    for (Operation *user : value.getUsers()) {
+      Operation *ancestor = block.findAncestorOpInBlock(*user);
+      if (ancestor && isViewOp(ancestor)) {
+        worklist.push_back(ancestor->getResult(0));
+        continue;
+      }
+      auto unit =
+          ancestor ? model.unitOfOp.find(ancestor) : model.unitOfOp.end();
+      if (unit == model.unitOfOp.end())
+        return nullptr;
+      if (unit->second != writer->second)
+        readers.insert(unit->second);
+    }
+  }
+  // A reader that needs the new value cannot run before it is computed.
+  llvm::DenseSet<Operation *> dependents;
+  worklist.assign(producer->result_begin(), producer->result_end());
+  while (!worklist.empty())
+    for (Operation *user : worklist.pop_back_val().getUsers())
+      if (Operation *ancestor = block.findAncestorOpInBlock(*user);
+          ancestor && dependents.insert(ancestor).second)
+        llvm::append_range(worklist, ancestor->getResults());
+  for (unsigned reader : readers)
+    if (llvm::any_of(model.units[reader].op.ops,
+                     [&](Operation *op) { return dependents.contains(op); }))
+      return nullptr;
+  model.units[writer->second].runsAfter = readers.takeVector();
   return state;
 }
 
@@ -708,6 +831,9 @@ LogicalResult BufferGraphBuilder::build(func::FuncOp func) {
         model.buffers[it->second].isState = true;
       if (FlatSymbolRefAttr state = findStateComputedInPlace(func, returned))
         model.buffers[it->second].computedInState = state;
+      else if (FlatSymbolRefAttr state =
+                   findStateWrittenAfterReaders(func, returned))
+        model.buffers[it->second].computedInState = state;
     }
 
   for (auto [index, unit] : llvm::enumerate(model.units)) {
@@ -807,7 +933,40 @@ void BufferGraph::finishGroupProfile(
 }
 
 SmallVector<unsigned> BufferGraph::getProgramOrder() const {
-  return llvm::to_vector(llvm::seq<unsigned>(0, units.size()));
+  SmallVector<unsigned> order;
+  // The body's order, except that a unit that must run after others
+  // (Unit::runsAfter) waits for them, and its readers for it.
+  llvm::BitVector executed(units.size());
+  auto isReady = [&](unsigned unit) {
+    auto ran = [&](unsigned other) { return executed.test(other); };
+    return llvm::all_of(units[unit].runsAfter, ran) &&
+           llvm::all_of(units[unit].inputs, [&](unsigned input) {
+             std::optional<unsigned> producer = buffers[input].producer;
+             return !producer || *producer == unit || ran(*producer);
+           });
+  };
+  SmallVector<unsigned> waiting;
+  for (unsigned unit = 0; unit < units.size(); ++unit) {
+    if (!isReady(unit)) {
+      waiting.push_back(unit);
+      continue;
+    }
+    order.push_back(unit);
+    executed.set(unit);
+    // Then the waiting units this one released, in body order.
+    for (auto *it = waiting.begin(); it != waiting.end();) {
+      if (!isReady(*it)) {
+        ++it;
+        continue;
+      }
+      order.push_back(*it);
+      executed.set(*it);
+      waiting.erase(it);
+      it = waiting.begin();
+    }
+  }
+  assert(waiting.empty() && "the units' dependences have a cycle");
+  return order;
 }
 
 std::optional<unsigned> BufferGraph::getBufferOf(Value value) const {

@@ -38,13 +38,15 @@ ScheduleResult mlir::pex::findMinimumPeakOrder(
   ArrayRef<BufferGraph::Buffer> buffers = model.getBuffers();
   unsigned numUnits = units.size();
 
-  // Units each unit waits for: the producers of its inputs. Not itself: a
-  // group reads the accumulator it writes.
+  // Units each unit waits for: the producers of its inputs (not itself: a
+  // group reads the accumulator it writes), and the readers of what it
+  // overwrites.
   SmallVector<SmallVector<unsigned>> predecessors(numUnits);
   for (auto [index, unit] : llvm::enumerate(units)) {
     for (unsigned input : unit.inputs)
       if (auto producer = buffers[input].producer; producer && *producer != index)
         predecessors[index].push_back(*producer);
+    llvm::append_range(predecessors[index], unit.runsAfter);
     llvm::sort(predecessors[index]);
     predecessors[index].erase(llvm::unique(predecessors[index]),
                               predecessors[index].end());

@@ -19,6 +19,7 @@
 #include "pex/Analysis/OpLabels.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
 #include "pex/Transforms/Passes.h"
+#include "pex/Transforms/UnitOrder.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -191,7 +192,16 @@ struct PlanArenaPass : public pex::impl::PlanArenaBase<PlanArenaPass> {
         BufferGraph::build(func, BufferGraphOptions{arenaIO, alignment});
     if (failed(graph))
       return signalPassFailure();
-    // The schedule as recorded: the units in the order of the function body.
+    // The schedule as recorded: the units in the order of the function body,
+    // where a unit that overwrites what others read (Unit::runsAfter) runs
+    // after them; unless pex-reorder did, that order is carried out here.
+    SmallVector<unsigned> order = graph->getProgramOrder();
+    if (!llvm::equal(order, llvm::seq<unsigned>(0, order.size()))) {
+      applyUnitOrder(*graph, order);
+      graph = BufferGraph::build(func, BufferGraphOptions{arenaIO, alignment});
+      if (failed(graph))
+        return signalPassFailure();
+    }
     ScheduleLiveness live = computeLiveness(*graph, graph->getProgramOrder());
     Storages storages = collectStorages(*graph, live);
     // An input the function also returns is copied into the output after

@@ -4,6 +4,7 @@
 #include "pex/Dialect/Pex/IR/Views.h"
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
 #include "pex/Transforms/Passes.h"
+#include "pex/Transforms/UnitOrder.h"
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_REORDER
@@ -14,57 +15,6 @@ using namespace mlir;
 using namespace mlir::pex;
 
 namespace {
-/// Rewrites `func`'s body so that its units run in `order`: constants first,
-/// then each unit's operations (and the views they read) in unit order.
-void applyUnitOrder(const BufferGraph &model, ArrayRef<unsigned> order) {
-  Block &block = model.getFunction().getBody().front();
-  Operation *terminator = block.getTerminator();
-
-  // Constants first, in their original order, so every unit can use them.
-  SmallVector<Operation *> constants;
-  for (Operation &op : block.without_terminator())
-    if (op.hasTrait<OpTrait::ConstantLike>() ||
-        (op.getNumResults() > 0 && llvm::all_of(op.getResults(), [](Value v) {
-           return isConstantValue(v);
-         })))
-      constants.push_back(&op);
-
-  llvm::DenseSet<Operation *> placed;
-  auto place = [&](Operation *op) {
-    placed.insert(op);
-    op->moveBefore(terminator);
-  };
-  for (Operation *op : constants)
-    place(op);
-
-  // Operations that are not units (views) go right before their first user;
-  // a loop's body reads them too.
-  std::function<void(Operation *)> placeWithDependencies = [&](Operation *op) {
-    if (placed.contains(op))
-      return;
-    op->walk([&](Operation *nested) {
-      for (Value operand : nested->getOperands())
-        if (Operation *def = operand.getDefiningOp();
-            def && def->getBlock() == &block && def != op &&
-            !model.getUnitOf(def))
-          placeWithDependencies(def);
-    });
-    place(op);
-  };
-  for (unsigned unit : order)
-    for (Operation *op : model.getUnits()[unit].op.ops)
-      placeWithDependencies(op);
-
-  // Remaining operations (views nobody reads) keep their relative order.
-  // Collected first: moving while iterating would visit them again.
-  SmallVector<Operation *> rest;
-  for (Operation &op : block.without_terminator())
-    if (!placed.contains(&op))
-      rest.push_back(&op);
-  for (Operation *op : rest)
-    op->moveBefore(terminator);
-}
-
 struct ReorderPass : public pex::impl::ReorderBase<ReorderPass> {
   using ReorderBase::ReorderBase;
 

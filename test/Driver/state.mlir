@@ -15,17 +15,21 @@
 // BUDGET: error: pex: SRAM budget of 10 bytes cannot be met: the input and output take 8 bytes, the state kept between runs 4 bytes
 //
 // The variable is a mutable global beside the arena, holding the initial
-// value when the program loads; the run reads it where it is, computes the
-// new value in the arena and copies it into the global after its last step;
-// pex_NAME_reset_state() fills the global with the initial value again.
+// value when the program loads; the run reads it where it is; its new value,
+// the model's output too, is copied into the global by a kernel run after
+// the last reader of the old value (no copy in the arena, none after the
+// last step); pex_NAME_reset_state() fills the global with the initial value
+// again.
 // RUN: pexc %s --target=host --emit=memref -o - | FileCheck %s
 // CHECK:       memref.global "private" @acc : memref<1x4xi8> = dense<1> {pex.variable}
 // CHECK-LABEL: func.func @state(
-// CHECK:         %[[OLD:.*]] = memref.get_global @acc : memref<1x4xi8>
-// CHECK:         pex.kernel {{.*}}%[[OLD]]
 // CHECK:         %[[KEPT:.*]] = memref.get_global @acc : memref<1x4xi8>
-// CHECK:         scf.for
-// CHECK:           memref.store {{.*}}, %[[KEPT]]
+// CHECK:         %[[OLD:.*]] = memref.get_global @acc : memref<1x4xi8>
+// CHECK:         pex.kernel ins(%{{.*}}, %[[OLD]] : {{.*}} outs(%[[OUT:.*]] : memref<1x4xi8>)
+// CHECK:           tosa.add
+// CHECK:         pex.kernel ins(%[[OUT]] : memref<1x4xi8>) outs(%[[KEPT]] : memref<1x4xi8>)
+// CHECK:           tosa.identity
+// CHECK-NOT:     scf.for
 // CHECK:         return
 // RUN: pexc %s --target=host --emit=llvm-dialect -o - | FileCheck %s --check-prefix=RESET
 // RESET-LABEL: llvm.func @pex_state_reset_state()

@@ -78,7 +78,9 @@ public:
     bool isCarriedResult = false;
     /// A variable's new value computed in the variable's own global, not in
     /// the arena: a loop's carried value started from the variable's value
-    /// before the run, which nothing else reads (findStateComputedInPlace).
+    /// before the run, which nothing else reads (findStateComputedInPlace),
+    /// or an operator run after the other readers of that value
+    /// (findStateWrittenAfterReaders).
     FlatSymbolRefAttr computedInState;
     /// The result of a concatenation reading this buffer (directly, or
     /// through reshapes nothing else reads), when the buffer's producer can
@@ -145,6 +147,11 @@ public:
     /// The inputs the anchor reads (the others are read by the fused
     /// element-wise operators).
     SmallVector<unsigned> anchorInputs;
+    /// Units that must run before this one though it reads none of their
+    /// outputs: the other readers of a variable's value before the run,
+    /// which this unit overwrites with the new value in the variable's
+    /// global.
+    SmallVector<unsigned> runsAfter;
     /// Groups, streams and loops only: how their internal steps use memory.
     std::shared_ptr<const GroupProfile> group;
     int64_t macs = 0;
