@@ -146,7 +146,8 @@ SmallVector<GroupPlan> mlir::pex::findGroupChains(const BufferGraph &model) {
           !tensor.hasOneUse())
         break;
       unsigned next = buffer.consumers.front();
-      if (model.getUnitOf(*tensor.getUsers().begin()) != next)
+      if (model.getUnitOf(*tensor.getUsers().begin()) != next ||
+          model.computesInState(next))
         break;
       SmallVector<unsigned> extended(chain);
       extended.push_back(next);

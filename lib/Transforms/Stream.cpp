@@ -196,7 +196,7 @@ struct StreamPass : public pex::impl::StreamBase<StreamPass> {
       // streamed when it is the stream's input (getStreamStages checks).
       SmallVector<Value> activations = getActivations(reader.op);
       if (reader.group || !llvm::is_contained(activations, output.value) ||
-          activations.size() > 2)
+          activations.size() > 2 || graph.computesInState(consumer))
         continue;
       next[index] = consumer;
       hasPrevious[consumer] = true;

@@ -1,5 +1,6 @@
 // RUN: pex-opt %s -split-input-file --pex-plan-arena="arena-io=true alignment=4" | FileCheck %s
 // RUN: pex-opt %s -split-input-file --pex-reorder="arena-io=true alignment=4" | FileCheck %s --check-prefix=REORDER
+// RUN: pex-opt %s -split-input-file --pex-partition="arena-io=true alignment=4" --pex-reorder="arena-io=true alignment=4" --pex-plan-arena="arena-io=true alignment=4" | FileCheck %s --check-prefix=PARTITION
 
 // A state's new value that shifts the value before the run along an axis (an
 // SVDF's memory: its three newer steps, then the newest): the concatenation's
@@ -97,4 +98,29 @@ func.func @integrator(%x: tensor<1x8xi8>, %old: tensor<1x8xi8> {pex.variable = @
   %new = tosa.add %old, %x : (tensor<1x8xi8>, tensor<1x8xi8>) -> tensor<1x8xi8>
   %peak = tosa.reduce_max %old {axis = 1 : i32} : (tensor<1x8xi8>) -> tensor<1x1xi8>
   return %peak, %new : tensor<1x1xi8>, tensor<1x8xi8>
+}
+
+// -----
+
+// The shifted state's newest step is a convolution's, which could run on
+// slices of channels with the concatenation: the concatenation stays an
+// operator of its own that writes the state's global (a group assembles its
+// result in storage of its own), and the group reads the kept steps instead.
+// PARTITION-LABEL: func.func @conv_into_state
+// PARTITION:         pex.group
+// PARTITION-SAME:      sliced(%arg1
+// PARTITION:         tosa.concat {{.*}}state = @s>
+func.func @conv_into_state(%x: tensor<1x1x1x64xi8>, %old: tensor<1x4x1x256xi8> {pex.variable = @s}) -> (tensor<1x1x1x256xi32>, tensor<1x4x1x256xi8> {pex.variable = @s}) {
+  %w = "tosa.const"() <{values = dense<1> : tensor<256x1x1x64xi8>}> : () -> tensor<256x1x1x64xi8>
+  %b = "tosa.const"() <{values = dense<0> : tensor<256xi32>}> : () -> tensor<256xi32>
+  %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %conv = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x1x1x64xi8>, tensor<256x1x1x64xi8>, tensor<256xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x1x256xi32>
+  %narrow = tosa.cast %conv : (tensor<1x1x1x256xi32>) -> tensor<1x1x1x256xi8>
+  %start = tosa.const_shape {values = dense<[0, 1, 0, 0]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %size = tosa.const_shape {values = dense<[1, 3, 1, 256]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %older = tosa.slice %old, %start, %size : (tensor<1x4x1x256xi8>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x3x1x256xi8>
+  %new = tosa.concat %older, %narrow {axis = 1 : i32} : (tensor<1x3x1x256xi8>, tensor<1x1x1x256xi8>) -> tensor<1x4x1x256xi8>
+  %wide = tosa.cast %old : (tensor<1x4x1x256xi8>) -> tensor<1x4x1x256xi32>
+  %sum = tosa.reduce_sum %wide {axis = 1 : i32} : (tensor<1x4x1x256xi32>) -> tensor<1x1x1x256xi32>
+  return %sum, %new : tensor<1x1x1x256xi32>, tensor<1x4x1x256xi8>
 }

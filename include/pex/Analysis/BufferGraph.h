@@ -185,7 +185,17 @@ public:
            buffer.isCarriedResult;
   }
 
-  /// The order of the units in the function body.
+  /// Whether `unit` computes a variable's new value in the variable's global:
+  /// it stays a unit of its own, not a member of a group or stream (which
+  /// assemble their results in storage of their own).
+  bool computesInState(unsigned unit) const {
+    return llvm::any_of(units[unit].outputs, [&](unsigned output) {
+      return static_cast<bool>(buffers[output].computedInState);
+    });
+  }
+
+  /// The order of the units in the function body, except that a unit with
+  /// Unit::runsAfter waits for those units, and its readers for it.
   SmallVector<unsigned> getProgramOrder() const;
   /// Bytes of distinct constants (weights in flash).
   int64_t getFlashBytes() const { return flashBytes; }
