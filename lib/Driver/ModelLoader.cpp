@@ -68,6 +68,12 @@ mlir::pex::driver::loadModel(llvm::StringRef path, const ImportOptions &options,
                          "models; a TOSA module's interface is its function's\n";
       return nullptr;
     }
+    if (!options.states.empty()) {
+      error() << path
+              << ": --state applies to .tflite and .onnx models; a "
+                 "TOSA module keeps state in its variables\n";
+      return nullptr;
+    }
     tosa = std::move(*file);
   } else {
     // The importer prints its own one-line error naming the operator or the
@@ -78,6 +84,8 @@ mlir::pex::driver::loadModel(llvm::StringRef path, const ImportOptions &options,
       command.push_back("--input-shape=" + shape);
     if (options.quantizedIO)
       command.push_back("--quantized-io");
+    for (const std::string &state : options.states)
+      command.push_back("--state=" + state);
     ProcessResult imported =
         runProcess(command, {"PYTHONPATH=" + paths.pythonDir});
     if (!imported.error.empty()) {

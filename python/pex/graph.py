@@ -180,3 +180,6 @@ class Graph:
     inputs: list[Tensor]
     outputs: list[Tensor]
     ops: list[Op]
+    # Per input and output name, the source model's axes its dimensions hold when they
+    # are not in the model's order (an ONNX NCHW tensor stored NHWC: (0, 2, 3, 1)).
+    interface_perms: dict[str, tuple[int, ...]] = field(default_factory=dict)

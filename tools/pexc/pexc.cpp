@@ -47,6 +47,12 @@ static cl::opt<bool> quantizedIO(
              "exports, QDQ models): the tensors its first quantisation writes "
              "and its last dequantisation reads; their scale and zero point "
              "are in the header"));
+static cl::list<std::string> states(
+    "state", cl::value_desc("INPUT=OUTPUT"), cl::cat(category),
+    cl::desc("Keep a .tflite/.onnx model's output OUTPUT between runs as its "
+             "input INPUT (a streaming model's cache): both leave the "
+             "interface and become state, zero until the first run and after "
+             "pex_NAME_reset_state() (repeatable)"));
 // cl::desc keeps a reference: the text must outlive the option.
 static const std::string targetHelp =
     "Code generation target: " + getTargetNames() + " (default cortex-m4)";
@@ -181,6 +187,7 @@ int main(int argc, char **argv) {
   options.modelPaths.assign(modelPaths.begin(), modelPaths.end());
   options.import.inputShapes.assign(inputShapes.begin(), inputShapes.end());
   options.import.quantizedIO = quantizedIO;
+  options.import.states.assign(states.begin(), states.end());
   options.targetName = targetName;
   options.floatAbi = floatAbi;
   options.profile = profile;

@@ -24,6 +24,9 @@ struct ImportOptions {
   /// The quantised tensors next to a float input and output are the model's
   /// interface (python/pex/importers/quantized_interface.py).
   bool quantizedIO = false;
+  /// Input and output pairs, "INPUT=OUTPUT", that are state kept between
+  /// runs (python/pex/importers/state_interface.py).
+  std::vector<std::string> states;
 };
 
 /// Loads `path` as TOSA: a .mlir file is parsed, a .tflite or .onnx file is

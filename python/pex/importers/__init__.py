@@ -8,21 +8,26 @@ from pex.errors import ModelError
 from pex.graph import Graph
 from pex.importers.graph_checks import check_graph
 from pex.importers.quantized_interface import quantize_interface
+from pex.importers.state_interface import keep_state
 from pex.importers.tflite import is_tflite, read_tflite
 from pex.tosa import emit_module
 
 
 def load_graph(path: str, input_shapes: dict | None = None,
-               notes: list[str] | None = None, quantized_io: bool = False) -> Graph:
+               notes: list[str] | None = None, quantized_io: bool = False,
+               states: list[tuple[str, str]] | None = None) -> Graph:
     """Reads a model, telling the format from its contents (TFLite's 'TFL3' at byte 4) or
     its name (a .tflite or .onnx file that does not parse is reported as corrupt).
     `input_shapes` ({input name or None: dims}, see `input_shapes.py`) fixes dynamic input
     dimensions; what the importer decided on its own is appended to `notes`.
     `quantized_io`: the quantised tensors next to a float interface are the interface
-    (`quantized_interface.py`)."""
+    (`quantized_interface.py`). `states`: (input, output) pairs kept between runs
+    (`state_interface.py`)."""
     graph = _read_graph(path, input_shapes, notes)
     if quantized_io:
         quantize_interface(graph)
+    if states:
+        keep_state(graph, states)
     return graph
 
 
@@ -43,8 +48,9 @@ def _read_graph(path: str, input_shapes: dict | None, notes: list[str] | None) -
 
 
 def import_model(path: str, input_shapes: dict | None = None,
-                 notes: list[str] | None = None, quantized_io: bool = False) -> str:
+                 notes: list[str] | None = None, quantized_io: bool = False,
+                 states: list[tuple[str, str]] | None = None) -> str:
     """The TOSA MLIR text of a model file."""
-    graph = load_graph(path, input_shapes, notes, quantized_io)
+    graph = load_graph(path, input_shapes, notes, quantized_io, states)
     check_graph(graph)
     return emit_module(graph)

@@ -1,5 +1,5 @@
-"""pex-import MODEL [-o OUT.mlir] [--input-shape=[NAME:]DIMS ...] [--quantized-io]: prints a
-model as TOSA MLIR.
+"""pex-import MODEL [-o OUT.mlir] [--input-shape=[NAME:]DIMS ...] [--quantized-io]
+[--state=INPUT=OUTPUT ...]: prints a model as TOSA MLIR.
 
 stdout carries only MLIR; any failure is one line on stderr,
 `pex-import: error: MODEL: message`, and exit status 1. Decisions the importer takes on
@@ -15,6 +15,7 @@ from pex.errors import ModelError
 from pex.importers import import_model
 from pex.importers.input_shapes import add_input_shape_argument, parse_input_shapes
 from pex.importers.quantized_interface import add_quantized_io_argument
+from pex.importers.state_interface import add_state_argument, parse_states
 
 PROGRAM = "pex-import"
 
@@ -25,11 +26,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--output", help="write the MLIR here instead of stdout")
     add_input_shape_argument(parser)
     add_quantized_io_argument(parser)
+    add_state_argument(parser)
     args = parser.parse_args(argv)
     notes: list[str] = []
     try:
         mlir = import_model(args.model, parse_input_shapes(args.input_shape), notes,
-                            args.quantized_io)
+                            args.quantized_io, parse_states(args.state))
         error_line = None
     except ModelError as error:
         error_line = str(error)

@@ -2303,6 +2303,44 @@ def reduce_prod_int() -> bytes:
                   output_type=TensorProto.INT64)
 
 
+def streaming_cache() -> bytes:
+    """A streaming keyword model as PyTorch exports one with its cache in the interface:
+    each run gets one frame [1, 8, 1] and the cache of the two frames before it [1, 8, 2];
+    the window of three (Concat along time) feeds a Conv1d of 16 filters, Relu and a Gemm
+    of 4 scores; the window's two newest frames (Slice) are the next cache, an output.
+    `pexc --state=cache=next_cache` keeps it between runs."""
+    rng = np.random.default_rng(31)
+    nodes = [_node("Concat", ["cache", "frame"], "window", axis=2),
+             _node("Conv", ["window", "w", "b"], "conv"),
+             _node("Relu", ["conv"], "relu"),
+             _node("Flatten", ["relu"], "flat"),
+             _node("Gemm", ["flat", "fc_w", "fc_b"], "scores", transB=1),
+             _node("Slice", ["window", "one", "three", "two"], "next_cache")]
+    return _graph(nodes, [("frame", [1, 8, 1]), ("cache", [1, 8, 2])],
+                  [("scores", [1, 4]), ("next_cache", [1, 8, 2])],
+                  {"w": rng.normal(0, 0.3, (16, 8, 3)), "b": rng.normal(0, 0.1, 16),
+                   "fc_w": rng.normal(0, 0.3, (4, 16)), "fc_b": rng.normal(0, 0.1, 4),
+                   "one": np.array([1], np.int64), "three": np.array([3], np.int64),
+                   "two": np.array([2], np.int64)})
+
+
+def streaming_cache_channels_last() -> bytes:
+    """A cache [1, 8, 3] a depthwise Conv1d (kernel 3) reads directly, so that as an input
+    it is stored channels last (NLC), while the next cache, its two newest frames and the
+    new one, is an output in ONNX's order: `--state` must store one in the other's
+    layout."""
+    rng = np.random.default_rng(32)
+    nodes = [_node("Conv", ["cache", "w", "b"], "conv", group=8),
+             _node("Relu", ["conv"], "scores"),
+             _node("Slice", ["cache", "one", "three", "two"], "kept"),
+             _node("Concat", ["kept", "frame"], "next_cache", axis=2)]
+    return _graph(nodes, [("frame", [1, 8, 1]), ("cache", [1, 8, 3])],
+                  [("scores", [1, 8, 1]), ("next_cache", [1, 8, 3])],
+                  {"w": rng.normal(0, 0.5, (8, 1, 3)), "b": rng.normal(0, 0.1, 8),
+                   "one": np.array([1], np.int64), "three": np.array([3], np.int64),
+                   "two": np.array([2], np.int64)})
+
+
 def lrn() -> bytes:
     """LRN of size 3 (AlexNet's 5 in LRN 5 too) over 2 x - 1 [1, 6, 4, 5], alpha 0.5,
     beta 0.75, bias 2: alpha large enough that the window's sum matters."""
@@ -2801,6 +2839,8 @@ MODELS = {
     "onnx_reduce_prod": reduce_prod,
     "onnx_reduce_prod_attribute": reduce_prod_attribute,
     "onnx_reduce_prod_int": reduce_prod_int,
+    "onnx_streaming_cache": streaming_cache,
+    "onnx_streaming_cache_channels_last": streaming_cache_channels_last,
     "onnx_lrn": lrn,
     "onnx_lrn_even": lrn_even,
     "onnx_mod": lambda: _mod_model(0, np.array(7, np.int64)),

@@ -68,6 +68,7 @@ class OnnxReader:
         self._floats: dict[int, Activation] = {}
         self.unquantized_inputs: dict[str, Tensor] = {}  # int8 inputs awaiting parameters
         self.inputs_as_float: dict[str, Activation] = {}  # int8 inputs cast to float
+        self.interface_perms: dict[str, tuple[int, ...]] = {}  # Graph.interface_perms
 
     # The model.
 
@@ -82,7 +83,7 @@ class OnnxReader:
                              f"dequantised: its scale is unknown")
         self.loc = Location("output", self.file, len(self.model.graph.node))
         outputs = [self._output(value) for value in self.model.graph.output]
-        return Graph(self.name, inputs, outputs, self.ops)
+        return Graph(self.name, inputs, outputs, self.ops, self.interface_perms)
 
     def import_node(self, node, position: str, line: int) -> None:
         """Checks and imports one node (of the graph, or of a Loop's body unrolled);
@@ -149,6 +150,7 @@ class OnnxReader:
                 raise ModelError(f"input '{value.name}' is {element.lower()}; only float32, "
                                  f"int8, uint8 and (index) int64 and int32 inputs are "
                                  f"supported")
+            self.interface_perms[value.name] = tuple(perm)
             tensors.append(tensor)
         return tensors
 
@@ -162,6 +164,7 @@ class OnnxReader:
         perm = tuple(range(act.rank)) if value.name in self.channels_last_interface[1] \
             else preferred_perm(act.rank)
         tensor = self.stored(act, perm)
+        self.interface_perms[value.name] = tuple(perm)
         if act.unsigned:
             from pex.importers.onnx.quantization import to_unsigned
             tensor = to_unsigned(self, tensor, value.name)
