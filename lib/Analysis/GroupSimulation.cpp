@@ -144,10 +144,8 @@ BufferGraph GroupSimulation::simulate(const BufferGraph &graph,
     group.inputs.push_back(input);
   llvm::sort(group.inputs);
   group.outputs = last.outputs;
-  for (unsigned member : chain) {
+  for (unsigned member : chain)
     group.macs += units[member].macs;
-    llvm::append_range(group.runsAfter, units[member].runsAfter);
-  }
   group.group = std::move(profile);
 
   // Replace the chain's units by the group and renumber.
@@ -159,12 +157,13 @@ BufferGraph GroupSimulation::simulate(const BufferGraph &graph,
       newUnits.push_back(units[index]);
   }
   result.units = std::move(newUnits);
-  for (auto [index, unit] : llvm::enumerate(result.units)) {
+  // A unit writing a state joins no chain (BufferGraph::computesInState); the
+  // readers it waits for may, several into one group.
+  for (Unit &unit : result.units) {
     for (unsigned &before : unit.runsAfter)
       before = mapUnitAfterGroup(plan, before);
     llvm::sort(unit.runsAfter);
     unit.runsAfter.erase(llvm::unique(unit.runsAfter), unit.runsAfter.end());
-    llvm::erase(unit.runsAfter, index);
   }
   unsigned firstNew = buffers.size();
   for (auto [index, buffer] : llvm::enumerate(result.buffers)) {
