@@ -469,6 +469,9 @@ void BufferGraphBuilder::buildGroupProfile(unsigned unitIndex, GroupOp group) {
       ownInterval[accumulator] = {0, group.hasEpilogue() ? lastBodyStep
                                                          : numSteps - 1};
 
+  // Temporaries paired with an earlier temporary the step could write them
+  // over (getInPlaceCandidate), once its lifetime is known.
+  SmallVector<std::pair<unsigned, unsigned>> overCandidates;
   for (auto [step, op] : llvm::enumerate(profile->steps)) {
     bool inBody = step < profile->numBodySteps;
     Block *block = op.getSink()->getBlock();
@@ -478,6 +481,11 @@ void BufferGraphBuilder::buildGroupProfile(unsigned unitIndex, GroupOp group) {
       unsigned buffer = addOwnBuffer(sink, unitIndex, *profile);
       local[sink] = buffer;
       ownInterval[buffer] = {step, step};
+      if (std::optional<Value> over = getInPlaceCandidate(op))
+        if (auto it = local.find(*over);
+            it != local.end() && ownInterval.count(it->second) &&
+            !llvm::is_contained(accumulators, it->second))
+          overCandidates.push_back({buffer, it->second});
     }
     for (Value operand : op.getExternalOperands()) {
       auto it = local.find(operand);
@@ -494,6 +502,13 @@ void BufferGraphBuilder::buildGroupProfile(unsigned unitIndex, GroupOp group) {
       entry = std::max(entry, last);
     }
   }
+
+  // A temporary is written over one that dies at its step (a softmax's
+  // difference over the scores), as pex-form-kernels writes a kernel over
+  // such an input.
+  for (auto [output, over] : overCandidates)
+    if (ownInterval[over].second == ownInterval[output].first)
+      profile->inPlaceOver[output] = over;
 
   for (Value operand : group->getOperands())
     if (auto it = bufferOf.find(operand); it != bufferOf.end())

@@ -108,14 +108,16 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
   };
   eval.offsetInStorage.assign(buffers.size(), 0);
   SmallVector<const GroupProfile::ResultOverInput *> overlaps;
+  // In the order outputs are written, so that an output over one that is
+  // itself over an input takes that input's storage too.
+  SmallVector<std::pair<unsigned, unsigned>> overPairs;
   for (unsigned unit : order) {
     const Unit &u = units[unit];
     if (u.inPlaceInput)
-      writeOver(u.outputs.front(), *u.inPlaceInput);
+      overPairs.push_back({u.outputs.front(), *u.inPlaceInput});
     if (!u.group)
       continue;
-    for (auto [output, over] : u.group->inPlaceOver)
-      writeOver(output, over);
+    llvm::append_range(overPairs, u.group->inPlaceOver);
     // A stream's result over its input's consumed rows, when no later unit
     // reads the input.
     if (const auto &overInput = u.group->resultOverInput;
@@ -125,6 +127,11 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
             unitStart[unit] + u.group->inputLastStep.lookup(overInput->input))
       overlaps.push_back(&*overInput);
   }
+  llvm::stable_sort(overPairs, [&](auto a, auto b) {
+    return eval.lifetimes[a.first].first < eval.lifetimes[b.first].first;
+  });
+  for (auto [output, input] : overPairs)
+    writeOver(output, input);
 
   // Results over wider inputs, where the input dies at the unit's step.
   SmallVector<ScheduleLiveness::Overwrite> overwriteCandidates;

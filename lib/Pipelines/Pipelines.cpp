@@ -47,6 +47,8 @@ void pex::buildPlanSchedulePipeline(OpPassManager &pm,
   reorder.maxStates = options.reorderMaxStates;
   reorder.arenaIO = options.arenaIO;
   reorder.alignment = options.arenaAlignment;
+  if (options.partial)
+    pm.addNestedPass<func::FuncOp>(createSplitHeads());
   if (options.reorder)
     pm.addNestedPass<func::FuncOp>(createReorder(reorder));
   if (options.stream) {

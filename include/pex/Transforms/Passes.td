@@ -105,6 +105,23 @@ def Partition : Pass<"pex-partition", "func::FuncOp"> {
                            "::mlir::tosa::TosaDialect"];
 }
 
+def SplitHeads : Pass<"pex-split-heads", "func::FuncOp"> {
+  let summary = "Run attention's heads one at a time";
+  let description = [{
+    A batched matmul whose batch is a model's attention heads (scores =
+    Q x K^T per head), the operators after it that keep each batch element
+    apart (the softmax: element-wise operators, reductions along another
+    axis) and the matmul that reads their result (scores x V) become a
+    `pex.group` along the batch axis (axis 0) of one element per slice: it
+    reads each head's slices of Q, K and V (views) and assembles each
+    head's result, so one head's scores exist at a time. Same operations,
+    same order of sums in each: the bytes do not change. Chains whose values
+    are read outside them are left whole.
+  }];
+  let dependentDialects = ["::mlir::pex::PexDialect",
+                           "::mlir::tosa::TosaDialect"];
+}
+
 def ExpandGroupedConvolutions
     : Pass<"pex-expand-grouped-convolutions", "func::FuncOp"> {
   let summary = "Run each grouped convolution as a loop over its groups";
