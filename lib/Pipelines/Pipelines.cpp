@@ -47,8 +47,13 @@ void pex::buildPlanSchedulePipeline(OpPassManager &pm,
   reorder.maxStates = options.reorderMaxStates;
   reorder.arenaIO = options.arenaIO;
   reorder.alignment = options.arenaAlignment;
-  if (options.partial)
-    pm.addNestedPass<func::FuncOp>(createSplitHeads());
+  if (options.partial) {
+    SplitHeadsOptions heads;
+    heads.maxStates = options.reorderMaxStates;
+    heads.arenaIO = options.arenaIO;
+    heads.alignment = options.arenaAlignment;
+    pm.addNestedPass<func::FuncOp>(createSplitHeads(heads));
+  }
   if (options.reorder)
     pm.addNestedPass<func::FuncOp>(createReorder(reorder));
   if (options.stream) {

@@ -9,9 +9,12 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "pex/Analysis/Scheduler.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
 #include "pex/Dialect/Pex/IR/Views.h"
 #include "pex/Transforms/Passes.h"
+
+#include "Normalize/NormalizeUtils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -28,43 +31,136 @@ using namespace mlir::pex;
 
 namespace {
 
-/// The batch (dimension 0) of a rank-3 tensor, the form of tosa.matmul's
-/// operands and result.
-int64_t getBatch(Value value) {
-  auto type = cast<RankedTensorType>(value.getType());
-  return type.getDimSize(0);
-}
-
-/// Whether `op` computes batch element b of its result from batch element b
-/// of its operands of the result's rank alone.
+/// Whether `op` computes each batch element of its result from the same
+/// element of its operands alone, whatever the batch axis: element-wise
+/// operators and reductions (along another axis, checked by the caller).
 bool keepsBatchesApart(Operation *op) {
-  if (op->hasTrait<OpTrait::tosa::TosaElementwiseOperator>() ||
-      isa<tosa::MulOp, tosa::CastOp, tosa::RescaleOp, tosa::TableOp>(op))
-    return true;
-  if (isa<tosa::ReduceSumOp, tosa::ReduceMaxOp, tosa::ReduceMinOp,
-          tosa::ReduceProductOp>(op))
-    return op->getAttrOfType<IntegerAttr>("axis").getInt() != 0;
-  return false;
+  return op->hasTrait<OpTrait::tosa::TosaElementwiseOperator>() ||
+         isa<tosa::MulOp, tosa::CastOp, tosa::RescaleOp, tosa::TableOp,
+             tosa::ReduceSumOp, tosa::ReduceMaxOp, tosa::ReduceMinOp,
+             tosa::ReduceProductOp>(op);
 }
 
-/// The operators from a batched matmul to the matmul reading their result
-/// as its left operand (scores x V) and the element-wise operators after
-/// it: `ops` in program order, the first the matmul computing the scores.
+std::optional<int64_t> getReductionAxis(Operation *op) {
+  if (auto axis = op->getAttrOfType<IntegerAttr>("axis");
+      axis && isa<tosa::ReduceSumOp, tosa::ReduceMaxOp, tosa::ReduceMinOp,
+                  tosa::ReduceProductOp>(op))
+    return axis.getInt();
+  return std::nullopt;
+}
+
+/// The axis of `to` that holds axis `axis` of `from`, when a reshape from
+/// `from` to `to` only adds or removes dimensions of size 1 (a softmax
+/// computed on [1, heads, T, T] between matmuls on [heads, T, T]).
+std::optional<int64_t> getReshapedAxis(ArrayRef<int64_t> from, int64_t axis,
+                                       ArrayRef<int64_t> to) {
+  auto nonUnit = [](ArrayRef<int64_t> shape) {
+    return llvm::to_vector(
+        llvm::make_filter_range(shape, [](int64_t d) { return d != 1; }));
+  };
+  if (nonUnit(from) != nonUnit(to))
+    return std::nullopt;
+  int64_t before =
+      llvm::count_if(from.take_front(axis), [](int64_t d) { return d != 1; });
+  for (auto [index, size] : llvm::enumerate(to))
+    if (size != 1 && before-- == 0)
+      return static_cast<int64_t>(index);
+  return std::nullopt;
+}
+
+/// A batched matmul computing attention's scores, the operators after it
+/// that keep batch elements apart (on any axis the batch moves to through
+/// reshapes), the matmul reading their result as its left operand
+/// (scores x V) and the element-wise operators fused after it: `ops` in
+/// program order, with the batch axis of every value they compute.
 struct HeadChain {
   SmallVector<Operation *> ops;
+  llvm::DenseMap<Value, int64_t> batchAxis;
   int64_t batch;
+
+  bool computes(Value value) const { return batchAxis.count(value); }
+  Value getResult() const { return ops.back()->getResult(0); }
 };
+
+/// The batch axis of `op`'s result, which reads values of `chain`, if `op`
+/// keeps its batch elements apart.
+std::optional<int64_t> getResultBatchAxis(Operation *op,
+                                          const HeadChain &chain) {
+  if (op->getNumResults() != 1)
+    return std::nullopt;
+  auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!resultType)
+    return std::nullopt;
+  if (auto reshape = dyn_cast<tosa::ReshapeOp>(op)) {
+    auto input = cast<RankedTensorType>(reshape.getInput1().getType());
+    return getReshapedAxis(input.getShape(),
+                           chain.batchAxis.lookup(reshape.getInput1()),
+                           resultType.getShape());
+  }
+  if (!keepsBatchesApart(op))
+    return std::nullopt;
+  std::optional<int64_t> axis;
+  for (Value operand : op->getOperands()) {
+    if (!chain.computes(operand))
+      continue;
+    int64_t operandAxis = chain.batchAxis.lookup(operand);
+    if (cast<RankedTensorType>(operand.getType()).getRank() !=
+            resultType.getRank() ||
+        (axis && *axis != operandAxis))
+      return std::nullopt;
+    axis = operandAxis;
+  }
+  if (!axis || getReductionAxis(op) == axis)
+    return std::nullopt;
+  return axis;
+}
+
+/// Whether `operand`, read by `op` of the chain from outside it, can be
+/// read per batch element: a parameter of lower rank (a zero point, a
+/// shift), a tensor broadcast along the batch, a constant cut along it, or
+/// an activation whose batch is its first axis (a group's sliced operand).
+bool isReadablePerElement(Value operand, Operation *op,
+                          const HeadChain &chain) {
+  auto type = dyn_cast<RankedTensorType>(operand.getType());
+  if (!type)
+    return true;
+  auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+  if (type.getRank() < resultType.getRank() && type.getRank() <= 1)
+    return true;
+  if (type.getRank() != resultType.getRank())
+    return false;
+  int64_t axis = chain.batchAxis.lookup(op->getResult(0));
+  int64_t size = type.getDimSize(axis);
+  return size == 1 ||
+         (size == chain.batch && (axis == 0 || isConstantValue(operand)));
+}
+
+/// Whether a group can assemble `value` along axis 0: its batch axis is
+/// the first that is not 1.
+bool isAssemblable(Value value, const HeadChain &chain) {
+  auto shape = cast<RankedTensorType>(value.getType()).getShape();
+  int64_t axis = chain.batchAxis.lookup(value);
+  return llvm::all_of(shape.take_front(axis), [](int64_t d) { return d == 1; });
+}
 
 /// The chain starting at `scores`, if every operator between the two
 /// matmuls keeps batch elements apart and nothing outside reads its values.
 std::optional<HeadChain> findChain(tosa::MatMulOp scores) {
-  int64_t batch = getBatch(scores.getResult());
-  if (batch <= 1)
+  HeadChain chain;
+  chain.batch =
+      cast<RankedTensorType>(scores.getResult().getType()).getDimSize(0);
+  if (chain.batch <= 1)
     return std::nullopt;
+  Block *block = scores->getBlock();
   llvm::SetVector<Operation *> members;
   members.insert(scores);
+  chain.batchAxis[scores.getResult()] = 0;
   tosa::MatMulOp end;
   SmallVector<Operation *> worklist{scores};
+  auto add = [&](Operation *op, int64_t axis) {
+    members.insert(op);
+    chain.batchAxis[op->getResult(0)] = axis;
+  };
   while (!worklist.empty()) {
     Operation *op = worklist.pop_back_val();
     if (op == end)
@@ -73,20 +169,16 @@ std::optional<HeadChain> findChain(tosa::MatMulOp scores) {
       if (members.contains(user))
         continue;
       auto matmul = dyn_cast<tosa::MatMulOp>(user);
-      bool readsAsScores = matmul && matmul.getA().getDefiningOp() == op &&
-                           matmul.getB().getDefiningOp() != op;
-      if (readsAsScores && (!end || end == matmul)) {
+      if (matmul && chain.computes(matmul.getA()) &&
+          !chain.computes(matmul.getB()) && (!end || end == matmul)) {
         end = matmul;
-        members.insert(matmul);
+        add(matmul, 0);
         continue;
       }
-      if (user->getBlock() != scores->getBlock() || !keepsBatchesApart(user) ||
-          user->getNumResults() != 1)
+      std::optional<int64_t> axis = getResultBatchAxis(user, chain);
+      if (user->getBlock() != block || !axis)
         return std::nullopt;
-      auto type = dyn_cast<RankedTensorType>(user->getResult(0).getType());
-      if (!type || type.getRank() != 3 || type.getDimSize(0) != batch)
-        return std::nullopt;
-      members.insert(user);
+      add(user, *axis);
       worklist.push_back(user);
     }
   }
@@ -98,32 +190,25 @@ std::optional<HeadChain> findChain(tosa::MatMulOp scores) {
   Operation *last = end;
   while (last->hasOneUse()) {
     Operation *user = *last->getUsers().begin();
-    if (user->getNumResults() != 1)
-      break;
-    auto type = dyn_cast<RankedTensorType>(user->getResult(0).getType());
-    if (user->getBlock() != scores->getBlock() || !keepsBatchesApart(user) ||
-        !type || type.getRank() != 3 || type.getDimSize(0) != batch ||
+    std::optional<int64_t> axis = getResultBatchAxis(user, chain);
+    if (user->getBlock() != block || !axis ||
         llvm::any_of(user->getOperands(), [&](Value operand) {
-          return operand != last->getResult(0) &&
-                 members.contains(operand.getDefiningOp());
+          return operand != last->getResult(0) && chain.computes(operand);
         }))
       break;
-    members.insert(user);
+    add(user, *axis);
+    if (!isAssemblable(user->getResult(0), chain)) {
+      members.pop_back();
+      chain.batchAxis.erase(user->getResult(0));
+      break;
+    }
     last = user;
   }
-  // Every operand from outside is a parameter of another rank (a zero point,
-  // a shift), broadcast along the batch, or cut along it.
-  for (Operation *op : members) {
-    for (Value operand : op->getOperands()) {
-      if (members.contains(operand.getDefiningOp()))
-        continue;
-      auto type = dyn_cast<RankedTensorType>(operand.getType());
-      if (type && type.getRank() == 3 && type.getDimSize(0) != 1 &&
-          type.getDimSize(0) != batch)
+  for (Operation *op : members)
+    for (Value operand : op->getOperands())
+      if (!chain.computes(operand) && !isReadablePerElement(operand, op, chain))
         return std::nullopt;
-    }
-  }
-  HeadChain chain{llvm::to_vector(members), batch};
+  chain.ops = llvm::to_vector(members);
   llvm::sort(chain.ops,
              [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
   // The scores matmul must be first and the operator ending the chain last
@@ -133,82 +218,193 @@ std::optional<HeadChain> findChain(tosa::MatMulOp scores) {
   return chain;
 }
 
-/// Replaces the chain by a pex.group over its batch (axis 0, one element per
-/// slice): activations of the batch's size are cut, others passed whole,
+RankedTensorType withOneElement(Type type, int64_t axis) {
+  return GroupOp::withChannels(cast<RankedTensorType>(type), axis, /*size=*/1);
+}
+
+/// The shape of `type` from axis `axis` on: the tensor without its leading
+/// dimensions of size 1.
+RankedTensorType dropLeading(RankedTensorType type, int64_t axis) {
+  return type.clone(type.getShape().drop_front(axis));
+}
+
+/// Replaces the chain by a pex.group along axis 0, one batch element per
+/// slice: activations of the batch's size are cut, others passed whole,
 /// constants of the batch's size cut with pex.slice; the group assembles the
-/// last matmul's result.
-void buildHeadGroup(const HeadChain &chain) {
-  Operation *end = chain.ops.back();
-  llvm::SmallPtrSet<Operation *, 16> members(chain.ops.begin(),
-                                             chain.ops.end());
-  auto isBatched = [&](Value value) {
-    auto type = dyn_cast<RankedTensorType>(value.getType());
-    return type && type.getRank() == 3 && type.getDimSize(0) == chain.batch;
-  };
-  llvm::SetVector<Value> whole, sliced, slicedConstants;
+/// chain's result (without its leading dimensions of size 1, reshaped back
+/// after the group).
+GroupOp buildHeadGroup(const HeadChain &chain) {
+  Operation *last = chain.ops.back();
+  Value result = chain.getResult();
+  auto resultType = cast<RankedTensorType>(result.getType());
+  int64_t resultAxis = chain.batchAxis.lookup(result);
+  llvm::SetVector<Value> whole, sliced;
   for (Operation *op : chain.ops)
     for (Value operand : op->getOperands()) {
-      if (members.contains(operand.getDefiningOp()))
+      if (chain.computes(operand) || isConstantValue(operand))
         continue;
-      if (isConstantValue(operand)) {
-        if (isBatched(operand))
-          slicedConstants.insert(operand);
-        continue;
-      }
-      (isBatched(operand) ? sliced : whole).insert(operand);
+      // Cut where the batch is the operand's first axis (isReadablePerElement
+      // accepts no other activation of the batch's size).
+      auto type = dyn_cast<RankedTensorType>(operand.getType());
+      bool cut = type &&
+                 type.getRank() ==
+                     cast<ShapedType>(op->getResult(0).getType()).getRank() &&
+                 chain.batchAxis.lookup(op->getResult(0)) == 0 &&
+                 type.getDimSize(0) == chain.batch;
+      (cut ? sliced : whole).insert(operand);
     }
 
   constexpr int64_t kBatchAxis = 0;
-  OpBuilder builder(end);
-  Value result = end->getResult(0);
-  auto group = GroupOp::create(builder, end->getLoc(),
-                               TypeRange{result.getType()}, whole.getArrayRef(),
-                               sliced.getArrayRef(), kBatchAxis, chain.batch,
-                               /*slices=*/chain.batch);
-  auto oneElement = [&](Type type) {
-    return GroupOp::withChannels(cast<RankedTensorType>(type), kBatchAxis,
-                                 /*size=*/1);
-  };
+  OpBuilder builder(last);
+  Location loc = last->getLoc();
+  auto group = GroupOp::create(builder, loc,
+                               TypeRange{dropLeading(resultType, resultAxis)},
+                               whole.getArrayRef(), sliced.getArrayRef(),
+                               kBatchAxis, chain.batch, /*slices=*/chain.batch);
+  Value assembled = group.getResult(0);
+  if (resultAxis != 0)
+    assembled = tosa::ReshapeOp::create(
+        builder, loc, resultType, assembled,
+        createConstantShape(builder, loc, resultType.getShape()));
+
   Block *body = builder.createBlock(&group.getBody());
   IRMapping mapping;
   for (Value value : whole)
     mapping.map(value, body->addArgument(value.getType(), value.getLoc()));
   for (Value value : sliced)
     mapping.map(value,
-                body->addArgument(oneElement(value.getType()), value.getLoc()));
+                body->addArgument(withOneElement(value.getType(), kBatchAxis),
+                                  value.getLoc()));
   builder.setInsertionPointToEnd(body);
-  for (Value value : slicedConstants)
-    mapping.map(value, SliceOp::create(builder, value.getLoc(),
-                                       oneElement(value.getType()), value,
-                                       kBatchAxis));
   for (Operation *op : chain.ops) {
+    int64_t axis = chain.batchAxis.lookup(op->getResult(0));
+    auto type = withOneElement(op->getResult(0).getType(), axis);
+    for (Value operand : op->getOperands()) {
+      auto operandType = dyn_cast<RankedTensorType>(operand.getType());
+      if (mapping.contains(operand) || !isConstantValue(operand) ||
+          !operandType || operandType.getRank() != type.getRank() ||
+          operandType.getDimSize(axis) != chain.batch)
+        continue;
+      mapping.map(operand, SliceOp::create(builder, operand.getLoc(),
+                                           withOneElement(operandType, axis),
+                                           operand, axis));
+    }
+    if (auto reshape = dyn_cast<tosa::ReshapeOp>(op)) {
+      mapping.map(
+          reshape.getResult(),
+          tosa::ReshapeOp::create(
+              builder, reshape.getLoc(), type,
+              mapping.lookup(reshape.getInput1()),
+              createConstantShape(builder, reshape.getLoc(), type.getShape())));
+      continue;
+    }
     Operation *clone = builder.clone(*op, mapping);
-    for (OpResult cloned : clone->getResults())
-      cloned.setType(oneElement(cloned.getType()));
+    clone->getResult(0).setType(type);
   }
-  PartialYieldOp::create(builder, end->getLoc(),
-                         ValueRange{mapping.lookup(result)}, ValueRange());
-  result.replaceAllUsesWith(group.getResult(0));
+  Value yielded = mapping.lookup(result);
+  if (resultAxis != 0) {
+    auto type = dropLeading(withOneElement(resultType, resultAxis), resultAxis);
+    yielded = tosa::ReshapeOp::create(
+        builder, loc, type, yielded,
+        createConstantShape(builder, loc, type.getShape()));
+  }
+  PartialYieldOp::create(builder, loc, ValueRange{yielded}, ValueRange());
+  result.replaceAllUsesWith(assembled);
   for (Operation *op : llvm::reverse(chain.ops))
     op->erase();
+  return group;
 }
 
+/// The chains of `func`, none sharing an operator (a matmul ending one chain
+/// may start another: the first is kept).
+SmallVector<HeadChain> findChains(func::FuncOp func) {
+  SmallVector<HeadChain> chains;
+  llvm::SmallPtrSet<Operation *, 32> taken;
+  func.walk([&](tosa::MatMulOp matmul) {
+    std::optional<HeadChain> chain = findChain(matmul);
+    if (!chain || llvm::any_of(chain->ops, [&](Operation *op) {
+          return taken.contains(op);
+        }))
+      return;
+    taken.insert(chain->ops.begin(), chain->ops.end());
+    chains.push_back(std::move(*chain));
+  });
+  return chains;
+}
+
+/// The peak of the best order of `func` and the most bytes live while the
+/// units `isPart` selects run in it.
+struct PeakEstimate {
+  int64_t peak = 0;
+  int64_t partPeak = 0;
+
+  bool isBelow(const PeakEstimate &other) const {
+    return peak < other.peak ||
+           (peak == other.peak && partPeak < other.partPeak);
+  }
+};
+
 struct SplitHeadsPass : public pex::impl::SplitHeadsBase<SplitHeadsPass> {
+  using SplitHeadsBase::SplitHeadsBase;
+
+  FailureOr<PeakEstimate>
+  estimate(func::FuncOp func,
+           llvm::function_ref<bool(const LogicalOperator &)> isPart) {
+    FailureOr<BufferGraph> model = BufferGraph::buildUnplanned(
+        func, BufferGraphOptions{arenaIO, alignment});
+    if (failed(model))
+      return failure();
+    ScheduleSearchOptions options;
+    options.maxStatesPerLayer = maxStates;
+    ScheduleResult schedule = findMinimumPeakOrder(*model, options);
+    ScheduleLiveness liveness =
+        computeLiveness(*model, schedule.order, /*peakCheckedSharing=*/false);
+    PeakEstimate estimate{liveness.peakBytes, 0};
+    for (const ScheduleStep &step : liveness.steps)
+      if (isPart(model->getUnits()[step.unit].op))
+        estimate.partPeak = std::max(estimate.partPeak, step.liveBytes);
+    return estimate;
+  }
+
+  // Each chain is split when that lowers the peak of the best order, or
+  // leaves it and lowers the bytes live while the chain runs (the peak may
+  // be elsewhere until pex-partition lowers it). Splitting is not always
+  // better: the group reads Q, K and V whole, so the order can no longer
+  // compute V after the scores' softmax.
   void runOnOperation() override {
-    SmallVector<HeadChain> chains;
-    llvm::SmallPtrSet<Operation *, 32> taken;
-    getOperation().walk([&](tosa::MatMulOp matmul) {
-      std::optional<HeadChain> chain = findChain(matmul);
-      // A matmul ending one chain may start another: split the first.
-      if (!chain || llvm::any_of(chain->ops, [&](Operation *op) {
-            return taken.contains(op);
-          }))
+    func::FuncOp func = getOperation();
+    if (func.isExternal())
+      return;
+    for (unsigned index = 0;;) {
+      SmallVector<HeadChain> chains = findChains(func);
+      if (index >= chains.size())
         return;
-      taken.insert(chain->ops.begin(), chain->ops.end());
-      chains.push_back(std::move(*chain));
-    });
-    for (const HeadChain &chain : chains)
-      buildHeadGroup(chain);
+      const HeadChain &chain = chains[index];
+      llvm::SmallPtrSet<Operation *, 16> members(chain.ops.begin(),
+                                                 chain.ops.end());
+      FailureOr<PeakEstimate> whole =
+          estimate(func, [&](const LogicalOperator &op) {
+            return llvm::any_of(op.ops, [&](Operation *member) {
+              return members.contains(member);
+            });
+          });
+      if (failed(whole))
+        return signalPassFailure();
+      Region backup;
+      IRMapping mapping;
+      func.getBody().cloneInto(&backup, mapping);
+      GroupOp group = buildHeadGroup(chain);
+      FailureOr<PeakEstimate> split =
+          estimate(func, [&](const LogicalOperator &op) {
+            return op.getSink() == group.getOperation();
+          });
+      if (failed(split))
+        return signalPassFailure();
+      if (split->isBelow(*whole))
+        continue; // the chain is a group now: the next one has its index
+      func.getBody().takeBody(backup);
+      ++index;
+    }
   }
 };
 } // namespace

@@ -116,8 +116,19 @@ def SplitHeads : Pass<"pex-split-heads", "func::FuncOp"> {
     reads each head's slices of Q, K and V (views) and assembles each
     head's result, so one head's scores exist at a time. Same operations,
     same order of sums in each: the bytes do not change. Chains whose values
-    are read outside them are left whole.
+    are read outside them are left whole, and so is a chain whose group
+    would not lower the peak of the best order (or, with the peak
+    elsewhere, the bytes live while it runs): the group reads Q, K and V
+    whole, which may cost more than the scores it cuts.
   }];
+  let options = [
+    Option<"maxStates", "max-states", "unsigned", /*default=*/"4096",
+           "Sets of executed operators kept per search layer">,
+    Option<"arenaIO", "arena-io", "bool", /*default=*/"false",
+           "The arena holds the function's inputs and outputs (counted)">,
+    Option<"alignment", "alignment", "int64_t", /*default=*/"16",
+           "Every buffer takes a multiple of this many arena bytes">,
+  ];
   let dependentDialects = ["::mlir::pex::PexDialect",
                            "::mlir::tosa::TosaDialect"];
 }
