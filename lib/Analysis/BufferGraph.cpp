@@ -308,13 +308,27 @@ void BufferGraphBuilder::aliasViews(Block &block,
   }
 }
 
+/// Whether `value` is `buffer` or a reshape of it: the same bytes in the same
+/// order, its rows one after the other from the buffer's first byte (a
+/// slice's rows are not).
+static bool isReshapeOf(Value value, Value buffer) {
+  while (value != buffer) {
+    auto reshape = value.getDefiningOp<tosa::ReshapeOp>();
+    if (!reshape)
+      return false;
+    value = reshape.getInput1();
+  }
+  return true;
+}
+
 std::optional<unsigned>
 BufferGraphBuilder::findInPlaceInput(const LogicalOperator &op) const {
   std::optional<Value> candidate = getInPlaceCandidate(op);
   if (!candidate)
     return std::nullopt;
   auto it = bufferOf.find(*candidate);
-  if (it == bufferOf.end() || model.buffers[it->second].value != *candidate ||
+  if (it == bufferOf.end() ||
+      !isReshapeOf(*candidate, model.buffers[it->second].value) ||
       isAlsoReadThroughView(op, *candidate))
     return std::nullopt;
   return it->second;
@@ -553,19 +567,6 @@ void BufferGraphBuilder::buildGroupProfile(unsigned unitIndex, GroupOp group) {
   for (unsigned step = profile->numBodySteps; step < numSteps; ++step)
     unit.macs += getMacs(profile->steps[step]);
   unit.group = std::move(profile);
-}
-
-/// Whether `value` is `buffer` or a reshape of it: the same bytes in the same
-/// order, its rows one after the other from the buffer's first byte (a
-/// slice's rows are not).
-static bool isReshapeOf(Value value, Value buffer) {
-  while (value != buffer) {
-    auto reshape = value.getDefiningOp<tosa::ReshapeOp>();
-    if (!reshape)
-      return false;
-    value = reshape.getInput1();
-  }
-  return true;
 }
 
 LogicalResult BufferGraphBuilder::buildStreamProfile(unsigned unitIndex,

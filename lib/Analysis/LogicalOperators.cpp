@@ -97,12 +97,31 @@ getOwnedActivationOperands(const LogicalOperator &op) {
   return operands;
 }
 
+/// Whether `value` is a reshape (or reshapes) of an activation that owns its
+/// storage: the same bytes in the same order, so an element-wise result of
+/// its type can be written over it.
+static bool isReshapeOfOwnedActivation(Value value) {
+  auto reshape = value.getDefiningOp<tosa::ReshapeOp>();
+  if (!reshape)
+    return false;
+  while (reshape) {
+    value = reshape.getInput1();
+    reshape = value.getDefiningOp<tosa::ReshapeOp>();
+  }
+  Operation *def = value.getDefiningOp();
+  return !isConstantValue(value) && !(def && isViewOp(def));
+}
+
 std::optional<Value> mlir::pex::getInPlaceCandidate(const LogicalOperator &op) {
   // A write of the output's rows computes no tensor.
   if (op.getSink()->getNumResults() == 0)
     return std::nullopt;
   Type outputType = op.getSink()->getResult(0).getType();
-  for (Value operand : getOwnedActivationOperands(op)) {
+  SmallVector<Value> candidates = getOwnedActivationOperands(op);
+  for (Value operand : op.getExternalOperands())
+    if (isReshapeOfOwnedActivation(operand))
+      candidates.push_back(operand);
+  for (Value operand : candidates) {
     // A kernel's destination has its result's type: an i32 tensor's bytes
     // are not written as f32 in place.
     if (operand.getType() != outputType)

@@ -70,8 +70,10 @@ PlacementAttr getRecordedPlacement(Value value) {
       value = insert.getDest();
       continue;
     }
-    // A concatenation's storage expanded for a reshaped operand's slice.
-    if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op)) {
+    // A concatenation's storage expanded for a reshaped operand's slice; an
+    // operand written over through a reshape (getInPlaceCandidate).
+    if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp, tosa::ReshapeOp>(
+            op)) {
       value = op->getOperand(0);
       continue;
     }

@@ -412,3 +412,28 @@ func.func @read_rows_then_in_place(%w: tensor<3x1x1x8xi8>) -> tensor<1x4x4x3xi32
   %c = tosa.conv2d %r, %w, %b, %zp8, %zp8 {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x8xi8>, tensor<3x1x1x8xi8>, tensor<3xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x3xi32>
   return %c : tensor<1x4x4x3xi32>
 }
+
+// -----
+
+// An element-wise operator reading a reshape of an activation that dies
+// there (a softmax on [1, heads, T, T] of scores computed on [heads, T, T])
+// is written over it through the reshape: the same bytes in the same order.
+// The planner gives both one placement and the kernel's destination is the
+// reshaped storage, not a buffer of its own.
+// CHECK-LABEL: func.func @over_a_reshape
+// CHECK:       %[[E:.*]] = pex.kernel
+// CHECK:         tosa.exp
+// CHECK:       } -> tensor<2x8x8xf32> {pex.placement = #pex.placement<offset = 0, size = 512, live = [0, 1]>}
+// CHECK-NEXT:  %[[FLAT:.*]] = tensor.collapse_shape %[[E]]
+// CHECK-NEXT:  %[[VIEW:.*]] = tensor.expand_shape %[[FLAT]] {{.*}} into tensor<1x2x8x8xf32>
+// CHECK-NEXT:  pex.kernel outs(%[[VIEW]] : tensor<1x2x8x8xf32>) {
+// CHECK:         tosa.tanh
+// CHECK:       } -> tensor<1x2x8x8xf32> {pex.placement = #pex.placement<offset = 0, size = 512, live = [1, 2]>}
+func.func @over_a_reshape(%x: tensor<2x8x8xf32>) -> tensor<1x2x8x1xf32> {
+  %shape = tosa.const_shape {values = dense<[1, 2, 8, 8]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %e = tosa.exp %x : (tensor<2x8x8xf32>) -> tensor<2x8x8xf32>
+  %r = tosa.reshape %e, %shape : (tensor<2x8x8xf32>, !tosa.shape<4>) -> tensor<1x2x8x8xf32>
+  %t = tosa.tanh %r : (tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
+  %s = tosa.reduce_sum %t {axis = 3 : i32} : (tensor<1x2x8x8xf32>) -> tensor<1x2x8x1xf32>
+  return %s : tensor<1x2x8x1xf32>
+}
