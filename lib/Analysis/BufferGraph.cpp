@@ -193,6 +193,19 @@ bool BufferGraphBuilder::isReturnedOnce(OpOperand &returned) const {
          }) == 1;
 }
 
+/// Whether `value` is `buffer` or a reshape of it: the same bytes in the same
+/// order, its rows one after the other from the buffer's first byte (a
+/// slice's rows are not).
+static bool isReshapeOf(Value value, Value buffer) {
+  while (value != buffer) {
+    auto reshape = value.getDefiningOp<tosa::ReshapeOp>();
+    if (!reshape)
+      return false;
+    value = reshape.getInput1();
+  }
+  return true;
+}
+
 /// Whether `value` is `source` or a view of it.
 static bool isViewOf(Value value, Value source) {
   while (value != source) {
@@ -240,7 +253,12 @@ BufferGraphBuilder::findStateWrittenAfterReaders(func::FuncOp func,
   auto before = llvm::find_if(func.getArguments(), [&](BlockArgument arg) {
     return func.getArgAttr(arg.getArgNumber(), kVariableAttrName) == state;
   });
-  Operation *producer = returned.get().getDefiningOp();
+  // The new value as the writer computes it, before any reshape to the
+  // variable's shape (the same bytes in the same order).
+  Value computed = returned.get();
+  while (auto reshape = computed.getDefiningOp<tosa::ReshapeOp>())
+    computed = reshape.getInput1();
+  Operation *producer = computed.getDefiningOp();
   auto writer = producer ? model.unitOfOp.find(producer) : model.unitOfOp.end();
   if (before == func.getArguments().end() || !isVariableArgument(*before) ||
       writer == model.unitOfOp.end() ||
@@ -256,8 +274,8 @@ BufferGraphBuilder::findStateWrittenAfterReaders(func::FuncOp func,
   bool readsInOrder =
       readsBefore.empty() ||
       (concat && writerOp.ops.size() == 1 && isShiftOf(concat, *before)) ||
-      (readsBefore.size() == 1 && readsBefore.front() == *before &&
-       getInPlaceCandidate(writerOp) == *before);
+      (readsBefore.size() == 1 && isReshapeOf(readsBefore.front(), *before) &&
+       canWriteOver(writerOp, readsBefore.front()));
   if (!readsInOrder)
     return nullptr;
 
@@ -306,19 +324,6 @@ void BufferGraphBuilder::aliasViews(Block &block,
     if (auto it = map.find(getViewSource(&op)); it != map.end())
       map[op.getResult(0)] = it->second;
   }
-}
-
-/// Whether `value` is `buffer` or a reshape of it: the same bytes in the same
-/// order, its rows one after the other from the buffer's first byte (a
-/// slice's rows are not).
-static bool isReshapeOf(Value value, Value buffer) {
-  while (value != buffer) {
-    auto reshape = value.getDefiningOp<tosa::ReshapeOp>();
-    if (!reshape)
-      return false;
-    value = reshape.getInput1();
-  }
-  return true;
 }
 
 std::optional<unsigned>

@@ -112,25 +112,30 @@ static bool isReshapeOfOwnedActivation(Value value) {
   return !isConstantValue(value) && !(def && isViewOp(def));
 }
 
-std::optional<Value> mlir::pex::getInPlaceCandidate(const LogicalOperator &op) {
+bool mlir::pex::canWriteOver(const LogicalOperator &op, Value operand) {
   // A write of the output's rows computes no tensor.
   if (op.getSink()->getNumResults() == 0)
-    return std::nullopt;
-  Type outputType = op.getSink()->getResult(0).getType();
-  SmallVector<Value> candidates = getOwnedActivationOperands(op);
+    return false;
+  // A kernel's destination has its result's type: an i32 tensor's bytes
+  // are not written as f32 in place.
+  if (operand.getType() != op.getSink()->getResult(0).getType())
+    return false;
+  if (!llvm::is_contained(getOwnedActivationOperands(op), operand) &&
+      !(llvm::is_contained(op.getExternalOperands(), operand) &&
+        isReshapeOfOwnedActivation(operand)))
+    return false;
+  return llvm::none_of(operand.getUsers(),
+                       [&](Operation *user) { return user == op.anchor; });
+}
+
+std::optional<Value> mlir::pex::getInPlaceCandidate(const LogicalOperator &op) {
+  SmallVector<Value> operands = getOwnedActivationOperands(op);
   for (Value operand : op.getExternalOperands())
     if (isReshapeOfOwnedActivation(operand))
-      candidates.push_back(operand);
-  for (Value operand : candidates) {
-    // A kernel's destination has its result's type: an i32 tensor's bytes
-    // are not written as f32 in place.
-    if (operand.getType() != outputType)
-      continue;
-    bool readByAnchor = llvm::any_of(
-        operand.getUsers(), [&](Operation *user) { return user == op.anchor; });
-    if (!readByAnchor)
+      operands.push_back(operand);
+  for (Value operand : operands)
+    if (canWriteOver(op, operand))
       return operand;
-  }
   return std::nullopt;
 }
 

@@ -102,6 +102,26 @@ func.func @integrator(%x: tensor<1x8xi8>, %old: tensor<1x8xi8> {pex.variable = @
 
 // -----
 
+// The same through reshapes (a GRU's new h, computed on [1, 16] from the
+// value before the run reshaped from [1, 1, 16], and returned reshaped back):
+// the same bytes in the same order, so the new value is still computed over
+// the value before the run in the global.
+// CHECK-LABEL: func.func @integrator_through_reshapes
+// CHECK-SAME:    tensor<1x1x8xi8> {pex.placement = #pex.placement<offset = {{[0-9]+}}, size = 8, live = [{{[0-9]+}}, {{[0-9]+}}], state = @s>, pex.variable = @s})
+// CHECK:         tosa.reduce_max
+// CHECK:         tosa.add {{.*}}state = @s>
+func.func @integrator_through_reshapes(%x: tensor<1x8xi8>, %old: tensor<1x1x8xi8> {pex.variable = @s}) -> (tensor<1x1x1xi8>, tensor<1x1x8xi8> {pex.variable = @s}) {
+  %flat_shape = tosa.const_shape {values = dense<[1, 8]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %state_shape = tosa.const_shape {values = dense<[1, 1, 8]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %flat = tosa.reshape %old, %flat_shape : (tensor<1x1x8xi8>, !tosa.shape<2>) -> tensor<1x8xi8>
+  %new = tosa.add %flat, %x : (tensor<1x8xi8>, tensor<1x8xi8>) -> tensor<1x8xi8>
+  %new_state = tosa.reshape %new, %state_shape : (tensor<1x8xi8>, !tosa.shape<3>) -> tensor<1x1x8xi8>
+  %peak = tosa.reduce_max %old {axis = 2 : i32} : (tensor<1x1x8xi8>) -> tensor<1x1x1xi8>
+  return %peak, %new_state : tensor<1x1x1xi8>, tensor<1x1x8xi8>
+}
+
+// -----
+
 // The shifted state's newest step is a convolution's, which could run on
 // slices of channels with the concatenation: the concatenation stays an
 // operator of its own that writes the state's global (a group assembles its

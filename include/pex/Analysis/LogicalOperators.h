@@ -48,11 +48,14 @@ bool isReturned(Value value);
 /// and slices except one the function returns (copied into the output).
 bool isViewOp(Operation *op);
 
-/// An operand the logical operator may overwrite with its output: an
-/// activation of the output's type that only element-wise
-/// members read (each element before it is written), and that owns its
-/// storage (not a view). Whether the operand dies here is for the caller to
-/// decide.
+/// Whether the logical operator may overwrite `operand` with its output: an
+/// activation of the output's type that only element-wise members read
+/// (each element before it is written), and that owns its storage (not a
+/// view) or is a reshape of one (the same bytes in the same order). Whether
+/// the operand dies here is for the caller to decide.
+bool canWriteOver(const LogicalOperator &op, Value operand);
+
+/// The first operand the logical operator may overwrite (canWriteOver).
 std::optional<Value> getInPlaceCandidate(const LogicalOperator &op);
 
 /// An operand an element-wise logical operator (no anchor) may write its
