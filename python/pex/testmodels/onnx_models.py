@@ -2324,6 +2324,24 @@ def streaming_cache() -> bytes:
                    "two": np.array([2], np.int64)})
 
 
+def gru_step_state() -> bytes:
+    """One step of a GRU with its h in the interface, as PyTorch exports
+    `y, h_next = gru(x, h); return fc(y[:, -1]), h_next` for a streaming model: h [1, 1, 16]
+    is an input and h_next an output the application copies back, unless
+    `pexc --state=h=h_next` keeps it between runs (the update is computed on [1, 16] and
+    reshaped to the state's [1, 1, 16])."""
+    rng = np.random.default_rng(53)
+    nodes = [helper_node("GRU", ["x", "w", "r", "b", "", "h"], ["y", "h_next"],
+                         hidden_size=16, linear_before_reset=1),
+             _node("Reshape", ["y", "flat_shape"], "last"),
+             _node("Gemm", ["last", "fc_w", "fc_b"], "scores", transB=1)]
+    return _graph(nodes, [("x", [1, 1, 10]), ("h", [1, 1, 16])],
+                  [("scores", [1, 3]), ("h_next", [1, 1, 16])],
+                  {"w": rng.normal(0, 0.4, (1, 48, 10)), "r": rng.normal(0, 0.4, (1, 48, 16)),
+                   "b": rng.normal(0, 0.2, (1, 96)), "fc_w": rng.normal(0, 0.4, (3, 16)),
+                   "fc_b": rng.normal(0, 0.1, 3), "flat_shape": np.array([1, 16], np.int64)})
+
+
 def streaming_cache_channels_last() -> bytes:
     """A cache [1, 8, 3] a depthwise Conv1d (kernel 3) reads directly, so that as an input
     it is stored channels last (NLC), while the next cache, its two newest frames and the
@@ -2840,6 +2858,7 @@ MODELS = {
     "onnx_reduce_prod_attribute": reduce_prod_attribute,
     "onnx_reduce_prod_int": reduce_prod_int,
     "onnx_streaming_cache": streaming_cache,
+    "onnx_gru_step_state": gru_step_state,
     "onnx_streaming_cache_channels_last": streaming_cache_channels_last,
     "onnx_lrn": lrn,
     "onnx_lrn_even": lrn_even,
