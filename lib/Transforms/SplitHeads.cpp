@@ -4,8 +4,8 @@
 // matmul, and their softmax before the matmul with V: the scores of every
 // head are live together and are usually the model's largest tensor. Each
 // head's chain depends only on that head's slices of Q, K and V, so it can run
-// alone; this pass clones the chain once per batch element and concatenates
-// the results, leaving the order to pex-reorder.
+// alone: this pass makes the chain a pex.group along the batch axis, one head
+// per slice, where the memory model says that lowers the peak.
 //
 //===----------------------------------------------------------------------===//
 
@@ -320,15 +320,17 @@ GroupOp buildHeadGroup(const HeadChain &chain) {
 SmallVector<HeadChain> findChains(func::FuncOp func) {
   SmallVector<HeadChain> chains;
   llvm::SmallPtrSet<Operation *, 32> taken;
-  func.walk([&](tosa::MatMulOp matmul) {
+  // Only the function's own operators: the memory model plans groups there,
+  // not inside loops.
+  for (auto matmul : func.getBody().front().getOps<tosa::MatMulOp>()) {
     std::optional<HeadChain> chain = findChain(matmul);
     if (!chain || llvm::any_of(chain->ops, [&](Operation *op) {
           return taken.contains(op);
         }))
-      return;
+      continue;
     taken.insert(chain->ops.begin(), chain->ops.end());
     chains.push_back(std::move(*chain));
-  });
+  }
   return chains;
 }
 
