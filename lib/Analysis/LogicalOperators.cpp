@@ -112,29 +112,37 @@ static bool isReshapeOfOwnedActivation(Value value) {
   return !isConstantValue(value) && !(def && isViewOp(def));
 }
 
-bool mlir::pex::canWriteOver(const LogicalOperator &op, Value operand) {
-  // A write of the output's rows computes no tensor.
-  if (op.getSink()->getNumResults() == 0)
-    return false;
-  // A kernel's destination has its result's type: an i32 tensor's bytes
-  // are not written as f32 in place.
-  if (operand.getType() != op.getSink()->getResult(0).getType())
-    return false;
-  if (!llvm::is_contained(getOwnedActivationOperands(op), operand) &&
-      !(llvm::is_contained(op.getExternalOperands(), operand) &&
-        isReshapeOfOwnedActivation(operand)))
-    return false;
-  return llvm::none_of(operand.getUsers(),
-                       [&](Operation *user) { return user == op.anchor; });
-}
-
-std::optional<Value> mlir::pex::getInPlaceCandidate(const LogicalOperator &op) {
+/// The operands a result could be written over in place: activations that
+/// own their storage, and reshapes of such activations.
+static SmallVector<Value> getWritableOperands(const LogicalOperator &op) {
   SmallVector<Value> operands = getOwnedActivationOperands(op);
   for (Value operand : op.getExternalOperands())
     if (isReshapeOfOwnedActivation(operand))
       operands.push_back(operand);
-  for (Value operand : operands)
-    if (canWriteOver(op, operand))
+  return operands;
+}
+
+/// Whether the output may be written over `operand`, one of the writable
+/// operands: it has the output's type (a kernel's destination has its
+/// result's type: an i32 tensor's bytes are not written as f32 in place) and
+/// the anchor, which reads at other indices, does not read it.
+static bool isWritableInPlace(const LogicalOperator &op, Value operand) {
+  // A write of the output's rows computes no tensor.
+  if (op.getSink()->getNumResults() == 0)
+    return false;
+  return operand.getType() == op.getSink()->getResult(0).getType() &&
+         llvm::none_of(operand.getUsers(),
+                       [&](Operation *user) { return user == op.anchor; });
+}
+
+bool mlir::pex::canWriteOver(const LogicalOperator &op, Value operand) {
+  return llvm::is_contained(getWritableOperands(op), operand) &&
+         isWritableInPlace(op, operand);
+}
+
+std::optional<Value> mlir::pex::getInPlaceCandidate(const LogicalOperator &op) {
+  for (Value operand : getWritableOperands(op))
+    if (isWritableInPlace(op, operand))
       return operand;
   return std::nullopt;
 }

@@ -12,6 +12,7 @@
 #include "pex/Analysis/Scheduler.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
 #include "pex/Dialect/Pex/IR/Views.h"
+#include "pex/Interfaces/PartialExecutionOpInterface.h"
 #include "pex/Transforms/Passes.h"
 
 #include "Normalize/NormalizeUtils.h"
@@ -31,22 +32,23 @@ using namespace mlir::pex;
 
 namespace {
 
-/// Whether `op` computes each batch element of its result from the same
-/// element of its operands alone, whatever the batch axis: element-wise
-/// operators and reductions (along another axis, checked by the caller).
-bool keepsBatchesApart(Operation *op) {
-  return op->hasTrait<OpTrait::tosa::TosaElementwiseOperator>() ||
-         isa<tosa::MulOp, tosa::CastOp, tosa::RescaleOp, tosa::TableOp,
-             tosa::ReduceSumOp, tosa::ReduceMaxOp, tosa::ReduceMinOp,
-             tosa::ReduceProductOp>(op);
+/// The axis a TOSA reduction reduces, for the reductions.
+std::optional<int64_t> getReductionAxis(Operation *op) {
+  if (!isa<tosa::ReduceSumOp, tosa::ReduceMaxOp, tosa::ReduceMinOp,
+           tosa::ReduceProductOp>(op))
+    return std::nullopt;
+  return op->getAttrOfType<IntegerAttr>("axis").getInt();
 }
 
-std::optional<int64_t> getReductionAxis(Operation *op) {
-  if (auto axis = op->getAttrOfType<IntegerAttr>("axis");
-      axis && isa<tosa::ReduceSumOp, tosa::ReduceMaxOp, tosa::ReduceMinOp,
-                  tosa::ReduceProductOp>(op))
-    return axis.getInt();
-  return std::nullopt;
+/// Whether `op` computes each batch element of its result from the same
+/// element of its operands alone, whatever the batch axis: element-wise
+/// operators (PartialExecutionOpInterface's property holds for any axis)
+/// and reductions (along another axis, checked by the caller).
+bool keepsBatchesApart(Operation *op) {
+  auto partial = dyn_cast<PartialExecutionOpInterface>(op);
+  return (partial &&
+          partial.hasProperty(PartialExecutionProperties::Elementwise)) ||
+         getReductionAxis(op);
 }
 
 /// The axis of `to` that holds axis `axis` of `from`, when a reshape from
@@ -115,24 +117,35 @@ std::optional<int64_t> getResultBatchAxis(Operation *op,
   return axis;
 }
 
-/// Whether `operand`, read by `op` of the chain from outside it, can be
-/// read per batch element: a parameter of lower rank (a zero point, a
-/// shift), a tensor broadcast along the batch, a constant cut along it, or
-/// an activation whose batch is its first axis (a group's sliced operand).
-bool isReadablePerElement(Value operand, Operation *op,
-                          const HeadChain &chain) {
+/// How an operator of the chain reads `operand`, a value from outside it,
+/// on one batch element.
+enum class Access {
+  /// Unchanged: a parameter of lower rank (a zero point, a shift) or a
+  /// tensor broadcast along the batch (a mask shared by the heads).
+  Whole,
+  /// Its batch element: a constant (cut with pex.slice) or an activation
+  /// whose batch is its first axis (a sliced operand of the group).
+  Cut,
+  /// Not per batch element: the chain cannot run head by head.
+  None,
+};
+
+Access getAccess(Value operand, Operation *op, const HeadChain &chain) {
   auto type = dyn_cast<RankedTensorType>(operand.getType());
   if (!type)
-    return true;
+    return Access::Whole;
   auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
   if (type.getRank() < resultType.getRank() && type.getRank() <= 1)
-    return true;
+    return Access::Whole;
   if (type.getRank() != resultType.getRank())
-    return false;
+    return Access::None;
   int64_t axis = chain.batchAxis.lookup(op->getResult(0));
   int64_t size = type.getDimSize(axis);
-  return size == 1 ||
-         (size == chain.batch && (axis == 0 || isConstantValue(operand)));
+  if (size == 1)
+    return Access::Whole;
+  if (size == chain.batch && (axis == 0 || isConstantValue(operand)))
+    return Access::Cut;
+  return Access::None;
 }
 
 /// Whether a group can assemble `value` along axis 0: its batch axis is
@@ -206,7 +219,8 @@ std::optional<HeadChain> findChain(tosa::MatMulOp scores) {
   }
   for (Operation *op : members)
     for (Value operand : op->getOperands())
-      if (!chain.computes(operand) && !isReadablePerElement(operand, op, chain))
+      if (!chain.computes(operand) &&
+          getAccess(operand, op, chain) == Access::None)
         return std::nullopt;
   chain.ops = llvm::to_vector(members);
   llvm::sort(chain.ops,
@@ -216,6 +230,14 @@ std::optional<HeadChain> findChain(tosa::MatMulOp scores) {
   if (chain.ops.front() != scores || chain.ops.back() != last)
     return std::nullopt;
   return chain;
+}
+
+/// `value` reshaped to `type` (the same elements in the same order).
+Value reshapeTo(OpBuilder &builder, Location loc, Value value,
+                RankedTensorType type) {
+  return tosa::ReshapeOp::create(
+      builder, loc, type, value,
+      createConstantShape(builder, loc, type.getShape()));
 }
 
 RankedTensorType withOneElement(Type type, int64_t axis) {
@@ -240,19 +262,10 @@ GroupOp buildHeadGroup(const HeadChain &chain) {
   int64_t resultAxis = chain.batchAxis.lookup(result);
   llvm::SetVector<Value> whole, sliced;
   for (Operation *op : chain.ops)
-    for (Value operand : op->getOperands()) {
-      if (chain.computes(operand) || isConstantValue(operand))
-        continue;
-      // Cut where the batch is the operand's first axis (isReadablePerElement
-      // accepts no other activation of the batch's size).
-      auto type = dyn_cast<RankedTensorType>(operand.getType());
-      bool cut = type &&
-                 type.getRank() ==
-                     cast<ShapedType>(op->getResult(0).getType()).getRank() &&
-                 chain.batchAxis.lookup(op->getResult(0)) == 0 &&
-                 type.getDimSize(0) == chain.batch;
-      (cut ? sliced : whole).insert(operand);
-    }
+    for (Value operand : op->getOperands())
+      if (!chain.computes(operand) && !isConstantValue(operand))
+        (getAccess(operand, op, chain) == Access::Cut ? sliced : whole)
+            .insert(operand);
 
   constexpr int64_t kBatchAxis = 0;
   OpBuilder builder(last);
@@ -263,9 +276,7 @@ GroupOp buildHeadGroup(const HeadChain &chain) {
                                kBatchAxis, chain.batch, /*slices=*/chain.batch);
   Value assembled = group.getResult(0);
   if (resultAxis != 0)
-    assembled = tosa::ReshapeOp::create(
-        builder, loc, resultType, assembled,
-        createConstantShape(builder, loc, resultType.getShape()));
+    assembled = reshapeTo(builder, loc, assembled, resultType);
 
   Block *body = builder.createBlock(&group.getBody());
   IRMapping mapping;
@@ -279,23 +290,17 @@ GroupOp buildHeadGroup(const HeadChain &chain) {
   for (Operation *op : chain.ops) {
     int64_t axis = chain.batchAxis.lookup(op->getResult(0));
     auto type = withOneElement(op->getResult(0).getType(), axis);
-    for (Value operand : op->getOperands()) {
-      auto operandType = dyn_cast<RankedTensorType>(operand.getType());
-      if (mapping.contains(operand) || !isConstantValue(operand) ||
-          !operandType || operandType.getRank() != type.getRank() ||
-          operandType.getDimSize(axis) != chain.batch)
-        continue;
-      mapping.map(operand, SliceOp::create(builder, operand.getLoc(),
-                                           withOneElement(operandType, axis),
-                                           operand, axis));
-    }
+    for (Value operand : op->getOperands())
+      if (!mapping.contains(operand) && isConstantValue(operand) &&
+          getAccess(operand, op, chain) == Access::Cut)
+        mapping.map(operand,
+                    SliceOp::create(builder, operand.getLoc(),
+                                    withOneElement(operand.getType(), axis),
+                                    operand, axis));
     if (auto reshape = dyn_cast<tosa::ReshapeOp>(op)) {
-      mapping.map(
-          reshape.getResult(),
-          tosa::ReshapeOp::create(
-              builder, reshape.getLoc(), type,
-              mapping.lookup(reshape.getInput1()),
-              createConstantShape(builder, reshape.getLoc(), type.getShape())));
+      mapping.map(reshape.getResult(),
+                  reshapeTo(builder, reshape.getLoc(),
+                            mapping.lookup(reshape.getInput1()), type));
       continue;
     }
     Operation *clone = builder.clone(*op, mapping);
@@ -303,10 +308,9 @@ GroupOp buildHeadGroup(const HeadChain &chain) {
   }
   Value yielded = mapping.lookup(result);
   if (resultAxis != 0) {
-    auto type = dropLeading(withOneElement(resultType, resultAxis), resultAxis);
-    yielded = tosa::ReshapeOp::create(
-        builder, loc, type, yielded,
-        createConstantShape(builder, loc, type.getShape()));
+    yielded = reshapeTo(
+        builder, loc, yielded,
+        dropLeading(withOneElement(resultType, resultAxis), resultAxis));
   }
   PartialYieldOp::create(builder, loc, ValueRange{yielded}, ValueRange());
   result.replaceAllUsesWith(assembled);
