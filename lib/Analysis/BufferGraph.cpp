@@ -100,6 +100,57 @@ private:
 };
 } // namespace mlir::pex
 
+namespace {
+using OwnIntervals = llvm::DenseMap<unsigned, std::pair<unsigned, unsigned>>;
+
+/// The earlier temporaries of a group's or loop's body a step may write its
+/// result over: collected as the steps create their temporaries, kept once
+/// every lifetime is known (the earlier one must die at the step).
+class TemporaryPairs {
+public:
+  /// Notes what `op`, the step creating temporary `output`, may write over:
+  /// a temporary of its type (getInPlaceCandidate) or of wider elements
+  /// (getOverwritableOperand), not one of `excluded`.
+  void collect(const LogicalOperator &op, unsigned output,
+               const llvm::DenseMap<Value, unsigned> &local,
+               const OwnIntervals &ownInterval, ArrayRef<unsigned> excluded) {
+    auto temporaryOf =
+        [&](std::optional<Value> value) -> std::optional<unsigned> {
+      if (!value)
+        return std::nullopt;
+      auto it = local.find(*value);
+      if (it == local.end() || !ownInterval.count(it->second) ||
+          llvm::is_contained(excluded, it->second))
+        return std::nullopt;
+      return it->second;
+    };
+    if (std::optional<unsigned> over = temporaryOf(getInPlaceCandidate(op)))
+      inPlace.push_back({output, *over});
+    else if (std::optional<unsigned> wider =
+                 temporaryOf(getOverwritableOperand(op)))
+      overWider.push_back({output, *wider});
+  }
+
+  /// Records the pairs whose earlier temporary dies at the later one's step.
+  void record(BufferGraph::GroupProfile &profile,
+              const OwnIntervals &ownInterval) const {
+    auto diesAtStep = [&](unsigned output, unsigned over) {
+      return ownInterval.lookup(over).second ==
+             ownInterval.lookup(output).first;
+    };
+    for (auto [output, over] : inPlace)
+      if (diesAtStep(output, over))
+        profile.inPlaceOver[output] = over;
+    for (auto [output, wider] : overWider)
+      if (diesAtStep(output, wider))
+        profile.overWiderTemporary[output] = wider;
+  }
+
+private:
+  SmallVector<std::pair<unsigned, unsigned>> inPlace, overWider;
+};
+} // namespace
+
 LogicalResult BufferGraphBuilder::checkSupported(func::FuncOp func) {
   if (!func.getBody().hasOneBlock())
     return func.emitError() << "pex: function must have a single block";
@@ -488,9 +539,7 @@ void BufferGraphBuilder::buildGroupProfile(unsigned unitIndex, GroupOp group) {
       ownInterval[accumulator] = {0, group.hasEpilogue() ? lastBodyStep
                                                          : numSteps - 1};
 
-  // Temporaries paired with an earlier temporary the step could write them
-  // over (getInPlaceCandidate), once its lifetime is known.
-  SmallVector<std::pair<unsigned, unsigned>> overCandidates;
+  TemporaryPairs pairs;
   for (auto [step, op] : llvm::enumerate(profile->steps)) {
     bool inBody = step < profile->numBodySteps;
     Block *block = op.getSink()->getBlock();
@@ -500,11 +549,7 @@ void BufferGraphBuilder::buildGroupProfile(unsigned unitIndex, GroupOp group) {
       unsigned buffer = addOwnBuffer(sink, unitIndex, *profile);
       local[sink] = buffer;
       ownInterval[buffer] = {step, step};
-      if (std::optional<Value> over = getInPlaceCandidate(op))
-        if (auto it = local.find(*over);
-            it != local.end() && ownInterval.count(it->second) &&
-            !llvm::is_contained(accumulators, it->second))
-          overCandidates.push_back({buffer, it->second});
+      pairs.collect(op, buffer, local, ownInterval, accumulators);
     }
     for (Value operand : op.getExternalOperands()) {
       auto it = local.find(operand);
@@ -525,9 +570,7 @@ void BufferGraphBuilder::buildGroupProfile(unsigned unitIndex, GroupOp group) {
   // A temporary is written over one that dies at its step (a softmax's
   // difference over the scores), as pex-form-kernels writes a kernel over
   // such an input.
-  for (auto [output, over] : overCandidates)
-    if (ownInterval[over].second == ownInterval[output].first)
-      profile->inPlaceOver[output] = over;
+  pairs.record(*profile, ownInterval);
 
   for (Value operand : group->getOperands())
     if (auto it = bufferOf.find(operand); it != bufferOf.end())
@@ -750,9 +793,7 @@ LogicalResult BufferGraphBuilder::buildLoopProfile(unsigned unitIndex,
     // A buffer from outside is needed by every iteration.
     profile->inputLastStep[it->second] = lastStep;
   };
-  // Temporaries paired with an earlier temporary the step could write them
-  // over (getInPlaceCandidate), once its lifetime is known.
-  SmallVector<std::pair<unsigned, unsigned>> overCandidates;
+  TemporaryPairs pairs;
   for (auto [step, op] : llvm::enumerate(profile->steps)) {
     aliasViews(body, local);
     Value sink = op.getSink()->getResult(0);
@@ -761,10 +802,7 @@ LogicalResult BufferGraphBuilder::buildLoopProfile(unsigned unitIndex,
       unsigned buffer = addOwnBuffer(sink, unitIndex, *profile);
       local[sink] = buffer;
       ownInterval[buffer] = {step, step};
-      if (std::optional<Value> over = getInPlaceCandidate(op))
-        if (auto it = local.find(*over);
-            it != local.end() && ownInterval.count(it->second))
-          overCandidates.push_back({buffer, it->second});
+      pairs.collect(op, buffer, local, ownInterval, /*excluded=*/{});
     }
     for (Value operand : op.getExternalOperands())
       read(operand, step);
@@ -779,9 +817,7 @@ LogicalResult BufferGraphBuilder::buildLoopProfile(unsigned unitIndex,
   // A temporary is written over one that dies at its step, as
   // pex-form-kernels writes a kernel over such an input (an LSTM's summed
   // gates over the input part of the sum).
-  for (auto [output, over] : overCandidates)
-    if (ownInterval[over].second == ownInterval[output].first)
-      profile->inPlaceOver[output] = over;
+  pairs.record(*profile, ownInterval);
   // The carried storages are written from their initial values before the
   // first step.
   for (Value init : loop.getInitArgs())
@@ -951,6 +987,11 @@ void BufferGraph::finishGroupProfile(
         buffers[over].internalLast == step && !buffers[output].isIO())
       profile.internalBytes[step] -= buffers[over].bytes;
   }
+  // A temporary written over a wider one as it dies: their storages share
+  // the narrower one's bytes at that step.
+  for (auto [output, wider] : profile.overWiderTemporary)
+    profile.internalBytes[buffers[output].internalFirst] -=
+        buffers[output].bytes;
 }
 
 SmallVector<unsigned> BufferGraph::getProgramOrder() const {

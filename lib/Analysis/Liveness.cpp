@@ -133,11 +133,19 @@ ScheduleLiveness mlir::pex::computeLiveness(const BufferGraph &graph,
   for (auto [output, input] : overPairs)
     writeOver(output, input);
 
-  // Results over wider inputs, where the input dies at the unit's step.
+  // Results over wider inputs, where the input dies at the unit's step (or,
+  // in a body, at the temporary's step).
   SmallVector<ScheduleLiveness::Overwrite> overwriteCandidates;
   for (unsigned unit : order) {
     const Unit &u = units[unit];
-    if (u.group || !u.overwritableInput)
+    if (u.group) {
+      for (auto [result, wider] : u.group->overWiderTemporary)
+        if (eval.lifetimes[wider].second == eval.lifetimes[result].first)
+          overwriteCandidates.push_back(
+              {result, wider, eval.lifetimes[result].first});
+      continue;
+    }
+    if (!u.overwritableInput)
       continue;
     unsigned step = unitStart[unit];
     unsigned input = *u.overwritableInput, result = u.outputs.front();

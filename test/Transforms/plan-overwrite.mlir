@@ -1,5 +1,5 @@
 // RUN: pex-opt %s -split-input-file --pex-plan-arena="arena-io=true alignment=16" | FileCheck %s
-// RUN: pex-opt %s -split-input-file --pex-plan-arena="arena-io=true alignment=16" --pex-form-kernels | FileCheck %s --check-prefix=KERNEL
+// RUN: pex-opt %s -split-input-file --pex-plan-arena="arena-io=true alignment=16" --pex-lower-groups --pex-form-kernels | FileCheck %s --check-prefix=KERNEL
 // RUN: pex-opt %s -split-input-file --pex-plan-arena="alignment=16" | FileCheck %s --check-prefix=CALLER
 
 // A float model input quantised to int8 (the QuantizeLinear of a PyTorch or
@@ -105,4 +105,36 @@ func.func @anchor_excluded(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x4xi8> {
   %q = tosa.cast %c : (tensor<1x8x8x4xf32>) -> tensor<1x8x8x4xi8>
   %p = tosa.max_pool2d %q {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x4xi8>) -> tensor<1x4x4x4xi8>
   return %p : tensor<1x4x4x4xi8>
+}
+
+// -----
+
+// In a partial-execution group, a slice's float temporary quantised to int8
+// as it dies: the int8 temporary is written over it from its first byte
+// (the same permission), as on the whole tensors.
+// CHECK-LABEL: func.func @temporary_in_group
+// CHECK:       %[[C:.*]] = tosa.conv2d {{.*}}pex.placement = #pex.placement<offset = [[OFF:[0-9]+]], size = 512, live = [0, 2]>
+// CHECK:       tosa.cast {{.*}}pex.over_consumed_input = [[OFF]] : i64, pex.placement = #pex.placement<offset = [[OFF]], size = 128, live = [2, 3]>
+// The same with the input and output outside the arena (temporaries are the
+// planner's either way).
+// CALLER-LABEL: func.func @temporary_in_group
+// CALLER:       tosa.cast {{.*}}pex.over_consumed_input
+// KERNEL-LABEL: func.func @temporary_in_group
+// KERNEL:       pex.buffer <offset = {{[0-9]+}}, size = 128, live = [2, 3]> {pex.over_consumed_input = {{[0-9]+}} : i64} : tensor<1x8x8x2xi8>
+func.func @temporary_in_group(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x4xi8> {
+  %w = "tosa.const"() {values = dense<1.0> : tensor<4x1x1x4xf32>} : () -> tensor<4x1x1x4xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<4xf32>} : () -> tensor<4xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %g = pex.group axis = 3, channels = 4, slices = 2 whole(%x : tensor<1x8x8x4xf32>) -> (tensor<1x4x4x4xi8>) {
+  ^bb0(%a: tensor<1x8x8x4xf32>):
+    %ws = pex.slice %w[0] : tensor<4x1x1x4xf32> -> tensor<2x1x1x4xf32>
+    %bs = pex.slice %b[0] : tensor<4xf32> -> tensor<2xf32>
+    %c = tosa.conv2d %a, %ws, %bs, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xf32>, tensor<2x1x1x4xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x2xf32>
+    %m = tosa.reduce_max %c {axis = 1 : i32} : (tensor<1x8x8x2xf32>) -> tensor<1x1x8x2xf32>
+    %d = tosa.sub %c, %m : (tensor<1x8x8x2xf32>, tensor<1x1x8x2xf32>) -> tensor<1x8x8x2xf32>
+    %q = tosa.cast %d : (tensor<1x8x8x2xf32>) -> tensor<1x8x8x2xi8>
+    %p = tosa.max_pool2d %q {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x8x8x2xi8>) -> tensor<1x4x4x2xi8>
+    pex.partial_yield assemble(%p : tensor<1x4x4x2xi8>)
+  }
+  return %g : tensor<1x4x4x4xi8>
 }

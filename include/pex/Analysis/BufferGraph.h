@@ -121,6 +121,12 @@ public:
     /// dies at that step and neither is the function's input or output. In
     /// a loop, per temporary: the temporary its step writes it over.
     llvm::DenseMap<unsigned, unsigned> inPlaceOver;
+    /// Per temporary of a group's or a loop's body: a temporary of wider
+    /// elements that dies at its step, which its kernel writes it over from
+    /// the same first byte (getOverwritableOperand: a softmax's f32
+    /// probabilities quantised to int8). Unlike inPlaceOver's pairs, the two
+    /// keep storages of their own (ScheduleLiveness::Overwrite).
+    llvm::DenseMap<unsigned, unsigned> overWiderTemporary;
     /// A stream's result written row by row over the rows of its input that
     /// no later action reads, starting `offset` bytes (0 or below) from the
     /// input's first byte (RowStreaming.h), when the input dies at the

@@ -51,7 +51,8 @@ struct ScheduleLiveness {
   SmallVector<unsigned> storageOf;
   SmallVector<int64_t> offsetInStorage;
   /// A unit's result written over a wider input from the input's first byte
-  /// (BufferGraph::Unit::overwritableInput) where the input dies: their
+  /// (BufferGraph::Unit::overwritableInput), or a body's temporary over a
+  /// wider one (GroupProfile::overWiderTemporary), where the input dies: their
   /// storages stay apart but start at one offset, sharing the result's
   /// storage bytes at `step`.
   struct Overwrite {
