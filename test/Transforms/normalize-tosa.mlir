@@ -561,3 +561,99 @@ func.func @pixels_flattened_to_pointwise_conv(%x: tensor<1x2x3x4xf32>) -> tensor
   %y = tosa.conv2d %r, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<6x1x1x4xf32>, tensor<5x1x1x4xf32>, tensor<5xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<6x1x1x5xf32>
   return %y : tensor<6x1x1x5xf32>
 }
+
+// -----
+
+// Queries, keys and values cut from one projection (PyTorch's
+// MultiheadAttention: a Linear of 3 x 4 outputs, then chunk): each part is
+// computed by a projection of its own, with the bias's part, and reshaped
+// like the whole was; no slice copies it out.
+// CHECK-LABEL: func.func @projection_cut_in_three
+// CHECK-DAG:     %[[W0:.*]] = "tosa.const"() <{values = dense<1.000000e+00> : tensor<4x1x1x2xf32>}>
+// CHECK-DAG:     %[[W2:.*]] = "tosa.const"() <{values = dense<3.000000e+00> : tensor<4x1x1x2xf32>}>
+// CHECK-DAG:     %[[B0:.*]] = "tosa.const"() <{values = dense<[0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00]> : tensor<4xf32>}>
+// CHECK-DAG:     %[[B2:.*]] = "tosa.const"() <{values = dense<[8.000000e+00, 9.000000e+00, 1.000000e+01, 1.100000e+01]> : tensor<4xf32>}>
+// CHECK-NOT:     tosa.slice
+// CHECK:         %[[Q:.*]] = tosa.conv2d %arg0, %[[W0]], %[[B0]], {{.*}} -> tensor<5x1x1x4xf32>
+// CHECK:         tosa.reshape %[[Q]], {{.*}} -> tensor<1x5x4xf32>
+// CHECK:         tosa.conv2d {{.*}} -> tensor<5x1x1x4xf32>
+// CHECK:         %[[V:.*]] = tosa.conv2d %arg0, %[[W2]], %[[B2]], {{.*}} -> tensor<5x1x1x4xf32>
+// CHECK:         tosa.reshape %[[V]], {{.*}} -> tensor<1x5x4xf32>
+func.func @projection_cut_in_three(%x: tensor<5x1x1x2xf32>) -> (tensor<1x5x4xf32>, tensor<1x5x4xf32>, tensor<1x5x4xf32>) {
+  %w = "tosa.const"() {values = dense<[[[[1.0, 1.0]]], [[[1.0, 1.0]]], [[[1.0, 1.0]]], [[[1.0, 1.0]]], [[[2.0, 2.0]]], [[[2.0, 2.0]]], [[[2.0, 2.0]]], [[[2.0, 2.0]]], [[[3.0, 3.0]]], [[[3.0, 3.0]]], [[[3.0, 3.0]]], [[[3.0, 3.0]]]]> : tensor<12x1x1x2xf32>} : () -> tensor<12x1x1x2xf32>
+  %b = "tosa.const"() {values = dense<[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0]> : tensor<12xf32>} : () -> tensor<12xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %shape = tosa.const_shape {values = dense<[1, 5, 12]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %size = tosa.const_shape {values = dense<[1, 5, 4]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %s0 = tosa.const_shape {values = dense<[0, 0, 0]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %s1 = tosa.const_shape {values = dense<[0, 0, 4]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %s2 = tosa.const_shape {values = dense<[0, 0, 8]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %y = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<5x1x1x2xf32>, tensor<12x1x1x2xf32>, tensor<12xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<5x1x1x12xf32>
+  %r = tosa.reshape %y, %shape : (tensor<5x1x1x12xf32>, !tosa.shape<3>) -> tensor<1x5x12xf32>
+  %q = tosa.slice %r, %s0, %size : (tensor<1x5x12xf32>, !tosa.shape<3>, !tosa.shape<3>) -> tensor<1x5x4xf32>
+  %k = tosa.slice %r, %s1, %size : (tensor<1x5x12xf32>, !tosa.shape<3>, !tosa.shape<3>) -> tensor<1x5x4xf32>
+  %v = tosa.slice %r, %s2, %size : (tensor<1x5x12xf32>, !tosa.shape<3>, !tosa.shape<3>) -> tensor<1x5x4xf32>
+  return %q, %k, %v : tensor<1x5x4xf32>, tensor<1x5x4xf32>, tensor<1x5x4xf32>
+}
+
+// -----
+
+// An int8 projection: its per-channel requantisation is cut with it. The
+// channels no slice reads (4 to 7) are not computed.
+// CHECK-LABEL: func.func @int8_projection_partly_read
+// CHECK-DAG:     %[[M1:.*]] = "tosa.const"() <{values = dense<[1073741832, 1073741833]> : tensor<2xi32>}>
+// CHECK-NOT:     tosa.slice
+// CHECK:         tosa.conv2d {{.*}} -> tensor<1x3x3x4xi32>
+// CHECK:         tosa.rescale {{.*}} : (tensor<1x3x3x4xi32>, tensor<4xi32>, tensor<4xi8>, {{.*}}) -> tensor<1x3x3x4xi8>
+// CHECK:         tosa.conv2d {{.*}} -> tensor<1x3x3x2xi32>
+// CHECK:         tosa.rescale %{{.*}}, %[[M1]], {{.*}} : (tensor<1x3x3x2xi32>, tensor<2xi32>, tensor<2xi8>, {{.*}}) -> tensor<1x3x3x2xi8>
+// CHECK-NOT:     tosa.conv2d
+func.func @int8_projection_partly_read(%x: tensor<1x3x3x2xi8>) -> (tensor<1x3x3x4xi8>, tensor<1x3x3x2xi8>) {
+  %w = "tosa.const"() {values = dense<1> : tensor<10x1x1x2xi8>} : () -> tensor<10x1x1x2xi8>
+  %b = "tosa.const"() {values = dense<0> : tensor<10xi32>} : () -> tensor<10xi32>
+  %zp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %m = "tosa.const"() {values = dense<[1073741824, 1073741825, 1073741826, 1073741827, 1073741828, 1073741829, 1073741830, 1073741831, 1073741832, 1073741833]> : tensor<10xi32>} : () -> tensor<10xi32>
+  %sh = "tosa.const"() {values = dense<33> : tensor<10xi8>} : () -> tensor<10xi8>
+  %s0 = tosa.const_shape {values = dense<[0, 0, 0, 0]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %n0 = tosa.const_shape {values = dense<[1, 3, 3, 4]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %s1 = tosa.const_shape {values = dense<[0, 0, 0, 8]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %n1 = tosa.const_shape {values = dense<[1, 3, 3, 2]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %acc = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x3x2xi8>, tensor<10x1x1x2xi8>, tensor<10xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x3x3x10xi32>
+  %y = tosa.rescale %acc, %m, %sh, %zp32, %zp {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x3x3x10xi32>, tensor<10xi32>, tensor<10xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x3x3x10xi8>
+  %a = tosa.slice %y, %s0, %n0 : (tensor<1x3x3x10xi8>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x3x3x4xi8>
+  %c = tosa.slice %y, %s1, %n1 : (tensor<1x3x3x10xi8>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x3x3x2xi8>
+  return %a, %c : tensor<1x3x3x4xi8>, tensor<1x3x3x2xi8>
+}
+
+// -----
+
+// Slices that overlap would compute their shared channels twice, and a
+// projection also read whole must exist whole: both stay.
+// CHECK-LABEL: func.func @overlapping_slices
+// CHECK-COUNT-2: tosa.slice
+// CHECK-LABEL: func.func @projection_also_read_whole
+// CHECK:         tosa.slice
+func.func @overlapping_slices(%x: tensor<1x3x3x2xf32>) -> (tensor<1x3x3x4xf32>, tensor<1x3x3x4xf32>) {
+  %w = "tosa.const"() {values = dense<1.0> : tensor<6x1x1x2xf32>} : () -> tensor<6x1x1x2xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<6xf32>} : () -> tensor<6xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %s0 = tosa.const_shape {values = dense<[0, 0, 0, 0]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %s1 = tosa.const_shape {values = dense<[0, 0, 0, 2]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %n = tosa.const_shape {values = dense<[1, 3, 3, 4]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %y = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x3x2xf32>, tensor<6x1x1x2xf32>, tensor<6xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x6xf32>
+  %a = tosa.slice %y, %s0, %n : (tensor<1x3x3x6xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x3x3x4xf32>
+  %c = tosa.slice %y, %s1, %n : (tensor<1x3x3x6xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x3x3x4xf32>
+  return %a, %c : tensor<1x3x3x4xf32>, tensor<1x3x3x4xf32>
+}
+
+func.func @projection_also_read_whole(%x: tensor<1x3x3x2xf32>) -> (tensor<1x3x3x4xf32>, tensor<1x3x3x6xf32>) {
+  %w = "tosa.const"() {values = dense<1.0> : tensor<6x1x1x2xf32>} : () -> tensor<6x1x1x2xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<6xf32>} : () -> tensor<6xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %s0 = tosa.const_shape {values = dense<[0, 0, 0, 0]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %n = tosa.const_shape {values = dense<[1, 3, 3, 4]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %y = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x3x2xf32>, tensor<6x1x1x2xf32>, tensor<6xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x6xf32>
+  %a = tosa.slice %y, %s0, %n : (tensor<1x3x3x6xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x3x3x4xf32>
+  return %a, %y : tensor<1x3x3x4xf32>, tensor<1x3x3x6xf32>
+}

@@ -49,6 +49,14 @@ void populateSumsOverColumnsPatterns(RewritePatternSet &patterns);
 /// drops unit dimensions.
 void populateElementwiseBeforeReshapePatterns(RewritePatternSet &patterns);
 
+/// A producer that can compute any subset of its output channels (a
+/// convolution, a fully connected layer), with the element-wise operators
+/// after it and reshapes keeping the channels last, read only by slices of
+/// disjoint channel ranges (a transformer's queries, keys and values cut from
+/// one projection) becomes one producer per slice: no copies, each part dies
+/// with its readers, and channels no slice reads are not computed.
+void populateSplitBySlicesPatterns(RewritePatternSet &patterns);
+
 /// Operators that move no data disappear: identities, and transposes that
 /// a following transpose undoes (two transposes in a row become one).
 void populateRemoveNoOpPatterns(RewritePatternSet &patterns);

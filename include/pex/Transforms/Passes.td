@@ -43,6 +43,10 @@ def NormalizeTosa : Pass<"pex-normalize-tosa", "func::FuncOp"> {
       becomes a convolution whose window covers the map;
     - an element-wise operator reading a reshape that keeps the channels
       last runs before it, so reshapes around it cancel;
+    - a producer of several output channels (with the element-wise
+      operators after it) read only by slices of disjoint channel ranges
+      (queries, keys and values cut from one projection) becomes one
+      producer per slice;
     - identities disappear, and consecutive transposes become one (none
       when they cancel).
   }];

@@ -25,6 +25,7 @@ struct NormalizeTosaPass
     populateRemoveNoOpPatterns(patterns);
     populateElementwiseBeforeReshapePatterns(patterns);
     populateSumsOverColumnsPatterns(patterns);
+    populateSplitBySlicesPatterns(patterns);
     for (RegisteredOperationName op : context->getRegisteredOperations())
       if (op.getDialectNamespace() == tosa::TosaDialect::getDialectNamespace())
         op.getCanonicalizationPatterns(patterns, context);

@@ -1,0 +1,229 @@
+//===- SplitBySlices.cpp - One producer per slice of its channels -*- C++
+//-*-===//
+//
+// Transformers project their tokens once for queries, keys and values (a
+// fully connected layer of 3 x D outputs: PyTorch's MultiheadAttention, a
+// MobileViT block) and cut the result into three along the channels. The
+// whole projection then lives until its last slice is copied out, beside the
+// copies: at the projection, four D-wide tensors where one would do. A
+// producer that can compute any subset of its output channels, with the
+// element-wise operators after it, computes each slice itself instead: the
+// same values (each output channel's sum is unchanged), no copies, and each
+// part dies when its readers are done. Channels no slice reads are not
+// computed.
+//
+//===----------------------------------------------------------------------===//
+
+#include "NormalizeUtils.h"
+#include "pex/Dialect/Pex/IR/Views.h"
+#include "pex/Interfaces/PartialExecutionOpInterface.h"
+#include "pex/Transforms/NormalizePatterns.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace mlir::pex;
+
+namespace {
+
+int64_t getChannels(Value value) {
+  return cast<RankedTensorType>(value.getType()).getShape().back();
+}
+
+/// The channels [start, start + size) a slice reads of its input's last
+/// dimension, when it reads every element of the other dimensions.
+std::optional<std::pair<int64_t, int64_t>>
+getChannelRange(tosa::SliceOp slice) {
+  SmallVector<int64_t> starts, sizes;
+  ArrayRef<int64_t> shape = slice.getInput1().getType().getShape();
+  if (!getConstantShape(slice.getStart(), starts) ||
+      !getConstantShape(slice.getSize(), sizes) || shape.empty())
+    return std::nullopt;
+  for (size_t dim = 0; dim + 1 < shape.size(); ++dim)
+    if (starts[dim] != 0 || sizes[dim] != shape[dim])
+      return std::nullopt;
+  if (sizes.back() <= 0 || starts.back() + sizes.back() > shape.back())
+    return std::nullopt;
+  return std::make_pair(starts.back(), sizes.back());
+}
+
+/// `constant` cut to [start, start + size) along `dim`.
+Value sliceConstant(OpBuilder &builder, Location loc, Value constant,
+                    int64_t dim, int64_t start, int64_t size) {
+  DenseElementsAttr attr;
+  matchPattern(constant, m_Constant(&attr));
+  auto type = cast<RankedTensorType>(attr.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[dim] = size;
+  RankedTensorType sliceType = type.clone(shape);
+  DenseElementsAttr sliced;
+  if (attr.isSplat()) {
+    sliced = attr.resizeSplat(sliceType);
+  } else {
+    int64_t inner = 1;
+    for (int64_t d = dim + 1; d < type.getRank(); ++d)
+      inner *= type.getDimSize(d);
+    int64_t extent = type.getDimSize(dim);
+    SmallVector<Attribute> kept;
+    for (auto [index, element] : llvm::enumerate(attr.getValues<Attribute>())) {
+      int64_t at = (static_cast<int64_t>(index) / inner) % extent;
+      if (at >= start && at < start + size)
+        kept.push_back(element);
+    }
+    sliced = DenseElementsAttr::get(sliceType, kept);
+  }
+  return tosa::ConstOp::create(builder, loc, sliceType, sliced);
+}
+
+/// A producer of several output channels (a convolution, a fully connected
+/// layer), the element-wise operators computing its result further (a
+/// rescale, a bias, a quantisation) and reshapes keeping the channels last,
+/// each the only reader of the one before, read only by slices of disjoint
+/// channel ranges: one producer and chain per slice.
+struct SplitProducerBySlices
+    : OpInterfaceRewritePattern<PartialExecutionOpInterface> {
+  using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
+
+  LogicalResult matchAndRewrite(PartialExecutionOpInterface producer,
+                                PatternRewriter &rewriter) const override {
+    if (!producer.hasProperty(PartialExecutionProperties::OutputSplittable) ||
+        producer.getChannelGranularity() != 1 ||
+        producer->getNumResults() != 1 || producer->getNumRegions() != 0 ||
+        !cutsOnlyConstants(producer, /*chainInput=*/nullptr))
+      return failure();
+    Value value = producer->getResult(0);
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    if (!type || !type.hasStaticShape() || type.getRank() == 0)
+      return failure();
+    int64_t channels = getChannels(value);
+
+    // The chain each slice gets a copy of, producer first.
+    SmallVector<Operation *> chain{producer};
+    while (value.hasOneUse()) {
+      Operation *user = *value.getUsers().begin();
+      if (!isComputedPerChannel(user, value, channels))
+        break;
+      chain.push_back(user);
+      value = user->getResult(0);
+    }
+    SmallVector<tosa::ReshapeOp> reshapes;
+    while (value.hasOneUse()) {
+      auto reshape = dyn_cast<tosa::ReshapeOp>(*value.getUsers().begin());
+      if (!reshape || !reshape.getType().hasStaticShape() ||
+          reshape.getType().getRank() == 0 ||
+          getChannels(reshape.getResult()) != channels)
+        break;
+      reshapes.push_back(reshape);
+      value = reshape.getResult();
+    }
+
+    SmallVector<std::pair<tosa::SliceOp, std::pair<int64_t, int64_t>>> slices;
+    for (Operation *user : value.getUsers()) {
+      auto slice = dyn_cast<tosa::SliceOp>(user);
+      std::optional<std::pair<int64_t, int64_t>> range =
+          slice ? getChannelRange(slice) : std::nullopt;
+      if (!range || range->second == channels)
+        return failure();
+      slices.push_back({slice, *range});
+    }
+    if (slices.empty())
+      return failure();
+    // Overlapping slices would compute their shared channels twice.
+    llvm::sort(slices, [](const auto &a, const auto &b) {
+      return a.second.first < b.second.first;
+    });
+    for (size_t i = 1; i < slices.size(); ++i)
+      if (slices[i - 1].second.first + slices[i - 1].second.second >
+          slices[i].second.first)
+        return failure();
+
+    for (auto [slice, range] : slices) {
+      auto [start, size] = range;
+      rewriter.setInsertionPoint(slice);
+      IRMapping mapping;
+      for (Operation *op : chain) {
+        auto partial = cast<PartialExecutionOpInterface>(op);
+        for (OpOperand &operand : op->getOpOperands()) {
+          std::optional<int64_t> dim = partial.getSlicedOperandDim(
+              operand.getOperandNumber(), SliceMode::Output);
+          Value constant = operand.get();
+          // Constants broadcast along the channels are read whole.
+          if (dim && isConstantValue(constant) &&
+              cast<RankedTensorType>(constant.getType()).getDimSize(*dim) ==
+                  channels)
+            mapping.map(constant, sliceConstant(rewriter, constant.getLoc(),
+                                                constant, *dim, start, size));
+        }
+        Operation *clone = rewriter.clone(*op, mapping);
+        Value result = clone->getResult(0);
+        auto resultType = cast<RankedTensorType>(result.getType());
+        SmallVector<int64_t> shape(resultType.getShape());
+        shape.back() = size;
+        result.setType(resultType.clone(shape));
+        mapping.clear();
+        mapping.map(op->getResult(0), result);
+      }
+      Value part = mapping.lookup(chain.back()->getResult(0));
+      for (tosa::ReshapeOp reshape : reshapes) {
+        SmallVector<int64_t> shape(reshape.getType().getShape());
+        shape.back() = size;
+        part = tosa::ReshapeOp::create(
+            rewriter, reshape.getLoc(), reshape.getType().clone(shape), part,
+            createConstantShape(rewriter, reshape.getLoc(), shape));
+      }
+      rewriter.replaceOp(slice, part);
+    }
+    for (tosa::ReshapeOp reshape : llvm::reverse(reshapes))
+      rewriter.eraseOp(reshape);
+    for (Operation *op : llvm::reverse(chain))
+      rewriter.eraseOp(op);
+    return success();
+  }
+
+private:
+  /// Whether the operands `op` cuts to compute a subset of its output
+  /// channels are `chainInput` (cut by the operator before it) or constants
+  /// (cut at compile time).
+  static bool cutsOnlyConstants(PartialExecutionOpInterface op,
+                                Value chainInput) {
+    return llvm::all_of(op->getOpOperands(), [&](OpOperand &operand) {
+      Value value = operand.get();
+      if (value == chainInput ||
+          !op.getSlicedOperandDim(operand.getOperandNumber(),
+                                  SliceMode::Output))
+        return true;
+      return isConstantValue(value) && isa<RankedTensorType>(value.getType());
+    });
+  }
+
+  /// Whether `op` computes each channel of its result from that channel of
+  /// `input` and constants: an element-wise operator of the result's channels
+  /// whose other operands are constants.
+  static bool isComputedPerChannel(Operation *op, Value input,
+                                   int64_t channels) {
+    auto partial = dyn_cast<PartialExecutionOpInterface>(op);
+    if (!partial ||
+        !partial.hasProperty(PartialExecutionProperties::Elementwise) ||
+        op->getNumResults() != 1 || op->getNumRegions() != 0)
+      return false;
+    auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    if (!type ||
+        type.getShape() != cast<RankedTensorType>(input.getType()).getShape())
+      return false;
+    return llvm::all_of(op->getOperands(),
+                        [&](Value operand) {
+                          return operand == input || isConstantValue(operand);
+                        }) &&
+           cutsOnlyConstants(partial, input) &&
+           getChannels(op->getResult(0)) == channels;
+  }
+};
+
+} // namespace
+
+void mlir::pex::populateSplitBySlicesPatterns(RewritePatternSet &patterns) {
+  patterns.add<SplitProducerBySlices>(patterns.getContext());
+}
