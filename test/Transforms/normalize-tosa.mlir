@@ -628,6 +628,51 @@ func.func @int8_projection_partly_read(%x: tensor<1x3x3x2xi8>) -> (tensor<1x3x3x
 
 // -----
 
+// timm's attention: qkv.reshape(B, N, 3, heads, D).permute(2, 0, 3, 1, 4)
+// then unbind(0), which the importer writes as slices of the 3 (its
+// transposes after them): each slice reads 4 consecutive channels of the
+// projection for every token, so each is a projection of its own reshaped
+// to the slice's shape.
+// CHECK-LABEL: func.func @projection_cut_after_reshape
+// CHECK-NOT:     tosa.slice
+// CHECK:         %[[Q:.*]] = tosa.conv2d {{.*}} -> tensor<2x1x1x4xf32>
+// CHECK:         tosa.reshape %[[Q]], {{.*}} -> tensor<1x2x1x2x2xf32>
+// CHECK-COUNT-2: tosa.conv2d {{.*}} -> tensor<2x1x1x4xf32>
+// A slice of the heads reads two ranges of channels per token: it stays.
+// CHECK-LABEL: func.func @heads_cut_across_qkv
+// CHECK:         tosa.slice
+func.func @projection_cut_after_reshape(%x: tensor<2x1x1x2xf32>) -> (tensor<1x2x1x2x2xf32>, tensor<1x2x1x2x2xf32>, tensor<1x2x1x2x2xf32>) {
+  %w = "tosa.const"() {values = dense<1.0> : tensor<12x1x1x2xf32>} : () -> tensor<12x1x1x2xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<12xf32>} : () -> tensor<12xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %shape = tosa.const_shape {values = dense<[1, 2, 3, 2, 2]> : tensor<5xindex>} : () -> !tosa.shape<5>
+  %size = tosa.const_shape {values = dense<[1, 2, 1, 2, 2]> : tensor<5xindex>} : () -> !tosa.shape<5>
+  %s0 = tosa.const_shape {values = dense<[0, 0, 0, 0, 0]> : tensor<5xindex>} : () -> !tosa.shape<5>
+  %s1 = tosa.const_shape {values = dense<[0, 0, 1, 0, 0]> : tensor<5xindex>} : () -> !tosa.shape<5>
+  %s2 = tosa.const_shape {values = dense<[0, 0, 2, 0, 0]> : tensor<5xindex>} : () -> !tosa.shape<5>
+  %y = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<2x1x1x2xf32>, tensor<12x1x1x2xf32>, tensor<12xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<2x1x1x12xf32>
+  %r = tosa.reshape %y, %shape : (tensor<2x1x1x12xf32>, !tosa.shape<5>) -> tensor<1x2x3x2x2xf32>
+  %q = tosa.slice %r, %s0, %size : (tensor<1x2x3x2x2xf32>, !tosa.shape<5>, !tosa.shape<5>) -> tensor<1x2x1x2x2xf32>
+  %k = tosa.slice %r, %s1, %size : (tensor<1x2x3x2x2xf32>, !tosa.shape<5>, !tosa.shape<5>) -> tensor<1x2x1x2x2xf32>
+  %v = tosa.slice %r, %s2, %size : (tensor<1x2x3x2x2xf32>, !tosa.shape<5>, !tosa.shape<5>) -> tensor<1x2x1x2x2xf32>
+  return %q, %k, %v : tensor<1x2x1x2x2xf32>, tensor<1x2x1x2x2xf32>, tensor<1x2x1x2x2xf32>
+}
+
+func.func @heads_cut_across_qkv(%x: tensor<2x1x1x2xf32>) -> tensor<1x2x3x1x2xf32> {
+  %w = "tosa.const"() {values = dense<1.0> : tensor<12x1x1x2xf32>} : () -> tensor<12x1x1x2xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<12xf32>} : () -> tensor<12xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %shape = tosa.const_shape {values = dense<[1, 2, 3, 2, 2]> : tensor<5xindex>} : () -> !tosa.shape<5>
+  %size = tosa.const_shape {values = dense<[1, 2, 3, 1, 2]> : tensor<5xindex>} : () -> !tosa.shape<5>
+  %s0 = tosa.const_shape {values = dense<[0, 0, 0, 0, 0]> : tensor<5xindex>} : () -> !tosa.shape<5>
+  %y = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<2x1x1x2xf32>, tensor<12x1x1x2xf32>, tensor<12xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<2x1x1x12xf32>
+  %r = tosa.reshape %y, %shape : (tensor<2x1x1x12xf32>, !tosa.shape<5>) -> tensor<1x2x3x2x2xf32>
+  %h = tosa.slice %r, %s0, %size : (tensor<1x2x3x2x2xf32>, !tosa.shape<5>, !tosa.shape<5>) -> tensor<1x2x3x1x2xf32>
+  return %h : tensor<1x2x3x1x2xf32>
+}
+
+// -----
+
 // Slices that overlap would compute their shared channels twice, and a
 // projection also read whole must exist whole: both stay.
 // CHECK-LABEL: func.func @overlapping_slices

@@ -33,21 +33,47 @@ int64_t getChannels(Value value) {
   return cast<RankedTensorType>(value.getType()).getShape().back();
 }
 
-/// The channels [start, start + size) a slice reads of its input's last
-/// dimension, when it reads every element of the other dimensions.
-std::optional<std::pair<int64_t, int64_t>>
-getChannelRange(tosa::SliceOp slice) {
+/// The channels [begin, end) of a producer of `channels` output channels
+/// that `slice` reads, when it reads them for every pixel. The slice's input
+/// is the producer's result reshaped (in the same element order): its
+/// trailing dimensions, from the first whose extents multiply to `channels`,
+/// are the channels; a slice cutting one of them, reading the dimensions
+/// after it whole and with only unit dimensions before it among the channel
+/// dimensions, reads a contiguous range (PyTorch's qkv.reshape(B, N, 3, H,
+/// D) then unbind(0) after a permute: a slice of the 3).
+std::optional<std::pair<int64_t, int64_t>> getChannelRange(tosa::SliceOp slice,
+                                                           int64_t channels) {
   SmallVector<int64_t> starts, sizes;
   ArrayRef<int64_t> shape = slice.getInput1().getType().getShape();
   if (!getConstantShape(slice.getStart(), starts) ||
       !getConstantShape(slice.getSize(), sizes) || shape.empty())
     return std::nullopt;
-  for (size_t dim = 0; dim + 1 < shape.size(); ++dim)
-    if (starts[dim] != 0 || sizes[dim] != shape[dim])
-      return std::nullopt;
-  if (sizes.back() <= 0 || starts.back() + sizes.back() > shape.back())
+  int64_t rank = shape.size();
+  int64_t first = rank, product = 1;
+  while (first > 0 && product < channels)
+    product *= shape[--first];
+  if (product != channels)
     return std::nullopt;
-  return std::make_pair(starts.back(), sizes.back());
+  auto whole = [&](int64_t dim) {
+    return starts[dim] == 0 && sizes[dim] == shape[dim];
+  };
+  for (int64_t dim = 0; dim < first; ++dim)
+    if (!whole(dim))
+      return std::nullopt;
+  int64_t cut = first;
+  while (cut < rank && shape[cut] == 1)
+    ++cut;
+  if (cut == rank || whole(cut) || sizes[cut] <= 0 ||
+      starts[cut] + sizes[cut] > shape[cut])
+    return std::nullopt;
+  int64_t inner = 1;
+  for (int64_t dim = cut + 1; dim < rank; ++dim) {
+    if (!whole(dim))
+      return std::nullopt;
+    inner *= shape[dim];
+  }
+  return std::make_pair(starts[cut] * inner,
+                        (starts[cut] + sizes[cut]) * inner);
 }
 
 /// `constant` cut to [start, start + size) along `dim`.
@@ -80,9 +106,9 @@ Value sliceConstant(OpBuilder &builder, Location loc, Value constant,
 
 /// A producer of several output channels (a convolution, a fully connected
 /// layer), the element-wise operators computing its result further (a
-/// rescale, a bias, a quantisation) and reshapes keeping the channels last,
-/// each the only reader of the one before, read only by slices of disjoint
-/// channel ranges: one producer and chain per slice.
+/// rescale, a bias, a quantisation) and reshapes, each the only reader of the
+/// one before, read only by slices of disjoint channel ranges: one producer
+/// and chain per slice, reshaped to the slice's shape.
 struct SplitProducerBySlices
     : OpInterfaceRewritePattern<PartialExecutionOpInterface> {
   using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
@@ -109,12 +135,12 @@ struct SplitProducerBySlices
       chain.push_back(user);
       value = user->getResult(0);
     }
+    // Reshapes keep the element order: the slices see the result's channels
+    // as its trailing dimensions.
     SmallVector<tosa::ReshapeOp> reshapes;
     while (value.hasOneUse()) {
       auto reshape = dyn_cast<tosa::ReshapeOp>(*value.getUsers().begin());
-      if (!reshape || !reshape.getType().hasStaticShape() ||
-          reshape.getType().getRank() == 0 ||
-          getChannels(reshape.getResult()) != channels)
+      if (!reshape || !reshape.getType().hasStaticShape())
         break;
       reshapes.push_back(reshape);
       value = reshape.getResult();
@@ -124,8 +150,8 @@ struct SplitProducerBySlices
     for (Operation *user : value.getUsers()) {
       auto slice = dyn_cast<tosa::SliceOp>(user);
       std::optional<std::pair<int64_t, int64_t>> range =
-          slice ? getChannelRange(slice) : std::nullopt;
-      if (!range || range->second == channels)
+          slice ? getChannelRange(slice, channels) : std::nullopt;
+      if (!range)
         return failure();
       slices.push_back({slice, *range});
     }
@@ -136,12 +162,12 @@ struct SplitProducerBySlices
       return a.second.first < b.second.first;
     });
     for (size_t i = 1; i < slices.size(); ++i)
-      if (slices[i - 1].second.first + slices[i - 1].second.second >
-          slices[i].second.first)
+      if (slices[i - 1].second.second > slices[i].second.first)
         return failure();
 
     for (auto [slice, range] : slices) {
-      auto [start, size] = range;
+      auto [begin, end] = range;
+      int64_t size = end - begin;
       rewriter.setInsertionPoint(slice);
       IRMapping mapping;
       for (Operation *op : chain) {
@@ -155,7 +181,7 @@ struct SplitProducerBySlices
               cast<RankedTensorType>(constant.getType()).getDimSize(*dim) ==
                   channels)
             mapping.map(constant, sliceConstant(rewriter, constant.getLoc(),
-                                                constant, *dim, start, size));
+                                                constant, *dim, begin, size));
         }
         Operation *clone = rewriter.clone(*op, mapping);
         Value result = clone->getResult(0);
@@ -167,13 +193,11 @@ struct SplitProducerBySlices
         mapping.map(op->getResult(0), result);
       }
       Value part = mapping.lookup(chain.back()->getResult(0));
-      for (tosa::ReshapeOp reshape : reshapes) {
-        SmallVector<int64_t> shape(reshape.getType().getShape());
-        shape.back() = size;
+      if (part.getType() != slice.getType())
         part = tosa::ReshapeOp::create(
-            rewriter, reshape.getLoc(), reshape.getType().clone(shape), part,
-            createConstantShape(rewriter, reshape.getLoc(), shape));
-      }
+            rewriter, slice.getLoc(), slice.getType(), part,
+            createConstantShape(rewriter, slice.getLoc(),
+                                slice.getType().getShape()));
       rewriter.replaceOp(slice, part);
     }
     for (tosa::ReshapeOp reshape : llvm::reverse(reshapes))
