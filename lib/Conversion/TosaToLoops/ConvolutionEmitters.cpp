@@ -38,19 +38,6 @@ FailureOr<Type> getAccumulatorType(Operation *op, TypeAttr accType) {
          << type << " is not supported; Pex accumulates in i32, i48 or f32";
 }
 
-/// Zero points of two operands; floats have none.
-FailureOr<std::pair<int64_t, int64_t>>
-getZeroPoints(Operation *op, KernelOperands &operands, unsigned first) {
-  DenseElementsAttr attr = operands.getConstant(first);
-  if (attr && isa<FloatType>(attr.getElementType()))
-    return std::pair<int64_t, int64_t>{0, 0};
-  std::optional<int64_t> a = getIntConstant(operands, first);
-  std::optional<int64_t> b = getIntConstant(operands, first + 1);
-  if (!a || !b)
-    return op->emitOpError("needs compile-time zero points");
-  return std::pair<int64_t, int64_t>{*a, *b};
-}
-
 /// The bias of output channel `channel` (a bias of one element is shared).
 Value loadBias(Operation *op, OpBuilder &builder, Location loc,
                KernelOperands &operands, unsigned index, Value channel) {
@@ -797,42 +784,6 @@ struct DepthwiseConv2DEmitter
   }
 };
 
-/// matmul [N, H, C] x [N, C, W] -> [N, H, W].
-struct MatMulEmitter
-    : KernelEmitterOpInterface::ExternalModel<MatMulEmitter, tosa::MatMulOp> {
-  LogicalResult emitLoopNest(Operation *op, OpBuilder &builder,
-                             KernelOperands &operands,
-                             ElementCallback emitElement) const {
-    auto matmul = cast<tosa::MatMulOp>(op);
-    FailureOr<std::pair<int64_t, int64_t>> zeroPoints =
-        getZeroPoints(op, operands, 2);
-    if (failed(zeroPoints))
-      return failure();
-    int64_t aZp = zeroPoints->first, bZp = zeroPoints->second;
-    auto outputType = cast<ShapedType>(matmul.getType());
-    Type accType = outputType.getElementType();
-    int64_t depth = cast<ShapedType>(matmul.getA().getType()).getDimSize(2);
-
-    buildLoopNest(
-        builder, op->getLoc(), outputType.getShape(),
-        [&](OpBuilder &b, Location loc, ValueRange out) {
-          Value zero = isa<FloatType>(accType)
-                           ? constantFloat(b, loc, accType, 0.0)
-                           : constantInt(b, loc, accType, 0);
-          Value acc = buildReductionNest(
-              b, loc, {depth}, zero,
-              [&](OpBuilder &cb, Location cl, ValueRange c, ValueRange sum) {
-                Value a = operands.load(cb, cl, 0, {out[0], out[1], c[0]});
-                Value bValue = operands.load(cb, cl, 1, {out[0], c[0], out[2]});
-                return SmallVector<Value>{
-                    multiplyAccumulate(cb, cl, sum[0], a, aZp, bValue, bZp)};
-              })[0];
-          emitElement(b, loc, out, acc);
-        });
-    return success();
-  }
-};
-
 /// Where a transposed convolution's taps land on output coordinate `o` along
 /// one axis: output o = stride * i + k + outPadBefore, so kernel position
 /// k = phase + t * stride reads input position base - t, for t in
@@ -949,6 +900,5 @@ struct TransposeConv2DEmitter
 void emit::attachConvolutionEmitters(MLIRContext *context) {
   tosa::Conv2DOp::attachInterface<Conv2DEmitter>(*context);
   tosa::DepthwiseConv2DOp::attachInterface<DepthwiseConv2DEmitter>(*context);
-  tosa::MatMulOp::attachInterface<MatMulEmitter>(*context);
   tosa::TransposeConv2DOp::attachInterface<TransposeConv2DEmitter>(*context);
 }

@@ -226,3 +226,15 @@ FailureOr<SmallVector<int64_t>> emit::getShapeValues(Operation *op,
     return v.getSExtValue();
   });
 }
+
+FailureOr<std::pair<int64_t, int64_t>>
+emit::getZeroPoints(Operation *op, KernelOperands &operands, unsigned first) {
+  DenseElementsAttr attr = operands.getConstant(first);
+  if (attr && isa<FloatType>(attr.getElementType()))
+    return std::pair<int64_t, int64_t>{0, 0};
+  std::optional<int64_t> a = getIntConstant(operands, first);
+  std::optional<int64_t> b = getIntConstant(operands, first + 1);
+  if (!a || !b)
+    return op->emitOpError("needs compile-time zero points");
+  return std::pair<int64_t, int64_t>{*a, *b};
+}

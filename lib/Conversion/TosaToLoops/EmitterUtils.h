@@ -94,6 +94,11 @@ void emitCompilerBarrier(OpBuilder &builder, Location loc);
 /// on `op` otherwise.
 FailureOr<SmallVector<int64_t>> getShapeValues(Operation *op, Value shape);
 
+/// The zero points of operands `first` and `first + 1` (compile-time
+/// constants; floats have none): an error on `op` otherwise.
+FailureOr<std::pair<int64_t, int64_t>>
+getZeroPoints(Operation *op, KernelOperands &operands, unsigned first);
+
 /// The attach functions of the emitter families.
 void attachElementwiseEmitters(MLIRContext *context);
 void attachConvolutionEmitters(MLIRContext *context);
@@ -101,6 +106,7 @@ void attachPoolingEmitters(MLIRContext *context);
 void attachReductionEmitters(MLIRContext *context);
 void attachDataMovementEmitters(MLIRContext *context);
 void attachResizeEmitter(MLIRContext *context);
+void attachMatMulEmitter(MLIRContext *context);
 
 } // namespace pex::emit
 } // namespace mlir

@@ -16,5 +16,6 @@ void pex::registerTosaKernelEmitters(DialectRegistry &registry) {
     emit::attachReductionEmitters(context);
     emit::attachDataMovementEmitters(context);
     emit::attachResizeEmitter(context);
+    emit::attachMatMulEmitter(context);
   });
 }
