@@ -41,17 +41,20 @@ func.func @probabilities_times_values(%a: memref<1x2x6xi8>, %b: memref<1x6x5xi8>
 
 // -----
 
-// A float product keeps one reduction per output element, reading B in place.
+// A float product reads B in place: four output columns per reduction share
+// each element of A's row (each sum in its order), the fifth column alone.
 // CHECK-LABEL: func.func private @float_product_k0_matmul
 // CHECK-NOT:     memref.alloca
+// CHECK:         scf.for {{.*}} step %c4
+// CHECK:           scf.for {{.*}} -> (f32, f32, f32, f32)
+// CHECK-COUNT-4:     memref.load %{{.*}} : memref<1x3x5xf32>
 // CHECK:         scf.for {{.*}} -> (f32)
-// CHECK:           memref.load %{{.*}} : memref<1x3x2xf32>
-func.func @float_product(%a: memref<1x2x3xf32>, %b: memref<1x3x2xf32>, %y: memref<1x2x2xf32>) {
-  pex.kernel ins(%a, %b : memref<1x2x3xf32>, memref<1x3x2xf32>) outs(%y : memref<1x2x2xf32>) {
-  ^bb0(%aa: tensor<1x2x3xf32>, %ba: tensor<1x3x2xf32>, %out: tensor<1x2x2xf32>):
+func.func @float_product(%a: memref<1x2x3xf32>, %b: memref<1x3x5xf32>, %y: memref<1x2x5xf32>) {
+  pex.kernel ins(%a, %b : memref<1x2x3xf32>, memref<1x3x5xf32>) outs(%y : memref<1x2x5xf32>) {
+  ^bb0(%aa: tensor<1x2x3xf32>, %ba: tensor<1x3x5xf32>, %out: tensor<1x2x5xf32>):
     %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
-    %r = tosa.matmul %aa, %ba, %zp, %zp : (tensor<1x2x3xf32>, tensor<1x3x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2xf32>
-    pex.yield %r : tensor<1x2x2xf32>
+    %r = tosa.matmul %aa, %ba, %zp, %zp : (tensor<1x2x3xf32>, tensor<1x3x5xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x5xf32>
+    pex.yield %r : tensor<1x2x5xf32>
   }
   return
 }

@@ -10,8 +10,9 @@
 // dot-product loop that pex-dual-multiply-accumulate computes with
 // SXTB16/SMLAD on DSP targets (the zero points subtracted in 16-bit lanes);
 // the last C % 4 products, and the last W % 4 columns, are plain loops.
-// Exact: only the order of the i32 sums changes. Other element types keep
-// one reduction per output element.
+// Exact: only the order of the i32 sums changes. Other element types (float)
+// read B in place, four output columns per reduction sharing each element of
+// A's row, each sum in its order.
 //
 //===----------------------------------------------------------------------===//
 
@@ -45,32 +46,59 @@ bool isInt8Product(tosa::MatMulOp matmul) {
          elementType(matmul.getResult()).isInteger(32);
 }
 
-/// One output element per reduction over the depth, reading both operands
-/// in place: the output's columns from `firstColumn` on.
-void emitDotProducts(tosa::MatMulOp matmul, OpBuilder &builder,
-                     KernelOperands &operands, int64_t aZp, int64_t bZp,
-                     int64_t firstColumn, ElementCallback emitElement) {
+/// The output's columns from `firstColumn` on, reading both operands in
+/// place: `blockColumns` columns per reduction over the depth, sharing each
+/// element of A's row (each sum keeps its order), then the rest one by one.
+void emitInPlace(tosa::MatMulOp matmul, OpBuilder &builder,
+                 KernelOperands &operands, int64_t aZp, int64_t bZp,
+                 int64_t firstColumn, int64_t blockColumns,
+                 ElementCallback emitElement) {
   Type accType = matmul.getType().getElementType();
+  ArrayRef<int64_t> shape = matmul.getType().getShape();
   int64_t depth = matmul.getA().getType().getDimSize(2);
-  SmallVector<int64_t> shape(matmul.getType().getShape());
-  shape[2] -= firstColumn;
+  int64_t blockedEnd =
+      firstColumn + (shape[2] - firstColumn) / blockColumns * blockColumns;
   buildLoopNest(
-      builder, matmul.getLoc(), shape,
-      [&](OpBuilder &b, Location loc, ValueRange ivs) {
-        SmallVector<Value> out{ivs[0], ivs[1],
-                               addIndex(b, loc, ivs[2], firstColumn)};
-        Value zero = isa<FloatType>(accType)
-                         ? constantFloat(b, loc, accType, 0.0)
-                         : constantInt(b, loc, accType, 0);
-        Value acc = buildReductionNest(
-            b, loc, {depth}, zero,
-            [&](OpBuilder &cb, Location cl, ValueRange c, ValueRange sum) {
-              Value a = operands.load(cb, cl, 0, {out[0], out[1], c[0]});
-              Value bValue = operands.load(cb, cl, 1, {out[0], c[0], out[2]});
-              return SmallVector<Value>{
-                  multiplyAccumulate(cb, cl, sum[0], a, aZp, bValue, bZp)};
-            })[0];
-        emitElement(b, loc, out, acc);
+      builder, matmul.getLoc(), shape.take_front(2),
+      [&](OpBuilder &b, Location loc, ValueRange row) {
+        Value n = row[0], h = row[1];
+        auto emitColumns = [&](OpBuilder &cb, Location cl, Value first,
+                               int64_t count) {
+          Value zero = isa<FloatType>(accType)
+                           ? constantFloat(cb, cl, accType, 0.0)
+                           : constantInt(cb, cl, accType, 0);
+          SmallVector<Value> cols, init(count, zero);
+          for (int64_t j = 0; j < count; ++j)
+            cols.push_back(addIndex(cb, cl, first, j));
+          SmallVector<Value> sums = buildReductionNest(
+              cb, cl, {depth}, init,
+              [&](OpBuilder &rb, Location rl, ValueRange c,
+                  ValueRange carried) {
+                Value a = operands.load(rb, rl, 0, {n, h, c[0]});
+                SmallVector<Value> next;
+                for (auto [sum, col] : llvm::zip(carried, cols)) {
+                  Value bValue = operands.load(rb, rl, 1, {n, c[0], col});
+                  next.push_back(
+                      multiplyAccumulate(rb, rl, sum, a, aZp, bValue, bZp));
+                }
+                return next;
+              });
+          for (auto [col, sum] : llvm::zip(cols, sums))
+            emitElement(cb, cl, {n, h, col}, sum);
+        };
+        auto loopOverColumns = [&](int64_t begin, int64_t end, int64_t step) {
+          if (begin == end)
+            return;
+          scf::ForOp::create(
+              b, loc, constantIndex(b, loc, begin), constantIndex(b, loc, end),
+              constantIndex(b, loc, step), ValueRange{},
+              [&](OpBuilder &cb, Location cl, Value first, ValueRange) {
+                emitColumns(cb, cl, first, step);
+                scf::YieldOp::create(cb, cl);
+              });
+        };
+        loopOverColumns(firstColumn, blockedEnd, blockColumns);
+        loopOverColumns(blockedEnd, shape[2], 1);
       });
 }
 
@@ -155,7 +183,8 @@ void emitInt8MatMul(tosa::MatMulOp matmul, OpBuilder &builder,
       });
   // The last width % 4 columns read B in place.
   if (blocked < width)
-    emitDotProducts(matmul, builder, operands, aZp, bZp, blocked, emitElement);
+    emitInPlace(matmul, builder, operands, aZp, bZp, blocked,
+                /*blockColumns=*/1, emitElement);
 }
 
 /// matmul [N, H, C] x [N, C, W] -> [N, H, W].
@@ -179,8 +208,8 @@ struct MatMulEmitter
       emitInt8MatMul(matmul, builder, operands, aZp, bZp, emitElement);
       return success();
     }
-    emitDotProducts(matmul, builder, operands, aZp, bZp, /*firstColumn=*/0,
-                    emitElement);
+    emitInPlace(matmul, builder, operands, aZp, bZp, /*firstColumn=*/0,
+                kBlockColumns, emitElement);
     return success();
   }
 };
