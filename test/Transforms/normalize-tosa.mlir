@@ -702,3 +702,31 @@ func.func @projection_also_read_whole(%x: tensor<1x3x3x2xf32>) -> (tensor<1x3x3x
   %a = tosa.slice %y, %s0, %n : (tensor<1x3x3x6xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x3x3x4xf32>
   return %a, %y : tensor<1x3x3x4xf32>, tensor<1x3x3x6xf32>
 }
+
+// -----
+
+// Weights whose elements the compiler does not hold as dense elements (a
+// resource blob): they cannot be cut at compile time, and the slices stay.
+// CHECK-LABEL: func.func @weights_in_a_resource
+// CHECK:         tosa.conv2d {{.*}} -> tensor<1x3x3x6xf32>
+// CHECK-COUNT-2: tosa.slice
+func.func @weights_in_a_resource(%x: tensor<1x3x3x2xf32>) -> (tensor<1x3x3x3xf32>, tensor<1x3x3x3xf32>) {
+  %w = "tosa.const"() {values = dense_resource<weights> : tensor<6x1x1x2xf32>} : () -> tensor<6x1x1x2xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<6xf32>} : () -> tensor<6xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %s0 = tosa.const_shape {values = dense<[0, 0, 0, 0]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %s1 = tosa.const_shape {values = dense<[0, 0, 0, 3]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %n = tosa.const_shape {values = dense<[1, 3, 3, 3]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %y = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x3x2xf32>, tensor<6x1x1x2xf32>, tensor<6xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x6xf32>
+  %a = tosa.slice %y, %s0, %n : (tensor<1x3x3x6xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x3x3x3xf32>
+  %c = tosa.slice %y, %s1, %n : (tensor<1x3x3x6xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x3x3x3xf32>
+  return %a, %c : tensor<1x3x3x3xf32>, tensor<1x3x3x3xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      weights: "0x040000000000803F0000803F0000803F0000803F0000803F0000803F0000803F0000803F0000803F0000803F0000803F0000803F"
+    }
+  }
+#-}

@@ -117,14 +117,15 @@ struct SplitProducerBySlices
                                 PatternRewriter &rewriter) const override {
     if (!producer.hasProperty(PartialExecutionProperties::OutputSplittable) ||
         producer.getChannelGranularity() != 1 ||
-        producer->getNumResults() != 1 || producer->getNumRegions() != 0 ||
-        !cutsOnlyConstants(producer, /*chainInput=*/nullptr))
+        producer->getNumResults() != 1 || producer->getNumRegions() != 0)
       return failure();
     Value value = producer->getResult(0);
     auto type = dyn_cast<RankedTensorType>(value.getType());
     if (!type || !type.hasStaticShape() || type.getRank() == 0)
       return failure();
     int64_t channels = getChannels(value);
+    if (!cutsOnlyConstants(producer, /*chainInput=*/nullptr, channels))
+      return failure();
 
     // The chain each slice gets a copy of, producer first.
     SmallVector<Operation *> chain{producer};
@@ -209,17 +210,22 @@ struct SplitProducerBySlices
 
 private:
   /// Whether the operands `op` cuts to compute a subset of its output
-  /// channels are `chainInput` (cut by the operator before it) or constants
-  /// (cut at compile time).
+  /// channels are `chainInput` (cut by the operator before it) or constants:
+  /// of the `channels` along the cut dimension, with elements known at
+  /// compile time (cut then), or broadcast along it (read whole).
   static bool cutsOnlyConstants(PartialExecutionOpInterface op,
-                                Value chainInput) {
+                                Value chainInput, int64_t channels) {
     return llvm::all_of(op->getOpOperands(), [&](OpOperand &operand) {
       Value value = operand.get();
-      if (value == chainInput ||
-          !op.getSlicedOperandDim(operand.getOperandNumber(),
-                                  SliceMode::Output))
+      std::optional<int64_t> dim =
+          op.getSlicedOperandDim(operand.getOperandNumber(), SliceMode::Output);
+      if (value == chainInput || !dim)
         return true;
-      return isConstantValue(value) && isa<RankedTensorType>(value.getType());
+      auto type = dyn_cast<RankedTensorType>(value.getType());
+      if (!type || !isConstantValue(value))
+        return false;
+      return type.getDimSize(*dim) != channels ||
+             matchPattern(value, m_Constant<DenseElementsAttr>(nullptr));
     });
   }
 
@@ -241,7 +247,7 @@ private:
                         [&](Value operand) {
                           return operand == input || isConstantValue(operand);
                         }) &&
-           cutsOnlyConstants(partial, input) &&
+           cutsOnlyConstants(partial, input, channels) &&
            getChannels(op->getResult(0)) == channels;
   }
 };
