@@ -226,6 +226,11 @@ std::string explainWholeTensor(const BufferGraph &model, unsigned buffer,
   if (!value.hasOneUse())
     return what + " is read more than once by " + consumerLabel +
            ", which a slice of it cannot feed";
+  // A group, stream or loop runs its own slices (one head of attention per
+  // slice, rows): all of them read from the whole tensor.
+  if (consumer.group)
+    return what + " is read by " + consumerLabel +
+           ", which needs it whole before its first iteration";
   bool accumulates = canAccumulateSlices(consumer, value, channels);
   if (!accumulates && !canRunOnSlices(consumer, channels, {value}))
     return what + ": " + consumerLabel +

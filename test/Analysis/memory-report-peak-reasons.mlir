@@ -108,3 +108,31 @@ func.func @different_group_widths(%x: tensor<1x8x8x8xi8>) -> tensor<1x8x8x8xi8> 
   %y = tosa.rescale %p, %m, %s, %zp32, %zp8 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x8xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x8xi8> loc("p")
   return %y : tensor<1x8x8x8xi8>
 }
+
+// -----
+
+// A group reading the tensor (attention's heads one per slice, here output
+// channels) needs it whole before its first slice.
+// CHECK-LABEL: pex memory report: @read_by_group
+// CHECK:       {{^}}whole at the peak: the result of tosa.rescale "t" (1024 bytes) is read by pex.group "g", which needs it whole before its first iteration
+func.func @read_by_group(%x: tensor<1x8x8x4xi8>) -> tensor<1x8x8x4xi8> {
+  %zp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %m = "tosa.const"() {values = dense<1073741824> : tensor<1xi32>} : () -> tensor<1xi32>
+  %s = "tosa.const"() {values = dense<40> : tensor<1xi8>} : () -> tensor<1xi8>
+  %w1 = "tosa.const"() {values = dense<1> : tensor<16x1x1x4xi8>} : () -> tensor<16x1x1x4xi8>
+  %b1 = "tosa.const"() {values = dense<0> : tensor<16xi32>} : () -> tensor<16xi32>
+  %w2 = "tosa.const"() {values = dense<1> : tensor<4x1x1x16xi8>} : () -> tensor<4x1x1x16xi8>
+  %b2 = "tosa.const"() {values = dense<0> : tensor<4xi32>} : () -> tensor<4xi32>
+  %c = tosa.conv2d %x, %w1, %b1, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x4xi8>, tensor<16x1x1x4xi8>, tensor<16xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x16xi32> loc("t")
+  %t = tosa.rescale %c, %m, %s, %zp32, %zp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x16xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x16xi8> loc("t")
+  %g = pex.group axis = 3, channels = 4, slices = 2 whole(%t : tensor<1x8x8x16xi8>) -> (tensor<1x8x8x4xi8>) {
+  ^bb0(%a: tensor<1x8x8x16xi8>):
+    %ws = pex.slice %w2[0] : tensor<4x1x1x16xi8> -> tensor<2x1x1x16xi8>
+    %bs = pex.slice %b2[0] : tensor<4xi32> -> tensor<2xi32>
+    %v = tosa.conv2d %a, %ws, %bs, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x8x8x16xi8>, tensor<2x1x1x16xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x2xi32> loc("v")
+    %r = tosa.rescale %v, %m, %s, %zp32, %zp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x8x8x2xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x8x8x2xi8> loc("v")
+    pex.partial_yield assemble(%r : tensor<1x8x8x2xi8>)
+  } loc("g")
+  return %g : tensor<1x8x8x4xi8>
+}
