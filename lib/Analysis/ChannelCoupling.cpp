@@ -4,6 +4,7 @@
 #include "pex/Analysis/OpLabels.h"
 #include "pex/Dialect/Pex/IR/PexOps.h"
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
+#include "pex/Support/DenseConstants.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
@@ -166,26 +167,13 @@ static Value removeAlong(OpBuilder &builder, Value value, int64_t dim,
                          ArrayRef<int64_t> channels) {
   DenseElementsAttr attr;
   matchPattern(value, m_Constant(&attr));
-  auto type = cast<RankedTensorType>(attr.getType());
-  SmallVector<int64_t> shape(type.getShape());
-  shape[dim] -= channels.size();
-  auto newType = type.clone(shape);
-  DenseElementsAttr result;
-  if (attr.isSplat()) {
-    result = attr.resizeSplat(newType);
-  } else {
-    int64_t inner = 1;
-    for (int64_t d = dim + 1; d < type.getRank(); ++d)
-      inner *= type.getDimSize(d);
-    int64_t size = type.getDimSize(dim);
-    llvm::DenseSet<int64_t> removed(channels.begin(), channels.end());
-    SmallVector<Attribute> kept;
-    for (auto [index, element] : llvm::enumerate(attr.getValues<Attribute>()))
-      if (!removed.contains((static_cast<int64_t>(index) / inner) % size))
-        kept.push_back(element);
-    result = DenseElementsAttr::get(newType, kept);
-  }
-  return tosa::ConstOp::create(builder, value.getLoc(), newType, result);
+  llvm::DenseSet<int64_t> removed(channels.begin(), channels.end());
+  int64_t extent = cast<RankedTensorType>(attr.getType()).getDimSize(dim);
+  DenseElementsAttr result =
+      selectAlong(attr, dim, extent - removed.size(),
+                  [&](int64_t index) { return !removed.contains(index); });
+  return tosa::ConstOp::create(builder, value.getLoc(), result.getType(),
+                               result);
 }
 
 /// Replaces the constant operands `op` cuts along a dimension in `mode`.

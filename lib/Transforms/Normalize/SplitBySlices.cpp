@@ -17,6 +17,7 @@
 #include "NormalizeUtils.h"
 #include "pex/Dialect/Pex/IR/Views.h"
 #include "pex/Interfaces/PartialExecutionOpInterface.h"
+#include "pex/Support/DenseConstants.h"
 #include "pex/Transforms/NormalizePatterns.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -81,27 +82,10 @@ Value sliceConstant(OpBuilder &builder, Location loc, Value constant,
                     int64_t dim, int64_t start, int64_t size) {
   DenseElementsAttr attr;
   matchPattern(constant, m_Constant(&attr));
-  auto type = cast<RankedTensorType>(attr.getType());
-  SmallVector<int64_t> shape(type.getShape());
-  shape[dim] = size;
-  RankedTensorType sliceType = type.clone(shape);
-  DenseElementsAttr sliced;
-  if (attr.isSplat()) {
-    sliced = attr.resizeSplat(sliceType);
-  } else {
-    int64_t inner = 1;
-    for (int64_t d = dim + 1; d < type.getRank(); ++d)
-      inner *= type.getDimSize(d);
-    int64_t extent = type.getDimSize(dim);
-    SmallVector<Attribute> kept;
-    for (auto [index, element] : llvm::enumerate(attr.getValues<Attribute>())) {
-      int64_t at = (static_cast<int64_t>(index) / inner) % extent;
-      if (at >= start && at < start + size)
-        kept.push_back(element);
-    }
-    sliced = DenseElementsAttr::get(sliceType, kept);
-  }
-  return tosa::ConstOp::create(builder, loc, sliceType, sliced);
+  DenseElementsAttr sliced = selectAlong(attr, dim, size, [&](int64_t index) {
+    return index >= start && index < start + size;
+  });
+  return tosa::ConstOp::create(builder, loc, sliced.getType(), sliced);
 }
 
 /// A producer of several output channels (a convolution, a fully connected
