@@ -220,6 +220,8 @@ private:
     pipelineOptions.indexBitwidth = target.getIndexBitwidth();
     pipelineOptions.dsp = llvm::StringRef(target.features).contains("+dsp");
     pipelineOptions.mve = llvm::StringRef(target.features).contains("+mve");
+    pipelineOptions.roundingConversion =
+        !target.isHost() && target.fpu != "none";
     pipelineOptions.externalArena = options.arena == ArenaDefinition::External;
     pipelineOptions.arenaSymbol = getArenaSymbol(name);
   }

@@ -120,6 +120,7 @@ void pex::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createExportEntryPoint());
   LowerKernelsOptions kernels;
   kernels.vectorMac = options.mve;
+  kernels.roundingConversion = options.roundingConversion;
   pm.addPass(createLowerKernels(kernels));
   if (options.mve)
     pm.addNestedPass<func::FuncOp>(createVectorMultiplyAccumulate());

@@ -21,12 +21,20 @@ def LowerKernels : Pass<"pex-lower-kernels", "ModuleOp"> {
     forward copy loop in place, in 32-bit words when it can. With
     `vector-mac`, the int8 convolutions' micro-kernels take the 16-byte
     layouts of the M-profile vector extension (MicroKernels.h) instead of
-    the DSP extension's words.
+    the DSP extension's words. With `rounding-conversion`, a float32 cast to
+    an integer is one VCVTR (and a saturation to the integer's range)
+    instead of the rounding emulated in software: the conversion rounds in
+    FPSCR's rounding mode, round to nearest (ties to even) from reset, which
+    the generated code assumes the application has not changed.
   }];
   let options = [
     Option<"vectorMac", "vector-mac", "bool", /*default=*/"false",
            "Lay the int8 dot-product micro-kernels out for 16-lane vector "
            "multiply-accumulates (Armv8.1-M MVE)">,
+    Option<"roundingConversion", "rounding-conversion", "bool",
+           /*default=*/"false",
+           "Convert floats to integers with the Arm FPU's VCVTR (round to "
+           "nearest, ties to even, in FPSCR's reset rounding mode)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect",

@@ -16,6 +16,10 @@ struct KernelTarget {
   /// The M-profile vector extension (Helium): int8 dot products 16 lanes at
   /// a time (VMLADAVA.S8) over operands laid out in 16-byte vectors.
   bool vectorMac = false;
+  /// An Arm FPU: VCVTR converts a float to an integer rounding to nearest,
+  /// ties to even (FPSCR's rounding mode, which pexc's code never changes;
+  /// round to nearest from reset), saturating, NaN to 0: TOSA's cast.
+  bool roundingConversion = false;
 };
 
 /// Reads the operands of one operator inside a kernel being emitted.

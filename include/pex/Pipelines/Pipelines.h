@@ -100,6 +100,12 @@ struct PexPipelineOptions : public PassPipelineOptions<PexPipelineOptions> {
                      "(Helium): int8 dot products use 16-lane vector "
                      "multiply-accumulates"),
       llvm::cl::init(false)};
+  Option<bool> roundingConversion{
+      *this, "rounding-conversion",
+      llvm::cl::desc("The target's FPU converts floats to integers rounding "
+                     "to nearest, ties to even (Arm VCVTR in FPSCR's reset "
+                     "rounding mode): float32-to-integer casts use it"),
+      llvm::cl::init(false)};
 };
 
 /// TOSA to TOSA before planning: canonicalisation, normalisation, rows

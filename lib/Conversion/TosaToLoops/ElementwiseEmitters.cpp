@@ -423,7 +423,7 @@ struct RescaleEmitter
 /// cast between integer and float types, TOSA rounding and saturation.
 struct CastEmitter : ElementwiseEmitter<CastEmitter, tosa::CastOp> {
   Value compute(tosa::CastOp, OpBuilder &builder, Location loc, ValueRange s,
-                Type type, KernelOperands &) const {
+                Type type, KernelOperands &operands) const {
     Value in = s[0];
     Type from = in.getType();
     bool fromFloat = isa<FloatType>(from), toFloat = isa<FloatType>(type);
@@ -441,11 +441,21 @@ struct CastEmitter : ElementwiseEmitter<CastEmitter, tosa::CastOp> {
       if (type.isInteger(1))
         return arith::CmpFOp::create(builder, loc, arith::CmpFPredicate::UNE,
                                      in, constantFloat(builder, loc, from, 0));
+      unsigned width = type.getIntOrFloatBitWidth();
+      if (operands.getTarget().roundingConversion && from.isF32() &&
+          width <= 32) {
+        Value converted = convertWithFPURounding(builder, loc, in);
+        if (width == 32)
+          return converted;
+        return arith::TruncIOp::create(builder, loc, type,
+                                       clampInt(builder, loc, converted,
+                                                minSigned(type),
+                                                maxSigned(type)));
+      }
       // Saturating, as llvm.fptosi.sat, on every target: fptosi is only given
       // values in range (float(INT32_MAX) is 2^31, past it: poison), 2^(w-1)
       // and above give the largest integer, a NaN 0.
       Value rounded = roundEven(builder, loc, in);
-      unsigned width = type.getIntOrFloatBitWidth();
       APFloat largest(cast<FloatType>(from).getFloatSemantics());
       largest.convertFromAPInt(APInt::getSignedMaxValue(width),
                                /*IsSigned=*/true, APFloat::rmTowardZero);

@@ -152,6 +152,22 @@ Value emit::roundEven(OpBuilder &builder, Location loc, Value value) {
   return arith::SelectOp::create(builder, loc, small, signedRounded, value);
 }
 
+Value emit::convertWithFPURounding(OpBuilder &builder, Location loc,
+                                   Value value) {
+  // The integer is left in a single-precision register ("t"), so the asm's
+  // result is typed f32 and reinterpreted; no side effects: it may be
+  // hoisted and merged like the arithmetic it replaces.
+  auto converted = LLVM::InlineAsmOp::create(
+      builder, loc, builder.getF32Type(), ValueRange{value},
+      /*asm_string=*/"vcvtr.s32.f32 $0, $1", /*constraints=*/"=t,t",
+      /*has_side_effects=*/false, /*is_align_stack=*/false,
+      LLVM::tailcallkind::TailCallKind::None,
+      LLVM::AsmDialectAttr::get(builder.getContext(), LLVM::AsmDialect::AD_ATT),
+      /*operand_attrs=*/ArrayAttr());
+  return arith::BitcastOp::create(builder, loc, builder.getI32Type(),
+                                  converted.getResult(0));
+}
+
 int64_t emit::minSigned(Type type) {
   unsigned width = type.getIntOrFloatBitWidth();
   return width == 1 ? 0 : -(int64_t(1) << (width - 1));

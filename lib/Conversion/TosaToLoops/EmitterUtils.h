@@ -64,6 +64,9 @@ Value clampInt(OpBuilder &builder, Location loc, Value value, int64_t low,
                int64_t high);
 /// Rounds a float to the nearest integer, ties to even, without libm.
 Value roundEven(OpBuilder &builder, Location loc, Value value);
+/// Converts a float32 to an i32 with the Arm FPU's VCVTR: to nearest, ties
+/// to even (FPSCR's reset rounding mode), saturating, NaN to 0.
+Value convertWithFPURounding(OpBuilder &builder, Location loc, Value value);
 
 /// The smallest and largest values of an integer type.
 int64_t minSigned(Type type);

@@ -359,7 +359,8 @@ struct LowerKernelsPass
           return signalPassFailure();
         }
         std::string name = kernelName(function, index, kernel);
-        if (failed(outlineKernel(kernel, name, KernelTarget{vectorMac})))
+        if (failed(outlineKernel(kernel, name,
+                                 KernelTarget{vectorMac, roundingConversion})))
           return signalPassFailure();
         kernel.erase();
         if (auto created = getOperation().lookupSymbol<func::FuncOp>(name))
