@@ -1,33 +1,46 @@
 // RUN: pex-opt %s -split-input-file --pex-lower-kernels | FileCheck %s
 // RUN: pex-opt %s -split-input-file --pex-lower-kernels --pex-dual-multiply-accumulate | FileCheck %s --check-prefix=DSP
 
-// An int8 matrix product (attention's probabilities times values): the
-// columns of B are copied transposed to the stack four at a time, so they
-// are consecutive bytes, and the four output columns of a row share each
-// byte of A's row; the first 4 of the 6 products are one loop (a multiple of
-// four: packed on DSP targets), the last 2 another; the fifth column reads B
-// in place.
+// An int8 matrix product (attention's probabilities times values) is the
+// singles micro-kernel through an im2col buffer: B's columns, three at a
+// time (then the last two), are copied down the columns into int16 lanes
+// less B's zero point (3), each column's copied sum kept; each row of A,
+// read in place as [rows, groups, 4] bytes, is the "channel", its products
+// starting from -zA times that sum (128 times). The first 4 of the 6
+// products are the marked loop; the last 2 a plain loop subtracting both
+// zero points.
 // CHECK-LABEL: func.func private @probabilities_times_values_k0_matmul
 // CHECK-SAME:    (%[[A:.*]]: memref<1x2x6xi8>, %[[B:.*]]: memref<1x6x5xi8>, %[[Y:.*]]: memref<1x2x5xi32>)
-// CHECK:         %[[T:.*]] = memref.alloca() {alignment = 4 : i64} : memref<4x6xi8>
-// CHECK:         scf.for %[[COL:.*]] = %{{.*}} to %c4{{.*}} step %c4
-// CHECK:           %[[BV:.*]] = memref.load %[[B]][%{{.*}}, %[[C:.*]], %{{.*}}] : memref<1x6x5xi8>
-// CHECK-NEXT:      memref.store %[[BV]], %[[T]][%{{.*}}, %[[C]]] : memref<4x6xi8>
-// CHECK:           %[[MAIN:.*]]:4 = scf.for %[[K:.*]] = %c0{{.*}} to %c4{{.*}} step %c1{{.*}} iter_args({{.*}}) -> (i32, i32, i32, i32)
-// CHECK:             memref.load %[[A]][%{{.*}}, %{{.*}}, %[[K]]] : memref<1x2x6xi8>
-// CHECK:             memref.load %[[T]][%{{.*}}, %[[K]]] : memref<4x6xi8>
-// CHECK:           %[[REST:.*]]:4 = scf.for %{{.*}} = %c4{{.*}} to %c6{{.*}} step %c1{{.*}} iter_args({{.*}} = %[[MAIN]]#0, {{.*}} = %[[MAIN]]#1, {{.*}} = %[[MAIN]]#2, {{.*}} = %[[MAIN]]#3)
-// CHECK:           memref.store %[[REST]]#0, %[[Y]]
-// CHECK:           memref.store %[[REST]]#3, %[[Y]]
-// CHECK:         scf.for {{.*}} -> (i32)
-// CHECK:           memref.load %[[B]]
-// CHECK:         memref.store %{{.*}}, %[[Y]]
-// On a DSP target the first loop is the packed one: one word of A's row,
-// extended and less its zero point (-128 in both lanes) once for the four
-// columns' SMLADs.
+// CHECK:         %[[BUF:.*]] = memref.alloca() {alignment = 4 : i64} : memref<1x2x3x2xi16>
+// CHECK:         %[[LAST:.*]] = memref.alloca() {alignment = 4 : i64} : memref<1x2x2x2xi16>
+// CHECK:         %[[ROWS:.*]] = memref.collapse_shape %[[A]] {{\[}}[0, 1], [2]] : memref<1x2x6xi8> into memref<2x6xi8>
+// CHECK:         %[[PACKED:.*]] = memref.subview %[[ROWS]][0, 0] [2, 4] [1, 1]
+// CHECK:         %[[AV:.*]] = memref.expand_shape %[[PACKED]] {{\[}}[0], [1, 2]] output_shape [2, 1, 4] : memref<2x4xi8, strided<[6, 1]>> into memref<2x1x4xi8, strided<[6, 4, 1]>>
+// CHECK:         scf.for %[[COL:.*]] = %{{.*}} to %c3{{.*}} step %c3
+// CHECK:           %[[SUMS:.*]]:3 = scf.for %{{.*}} iter_args({{.*}}) -> (i32, i32, i32)
+// CHECK:             %[[BV:.*]] = memref.load %[[B]]
+// CHECK-NEXT:        %[[BX:.*]] = arith.extsi %[[BV]] : i8 to i32
+// CHECK-NEXT:        %[[ZB:.*]] = arith.constant 3 : i32
+// CHECK-NEXT:        %[[BZ:.*]] = arith.subi %[[BX]], %[[ZB]] : i32
+// CHECK-NEXT:        %[[B16:.*]] = arith.trunci %[[BZ]] : i32 to i16
+// CHECK:             memref.store %[[B16]], %[[BUF]]
+// CHECK:           %[[C128:.*]] = arith.constant 128 : i32
+// CHECK-NEXT:      %[[INIT0:.*]] = arith.muli %[[SUMS]]#0, %[[C128]] : i32
+// CHECK:           scf.for %[[H:.*]] = %{{.*}} to %c2
+// CHECK:             %[[MAIN:.*]]:3 = scf.for {{.*}} iter_args(%{{.*}} = %[[INIT0]], {{.*}}) -> (i32, i32, i32)
+// CHECK:               memref.load %[[BUF]]{{.*}} : memref<1x2x3x2xi16>
+// CHECK:               memref.load %[[AV]]{{.*}} : memref<2x1x4xi8, strided<[6, 4, 1]>>
+// CHECK:             } {pex.mac = {input = "im2col", pairs = 0 : i64, pixels = 3 : i64, unrolled}}
+// CHECK:             %[[REST:.*]]:3 = scf.for %{{.*}} = %c4{{.*}} to %c6{{.*}} step %c1{{.*}} iter_args({{.*}} = %[[MAIN]]#0, {{.*}} = %[[MAIN]]#1, {{.*}} = %[[MAIN]]#2)
+// CHECK:             memref.store %[[REST]]#0, %[[Y]]
+// CHECK:             memref.store %[[REST]]#2, %[[Y]]
+// CHECK:         memref.store %{{.*}}, %[[LAST]]
+// CHECK:         pex.mac = {input = "im2col", pairs = 0 : i64, pixels = 2 : i64, unrolled}
+// On a DSP target the marked loops are assembly: per group one word of A,
+// SXTB16 and SXTB16 ROR #8, and two SMLADs per column.
 // DSP-LABEL: func.func private @probabilities_times_values_k0_matmul
-// DSP:         llvm.call_intrinsic "llvm.arm.ssub16"(%{{.*}}, %c-8323200_i32)
-// DSP-COUNT-8:   llvm.call_intrinsic "llvm.arm.smlad"
+// DSP:         llvm.inline_asm has_side_effects {{.*}}"{{.*}}sxtb16{{.*}}smlad{{.*}}smlad{{.*}}smlad{{.*}}smlad{{.*}}smlad{{.*}}smlad
+// DSP-NOT:     pex.mac
 func.func @probabilities_times_values(%a: memref<1x2x6xi8>, %b: memref<1x6x5xi8>, %y: memref<1x2x5xi32>) {
   pex.kernel ins(%a, %b : memref<1x2x6xi8>, memref<1x6x5xi8>) outs(%y : memref<1x2x5xi32>) {
   ^bb0(%aa: tensor<1x2x6xi8>, %ba: tensor<1x6x5xi8>, %out: tensor<1x2x5xi32>):

@@ -2,21 +2,25 @@
 //
 // TOSA's batched matrix product [N, H, C] x [N, C, W] -> [N, H, W]: attention's
 // scores (queries times transposed keys) and context (probabilities times
-// values). An int8 product reads its second operand down the columns (stride
-// W), which no word load serves, so the columns are copied transposed to the
-// stack four at a time ([4, C]): both operands' reductions then run along
-// consecutive bytes, and the four output columns of a row share each load of
-// the row of A. The reduction over the first C - C % 4 products is a
-// dot-product loop that pex-dual-multiply-accumulate computes with
-// SXTB16/SMLAD on DSP targets (the zero points subtracted in 16-bit lanes);
-// the last C % 4 products, and the last W % 4 columns, are plain loops.
-// Exact: only the order of the i32 sums changes. Other element types (float)
-// read B in place, four output columns per reduction sharing each element of
-// A's row, each sum in its order.
+// values). An int8 product is the singles micro-kernel of MicroKernels.h
+// through an im2col buffer: the columns of B, P at a time, are the
+// "pixels", copied down the columns (stride W, which no word load serves)
+// into the int16 buffer with B's zero point subtracted, once for all the
+// rows of A; each row of A, read in place four bytes a group, is the
+// "channel". On DSP targets a group of four products per column is then
+// one word of A extended once (SXTB16) for the P columns and two SMLADs per
+// column, the columns' lanes extended once per block rather than once per
+// row. A's zero point is taken out per column: sum (a - za)(b - zb) =
+// sum a (b - zb) - za sum (b - zb), the second sum taken while copying.
+// The last C % 4 products are a plain loop. Exact: only the order of the
+// i32 sums changes. Other element types (float) read B in place, four
+// output columns per reduction sharing each element of A's row, each sum
+// in its order.
 //
 //===----------------------------------------------------------------------===//
 
 #include "EmitterUtils.h"
+#include "MicroKernels.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -30,12 +34,14 @@ using namespace mlir::pex::emit;
 
 namespace {
 
-/// Output columns computed together, sharing the first operand's loads.
+/// Output columns of a float product computed together, sharing the
+/// first operand's loads.
 constexpr int64_t kBlockColumns = 4;
-/// Products per step of the packed dot-product loop (one word per operand).
+/// Products per group of the micro-kernels (one word of A).
 constexpr int64_t kLanes = 4;
-/// The transposed columns take at most this much stack, as an im2col buffer.
-constexpr int64_t kMaxTransposedBytes = 2048;
+/// The columns' int16 buffers take at most this much stack, as a
+/// convolution's im2col buffer.
+constexpr int64_t kMaxBufferBytes = 2048;
 
 bool isInt8Product(tosa::MatMulOp matmul) {
   auto elementType = [](Value value) {
@@ -46,18 +52,16 @@ bool isInt8Product(tosa::MatMulOp matmul) {
          elementType(matmul.getResult()).isInteger(32);
 }
 
-/// The output's columns from `firstColumn` on, reading both operands in
-/// place: `blockColumns` columns per reduction over the depth, sharing each
-/// element of A's row (each sum keeps its order), then the rest one by one.
+/// The product reading both operands in place: kBlockColumns columns per
+/// reduction over the depth, sharing each element of A's row (each sum
+/// keeps its order), then the rest one by one.
 void emitInPlace(tosa::MatMulOp matmul, OpBuilder &builder,
                  KernelOperands &operands, int64_t aZp, int64_t bZp,
-                 int64_t firstColumn, int64_t blockColumns,
                  ElementCallback emitElement) {
   Type accType = matmul.getType().getElementType();
   ArrayRef<int64_t> shape = matmul.getType().getShape();
   int64_t depth = matmul.getA().getType().getDimSize(2);
-  int64_t blockedEnd =
-      firstColumn + (shape[2] - firstColumn) / blockColumns * blockColumns;
+  int64_t blockedEnd = shape[2] - shape[2] % kBlockColumns;
   buildLoopNest(
       builder, matmul.getLoc(), shape.take_front(2),
       [&](OpBuilder &b, Location loc, ValueRange row) {
@@ -97,94 +101,174 @@ void emitInPlace(tosa::MatMulOp matmul, OpBuilder &builder,
                 scf::YieldOp::create(cb, cl);
               });
         };
-        loopOverColumns(firstColumn, blockedEnd, blockColumns);
+        loopOverColumns(0, blockedEnd, kBlockColumns);
         loopOverColumns(blockedEnd, shape[2], 1);
       });
 }
 
-/// The int8 product by blocks of four columns of B, each copied transposed
-/// to the stack ([4, C]: 4 C bytes) before the rows of A run over it.
+/// Bytes of the int16 buffer of `columns` columns over `groups` groups.
+int64_t bufferBytes(int64_t groups, int64_t columns) {
+  return groups * 2 * columns * 2 * 2;
+}
+
+/// The most columns per block (at most the micro-kernels' pixels) whose
+/// buffer, and the last block's, fit the stack budget; 0 if none does.
+int64_t chooseBlockColumns(int64_t groups, int64_t width) {
+  for (int64_t columns = std::min(kMaxMacPixels, width); columns > 0; --columns)
+    if (bufferBytes(groups, columns) + bufferBytes(groups, width % columns) <=
+        kMaxBufferBytes)
+      return columns;
+  return 0;
+}
+
+/// The int8 product through the singles micro-kernel (file comment); `a` is
+/// A's memref and `groups` = C / 4, `blockColumns` from chooseBlockColumns.
 void emitInt8MatMul(tosa::MatMulOp matmul, OpBuilder &builder,
-                    KernelOperands &operands, int64_t aZp, int64_t bZp,
+                    KernelOperands &operands, Value a, int64_t aZp, int64_t bZp,
+                    int64_t groups, int64_t blockColumns,
                     ElementCallback emitElement) {
   Location loc = matmul.getLoc();
   ArrayRef<int64_t> shape = matmul.getType().getShape();
-  int64_t rows = shape[1], width = shape[2];
+  int64_t batches = shape[0], rows = shape[1], width = shape[2];
   int64_t depth = matmul.getA().getType().getDimSize(2);
-  int64_t packedDepth = depth - depth % kLanes;
-  int64_t blocked = width - width % kBlockColumns;
-  Type i32 = builder.getI32Type();
+  int64_t packedDepth = groups * kLanes;
+  Type i16 = builder.getI16Type(), i32 = builder.getI32Type();
+
+  // A as rows of groups, [N * H, G, 4]: the micro-kernel's singles weights.
+  Value aRows = memref::CollapseShapeOp::create(
+      builder, loc, a, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
+  if (packedDepth < depth) {
+    SmallVector<OpFoldResult> offsets(2, builder.getIndexAttr(0)),
+        sizes{builder.getIndexAttr(batches * rows),
+              builder.getIndexAttr(packedDepth)},
+        strides(2, builder.getIndexAttr(1));
+    aRows =
+        memref::SubViewOp::create(builder, loc, aRows, offsets, sizes, strides);
+  }
+  aRows = memref::ExpandShapeOp::create(
+      builder, loc, ArrayRef<int64_t>{batches * rows, groups, kLanes}, aRows,
+      ArrayRef<ReassociationIndices>{{0}, {1, 2}});
 
   // At the function's entry: an alloca inside the loops would grow the
   // stack every iteration.
   auto function =
       builder.getInsertionBlock()->getParent()->getParentOfType<func::FuncOp>();
   OpBuilder entry = OpBuilder::atBlockBegin(&function.getBody().front());
-  Value columns = memref::AllocaOp::create(
-      entry, loc, MemRefType::get({kBlockColumns, depth}, builder.getI8Type()),
-      builder.getI64IntegerAttr(4));
+  auto allocateBuffer = [&](int64_t columns) {
+    return memref::AllocaOp::create(
+        entry, loc, MemRefType::get({groups, 2, columns, 2}, i16),
+        builder.getI64IntegerAttr(4));
+  };
+  bool unrolled = groups <= kMaxStraightGroups;
 
+  // Columns [first, first + columns) of batch n, through `buffer`.
+  auto emitBlock = [&](OpBuilder &b, Location l, Value n, Value first,
+                       int64_t columns, Value buffer) {
+    SmallVector<Value> columnIndices;
+    for (int64_t p = 0; p < columns; ++p)
+      columnIndices.push_back(addIndex(b, l, first, p));
+    // The copy: [g][h][p][lane] = b_p(4g + h + 2 lane) - zb, and each
+    // column's sum of what it copied.
+    SmallVector<Value> zeros(columns, constantInt(b, l, i32, 0));
+    auto copy = scf::ForOp::create(
+        b, l, constantIndex(b, l, 0), constantIndex(b, l, groups),
+        constantIndex(b, l, 1), zeros,
+        [&](OpBuilder &cb, Location cl, Value g, ValueRange carried) {
+          SmallVector<Value> sums(carried);
+          Value firstK =
+              arith::MulIOp::create(cb, cl, g, constantIndex(cb, cl, kLanes));
+          for (int64_t h = 0; h < 2; ++h)
+            for (int64_t lane = 0; lane < 2; ++lane)
+              for (int64_t p = 0; p < columns; ++p) {
+                Value k = addIndex(cb, cl, firstK, h + 2 * lane);
+                Value value = castInt(
+                    cb, cl, operands.load(cb, cl, 1, {n, k, columnIndices[p]}),
+                    i32);
+                value = arith::SubIOp::create(cb, cl, value,
+                                              constantInt(cb, cl, i32, bZp));
+                memref::StoreOp::create(
+                    cb, cl, arith::TruncIOp::create(cb, cl, i16, value), buffer,
+                    ValueRange{g, constantIndex(cb, cl, h),
+                               constantIndex(cb, cl, p),
+                               constantIndex(cb, cl, lane)});
+                sums[p] = arith::AddIOp::create(cb, cl, sums[p], value);
+              }
+          scf::YieldOp::create(cb, cl, sums);
+        });
+    // Each row of A times the block's columns.
+    SmallVector<Value> init;
+    for (Value sum : copy.getResults())
+      init.push_back(
+          arith::MulIOp::create(b, l, sum, constantInt(b, l, i32, -aZp)));
+    DictionaryAttr attr =
+        getMacAttr(b, columns, /*pairs=*/0, /*rows=*/false, 0, 0, unrolled);
+    scf::ForOp::create(
+        b, l, constantIndex(b, l, 0), constantIndex(b, l, rows),
+        constantIndex(b, l, 1), ValueRange{},
+        [&](OpBuilder &rb, Location rl, Value h, ValueRange) {
+          Value row = arith::AddIOp::create(
+              rb, rl,
+              arith::MulIOp::create(rb, rl, n, constantIndex(rb, rl, rows)), h);
+          auto products = buildMacLoop(
+              rb, rl, groups, init, attr,
+              [&](OpBuilder &ib, Location il, Value g, int64_t half, int64_t p,
+                  int64_t lane) {
+                return memref::LoadOp::create(
+                           ib, il, buffer,
+                           ValueRange{g, constantIndex(ib, il, half),
+                                      constantIndex(ib, il, p),
+                                      constantIndex(ib, il, lane)})
+                    .getResult();
+              },
+              [&](OpBuilder &wb, Location wl, Value g, ArrayRef<int64_t> rest) {
+                return memref::LoadOp::create(
+                           wb, wl, aRows,
+                           ValueRange{row, g, constantIndex(wb, wl, rest[0])})
+                    .getResult();
+              });
+          SmallVector<Value> sums(products.getResults());
+          // The last C % 4 products, both zero points subtracted.
+          if (packedDepth < depth) {
+            auto rest = scf::ForOp::create(
+                rb, rl, constantIndex(rb, rl, packedDepth),
+                constantIndex(rb, rl, depth), constantIndex(rb, rl, 1), sums,
+                [&](OpBuilder &lb, Location ll, Value k, ValueRange carried) {
+                  Value aValue = operands.load(lb, ll, 0, {n, h, k});
+                  SmallVector<Value> next;
+                  for (auto [p, sum] : llvm::enumerate(carried)) {
+                    Value bValue =
+                        operands.load(lb, ll, 1, {n, k, columnIndices[p]});
+                    next.push_back(multiplyAccumulate(lb, ll, sum, aValue, aZp,
+                                                      bValue, bZp));
+                  }
+                  scf::YieldOp::create(lb, ll, next);
+                });
+            sums.assign(rest.getResults().begin(), rest.getResults().end());
+          }
+          for (auto [p, sum] : llvm::enumerate(sums))
+            emitElement(rb, rl, {n, h, columnIndices[p]}, sum);
+          scf::YieldOp::create(rb, rl);
+        });
+  };
+
+  int64_t blocked = width - width % blockColumns;
+  Value buffer = allocateBuffer(blockColumns);
+  Value lastBuffer =
+      blocked < width ? allocateBuffer(width - blocked) : Value();
   buildLoopNest(
-      builder, loc, {shape[0]},
-      [&](OpBuilder &b, Location l, ValueRange batch) {
+      builder, loc, {batches}, [&](OpBuilder &b, Location l, ValueRange batch) {
         Value n = batch[0];
         scf::ForOp::create(
             b, l, constantIndex(b, l, 0), constantIndex(b, l, blocked),
-            constantIndex(b, l, kBlockColumns), ValueRange{},
+            constantIndex(b, l, blockColumns), ValueRange{},
             [&](OpBuilder &bb, Location bl, Value first, ValueRange) {
-              buildLoopNest(
-                  bb, bl, {depth, kBlockColumns},
-                  [&](OpBuilder &cb, Location cl, ValueRange cj) {
-                    Value value = operands.load(
-                        cb, cl, 1,
-                        {n, cj[0],
-                         arith::AddIOp::create(cb, cl, first, cj[1])});
-                    memref::StoreOp::create(cb, cl, value, columns,
-                                            ValueRange{cj[1], cj[0]});
-                  });
-              buildLoopNest(
-                  bb, bl, {rows},
-                  [&](OpBuilder &rb, Location rl, ValueRange row) {
-                    Value h = row[0];
-                    SmallVector<Value> sums(kBlockColumns,
-                                            constantInt(rb, rl, i32, 0));
-                    // Products [lower, upper) of the block's columns, added to
-                    // sums.
-                    auto sumProducts = [&](int64_t lower, int64_t upper) {
-                      if (lower == upper)
-                        return;
-                      auto loop = scf::ForOp::create(
-                          rb, rl, constantIndex(rb, rl, lower),
-                          constantIndex(rb, rl, upper),
-                          constantIndex(rb, rl, 1), sums,
-                          [&](OpBuilder &lb, Location ll, Value c,
-                              ValueRange carried) {
-                            Value a = operands.load(lb, ll, 0, {n, h, c});
-                            SmallVector<Value> next;
-                            for (auto [j, sum] : llvm::enumerate(carried)) {
-                              Value bValue = memref::LoadOp::create(
-                                  lb, ll, columns,
-                                  ValueRange{constantIndex(lb, ll, j), c});
-                              next.push_back(multiplyAccumulate(
-                                  lb, ll, sum, a, aZp, bValue, bZp));
-                            }
-                            scf::YieldOp::create(lb, ll, next);
-                          });
-                      sums = SmallVector<Value>(loop.getResults());
-                    };
-                    sumProducts(0, packedDepth);
-                    sumProducts(packedDepth, depth);
-                    for (auto [j, sum] : llvm::enumerate(sums))
-                      emitElement(rb, rl, {n, h, addIndex(rb, rl, first, j)},
-                                  sum);
-                  });
+              emitBlock(bb, bl, n, first, blockColumns, buffer);
               scf::YieldOp::create(bb, bl);
             });
+        if (lastBuffer)
+          emitBlock(b, l, n, constantIndex(b, l, blocked), width - blocked,
+                    lastBuffer);
       });
-  // The last width % 4 columns read B in place.
-  if (blocked < width)
-    emitInPlace(matmul, builder, operands, aZp, bZp, blocked,
-                /*blockColumns=*/1, emitElement);
 }
 
 /// matmul [N, H, C] x [N, C, W] -> [N, H, W].
@@ -201,15 +285,19 @@ struct MatMulEmitter
     int64_t aZp = zeroPoints->first, bZp = zeroPoints->second;
     auto outputType = cast<ShapedType>(matmul.getType());
     int64_t depth = cast<ShapedType>(matmul.getA().getType()).getDimSize(2);
-
-    if (isInt8Product(matmul) && depth >= kLanes &&
-        outputType.getDimSize(2) >= kBlockColumns &&
-        kBlockColumns * depth <= kMaxTransposedBytes) {
-      emitInt8MatMul(matmul, builder, operands, aZp, bZp, emitElement);
-      return success();
+    int64_t groups = depth / kLanes;
+    Value a = operands.getMemRef(0);
+    if (isInt8Product(matmul) && groups > 0 && a &&
+        memref::CollapseShapeOp::isGuaranteedCollapsible(
+            cast<MemRefType>(a.getType()), {{0, 1}, {2}})) {
+      if (int64_t blockColumns =
+              chooseBlockColumns(groups, outputType.getDimSize(2))) {
+        emitInt8MatMul(matmul, builder, operands, a, aZp, bZp, groups,
+                       blockColumns, emitElement);
+        return success();
+      }
     }
-    emitInPlace(matmul, builder, operands, aZp, bZp, /*firstColumn=*/0,
-                kBlockColumns, emitElement);
+    emitInPlace(matmul, builder, operands, aZp, bZp, emitElement);
     return success();
   }
 };

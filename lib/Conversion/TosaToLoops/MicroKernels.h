@@ -151,6 +151,31 @@ inline int64_t macAccumulators(int64_t pixels, int64_t pairs) {
   return pairs == 0 ? pixels : pixels * 2 * pairs;
 }
 
+/// The attribute of a marked dot-product loop (kMacAttr): `pixelStride` and
+/// `runStride` are recorded when non-zero.
+DictionaryAttr getMacAttr(Builder &builder, int64_t pixels, int64_t pairs,
+                          bool rows, int64_t pixelStride = 0,
+                          int64_t runStride = 0, bool unrolled = false);
+
+/// Reads lane `lane` of half-step `h` of group `g` for pixel `p`: an int16
+/// of the im2col buffer, or an int8 of a row read in place.
+using MacInputLoad = llvm::function_ref<Value(
+    OpBuilder &, Location, Value g, int64_t h, int64_t p, int64_t lane)>;
+/// Reads the int8 weight of group `g` at `rest`: [byte] (singles) or [h, s,
+/// byte] (pairs).
+using MacWeightLoad = llvm::function_ref<Value(OpBuilder &, Location, Value g,
+                                               ArrayRef<int64_t> rest)>;
+
+/// The generic marked dot-product loop `scf.for %g = 0 to groups` from the
+/// accumulators `init` (macAccumulators of `attr`'s pixels and pairs), its
+/// loads in the order the lowerings take the operands' first words from.
+/// The weights read are those of group `firstWeightGroup + g` (a run's, in
+/// a loop over runs) when `firstWeightGroup` is given, else of group g.
+scf::ForOp buildMacLoop(OpBuilder &builder, Location loc, int64_t groups,
+                        ValueRange init, DictionaryAttr attr,
+                        MacInputLoad loadInput, MacWeightLoad loadWeight,
+                        Value firstWeightGroup = {});
+
 /// Replaces the marked loops under `root` by their Armv7E-M assembly
 /// (MicroKernelsDsp.cpp).
 LogicalResult lowerMicroKernelsToDsp(Operation *root);

@@ -568,7 +568,7 @@ void PackedConvolution::emitChannelBlock(
     ArrayRef<std::pair<Value, Value>> coordinates, InputLoad loadInput,
     DictionaryAttr attr, Value block, int64_t channels) {
   int64_t blockPixels = coordinates.size();
-  int64_t perBlock = blocks.perBlock(), pairs = blocks.pairs;
+  int64_t perBlock = blocks.perBlock();
   Value firstChannel =
       arith::MulIOp::create(b, l, block, constantIndex(b, l, perBlock));
   SmallVector<Value> init =
@@ -580,48 +580,17 @@ void PackedConvolution::emitChannelBlock(
                      ValueRange start) {
     Value firstGroup = arith::MulIOp::create(
         rb, rl, run, constantIndex(rb, rl, groupsPerRun));
-    auto loop = scf::ForOp::create(
-        rb, rl, constantIndex(rb, rl, 0), constantIndex(rb, rl, groupsPerRun),
-        constantIndex(rb, rl, 1), start,
-        [&](OpBuilder &gb, Location gl, Value g, ValueRange carried) {
-          Value group = arith::AddIOp::create(gb, gl, firstGroup, g);
-          auto weightAt = [&](ArrayRef<int64_t> rest) {
-            SmallVector<Value> indices{packedBlock, group};
-            for (int64_t index : rest)
-              indices.push_back(constantIndex(gb, gl, index));
-            return extend(gb, gl,
-                          memref::LoadOp::create(gb, gl, weights, indices));
-          };
-          SmallVector<Value> next(carried);
-          for (int64_t h = 0; h < 2; ++h)
-            for (int64_t p = 0; p < blockPixels; ++p) {
-              Value lanes[2] = {
-                  extend(gb, gl, loadInput(gb, gl, run, g, h, p, 0)),
-                  extend(gb, gl, loadInput(gb, gl, run, g, h, p, 1))};
-              for (int64_t lane = 0; lane < 2; ++lane) {
-                if (pairs == 0) {
-                  Value &acc = next[p];
-                  acc = arith::AddIOp::create(
-                      gb, gl, acc,
-                      arith::MulIOp::create(gb, gl, lanes[lane],
-                                            weightAt({h + 2 * lane})));
-                  continue;
-                }
-                for (int64_t s = 0; s < pairs; ++s)
-                  for (int64_t c = 0; c < 2; ++c) {
-                    Value &acc = next[(p * pairs + s) * 2 + c];
-                    acc = arith::AddIOp::create(
-                        gb, gl, acc,
-                        arith::MulIOp::create(
-                            gb, gl, lanes[lane],
-                            weightAt({h, s, c + 2 * lane})));
-                  }
-              }
-            }
-          scf::YieldOp::create(gb, gl, next);
-        });
-    loop->setAttr(kMacAttr, attr);
-    return loop;
+    return buildMacLoop(
+        rb, rl, groupsPerRun, start, attr,
+        [&](OpBuilder &gb, Location gl, Value g, int64_t h, int64_t p,
+            int64_t lane) { return loadInput(gb, gl, run, g, h, p, lane); },
+        [&](OpBuilder &gb, Location gl, Value group, ArrayRef<int64_t> rest) {
+          SmallVector<Value> indices{packedBlock, group};
+          for (int64_t index : rest)
+            indices.push_back(constantIndex(gb, gl, index));
+          return memref::LoadOp::create(gb, gl, weights, indices).getResult();
+        },
+        firstGroup);
   };
   Operation *loop;
   if (runs == 1) {
@@ -750,26 +719,10 @@ void PackedConvolution::emitChannelBlocks(
     OpBuilder &b, Location l, Value n,
     ArrayRef<std::pair<Value, Value>> coordinates, InputLoad loadInput,
     InputMode mode) {
-  MLIRContext *context = b.getContext();
-  SmallVector<NamedAttribute> entries{
-      NamedAttribute(StringAttr::get(context, "pixels"),
-                     b.getI64IntegerAttr(coordinates.size())),
-      NamedAttribute(StringAttr::get(context, "pairs"),
-                     b.getI64IntegerAttr(blocks.pairs)),
-      NamedAttribute(StringAttr::get(context, "input"),
-                     StringAttr::get(context, mode == InputMode::Im2Col
-                                                  ? "im2col"
-                                                  : "rows"))};
-  if (mode == InputMode::Rows && pixelStride > 0)
-    entries.push_back(NamedAttribute(StringAttr::get(context, "pixel_stride"),
-                                     b.getI64IntegerAttr(pixelStride)));
-  if (mode == InputMode::Rows && runStride > 0)
-    entries.push_back(NamedAttribute(StringAttr::get(context, "run_stride"),
-                                     b.getI64IntegerAttr(runStride)));
-  if (unrolled)
-    entries.push_back(
-        NamedAttribute(StringAttr::get(context, "unrolled"), b.getUnitAttr()));
-  auto attr = DictionaryAttr::get(context, entries);
+  bool rows = mode == InputMode::Rows;
+  DictionaryAttr attr =
+      getMacAttr(b, coordinates.size(), blocks.pairs, rows,
+                 rows ? pixelStride : 0, rows ? runStride : 0, unrolled);
   forEachChannelBlock(
       b, l, [&](OpBuilder &cb, Location cl, Value block, int64_t channels) {
         emitChannelBlock(cb, cl, n, coordinates, loadInput, attr, block,
