@@ -222,6 +222,7 @@ private:
     pipelineOptions.mve = llvm::StringRef(target.features).contains("+mve");
     pipelineOptions.roundingConversion =
         !target.isHost() && target.fpu != "none";
+    pipelineOptions.softwareSqrt = !target.isHost() && target.fpu == "none";
     pipelineOptions.externalArena = options.arena == ArenaDefinition::External;
     pipelineOptions.arenaSymbol = getArenaSymbol(name);
   }

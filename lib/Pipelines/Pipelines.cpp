@@ -128,7 +128,9 @@ void pex::buildLowerToLLVMPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(createDualMultiplyAccumulate());
   pm.addNestedPass<func::FuncOp>(
       createTosaToArithPass(TosaToArithPassOptions{true, false}));
-  pm.addPass(createApproximateMath());
+  ApproximateMathOptions math;
+  math.softwareSqrt = options.softwareSqrt;
+  pm.addPass(createApproximateMath(math));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   // A stream's row kernels set up each channel on every row (elsewhere the

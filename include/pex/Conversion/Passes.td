@@ -105,10 +105,18 @@ def ApproximateMath : Pass<"pex-approximate-math"> {
     multiply-adds into a multiply and an add, and NaN-propagating maximum and
     minimum into compares and selects, so the generated code calls no libm
     function on any Cortex-M (M0+ still needs the compiler's soft-float and
-    64-bit helpers from libgcc).
+    64-bit helpers from libgcc). With `software-sqrt` (a core without FPU,
+    whose square root would be libm's sqrtf), f32 square roots and
+    reciprocal square roots are computed in integer arithmetic, correctly
+    rounded as the FPU's and the host's are.
   }];
+  let options = [
+    Option<"softwareSqrt", "software-sqrt", "bool", /*default=*/"false",
+           "Compute f32 square roots in integer arithmetic (no FPU)">,
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect",
+                           "::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect"];
 }
 

@@ -100,6 +100,11 @@ struct PexPipelineOptions : public PassPipelineOptions<PexPipelineOptions> {
                      "(Helium): int8 dot products use 16-lane vector "
                      "multiply-accumulates"),
       llvm::cl::init(false)};
+  Option<bool> softwareSqrt{
+      *this, "software-sqrt",
+      llvm::cl::desc("The target has no FPU: f32 square roots are computed "
+                     "in integer arithmetic, not by libm's sqrtf"),
+      llvm::cl::init(false)};
   Option<bool> roundingConversion{
       *this, "rounding-conversion",
       llvm::cl::desc("The target's FPU converts floats to integers rounding "

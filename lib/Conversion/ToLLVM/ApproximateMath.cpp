@@ -5,8 +5,11 @@
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Math/Transforms/Approximation.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <limits>
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_APPROXIMATEMATH
@@ -62,8 +65,134 @@ struct ExpandFma : public OpRewritePattern<math::FmaOp> {
   }
 };
 
+/// sqrt(x) for f32 in integer arithmetic, correctly rounded to nearest:
+/// the significand's root bit by bit (restoring: 24 bits and one more to
+/// round with; a square root is never halfway between two floats). For
+/// cores without an FPU, where it would be libm's sqrtf. Subnormal inputs
+/// are scaled by 2^24 first and their root by 2^-12 after (both exact);
+/// zeros, +inf and NaN are returned as they are, negative numbers give NaN.
+struct ExpandSqrt : public OpRewritePattern<math::SqrtOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::SqrtOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.getType().isF32())
+      return rewriter.notifyMatchFailure(op, "only f32 is expanded");
+    Location loc = op.getLoc();
+    Type f32 = rewriter.getF32Type(), i32 = rewriter.getI32Type();
+    auto f32Constant = [&](float value) -> Value {
+      return arith::ConstantOp::create(rewriter, loc,
+                                       rewriter.getF32FloatAttr(value));
+    };
+    auto i32Constant = [&](int64_t value) -> Value {
+      return arith::ConstantIntOp::create(rewriter, loc, i32, value);
+    };
+    auto compare = [&](arith::CmpFPredicate predicate, Value a, Value b) {
+      return arith::CmpFOp::create(rewriter, loc, predicate, a, b);
+    };
+    Value x = op.getOperand();
+    Value subnormal =
+        compare(arith::CmpFPredicate::OLT, x, f32Constant(0x1p-126f));
+    Value scaled = arith::SelectOp::create(
+        rewriter, loc, subnormal,
+        arith::MulFOp::create(rewriter, loc, x, f32Constant(0x1p24f)), x);
+    Value bits = arith::BitcastOp::create(rewriter, loc, i32, scaled);
+    Value exponent = arith::SubIOp::create(
+        rewriter, loc,
+        arith::ShRUIOp::create(rewriter, loc, bits, i32Constant(23)),
+        i32Constant(127));
+    Value significand = arith::OrIOp::create(
+        rewriter, loc,
+        arith::AndIOp::create(rewriter, loc, bits, i32Constant(0x7fffff)),
+        i32Constant(0x800000));
+    // An odd exponent moves a factor 2 into the significand.
+    Value odd = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::ne,
+        arith::AndIOp::create(rewriter, loc, exponent, i32Constant(1)),
+        i32Constant(0));
+    Value one = i32Constant(1);
+    significand = arith::SelectOp::create(
+        rewriter, loc, odd,
+        arith::ShLIOp::create(rewriter, loc, significand, one), significand);
+    Value rootExponent = arith::ShRSIOp::create(rewriter, loc, exponent, one);
+    Value remainder = arith::ShLIOp::create(rewriter, loc, significand, one);
+    // Bit r of the root (r from 2^24 down): taken when the root so far plus
+    // r, squared, still fits (s holds twice the root so far).
+    Value zero = i32Constant(0);
+    auto digits = scf::ForOp::create(
+        rewriter, loc, arith::ConstantIndexOp::create(rewriter, loc, 0),
+        arith::ConstantIndexOp::create(rewriter, loc, 25),
+        arith::ConstantIndexOp::create(rewriter, loc, 1),
+        ValueRange{remainder, zero, zero, i32Constant(1 << 24)},
+        [&](OpBuilder &b, Location l, Value, ValueRange carried) {
+          Value rest = carried[0], twice = carried[1], root = carried[2],
+                bit = carried[3];
+          Value trial = arith::AddIOp::create(b, l, twice, bit);
+          Value fits = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ule,
+                                             trial, rest);
+          twice = arith::SelectOp::create(
+              b, l, fits, arith::AddIOp::create(b, l, trial, bit), twice);
+          rest = arith::SelectOp::create(
+              b, l, fits, arith::SubIOp::create(b, l, rest, trial), rest);
+          root = arith::SelectOp::create(
+              b, l, fits, arith::AddIOp::create(b, l, root, bit), root);
+          Value bOne = arith::ConstantIntOp::create(b, l, b.getI32Type(), 1);
+          scf::YieldOp::create(
+              b, l,
+              ValueRange{arith::ShLIOp::create(b, l, rest, bOne), twice, root,
+                         arith::ShRUIOp::create(b, l, bit, bOne)});
+        });
+    // The 25th bit rounds (up when set: the root is then above halfway).
+    Value root = digits.getResult(2);
+    root = arith::AddIOp::create(
+        rewriter, loc, root, arith::AndIOp::create(rewriter, loc, root, one));
+    // (root >> 1) carries the implicit bit at bit 23: bias 126 plus it.
+    Value resultBits = arith::AddIOp::create(
+        rewriter, loc,
+        arith::AddIOp::create(rewriter, loc,
+                              arith::ShRUIOp::create(rewriter, loc, root, one),
+                              i32Constant(0x3f000000)),
+        arith::ShLIOp::create(rewriter, loc, rootExponent, i32Constant(23)));
+    Value result = arith::BitcastOp::create(rewriter, loc, f32, resultBits);
+    result = arith::SelectOp::create(
+        rewriter, loc, subnormal,
+        arith::MulFOp::create(rewriter, loc, result, f32Constant(0x1p-12f)),
+        result);
+    Value unchanged = arith::OrIOp::create(
+        rewriter, loc, compare(arith::CmpFPredicate::OEQ, x, f32Constant(0.0f)),
+        arith::OrIOp::create(
+            rewriter, loc,
+            compare(arith::CmpFPredicate::OEQ, x,
+                    f32Constant(std::numeric_limits<float>::infinity())),
+            compare(arith::CmpFPredicate::UNO, x, x)));
+    result = arith::SelectOp::create(rewriter, loc, unchanged, x, result);
+    Value negative = compare(arith::CmpFPredicate::OLT, x, f32Constant(0.0f));
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(
+        op, negative, f32Constant(std::numeric_limits<float>::quiet_NaN()),
+        result);
+    return success();
+  }
+};
+
+/// rsqrt(x) as 1 / sqrt(x), as the LLVM lowering computes it, so that the
+/// square root is expanded too.
+struct ExpandRsqrt : public OpRewritePattern<math::RsqrtOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::RsqrtOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.getType().isF32())
+      return rewriter.notifyMatchFailure(op, "only f32 is expanded");
+    Location loc = op.getLoc();
+    Value root = math::SqrtOp::create(rewriter, loc, op.getOperand());
+    Value one = arith::ConstantOp::create(rewriter, loc,
+                                          rewriter.getF32FloatAttr(1.0f));
+    rewriter.replaceOpWithNewOp<arith::DivFOp>(op, one, root);
+    return success();
+  }
+};
+
 struct ApproximateMathPass
     : public pex::impl::ApproximateMathBase<ApproximateMathPass> {
+  using Base::Base;
   void runOnOperation() override {
     RewritePatternSet approximations(&getContext());
     populateMathPolynomialApproximationPatterns(approximations);
@@ -73,6 +202,8 @@ struct ApproximateMathPass
     // rounding instructions (Cortex-M4) would call libm's floorf for.
     RewritePatternSet expansions(&getContext());
     expansions.add<ExpandFloor, ExpandFma>(&getContext());
+    if (softwareSqrt)
+      expansions.add<ExpandSqrt, ExpandRsqrt>(&getContext());
     // NaN-propagating maximum and minimum become compares and selects
     // (fmaximumf and fminimumf in libm otherwise).
     arith::populateArithExpandOpsPatterns(expansions);
