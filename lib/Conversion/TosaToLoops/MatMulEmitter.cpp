@@ -188,9 +188,7 @@ void emitInt8MatMul(tosa::MatMulOp matmul, OpBuilder &builder,
                                               constantInt(cb, cl, i32, bZp));
                 memref::StoreOp::create(
                     cb, cl, arith::TruncIOp::create(cb, cl, i16, value), buffer,
-                    ValueRange{g, constantIndex(cb, cl, h),
-                               constantIndex(cb, cl, p),
-                               constantIndex(cb, cl, lane)});
+                    getIm2ColIndices(cb, cl, g, h, p, lane));
                 sums[p] = arith::AddIOp::create(cb, cl, sums[p], value);
               }
           scf::YieldOp::create(cb, cl, sums);
@@ -215,9 +213,7 @@ void emitInt8MatMul(tosa::MatMulOp matmul, OpBuilder &builder,
                   int64_t lane) {
                 return memref::LoadOp::create(
                            ib, il, buffer,
-                           ValueRange{g, constantIndex(ib, il, half),
-                                      constantIndex(ib, il, p),
-                                      constantIndex(ib, il, lane)})
+                           getIm2ColIndices(ib, il, g, half, p, lane))
                     .getResult();
               },
               [&](OpBuilder &wb, Location wl, Value g, ArrayRef<int64_t> rest) {

@@ -36,6 +36,13 @@ DictionaryAttr pex::emit::getMacAttr(Builder &builder, int64_t pixels,
   return builder.getDictionaryAttr(entries);
 }
 
+SmallVector<Value> pex::emit::getIm2ColIndices(OpBuilder &builder, Location loc,
+                                               Value g, int64_t h, int64_t p,
+                                               int64_t lane) {
+  return {g, constantIndex(builder, loc, h), constantIndex(builder, loc, p),
+          constantIndex(builder, loc, lane)};
+}
+
 scf::ForOp pex::emit::buildMacLoop(OpBuilder &builder, Location loc,
                                    int64_t groups, ValueRange init,
                                    DictionaryAttr attr, MacInputLoad loadInput,

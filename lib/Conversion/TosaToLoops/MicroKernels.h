@@ -157,6 +157,11 @@ DictionaryAttr getMacAttr(Builder &builder, int64_t pixels, int64_t pairs,
                           bool rows, int64_t pixelStride = 0,
                           int64_t runStride = 0, bool unrolled = false);
 
+/// The indices [g, h, p, lane] of an im2col buffer (the int16 inputs'
+/// layout above).
+SmallVector<Value> getIm2ColIndices(OpBuilder &builder, Location loc, Value g,
+                                    int64_t h, int64_t p, int64_t lane);
+
 /// Reads lane `lane` of half-step `h` of group `g` for pixel `p`: an int16
 /// of the im2col buffer, or an int8 of a row read in place.
 using MacInputLoad = llvm::function_ref<Value(

@@ -806,11 +806,8 @@ void PackedConvolution::emitIm2ColBlocks(int64_t blockPixels) {
         b, l, n, coordinates,
         [&](OpBuilder &ib, Location il, Value, Value g, int64_t h, int64_t p,
             int64_t lane) {
-          return memref::LoadOp::create(
-                     ib, il, target,
-                     ValueRange{g, constantIndex(ib, il, h),
-                                constantIndex(ib, il, p),
-                                constantIndex(ib, il, lane)})
+          return memref::LoadOp::create(ib, il, target,
+                                        getIm2ColIndices(ib, il, g, h, p, lane))
               .getResult();
         },
         InputMode::Im2Col);
