@@ -253,8 +253,9 @@ struct Conv2DEmitter
     int64_t outputChannels = geometry->outputShape[3];
     SmallVector<int64_t> filter{kernelH, kernelW, channels};
     bool isInteger = !isa<FloatType>(geometry->accType);
-    WindowBlocking blocking = chooseBlocking(
-        outputChannels, geometry->outputShape[2], /*isFloat=*/!isInteger);
+    WindowBlocking blocking =
+        chooseBlocking(outputChannels, geometry->outputShape[2],
+                       kernelH * kernelW, channels, /*isFloat=*/!isInteger);
     bool foldZeroPoint = isInteger && geometry->inputZp != 0;
 
     // The interior's biases with the input zero point folded in, at compile
@@ -478,6 +479,14 @@ struct Conv2DEmitter
     return success();
   }
 
+  /// Products per output of a spatial filter below which float blocks stay
+  /// two by two: LLVM unrolls so short a reduction over the taps and keeps
+  /// a four by four block's weights in registers across the columns,
+  /// spilling them (corpus channels_last_segmenter's 3x3 convolution over
+  /// one channel, 9 products: 4.18 M estimated cycles two by two, 4.84 M
+  /// four by four). 1x1 convolutions over as few channels gain.
+  static constexpr int64_t kMinFloatBlockDepth = 16;
+
   /// Output channels by columns per interior block: as many accumulators as
   /// the registers hold beside the extended operands and pointers. A single
   /// channel (a one-channel slice of a first convolution) shares each weight
@@ -489,10 +498,12 @@ struct Conv2DEmitter
   /// cycles against two by two: vww_96_float 35.2 M -> 30.5 M,
   /// kws_ref_model_float32 12.4 M -> 10.3 M).
   static WindowBlocking chooseBlocking(int64_t outputChannels, int64_t columns,
+                                       int64_t taps, int64_t channels,
                                        bool isFloat) {
     if (isFloat && columns == 1 && outputChannels % 8 == 0)
       return WindowBlocking{8, 1};
-    if (isFloat && outputChannels % 4 == 0)
+    if (isFloat && outputChannels % 4 == 0 &&
+        (taps == 1 || taps * channels >= kMinFloatBlockDepth))
       return WindowBlocking{4, columns == 1 ? 1 : 4};
     if (outputChannels % 2 == 0)
       return WindowBlocking{2, 2};
