@@ -24,6 +24,13 @@ namespace mlir::pex {
 /// check limits a pad's shape operand) gets its rank back first.
 void populateFoldPadPatterns(RewritePatternSet &patterns);
 
+/// An int8 tensor computed from another by element-wise operators with splat
+/// constants (QDQ's float round trips: casts, add, sub, mul, maximum,
+/// minimum; int8 tables and integer clamps), each read only by the next,
+/// becomes one tosa.table of the chain's 256 results, computed with the
+/// generated code's arithmetic (IEEE single precision; TOSA's casts).
+void populateUnaryChainsToTablesPatterns(RewritePatternSet &patterns);
+
 /// A slice that drops trailing rows or columns (what importers add so that
 /// TOSA's windows divide exactly) moves toward the model input through the
 /// window and element-wise operators that compute them: those operators

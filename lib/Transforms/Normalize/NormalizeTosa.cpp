@@ -26,6 +26,7 @@ struct NormalizeTosaPass
     populateElementwiseBeforeReshapePatterns(patterns);
     populateSumsOverColumnsPatterns(patterns);
     populateSplitBySlicesPatterns(patterns);
+    populateUnaryChainsToTablesPatterns(patterns);
     for (RegisteredOperationName op : context->getRegisteredOperations())
       if (op.getDialectNamespace() == tosa::TosaDialect::getDialectNamespace())
         op.getCanonicalizationPatterns(patterns, context);
