@@ -80,3 +80,43 @@ func.func @not_foldable(%x: tensor<1x4xi8>) -> (tensor<1x4xi8>, tensor<1x4xi8>) 
   %5 = tosa.cast %4 : (tensor<1x4xf32>) -> tensor<1x4xi8>
   return %2, %5 : tensor<1x4xi8>, tensor<1x4xi8>
 }
+
+// -----
+
+// A table given at run time (an argument) ends the chain: the round trip
+// after it becomes a table of its result (this crashed while the run-time
+// table was taken for a constant).
+// CHECK-LABEL: func.func @table_at_run_time
+// CHECK-SAME:    (%[[X:.*]]: tensor<4xi8>, %[[T:.*]]: tensor<256xi8>)
+// CHECK:         %[[LOOKED_UP:.*]] = tosa.table %[[X]], %[[T]]
+// CHECK:         %[[Y:.*]] = tosa.table %[[LOOKED_UP]], %{{.*}} : (tensor<4xi8>, tensor<256xi8>) -> tensor<4xi8>
+// CHECK-NEXT:    return %[[Y]]
+func.func @table_at_run_time(%x: tensor<4xi8>, %t: tensor<256xi8>) -> tensor<4xi8> {
+  %s = "tosa.const"() <{values = dense<0.5> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %0 = tosa.table %x, %t : (tensor<4xi8>, tensor<256xi8>) -> tensor<4xi8>
+  %1 = tosa.cast %0 : (tensor<4xi8>) -> tensor<4xf32>
+  %2 = tosa.mul %1, %s, %shift : (tensor<4xf32>, tensor<1xf32>, tensor<1xi8>) -> tensor<4xf32>
+  %3 = tosa.cast %2 : (tensor<4xf32>) -> tensor<4xi8>
+  return %3 : tensor<4xi8>
+}
+
+// -----
+
+// The same table read after a round trip: the chain stops at the table, the
+// round trip before it is folded (one table of the dequantized, scaled and
+// requantized value), the run-time table stays.
+// CHECK-LABEL: func.func @round_trip_before_table_at_run_time
+// CHECK-SAME:    (%[[X:.*]]: tensor<4xi8>, %[[T:.*]]: tensor<256xi8>)
+// CHECK:         %[[FOLDED:.*]] = tosa.table %[[X]], %{{.*}} : (tensor<4xi8>, tensor<256xi8>) -> tensor<4xi8>
+// CHECK-NEXT:    %[[Y:.*]] = tosa.table %[[FOLDED]], %[[T]]
+// CHECK-NEXT:    return %[[Y]]
+func.func @round_trip_before_table_at_run_time(%x: tensor<4xi8>, %t: tensor<256xi8>) -> tensor<4xi8> {
+  %s = "tosa.const"() <{values = dense<0.5> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %0 = tosa.cast %x : (tensor<4xi8>) -> tensor<4xf32>
+  %1 = tosa.mul %0, %s, %shift : (tensor<4xf32>, tensor<1xf32>, tensor<1xi8>) -> tensor<4xf32>
+  %2 = tosa.cast %1 : (tensor<4xf32>) -> tensor<4xi8>
+  %3 = tosa.table %2, %t : (tensor<4xi8>, tensor<256xi8>) -> tensor<4xi8>
+  return %3 : tensor<4xi8>
+}

@@ -71,12 +71,16 @@ Value getChainOperand(Operation *op) {
     bool floatToInt = isF32(from) && isSignlessInt(to);
     return intToFloat || floatToInt ? cast.getInput() : Value();
   }
-  if (auto table = dyn_cast<tosa::TableOp>(op))
+  if (auto table = dyn_cast<tosa::TableOp>(op)) {
+    // Entries known here only: a table given at run time ends the chain.
+    DenseElementsAttr entries;
     return isSignlessInt(table.getInput1().getType(), 8) &&
                    getElementTypeOrSelf(table.getType()).isInteger(8) &&
-                   getSplat(table.getTable()) == std::nullopt
+                   matchPattern(table.getTable(), m_Constant(&entries)) &&
+                   entries.getNumElements() == 256
                ? table.getInput1()
                : Value();
+  }
   if (auto clamp = dyn_cast<tosa::ClampOp>(op))
     return isSignlessInt(clamp.getType()) ? clamp.getInput() : Value();
   if (!isa<tosa::AddOp, tosa::SubOp, tosa::MulOp, tosa::MaximumOp,
