@@ -96,6 +96,7 @@ void pex::buildTosaToKernelsPipeline(OpPassManager &pm,
                                      const PexPipelineOptions &) {
   pm.addNestedPass<func::FuncOp>(createLowerStreams());
   pm.addNestedPass<func::FuncOp>(createLowerGroups());
+  pm.addNestedPass<func::FuncOp>(createDepthwiseFiltersToConv());
   pm.addNestedPass<func::FuncOp>(createFormKernels());
 }
 

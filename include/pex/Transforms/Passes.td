@@ -330,6 +330,26 @@ def LowerGroups : Pass<"pex-lower-groups", "func::FuncOp"> {
                            "::mlir::tosa::TosaDialect"];
 }
 
+def DepthwiseFiltersToConv
+    : Pass<"pex-depthwise-filters-to-conv", "func::FuncOp"> {
+  let summary = "Run a channel multiplier's filters over one plane as a conv2d";
+  let description = [{
+    A depthwise convolution over one integer input channel (a grayscale
+    image's or a spectrogram's first layer) computes its M filters over one
+    plane: the sums of a `tosa.conv2d` with weights `[M, KH, KW, 1]`, taps in
+    the same order, so the bits are the same. As a conv2d the packed int8
+    kernels read each receptive field once for all the filters; the depthwise
+    kernels read it once per filter. Runs after `pex-lower-groups` and
+    `pex-lower-streams`, on the filters each kernel computes: a partial-
+    execution slice of fewer than five filters stays depthwise (one filter
+    would be padded to a channel pair and copy every field for itself; up to
+    four go to the planar filter, which the depthwise 3x3 kernels beat).
+    Constant weights, whole or sliced along the filters, only.
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect",
+                           "::mlir::tosa::TosaDialect"];
+}
+
 def FormKernels : Pass<"pex-form-kernels", "func::FuncOp"> {
   let summary = "Wrap each logical operator in a pex.kernel";
   let description = [{

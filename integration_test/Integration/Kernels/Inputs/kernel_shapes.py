@@ -98,6 +98,9 @@ def kernel_shapes() -> Graph:
     # a channel multiplier: planar too, each copy a plane.
     m.depthwise("planar_depthwise_5x5_s2", x, (5, 5), (2, 2), (2, 2, 2, 2), multiplier=3)
     m.depthwise("planar_depthwise_5x5", x, (5, 5), (1, 1), (2, 2, 2, 2), multiplier=2)
+    # Eight filters over it (fingerprint_signature_generator's first layer):
+    # the conv2d of the filters (pex-depthwise-filters-to-conv), packed.
+    m.depthwise("depthwise_filters_5x5_s2", x, (5, 5), (2, 2), (0, 0, 0, 0), multiplier=8)
     # More outputs: packed through im2col; its map feeds the rest.
     features = m.conv("packed", x, 8, (3, 3), (1, 1), (0, 0, 0, 0))
     # Unpadded, kernel rows of whole words, few outputs: rows read in place.
@@ -123,7 +126,7 @@ def kernel_shapes() -> Graph:
     m.depthwise("depthwise_six", padded, (3, 3), (1, 1), (1, 1, 1, 1))
     m.depthwise("depthwise_three_s2", three, (3, 3), (2, 2), (1, 1, 1, 1))
     # A 3x3 filter with a channel multiplier: over the single input channel
-    # (an image's first layer), and over three.
+    # (an image's first layer; five filters: a conv2d), and over three.
     m.depthwise("depthwise_copies_s2", x, (3, 3), (2, 2), (1, 1, 1, 1), multiplier=5)
     m.depthwise("depthwise_three_copies", three, (3, 3), (1, 1), (1, 1, 1, 1),
                 multiplier=2)
