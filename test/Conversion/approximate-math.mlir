@@ -58,25 +58,50 @@ func.func @maximum_minimum(%x: f32, %y: f32) -> (f32, f32) {
 
 // -----
 
-// exp(x) = 2^k * p(r): the input is clamped, k = floor(x * log2(e) + 0.5)
-// (the floor itself expanded into conversions), r = x - k * ln(2) in two
-// parts, p a polynomial, and 2^k built in the exponent bits of an f32.
+// exp(x) = 2^k * p(r), MLIR's approximation (same constants and operations):
+// x clamped to [-87.8, 88.8] (a NaN passes), k = floor(x * log2(e) + 0.5)
+// (the floor expanded into conversions) clamped to at most 127, r = x - k *
+// ln(2) in two parts, p a polynomial, 2^k built in the exponent bits of an
+// f32. x's clamp keeps x * log2(e) + 0.5 within [-126.2, 128.6], so neither
+// floor's check for magnitudes of 2^23 nor k's lower clamp is emitted: three
+// compares, no absf.
 // CHECK-LABEL: func.func @exp
 // CHECK-SAME:    (%[[X:.*]]: f32)
+// CHECK-DAG:   %[[LO:.*]] = arith.constant -8.780000e+01 : f32
+// CHECK-DAG:   %[[HI:.*]] = arith.constant 8.880000e+01 : f32
 // CHECK-DAG:   %[[LOG2E:.*]] = arith.constant 1.44269502 : f32
+// CHECK-DAG:   %[[HALF:.*]] = arith.constant 5.000000e-01 : f32
+// CHECK-DAG:   %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK-DAG:   %[[KMAX:.*]] = arith.constant 1.270000e+02 : f32
+// CHECK-DAG:   %[[LN2HI:.*]] = arith.constant -0.693359375 : f32
+// CHECK-DAG:   %[[LN2LO:.*]] = arith.constant 2.12194442E-4 : f32
 // CHECK-DAG:   %[[BIAS:.*]] = arith.constant 127 : i32
 // CHECK-DAG:   %[[MANT:.*]] = arith.constant 23 : i32
-// CHECK-NOT:   math.{{exp|floor}}
-// CHECK:       %[[XS:.*]] = arith.mulf %{{.*}}, %[[LOG2E]] : f32
-// CHECK-NOT:   math.{{exp|floor}}
-// CHECK:       arith.fptosi %{{.*}} : f32 to i32
-// CHECK:       %[[K:.*]] = arith.fptosi %{{.*}} : f32 to i32
-// CHECK-NEXT:  %[[E:.*]] = arith.addi %[[K]], %[[BIAS]] : i32
+// CHECK:       %[[GE:.*]] = arith.cmpf uge, %[[X]], %[[LO]] : f32
+// CHECK-NEXT:  %[[X1:.*]] = arith.select %[[GE]], %[[X]], %[[LO]] : f32
+// CHECK-NEXT:  %[[LE:.*]] = arith.cmpf ule, %[[X1]], %[[HI]] : f32
+// CHECK-NEXT:  %[[X2:.*]] = arith.select %[[LE]], %[[X1]], %[[HI]] : f32
+// CHECK-NEXT:  %[[XS:.*]] = arith.mulf %[[X2]], %[[LOG2E]] : f32
+// CHECK-NEXT:  %[[T:.*]] = arith.addf %[[XS]], %[[HALF]] : f32
+// CHECK-NEXT:  %[[I:.*]] = arith.fptosi %[[T]] : f32 to i32
+// CHECK-NEXT:  %[[F:.*]] = arith.sitofp %[[I]] : i32 to f32
+// CHECK-NEXT:  %[[UP:.*]] = arith.cmpf ogt, %[[F]], %[[T]] : f32
+// CHECK-NEXT:  %[[DOWN:.*]] = arith.subf %[[F]], %[[ONE]] : f32
+// CHECK-NEXT:  %[[FLOOR:.*]] = arith.select %[[UP]], %[[DOWN]], %[[F]] : f32
+// CHECK-NEXT:  %[[KLE:.*]] = arith.cmpf ule, %[[FLOOR]], %[[KMAX]] : f32
+// CHECK-NEXT:  %[[K:.*]] = arith.select %[[KLE]], %[[FLOOR]], %[[KMAX]] : f32
+// CHECK-NEXT:  %[[KH:.*]] = arith.mulf %[[K]], %[[LN2HI]] : f32
+// CHECK-NEXT:  %[[R1:.*]] = arith.addf %[[KH]], %[[X2]] : f32
+// CHECK-NEXT:  %[[KL:.*]] = arith.mulf %[[K]], %[[LN2LO]] : f32
+// CHECK-NEXT:  %[[R:.*]] = arith.addf %[[KL]], %[[R1]] : f32
+// CHECK-NOT:   arith.cmpf
+// CHECK-NOT:   math.
+// CHECK:       %[[KI:.*]] = arith.fptosi %[[K]] : f32 to i32
+// CHECK-NEXT:  %[[E:.*]] = arith.addi %[[KI]], %[[BIAS]] : i32
 // CHECK-NEXT:  %[[BITS:.*]] = arith.shli %[[E]], %[[MANT]] : i32
 // CHECK-NEXT:  %[[POW:.*]] = arith.bitcast %[[BITS]] : i32 to f32
-// CHECK-NEXT:  %[[R:.*]] = arith.mulf %{{.*}}, %[[POW]] : f32
-// CHECK-NEXT:  return %[[R]] : f32
-// CHECK-NOT:   math.{{exp|floor}}
+// CHECK-NEXT:  %[[Y:.*]] = arith.mulf %{{.*}}, %[[POW]] : f32
+// CHECK-NEXT:  return %[[Y]] : f32
 func.func @exp(%x: f32) -> f32 {
   %0 = math.exp %x : f32
   return %0 : f32

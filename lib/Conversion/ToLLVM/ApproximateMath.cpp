@@ -51,6 +51,75 @@ struct ExpandFloor : public OpRewritePattern<math::FloorOp> {
   }
 };
 
+/// exp(x) for f32: MLIR's polynomial approximation (PolynomialApproximation
+/// .cpp, the same constants and operations, so the same bits) without the
+/// compares its range makes dead. Upstream clamps x to [-87.8, 88.8], rounds
+/// k = floor(x log2(e) + 1/2) and clamps k to [-127, 127]; with x clamped,
+/// x log2(e) + 1/2 lies in [-126.2, 128.6], so floor's check for values of
+/// 2^23 and more and k's lower clamp never change a number (a NaN x gives a
+/// NaN r, hence a NaN result, either way). Each float compare is a VCMP and
+/// a VMRS on the Cortex-M4: two of the six go.
+struct ExpandExp : public OpRewritePattern<math::ExpOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::ExpOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.getType().isF32())
+      return rewriter.notifyMatchFailure(op, "only f32 is expanded");
+    Location loc = op.getLoc();
+    Type i32 = rewriter.getI32Type();
+    auto constant = [&](float value) -> Value {
+      return arith::ConstantOp::create(rewriter, loc,
+                                       rewriter.getF32FloatAttr(value));
+    };
+    auto multiplyAdd = [&](Value a, Value b, Value c) -> Value {
+      return arith::AddFOp::create(
+          rewriter, loc, arith::MulFOp::create(rewriter, loc, a, b), c);
+    };
+    // a if `a predicate bound` (unordered: a NaN passes), else bound.
+    auto clamp = [&](Value a, arith::CmpFPredicate predicate, float bound) {
+      Value limit = constant(bound);
+      return arith::SelectOp::create(
+          rewriter, loc,
+          arith::CmpFOp::create(rewriter, loc, predicate, a, limit), a, limit);
+    };
+    Value one = constant(1.0f), half = constant(0.5f);
+    Value x = clamp(op.getOperand(), arith::CmpFPredicate::UGE, -87.8f);
+    x = clamp(x, arith::CmpFPredicate::ULE, 88.8f);
+    Value scaled = multiplyAdd(x, constant(1.44269502f), half);
+    Value truncated = arith::SIToFPOp::create(
+        rewriter, loc, rewriter.getF32Type(),
+        arith::FPToSIOp::create(rewriter, loc, i32, scaled));
+    Value k = arith::SelectOp::create(
+        rewriter, loc,
+        arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OGT,
+                              truncated, scaled),
+        arith::SubFOp::create(rewriter, loc, truncated, one), truncated);
+    k = clamp(k, arith::CmpFPredicate::ULE, 127.0f);
+    // r = x - k ln(2), ln(2) in two parts.
+    Value r = multiplyAdd(k, constant(-0.693359375f), x);
+    r = multiplyAdd(k, constant(2.12194442e-4f), r);
+    Value p =
+        multiplyAdd(r, constant(1.98756912e-4f), constant(0.00139819994f));
+    for (float c : {0.00833345205f, 0.0416657962f, 0.166666657f, 0.5f})
+      p = multiplyAdd(p, r, constant(c));
+    Value e = arith::AddFOp::create(
+        rewriter, loc,
+        multiplyAdd(p, arith::MulFOp::create(rewriter, loc, r, r), r), one);
+    // 2^k from its exponent bits.
+    Value exponent = arith::ShLIOp::create(
+        rewriter, loc,
+        arith::AddIOp::create(
+            rewriter, loc, arith::FPToSIOp::create(rewriter, loc, i32, k),
+            arith::ConstantIntOp::create(rewriter, loc, i32, 127)),
+        arith::ConstantIntOp::create(rewriter, loc, i32, 23));
+    rewriter.replaceOpWithNewOp<arith::MulFOp>(
+        op, e,
+        arith::BitcastOp::create(rewriter, loc, rewriter.getF32Type(),
+                                 exponent));
+    return success();
+  }
+};
+
 /// fma(a, b, c) as a * b + c: a fused multiply-add without hardware for it
 /// is a libm call (fmaf on Cortex-M0+); every target computes the same
 /// unfused result.
@@ -195,6 +264,8 @@ struct ApproximateMathPass
   using Base::Base;
   void runOnOperation() override {
     RewritePatternSet approximations(&getContext());
+    // Ahead of upstream's exp (the same bits, fewer compares).
+    approximations.add<ExpandExp>(&getContext(), /*benefit=*/2);
     populateMathPolynomialApproximationPatterns(approximations);
     if (failed(applyPatternsGreedily(getOperation(), std::move(approximations))))
       return signalPassFailure();
