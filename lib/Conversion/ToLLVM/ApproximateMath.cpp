@@ -19,6 +19,11 @@ namespace mlir::pex {
 using namespace mlir;
 
 namespace {
+Value f32Constant(OpBuilder &builder, Location loc, float value) {
+  return arith::ConstantOp::create(builder, loc,
+                                   builder.getF32FloatAttr(value));
+}
+
 /// floor(x) from a conversion to integer (which truncates toward zero):
 /// t = trunc(x), minus one when that rounded a negative value up. Values of
 /// at least 2^23 in magnitude (and NaN) are integers already.
@@ -34,18 +39,16 @@ struct ExpandFloor : public OpRewritePattern<math::FloorOp> {
     Type i32 = rewriter.getI32Type();
     Value truncated = arith::SIToFPOp::create(
         rewriter, loc, type, arith::FPToSIOp::create(rewriter, loc, i32, x));
-    Value one = arith::ConstantOp::create(rewriter, loc,
-                                          rewriter.getF32FloatAttr(1.0f));
+    Value one = f32Constant(rewriter, loc, 1.0f);
     Value roundedUp = arith::CmpFOp::create(
         rewriter, loc, arith::CmpFPredicate::OGT, truncated, x);
     Value floor = arith::SelectOp::create(
         rewriter, loc, roundedUp,
         arith::SubFOp::create(rewriter, loc, truncated, one), truncated);
-    Value limit = arith::ConstantOp::create(
-        rewriter, loc, rewriter.getF32FloatAttr(8388608.0f));
-    Value integral = arith::CmpFOp::create(
-        rewriter, loc, arith::CmpFPredicate::UGE,
-        math::AbsFOp::create(rewriter, loc, x), limit);
+    Value limit = f32Constant(rewriter, loc, 8388608.0f);
+    Value integral =
+        arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::UGE,
+                              math::AbsFOp::create(rewriter, loc, x), limit);
     rewriter.replaceOpWithNewOp<arith::SelectOp>(op, integral, x, floor);
     return success();
   }
@@ -67,9 +70,8 @@ struct ExpandExp : public OpRewritePattern<math::ExpOp> {
       return rewriter.notifyMatchFailure(op, "only f32 is expanded");
     Location loc = op.getLoc();
     Type i32 = rewriter.getI32Type();
-    auto constant = [&](float value) -> Value {
-      return arith::ConstantOp::create(rewriter, loc,
-                                       rewriter.getF32FloatAttr(value));
+    auto constant = [&](float value) {
+      return f32Constant(rewriter, loc, value);
     };
     auto multiplyAdd = [&](Value a, Value b, Value c) -> Value {
       return arith::AddFOp::create(
@@ -148,10 +150,6 @@ struct ExpandSqrt : public OpRewritePattern<math::SqrtOp> {
       return rewriter.notifyMatchFailure(op, "only f32 is expanded");
     Location loc = op.getLoc();
     Type f32 = rewriter.getF32Type(), i32 = rewriter.getI32Type();
-    auto f32Constant = [&](float value) -> Value {
-      return arith::ConstantOp::create(rewriter, loc,
-                                       rewriter.getF32FloatAttr(value));
-    };
     auto i32Constant = [&](int64_t value) -> Value {
       return arith::ConstantIntOp::create(rewriter, loc, i32, value);
     };
@@ -159,11 +157,13 @@ struct ExpandSqrt : public OpRewritePattern<math::SqrtOp> {
       return arith::CmpFOp::create(rewriter, loc, predicate, a, b);
     };
     Value x = op.getOperand();
-    Value subnormal =
-        compare(arith::CmpFPredicate::OLT, x, f32Constant(0x1p-126f));
+    Value subnormal = compare(arith::CmpFPredicate::OLT, x,
+                              f32Constant(rewriter, loc, 0x1p-126f));
     Value scaled = arith::SelectOp::create(
         rewriter, loc, subnormal,
-        arith::MulFOp::create(rewriter, loc, x, f32Constant(0x1p24f)), x);
+        arith::MulFOp::create(rewriter, loc, x,
+                              f32Constant(rewriter, loc, 0x1p24f)),
+        x);
     Value bits = arith::BitcastOp::create(rewriter, loc, i32, scaled);
     Value exponent = arith::SubIOp::create(
         rewriter, loc,
@@ -224,19 +224,24 @@ struct ExpandSqrt : public OpRewritePattern<math::SqrtOp> {
     Value result = arith::BitcastOp::create(rewriter, loc, f32, resultBits);
     result = arith::SelectOp::create(
         rewriter, loc, subnormal,
-        arith::MulFOp::create(rewriter, loc, result, f32Constant(0x1p-12f)),
+        arith::MulFOp::create(rewriter, loc, result,
+                              f32Constant(rewriter, loc, 0x1p-12f)),
         result);
     Value unchanged = arith::OrIOp::create(
-        rewriter, loc, compare(arith::CmpFPredicate::OEQ, x, f32Constant(0.0f)),
+        rewriter, loc,
+        compare(arith::CmpFPredicate::OEQ, x, f32Constant(rewriter, loc, 0.0f)),
         arith::OrIOp::create(
             rewriter, loc,
             compare(arith::CmpFPredicate::OEQ, x,
-                    f32Constant(std::numeric_limits<float>::infinity())),
+                    f32Constant(rewriter, loc,
+                                std::numeric_limits<float>::infinity())),
             compare(arith::CmpFPredicate::UNO, x, x)));
     result = arith::SelectOp::create(rewriter, loc, unchanged, x, result);
-    Value negative = compare(arith::CmpFPredicate::OLT, x, f32Constant(0.0f));
+    Value negative =
+        compare(arith::CmpFPredicate::OLT, x, f32Constant(rewriter, loc, 0.0f));
     rewriter.replaceOpWithNewOp<arith::SelectOp>(
-        op, negative, f32Constant(std::numeric_limits<float>::quiet_NaN()),
+        op, negative,
+        f32Constant(rewriter, loc, std::numeric_limits<float>::quiet_NaN()),
         result);
     return success();
   }
@@ -252,8 +257,7 @@ struct ExpandRsqrt : public OpRewritePattern<math::RsqrtOp> {
       return rewriter.notifyMatchFailure(op, "only f32 is expanded");
     Location loc = op.getLoc();
     Value root = math::SqrtOp::create(rewriter, loc, op.getOperand());
-    Value one = arith::ConstantOp::create(rewriter, loc,
-                                          rewriter.getF32FloatAttr(1.0f));
+    Value one = f32Constant(rewriter, loc, 1.0f);
     rewriter.replaceOpWithNewOp<arith::DivFOp>(op, one, root);
     return success();
   }
@@ -267,7 +271,8 @@ struct ApproximateMathPass
     // Ahead of upstream's exp (the same bits, fewer compares).
     approximations.add<ExpandExp>(&getContext(), /*benefit=*/2);
     populateMathPolynomialApproximationPatterns(approximations);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(approximations))))
+    if (failed(
+            applyPatternsGreedily(getOperation(), std::move(approximations))))
       return signalPassFailure();
     // The approximations round with floor, which cores without ARMv8's
     // rounding instructions (Cortex-M4) would call libm's floorf for.
