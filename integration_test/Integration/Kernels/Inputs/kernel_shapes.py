@@ -125,6 +125,10 @@ def kernel_shapes() -> Graph:
     # a narrower one, at stride 1; only the narrower one at stride 2).
     m.depthwise("depthwise_six", padded, (3, 3), (1, 1), (1, 1, 1, 1))
     m.depthwise("depthwise_three_s2", three, (3, 3), (2, 2), (1, 1, 1, 1))
+    # 5x5 filters (halfword weights too) over eight channels, padded, at
+    # strides 1 and 2.
+    m.depthwise("depthwise_5x5", features, (5, 5), (1, 1), (2, 2, 2, 2))
+    m.depthwise("depthwise_5x5_s2", features, (5, 5), (2, 2), (2, 2, 2, 2))
     # A 3x3 filter with a channel multiplier: over the single input channel
     # (an image's first layer; five filters: a conv2d), and over three.
     m.depthwise("depthwise_copies_s2", x, (3, 3), (2, 2), (1, 1, 1, 1), multiplier=5)
