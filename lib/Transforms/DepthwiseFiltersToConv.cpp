@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "pex/Support/KernelChoices.h"
 #include "pex/Transforms/Passes.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -25,9 +26,6 @@ using namespace mlir;
 using namespace mlir::pex;
 
 namespace {
-
-/// Fewer filters per kernel stay depthwise (see the pass's description).
-constexpr int64_t kMinFilters = 5;
 
 /// The depthwise weights a kernel reads: a constant [KH, KW, 1, M], all of
 /// it or the filters from `first` on.
@@ -65,7 +63,10 @@ struct DepthwiseFiltersToConv : OpRewritePattern<tosa::DepthwiseConv2DOp> {
     auto weightType = cast<RankedTensorType>(conv.getWeight().getType());
     if (!isa<IntegerType>(inputType.getElementType()) ||
         inputType.getRank() != 4 || inputType.getDimSize(3) != 1 ||
-        !weightType.hasStaticShape() || weightType.getDimSize(3) < kMinFilters)
+        !weightType.hasStaticShape() ||
+        // As a conv2d, so few filters would take the planar filter, which
+        // the depthwise 3x3 kernels beat: they stay depthwise.
+        weightType.getDimSize(3) <= kMaxPlanarFilterOutputs)
       return rewriter.notifyMatchFailure(
           conv, "needs one integer input channel and enough filters");
     std::optional<FilterWeights> weights = matchFilterWeights(conv.getWeight());

@@ -106,8 +106,9 @@ def ApproximateMath : Pass<"pex-approximate-math"> {
     minimum into compares and selects, so the generated code calls no libm
     function on any Cortex-M (M0+ still needs the compiler's soft-float and
     64-bit helpers from libgcc). exp is upstream's approximation without the
-    two compares its input clamp makes dead (the same bits). With `software-sqrt` (a core without FPU,
-    whose square root would be libm's sqrtf), f32 square roots and
+    two compares its input clamp makes dead (the same bits). With
+    `software-sqrt` (a core without FPU, whose square root would be libm's
+    sqrtf), f32 square roots and
     reciprocal square roots are computed in integer arithmetic, correctly
     rounded as the FPU's and the host's are.
   }];

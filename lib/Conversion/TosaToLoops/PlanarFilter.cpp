@@ -28,6 +28,7 @@
 #include "ConstantOperands.h"
 #include "EmitterUtils.h"
 #include "MicroKernels.h"
+#include "pex/Support/KernelChoices.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -40,11 +41,6 @@ using namespace mlir::pex;
 using namespace mlir::pex::emit;
 
 namespace {
-
-/// Up to this many output channels, a convolution over a single input
-/// channel is filtered plane by plane (beyond, blocks of channels share the
-/// converted inputs better: PackedConvolution).
-constexpr int64_t kMaxSingleInputChannelOutputs = 4;
 
 /// Bytes of stack the rolling buffer and the row of accumulators may take
 /// (as PackedConvolution's im2col buffer): the stack counts in the SRAM a
@@ -324,8 +320,7 @@ emitPlanes(Operation *op, Value input, Value weight, Value output,
 std::optional<LogicalResult>
 emit::emitPlanarFilter(tosa::Conv2DOp conv, OpBuilder &builder,
                        KernelOperands &operands, ElementCallback emitElement) {
-  if (cast<ShapedType>(conv.getType()).getDimSize(3) >
-      kMaxSingleInputChannelOutputs)
+  if (cast<ShapedType>(conv.getType()).getDimSize(3) > kMaxPlanarFilterOutputs)
     return std::nullopt;
   return emitPlanes(conv, conv.getInput(), conv.getWeight(), conv.getOutput(),
                     conv.getStride(), conv.getPad(), conv.getDilation(),
