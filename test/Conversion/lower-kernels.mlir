@@ -447,6 +447,79 @@ func.func @rescale_mixed_shifts(%x: memref<3x2xi32>, %m: memref<2xi32>, %y: memr
 
 // -----
 
+// A convolution's outputs are bounded (here |bias| + 4 * 255 * 255 < 2^30):
+// its requantisation with double rounding doubles the accumulator v and
+// takes the high word of (2 v) * multiplier + (term + (v >> 31)) * 2^32 +
+// 2^31 (one SMMLAR on Arm), shifted by shift - 31. The terms 2^(shift - 32)
+// + zp * 2^(shift - 31), the output zero point -128 folded in, are a table
+// made at compile time (33: 2 - 512, 40: 256 - 65536).
+// CHECK:       memref.global "private" constant @requantized_shifts_doubled_roundingm128 : memref<2xi32> = dense<[-510, -65280]>
+// CHECK-LABEL: func.func private @conv_requantize_doubled_k0_conv2d
+// CHECK:         %[[TABLE:.*]] = memref.get_global @requantized_shifts_doubled_roundingm128 : memref<2xi32>
+// CHECK:         %[[TERM:.*]] = memref.load %[[TABLE]]
+// CHECK:         %[[REST:.*]] = arith.subi %{{.*}}, %c31_i32{{(_[0-9]+)?}} : i32
+// CHECK:         %[[SIGN:.*]] = arith.shrsi %[[V:.*]], %c31_i32{{(_[0-9]+)?}} : i32
+// CHECK-NEXT:    %[[ADDEND:.*]] = arith.addi %[[TERM]], %[[SIGN]] : i32
+// CHECK:         %[[DOUBLED:.*]] = arith.shli %[[V]], %c1_i32{{(_[0-9]+)?}} : i32
+// CHECK-NEXT:    %[[WIDE:.*]] = arith.extsi %[[DOUBLED]] : i32 to i64
+// CHECK:         %[[PRODUCT:.*]] = arith.muli %[[WIDE]], %{{.*}} : i64
+// CHECK-NEXT:    %[[ADDEND64:.*]] = arith.extui %[[ADDEND]] : i32 to i64
+// CHECK:         %[[HIGHPART:.*]] = arith.shli %[[ADDEND64]], %{{.*}} : i64
+// CHECK-NEXT:    %[[SUM:.*]] = arith.addi %[[PRODUCT]], %[[HIGHPART]] : i64
+// CHECK:         %[[ROUNDED:.*]] = arith.addi %[[SUM]], %c2147483648_i64{{(_[0-9]+)?}} : i64
+// CHECK:         %[[TOP:.*]] = arith.shrui %[[ROUNDED]], %{{.*}} : i64
+// CHECK-NEXT:    %[[TOP32:.*]] = arith.trunci %[[TOP]] : i64 to i32
+// CHECK-NEXT:    %[[RESULT:.*]] = arith.shrsi %[[TOP32]], %[[REST]] : i32
+// CHECK-NOT:     arith.addi %[[RESULT]]
+// CHECK:         arith.maxsi %{{.*}}, %[[RESULT]] : i32
+// CHECK-NOT:     tosa.apply_scale
+// CHECK:         return
+memref.global "private" constant @requantized_shifts : memref<2xi8> = dense<[33, 40]>
+memref.global "private" constant @requantized_biases : memref<2xi32> = dense<[100, -100]>
+func.func @conv_requantize_doubled(%x: memref<1x2x2x4xi8>, %w: memref<2x1x1x4xi8>, %m: memref<2xi32>, %y: memref<1x2x2x2xi8>) {
+  %b = memref.get_global @requantized_biases : memref<2xi32>
+  %s = memref.get_global @requantized_shifts : memref<2xi8>
+  pex.kernel ins(%x, %w, %b, %m, %s : memref<1x2x2x4xi8>, memref<2x1x1x4xi8>, memref<2xi32>, memref<2xi32>, memref<2xi8>) outs(%y : memref<1x2x2x2xi8>) {
+  ^bb0(%xa: tensor<1x2x2x4xi8>, %wa: tensor<2x1x1x4xi8>, %ba: tensor<2xi32>, %ma: tensor<2xi32>, %sa: tensor<2xi8>, %out: tensor<1x2x2x2xi8>):
+    %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %zp32 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+    %zpy = "tosa.const"() <{values = dense<-128> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x4xi8>, tensor<2x1x1x4xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x2x2xi32>
+    %r = tosa.rescale %c, %ma, %sa, %zp32, %zpy {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x2x2x2xi32>, tensor<2xi32>, tensor<2xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x2x2x2xi8>
+    pex.yield %r : tensor<1x2x2x2xi8>
+  }
+  return
+}
+
+// -----
+
+// A bias of 2^30 leaves no bound below 2^30 on the outputs: the accumulator
+// cannot be doubled, the requantisation keeps the (high, low) pair.
+// CHECK:       memref.global "private" constant @wide_shifts_roundingm128
+// CHECK-LABEL: func.func private @conv_requantize_large_bias_k0_conv2d
+// CHECK-NOT:     arith.shli %{{.*}}, %c1_i32{{(_[0-9]+)?}} : i32
+// CHECK:         arith.andi %{{.*}}, %c-2147483648_i32{{(_[0-9]+)?}} : i32
+// CHECK-NOT:     tosa.apply_scale
+// CHECK:         return
+memref.global "private" constant @wide_shifts : memref<2xi8> = dense<[33, 40]>
+memref.global "private" constant @wide_biases : memref<2xi32> = dense<[1073741824, 0]>
+func.func @conv_requantize_large_bias(%x: memref<1x2x2x4xi8>, %w: memref<2x1x1x4xi8>, %m: memref<2xi32>, %y: memref<1x2x2x2xi8>) {
+  %b = memref.get_global @wide_biases : memref<2xi32>
+  %s = memref.get_global @wide_shifts : memref<2xi8>
+  pex.kernel ins(%x, %w, %b, %m, %s : memref<1x2x2x4xi8>, memref<2x1x1x4xi8>, memref<2xi32>, memref<2xi32>, memref<2xi8>) outs(%y : memref<1x2x2x2xi8>) {
+  ^bb0(%xa: tensor<1x2x2x4xi8>, %wa: tensor<2x1x1x4xi8>, %ba: tensor<2xi32>, %ma: tensor<2xi32>, %sa: tensor<2xi8>, %out: tensor<1x2x2x2xi8>):
+    %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %zp32 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+    %zpy = "tosa.const"() <{values = dense<-128> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %c = tosa.conv2d %xa, %wa, %ba, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x4xi8>, tensor<2x1x1x4xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x2x2xi32>
+    %r = tosa.rescale %c, %ma, %sa, %zp32, %zpy {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x2x2x2xi32>, tensor<2xi32>, tensor<2xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x2x2x2xi8>
+    pex.yield %r : tensor<1x2x2x2xi8>
+  }
+  return
+}
+
+// -----
+
 // A kernel without an anchor loops over its output. A chain of element-wise
 // operators is evaluated in registers: one load, one store.
 // CHECK-LABEL: func.func private @elementwise_chain_k0_negate

@@ -7,6 +7,8 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/OpDefinition.h"
 
+#include <optional>
+
 namespace mlir::pex {
 
 /// What the target's instruction set offers the emitters: they choose the
@@ -46,6 +48,11 @@ public:
   virtual Value getMemRef(unsigned /*index*/) { return {}; }
   /// The target the loop nest is emitted for.
   virtual KernelTarget getTarget() { return {}; }
+  /// A bound on the magnitude of every value operand `index` holds, when the
+  /// operator computing it gives one (the kernel's anchor), else none.
+  virtual std::optional<int64_t> getMagnitudeBound(unsigned /*index*/) {
+    return std::nullopt;
+  }
 };
 
 /// Receives one output element of an anchor: its indices and value.

@@ -229,6 +229,15 @@ Value collapse(OpBuilder &builder, Location loc, Value memref,
 /// fully connected layer over a flattened map) all its rows are one run.
 struct Conv2DEmitter
     : KernelEmitterOpInterface::ExternalModel<Conv2DEmitter, tosa::Conv2DOp> {
+  std::optional<int64_t> getMagnitudeBound(Operation *op,
+                                           KernelOperands &operands) const {
+    // Weights [OC, KH, KW, C]: each output sums KH * KW * C products.
+    auto weightType = cast<ShapedType>(op->getOperand(1).getType());
+    return getDotProductBound(op, operands, 0, 1, 3, /*bias=*/2,
+                              weightType.getNumElements() /
+                                  weightType.getDimSize(0));
+  }
+
   LogicalResult emitLoopNest(Operation *op, OpBuilder &builder,
                              KernelOperands &operands,
                              ElementCallback emitElement) const {
@@ -523,6 +532,15 @@ struct Conv2DEmitter
 struct DepthwiseConv2DEmitter
     : KernelEmitterOpInterface::ExternalModel<DepthwiseConv2DEmitter,
                                               tosa::DepthwiseConv2DOp> {
+  std::optional<int64_t> getMagnitudeBound(Operation *op,
+                                           KernelOperands &operands) const {
+    // Weights [KH, KW, C, M]: each output sums KH * KW products.
+    auto weightType = cast<ShapedType>(op->getOperand(1).getType());
+    return getDotProductBound(op, operands, 0, 1, 3, /*bias=*/2,
+                              weightType.getDimSize(0) *
+                                  weightType.getDimSize(1));
+  }
+
   LogicalResult emitLoopNest(Operation *op, OpBuilder &builder,
                              KernelOperands &operands,
                              ElementCallback emitElement) const {

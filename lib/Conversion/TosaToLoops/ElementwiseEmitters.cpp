@@ -151,7 +151,8 @@ getShiftRange(KernelOperands &operands, unsigned index) {
 /// channel when the channel is an outer loop.
 ///
 /// `roundingHigh`, if given, is that high word (before double rounding's
-/// sign), read from a table made at compile time.
+/// sign), read from a table made at compile time (loadRoundingTerm, unit
+/// 32).
 Value applyScaleHighWord(OpBuilder &builder, Location loc, Value value,
                          Value multiplier, Value shift, bool doubleRound,
                          bool roundInHighWord, int64_t foldedZeroPoint,
@@ -226,12 +227,73 @@ Value applyScaleHighWord(OpBuilder &builder, Location loc, Value value,
   return arith::ShRSIOp::create(builder, loc, result, rest);
 }
 
-/// The high words of applyScaleHighWord's addends for a per-channel shift
-/// operand that views a constant global, `2^(s - 33) + zeroPoint * 2^(s -
-/// 32)` per shift s, from a table made at compile time; null otherwise.
-Value loadRoundingHigh(OpBuilder &builder, Location loc,
-                       KernelOperands &operands, unsigned index,
-                       Value channel, int64_t zeroPoint) {
+/// tosa.apply_scale with double rounding for shifts in [33, 62] and values
+/// with |value| < 2^30 (a bound the value's producer gives): with y =
+/// floor((value * multiplier + 2^30) / 2^31) and s the shift, the result
+/// floor((value * multiplier + 2^(s - 1) +- 2^30) / 2^s) is floor((y +
+/// 2^(s - 32) + (value >> 31)) / 2^(s - 31)) (TFLite's two roundings, the
+/// second one away from zero; the sign of value serves for y's), and y plus
+/// an addend a is the high word of (2 value) * multiplier + a * 2^32 + 2^31:
+/// on Arm one SMMLAR, after an ADD of value >> 31 to the per-channel term and
+/// the doubling. One instruction and one register fewer than the
+/// multiply-accumulate onto a (high, low) pair, whose low word needs the
+/// value's sign bit. Exact while |y + a| < 2^31, which the caller checked.
+///
+/// `roundingTerm`, if given, is 2^(s - 32) + foldedZeroPoint * 2^(s - 31)
+/// per channel from a table made at compile time; the folded zero point is
+/// then part of the result.
+Value applyScaleDoubled(OpBuilder &builder, Location loc, Value value,
+                        Value multiplier, Value shift, int64_t foldedZeroPoint,
+                        Value roundingTerm) {
+  Type i64 = builder.getI64Type(), i32 = builder.getI32Type();
+  auto wideConstant = [&](int64_t v) {
+    return constantInt(builder, loc, i64, v);
+  };
+  auto narrowConstant = [&](int64_t v) {
+    return constantInt(builder, loc, i32, v);
+  };
+  Value narrowShift = castInt(builder, loc, shift, i32, /*isUnsigned=*/true);
+  // s - 31: the shift of y.
+  Value rest =
+      arith::SubIOp::create(builder, loc, narrowShift, narrowConstant(31));
+  Value term = roundingTerm;
+  if (!term) {
+    Value unit =
+        arith::SubIOp::create(builder, loc, narrowShift, narrowConstant(32));
+    term = arith::ShLIOp::create(builder, loc, narrowConstant(1), unit);
+    if (foldedZeroPoint != 0)
+      term = arith::AddIOp::create(
+          builder, loc, term,
+          arith::ShLIOp::create(builder, loc, narrowConstant(foldedZeroPoint),
+                                rest));
+  }
+  Value addend = arith::AddIOp::create(
+      builder, loc, term,
+      arith::ShRSIOp::create(builder, loc, value, narrowConstant(31)));
+  Value doubled = arith::ShLIOp::create(builder, loc, value, narrowConstant(1));
+  Value product =
+      arith::MulIOp::create(builder, loc, castInt(builder, loc, doubled, i64),
+                            castInt(builder, loc, multiplier, i64));
+  Value sum = arith::AddIOp::create(
+      builder, loc, product,
+      arith::ShLIOp::create(builder, loc,
+                            castInt(builder, loc, addend, i64, true),
+                            wideConstant(32)));
+  sum =
+      arith::AddIOp::create(builder, loc, sum, wideConstant(int64_t(1) << 31));
+  Value high =
+      castInt(builder, loc,
+              arith::ShRUIOp::create(builder, loc, sum, wideConstant(32)), i32);
+  return arith::ShRSIOp::create(builder, loc, high, rest);
+}
+
+/// The rounding terms in units of 2^unit for a per-channel shift operand
+/// that views a constant global, `(2^(s - 1) + zeroPoint * 2^s) / 2^unit`
+/// per shift s, from a table made at compile time; null otherwise. Unit 32:
+/// applyScaleHighWord's high words; unit 31: applyScaleDoubled's terms.
+Value loadRoundingTerm(OpBuilder &builder, Location loc,
+                       KernelOperands &operands, unsigned index, Value channel,
+                       int64_t zeroPoint, int64_t unit) {
   Value shifts = operands.getMemRef(index);
   std::optional<ConstantSlice> slice =
       shifts ? getConstantSlice(builder, loc, shifts) : std::nullopt;
@@ -241,17 +303,18 @@ Value loadRoundingHigh(OpBuilder &builder, Location loc,
   for (const APInt &shift : slice->value.getValues<APInt>()) {
     int64_t s = shift.getSExtValue();
     // Channels with shifts below 33 take the general path: no entry.
-    table.push_back(s < 33 ? 0
-                           : static_cast<int32_t>(
-                                 (int64_t(1) << (s - 33)) +
-                                 zeroPoint * (int64_t(1) << (s - 32))));
+    table.push_back(
+        s < 33 ? 0
+               : static_cast<int32_t>((int64_t(1) << (s - 1 - unit)) +
+                                      zeroPoint * (int64_t(1) << (s - unit))));
   }
   auto type = RankedTensorType::get(slice->value.getType().getShape(),
                                     builder.getI32Type());
-  std::string name = (slice->global.getSymName() + "_rounding" +
-                      Twine(zeroPoint < 0 ? "m" : "") +
-                      Twine(std::abs(zeroPoint)))
-                         .str();
+  std::string name =
+      (slice->global.getSymName() +
+       (unit == 32 ? "_rounding" : "_doubled_rounding") +
+       Twine(zeroPoint < 0 ? "m" : "") + Twine(std::abs(zeroPoint)))
+          .str();
   memref::GlobalOp global = getOrCreateConstant(
       slice->global, name,
       DenseElementsAttr::get(type, ArrayRef<int32_t>(table)), 4);
@@ -357,19 +420,42 @@ struct RescaleEmitter
     bool highWord = shifts && shifts->first >= 32 && shifts->second <= 63;
     bool roundInHighWord =
         highWord && shifts->first >= 33 && shifts->second <= 62;
-    // The output zero point goes into the addend's high word when that word
-    // stays far from overflowing: |2^(t - 1) + zp * 2^t| < 2^30 for every
-    // t = shift - 32 (the product's high word is below 2^30 in magnitude).
+    bool doubleRound =
+        rescale.getRoundingMode() == tosa::RoundingMode::DOUBLE_ROUND;
+    // A bound on |value|: its producer's (a convolution's outputs), or its
+    // type's when narrower than 32 bits.
+    std::optional<int64_t> bound = operands.getMagnitudeBound(0);
+    unsigned inputWidth =
+        getElementTypeOrSelf(rescale.getInput()).getIntOrFloatBitWidth();
+    if (!bound && inputWidth < 32)
+      bound = int64_t(1) << inputWidth;
+    if (bound)
+      *bound += std::abs(*inputZp);
+    // applyScaleDoubled is exact while |value| < 2^30 and |y + a| < 2^31,
+    // |y| <= |value| + 1, |a| <= 2^(s - 32) + |zp| * 2^(s - 31) + 1.
+    auto fitsDoubled = [&](int64_t zeroPoint) {
+      int64_t unit = int64_t(1) << (shifts->second - 32);
+      return bound && *bound < (int64_t(1) << 30) &&
+             *bound + 2 + unit + std::abs(zeroPoint) * 2 * unit <
+                 (int64_t(1) << 31);
+    };
+    bool doubled = roundInHighWord && doubleRound && fitsDoubled(0);
+    // The output zero point goes into the rounding term when the sum stays
+    // in range: for the (high, low) pair |2^(t - 1) + zp * 2^t| < 2^30 for
+    // every t = shift - 32 (the product's high word is below 2^30 in
+    // magnitude).
     bool foldZeroPoint =
         roundInHighWord && *outputZp != 0 &&
-        (int64_t(1) << (shifts->second - 33)) +
-                std::abs(*outputZp) * (int64_t(1) << (shifts->second - 32)) <
-            (int64_t(1) << 30);
+        (doubled ? fitsDoubled(*outputZp)
+                 : (int64_t(1) << (shifts->second - 33)) +
+                           std::abs(*outputZp) *
+                               (int64_t(1) << (shifts->second - 32)) <
+                       (int64_t(1) << 30));
     int64_t foldedZeroPoint = foldZeroPoint ? *outputZp : 0;
-    Value roundingHigh =
+    Value roundingTerm =
         roundInHighWord && rescale.getPerChannel()
-            ? loadRoundingHigh(builder, loc, operands, 2, parameterIndex[0],
-                               foldedZeroPoint)
+            ? loadRoundingTerm(builder, loc, operands, 2, parameterIndex[0],
+                               foldedZeroPoint, doubled ? 31 : 32)
             : Value();
     auto general = [&](OpBuilder &b, Location l) {
       Value result =
@@ -381,10 +467,12 @@ struct RescaleEmitter
       return result;
     };
     auto fast = [&](OpBuilder &b, Location l) {
-      Value result = applyScaleHighWord(
-          b, l, value, multiplier, shift,
-          rescale.getRoundingMode() == tosa::RoundingMode::DOUBLE_ROUND,
-          roundInHighWord, foldedZeroPoint, roundingHigh);
+      Value result = doubled
+                         ? applyScaleDoubled(b, l, value, multiplier, shift,
+                                             foldedZeroPoint, roundingTerm)
+                         : applyScaleHighWord(b, l, value, multiplier, shift,
+                                              doubleRound, roundInHighWord,
+                                              foldedZeroPoint, roundingTerm);
       if (*outputZp != 0 && !foldZeroPoint)
         result = arith::AddIOp::create(b, l, result,
                                        constantInt(b, l, i32, *outputZp));

@@ -254,3 +254,34 @@ emit::getZeroPoints(Operation *op, KernelOperands &operands, unsigned first) {
     return op->emitOpError("needs compile-time zero points");
   return std::pair<int64_t, int64_t>{*a, *b};
 }
+
+std::optional<int64_t>
+emit::getDotProductBound(Operation *op, KernelOperands &operands,
+                         unsigned input, unsigned weight, unsigned zeroPoints,
+                         std::optional<unsigned> bias, int64_t products) {
+  // The largest |v - zp| over the values of an integer element type.
+  auto largestDifference = [&](unsigned index,
+                               unsigned zeroPoint) -> std::optional<int64_t> {
+    auto type = dyn_cast<IntegerType>(
+        getElementTypeOrSelf(op->getOperand(index).getType()));
+    std::optional<int64_t> zp = getIntConstant(operands, zeroPoint);
+    if (!type || type.getWidth() > 16 || !zp)
+      return std::nullopt;
+    int64_t low = -(int64_t(1) << (type.getWidth() - 1));
+    int64_t high = (int64_t(1) << type.getWidth()) - 1; // unsigned data too
+    return std::max(std::abs(low - *zp), std::abs(high - *zp));
+  };
+  std::optional<int64_t> x = largestDifference(input, zeroPoints);
+  std::optional<int64_t> w = largestDifference(weight, zeroPoints + 1);
+  if (!x || !w || products < 0 || products > (int64_t(1) << 24))
+    return std::nullopt;
+  int64_t largestBias = 0;
+  if (bias) {
+    DenseElementsAttr biases = operands.getConstantSource(*bias);
+    if (!biases || !isa<IntegerType>(biases.getElementType()))
+      return std::nullopt;
+    for (const APInt &b : biases.getValues<APInt>())
+      largestBias = std::max(largestBias, std::abs(b.getSExtValue()));
+  }
+  return largestBias + products * *x * *w;
+}

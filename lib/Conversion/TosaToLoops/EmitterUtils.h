@@ -102,6 +102,17 @@ FailureOr<SmallVector<int64_t>> getShapeValues(Operation *op, Value shape);
 FailureOr<std::pair<int64_t, int64_t>>
 getZeroPoints(Operation *op, KernelOperands &operands, unsigned first);
 
+/// A bound on the magnitude of a bias plus `products` products (x - xZp) *
+/// (w - wZp), x and w integers of the element types of operands `input` and
+/// `weight`, their zero points at `zeroPoints` and `zeroPoints + 1`, the bias
+/// a compile-time constant at `bias` (or no bias when `bias` is none): what
+/// an integer convolution's or matrix product's outputs can reach. None for
+/// floats and unknown operands.
+std::optional<int64_t>
+getDotProductBound(Operation *op, KernelOperands &operands, unsigned input,
+                   unsigned weight, unsigned zeroPoints,
+                   std::optional<unsigned> bias, int64_t products);
+
 /// The attach functions of the emitter families.
 void attachElementwiseEmitters(MLIRContext *context);
 void attachConvolutionEmitters(MLIRContext *context);

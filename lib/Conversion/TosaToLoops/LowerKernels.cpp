@@ -61,6 +61,14 @@ private:
       return emission.memrefOf.lookup(member->getOperand(index));
     }
     KernelTarget getTarget() override { return emission.target; }
+    std::optional<int64_t> getMagnitudeBound(unsigned index) override {
+      Operation *anchor = emission.anchor;
+      if (!anchor || member->getOperand(index) != anchor->getResult(0))
+        return std::nullopt;
+      MemberOperands anchorOperands(emission, anchor);
+      return cast<KernelEmitterOpInterface>(anchor).getMagnitudeBound(
+          anchorOperands);
+    }
     DenseElementsAttr getConstant(unsigned index) override {
       DenseElementsAttr attr;
       if (matchPattern(member->getOperand(index), m_Constant(&attr)))

@@ -270,6 +270,13 @@ void emitInt8MatMul(tosa::MatMulOp matmul, OpBuilder &builder,
 /// matmul [N, H, C] x [N, C, W] -> [N, H, W].
 struct MatMulEmitter
     : KernelEmitterOpInterface::ExternalModel<MatMulEmitter, tosa::MatMulOp> {
+  std::optional<int64_t> getMagnitudeBound(Operation *op,
+                                           KernelOperands &operands) const {
+    int64_t depth = cast<ShapedType>(op->getOperand(0).getType()).getDimSize(2);
+    return getDotProductBound(op, operands, 0, 1, 2, /*bias=*/std::nullopt,
+                              depth);
+  }
+
   LogicalResult emitLoopNest(Operation *op, OpBuilder &builder,
                              KernelOperands &operands,
                              ElementCallback emitElement) const {
