@@ -133,6 +133,33 @@ getShiftRange(KernelOperands &operands, unsigned index) {
   return std::make_pair(low, high);
 }
 
+/// The rounding 2^(shift - 1) plus the output zero point times 2^shift in
+/// units of 2^unit (shift > unit): the addend of the word the fast
+/// apply_scale paths shift, applyScaleHighWord's high word (unit 32) or
+/// applyScaleDoubled's y (unit 31).
+int64_t roundingTerm(int64_t shift, int64_t zeroPoint, int64_t unit) {
+  return (int64_t(1) << (shift - 1 - unit)) +
+         zeroPoint * (int64_t(1) << (shift - unit));
+}
+
+/// roundingTerm of an i32 shift known only as a value.
+Value buildRoundingTerm(OpBuilder &builder, Location loc, Value shift,
+                        int64_t zeroPoint, int64_t unit) {
+  Type i32 = builder.getI32Type();
+  Value exponent = arith::SubIOp::create(builder, loc, shift,
+                                         constantInt(builder, loc, i32, unit));
+  Value term = arith::ShLIOp::create(
+      builder, loc, constantInt(builder, loc, i32, 1),
+      arith::SubIOp::create(builder, loc, exponent,
+                            constantInt(builder, loc, i32, 1)));
+  if (zeroPoint == 0)
+    return term;
+  return arith::AddIOp::create(
+      builder, loc, term,
+      arith::ShLIOp::create(
+          builder, loc, constantInt(builder, loc, i32, zeroPoint), exponent));
+}
+
 /// tosa.apply_scale for shifts in [32, 63], as for the rescales after
 /// convolutions (multipliers in [2^30, 2^31), scales below 1): the 64-bit
 /// product plus the rounding, of which only the high word is shifted (by
@@ -191,17 +218,9 @@ Value applyScaleHighWord(OpBuilder &builder, Location loc, Value value,
     return arith::ShRSIOp::create(builder, loc, high, rest);
   }
   // The addend's high word: 2^(shift - 33) + outputZp * 2^(shift - 32).
-  Value high = roundingHigh;
-  if (!high) {
-    high = arith::ShLIOp::create(
-        builder, loc, narrowConstant(1),
-        arith::SubIOp::create(builder, loc, narrowShift, narrowConstant(33)));
-    if (foldedZeroPoint != 0)
-      high = arith::AddIOp::create(
-          builder, loc, high,
-          arith::ShLIOp::create(builder, loc, narrowConstant(foldedZeroPoint),
-                                rest));
-  }
+  Value high = roundingHigh ? roundingHigh
+                            : buildRoundingTerm(builder, loc, narrowShift,
+                                                foldedZeroPoint, 32);
   Value low = narrowConstant(0);
   if (doubleRound) {
     // high + (value >> 31) and 2^30 | (value & 2^31): an ADD with an
@@ -239,12 +258,12 @@ Value applyScaleHighWord(OpBuilder &builder, Location loc, Value value,
 /// multiply-accumulate onto a (high, low) pair, whose low word needs the
 /// value's sign bit. Exact while |y + a| < 2^31, which the caller checked.
 ///
-/// `roundingTerm`, if given, is 2^(s - 32) + foldedZeroPoint * 2^(s - 31)
+/// `channelTerm`, if given, is 2^(s - 32) + foldedZeroPoint * 2^(s - 31)
 /// per channel from a table made at compile time; the folded zero point is
 /// then part of the result.
 Value applyScaleDoubled(OpBuilder &builder, Location loc, Value value,
                         Value multiplier, Value shift, int64_t foldedZeroPoint,
-                        Value roundingTerm) {
+                        Value channelTerm) {
   Type i64 = builder.getI64Type(), i32 = builder.getI32Type();
   auto wideConstant = [&](int64_t v) {
     return constantInt(builder, loc, i64, v);
@@ -256,17 +275,9 @@ Value applyScaleDoubled(OpBuilder &builder, Location loc, Value value,
   // s - 31: the shift of y.
   Value rest =
       arith::SubIOp::create(builder, loc, narrowShift, narrowConstant(31));
-  Value term = roundingTerm;
-  if (!term) {
-    Value unit =
-        arith::SubIOp::create(builder, loc, narrowShift, narrowConstant(32));
-    term = arith::ShLIOp::create(builder, loc, narrowConstant(1), unit);
-    if (foldedZeroPoint != 0)
-      term = arith::AddIOp::create(
-          builder, loc, term,
-          arith::ShLIOp::create(builder, loc, narrowConstant(foldedZeroPoint),
-                                rest));
-  }
+  Value term = channelTerm ? channelTerm
+                           : buildRoundingTerm(builder, loc, narrowShift,
+                                               foldedZeroPoint, 31);
   Value addend = arith::AddIOp::create(
       builder, loc, term,
       arith::ShRSIOp::create(builder, loc, value, narrowConstant(31)));
@@ -287,10 +298,8 @@ Value applyScaleDoubled(OpBuilder &builder, Location loc, Value value,
   return arith::ShRSIOp::create(builder, loc, high, rest);
 }
 
-/// The rounding terms in units of 2^unit for a per-channel shift operand
-/// that views a constant global, `(2^(s - 1) + zeroPoint * 2^s) / 2^unit`
-/// per shift s, from a table made at compile time; null otherwise. Unit 32:
-/// applyScaleHighWord's high words; unit 31: applyScaleDoubled's terms.
+/// roundingTerm of each shift of a per-channel shift operand that views a
+/// constant global, from a table made at compile time; null otherwise.
 Value loadRoundingTerm(OpBuilder &builder, Location loc,
                        KernelOperands &operands, unsigned index, Value channel,
                        int64_t zeroPoint, int64_t unit) {
@@ -304,9 +313,7 @@ Value loadRoundingTerm(OpBuilder &builder, Location loc,
     int64_t s = shift.getSExtValue();
     // Channels with shifts below 33 take the general path: no entry.
     table.push_back(
-        s < 33 ? 0
-               : static_cast<int32_t>((int64_t(1) << (s - 1 - unit)) +
-                                      zeroPoint * (int64_t(1) << (s - unit))));
+        s < 33 ? 0 : static_cast<int32_t>(roundingTerm(s, zeroPoint, unit)));
   }
   auto type = RankedTensorType::get(slice->value.getType().getShape(),
                                     builder.getI32Type());
@@ -433,11 +440,13 @@ struct RescaleEmitter
       *bound += std::abs(*inputZp);
     // applyScaleDoubled is exact while |value| < 2^30 and |y + a| < 2^31,
     // |y| <= |value| + 1, |a| <= 2^(s - 32) + |zp| * 2^(s - 31) + 1.
+    // The terms grow with the shift: the largest decides.
+    auto largestTerm = [&](int64_t zeroPoint, int64_t unit) {
+      return roundingTerm(shifts->second, std::abs(zeroPoint), unit);
+    };
     auto fitsDoubled = [&](int64_t zeroPoint) {
-      int64_t unit = int64_t(1) << (shifts->second - 32);
       return bound && *bound < (int64_t(1) << 30) &&
-             *bound + 2 + unit + std::abs(zeroPoint) * 2 * unit <
-                 (int64_t(1) << 31);
+             *bound + 2 + largestTerm(zeroPoint, 31) < (int64_t(1) << 31);
     };
     bool doubled = roundInHighWord && doubleRound && fitsDoubled(0);
     // The output zero point goes into the rounding term when the sum stays
@@ -447,12 +456,9 @@ struct RescaleEmitter
     bool foldZeroPoint =
         roundInHighWord && *outputZp != 0 &&
         (doubled ? fitsDoubled(*outputZp)
-                 : (int64_t(1) << (shifts->second - 33)) +
-                           std::abs(*outputZp) *
-                               (int64_t(1) << (shifts->second - 32)) <
-                       (int64_t(1) << 30));
+                 : largestTerm(*outputZp, 32) < (int64_t(1) << 30));
     int64_t foldedZeroPoint = foldZeroPoint ? *outputZp : 0;
-    Value roundingTerm =
+    Value channelTerm =
         roundInHighWord && rescale.getPerChannel()
             ? loadRoundingTerm(builder, loc, operands, 2, parameterIndex[0],
                                foldedZeroPoint, doubled ? 31 : 32)
@@ -469,10 +475,10 @@ struct RescaleEmitter
     auto fast = [&](OpBuilder &b, Location l) {
       Value result = doubled
                          ? applyScaleDoubled(b, l, value, multiplier, shift,
-                                             foldedZeroPoint, roundingTerm)
+                                             foldedZeroPoint, channelTerm)
                          : applyScaleHighWord(b, l, value, multiplier, shift,
                                               doubleRound, roundInHighWord,
-                                              foldedZeroPoint, roundingTerm);
+                                              foldedZeroPoint, channelTerm);
       if (*outputZp != 0 && !foldZeroPoint)
         result = arith::AddIOp::create(b, l, result,
                                        constantInt(b, l, i32, *outputZp));
