@@ -7,13 +7,13 @@
 // keeping the row's inputs live across them; none before the first block or
 // after the last.
 // CHECK-LABEL: func.func private @row_k0_depthwise_conv2d
-// CHECK-NOT:     llvm.inline_asm
+// CHECK-NOT:     llvm.inline_asm has_side_effects
 // CHECK:         memref.store
 // CHECK:         llvm.inline_asm has_side_effects asm_dialect = att "", "~{memory}"
 // CHECK:         memref.store
 // CHECK:         llvm.inline_asm has_side_effects asm_dialect = att "", "~{memory}"
 // CHECK:         memref.store
-// CHECK-NOT:     llvm.inline_asm
+// CHECK-NOT:     llvm.inline_asm has_side_effects
 // CHECK:         return
 memref.global "private" constant @weights : memref<3x3x2x1xi8> = dense<1>
 memref.global "private" constant @bias : memref<2xi32> = dense<[10, 20]>
@@ -39,7 +39,7 @@ func.func @row(%x: memref<1x3x5x2xi8>, %y: memref<1x1x5x2xi8>) {
 // Two output rows: the rows are a loop, whose blocks are left to LLVM (a
 // barrier there would keep loads from being hoisted).
 // CHECK-LABEL: func.func private @rows_k0_depthwise_conv2d
-// CHECK-NOT:     llvm.inline_asm
+// CHECK-NOT:     llvm.inline_asm has_side_effects
 // CHECK:         return
 memref.global "private" constant @weights : memref<3x3x2x1xi8> = dense<1>
 memref.global "private" constant @bias : memref<2xi32> = dense<[10, 20]>
@@ -60,7 +60,7 @@ func.func @rows(%x: memref<1x4x5x2xi8>, %y: memref<1x2x5x2xi32>) {
 
 // A float row: the FPU's 32 registers hold the row's inputs; no barrier.
 // CHECK-LABEL: func.func private @float_row_k0_depthwise_conv2d
-// CHECK-NOT:     llvm.inline_asm
+// CHECK-NOT:     llvm.inline_asm has_side_effects
 // CHECK:         return
 func.func @float_row(%x: memref<1x3x5x2xf32>, %w: memref<3x3x2x1xf32>, %b: memref<2xf32>, %y: memref<1x1x5x2xf32>) {
   pex.kernel ins(%x, %w, %b : memref<1x3x5x2xf32>, memref<3x3x2x1xf32>, memref<2xf32>) outs(%y : memref<1x1x5x2xf32>) {

@@ -520,6 +520,77 @@ func.func @conv_requantize_large_bias(%x: memref<1x2x2x4xi8>, %w: memref<2x1x1x4
 
 // -----
 
+// A residual add as TFLite's converter writes it: each int8 input scaled to
+// i32 by 2^20, rescaled (shift 32, then 31), summed, and requantised. The
+// bounds pass along the chain (rescale, add): the shift-32 rescale and the
+// final one take the doubled form, each constant multiplier behind an empty
+// assembly statement (so LLVM keeps the product a signed 32x32 multiply).
+// CHECK-LABEL: func.func private @residual_add_bounds_k0_rescale
+// CHECK:         %[[M32:.*]] = llvm.inline_asm {{.*}}"", "=r,0" %c1978563233_i32 : (i32) -> i32
+// CHECK:         %[[D32:.*]] = arith.shli %{{.*}}, %c1_i32{{(_[0-9]+)?}} : i32
+// CHECK-NEXT:    %[[W32:.*]] = arith.extsi %[[D32]] : i32 to i64
+// CHECK-NEXT:    %[[MW32:.*]] = arith.extsi %[[M32]] : i32 to i64
+// CHECK-NEXT:    arith.muli %[[W32]], %[[MW32]] : i64
+// CHECK:         arith.addi %{{.*}}, %c2147483648_i64{{(_[0-9]+)?}} : i64
+// CHECK:         tosa.apply_scale
+// CHECK:         %[[SUM:.*]] = arith.addi %{{.*}}, %{{.*}} : i32
+// CHECK:         %[[MOUT:.*]] = llvm.inline_asm {{.*}}"", "=r,0" %c2082202057_i32 : (i32) -> i32
+// CHECK:         %[[DOUT:.*]] = arith.shli %[[SUM]], %c1_i32{{(_[0-9]+)?}} : i32
+// CHECK-NEXT:    %[[WOUT:.*]] = arith.extsi %[[DOUT]] : i32 to i64
+// CHECK-NEXT:    %[[MWOUT:.*]] = arith.extsi %[[MOUT]] : i32 to i64
+// CHECK-NEXT:    arith.muli %[[WOUT]], %[[MWOUT]] : i64
+// CHECK-NOT:     tosa.apply_scale
+// CHECK:         return
+func.func @residual_add_bounds(%a: memref<4x2xi8>, %b: memref<4x2xi8>, %y: memref<4x2xi8>) {
+  pex.kernel ins(%a, %b : memref<4x2xi8>, memref<4x2xi8>) outs(%y : memref<4x2xi8>) {
+  ^bb0(%ia: tensor<4x2xi8>, %ib: tensor<4x2xi8>, %out: tensor<4x2xi8>):
+    %zpa = "tosa.const"() <{values = dense<-128> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %zpy = "tosa.const"() <{values = dense<5> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %zp32 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+    %m20 = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}> : () -> tensor<1xi32>
+    %s20 = "tosa.const"() <{values = dense<10> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %ma = "tosa.const"() <{values = dense<1978563233> : tensor<1xi32>}> : () -> tensor<1xi32>
+    %sa = "tosa.const"() <{values = dense<32> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %mb = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}> : () -> tensor<1xi32>
+    %sb = "tosa.const"() <{values = dense<31> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %my = "tosa.const"() <{values = dense<2082202057> : tensor<1xi32>}> : () -> tensor<1xi32>
+    %sy = "tosa.const"() <{values = dense<50> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %a1 = tosa.rescale %ia, %m20, %s20, %zpa, %zp32 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<4x2xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>, tensor<1xi32>) -> tensor<4x2xi32>
+    %a2 = tosa.rescale %a1, %ma, %sa, %zp32, %zp32 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<4x2xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi32>) -> tensor<4x2xi32>
+    %b1 = tosa.rescale %ib, %m20, %s20, %zpa, %zp32 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<4x2xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>, tensor<1xi32>) -> tensor<4x2xi32>
+    %b2 = tosa.rescale %b1, %mb, %sb, %zp32, %zp32 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<4x2xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi32>) -> tensor<4x2xi32>
+    %sum = tosa.add %a2, %b2 : (tensor<4x2xi32>, tensor<4x2xi32>) -> tensor<4x2xi32>
+    %r = tosa.rescale %sum, %my, %sy, %zp32, %zpy {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<4x2xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<4x2xi8>
+    pex.yield %r : tensor<4x2xi8>
+  }
+  return
+}
+
+// -----
+
+// The same shift-32 rescale of an i32 kernel input: nothing bounds it, so it
+// keeps the 64-bit rounding (no doubling, no hidden multiplier).
+// CHECK-LABEL: func.func private @rescale_32_unbounded_k0_rescale
+// CHECK-NOT:     llvm.inline_asm
+// CHECK-NOT:     arith.shli %{{.*}}, %c1_i32{{(_[0-9]+)?}} : i32
+// CHECK:         %[[PRODUCT:.*]] = arith.muli %{{.*}}, %{{.*}} : i64
+// CHECK:         arith.shrsi %{{.*}}, %c32_i64 : i64
+// CHECK-NOT:     tosa.apply_scale
+// CHECK:         return
+func.func @rescale_32_unbounded(%x: memref<4x2xi32>, %y: memref<4x2xi32>) {
+  pex.kernel ins(%x : memref<4x2xi32>) outs(%y : memref<4x2xi32>) {
+  ^bb0(%in: tensor<4x2xi32>, %out: tensor<4x2xi32>):
+    %zp32 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+    %ma = "tosa.const"() <{values = dense<1978563233> : tensor<1xi32>}> : () -> tensor<1xi32>
+    %sa = "tosa.const"() <{values = dense<32> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %r = tosa.rescale %in, %ma, %sa, %zp32, %zp32 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<4x2xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi32>) -> tensor<4x2xi32>
+    pex.yield %r : tensor<4x2xi32>
+  }
+  return
+}
+
+// -----
+
 // A kernel without an anchor loops over its output. A chain of element-wise
 // operators is evaluated in registers: one load, one store.
 // CHECK-LABEL: func.func private @elementwise_chain_k0_negate

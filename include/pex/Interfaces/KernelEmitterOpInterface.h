@@ -49,7 +49,8 @@ public:
   /// The target the loop nest is emitted for.
   virtual KernelTarget getTarget() { return {}; }
   /// A bound on the magnitude of every value operand `index` holds, when the
-  /// operator computing it gives one (the kernel's anchor), else none.
+  /// operator computing it in the kernel (its anchor or a fused element-wise
+  /// operator) gives one, else none.
   virtual std::optional<int64_t> getMagnitudeBound(unsigned /*index*/) {
     return std::nullopt;
   }

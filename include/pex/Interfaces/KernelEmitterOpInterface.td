@@ -43,10 +43,11 @@ def Pex_KernelEmitterOpInterface : OpInterface<"KernelEmitterOpInterface"> {
       [{ $_op->emitOpError("cannot be fused as an element-wise operator");
          return {}; }]>,
     InterfaceMethod<[{
-        A bound on the magnitude of every element an anchor computes, from
-        its operands' types and compile-time constants, if it has one: lets
-        a fused epilogue use arithmetic that is exact only for values in a
-        range (the requantisation's doubled value).
+        A bound on the magnitude of every element the operator computes (as
+        an anchor or fused element-wise), from its operands' types, bounds
+        (`KernelOperands::getMagnitudeBound`) and compile-time constants, if
+        it has one: lets a fused epilogue use arithmetic that is exact only
+        for values in a range (the requantisation's doubled value).
       }],
       "::std::optional<int64_t>", "getMagnitudeBound",
       (ins "::mlir::pex::KernelOperands &":$operands), "",

@@ -53,6 +53,25 @@ struct BinaryEmitter
   }
 };
 
+/// add and sub: the sum of the operands' bounds (TFLite's residual adds
+/// rescale each input to i32 and add them before the output's rescale).
+template <typename OpTy, typename IntOp, typename FloatOp>
+struct SumEmitter : ElementwiseEmitter<SumEmitter<OpTy, IntOp, FloatOp>, OpTy> {
+  Value compute(OpTy op, OpBuilder &builder, Location loc, ValueRange s,
+                Type type, KernelOperands &operands) const {
+    return BinaryEmitter<OpTy, IntOp, FloatOp>().compute(op, builder, loc, s,
+                                                         type, operands);
+  }
+  std::optional<int64_t> getMagnitudeBound(Operation *op,
+                                           KernelOperands &operands) const {
+    std::optional<int64_t> lhs = getOperandBound(op, operands, 0);
+    std::optional<int64_t> rhs = getOperandBound(op, operands, 1);
+    if (!lhs || !rhs || *lhs + *rhs >= (int64_t(1) << 31))
+      return std::nullopt;
+    return *lhs + *rhs;
+  }
+};
+
 /// Comparisons produce i1.
 template <typename OpTy, arith::CmpIPredicate IntPredicate,
           arith::CmpFPredicate FloatPredicate>
@@ -246,7 +265,7 @@ Value applyScaleHighWord(OpBuilder &builder, Location loc, Value value,
   return arith::ShRSIOp::create(builder, loc, result, rest);
 }
 
-/// tosa.apply_scale with double rounding for shifts in [33, 62] and values
+/// tosa.apply_scale with double rounding for shifts in [32, 62] and values
 /// with |value| < 2^30 (a bound the value's producer gives): with y =
 /// floor((value * multiplier + 2^30) / 2^31) and s the shift, the result
 /// floor((value * multiplier + 2^(s - 1) +- 2^30) / 2^s) is floor((y +
@@ -281,6 +300,14 @@ Value applyScaleDoubled(OpBuilder &builder, Location loc, Value value,
   Value addend = arith::AddIOp::create(
       builder, loc, term,
       arith::ShRSIOp::create(builder, loc, value, narrowConstant(31)));
+  // A constant multiplier is hidden from LLVM, which would otherwise fold
+  // the doubling into it (its double no longer fits 32 bits) or hoist it
+  // out of the loop as a 64-bit constant of unknown sign: either way the
+  // product is no longer a signed 32x32 multiply, and a residual add's
+  // rescales became UMULL, ASR, MLA and carries instead of one SMMLAR. (A
+  // multiplier loaded per channel is opaque already.)
+  if (matchPattern(multiplier, m_Constant()))
+    multiplier = hideProvenance(builder, loc, multiplier);
   Value doubled = arith::ShLIOp::create(builder, loc, value, narrowConstant(1));
   Value product =
       arith::MulIOp::create(builder, loc, castInt(builder, loc, doubled, i64),
@@ -311,9 +338,10 @@ Value loadRoundingTerm(OpBuilder &builder, Location loc,
   SmallVector<int32_t> table;
   for (const APInt &shift : slice->value.getValues<APInt>()) {
     int64_t s = shift.getSExtValue();
-    // Channels with shifts below 33 take the general path: no entry.
+    // Channels whose shift is not above the unit take the general path
+    // (mixed layers): no entry.
     table.push_back(
-        s < 33 ? 0 : static_cast<int32_t>(roundingTerm(s, zeroPoint, unit)));
+        s <= unit ? 0 : static_cast<int32_t>(roundingTerm(s, zeroPoint, unit)));
   }
   auto type = RankedTensorType::get(slice->value.getType().getShape(),
                                     builder.getI32Type());
@@ -377,6 +405,47 @@ Value emitWideRescale(tosa::RescaleOp rescale, OpBuilder &builder, Location loc,
 struct RescaleEmitter
     : KernelEmitterOpInterface::ExternalModel<RescaleEmitter,
                                               tosa::RescaleOp> {
+  /// A result narrower than 32 bits is bounded by its type; an i32 one by
+  /// the input's bound (less its zero point) times the largest multiplier
+  /// over 2^(smallest shift), plus the rounding and the output zero point.
+  std::optional<int64_t> getMagnitudeBound(Operation *op,
+                                           KernelOperands &operands) const {
+    auto rescale = cast<tosa::RescaleOp>(op);
+    unsigned width =
+        getElementTypeOrSelf(rescale.getType()).getIntOrFloatBitWidth();
+    if (width < 32)
+      return int64_t(1) << width;
+    std::optional<int64_t> input = getOperandBound(op, operands, 0);
+    std::optional<int64_t> inputZp = getIntConstant(operands, 3);
+    std::optional<int64_t> outputZp = getIntConstant(operands, 4);
+    DenseElementsAttr multipliers = operands.getConstantSource(1);
+    std::optional<std::pair<int64_t, int64_t>> shifts =
+        getShiftRange(operands, 2);
+    if (!input || !inputZp || !outputZp || !multipliers ||
+        !isa<IntegerType>(multipliers.getElementType()) || !shifts ||
+        shifts->first < 1 || shifts->second > 63)
+      return std::nullopt;
+    // An unsigned input's zero point is up to 2^width - 1.
+    unsigned inputWidth =
+        getElementTypeOrSelf(rescale.getInput()).getIntOrFloatBitWidth();
+    int64_t value = *input + (rescale.getInputUnsigned() && inputWidth < 32
+                                  ? int64_t(1) << inputWidth
+                                  : std::abs(*inputZp));
+    int64_t multiplier = 0;
+    for (const APInt &m : multipliers.getValues<APInt>())
+      multiplier = std::max(multiplier, std::abs(m.getSExtValue()));
+    if (value >= (int64_t(1) << 32) || multiplier >= (int64_t(1) << 31))
+      return std::nullopt;
+    // The rounding adds less than 3 (2^(s-1) and double rounding's 2^30,
+    // over 2^s, and the floors).
+    int64_t bound =
+        ((value * multiplier) >> std::min<int64_t>(shifts->first, 62)) + 3 +
+        std::abs(*outputZp);
+    if (bound >= (int64_t(1) << 31))
+      return std::nullopt;
+    return bound;
+  }
+
   Value emitElement(Operation *op, OpBuilder &builder,
                     KernelOperands &operands, ValueRange indices) const {
     auto rescale = cast<tosa::RescaleOp>(op);
@@ -429,13 +498,9 @@ struct RescaleEmitter
         highWord && shifts->first >= 33 && shifts->second <= 62;
     bool doubleRound =
         rescale.getRoundingMode() == tosa::RoundingMode::DOUBLE_ROUND;
-    // A bound on |value|: its producer's (a convolution's outputs), or its
-    // type's when narrower than 32 bits.
-    std::optional<int64_t> bound = operands.getMagnitudeBound(0);
-    unsigned inputWidth =
-        getElementTypeOrSelf(rescale.getInput()).getIntOrFloatBitWidth();
-    if (!bound && inputWidth < 32)
-      bound = int64_t(1) << inputWidth;
+    // A bound on |value|: its producer's (a convolution's outputs, a
+    // rescale's, a sum's), or its type's when narrower than 32 bits.
+    std::optional<int64_t> bound = getOperandBound(op, operands, 0);
     if (bound)
       *bound += std::abs(*inputZp);
     // applyScaleDoubled is exact while |value| < 2^30 and |y + a| < 2^31,
@@ -448,18 +513,22 @@ struct RescaleEmitter
       return bound && *bound < (int64_t(1) << 30) &&
              *bound + 2 + largestTerm(zeroPoint, 31) < (int64_t(1) << 31);
     };
-    bool doubled = roundInHighWord && doubleRound && fitsDoubled(0);
+    // Shift 32 too: y is then rounded by one bit (TFLite's residual adds
+    // rescale their inputs so).
+    bool doubled =
+        highWord && shifts->second <= 62 && doubleRound && fitsDoubled(0);
     // The output zero point goes into the rounding term when the sum stays
     // in range: for the (high, low) pair |2^(t - 1) + zp * 2^t| < 2^30 for
     // every t = shift - 32 (the product's high word is below 2^30 in
     // magnitude).
     bool foldZeroPoint =
-        roundInHighWord && *outputZp != 0 &&
+        *outputZp != 0 &&
         (doubled ? fitsDoubled(*outputZp)
-                 : largestTerm(*outputZp, 32) < (int64_t(1) << 30));
+                 : roundInHighWord &&
+                       largestTerm(*outputZp, 32) < (int64_t(1) << 30));
     int64_t foldedZeroPoint = foldZeroPoint ? *outputZp : 0;
     Value channelTerm =
-        roundInHighWord && rescale.getPerChannel()
+        (doubled || roundInHighWord) && rescale.getPerChannel()
             ? loadRoundingTerm(builder, loc, operands, 2, parameterIndex[0],
                                foldedZeroPoint, doubled ? 31 : 32)
             : Value();
@@ -762,9 +831,9 @@ struct TableEmitter
 
 void emit::attachElementwiseEmitters(MLIRContext *context) {
   tosa::AddOp::attachInterface<
-      BinaryEmitter<tosa::AddOp, arith::AddIOp, arith::AddFOp>>(*context);
+      SumEmitter<tosa::AddOp, arith::AddIOp, arith::AddFOp>>(*context);
   tosa::SubOp::attachInterface<
-      BinaryEmitter<tosa::SubOp, arith::SubIOp, arith::SubFOp>>(*context);
+      SumEmitter<tosa::SubOp, arith::SubIOp, arith::SubFOp>>(*context);
   tosa::MaximumOp::attachInterface<
       BinaryEmitter<tosa::MaximumOp, arith::MaxSIOp, arith::MaximumFOp>>(
       *context);

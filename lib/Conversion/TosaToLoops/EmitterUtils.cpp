@@ -233,6 +233,18 @@ void emit::emitCompilerBarrier(OpBuilder &builder, Location loc) {
       /*operand_attrs=*/ArrayAttr());
 }
 
+Value emit::hideProvenance(OpBuilder &builder, Location loc, Value value) {
+  return LLVM::InlineAsmOp::create(
+             builder, loc, value.getType(), ValueRange{value},
+             /*asm_string=*/"", /*constraints=*/"=r,0",
+             /*has_side_effects=*/false, /*is_align_stack=*/false,
+             LLVM::tailcallkind::TailCallKind::None,
+             LLVM::AsmDialectAttr::get(builder.getContext(),
+                                       LLVM::AsmDialect::AD_ATT),
+             /*operand_attrs=*/ArrayAttr())
+      .getResult(0);
+}
+
 FailureOr<SmallVector<int64_t>> emit::getShapeValues(Operation *op,
                                                      Value shape) {
   DenseElementsAttr attr;
@@ -284,4 +296,25 @@ emit::getDotProductBound(Operation *op, KernelOperands &operands,
       largestBias = std::max(largestBias, std::abs(b.getSExtValue()));
   }
   return largestBias + products * *x * *w;
+}
+
+std::optional<int64_t>
+emit::getOperandBound(Operation *op, KernelOperands &operands, unsigned index) {
+  auto type =
+      dyn_cast<IntegerType>(getElementTypeOrSelf(op->getOperand(index)));
+  if (!type)
+    return std::nullopt;
+  if (std::optional<int64_t> computed = operands.getMagnitudeBound(index))
+    return computed;
+  if (DenseElementsAttr values = operands.getConstantSource(index);
+      values && isa<IntegerType>(values.getElementType()) &&
+      values.getElementType().getIntOrFloatBitWidth() <= 32) {
+    int64_t largest = 0;
+    for (const APInt &value : values.getValues<APInt>())
+      largest = std::max(largest, std::abs(value.getSExtValue()));
+    return largest;
+  }
+  if (type.getWidth() < 32)
+    return int64_t(1) << type.getWidth();
+  return std::nullopt;
 }

@@ -92,6 +92,11 @@ Value buildInBounds(OpBuilder &builder, Location loc, ValueRange indices,
 /// before it, so straight-line blocks after it reload what they read
 /// instead of keeping it live from an earlier block. No instruction.
 void emitCompilerBarrier(OpBuilder &builder, Location loc);
+/// `value` through an empty assembly statement (no instruction, no side
+/// effects): LLVM no longer knows how it was computed, so it cannot fold
+/// that into the arithmetic that follows (and out of the forms the backend
+/// matches to single instructions).
+Value hideProvenance(OpBuilder &builder, Location loc, Value value);
 
 /// The values of a compile-time shape operand (tosa.const_shape); an error
 /// on `op` otherwise.
@@ -112,6 +117,14 @@ std::optional<int64_t>
 getDotProductBound(Operation *op, KernelOperands &operands, unsigned input,
                    unsigned weight, unsigned zeroPoints,
                    std::optional<unsigned> bias, int64_t products);
+
+/// A bound on the magnitude of every value operand `index` of `op` holds:
+/// what the operator computing it in the kernel gives
+/// (KernelOperands::getMagnitudeBound), a compile-time constant's largest
+/// magnitude, or the range of an integer type narrower than 32 bits (signed
+/// or unsigned data). None for floats and unknown 32-bit values.
+std::optional<int64_t> getOperandBound(Operation *op, KernelOperands &operands,
+                                       unsigned index);
 
 /// The attach functions of the emitter families.
 void attachElementwiseEmitters(MLIRContext *context);

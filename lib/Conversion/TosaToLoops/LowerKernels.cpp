@@ -61,13 +61,18 @@ private:
       return emission.memrefOf.lookup(member->getOperand(index));
     }
     KernelTarget getTarget() override { return emission.target; }
+    /// The bound the operator computing the operand in this kernel (the
+    /// anchor or a fused element-wise operator) gives, from its own
+    /// operands' bounds.
     std::optional<int64_t> getMagnitudeBound(unsigned index) override {
-      Operation *anchor = emission.anchor;
-      if (!anchor || member->getOperand(index) != anchor->getResult(0))
+      Value operand = member->getOperand(index);
+      Operation *producer = operand.getDefiningOp();
+      auto emitter = dyn_cast_or_null<KernelEmitterOpInterface>(producer);
+      if (!emitter || producer->getBlock() != member->getBlock() ||
+          operand != producer->getResult(0))
         return std::nullopt;
-      MemberOperands anchorOperands(emission, anchor);
-      return cast<KernelEmitterOpInterface>(anchor).getMagnitudeBound(
-          anchorOperands);
+      MemberOperands producerOperands(emission, producer);
+      return emitter.getMagnitudeBound(producerOperands);
     }
     DenseElementsAttr getConstant(unsigned index) override {
       DenseElementsAttr attr;
