@@ -523,11 +523,13 @@ func.func @conv_requantize_large_bias(%x: memref<1x2x2x4xi8>, %w: memref<2x1x1x4
 // A residual add as TFLite's converter writes it: each int8 input scaled to
 // i32 by 2^20, rescaled (shift 32, then 31), summed, and requantised. The
 // bounds pass along the chain (rescale, add): the shift-32 rescale and the
-// final one take the doubled form, each constant multiplier behind an empty
-// assembly statement (so LLVM keeps the product a signed 32x32 multiply).
+// final one take the doubled form, each constant multiplier and its value
+// behind empty assembly statements (so LLVM keeps the product a signed
+// 32x32 multiply-accumulate).
 // CHECK-LABEL: func.func private @residual_add_bounds_k0_rescale
 // CHECK:         %[[M32:.*]] = llvm.inline_asm {{.*}}"", "=r,0" %c1978563233_i32 : (i32) -> i32
-// CHECK:         %[[D32:.*]] = arith.shli %{{.*}}, %c1_i32{{(_[0-9]+)?}} : i32
+// CHECK-NEXT:    %[[V32:.*]] = llvm.inline_asm {{.*}}"", "=r,0" %{{.*}} : (i32) -> i32
+// CHECK:         %[[D32:.*]] = arith.shli %[[V32]], %c1_i32{{(_[0-9]+)?}} : i32
 // CHECK-NEXT:    %[[W32:.*]] = arith.extsi %[[D32]] : i32 to i64
 // CHECK-NEXT:    %[[MW32:.*]] = arith.extsi %[[M32]] : i32 to i64
 // CHECK-NEXT:    arith.muli %[[W32]], %[[MW32]] : i64
@@ -535,7 +537,8 @@ func.func @conv_requantize_large_bias(%x: memref<1x2x2x4xi8>, %w: memref<2x1x1x4
 // CHECK:         tosa.apply_scale
 // CHECK:         %[[SUM:.*]] = arith.addi %{{.*}}, %{{.*}} : i32
 // CHECK:         %[[MOUT:.*]] = llvm.inline_asm {{.*}}"", "=r,0" %c2082202057_i32 : (i32) -> i32
-// CHECK:         %[[DOUT:.*]] = arith.shli %[[SUM]], %c1_i32{{(_[0-9]+)?}} : i32
+// CHECK-NEXT:    %[[VOUT:.*]] = llvm.inline_asm {{.*}}"", "=r,0" %[[SUM]] : (i32) -> i32
+// CHECK:         %[[DOUT:.*]] = arith.shli %[[VOUT]], %c1_i32{{(_[0-9]+)?}} : i32
 // CHECK-NEXT:    %[[WOUT:.*]] = arith.extsi %[[DOUT]] : i32 to i64
 // CHECK-NEXT:    %[[MWOUT:.*]] = arith.extsi %[[MOUT]] : i32 to i64
 // CHECK-NEXT:    arith.muli %[[WOUT]], %[[MWOUT]] : i64
