@@ -41,26 +41,32 @@ struct ElementwiseEmitter
   }
 };
 
+/// The integer or float variant of one binary operation.
+template <typename IntOp, typename FloatOp>
+Value buildBinary(OpBuilder &builder, Location loc, ValueRange s, Type type) {
+  if (isa<FloatType>(type))
+    return FloatOp::create(builder, loc, s[0], s[1]);
+  return IntOp::create(builder, loc, s[0], s[1]);
+}
+
 /// Binary arithmetic: integer or float variants of one operation.
 template <typename OpTy, typename IntOp, typename FloatOp>
 struct BinaryEmitter
     : ElementwiseEmitter<BinaryEmitter<OpTy, IntOp, FloatOp>, OpTy> {
   Value compute(OpTy, OpBuilder &builder, Location loc, ValueRange s,
                 Type type, KernelOperands &) const {
-    if (isa<FloatType>(type))
-      return FloatOp::create(builder, loc, s[0], s[1]);
-    return IntOp::create(builder, loc, s[0], s[1]);
+    return buildBinary<IntOp, FloatOp>(builder, loc, s, type);
   }
 };
 
-/// add and sub: the sum of the operands' bounds (TFLite's residual adds
-/// rescale each input to i32 and add them before the output's rescale).
+/// add and sub, whose results are bounded by the sum of their operands'
+/// bounds (TFLite's residual adds rescale each input to i32 and add them
+/// before the output's rescale).
 template <typename OpTy, typename IntOp, typename FloatOp>
 struct SumEmitter : ElementwiseEmitter<SumEmitter<OpTy, IntOp, FloatOp>, OpTy> {
-  Value compute(OpTy op, OpBuilder &builder, Location loc, ValueRange s,
-                Type type, KernelOperands &operands) const {
-    return BinaryEmitter<OpTy, IntOp, FloatOp>().compute(op, builder, loc, s,
-                                                         type, operands);
+  Value compute(OpTy, OpBuilder &builder, Location loc, ValueRange s, Type type,
+                KernelOperands &) const {
+    return buildBinary<IntOp, FloatOp>(builder, loc, s, type);
   }
   std::optional<int64_t> getMagnitudeBound(Operation *op,
                                            KernelOperands &operands) const {
