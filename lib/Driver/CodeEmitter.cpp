@@ -5,6 +5,7 @@
 
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/InlineAsm.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/LegacyPassManager.h"
@@ -116,13 +117,23 @@ emitObjectWithStackBound(llvm::Module &llvmModule, llvm::TargetMachine &machine,
 /// LICM hoist the loads after a block (a requantisation's per-channel
 /// multiplier, shift and rounding word) out of the loop around it: without
 /// `willreturn` a load after the block is not known to run on every
-/// iteration, so it stays in the loop.
-static void markInlineAssemblyReturns(llvm::Module &module) {
+/// iteration, so it stays in the loop. A block without side effects or a
+/// memory clobber (a value hidden from LLVM, a conversion) touches no memory
+/// either: on a loop-invariant operand (a per-tensor rescale's hidden
+/// multiplier) LICM hoists it, and a loop without it may be unrolled.
+static void markInlineAssemblyEffects(llvm::Module &module) {
   for (llvm::Function &function : module)
-    for (llvm::Instruction &instruction : llvm::instructions(function))
-      if (auto *call = llvm::dyn_cast<llvm::CallInst>(&instruction);
-          call && call->isInlineAsm())
-        call->addFnAttr(llvm::Attribute::WillReturn);
+    for (llvm::Instruction &instruction : llvm::instructions(function)) {
+      auto *call = llvm::dyn_cast<llvm::CallInst>(&instruction);
+      if (!call || !call->isInlineAsm())
+        continue;
+      call->addFnAttr(llvm::Attribute::WillReturn);
+      auto *assembly = llvm::cast<llvm::InlineAsm>(call->getCalledOperand());
+      if (!assembly->hasSideEffects() &&
+          !llvm::StringRef(assembly->getConstraintString())
+               .contains("~{memory}"))
+        call->setMemoryEffects(llvm::MemoryEffects::none());
+    }
 }
 
 CodeEmitter::CodeEmitter(const Target &target,
@@ -146,7 +157,7 @@ mlir::LogicalResult CodeEmitter::add(mlir::ModuleOp module) {
     return mlir::failure();
   translated->setTargetTriple(machine->getTargetTriple());
   translated->setDataLayout(machine->createDataLayout());
-  markInlineAssemblyReturns(*translated);
+  markInlineAssemblyEffects(*translated);
   if (!linked) {
     linked = std::move(translated);
     return mlir::success();
