@@ -572,11 +572,11 @@ func.func @residual_add_bounds(%a: memref<4x2xi8>, %b: memref<4x2xi8>, %y: memre
 // -----
 
 // The same shift-32 rescale of an i32 kernel input: nothing bounds it, so it
-// keeps the 64-bit rounding (no doubling; the constant multiplier hidden, the
-// value not).
+// keeps the 64-bit rounding (no doubling; the constant multiplier and the
+// value hidden all the same).
 // CHECK-LABEL: func.func private @rescale_32_unbounded_k0_rescale
 // CHECK:         llvm.inline_asm {{.*}}"", "=r,0" %c1978563233_i32 : (i32) -> i32
-// CHECK-NOT:     llvm.inline_asm
+// CHECK-NEXT:    llvm.inline_asm {{.*}}"", "=r,0" %{{.*}} : (i32) -> i32
 // CHECK-NOT:     arith.shli %{{.*}}, %c1_i32{{(_[0-9]+)?}} : i32
 // CHECK:         %[[PRODUCT:.*]] = arith.muli %{{.*}}, %{{.*}} : i64
 // CHECK:         arith.shrsi %{{.*}}, %c32_i64 : i64

@@ -186,24 +186,25 @@ Value buildRoundingTerm(OpBuilder &builder, Location loc, Value shift,
 }
 
 /// Against a constant multiplier (a per-tensor rescale), hides the
-/// multiplier from LLVM, and the value when `hideValue`: LLVM would
-/// otherwise fold what it knows into the 64-bit product (the doubling into
-/// the constant, whose double no longer fits 32 bits; the constant hoisted
-/// out of the loop as a 64-bit value of unknown sign; the sign term
-/// rewritten as a compare of the value's origin), which is then no longer a
-/// signed 32x32 multiply (SMMLA, SMMLAR) but UMULL, ASR, MLA and carries
-/// (TFLite's residual adds; PyTorch's per-tensor int8 convolutions). The
-/// hidden multiplier leaves the loop (the statement touches no memory,
-/// CodeEmitter.cpp). A multiplier loaded per channel leaves nothing to fold,
-/// and hiding its value only constrains LLVM's scheduling
+/// multiplier and the value from LLVM, which would otherwise fold what it
+/// knows into the 64-bit product (the doubling into the constant, whose
+/// double no longer fits 32 bits; the constant hoisted out of the loop as a
+/// 64-bit value of unknown sign; the sign term rewritten as a compare of the
+/// value's origin; a value known non-negative times a multiplier of unknown
+/// sign), which is then no longer one signed 32x32 multiply (SMMUL, SMMLA,
+/// SMMLAR) but UMULL, ASR, MLA and carries (TFLite's residual adds;
+/// PyTorch's per-tensor int8 convolutions). The hidden multiplier leaves the
+/// loop (the statement touches no memory, CodeEmitter.cpp); the hidden value
+/// stays, and LLVM unrolls some short loops no more (a QDQ concatenation's
+/// rescales of four channels). A multiplier loaded per channel leaves
+/// nothing to fold, and hiding its value only constrains LLVM's scheduling
 /// (keyword_spotting_on_off_v3's depthwise kernels +4.8 % estimated cycles).
 void hideConstantScale(OpBuilder &builder, Location loc, Value &value,
-                       Value &multiplier, bool hideValue) {
+                       Value &multiplier) {
   if (!matchPattern(multiplier, m_Constant()))
     return;
   multiplier = hideProvenance(builder, loc, multiplier);
-  if (hideValue)
-    value = hideProvenance(builder, loc, value);
+  value = hideProvenance(builder, loc, value);
 }
 
 /// tosa.apply_scale for shifts in [32, 63], as for the rescales after
@@ -230,7 +231,7 @@ Value applyScaleHighWord(OpBuilder &builder, Location loc, Value value,
                          Value multiplier, Value shift, bool doubleRound,
                          bool roundInHighWord, int64_t foldedZeroPoint,
                          Value roundingHigh) {
-  hideConstantScale(builder, loc, value, multiplier, /*hideValue=*/false);
+  hideConstantScale(builder, loc, value, multiplier);
   Type i64 = builder.getI64Type(), i32 = builder.getI32Type();
   auto wideConstant = [&](int64_t v) { return constantInt(builder, loc, i64, v); };
   auto narrowConstant = [&](int64_t v) {
@@ -318,7 +319,7 @@ Value applyScaleDoubled(OpBuilder &builder, Location loc, Value value,
   auto narrowConstant = [&](int64_t v) {
     return constantInt(builder, loc, i32, v);
   };
-  hideConstantScale(builder, loc, value, multiplier, /*hideValue=*/true);
+  hideConstantScale(builder, loc, value, multiplier);
   Value narrowShift = castInt(builder, loc, shift, i32, /*isUnsigned=*/true);
   // s - 31: the shift of y.
   Value rest =
