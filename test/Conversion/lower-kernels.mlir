@@ -596,6 +596,78 @@ func.func @rescale_32_unbounded(%x: memref<4x2xi32>, %y: memref<4x2xi32>) {
 
 // -----
 
+// A chain that reads each value twice (48 doublings of a rescaled int8): the
+// final rescale asks for its input's bound, and each value is bounded once
+// (along every path, 2^48 times); past 2^31 there is no bound, so no
+// doubled form.
+// CHECK-LABEL: func.func private @doubling_chain_k0_rescale
+// CHECK-NOT:     arith.shli %{{.*}}, %c1_i32{{(_[0-9]+)?}} : i32
+// CHECK:         return
+func.func @doubling_chain(%x: memref<4xi8>, %y: memref<4xi8>) {
+  pex.kernel ins(%x : memref<4xi8>) outs(%y : memref<4xi8>) {
+  ^bb0(%in: tensor<4xi8>, %out: tensor<4xi8>):
+    %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %zp32 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+    %one = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}> : () -> tensor<1xi32>
+    %s30 = "tosa.const"() <{values = dense<30> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %s40 = "tosa.const"() <{values = dense<40> : tensor<1xi8>}> : () -> tensor<1xi8>
+    %x1 = tosa.rescale %in, %one, %s30, %zp, %zp32 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<4xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>, tensor<1xi32>) -> tensor<4xi32>
+    %d0 = tosa.add %x1, %x1 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d1 = tosa.add %d0, %d0 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d2 = tosa.add %d1, %d1 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d3 = tosa.add %d2, %d2 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d4 = tosa.add %d3, %d3 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d5 = tosa.add %d4, %d4 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d6 = tosa.add %d5, %d5 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d7 = tosa.add %d6, %d6 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d8 = tosa.add %d7, %d7 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d9 = tosa.add %d8, %d8 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d10 = tosa.add %d9, %d9 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d11 = tosa.add %d10, %d10 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d12 = tosa.add %d11, %d11 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d13 = tosa.add %d12, %d12 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d14 = tosa.add %d13, %d13 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d15 = tosa.add %d14, %d14 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d16 = tosa.add %d15, %d15 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d17 = tosa.add %d16, %d16 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d18 = tosa.add %d17, %d17 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d19 = tosa.add %d18, %d18 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d20 = tosa.add %d19, %d19 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d21 = tosa.add %d20, %d20 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d22 = tosa.add %d21, %d21 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d23 = tosa.add %d22, %d22 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d24 = tosa.add %d23, %d23 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d25 = tosa.add %d24, %d24 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d26 = tosa.add %d25, %d25 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d27 = tosa.add %d26, %d26 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d28 = tosa.add %d27, %d27 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d29 = tosa.add %d28, %d28 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d30 = tosa.add %d29, %d29 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d31 = tosa.add %d30, %d30 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d32 = tosa.add %d31, %d31 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d33 = tosa.add %d32, %d32 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d34 = tosa.add %d33, %d33 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d35 = tosa.add %d34, %d34 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d36 = tosa.add %d35, %d35 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d37 = tosa.add %d36, %d36 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d38 = tosa.add %d37, %d37 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d39 = tosa.add %d38, %d38 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d40 = tosa.add %d39, %d39 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d41 = tosa.add %d40, %d40 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d42 = tosa.add %d41, %d41 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d43 = tosa.add %d42, %d42 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d44 = tosa.add %d43, %d43 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d45 = tosa.add %d44, %d44 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d46 = tosa.add %d45, %d45 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %d47 = tosa.add %d46, %d46 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+    %r = tosa.rescale %d47, %one, %s40, %zp32, %zp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<4xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<4xi8>
+    pex.yield %r : tensor<4xi8>
+  }
+  return
+}
+
+// -----
+
 // A kernel without an anchor loops over its output. A chain of element-wise
 // operators is evaluated in registers: one load, one store.
 // CHECK-LABEL: func.func private @elementwise_chain_k0_negate

@@ -63,16 +63,23 @@ private:
     KernelTarget getTarget() override { return emission.target; }
     /// The bound the operator computing the operand in this kernel (the
     /// anchor or a fused element-wise operator) gives, from its own
-    /// operands' bounds.
+    /// operands' bounds; once per value (a value read twice down a chain
+    /// would otherwise be bounded again along every path).
     std::optional<int64_t> getMagnitudeBound(unsigned index) override {
       Value operand = member->getOperand(index);
+      auto known = emission.bounds.find(operand);
+      if (known != emission.bounds.end())
+        return known->second;
       Operation *producer = operand.getDefiningOp();
       auto emitter = dyn_cast_or_null<KernelEmitterOpInterface>(producer);
-      if (!emitter || producer->getBlock() != member->getBlock() ||
-          operand != producer->getResult(0))
-        return std::nullopt;
-      MemberOperands producerOperands(emission, producer);
-      return emitter.getMagnitudeBound(producerOperands);
+      std::optional<int64_t> bound;
+      if (emitter && producer->getBlock() == member->getBlock() &&
+          operand == producer->getResult(0)) {
+        MemberOperands producerOperands(emission, producer);
+        bound = emitter.getMagnitudeBound(producerOperands);
+      }
+      emission.bounds[operand] = bound;
+      return bound;
     }
     DenseElementsAttr getConstant(unsigned index) override {
       DenseElementsAttr attr;
@@ -124,6 +131,8 @@ private:
   SmallVector<Operation *> elementwise;
   llvm::DenseMap<Value, Value> memrefOf;
   llvm::DenseMap<Value, Value> scalars;
+  /// Magnitude bounds of the values computed in the kernel, as asked.
+  llvm::DenseMap<Value, std::optional<int64_t>> bounds;
   bool failedElement = false;
 };
 
