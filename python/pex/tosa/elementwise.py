@@ -558,7 +558,10 @@ def lower_quantize(b: FunctionBuilder, op: Op) -> None:
         return
     ones = (1,) * len(out.shape)
     # round(x / scale) + zero_point, saturated by the cast. TOSA has no float division
-    # and casts round halves to even: TFLite differs by 1 LSB at most, on exact ties.
+    # and casts round halves to even, here of x / scale + zero_point: TFLite (halves away
+    # from zero) and ONNX (halves of x / scale to even, then + zero_point: with an odd
+    # zero point every exact tie) differ by 1 LSB at most, on exact ties
+    # (docs/importers.md).
     scaled = b.mul(b.value(x), b.const(np.full(ones, 1.0 / out.scale()), "f32"), out.shape)
     shifted = b.elementwise("add", scaled, b.const(np.full(ones, out.zero_point()), "f32"),
                             out.shape)
