@@ -231,7 +231,6 @@ Value applyScaleHighWord(OpBuilder &builder, Location loc, Value value,
                          Value multiplier, Value shift, bool doubleRound,
                          bool roundInHighWord, int64_t foldedZeroPoint,
                          Value roundingHigh) {
-  hideConstantScale(builder, loc, value, multiplier);
   Type i64 = builder.getI64Type(), i32 = builder.getI32Type();
   auto wideConstant = [&](int64_t v) { return constantInt(builder, loc, i64, v); };
   auto narrowConstant = [&](int64_t v) {
@@ -319,7 +318,6 @@ Value applyScaleDoubled(OpBuilder &builder, Location loc, Value value,
   auto narrowConstant = [&](int64_t v) {
     return constantInt(builder, loc, i32, v);
   };
-  hideConstantScale(builder, loc, value, multiplier);
   Value narrowShift = castInt(builder, loc, shift, i32, /*isUnsigned=*/true);
   // s - 31: the shift of y.
   Value rest =
@@ -422,6 +420,37 @@ Value emitWideRescale(tosa::RescaleOp rescale, OpBuilder &builder, Location loc,
   return castInt(builder, loc, scaled, resultType);
 }
 
+/// A rescale's input and output zero points, if compile-time constants; an
+/// unsigned side's is unsigned too (128, stored as i8 -128).
+std::optional<std::pair<int64_t, int64_t>>
+getRescaleZeroPoints(tosa::RescaleOp rescale, KernelOperands &operands) {
+  std::optional<int64_t> inputZp = getIntConstant(operands, 3);
+  std::optional<int64_t> outputZp = getIntConstant(operands, 4);
+  if (!inputZp || !outputZp)
+    return std::nullopt;
+  auto zeroExtend = [](int64_t zeroPoint, Value side) {
+    unsigned width = getElementTypeOrSelf(side).getIntOrFloatBitWidth();
+    return width < 64 ? zeroPoint & ((int64_t(1) << width) - 1) : zeroPoint;
+  };
+  if (rescale.getInputUnsigned())
+    inputZp = zeroExtend(*inputZp, rescale.getInput());
+  if (rescale.getOutputUnsigned())
+    outputZp = zeroExtend(*outputZp, rescale.getOutput());
+  return std::make_pair(*inputZp, *outputZp);
+}
+
+/// A bound on |x - input_zp|, the value a rescale scales: its producer's (a
+/// convolution's outputs, a rescale's, a sum's), or its type's when
+/// narrower than 32 bits.
+std::optional<int64_t> getCentredInputBound(Operation *op,
+                                            KernelOperands &operands,
+                                            int64_t inputZp) {
+  std::optional<int64_t> bound = getOperandBound(op, operands, 0);
+  if (!bound)
+    return std::nullopt;
+  return *bound + std::abs(inputZp);
+}
+
 /// rescale: (x - input_zp) scaled by multiplier * 2^-shift with the given
 /// rounding, plus output_zp, saturated to the output type.
 struct RescaleEmitter
@@ -437,32 +466,28 @@ struct RescaleEmitter
         getElementTypeOrSelf(rescale.getType()).getIntOrFloatBitWidth();
     if (width < 32)
       return int64_t(1) << width;
-    std::optional<int64_t> input = getOperandBound(op, operands, 0);
-    std::optional<int64_t> inputZp = getIntConstant(operands, 3);
-    std::optional<int64_t> outputZp = getIntConstant(operands, 4);
+    std::optional<std::pair<int64_t, int64_t>> zeroPoints =
+        getRescaleZeroPoints(rescale, operands);
+    std::optional<int64_t> value =
+        zeroPoints ? getCentredInputBound(op, operands, zeroPoints->first)
+                   : std::nullopt;
     DenseElementsAttr multipliers = operands.getConstantSource(1);
     std::optional<std::pair<int64_t, int64_t>> shifts =
         getShiftRange(operands, 2);
-    if (!input || !inputZp || !outputZp || !multipliers ||
+    if (!value || !multipliers ||
         !isa<IntegerType>(multipliers.getElementType()) || !shifts ||
         shifts->first < 1 || shifts->second > 63)
       return std::nullopt;
-    // An unsigned input's zero point is up to 2^width - 1.
-    unsigned inputWidth =
-        getElementTypeOrSelf(rescale.getInput()).getIntOrFloatBitWidth();
-    int64_t value = *input + (rescale.getInputUnsigned() && inputWidth < 32
-                                  ? int64_t(1) << inputWidth
-                                  : std::abs(*inputZp));
     int64_t multiplier = 0;
     for (const APInt &m : multipliers.getValues<APInt>())
       multiplier = std::max(multiplier, std::abs(m.getSExtValue()));
-    if (value >= (int64_t(1) << 32) || multiplier >= (int64_t(1) << 31))
+    if (*value >= (int64_t(1) << 32) || multiplier >= (int64_t(1) << 31))
       return std::nullopt;
     // The rounding adds less than 3 (2^(s-1) and double rounding's 2^30,
     // over 2^s, and the floors).
     int64_t bound =
-        ((value * multiplier) >> std::min<int64_t>(shifts->first, 62)) + 3 +
-        std::abs(*outputZp);
+        ((*value * multiplier) >> std::min<int64_t>(shifts->first, 62)) + 3 +
+        std::abs(zeroPoints->second);
     if (bound >= (int64_t(1) << 31))
       return std::nullopt;
     return bound;
@@ -472,24 +497,16 @@ struct RescaleEmitter
                     KernelOperands &operands, ValueRange indices) const {
     auto rescale = cast<tosa::RescaleOp>(op);
     Location loc = op->getLoc();
-    std::optional<int64_t> inputZp = getIntConstant(operands, 3);
-    std::optional<int64_t> outputZp = getIntConstant(operands, 4);
-    if (!inputZp || !outputZp) {
+    std::optional<std::pair<int64_t, int64_t>> zeroPoints =
+        getRescaleZeroPoints(rescale, operands);
+    if (!zeroPoints) {
       op->emitOpError("needs compile-time zero points");
       return {};
     }
+    int64_t inputZp = zeroPoints->first, outputZp = zeroPoints->second;
     Type i32 = builder.getI32Type();
     Type resultType =
         cast<ShapedType>(rescale.getType()).getElementType();
-    // An unsigned side's zero point is unsigned too (128, stored as i8 -128).
-    auto zeroExtend = [](int64_t zeroPoint, Type type) {
-      unsigned width = type.getIntOrFloatBitWidth();
-      return width < 64 ? zeroPoint & ((int64_t(1) << width) - 1) : zeroPoint;
-    };
-    if (rescale.getInputUnsigned())
-      inputZp = zeroExtend(*inputZp, getElementTypeOrSelf(rescale.getInput()));
-    if (rescale.getOutputUnsigned())
-      outputZp = zeroExtend(*outputZp, resultType);
     Value loaded = loadBroadcast(op, builder, operands, 0, indices);
     // One multiplier and shift per channel (the last dimension), or one.
     SmallVector<Value> parameterIndex{
@@ -497,11 +514,11 @@ struct RescaleEmitter
                                 : constantIndex(builder, loc, 0)};
     if (getElementTypeOrSelf(rescale.getInput()).getIntOrFloatBitWidth() > 32)
       return emitWideRescale(rescale, builder, loc, operands, loaded,
-                             parameterIndex[0], *inputZp, *outputZp);
+                             parameterIndex[0], inputZp, outputZp);
     Value value = castInt(builder, loc, loaded, i32, rescale.getInputUnsigned());
-    if (*inputZp != 0)
+    if (inputZp != 0)
       value = arith::SubIOp::create(builder, loc, value,
-                                    constantInt(builder, loc, i32, *inputZp));
+                                    constantInt(builder, loc, i32, inputZp));
     Value multiplier = castInt(
         builder, loc, operands.load(builder, loc, 1, parameterIndex), i32);
     Value shift = operands.load(builder, loc, 2, parameterIndex);
@@ -520,11 +537,8 @@ struct RescaleEmitter
         highWord && shifts->first >= 33 && shifts->second <= 62;
     bool doubleRound =
         rescale.getRoundingMode() == tosa::RoundingMode::DOUBLE_ROUND;
-    // A bound on |value|: its producer's (a convolution's outputs, a
-    // rescale's, a sum's), or its type's when narrower than 32 bits.
-    std::optional<int64_t> bound = getOperandBound(op, operands, 0);
-    if (bound)
-      *bound += std::abs(*inputZp);
+    std::optional<int64_t> bound =
+        getCentredInputBound(op, operands, inputZp);
     // applyScaleDoubled is exact while |value| < 2^30 and |y + a| < 2^31,
     // |y| <= |value| + 1, |a| <= 2^(s - 32) + |zp| * 2^(s - 31) + 1.
     // The terms grow with the shift: the largest decides.
@@ -544,11 +558,11 @@ struct RescaleEmitter
     // every t = shift - 32 (the product's high word is below 2^30 in
     // magnitude).
     bool foldZeroPoint =
-        *outputZp != 0 &&
-        (doubled ? fitsDoubled(*outputZp)
+        outputZp != 0 &&
+        (doubled ? fitsDoubled(outputZp)
                  : roundInHighWord &&
-                       largestTerm(*outputZp, 32) < (int64_t(1) << 30));
-    int64_t foldedZeroPoint = foldZeroPoint ? *outputZp : 0;
+                       largestTerm(outputZp, 32) < (int64_t(1) << 30));
+    int64_t foldedZeroPoint = foldZeroPoint ? outputZp : 0;
     Value channelTerm =
         (doubled || roundInHighWord) && rescale.getPerChannel()
             ? loadRoundingTerm(builder, loc, operands, 2, parameterIndex[0],
@@ -558,21 +572,23 @@ struct RescaleEmitter
       Value result =
           tosa::ApplyScaleOp::create(b, l, i32, value, multiplier, shift,
                                      rescale.getRoundingModeAttr());
-      if (*outputZp != 0)
+      if (outputZp != 0)
         result = arith::AddIOp::create(b, l, result,
-                                       constantInt(b, l, i32, *outputZp));
+                                       constantInt(b, l, i32, outputZp));
       return result;
     };
     auto fast = [&](OpBuilder &b, Location l) {
-      Value result = doubled
-                         ? applyScaleDoubled(b, l, value, multiplier, shift,
-                                             foldedZeroPoint, channelTerm)
-                         : applyScaleHighWord(b, l, value, multiplier, shift,
-                                              doubleRound, roundInHighWord,
-                                              foldedZeroPoint, channelTerm);
-      if (*outputZp != 0 && !foldZeroPoint)
+      Value fastValue = value, fastMultiplier = multiplier;
+      hideConstantScale(b, l, fastValue, fastMultiplier);
+      Value result =
+          doubled ? applyScaleDoubled(b, l, fastValue, fastMultiplier, shift,
+                                      foldedZeroPoint, channelTerm)
+                  : applyScaleHighWord(b, l, fastValue, fastMultiplier, shift,
+                                       doubleRound, roundInHighWord,
+                                       foldedZeroPoint, channelTerm);
+      if (outputZp != 0 && !foldZeroPoint)
         result = arith::AddIOp::create(b, l, result,
-                                       constantInt(b, l, i32, *outputZp));
+                                       constantInt(b, l, i32, outputZp));
       return result;
     };
     Value scaled;
