@@ -442,9 +442,8 @@ getRescaleZeroPoints(tosa::RescaleOp rescale, KernelOperands &operands) {
 /// A bound on |x - input_zp|, the value a rescale scales: its producer's (a
 /// convolution's outputs, a rescale's, a sum's), or its type's when
 /// narrower than 32 bits.
-std::optional<int64_t> getCentredInputBound(Operation *op,
-                                            KernelOperands &operands,
-                                            int64_t inputZp) {
+std::optional<int64_t>
+getCentredInputBound(Operation *op, KernelOperands &operands, int64_t inputZp) {
   std::optional<int64_t> bound = getOperandBound(op, operands, 0);
   if (!bound)
     return std::nullopt;
@@ -505,8 +504,7 @@ struct RescaleEmitter
     }
     int64_t inputZp = zeroPoints->first, outputZp = zeroPoints->second;
     Type i32 = builder.getI32Type();
-    Type resultType =
-        cast<ShapedType>(rescale.getType()).getElementType();
+    Type resultType = cast<ShapedType>(rescale.getType()).getElementType();
     Value loaded = loadBroadcast(op, builder, operands, 0, indices);
     // One multiplier and shift per channel (the last dimension), or one.
     SmallVector<Value> parameterIndex{
@@ -537,8 +535,7 @@ struct RescaleEmitter
         highWord && shifts->first >= 33 && shifts->second <= 62;
     bool doubleRound =
         rescale.getRoundingMode() == tosa::RoundingMode::DOUBLE_ROUND;
-    std::optional<int64_t> bound =
-        getCentredInputBound(op, operands, inputZp);
+    std::optional<int64_t> bound = getCentredInputBound(op, operands, inputZp);
     // applyScaleDoubled is exact while |value| < 2^30 and |y + a| < 2^31,
     // |y| <= |value| + 1, |a| <= 2^(s - 32) + |zp| * 2^(s - 31) + 1.
     // The terms grow with the shift: the largest decides.
