@@ -8,12 +8,15 @@
 
 #include "ConstantOperands.h"
 #include "EmitterUtils.h"
+#include "pex/Dialect/Pex/IR/PexDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace mlir::pex;
@@ -452,6 +455,168 @@ getCentredInputBound(Operation *op, KernelOperands &operands, int64_t inputZp) {
 
 /// rescale: (x - input_zp) scaled by multiplier * 2^-shift with the given
 /// rounding, plus output_zp, saturated to the output type.
+/// x rounded to the nearest multiple of 2^k, halves to even, over 2^k
+/// (x, k: i64, 0 <= k < 63).
+Value roundHalfToEvenShift(OpBuilder &b, Location loc, Value x, Value k) {
+  Type i64 = b.getI64Type();
+  auto c = [&](int64_t v) { return constantInt(b, loc, i64, v); };
+  // (x + 2^(k-1) - 1 + (x >> k & 1)) >> k: the odd quotient's half goes up.
+  Value quotientOdd =
+      arith::AndIOp::create(b, loc, arith::ShRSIOp::create(b, loc, x, k), c(1));
+  Value kLessOne = arith::MaxSIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, k, c(1)), c(0));
+  Value half = arith::SubIOp::create(
+      b, loc, arith::ShLIOp::create(b, loc, c(1), kLessOne), c(1));
+  Value rounded = arith::ShRSIOp::create(
+      b, loc,
+      arith::AddIOp::create(b, loc, x,
+                            arith::AddIOp::create(b, loc, half, quotientOdd)),
+      k);
+  Value exact =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, k, c(0));
+  return arith::SelectOp::create(b, loc, exact, x, rounded);
+}
+
+/// x (i64, |x| < 2^63) rounded to 24 significant bits, halves to even: the
+/// float32 value nearest x, as an integer.
+Value roundToFloat32(OpBuilder &b, Location loc, Value x) {
+  Type i64 = b.getI64Type();
+  auto c = [&](int64_t v) { return constantInt(b, loc, i64, v); };
+  Value magnitude = math::AbsIOp::create(b, loc, x);
+  Value bits = arith::SubIOp::create(
+      b, loc, c(64), math::CountLeadingZerosOp::create(b, loc, magnitude));
+  Value dropped = arith::MaxSIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, bits, c(24)), c(0));
+  return arith::ShLIOp::create(b, loc, roundHalfToEvenShift(b, loc, x, dropped),
+                               dropped);
+}
+
+/// The per-channel float32 multipliers m / 2^s of a rescale whose multiplier
+/// and shift operands view constant globals sliced alike, from a table made
+/// at compile time; null otherwise.
+Value loadFloatMultiplier(OpBuilder &builder, Location loc,
+                          KernelOperands &operands, Value channel) {
+  Value multiplierMemRef = operands.getMemRef(1),
+        shiftMemRef = operands.getMemRef(2);
+  if (!multiplierMemRef || !shiftMemRef)
+    return {};
+  std::optional<ConstantSlice> multipliers =
+      getConstantSlice(builder, loc, multiplierMemRef);
+  std::optional<ConstantSlice> shifts =
+      getConstantSlice(builder, loc, shiftMemRef);
+  if (!multipliers || !shifts || !sameSlice(*multipliers, *shifts) ||
+      multipliers->value.getNumElements() != shifts->value.getNumElements() ||
+      !isa<IntegerType>(multipliers->value.getElementType()) ||
+      !isa<IntegerType>(shifts->value.getElementType()))
+    return {};
+  SmallVector<float> table;
+  for (auto [m, s] : llvm::zip(multipliers->value.getValues<APInt>(),
+                               shifts->value.getValues<APInt>()))
+    table.push_back(static_cast<float>(
+        std::ldexp(static_cast<double>(m.getSExtValue()), -s.getSExtValue())));
+  auto type = RankedTensorType::get(multipliers->value.getType().getShape(),
+                                    builder.getF32Type());
+  memref::GlobalOp global = getOrCreateConstant(
+      multipliers->global,
+      (multipliers->global.getSymName() + "_float32").str(),
+      DenseElementsAttr::get(type, ArrayRef<float>(table)), 4);
+  Value memref = memref::GetGlobalOp::create(builder, loc, global.getType(),
+                                             global.getSymName());
+  return memref::LoadOp::create(
+      builder, loc, memref,
+      ValueRange{
+          arith::AddIOp::create(builder, loc, multipliers->offset, channel)});
+}
+
+/// round_half_to_even(fl(fl(value) * multiplier / 2^shift)), saturated to
+/// [-2^16, 2^16) (past which every result of at most 16 bits saturates), as
+/// i32: a rescale marked pex.float32_rounding. Targets whose FPU rounds
+/// conversions compute it in float32 (the multiplier exact in float32: at
+/// most 24 significant bits); others in integers, exactly: the product
+/// rounded to 24 significant bits and then to an integer, which differs
+/// from rounding the exact product once only near a half-integer, so only
+/// there (and for values float32 does not hold exactly) the long way.
+Value applyScaleFloat32(tosa::RescaleOp rescale, OpBuilder &builder,
+                        Location loc, KernelOperands &operands, Value value,
+                        Value multiplier, Value shift, Value channel) {
+  Type i32 = builder.getI32Type(), i64 = builder.getI64Type(),
+       f32 = builder.getF32Type();
+  auto limit = [&](Value wide) {
+    return clampInt(builder, loc, wide, -(int64_t(1) << 16),
+                    (int64_t(1) << 16) - 1);
+  };
+  if (operands.getTarget().roundingConversion) {
+    Value factor = rescale.getPerChannel()
+                       ? loadFloatMultiplier(builder, loc, operands, channel)
+                       : Value();
+    if (!factor) {
+      // m * 2^-s: 2^-s is the float with biased exponent 127 - s (s <= 62).
+      Value power = arith::ShLIOp::create(
+          builder, loc,
+          arith::SubIOp::create(
+              builder, loc, constantInt(builder, loc, i32, 127),
+              castInt(builder, loc, shift, i32, /*isUnsigned=*/true)),
+          constantInt(builder, loc, i32, 23));
+      factor = arith::MulFOp::create(
+          builder, loc, arith::SIToFPOp::create(builder, loc, f32, multiplier),
+          arith::BitcastOp::create(builder, loc, f32, power));
+    }
+    Value product = arith::MulFOp::create(
+        builder, loc, arith::SIToFPOp::create(builder, loc, f32, value),
+        factor);
+    return limit(convertWithFPURounding(builder, loc, product));
+  }
+  auto c = [&](int64_t v) { return constantInt(builder, loc, i64, v); };
+  Value wideValue = castInt(builder, loc, value, i64);
+  Value wideMultiplier = castInt(builder, loc, multiplier, i64);
+  Value wideShift = castInt(builder, loc, shift, i64, /*isUnsigned=*/true);
+  Value product =
+      arith::MulIOp::create(builder, loc, wideValue, wideMultiplier);
+  Value sum = arith::AddIOp::create(
+      builder, loc, product,
+      arith::ShLIOp::create(
+          builder, loc, c(1),
+          arith::SubIOp::create(builder, loc, wideShift, c(1))));
+  Value once = arith::ShRSIOp::create(builder, loc, sum, wideShift);
+  // Below 2^(w + 1) in magnitude (w: the result's bits), the product has
+  // at most s + w + 1 bits, so its float32 ulp is at most 2^(s + w - 23):
+  // rounding to float32 lands on a half-integer only within half that of
+  // one, i.e. where sum mod 2^s is within 2^(s + w - 24) of 0 or 2^s.
+  unsigned width =
+      getElementTypeOrSelf(rescale.getType()).getIntOrFloatBitWidth();
+  Value unit = arith::SubIOp::create(
+      builder, loc, arith::ShLIOp::create(builder, loc, c(1), wideShift), c(1));
+  Value window = arith::ShLIOp::create(
+      builder, loc, c(1),
+      arith::MaxSIOp::create(builder, loc,
+                             arith::SubIOp::create(builder, loc, wideShift,
+                                                   c(24 - int64_t(width))),
+                             c(0)));
+  Value fraction = arith::AndIOp::create(
+      builder, loc, arith::AddIOp::create(builder, loc, sum, window), unit);
+  Value nearHalf =
+      arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ule, fraction,
+                            arith::ShLIOp::create(builder, loc, window, c(1)));
+  // float32 holds integers up to 2^24 exactly.
+  Value inexact = arith::CmpIOp::create(
+      builder, loc, arith::CmpIPredicate::ugt,
+      arith::AddIOp::create(builder, loc, wideValue, c(int64_t(1) << 24)),
+      c(int64_t(1) << 25));
+  Value exact =
+      scf::IfOp::create(
+          builder, loc, arith::OrIOp::create(builder, loc, nearHalf, inexact),
+          [&](OpBuilder &b, Location l) {
+            Value x = roundToFloat32(b, l, wideValue);
+            Value y = roundToFloat32(
+                b, l, arith::MulIOp::create(b, l, x, wideMultiplier));
+            scf::YieldOp::create(b, l,
+                                 roundHalfToEvenShift(b, l, y, wideShift));
+          },
+          [&](OpBuilder &b, Location l) { scf::YieldOp::create(b, l, once); })
+          .getResult(0);
+  return castInt(builder, loc, limit(exact), i32);
+}
+
 struct RescaleEmitter
     : KernelEmitterOpInterface::ExternalModel<RescaleEmitter,
                                               tosa::RescaleOp> {
@@ -505,6 +670,16 @@ struct RescaleEmitter
     int64_t inputZp = zeroPoints->first, outputZp = zeroPoints->second;
     Type i32 = builder.getI32Type();
     Type resultType = cast<ShapedType>(rescale.getType()).getElementType();
+    // To the result type's range (unsigned: 0 to 2^w - 1), from i32.
+    auto saturate = [&](Value scaled) {
+      unsigned width = resultType.getIntOrFloatBitWidth();
+      int64_t low = rescale.getOutputUnsigned() ? 0 : minSigned(resultType);
+      int64_t high = rescale.getOutputUnsigned() ? (int64_t(1) << width) - 1
+                                                 : maxSigned(resultType);
+      if (width < 32)
+        scaled = clampInt(builder, loc, scaled, low, high);
+      return castInt(builder, loc, scaled, resultType);
+    };
     Value loaded = loadBroadcast(op, builder, operands, 0, indices);
     // One multiplier and shift per channel (the last dimension), or one.
     SmallVector<Value> parameterIndex{
@@ -520,6 +695,14 @@ struct RescaleEmitter
     Value multiplier = castInt(
         builder, loc, operands.load(builder, loc, 1, parameterIndex), i32);
     Value shift = operands.load(builder, loc, 2, parameterIndex);
+    if (op->hasAttr(kFloat32RoundingAttrName)) {
+      Value rounded = applyScaleFloat32(rescale, builder, loc, operands, value,
+                                        multiplier, shift, parameterIndex[0]);
+      if (outputZp != 0)
+        rounded = arith::AddIOp::create(
+            builder, loc, rounded, constantInt(builder, loc, i32, outputZp));
+      return saturate(rounded);
+    }
     std::optional<std::pair<int64_t, int64_t>> shifts =
         getShiftRange(operands, 2);
     // A few channels below 32 (a scale of at least 1/2 has shift 31) take
@@ -607,14 +790,7 @@ struct RescaleEmitter
     } else {
       scaled = highWord ? fast(builder, loc) : general(builder, loc);
     }
-    unsigned width = resultType.getIntOrFloatBitWidth();
-    int64_t low = rescale.getOutputUnsigned() ? 0 : minSigned(resultType);
-    int64_t high = rescale.getOutputUnsigned()
-                       ? (int64_t(1) << width) - 1
-                       : maxSigned(resultType);
-    if (width < 32)
-      scaled = clampInt(builder, loc, scaled, low, high);
-    return castInt(builder, loc, scaled, resultType);
+    return saturate(scaled);
   }
 };
 

@@ -9,11 +9,12 @@ pooling sums x - zx and uses fl(sx / fl(sy n)). Other values are the real result
 the float operators on dequantised inputs (float64 here), quantised as
 saturate(round_half_even(v / s) + z).
 
-With rounding "tosa" the same graph is evaluated as the TOSA Pex emits computes it: the
-float32 multiplier applied exactly and rounded half up (a rescale with single rounding),
-sums of two dequantised tensors rounded half up, unary functions of dequantised tensors
-as ONNX rounds them (tables), and a QuantizeLinear of a float tensor
-as x * fl(1 / s) + z in float32, cast with halves to even. Comparing the two counts the
+With rounding "tosa" the same graph is evaluated as the TOSA Pex emits computes it:
+requantisations of accumulators as ONNX Runtime's (the importer marks those rescales
+`pex.float32_rounding`), sums of two dequantised tensors rounded half up, unary
+functions of dequantised tensors as ONNX rounds them (tables), and a QuantizeLinear of a
+float tensor as x * fl(1 / s) + z in float32, cast with halves to even, where ONNX
+Runtime rounds fl(x / s) to even and adds z. Comparing the two counts the
 requantisations whose rounding differs and by how much (`statistics`).
 """
 
@@ -101,16 +102,13 @@ class Int8Semantics:
         return tosa if self.rounding == "tosa" else onnxruntime
 
     def _requantize(self, acc: np.ndarray, multiplier: np.ndarray) -> np.ndarray:
-        """acc times a float32 multiplier, to an integer: ONNX Runtime rounds the float32
-        product to even, TOSA rounds the exact product half up."""
+        """acc times a float32 multiplier, to an integer as ONNX Runtime computes it (and
+        Pex's rescales marked pex.float32_rounding): the float32 product rounded to
+        even."""
         acc = np.asarray(acc, np.int64)
         multiplier = np.broadcast_to(np.asarray(multiplier, np.float32), acc.shape)
-        onnxruntime = np.rint(acc.astype(np.float32) * multiplier).astype(np.int64)
-        mantissa, exponent = np.frexp(multiplier.astype(np.float64))
-        significand = (mantissa * (1 << 24)).astype(np.int64)  # exact: 24 bits
-        shift = (24 - exponent).astype(np.int64)
-        tosa = (acc * significand + (np.int64(1) << (shift - 1))) >> shift
-        return self._pick(onnxruntime, tosa)
+        rounded = np.rint(acc.astype(np.float32) * multiplier).astype(np.int64)
+        return self._pick(rounded, rounded)
 
     def _round_real(self, value: np.ndarray) -> np.ndarray:
         """A real value to an integer: halves to even (ONNX) or up (TOSA)."""
@@ -156,11 +154,13 @@ class Int8Semantics:
         return self.torch.from_numpy(q.astype(np.int64))
 
     def _quantize_float(self, x: np.ndarray, scale: np.float32, zp: int) -> np.ndarray:
-        """ONNX: x / s rounded to even; TOSA (Pex's quantize): x * fl(1 / s) + zp in
-        float32, then cast (halves to even)."""
-        scaled = x.astype(np.float32) * np.float32(1.0 / np.float64(scale))
+        """ONNX Runtime: fl(x / s) in float32 rounded to even, + zp; TOSA (Pex's
+        quantize): x * fl(1 / s) + zp in float32, then cast (halves to even)."""
+        x = x.astype(np.float32)
+        scaled = x * np.float32(1.0 / np.float64(scale))
         tosa = np.rint((scaled + np.float32(zp)).astype(np.float32)).astype(np.int64) - zp
-        return self._pick(np.rint(x / np.float64(scale)).astype(np.int64), tosa) + zp
+        onnxruntime = np.rint(x / np.float32(scale)).astype(np.int64)
+        return self._pick(onnxruntime, tosa) + zp
 
     def _from_accumulated(self, a: Accumulated, scale, zp: int, low: int, high: int):
         if a.kind == "real":

@@ -140,7 +140,10 @@ def lower_clamp(b: FunctionBuilder, op: Op) -> None:
 def lower_rescale(b: FunctionBuilder, op: Op) -> None:
     """(x - input_zp) * multiplier / 2^shift (per channel: along the last axis), rounded
     once (halves up), plus output_zp, saturated. `input_unsigned` / `output_unsigned` read
-    or write the i8 data as uint8 (with a zero point of 0 on that side)."""
+    or write the i8 data as uint8 (with a zero point of 0 on that side). With
+    `float32_rounding` (`pex.float32_rounding`) the product is rounded as float32
+    arithmetic computes it, fl(fl(x - input_zp) * multiplier / 2^shift), and then to the
+    nearest integer, halves to even (ONNX Runtime's requantisation)."""
     x, out = op.inputs[0], op.output
     attrs = op.attrs
     multipliers = np.atleast_1d(np.asarray(attrs["multiplier"], np.int32))
@@ -153,6 +156,8 @@ def lower_rescale(b: FunctionBuilder, op: Op) -> None:
     operands = [value, b.const(multipliers, "i32"), b.const(shifts, "i8"),
                 b.scalar(attrs.get("input_zp", 0), value.dtype),
                 b.scalar(attrs.get("output_zp", 0), out.dtype)]
+    if attrs.get("float32_rounding"):
+        flags += ", pex.float32_rounding = unit"
     b.bind(out, b.op("rescale", operands, TensorType(out.shape, out.dtype), flags))
 
 

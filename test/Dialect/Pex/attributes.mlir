@@ -163,3 +163,23 @@ func.func @operands_in_result_unplaced(%a: tensor<1x2x2x2xf32>, %b: tensor<1x2x2
   %c = tosa.concat %a, %b {axis = 3 : i32, pex.operands_in_result = array<i64: 0>} : (tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>) -> tensor<1x2x2x4xf32>
   return %c : tensor<1x2x2x4xf32>
 }
+
+// -----
+
+func.func @float32_rounding_place(%x: tensor<4xi8> {pex.placement = #pex.placement<offset = 0, size = 4, live = [0, 1]>}) -> tensor<4xi8> {
+  // expected-error @+1 {{'pex.float32_rounding' must be a unit attribute on a SINGLE_ROUND tosa.rescale from at most 32 to at most 16 bits}}
+  %c = tosa.clamp %x {max_val = 6 : i8, min_val = 0 : i8, pex.float32_rounding = unit} : (tensor<4xi8>) -> tensor<4xi8>
+  return %c : tensor<4xi8>
+}
+
+// -----
+
+func.func @float32_rounding_double_round(%x: tensor<4xi32> {pex.placement = #pex.placement<offset = 0, size = 16, live = [0, 1]>}) -> tensor<4xi8> {
+  %m = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %s = "tosa.const"() <{values = dense<40> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %izp = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %ozp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  // expected-error @+1 {{'pex.float32_rounding' must be a unit attribute on a SINGLE_ROUND tosa.rescale}}
+  %y = tosa.rescale %x, %m, %s, %izp, %ozp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true, pex.float32_rounding = unit} : (tensor<4xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<4xi8>
+  return %y : tensor<4xi8>
+}

@@ -80,6 +80,18 @@ LogicalResult PexDialect::verifyOperationAttribute(Operation *op,
   if (name == kVariableAttrName)
     return expect(isa<UnitAttr>(value) && isa<memref::GlobalOp>(op),
                   "a unit attribute on a variable's global");
+  if (name == kFloat32RoundingAttrName) {
+    auto rescale = dyn_cast<tosa::RescaleOp>(op);
+    return expect(
+        isa<UnitAttr>(value) && rescale &&
+            rescale.getRoundingMode() == tosa::RoundingMode::SINGLE_ROUND &&
+            getElementTypeOrSelf(rescale.getType()).getIntOrFloatBitWidth() <=
+                16 &&
+            getElementTypeOrSelf(rescale.getInput()).getIntOrFloatBitWidth() <=
+                32,
+        "a unit attribute on a SINGLE_ROUND tosa.rescale from at "
+        "most 32 to at most 16 bits");
+  }
   if (name == kFirstFitSizeAttrName || name == kPeakBeforePartitionAttrName)
     return expect(isa<IntegerAttr>(value), "an integer number of bytes");
   if (name == kArenaIOAttrName)

@@ -111,6 +111,18 @@ def emit_rescale(r, x: Tensor, reals, input_zp: int, output_zp: int, dtype: str,
                   output_zp=int(output_zp), **flags)
 
 
+def emit_float_requantization(r, acc: Tensor, reals, output_zp: int, quant: Quantization,
+                              name: str) -> Tensor:
+    """ONNX Runtime's requantisation of an i32 accumulator by the float32 multipliers
+    `reals` (one, or one per channel of the last axis): the accumulator converted to
+    float32, multiplied in float32, rounded half to even, plus `output_zp`, saturated to
+    int8. A rescale by the same (exactly represented) multipliers marked
+    `float32_rounding`: its exact product rounded once, halves up, would differ where
+    the float32 product is a half-integer."""
+    return emit_rescale(r, acc, np.asarray(reals, np.float32), 0, output_zp, "i8", quant, name,
+                        float32_rounding=True)
+
+
 def widen(r, x: Tensor, scale_real: float, name: str) -> Tensor:
     """(x - zero point) * scale_real as i32."""
     return emit_rescale(r, x, [scale_real], x.quant.zero_point[0], 0, "i32", None, name)

@@ -33,8 +33,9 @@ import numpy as np
 from pex.errors import ModelError
 from pex.graph import Quantization, Tensor
 from pex.importers.onnx import convolution, lines, shape_ops
-from pex.importers.onnx.quantization import (Params, as_int8, emit_rescale, input_view,
-                                             node_params, read_params, widen)
+from pex.importers.onnx.quantization import (Params, as_int8, emit_float_requantization,
+                                             emit_rescale, input_view, node_params,
+                                             read_params, widen)
 from pex.importers.onnx.elementwise import broadcast, clip_bounds
 from pex.importers.onnx.folding import normalized_axis
 from pex.importers.onnx.layout import Activation, preferred_perm, stored_shape
@@ -144,8 +145,8 @@ def _quantized_constant(r, name: str) -> tuple[np.ndarray, Params] | None:
 
 def _requantized(r, acc: Tensor, reals, output: str, params: Params, perm) -> None:
     """The i32 accumulator `acc` scaled by `reals` (per channel) to `params`."""
-    out = emit_rescale(r, acc, reals, 0, params.zero_point[0], "i8", params.quantization(),
-                       output)
+    out = emit_float_requantization(r, acc, reals, params.zero_point[0], params.quantization(),
+                                    output)
     r.define(output, out, perm, "requantized", params.unsigned)
 
 
@@ -212,8 +213,9 @@ def _conv_int8(r, node, attrs, x: Activation, weights, bias_name, params: Params
     reals = _multipliers(sx, weight_quant.scale, params.scale[0])
 
     def requantized(acc: Tensor, name: str | None, channels: np.ndarray | None) -> Tensor:
-        return emit_rescale(r, acc, reals if channels is None else reals[channels], 0,
-                            params.zero_point[0], "i8", params.quantization(), name or output)
+        return emit_float_requantization(r, acc, reals if channels is None else reals[channels],
+                                         params.zero_point[0], params.quantization(),
+                                         name or output)
     make = convolution.transposed_convolve if transposed else convolution.convolve
     out = make(r, tensor, centred, weight_quant, bias, lines.image_attributes(attrs, x.rank),
                f"{output}/acc", requantized)
@@ -256,9 +258,10 @@ def _fully_connected_int8(r, x: Activation, weights_nk, weight_params: Params, b
         return False
     acc, perm = convolution.fully_connect(r, x, centred, weight_quant, bias, f"{output}/acc")
     out_shape = r.stored(x, perm).shape[:-1] + (centred.shape[0],)
-    scaled = emit_rescale(r, acc, _multipliers(sx, weight_quant.scale, params.scale[0]), 0,
-                          params.zero_point[0], "i8", params.quantization(),
-                          f"{output}/requantized")
+    scaled = emit_float_requantization(r, acc, _multipliers(sx, weight_quant.scale,
+                                                            params.scale[0]),
+                                       params.zero_point[0], params.quantization(),
+                                       f"{output}/requantized")
     result = r.emit("reshape", [scaled], out_shape, like=scaled, name=output)
     r.define(output, result, perm, "requantized", params.unsigned)
     return True

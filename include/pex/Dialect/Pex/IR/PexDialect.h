@@ -48,6 +48,12 @@ constexpr llvm::StringLiteral kFirstFitSizeAttrName = "pex.first_fit_size";
 /// Unit attribute on an argument of a bufferized model function that is one
 /// of its outputs (a result turned into an output parameter).
 constexpr llvm::StringLiteral kOutputArgAttrName = "pex.output";
+/// Unit attribute on a tosa.rescale (SINGLE_ROUND, a result of at most 16
+/// bits): its product is rounded as float32 arithmetic computes it,
+/// fl(fl(x) * multiplier / 2^shift), then to the nearest integer, halves to
+/// even, before the output zero point is added (ONNX Runtime's
+/// requantisation, which the ONNX importer records so).
+constexpr llvm::StringLiteral kFloat32RoundingAttrName = "pex.float32_rounding";
 /// On a model function's argument or result (pex-thread-variables): the
 /// `tosa.variable` (a flat symbol reference) whose value before the run the
 /// argument is, or whose value after the run the result is. From
