@@ -16,9 +16,10 @@ Arithmetic (ONNX Runtime's fused kernels; see docs/importers.md for where a TOSA
 differs): convolutions and matrix products accumulate (x - zx)(w - zw) + bias in int32
 and requantise with the float32 multiplier fl(fl(sx sw) / sy); global average pooling
 sums (x - zx) and requantises with fl(sx / fl(sy n)); the TOSA rescale represents the
-float32 multiplier exactly and rounds once, halves up, where ONNX Runtime rounds the
-float32 product to nearest even. Add rescales both inputs to a common fixed point with
-many fraction bits and rounds once at the end.
+float32 multiplier exactly and is marked pex.float32_rounding, so that the product is
+rounded as float32 arithmetic rounds it, then to nearest even, as ONNX Runtime's. Add
+rescales both inputs to a common fixed point with many fraction bits and rounds once at
+the end.
 
 uint8 tensors are held as int8 with the zero point lowered by 128 (the same reals), and
 converted with an exact rescale where they are a model's input or output.
