@@ -96,13 +96,18 @@ struct CompareEmitter
 };
 
 /// mul: integer products are computed in the output type and shifted right
-/// with rounding when a shift is given.
+/// with rounding when a shift is given; a float product marked pex.divisor
+/// is that division.
 struct MulEmitter : ElementwiseEmitter<MulEmitter, tosa::MulOp> {
   static SmallVector<unsigned> getActivationOperands(Operation *) {
     return {0, 1};
   }
   Value compute(tosa::MulOp op, OpBuilder &builder, Location loc,
                 ValueRange s, Type type, KernelOperands &operands) const {
+    if (auto divisor = op->getAttrOfType<FloatAttr>(kDivisorAttrName))
+      return arith::DivFOp::create(
+          builder, loc, s[0],
+          arith::ConstantOp::create(builder, loc, type, divisor));
     if (isa<FloatType>(type))
       return arith::MulFOp::create(builder, loc, s[0], s[1]);
     std::optional<int64_t> shift = getIntConstant(operands, 2);

@@ -10,11 +10,10 @@ the float operators on dequantised inputs (float64 here), quantised as
 saturate(round_half_even(v / s) + z).
 
 With rounding "tosa" the same graph is evaluated as the TOSA Pex emits computes it:
-requantisations of accumulators as ONNX Runtime's (the importer marks those rescales
-`pex.float32_rounding`), sums of two dequantised tensors rounded half up, unary
-functions of dequantised tensors as ONNX rounds them (tables), and a QuantizeLinear of a
-float tensor as x * fl(1 / s) + z in float32, cast with halves to even, where ONNX
-Runtime rounds fl(x / s) to even and adds z. Comparing the two counts the
+requantisations of accumulators and QuantizeLinear of a float tensor as ONNX Runtime's
+(the importer marks those rescales `pex.float32_rounding` and those divisions
+`pex.divisor`), sums of two dequantised tensors rounded half up, unary functions of
+dequantised tensors as ONNX rounds them (tables). Comparing the two counts the
 requantisations whose rounding differs and by how much (`statistics`).
 """
 
@@ -154,13 +153,11 @@ class Int8Semantics:
         return self.torch.from_numpy(q.astype(np.int64))
 
     def _quantize_float(self, x: np.ndarray, scale: np.float32, zp: int) -> np.ndarray:
-        """ONNX Runtime: fl(x / s) in float32 rounded to even, + zp; TOSA (Pex's
-        quantize): x * fl(1 / s) + zp in float32, then cast (halves to even)."""
-        x = x.astype(np.float32)
-        scaled = x * np.float32(1.0 / np.float64(scale))
-        tosa = np.rint((scaled + np.float32(zp)).astype(np.float32)).astype(np.int64) - zp
-        onnxruntime = np.rint(x / np.float32(scale)).astype(np.int64)
-        return self._pick(onnxruntime, tosa) + zp
+        """fl(x / s) in float32 rounded to even, + zp: ONNX Runtime's, and Pex's (its
+        quantize divides, pex.divisor)."""
+        quotient = x.astype(np.float32) / np.float32(scale)
+        rounded = np.rint(quotient).astype(np.int64)
+        return self._pick(rounded, rounded) + zp
 
     def _from_accumulated(self, a: Accumulated, scale, zp: int, low: int, high: int):
         if a.kind == "real":

@@ -20,7 +20,7 @@ from pex.tflm_reference import (ALL_INT8, int16_activation_parameters, leaky_rel
 from pex.tosa.activation import fused_activation
 from pex.tosa.builder import FunctionBuilder, Value
 from pex.tosa.int16_functions import logistic_int16, lookup_int16, tanh_int16
-from pex.tosa.text import TensorType
+from pex.tosa.text import TensorType, float_literal
 
 # TFLite's int8 ADD shifts both inputs left by 20 bits before scaling them, its int16
 # (16x8) ADD by 15.
@@ -557,11 +557,24 @@ def lower_quantize(b: FunctionBuilder, op: Op) -> None:
         b.bind(out, result)
         return
     ones = (1,) * len(out.shape)
+    if op.attrs.get("float32_division"):
+        # ONNX Runtime's fl(x / scale) rounded half to even, + zero_point, saturated: the
+        # multiplication by fl(1 / scale) marked to divide by the scale (TOSA has no float
+        # division), the zero point added to the integer (added to the quotient, it would
+        # round again), which int16 saturation first keeps from wrapping.
+        divisor = np.float32(out.scale())
+        quotient = b.op("mul", [b.value(x), b.const(np.full(ones, 1.0 / divisor), "f32"),
+                                b.scalar(0, "i8")], TensorType(tuple(out.shape), "f32"),
+                        f"pex.divisor = {float_literal(float(divisor))} : f32")
+        rounded = b.cast(b.cast(quotient, "i16"), "i32")
+        shifted = b.elementwise("add", rounded,
+                                b.const(np.full(ones, out.zero_point()), "i32"), out.shape)
+        low, high = (-128, 127) if out.dtype == "i8" else (-32768, 32767)
+        b.bind(out, b.cast(b.clamp(shifted, low, high), out.dtype))
+        return
     # round(x / scale) + zero_point, saturated by the cast. TOSA has no float division
     # and casts round halves to even, here of x / scale + zero_point: TFLite (halves away
-    # from zero) and ONNX (halves of x / scale to even, then + zero_point: with an odd
-    # zero point every exact tie) differ by 1 LSB at most, on exact ties
-    # (docs/importers.md).
+    # from zero) differs by 1 LSB at most, on exact ties (docs/importers.md).
     scaled = b.mul(b.value(x), b.const(np.full(ones, 1.0 / out.scale()), "f32"), out.shape)
     shifted = b.elementwise("add", scaled, b.const(np.full(ones, out.zero_point()), "f32"),
                             out.shape)

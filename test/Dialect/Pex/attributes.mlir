@@ -183,3 +183,12 @@ func.func @float32_rounding_double_round(%x: tensor<4xi32> {pex.placement = #pex
   %y = tosa.rescale %x, %m, %s, %izp, %ozp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true, pex.float32_rounding = unit} : (tensor<4xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<4xi8>
   return %y : tensor<4xi8>
 }
+
+// -----
+
+func.func @divisor_of_integers(%x: tensor<4xi32> {pex.placement = #pex.placement<offset = 0, size = 16, live = [0, 1]>}) -> tensor<4xi32> {
+  %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  // expected-error @+1 {{'pex.divisor' must be an f32 divisor on a float32 tosa.mul}}
+  %y = tosa.mul %x, %x, %shift {pex.divisor = 2.0 : f32} : (tensor<4xi32>, tensor<4xi32>, tensor<1xi8>) -> tensor<4xi32>
+  return %y : tensor<4xi32>
+}

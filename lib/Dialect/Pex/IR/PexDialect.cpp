@@ -92,6 +92,13 @@ LogicalResult PexDialect::verifyOperationAttribute(Operation *op,
         "a unit attribute on a SINGLE_ROUND tosa.rescale from at "
         "most 32 to at most 16 bits");
   }
+  if (name == kDivisorAttrName) {
+    auto divisor = dyn_cast<FloatAttr>(value);
+    return expect(divisor && divisor.getType().isF32() &&
+                      isa<tosa::MulOp>(op) &&
+                      getElementTypeOrSelf(op->getResult(0)).isF32(),
+                  "an f32 divisor on a float32 tosa.mul");
+  }
   if (name == kFirstFitSizeAttrName || name == kPeakBeforePartitionAttrName)
     return expect(isa<IntegerAttr>(value), "an integer number of bytes");
   if (name == kArenaIOAttrName)

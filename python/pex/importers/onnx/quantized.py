@@ -103,7 +103,8 @@ def quantize_linear(r, node, attrs) -> None:
                                   "i8", quant, output)
     else:
         x = r.float_activation(name)
-        tensor = r.emit("quantize", [x.tensor], x.tensor.shape, "i8", quant, name=output)
+        tensor = r.emit("quantize", [x.tensor], x.tensor.shape, "i8", quant, name=output,
+                        float32_division=True)
     r.define(output, tensor, act.perm, "value", params.unsigned)
 
 

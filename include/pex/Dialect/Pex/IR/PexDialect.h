@@ -54,6 +54,10 @@ constexpr llvm::StringLiteral kOutputArgAttrName = "pex.output";
 /// even, before the output zero point is added (ONNX Runtime's
 /// requantisation, which the ONNX importer records so).
 constexpr llvm::StringLiteral kFloat32RoundingAttrName = "pex.float32_rounding";
+/// On a float tosa.mul by a constant fl(1 / d): the f32 d, by which its first
+/// operand is divided instead, rounded once (ONNX Runtime's QuantizeLinear
+/// computes x / scale; TOSA has no float division).
+constexpr llvm::StringLiteral kDivisorAttrName = "pex.divisor";
 /// On a model function's argument or result (pex-thread-variables): the
 /// `tosa.variable` (a flat symbol reference) whose value before the run the
 /// argument is, or whose value after the run the result is. From
