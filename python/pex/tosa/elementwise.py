@@ -560,17 +560,15 @@ def lower_quantize(b: FunctionBuilder, op: Op) -> None:
     if op.attrs.get("float32_division"):
         # ONNX Runtime's fl(x / scale) rounded half to even, + zero_point, saturated: the
         # multiplication by fl(1 / scale) marked to divide by the scale (TOSA has no float
-        # division), the zero point added to the integer (added to the quotient, it would
-        # round again), which int16 saturation first keeps from wrapping.
+        # division), converted to int16 (halves to even, saturated: past it every result
+        # saturates), the zero point added to the integer by an exact rescale (added to
+        # the quotient, it would round again).
         divisor = np.float32(out.scale())
         quotient = b.op("mul", [b.value(x), b.const(np.full(ones, 1.0 / divisor), "f32"),
                                 b.scalar(0, "i8")], TensorType(tuple(out.shape), "f32"),
                         f"pex.divisor = {float_literal(float(divisor))} : f32")
-        rounded = b.cast(b.cast(quotient, "i16"), "i32")
-        shifted = b.elementwise("add", rounded,
-                                b.const(np.full(ones, out.zero_point()), "i32"), out.shape)
-        low, high = (-128, 127) if out.dtype == "i8" else (-32768, 32767)
-        b.bind(out, b.cast(b.clamp(shifted, low, high), out.dtype))
+        b.bind(out, b.rescale(b.cast(quotient, "i16"), 1 << 30, 30, 0, out.zero_point(),
+                              out.dtype))
         return
     # round(x / scale) + zero_point, saturated by the cast. TOSA has no float division
     # and casts round halves to even, here of x / scale + zero_point: TFLite (halves away
