@@ -11,6 +11,7 @@
 #include "pex/Dialect/Pex/IR/PexDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -533,23 +534,23 @@ Value loadFloatMultiplier(OpBuilder &builder, Location loc,
           arith::AddIOp::create(builder, loc, multipliers->offset, channel)});
 }
 
-/// round_half_to_even(fl(fl(value) * multiplier / 2^shift)), saturated to
-/// [-2^16, 2^16) (past which every result of at most 16 bits saturates), as
-/// i32: a rescale marked pex.float32_rounding. Targets whose FPU rounds
-/// conversions compute it in float32 (the multiplier exact in float32: at
-/// most 24 significant bits); others in integers, exactly: the product
-/// rounded to 24 significant bits and then to an integer, which differs
-/// from rounding the exact product once only near a half-integer, so only
-/// there (and for values float32 does not hold exactly) the long way.
+/// round_half_to_even(fl(fl(value) * multiplier / 2^shift)) + outputZp, as
+/// i32, saturated no further than the result type's range needs: a rescale
+/// marked pex.float32_rounding. Targets whose FPU rounds conversions compute
+/// it in float32 (the multiplier exact in float32: at most 24 significant
+/// bits) and add the zero point saturating (QADD: a plain add LLVM would
+/// prove in range and move past the clamp, which then is no SSAT); others in
+/// integers, exactly: the product rounded to 24 significant bits and then to
+/// an integer, which differs from rounding the exact product once only near
+/// a half-integer, so only there (and for values float32 does not hold
+/// exactly) the long way, limited to [-2^16, 2^16) (past which every result
+/// of at most 16 bits saturates).
 Value applyScaleFloat32(tosa::RescaleOp rescale, OpBuilder &builder,
                         Location loc, KernelOperands &operands, Value value,
-                        Value multiplier, Value shift, Value channel) {
+                        Value multiplier, Value shift, Value channel,
+                        int64_t outputZp) {
   Type i32 = builder.getI32Type(), i64 = builder.getI64Type(),
        f32 = builder.getF32Type();
-  auto limit = [&](Value wide) {
-    return clampInt(builder, loc, wide, -(int64_t(1) << 16),
-                    (int64_t(1) << 16) - 1);
-  };
   if (operands.getTarget().roundingConversion) {
     Value factor = rescale.getPerChannel()
                        ? loadFloatMultiplier(builder, loc, operands, channel)
@@ -569,7 +570,11 @@ Value applyScaleFloat32(tosa::RescaleOp rescale, OpBuilder &builder,
     Value product = arith::MulFOp::create(
         builder, loc, arith::SIToFPOp::create(builder, loc, f32, value),
         factor);
-    return limit(convertWithFPURounding(builder, loc, product));
+    Value rounded = convertWithFPURounding(builder, loc, product);
+    if (outputZp == 0)
+      return rounded;
+    return LLVM::SAddSat::create(builder, loc, rounded,
+                                 constantInt(builder, loc, i32, outputZp));
   }
   auto c = [&](int64_t v) { return constantInt(builder, loc, i64, v); };
   Value wideValue = castInt(builder, loc, value, i64);
@@ -619,7 +624,13 @@ Value applyScaleFloat32(tosa::RescaleOp rescale, OpBuilder &builder,
           },
           [&](OpBuilder &b, Location l) { scf::YieldOp::create(b, l, once); })
           .getResult(0);
-  return castInt(builder, loc, limit(exact), i32);
+  Value limited = clampInt(builder, loc, exact, -(int64_t(1) << 16),
+                           (int64_t(1) << 16) - 1);
+  Value rounded = castInt(builder, loc, limited, i32);
+  if (outputZp == 0)
+    return rounded;
+  return arith::AddIOp::create(builder, loc, rounded,
+                               constantInt(builder, loc, i32, outputZp));
 }
 
 struct RescaleEmitter
@@ -701,12 +712,9 @@ struct RescaleEmitter
         builder, loc, operands.load(builder, loc, 1, parameterIndex), i32);
     Value shift = operands.load(builder, loc, 2, parameterIndex);
     if (op->hasAttr(kFloat32RoundingAttrName)) {
-      Value rounded = applyScaleFloat32(rescale, builder, loc, operands, value,
-                                        multiplier, shift, parameterIndex[0]);
-      if (outputZp != 0)
-        rounded = arith::AddIOp::create(
-            builder, loc, rounded, constantInt(builder, loc, i32, outputZp));
-      return saturate(rounded);
+      return saturate(applyScaleFloat32(rescale, builder, loc, operands, value,
+                                        multiplier, shift, parameterIndex[0],
+                                        outputZp));
     }
     std::optional<std::pair<int64_t, int64_t>> shifts =
         getShiftRange(operands, 2);

@@ -32,7 +32,8 @@ _DATA_MOVEMENT = {"Identity", "Dropout", "Reshape", "Flatten", "Transpose", "Squ
 
 # Unary operators that, on a dequantised input, Pex computes as a table of exact results.
 _UNARY = {"LeakyRelu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Erf", "Elu", "Celu",
-          "Selu", "Softplus", "Exp", "Abs", "Neg", "Sin", "Cos"}
+          "Selu", "Softplus", "Mish", "Softsign", "ThresholdedRelu", "Shrink", "Gelu", "Exp",
+          "Abs", "Neg", "Sin", "Cos"}
 
 
 @dataclass
@@ -154,7 +155,8 @@ class Int8Semantics:
 
     def _quantize_float(self, x: np.ndarray, scale: np.float32, zp: int) -> np.ndarray:
         """fl(x / s) in float32 rounded to even, + zp: ONNX Runtime's, and Pex's (its
-        quantize divides, pex.divisor)."""
+        quantize divides, pex.divisor). x is the float32 ONNX Runtime holds (this
+        evaluator's float64 value rounded to float32)."""
         quotient = x.astype(np.float32) / np.float32(scale)
         rounded = np.rint(quotient).astype(np.int64)
         return self._pick(rounded, rounded) + zp
