@@ -40,9 +40,9 @@ func.func @per_tensor(%x: memref<4x2xi32>, %y: memref<4x2xi8>) {
 // Per channel, the FPU's multipliers come from a float32 table made at
 // compile time from the multipliers and shifts (m / 2^s, exact), read at the
 // slice's offset.
-// FPU:       memref.global "private" constant @multipliers_float32 : memref<4xf32> = dense<[3.32143769E-4, 2.1588942E-4, 1.250000e-01, 3.000000e+00]>
+// FPU:       memref.global "private" constant @multipliers_shifts_float32 : memref<4xf32> = dense<[3.32143769E-4, 2.1588942E-4, 1.250000e-01, 3.000000e+00]>
 // FPU-LABEL: func.func private @per_channel_k0_rescale
-// FPU:         %[[TABLE:.*]] = memref.get_global @multipliers_float32 : memref<4xf32>
+// FPU:         %[[TABLE:.*]] = memref.get_global @multipliers_shifts_float32 : memref<4xf32>
 // FPU:         memref.load %[[TABLE]][%{{.*}}] : memref<4xf32>
 // FPU:         arith.mulf
 // FPU:         llvm.inline_asm {{.*}}"vcvtr.s32.f32 $0, $1"

@@ -120,3 +120,30 @@ func.func @round_trip_before_table_at_run_time(%x: tensor<4xi8>, %t: tensor<256x
   %3 = tosa.table %2, %t : (tensor<4xi8>, tensor<256xi8>) -> tensor<4xi8>
   return %3 : tensor<4xi8>
 }
+
+// -----
+
+// ONNX's round trip (dequantized, scaled, QuantizeLinear): the quotient by
+// the pex.divisor, not the product by its reciprocal (they part at q = -55,
+// -15, 15, 55), converted to int16, and the exact rescale adding the zero
+// point.
+// CHECK-LABEL: func.func @divided_round_trip
+// CHECK-SAME:    (%[[X:.*]]: tensor<8xi8>)
+// CHECK:         %[[T:.*]] = "tosa.const"() <{values = dense<[-128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -126, -125, -124, -122, -121, -120, -119, -117, -116, -115, -113, -112, -111, -109, -108, -107, -106, -104, -103, -102, -100, -99, -98, -97, -95, -94, -93, -91, -90, -89, -87, -86, -85, -83, -82, -81, -80, -78, -77, -76, -74, -73, -72, -70, -69, -68, -67, -65, -64, -63, -61, -60, -59, -57, -56, -55, -54, -52, -51, -50, -48, -47, -46, -44, -43, -42, -41, -39, -38, -37, -35, -34, -33, -31, -30, -29, -28, -26, -25, -24, -22, -21, -20, -18, -17, -16, -15, -13, -12, -11, -9, -8, -7, -5, -4, -3, -2, 0, 1, 2, 4, 5, 6, 7, 9, 10, 11, 13, 14, 15, 17, 18, 19, 20, 22, 23, 24, 26, 27, 28, 30, 31, 32, 33, 35, 36, 37, 39, 40, 41, 43, 44, 45, 46, 48, 49, 50, 52, 53, 54, 56, 57, 58, 59, 61, 62, 63, 65, 66, 67, 69, 70, 71, 72, 74, 75, 76, 78, 79, 80, 82, 83, 84, 85, 87, 88, 89, 91, 92, 93, 95, 96, 97, 99, 100, 101, 102, 104, 105, 106, 108, 109, 110, 111, 113, 114, 115, 117, 118, 119, 121, 122, 123, 124, 126, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127]> : tensor<256xi8>}>
+// CHECK-NEXT:    %[[Y:.*]] = tosa.table %[[X]], %[[T]] : (tensor<8xi8>, tensor<256xi8>) -> tensor<8xi8>
+// CHECK-NEXT:    return %[[Y]]
+func.func @divided_round_trip(%x: tensor<8xi8>) -> tensor<8xi8> {
+  %scale = "tosa.const"() <{values = dense<0.13> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %inverse = "tosa.const"() <{values = dense<10.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %m = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %s = "tosa.const"() <{values = dense<30> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %izp = "tosa.const"() <{values = dense<0> : tensor<1xi16>}> : () -> tensor<1xi16>
+  %ozp = "tosa.const"() <{values = dense<1> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %0 = tosa.cast %x : (tensor<8xi8>) -> tensor<8xf32>
+  %1 = tosa.mul %0, %scale, %shift : (tensor<8xf32>, tensor<1xf32>, tensor<1xi8>) -> tensor<8xf32>
+  %2 = tosa.mul %1, %inverse, %shift {pex.divisor = 0.1 : f32} : (tensor<8xf32>, tensor<1xf32>, tensor<1xi8>) -> tensor<8xf32>
+  %3 = tosa.cast %2 : (tensor<8xf32>) -> tensor<8xi16>
+  %4 = tosa.rescale %3, %m, %s, %izp, %ozp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<8xi16>, tensor<1xi32>, tensor<1xi8>, tensor<1xi16>, tensor<1xi8>) -> tensor<8xi8>
+  return %4 : tensor<8xi8>
+}

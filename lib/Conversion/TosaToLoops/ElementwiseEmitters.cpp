@@ -459,8 +459,6 @@ getCentredInputBound(Operation *op, KernelOperands &operands, int64_t inputZp) {
   return *bound + std::abs(inputZp);
 }
 
-/// rescale: (x - input_zp) scaled by multiplier * 2^-shift with the given
-/// rounding, plus output_zp, saturated to the output type.
 /// x rounded to the nearest multiple of 2^k, halves to even, over 2^k
 /// (x, k: i64, 0 <= k < 63).
 Value roundHalfToEvenShift(OpBuilder &b, Location loc, Value x, Value k) {
@@ -522,9 +520,13 @@ Value loadFloatMultiplier(OpBuilder &builder, Location loc,
         std::ldexp(static_cast<double>(m.getSExtValue()), -s.getSExtValue())));
   auto type = RankedTensorType::get(multipliers->value.getType().getShape(),
                                     builder.getF32Type());
+  // Named by both globals: layers sharing one multiplier global (alike
+  // multipliers) may have other shifts.
   memref::GlobalOp global = getOrCreateConstant(
       multipliers->global,
-      (multipliers->global.getSymName() + "_float32").str(),
+      (multipliers->global.getSymName() + "_" + shifts->global.getSymName() +
+       "_float32")
+          .str(),
       DenseElementsAttr::get(type, ArrayRef<float>(table)), 4);
   Value memref = memref::GetGlobalOp::create(builder, loc, global.getType(),
                                              global.getSymName());
@@ -633,6 +635,8 @@ Value applyScaleFloat32(tosa::RescaleOp rescale, OpBuilder &builder,
                                constantInt(builder, loc, i32, outputZp));
 }
 
+/// rescale: (x - input_zp) scaled by multiplier * 2^-shift with the given
+/// rounding, plus output_zp, saturated to the output type.
 struct RescaleEmitter
     : KernelEmitterOpInterface::ExternalModel<RescaleEmitter,
                                               tosa::RescaleOp> {

@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "pex/Dialect/Pex/IR/PexDialect.h"
 #include "pex/Transforms/NormalizePatterns.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -58,6 +59,36 @@ APInt castToInt(const APFloat &value, unsigned width) {
   return result;
 }
 
+/// A per-tensor rescale between signed integers of at most 32 bits with
+/// constant parameters (the exact one that adds a quantisation's zero point
+/// to an integer, among others): multiplier, shift, input and output zero
+/// points; none for another.
+struct RescaleParameters {
+  int64_t multiplier, shift, inputZp, outputZp;
+  bool doubleRound;
+};
+std::optional<RescaleParameters> getRescaleParameters(tosa::RescaleOp rescale) {
+  std::optional<Attribute> multiplier = getSplat(rescale.getMultiplier()),
+                           shift = getSplat(rescale.getShift()),
+                           inputZp = getSplat(rescale.getInputZp()),
+                           outputZp = getSplat(rescale.getOutputZp());
+  if (rescale.getPerChannel() || rescale.getInputUnsigned() ||
+      rescale.getOutputUnsigned() ||
+      rescale->hasAttr(kFloat32RoundingAttrName) || !multiplier || !shift ||
+      !inputZp || !outputZp || !isSignlessInt(rescale.getInput().getType()) ||
+      !isSignlessInt(rescale.getType()))
+    return std::nullopt;
+  RescaleParameters parameters{
+      cast<IntegerAttr>(*multiplier).getInt(),
+      cast<IntegerAttr>(*shift).getInt(), cast<IntegerAttr>(*inputZp).getInt(),
+      cast<IntegerAttr>(*outputZp).getInt(),
+      rescale.getRoundingMode() == tosa::RoundingMode::DOUBLE_ROUND};
+  if (parameters.shift < 2 || parameters.shift > 62 ||
+      parameters.multiplier < 0 || parameters.multiplier >= (int64_t(1) << 31))
+    return std::nullopt;
+  return parameters;
+}
+
 /// An operator of a unary chain: the operand the chain flows through (the
 /// others are splat constants), or null when `op` cannot be evaluated here
 /// exactly as the generated code computes it.
@@ -83,6 +114,15 @@ Value getChainOperand(Operation *op) {
   }
   if (auto clamp = dyn_cast<tosa::ClampOp>(op))
     return isSignlessInt(clamp.getType()) ? clamp.getInput() : Value();
+  if (auto rescale = dyn_cast<tosa::RescaleOp>(op))
+    return getRescaleParameters(rescale) ? rescale.getInput() : Value();
+  if (auto mul = dyn_cast<tosa::MulOp>(op);
+      mul && mul->hasAttr(kDivisorAttrName))
+    // The dividend is the first operand.
+    return isF32(result.getType()) && getSplat(mul.getInput2()) &&
+                   !getSplat(mul.getInput1())
+               ? mul.getInput1()
+               : Value();
   if (!isa<tosa::AddOp, tosa::SubOp, tosa::MulOp, tosa::MaximumOp,
            tosa::MinimumOp>(op) ||
       !isF32(result.getType()))
@@ -127,6 +167,26 @@ Scalar evaluate(Operation *op, Value chainOperand, const Scalar &value) {
     int64_t clamped = std::clamp(integer.getSExtValue(), low, high);
     return APInt(integer.getBitWidth(), clamped, /*isSigned=*/true);
   }
+  if (auto rescale = dyn_cast<tosa::RescaleOp>(op)) {
+    // TOSA's apply_scale of a value below 2^32 and a 31-bit multiplier.
+    RescaleParameters p = *getRescaleParameters(rescale);
+    int64_t x = std::get<APInt>(value).getSExtValue() - p.inputZp;
+    int64_t round = int64_t(1) << (p.shift - 1);
+    if (p.doubleRound && p.shift > 31)
+      round += x >= 0 ? int64_t(1) << 30 : -(int64_t(1) << 30);
+    int64_t scaled =
+        (static_cast<__int128>(x) * p.multiplier + round) >> p.shift;
+    unsigned width =
+        getElementTypeOrSelf(rescale.getType()).getIntOrFloatBitWidth();
+    int64_t limit = int64_t(1) << (width - 1);
+    return APInt(width, std::clamp(scaled + p.outputZp, -limit, limit - 1),
+                 /*isSigned=*/true);
+  }
+  if (auto divisor = op->getAttrOfType<FloatAttr>(kDivisorAttrName)) {
+    APFloat quotient = std::get<APFloat>(value);
+    (void)quotient.divide(divisor.getValue(), APFloat::rmNearestTiesToEven);
+    return quotient;
+  }
   Value other = op->getOperand(op->getOperand(0) == chainOperand ? 1 : 0);
   APFloat constant = cast<FloatAttr>(*getSplat(other)).getValue();
   APFloat x = std::get<APFloat>(value);
@@ -153,7 +213,7 @@ struct UnaryChainToTable : RewritePattern {
 
   LogicalResult matchAndRewrite(Operation *root,
                                 PatternRewriter &rewriter) const override {
-    if (!isa<tosa::CastOp, tosa::TableOp, tosa::ClampOp>(root))
+    if (!isa<tosa::CastOp, tosa::TableOp, tosa::ClampOp, tosa::RescaleOp>(root))
       return failure();
     auto resultType = dyn_cast<RankedTensorType>(root->getResult(0).getType());
     if (!resultType || !resultType.hasStaticShape() ||

@@ -192,3 +192,15 @@ func.func @divisor_of_integers(%x: tensor<4xi32> {pex.placement = #pex.placement
   %y = tosa.mul %x, %x, %shift {pex.divisor = 2.0 : f32} : (tensor<4xi32>, tensor<4xi32>, tensor<1xi8>) -> tensor<4xi32>
   return %y : tensor<4xi32>
 }
+
+// -----
+
+func.func @float32_rounding_wide_multiplier(%x: tensor<4xi32> {pex.placement = #pex.placement<offset = 0, size = 16, live = [0, 1]>}) -> tensor<4xi8> {
+  %m = "tosa.const"() <{values = dense<1073741825> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %s = "tosa.const"() <{values = dense<40> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %izp = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %ozp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  // expected-error @+1 {{'pex.float32_rounding' must be on a rescale whose multipliers have at most 24 significant bits and shifts are 2 to 62}}
+  %y = tosa.rescale %x, %m, %s, %izp, %ozp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = SINGLE_ROUND, scale32 = true, pex.float32_rounding = unit} : (tensor<4xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<4xi8>
+  return %y : tensor<4xi8>
+}

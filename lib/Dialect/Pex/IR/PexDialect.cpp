@@ -6,6 +6,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 
 using namespace mlir;
@@ -82,15 +83,34 @@ LogicalResult PexDialect::verifyOperationAttribute(Operation *op,
                   "a unit attribute on a variable's global");
   if (name == kFloat32RoundingAttrName) {
     auto rescale = dyn_cast<tosa::RescaleOp>(op);
-    return expect(
-        isa<UnitAttr>(value) && rescale &&
-            rescale.getRoundingMode() == tosa::RoundingMode::SINGLE_ROUND &&
-            getElementTypeOrSelf(rescale.getType()).getIntOrFloatBitWidth() <=
-                16 &&
-            getElementTypeOrSelf(rescale.getInput()).getIntOrFloatBitWidth() <=
-                32,
-        "a unit attribute on a SINGLE_ROUND tosa.rescale from at "
-        "most 32 to at most 16 bits");
+    if (failed(expect(isa<UnitAttr>(value) && rescale &&
+                          rescale.getRoundingMode() ==
+                              tosa::RoundingMode::SINGLE_ROUND &&
+                          getElementTypeOrSelf(rescale.getType())
+                                  .getIntOrFloatBitWidth() <= 16 &&
+                          getElementTypeOrSelf(rescale.getInput())
+                                  .getIntOrFloatBitWidth() <= 32,
+                      "a unit attribute on a SINGLE_ROUND tosa.rescale from at "
+                      "most 32 to at most 16 bits")))
+      return failure();
+    // The lowering needs float32 multipliers (24 significant bits) and
+    // shifts it can take 2^(s - 1) and 2^-s of: constants are checked.
+    DenseElementsAttr multipliers, shifts;
+    bool multipliersFit =
+        !matchPattern(rescale.getMultiplier(), m_Constant(&multipliers)) ||
+        llvm::all_of(multipliers.getValues<APInt>(), [](const APInt &m) {
+          APInt magnitude = m.abs();
+          return magnitude.isZero() ||
+                 magnitude.getActiveBits() - magnitude.countr_zero() <= 24;
+        });
+    bool shiftsFit =
+        !matchPattern(rescale.getShift(), m_Constant(&shifts)) ||
+        llvm::all_of(shifts.getValues<APInt>(), [](const APInt &s) {
+          return s.getSExtValue() >= 2 && s.getSExtValue() <= 62;
+        });
+    return expect(multipliersFit && shiftsFit,
+                  "on a rescale whose multipliers have at most 24 "
+                  "significant bits and shifts are 2 to 62");
   }
   if (name == kDivisorAttrName) {
     auto divisor = dyn_cast<FloatAttr>(value);
