@@ -354,6 +354,20 @@ Value applyScaleDoubled(OpBuilder &builder, Location loc, Value value,
   return arith::ShRSIOp::create(builder, loc, high, rest);
 }
 
+/// Element `channel` of `table`, a constant derived at compile time from the
+/// global `slice` views (one entry per element of the global), read at the
+/// slice's offset. The table is a global named `name`, made once.
+static Value loadDerivedTable(OpBuilder &builder, Location loc,
+                              const ConstantSlice &slice, StringRef name,
+                              DenseElementsAttr table, Value channel) {
+  memref::GlobalOp global = getOrCreateConstant(slice.global, name, table, 4);
+  Value memref = memref::GetGlobalOp::create(builder, loc, global.getType(),
+                                             global.getSymName());
+  return memref::LoadOp::create(
+      builder, loc, memref,
+      ValueRange{arith::AddIOp::create(builder, loc, slice.offset, channel)});
+}
+
 /// roundingTerm of each shift of a per-channel shift operand that views a
 /// constant global, from a table made at compile time; null otherwise.
 Value loadRoundingTerm(OpBuilder &builder, Location loc,
@@ -379,14 +393,9 @@ Value loadRoundingTerm(OpBuilder &builder, Location loc,
        (unit == 32 ? "_rounding" : "_doubled_rounding") +
        Twine(zeroPoint < 0 ? "m" : "") + Twine(std::abs(zeroPoint)))
           .str();
-  memref::GlobalOp global = getOrCreateConstant(
-      slice->global, name,
-      DenseElementsAttr::get(type, ArrayRef<int32_t>(table)), 4);
-  Value memref = memref::GetGlobalOp::create(builder, loc, global.getType(),
-                                             global.getSymName());
-  return memref::LoadOp::create(
-      builder, loc, memref,
-      ValueRange{arith::AddIOp::create(builder, loc, slice->offset, channel)});
+  return loadDerivedTable(builder, loc, *slice, name,
+                          DenseElementsAttr::get(type, ArrayRef<int32_t>(table)),
+                          channel);
 }
 
 /// rescale of an i48 value (a 16x8 convolution's accumulator, which the
@@ -522,18 +531,12 @@ Value loadFloatMultiplier(OpBuilder &builder, Location loc,
                                     builder.getF32Type());
   // Named by both globals: layers sharing one multiplier global (alike
   // multipliers) may have other shifts.
-  memref::GlobalOp global = getOrCreateConstant(
-      multipliers->global,
+  return loadDerivedTable(
+      builder, loc, *multipliers,
       (multipliers->global.getSymName() + "_" + shifts->global.getSymName() +
        "_float32")
           .str(),
-      DenseElementsAttr::get(type, ArrayRef<float>(table)), 4);
-  Value memref = memref::GetGlobalOp::create(builder, loc, global.getType(),
-                                             global.getSymName());
-  return memref::LoadOp::create(
-      builder, loc, memref,
-      ValueRange{
-          arith::AddIOp::create(builder, loc, multipliers->offset, channel)});
+      DenseElementsAttr::get(type, ArrayRef<float>(table)), channel);
 }
 
 /// round_half_to_even(fl(fl(value) * multiplier / 2^shift)) + outputZp, as
