@@ -393,9 +393,9 @@ Value loadRoundingTerm(OpBuilder &builder, Location loc,
        (unit == 32 ? "_rounding" : "_doubled_rounding") +
        Twine(zeroPoint < 0 ? "m" : "") + Twine(std::abs(zeroPoint)))
           .str();
-  return loadDerivedTable(builder, loc, *slice, name,
-                          DenseElementsAttr::get(type, ArrayRef<int32_t>(table)),
-                          channel);
+  return loadDerivedTable(
+      builder, loc, *slice, name,
+      DenseElementsAttr::get(type, ArrayRef<int32_t>(table)), channel);
 }
 
 /// rescale of an i48 value (a 16x8 convolution's accumulator, which the
@@ -531,12 +531,12 @@ Value loadFloatMultiplier(OpBuilder &builder, Location loc,
                                     builder.getF32Type());
   // Named by both globals: layers sharing one multiplier global (alike
   // multipliers) may have other shifts.
-  return loadDerivedTable(
-      builder, loc, *multipliers,
-      (multipliers->global.getSymName() + "_" + shifts->global.getSymName() +
-       "_float32")
-          .str(),
-      DenseElementsAttr::get(type, ArrayRef<float>(table)), channel);
+  return loadDerivedTable(builder, loc, *multipliers,
+                          (multipliers->global.getSymName() + "_" +
+                           shifts->global.getSymName() + "_float32")
+                              .str(),
+                          DenseElementsAttr::get(type, ArrayRef<float>(table)),
+                          channel);
 }
 
 /// round_half_to_even(fl(fl(value) * multiplier / 2^shift)) + outputZp, as
