@@ -55,6 +55,12 @@ TORCH_QUANTIZED = (
     ("mobilenet_v2_035_96_torch_int8", "mobilenet_v2", dict(width_mult=0.35), 96, 13),
     ("mobilenet_v3_small_96_torch_int8", "mobilenet_v3_small", {}, 96, 17),
     ("resnet18_64_torch_int8_big", "resnet18", {}, 64, 13),
+    # Where ONNX Runtime's float32 requantisation first parted from TOSA's (stop 55).
+    ("mnasnet0_5_64_torch_int8", "mnasnet0_5", {}, 64, 13),
+    ("mobilenet_v3_large_050_64_torch_int8", "mobilenet_v3_large", dict(width_mult=0.5), 64,
+     17),
+    # Grouped convolutions quantised by PyTorch.
+    ("regnet_x_400mf_64_torch_int8_big", "regnet_x_400mf", {}, 64, 13),
 )
 
 
