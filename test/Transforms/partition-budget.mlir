@@ -1,5 +1,6 @@
 // RUN: pex-opt %s -split-input-file --pex-partition="arena-budget=4096 alignment=1" | FileCheck %s --check-prefix=TIGHT
 // RUN: pex-opt %s -split-input-file --pex-partition="arena-budget=12288 alignment=1" | FileCheck %s --check-prefix=MET
+// RUN: pex-opt %s -split-input-file --pex-partition="arena-budget=3456 alignment=1" | FileCheck %s --check-prefix=EVEN
 
 // The block of partition.mlir peaks at 12288 B unsplit. Under a budget of
 // 4096 B the partitioner stops at the fewest slices that meet it: in slices
@@ -8,6 +9,13 @@
 // TIGHT:       pex.group axis = 3, channels = 96, slices = 6
 // TIGHT:         tosa.conv2d {{.*}} -> tensor<1x8x8x16xi32>
 // TIGHT:         pex.partial_yield accumulate(%{{.*}} : tensor<1x8x8x8xi32>)
+
+// Under 3456 B the fewest slices are 9 of 11 channels (2048 + 2 * 704 B); an
+// odd width leaves the packed kernels a channel without its pair, so the
+// partitioner takes 10 slices of 10 (the last of 6), which fit too.
+// EVEN-LABEL: func.func @expand_filter_project
+// EVEN:       pex.group axis = 3, channels = 96, slices = 10
+// EVEN:         tosa.conv2d {{.*}} -> tensor<1x8x8x10xi32>
 
 // A budget the unsplit program meets forms no group.
 // MET-LABEL: func.func @expand_filter_project
