@@ -338,9 +338,6 @@ SmallVector<unsigned> mapOrder(ArrayRef<unsigned> order,
   return mapped;
 }
 
-/// How many times the fewest slices a group takes for an even slice width.
-constexpr int64_t kMaxEvenWidthSlicesFactor = 2;
-
 /// Slice counts with distinct slice sizes and a non-empty last slice; with a
 /// granularity of g > 1, one group of g channels per slice (a slice of
 /// several groups would leave a grouped convolution to code generation,
@@ -579,6 +576,9 @@ mlir::pex::choosePartition(const BufferGraph &model,
       result.groups = std::move(without);
     }
   }
+  // The most slices, as a multiple of the fewest that keep the peak, a
+  // group takes to get an even slice width.
+  constexpr int64_t kMaxEvenWidthSlicesFactor = 2;
   for (GroupChoice &group : result.groups) {
     if (options.slices > 0)
       break;
@@ -594,26 +594,27 @@ mlir::pex::choosePartition(const BufferGraph &model,
       group.slices = chosen;
     }
     // An odd slice width leaves the packed kernels a channel without its
-    // pair (singles, or a padding channel): at most twice the slices, an
-    // even width is faster where it keeps the peak (estimated cycles:
+    // pair (singles, or a padding channel, and a last slice packed apart):
+    // the fewest slices of an even width, at most twice as many, where they
+    // keep the peak too (estimated cycles, bench/run.py:
     // fingerprint_signature_generator's 16 channels in 8 slices of two
-    // instead of 6 of three, 8.78 M -> 7.90 M; vww_96_int8's 32 in 4 of
+    // instead of 6 of three, 8.67 M -> 7.80 M; vww_96_int8's 32 in 4 of
     // eight instead of 3 of eleven, -0.2 %). A multiple of four was slower
-    // (keyword_spotting_on_off_v3 +2.2 %, zoo MobileNetV2 +3.1 %).
+    // (keyword_spotting_on_off_v3 +2.2 %, zoo MobileNetV2-0.35 +3.1 %).
     int64_t fewest = group.slices;
-    auto width = [&](int64_t slices) {
-      return (group.channels + slices - 1) / slices;
-    };
-    if (width(fewest) % 2 == 0 || width(fewest) == 1)
+    if (group.getSliceSize() % 2 == 0 || group.getSliceSize() == 1)
       continue;
     for (int64_t slices : counts) {
-      if (slices <= fewest || width(slices) % 2 != 0)
-        continue;
       if (slices > kMaxEvenWidthSlicesFactor * fewest)
         break;
       group.slices = slices;
-      if (peakWith(result.groups) <= target)
+      if (slices > fewest && group.getSliceSize() % 2 == 0 &&
+          peakWith(result.groups) <= target) {
+        LLVM_DEBUG(llvm::dbgs() << "pex-partition: " << slices
+                                << " slices of an even width instead of "
+                                << fewest << "\n");
         break;
+      }
       group.slices = fewest;
     }
   }

@@ -357,9 +357,9 @@ Value applyScaleDoubled(OpBuilder &builder, Location loc, Value value,
 /// Element `channel` of `table`, a constant derived at compile time from the
 /// global `slice` views (one entry per element of the global), read at the
 /// slice's offset. The table is a global named `name`, made once.
-static Value loadDerivedTable(OpBuilder &builder, Location loc,
-                              const ConstantSlice &slice, StringRef name,
-                              DenseElementsAttr table, Value channel) {
+Value loadDerivedTable(OpBuilder &builder, Location loc,
+                       const ConstantSlice &slice, StringRef name,
+                       DenseElementsAttr table, Value channel) {
   memref::GlobalOp global = getOrCreateConstant(slice.global, name, table, 4);
   Value memref = memref::GetGlobalOp::create(builder, loc, global.getType(),
                                              global.getSymName());
