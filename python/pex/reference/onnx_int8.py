@@ -101,6 +101,10 @@ class Int8Semantics:
                                          int(np.max(np.abs(onnxruntime - tosa), initial=0)))
         return tosa if self.rounding == "tosa" else onnxruntime
 
+    def _count(self, rounded: np.ndarray) -> np.ndarray:
+        """A requantisation both modes round alike: counted, returned."""
+        return self._pick(rounded, rounded)
+
     def _requantize(self, acc: np.ndarray, multiplier: np.ndarray) -> np.ndarray:
         """acc times a float32 multiplier, to an integer as ONNX Runtime computes it (and
         Pex's rescales marked pex.float32_rounding): the float32 product rounded to
@@ -108,7 +112,7 @@ class Int8Semantics:
         acc = np.asarray(acc, np.int64)
         multiplier = np.broadcast_to(np.asarray(multiplier, np.float32), acc.shape)
         rounded = np.rint(acc.astype(np.float32) * multiplier).astype(np.int64)
-        return self._pick(rounded, rounded)
+        return self._count(rounded)
 
     def _round_real(self, value: np.ndarray) -> np.ndarray:
         """A real value to an integer: halves to even (ONNX) or up (TOSA)."""
@@ -159,7 +163,7 @@ class Int8Semantics:
         evaluator's float64 value rounded to float32)."""
         quotient = x.astype(np.float32) / np.float32(scale)
         rounded = np.rint(quotient).astype(np.int64)
-        return self._pick(rounded, rounded) + zp
+        return self._count(rounded) + zp
 
     def _from_accumulated(self, a: Accumulated, scale, zp: int, low: int, high: int):
         if a.kind == "real":
